@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json.js';
+import { digestCanonical, isSha256Digest, sha256 } from './digest.js';
+import { Framer, frameStrings } from './fingerprint.js';
+import { compactUtc, ID_PATTERN, newId } from './ids.js';
+import { nowRfc3339, parseRfc3339 } from './time.js';
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and drops whitespace', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+  });
+
+  it('orders keys by UTF-16 code units, as RFC 8785 does', () => {
+    // é (U+00E9) sorts after "z"; U+1F600 is the surrogate pair D83D DE00, which sorts before U+FFFD.
+    expect(canonicalJson({ é: 1, z: 2, '\u{1F600}': 3, '\uFFFD': 4 })).toBe('{"z":2,"é":1,"\u{1F600}":3,"\uFFFD":4}');
+  });
+
+  it('escapes strings like JSON.stringify and keeps non-ASCII as is', () => {
+    expect(canonicalJson('a"b\\c\n\u0001é€')).toBe('"a\\"b\\\\c\\n\\u0001é€"');
+  });
+
+  it('writes numbers in shortest round-trip form', () => {
+    expect(canonicalJson([1, 1.5, -0, 1e21, 1e-7, 0.1 + 0.2, 100])).toBe('[1,1.5,0,1e+21,1e-7,0.30000000000000004,100]');
+  });
+
+  it('refuses values JSON cannot carry', () => {
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow(/NaN at \$\.a/);
+    expect(() => canonicalJson([1, undefined])).toThrow(/undefined at \$\[1\]/);
+    expect(() => canonicalJson({ a: 10n })).toThrow(/bigint/);
+  });
+
+  it('omits undefined members', () => {
+    expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
+  });
+
+  it('gives one digest for equal values whatever the key order', () => {
+    expect(digestCanonical({ x: 1, y: [1, 2] })).toBe(digestCanonical({ y: [1, 2], x: 1 }));
+    expect(isSha256Digest(digestCanonical({}))).toBe(true);
+    expect(sha256('')).toBe('sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+});
+
+describe('length-framed fingerprints', () => {
+  it('keeps string boundaries: ["ab","c"] and ["a","bc"] differ', () => {
+    expect(frameStrings('t', ['ab', 'c'])).not.toBe(frameStrings('t', ['a', 'bc']));
+  });
+
+  it('keeps list boundaries: [["a"],[]] and [[],["a"]] differ', () => {
+    const f = (lists: string[][]) => new Framer('t').list(lists, (fr, l) => fr.strings(l)).digest();
+    expect(f([['a'], []])).not.toBe(f([[], ['a']]));
+  });
+
+  it('separates domains and null from empty', () => {
+    expect(frameStrings('a', ['x'])).not.toBe(frameStrings('b', ['x']));
+    expect(new Framer('t').nullable(null).digest()).not.toBe(new Framer('t').nullable('').digest());
+  });
+
+  it('is deterministic', () => {
+    expect(frameStrings('t', ['a', 'b'])).toBe(frameStrings('t', ['a', 'b']));
+  });
+});
+
+describe('ids and timestamps', () => {
+  it('formats ids as <prefix>-<YYYYMMDD-HHMMSS>-<32 hex>', () => {
+    const d = new Date('2026-11-26T03:16:15.123Z');
+    expect(compactUtc(d)).toBe('20261126-031615');
+    const id = newId('ver', d);
+    expect(id).toMatch(ID_PATTERN);
+    expect(id.startsWith('ver-20261126-031615-')).toBe(true);
+    expect(newId('ver', d)).not.toBe(id);
+  });
+
+  it('writes and parses RFC 3339 UTC', () => {
+    const s = nowRfc3339(new Date('2026-01-02T03:04:05.006Z'));
+    expect(s).toBe('2026-01-02T03:04:05.006Z');
+    expect(parseRfc3339(s)?.getTime()).toBe(Date.parse(s));
+    expect(parseRfc3339('2026-01-02 03:04')).toBeUndefined();
+  });
+});

@@ -1,0 +1,5 @@
+export * from './canonical-json.js';
+export * from './digest.js';
+export * from './fingerprint.js';
+export * from './ids.js';
+export * from './time.js';

@@ -1,0 +1,69 @@
+import { CommanderError, type Command } from 'commander';
+import { AosError, describeError, type ExitCode } from './errors.js';
+import { printErr } from './output.js';
+
+/**
+ * Renders an error as `error[CODE]: message` plus a `hint:` line, and returns its exit code.
+ * Unknown errors are internal errors (exit 1); their stack is only shown with AUTOPOIETIC_DEBUG=1.
+ */
+export function renderError(e: unknown): ExitCode {
+  if (e instanceof AosError) {
+    printErr(`error[${e.code}]: ${e.message}`);
+    if (e.hint) printErr(`hint: ${e.hint}`);
+    return e.exit;
+  }
+  printErr(`error[internal]: ${describeError(e)}`);
+  if (process.env.AUTOPOIETIC_DEBUG && e instanceof Error && e.stack) printErr(e.stack);
+  return 1;
+}
+
+/**
+ * A gate outcome: the record has been printed; the command exits 1 with a short stderr line.
+ * Throw this from an action after printing a non-passing record.
+ */
+export class GateFailed extends Error {
+  constructor(readonly summary: string) {
+    super(summary);
+    this.name = 'GateFailed';
+  }
+}
+
+/** Wraps a command action so that errors become exit codes and nothing escapes as a crash. */
+export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      if (e instanceof GateFailed) {
+        printErr(e.summary);
+        process.exitCode = 1;
+        return;
+      }
+      process.exitCode = renderError(e);
+    }
+  };
+}
+
+/**
+ * Runs a commander program with the project's exit-code contract:
+ * help and version exit 0, other parse errors exit 2, AosError exits with its own code.
+ */
+export async function runProgram(program: Command, argv: string[] = process.argv): Promise<void> {
+  program.exitOverride();
+  applyExitOverride(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+      process.exitCode = ok ? 0 : e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = renderError(e);
+  }
+}
+
+function applyExitOverride(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) applyExitOverride(sub);
+}

@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './output.js';
+export * from './logger.js';
+export * from './action.js';

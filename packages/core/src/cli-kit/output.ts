@@ -1,0 +1,34 @@
+import { writeSync } from 'node:fs';
+
+/**
+ * Machine-readable output goes to stdout as pretty JSON plus a newline.
+ * Written synchronously so that `process.exitCode` and piping never lose output.
+ */
+export function printJson(value: unknown): void {
+  writeAll(1, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Plain text to stdout (tables, summaries, DOT, HTML). */
+export function printText(text: string): void {
+  writeAll(1, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Plain text to stderr (error rendering). */
+export function printErr(text: string): void {
+  writeAll(2, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EPIPE') return; // reader went away (e.g. `| head`): nothing more to say
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import { CheckResult } from './check.js';
+import { EffectRecord } from './effect.js';
+import { EvidenceBundle } from './evidence.js';
+import { GenerationRecord } from './generation.js';
+import { HostIdentity, HostPolicy, ObservationConfig } from './host-policy.js';
+import { InstallPlanOutput, InstallSeedFilePlan, InstallSeedManifest, InstallVerifyOutput, PlannedEffect } from './install.js';
+import { MutationRecord } from './mutation.js';
+import { OrganRecord, OrganRegistrySuggestionOutput, OrganReviewOutput } from './organ.js';
+import { MutationPromotionRecord } from './promotion.js';
+import { MutationProposal } from './proposal.js';
+import { SelfState } from './self-state.js';
+import { MutationVerificationRecord } from './verification.js';
+
+/**
+ * Every named record shape, in one list. `memory/<name>.schema.json` is generated from this map
+ * (packages/core/scripts/generate-schemas.ts) and a test keeps the two in step.
+ */
+export const SCHEMAS = {
+  'mutation-proposal': MutationProposal,
+  'check-result': CheckResult,
+  'mutation-result': MutationVerificationRecord,
+  'mutation-promotion': MutationPromotionRecord,
+  generation: GenerationRecord,
+  'install-plan': InstallPlanOutput,
+  'install-seed-manifest': InstallSeedManifest,
+  'install-seed-file': InstallSeedFilePlan,
+  'planned-effect': PlannedEffect,
+  'install-verify': InstallVerifyOutput,
+  effect: EffectRecord,
+  mutation: MutationRecord,
+  organ: OrganRecord,
+  'organ-review': OrganReviewOutput,
+  'organ-registry-suggestion': OrganRegistrySuggestionOutput,
+  'evidence-bundle': EvidenceBundle,
+  'self-state': SelfState,
+  'host-policy': HostPolicy,
+  'host-identity': HostIdentity,
+  'observation-config': ObservationConfig,
+} satisfies Record<string, z.ZodType>;
+
+export type SchemaName = keyof typeof SCHEMAS;
+
+/** The ledgers: kind -> default file name and the record schema of its lines. */
+export const LEDGERS = {
+  mutations: { file: 'mutations.jsonl', schema: 'mutation' },
+  effects: { file: 'effects.jsonl', schema: 'effect' },
+  generations: { file: 'generations.jsonl', schema: 'generation' },
+  results: { file: 'mutation-results.jsonl', schema: 'mutation-result' },
+  promotions: { file: 'mutation-promotions.jsonl', schema: 'mutation-promotion' },
+  organs: { file: 'organs.jsonl', schema: 'organ' },
+} as const satisfies Record<string, { file: string; schema: SchemaName }>;
+
+export type LedgerKind = keyof typeof LEDGERS;
+
+export const SCHEMA_ID_BASE = 'https://autopoietic-os.local/schemas/';

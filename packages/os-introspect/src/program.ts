@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { runProgram } from '@autopoietic/core/cli-kit';
+
+/** Builds the os-introspect program: the one list of its commands. */
+export function buildProgram(): Command {
+  const program = new Command('os-introspect')
+    .description('Observe the Autopoietic OS genome and running system into a self-state')
+    .version('0.1.0')
+    .showHelpAfterError();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await runProgram(buildProgram(), argv);
+}

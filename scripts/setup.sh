@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Sets up a checkout on a fresh Debian machine with Node 20 (as root), or inside `nix develop`,
+# then runs one pnpm script: `bash scripts/setup.sh demo` or `bash scripts/setup.sh test`.
+#   1. Nix: when `nix` is missing, installs Debian's nix-bin (needs root and apt).
+#   2. pnpm 10: the one on PATH when it is 10.x (nix develop), otherwise the pinned copy from
+#      tools/package-lock.json (`npm ci --prefix tools`).
+#   3. `pnpm install --frozen-lockfile`, then `pnpm build` (the CLIs run compiled JS).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  log "Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))."
+  exit 1
+fi
+
+if ! command -v nix >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "nix not found: installing Debian's nix-bin"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nix-bin >/dev/null
+  else
+    log "nix not found and cannot install it here (need root and apt-get). Install Nix, or run inside 'nix develop'."
+    exit 1
+  fi
+fi
+
+if command -v pnpm >/dev/null 2>&1 && pnpm --version 2>/dev/null | grep -q '^10\.'; then
+  PNPM=$(command -v pnpm)
+else
+  if [ ! -x tools/node_modules/.bin/pnpm ]; then
+    log "installing the pinned pnpm (tools/package-lock.json)"
+    npm ci --prefix tools --no-audit --no-fund --loglevel=error
+  fi
+  PNPM=$PWD/tools/node_modules/.bin/pnpm
+fi
+export PATH="$(dirname "$PNPM"):$PATH"
+
+log "pnpm $("$PNPM" --version): installing workspace dependencies"
+"$PNPM" install --frozen-lockfile --reporter=silent
+
+if [ $# -gt 0 ]; then
+  script=$1
+  shift
+  exec "$PNPM" run --silent "$script" "$@"
+else
+  "$PNPM" run --silent build
+fi

@@ -1,0 +1,40 @@
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
+
+const made: string[] = [];
+
+/** A fresh temp directory (real path, no symlinks) removed after the current test. */
+export function tempDir(prefix = 'aos-test-'): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  while (made.length) {
+    const d = made.pop()!;
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      /* a test may have made it read-only; best effort */
+    }
+  }
+});
+
+export type TreeEntry = string | Buffer | { symlink: string } | { content: string | Buffer; mode: number };
+
+/** Writes a small tree: `{ 'a/b.nix': '...', 'link': { symlink: '../x' } }`. */
+export function writeTree(root: string, tree: Record<string, TreeEntry>): void {
+  for (const [rel, entry] of Object.entries(tree)) {
+    const p = join(root, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    if (typeof entry === 'string' || Buffer.isBuffer(entry)) writeFileSync(p, entry);
+    else if ('symlink' in entry) symlinkSync(entry.symlink, p);
+    else {
+      writeFileSync(p, entry.content);
+      chmodSync(p, entry.mode);
+    }
+  }
+}
