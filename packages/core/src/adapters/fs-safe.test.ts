@@ -1,0 +1,163 @@
+import { linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tests/support/tmp.js';
+import { AosError } from '../cli-kit/errors.js';
+import {
+  createNewFile,
+  isInsideDir,
+  lexicalAbsolute,
+  resolvedPath,
+  sameFile,
+  symlinkComponent,
+  writeFileAtomic,
+} from './fs-safe.js';
+
+describe('writeFileAtomic', () => {
+  it('creates a new file and replaces an existing one, leaving no temp file', () => {
+    const dir = tempDir();
+    const p = join(dir, 'seed.json');
+    writeFileAtomic(p, 'one\n');
+    expect(readFileSync(p, 'utf8')).toBe('one\n');
+    writeFileAtomic(p, Buffer.from([0, 1, 2]));
+    expect([...readFileSync(p)]).toEqual([0, 1, 2]);
+    expect(readdirSync(dir)).toEqual(['seed.json']);
+  });
+
+  it('applies the requested mode exactly, whatever the umask', () => {
+    const dir = tempDir();
+    const p = join(dir, 'secret');
+    const old = process.umask(0o077);
+    try {
+      writeFileAtomic(p, 'x', { mode: 0o644 });
+    } finally {
+      process.umask(old);
+    }
+    expect(statSync(p).mode & 0o777).toBe(0o644);
+  });
+
+  it('replaces a symlink at the path without writing its target', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'target'), 'original');
+    symlinkSync('target', join(dir, 'link'));
+    writeFileAtomic(join(dir, 'link'), 'new');
+    expect(readFileSync(join(dir, 'target'), 'utf8')).toBe('original');
+    expect(readFileSync(join(dir, 'link'), 'utf8')).toBe('new');
+  });
+
+  it('leaves no temp file and the old entry intact when the rename fails', () => {
+    const dir = tempDir();
+    // rename(file, non-empty dir) fails with EISDIR/ENOTEMPTY after the temp file was written.
+    mkdirSync(join(dir, 'occupied'));
+    writeFileSync(join(dir, 'occupied', 'keep'), 'k');
+    expect(() => writeFileAtomic(join(dir, 'occupied'), 'data')).toThrow(/failed to write .*occupied atomically/);
+    expect(readdirSync(dir)).toEqual(['occupied']);
+    expect(readFileSync(join(dir, 'occupied', 'keep'), 'utf8')).toBe('k');
+  });
+
+  it('fails with a clear error when the directory is missing', () => {
+    const dir = tempDir();
+    const err = catchError(() => writeFileAtomic(join(dir, 'nope', 'f'), 'x'));
+    expect(err).toBeInstanceOf(AosError);
+    expect(err.message).toMatch(/nope\/f.*ENOENT/);
+    expect(err.hint).toBeTruthy();
+  });
+});
+
+describe('createNewFile', () => {
+  it('creates a file that did not exist', () => {
+    const dir = tempDir();
+    createNewFile(join(dir, 'b.json'), '{}\n', { mode: 0o600 });
+    expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe('{}\n');
+    expect(statSync(join(dir, 'b.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses an existing regular file and leaves it untouched', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a'), 'keep');
+    const err = catchError(() => createNewFile(join(dir, 'a'), 'x'));
+    expect(err.code).toBe('output-exists');
+    expect(err.message).toMatch(/failed to open output file/);
+    expect(readFileSync(join(dir, 'a'), 'utf8')).toBe('keep');
+  });
+
+  it('refuses an existing symlink (even a dangling one) and never writes through it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'victim'), 'keep');
+    symlinkSync('victim', join(dir, 'live'));
+    symlinkSync('does-not-exist', join(dir, 'dangling'));
+    expect(() => createNewFile(join(dir, 'live'), 'x')).toThrow(/already exists/);
+    expect(() => createNewFile(join(dir, 'dangling'), 'x')).toThrow(/already exists/);
+    expect(readFileSync(join(dir, 'victim'), 'utf8')).toBe('keep');
+    expect(readdirSync(dir).sort()).toEqual(['dangling', 'live', 'victim']);
+  });
+});
+
+describe('path checks', () => {
+  it('lexicalAbsolute removes . and .. without following symlinks', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'elsewhere'));
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'link'));
+    expect(lexicalAbsolute('link/../safe/./x', dir)).toBe(join(dir, 'safe', 'x'));
+    expect(lexicalAbsolute('/a/b/../c', dir)).toBe('/a/c');
+  });
+
+  it('symlinkComponent finds the first symlink among existing components', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'real', 'sub'), { recursive: true });
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    symlinkSync('sub', join(dir, 'real', 'inner'));
+    expect(symlinkComponent(join(dir, 'real', 'sub', 'missing', 'x'))).toBeUndefined();
+    expect(symlinkComponent(join(dir, 'link', 'sub', 'x'))).toBe(join(dir, 'link'));
+    expect(symlinkComponent(join(dir, 'real', 'inner', 'x'))).toBe(join(dir, 'real', 'inner'));
+    expect(symlinkComponent('link', dir)).toBe(join(dir, 'link'));
+    // the final component counts too, and a dangling link is still a link
+    symlinkSync('nowhere', join(dir, 'dangling'));
+    expect(symlinkComponent(join(dir, 'dangling'))).toBe(join(dir, 'dangling'));
+    // below a missing component nothing can exist
+    expect(symlinkComponent(join(dir, 'missing', '..', 'link'))).toBe(join(dir, 'link'));
+  });
+
+  it('resolvedPath resolves the existing prefix and keeps the missing rest', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'real'));
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    expect(resolvedPath(join(dir, 'link', 'new', 'file'))).toBe(join(dir, 'real', 'new', 'file'));
+    expect(resolvedPath(join(dir, 'link'))).toBe(join(dir, 'real'));
+  });
+
+  it('isInsideDir is lexical and realpath-aware', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'wt'));
+    symlinkSync(join(dir, 'wt'), join(dir, 'alias'));
+    expect(isInsideDir(join(dir, 'wt', 'a'), join(dir, 'wt'))).toBe(true);
+    expect(isInsideDir(join(dir, 'wt'), join(dir, 'wt'))).toBe(true);
+    expect(isInsideDir(join(dir, 'alias', 'a'), join(dir, 'wt'))).toBe(true);
+    expect(isInsideDir(join(dir, 'wt', 'a'), join(dir, 'alias'))).toBe(true);
+    expect(isInsideDir(join(dir, 'wt2', 'a'), join(dir, 'wt'))).toBe(false);
+    expect(isInsideDir(join(dir, 'wt', '..b'), join(dir, 'wt'))).toBe(true);
+    expect(isInsideDir(join(dir, 'wt', '..', 'b'), join(dir, 'wt'))).toBe(false);
+    expect(isInsideDir('wt/x', 'wt', dir)).toBe(true);
+  });
+
+  it('sameFile matches hard links and symlink aliases, not copies or missing files', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a'), 'same');
+    writeFileSync(join(dir, 'copy'), 'same');
+    linkSync(join(dir, 'a'), join(dir, 'hard'));
+    symlinkSync('a', join(dir, 'soft'));
+    expect(sameFile(join(dir, 'a'), join(dir, 'hard'))).toBe(true);
+    expect(sameFile(join(dir, 'a'), join(dir, 'soft'))).toBe(true);
+    expect(sameFile(join(dir, 'a'), join(dir, 'copy'))).toBe(false);
+    expect(sameFile(join(dir, 'a'), join(dir, 'missing'))).toBe(false);
+  });
+});
+
+function catchError(fn: () => unknown): AosError {
+  try {
+    fn();
+  } catch (e) {
+    return e as AosError;
+  }
+  throw new Error('expected an error');
+}

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { AosError } from '../cli-kit/errors.js';
+
+/**
+ * Safe file primitives shared by every writer that must never half-write or write through a
+ * link it did not expect: install-apply's seed files (atomic replace), evidence sidecars
+ * (create-new only), and the path checks of the one sidecar policy (evidence/sidecar.ts).
+ *
+ * All functions are synchronous: the files are small, and a caller that forgets `await` can
+ * then never lose an error.
+ */
+
+export interface WriteOptions {
+  /** Permission bits of the written file (applied with fchmod, so the umask does not change them). */
+  mode?: number;
+}
+
+/**
+ * Replaces `path` atomically: writes a temp file in the same directory (O_EXCL|O_NOFOLLOW),
+ * fsyncs it, renames it over `path` and fsyncs the directory. A reader sees the old or the new
+ * content, never a mix; after a crash the name holds one of the two. On any failure the temp
+ * file is removed and `path` is untouched.
+ *
+ * rename() replaces the directory entry: if `path` is a symlink, the link itself is replaced and
+ * its target is never written. The parent directory must exist.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, flags, opts.mode ?? 0o644);
+    if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
+    writeAllSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, path);
+  } catch (e) {
+    if (fd !== undefined) closeQuietly(fd);
+    removeQuietly(temp);
+    throw ioError('write-failed', `failed to write ${path} atomically`, e, 'Check that the directory exists, is writable and is not full.');
+  }
+  fsyncDir(dir);
+}
+
+/**
+ * Creates `path`, which must not exist in any form (file, directory, symlink, even a dangling
+ * one): O_CREAT|O_EXCL|O_NOFOLLOW. The content is fsynced and the directory entry too. On a
+ * failure after the create, the partial file is removed. The parent directory must exist.
+ */
+export function createNewFile(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  let fd: number;
+  try {
+    fd = openSync(path, flags, opts.mode ?? 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw ioError('output-exists', `failed to open output file ${path}: it already exists (create-new only)`, e, 'Choose a path that does not exist yet.');
+    }
+    throw ioError('write-failed', `failed to open output file ${path}`, e, 'Check that the directory exists and is writable.');
+  }
+  try {
+    if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
+    writeAllSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+  } catch (e) {
+    closeQuietly(fd);
+    removeQuietly(path);
+    throw ioError('write-failed', `failed to write ${path}`, e, 'Check free space and permissions.');
+  }
+  fsyncDir(dirname(path));
+}
+
+/** `path` made absolute against `cwd`, with `.` and `..` removed lexically (symlinks are NOT followed). */
+export function lexicalAbsolute(path: string, cwd: string = process.cwd()): string {
+  return resolve(cwd, path);
+}
+
+/**
+ * The first existing component of `path` (made lexically absolute) that is a symlink, or
+ * undefined. Components after the first missing one cannot exist and are not examined.
+ */
+export function symlinkComponent(path: string, cwd?: string): string | undefined {
+  const abs = lexicalAbsolute(path, cwd);
+  const parts = abs.split(sep).filter((p) => p !== '');
+  let cur: string = sep;
+  for (const part of parts) {
+    cur = join(cur, part);
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch {
+      return undefined; // missing (or not a directory): nothing below can exist
+    }
+    if (st.isSymbolicLink()) return cur;
+  }
+  return undefined;
+}
+
+/**
+ * Where `path` really points: the realpath of its deepest existing ancestor, joined with the
+ * components that do not exist yet. For an existing path this is its realpath.
+ */
+export function resolvedPath(path: string, cwd?: string): string {
+  const abs = lexicalAbsolute(path, cwd);
+  let existing = abs;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(existing), ...rest.reverse());
+    } catch {
+      const up = dirname(existing);
+      if (up === existing) return abs;
+      rest.push(basename(existing));
+      existing = up;
+    }
+  }
+}
+
+/**
+ * True when `child` is `dir` itself or lies under it, either lexically or after resolving
+ * symlinks in both (so a symlinked spelling of either side is still caught).
+ */
+export function isInsideDir(child: string, dir: string, cwd?: string): boolean {
+  const lexical = within(lexicalAbsolute(child, cwd), lexicalAbsolute(dir, cwd));
+  return lexical || within(resolvedPath(child, cwd), resolvedPath(dir, cwd));
+}
+
+/** True when both paths exist and are the same file (device + inode; symlinks are followed, so hard links and aliases match). */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const sa = statSync(a, { bigint: true });
+    const sb = statSync(b, { bigint: true });
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** fsync a directory so that a new or renamed entry in it survives a crash. */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    fsyncSync(fd);
+  } catch (e) {
+    // Some file systems refuse fsync on directories (EINVAL); the data itself is already synced.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EBADF') {
+      throw ioError('write-failed', `failed to sync directory ${dir}`, e, 'Check the file system.');
+    }
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
+}
+
+function within(child: string, dir: string): boolean {
+  const rel = relative(dir, child);
+  // `..b` is a child named "..b"; only `..` itself or `../...` leaves the directory.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+function writeAllSync(fd: number, data: string | Uint8Array): void {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* already failing; the original error is what matters */
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* it may never have been created */
+  }
+}
+
+function ioError(code: string, message: string, cause: unknown, hint: string): AosError {
+  const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const detail = errno && !message.includes(errno) ? ` (${errno})` : '';
+  return new AosError(code, `${message}${detail}`, { hint, cause });
+}
