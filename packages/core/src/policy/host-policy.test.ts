@@ -1,0 +1,128 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tests/support/tmp.js';
+import { AosError } from '../cli-kit/errors.js';
+import { setLogger } from '../cli-kit/logger.js';
+import { AUTONOMY_MODES, type AutonomyMode } from '../schemas/common.js';
+import { hostPolicyPath, loadHostPolicy, modeAtLeast, requireMode } from './host-policy.js';
+
+function etcWith(content: string | undefined): string {
+  const etc = tempDir();
+  if (content !== undefined) writeFileSync(join(etc, 'mutation-runner.json'), content);
+  return etc;
+}
+
+function captureWarnings(): string[] {
+  const seen: string[] = [];
+  setLogger({ warn: (_obj: unknown, msg: string) => seen.push(msg) } as unknown as Logger);
+  return seen;
+}
+
+afterEach(() => setLogger(undefined));
+
+describe('modeAtLeast', () => {
+  it('orders the ladder observe-only < mutate-draft < mutate-vm < mutate-live < autopoiesis', () => {
+    expect(AUTONOMY_MODES).toEqual(['observe-only', 'mutate-draft', 'mutate-vm', 'mutate-live', 'autopoiesis']);
+    AUTONOMY_MODES.forEach((mode, i) => {
+      AUTONOMY_MODES.forEach((minimum, j) => expect(modeAtLeast(mode, minimum)).toBe(i >= j));
+    });
+  });
+});
+
+describe('loadHostPolicy', () => {
+  it('reads <etc dir>/mutation-runner.json, from the option or AUTOPOIETIC_ETC_DIR', () => {
+    const etc = etcWith(JSON.stringify({ mode: 'mutate-vm', protected_paths: ['secrets/'] }));
+    expect(loadHostPolicy({ etcDir: etc })).toEqual({
+      file: join(etc, 'mutation-runner.json'),
+      present: true,
+      policy: { mode: 'mutate-vm', protected_paths: ['secrets/'] },
+    });
+    expect(loadHostPolicy({ env: { AUTOPOIETIC_ETC_DIR: etc } }).policy?.mode).toBe('mutate-vm');
+    expect(hostPolicyPath({ env: {} })).toBe('/etc/autopoietic/mutation-runner.json');
+  });
+
+  it('reports a missing file as not present', () => {
+    const etc = etcWith(undefined);
+    expect(loadHostPolicy({ etcDir: etc })).toEqual({ file: join(etc, 'mutation-runner.json'), present: false });
+  });
+
+  it('refuses malformed JSON with the file name and a hint (exit 1)', () => {
+    const etc = etcWith('{"mode": "mutate-vm",');
+    const err = catchAos(() => loadHostPolicy({ etcDir: etc }));
+    expect(err.code).toBe('host-policy-invalid');
+    expect(err.exit).toBe(1);
+    expect(err.message).toContain(join(etc, 'mutation-runner.json'));
+    expect(err.message).toMatch(/not valid JSON/);
+    expect(err.hint).toMatch(/etc-dir/);
+  });
+
+  it('refuses an unknown mode, naming the file, the value and the allowed modes', () => {
+    const etc = etcWith(JSON.stringify({ mode: 'yolo' }));
+    const err = catchAos(() => loadHostPolicy({ etcDir: etc }));
+    expect(err.code).toBe('host-policy-invalid');
+    expect(err.message).toContain(join(etc, 'mutation-runner.json'));
+    expect(err.message).toContain('"yolo" is not a known mode');
+    expect(err.message).toContain('observe-only, mutate-draft, mutate-vm, mutate-live, autopoiesis');
+  });
+
+  it('refuses a missing mode and unknown or mistyped fields', () => {
+    expect(() => loadHostPolicy({ etcDir: etcWith('{}') })).toThrow(/mode is missing/);
+    expect(() => loadHostPolicy({ etcDir: etcWith(JSON.stringify({ mode: 'mutate-vm', modes: 1 })) })).toThrow(/invalid.*modes/);
+    expect(() => loadHostPolicy({ etcDir: etcWith(JSON.stringify({ mode: 'mutate-vm', default_timeout_seconds: -1 })) })).toThrow(
+      /default_timeout_seconds/,
+    );
+  });
+
+  it('refuses an unreadable policy path instead of treating it as absent', () => {
+    const etc = tempDir();
+    mkdirSync(join(etc, 'mutation-runner.json'));
+    const err = catchAos(() => loadHostPolicy({ etcDir: etc }));
+    expect(err.code).toBe('host-policy-unreadable');
+    expect(err.message).toMatch(/EISDIR/);
+  });
+});
+
+describe('requireMode', () => {
+  const actions: [string, AutonomyMode][] = [
+    ['verify', 'mutate-draft'],
+    ['promote', 'mutate-vm'],
+    ['install-apply', 'mutate-live'],
+  ];
+
+  for (const mode of AUTONOMY_MODES) {
+    it(`in ${mode}, allows exactly the actions at or below it`, () => {
+      const loaded = loadHostPolicy({ etcDir: etcWith(JSON.stringify({ mode })) });
+      for (const [action, minimum] of actions) {
+        if (modeAtLeast(mode, minimum)) {
+          expect(() => requireMode(loaded, minimum, action)).not.toThrow();
+        } else {
+          const err = catchAos(() => requireMode(loaded, minimum, action));
+          expect(err.code).toBe('mode-forbidden');
+          expect(err.exit).toBe(1);
+          expect(err.message).toBe(`${action} needs autonomy mode ${minimum} or higher, but host policy ${loaded.file} sets mode ${mode}`);
+          expect(err.hint).toMatch(/Nothing was run or journaled/);
+        }
+      }
+    });
+  }
+
+  it('allows any action with no policy file, and logs that it did', () => {
+    const warnings = captureWarnings();
+    const loaded = loadHostPolicy({ etcDir: etcWith(undefined) });
+    expect(() => requireMode(loaded, 'autopoiesis', 'install-apply')).not.toThrow();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`no host policy at ${loaded.file}: allowing install-apply`);
+  });
+});
+
+function catchAos(fn: () => unknown): AosError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AosError) return e;
+    throw e;
+  }
+  throw new Error('expected an AosError');
+}
