@@ -1,0 +1,116 @@
+# The agent runtime: an optional, sandboxed long-running service. It is not root, sees the system
+# read-only, and may write only the memory directory (to append to the ledgers as a member of
+# the memory group). Off by default: the project ships no agent, so the command is yours.
+{
+  config,
+  lib,
+  ...
+}:
+let
+  cfg = config.autopoietic;
+  agent = cfg.agentRuntime;
+  inherit (lib) mkEnableOption mkOption types;
+in
+{
+  options.autopoietic.agentRuntime = {
+    enable = mkEnableOption "the sandboxed Autopoietic OS agent runtime service";
+
+    command = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = lib.literalExpression ''
+        [
+          "''${config.autopoietic.package}/bin/os-introspect"
+          "--output"
+          "''${config.autopoietic.memory.dir}/self-state.json"
+        ]
+      '';
+      description = ''
+        Program and arguments the service runs (no shell). Must be set when the runtime is
+        enabled; it runs as a transient user in the memory group, see
+        {option}`autopoietic.memory.group`.
+      '';
+    };
+
+    group = mkOption {
+      type = types.nonEmptyStr;
+      default = "autopoietic";
+      description = "Group created for the agent; it becomes the memory group when enabled.";
+    };
+
+    restartSec = mkOption {
+      type = types.ints.positive;
+      default = 10;
+      description = "Seconds to wait before restarting the agent after it fails.";
+    };
+  };
+
+  config = lib.mkIf (cfg.enable && agent.enable) {
+    assertions = [
+      {
+        assertion = agent.command != [ ];
+        message = "autopoietic.agentRuntime.command must be set when the agent runtime is on.";
+      }
+    ];
+
+    users.groups.${agent.group} = { };
+    autopoietic.memory = {
+      group = lib.mkDefault agent.group;
+      groupWritable = lib.mkDefault true;
+    };
+
+    systemd.services.autopoietic-agent = {
+      description = "Autopoietic OS agent runtime";
+      wantedBy = [ "multi-user.target" ];
+      after = [ "systemd-tmpfiles-setup.service" ];
+      # Restart on failure, but stop retrying a crash loop after 5 starts in 5 minutes.
+      startLimitIntervalSec = 300;
+      startLimitBurst = 5;
+      serviceConfig = {
+        Type = "simple";
+        ExecStart = lib.escapeShellArgs agent.command;
+        Restart = "on-failure";
+        RestartSec = agent.restartSec;
+
+        DynamicUser = true;
+        SupplementaryGroups = [ cfg.memory.group ];
+        UMask = "0007";
+        ReadWritePaths = [ cfg.memory.dir ];
+
+        NoNewPrivileges = true;
+        PrivateTmp = true;
+        PrivateDevices = true;
+        ProtectSystem = "strict";
+        ProtectHome = true;
+        ProtectKernelTunables = true;
+        ProtectKernelModules = true;
+        ProtectKernelLogs = true;
+        ProtectControlGroups = true;
+        ProtectClock = true;
+        ProtectHostname = true;
+        ProtectProc = "invisible";
+        ProcSubset = "pid";
+        RestrictAddressFamilies = [
+          "AF_UNIX"
+          "AF_INET"
+          "AF_INET6"
+        ];
+        RestrictNamespaces = true;
+        RestrictRealtime = true;
+        RestrictSUIDSGID = true;
+        LockPersonality = true;
+        MemoryDenyWriteExecute = false; # Node.js JIT needs writable+executable memory.
+        RemoveIPC = true;
+        CapabilityBoundingSet = "";
+        SystemCallArchitectures = "native";
+        SystemCallFilter = [
+          "@system-service"
+          "~@privileged"
+        ];
+        SystemCallErrorNumber = "EPERM";
+      };
+    };
+  };
+
+  meta.maintainers = [ ];
+}

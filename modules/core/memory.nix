@@ -1,0 +1,97 @@
+# The memory directory: the ledgers (hash-chained JSONL) and the logs, evidence and cache the tools
+# keep beside them. A fresh system gets valid, empty ledgers; the CLIs on the host find this
+# directory through `memory_dir` in /etc/autopoietic/mutation-runner.json.
+{
+  config,
+  lib,
+  ...
+}:
+let
+  cfg = config.autopoietic;
+  inherit (lib) mkOption types;
+
+  # Must match LEDGERS in packages/core/src/schemas/registry.ts (tests/genome-self.test.ts checks).
+  ledgerFiles = [
+    "mutations.jsonl"
+    "effects.jsonl"
+    "generations.jsonl"
+    "mutation-results.jsonl"
+    "mutation-promotions.jsonl"
+    "organs.jsonl"
+  ];
+  # Must match MEMORY_SUBDIRS in packages/core/src/ledger/paths.ts.
+  subdirs = [
+    "logs"
+    "evidence"
+    "cache"
+  ];
+
+  dir = cfg.memory.dir;
+  systemDirs = [
+    "/"
+    "/etc"
+    "/nix"
+    "/nix/store"
+    "/var"
+    "/var/lib"
+  ];
+  owner = {
+    user = "root";
+    inherit (cfg.memory) group;
+  };
+  dirRule = {
+    d = owner // {
+      mode = if cfg.memory.groupWritable then "2770" else "0750";
+    };
+  };
+  # `f` creates an empty file when it is missing and never touches an existing ledger.
+  fileRule = {
+    f = owner // {
+      mode = if cfg.memory.groupWritable then "0660" else "0640";
+    };
+  };
+in
+{
+  options.autopoietic.memory = {
+    dir = mkOption {
+      type = types.strMatching "/.+";
+      default = "/var/lib/autopoietic";
+      description = ''
+        Directory holding the ledgers. The tools on this host default to it, and
+        {option}`autopoietic.agentRuntime` may write only here.
+      '';
+    };
+
+    group = mkOption {
+      type = types.nonEmptyStr;
+      default = "root";
+      description = "Group owning the memory directory and its ledgers (the owner is root).";
+    };
+
+    groupWritable = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Whether members of {option}`autopoietic.memory.group` may append to the ledgers. The
+        directory then gets mode 2770 (new files inherit the group) instead of 0750.
+      '';
+    };
+  };
+
+  config = lib.mkIf cfg.enable {
+    assertions = [
+      {
+        assertion = !(lib.elem dir systemDirs);
+        message = "autopoietic.memory.dir = ${dir} is a system directory; use a dedicated one.";
+      }
+    ];
+
+    systemd.tmpfiles.settings."10-autopoietic-memory" = lib.mkMerge [
+      { ${dir} = dirRule; }
+      (lib.genAttrs (map (name: "${dir}/${name}") subdirs) (_: dirRule))
+      (lib.genAttrs (map (name: "${dir}/${name}") ledgerFiles) (_: fileRule))
+    ];
+  };
+
+  meta.maintainers = [ ];
+}

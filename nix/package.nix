@@ -1,0 +1,174 @@
+# The three Autopoietic OS CLIs (os-introspect, mutation-journal, mutation-runner), built from this
+# pnpm workspace with nixpkgs' pnpm support (fetchPnpmDeps + pnpmConfigHook).
+{
+  lib,
+  stdenv,
+  fetchPnpmDeps,
+  pnpmConfigHook,
+  pnpm_10,
+  nodejs_22,
+  makeWrapper,
+  autoPatchelfHook,
+  git,
+  jq,
+  nix,
+}:
+let
+  # One Node.js for building, testing and running the CLIs. The workspace targets Node.js >= 20.19;
+  # nodejs_20 is marked insecure at the pinned nixpkgs (end of life 2026-04-30), so use 22 LTS.
+  nodejs = nodejs_22;
+  pnpm = pnpm_10.override { inherit nodejs; };
+
+  root = ../.;
+  # Only what installs, builds and tests the workspace. Docs, CI files and the Nix genome do not
+  # change the tools, so editing them does not rebuild the package.
+  included = [
+    ".npmrc"
+    "package.json"
+    "pnpm-lock.yaml"
+    "pnpm-workspace.yaml"
+    "tsconfig.base.json"
+    "vitest.config.ts"
+    "memory"
+    "packages"
+    "tests/support"
+  ];
+  # Local build output and installs of a working checkout (visible through `path:` flake refs).
+  excludedNames = [
+    "node_modules"
+    "dist"
+    ".probe"
+  ];
+  keep =
+    path: type:
+    let
+      rel = lib.removePrefix (toString root + "/") (toString path);
+      wanted = p: rel == p || lib.hasPrefix "${p}/" rel || lib.hasPrefix "${rel}/" p;
+    in
+    lib.any wanted included
+    && !(lib.elem (baseNameOf rel) excludedNames)
+    && !(lib.hasSuffix ".tsbuildinfo" rel)
+    && !(lib.hasSuffix ".jsonl" rel);
+
+  clis = [
+    "os-introspect"
+    "mutation-journal"
+    "mutation-runner"
+  ];
+  workspacePackages = [ "core" ] ++ clis;
+  workspaceNodeModules = map (p: "packages/${p}/node_modules") workspacePackages;
+in
+stdenv.mkDerivation (finalAttrs: {
+  pname = "autopoietic-tools";
+  version = (lib.importJSON ../package.json).version;
+
+  src = lib.cleanSourceWith {
+    name = "autopoietic-tools-source";
+    src = root;
+    filter = keep;
+  };
+
+  # The fixed-output hash lives in one file; scripts/update-pnpm-deps-hash recomputes it.
+  pnpmDeps = fetchPnpmDeps {
+    inherit (finalAttrs) pname version src;
+    inherit pnpm;
+    fetcherVersion = 3;
+    hash = lib.fileContents ./pnpm-deps-hash.txt;
+  };
+
+  strictDeps = true;
+
+  nativeBuildInputs = [
+    nodejs
+    pnpm
+    pnpmConfigHook
+    makeWrapper
+    autoPatchelfHook
+  ];
+
+  # vitest's bundler (rolldown) ships a native addon that links against libstdc++/libgcc_s.
+  buildInputs = [ stdenv.cc.cc.lib ];
+
+  buildPhase = ''
+    runHook preBuild
+    pnpm run build
+    runHook postBuild
+  '';
+
+  doCheck = true;
+  nativeCheckInputs = [
+    git
+    nix
+  ];
+  # Unit tests sit next to the code (packages/*/src). The process-level suites in packages/*/test
+  # and tests/ drive a Nix daemon and the network-free flake checks of the real store, which the
+  # build sandbox does not have; CI runs them outside Nix (.github/workflows/ci.yml).
+  checkPhase = ''
+    runHook preCheck
+    autoPatchelf node_modules/.pnpm
+    export NIX_REMOTE="local?root=$TMPDIR/nix-root"
+    pnpm exec vitest run src/
+    runHook postCheck
+  '';
+
+  installPhase = ''
+    runHook preInstall
+
+    # Run time needs the compiled JS and the production dependencies only.
+    rm -rf node_modules ${lib.escapeShellArgs workspaceNodeModules}
+    pnpm install --offline --prod --ignore-scripts --frozen-lockfile
+
+    libdir=$out/lib/autopoietic-tools
+    mkdir -p "$libdir/packages" "$out/bin"
+    cp -r package.json node_modules "$libdir/"
+    for pkg in ${lib.escapeShellArgs workspacePackages}; do
+      mkdir -p "$libdir/packages/$pkg"
+      for part in package.json bin dist node_modules; do
+        if [ -e "packages/$pkg/$part" ]; then
+          cp -r "packages/$pkg/$part" "$libdir/packages/$pkg/"
+        fi
+      done
+      rm -f "$libdir/packages/$pkg/dist/.tsbuildinfo"
+    done
+
+    for cli in ${lib.escapeShellArgs clis}; do
+      makeWrapper ${lib.getExe nodejs} "$out/bin/$cli" \
+        --add-flags "$libdir/packages/$cli/bin/$cli.js"
+    done
+
+    runHook postInstall
+  '';
+
+  doInstallCheck = true;
+  nativeInstallCheckInputs = [ jq ];
+  # The wrapped CLIs start, and os-introspect finds the tree-sitter Nix grammar (WASM) at run
+  # time.
+  installCheckPhase = ''
+    runHook preInstallCheck
+    for cli in ${lib.escapeShellArgs clis}; do
+      "$out/bin/$cli" --help > /dev/null
+    done
+    find -L "$out/lib/autopoietic-tools" -name tree-sitter-nix.wasm | grep -q .
+
+    mkdir -p "$TMPDIR/genome"
+    echo '{ outputs = _: { }; }' > "$TMPDIR/genome/flake.nix"
+    AUTOPOIETIC_ETC_DIR="$TMPDIR/etc" AUTOPOIETIC_MEMORY_DIR="$TMPDIR/memory" \
+      "$out/bin/os-introspect" --root "$TMPDIR/genome" > "$TMPDIR/self-state.json"
+    jq -e '.schema_version and .genome.has_flake == true' "$TMPDIR/self-state.json" > /dev/null
+    runHook postInstallCheck
+  '';
+
+  passthru = {
+    inherit nodejs pnpm;
+  };
+
+  meta = {
+    description = "Autopoietic OS tools: observe the genome, journal mutations, gate proposals";
+    license = [
+      lib.licenses.mit
+      lib.licenses.asl20
+    ];
+    mainProgram = "os-introspect";
+    platforms = lib.platforms.linux;
+  };
+})
