@@ -1,0 +1,132 @@
+import type { EvidenceBundle, EvidenceComparison, ProvenanceRef } from '../schemas/evidence.js';
+import type { InstallPlanOutput, InstallVerifyOutput } from '../schemas/install.js';
+import { assembleBundle, distinctKeys, keyedMap, type ComparisonSpec, type FactSpec } from './assemble.js';
+import { compareRoots } from './comparisons.js';
+
+export const PLAN_LIMITS = [
+  'Nothing was written to the target root.',
+  'Planned is not installed.',
+  'The hashes describe planned content, not observed files.',
+];
+
+export const VERIFY_LIMITS = [
+  'Hashes only: file contents were compared, nothing was executed.',
+  'No NixOS evaluation of the installed root was performed.',
+  'This does not prove that nixos-install ran.',
+];
+
+/** Honest placeholders where an output does not carry a subject field (the schema needs a value). */
+export const NOT_CARRIED_BY_GENERATION = 'unknown:not-carried-by-generation-record';
+export const NOT_CARRIED_BY_VERIFY = 'unknown:not-carried-by-install-verify-output';
+
+/** P3 install-plan: a planned generation and its seed manifest. */
+export function installPlanBundle(plan: InstallPlanOutput, raw: ProvenanceRef): EvidenceBundle {
+  const gen = plan.generation;
+  const manifest = plan.seed_manifest;
+  const meta = gen.metadata ?? {};
+  const verifiedRoot = meta.verified_root_fingerprint;
+  const promotionRoot = meta.promotion_root_fingerprint;
+  const facts: FactSpec[] = [
+    { kind: 'mutation-id', value: gen.mutation_id },
+    { kind: 'generation-id', value: gen.generation },
+    { kind: 'lineage-status', value: gen.lineage_status },
+    { kind: 'promotion-id', value: manifest.promotion_id },
+    { kind: 'target-root', value: manifest.target_root },
+    {
+      kind: 'seed-file-hashes',
+      value: keyedMap(
+        manifest.files.map((f) => f.installed_path),
+        manifest.files.map((f) => f.content_sha256),
+      ),
+    },
+  ];
+  if (verifiedRoot) facts.push({ kind: 'verified-root-fingerprint', value: verifiedRoot });
+  if (promotionRoot) facts.push({ kind: 'promotion-root-fingerprint', value: promotionRoot });
+  return assembleBundle({
+    bundleId: `evidence:install-plan:${gen.generation}`,
+    phase: 'P3',
+    prefix: `install-plan:${gen.generation}`,
+    subject: {
+      mutation_id: gen.mutation_id,
+      proposal_fingerprint: meta.proposal_fingerprint ?? NOT_CARRIED_BY_GENERATION,
+      ...(promotionRoot ? { root_fingerprint: promotionRoot } : {}),
+      generation_id: gen.generation,
+      metadata: { promotion_id: manifest.promotion_id, target_root: manifest.target_root },
+    },
+    raw,
+    summary: `P3 install plan ${gen.generation} of ${gen.mutation_id}: ${manifest.files.length} seed files for ${manifest.target_root}`,
+    observedAt: manifest.generated_at,
+    facts,
+    comparisons: [compareRoots(verifiedRoot, promotionRoot)],
+    claim: { name: 'install-plan', text: 'install planned', keyFacts: ['lineage-status', 'seed-file-hashes'], limits: PLAN_LIMITS },
+  });
+}
+
+/** What install-verify knows besides its output: the plan it checked. */
+export interface InstallVerifyContext {
+  plan?: InstallPlanOutput | undefined;
+}
+
+const SEED_STATUS: Record<InstallVerifyOutput['files'][number]['status'], EvidenceComparison['status']> = {
+  matched: 'matched',
+  missing: 'missing',
+  mismatched: 'mismatched',
+  error: 'error',
+};
+
+/** P3 install-verify: one comparison per seed file (expected vs actual hash), plus lineage when checked. */
+export function installVerifyBundle(out: InstallVerifyOutput, raw: ProvenanceRef, ctx: InstallVerifyContext = {}): EvidenceBundle {
+  const pid = out.promotion_id;
+  const planGen = ctx.plan?.generation;
+  const generationId = out.generation ?? planGen?.generation ?? NOT_CARRIED_BY_VERIFY;
+  const keys = distinctKeys(out.files.map((f) => f.installed_path));
+  const comparisons: ComparisonSpec[] = out.files.map((f, i) => ({
+    name: `seed-file:${keys[i]}`,
+    left: `expected:${f.expected_sha256}`,
+    right: `actual:${f.actual_sha256 ?? f.status}`,
+    status: SEED_STATUS[f.status],
+    reason: f.reason,
+    ...(f.resolved_path ? { metadata: { resolved_path: f.resolved_path } } : {}),
+  }));
+  if (out.lineage) {
+    comparisons.push({
+      name: 'lineage',
+      left: `planned-generation:${generationId}`,
+      right: `installed-lineage:${out.lineage.status}`,
+      status: out.lineage.status,
+      reason: out.lineage.reason,
+    });
+  }
+  const facts: FactSpec[] = [
+    { kind: 'mutation-id', value: out.mutation_id },
+    { kind: 'promotion-id', value: pid },
+    { kind: 'target-root', value: out.target_root },
+    { kind: 'all-matched', value: out.all_matched },
+    { kind: 'seed-file-statuses', value: keyedMap(out.files.map((f) => f.installed_path), out.files.map((f) => f.status)) },
+  ];
+  if (out.lineage) facts.push({ kind: 'lineage-status', value: out.lineage.status });
+  const promotionRoot = planGen?.metadata?.promotion_root_fingerprint;
+  return assembleBundle({
+    bundleId: `evidence:install-verify:${pid}`,
+    phase: 'P3',
+    prefix: pid,
+    subject: {
+      mutation_id: out.mutation_id,
+      proposal_fingerprint: planGen?.metadata?.proposal_fingerprint ?? NOT_CARRIED_BY_VERIFY,
+      ...(promotionRoot ? { root_fingerprint: promotionRoot } : {}),
+      generation_id: generationId,
+      metadata: { promotion_id: pid, target_root: out.target_root },
+    },
+    raw,
+    summary: `P3 install verify of ${pid} in ${out.target_root}: ${out.files.filter((f) => f.status === 'matched').length}/${out.files.length} seed files matched`,
+    observedAt: out.verified_at,
+    facts,
+    comparisons,
+    claim: {
+      name: 'install-verify',
+      text: out.all_matched ? 'seed files verified' : 'seed verification failed',
+      keyFacts: ['all-matched', 'seed-file-statuses'],
+      limits: VERIFY_LIMITS,
+    },
+  });
+}
