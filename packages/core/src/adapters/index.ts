@@ -1,1 +1,5 @@
 export * from './fs-safe.js';
+export * from './exec.js';
+export * from './git.js';
+export * from './nix.js';
+export * from './nix-log.js';

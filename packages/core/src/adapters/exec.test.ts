@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tests/support/tmp.js';
+import { boundTail, cleanEnv, runCommand } from './exec.js';
+
+/** True while `pid` is a live (non-zombie) process. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pids: number[], ms = 3000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (pids.every((p) => !alive(p))) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
+describe('runCommand', () => {
+  it('runs a command, logs both streams with digest and size, and keeps the exit code', async () => {
+    const dir = tempDir();
+    const r = await runCommand({ command: 'sh', args: ['-c', 'printf out; printf err >&2; exit 3'], cwd: dir, logDir: join(dir, 'logs'), logName: 'c' });
+    expect(r.outcome).toBe('exited');
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toBe('out');
+    expect(r.stderr).toBe('err');
+    const log = readFileSync(r.stdoutLog!.path);
+    expect(log.toString()).toBe('out');
+    expect(r.stdoutLog!.sha256).toBe(`sha256:${createHash('sha256').update(log).digest('hex')}`);
+    expect(r.stderrLog!.bytes).toBe(3);
+  });
+
+  it('keeps only a bounded tail in memory while the log holds everything', async () => {
+    const dir = tempDir();
+    // 100,000 lines of "line N": about 690 KB.
+    const r = await runCommand({ command: 'sh', args: ['-c', 'i=0; while [ $i -lt 100000 ]; do echo "line $i"; i=$((i+1)); done'], cwd: dir, logDir: dir, logName: 'big', tailBytes: 1024 });
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(1024);
+    expect(r.stdout.endsWith('line 99999\n')).toBe(true);
+    expect(r.stdoutBytes).toBe(readFileSync(r.stdoutLog!.path).length);
+    expect(r.stdoutBytes).toBeGreaterThan(600_000);
+  });
+
+  it('on timeout kills the whole process group, grandchildren included', async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, 'pids');
+    const script = `sleep 60 & echo $! >> ${pidFile}; (sleep 60 & echo $! >> ${pidFile}; wait) & echo $$ >> ${pidFile}; wait`;
+    const t0 = Date.now();
+    const r = await runCommand({ command: 'sh', args: ['-c', script], cwd: dir, timeoutMs: 400, killGraceMs: 500 });
+    expect(r.outcome).toBe('timeout');
+    expect(r.exitCode).toBeNull();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    expect(pids.length).toBe(3);
+    expect(await waitGone(pids)).toBe(true);
+  });
+
+  it('escalates to SIGKILL when the group ignores SIGTERM', async () => {
+    const dir = tempDir();
+    const r = await runCommand({ command: 'sh', args: ['-c', "trap '' TERM; sleep 60 & wait; sleep 60"], cwd: dir, timeoutMs: 200, killGraceMs: 300 });
+    expect(r.outcome).toBe('timeout');
+    expect(r.signal).toBe('SIGKILL');
+  });
+
+  it('kills stragglers the command left running when it exits', async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, 'pid');
+    const r = await runCommand({ command: 'sh', args: ['-c', `sleep 60 > /dev/null 2>&1 & echo $! > ${pidFile}; exit 0`], cwd: dir });
+    expect(r.exitCode).toBe(0);
+    expect(await waitGone([Number(readFileSync(pidFile, 'utf8'))])).toBe(true);
+  });
+
+  it('reports a command that cannot be started as spawn-failed, not as an exception', async () => {
+    const dir = tempDir();
+    const r = await runCommand({ command: 'definitely-not-a-command-aos', cwd: dir, logDir: join(dir, 'l'), logName: 'x' });
+    expect(r.outcome).toBe('spawn-failed');
+    expect(r.exitCode).toBeNull();
+    expect(r.spawnError).toMatch(/ENOENT/);
+    expect(r.stdoutLog?.bytes).toBe(0);
+  });
+
+  it('cancels through an AbortSignal', async () => {
+    const dir = tempDir();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const r = await runCommand({ command: 'sleep', args: ['30'], cwd: dir, signal: ac.signal });
+    expect(r.outcome).toBe('cancelled');
+  });
+
+  it('refuses to overwrite an existing log file', async () => {
+    const dir = tempDir();
+    await runCommand({ command: 'true', cwd: dir, logDir: dir, logName: 'same' });
+    await expect(runCommand({ command: 'true', cwd: dir, logDir: dir, logName: 'same' })).rejects.toThrow(/EEXIST/);
+    expect(existsSync(join(dir, 'same.stdout.log'))).toBe(true);
+  });
+
+  it('rewrites stderr lines through a transform before logging', async () => {
+    const dir = tempDir();
+    const r = await runCommand({
+      command: 'sh',
+      args: ['-c', 'echo keep >&2; echo drop >&2; printf last >&2'],
+      cwd: dir,
+      stderrLine: (l) => (l === 'drop' ? null : l.toUpperCase()),
+    });
+    expect(r.stderr).toBe('KEEP\nLAST');
+  });
+});
+
+describe('cleanEnv', () => {
+  it('keeps PATH, HOME and NIX_* and drops everything else', () => {
+    const env = cleanEnv({ PATH: '/bin', HOME: '/h', NIX_CONFIG: 'x', GITHUB_TOKEN: 'secret', GIT_DIR: '/live/.git', SSH_AUTH_SOCK: '/s' }, { EXTRA: '1' });
+    expect(env).toEqual({ PATH: '/bin', HOME: '/h', NIX_CONFIG: 'x', EXTRA: '1' });
+  });
+});
+
+describe('boundTail', () => {
+  it('cuts on a UTF-8 boundary', () => {
+    const s = `${'a'.repeat(10)}é${'b'.repeat(3)}`;
+    expect(boundTail(s, 4)).toBe('bbb');
+    expect(boundTail(s, 5)).toBe('ébbb');
+  });
+});

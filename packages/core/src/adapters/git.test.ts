@@ -1,0 +1,96 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git as testGit, initRepo } from '../../../../tests/support/git.js';
+import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
+import { git, gitEnv, gitWorkTree, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, stageAll } from './git.js';
+
+describe('gitWorkTree', () => {
+  it('describes the top level, the prefix and HEAD of a work tree, and nothing outside one', async () => {
+    const root = tempDir();
+    initRepo(root, { 'a.txt': 'a\n', 'sub/b.txt': 'b\n' });
+    const top = await gitWorkTree(root);
+    expect(top?.toplevel).toBe(root);
+    expect(top?.prefix).toBe('');
+    expect(top?.head).toMatch(/^[0-9a-f]{40}$/);
+    expect(top?.objectsDir).toBe(join(root, '.git', 'objects'));
+    expect((await gitWorkTree(join(root, 'sub')))?.prefix).toBe('sub/');
+    expect(await gitWorkTree(tempDir())).toBeUndefined();
+  });
+
+  it('reports an unborn HEAD as undefined', async () => {
+    const root = tempDir();
+    testGit(root, ['init', '-q']);
+    expect((await gitWorkTree(root))?.head).toBeUndefined();
+  });
+});
+
+describe('working-set listings', () => {
+  it('lists tracked and untracked-not-ignored files of a git genome', async () => {
+    const root = tempDir();
+    initRepo(root, { '.gitignore': '*.log\n', 'tracked.nix': '1', 'gone.nix': '2', 'kept.log': 'tracked although ignored' });
+    testGit(root, ['add', '-f', 'kept.log']);
+    writeTree(root, { 'new.nix': '3', 'noise.log': 'x' });
+    rmSync(join(root, 'gone.nix'));
+    const files = (await listGitWorkingSet(root)).sort();
+    expect(files).toEqual(['.gitignore', 'gone.nix', 'kept.log', 'new.nix', 'tracked.nix']);
+  });
+
+  it('honours .gitignore in a directory that is not a repository, writing nothing there', async () => {
+    const root = tempDir();
+    const scratch = tempDir();
+    writeTree(root, { '.gitignore': 'ignored/\n*.tmp\n', 'a.nix': '1', 'ignored/x': '2', 'b.tmp': '3', 'sub/c.nix': '4', 'sub/.gitignore': 'd.nix\n', 'sub/d.nix': '5' });
+    const before = readdirSync(root).sort();
+    const files = (await listPlainWorkingSet(root, scratch)).sort();
+    expect(files).toEqual(['.gitignore', 'a.nix', 'sub/.gitignore', 'sub/c.nix']);
+    expect(readdirSync(root).sort()).toEqual(before);
+  });
+});
+
+describe('candidate repositories', () => {
+  it('borrows live objects read-only, sets HEAD to the live commit and stages everything', async () => {
+    const live = tempDir();
+    initRepo(live, { 'a.txt': 'a\n' });
+    const head = (await gitWorkTree(live))!.head!;
+    const cand = tempDir();
+    writeTree(cand, { 'a.txt': 'a\n', 'b.log': 'b\n', '.gitignore': '*.log\n' });
+    await initCandidateRepo(cand, { objectsFrom: join(live, '.git', 'objects'), head });
+    const tree = await stageAll(cand);
+    expect(tree).toMatch(/^[0-9a-f]{40}$/);
+    const staged = (await git(cand, ['ls-files'], { hermetic: true })).toString().trim().split('\n').sort();
+    expect(staged).toEqual(['.gitignore', 'a.txt', 'b.log']);
+    expect((await git(cand, ['rev-parse', 'HEAD'], { hermetic: true })).toString().trim()).toBe(head);
+    expect((await git(cand, ['remote'], { hermetic: true })).toString().trim()).toBe('');
+  });
+
+  it('reports the paths git apply would write, and its summary of renames', async () => {
+    const dir = tempDir();
+    initRepo(dir, { 'old.txt': 'x\n', 'keep.txt': 'k\n' });
+    testGit(dir, ['mv', 'old.txt', 'new.txt']);
+    writeFileSync(join(dir, 'keep.txt'), 'k2\n');
+    testGit(dir, ['add', '-A']);
+    const patch = testGit(dir, ['diff', '--cached', '-M']);
+    testGit(dir, ['reset', '-q', '--hard']);
+    mkdirSync(join(dir, 'p'));
+    writeFileSync(join(dir, 'p', 'x.diff'), patch);
+    const s = await patchSummary(dir, join(dir, 'p', 'x.diff'));
+    // git names only the destination of a pure rename in --numstat; --summary names both sides.
+    expect(s.paths.sort()).toEqual(['keep.txt', 'new.txt']);
+    expect(s.summary.join('\n')).toContain('rename old.txt => new.txt');
+  });
+
+  it('parses numstat -z records', () => {
+    expect(parseNumstatZ(Buffer.from('1\t2\ta b.txt\0-\t-\tbin\0' + '0\t0\t\0from\0to\0'))).toEqual(['a b.txt', 'bin', 'from', 'to']);
+  });
+});
+
+describe('gitEnv', () => {
+  it('drops inherited GIT_* variables and pins hermetic config for candidates', () => {
+    const env = gitEnv(true, { PATH: '/bin', GIT_DIR: '/live/.git', GIT_INDEX_FILE: '/live/.git/index' });
+    expect(env.GIT_DIR).toBeUndefined();
+    expect(env.GIT_INDEX_FILE).toBeUndefined();
+    expect(env.GIT_CONFIG_GLOBAL).toBe('/dev/null');
+    expect(env.GIT_OPTIONAL_LOCKS).toBe('0');
+    expect(gitEnv(false, { PATH: '/bin' }).GIT_CONFIG_GLOBAL).toBeUndefined();
+  });
+});

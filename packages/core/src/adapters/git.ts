@@ -1,0 +1,183 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { AosError } from '../cli-kit/errors.js';
+import { captureCommand, describeOutcome, succeeded, type RunCommandOptions } from './exec.js';
+
+/**
+ * git for building isolated candidates.
+ *
+ * Two kinds of calls:
+ * - reads of the LIVE genome (`ls-files`, `rev-parse`): the user's git configuration applies
+ *   (their global excludes decide what is "ignored"), optional locks are off so that nothing,
+ *   not even the index's stat cache, is rewritten;
+ * - writes inside a CANDIDATE: hermetic (no system or global config), so hooks, filters,
+ *   autocrlf or `apply.whitespace=error` in the user's configuration cannot change the result.
+ * In both, every inherited GIT_* variable is dropped: when we run inside a git hook, GIT_DIR
+ * would otherwise send candidate writes into the live repository.
+ */
+export interface GitOptions {
+  hermetic?: boolean;
+  input?: string | Uint8Array;
+  timeoutMs?: number;
+}
+
+export function gitEnv(hermetic: boolean, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) if (!k.startsWith('GIT_') && v !== undefined) env[k] = v;
+  env.GIT_OPTIONAL_LOCKS = '0';
+  env.GIT_TERMINAL_PROMPT = '0';
+  env.LC_ALL = 'C';
+  if (hermetic) {
+    env.GIT_CONFIG_NOSYSTEM = '1';
+    env.GIT_CONFIG_GLOBAL = '/dev/null';
+    env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = 'autopoietic candidate';
+    env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = 'candidate@autopoietic.invalid';
+  }
+  return env;
+}
+
+/** Runs git and returns its stdout; any failure is an AosError naming the command and directory. */
+export async function git(cwd: string, args: string[], opts: GitOptions = {}): Promise<Buffer> {
+  const run: RunCommandOptions = { command: 'git', args, cwd, env: gitEnv(opts.hermetic ?? false), timeoutMs: opts.timeoutMs ?? 120_000 };
+  if (opts.input !== undefined) run.input = opts.input;
+  const r = await captureCommand(run);
+  if (r.outcome === 'spawn-failed') {
+    throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
+  }
+  if (!succeeded(r)) {
+    throw new AosError('git-failed', `git ${args.join(' ')} failed in ${cwd}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
+      hint: 'Run the same git command in that directory to see the full error.',
+      details: { cwd, args, exit_code: r.exitCode, stderr: r.stderr },
+    });
+  }
+  return r.stdoutFull;
+}
+
+export interface GitWorkTree {
+  /** Absolute top-level directory of the work tree. */
+  toplevel: string;
+  /** Path of the inspected directory inside the work tree, with a trailing `/`, or '' at the top. */
+  prefix: string;
+  /** The object database (shared by all worktrees of the repository). */
+  objectsDir: string;
+  /** The commit HEAD points at, or undefined on an unborn branch. */
+  head: string | undefined;
+}
+
+/** Describes the git work tree that contains `dir`, or undefined when `dir` is not in one. */
+export async function gitWorkTree(dir: string): Promise<GitWorkTree | undefined> {
+  const r = await captureCommand({
+    command: 'git',
+    args: ['rev-parse', '--show-toplevel', '--show-prefix', '--git-common-dir'],
+    cwd: dir,
+    env: gitEnv(false),
+    timeoutMs: 60_000,
+  });
+  if (r.outcome === 'spawn-failed') {
+    throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
+  }
+  if (!succeeded(r)) {
+    if (/not a git repository/i.test(r.stderr)) return undefined;
+    throw new AosError('git-failed', `cannot inspect the git repository at ${dir}: ${r.stderr.trim()}`, {
+      hint: 'If git reports "dubious ownership", run the tool as the repository owner or add it to safe.directory.',
+    });
+  }
+  const [toplevel = '', prefix = '', commonDir = ''] = r.stdoutFull.toString('utf8').split('\n');
+  if (toplevel === '') return undefined; // inside a .git directory or a bare repository
+  const common = isAbsolute(commonDir) ? commonDir : resolve(dir, commonDir);
+  const headOut = await captureCommand({
+    command: 'git',
+    args: ['rev-parse', '-q', '--verify', 'HEAD^{commit}'],
+    cwd: dir,
+    env: gitEnv(false),
+    timeoutMs: 60_000,
+  });
+  const head = succeeded(headOut) ? headOut.stdoutFull.toString('utf8').trim() : undefined;
+  return { toplevel, prefix, objectsDir: join(common, 'objects'), head };
+}
+
+/**
+ * What the user sees in a git genome: tracked files plus untracked files that are not ignored,
+ * relative to `root`. Tracked files deleted from the work tree are listed too (the caller
+ * skips what it cannot lstat). Nested repositories appear as `dir/`.
+ */
+export async function listGitWorkingSet(root: string): Promise<string[]> {
+  const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  return uniqueNul(out);
+}
+
+/**
+ * The same listing for a directory that is not in a git repository: an empty bare repository in
+ * `scratch` (outside the root) is pointed at `root` as its work tree, so that `.gitignore` files
+ * are honoured exactly as git would; nothing is written to `root`.
+ */
+export async function listPlainWorkingSet(root: string, scratch: string): Promise<string[]> {
+  const gitDir = join(scratch, 'scan.git');
+  await git(scratch, ['init', '-q', '--bare', gitDir], { hermetic: true });
+  const out = await git(root, [`--git-dir=${gitDir}`, `--work-tree=${root}`, 'ls-files', '-z', '--others', '--exclude-standard']);
+  return uniqueNul(out);
+}
+
+function uniqueNul(out: Buffer): string[] {
+  return [...new Set(out.toString('utf8').split('\0').filter((p) => p !== ''))];
+}
+
+/**
+ * Makes `dir` (existing, empty) a repository for a candidate. With `objectsFrom`, the live
+ * repository's objects are borrowed read-only through `objects/info/alternates` (what
+ * `git clone --shared` does) and HEAD is set to the live HEAD commit, so the candidate is a local
+ * clone at HEAD without copying objects and without a remote pointing back at the live repository.
+ */
+export async function initCandidateRepo(dir: string, base: { objectsFrom?: string; head?: string } = {}): Promise<void> {
+  await git(dir, ['init', '-q', '-b', 'candidate', '.'], { hermetic: true });
+  await git(dir, ['config', 'gc.auto', '0'], { hermetic: true });
+  if (base.objectsFrom !== undefined) {
+    const info = join(dir, '.git', 'objects', 'info');
+    mkdirSync(info, { recursive: true });
+    writeFileSync(join(info, 'alternates'), `${base.objectsFrom}\n`);
+    if (base.head !== undefined) await git(dir, ['update-ref', '--no-deref', 'HEAD', base.head], { hermetic: true });
+  }
+}
+
+/** Stages every file of the candidate (ignored ones too: the candidate holds exactly the chosen set) and returns the tree id. */
+export async function stageAll(dir: string): Promise<string> {
+  await git(dir, ['add', '-A', '-f'], { hermetic: true });
+  return (await git(dir, ['write-tree'], { hermetic: true })).toString('utf8').trim();
+}
+
+export interface PatchSummary {
+  /** The paths git would write (for a pure rename, git names only the destination). */
+  paths: string[];
+  /** `git apply --summary` lines (creations, deletions, renames, mode changes). */
+  summary: string[];
+}
+
+/** What `git apply` itself thinks a patch touches, without applying it. */
+export async function patchSummary(dir: string, patchFile: string): Promise<PatchSummary> {
+  const numstat = await git(dir, ['apply', '--numstat', '-z', patchFile], { hermetic: true });
+  const summary = await git(dir, ['apply', '--summary', patchFile], { hermetic: true });
+  return { paths: parseNumstatZ(numstat), summary: summary.toString('utf8').split('\n').filter((l) => l.trim() !== '') };
+}
+
+/** `added\tdeleted\tpath\0`, or for renames and copies `added\tdeleted\t\0old\0new\0`. */
+export function parseNumstatZ(out: Buffer): string[] {
+  const fields = out.toString('utf8').split('\0');
+  const paths: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f === '') continue;
+    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(f);
+    if (!m) throw new AosError('git-output', `unexpected git apply --numstat output: ${JSON.stringify(f)}`);
+    if (m[3] !== '') paths.push(m[3]!);
+    else {
+      paths.push(fields[i + 1] ?? '', fields[i + 2] ?? '');
+      i += 2;
+    }
+  }
+  return paths.filter((p) => p !== '');
+}
+
+/** The argv of a plain `git apply` (never --3way or --index: those follow untracked symlinks out of the tree). */
+export function applyPatchArgs(patchFile: string): string[] {
+  return ['apply', '--whitespace=nowarn', patchFile];
+}

@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import '../../../../tests/support/nix-env.js';
+import { tempDir } from '../../../../tests/support/tmp.js';
+import { NixLogTranslator, type NixProgressEvent } from './nix-log.js';
+import { buildArgs, builderSpecs, configList, kvmUsable, nixConfig, nixInfo, parseBuildOutPaths, parseNixVersion } from './nix.js';
+
+describe('Nix version detection', () => {
+  it('adapts to the version: --json before 2.9, config show from 2.20', () => {
+    const old = parseNixVersion('nix (Nix) 2.8.0\n');
+    expect(old).toMatchObject({ available: true, version: '2.8.0', printOutPaths: false, configShow: ['show-config'] });
+    const mid = parseNixVersion('nix (Nix) 2.9.1');
+    expect(mid.printOutPaths).toBe(true);
+    const cur = parseNixVersion('nix (Nix) 2.24.10pre20240101_dirty');
+    expect(cur).toMatchObject({ printOutPaths: true, configShow: ['config', 'show'] });
+    expect(parseNixVersion('garbage').available).toBe(false);
+  });
+
+  it('detects the installed nix', async () => {
+    const info = await nixInfo();
+    expect(info.available).toBe(true);
+    expect(info.version).toMatch(/^\d+\.\d+/);
+  });
+
+  it('builds with --json or --print-out-paths and parses either', () => {
+    const v28 = parseNixVersion('nix (Nix) 2.8.0');
+    const v24 = parseNixVersion('nix (Nix) 2.24.0');
+    expect(buildArgs(v28, '/c#checks.x.y', { options: [['max-jobs', '2']], builders: '' })).toEqual([
+      '--extra-experimental-features', 'nix-command flakes', '--option', 'max-jobs', '2', '--builders', '',
+      'build', '--no-link', '--no-write-lock-file', '--json', '/c#checks.x.y',
+    ]);
+    expect(buildArgs(v24, 'i')).toContain('--print-out-paths');
+    expect(parseBuildOutPaths(v28, '[{"drvPath":"/nix/store/a.drv","outputs":{"out":"/nix/store/a","dev":"/nix/store/a-dev"}}]')).toEqual(['/nix/store/a', '/nix/store/a-dev']);
+    expect(parseBuildOutPaths(v24, '/nix/store/a\n/nix/store/b\n')).toEqual(['/nix/store/a', '/nix/store/b']);
+  });
+});
+
+describe('Nix configuration', () => {
+  it('reads the effective configuration, including pass-through options', async () => {
+    const info = await nixInfo();
+    const config = await nixConfig(info, { pass: { options: [['system-features', 'benchmark']] } });
+    expect(configList(config['system-features'])).toEqual(['benchmark']);
+    expect(typeof config.system).toBe('string');
+  });
+
+  it('reads builder specs inline and from @files', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'machines'), '# comment\nssh://b1 x86_64-linux - 2 1 kvm,nixos-test\n');
+    expect(builderSpecs(`ssh://a x86_64-linux; @${join(dir, 'machines')}; @/nonexistent/machines`)).toEqual([
+      'ssh://a x86_64-linux',
+      'ssh://b1 x86_64-linux - 2 1 kvm,nixos-test',
+    ]);
+    expect(builderSpecs('')).toEqual([]);
+  });
+
+  it('probes a KVM device by opening it', () => {
+    expect(kvmUsable('/nonexistent/kvm')).toBe(false);
+    expect(kvmUsable('/dev/null')).toBe(true);
+  });
+});
+
+describe('NixLogTranslator', () => {
+  it('turns internal-json back into text and reports build progress', () => {
+    const events: NixProgressEvent[] = [];
+    const t = new NixLogTranslator((e) => events.push(e));
+    expect(t.line('@nix {"action":"start","id":1,"level":3,"text":"evaluating flake","type":0}')).toBe('evaluating flake...');
+    expect(t.line('@nix {"action":"start","id":2,"level":5,"text":"checking x","type":0}')).toBeNull();
+    expect(t.line('@nix {"action":"msg","level":0,"msg":"\\u001b[31;1merror:\\u001b[0m boom"}')).toBe('error: boom');
+    expect(t.line('@nix {"action":"start","fields":["/nix/store/x.drv","",1,1],"id":3,"level":3,"text":"building \'/nix/store/x.drv\'","type":105}')).toBe("building '/nix/store/x.drv'...");
+    expect(t.line('@nix {"action":"result","fields":["log line"],"id":3,"type":101}')).toBeNull();
+    expect(t.line('@nix {"action":"stop","id":3}')).toBeNull();
+    expect(t.line('plain text')).toBe('plain text');
+    expect(events.map((e) => [e.kind, e.what, e.done])).toEqual([
+      ['build-start', '/nix/store/x.drv', 0],
+      ['build-done', '/nix/store/x.drv', 1],
+    ]);
+  });
+});

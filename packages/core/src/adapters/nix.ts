@@ -1,0 +1,197 @@
+import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
+import { AosError } from '../cli-kit/errors.js';
+import { captureCommand, cleanEnv, describeOutcome, succeeded } from './exec.js';
+
+/**
+ * Nix, driven from the command line with the user's configuration as it is (substituters,
+ * builders, sandbox). We add only what a command needs: the experimental features as flags, and
+ * the operator's pass-through `--option NAME VALUE` / `--builders SPEC`. The version is detected
+ * once, and commands adapt to it (Nix 2.8 has no `--print-out-paths`; `nix show-config` became
+ * `nix config show` in 2.20).
+ */
+export interface NixInfo {
+  available: boolean;
+  /** `2.8.0`, or null when nix could not be run. */
+  version: string | null;
+  /** Why nix is unavailable (spawn error or unexpected output). */
+  problem?: string;
+  /** `nix build --print-out-paths` exists (2.9+); otherwise parse `--json`. */
+  printOutPaths: boolean;
+  /** The subcommand that prints the configuration as JSON. */
+  configShow: string[];
+}
+
+export interface NixPassThrough {
+  /** `--option NAME VALUE` pairs, in order. */
+  options?: Array<[string, string]>;
+  /** `--builders SPEC`. */
+  builders?: string;
+}
+
+export const NIX_FEATURE_FLAGS = ['--extra-experimental-features', 'nix-command flakes'] as const;
+
+let cached: Promise<NixInfo> | undefined;
+
+/** Detects the installed Nix once per process. Never throws: a missing nix is `available: false`. */
+export function nixInfo(env: NodeJS.ProcessEnv = cleanEnv()): Promise<NixInfo> {
+  cached ??= detect(env);
+  return cached;
+}
+
+/** Forgets the detected Nix (tests that change PATH). */
+export function resetNixInfo(): void {
+  cached = undefined;
+}
+
+async function detect(env: NodeJS.ProcessEnv): Promise<NixInfo> {
+  const r = await captureCommand({ command: 'nix', args: ['--version'], cwd: '/', env, timeoutMs: 30_000 });
+  if (!succeeded(r)) {
+    return { available: false, version: null, problem: describeOutcome(r), printOutPaths: false, configShow: ['show-config'] };
+  }
+  return parseNixVersion(r.stdoutFull.toString('utf8'));
+}
+
+/** Interprets `nix --version` output such as `nix (Nix) 2.8.0` or `nix (Nix) 2.24.10pre`. */
+export function parseNixVersion(text: string): NixInfo {
+  const m = /\b(\d+)\.(\d+)(?:\.(\d+))?[^\s]*/.exec(text);
+  if (!m) return { available: false, version: null, problem: `unrecognised nix --version output: ${text.trim()}`, printOutPaths: false, configShow: ['show-config'] };
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  const atLeast = (maj: number, min: number) => major > maj || (major === maj && minor >= min);
+  return {
+    available: true,
+    version: m[0],
+    printOutPaths: atLeast(2, 9),
+    configShow: atLeast(2, 20) ? ['config', 'show'] : ['show-config'],
+  };
+}
+
+/** Flags every `nix` call of ours starts with. */
+export function nixCommonArgs(pass: NixPassThrough = {}): string[] {
+  const args: string[] = [...NIX_FEATURE_FLAGS];
+  for (const [name, value] of pass.options ?? []) args.push('--option', name, value);
+  if (pass.builders !== undefined) args.push('--builders', pass.builders);
+  return args;
+}
+
+/** `nix flake check` of a flake, never writing its lock file. */
+export function flakeCheckArgs(flakeRef: string, pass: NixPassThrough = {}, extra: readonly string[] = []): string[] {
+  return [...nixCommonArgs(pass), 'flake', 'check', '--no-write-lock-file', ...extra, flakeRef];
+}
+
+/** `nix build` of one installable without a result link; the out paths come from `--print-out-paths` or `--json`. */
+export function buildArgs(info: NixInfo, installable: string, pass: NixPassThrough = {}, extra: readonly string[] = []): string[] {
+  const out = info.printOutPaths ? '--print-out-paths' : '--json';
+  return [...nixCommonArgs(pass), 'build', '--no-link', '--no-write-lock-file', out, ...extra, installable];
+}
+
+/** Store paths printed by `nix build` in the mode `buildArgs` chose. */
+export function parseBuildOutPaths(info: NixInfo, stdout: string): string[] {
+  if (info.printOutPaths) {
+    return stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('/'));
+  }
+  const text = stdout.trim();
+  if (text === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new AosError('nix-output', `nix build --json printed something that is not JSON: ${text.slice(0, 200)}`, { cause: e });
+  }
+  const paths: string[] = [];
+  for (const item of Array.isArray(parsed) ? parsed : []) {
+    const outputs = (item as { outputs?: Record<string, unknown> }).outputs ?? {};
+    for (const p of Object.values(outputs)) if (typeof p === 'string') paths.push(p);
+  }
+  return paths;
+}
+
+/** `nix eval --json <installable> [--apply FN]`. */
+export function evalJsonArgs(installable: string, pass: NixPassThrough = {}, apply?: string): string[] {
+  return [...nixCommonArgs(pass), 'eval', '--json', '--no-write-lock-file', ...(apply ? ['--apply', apply] : []), installable];
+}
+
+/**
+ * Runs `nix eval --json` and parses the result. Nix may print partial JSON before an error, so
+ * the exit status is checked before parsing.
+ */
+export async function nixEvalJson(opts: { cwd: string; installable: string; apply?: string; pass?: NixPassThrough; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<unknown> {
+  const r = await captureCommand({
+    command: 'nix',
+    args: evalJsonArgs(opts.installable, opts.pass, opts.apply),
+    cwd: opts.cwd,
+    env: opts.env ?? cleanEnv(),
+    timeoutMs: opts.timeoutMs ?? 300_000,
+  });
+  if (!succeeded(r)) {
+    throw new AosError('nix-eval-failed', `nix eval ${opts.installable} failed: ${describeOutcome(r)}: ${lastLines(r.stderr, 6)}`, {
+      hint: 'Run the same nix eval in the candidate to see the full error (add --show-trace).',
+      details: { outcome: r.outcome, exit_code: r.exitCode, stderr: r.stderr },
+    });
+  }
+  return JSON.parse(r.stdoutFull.toString('utf8'));
+}
+
+/** The effective Nix configuration (`nix show-config --json` / `nix config show --json`): name -> value. */
+export async function nixConfig(info: NixInfo, opts: { pass?: NixPassThrough; env?: NodeJS.ProcessEnv } = {}): Promise<Record<string, unknown>> {
+  const r = await captureCommand({
+    command: 'nix',
+    args: [...nixCommonArgs(opts.pass), ...info.configShow, '--json'],
+    cwd: '/',
+    env: opts.env ?? cleanEnv(),
+    timeoutMs: 60_000,
+  });
+  if (!succeeded(r)) {
+    throw new AosError('nix-config-failed', `cannot read the Nix configuration: ${describeOutcome(r)}: ${lastLines(r.stderr, 4)}`, {
+      hint: 'Check that `nix show-config` works for this user.',
+    });
+  }
+  const raw = JSON.parse(r.stdoutFull.toString('utf8')) as Record<string, unknown>;
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) config[k] = v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v;
+  return config;
+}
+
+/** A setting that Nix may render as a list or as a space-separated string. */
+export function configList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string') return value.split(/\s+/).filter((s) => s !== '');
+  return [];
+}
+
+/**
+ * The remote builders a `builders` setting names (`@file` is read), one spec per entry. An
+ * unreadable `@file` counts as none, as Nix does.
+ */
+export function builderSpecs(value: unknown): string[] {
+  const text = typeof value === 'string' ? value : '';
+  const specs: string[] = [];
+  for (const part of text.split(/[;\n]/)) {
+    const s = part.trim();
+    if (s === '' || s.startsWith('#')) continue;
+    if (s.startsWith('@')) {
+      const file = s.slice(1);
+      if (existsSync(file)) specs.push(...builderSpecs(readFileSync(file, 'utf8')));
+      continue;
+    }
+    specs.push(s);
+  }
+  return specs;
+}
+
+/** Whether this process can open a KVM device read-write (what Nix's `kvm` feature really needs). */
+export function kvmUsable(device = '/dev/kvm'): boolean {
+  try {
+    closeSync(openSync(device, constants.O_RDWR));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').slice(-n).join('\n');
+}
