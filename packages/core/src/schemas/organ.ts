@@ -1,28 +1,21 @@
 import { z } from 'zod';
-import { SchemaVersion, Timestamp } from './common.js';
+import { DECAY_STATUSES, ORGAN_EVENTS, ORGAN_TYPES, REVIEW_STATUSES } from '../vocab/organ.js';
+import { ChainLink, SchemaVersion, Timestamp } from './common.js';
 
-export const ORGAN_TYPES = [
-  'tmp-tool',
-  'cli',
-  'dev-shell',
-  'package',
-  'home-manager-module',
-  'nixos-module',
-  'systemd-service',
-  'systemd-timer',
-  'overlay',
-] as const;
+export { DECAY_STATUSES, ORGAN_EVENTS, ORGAN_TYPES, REVIEW_STATUSES } from '../vocab/organ.js';
+
 export const OrganType = z.enum(ORGAN_TYPES);
 
-export const DECAY_STATUSES = ['active', 'candidate', 'stale', 'duplicate', 'failed'] as const;
 export const DecayStatus = z.enum(DECAY_STATUSES);
 
-/** What a registry line does to an organ: the current state of an organ is its latest version. */
-export const ORGAN_EVENTS = ['add', 'update', 'retire'] as const;
-
-/** One version of an organ, a line of `organs.jsonl`. */
+/**
+ * One version of an organ, a line of `organs.jsonl`. `organ_id` (written by `organ add` and
+ * copied by update/retire) ties the versions of one organ together; lines without it are each
+ * their own organ, as in the reference registry.
+ */
 export const OrganRecord = z.strictObject({
   schema_version: SchemaVersion,
+  organ_id: z.string().regex(/\S/, 'organ id must not be empty').optional(),
   recorded_at: Timestamp.optional(),
   event: z.enum(ORGAN_EVENTS).optional(),
   name: z.string().regex(/\S/, 'organ name must not be empty'),
@@ -36,10 +29,9 @@ export const OrganRecord = z.strictObject({
   decay_status: DecayStatus.optional(),
   retired: z.boolean().optional(),
   retired_reason: z.string().optional(),
+  chain: ChainLink.optional(),
 });
 export type OrganRecord = z.infer<typeof OrganRecord>;
-
-export const REVIEW_STATUSES = ['active', 'candidate', 'stale', 'duplicate', 'failed', 'unknown'] as const;
 
 export const OrganFinding = z.strictObject({
   name: z.string(),
@@ -61,6 +53,12 @@ export const OrganReviewOutput = z.strictObject({
   failed: z.array(z.string()),
   unknown: z.array(z.string()),
   retired: z.array(z.string()),
+  /** The time-based staleness window the review used, in days. */
+  stale_after_days: z.int().min(1).optional(),
+  /** With `--measure`: ledger kind -> path read for the measured figures. */
+  measured_from: z.record(z.string(), z.string()).optional(),
+  /** registry and, with `--measure`, each ledger: `loaded:<n>` or `missing:treated-as-empty`. */
+  source_statuses: z.record(z.string(), z.string()).optional(),
   limits: z.array(z.string()).optional(),
 });
 export type OrganReviewOutput = z.infer<typeof OrganReviewOutput>;

@@ -1,0 +1,66 @@
+import { usageError } from '@autopoietic/core/cli-kit';
+import { DECAY_STATUSES, ORGAN_TYPES } from '@autopoietic/core/vocab';
+
+/**
+ * Validation of the organ flags shared by add and update. Every failure is a usage error
+ * (exit 2) raised before anything is read or written; the messages name the flag and the value.
+ */
+export type OrganType = (typeof ORGAN_TYPES)[number];
+export type DecayStatus = (typeof DECAY_STATUSES)[number];
+
+/** Optional fields `organ update --unset` can clear. */
+export const UNSETTABLE = ['created_by', 'usage_count', 'failure_count', 'related_goals', 'decay_status'] as const;
+export type Unsettable = (typeof UNSETTABLE)[number];
+
+/** A trimmed, non-blank value; the message matches the reference ("organ <field> must not be empty"). */
+export function nonBlank(field: string, value: string, flag: string): string {
+  const v = value.trim();
+  if (v === '') throw usageError('organ-field-empty', `organ ${field} must not be empty`, `Pass a non-blank ${flag}.`);
+  return v;
+}
+
+export function organType(value: string): OrganType {
+  const v = value.trim();
+  if ((ORGAN_TYPES as readonly string[]).includes(v)) return v as OrganType;
+  throw usageError('organ-type-unknown', `unknown organ type "${value}"`, `--type must be one of: ${ORGAN_TYPES.join(', ')}.`);
+}
+
+export function decayStatus(value: string): DecayStatus {
+  const v = value.trim();
+  if ((DECAY_STATUSES as readonly string[]).includes(v)) return v as DecayStatus;
+  throw usageError(
+    'organ-status-unknown',
+    `unknown decay status "${value}"`,
+    `--decay-status must be one of: ${DECAY_STATUSES.join(', ')}.`,
+  );
+}
+
+export function count(flag: string, value: string): number {
+  const v = value.trim();
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) {
+    throw usageError('organ-count-invalid', `${flag} must be a non-negative integer, got "${value}"`,
+      `Pass a whole number of 0 or more, e.g. ${flag} 3.`);
+  }
+  return Number(v);
+}
+
+export function goals(values: readonly string[]): string[] {
+  return values.map((g) => nonBlank('related goal', g, '--related-goal'));
+}
+
+export function unsettable(values: readonly string[]): Unsettable[] {
+  return values.map((v) => {
+    const f = v.trim().replaceAll('-', '_');
+    if ((UNSETTABLE as readonly string[]).includes(f)) return f as Unsettable;
+    throw usageError('organ-unset-unknown', `--unset cannot clear "${v}"`, `--unset takes one of: ${UNSETTABLE.join(', ')}.`);
+  });
+}
+
+export function positiveDays(flag: string, value: string): number {
+  const v = value.trim();
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+    throw usageError('organ-days-invalid', `${flag} must be a whole number of days, 1 or more, got "${value}"`,
+      `For example ${flag} 90.`);
+  }
+  return Number(v);
+}

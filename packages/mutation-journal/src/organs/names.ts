@@ -1,0 +1,42 @@
+import { posix } from 'node:path';
+
+/**
+ * How organs are matched, in one place.
+ *
+ * Names: an organ's identity for humans is its name compared without case (Unicode NFC, then
+ * `toLowerCase`, which is locale-independent), so `Hello` and `hello` are the same organ for
+ * add/update/retire, duplicate detection, measuring and suggestions.
+ *
+ * Sources: compared as normalised relative POSIX paths (`./a//b/` is `a/b`). A changed path
+ * touches a source when it is the source or lies under it (a source can be a directory).
+ */
+export function organKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+export function sourceKey(source: string): string {
+  let p = source.trim().replaceAll('\\', '/');
+  if (p === '') return p;
+  p = posix.normalize(p);
+  while (p.startsWith('./')) p = p.slice(2);
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p === '.' ? '' : p;
+}
+
+/** Every prefix of a normalised path that could be a source it touches: `a/b/c` -> `a/b/c`, `a/b`, `a`. */
+export function pathAndAncestors(path: string): string[] {
+  const p = sourceKey(path);
+  if (p === '') return [];
+  const out = [p];
+  let cut = p.lastIndexOf('/');
+  while (cut > 0) {
+    out.push(p.slice(0, cut));
+    cut = p.lastIndexOf('/', cut - 1);
+  }
+  return out;
+}
+
+/** Sort strings by UTF-16 code units: stable across locales and machines. */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
