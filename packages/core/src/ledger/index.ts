@@ -1,1 +1,10 @@
 export * from './paths.js';
+export * from './append.js';
+export * from './read.js';
+export * from './verify.js';
+export * from './repair.js';
+export * from './checkpoint.js';
+export { CHECKPOINT_SUFFIX, checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
+export { GENESIS_PREV, lineDigest, type ChainHead } from './chain.js';
+export { acquireLock, withLock, lockPathFor, type HeldLock, type LockOptions, type LockOwner } from './lock.js';
+export { isLedgerSchema, schemaForFileName, type LedgerSchemaName, type RecordOf } from './validate.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RISKS } from '../vocab/journal.js';
 
 /** The schema version written into every record this project produces. */
 export const SCHEMA_VERSION = '0.1.0';
@@ -13,7 +14,7 @@ export const Fingerprint = z
   .regex(/^(sha256:[0-9a-f]{64}|unavailable:.+|unknown:.+)$/, 'must be sha256:<hex>, unavailable:<why> or unknown:<why>');
 export const Metadata = z.record(z.string(), z.string()).describe('Free-form string annotations');
 
-export const RISKS = ['low', 'medium', 'high', 'irreversible'] as const;
+export { RISKS } from '../vocab/journal.js';
 export const Risk = z.enum(RISKS);
 
 /** The autonomy ladder, lowest first. */
@@ -26,10 +27,12 @@ export type AutonomyMode = z.infer<typeof AutonomyMode>;
  * `seq` counts lines from 1; `prev` is the sha256 of the previous line's bytes
  * (without its newline), or `sha256:` of the empty string for the first line.
  */
-export const ChainLink = z.strictObject({
-  seq: z.int().min(1),
-  prev: Sha256,
-});
+export const ChainLink = z
+  .strictObject({
+    seq: z.int().min(1),
+    prev: Sha256,
+  })
+  .describe('Hash-chain link written by the ledger: line number among records, and the sha256 of the previous line (docs/ledger.md)');
 export type ChainLink = z.infer<typeof ChainLink>;
 
 /** A log file kept beside a record: path, digest and size. */

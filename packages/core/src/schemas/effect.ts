@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Metadata, Risk, SchemaVersion, Timestamp } from './common.js';
+import { ChainLink, Metadata, Risk, SchemaVersion, Timestamp } from './common.js';
 
 /** An effect outside Nix, one line of `effects.jsonl`. */
 export const EffectRecord = z.strictObject({
@@ -14,5 +14,6 @@ export const EffectRecord = z.strictObject({
   verified_by: z.string().optional(),
   risk: Risk.optional(),
   metadata: Metadata.optional(),
+  chain: ChainLink.optional(),
 });
 export type EffectRecord = z.infer<typeof EffectRecord>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { Metadata, SchemaVersion, Sha256, Timestamp } from './common.js';
+import { LINEAGE_STATUSES } from '../vocab/journal.js';
+import { ChainLink, Metadata, SchemaVersion, Sha256, Timestamp } from './common.js';
 
 /** `reverted` is ours: install-revert appends it (the reference had no revert). */
-export const LINEAGE_STATUSES = ['planned', 'installed', 'failed', 'reverted'] as const;
+export { LINEAGE_STATUSES };
 export const LineageStatus = z.enum(LINEAGE_STATUSES);
 
 /** A lineage node, one line of `generations.jsonl`. `lineage_status` is required (no silent `installed`). */
@@ -23,5 +24,6 @@ export const GenerationRecord = z.strictObject({
   /** Digest of the install plan this record installs or reverts (install-apply / install-revert). */
   plan_digest: Sha256.optional(),
   metadata: Metadata.optional(),
+  chain: ChainLink.optional(),
 });
 export type GenerationRecord = z.infer<typeof GenerationRecord>;

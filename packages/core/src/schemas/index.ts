@@ -11,5 +11,6 @@ export * from './organ.js';
 export * from './evidence.js';
 export * from './self-state.js';
 export * from './host-policy.js';
+export * from './ledger.js';
 export * from './registry.js';
 export * from './json-schema.js';

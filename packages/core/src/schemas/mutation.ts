@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { Metadata, SchemaVersion, Timestamp } from './common.js';
+import { MUTATION_STATUSES } from '../vocab/journal.js';
+import { ChainLink, Metadata, SchemaVersion, Timestamp } from './common.js';
 
-export const MUTATION_STATUSES = ['pending', 'accepted', 'failed', 'reverted'] as const;
+export { MUTATION_STATUSES };
 
 /** A mutation journal entry, one line of `mutations.jsonl`. */
 export const MutationRecord = z.strictObject({
@@ -15,5 +16,6 @@ export const MutationRecord = z.strictObject({
   changed_paths: z.array(z.string()).optional(),
   next_hypothesis: z.string().optional(),
   metadata: Metadata.optional(),
+  chain: ChainLink.optional(),
 });
 export type MutationRecord = z.infer<typeof MutationRecord>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CheckResult } from './check.js';
-import { Fingerprint, Metadata, SchemaVersion, Timestamp } from './common.js';
+import { ChainLink, Fingerprint, Metadata, SchemaVersion, Timestamp } from './common.js';
 
 export const PROMOTION_STATUSES = ['promoted', 'rejected', 'error'] as const;
 
@@ -30,6 +30,7 @@ export const MutationPromotionRecord = z
     candidate_tree: z.string().optional(),
     nix_version: z.string().nullable().optional(),
     duration_ms: z.int().min(0).optional(),
+    chain: ChainLink.optional(),
   })
   .superRefine((r, ctx) => {
     if (r.status === 'promoted') {

@@ -4,6 +4,7 @@ import { EffectRecord } from './effect.js';
 import { EvidenceBundle } from './evidence.js';
 import { GenerationRecord } from './generation.js';
 import { HostIdentity, HostPolicy, ObservationConfig } from './host-policy.js';
+import { LedgerCheckpoint } from './ledger.js';
 import { InstallPlanOutput, InstallSeedFilePlan, InstallSeedManifest, InstallVerifyOutput, PlannedEffect } from './install.js';
 import { MutationRecord } from './mutation.js';
 import { OrganRecord, OrganRegistrySuggestionOutput, OrganReviewOutput } from './organ.js';
@@ -37,6 +38,7 @@ export const SCHEMAS = {
   'host-policy': HostPolicy,
   'host-identity': HostIdentity,
   'observation-config': ObservationConfig,
+  'ledger-checkpoint': LedgerCheckpoint,
 } satisfies Record<string, z.ZodType>;
 
 export type SchemaName = keyof typeof SCHEMAS;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CheckResult } from './check.js';
-import { Fingerprint, Metadata, SchemaVersion, Timestamp } from './common.js';
+import { ChainLink, Fingerprint, Metadata, SchemaVersion, Timestamp } from './common.js';
 import { SideEffectDeclaration } from './proposal.js';
 
 export const VERIFICATION_STATUSES = ['verified', 'rejected', 'error'] as const;
@@ -27,5 +27,6 @@ export const MutationVerificationRecord = z.strictObject({
   candidate_tree: z.string().optional(),
   nix_version: z.string().nullable().optional(),
   duration_ms: z.int().min(0).optional(),
+  chain: ChainLink.optional(),
 });
 export type MutationVerificationRecord = z.infer<typeof MutationVerificationRecord>;

@@ -1,0 +1,143 @@
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fsyncDir } from '../adapters/fs-safe.js';
+import { AosError } from '../cli-kit/errors.js';
+import type { ChainLink } from '../schemas/common.js';
+import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
+import { MAX_LINE_BYTES } from './lines.js';
+import { withLock, type LockOptions } from './lock.js';
+import { readTail } from './tail.js';
+import { validateForAppend, type LedgerSchemaName, type RecordOf } from './validate.js';
+
+/** A record as stored in a ledger: the validated record plus its chain link. */
+export type StoredRecord<N extends LedgerSchemaName = LedgerSchemaName> = RecordOf<N> & { chain: ChainLink };
+
+export type AppendOptions = LockOptions;
+
+/**
+ * Appends one record to a JSONL ledger, durably and in order:
+ *  1. validate against the schema (invalid: AosError exit 2, nothing written);
+ *  2. create the parent directories (fsynced when new) and take the per-ledger lock;
+ *  3. read the last line backwards from the end to get its seq and digest (a torn or foreign
+ *     tail is refused: appending after it would bury the damage mid-file);
+ *  4. write the whole line with ONE write() on an O_APPEND descriptor, then fsync the file, and
+ *     fsync the directory when the file was just created;
+ *  5. release the lock and return the record exactly as stored (with `chain`).
+ * A short or failed write is rolled back with ftruncate to the previous size, so a failed append
+ * leaves the ledger as it was. Any `chain` on the input is replaced: the ledger owns it.
+ */
+export async function appendRecord<N extends LedgerSchemaName>(
+  file: string,
+  schemaName: N,
+  record: object,
+  opts: AppendOptions = {},
+): Promise<StoredRecord<N>> {
+  const path = resolve(file);
+  const { chain: _ignored, ...fields } = record as { chain?: unknown };
+  const valid = validateForAppend(path, schemaName, fields);
+  ensureDir(dirname(path));
+  return withLock(path, () => appendLocked(path, valid), opts) as Promise<StoredRecord<N>>;
+}
+
+function appendLocked(path: string, valid: object): StoredRecord {
+  const created = createIfMissing(path);
+  const fd = openSync(path, constants.O_RDWR | constants.O_APPEND);
+  try {
+    const size = fstatSync(fd).size;
+    const link = nextLink(headOf(path, fd, size));
+    const text = JSON.stringify({ ...valid, chain: link });
+    const line = Buffer.from(`${text}\n`, 'utf8');
+    if (line.length > MAX_LINE_BYTES) {
+      throw new AosError('record-too-large', `refusing to append a ${line.length}-byte line to ${path} (limit ${MAX_LINE_BYTES})`, {
+        hint: 'Keep large outputs in log files and reference them from the record (LogRef).',
+      });
+    }
+    writeLine(path, fd, line, size);
+    fsyncSync(fd);
+    if (created) fsyncDir(dirname(path));
+    return JSON.parse(text) as StoredRecord;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Creates the ledger file if it does not exist yet; true when this call created it. */
+function createIfMissing(path: string): boolean {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw ioError(path, 'create', e);
+  }
+}
+
+function headOf(path: string, fd: number, size: number): ChainHead | null {
+  const tail = readTail(fd, size);
+  if (tail.kind === 'empty') return null;
+  if (tail.kind === 'unterminated') {
+    throw new AosError('ledger-torn-tail', `ledger ${path} ends with an incomplete line (byte ${tail.offset}): refusing to append after it`, {
+      hint: `A write was interrupted. Inspect with \`mutation-journal ledger verify --path ${path}\`, then move the torn line aside with \`mutation-journal ledger repair --path ${path}\`.`,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(tail.bytes.toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const chain = chainOf(parsed);
+  if (!chain) {
+    throw new AosError('ledger-head-invalid', `the last line of ledger ${path} (byte ${tail.offset}) is not a chained ledger record: refusing to append after it`, {
+      hint: `Run \`mutation-journal ledger verify --path ${path}\` to see what is wrong; \`ledger repair\` quarantines an unparsable last line.`,
+    });
+  }
+  return { seq: chain.seq, digest: lineDigest(tail.bytes) };
+}
+
+function writeLine(path: string, fd: number, line: Buffer, sizeBefore: number): void {
+  let written = 0;
+  try {
+    written = writeSync(fd, line);
+  } catch (e) {
+    rollback(fd, sizeBefore);
+    throw ioError(path, 'write', e);
+  }
+  if (written !== line.length) {
+    rollback(fd, sizeBefore);
+    throw new AosError('ledger-write-short', `short write to ${path}: ${written} of ${line.length} bytes; the ledger was restored`, {
+      hint: 'The disk may be full. Free space and retry.',
+    });
+  }
+}
+
+function rollback(fd: number, size: number): void {
+  try {
+    ftruncateSync(fd, size);
+    fsyncSync(fd);
+  } catch {
+    /* the verify/repair path reports a torn tail if this fails too */
+  }
+}
+
+/** mkdir -p, fsyncing each parent whose entry list changed, so new directories survive a crash. */
+export function ensureDir(dir: string): void {
+  let first: string | undefined;
+  try {
+    first = mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw ioError(dir, 'create directory', e);
+  }
+  if (first === undefined) return;
+  for (let d = dir; ; d = dirname(d)) {
+    fsyncDir(dirname(d));
+    if (d === first || dirname(d) === d) break;
+  }
+}
+
+function ioError(path: string, what: string, e: unknown): AosError {
+  return new AosError('ledger-io', `cannot ${what} ${path}: ${(e as Error).message}`, {
+    hint: 'Check that the memory directory exists, is writable and is not full.',
+    cause: e,
+  });
+}

@@ -1,0 +1,124 @@
+import type { ChainLink } from '../schemas/common.js';
+import { GENESIS_PREV } from './chain.js';
+
+/**
+ * The chain rules of `ledger verify`, as a small state machine fed one line at a time. It names
+ * the line a problem is about, and tells the kinds of tampering apart where the chain allows:
+ *
+ * - edited:    line k changed, so line k+1's `prev` no longer matches it (the LAST line can only be
+ *              caught with a checkpoint);
+ * - deleted:   `seq` jumps forward;
+ * - reordered: two neighbours swapped (a jump immediately followed by the missing seq);
+ * - inserted:  a line with no chain, or whose `seq` repeats or goes back, or a line the next one
+ *              skips over (the next line continues the chain from the line before it).
+ * After a problem the check re-anchors so that one change yields one problem, not a cascade.
+ */
+export type ChainProblemKind = 'edited' | 'deleted' | 'reordered' | 'inserted';
+
+export interface ChainProblem {
+  line: number;
+  kind: ChainProblemKind;
+  message: string;
+}
+
+interface Anchor {
+  seq: number;
+  digest: string;
+  line: number;
+}
+
+interface Jump {
+  anchor: Anchor;
+  before: Anchor | null;
+  expected: number;
+  problem: ChainProblem;
+}
+
+export class ChainChecker {
+  readonly problems: ChainProblem[] = [];
+  private anchor: Anchor | null = null;
+  private before: Anchor | null = null;
+  private jump: Jump | undefined;
+  private readonly flagged = new Set<number>();
+
+  /** The last line accepted into the chain. */
+  get head(): Anchor | null {
+    return this.anchor;
+  }
+
+  /** Marks a line that already has a (non-chain) problem, so it is not reported twice. */
+  flag(line: number): void {
+    this.flagged.add(line);
+  }
+
+  /** A line whose chain could not be read (unparsable): assume it holds the next seq. */
+  unreadable(line: number, digest: string): void {
+    this.advance({ seq: (this.anchor?.seq ?? 0) + 1, digest, line });
+    this.jump = undefined;
+  }
+
+  /** A parsable line with no valid chain link: it was not appended by the ledger. */
+  unchained(line: number): void {
+    this.add({ line, kind: 'inserted', message: `line ${line} has no valid chain link: it was inserted or rewritten by hand` });
+    this.jump = undefined;
+  }
+
+  link(line: number, c: ChainLink, digest: string): void {
+    const expected = (this.anchor?.seq ?? 0) + 1;
+    const prev = this.anchor?.digest ?? GENESIS_PREV;
+    const jump = this.jump;
+    this.jump = undefined;
+    if (c.seq === expected) {
+      if (c.prev !== prev) this.edited(line, c);
+      this.advance({ seq: c.seq, digest, line });
+    } else if (c.seq > expected) {
+      const problem = this.add({ line, kind: 'deleted', message: deletedMessage(line, expected, c.seq) });
+      this.jump = { anchor: { seq: c.seq, digest, line }, before: this.anchor, expected, problem };
+      this.advance({ seq: c.seq, digest, line });
+    } else if (jump && c.seq === jump.expected && c.prev === (jump.before?.digest ?? GENESIS_PREV)) {
+      Object.assign(jump.problem, {
+        kind: 'reordered',
+        message: `lines ${jump.anchor.line} and ${line} are swapped: seq ${jump.anchor.seq} comes before seq ${c.seq}`,
+      });
+      // In the original order this line came first: the chain continues after the moved-up line.
+      this.before = { seq: c.seq, digest, line };
+      this.anchor = jump.anchor;
+    } else if (this.anchor && c.seq === this.anchor.seq && c.prev === (this.before?.digest ?? GENESIS_PREV)) {
+      // This line continues from the line before the anchor: the anchor line was the intruder.
+      this.add({ line: this.anchor.line, kind: 'inserted', message: `line ${this.anchor.line} was inserted: line ${line} carries its seq ${c.seq} and continues the chain from before it` });
+      this.anchor = { seq: c.seq, digest, line };
+    } else {
+      this.add({ line, kind: 'inserted', message: `line ${line} has seq ${c.seq} but seq ${expected} was expected: it was inserted, duplicated or moved` });
+    }
+  }
+
+  private edited(line: number, c: ChainLink): void {
+    const a = this.anchor;
+    if (!a) {
+      this.add({ line, kind: 'edited', message: `line ${line} is the first record but its prev ${c.prev} is not the genesis digest: earlier lines were removed or it was edited` });
+    } else if (!this.flagged.has(a.line)) {
+      this.add({
+        line: a.line,
+        kind: 'edited',
+        message: `line ${a.line} (seq ${a.seq}) was changed after it was chained: line ${line} records prev ${c.prev}, line ${a.line} now hashes to ${a.digest}`,
+      });
+    }
+  }
+
+  private advance(next: Anchor): void {
+    this.before = this.anchor;
+    this.anchor = next;
+  }
+
+  private add(p: ChainProblem): ChainProblem {
+    this.problems.push(p);
+    return p;
+  }
+}
+
+function deletedMessage(line: number, expected: number, seq: number): string {
+  const n = seq - expected;
+  return expected === 1
+    ? `line ${line} has seq ${seq} but the ledger must start at seq 1: the first ${n} line(s) were deleted`
+    : `seq jumps from ${expected - 1} to ${seq} at line ${line}: ${n} line(s) before it were deleted`;
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { AosError } from '../cli-kit/errors.js';
+import { LedgerCheckpoint } from '../schemas/ledger.js';
+import { describeIssues } from './validate.js';
+
+export const CHECKPOINT_SUFFIX = '.checkpoint.json';
+
+export function checkpointPathFor(ledger: string): string {
+  return `${ledger}${CHECKPOINT_SUFFIX}`;
+}
+
+/**
+ * Reads and validates a checkpoint file. A missing file is undefined unless `required` (an
+ * explicitly named checkpoint must exist); an unreadable or invalid one is an error, never
+ * silently ignored, since ignoring it would hide exactly the truncation it exists to catch.
+ */
+export function readCheckpoint(path: string, required: boolean): LedgerCheckpoint | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
+    throw new AosError('checkpoint-unreadable', `cannot read the ledger checkpoint ${path}: ${(e as Error).message}`, {
+      hint: 'Create one with `mutation-journal ledger checkpoint --path <ledger>`, or name an existing file.',
+      cause: e,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw invalid(path, ['not valid JSON'], e);
+  }
+  const parsed = LedgerCheckpoint.safeParse(value);
+  if (!parsed.success) throw invalid(path, describeIssues(parsed.error));
+  return parsed.data;
+}
+
+function invalid(path: string, issues: string[], cause?: unknown): AosError {
+  return new AosError('checkpoint-invalid', `the ledger checkpoint ${path} is invalid: ${issues.join('; ')}`, {
+    hint: 'A checkpoint is only written by `ledger checkpoint`; restore it from where you keep a copy, or remove it and take a new one after checking the ledger.',
+    cause,
+  });
+}

@@ -1,0 +1,55 @@
+import { basename, resolve } from 'node:path';
+import { writeFileAtomic } from '../adapters/fs-safe.js';
+import { AosError } from '../cli-kit/errors.js';
+import { nowRfc3339 } from '../canonical/time.js';
+import { SCHEMA_VERSION } from '../schemas/common.js';
+import type { LedgerCheckpoint } from '../schemas/ledger.js';
+import { checkpointPathFor } from './checkpoint-file.js';
+import { withLock, type LockOptions } from './lock.js';
+import type { LedgerSchemaName } from './validate.js';
+import { verifyLedger, type LedgerReport } from './verify.js';
+
+export interface CheckpointOutcome {
+  path: string;
+  checkpoint: LedgerCheckpoint;
+  report: LedgerReport;
+}
+
+/**
+ * Records the current head (seq and digest) of a ledger in `<ledger>.checkpoint.json` (or
+ * `opts.to`), replacing the previous checkpoint atomically. Only a ledger that verifies cleanly,
+ * including against its previous checkpoint, gets a new one: a checkpoint vouches for every line
+ * up to its head. Taken under the ledger lock, so no append slips in between check and write.
+ */
+export async function checkpointLedger(
+  file: string,
+  schemaName?: LedgerSchemaName,
+  opts: LockOptions & { to?: string } = {},
+): Promise<CheckpointOutcome> {
+  const path = resolve(file);
+  const target = resolve(opts.to ?? checkpointPathFor(path));
+  return withLock(
+    path,
+    async () => {
+      const report = await verifyLedger(path, schemaName, { checkpoint: opts.to === undefined ? undefined : target });
+      if (report.status !== 'ok' || !report.head) {
+        const why = !report.exists ? 'it does not exist' : report.head ? `it does not verify (${report.status}, ${report.problems.length} problem(s))` : 'it has no records';
+        throw new AosError('checkpoint-refused', `not checkpointing ledger ${path}: ${why}`, {
+          hint: `Run \`mutation-journal ledger verify --path ${path}\` and resolve what it reports first.`,
+          details: { report },
+        });
+      }
+      const checkpoint: LedgerCheckpoint = {
+        schema_version: SCHEMA_VERSION,
+        ledger: basename(path),
+        seq: report.head.seq,
+        digest: report.head.digest,
+        line: report.head.line,
+        recorded_at: nowRfc3339(),
+      };
+      writeFileAtomic(target, `${JSON.stringify(checkpoint, null, 2)}\n`);
+      return { path: target, checkpoint, report };
+    },
+    opts,
+  );
+}

@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { AosError } from '../cli-kit/errors.js';
+import { getLogger } from '../cli-kit/logger.js';
+import { SCHEMAS } from '../schemas/registry.js';
+import type { StoredRecord } from './append.js';
+import { chainOf } from './chain.js';
+import { LineTooLong, scanLines, type RawLine } from './lines.js';
+import { describeIssues, type LedgerSchemaName } from './validate.js';
+
+export interface ReadOptions {
+  /**
+   * What to do with a torn final line (no trailing newline, or an unparsable last line): its
+   * append never returned, so by default it is skipped with a warning; 'error' refuses instead.
+   */
+  tornTail?: 'skip' | 'error';
+}
+
+export interface ReadEntry<N extends LedgerSchemaName> {
+  /** 1-based physical line number in the file. */
+  line: number;
+  record: StoredRecord<N>;
+}
+
+/**
+ * Streams the records of a ledger in file order, validating each against its schema. A missing
+ * file has no records. Blank lines are skipped. A malformed or invalid line (other than a torn
+ * last line) is an error naming `file:line`. Memory use does not grow with the ledger.
+ */
+export async function* readRecords<N extends LedgerSchemaName>(
+  file: string,
+  schemaName: N,
+  opts: ReadOptions = {},
+): AsyncGenerator<ReadEntry<N>> {
+  const path = resolve(file);
+  const schema = SCHEMAS[schemaName];
+  let pending: RawLine | undefined; // an unparsable line that is torn if nothing follows it
+  try {
+    for await (const batch of scanLines(path)) {
+      for (const raw of batch) {
+        if (raw.blank) continue;
+        if (pending) throw malformed(path, pending.no, 'is not valid JSON');
+        const value = parseLine(raw);
+        if (value === undefined || !raw.terminated) {
+          pending = raw;
+          continue;
+        }
+        if (!chainOf(value)) throw malformed(path, raw.no, 'has no valid `chain` link (it was not appended through the ledger)');
+        const result = schema.safeParse(value);
+        if (!result.success) throw invalid(path, raw.no, schemaName, describeIssues(result.error));
+        yield { line: raw.no, record: result.data as StoredRecord<N> };
+      }
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if (e instanceof LineTooLong) throw malformed(path, e.no, e.message.replace(/^line \d+ /, ''));
+    throw e;
+  }
+  if (pending) {
+    if (opts.tornTail === 'error') throw tornTail(path, pending.no);
+    getLogger().warn({ ledger: path, line: pending.no }, 'skipping a torn final line (an append that never completed); run `mutation-journal ledger repair` to quarantine it');
+  }
+}
+
+/** All records of a ledger (missing file: []). Prefer readRecords for large ledgers. */
+export async function loadRecords<N extends LedgerSchemaName>(file: string, schemaName: N, opts: ReadOptions = {}): Promise<StoredRecord<N>[]> {
+  const out: StoredRecord<N>[] = [];
+  for await (const { record } of readRecords(file, schemaName, opts)) out.push(record);
+  return out;
+}
+
+function parseLine(raw: RawLine): unknown {
+  try {
+    return JSON.parse(raw.bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function malformed(path: string, line: number, what: string): AosError {
+  return new AosError('ledger-malformed', `${path}:${line}: line ${what}`, {
+    hint: `Run \`mutation-journal ledger verify --path ${path}\` for a full report. Ledger lines must only be written by the tools.`,
+    details: { path, line },
+  });
+}
+
+function invalid(path: string, line: number, schemaName: string, issues: string[]): AosError {
+  return new AosError('ledger-record-invalid', `${path}:${line}: not a valid ${schemaName} record: ${issues.join('; ')}`, {
+    hint: `Run \`mutation-journal ledger verify --path ${path}\`; the line does not match memory/${schemaName}.schema.json.`,
+    details: { path, line, issues },
+  });
+}
+
+function tornTail(path: string, line: number): AosError {
+  return new AosError('ledger-torn-tail', `${path}:${line}: the last line is incomplete (an interrupted append)`, {
+    hint: `Quarantine it with \`mutation-journal ledger repair --path ${path}\`.`,
+    details: { path, line },
+  });
+}

@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import { AosError } from '../cli-kit/errors.js';
+import { LEDGERS, SCHEMAS, type LedgerKind, type SchemaName } from '../schemas/registry.js';
+
+/** The schema names of ledger lines (every one of them accepts the optional `chain`). */
+export type LedgerSchemaName = (typeof LEDGERS)[LedgerKind]['schema'];
+export type RecordOf<N extends SchemaName> = z.output<(typeof SCHEMAS)[N]>;
+
+const LEDGER_SCHEMAS = new Set<string>(Object.values(LEDGERS).map((l) => l.schema));
+
+export function isLedgerSchema(name: string): name is LedgerSchemaName {
+  return LEDGER_SCHEMAS.has(name);
+}
+
+/** The ledger schema for a file name such as `mutations.jsonl`, when it is a default one. */
+export function schemaForFileName(fileName: string): LedgerSchemaName | undefined {
+  for (const l of Object.values(LEDGERS)) if (l.file === fileName) return l.schema;
+  return undefined;
+}
+
+/** One line per issue: `status: Invalid option: expected one of "pending"|...`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const path = i.path.length ? i.path.map(String).join('.') : '(record)';
+    return `${path}: ${i.message}`;
+  });
+}
+
+/**
+ * Validates a record before it is appended. An invalid record is a usage error (exit 2): the
+ * caller handed over something the ledger must not hold, and nothing is written.
+ */
+export function validateForAppend<N extends LedgerSchemaName>(file: string, schemaName: N, record: unknown): RecordOf<N> {
+  const result = SCHEMAS[schemaName].safeParse(record);
+  if (!result.success) {
+    const issues = describeIssues(result.error);
+    throw new AosError('record-invalid', `refusing to append an invalid ${schemaName} record to ${file}: ${issues.join('; ')}`, {
+      exit: 2,
+      hint: `Fix the fields named above; the record must match memory/${schemaName}.schema.json. Nothing was written.`,
+      details: { issues },
+    });
+  }
+  return result.data as RecordOf<N>;
+}

@@ -1,0 +1,149 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mutationRecord } from '../../../../tests/support/records.js';
+import { tempDir } from '../../../../tests/support/tmp.js';
+import { appendRecord } from './append.js';
+import { verifyLedger } from './verify.js';
+
+async function ledgerOf(n: number): Promise<{ file: string; lines: string[] }> {
+  const file = join(tempDir(), 'mutations.jsonl');
+  for (let i = 1; i <= n; i++) await appendRecord(file, 'mutation', mutationRecord({ goal: `goal ${i}` }));
+  return { file, lines: readFileSync(file, 'utf8').trimEnd().split('\n') };
+}
+
+function rewrite(file: string, lines: string[], tail = '\n'): void {
+  writeFileSync(file, lines.join('\n') + tail);
+}
+
+describe('verifyLedger', () => {
+  it('reports ok with counts and the head of a clean ledger', async () => {
+    const { file } = await ledgerOf(4);
+    const r = await verifyLedger(file);
+    expect(r).toMatchObject({ status: 'ok', exists: true, schema: 'mutation', lines: 4, blank_lines: 0, problems: [] });
+    expect(r.head).toMatchObject({ seq: 4, line: 4 });
+    expect(r.head!.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('reports a missing ledger as missing, not broken', async () => {
+    const r = await verifyLedger(join(tempDir(), 'mutations.jsonl'));
+    expect(r).toMatchObject({ status: 'missing', exists: false, lines: 0, head: null });
+  });
+
+  it('skips blank lines and counts them', async () => {
+    const { file, lines } = await ledgerOf(2);
+    rewrite(file, [lines[0]!, '', '   ', lines[1]!]);
+    const r = await verifyLedger(file);
+    expect(r).toMatchObject({ status: 'ok', lines: 2, blank_lines: 2 });
+    expect(r.head!.line).toBe(4);
+  });
+
+  it('detects an edited line and names it', async () => {
+    const { file, lines } = await ledgerOf(5);
+    lines[2] = lines[2]!.replace('goal 3', 'goal 9');
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.status).toBe('broken');
+    expect(r.problems).toEqual([expect.objectContaining({ line: 3, kind: 'edited' })]);
+  });
+
+  it('detects an edit that breaks the schema, and does not report the line twice', async () => {
+    const { file, lines } = await ledgerOf(3);
+    lines[1] = lines[1]!.replace('"status":"pending"', '"status":"done"');
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 2, kind: 'schema', message: expect.stringMatching(/status/) })]);
+  });
+
+  it('detects a deleted line', async () => {
+    const { file, lines } = await ledgerOf(5);
+    lines.splice(1, 1);
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 2, kind: 'deleted', message: expect.stringMatching(/seq jumps from 1 to 3/) })]);
+  });
+
+  it('detects deleted first lines', async () => {
+    const { file, lines } = await ledgerOf(4);
+    rewrite(file, lines.slice(2));
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 1, kind: 'deleted', message: expect.stringMatching(/first 2 line/) })]);
+  });
+
+  it('detects two swapped lines and names both', async () => {
+    const { file, lines } = await ledgerOf(5);
+    [lines[1], lines[2]] = [lines[2]!, lines[1]!];
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 2, kind: 'reordered', message: expect.stringMatching(/lines 2 and 3 are swapped/) })]);
+  });
+
+  it('detects a line inserted by hand (no chain)', async () => {
+    const { file, lines } = await ledgerOf(4);
+    lines.splice(2, 0, JSON.stringify(mutationRecord({ goal: 'forged' })));
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 3, kind: 'inserted' })]);
+  });
+
+  it('detects a duplicated line (a copy with a chain)', async () => {
+    const { file, lines } = await ledgerOf(4);
+    lines.splice(3, 0, lines[0]!);
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 4, kind: 'inserted' })]);
+  });
+
+  it('detects a forged line inserted with a correct-looking chain', async () => {
+    const { file, lines } = await ledgerOf(4);
+    const forged = { ...JSON.parse(lines[2]!), goal: 'forged' };
+    lines.splice(2, 0, JSON.stringify(forged));
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 3, kind: 'inserted' })]);
+  });
+
+  it('reports a malformed line in the middle by number', async () => {
+    const { file, lines } = await ledgerOf(4);
+    lines[1] = '{"not json';
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 2, kind: 'malformed' })]);
+  });
+
+  it('reports a final line without a newline as a torn tail, with its offset', async () => {
+    const { file, lines } = await ledgerOf(3);
+    const partial = lines[2]!.slice(0, 40);
+    rewrite(file, [lines[0]!, lines[1]!, partial], '');
+    const r = await verifyLedger(file);
+    expect(r.status).toBe('torn-tail');
+    expect(r.problems).toEqual([expect.objectContaining({ line: 3, kind: 'torn-tail' })]);
+    expect(r.torn_tail).toEqual({ line: 3, offset: lines[0]!.length + lines[1]!.length + 2, bytes: 40 });
+    expect(r.head).toMatchObject({ seq: 2, line: 2 });
+  });
+
+  it('treats a complete final line with no newline as torn (its append never returned)', async () => {
+    const { file, lines } = await ledgerOf(2);
+    rewrite(file, lines, '');
+    expect((await verifyLedger(file)).status).toBe('torn-tail');
+  });
+
+  it('treats an unparsable last line followed only by blank lines as torn', async () => {
+    const { file, lines } = await ledgerOf(2);
+    rewrite(file, [...lines, '{"half', '', ''], '\n');
+    const r = await verifyLedger(file);
+    expect(r.status).toBe('torn-tail');
+    expect(r.torn_tail!.line).toBe(3);
+  });
+
+  it('checks lines against the schema named by the file, or the one given', async () => {
+    const { file } = await ledgerOf(1);
+    const r = await verifyLedger(file, 'effect');
+    expect(r.schema).toBe('effect');
+    expect(r.problems[0]).toMatchObject({ line: 1, kind: 'schema' });
+    const other = join(tempDir(), 'custom.jsonl');
+    writeFileSync(other, readFileSync(file));
+    expect((await verifyLedger(other)).schema).toBeNull();
+    expect((await verifyLedger(other)).status).toBe('ok');
+  });
+});
