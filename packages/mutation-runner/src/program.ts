@@ -1,5 +1,9 @@
 import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
+import { registerInstallApply } from './commands/install-apply.js';
+import { registerInstallPlan } from './commands/install-plan.js';
+import { registerInstallRevert } from './commands/install-revert.js';
+import { registerInstallVerify } from './commands/install-verify.js';
 
 /** Builds the mutation-runner program: the one list of its commands. */
 export function buildProgram(): Command {
@@ -7,6 +11,10 @@ export function buildProgram(): Command {
     .description('Verify Autopoietic OS mutation proposals without live mutation')
     .version('0.1.0')
     .showHelpAfterError();
+  registerInstallPlan(program);
+  registerInstallApply(program);
+  registerInstallVerify(program);
+  registerInstallRevert(program);
   return program;
 }
 

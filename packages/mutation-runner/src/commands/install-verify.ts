@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
+
+export function registerInstallVerify(program: Command): void {
+  program
+    .command('install-verify')
+    .description('P3: check (read-only) that a plan\'s seed files and lineage record are in its target root; exit 1 unless all matched')
+    .requiredOption('--plan <file>', 'plan JSON printed by install-plan')
+    .option('--evidence-bundle <file>', 'also write an evidence bundle here (create-new; never the plan or inside the target root)')
+    .action(
+      runAction(async (opts: { plan: string; evidenceBundle?: string }) => {
+        const { verifyPlanFile } = await import('../gates/install/verify.js');
+        const out = await verifyPlanFile(opts);
+        printJson(out);
+        if (!out.all_matched) throw new GateFailed('install seed verification failed');
+      }),
+    );
+}

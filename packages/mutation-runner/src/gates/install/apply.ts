@@ -1,0 +1,127 @@
+import { AosError, describeError, usageError } from '@autopoietic/core/cli-kit';
+import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
+import { appendRecord, ledgerPath } from '@autopoietic/core/ledger';
+import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
+import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
+import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
+import { latestApplyState, recheckPlanEvidence } from './evidence.js';
+import { readPlanFile, type LoadedPlan } from './plan-file.js';
+import { outcomeGeneration, writeEffect, type PriorState } from './records.js';
+import { checkTargetRoot, collidesWith } from './target-root.js';
+import { verifyInstall } from './verify.js';
+
+export interface ApplyOptions {
+  plan: string;
+  yes: boolean;
+  force: boolean;
+  allowLiveRoot: boolean;
+  memoryDir?: string | undefined;
+  etcDir?: string | undefined;
+  cwd?: string | undefined;
+}
+
+export interface ApplyOutput {
+  schema_version: string;
+  applied_at: string;
+  apply_id: string;
+  plan: string;
+  plan_digest: string;
+  target_root: string;
+  lineage_status: 'installed' | 'failed';
+  /** Set when a write failed part-way (the generation record then says failed). */
+  error?: string;
+  effects: EffectRecord[];
+  verify: InstallVerifyOutput;
+  generation: GenerationRecord;
+}
+
+/**
+ * install-apply: writes a promoted, recorded plan's seed files into its target root. Every
+ * check (confirmation, mode, plan, evidence, target state) happens before the first write; each
+ * write is journaled in effects.jsonl just before it happens; install-verify runs afterwards and
+ * its result becomes an `installed` or `failed` generation record.
+ */
+export async function applyPlan(opts: ApplyOptions): Promise<ApplyOutput> {
+  if (!opts.yes) {
+    throw usageError('confirmation-required', 'install-apply writes seed files into the target root; pass --yes to confirm', 'Review the plan (and install-verify it) first, then rerun with --yes.');
+  }
+  const cwd = opts.cwd ?? process.cwd();
+  requireMode(loadHostPolicy({ etcDir: opts.etcDir, cwd }), 'mutate-live', 'install-apply');
+  const loaded = readPlanFile(opts.plan, cwd);
+  const where = { memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd };
+  const ledgers = {
+    promotions: ledgerPath('promotions', undefined, where),
+    results: ledgerPath('results', undefined, where),
+    generations: ledgerPath('generations', undefined, where),
+    effects: ledgerPath('effects', undefined, where),
+  };
+  const { generations } = await recheckPlanEvidence(loaded, ledgers);
+  const last = latestApplyState(generations, loaded.digest);
+  if (last && last.lineage_status !== 'reverted') {
+    throw new AosError('plan-already-applied', `plan ${loaded.file} was already applied (generation ${last.generation} is ${last.lineage_status} in ${ledgers.generations})`, {
+      hint: 'Run `mutation-runner install-verify --plan` to check it, or `install-revert --plan ... --yes` before applying it again.',
+    });
+  }
+  const root = checkTargetRoot(loaded.plan.seed_manifest.target_root, opts.allowLiveRoot, 'install-apply');
+  const probes = loaded.plan.seed_manifest.files.map((f) => probeSeedPath(root, f));
+  refuseConflicts(probes, opts.force, [...Object.values(ledgers), loaded.file]);
+
+  const applyId = newId('ins');
+  const effects: EffectRecord[] = [];
+  let failure: string | undefined;
+  try {
+    for (const [i, probe] of probes.entries()) effects.push(await applyOne(loaded, root, applyId, probe, loaded.bytes[i]!, ledgers.effects));
+  } catch (e) {
+    failure = describeError(e);
+  }
+  const verify = verifyInstall(loaded);
+  const status = failure === undefined && verify.all_matched ? 'installed' : 'failed';
+  const matched = `${verify.files.filter((f) => f.status === 'matched').length}/${verify.files.length}`;
+  const activation = status === 'installed' ? 'seed-files-written' : failure !== undefined ? 'seed-write-failed' : 'seed-verification-failed';
+  const meta: Record<string, string> = { apply_id: applyId, files_matched: matched, lineage_check: verify.lineage?.status ?? 'error' };
+  if (failure !== undefined) meta.failure = failure;
+  const generation = await appendRecord(ledgers.generations, 'generation', outcomeGeneration(loaded, status, activation, meta));
+  return {
+    schema_version: SCHEMA_VERSION,
+    applied_at: nowRfc3339(),
+    apply_id: applyId,
+    plan: loaded.file,
+    plan_digest: loaded.digest,
+    target_root: loaded.plan.seed_manifest.target_root,
+    lineage_status: status,
+    ...(failure !== undefined ? { error: failure } : {}),
+    effects,
+    verify,
+    generation,
+  };
+}
+
+/** Refuses (before any write) everything that cannot be written safely; lists every problem at once. */
+function refuseConflicts(probes: Probe[], force: boolean, protectedFiles: string[]): void {
+  const problems: string[] = [];
+  for (const p of probes) {
+    if (p.kind === 'refused') problems.push(`${p.file.target_path}: ${p.reason}`);
+    else if (p.kind === 'different' && !force) problems.push(`${p.file.target_path}: exists with different content (${p.sha256}); --force replaces it and keeps a backup`);
+    if (p.kind !== 'refused') {
+      const hit = collidesWith(p.writePath, protectedFiles);
+      if (hit) problems.push(`${p.file.target_path}: would overwrite ${hit}, which install-apply reads or journals into`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new AosError('target-conflict', `install-apply refused; nothing was written:\n  ${problems.join('\n  ')}`, {
+      hint: 'Resolve the listed paths (or pass --force for files with different content), then apply again.',
+    });
+  }
+}
+
+async function applyOne(loaded: LoadedPlan, root: string, applyId: string, probe: Probe, bytes: Buffer, effectsLedger: string): Promise<EffectRecord> {
+  if (probe.kind === 'refused') throw new AosError('target-conflict', probe.reason); // refuseConflicts ran: unreachable
+  const dirs = probe.kind === 'identical' ? [] : missingDirs(root, probe.file, probe.writePath);
+  const backupPath = probe.kind === 'different' ? `${probe.writePath}.autopoietic-backup-${applyId}` : undefined;
+  const prior: PriorState =
+    probe.kind === 'absent' ? { state: 'absent' } : probe.kind === 'identical' ? { state: 'identical', sha256: probe.sha256 } : { state: 'replaced', sha256: probe.sha256, backupPath: backupPath! };
+  const effect = writeEffect({ loaded, applyId, file: probe.file, writePath: probe.writePath, prior, createdDirs: dirs });
+  const stored = (await appendRecord(effectsLedger, 'effect', effect)) as EffectRecord;
+  if (probe.kind !== 'identical') performWrite({ probe, root, bytes, dirs, backupPath });
+  return stored;
+}

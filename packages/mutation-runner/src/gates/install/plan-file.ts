@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { usageError } from '@autopoietic/core/cli-kit';
+import { digestCanonical, type Sha256Digest } from '@autopoietic/core/canonical';
+import { InstallPlanOutput } from '@autopoietic/core/schemas';
+import { checkManifest, seedBytes } from './manifest-rules.js';
+
+/** A plan file read, checked and digested, ready for install-apply / install-verify / install-revert. */
+export interface LoadedPlan {
+  /** Absolute path of the plan file. */
+  file: string;
+  plan: InstallPlanOutput;
+  /** Digest of the plan in canonical JSON: the id that links effects and generation records to it. */
+  digest: Sha256Digest;
+  /** Decoded bytes of each seed file, in manifest order. */
+  bytes: Buffer[];
+}
+
+const HINT = 'Use the JSON printed by `mutation-runner install-plan`, unmodified.';
+
+export function readPlanFile(path: string, cwd: string = process.cwd()): LoadedPlan {
+  const file = resolve(cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw usageError('plan-unreadable', `cannot read plan file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Pass --plan with the file install-plan wrote (e.g. `install-plan ... > plan.json`).');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw usageError('plan-invalid', `plan file ${file} is not valid JSON: ${(e as Error).message}`, HINT);
+  }
+  checkManifest(raw, `plan ${file}`);
+  const parsed = InstallPlanOutput.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+    throw usageError('plan-invalid', `plan ${file} does not match the install-plan schema: ${issues}`, HINT);
+  }
+  const plan = parsed.data;
+  checkConsistency(plan, file);
+  const bytes = plan.seed_manifest.files.map((f) => seedBytes(f, `plan ${file}`));
+  return { file, plan, digest: digestCanonical(plan), bytes };
+}
+
+/** The generation record and the manifest must describe the same install. */
+function checkConsistency(plan: InstallPlanOutput, file: string): void {
+  const g = plan.generation;
+  const m = plan.seed_manifest;
+  const pairs: [string, unknown, unknown][] = [
+    ['mutation_id', g.mutation_id, m.mutation_id],
+    ['promotion_id', g.promotion_id, m.promotion_id],
+    ['target_root', g.target_root, m.target_root],
+  ];
+  for (const [field, a, b] of pairs) {
+    if (a !== b) throw usageError('plan-invalid', `plan ${file}: generation.${field} (${String(a)}) differs from seed_manifest.${field} (${String(b)})`, HINT);
+  }
+  if (g.lineage_status !== 'planned' || m.lineage_status !== 'planned') {
+    throw usageError('plan-invalid', `plan ${file}: lineage_status must be planned (got ${g.lineage_status}/${m.lineage_status})`, HINT);
+  }
+}

@@ -1,0 +1,106 @@
+import { relative, isAbsolute, resolve } from 'node:path';
+import { getLogger, usageError } from '@autopoietic/core/cli-kit';
+import { rawRef, installPlanBundle, prepareSidecar, writeSidecar } from '@autopoietic/core/evidence';
+import { isInsideDir, symlinkComponent } from '@autopoietic/core/adapters';
+import { appendRecord, ledgerPath, loadRecords, resolveGenomeRoot } from '@autopoietic/core/ledger';
+import { loadHostPolicy } from '@autopoietic/core/policy';
+import { nowRfc3339, canonicalJson } from '@autopoietic/core/canonical';
+import { SCHEMA_VERSION, type GenerationRecord, type InstallPlanOutput } from '@autopoietic/core/schemas';
+import { loadEvidence } from './evidence.js';
+import { readIdentityHost } from './identity.js';
+import { withoutChain } from './ledger-seed.js';
+import { validatePlanArgs } from './rules.js';
+import { buildSeedFiles, plannedGeneration } from './seeds.js';
+
+export const DEFAULT_INSTALLED_MEMORY_DIR = '/var/lib/autopoietic';
+
+export interface PlanOptions {
+  promotionId?: string | undefined;
+  mutationId?: string | undefined;
+  targetRoot: string;
+  parentGeneration: string;
+  resultingGeneration: string;
+  record: boolean;
+  promotionJournal?: string | undefined;
+  verificationJournal?: string | undefined;
+  generationJournal?: string | undefined;
+  memoryDir?: string | undefined;
+  root?: string | undefined;
+  installedMemoryDir?: string | undefined;
+  evidenceBundle?: string | undefined;
+  etcDir?: string | undefined;
+  cwd?: string | undefined;
+}
+
+/**
+ * Where the seed ledgers go inside the installed system: --installed-memory-dir, else the host
+ * policy's memory_dir (the managed fleet's convention), else /var/lib/autopoietic (the NixOS
+ * module's default for autopoietic.memory.dir).
+ */
+function installedMemoryDir(opts: PlanOptions): string {
+  if (opts.installedMemoryDir !== undefined) return opts.installedMemoryDir;
+  const policy = loadHostPolicy({ etcDir: opts.etcDir, cwd: opts.cwd });
+  return policy.policy?.memory_dir ?? DEFAULT_INSTALLED_MEMORY_DIR;
+}
+
+/** With --record, the lineage write must not land in (or alias into) the root being planned. */
+function checkRecordPaths(journal: string, targetRoot: string, cwd: string): void {
+  const rel = relative(resolve(cwd, targetRoot), resolve(cwd, journal));
+  if (rel === '' || (rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel))) {
+    throw usageError('journal-inside-target', `generation journal ${journal} must not be inside the target root ${targetRoot}`, 'Keep the planning ledgers outside the system being installed: pass --generation-journal or --memory-dir elsewhere.');
+  }
+  const link = symlinkComponent(journal, cwd);
+  if (link) throw usageError('journal-symlink', `generation journal path ${journal} must not traverse symlinks (${link} is one)`, 'Pass the real path of the ledger.');
+  const rootLink = symlinkComponent(targetRoot, cwd);
+  if (rootLink) throw usageError('target-root-symlink', `target root ${targetRoot} must not traverse symlinks for --record (${rootLink} is one)`, 'Pass the real path of the target root.');
+  if (isInsideDir(journal, targetRoot, cwd)) {
+    throw usageError('journal-inside-target', `generation journal ${journal} must not be inside the target root ${targetRoot} (after resolving links)`, 'Keep the planning ledgers outside the system being installed.');
+  }
+}
+
+/** install-plan: selects and checks the evidence, builds the executable plan and, with --record, journals it. */
+export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput> {
+  const cwd = opts.cwd ?? process.cwd();
+  const where = { memoryDir: opts.memoryDir, root: opts.root, etcDir: opts.etcDir, cwd };
+  const ledgers = {
+    promotions: ledgerPath('promotions', opts.promotionJournal, where),
+    results: ledgerPath('results', opts.verificationJournal, where),
+    generations: ledgerPath('generations', opts.generationJournal, where),
+  };
+  const memDir = installedMemoryDir(opts);
+  validatePlanArgs({ ...opts, installedMemoryDir: memDir });
+  const sidecar = prepareSidecar(opts.evidenceBundle, { inputs: Object.values(ledgers), targetRoot: opts.targetRoot, cwd });
+  if (opts.record) checkRecordPaths(ledgers.generations, opts.targetRoot, cwd);
+
+  const { promotion, verification } = await loadEvidence(ledgers, { promotionId: opts.promotionId, mutationId: opts.mutationId });
+  const identity = await readIdentityHost(resolveGenomeRoot({ root: opts.root, cwd }), promotion.target_configuration);
+  const common = { promotion, targetRoot: opts.targetRoot, installedMemoryDir: memDir, identity };
+  const generation = plannedGeneration({ ...common, parentGeneration: opts.parentGeneration, resultingGeneration: opts.resultingGeneration });
+  const plan: InstallPlanOutput = {
+    schema_version: SCHEMA_VERSION,
+    generation,
+    seed_manifest: {
+      schema_version: SCHEMA_VERSION,
+      generated_at: nowRfc3339(),
+      target_root: opts.targetRoot,
+      mutation_id: promotion.mutation_id,
+      promotion_id: promotion.promotion_id,
+      lineage_status: 'planned',
+      files: buildSeedFiles({ ...common, verification, generation }),
+    },
+  };
+  if (opts.record) await recordPlanned(ledgers.generations, generation);
+  if (sidecar) writeSidecar(sidecar, installPlanBundle(plan, rawRef('install-plan-output', 'mutation-runner install-plan output', plan)));
+  return plan;
+}
+
+/** Appends the planned record once: re-recording the identical (deterministic) record is a no-op. */
+async function recordPlanned(journal: string, generation: GenerationRecord): Promise<void> {
+  const existing = (await loadRecords(journal, 'generation')) as GenerationRecord[];
+  const want = canonicalJson(generation);
+  if (existing.some((r) => canonicalJson(withoutChain(r)) === want)) {
+    getLogger().info({ journal, generation: generation.generation }, 'planned generation already recorded; not appending it twice');
+    return;
+  }
+  await appendRecord(journal, 'generation', generation);
+}

@@ -1,0 +1,96 @@
+import { closeSync, constants, fstatSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { posix } from 'node:path';
+import { sha256 } from '@autopoietic/core/canonical';
+import { fsyncDir } from '@autopoietic/core/adapters';
+import type { EffectRecord, InstallSeedFilePlan } from '@autopoietic/core/schemas';
+import { probeSeedPath } from './apply-target.js';
+
+/**
+ * What install-revert must do for one install-apply effect, decided from the file's CURRENT
+ * state, so a revert is idempotent and also finishes a revert or an apply that stopped half-way:
+ *   - a created file still holding the planned content is removed; an absent one needs nothing;
+ *   - a replaced file still holding the planned content gets its backup moved back; a file that
+ *     already holds the backed-up content (and no backup left) needs nothing;
+ *   - anything else changed after the apply: a conflict, refused unless --force (which keeps the
+ *     changed content in a backup of its own before compensating).
+ */
+export type RevertStep =
+  | { kind: 'noop'; applied: EffectRecord; why: string }
+  | { kind: 'remove' | 'restore'; applied: EffectRecord; writePath: string; changed?: string | undefined; backup?: string | undefined }
+  | { kind: 'blocked'; applied: EffectRecord; reason: string };
+
+/** sha256 of a regular file (opened without following a final symlink), or undefined when it does not exist. */
+export function digestIfPresent(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+    return sha256(readFileSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function planRevertStep(root: string, file: InstallSeedFilePlan, applied: EffectRecord): RevertStep {
+  const meta = applied.metadata ?? {};
+  if (meta.prior_state === 'identical') return { kind: 'noop', applied, why: 'install-apply found the planned content already there and wrote nothing' };
+  const writePath = meta.write_path ?? applied.target;
+  const probe = probeSeedPath(root, file);
+  if (probe.kind === 'refused') return { kind: 'blocked', applied, reason: probe.reason };
+  if (probe.writePath !== writePath) return { kind: 'blocked', applied, reason: `${applied.target} now resolves to ${probe.writePath}, not ${writePath} as at apply time` };
+  const current = probe.kind === 'absent' ? undefined : probe.sha256;
+  const planned = current === file.content_sha256;
+  if (meta.prior_state === 'absent') {
+    if (current === undefined) return { kind: 'noop', applied, why: 'the created file is already gone' };
+    return { kind: 'remove', applied, writePath, changed: planned ? undefined : current };
+  }
+  const backup = meta.backup_path;
+  if (meta.prior_state !== 'replaced' || !backup) return { kind: 'blocked', applied, reason: `effect ${applied.effect_id} has no usable prior_state/backup_path metadata` };
+  let backupDigest: string | undefined;
+  try {
+    backupDigest = digestIfPresent(backup);
+  } catch (e) {
+    return { kind: 'blocked', applied, reason: `backup ${backup} cannot be read: ${(e as Error).message}` };
+  }
+  if (backupDigest === undefined && current === meta.prior_sha256) return { kind: 'noop', applied, why: 'the backup was already restored' };
+  if (backupDigest !== meta.backup_sha256) {
+    return { kind: 'blocked', applied, reason: `backup ${backup} is ${backupDigest === undefined ? 'missing' : `changed (${backupDigest})`}; expected ${meta.backup_sha256}` };
+  }
+  return { kind: 'restore', applied, writePath, backup, changed: planned || current === undefined ? undefined : current };
+}
+
+/** Keeps changed content aside (forced revert) under a fresh name in the same directory. */
+export function keepChanged(writePath: string, revertId: string): string {
+  const aside = `${writePath}.autopoietic-revert-backup-${revertId}`;
+  linkSync(writePath, aside);
+  fsyncDir(posix.dirname(writePath));
+  return aside;
+}
+
+/** Performs a remove or restore step (the compensation effect has already been journaled). */
+export function performStep(step: Extract<RevertStep, { kind: 'remove' | 'restore' }>): void {
+  const dir = posix.dirname(step.writePath);
+  if (step.kind === 'restore') {
+    renameSync(step.backup!, step.writePath);
+    fsyncDir(dir);
+    return;
+  }
+  unlinkSync(step.writePath);
+  fsyncDir(dir);
+  const created = step.applied.metadata?.created_dirs;
+  const dirs = created ? (JSON.parse(created) as string[]) : [];
+  for (const d of [...dirs].reverse()) {
+    try {
+      rmdirSync(d);
+      fsyncDir(posix.dirname(d));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'ENOENT' && code !== 'EEXIST') throw e;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { AosError, usageError } from '@autopoietic/core/cli-kit';
+import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
+import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
+import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
+import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord } from '@autopoietic/core/schemas';
+import { readPlanFile, type LoadedPlan } from './plan-file.js';
+import { compensationEffect, EFFECT_TYPES, outcomeGeneration } from './records.js';
+import { keepChanged, performStep, planRevertStep, type RevertStep } from './revert-steps.js';
+import { checkTargetRoot } from './target-root.js';
+
+export interface RevertOptions {
+  plan: string;
+  yes: boolean;
+  force: boolean;
+  allowLiveRoot: boolean;
+  memoryDir?: string | undefined;
+  etcDir?: string | undefined;
+  cwd?: string | undefined;
+}
+
+export interface RevertOutput {
+  schema_version: string;
+  reverted_at: string;
+  plan: string;
+  plan_digest: string;
+  apply_id: string;
+  status: 'reverted' | 'already-reverted';
+  revert_id?: string;
+  /** Compensation effects appended by this run (none when already reverted). */
+  effects: EffectRecord[];
+  /** Seed paths that needed no compensation, and why. */
+  unchanged: { target: string; why: string }[];
+  generation?: GenerationRecord;
+}
+
+/** The effect records of the latest install-apply run of this plan. */
+function latestApply(effects: readonly EffectRecord[], loaded: LoadedPlan, ledger: string): { applyId: string; applied: EffectRecord[] } {
+  const writes = effects.filter((e) => e.type === EFFECT_TYPES.write && e.metadata?.plan_digest === loaded.digest);
+  const applyId = writes.at(-1)?.metadata?.apply_id;
+  if (applyId === undefined) {
+    throw new AosError('plan-not-applied', `no install-apply effects for plan ${loaded.file} (${loaded.digest}) in ${ledger}; nothing to revert`, {
+      hint: 'Pass the --memory-dir install-apply journaled into.',
+    });
+  }
+  return { applyId, applied: writes.filter((e) => e.metadata?.apply_id === applyId) };
+}
+
+/**
+ * install-revert: undoes the latest install-apply of a plan from its effect records. Every step
+ * is decided from the current file state before anything changes; a conflict (a file changed
+ * since the apply) refuses the whole revert unless --force. Each compensation is journaled just
+ * before it is performed, and a `reverted` generation record closes the run.
+ */
+export async function revertPlan(opts: RevertOptions): Promise<RevertOutput> {
+  if (!opts.yes) throw usageError('confirmation-required', 'install-revert changes files in the target root; pass --yes to confirm', 'Rerun with --yes.');
+  const cwd = opts.cwd ?? process.cwd();
+  requireMode(loadHostPolicy({ etcDir: opts.etcDir, cwd }), 'mutate-live', 'install-revert');
+  const loaded = readPlanFile(opts.plan, cwd);
+  const where = { memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd };
+  const ledgers = { effects: ledgerPath('effects', undefined, where), generations: ledgerPath('generations', undefined, where) };
+  const { applyId, applied } = latestApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], loaded, ledgers.effects);
+  const base = { schema_version: SCHEMA_VERSION, plan: loaded.file, plan_digest: loaded.digest, apply_id: applyId };
+  const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
+  if (generations.some((g) => g.plan_digest === loaded.digest && g.lineage_status === 'reverted' && g.metadata?.apply_id === applyId)) {
+    return { ...base, reverted_at: nowRfc3339(), status: 'already-reverted', effects: [], unchanged: [] };
+  }
+  const root = checkTargetRoot(loaded.plan.seed_manifest.target_root, opts.allowLiveRoot, 'install-revert');
+  const steps = [...applied].reverse().map((e) => {
+    const file = loaded.plan.seed_manifest.files.find((f) => f.installed_path === e.metadata?.installed_path);
+    return file ? planRevertStep(root, file, e) : ({ kind: 'blocked', applied: e, reason: `effect ${e.effect_id} names a seed path that is not in this plan` } as RevertStep);
+  });
+  refuseBlocked(steps, opts.force);
+
+  const revertId = newId('rev');
+  const effects: EffectRecord[] = [];
+  const unchanged: RevertOutput['unchanged'] = [];
+  for (const step of steps) {
+    if (step.kind === 'noop') unchanged.push({ target: step.applied.target, why: step.why });
+    if (step.kind !== 'remove' && step.kind !== 'restore') continue;
+    const forced = step.changed ? { path: `${step.writePath}.autopoietic-revert-backup-${revertId}`, sha256: step.changed } : undefined;
+    const effect = compensationEffect({ loaded, revertId, applied: step.applied, action: step.kind, writePath: step.writePath, forcedBackup: forced });
+    effects.push((await appendRecord(ledgers.effects, 'effect', effect)) as EffectRecord);
+    if (forced) keepChanged(step.writePath, revertId);
+    performStep(step);
+  }
+  const meta = { apply_id: applyId, revert_id: revertId, compensations: String(effects.length) };
+  const generation = await appendRecord(ledgers.generations, 'generation', outcomeGeneration(loaded, 'reverted', 'seed-files-reverted', meta));
+  return { ...base, reverted_at: nowRfc3339(), status: 'reverted', revert_id: revertId, effects, unchanged, generation };
+}
+
+function refuseBlocked(steps: RevertStep[], force: boolean): void {
+  const problems: string[] = [];
+  for (const s of steps) {
+    if (s.kind === 'blocked') problems.push(`${s.applied.target}: ${s.reason}`);
+    else if (s.kind !== 'noop' && s.changed && !force) problems.push(`${s.applied.target}: changed since install-apply (now ${s.changed}); --force keeps it in a backup and reverts anyway`);
+  }
+  if (problems.length > 0) {
+    throw new AosError('revert-conflict', `install-revert refused; nothing was changed:\n  ${problems.join('\n  ')}`, {
+      hint: 'Inspect the listed files. Pass --force to revert anyway (changed content is kept as a backup); a missing or changed backup must be restored by hand.',
+    });
+  }
+}

@@ -1,0 +1,105 @@
+import { realpathSync, statSync } from 'node:fs';
+import { canonicalJson, nowRfc3339, sha256 } from '@autopoietic/core/canonical';
+import { SCHEMA_VERSION, type GenerationRecord, type InstallSeedFilePlan, type InstallVerifyFile, type InstallVerifyOutput } from '@autopoietic/core/schemas';
+import { parseJsonLines, withoutChain } from './ledger-seed.js';
+import { installVerifyBundle, prepareSidecar, rawRef, writeSidecar } from '@autopoietic/core/evidence';
+import { readPlanFile, type LoadedPlan } from './plan-file.js';
+import { SEED_SOURCES } from './seeds.js';
+import { readSeedFile, type SeedRead } from './target-fs.js';
+
+/**
+ * install-verify (design inventory 3.7): read-only. Each seed file is read safely under the
+ * target root and its sha256 compared with the manifest; the installed lineage ledger must hold
+ * the plan's generation record (ADR 0014's mutation <-> generation correspondence).
+ */
+
+type Lineage = NonNullable<InstallVerifyOutput['lineage']>;
+
+/** The target root's real path, or why it cannot be used. */
+function realRoot(root: string): { path?: string; problem?: string } {
+  try {
+    const path = realpathSync(root);
+    return statSync(path).isDirectory() ? { path } : { problem: `target root ${root} is not a directory` };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? {} : { problem: `cannot resolve target root ${root}: ${code ?? (e as Error).message}` };
+  }
+}
+
+function fileReport(f: InstallSeedFilePlan, read: SeedRead): InstallVerifyFile {
+  const base = { installed_path: f.installed_path, target_path: f.target_path, expected_sha256: f.content_sha256 };
+  if (read.status === 'missing') return { ...base, status: 'missing', reason: 'target file is missing' };
+  if (read.status === 'error') return { ...base, status: 'error', reason: read.reason };
+  const actual = sha256(read.bytes);
+  const via = read.resolvedPath ? { resolved_path: read.resolvedPath } : {};
+  const through = read.resolvedPath ? ' (through a symlink inside the target root)' : '';
+  if (actual === f.content_sha256) return { ...base, actual_sha256: actual, status: 'matched', reason: `content hash matched${through}`, ...via };
+  return { ...base, actual_sha256: actual, status: 'mismatched', reason: `content hash did not match install seed manifest${through}`, ...via };
+}
+
+/** Whether the installed lineage ledger (the generations seed) holds the plan's generation record. */
+export function checkLineage(generation: GenerationRecord, ledgerPath: string | undefined, read: SeedRead | undefined): Lineage {
+  if (ledgerPath === undefined || read === undefined) return { status: 'error', reason: 'the plan has no lineage seed (evidence:p3-generation-lineage-record)' };
+  if (read.status === 'missing') return { status: 'missing', reason: `the installed lineage ledger ${ledgerPath} is missing` };
+  if (read.status === 'error') return { status: 'error', reason: read.reason };
+  let lines: { line: number; value: unknown }[];
+  try {
+    lines = parseJsonLines(read.bytes.toString('utf8'), ledgerPath);
+  } catch (e) {
+    return { status: 'error', reason: (e as Error).message };
+  }
+  const want = canonicalJson(withoutChain(generation));
+  let sameLabel: number | undefined;
+  for (const { line, value } of lines) {
+    if (typeof value !== 'object' || value === null) continue;
+    const rec = value as Partial<GenerationRecord>;
+    if (canonicalJson(withoutChain(rec)) === want) return { status: 'matched', reason: `${ledgerPath}:${line} holds planned generation ${generation.generation}` };
+    if (rec.generation === generation.generation && rec.promotion_id === generation.promotion_id) sameLabel ??= line;
+  }
+  if (sameLabel !== undefined) {
+    return { status: 'mismatched', reason: `${ledgerPath}:${sameLabel} names generation ${generation.generation} of promotion ${generation.promotion_id ?? ''} but differs from the plan's record` };
+  }
+  return { status: 'missing', reason: `${ledgerPath} does not contain planned generation ${generation.generation} (mutation ${generation.mutation_id})` };
+}
+
+export function verifyInstall(loaded: LoadedPlan, now: Date = new Date()): InstallVerifyOutput {
+  const m = loaded.plan.seed_manifest;
+  const root = realRoot(m.target_root);
+  const reads = m.files.map((f): SeedRead => {
+    if (root.problem) return { status: 'error', reason: root.problem };
+    if (!root.path) return { status: 'missing' };
+    return readSeedFile(root.path, f.installed_path);
+  });
+  const files = m.files.map((f, i) => fileReport(f, reads[i]!));
+  const lineageIndex = m.files.findIndex((f) => f.source === SEED_SOURCES.generation);
+  const lineage = checkLineage(loaded.plan.generation, m.files[lineageIndex]?.target_path, reads[lineageIndex]);
+  return {
+    schema_version: SCHEMA_VERSION,
+    verified_at: nowRfc3339(now),
+    target_root: m.target_root,
+    mutation_id: m.mutation_id,
+    promotion_id: m.promotion_id,
+    generation: loaded.plan.generation.generation,
+    all_matched: files.every((f) => f.status === 'matched') && lineage.status === 'matched',
+    files,
+    lineage,
+  };
+}
+
+export interface VerifyOptions {
+  plan: string;
+  evidenceBundle?: string | undefined;
+  cwd?: string | undefined;
+}
+
+/** install-verify as a command: read and check the plan, guard the sidecar, verify, write the sidecar. */
+export async function verifyPlanFile(opts: VerifyOptions): Promise<InstallVerifyOutput> {
+  const cwd = opts.cwd ?? process.cwd();
+  const loaded = readPlanFile(opts.plan, cwd);
+  const sidecar = prepareSidecar(opts.evidenceBundle, { inputs: [loaded.file], targetRoot: loaded.plan.seed_manifest.target_root, cwd });
+  const out = verifyInstall(loaded);
+  if (sidecar) {
+    writeSidecar(sidecar, installVerifyBundle(out, rawRef('install-verify-output', 'mutation-runner install-verify output', out), { plan: loaded.plan }));
+  }
+  return out;
+}
