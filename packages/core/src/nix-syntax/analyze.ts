@@ -1,0 +1,33 @@
+import type { Node } from 'web-tree-sitter';
+import { syntaxReport, type SyntaxReport } from './diagnostics.js';
+import { flakeFacts, type NixFlakeFacts } from './flake.js';
+import { moduleFacts, type NixModuleFacts } from './module.js';
+import { loadNixParser } from './parser.js';
+
+/**
+ * Version of what analyzeNixSource extracts. Caches keyed by file content must include it:
+ * bump it whenever the shape or the rules of the analysis change.
+ */
+export const NIX_ANALYSIS_VERSION = 1;
+
+/** Everything the syntax layer reads from one file. Plain JSON: it crosses worker threads and caches. */
+export interface NixFileAnalysis {
+  syntax: SyntaxReport;
+  /** The file read as a module (its value is an attrset), else null. */
+  module: NixModuleFacts | null;
+  /** The file read as a flake (an attrset with `outputs`), else null. */
+  flake: NixFlakeFacts | null;
+}
+
+/** Analysis of a parsed tree (synchronous; the caller owns the tree). */
+export function analyzeTree(root: Node): NixFileAnalysis {
+  const syntax = syntaxReport(root);
+  const flake = flakeFacts(root) ?? null;
+  return { syntax, module: flake ? null : (moduleFacts(root) ?? null), flake };
+}
+
+/** Parses and analyses Nix source text. */
+export async function analyzeNixSource(source: string): Promise<NixFileAnalysis> {
+  const parser = await loadNixParser();
+  return parser.withTree(source, analyzeTree);
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeNixSource } from './analyze.js';
+
+describe('syntax diagnostics', () => {
+  it('reports nothing for valid Nix with every construct the genome uses', async () => {
+    const src = [
+      'args@{ a ? 1, b, ... }:',
+      'with builtins; assert true;',
+      'let inherit (args) b; x = rec { y = 1; z = y; }; in',
+      '{ s = "a${toString a}\\n"; i = \'\'',
+      "  ''${escaped} '''",
+      "  ${x.z}",
+      "''; p = ./a.nix; q = <nixpkgs>; u = https://x.org; f = 1.5; n = -1; o = x.q or 2; d = { ${b} = 1; };",
+      '  inherit b; inherit (x) y; l = [ 1 ] ++ [ 2 ]; m = { } // { }; c = if a == 1 then null else !true; }',
+    ].join('\n');
+    const a = await analyzeNixSource(src);
+    expect(a.syntax).toEqual({ errors: [], benign: [] });
+  });
+
+  it('treats a trailing comma in formals as benign (a known gap of this grammar)', async () => {
+    const a = await analyzeNixSource('{\n  config,\n  lib,\n}:\n{ }\n');
+    expect(a.syntax.errors).toEqual([]);
+    expect(a.syntax.benign).toEqual([expect.objectContaining({ kind: 'trailing-comma-in-formals', line: 3, col: 7 })]);
+    expect(a.module?.form).toBe('function');
+  });
+
+  it('reports real errors with line, column and message, and keeps reading the rest', async () => {
+    const a = await analyzeNixSource('{\n  a = 1;\n  b = ;\n  c = "x";\n}\n');
+    expect(a.syntax.errors).toEqual([{ line: 3, col: 6, message: 'missing identifier' }]);
+    expect(a.module?.config.map((s) => s.path)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reports unclosed braces and stray tokens', async () => {
+    const a = await analyzeNixSource('{ a = 1;\n b = { c = 2;\n}\n');
+    expect(a.syntax.errors.length).toBeGreaterThan(0);
+    expect(a.syntax.errors[0]).toMatchObject({ line: 1, col: 1 });
+    const b = await analyzeNixSource('{ a = 1; } }');
+    expect(b.syntax.errors).toEqual([{ line: 1, col: 12, message: "syntax error: unexpected '}'" }]);
+  });
+});

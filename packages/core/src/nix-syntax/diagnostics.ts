@@ -1,0 +1,67 @@
+import type { Node } from 'web-tree-sitter';
+
+/** A syntax problem found by tree-sitter, at a 1-based line and column. */
+export interface SyntaxDiagnostic {
+  line: number;
+  col: number;
+  message: string;
+}
+
+export interface SyntaxReport {
+  errors: SyntaxDiagnostic[];
+  /** Known grammar gaps that real Nix accepts (reported, never counted as errors). */
+  benign: (SyntaxDiagnostic & { kind: 'trailing-comma-in-formals' })[];
+}
+
+const MAX_DIAGNOSTICS = 20;
+
+/**
+ * The grammar of @cursorless/tree-sitter-wasms 0.7.0 predates nix-community/tree-sitter-nix#131 and
+ * rejects a trailing comma in function formals (`{ a, b, }:`, the RFC 166 nixfmt layout): it
+ * inserts a zero-width MISSING identifier as a phantom formal. Real Nix accepts it.
+ */
+export function isTrailingCommaGap(node: Node): boolean {
+  return node.isMissing && node.type === 'identifier' && node.parent?.type === 'formal';
+}
+
+/** Walks only the subtrees that contain errors, so clean files cost one property read. */
+export function syntaxReport(root: Node): SyntaxReport {
+  const report: SyntaxReport = { errors: [], benign: [] };
+  if (!root.hasError) return report;
+  const stack: Node[] = [root];
+  while (stack.length && report.errors.length < MAX_DIAGNOSTICS) {
+    const n = stack.pop()!;
+    if (n.isMissing) {
+      const at = position(n);
+      if (isTrailingCommaGap(n)) report.benign.push({ ...at, kind: 'trailing-comma-in-formals', message: 'trailing comma in function formals (accepted by Nix; a known gap of this tree-sitter grammar)' });
+      else report.errors.push({ ...at, message: `missing ${describeType(n)}` });
+      continue;
+    }
+    if (n.isError) {
+      report.errors.push({ ...position(n), message: errorMessage(n) });
+      continue;
+    }
+    if (!n.hasError) continue;
+    const kids = n.children;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
+  report.errors.sort((a, b) => a.line - b.line || a.col - b.col);
+  return report;
+}
+
+function position(n: Node): { line: number; col: number } {
+  return { line: n.startPosition.row + 1, col: n.startPosition.column + 1 };
+}
+
+function describeType(n: Node): string {
+  return n.isNamed ? n.type.replace(/_/g, ' ') : `'${n.type}'`;
+}
+
+function errorMessage(n: Node): string {
+  let leaf: Node | null = n;
+  while (leaf && leaf.childCount > 0) leaf = leaf.child(0);
+  const token = leaf?.text ?? '';
+  if (token === '') return 'syntax error: unexpected end of input';
+  const shown = token.length > 40 ? `${token.slice(0, 40)}…` : token;
+  return `syntax error: unexpected '${shown.replace(/\n/g, '\\n')}'`;
+}

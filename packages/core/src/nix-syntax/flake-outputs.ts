@@ -1,0 +1,190 @@
+import type { Node } from 'web-tree-sitter';
+import { applyParts, calleeName, literalValue, pathLiteral, stripParens } from './nodes.js';
+import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
+
+/** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
+export interface FlakeOutputDecl {
+  category: string;
+  /** The system when it is written literally; null when per-system but computed, or not per-system. */
+  system: string | null;
+  /** The output name; null when computed (`listToAttrs …`) or for single-valued outputs (`formatter.<sys>`, `lib`). */
+  name: string | null;
+  /** The attribute path, with `<system>` / `<name>` where the part is not known statically. */
+  attr: string;
+  /** False when the names of this category are computed, so only evaluation can list them. */
+  static: boolean;
+  per_system: boolean;
+  line: number;
+  col: number;
+  /** The first path literal in the value (`./modules/core`, `callPackage ./pkgs/x { }`). */
+  value_path?: string;
+}
+
+/** Output found during the walk, with the nodes the host reader needs. */
+export interface OutputHit {
+  decl: FlakeOutputDecl;
+  value: Node | undefined;
+  scope: Scope;
+}
+
+/** Outputs that take a system level: `packages.<system>.<name>`. */
+export const PER_SYSTEM_CATEGORIES = new Set(['packages', 'apps', 'checks', 'devShells', 'formatter', 'legacyPackages', 'defaultPackage', 'defaultApp', 'devShell']);
+/** Per-system outputs with one value per system (no name level). */
+const SINGLE_PER_SYSTEM = new Set(['formatter', 'defaultPackage', 'defaultApp', 'devShell']);
+/** Outputs that hold named entries without a system level. */
+export const NAMED_CATEGORIES = new Set(['nixosModules', 'nixosConfigurations', 'homeConfigurations', 'homeModules', 'homeManagerModules', 'darwinConfigurations', 'darwinModules', 'overlays', 'templates', 'flakeModules']);
+
+interface Ctx {
+  /** Inside flake-utils `eachSystem` or flake-parts `perSystem`: the system level is implicit. */
+  implicitSystem: boolean;
+}
+
+export class OutputCollector {
+  readonly hits: OutputHit[] = [];
+  /** True when some outputs could not be read statically (a computed outputs attrset). */
+  partial = false;
+  private readonly seen = new Map<string, OutputHit>();
+
+  collect(node: Node, scope: Scope, ctx: Ctx = { implicitSystem: false }, depth = 0): void {
+    if (depth > 16) return void (this.partial = true);
+    const u = unwrapBody(node, scope);
+    const n = resolveVariable(u.node, u.scope);
+    if (isAttrset(n)) {
+      for (const e of attrEntries(n)) if (e.value) this.entry(e.path, e.dynamic, e.value, e.node, u.scope, ctx);
+      return;
+    }
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
+      for (const side of ['left', 'right']) {
+        const s = n.childForFieldName(side);
+        if (s) this.collect(s, u.scope, ctx, depth + 1);
+      }
+      return;
+    }
+    const fn = calleeName(n);
+    const last = applyParts(n)?.args.at(-1);
+    if (last && (fn === 'eachDefaultSystem' || fn === 'eachSystem')) return this.collect(last, u.scope, { implicitSystem: true }, depth + 1);
+    if (last && fn === 'mkFlake') return this.flakeParts(last, u.scope, depth);
+    this.partial = true;
+  }
+
+  /** flake-parts: `mkFlake { … } { perSystem = …; flake = …; }`. */
+  private flakeParts(arg: Node, scope: Scope, depth: number): void {
+    const u = unwrapBody(arg, scope);
+    const n = resolveVariable(u.node, u.scope);
+    if (!isAttrset(n)) return void (this.partial = true);
+    for (const e of attrEntries(n)) {
+      if (!e.value) continue;
+      const [head, ...rest] = e.path;
+      if (head === 'perSystem' && !rest.length) this.collect(e.value, u.scope, { implicitSystem: true }, depth + 1);
+      if (head === 'flake' && !rest.length) this.collect(e.value, u.scope, { implicitSystem: false }, depth + 1);
+      if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, e.value, e.node, u.scope, { implicitSystem: false });
+    }
+  }
+
+  private entry(path: string[], dynamic: boolean, value: Node, binding: Node, scope: Scope, ctx: Ctx): void {
+    const cat = path[0];
+    if (cat === undefined || (dynamic && path.length === 1)) return void (this.partial = true);
+    if (PER_SYSTEM_CATEGORIES.has(cat)) {
+      const full = ctx.implicitSystem ? [cat, null, ...path.slice(1)] : path;
+      const sys = full[1] === undefined ? undefined : systemOf(full[1], scope);
+      if (full.length >= 3) return this.emit(cat, sys ?? null, full[2] ?? null, binding, value, scope, full.length === 3, !isDynamicText(full[2]));
+      if (full.length === 2) return this.systemLevel(cat, sys ?? null, value, binding, scope);
+      return this.perSystemMap(cat, value, binding, scope);
+    }
+    if (NAMED_CATEGORIES.has(cat)) {
+      if (path.length >= 2) return this.emit(cat, null, path[1]!, binding, value, scope, path.length === 2, !isDynamicText(path[1]));
+      return this.namedMap(cat, value, binding, scope);
+    }
+    this.emit(cat, null, null, binding, value, scope, path.length === 1, true);
+  }
+
+  /** `packages = { x86_64-linux = …; }` or `packages = forAllSystems (system: { … })`. */
+  private perSystemMap(cat: string, value: Node, binding: Node, scope: Scope): void {
+    const n = resolveVariable(stripParens(value), scope);
+    if (isAttrset(n)) {
+      for (const e of attrEntries(n)) if (e.value) this.entry([cat, ...e.path], e.dynamic, e.value, e.node, scope, { implicitSystem: false });
+      return;
+    }
+    const fnArg = applyParts(n)?.args.at(-1);
+    if (fnArg && stripParens(fnArg).type === 'function_expression') return this.systemLevel(cat, null, fnArg, binding, scope);
+    this.emit(cat, null, null, binding, value, scope, false, false);
+  }
+
+  /** The value of `packages.<system>`: names of the attrset, or one value for formatter & co. */
+  private systemLevel(cat: string, sys: string | null, value: Node, binding: Node, scope: Scope): void {
+    if (SINGLE_PER_SYSTEM.has(cat)) return this.emit(cat, sys, null, binding, value, scope, true, true);
+    this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, sys, name, nb, v, s, true, name !== null));
+  }
+
+  private namedMap(cat: string, value: Node, binding: Node, scope: Scope): void {
+    this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
+  }
+
+  /** Calls `each` per static name of an attrset value (following `//`); once with null if computed. */
+  private namesOf(value: Node, scope: Scope, binding: Node, each: (name: string | null, binding: Node, value: Node | undefined, scope: Scope) => void, depth = 0): void {
+    const u = unwrapBody(value, scope);
+    const n = resolveVariable(u.node, u.scope);
+    if (isAttrset(n)) {
+      for (const e of attrEntries(n)) each(e.dynamic ? null : e.path[0]!, e.node, e.path.length === 1 ? e.value : undefined, u.scope);
+      return;
+    }
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {
+      for (const side of ['left', 'right']) {
+        const s = n.childForFieldName(side);
+        if (s) this.namesOf(s, u.scope, binding, each, depth + 1);
+      }
+      return;
+    }
+    each(null, binding, undefined, u.scope);
+  }
+
+  private emit(cat: string, sys: string | null, name: string | null, binding: Node, value: Node | undefined, scope: Scope, direct: boolean, isStatic: boolean): void {
+    const perSystem = PER_SYSTEM_CATEGORIES.has(cat);
+    const shownName = isStatic ? name : null;
+    const key = `${cat}\u0000${sys ?? ''}\u0000${shownName ?? ''}\u0000${isStatic}`;
+    if (this.seen.has(key)) return;
+    const single = SINGLE_PER_SYSTEM.has(cat) || (!perSystem && !NAMED_CATEGORIES.has(cat));
+    const attr = [cat, ...(perSystem ? [sys ?? '<system>'] : []), ...(single ? [] : [shownName ?? '<name>'])].join('.');
+    const p = direct && value ? firstPath(value, scope) : undefined;
+    const decl: FlakeOutputDecl = {
+      category: cat,
+      system: sys,
+      name: shownName,
+      attr,
+      static: isStatic,
+      per_system: perSystem,
+      line: binding.startPosition.row + 1,
+      col: binding.startPosition.column + 1,
+      ...(p === undefined ? {} : { value_path: p }),
+    };
+    const hit: OutputHit = { decl, value: direct ? value : undefined, scope };
+    this.seen.set(key, hit);
+    this.hits.push(hit);
+  }
+}
+
+function isDynamicText(s: string | null | undefined): boolean {
+  return s === null || s === undefined || s.startsWith('${');
+}
+
+/** A system attribute: literal, or `${system}` where `system` is let-bound to a string. */
+function systemOf(part: string | null, scope: Scope): string | null {
+  if (part === null) return null;
+  const m = /^\$\{\s*([A-Za-z_][\w'-]*)\s*\}$/.exec(part);
+  if (!m) return part.startsWith('${') ? null : part;
+  const bound = lookup(scope, m[1]!);
+  const lit = bound ? literalValue(bound) : undefined;
+  return typeof lit?.value === 'string' ? lit.value : null;
+}
+
+/** The first path literal of a value: `./x`, `import ./x`, `callPackage ./x { }`. */
+function firstPath(value: Node, scope: Scope): string | undefined {
+  const n = resolveVariable(stripParens(value), scope);
+  const direct = pathLiteral(n);
+  if (direct && !direct.dynamic) return direct.text;
+  for (const a of applyParts(n)?.args ?? []) {
+    const p = pathLiteral(a);
+    if (p && !p.dynamic) return p.text;
+  }
+  return undefined;
+}

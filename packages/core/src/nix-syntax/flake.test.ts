@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeNixSource } from './analyze.js';
+
+const FLAKE = `{
+  description = "Test genome";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+    home-manager = {
+      url = "github:nix-community/home-manager";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    utils.flake = false;
+  };
+  inputs.pinned.follows = "nixpkgs";
+
+  outputs =
+    { self, nixpkgs, home-manager, ... }@inputs:
+    let
+      system = "x86_64-linux";
+      systems = [ "x86_64-linux" "aarch64-linux" ];
+      forAllSystems = f: nixpkgs.lib.genAttrs systems f;
+      shared = [ ./modules/core ];
+    in
+    {
+      packages = forAllSystems (system: {
+        tools = nixpkgs.legacyPackages.\${system}.callPackage ./pkgs/tools { };
+        default = self.packages.\${system}.tools;
+      });
+      apps.\${system}.os-introspect = { type = "app"; program = "x"; };
+      checks.\${system} = builtins.listToAttrs [ ] // { smoke = ./tests/smoke.nix; };
+      devShells.x86_64-linux.default = nixpkgs.legacyPackages.x86_64-linux.mkShell { };
+      formatter.\${system} = nixpkgs.legacyPackages.\${system}.nixfmt;
+      nixosModules.autopoietic-core = ./modules/core;
+      nixosModules.default = self.nixosModules.autopoietic-core;
+      overlays.default = final: prev: { };
+      homeConfigurations = builtins.mapAttrs (n: v: v) { };
+      nixosConfigurations = {
+        aion = nixpkgs.lib.nixosSystem {
+          system = "x86_64-linux";
+          modules = shared ++ [
+            ./hosts/aion/configuration.nix
+            home-manager.nixosModules.home-manager
+            self.nixosModules.default
+            { autopoietic.identity.roles = [ "development" ]; }
+          ];
+        };
+        iso = mkIso { };
+      };
+      lib = import ./lib;
+    };
+}
+`;
+
+describe('flake facts', () => {
+  it('reads declared inputs with follows', async () => {
+    const f = (await analyzeNixSource(FLAKE)).flake!;
+    expect(f.description).toBe('Test genome');
+    expect(f.inputs.map(({ line: _l, ...i }) => i)).toEqual([
+      { name: 'nixpkgs', url: 'github:NixOS/nixpkgs/nixos-unstable', flake: null, follows: null, input_follows: [] },
+      { name: 'home-manager', url: 'github:nix-community/home-manager', flake: null, follows: null, input_follows: [{ input: 'nixpkgs', follows: 'nixpkgs' }] },
+      { name: 'utils', url: null, flake: false, follows: null, input_follows: [] },
+      { name: 'pinned', url: null, flake: null, follows: 'nixpkgs', input_follows: [] },
+    ]);
+  });
+
+  it('lists outputs with their file line, the system when literal, and computed names as such', async () => {
+    const f = (await analyzeNixSource(FLAKE)).flake!;
+    expect(f.outputs.map((o) => [o.attr, o.static, o.line, o.value_path ?? null])).toEqual([
+      ['packages.<system>.tools', true, 24, './pkgs/tools'],
+      ['packages.<system>.default', true, 25, null],
+      ['apps.x86_64-linux.os-introspect', true, 27, null],
+      ['checks.x86_64-linux.<name>', false, 28, null],
+      ['checks.x86_64-linux.smoke', true, 28, './tests/smoke.nix'],
+      ['devShells.x86_64-linux.default', true, 29, null],
+      ['formatter.x86_64-linux', true, 30, null],
+      ['nixosModules.autopoietic-core', true, 31, './modules/core'],
+      ['nixosModules.default', true, 32, null],
+      ['overlays.default', true, 33, null],
+      ['homeConfigurations.<name>', false, 34, null],
+      ['nixosConfigurations.aion', true, 36, null],
+      ['nixosConfigurations.iso', true, 45, null],
+      ['lib', true, 47, './lib'],
+    ]);
+    expect(f.outputs_static).toBe(true);
+  });
+
+  it('reads nixosConfigurations hosts with their module lists', async () => {
+    const f = (await analyzeNixSource(FLAKE)).flake!;
+    expect(f.hosts.map((h) => ({ ...h, modules: h.modules.map((m) => [m.kind, m.path ?? m.output ?? m.expr]) }))).toEqual([
+      {
+        name: 'aion',
+        line: 36,
+        system: 'x86_64-linux',
+        modules_static: true,
+        modules: [
+          ['path', './modules/core'],
+          ['path', './hosts/aion/configuration.nix'],
+          ['input', 'home-manager.nixosModules.home-manager'],
+          ['output', 'nixosModules.default'],
+          ['inline', '{ autopoietic.identity.roles = [ "development" ]; }'],
+        ],
+      },
+      { name: 'iso', line: 45, system: null, modules_static: false, modules: [] },
+    ]);
+    expect(f.hosts[0]!.modules[4]!.config!.map((s) => [s.path, s.literal])).toEqual([['autopoietic.identity.roles', ['development']]]);
+  });
+
+  it('follows flake-utils eachDefaultSystem and flake-parts perSystem', async () => {
+    const utils = `{ outputs = { self, flake-utils, ... }: flake-utils.lib.eachDefaultSystem (system: { packages.hello = 1; devShells.default = 2; }) // { overlays.x = 3; }; }`;
+    const parts = `{ outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } { systems = [ ]; perSystem = { pkgs, ... }: { packages.a = 1; }; flake.nixosModules.m = ./m.nix; }; }`;
+    expect((await analyzeNixSource(utils)).flake!.outputs.map((o) => o.attr)).toEqual(['packages.<system>.hello', 'devShells.<system>.default', 'overlays.x']);
+    expect((await analyzeNixSource(parts)).flake!.outputs.map((o) => [o.attr, o.value_path ?? null])).toEqual([
+      ['packages.<system>.a', null],
+      ['nixosModules.m', './m.nix'],
+    ]);
+  });
+
+  it('marks outputs computed by an unknown function as not static', async () => {
+    const f = (await analyzeNixSource('{ outputs = inputs: import ./outputs.nix inputs; }')).flake!;
+    expect(f.outputs).toEqual([]);
+    expect(f.outputs_static).toBe(false);
+  });
+});

@@ -1,0 +1,141 @@
+import type { Node } from 'web-tree-sitter';
+import { applyParts, calleeName, dottedName, literalValue, pathLiteral, stringLiteral, stripParens } from './nodes.js';
+import { OutputCollector, type FlakeOutputDecl, type OutputHit } from './flake-outputs.js';
+import { listElementsOf, moduleFactsOf } from './module.js';
+import { attrEntries, isAttrset, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
+
+export type { FlakeOutputDecl } from './flake-outputs.js';
+
+/** An input as declared in flake.nix (what the lock file pins is read from flake.lock). */
+export interface FlakeInputDecl {
+  name: string;
+  url: string | null;
+  flake: boolean | null;
+  /** `inputs.<name>.follows = "x"`: this input is another one. */
+  follows: string | null;
+  /** `inputs.<name>.inputs.<sub>.follows = "x"`. */
+  input_follows: { input: string; follows: string }[];
+  line: number;
+}
+
+/** A member of `nixosConfigurations.<name>.modules`. */
+export interface FlakeModuleRef {
+  /** path: `./hosts/x`; output: `self.nixosModules.y`; input: `home-manager.nixosModules.…`; inline: `{ … }`. */
+  kind: 'path' | 'output' | 'input' | 'inline' | 'expression';
+  expr: string;
+  path?: string;
+  /** For kind `output`: `nixosModules.<name>`. */
+  output?: string;
+  /** For kind `inline`: the settings it makes (so identity can be read from it). */
+  config?: NixSetting[];
+  line: number;
+}
+
+export interface FlakeHostDecl {
+  name: string;
+  line: number;
+  system: string | null;
+  modules: FlakeModuleRef[];
+  /** False when the module list is computed (only part of it, or none, could be read). */
+  modules_static: boolean;
+}
+
+export interface NixFlakeFacts {
+  description: string | null;
+  inputs: FlakeInputDecl[];
+  outputs: FlakeOutputDecl[];
+  /** False when part of the outputs is computed in a way a static reader cannot follow. */
+  outputs_static: boolean;
+  hosts: FlakeHostDecl[];
+}
+
+/** Reads a flake.nix: any file whose value is an attrset with an `outputs` attribute. */
+export function flakeFacts(root: Node): NixFlakeFacts | undefined {
+  const top = root.childForFieldName('expression');
+  if (!top) return undefined;
+  const { node, scope } = unwrapBody(top);
+  if (!isAttrset(node)) return undefined;
+  const entries = attrEntries(node);
+  const outputs = entries.find((e) => e.path.length === 1 && e.path[0] === 'outputs' && e.value);
+  if (!outputs?.value) return undefined;
+  const description = entries.find((e) => e.path.length === 1 && e.path[0] === 'description' && e.value);
+  const inputSettings = entries
+    .filter((e) => e.path[0] === 'inputs' && e.value)
+    .flatMap((e) => flattenSettings(e.value!, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node }));
+  const collector = new OutputCollector();
+  collector.collect(outputs.value, scope);
+  return {
+    description: description?.value ? (stringLiteral(description.value) ?? null) : null,
+    inputs: declaredInputs(inputSettings),
+    outputs: collector.hits.map((h) => h.decl),
+    outputs_static: !collector.partial,
+    hosts: collector.hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map(hostDecl),
+  };
+}
+
+function declaredInputs(settings: NixSetting[]): FlakeInputDecl[] {
+  const byName = new Map<string, FlakeInputDecl>();
+  for (const s of settings) {
+    const [name, key, ...rest] = s.segments;
+    if (name === undefined || s.dynamic) continue;
+    let d = byName.get(name);
+    if (!d) byName.set(name, (d = { name, url: null, flake: null, follows: null, input_follows: [], line: s.binding.line }));
+    const str = typeof s.literal === 'string' ? s.literal : null;
+    if (key === 'url') d.url = str;
+    else if (key === 'flake' && typeof s.literal === 'boolean') d.flake = s.literal;
+    else if (key === 'follows') d.follows = str;
+    else if (key === 'inputs' && rest.length === 2 && rest[1] === 'follows' && str !== null) d.input_follows.push({ input: rest[0]!, follows: str });
+    else if (key === undefined && str !== null) d.url = str; // `inputs.x = "github:…"` is not valid, but say what it holds
+  }
+  return [...byName.values()];
+}
+
+function hostDecl(hit: OutputHit): FlakeHostDecl {
+  const decl: FlakeHostDecl = { name: hit.decl.name!, line: hit.decl.line, system: null, modules: [], modules_static: false };
+  if (!hit.value) return decl;
+  const call = unwrapValue(hit.value, hit.scope);
+  const args = applyParts(call.node)?.args ?? [];
+  for (const a of [...args].reverse()) {
+    const set = resolveVariable(a, call.scope);
+    if (!isAttrset(set)) continue;
+    for (const e of attrEntries(set)) {
+      if (!e.value || e.path.length !== 1) continue;
+      if (e.path[0] === 'system') {
+        const v = literalValue(resolveVariable(e.value, call.scope));
+        if (typeof v?.value === 'string') decl.system = v.value;
+      }
+      if (e.path[0] === 'modules') {
+        const list = listElementsOf(e.value, call.scope);
+        decl.modules = list.elements.map((el) => moduleRef(el, call.scope));
+        decl.modules_static = list.complete;
+      }
+    }
+    break;
+  }
+  return decl;
+}
+
+function moduleRef(el: Node, scope: Scope): FlakeModuleRef {
+  const n = resolveVariable(stripParens(el), scope);
+  const base = { expr: el.text.length > 300 ? `${el.text.slice(0, 300)}…` : el.text, line: el.startPosition.row + 1 };
+  const p = pathLiteral(n) ?? importedPath(n);
+  if (p) return p.dynamic ? { kind: 'expression', ...base } : { kind: 'path', path: p.text, ...base };
+  const dotted = dottedName(n);
+  const own = dotted?.match(/^(?:inputs\.)?self\.(nixosModules\.[^.]+)$/);
+  if (own) return { kind: 'output', output: own[1]!, ...base };
+  if (dotted?.includes('.nixosModules.') || dotted?.startsWith('inputs.')) return { kind: 'input', ...base };
+  const kind = stripParens(n).type;
+  if (kind === 'attrset_expression' || kind === 'function_expression' || kind === 'rec_attrset_expression') {
+    return { kind: 'inline', config: moduleFactsOf(n, scope)?.config ?? [], ...base };
+  }
+  return { kind: 'expression', ...base };
+}
+
+/** `import ./x { … }` as a module list element: the imported path. */
+function importedPath(n: Node): { text: string; dynamic: boolean } | undefined {
+  if (calleeName(n) !== 'import') return undefined;
+  const first = applyParts(n)?.args[0];
+  return first ? pathLiteral(first) : undefined;
+}
+

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
+import { genomeHosts, importClosure, resolveNixPath } from './genome-graph.js';
+import { openGenomeIndex, readHostIdentity } from './genome-files.js';
+
+const GENOME = {
+  'flake.nix': `{
+  outputs = { self, nixpkgs, ... }: {
+    nixosModules.core = ./modules/core;
+    nixosConfigurations.aion = nixpkgs.lib.nixosSystem {
+      modules = [ ./hosts/aion/configuration.nix self.nixosModules.core { autopoietic.identity.roles = [ "inline" ]; } ];
+    };
+    nixosConfigurations.ghost = nixpkgs.lib.nixosSystem { modules = [ ./hosts/ghost.nix ]; };
+  };
+}`,
+  'modules/core/default.nix': '{ imports = [ ./identity.nix ./loop.nix ]; }',
+  'modules/core/identity.nix': '{ lib, ... }: { options.autopoietic.identity.host = lib.mkOption { type = lib.types.str; }; }',
+  'modules/core/loop.nix': '{ imports = [ ./default.nix ../../outside/../modules/core/identity.nix /etc/nixos/x.nix ]; }',
+  'hosts/aion/configuration.nix': '{ ... }: { imports = [ ./hardware.nix ]; autopoietic.identity.host = "aion-01"; }',
+  'hosts/aion/hardware.nix': '{ autopoietic.identity.host = "not-this-one"; autopoietic.identity.roles = [ "dev" "research" ]; }',
+  'hosts/iso/configuration.nix': '{ autopoietic.identity = { host = "iso"; roles = [ "installer" ]; }; }',
+  'hosts/notes.txt': 'not a host',
+};
+
+describe('genome graph', () => {
+  it('resolves paths relative to the importing file; directories mean default.nix', async () => {
+    const root = tempDir();
+    writeTree(root, GENOME);
+    const index = await openGenomeIndex(root);
+    expect(resolveNixPath('hosts/aion/configuration.nix', '../../modules/core', index)).toEqual({ kind: 'file', path: 'modules/core/default.nix' });
+    expect(resolveNixPath('flake.nix', './hosts/ghost.nix', index)).toEqual({ kind: 'missing', path: 'hosts/ghost.nix' });
+    expect(resolveNixPath('flake.nix', '../x.nix', index)).toMatchObject({ kind: 'external' });
+    expect(resolveNixPath('a/b.nix', '/etc/nixos/x.nix', index)).toMatchObject({ kind: 'external' });
+  });
+
+  it('walks imports breadth first, once per file, through cycles', async () => {
+    const root = tempDir();
+    writeTree(root, GENOME);
+    const index = await openGenomeIndex(root);
+    expect(importClosure(['modules/core/default.nix'], index)).toEqual(['modules/core/default.nix', 'modules/core/identity.nix', 'modules/core/loop.nix']);
+  });
+
+  it('finds hosts from nixosConfigurations, then from the hosts/<name>/ layout', async () => {
+    const root = tempDir();
+    writeTree(root, GENOME);
+    const hosts = genomeHosts(await openGenomeIndex(root));
+    expect(hosts.map((h) => [h.name, h.source, h.modules, h.external_modules])).toEqual([
+      ['aion', 'flake', ['hosts/aion/configuration.nix', 'modules/core/default.nix'], []],
+      ['ghost', 'flake', [], ['./hosts/ghost.nix (missing: hosts/ghost.nix)']],
+      ['iso', 'convention', ['hosts/iso/configuration.nix'], []],
+    ]);
+  });
+
+  it('reads a host identity from the Nix source: inline modules first, then imports in order', async () => {
+    const root = tempDir();
+    writeTree(root, GENOME);
+    const aion = await readHostIdentity(root, 'aion');
+    expect(aion?.host).toEqual({ value: 'aion-01', file: 'hosts/aion/configuration.nix', line: 1 });
+    expect(aion?.roles).toEqual({ value: ['inline'], file: 'flake.nix', line: 5 });
+    const iso = await readHostIdentity(root, 'iso');
+    expect([iso?.host?.value, iso?.roles?.value]).toEqual(['iso', ['installer']]);
+    expect(await readHostIdentity(root, 'nope')).toBeUndefined();
+  });
+});

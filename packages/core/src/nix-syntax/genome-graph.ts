@@ -1,0 +1,134 @@
+import { posix } from 'node:path';
+import type { NixFileAnalysis } from './analyze.js';
+import type { FlakeHostDecl, FlakeModuleRef, NixFlakeFacts } from './flake.js';
+import type { NixSetting } from './values.js';
+
+/**
+ * The genome as files: what the module graph, the hosts and identity need to know. Paths are
+ * relative to the genome root, with `/` separators. Both os-introspect (everything already parsed
+ * in a worker pool) and install-plan (reads a few files on demand) implement it.
+ */
+export interface GenomeIndex {
+  analysis(rel: string): NixFileAnalysis | undefined;
+  kind(rel: string): 'file' | 'dir' | undefined;
+  /** Names in a directory (for the `hosts/<name>/` convention); undefined when it does not exist. */
+  children(relDir: string): string[] | undefined;
+}
+
+export type ImportTarget =
+  | { kind: 'file'; path: string }
+  | { kind: 'missing'; path: string }
+  | { kind: 'external'; reason: string };
+
+/** Where a path written in `fromRel` (`./a.nix`, `../../modules`) points; directories mean default.nix. */
+export function resolveNixPath(fromRel: string, written: string, index: GenomeIndex): ImportTarget {
+  if (written.startsWith('/') || written.startsWith('<') || written.startsWith('~')) return { kind: 'external', reason: `outside the genome: ${written}` };
+  const joined = posix.normalize(posix.join(posix.dirname(fromRel), written));
+  if (joined === '..' || joined.startsWith('../')) return { kind: 'external', reason: `outside the genome root: ${written}` };
+  const rel = joined === '.' ? '' : joined.replace(/\/$/, '');
+  const k = index.kind(rel);
+  if (k === 'dir') {
+    const d = rel ? `${rel}/default.nix` : 'default.nix';
+    return index.kind(d) === 'file' ? { kind: 'file', path: d } : { kind: 'missing', path: d };
+  }
+  return k === 'file' ? { kind: 'file', path: rel } : { kind: 'missing', path: rel };
+}
+
+/** A host of the genome: from `nixosConfigurations` in flake.nix, or the `hosts/<name>/` layout. */
+export interface GenomeHost {
+  name: string;
+  source: 'flake' | 'convention';
+  file: string;
+  line: number | null;
+  system: string | null;
+  /** Module files listed for the host (resolved), in order. */
+  modules: string[];
+  /** Module list entries that are not files of this genome (inputs, computed expressions). */
+  external_modules: string[];
+  modules_static: boolean;
+  /** Settings made by modules written inline in the flake. */
+  inline_config: NixSetting[];
+}
+
+const CONVENTION_FILES = ['configuration.nix', 'default.nix'];
+
+export function genomeHosts(index: GenomeIndex, flakeRel = 'flake.nix'): GenomeHost[] {
+  const flake = index.analysis(flakeRel)?.flake ?? undefined;
+  const fromFlake = flake ? flake.hosts.map((h) => flakeHost(h, flake, flakeRel, index)) : [];
+  const known = new Set(fromFlake.map((h) => h.name));
+  return [...fromFlake, ...conventionHosts(index).filter((h) => !known.has(h.name))];
+}
+
+function flakeHost(h: FlakeHostDecl, flake: NixFlakeFacts, flakeRel: string, index: GenomeIndex): GenomeHost {
+  const modules: string[] = [];
+  const external: string[] = [];
+  const inline: NixSetting[] = [];
+  for (const m of h.modules) {
+    const written = moduleRefPath(m, flake);
+    if (m.kind === 'inline') inline.push(...(m.config ?? []));
+    else if (written === undefined) external.push(m.expr);
+    else {
+      const t = resolveNixPath(flakeRel, written, index);
+      if (t.kind === 'file') modules.push(t.path);
+      else external.push(t.kind === 'missing' ? `${m.expr} (missing: ${t.path})` : m.expr);
+    }
+  }
+  return { name: h.name, source: 'flake', file: flakeRel, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline };
+}
+
+/** `self.nixosModules.x` resolves to the path that output is defined as. */
+function moduleRefPath(m: FlakeModuleRef, flake: NixFlakeFacts): string | undefined {
+  if (m.kind === 'path') return m.path;
+  if (m.kind !== 'output' || !m.output) return undefined;
+  const name = m.output.split('.')[1];
+  return flake.outputs.find((o) => o.category === 'nixosModules' && o.name === name)?.value_path;
+}
+
+/** `hosts/<name>/configuration.nix` (or default.nix), the layout nixos-rebuild users keep. */
+function conventionHosts(index: GenomeIndex): GenomeHost[] {
+  const out: GenomeHost[] = [];
+  for (const name of (index.children('hosts') ?? []).sort()) {
+    const file = CONVENTION_FILES.map((f) => `hosts/${name}/${f}`).find((f) => index.kind(f) === 'file');
+    if (!file) continue;
+    out.push({ name, source: 'convention', file, line: null, system: null, modules: [file], external_modules: [], modules_static: true, inline_config: [] });
+  }
+  return out;
+}
+
+/** Every module file reachable from `roots` through `imports`, breadth first, each once. */
+export function importClosure(roots: string[], index: GenomeIndex): string[] {
+  const seen = new Set<string>();
+  const queue = [...roots];
+  while (queue.length) {
+    const rel = queue.shift()!;
+    if (seen.has(rel)) continue;
+    seen.add(rel);
+    for (const ref of index.analysis(rel)?.module?.imports ?? []) {
+      if (ref.path === undefined || ref.dynamic) continue;
+      const t = resolveNixPath(rel, ref.path, index);
+      if (t.kind === 'file' && !seen.has(t.path)) queue.push(t.path);
+    }
+  }
+  return [...seen];
+}
+
+export interface IdentityValues {
+  host?: { value: string; file: string; line: number };
+  roles?: { value: string[]; file: string; line: number };
+}
+
+/** `autopoietic.identity.host` / `.roles` as set (to literals) by a host's modules. */
+export function hostIdentity(host: GenomeHost, index: GenomeIndex): IdentityValues {
+  const out: IdentityValues = {};
+  const take = (settings: NixSetting[], file: string): void => {
+    for (const s of settings) {
+      if (s.path === 'autopoietic.identity.host' && typeof s.literal === 'string' && !out.host) out.host = { value: s.literal, file, line: s.binding.line };
+      if (s.path === 'autopoietic.identity.roles' && Array.isArray(s.literal) && !out.roles && s.literal.every((r) => typeof r === 'string')) {
+        out.roles = { value: s.literal as string[], file, line: s.binding.line };
+      }
+    }
+  };
+  take(host.inline_config, host.file);
+  for (const f of importClosure(host.modules, index)) take(index.analysis(f)?.module?.config ?? [], f);
+  return out;
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeNixSource } from './analyze.js';
+
+const MODULE = `# A module in the nixpkgs style: options, then config under mkIf.
+{ config, lib, pkgs, ... }:
+let
+  cfg = config.autopoietic.observation;
+  inherit (lib) mkOption mkEnableOption types;
+  common = [ ./common.nix ];
+in
+{
+  imports = common ++ [
+    ./sub
+    ../shared/defaults.nix
+    "\${pkgs.path}/nixos/modules/profiles/minimal.nix"
+    (import ./generated.nix { inherit lib; })
+  ];
+
+  options.autopoietic.observation = {
+    enable = mkEnableOption "observation of the running system";
+    projectRoots = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "/home/user/projects" ];
+      description = ''
+        Directories whose files os-introspect samples.
+        Paths under \${config.users.users.user.home} work too.
+      '';
+    };
+    "include-history" = lib.mkOption { type = types.bool; default = false; description = "Read shell history."; };
+    package = lib.mkPackageOption pkgs "jq" { };
+  };
+
+  config = lib.mkIf cfg.enable (lib.mkMerge [
+    {
+      environment.etc."autopoietic/observation.json".text = builtins.toJSON { project_roots = cfg.projectRoots; };
+      systemd.services.autopoietic-observe = {
+        description = "Observe";
+        serviceConfig.ExecStart = "\${cfg.package}/bin/jq";
+      };
+    }
+    (lib.mkIf config.autopoietic.enable {
+      systemd.timers.autopoietic-observe.timerConfig.OnCalendar = lib.mkDefault "hourly";
+      networking = { inherit (cfg) hostName; firewall.enable = lib.mkForce false; };
+    })
+  ]);
+}
+`;
+
+describe('module facts', () => {
+  it('reads options declared with mkOption, mkEnableOption and mkPackageOption', async () => {
+    const m = (await analyzeNixSource(MODULE)).module!;
+    expect(m.form).toBe('function');
+    expect(m.options.map(({ binding: _b, ...o }) => o)).toEqual([
+      {
+        path: 'autopoietic.observation.enable',
+        constructor: 'mkEnableOption',
+        type: 'lib.types.bool',
+        default: 'false',
+        default_value: false,
+        description: '"observation of the running system"',
+        description_value: 'Whether to enable observation of the running system.',
+        example: null,
+      },
+      {
+        path: 'autopoietic.observation.projectRoots',
+        constructor: 'mkOption',
+        type: 'types.listOf types.str',
+        default: '[ ]',
+        default_value: [],
+        example: '[ "/home/user/projects" ]',
+        description: "''\n        Directories whose files os-introspect samples.\n        Paths under ${config.users.users.user.home} work too.\n      ''",
+      },
+      {
+        path: 'autopoietic.observation.include-history',
+        constructor: 'mkOption',
+        type: 'types.bool',
+        default: 'false',
+        default_value: false,
+        description: '"Read shell history."',
+        description_value: 'Read shell history.',
+        example: null,
+      },
+      {
+        path: 'autopoietic.observation.package',
+        constructor: 'mkPackageOption',
+        type: 'lib.types.package',
+        default: '"jq"',
+        description: null,
+        example: null,
+      },
+    ]);
+    expect(m.options[0]!.binding).toMatchObject({ line: 17, col: 5 });
+  });
+
+  it('reads config paths through mkIf, mkMerge, priority wrappers and inherit (x)', async () => {
+    const m = (await analyzeNixSource(MODULE)).module!;
+    expect(m.config.map((s) => [s.path, s.conditional, s.literal ?? s.value])).toEqual([
+      ['environment.etc."autopoietic/observation.json".text', true, 'builtins.toJSON { project_roots = cfg.projectRoots; }'],
+      ['systemd.services.autopoietic-observe.description', true, 'Observe'],
+      ['systemd.services.autopoietic-observe.serviceConfig.ExecStart', true, '"${cfg.package}/bin/jq"'],
+      ['systemd.timers.autopoietic-observe.timerConfig.OnCalendar', true, 'hourly'],
+      ['networking.hostName', true, 'inherit (cfg)'],
+      ['networking.firewall.enable', true, false],
+    ]);
+  });
+
+  it('lists imports: paths, strings, expressions, and let-bound lists joined with ++', async () => {
+    const m = (await analyzeNixSource(MODULE)).module!;
+    expect(m.imports.map((i) => [i.kind, i.path ?? null, i.dynamic, i.line])).toEqual([
+      ['path', './common.nix', false, 6],
+      ['path', './sub', false, 10],
+      ['path', '../shared/defaults.nix', false, 11],
+      ['string', null, true, 12],
+      ['expression', null, true, 13],
+    ]);
+  });
+
+  it('treats a bare attrset as config (shorthand module) and skips module keywords', async () => {
+    const src = '{ imports = [ ./a.nix ]; meta.maintainers = [ ]; networking.hostName = "h"; services.x = { enable = true; }; }';
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.form).toBe('attrset');
+    expect(m.config.map((s) => [s.path, s.literal])).toEqual([
+      ['networking.hostName', 'h'],
+      ['services.x.enable', true],
+    ]);
+    expect(m.imports.map((i) => i.path)).toEqual(['./a.nix']);
+  });
+
+  it('gives value spans that slice the exact source text (for editors)', async () => {
+    const src = '{ ... }:\n{\n  autopoietic.identity.host = "héllo😀";\n  autopoietic.identity.roles = [ "a" ];\n}\n';
+    const m = (await analyzeNixSource(src)).module!;
+    const roles = m.config.find((s) => s.path === 'autopoietic.identity.roles')!;
+    expect(src.slice(roles.value_span!.start, roles.value_span!.end)).toBe('[ "a" ]');
+    expect(roles.value_span).toMatchObject({ line: 4, col: 32 });
+    const host = m.config.find((s) => s.path === 'autopoietic.identity.host')!;
+    expect(src.slice(host.value_span!.start, host.value_span!.end)).toBe('"héllo😀"');
+  });
+
+  it('is null for files whose value is not an attrset (package expressions)', async () => {
+    const a = await analyzeNixSource('{ stdenv }: stdenv.mkDerivation { name = "x"; }');
+    expect(a.module).toBeNull();
+    expect(a.flake).toBeNull();
+  });
+});

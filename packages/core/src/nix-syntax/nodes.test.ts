@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { literalValue, renderAttrPath, stringLiteral, dottedName, type NixLiteral } from './nodes.js';
+import { loadNixParser } from './parser.js';
+
+/** The value expression of `x = <expr>;` in `{ x = <expr>; }`. */
+async function valueOf<T>(expr: string, fn: (n: import('web-tree-sitter').Node) => T): Promise<T> {
+  const p = await loadNixParser();
+  return p.withTree(`{ x = ${expr}; }`, (root) => {
+    const binding = root.descendantsOfType('binding')[0]!;
+    return fn(binding.childForFieldName('expression')!);
+  });
+}
+
+describe('string literals', () => {
+  it('decodes escapes in "…" strings', async () => {
+    expect(await valueOf(String.raw`"a\"b\n\t\${c}\\"`, stringLiteral)).toBe('a"b\n\t${c}\\');
+  });
+
+  it("decodes '' strings: escapes, then the common indentation is removed", async () => {
+    const src = "''\n    line one\n      indented ''${not} '''quoted'''\n    last\n  ''";
+    expect(await valueOf(src, stringLiteral)).toBe("line one\n  indented ${not} ''quoted''\nlast\n");
+  });
+
+  it('is undefined for strings with interpolation', async () => {
+    expect(await valueOf('"a${b}c"', stringLiteral)).toBeUndefined();
+    expect(await valueOf("''a ${b} c''", stringLiteral)).toBeUndefined();
+  });
+});
+
+describe('literal values', () => {
+  const cases: [string, NixLiteral | undefined][] = [
+    ['42', 42],
+    ['-7', -7],
+    ['1.5', 1.5],
+    ['true', true],
+    ['false', false],
+    ['null', null],
+    ['[ "a" 1 [ true ] ]', ['a', 1, [true]]],
+    ['(("p"))', 'p'],
+    ['[ a ]', undefined],
+    ['x.y', undefined],
+    ['{ }', undefined],
+  ];
+  it.each(cases)('%s', async (src, expected) => {
+    expect(await valueOf(src, (n) => literalValue(n)?.value)).toEqual(expected);
+  });
+});
+
+describe('names', () => {
+  it('renders attribute paths the way Nix writes them', () => {
+    expect(renderAttrPath(['a', 'b-c', "d'", 'e/f.json', '${x}', '1x'])).toBe('a.b-c.d\'."e/f.json".${x}."1x"');
+  });
+
+  it('reads dotted names of variables and selects', async () => {
+    expect(await valueOf('lib.types.str', dottedName)).toBe('lib.types.str');
+    expect(await valueOf('a.${b}', dottedName)).toBeUndefined();
+    expect(await valueOf('a.b or c', dottedName)).toBeUndefined();
+  });
+});

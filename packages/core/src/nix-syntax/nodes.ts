@@ -1,0 +1,200 @@
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * Small readers over tree-sitter-nix nodes. Positions are 1-based lines and columns; columns and
+ * the `start`/`end` offsets count UTF-16 code units, so `source.slice(start, end)` in JavaScript
+ * gives the node's text exactly (what an editing generator needs).
+ */
+export interface Span {
+  start: number;
+  end: number;
+  line: number;
+  col: number;
+  end_line: number;
+  end_col: number;
+}
+
+export function spanOf(node: Node): Span {
+  const s = node.startPosition;
+  const e = node.endPosition;
+  return { start: node.startIndex, end: node.endIndex, line: s.row + 1, col: s.column + 1, end_line: e.row + 1, end_col: e.column + 1 };
+}
+
+/** Source text, cut to `max` characters (with a marker) so that records stay bounded. */
+export function clip(text: string, max = 4000): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…[${text.length - max} more characters]`;
+}
+
+/** Strips parentheses: `((x))` -> `x`. */
+export function stripParens(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression') {
+    const inner = n.childForFieldName('expression');
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+/** The value of a string with no interpolation (`"..."` or `''...''`), else undefined. */
+export function stringLiteral(node: Node): string | undefined {
+  const n = stripParens(node);
+  if (n.type === 'string_expression') return plainString(n);
+  if (n.type === 'indented_string_expression') return indentedString(n);
+  return undefined;
+}
+
+function plainString(n: Node): string | undefined {
+  let out = '';
+  for (const c of n.namedChildren) {
+    if (c.type === 'string_fragment') out += c.text;
+    else if (c.type === 'escape_sequence') out += unescapePlain(c.text);
+    else if (c.type === 'dollar_escape') continue; // `\${`: the grammar gives `\` here and `$` as a fragment
+    else return undefined; // interpolation: not a literal
+  }
+  return out;
+}
+
+function unescapePlain(esc: string): string {
+  const ch = esc.slice(1);
+  if (ch === 'n') return '\n';
+  if (ch === 't') return '\t';
+  if (ch === 'r') return '\r';
+  return ch;
+}
+
+/** `''...''` strings: escapes decoded, then the common indentation removed as Nix does. */
+function indentedString(n: Node): string | undefined {
+  let raw = '';
+  for (const c of n.namedChildren) {
+    if (c.type === 'string_fragment') raw += c.text;
+    else if (c.type === 'dollar_escape') continue; // `''${`: the grammar gives `''` here and `$` as a fragment
+    else if (c.type === 'escape_sequence') raw += unescapeIndented(c.text);
+    else return undefined;
+  }
+  return stripIndentation(raw);
+}
+
+function unescapeIndented(esc: string): string {
+  if (esc === "'''") return "''";
+  if (esc === "''$") return '$';
+  if (esc.startsWith("''\\")) return unescapePlain(esc.slice(2));
+  return esc;
+}
+
+function stripIndentation(raw: string): string {
+  const lines = raw.split('\n');
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  const out = lines.map((l) => (l.trim() === '' ? l.replace(/^[ \t]+$/, '') : l.slice(cut)));
+  if (out.length > 1 && out[0] === '') out.shift();
+  const last = out.length - 1;
+  if (last > 0 && /^[ \t]*$/.test(out[last]!)) out[last] = '';
+  return out.join('\n');
+}
+
+/** One attribute name of an attrpath: identifiers and literal strings are static; `${..}` is dynamic. */
+export function attrName(attr: Node): { name: string; dynamic: boolean } {
+  if (attr.type === 'identifier') return { name: attr.text, dynamic: false };
+  const lit = stringLiteral(attr);
+  if (lit !== undefined) return { name: lit, dynamic: false };
+  return { name: attr.text, dynamic: true };
+}
+
+/** The attribute names of an attrpath node (`a."b".${c}`). */
+export function attrPath(attrpath: Node): { path: string[]; dynamic: boolean } {
+  const path: string[] = [];
+  let dynamic = false;
+  for (const a of attrpath.childrenForFieldName('attr')) {
+    const r = attrName(a);
+    path.push(r.name);
+    dynamic ||= r.dynamic;
+  }
+  return { path, dynamic };
+}
+
+/** Renders attribute names as Nix writes them: `a.b."c/d.json".${x}`. */
+export function renderAttrPath(segments: readonly string[]): string {
+  return segments.map((s) => (/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(s) || s.startsWith('${') ? s : JSON.stringify(s))).join('.');
+}
+
+/** The dotted name of a variable or select expression (`lib.mkOption`), else undefined. */
+export function dottedName(node: Node): string | undefined {
+  const n = stripParens(node);
+  if (n.type === 'variable_expression') return n.childForFieldName('name')?.text;
+  if (n.type === 'select_expression' && !n.childForFieldName('default')) {
+    const base = dottedName(n.childForFieldName('expression') ?? n);
+    const ap = n.childForFieldName('attrpath');
+    if (base === undefined || !ap) return undefined;
+    const p = attrPath(ap);
+    return p.dynamic ? undefined : [base, ...p.path].join('.');
+  }
+  return undefined;
+}
+
+/** A curried call `f a b`: the function node and its arguments in order. */
+export function applyParts(node: Node): { fn: Node; args: Node[] } | undefined {
+  let n = stripParens(node);
+  if (n.type !== 'apply_expression') return undefined;
+  const args: Node[] = [];
+  while (n.type === 'apply_expression') {
+    const arg = n.childForFieldName('argument');
+    const fn = n.childForFieldName('function');
+    if (!arg || !fn) return undefined;
+    args.unshift(arg);
+    n = stripParens(fn);
+  }
+  return { fn: n, args };
+}
+
+/** Last segment of a called function's name: `lib.mkOption {..}` -> `mkOption`. */
+export function calleeName(node: Node): string | undefined {
+  const parts = applyParts(node);
+  if (!parts) return undefined;
+  const name = dottedName(parts.fn);
+  return name?.split('.').pop();
+}
+
+/** A Nix literal as JSON, when the expression is one (string, number, bool, null, list of those). */
+export type NixLiteral = string | number | boolean | null | NixLiteral[];
+
+export function literalValue(node: Node, depth = 0): { value: NixLiteral } | undefined {
+  const n = stripParens(node);
+  const s = stringLiteral(n);
+  if (s !== undefined) return { value: s };
+  switch (n.type) {
+    case 'integer_expression':
+      return { value: Number.parseInt(n.text, 10) };
+    case 'float_expression':
+      return { value: Number.parseFloat(n.text) };
+    case 'unary_expression': {
+      const arg = n.childForFieldName('argument');
+      const inner = arg && n.text.startsWith('-') ? literalValue(arg, depth) : undefined;
+      return typeof inner?.value === 'number' ? { value: -inner.value } : undefined;
+    }
+    case 'variable_expression': {
+      const name = n.text;
+      if (name === 'true' || name === 'false') return { value: name === 'true' };
+      return name === 'null' ? { value: null } : undefined;
+    }
+    case 'list_expression': {
+      if (depth > 8) return undefined;
+      const out: NixLiteral[] = [];
+      for (const el of n.childrenForFieldName('element')) {
+        const v = literalValue(el, depth + 1);
+        if (!v) return undefined;
+        out.push(v.value);
+      }
+      return { value: out };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Path expressions (`./a.nix`, `../b`): the text, and whether it holds an interpolation. */
+export function pathLiteral(node: Node): { text: string; dynamic: boolean } | undefined {
+  const n = stripParens(node);
+  if (n.type !== 'path_expression') return undefined;
+  return { text: n.text, dynamic: n.namedChildren.some((c) => c.type === 'interpolation') };
+}
