@@ -117,12 +117,15 @@
           pkgs,
           tools,
         }:
-        import ./nix/checks.nix { inherit pkgs tools; }
+        import ./nix/checks.nix {
+          inherit pkgs tools;
+          autopoieticModule = self.nixosModules.autopoietic-core;
+        }
         // lib.optionalAttrs (system == isoSystem) (
           import ./tests/vm {
             inherit pkgs nixpkgs;
             autopoieticModule = self.nixosModules.autopoietic-core;
-            productionIso = self.packages.${system}.iso;
+            isoConfig = self.nixosConfigurations.iso.config;
           }
         )
       );

@@ -68,6 +68,13 @@ in
       description = "Group owning the memory directory and its ledgers (the owner is root).";
     };
 
+    ledgers = mkOption {
+      type = types.listOf types.str;
+      default = ledgerFiles;
+      readOnly = true;
+      description = "File names of the ledgers created (empty) in the memory directory.";
+    };
+
     groupWritable = mkOption {
       type = types.bool;
       default = false;
@@ -89,7 +96,7 @@ in
     systemd.tmpfiles.settings."10-autopoietic-memory" = lib.mkMerge [
       { ${dir} = dirRule; }
       (lib.genAttrs (map (name: "${dir}/${name}") subdirs) (_: dirRule))
-      (lib.genAttrs (map (name: "${dir}/${name}") ledgerFiles) (_: fileRule))
+      (lib.genAttrs (map (name: "${dir}/${name}") cfg.memory.ledgers) (_: fileRule))
     ];
   };
 

@@ -1,0 +1,33 @@
+# The VM checks (x86_64-linux, need KVM): one sorted list, each scenario a NixOS test run with
+# pkgs.testers.runNixOSTest. Shared pieces are in ./lib.nix.
+{
+  pkgs,
+  nixpkgs,
+  autopoieticModule,
+  isoConfig,
+}:
+let
+  vmLib = import ./lib.nix {
+    inherit
+      pkgs
+      nixpkgs
+      autopoieticModule
+      isoConfig
+      ;
+  };
+  iso = import ./iso.nix { inherit pkgs vmLib; };
+  mutationGate = import ./vm-mutation-gate.nix { inherit autopoieticModule; };
+in
+{
+  inherit (iso)
+    iso-boot-basic
+    iso-observe-only
+    iso-production-boot-console
+    iso-production-uefi-boot-console
+    iso-tools
+    iso-uefi-boot
+    ;
+  # The reference name for the basic boot check.
+  iso-boot = iso.iso-boot-basic;
+  vm-mutation-gate = pkgs.testers.runNixOSTest mutationGate;
+}
