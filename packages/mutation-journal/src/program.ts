@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
+import { registerOrgan } from './commands/organ.js';
 
 /** Builds the mutation-journal program: the one list of its commands. */
 export function buildProgram(): Command {
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .description('Append Autopoietic OS journal entries')
     .version('0.1.0')
     .showHelpAfterError();
+  registerOrgan(program);
   return program;
 }
 

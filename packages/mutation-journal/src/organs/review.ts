@@ -116,6 +116,7 @@ function lastTouched(o: Organ, m: OrganMeasure | undefined): Touch | undefined {
 function evidence(o: Organ, touched: Touch | undefined, m: OrganMeasure | undefined, ctx: Ctx): Record<string, string> {
   const r = o.latest;
   const e: Record<string, string> = {
+    ...(r.organ_id === undefined ? {} : { organ_id: r.organ_id }),
     source: r.source,
     type: r.type,
     usage_count: r.usage_count === undefined ? 'unset' : String(r.usage_count),
@@ -125,7 +126,6 @@ function evidence(o: Organ, touched: Touch | undefined, m: OrganMeasure | undefi
     last_touched: touched?.at ?? 'unknown',
     last_touched_by: touched?.by ?? 'unknown',
   };
-  if (r.organ_id !== undefined) e.organ_id = r.organ_id;
   if (r.decay_status !== undefined) e.declared_decay_status = r.decay_status;
   if (o.retired && r.retired_reason !== undefined) e.retired_reason = r.retired_reason;
   if (ctx.dupName.has(o) || ctx.dupSource.has(o)) e.duplicate_of = duplicatesOf(o, ctx);

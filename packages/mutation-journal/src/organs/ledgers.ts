@@ -1,0 +1,85 @@
+import { statSync } from 'node:fs';
+import { usageError } from '@autopoietic/core/cli-kit';
+import { readRecords } from '@autopoietic/core/ledger';
+import { foldRegistry, type OrganLine, type Registry } from './history.js';
+import type { GenerationLike, MeasureInputs, PromotionLike, VerificationLike } from './measure.js';
+
+/**
+ * Reading the ledgers the organ commands use. A missing ledger counts as empty and is reported
+ * as `missing:treated-as-empty`; a loaded one as `loaded:<records>`. Only the fields the organ
+ * logic needs are kept, so a large verification ledger does not stay in memory.
+ */
+export const MISSING = 'missing:treated-as-empty';
+
+export interface Loaded<T> {
+  items: T[];
+  status: string;
+}
+
+function present(file: string, what: string): boolean {
+  try {
+    if (statSync(file).isFile()) return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw usageError('ledger-unreadable', `cannot read the ${what} ${file}: ${(e as Error).message}`, 'Check the path and its permissions.');
+  }
+  throw usageError('ledger-not-a-file', `the ${what} ${file} is not a file`, 'Point the flag at a JSONL ledger file.');
+}
+
+export async function loadRegistry(file: string): Promise<Loaded<OrganLine> & { registry: Registry }> {
+  const items: OrganLine[] = [];
+  const exists = present(file, 'organ registry');
+  if (exists) for await (const { record } of readRecords(file, 'organ')) items.push(record);
+  return { items, registry: foldRegistry(items), status: exists ? `loaded:${items.length}` : MISSING };
+}
+
+export async function loadPromotions(file: string): Promise<Loaded<PromotionLike>> {
+  const items: PromotionLike[] = [];
+  const exists = present(file, 'promotion ledger');
+  if (exists) {
+    for await (const { record: r } of readRecords(file, 'mutation-promotion')) {
+      items.push({ promotion_id: r.promotion_id, timestamp: r.timestamp, mutation_id: r.mutation_id, status: r.status, changed_paths: r.changed_paths, changed_organs: r.changed_organs });
+    }
+  }
+  return { items, status: exists ? `loaded:${items.length}` : MISSING };
+}
+
+export async function loadGenerations(file: string): Promise<Loaded<GenerationLike>> {
+  const items: GenerationLike[] = [];
+  const exists = present(file, 'generation ledger');
+  if (exists) {
+    for await (const { record: r } of readRecords(file, 'generation')) {
+      items.push({ timestamp: r.timestamp, lineage_status: r.lineage_status, generation: r.generation, mutation_id: r.mutation_id, changed_organs: r.changed_organs });
+    }
+  }
+  return { items, status: exists ? `loaded:${items.length}` : MISSING };
+}
+
+export async function loadVerifications(file: string): Promise<Loaded<VerificationLike>> {
+  const items: VerificationLike[] = [];
+  const exists = present(file, 'verification ledger');
+  if (exists) {
+    for await (const { record: r } of readRecords(file, 'mutation-result')) {
+      items.push({ verification_id: r.verification_id, timestamp: r.timestamp, status: r.status, changed_paths: r.changed_paths });
+    }
+  }
+  return { items, status: exists ? `loaded:${items.length}` : MISSING };
+}
+
+export interface MeasureSources {
+  promotions: string;
+  generations: string;
+  verifications: string;
+}
+
+export async function loadMeasureInputs(paths: MeasureSources): Promise<{ inputs: MeasureInputs; statuses: Record<string, string> }> {
+  const [promotions, generations, verifications] = await Promise.all([
+    loadPromotions(paths.promotions),
+    loadGenerations(paths.generations),
+    loadVerifications(paths.verifications),
+  ]);
+  return {
+    inputs: { promotions: promotions.items, generations: generations.items, verifications: verifications.items },
+    statuses: { promotions: promotions.status, generations: generations.status, verifications: verifications.status },
+  };
+}

@@ -1,0 +1,32 @@
+import { ledgerPath } from '@autopoietic/core/ledger';
+
+/**
+ * Where the organ commands read and write. Each explicit flag wins for its file; otherwise the
+ * file is the default name in the memory directory (`--memory-dir` > AUTOPOIETIC_MEMORY_DIR >
+ * host policy memory_dir > <genome root>/memory, decided by core's ledger/paths.ts).
+ */
+export interface PathFlags {
+  memoryDir?: string;
+  path?: string;
+  registry?: string;
+  promotions?: string;
+  generations?: string;
+  verifications?: string;
+}
+
+export interface OrganPaths {
+  registry: string;
+  promotions: string;
+  generations: string;
+  verifications: string;
+}
+
+export function organPaths(flags: PathFlags): OrganPaths {
+  const opts = { memoryDir: flags.memoryDir };
+  return {
+    registry: ledgerPath('organs', flags.path ?? flags.registry, opts),
+    promotions: ledgerPath('promotions', flags.promotions, opts),
+    generations: ledgerPath('generations', flags.generations, opts),
+    verifications: ledgerPath('results', flags.verifications, opts),
+  };
+}

@@ -1,0 +1,83 @@
+import { getLogger, printJson } from '@autopoietic/core/cli-kit';
+import { nowRfc3339 } from '@autopoietic/core/canonical';
+import { organReviewBundle, organSuggestBundle, prepareSidecar, rawRef, writeSidecar, type SidecarTarget } from '@autopoietic/core/evidence';
+import type { EvidenceBundle } from '@autopoietic/core/schemas';
+import { resolve } from 'node:path';
+import { positiveDays } from './fields.js';
+import { currentOrgans } from './history.js';
+import { loadGenerations, loadMeasureInputs, loadPromotions, loadRegistry } from './ledgers.js';
+import { measureOrgans } from './measure.js';
+import { organPaths, type OrganPaths, type PathFlags } from './paths.js';
+import { reviewOrgans } from './review.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '@autopoietic/core/vocab';
+import { loadSelfState } from './self-state.js';
+import { suggestOrgans } from './suggest.js';
+
+/**
+ * list, review and suggest: read-only. They open ledgers for reading only, take no lock and
+ * create nothing except the optional evidence sidecar, whose path is checked before any work.
+ */
+export async function runList(flags: PathFlags & { history?: boolean }): Promise<void> {
+  const { items, registry } = await loadRegistry(organPaths(flags).registry);
+  printJson(flags.history ? items : currentOrgans(registry).map((o) => o.latest));
+}
+
+export interface ReviewFlags extends PathFlags {
+  measure?: boolean;
+  staleAfter?: string;
+  evidenceBundle?: string;
+}
+
+export async function runReview(flags: ReviewFlags): Promise<void> {
+  const staleAfterDays = flags.staleAfter === undefined ? DEFAULT_STALE_AFTER_DAYS : positiveDays('--stale-after', flags.staleAfter);
+  const paths = organPaths(flags);
+  const sidecar = prepareSidecar(flags.evidenceBundle, { inputs: ledgerInputs(paths) });
+  const { registry, status } = await loadRegistry(paths.registry);
+  let measured;
+  if (flags.measure) {
+    const { inputs, statuses } = await loadMeasureInputs(paths);
+    const { registry: _r, ...from } = paths;
+    measured = { measures: measureOrgans(registry.organs, inputs), from, statuses };
+  }
+  const out = reviewOrgans({ registry, source: paths.registry, reviewedAt: nowRfc3339(), staleAfterDays, registryStatus: status, ...(measured ? { measured } : {}) });
+  emitSidecar(sidecar, () => organReviewBundle(out, rawRef('organ-review-output', `organ review:${paths.registry}`, out)));
+  printJson(out);
+}
+
+export interface SuggestFlags extends PathFlags {
+  selfState?: string;
+  evidenceBundle?: string;
+}
+
+export async function runSuggest(flags: SuggestFlags): Promise<void> {
+  const paths = organPaths(flags);
+  const selfStatePath = flags.selfState === undefined ? undefined : resolve(flags.selfState);
+  const sidecar = prepareSidecar(flags.evidenceBundle, { inputs: [...ledgerInputs(paths), ...(selfStatePath ? [selfStatePath] : [])] });
+  const selfState = selfStatePath === undefined ? undefined : await loadSelfState(selfStatePath);
+  const [reg, promotions, generations] = await Promise.all([loadRegistry(paths.registry), loadPromotions(paths.promotions), loadGenerations(paths.generations)]);
+  const out = suggestOrgans({
+    registry: reg.registry,
+    promotions: promotions.items,
+    generations: generations.items,
+    reviewedAt: nowRfc3339(),
+    sources: { registry: paths.registry, promotions: paths.promotions, generations: paths.generations },
+    statuses: { registry: reg.status, promotions: promotions.status, generations: generations.status },
+    ...(selfState && selfStatePath
+      ? { selfState: { source: selfStatePath, organs: selfState.organs, status: selfState.organs ? `loaded:${selfState.organs.length}` : 'missing:genome.organs' } }
+      : {}),
+  });
+  emitSidecar(sidecar, () => organSuggestBundle(out, rawRef('organ-registry-suggestion-output', `organ suggest:${paths.registry}`, out)));
+  printJson(out);
+}
+
+/** Every ledger of the memory dir is an input for the sidecar guard, read or not: a bundle must never take a ledger's place. */
+function ledgerInputs(paths: OrganPaths): string[] {
+  return [paths.registry, paths.promotions, paths.generations, paths.verifications];
+}
+
+/** The sidecar is written before stdout, so a failed write prints nothing (exit 1). */
+function emitSidecar(target: SidecarTarget | undefined, bundle: () => EvidenceBundle): void {
+  if (!target) return;
+  const written = writeSidecar(target, bundle());
+  getLogger().info({ evidence_bundle: written.path, sha256: written.sha256 }, 'wrote evidence bundle');
+}
