@@ -12,5 +12,7 @@ export * from './evidence.js';
 export * from './self-state.js';
 export * from './host-policy.js';
 export * from './ledger.js';
+export * from './lineage.js';
+export * from './handoff.js';
 export * from './registry.js';
 export * from './json-schema.js';

@@ -3,8 +3,10 @@ import { CheckResult } from './check.js';
 import { EffectRecord } from './effect.js';
 import { EvidenceBundle } from './evidence.js';
 import { GenerationRecord } from './generation.js';
+import { Handoff } from './handoff.js';
 import { HostIdentity, HostPolicy, ObservationConfig } from './host-policy.js';
 import { LedgerCheckpoint } from './ledger.js';
+import { LineageAttempt } from './lineage.js';
 import { InstallPlanOutput, InstallSeedFilePlan, InstallSeedManifest, InstallVerifyOutput, PlannedEffect } from './install.js';
 import { MutationRecord } from './mutation.js';
 import { OrganRecord, OrganRegistrySuggestionOutput, OrganReviewOutput } from './organ.js';
@@ -39,6 +41,8 @@ export const SCHEMAS = {
   'host-identity': HostIdentity,
   'observation-config': ObservationConfig,
   'ledger-checkpoint': LedgerCheckpoint,
+  'lineage-attempt': LineageAttempt,
+  handoff: Handoff,
 } satisfies Record<string, z.ZodType>;
 
 export type SchemaName = keyof typeof SCHEMAS;
@@ -51,6 +55,7 @@ export const LEDGERS = {
   results: { file: 'mutation-results.jsonl', schema: 'mutation-result' },
   promotions: { file: 'mutation-promotions.jsonl', schema: 'mutation-promotion' },
   organs: { file: 'organs.jsonl', schema: 'organ' },
+  lineage: { file: 'lineage.jsonl', schema: 'lineage-attempt' },
 } as const satisfies Record<string, { file: string; schema: SchemaName }>;
 
 export type LedgerKind = keyof typeof LEDGERS;
