@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/cli.js';
+import { testEnv } from './support/nix-env.js';
+import { tempDir, writeTree } from './support/tmp.js';
+
+// scripts/update-pnpm-deps-hash against real Nix. The probe flake stands in for the pnpm store:
+// packages.<system>.autopoietic-tools.pnpmDeps is a fixed-output derivation whose hash is read
+// from nix/pnpm-deps-hash.txt, exactly the shape nix/package.nix has, but built with /bin/sh so
+// it needs neither nixpkgs nor the network.
+const FAKE = 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+function probe(content: string, builderExit = 0): string {
+  const dir = tempDir('aos-hash-');
+  mkdirSync(join(dir, 'scripts'));
+  copyFileSync(join(REPO_ROOT, 'scripts', 'update-pnpm-deps-hash'), join(dir, 'scripts', 'update-pnpm-deps-hash'));
+  const script = `echo ${content} > $out; exit ${builderExit}`;
+  writeTree(dir, {
+    'nix/pnpm-deps-hash.txt': `${FAKE}\n`,
+    'flake.nix': `{
+  outputs = { self }:
+    let system = builtins.currentSystem or "x86_64-linux"; in {
+      packages.\${system}.autopoietic-tools.pnpmDeps = derivation {
+        name = "probe-pnpm-deps";
+        inherit system;
+        builder = "/bin/sh";
+        args = [ "-c" ${JSON.stringify(script)} ];
+        outputHashMode = "flat";
+        outputHashAlgo = "sha256";
+        outputHash = builtins.replaceStrings [ "\\n" ] [ "" ] (builtins.readFile ./nix/pnpm-deps-hash.txt);
+      };
+    };
+}
+`,
+  });
+  return dir;
+}
+
+function runScript(dir: string, args: string[]) {
+  const r = spawnSync('bash', [join(dir, 'scripts', 'update-pnpm-deps-hash'), ...args], {
+    cwd: dir,
+    env: testEnv(),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const hashFile = (dir: string) => readFileSync(join(dir, 'nix', 'pnpm-deps-hash.txt'), 'utf8');
+
+describe('scripts/update-pnpm-deps-hash', () => {
+  it('--check reports a stale hash with the correct one and changes nothing', () => {
+    const dir = probe(`stale-${process.pid}-${Date.now()}`);
+    const r = runScript(dir, ['--check']);
+    expect(r.code, r.stderr).toBe(1);
+    const got = /needs (sha256-[A-Za-z0-9+/=]+)/.exec(r.stdout)?.[1];
+    expect(got, r.stdout).toMatch(/^sha256-[A-Za-z0-9+/]{43}=$/);
+    expect(r.stdout).toContain('::error file=nix/pnpm-deps-hash.txt::');
+    expect(hashFile(dir)).toBe(`${FAKE}\n`);
+  });
+
+  it('rewrites the file with the hash Nix reports, after which --check passes', () => {
+    const dir = probe(`update-${process.pid}-${Date.now()}`);
+    const update = runScript(dir, []);
+    expect(update.code, update.stderr).toBe(0);
+    const written = hashFile(dir).trim();
+    expect(written).toMatch(/^sha256-[A-Za-z0-9+/]{43}=$/);
+    expect(written).not.toBe(FAKE);
+    expect(update.stderr).toContain(`${FAKE} -> ${written}`);
+
+    const check = runScript(dir, ['--check']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toContain('is up to date');
+  });
+
+  it('fails without touching the file when the build fails for another reason', () => {
+    const dir = probe(`broken-${process.pid}-${Date.now()}`, 3);
+    const r = runScript(dir, []);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/failed for another reason than its hash/);
+    expect(hashFile(dir)).toBe(`${FAKE}\n`);
+  });
+
+  it('refuses unknown arguments with exit 2', () => {
+    const r = runScript(probe('usage'), ['--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/usage: .*\[--check\]/);
+  });
+});
