@@ -43,17 +43,22 @@ function installedMemoryDir(opts: PlanOptions): string {
   return policy.policy?.memory_dir ?? DEFAULT_INSTALLED_MEMORY_DIR;
 }
 
-/** With --record, the lineage write must not land in (or alias into) the root being planned. */
+/**
+ * With --record, the lineage write must not land in (or alias into) the root being planned.
+ * A target root of `/` is the running system itself, where every path is "inside": there the
+ * rule cannot apply, and install-apply's own check keeps seed writes off the ledgers in use.
+ */
 function checkRecordPaths(journal: string, targetRoot: string, cwd: string): void {
+  const live = resolve(cwd, targetRoot) === '/';
   const rel = relative(resolve(cwd, targetRoot), resolve(cwd, journal));
-  if (rel === '' || (rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel))) {
+  if (!live && (rel === '' || (rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel)))) {
     throw usageError('journal-inside-target', `generation journal ${journal} must not be inside the target root ${targetRoot}`, 'Keep the planning ledgers outside the system being installed: pass --generation-journal or --memory-dir elsewhere.');
   }
   const link = symlinkComponent(journal, cwd);
   if (link) throw usageError('journal-symlink', `generation journal path ${journal} must not traverse symlinks (${link} is one)`, 'Pass the real path of the ledger.');
   const rootLink = symlinkComponent(targetRoot, cwd);
   if (rootLink) throw usageError('target-root-symlink', `target root ${targetRoot} must not traverse symlinks for --record (${rootLink} is one)`, 'Pass the real path of the target root.');
-  if (isInsideDir(journal, targetRoot, cwd)) {
+  if (!live && isInsideDir(journal, targetRoot, cwd)) {
     throw usageError('journal-inside-target', `generation journal ${journal} must not be inside the target root ${targetRoot} (after resolving links)`, 'Keep the planning ledgers outside the system being installed.');
   }
 }

@@ -1,0 +1,188 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sha256 } from '@autopoietic/core/canonical';
+import { loadRecords, verifyLedger } from '@autopoietic/core/ledger';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { planInstall } from '../src/gates/install/plan.js';
+import { FIXTURE_PLAN, policyDir, writeEvidence } from './fixtures/install/evidence.js';
+import { listTree, mr, recordedPlan } from './fixtures/install/run.js';
+
+// install-apply and its round trip with install-verify and install-revert, through the built bin.
+
+describe('install-apply', () => {
+  it('round trip: apply, verify all matched, revert, verify all missing; every ledger verifies', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile, plan } = await recordedPlan(dir);
+    const apply = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(apply.code, apply.stderr).toBe(0);
+    const out = apply.json();
+    expect(out.lineage_status).toBe('installed');
+    expect(out.verify.all_matched).toBe(true);
+    expect(out.effects).toHaveLength(5);
+    for (const [i, e] of out.effects.entries()) {
+      expect(e).toMatchObject({
+        type: 'seed-file-write',
+        target: plan.seed_manifest.files[i].target_path,
+        reversible: true,
+        verified_by: 'mutation-runner install-verify',
+        risk: 'medium',
+        metadata: { prior_state: 'absent', plan_digest: out.plan_digest, apply_id: out.apply_id },
+      });
+      expect(e.compensation).toContain('install-revert removes');
+    }
+    expect(out.generation).toMatchObject({ lineage_status: 'installed', generation: 'gen-child', plan_digest: out.plan_digest, promotion_id: plan.generation.promotion_id, verification_id: plan.generation.verification_id });
+    for (const f of plan.seed_manifest.files) expect(readFileSync(f.target_path, 'utf8')).toBe(f.content);
+    for (const name of ['effects', 'generations', 'mutation-results', 'mutation-promotions']) {
+      expect((await verifyLedger(join(target, 'var/lib/autopoietic', `${name}.jsonl`))).status, name).toBe('ok');
+    }
+
+    const verified = mr(dir, ['install-verify', '--plan', planFile]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.json().all_matched).toBe(true);
+
+    const revert = mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(revert.code, revert.stderr).toBe(0);
+    const rev = revert.json();
+    expect(rev.status).toBe('reverted');
+    expect(rev.effects.map((e: { type: string }) => e.type)).toEqual(Array(5).fill('seed-file-remove'));
+    expect(rev.generation).toMatchObject({ lineage_status: 'reverted', plan_digest: out.plan_digest });
+    expect(listTree(target)).toEqual([]);
+    expect(readdirSync(target)).toEqual([]); // the directories install-apply created are gone too
+
+    const after = mr(dir, ['install-verify', '--plan', planFile]);
+    expect(after.code).toBe(1);
+    expect(after.json().files.map((f: { status: string }) => f.status)).toEqual(Array(5).fill('missing'));
+
+    const again = mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().status).toBe('already-reverted');
+
+    for (const [file, schema] of [[ev.effects, 'effect'], [ev.generations, 'generation'], [ev.promotions, 'mutation-promotion'], [ev.results, 'mutation-result']] as const) {
+      expect((await verifyLedger(file, schema)).status, file).toBe('ok');
+    }
+    const lineage = (await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status);
+    expect(lineage).toEqual(['planned', 'installed', 'reverted']);
+    expect((await loadRecords(ev.effects, 'effect')).map((e) => e.type)).toEqual([...Array(5).fill('seed-file-write'), ...Array(5).fill('seed-file-remove')]);
+  });
+
+  it('is refused in observe-only mode, and journals nothing', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const etc = policyDir(join(dir, 'etc'), 'observe-only');
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory], { AUTOPOIETIC_ETC_DIR: etc });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[mode-forbidden]');
+    expect(r.stderr).toContain('mutate-live');
+    expect(listTree(target)).toEqual([]);
+    expect(existsSync(ev.effects)).toBe(false);
+    const ok = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory], { AUTOPOIETIC_ETC_DIR: policyDir(join(dir, 'etc2'), 'mutate-live') });
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('refuses to overwrite a changed file without --force, and writes nothing at all', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const identity = join(target, 'etc/autopoietic/identity.json');
+    mkdirSync(dirname(identity), { recursive: true });
+    writeFileSync(identity, '{"host":"hand-written"}\n');
+    const generationsBefore = readFileSync(ev.generations, 'utf8');
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error[target-conflict]');
+    expect(r.stderr).toContain('--force');
+    expect(listTree(target)).toEqual(['etc/autopoietic/identity.json']);
+    expect(readFileSync(identity, 'utf8')).toBe('{"host":"hand-written"}\n');
+    expect(existsSync(ev.effects)).toBe(false);
+    expect(readFileSync(ev.generations, 'utf8')).toBe(generationsBefore);
+  });
+
+  it('with --force keeps the old file as a recorded backup, and revert restores it', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const identity = join(target, 'etc/autopoietic/identity.json');
+    mkdirSync(dirname(identity), { recursive: true });
+    const old = '{"host":"hand-written"}\n';
+    writeFileSync(identity, old);
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--force', '--memory-dir', ev.memory]);
+    expect(r.code, r.stderr).toBe(0);
+    const effect = r.json().effects[0];
+    expect(effect.metadata).toMatchObject({ prior_state: 'replaced', backup_sha256: sha256(old), prior_sha256: sha256(old) });
+    expect(effect.risk).toBe('high');
+    expect(readFileSync(effect.metadata.backup_path, 'utf8')).toBe(old);
+    expect(dirname(effect.metadata.backup_path)).toBe(dirname(identity));
+
+    const rev = mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(rev.code, rev.stderr).toBe(0);
+    expect(rev.json().effects[4]).toMatchObject({ type: 'seed-file-restore', metadata: { restored_from: effect.metadata.backup_path, compensates: effect.effect_id } });
+    expect(readFileSync(identity, 'utf8')).toBe(old);
+    expect(listTree(target)).toEqual(['etc/autopoietic/identity.json']);
+  });
+
+  it('leaves a file that already holds the planned content alone, and revert keeps it', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile, plan } = await recordedPlan(dir);
+    const seed = plan.seed_manifest.files[0];
+    mkdirSync(dirname(seed.target_path), { recursive: true });
+    writeFileSync(seed.target_path, seed.content);
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().effects[0].metadata.prior_state).toBe('identical');
+    expect(mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]).code).toBe(0);
+    expect(listTree(target)).toEqual(['etc/autopoietic/identity.json']);
+  });
+
+  it('needs --yes (usage error) and a recorded plan', async () => {
+    const dir = tempDir();
+    const { ev, planFile, target } = await recordedPlan(dir, undefined, false);
+    const noYes = mr(dir, ['install-apply', '--plan', planFile, '--memory-dir', ev.memory]);
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toContain('--yes');
+    const unrecorded = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(unrecorded.code).toBe(1);
+    expect(unrecorded.stderr).toContain('error[plan-not-recorded]');
+    expect(listTree(target)).toEqual([]);
+  });
+
+  it('refuses a plan whose seeds no longer match the ledgers', async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan, target } = await recordedPlan(dir);
+    const p2 = plan.seed_manifest.files[2];
+    p2.content = p2.content.replace('all promotion checks passed', 'tampered');
+    p2.content_sha256 = sha256(p2.content);
+    writeFileSync(planFile, JSON.stringify(plan));
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[plan-evidence-mismatch]');
+    expect(listTree(target)).toEqual([]);
+  });
+
+  it('refuses to apply a plan twice until it is reverted', async () => {
+    const dir = tempDir();
+    const { ev, planFile } = await recordedPlan(dir);
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    expect(mr(dir, args).code).toBe(0);
+    const twice = mr(dir, args);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('error[plan-already-applied]');
+    expect(mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]).code).toBe(0);
+    const third = mr(dir, args);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.json().lineage_status).toBe('installed');
+  });
+
+  it('refuses a target root of / without --allow-live-root, before writing anything', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const plan = await planInstall({ ...FIXTURE_PLAN, memoryDir: ev.memory, targetRoot: '/', installedMemoryDir: join(dir, 'installed'), record: true, etcDir: join(dir, 'no-etc'), cwd: dir });
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--allow-live-root');
+    expect(existsSync(join(dir, 'installed'))).toBe(false);
+    expect(existsSync(ev.effects)).toBe(false);
+    expect(mr(dir, ['install-apply', '--help']).stdout).toContain('--allow-live-root');
+  });
+});

@@ -1,0 +1,191 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyLedger } from '@autopoietic/core/ledger';
+import { runCli } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { check, FP, MUTATION, planArgs, policyDir, promotion, PROMOTION, verification, writeEvidence } from './fixtures/install/evidence.js';
+
+// install-plan through the built bin, on ledgers written by the real ledger writer (design inventory 6.5).
+
+function plan(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return runCli('mutation-runner', args, { cwd, env });
+}
+
+/** A failed plan prints nothing and journals nothing. */
+function expectRefused(r: ReturnType<typeof plan>, code: number, message: string, generations: string): void {
+  expect(r.code, r.stderr).toBe(code);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toContain(message);
+  expect(existsSync(generations)).toBe(false);
+}
+
+describe('install-plan: output and recording', () => {
+  it('produces a dry-run plan: planned generation, five executable seed files, no journal write, nothing under the target', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const target = join(dir, 'target');
+    const r = plan(dir, planArgs(ev, target));
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json();
+    expect(out.generation).toMatchObject({
+      lineage_status: 'planned',
+      activation_result: 'planned-install',
+      generation: 'gen-child',
+      parent_generation: 'gen-parent',
+      mutation_id: MUTATION,
+      promotion_id: PROMOTION,
+      verification_id: verification().verification_id,
+      target_root: target,
+      target_configuration: 'iso',
+    });
+    expect(out.generation.metadata).toMatchObject({ proposal_fingerprint: FP('a'), verified_root_fingerprint: FP('b'), promotion_root_fingerprint: FP('b') });
+    const files = out.seed_manifest.files;
+    expect(files).toHaveLength(5);
+    expect(files.every((f: { content_sha256: string; content: string }) => f.content_sha256.startsWith('sha256:') && f.content.length > 0)).toBe(true);
+    expect(files.map((f: { installed_path: string }) => f.installed_path)).toContain('/var/lib/autopoietic/generations.jsonl');
+    expect(existsSync(ev.generations)).toBe(false);
+    // seed_manifest_effects_are_planned_not_written
+    for (const f of files) {
+      expect(f.target_path.startsWith(`${target}/`)).toBe(true);
+      expect(f.effect).toMatchObject({ type: 'planned-seed-file-write', target: f.target_path, verified_by: 'mutation-runner install-verify' });
+    }
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('--record appends the planned generation once; replanning gives identical seeds', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const first = plan(dir, planArgs(ev, join(dir, 'target'), ['--record']));
+    expect(first.code, first.stderr).toBe(0);
+    const journal = readFileSync(ev.generations, 'utf8');
+    for (const s of ['gen-child', '"planned"', PROMOTION, 'planned-install']) expect(journal).toContain(s);
+    const again = plan(dir, planArgs(ev, join(dir, 'target'), ['--record']));
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(ev.generations, 'utf8')).toBe(journal);
+    const hashes = (r: typeof first) => r.json().seed_manifest.files.map((f: { content_sha256: string }) => f.content_sha256);
+    expect(hashes(again)).toEqual(hashes(first));
+    expect(again.json().generation).toEqual(first.json().generation);
+    expect((await verifyLedger(ev.generations, 'generation')).status).toBe('ok');
+  });
+
+  it('puts the seed ledgers in --installed-memory-dir, else in the host policy memory_dir', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const paths = (r: ReturnType<typeof plan>) => r.json().seed_manifest.files.map((f: { installed_path: string }) => f.installed_path);
+    const flagged = plan(dir, planArgs(ev, '/mnt', ['--installed-memory-dir', '/persist/aos']));
+    expect(paths(flagged).slice(1)).toEqual(['mutation-results', 'mutation-promotions', 'generations', 'effects'].map((n) => `/persist/aos/${n}.jsonl`));
+    const etc = policyDir(join(dir, 'etc'), 'observe-only', { memory_dir: '/srv/autopoietic' });
+    const fromPolicy = plan(dir, planArgs(ev, '/mnt'), { AUTOPOIETIC_ETC_DIR: etc });
+    expect(fromPolicy.code, fromPolicy.stderr).toBe(0);
+    expect(paths(fromPolicy)[1]).toBe('/srv/autopoietic/mutation-results.jsonl');
+    expect(fromPolicy.json().generation.metadata.installed_memory_dir).toBe('/srv/autopoietic');
+  });
+});
+
+describe('install-plan: selection', () => {
+  const two = () => [promotion({ promotion_id: 'pro-one' }), promotion({ promotion_id: 'pro-two' })];
+
+  it('rejects a mutation id that matches several promotions', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'), { promotions: two() });
+    const args = ['install-plan', '--memory-dir', ev.memory, '--mutation-id', MUTATION, '--target-root', '/mnt', '--parent-generation', 'a', '--resulting-generation', 'b', '--record'];
+    expectRefused(plan(dir, args), 1, 'multiple promotion records matched selector', ev.generations);
+  });
+
+  it('lets --promotion-id pick one of several promotions of the mutation', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'), { promotions: two() });
+    const r = plan(dir, ['install-plan', '--memory-dir', ev.memory, '--mutation-id', MUTATION, '--promotion-id', 'pro-two', '--target-root', '/mnt', '--parent-generation', 'a', '--resulting-generation', 'b']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().seed_manifest.promotion_id).toBe('pro-two');
+  });
+
+  it('rejects a duplicated promotion id', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'), { promotions: [promotion(), promotion()] });
+    expectRefused(plan(dir, planArgs(ev, '/mnt', ['--record'])), 1, `multiple promotion records matched selector promotion_id=${PROMOTION}`, ev.generations);
+  });
+
+  it('needs a selector (usage error)', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const r = plan(dir, ['install-plan', '--memory-dir', ev.memory, '--target-root', '/mnt', '--parent-generation', 'a', '--resulting-generation', 'b']);
+    expectRefused(r, 2, '--promotion-id or --mutation-id', ev.generations);
+  });
+});
+
+describe('install-plan: evidence and path validation', () => {
+  it.each([
+    ['a P1 seed with another proposal fingerprint', { verifications: [verification({ proposal_fingerprint: FP('f') })] }, 'proposal fingerprint'],
+    ['a P1 seed with failed checks', { verifications: [verification({ checks: [check('apply-patch'), check('nix-flake-check', 'failed')] })] }, 'non-passing checks'],
+    ['rejected promotion evidence', { promotions: [promotion({ status: 'rejected', reason: 'one or more promotion checks failed' })] }, 'requires promoted P2 evidence'],
+    ['promoted evidence without checks', { promotions: [promotion({ checks: [] })] }, 'missing VM check evidence'],
+    ['promoted evidence without a VM check', { promotions: [promotion({ checks: [check('apply-patch')] })] }, 'missing VM check evidence'],
+  ])('rejects %s', async (_name, records, message) => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'), records);
+    expectRefused(plan(dir, planArgs(ev, join(dir, 'target'), ['--record'])), 1, message, ev.generations);
+  });
+
+  it('rejects a relative target root (usage error)', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    expectRefused(plan(dir, planArgs(ev, 'target', ['--record'])), 2, 'absolute path', ev.generations);
+  });
+
+  it('rejects a generation journal inside the target root, given absolute or relative', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const target = join(dir, 'target');
+    const inside = join(target, 'var/lib/autopoietic/generations.jsonl');
+    expectRefused(plan(dir, planArgs(ev, target, ['--record', '--generation-journal', inside])), 2, 'must not be inside', inside);
+    expectRefused(plan(dir, planArgs(ev, target, ['--record', '--generation-journal', 'target/generations.jsonl'])), 2, 'must not be inside', join(target, 'generations.jsonl'));
+  });
+
+  it('rejects a generation journal reached through a symlink into the target root', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const target = join(dir, 'target');
+    mkdirSync(target);
+    symlinkSync(target, join(dir, 'alias'));
+    expectRefused(plan(dir, planArgs(ev, target, ['--record', '--generation-journal', join(dir, 'alias/generations.jsonl')])), 2, 'must not traverse symlinks', join(target, 'generations.jsonl'));
+  });
+
+  it('rejects a symlinked target root for --record', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    mkdirSync(join(dir, 'real-target'));
+    symlinkSync(join(dir, 'real-target'), join(dir, 'target'));
+    expectRefused(plan(dir, planArgs(ev, join(dir, 'target'), ['--record'])), 2, 'target root', ev.generations);
+  });
+});
+
+describe('install-plan: evidence sidecar', () => {
+  it('writes an install-plan evidence bundle', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const bundlePath = join(dir, 'evidence/plan.json');
+    const r = plan(dir, planArgs(ev, join(dir, 'target'), ['--evidence-bundle', bundlePath]));
+    expect(r.code, r.stderr).toBe(0);
+    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
+    expect(bundle.phase).toBe('P3');
+    expect(bundle.subject.generation_id).toBe('gen-child');
+    expect(bundle.claims[0].claim).toBe('install planned');
+  });
+
+  it('refuses a sidecar over the generation journal before any work (the journal is not created)', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    expectRefused(plan(dir, planArgs(ev, join(dir, 'target'), ['--record', '--evidence-bundle', ev.generations])), 2, 'must not overwrite input source', ev.generations);
+  });
+
+  it('refuses a sidecar inside the target root before any work', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const target = join(dir, 'target');
+    expectRefused(plan(dir, planArgs(ev, target, ['--record', '--evidence-bundle', join(target, 'bundle.json')])), 2, 'inside the target root', ev.generations);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(['memory']);
+  });
+});

@@ -1,0 +1,176 @@
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sha256 } from '@autopoietic/core/canonical';
+import { runCli } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { planInstall } from '../src/gates/install/plan.js';
+import { FIXTURE_PLAN, writeEvidence } from './fixtures/install/evidence.js';
+
+// install-verify through the built bin (design inventory 3.7 and 6.5).
+
+interface SeedFile {
+  installed_path: string;
+  target_path: string;
+  content: string;
+  content_sha256: string;
+}
+
+/** A plan for `<dir>/target` written to `<dir>/plan.json`. */
+async function makePlan(dir: string) {
+  const ev = await writeEvidence(join(dir, 'memory'));
+  const target = join(dir, 'target');
+  // Built in-process to keep the test fast; install-plan's own CLI is covered in install-plan.e2e.
+  const plan = await planInstall({ ...FIXTURE_PLAN, memoryDir: ev.memory, targetRoot: target, record: false, etcDir: join(dir, 'no-etc'), cwd: dir });
+  const planFile = join(dir, 'plan.json');
+  writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  return { ev, target, planFile, plan: JSON.parse(readFileSync(planFile, 'utf8')), files: plan.seed_manifest.files as SeedFile[] };
+}
+
+/** Writes every seed file by hand (this test exercises install-verify, not install-apply). */
+function writeSeeds(files: SeedFile[]): void {
+  for (const f of files) {
+    mkdirSync(dirname(f.target_path), { recursive: true });
+    writeFileSync(f.target_path, f.content);
+  }
+}
+
+function verify(dir: string, planFile: string, extra: string[] = []) {
+  return runCli('mutation-runner', ['install-verify', '--plan', planFile, ...extra], { cwd: dir });
+}
+
+describe('install-verify: per-file reports', () => {
+  it('succeeds when every seed file and the lineage record match', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    const r = verify(dir, planFile);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json();
+    expect(out.all_matched).toBe(true);
+    expect(out.files.map((f: { status: string }) => f.status)).toEqual(Array(5).fill('matched'));
+    expect(out.files[0].reason).toBe('content hash matched');
+    expect(out.lineage.status).toBe('matched');
+  });
+
+  it('reports missing files and exits 1', async () => {
+    const dir = tempDir();
+    const { planFile } = await makePlan(dir);
+    const r = verify(dir, planFile);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('install seed verification failed');
+    const out = r.json();
+    expect(out.all_matched).toBe(false);
+    expect(out.files[0]).toMatchObject({ status: 'missing', reason: 'target file is missing' });
+    expect(out.lineage.status).toBe('missing');
+  });
+
+  it('reports mismatched content with the actual hash', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    writeFileSync(files[0]!.target_path, '{"host":"other"}');
+    const out = verify(dir, planFile).json();
+    expect(out.files[0]).toMatchObject({ status: 'mismatched', actual_sha256: sha256('{"host":"other"}'), reason: 'content hash did not match install seed manifest' });
+  });
+
+  it('reports an error for a non-regular target path', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    mkdirSync(files[0]!.target_path, { recursive: true });
+    expect(verify(dir, planFile).json().files[0].reason).toContain('not a regular seed file');
+  });
+
+  it('reports an error for a symlink that leaves the target root', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    const outside = join(dir, 'outside.json');
+    writeFileSync(outside, files[0]!.content);
+    rmSync(files[0]!.target_path);
+    symlinkSync('../../../outside.json', files[0]!.target_path);
+    const f = verify(dir, planFile).json().files[0];
+    expect(f.status).toBe('error');
+    expect(f.reason).toContain('symlink');
+  });
+
+  it('follows a symlink that stays in the target root (NixOS etc/static) and reports where it led', async () => {
+    const dir = tempDir();
+    const { planFile, files, target } = await makePlan(dir);
+    writeSeeds(files);
+    const store = join(target, 'nix/store/0000-etc/etc/autopoietic');
+    mkdirSync(store, { recursive: true });
+    writeFileSync(join(store, 'identity.json'), files[0]!.content);
+    symlinkSync('/nix/store/0000-etc/etc', join(target, 'etc/static'));
+    rmSync(files[0]!.target_path);
+    symlinkSync('/etc/static/autopoietic/identity.json', files[0]!.target_path);
+    const r = verify(dir, planFile);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().files[0]).toMatchObject({ status: 'matched', resolved_path: join(store, 'identity.json') });
+  });
+
+  it('reports a lineage ledger that lacks the planned generation', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    const lineage = files[3]!;
+    writeFileSync(lineage.target_path, lineage.content.replace('"gen-parent"', '"gen-other"'));
+    const out = verify(dir, planFile).json();
+    expect(out.files[3].status).toBe('mismatched');
+    expect(out.lineage.status).toBe('mismatched');
+  });
+});
+
+describe('install-verify: manifest validation happens before any report', () => {
+  const cases: [string, (p: any) => void, string][] = [
+    ['an empty manifest', (p) => (p.seed_manifest.files = []), 'no files'],
+    ['an unsupported schema version', (p) => (p.seed_manifest.schema_version = '0.2.0'), 'schema_version'],
+    ['a malformed hash', (p) => (p.seed_manifest.files[0].content_sha256 = 'sha256:XYZ'), 'content_sha256'],
+    ['a relative installed path', (p) => (p.seed_manifest.files[0].installed_path = 'etc/x'), 'must be an absolute path'],
+    ['parent components', (p) => (p.seed_manifest.files[0].installed_path = '/etc/../x'), 'parent components'],
+    ['a relative target path', (p) => (p.seed_manifest.files[0].target_path = 'target/etc/autopoietic/identity.json'), 'must be absolute'],
+    ['a target path outside the root', (p) => (p.seed_manifest.files[0].target_path = '/elsewhere/identity.json'), 'outside the target root'],
+    ['a target path that does not match', (p) => (p.seed_manifest.files[0].target_path = `${p.seed_manifest.target_root}/etc/other.json`), 'does not match target_root + installed_path'],
+    ['content that does not match its hash', (p) => (p.seed_manifest.files[1].content += 'x'), 'does not match its content_sha256'],
+  ];
+  it.each(cases)('rejects %s (exit 2, nothing printed)', async (_name, edit, message) => {
+    const dir = tempDir();
+    const { planFile, plan } = await makePlan(dir);
+    edit(plan);
+    writeFileSync(planFile, JSON.stringify(plan));
+    const r = verify(dir, planFile);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+  });
+});
+
+describe('install-verify: evidence sidecar', () => {
+  it('writes an install-verify evidence bundle', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    const bundlePath = join(dir, 'verify-bundle.json');
+    expect(verify(dir, planFile, ['--evidence-bundle', bundlePath]).code).toBe(0);
+    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
+    expect(bundle.observations[0].raw_ref.source).toBe('mutation-runner install-verify output');
+    expect(bundle.claims[0].claim).toBe('seed files verified');
+  });
+
+  it('refuses the plan file as sidecar; the plan still parses', async () => {
+    const dir = tempDir();
+    const { planFile } = await makePlan(dir);
+    const r = verify(dir, planFile, ['--evidence-bundle', planFile]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(() => JSON.parse(readFileSync(planFile, 'utf8'))).not.toThrow();
+  });
+
+  it('refuses a sidecar inside the target root', async () => {
+    const dir = tempDir();
+    const { planFile, target } = await makePlan(dir);
+    const r = verify(dir, planFile, ['--evidence-bundle', join(target, 'bundle.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('inside the target root');
+  });
+});
