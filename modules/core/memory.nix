@@ -18,6 +18,7 @@ let
     "mutation-results.jsonl"
     "mutation-promotions.jsonl"
     "organs.jsonl"
+    "lineage.jsonl"
   ];
   # Must match MEMORY_SUBDIRS in packages/core/src/ledger/paths.ts.
   subdirs = [

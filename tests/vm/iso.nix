@@ -134,12 +134,14 @@ in
         json_field(machine, state, ".identity.roles", ["installer", "live", "observe-only"])
         json_field(machine, state, ".genome.has_flake", False)
         json_field(machine, state, ".body.systemd.available", True)
-        # The memory directory comes from the host policy, not from --root.
+        # The memory directory comes from the host policy, not from --root, and its ledgers
+        # are all there and valid.
+        json_field(machine, state, "[.memory.root, .memory.source]", [MEMORY, "host-policy"])
         json_field(
             machine,
             state,
-            f'[.memory | .. | strings | select(startswith("{MEMORY}"))] | length > 0',
-            True,
+            "[.memory.ledgers[] | select(.exists and .status == \"ok\") | .path] | sort",
+            sorted(f"{MEMORY}/{ledger}" for ledger in LEDGERS),
         )
 
     with subtest("mutation-journal appends to the host's memory by default"):

@@ -52,6 +52,7 @@
       "/var/lib/autopoietic/logs" = dir;
       "/var/lib/autopoietic/effects.jsonl" = ledger;
       "/var/lib/autopoietic/generations.jsonl" = ledger;
+      "/var/lib/autopoietic/lineage.jsonl" = ledger;
       "/var/lib/autopoietic/mutation-promotions.jsonl" = ledger;
       "/var/lib/autopoietic/mutation-results.jsonl" = ledger;
       "/var/lib/autopoietic/mutations.jsonl" = ledger;
