@@ -1,5 +1,10 @@
 import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
+import { registerAppend } from './commands/append.js';
+import { registerEffect } from './commands/effect.js';
+import { registerGeneration } from './commands/generation.js';
+import { registerLedger } from './commands/ledger.js';
+import { registerList } from './commands/list.js';
 import { registerOrgan } from './commands/organ.js';
 
 /** Builds the mutation-journal program: the one list of its commands. */
@@ -8,6 +13,11 @@ export function buildProgram(): Command {
     .description('Append Autopoietic OS journal entries')
     .version('0.1.0')
     .showHelpAfterError();
+  registerAppend(program);
+  registerEffect(program);
+  registerGeneration(program);
+  registerList(program);
+  registerLedger(program);
   registerOrgan(program);
   return program;
 }

@@ -13,6 +13,11 @@ export function printText(text: string): void {
   writeAll(1, text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** Text to stdout exactly as given (no newline added): for output streamed in pieces. */
+export function printRaw(text: string): void {
+  writeAll(1, text);
+}
+
 /** Plain text to stderr (error rendering). */
 export function printErr(text: string): void {
   writeAll(2, text.endsWith('\n') ? text : `${text}\n`);

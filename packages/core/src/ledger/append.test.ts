@@ -104,3 +104,21 @@ describe('appendRecord', () => {
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });
+
+describe('appendRecord precondition', () => {
+  it('runs under the lock and aborts the append when it throws', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    let sawLock = false;
+    await appendRecord(file, 'mutation', mutationRecord(), { precondition: () => void (sawLock = existsSync(`${file}.lock`)) });
+    expect(sawLock).toBe(true);
+    await expect(
+      appendRecord(file, 'mutation', mutationRecord(), {
+        precondition: () => {
+          throw new AosError('taken', 'name taken');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'taken' });
+    expect(lines(file)).toHaveLength(1);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+});

@@ -12,7 +12,13 @@ import { validateForAppend, type LedgerSchemaName, type RecordOf } from './valid
 /** A record as stored in a ledger: the validated record plus its chain link. */
 export type StoredRecord<N extends LedgerSchemaName = LedgerSchemaName> = RecordOf<N> & { chain: ChainLink };
 
-export type AppendOptions = LockOptions;
+export interface AppendOptions extends LockOptions {
+  /**
+   * Runs while the lock is held, before anything is written; throwing aborts the append. For
+   * checks that must be atomic with the append (for example "no current organ has this name").
+   */
+  precondition?: () => void | Promise<void>;
+}
 
 /**
  * Appends one record to a JSONL ledger, durably and in order:
@@ -36,7 +42,14 @@ export async function appendRecord<N extends LedgerSchemaName>(
   const { chain: _ignored, ...fields } = record as { chain?: unknown };
   const valid = validateForAppend(path, schemaName, fields);
   ensureDir(dirname(path));
-  return withLock(path, () => appendLocked(path, valid), opts) as Promise<StoredRecord<N>>;
+  return withLock(
+    path,
+    async () => {
+      await opts.precondition?.();
+      return appendLocked(path, valid);
+    },
+    opts,
+  ) as Promise<StoredRecord<N>>;
 }
 
 function appendLocked(path: string, valid: object): StoredRecord {

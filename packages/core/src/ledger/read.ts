@@ -13,6 +13,8 @@ export interface ReadOptions {
    * append never returned, so by default it is skipped with a warning; 'error' refuses instead.
    */
   tornTail?: 'skip' | 'error';
+  /** Skip a torn tail without the warning (a caller reading the same ledger twice warns once). */
+  quiet?: boolean;
 }
 
 export interface ReadEntry<N extends LedgerSchemaName> {
@@ -57,7 +59,7 @@ export async function* readRecords<N extends LedgerSchemaName>(
   }
   if (pending) {
     if (opts.tornTail === 'error') throw tornTail(path, pending.no);
-    getLogger().warn({ ledger: path, line: pending.no }, 'skipping a torn final line (an append that never completed); run `mutation-journal ledger repair` to quarantine it');
+    if (!opts.quiet) getLogger().warn({ ledger: path, line: pending.no }, 'skipping a torn final line (an append that never completed); run `mutation-journal ledger repair` to quarantine it');
   }
 }
 

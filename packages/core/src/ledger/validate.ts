@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { AosError } from '../cli-kit/errors.js';
+import { describeIssues } from '../schemas/issues.js';
 import { LEDGERS, SCHEMAS, type LedgerKind, type SchemaName } from '../schemas/registry.js';
+
+export { describeIssues };
 
 /** The schema names of ledger lines (every one of them accepts the optional `chain`). */
 export type LedgerSchemaName = (typeof LEDGERS)[LedgerKind]['schema'];
@@ -16,14 +19,6 @@ export function isLedgerSchema(name: string): name is LedgerSchemaName {
 export function schemaForFileName(fileName: string): LedgerSchemaName | undefined {
   for (const l of Object.values(LEDGERS)) if (l.file === fileName) return l.schema;
   return undefined;
-}
-
-/** One line per issue: `status: Invalid option: expected one of "pending"|...`. */
-export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((i) => {
-    const path = i.path.length ? i.path.map(String).join('.') : '(record)';
-    return `${path}: ${i.message}`;
-  });
 }
 
 /**

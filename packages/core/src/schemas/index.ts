@@ -14,5 +14,6 @@ export * from './host-policy.js';
 export * from './ledger.js';
 export * from './lineage.js';
 export * from './handoff.js';
+export * from './issues.js';
 export * from './registry.js';
 export * from './json-schema.js';
