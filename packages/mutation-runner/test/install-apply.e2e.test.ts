@@ -6,7 +6,7 @@ import { loadRecords, verifyLedger } from '@autopoietic/core/ledger';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { planInstall } from '../src/gates/install/plan.js';
 import { FIXTURE_PLAN, policyDir, writeEvidence } from './fixtures/install/evidence.js';
-import { listTree, mr, recordedPlan } from './fixtures/install/run.js';
+import { listTree, makeUnwritable, mr, recordedPlan } from './fixtures/install/run.js';
 
 // install-apply and its round trip with install-verify and install-revert, through the built bin.
 
@@ -131,6 +131,36 @@ describe('install-apply', () => {
     expect(r.json().effects[0].metadata.prior_state).toBe('identical');
     expect(mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]).code).toBe(0);
     expect(listTree(target)).toEqual(['etc/autopoietic/identity.json']);
+  });
+
+  it('records a failed generation when a write fails part-way; revert undoes what was written', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const memory = join(target, 'var/lib/autopoietic');
+    mkdirSync(memory, { recursive: true });
+    const undo = makeUnwritable(memory);
+    let r: ReturnType<typeof mr>;
+    try {
+      r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    } finally {
+      undo();
+    }
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('install-apply failed');
+    const out = r.json();
+    expect(out.lineage_status).toBe('failed');
+    expect(out.error).toContain('mutation-results.jsonl');
+    expect(out.generation).toMatchObject({ lineage_status: 'failed', activation_result: 'seed-write-failed', plan_digest: out.plan_digest });
+    // identity.json was written; the attempt at mutation-results.jsonl was journaled before it failed
+    expect(out.effects.map((e: { metadata: { installed_path: string } }) => e.metadata.installed_path)).toEqual(['/etc/autopoietic/identity.json', '/var/lib/autopoietic/mutation-results.jsonl']);
+    expect(out.verify.files.map((f: { status: string }) => f.status)).toEqual(['matched', 'missing', 'missing', 'missing', 'missing']);
+    expect(listTree(target)).toEqual(['etc/autopoietic/identity.json']);
+
+    const rev = mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(rev.code, rev.stderr).toBe(0);
+    expect(rev.json().effects).toHaveLength(1);
+    expect(listTree(target)).toEqual([]);
+    expect((await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status)).toEqual(['planned', 'failed', 'reverted']);
   });
 
   it('needs --yes (usage error) and a recorded plan', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '@autopoietic/core/ledger';
 import { runCli } from '../../../tests/support/cli.js';
-import { tempDir } from '../../../tests/support/tmp.js';
+import { tempDir, writeTree } from '../../../tests/support/tmp.js';
 import { check, FP, MUTATION, planArgs, policyDir, promotion, PROMOTION, verification, writeEvidence } from './fixtures/install/evidence.js';
 
 // install-plan through the built bin, on ledgers written by the real ledger writer (design inventory 6.5).
@@ -80,6 +80,39 @@ describe('install-plan: output and recording', () => {
     expect(fromPolicy.code, fromPolicy.stderr).toBe(0);
     expect(paths(fromPolicy)[1]).toBe('/srv/autopoietic/mutation-results.jsonl');
     expect(fromPolicy.json().generation.metadata.installed_memory_dir).toBe('/srv/autopoietic');
+  });
+});
+
+describe('install-plan: identity seed', () => {
+  const genome = {
+    'flake.nix': `{
+  outputs = { self, nixpkgs, ... }: {
+    nixosConfigurations.aion = nixpkgs.lib.nixosSystem { modules = [ ./hosts/aion/configuration.nix ]; };
+  };
+}`,
+    'hosts/aion/configuration.nix': '{ ... }: { imports = [ ./identity.nix ]; }',
+    'hosts/aion/identity.nix': '{ autopoietic.identity.host = "aion-01"; }',
+  };
+
+  it("uses the target configuration's autopoietic.identity.host from the genome", async () => {
+    const dir = tempDir();
+    writeTree(join(dir, 'genome'), genome);
+    const ev = await writeEvidence(join(dir, 'memory'), { promotions: [promotion({ target_configuration: 'aion' })] });
+    const r = plan(dir, planArgs(ev, '/mnt', ['--root', join(dir, 'genome')]));
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json();
+    expect(JSON.parse(out.seed_manifest.files[0].content)).toEqual({ host: 'aion-01', roles: ['autopoietic', 'installed-seed'] });
+    expect(out.generation.metadata).toMatchObject({ identity_host: 'aion-01', identity_host_source: 'genome:hosts/aion/identity.nix:1' });
+  });
+
+  it('falls back to the configuration label, and says so, when the genome does not set it', async () => {
+    const dir = tempDir();
+    writeTree(join(dir, 'genome'), genome);
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const r = plan(dir, planArgs(ev, '/mnt', ['--root', join(dir, 'genome')]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.json().seed_manifest.files[0].content).host).toBe('iso');
+    expect(r.json().generation.metadata.identity_host_source).toBe('fallback:target-configuration');
   });
 });
 

@@ -70,7 +70,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyOutput> {
   const effects: EffectRecord[] = [];
   let failure: string | undefined;
   try {
-    for (const [i, probe] of probes.entries()) effects.push(await applyOne(loaded, root, applyId, probe, loaded.bytes[i]!, ledgers.effects));
+    for (const [i, probe] of probes.entries()) await applyOne(loaded, root, applyId, probe, loaded.bytes[i]!, ledgers.effects, effects);
   } catch (e) {
     failure = describeError(e);
   }
@@ -114,14 +114,14 @@ function refuseConflicts(probes: Probe[], force: boolean, protectedFiles: string
   }
 }
 
-async function applyOne(loaded: LoadedPlan, root: string, applyId: string, probe: Probe, bytes: Buffer, effectsLedger: string): Promise<EffectRecord> {
+/** Journals one write (pushing the stored record to `journaled`), then performs it. */
+async function applyOne(loaded: LoadedPlan, root: string, applyId: string, probe: Probe, bytes: Buffer, effectsLedger: string, journaled: EffectRecord[]): Promise<void> {
   if (probe.kind === 'refused') throw new AosError('target-conflict', probe.reason); // refuseConflicts ran: unreachable
   const dirs = probe.kind === 'identical' ? [] : missingDirs(root, probe.file, probe.writePath);
   const backupPath = probe.kind === 'different' ? `${probe.writePath}.autopoietic-backup-${applyId}` : undefined;
   const prior: PriorState =
     probe.kind === 'absent' ? { state: 'absent' } : probe.kind === 'identical' ? { state: 'identical', sha256: probe.sha256 } : { state: 'replaced', sha256: probe.sha256, backupPath: backupPath! };
   const effect = writeEffect({ loaded, applyId, file: probe.file, writePath: probe.writePath, prior, createdDirs: dirs });
-  const stored = (await appendRecord(effectsLedger, 'effect', effect)) as EffectRecord;
+  journaled.push((await appendRecord(effectsLedger, 'effect', effect)) as EffectRecord);
   if (probe.kind !== 'identical') performWrite({ probe, root, bytes, dirs, backupPath });
-  return stored;
 }

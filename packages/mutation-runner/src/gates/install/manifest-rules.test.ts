@@ -34,6 +34,15 @@ describe('checkManifest', () => {
     ['a target path that is not root + installed path', plan([{ ...good, target_path: '/mnt/etc/other.json' }]), 'does not match target_root + installed_path'],
     ['a relative target root', plan([good], { target_root: 'mnt' }), 'target_root must be an absolute path'],
     ['a duplicated seed path', plan([good, good]), 'appears twice'],
+    [
+      'a seed path inside another',
+      plan([
+        good,
+        { ...good, installed_path: '/etc/autopoietic/identity.json-b', target_path: '/mnt/etc/autopoietic/identity.json-b' },
+        { ...good, installed_path: '/etc/autopoietic/identity.json/x', target_path: '/mnt/etc/autopoietic/identity.json/x' },
+      ]),
+      'lies inside seed path /etc/autopoietic/identity.json',
+    ],
     ['no manifest at all', { generation: {} }, 'not an install plan'],
   ])('rejects %s', (_name, p, expected) => {
     expect(message(p)).toContain(expected);

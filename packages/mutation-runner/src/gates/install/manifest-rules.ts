@@ -48,6 +48,10 @@ export function checkManifest(plan: unknown, where: string): void {
     if (seen.has(key)) throw planError(where, `${at}.installed_path ${key} appears twice`);
     seen.add(key);
   });
+  for (const outer of seen) {
+    const inner = [...seen].find((p) => p.startsWith(`${outer}/`));
+    if (inner) throw planError(where, `seed path ${inner} lies inside seed path ${outer}: one of them cannot be a file`);
+  }
 }
 
 function checkFilePaths(f: Record<string, unknown>, root: string, at: string): void {
