@@ -4,6 +4,8 @@ import { registerInstallApply } from './commands/install-apply.js';
 import { registerInstallPlan } from './commands/install-plan.js';
 import { registerInstallRevert } from './commands/install-revert.js';
 import { registerInstallVerify } from './commands/install-verify.js';
+import { registerPromote } from './commands/promote.js';
+import { registerVerify } from './commands/verify.js';
 
 /** Builds the mutation-runner program: the one list of its commands. */
 export function buildProgram(): Command {
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .description('Verify Autopoietic OS mutation proposals without live mutation')
     .version('0.1.0')
     .showHelpAfterError();
+  registerVerify(program);
+  registerPromote(program);
   registerInstallPlan(program);
   registerInstallApply(program);
   registerInstallVerify(program);

@@ -1,0 +1,53 @@
+import { isAbsolute, relative, sep } from 'node:path';
+
+/**
+ * What never goes into a candidate (and so never into the root fingerprint, which is computed
+ * from the candidate's own file set):
+ *   - `.git` and `node_modules` anywhere, Nix `result` / `result-*` links anywhere;
+ *   - the memory directory's ledgers (`*.jsonl` and their `.lock`, checkpoint and quarantine
+ *     files), `evidence/` and `logs/`: under `memory/`, and under the resolved memory directory
+ *     when that lies inside the genome;
+ *   - the proposal file, its patch file and the journals this command writes, when they lie
+ *     inside the genome (a record appended after P1 must not change the root P2 recomputes).
+ * Unlike the reference, other `*.jsonl` files ARE part of the genome.
+ */
+export interface ExclusionContext {
+  /** Paths relative to the root, each excluded with its `.*` siblings (`x.jsonl.lock`). */
+  files: readonly string[];
+  /** Memory directories relative to the root (always includes `memory`). */
+  memoryDirs: readonly string[];
+}
+
+export function exclusionReason(rel: string, ctx: ExclusionContext): string | undefined {
+  const parts = rel.split('/');
+  if (parts.includes('.git')) return '.git';
+  if (parts.includes('node_modules')) return 'node_modules';
+  const base = parts[parts.length - 1]!;
+  if (base === 'result' || base.startsWith('result-')) return 'nix result link';
+  for (const m of ctx.memoryDirs) {
+    if (!rel.startsWith(`${m}/`)) continue;
+    const inner = rel.slice(m.length + 1);
+    if (inner.startsWith('evidence/') || inner.startsWith('logs/')) return 'memory evidence/logs';
+    if (!inner.includes('/') && /\.jsonl(\.|$)/.test(inner)) return 'memory ledger';
+  }
+  for (const f of ctx.files) if (rel === f || rel.startsWith(`${f}.`)) return 'proposal, patch or journal';
+  return undefined;
+}
+
+/** `path` relative to `root` with `/` separators, or undefined when it lies outside. */
+export function relativeInside(root: string, path: string): string | undefined {
+  const rel = relative(root, path);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+export function exclusionContext(root: string, opts: { memoryDir: string; files: readonly (string | undefined)[] }): ExclusionContext {
+  const memoryDirs = new Set(['memory']);
+  const mem = relativeInside(root, opts.memoryDir);
+  if (mem !== undefined) memoryDirs.add(mem);
+  const files = opts.files.flatMap((f) => {
+    const rel = f === undefined ? undefined : relativeInside(root, f);
+    return rel === undefined ? [] : [rel];
+  });
+  return { files, memoryDirs: [...memoryDirs] };
+}

@@ -1,0 +1,32 @@
+import { gitWorkTree, listGitWorkingSet, listPlainWorkingSet, type GitWorkTree } from '@autopoietic/core/adapters';
+import { exclusionReason, type ExclusionContext } from './exclusions.js';
+
+/**
+ * The files a candidate is built from: what the user sees in the live root.
+ * - git genome: tracked files plus untracked files that are not ignored (HEAD + uncommitted state);
+ * - plain directory: every file not ignored by its `.gitignore` files.
+ * Then the exclusions apply. Paths are relative to the root, `/`-separated, sorted.
+ */
+export interface FileSet {
+  kind: 'git' | 'plain';
+  root: string;
+  /** The live work tree (git genomes only). */
+  workTree: GitWorkTree | undefined;
+  paths: string[];
+  excluded: { path: string; why: string }[];
+}
+
+export async function collectFileSet(root: string, scratch: string, ctx: ExclusionContext): Promise<FileSet> {
+  const workTree = await gitWorkTree(root);
+  const listed = workTree ? await listGitWorkingSet(root) : await listPlainWorkingSet(root, scratch);
+  const paths: string[] = [];
+  const excluded: { path: string; why: string }[] = [];
+  for (const raw of listed) {
+    const path = raw.endsWith('/') ? raw.slice(0, -1) : raw;
+    const why = exclusionReason(path, ctx);
+    if (why) excluded.push({ path, why });
+    else paths.push(path);
+  }
+  paths.sort();
+  return { kind: workTree ? 'git' : 'plain', root, workTree, paths, excluded };
+}

@@ -1,0 +1,109 @@
+import { boundTail, NixLogTranslator, parseBuildOutPaths, runCommand, type CommandResult, type NixInfo } from '@autopoietic/core/adapters';
+import type { CheckResult } from '@autopoietic/core/schemas';
+import type { PlannedCheck } from './plan.js';
+import type { ProgressReporter } from './progress.js';
+
+/**
+ * Runs independent checks in the candidate, up to `jobs` at a time, and returns their results
+ * in plan order (not completion order). With `failFast`, the first check that does not pass
+ * cancels the running ones (their process groups are killed) and the rest never start; those
+ * are recorded as `error` with a reason, never silently dropped.
+ */
+export interface RunChecksOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  jobs: number;
+  failFast: boolean;
+  logDir: string;
+  /** Index of the first check in log file names (the apply-patch step is 0). */
+  firstIndex: number;
+  nix: NixInfo;
+  progress?: ProgressReporter | undefined;
+}
+
+export async function runChecks(checks: readonly PlannedCheck[], opts: RunChecksOptions): Promise<CheckResult[]> {
+  const results: (CheckResult | undefined)[] = new Array(checks.length).fill(undefined);
+  const cancel = new AbortController();
+  let stopper: string | undefined;
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= checks.length) return;
+      const check = checks[i]!;
+      if (stopper !== undefined) {
+        results[i] = notRun(check, `not-run: fail-fast after ${stopper} did not pass`);
+        continue;
+      }
+      const r = await runOne(check, opts.firstIndex + i, opts, cancel.signal);
+      results[i] = stopper !== undefined && r.reason === 'cancelled' ? { ...r, reason: `cancelled: fail-fast after ${stopper} did not pass` } : r;
+      if (opts.failFast && r.status !== 'passed' && stopper === undefined) {
+        stopper = check.name;
+        cancel.abort();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, checks.length)) }, worker));
+  return results.map((r, i) => r ?? notRun(checks[i]!, 'not-run'));
+}
+
+async function runOne(check: PlannedCheck, index: number, opts: RunChecksOptions, signal: AbortSignal): Promise<CheckResult> {
+  const progress = check.nix ? opts.progress?.forCheck(check.name) : undefined;
+  const translator = progress ? new NixLogTranslator((e) => progress(e)) : undefined;
+  const args = translator ? [...check.args, '--log-format', 'internal-json'] : check.args;
+  opts.progress?.started(check.name);
+  const r = await runCommand({
+    command: check.command,
+    args,
+    cwd: opts.cwd,
+    env: opts.env,
+    timeoutMs: check.timeoutMs,
+    logDir: opts.logDir,
+    logName: logName(index, check.name),
+    keepStdout: check.buildsOutPaths,
+    signal,
+    ...(translator ? { stderrLine: (l: string) => translator.line(l) } : {}),
+  });
+  const result = toCheckResult(check.name, r, check.timeoutMs);
+  if (check.buildsOutPaths && result.status === 'passed') {
+    result.out_paths = parseBuildOutPaths(opts.nix, (r.stdoutFull ?? Buffer.alloc(0)).toString('utf8'));
+  }
+  opts.progress?.finished(check.name, result.status);
+  return result;
+}
+
+/** Maps a finished command to a check result: passed (exit 0), failed (other exit or signal), error (could not run to an answer). */
+export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number): CheckResult {
+  const base: CheckResult = {
+    name,
+    command: r.command,
+    ...(r.args.length ? { args: r.args } : {}),
+    status: 'passed',
+    exit_code: r.exitCode,
+    stdout: boundTail(r.stdout),
+    stderr: boundTail(r.stderr),
+    duration_ms: r.durationMs,
+  };
+  if (r.stdoutLog) base.stdout_log = r.stdoutLog;
+  if (r.stderrLog) base.stderr_log = r.stderrLog;
+  switch (r.outcome) {
+    case 'spawn-failed':
+      return { ...base, status: 'error', reason: `spawn-failed: ${r.spawnError}`, stderr: boundTail(`${r.stderr}${r.spawnError ?? ''}`) };
+    case 'timeout':
+      return { ...base, status: 'error', reason: `timeout${timeoutMs ? ` after ${Math.round(timeoutMs / 1000)} s` : ''}` };
+    case 'cancelled':
+      return { ...base, status: 'error', reason: 'cancelled' };
+    case 'exited':
+      if (r.exitCode === 0) return base;
+      return { ...base, status: 'failed', ...(r.signal ? { reason: `killed by ${r.signal}` } : {}) };
+  }
+}
+
+function notRun(check: PlannedCheck, reason: string): CheckResult {
+  return { name: check.name, command: check.command, ...(check.args.length ? { args: check.args } : {}), status: 'error', exit_code: null, reason, stdout: '', stderr: '' };
+}
+
+/** `03-nix-flake-check`: ordered and safe as a file name. */
+export function logName(index: number, name: string): string {
+  return `${String(index).padStart(2, '0')}-${name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}`;
+}

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { GateFailed, printJson, runAction, usageError } from '@autopoietic/core/cli-kit';
+import { addGateOptions, parseGateOptions } from './gate-options.js';
+
+/** `x64`/`arm64` on linux/darwin -> the Nix system name; the promote default. */
+function localSystem(): string {
+  const arch = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch;
+  return `${arch}-${process.platform}`;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function registerPromote(program: Command): void {
+  const cmd = program
+    .command('promote')
+    .description('P2: bind a proposal to its P1 verification, replay it in a fresh candidate, re-run its expected checks and build its VM checks; journal the result')
+    .requiredOption('--proposal <file>', 'proposal.json to promote (the same version P1 verified)')
+    .requiredOption('--parent-genome <string>', 'the genome this promotion descends from, e.g. git:<rev>')
+    .option('--target-configuration <name>', 'host configuration the VM checks belong to', 'iso')
+    .option('--vm-check <name>', 'checks.<system>.<name> to build; must be named <target-configuration>-* (repeatable; default iso-boot-basic)', collect, [])
+    .option('--system <system>', 'Nix system of the checks', localSystem())
+    .option('--changed-organ <name>', 'organ changed by this mutation, copied into the record (repeatable)', collect, [])
+    .option('--journal <file>', 'promotion ledger (default: <memory dir>/mutation-promotions.jsonl)')
+    .option('--verification-journal <file>', 'verification ledger read for P1 evidence (default: <memory dir>/mutation-results.jsonl)');
+  addGateOptions(cmd).action(
+    runAction(async (raw: Record<string, unknown>) => {
+      const opts = parseGateOptions(raw);
+      const { flagProblem, DEFAULT_VM_CHECK } = await import('../gates/promote/vm-checks.js');
+      const vmChecks = (raw.vmCheck as string[]).length ? (raw.vmCheck as string[]) : [DEFAULT_VM_CHECK];
+      const target = String(raw.targetConfiguration);
+      const system = String(raw.system);
+      const parent = String(raw.parentGenome);
+      const problem = flagProblem(vmChecks, target, system) ?? (parent.trim() === '' ? '--parent-genome must not be blank' : undefined);
+      if (problem) throw usageError('invalid-option', problem, 'See mutation-runner promote --help.');
+      const { promoteProposal } = await import('../gates/promote/run.js');
+      const { record } = await promoteProposal({
+        ...opts,
+        proposal: String(raw.proposal),
+        vmChecks,
+        targetConfiguration: target,
+        system,
+        parentGenome: parent,
+        changedOrgans: raw.changedOrgan as string[],
+        journal: raw.journal as string | undefined,
+        verificationJournal: raw.verificationJournal as string | undefined,
+      });
+      printJson(record);
+      if (record.status !== 'promoted') throw new GateFailed(record.status === 'rejected' ? 'proposal rejected' : 'proposal errored');
+    }),
+  );
+}

@@ -1,0 +1,95 @@
+import { nixInfo, type NixInfo } from '@autopoietic/core/adapters';
+import { describeError, getLogger } from '@autopoietic/core/cli-kit';
+import { unavailable } from '@autopoietic/core/canonical';
+import type { CheckResult, MutationVerificationRecord } from '@autopoietic/core/schemas';
+import { plannedProposalCheck, plannedVmCheck, type PlanContext } from '../../checks/plan.js';
+import { runChecks } from '../../checks/run.js';
+import { exclusionContext } from '../../candidate/exclusions.js';
+import { applyToCandidate, buildCandidate, guardCandidate, removeCandidate, type Candidate, type CandidatePaths } from '../../pipeline/candidate.js';
+import type { GateContext } from '../../pipeline/context.js';
+import type { PreparedProposal } from '../../pipeline/prepare.js';
+import { rootMismatch } from './binding.js';
+import { featureProblem, machineFeatures } from './kvm.js';
+import { PROMOTE_REASONS, promoteDraftFromChecks, type PromoteDraft } from './record.js';
+import { discoverVmChecks } from './vm-checks.js';
+
+/**
+ * The part of P2 that happens in the fresh candidate: build it (its root fingerprint must equal
+ * P1's), replay the patch, list `checks.<system>` and preflight system features before anything
+ * builds, then run the proposal's expected checks and the VM builds.
+ */
+export interface ReplayIo {
+  vmChecks: string[];
+  system: string;
+  journals: string[];
+  logDir: string;
+}
+
+export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p1: MutationVerificationRecord, paths: CandidatePaths, io: ReplayIo): Promise<PromoteDraft> {
+  const nix = await nixInfo(ctx.checkEnv);
+  const bound = { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion: nix.version };
+  const release = guardCandidate(paths, ctx.keepWorktree);
+  try {
+    let candidate: Candidate;
+    try {
+      candidate = await buildCandidate(ctx.root, paths, exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, ...io.journals] }));
+    } catch (e) {
+      return { ...bound, status: 'error', reason: `failed to create isolated promotion candidate: ${describeError(e)}`, promotionRoot: unavailable('candidate-failed'), checks: [] };
+    }
+    const rooted = { ...bound, promotionRoot: candidate.rootFingerprint };
+    const drift = rootMismatch(p1, candidate.rootFingerprint);
+    if (drift) return { ...rooted, status: 'rejected', reason: drift, checks: [] };
+    const applied = await applyToCandidate(candidate, p.patch.bytes, p.files, io.logDir, PROMOTE_REASONS.applyFailed);
+    if (applied.problem) return { ...rooted, status: 'rejected', reason: applied.problem, checks: applied.check ? [applied.check] : [] };
+    const staged = { ...rooted, candidateTree: applied.tree };
+    const checks: CheckResult[] = [applied.check!];
+    const gate = await vmGate(ctx, nix, paths.dir, io);
+    checks.push(gate.discovery);
+    if (gate.problem) return { ...staged, ...gate.problem, checks: [...checks, ...gate.blocked] };
+    const plan: PlanContext = { candidateDir: paths.dir, nix, pass: ctx.pass, timeouts: ctx.policy.timeouts };
+    const planned = [...p.checks.map((c) => plannedProposalCheck(c.check, c.shape, plan)), ...io.vmChecks.map((n) => plannedVmCheck(n, io.system, plan))];
+    const results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 2, nix, progress: ctx.progress });
+    return promoteDraftFromChecks([...checks, ...results], staged);
+  } finally {
+    release();
+    if (ctx.keepWorktree) getLogger().info({ candidate: paths.dir }, `kept the candidate at ${paths.dir}`);
+    else removeCandidate(paths);
+  }
+}
+
+interface VmGate {
+  discovery: CheckResult;
+  problem?: { status: 'rejected' | 'error'; reason: string };
+  /** `vm-check:<name>` entries that were refused before building (KVM preflight). */
+  blocked: CheckResult[];
+}
+
+/** Lists checks.<system>, refuses missing VM checks, and preflights their system features. */
+async function vmGate(ctx: GateContext, nix: NixInfo, dir: string, io: ReplayIo): Promise<VmGate> {
+  const found = await discoverVmChecks({ dir, system: io.system, names: io.vmChecks, nix, pass: ctx.pass, env: ctx.checkEnv, logDir: io.logDir, index: 1, timeoutMs: ctx.policy.timeouts.base * 1000 });
+  const discovery = found.check;
+  if (!found.names) {
+    const status = discovery.status === 'failed' ? 'rejected' : 'error';
+    return { discovery, blocked: [], problem: { status, reason: `could not list checks.${io.system} of the candidate flake (${discovery.reason ?? `exit ${discovery.exit_code}`}); see the list-vm-checks log` } };
+  }
+  const missing = io.vmChecks.filter((n) => !found.names!.includes(n));
+  if (missing.length) {
+    const available = found.names.length ? found.names.join(', ') : 'none';
+    return { discovery, blocked: [], problem: { status: 'rejected', reason: `VM check ${missing.map((m) => `'${m}'`).join(', ')} is not defined in checks.${io.system} of the candidate flake (available: ${available})` } };
+  }
+  const needing = io.vmChecks.filter((n) => (found.features?.[n] ?? []).length > 0);
+  if (needing.length === 0) return { discovery, blocked: [] };
+  let machine;
+  try {
+    machine = await machineFeatures(nix, ctx.pass, ctx.checkEnv);
+  } catch (e) {
+    return { discovery, blocked: [], problem: { status: 'error', reason: `cannot read the Nix configuration for the KVM preflight: ${describeError(e)}` } };
+  }
+  const blocked: CheckResult[] = [];
+  for (const n of needing) {
+    const why = featureProblem(found.features![n]!, machine);
+    if (why) blocked.push({ name: `vm-check:${n}`, command: 'nix', status: 'error', exit_code: null, reason: `kvm-preflight: ${why}`, stdout: '', stderr: '' });
+  }
+  if (blocked.length === 0) return { discovery, blocked };
+  return { discovery, blocked, problem: { status: 'error', reason: `VM check ${blocked.map((b) => b.name.slice('vm-check:'.length)).join(', ')} cannot run on this machine: ${blocked[0]!.reason!.slice('kvm-preflight: '.length)}` } };
+}

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { describeError } from '@autopoietic/core/cli-kit';
+import { newId, unavailable } from '@autopoietic/core/canonical';
+import { prepareSidecar, promotionBundle, rawRef, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
+import { appendRecord, ledgerPath, loadRecords, type StoredRecord } from '@autopoietic/core/ledger';
+import { gateContext, type GateFlags } from '../../pipeline/context.js';
+import { prepareProposal } from '../../pipeline/prepare.js';
+import { planCandidate } from '../../pipeline/candidate.js';
+import { bindVerification } from './binding.js';
+import { promotionRecord, type PromoteDraft, type PromotionFlags } from './record.js';
+import { replayInCandidate } from './replay.js';
+import { targetPrefixProblem } from './vm-checks.js';
+
+/**
+ * P2 promote (docs/verify.md): bind the proposal to its P1 evidence, replay it into a fresh
+ * candidate, re-run its expected checks and build the VM checks. Every outcome after the mode
+ * check is journaled.
+ */
+export interface PromoteOptions extends GateFlags, PromotionFlags {
+  proposal: string;
+  vmChecks: string[];
+  journal?: string | undefined;
+  verificationJournal?: string | undefined;
+  evidenceBundle?: string | undefined;
+}
+
+export interface PromoteOutcome {
+  record: StoredRecord<'mutation-promotion'>;
+  journal: string;
+  sidecar: WrittenSidecar | undefined;
+}
+
+export async function promoteProposal(opts: PromoteOptions): Promise<PromoteOutcome> {
+  const t0 = performance.now();
+  const ctx = gateContext(opts, 'mutate-vm', 'promote');
+  const where = { root: ctx.root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd: ctx.cwd };
+  const journal = ledgerPath('promotions', opts.journal, where);
+  const verificationJournal = ledgerPath('results', opts.verificationJournal, where);
+  const id = newId('pro');
+  const prepared = prepareProposal(opts.proposal, { cwd: ctx.cwd, protectedRules: ctx.policy.protectedRules });
+  const planned = planCandidate(ctx.root, ctx.workDir, ctx.cwd);
+  const patchPath = prepared.ok ? prepared.patch.path : prepared.patchPath;
+  const sidecar = prepareSidecar(opts.evidenceBundle, {
+    inputs: [journal, verificationJournal, prepared.path, ...(patchPath ? [patchPath] : [])],
+    forbiddenDirs: planned.ok ? [planned.paths.container] : [],
+    cwd: ctx.cwd,
+  });
+  let draft: PromoteDraft;
+  let p1: StoredRecord<'mutation-result'> | undefined;
+  if (!prepared.ok) {
+    draft = { status: prepared.status, reason: prepared.reason, proposalFingerprint: prepared.fingerprint, promotionRoot: unavailable('validation-rejected'), checks: [] };
+  } else {
+    const fp = prepared.fingerprint;
+    let records: StoredRecord<'mutation-result'>[] | undefined;
+    let readError: string | undefined;
+    try {
+      records = await loadRecords(verificationJournal, 'mutation-result');
+    } catch (e) {
+      readError = describeError(e);
+    }
+    const binding = records ? bindVerification(records, prepared.proposal.mutation_id, fp, verificationJournal) : undefined;
+    const prefix = targetPrefixProblem(opts.vmChecks, opts.targetConfiguration);
+    if (!binding) {
+      draft = { status: 'error', reason: `failed to read P1 verification evidence: ${readError}`, proposalFingerprint: fp, promotionRoot: unavailable('verification-journal-error'), checks: [] };
+    } else if (!binding.ok) {
+      p1 = binding.verification;
+      draft = { status: 'rejected', reason: binding.reason, proposalFingerprint: fp, verificationId: p1?.verification_id, verifiedRoot: p1?.root_fingerprint, promotionRoot: binding.promotionRoot, checks: [] };
+    } else {
+      p1 = binding.verification;
+      const bound = { proposalFingerprint: fp, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint };
+      if (prefix) draft = { ...bound, status: 'rejected', reason: prefix, promotionRoot: unavailable('target-mismatch'), checks: [] };
+      else if (!planned.ok) draft = { ...bound, status: 'error', reason: planned.reason, promotionRoot: unavailable('candidate-not-built'), checks: [] };
+      else draft = await replayInCandidate(ctx, prepared, p1, planned.paths, { ...opts, journals: [journal, verificationJournal], logDir: join(ctx.memoryDir, 'logs', id) });
+    }
+  }
+  const identity = prepared.ok ? { mutation_id: prepared.proposal.mutation_id, goal: prepared.proposal.goal, phase: prepared.proposal.phase } : prepared.identity;
+  const record = promotionRecord({ id, identity, proposal: prepared.proposal, flags: opts, draft, durationMs: performance.now() - t0 });
+  const stored = await appendRecord(journal, 'mutation-promotion', record);
+  let written: WrittenSidecar | undefined;
+  if (sidecar) {
+    const raw = rawRef('mutation-promotion-record', `${journal}#${id}`, stored);
+    const verificationRaw = p1 ? rawRef('mutation-verification-record', `${verificationJournal}#${p1.verification_id}`, p1) : undefined;
+    written = writeSidecar(sidecar, promotionBundle(stored, raw, { verification: p1, verificationRaw }));
+  }
+  return { record: stored, journal, sidecar: written };
+}

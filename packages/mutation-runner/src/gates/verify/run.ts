@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { nixInfo } from '@autopoietic/core/adapters';
+import { describeError, getLogger, isAosError } from '@autopoietic/core/cli-kit';
+import { newId, unavailable } from '@autopoietic/core/canonical';
+import { bytesRef, prepareSidecar, rawRef, verificationBundle, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
+import { appendRecord, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
+import { defaultFlakeCheck, plannedOperatorCheck, plannedProposalCheck, type PlanContext } from '../../checks/plan.js';
+import { runChecks } from '../../checks/run.js';
+import { exclusionContext } from '../../candidate/exclusions.js';
+import { applyToCandidate, buildCandidate, guardCandidate, planCandidate, removeCandidate, type CandidatePaths } from '../../pipeline/candidate.js';
+import { gateContext, type GateContext, type GateFlags } from '../../pipeline/context.js';
+import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
+import { draftFromChecks, REASONS, verificationRecord, type VerifyDraft } from './record.js';
+
+/**
+ * P1 verify: check a proposal in an isolated candidate (docs/verify.md). Every outcome after the
+ * mode check is journaled, including proposals that cannot be read (`error`).
+ */
+export interface VerifyOptions extends GateFlags {
+  proposal: string;
+  journal?: string | undefined;
+  evidenceBundle?: string | undefined;
+}
+
+export interface VerifyOutcome {
+  record: StoredRecord<'mutation-result'>;
+  journal: string;
+  sidecar: WrittenSidecar | undefined;
+}
+
+export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome> {
+  const t0 = performance.now();
+  const ctx = gateContext(opts, 'mutate-draft', 'verify');
+  const journal = ledgerPath('results', opts.journal, { root: ctx.root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd: ctx.cwd });
+  const id = newId('ver');
+  const prepared = prepareProposal(opts.proposal, { cwd: ctx.cwd, protectedRules: ctx.policy.protectedRules });
+  const planned = planCandidate(ctx.root, ctx.workDir, ctx.cwd);
+  const patchPath = prepared.ok ? prepared.patch.path : prepared.patchPath;
+  const sidecar = prepareSidecar(opts.evidenceBundle, {
+    inputs: [journal, prepared.path, ...(patchPath ? [patchPath] : [])],
+    forbiddenDirs: planned.ok ? [planned.paths.container] : [],
+    cwd: ctx.cwd,
+  });
+  let draft: VerifyDraft;
+  if (!prepared.ok) {
+    draft = { status: prepared.status, reason: prepared.reason, proposalFingerprint: prepared.fingerprint, rootFingerprint: unavailable('candidate-not-built'), checks: [] };
+  } else if (!planned.ok) {
+    draft = { status: 'error', reason: planned.reason, proposalFingerprint: prepared.fingerprint, rootFingerprint: unavailable('candidate-not-built'), checks: [] };
+  } else {
+    draft = await verifyInCandidate(ctx, prepared, planned.paths, { journal, logDir: join(ctx.memoryDir, 'logs', id) });
+  }
+  const identity = prepared.ok ? { mutation_id: prepared.proposal.mutation_id, goal: prepared.proposal.goal, phase: prepared.proposal.phase } : prepared.identity;
+  const record = verificationRecord({ id, identity, proposal: prepared.proposal, proposalPath: prepared.path, draft, durationMs: performance.now() - t0 });
+  const stored = await appendRecord(journal, 'mutation-result', record);
+  let written: WrittenSidecar | undefined;
+  if (sidecar) {
+    const raw = rawRef('mutation-verification-record', `${journal}#${id}`, stored);
+    written = writeSidecar(sidecar, verificationBundle(stored, raw, {
+      proposal: prepared.ok ? bytesRef('proposal-file', prepared.path, prepared.bytes) : undefined,
+      patch: prepared.ok ? bytesRef('patch', prepared.patch.path ?? `${prepared.path}#patch`, prepared.patch.bytes) : undefined,
+    }));
+  }
+  return { record: stored, journal, sidecar: written };
+}
+
+async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: { journal: string; logDir: string }): Promise<VerifyDraft> {
+  const nix = await nixInfo(ctx.checkEnv);
+  const base = { proposalFingerprint: p.fingerprint, nixVersion: nix.version };
+  const release = guardCandidate(paths, ctx.keepWorktree);
+  try {
+    let candidate;
+    try {
+      const exclusions = exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, io.journal] });
+      candidate = await buildCandidate(ctx.root, paths, exclusions);
+    } catch (e) {
+      if (!isAosError(e) && !(e instanceof Error)) throw e;
+      return { ...base, status: 'error', reason: `failed to create isolated candidate: ${describeError(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
+    }
+    const rooted = { ...base, rootFingerprint: candidate.rootFingerprint };
+    const applied = await applyToCandidate(candidate, p.patch.bytes, p.files, io.logDir, REASONS.applyFailed);
+    if (applied.problem) return { ...rooted, status: 'rejected', reason: applied.problem, checks: applied.check ? [applied.check] : [] };
+    const plan: PlanContext = { candidateDir: paths.dir, nix, pass: ctx.pass, timeouts: ctx.policy.timeouts };
+    const planned = [
+      defaultFlakeCheck(plan),
+      ...p.checks.map((c) => plannedProposalCheck(c.check, c.shape, plan)),
+      ...ctx.policy.operatorChecks.map((c) => plannedOperatorCheck(c, plan)),
+    ];
+    const results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 1, nix, progress: ctx.progress });
+    return draftFromChecks([applied.check!, ...results], { ...rooted, candidateTree: applied.tree });
+  } finally {
+    release();
+    if (ctx.keepWorktree) getLogger().info({ candidate: paths.dir }, `kept the candidate at ${paths.dir}`);
+    else removeCandidate(paths);
+  }
+}

@@ -1,0 +1,95 @@
+import { parsePatch } from 'diff';
+
+/**
+ * The file sections of a unified diff, as jsdiff's parsePatch reads them, with git's `-p1`
+ * applied (the first path component, normally `a/` or `b/`, is stripped, exactly as the later
+ * `git apply` will do). Nothing is applied here: this is what validation looks at.
+ */
+export interface PatchFile {
+  /** Path before the change, or null for a created file. */
+  oldPath: string | null;
+  /** Path after the change, or null for a deleted file. */
+  newPath: string | null;
+  oldMode: string | undefined;
+  newMode: string | undefined;
+  isRename: boolean;
+  isCopy: boolean;
+  /** `Binary files … differ`: a binary change without its data (not `git diff --binary`). */
+  binaryWithoutData: boolean;
+}
+
+export type ParsedPatch = { ok: true; files: PatchFile[] } | { ok: false; reason: string };
+
+const DEV_NULL = '/dev/null';
+const HEADER = /^(diff --git |--- |\+\+\+ |rename from |rename to |copy from |copy to )/;
+
+export function parseUnifiedPatch(text: string, bytes?: Uint8Array): ParsedPatch {
+  if (text.trim() === '') return { ok: false, reason: 'patch is empty' };
+  const badHeader = bytes ? nonUtf8Header(bytes) : undefined;
+  if (badHeader !== undefined) return { ok: false, reason: `patch header on line ${badHeader} is not valid UTF-8` };
+  let sections: ReturnType<typeof parsePatch>;
+  try {
+    sections = parsePatch(text);
+  } catch (e) {
+    return { ok: false, reason: `patch is malformed: ${(e as Error).message}` };
+  }
+  const files: PatchFile[] = [];
+  for (const s of sections) {
+    if (s.oldFileName === undefined && s.newFileName === undefined) continue; // preamble text, no file header
+    if (s.oldFileName !== undefined && s.newFileName === undefined) {
+      return { ok: false, reason: `patch section for ${s.oldFileName} is missing target path (a "---" line needs a "+++" line)` };
+    }
+    const oldRaw = s.oldFileName ?? s.newFileName!;
+    const newRaw = s.newFileName!;
+    const oldPath = oldRaw === DEV_NULL ? null : stripOne(oldRaw);
+    const newPath = newRaw === DEV_NULL ? null : stripOne(newRaw);
+    if (oldPath === undefined || newPath === undefined) {
+      const bad = oldPath === undefined ? oldRaw : newRaw;
+      return { ok: false, reason: `patch path ${JSON.stringify(bad)} has no leading a/ or b/ component for git apply -p1 to strip` };
+    }
+    files.push({
+      oldPath,
+      newPath,
+      oldMode: s.oldMode,
+      newMode: s.newMode,
+      isRename: s.isRename === true,
+      isCopy: s.isCopy === true,
+      binaryWithoutData: s.isBinary === true,
+    });
+  }
+  if (files.length === 0) return { ok: false, reason: 'patch does not contain a target path (no ---/+++ or diff --git file header)' };
+  return { ok: true, files };
+}
+
+/**
+ * `a/x/y` -> `x/y`; a path without a component to strip -> undefined. An absolute path is kept
+ * as it is, so that the rules reject it by name (git itself would strip `/etc/x` to `etc/x` and
+ * apply it inside the tree, which is not what the author meant).
+ */
+function stripOne(raw: string): string | undefined {
+  if (raw.startsWith('/')) return raw;
+  const slash = raw.indexOf('/');
+  if (slash < 0) return undefined;
+  return raw.slice(slash + 1);
+}
+
+/** 1-based number of the first header line that is not valid UTF-8, if any. */
+function nonUtf8Header(bytes: Uint8Array): number | undefined {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let start = 0;
+  for (let no = 1; start < buf.length; no++) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    const line = buf.subarray(start, end);
+    if (HEADER.test(line.subarray(0, 16).toString('latin1'))) {
+      try {
+        decoder.decode(line);
+      } catch {
+        return no;
+      }
+    }
+    start = end + 1;
+  }
+  return undefined;
+}

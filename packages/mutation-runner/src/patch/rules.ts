@@ -1,0 +1,67 @@
+import type { SideEffectDeclaration } from '@autopoietic/core/schemas';
+import type { PatchFile } from './parse.js';
+import type { ProtectedMatcher } from './protected.js';
+
+/**
+ * Validation of a parsed patch against the proposal and the policy, before anything is applied
+ * (pure). The first problem found is the rejection reason.
+ */
+export interface PatchRuleContext {
+  changedPaths: readonly string[];
+  sideEffects: readonly SideEffectDeclaration[];
+  isProtected: ProtectedMatcher;
+}
+
+const SYMLINK_MODE = '120000';
+
+export function patchProblem(files: readonly PatchFile[], ctx: PatchRuleContext): string | undefined {
+  for (const f of files) {
+    if (f.binaryWithoutData) {
+      return `patch for ${f.newPath ?? f.oldPath} is a binary change without its data; regenerate it with git diff --binary`;
+    }
+    for (const path of touchedPaths(f)) {
+      const problem = pathProblem(path, ctx);
+      if (problem) return problem;
+    }
+    if (f.oldMode === SYMLINK_MODE || f.newMode === SYMLINK_MODE) {
+      return `patch path ${JSON.stringify(f.newPath ?? f.oldPath)} is a symlink (mode 120000); a proposal may not create, change or delete symlinks`;
+    }
+  }
+  return undefined;
+}
+
+/** Every path a file section reads or writes: both sides of a rename, the source of a copy. */
+export function touchedPaths(f: PatchFile): string[] {
+  const paths = new Set<string>();
+  if (f.oldPath !== null) paths.add(f.oldPath);
+  if (f.newPath !== null) paths.add(f.newPath);
+  return [...paths];
+}
+
+/** Why a single path may not be touched, or undefined. Shared by changed_paths validation. */
+export function pathProblem(path: string, ctx: PatchRuleContext): string | undefined {
+  const shape = relativePathProblem(path);
+  if (shape) {
+    const declared = ctx.sideEffects.some((s) => s.target === path);
+    return declared
+      ? `patch path ${JSON.stringify(path)} ${shape}: it is outside the isolated candidate and cannot be applied in P1, even with its declared side effect`
+      : `patch path ${JSON.stringify(path)} ${shape}: a change outside the genome needs a side-effect declaration, and even then P1 cannot apply it`;
+  }
+  if (path.split('/').some((c) => c.toLowerCase() === '.git')) return `patch path ${JSON.stringify(path)} is inside .git/`;
+  const rule = ctx.isProtected(path);
+  if (rule) return `patch path ${JSON.stringify(path)} is protected (${rule.source} rule ${JSON.stringify(rule.pattern)})`;
+  if (!ctx.changedPaths.includes(path)) return `patch path ${JSON.stringify(path)} is not listed in changed_paths`;
+  return undefined;
+}
+
+/** Why `path` is not a normalized relative path inside the tree, or undefined. */
+export function relativePathProblem(path: string): string | undefined {
+  if (path === '') return 'is empty';
+  if (path.startsWith('/')) return 'is absolute';
+  if (/^[A-Za-z]:[\\/]/.test(path) || path.includes('\\')) return 'is not a POSIX relative path';
+  const parts = path.split('/');
+  if (parts.includes('..')) return 'leaves the genome (".." component)';
+  if (parts.some((p) => p === '' || p === '.')) return 'is not a normalized relative path';
+  if (path.includes('\0')) return 'contains a NUL byte';
+  return undefined;
+}

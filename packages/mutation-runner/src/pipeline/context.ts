@@ -1,0 +1,141 @@
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { cleanEnv, isInsideDir, type NixPassThrough } from '@autopoietic/core/adapters';
+import { AosError, usageError } from '@autopoietic/core/cli-kit';
+import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
+import { loadHostPolicy, requireMode, type LoadedHostPolicy } from '@autopoietic/core/policy';
+import { HostPolicy, type AutonomyMode } from '@autopoietic/core/schemas';
+import { DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../checks/plan.js';
+import { terminalProgress, type ProgressReporter } from '../checks/progress.js';
+import { relativeInside } from '../candidate/exclusions.js';
+import { defaultProtectedRules, type ProtectedRule } from '../patch/protected.js';
+
+/**
+ * Everything a gate needs to know before it reads a proposal: the genome root, the memory
+ * directory, the operator's policy (host policy file plus an optional --policy file), and how
+ * checks run (jobs, fail-fast, timeouts, Nix pass-through, progress). The autonomy mode is
+ * enforced here, first: a refused gate exits 1 and journals nothing.
+ */
+export interface GateFlags {
+  root?: string | undefined;
+  memoryDir?: string | undefined;
+  etcDir?: string | undefined;
+  policy?: string | undefined;
+  workDir?: string | undefined;
+  keepWorktree?: boolean | undefined;
+  jobs?: number | undefined;
+  failFast?: boolean | undefined;
+  timeout?: number | undefined;
+  nixOption?: string[] | undefined;
+  builders?: string | undefined;
+  progress?: boolean | undefined;
+  cwd?: string | undefined;
+}
+
+export interface OperatorPolicy {
+  operatorChecks: NonNullable<HostPolicy['operator_checks']>;
+  protectedRules: ProtectedRule[];
+  timeouts: TimeoutPolicy;
+}
+
+export interface GateContext {
+  cwd: string;
+  root: string;
+  memoryDir: string;
+  host: LoadedHostPolicy;
+  policy: OperatorPolicy;
+  jobs: number;
+  failFast: boolean;
+  keepWorktree: boolean;
+  workDir: string | undefined;
+  pass: NixPassThrough;
+  /** Environment of every check: cleaned (see cleanEnv). */
+  checkEnv: NodeJS.ProcessEnv;
+  progress: ProgressReporter | undefined;
+}
+
+export function gateContext(flags: GateFlags, minimum: AutonomyMode, action: string): GateContext {
+  const cwd = flags.cwd ?? process.cwd();
+  const host = loadHostPolicy({ etcDir: flags.etcDir, cwd });
+  requireMode(host, minimum, action);
+  const root = canonicalRoot(resolveGenomeRoot({ root: flags.root, cwd }));
+  const memoryDir = resolveMemoryDir({ root, memoryDir: flags.memoryDir, etcDir: flags.etcDir, cwd }).dir;
+  const extra = flags.policy === undefined ? undefined : loadPolicyFile(resolve(cwd, flags.policy), root);
+  const merged = mergePolicy(host.policy, extra, flags.timeout, relativeInside(root, memoryDir));
+  const progress = flags.progress ?? process.stderr.isTTY === true;
+  return {
+    cwd,
+    root,
+    memoryDir,
+    host,
+    policy: merged,
+    jobs: flags.jobs ?? availableParallelism(),
+    failFast: flags.failFast === true,
+    keepWorktree: flags.keepWorktree === true,
+    workDir: flags.workDir,
+    pass: nixPassThrough(flags.nixOption ?? [], flags.builders),
+    checkEnv: cleanEnv(),
+    progress: progress ? terminalProgress() : undefined,
+  };
+}
+
+function canonicalRoot(root: string): string {
+  let st;
+  try {
+    st = statSync(root);
+  } catch {
+    throw usageError('root-missing', `genome root ${root} does not exist`, 'Pass --root with the directory that holds the genome (its flake.nix).');
+  }
+  if (!st.isDirectory()) throw usageError('root-not-directory', `genome root ${root} is not a directory`, 'Pass --root with a directory.');
+  return realpathSync(root);
+}
+
+/** Parses `NAME=VALUE` pass-through options for Nix. */
+export function nixPassThrough(options: string[], builders: string | undefined): NixPassThrough {
+  const pairs = options.map((o): [string, string] => {
+    const eq = o.indexOf('=');
+    if (eq <= 0) throw usageError('nix-option-invalid', `--nix-option ${JSON.stringify(o)} is not NAME=VALUE`, 'Write it like --nix-option max-jobs=4.');
+    return [o.slice(0, eq), o.slice(eq + 1)];
+  });
+  return { options: pairs, ...(builders !== undefined ? { builders } : {}) };
+}
+
+const ExtraPolicy = HostPolicy.omit({ mode: true, memory_dir: true }).partial();
+
+/** The --policy file: operator checks, protected paths and timeouts; never the mode, never inside the genome. */
+function loadPolicyFile(file: string, root: string): ReturnType<typeof ExtraPolicy.parse> {
+  if (!existsSync(file)) throw usageError('policy-missing', `policy file ${file} does not exist`, 'Pass --policy with an existing JSON file.');
+  if (isInsideDir(file, root)) {
+    throw usageError('policy-inside-genome', `policy file ${file} is inside the genome ${root}, where a proposal could change it`, 'Keep operator policy outside the genome (for example in /etc/autopoietic).');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw usageError('policy-invalid', `policy file ${file} is not valid JSON: ${(e as Error).message}`, 'Fix the JSON syntax.');
+  }
+  const parsed = ExtraPolicy.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+    throw usageError('policy-invalid', `policy file ${file} is invalid: ${issues}`, 'It may hold operator_checks, protected_paths, default_timeout_seconds and check_timeouts; the mode and memory_dir come only from the host policy.');
+  }
+  return parsed.data;
+}
+
+function mergePolicy(host: HostPolicy | undefined, extra: ReturnType<typeof ExtraPolicy.parse> | undefined, timeoutFlag: number | undefined, memoryDirRel: string | undefined): OperatorPolicy {
+  const operatorChecks = [...(host?.operator_checks ?? []), ...(extra?.operator_checks ?? [])];
+  const names = new Set<string>();
+  for (const c of operatorChecks) {
+    if (names.has(c.name)) throw new AosError('policy-invalid', `operator check ${JSON.stringify(c.name)} is defined twice (host policy and --policy)`, { hint: 'Give every operator check a unique name.' });
+    names.add(c.name);
+  }
+  return {
+    operatorChecks,
+    protectedRules: defaultProtectedRules({ policy: [...(host?.protected_paths ?? []), ...(extra?.protected_paths ?? [])], memoryDirRel }),
+    timeouts: {
+      base: timeoutFlag ?? extra?.default_timeout_seconds ?? host?.default_timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
+      byName: { ...(host?.check_timeouts ?? {}), ...(extra?.check_timeouts ?? {}) },
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { sha256Hex } from '@autopoietic/core/canonical';
+import { MutationProposal, SCHEMA_VERSION, type MutationProposal as Proposal } from '@autopoietic/core/schemas';
+
+/**
+ * Reading a proposal file. Nothing here throws: a gate must journal even a proposal it cannot
+ * read (`error`) or whose fields are invalid (`rejected`), so every failure is a value that
+ * carries what could be salvaged for the record (mutation_id, goal, phase).
+ */
+export interface ProposalIdentity {
+  mutation_id: string;
+  goal: string;
+  phase: string;
+}
+
+export type ProposalRead =
+  | { ok: true; path: string; dir: string; bytes: Buffer; proposal: Proposal }
+  | { ok: false; status: 'error' | 'rejected'; reason: string; path: string; bytes?: Buffer; identity: ProposalIdentity };
+
+export function readProposal(file: string, cwd: string = process.cwd()): ProposalRead {
+  const path = resolve(cwd, file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    return { ok: false, status: 'error', reason: `failed to read proposal ${path}: ${code}`, path, identity: unknownIdentity(undefined) };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    return { ok: false, status: 'error', reason: `proposal ${path} is not valid JSON: ${(e as Error).message}`, path, bytes, identity: unknownIdentity(bytes) };
+  }
+  const identity = salvageIdentity(raw, bytes);
+  const version = (raw as { schema_version?: unknown } | null)?.schema_version;
+  if (raw !== null && typeof raw === 'object' && version !== SCHEMA_VERSION) {
+    return { ok: false, status: 'rejected', reason: `unsupported proposal schema_version ${JSON.stringify(version)} (expected "${SCHEMA_VERSION}")`, path, bytes, identity };
+  }
+  const parsed = MutationProposal.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(proposal)'}: ${i.message}`);
+    return { ok: false, status: 'rejected', reason: `proposal ${path} is invalid: ${issues.join('; ')}`, path, bytes, identity };
+  }
+  return { ok: true, path, dir: dirname(path), bytes, proposal: parsed.data };
+}
+
+/** The display name of a proposal file, for messages. */
+export function proposalLabel(path: string): string {
+  return `${basename(dirname(path))}/${basename(path)}`;
+}
+
+/**
+ * Identity fields for the record of a proposal that did not validate. mutation_id is never
+ * empty: a missing or blank one becomes `unknown:proposal-<first 16 hex of the file's sha256>`
+ * (or `unknown:proposal-unreadable`), which can never be promoted.
+ */
+function salvageIdentity(raw: unknown, bytes: Buffer): ProposalIdentity {
+  const o = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const id = str(o.mutation_id).trim() === '' ? unknownIdentity(bytes).mutation_id : str(o.mutation_id);
+  return { mutation_id: id, goal: str(o.goal), phase: str(o.phase) };
+}
+
+function unknownIdentity(bytes: Buffer | undefined): ProposalIdentity {
+  const id = bytes ? `unknown:proposal-${sha256Hex(bytes).slice(0, 16)}` : 'unknown:proposal-unreadable';
+  return { mutation_id: id, goal: '', phase: '' };
+}
