@@ -18,13 +18,11 @@ in
     command = mkOption {
       type = types.listOf types.str;
       default = [ ];
-      example = lib.literalExpression ''
-        [
-          "''${config.autopoietic.package}/bin/os-introspect"
-          "--output"
-          "''${config.autopoietic.memory.dir}/self-state.json"
-        ]
-      '';
+      example = [
+        "/opt/agent/bin/agent"
+        "--memory-dir"
+        "/var/lib/autopoietic"
+      ];
       description = ''
         Program and arguments the service runs (no shell). Must be set when the runtime is
         enabled; it runs as a transient user in the memory group, see

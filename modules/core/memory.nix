@@ -10,16 +10,6 @@ let
   cfg = config.autopoietic;
   inherit (lib) mkOption types;
 
-  # Must match LEDGERS in packages/core/src/schemas/registry.ts (tests/genome-self.test.ts checks).
-  ledgerFiles = [
-    "mutations.jsonl"
-    "effects.jsonl"
-    "generations.jsonl"
-    "mutation-results.jsonl"
-    "mutation-promotions.jsonl"
-    "organs.jsonl"
-    "lineage.jsonl"
-  ];
   # Must match MEMORY_SUBDIRS in packages/core/src/ledger/paths.ts.
   subdirs = [
     "logs"
@@ -71,7 +61,16 @@ in
 
     ledgers = mkOption {
       type = types.listOf types.str;
-      default = ledgerFiles;
+      # Must match LEDGERS in packages/core/src/schemas/registry.ts (tests/genome-self.test.ts).
+      default = [
+        "mutations.jsonl"
+        "effects.jsonl"
+        "generations.jsonl"
+        "mutation-results.jsonl"
+        "mutation-promotions.jsonl"
+        "organs.jsonl"
+        "lineage.jsonl"
+      ];
       readOnly = true;
       description = "File names of the ledgers created (empty) in the memory directory.";
     };

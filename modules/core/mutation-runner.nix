@@ -98,8 +98,10 @@ in
       type = types.listOf operatorCheck;
       default = [ ];
       description = ''
-        Extra checks the operator trusts. Proposals may name them in their expected checks
-        besides the built-in allowlist; they run in the isolated candidate, never the live genome.
+        Extra checks the operator trusts, each
+        `{ name, command, args ? [ ], timeoutSeconds ? null }`. Proposals may name them in
+        their expected checks besides the built-in allowlist; they run in the isolated
+        candidate, never in the live genome.
       '';
     };
 
