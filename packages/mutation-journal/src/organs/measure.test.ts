@@ -48,6 +48,11 @@ describe('measureOrgans', () => {
 describe('path matching', () => {
   it('normalises sources and lists a path with its ancestors', () => {
     expect(sourceKey('./pkgs//tools/')).toBe('pkgs/tools');
+    const cases: [string, string][] = [
+      ['a/b', 'a/b'], ['./a', 'a'], ['a/./b', 'a/b'], ['a/../b', 'b'], ['a//b', 'a/b'], ['a/b/', 'a/b'], [' a ', 'a'], ['a\\b', 'a/b'],
+      ['.hidden/x', '.hidden/x'], ['..foo/x', '..foo/x'], ['/abs/x', '/abs/x'], ['a/.git', 'a/.git'], ['a/.', 'a'], ['.', ''], ['x', 'x'],
+    ];
+    for (const [input, key] of cases) expect([input, sourceKey(input)]).toEqual([input, key]);
     expect(pathAndAncestors('pkgs/tools/bin/x.sh')).toEqual(['pkgs/tools/bin/x.sh', 'pkgs/tools/bin', 'pkgs/tools', 'pkgs']);
   });
 });

@@ -61,50 +61,67 @@ const FAILING = new Set(['rejected', 'error']);
 export function measureOrgans(organs: readonly Organ[], inputs: MeasureInputs): Map<Organ, OrganMeasure> {
   const byName = index(organs, (o) => organKey(o.latest.name));
   const bySource = index(organs, (o) => sourceKey(o.latest.source));
-  const acc = new Map<Organ, OrganMeasure & { mutations: Set<string> }>();
-  const get = (o: Organ) => {
-    let m = acc.get(o);
-    if (!m) acc.set(o, (m = { promotions: 0, generations: 0, usage: 0, failedVerifications: 0, failedPromotions: 0, mutations: new Set() }));
-    return m;
+  const acc = new Map<Organ, Acc>(organs.map((o) => [o, { promotions: 0, generations: 0, usage: 0, failedVerifications: 0, failedPromotions: 0, mutations: new Set() }]));
+  const keyOf = memo(organKey);
+  const hits = new Set<Organ>();
+  const named = new Set<Organ>();
+  const addPaths = (paths: readonly string[]) => {
+    for (const p of paths) for (const k of pathAndAncestors(p)) for (const o of bySource.get(k) ?? NONE) hits.add(o);
   };
-  const byPaths = (paths: readonly string[]) => new Set(paths.flatMap((p) => pathAndAncestors(p).flatMap((k) => bySource.get(k) ?? [])));
-  const byNames = (names: readonly string[] | undefined) => new Set((names ?? []).flatMap((n) => byName.get(organKey(n)) ?? []));
+  const addNames = (names: readonly string[] | undefined, into: Set<Organ>) => {
+    for (const n of names ?? []) for (const o of byName.get(keyOf(n)) ?? NONE) into.add(o);
+  };
 
   for (const v of inputs.verifications) {
+    hits.clear();
+    addPaths(v.changed_paths);
+    if (hits.size === 0) continue;
     const t = touch(v.timestamp, `verification:${v.verification_id}`);
     const failed = FAILING.has(v.status);
-    for (const o of byPaths(v.changed_paths)) {
-      const m = get(o);
-      if (failed) m.failedVerifications++;
-      note(m, t, failed);
-    }
+    for (const o of hits) note(acc.get(o)!, t, failed, 'failedVerifications');
   }
   for (const p of inputs.promotions) {
+    hits.clear();
+    named.clear();
+    addPaths(p.changed_paths);
+    addNames(p.changed_organs, named);
+    for (const o of named) hits.add(o);
+    if (hits.size === 0) continue;
     const t = touch(p.timestamp, `promotion:${p.promotion_id}`);
     const failed = FAILING.has(p.status);
-    const named = byNames(p.changed_organs);
-    for (const o of new Set([...byPaths(p.changed_paths), ...named])) {
-      const m = get(o);
-      if (failed) m.failedPromotions++;
-      note(m, t, failed);
+    for (const o of hits) {
+      const m = acc.get(o)!;
+      note(m, t, failed, 'failedPromotions');
       if (p.status === 'promoted' && named.has(o)) use(m, t, p.mutation_id, 'promotions');
     }
   }
   for (const g of inputs.generations) {
     if (g.lineage_status !== 'installed') continue;
+    hits.clear();
+    addNames(g.changed_organs, hits);
+    if (hits.size === 0) continue;
     const t = touch(g.timestamp, `generation:${g.generation}`);
-    for (const o of byNames(g.changed_organs)) {
-      const m = get(o);
+    for (const o of hits) {
+      const m = acc.get(o)!;
       m.lastTouch = later(m.lastTouch, t);
       use(m, t, g.mutation_id, 'generations');
     }
   }
   const out = new Map<Organ, OrganMeasure>();
-  for (const o of organs) {
-    const { mutations, ...m } = get(o);
-    out.set(o, { ...m, usage: mutations.size });
-  }
+  for (const [o, { mutations, ...m }] of acc) out.set(o, { ...m, usage: mutations.size });
   return out;
+}
+
+type Acc = OrganMeasure & { mutations: Set<string> };
+const NONE: readonly Organ[] = [];
+
+function memo(f: (s: string) => string): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) cache.set(s, (v = f(s)));
+    return v;
+  };
 }
 
 function index(organs: readonly Organ[], key: (o: Organ) => string): Map<string, Organ[]> {
@@ -112,7 +129,9 @@ function index(organs: readonly Organ[], key: (o: Organ) => string): Map<string,
   for (const o of organs) {
     const k = key(o);
     if (k === '') continue;
-    m.set(k, [...(m.get(k) ?? []), o]);
+    const list = m.get(k);
+    if (list) list.push(o);
+    else m.set(k, [o]);
   }
   return m;
 }
@@ -128,12 +147,13 @@ export function later<T extends Touch>(a: T | undefined, b: T): T {
   return a;
 }
 
-function note(m: OrganMeasure, t: Touch, failed: boolean): void {
+function note(m: OrganMeasure, t: Touch, failed: boolean, counter: 'failedVerifications' | 'failedPromotions'): void {
+  if (failed) m[counter]++;
   m.lastTouch = later(m.lastTouch, t);
-  m.lastOutcome = later(m.lastOutcome, { ...t, failed });
+  if (m.lastOutcome === undefined || later(m.lastOutcome, t) === t) m.lastOutcome = { ...t, failed };
 }
 
-function use(m: OrganMeasure & { mutations: Set<string> }, t: Touch, mutationId: string, kind: 'promotions' | 'generations'): void {
+function use(m: Acc, t: Touch, mutationId: string, kind: 'promotions' | 'generations'): void {
   m[kind]++;
   m.mutations.add(mutationId);
   m.lastUse = later(m.lastUse, t);

@@ -14,7 +14,11 @@ export function organKey(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
+/** Paths that need no normalising: no `.`/`..` segment, `//`, backslash, edge slash or blank. */
+const CLEAN = /^(?!\.\.?(\/|$))(?!.*\/\.\.?(\/|$))(?!.*\/\/)[^\\\s/](?:[^\\]*[^\\\s/])?$/;
+
 export function sourceKey(source: string): string {
+  if (CLEAN.test(source)) return source;
   let p = source.trim().replaceAll('\\', '/');
   if (p === '') return p;
   p = posix.normalize(p);

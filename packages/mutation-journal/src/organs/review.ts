@@ -151,7 +151,12 @@ function duplicatesOf(o: Organ, ctx: Ctx): string {
 /** Organs that share a key with another organ of the list. */
 function shared(organs: readonly Organ[], key: (o: Organ) => string): Set<Organ> {
   const groups = new Map<string, Organ[]>();
-  for (const o of organs) groups.set(key(o), [...(groups.get(key(o)) ?? []), o]);
+  for (const o of organs) {
+    const k = key(o);
+    const list = groups.get(k);
+    if (list) list.push(o);
+    else groups.set(k, [o]);
+  }
   return new Set([...groups.values()].filter((g) => g.length > 1).flat());
 }
 
