@@ -88,6 +88,7 @@ describe('bad input exits 2 and writes nothing', () => {
     ['update unknown', ['update', 'ghost', '--purpose', 'x'], 'no organ named "ghost" is registered'],
     ['update nothing', ['update', 'nix-fmt'], 'organ update needs at least one change'],
     ['bad stale-after', ['review', '--stale-after', '0'], '--stale-after must be a whole number of days'],
+    ['ledger flag without --measure', ['review', '--verifications', 'v.jsonl'], '--verifications is only read with --measure'],
   ];
   it.each(cases)('%s', (_what, args, message) => {
     const mem = tempDir();

@@ -1,4 +1,4 @@
-import { getLogger, printJson } from '@autopoietic/core/cli-kit';
+import { getLogger, printJson, usageError } from '@autopoietic/core/cli-kit';
 import { nowRfc3339 } from '@autopoietic/core/canonical';
 import { organReviewBundle, organSuggestBundle, prepareSidecar, rawRef, writeSidecar, type SidecarTarget } from '@autopoietic/core/evidence';
 import type { EvidenceBundle } from '@autopoietic/core/schemas';
@@ -30,6 +30,10 @@ export interface ReviewFlags extends PathFlags {
 
 export async function runReview(flags: ReviewFlags): Promise<void> {
   const staleAfterDays = flags.staleAfter === undefined ? DEFAULT_STALE_AFTER_DAYS : positiveDays('--stale-after', flags.staleAfter);
+  const measureOnly = (['promotions', 'generations', 'verifications'] as const).filter((k) => flags[k] !== undefined);
+  if (!flags.measure && measureOnly.length > 0) {
+    throw usageError('organ-measure-flag', `--${measureOnly[0]} is only read with --measure`, 'Add --measure, or drop the ledger flag.');
+  }
   const paths = organPaths(flags);
   const sidecar = prepareSidecar(flags.evidenceBundle, { inputs: ledgerInputs(paths) });
   const { registry, status } = await loadRegistry(paths.registry);
