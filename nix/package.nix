@@ -130,6 +130,10 @@ stdenv.mkDerivation (finalAttrs: {
       rm -f "$libdir/packages/$pkg/dist/.tsbuildinfo"
     done
 
+    # os-introspect loads only the Nix grammar; the package ships about 40 others (44 MB).
+    find "$libdir/node_modules/.pnpm" -path '*/@cursorless/tree-sitter-wasms/out/*.wasm' \
+      ! -name tree-sitter-nix.wasm -delete
+
     for cli in ${lib.escapeShellArgs clis}; do
       makeWrapper ${lib.getExe nodejs} "$out/bin/$cli" \
         --add-flags "$libdir/packages/$cli/bin/$cli.js"
