@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a checkout on a fresh Debian machine with Node 20 (as root), or inside `nix develop`,
 # then runs one pnpm script: `bash scripts/setup.sh demo` or `bash scripts/setup.sh test`.
-#   1. Nix: when `nix` is missing, installs Debian's nix-bin (needs root and apt).
+#   1. Nix: when `nix` is missing, installs Debian's nix-bin (needs root and apt); likewise
+#      chromium (headless, for the lineage view's browser test).
 #   2. pnpm 10: the one on PATH when it is 10.x (nix develop), otherwise the pinned copy from
 #      tools/package-lock.json (`npm ci --prefix tools`).
 #   3. `pnpm install --frozen-lockfile`, then `pnpm build` (the CLIs run compiled JS).
@@ -24,6 +25,17 @@ if ! command -v nix >/dev/null 2>&1; then
   else
     log "nix not found and cannot install it here (need root and apt-get). Install Nix, or run inside 'nix develop'."
     exit 1
+  fi
+fi
+
+# Headless Chromium renders the lineage HTML view in its e2e test (packages/mutation-journal/test).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "chromium not found: installing Debian's chromium (the lineage view's browser test needs it)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    log "chromium not found and cannot install it here (need root and apt-get); the lineage browser test will fail until it is on PATH."
   fi
 fi
 

@@ -4,6 +4,7 @@ import { registerAppend } from './commands/append.js';
 import { registerEffect } from './commands/effect.js';
 import { registerGeneration } from './commands/generation.js';
 import { registerLedger } from './commands/ledger.js';
+import { registerLineage } from './commands/lineage.js';
 import { registerList } from './commands/list.js';
 import { registerOrgan } from './commands/organ.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerGeneration(program);
   registerList(program);
   registerLedger(program);
+  registerLineage(program);
   registerOrgan(program);
   return program;
 }

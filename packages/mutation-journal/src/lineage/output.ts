@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import { resolvedPath, sameFile, writeFileAtomic } from '@autopoietic/core/adapters';
+import { printText, usageError } from '@autopoietic/core/cli-kit';
+import { renderDot } from './dot.js';
+import { renderHtml } from './html.js';
+import { lineageInputs, loadLineage, type LineagePaths } from './load.js';
+import type { LineageView } from './model.js';
+
+export const LINEAGE_FORMATS = ['json', 'dot', 'html'] as const;
+export type LineageFormat = (typeof LINEAGE_FORMATS)[number];
+
+export interface LineageOptions extends LineagePaths {
+  format: string;
+  output?: string | undefined;
+  memoryDir?: string | undefined;
+  root?: string | undefined;
+}
+
+export function renderLineage(view: LineageView, format: LineageFormat): string {
+  if (format === 'dot') return renderDot(view);
+  if (format === 'html') return renderHtml(view);
+  return `${JSON.stringify(view, null, 2)}\n`;
+}
+
+/**
+ * `mutation-journal lineage`: reads the ledgers, renders one format, prints it or writes it to
+ * `--output` (atomically replaced: the view is derived and can always be drawn again). The output
+ * may never be one of the ledgers it was drawn from.
+ */
+export async function runLineage(opts: LineageOptions): Promise<void> {
+  const format = parseFormat(opts.format);
+  const where = { ...(opts.memoryDir === undefined ? {} : { memoryDir: opts.memoryDir }), ...(opts.root === undefined ? {} : { root: opts.root }) };
+  const output = opts.output === undefined ? undefined : resolve(opts.output);
+  if (output !== undefined) guardOutput(output, lineageInputs(opts, where).map((i) => i.path));
+  const text = renderLineage(await loadLineage(opts, where), format);
+  if (output === undefined) printText(text);
+  else writeFileAtomic(output, text);
+}
+
+function parseFormat(value: string): LineageFormat {
+  if ((LINEAGE_FORMATS as readonly string[]).includes(value)) return value as LineageFormat;
+  throw usageError('format-unknown', `--format: unknown format ${JSON.stringify(value)}`, `Use one of: ${LINEAGE_FORMATS.join(', ')}.`);
+}
+
+function guardOutput(output: string, inputs: string[]): void {
+  for (const input of inputs) {
+    if (resolvedPath(output) === resolvedPath(input) || sameFile(output, input)) {
+      throw usageError('output-is-input', `--output ${output} is the ledger ${input}: refusing to overwrite a ledger with a view`, 'Write the view to another file, e.g. lineage.html.');
+    }
+  }
+}

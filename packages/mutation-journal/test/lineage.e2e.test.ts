@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { IDS, writeKnownLedgers } from './lineage-fixtures.js';
+
+const lineage = (mem: string, args: string[]) => runCli('mutation-journal', ['lineage', '--memory-dir', mem, ...args]);
+
+async function known(): Promise<{ mem: string; view: any }> {
+  const mem = tempDir();
+  await writeKnownLedgers(mem);
+  const r = lineage(mem, ['--format', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  return { mem, view: r.json() };
+}
+
+const att = (id: string) => `attempt:${id}`;
+
+describe('mutation-journal lineage --format json', () => {
+  it('draws every record of the six ledgers as one graph, the attempt tree included', async () => {
+    const { view } = await known();
+    expect(view.counts).toEqual({ attempt: 4, mutation: 4, verification: 3, promotion: 1, generation: 2, effect: 1 });
+    const edges = view.edges.map((e: any) => `${e.from} -${e.kind}-> ${e.to}`);
+    expect(edges).toEqual(expect.arrayContaining([
+      `${att(IDS.a1)} -parent-attempt-> ${att(IDS.a2)}`,
+      `${att(IDS.a2)} -parent-attempt-> ${att(IDS.a3)}`,
+      `${att(IDS.a2)} -parent-attempt-> ${att(IDS.b1)}`,
+      `${att(IDS.a3)} -proposed-> mutation:${IDS.mut3}`,
+      `mutation:${IDS.mut3} -verified-> verification:${IDS.ver3}`,
+      `verification:${IDS.ver3} -promoted-> promotion:${IDS.pro3}`,
+      `promotion:${IDS.pro3} -installed-> generation:gen-2`,
+      'generation:gen-1 -parent-generation-> generation:gen-2',
+      `generation:gen-2 -effect-> effect:${IDS.eff}`,
+    ]));
+    const byId = Object.fromEntries(view.nodes.map((n: any) => [n.id, n]));
+    // A generation's planned then installed lines make one node with the later status.
+    expect(byId['generation:gen-2']).toMatchObject({ status: 'installed', sources: [{ ledger: 'generations.jsonl', seq: 2 }, { ledger: 'generations.jsonl', seq: 3 }] });
+    expect(byId[att(IDS.a3)].status).toBe('promoted');
+    // A mutation with no journal line takes its latest gate status.
+    expect(byId[`mutation:${IDS.mut2}`]).toMatchObject({ status: 'rejected', sources: [] });
+    expect(byId[`verification:${IDS.ver2}`].links[0].href).toMatch(/^file:\/\/.*\.stderr\.log$/);
+    expect(view.sources.map((s: any) => [s.kind, s.records, s.status])).toEqual([
+      ['lineage', 4, 'ok'], ['mutations', 1, 'ok'], ['results', 3, 'ok'], ['promotions', 1, 'ok'], ['generations', 3, 'ok'], ['effects', 1, 'ok'],
+    ]);
+  });
+
+  it('is the same view every time, and an empty memory gives an empty view', async () => {
+    const { mem, view } = await known();
+    expect(lineage(mem, ['--format', 'json']).json()).toEqual(view);
+    const empty = lineage(tempDir(), ['--format', 'json']);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.json()).toMatchObject({ nodes: [], edges: [] });
+  });
+});
+
+describe('mutation-journal lineage --format dot', () => {
+  it('has one statement per node and per edge, and one cluster per evolve run', async () => {
+    const { mem, view } = await known();
+    const r = lineage(mem, ['--format', 'dot']);
+    expect(r.code, r.stderr).toBe(0);
+    const dot = r.stdout;
+    expect(dot.startsWith('digraph lineage {\n')).toBe(true);
+    expect(dot.trimEnd().endsWith('}')).toBe(true);
+    const nodeIds = [...dot.matchAll(/^\s+"([^"]+)" \[label=/gm)].map((m) => m[1]);
+    expect(nodeIds.sort()).toEqual(view.nodes.map((n: any) => n.id).sort());
+    const edges = [...dot.matchAll(/^\s+"([^"]+)" -> "([^"]+)" \[label="([^"]+)"/gm)].map((m) => `${m[1]}|${m[2]}|${m[3]}`);
+    expect(edges.sort()).toEqual(view.edges.map((e: any) => `${e.from}|${e.to}|${e.kind}`).sort());
+    expect([...dot.matchAll(/subgraph "cluster_(run-[^"]+)"/g)].map((m) => m[1])).toEqual([IDS.runA, IDS.runB]);
+    expect(dot).toContain(`"${att(IDS.a1)}" [label="attempt: #1\\n${IDS.a1}\\nerror\\n`);
+    expect(dot).toMatch(/"generation:gen-2" \[label="generation: gen-2\\ninstalled[^"]*", shape=box3d, fillcolor="#dcf5e3"/);
+  });
+});
+
+describe('mutation-journal lineage --format html', () => {
+  it('is one self-contained file: inline style and script, embedded data, no network', async () => {
+    const { mem, view } = await known();
+    const out = join(tempDir(), 'lineage.html');
+    const r = lineage(mem, ['--format', 'html', '--output', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"`);
+    expect(html).not.toMatch(/<link\b|\bsrc=|url\(|@import/i);
+    const data = /<script type="application\/json" id="lineage-data">(.*?)<\/script>/s.exec(html)?.[1];
+    expect(JSON.parse(data!).view).toEqual(view);
+    // The hostile reason is data, not markup.
+    expect(html).not.toContain('<script>alert(1)</script>');
+  });
+
+  it('renders every node, its status, reason and evidence links in headless Chromium', async () => {
+    const { mem, view } = await known();
+    const artifacts = join(REPO_ROOT, 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    const page = join(artifacts, 'lineage.html');
+    expect(lineage(mem, ['--format', 'html', '--output', page]).code).toBe(0);
+    const url = pathToFileURL(page).href;
+
+    const dom = chromium(['--dump-dom', url]);
+    const nodes = [...dom.matchAll(/<g class="node[^"]*" data-id="([^"]+)" data-kind="([^"]+)" data-status="([^"]+)"/g)].map((m) => ({ id: m[1], kind: m[2], status: m[3] }));
+    expect(nodes).toEqual(view.nodes.map((n: any) => ({ id: n.id, kind: n.kind, status: n.status })));
+    expect(dom).toContain(`data-rendered="${view.nodes.length}"`);
+    expect([...dom.matchAll(/<path class="edge (tree|cross)"/g)].length).toBe(view.edges.length);
+    // The detail panel shows the first node, with its reason (escaped text) and evidence links.
+    const detail = /<aside id="detail">(.*?)<\/aside>/s.exec(dom)?.[1] ?? '';
+    expect(detail).toContain(`attempt ${IDS.a1}`);
+    expect(detail).toContain('stdout is not JSON &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(detail).toMatch(/<a href="file:\/\/[^"]+handoff\.json" class="evidence">hand-off<\/a>/);
+    // The table lists every record once.
+    expect([...dom.matchAll(/<tr data-id="/g)].length).toBe(view.nodes.length);
+
+    const shot = join(artifacts, 'lineage.png');
+    chromium(['--hide-scrollbars', '--window-size=1400,1000', `--screenshot=${shot}`, url]);
+    expect(readFileSync(shot).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  });
+});
+
+describe('mutation-journal lineage: bad input', () => {
+  it('refuses an unknown format (exit 2) and writing the view over a ledger (exit 2, ledger intact)', async () => {
+    const { mem } = await known();
+    const bad = lineage(mem, ['--format', 'svg']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error[format-unknown]');
+    const ledger = join(mem, 'lineage.jsonl');
+    const before = readFileSync(ledger);
+    const over = lineage(mem, ['--format', 'json', '--output', ledger]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('error[output-is-input]');
+    expect(readFileSync(ledger)).toEqual(before);
+  });
+
+  it('fails closed on a damaged ledger, naming the file and line', async () => {
+    const { mem } = await known();
+    const file = join(mem, 'mutation-results.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[0] = lines[0]!.replace('"rejected"', '"verified"'); // breaks the hash chain of the next line
+    writeFileSync(file, lines.join('\n'));
+    const r = lineage(mem, ['--format', 'html']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error[ledger-broken]');
+    expect(r.stderr).toContain(file);
+  });
+});
+
+/** Headless Chromium (Debian's `chromium`, installed by scripts/setup.sh), with no network and a throwaway profile. */
+function chromium(args: string[]): string {
+  const profile = tempDir('aos-chromium-');
+  const r = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', `--user-data-dir=${profile}`, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  if (r.error) throw new Error(`cannot run chromium (${r.error.message}): run scripts/setup.sh, which installs it`);
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
