@@ -175,6 +175,9 @@ in
                 machine.succeed(f"mutation-journal ledger verify --path {MEMORY}/{ledger}")
             )
             assert report["status"] == "ok", f"{ledger}: expected status ok, got {report}"
+        # Without --path it verifies every ledger of the memory directory the host policy names.
+        summary = json.loads(machine.succeed("mutation-journal ledger verify"))
+        assert (summary["memory_dir"], summary["status"]) == (MEMORY, "ok"), f"got {summary}"
 
     with subtest("mutation-runner verify is refused in observe-only, before any work"):
         machine.succeed("cp -rL /etc/autopoietic-test/genome /tmp/genome")

@@ -135,6 +135,8 @@ in
                   machine.succeed(f"mutation-journal ledger verify --path {MEMORY}/{ledger}")
               )
               assert report["status"] == "ok", f"{ledger}: expected status ok, got {report}"
+          summary = json.loads(machine.succeed("mutation-journal ledger verify"))
+          assert (summary["memory_dir"], summary["status"]) == (MEMORY, "ok"), f"got {summary}"
 
       with subtest("promote is refused in mutate-draft, before any work"):
           status, out = machine.execute(
