@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
+import { registerIntrospect } from './commands/introspect.js';
 
 /** Builds the os-introspect program: the one list of its commands. */
 export function buildProgram(): Command {
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .description('Observe the Autopoietic OS genome and running system into a self-state')
     .version('0.1.0')
     .showHelpAfterError();
+  registerIntrospect(program);
   return program;
 }
 

@@ -8,3 +8,4 @@ export * from './flake.js';
 export * from './analyze.js';
 export * from './genome-graph.js';
 export * from './genome-files.js';
+export { NAMED_CATEGORIES, PER_SYSTEM_CATEGORIES } from './flake-outputs.js';

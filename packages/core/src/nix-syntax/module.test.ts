@@ -54,7 +54,7 @@ describe('module facts', () => {
     expect(m.options.map(({ binding: _b, ...o }) => o)).toEqual([
       {
         path: 'autopoietic.observation.enable',
-        constructor: 'mkEnableOption',
+        declared_with: 'mkEnableOption',
         type: 'lib.types.bool',
         default: 'false',
         default_value: false,
@@ -64,7 +64,7 @@ describe('module facts', () => {
       },
       {
         path: 'autopoietic.observation.projectRoots',
-        constructor: 'mkOption',
+        declared_with: 'mkOption',
         type: 'types.listOf types.str',
         default: '[ ]',
         default_value: [],
@@ -73,7 +73,7 @@ describe('module facts', () => {
       },
       {
         path: 'autopoietic.observation.include-history',
-        constructor: 'mkOption',
+        declared_with: 'mkOption',
         type: 'types.bool',
         default: 'false',
         default_value: false,
@@ -83,7 +83,7 @@ describe('module facts', () => {
       },
       {
         path: 'autopoietic.observation.package',
-        constructor: 'mkPackageOption',
+        declared_with: 'mkPackageOption',
         type: 'lib.types.package',
         default: '"jq"',
         description: null,

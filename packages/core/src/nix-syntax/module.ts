@@ -7,7 +7,7 @@ import { flattenSettings, mergeParts, unwrapValue, type NixSetting } from './val
 export interface NixOptionDecl {
   /** Option path without the leading `options.` (`autopoietic.identity.host`). */
   path: string;
-  constructor: 'mkOption' | 'mkEnableOption' | 'mkPackageOption';
+  declared_with: 'mkOption' | 'mkEnableOption' | 'mkPackageOption';
   /** Source text of `type`, `default`, `description`, `example`; for mkEnableOption the implied bool/false. */
   type: string | null;
   default: string | null;
@@ -74,7 +74,7 @@ function collectOptions(value: Node, scope: Scope, prefix: string[], binding: No
   const u = unwrapValue(value, scope);
   const ctor = calleeName(u.node);
   if (ctor && OPTION_CONSTRUCTORS.has(ctor) && prefix.length) {
-    out.push(optionDecl(renderAttrPath(prefix), ctor as NixOptionDecl['constructor'], u.node, u.scope, binding));
+    out.push(optionDecl(renderAttrPath(prefix), ctor as NixOptionDecl['declared_with'], u.node, u.scope, binding));
     return;
   }
   const parts = mergeParts(u.node);
@@ -88,9 +88,9 @@ function collectOptions(value: Node, scope: Scope, prefix: string[], binding: No
   }
 }
 
-function optionDecl(path: string, ctor: NixOptionDecl['constructor'], call: Node, scope: Scope, binding: Node): NixOptionDecl {
+function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], call: Node, scope: Scope, binding: Node): NixOptionDecl {
   const args = applyParts(call)?.args ?? [];
-  const decl: NixOptionDecl = { path, constructor: ctor, type: null, default: null, description: null, example: null, binding: spanOf(binding) };
+  const decl: NixOptionDecl = { path, declared_with: ctor, type: null, default: null, description: null, example: null, binding: spanOf(binding) };
   if (ctor === 'mkEnableOption') {
     decl.type = 'lib.types.bool';
     decl.default = 'false';

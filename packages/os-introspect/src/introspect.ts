@@ -1,0 +1,94 @@
+import { realpathSync, statSync } from 'node:fs';
+import { AosError } from '@autopoietic/core/cli-kit';
+import { nowRfc3339 } from '@autopoietic/core/canonical';
+import { resolveEtcDir, resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
+import { SCHEMA_VERSION, SelfState } from '@autopoietic/core/schemas';
+import { observeBody } from './observe/body/index.js';
+import { currentHostname } from './observe/body/platform.js';
+import { observeGenome, type Jobs } from './observe/genome/index.js';
+import { resolveIdentity } from './observe/identity.js';
+import { observeMemory } from './observe/memory/index.js';
+import { painPoints } from './observe/pain-points.js';
+import { errCode } from './observe/walk.js';
+
+export interface IntrospectOptions {
+  /** Genome root (default: the nearest ancestor of cwd with a flake.nix, else cwd). */
+  root?: string;
+  memoryDir?: string;
+  etcDir?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  projectRoots?: string[];
+  maxProjectFiles?: number;
+  journalLines?: number;
+  /** true/false force it; undefined follows observation.json (default off). */
+  includeShellHistory?: boolean;
+  shellHistoryLines?: number;
+  /** Also evaluate the flake (`nix flake show --json`). */
+  eval?: boolean;
+  /** Use the parse cache under the memory directory (default true). */
+  cache?: boolean;
+  /** Parse workers: a number, or 'auto' (one per core when the tree is large enough). */
+  jobs?: Jobs;
+  /** Where to look instead of the real host (tests, mounted roots). */
+  home?: string;
+  profilesDir?: string;
+  currentSystem?: string;
+}
+
+/** Observes the genome, the running body and the memory into one validated self-state. */
+export async function introspect(opts: IntrospectOptions = {}): Promise<SelfState> {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const root = canonicalRoot(resolveGenomeRoot({ root: opts.root, cwd }));
+  const etcDir = resolveEtcDir({ etcDir: opts.etcDir, cwd, env });
+  const memory = resolveMemoryDir({ root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd, env });
+  const observedAt = nowRfc3339();
+  const [genome, body, mem] = await Promise.all([
+    observeGenome({ root, memoryDir: memory.dir, eval: opts.eval ?? false, cache: opts.cache ?? true, jobs: opts.jobs ?? 'auto' }),
+    observeBody({
+      genomeRoot: root,
+      etcDir,
+      projectRoots: (opts.projectRoots ?? []).map((p) => absolute(p, cwd)),
+      maxProjectFiles: opts.maxProjectFiles ?? 2000,
+      journalLines: opts.journalLines ?? 0,
+      includeShellHistory: opts.includeShellHistory,
+      shellHistoryLines: opts.shellHistoryLines ?? 200,
+      ...(opts.home ? { home: opts.home } : {}),
+      ...(opts.profilesDir ? { profilesDir: opts.profilesDir } : {}),
+      ...(opts.currentSystem ? { currentSystem: opts.currentSystem } : {}),
+    }),
+    observeMemory(memory.dir, memory.source),
+  ]);
+  const identity = resolveIdentity(etcDir, genome.state.hosts, currentHostname());
+  const state: Omit<SelfState, 'pain_points'> = { schema_version: SCHEMA_VERSION, observed_at: observedAt, identity, genome: genome.state, body, memory: mem };
+  return validated({ ...state, pain_points: painPoints(state, genome.unlockedInputs) });
+}
+
+function canonicalRoot(root: string): string {
+  try {
+    const real = realpathSync(root);
+    if (statSync(real).isDirectory()) return real;
+    throw new AosError('root-not-directory', `genome root ${root} is not a directory`, { hint: 'Point --root at the directory that holds flake.nix.' });
+  } catch (e) {
+    if (e instanceof AosError) throw e;
+    throw new AosError('root-not-found', `failed to resolve genome root ${root} (${errCode(e)})`, {
+      hint: 'Check the --root path (it must exist), or run os-introspect inside the genome.',
+      cause: e,
+    });
+  }
+}
+
+function absolute(p: string, cwd: string): string {
+  return p.startsWith('/') ? p : `${cwd}/${p}`.replace(/\/+/g, '/');
+}
+
+/** The output is checked against its own schema: an invalid self-state is a bug, never printed. */
+function validated(state: SelfState): SelfState {
+  const r = SelfState.safeParse(state);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new AosError('self-state-invalid', `internal error: the observed self-state does not match its schema at ${issue?.path.join('.')}: ${issue?.message}`, {
+    hint: 'Report this as a bug, with the command line that produced it.',
+  });
+}

@@ -1,0 +1,34 @@
+import { statSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { z } from 'zod';
+import type { ProjectSummary } from '@autopoietic/core/schemas';
+import { walkTree } from '../walk.js';
+
+type Project = z.infer<typeof ProjectSummary>;
+
+const TOP = 12;
+
+/** Samples up to `max` files under a project root and counts the most common suffixes. */
+export function summarizeProject(path: string, max: number): Project {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) return { path, exists: false };
+  const walk = walkTree(path, { want: () => true, limit: max });
+  const counts = new Map<string, number>();
+  for (const f of walk.files) {
+    const name = f.rel.split('/').pop()!;
+    const ext = extname(name);
+    const key = ext && ext !== name ? ext : '<none>';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return { path, exists: true, sampled_files: walk.files.length, truncated: walk.truncated, top_suffixes: topSuffixes(counts) };
+}
+
+/** Most common first; ties by name. */
+export function topSuffixes(counts: Map<string, number>): [string, number][] {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, TOP);
+}

@@ -1,0 +1,73 @@
+import { captureCommand, cleanEnv, describeOutcome, NIX_FEATURE_FLAGS, succeeded } from '@autopoietic/core/adapters';
+import type { FlakeOutputDecl } from '@autopoietic/core/nix-syntax';
+import { PER_SYSTEM_CATEGORIES } from '@autopoietic/core/nix-syntax';
+
+/**
+ * `--eval`: ask Nix which outputs the flake really has (`nix flake show --json`), and mark each
+ * output read from flake.nix as evaluated or parsed-only. Outputs whose names are computed show
+ * up only here ("eval-only").
+ */
+export interface EvaluatedOutput {
+  category: string;
+  system: string | null;
+  name: string | null;
+  type: string;
+}
+
+export type FlakeShow = { ok: true; outputs: EvaluatedOutput[]; command: string } | { ok: false; reason: string; command: string };
+
+const TIMEOUT_MS = 180_000;
+
+export async function flakeShow(root: string, env: NodeJS.ProcessEnv = cleanEnv()): Promise<FlakeShow> {
+  const args = [...NIX_FEATURE_FLAGS, 'flake', 'show', '--json', '--no-write-lock-file', root];
+  const command = `nix ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`;
+  const r = await captureCommand({ command: 'nix', args, cwd: root, env, timeoutMs: TIMEOUT_MS });
+  if (!succeeded(r)) {
+    const err = r.stderr.split('\n').filter((l) => /error:/.test(l)).pop()?.trim();
+    return { ok: false, reason: `${describeOutcome(r)}${err ? `: ${err}` : ''}`, command };
+  }
+  try {
+    return { ok: true, outputs: flattenShow(JSON.parse(r.stdoutFull.toString('utf8'))), command };
+  } catch (e) {
+    return { ok: false, reason: `nix flake show printed something that is not JSON: ${(e as Error).message}`, command };
+  }
+}
+
+/** `{ packages: { x86_64-linux: { hello: { type } } }, lib: { type } }` -> a flat list. */
+export function flattenShow(tree: unknown): EvaluatedOutput[] {
+  const out: EvaluatedOutput[] = [];
+  if (!isObject(tree)) return out;
+  for (const [category, v] of Object.entries(tree)) {
+    if (!isObject(v)) continue;
+    if (isLeaf(v)) {
+      out.push({ category, system: null, name: null, type: String(v.type) });
+      continue;
+    }
+    for (const [k, w] of Object.entries(v)) {
+      if (!isObject(w)) continue;
+      if (PER_SYSTEM_CATEGORIES.has(category)) {
+        if (isLeaf(w)) out.push({ category, system: k, name: null, type: String(w.type) });
+        else for (const [name, x] of Object.entries(w)) if (isObject(x)) out.push({ category, system: k, name, type: String(x.type ?? 'unknown') });
+      } else {
+        out.push({ category, system: null, name: k, type: String(w.type ?? 'unknown') });
+      }
+    }
+  }
+  return out;
+}
+
+/** Does a parsed declaration stand for this evaluated output? Computed parts match anything. */
+export function matches(decl: FlakeOutputDecl, ev: EvaluatedOutput): boolean {
+  if (decl.category !== ev.category) return false;
+  if (decl.per_system && decl.system !== null && decl.system !== ev.system) return false;
+  if (!decl.static) return true;
+  return decl.name === ev.name;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isLeaf(v: Record<string, unknown>): boolean {
+  return typeof v.type === 'string' && !Object.values(v).some(isObject);
+}

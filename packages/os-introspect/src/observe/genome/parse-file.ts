@@ -1,0 +1,121 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { sha256Hex } from '@autopoietic/core/canonical';
+import { analyzeTree, MAX_NIX_FILE_BYTES, type NixFileAnalysis, type NixParser } from '@autopoietic/core/nix-syntax';
+import { CACHE_FORMAT, type CacheObject, type Confirmation, type ObjectStore, type StatEntry } from './cache.js';
+import type { Confirmer } from './confirm.js';
+import { errText } from '../walk.js';
+
+/**
+ * One .nix file, from bytes to analysis. Runs in a parse worker (or in the main thread for small
+ * trees): read, hash, look the digest up in the object cache, otherwise parse, confirm syntax
+ * errors with Nix, and store the result under the digest.
+ */
+export type ParseStatus = 'ok' | 'syntax-error' | 'unreadable' | 'not-text' | 'too-large';
+
+export interface ParseJob {
+  rel: string;
+  abs: string;
+  /** From the stat index: the content is known, so the cached object can be used without reading. */
+  knownDigest?: string;
+}
+
+export interface FileResult {
+  rel: string;
+  bytes: number;
+  sha256: string | null;
+  cached: boolean;
+  status: ParseStatus;
+  reason?: string;
+  analysis?: NixFileAnalysis;
+  confirmation?: Confirmation;
+  stat?: StatEntry;
+  /** Set when the result could not be stored (the run goes on without a cache). */
+  cacheError?: string;
+}
+
+export interface ParseContext {
+  parser: NixParser;
+  store: ObjectStore | undefined;
+  confirm: Confirmer;
+}
+
+export function resultFromObject(rel: string, bytes: number, obj: CacheObject, cached: boolean, stat?: StatEntry): FileResult {
+  const base = { rel, bytes, sha256: `sha256:${obj.digest}`, cached, ...(stat ? { stat } : {}) };
+  if (obj.kind === 'not-text') return { ...base, status: 'not-text', reason: obj.reason ?? 'not text' };
+  const errors = obj.analysis?.syntax.errors.length ?? 0;
+  const rejected = errors > 0 && obj.confirmation?.status !== 'not-confirmed';
+  return {
+    ...base,
+    status: rejected ? 'syntax-error' : 'ok',
+    ...(obj.analysis ? { analysis: obj.analysis } : {}),
+    ...(obj.confirmation ? { confirmation: obj.confirmation } : {}),
+  };
+}
+
+export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileResult> {
+  let fd: number;
+  try {
+    // O_NONBLOCK: a FIFO that replaced the file since the walk must not hang the run.
+    fd = openSync(job.abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: 'not a regular file' };
+    if (st.size > MAX_NIX_FILE_BYTES) {
+      return { rel: job.rel, bytes: st.size, sha256: null, cached: false, status: 'too-large', reason: `larger than ${MAX_NIX_FILE_BYTES} bytes: not parsed` };
+    }
+    const data = readAll(fd, st.size);
+    const digest = sha256Hex(data);
+    const stat: StatEntry = [data.length, st.mtimeMs, st.ctimeMs, st.ino, digest];
+    const hit = ctx.store?.read(digest);
+    if (hit) return resultFromObject(job.rel, data.length, hit, true, stat);
+    const obj = await analyzeBytes(data, digest, ctx);
+    let cacheError: string | undefined;
+    try {
+      ctx.store?.write(obj);
+    } catch (e) {
+      cacheError = errText(e);
+    }
+    return { ...resultFromObject(job.rel, data.length, obj, false, stat), ...(cacheError ? { cacheError } : {}) };
+  } catch (e) {
+    return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function analyzeBytes(data: Buffer, digest: string, ctx: ParseContext): Promise<CacheObject> {
+  const base = { format: CACHE_FORMAT, digest };
+  if (data.includes(0)) return { ...base, kind: 'not-text', reason: 'binary content (NUL bytes): not Nix source' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return { ...base, kind: 'not-text', reason: 'not valid UTF-8: not Nix source' };
+  }
+  const analysis = ctx.parser.withTree(text, analyzeTree);
+  if (!analysis.syntax.errors.length) return { ...base, kind: 'nix', analysis };
+  return { ...base, kind: 'nix', analysis, confirmation: await ctx.confirm(text) };
+}
+
+function readAll(fd: number, size: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(Math.max(size - total, 0) + 4096);
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') throw new Error('not readable without blocking (a FIFO or device)');
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(buf.subarray(0, n));
+    total += n;
+    if (total > MAX_NIX_FILE_BYTES) throw new Error(`grew past ${MAX_NIX_FILE_BYTES} bytes while being read`);
+  }
+  return Buffer.concat(chunks, total);
+}

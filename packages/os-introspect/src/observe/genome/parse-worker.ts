@@ -1,0 +1,38 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadNixParser } from '@autopoietic/core/nix-syntax';
+import { ObjectStore } from './cache.js';
+import { makeConfirmer } from './confirm.js';
+import { parseFile, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
+
+/**
+ * A parse worker: loads the grammar once, then answers batches of files with their results.
+ * Messages in: `{ id, jobs }`; out: `{ id, results }` or `{ id, error }`.
+ */
+interface WorkerInit {
+  cacheDir: string | null;
+}
+
+const init = workerData as WorkerInit;
+const port = parentPort;
+if (!port) throw new Error('parse-worker must run in a worker thread');
+
+const ready: Promise<ParseContext> = loadNixParser().then((parser) => ({
+  parser,
+  store: init.cacheDir ? new ObjectStore(init.cacheDir) : undefined,
+  confirm: makeConfirmer(),
+}));
+
+port.on('message', (msg: { id: number; jobs: ParseJob[] }) => {
+  void handle(msg);
+});
+
+async function handle(msg: { id: number; jobs: ParseJob[] }): Promise<void> {
+  try {
+    const ctx = await ready;
+    const results: FileResult[] = [];
+    for (const job of msg.jobs) results.push(await parseFile(job, ctx));
+    port!.postMessage({ id: msg.id, results });
+  } catch (e) {
+    port!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
+  }
+}

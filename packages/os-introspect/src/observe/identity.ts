@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostEntry, SelfState } from '@autopoietic/core/schemas';
+import type { z } from 'zod';
+import { errCode } from './walk.js';
+
+type Identity = SelfState['identity'];
+type Host = z.infer<typeof HostEntry>;
+
+/**
+ * Who this host is, first match wins:
+ *   1. `<etc dir>/identity.json` (written by the identity NixOS module);
+ *   2. `autopoietic.identity.host`/`roles` set in the genome's host configurations: the one that
+ *      names this machine's hostname, or the only one that sets an identity;
+ *   3. the hostname, with no roles.
+ * Nothing is hard-coded; `detail` says where the answer came from and why earlier sources were passed over.
+ */
+export function resolveIdentity(etcDir: string, hosts: Host[], hostname: string): Identity {
+  const fromFile = readIdentityFile(join(etcDir, 'identity.json'));
+  if (fromFile.identity) return fromFile.identity;
+  const notes = [fromFile.note];
+  const declaring = hosts.filter((h) => h.identity.host !== null);
+  const pick = declaring.find((h) => h.identity.host === hostname || h.name === hostname) ?? (declaring.length === 1 ? declaring[0] : undefined);
+  if (pick) {
+    const where = [pick.identity.host_at, pick.identity.roles_at].filter(Boolean).join(', ');
+    return { host: pick.identity.host!, roles: pick.identity.roles ?? [], source: 'genome', detail: `${notes.join('; ')}; host configuration "${pick.name}" (${where})` };
+  }
+  if (declaring.length > 1) notes.push(`${declaring.length} host configurations declare an identity (${declaring.map((h) => h.name).join(', ')}) and none matches hostname "${hostname}"`);
+  else notes.push('no host configuration of the genome sets autopoietic.identity.host');
+  return { host: hostname, roles: [], source: 'hostname', detail: `${notes.join('; ')}; using the hostname` };
+}
+
+function readIdentityFile(path: string): { identity?: Identity; note: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { note: errCode(e) === 'ENOENT' ? `${path} does not exist` : `${path} cannot be read (${errCode(e)})` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { note: `${path} is not valid JSON` };
+  }
+  const o = json as { host?: unknown; roles?: unknown };
+  if (typeof o?.host !== 'string' || !o.host.trim()) return { note: `${path} has no "host" string` };
+  const roles = Array.isArray(o.roles) ? o.roles.filter((r): r is string => typeof r === 'string') : [];
+  return { identity: { host: o.host, roles, source: 'identity-file', detail: path }, note: '' };
+}

@@ -1,0 +1,79 @@
+import type { PainPoint, SelfState } from '@autopoietic/core/schemas';
+
+/**
+ * Pain points: recurring friction a new organ or a fix could remove, each with the observations
+ * it rests on. History tokens must be a command word (not a substring of another word) and be
+ * seen at least twice ("repeated"); the other signals come from the body, genome and memory.
+ */
+const HISTORY_RULES: { tokens: string[]; signal: string; candidate: string }[] = [
+  { tokens: ['pdftotext', 'zotero', 'ocrmypdf'], signal: 'repeated manual PDF tooling', candidate: 'create a research-papers organ' },
+  { tokens: ['uv', 'pytest', 'ruff'], signal: 'repeated Python project setup', candidate: 'create a python-dev devShell' },
+  { tokens: ['ffmpeg', 'imagemagick', 'magick', 'yt-dlp'], signal: 'repeated media processing', candidate: 'create a media-pipeline organ' },
+];
+
+const MIN_REPEATS = 2;
+
+export function painPoints(state: Omit<SelfState, 'pain_points'>, unlockedInputs: string[]): PainPoint[] {
+  return [...historyPains(state.body.shell_history.entries ?? []), ...bodyPains(state), ...genomePains(state, unlockedInputs), ...memoryPains(state)];
+}
+
+/** Command words of a history line: the first word of each command in a pipeline or list. */
+export function commandWords(line: string): string[] {
+  return line
+    .split(/\|\|?|&&|;|\$\(|`/)
+    .map((part) => part.trim().split(/\s+/).find((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w) && w !== 'sudo' && w !== 'time' && w !== 'exec'))
+    .filter((w): w is string => Boolean(w))
+    .map((w) => w.split('/').pop()!);
+}
+
+function historyPains(entries: string[]): PainPoint[] {
+  const counts = new Map<string, number>();
+  for (const e of entries) for (const w of commandWords(e)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return HISTORY_RULES.flatMap((rule) => {
+    const hits = rule.tokens.filter((t) => counts.has(t)).sort();
+    const total = hits.reduce((n, t) => n + counts.get(t)!, 0);
+    if (total < MIN_REPEATS) return [];
+    return [{ signal: rule.signal, evidence: hits.map((t) => `${t}: ${counts.get(t)} command(s) in shell history`), candidate: rule.candidate, source: 'shell-history' as const }];
+  });
+}
+
+function bodyPains(state: Omit<SelfState, 'pain_points'>): PainPoint[] {
+  const failed = state.body.systemd.units.filter((u) => u.active === 'failed').map((u) => `${u.name} (${u.sub})`);
+  if (!failed.length) return [];
+  return [{ signal: 'failed systemd units', evidence: failed, candidate: 'repair or retire the failing units in the genome', source: 'systemd' }];
+}
+
+function genomePains(state: Omit<SelfState, 'pain_points'>, unlockedInputs: string[]): PainPoint[] {
+  const out: PainPoint[] = [];
+  const broken = state.genome.nix_files.filter((f) => f.parse.status === 'syntax-error');
+  if (broken.length) {
+    out.push({
+      signal: 'genome files that do not parse',
+      evidence: broken.map((f) => `${f.parse.diagnostics[0]?.location ?? f.path}: ${f.parse.diagnostics[0]?.message ?? 'syntax error'}`),
+      candidate: 'fix the syntax errors before proposing mutations',
+      source: 'genome',
+    });
+  }
+  const missing = state.genome.modules.flatMap((m) => m.imports.filter((i) => i.status === 'missing').map((i) => `${m.path}:${i.line} imports ${i.expr} (${i.target} does not exist)`));
+  if (missing.length) out.push({ signal: 'imports of files that do not exist', evidence: missing, candidate: 'restore the files or drop the imports', source: 'genome' });
+  if (unlockedInputs.length) {
+    out.push({
+      signal: 'flake inputs declared but not locked',
+      evidence: unlockedInputs.map((n) => `inputs.${n} is in flake.nix but not in flake.lock`),
+      candidate: 'update flake.lock (nix flake lock) in a verified mutation',
+      source: 'genome',
+    });
+  }
+  return out;
+}
+
+function memoryPains(state: Omit<SelfState, 'pain_points'>): PainPoint[] {
+  const bad = state.memory.ledgers.filter((l) => l.status === 'broken' || l.status === 'torn-tail');
+  if (!bad.length) return [];
+  return [{
+    signal: 'damaged ledgers',
+    evidence: bad.map((l) => `${l.path}: ${l.status}${l.first_problem ? ` (${l.first_problem})` : ''}`),
+    candidate: 'inspect with `mutation-journal ledger verify`; a torn tail is fixed by `mutation-journal ledger repair`',
+    source: 'memory',
+  }];
+}

@@ -1,0 +1,106 @@
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/**
+ * Tree walking shared by the genome reader and the project sampler. Directories that are build
+ * output, VCS data or dependency caches are skipped by name. Symlinked directories are never
+ * entered (no loops, no double counting); symlinked files are followed only when they resolve
+ * to a regular file inside the walked root.
+ */
+export const SKIPPED_DIRS = new Set(['.git', '.direnv', 'node_modules', 'target', '.jj', '.hg', '.svn']);
+
+/** `result`, `result-dev`, `result-vm`: the GC-root links `nix build` leaves behind. */
+export function isSkippedName(name: string): boolean {
+  return SKIPPED_DIRS.has(name) || name === 'result' || name.startsWith('result-');
+}
+
+export interface WalkedFile {
+  /** Path relative to the root, `/`-separated. */
+  rel: string;
+  abs: string;
+  stat: Stats;
+  /** Set when the entry is a symlink (the stat is of its target). */
+  linkTarget?: string;
+}
+
+export interface WalkProblem {
+  rel: string;
+  reason: string;
+}
+
+export interface WalkOptions {
+  /** Which files to report (by name). */
+  want: (name: string) => boolean;
+  /** Stop after this many files (undefined: no limit). */
+  limit?: number;
+}
+
+export interface WalkResult {
+  files: WalkedFile[];
+  problems: WalkProblem[];
+  truncated: boolean;
+}
+
+export function walkTree(root: string, opts: WalkOptions): WalkResult {
+  const out: WalkResult = { files: [], problems: [], truncated: false };
+  const realRoot = realpathSync(root);
+  const stack = [''];
+  while (stack.length) {
+    const relDir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(root, relDir), { withFileTypes: true });
+    } catch (e) {
+      out.problems.push({ rel: relDir || '.', reason: `cannot list directory: ${errText(e)}` });
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of entries) {
+      const rel = relDir ? `${relDir}/${d.name}` : d.name;
+      if (d.isDirectory()) {
+        if (!isSkippedName(d.name)) stack.push(rel);
+        continue;
+      }
+      if (!opts.want(d.name)) continue;
+      if (opts.limit !== undefined && out.files.length >= opts.limit) {
+        out.truncated = true;
+        return out;
+      }
+      const f = fileEntry(root, realRoot, rel, d, out.problems);
+      if (f) out.files.push(f);
+    }
+  }
+  return out;
+}
+
+function fileEntry(root: string, realRoot: string, rel: string, d: Dirent, problems: WalkProblem[]): WalkedFile | undefined {
+  const abs = join(root, rel);
+  try {
+    if (!d.isSymbolicLink()) return { rel, abs, stat: lstatSync(abs) };
+    let target: string;
+    try {
+      target = realpathSync(abs);
+    } catch (e) {
+      problems.push({ rel, reason: `symlink that does not resolve (${errCode(e)})` });
+      return undefined;
+    }
+    const inside = relative(realRoot, target);
+    if (inside.startsWith('..') || inside.startsWith(sep) || inside === '') {
+      problems.push({ rel, reason: `symlink to ${target}, outside the root: not read` });
+      return undefined;
+    }
+    return { rel, abs, stat: statSync(abs), linkTarget: inside.split(sep).join('/') };
+  } catch (e) {
+    problems.push({ rel, reason: `cannot stat: ${errText(e)}` });
+    return undefined;
+  }
+}
+
+export function errCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException)?.code ?? 'error';
+}
+
+export function errText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code ? `${err.code}: ${err.message.replace(/^\w+: /, '')}` : String(e);
+}

@@ -1,0 +1,40 @@
+import type { SelfState } from '@autopoietic/core/schemas';
+
+/** A short human overview of a self-state (`--format summary`). */
+export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at)): string {
+  const g = s.genome;
+  const lines: string[] = [];
+  lines.push(`host ${s.identity.host}${s.identity.roles.length ? ` (${s.identity.roles.join(', ')})` : ''}  [identity from ${s.identity.source}]`);
+  lines.push(`genome ${g.root}${g.has_flake ? '' : '  (no flake.nix)'}`);
+  const opts = g.modules.reduce((n, m) => n + m.options.length, 0);
+  const stats = g.parse_stats;
+  lines.push(`  ${stats.files} .nix files (${stats.parsed} parsed, ${stats.cache_hits} from cache, ${stats.workers || 'no'} workers), ${g.modules.length} modules, ${opts} options, ${g.import_graph.length} import edges`);
+  lines.push(`  hosts: ${g.hosts.length ? g.hosts.map((h) => `${h.name} (${h.closure.length} module files${h.identity.host ? `, identity ${h.identity.host}` : ''})`).join(', ') : 'none'}`);
+  lines.push(`  inputs: ${g.inputs.length ? g.inputs.map((i) => `${i.name} ${inputWhere(i)}${i.last_modified ? `, ${age(i.last_modified, now)} old` : ''}`).join('; ') : g.has_lock ? 'none' : 'no flake.lock'}`);
+  const outputs = g.outputs.filter((o) => o.static).map((o) => o.attr);
+  lines.push(`  outputs: ${outputs.length ? outputs.join(', ') : 'none read statically'}${g.outputs_eval.requested ? ` [eval: ${g.outputs_eval.available ? 'ok' : g.outputs_eval.reason}]` : ''}`);
+  lines.push(`  organs: ${g.organs.length}`);
+  const broken = g.nix_files.filter((f) => f.parse.status !== 'ok');
+  lines.push(`  parse problems: ${broken.length ? '' : 'none'}`);
+  for (const f of broken) lines.push(`    ${f.parse.diagnostics[0]?.location ?? f.path}: ${f.parse.status}${f.parse.diagnostics[0] ? `: ${f.parse.diagnostics[0].message}` : f.parse.reason ? `: ${f.parse.reason}` : ''}`);
+  lines.push(`memory ${s.memory.root} (${s.memory.source})`);
+  for (const l of s.memory.ledgers) lines.push(`  ${l.kind.padEnd(11)} ${l.status.padEnd(9)} ${l.exists ? `${l.lines} lines` : 'absent'}${l.first_problem ? `  ${l.first_problem}` : ''}`);
+  const b = s.body;
+  lines.push(`body ${b.platform.nix_system} ${b.platform.release}; systemd ${b.systemd.available ? `${b.systemd.units.length} units` : 'unavailable'}; ${b.generations.system_generations.length} system generations`);
+  for (const p of s.pain_points) lines.push(`pain: ${p.signal}: ${p.evidence.slice(0, 3).join('; ')}${p.evidence.length > 3 ? ` (+${p.evidence.length - 3} more)` : ''} -> ${p.candidate}`);
+  return lines.join('\n');
+}
+
+function inputWhere(i: SelfState['genome']['inputs'][number]): string {
+  if (i.follows) return `(follows ${i.follows})`;
+  const src = i.owner && i.repo ? `${i.type}:${i.owner}/${i.repo}` : (i.url ?? i.type ?? 'unlocked');
+  return `${src}${i.rev ? `@${i.rev.slice(0, 7)}` : ''}`;
+}
+
+/** `3 days`, `5 months`, `2 years`. */
+export function age(lastModified: number, now: Date): string {
+  const days = Math.max(0, Math.floor((now.getTime() / 1000 - lastModified) / 86400));
+  if (days < 60) return `${days} day${days === 1 ? '' : 's'}`;
+  if (days < 730) return `${Math.floor(days / 30)} months`;
+  return `${Math.floor(days / 365)} years`;
+}
