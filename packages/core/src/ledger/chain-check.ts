@@ -27,8 +27,10 @@ interface Anchor {
   line: number;
 }
 
+/** A forward jump in seq, kept for one line: the next line tells a deletion from an intruder. */
 interface Jump {
   anchor: Anchor;
+  link: ChainLink;
   before: Anchor | null;
   expected: number;
   problem: ChainProblem;
@@ -73,16 +75,10 @@ export class ChainChecker {
       this.advance({ seq: c.seq, digest, line });
     } else if (c.seq > expected) {
       const problem = this.add({ line, kind: 'deleted', message: deletedMessage(line, expected, c.seq) });
-      this.jump = { anchor: { seq: c.seq, digest, line }, before: this.anchor, expected, problem };
+      this.jump = { anchor: { seq: c.seq, digest, line }, link: c, before: this.anchor, expected, problem };
       this.advance({ seq: c.seq, digest, line });
     } else if (jump && c.seq === jump.expected && c.prev === (jump.before?.digest ?? GENESIS_PREV)) {
-      Object.assign(jump.problem, {
-        kind: 'reordered',
-        message: `lines ${jump.anchor.line} and ${line} are swapped: seq ${jump.anchor.seq} comes before seq ${c.seq}`,
-      });
-      // In the original order this line came first: the chain continues after the moved-up line.
-      this.before = { seq: c.seq, digest, line };
-      this.anchor = jump.anchor;
+      this.resolveJump(jump, line, c, digest);
     } else if (this.anchor && c.seq === this.anchor.seq && c.prev === (this.before?.digest ?? GENESIS_PREV)) {
       // This line continues from the line before the anchor: the anchor line was the intruder.
       this.add({ line: this.anchor.line, kind: 'inserted', message: `line ${this.anchor.line} was inserted: line ${line} carries its seq ${c.seq} and continues the chain from before it` });
@@ -90,6 +86,24 @@ export class ChainChecker {
     } else {
       this.add({ line, kind: 'inserted', message: `line ${line} has seq ${c.seq} but seq ${expected} was expected: it was inserted, duplicated or moved` });
     }
+  }
+
+  /**
+   * The line after a forward jump continues the chain from BEFORE the jump: the jumped line was
+   * not a sign of deletion. If it is this line's successor (seq +1, prev = this line), the two
+   * were swapped; otherwise it was inserted (a copy, or a line moved up from further down).
+   */
+  private resolveJump(jump: Jump, line: number, c: ChainLink, digest: string): void {
+    const moved = jump.anchor;
+    if (jump.link.seq === c.seq + 1 && jump.link.prev === digest) {
+      Object.assign(jump.problem, { kind: 'reordered', message: `lines ${moved.line} and ${line} are swapped: seq ${moved.seq} comes before seq ${c.seq}` });
+      this.before = { seq: c.seq, digest, line };
+      this.anchor = moved; // in the original order this line came first
+      return;
+    }
+    Object.assign(jump.problem, { kind: 'inserted', message: `line ${moved.line} (seq ${moved.seq}) does not belong here: line ${line} continues the chain from before it, so it was inserted or moved up` });
+    this.before = jump.before;
+    this.anchor = { seq: c.seq, digest, line };
   }
 
   private edited(line: number, c: ChainLink): void {

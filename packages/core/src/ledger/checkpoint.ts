@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { writeFileAtomic } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
@@ -31,7 +32,8 @@ export async function checkpointLedger(
   return withLock(
     path,
     async () => {
-      const report = await verifyLedger(path, schemaName, { checkpoint: opts.to === undefined ? undefined : target });
+      // Check against the checkpoint being replaced, so that a new one never papers over a truncation.
+      const report = await verifyLedger(path, schemaName, { checkpoint: existsSync(target) ? target : undefined });
       if (report.status !== 'ok' || !report.head) {
         const why = !report.exists ? 'it does not exist' : report.head ? `it does not verify (${report.status}, ${report.problems.length} problem(s))` : 'it has no records';
         throw new AosError('checkpoint-refused', `not checkpointing ledger ${path}: ${why}`, {

@@ -147,3 +147,33 @@ describe('verifyLedger', () => {
     expect((await verifyLedger(other)).status).toBe('ok');
   });
 });
+
+describe('verifyLedger: lines moved or copied from further down', () => {
+  it('names a copy of a later line inserted earlier, once', async () => {
+    const { file, lines } = await ledgerOf(5);
+    lines.splice(1, 0, lines[3]!);
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 2, kind: 'inserted', message: expect.stringMatching(/line 2 \(seq 4\) does not belong here/) })]);
+  });
+
+  it('names a line moved up, and the gap it left behind', async () => {
+    const { file, lines } = await ledgerOf(5);
+    const [moved] = lines.splice(3, 1);
+    lines.splice(1, 0, moved!);
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems.map((p) => [p.line, p.kind])).toEqual([
+      [2, 'inserted'],
+      [5, 'deleted'],
+    ]);
+  });
+
+  it('names a swap of the first two lines', async () => {
+    const { file, lines } = await ledgerOf(3);
+    [lines[0], lines[1]] = [lines[1]!, lines[0]!];
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 1, kind: 'reordered' })]);
+  });
+});

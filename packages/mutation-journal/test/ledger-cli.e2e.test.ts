@@ -1,0 +1,207 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+
+function journal(args: string[], env: Record<string, string> = {}) {
+  return runCli('mutation-journal', args, { env: { AUTOPOIETIC_LOG_LEVEL: 'silent', ...env } });
+}
+
+/** A memory dir with `n` mutation records (and one effect), through the CLI. */
+function memoryWith(n: number): { mem: string; file: string; lines: string[] } {
+  const mem = tempDir();
+  for (let i = 1; i <= n; i++) expect(journal(['append', '--memory-dir', mem, '--goal', `goal ${i}`, '--phase', 'P0']).code).toBe(0);
+  expect(journal(['effect', '--memory-dir', mem, '--mutation-id', 'm', '--type', 't', '--target', 'x']).code).toBe(0);
+  const file = join(mem, 'mutations.jsonl');
+  return { mem, file, lines: readFileSync(file, 'utf8').trimEnd().split('\n') };
+}
+
+describe('ledger verify', () => {
+  it('checks every ledger of the memory dir by default (missing ones are empty, not errors)', () => {
+    const { mem } = memoryWith(2);
+    const r = journal(['ledger', 'verify', '--memory-dir', mem]);
+    expect(r.code).toBe(0);
+    const out = r.json();
+    expect(out).toMatchObject({ memory_dir: mem, status: 'ok' });
+    const byFile = Object.fromEntries(out.ledgers.map((l: { path: string; status: string; lines: number }) => [l.path.slice(mem.length + 1), [l.status, l.lines]]));
+    expect(byFile).toMatchObject({ 'mutations.jsonl': ['ok', 2], 'effects.jsonl': ['ok', 1], 'generations.jsonl': ['missing', 0], 'organs.jsonl': ['missing', 0] });
+    expect(journal(['ledger', 'verify', '--all', '--memory-dir', mem]).json()).toEqual({ ...out, ledgers: expect.any(Array) });
+  });
+
+  it('reports one ledger by --kind or --path, with counts and the head digest', () => {
+    const { mem, file } = memoryWith(3);
+    const byKind = journal(['ledger', 'verify', '--kind', 'mutations', '--memory-dir', mem]);
+    expect(byKind.code).toBe(0);
+    expect(byKind.json()).toMatchObject({ path: file, status: 'ok', schema: 'mutation', lines: 3, head: { seq: 3, line: 3, digest: expect.stringMatching(/^sha256:/) } });
+    expect(journal(['ledger', 'verify', '--path', file]).json()).toEqual(byKind.json());
+  });
+
+  it('checks a renamed ledger against the schema named by --kind', () => {
+    const { file } = memoryWith(1);
+    const copy = join(tempDir(), 'copy.jsonl');
+    writeFileSync(copy, readFileSync(file));
+    expect(journal(['ledger', 'verify', '--path', copy]).json().schema).toBeNull();
+    expect(journal(['ledger', 'verify', '--path', copy, '--kind', 'mutations']).json().schema).toBe('mutation');
+    const wrong = journal(['ledger', 'verify', '--path', copy, '--kind', 'effects']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.json().problems[0]).toMatchObject({ line: 1, kind: 'schema' });
+  });
+
+  it('fails for a --path that does not exist', () => {
+    const r = journal(['ledger', 'verify', '--path', join(tempDir(), 'nope.jsonl')]);
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('missing');
+    expect(r.stderr).toMatch(/no such ledger/);
+  });
+
+  it.each([
+    ['an edited line', (ls: string[]) => void (ls[1] = ls[1]!.replace('goal 2', 'goal two')), 2, 'edited'],
+    ['a deleted line', (ls: string[]) => void ls.splice(2, 1), 3, 'deleted'],
+    ['two swapped lines', (ls: string[]) => void ([ls[2], ls[3]] = [ls[3]!, ls[2]!]), 3, 'reordered'],
+    ['an inserted line', (ls: string[]) => void ls.splice(1, 0, ls[3]!), 2, 'inserted'],
+  ])('detects %s and names it by line (exit 1, report first)', (_what, tamper, line, kind) => {
+    const { file, lines } = memoryWith(5);
+    tamper(lines);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = journal(['ledger', 'verify', '--path', file]);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ status: 'broken', problems: [{ line, kind }] });
+    expect(r.json().problems).toHaveLength(1);
+    expect(r.stderr).toContain(`first at line ${line}: ${kind}`);
+  });
+
+  it('detects truncation after a checkpoint, and --checkpoint requires one', () => {
+    const { mem, file, lines } = memoryWith(4);
+    expect(journal(['ledger', 'verify', '--kind', 'mutations', '--memory-dir', mem, '--checkpoint']).code).toBe(1);
+    const cp = journal(['ledger', 'checkpoint', '--kind', 'mutations', '--memory-dir', mem]);
+    expect(cp.code).toBe(0);
+    expect(cp.json()).toMatchObject({ ledger: file, checkpoint_path: `${file}.checkpoint.json`, checkpoint: { seq: 4, ledger: 'mutations.jsonl' } });
+    expect(journal(['ledger', 'verify', '--kind', 'mutations', '--memory-dir', mem, '--checkpoint']).code).toBe(0);
+    writeFileSync(file, `${lines.slice(0, 3).join('\n')}\n`);
+    const r = journal(['ledger', 'verify', '--memory-dir', mem]);
+    expect(r.code).toBe(1);
+    const mutations = r.json().ledgers.find((l: { path: string }) => l.path === file);
+    expect(mutations).toMatchObject({ status: 'broken', problems: [{ kind: 'truncated' }], checkpoint: { status: 'truncated', seq: 4 } });
+  });
+
+  it('writes a checkpoint elsewhere with --to and checks against it with --checkpoint <file>', () => {
+    const { file } = memoryWith(2);
+    const elsewhere = join(tempDir(), 'offsite.json');
+    expect(journal(['ledger', 'checkpoint', '--path', file, '--to', elsewhere]).code).toBe(0);
+    expect(existsSync(`${file}.checkpoint.json`)).toBe(false);
+    expect(journal(['ledger', 'verify', '--path', file, '--checkpoint', elsewhere]).json().checkpoint).toMatchObject({ path: elsewhere, status: 'ok' });
+  });
+
+  it.each([
+    [['ledger', 'verify', '--all', '--kind', 'mutations'], /--all cannot be combined/],
+    [['ledger', 'verify', '--kind', 'nope'], /unknown ledger kind "nope"; allowed: mutations, effects/],
+    [['ledger', 'verify', '--checkpoint', '/tmp/x.json'], /--checkpoint <file> names one checkpoint/],
+    [['ledger', 'repair'], /ledger repair needs --path <file> or --kind <kind>/],
+    [['ledger', 'checkpoint', '--all'], /--all is not accepted|unknown option '--all'/],
+  ])('refuses %j with exit 2', (args, message) => {
+    const r = journal([...args, '--memory-dir', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('ledger repair and checkpoint', () => {
+  it('repairs nothing on a healthy ledger (exit 0) and quarantines a torn tail', () => {
+    const { file } = memoryWith(2);
+    expect(journal(['ledger', 'repair', '--path', file]).json()).toMatchObject({ repaired: false, report: { status: 'ok' } });
+    writeFileSync(file, '{"torn', { flag: 'a' });
+    const r = journal(['ledger', 'repair', '--path', file]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(r.json().quarantine, 'utf8')).toBe('{"torn');
+  });
+
+  it('exits 1 when damage other than a torn tail remains', () => {
+    const { file, lines } = memoryWith(3);
+    lines[0] = lines[0]!.replace('goal 1', 'goal one');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = journal(['ledger', 'repair', '--path', file]);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ repaired: false, report: { status: 'broken' } });
+    expect(r.stderr).toMatch(/only a torn tail is repaired/);
+  });
+
+  it('refuses to checkpoint a broken ledger', () => {
+    const { file } = memoryWith(1);
+    writeFileSync(file, 'garbage\n{"x":1}\n', { flag: 'a' });
+    const r = journal(['ledger', 'checkpoint', '--path', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error\[checkpoint-refused\]/);
+    expect(existsSync(`${file}.checkpoint.json`)).toBe(false);
+  });
+});
+
+describe('list', () => {
+  function seeded(): string {
+    const mem = tempDir();
+    const a = (args: string[]) => expect(journal([...args, '--memory-dir', mem]).code).toBe(0);
+    a(['append', '--mutation-id', 'mut-a', '--goal', 'A', '--phase', 'P0']);
+    a(['append', '--mutation-id', 'mut-b', '--goal', 'B', '--phase', 'P0', '--status', 'accepted']);
+    a(['append', '--mutation-id', 'mut-a', '--goal', 'A', '--phase', 'P1', '--status', 'accepted']);
+    a(['generation', '--generation', 'g1', '--mutation-id', 'mut-a', '--goal', 'A', '--lineage-status', 'planned']);
+    return mem;
+  }
+
+  it('prints every record as a JSON array in file order, the same bytes as a pretty array', () => {
+    const mem = seeded();
+    const r = journal(['list', 'mutations', '--memory-dir', mem]);
+    expect(r.code).toBe(0);
+    const recs = r.json();
+    expect(recs.map((x: { mutation_id: string }) => x.mutation_id)).toEqual(['mut-a', 'mut-b', 'mut-a']);
+    expect(r.stdout).toBe(`${JSON.stringify(recs, null, 2)}\n`);
+  });
+
+  it('filters by --mutation-id, --status and --since, combined', () => {
+    const mem = seeded();
+    const ids = (args: string[]) => journal(['list', ...args, '--memory-dir', mem]).json().map((x: { chain: { seq: number } }) => x.chain.seq);
+    expect(ids(['mutations', '--mutation-id', 'mut-a'])).toEqual([1, 3]);
+    expect(ids(['mutations', '--status', 'accepted'])).toEqual([2, 3]);
+    expect(ids(['mutations', '--status', 'accepted', '--mutation-id', 'mut-a'])).toEqual([3]);
+    expect(ids(['generations', '--status', 'planned'])).toEqual([1]);
+    expect(ids(['mutations', '--since', '2000-01-01'])).toEqual([1, 2, 3]);
+    expect(ids(['mutations', '--since', '2999-01-01T00:00:00Z'])).toEqual([]);
+    expect(journal(['list', 'mutations', '--since', '2999-01-01', '--memory-dir', mem]).stdout).toBe('[]\n');
+  });
+
+  it('prints a table with --format table', () => {
+    const r = journal(['list', 'mutations', '--format', 'table', '--memory-dir', seeded()]);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^SEQ\s+TIMESTAMP\s+MUTATION_ID\s+STATUS\s+PHASE\s+GOAL$/);
+    expect(rows).toHaveLength(4);
+    expect(rows[2]).toMatch(/^2\s+\S+\s+mut-b\s+accepted\s+P0\s+B$/);
+  });
+
+  it('lists a missing ledger as empty', () => {
+    expect(journal(['list', 'organs', '--memory-dir', tempDir()]).stdout).toBe('[]\n');
+  });
+
+  it('fails before printing anything when a line is malformed', () => {
+    const mem = seeded();
+    writeFileSync(join(mem, 'mutations.jsonl'), 'not json\n', { flag: 'a' });
+    writeFileSync(join(mem, 'mutations.jsonl'), `${readFileSync(join(mem, 'mutations.jsonl'), 'utf8')}{"x":1}\n`);
+    const r = journal(['list', 'mutations', '--memory-dir', mem]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${join(mem, 'mutations.jsonl')}:4: line is not valid JSON`);
+  });
+
+  it.each([
+    [['list', 'nope'], /unknown ledger kind "nope"; allowed: mutations, effects, generations/],
+    [['list', 'effects', '--status', 'pending'], /--status does not apply to effects/],
+    [['list', 'organs', '--mutation-id', 'x'], /--mutation-id does not apply to organs/],
+    [['list', 'mutations', '--status', 'done'], /--status "done" is not a mutations status; allowed: pending, accepted, failed, reverted/],
+    [['list', 'mutations', '--since', 'yesterday'], /--since "yesterday" is not a date/],
+    [['list', 'mutations', '--format', 'yaml'], /Allowed choices are json, table/],
+    [['list'], /missing required argument 'kind'/],
+  ])('refuses %j with exit 2', (args, message) => {
+    const r = journal([...args, '--memory-dir', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
