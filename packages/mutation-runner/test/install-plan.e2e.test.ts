@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '@autopoietic/core/canonical';
 import { verifyLedger } from '@autopoietic/core/ledger';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir, writeTree } from '../../../tests/support/tmp.js';
@@ -159,6 +160,17 @@ describe('install-plan: evidence and path validation', () => {
     const dir = tempDir();
     const ev = await writeEvidence(join(dir, 'memory'), records);
     expectRefused(plan(dir, planArgs(ev, join(dir, 'target'), ['--record'])), 1, message, ev.generations);
+  });
+
+  it('rejects promoted evidence without verified_root_fingerprint (the ledger line itself is refused)', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'), { promotions: [] });
+    const { verified_root_fingerprint: _dropped, ...unbound } = promotion();
+    const line = JSON.stringify({ ...unbound, chain: { seq: 1, prev: sha256('') } });
+    writeFileSync(ev.promotions, `${line}\n`);
+    const r = plan(dir, planArgs(ev, join(dir, 'target'), ['--record']));
+    expectRefused(r, 1, 'verified_root_fingerprint', ev.generations);
+    expect(r.stderr).toContain(`${ev.promotions}:1`);
   });
 
   it('rejects a relative target root (usage error)', async () => {

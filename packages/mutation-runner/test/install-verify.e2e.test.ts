@@ -17,9 +17,9 @@ interface SeedFile {
 }
 
 /** A plan for `<dir>/target` written to `<dir>/plan.json`. */
-async function makePlan(dir: string) {
+async function makePlan(dir: string, targetName = 'target') {
   const ev = await writeEvidence(join(dir, 'memory'));
-  const target = join(dir, 'target');
+  const target = join(dir, targetName);
   // Built in-process to keep the test fast; install-plan's own CLI is covered in install-plan.e2e.
   const plan = await planInstall({ ...FIXTURE_PLAN, memoryDir: ev.memory, targetRoot: target, record: false, etcDir: join(dir, 'no-etc'), cwd: dir });
   const planFile = join(dir, 'plan.json');
@@ -107,6 +107,17 @@ describe('install-verify: per-file reports', () => {
     const r = verify(dir, planFile);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().files[0]).toMatchObject({ status: 'matched', resolved_path: join(store, 'identity.json') });
+  });
+
+  it('resolves a target root that is itself reached through a symlink (a /tmp behind a link)', async () => {
+    const dir = tempDir();
+    const { planFile, files, target } = await makePlan(dir, 'link-to-target');
+    mkdirSync(join(dir, 'real-target'));
+    symlinkSync(join(dir, 'real-target'), target);
+    writeSeeds(files);
+    const r = verify(dir, planFile);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'real-target/etc/autopoietic/identity.json'), 'utf8')).toBe(files[0]!.content);
   });
 
   it('reports a lineage ledger that lacks the planned generation', async () => {
