@@ -1,4 +1,4 @@
-import { linkSync, lstatSync, mkdirSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { posix } from 'node:path';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { sha256 } from '@autopoietic/core/canonical';
@@ -86,7 +86,16 @@ export function performWrite(step: WriteStep): void {
     linkSync(probe.writePath, step.backupPath!);
     fsyncDir(posix.dirname(probe.writePath));
   }
-  writeFileAtomic(probe.writePath, step.bytes, { mode: Number.parseInt(probe.file.mode ?? '0644', 8) });
+  try {
+    writeFileAtomic(probe.writePath, step.bytes, { mode: Number.parseInt(probe.file.mode ?? '0644', 8) });
+  } catch (e) {
+    // The old file is still in place: drop its now-useless backup link so the path is as it was.
+    if (step.backupPath) {
+      rmSync(step.backupPath, { force: true });
+      fsyncDir(posix.dirname(probe.writePath));
+    }
+    throw e;
+  }
 }
 
 function exists(p: string): boolean {

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import { sha256 } from '@autopoietic/core/canonical';
-import { fsyncDir } from '@autopoietic/core/adapters';
+import { fsyncDir, sameFile } from '@autopoietic/core/adapters';
 import type { EffectRecord, InstallSeedFilePlan } from '@autopoietic/core/schemas';
 import { probeSeedPath } from './apply-target.js';
 
@@ -61,7 +61,10 @@ export function planRevertStep(root: string, file: InstallSeedFilePlan, applied:
   if (backupDigest !== meta.backup_sha256) {
     return { kind: 'blocked', applied, reason: `backup ${backup} is ${backupDigest === undefined ? 'missing' : `changed (${backupDigest})`}; expected ${meta.backup_sha256}` };
   }
-  return { kind: 'restore', applied, writePath, backup, changed: planned || current === undefined ? undefined : current };
+  // The old content still in place beside an intact backup: the write never happened (a crash
+  // between taking the backup and the rename). Restoring then just drops the duplicate link.
+  const unchanged = planned || current === undefined || current === meta.prior_sha256;
+  return { kind: 'restore', applied, writePath, backup, changed: unchanged ? undefined : current };
 }
 
 /** Keeps changed content aside (forced revert) under a fresh name in the same directory. */
@@ -76,7 +79,9 @@ export function keepChanged(writePath: string, revertId: string): string {
 export function performStep(step: Extract<RevertStep, { kind: 'remove' | 'restore' }>): void {
   const dir = posix.dirname(step.writePath);
   if (step.kind === 'restore') {
-    renameSync(step.backup!, step.writePath);
+    // rename() between two links of one file does nothing, so a duplicate backup is unlinked instead.
+    if (sameFile(step.backup!, step.writePath)) unlinkSync(step.backup!);
+    else renameSync(step.backup!, step.writePath);
     fsyncDir(dir);
     return;
   }
