@@ -33,7 +33,11 @@ export interface ModuleSource {
   options: OptionSource[];
 }
 
-/** Runs the built os-introspect on the repository and returns `genome.modules`. */
+/**
+ * Runs the built os-introspect on the repository and returns the modules its NixOS hosts use:
+ * the union of `genome.hosts[].closure`. Other `.nix` modules of the tree (the example genome
+ * under examples/, with its own flake) are not part of this genome's configurations.
+ */
 export function observeModules(root = REPO_ROOT): ModuleSource[] {
   const memory = mkdtempSync(join(tmpdir(), 'aos-options-doc-'));
   try {
@@ -47,8 +51,9 @@ export function observeModules(root = REPO_ROOT): ModuleSource[] {
     if (r.status !== 0) {
       throw new Error(`os-introspect --root ${root} exited ${r.status}: ${r.stderr.trim()} (run pnpm build first)`);
     }
-    const state = JSON.parse(r.stdout) as { genome: { modules: ModuleSource[] } };
-    return state.genome.modules;
+    const state = JSON.parse(r.stdout) as { genome: { modules: ModuleSource[]; hosts: { closure: string[] }[] } };
+    const used = new Set(state.genome.hosts.flatMap((h) => h.closure));
+    return state.genome.modules.filter((m) => used.has(m.path));
   } finally {
     rmSync(memory, { recursive: true, force: true });
   }
@@ -93,8 +98,9 @@ export function renderOptionsDoc(modules: ModuleSource[]): string {
     '     `node --import tsx scripts/generate-options-doc.ts`. A test fails when this file is stale. -->',
     '',
     `Every \`autopoietic.*\` option declared by the NixOS modules of this genome (${rows.length} options).`,
-    'Types, defaults and examples are shown as the modules write them. Nothing takes effect until',
-    '`autopoietic.enable = true`. See [nix.md](nix.md) for what each module does.',
+    'These are the modules the hosts of `nixosConfigurations` use; types, defaults and examples are',
+    'shown as the modules write them. Nothing takes effect until `autopoietic.enable = true`.',
+    'See [nix.md](nix.md) for what each module does.',
     '',
     '| Option | Type | Default |',
     '| --- | --- | --- |',
