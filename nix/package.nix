@@ -157,7 +157,8 @@ stdenv.mkDerivation (finalAttrs: {
     echo '{ outputs = _: { }; }' > "$TMPDIR/genome/flake.nix"
     AUTOPOIETIC_ETC_DIR="$TMPDIR/etc" AUTOPOIETIC_MEMORY_DIR="$TMPDIR/memory" \
       "$out/bin/os-introspect" --root "$TMPDIR/genome" > "$TMPDIR/self-state.json"
-    jq -e '.schema_version and .genome.has_flake == true' "$TMPDIR/self-state.json" > /dev/null
+    jq -e '.genome.nix_files | map(.path + ":" + .parse.status) == ["flake.nix:ok"]' \
+      "$TMPDIR/self-state.json" > /dev/null
     runHook postInstallCheck
   '';
 
