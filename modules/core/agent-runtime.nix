@@ -4,6 +4,7 @@
 {
   config,
   lib,
+  utils,
   ...
 }:
 let
@@ -66,7 +67,8 @@ in
       startLimitBurst = 5;
       serviceConfig = {
         Type = "simple";
-        ExecStart = lib.escapeShellArgs agent.command;
+        # Each argument JSON-quoted, with % and $ escaped: systemd runs it as given, no shell.
+        ExecStart = utils.escapeSystemdExecArgs agent.command;
         Restart = "on-failure";
         RestartSec = agent.restartSec;
 

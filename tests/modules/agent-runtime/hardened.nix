@@ -35,7 +35,7 @@
     };
   expect.observed = {
     DynamicUser = true;
-    ExecStart = "/run/current-system/sw/bin/sleep infinity";
+    ExecStart = ''"/run/current-system/sw/bin/sleep" "infinity"'';
     NoNewPrivileges = true;
     PrivateTmp = true;
     ProtectSystem = "strict";
