@@ -36,40 +36,11 @@ export function suggestOrgans(input: SuggestInput): OrganRegistrySuggestionOutpu
   const current = currentOrgans(input.registry);
   const currentByKey = group(current);
   const retiredByKey = group(retiredOrgans(input.registry));
-  const currentSources = new Set(current.map((o) => sourceKey(o.latest.source)));
-  const observed = new Map<string, Observed>();
-  const seen = (name: string): Observed => {
-    const k = organKey(name);
-    let o = observed.get(k);
-    if (!o) observed.set(k, (o = { names: new Set(), promotions: new Set(), generations: new Set(), mutations: new Set() }));
-    o.names.add(name);
-    return o;
-  };
-  const spellings = new Set<string>();
-  for (const p of input.promotions) {
-    if (p.status !== 'promoted') continue;
-    for (const n of p.changed_organs ?? []) {
-      observe(seen(n), 'promotions', p.promotion_id, p.mutation_id);
-      spellings.add(n);
-    }
-  }
-  for (const g of input.generations) {
-    if (g.lineage_status !== 'installed') continue;
-    for (const n of g.changed_organs ?? []) {
-      observe(seen(n), 'generations', g.generation, g.mutation_id);
-      spellings.add(n);
-    }
-  }
-  const fromChanges = new Set(observed.keys());
-  const limits: string[] = [];
-  for (const entry of input.selfState?.organs ?? []) {
-    if (currentSources.has(sourceKey(entry.source)) && !currentByKey.has(organKey(entry.name))) continue;
-    const o = seen(entry.name);
-    (o.genome ??= []).push(entry);
-  }
+  const { observed, spellings, fromChanges } = collect(input, currentByKey, new Set(current.map((o) => sourceKey(o.latest.source))));
 
   const near: { observed: string; registered: string }[] = [];
   const candidates: Candidate[] = [];
+  const limits: string[] = [];
   for (const [key, o] of [...observed].sort(([a], [b]) => byCodeUnit(a, b))) {
     const registered = currentByKey.get(key);
     if (registered) {
@@ -101,9 +72,36 @@ export function suggestOrgans(input: SuggestInput): OrganRegistrySuggestionOutpu
   return out;
 }
 
-function observe(o: Observed, kind: 'promotions' | 'generations', id: string, mutation: string): void {
-  o[kind].add(id);
-  o.mutations.add(mutation);
+/**
+ * Observations by case-folded name: changed_organs of promoted promotions and installed
+ * generations, then genome organs that no current organ covers by source under another name.
+ */
+function collect(input: SuggestInput, currentByKey: Map<string, Organ[]>, currentSources: Set<string>) {
+  const observed = new Map<string, Observed>();
+  const seen = (name: string): Observed => {
+    const k = organKey(name);
+    let o = observed.get(k);
+    if (!o) observed.set(k, (o = { names: new Set(), promotions: new Set(), generations: new Set(), mutations: new Set() }));
+    o.names.add(name);
+    return o;
+  };
+  const spellings = new Set<string>();
+  const note = (names: readonly string[] | undefined, kind: 'promotions' | 'generations', id: string, mutation: string) => {
+    for (const n of names ?? []) {
+      const o = seen(n);
+      o[kind].add(id);
+      o.mutations.add(mutation);
+      spellings.add(n);
+    }
+  };
+  for (const p of input.promotions) if (p.status === 'promoted') note(p.changed_organs, 'promotions', p.promotion_id, p.mutation_id);
+  for (const g of input.generations) if (g.lineage_status === 'installed') note(g.changed_organs, 'generations', g.generation, g.mutation_id);
+  const fromChanges = new Set(observed.keys());
+  for (const entry of input.selfState?.organs ?? []) {
+    if (currentSources.has(sourceKey(entry.source)) && !currentByKey.has(organKey(entry.name))) continue;
+    (seen(entry.name).genome ??= []).push(entry);
+  }
+  return { observed, spellings, fromChanges };
 }
 
 function candidate(o: Observed, changed: boolean, retired: Organ | undefined, limits: string[]): Candidate {
