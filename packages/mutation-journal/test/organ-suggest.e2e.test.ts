@@ -1,7 +1,7 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../tests/support/cli.js';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { generation, journal, organLine, promotion, snapshot } from './organ-fixtures.js';
 
@@ -117,5 +117,25 @@ describe('organ suggest: new behaviour', () => {
     await promotion(mem, { id: 'pro-1', status: 'promoted', organs: ['x'] });
     const r = journal(['suggest'], mem);
     expect(r.stdout).not.toMatch(/"(Loaded|Missing|Promoted|Installed)/);
+  });
+});
+
+describe('organ suggest with a real os-introspect self-state', () => {
+  it('suggests the example genome organs the registry lacks, matching a registered one by source', () => {
+    const genome = join(tempDir(), 'genome');
+    cpSync(join(REPO_ROOT, 'examples', 'genome'), genome, { recursive: true });
+    const selfState = join(tempDir(), 'self-state.json');
+    const intro = runCli('os-introspect', ['--root', genome, '--output', selfState]);
+    expect(intro.code, intro.stderr).toBe(0);
+    const genomeOrgans: { name: string; source: string }[] = JSON.parse(readFileSync(selfState, 'utf8')).genome.organs;
+    expect(genomeOrgans.length).toBeGreaterThan(1);
+    const [first, ...rest] = genomeOrgans;
+    const mem = tempDir();
+    // registered under another name: the source path is what matches
+    expect(journal(['add', '--name', 'my-module', '--type', 'nixos-module', '--source', first!.source, '--purpose', 'p'], mem).code).toBe(0);
+    const out = suggestOf(mem, '--self-state', selfState);
+    expect(out.candidates.map((c: { name: string }) => c.name)).toEqual(rest.map((o) => o.name).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    expect(out.candidates.every((c: { source?: string; inferred_type?: string }) => c.source && c.inferred_type)).toBe(true);
+    expect(out.source_statuses.self_state).toBe(`loaded:${genomeOrgans.length}`);
   });
 });

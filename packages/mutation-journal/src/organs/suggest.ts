@@ -57,15 +57,12 @@ export function suggestOrgans(input: SuggestInput): OrganRegistrySuggestionOutpu
     registry_source: input.sources.registry,
     promotion_source: input.sources.promotions,
     generation_source: input.sources.generations,
-    source_statuses: { ...input.statuses },
+    ...(input.selfState ? { self_state_source: input.selfState.source } : {}),
+    source_statuses: { ...input.statuses, ...(input.selfState ? { self_state: input.selfState.status } : {}) },
     registered_organs: current.map((o) => o.latest.name),
     observed_changed_organs: [...spellings].sort(byCodeUnit),
     candidates,
   };
-  if (input.selfState) {
-    out.self_state_source = input.selfState.source;
-    out.source_statuses.self_state = input.selfState.status;
-  }
   if (near.length > 0) out.near_misses = near;
   const all = [...sourceLimits(input), ...limits];
   if (all.length > 0) out.limits = all;
