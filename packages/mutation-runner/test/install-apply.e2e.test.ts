@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@autopoietic/core/canonical';
 import { loadRecords, verifyLedger } from '@autopoietic/core/ledger';
+import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { planInstall } from '../src/gates/install/plan.js';
 import { FIXTURE_PLAN, policyDir, writeEvidence } from './fixtures/install/evidence.js';
@@ -33,9 +34,13 @@ describe('install-apply', () => {
     }
     expect(out.generation).toMatchObject({ lineage_status: 'installed', generation: 'gen-child', plan_digest: out.plan_digest, promotion_id: plan.generation.promotion_id, verification_id: plan.generation.verification_id });
     for (const f of plan.seed_manifest.files) expect(readFileSync(f.target_path, 'utf8')).toBe(f.content);
-    for (const name of ['effects', 'generations', 'mutation-results', 'mutation-promotions']) {
-      expect((await verifyLedger(join(target, 'var/lib/autopoietic', `${name}.jsonl`))).status, name).toBe('ok');
-    }
+    // The seeded memory directory is a valid set of ledgers for the installed system's own tools.
+    const seeded = runCli('mutation-journal', ['ledger', 'verify', '--all', '--memory-dir', join(target, 'var/lib/autopoietic')], { cwd: dir });
+    expect(seeded.code, seeded.stdout + seeded.stderr).toBe(0);
+    const present = seeded.json().ledgers.filter((l: { exists: boolean }) => l.exists);
+    expect(present.map((l: { path: string; status: string }) => [l.path.split('/').at(-1), l.status]).sort()).toEqual(
+      ['effects.jsonl', 'generations.jsonl', 'mutation-promotions.jsonl', 'mutation-results.jsonl'].map((f) => [f, 'ok']),
+    );
 
     const verified = mr(dir, ['install-verify', '--plan', planFile]);
     expect(verified.code, verified.stderr).toBe(0);
@@ -61,6 +66,8 @@ describe('install-apply', () => {
     for (const [file, schema] of [[ev.effects, 'effect'], [ev.generations, 'generation'], [ev.promotions, 'mutation-promotion'], [ev.results, 'mutation-result']] as const) {
       expect((await verifyLedger(file, schema)).status, file).toBe('ok');
     }
+    const operator = runCli('mutation-journal', ['ledger', 'verify', '--all', '--memory-dir', ev.memory], { cwd: dir });
+    expect(operator.code, operator.stdout + operator.stderr).toBe(0);
     const lineage = (await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status);
     expect(lineage).toEqual(['planned', 'installed', 'reverted']);
     expect((await loadRecords(ev.effects, 'effect')).map((e) => e.type)).toEqual([...Array(5).fill('seed-file-write'), ...Array(5).fill('seed-file-remove')]);
