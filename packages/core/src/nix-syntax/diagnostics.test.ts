@@ -26,7 +26,7 @@ describe('syntax diagnostics', () => {
 
   it('reports real errors with line, column and message, and keeps reading the rest', async () => {
     const a = await analyzeNixSource('{\n  a = 1;\n  b = ;\n  c = "x";\n}\n');
-    expect(a.syntax.errors).toEqual([{ line: 3, col: 6, message: 'missing identifier' }]);
+    expect(a.syntax.errors).toEqual([{ line: 3, col: 7, message: "missing identifier before ';'" }]);
     expect(a.module?.config.map((s) => s.path)).toEqual(['a', 'b', 'c']);
   });
 

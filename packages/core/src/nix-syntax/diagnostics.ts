@@ -34,7 +34,7 @@ export function syntaxReport(root: Node): SyntaxReport {
     if (n.isMissing) {
       const at = position(n);
       if (isTrailingCommaGap(n)) report.benign.push({ ...at, kind: 'trailing-comma-in-formals', message: 'trailing comma in function formals (accepted by Nix; a known gap of this tree-sitter grammar)' });
-      else report.errors.push({ ...at, message: `missing ${describeType(n)}` });
+      else report.errors.push(missingDiagnostic(n));
       continue;
     }
     if (n.isError) {
@@ -51,6 +51,15 @@ export function syntaxReport(root: Node): SyntaxReport {
 
 function position(n: Node): { line: number; col: number } {
   return { line: n.startPosition.row + 1, col: n.startPosition.column + 1 };
+}
+
+/** A zero-width MISSING node: reported where the token that follows it starts, as Nix does. */
+function missingDiagnostic(n: Node): SyntaxDiagnostic {
+  let next: Node | null = null;
+  for (let at: Node | null = n; at && !next; at = at.parent) next = at.nextSibling;
+  while (next && next.childCount > 0) next = next.child(0);
+  if (!next || next.text === '') return { ...position(n), message: `missing ${describeType(n)}` };
+  return { ...position(next), message: `missing ${describeType(n)} before '${next.text.slice(0, 40)}'` };
 }
 
 function describeType(n: Node): string {

@@ -116,6 +116,11 @@ describe('flake facts', () => {
     ]);
   });
 
+  it('reads `inherit system;` in nixosSystem arguments from the let scope', async () => {
+    const src = '{ outputs = { nixpkgs, ... }: let system = "aarch64-linux"; in { nixosConfigurations.h = nixpkgs.lib.nixosSystem { inherit system; modules = [ ./h.nix ]; }; }; }';
+    expect((await analyzeNixSource(src)).flake!.hosts.map((h) => [h.name, h.system, h.modules.map((m) => m.path)])).toEqual([['h', 'aarch64-linux', ['./h.nix']]]);
+  });
+
   it('marks outputs computed by an unknown function as not static', async () => {
     const f = (await analyzeNixSource('{ outputs = inputs: import ./outputs.nix inputs; }')).flake!;
     expect(f.outputs).toEqual([]);

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { applyParts, calleeName, dottedName, literalValue, pathLiteral, stringLiteral, stripParens } from './nodes.js';
 import { OutputCollector, type FlakeOutputDecl, type OutputHit } from './flake-outputs.js';
 import { listElementsOf, moduleFactsOf } from './module.js';
-import { attrEntries, isAttrset, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
 import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
 
 export type { FlakeOutputDecl } from './flake-outputs.js';
@@ -100,13 +100,15 @@ function hostDecl(hit: OutputHit): FlakeHostDecl {
     const set = resolveVariable(a, call.scope);
     if (!isAttrset(set)) continue;
     for (const e of attrEntries(set)) {
-      if (!e.value || e.path.length !== 1) continue;
+      // `inherit system;` takes the value bound in scope.
+      const value = e.value ?? (e.inheritFrom === undefined ? lookup(call.scope, e.path[0]!) : undefined);
+      if (!value || e.path.length !== 1) continue;
       if (e.path[0] === 'system') {
-        const v = literalValue(resolveVariable(e.value, call.scope));
+        const v = literalValue(resolveVariable(value, call.scope));
         if (typeof v?.value === 'string') decl.system = v.value;
       }
       if (e.path[0] === 'modules') {
-        const list = listElementsOf(e.value, call.scope);
+        const list = listElementsOf(value, call.scope);
         decl.modules = list.elements.map((el) => moduleRef(el, call.scope));
         decl.modules_static = list.complete;
       }

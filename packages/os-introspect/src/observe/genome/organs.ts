@@ -25,23 +25,56 @@ const OUTPUT_TYPES: Record<string, Organ['type']> = {
   homeManagerModules: 'home-manager-module',
 };
 
+/**
+ * One organ per thing: modules are keyed by their source file, everything else by type and
+ * name. When two findings describe the same organ, the more specific source wins: a package
+ * directory over a flake output, a named flake output over a module that only declares options.
+ */
 export function genomeOrgans(root: string, flakeFile: string | undefined, outputs: Output[], modules: Module[], genome: ParsedGenome): Organ[] {
-  const found = new Map<string, Organ>();
-  const add = (o: Organ): void => {
-    const key = `${o.type}\u0000${o.name}\u0000${o.source}`;
-    if (!found.has(key)) found.set(key, o);
+  const found = new Map<string, { organ: Organ; rank: number }>();
+  const add = (organ: Organ, rank: number): void => {
+    const moduleType = organ.type === 'nixos-module' || organ.type === 'home-manager-module';
+    const key = moduleType ? `${organ.type}\u0000${organ.source}` : `${organ.type}\u0000${organ.name}`;
+    const prev = found.get(key);
+    if (!prev || rank < prev.rank) found.set(key, { organ, rank });
   };
   for (const o of outputs) {
     const type = OUTPUT_TYPES[o.category];
     if (!type || o.name === null || !o.static || o.name === 'default') continue;
     const target = o.value_path && flakeFile ? resolveNixPath(flakeFile, o.value_path, genome) : undefined;
-    const source = target && target.kind !== 'external' ? target.path : (o.file ?? 'flake.nix');
-    add({ name: o.name, type, source, line: o.line, detected_by: `flake output ${o.attr}` });
+    const source = target && target.kind !== 'external' ? target.path : undefined;
+    add({ name: o.name, type, source: source ?? o.file ?? 'flake.nix', line: o.line, detected_by: `flake output ${o.attr}` }, source ? 1 : 3);
   }
-  for (const m of modules) moduleOrgans(m, add);
-  for (const o of dirOrgans(root, 'packages')) add(o);
-  for (const o of dirOrgans(root, 'pkgs')) add(o);
-  return [...found.values()].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.source.localeCompare(b.source));
+  const nested = nestedFlakeDirs(genome);
+  for (const m of modules) {
+    if (nested.some((d) => m.path.startsWith(`${d}/`))) continue;
+    moduleOrgans(m, (o) => add(o, 2));
+    homeManagerUsers(m.path, genome, (o) => add(o, 2));
+  }
+  for (const o of [...dirOrgans(root, 'packages'), ...dirOrgans(root, 'pkgs')]) add(o, 0);
+  return [...found.values()].map((f) => f.organ).sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.source.localeCompare(b.source));
+}
+
+/** Directories below the root with their own flake.nix hold another genome (e.g. examples/). */
+function nestedFlakeDirs(genome: ParsedGenome): string[] {
+  const dirs: string[] = [];
+  for (const d of allDirs(genome)) if (genome.kind(`${d}/flake.nix`) === 'file') dirs.push(d);
+  return dirs;
+}
+
+function allDirs(genome: ParsedGenome): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of genome.children(d) ?? []) {
+      const rel = d ? `${d}/${name}` : name;
+      if (genome.kind(rel) === 'dir') {
+        out.push(rel);
+        walk(rel);
+      }
+    }
+  };
+  walk('');
+  return out;
 }
 
 function moduleOrgans(m: Module, add: (o: Organ) => void): void {
@@ -53,6 +86,17 @@ function moduleOrgans(m: Module, add: (o: Organ) => void): void {
   for (const s of m.config) {
     const unit = systemdUnit(s.path);
     if (unit) add({ name: unit.name, type: unit.type, source: m.path, line: s.line, detected_by: `${unit.attr} set in ${m.path}` });
+  }
+}
+
+/** `home-manager.users.<user> = ./home/user.nix;`: that file is a Home Manager module. */
+function homeManagerUsers(rel: string, genome: ParsedGenome, add: (o: Organ) => void): void {
+  for (const s of genome.analysis(rel)?.module?.config ?? []) {
+    const user = /^home-manager\.users\.([^.]+)$/.exec(s.path)?.[1];
+    if (!user || !/^\.{1,2}\//.test(s.value)) continue;
+    const t = resolveNixPath(rel, s.value, genome);
+    if (t.kind !== 'file') continue;
+    add({ name: `home-manager.users.${user}`, type: 'home-manager-module', source: t.path, line: s.binding.line, detected_by: `home-manager.users.${user} in ${rel}` });
   }
 }
 

@@ -1,0 +1,36 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../../tests/support/tmp.js';
+import { observeGenerations, systemGenerations } from './generations.js';
+
+describe('system generations', () => {
+  it('sorts numerically (10 after 9), ignoring other profile links', () => {
+    const names = ['system-10-link', 'system-9-link', 'system', 'per-user', 'system-1-link', 'system-x-link', 'default-3-link'];
+    expect(systemGenerations(names).map((g) => g.generation)).toEqual([1, 9, 10]);
+  });
+
+  it('reads the links and marks the one /run/current-system points at', () => {
+    const dir = tempDir();
+    const profiles = join(dir, 'profiles');
+    mkdirSync(profiles);
+    for (const n of [2, 10, 9]) {
+      mkdirSync(join(dir, `store-${n}`));
+      symlinkSync(join(dir, `store-${n}`), join(profiles, `system-${n}-link`));
+    }
+    symlinkSync(join(profiles, 'system-10-link'), join(dir, 'current-system'));
+    const g = observeGenerations(profiles, join(dir, 'current-system'));
+    expect(g.available).toBe(true);
+    expect(g.current_system).toBe(join(dir, 'store-10'));
+    expect(g.system_generations).toEqual([
+      { generation: 2, path: join(profiles, 'system-2-link'), target: join(dir, 'store-2'), current: false },
+      { generation: 9, path: join(profiles, 'system-9-link'), target: join(dir, 'store-9'), current: false },
+      { generation: 10, path: join(profiles, 'system-10-link'), target: join(dir, 'store-10'), current: true },
+    ]);
+  });
+
+  it('is unavailable with a reason when there are no profiles', () => {
+    const g = observeGenerations('/nonexistent/profiles', '/nonexistent/current');
+    expect(g).toMatchObject({ available: false, reason: expect.stringContaining('ENOENT'), current_system: null, system_generations: [] });
+  });
+});

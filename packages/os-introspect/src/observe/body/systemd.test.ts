@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseUnitsJson, parseUnitsText } from './systemd.js';
+
+describe('systemd unit parsing', () => {
+  it('reads systemctl --output=json', () => {
+    const json = JSON.stringify([
+      { unit: 'sshd.service', load: 'loaded', active: 'active', sub: 'running', description: 'SSH Daemon' },
+      { unit: 'backup.timer', load: 'loaded', active: 'inactive', sub: 'dead', description: 'Backup' },
+      { nonsense: true },
+    ]);
+    expect(parseUnitsJson(json)).toEqual([
+      { name: 'backup.timer', load: 'loaded', active: 'inactive', sub: 'dead', description: 'Backup' },
+      { name: 'sshd.service', load: 'loaded', active: 'active', sub: 'running', description: 'SSH Daemon' },
+    ]);
+    expect(parseUnitsJson('Unknown output json')).toBeUndefined();
+  });
+
+  it('reads plain text, including the failed-unit bullet that shifts the columns', () => {
+    const text = [
+      '  accounts-daemon.service  loaded    active   running Accounts Service',
+      '● autopoietic-agent.service loaded   failed   failed  Autopoietic OS agent runtime',
+      '* nfs-server.service       not-found inactive dead    nfs-server.service',
+      '  logrotate.timer          loaded    active   waiting Daily rotation of log files',
+      '',
+      'garbage line',
+    ].join('\n');
+    expect(parseUnitsText(text)).toEqual([
+      { name: 'accounts-daemon.service', load: 'loaded', active: 'active', sub: 'running', description: 'Accounts Service' },
+      { name: 'autopoietic-agent.service', load: 'loaded', active: 'failed', sub: 'failed', description: 'Autopoietic OS agent runtime' },
+      { name: 'logrotate.timer', load: 'loaded', active: 'active', sub: 'waiting', description: 'Daily rotation of log files' },
+      { name: 'nfs-server.service', load: 'not-found', active: 'inactive', sub: 'dead', description: 'nfs-server.service' },
+    ]);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../../tests/support/tmp.js';
+import { CACHE_FORMAT, ObjectStore, readStatIndex, trustedDigest, writeStatIndex, type StatIndex } from './cache.js';
+
+const index: StatIndex = { format: CACHE_FORMAT, root: '/g', written_at_ms: 1_000_000, files: { 'a.nix': [10, 500_000, 500_000, 7, 'ab'.repeat(32)] } };
+const st = { size: 10, mtimeMs: 500_000, ctimeMs: 500_000, ino: 7 };
+
+describe('stat index', () => {
+  it('vouches for a file whose size, times and inode are unchanged', () => {
+    expect(trustedDigest(index, 'a.nix', st)).toBe('ab'.repeat(32));
+  });
+
+  it('does not vouch for a changed or racily clean file', () => {
+    expect(trustedDigest(index, 'a.nix', { ...st, size: 11 })).toBeUndefined();
+    expect(trustedDigest(index, 'a.nix', { ...st, ino: 8 })).toBeUndefined();
+    expect(trustedDigest(index, 'a.nix', { ...st, ctimeMs: 600_000 })).toBeUndefined();
+    // Changed in the same instant the index was written: its content may differ from the digest.
+    const racy: StatIndex = { ...index, files: { 'a.nix': [10, 1_000_000, 1_000_000, 7, 'cd'.repeat(32)] } };
+    expect(trustedDigest(racy, 'a.nix', { ...st, mtimeMs: 1_000_000, ctimeMs: 1_000_000 })).toBeUndefined();
+    expect(trustedDigest(index, 'b.nix', st)).toBeUndefined();
+    expect(trustedDigest(undefined, 'a.nix', st)).toBeUndefined();
+  });
+
+  it('round-trips through the cache directory, per genome root', () => {
+    const dir = tempDir();
+    writeStatIndex(dir, index);
+    expect(readStatIndex(dir, '/g')).toEqual(index);
+    expect(readStatIndex(dir, '/other')).toBeUndefined();
+  });
+});
+
+describe('object store', () => {
+  it('returns only objects whose format and digest match their name', () => {
+    const store = new ObjectStore(tempDir());
+    const digest = 'ef'.repeat(32);
+    store.write({ format: CACHE_FORMAT, digest, kind: 'not-text', reason: 'binary' });
+    expect(store.read(digest)).toEqual({ format: CACHE_FORMAT, digest, kind: 'not-text', reason: 'binary' });
+    expect(store.read('00'.repeat(32))).toBeUndefined();
+  });
+});

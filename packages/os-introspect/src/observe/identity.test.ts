@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import type { HostEntry } from '@autopoietic/core/schemas';
+import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
+import { resolveIdentity } from './identity.js';
+
+type Host = z.infer<typeof HostEntry>;
+
+function host(name: string, id: string | null, roles: string[] | null = null): Host {
+  return {
+    name,
+    source: 'flake',
+    file: 'flake.nix',
+    line: 1,
+    system: null,
+    modules: [],
+    external_modules: [],
+    modules_static: true,
+    closure: [],
+    identity: { host: id, roles, ...(id ? { host_at: `hosts/${name}.nix:3` } : {}), ...(roles ? { roles_at: `hosts/${name}.nix:4` } : {}) },
+  };
+}
+
+describe('identity', () => {
+  it('comes from <etc dir>/identity.json first (non-string roles dropped)', () => {
+    const etc = tempDir();
+    writeTree(etc, { 'identity.json': JSON.stringify({ host: 'from-file', roles: ['a', 3, 'b'] }) });
+    expect(resolveIdentity(etc, [host('x', 'genome-x')], 'kernel-name')).toEqual({ host: 'from-file', roles: ['a', 'b'], source: 'identity-file', detail: `${etc}/identity.json` });
+  });
+
+  it('falls back to the host configuration that matches the hostname', () => {
+    const id = resolveIdentity('/nonexistent', [host('alpha', 'alpha-01', ['dev']), host('beta', 'beta-01')], 'beta');
+    expect(id).toMatchObject({ host: 'beta-01', roles: [], source: 'genome' });
+    expect(id.detail).toContain('host configuration "beta" (hosts/beta.nix:3)');
+  });
+
+  it('takes the only host configuration that sets an identity', () => {
+    expect(resolveIdentity('/nonexistent', [host('alpha', 'alpha-01', ['dev']), host('beta', null)], 'elsewhere')).toMatchObject({ host: 'alpha-01', roles: ['dev'], source: 'genome' });
+  });
+
+  it('uses the hostname when the genome is ambiguous or silent, and says why', () => {
+    const two = resolveIdentity('/nonexistent', [host('alpha', 'a'), host('beta', 'b')], 'elsewhere');
+    expect(two).toMatchObject({ host: 'elsewhere', roles: [], source: 'hostname' });
+    expect(two.detail).toContain('2 host configurations declare an identity (alpha, beta) and none matches hostname "elsewhere"');
+    expect(resolveIdentity('/nonexistent', [], 'h').detail).toContain('no host configuration');
+  });
+
+  it('passes over an identity.json that is broken, saying so', () => {
+    const etc = tempDir();
+    writeTree(etc, { 'identity.json': '{"roles": []}' });
+    const id = resolveIdentity(etc, [], 'h');
+    expect(id).toMatchObject({ host: 'h', source: 'hostname' });
+    expect(id.detail).toContain('has no "host" string');
+  });
+});

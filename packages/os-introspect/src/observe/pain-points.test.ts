@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { commandWords, painPoints } from './pain-points.js';
+
+type State = Parameters<typeof painPoints>[0];
+
+function state(history: string[], extra: { failed?: string[] } = {}): State {
+  return {
+    body: {
+      shell_history: { included: true, entries: history },
+      systemd: { available: true, units: (extra.failed ?? []).map((name) => ({ name, load: 'loaded', active: 'failed', sub: 'failed' })) },
+    },
+    genome: { nix_files: [], modules: [] },
+    memory: { ledgers: [] },
+  } as unknown as State;
+}
+
+describe('pain points', () => {
+  it('takes command words, not substrings', () => {
+    expect(commandWords('sudo FOO=1 /usr/bin/ffmpeg -i x | uv run pytest && echo ruff')).toEqual(['ffmpeg', 'uv', 'echo']);
+    expect(commandWords('cat uvicorn.log')).toEqual(['cat']);
+  });
+
+  it('needs a repeat, and lists the evidence per tool', () => {
+    expect(painPoints(state(['pdftotext a.pdf']), [])).toEqual([]);
+    expect(painPoints(state(['pdftotext a.pdf', 'ocrmypdf b.pdf c.pdf', 'pytest', 'uv sync', 'ls']), [])).toEqual([
+      {
+        signal: 'repeated manual PDF tooling',
+        evidence: ['ocrmypdf: 1 command(s) in shell history', 'pdftotext: 1 command(s) in shell history'],
+        candidate: 'create a research-papers organ',
+        source: 'shell-history',
+      },
+      {
+        signal: 'repeated Python project setup',
+        evidence: ['pytest: 1 command(s) in shell history', 'uv: 1 command(s) in shell history'],
+        candidate: 'create a python-dev devShell',
+        source: 'shell-history',
+      },
+    ]);
+  });
+
+  it('reports failed units and unlocked inputs with their evidence', () => {
+    const p = painPoints(state([], { failed: ['a.service'] }), ['newinput']);
+    expect(p.map((x) => [x.signal, x.evidence])).toEqual([
+      ['failed systemd units', ['a.service (failed)']],
+      ['flake inputs declared but not locked', ['inputs.newinput is in flake.nix but not in flake.lock']],
+    ]);
+  });
+});

@@ -1,0 +1,59 @@
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { observe, sandbox } from './helpers.js';
+
+// The parse cache under <memory dir>/cache/introspect: keyed by content digest, with a stat
+// index so that unchanged files are not even re-read.
+const parsedFiles = (state: ReturnType<typeof observe>) => state.genome.nix_files.filter((f) => !f.cached).map((f) => f.path);
+
+/** Backdates every file so that the stat index trusts them (files changed during a run are re-read). */
+function settle(root: string, rels: string[]): void {
+  const past = new Date(Date.now() - 60_000);
+  for (const rel of rels) utimesSync(join(root, rel), past, past);
+}
+
+describe('the parse cache', () => {
+  it('serves an unchanged tree from the cache, and re-parses only the changed file', () => {
+    const s = sandbox();
+    const files = observe(s).genome.nix_files.map((f) => f.path);
+    settle(s.root, files);
+    const unchanged = observe(s, ['--jobs', '2']);
+    expect(unchanged.genome.parse_stats).toMatchObject({ cache_hits: 10, parsed: 0 });
+    expect(existsSync(join(s.memory, 'cache', 'introspect'))).toBe(true);
+
+    writeFileSync(join(s.root, 'hosts/beta.nix'), '{ ... }: { networking.hostName = "beta-2"; }\n');
+    const changed = observe(s);
+    expect(parsedFiles(changed)).toEqual(['hosts/beta.nix']);
+    expect(changed.genome.parse_stats).toMatchObject({ parsed: 1, cache_hits: 9 });
+    expect(changed.genome.modules.find((m) => m.path === 'hosts/beta.nix')?.config).toEqual([{ path: 'networking.hostName', line: 1, conditional: false, literal: 'beta-2' }]);
+  });
+
+  it('gives the same genome with and without the cache, in one thread or in workers', () => {
+    const s = sandbox();
+    const strip = (st: ReturnType<typeof observe>) => ({ ...st.genome, nix_files: st.genome.nix_files.map((f) => ({ ...f, cached: false })), parse_stats: null });
+    const fresh = strip(observe(s, ['--no-cache', '--jobs', '1']));
+    expect(strip(observe(s, ['--jobs', '2']))).toEqual(fresh);
+    expect(strip(observe(s, ['--jobs', '2']))).toEqual(fresh);
+    expect(strip(observe(s, ['--jobs', '1']))).toEqual(fresh);
+  });
+
+  it('recomputes a damaged cache object instead of trusting it', () => {
+    const s = sandbox();
+    observe(s);
+    const dir = join(s.memory, 'cache', 'introspect');
+    const version = readdirSync(dir)[0]!;
+    const objects = join(dir, version, 'objects');
+    for (const shard of readdirSync(objects)) for (const f of readdirSync(join(objects, shard))) writeFileSync(join(objects, shard, f), '{"format":1,"digest":"x"');
+    const again = observe(s);
+    expect(again.genome.parse_stats.cache_hits).toBe(0);
+    expect(again.genome.nix_files.find((f) => f.path === 'flake.nix')?.parse.status).toBe('ok');
+  });
+
+  it('runs without a cache when the memory directory does not exist, and says why', () => {
+    const s = sandbox();
+    const st = observe(s, ['--memory-dir', join(s.memory, 'absent')]);
+    expect(st.genome.parse_stats.cache).toEqual({ enabled: false, dir: null, reason: expect.stringContaining('does not exist') });
+    expect(existsSync(join(s.memory, 'absent'))).toBe(false);
+  });
+});

@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { expectValidSelfState, introspectCli, observe, sandbox } from './helpers.js';
+
+// Bad input never crashes the observer: each case is a clear per-file status, a skipped entry,
+// or (for a root that does not exist) a clear error with exit 1.
+const MINIMAL = { 'flake.nix': '{ outputs = { self }: { }; }\n' };
+
+const status = (st: ReturnType<typeof observe>, path: string) => st.genome.nix_files.find((f) => f.path === path)?.parse;
+const skipped = (st: ReturnType<typeof observe>) => Object.fromEntries(st.genome.skipped.map((x) => [x.path, x.reason]));
+
+describe('hostile trees', () => {
+  it('reports binary junk, invalid UTF-8, FIFOs and oversized files by status', () => {
+    const s = sandbox(MINIMAL);
+    writeFileSync(join(s.root, 'junk.nix'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe]));
+    writeFileSync(join(s.root, 'latin1.nix'), Buffer.from('{ a = "caf\xe9"; }', 'latin1'));
+    execFileSync('mkfifo', [join(s.root, 'pipe.nix')]);
+    truncateSync((writeFileSync(join(s.root, 'huge.nix'), ''), join(s.root, 'huge.nix')), 9 * 1024 * 1024);
+    mkdirSync(join(s.root, 'dir.nix'));
+    writeFileSync(join(s.root, 'dir.nix', 'inner.nix'), '{ }\n');
+    const st = observe(s);
+    expect(status(st, 'junk.nix')).toMatchObject({ status: 'not-text', reason: expect.stringContaining('NUL') });
+    expect(status(st, 'latin1.nix')).toMatchObject({ status: 'not-text', reason: expect.stringContaining('UTF-8') });
+    expect(status(st, 'pipe.nix')).toMatchObject({ status: 'unreadable', reason: 'not a regular file' });
+    expect(status(st, 'huge.nix')).toMatchObject({ status: 'too-large' });
+    expect(status(st, 'dir.nix/inner.nix')).toMatchObject({ status: 'ok' });
+    expect(st.genome.nix_files.find((f) => f.path === 'junk.nix')?.sha256).toMatch(/^sha256:/);
+  });
+
+  it('does not follow symlink loops, dangling links or links out of the root', () => {
+    const s = sandbox(MINIMAL);
+    symlinkSync('.', join(s.root, 'loop'));
+    mkdirSync(join(s.root, 'a'));
+    symlinkSync('../a', join(s.root, 'a', 'back'));
+    symlinkSync('b.nix', join(s.root, 'a.nix'));
+    symlinkSync('a.nix', join(s.root, 'b.nix'));
+    symlinkSync('missing.nix', join(s.root, 'dangling.nix'));
+    const outside = join(dirname(s.root), 'outside.nix');
+    writeFileSync(outside, '{ secret = 1; }\n');
+    symlinkSync(outside, join(s.root, 'escape.nix'));
+    symlinkSync('flake.nix', join(s.root, 'alias.nix'));
+    const st = observe(s);
+    const reasons = skipped(st);
+    expect(reasons['a.nix']).toContain('does not resolve (ELOOP)');
+    expect(reasons['b.nix']).toContain('ELOOP');
+    expect(reasons['dangling.nix']).toContain('does not resolve (ENOENT)');
+    expect(reasons['escape.nix']).toContain('outside the root');
+    expect(st.genome.nix_files.map((f) => f.path)).toEqual(['alias.nix', 'flake.nix']);
+    expect(status(st, 'alias.nix')?.status).toBe('ok');
+  });
+
+  it('reports a file it may not read (run as an unprivileged user when root)', () => {
+    const s = sandbox(MINIMAL);
+    writeFileSync(join(s.root, 'secret.nix'), '{ }\n');
+    chmodSync(join(s.root, 'secret.nix'), 0o000);
+    for (const d of [dirname(s.root), s.root, s.etc, s.home]) chmodSync(d, 0o755);
+    const args = ['--root', s.root, '--etc-dir', s.etc, '--memory-dir', join(s.root, 'no-memory'), '--no-cache'];
+    const r = process.getuid?.() === 0
+      ? runAsNobody(args)
+      : runCli('os-introspect', args);
+    expect(r.code, r.stderr).toBe(0);
+    const st = expectValidSelfState(r.json());
+    expect(status(st, 'secret.nix')).toMatchObject({ status: 'unreadable', reason: expect.stringContaining('EACCES') });
+  });
+
+  it('fails clearly, with exit 1 and a hint, when the root does not exist or is a file', () => {
+    const base = tempDir();
+    const missing = runCli('os-introspect', ['--root', join(base, 'nope')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain(`error[root-not-found]: failed to resolve genome root ${join(base, 'nope')} (ENOENT)`);
+    expect(missing.stderr).toContain('hint: ');
+    writeFileSync(join(base, 'file'), '');
+    const file = runCli('os-introspect', ['--root', join(base, 'file')]);
+    expect([file.code, file.stderr.split('\n')[0]]).toEqual([1, `error[root-not-directory]: genome root ${join(base, 'file')} is not a directory`]);
+  });
+
+  it('degrades every probe when no tool is installed (empty PATH), and still exits 0', () => {
+    const s = sandbox({ ...MINIMAL, 'bad.nix': '{ a = ; }\n' });
+    const st = observe(s, ['--journal-lines', '5'], { PATH: '/nonexistent' });
+    expect(st.body.systemd).toMatchObject({ available: false, reason: expect.stringContaining('systemctl'), units: [] });
+    expect(st.body.installed_packages).toMatchObject({ available: false, reason: expect.stringContaining('nix-env'), packages: [] });
+    expect(st.body.journal).toMatchObject({ included: true, available: false, reason: expect.stringContaining('journalctl') });
+    expect(status(st, 'bad.nix')).toMatchObject({
+      status: 'syntax-error',
+      confirmation: { status: 'unavailable', tool: 'nix-instantiate --parse', detail: expect.stringContaining('not installed') },
+      diagnostics: [{ location: 'bad.nix:1:7', line: 1, col: 7, message: "missing identifier before ';'", origin: 'tree-sitter' }],
+    });
+  });
+});
+
+/** The built CLI as uid/gid 65534 (nobody), so that file permissions apply to it. */
+function runAsNobody(args: string[]) {
+  const bin = join(dirname(new URL(import.meta.url).pathname), '..', 'bin', 'os-introspect.js');
+  try {
+    const stdout = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', AUTOPOIETIC_LOG_LEVEL: 'warn', NIX_CONFIG: 'substituters =' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr: '', json: () => JSON.parse(stdout) };
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string; stderr?: string };
+    return { code: err.status ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '', json: () => JSON.parse(err.stdout ?? '') };
+  }
+}
