@@ -9,9 +9,10 @@ import { Framer, type Sha256Digest } from '@autopoietic/core/canonical';
  */
 export const ROOT_FINGERPRINT_DOMAIN = 'autopoietic-root-v2';
 
+/** One copied entry. `oid` is git's blob id of the same bytes (for the candidate's index); it is not part of the fingerprint. */
 export type TreeEntry =
-  | { path: string; kind: 'file'; executable: boolean; sha256: string; bytes: number }
-  | { path: string; kind: 'symlink'; target: string };
+  | { path: string; kind: 'file'; executable: boolean; sha256: string; bytes: number; oid: string }
+  | { path: string; kind: 'symlink'; target: string; oid: string };
 
 export function rootFingerprint(entries: readonly TreeEntry[]): Sha256Digest {
   const sorted = [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.path, 'utf8'), Buffer.from(b.path, 'utf8')));

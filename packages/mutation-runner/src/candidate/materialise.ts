@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { constants, mkdirSync } from 'node:fs';
 import { lstat, open, readlink, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { gitBlobId } from '@autopoietic/core/adapters';
 import { AosError } from '@autopoietic/core/cli-kit';
 import type { FileSet } from './fileset.js';
 import type { TreeEntry } from './fingerprint.js';
@@ -56,7 +57,7 @@ async function copyOne(src: string, dst: string, path: string): Promise<TreeEntr
       throw copyError(path, e);
     });
     await symlink(target, dst);
-    return { path, kind: 'symlink', target };
+    return { path, kind: 'symlink', target, oid: gitBlobId(Buffer.from(target, 'utf8')) };
   }
   if (st.isDirectory()) return { path, why: 'a directory (nested repository or submodule): not copied' };
   if (!st.isFile()) return { path, why: 'not a regular file or symlink' };
@@ -76,7 +77,7 @@ async function copyOne(src: string, dst: string, path: string): Promise<TreeEntr
     } finally {
       await out.close();
     }
-    return { path, kind: 'file', executable, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length };
+    return { path, kind: 'file', executable, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length, oid: gitBlobId(data) };
   } finally {
     await fh.close();
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { applyPatchArgs, gitEnv, initCandidateRepo, isInsideDir, onInterrupt, patchSummary, resolvedPath, runCommand, stageAll } from '@autopoietic/core/adapters';
+import { applyPatchArgs, gitEnv, initCandidateRepo, isInsideDir, onInterrupt, patchSummary, resolvedPath, runCommand, seedIndex, stagePaths, writeTree } from '@autopoietic/core/adapters';
 import { compactUtc } from '@autopoietic/core/canonical';
 import { getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
@@ -13,12 +13,15 @@ import { materialise } from '../candidate/materialise.js';
 import type { ExclusionContext } from '../candidate/exclusions.js';
 import { gitViewProblem, symlinkProblem } from '../patch/guard.js';
 import type { PatchFile } from '../patch/parse.js';
+import { touchedPaths } from '../patch/rules.js';
 
 /**
  * The candidate: a private directory outside the live root (mode 0700) holding
- *   genome/     the candidate work tree: the live file set copied in, a git repository that
- *               borrows the live objects and HEAD (a local clone at HEAD, with the uncommitted
- *               state on top), the patch applied with plain `git apply`, then staged;
+ *   genome/     the candidate work tree: the live file set (HEAD plus the uncommitted state the
+ *               user sees) copied in, in a standalone git repository whose index is seeded with
+ *               the blob ids of the copied bytes (no object is copied from, shared with or
+ *               written to the live repository); the patch applied with plain `git apply`, and
+ *               the touched paths staged;
  *   patch.diff  the exact patch bytes given to git;
  *   scan/       scratch for listing a non-git genome.
  * Nothing here writes to the live root or its .git.
@@ -57,9 +60,8 @@ export async function buildCandidate(root: string, paths: CandidatePaths, exclus
   const log = getLogger();
   for (const s of [...fileSet.excluded, ...copied.skipped]) log.debug({ path: s.path, why: s.why }, 'not copied into the candidate');
   for (const s of copied.skipped.filter((x) => x.why.startsWith('a directory'))) log.warn({ path: s.path }, `${s.path} is ${s.why}`);
-  const wt = fileSet.workTree;
-  const base = wt && wt.prefix === '' ? { objectsFrom: wt.objectsDir, ...(wt.head ? { head: wt.head } : {}) } : {};
-  await initCandidateRepo(paths.dir, base);
+  await initCandidateRepo(paths.dir);
+  await seedIndex(paths.dir, copied.entries.map((e) => ({ mode: e.kind === 'symlink' ? '120000' : e.executable ? '100755' : '100644', oid: e.oid, path: e.path })));
   return { paths, fileSet, entries: copied.entries, rootFingerprint: rootFingerprint(copied.entries) };
 }
 
@@ -89,7 +91,8 @@ export async function applyToCandidate(c: Candidate, patch: Buffer, files: reado
   });
   const check = toCheckResult('apply-patch', r);
   if (check.status !== 'passed') return { check, problem: failure, tree: undefined };
-  return { check, problem: undefined, tree: `git-tree:${await stageAll(c.paths.dir)}` };
+  await stagePaths(c.paths.dir, [...new Set(files.flatMap(touchedPaths))]);
+  return { check, problem: undefined, tree: `git-tree:${await writeTree(c.paths.dir)}` };
 }
 
 /** Removes the candidate (also on SIGINT/SIGTERM) unless it is to be kept; returns the un-register function. */

@@ -1,0 +1,232 @@
+// How P1 runs its checks: real nix flake check on passing and failing fixture flakes, timeouts
+// that kill a check's whole process tree, parallel jobs, fail-fast, a cleaned environment, a
+// missing nix, the operator policy, and the autonomy mode.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { TEST_NIX_CONFIG } from '../../../tests/support/nix-env.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { fixtureGenome, ledger, makePatch, memoryDir, readmeProposal, runner, writeProposal } from './support.js';
+
+function verify(root: string, proposal: string, extra: string[] = [], env: Record<string, string> = {}) {
+  const mem = memoryDir();
+  const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem, ...extra], { env });
+  return { ...r, mem };
+}
+
+function policyFile(policy: unknown): string {
+  const file = join(tempDir('aos-policy-'), 'policy.json');
+  writeFileSync(file, JSON.stringify(policy));
+  return file;
+}
+
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('real nix flake check', () => {
+  it('rejects a genome whose flake check fails, with the builder output in the tail and the log', () => {
+    const root = fixtureGenome('broken-genome');
+    const r = verify(root, readmeProposal(root));
+    expect(r.code).toBe(1);
+    const flake = r.json().checks.find((c: any) => c.name === 'nix-flake-check');
+    expect(flake.status).toBe('failed');
+    expect(flake.exit_code).not.toBe(0);
+    expect(flake.stderr).toContain('always-fails: this check fails on purpose');
+    expect(readFileSync(flake.stderr_log.path, 'utf8')).toContain('always-fails');
+    expect(r.json().status).toBe('rejected');
+  });
+
+  it('rejects a patch that breaks a passing genome', () => {
+    const root = fixtureGenome();
+    const { patch } = makePatch(root, (w) => writeFileSync(join(w, 'BROKEN'), 'yes\n'));
+    const r = verify(root, writeProposal({ changed_paths: ['BROKEN'], patch }));
+    expect(r.json().status).toBe('rejected');
+    expect(r.json().checks[1].stderr).toContain('seed-smoke: BROKEN marker present');
+  });
+
+  it('sees files the patch creates (the candidate is staged before nix runs)', () => {
+    const root = fixtureGenome();
+    const { patch } = makePatch(root, (w) => writeFileSync(join(w, 'hosts/seed.nix'), '{ host = "seed-02"; mode = "mutate-vm"; }\n'));
+    const r = verify(root, writeProposal({ changed_paths: ['hosts/seed.nix'], patch, expected_checks: [{ name: 'host', command: 'nix-instantiate', args: ['--eval', '--strict', '--json', 'hosts/seed.nix'] }] }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.json().checks.find((c: any) => c.name === 'host').stdout).host).toBe('seed-02');
+  });
+});
+
+describe('timeouts', () => {
+  it('kills a timed-out check together with the children it spawned, and records error / timeout', () => {
+    const root = fixtureGenome();
+    const pids = join(tempDir(), 'pids');
+    const policy = policyFile({ operator_checks: [{ name: 'hang', command: 'sh', args: ['-c', `sleep 300 & echo $! >> ${pids}; sh -c 'sleep 300 & echo $! >> ${pids}; wait' & wait`], timeout_seconds: 1 }] });
+    const t0 = Date.now();
+    const r = verify(root, readmeProposal(root), ['--policy', policy]);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(r.code).toBe(1);
+    const record = r.json();
+    const hang = record.checks.find((c: any) => c.name === 'operator:hang');
+    expect(hang).toMatchObject({ status: 'error', exit_code: null, reason: 'timeout after 1 s' });
+    expect(record.status).toBe('error');
+    expect(record.reason).toContain('operator:hang (timeout after 1 s)');
+    const spawned = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    expect(spawned).toHaveLength(2);
+    expect(spawned.filter(alive)).toEqual([]);
+  });
+
+  it('applies --timeout as the default and lets the policy name a check', () => {
+    const root = fixtureGenome();
+    const policy = policyFile({ operator_checks: [{ name: 'slow', command: 'sleep', args: ['30'] }], check_timeouts: { 'nix-flake-check': 600 } });
+    const r = verify(root, readmeProposal(root), ['--policy', policy, '--timeout', '1']);
+    const byName = Object.fromEntries(r.json().checks.map((c: any) => [c.name, c]));
+    expect(byName['operator:slow'].reason).toBe('timeout after 1 s');
+    expect(byName['nix-flake-check'].status).toBe('passed');
+  });
+});
+
+describe('parallelism and fail-fast', () => {
+  function intervalsCheck(dir: string, name: string) {
+    return { name, command: 'sh', args: ['-c', `date +%s.%N > ${dir}/${name}.start; sleep 1.5; date +%s.%N > ${dir}/${name}.end`] };
+  }
+  function overlap(dir: string, a: string, b: string): boolean {
+    const t = (n: string, k: string) => Number(readFileSync(join(dir, `${n}.${k}`), 'utf8'));
+    return t(a, 'start') < t(b, 'end') && t(b, 'start') < t(a, 'end');
+  }
+
+  it('runs independent checks concurrently up to --jobs, and one at a time with --jobs 1', () => {
+    const root = fixtureGenome();
+    const dir = tempDir();
+    const policy = policyFile({ operator_checks: [intervalsCheck(dir, 'a'), intervalsCheck(dir, 'b')] });
+    expect(verify(root, readmeProposal(root), ['--policy', policy, '--jobs', '3']).code).toBe(0);
+    expect(overlap(dir, 'a', 'b')).toBe(true);
+    const dir1 = tempDir();
+    const policy1 = policyFile({ operator_checks: [intervalsCheck(dir1, 'a'), intervalsCheck(dir1, 'b')] });
+    const r = verify(root, readmeProposal(root), ['--policy', policy1, '--jobs', '1']);
+    expect(r.code).toBe(0);
+    expect(overlap(dir1, 'a', 'b')).toBe(false);
+    // Results stay in plan order whatever the completion order.
+    expect(r.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'nix-flake-check', 'operator:a', 'operator:b']);
+  });
+
+  it('with --fail-fast cancels running checks and never starts the rest', () => {
+    const root = fixtureGenome();
+    const policy = policyFile({ operator_checks: [{ name: 'slow', command: 'sleep', args: ['60'] }, { name: 'fails', command: 'sh', args: ['-c', 'sleep 0.5; exit 2'] }, { name: 'later', command: 'true' }] });
+    const t0 = Date.now();
+    // Two workers: the flake check passes quickly, `fails` takes its place and fails while `slow` runs.
+    const r = verify(root, readmeProposal(root), ['--policy', policy, '--jobs', '2', '--fail-fast']);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    const byName = Object.fromEntries(r.json().checks.map((c: any) => [c.name, c]));
+    expect(byName['operator:fails']).toMatchObject({ status: 'failed', exit_code: 2 });
+    expect(byName['operator:slow']).toMatchObject({ status: 'error', reason: 'cancelled: fail-fast after operator:fails did not pass' });
+    expect(byName['operator:later']).toMatchObject({ status: 'error', reason: 'not-run: fail-fast after operator:fails did not pass' });
+    expect(r.json().status).toBe('rejected');
+  });
+
+  it('refuses a bad --jobs value as a usage error', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root), ['--jobs', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--jobs must be a positive whole number');
+  });
+});
+
+describe('environment and tools', () => {
+  it('runs checks with a cleaned environment', () => {
+    const root = fixtureGenome();
+    const policy = policyFile({ operator_checks: [{ name: 'env', command: 'sh', args: ['-c', 'test -z "$AOS_SECRET" && test -z "$GIT_DIR" && test -n "$PATH"'] }] });
+    const r = verify(root, readmeProposal(root), ['--policy', policy], { AOS_SECRET: 'hunter2', GIT_DIR: '/nonexistent' });
+    expect(r.code, r.stdout).toBe(0);
+  });
+
+  it('records a missing nix as error, never verified', () => {
+    const root = fixtureGenome();
+    const bin = tempDir('aos-bin-');
+    for (const tool of ['git', 'sh', 'test', 'true', 'false']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    const r = verify(root, readmeProposal(root, { expected_checks: [{ name: 'readme', command: 'test', args: ['-f', 'README.md'] }] }), [], { PATH: bin });
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('error');
+    expect(record.nix_version).toBeNull();
+    const flake = record.checks.find((c: any) => c.name === 'nix-flake-check');
+    expect(flake).toMatchObject({ status: 'error', exit_code: null });
+    expect(flake.reason).toMatch(/^spawn-failed: ENOENT/);
+    expect(record.checks.find((c: any) => c.name === 'readme').status).toBe('passed');
+  });
+
+  it('passes --nix-option through to nix', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root), ['--nix-option', 'max-jobs=1', '--nix-option', 'cores=1']);
+    expect(r.code, r.stderr).toBe(0);
+    const args = r.json().checks[1].args;
+    expect(args.slice(0, 8)).toEqual(['--extra-experimental-features', 'nix-command flakes', '--option', 'max-jobs', '1', '--option', 'cores', '1']);
+    expect(verify(root, readmeProposal(root), ['--nix-option', 'nonsense']).code).toBe(2);
+  });
+});
+
+describe('autonomy mode and operator policy', () => {
+  function etc(mode: string, extra: Record<string, unknown> = {}): string {
+    const dir = tempDir('aos-etc-');
+    writeFileSync(join(dir, 'mutation-runner.json'), JSON.stringify({ mode, ...extra }));
+    return dir;
+  }
+
+  it('refuses verify in observe-only: exit 1, nothing journaled, nothing run', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root), ['--etc-dir', etc('observe-only')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error[mode-forbidden]');
+    expect(r.stderr).toContain('verify needs autonomy mode mutate-draft');
+    expect(existsSync(r.mem)).toBe(false);
+  });
+
+  it('allows verify in mutate-draft and runs the host policy operator checks', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root), ['--etc-dir', etc('mutate-draft', { operator_checks: [{ name: 'lint', command: 'test', args: ['-f', 'flake.nix'] }] })]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().checks.map((c: any) => c.name)).toContain('operator:lint');
+  });
+
+  it('refuses a --policy file inside the genome, where a proposal could change it', () => {
+    const root = fixtureGenome();
+    mkdirSync(join(root, 'ops'));
+    writeFileSync(join(root, 'ops', 'policy.json'), '{}');
+    const r = verify(root, readmeProposal(root), ['--policy', join(root, 'ops', 'policy.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('policy-inside-genome');
+    expect(ledger(join(r.mem, 'mutation-results.jsonl'))).toEqual([]);
+  });
+
+  it('refuses a --policy file that tries to set the mode', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root), ['--policy', policyFile({ mode: 'autopoiesis' })]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the mode and memory_dir come only from the host policy');
+  });
+});
+
+describe('progress', () => {
+  it('shows Nix build progress on a terminal, and keeps the logs readable', () => {
+    const root = fixtureGenome();
+    // Unique content, so that Nix really builds seed-smoke (its source changes).
+    const proposal = readmeProposal(root, {}, `progress ${Date.now()} ${Math.random()}\n`);
+    const mem = memoryDir();
+    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+    const cmd = `${process.execPath} ${bin} verify --proposal ${proposal} --root ${root} --memory-dir ${mem} > ${mem}.out`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NIX_CONFIG: TEST_NIX_CONFIG, AUTOPOIETIC_LOG_LEVEL: 'error', AUTOPOIETIC_ETC_DIR: '/nonexistent' } });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout, r.stdout).toMatch(/nix-flake-check: started/);
+    expect(r.stdout).toMatch(/nix-flake-check: (building|built) seed-smoke\.drv/);
+    const record = JSON.parse(readFileSync(`${mem}.out`, 'utf8'));
+    const flake = record.checks[1];
+    expect(flake.args).toContain('internal-json');
+    expect(flake.stderr).not.toContain('@nix');
+    expect(flake.stderr).toContain("building '");
+    expect(readdirSync(join(mem, 'logs', record.verification_id))).toHaveLength(4);
+  });
+});

@@ -1,0 +1,105 @@
+// Patch shapes P1 must apply exactly as git does (plain `git apply` in the candidate): for each,
+// the candidate's staged tree must be the very tree git computes for the intended result, which
+// proves names, bytes and modes at once.
+import { randomFillSync } from 'node:crypto';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git } from '../../../tests/support/git.js';
+import { tempDir, type TreeEntry } from '../../../tests/support/tmp.js';
+import { fixtureGenome, keptCandidates, makePatch, memoryDir, runner, writeProposal } from './support.js';
+
+function bytes(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  randomFillSync(b);
+  b[0] = seed;
+  b[1] = 0; // a NUL byte: git treats the file as binary
+  return b;
+}
+
+function expectAppliesExactly(initial: Record<string, TreeEntry>, changed: string[], change: (w: string) => void) {
+  const root = fixtureGenome(undefined, initial);
+  const { patch, expected } = makePatch(root, change);
+  const expectedTree = git(expected, ['write-tree']).trim();
+  const work = tempDir();
+  const r = runner(['verify', '--proposal', writeProposal({ changed_paths: changed, patch }), '--root', root, '--memory-dir', memoryDir(), '--work-dir', work, '--keep-worktree']);
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+  const record = r.json();
+  expect(record.status).toBe('verified');
+  expect(record.candidate_tree).toBe(`git-tree:${expectedTree}`);
+  const [cand] = keptCandidates(work);
+  // The work tree itself agrees with its index: no file differs from what was staged.
+  expect(git(cand!, ['diff', '--name-only'])).toBe('');
+  return { patch, root };
+}
+
+describe('patch shapes', () => {
+  it('create and delete', () => {
+    expectAppliesExactly({ 'old.txt': 'old\n' }, ['new.txt', 'old.txt'], (w) => {
+      writeFileSync(join(w, 'new.txt'), 'new\n');
+      rmSync(join(w, 'old.txt'));
+    });
+  });
+
+  it('rename (pure and with changes), both sides listed in changed_paths', () => {
+    const { patch } = expectAppliesExactly({ 'a/one.txt': 'one\n', 'a/two.txt': 'line 1\nline 2\nline 3\nline 4\n' }, ['a/one.txt', 'b/one.txt', 'a/two.txt', 'b/two.txt'], (w) => {
+      renameSync(join(w, 'a/one.txt'), join(w, 'b-one.tmp'));
+      git(w, ['mv', '-f', 'a/two.txt', 'two.tmp']);
+      git(w, ['add', '-A']);
+      mkdirSync(join(w, 'b'));
+      renameSync(join(w, 'b-one.tmp'), join(w, 'b/one.txt'));
+      renameSync(join(w, 'two.tmp'), join(w, 'b/two.txt'));
+      writeFileSync(join(w, 'b/two.txt'), 'line 1\nline 2\nline 3\nline 4 changed\n');
+    });
+    expect(patch).toContain('rename from a/one.txt');
+  });
+
+  it('refuses a rename whose source is not in changed_paths', () => {
+    const root = fixtureGenome(undefined, { 'x.txt': 'x\n' });
+    const { patch } = makePatch(root, (w) => renameSync(join(w, 'x.txt'), join(w, 'y.txt')));
+    const r = runner(['verify', '--proposal', writeProposal({ changed_paths: ['y.txt'], patch }), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.json().reason).toBe('patch path "x.txt" is not listed in changed_paths');
+  });
+
+  it('mode change (not a symlink)', () => {
+    const { patch } = expectAppliesExactly({ 'run.sh': '#!/bin/sh\necho hi\n' }, ['run.sh'], (w) => chmodSync(join(w, 'run.sh'), 0o755));
+    expect(patch).toContain('new mode 100755');
+  });
+
+  it('binary files from git diff --binary', () => {
+    const { patch } = expectAppliesExactly({ 'blob.bin': bytes(3000, 1) }, ['blob.bin', 'new.bin'], (w) => {
+      writeFileSync(join(w, 'blob.bin'), bytes(3000, 2));
+      writeFileSync(join(w, 'new.bin'), bytes(500, 3));
+    });
+    expect(patch).toContain('GIT binary patch');
+  });
+
+  it('refuses a binary change without its data (git diff without --binary)', () => {
+    const root = fixtureGenome(undefined, { 'blob.bin': bytes(100, 1) });
+    const patch = 'diff --git a/blob.bin b/blob.bin\nindex 1111111..2222222 100644\nBinary files a/blob.bin and b/blob.bin differ\n';
+    const r = runner(['verify', '--proposal', writeProposal({ changed_paths: ['blob.bin'], patch }), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.json().reason).toContain('regenerate it with git diff --binary');
+  });
+
+  it('CRLF files', () => {
+    const { patch } = expectAppliesExactly({ 'win.txt': 'one\r\ntwo\r\nthree\r\n' }, ['win.txt'], (w) => writeFileSync(join(w, 'win.txt'), 'one\r\nTWO\r\nthree\r\n'));
+    expect(patch).toContain('+TWO\r\n');
+  });
+
+  it('no newline at end of file', () => {
+    const { patch } = expectAppliesExactly({ 'tail.txt': 'a\nb' }, ['tail.txt', 'added.txt'], (w) => {
+      writeFileSync(join(w, 'tail.txt'), 'a\nc');
+      writeFileSync(join(w, 'added.txt'), 'no newline');
+    });
+    expect(patch).toContain('\\ No newline at end of file');
+  });
+
+  it('multi-file patches across directories, with spaces and non-ASCII names', () => {
+    expectAppliesExactly({ 'x/a b.txt': 'a\n', 'y/ü.nix': '{ }\n' }, ['x/a b.txt', 'y/ü.nix', 'z/c.txt'], (w) => {
+      writeFileSync(join(w, 'x/a b.txt'), 'a2\n');
+      writeFileSync(join(w, 'y/ü.nix'), '{ a = 1; }\n');
+      mkdirSync(join(w, 'z'));
+      writeFileSync(join(w, 'z/c.txt'), 'c\n');
+    });
+  });
+});

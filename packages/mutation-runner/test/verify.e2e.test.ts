@@ -1,0 +1,270 @@
+// P1 verify through the built CLI, with real git and real Nix on fixture genomes: the reference's
+// verifier tests (design inventory 6.3) plus the fixes of issue 4.
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { fixtureGenome, ledger, makePatch, memoryDir, readmeProposal, runner, writeProposal } from './support.js';
+
+function verify(root: string, proposal: string, mem = memoryDir(), extra: string[] = []) {
+  const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem, ...extra]);
+  return { ...r, mem, journal: join(mem, 'mutation-results.jsonl') };
+}
+
+describe('verify: happy paths', () => {
+  it('verifies a patch_path proposal with real nix flake check, journals it and prints the record', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root));
+    expect(r.code, r.stderr).toBe(0);
+    const record = r.json();
+    expect(record.status).toBe('verified');
+    expect(record.reason).toBe('all verifier checks passed');
+    expect(record.proposal_fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(record.root_fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(record.candidate_tree).toMatch(/^git-tree:[0-9a-f]{40}$/);
+    expect(record.nix_version).toMatch(/^\d+\.\d+/);
+    expect(record.checks.map((c: any) => [c.name, c.status])).toEqual([
+      ['apply-patch', 'passed'],
+      ['nix-flake-check', 'passed'],
+    ]);
+    const stored = ledger(r.journal);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toEqual(record);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('Fixture genome.\n');
+  });
+
+  it('verifies an inline patch', () => {
+    const root = fixtureGenome();
+    const { patch } = makePatch(root, (w) => writeFileSync(join(w, 'README.md'), 'inline\n'));
+    const r = verify(root, writeProposal({ changed_paths: ['README.md'], patch, inline: true }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().status).toBe('verified');
+  });
+
+  it('resolves a bare relative proposal path, its sibling patch, root and journal from the cwd', () => {
+    const root = fixtureGenome();
+    const proposal = readmeProposal(root);
+    const mem = memoryDir();
+    const r = runner(['verify', '--proposal', 'proposal.json', '--root', root, '--journal', 'results.jsonl', '--memory-dir', mem], { cwd: dirname(proposal) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().proposal_path).toBe(proposal);
+    expect(ledger(join(dirname(proposal), 'results.jsonl'))).toHaveLength(1);
+  });
+
+  it('verifies a multi-file patch and a deletion without touching the live files', () => {
+    const root = fixtureGenome(undefined, { 'docs/a.md': 'a\n', 'docs/b.md': 'b\n' });
+    const { patch } = makePatch(root, (w) => {
+      writeFileSync(join(w, 'docs/a.md'), 'a2\n');
+      rmSync(join(w, 'docs/b.md'));
+      writeFileSync(join(w, 'docs/c.md'), 'c\n');
+    });
+    const r = verify(root, writeProposal({ changed_paths: ['docs/a.md', 'docs/b.md', 'docs/c.md'], patch, expected_checks: [{ name: 'b-gone', command: 'test', args: ['!', '-e', 'docs/b.md'] }] }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().checks.find((c: any) => c.name === 'b-gone').status).toBe('passed');
+    expect(readFileSync(join(root, 'docs/b.md'), 'utf8')).toBe('b\n');
+    expect(existsSync(join(root, 'docs/c.md'))).toBe(false);
+  });
+});
+
+describe('verify: proposal and patch input', () => {
+  const cases: [string, (root: string) => string, 'rejected' | 'error', string][] = [
+    ['both patch and patch_path', (root) => writeProposal({ changed_paths: ['README.md'], patch: 'x', extra: { patch: 'y' } }), 'rejected', 'only one of patch or patch_path'],
+    ['neither patch nor patch_path', () => writeProposal({ changed_paths: ['README.md'] }), 'rejected', 'patch or patch_path'],
+    ['an absolute patch_path', () => writeProposal({ extra: { patch_path: '/etc/passwd' } }), 'rejected', 'must be relative'],
+    ['a patch_path with ..', () => writeProposal({ extra: { patch_path: '../patch.diff' } }), 'rejected', 'must stay inside'],
+    ['a missing patch file', () => writeProposal({ extra: { patch_path: 'missing.diff' } }), 'error', 'failed to read proposal patch'],
+    ['a malformed patch', () => writeProposal({ changed_paths: ['README.md'], patch: 'this is not a diff\n' }), 'rejected', 'does not contain a target path'],
+    ['an unsupported schema_version', () => writeProposal({ extra: { schema_version: '9.9.9' } }), 'rejected', 'unsupported proposal schema_version'],
+    ['an empty mutation_id', () => writeProposal({ mutation_id: '', patch: 'x' }), 'rejected', 'mutation_id'],
+  ];
+  for (const [what, make, status, substring] of cases) {
+    it(`journals ${what} as ${status}`, () => {
+      const root = fixtureGenome();
+      const r = verify(root, make(root));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(status === 'rejected' ? 'proposal rejected' : 'proposal errored');
+      const record = r.json();
+      expect(record.status).toBe(status);
+      expect(record.reason).toContain(substring);
+      expect(record.mutation_id).not.toBe('');
+      expect(ledger(r.journal)).toEqual([record]);
+    });
+  }
+
+  it('journals a proposal that is not JSON as error, with the parse message and a non-empty mutation id', () => {
+    const root = fixtureGenome();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'proposal.json'), '{ "mutation_id": "mut-x", ');
+    const r = verify(root, join(dir, 'proposal.json'));
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('error');
+    expect(record.reason).toMatch(/is not valid JSON/);
+    expect(record.mutation_id).toMatch(/^unknown:proposal-[0-9a-f]{16}$/);
+    expect(record.proposal_fingerprint).toBe('unavailable:proposal-unreadable');
+    expect(ledger(r.journal)).toHaveLength(1);
+  });
+
+  it('journals a proposal file that does not exist as error', () => {
+    const r = verify(fixtureGenome(), join(tempDir(), 'nope.json'));
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ status: 'error', mutation_id: 'unknown:proposal-unreadable' });
+    expect(r.json().reason).toContain('failed to read proposal');
+  });
+
+  it('rejects a partial deletion that does not apply and leaves the live file alone', () => {
+    const root = fixtureGenome();
+    const patch = ['diff --git a/README.md b/README.md', 'deleted file mode 100644', '--- a/README.md', '+++ /dev/null', '@@ -1,2 +0,0 @@', '-Fixture genome.', '-a line that is not there', ''].join('\n');
+    const r = verify(root, writeProposal({ changed_paths: ['README.md'], patch }));
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('rejected');
+    expect(record.reason).toBe('patch application failed');
+    expect(record.checks).toHaveLength(1);
+    expect(record.checks[0]).toMatchObject({ name: 'apply-patch', status: 'failed' });
+    expect(record.checks[0].stderr).toMatch(/patch does not apply|corrupt patch|error/);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('Fixture genome.\n');
+  });
+});
+
+describe('verify: patch path rules (before anything is applied)', () => {
+  const patchFor = (path: string, header = `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n`) => `${header}@@ -0,0 +1 @@\n+x\n`;
+  const cases: [string, string, string[], string][] = [
+    ['an absolute target', '--- /dev/null\n+++ /etc/evil\n@@ -0,0 +1 @@\n+x\n', ['/etc/evil'], 'is absolute'],
+    ['a .. target', patchFor('../outside.txt'), ['../outside.txt'], 'leaves the genome'],
+    ['a .git target', patchFor('.git/hooks/pre-commit'), ['.git/hooks/pre-commit'], 'inside .git/'],
+    ['a target not in changed_paths', patchFor('other.txt'), ['README.md'], 'is not listed in changed_paths'],
+    ['a memory ledger', patchFor('memory/mutation-results.jsonl'), ['memory/mutation-results.jsonl'], 'is protected'],
+    ['memory evidence', patchFor('memory/evidence/x.json'), ['memory/evidence/x.json'], 'is protected'],
+    ['a symlink (mode 120000)', 'diff --git a/link b/link\nnew file mode 120000\n--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+/etc\n\\ No newline at end of file\n', ['link'], 'mode 120000'],
+  ];
+  for (const [what, patch, changed, substring] of cases) {
+    it(`rejects ${what}`, () => {
+      const root = fixtureGenome();
+      const mem = memoryDir();
+      const r = verify(root, writeProposal({ changed_paths: changed, patch }), mem);
+      expect(r.code).toBe(1);
+      const record = r.json();
+      expect(record.status).toBe('rejected');
+      expect(record.reason).toContain(substring);
+      expect(record.checks).toEqual([]);
+      expect(existsSync(join(mem, 'logs'))).toBe(false); // nothing ran
+    });
+  }
+
+  it('names the declared side effect when a target outside the genome is declared', () => {
+    const root = fixtureGenome();
+    const r = verify(root, writeProposal({
+      changed_paths: [],
+      patch: '--- /dev/null\n+++ /etc/motd\n@@ -0,0 +1 @@\n+x\n',
+      extra: { side_effects: [{ type: 'file', target: '/etc/motd', reversible: true, compensation: 'rm', risk: 'low' }] },
+    }));
+    expect(r.json().reason).toContain('cannot be applied in P1');
+  });
+
+  it('refuses paths the operator policy protects', () => {
+    const root = fixtureGenome();
+    const policy = join(tempDir(), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ protected_paths: ['hosts'] }));
+    const { patch } = makePatch(root, (w) => writeFileSync(join(w, 'hosts/seed.nix'), '{ host = "evil"; }\n'));
+    const r = verify(root, writeProposal({ changed_paths: ['hosts/seed.nix'], patch }), memoryDir(), ['--policy', policy]);
+    expect(r.json().reason).toBe('patch path "hosts/seed.nix" is protected (host policy rule "hosts")');
+  });
+});
+
+describe('verify: check allowlist, validated before any check runs', () => {
+  const refused: [string, { name: string; command: string; args?: string[] }][] = [
+    ['an undeclared side-effect command', { name: 'touch', command: 'touch', args: ['/tmp/aos-should-not-exist'] }],
+    ['test on an absolute path', { name: 'abs', command: 'test', args: ['-e', '/etc/passwd'] }],
+    ['nix build of another flake', { name: 'other', command: 'nix', args: ['build', 'nixpkgs#hello'] }],
+    ['nix eval --expr', { name: 'expr', command: 'nix', args: ['eval', '--expr', '1'] }],
+    ['nix-instantiate of an absolute file', { name: 'ni', command: 'nix-instantiate', args: ['--eval', '/etc/x.nix'] }],
+    ['true with arguments', { name: 't', command: 'true', args: ['x'] }],
+  ];
+  for (const [what, check] of refused) {
+    it(`refuses ${what} before the flake check runs`, () => {
+      const root = fixtureGenome();
+      const mem = memoryDir();
+      const r = verify(root, readmeProposal(root, { expected_checks: [{ name: 'ok', command: 'true' }, check] }), mem);
+      expect(r.code).toBe(1);
+      const record = r.json();
+      expect(record.status).toBe('rejected');
+      expect(record.reason).toContain('not allowed in P1');
+      expect(record.checks).toEqual([]);
+      expect(existsSync(join(mem, 'logs'))).toBe(false);
+    });
+  }
+
+  it('refuses a declared side-effect command all the same', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root, {
+      expected_checks: [{ name: 'touch', command: 'touch', args: ['x'] }],
+      extra: { side_effects: [{ type: 'command', target: 'touch', reversible: true, compensation: 'rm x', risk: 'low' }] },
+    }));
+    expect(r.json().reason).toContain("command 'touch x' is not allowed in P1");
+  });
+
+  it('runs every allowlisted shape in the candidate', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root, {
+      expected_checks: [
+        { name: 'true', command: 'true' },
+        { name: 'readme', command: 'test', args: ['-f', 'README.md'] },
+        { name: 'flake', command: 'nix', args: ['flake', 'check', '--no-build'] },
+        { name: 'build', command: 'nix', args: ['build', '.#checks.x86_64-linux.seed-smoke'] },
+        { name: 'eval', command: 'nix', args: ['eval', '--raw', '.#checks.x86_64-linux.seed-smoke.name'] },
+        { name: 'parse', command: 'nix-instantiate', args: ['--parse', 'hosts/seed.nix'] },
+        { name: 'eval-file', command: 'nix-instantiate', args: ['--eval', '--strict', '--json', 'hosts/seed.nix'] },
+      ],
+    }));
+    expect(r.code, r.stderr).toBe(0);
+    const byName = Object.fromEntries(r.json().checks.map((c: any) => [c.name, c]));
+    expect(Object.values(byName).every((c: any) => c.status === 'passed')).toBe(true);
+    expect(byName.build.out_paths[0]).toMatch(/^\/nix\/store\/[0-9a-z]{32}-seed-smoke$/);
+    expect(byName.eval.stdout).toBe('seed-smoke');
+    expect(JSON.parse(byName['eval-file'].stdout)).toEqual({ host: 'seed-01', mode: 'mutate-vm' });
+  });
+
+  it('keeps nix-instantiate --eval inside the candidate (restricted evaluation)', () => {
+    const root = fixtureGenome();
+    const { patch } = makePatch(root, (w) => writeFileSync(join(w, 'peek.nix'), 'builtins.readFile /etc/hostname\n'));
+    const r = verify(root, writeProposal({ changed_paths: ['peek.nix'], patch, expected_checks: [{ name: 'peek', command: 'nix-instantiate', args: ['--eval', 'peek.nix'] }] }));
+    expect(r.code).toBe(1);
+    const peek = r.json().checks.find((c: any) => c.name === 'peek');
+    expect(peek.status).toBe('failed');
+    expect(peek.stderr).toContain('forbidden in restricted mode');
+  });
+
+  it('rejects with the exact reason when a check fails, and journals the failed check', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root, { expected_checks: [{ name: 'nope', command: 'false' }] }));
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('rejected');
+    expect(record.reason).toBe('one or more verifier checks failed');
+    expect(ledger(r.journal)[0].checks.find((c: any) => c.name === 'nope')).toMatchObject({ status: 'failed', exit_code: 1 });
+  });
+
+  it('refuses duplicate and reserved check names', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root, { expected_checks: [{ name: 'nix-flake-check', command: 'true' }] }));
+    expect(r.json().reason).toContain('reserved');
+  });
+});
+
+describe('verify: check logs', () => {
+  it('writes full logs under <memory>/logs/<verification_id>/ and records their digests and sizes', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root));
+    const record = r.json();
+    const dir = join(r.mem, 'logs', record.verification_id);
+    expect(readdirSync(dir).sort()).toEqual([
+      '00-apply-patch.stderr.log', '00-apply-patch.stdout.log', '01-nix-flake-check.stderr.log', '01-nix-flake-check.stdout.log',
+    ]);
+    const flake = record.checks[1];
+    expect(basename(flake.stderr_log.path)).toBe('01-nix-flake-check.stderr.log');
+    const bytes = readFileSync(flake.stderr_log.path);
+    expect(flake.stderr_log.bytes).toBe(bytes.length);
+    expect(flake.stderr).toContain('running flake checks');
+  });
+});
