@@ -1,4 +1,6 @@
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { nowRfc3339 } from '@autopoietic/core/canonical';
 import { resolveEtcDir, resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
@@ -44,6 +46,8 @@ export async function introspect(opts: IntrospectOptions = {}): Promise<SelfStat
   const etcDir = resolveEtcDir({ etcDir: opts.etcDir, cwd, env });
   const memory = resolveMemoryDir({ root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd, env });
   const observedAt = nowRfc3339();
+  const home = opts.home ?? homedir();
+  const userProfile = lstatOrUndefined(join(home, '.nix-profile'));
   const [genome, body, mem] = await Promise.all([
     observeGenome({ root, memoryDir: memory.dir, eval: opts.eval ?? false, cache: opts.cache ?? true, jobs: opts.jobs ?? 'auto' }),
     observeBody({
@@ -54,7 +58,8 @@ export async function introspect(opts: IntrospectOptions = {}): Promise<SelfStat
       journalLines: opts.journalLines ?? 0,
       includeShellHistory: opts.includeShellHistory,
       shellHistoryLines: opts.shellHistoryLines ?? 200,
-      ...(opts.home ? { home: opts.home } : {}),
+      home,
+      userProfile,
       ...(opts.profilesDir ? { profilesDir: opts.profilesDir } : {}),
       ...(opts.currentSystem ? { currentSystem: opts.currentSystem } : {}),
     }),
@@ -63,6 +68,15 @@ export async function introspect(opts: IntrospectOptions = {}): Promise<SelfStat
   const identity = resolveIdentity(etcDir, genome.state.hosts, currentHostname());
   const state: Omit<SelfState, 'pain_points'> = { schema_version: SCHEMA_VERSION, observed_at: observedAt, identity, genome: genome.state, body, memory: mem };
   return validated({ ...state, pain_points: painPoints(state, genome.unlockedInputs) });
+}
+
+function lstatOrUndefined(path: string): string | undefined {
+  try {
+    lstatSync(path);
+    return path;
+  } catch {
+    return undefined;
+  }
 }
 
 function canonicalRoot(root: string): string {

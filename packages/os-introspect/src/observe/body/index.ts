@@ -21,6 +21,8 @@ export interface BodyOptions {
   includeShellHistory: boolean | undefined;
   shellHistoryLines: number;
   home?: string;
+  /** ~/.nix-profile when it exists, looked up before anything runs `nix` (see packages.ts). */
+  userProfile: string | undefined;
   profilesDir?: string;
   currentSystem?: string;
 }
@@ -28,7 +30,7 @@ export interface BodyOptions {
 /** The running system. Every probe degrades to `available: false` with a reason; none throws. */
 export async function observeBody(opts: BodyOptions): Promise<BodyState> {
   const observation = readObservationConfig(opts.etcDir);
-  const [systemd, installed, journal] = await Promise.all([observeSystemd(), observePackages(), observeJournal(opts.journalLines)]);
+  const [systemd, installed, journal] = await Promise.all([observeSystemd(), observePackages(opts.userProfile), observeJournal(opts.journalLines)]);
   const roots = projectRoots(opts, observation.config?.project_roots);
   const history = historyChoice(opts.includeShellHistory, observation.config?.include_shell_history_by_default);
   return {

@@ -8,8 +8,12 @@ type Installed = BodyState['installed_packages'];
 /**
  * Installed packages of the user profile: `nix profile list --json` (Nix 2.20+ keys `elements`
  * by name; 2.17-2.19 give a list), else `nix-env -q` (old Nix, or a nix-env managed profile).
+ * `userProfile` is the ~/.nix-profile link, checked by the caller before any `nix` runs (Nix
+ * creates that link, and ~/.nix-defexpr, when it starts without them).
  */
-export async function observePackages(): Promise<Installed> {
+export async function observePackages(userProfile: string | undefined): Promise<Installed> {
+  // Without a user profile there is nothing to list, and both commands would create one.
+  if (userProfile === undefined) return { available: false, reason: 'no user profile (~/.nix-profile does not exist)', packages: [] };
   const profile = await probe('nix', [...NIX_FEATURE_FLAGS, 'profile', 'list', '--json']);
   if (profile.ok) {
     const names = parseProfileJson(profile.text);

@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../tests/support/cli.js';
+import { expectValidSelfState, introspectCli, sandbox } from './helpers.js';
+
+// argv -> exit code, stdout and files, through the built bin.
+describe('os-introspect command line', () => {
+  it('documents every flag in --help', () => {
+    const r = runCli('os-introspect', ['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--root', '--output', '--project-root', '--max-project-files', '--journal-lines', '--include-shell-history', '--shell-history-lines', '--eval', '--format', '--etc-dir', '--memory-dir', '--no-cache', '--jobs']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  it.each([
+    [['--format', 'xml'], '--format must be json or summary'],
+    [['--jobs', '0'], '--jobs must be at least 1'],
+    [['--jobs', 'many'], 'Invalid input'],
+    [['--max-project-files', 'abc'], '--max-project-files must be a whole number'],
+    [['--journal-lines', '-1'], '--journal-lines must be a whole number'],
+    [['--shell-history-lines', '0'], '--shell-history-lines must be at least 1'],
+  ])('rejects %j with exit 2 before observing anything', (args, message) => {
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
+    const r = introspectCli(s, args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+    expect(readdirSync(s.memory)).toEqual([]);
+  });
+
+  it('exits 2 on an unknown flag', () => {
+    const r = runCli('os-introspect', ['--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--bogus'");
+  });
+
+  it('writes --output atomically (parents created), and prints nothing else to stdout', () => {
+    const s = sandbox();
+    const out = join(s.home, 'nested', 'dir', 'self-state.json');
+    const r = introspectCli(s, ['--output', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const text = readFileSync(out, 'utf8');
+    expect(text.endsWith('}\n')).toBe(true);
+    expectValidSelfState(JSON.parse(text));
+    expect(readdirSync(join(s.home, 'nested', 'dir'))).toEqual(['self-state.json']);
+    writeFileSync(out, 'old');
+    expect(introspectCli(s, ['--output', out]).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).not.toBe('old');
+  });
+
+  it('fails with exit 1 and leaves nothing behind when --output cannot be written', () => {
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
+    const out = join(s.home, 'is-a-dir');
+    mkdirSync(out);
+    const r = introspectCli(s, ['--output', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[write-failed]');
+    expect(readdirSync(s.home)).toEqual(['is-a-dir']);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('prints a short summary: hosts, modules, options, inputs with age, ledgers, parse errors', () => {
+    const s = sandbox();
+    const r = introspectCli(s, ['--format', 'summary']);
+    expect(r.code, r.stderr).toBe(0);
+    const text = r.stdout;
+    expect(text).toContain('host alpha-01 (development, research)  [identity from genome]');
+    expect(text).toMatch(/10 \.nix files \(10 parsed, 0 from cache, no workers\), 8 modules, 3 options, 3 import edges/);
+    expect(text).toContain('hosts: alpha (5 module files, identity alpha-01), beta (1 module files)');
+    expect(text).toMatch(/inputs: home-manager github:nix-community\/home-manager@aaaaaaa, \d+ (months|years) old; nixpkgs github:NixOS\/nixpkgs@bbbbbbb/);
+    expect(text).toContain("broken/bad.nix:3:7: syntax-error: syntax error, unexpected ';'");
+    expect(text).toMatch(/organs +missing +absent/);
+    expect(existsSync(join(s.memory, 'cache'))).toBe(true);
+  });
+});
