@@ -9,7 +9,7 @@ import { applyToCandidate, buildCandidate, guardCandidate, removeCandidate, type
 import type { GateContext } from '../../pipeline/context.js';
 import type { PreparedProposal } from '../../pipeline/prepare.js';
 import { rootMismatch } from './binding.js';
-import { featureProblem, machineFeatures } from './kvm.js';
+import { featureProblem, machineFeatures, systemProblem } from './kvm.js';
 import { PROMOTE_REASONS, promoteDraftFromChecks, type PromoteDraft } from './record.js';
 import { discoverVmChecks } from './vm-checks.js';
 
@@ -60,11 +60,11 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
 interface VmGate {
   discovery: CheckResult;
   problem?: { status: 'rejected' | 'error'; reason: string };
-  /** `vm-check:<name>` entries that were refused before building (KVM preflight). */
+  /** `vm-check:<name>` entries that were refused before building (system or KVM preflight). */
   blocked: CheckResult[];
 }
 
-/** Lists checks.<system>, refuses missing VM checks, and preflights their system features. */
+/** Lists checks.<system>, refuses missing VM checks, and preflights the system and the required features (KVM) before anything builds. */
 async function vmGate(ctx: GateContext, nix: NixInfo, dir: string, io: ReplayIo): Promise<VmGate> {
   const found = await discoverVmChecks({ dir, system: io.system, names: io.vmChecks, nix, pass: ctx.pass, env: ctx.checkEnv, logDir: io.logDir, index: 1, timeoutMs: ctx.policy.timeouts.base * 1000 });
   const discovery = found.check;
@@ -77,19 +77,18 @@ async function vmGate(ctx: GateContext, nix: NixInfo, dir: string, io: ReplayIo)
     const available = found.names.length ? found.names.join(', ') : 'none';
     return { discovery, blocked: [], problem: { status: 'rejected', reason: `VM check ${missing.map((m) => `'${m}'`).join(', ')} is not defined in checks.${io.system} of the candidate flake (available: ${available})` } };
   }
-  const needing = io.vmChecks.filter((n) => (found.features?.[n] ?? []).length > 0);
-  if (needing.length === 0) return { discovery, blocked: [] };
   let machine;
   try {
     machine = await machineFeatures(nix, ctx.pass, ctx.checkEnv);
   } catch (e) {
-    return { discovery, blocked: [], problem: { status: 'error', reason: `cannot read the Nix configuration for the KVM preflight: ${describeError(e)}` } };
+    return { discovery, blocked: [], problem: { status: 'error', reason: `cannot read the Nix configuration for the build preflight: ${describeError(e)}` } };
   }
   const blocked: CheckResult[] = [];
-  for (const n of needing) {
-    const why = featureProblem(found.features![n]!, machine);
-    if (why) blocked.push({ name: `vm-check:${n}`, command: 'nix', status: 'error', exit_code: null, reason: `kvm-preflight: ${why}`, stdout: '', stderr: '' });
+  for (const n of io.vmChecks) {
+    const why = systemProblem(io.system, machine) ?? featureProblem(found.features?.[n] ?? [], machine, io.system);
+    if (why) blocked.push({ name: `vm-check:${n}`, command: 'nix', status: 'error', exit_code: null, reason: `preflight: ${why}`, stdout: '', stderr: '' });
   }
   if (blocked.length === 0) return { discovery, blocked };
-  return { discovery, blocked, problem: { status: 'error', reason: `VM check ${blocked.map((b) => b.name.slice('vm-check:'.length)).join(', ')} cannot run on this machine: ${blocked[0]!.reason!.slice('kvm-preflight: '.length)}` } };
+  const names = blocked.map((b) => b.name.slice('vm-check:'.length)).join(', ');
+  return { discovery, blocked, problem: { status: 'error', reason: `VM check ${names} cannot run on this machine: ${blocked[0]!.reason!.slice('preflight: '.length)}` } };
 }
