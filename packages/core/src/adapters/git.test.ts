@@ -73,6 +73,13 @@ describe('candidate repositories', () => {
     expect(staged).not.toContain('b.log');
   });
 
+  it('fails closed when a seeded blob id does not match the file on disk', async () => {
+    const cand = tempDir();
+    writeTree(cand, { 'a.txt': 'actual\n' });
+    await initCandidateRepo(cand);
+    await expect(seedIndex(cand, [{ mode: '100644', oid: gitBlobId(Buffer.from('claimed\n')), path: 'a.txt' }])).rejects.toThrow(/needs update/);
+  });
+
   it('reports the paths git apply would write, and its summary of renames', async () => {
     const dir = tempDir();
     initRepo(dir, { 'old.txt': 'x\n', 'keep.txt': 'k\n' });

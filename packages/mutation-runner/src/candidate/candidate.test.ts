@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gitBlobId } from '@autopoietic/core/adapters';
+import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
+import { exclusionContext, exclusionReason } from './exclusions.js';
+import { rootFingerprint, type TreeEntry } from './fingerprint.js';
+import { materialise } from './materialise.js';
+
+describe('exclusions', () => {
+  const ctx = exclusionContext('/g', { memoryDir: '/g/state', files: ['/g/mutations/p/proposal.json', '/elsewhere/patch.diff', '/g/logs/results.jsonl'] });
+  it('leaves out git, node_modules, result links, memory ledgers/evidence/logs and the command inputs', () => {
+    const out = (p: string) => exclusionReason(p, ctx);
+    for (const p of ['.git/config', 'a/.git', 'node_modules/x', 'a/node_modules/b/c', 'result', 'sub/result-dev', 'memory/mutations.jsonl', 'memory/effects.jsonl.lock', 'memory/evidence/x.json', 'memory/logs/v/1.log', 'state/organs.jsonl', 'state/evidence/e', 'mutations/p/proposal.json', 'logs/results.jsonl', 'logs/results.jsonl.lock']) {
+      expect(out(p), p).toBeDefined();
+    }
+    for (const p of ['flake.nix', 'memory/notes.md', 'memory/sub/x.jsonl', 'data/x.jsonl', 'results', 'mutations/p/patch.diff', 'memory/mutation-proposal.schema.json']) {
+      expect(out(p), p).toBeUndefined();
+    }
+  });
+});
+
+describe('root fingerprint v2', () => {
+  const file = (path: string, sha: string, executable = false): TreeEntry => ({ path, kind: 'file', executable, sha256: sha, bytes: 1, oid: 'x' });
+  it('depends on paths, content, the executable bit and link targets, not on order', () => {
+    const a = [file('a', '1'), file('b', '2')];
+    expect(rootFingerprint(a)).toBe(rootFingerprint([...a].reverse()));
+    expect(rootFingerprint(a)).not.toBe(rootFingerprint([file('a', '1'), file('b', '3')]));
+    expect(rootFingerprint(a)).not.toBe(rootFingerprint([file('a', '1'), file('b', '2', true)]));
+    expect(rootFingerprint(a)).not.toBe(rootFingerprint([file('a', '1'), file('c', '2')]));
+    const link = (target: string): TreeEntry => ({ path: 'l', kind: 'symlink', target, oid: 'x' });
+    expect(rootFingerprint([link('a')])).not.toBe(rootFingerprint([link('b')]));
+    expect(rootFingerprint([])).toMatch(/^sha256:/);
+  });
+});
+
+describe('materialise', () => {
+  it('copies files with their executable bit and symlinks as links, hashing the copied bytes', async () => {
+    const src = tempDir();
+    const dest = tempDir();
+    writeTree(src, { 'a/b.txt': 'hello\n', 'run.sh': { content: '#!/bin/sh\n', mode: 0o700 }, 'link': { symlink: 'a/b.txt' }, 'secret': { content: 's', mode: 0o600 } });
+    execFileSync('mkfifo', [join(src, 'fifo')]); // a FIFO would block a naive reader
+    const r = await materialise({ kind: 'plain', root: src, workTree: undefined, paths: ['a/b.txt', 'fifo', 'gone', 'link', 'run.sh', 'secret'], excluded: [] }, dest);
+    expect(readFileSync(join(dest, 'a/b.txt'), 'utf8')).toBe('hello\n');
+    expect(statSync(join(dest, 'run.sh')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(dest, 'secret')).mode & 0o777).toBe(0o644);
+    expect(readlinkSync(join(dest, 'link'))).toBe('a/b.txt');
+    expect(r.skipped.map((s) => s.path).sort()).toEqual(['fifo', 'gone']);
+    const b = r.entries.find((e) => e.path === 'a/b.txt');
+    expect(b).toMatchObject({ kind: 'file', executable: false, oid: gitBlobId(Buffer.from('hello\n')) });
+    expect(r.entries.find((e) => e.path === 'link')).toMatchObject({ kind: 'symlink', target: 'a/b.txt', oid: gitBlobId(Buffer.from('a/b.txt')) });
+  });
+});
