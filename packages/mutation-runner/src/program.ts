@@ -1,10 +1,13 @@
 import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
+import { registerEvolve } from './commands/evolve.js';
+import { registerHandoff } from './commands/handoff.js';
 import { registerInstallApply } from './commands/install-apply.js';
 import { registerInstallPlan } from './commands/install-plan.js';
 import { registerInstallRevert } from './commands/install-revert.js';
 import { registerInstallVerify } from './commands/install-verify.js';
 import { registerPromote } from './commands/promote.js';
+import { registerPropose } from './commands/propose.js';
 import { registerVerify } from './commands/verify.js';
 
 /** Builds the mutation-runner program: the one list of its commands. */
@@ -13,8 +16,11 @@ export function buildProgram(): Command {
     .description('Verify Autopoietic OS mutation proposals without live mutation')
     .version('0.1.0')
     .showHelpAfterError();
+  registerPropose(program);
+  registerHandoff(program);
   registerVerify(program);
   registerPromote(program);
+  registerEvolve(program);
   registerInstallPlan(program);
   registerInstallApply(program);
   registerInstallVerify(program);

@@ -1,0 +1,111 @@
+import { join, resolve } from 'node:path';
+import { gitWorkTree } from '@autopoietic/core/adapters';
+import { newId } from '@autopoietic/core/canonical';
+import { getLogger, usageError } from '@autopoietic/core/cli-kit';
+import type { StoredRecord } from '@autopoietic/core/ledger';
+import type { AutonomyMode } from '@autopoietic/core/schemas';
+import { gateContext, type GateFlags } from '../../pipeline/context.js';
+import { generatorIdentity } from '../generator/identity.js';
+import { locate, observe } from '../handoff/gather.js';
+import { loadAncestry } from '../handoff/history.js';
+import { runAttempt, type PromoteSettings, type RunContext } from './attempt.js';
+import { snapshotLive } from './guard.js';
+
+/**
+ * `mutation-runner evolve` (docs/evolve.md): observe, then attempt until a proposal is verified
+ * or the attempts run out. Each attempt's hand-off carries the feedback of its ancestors; the
+ * attempts form a tree in `lineage.jsonl` (`--from-attempt` branches from any earlier one).
+ * Modes: evolve needs mutate-draft, --promote mutate-vm, --unattended autopoiesis; all checked
+ * before anything runs.
+ */
+export interface EvolveOptions extends GateFlags {
+  goal: string;
+  generator: string;
+  attempts: number;
+  fromAttempt?: string | undefined;
+  promote?: PromoteSettings | undefined;
+  unattended?: boolean | undefined;
+  stopOnError?: boolean | undefined;
+  generatorTimeoutMs: number;
+  generatorMaxOutput: number;
+  generatorEnv: string[];
+  handoffMaxBytes: number;
+  selfState?: string | undefined;
+  proposalsDir?: string | undefined;
+}
+
+export type EvolveOutcome = 'verified' | 'promoted' | 'promotion-failed' | 'exhausted' | 'stopped';
+
+export interface EvolveSummary {
+  run_id: string;
+  goal: string;
+  outcome: EvolveOutcome;
+  reason: string;
+  attempts: StoredRecord<'lineage-attempt'>[];
+  result?: { attempt_id: string; mutation_id: string; proposal_path: string; verification_id: string; promotion_id?: string };
+}
+
+export function requiredMode(o: Pick<EvolveOptions, 'promote' | 'unattended'>): AutonomyMode {
+  if (o.unattended) return 'autopoiesis';
+  return o.promote ? 'mutate-vm' : 'mutate-draft';
+}
+
+export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
+  const ctx = gateContext(o, requiredMode(o), o.unattended ? 'unattended evolve' : o.promote ? 'evolve --promote' : 'evolve');
+  const loc = locate({ root: ctx.root, memoryDir: ctx.memoryDir, etcDir: o.etcDir, cwd: ctx.cwd });
+  const generator = generatorIdentity(o.generator, ctx.cwd, ctx.root);
+  if (o.fromAttempt !== undefined) await loadAncestry(loc.ledgers, o.fromAttempt, 1); // exists, or a usage error now
+  const proposalsDir = o.proposalsDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, o.proposalsDir);
+  const promote = o.promote ? await withParentGenome(o.promote, ctx.root) : undefined;
+  const runId = newId('run');
+  const log = getLogger();
+  log.info({ run: runId, goal: o.goal, generator: generator.command }, 'evolve: observing the genome');
+  const observed = await observe(loc, o.selfState);
+  const rc: RunContext = {
+    loc,
+    observed,
+    goal: o.goal,
+    runId,
+    generator,
+    limits: { timeoutMs: o.generatorTimeoutMs, maxOutputBytes: o.generatorMaxOutput },
+    passEnv: o.generatorEnv,
+    handoffMaxBytes: o.handoffMaxBytes,
+    proposalsDir,
+    protectedRules: ctx.policy.protectedRules,
+    gate: { ...o, root: ctx.root, memoryDir: ctx.memoryDir, cwd: ctx.cwd },
+    promote,
+    baseline: await snapshotLive(ctx.root, ctx.memoryDir, [proposalsDir]),
+    lineageJournal: loc.ledgers.lineage,
+  };
+  const attempts: StoredRecord<'lineage-attempt'>[] = [];
+  let parent = o.fromAttempt ?? null;
+  for (let n = 1; n <= o.attempts; n++) {
+    const { record, stop } = await runAttempt(rc, n, parent);
+    attempts.push(record);
+    parent = record.attempt_id;
+    log.info({ attempt: record.attempt_id, n, verdict: record.verdict, stage: record.stage }, `evolve: attempt ${n}: ${record.verdict}: ${record.reason}`);
+    if (stop) return summary(runId, o.goal, 'stopped', stop, attempts);
+    if (record.verdict === 'verified') return finished(runId, o.goal, record, attempts, Boolean(promote));
+    if (record.verdict === 'error' && o.stopOnError) return summary(runId, o.goal, 'stopped', `attempt ${n} ended in error and --stop-on-error is set: ${record.reason}`, attempts);
+  }
+  return summary(runId, o.goal, 'exhausted', `no proposal was verified in ${o.attempts} attempt(s)`, attempts);
+}
+
+function finished(runId: string, goal: string, r: StoredRecord<'lineage-attempt'>, attempts: StoredRecord<'lineage-attempt'>[], promoting: boolean): EvolveSummary {
+  const result = { attempt_id: r.attempt_id, mutation_id: r.mutation_id!, proposal_path: r.proposal_path!, verification_id: r.verification_id!, ...(r.promotion_id ? { promotion_id: r.promotion_id } : {}) };
+  if (!promoting) return { ...summary(runId, goal, 'verified', `attempt ${r.attempt_number} was verified`, attempts), result };
+  const ok = r.promotion_status === 'promoted';
+  return { ...summary(runId, goal, ok ? 'promoted' : 'promotion-failed', `attempt ${r.attempt_number} was verified; ${r.reason}`, attempts), result };
+}
+
+function summary(runId: string, goal: string, outcome: EvolveOutcome, reason: string, attempts: StoredRecord<'lineage-attempt'>[]): EvolveSummary {
+  return { run_id: runId, goal, outcome, reason, attempts };
+}
+
+/** `--parent-genome` defaults to the live HEAD (`git:<sha>`); a genome outside git must name it. */
+async function withParentGenome(p: PromoteSettings, root: string): Promise<PromoteSettings> {
+  if (p.parentGenome !== '') return p;
+  const head = (await gitWorkTree(root))?.head;
+  if (!head) throw usageError('parent-genome-missing', 'evolve --promote needs --parent-genome: the genome has no git HEAD to default to', 'Pass --parent-genome, e.g. --parent-genome path:/srv/genome@2026-01-01.');
+  return { ...p, parentGenome: `git:${head}` };
+}

@@ -1,0 +1,104 @@
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isInsideDir, onInterrupt } from '@autopoietic/core/adapters';
+import { Framer } from '@autopoietic/core/canonical';
+import { AosError } from '@autopoietic/core/cli-kit';
+import { exclusionContext } from '../../candidate/exclusions.js';
+import { collectFileSet } from '../../candidate/fileset.js';
+import { materialise } from '../../candidate/materialise.js';
+
+/**
+ * Where a generator runs: a fresh scratch directory outside the genome holding
+ *   genome/        a read-only copy of the genome's working set (what verify's candidate is
+ *                  built from: tracked and untracked-but-not-ignored files, no .git, no ledgers);
+ *   work/          a writable directory for the generator's own files;
+ *   handoff.json   the hand-off it also gets on stdin (read-only).
+ * The generator is started in this directory and is only ever told these paths, never the live
+ * genome's. Read-only is a file mode, so it binds generators not running as root; whatever any
+ * generator does, the copy is compared with its digest afterwards and the live genome with its
+ * own (evolve/guard.ts), and a change to either ends the attempt as an error.
+ */
+export interface Sandbox {
+  dir: string;
+  genome: string;
+  work: string;
+  handoff: string;
+  /** Digest of the copy as made. */
+  digest: string;
+  dispose(): void;
+}
+
+export async function createSandbox(root: string, memoryDir: string, handoffText: string): Promise<Sandbox> {
+  const dir = mkdtempSync(join(tmpdir(), 'autopoietic-generator-'));
+  if (isInsideDir(dir, root)) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new AosError('sandbox-inside-genome', `the temp directory ${dir} is inside the genome ${root}`, { hint: 'Point TMPDIR outside the genome.' });
+  }
+  const unhook = onInterrupt(() => remove(dir));
+  const sandbox: Sandbox = { dir, genome: join(dir, 'genome'), work: join(dir, 'work'), handoff: join(dir, 'handoff.json'), digest: '', dispose: () => {
+    unhook();
+    remove(dir);
+  } };
+  try {
+    mkdirSync(join(dir, 'scan'));
+    mkdirSync(sandbox.genome);
+    mkdirSync(sandbox.work);
+    const set = await collectFileSet(root, join(dir, 'scan'), exclusionContext(root, { memoryDir, files: [] }));
+    await materialise(set, sandbox.genome);
+    rmSync(join(dir, 'scan'), { recursive: true, force: true });
+    writeFileSync(sandbox.handoff, handoffText, { mode: 0o444 });
+    makeReadOnly(sandbox.genome);
+    sandbox.digest = treeDigest(sandbox.genome);
+    return sandbox;
+  } catch (e) {
+    sandbox.dispose();
+    throw e;
+  }
+}
+
+function makeReadOnly(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) makeReadOnly(p);
+    else if (e.isFile()) chmodSync(p, lstatSync(p).mode & 0o111 ? 0o555 : 0o444);
+  }
+  chmodSync(dir, 0o555);
+}
+
+/** Digest of a directory tree: every entry's path, type, mode and content (or link target). */
+export function treeDigest(dir: string): string {
+  const f = new Framer('autopoietic-sandbox-tree-v1');
+  const walk = (d: string, rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch {
+      f.str(`unreadable:${rel}`);
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      const st = lstatSync(p);
+      f.str(r).str(String(st.mode));
+      if (e.isDirectory()) walk(p, r);
+      else if (e.isFile()) f.bytes(readFileSync(p));
+    }
+  };
+  walk(dir, '');
+  return f.digest();
+}
+
+function remove(dir: string): void {
+  const writable = (d: string): void => {
+    try {
+      chmodSync(d, 0o755);
+      for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) writable(join(d, e.name));
+    } catch {
+      /* best effort: rm below reports nothing either */
+    }
+  };
+  writable(dir);
+  rmSync(dir, { recursive: true, force: true });
+}

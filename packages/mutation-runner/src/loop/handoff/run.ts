@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { createNewFile } from '@autopoietic/core/adapters';
+import { printJson, printText, usageError } from '@autopoietic/core/cli-kit';
+import type { Handoff } from '@autopoietic/core/schemas';
+import { buildHandoff, DEFAULT_HANDOFF_BYTES } from './build.js';
+import { lineageHead, locate, mutationContext, observe, type Located, type Where } from './gather.js';
+import { loadAncestry, loadGoalHistory, type History } from './history.js';
+import { renderMarkdown } from './markdown.js';
+import { placeOf } from './refs.js';
+import type { ObservedState } from './state-facts.js';
+
+/**
+ * `mutation-runner handoff`: the hand-off for a goal (with the feedback of the latest attempts
+ * at it, or of `--from-attempt`'s ancestry) or for an existing mutation. Read-only.
+ */
+export interface HandoffOptions extends Where {
+  goal?: string | undefined;
+  mutationId?: string | undefined;
+  proposal?: string | undefined;
+  fromAttempt?: string | undefined;
+  selfState?: string | undefined;
+  maxBytes?: string | undefined;
+  format?: string | undefined;
+  output?: string | undefined;
+}
+
+export const STANDING_LIMITS = [
+  'Option values are read from the Nix source (tree-sitter, as os-introspect parses it), not evaluated: a value computed elsewhere or coming from a flake input is not shown.',
+  'Facts describe the genome and ledgers when the hand-off was made; the live host may have changed since.',
+];
+
+export async function runHandoff(opts: HandoffOptions): Promise<void> {
+  const format = opts.format ?? 'json';
+  if (format !== 'json' && format !== 'markdown') throw usageError('format-unknown', `--format: unknown format ${JSON.stringify(format)}`, 'Use json or markdown.');
+  if ((opts.goal === undefined) === (opts.mutationId === undefined)) {
+    throw usageError('subject-missing', 'give exactly one of --goal TEXT or --mutation-id ID', 'A hand-off is about a goal (for a new proposal) or an existing mutation.');
+  }
+  if (opts.goal !== undefined && opts.goal.trim() === '') throw usageError('flag-blank', '--goal must not be blank', 'Say what the change should achieve.');
+  if (opts.proposal !== undefined && opts.mutationId === undefined) throw usageError('flags-conflict', '--proposal goes with --mutation-id', 'Name the mutation the proposal belongs to.');
+  const maxBytes = parseMaxBytes(opts.maxBytes);
+  const loc = locate(opts);
+  const observed = await observe(loc, opts.selfState);
+  const doc = await composeHandoff(loc, observed, { goal: opts.goal, mutationId: opts.mutationId, proposal: opts.proposal, fromAttempt: opts.fromAttempt, maxBytes });
+  const text = format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderMarkdown(doc);
+  if (opts.output !== undefined) createNewFile(resolve(loc.cwd, opts.output), text);
+  else if (format === 'json') printJson(doc);
+  else printText(text);
+}
+
+export interface Compose {
+  goal?: string | undefined;
+  mutationId?: string | undefined;
+  proposal?: string | undefined;
+  fromAttempt?: string | undefined;
+  maxBytes: number;
+  subject?: Handoff['subject'];
+  /** Without `fromAttempt`: carry no earlier attempts (a new root of the attempt tree) instead of the goal's latest. */
+  noGoalHistory?: boolean;
+}
+
+/** The hand-off from located inputs (shared with the evolve loop). */
+export async function composeHandoff(loc: Located, observed: ObservedState | undefined, c: Compose): Promise<Handoff> {
+  const mutation = c.mutationId !== undefined ? await mutationContext(loc, c.mutationId, c.proposal) : undefined;
+  const goal = c.goal ?? mutation!.proposal.goal;
+  let history: History;
+  if (c.fromAttempt !== undefined) history = await loadAncestry(loc.ledgers, c.fromAttempt);
+  else if (mutation || c.noGoalHistory) history = { items: [], omitted: 0 };
+  else history = await loadGoalHistory(loc.ledgers, goal);
+  const limits = [...STANDING_LIMITS];
+  if (!observed) limits.push('No self-state: the host and its genome were not observed for this hand-off.');
+  return buildHandoff({
+    goal,
+    subject: c.subject ?? (mutation ? { kind: 'mutation', mutation_id: mutation.proposal.mutation_id } : { kind: 'goal', ...(c.fromAttempt ? { parent_attempt_id: c.fromAttempt } : {}) }),
+    maxBytes: c.maxBytes,
+    places: loc,
+    observed,
+    history,
+    mutation,
+    lineageSource: placeOf(loc.ledgers.lineage, loc),
+    resultsSource: placeOf(loc.ledgers.results, loc),
+    lineageDigest: await lineageHead(loc),
+    limits,
+  });
+}
+
+export function parseMaxBytes(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_HANDOFF_BYTES;
+  if (!/^[1-9]\d*$/.test(value)) throw usageError('invalid-option', `--max-bytes ${JSON.stringify(value)} must be a positive whole number`, `For example --max-bytes ${DEFAULT_HANDOFF_BYTES}.`);
+  return Number(value);
+}
+
+export type { Located };

@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { captureCommand, describeOutcome, gitEnv, gitWorkTree, succeeded } from '@autopoietic/core/adapters';
+import { AosError, usageError } from '@autopoietic/core/cli-kit';
+
+/**
+ * Where a proposal's diff comes from, without changing anything in the genome:
+ *  - the work tree against HEAD: tracked changes AND untracked files that are not ignored, made
+ *    in a throwaway index (`read-tree HEAD`, `add --intent-to-add`), so the live index, the work
+ *    tree and the object database are left exactly as they were. Untracked files the caller
+ *    filters out (memory ledgers and logs, earlier proposals) are listed, not proposed;
+ *  - `--from A..B`: the diff between two commits;
+ *  - `--patch FILE`: a diff made elsewhere, taken byte for byte.
+ * Git's own diff is always `--binary`, and the user's diff configuration (external drivers,
+ * textconv, colour, prefixes, rename detection) is switched off so the bytes are a plain patch.
+ */
+export type DiffSource = { kind: 'work-tree' } | { kind: 'range'; range: string } | { kind: 'file'; path: string };
+
+export interface SourcedDiff {
+  bytes: Buffer;
+  /** How it was made, for the proposal's metadata. */
+  describe: string;
+  /** Untracked files of the work tree that were not proposed, and why. */
+  leftOut: { path: string; why: string }[];
+}
+
+/** Why an untracked file is not part of a work-tree proposal (ledgers, logs, earlier proposals), or undefined. */
+export type UntrackedFilter = (rel: string) => string | undefined;
+
+const PLAIN_DIFF = ['--binary', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--no-relative', '--src-prefix=a/', '--dst-prefix=b/'];
+const RANGE = /^[^-\s][^\s]*?\.\.\.?[^\s]+$/;
+
+export async function sourceDiff(source: DiffSource, root: string, cwd: string, skip: UntrackedFilter = () => undefined): Promise<SourcedDiff> {
+  if (source.kind === 'file') return { bytes: readPatchFile(resolve(cwd, source.path)), describe: `patch file ${source.path}`, leftOut: [] };
+  const wt = await gitWorkTree(root);
+  if (!wt) {
+    throw usageError('not-a-git-genome', `${root} is not a git work tree: there is no HEAD to diff against`, 'Use --patch FILE with a diff made elsewhere, or put the genome under git.');
+  }
+  if (source.kind === 'range') {
+    if (!RANGE.test(source.range)) throw usageError('range-invalid', `--from ${JSON.stringify(source.range)} is not a commit range A..B`, 'Write it like --from main..my-branch or --from HEAD~1..HEAD.');
+    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, '--end-of-options', source.range]), describe: `git diff ${source.range}`, leftOut: [] };
+  }
+  if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
+  const scratch = mkdtempSync(join(tmpdir(), 'autopoietic-propose-'));
+  try {
+    const index = join(scratch, 'index');
+    await git(root, ['read-tree', wt.head], index);
+    const untracked = (await git(root, ['ls-files', '-z', '--others', '--exclude-standard'])).toString('utf8').split('\0').filter((p) => p !== '');
+    const leftOut = untracked.flatMap((path) => {
+      const why = skip(path);
+      return why === undefined ? [] : [{ path, why }];
+    });
+    const kept = untracked.filter((p) => skip(p) === undefined);
+    // Literal pathspecs through stdin: file names with glob characters or leading dashes stay names.
+    if (kept.length) await git(root, ['--literal-pathspecs', 'add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], index, kept.join('\0'));
+    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, wt.head], index), describe: `work tree against HEAD ${wt.head.slice(0, 12)}`, leftOut };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** git in the live genome (its user config applies, GIT_* from outside do not), optionally on a private index. */
+async function git(root: string, full: string[], indexFile?: string, input?: string): Promise<Buffer> {
+  const env = { ...gitEnv(false), ...(indexFile ? { GIT_INDEX_FILE: indexFile } : {}) };
+  const r = await captureCommand({ command: 'git', args: full, cwd: root, env, timeoutMs: 120_000, ...(input === undefined ? {} : { input }) });
+  if (r.outcome === 'spawn-failed') throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
+  if (!succeeded(r)) {
+    throw new AosError('git-failed', `git ${full.join(' ')} failed in ${root}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
+      hint: 'Check that the commits exist (git log) and that the genome is a healthy git repository.',
+    });
+  }
+  return r.stdoutFull;
+}
+
+function readPatchFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw usageError('patch-unreadable', `cannot read --patch ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Pass an existing diff file (git diff --binary > change.diff).');
+  }
+}

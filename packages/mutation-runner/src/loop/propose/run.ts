@@ -1,0 +1,91 @@
+import { join, resolve } from 'node:path';
+import { usageError } from '@autopoietic/core/cli-kit';
+import { exclusionContext, exclusionReason, relativeInside } from '../../candidate/exclusions.js';
+import { gateContext, type GateFlags } from '../../pipeline/context.js';
+import { buildProposal, parseCheckFlag } from './build.js';
+import { sourceDiff, type DiffSource } from './diff-source.js';
+import { writeProposalDir } from './write.js';
+
+/**
+ * `mutation-runner propose`: turns a change into a pending proposal without touching the change
+ * (docs/evolve.md). Needs autonomy mode mutate-draft: it drafts a mutation.
+ */
+export interface ProposeOptions extends Pick<GateFlags, 'root' | 'memoryDir' | 'etcDir' | 'cwd'> {
+  goal: string;
+  phase: string;
+  from?: string | undefined;
+  patch?: string | undefined;
+  mutationId?: string | undefined;
+  check?: string[] | undefined;
+  inferChecks?: boolean | undefined;
+  metadata?: string[] | undefined;
+  outDir?: string | undefined;
+}
+
+export interface ProposeResult {
+  mutation_id: string;
+  proposal_path: string;
+  patch_path: string;
+  proposal_fingerprint: string;
+  source: string;
+  changed_paths: string[];
+  expected_checks: string[];
+  left_out: { path: string; why: string }[];
+}
+
+export async function propose(opts: ProposeOptions): Promise<ProposeResult> {
+  if (opts.from !== undefined && opts.patch !== undefined) {
+    throw usageError('flags-conflict', '--from and --patch name two different changes', 'Give one of them, or neither for the work tree against HEAD.');
+  }
+  for (const [flag, v] of [['--goal', opts.goal], ['--phase', opts.phase]] as const) {
+    if (v.trim() === '') throw usageError('flag-blank', `${flag} must not be blank`, `Say ${flag === '--goal' ? 'what the change is for' : 'which phase it belongs to (e.g. P1-draft)'}.`);
+  }
+  const checks = (opts.check ?? []).map(parseCheckFlag);
+  const metadata = parseMetadata(opts.metadata ?? []);
+  const ctx = gateContext(opts, 'mutate-draft', 'propose');
+  const source: DiffSource = opts.patch !== undefined ? { kind: 'file', path: opts.patch } : opts.from !== undefined ? { kind: 'range', range: opts.from } : { kind: 'work-tree' };
+  const outDir = opts.outDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, opts.outDir);
+  const diff = await sourceDiff(source, ctx.root, ctx.cwd, untrackedFilter(ctx.root, ctx.memoryDir, outDir));
+  const proposal = buildProposal(diff.bytes, {
+    mutationId: opts.mutationId,
+    goal: opts.goal,
+    phase: opts.phase,
+    checks,
+    inferChecks: opts.inferChecks !== false,
+    metadata: { proposed_from: diff.describe, ...metadata },
+  });
+  const written = writeProposalDir(outDir, proposal, diff.bytes, { cwd: ctx.cwd, protectedRules: ctx.policy.protectedRules });
+  return {
+    mutation_id: proposal.mutation_id,
+    proposal_path: written.proposalPath,
+    patch_path: written.patchPath,
+    proposal_fingerprint: written.prepared.fingerprint,
+    source: diff.describe,
+    changed_paths: proposal.changed_paths,
+    expected_checks: proposal.expected_checks.map((c) => c.name),
+    left_out: diff.leftOut,
+  };
+}
+
+/** Untracked files a work-tree proposal leaves out: what a candidate never contains, and earlier proposals. */
+function untrackedFilter(root: string, memoryDir: string, outDir: string): (rel: string) => string | undefined {
+  const ctx = exclusionContext(root, { memoryDir, files: [] });
+  const proposals = relativeInside(root, outDir);
+  return (rel) => {
+    const why = exclusionReason(rel, ctx);
+    if (why) return why;
+    if (proposals !== undefined && (rel === proposals || rel.startsWith(`${proposals}/`))) return 'a proposal directory (propose never proposes proposals)';
+    return undefined;
+  };
+}
+
+/** `key=value` items; the value may contain `=`; a later key wins. */
+export function parseMetadata(items: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw usageError('metadata-invalid', `--metadata ${JSON.stringify(item)}: metadata must be key=value`, 'Write it like --metadata ticket=OPS-12.');
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createNewFile, fsyncDir } from '@autopoietic/core/adapters';
+import { AosError } from '@autopoietic/core/cli-kit';
+import type { MutationProposal } from '@autopoietic/core/schemas';
+import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
+import type { ProtectedRule } from '../../patch/protected.js';
+import { PATCH_FILE } from './build.js';
+
+/**
+ * Writes `<dir>/<mutation id>/proposal.json` and `patch.diff`, all or nothing: both files go into
+ * a staging directory next to it, verify's own pre-candidate validation (pipeline/prepare.ts:
+ * schema, patch source, changed_paths, patch paths, protected paths, symlink modes, the check
+ * allowlist) reads them back from there, and only a proposal it accepts is renamed into place.
+ * A refused proposal leaves nothing behind.
+ */
+export interface WrittenProposal {
+  dir: string;
+  proposalPath: string;
+  patchPath: string;
+  prepared: PreparedProposal;
+}
+
+export function writeProposalDir(outDir: string, proposal: MutationProposal, patch: Buffer, opts: { cwd: string; protectedRules: readonly ProtectedRule[] }): WrittenProposal {
+  const final = join(outDir, proposal.mutation_id);
+  if (existsSync(final)) {
+    throw new AosError('proposal-exists', `${final} already exists`, { exit: 2, hint: 'Choose another --mutation-id, or leave it out to get a fresh one.' });
+  }
+  mkdirSync(outDir, { recursive: true });
+  const staging = join(outDir, `.${proposal.mutation_id}.staging-${randomBytes(6).toString('hex')}`);
+  mkdirSync(staging, { mode: 0o755 });
+  try {
+    const withPath = { ...proposal, patch_path: PATCH_FILE };
+    delete (withPath as { patch?: string }).patch;
+    createNewFile(join(staging, PATCH_FILE), patch);
+    createNewFile(join(staging, 'proposal.json'), `${JSON.stringify(withPath, null, 2)}\n`);
+    const prepared = prepareProposal(join(staging, 'proposal.json'), opts);
+    if (!prepared.ok) {
+      throw new AosError('proposal-refused', `verify would ${prepared.status === 'error' ? 'fail on' : 'reject'} this proposal: ${prepared.reason}`, {
+        hint: 'Nothing was written. Fix the change (or the flags) and run propose again.',
+        details: { status: prepared.status, reason: prepared.reason },
+      });
+    }
+    renameSync(staging, final);
+    fsyncDir(outDir);
+    const proposalPath = join(final, 'proposal.json');
+    return { dir: final, proposalPath, patchPath: join(final, PATCH_FILE), prepared: { ...prepared, path: proposalPath, patch: { ...prepared.patch, path: join(final, PATCH_FILE) } } };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
