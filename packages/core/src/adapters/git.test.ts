@@ -77,7 +77,7 @@ describe('candidate repositories', () => {
     const cand = tempDir();
     writeTree(cand, { 'a.txt': 'actual\n' });
     await initCandidateRepo(cand);
-    await expect(seedIndex(cand, [{ mode: '100644', oid: gitBlobId(Buffer.from('claimed\n')), path: 'a.txt' }])).rejects.toThrow(/needs update/);
+    await expect(seedIndex(cand, [{ mode: '100644', oid: gitBlobId(Buffer.from('claimed\n')), path: 'a.txt' }])).rejects.toThrow(/git update-index --refresh failed/);
   });
 
   it('reports the paths git apply would write, and its summary of renames', async () => {
