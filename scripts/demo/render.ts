@@ -1,26 +1,33 @@
 import type { CommandRecord, DemoSummary, ItemResult, StepResult } from './types.js';
 
+/**
+ * Proposal text (goals, reasons, check output) reaches these lines; a hostile proposal could
+ * carry terminal escape sequences, so control characters other than newline are shown as `?`.
+ */
+export function clean(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
 /** Readable lines for one finished step: a header line, then its items and evidence, indented. */
 export function renderStep(step: StepResult, total: number): string {
   const mark = step.outcome === 'ok' ? 'ok  ' : step.outcome === 'skipped' ? 'SKIP' : 'FAIL';
   const lines = [`[${step.n}/${total}] ${mark} ${step.phase} ${step.title}: ${step.status}`, `       ${step.reason}`];
   for (const item of step.items) lines.push(renderItem(item));
   for (const e of step.evidence) lines.push(`       evidence: ${e}`);
-  return lines.join('\n');
+  return clean(lines.join('\n'));
 }
 
 function renderItem(item: ItemResult): string {
   const mark = item.ok ? '+' : '!';
   const expected = item.expected && item.expected !== item.status ? ` (expected ${item.expected})` : '';
-  const head = `     ${mark} ${item.label}: ${item.status}${expected}`;
-  const lines = [head, `         ${item.reason}`];
+  const lines = [`     ${mark} ${item.label}: ${item.status}${expected} — ${item.reason}`];
   for (const e of item.evidence) lines.push(`         evidence: ${e}`);
   return lines.join('\n');
 }
 
 export function renderCommand(c: CommandRecord): string {
   const quoted = c.argv.map((a) => (/^[\w./:=@,+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`));
-  return `       $ ${quoted.join(' ')}   # exit ${c.exit}, ${c.ms} ms`;
+  return clean(`       $ ${quoted.join(' ')}   # exit ${c.exit}, ${c.ms} ms`);
 }
 
 export function renderHeader(genome: string, summary: Pick<DemoSummary, 'genome_copy' | 'memory_dir'>, target: string): string {
@@ -49,5 +56,5 @@ export function renderFooter(s: DemoSummary): string {
       ? `Scratch directory kept: ${s.scratch_dir}`
       : `Scratch directory ${s.scratch_dir} was removed; run with --keep to inspect these files.`,
   ];
-  return lines.join('\n');
+  return clean(lines.join('\n'));
 }

@@ -13,7 +13,11 @@ export interface Scratch {
   /** --memory-dir of every command: the ledgers, logs and evidence bundles. */
   memory: string;
   evidence: string;
-  /** --etc-dir holding the host policy (mode mutate-live, so every gate may run). */
+  /**
+   * --etc-dir holding the host policy: mode mutate-live, so every gate may run. It sets no
+   * memory_dir: the commands get --memory-dir, and install-plan then seeds the installed system's
+   * ledgers at the default /var/lib/autopoietic inside the target root.
+   */
   etc: string;
   /** A second policy dir in observe-only mode, to show that install-apply is refused there. */
   etcObserveOnly: string;
@@ -43,8 +47,8 @@ export function createScratch(genomeSource: string): Scratch {
   for (const d of [s.genome, s.evidence, s.etc, s.etcObserveOnly, s.target, s.work]) mkdirSync(d, { recursive: true });
   copyGenome(genomeSource, s.genome);
   s.head = commitAll(s.genome, 'genome copied for the pipeline demo');
-  writePolicy(s.etc, { mode: 'mutate-live', memory_dir: s.memory });
-  writePolicy(s.etcObserveOnly, { mode: 'observe-only', memory_dir: s.memory });
+  writePolicy(s.etc, { mode: 'mutate-live' });
+  writePolicy(s.etcObserveOnly, { mode: 'observe-only' });
   return s;
 }
 

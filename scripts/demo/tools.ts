@@ -14,8 +14,8 @@ export interface ToolRun {
 
 /**
  * Runs a built CLI as its own process, the way a user would: `node packages/<cli>/bin/<cli>.js`.
- * Every call gets `--memory-dir`, and `--etc-dir` where the command reads the host policy or
- * identity (`policy: true`). The environment names the same scratch dirs too, so that no command
+ * Every call gets `--memory-dir` (unless `memory: false`: a read-only command that takes no
+ * ledgers), and `--etc-dir` where the command reads the host policy or identity (`policy: true`). The environment names the same scratch dirs too, so that no command
  * can reach the repository's memory/ or the machine's /etc/autopoietic, even one without the flag.
  */
 export class Tools {
@@ -27,14 +27,18 @@ export class Tools {
     private readonly onCommand: (c: CommandRecord) => void = () => {},
   ) {}
 
-  run(cli: CliName, args: string[], opts: { policy?: boolean; etcDir?: string; stdoutTo?: string } = {}): ToolRun {
+  run(cli: CliName, args: string[], opts: { memory?: boolean; policy?: boolean; etcDir?: string; stdoutTo?: string } = {}): ToolRun {
     const bin = join(this.repoRoot, 'packages', cli, 'bin', `${cli}.js`);
     const dist = join(this.repoRoot, 'packages', cli, 'dist', 'bin.js');
     if (!existsSync(bin) || !existsSync(dist)) {
       throw new StepFailure(`${cli} is not built (${dist} is missing)`, 'Run `pnpm build` (or `pnpm demo`, which builds first).');
     }
     const etcDir = opts.etcDir ?? this.scratch.etc;
-    const argv = [...args, '--memory-dir', this.scratch.memory, ...(opts.policy ? ['--etc-dir', etcDir] : [])];
+    const argv = [
+      ...args,
+      ...(opts.memory === false ? [] : ['--memory-dir', this.scratch.memory]),
+      ...(opts.policy ? ['--etc-dir', etcDir] : []),
+    ];
     const started = Date.now();
     const r = spawnSync(process.execPath, [bin, ...argv], {
       cwd: this.scratch.dir,

@@ -20,6 +20,7 @@ export function installPlan(ctx: DemoContext): StepBody {
       'install-plan',
       '--mutation-id', p.mutationId,
       '--promotion-id', ctx.state.promotionId,
+      '--root', ctx.scratch.genome,
       '--target-root', ctx.scratch.target,
       '--parent-generation', `${ctx.target}-gen-0`,
       '--resulting-generation', `${ctx.target}-gen-1`,
@@ -99,7 +100,9 @@ export function installVerify(ctx: DemoContext): StepBody {
   const planFile = ctx.state.planFile;
   if (!planFile || !ctx.state.applied) throw new StepSkipped('nothing was installed in step 5');
   const bundle = join(ctx.scratch.evidence, 'install-verify.json');
-  const run = ctx.tools.run('mutation-runner', ['install-verify', '--plan', planFile, '--evidence-bundle', bundle]);
+  const run = ctx.tools.run('mutation-runner', ['install-verify', '--plan', planFile, '--evidence-bundle', bundle], {
+    memory: false,
+  });
   expectExit(run, 'install-verify', [0, 1]);
   const parsed = InstallVerifyOutput.safeParse(jsonOut(run, 'install-verify'));
   if (!parsed.success) throw new StepFailure(`the install-verify output does not match its schema: ${parsed.error.message}`);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { LEDGERS } from '@autopoietic/core/schemas';
 import type { DemoContext } from '../context.js';
 import { jsonOut } from '../tools.js';
@@ -15,29 +15,51 @@ function expectedLedgers(ctx: DemoContext): string[] {
   return files;
 }
 
-/** `mutation-journal ledger verify` on every ledger in the memory dir: each chain must be intact. */
+/**
+ * `mutation-journal ledger verify` on every ledger: the operator's, in the memory dir, and the
+ * installed system's, seeded into the target root by install-apply. Each chain must be intact.
+ */
 export function ledgers(ctx: DemoContext): StepBody {
   const present = existsSync(ctx.scratch.memory)
     ? readdirSync(ctx.scratch.memory).filter((f) => f.endsWith('.jsonl')).sort()
     : [];
-  const missing = expectedLedgers(ctx).filter((f) => !present.includes(f));
   if (present.length === 0) throw new StepFailure(`no ledgers in ${ctx.scratch.memory}`);
-  const items: ItemResult[] = present.map((file) => {
-    const path = join(ctx.scratch.memory, file);
-    const run = ctx.tools.run('mutation-journal', ['ledger', 'verify', '--path', path]);
-    const report = jsonOut<{ status?: string; lines?: number; problems?: { line: number; message: string }[] }>(run, `ledger verify ${file}`);
-    const ok = run.code === 0 && report.status === 'ok';
-    const problem = report.problems?.[0];
-    return {
-      label: file,
-      ok,
-      status: report.status ?? `exit ${run.code}`,
-      reason: ok ? `${report.lines ?? '?'} records, hash chain intact` : `exit ${run.code}${problem ? `: line ${problem.line}: ${problem.message}` : ''}`,
-      evidence: [path],
-    };
-  });
-  for (const file of missing) {
+  const items = present.map((file) => verifyOne(ctx, join(ctx.scratch.memory, file), file));
+  const installed = jsonlFiles(ctx.scratch.target);
+  for (const path of installed) items.push(verifyOne(ctx, path, `target:/${relative(ctx.scratch.target, path)}`));
+  for (const file of expectedLedgers(ctx).filter((f) => !present.includes(f))) {
     items.push({ label: file, ok: false, status: 'missing', reason: 'an earlier step should have written it', evidence: [] });
   }
-  return { status: items.every((i) => i.ok) ? 'ok' : 'broken', reason: `${present.length} ledgers checked`, items };
+  return {
+    status: items.every((i) => i.ok) ? 'ok' : 'broken',
+    reason: `${present.length} ledgers in the memory dir, ${installed.length} installed in the target root`,
+    items,
+  };
+}
+
+function verifyOne(ctx: DemoContext, path: string, label: string): ItemResult {
+  const run = ctx.tools.run('mutation-journal', ['ledger', 'verify', '--path', path]);
+  const report = jsonOut<{ status?: string; lines?: number; problems?: { line: number; message: string }[] }>(run, `ledger verify ${label}`);
+  const ok = run.code === 0 && report.status === 'ok';
+  const problem = report.problems?.[0];
+  return {
+    label,
+    ok,
+    status: report.status ?? `exit ${run.code}`,
+    reason: ok
+      ? `${report.lines ?? '?'} record${report.lines === 1 ? '' : 's'}, hash chain intact`
+      : `${path}: exit ${run.code}${problem ? `: line ${problem.line}: ${problem.message}` : ''}`,
+    // The path is the label (memory dir or target root + name); the summary lists them all.
+    evidence: [],
+  };
+}
+
+/** Every `*.jsonl` anywhere under `dir` (an installed system's tree), sorted. */
+function jsonlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith('.jsonl')) out.push(join(e.parentPath, e.name));
+  }
+  return out.sort();
 }

@@ -51,7 +51,9 @@ export function organs(ctx: DemoContext): StepBody {
     invariant(
       'suggest names the new organ',
       expected.every((o) => candidates.some((c) => c.toLowerCase() === o.toLowerCase())),
-      expected.length ? `expected ${expected.join(', ')} among ${candidates.join(', ') || 'no candidates'}` : 'no unregistered organ was promoted',
+      expected.length
+        ? `promoted as changed organs but not registered: ${expected.join(', ')}; suggest lists: ${candidates.join(', ') || 'nothing'}`
+        : 'no unregistered organ was promoted',
     ),
   ];
   for (const b of [reviewBundle, suggestBundle]) if (existsSync(b)) ctx.evidence.push(b);
