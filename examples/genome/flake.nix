@@ -10,6 +10,16 @@
       checks = import ./lib/checks.nix { inherit system; };
       hostNames = builtins.attrNames (builtins.readDir ./hosts);
       toplevel = host: self.nixosConfigurations.${host}.config.system.build.toplevel;
+      hostChecks = host: [
+        {
+          name = "${host}-smoke";
+          value = checks.smoke host (toplevel host);
+        }
+        {
+          name = "${host}-mode-ceiling";
+          value = checks.modeCeiling host (toplevel host);
+        }
+      ];
     in
     {
       # NixOS-shaped configurations (evaluated by ./lib, not nixpkgs): one per directory in hosts/.
@@ -22,13 +32,10 @@
 
       packages.${system}.default = toplevel "seed";
 
-      checks.${system} = builtins.listToAttrs (
-        builtins.concatMap (host: [
-          { name = "${host}-smoke"; value = checks.smoke host (toplevel host); }
-          { name = "${host}-mode-ceiling"; value = checks.modeCeiling host (toplevel host); }
-        ]) hostNames
-      ) // {
-        hosts-declare-identity = checks.hostsDeclareIdentity (map (host: ./hosts/${host}/configuration.nix) hostNames);
+      checks.${system} = builtins.listToAttrs (builtins.concatMap hostChecks hostNames) // {
+        hosts-declare-identity = checks.hostsDeclareIdentity (
+          map (host: ./hosts/${host}/configuration.nix) hostNames
+        );
       };
     };
 }

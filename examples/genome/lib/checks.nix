@@ -10,7 +10,10 @@ let
       {
         inherit name system;
         builder = "/bin/sh";
-        args = [ "-c" (prelude + script + "\nprintf 'ok\\n' > \"$out\"\n") ];
+        args = [
+          "-c"
+          (prelude + script + "\nprintf 'ok\\n' > \"$out\"\n")
+        ];
       }
       // env
     );

@@ -5,16 +5,19 @@
 # option, a value of the wrong type and conflicting definitions are evaluation errors.
 let
   inherit (builtins)
+    all
     attrNames
     concatMap
     concatStringsSep
     elem
     filter
     foldl'
+    head
     isAttrs
     isFunction
+    isList
     isPath
-    length
+    tail
     toJSON
     ;
 
@@ -23,28 +26,48 @@ let
   getPath = path: set: foldl' (s: name: s.${name}) set path;
   hasPath =
     path: set:
-    path == [ ] || (isAttrs set && set ? ${builtins.head path} && hasPath (builtins.tail path) set.${builtins.head path});
+    path == [ ] || (isAttrs set && set ? ${head path} && hasPath (tail path) set.${head path});
+  setPath = path: value: if path == [ ] then value else { ${head path} = setPath (tail path) value; };
 
   types = {
-    str = { name = "string"; check = builtins.isString; };
-    bool = { name = "boolean"; check = builtins.isBool; };
-    enum = values: { name = "one of ${toJSON values}"; check = v: elem v values; };
+    str = {
+      name = "string";
+      check = builtins.isString;
+    };
+    bool = {
+      name = "boolean";
+      check = builtins.isBool;
+    };
+    enum = values: {
+      name = "one of ${toJSON values}";
+      check = v: elem v values;
+    };
     listOf = t: {
       name = "list of ${t.name}";
-      check = v: builtins.isList v && builtins.all t.check v;
+      check = v: isList v && all t.check v;
       merge = defs: concatMap (d: d) defs;
     };
     attrsOf = t: {
       name = "attribute set of ${t.name}";
-      check = v: isAttrs v && builtins.all (n: t.check v.${n}) (attrNames v);
+      check = v: isAttrs v && all (n: t.check v.${n}) (attrNames v);
       merge = defs: foldl' (a: b: a // b) { } defs;
     };
-    package = { name = "derivation"; check = v: isAttrs v && (v.type or null) == "derivation"; };
+    package = {
+      name = "derivation";
+      check = v: isAttrs v && (v.type or null) == "derivation";
+    };
   };
 
   mkOption =
-    { type, default ? null, description }:
-    { _type = "option"; inherit type default description; };
+    {
+      type,
+      default ? null,
+      description,
+    }:
+    {
+      _type = "option";
+      inherit type default description;
+    };
 
   # Every module reachable from `modules` through `imports`, each called with the final `config`.
   collect =
@@ -55,63 +78,75 @@ let
     in
     [ result ] ++ concatMap (collect args) (result.imports or [ ]);
 
+  # A module sets options under `config`, or, when it declares none, at its top level (the
+  # NixOS shorthand that host configurations use).
+  definitions =
+    m: if m ? options || m ? config then m.config or { } else removeAttrs m [ "imports" ];
+
   # The option leaves of a declaration tree, as attribute paths.
   optionPaths =
     prefix: tree:
     concatMap (
       name:
-      let v = tree.${name}; in
-      if isOption v then [ (prefix ++ [ name ]) ] else optionPaths (prefix ++ [ name ]) v
+      if isOption tree.${name} then [ (prefix ++ [ name ]) ] else optionPaths (prefix ++ [ name ]) tree.${name}
     ) (attrNames tree);
 
   # Fails on a definition that no module declared: the example's equivalent of NixOS's
-  # "The option `...` does not exist".
+  # "The option `...' does not exist".
   checkDefined =
     options: prefix: defs:
-    builtins.all (
+    all (
       name:
-      let path = prefix ++ [ name ]; in
-      if !(hasPath path options) then throw "The option `${showPath path}' does not exist."
-      else if isOption (getPath path options) then true
-      else checkDefined options path defs.${name}
+      let
+        path = prefix ++ [ name ];
+      in
+      if !(hasPath path options) then
+        throw "The option `${showPath path}' does not exist."
+      else
+        isOption (getPath path options) || checkDefined options path defs.${name}
     ) (attrNames defs);
 
   mergeOption =
     path: opt: defs:
     let
-      values = map (d: getPath path d) (filter (hasPath path) defs);
+      values = map (getPath path) (filter (hasPath path) defs);
       merged =
-        if values == [ ] then opt.default
-        else if opt.type ? merge then opt.type.merge values
-        else if length (builtins.filter (v: v != builtins.head values) values) == 0 then builtins.head values
-        else throw "The option `${showPath path}' has conflicting definitions.";
+        if values == [ ] then
+          opt.default
+        else if opt.type ? merge then
+          opt.type.merge values
+        else if all (v: v == head values) values then
+          head values
+        else
+          throw "The option `${showPath path}' has conflicting definitions.";
     in
-    if opt.type.check merged then merged
-    else throw "The option `${showPath path}' has a value of the wrong type: expected ${opt.type.name}.";
+    if opt.type.check merged then
+      merged
+    else
+      throw "The option `${showPath path}' has a value of the wrong type: expected ${opt.type.name}.";
 
-  # A module sets options under `config`, or, when it declares none, at its top level (the
-  # NixOS shorthand that host configurations use).
-  definitions = m: if m ? options || m ? config then m.config or { } else removeAttrs m [ "imports" ];
-
-  setPath =
-    path: value:
-    if path == [ ] then value else { ${builtins.head path} = setPath (builtins.tail path) value; };
-
-  recursiveMerge = a: b:
-    a // builtins.mapAttrs (n: v: if a ? ${n} && isAttrs v && isAttrs a.${n} && !(isOption v) then recursiveMerge a.${n} v else v) b;
+  recursiveMerge =
+    a: b:
+    a
+    // builtins.mapAttrs (
+      n: v: if a ? ${n} && isAttrs v && isAttrs a.${n} && !(isOption v) then recursiveMerge a.${n} v else v
+    ) b;
 
   evalConfig =
     { modules }:
     let
-      all = concatMap (collect { inherit config lib; }) modules;
-      options = foldl' recursiveMerge { } (map (m: m.options or { }) all);
-      defs = map definitions all;
-      config = builtins.seq (builtins.all (checkDefined options [ ]) defs) (
-        foldl' recursiveMerge { } (map (p: setPath p (mergeOption p (getPath p options) defs)) (optionPaths [ ] options))
-      );
+      modulesAll = concatMap (collect { inherit config lib; }) modules;
+      options = foldl' recursiveMerge { } (map (m: m.options or { }) modulesAll);
+      defs = map definitions modulesAll;
+      values = map (p: setPath p (mergeOption p (getPath p options) defs)) (optionPaths [ ] options);
+      config = builtins.seq (all (checkDefined options [ ]) defs) (foldl' recursiveMerge { } values);
     in
-    { inherit config options; };
+    {
+      inherit config options;
+    };
 
-  lib = { inherit types mkOption evalConfig; };
+  lib = {
+    inherit types mkOption evalConfig;
+  };
 in
 lib

@@ -1,6 +1,10 @@
 # Who this host is: written to /etc/autopoietic/identity.json, which os-introspect and the
 # install seeds read.
-{ config, lib, ... }:
+{
+  config,
+  lib,
+  ...
+}:
 let
   inherit (lib) mkOption types;
   cfg = config.autopoietic.identity;

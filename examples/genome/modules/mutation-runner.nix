@@ -1,6 +1,10 @@
 # The autonomy ladder: the highest mode the Autopoietic tools may use on this host, written to
 # /etc/autopoietic/mutation-runner.json, which the CLIs enforce.
-{ config, lib, ... }:
+{
+  config,
+  lib,
+  ...
+}:
 let
   inherit (lib) mkOption types;
   cfg = config.autopoietic.mutationRunner;
@@ -8,7 +12,13 @@ in
 {
   options.autopoietic.mutationRunner = {
     mode = mkOption {
-      type = types.enum [ "observe-only" "mutate-draft" "mutate-vm" "mutate-live" "autopoiesis" ];
+      type = types.enum [
+        "observe-only"
+        "mutate-draft"
+        "mutate-vm"
+        "mutate-live"
+        "autopoiesis"
+      ];
       default = "observe-only";
       description = "Highest autonomy level the Autopoietic tools may use on this host.";
     };

@@ -1,7 +1,11 @@
 # The "system" a host configuration builds: the files it places under /etc, collected into one
 # store file, `config.system.build.toplevel`, that the checks inspect. (A real genome gets this
 # from nixpkgs; the example keeps it small so that it builds offline with a /bin/sh builder.)
-{ config, lib, ... }:
+{
+  config,
+  lib,
+  ...
+}:
 let
   inherit (lib) mkOption types;
   # One line per file: `<path><TAB><content>`, sorted by path, so the smoke check can read it
@@ -32,7 +36,10 @@ in
     name = config.system.name;
     system = "x86_64-linux";
     builder = "/bin/sh";
-    args = [ "-c" ''printf '%s' "$manifest" > "$out"'' ];
+    args = [
+      "-c"
+      ''printf '%s' "$manifest" > "$out"''
+    ];
     inherit manifest;
   };
 }

@@ -7,7 +7,10 @@
   system.name = "seed-system";
 
   autopoietic.identity.host = "seed-01";
-  autopoietic.identity.roles = [ "development" "research" ];
+  autopoietic.identity.roles = [
+    "development"
+    "research"
+  ];
 
   autopoietic.mutationRunner.mode = "mutate-vm";
 }
