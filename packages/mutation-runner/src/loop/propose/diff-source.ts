@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { captureCommand, describeOutcome, gitEnv, gitWorkTree, succeeded } from '@autopoietic/core/adapters';
@@ -7,8 +7,8 @@ import { AosError, usageError } from '@autopoietic/core/cli-kit';
 /**
  * Where a proposal's diff comes from, without changing anything in the genome:
  *  - the work tree against HEAD: tracked changes AND untracked files that are not ignored, made
- *    in a throwaway index (`read-tree HEAD`, `add --intent-to-add`), so the live index, the work
- *    tree and the object database are left exactly as they were. Untracked files the caller
+ *    in a throwaway index (`read-tree HEAD`, `add --intent-to-add`) with a throwaway object
+ *    directory, so the live index, the work tree and the object database are left exactly as they were. Untracked files the caller
  *    filters out (memory ledgers and logs, earlier proposals) are listed, not proposed;
  *  - `--from A..B`: the diff between two commits;
  *  - `--patch FILE`: a diff made elsewhere, taken byte for byte.
@@ -44,7 +44,10 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
   const scratch = mkdtempSync(join(tmpdir(), 'autopoietic-propose-'));
   try {
-    const index = join(scratch, 'index');
+    // A private index, and a private object directory that borrows the live one (git writes the
+    // empty blob for intent-to-add entries): the live .git is not written at all.
+    const index = { file: join(scratch, 'index'), objects: join(scratch, 'objects'), live: wt.objectsDir };
+    mkdirSync(index.objects);
     await git(root, ['read-tree', wt.head], index);
     const untracked = (await git(root, ['ls-files', '-z', '--others', '--exclude-standard'])).toString('utf8').split('\0').filter((p) => p !== '');
     const leftOut = untracked.flatMap((path) => {
@@ -61,8 +64,17 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
 }
 
 /** git in the live genome (its user config applies, GIT_* from outside do not), optionally on a private index. */
-async function git(root: string, full: string[], indexFile?: string, input?: string): Promise<Buffer> {
-  const env = { ...gitEnv(false), ...(indexFile ? { GIT_INDEX_FILE: indexFile } : {}) };
+interface PrivateIndex {
+  file: string;
+  objects: string;
+  live: string;
+}
+
+async function git(root: string, full: string[], index?: PrivateIndex, input?: string): Promise<Buffer> {
+  const env = {
+    ...gitEnv(false),
+    ...(index ? { GIT_INDEX_FILE: index.file, GIT_OBJECT_DIRECTORY: index.objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: index.live } : {}),
+  };
   const r = await captureCommand({ command: 'git', args: full, cwd: root, env, timeoutMs: 120_000, ...(input === undefined ? {} : { input }) });
   if (r.outcome === 'spawn-failed') throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   if (!succeeded(r)) {

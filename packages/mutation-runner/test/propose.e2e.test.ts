@@ -1,0 +1,145 @@
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git } from '../../../tests/support/git.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { exampleGenome } from './evolve-support.js';
+import { ledger, memoryDir, repoSnapshot, runner, writeProposal } from './support.js';
+
+const HOST_FILE = 'hosts/seed/configuration.nix';
+const setHost = (root: string, value: string) => {
+  const file = join(root, HOST_FILE);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('"seed-01"', value));
+};
+const propose = (root: string, args: string[], mem = memoryDir()) => runner(['propose', '--root', root, '--memory-dir', mem, ...args]);
+const pending = (root: string) => readdirSync(join(root, 'mutations', 'pending')).filter((n) => !n.startsWith('mut-example-'));
+
+describe('mutation-runner propose: round trip through verify', () => {
+  it('makes a proposal from the work tree that verify accepts, and leaves the work tree, index and objects as they were', () => {
+    const root = exampleGenome();
+    setHost(root, '"seed-02"');
+    writeFileSync(join(root, 'modules', 'motd-text.nix'), '{ ... }: { }\n'); // untracked, not ignored: proposed too
+    const out = join(tempDir('aos-out-'), 'pending');
+    const before = repoSnapshot(root);
+    const r = propose(root, ['--goal', 'rename the seed host', '--out-dir', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(repoSnapshot(root)).toEqual(before);
+    const res = r.json();
+    expect(res.changed_paths).toEqual([HOST_FILE, 'modules/motd-text.nix']);
+    expect(res.expected_checks).toEqual([`nix-parse:${HOST_FILE}`, 'nix-parse:modules/motd-text.nix']);
+    const proposal = JSON.parse(readFileSync(res.proposal_path, 'utf8'));
+    expect(proposal).toMatchObject({ schema_version: '0.1.0', mutation_id: res.mutation_id, goal: 'rename the seed host', phase: 'P1-draft', patch_path: 'patch.diff' });
+    expect(proposal.expected_checks[0]).toEqual({ name: `nix-parse:${HOST_FILE}`, command: 'nix-instantiate', args: ['--parse', HOST_FILE] });
+    const patch = readFileSync(res.patch_path, 'utf8');
+    expect(patch).toContain('+  autopoietic.identity.host = "seed-02";');
+    expect(patch).toContain('new file mode 100644');
+
+    // Verify builds its candidate from the live work tree: set the change aside first.
+    git(root, ['checkout', '--', '.']);
+    git(root, ['clean', '-fdq']);
+    const mem = memoryDir();
+    const v = runner(['verify', '--root', root, '--memory-dir', mem, '--proposal', res.proposal_path]);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.json()).toMatchObject({ status: 'verified', mutation_id: res.mutation_id, proposal_fingerprint: res.proposal_fingerprint });
+    expect(v.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'nix-flake-check', `nix-parse:${HOST_FILE}`, 'nix-parse:modules/motd-text.nix']);
+  });
+
+  it('proposes a commit range (--from A..B) and a diff file (--patch) the same way', () => {
+    const root = exampleGenome();
+    git(root, ['checkout', '-q', '-b', 'feature']);
+    setHost(root, '"seed-03"');
+    git(root, ['commit', '-qam', 'rename']);
+    git(root, ['checkout', '-q', 'main']);
+    const fromRange = propose(root, ['--goal', 'rename', '--from', 'main..feature', '--mutation-id', 'mut-range']);
+    expect(fromRange.code, fromRange.stderr).toBe(0);
+    expect(fromRange.json()).toMatchObject({ mutation_id: 'mut-range', source: 'git diff main..feature', changed_paths: [HOST_FILE] });
+    expect(existsSync(join(root, 'mutations', 'pending', 'mut-range', 'patch.diff'))).toBe(true);
+
+    const diffFile = join(tempDir(), 'change.diff');
+    writeFileSync(diffFile, git(root, ['diff', '--binary', 'main', 'feature']));
+    const fromFile = propose(root, ['--goal', 'rename', '--patch', diffFile, '--mutation-id', 'mut-file', '--check', 'host-file=test -f hosts/seed/configuration.nix']);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(fromFile.json().expected_checks).toEqual([`nix-parse:${HOST_FILE}`, 'host-file']);
+    const mem = memoryDir();
+    for (const id of ['mut-range', 'mut-file']) {
+      const v = runner(['verify', '--root', root, '--memory-dir', mem, '--proposal', join(root, 'mutations', 'pending', id, 'proposal.json')]);
+      expect(v.code, v.stderr).toBe(0);
+    }
+    expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['verified', 'verified']);
+  });
+
+  it('never proposes its own earlier proposals, nor memory ledgers', () => {
+    const root = exampleGenome();
+    setHost(root, '"seed-02"');
+    const mem = join(root, 'memory');
+    writeFileSync(join(root, 'scratch.txt'), 'x\n');
+    expect(propose(root, ['--goal', 'one', '--mutation-id', 'mut-one'], mem).code).toBe(0);
+    const second = propose(root, ['--goal', 'two', '--mutation-id', 'mut-two'], mem);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json().changed_paths).toEqual([HOST_FILE, 'scratch.txt']);
+    expect(second.json().left_out.map((l: any) => l.path)).toEqual(['mutations/pending/mut-one/patch.diff', 'mutations/pending/mut-one/proposal.json']);
+  });
+});
+
+describe('mutation-runner propose: refuses what verify refuses (same validation code)', () => {
+  it('refuses a work tree that adds a symlink, with the reason verify journals for the same patch', () => {
+    const root = exampleGenome();
+    symlinkSync('../../..', join(root, 'hosts', 'seed', 'outside'));
+    const r = propose(root, ['--goal', 'escape']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[proposal-refused]');
+    expect(pending(root)).toEqual([]);
+
+    const patch = 'diff --git a/hosts/seed/outside b/hosts/seed/outside\nnew file mode 120000\n--- /dev/null\n+++ b/hosts/seed/outside\n@@ -0,0 +1 @@\n+../../..\n\\ No newline at end of file\n';
+    const file = writeProposal({ mutation_id: 'mut-hostile', changed_paths: ['hosts/seed/outside'], patch });
+    const mem = memoryDir();
+    const v = runner(['verify', '--root', root, '--memory-dir', mem, '--proposal', file]);
+    expect(v.json().status).toBe('rejected');
+    expect(r.stderr).toContain(v.json().reason);
+  }, 120_000);
+
+  it('refuses diffs that leave the genome, enter .git, touch protected paths or ask for a forbidden check', () => {
+    const root = exampleGenome();
+    const cases: [string, string, string][] = [
+      ['outside.diff', 'diff --git a/../outside.txt b/../outside.txt\nnew file mode 100644\n--- /dev/null\n+++ b/../outside.txt\n@@ -0,0 +1 @@\n+x\n', 'leaves the genome'],
+      ['git.diff', 'diff --git a/.git/hooks/post-checkout b/.git/hooks/post-checkout\nnew file mode 100755\n--- /dev/null\n+++ b/.git/hooks/post-checkout\n@@ -0,0 +1 @@\n+x\n', 'inside .git/'],
+      ['ledger.diff', 'diff --git a/memory/mutations.jsonl b/memory/mutations.jsonl\nnew file mode 100644\n--- /dev/null\n+++ b/memory/mutations.jsonl\n@@ -0,0 +1 @@\n+{}\n', 'is protected'],
+      ['garbage.diff', 'this is not a diff\n', 'does not contain a target path'],
+    ];
+    for (const [name, text, why] of cases) {
+      const file = join(tempDir(), name);
+      writeFileSync(file, text);
+      const r = propose(root, ['--goal', 'hostile', '--patch', file]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain(why);
+    }
+    setHost(root, '"seed-02"');
+    const curl = propose(root, ['--goal', 'fetch', '--check', 'net=curl https://example.invalid']);
+    expect(curl.code).toBe(1);
+    expect(curl.stderr).toContain("command 'curl https://example.invalid' is not allowed in P1 offline verification");
+    expect(pending(root)).toEqual([]);
+  });
+
+  it('refuses an empty diff, and bad flags with exit 2', () => {
+    const root = exampleGenome();
+    const empty = propose(root, ['--goal', 'nothing']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('error[diff-empty]');
+    expect(propose(root, ['--goal', 'x', '--from', 'a..b', '--patch', 'p.diff']).code).toBe(2);
+    expect(propose(root, ['--goal', 'x', '--from', '--output=x..y']).code).toBe(2);
+    expect(propose(root, ['--goal', '  ']).code).toBe(2);
+    expect(propose(root, ['--goal', 'x', '--check', 'no-command']).code).toBe(2);
+    expect(pending(root)).toEqual([]);
+  });
+
+  it('needs autonomy mode mutate-draft', () => {
+    const root = exampleGenome();
+    setHost(root, '"seed-02"');
+    const etc = tempDir('aos-etc-');
+    writeFileSync(join(etc, 'mutation-runner.json'), '{"mode":"observe-only"}\n');
+    const r = propose(root, ['--goal', 'x', '--etc-dir', etc]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[mode-forbidden]');
+    expect(pending(root)).toEqual([]);
+  });
+});
