@@ -1,0 +1,100 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Handoff } from '@autopoietic/core/schemas';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
+import { makeAjv } from '../../../tests/support/ajv.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { exampleGenome, HOST_GOAL } from './evolve-support.js';
+import { memoryDir, runner } from './support.js';
+
+const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'memory', 'handoff.schema.json'), 'utf8'));
+const validate = makeAjv().compile(schema);
+const handoff = (root: string, mem: string, args: string[]) => runner(['handoff', '--root', root, '--memory-dir', mem, ...args]);
+
+describe('mutation-runner handoff', () => {
+  it('builds a goal hand-off that both the JSON Schema and the zod schema accept, with no live path in it', () => {
+    const root = exampleGenome();
+    const r = handoff(root, memoryDir(), ['--goal', HOST_GOAL]);
+    expect(r.code, r.stderr).toBe(0);
+    const h = r.json();
+    expect(validate(h), JSON.stringify(validate.errors)).toBe(true);
+    expect(Handoff.parse(h)).toEqual(h);
+    expect(r.stdout).not.toContain(root);
+    expect(h.subject).toEqual({ kind: 'goal' });
+    expect(h.canonical_facts.map((f: any) => f.kind)).toEqual(expect.arrayContaining(['host-identity', 'genome-host', 'option-setting', 'option-declaration']));
+    const claims = h.claims.map((c: any) => c.claim);
+    expect(claims).toContain('hosts/seed/configuration.nix:9 sets autopoietic.identity.host to "seed-01" for host(s) seed.');
+    expect(claims.some((c: string) => /^autopoietic\.identity\.host is declared in modules\/identity\.nix:\d+ with type types\.str and default "unknown"\.$/.test(c))).toBe(true);
+    expect(h.evidence_refs.find((x: any) => x.source === 'genome:hosts/seed/configuration.nix').digest).toMatch(/^sha256:/);
+  });
+
+  it('renders the same six sections as Markdown', () => {
+    const root = exampleGenome();
+    const r = handoff(root, memoryDir(), ['--goal', HOST_GOAL, '--format', 'markdown']);
+    expect(r.code, r.stderr).toBe(0);
+    const headings = [...r.stdout.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual(['Summary', 'Canonical facts', 'Evidence refs', 'Claims', 'Limits', 'Open uncertainty']);
+    expect(r.stdout).toMatch(/- hosts\/seed\/configuration.nix:9 sets autopoietic.identity.host to "seed-01" for host\(s\) seed\. \[`fact:setting:/);
+  });
+
+  it('for an existing mutation, carries its proposal and its P1 record with the failing check tails', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const proposal = join(root, 'mutations', 'pending', 'mut-example-mode-live', 'proposal.json');
+    expect(runner(['verify', '--root', root, '--memory-dir', mem, '--proposal', proposal]).code).toBe(1);
+    const r = handoff(root, mem, ['--mutation-id', 'mut-example-mode-live']);
+    expect(r.code, r.stderr).toBe(0);
+    const h = r.json();
+    expect(h.subject).toEqual({ kind: 'mutation', mutation_id: 'mut-example-mode-live' });
+    const outcome = h.canonical_facts.find((f: any) => f.kind === 'verification-outcome');
+    expect(outcome.value).toMatchObject({ status: 'rejected', reason: 'one or more verifier checks failed' });
+    expect(outcome.value.failing_checks[0].stderr_tail).toContain('above mutate-vm');
+    expect(h.claims.some((c: any) => c.claim.startsWith('The latest failing check, nix-flake-check, reported:'))).toBe(true);
+    expect(h.evidence_refs.some((x: any) => x.kind === 'check-log' && x.source.startsWith('memory:logs/'))).toBe(true);
+    expect(r.stdout).not.toContain(root);
+  });
+
+  it('stays within --max-bytes, lists what it left out, and refuses a bound too small for the essentials', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const big = handoff(root, mem, ['--goal', HOST_GOAL]).stdout;
+    const bound = Math.floor(Buffer.byteLength(JSON.stringify(JSON.parse(big))) * 0.6);
+    const r = handoff(root, mem, ['--goal', HOST_GOAL, '--max-bytes', String(bound)]);
+    expect(r.code, r.stderr).toBe(0);
+    const h = r.json();
+    expect(Buffer.byteLength(JSON.stringify(h))).toBeLessThanOrEqual(bound);
+    expect(h.max_bytes).toBe(bound);
+    expect(h.limits.find((l: string) => l.startsWith(`Left out to stay within ${bound} bytes:`))).toBeDefined();
+    expect(h.canonical_facts.map((f: any) => f.fact_id)).toContain('fact:setting:autopoietic.identity.host@hosts/seed/configuration.nix:9');
+    const tiny = handoff(root, mem, ['--goal', HOST_GOAL, '--max-bytes', '300']);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toContain('error[handoff-too-small]');
+  });
+
+  it('reads a self-state file written by os-introspect instead of observing', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const state = join(tempDir(), 'state.json');
+    const o = runCli('os-introspect', ['--root', root, '--memory-dir', mem, '--output', state]);
+    expect(o.code, o.stderr).toBe(0);
+    const r = handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', state]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().evidence_refs.find((x: any) => x.kind === 'self-state').source).toBe('self-state-file:state.json');
+    writeFileSync(state, '{"schema_version":"0.1.0"}');
+    const bad = handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', state]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error[self-state-invalid]');
+  });
+
+  it('refuses an ambiguous or missing subject and unknown attempts (exit 2)', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    expect(handoff(root, mem, []).code).toBe(2);
+    expect(handoff(root, mem, ['--goal', 'x', '--mutation-id', 'y']).code).toBe(2);
+    expect(handoff(root, mem, ['--goal', 'x', '--format', 'yaml']).code).toBe(2);
+    const unknown = handoff(root, mem, ['--goal', 'x', '--from-attempt', 'att-nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('error[attempt-unknown]');
+  });
+});
