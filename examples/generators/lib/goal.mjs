@@ -6,7 +6,7 @@
  * Backticks are optional around each part; the value may be quoted Nix (`"text"`), `true`,
  * `false`, an integer, or bare text (a string). Anything else is not for this generator.
  */
-const GOAL = /^\s*set\s+`?(autopoietic(?:\.[A-Za-z_][A-Za-z0-9_'-]*)+)`?\s+to\s+(`[^`]*`|"(?:[^"\\]|\\.)*"|\S+)\s+on\s+host\s+`?([A-Za-z0-9][A-Za-z0-9_.-]*)`?\s*\.?\s*$/i;
+const GOAL = /^\s*set\s+`?(autopoietic(?:\.[A-Za-z_][A-Za-z0-9_'-]*)+)`?\s+to\s+(`[^`]*`|"(?:[^"\\]|\\.)*"|\S+)\s+on\s+host\s+`?([A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)`?\s*\.?\s*$/i;
 
 /**
  * @param {string} goal
