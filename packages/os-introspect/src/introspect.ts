@@ -48,8 +48,8 @@ export async function introspect(opts: IntrospectOptions = {}): Promise<SelfStat
   const observedAt = nowRfc3339();
   const home = opts.home ?? homedir();
   const userProfile = lstatOrUndefined(join(home, '.nix-profile'));
-  const [genome, body, mem] = await Promise.all([
-    observeGenome({ root, memoryDir: memory.dir, eval: opts.eval ?? false, cache: opts.cache ?? true, jobs: opts.jobs ?? 'auto' }),
+  // The body first: its probes spawn processes, which is cheapest while this heap is still small.
+  const [body, genome, mem] = await Promise.all([
     observeBody({
       genomeRoot: root,
       etcDir,
@@ -63,11 +63,12 @@ export async function introspect(opts: IntrospectOptions = {}): Promise<SelfStat
       ...(opts.profilesDir ? { profilesDir: opts.profilesDir } : {}),
       ...(opts.currentSystem ? { currentSystem: opts.currentSystem } : {}),
     }),
+    observeGenome({ root, memoryDir: memory.dir, eval: opts.eval ?? false, cache: opts.cache ?? true, jobs: opts.jobs ?? 'auto' }),
     observeMemory(memory.dir, memory.source),
   ]);
   const identity = resolveIdentity(etcDir, genome.state.hosts, currentHostname());
   const state: Omit<SelfState, 'pain_points'> = { schema_version: SCHEMA_VERSION, observed_at: observedAt, identity, genome: genome.state, body, memory: mem };
-  return validated({ ...state, pain_points: painPoints(state, genome.unlockedInputs) });
+  return validated({ ...state, pain_points: painPoints(state, genome.unlockedInputs) }, genome.fresh);
 }
 
 function lstatOrUndefined(path: string): string | undefined {
@@ -97,12 +98,24 @@ function absolute(p: string, cwd: string): string {
   return p.startsWith('/') ? p : `${cwd}/${p}`.replace(/\/+/g, '/');
 }
 
-/** The output is checked against its own schema: an invalid self-state is a bug, never printed. */
-function validated(state: SelfState): SelfState {
-  const r = SelfState.safeParse(state);
+/**
+ * The output is checked against its own schema: an invalid self-state is a bug, never printed.
+ * A genome reused from the memo was checked when it was first assembled; re-checking thousands
+ * of unchanged modules would cost more than the cache saves, so only the rest is checked then.
+ */
+const WithoutGenome = SelfState.omit({ genome: true });
+
+function validated(state: SelfState, genomeFresh: boolean): SelfState {
+  if (genomeFresh) return check(SelfState.safeParse(state));
+  const { genome, ...rest } = state;
+  const r = check(WithoutGenome.safeParse(rest));
+  return { schema_version: r.schema_version, observed_at: r.observed_at, identity: r.identity, genome, body: r.body, memory: r.memory, pain_points: r.pain_points };
+}
+
+function check<T>(r: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  throw new AosError('self-state-invalid', `internal error: the observed self-state does not match its schema at ${issue?.path.join('.')}: ${issue?.message}`, {
+  throw new AosError('self-state-invalid', `internal error: the observed self-state does not match its schema at ${issue?.path.map(String).join('.')}: ${issue?.message}`, {
     hint: 'Report this as a bug, with the command line that produced it.',
   });
 }

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
 import { registerIntrospect } from './commands/introspect.js';
+import { TOOL_VERSION } from './version.js';
 
 /** Builds the os-introspect program: the one list of its commands. */
 export function buildProgram(): Command {
   const program = new Command('os-introspect')
     .description('Observe the Autopoietic OS genome and running system into a self-state')
-    .version('0.1.0')
+    .version(TOOL_VERSION)
     .showHelpAfterError();
   registerIntrospect(program);
   return program;

@@ -38,16 +38,33 @@ describe('the parse cache', () => {
     expect(strip(observe(s, ['--jobs', '1']))).toEqual(fresh);
   });
 
-  it('recomputes a damaged cache object instead of trusting it', () => {
+  it('recomputes everything when the cache files are damaged, instead of trusting them', () => {
     const s = sandbox();
     observe(s);
     const dir = join(s.memory, 'cache', 'introspect');
-    const version = readdirSync(dir)[0]!;
-    const objects = join(dir, version, 'objects');
-    for (const shard of readdirSync(objects)) for (const f of readdirSync(join(objects, shard))) writeFileSync(join(objects, shard, f), '{"format":1,"digest":"x"');
+    const roots = join(dir, readdirSync(dir)[0]!, 'roots');
+    expect(readdirSync(roots).map((f) => f.replace(/^[0-9a-f]+\./, '')).sort()).toEqual(['genome.json', 'index.json', 'objects.json']);
+    for (const f of readdirSync(roots)) writeFileSync(join(roots, f), '{"format":2,"root":');
     const again = observe(s);
-    expect(again.genome.parse_stats.cache_hits).toBe(0);
+    expect(again.genome.parse_stats).toMatchObject({ cache_hits: 0, parsed: 10 });
     expect(again.genome.nix_files.find((f) => f.path === 'flake.nix')?.parse.status).toBe('ok');
+  });
+
+  it('reuses the assembled genome when nothing changed, and reassembles after a change', () => {
+    const s = sandbox();
+    const first = observe(s);
+    settle(s.root, first.genome.nix_files.map((f) => f.path));
+    observe(s);
+    const reused = observe(s);
+    const strip = (st: ReturnType<typeof observe>) => ({ ...st.genome, nix_files: st.genome.nix_files.map((f) => ({ ...f, cached: false })), parse_stats: null });
+    expect(strip(reused)).toEqual(strip(first));
+    writeFileSync(join(s.root, 'flake.lock'), '{"version": 7, "root": "root", "nodes": {"root": {}}}');
+    const relocked = observe(s);
+    expect(relocked.genome.inputs).toEqual([]);
+    expect(relocked.pain_points.find((p) => p.signal === 'flake inputs declared but not locked')?.evidence).toEqual([
+      'inputs.nixpkgs is in flake.nix but not in flake.lock',
+      'inputs.home-manager is in flake.nix but not in flake.lock',
+    ]);
   });
 
   it('runs without a cache when the memory directory does not exist, and says why', () => {

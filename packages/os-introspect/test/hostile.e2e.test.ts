@@ -81,6 +81,7 @@ describe('hostile trees', () => {
 
   it('degrades every probe when no tool is installed (empty PATH), and still exits 0', () => {
     const s = sandbox({ ...MINIMAL, 'bad.nix': '{ a = ; }\n' });
+    symlinkSync('/nonexistent/profile', join(s.home, '.nix-profile')); // a user profile, so the package probe runs
     const st = observe(s, ['--journal-lines', '5'], { PATH: '/nonexistent' });
     expect(st.body.systemd).toMatchObject({ available: false, reason: expect.stringContaining('systemctl'), units: [] });
     expect(st.body.installed_packages).toMatchObject({ available: false, reason: expect.stringContaining('nix-env'), packages: [] });

@@ -1,14 +1,14 @@
 import type { Node } from 'web-tree-sitter';
 import { syntaxReport, type SyntaxReport } from './diagnostics.js';
-import { flakeFacts, type NixFlakeFacts } from './flake.js';
-import { moduleFacts, type NixModuleFacts } from './module.js';
+import { flakeFactsFrom, type NixFlakeFacts } from './flake.js';
+import { moduleFactsFrom, topLevelOf, type NixModuleFacts } from './module.js';
 import { loadNixParser } from './parser.js';
 
 /**
  * Version of what analyzeNixSource extracts. Caches keyed by file content must include it:
  * bump it whenever the shape or the rules of the analysis change.
  */
-export const NIX_ANALYSIS_VERSION = 1;
+export const NIX_ANALYSIS_VERSION = 2;
 
 /** Everything the syntax layer reads from one file. Plain JSON: it crosses worker threads and caches. */
 export interface NixFileAnalysis {
@@ -22,8 +22,11 @@ export interface NixFileAnalysis {
 /** Analysis of a parsed tree (synchronous; the caller owns the tree). */
 export function analyzeTree(root: Node): NixFileAnalysis {
   const syntax = syntaxReport(root);
-  const flake = flakeFacts(root) ?? null;
-  return { syntax, module: flake ? null : (moduleFacts(root) ?? null), flake };
+  const top = root.childForFieldName('expression');
+  if (!top) return { syntax, module: null, flake: null };
+  const tl = topLevelOf(top);
+  const flake = flakeFactsFrom(tl) ?? null;
+  return { syntax, module: flake ? null : (moduleFactsFrom(tl) ?? null), flake };
 }
 
 /** Parses and analyses Nix source text. */

@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { applyParts, calleeName, dottedName, literalValue, pathLiteral, stringLiteral, stripParens } from './nodes.js';
 import { OutputCollector, type FlakeOutputDecl, type OutputHit } from './flake-outputs.js';
-import { listElementsOf, moduleFactsOf } from './module.js';
-import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import { listElementsOf, moduleFactsOf, topLevelOf, type TopLevel } from './module.js';
+import { attrEntries, isAttrset, lookup, resolveVariable, type Scope } from './scope.js';
 import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
 
 export type { FlakeOutputDecl } from './flake-outputs.js';
@@ -53,10 +53,12 @@ export interface NixFlakeFacts {
 /** Reads a flake.nix: any file whose value is an attrset with an `outputs` attribute. */
 export function flakeFacts(root: Node): NixFlakeFacts | undefined {
   const top = root.childForFieldName('expression');
-  if (!top) return undefined;
-  const { node, scope } = unwrapBody(top);
-  if (!isAttrset(node)) return undefined;
-  const entries = attrEntries(node);
+  return top ? flakeFactsFrom(topLevelOf(top)) : undefined;
+}
+
+export function flakeFactsFrom(tl: TopLevel): NixFlakeFacts | undefined {
+  const { entries, scope } = tl;
+  if (!entries) return undefined;
   const outputs = entries.find((e) => e.path.length === 1 && e.path[0] === 'outputs' && e.value);
   if (!outputs?.value) return undefined;
   const description = entries.find((e) => e.path.length === 1 && e.path[0] === 'description' && e.value);

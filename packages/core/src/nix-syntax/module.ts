@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { applyParts, calleeName, clip, literalValue, pathLiteral, renderAttrPath, spanOf, stringLiteral, stripParens, type NixLiteral, type Span } from './nodes.js';
-import { attrEntries, EMPTY_SCOPE, isAttrset, resolveVariable, unwrapBody, type Scope } from './scope.js';
-import { flattenSettings, mergeParts, unwrapValue, type NixSetting } from './values.js';
+import { callOf, clip, literalValue, pathLiteral, renderAttrPath, spanOf, stringLiteral, stripParens, type NixLiteral, type Span } from './nodes.js';
+import { attrEntries, EMPTY_SCOPE, isAttrset, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
 
 /** An option declared with `mkOption`, `mkEnableOption` or `mkPackageOption` under `options.`. */
 export interface NixOptionDecl {
@@ -45,18 +45,35 @@ const OPTION_CONSTRUCTORS = new Set(['mkOption', 'mkEnableOption', 'mkPackageOpt
 /** Module attributes that are not configuration. */
 const RESERVED = new Set(['imports', 'options', 'config', 'meta', '_file', 'key', 'disabledModules', '_class', 'freeformType']);
 
+/** A file's value, read once and shared by the module and the flake readers. */
+export interface TopLevel {
+  form: 'function' | 'attrset';
+  node: Node;
+  scope: Scope;
+  /** The attrset entries, when the value is an attrset. */
+  entries: AttrEntry[] | undefined;
+}
+
+export function topLevelOf(top: Node, outer: Scope = EMPTY_SCOPE): TopLevel {
+  const form = stripParens(top).type === 'function_expression' ? 'function' : 'attrset';
+  const { node, scope } = unwrapBody(top, outer);
+  return { form, node, scope, entries: isAttrset(node) ? attrEntries(node) : undefined };
+}
+
 /** Reads a file as a NixOS/Home Manager module, when its value is an attrset (else undefined). */
 export function moduleFacts(root: Node): NixModuleFacts | undefined {
   const top = root.childForFieldName('expression');
-  return top ? moduleFactsOf(top, EMPTY_SCOPE) : undefined;
+  return top ? moduleFactsFrom(topLevelOf(top)) : undefined;
 }
 
 /** The same reading for a module written inline (an element of a `modules` list). */
 export function moduleFactsOf(top: Node, outer: Scope): NixModuleFacts | undefined {
-  const form = stripParens(top).type === 'function_expression' ? 'function' : 'attrset';
-  const { node, scope } = unwrapBody(top, outer);
-  if (!isAttrset(node)) return undefined;
-  const entries = attrEntries(node);
+  return moduleFactsFrom(topLevelOf(top, outer));
+}
+
+export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
+  const { form, node, scope, entries } = tl;
+  if (!entries) return undefined;
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
   const facts: NixModuleFacts = { form, options: [], config: [], imports: [] };
   for (const e of entries) {
@@ -71,25 +88,26 @@ export function moduleFactsOf(top: Node, outer: Scope): NixModuleFacts | undefin
 }
 
 function collectOptions(value: Node, scope: Scope, prefix: string[], binding: Node, out: NixOptionDecl[], depth = 0): void {
+  if (depth > 24) return;
   const u = unwrapValue(value, scope);
-  const ctor = calleeName(u.node);
-  if (ctor && OPTION_CONSTRUCTORS.has(ctor) && prefix.length) {
-    out.push(optionDecl(renderAttrPath(prefix), ctor as NixOptionDecl['declared_with'], u.node, u.scope, binding));
+  if (u.merge) {
+    for (const p of u.merge) collectOptions(p, u.scope, prefix, binding, out, depth + 1);
     return;
   }
-  const parts = mergeParts(u.node);
-  if (parts) {
-    for (const p of parts) collectOptions(p, u.scope, prefix, binding, out, depth + 1);
+  if (u.type === 'apply_expression') {
+    const call = callOf(u.node);
+    if (call && OPTION_CONSTRUCTORS.has(call.name) && prefix.length) {
+      out.push(optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, binding));
+    }
     return;
   }
-  if (!isAttrset(u.node) || depth > 24) return;
+  if (u.type !== 'attrset_expression' && u.type !== 'rec_attrset_expression') return;
   for (const e of attrEntries(u.node)) {
     if (e.value) collectOptions(e.value, u.scope, [...prefix, ...e.path], e.node, out, depth + 1);
   }
 }
 
-function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], call: Node, scope: Scope, binding: Node): NixOptionDecl {
-  const args = applyParts(call)?.args ?? [];
+function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: Node[], scope: Scope, binding: Node): NixOptionDecl {
   const decl: NixOptionDecl = { path, declared_with: ctor, type: null, default: null, description: null, example: null, binding: spanOf(binding) };
   if (ctor === 'mkEnableOption') {
     decl.type = 'lib.types.bool';

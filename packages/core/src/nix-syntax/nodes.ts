@@ -10,14 +10,11 @@ export interface Span {
   end: number;
   line: number;
   col: number;
-  end_line: number;
-  end_col: number;
 }
 
 export function spanOf(node: Node): Span {
   const s = node.startPosition;
-  const e = node.endPosition;
-  return { start: node.startIndex, end: node.endIndex, line: s.row + 1, col: s.column + 1, end_line: e.row + 1, end_col: e.column + 1 };
+  return { start: node.startIndex, end: node.endIndex, line: s.row + 1, col: s.column + 1 };
 }
 
 /** Source text, cut to `max` characters (with a marker) so that records stay bounded. */
@@ -28,6 +25,7 @@ export function clip(text: string, max = 4000): string {
 /** Strips parentheses: `((x))` -> `x`. */
 export function stripParens(node: Node): Node {
   let n = node;
+  // Node accessors cross into WASM and allocate: read `type` once per step.
   while (n.type === 'parenthesized_expression') {
     const inner = n.childForFieldName('expression');
     if (!inner) break;
@@ -39,8 +37,12 @@ export function stripParens(node: Node): Node {
 /** The value of a string with no interpolation (`"..."` or `''...''`), else undefined. */
 export function stringLiteral(node: Node): string | undefined {
   const n = stripParens(node);
-  if (n.type === 'string_expression') return plainString(n);
-  if (n.type === 'indented_string_expression') return indentedString(n);
+  return stringLiteralOfType(n, n.type);
+}
+
+function stringLiteralOfType(n: Node, type: string): string | undefined {
+  if (type === 'string_expression') return plainString(n);
+  if (type === 'indented_string_expression') return indentedString(n);
   return undefined;
 }
 
@@ -135,24 +137,41 @@ export function dottedName(node: Node): string | undefined {
 /** A curried call `f a b`: the function node and its arguments in order. */
 export function applyParts(node: Node): { fn: Node; args: Node[] } | undefined {
   let n = stripParens(node);
-  if (n.type !== 'apply_expression') return undefined;
+  let type = n.type;
+  if (type !== 'apply_expression') return undefined;
   const args: Node[] = [];
-  while (n.type === 'apply_expression') {
+  while (type === 'apply_expression') {
     const arg = n.childForFieldName('argument');
     const fn = n.childForFieldName('function');
     if (!arg || !fn) return undefined;
     args.unshift(arg);
-    n = stripParens(fn);
+    n = fn;
+    type = n.type;
+    while (type === 'parenthesized_expression') {
+      const inner = n.childForFieldName('expression');
+      if (!inner) return undefined;
+      n = inner;
+      type = n.type;
+    }
   }
   return { fn: n, args };
 }
 
 /** Last segment of a called function's name: `lib.mkOption {..}` -> `mkOption`. */
 export function calleeName(node: Node): string | undefined {
+  return callOf(node)?.name;
+}
+
+/** A call `lib.f a b`: the last segment of the function's name and the arguments, in one pass. */
+export function callOf(node: Node): { name: string; args: Node[] } | undefined {
   const parts = applyParts(node);
   if (!parts) return undefined;
-  const name = dottedName(parts.fn);
-  return name?.split('.').pop();
+  const fn = parts.fn;
+  const type = fn.type;
+  let name: string | undefined;
+  if (type === 'variable_expression') name = fn.text;
+  else if (type === 'select_expression') name = dottedName(fn)?.split('.').pop();
+  return name === undefined ? undefined : { name, args: parts.args };
 }
 
 /** A Nix literal as JSON, when the expression is one (string, number, bool, null, list of those). */
@@ -160,9 +179,10 @@ export type NixLiteral = string | number | boolean | null | NixLiteral[];
 
 export function literalValue(node: Node, depth = 0): { value: NixLiteral } | undefined {
   const n = stripParens(node);
-  const s = stringLiteral(n);
+  const type = n.type;
+  const s = stringLiteralOfType(n, type);
   if (s !== undefined) return { value: s };
-  switch (n.type) {
+  switch (type) {
     case 'integer_expression':
       return { value: Number.parseInt(n.text, 10) };
     case 'float_expression':

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { applyParts, calleeName, clip, literalValue, renderAttrPath, spanOf, stripParens, type NixLiteral, type Span } from './nodes.js';
-import { attrEntries, isAttrset, resolveVariable, scopeWith, type Scope } from './scope.js';
+import { callOf, clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
+import { attrEntries, lookup, scopeWith, type Scope } from './scope.js';
 
 /** One attribute path set to a value (a leaf of nested attrsets), with where it is written. */
 export interface NixSetting {
@@ -10,7 +10,7 @@ export interface NixSetting {
   dynamic: boolean;
   /** True when set under `mkIf` (so it may not apply). */
   conditional: boolean;
-  /** Source text of the value (clipped); `inherit (x)` for inherited names. */
+  /** Source text of the value (clipped to 300 characters; `value_span` locates all of it); `inherit (x)` for inherited names. */
   value: string;
   /** The value as JSON when it is a Nix literal (after `mkDefault`/`mkForce`/`mkIf`). */
   literal?: NixLiteral;
@@ -23,41 +23,64 @@ export interface NixSetting {
 const PRIORITY_WRAPPERS = new Set(['mkDefault', 'mkForce', 'mkOverride', 'mkBefore', 'mkAfter', 'mkOrder', 'mkOptionDefault']);
 const MAX_DEPTH = 24;
 
-/** Peels `mkIf c v`, `mkDefault v`, `mkForce v`, `let … in v`, variables bound in scope. */
-export function unwrapValue(node: Node, scope: Scope): { node: Node; scope: Scope; conditional: boolean } {
-  let n = stripParens(node);
+/** A value with what sits around it peeled off; `type` is the node type of `node`, read once. */
+export interface Unwrapped {
+  node: Node;
+  type: string;
+  scope: Scope;
+  conditional: boolean;
+  /** For `mkMerge [ … ]`: the merged parts. */
+  merge?: Node[];
+}
+
+/**
+ * Peels `( … )`, `mkIf c v`, `mkDefault v`, `mkForce v`, `let … in v` and variables bound in
+ * scope. Written as one loop over the node type because every tree-sitter accessor crosses into
+ * WASM: this is the hottest path of the analysis.
+ */
+export function unwrapValue(node: Node, scope: Scope): Unwrapped {
+  let n = node;
   let s = scope;
   let conditional = false;
-  for (let i = 0; i < 16; i++) {
-    n = resolveVariable(n, s);
-    if (n.type === 'let_expression') {
+  for (let i = 0; i < 24; i++) {
+    const type = n.type;
+    let next: Node | null | undefined;
+    if (type === 'parenthesized_expression') next = n.childForFieldName('expression');
+    else if (type === 'variable_expression') {
+      const target = lookup(s, n.text);
+      next = target && target.id !== n.id ? target : undefined;
+    } else if (type === 'let_expression') {
       s = scopeWith(s, n);
-      const body = n.childForFieldName('body');
-      if (!body) break;
-      n = stripParens(body);
-      continue;
+      next = n.childForFieldName('body');
+    } else if (type === 'apply_expression') {
+      const call = callOf(n);
+      if (call?.name === 'mkMerge' && call.args.length === 1) {
+        const list = unwrapValue(call.args[0]!, s);
+        if (list.type === 'list_expression') return { node: n, type, scope: s, conditional, merge: list.node.childrenForFieldName('element') };
+      }
+      if (call?.name === 'mkIf' && call.args.length === 2) conditional = true;
+      else if (!call || !PRIORITY_WRAPPERS.has(call.name)) return { node: n, type, scope: s, conditional };
+      next = call.args[call.args.length - 1];
     }
-    const name = calleeName(n);
-    const parts = applyParts(n);
-    if (!parts || !name) break;
-    if (name === 'mkIf' && parts.args.length === 2) conditional = true;
-    else if (!PRIORITY_WRAPPERS.has(name)) break;
-    n = stripParens(parts.args[parts.args.length - 1]!);
+    if (!next) return { node: n, type, scope: s, conditional };
+    n = next;
   }
-  return { node: n, scope: s, conditional };
+  return { node: n, type: n.type, scope: s, conditional };
 }
 
 /** `mkMerge [ a b ]` -> [a, b]; anything else -> undefined. */
-export function mergeParts(node: Node): Node[] | undefined {
-  if (calleeName(node) !== 'mkMerge') return undefined;
-  const arg = applyParts(node)?.args[0];
-  const list = arg ? stripParens(arg) : undefined;
-  return list?.type === 'list_expression' ? list.childrenForFieldName('element') : undefined;
+export function mergeParts(node: Node, scope: Scope): Node[] | undefined {
+  return unwrapValue(node, scope).merge;
+}
+
+function isAttrsetType(type: string): boolean {
+  return type === 'attrset_expression' || type === 'rec_attrset_expression';
 }
 
 /**
  * Flattens an attrset value into its leaf settings: nested attrsets, `mkIf`, `mkMerge` and
  * priority wrappers are followed; everything else is a leaf. `skip` filters top-level names.
+ * With `binding` and a non-empty prefix, a value that is not an attrset is itself the leaf.
  */
 export function flattenSettings(
   node: Node,
@@ -66,47 +89,38 @@ export function flattenSettings(
   opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: Node } = {},
 ): NixSetting[] {
   const out: NixSetting[] = [];
-  const inner = unwrapValue(node, scope);
-  if (opts.binding && prefix.length && !isAttrset(inner.node) && !mergeParts(inner.node)) {
-    return [leaf(prefix, opts.dynamic ?? false, (opts.conditional ?? false) || inner.conditional, opts.binding, node, inner.node)];
+  const u = unwrapValue(node, scope);
+  const cond = (opts.conditional ?? false) || u.conditional;
+  if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge) {
+    return [leaf(prefix, opts.dynamic ?? false, cond, opts.binding, node, u.node)];
   }
-  walk(node, scope, prefix, opts.conditional ?? false, opts.dynamic ?? false, 0, out, opts.skip);
+  walk({ ...u, conditional: cond }, prefix, opts.dynamic ?? false, 0, out, opts.skip);
   return out;
 }
 
-function walk(
-  node: Node,
-  scope: Scope,
-  prefix: string[],
-  conditional: boolean,
-  dynamic: boolean,
-  depth: number,
-  out: NixSetting[],
-  skip?: (name: string) => boolean,
-): void {
-  const u = unwrapValue(node, scope);
-  const parts = mergeParts(u.node);
-  if (parts) {
-    for (const p of parts) walk(p, u.scope, prefix, conditional || u.conditional, dynamic, depth + 1, out, skip);
+function walk(u: Unwrapped, prefix: string[], dynamic: boolean, depth: number, out: NixSetting[], skip?: (name: string) => boolean): void {
+  if (depth > MAX_DEPTH) return;
+  if (u.merge) {
+    for (const p of u.merge) {
+      const inner = unwrapValue(p, u.scope);
+      walk({ ...inner, conditional: u.conditional || inner.conditional }, prefix, dynamic, depth + 1, out, skip);
+    }
     return;
   }
-  if (!isAttrset(u.node) || depth > MAX_DEPTH) return;
-  const s = u.node.type === 'rec_attrset_expression' ? scopeWith(u.scope, u.node) : u.scope;
+  if (!isAttrsetType(u.type)) return;
+  const s = u.type === 'rec_attrset_expression' ? scopeWith(u.scope, u.node) : u.scope;
   for (const e of attrEntries(u.node)) {
     if (prefix.length === 0 && skip && e.path[0] !== undefined && skip(e.path[0])) continue;
     const segments = [...prefix, ...e.path];
-    const cond = conditional || u.conditional;
     const dyn = dynamic || e.dynamic;
-    if (e.value) {
-      const inner = unwrapValue(e.value, s);
-      if (isAttrset(inner.node) || mergeParts(inner.node)) {
-        walk(e.value, s, segments, cond, dyn, depth + 1, out);
-        continue;
-      }
-      out.push(leaf(segments, dyn, cond || inner.conditional, e.node, e.value, inner.node));
-    } else {
-      out.push({ path: renderAttrPath(segments), segments, dynamic: dyn, conditional: cond, value: e.inheritFrom ? `inherit (${e.inheritFrom})` : 'inherit', binding: spanOf(e.node) });
+    if (!e.value) {
+      out.push({ path: renderAttrPath(segments), segments, dynamic: dyn, conditional: u.conditional, value: e.inheritFrom ? `inherit (${e.inheritFrom})` : 'inherit', binding: spanOf(e.node) });
+      continue;
     }
+    const inner = unwrapValue(e.value, s);
+    const cond = u.conditional || inner.conditional;
+    if (isAttrsetType(inner.type) || inner.merge) walk({ ...inner, conditional: cond }, segments, dyn, depth + 1, out);
+    else out.push(leaf(segments, dyn, cond, e.node, e.value, inner.node));
   }
 }
 
@@ -117,7 +131,7 @@ function leaf(segments: string[], dynamic: boolean, conditional: boolean, bindin
     segments,
     dynamic,
     conditional,
-    value: clip(value.text, 1000),
+    value: clip(value.text, 300),
     ...(lit ? { literal: lit.value } : {}),
     binding: spanOf(binding),
     value_span: spanOf(value),

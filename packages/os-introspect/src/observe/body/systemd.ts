@@ -13,7 +13,8 @@ export async function observeSystemd(): Promise<Systemd> {
     const units = parseUnitsJson(json.text);
     if (units) return { available: true, source: 'json', units };
   }
-  if (!json.ok && json.missing) return { available: false, reason: json.reason, units: [] };
+  // Fall back to text only when this systemctl does not know --output=json (systemd < 246).
+  if (!json.ok && !/output|json/i.test(json.reason)) return { available: false, reason: json.reason, units: [] };
   const text = await probe('systemctl', [...LIST, '--no-legend', '--plain']);
   if (!text.ok) return { available: false, reason: text.reason, units: [] };
   return { available: true, source: 'text', units: parseUnitsText(text.text) };

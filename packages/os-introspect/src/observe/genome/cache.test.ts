@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../tests/support/tmp.js';
-import { CACHE_FORMAT, ObjectStore, readStatIndex, trustedDigest, writeStatIndex, type StatIndex } from './cache.js';
+import { CACHE_FORMAT, readObjects, readStatIndex, trustedDigest, writeSnapshot, type StatIndex } from './cache.js';
 
 const index: StatIndex = { format: CACHE_FORMAT, root: '/g', written_at_ms: 1_000_000, files: { 'a.nix': [10, 500_000, 500_000, 7, 'ab'.repeat(32)] } };
 const st = { size: 10, mtimeMs: 500_000, ctimeMs: 500_000, ino: 7 };
@@ -23,18 +23,11 @@ describe('stat index', () => {
 
   it('round-trips through the cache directory, per genome root', () => {
     const dir = tempDir();
-    writeStatIndex(dir, index);
+    const objects = { ['ab'.repeat(32)]: { kind: 'not-text' as const, reason: 'binary' } };
+    writeSnapshot(dir, index, objects);
     expect(readStatIndex(dir, '/g')).toEqual(index);
+    expect(readObjects(dir, '/g')).toEqual(objects);
     expect(readStatIndex(dir, '/other')).toBeUndefined();
-  });
-});
-
-describe('object store', () => {
-  it('returns only objects whose format and digest match their name', () => {
-    const store = new ObjectStore(tempDir());
-    const digest = 'ef'.repeat(32);
-    store.write({ format: CACHE_FORMAT, digest, kind: 'not-text', reason: 'binary' });
-    expect(store.read(digest)).toEqual({ format: CACHE_FORMAT, digest, kind: 'not-text', reason: 'binary' });
-    expect(store.read('00'.repeat(32))).toBeUndefined();
+    expect(readObjects(dir, '/other')).toEqual({});
   });
 });

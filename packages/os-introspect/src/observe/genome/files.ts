@@ -1,19 +1,42 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { getLogger } from '@autopoietic/core/cli-kit';
-import { cacheDirFor, ObjectStore, readStatIndex, trustedDigest, writeStatIndex, CACHE_FORMAT, type StatIndex } from './cache.js';
+import { cacheDirFor, readObjects, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type CacheObject, type StatIndex } from './cache.js';
 import { parseAll, type Jobs } from './parse-pool.js';
 import { resultFromObject, type FileResult, type ParseJob } from './parse-file.js';
 import { errText, walkTree, type WalkProblem } from '../walk.js';
 
 /**
- * Every .nix file of the genome, parsed or served from the cache. Files the stat index vouches
- * for are not even opened; the rest go to the parse pool, which hashes them and consults the
- * object cache before parsing.
+ * Every .nix file of the genome, in two steps. `scanGenomeFiles` walks and stats the tree and
+ * asks the stat index which contents are known (no file is opened). `readGenomeFiles` then loads
+ * the cached analyses and parses the rest in the pool, which hashes them and skips contents the
+ * cache already knows. The cache is rewritten only when something changed.
  */
 export interface CacheInfo {
   enabled: boolean;
   dir: string | null;
   reason?: string;
+}
+
+export interface FilesOptions {
+  root: string;
+  memoryDir: string;
+  cache: boolean;
+  jobs: Jobs;
+}
+
+export interface FileScan {
+  opts: FilesOptions;
+  cache: CacheInfo;
+  index: StatIndex | undefined;
+  /** Files whose content the stat index vouches for. */
+  trusted: { rel: string; digest: string; stat: Stats }[];
+  jobs: ParseJob[];
+  /** Entries that are not regular files. */
+  unreadable: FileResult[];
+  skipped: WalkProblem[];
+  started: number;
+  startedAt: number;
 }
 
 export interface GenomeFiles {
@@ -26,40 +49,52 @@ export interface GenomeFiles {
   durationMs: number;
 }
 
-export interface FilesOptions {
-  root: string;
-  memoryDir: string;
-  cache: boolean;
-  jobs: Jobs;
-}
-
-export async function readGenomeFiles(opts: FilesOptions): Promise<GenomeFiles> {
+export function scanGenomeFiles(opts: FilesOptions): FileScan {
   const started = performance.now();
   const startedAt = Date.now();
   const walk = walkTree(opts.root, { want: (name) => name.endsWith('.nix') });
   const cache = openCache(opts);
   const index = cache.dir ? readStatIndex(cache.dir, opts.root) : undefined;
-  const store = cache.dir ? new ObjectStore(cache.dir) : undefined;
-  const results: FileResult[] = [];
-  const jobs: ParseJob[] = [];
+  const scan: FileScan = { opts, cache, index, trusted: [], jobs: [], unreadable: [], skipped: walk.problems, started, startedAt };
   for (const f of walk.files) {
     if (!f.stat.isFile()) {
-      results.push({ rel: f.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: 'not a regular file' });
+      scan.unreadable.push({ rel: f.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: 'not a regular file' });
       continue;
     }
     const digest = trustedDigest(index, f.rel, f.stat);
-    const obj = digest ? store?.read(digest) : undefined;
-    if (obj) results.push(resultFromObject(f.rel, f.stat.size, obj, true, [f.stat.size, f.stat.mtimeMs, f.stat.ctimeMs, f.stat.ino, obj.digest]));
-    else jobs.push({ rel: f.rel, abs: f.abs });
+    if (digest) scan.trusted.push({ rel: f.rel, digest, stat: f.stat });
+    else scan.jobs.push({ rel: f.rel, abs: f.abs });
   }
-  const run = await parseAll(jobs, { jobs: opts.jobs, cacheDir: cache.dir });
-  results.push(...run.results);
+  return scan;
+}
+
+export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
+  const { opts, cache } = scan;
+  const objects = cache.dir ? readObjects(cache.dir, opts.root) : {};
+  const results: FileResult[] = [...scan.unreadable];
+  const jobs = [...scan.jobs];
+  for (const t of scan.trusted) {
+    const obj = objects[t.digest];
+    if (obj) results.push(resultFromObject(t.rel, t.stat.size, t.digest, obj, true, statEntry(t.stat, t.digest)));
+    else jobs.push({ rel: t.rel, abs: `${opts.root}/${t.rel}` });
+  }
+  const run = await parseAll(jobs, { jobs: opts.jobs, known: new Set(Object.keys(objects)) });
+  for (const r of run.results) results.push(r.known ? fromKnown(r, objects) : r);
   results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  const cacheError = results.find((r) => r.cacheError)?.cacheError;
-  if (cacheError) Object.assign(cache, { reason: `cache writes failed (${cacheError}); results were computed without it` });
-  if (cache.dir && !cacheError) saveIndex(cache, opts.root, results, startedAt);
+  const indexed = results.filter((r) => r.stat).length;
+  if (cache.dir && (jobs.length > 0 || !scan.index || Object.keys(scan.index.files).length !== indexed)) save(cache, opts.root, results, scan.startedAt);
   getLogger().debug({ files: results.length, parsed: run.results.filter((r) => !r.cached).length, workers: run.workers }, 'genome files read');
-  return { results, dirs: dirsOf(results), skipped: walk.problems.map((p) => ({ rel: p.rel, reason: p.reason })), workers: run.workers, cache, durationMs: performance.now() - started };
+  return { results, dirs: dirsOf(results.map((r) => r.rel)), skipped: scan.skipped, workers: run.workers, cache, durationMs: performance.now() - scan.started };
+}
+
+export function statEntry(st: Stats, digest: string): [number, number, number, number, string] {
+  return [st.size, st.mtimeMs, st.ctimeMs, st.ino, digest];
+}
+
+/** A file re-read because its stat changed, whose content the cache knew all along. */
+function fromKnown(r: FileResult, objects: Record<string, CacheObject>): FileResult {
+  const digest = r.sha256!.slice('sha256:'.length);
+  return resultFromObject(r.rel, r.bytes, digest, objects[digest]!, true, r.stat);
 }
 
 function openCache(opts: FilesOptions): CacheInfo {
@@ -74,23 +109,26 @@ function openCache(opts: FilesOptions): CacheInfo {
   }
 }
 
-function saveIndex(cache: CacheInfo, root: string, results: FileResult[], startedAt: number): void {
-  const files: StatIndex['files'] = {};
-  for (const r of results) if (r.stat) files[r.rel] = r.stat;
+function save(cache: CacheInfo, root: string, results: FileResult[], startedAt: number): void {
+  const index: StatIndex = { format: CACHE_FORMAT, root, written_at_ms: startedAt, files: {} };
+  const objects: Record<string, CacheObject> = {};
+  for (const r of results) {
+    if (!r.stat || !r.object) continue;
+    index.files[r.rel] = r.stat;
+    objects[r.stat[4]] = r.object;
+  }
   try {
-    // The index time is when this run started reading: anything changed after that is racy.
-    writeStatIndex(cache.dir!, { format: CACHE_FORMAT, root, written_at_ms: startedAt, files });
+    writeSnapshot(cache.dir!, index, objects);
   } catch (e) {
-    Object.assign(cache, { reason: `cannot write the stat index: ${errText(e)}` });
+    Object.assign(cache, { reason: `cannot write the cache: ${errText(e)}` });
   }
 }
 
-function dirsOf(results: FileResult[]): Set<string> {
+export function dirsOf(rels: string[]): Set<string> {
   const dirs = new Set<string>(['']);
-  for (const r of results) {
-    const parts = r.rel.split('/');
+  for (const rel of rels) {
+    const parts = rel.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
   return dirs;
 }
-

@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GenomeState } from '@autopoietic/core/schemas';
+import { assembleGenome, parseStats } from './assemble.js';
 import { flakeShow, type FlakeShow } from './flake-eval.js';
-import { readFlakeLock, type LockReading } from './flake-lock.js';
-import { readGenomeFiles } from './files.js';
-import { ParsedGenome } from './model.js';
-import { genomeOrgans } from './organs.js';
-import { flakeOutputs } from './outputs.js';
+import { readGenomeFiles, scanGenomeFiles, type FileScan, type GenomeFiles } from './files.js';
+import { genomeKey, readMemo, writeMemo, type KeyEntry, type Memo } from './memo.js';
+import { packageDirOrgans } from './organs.js';
 import type { Jobs } from './parse-pool.js';
-import { hostEntries, importGraph, moduleEntry, nixFileEntry } from './structure.js';
 
 export type { Jobs } from './parse-pool.js';
 
@@ -24,64 +22,57 @@ export interface GenomeObservation {
   state: GenomeState;
   /** Inputs flake.nix declares that flake.lock does not lock. */
   unlockedInputs: string[];
+  /** False when the genome was reused from the memo of an earlier run (already validated then). */
+  fresh: boolean;
 }
 
-/** The genome read as Nix structure: files, modules, imports, hosts, flake inputs and outputs, organs. */
+/**
+ * The genome read as Nix structure: files, modules, imports, hosts, flake inputs and outputs,
+ * organs. Fastest path first: when the stat index vouches for every file and the memo's inputs
+ * match, the last assembled genome is reused without opening a single .nix file.
+ */
 export async function observeGenome(opts: GenomeOptions): Promise<GenomeObservation> {
   const flakeFile = existsSync(join(opts.root, 'flake.nix')) ? 'flake.nix' : undefined;
   // Evaluation runs in a child process while this process parses.
   const showing: Promise<FlakeShow> | undefined = opts.eval && flakeFile ? flakeShow(opts.root) : undefined;
-  const files = await readGenomeFiles(opts);
-  const genome = new ParsedGenome(files.results, files.dirs);
-  const flake = flakeFile ? genome.analysis(flakeFile)?.flake : undefined;
-  const lock = readLock(opts.root, new Map((flake?.inputs ?? []).map((i) => [i.name, i.url])));
-  const show = await showing;
-  const outputs = flakeOutputs(flake?.outputs ?? [], flakeFile ?? 'flake.nix', show);
-  const modules = files.results.flatMap((r) => (r.analysis?.module ? [moduleEntry(r.rel, r.analysis.module, genome)] : []));
-  const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
-  const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
-  const state: GenomeState = {
-    root: opts.root,
-    has_flake: flakeFile !== undefined,
-    has_lock: lock !== undefined,
-    description: flake?.description ?? null,
-    lock: { present: lock !== undefined, version: lock?.version ?? null, ...(lock?.error ? { error: lock.error } : {}) },
-    inputs: lock?.inputs ?? [],
-    transitive_inputs: lock?.transitive ?? [],
-    outputs,
-    outputs_eval: evalInfo(opts.eval, flakeFile, show),
-    hosts: hostEntries(genome),
-    nix_files: files.results.map(nixFileEntry),
-    modules,
-    import_graph: importGraph(modules),
-    organs: genomeOrgans(opts.root, flakeFile, outputs, modules, genome),
-    skipped: files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
-    parse_stats: {
-      files: files.results.length,
-      parsed: files.results.filter((r) => !r.cached && r.sha256 !== null).length,
-      cache_hits: files.results.filter((r) => r.cached).length,
-      syntax_errors: files.results.filter((r) => r.status === 'syntax-error').length,
-      workers: files.workers,
-      duration_ms: Math.round(files.durationMs * 10) / 10,
-      cache: files.cache,
-    },
-  };
-  return { state, unlockedInputs };
+  const scan = scanGenomeFiles(opts);
+  const lockText = readLockText(opts.root);
+  const packageDirs = packageDirOrgans(opts.root);
+  const memoDir = !opts.eval && scan.cache.dir ? scan.cache.dir : undefined;
+  const keyOf = (files: KeyEntry[]) => genomeKey({ root: opts.root, files, skipped: scan.skipped, lockText, packageDirs });
+  if (memoDir && scan.jobs.length === 0) {
+    const memo = readMemo(memoDir, opts.root, keyOf([...scan.trusted.map((t) => ({ rel: t.rel, digest: t.digest })), ...scan.unreadable]));
+    if (memo) return fromMemo(memo, scanStats(scan));
+  }
+  const files = await readGenomeFiles(scan);
+  const key = memoDir ? keyOf(files.results.map((r) => ({ rel: r.rel, ...(r.sha256 ? { digest: r.sha256.slice(7) } : { status: r.status, ...(r.reason ? { reason: r.reason } : {}) }) }))) : undefined;
+  const memo = key ? readMemo(memoDir!, opts.root, key) : undefined;
+  if (memo) return fromMemo(memo, files);
+  const { state, unlockedInputs } = assembleGenome({ root: opts.root, flakeFile, files, lockText, packageDirs, eval: opts.eval, show: await showing });
+  if (key) writeMemo(memoDir!, opts.root, key, state, unlockedInputs);
+  return { state, unlockedInputs, fresh: true };
 }
 
-function readLock(root: string, declared: Map<string, string | null>): LockReading | undefined {
-  let text: string;
+function fromMemo(memo: Memo, files: Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache'>): GenomeObservation {
+  const cached = new Map(files.results.map((r) => [r.rel, r.cached]));
+  const nixFiles = memo.genome.nix_files.map((f) => ({ ...f, cached: cached.get(f.path) ?? false }));
+  const stats = parseStats(files);
+  stats.syntax_errors = nixFiles.filter((f) => f.parse.status === 'syntax-error').length;
+  return { state: { ...memo.genome, nix_files: nixFiles, parse_stats: stats }, unlockedInputs: memo.unlocked, fresh: false };
+}
+
+/** Stats for a run that opened no file: every regular file came from the index. */
+function scanStats(scan: FileScan): Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache'> {
+  const results = [...scan.trusted.map((t) => ({ rel: t.rel, bytes: t.stat.size, sha256: `sha256:${t.digest}`, cached: true, status: 'ok' as const })), ...scan.unreadable];
+  return { results, workers: 0, durationMs: performance.now() - scan.started, cache: scan.cache };
+}
+
+/** flake.lock's text; undefined when absent; `{ error }` when it exists but cannot be read. */
+function readLockText(root: string): string | { error: string } | undefined {
   try {
-    text = readFileSync(join(root, 'flake.lock'), 'utf8');
+    return readFileSync(join(root, 'flake.lock'), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? undefined : { version: null, inputs: [], transitive: [], error: `cannot read flake.lock: ${code}` };
+    return code === 'ENOENT' ? undefined : { error: `cannot read flake.lock: ${code}` };
   }
-  return readFlakeLock(text, declared);
-}
-
-function evalInfo(requested: boolean, flakeFile: string | undefined, show: FlakeShow | undefined): GenomeState['outputs_eval'] {
-  if (!requested) return { requested: false, available: false, reason: 'not requested (use --eval)' };
-  if (!flakeFile || !show) return { requested: true, available: false, reason: 'the genome has no flake.nix' };
-  return show.ok ? { requested: true, available: true, command: show.command } : { requested: true, available: false, reason: show.reason, command: show.command };
 }

@@ -4,12 +4,21 @@ import type { FileResult } from './parse-file.js';
 /** The parsed genome as the core GenomeIndex: hosts, imports and identity are resolved over it. */
 export class ParsedGenome implements GenomeIndex {
   private readonly byRel = new Map<string, FileResult>();
+  private readonly childNames = new Map<string, Set<string>>();
 
   constructor(
     results: FileResult[],
     private readonly dirs: Set<string>,
   ) {
     for (const r of results) this.byRel.set(r.rel, r);
+    for (const rel of [...this.byRel.keys(), ...dirs]) {
+      if (rel === '') continue;
+      const cut = rel.lastIndexOf('/');
+      const parent = cut < 0 ? '' : rel.slice(0, cut);
+      let set = this.childNames.get(parent);
+      if (!set) this.childNames.set(parent, (set = new Set()));
+      set.add(rel.slice(cut + 1));
+    }
   }
 
   analysis(rel: string): NixFileAnalysis | undefined {
@@ -23,12 +32,7 @@ export class ParsedGenome implements GenomeIndex {
 
   children(relDir: string): string[] | undefined {
     if (!this.dirs.has(relDir)) return undefined;
-    const prefix = relDir ? `${relDir}/` : '';
-    const names = new Set<string>();
-    for (const rel of [...this.byRel.keys(), ...this.dirs]) {
-      if (rel.startsWith(prefix) && rel.length > prefix.length) names.add(rel.slice(prefix.length).split('/')[0]!);
-    }
-    return [...names].sort();
+    return [...(this.childNames.get(relDir) ?? [])].sort();
   }
 
   file(rel: string): FileResult | undefined {

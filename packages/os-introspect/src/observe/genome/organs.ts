@@ -30,7 +30,7 @@ const OUTPUT_TYPES: Record<string, Organ['type']> = {
  * name. When two findings describe the same organ, the more specific source wins: a package
  * directory over a flake output, a named flake output over a module that only declares options.
  */
-export function genomeOrgans(root: string, flakeFile: string | undefined, outputs: Output[], modules: Module[], genome: ParsedGenome): Organ[] {
+export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], modules: Module[], genome: ParsedGenome, packageDirs: Organ[]): Organ[] {
   const found = new Map<string, { organ: Organ; rank: number }>();
   const add = (organ: Organ, rank: number): void => {
     const moduleType = organ.type === 'nixos-module' || organ.type === 'home-manager-module';
@@ -51,7 +51,7 @@ export function genomeOrgans(root: string, flakeFile: string | undefined, output
     moduleOrgans(m, (o) => add(o, 2));
     homeManagerUsers(m.path, genome, (o) => add(o, 2));
   }
-  for (const o of [...dirOrgans(root, 'packages'), ...dirOrgans(root, 'pkgs')]) add(o, 0);
+  for (const o of packageDirs) add(o, 0);
   return [...found.values()].map((f) => f.organ).sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.source.localeCompare(b.source));
 }
 
@@ -114,6 +114,11 @@ function commonPrefix(paths: string[]): string {
   let n = 0;
   while (n < first.length - 1 && split.every((s) => s[n] === first[n] && s.length > n + 1)) n++;
   return first.slice(0, n).join('.');
+}
+
+/** Organs of `packages/<name>/` and `pkgs/<name>/` (read outside the .nix walk). */
+export function packageDirOrgans(root: string): Organ[] {
+  return [...dirOrgans(root, 'packages'), ...dirOrgans(root, 'pkgs')];
 }
 
 /** `packages/<name>/` with a default.nix/package.nix (a package) or a package.json (`bin` -> CLIs). */

@@ -1,22 +1,20 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { analyzeTree, MAX_NIX_FILE_BYTES, type NixFileAnalysis, type NixParser } from '@autopoietic/core/nix-syntax';
-import { CACHE_FORMAT, type CacheObject, type Confirmation, type ObjectStore, type StatEntry } from './cache.js';
+import type { CacheObject, Confirmation, StatEntry } from './cache.js';
 import type { Confirmer } from './confirm.js';
 import { errText } from '../walk.js';
 
 /**
  * One .nix file, from bytes to analysis. Runs in a parse worker (or in the main thread for small
- * trees): read, hash, look the digest up in the object cache, otherwise parse, confirm syntax
- * errors with Nix, and store the result under the digest.
+ * trees): read, hash, skip contents the cache already knows, otherwise parse and confirm syntax
+ * errors with Nix. The caller stores the results in the cache snapshot.
  */
 export type ParseStatus = 'ok' | 'syntax-error' | 'unreadable' | 'not-text' | 'too-large';
 
 export interface ParseJob {
   rel: string;
   abs: string;
-  /** From the stat index: the content is known, so the cached object can be used without reading. */
-  knownDigest?: string;
 }
 
 export interface FileResult {
@@ -29,18 +27,21 @@ export interface FileResult {
   analysis?: NixFileAnalysis;
   confirmation?: Confirmation;
   stat?: StatEntry;
-  /** Set when the result could not be stored (the run goes on without a cache). */
-  cacheError?: string;
+  /** What this content analyses to, for the cache snapshot (absent when `known`). */
+  object?: CacheObject;
+  /** The content's digest is already in the cache: the caller fills the result from there. */
+  known?: boolean;
 }
 
 export interface ParseContext {
   parser: NixParser;
-  store: ObjectStore | undefined;
+  /** Digests (hex) the cache already holds an object for. */
+  known: ReadonlySet<string>;
   confirm: Confirmer;
 }
 
-export function resultFromObject(rel: string, bytes: number, obj: CacheObject, cached: boolean, stat?: StatEntry): FileResult {
-  const base = { rel, bytes, sha256: `sha256:${obj.digest}`, cached, ...(stat ? { stat } : {}) };
+export function resultFromObject(rel: string, bytes: number, digest: string, obj: CacheObject, cached: boolean, stat?: StatEntry): FileResult {
+  const base = { rel, bytes, sha256: `sha256:${digest}`, cached, object: obj, ...(stat ? { stat } : {}) };
   if (obj.kind === 'not-text') return { ...base, status: 'not-text', reason: obj.reason ?? 'not text' };
   const errors = obj.analysis?.syntax.errors.length ?? 0;
   const rejected = errors > 0 && obj.confirmation?.status !== 'not-confirmed';
@@ -69,16 +70,8 @@ export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileR
     const data = readAll(fd, st.size);
     const digest = sha256Hex(data);
     const stat: StatEntry = [data.length, st.mtimeMs, st.ctimeMs, st.ino, digest];
-    const hit = ctx.store?.read(digest);
-    if (hit) return resultFromObject(job.rel, data.length, hit, true, stat);
-    const obj = await analyzeBytes(data, digest, ctx);
-    let cacheError: string | undefined;
-    try {
-      ctx.store?.write(obj);
-    } catch (e) {
-      cacheError = errText(e);
-    }
-    return { ...resultFromObject(job.rel, data.length, obj, false, stat), ...(cacheError ? { cacheError } : {}) };
+    if (ctx.known.has(digest)) return { rel: job.rel, bytes: data.length, sha256: `sha256:${digest}`, cached: true, status: 'ok', stat, known: true };
+    return resultFromObject(job.rel, data.length, digest, await analyzeBytes(data, ctx), false, stat);
   } catch (e) {
     return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
   } finally {
@@ -86,18 +79,17 @@ export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileR
   }
 }
 
-async function analyzeBytes(data: Buffer, digest: string, ctx: ParseContext): Promise<CacheObject> {
-  const base = { format: CACHE_FORMAT, digest };
-  if (data.includes(0)) return { ...base, kind: 'not-text', reason: 'binary content (NUL bytes): not Nix source' };
+async function analyzeBytes(data: Buffer, ctx: ParseContext): Promise<CacheObject> {
+  if (data.includes(0)) return { kind: 'not-text', reason: 'binary content (NUL bytes): not Nix source' };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(data);
   } catch {
-    return { ...base, kind: 'not-text', reason: 'not valid UTF-8: not Nix source' };
+    return { kind: 'not-text', reason: 'not valid UTF-8: not Nix source' };
   }
   const analysis = ctx.parser.withTree(text, analyzeTree);
-  if (!analysis.syntax.errors.length) return { ...base, kind: 'nix', analysis };
-  return { ...base, kind: 'nix', analysis, confirmation: await ctx.confirm(text) };
+  if (!analysis.syntax.errors.length) return { kind: 'nix', analysis };
+  return { kind: 'nix', analysis, confirmation: await ctx.confirm(text) };
 }
 
 function readAll(fd: number, size: number): Buffer {

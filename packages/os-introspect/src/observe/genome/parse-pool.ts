@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
-import { ObjectStore } from './cache.js';
 import { makeConfirmer } from './confirm.js';
 import { parseFile, type FileResult, type ParseJob } from './parse-file.js';
 
@@ -38,22 +37,22 @@ function workerScript(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-export async function parseAll(jobs: ParseJob[], opts: { jobs: Jobs; cacheDir: string | null }): Promise<PoolRun> {
+export async function parseAll(jobs: ParseJob[], opts: { jobs: Jobs; known: ReadonlySet<string> }): Promise<PoolRun> {
   if (jobs.length === 0) return { results: [], workers: 0 };
   const script = workerScript();
   const n = plannedWorkers(opts.jobs, jobs.length, script !== undefined);
-  if (n === 0 || !script) return { results: await parseInThread(jobs, opts.cacheDir), workers: 0 };
-  return { results: await parseInWorkers(script, n, jobs, opts.cacheDir), workers: n };
+  if (n === 0 || !script) return { results: await parseInThread(jobs, opts.known), workers: 0 };
+  return { results: await parseInWorkers(script, n, jobs, opts.known), workers: n };
 }
 
-async function parseInThread(jobs: ParseJob[], cacheDir: string | null): Promise<FileResult[]> {
-  const ctx = { parser: await loadNixParser(), store: cacheDir ? new ObjectStore(cacheDir) : undefined, confirm: makeConfirmer() };
+async function parseInThread(jobs: ParseJob[], known: ReadonlySet<string>): Promise<FileResult[]> {
+  const ctx = { parser: await loadNixParser(), known, confirm: makeConfirmer() };
   const out: FileResult[] = [];
   for (const job of jobs) out.push(await parseFile(job, ctx));
   return out;
 }
 
-function parseInWorkers(script: string, n: number, jobs: ParseJob[], cacheDir: string | null): Promise<FileResult[]> {
+function parseInWorkers(script: string, n: number, jobs: ParseJob[], known: ReadonlySet<string>): Promise<FileResult[]> {
   return new Promise((resolve, reject) => {
     const results: FileResult[] = [];
     const workers: Worker[] = [];
@@ -86,7 +85,7 @@ function parseInWorkers(script: string, n: number, jobs: ParseJob[], cacheDir: s
       finish(new AosError('parse-worker-failed', `a parse worker failed: ${e instanceof Error ? e.message : String(e)}`, { hint: 'Run again with --jobs 1 to parse in one thread, and report the error.', cause: e }));
     };
     for (let i = 0; i < n; i++) {
-      const w = new Worker(script, { workerData: { cacheDir } });
+      const w = new Worker(script, { workerData: { known: [...known] } });
       workers.push(w);
       w.on('message', (msg: { results?: FileResult[]; error?: string }) => {
         busy--;

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
-import { ObjectStore } from './cache.js';
 import { makeConfirmer } from './confirm.js';
 import { parseFile, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
 
@@ -9,7 +8,8 @@ import { parseFile, type FileResult, type ParseContext, type ParseJob } from './
  * Messages in: `{ id, jobs }`; out: `{ id, results }` or `{ id, error }`.
  */
 interface WorkerInit {
-  cacheDir: string | null;
+  /** Digests the cache already holds (hex). */
+  known: string[];
 }
 
 const init = workerData as WorkerInit;
@@ -18,7 +18,7 @@ if (!port) throw new Error('parse-worker must run in a worker thread');
 
 const ready: Promise<ParseContext> = loadNixParser().then((parser) => ({
   parser,
-  store: init.cacheDir ? new ObjectStore(init.cacheDir) : undefined,
+  known: new Set(init.known),
   confirm: makeConfirmer(),
 }));
 

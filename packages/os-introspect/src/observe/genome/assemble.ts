@@ -1,0 +1,72 @@
+import type { GenomeState } from '@autopoietic/core/schemas';
+import type { FlakeShow } from './flake-eval.js';
+import { readFlakeLock, type LockReading } from './flake-lock.js';
+import type { GenomeFiles } from './files.js';
+import { ParsedGenome } from './model.js';
+import { genomeOrgans } from './organs.js';
+import { flakeOutputs } from './outputs.js';
+import { hostEntries, importGraph, moduleEntry, nixFileEntry } from './structure.js';
+
+/** The genome state from the analysed files, flake.lock, the package directories and (with --eval) nix flake show. */
+export interface AssembleInputs {
+  root: string;
+  flakeFile: string | undefined;
+  files: GenomeFiles;
+  lockText: string | { error: string } | undefined;
+  packageDirs: GenomeState['organs'];
+  eval: boolean;
+  show: FlakeShow | undefined;
+}
+
+export function assembleGenome(a: AssembleInputs): { state: GenomeState; unlockedInputs: string[] } {
+  const genome = new ParsedGenome(a.files.results, a.files.dirs);
+  const flake = a.flakeFile ? genome.analysis(a.flakeFile)?.flake : undefined;
+  const lock = readLock(a.lockText, new Map((flake?.inputs ?? []).map((i) => [i.name, i.url])));
+  const outputs = flakeOutputs(flake?.outputs ?? [], a.flakeFile ?? 'flake.nix', a.show);
+  const modules = a.files.results.flatMap((r) => (r.analysis?.module ? [moduleEntry(r.rel, r.analysis.module, genome)] : []));
+  const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
+  const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
+  const state: GenomeState = {
+    root: a.root,
+    has_flake: a.flakeFile !== undefined,
+    has_lock: lock !== undefined,
+    description: flake?.description ?? null,
+    lock: { present: lock !== undefined, version: lock?.version ?? null, ...(lock?.error ? { error: lock.error } : {}) },
+    inputs: lock?.inputs ?? [],
+    transitive_inputs: lock?.transitive ?? [],
+    outputs,
+    outputs_eval: evalInfo(a.eval, a.flakeFile, a.show),
+    hosts: hostEntries(genome),
+    nix_files: a.files.results.map(nixFileEntry),
+    modules,
+    import_graph: importGraph(modules),
+    organs: genomeOrgans(a.flakeFile, outputs, modules, genome, a.packageDirs),
+    skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
+    parse_stats: parseStats(a.files),
+  };
+  return { state, unlockedInputs };
+}
+
+export function parseStats(files: Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache'>): GenomeState['parse_stats'] {
+  return {
+    files: files.results.length,
+    parsed: files.results.filter((r) => !r.cached && r.sha256 !== null).length,
+    cache_hits: files.results.filter((r) => r.cached).length,
+    syntax_errors: files.results.filter((r) => r.status === 'syntax-error').length,
+    workers: files.workers,
+    duration_ms: Math.round(files.durationMs * 10) / 10,
+    cache: files.cache,
+  };
+}
+
+function readLock(text: AssembleInputs['lockText'], declared: Map<string, string | null>): LockReading | undefined {
+  if (text === undefined) return undefined;
+  if (typeof text !== 'string') return { version: null, inputs: [], transitive: [], error: text.error };
+  return readFlakeLock(text, declared);
+}
+
+function evalInfo(requested: boolean, flakeFile: string | undefined, show: FlakeShow | undefined): GenomeState['outputs_eval'] {
+  if (!requested) return { requested: false, available: false, reason: 'not requested (use --eval)' };
+  if (!flakeFile || !show) return { requested: true, available: false, reason: 'the genome has no flake.nix' };
+  return show.ok ? { requested: true, available: true, command: show.command } : { requested: true, available: false, reason: show.reason, command: show.command };
+}
