@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { ChainLink } from '../schemas/common.js';
 
 /**
@@ -15,8 +15,9 @@ export interface ChainHead {
   digest: string;
 }
 
+/** sha256 of a line's bytes (one-shot crypto.hash: several times cheaper per line than createHash). */
 export function lineDigest(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  return `sha256:${hash('sha256', bytes, 'hex')}`;
 }
 
 /** The link the next line must carry after `head` (null: empty ledger). */
@@ -31,6 +32,16 @@ export function chainOf(value: unknown): ChainLink | undefined {
   if (typeof c !== 'object' || c === null) return undefined;
   const { seq, prev } = c as { seq?: unknown; prev?: unknown };
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
-  if (typeof prev !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(prev)) return undefined;
+  if (typeof prev !== 'string' || !isSha256(prev)) return undefined;
   return { seq, prev };
+}
+
+/** `sha256:` + 64 lowercase hex digits; a plain loop, since verify runs this on every line. */
+function isSha256(s: string): boolean {
+  if (s.length !== 71 || !s.startsWith('sha256:')) return false;
+  for (let i = 7; i < 71; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }

@@ -1,17 +1,17 @@
 import { open } from 'node:fs/promises';
 
 /**
- * Streaming line scanner for JSONL ledgers. Reads fixed-size chunks and yields the complete lines
- * of each chunk as one batch, so a 1,000,000-line ledger is never held in memory and callers pay
- * one await per chunk, not per line. Line numbers are physical (1-based, blank lines counted), so
- * they match `sed -n Np` and editors.
+ * Streaming reads of JSONL ledgers. The file is read in fixed-size chunks cut at line ends, so a
+ * 1,000,000-line ledger is never held in memory and callers pay one await per chunk, not per
+ * line. Line numbers are physical (1-based, blank lines counted), so they match `sed -n Np` and
+ * editors.
  */
 export interface RawLine {
   /** 1-based physical line number. */
   no: number;
   /** Byte offset of the line's first byte. */
   offset: number;
-  /** The line's bytes without the newline. Valid only until the next batch is requested. */
+  /** The line's bytes without the newline. */
   bytes: Buffer;
   /** False for a final line with no trailing newline (a torn write, see docs/ledger.md). */
   terminated: boolean;
@@ -19,7 +19,20 @@ export interface RawLine {
   blank: boolean;
 }
 
-const CHUNK = 1 << 20;
+/** A run of complete lines (ending with a newline), or the final unterminated remainder. */
+export interface Chunk {
+  data: Buffer;
+  /** Byte offset of data[0] in the file. */
+  base: number;
+  /** Line number of the first line in data. */
+  firstNo: number;
+  /** Number of lines in data. */
+  lines: number;
+  /** The unterminated last line of the file (a torn write). */
+  final: boolean;
+}
+
+const CHUNK = 256 << 10;
 /** A line longer than this is treated as corruption rather than buffered without bound. */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
@@ -33,42 +46,59 @@ export class LineTooLong extends Error {
 }
 
 /**
- * Yields batches of lines of `file` up to `limit` bytes (default: the size when opened, so a
- * concurrent append is either wholly seen or not at all). Throws ENOENT when the file is missing.
+ * Reads `file` up to `limit` bytes (default: its size when opened, so a concurrent append is
+ * either wholly seen or not at all) as chunks of complete lines. Throws ENOENT when missing.
  */
-export async function* scanLines(file: string, limit?: number): AsyncGenerator<RawLine[]> {
+export async function* readChunks(file: string, limit?: number, chunkSize: number = CHUNK): AsyncGenerator<Chunk> {
   const fh = await open(file, 'r');
   try {
     const end = limit ?? (await fh.stat()).size;
     let pos = 0;
     let carry: Buffer | undefined;
-    let carryOffset = 0;
-    let no = 0;
+    let no = 1;
     while (pos < end) {
-      const want = Math.min(CHUNK, end - pos);
+      const want = Math.min(chunkSize, end - pos);
       const chunk = Buffer.allocUnsafe(want);
       const { bytesRead } = await fh.read(chunk, 0, want, pos);
       if (bytesRead === 0) break; // truncated under us: stop at what exists
+      const base = pos - (carry?.length ?? 0);
       pos += bytesRead;
       const data = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      const base = carry ? carryOffset : pos - bytesRead;
-      const batch: RawLine[] = [];
-      let start = 0;
-      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-        const bytes = data.subarray(start, nl);
-        batch.push({ no: ++no, offset: base + start, bytes, terminated: true, blank: isBlank(bytes) });
-        start = nl + 1;
-      }
-      carry = start < data.length ? data.subarray(start) : undefined;
-      carryOffset = base + start;
-      if (carry && carry.length > MAX_LINE_BYTES) throw new LineTooLong(no + 1, carryOffset);
-      if (batch.length) yield batch;
+      const last = data.lastIndexOf(10);
+      carry = last + 1 < data.length ? data.subarray(last + 1) : undefined;
+      if (carry && carry.length > MAX_LINE_BYTES) throw new LineTooLong(no + countNewlines(data, last + 1), base + last + 1);
+      if (last === -1) continue;
+      const lines = countNewlines(data, last + 1);
+      yield { data: data.subarray(0, last + 1), base, firstNo: no, lines, final: false };
+      no += lines;
     }
-    if (carry && carry.length) {
-      yield [{ no: no + 1, offset: carryOffset, bytes: carry, terminated: false, blank: isBlank(carry) }];
-    }
+    if (carry) yield { data: carry, base: end - carry.length, firstNo: no, lines: 1, final: true };
   } finally {
     await fh.close();
+  }
+}
+
+/** Calls `each` for every line of a chunk, synchronously, without building arrays. */
+export function forEachLine(chunk: Chunk, each: (no: number, offset: number, bytes: Buffer, terminated: boolean) => void): void {
+  if (chunk.final) {
+    each(chunk.firstNo, chunk.base, chunk.data, false);
+    return;
+  }
+  const { data } = chunk;
+  let no = chunk.firstNo;
+  let start = 0;
+  for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
+    each(no++, chunk.base + start, data.subarray(start, nl), true);
+    start = nl + 1;
+  }
+}
+
+/** The lines of `file` in batches (one per chunk). */
+export async function* scanLines(file: string, limit?: number): AsyncGenerator<RawLine[]> {
+  for await (const chunk of readChunks(file, limit)) {
+    const batch: RawLine[] = [];
+    forEachLine(chunk, (no, offset, bytes, terminated) => batch.push({ no, offset, bytes, terminated, blank: isBlank(bytes) }));
+    yield batch;
   }
 }
 
@@ -79,4 +109,10 @@ export function isBlank(bytes: Uint8Array): boolean {
     if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
   }
   return true;
+}
+
+export function countNewlines(buf: Buffer, end: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1 && i < end; i = buf.indexOf(10, i + 1)) n++;
+  return n;
 }

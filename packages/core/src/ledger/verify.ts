@@ -1,12 +1,13 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
-import { SCHEMAS } from '../schemas/registry.js';
-import { chainOf, lineDigest } from './chain.js';
+import { availableParallelism } from 'node:os';
 import { ChainChecker, type ChainProblemKind } from './chain-check.js';
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
-import { LineTooLong, scanLines, type RawLine } from './lines.js';
-import { describeIssues, schemaForFileName, type LedgerSchemaName } from './validate.js';
+import { analyzeLine, type LineFacts } from './line-facts.js';
+import { forEachLine, isBlank, LineTooLong, readChunks } from './lines.js';
+import { schemaForFileName, type LedgerSchemaName } from './validate.js';
+import { scanFactsParallel } from './verify-parallel.js';
 
 export type LedgerProblemKind = ChainProblemKind | 'malformed' | 'schema' | 'torn-tail' | 'checkpoint' | 'truncated';
 
@@ -50,7 +51,15 @@ export interface VerifyOptions {
    * `<ledger>.checkpoint.json` when it exists.
    */
   checkpoint?: string | false;
+  /**
+   * Worker threads for the per-line work (default: AUTOPOIETIC_VERIFY_THREADS, else the number
+   * of CPUs for ledgers of at least AUTOPOIETIC_VERIFY_PARALLEL_MIN_BYTES, default 16 MiB).
+   * 1 scans in this thread. Workers need the compiled package (dist/).
+   */
+  threads?: number;
 }
+
+const PARALLEL_MIN_BYTES = 16 << 20;
 
 /**
  * Checks every line of a ledger: JSON, schema, hash chain, and (with a checkpoint) that the
@@ -72,7 +81,9 @@ export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, 
   const scan = new Scan(report, schema, checkpoint?.seq);
   if (size !== undefined) {
     try {
-      for await (const batch of scanLines(path, size)) for (const raw of batch) scan.line(raw);
+      const threads = threadsFor(size, opts.threads);
+      if (threads > 1) await scanFactsParallel(path, size, schema, threads, scan);
+      else await scanInThread(path, size, schema, scan);
     } catch (e) {
       if (!(e instanceof LineTooLong)) throw e;
       scan.problem(e.no, 'malformed', `line ${e.no} is longer than any record may be: the file is damaged from byte ${e.offset}`);
@@ -85,9 +96,30 @@ export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, 
   return report;
 }
 
+async function scanInThread(path: string, size: number, schema: LedgerSchemaName | null, scan: Scan): Promise<void> {
+  for await (const chunk of readChunks(path, size)) {
+    // No per-chunk arrays: each line's objects die young, so the heap stays flat.
+    forEachLine(chunk, (no, offset, bytes, terminated) => {
+      if (terminated && isBlank(bytes)) scan.blank(1);
+      else scan.facts(analyzeLine(no, offset, bytes, terminated, schema));
+    });
+  }
+}
+
+function threadsFor(size: number, requested: number | undefined): number {
+  const env = Number(process.env.AUTOPOIETIC_VERIFY_THREADS);
+  const wanted = requested ?? (Number.isInteger(env) && env > 0 ? env : undefined);
+  // Workers load verify-worker.js: only the compiled package has it (tests of src/ scan in-thread).
+  if (!import.meta.url.endsWith('.js')) return 1;
+  if (wanted !== undefined) return wanted;
+  const min = Number(process.env.AUTOPOIETIC_VERIFY_PARALLEL_MIN_BYTES ?? PARALLEL_MIN_BYTES);
+  return size >= min ? Math.max(1, availableParallelism()) : 1;
+}
+
+/** The order-dependent part of verify, fed line facts in file order (from this thread or workers). */
 class Scan {
   private readonly chain = new ChainChecker();
-  private pending: { raw: RawLine; digest: string } | undefined;
+  private pending: LineFacts | undefined;
   private seenAtCheckpoint: { line: number; digest: string } | undefined;
 
   constructor(
@@ -96,26 +128,15 @@ class Scan {
     private readonly checkpointSeq: number | undefined,
   ) {}
 
-  line(raw: RawLine): void {
-    if (raw.blank && raw.terminated) {
-      this.report.blank_lines++;
-      return;
-    }
+  blank(count: number): void {
+    this.report.blank_lines += count;
+  }
+
+  facts(f: LineFacts): void {
     this.report.lines++;
     this.flushPending('malformed');
-    const digest = lineDigest(raw.bytes);
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.bytes.toString('utf8'));
-    } catch {
-      this.pending = { raw, digest };
-      return;
-    }
-    if (!raw.terminated) {
-      this.pending = { raw, digest };
-      return;
-    }
-    this.record(raw, value, digest);
+    if (!f.json || !f.terminated) this.pending = f;
+    else this.record(f);
   }
 
   finish(): void {
@@ -145,18 +166,14 @@ class Scan {
     return { ...base, status: 'ok' };
   }
 
-  private record(raw: RawLine, value: unknown, digest: string): void {
-    if (this.schema) {
-      const result = SCHEMAS[this.schema].safeParse(value);
-      if (!result.success) this.problem(raw.no, 'schema', `line ${raw.no} is not a valid ${this.schema} record: ${describeIssues(result.error).join('; ')}`);
-    }
-    const c = chainOf(value);
-    if (!c) {
-      this.chain.unchained(raw.no);
+  private record(f: LineFacts): void {
+    if (this.schema && f.issues.length) this.problem(f.no, 'schema', `line ${f.no} is not a valid ${this.schema} record: ${f.issues.join('; ')}`);
+    if (!f.chain) {
+      this.chain.unchained(f.no);
       return;
     }
-    this.chain.link(raw.no, c, digest);
-    if (c.seq === this.checkpointSeq && !this.seenAtCheckpoint) this.seenAtCheckpoint = { line: raw.no, digest };
+    this.chain.link(f.no, f.chain, f.digest);
+    if (f.chain.seq === this.checkpointSeq && !this.seenAtCheckpoint) this.seenAtCheckpoint = { line: f.no, digest: f.digest };
   }
 
   /** An unparsable line is torn when nothing but blank lines follows it; otherwise malformed. */
@@ -164,15 +181,14 @@ class Scan {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    const { raw, digest } = p;
     if (as === 'torn-tail') {
-      const why = raw.terminated ? 'is not valid JSON' : 'has no trailing newline';
-      this.report.problems.push({ line: raw.no, kind: 'torn-tail', message: `the last line (${raw.no}) ${why}: an append was interrupted; \`ledger repair\` moves it to a quarantine file` });
-      this.report.torn_tail = { line: raw.no, offset: raw.offset, bytes: this.report.bytes - raw.offset };
+      const why = p.terminated ? 'is not valid JSON' : 'has no trailing newline';
+      this.report.problems.push({ line: p.no, kind: 'torn-tail', message: `the last line (${p.no}) ${why}: an append was interrupted; \`ledger repair\` moves it to a quarantine file` });
+      this.report.torn_tail = { line: p.no, offset: p.offset, bytes: this.report.bytes - p.offset };
       return;
     }
-    this.problem(raw.no, 'malformed', `line ${raw.no} is not valid JSON`);
-    this.chain.unreadable(raw.no, digest);
+    this.problem(p.no, 'malformed', `line ${p.no} is not valid JSON`);
+    this.chain.unreadable(p.no, p.digest);
   }
 }
 

@@ -1,0 +1,43 @@
+// Start-up cost of the CLIs: `mutation-journal --help` must stay close to starting Node itself,
+// because every command loads its heavy modules (zod, the ledger, pino) only when it runs.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { median, type BenchSection } from './types.js';
+
+const RUNS = 15;
+const BIN = join(import.meta.dirname, '..', 'packages', 'mutation-journal', 'bin', 'mutation-journal.js');
+
+function wallMs(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+export default async function bench(): Promise<BenchSection> {
+  const node: number[] = [];
+  const help: number[] = [];
+  wallMs(['-e', '0']);
+  wallMs([BIN, '--help']); // warm the file cache
+  for (let i = 0; i < RUNS; i++) {
+    node.push(wallMs(['-e', '0']));
+    help.push(wallMs([BIN, '--help']));
+  }
+  const base = median(node);
+  const measured = median(help);
+  return {
+    title: 'CLI start-up',
+    rows: [
+      {
+        what: '`mutation-journal --help` wall time',
+        baseline: `\`node -e 0\`: ${base.toFixed(0)} ms`,
+        measured: `${measured.toFixed(0)} ms`,
+        ratio: measured / base,
+        target: '< 3x',
+        pass: measured / base < 3,
+      },
+    ],
+    notes: [`Median of ${RUNS} interleaved runs of each, as separate processes, after one warm-up run.`],
+  };
+}

@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GENESIS_PREV, lineDigest } from '@autopoietic/core/ledger';
+import { mutationRecord } from '../../../tests/support/records.js';
+import { runCli } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+
+/** A valid chained ledger of `n` lines (several worker blocks long), written directly. */
+function chained(n: number): string[] {
+  const lines: string[] = [];
+  let prev = GENESIS_PREV;
+  for (let i = 1; i <= n; i++) {
+    const line = JSON.stringify({ ...mutationRecord({ goal: `goal ${i}`, reason: 'r'.repeat(200) }), chain: { seq: i, prev } });
+    prev = lineDigest(Buffer.from(line));
+    lines.push(line);
+  }
+  return lines;
+}
+
+function verifyWith(file: string, threads: string) {
+  return runCli('mutation-journal', ['ledger', 'verify', '--path', file], {
+    env: { AUTOPOIETIC_VERIFY_THREADS: threads, AUTOPOIETIC_LOG_LEVEL: 'silent' },
+  });
+}
+
+describe('ledger verify on worker threads', () => {
+  it('reports exactly what the single-thread scan reports, across block boundaries', () => {
+    const lines = chained(6000); // about 3.5 MB: four 1 MiB blocks
+    lines[1500] = lines[1500]!.replace('goal 1501', 'goal X'); // edited
+    lines.splice(3000, 1); // deleted
+    [lines[4000], lines[4001]] = [lines[4001]!, lines[4000]!]; // swapped
+    lines[4500] = '{"not json'; // malformed
+    lines[5000] = lines[5000]!.replace('"status":"pending"', '"status":"bogus"'); // schema
+    lines.splice(5500, 0, '', '   '); // blank lines
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n{"torn`);
+
+    const one = verifyWith(file, '1');
+    const many = verifyWith(file, '3');
+    expect(one.code).toBe(1);
+    expect(many.code).toBe(1);
+    expect(many.json()).toEqual(one.json());
+    expect(one.json().problems.map((p: { line: number; kind: string }) => `${p.line}:${p.kind}`)).toEqual([
+      '1501:edited',
+      '3001:deleted',
+      '4001:reordered',
+      '4501:malformed',
+      '5001:schema',
+      '6002:torn-tail',
+    ]);
+  });
+
+  it('agrees on a clean ledger', () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeFileSync(file, `${chained(3000).join('\n')}\n`);
+    const one = verifyWith(file, '1');
+    const many = verifyWith(file, '2');
+    expect(one.code).toBe(0);
+    expect(many.json()).toEqual(one.json());
+    expect(one.json()).toMatchObject({ status: 'ok', lines: 3000, head: { seq: 3000 } });
+  });
+});
