@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
@@ -119,6 +119,16 @@ describe('appendRecord precondition', () => {
       }),
     ).rejects.toMatchObject({ code: 'taken' });
     expect(lines(file)).toHaveLength(1);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+});
+
+describe('appendRecord I/O errors', () => {
+  it('names the path when the ledger cannot be opened', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'mutations.jsonl');
+    mkdirSync(file);
+    await expect(appendRecord(file, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-io', message: expect.stringContaining(`cannot open ${file}`) });
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });

@@ -54,7 +54,7 @@ export async function appendRecord<N extends LedgerSchemaName>(
 
 function appendLocked(path: string, valid: object): StoredRecord {
   const created = createIfMissing(path);
-  const fd = openSync(path, constants.O_RDWR | constants.O_APPEND);
+  const fd = openLedger(path);
   try {
     const size = fstatSync(fd).size;
     const link = nextLink(headOf(path, fd, size));
@@ -71,6 +71,14 @@ function appendLocked(path: string, valid: object): StoredRecord {
     return JSON.parse(text) as StoredRecord;
   } finally {
     closeSync(fd);
+  }
+}
+
+function openLedger(path: string): number {
+  try {
+    return openSync(path, constants.O_RDWR | constants.O_APPEND);
+  } catch (e) {
+    throw ioError(path, 'open', e);
   }
 }
 
