@@ -3,25 +3,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git as testGit, initRepo } from '../../../../tests/support/git.js';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
-import { git, gitBlobId, gitEnv, gitWorkTree, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, seedIndex, stageAll, stagePaths, writeTree as gitWriteTree } from './git.js';
+import { git, gitBlobId, gitEnv, gitTopLevel, gitWorkTree, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, seedIndex, stageAll, stagePaths, writeTree as gitWriteTree } from './git.js';
 
 describe('gitWorkTree', () => {
-  it('describes the top level, the prefix and HEAD of a work tree, and nothing outside one', async () => {
+  it('describes the top level, the prefix, the objects and HEAD of a work tree, and nothing outside one', async () => {
     const root = tempDir();
     initRepo(root, { 'a.txt': 'a\n', 'sub/b.txt': 'b\n' });
     const top = await gitWorkTree(root);
-    expect(top?.toplevel).toBe(root);
-    expect(top?.prefix).toBe('');
+    expect(top).toMatchObject({ toplevel: root, prefix: '', objectsDir: join(root, '.git', 'objects') });
     expect(top?.head).toMatch(/^[0-9a-f]{40}$/);
-    expect(top?.objectsDir).toBe(join(root, '.git', 'objects'));
-    expect((await gitWorkTree(join(root, 'sub')))?.prefix).toBe('sub/');
+    expect(await gitTopLevel(join(root, 'sub'))).toEqual({ toplevel: root, prefix: 'sub/' });
     expect(await gitWorkTree(tempDir())).toBeUndefined();
-  });
-
-  it('reports an unborn HEAD as undefined', async () => {
-    const root = tempDir();
-    testGit(root, ['init', '-q']);
-    expect((await gitWorkTree(root))?.head).toBeUndefined();
+    expect(await gitTopLevel(tempDir())).toBeUndefined();
+    const unborn = tempDir();
+    testGit(unborn, ['init', '-q']);
+    expect((await gitWorkTree(unborn))?.head).toBeUndefined();
   });
 });
 
@@ -59,6 +55,7 @@ describe('candidate repositories', () => {
     ]);
     const objects = () => readdirSync(join(cand, '.git', 'objects')).filter((d) => /^[0-9a-f]{2}$/.test(d));
     expect(objects()).toEqual([]);
+    expect((await git(cand, ['status', '--porcelain'], { hermetic: true })).toString()).toBe('A  .gitignore\nA  a.txt\nA  b.log\n');
     const tree = await gitWriteTree(cand);
     // The same tree git computes when it stages the files itself.
     const check = tempDir();
@@ -71,6 +68,14 @@ describe('candidate repositories', () => {
     const staged = (await git(cand, ['ls-files', '-s'], { hermetic: true })).toString();
     expect(staged).toContain(`${gitBlobId(Buffer.from('changed\n'))} 0\ta.txt`);
     expect(staged).not.toContain('b.log');
+  });
+
+  it('seeds symlinks too (their blobs are written: git compares links through the object store)', async () => {
+    const cand = tempDir();
+    writeTree(cand, { 'link': { symlink: '/etc' } });
+    await initCandidateRepo(cand);
+    await seedIndex(cand, [{ mode: '120000', oid: gitBlobId(Buffer.from('/etc')), path: 'link' }]);
+    expect((await git(cand, ['ls-files', '-s'], { hermetic: true })).toString()).toBe(`120000 ${gitBlobId(Buffer.from('/etc'))} 0\tlink\n`);
   });
 
   it('fails closed when a seeded blob id does not match the file on disk', async () => {

@@ -53,47 +53,48 @@ export async function git(cwd: string, args: string[], opts: GitOptions = {}): P
   return r.stdoutFull;
 }
 
-export interface GitWorkTree {
+export interface GitTopLevel {
   /** Absolute top-level directory of the work tree. */
   toplevel: string;
   /** Path of the inspected directory inside the work tree, with a trailing `/`, or '' at the top. */
   prefix: string;
+}
+
+export interface GitWorkTree extends GitTopLevel {
   /** The object database (shared by all worktrees of the repository). */
   objectsDir: string;
   /** The commit HEAD points at, or undefined on an unborn branch. */
   head: string | undefined;
 }
 
-/** Describes the git work tree that contains `dir`, or undefined when `dir` is not in one. */
+/** The work tree containing `dir` (one git process), or undefined when `dir` is not in one. */
+export async function gitTopLevel(dir: string): Promise<GitTopLevel | undefined> {
+  const lines = await revParse(dir, ['--show-toplevel', '--show-prefix']);
+  if (!lines || lines[0] === '') return undefined; // not a repository, or inside .git / a bare one
+  return { toplevel: lines[0]!, prefix: lines[1] ?? '' };
+}
+
+/** Describes the git work tree that contains `dir`, with its object directory and HEAD, or undefined. */
 export async function gitWorkTree(dir: string): Promise<GitWorkTree | undefined> {
-  const r = await captureCommand({
-    command: 'git',
-    args: ['rev-parse', '--show-toplevel', '--show-prefix', '--git-common-dir'],
-    cwd: dir,
-    env: gitEnv(false),
-    timeoutMs: 60_000,
-  });
+  const lines = await revParse(dir, ['--show-toplevel', '--show-prefix', '--git-common-dir']);
+  if (!lines || lines[0] === '') return undefined;
+  const [toplevel = '', prefix = '', commonDir = ''] = lines;
+  const common = isAbsolute(commonDir) ? commonDir : resolve(dir, commonDir);
+  const head = await revParse(dir, ['-q', '--verify', 'HEAD^{commit}'], true);
+  return { toplevel, prefix, objectsDir: join(common, 'objects'), head: head?.[0] || undefined };
+}
+
+/** `git rev-parse ARGS` output lines; undefined outside a repository (or, with `quiet`, on any failure). */
+async function revParse(dir: string, args: string[], quiet = false): Promise<string[] | undefined> {
+  const r = await captureCommand({ command: 'git', args: ['rev-parse', ...args], cwd: dir, env: gitEnv(false), timeoutMs: 60_000 });
   if (r.outcome === 'spawn-failed') {
     throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   }
-  if (!succeeded(r)) {
-    if (/not a git repository/i.test(r.stderr)) return undefined;
-    throw new AosError('git-failed', `cannot inspect the git repository at ${dir}: ${r.stderr.trim()}`, {
-      hint: 'If git reports "dubious ownership", run the tool as the repository owner or add it to safe.directory.',
-    });
-  }
-  const [toplevel = '', prefix = '', commonDir = ''] = r.stdoutFull.toString('utf8').split('\n');
-  if (toplevel === '') return undefined; // inside a .git directory or a bare repository
-  const common = isAbsolute(commonDir) ? commonDir : resolve(dir, commonDir);
-  const headOut = await captureCommand({
-    command: 'git',
-    args: ['rev-parse', '-q', '--verify', 'HEAD^{commit}'],
-    cwd: dir,
-    env: gitEnv(false),
-    timeoutMs: 60_000,
+  if (succeeded(r)) return r.stdoutFull.toString('utf8').split('\n');
+  if (quiet || /not a git repository/i.test(r.stderr)) return undefined;
+  throw new AosError('git-failed', `cannot inspect the git repository at ${dir}: ${r.stderr.trim()}`, {
+    hint: 'If git reports "dubious ownership", run the tool as the repository owner or add it to safe.directory.',
   });
-  const head = succeeded(headOut) ? headOut.stdoutFull.toString('utf8').trim() : undefined;
-  return { toplevel, prefix, objectsDir: join(common, 'objects'), head };
 }
 
 /**
@@ -130,7 +131,6 @@ function uniqueNul(out: Buffer): string[] {
  */
 export async function initCandidateRepo(dir: string): Promise<void> {
   await git(dir, ['init', '-q', '-b', 'candidate', '.'], { hermetic: true });
-  await git(dir, ['config', 'gc.auto', '0'], { hermetic: true });
 }
 
 export interface IndexEntry {
@@ -152,6 +152,9 @@ export interface IndexEntry {
 export async function seedIndex(dir: string, entries: readonly IndexEntry[]): Promise<void> {
   const input = entries.map((e) => `${e.mode} ${e.oid}\t${e.path}\0`).join('');
   await git(dir, ['update-index', '--add', '--info-only', '-z', '--index-info'], { hermetic: true, input });
+  // git compares a symlink with its index entry by reading the blob, so link blobs (tiny, and
+  // usually few) are written for real.
+  await stagePaths(dir, entries.filter((e) => e.mode === '120000').map((e) => e.path));
   await git(dir, ['update-index', '--refresh'], { hermetic: true });
 }
 
@@ -184,11 +187,15 @@ export interface PatchSummary {
   summary: string[];
 }
 
-/** What `git apply` itself thinks a patch touches, without applying it. */
+/**
+ * What `git apply` itself thinks a patch touches, without applying it: one `git apply --numstat
+ * --summary -z` call prints the NUL-terminated numstat records, then the summary lines.
+ */
 export async function patchSummary(dir: string, patchFile: string): Promise<PatchSummary> {
-  const numstat = await git(dir, ['apply', '--numstat', '-z', patchFile], { hermetic: true });
-  const summary = await git(dir, ['apply', '--summary', patchFile], { hermetic: true });
-  return { paths: parseNumstatZ(numstat), summary: summary.toString('utf8').split('\n').filter((l) => l.trim() !== '') };
+  const out = await git(dir, ['apply', '--numstat', '--summary', '-z', patchFile], { hermetic: true });
+  const split = out.lastIndexOf(0) + 1;
+  const summary = out.subarray(split).toString('utf8');
+  return { paths: parseNumstatZ(out.subarray(0, split)), summary: summary.split('\n').filter((l) => l.trim() !== '') };
 }
 
 /** `added\tdeleted\tpath\0`, or for renames and copies `added\tdeleted\t\0old\0new\0`. */

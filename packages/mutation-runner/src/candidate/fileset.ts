@@ -1,4 +1,4 @@
-import { gitWorkTree, listGitWorkingSet, listPlainWorkingSet, type GitWorkTree } from '@autopoietic/core/adapters';
+import { gitTopLevel, listGitWorkingSet, listPlainWorkingSet, type GitTopLevel } from '@autopoietic/core/adapters';
 import { exclusionReason, type ExclusionContext } from './exclusions.js';
 
 /**
@@ -11,13 +11,13 @@ export interface FileSet {
   kind: 'git' | 'plain';
   root: string;
   /** The live work tree (git genomes only). */
-  workTree: GitWorkTree | undefined;
+  workTree: GitTopLevel | undefined;
   paths: string[];
   excluded: { path: string; why: string }[];
 }
 
 export async function collectFileSet(root: string, scratch: string, ctx: ExclusionContext): Promise<FileSet> {
-  const workTree = await gitWorkTree(root);
+  const workTree = await gitTopLevel(root);
   const listed = workTree ? await listGitWorkingSet(root) : await listPlainWorkingSet(root, scratch);
   const paths: string[] = [];
   const excluded: { path: string; why: string }[] = [];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { z } from 'zod';
 
-/** Flags shared by verify and promote: where things are, how checks run, the evidence sidecar. */
+/** Flags shared by verify and promote (and evolve): where things are, how checks run, the evidence sidecar. */
 export function addGateOptions(cmd: Command): Command {
   return cmd
     .option('--root <dir>', 'genome root (default: the nearest directory upwards holding flake.nix, else the working directory)')

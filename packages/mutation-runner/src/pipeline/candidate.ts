@@ -56,7 +56,7 @@ export async function buildCandidate(root: string, paths: CandidatePaths, exclus
   mkdirSync(paths.dir);
   mkdirSync(paths.scratch);
   const fileSet = await collectFileSet(root, paths.scratch, exclusions);
-  const copied = await materialise(fileSet, paths.dir);
+  const copied = materialise(fileSet, paths.dir);
   const log = getLogger();
   for (const s of [...fileSet.excluded, ...copied.skipped]) log.debug({ path: s.path, why: s.why }, 'not copied into the candidate');
   for (const s of copied.skipped.filter((x) => x.why.startsWith('a directory'))) log.warn({ path: s.path }, `${s.path} is ${s.why}`);

@@ -26,16 +26,19 @@ export interface ReplayIo {
 }
 
 export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p1: MutationVerificationRecord, paths: CandidatePaths, io: ReplayIo): Promise<PromoteDraft> {
-  const nix = await nixInfo(ctx.checkEnv);
-  const bound = { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion: nix.version };
+  const detecting = nixInfo(ctx.checkEnv); // `nix --version` runs while the candidate is copied
   const release = guardCandidate(paths, ctx.keepWorktree);
   try {
     let candidate: Candidate;
+    const exclusions = exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, ...io.journals] });
     try {
-      candidate = await buildCandidate(ctx.root, paths, exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, ...io.journals] }));
+      candidate = await buildCandidate(ctx.root, paths, exclusions);
     } catch (e) {
-      return { ...bound, status: 'error', reason: `failed to create isolated promotion candidate: ${describeError(e)}`, promotionRoot: unavailable('candidate-failed'), checks: [] };
+      const nixVersion = (await detecting).version;
+      return { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion, status: 'error', reason: `failed to create isolated promotion candidate: ${describeError(e)}`, promotionRoot: unavailable('candidate-failed'), checks: [] };
     }
+    const nix = await detecting;
+    const bound = { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion: nix.version };
     const rooted = { ...bound, promotionRoot: candidate.rootFingerprint };
     const drift = rootMismatch(p1, candidate.rootFingerprint);
     if (drift) return { ...rooted, status: 'rejected', reason: drift, checks: [] };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { nixInfo } from '@autopoietic/core/adapters';
-import { describeError, getLogger, isAosError } from '@autopoietic/core/cli-kit';
+import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import { bytesRef, prepareSidecar, rawRef, verificationBundle, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
 import { appendRecord, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
@@ -64,8 +64,9 @@ export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome
 }
 
 async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: { journal: string; logDir: string }): Promise<VerifyDraft> {
-  const nix = await nixInfo(ctx.checkEnv);
-  const base = { proposalFingerprint: p.fingerprint, nixVersion: nix.version };
+  const t0 = performance.now();
+  const log = getLogger();
+  const detecting = nixInfo(ctx.checkEnv); // `nix --version` runs while the candidate is copied
   const release = guardCandidate(paths, ctx.keepWorktree);
   try {
     let candidate;
@@ -73,10 +74,13 @@ async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: C
       const exclusions = exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, io.journal] });
       candidate = await buildCandidate(ctx.root, paths, exclusions);
     } catch (e) {
-      if (!isAosError(e) && !(e instanceof Error)) throw e;
-      return { ...base, status: 'error', reason: `failed to create isolated candidate: ${describeError(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
+      const nixVersion = (await detecting).version;
+      return { proposalFingerprint: p.fingerprint, nixVersion, status: 'error', reason: `failed to create isolated candidate: ${describeError(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
     }
+    const nix = await detecting;
+    const base = { proposalFingerprint: p.fingerprint, nixVersion: nix.version };
     const rooted = { ...base, rootFingerprint: candidate.rootFingerprint };
+    log.debug({ files: candidate.entries.length, ms: Math.round(performance.now() - t0) }, 'candidate built');
     const applied = await applyToCandidate(candidate, p.patch.bytes, p.files, io.logDir, REASONS.applyFailed);
     if (applied.problem) return { ...rooted, status: 'rejected', reason: applied.problem, checks: applied.check ? [applied.check] : [] };
     const plan: PlanContext = { candidateDir: paths.dir, nix, pass: ctx.pass, timeouts: ctx.policy.timeouts };
@@ -85,7 +89,9 @@ async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: C
       ...p.checks.map((c) => plannedProposalCheck(c.check, c.shape, plan)),
       ...ctx.policy.operatorChecks.map((c) => plannedOperatorCheck(c, plan)),
     ];
+    log.debug({ ms: Math.round(performance.now() - t0) }, 'patch applied and staged');
     const results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 1, nix, progress: ctx.progress });
+    log.debug({ ms: Math.round(performance.now() - t0) }, 'checks done');
     return draftFromChecks([applied.check!, ...results], { ...rooted, candidateTree: applied.tree });
   } finally {
     release();
