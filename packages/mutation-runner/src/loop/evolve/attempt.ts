@@ -4,7 +4,7 @@ import { createNewFile } from '@autopoietic/core/adapters';
 import { digestCanonical, newId } from '@autopoietic/core/canonical';
 import { isAosError } from '@autopoietic/core/cli-kit';
 import { appendRecord, type StoredRecord } from '@autopoietic/core/ledger';
-import type { CheckResult, ExpectedCheck, GeneratorIdentity, GeneratorRun, Handoff } from '@autopoietic/core/schemas';
+import type { CheckResult, ExpectedCheck, GeneratorIdentity, GeneratorRun } from '@autopoietic/core/schemas';
 import { promoteProposal } from '../../gates/promote/run.js';
 import { verifyProposal } from '../../gates/verify/run.js';
 import type { GateFlags } from '../../pipeline/context.js';
@@ -84,7 +84,7 @@ export async function runAttempt(ctx: RunContext, attemptNumber: number, parentI
   times.handoff_ms = ms(th);
 
   const tg = performance.now();
-  const generated = await generate(ctx, handoff, handoffText, attemptId, attemptNumber, parentId, logDir);
+  const generated = await generate(ctx, handoffText, attemptId, attemptNumber, parentId, logDir);
   times.generate_ms = ms(tg);
   d.generatorRun = generated.run;
   if ('stop' in generated) return finish({ verdict: 'error', stage: 'generate', reason: generated.stop }, generated.stop);
@@ -117,8 +117,8 @@ export async function runAttempt(ctx: RunContext, attemptNumber: number, parentI
 
 type Generated = { run?: GeneratorRun } & ({ proposal: GeneratedProposal } | { error: string } | { stop: string });
 
-async function generate(ctx: RunContext, _handoff: Handoff, handoffText: string, attemptId: string, n: number, parentId: string | null, logDir: string): Promise<Generated> {
-  const sandbox = await createSandbox(ctx.loc.root, ctx.loc.memoryDir, handoffText);
+async function generate(ctx: RunContext, handoffText: string, attemptId: string, n: number, parentId: string | null, logDir: string): Promise<Generated> {
+  const sandbox = await createSandbox(ctx.loc.root, ctx.baseline.set, handoffText);
   try {
     const env: Record<string, string> = {
       AUTOPOIETIC_HANDOFF: sandbox.handoff,

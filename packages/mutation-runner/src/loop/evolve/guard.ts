@@ -3,7 +3,7 @@ import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exclusionContext, relativeInside } from '../../candidate/exclusions.js';
-import { collectFileSet } from '../../candidate/fileset.js';
+import { collectFileSet, type FileSet } from '../../candidate/fileset.js';
 
 /**
  * The live genome as evolve must leave it: the working set verify builds candidates from (its
@@ -11,19 +11,22 @@ import { collectFileSet } from '../../candidate/fileset.js';
  * the proposals directory). Taken before the run and after every generator; any difference ends
  * the run, because something other than the loop changed the genome while a generator ran.
  */
-export type LiveSnapshot = Map<string, string>;
+export interface LiveSnapshot {
+  /** Path -> content digest (or link target). */
+  files: Map<string, string>;
+  /** The same file set, as the sandbox copies it (valid while the snapshot still matches). */
+  set: FileSet;
+}
 
 export async function snapshotLive(root: string, memoryDir: string, ownDirs: readonly string[]): Promise<LiveSnapshot> {
   const scratch = mkdtempSync(join(tmpdir(), 'autopoietic-live-scan-'));
   try {
     const skip = [memoryDir, ...ownDirs].map((d) => relativeInside(root, d)).filter((d): d is string => d !== undefined);
-    const set = await collectFileSet(root, scratch, exclusionContext(root, { memoryDir, files: [] }));
-    const snap: LiveSnapshot = new Map();
-    for (const rel of set.paths) {
-      if (skip.some((d) => rel === d || rel.startsWith(`${d}/`))) continue;
-      snap.set(rel, entryDigest(join(root, rel)));
-    }
-    return snap;
+    const listed = await collectFileSet(root, scratch, exclusionContext(root, { memoryDir, files: [] }));
+    const set: FileSet = { ...listed, paths: listed.paths.filter((rel) => !skip.some((d) => rel === d || rel.startsWith(`${d}/`))) };
+    const files = new Map<string, string>();
+    for (const rel of set.paths) files.set(rel, entryDigest(join(root, rel)));
+    return { files, set };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -43,7 +46,7 @@ function entryDigest(path: string): string {
 /** Paths that differ between two snapshots (added, removed or changed), sorted. */
 export function changedPaths(before: LiveSnapshot, after: LiveSnapshot): string[] {
   const out = new Set<string>();
-  for (const [p, d] of before) if (after.get(p) !== d) out.add(p);
-  for (const p of after.keys()) if (!before.has(p)) out.add(p);
+  for (const [p, d] of before.files) if (after.files.get(p) !== d) out.add(p);
+  for (const p of after.files.keys()) if (!before.files.has(p)) out.add(p);
   return [...out].sort();
 }

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { isInsideDir, onInterrupt } from '@autopoietic/core/adapters';
 import { Framer } from '@autopoietic/core/canonical';
 import { AosError } from '@autopoietic/core/cli-kit';
-import { exclusionContext } from '../../candidate/exclusions.js';
-import { collectFileSet } from '../../candidate/fileset.js';
+import type { FileSet } from '../../candidate/fileset.js';
 import { materialise } from '../../candidate/materialise.js';
 
 /**
  * Where a generator runs: a fresh scratch directory outside the genome holding
  *   genome/        a read-only copy of the genome's working set (what verify's candidate is
- *                  built from: tracked and untracked-but-not-ignored files, no .git, no ledgers);
+ *                  built from: tracked and untracked-but-not-ignored files, no .git, no ledgers,
+ *                  no memory or proposals directory), from the live snapshot evolve keeps;
  *   work/          a writable directory for the generator's own files;
  *   handoff.json   the hand-off it also gets on stdin (read-only).
  * The generator is started in this directory and is only ever told these paths, never the live
@@ -29,7 +29,7 @@ export interface Sandbox {
   dispose(): void;
 }
 
-export async function createSandbox(root: string, memoryDir: string, handoffText: string): Promise<Sandbox> {
+export async function createSandbox(root: string, set: FileSet, handoffText: string): Promise<Sandbox> {
   const dir = mkdtempSync(join(tmpdir(), 'autopoietic-generator-'));
   if (isInsideDir(dir, root)) {
     rmSync(dir, { recursive: true, force: true });
@@ -41,12 +41,9 @@ export async function createSandbox(root: string, memoryDir: string, handoffText
     remove(dir);
   } };
   try {
-    mkdirSync(join(dir, 'scan'));
     mkdirSync(sandbox.genome);
     mkdirSync(sandbox.work);
-    const set = await collectFileSet(root, join(dir, 'scan'), exclusionContext(root, { memoryDir, files: [] }));
     await materialise(set, sandbox.genome);
-    rmSync(join(dir, 'scan'), { recursive: true, force: true });
     writeFileSync(sandbox.handoff, handoffText, { mode: 0o444 });
     makeReadOnly(sandbox.genome);
     sandbox.digest = treeDigest(sandbox.genome);
