@@ -102,7 +102,7 @@ describe('buildHandoff: the schema and the backing rule', () => {
     const h = buildHandoff(input({ goal: 'set `autopoietic.motd.text` to `hi` on host `seed`' }));
     expect(h.open_uncertainty.map((u) => u.question)).toEqual([
       'No module of the genome declares autopoietic.motd.text: does the option exist (perhaps from a flake input), or must a module declare it first?',
-      'No earlier attempt was recorded for this goal, so there is no verifier feedback yet: will the checks accept the change?',
+      'No earlier attempt is carried for this goal, so there is no verifier feedback yet: will the checks accept the change?',
     ]);
     expect(h.open_uncertainty[0]!.backing).toEqual(['ref:self-state:os-introspect']);
   });

@@ -103,7 +103,7 @@ function assemble(input: HandoffInput, budget: Budget, fixed: { handoff_id: stri
   const facts: HandoffFact[] = kept.map((t) => t.fact);
   const goalFacts = new Set(kept.filter((t) => t.tier === 0).map((t) => t.fact.fact_id));
   const stateRef = input.observed ? book.all().find((r) => r.kind === 'self-state')?.ref_id : undefined;
-  const noHistoryRef = input.history.items.length === 0 && !input.mutation ? book.add('ledger-record', input.lineageSource, input.lineageDigest, 'the attempt ledger (no attempt for this goal)') : undefined;
+  const noHistoryRef = input.history.items.length === 0 && !input.mutation ? book.add('ledger-record', input.lineageSource, input.lineageDigest, 'the attempt ledger (no attempt carried)') : undefined;
   const claims = deriveClaims(facts, goalFacts);
   const open = uncertainties({ undeclared: input.observed ? undeclaredInGoal(input.observed, input.goal) : [], stateRef, noHistoryRef });
   const summary = summaryOf(input.goal, facts, goalRef);

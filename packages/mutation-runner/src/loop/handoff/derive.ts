@@ -76,6 +76,6 @@ export function uncertainties(u: UncertaintyInputs): HandoffUncertainty[] {
       out.push({ question: `No module of the genome declares ${path}: does the option exist (perhaps from a flake input), or must a module declare it first?`, backing: [u.stateRef] });
     }
   }
-  if (u.noHistoryRef) out.push({ question: 'No earlier attempt was recorded for this goal, so there is no verifier feedback yet: will the checks accept the change?', backing: [u.noHistoryRef] });
+  if (u.noHistoryRef) out.push({ question: 'No earlier attempt is carried for this goal, so there is no verifier feedback yet: will the checks accept the change?', backing: [u.noHistoryRef] });
   return out;
 }
