@@ -1,77 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeLine, type LineFacts } from './line-facts.js';
-import { forEachLine, isBlank } from './lines.js';
+import { analyzeBlock, type BlockRequest } from './block-facts.js';
 import type { LedgerSchemaName } from './validate.js';
 
-/**
- * Worker thread of `ledger verify` (see verify-parallel.ts): receives a block of complete lines,
- * returns the facts of each non-blank line in a compact, transferable form.
- */
-export interface BlockRequest {
-  id: number;
-  buf: ArrayBuffer;
-  firstNo: number;
-  baseOffset: number;
-}
-
-export interface BlockResult {
-  id: number;
-  blank: number;
-  nos: Float64Array;
-  offsets: Float64Array;
-  /** bit 0: valid JSON; bit 1: has a chain link. */
-  flags: Uint8Array;
-  seqs: Float64Array;
-  /** n * 64 hex digits: each line's digest, then each line's chain prev (zeros when absent). */
-  digests: string;
-  prevs: string;
-  issues: Array<[number, string[]]>;
-}
-
+/** Worker thread of `ledger verify` (see verify-parallel.ts): analyses the blocks it is sent. */
 const schema = (workerData as { schema: LedgerSchemaName | null }).schema;
 
-export function analyzeBlock(req: BlockRequest): BlockResult {
-  const facts: LineFacts[] = [];
-  let blank = 0;
-  const chunk = { data: Buffer.from(req.buf), base: req.baseOffset, firstNo: req.firstNo, lines: 0, final: false };
-  forEachLine(chunk, (no, offset, bytes) => {
-    if (isBlank(bytes)) blank++;
-    else facts.push(analyzeLine(no, offset, bytes, true, schema));
-  });
-  return encode(req.id, blank, facts);
-}
-
-function encode(id: number, blank: number, facts: LineFacts[]): BlockResult {
-  const n = facts.length;
-  const out: BlockResult = {
-    id,
-    blank,
-    nos: new Float64Array(n),
-    offsets: new Float64Array(n),
-    flags: new Uint8Array(n),
-    seqs: new Float64Array(n),
-    digests: '',
-    prevs: '',
-    issues: [],
-  };
-  const digests: string[] = [];
-  const prevs: string[] = [];
-  facts.forEach((f, i) => {
-    out.nos[i] = f.no;
-    out.offsets[i] = f.offset;
-    out.flags[i] = (f.json ? 1 : 0) | (f.chain ? 2 : 0);
-    out.seqs[i] = f.chain?.seq ?? 0;
-    digests.push(f.digest.slice(7));
-    prevs.push(f.chain ? f.chain.prev.slice(7) : '0'.repeat(64));
-    if (f.issues.length) out.issues.push([i, f.issues]);
-  });
-  out.digests = digests.join('');
-  out.prevs = prevs.join('');
-  return out;
-}
-
 parentPort?.on('message', (req: BlockRequest) => {
-  const res = analyzeBlock(req);
+  const res = analyzeBlock(req, schema);
   const buffers = [res.nos.buffer, res.offsets.buffer, res.flags.buffer, res.seqs.buffer] as ArrayBuffer[];
   parentPort!.postMessage(res, buffers);
 });

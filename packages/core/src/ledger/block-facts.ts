@@ -1,0 +1,68 @@
+import { analyzeLine, type LineFacts } from './line-facts.js';
+import { forEachLine, isBlank } from './lines.js';
+import type { LedgerSchemaName } from './validate.js';
+
+/**
+ * A block of complete ledger lines analysed at once (by a verify worker thread, or by the main
+ * thread taking its share): the facts of each non-blank line in a compact, transferable form.
+ */
+export interface BlockRequest {
+  id: number;
+  buf: ArrayBuffer;
+  firstNo: number;
+  baseOffset: number;
+}
+
+export interface BlockResult {
+  id: number;
+  blank: number;
+  nos: Float64Array;
+  offsets: Float64Array;
+  /** bit 0: valid JSON; bit 1: has a chain link. */
+  flags: Uint8Array;
+  seqs: Float64Array;
+  /** n * 64 hex digits: each line's digest, then each line's chain prev (zeros when absent). */
+  digests: string;
+  prevs: string;
+  issues: Array<[number, string[]]>;
+}
+
+export function analyzeBlock(req: BlockRequest, schema: LedgerSchemaName | null): BlockResult {
+  const facts: LineFacts[] = [];
+  let blank = 0;
+  const chunk = { data: Buffer.from(req.buf), base: req.baseOffset, firstNo: req.firstNo, lines: 0, final: false };
+  forEachLine(chunk, (no, offset, bytes) => {
+    if (isBlank(bytes)) blank++;
+    else facts.push(analyzeLine(no, offset, bytes, true, schema));
+  });
+  return encode(req.id, blank, facts);
+}
+
+function encode(id: number, blank: number, facts: LineFacts[]): BlockResult {
+  const n = facts.length;
+  const out: BlockResult = {
+    id,
+    blank,
+    nos: new Float64Array(n),
+    offsets: new Float64Array(n),
+    flags: new Uint8Array(n),
+    seqs: new Float64Array(n),
+    digests: '',
+    prevs: '',
+    issues: [],
+  };
+  const digests: string[] = [];
+  const prevs: string[] = [];
+  facts.forEach((f, i) => {
+    out.nos[i] = f.no;
+    out.offsets[i] = f.offset;
+    out.flags[i] = (f.json ? 1 : 0) | (f.chain ? 2 : 0);
+    out.seqs[i] = f.chain?.seq ?? 0;
+    digests.push(f.digest.slice(7));
+    prevs.push(f.chain ? f.chain.prev.slice(7) : '0'.repeat(64));
+    if (f.issues.length) out.issues.push([i, f.issues]);
+  });
+  out.digests = digests.join('');
+  out.prevs = prevs.join('');
+  return out;
+}
