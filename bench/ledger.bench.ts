@@ -158,7 +158,7 @@ export default async function bench(): Promise<BenchSection> {
       rows,
       notes: [
         `Appends: median of ${ROUNDS} interleaved rounds in one process; each ledger append opens the file, takes and releases the O_EXCL lock file, reads the head backwards from the end and fsyncs, so the fsync dominates both columns.`,
-        'Verify: median of 3 runs of the built CLI as a process (start-up included) on a generated valid ledger of mutation records (~400 bytes a line). Worker threads are used for ledgers of 16 MiB or more, one per CPU; on a busy machine the single-thread row can be the faster one.',
+        'Verify: median of 3 runs of the built CLI as a process (start-up included) on a generated valid ledger of mutation records (~400 bytes a line). For ledgers of 16 MiB or more the per-line work (hash, JSON, schema) is spread over one thread per CPU (the main thread and a worker for each other CPU); on a busy machine that gains little.',
         'Memory: the live heap is the same for both sizes (a chunk of lines at a time, nothing kept per line). With default flags V8 grows its young generation during the first seconds of any allocation-heavy run, a fixed cost that shows up as a higher peak for the longer run; fixing the young-generation size removes it, which is what the "flat" row measures.',
       ],
     };
