@@ -177,6 +177,18 @@ describe('list', () => {
     expect(rows[2]).toMatch(/^2\s+\S+\s+mut-b\s+accepted\s+P0\s+B$/);
   });
 
+  it('reads --path, and the genome of --root', () => {
+    const genome = tempDir();
+    writeFileSync(join(genome, 'flake.nix'), '{ }\n');
+    expect(journal(['append', '--root', genome, '--goal', 'G', '--phase', 'P0']).code).toBe(0);
+    const file = join(genome, 'memory', 'mutations.jsonl');
+    expect(journal(['list', 'mutations', '--path', file]).json()).toHaveLength(1);
+    expect(journal(['list', 'mutations', '--root', genome]).json()).toHaveLength(1);
+    const v = journal(['ledger', 'verify', '--root', genome]);
+    expect(v.code).toBe(0);
+    expect(v.json().memory_dir).toBe(join(genome, 'memory'));
+  });
+
   it('lists a missing ledger as empty', () => {
     expect(journal(['list', 'organs', '--memory-dir', tempDir()]).stdout).toBe('[]\n');
   });
