@@ -40,15 +40,26 @@ describe('genome graph', () => {
     expect(importClosure(['modules/core/default.nix'], index)).toEqual(['modules/core/default.nix', 'modules/core/identity.nix', 'modules/core/loop.nix']);
   });
 
-  it('finds hosts from nixosConfigurations, then from the hosts/<name>/ layout', async () => {
+  it('takes hosts from nixosConfigurations when the flake names them all', async () => {
     const root = tempDir();
     writeTree(root, GENOME);
     const hosts = genomeHosts(await openGenomeIndex(root));
     expect(hosts.map((h) => [h.name, h.source, h.modules, h.external_modules])).toEqual([
       ['aion', 'flake', ['hosts/aion/configuration.nix', 'modules/core/default.nix'], []],
       ['ghost', 'flake', [], ['./hosts/ghost.nix (missing: hosts/ghost.nix)']],
-      ['iso', 'convention', ['hosts/iso/configuration.nix'], []],
     ]);
+  });
+
+  it('adds the hosts/<name>/ layout when the flake computes its hosts, or there is no flake', async () => {
+    const computed = tempDir();
+    writeTree(computed, { ...GENOME, 'flake.nix': '{ outputs = { self }: { nixosConfigurations = builtins.mapAttrs (n: _: n) (builtins.readDir ./hosts); }; }' });
+    expect(genomeHosts(await openGenomeIndex(computed)).map((h) => [h.name, h.source, h.file])).toEqual([
+      ['aion', 'convention', 'hosts/aion/configuration.nix'],
+      ['iso', 'convention', 'hosts/iso/configuration.nix'],
+    ]);
+    const bare = tempDir();
+    writeTree(bare, { 'hosts/solo/default.nix': '{ autopoietic.identity.host = "solo"; }' });
+    expect(genomeHosts(await openGenomeIndex(bare)).map((h) => [h.name, h.file])).toEqual([['solo', 'hosts/solo/default.nix']]);
   });
 
   it('reads a host identity from the Nix source: inline modules first, then imports in order', async () => {
@@ -57,8 +68,7 @@ describe('genome graph', () => {
     const aion = await readHostIdentity(root, 'aion');
     expect(aion?.host).toEqual({ value: 'aion-01', file: 'hosts/aion/configuration.nix', line: 1 });
     expect(aion?.roles).toEqual({ value: ['inline'], file: 'flake.nix', line: 5 });
-    const iso = await readHostIdentity(root, 'iso');
-    expect([iso?.host?.value, iso?.roles?.value]).toEqual(['iso', ['installer']]);
+    expect(await readHostIdentity(root, 'iso')).toBeUndefined();
     expect(await readHostIdentity(root, 'nope')).toBeUndefined();
   });
 });

@@ -52,9 +52,16 @@ export interface GenomeHost {
 
 const CONVENTION_FILES = ['configuration.nix', 'default.nix'];
 
+/**
+ * The flake's `nixosConfigurations` when it names them all; the `hosts/<name>/` layout adds the
+ * hosts a flake computes (`listToAttrs (map … (readDir ./hosts))`) or a genome without a flake.
+ * A flake that names its hosts is trusted as is: `hosts/common/` is then a shared directory.
+ */
 export function genomeHosts(index: GenomeIndex, flakeRel = 'flake.nix'): GenomeHost[] {
   const flake = index.analysis(flakeRel)?.flake ?? undefined;
   const fromFlake = flake ? flake.hosts.map((h) => flakeHost(h, flake, flakeRel, index)) : [];
+  const computed = !flake || !flake.outputs_static || flake.outputs.some((o) => o.category === 'nixosConfigurations' && !o.static) || fromFlake.length === 0;
+  if (!computed) return fromFlake;
   const known = new Set(fromFlake.map((h) => h.name));
   return [...fromFlake, ...conventionHosts(index).filter((h) => !known.has(h.name))];
 }
