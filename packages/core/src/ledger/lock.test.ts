@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,5 +77,13 @@ describe('ledger lock', () => {
     const file = join(tempDir(), 'mutations.jsonl');
     const stored = await Promise.all(Array.from({ length: 40 }, () => appendRecord(file, 'mutation', mutationRecord())));
     expect(stored.map((s) => s.chain.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+});
+
+describe('ledger lock, unusual lock paths', () => {
+  it('names the lock path when something that is not a lock file is in the way', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    mkdirSync(lockPathFor(file));
+    await expect(appendRecord(file, 'mutation', mutationRecord(), { timeoutMs: 200 })).rejects.toMatchObject({ code: 'ledger-lock-failed', message: expect.stringContaining(lockPathFor(file)) });
   });
 });

@@ -120,7 +120,10 @@ function readOwner(path: string): ReadOwner {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw e;
+    throw new AosError('ledger-lock-failed', `cannot read the ledger lock ${path}: ${(e as Error).message}`, {
+      hint: `${path} must be a lock file written by the tools; remove whatever is there instead.`,
+      cause: e,
+    });
   }
   try {
     const o = JSON.parse(text) as Partial<LockOwner>;
