@@ -147,6 +147,7 @@ describe('os-introspect reads the genome as Nix structure', () => {
 
   it('maps organs to their source paths', () => {
     expect(g.organs.map((o) => [o.type, o.name, o.source])).toEqual([
+      ['dev-shell', 'devShells.default', 'flake.nix'],
       ['nixos-module', 'autopoietic.identity', 'modules/identity.nix'],
       ['nixos-module', 'core', 'modules/default.nix'],
       ['package', 'tool', 'pkgs/tool'],

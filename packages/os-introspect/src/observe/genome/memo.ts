@@ -10,7 +10,7 @@ import { CACHE_FORMAT, readJson, snapshotPath, writeReplacing } from './cache.js
  * directories, and the same tool version. Runs with --eval are never memoised (an evaluation is
  * not a file). Bump ASSEMBLY_VERSION when the way a genome is assembled from analyses changes.
  */
-const ASSEMBLY_VERSION = 2;
+const ASSEMBLY_VERSION = 3;
 
 export interface Memo {
   format: number;

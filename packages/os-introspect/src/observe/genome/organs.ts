@@ -30,6 +30,8 @@ const OUTPUT_TYPES: Record<string, Organ['type']> = {
  * name. When two findings describe the same organ, the more specific source wins: a package
  * directory over a flake output, a named flake output over a module that only declares options.
  */
+const DEFAULT_IS_ORGAN = new Set(['devShells', 'overlays']);
+
 export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], modules: Module[], genome: ParsedGenome, packageDirs: Organ[]): Organ[] {
   const found = new Map<string, { organ: Organ; rank: number }>();
   const add = (organ: Organ, rank: number): void => {
@@ -40,10 +42,14 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
   };
   for (const o of outputs) {
     const type = OUTPUT_TYPES[o.category];
-    if (!type || o.name === null || !o.static || o.name === 'default') continue;
+    if (!type || o.name === null || !o.static) continue;
+    // `packages.default`/`apps.default` usually alias another output; a default shell or overlay
+    // is often the only one, so it is an organ of its own.
+    if (o.name === 'default' && !DEFAULT_IS_ORGAN.has(o.category)) continue;
+    const name = o.name === 'default' ? `${o.category}.default` : o.name;
     const target = o.value_path && flakeFile ? resolveNixPath(flakeFile, o.value_path, genome) : undefined;
     const source = target && target.kind !== 'external' ? target.path : undefined;
-    add({ name: o.name, type, source: source ?? o.file ?? 'flake.nix', line: o.line, detected_by: `flake output ${o.attr}` }, source ? 1 : 3);
+    add({ name, type, source: source ?? o.file ?? 'flake.nix', line: o.line, detected_by: `flake output ${o.attr}` }, source ? 1 : 3);
   }
   const nested = nestedFlakeDirs(genome);
   for (const m of modules) {
