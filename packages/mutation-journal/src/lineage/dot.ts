@@ -35,9 +35,8 @@ export function renderDot(view: LineageView): string {
   ];
   const runs = new Map<string, string[]>();
   for (const n of view.nodes) {
-    const run = n.kind === 'attempt' ? n.details.find(([k]) => k === 'run')?.[1].split(' ')[0] : undefined;
     const line = `${quote(n.id)} [${nodeAttrs(n)}];`;
-    if (run) runs.set(run, [...(runs.get(run) ?? []), line]);
+    if (n.group) runs.set(n.group, [...(runs.get(n.group) ?? []), line]);
     else out.push(`  ${line}`);
   }
   for (const [run, lines] of runs) {

@@ -32,6 +32,8 @@ export interface LineageNode {
   links: EvidenceLink[];
   /** Ledger file name and chain seq of every record that made this node. */
   sources: { ledger: string; seq: number }[];
+  /** Nodes drawn together (the attempts of one evolve run share their run id). */
+  group?: string;
 }
 
 export interface LineageEdge {

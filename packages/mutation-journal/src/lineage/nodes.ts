@@ -67,7 +67,7 @@ export function attemptNode(a: LineageAttempt): Base {
   ];
   if (a.mutation_id) details.push(['mutation', a.mutation_id]);
   if (a.proposal_fingerprint) details.push(['proposal fingerprint', a.proposal_fingerprint]);
-  return { id: nodeId('attempt', a.attempt_id), kind: 'attempt', record_id: a.attempt_id, label: `#${a.attempt_number}`, status, reason: a.reason, timestamp: a.timestamp, details, links };
+  return { id: nodeId('attempt', a.attempt_id), kind: 'attempt', record_id: a.attempt_id, label: `#${a.attempt_number}`, status, reason: a.reason, timestamp: a.timestamp, details, links, group: a.run_id };
 }
 
 export function mutationNode(m: MutationRecord): Base {
