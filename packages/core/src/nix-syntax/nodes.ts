@@ -104,7 +104,13 @@ export function attrName(attr: Node): { name: string; dynamic: boolean } {
 }
 
 /** The attribute names of an attrpath node (`a."b".${c}`). */
+/** `a.b-c.d'`: identifiers only, so that the text alone gives the names (no node walk). */
+const PLAIN_DOTTED = /^[A-Za-z_][A-Za-z0-9_'-]*(?:\.[A-Za-z_][A-Za-z0-9_'-]*)*$/;
+
 export function attrPath(attrpath: Node): { path: string[]; dynamic: boolean } {
+  // Most attribute paths are plain identifiers: one text read instead of a node per name.
+  const text = attrpath.text;
+  if (PLAIN_DOTTED.test(text)) return { path: text.split('.'), dynamic: false };
   const path: string[] = [];
   let dynamic = false;
   for (const a of attrpath.childrenForFieldName('attr')) {
@@ -123,8 +129,13 @@ export function renderAttrPath(segments: readonly string[]): string {
 /** The dotted name of a variable or select expression (`lib.mkOption`), else undefined. */
 export function dottedName(node: Node): string | undefined {
   const n = stripParens(node);
-  if (n.type === 'variable_expression') return n.childForFieldName('name')?.text;
-  if (n.type === 'select_expression' && !n.childForFieldName('default')) {
+  const type = n.type;
+  if (type === 'variable_expression') return n.text;
+  if (type !== 'select_expression') return undefined;
+  // `lib.types.str` as written (no spaces, comments, `or` or quoted names): the text is the name.
+  const text = n.text;
+  if (PLAIN_DOTTED.test(text)) return text;
+  if (!n.childForFieldName('default')) {
     const base = dottedName(n.childForFieldName('expression') ?? n);
     const ap = n.childForFieldName('attrpath');
     if (base === undefined || !ap) return undefined;
