@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { observe, sandbox } from './helpers.js';
@@ -43,11 +43,26 @@ describe('the parse cache', () => {
     observe(s);
     const dir = join(s.memory, 'cache', 'introspect');
     const roots = join(dir, readdirSync(dir)[0]!, 'roots');
-    expect(readdirSync(roots).map((f) => f.replace(/^[0-9a-f]+\./, '')).sort()).toEqual(['genome.json', 'index.json', 'objects.json']);
+    expect(readdirSync(roots).map((f) => f.replace(/^[0-9a-f]+\./, '')).sort()).toEqual(['genome.json', 'index.json', 'objects.jsonl']);
     for (const f of readdirSync(roots)) writeFileSync(join(roots, f), '{"format":2,"root":');
     const again = observe(s);
     expect(again.genome.parse_stats).toMatchObject({ cache_hits: 0, parsed: 10 });
     expect(again.genome.nix_files.find((f) => f.path === 'flake.nix')?.parse.status).toBe('ok');
+  });
+
+  it('parses a file again when its cached analysis is damaged', () => {
+    const s = sandbox();
+    const first = observe(s);
+    const dir = join(s.memory, 'cache', 'introspect');
+    const roots = join(dir, readdirSync(dir)[0]!, 'roots');
+    const pack = join(roots, readdirSync(roots).find((f) => f.endsWith('.objects.jsonl'))!);
+    const flakeDigest = first.genome.nix_files.find((f) => f.path === 'flake.nix')!.sha256!.slice(7);
+    const damaged = readFileSync(pack, 'utf8').split('\n').map((l) => (l.startsWith(flakeDigest) ? `${flakeDigest} {"kind":` : l));
+    writeFileSync(pack, damaged.join('\n'));
+    for (const f of readdirSync(roots).filter((f) => f.endsWith('.genome.json'))) writeFileSync(join(roots, f), '{}');
+    const again = observe(s);
+    expect(again.genome.nix_files.filter((f) => !f.cached).map((f) => f.path)).toEqual(['flake.nix']);
+    expect(again.genome.outputs).toEqual(first.genome.outputs);
   });
 
   it('reuses the assembled genome when nothing changed, and reassembles after a change', () => {

@@ -11,9 +11,10 @@ import { NIX_ANALYSIS_VERSION, NIX_GRAMMAR_PACKAGE, type NixFileAnalysis } from 
  *   re-run does not even re-read unchanged files. An entry is only trusted when the file last
  *   changed before the previous run started (git's "racily clean" rule); otherwise the file is
  *   re-read and hashed.
- * - `<root>.objects.json`: what each file CONTENT analyses to, keyed by its sha256
- *   (path-independent: a file moved, copied or touched is not re-parsed). Read only when some
- *   file must be parsed or the genome reassembled.
+ * - `<root>.objects.jsonl`: what each file CONTENT analyses to, one `<sha256> <json>` line per
+ *   content (path-independent: a file moved, copied or touched is not re-parsed). Read only when
+ *   some file must be parsed or the genome reassembled; a line is parsed only when used, and
+ *   carried over to the next pack as text, so a run never re-serialises what it did not change.
  * - `<root>.genome.json`: the assembled genome of the last run (memo.ts).
  *
  * A few files per root rather than one per object: writing thousands of small files cost more
@@ -50,11 +51,41 @@ export interface StatIndex {
   files: Record<string, StatEntry>;
 }
 
-/** The analyses of one root's file contents, by digest: read only when something must be parsed. */
-export interface ObjectPack {
-  format: number;
-  root: string;
-  objects: Record<string, CacheObject>;
+/**
+ * The analyses of one root's file contents, by digest, as read from the pack: each kept as its
+ * JSON text and parsed on first use.
+ */
+export class ObjectPack {
+  private readonly parsed = new Map<string, CacheObject>();
+
+  constructor(private readonly texts: Map<string, string> = new Map()) {}
+
+  has(digest: string): boolean {
+    return this.texts.has(digest);
+  }
+
+  digests(): IterableIterator<string> {
+    return this.texts.keys();
+  }
+
+  text(digest: string): string | undefined {
+    return this.texts.get(digest);
+  }
+
+  get(digest: string): CacheObject | undefined {
+    const hit = this.parsed.get(digest);
+    if (hit) return hit;
+    const text = this.texts.get(digest);
+    if (text === undefined) return undefined;
+    try {
+      const obj = JSON.parse(text) as CacheObject;
+      if (obj?.kind !== 'nix' && obj?.kind !== 'not-text') return undefined;
+      this.parsed.set(digest, obj);
+      return obj;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 export function cacheDirFor(memoryDir: string): string {
@@ -63,7 +94,7 @@ export function cacheDirFor(memoryDir: string): string {
 }
 
 export function snapshotPath(cacheDir: string, root: string, suffix: 'index' | 'objects' | 'genome'): string {
-  return join(cacheDir, 'roots', `${sha256Hex(root).slice(0, 24)}.${suffix}.json`);
+  return join(cacheDir, 'roots', `${sha256Hex(root).slice(0, 24)}.${suffix}.${suffix === 'objects' ? 'jsonl' : 'json'}`);
 }
 
 export function readStatIndex(cacheDir: string, root: string): StatIndex | undefined {
@@ -71,14 +102,41 @@ export function readStatIndex(cacheDir: string, root: string): StatIndex | undef
   return s && s.format === CACHE_FORMAT && s.root === root && typeof s.files === 'object' && typeof s.written_at_ms === 'number' ? s : undefined;
 }
 
-export function readObjects(cacheDir: string, root: string): Record<string, CacheObject> {
-  const p = readJson(snapshotPath(cacheDir, root, 'objects')) as ObjectPack | undefined;
-  return p && p.format === CACHE_FORMAT && p.root === root && typeof p.objects === 'object' ? p.objects : {};
+export function readObjects(cacheDir: string, root: string): ObjectPack {
+  let text: string;
+  try {
+    text = readFileSync(snapshotPath(cacheDir, root, 'objects'), 'utf8');
+  } catch {
+    return new ObjectPack();
+  }
+  const lines = text.split('\n');
+  const header = readHeader(lines[0] ?? '');
+  if (!header || header.format !== CACHE_FORMAT || header.root !== root) return new ObjectPack();
+  const texts = new Map<string, string>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const cut = line.indexOf(' ');
+    if (cut === 64 && /^[0-9a-f]{64}$/.test(line.slice(0, 64))) texts.set(line.slice(0, 64), line.slice(65));
+  }
+  return new ObjectPack(texts);
 }
 
-/** Objects first, then the index: an index never vouches for a digest whose object is missing. */
-export function writeSnapshot(cacheDir: string, index: StatIndex, objects: Record<string, CacheObject>): void {
-  writeReplacing(snapshotPath(cacheDir, index.root, 'objects'), JSON.stringify({ format: CACHE_FORMAT, root: index.root, objects } satisfies ObjectPack));
+function readHeader(line: string): { format?: unknown; root?: unknown } | undefined {
+  try {
+    return JSON.parse(line) as { format?: unknown; root?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Objects first, then the index: an index never vouches for a digest whose object is missing.
+ * `objects` holds the JSON text of each object (new ones serialised by the parse workers).
+ */
+export function writeSnapshot(cacheDir: string, index: StatIndex, objects: Map<string, string>): void {
+  const lines = [JSON.stringify({ format: CACHE_FORMAT, root: index.root })];
+  for (const [digest, text] of objects) lines.push(`${digest} ${text}`);
+  writeReplacing(snapshotPath(cacheDir, index.root, 'objects'), `${lines.join('\n')}\n`);
   writeReplacing(snapshotPath(cacheDir, index.root, 'index'), JSON.stringify(index));
 }
 

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { getLogger } from '@autopoietic/core/cli-kit';
-import { cacheDirFor, readObjects, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type CacheObject, type StatIndex } from './cache.js';
+import { cacheDirFor, readObjects, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
 import { parseAll, type Jobs } from './parse-pool.js';
 import { resultFromObject, type FileResult, type ParseJob } from './parse-file.js';
 import { errText, walkTree, type WalkProblem } from '../walk.js';
@@ -70,19 +71,26 @@ export function scanGenomeFiles(opts: FilesOptions): FileScan {
 
 export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
   const { opts, cache } = scan;
-  const objects = cache.dir ? readObjects(cache.dir, opts.root) : {};
+  const pack = cache.dir ? readObjects(cache.dir, opts.root) : undefined;
   const results: FileResult[] = [...scan.unreadable];
   const jobs = [...scan.jobs];
   for (const t of scan.trusted) {
-    const obj = objects[t.digest];
+    const obj = pack?.get(t.digest);
     if (obj) results.push(resultFromObject(t.rel, t.stat.size, t.digest, obj, true, statEntry(t.stat, t.digest)));
-    else jobs.push({ rel: t.rel, abs: `${opts.root}/${t.rel}` });
+    else jobs.push({ rel: t.rel, abs: join(opts.root, t.rel) });
   }
-  const run = await parseAll(jobs, { jobs: opts.jobs, known: new Set(Object.keys(objects)) });
-  for (const r of run.results) results.push(r.known ? fromKnown(r, objects) : r);
+  const run = await parseAll(jobs, { jobs: opts.jobs, known: new Set(pack?.digests() ?? []) });
+  const retry: ParseJob[] = [];
+  for (const r of run.results) {
+    const known = r.known && pack ? fromKnown(r, pack) : undefined;
+    if (known) results.push(known);
+    else if (!r.known) results.push(r);
+    else retry.push({ rel: r.rel, abs: join(opts.root, r.rel) }); // a damaged pack line: parse after all
+  }
+  if (retry.length) results.push(...(await parseAll(retry, { jobs: 1, known: new Set() })).results);
   results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const indexed = results.filter((r) => r.stat).length;
-  if (cache.dir && (jobs.length > 0 || !scan.index || Object.keys(scan.index.files).length !== indexed)) save(cache, opts.root, results, scan.startedAt);
+  if (cache.dir && (jobs.length > 0 || !scan.index || Object.keys(scan.index.files).length !== indexed)) save(cache, opts.root, results, scan.startedAt, pack);
   getLogger().debug({ files: results.length, parsed: run.results.filter((r) => !r.cached).length, workers: run.workers }, 'genome files read');
   return { results, dirs: dirsOf(results.map((r) => r.rel)), skipped: scan.skipped, workers: run.workers, cache, durationMs: performance.now() - scan.started };
 }
@@ -92,9 +100,10 @@ export function statEntry(st: Stats, digest: string): [number, number, number, n
 }
 
 /** A file re-read because its stat changed, whose content the cache knew all along. */
-function fromKnown(r: FileResult, objects: Record<string, CacheObject>): FileResult {
+function fromKnown(r: FileResult, pack: ObjectPack): FileResult | undefined {
   const digest = r.sha256!.slice('sha256:'.length);
-  return resultFromObject(r.rel, r.bytes, digest, objects[digest]!, true, r.stat);
+  const obj = pack.get(digest);
+  return obj ? resultFromObject(r.rel, r.bytes, digest, obj, true, r.stat) : undefined;
 }
 
 function openCache(opts: FilesOptions): CacheInfo {
@@ -109,13 +118,14 @@ function openCache(opts: FilesOptions): CacheInfo {
   }
 }
 
-function save(cache: CacheInfo, root: string, results: FileResult[], startedAt: number): void {
+function save(cache: CacheInfo, root: string, results: FileResult[], startedAt: number, pack: ObjectPack | undefined): void {
   const index: StatIndex = { format: CACHE_FORMAT, root, written_at_ms: startedAt, files: {} };
-  const objects: Record<string, CacheObject> = {};
+  const objects = new Map<string, string>();
   for (const r of results) {
     if (!r.stat || !r.object) continue;
+    const digest = r.stat[4];
     index.files[r.rel] = r.stat;
-    objects[r.stat[4]] = r.object;
+    if (!objects.has(digest)) objects.set(digest, r.objectText ?? pack?.text(digest) ?? JSON.stringify(r.object));
   }
   try {
     writeSnapshot(cache.dir!, index, objects);

@@ -29,6 +29,8 @@ export interface FileResult {
   stat?: StatEntry;
   /** What this content analyses to, for the cache snapshot (absent when `known`). */
   object?: CacheObject;
+  /** `object` as JSON, when it was computed in this run (serialised where it was computed). */
+  objectText?: string;
   /** The content's digest is already in the cache: the caller fills the result from there. */
   known?: boolean;
 }
@@ -71,7 +73,8 @@ export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileR
     const digest = sha256Hex(data);
     const stat: StatEntry = [data.length, st.mtimeMs, st.ctimeMs, st.ino, digest];
     if (ctx.known.has(digest)) return { rel: job.rel, bytes: data.length, sha256: `sha256:${digest}`, cached: true, status: 'ok', stat, known: true };
-    return resultFromObject(job.rel, data.length, digest, await analyzeBytes(data, ctx), false, stat);
+    const obj = await analyzeBytes(data, ctx);
+    return { ...resultFromObject(job.rel, data.length, digest, obj, false, stat), objectText: JSON.stringify(obj) };
   } catch (e) {
     return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
   } finally {

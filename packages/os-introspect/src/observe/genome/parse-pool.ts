@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { makeConfirmer } from './confirm.js';
-import { parseFile, type FileResult, type ParseJob } from './parse-file.js';
+import type { CacheObject } from './cache.js';
+import { parseFile, resultFromObject, type FileResult, type ParseJob } from './parse-file.js';
 
 /**
  * Spreads parsing over worker threads (one per core by default). Each worker loads the grammar
@@ -90,7 +91,7 @@ function parseInWorkers(script: string, n: number, jobs: ParseJob[], known: Read
       w.on('message', (msg: { results?: FileResult[]; error?: string }) => {
         busy--;
         if (msg.error !== undefined) return fail(new Error(msg.error));
-        results.push(...(msg.results ?? []));
+        for (const r of msg.results ?? []) results.push(inflate(r));
         feed(w);
       });
       w.on('error', fail);
@@ -100,4 +101,11 @@ function parseInWorkers(script: string, n: number, jobs: ParseJob[], known: Read
       feed(w);
     }
   });
+}
+
+/** A worker result that carries its analysis as JSON text: parsed back into the result. */
+function inflate(r: FileResult): FileResult {
+  if (r.object || r.objectText === undefined || r.sha256 === null) return r;
+  const obj = JSON.parse(r.objectText) as CacheObject;
+  return { ...resultFromObject(r.rel, r.bytes, r.sha256.slice(7), obj, r.cached, r.stat), objectText: r.objectText };
 }

@@ -30,9 +30,16 @@ async function handle(msg: { id: number; jobs: ParseJob[] }): Promise<void> {
   try {
     const ctx = await ready;
     const results: FileResult[] = [];
-    for (const job of msg.jobs) results.push(await parseFile(job, ctx));
+    for (const job of msg.jobs) results.push(slim(await parseFile(job, ctx)));
     port!.postMessage({ id: msg.id, results });
   } catch (e) {
     port!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
+}
+
+/** The analysis travels once, as the JSON text the cache stores anyway; the main thread parses it. */
+function slim(r: FileResult): FileResult {
+  if (r.objectText === undefined) return r;
+  const { object: _o, analysis: _a, confirmation: _c, ...rest } = r;
+  return rest;
 }
