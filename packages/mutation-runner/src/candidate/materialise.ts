@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gitBlobId } from '@autopoietic/core/adapters';
 import { AosError } from '@autopoietic/core/cli-kit';
@@ -22,6 +22,7 @@ export interface Materialised {
 }
 
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 export function materialise(set: FileSet, dest: string): Materialised {
   const dirs = new Set<string>();
@@ -42,41 +43,50 @@ export function materialise(set: FileSet, dest: string): Materialised {
 }
 
 function copyOne(src: string, dst: string, path: string): TreeEntry | { path: string; why: string } {
-  let st;
+  // One open decides the kind: O_NOFOLLOW fails on a symlink (ELOOP), O_NONBLOCK keeps a FIFO
+  // from blocking, and fstat on the open descriptor is what the bytes really are.
+  let fd: number;
   try {
-    st = lstatSync(src);
+    fd = openSync(src, READ_NO_FOLLOW);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { path, why: 'deleted in the work tree' };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { path, why: 'deleted in the work tree' };
+    if (code === 'ELOOP') return copyLink(src, dst, path);
     throw copyError(path, e);
   }
-  if (st.isDirectory()) return { path, why: 'a directory (nested repository or submodule): not copied' };
-  if (!st.isFile() && !st.isSymbolicLink()) return { path, why: 'not a regular file or symlink' };
+  let data: Buffer;
+  let executable: boolean;
   try {
-    if (st.isSymbolicLink()) {
-      const target = readlinkSync(src);
-      symlinkSync(target, dst);
-      return { path, kind: 'symlink', target, oid: gitBlobId(Buffer.from(target, 'utf8')) };
-    }
-    const fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW);
-    let data: Buffer;
-    let executable: boolean;
-    try {
-      const fst = fstatSync(fd);
-      if (!fst.isFile()) throw new Error('it changed while it was copied');
-      executable = (fst.mode & 0o111) !== 0;
-      data = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    const mode = executable ? 0o755 : 0o644;
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { path, why: 'a directory (nested repository or submodule): not copied' };
+    if (!st.isFile()) return { path, why: 'not a regular file or symlink' };
+    executable = (st.mode & 0o111) !== 0;
+    data = readFileSync(fd);
+  } catch (e) {
+    throw copyError(path, e);
+  } finally {
+    closeSync(fd);
+  }
+  const mode = executable ? 0o755 : 0o644;
+  try {
     const out = openSync(dst, CREATE_NEW, mode);
     try {
       writeFileSync(out, data);
-      fchmodSync(out, mode);
+      fchmodSync(out, mode); // the umask must not change what git and Nix see
     } finally {
       closeSync(out);
     }
-    return { path, kind: 'file', executable, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length, oid: gitBlobId(data) };
+  } catch (e) {
+    throw copyError(path, e);
+  }
+  return { path, kind: 'file', executable, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length, oid: gitBlobId(data) };
+}
+
+function copyLink(src: string, dst: string, path: string): TreeEntry {
+  try {
+    const target = readlinkSync(src);
+    symlinkSync(target, dst);
+    return { path, kind: 'symlink', target, oid: gitBlobId(Buffer.from(target, 'utf8')) };
   } catch (e) {
     throw copyError(path, e);
   }

@@ -101,6 +101,12 @@ export function guardCandidate(paths: CandidatePaths, keep: boolean): () => void
   return onInterrupt(() => removeCandidate(paths));
 }
 
+/** Removes the candidate with `rm -rf` (several times faster than Node on thousands of files), falling back to Node. */
+export async function removeCandidateFast(paths: CandidatePaths): Promise<void> {
+  const r = await runCommand({ command: 'rm', args: ['-rf', '--', paths.container], cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: 120_000 });
+  if (r.outcome !== 'exited' || r.exitCode !== 0) removeCandidate(paths);
+}
+
 export function removeCandidate(paths: CandidatePaths): void {
   try {
     rmSync(paths.container, { recursive: true, force: true });

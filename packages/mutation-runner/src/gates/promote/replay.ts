@@ -5,7 +5,7 @@ import type { CheckResult, MutationVerificationRecord } from '@autopoietic/core/
 import { plannedProposalCheck, plannedVmCheck, type PlanContext } from '../../checks/plan.js';
 import { runChecks } from '../../checks/run.js';
 import { exclusionContext } from '../../candidate/exclusions.js';
-import { applyToCandidate, buildCandidate, guardCandidate, removeCandidate, type Candidate, type CandidatePaths } from '../../pipeline/candidate.js';
+import { applyToCandidate, buildCandidate, guardCandidate, removeCandidateFast, type Candidate, type CandidatePaths } from '../../pipeline/candidate.js';
 import type { GateContext } from '../../pipeline/context.js';
 import type { PreparedProposal } from '../../pipeline/prepare.js';
 import { rootMismatch } from './binding.js';
@@ -56,7 +56,7 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
   } finally {
     release();
     if (ctx.keepWorktree) getLogger().info({ candidate: paths.dir }, `kept the candidate at ${paths.dir}`);
-    else removeCandidate(paths);
+    else await removeCandidateFast(paths);
   }
 }
 

@@ -7,7 +7,7 @@ import { appendRecord, ledgerPath, type StoredRecord } from '@autopoietic/core/l
 import { defaultFlakeCheck, plannedOperatorCheck, plannedProposalCheck, type PlanContext } from '../../checks/plan.js';
 import { runChecks } from '../../checks/run.js';
 import { exclusionContext } from '../../candidate/exclusions.js';
-import { applyToCandidate, buildCandidate, guardCandidate, planCandidate, removeCandidate, type CandidatePaths } from '../../pipeline/candidate.js';
+import { applyToCandidate, buildCandidate, guardCandidate, planCandidate, removeCandidateFast, type CandidatePaths } from '../../pipeline/candidate.js';
 import { gateContext, type GateContext, type GateFlags } from '../../pipeline/context.js';
 import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
 import { draftFromChecks, REASONS, verificationRecord, type VerifyDraft } from './record.js';
@@ -30,6 +30,8 @@ export interface VerifyOutcome {
 
 export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome> {
   const t0 = performance.now();
+  const log = getLogger();
+  log.debug({ since_process_start_ms: Math.round(t0) }, 'verify starts');
   const ctx = gateContext(opts, 'mutate-draft', 'verify');
   const journal = ledgerPath('results', opts.journal, { root: ctx.root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd: ctx.cwd });
   const id = newId('ver');
@@ -51,6 +53,7 @@ export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome
   }
   const identity = prepared.ok ? { mutation_id: prepared.proposal.mutation_id, goal: prepared.proposal.goal, phase: prepared.proposal.phase } : prepared.identity;
   const record = verificationRecord({ id, identity, proposal: prepared.proposal, proposalPath: prepared.path, draft, durationMs: performance.now() - t0 });
+  log.debug({ ms: Math.round(performance.now() - t0) }, 'verification done, journaling');
   const stored = await appendRecord(journal, 'mutation-result', record);
   let written: WrittenSidecar | undefined;
   if (sidecar) {
@@ -60,6 +63,7 @@ export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome
       patch: prepared.ok ? bytesRef('patch', prepared.patch.path ?? `${prepared.path}#patch`, prepared.patch.bytes) : undefined,
     }));
   }
+  log.debug({ ms: Math.round(performance.now() - t0) }, 'journaled');
   return { record: stored, journal, sidecar: written };
 }
 
@@ -95,7 +99,8 @@ async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: C
     return draftFromChecks([applied.check!, ...results], { ...rooted, candidateTree: applied.tree });
   } finally {
     release();
-    if (ctx.keepWorktree) getLogger().info({ candidate: paths.dir }, `kept the candidate at ${paths.dir}`);
-    else removeCandidate(paths);
+    if (ctx.keepWorktree) log.info({ candidate: paths.dir }, `kept the candidate at ${paths.dir}`);
+    else await removeCandidateFast(paths);
+    log.debug({ ms: Math.round(performance.now() - t0) }, 'candidate removed');
   }
 }
