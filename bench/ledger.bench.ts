@@ -67,6 +67,15 @@ function generate(file: string, n: number): void {
   closeSync(fd);
 }
 
+/** The floor for any verify: a process that reads the file in chunks and JSON.parses every line, nothing else. */
+function bareParseMs(file: string): number {
+  const script = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');const b=Buffer.allocUnsafe(1<<20);let carry=Buffer.alloc(0),n=0,pos=0;for(;;){const r=fs.readSync(fd,b,0,b.length,pos);if(!r)break;pos+=r;const d=Buffer.concat([carry,b.subarray(0,r)]);let s=0;for(let i=d.indexOf(10);i!==-1;i=d.indexOf(10,s)){JSON.parse(d.toString('utf8',s,i));n++;s=i+1}carry=d.subarray(s)}if(n<1)process.exit(1)`;
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['-e', script, file]);
+  if (r.status !== 0) throw new Error('bare parse failed');
+  return performance.now() - t0;
+}
+
 const MAXRSS_HOOK = 'data:text/javascript,process.on("exit",()=>process.stderr.write(`maxrss=${process.resourceUsage().maxRSS}\\n`))';
 
 /** Runs `mutation-journal ledger verify --path file` as a process: wall ms and peak RSS in MiB. */
@@ -101,6 +110,7 @@ export default async function bench(): Promise<BenchSection> {
       spawnSync('mkdir', ['-p', join(f, '..')]);
       generate(f, n);
     }
+    const bare = median([0, 1, 2].map(() => bareParseMs(big)));
     const auto = median([0, 1, 2].map(() => verify(big).ms));
     const single = median([0, 1, 2].map(() => verify(big, [], { AUTOPOIETIC_VERIFY_THREADS: '1' }).ms));
     const inThread = { AUTOPOIETIC_VERIFY_THREADS: '1' };
@@ -127,6 +137,14 @@ export default async function bench(): Promise<BenchSection> {
         ratio: null,
         target: '>= 200000 lines/s',
         pass: BIG / (auto / 1000) >= 200_000,
+      },
+      {
+        what: 'the same, against a process that only reads and JSON.parses every line (no hash, schema or chain)',
+        baseline: `bare parse: ${(bare / 1000).toFixed(2)} s = ${Math.round(BIG / (bare / 1000))} lines/s`,
+        measured: `${(auto / 1000).toFixed(2)} s`,
+        ratio: auto / bare,
+        target: '-',
+        pass: null,
       },
       {
         what: 'the same, in one thread (AUTOPOIETIC_VERIFY_THREADS=1)',

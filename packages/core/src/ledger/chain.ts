@@ -32,16 +32,8 @@ export function chainOf(value: unknown): ChainLink | undefined {
   if (typeof c !== 'object' || c === null) return undefined;
   const { seq, prev } = c as { seq?: unknown; prev?: unknown };
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
-  if (typeof prev !== 'string' || !isSha256(prev)) return undefined;
+  if (typeof prev !== 'string' || !SHA256.test(prev)) return undefined;
   return { seq, prev };
 }
 
-/** `sha256:` + 64 lowercase hex digits; a plain loop, since verify runs this on every line. */
-function isSha256(s: string): boolean {
-  if (s.length !== 71 || !s.startsWith('sha256:')) return false;
-  for (let i = 7; i < 71; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
-}
+const SHA256 = /^sha256:[0-9a-f]{64}$/;

@@ -51,19 +51,26 @@ export class LineTooLong extends Error {
  */
 export async function* readChunks(file: string, limit?: number, chunkSize: number = CHUNK): AsyncGenerator<Chunk> {
   const fh = await open(file, 'r');
+  const end = limit ?? (await fh.stat()).size;
+  // Read ahead: the next chunk is already being read while this one is processed.
+  const readAt = async (at: number): Promise<Buffer> => {
+    const chunk = Buffer.allocUnsafe(Math.min(chunkSize, end - at));
+    const { bytesRead } = await fh.read(chunk, 0, chunk.length, at);
+    return chunk.subarray(0, bytesRead);
+  };
+  let ahead: Promise<Buffer> | undefined = end > 0 ? readAt(0) : undefined;
   try {
-    const end = limit ?? (await fh.stat()).size;
     let pos = 0;
     let carry: Buffer | undefined;
     let no = 1;
-    while (pos < end) {
-      const want = Math.min(chunkSize, end - pos);
-      const chunk = Buffer.allocUnsafe(want);
-      const { bytesRead } = await fh.read(chunk, 0, want, pos);
-      if (bytesRead === 0) break; // truncated under us: stop at what exists
+    while (ahead) {
+      const got = await ahead;
+      ahead = undefined;
+      if (got.length === 0) break; // truncated under us: stop at what exists
       const base = pos - (carry?.length ?? 0);
-      pos += bytesRead;
-      const data = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      pos += got.length;
+      if (pos < end) ahead = readAt(pos);
+      const data = carry ? Buffer.concat([carry, got]) : got;
       const last = data.lastIndexOf(10);
       carry = last + 1 < data.length ? data.subarray(last + 1) : undefined;
       if (carry && carry.length > MAX_LINE_BYTES) throw new LineTooLong(no + countNewlines(data, last + 1), base + last + 1);
@@ -72,8 +79,9 @@ export async function* readChunks(file: string, limit?: number, chunkSize: numbe
       yield { data: data.subarray(0, last + 1), base, firstNo: no, lines, final: false };
       no += lines;
     }
-    if (carry) yield { data: carry, base: end - carry.length, firstNo: no, lines: 1, final: true };
+    if (carry) yield { data: carry, base: pos - carry.length, firstNo: no, lines: 1, final: true };
   } finally {
+    await ahead?.catch(() => undefined); // never close the file under a read in flight
     await fh.close();
   }
 }
