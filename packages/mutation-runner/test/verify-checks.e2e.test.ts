@@ -230,3 +230,32 @@ describe('progress', () => {
     expect(readdirSync(join(mem, 'logs', record.verification_id))).toHaveLength(4);
   });
 });
+
+describe('interruption', () => {
+  it('on SIGTERM kills running checks and removes the candidate', async () => {
+    const root = fixtureGenome();
+    const work = tempDir();
+    const pidFile = join(tempDir(), 'pid');
+    const policy = policyFile({ operator_checks: [{ name: 'hang', command: 'sh', args: ['-c', `echo $$ > ${pidFile}; sleep 300`] }] });
+    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, 'verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', memoryDir(), '--work-dir', work, '--policy', policy], {
+      env: { ...process.env, NIX_CONFIG: TEST_NIX_CONFIG, AUTOPOIETIC_LOG_LEVEL: 'error', AUTOPOIETIC_ETC_DIR: '/nonexistent' },
+      stdio: 'ignore',
+    });
+    const until = Date.now() + 30_000;
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') {
+      if (Date.now() > until) throw new Error('the check never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const checkPid = Number(readFileSync(pidFile, 'utf8'));
+    expect(readdirSync(work)).toHaveLength(1);
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    const gone = Date.now() + 5000;
+    while (alive(checkPid) && Date.now() < gone) await new Promise((r) => setTimeout(r, 25));
+    expect(alive(checkPid)).toBe(false);
+    expect(readdirSync(work)).toEqual([]);
+  });
+});
