@@ -1,7 +1,7 @@
 // P2 promote through the built CLI, with real git and Nix: the reference's promoter tests
 // (design inventory 6.4), the binding rules of issue 5, replayed expected checks, VM-check
 // discovery, nix build out paths, the KVM preflight and the mode.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EvidenceBundle } from '@autopoietic/core/schemas';
@@ -249,6 +249,11 @@ describe('promote: mode and evidence', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('must not overwrite input source');
     }
+    // A symlinked alias of the promotion journal is refused too, and the ledger stays JSONL.
+    const alias = tempDir();
+    symlinkSync(f.mem, join(alias, 'mem'));
+    expect(promote(f, ['--evidence-bundle', join(alias, 'mem', 'mutation-promotions.jsonl')]).code).toBe(2);
     expect([readFileSync(vj), readFileSync(pj)]).toEqual(before);
+    expect(promotions(f)).toHaveLength(1);
   });
 });
