@@ -36,12 +36,18 @@ interface Jump {
   problem: ChainProblem;
 }
 
+/** Problems kept per ledger; beyond this they are only counted, so a ruined ledger costs no more memory. */
+export const MAX_PROBLEMS = 1000;
+
 export class ChainChecker {
   readonly problems: ChainProblem[] = [];
+  /** Problems found beyond MAX_PROBLEMS. */
+  omitted = 0;
   private anchor: Anchor | null = null;
   private before: Anchor | null = null;
   private jump: Jump | undefined;
-  private readonly flagged = new Set<number>();
+  /** The last lines reported for another reason (only the anchor and the current line matter). */
+  private flagged: number[] = [];
 
   /** The last line accepted into the chain. */
   get head(): Anchor | null {
@@ -50,7 +56,7 @@ export class ChainChecker {
 
   /** Marks a line that already has a (non-chain) problem, so it is not reported twice. */
   flag(line: number): void {
-    this.flagged.add(line);
+    this.flagged = [this.flagged[this.flagged.length - 1] ?? -1, line];
   }
 
   /** A line whose chain could not be read (unparsable): assume it holds the next seq. */
@@ -110,7 +116,7 @@ export class ChainChecker {
     const a = this.anchor;
     if (!a) {
       this.add({ line, kind: 'edited', message: `line ${line} is the first record but its prev ${c.prev} is not the genesis digest: earlier lines were removed or it was edited` });
-    } else if (!this.flagged.has(a.line)) {
+    } else if (!this.flagged.includes(a.line)) {
       this.add({
         line: a.line,
         kind: 'edited',
@@ -125,7 +131,8 @@ export class ChainChecker {
   }
 
   private add(p: ChainProblem): ChainProblem {
-    this.problems.push(p);
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
+    else this.omitted++;
     return p;
   }
 }

@@ -177,3 +177,23 @@ describe('verifyLedger: lines moved or copied from further down', () => {
     expect(r.problems).toEqual([expect.objectContaining({ line: 1, kind: 'reordered' })]);
   });
 });
+
+describe('verifyLedger on a ruined file', () => {
+  it('keeps the first 1000 problems and counts the rest', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeFileSync(file, `${Array.from({ length: 1500 }, (_, i) => `garbage ${i}`).join('\n')}\n{"x":1}\n`);
+    const r = await verifyLedger(file);
+    expect(r.status).toBe('broken');
+    expect(r.problems).toHaveLength(1000);
+    expect(r.problems[0]).toMatchObject({ line: 1, kind: 'malformed' });
+    expect(r.problems_omitted).toBe(1500 + 1 + 1 - 1000); // 1500 malformed, then one line with a schema problem and no chain
+  });
+
+  it('reports a schema problem and an edit of the same line once', async () => {
+    const { file, lines } = await ledgerOf(3);
+    lines[1] = lines[1]!.replace('"phase":"P0-smoke"', '"phase":" "');
+    rewrite(file, lines);
+    const r = await verifyLedger(file);
+    expect(r.problems).toEqual([expect.objectContaining({ line: 2, kind: 'schema' })]);
+  });
+});

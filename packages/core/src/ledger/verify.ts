@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
-import { availableParallelism } from 'node:os';
-import { ChainChecker, type ChainProblemKind } from './chain-check.js';
+import { ChainChecker, MAX_PROBLEMS, type ChainProblemKind } from './chain-check.js';
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
 import { analyzeLine, type LineFacts } from './line-facts.js';
 import { forEachLine, isBlank, LineTooLong, readChunks } from './lines.js';
@@ -39,7 +39,9 @@ export interface LedgerReport {
   /** The last line accepted into the chain. */
   head: { seq: number; digest: string; line: number } | null;
   status: LedgerStatus;
+  /** Problems in line order; at most 1000, the rest are counted in `problems_omitted`. */
   problems: LedgerProblem[];
+  problems_omitted?: number;
   /** Where the torn final line starts, for `ledger repair`. */
   torn_tail?: { line: number; offset: number; bytes: number };
   checkpoint?: CheckpointResult;
@@ -91,7 +93,7 @@ export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, 
   }
   scan.finish();
   if (checkpoint && cpPath) report.checkpoint = scan.checkCheckpoint(cpPath, checkpoint);
-  report.problems.sort((a, b) => a.line - b.line);
+  scan.limitProblems();
   report.status = statusOf(report);
   return report;
 }
@@ -120,6 +122,7 @@ function threadsFor(size: number, requested: number | undefined): number {
 class Scan {
   private readonly chain = new ChainChecker();
   private pending: LineFacts | undefined;
+  private omitted = 0;
   private seenAtCheckpoint: { line: number; digest: string } | undefined;
 
   constructor(
@@ -147,8 +150,17 @@ class Scan {
   }
 
   problem(line: number, kind: LedgerProblemKind, message: string): void {
-    this.report.problems.push({ line, kind, message });
+    if (this.report.problems.length < MAX_PROBLEMS) this.report.problems.push({ line, kind, message });
+    else this.omitted++;
     this.chain.flag(line);
+  }
+
+  /** Merges the chain's problems in line order and keeps the first MAX_PROBLEMS. */
+  limitProblems(): void {
+    const all = this.report.problems.sort((a, b) => a.line - b.line);
+    const omitted = this.omitted + this.chain.omitted + Math.max(0, all.length - MAX_PROBLEMS);
+    all.length = Math.min(all.length, MAX_PROBLEMS);
+    if (omitted > 0) this.report.problems_omitted = omitted;
   }
 
   checkCheckpoint(path: string, cp: { seq: number; digest: string }): CheckpointResult {
