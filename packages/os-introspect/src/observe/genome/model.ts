@@ -35,6 +35,11 @@ export class ParsedGenome implements GenomeIndex {
     return [...(this.childNames.get(relDir) ?? [])].sort();
   }
 
+  /** Every .nix file path. */
+  files(): string[] {
+    return [...this.byRel.keys()];
+  }
+
   file(rel: string): FileResult | undefined {
     return this.byRel.get(rel);
   }

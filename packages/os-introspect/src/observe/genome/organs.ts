@@ -63,24 +63,7 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
 
 /** Directories below the root with their own flake.nix hold another genome (e.g. examples/). */
 function nestedFlakeDirs(genome: ParsedGenome): string[] {
-  const dirs: string[] = [];
-  for (const d of allDirs(genome)) if (genome.kind(`${d}/flake.nix`) === 'file') dirs.push(d);
-  return dirs;
-}
-
-function allDirs(genome: ParsedGenome): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of genome.children(d) ?? []) {
-      const rel = d ? `${d}/${name}` : name;
-      if (genome.kind(rel) === 'dir') {
-        out.push(rel);
-        walk(rel);
-      }
-    }
-  };
-  walk('');
-  return out;
+  return genome.files().filter((rel) => rel.endsWith('/flake.nix')).map((rel) => rel.slice(0, -'/flake.nix'.length));
 }
 
 function moduleOrgans(m: Module, add: (o: Organ) => void): void {
