@@ -5,11 +5,13 @@ import { forEachLine, isBlank, readChunks, type Chunk } from './lines.js';
 import type { LedgerSchemaName } from './validate.js';
 
 /**
- * The per-line work of `ledger verify` (hash, JSON parse, schema) spread over `threads`
- * analysers: this thread and threads - 1 workers, so a machine with N CPUs runs N busy threads,
- * not N + 1. Blocks of complete lines go round robin; results are delivered strictly in file
- * order, so the chain rules see exactly what the single-thread scan sees. At most two blocks per
- * worker are in flight, so memory stays flat whatever the file size.
+ * The per-line work of `ledger verify` (hash, JSON parse, schema) spread over this thread and
+ * `threads - 1` workers. A block of complete lines goes to a worker with room (at most two
+ * blocks in flight each); when every worker is busy, this thread analyses the block itself. So
+ * the work balances by itself: on an idle machine all CPUs work, on a busy one (or with slow
+ * workers) it degrades to the single-thread scan instead of waiting. Results are delivered
+ * strictly in file order, so the chain rules see exactly what the single-thread scan sees, and
+ * the number of blocks held is bounded, so memory stays flat whatever the file size.
  */
 export interface FactSink {
   blank(count: number): void;
@@ -17,38 +19,57 @@ export interface FactSink {
 }
 
 type Result = BlockResult | { local: true; blank: number; facts: LineFacts[] };
+interface Slot {
+  promise: Promise<Result>;
+  done?: Result;
+}
 
 const BLOCK = 1 << 20;
+const PER_WORKER = 2;
 
 export async function scanFactsParallel(path: string, size: number, schema: LedgerSchemaName | null, threads: number, sink: FactSink): Promise<void> {
   const workerUrl = new URL('./verify-worker.js', import.meta.url);
-  const workers = Array.from({ length: threads - 1 }, () => new Worker(workerUrl, { workerData: { schema } }));
-  const pending = new Map<number, Promise<Result>>();
+  const workers = Array.from({ length: threads - 1 }, () => ({ worker: new Worker(workerUrl, { workerData: { schema } }), inFlight: 0 }));
+  const pending = new Map<number, Slot>();
+  const limit = threads * PER_WORKER + 2;
   let next = 0;
-  const deliverUpTo = async (limit: number): Promise<void> => {
-    while (pending.size > limit) {
-      const res = await pending.get(next)!;
+  const deliver = async (mustDrainTo: number): Promise<void> => {
+    for (;;) {
+      const slot = pending.get(next);
+      if (!slot) return;
+      if (!slot.done && pending.size <= mustDrainTo) return;
+      const res = slot.done ?? (await slot.promise);
       pending.delete(next++);
-      deliver(res, sink);
+      deliverResult(res, sink);
     }
   };
   try {
     let id = 0;
     for await (const chunk of readChunks(path, size, BLOCK)) {
       if (chunk.final) {
-        await deliverUpTo(0);
+        await deliver(0);
         forEachLine(chunk, (no, offset, bytes) => sink.facts(analyzeLine(no, offset, bytes, false, schema)));
         break;
       }
-      const slot = id % threads;
-      pending.set(id, slot === 0 ? Promise.resolve(analyzeHere(chunk, schema)) : request(workers[slot - 1]!, blockOf(id, chunk)));
-      id++;
-      await deliverUpTo(threads * 2);
+      await new Promise(setImmediate); // let finished workers report before choosing where this block goes
+      const free = workers.find((w) => w.inFlight < PER_WORKER);
+      let slot: Slot;
+      if (free) {
+        free.inFlight++;
+        const promise = request(free.worker, blockOf(id, chunk)).finally(() => free.inFlight--);
+        slot = { promise };
+        void promise.then((r) => (slot.done = r), () => undefined);
+      } else {
+        const done = analyzeHere(chunk, schema);
+        slot = { promise: Promise.resolve(done), done };
+      }
+      pending.set(id++, slot);
+      await deliver(limit);
     }
-    await deliverUpTo(0);
+    await deliver(0);
   } finally {
-    await Promise.allSettled(pending.values());
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.allSettled([...pending.values()].map((s) => s.promise));
+    await Promise.all(workers.map((w) => w.worker.terminate()));
   }
 }
 
@@ -82,7 +103,7 @@ function request(worker: Worker, req: BlockRequest): Promise<BlockResult> {
   });
 }
 
-function deliver(res: Result, sink: FactSink): void {
+function deliverResult(res: Result, sink: FactSink): void {
   sink.blank(res.blank);
   if ('local' in res) {
     for (const f of res.facts) sink.facts(f);
