@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogRef } from '../schemas/common.js';
+import { StreamSink } from './exec-output.js';
 
 /**
  * The one way this project runs a child process.
@@ -15,6 +13,8 @@ import type { LogRef } from '../schemas/common.js';
  * - A spawn failure (missing command, bad cwd) is an outcome, not an exception.
  */
 export type CommandOutcome = 'exited' | 'timeout' | 'cancelled' | 'spawn-failed';
+
+export { boundTail, DEFAULT_TAIL_BYTES } from './exec-output.js';
 
 export interface RunCommandOptions {
   command: string;
@@ -62,9 +62,6 @@ export interface CommandResult {
   stderrLog?: LogRef;
 }
 
-export const DEFAULT_TAIL_BYTES = 8 * 1024;
-const MAX_KEPT_STDOUT = 64 * 1024 * 1024;
-
 /** Children still running, so that a signal to this process can take them down too. */
 const live = new Set<number>();
 
@@ -74,7 +71,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
   const started = performance.now();
   const out = new StreamSink(opts, 'stdout');
   const err = new StreamSink(opts, 'stderr');
-  const finish = (outcome: CommandOutcome, exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => {
+  const finish: Finish = (outcome, exitCode, signal, spawnError) => {
     const so = out.close();
     const se = err.close();
     const result: CommandResult = {
@@ -96,27 +93,37 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     return result;
   };
   if (opts.signal?.aborted) return finish('cancelled', null, null);
+  let child: ChildProcess;
+  try {
+    child = spawn(opts.command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      detached: true, // setsid(): the child leads a new process group
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    return finish('spawn-failed', null, null, (e as Error).message);
+  }
+  child.stdout!.on('data', (chunk: Buffer) => out.write(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => err.write(chunk));
+  child.stdin!.on('error', () => {
+    /* the child may exit without reading its input */
+  });
+  child.stdin!.end(opts.input ?? '');
+  return supervise(child, opts, finish);
+}
 
+type Finish = (outcome: CommandOutcome, exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => CommandResult;
+
+/** Waits for a spawned child, enforcing the timeout and the abort signal on its whole process group. */
+function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish): Promise<CommandResult> {
   return new Promise<CommandResult>((resolvePromise) => {
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(opts.command, args, {
-        cwd: opts.cwd,
-        env: opts.env ?? process.env,
-        detached: true, // setsid(): the child leads a new process group
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-    } catch (e) {
-      resolvePromise(finish('spawn-failed', null, null, (e as Error).message));
-      return;
-    }
     let outcome: CommandOutcome = 'exited';
     let settled = false;
     let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     const timers: NodeJS.Timeout[] = [];
     const pid = child.pid;
     if (pid !== undefined) live.add(pid);
-
     const kill = (why: CommandOutcome) => {
       if (outcome === 'exited') outcome = why;
       killGroup(pid, 'SIGTERM');
@@ -125,7 +132,6 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     if (opts.timeoutMs && opts.timeoutMs > 0) timers.push(setTimeout(() => kill('timeout'), opts.timeoutMs));
     const onAbort = () => kill('cancelled');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-
     const settle = (result: CommandResult) => {
       if (settled) return;
       settled = true;
@@ -134,21 +140,13 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
       if (pid !== undefined) live.delete(pid);
       resolvePromise(result);
     };
-
-    child.stdout!.on('data', (chunk: Buffer) => out.write(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => err.write(chunk));
-    child.stdin!.on('error', () => {
-      /* the child may exit without reading its input */
-    });
-    child.stdin!.end(opts.input ?? '');
-
     child.on('error', (e: NodeJS.ErrnoException) => {
       // Only spawn failures arrive here before any exit (ENOENT, EACCES, bad cwd).
       if (exitInfo === undefined) settle(finish('spawn-failed', null, null, `${e.code ?? 'error'}: ${e.message}`));
     });
     child.on('exit', (code, signal) => {
       exitInfo = { code, signal };
-      // Stragglers left in the group would hold our pipes open; the check is over.
+      // Stragglers left in the group would hold our pipes open; the command is over.
       killGroup(pid, 'SIGKILL');
     });
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
@@ -199,97 +197,6 @@ export function onInterrupt(fn: () => void): () => void {
 
 function ensureChildCleanup(): void {
   if (!hooked) onInterrupt(() => undefined);
-}
-
-/** Collects one output stream: log file with digest and size, bounded tail, optional full copy. */
-class StreamSink {
-  private readonly hash: Hash = createHash('sha256');
-  private readonly tailLimit: number;
-  private tail: Buffer[] = [];
-  private tailLen = 0;
-  private bytes = 0;
-  private fd: number | undefined;
-  private readonly path: string | undefined;
-  private full: Buffer[] | undefined;
-  private fullLen = 0;
-  private pending = '';
-  private readonly transform: ((line: string) => string | null) | undefined;
-
-  constructor(opts: RunCommandOptions, which: 'stdout' | 'stderr') {
-    this.tailLimit = opts.tailBytes ?? DEFAULT_TAIL_BYTES;
-    if (which === 'stdout' && opts.keepStdout) this.full = [];
-    if (which === 'stderr') this.transform = opts.stderrLine;
-    if (opts.logDir !== undefined) {
-      mkdirSync(opts.logDir, { recursive: true });
-      this.path = join(opts.logDir, `${opts.logName ?? 'command'}.${which}.log`);
-      this.fd = openSync(this.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-    }
-  }
-
-  write(chunk: Buffer): void {
-    if (this.full && this.fullLen + chunk.length <= MAX_KEPT_STDOUT) {
-      this.full.push(chunk);
-      this.fullLen += chunk.length;
-    }
-    if (!this.transform) return this.record(chunk);
-    const text = this.pending + chunk.toString('utf8');
-    const lines = text.split('\n');
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) this.recordLine(line);
-  }
-
-  close(): { tail: string; bytes: number; log?: LogRef; full?: Buffer } {
-    if (this.pending !== '') this.recordLine(this.pending, false);
-    this.pending = '';
-    let log: LogRef | undefined;
-    if (this.fd !== undefined && this.path !== undefined) {
-      fsyncSync(this.fd);
-      closeSync(this.fd);
-      this.fd = undefined;
-      log = { path: this.path, sha256: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes };
-    }
-    const res: { tail: string; bytes: number; log?: LogRef; full?: Buffer } = {
-      tail: decodeTail(Buffer.concat(this.tail), this.tailLimit),
-      bytes: this.bytes,
-    };
-    if (log) res.log = log;
-    if (this.full) res.full = Buffer.concat(this.full);
-    return res;
-  }
-
-  private recordLine(line: string, newline = true): void {
-    const shown = this.transform!(line);
-    if (shown === null) return;
-    this.record(Buffer.from(newline ? `${shown}\n` : shown, 'utf8'));
-  }
-
-  private record(chunk: Buffer): void {
-    this.bytes += chunk.length;
-    if (this.fd !== undefined) {
-      this.hash.update(chunk);
-      let off = 0;
-      while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
-    }
-    this.tail.push(chunk);
-    this.tailLen += chunk.length;
-    while (this.tail.length > 1 && this.tailLen - this.tail[0]!.length >= this.tailLimit) {
-      this.tailLen -= this.tail.shift()!.length;
-    }
-  }
-}
-
-/** The last bytes of a stream as text, starting on a UTF-8 character boundary. */
-function decodeTail(buf: Buffer, limit = Number.POSITIVE_INFINITY): string {
-  let start = Math.max(0, buf.length - Math.min(limit, buf.length));
-  while (start < buf.length && start > 0 && (buf[start]! & 0xc0) === 0x80) start++;
-  return buf.subarray(start).toString('utf8');
-}
-
-/** Trims a decoded tail to at most `limit` bytes (the sink keeps whole chunks, so it can hold a little more). */
-export function boundTail(text: string, limit = DEFAULT_TAIL_BYTES): string {
-  const buf = Buffer.from(text, 'utf8');
-  if (buf.length <= limit) return text;
-  return decodeTail(buf, limit);
 }
 
 /**

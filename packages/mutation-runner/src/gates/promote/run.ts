@@ -4,7 +4,7 @@ import { newId, unavailable } from '@autopoietic/core/canonical';
 import { prepareSidecar, promotionBundle, rawRef, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
 import { appendRecord, ledgerPath, loadRecords, type StoredRecord } from '@autopoietic/core/ledger';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
-import { prepareProposal } from '../../pipeline/prepare.js';
+import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
 import { planCandidate } from '../../pipeline/candidate.js';
 import { bindVerification } from './binding.js';
 import { promotionRecord, type PromoteDraft, type PromotionFlags } from './record.js';
@@ -50,28 +50,11 @@ export async function promoteProposal(opts: PromoteOptions): Promise<PromoteOutc
   if (!prepared.ok) {
     draft = { status: prepared.status, reason: prepared.reason, proposalFingerprint: prepared.fingerprint, promotionRoot: unavailable('validation-rejected'), checks: [] };
   } else {
-    const fp = prepared.fingerprint;
-    let records: StoredRecord<'mutation-result'>[] | undefined;
-    let readError: string | undefined;
-    try {
-      records = await loadRecords(verificationJournal, 'mutation-result');
-    } catch (e) {
-      readError = describeError(e);
-    }
-    const binding = records ? bindVerification(records, prepared.proposal.mutation_id, fp, verificationJournal) : undefined;
-    const prefix = targetPrefixProblem(opts.vmChecks, opts.targetConfiguration);
-    if (!binding) {
-      draft = { status: 'error', reason: `failed to read P1 verification evidence: ${readError}`, proposalFingerprint: fp, promotionRoot: unavailable('verification-journal-error'), checks: [] };
-    } else if (!binding.ok) {
-      p1 = binding.verification;
-      draft = { status: 'rejected', reason: binding.reason, proposalFingerprint: fp, verificationId: p1?.verification_id, verifiedRoot: p1?.root_fingerprint, promotionRoot: binding.promotionRoot, checks: [] };
-    } else {
-      p1 = binding.verification;
-      const bound = { proposalFingerprint: fp, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint };
-      if (prefix) draft = { ...bound, status: 'rejected', reason: prefix, promotionRoot: unavailable('target-mismatch'), checks: [] };
-      else if (!planned.ok) draft = { ...bound, status: 'error', reason: planned.reason, promotionRoot: unavailable('candidate-not-built'), checks: [] };
-      else draft = await replayInCandidate(ctx, prepared, p1, planned.paths, { ...opts, journals: [journal, verificationJournal], logDir: join(ctx.memoryDir, 'logs', id) });
-    }
+    const bound = await bindP1(prepared, verificationJournal, opts);
+    p1 = bound.p1;
+    if (bound.draft) draft = bound.draft;
+    else if (!planned.ok) draft = { ...bound.base, status: 'error', reason: planned.reason, promotionRoot: unavailable('candidate-not-built'), checks: [] };
+    else draft = await replayInCandidate(ctx, prepared, bound.p1!, planned.paths, { ...opts, journals: [journal, verificationJournal], logDir: join(ctx.memoryDir, 'logs', id) });
   }
   const identity = prepared.ok ? { mutation_id: prepared.proposal.mutation_id, goal: prepared.proposal.goal, phase: prepared.proposal.phase } : prepared.identity;
   const record = promotionRecord({ id, identity, proposal: prepared.proposal, flags: opts, draft, durationMs: performance.now() - t0 });
@@ -83,4 +66,31 @@ export async function promoteProposal(opts: PromoteOptions): Promise<PromoteOutc
     written = writeSidecar(sidecar, promotionBundle(stored, raw, { verification: p1, verificationRaw }));
   }
   return { record: stored, journal, sidecar: written };
+}
+
+/**
+ * The P1 record this promotion rests on. Returns a finished draft when there is none to rest on
+ * (unreadable journal, no evidence, a changed proposal, not verified, a VM check outside the
+ * target), otherwise the record and the draft fields it fixes.
+ */
+async function bindP1(
+  prepared: PreparedProposal,
+  journal: string,
+  opts: PromoteOptions,
+): Promise<{ p1?: StoredRecord<'mutation-result'>; draft?: PromoteDraft; base: Pick<PromoteDraft, 'proposalFingerprint' | 'verificationId' | 'verifiedRoot'> }> {
+  const fp = prepared.fingerprint;
+  let records: StoredRecord<'mutation-result'>[];
+  try {
+    records = await loadRecords(journal, 'mutation-result');
+  } catch (e) {
+    const draft: PromoteDraft = { status: 'error', reason: `failed to read P1 verification evidence: ${describeError(e)}`, proposalFingerprint: fp, promotionRoot: unavailable('verification-journal-error'), checks: [] };
+    return { draft, base: { proposalFingerprint: fp } };
+  }
+  const binding = bindVerification(records, prepared.proposal.mutation_id, fp, journal);
+  const p1 = binding.ok ? binding.verification : binding.verification;
+  const base = { proposalFingerprint: fp, verificationId: p1?.verification_id, verifiedRoot: p1?.root_fingerprint };
+  if (!binding.ok) return { p1, base, draft: { ...base, status: 'rejected', reason: binding.reason, promotionRoot: binding.promotionRoot, checks: [] } };
+  const prefix = targetPrefixProblem(opts.vmChecks, opts.targetConfiguration);
+  if (prefix) return { p1, base, draft: { ...base, status: 'rejected', reason: prefix, promotionRoot: unavailable('target-mismatch'), checks: [] } };
+  return { p1, base };
 }

@@ -1,0 +1,119 @@
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LogRef } from '../schemas/common.js';
+
+/**
+ * The output side of runCommand (exec.ts): each stream goes to a log file created new, with its
+ * sha256 and byte count computed on the way, while only a bounded tail is kept in memory (and,
+ * for commands whose output is data, the whole of stdout up to 64 MiB).
+ */
+export const DEFAULT_TAIL_BYTES = 8 * 1024;
+const MAX_KEPT_STDOUT = 64 * 1024 * 1024;
+
+export interface SinkOptions {
+  logDir?: string | undefined;
+  logName?: string | undefined;
+  tailBytes?: number | undefined;
+  keepStdout?: boolean | undefined;
+  stderrLine?: ((line: string) => string | null) | undefined;
+}
+
+export interface SinkResult {
+  tail: string;
+  bytes: number;
+  log?: LogRef;
+  full?: Buffer;
+}
+
+/** Collects one output stream: log file with digest and size, bounded tail, optional full copy. */
+export class StreamSink {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly tailLimit: number;
+  private tail: Buffer[] = [];
+  private tailLen = 0;
+  private bytes = 0;
+  private fd: number | undefined;
+  private readonly path: string | undefined;
+  private full: Buffer[] | undefined;
+  private fullLen = 0;
+  private pending = '';
+  private readonly transform: ((line: string) => string | null) | undefined;
+
+  constructor(opts: SinkOptions, which: 'stdout' | 'stderr') {
+    this.tailLimit = opts.tailBytes ?? DEFAULT_TAIL_BYTES;
+    if (which === 'stdout' && opts.keepStdout) this.full = [];
+    if (which === 'stderr') this.transform = opts.stderrLine;
+    if (opts.logDir !== undefined) {
+      mkdirSync(opts.logDir, { recursive: true });
+      this.path = join(opts.logDir, `${opts.logName ?? 'command'}.${which}.log`);
+      this.fd = openSync(this.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    }
+  }
+
+  write(chunk: Buffer): void {
+    if (this.full && this.fullLen + chunk.length <= MAX_KEPT_STDOUT) {
+      this.full.push(chunk);
+      this.fullLen += chunk.length;
+    }
+    if (!this.transform) return this.record(chunk);
+    const text = this.pending + chunk.toString('utf8');
+    const lines = text.split('\n');
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.recordLine(line);
+  }
+
+  close(): SinkResult {
+    if (this.pending !== '') this.recordLine(this.pending, false);
+    this.pending = '';
+    let log: LogRef | undefined;
+    if (this.fd !== undefined && this.path !== undefined) {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = undefined;
+      log = { path: this.path, sha256: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes };
+    }
+    const res: SinkResult = {
+      tail: decodeTail(Buffer.concat(this.tail), this.tailLimit),
+      bytes: this.bytes,
+    };
+    if (log) res.log = log;
+    if (this.full) res.full = Buffer.concat(this.full);
+    return res;
+  }
+
+  private recordLine(line: string, newline = true): void {
+    const shown = this.transform!(line);
+    if (shown === null) return;
+    this.record(Buffer.from(newline ? `${shown}\n` : shown, 'utf8'));
+  }
+
+  private record(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.fd !== undefined) {
+      this.hash.update(chunk);
+      let off = 0;
+      while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
+    }
+    this.tail.push(chunk);
+    this.tailLen += chunk.length;
+    while (this.tail.length > 1 && this.tailLen - this.tail[0]!.length >= this.tailLimit) {
+      this.tailLen -= this.tail.shift()!.length;
+    }
+  }
+}
+
+/** The last bytes of a stream as text, starting on a UTF-8 character boundary. */
+function decodeTail(buf: Buffer, limit = Number.POSITIVE_INFINITY): string {
+  let start = Math.max(0, buf.length - Math.min(limit, buf.length));
+  while (start < buf.length && start > 0 && (buf[start]! & 0xc0) === 0x80) start++;
+  return buf.subarray(start).toString('utf8');
+}
+
+/** Trims a decoded tail to at most `limit` bytes (the sink keeps whole chunks, so it can hold a little more). */
+export function boundTail(text: string, limit = DEFAULT_TAIL_BYTES): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= limit) return text;
+  return decodeTail(buf, limit);
+}
+
