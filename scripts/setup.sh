@@ -28,8 +28,9 @@ if ! command -v nix >/dev/null 2>&1; then
   fi
 fi
 
-# Headless Chromium renders the lineage HTML view in its e2e test (packages/mutation-journal/test).
-if ! command -v chromium >/dev/null 2>&1; then
+# Headless Chromium renders the lineage HTML view in its e2e test (packages/mutation-journal/test);
+# only the test run needs it.
+if [ "${1:-}" = test ] && [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "chromium not found: installing Debian's chromium (the lineage view's browser test needs it)"
     apt-get update -qq

@@ -146,10 +146,13 @@ describe('mutation-journal lineage: bad input', () => {
   });
 });
 
-/** Headless Chromium (Debian's `chromium`, installed by scripts/setup.sh), with no network and a throwaway profile. */
+/**
+ * Headless Chromium (Debian's `chromium`, installed by scripts/setup.sh; `CHROMIUM_BIN` names another
+ * build, such as the Chrome on CI runners), with no network and a throwaway profile.
+ */
 function chromium(args: string[]): string {
   const profile = tempDir('aos-chromium-');
-  const r = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', `--user-data-dir=${profile}`, ...args], {
+  const r = spawnSync(process.env.CHROMIUM_BIN ?? 'chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', `--user-data-dir=${profile}`, ...args], {
     encoding: 'utf8',
     timeout: 60_000,
     maxBuffer: 32 * 1024 * 1024,
