@@ -3,7 +3,7 @@
 // --jobs 1; and building the isolated candidate against `git worktree add`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_NIX_CONFIG } from '../tests/support/nix-env.js';
 import { median, timeMs, type BenchSection } from './types.js';
@@ -168,7 +168,8 @@ export default async (): Promise<BenchSection> => {
         'verify does more than the script: it fingerprints the proposal and the copied file set, validates the patch, journals a hash-chained record and writes full check logs; and it leaves the live .git untouched, where the script adds and removes a worktree.',
         `Inside verify (median): ${ms(o.inside)} from the start of the gate to the record (so ${ms(o.verify - o.inside)} of process start-up, module loading and exit), of which the nix flake check took ${ms(o.flake)}.`,
         'The jobs row runs the default flake check plus four operator checks (`sleep 2`) from a --policy file; with 2 workers they finish in two waves.',
-        'The candidate is a standalone repository whose index is seeded from the blob ids of the copied bytes (no object written): `git add` of the same files takes about 1 s here.',
+        'The candidate row is measured inside one warm process; in a fresh CLI process the copy loop runs cold and took 2-3x longer in the debug timings (AUTOPOIETIC_LOG_LEVEL=debug shows list/copy/index times per run). The candidate is a standalone repository whose index is seeded from the blob ids of the copied bytes (no object written): `git add` of the same files takes about 1 s here.',
+        `Load average when the section was written: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${availableParallelism()} cores (other engineers' test suites were running); the ratios move by about ±0.1 between runs.`,
       ],
     };
   } finally {
