@@ -134,7 +134,7 @@ describe('pnpm demo', () => {
     mkdirSync(proposalDir, { recursive: true });
     cpSync(join(EXAMPLE, 'mutations', 'pending', 'mut-example-motd'), proposalDir, { recursive: true });
 
-    const r = runDemo(['--genome', genome, '--proposal', join(proposalDir, 'proposal.json'), '--json']);
+    const r = runDemo(['--genome', genome, '--proposal', join(proposalDir, 'proposal.json'), '--json', '--clean']);
     const s = summaryOf(r);
     expect(step(s, 2).items.filter((i) => i.status === 'verified').map((i) => i.label)).toEqual(['mut-example-motd']);
     expect(step(s, 3).status).toBe('promoted');
@@ -162,8 +162,9 @@ describe('pnpm demo', () => {
     // The real orchestrator and scratch copy, pointed at a checkout with no built CLIs.
     const unbuilt = tempDir('aos-demo-unbuilt-');
     const lines: string[] = [];
-    const opts = parseDemoArgs([], REPO_ROOT);
+    const opts = parseDemoArgs(['--clean'], REPO_ROOT);
     if (opts === 'help') throw new Error('unexpected help');
+    expect(parseDemoArgs([], REPO_ROOT)).toMatchObject({ keep: true }); // kept by default, in the temp dir
     const s = runDemoInProcess(opts, unbuilt, (t) => lines.push(t));
     expect(s.ok).toBe(false);
     const outcome = Object.fromEntries(s.steps.map((x) => [x.n, x.outcome]));

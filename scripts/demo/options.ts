@@ -29,7 +29,9 @@ Options:
   --target NAME       target configuration, a directory in hosts/ (default: the only one)
   --vm-check NAME     check that plays the VM-check role in promote (default: <target>-smoke)
   --system SYSTEM     Nix system of the checks (default: x86_64-linux)
-  --keep              keep the scratch directory (genome copy, memory, evidence, target root)
+  --clean             remove the scratch directory at the end (by default it is kept in the
+                      system temp dir, so the printed ledger and evidence paths can be opened)
+  --keep              keep the scratch directory (the default; overrides --clean)
   --json              print the summary as JSON on stdout (the readable lines go to stderr)
   --verbose           also print every command the demo runs
   -h, --help          show this help
@@ -53,6 +55,7 @@ export function parseDemoArgs(argv: string[], repoRoot: string, cwd = process.cw
         'vm-check': { type: 'string' },
         system: { type: 'string' },
         keep: { type: 'boolean' },
+        clean: { type: 'boolean' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -85,7 +88,9 @@ export function parseDemoArgs(argv: string[], repoRoot: string, cwd = process.cw
     target: v.target,
     vmCheck: v['vm-check'],
     system: v.system ?? 'x86_64-linux',
-    keep: v.keep ?? false,
+    // The scratch dir lives in the system temp dir, never in the repository, so keeping it by
+    // default leaves nothing behind in the repo and keeps the printed evidence paths valid.
+    keep: v.keep ?? !v.clean,
     json: v.json ?? false,
     verbose: v.verbose ?? false,
   };

@@ -53,8 +53,8 @@ export function renderFooter(s: DemoSummary): string {
     '  evidence:',
     ...s.evidence.map((e) => `    ${e}`),
     s.kept
-      ? `Scratch directory kept: ${s.scratch_dir}`
-      : `Scratch directory ${s.scratch_dir} was removed; run with --keep to inspect these files.`,
+      ? `Scratch directory kept: ${s.scratch_dir} (remove it with: rm -rf ${s.scratch_dir}; or run with --clean)`
+      : `Scratch directory ${s.scratch_dir} was removed (--clean); run without --clean to inspect these files.`,
   ];
   return clean(lines.join('\n'));
 }
