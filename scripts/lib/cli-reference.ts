@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { buildProgram as journal } from '@autopoietic/mutation-journal';
 import { buildProgram as runner } from '@autopoietic/mutation-runner';
 import { buildProgram as introspect } from '@autopoietic/os-introspect';
@@ -7,6 +6,9 @@ import { buildProgram as introspect } from '@autopoietic/os-introspect';
  * The CLI reference in README.md, rendered from the commander programs themselves: each
  * command's text is exactly what `<cli> <command> --help` prints, so the two cannot drift.
  */
+/** A commander program (the type comes from a CLI package, so scripts need no commander dependency). */
+type Command = ReturnType<typeof journal>;
+
 export const START = '<!-- cli-reference:start -->';
 export const END = '<!-- cli-reference:end -->';
 

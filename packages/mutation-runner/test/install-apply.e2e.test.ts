@@ -24,7 +24,7 @@ describe('install-apply', () => {
     for (const [i, e] of out.effects.entries()) {
       expect(e).toMatchObject({
         type: 'seed-file-write',
-        target: plan.seed_manifest.files[i].target_path,
+        target: plan.seed_manifest.files[i]!.target_path,
         reversible: true,
         verified_by: 'mutation-runner install-verify',
         risk: 'medium',
@@ -130,7 +130,7 @@ describe('install-apply', () => {
   it('leaves a file that already holds the planned content alone, and revert keeps it', async () => {
     const dir = tempDir();
     const { ev, target, planFile, plan } = await recordedPlan(dir);
-    const seed = plan.seed_manifest.files[0];
+    const seed = plan.seed_manifest.files[0]!;
     mkdirSync(dirname(seed.target_path), { recursive: true });
     writeFileSync(seed.target_path, seed.content);
     const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
@@ -185,7 +185,7 @@ describe('install-apply', () => {
   it('refuses a plan whose seeds no longer match the ledgers', async () => {
     const dir = tempDir();
     const { ev, planFile, plan, target } = await recordedPlan(dir);
-    const p2 = plan.seed_manifest.files[2];
+    const p2 = plan.seed_manifest.files[2]!;
     p2.content = p2.content.replace('all promotion checks passed', 'tampered');
     p2.content_sha256 = sha256(p2.content);
     writeFileSync(planFile, JSON.stringify(plan));

@@ -22,7 +22,7 @@ describe('install-revert', () => {
   it('refuses when a target file changed since the apply; --force reverts and keeps the changed content', async () => {
     const dir = tempDir();
     const { ev, planFile, plan, target } = await applied(dir);
-    const identity = plan.seed_manifest.files[0].target_path;
+    const identity = plan.seed_manifest.files[0]!.target_path;
     writeFileSync(identity, 'edited by hand\n');
     const effectsBefore = readFileSync(ev.effects, 'utf8');
     const refused = mr(dir, revertArgs(planFile, ev.memory));
@@ -45,19 +45,19 @@ describe('install-revert', () => {
   it('finishes a revert that stopped half-way: already-undone files need nothing', async () => {
     const dir = tempDir();
     const { ev, planFile, plan, target } = await applied(dir);
-    rmSync(plan.seed_manifest.files[4].target_path); // as if a previous revert removed it and then crashed
+    rmSync(plan.seed_manifest.files[4]!.target_path); // as if a previous revert removed it and then crashed
     const r = mr(dir, revertArgs(planFile, ev.memory));
     expect(r.code, r.stderr).toBe(0);
     const out = r.json();
     expect(out.effects).toHaveLength(4);
-    expect(out.unchanged).toEqual([{ target: plan.seed_manifest.files[4].target_path, why: 'the created file is already gone' }]);
+    expect(out.unchanged).toEqual([{ target: plan.seed_manifest.files[4]!.target_path, why: 'the created file is already gone' }]);
     expect(listTree(target)).toEqual([]);
   });
 
   it('refuses to restore from a missing backup, even with --force', async () => {
     const dir = tempDir();
     const { ev, planFile, plan } = await recordedPlan(dir);
-    const identity = plan.seed_manifest.files[0].target_path;
+    const identity = plan.seed_manifest.files[0]!.target_path;
     mkdirSync(dirname(identity), { recursive: true });
     writeFileSync(identity, 'old\n');
     const apply = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--force', '--memory-dir', ev.memory]);
@@ -66,7 +66,7 @@ describe('install-revert', () => {
     const r = mr(dir, revertArgs(planFile, ev.memory, ['--force']));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('is missing');
-    expect(readFileSync(identity, 'utf8')).toBe(plan.seed_manifest.files[0].content);
+    expect(readFileSync(identity, 'utf8')).toBe(plan.seed_manifest.files[0]!.content);
   });
 
   it('needs an applied plan, --yes and mode mutate-live', async () => {

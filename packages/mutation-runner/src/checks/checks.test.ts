@@ -1,3 +1,4 @@
+import type { CommandResult } from '@autopoietic/core/adapters';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { parseNixVersion } from '@autopoietic/core/adapters';
@@ -101,7 +102,7 @@ describe('verdicts', () => {
 
 describe('running checks', () => {
   it('maps outcomes to statuses and reasons', () => {
-    const base = { command: 'x', args: [], signal: null, durationMs: 1, stdout: '', stderr: '', stdoutBytes: 0, stderrBytes: 0 } as const;
+    const base: Omit<CommandResult, 'outcome' | 'exitCode'> = { command: 'x', args: [], signal: null, durationMs: 1, stdout: '', stderr: '', stdoutBytes: 0, stderrBytes: 0 };
     expect(toCheckResult('a', { ...base, outcome: 'exited', exitCode: 0 }).status).toBe('passed');
     expect(toCheckResult('a', { ...base, outcome: 'exited', exitCode: 3 })).toMatchObject({ status: 'failed', exit_code: 3 });
     expect(toCheckResult('a', { ...base, outcome: 'exited', exitCode: null, signal: 'SIGSEGV' })).toMatchObject({ status: 'failed', reason: 'killed by SIGSEGV' });
