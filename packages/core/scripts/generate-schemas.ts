@@ -1,15 +1,22 @@
-// Writes memory/<name>.schema.json from the zod schemas in packages/core/src/schemas.
-// Run with `pnpm schemas`. The schema drift test fails when the committed files differ.
+// Writes memory/<name>.schema.json from the zod schemas in packages/core/src/schemas, and the
+// validators compiled from them (packages/core/src/schemas/compiled/<name>.generated.ts).
+// Run with `pnpm schemas`. The drift tests fail when the committed files differ.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderJsonSchemas } from '../src/schemas/json-schema.js';
+import { renderCompiledValidators } from './compiled-validators.js';
 
-const memoryDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'memory');
-mkdirSync(memoryDir, { recursive: true });
-const rendered = renderJsonSchemas();
-for (const f of readdirSync(memoryDir)) {
-  if (f.endsWith('.schema.json') && !rendered.has(f)) rmSync(join(memoryDir, f));
+const here = dirname(fileURLToPath(import.meta.url));
+
+function writeAll(dir: string, suffix: string, rendered: Map<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) {
+    if (f.endsWith(suffix) && !rendered.has(f)) rmSync(join(dir, f));
+  }
+  for (const [file, text] of rendered) writeFileSync(join(dir, file), text);
+  process.stderr.write(`wrote ${rendered.size} files to ${dir}\n`);
 }
-for (const [file, text] of rendered) writeFileSync(join(memoryDir, file), text);
-process.stderr.write(`wrote ${rendered.size} schemas to ${memoryDir}\n`);
+
+writeAll(join(here, '..', '..', '..', 'memory'), '.schema.json', renderJsonSchemas());
+writeAll(join(here, '..', 'src', 'schemas', 'compiled'), '.generated.ts', renderCompiledValidators());
