@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { nowRfc3339 } from '@autopoietic/core/canonical';
 import { resolveEtcDir, resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
-import { SCHEMA_VERSION, SelfState } from '@autopoietic/core/schemas';
+import { SCHEMA_VERSION, type SelfState } from '@autopoietic/core/schemas';
+import { describeCompiledError, loadCompiledValidator } from '@autopoietic/core/schemas/compiled';
 import { observeBody } from './observe/body/index.js';
 import { currentHostname } from './observe/body/platform.js';
-import { observeGenome, type Jobs } from './observe/genome/index.js';
+import { observeGenome, type GenomeObservation, type Jobs } from './observe/genome/index.js';
 import { resolveIdentity } from './observe/identity.js';
 import { observeMemory } from './observe/memory/index.js';
+import { piecesToBytes, piecesToText, prettyAt, prettyObject } from './observe/json-text.js';
 import { painPoints } from './observe/pain-points.js';
 import { errCode } from './observe/walk.js';
 
@@ -38,8 +40,22 @@ export interface IntrospectOptions {
   currentSystem?: string;
 }
 
+/** An observation: the self-state, and its JSON text produced without re-serialising a reused genome. */
+export interface SelfObservation {
+  /** The self-state as an object (a genome reused from the memo is parsed on first use). */
+  state(): SelfState;
+  /** Exactly `JSON.stringify(state(), null, 2)`, as UTF-8 pieces (a reused genome's bytes as stored). */
+  jsonBytes(): Buffer[];
+  /** The same as text. */
+  json(): string;
+}
+
 /** Observes the genome, the running body and the memory into one validated self-state. */
 export async function introspect(opts: IntrospectOptions = {}): Promise<SelfState> {
+  return (await observeSelf(opts)).state();
+}
+
+export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObservation> {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
   const root = canonicalRoot(resolveGenomeRoot({ root: opts.root, cwd }));
@@ -66,9 +82,47 @@ export async function introspect(opts: IntrospectOptions = {}): Promise<SelfStat
     observeGenome({ root, memoryDir: memory.dir, eval: opts.eval ?? false, cache: opts.cache ?? true, jobs: opts.jobs ?? 'auto' }),
     observeMemory(memory.dir, memory.source),
   ]);
-  const identity = resolveIdentity(etcDir, genome.state.hosts, currentHostname());
-  const state: Omit<SelfState, 'pain_points'> = { schema_version: SCHEMA_VERSION, observed_at: observedAt, identity, genome: genome.state, body, memory: mem };
-  return validated({ ...state, pain_points: painPoints(state, genome.unlockedInputs) }, genome.fresh);
+  const identity = resolveIdentity(etcDir, genome.hosts, currentHostname());
+  const rest = { schema_version: SCHEMA_VERSION as Parts['schema_version'], observed_at: observedAt, identity, body, memory: mem };
+  const parts: Parts = { ...rest, pain_points: painPoints(rest, genome.pains) };
+  await validate(parts, genome);
+  genome.remember();
+  return observation(parts, genome);
+}
+
+type Parts = Omit<SelfState, 'genome'>;
+
+/** The properties in the order JSON.stringify(state) gives them (the order of the schema). */
+function withGenome<G>(p: Parts, genome: G): Omit<SelfState, 'genome'> & { genome: G } {
+  return { schema_version: p.schema_version, observed_at: p.observed_at, identity: p.identity, genome, body: p.body, memory: p.memory, pain_points: p.pain_points };
+}
+
+function observation(parts: Parts, genome: GenomeObservation): SelfObservation {
+  const pieces = () => prettyObject(Object.entries(withGenome(parts, undefined)).map(([k, v]) => [k, k === 'genome' ? genome.pieces() : prettyAt(v, 1)]), 0);
+  return {
+    state: () => withGenome(parts, genome.state()),
+    jsonBytes: () => piecesToBytes(pieces()),
+    json: () => piecesToText(pieces()),
+  };
+}
+
+/**
+ * The output is checked against its own schema (the committed JSON Schema, compiled ahead of
+ * time; zod only explains a failure): an invalid self-state is a bug, never printed. A genome
+ * reused from the memo was checked when it was first assembled; re-checking thousands of
+ * unchanged modules would cost more than the cache saves, so only the rest is checked then.
+ */
+async function validate(parts: Parts, genome: GenomeObservation): Promise<void> {
+  const check = await loadCompiledValidator('self-state', genome.fresh ? 'validate' : 'validateWithoutGenome');
+  const value = withGenome(parts, genome.fresh ? genome.state() : {});
+  if (check?.(value)) return;
+  const { SelfState: schema } = await import('@autopoietic/core/schemas');
+  const r = genome.fresh ? schema.safeParse(value) : schema.omit({ genome: true }).safeParse(parts);
+  const issue = r.success ? undefined : r.error.issues[0];
+  const where = issue ? `at ${issue.path.map(String).join('.')}: ${issue.message}` : check ? describeCompiledError(check) : 'no compiled validator';
+  throw new AosError('self-state-invalid', `internal error: the observed self-state does not match its schema ${where}`, {
+    hint: 'Report this as a bug, with the command line that produced it.',
+  });
 }
 
 function lstatOrUndefined(path: string): string | undefined {
@@ -96,26 +150,4 @@ function canonicalRoot(root: string): string {
 
 function absolute(p: string, cwd: string): string {
   return p.startsWith('/') ? p : `${cwd}/${p}`.replace(/\/+/g, '/');
-}
-
-/**
- * The output is checked against its own schema: an invalid self-state is a bug, never printed.
- * A genome reused from the memo was checked when it was first assembled; re-checking thousands
- * of unchanged modules would cost more than the cache saves, so only the rest is checked then.
- */
-const WithoutGenome = SelfState.omit({ genome: true });
-
-function validated(state: SelfState, genomeFresh: boolean): SelfState {
-  if (genomeFresh) return check(SelfState.safeParse(state));
-  const { genome, ...rest } = state;
-  const r = check(WithoutGenome.safeParse(rest));
-  return { schema_version: r.schema_version, observed_at: r.observed_at, identity: r.identity, genome, body: r.body, memory: r.memory, pain_points: r.pain_points };
-}
-
-function check<T>(r: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new AosError('self-state-invalid', `internal error: the observed self-state does not match its schema at ${issue?.path.map(String).join('.')}: ${issue?.message}`, {
-    hint: 'Report this as a bug, with the command line that produced it.',
-  });
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { observe, sandbox } from './helpers.js';
+import { expectValidSelfState, introspectCli, observe, sandbox } from './helpers.js';
 
 // The parse cache under <memory dir>/cache/introspect: keyed by content digest, with a stat
 // index so that unchanged files are not even re-read.
@@ -11,6 +11,13 @@ const parsedFiles = (state: ReturnType<typeof observe>) => state.genome.nix_file
 function settle(root: string, rels: string[]): void {
   const past = new Date(Date.now() - 60_000);
   for (const rel of rels) utimesSync(join(root, rel), past, past);
+}
+
+/** The memo's first line lists the byte length of each stored genome property; they fill the rest exactly. */
+function memoAddsUp(data: Buffer): boolean {
+  const cut = data.indexOf(10);
+  const head = JSON.parse(data.subarray(0, cut).toString('utf8')) as { layout: [string, number | null][] };
+  return head.layout.reduce((n, [, len]) => n + (len ?? 0), 0) === data.length - cut - 1;
 }
 
 describe('the parse cache', () => {
@@ -80,6 +87,37 @@ describe('the parse cache', () => {
       'inputs.nixpkgs is in flake.nix but not in flake.lock',
       'inputs.home-manager is in flake.nix but not in flake.lock',
     ]);
+  });
+
+  it('prints a reused genome byte for byte as JSON.stringify(state, null, 2), with this run\'s cached flags and stats', () => {
+    const s = sandbox();
+    const first = introspectCli(s);
+    settle(s.root, observe(s).genome.nix_files.map((f) => f.path));
+    introspectCli(s);
+    const reused = introspectCli(s);
+    for (const r of [first, reused]) expect(r.stdout).toBe(`${JSON.stringify(expectValidSelfState(r.json()), null, 2)}\n`);
+    expect(reused.json().genome.parse_stats).toMatchObject({ cache_hits: 10, parsed: 0 });
+    expect(reused.json().genome.nix_files.every((f: { cached: boolean }) => f.cached)).toBe(true);
+    const out = join(s.memory, 'self-state.json');
+    expect(introspectCli(s, ['--output', out]).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(`${JSON.stringify(JSON.parse(readFileSync(out, 'utf8')), null, 2)}\n`);
+  });
+
+  it('reassembles the genome when its memo does not add up (torn or edited), instead of printing it', () => {
+    const s = sandbox();
+    const first = observe(s);
+    settle(s.root, first.genome.nix_files.map((f) => f.path));
+    observe(s);
+    const roots = join(s.memory, 'cache', 'introspect', readdirSync(join(s.memory, 'cache', 'introspect'))[0]!, 'roots');
+    const memo = join(roots, readdirSync(roots).find((f) => f.endsWith('.genome.json'))!);
+    const whole = readFileSync(memo);
+    expect(memoAddsUp(whole)).toBe(true);
+    writeFileSync(memo, whole.subarray(0, -10));
+    const again = introspectCli(s);
+    expect(again.code, again.stderr).toBe(0);
+    const st = expectValidSelfState(again.json());
+    expect(st.genome.modules).toEqual(first.genome.modules);
+    expect(memoAddsUp(readFileSync(memo)), 'the memo was written again, whole').toBe(true);
   });
 
   it('runs without a cache when the memory directory does not exist, and says why', () => {

@@ -23,8 +23,16 @@ export function printErr(text: string): void {
   writeAll(2, text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** Bytes to stdout exactly as given, piece after piece (output assembled from stored text, never decoded). */
+export function printBytes(chunks: readonly Uint8Array[]): void {
+  for (const c of chunks) writeBytes(1, c);
+}
+
 function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, 'utf8');
+  writeBytes(fd, Buffer.from(text, 'utf8'));
+}
+
+function writeBytes(fd: number, buf: Uint8Array): void {
   let off = 0;
   while (off < buf.length) {
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandWords, painPoints } from './pain-points.js';
+import { commandWords, genomePains, painPoints } from './pain-points.js';
 
 type State = Parameters<typeof painPoints>[0];
 
@@ -9,10 +9,11 @@ function state(history: string[], extra: { failed?: string[] } = {}): State {
       shell_history: { included: true, entries: history },
       systemd: { available: true, units: (extra.failed ?? []).map((name) => ({ name, load: 'loaded', active: 'failed', sub: 'failed' })) },
     },
-    genome: { nix_files: [], modules: [] },
     memory: { ledgers: [] },
   } as unknown as State;
 }
+
+const noGenome = { nix_files: [], modules: [] };
 
 describe('pain points', () => {
   it('takes command words, not substrings', () => {
@@ -39,7 +40,7 @@ describe('pain points', () => {
   });
 
   it('reports failed units and unlocked inputs with their evidence', () => {
-    const p = painPoints(state([], { failed: ['a.service'] }), ['newinput']);
+    const p = painPoints(state([], { failed: ['a.service'] }), genomePains(noGenome, ['newinput']));
     expect(p.map((x) => [x.signal, x.evidence])).toEqual([
       ['failed systemd units', ['a.service (failed)']],
       ['flake inputs declared but not locked', ['inputs.newinput is in flake.nix but not in flake.lock']],

@@ -1,4 +1,4 @@
-import type { PainPoint, SelfState } from '@autopoietic/core/schemas';
+import type { GenomeState, PainPoint, SelfState } from '@autopoietic/core/schemas';
 
 /**
  * Pain points: recurring friction a new organ or a fix could remove, each with the observations
@@ -13,8 +13,9 @@ const HISTORY_RULES: { tokens: string[]; signal: string; candidate: string }[] =
 
 const MIN_REPEATS = 2;
 
-export function painPoints(state: Omit<SelfState, 'pain_points'>, unlockedInputs: string[]): PainPoint[] {
-  return [...historyPains(state.body.shell_history.entries ?? []), ...bodyPains(state), ...genomePains(state, unlockedInputs), ...memoryPains(state)];
+/** The pain points of a self-state; the genome's come from `genomePains`, computed with the genome (and memoised with it). */
+export function painPoints(state: Omit<SelfState, 'pain_points' | 'genome'>, fromGenome: PainPoint[]): PainPoint[] {
+  return [...historyPains(state.body.shell_history.entries ?? []), ...bodyPains(state), ...fromGenome, ...memoryPains(state)];
 }
 
 /** Command words of a history line: the first word of each command in a pipeline or list. */
@@ -37,15 +38,16 @@ function historyPains(entries: string[]): PainPoint[] {
   });
 }
 
-function bodyPains(state: Omit<SelfState, 'pain_points'>): PainPoint[] {
+function bodyPains(state: Pick<SelfState, 'body'>): PainPoint[] {
   const failed = state.body.systemd.units.filter((u) => u.active === 'failed').map((u) => `${u.name} (${u.sub})`);
   if (!failed.length) return [];
   return [{ signal: 'failed systemd units', evidence: failed, candidate: 'repair or retire the failing units in the genome', source: 'systemd' }];
 }
 
-function genomePains(state: Omit<SelfState, 'pain_points'>, unlockedInputs: string[]): PainPoint[] {
+/** Files that do not parse, imports of missing files, inputs flake.lock does not lock. */
+export function genomePains(genome: Pick<GenomeState, 'nix_files' | 'modules'>, unlockedInputs: string[]): PainPoint[] {
   const out: PainPoint[] = [];
-  const broken = state.genome.nix_files.filter((f) => f.parse.status === 'syntax-error');
+  const broken = genome.nix_files.filter((f) => f.parse.status === 'syntax-error');
   if (broken.length) {
     out.push({
       signal: 'genome files that do not parse',
@@ -54,7 +56,7 @@ function genomePains(state: Omit<SelfState, 'pain_points'>, unlockedInputs: stri
       source: 'genome',
     });
   }
-  const missing = state.genome.modules.flatMap((m) => m.imports.filter((i) => i.status === 'missing').map((i) => `${m.path}:${i.line} imports ${i.expr} (${i.target} does not exist)`));
+  const missing = genome.modules.flatMap((m) => m.imports.filter((i) => i.status === 'missing').map((i) => `${m.path}:${i.line} imports ${i.expr} (${i.target} does not exist)`));
   if (missing.length) out.push({ signal: 'imports of files that do not exist', evidence: missing, candidate: 'restore the files or drop the imports', source: 'genome' });
   if (unlockedInputs.length) {
     out.push({
@@ -67,7 +69,7 @@ function genomePains(state: Omit<SelfState, 'pain_points'>, unlockedInputs: stri
   return out;
 }
 
-function memoryPains(state: Omit<SelfState, 'pain_points'>): PainPoint[] {
+function memoryPains(state: Pick<SelfState, 'memory'>): PainPoint[] {
   const bad = state.memory.ledgers.filter((l) => l.status === 'broken' || l.status === 'torn-tail');
   if (!bad.length) return [];
   return [{

@@ -158,7 +158,7 @@ export function readJson(path: string): unknown {
 }
 
 /** Writes a file so that readers see the old or the new content, never a torn one. */
-export function writeReplacing(path: string, text: string): void {
+export function writeReplacing(path: string, text: string | Uint8Array): void {
   mkdirSync(join(path, '..'), { recursive: true });
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GenomeState } from '@autopoietic/core/schemas';
+import type { GenomeState, PainPoint } from '@autopoietic/core/schemas';
+import { piecesToText, type Piece } from '../json-text.js';
+import { genomePains } from '../pain-points.js';
 import { assembleGenome, parseStats } from './assemble.js';
 import { flakeShow, type FlakeShow } from './flake-eval.js';
 import { readGenomeFiles, scanGenomeFiles, type FileScan, type GenomeFiles } from './files.js';
-import { genomeKey, readMemo, writeMemo, type KeyEntry, type Memo } from './memo.js';
+import { genomeKey, genomePieces, readMemo, renderGenome, writeMemo, type GenomePieces, type KeyEntry, type Memo } from './memo.js';
 import { packageDirOrgans } from './organs.js';
 import type { Jobs } from './parse-pool.js';
 
@@ -19,12 +21,20 @@ export interface GenomeOptions {
 }
 
 export interface GenomeObservation {
-  state: GenomeState;
-  /** Inputs flake.nix declares that flake.lock does not lock. */
-  unlockedInputs: string[];
-  /** False when the genome was reused from the memo of an earlier run (already validated then). */
+  hosts: HostEntry[];
+  /** Files that do not parse, imports of missing files, inputs flake.lock does not lock. */
+  pains: PainPoint[];
+  /** False when reused from the memo of an earlier run (validated when it was assembled). */
   fresh: boolean;
+  /** The genome as an object; a reused one is parsed from its stored text on first use. */
+  state(): GenomeState;
+  /** The genome as the pretty JSON it is printed as, at depth 1 of the self-state, in pieces. */
+  pieces(): Piece[];
+  /** Keeps an assembled genome for the next run: call it once the self-state holding it was validated. */
+  remember(): void;
 }
+
+type HostEntry = GenomeState['hosts'][number];
 
 /**
  * The genome read as Nix structure: files, modules, imports, hosts, flake inputs and outputs,
@@ -49,16 +59,38 @@ export async function observeGenome(opts: GenomeOptions): Promise<GenomeObservat
   const memo = key ? readMemo(memoDir!, opts.root, key) : undefined;
   if (memo) return fromMemo(memo, files);
   const { state, unlockedInputs } = assembleGenome({ root: opts.root, flakeFile, files, lockText, packageDirs, eval: opts.eval, show: await showing });
-  if (key) writeMemo(memoDir!, opts.root, key, state, unlockedInputs);
-  return { state, unlockedInputs, fresh: true };
+  return assembled(state, genomePains(state, unlockedInputs), key ? (m) => writeMemo(memoDir!, opts.root, { ...m, key }) : undefined);
 }
 
+function assembled(state: GenomeState, pains: PainPoint[], write: ((m: Omit<Memo, 'key'>) => void) | undefined): GenomeObservation {
+  let pieces: GenomePieces | undefined;
+  const piecesOf = () => (pieces ??= genomePieces(state));
+  return {
+    hosts: state.hosts,
+    pains,
+    fresh: true,
+    state: () => state,
+    pieces: () => renderGenome(piecesOf(), state),
+    remember: () => write?.({ hosts: state.hosts, nixFiles: state.nix_files, pains, pieces: piecesOf() }),
+  };
+}
+
+/** A reused genome: printed from its stored text; parsed only if someone asks for the object. */
 function fromMemo(memo: Memo, files: Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache'>): GenomeObservation {
   const cached = new Map(files.results.map((r) => [r.rel, r.cached]));
-  const nixFiles = memo.genome.nix_files.map((f) => ({ ...f, cached: cached.get(f.path) ?? false }));
+  const nixFiles = memo.nixFiles.map((f) => ({ ...f, cached: cached.get(f.path) ?? false }));
   const stats = parseStats(files);
   stats.syntax_errors = nixFiles.filter((f) => f.parse.status === 'syntax-error').length;
-  return { state: { ...memo.genome, nix_files: nixFiles, parse_stats: stats }, unlockedInputs: memo.unlocked, fresh: false };
+  let state: GenomeState | undefined;
+  const piecesOf = () => renderGenome(memo.pieces, { nix_files: nixFiles, parse_stats: stats });
+  return {
+    hosts: memo.hosts,
+    pains: memo.pains,
+    fresh: false,
+    state: () => (state ??= JSON.parse(piecesToText(piecesOf())) as GenomeState),
+    pieces: piecesOf,
+    remember: () => undefined,
+  };
 }
 
 /** Stats for a run that opened no file: every regular file came from the index. */

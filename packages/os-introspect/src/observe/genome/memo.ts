@@ -1,22 +1,52 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { sha256Hex } from '@autopoietic/core/canonical';
-import type { GenomeState } from '@autopoietic/core/schemas';
+import type { GenomeState, HostEntry, NixFileEntry, PainPoint } from '@autopoietic/core/schemas';
 import { TOOL_VERSION } from '../../version.js';
+import { prettyAt, prettyObject, type Piece } from '../json-text.js';
 import type { WalkProblem } from '../walk.js';
-import { CACHE_FORMAT, readJson, snapshotPath, writeReplacing } from './cache.js';
+import { CACHE_FORMAT, snapshotPath, writeReplacing } from './cache.js';
 
 /**
  * The assembled genome of the last run, reused when none of its inputs changed: the same files
  * with the same contents (digests), the same skipped entries, flake.lock and package
  * directories, and the same tool version. Runs with --eval are never memoised (an evaluation is
  * not a file). Bump ASSEMBLY_VERSION when the way a genome is assembled from analyses changes.
+ *
+ * The genome is stored as the pretty JSON it is printed as, so a warm run prints its bytes
+ * without decoding, parsing or serialising them: one line of JSON (the key, and what the rest of
+ * the run needs parsed: hosts for the identity, the per-file entries, the genome's pain points,
+ * and the layout: each property's byte length), then the UTF-8 text of each genome property,
+ * back to back. The per-run properties (`nix_files`, whose `cached` flags change, and
+ * `parse_stats`) are rendered by each run.
  */
-const ASSEMBLY_VERSION = 3;
+const ASSEMBLY_VERSION = 4;
+const PER_RUN = new Set(['nix_files', 'parse_stats']);
+
+type Host = z.infer<typeof HostEntry>;
+type NixFile = z.infer<typeof NixFileEntry>;
+
+/** The genome as pretty JSON pieces (each at depth 2, inside the self-state's `genome`). */
+export interface GenomePieces {
+  /** Property name and its UTF-8 text; null for the properties each run renders (PER_RUN). */
+  layout: [string, Buffer | null][];
+}
 
 export interface Memo {
+  key: string;
+  hosts: Host[];
+  nixFiles: NixFile[];
+  pains: PainPoint[];
+  pieces: GenomePieces;
+}
+
+interface MemoHead {
   format: number;
   key: string;
-  genome: GenomeState;
-  unlocked: string[];
+  hosts: Host[];
+  nix_files: NixFile[];
+  pains: PainPoint[];
+  layout: [string, number | null][];
 }
 
 /** One file as the key sees it: its content digest, or why it has none. */
@@ -50,14 +80,56 @@ export function genomeKey(k: KeyInputs): string {
   return sha256Hex(parts.join('\u0001'));
 }
 
-export function readMemo(cacheDir: string, root: string, key: string): Memo | undefined {
-  const m = readJson(snapshotPath(cacheDir, root, 'genome')) as Memo | undefined;
-  return m && m.format === CACHE_FORMAT && m.key === key && typeof m.genome === 'object' && Array.isArray(m.unlocked) ? m : undefined;
+/** The pieces of a genome: every property rendered once, except the per-run ones. */
+export function genomePieces(genome: GenomeState): GenomePieces {
+  return { layout: Object.entries(genome).map(([k, v]) => [k, PER_RUN.has(k) ? null : Buffer.from(prettyAt(v, 2), 'utf8')]) };
 }
 
-export function writeMemo(cacheDir: string, root: string, key: string, genome: GenomeState, unlocked: string[]): void {
+/** The genome's pretty JSON at depth 1 (as it sits in the self-state). */
+export function renderGenome(pieces: GenomePieces, perRun: Pick<GenomeState, 'nix_files' | 'parse_stats'>): Piece[] {
+  const fresh: Record<string, unknown> = perRun;
+  return prettyObject(pieces.layout.map(([k, bytes]) => [k, bytes ?? prettyAt(fresh[k], 2)]), 1);
+}
+
+export function readMemo(cacheDir: string, root: string, key: string): Memo | undefined {
+  let data: Buffer;
   try {
-    writeReplacing(snapshotPath(cacheDir, root, 'genome'), JSON.stringify({ format: CACHE_FORMAT, key, genome, unlocked } satisfies Memo));
+    data = readFileSync(snapshotPath(cacheDir, root, 'genome'));
+  } catch {
+    return undefined;
+  }
+  const cut = data.indexOf(10);
+  if (cut < 0) return undefined;
+  let head: MemoHead;
+  try {
+    head = JSON.parse(data.toString('utf8', 0, cut)) as MemoHead;
+  } catch {
+    return undefined;
+  }
+  if (head?.format !== CACHE_FORMAT || head.key !== key || !Array.isArray(head.layout) || !Array.isArray(head.hosts) || !Array.isArray(head.nix_files) || !Array.isArray(head.pains)) return undefined;
+  const layout: [string, Buffer | null][] = [];
+  let at = cut + 1;
+  for (const [k, length] of head.layout) {
+    if (length === null) layout.push([k, null]);
+    else layout.push([k, data.subarray(at, (at += length))]);
+  }
+  // A torn or hand-edited file does not add up: recompute rather than print a broken genome.
+  if (at !== data.length) return undefined;
+  return { key, hosts: head.hosts, nixFiles: head.nix_files, pains: head.pains, pieces: { layout } };
+}
+
+export function writeMemo(cacheDir: string, root: string, memo: Memo): void {
+  const head: MemoHead = {
+    format: CACHE_FORMAT,
+    key: memo.key,
+    hosts: memo.hosts,
+    nix_files: memo.nixFiles,
+    pains: memo.pains,
+    layout: memo.pieces.layout.map(([k, bytes]) => [k, bytes === null ? null : bytes.length]),
+  };
+  const bytes = memo.pieces.layout.flatMap(([, b]) => (b ? [b] : []));
+  try {
+    writeReplacing(snapshotPath(cacheDir, root, 'genome'), Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`, 'utf8'), ...bytes]));
   } catch {
     // A memo that cannot be written only costs the next run an assembly.
   }

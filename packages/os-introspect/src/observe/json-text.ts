@@ -1,0 +1,44 @@
+/**
+ * Pretty JSON assembled from pieces: exactly the text `JSON.stringify(value, null, 2)` gives,
+ * but an object's property values can be supplied already rendered, as text or as UTF-8 bytes.
+ * A genome reused from the memo is printed from its stored bytes: never decoded, parsed,
+ * serialised or encoded again (for a large genome that is most of a warm run).
+ */
+export type Piece = string | Uint8Array;
+
+const INDENT = '  ';
+
+/** `JSON.stringify(value, null, 2)` of a value that sits at `depth` inside an enclosing document. */
+export function prettyAt(value: unknown, depth: number): string {
+  const text = JSON.stringify(value, null, 2);
+  // JSON.stringify escapes newlines inside strings, so every raw newline is indentation.
+  return depth === 0 || !text.includes('\n') ? text : text.replaceAll('\n', `\n${INDENT.repeat(depth)}`);
+}
+
+/**
+ * An object at `depth`, from `[key, rendered value]` entries whose values were rendered with
+ * `prettyAt(value, depth + 1)` (or are pieces of such a text); entries without a value
+ * (undefined properties) are left out, as JSON.stringify does.
+ */
+export function prettyObject(entries: [string, Piece | Piece[] | undefined][], depth: number): Piece[] {
+  const present = entries.filter((e): e is [string, Piece | Piece[]] => e[1] !== undefined);
+  if (present.length === 0) return ['{}'];
+  const inner = INDENT.repeat(depth + 1);
+  const out: Piece[] = ['{\n'];
+  present.forEach(([k, v], i) => {
+    out.push(`${i ? ',\n' : ''}${inner}${JSON.stringify(k)}: `);
+    if (Array.isArray(v)) out.push(...v);
+    else out.push(v);
+  });
+  out.push(`\n${INDENT.repeat(depth)}}`);
+  return out;
+}
+
+/** The pieces as UTF-8 bytes (text pieces encoded, byte pieces as they are). */
+export function piecesToBytes(pieces: Piece[]): Buffer[] {
+  return pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+}
+
+export function piecesToText(pieces: Piece[]): string {
+  return pieces.every((p) => typeof p === 'string') ? pieces.join('') : Buffer.concat(piecesToBytes(pieces)).toString('utf8');
+}
