@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { callOf, clip, literalValue, pathLiteral, renderAttrPath, spanOf, stringLiteral, stripParens, type NixLiteral, type Span } from './nodes.js';
-import { attrEntries, EMPTY_SCOPE, isAttrset, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import { callOf, clip, literalValue, pathLiteral, renderAttrPath, spanOf, stringLiteral, unparen, type NixLiteral, type Span } from './nodes.js';
+import { attrEntries, EMPTY_SCOPE, isAttrset, resolveTyped, unwrapBody, type AttrEntry, type Scope } from './scope.js';
 import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
 
 /** An option declared with `mkOption`, `mkEnableOption` or `mkPackageOption` under `options.`. */
@@ -55,9 +55,10 @@ export interface TopLevel {
 }
 
 export function topLevelOf(top: Node, outer: Scope = EMPTY_SCOPE): TopLevel {
-  const form = stripParens(top).type === 'function_expression' ? 'function' : 'attrset';
-  const { node, scope } = unwrapBody(top, outer);
-  return { form, node, scope, entries: isAttrset(node) ? attrEntries(node) : undefined };
+  const first = unparen(top);
+  const form = first.type === 'function_expression' ? 'function' : 'attrset';
+  const { node, scope, type } = unwrapBody(first.node, outer, first.type);
+  return { form, node, scope, entries: isAttrset(node, type) ? attrEntries(node) : undefined };
 }
 
 /** Reads a file as a NixOS/Home Manager module, when its value is an attrset (else undefined). */
@@ -95,7 +96,7 @@ function collectOptions(value: Node, scope: Scope, prefix: string[], binding: No
     return;
   }
   if (u.type === 'apply_expression') {
-    const call = callOf(u.node);
+    const call = callOf(u.node, u.type);
     if (call && OPTION_CONSTRUCTORS.has(call.name) && prefix.length) {
       out.push(optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, binding));
     }
@@ -123,9 +124,9 @@ function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: No
     if (args[1]) decl.default = clip(args[1].text);
   }
   const attrs = ctor === 'mkOption' ? args[0] : args[2];
-  const set = attrs ? resolveVariable(attrs, scope) : undefined;
-  if (!set || !isAttrset(set)) return decl;
-  for (const e of attrEntries(set)) {
+  const set = attrs ? resolveTyped(attrs, scope) : undefined;
+  if (!set || !isAttrset(set.node, set.type)) return decl;
+  for (const e of attrEntries(set.node)) {
     const key = e.path.length === 1 ? e.path[0] : undefined;
     if (!e.value || (key !== 'type' && key !== 'default' && key !== 'description' && key !== 'example')) continue;
     decl[key] = clip(e.value.text);
@@ -155,9 +156,9 @@ export function listElements(value: Node, scope: Scope): Node[] {
 
 /** Like listElements; `complete` is false when part of the list is not statically known. */
 export function listElementsOf(value: Node, scope: Scope, depth = 0): { elements: Node[]; complete: boolean } {
-  const n = resolveVariable(value, scope);
-  if (n.type === 'list_expression') return { elements: n.childrenForFieldName('element'), complete: true };
-  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '++' && depth < 16) {
+  const { node: n, type } = resolveTyped(value, scope);
+  if (type === 'list_expression') return { elements: n.childrenForFieldName('element'), complete: true };
+  if (type === 'binary_expression' && n.childForFieldName('operator')?.text === '++' && depth < 16) {
     const l = n.childForFieldName('left');
     const r = n.childForFieldName('right');
     const x = l ? listElementsOf(l, scope, depth + 1) : { elements: [], complete: false };
@@ -168,12 +169,12 @@ export function listElementsOf(value: Node, scope: Scope, depth = 0): { elements
 }
 
 function importRef(el: Node): NixImportRef {
-  const n = stripParens(el);
+  const { node: n, type } = unparen(el);
   const at = { line: n.startPosition.row + 1, col: n.startPosition.column + 1 };
-  const p = pathLiteral(n);
+  const p = pathLiteral(n, type);
   if (p) return { kind: 'path', expr: n.text, ...(p.dynamic ? {} : { path: p.text }), dynamic: p.dynamic, ...at };
-  if (n.type === 'string_expression' || n.type === 'indented_string_expression') {
-    const s = stringLiteral(n);
+  if (type === 'string_expression' || type === 'indented_string_expression') {
+    const s = stringLiteral(n, type);
     return { kind: 'string', expr: clip(n.text, 500), ...(s === undefined ? {} : { path: s }), dynamic: s === undefined, ...at };
   }
   return { kind: 'expression', expr: clip(n.text, 500), dynamic: true, ...at };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { literalValue, renderAttrPath, stringLiteral, dottedName, type NixLiteral } from './nodes.js';
+import { attrPath, literalValue, renderAttrPath, stringLiteral, dottedName, type NixLiteral } from './nodes.js';
 import { loadNixParser } from './parser.js';
 
 /** The value expression of `x = <expr>;` in `{ x = <expr>; }`. */
@@ -19,6 +19,14 @@ describe('string literals', () => {
   it("decodes '' strings: escapes, then the common indentation is removed", async () => {
     const src = "''\n    line one\n      indented ''${not} '''quoted'''\n    last\n  ''";
     expect(await valueOf(src, stringLiteral)).toBe("line one\n  indented ${not} ''quoted''\nlast\n");
+  });
+
+  it('decodes the same whether read from the text alone or fragment by fragment', async () => {
+    // Text-only reading covers strings without `${`; the rest walk the fragments.
+    expect(await valueOf(String.raw`"tab\tq\"b\\s$x"`, stringLiteral)).toBe('tab\tq"b\\s$x');
+    expect(await valueOf(String.raw`"d\${x} \"y\""`, stringLiteral)).toBe('d${x} "y"');
+    expect(await valueOf("''\n    a 'q' $b\n      c\n  ''", stringLiteral)).toBe("a 'q' $b\n  c\n");
+    expect(await valueOf("''\n    a '''q''' ''$b\n  ''", stringLiteral)).toBe("a ''q'' $b\n");
   });
 
   it('is undefined for strings with interpolation', async () => {
@@ -47,6 +55,19 @@ describe('literal values', () => {
 });
 
 describe('names', () => {
+  async function pathOf(src: string): Promise<ReturnType<typeof attrPath>> {
+    const p = await loadNixParser();
+    return p.withTree(`{ ${src} = 1; }`, (root) => attrPath(root.descendantsOfType('attrpath')[0]!));
+  }
+
+  it('reads attribute paths with identifiers, quoted names, spaces and interpolations', async () => {
+    expect(await pathOf(`a.b-c.d'`)).toEqual({ path: ['a', 'b-c', "d'"], dynamic: false });
+    expect(await pathOf(String.raw`environment.etc."x/y.conf".text."q\"$"`)).toEqual({ path: ['environment', 'etc', 'x/y.conf', 'text', 'q"$'], dynamic: false });
+    expect(await pathOf('a . "b" .c')).toEqual({ path: ['a', 'b', 'c'], dynamic: false });
+    expect(await pathOf('a."${b}".c')).toEqual({ path: ['a', '"${b}"', 'c'], dynamic: true });
+    expect(await pathOf('a.${b}')).toEqual({ path: ['a', '${b}'], dynamic: true });
+  });
+
   it('renders attribute paths the way Nix writes them', () => {
     expect(renderAttrPath(['a', 'b-c', "d'", 'e/f.json', '${x}', '1x'])).toBe('a.b-c.d\'."e/f.json".${x}."1x"');
   });

@@ -22,22 +22,37 @@ export function clip(text: string, max = 4000): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[${text.length - max} more characters]`;
 }
 
-/** Strips parentheses: `((x))` -> `x`. */
-export function stripParens(node: Node): Node {
+/** A node with its type, read once: every accessor of a tree-sitter node crosses into WASM. */
+export interface Typed {
+  node: Node;
+  type: string;
+}
+
+/**
+ * Strips parentheses: `((x))` -> `x`, with the type of what is inside. `type` is the node's own
+ * type when the caller has already read it (the analysis reads each type once where it can).
+ */
+export function unparen(node: Node, type: string = node.type): Typed {
   let n = node;
-  // Node accessors cross into WASM and allocate: read `type` once per step.
-  while (n.type === 'parenthesized_expression') {
+  let t = type;
+  while (t === 'parenthesized_expression') {
     const inner = n.childForFieldName('expression');
     if (!inner) break;
     n = inner;
+    t = n.type;
   }
-  return n;
+  return { node: n, type: t };
+}
+
+/** Strips parentheses: `((x))` -> `x`. */
+export function stripParens(node: Node): Node {
+  return unparen(node).node;
 }
 
 /** The value of a string with no interpolation (`"..."` or `''...''`), else undefined. */
-export function stringLiteral(node: Node): string | undefined {
-  const n = stripParens(node);
-  return stringLiteralOfType(n, n.type);
+export function stringLiteral(node: Node, type?: string): string | undefined {
+  const u = unparen(node, type);
+  return stringLiteralOfType(u.node, u.type);
 }
 
 function stringLiteralOfType(n: Node, type: string): string | undefined {
@@ -46,7 +61,17 @@ function stringLiteralOfType(n: Node, type: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The content of a `"…"` string in which every backslash escapes one character and nothing
+ * interpolates: decoded from the node's text alone (one read instead of a node per fragment).
+ * Anything else (an interpolation `${`) takes the node walk below.
+ */
+const SIMPLE_PLAIN = /^"((?:[^"\\$]|\\[\s\S]|\$(?!\{))*)"$/;
+const PLAIN_ESCAPE = /\\([\s\S])/g;
+
 function plainString(n: Node): string | undefined {
+  const simple = SIMPLE_PLAIN.exec(n.text);
+  if (simple) return simple[1]!.replace(PLAIN_ESCAPE, (esc) => unescapePlain(esc));
   let out = '';
   for (const c of n.namedChildren) {
     if (c.type === 'string_fragment') out += c.text;
@@ -65,8 +90,13 @@ function unescapePlain(esc: string): string {
   return ch;
 }
 
+/** A `''…''` string with no `''` escape and no `${` inside: its content is the raw text. */
+const SIMPLE_INDENTED = /^''((?:[^'$]|'(?!')|\$(?!\{))*)''$/;
+
 /** `''...''` strings: escapes decoded, then the common indentation removed as Nix does. */
 function indentedString(n: Node): string | undefined {
+  const simple = SIMPLE_INDENTED.exec(n.text);
+  if (simple) return stripIndentation(simple[1]!);
   let raw = '';
   for (const c of n.namedChildren) {
     if (c.type === 'string_fragment') raw += c.text;
@@ -97,8 +127,9 @@ function stripIndentation(raw: string): string {
 
 /** One attribute name of an attrpath: identifiers and literal strings are static; `${..}` is dynamic. */
 export function attrName(attr: Node): { name: string; dynamic: boolean } {
-  if (attr.type === 'identifier') return { name: attr.text, dynamic: false };
-  const lit = stringLiteral(attr);
+  const type = attr.type;
+  if (type === 'identifier') return { name: attr.text, dynamic: false };
+  const lit = stringLiteral(attr, type);
   if (lit !== undefined) return { name: lit, dynamic: false };
   return { name: attr.text, dynamic: true };
 }
@@ -107,10 +138,29 @@ export function attrName(attr: Node): { name: string; dynamic: boolean } {
 /** `a.b-c.d'`: identifiers only, so that the text alone gives the names (no node walk). */
 const PLAIN_DOTTED = /^[A-Za-z_][A-Za-z0-9_'-]*(?:\.[A-Za-z_][A-Za-z0-9_'-]*)*$/;
 
+/** One name of an attrpath written as an identifier or a `"…"` string without interpolation. */
+const ATTR_SEGMENT = /([A-Za-z_][A-Za-z0-9_'-]*)|"((?:[^"\\$]|\\[\s\S]|\$(?!\{))*)"/y;
+
+/** `a."b/c.json".d` read from its text; undefined for anything else (spaces, comments, `${`). */
+function staticAttrPath(text: string): string[] | undefined {
+  const out: string[] = [];
+  for (let at = 0; ; at++) {
+    ATTR_SEGMENT.lastIndex = at;
+    const m = ATTR_SEGMENT.exec(text);
+    if (!m) return undefined;
+    out.push(m[1] ?? m[2]!.replace(PLAIN_ESCAPE, (esc) => unescapePlain(esc)));
+    at = ATTR_SEGMENT.lastIndex;
+    if (at === text.length) return out;
+    if (text[at] !== '.') return undefined;
+  }
+}
+
 export function attrPath(attrpath: Node): { path: string[]; dynamic: boolean } {
-  // Most attribute paths are plain identifiers: one text read instead of a node per name.
+  // Most attribute paths are identifiers and plain strings: one text read instead of a node per name.
   const text = attrpath.text;
   if (PLAIN_DOTTED.test(text)) return { path: text.split('.'), dynamic: false };
+  const fromText = staticAttrPath(text);
+  if (fromText) return { path: fromText, dynamic: false };
   const path: string[] = [];
   let dynamic = false;
   for (const a of attrpath.childrenForFieldName('attr')) {
@@ -127,9 +177,8 @@ export function renderAttrPath(segments: readonly string[]): string {
 }
 
 /** The dotted name of a variable or select expression (`lib.mkOption`), else undefined. */
-export function dottedName(node: Node): string | undefined {
-  const n = stripParens(node);
-  const type = n.type;
+export function dottedName(node: Node, knownType?: string): string | undefined {
+  const { node: n, type } = unparen(node, knownType);
   if (type === 'variable_expression') return n.text;
   if (type !== 'select_expression') return undefined;
   // `lib.types.str` as written (no spaces, comments, `or` or quoted names): the text is the name.
@@ -145,10 +194,9 @@ export function dottedName(node: Node): string | undefined {
   return undefined;
 }
 
-/** A curried call `f a b`: the function node and its arguments in order. */
-export function applyParts(node: Node): { fn: Node; args: Node[] } | undefined {
-  let n = stripParens(node);
-  let type = n.type;
+/** A curried call `f a b`: the function node (and its type) and its arguments in order. */
+export function applyParts(node: Node, knownType?: string): { fn: Node; fnType: string; args: Node[] } | undefined {
+  let { node: n, type } = unparen(node, knownType);
   if (type !== 'apply_expression') return undefined;
   const args: Node[] = [];
   while (type === 'apply_expression') {
@@ -156,16 +204,10 @@ export function applyParts(node: Node): { fn: Node; args: Node[] } | undefined {
     const fn = n.childForFieldName('function');
     if (!arg || !fn) return undefined;
     args.unshift(arg);
-    n = fn;
-    type = n.type;
-    while (type === 'parenthesized_expression') {
-      const inner = n.childForFieldName('expression');
-      if (!inner) return undefined;
-      n = inner;
-      type = n.type;
-    }
+    ({ node: n, type } = unparen(fn));
+    if (type === 'parenthesized_expression') return undefined; // `( )` with nothing inside
   }
-  return { fn: n, args };
+  return { fn: n, fnType: type, args };
 }
 
 /** Last segment of a called function's name: `lib.mkOption {..}` -> `mkOption`. */
@@ -174,23 +216,21 @@ export function calleeName(node: Node): string | undefined {
 }
 
 /** A call `lib.f a b`: the last segment of the function's name and the arguments, in one pass. */
-export function callOf(node: Node): { name: string; args: Node[] } | undefined {
-  const parts = applyParts(node);
+export function callOf(node: Node, knownType?: string): { name: string; args: Node[] } | undefined {
+  const parts = applyParts(node, knownType);
   if (!parts) return undefined;
-  const fn = parts.fn;
-  const type = fn.type;
+  const { fn, fnType: type } = parts;
   let name: string | undefined;
   if (type === 'variable_expression') name = fn.text;
-  else if (type === 'select_expression') name = dottedName(fn)?.split('.').pop();
+  else if (type === 'select_expression') name = dottedName(fn, type)?.split('.').pop();
   return name === undefined ? undefined : { name, args: parts.args };
 }
 
 /** A Nix literal as JSON, when the expression is one (string, number, bool, null, list of those). */
 export type NixLiteral = string | number | boolean | null | NixLiteral[];
 
-export function literalValue(node: Node, depth = 0): { value: NixLiteral } | undefined {
-  const n = stripParens(node);
-  const type = n.type;
+export function literalValue(node: Node, depth = 0, knownType?: string): { value: NixLiteral } | undefined {
+  const { node: n, type } = unparen(node, knownType);
   const s = stringLiteralOfType(n, type);
   if (s !== undefined) return { value: s };
   switch (type) {
@@ -224,8 +264,8 @@ export function literalValue(node: Node, depth = 0): { value: NixLiteral } | und
 }
 
 /** Path expressions (`./a.nix`, `../b`): the text, and whether it holds an interpolation. */
-export function pathLiteral(node: Node): { text: string; dynamic: boolean } | undefined {
-  const n = stripParens(node);
-  if (n.type !== 'path_expression') return undefined;
+export function pathLiteral(node: Node, knownType?: string): { text: string; dynamic: boolean } | undefined {
+  const { node: n, type } = unparen(node, knownType);
+  if (type !== 'path_expression') return undefined;
   return { text: n.text, dynamic: n.namedChildren.some((c) => c.type === 'interpolation') };
 }

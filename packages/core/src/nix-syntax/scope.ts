@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { attrPath, stripParens } from './nodes.js';
+import { attrPath, unparen, type Typed } from './nodes.js';
 
 /**
  * Lexical scope for the few names a static reader can follow: `let` bindings and `rec` attrsets.
@@ -43,40 +43,49 @@ export function lookup(scope: Scope, name: string): Node | undefined {
 
 /** Follows variables bound in scope (`x` where `let x = { ... };`), a few steps at most. */
 export function resolveVariable(node: Node, scope: Scope): Node {
-  let n = stripParens(node);
-  for (let i = 0; i < 8 && n.type === 'variable_expression'; i++) {
-    const name = n.childForFieldName('name')?.text;
-    const target = name === undefined ? undefined : lookup(scope, name);
-    if (!target || target.id === n.id) break;
-    n = stripParens(target);
+  return resolveTyped(node, scope).node;
+}
+
+/** resolveVariable, with the type of the node it ends on. */
+export function resolveTyped(node: Node, scope: Scope, knownType?: string): Typed {
+  let u = unparen(node, knownType);
+  // A variable_expression's text is its name (an identifier: no spaces or comments inside).
+  for (let i = 0; i < 8 && u.type === 'variable_expression'; i++) {
+    const target = lookup(scope, u.node.text);
+    if (!target || target.id === u.node.id) break;
+    u = unparen(target);
   }
-  return n;
+  return u;
 }
 
 /**
  * Peels what sits between a file and its value: parentheses, `args: body` functions, `let … in`,
  * `with e;` and `assert c;`. Returns the value node and the scope its names resolve in.
  */
-export function unwrapBody(node: Node, scope: Scope = EMPTY_SCOPE): { node: Node; scope: Scope } {
+export function unwrapBody(node: Node, scope: Scope = EMPTY_SCOPE, knownType?: string): { node: Node; scope: Scope; type: string } {
   let n = node;
   let s = scope;
+  let type = knownType;
   for (let i = 0; i < 64; i++) {
-    n = stripParens(n);
+    const u = unparen(n, type);
+    n = u.node;
+    type = u.type;
     let next: Node | null = null;
-    if (n.type === 'function_expression' || n.type === 'with_expression' || n.type === 'assert_expression') {
+    if (u.type === 'function_expression' || u.type === 'with_expression' || u.type === 'assert_expression') {
       next = n.childForFieldName('body');
-    } else if (n.type === 'let_expression') {
+    } else if (u.type === 'let_expression') {
       s = scopeWith(s, n);
       next = n.childForFieldName('body');
     }
     if (!next) break;
     n = next;
+    type = undefined;
   }
-  return { node: n, scope: s };
+  return { node: n, scope: s, type: type ?? n.type };
 }
 
-export function isAttrset(node: Node): boolean {
-  return node.type === 'attrset_expression' || node.type === 'rec_attrset_expression';
+export function isAttrset(node: Node, type: string = node.type): boolean {
+  return type === 'attrset_expression' || type === 'rec_attrset_expression';
 }
 
 /** One entry of an attrset: a binding (`a.b = v;`) or one name of an `inherit`. */

@@ -53,7 +53,7 @@ export function unwrapValue(node: Node, scope: Scope): Unwrapped {
       s = scopeWith(s, n);
       next = n.childForFieldName('body');
     } else if (type === 'apply_expression') {
-      const call = callOf(n);
+      const call = callOf(n, type);
       if (call?.name === 'mkMerge' && call.args.length === 1) {
         const list = unwrapValue(call.args[0]!, s);
         if (list.type === 'list_expression') return { node: n, type, scope: s, conditional, merge: list.node.childrenForFieldName('element') };
@@ -92,7 +92,7 @@ export function flattenSettings(
   const u = unwrapValue(node, scope);
   const cond = (opts.conditional ?? false) || u.conditional;
   if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge) {
-    return [leaf(prefix, opts.dynamic ?? false, cond, opts.binding, node, u.node)];
+    return [leaf(prefix, opts.dynamic ?? false, cond, opts.binding, node, u)];
   }
   walk({ ...u, conditional: cond }, prefix, opts.dynamic ?? false, 0, out, opts.skip);
   return out;
@@ -120,12 +120,13 @@ function walk(u: Unwrapped, prefix: string[], dynamic: boolean, depth: number, o
     const inner = unwrapValue(e.value, s);
     const cond = u.conditional || inner.conditional;
     if (isAttrsetType(inner.type) || inner.merge) walk({ ...inner, conditional: cond }, segments, dyn, depth + 1, out);
-    else out.push(leaf(segments, dyn, cond, e.node, e.value, inner.node));
+    else out.push(leaf(segments, dyn, cond, e.node, e.value, inner));
   }
 }
 
-function leaf(segments: string[], dynamic: boolean, conditional: boolean, binding: Node, value: Node, inner: Node): NixSetting {
-  const lit = literalValue(inner);
+/** `inner` is the value with its wrappers peeled (unwrapValue), its type already read. */
+function leaf(segments: string[], dynamic: boolean, conditional: boolean, binding: Node, value: Node, inner: Unwrapped): NixSetting {
+  const lit = literalValue(inner.node, 0, inner.type);
   return {
     path: renderAttrPath(segments),
     segments,
