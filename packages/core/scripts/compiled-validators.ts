@@ -16,9 +16,10 @@ import { LEDGERS, type SchemaName } from '../src/schemas/registry.js';
  */
 export const ZOD_ONLY_RULES: readonly SchemaName[] = ['mutation-promotion', 'evidence-bundle', 'handoff'];
 
-/** The self-state, and the line schema of every ledger that has no zod-only rule. */
+/** The self-state and what os-introspect reads on every run, and the line schema of every ledger that has no zod-only rule. */
 export const COMPILED_SCHEMAS: readonly SchemaName[] = [
   'self-state',
+  'observation-config',
   ...[...new Set(Object.values(LEDGERS).map((l) => l.schema as SchemaName))].filter((s) => !ZOD_ONLY_RULES.includes(s)).sort(),
 ];
 

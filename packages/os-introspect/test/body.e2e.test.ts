@@ -79,4 +79,13 @@ describe('memory', () => {
     expect(byKind.effects).toMatchObject({ exists: false, lines: 0, status: 'missing' });
     expect(st.pain_points.find((p) => p.signal === 'damaged ledgers')?.evidence).toEqual([expect.stringContaining(`${join(s.memory, 'mutations.jsonl')}: torn-tail`)]);
   });
+
+  it('reports a ledger that is gone while its checkpoint remains as broken, not missing', () => {
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
+    const checkpoint = { schema_version: '0.1.0', ledger: 'effects.jsonl', seq: 3, digest: `sha256:${'ab'.repeat(32)}`, line: 3, recorded_at: '2026-01-01T00:00:00.000Z' };
+    writeFileSync(join(s.memory, 'effects.jsonl.checkpoint.json'), JSON.stringify(checkpoint));
+    const effects = observe(s).memory.ledgers.find((l) => l.kind === 'effects');
+    expect(effects).toMatchObject({ exists: false, status: 'broken', problems: 1 });
+    expect(effects?.first_problem).toContain('lines were removed');
+  });
 });

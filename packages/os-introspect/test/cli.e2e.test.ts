@@ -17,7 +17,7 @@ describe('os-introspect command line', () => {
   it.each([
     [['--format', 'xml'], '--format must be json or summary'],
     [['--jobs', '0'], '--jobs must be at least 1'],
-    [['--jobs', 'many'], 'Invalid input'],
+    [['--jobs', 'many'], '--jobs must be auto or a whole number'],
     [['--max-project-files', 'abc'], '--max-project-files must be a whole number'],
     [['--journal-lines', '-1'], '--journal-lines must be a whole number'],
     [['--shell-history-lines', '0'], '--shell-history-lines must be at least 1'],

@@ -3,11 +3,7 @@ import { AosError } from '../cli-kit/errors.js';
 import { LedgerCheckpoint } from '../schemas/ledger.js';
 import { describeIssues } from './validate.js';
 
-export const CHECKPOINT_SUFFIX = '.checkpoint.json';
-
-export function checkpointPathFor(ledger: string): string {
-  return `${ledger}${CHECKPOINT_SUFFIX}`;
-}
+export { CHECKPOINT_SUFFIX, checkpointPathFor } from './paths.js';
 
 /**
  * Reads and validates a checkpoint file. A missing file is undefined unless `required` (an

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
-import { LEDGERS, type LedgerKind } from '../schemas/registry.js';
+import { LEDGERS, type LedgerKind } from '../schemas/ledgers.js';
 
 /**
  * The one place that decides where things live.
@@ -70,6 +70,13 @@ export function ledgerPath(kind: LedgerKind, explicit: string | undefined, opts:
   const cwd = opts.cwd ?? process.cwd();
   if (explicit !== undefined) return resolve(cwd, explicit);
   return join(resolveMemoryDir(opts).dir, LEDGERS[kind].file);
+}
+
+export const CHECKPOINT_SUFFIX = '.checkpoint.json';
+
+/** The default checkpoint file of a ledger (`ledger checkpoint` writes it, `verify` reads it). */
+export function checkpointPathFor(ledger: string): string {
+  return `${ledger}${CHECKPOINT_SUFFIX}`;
 }
 
 /** Extra ledger files that are not in LEDGERS' record registry but live in the memory dir. */

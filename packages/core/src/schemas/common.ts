@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { RISKS } from '../vocab/journal.js';
 
+import { SCHEMA_VERSION } from './version.js';
+
 /** The schema version written into every record this project produces. */
-export const SCHEMA_VERSION = '0.1.0';
+export { SCHEMA_VERSION };
 export const SchemaVersion = z.literal(SCHEMA_VERSION).describe('Record schema version');
 
 export const Timestamp = z.iso.datetime({ offset: true }).describe('RFC 3339 timestamp (UTC)');

@@ -47,17 +47,7 @@ export const SCHEMAS = {
 
 export type SchemaName = keyof typeof SCHEMAS;
 
-/** The ledgers: kind -> default file name and the record schema of its lines. */
-export const LEDGERS = {
-  mutations: { file: 'mutations.jsonl', schema: 'mutation' },
-  effects: { file: 'effects.jsonl', schema: 'effect' },
-  generations: { file: 'generations.jsonl', schema: 'generation' },
-  results: { file: 'mutation-results.jsonl', schema: 'mutation-result' },
-  promotions: { file: 'mutation-promotions.jsonl', schema: 'mutation-promotion' },
-  organs: { file: 'organs.jsonl', schema: 'organ' },
-  lineage: { file: 'lineage.jsonl', schema: 'lineage-attempt' },
-} as const satisfies Record<string, { file: string; schema: SchemaName }>;
-
-export type LedgerKind = keyof typeof LEDGERS;
+/** The ledgers: kind -> default file name and the record schema of its lines (zod-free module). */
+export { LEDGERS, type LedgerKind } from './ledgers.js';
 
 export const SCHEMA_ID_BASE = 'https://autopoietic-os.local/schemas/';

@@ -21,6 +21,7 @@ const LOADERS: Record<string, () => Promise<Module>> = {
   generation: () => import('./generation.generated.js') as Promise<Module>,
   'lineage-attempt': () => import('./lineage-attempt.generated.js') as Promise<Module>,
   mutation: () => import('./mutation.generated.js') as Promise<Module>,
+  'observation-config': () => import('./observation-config.generated.js') as Promise<Module>,
   'mutation-result': () => import('./mutation-result.generated.js') as Promise<Module>,
   organ: () => import('./organ.generated.js') as Promise<Module>,
 };
@@ -40,3 +41,6 @@ export function describeCompiledError(v: CompiledValidator): string {
   const e = v.errors?.[0];
   return e ? `${e.instancePath || '(record)'}: ${e.message ?? 'invalid'}` : 'invalid';
 }
+
+/** The schema version the compiled validators require (re-exported zod-free). */
+export { SCHEMA_VERSION } from '../version.js';

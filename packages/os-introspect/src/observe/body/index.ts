@@ -29,7 +29,7 @@ export interface BodyOptions {
 
 /** The running system. Every probe degrades to `available: false` with a reason; none throws. */
 export async function observeBody(opts: BodyOptions): Promise<BodyState> {
-  const observation = readObservationConfig(opts.etcDir);
+  const observation = await readObservationConfig(opts.etcDir);
   const [systemd, installed, journal] = await Promise.all([observeSystemd(), observePackages(opts.userProfile), observeJournal(opts.journalLines)]);
   const roots = projectRoots(opts, observation.config?.project_roots);
   const history = historyChoice(opts.includeShellHistory, observation.config?.include_shell_history_by_default);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { ObservationConfig } from '@autopoietic/core/schemas';
+import type { ObservationConfig } from '@autopoietic/core/schemas';
+import { loadCompiledValidator } from '@autopoietic/core/schemas/compiled';
 import { errCode } from '../walk.js';
 
 /**
@@ -16,7 +17,7 @@ export interface ObservationConfigRead {
   config?: z.infer<typeof ObservationConfig>;
 }
 
-export function readObservationConfig(etcDir: string): ObservationConfigRead {
+export async function readObservationConfig(etcDir: string): Promise<ObservationConfigRead> {
   const path = join(etcDir, 'observation.json');
   let text: string;
   try {
@@ -31,10 +32,12 @@ export function readObservationConfig(etcDir: string): ObservationConfigRead {
   } catch (e) {
     return { path, present: true, valid: false, error: `not valid JSON: ${(e as Error).message}` };
   }
-  const parsed = ObservationConfig.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { path, present: true, valid: false, error: `does not match observation-config: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
-  }
-  return { path, present: true, valid: true, config: parsed.data };
+  // The compiled validator accepts exactly what the zod schema does; zod only words a refusal.
+  const valid = await loadCompiledValidator('observation-config');
+  if (valid?.(json)) return { path, present: true, valid: true, config: json as z.infer<typeof ObservationConfig> };
+  const { ObservationConfig: schema } = await import('@autopoietic/core/schemas');
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { path, present: true, valid: true, config: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { path, present: true, valid: false, error: `does not match observation-config: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
 }

@@ -1,6 +1,9 @@
-import { verifyLedger } from '@autopoietic/core/ledger';
-import { LEDGERS, type LedgerKind, type MemoryState } from '@autopoietic/core/schemas';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkpointPathFor, LEDGERS, type LedgerKind } from '@autopoietic/core/paths';
+import type { MemoryState } from '@autopoietic/core/schemas';
+
+type LedgerHealth = MemoryState['ledgers'][number];
 
 /**
  * The memory directory and the health of every ledger in it, from the core ledger verifier
@@ -13,8 +16,12 @@ export async function observeMemory(dir: string, source: MemoryState['source']):
   return { root: dir, source, ledgers };
 }
 
-async function ledgerHealth(kind: LedgerKind, path: string): Promise<MemoryState['ledgers'][number]> {
+async function ledgerHealth(kind: LedgerKind, path: string): Promise<LedgerHealth> {
+  // Neither the ledger nor its checkpoint: the verifier would only say `missing`, so it is not
+  // loaded (it brings zod and the schemas with it; a fresh memory directory needs neither).
+  if (!existsSync(path) && !existsSync(checkpointPathFor(path))) return { kind, path, exists: false, lines: 0, status: 'missing', head_seq: null, problems: 0 };
   try {
+    const { verifyLedger } = await import('@autopoietic/core/ledger');
     const r = await verifyLedger(path, LEDGERS[kind].schema, { checkpoint: undefined });
     const first = r.problems[0];
     return {
