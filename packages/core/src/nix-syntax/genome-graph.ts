@@ -23,7 +23,7 @@ export type ImportTarget =
 /** Where a path written in `fromRel` (`./a.nix`, `../../modules`) points; directories mean default.nix. */
 export function resolveNixPath(fromRel: string, written: string, index: GenomeIndex): ImportTarget {
   if (written.startsWith('/') || written.startsWith('<') || written.startsWith('~')) return { kind: 'external', reason: `outside the genome: ${written}` };
-  const joined = posix.normalize(posix.join(posix.dirname(fromRel), written));
+  const joined = joinRel(fromRel, written);
   if (joined === '..' || joined.startsWith('../')) return { kind: 'external', reason: `outside the genome root: ${written}` };
   const rel = joined === '.' ? '' : joined.replace(/\/$/, '');
   const k = index.kind(rel);
@@ -32,6 +32,17 @@ export function resolveNixPath(fromRel: string, written: string, index: GenomeIn
     return index.kind(d) === 'file' ? { kind: 'file', path: d } : { kind: 'missing', path: d };
   }
   return k === 'file' ? { kind: 'file', path: rel } : { kind: 'missing', path: rel };
+}
+
+/** `./a/b.nix` has nothing to normalise: the common case is joined without posix.normalize. */
+const SIMPLE_RELATIVE = /^\.\/(?:(?!\.\.?(?:\/|$))[^/]+\/)*(?!\.\.?$)[^/]+$/;
+
+function joinRel(fromRel: string, written: string): string {
+  if (SIMPLE_RELATIVE.test(written)) {
+    const cut = fromRel.lastIndexOf('/');
+    return cut < 0 ? written.slice(2) : `${fromRel.slice(0, cut)}/${written.slice(2)}`;
+  }
+  return posix.normalize(posix.join(posix.dirname(fromRel), written));
 }
 
 /** A host of the genome: from `nixosConfigurations` in flake.nix, or the `hosts/<name>/` layout. */

@@ -10,9 +10,20 @@ const INDENT = '  ';
 
 /** `JSON.stringify(value, null, 2)` of a value that sits at `depth` inside an enclosing document. */
 export function prettyAt(value: unknown, depth: number): string {
-  const text = JSON.stringify(value, null, 2);
-  // JSON.stringify escapes newlines inside strings, so every raw newline is indentation.
-  return depth === 0 || !text.includes('\n') ? text : text.replaceAll('\n', `\n${INDENT.repeat(depth)}`);
+  if (value === undefined) throw new TypeError('prettyAt: undefined has no JSON text');
+  // Rendered inside `depth` one-key objects and cut out, so JSON.stringify indents it for its
+  // place in one pass (no second pass over a text that can be megabytes long).
+  let wrapped = value;
+  for (let i = 0; i < depth; i++) wrapped = { v: wrapped };
+  const text = JSON.stringify(wrapped, null, 2);
+  return text.slice(wrapperLength(depth, 'head'), text.length - wrapperLength(depth, 'tail'));
+}
+
+/** Length of `{\n  "v": {\n    "v": ` (head) or of `\n  }\n}` (tail) around a value at `depth`. */
+function wrapperLength(depth: number, part: 'head' | 'tail'): number {
+  let n = 0;
+  for (let i = 1; i <= depth; i++) n += part === 'head' ? 2 + INDENT.length * i + 5 : 1 + INDENT.length * (i - 1) + 1;
+  return n;
 }
 
 /**

@@ -58,8 +58,11 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
     homeManagerUsers(m.path, genome, (o) => add(o, 2));
   }
   for (const o of packageDirs) add(o, 0);
-  return [...found.values()].map((f) => f.organ).sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.source.localeCompare(b.source));
+  return [...found.values()].map((f) => f.organ).sort((a, b) => byText(a.type, b.type) || byText(a.name, b.name) || byText(a.source, b.source));
 }
+
+/** `localeCompare` without arguments, from one collator (localeCompare builds one per call). */
+const byText = new Intl.Collator().compare;
 
 /** Directories below the root with their own flake.nix hold another genome (e.g. examples/). */
 function nestedFlakeDirs(genome: ParsedGenome): string[] {

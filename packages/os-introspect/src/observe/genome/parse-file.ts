@@ -95,22 +95,32 @@ async function analyzeBytes(data: Buffer, ctx: ParseContext): Promise<CacheObjec
   return { kind: 'nix', analysis, confirmation: await ctx.confirm(text) };
 }
 
+/**
+ * Reads a regular file whose fstat said `size`: one read of size + 1 bytes in the usual case (a
+ * regular file returns fewer bytes than asked only at its end, so the short read proves it; a
+ * file that grew since fstat fills the extra byte and is read on to its end).
+ */
 function readAll(fd: number, size: number): Buffer {
-  const chunks: Buffer[] = [];
+  let buf = Buffer.allocUnsafe(size + 1);
   let total = 0;
   for (;;) {
-    const buf = Buffer.allocUnsafe(Math.max(size - total, 0) + 4096);
     let n: number;
     try {
-      n = readSync(fd, buf, 0, buf.length, null);
+      n = readSync(fd, buf, total, buf.length - total, null);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EAGAIN') throw new Error('not readable without blocking (a FIFO or device)');
       throw e;
     }
     if (n === 0) break;
-    chunks.push(buf.subarray(0, n));
     total += n;
     if (total > MAX_NIX_FILE_BYTES) throw new Error(`grew past ${MAX_NIX_FILE_BYTES} bytes while being read`);
+    if (total < buf.length) {
+      if (total >= size) break;
+      continue;
+    }
+    const bigger = Buffer.allocUnsafe(buf.length * 2);
+    buf.copy(bigger, 0, 0, total);
+    buf = bigger;
   }
-  return Buffer.concat(chunks, total);
+  return buf.subarray(0, total);
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
-import { makeConfirmer } from './confirm.js';
+import type { Confirmer } from './confirm.js';
 import { parseFile, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
 
 /**
@@ -16,11 +16,11 @@ const init = workerData as WorkerInit;
 const port = parentPort;
 if (!port) throw new Error('parse-worker must run in a worker thread');
 
-const ready: Promise<ParseContext> = loadNixParser().then((parser) => ({
-  parser,
-  known: new Set(init.known),
-  confirm: makeConfirmer(),
-}));
+// The confirmer (which spawns nix-instantiate) is loaded on the first syntax error only.
+let confirmer: Promise<Confirmer> | undefined;
+const confirm: Confirmer = async (source) => (await (confirmer ??= import('./confirm.js').then((m) => m.makeConfirmer())))(source);
+
+const ready: Promise<ParseContext> = loadNixParser().then((parser) => ({ parser, known: new Set(init.known), confirm }));
 
 port.on('message', (msg: { id: number; jobs: ParseJob[] }) => {
   void handle(msg);
