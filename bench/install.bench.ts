@@ -57,7 +57,14 @@ export default async function bench(): Promise<BenchSection> {
       const plan = await planInstall(planOpts(dir, small, join(run, 'target'), true));
       writeFileSync(join(run, 'plan.json'), JSON.stringify(plan));
       const files = plan.seed_manifest.files.map((f) => ({ path: join(run, 'bare', f.installed_path), bytes: Buffer.from(f.content, 'utf8') }));
-      runs.bare.push(await timeMs(() => files.forEach((f) => (mkdirSync(dirname(f.path), { recursive: true }), writeFileAtomic(f.path, f.bytes)))));
+      runs.bare.push(
+        await timeMs(() => {
+          for (const f of files) {
+            mkdirSync(dirname(f.path), { recursive: true });
+            writeFileAtomic(f.path, f.bytes);
+          }
+        }),
+      );
       runs.apply.push(await timeMs(() => applyPlan({ plan: join(run, 'plan.json'), yes: true, force: false, allowLiveRoot: false, memoryDir: small, etcDir: join(dir, 'no-etc'), cwd: run })));
       const loaded = readPlanFile(join(run, 'plan.json'));
       runs.hash.push(await timeMs(() => loaded.plan.seed_manifest.files.map((f) => createHash('sha256').update(readFileSync(f.target_path)).digest('hex'))));

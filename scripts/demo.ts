@@ -9,9 +9,8 @@ import { runDemo } from './demo/run.js';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function main(argv: string[]): number {
-  let opts;
   try {
-    opts = parseDemoArgs(argv, repoRoot);
+    const opts = parseDemoArgs(argv, repoRoot);
     if (opts === 'help') {
       process.stdout.write(USAGE);
       return 0;

@@ -15,7 +15,8 @@ describe('README CLI reference', () => {
     for (const cli of ['os-introspect', 'mutation-journal', 'mutation-runner'] as CliName[]) {
       const r = runCli(cli, ['--help']);
       expect(r.code).toBe(0);
-      const block = '```text\n' + r.stdout.trimEnd() + '\n```';
+      const fence = '```';
+      const block = `${fence}text\n${r.stdout.trimEnd()}\n${fence}`;
       expect(readme).toContain(block);
     }
   });

@@ -40,11 +40,10 @@ Options:
 /** A usage problem: the demo prints it with the usage text and exits 2. */
 export class UsageError extends Error {}
 
-export function parseDemoArgs(argv: string[], repoRoot: string, cwd = process.cwd()): DemoOptions | 'help' {
-  const args = argv[0] === '--' ? argv.slice(1) : argv;
-  let parsed;
+/** The demo's flags as node:util parseArgs reads them; an unknown or malformed one is a UsageError. */
+function parseFlags(args: string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args,
       allowPositionals: false,
       strict: true,
@@ -64,7 +63,11 @@ export function parseDemoArgs(argv: string[], repoRoot: string, cwd = process.cw
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const v = parsed.values;
+}
+
+export function parseDemoArgs(argv: string[], repoRoot: string, cwd = process.cwd()): DemoOptions | 'help' {
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  const v = parseFlags(args).values;
   if (v.help) return 'help';
   const genome = resolve(cwd, v.genome ?? `${repoRoot}/examples/genome`);
   if (!existsSync(genome) || !statSync(genome).isDirectory()) {

@@ -1,4 +1,4 @@
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { HostPolicy } from '@autopoietic/core/schemas';
@@ -60,7 +60,7 @@ function copyGenome(from: string, to: string): void {
   const files = visibleFiles(from) ?? walk(from, '');
   for (const rel of files) {
     const src = join(from, rel);
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(src);
     } catch {

@@ -73,7 +73,7 @@ export function stderrTail(run: ToolRun, lines = 6): string {
 }
 
 /** Parses a command's JSON stdout; a command that printed none is a failed step with its stderr. */
-export function jsonOut<T = any>(run: ToolRun, what: string): T {
+export function jsonOut<T = unknown>(run: ToolRun, what: string): T {
   try {
     return JSON.parse(run.stdout) as T;
   } catch {

@@ -56,9 +56,9 @@ describe('ledger verify', () => {
   });
 
   it.each([
-    ['an edited line', (ls: string[]) => void (ls[1] = ls[1]!.replace('goal 2', 'goal two')), 2, 'edited'],
+    ['an edited line', (ls: string[]) => { ls[1] = ls[1]!.replace('goal 2', 'goal two'); }, 2, 'edited'],
     ['a deleted line', (ls: string[]) => void ls.splice(2, 1), 3, 'deleted'],
-    ['two swapped lines', (ls: string[]) => void ([ls[2], ls[3]] = [ls[3]!, ls[2]!]), 3, 'reordered'],
+    ['two swapped lines', (ls: string[]) => { [ls[2], ls[3]] = [ls[3]!, ls[2]!]; }, 3, 'reordered'],
     ['an inserted line', (ls: string[]) => void ls.splice(1, 0, ls[3]!), 2, 'inserted'],
   ])('detects %s and names it by line (exit 1, report first)', (_what, tamper, line, kind) => {
     const { file, lines } = memoryWith(5);

@@ -35,8 +35,8 @@ describe('two processes appending to one ledger', () => {
     }
     // Every seq a writer was told it got is the seq its record holds.
     const byId = new Map(lines.map((l) => [l.mutation_id, l.chain.seq]));
-    a.seqs.forEach((seq, i) => expect(byId.get(`mut-a-${i + 1}`)).toBe(seq));
-    b.seqs.forEach((seq, i) => expect(byId.get(`mut-b-${i + 1}`)).toBe(seq));
+    for (const [i, seq] of a.seqs.entries()) expect(byId.get(`mut-a-${i + 1}`)).toBe(seq);
+    for (const [i, seq] of b.seqs.entries()) expect(byId.get(`mut-b-${i + 1}`)).toBe(seq);
 
     const v = runCli('mutation-journal', ['ledger', 'verify', '--path', file]);
     expect(v.code).toBe(0);

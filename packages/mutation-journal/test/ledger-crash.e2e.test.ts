@@ -51,7 +51,7 @@ describe('an appender killed with SIGKILL', () => {
     const seqOf = new Map(lines.map((l) => [l.mutation_id, l.chain.seq]));
     for (const { tag, seqs } of returned) {
       expect(seqs.length).toBeGreaterThan(0);
-      seqs.forEach((seq, i) => expect(seqOf.get(`mut-${tag}-${i + 1}`)).toBe(seq));
+      for (const [i, seq] of seqs.entries()) expect(seqOf.get(`mut-${tag}-${i + 1}`)).toBe(seq);
     }
 
     const next = journal(['append', '--path', file, '--goal', 'after the crash', '--phase', 'P0']);

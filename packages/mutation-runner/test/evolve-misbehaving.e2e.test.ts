@@ -17,7 +17,7 @@ const evolve = (root: string, mem: string, generator: string, extra: string[] = 
 async function expectRecorded(mem: string, reasons: RegExp[]): Promise<void> {
   const attempts = ledger(join(mem, 'lineage.jsonl'));
   expect(attempts.map((a) => [a.verdict, a.stage])).toEqual(reasons.map(() => ['error', 'generate']));
-  attempts.forEach((a, i) => expect(a.reason).toMatch(reasons[i]!));
+  for (const [i, a] of attempts.entries()) expect(a.reason).toMatch(reasons[i]!);
   expect((await verifyLedger(join(mem, 'lineage.jsonl'), 'lineage-attempt')).status).toBe('ok');
   expect(existsSync(join(mem, 'mutation-results.jsonl'))).toBe(false); // nothing reached P1
 }

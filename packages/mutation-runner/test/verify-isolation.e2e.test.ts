@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../../tests/support/git.js';
 import { tempDir, writeTree } from '../../../tests/support/tmp.js';
-import { fixtureGenome, keptCandidates, ledger, makePatch, memoryDir, plainGenome, readmeProposal, repoSnapshot, runner, treeSnapshot, writeProposal } from './support.js';
+import { fixtureGenome, keptCandidates, ledger, memoryDir, plainGenome, readmeProposal, repoSnapshot, runner, treeSnapshot, writeProposal } from './support.js';
 
 function verify(root: string, proposal: string, extra: string[] = [], mem = memoryDir()) {
   const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem, ...extra]);

@@ -68,7 +68,7 @@ describe('verify: happy paths', () => {
 
 describe('verify: proposal and patch input', () => {
   const cases: [string, (root: string) => string, 'rejected' | 'error', string][] = [
-    ['both patch and patch_path', (root) => writeProposal({ changed_paths: ['README.md'], patch: 'x', extra: { patch: 'y' } }), 'rejected', 'only one of patch or patch_path'],
+    ['both patch and patch_path', () => writeProposal({ changed_paths: ['README.md'], patch: 'x', extra: { patch: 'y' } }), 'rejected', 'only one of patch or patch_path'],
     ['neither patch nor patch_path', () => writeProposal({ changed_paths: ['README.md'] }), 'rejected', 'patch or patch_path'],
     ['an absolute patch_path', () => writeProposal({ extra: { patch_path: '/etc/passwd' } }), 'rejected', 'must be relative'],
     ['a patch_path with ..', () => writeProposal({ extra: { patch_path: '../patch.diff' } }), 'rejected', 'must stay inside'],

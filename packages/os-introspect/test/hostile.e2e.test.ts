@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { expectValidSelfState, introspectCli, observe, sandbox } from './helpers.js';
+import { expectValidSelfState, observe, sandbox } from './helpers.js';
 
 // Bad input never crashes the observer: each case is a clear per-file status, a skipped entry,
 // or (for a root that does not exist) a clear error with exit 1.
@@ -19,7 +19,8 @@ describe('hostile trees', () => {
     writeFileSync(join(s.root, 'junk.nix'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe]));
     writeFileSync(join(s.root, 'latin1.nix'), Buffer.from('{ a = "caf\xe9"; }', 'latin1'));
     execFileSync('mkfifo', [join(s.root, 'pipe.nix')]);
-    truncateSync((writeFileSync(join(s.root, 'huge.nix'), ''), join(s.root, 'huge.nix')), 9 * 1024 * 1024);
+    writeFileSync(join(s.root, 'huge.nix'), '');
+    truncateSync(join(s.root, 'huge.nix'), 9 * 1024 * 1024);
     mkdirSync(join(s.root, 'dir.nix'));
     writeFileSync(join(s.root, 'dir.nix', 'inner.nix'), '{ }\n');
     const st = observe(s);

@@ -11,6 +11,7 @@ import {
   statSync,
   unlinkSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
@@ -103,7 +104,7 @@ export function symlinkComponent(path: string, cwd?: string): string | undefined
   let cur: string = sep;
   for (const part of parts) {
     cur = join(cur, part);
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(cur);
     } catch {

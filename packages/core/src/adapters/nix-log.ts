@@ -48,8 +48,7 @@ export class NixLogTranslator {
           this.onProgress?.({ kind: 'build-done', what, running: this.builds.size, done: this.done });
         }
         return null;
-      case 'result': // build log lines (type 101) and progress counters: not part of the default log
-      default:
+      default: // includes 'result': build log lines (type 101) and progress counters, not part of the default log
         return null;
     }
   }

@@ -26,7 +26,9 @@ describe('modeAtLeast', () => {
   it('orders the ladder observe-only < mutate-draft < mutate-vm < mutate-live < autopoiesis', () => {
     expect(AUTONOMY_MODES).toEqual(['observe-only', 'mutate-draft', 'mutate-vm', 'mutate-live', 'autopoiesis']);
     AUTONOMY_MODES.forEach((mode, i) => {
-      AUTONOMY_MODES.forEach((minimum, j) => expect(modeAtLeast(mode, minimum)).toBe(i >= j));
+      AUTONOMY_MODES.forEach((minimum, j) => {
+        expect(modeAtLeast(mode, minimum)).toBe(i >= j);
+      });
     });
   });
 });

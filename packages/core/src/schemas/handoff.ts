@@ -79,9 +79,9 @@ export const Handoff = z
     const refs = uniqueIds(h.evidence_refs.map((r) => r.ref_id), ['evidence_refs'], ctx);
     const facts = uniqueIds(h.canonical_facts.map((f) => f.fact_id), ['canonical_facts'], ctx);
     const known = new Set([...refs, ...facts]);
-    h.canonical_facts.forEach((f, i) => requireIds(f.sources, refs, ['canonical_facts', i, 'sources'], ctx));
-    h.claims.forEach((c, i) => requireIds(c.backing, known, ['claims', i, 'backing'], ctx));
-    h.open_uncertainty.forEach((u, i) => requireIds(u.backing, known, ['open_uncertainty', i, 'backing'], ctx));
+    for (const [i, f] of h.canonical_facts.entries()) requireIds(f.sources, refs, ['canonical_facts', i, 'sources'], ctx);
+    for (const [i, c] of h.claims.entries()) requireIds(c.backing, known, ['claims', i, 'backing'], ctx);
+    for (const [i, u] of h.open_uncertainty.entries()) requireIds(u.backing, known, ['open_uncertainty', i, 'backing'], ctx);
     requireIds(h.summary.backing, known, ['summary', 'backing'], ctx);
     uniqueIds(h.claims.map((c) => c.claim_id), ['claims'], ctx);
   });

@@ -3,7 +3,7 @@
  * time. They are plain strings (no template interpolation), so the page is one file with no
  * network access: the Content-Security-Policy in the page forbids any fetch.
  */
-export const PAGE_CSS = String.raw`
+export const PAGE_CSS = `
 :root { --fg:#1f2933; --muted:#616e7c; --line:#9aa5b1; --bg:#ffffff; --panel:#f5f7fa; }
 * { box-sizing: border-box; }
 body { margin:0; font:13px/1.4 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color:var(--fg); background:var(--bg); }

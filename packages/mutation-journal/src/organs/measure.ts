@@ -119,7 +119,10 @@ function memo(f: (s: string) => string): (s: string) => string {
   const cache = new Map<string, string>();
   return (s) => {
     let v = cache.get(s);
-    if (v === undefined) cache.set(s, (v = f(s)));
+    if (v === undefined) {
+      v = f(s);
+      cache.set(s, v);
+    }
     return v;
   };
 }

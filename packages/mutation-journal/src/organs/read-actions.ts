@@ -8,7 +8,7 @@ import { currentOrgans } from './history.js';
 import { loadGenerations, loadMeasureInputs, loadPromotions, loadRegistry } from './ledgers.js';
 import { measureOrgans } from './measure.js';
 import { organPaths, type OrganPaths, type PathFlags } from './paths.js';
-import { reviewOrgans } from './review.js';
+import { reviewOrgans, type ReviewInput } from './review.js';
 import { DEFAULT_STALE_AFTER_DAYS } from '@autopoietic/core/vocab';
 import { loadSelfState } from './self-state.js';
 import { suggestOrgans } from './suggest.js';
@@ -37,7 +37,7 @@ export async function runReview(flags: ReviewFlags): Promise<void> {
   const paths = organPaths(flags);
   const sidecar = prepareSidecar(flags.evidenceBundle, { inputs: ledgerInputs(paths) });
   const { registry, status } = await loadRegistry(paths.registry);
-  let measured;
+  let measured: ReviewInput['measured'];
   if (flags.measure) {
     const { inputs, statuses } = await loadMeasureInputs(paths);
     const { registry: _r, ...from } = paths;

@@ -78,7 +78,10 @@ function collect(input: SuggestInput, currentByKey: Map<string, Organ[]>, curren
   const seen = (name: string): Observed => {
     const k = organKey(name);
     let o = observed.get(k);
-    if (!o) observed.set(k, (o = { names: new Set(), promotions: new Set(), generations: new Set(), mutations: new Set() }));
+    if (!o) {
+      o = { names: new Set(), promotions: new Set(), generations: new Set(), mutations: new Set() };
+      observed.set(k, o);
+    }
     o.names.add(name);
     return o;
   };
@@ -96,7 +99,9 @@ function collect(input: SuggestInput, currentByKey: Map<string, Organ[]>, curren
   const fromChanges = new Set(observed.keys());
   for (const entry of input.selfState?.organs ?? []) {
     if (currentSources.has(sourceKey(entry.source)) && !currentByKey.has(organKey(entry.name))) continue;
-    (seen(entry.name).genome ??= []).push(entry);
+    const o = seen(entry.name);
+    o.genome ??= [];
+    o.genome.push(entry);
   }
   return { observed, spellings, fromChanges };
 }

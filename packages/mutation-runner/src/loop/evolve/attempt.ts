@@ -90,7 +90,7 @@ export async function runAttempt(ctx: RunContext, attemptNumber: number, parentI
   if ('stop' in generated) return finish({ verdict: 'error', stage: 'generate', reason: generated.stop }, generated.stop);
   if ('error' in generated) return finish({ verdict: 'error', stage: 'generate', reason: generated.error });
 
-  let written;
+  let written: WrittenProposal;
   try {
     written = writeGenerated(ctx, generated.proposal, attemptId);
   } catch (e) {
@@ -143,8 +143,14 @@ async function generate(ctx: RunContext, handoffText: string, attemptId: string,
   }
 }
 
+interface WrittenProposal {
+  mutationId: string;
+  proposalPath: string;
+  fingerprint: string;
+}
+
 /** The generator's change as a pending proposal, written and validated exactly as propose does. */
-function writeGenerated(ctx: RunContext, g: GeneratedProposal, attemptId: string): { mutationId: string; proposalPath: string; fingerprint: string } {
+function writeGenerated(ctx: RunContext, g: GeneratedProposal, attemptId: string): WrittenProposal {
   const checks: ExpectedCheck[] = g.expected_checks ?? [];
   const proposal = buildProposal(g.patch, {
     mutationId: newId('mut'),

@@ -96,7 +96,8 @@ function assemble(input: HandoffInput, budget: Budget, fixed: { handoff_id: stri
   const dropped = new Map<string, number>();
   const seenInTier: Record<number, number> = {};
   for (const t of [...all].sort((a, b) => a.tier - b.tier)) {
-    const n = (seenInTier[t.tier] = (seenInTier[t.tier] ?? 0) + 1);
+    const n = (seenInTier[t.tier] ?? 0) + 1;
+    seenInTier[t.tier] = n;
     if (t.tier < budget.maxTier || (t.tier === budget.maxTier && n <= budget.keep)) kept.push(t);
     else dropped.set(t.group, (dropped.get(t.group) ?? 0) + 1);
   }

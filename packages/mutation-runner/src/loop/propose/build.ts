@@ -36,7 +36,7 @@ export function buildProposal(patch: Buffer, fields: ProposalFields): MutationPr
   const inferred: ExpectedCheck[] = fields.inferChecks
     ? parsed.files
         .map((f) => f.newPath)
-        .filter((p): p is string => p !== null && p.endsWith('.nix'))
+        .filter((p): p is string => p?.endsWith('.nix') === true)
         .map((p) => ({ name: `nix-parse:${p}`, command: 'nix-instantiate', args: ['--parse', p] }))
     : [];
   const names = new Set(fields.checks.map((c) => c.name));
