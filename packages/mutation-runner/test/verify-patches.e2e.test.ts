@@ -86,6 +86,12 @@ describe('patch shapes', () => {
     expect(patch).toContain('+TWO\r\n');
   });
 
+  it("a genome whose .gitattributes normalises line endings: git hashes the candidate's files itself, as git add would", () => {
+    // The index holds LF blobs for work-tree files with CRLF; an index seeded from the raw bytes
+    // would disagree with git (and its refresh would fail).
+    expectAppliesExactly({ '.gitattributes': '* text=auto\n', 'dos.txt': 'a\r\nb\r\n', 'edit.txt': 'x\n' }, ['edit.txt'], (w) => writeFileSync(join(w, 'edit.txt'), 'y\n'));
+  });
+
   it('no newline at end of file', () => {
     const { patch } = expectAppliesExactly({ 'tail.txt': 'a\nb' }, ['tail.txt', 'added.txt'], (w) => {
       writeFileSync(join(w, 'tail.txt'), 'a\nc');

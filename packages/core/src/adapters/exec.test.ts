@@ -101,6 +101,17 @@ describe('runCommand', () => {
     expect(existsSync(join(dir, 'same.stdout.log'))).toBe(true);
   });
 
+  it('streams stdin from an async iterable while the child runs', async () => {
+    async function* lines() {
+      yield 'one\n';
+      await new Promise((r) => setTimeout(r, 20));
+      yield Buffer.from('two\n');
+    }
+    const r = await runCommand({ command: 'cat', cwd: '/', input: lines(), keepStdout: true, timeoutMs: 10_000 });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdoutFull?.toString()).toBe('one\ntwo\n');
+  });
+
   it('rewrites stderr lines through a transform before logging', async () => {
     const dir = tempDir();
     const r = await runCommand({

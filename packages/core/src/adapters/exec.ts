@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { LogRef } from '../schemas/common.js';
 import { StreamSink } from './exec-output.js';
 
@@ -33,7 +35,8 @@ export interface RunCommandOptions {
   tailBytes?: number;
   /** Keep the whole of stdout in memory (up to 64 MiB) as `stdoutFull`, for commands whose output is data. */
   keepStdout?: boolean;
-  input?: string | Uint8Array;
+  /** What the child reads on stdin: all at once, or streamed as the iterable yields it. */
+  input?: string | Uint8Array | AsyncIterable<string | Uint8Array>;
   /** Aborting kills the process group; the outcome is then `cancelled`. */
   signal?: AbortSignal;
   /**
@@ -109,7 +112,13 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
   child.stdin!.on('error', () => {
     /* the child may exit without reading its input */
   });
-  child.stdin!.end(opts.input ?? '');
+  const input = opts.input ?? '';
+  if (typeof input === 'string' || input instanceof Uint8Array) child.stdin!.end(input);
+  else {
+    pipeline(Readable.from(input), child.stdin!).catch(() => {
+      /* likewise: a child that exits early ends the stream */
+    });
+  }
   return supervise(child, opts, finish);
 }
 

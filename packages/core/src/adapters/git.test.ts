@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git as testGit, initRepo } from '../../../../tests/support/git.js';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
-import { git, gitBlobId, gitEnv, gitTopLevel, gitWorkTree, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, seedIndex, stageAll, stagePaths, writeTree as gitWriteTree } from './git.js';
+import { git, gitBlobId, gitEnv, gitTopLevel, gitWorkTree, indexWorkTreeFiles, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, stageAll, stagePaths, writeTree as gitWriteTree } from './git.js';
 
 describe('gitWorkTree', () => {
   it('describes the top level, the prefix, the objects and HEAD of a work tree, and nothing outside one', async () => {
@@ -44,45 +44,54 @@ describe('working-set listings', () => {
 });
 
 describe('candidate repositories', () => {
-  it('seeds an index from known blob ids without writing objects, then stages changed paths', async () => {
+  it('fills an index from work-tree files fed while they are written, without writing objects, then stages changed paths', async () => {
     const cand = tempDir();
-    writeTree(cand, { 'a.txt': 'a\n', 'b.log': 'b\n', '.gitignore': '*.log\n' });
     await initCandidateRepo(cand);
-    await seedIndex(cand, [
-      { mode: '100644', oid: gitBlobId(Buffer.from('a\n')), path: 'a.txt' },
-      { mode: '100644', oid: gitBlobId(Buffer.from('b\n')), path: 'b.log' },
-      { mode: '100644', oid: gitBlobId(Buffer.from('*.log\n')), path: '.gitignore' },
-    ]);
+    writeTree(cand, { 'a.txt': 'a\n', '.gitignore': '*.log\n' });
+    const feed = indexWorkTreeFiles(cand);
+    feed.add(['a.txt']);
+    await new Promise((r) => setTimeout(r, 50)); // git reads the first path while the next file is written
+    writeTree(cand, { 'b.log': 'b\n', 'sub dir/ü.txt': 'c\n' });
+    feed.add(['.gitignore', 'b.log', 'sub dir/ü.txt']);
+    await feed.end();
     const objects = () => readdirSync(join(cand, '.git', 'objects')).filter((d) => /^[0-9a-f]{2}$/.test(d));
     expect(objects()).toEqual([]);
-    expect((await git(cand, ['status', '--porcelain'], { hermetic: true })).toString()).toBe('A  .gitignore\nA  a.txt\nA  b.log\n');
+    expect((await git(cand, ['status', '--porcelain', '-uno'], { hermetic: true })).toString()).toBe('A  .gitignore\nA  a.txt\nA  b.log\nA  "sub dir/\\303\\274.txt"\n');
     const tree = await gitWriteTree(cand);
     // The same tree git computes when it stages the files itself.
     const check = tempDir();
-    writeTree(check, { 'a.txt': 'a\n', 'b.log': 'b\n', '.gitignore': '*.log\n' });
+    writeTree(check, { 'a.txt': 'a\n', 'b.log': 'b\n', '.gitignore': '*.log\n', 'sub dir/ü.txt': 'c\n' });
     await initCandidateRepo(check);
     expect(await stageAll(check)).toBe(tree);
     writeFileSync(join(cand, 'a.txt'), 'changed\n');
     rmSync(join(cand, 'b.log'));
-    await stagePaths(cand, ['a.txt', 'b.log']);
+    await stagePaths(cand, ['a.txt', 'b.log', 'never-existed']);
     const staged = (await git(cand, ['ls-files', '-s'], { hermetic: true })).toString();
     expect(staged).toContain(`${gitBlobId(Buffer.from('changed\n'))} 0\ta.txt`);
     expect(staged).not.toContain('b.log');
   });
 
-  it('seeds symlinks too (their blobs are written: git compares links through the object store)', async () => {
+  it('computes the tree id from a copy of the index, leaving the index itself alone', async () => {
     const cand = tempDir();
-    writeTree(cand, { 'link': { symlink: '/etc' } });
+    writeTree(cand, { 'a.txt': 'a\n', 'link': { symlink: '/etc' } });
     await initCandidateRepo(cand);
-    await seedIndex(cand, [{ mode: '120000', oid: gitBlobId(Buffer.from('/etc')), path: 'link' }]);
-    expect((await git(cand, ['ls-files', '-s'], { hermetic: true })).toString()).toBe(`120000 ${gitBlobId(Buffer.from('/etc'))} 0\tlink\n`);
+    await stagePaths(cand, ['a.txt', 'link']);
+    const index = join(cand, '.git', 'index');
+    const before = readFileSync(index);
+    const copy = join(tempDir(), 'tree.index');
+    writeFileSync(copy, before);
+    const tree = await gitWriteTree(cand, copy);
+    expect(readFileSync(index)).toEqual(before);
+    expect(tree).toBe(await gitWriteTree(cand));
+    expect((await git(cand, ['ls-files', '-s'], { hermetic: true })).toString()).toContain(`120000 ${gitBlobId(Buffer.from('/etc'))} 0\tlink`);
   });
 
-  it('fails closed when a seeded blob id does not match the file on disk', async () => {
+  it('reports a failed indexing when the feed ends', async () => {
     const cand = tempDir();
-    writeTree(cand, { 'a.txt': 'actual\n' });
     await initCandidateRepo(cand);
-    await expect(seedIndex(cand, [{ mode: '100644', oid: gitBlobId(Buffer.from('claimed\n')), path: 'a.txt' }])).rejects.toThrow(/git update-index --refresh failed/);
+    const feed = indexWorkTreeFiles(cand);
+    feed.add(['missing.txt']);
+    await expect(feed.end()).rejects.toThrow(/update-index .*failed/);
   });
 
   it('reports the paths git apply would write, and its summary of renames', async () => {

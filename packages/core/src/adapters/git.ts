@@ -17,7 +17,9 @@ import { captureCommand, describeOutcome, succeeded, type RunCommandOptions } fr
  */
 export interface GitOptions {
   hermetic?: boolean;
-  input?: string | Uint8Array;
+  /** Variables set on top of `gitEnv` (after inherited GIT_* variables were dropped). */
+  env?: Record<string, string> | undefined;
+  input?: RunCommandOptions['input'];
   timeoutMs?: number;
 }
 
@@ -38,14 +40,16 @@ export function gitEnv(hermetic: boolean, base: NodeJS.ProcessEnv = process.env)
 
 /** Runs git and returns its stdout; any failure is an AosError naming the command and directory. */
 export async function git(cwd: string, args: string[], opts: GitOptions = {}): Promise<Buffer> {
-  const run: RunCommandOptions = { command: 'git', args, cwd, env: gitEnv(opts.hermetic ?? false), timeoutMs: opts.timeoutMs ?? 120_000 };
+  const run: RunCommandOptions = { command: 'git', args, cwd, env: { ...gitEnv(opts.hermetic ?? false), ...opts.env }, timeoutMs: opts.timeoutMs ?? 120_000 };
   if (opts.input !== undefined) run.input = opts.input;
   const r = await captureCommand(run);
   if (r.outcome === 'spawn-failed') {
     throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   }
   if (!succeeded(r)) {
-    throw new AosError('git-failed', `git ${args.join(' ')} failed in ${cwd}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
+    // Some plumbing (update-index) reports the paths it stopped on on stdout, not stderr.
+    const said = r.stderr.trim() || r.stdoutFull.toString('utf8').trim().slice(-2000);
+    throw new AosError('git-failed', `git ${args.join(' ')} failed in ${cwd}: ${describeOutcome(r)}: ${said}`, {
       hint: 'Run the same git command in that directory to see the full error.',
       details: { cwd, args, exit_code: r.exitCode, stderr: r.stderr },
     });
@@ -114,7 +118,7 @@ export async function listGitWorkingSet(root: string): Promise<string[]> {
  */
 export async function listPlainWorkingSet(root: string, scratch: string): Promise<string[]> {
   const gitDir = join(scratch, 'scan.git');
-  await git(scratch, ['init', '-q', '--bare', gitDir], { hermetic: true });
+  await git(scratch, ['init', '-q', '--template=', '--bare', gitDir], { hermetic: true });
   const out = await git(root, [`--git-dir=${gitDir}`, `--work-tree=${root}`, 'ls-files', '-z', '--others', '--exclude-standard']);
   return uniqueNul(out);
 }
@@ -127,35 +131,59 @@ function uniqueNul(out: Buffer): string[] {
  * Makes `dir` a standalone repository for a candidate. Nothing is shared with the live
  * repository: git freshens (utime) an existing object whenever it would write it again, and it
  * does so through hard links (`clone --local`) and alternates (`clone --shared`) alike, so any
- * object sharing would touch the live .git.
+ * object sharing would touch the live .git. No template (`--template=`): hook samples and
+ * `info/exclude` are not needed, and every file created costs time on a busy file system.
  */
 export async function initCandidateRepo(dir: string): Promise<void> {
-  await git(dir, ['init', '-q', '-b', 'candidate', '.'], { hermetic: true });
+  await git(dir, ['init', '-q', '--template=', '-b', 'candidate', '.'], { hermetic: true });
 }
 
-export interface IndexEntry {
-  /** `100644`, `100755` or `120000`. */
-  mode: string;
-  /** git object id (sha1 of `blob <size>\0<content>`), computed by the caller from the bytes it copied. */
-  oid: string;
-  path: string;
+/** Paths handed to a running git process as they become ready (see `indexWorkTreeFiles`). */
+export interface PathFeed {
+  add(paths: readonly string[]): void;
+  /** No more paths: resolves once git has finished (and written the index), rejects if it failed. */
+  end(): Promise<void>;
 }
 
 /**
- * Fills the candidate's index with known entries without writing any object
- * (`update-index --info-only`): the candidate's tree is the live file set, and its blob ids come
- * from the same bytes that were copied and fingerprinted. A refresh then records the files' stat
- * data, re-hashing each file without writing it; a file whose content does not match its id
- * fails the refresh (so a wrong id can never slip into the tree). Writing every blob instead
- * (`git add`) costs about 1 s per 2,000 files; this costs about 30 ms.
+ * Fills a candidate's index from its work tree without writing any object: one
+ * `git update-index --add --info-only -z --stdin`, fed the paths of files as soon as they have
+ * been written, so git hashes them (on another core) while the caller is still copying. git
+ * computes each blob id itself, with the repository's attributes, exactly as `git add` would,
+ * and records the stat data; writing every blob instead (`git add`) costs about 1 s per 2,000
+ * files. Symlinks belong in `stagePaths` (git reads a link's blob to compare it, so link blobs
+ * are written for real).
  */
-export async function seedIndex(dir: string, entries: readonly IndexEntry[]): Promise<void> {
-  const input = entries.map((e) => `${e.mode} ${e.oid}\t${e.path}\0`).join('');
-  await git(dir, ['update-index', '--add', '--info-only', '-z', '--index-info'], { hermetic: true, input });
-  // git compares a symlink with its index entry by reading the blob, so link blobs (tiny, and
-  // usually few) are written for real.
-  await stagePaths(dir, entries.filter((e) => e.mode === '120000').map((e) => e.path));
-  await git(dir, ['update-index', '--refresh'], { hermetic: true });
+export function indexWorkTreeFiles(dir: string): PathFeed {
+  const queue: string[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  async function* chunks(): AsyncGenerator<string> {
+    for (;;) {
+      if (queue.length > 0) yield queue.splice(0).join('');
+      else if (ended) return;
+      else await new Promise<void>((r) => (wake = r));
+    }
+  }
+  // No timeout: git waits for paths for as long as the copy takes, and ends when its input does.
+  const running = git(dir, ['update-index', '--add', '--info-only', '-z', '--stdin'], { hermetic: true, input: chunks(), timeoutMs: 0 });
+  running.catch(() => undefined); // reported by end()
+  const poke = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  return {
+    add(paths) {
+      for (const p of paths) queue.push(`${p}\0`);
+      poke();
+    },
+    async end() {
+      ended = true;
+      poke();
+      await running;
+    },
+  };
 }
 
 /** Re-stages the given paths after a change (added, modified or deleted), writing only their objects. */
@@ -164,9 +192,13 @@ export async function stagePaths(dir: string, paths: readonly string[]): Promise
   await git(dir, ['update-index', '--add', '--remove', '-z', '--stdin'], { hermetic: true, input: `${paths.join('\0')}\0` });
 }
 
-/** The id of the tree the index describes (blobs that were never written are allowed). */
-export async function writeTree(dir: string): Promise<string> {
-  return (await git(dir, ['write-tree', '--missing-ok'], { hermetic: true })).toString('utf8').trim();
+/**
+ * The id of the tree the index describes (blobs that were never written are allowed). With
+ * `indexFile`, of that copy of the index instead (git then updates the copy, not the index).
+ */
+export async function writeTree(dir: string, indexFile?: string): Promise<string> {
+  const env = indexFile === undefined ? undefined : { GIT_INDEX_FILE: indexFile };
+  return (await git(dir, ['write-tree', '--missing-ok'], { hermetic: true, env })).toString('utf8').trim();
 }
 
 /** Stages every file of a directory (ignored ones too) and returns the tree id. */

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readlinkSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitBlobId } from '@autopoietic/core/adapters';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
 import { exclusionContext, exclusionReason } from './exclusions.js';
 import { rootFingerprint, type TreeEntry } from './fingerprint.js';
@@ -22,33 +22,49 @@ describe('exclusions', () => {
 });
 
 describe('root fingerprint v2', () => {
-  const file = (path: string, sha: string, executable = false): TreeEntry => ({ path, kind: 'file', executable, sha256: sha, bytes: 1, oid: 'x' });
+  const file = (path: string, sha: string, executable = false): TreeEntry => ({ path, kind: 'file', executable, sha256: sha, bytes: 1 });
   it('depends on paths, content, the executable bit and link targets, not on order', () => {
     const a = [file('a', '1'), file('b', '2')];
     expect(rootFingerprint(a)).toBe(rootFingerprint([...a].reverse()));
     expect(rootFingerprint(a)).not.toBe(rootFingerprint([file('a', '1'), file('b', '3')]));
     expect(rootFingerprint(a)).not.toBe(rootFingerprint([file('a', '1'), file('b', '2', true)]));
     expect(rootFingerprint(a)).not.toBe(rootFingerprint([file('a', '1'), file('c', '2')]));
-    const link = (target: string): TreeEntry => ({ path: 'l', kind: 'symlink', target, oid: 'x' });
+    const link = (target: string): TreeEntry => ({ path: 'l', kind: 'symlink', target });
     expect(rootFingerprint([link('a')])).not.toBe(rootFingerprint([link('b')]));
     expect(rootFingerprint([])).toMatch(/^sha256:/);
   });
 });
 
 describe('materialise', () => {
-  it('copies files with their executable bit and symlinks as links, hashing the copied bytes', () => {
+  it('copies files with their executable bit and modification time, and symlinks as links, hashing the copied bytes', async () => {
     const src = tempDir();
     const dest = tempDir();
     writeTree(src, { 'a/b.txt': 'hello\n', 'run.sh': { content: '#!/bin/sh\n', mode: 0o700 }, 'link': { symlink: 'a/b.txt' }, 'secret': { content: 's', mode: 0o600 } });
+    utimesSync(join(src, 'a/b.txt'), 1_000_000, 1_000_000);
     execFileSync('mkfifo', [join(src, 'fifo')]); // a FIFO would block a naive reader
-    const r = materialise({ kind: 'plain', root: src, workTree: undefined, paths: ['a/b.txt', 'fifo', 'gone', 'link', 'run.sh', 'secret'], excluded: [] }, dest);
+    const r = await materialise({ kind: 'plain', root: src, workTree: undefined, paths: ['a/b.txt', 'fifo', 'gone', 'link', 'run.sh', 'secret'], excluded: [] }, dest);
     expect(readFileSync(join(dest, 'a/b.txt'), 'utf8')).toBe('hello\n');
+    expect(statSync(join(dest, 'a/b.txt')).mtimeMs).toBe(1_000_000_000);
     expect(statSync(join(dest, 'run.sh')).mode & 0o777).toBe(0o755);
     expect(statSync(join(dest, 'secret')).mode & 0o777).toBe(0o644);
     expect(readlinkSync(join(dest, 'link'))).toBe('a/b.txt');
     expect(r.skipped.map((s) => s.path).sort()).toEqual(['fifo', 'gone']);
     const b = r.entries.find((e) => e.path === 'a/b.txt');
-    expect(b).toMatchObject({ kind: 'file', executable: false, oid: gitBlobId(Buffer.from('hello\n')) });
-    expect(r.entries.find((e) => e.path === 'link')).toMatchObject({ kind: 'symlink', target: 'a/b.txt', oid: gitBlobId(Buffer.from('a/b.txt')) });
+    expect(b).toMatchObject({ kind: 'file', executable: false, bytes: 6, sha256: createHash('sha256').update('hello\n').digest('hex') });
+    expect(r.entries.find((e) => e.path === 'link')).toMatchObject({ kind: 'symlink', target: 'a/b.txt' });
+  });
+
+  it('hands copied entries over in chunks, each one complete on disk when handed', async () => {
+    const src = tempDir();
+    const dest = tempDir();
+    const names = Array.from({ length: 300 }, (_, i) => `d${i % 7}/f${String(i).padStart(3, '0')}`);
+    writeTree(src, Object.fromEntries(names.map((n) => [n, `${n}\n`])));
+    const handed: string[][] = [];
+    const r = await materialise({ kind: 'plain', root: src, workTree: undefined, paths: [...names].sort(), excluded: [] }, dest, (entries) => {
+      for (const e of entries) expect(readFileSync(join(dest, e.path), 'utf8')).toBe(`${e.path}\n`);
+      handed.push(entries.map((e) => e.path));
+    });
+    expect(handed.length).toBeGreaterThan(1);
+    expect(handed.flat()).toEqual(r.entries.map((e) => e.path));
   });
 });

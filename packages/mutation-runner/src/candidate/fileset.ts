@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { gitTopLevel, listGitWorkingSet, listPlainWorkingSet, type GitTopLevel } from '@autopoietic/core/adapters';
 import { exclusionReason, type ExclusionContext } from './exclusions.js';
 
@@ -17,8 +18,17 @@ export interface FileSet {
 }
 
 export async function collectFileSet(root: string, scratch: string, ctx: ExclusionContext): Promise<FileSet> {
-  const workTree = await gitTopLevel(root);
-  const listed = workTree ? await listGitWorkingSet(root) : await listPlainWorkingSet(root, scratch);
+  // Both git processes at once: the listing is only used when `root` is in a work tree, and
+  // outside one it fails harmlessly (its error is then ignored).
+  const gitListing = listGitWorkingSet(root).then(
+    (paths) => ({ paths }),
+    (error: unknown) => ({ error }),
+  );
+  const workTree = await gitTopLevel(root).catch(async (e: unknown) => {
+    await gitListing;
+    throw e;
+  });
+  const listed = workTree ? await fromGit(gitListing) : await listPlain(root, scratch, gitListing);
   const paths: string[] = [];
   const excluded: { path: string; why: string }[] = [];
   for (const raw of listed) {
@@ -29,4 +39,16 @@ export async function collectFileSet(root: string, scratch: string, ctx: Exclusi
   }
   paths.sort();
   return { kind: workTree ? 'git' : 'plain', root, workTree, paths, excluded };
+}
+
+async function fromGit(listing: Promise<{ paths: string[] } | { error: unknown }>): Promise<string[]> {
+  const r = await listing;
+  if ('error' in r) throw r.error;
+  return r.paths;
+}
+
+async function listPlain(root: string, scratch: string, listing: Promise<unknown>): Promise<string[]> {
+  await listing;
+  mkdirSync(scratch, { recursive: true, mode: 0o700 });
+  return listPlainWorkingSet(root, scratch);
 }

@@ -9,13 +9,15 @@ import { Framer, type Sha256Digest } from '@autopoietic/core/canonical';
  */
 export const ROOT_FINGERPRINT_DOMAIN = 'autopoietic-root-v2';
 
-/** One copied entry. `oid` is git's blob id of the same bytes (for the candidate's index); it is not part of the fingerprint. */
+/** One copied entry. */
 export type TreeEntry =
-  | { path: string; kind: 'file'; executable: boolean; sha256: string; bytes: number; oid: string }
-  | { path: string; kind: 'symlink'; target: string; oid: string };
+  | { path: string; kind: 'file'; executable: boolean; sha256: string; bytes: number }
+  | { path: string; kind: 'symlink'; target: string };
 
 export function rootFingerprint(entries: readonly TreeEntry[]): Sha256Digest {
-  const sorted = [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.path, 'utf8'), Buffer.from(b.path, 'utf8')));
+  // Each path is encoded once (encoding inside the comparator cost ~10 ms per 2,000 files).
+  const keyed = entries.map((e) => ({ e, key: Buffer.from(e.path, 'utf8') }));
+  const sorted = keyed.sort((a, b) => Buffer.compare(a.key, b.key)).map((k) => k.e);
   return new Framer(ROOT_FINGERPRINT_DOMAIN)
     .list(sorted, (f, e) => {
       f.str(e.path).str(e.kind);

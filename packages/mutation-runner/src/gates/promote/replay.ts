@@ -32,7 +32,7 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     let candidate: Candidate;
     const exclusions = exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, ...io.journals] });
     try {
-      candidate = await buildCandidate(ctx.root, paths, exclusions);
+      candidate = await buildCandidate(ctx.root, paths, exclusions, { bytes: p.patch.bytes, files: p.files });
     } catch (e) {
       const nixVersion = (await detecting).version;
       return { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion, status: 'error', reason: `failed to create isolated promotion candidate: ${describeError(e)}`, promotionRoot: unavailable('candidate-failed'), checks: [] };
@@ -42,10 +42,16 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     const rooted = { ...bound, promotionRoot: candidate.rootFingerprint };
     const drift = rootMismatch(p1, candidate.rootFingerprint);
     if (drift) return { ...rooted, status: 'rejected', reason: drift, checks: [] };
-    const applied = await applyToCandidate(candidate, p.patch.bytes, p.files, io.logDir, PROMOTE_REASONS.applyFailed);
-    if (applied.problem) return { ...rooted, status: 'rejected', reason: applied.problem, checks: applied.check ? [applied.check] : [] };
-    const staged = { ...rooted, candidateTree: applied.tree };
-    const checks: CheckResult[] = [applied.check!];
+    const applied = await applyToCandidate(candidate, p.files, io.logDir, PROMOTE_REASONS.applyFailed);
+    const broken = (why: string) => `failed to create isolated promotion candidate: ${why}`;
+    if (!applied.ok) {
+      const reason = applied.failure === 'error' ? broken(applied.problem) : applied.problem;
+      return { ...rooted, status: applied.failure, reason, checks: applied.check ? [applied.check] : [] };
+    }
+    const tree = await applied.tree;
+    if (!tree.ok) return { ...rooted, status: 'error', reason: broken(tree.reason), checks: [applied.check] };
+    const staged = { ...rooted, candidateTree: tree.id };
+    const checks: CheckResult[] = [applied.check];
     const gate = await vmGate(ctx, nix, paths.dir, io);
     checks.push(gate.discovery);
     if (gate.problem) return { ...staged, ...gate.problem, checks: [...checks, ...gate.blocked] };

@@ -44,63 +44,95 @@ export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome
     cwd: ctx.cwd,
   });
   let draft: VerifyDraft;
-  if (!prepared.ok) {
-    draft = { status: prepared.status, reason: prepared.reason, proposalFingerprint: prepared.fingerprint, rootFingerprint: unavailable('candidate-not-built'), checks: [] };
-  } else if (!planned.ok) {
-    draft = { status: 'error', reason: planned.reason, proposalFingerprint: prepared.fingerprint, rootFingerprint: unavailable('candidate-not-built'), checks: [] };
-  } else {
-    draft = await verifyInCandidate(ctx, prepared, planned.paths, { journal, logDir: join(ctx.memoryDir, 'logs', id) });
+  // The candidate is removed while the record is journaled; it is gone before this returns.
+  let removed: Promise<void> = Promise.resolve();
+  try {
+    if (!prepared.ok) {
+      draft = { status: prepared.status, reason: prepared.reason, proposalFingerprint: prepared.fingerprint, rootFingerprint: unavailable('candidate-not-built'), checks: [] };
+    } else if (!planned.ok) {
+      draft = { status: 'error', reason: planned.reason, proposalFingerprint: prepared.fingerprint, rootFingerprint: unavailable('candidate-not-built'), checks: [] };
+    } else {
+      ({ draft, removed } = await verifyInCandidate(ctx, prepared, planned.paths, { journal, logDir: join(ctx.memoryDir, 'logs', id) }));
+    }
+    const identity = prepared.ok ? { mutation_id: prepared.proposal.mutation_id, goal: prepared.proposal.goal, phase: prepared.proposal.phase } : prepared.identity;
+    const record = verificationRecord({ id, identity, proposal: prepared.proposal, proposalPath: prepared.path, draft, durationMs: performance.now() - t0 });
+    log.debug({ ms: Math.round(performance.now() - t0) }, 'verification done, journaling');
+    const stored = await appendRecord(journal, 'mutation-result', record);
+    let written: WrittenSidecar | undefined;
+    if (sidecar) {
+      const raw = rawRef('mutation-verification-record', `${journal}#${id}`, stored);
+      written = writeSidecar(sidecar, verificationBundle(stored, raw, {
+        proposal: prepared.ok ? bytesRef('proposal-file', prepared.path, prepared.bytes) : undefined,
+        patch: prepared.ok ? bytesRef('patch', prepared.patch.path ?? `${prepared.path}#patch`, prepared.patch.bytes) : undefined,
+      }));
+    }
+    log.debug({ ms: Math.round(performance.now() - t0) }, 'journaled');
+    return { record: stored, journal, sidecar: written };
+  } finally {
+    await removed;
+    log.debug({ ms: Math.round(performance.now() - t0) }, 'candidate removed');
   }
-  const identity = prepared.ok ? { mutation_id: prepared.proposal.mutation_id, goal: prepared.proposal.goal, phase: prepared.proposal.phase } : prepared.identity;
-  const record = verificationRecord({ id, identity, proposal: prepared.proposal, proposalPath: prepared.path, draft, durationMs: performance.now() - t0 });
-  log.debug({ ms: Math.round(performance.now() - t0) }, 'verification done, journaling');
-  const stored = await appendRecord(journal, 'mutation-result', record);
-  let written: WrittenSidecar | undefined;
-  if (sidecar) {
-    const raw = rawRef('mutation-verification-record', `${journal}#${id}`, stored);
-    written = writeSidecar(sidecar, verificationBundle(stored, raw, {
-      proposal: prepared.ok ? bytesRef('proposal-file', prepared.path, prepared.bytes) : undefined,
-      patch: prepared.ok ? bytesRef('patch', prepared.patch.path ?? `${prepared.path}#patch`, prepared.patch.bytes) : undefined,
-    }));
-  }
-  log.debug({ ms: Math.round(performance.now() - t0) }, 'journaled');
-  return { record: stored, journal, sidecar: written };
 }
 
-async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: { journal: string; logDir: string }): Promise<VerifyDraft> {
+/** Runs P1 in the candidate; the candidate's removal (or, with --keep-worktree, the note saying where it is) is returned as a promise. */
+async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: { journal: string; logDir: string }): Promise<{ draft: VerifyDraft; removed: Promise<void> }> {
+  const release = guardCandidate(paths, ctx.keepWorktree);
+  const dispose = async () => {
+    try {
+      if (ctx.keepWorktree) getLogger().info({ candidate: paths.dir }, `kept the candidate at ${paths.dir}`);
+      else await removeCandidateFast(paths);
+    } finally {
+      release(); // only now: an interrupt during the removal still removes the candidate
+    }
+  };
+  let draft: VerifyDraft;
+  try {
+    draft = await checkInCandidate(ctx, p, paths, io);
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+  return { draft, removed: dispose() };
+}
+
+async function checkInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: { journal: string; logDir: string }): Promise<VerifyDraft> {
   const t0 = performance.now();
   const log = getLogger();
   const detecting = nixInfo(ctx.checkEnv); // `nix --version` runs while the candidate is copied
-  const release = guardCandidate(paths, ctx.keepWorktree);
+  let candidate;
   try {
-    let candidate;
-    try {
-      const exclusions = exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, io.journal] });
-      candidate = await buildCandidate(ctx.root, paths, exclusions);
-    } catch (e) {
-      const nixVersion = (await detecting).version;
-      return { proposalFingerprint: p.fingerprint, nixVersion, status: 'error', reason: `failed to create isolated candidate: ${describeError(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
-    }
-    const nix = await detecting;
-    const base = { proposalFingerprint: p.fingerprint, nixVersion: nix.version };
-    const rooted = { ...base, rootFingerprint: candidate.rootFingerprint };
-    log.debug({ files: candidate.entries.length, ms: Math.round(performance.now() - t0) }, 'candidate built');
-    const applied = await applyToCandidate(candidate, p.patch.bytes, p.files, io.logDir, REASONS.applyFailed);
-    if (applied.problem) return { ...rooted, status: 'rejected', reason: applied.problem, checks: applied.check ? [applied.check] : [] };
-    const plan: PlanContext = { candidateDir: paths.dir, nix, pass: ctx.pass, timeouts: ctx.policy.timeouts };
-    const planned = [
-      defaultFlakeCheck(plan),
-      ...p.checks.map((c) => plannedProposalCheck(c.check, c.shape, plan)),
-      ...ctx.policy.operatorChecks.map((c) => plannedOperatorCheck(c, plan)),
-    ];
-    log.debug({ ms: Math.round(performance.now() - t0) }, 'patch applied and staged');
-    const results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 1, nix, progress: ctx.progress });
-    log.debug({ ms: Math.round(performance.now() - t0) }, 'checks done');
-    return draftFromChecks([applied.check!, ...results], { ...rooted, candidateTree: applied.tree });
-  } finally {
-    release();
-    if (ctx.keepWorktree) log.info({ candidate: paths.dir }, `kept the candidate at ${paths.dir}`);
-    else await removeCandidateFast(paths);
-    log.debug({ ms: Math.round(performance.now() - t0) }, 'candidate removed');
+    const exclusions = exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, io.journal] });
+    candidate = await buildCandidate(ctx.root, paths, exclusions, { bytes: p.patch.bytes, files: p.files });
+  } catch (e) {
+    const nixVersion = (await detecting).version;
+    return { proposalFingerprint: p.fingerprint, nixVersion, status: 'error', reason: `failed to create isolated candidate: ${describeError(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
   }
+  const nix = await detecting;
+  const base = { proposalFingerprint: p.fingerprint, nixVersion: nix.version };
+  const rooted = { ...base, rootFingerprint: candidate.rootFingerprint };
+  log.debug({ files: candidate.entries.length, ms: Math.round(performance.now() - t0) }, 'candidate built');
+  const applied = await applyToCandidate(candidate, p.files, io.logDir, REASONS.applyFailed);
+  const broken = (why: string) => `failed to create isolated candidate: ${why}`;
+  if (!applied.ok) {
+    const reason = applied.failure === 'error' ? broken(applied.problem) : applied.problem;
+    return { ...rooted, status: applied.failure, reason, checks: applied.check ? [applied.check] : [] };
+  }
+  const plan: PlanContext = { candidateDir: paths.dir, nix, pass: ctx.pass, timeouts: ctx.policy.timeouts };
+  const planned = [
+    defaultFlakeCheck(plan),
+    ...p.checks.map((c) => plannedProposalCheck(c.check, c.shape, plan)),
+    ...ctx.policy.operatorChecks.map((c) => plannedOperatorCheck(c, plan)),
+  ];
+  log.debug({ ms: Math.round(performance.now() - t0) }, 'patch applied and staged');
+  let results;
+  try {
+    results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 1, nix, progress: ctx.progress });
+  } finally {
+    await applied.tree; // computed meanwhile; never rejects
+  }
+  log.debug({ ms: Math.round(performance.now() - t0) }, 'checks done');
+  const tree = await applied.tree;
+  const checks = [applied.check, ...results];
+  if (!tree.ok) return { ...rooted, status: 'error', reason: broken(tree.reason), checks };
+  return draftFromChecks(checks, { ...rooted, candidateTree: tree.id });
 }
