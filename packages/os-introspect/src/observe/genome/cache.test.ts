@@ -24,7 +24,8 @@ describe('stat index', () => {
   it('round-trips through the cache directory, per genome root', () => {
     const dir = tempDir();
     const digest = 'ab'.repeat(32);
-    writeSnapshot(dir, index, new Map([[digest, JSON.stringify({ kind: 'not-text', reason: 'binary' })], ['cd'.repeat(32), '{broken']]));
+    const line = (d: string, json: string) => Buffer.from(`${d} ${json}\n`);
+    writeSnapshot(dir, index, [line(digest, JSON.stringify({ kind: 'not-text', reason: 'binary' })), line('cd'.repeat(32), '{broken')]);
     expect(readStatIndex(dir, '/g')).toEqual(index);
     const pack = readObjects(dir, '/g');
     expect(pack.get(digest)).toEqual({ kind: 'not-text', reason: 'binary' });

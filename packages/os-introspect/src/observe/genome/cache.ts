@@ -131,12 +131,12 @@ function readHeader(line: string): { format?: unknown; root?: unknown } | undefi
 
 /**
  * Objects first, then the index: an index never vouches for a digest whose object is missing.
- * `objects` holds the JSON text of each object (new ones serialised by the parse workers).
+ * `lines` are the pack's `<digest> <json>\n` lines as UTF-8 (new ones encoded by the thread that
+ * parsed the file).
  */
-export function writeSnapshot(cacheDir: string, index: StatIndex, objects: Map<string, string>): void {
-  const lines = [JSON.stringify({ format: CACHE_FORMAT, root: index.root })];
-  for (const [digest, text] of objects) lines.push(`${digest} ${text}`);
-  writeReplacing(snapshotPath(cacheDir, index.root, 'objects'), `${lines.join('\n')}\n`);
+export function writeSnapshot(cacheDir: string, index: StatIndex, lines: Uint8Array[]): void {
+  const header = Buffer.from(`${JSON.stringify({ format: CACHE_FORMAT, root: index.root })}\n`, 'utf8');
+  writeReplacing(snapshotPath(cacheDir, index.root, 'objects'), Buffer.concat([header, ...lines]));
   writeReplacing(snapshotPath(cacheDir, index.root, 'index'), JSON.stringify(index));
 }
 

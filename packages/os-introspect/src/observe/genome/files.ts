@@ -87,7 +87,7 @@ export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
     else if (!r.known) results.push(r);
     else retry.push({ rel: r.rel, abs: join(opts.root, r.rel) }); // a damaged pack line: parse after all
   }
-  if (retry.length) results.push(...(await parseAll(retry, { jobs: 1, known: new Set() })).results);
+  if (retry.length) results.push(...(await parseAll(retry, { jobs: 0, known: new Set() })).results);
   results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const indexed = results.filter((r) => r.stat).length;
   if (cache.dir && (jobs.length > 0 || !scan.index || Object.keys(scan.index.files).length !== indexed)) save(cache, opts.root, results, scan.startedAt, pack);
@@ -120,15 +120,16 @@ function openCache(opts: FilesOptions): CacheInfo {
 
 function save(cache: CacheInfo, root: string, results: FileResult[], startedAt: number, pack: ObjectPack | undefined): void {
   const index: StatIndex = { format: CACHE_FORMAT, root, written_at_ms: startedAt, files: {} };
-  const objects = new Map<string, string>();
+  const lines = new Map<string, Uint8Array>();
+  const utf8 = new TextEncoder();
   for (const r of results) {
     if (!r.stat || !r.object) continue;
     const digest = r.stat[4];
     index.files[r.rel] = r.stat;
-    if (!objects.has(digest)) objects.set(digest, r.objectText ?? pack?.text(digest) ?? JSON.stringify(r.object));
+    if (!lines.has(digest)) lines.set(digest, r.packLine ?? utf8.encode(`${digest} ${pack?.text(digest) ?? JSON.stringify(r.object)}\n`));
   }
   try {
-    writeSnapshot(cache.dir!, index, objects);
+    writeSnapshot(cache.dir!, index, [...lines.values()]);
   } catch (e) {
     Object.assign(cache, { reason: `cannot write the cache: ${errText(e)}` });
   }

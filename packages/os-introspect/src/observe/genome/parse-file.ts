@@ -31,6 +31,8 @@ export interface FileResult {
   object?: CacheObject;
   /** `object` as JSON, when it was computed in this run (serialised where it was computed). */
   objectText?: string;
+  /** Its line of the cache's object pack (`<digest> <json>\n`, UTF-8), encoded where it was computed. */
+  packLine?: Uint8Array;
   /** The content's digest is already in the cache: the caller fills the result from there. */
   known?: boolean;
 }
@@ -53,6 +55,14 @@ export function resultFromObject(rel: string, bytes: number, digest: string, obj
     ...(obj.analysis ? { analysis: obj.analysis } : {}),
     ...(obj.confirmation ? { confirmation: obj.confirmation } : {}),
   };
+}
+
+const utf8 = new TextEncoder();
+
+/** Adds the pack line of a result computed in this run (the thread that parsed it encodes it). */
+export function withPackLine(r: FileResult): FileResult {
+  if (r.objectText === undefined || r.sha256 === null) return r;
+  return { ...r, packLine: utf8.encode(`${r.sha256.slice(7)} ${r.objectText}\n`) };
 }
 
 export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileResult> {

@@ -6,29 +6,39 @@ import { AosError } from '@autopoietic/core/cli-kit';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { makeConfirmer } from './confirm.js';
 import type { CacheObject } from './cache.js';
-import { parseFile, resultFromObject, type FileResult, type ParseJob } from './parse-file.js';
+import { parseFile, resultFromObject, withPackLine, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
 
 /**
- * Spreads parsing over worker threads (one per core by default). Each worker loads the grammar
- * once (~35 ms), so small batches are parsed in this thread instead. Work is handed out in small
- * chunks as workers become free, so one large file does not hold up a whole share.
+ * Spreads parsing over threads. `auto` uses one parse thread per core: this thread and a worker
+ * for each other core (this thread would otherwise sit idle while the workers parse, and one
+ * worker fewer is one grammar load fewer); small trees are parsed here alone, since a worker
+ * costs a thread start and a grammar load (~35 ms). `--jobs N` asks for N workers. Work is handed
+ * out in small chunks as threads become free, so one large file does not hold up a whole share.
  */
 export type Jobs = number | 'auto';
 
 const CHUNK = 24;
-/** Below this many files per worker, starting workers costs more than it saves. */
-const FILES_PER_WORKER = 64;
+/** Below this many files per parse thread, another thread costs more than it saves. */
+const FILES_PER_THREAD = 64;
 
 export interface PoolRun {
   results: FileResult[];
   workers: number;
 }
 
-export function plannedWorkers(jobs: Jobs, files: number, workerAvailable: boolean): number {
-  if (!workerAvailable || files === 0) return 0;
-  const want = jobs === 'auto' ? Math.min(availableParallelism(), Math.floor(files / FILES_PER_WORKER)) : jobs;
-  const n = Math.min(want, files);
-  return n >= 2 || (jobs !== 'auto' && n === 1) ? n : 0;
+export interface ThreadPlan {
+  /** Worker threads to start. */
+  workers: number;
+  /** Whether this thread parses too. */
+  here: boolean;
+}
+
+export function planThreads(jobs: Jobs, files: number, workerAvailable: boolean, cores = availableParallelism()): ThreadPlan {
+  if (files === 0) return { workers: 0, here: false };
+  if (!workerAvailable) return { workers: 0, here: true };
+  if (jobs !== 'auto') return jobs > 0 ? { workers: Math.min(jobs, files), here: false } : { workers: 0, here: true };
+  const threads = Math.min(cores, Math.floor(files / FILES_PER_THREAD));
+  return { workers: Math.max(0, threads - 1), here: true };
 }
 
 /** The compiled worker script; absent when running from TypeScript sources (tests), then in-thread. */
@@ -39,73 +49,100 @@ function workerScript(): string | undefined {
 }
 
 export async function parseAll(jobs: ParseJob[], opts: { jobs: Jobs; known: ReadonlySet<string> }): Promise<PoolRun> {
-  if (jobs.length === 0) return { results: [], workers: 0 };
   const script = workerScript();
-  const n = plannedWorkers(opts.jobs, jobs.length, script !== undefined);
-  if (n === 0 || !script) return { results: await parseInThread(jobs, opts.known), workers: 0 };
-  return { results: await parseInWorkers(script, n, jobs, opts.known), workers: n };
+  const plan = planThreads(opts.jobs, jobs.length, script !== undefined);
+  const queue = new Queue(jobs);
+  const workers = plan.workers > 0 && script ? runWorkers(script, plan.workers, queue, opts.known) : undefined;
+  const here = plan.here ? parseHere(queue, opts.known) : undefined;
+  const [fromWorkers, fromHere] = await Promise.all([workers?.done, here]);
+  return { results: [...(fromHere ?? []), ...(fromWorkers ?? [])], workers: plan.workers };
 }
 
-async function parseInThread(jobs: ParseJob[], known: ReadonlySet<string>): Promise<FileResult[]> {
-  const ctx = { parser: await loadNixParser(), known, confirm: makeConfirmer() };
+/** The files not handed out yet, taken a chunk at a time by whichever thread is free. */
+class Queue {
+  private next = 0;
+
+  constructor(private readonly jobs: ParseJob[]) {}
+
+  take(): ParseJob[] | undefined {
+    if (this.next >= this.jobs.length) return undefined;
+    const chunk = this.jobs.slice(this.next, this.next + CHUNK);
+    this.next += chunk.length;
+    return chunk;
+  }
+}
+
+/** This thread's share: a chunk at a time, yielding in between so worker results are taken in. */
+async function parseHere(queue: Queue, known: ReadonlySet<string>): Promise<FileResult[]> {
+  const ctx: ParseContext = { parser: await loadNixParser(), known, confirm: makeConfirmer() };
   const out: FileResult[] = [];
-  for (const job of jobs) out.push(await parseFile(job, ctx));
+  for (let chunk = queue.take(); chunk; chunk = queue.take()) {
+    for (const job of chunk) out.push(dropText(withPackLine(await parseFile(job, ctx))));
+    await new Promise(setImmediate);
+  }
   return out;
 }
 
-function parseInWorkers(script: string, n: number, jobs: ParseJob[], known: ReadonlySet<string>): Promise<FileResult[]> {
-  return new Promise((resolve, reject) => {
-    const results: FileResult[] = [];
-    const workers: Worker[] = [];
-    let next = 0;
-    let busy = 0;
-    let failed = false;
-    let done = false;
-    let id = 0;
-    const finish = (err?: unknown): void => {
-      if (done) return;
-      done = true;
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve(results);
-    };
-    const feed = (w: Worker): void => {
-      if (failed) return;
-      if (next >= jobs.length) {
-        if (busy === 0) finish();
-        return;
-      }
-      const chunk = jobs.slice(next, next + CHUNK);
-      next += chunk.length;
-      busy++;
-      w.postMessage({ id: id++, jobs: chunk });
-    };
-    const fail = (e: unknown): void => {
-      if (failed) return;
-      failed = true;
-      finish(new AosError('parse-worker-failed', `a parse worker failed: ${e instanceof Error ? e.message : String(e)}`, { hint: 'Run again with --jobs 1 to parse in one thread, and report the error.', cause: e }));
-    };
-    for (let i = 0; i < n; i++) {
-      const w = new Worker(script, { workerData: { known: [...known] } });
-      workers.push(w);
-      w.on('message', (msg: { results?: FileResult[]; error?: string }) => {
-        busy--;
-        if (msg.error !== undefined) return fail(new Error(msg.error));
-        for (const r of msg.results ?? []) results.push(inflate(r));
-        feed(w);
-      });
-      w.on('error', fail);
-      w.on('exit', (code) => {
-        if (code !== 0 && !failed && (next < jobs.length || busy > 0)) fail(new Error(`worker exited with code ${code}`));
-      });
-      feed(w);
-    }
+function runWorkers(script: string, n: number, queue: Queue, known: ReadonlySet<string>): { done: Promise<FileResult[]> } {
+  const results: FileResult[] = [];
+  const workers: Worker[] = [];
+  let busy = 0;
+  let settled = false;
+  let id = 0;
+  let resolve!: (r: FileResult[]) => void;
+  let reject!: (e: unknown) => void;
+  const done = new Promise<FileResult[]>((res, rej) => {
+    resolve = res;
+    reject = rej;
   });
+  const finish = (err?: unknown): void => {
+    if (settled) return;
+    settled = true;
+    for (const w of workers) void w.terminate();
+    if (err) reject(err);
+    else resolve(results);
+  };
+  const feed = (w: Worker): void => {
+    if (settled) return;
+    const chunk = queue.take();
+    if (!chunk) {
+      if (busy === 0) finish();
+      return;
+    }
+    busy++;
+    w.postMessage({ id: id++, jobs: chunk });
+  };
+  const fail = (e: unknown): void =>
+    finish(new AosError('parse-worker-failed', `a parse worker failed: ${e instanceof Error ? e.message : String(e)}`, { hint: 'Run again with --jobs 1 to parse in one worker, and report the error.', cause: e }));
+  const knownList = [...known];
+  for (let i = 0; i < n; i++) {
+    const w = new Worker(script, { workerData: { known: knownList } });
+    workers.push(w);
+    w.on('message', (msg: { results?: FileResult[]; error?: string }) => {
+      busy--;
+      if (msg.error !== undefined) return fail(new Error(msg.error));
+      for (const r of msg.results ?? []) results.push(inflate(r));
+      feed(w);
+    });
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (code !== 0 && !settled) fail(new Error(`worker exited with code ${code}`));
+    });
+    feed(w);
+  }
+  return { done };
 }
 
 /** A worker result that carries its analysis as JSON text: parsed back into the result. */
 function inflate(r: FileResult): FileResult {
   if (r.object || r.objectText === undefined || r.sha256 === null) return r;
   const obj = JSON.parse(r.objectText) as CacheObject;
-  return { ...resultFromObject(r.rel, r.bytes, r.sha256.slice(7), obj, r.cached, r.stat), objectText: r.objectText };
+  return { ...resultFromObject(r.rel, r.bytes, r.sha256.slice(7), obj, r.cached, r.stat), ...(r.packLine ? { packLine: r.packLine } : {}) };
+}
+
+/** Once the pack line exists, the JSON text is not needed: not kept alive until the end of the run. */
+function dropText(r: FileResult): FileResult {
+  if (!r.packLine) return r;
+  const { objectText: _t, ...rest } = r;
+  return rest;
 }

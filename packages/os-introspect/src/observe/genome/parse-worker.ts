@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import type { Confirmer } from './confirm.js';
-import { parseFile, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
+import { parseFile, withPackLine, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
 
 /**
  * A parse worker: loads the grammar once, then answers batches of files with their results.
@@ -30,14 +30,17 @@ async function handle(msg: { id: number; jobs: ParseJob[] }): Promise<void> {
   try {
     const ctx = await ready;
     const results: FileResult[] = [];
-    for (const job of msg.jobs) results.push(slim(await parseFile(job, ctx)));
+    for (const job of msg.jobs) results.push(slim(withPackLine(await parseFile(job, ctx))));
     port!.postMessage({ id: msg.id, results });
   } catch (e) {
     port!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
 }
 
-/** The analysis travels once, as the JSON text the cache stores anyway; the main thread parses it. */
+/**
+ * The analysis travels once, as the JSON text the main thread parses, with the pack line this
+ * thread encoded (so the main thread never serialises or encodes it).
+ */
 function slim(r: FileResult): FileResult {
   if (r.objectText === undefined) return r;
   const { object: _o, analysis: _a, confirmation: _c, ...rest } = r;
