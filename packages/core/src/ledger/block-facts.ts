@@ -1,6 +1,6 @@
 import { analyzeLine, type LineFacts } from './line-facts.js';
 import { forEachLine, isBlank } from './lines.js';
-import type { LedgerSchemaName } from './validate.js';
+import type { RecordCheck } from './record-check.js';
 
 /**
  * A block of complete ledger lines analysed at once (by a verify worker thread, or by the main
@@ -27,14 +27,26 @@ export interface BlockResult {
   issues: Array<[number, string[]]>;
 }
 
-export function analyzeBlock(req: BlockRequest, schema: LedgerSchemaName | null): BlockResult {
+/**
+ * The facts of a block's lines. `explainLater` receives the values the check refused without
+ * explaining them (a worker's check has no zod): it fills in their issues before the result is sent.
+ */
+export async function analyzeBlock(req: BlockRequest, check: RecordCheck | null, explainLater: () => Promise<(value: unknown) => string[]>): Promise<BlockResult> {
   const facts: LineFacts[] = [];
   let blank = 0;
   const chunk = { data: Buffer.from(req.buf), base: req.baseOffset, firstNo: req.firstNo, lines: 0, final: false };
   forEachLine(chunk, (no, offset, bytes) => {
     if (isBlank(bytes)) blank++;
-    else facts.push(analyzeLine(no, offset, bytes, true, schema));
+    else facts.push(analyzeLine(no, offset, bytes, true, check));
   });
+  const refused = facts.filter((f) => f.unexplained !== undefined);
+  if (refused.length) {
+    const explain = await explainLater();
+    for (const f of refused) {
+      f.issues = explain(f.unexplained);
+      f.unexplained = undefined;
+    }
+  }
   return encode(req.id, blank, facts);
 }
 

@@ -1,5 +1,5 @@
 import type { ChainLink } from '../schemas/common.js';
-import { GENESIS_PREV } from './chain.js';
+import { GENESIS_PREV, isSha256 } from './chain.js';
 
 /**
  * The chain rules of `ledger verify`, as a small state machine fed one line at a time. It names
@@ -69,6 +69,14 @@ export class ChainChecker {
   unchained(line: number): void {
     this.add({ line, kind: 'inserted', message: `line ${line} has no valid chain link: it was inserted or rewritten by hand` });
     this.jump = undefined;
+  }
+
+  /**
+   * Whether a link read with chainShapeOf is a valid one: a `prev` equal to the digest the next
+   * line must carry is (a computed digest); any other must be `sha256:` and 64 hex digits.
+   */
+  wellFormed(c: ChainLink): boolean {
+    return c.prev === (this.anchor?.digest ?? GENESIS_PREV) || isSha256(c.prev);
   }
 
   link(line: number, c: ChainLink, digest: string): void {

@@ -27,13 +27,31 @@ export function nextLink(head: ChainHead | null): ChainLink {
 
 /** Reads `chain` from a parsed line without trusting its shape. */
 export function chainOf(value: unknown): ChainLink | undefined {
+  const c = chainShapeOf(value);
+  return c && isSha256(c.prev) ? c : undefined;
+}
+
+/**
+ * `chain` with a well-typed seq and a `prev` of the right length and prefix, its 64 hex digits
+ * not yet checked: verify checks them only when `prev` is not the digest it expects (a digest
+ * it computed is well formed by construction), which saves a scan of every line's `prev`.
+ */
+export function chainShapeOf(value: unknown): ChainLink | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const c = (value as { chain?: unknown }).chain;
   if (typeof c !== 'object' || c === null) return undefined;
   const { seq, prev } = c as { seq?: unknown; prev?: unknown };
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
-  if (typeof prev !== 'string' || !SHA256.test(prev)) return undefined;
+  if (typeof prev !== 'string' || prev.length !== 71 || !prev.startsWith('sha256:')) return undefined;
   return { seq, prev };
 }
 
-const SHA256 = /^sha256:[0-9a-f]{64}$/;
+/** `sha256:` and 64 lowercase hex digits. */
+export function isSha256(s: string): boolean {
+  if (s.length !== 71 || !s.startsWith('sha256:')) return false;
+  for (let i = 7; i < 71; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}

@@ -1,8 +1,6 @@
 import type { ChainLink } from '../schemas/common.js';
-import { describeIssues } from '../schemas/issues.js';
-import { SCHEMAS } from '../schemas/registry.js';
-import { chainOf, lineDigest } from './chain.js';
-import type { LedgerSchemaName } from './validate.js';
+import { chainShapeOf, lineDigest } from './chain.js';
+import type { RecordCheck } from './record-check.js';
 
 /**
  * What `ledger verify` needs to know about one non-blank line, computed independently of every
@@ -15,12 +13,15 @@ export interface LineFacts {
   terminated: boolean;
   digest: string;
   json: boolean;
+  /** The chain link's shape (chainShapeOf): whether `prev` is hex is checked against the chain (ChainChecker.wellFormed). */
   chain: ChainLink | undefined;
   /** Schema problems; empty when valid or when no schema applies. */
   issues: string[];
+  /** A value the schema refused, kept for an explanation when the check could not give one here. */
+  unexplained?: unknown;
 }
 
-export function analyzeLine(no: number, offset: number, bytes: Buffer, terminated: boolean, schema: LedgerSchemaName | null): LineFacts {
+export function analyzeLine(no: number, offset: number, bytes: Buffer, terminated: boolean, check: RecordCheck | null): LineFacts {
   const digest = lineDigest(bytes);
   let value: unknown;
   try {
@@ -28,10 +29,10 @@ export function analyzeLine(no: number, offset: number, bytes: Buffer, terminate
   } catch {
     return { no, offset, terminated, digest, json: false, chain: undefined, issues: [] };
   }
-  let issues: string[] = [];
-  if (schema) {
-    const result = SCHEMAS[schema].safeParse(value);
-    if (!result.success) issues = describeIssues(result.error);
+  const facts: LineFacts = { no, offset, terminated, digest, json: true, chain: chainShapeOf(value), issues: [] };
+  if (check && !check.accepts(value)) {
+    if (check.explain) facts.issues = check.explain(value);
+    else facts.unexplained = value;
   }
-  return { no, offset, terminated, digest, json: true, chain: chainOf(value), issues };
+  return facts;
 }

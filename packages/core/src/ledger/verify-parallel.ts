@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { BlockRequest, BlockResult } from './block-facts.js';
 import { analyzeLine, type LineFacts } from './line-facts.js';
 import { forEachLine, isBlank, readChunks, type Chunk } from './lines.js';
+import type { RecordCheck } from './record-check.js';
 import type { LedgerSchemaName } from './validate.js';
 
 /**
@@ -27,7 +28,7 @@ interface Slot {
 const BLOCK = 1 << 20;
 const PER_WORKER = 2;
 
-export async function scanFactsParallel(path: string, size: number, schema: LedgerSchemaName | null, threads: number, sink: FactSink): Promise<void> {
+export async function scanFactsParallel(path: string, size: number, schema: LedgerSchemaName | null, check: RecordCheck | null, threads: number, sink: FactSink): Promise<void> {
   const workerUrl = new URL('./verify-worker.js', import.meta.url);
   const workers = Array.from({ length: threads - 1 }, () => ({ worker: new Worker(workerUrl, { workerData: { schema } }), inFlight: 0 }));
   const pending = new Map<number, Slot>();
@@ -48,7 +49,7 @@ export async function scanFactsParallel(path: string, size: number, schema: Ledg
     for await (const chunk of readChunks(path, size, BLOCK)) {
       if (chunk.final) {
         await deliver(0);
-        forEachLine(chunk, (no, offset, bytes) => sink.facts(analyzeLine(no, offset, bytes, false, schema)));
+        forEachLine(chunk, (no, offset, bytes) => sink.facts(analyzeLine(no, offset, bytes, false, check)));
         break;
       }
       await new Promise(setImmediate); // let finished workers report before choosing where this block goes
@@ -60,7 +61,7 @@ export async function scanFactsParallel(path: string, size: number, schema: Ledg
         slot = { promise };
         void promise.then((r) => (slot.done = r), () => undefined);
       } else {
-        const done = analyzeHere(chunk, schema);
+        const done = analyzeHere(chunk, check);
         slot = { promise: Promise.resolve(done), done };
       }
       pending.set(id++, slot);
@@ -79,12 +80,12 @@ function blockOf(id: number, chunk: Chunk): BlockRequest {
   return { id, buf, firstNo: chunk.firstNo, baseOffset: chunk.base };
 }
 
-function analyzeHere(chunk: Chunk, schema: LedgerSchemaName | null): Result {
+function analyzeHere(chunk: Chunk, check: RecordCheck | null): Result {
   const facts: LineFacts[] = [];
   let blank = 0;
   forEachLine(chunk, (no, offset, bytes) => {
     if (isBlank(bytes)) blank++;
-    else facts.push(analyzeLine(no, offset, bytes, true, schema));
+    else facts.push(analyzeLine(no, offset, bytes, true, check));
   });
   return { local: true, blank, facts };
 }

@@ -1,12 +1,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeBlock, type BlockRequest } from './block-facts.js';
+import { recordCheck, zodExplainer } from './record-check.js';
 import type { LedgerSchemaName } from './validate.js';
 
-/** Worker thread of `ledger verify` (see verify-parallel.ts): analyses the blocks it is sent. */
+/**
+ * Worker thread of `ledger verify` (see verify-parallel.ts): analyses the blocks it is sent. It
+ * checks lines with the compiled validator and loads zod only to explain a refused line.
+ */
 const schema = (workerData as { schema: LedgerSchemaName | null }).schema;
+const check = recordCheck(schema, false);
+let explainer: Promise<(value: unknown) => string[]> | undefined;
+const explainLater = () => (explainer ??= schema ? zodExplainer(schema) : Promise.resolve(() => []));
 
 parentPort?.on('message', (req: BlockRequest) => {
-  const res = analyzeBlock(req, schema);
-  const buffers = [res.nos.buffer, res.offsets.buffer, res.flags.buffer, res.seqs.buffer] as ArrayBuffer[];
-  parentPort!.postMessage(res, buffers);
+  void check
+    .then((c) => analyzeBlock(req, c, explainLater))
+    .then((res) => {
+      const buffers = [res.nos.buffer, res.offsets.buffer, res.flags.buffer, res.seqs.buffer] as ArrayBuffer[];
+      parentPort!.postMessage(res, buffers);
+    });
 });

@@ -86,6 +86,22 @@ describe('verifyLedger', () => {
     expect(r.problems).toEqual([expect.objectContaining({ line: 3, kind: 'inserted' })]);
   });
 
+  it('takes a chain link whose prev is not 64 hex digits for no link, wherever it stands', async () => {
+    const { file, lines } = await ledgerOf(4);
+    const bare = join(tempDir(), 'notes.jsonl'); // no schema: only the chain rules apply
+    const bad = (line: string, prev: string) => JSON.stringify({ ...JSON.parse(line), chain: { ...JSON.parse(line).chain, prev } });
+    rewrite(bare, [lines[0]!, bad(lines[1]!, `sha256:${'g'.repeat(64)}`), lines[2]!, lines[3]!]);
+    const r = await verifyLedger(bare);
+    expect(r.schema).toBeNull();
+    expect(r.problems[0]).toMatchObject({ line: 2, kind: 'inserted', message: expect.stringMatching(/no valid chain link/) });
+    rewrite(file, [lines[0]!, lines[1]!, lines[2]!, bad(lines[3]!, `sha256:${'A'.repeat(64)}`)]);
+    const withSchema = await verifyLedger(file);
+    expect(withSchema.problems.map((p) => [p.line, p.kind])).toEqual([
+      [4, 'schema'],
+      [4, 'inserted'],
+    ]);
+  });
+
   it('detects a duplicated line (a copy with a chain)', async () => {
     const { file, lines } = await ledgerOf(4);
     lines.splice(3, 0, lines[0]!);

@@ -6,6 +6,7 @@ import { ChainChecker, MAX_PROBLEMS, type ChainProblemKind } from './chain-check
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
 import { analyzeLine, type LineFacts } from './line-facts.js';
 import { forEachLine, isBlank, LineTooLong, readChunks } from './lines.js';
+import { recordCheck, type RecordCheck } from './record-check.js';
 import { schemaForFileName, type LedgerSchemaName } from './validate.js';
 import { scanFactsParallel } from './verify-parallel.js';
 
@@ -83,9 +84,10 @@ export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, 
   const scan = new Scan(report, schema, checkpoint?.seq);
   if (size !== undefined) {
     try {
+      const check = await recordCheck(schema);
       const threads = threadsFor(size, opts.threads);
-      if (threads > 1) await scanFactsParallel(path, size, schema, threads, scan);
-      else await scanInThread(path, size, schema, scan);
+      if (threads > 1) await scanFactsParallel(path, size, schema, check, threads, scan);
+      else await scanInThread(path, size, check, scan);
     } catch (e) {
       if (!(e instanceof LineTooLong)) throw e;
       scan.problem(e.no, 'malformed', `line ${e.no} is longer than any record may be: the file is damaged from byte ${e.offset}`);
@@ -98,12 +100,12 @@ export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, 
   return report;
 }
 
-async function scanInThread(path: string, size: number, schema: LedgerSchemaName | null, scan: Scan): Promise<void> {
+async function scanInThread(path: string, size: number, check: RecordCheck | null, scan: Scan): Promise<void> {
   for await (const chunk of readChunks(path, size)) {
     // No per-chunk arrays: each line's objects die young, so the heap stays flat.
     forEachLine(chunk, (no, offset, bytes, terminated) => {
       if (terminated && isBlank(bytes)) scan.blank(1);
-      else scan.facts(analyzeLine(no, offset, bytes, terminated, schema));
+      else scan.facts(analyzeLine(no, offset, bytes, terminated, check));
     });
   }
 }
@@ -180,7 +182,7 @@ class Scan {
 
   private record(f: LineFacts): void {
     if (this.schema && f.issues.length) this.problem(f.no, 'schema', `line ${f.no} is not a valid ${this.schema} record: ${f.issues.join('; ')}`);
-    if (!f.chain) {
+    if (!f.chain || !this.chain.wellFormed(f.chain)) {
       this.chain.unchained(f.no);
       return;
     }
