@@ -52,11 +52,14 @@ export class LineTooLong extends Error {
 export async function* readChunks(file: string, limit?: number, chunkSize: number = CHUNK): AsyncGenerator<Chunk> {
   const fh = await open(file, 'r');
   const end = limit ?? (await fh.stat()).size;
-  // Read ahead: the next chunk is already being read while this one is processed.
+  // Read ahead: the next chunk is already being read while this one is processed. Each chunk is
+  // read after some free room, where the previous chunk's unfinished last line is copied, so
+  // joining them copies that line rather than the whole chunk.
   const readAt = async (at: number): Promise<Buffer> => {
-    const chunk = Buffer.allocUnsafe(Math.min(chunkSize, end - at));
-    const { bytesRead } = await fh.read(chunk, 0, chunk.length, at);
-    return chunk.subarray(0, bytesRead);
+    const len = Math.min(chunkSize, end - at);
+    const room = Buffer.allocUnsafe(CARRY_ROOM + len);
+    const { bytesRead } = await fh.read(room, CARRY_ROOM, len, at);
+    return room.subarray(CARRY_ROOM, CARRY_ROOM + bytesRead);
   };
   let ahead: Promise<Buffer> | undefined = end > 0 ? readAt(0) : undefined;
   try {
@@ -70,7 +73,7 @@ export async function* readChunks(file: string, limit?: number, chunkSize: numbe
       const base = pos - (carry?.length ?? 0);
       pos += got.length;
       if (pos < end) ahead = readAt(pos);
-      const data = carry ? Buffer.concat([carry, got]) : got;
+      const data = carry ? joined(carry, got) : got;
       const last = data.lastIndexOf(10);
       carry = last + 1 < data.length ? data.subarray(last + 1) : undefined;
       if (carry && carry.length > MAX_LINE_BYTES) throw new LineTooLong(no + countNewlines(data, last + 1), base + last + 1);
@@ -84,6 +87,17 @@ export async function* readChunks(file: string, limit?: number, chunkSize: numbe
     await ahead?.catch(() => undefined); // never close the file under a read in flight
     await fh.close();
   }
+}
+
+/** Room kept before each chunk read for the line carried over from the previous chunk. */
+const CARRY_ROOM = 64 << 10;
+
+/** `carry` then `got` (read by readAt, so CARRY_ROOM bytes of its allocation precede it): in that room when the carry fits. */
+function joined(carry: Buffer, got: Buffer): Buffer {
+  if (carry.length > CARRY_ROOM) return Buffer.concat([carry, got]);
+  const data = Buffer.from(got.buffer, got.byteOffset - carry.length, carry.length + got.length);
+  carry.copy(data, 0);
+  return data;
 }
 
 /** Calls `each` for every line of a chunk, synchronously, without building arrays. */
