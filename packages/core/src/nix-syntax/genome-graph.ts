@@ -135,8 +135,8 @@ export interface IdentityValues {
   roles?: { value: string[]; file: string; line: number };
 }
 
-/** `autopoietic.identity.host` / `.roles` as set (to literals) by a host's modules. */
-export function hostIdentity(host: GenomeHost, index: GenomeIndex): IdentityValues {
+/** `autopoietic.identity.host` / `.roles` as set (to literals) by a host's modules (`closure`: their import closure, when already known). */
+export function hostIdentity(host: GenomeHost, index: GenomeIndex, closure: string[] = importClosure(host.modules, index)): IdentityValues {
   const out: IdentityValues = {};
   const take = (settings: NixSetting[], file: string): void => {
     for (const s of settings) {
@@ -147,6 +147,6 @@ export function hostIdentity(host: GenomeHost, index: GenomeIndex): IdentityValu
     }
   };
   take(host.inline_config, host.file);
-  for (const f of importClosure(host.modules, index)) take(index.analysis(f)?.module?.config ?? [], f);
+  for (const f of closure) take(index.analysis(f)?.module?.config ?? [], f);
   return out;
 }

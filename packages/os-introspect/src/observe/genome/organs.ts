@@ -76,6 +76,7 @@ function moduleOrgans(m: Module, add: (o: Organ) => void): void {
     add({ name, type: home ? 'home-manager-module' : 'nixos-module', source: m.path, line: m.options[0]!.line, detected_by: `options declared in ${m.path}` });
   }
   for (const s of m.config) {
+    if (!s.path.startsWith('systemd.')) continue; // most settings are not units: skip the pattern
     const unit = systemdUnit(s.path);
     if (unit) add({ name: unit.name, type: unit.type, source: m.path, line: s.line, detected_by: `${unit.attr} set in ${m.path}` });
   }
@@ -84,6 +85,7 @@ function moduleOrgans(m: Module, add: (o: Organ) => void): void {
 /** `home-manager.users.<user> = ./home/user.nix;`: that file is a Home Manager module. */
 function homeManagerUsers(rel: string, genome: ParsedGenome, add: (o: Organ) => void): void {
   for (const s of genome.analysis(rel)?.module?.config ?? []) {
+    if (!s.path.startsWith('home-manager.users.')) continue;
     const user = /^home-manager\.users\.([^.]+)$/.exec(s.path)?.[1];
     if (!user || !/^\.{1,2}\//.test(s.value)) continue;
     const t = resolveNixPath(rel, s.value, genome);

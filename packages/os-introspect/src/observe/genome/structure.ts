@@ -69,7 +69,8 @@ export function importGraph(modules: Module[]): { from: string; to: string; line
 
 export function hostEntries(genome: ParsedGenome): Host[] {
   return genomeHosts(genome).map((h) => {
-    const id = hostIdentity(h, genome);
+    const closure = importClosure(h.modules, genome);
+    const id = hostIdentity(h, genome, closure);
     return {
       name: h.name,
       source: h.source,
@@ -79,7 +80,7 @@ export function hostEntries(genome: ParsedGenome): Host[] {
       modules: h.modules,
       external_modules: h.external_modules,
       modules_static: h.modules_static,
-      closure: importClosure(h.modules, genome),
+      closure,
       identity: {
         host: id.host?.value ?? null,
         roles: id.roles?.value ?? null,
