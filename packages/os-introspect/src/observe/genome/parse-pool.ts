@@ -18,6 +18,11 @@ import { parseFile, resultFromObject, withPackLine, type FileResult, type ParseC
 export type Jobs = number | 'auto';
 
 const CHUNK = 24;
+/**
+ * Chunks a worker holds at once: while it parses one, the next is already queued, so it never
+ * waits for this thread, which takes in results only between the chunks it parses itself.
+ */
+const IN_FLIGHT = 2;
 /** Below this many files per parse thread, another thread costs more than it saves. */
 const FILES_PER_THREAD = 64;
 
@@ -128,7 +133,7 @@ function runWorkers(script: string, n: number, queue: Queue, known: ReadonlySet<
     w.on('exit', (code) => {
       if (code !== 0 && !settled) fail(new Error(`worker exited with code ${code}`));
     });
-    feed(w);
+    for (let k = 0; k < IN_FLIGHT; k++) feed(w);
   }
   return { done };
 }
