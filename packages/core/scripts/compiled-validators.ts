@@ -5,7 +5,7 @@
 // loading zod or compiling anything at run time. Used where a record is validated on a hot path:
 // the self-state os-introspect prints, and every line `ledger verify` reads.
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import standaloneCode from 'ajv/dist/standalone/index.js';
+import standalone from 'ajv/dist/standalone/index.js';
 import { jsonSchemaFor } from '../src/schemas/json-schema.js';
 import { LEDGERS, type SchemaName } from '../src/schemas/registry.js';
 
@@ -28,9 +28,11 @@ export const COMPILED_SCHEMAS: readonly SchemaName[] = [
  * reuses a genome which was validated when it was assembled (os-introspect's memo): everything
  * else is checked in full, the genome only as an object.
  */
-const VARIANTS: Partial<Record<SchemaName, Record<string, (schema: Record<string, any>) => Record<string, any>>>> = {
+type JsonSchema = { $id: string; properties?: Record<string, unknown> } & Record<string, unknown>;
+
+const VARIANTS: Partial<Record<SchemaName, Record<string, (schema: JsonSchema) => JsonSchema>>> = {
   'self-state': {
-    validateWithoutGenome: (s) => ({ ...s, $id: (s.$id as string).replace(/\.schema\.json$/, '.without-genome.schema.json'), properties: { ...s.properties, genome: { type: 'object' } } }),
+    validateWithoutGenome: (s) => ({ ...s, $id: s.$id.replace(/\.schema\.json$/, '.without-genome.schema.json'), properties: { ...s.properties, genome: { type: 'object' } } }),
   },
 };
 
@@ -52,15 +54,16 @@ export function renderCompiledValidators(): Map<string, string> {
 function compile(name: SchemaName): string {
   // Formats are not checked: every `format` in our schemas comes with the `pattern` zod checks.
   const ajv = new Ajv2020({ strict: true, allErrors: false, validateFormats: false, code: { source: true, esm: true, optimize: true } });
-  const schema = jsonSchemaFor(name) as Record<string, any>;
-  const refs: Record<string, string> = { validate: schema.$id as string };
+  const schema = jsonSchemaFor(name) as JsonSchema;
+  const refs: Record<string, string> = { validate: schema.$id };
   ajv.addSchema(schema);
   for (const [exportName, derive] of Object.entries(VARIANTS[name] ?? {})) {
     const variant = derive(schema);
     ajv.addSchema(variant);
-    refs[exportName] = variant.$id as string;
+    refs[exportName] = variant.$id;
   }
-  const code = standaloneCode(ajv, refs);
+  // A CommonJS module: its default import is module.exports, whose `default` is the function.
+  const code = standalone.default(ajv, refs);
   // A runtime helper (e.g. ucs2length for minLength, which counts code points where zod counts
   // UTF-16 units) would need ajv at run time and could disagree with zod: refuse to generate.
   if (/\brequire\(|(^|;)\s*import[\s{]/.test(code)) throw new Error(`the compiled validator of ${name} needs an ajv runtime helper: keep it out of COMPILED_SCHEMAS or extend the generator`);

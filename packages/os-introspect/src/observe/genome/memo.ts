@@ -110,8 +110,8 @@ export function readMemo(cacheDir: string, root: string, key: string): Memo | un
   const layout: [string, Buffer | null][] = [];
   let at = cut + 1;
   for (const [k, length] of head.layout) {
-    if (length === null) layout.push([k, null]);
-    else layout.push([k, data.subarray(at, (at += length))]);
+    layout.push([k, length === null ? null : data.subarray(at, at + length)]);
+    at += length ?? 0;
   }
   // A torn or hand-edited file does not add up: recompute rather than print a broken genome.
   if (at !== data.length) return undefined;

@@ -18,7 +18,10 @@ if (!port) throw new Error('parse-worker must run in a worker thread');
 
 // The confirmer (which spawns nix-instantiate) is loaded on the first syntax error only.
 let confirmer: Promise<Confirmer> | undefined;
-const confirm: Confirmer = async (source) => (await (confirmer ??= import('./confirm.js').then((m) => m.makeConfirmer())))(source);
+const confirm: Confirmer = async (source) => {
+  confirmer ??= import('./confirm.js').then((m) => m.makeConfirmer());
+  return (await confirmer)(source);
+};
 
 const ready: Promise<ParseContext> = loadNixParser().then((parser) => ({ parser, known: new Set(init.known), confirm }));
 
