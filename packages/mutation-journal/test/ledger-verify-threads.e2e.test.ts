@@ -51,6 +51,21 @@ describe('ledger verify on worker threads', () => {
     ]);
   });
 
+  it('explains schema problems in every block the same way, whichever thread checked the line', () => {
+    // Workers check lines with the compiled validator and load zod only to word a refusal.
+    const lines = chained(6000);
+    const bad = [10, 1700, 3400, 5100, 5990];
+    for (const i of bad) lines[i] = lines[i]!.replace('"status":"pending"', '"status":"bogus"');
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const one = verifyWith(file, '1');
+    const many = verifyWith(file, '3');
+    expect(many.json()).toEqual(one.json());
+    const schema = one.json().problems.filter((p: { kind: string }) => p.kind === 'schema');
+    expect(schema.map((p: { line: number }) => p.line)).toEqual(bad.map((i) => i + 1));
+    for (const p of schema) expect(p.message).toMatch(/is not a valid mutation record: status: /);
+  });
+
   it('agrees on a clean ledger', () => {
     const file = join(tempDir(), 'mutations.jsonl');
     writeFileSync(file, `${chained(3000).join('\n')}\n`);

@@ -1,4 +1,4 @@
-import { loadCompiledValidator } from '../schemas/compiled/index.js';
+import { describeCompiledError, loadCompiledValidator, type CompiledValidator } from '../schemas/compiled/index.js';
 import type { LedgerSchemaName } from './validate.js';
 
 /**
@@ -19,12 +19,18 @@ export async function recordCheck(schema: LedgerSchemaName | null, withZod = tru
   const compiled = await loadCompiledValidator(schema);
   if (compiled && !withZod) return { accepts: (v) => compiled(v) };
   const explain = await zodExplainer(schema);
-  if (compiled) return { accepts: (v) => compiled(v), explain };
-  return { accepts: (v) => explain(v).length === 0, explain };
+  if (!compiled) return { accepts: (v) => explain(v).length === 0, explain };
+  // A compiled refusal stands even if zod finds nothing (a test keeps the two equal): it is then
+  // worded by the compiled validator.
+  return { accepts: (v) => compiled(v), explain: (v) => explainRefusal(explain(v), compiled) };
+}
+
+function explainRefusal(fromZod: string[], compiled: CompiledValidator): string[] {
+  return fromZod.length ? fromZod : [describeCompiledError(compiled)];
 }
 
 /** zod's issues for a value (empty when zod accepts it), loading zod on first use. */
-export async function zodExplainer(schema: LedgerSchemaName): Promise<(value: unknown) => string[]> {
+async function zodExplainer(schema: LedgerSchemaName): Promise<(value: unknown) => string[]> {
   const [{ SCHEMAS }, { describeIssues }] = await Promise.all([import('../schemas/registry.js'), import('../schemas/issues.js')]);
   const zod = SCHEMAS[schema];
   return (value) => {

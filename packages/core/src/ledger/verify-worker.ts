@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeBlock, type BlockRequest } from './block-facts.js';
-import { recordCheck, zodExplainer } from './record-check.js';
+import { recordCheck } from './record-check.js';
 import type { LedgerSchemaName } from './validate.js';
 
 /**
@@ -10,7 +10,11 @@ import type { LedgerSchemaName } from './validate.js';
 const schema = (workerData as { schema: LedgerSchemaName | null }).schema;
 const check = recordCheck(schema, false);
 let explainer: Promise<(value: unknown) => string[]> | undefined;
-const explainLater = () => (explainer ??= schema ? zodExplainer(schema) : Promise.resolve(() => []));
+/** The explanation the main thread would give (zod, or the compiled wording), loaded on the first refused line. */
+function explainLater(): Promise<(value: unknown) => string[]> {
+  explainer ??= recordCheck(schema).then((c) => c?.explain ?? (() => []));
+  return explainer;
+}
 
 parentPort?.on('message', (req: BlockRequest) => {
   void check
