@@ -20,7 +20,10 @@ function genome(base: string, files: number, sleep: number): string {
   const root = join(base, 'genome');
   mkdirSync(root, { recursive: true });
   let seed = 1;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   for (let i = 0; i < files; i++) {
     const dir = join(root, 'modules', `m${i % 40}`);
     mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git as testGit, initRepo } from '../../../../tests/support/git.js';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
-import { git, gitBlobId, gitEnv, gitTopLevel, gitWorkTree, indexWorkTreeFiles, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, stageAll, stagePaths, writeTree as gitWriteTree } from './git.js';
+import { git, gitBlobId, gitEnv, gitTopLevel, gitWorkingSetIfAny, gitWorkTree, indexWorkTreeFiles, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, stageAll, stagePaths, writeTree as gitWriteTree } from './git.js';
 
 describe('gitWorkTree', () => {
   it('describes the top level, the prefix, the objects and HEAD of a work tree, and nothing outside one', async () => {
@@ -30,6 +30,18 @@ describe('working-set listings', () => {
     rmSync(join(root, 'gone.nix'));
     const files = (await listGitWorkingSet(root)).sort();
     expect(files).toEqual(['.gitignore', 'gone.nix', 'kept.log', 'new.nix', 'tracked.nix']);
+  });
+
+  it('lists a work tree in one process, and tells a directory outside any work tree apart', async () => {
+    const root = tempDir();
+    initRepo(root, { 'a.txt': 'a\n', 'sub/b.txt': 'b\n' });
+    expect((await gitWorkingSetIfAny(root))?.sort()).toEqual(['a.txt', 'sub/b.txt']);
+    expect(await gitWorkingSetIfAny(join(root, 'sub'))).toEqual(['b.txt']);
+    expect(await gitWorkingSetIfAny(tempDir())).toBeUndefined();
+    expect(await gitWorkingSetIfAny(join(root, '.git'))).toBeUndefined();
+    const bare = tempDir();
+    testGit(bare, ['init', '-q', '--bare']);
+    expect(await gitWorkingSetIfAny(bare)).toBeUndefined();
   });
 
   it('honours .gitignore in a directory that is not a repository, writing nothing there', async () => {

@@ -112,6 +112,25 @@ export async function listGitWorkingSet(root: string): Promise<string[]> {
 }
 
 /**
+ * `listGitWorkingSet` in one git process, or undefined when `root` is not in a git work tree
+ * (not a repository, inside `.git`, a bare repository), told apart by git's own message
+ * (LC_ALL=C). Any other failure is an error: "dubious ownership" must not pass for a plain
+ * directory.
+ */
+export async function gitWorkingSetIfAny(root: string): Promise<string[] | undefined> {
+  const args = ['ls-files', '-z', '--cached', '--others', '--exclude-standard'];
+  const r = await captureCommand({ command: 'git', args, cwd: root, env: gitEnv(false), timeoutMs: 120_000 });
+  if (r.outcome === 'spawn-failed') {
+    throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
+  }
+  if (succeeded(r)) return uniqueNul(r.stdoutFull);
+  if (r.outcome === 'exited' && /not a git repository|must be run in a work tree/i.test(r.stderr)) return undefined;
+  throw new AosError('git-failed', `cannot list the git work tree at ${root}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
+    hint: 'If git reports "dubious ownership", run the tool as the repository owner or add it to safe.directory.',
+  });
+}
+
+/**
  * The same listing for a directory that is not in a git repository: an empty bare repository in
  * `scratch` (outside the root) is pointed at `root` as its work tree, so that `.gitignore` files
  * are honoured exactly as git would; nothing is written to `root`.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
 import { digestCanonical, isSha256Digest, sha256 } from './digest.js';
@@ -57,6 +58,38 @@ describe('length-framed fingerprints', () => {
 
   it('is deterministic', () => {
     expect(frameStrings('t', ['a', 'b'])).toBe(frameStrings('t', ['a', 'b']));
+  });
+
+  it('is exactly tag, u64 little-endian length, bytes, hashed in order (however the fields are buffered)', () => {
+    // The byte stream written straight into sha256, one field at a time.
+    const reference = (fields: ({ tag: number; n: number; bytes?: Uint8Array } | null)[]) => {
+      const h = createHash('sha256');
+      for (const f of fields) {
+        if (f === null) {
+          h.update(Uint8Array.of(4));
+          continue;
+        }
+        const len = Buffer.alloc(8);
+        len.writeBigUInt64LE(BigInt(f.n));
+        h.update(Uint8Array.of(f.tag)).update(len);
+        if (f.bytes) h.update(f.bytes);
+      }
+      return `sha256:${h.digest('hex')}`;
+    };
+    const str = (s: string) => ({ tag: 1, n: Buffer.byteLength(s), bytes: Buffer.from(s) });
+    const big = `${'x'.repeat(100_000)}é`;
+    const block = Buffer.alloc(70_000, 9);
+    const many = Array.from({ length: 5000 }, (_, i) => `modules/m${i % 40}/f${i}.nix`);
+    const framed = new Framer('d').str('a').str('ü€𝄞').bytes(Buffer.from([0, 1, 2])).nullable(null).nullable('n').list(['p', '', big], (fr, x) => fr.str(x)).bytes(block).strings(many).digest();
+    const expected = reference([
+      str('d'), str('a'), str('ü€𝄞'), { tag: 3, n: 3, bytes: Buffer.from([0, 1, 2]) }, null, str('n'),
+      { tag: 2, n: 3 }, str('p'), str(''), str(big), { tag: 3, n: block.length, bytes: block },
+      { tag: 2, n: many.length }, ...many.map(str),
+    ]);
+    expect(framed).toBe(expected);
+    // A value fixed before frames were buffered: stored fingerprints must never change.
+    const pinned = new Framer('autopoietic-test-v2').str('a').str('ü€𝄞').bytes(Buffer.from([0, 1, 2])).nullable(null).nullable('n').list(['p', '', big], (fr, x) => fr.str(x)).bytes(block).strings([]).digest();
+    expect(pinned).toBe('sha256:0ed25a4f37612d4430401413ac030ebbea1c0755a2154dd83ea34b5fb87e85b6');
   });
 });
 

@@ -16,22 +16,32 @@ const TAG_NULL = 0x04;
 
 export class Framer {
   private readonly hash: Hash = createHash('sha256');
+  // Frames are gathered here and hashed in large pieces: a root fingerprint frames thousands of
+  // short fields, and one hash update per tag, length and field cost ~20 ms per 2,000 files.
+  private readonly buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
 
   constructor(domain: string) {
     this.str(domain);
   }
 
   str(s: string): this {
-    return this.frame(TAG_STR, Buffer.from(s, 'utf8'));
+    const n = Buffer.byteLength(s, 'utf8');
+    this.head(TAG_STR, n);
+    if (n > BUFFER_BYTES - this.used) return this.payload(Buffer.from(s, 'utf8'));
+    this.used += this.buf.write(s, this.used, 'utf8');
+    return this;
   }
 
   bytes(b: Uint8Array): this {
-    return this.frame(TAG_BYTES, b);
+    this.head(TAG_BYTES, b.length);
+    return this.payload(b);
   }
 
   nullable(s: string | null | undefined): this {
     if (s === null || s === undefined) {
-      this.hash.update(Uint8Array.of(TAG_NULL));
+      this.room(1);
+      this.buf[this.used++] = TAG_NULL;
       return this;
     }
     return this.str(s);
@@ -39,8 +49,7 @@ export class Framer {
 
   /** A list: its length, then each item written by `each`. */
   list<T>(items: readonly T[], each: (f: this, item: T) => void): this {
-    this.hash.update(Uint8Array.of(TAG_LIST));
-    this.hash.update(u64(items.length));
+    this.head(TAG_LIST, items.length);
     for (const item of items) each(this, item);
     return this;
   }
@@ -50,22 +59,41 @@ export class Framer {
   }
 
   digest(): Sha256Digest {
+    this.flush();
     return `sha256:${this.hash.digest('hex')}`;
   }
 
-  private frame(tag: number, payload: Uint8Array): this {
-    this.hash.update(Uint8Array.of(tag));
-    this.hash.update(u64(payload.length));
-    this.hash.update(payload);
+  /** The tag byte and the u64 little-endian length (or item count). */
+  private head(tag: number, n: number): void {
+    this.room(9);
+    this.buf[this.used] = tag;
+    this.buf.writeUInt32LE(n % 2 ** 32, this.used + 1);
+    this.buf.writeUInt32LE(Math.floor(n / 2 ** 32), this.used + 5);
+    this.used += 9;
+  }
+
+  private payload(b: Uint8Array): this {
+    if (b.length <= BUFFER_BYTES - this.used) {
+      this.buf.set(b, this.used);
+      this.used += b.length;
+    } else {
+      this.flush();
+      this.hash.update(b);
+    }
     return this;
+  }
+
+  private room(n: number): void {
+    if (BUFFER_BYTES - this.used < n) this.flush();
+  }
+
+  private flush(): void {
+    if (this.used > 0) this.hash.update(this.buf.subarray(0, this.used));
+    this.used = 0;
   }
 }
 
-function u64(n: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(n));
-  return b;
-}
+const BUFFER_BYTES = 64 * 1024;
 
 /** Fingerprint of a list of strings under a domain tag. */
 export function frameStrings(domain: string, items: readonly string[]): Sha256Digest {

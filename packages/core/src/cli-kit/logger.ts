@@ -3,29 +3,57 @@ import type { Logger } from 'pino';
 
 /**
  * Human logs go to stderr through pino: pretty on a terminal, JSON lines otherwise.
- * Created lazily so that `--help` does not pay for loading pino.
  * Level: AUTOPOIETIC_LOG_LEVEL (default "info"; "silent" turns logs off).
+ *
+ * pino is loaded only when something is logged at an enabled level (about 20 ms of start-up):
+ * `--help`, and commands that log nothing at the configured level, never load it. Until then
+ * the logger is a stand-in whose disabled-level methods do nothing; any other use loads pino.
  */
 let logger: Logger | undefined;
 
+const LEVELS: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
 export function getLogger(): Logger {
-  if (logger) return logger;
-  const require = createRequire(import.meta.url);
-  const pino = require('pino') as typeof import('pino');
-  const level = process.env.AUTOPOIETIC_LOG_LEVEL ?? 'info';
-  if (process.stderr.isTTY) {
-    const pretty = require('pino-pretty') as typeof import('pino-pretty');
-    // pino-pretty is CJS; its callable export is the module itself or its `default`.
-    const make = ((pretty as unknown as { default?: typeof pretty }).default ?? pretty) as typeof pretty;
-    const stream = make({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' });
-    logger = pino.default({ level, base: null }, stream);
-  } else {
-    logger = pino.default({ level, base: null }, pino.destination({ dest: 2, sync: true }));
-  }
+  logger ??= lazyLogger(process.env.AUTOPOIETIC_LOG_LEVEL ?? 'info');
   return logger;
 }
 
 /** Tests and embedders can replace the logger. */
 export function setLogger(l: Logger | undefined): void {
   logger = l;
+}
+
+function lazyLogger(level: string): Logger {
+  const threshold = level === 'silent' ? Number.POSITIVE_INFINITY : LEVELS[level];
+  if (threshold === undefined) return createPino(level); // pino itself rejects an unknown level
+  let real: Logger | undefined;
+  const load = (): Logger => {
+    real ??= createPino(level);
+    return real;
+  };
+  const skip = () => undefined;
+  return new Proxy({} as Logger, {
+    get(_target, prop) {
+      const rank = typeof prop === 'string' ? LEVELS[prop] : undefined;
+      if (real === undefined && rank !== undefined && rank < threshold) return skip;
+      const l = load();
+      const value: unknown = Reflect.get(l, prop, l);
+      return typeof value === 'function' ? value.bind(l) : value;
+    },
+    set: (_target, prop, value) => Reflect.set(load(), prop, value),
+    has: (_target, prop) => Reflect.has(load(), prop),
+  });
+}
+
+function createPino(level: string): Logger {
+  const require = createRequire(import.meta.url);
+  const pino = require('pino') as typeof import('pino');
+  if (process.stderr.isTTY) {
+    const pretty = require('pino-pretty') as typeof import('pino-pretty');
+    // pino-pretty is CJS; its callable export is the module itself or its `default`.
+    const make = ((pretty as unknown as { default?: typeof pretty }).default ?? pretty) as typeof pretty;
+    const stream = make({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' });
+    return pino.default({ level, base: null }, stream);
+  }
+  return pino.default({ level, base: null }, pino.destination({ dest: 2, sync: true }));
 }

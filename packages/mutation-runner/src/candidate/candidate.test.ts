@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
 import { exclusionContext, exclusionReason } from './exclusions.js';
-import { rootFingerprint, type TreeEntry } from './fingerprint.js';
+import { Framer } from '@autopoietic/core/canonical';
+import { ROOT_FINGERPRINT_DOMAIN, rootFingerprint, type TreeEntry } from './fingerprint.js';
 import { materialise } from './materialise.js';
 
 describe('exclusions', () => {
@@ -35,6 +36,25 @@ describe('root fingerprint v2', () => {
   });
 });
 
+describe('root fingerprint order', () => {
+  const file = (path: string): TreeEntry => ({ path, kind: 'file', executable: false, sha256: path, bytes: 1 });
+  const byBytes = (paths: string[]) =>
+    new Framer(ROOT_FINGERPRINT_DOMAIN)
+      .list(
+        [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+        (f, p) => f.str(p).str('file').str('100644').str(p),
+      )
+      .digest();
+
+  it('frames entries in the UTF-8 byte order of their paths, also beyond U+FFFF', () => {
+    // In UTF-16 order '\u{1D11E}' (a surrogate pair) sorts before '\uFFFD'; in UTF-8 after it.
+    const paths = ['b', '\u{1D11E}', 'a/x', '\uFFFD', 'a-b', 'a'];
+    expect(rootFingerprint(paths.map(file))).toBe(byBytes(paths));
+    const ascii = ['m/f10', 'm/f2', 'm.nix', 'm-x/a'];
+    expect(rootFingerprint(ascii.map(file))).toBe(byBytes(ascii));
+  });
+});
+
 describe('materialise', () => {
   it('copies files with their executable bit and modification time, and symlinks as links, hashing the copied bytes', async () => {
     const src = tempDir();
@@ -42,7 +62,7 @@ describe('materialise', () => {
     writeTree(src, { 'a/b.txt': 'hello\n', 'run.sh': { content: '#!/bin/sh\n', mode: 0o700 }, 'link': { symlink: 'a/b.txt' }, 'secret': { content: 's', mode: 0o600 } });
     utimesSync(join(src, 'a/b.txt'), 1_000_000, 1_000_000);
     execFileSync('mkfifo', [join(src, 'fifo')]); // a FIFO would block a naive reader
-    const r = await materialise({ kind: 'plain', root: src, workTree: undefined, paths: ['a/b.txt', 'fifo', 'gone', 'link', 'run.sh', 'secret'], excluded: [] }, dest);
+    const r = await materialise({ kind: 'plain', root: src, paths: ['a/b.txt', 'fifo', 'gone', 'link', 'run.sh', 'secret'], excluded: [] }, dest);
     expect(readFileSync(join(dest, 'a/b.txt'), 'utf8')).toBe('hello\n');
     expect(statSync(join(dest, 'a/b.txt')).mtimeMs).toBe(1_000_000_000);
     expect(statSync(join(dest, 'run.sh')).mode & 0o777).toBe(0o755);
@@ -54,13 +74,27 @@ describe('materialise', () => {
     expect(r.entries.find((e) => e.path === 'link')).toMatchObject({ kind: 'symlink', target: 'a/b.txt' });
   });
 
+  it('writes modes 0644 and 0755 whatever the umask', async () => {
+    const src = tempDir();
+    const dest = tempDir();
+    writeTree(src, { 'f.txt': 'f\n', 'x.sh': { content: '#!/bin/sh\n', mode: 0o755 } });
+    const old = process.umask(0o077);
+    try {
+      await materialise({ kind: 'plain', root: src, paths: ['f.txt', 'x.sh'], excluded: [] }, dest);
+    } finally {
+      process.umask(old);
+    }
+    expect(statSync(join(dest, 'f.txt')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(dest, 'x.sh')).mode & 0o777).toBe(0o755);
+  });
+
   it('hands copied entries over in chunks, each one complete on disk when handed', async () => {
     const src = tempDir();
     const dest = tempDir();
     const names = Array.from({ length: 300 }, (_, i) => `d${i % 7}/f${String(i).padStart(3, '0')}`);
     writeTree(src, Object.fromEntries(names.map((n) => [n, `${n}\n`])));
     const handed: string[][] = [];
-    const r = await materialise({ kind: 'plain', root: src, workTree: undefined, paths: [...names].sort(), excluded: [] }, dest, (entries) => {
+    const r = await materialise({ kind: 'plain', root: src, paths: [...names].sort(), excluded: [] }, dest, (entries) => {
       for (const e of entries) expect(readFileSync(join(dest, e.path), 'utf8')).toBe(`${e.path}\n`);
       handed.push(entries.map((e) => e.path));
     });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { gitTopLevel, listGitWorkingSet, listPlainWorkingSet, type GitTopLevel } from '@autopoietic/core/adapters';
+import { gitWorkingSetIfAny, listPlainWorkingSet } from '@autopoietic/core/adapters';
 import { exclusionReason, type ExclusionContext } from './exclusions.js';
 
 /**
@@ -11,24 +11,22 @@ import { exclusionReason, type ExclusionContext } from './exclusions.js';
 export interface FileSet {
   kind: 'git' | 'plain';
   root: string;
-  /** The live work tree (git genomes only). */
-  workTree: GitTopLevel | undefined;
   paths: string[];
   excluded: { path: string; why: string }[];
 }
 
-export async function collectFileSet(root: string, scratch: string, ctx: ExclusionContext): Promise<FileSet> {
-  // Both git processes at once: the listing is only used when `root` is in a work tree, and
-  // outside one it fails harmlessly (its error is then ignored).
-  const gitListing = listGitWorkingSet(root).then(
-    (paths) => ({ paths }),
-    (error: unknown) => ({ error }),
-  );
-  const workTree = await gitTopLevel(root).catch(async (e: unknown) => {
-    await gitListing;
-    throw e;
-  });
-  const listed = workTree ? await fromGit(gitListing) : await listPlain(root, scratch, gitListing);
+/** The live listing: a git work tree's paths, or word that `root` is a plain directory (listed later, with scratch space). */
+export type LiveListing = { kind: 'git'; paths: string[] } | { kind: 'plain' };
+
+/** Starts listing what the user sees, as soon as the root is known (one git process). */
+export async function listLive(root: string): Promise<LiveListing> {
+  const paths = await gitWorkingSetIfAny(root);
+  return paths ? { kind: 'git', paths } : { kind: 'plain' };
+}
+
+export async function collectFileSet(root: string, scratch: string, ctx: ExclusionContext, listing: Promise<LiveListing> = listLive(root)): Promise<FileSet> {
+  const live = await listing;
+  const listed = live.kind === 'git' ? live.paths : await listPlain(root, scratch);
   const paths: string[] = [];
   const excluded: { path: string; why: string }[] = [];
   for (const raw of listed) {
@@ -38,17 +36,10 @@ export async function collectFileSet(root: string, scratch: string, ctx: Exclusi
     else paths.push(path);
   }
   paths.sort();
-  return { kind: workTree ? 'git' : 'plain', root, workTree, paths, excluded };
+  return { kind: live.kind, root, paths, excluded };
 }
 
-async function fromGit(listing: Promise<{ paths: string[] } | { error: unknown }>): Promise<string[]> {
-  const r = await listing;
-  if ('error' in r) throw r.error;
-  return r.paths;
-}
-
-async function listPlain(root: string, scratch: string, listing: Promise<unknown>): Promise<string[]> {
-  await listing;
+async function listPlain(root: string, scratch: string): Promise<string[]> {
   mkdirSync(scratch, { recursive: true, mode: 0o700 });
   return listPlainWorkingSet(root, scratch);
 }

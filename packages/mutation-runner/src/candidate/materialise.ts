@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AosError } from '@autopoietic/core/cli-kit';
 import type { FileSet } from './fileset.js';
@@ -29,6 +29,7 @@ const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_N
 const CHUNK = 128;
 
 export async function materialise(set: FileSet, dest: string, onCopied?: (entries: readonly TreeEntry[]) => void): Promise<Materialised> {
+  const umask = currentUmask();
   const dirs = new Set<string>();
   for (const p of set.paths) dirs.add(dirname(join(dest, p)));
   for (const d of [...dirs].sort()) mkdirSync(d, { recursive: true, mode: 0o755 });
@@ -37,7 +38,7 @@ export async function materialise(set: FileSet, dest: string, onCopied?: (entrie
   let bytes = 0;
   let handed = 0;
   for (const path of set.paths) {
-    const r = copyOne(join(set.root, path), join(dest, path), path);
+    const r = copyOne(join(set.root, path), join(dest, path), path, umask);
     if ('why' in r) skipped.push(r);
     else {
       entries.push(r);
@@ -53,7 +54,7 @@ export async function materialise(set: FileSet, dest: string, onCopied?: (entrie
   return { entries, skipped, bytes };
 }
 
-function copyOne(src: string, dst: string, path: string): TreeEntry | { path: string; why: string } {
+function copyOne(src: string, dst: string, path: string, umask: number | undefined): TreeEntry | { path: string; why: string } {
   // One open decides the kind: O_NOFOLLOW fails on a symlink (ELOOP), O_NONBLOCK keeps a FIFO
   // from blocking, and fstat on the open descriptor is what the bytes really are.
   let fd: number;
@@ -74,7 +75,7 @@ function copyOne(src: string, dst: string, path: string): TreeEntry | { path: st
     if (!st.isFile()) return { path, why: 'not a regular file or symlink' };
     executable = (st.mode & 0o111) !== 0;
     times = [st.atimeMs / 1000, st.mtimeMs / 1000];
-    data = readFileSync(fd);
+    data = readAll(fd, st.size);
   } catch (e) {
     throw copyError(path, e);
   } finally {
@@ -85,7 +86,8 @@ function copyOne(src: string, dst: string, path: string): TreeEntry | { path: st
     const out = openSync(dst, CREATE_NEW, mode);
     try {
       writeFileSync(out, data);
-      fchmodSync(out, mode); // the umask must not change what git and Nix see
+      // The umask must not change what git and Nix see (the usual 022 leaves these modes alone).
+      if (umask === undefined || (mode & umask) !== 0) fchmodSync(out, mode);
       futimesSync(out, ...times);
     } finally {
       closeSync(out);
@@ -94,6 +96,28 @@ function copyOne(src: string, dst: string, path: string): TreeEntry | { path: st
     throw copyError(path, e);
   }
   return { path, kind: 'file', executable, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length };
+}
+
+/** The file's bytes: as many as fstat reported (one read), fewer if it shrank meanwhile. */
+function readAll(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafeSlow(size);
+  let got = 0;
+  while (got < size) {
+    const n = readSync(fd, buf, got, size - got, null);
+    if (n === 0) return buf.subarray(0, got);
+    got += n;
+  }
+  return buf;
+}
+
+/** This process's umask, read without changing it (`process.umask()` briefly sets it to 0); undefined when unknown. */
+function currentUmask(): number | undefined {
+  try {
+    const m = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number.parseInt(m[1]!, 8) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function copyLink(src: string, dst: string, path: string): TreeEntry {

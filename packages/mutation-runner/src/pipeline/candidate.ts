@@ -7,7 +7,7 @@ import { compactUtc } from '@autopoietic/core/canonical';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { toCheckResult, logName } from '../checks/run.js';
-import { collectFileSet, type FileSet } from '../candidate/fileset.js';
+import { collectFileSet, listLive, type FileSet, type LiveListing } from '../candidate/fileset.js';
 import { rootFingerprint, type TreeEntry } from '../candidate/fingerprint.js';
 import { materialise } from '../candidate/materialise.js';
 import type { ExclusionContext } from '../candidate/exclusions.js';
@@ -65,41 +65,70 @@ export interface CandidatePatch {
   files: readonly PatchFile[];
 }
 
-/** Lists and copies the live file set into a fresh candidate repository, its index filled by git meanwhile. */
-export async function buildCandidate(root: string, paths: CandidatePaths, exclusions: ExclusionContext, patch: CandidatePatch): Promise<Candidate> {
+/**
+ * Lists and copies the live file set into a fresh candidate repository, its index filled by git
+ * meanwhile. `listing` is the live listing when the caller started it early (`listLive`).
+ */
+export async function buildCandidate(root: string, paths: CandidatePaths, exclusions: ExclusionContext, patch: CandidatePatch, listing: Promise<LiveListing> = listLive(root)): Promise<Candidate> {
   mkdirSync(resolve(paths.container, '..'), { recursive: true });
   mkdirSync(paths.container, { mode: 0o700 });
   mkdirSync(paths.dir);
   writeFileSync(paths.patchFile, patch.bytes, { mode: 0o600 });
   const log = getLogger();
   const t0 = performance.now();
-  const init = initCandidateRepo(paths.dir);
-  let reading: Promise<Candidate['patchView']> | undefined;
-  let indexing: PathFeed | undefined;
+  const git = gitAlongside(paths);
   try {
-    const [fileSet] = await Promise.all([collectFileSet(root, paths.scratch, exclusions), init]);
+    const fileSet = await collectFileSet(root, paths.scratch, exclusions, listing);
     const t1 = performance.now();
-    // Two git processes work alongside the copy; they only create and read .git (which the copy
-    // never writes), the patch file, and files already copied. Touched paths and symlinks are
-    // staged from the work tree after `git apply`.
-    reading = readPatch(paths);
-    indexing = indexWorkTreeFiles(paths.dir);
-    const feed = indexing;
+    // Touched paths and symlinks are staged from the work tree after `git apply`.
     const touched = new Set(patch.files.flatMap(touchedPaths));
-    const copied = await materialise(fileSet, paths.dir, (done) => feed.add(done.flatMap((e) => (e.kind === 'file' && !touched.has(e.path) ? [e.path] : []))));
+    const copied = await materialise(fileSet, paths.dir, (done) => git.index(done.flatMap((e) => (e.kind === 'file' && !touched.has(e.path) ? [e.path] : []))));
     const t2 = performance.now();
     for (const s of [...fileSet.excluded, ...copied.skipped]) log.debug({ path: s.path, why: s.why }, 'not copied into the candidate');
     for (const s of copied.skipped.filter((x) => x.why.startsWith('a directory'))) log.warn({ path: s.path }, `${s.path} is ${s.why}`);
-    await indexing.end();
-    const patchView = await reading;
+    const patchView = await git.finish();
     const ms = (a: number, b: number) => Math.round(b - a);
-    log.debug({ list_ms: ms(t0, t1), copy_ms: ms(t1, t2), index_wait_ms: ms(t2, performance.now()), files: copied.entries.length, bytes: copied.bytes }, 'candidate timings');
+    log.debug({ list_ms: ms(t0, t1), copy_ms: ms(t1, t2), git_wait_ms: ms(t2, performance.now()), files: copied.entries.length, bytes: copied.bytes }, 'candidate timings');
     return { paths, fileSet, entries: copied.entries, rootFingerprint: rootFingerprint(copied.entries), patchView };
   } catch (e) {
-    // No process may still be writing when the caller removes the candidate.
-    await Promise.allSettled([init, reading, indexing?.end()]);
+    await git.settle(); // no git process may still be writing when the caller removes the candidate
     throw e;
   }
+}
+
+/**
+ * The git processes that work alongside the copy: `git init`, then (once it is done, which the
+ * copy does not wait for) git's reading of the patch and the indexing of every file handed to
+ * `index`. They only create and read .git (which the copy never writes), the patch file, and
+ * files already copied.
+ */
+function gitAlongside(paths: CandidatePaths) {
+  const waiting: string[] = [];
+  let indexing: PathFeed | undefined;
+  let reading: Promise<Candidate['patchView']> | undefined;
+  const ready = initCandidateRepo(paths.dir).then(() => {
+    reading = readPatch(paths);
+    indexing = indexWorkTreeFiles(paths.dir);
+    indexing.add(waiting.splice(0));
+  });
+  ready.catch(() => undefined); // reported by finish()
+  return {
+    index(files: readonly string[]): void {
+      if (indexing) indexing.add(files);
+      else waiting.push(...files);
+    },
+    /** The index written and the patch read. */
+    async finish(): Promise<Candidate['patchView']> {
+      await ready;
+      await indexing!.end();
+      return reading!;
+    },
+    /** Every process done, however it ended. */
+    async settle(): Promise<void> {
+      await ready.catch(() => undefined);
+      await Promise.allSettled([indexing?.end(), reading]);
+    },
+  };
 }
 
 async function readPatch(paths: CandidatePaths): Promise<Candidate['patchView']> {

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { nixInfo } from '@autopoietic/core/adapters';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
+import type { CheckResult } from '@autopoietic/core/schemas';
 import { bytesRef, prepareSidecar, rawRef, verificationBundle, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
 import { appendRecord, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
 import { defaultFlakeCheck, plannedOperatorCheck, plannedProposalCheck, type PlanContext } from '../../checks/plan.js';
 import { runChecks } from '../../checks/run.js';
 import { exclusionContext } from '../../candidate/exclusions.js';
-import { applyToCandidate, buildCandidate, guardCandidate, planCandidate, removeCandidateFast, type CandidatePaths } from '../../pipeline/candidate.js';
+import { listLive, type LiveListing } from '../../candidate/fileset.js';
+import { applyToCandidate, buildCandidate, guardCandidate, planCandidate, removeCandidateFast, type Candidate, type CandidatePaths } from '../../pipeline/candidate.js';
 import { gateContext, type GateContext, type GateFlags } from '../../pipeline/context.js';
 import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
 import { draftFromChecks, REASONS, verificationRecord, type VerifyDraft } from './record.js';
@@ -30,9 +32,20 @@ export interface VerifyOutcome {
 
 export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome> {
   const t0 = performance.now();
-  const log = getLogger();
-  log.debug({ since_process_start_ms: Math.round(t0) }, 'verify starts');
+  getLogger().debug({ since_process_start_ms: Math.round(t0) }, 'verify starts');
   const ctx = gateContext(opts, 'mutate-draft', 'verify');
+  // git lists the live genome while the proposal is read and checked.
+  const listing = listLive(ctx.root);
+  const settled = listing.catch(() => undefined); // (a failure is reported where the listing is used)
+  try {
+    return await verifyListed(ctx, opts, listing, t0);
+  } finally {
+    await settled; // no git process outlives the command
+  }
+}
+
+async function verifyListed(ctx: GateContext, opts: VerifyOptions, listing: Promise<LiveListing>, t0: number): Promise<VerifyOutcome> {
+  const log = getLogger();
   const journal = ledgerPath('results', opts.journal, { root: ctx.root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd: ctx.cwd });
   const id = newId('ver');
   const prepared = prepareProposal(opts.proposal, { cwd: ctx.cwd, protectedRules: ctx.policy.protectedRules });
@@ -52,7 +65,7 @@ export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome
     } else if (!planned.ok) {
       draft = { status: 'error', reason: planned.reason, proposalFingerprint: prepared.fingerprint, rootFingerprint: unavailable('candidate-not-built'), checks: [] };
     } else {
-      ({ draft, removed } = await verifyInCandidate(ctx, prepared, planned.paths, { journal, logDir: join(ctx.memoryDir, 'logs', id) }));
+      ({ draft, removed } = await verifyInCandidate(ctx, prepared, planned.paths, { journal, logDir: join(ctx.memoryDir, 'logs', id), listing }));
     }
     const identity = prepared.ok ? { mutation_id: prepared.proposal.mutation_id, goal: prepared.proposal.goal, phase: prepared.proposal.phase } : prepared.identity;
     const record = verificationRecord({ id, identity, proposal: prepared.proposal, proposalPath: prepared.path, draft, durationMs: performance.now() - t0 });
@@ -74,8 +87,14 @@ export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome
   }
 }
 
+interface CandidateIo {
+  journal: string;
+  logDir: string;
+  listing: Promise<LiveListing>;
+}
+
 /** Runs P1 in the candidate; the candidate's removal (or, with --keep-worktree, the note saying where it is) is returned as a promise. */
-async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: { journal: string; logDir: string }): Promise<{ draft: VerifyDraft; removed: Promise<void> }> {
+async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: CandidateIo): Promise<{ draft: VerifyDraft; removed: Promise<void> }> {
   const release = guardCandidate(paths, ctx.keepWorktree);
   const dispose = async () => {
     try {
@@ -95,14 +114,14 @@ async function verifyInCandidate(ctx: GateContext, p: PreparedProposal, paths: C
   return { draft, removed: dispose() };
 }
 
-async function checkInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: { journal: string; logDir: string }): Promise<VerifyDraft> {
+async function checkInCandidate(ctx: GateContext, p: PreparedProposal, paths: CandidatePaths, io: CandidateIo): Promise<VerifyDraft> {
   const t0 = performance.now();
   const log = getLogger();
   const detecting = nixInfo(ctx.checkEnv); // `nix --version` runs while the candidate is copied
-  let candidate;
+  let candidate: Candidate;
   try {
     const exclusions = exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, io.journal] });
-    candidate = await buildCandidate(ctx.root, paths, exclusions, { bytes: p.patch.bytes, files: p.files });
+    candidate = await buildCandidate(ctx.root, paths, exclusions, { bytes: p.patch.bytes, files: p.files }, io.listing);
   } catch (e) {
     const nixVersion = (await detecting).version;
     return { proposalFingerprint: p.fingerprint, nixVersion, status: 'error', reason: `failed to create isolated candidate: ${describeError(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
@@ -124,7 +143,7 @@ async function checkInCandidate(ctx: GateContext, p: PreparedProposal, paths: Ca
     ...ctx.policy.operatorChecks.map((c) => plannedOperatorCheck(c, plan)),
   ];
   log.debug({ ms: Math.round(performance.now() - t0) }, 'patch applied and staged');
-  let results;
+  let results: CheckResult[];
   try {
     results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 1, nix, progress: ctx.progress });
   } finally {

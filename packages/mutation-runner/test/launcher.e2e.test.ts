@@ -1,0 +1,70 @@
+// The bin launcher runs the bundle that `pnpm build` made (scripts/bundle.ts) only while it is
+// current: when tsc has rebuilt a package the bundle was made from, or there is no bundle, it runs
+// the compiled dist/ instead. Tested on a copy of the launcher in a scratch package layout.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { tempDir, writeTree } from '../../../tests/support/tmp.js';
+
+const LAUNCHER = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+const ID = '0123456789abcdef';
+
+/** packages/{core,mutation-runner} with stub entry points that say which one ran. */
+function layout(): { packages: string; run: () => string } {
+  const packages = join(tempDir(), 'packages');
+  writeTree(packages, {
+    'core/dist/.tsbuildinfo': '{}',
+    'mutation-runner/package.json': '{ "type": "module" }\n',
+    'mutation-runner/dist/.tsbuildinfo': '{}',
+    'mutation-runner/dist/bin.js': "console.log('compiled dist');\n",
+    [`mutation-runner/dist/bundle/${ID}/bin.js`]: "console.log('bundle');\n",
+  });
+  mkdirSync(join(packages, 'mutation-runner', 'bin'));
+  const bin = join(packages, 'mutation-runner', 'bin', 'mutation-runner.js');
+  copyFileSync(LAUNCHER, bin);
+  const run = () => {
+    const r = spawnSync(process.execPath, [bin], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.trim();
+  };
+  return { packages, run };
+}
+
+/** What scripts/bundle.ts writes: the bundle's name and the build-info files it was made from. */
+function record(packages: string, id = ID) {
+  const dist = join(packages, 'mutation-runner', 'dist');
+  const inputs = ['../../core/dist/.tsbuildinfo', '.tsbuildinfo'].map((path) => ({ path, mtimeMs: statSync(join(dist, path)).mtimeMs }));
+  writeTree(dist, { 'bundle/current.json': JSON.stringify({ bundle: id, inputs }) });
+}
+
+describe('bin launcher', () => {
+  it('runs the current bundle', () => {
+    const { packages, run } = layout();
+    record(packages);
+    expect(run()).toBe('bundle');
+  });
+
+  it('runs the compiled dist/ when tsc rebuilt a package since the bundle was made', () => {
+    const { packages, run } = layout();
+    record(packages);
+    utimesSync(join(packages, 'core', 'dist', '.tsbuildinfo'), new Date(), new Date(Date.now() + 5000));
+    expect(run()).toBe('compiled dist');
+  });
+
+  it('runs the compiled dist/ without a bundle, or with a malformed bundle name', () => {
+    const { packages, run } = layout();
+    expect(run()).toBe('compiled dist');
+    record(packages, '../../../evil');
+    expect(run()).toBe('compiled dist');
+  });
+
+  it('runs the bundle of an installed package, which ships no build-info files', () => {
+    const { packages, run } = layout();
+    record(packages);
+    rmSync(join(packages, 'core', 'dist', '.tsbuildinfo'));
+    rmSync(join(packages, 'mutation-runner', 'dist', '.tsbuildinfo'));
+    expect(run()).toBe('bundle');
+  });
+});
