@@ -142,19 +142,19 @@ async function readPatch(paths: CandidatePaths): Promise<Candidate['patchView']>
 export type TreeId = { ok: true; id: string } | { ok: false; reason: string };
 
 /**
- * The patch applied and staged: the `apply-patch` check, and `git-tree:<sha>` of the staged
- * candidate, which git computes from a copy of the staged index while the caller runs the checks
- * (the promise never rejects; await it before the candidate is removed). Or why not: the
- * proposal is at fault (`rejected`: refused or not applying) or the candidate broke (`error`).
+ * The patch applied and staged: the `apply-patch` check, and `tree()`, which has git compute
+ * `git-tree:<sha>` of the staged candidate from a copy of the staged index (taken before this
+ * returns), so that it can run alongside the checks; its promise never rejects, and must be
+ * settled before the candidate is removed. Or why not: the proposal is at fault (`rejected`:
+ * refused or not applying) or the candidate broke (`error`).
  */
 export type Applied =
-  | { ok: true; check: CheckResult; tree: Promise<TreeId> }
+  | { ok: true; check: CheckResult; tree: () => Promise<TreeId> }
   | { ok: false; failure: 'rejected' | 'error'; problem: string; check: CheckResult | undefined };
 
 /**
  * Guards, applies the patch as the `apply-patch` check, and stages the touched paths and the
- * symlinks from the work tree (git hashes them and writes their blobs); the tree id is then
- * computed from a copy of the staged index while the caller runs the checks.
+ * symlinks from the work tree (git hashes them and writes their blobs).
  */
 export async function applyToCandidate(c: Candidate, files: readonly PatchFile[], logDir: string, failure: string): Promise<Applied> {
   const refuse = (problem: string): Applied => ({ ok: false, failure: 'rejected', problem, check: undefined });
@@ -176,10 +176,11 @@ export async function applyToCandidate(c: Candidate, files: readonly PatchFile[]
     return { ok: false, failure: 'error', problem: describeError(e), check };
   }
   getLogger().debug({ apply_ms: Math.round(t1 - t0), stage_ms: Math.round(performance.now() - t1) }, 'apply timings');
-  const tree = writeTree(dir, c.paths.treeIndex).then(
-    (id): TreeId => ({ ok: true, id: `git-tree:${id}` }),
-    (e: unknown): TreeId => ({ ok: false, reason: describeError(e) }),
-  );
+  const tree = () =>
+    writeTree(dir, c.paths.treeIndex).then(
+      (id): TreeId => ({ ok: true, id: `git-tree:${id}` }),
+      (e: unknown): TreeId => ({ ok: false, reason: describeError(e) }),
+    );
   return { ok: true, check, tree };
 }
 

@@ -48,7 +48,7 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
       const reason = applied.failure === 'error' ? broken(applied.problem) : applied.problem;
       return { ...rooted, status: applied.failure, reason, checks: applied.check ? [applied.check] : [] };
     }
-    const tree = await applied.tree;
+    const tree = await applied.tree();
     if (!tree.ok) return { ...rooted, status: 'error', reason: broken(tree.reason), checks: [applied.check] };
     const staged = { ...rooted, candidateTree: tree.id };
     const checks: CheckResult[] = [applied.check];

@@ -143,14 +143,17 @@ async function checkInCandidate(ctx: GateContext, p: PreparedProposal, paths: Ca
     ...ctx.policy.operatorChecks.map((c) => plannedOperatorCheck(c, plan)),
   ];
   log.debug({ ms: Math.round(performance.now() - t0) }, 'patch applied and staged');
+  // The checks start first; git computes the tree id (from a copy of the index) meanwhile.
+  const checking = runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 1, nix, progress: ctx.progress });
+  const treeId = applied.tree();
   let results: CheckResult[];
   try {
-    results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 1, nix, progress: ctx.progress });
+    results = await checking;
   } finally {
-    await applied.tree; // computed meanwhile; never rejects
+    await treeId; // never rejects; settled before the candidate is removed
   }
   log.debug({ ms: Math.round(performance.now() - t0) }, 'checks done');
-  const tree = await applied.tree;
+  const tree = await treeId;
   const checks = [applied.check, ...results];
   if (!tree.ok) return { ...rooted, status: 'error', reason: broken(tree.reason), checks };
   return draftFromChecks(checks, { ...rooted, candidateTree: tree.id });
