@@ -175,7 +175,7 @@ export default async function bench(): Promise<BenchSection> {
       title: 'Ledger: durable appends and streaming verify',
       rows,
       notes: [
-        `Appends: median of ${ROUNDS} interleaved rounds in one process; each ledger append opens the file, takes and releases the O_EXCL lock file, reads the head backwards from the end and fsyncs, so the fsync dominates both columns.`,
+        `Appends: median of ${ROUNDS} interleaved rounds in one process; each ledger append validates, takes the lock (a hard link of the process's owner file, then an unlink: no inode created per append), stats the ledger to reuse the head it wrote when the file is still that inode and size (else reads the tail), writes and fsyncs, so the fsync dominates both columns.`,
         'Verify: median of 3 runs of the built CLI as a process (start-up included) on a generated valid ledger of mutation records (~400 bytes a line). For ledgers of 16 MiB or more the per-line work (hash, JSON, schema) is spread over one thread per CPU (the main thread and a worker for each other CPU); on a busy machine that gains little.',
         'Memory: the live heap is the same for both sizes (a chunk of lines at a time, nothing kept per line). With default flags V8 grows its young generation during the first seconds of any allocation-heavy run, a fixed cost that shows up as a higher peak for the longer run; fixing the young-generation size removes it, which is what the "flat" row measures.',
       ],

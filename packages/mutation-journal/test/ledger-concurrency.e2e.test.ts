@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
@@ -25,6 +25,7 @@ describe('two processes appending to one ledger', () => {
     expect(a.stderr).toBe('');
     expect(b.stderr).toBe('');
     expect([a.code, b.code]).toEqual([0, 0]);
+    expect(readdirSync(join(file, '..'))).toEqual(['mutations.jsonl']); // no lock or owner file outlives its process
 
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(10_000);

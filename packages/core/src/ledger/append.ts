@@ -1,11 +1,12 @@
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { fsyncSync, ftruncateSync, mkdirSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fsyncDir } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
 import type { ChainLink } from '../schemas/common.js';
 import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
 import { MAX_LINE_BYTES } from './lines.js';
-import { withLock, type LockOptions } from './lock.js';
+import { acquireLock, tryAcquireLock, type LockOptions } from './lock.js';
+import { forget as forgetLedger, openLedger } from './open-ledgers.js';
 import { readTail } from './tail.js';
 import { validateForAppend, type LedgerSchemaName, type RecordOf } from './validate.js';
 
@@ -24,8 +25,10 @@ export interface AppendOptions extends LockOptions {
  * Appends one record to a JSONL ledger, durably and in order:
  *  1. validate against the schema (invalid: AosError exit 2, nothing written);
  *  2. create the parent directories (fsynced when new) and take the per-ledger lock;
- *  3. read the last line backwards from the end to get its seq and digest (a torn or foreign
- *     tail is refused: appending after it would bury the damage mid-file);
+ *  3. take the seq and digest of the last line: remembered from this process's previous append
+ *     when the file is still that inode at that size (open-ledgers.ts), else read backwards
+ *     from the end (a torn or foreign tail is refused: appending after it would bury the
+ *     damage mid-file);
  *  4. write the whole line with ONE write() on an O_APPEND descriptor, then fsync the file, and
  *     fsync the directory when the file was just created;
  *  5. release the lock and return the record exactly as stored (with `chain`).
@@ -42,22 +45,28 @@ export async function appendRecord<N extends LedgerSchemaName>(
   const { chain: _ignored, ...fields } = record as { chain?: unknown };
   const valid = validateForAppend(path, schemaName, fields);
   ensureDir(dirname(path));
-  return withLock(
-    path,
-    async () => {
-      await opts.precondition?.();
-      return appendLocked(path, valid);
-    },
-    opts,
-  ) as Promise<StoredRecord<N>>;
+  // Uncontended and without a precondition, the whole append is synchronous: no event-loop turn
+  // between taking the lock and releasing it.
+  const lock = tryAcquireLock(path) ?? (await acquireLock(path, opts));
+  try {
+    if (opts.precondition) await opts.precondition();
+    return appendLocked(path, valid) as StoredRecord<N>;
+  } finally {
+    lock.release();
+  }
 }
 
 function appendLocked(path: string, valid: object): StoredRecord {
-  const created = createIfMissing(path);
-  const fd = openLedger(path);
+  let opened;
   try {
-    const size = fstatSync(fd).size;
-    const link = nextLink(headOf(path, fd, size));
+    opened = openLedger(path);
+  } catch (e) {
+    throw ioError(path, 'open', e);
+  }
+  const { ledger, size, created } = opened;
+  try {
+    const head = ledger.size === size ? ledger.head : headOf(path, ledger.fd, size);
+    const link = nextLink(head);
     const text = JSON.stringify({ ...valid, chain: link });
     const line = Buffer.from(`${text}\n`, 'utf8');
     if (line.length > MAX_LINE_BYTES) {
@@ -65,31 +74,16 @@ function appendLocked(path: string, valid: object): StoredRecord {
         hint: 'Keep large outputs in log files and reference them from the record (LogRef).',
       });
     }
-    writeLine(path, fd, line, size);
-    fsyncSync(fd);
+    ledger.size = -1; // unknown until this append is complete
+    writeLine(path, ledger.fd, line, size);
+    fsyncSync(ledger.fd);
     if (created) fsyncDir(dirname(path));
+    ledger.size = size + line.length;
+    ledger.head = { seq: link.seq, digest: lineDigest(line.subarray(0, line.length - 1)) };
     return JSON.parse(text) as StoredRecord;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function openLedger(path: string): number {
-  try {
-    return openSync(path, constants.O_RDWR | constants.O_APPEND);
   } catch (e) {
-    throw ioError(path, 'open', e);
-  }
-}
-
-/** Creates the ledger file if it does not exist yet; true when this call created it. */
-function createIfMissing(path: string): boolean {
-  try {
-    closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644));
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw ioError(path, 'create', e);
+    if (ledger.size === -1) forgetLedger(path); // a failed write or fsync: start afresh next time
+    throw e;
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
@@ -85,5 +85,48 @@ describe('ledger lock, unusual lock paths', () => {
     const file = join(tempDir(), 'mutations.jsonl');
     mkdirSync(lockPathFor(file));
     await expect(appendRecord(file, 'mutation', mutationRecord(), { timeoutMs: 200 })).rejects.toMatchObject({ code: 'ledger-lock-failed', message: expect.stringContaining(lockPathFor(file)) });
+  });
+});
+
+describe('ledger lock, owner files', () => {
+  const ownerFile = (ledger: string, pid: number, nonce: string) => `${lockPathFor(ledger)}.owner-${pid}-${nonce}`;
+  const ownerFiles = (ledger: string) => readdirSync(join(ledger, '..')).filter((n) => n.startsWith(`${basename(ledger)}.lock.owner-`));
+
+  it('takes the lock as a hard link of this process\'s owner file, which says who holds it', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    const held = await acquireLock(file);
+    const [own] = ownerFiles(file);
+    expect(own).toMatch(new RegExp(`^mutations\\.jsonl\\.lock\\.owner-${process.pid}-[0-9a-f]{24}$`));
+    expect(JSON.parse(readFileSync(lockPathFor(file), 'utf8'))).toMatchObject({ pid: process.pid, host: hostname(), nonce: held.owner.nonce });
+    held.release();
+    expect(existsSync(lockPathFor(file))).toBe(false);
+    await appendRecord(file, 'mutation', mutationRecord());
+    expect(ownerFiles(file)).toEqual([own]); // one per process and ledger, reused
+  });
+
+  it('recovers a linked lock of a process that is gone, and removes its owner file', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    const pid = deadPid();
+    const own = ownerFile(file, pid, 'abc123');
+    writeFileSync(own, JSON.stringify({ pid, host: hostname(), start: null, nonce: 'abc123', acquired_at: '2026-01-01T00:00:00.000Z' }));
+    linkSync(own, lockPathFor(file));
+    await appendRecord(file, 'mutation', mutationRecord(), { timeoutMs: 2000 });
+    expect(existsSync(lockPathFor(file))).toBe(false);
+    expect(existsSync(own)).toBe(false);
+  });
+
+  it('sweeps the owner files of dead processes, never a live or another host\'s one', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    const write = (pid: number, nonce: string, over: Record<string, unknown> = {}) => {
+      writeFileSync(ownerFile(file, pid, nonce), JSON.stringify({ pid, host: hostname(), start: null, nonce, acquired_at: '2026-01-01T00:00:00.000Z', ...over }));
+      return `${basename(lockPathFor(file))}.owner-${pid}-${nonce}`;
+    };
+    const dead = write(deadPid(), 'dead00');
+    const live = write(process.ppid, 'live00', { start: processStart(process.ppid) });
+    const remote = write(deadPid(), 'remote', { host: `${hostname()}-elsewhere` });
+    await appendRecord(file, 'mutation', mutationRecord());
+    const left = ownerFiles(file);
+    expect(left).not.toContain(dead);
+    expect(left).toEqual(expect.arrayContaining([live, remote]));
   });
 });

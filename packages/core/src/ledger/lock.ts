@@ -1,16 +1,32 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, watch, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { AosError } from '../cli-kit/errors.js';
+import { closeSync, linkSync, lstatSync, openSync, unlinkSync, watch, writeSync } from 'node:fs';
 import { getLogger } from '../cli-kit/logger.js';
+import { AosError } from '../cli-kit/errors.js';
+import {
+  isStale,
+  lockFailed,
+  ownerFileFor,
+  ownerFileOf,
+  readOwner,
+  sameOwner,
+  selfOwner,
+  unlinkQuietly,
+  type LockOwner,
+  type OwnerFile,
+  type PresentOwner,
+} from './lock-owner.js';
+
+export { processStart, type LockOwner } from './lock-owner.js';
 
 /**
- * The exclusive per-ledger lock: `<ledger>.lock`, created with O_CREAT|O_EXCL (atomic on local
- * file systems; a symlink at that name also makes the create fail). It holds who owns it, so a
- * lock left by a killed process can be told apart from a live one:
+ * The exclusive per-ledger lock: the name `<ledger>.lock`, taken atomically (it fails when the
+ * name exists, also as a symlink). Its content says who owns it, so a lock left by a killed
+ * process can be told apart from a live one:
  *
  *   {"pid":123,"host":"aion","start":"4567","nonce":"…","acquired_at":"…"}
  *
+ * - The name is taken with link() from this process's owner file (lock-owner.ts), so the lock
+ *   file appears with its content in one step and costs no inode allocation per append. Where
+ *   the file system has no hard links, it is created with O_CREAT|O_EXCL and the owner written.
  * - `start` is the owner's start time from /proc/<pid>/stat: a recycled pid is not mistaken for
  *   the owner.
  * - A lock whose owner is gone (same host, pid dead or recycled) is broken under a second
@@ -20,14 +36,6 @@ import { getLogger } from '../cli-kit/logger.js';
  *   backoff as a fallback, until the timeout; then a clear error names the owner and the file.
  * - A lock from another host is never broken automatically (its pid means nothing here).
  */
-export interface LockOwner {
-  pid: number;
-  host: string;
-  start: string | null;
-  nonce: string;
-  acquired_at: string;
-}
-
 export interface LockOptions {
   /** How long to wait for a live lock (default AUTOPOIETIC_LOCK_TIMEOUT_MS or 10 s). */
   timeoutMs?: number;
@@ -40,8 +48,9 @@ export interface HeldLock {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-/** An unreadable lock (its owner died between create and write) older than this is stale. */
-const UNREADABLE_GRACE_MS = 5_000;
+/** link() errors that mean "this file system has no hard links": fall back to O_EXCL create. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS']);
+const linklessLocks = new Set<string>();
 
 export function lockPathFor(ledger: string): string {
   return `${ledger}.lock`;
@@ -51,13 +60,13 @@ export async function acquireLock(ledger: string, opts: LockOptions = {}): Promi
   const path = lockPathFor(ledger);
   const timeoutMs = opts.timeoutMs ?? envTimeout() ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
-  const owner = selfOwner();
   let backoff = 2;
   for (;;) {
-    if (tryCreate(path, owner)) return { path, owner, release: () => releaseLock(path, owner) };
+    const lock = takeLock(path);
+    if (lock) return lock;
     const held = readOwner(path);
     if (held === 'gone') continue;
-    if (isStale(path, held)) {
+    if (isStale(held)) {
       breakStale(path, held);
       continue;
     }
@@ -65,6 +74,15 @@ export async function acquireLock(ledger: string, opts: LockOptions = {}): Promi
     await waitForRelease(path, Math.min(backoff, deadline - Date.now()));
     backoff = Math.min(backoff * 2, 100);
   }
+}
+
+/**
+ * One attempt to take the ledger's lock, without waiting or recovering anything: the lock, or
+ * null when the name is taken (then `acquireLock` judges the holder and waits). Synchronous, so
+ * an uncontended append runs without a turn of the event loop.
+ */
+export function tryAcquireLock(ledger: string): HeldLock | null {
+  return takeLock(lockPathFor(ledger));
 }
 
 /** Runs `fn` holding the ledger's lock; the lock is released whatever happens. */
@@ -77,27 +95,42 @@ export async function withLock<T>(ledger: string, fn: () => T | Promise<T>, opts
   }
 }
 
-function selfOwner(): LockOwner {
-  return {
-    pid: process.pid,
-    host: hostname(),
-    start: processStart(process.pid),
-    nonce: randomBytes(12).toString('hex'),
-    acquired_at: new Date().toISOString(),
-  };
+function takeLock(path: string): HeldLock | null {
+  if (!linklessLocks.has(path)) {
+    const own = ownerFileFor(path);
+    const taken = tryLink(path, own);
+    if (taken !== 'no-links') return taken ? { path, owner: own.owner, release: () => releaseLinked(path, own) } : null;
+    linklessLocks.add(path);
+  }
+  const owner = ownerFileFor(path).owner;
+  return tryCreate(path, owner) ? { path, owner, release: () => releaseCreated(path, owner) } : null;
 }
 
+/** link(owner file, lock): true when taken, false when the name exists. */
+function tryLink(path: string, own: OwnerFile): boolean | 'no-links' {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      linkSync(own.path, path);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (code === 'EEXIST') return false;
+      if (NO_LINKS.has(code)) return 'no-links';
+      // ENOENT: our owner file was removed (by hand, or with its directory): write it again, once.
+      if (code !== 'ENOENT' || attempt > 0) throw lockFailed(path, 'create', e);
+      own = ownerFileFor(path, true);
+    }
+  }
+}
+
+/** The fallback without hard links: create the lock O_EXCL and write the owner into it. */
 function tryCreate(path: string, owner: LockOwner): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o644);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    throw new AosError('ledger-lock-failed', `cannot create the ledger lock ${path}: ${(e as Error).message}`, {
-      hint: 'Check that the memory directory exists and is writable by this user.',
-      cause: e,
-    });
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw lockFailed(path, 'create', e);
   }
   try {
     writeSync(fd, JSON.stringify({ ...owner, acquired_at: new Date().toISOString() }));
@@ -110,51 +143,20 @@ function tryCreate(path: string, owner: LockOwner): boolean {
   return true;
 }
 
-type ReadOwner = LockOwner | { unreadable: true; mtimeMs: number } | 'gone';
-
-function readOwner(path: string): ReadOwner {
-  let text: string;
-  let mtimeMs: number;
-  try {
-    mtimeMs = statSync(path).mtimeMs;
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw new AosError('ledger-lock-failed', `cannot read the ledger lock ${path}: ${(e as Error).message}`, {
-      hint: `${path} must be a lock file written by the tools; remove whatever is there instead.`,
-      cause: e,
-    });
-  }
-  try {
-    const o = JSON.parse(text) as Partial<LockOwner>;
-    if (typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.nonce === 'string') return o as LockOwner;
-  } catch {
-    /* fall through: half-written */
-  }
-  return { unreadable: true, mtimeMs };
-}
-
-function isStale(path: string, held: Exclude<ReadOwner, 'gone'>): boolean {
-  if ('unreadable' in held) return Date.now() - held.mtimeMs > UNREADABLE_GRACE_MS;
-  if (held.host !== hostname()) return false;
-  if (!pidAlive(held.pid)) return true;
-  const start = processStart(held.pid);
-  return held.start !== null && start !== null && start !== held.start;
-}
-
 /** Removes a stale lock, but only if it is still the very lock judged stale (same nonce). */
-function breakStale(path: string, judged: Exclude<ReadOwner, 'gone'>): void {
+function breakStale(path: string, judged: PresentOwner): void {
   const breaker = `${path}.break`;
-  const me = selfOwner();
-  if (!tryCreate(breaker, me)) {
+  if (!tryCreate(breaker, selfOwner())) {
     const other = readOwner(breaker);
-    if (other !== 'gone' && isStale(breaker, other)) removeIfSame(breaker, other);
+    if (other !== 'gone' && isStale(other)) removeIfSame(breaker, other);
     return; // someone else is recovering it; retry the lock
   }
   try {
     const now = readOwner(path);
     if (now !== 'gone' && sameOwner(now, judged)) {
       unlinkQuietly(path);
+      const ownerFile = ownerFileOf(path, judged);
+      if (ownerFile) unlinkQuietly(ownerFile);
       getLogger().warn({ lock: path, owner: judged }, 'recovered a ledger lock left by a process that is gone');
     }
   } finally {
@@ -162,22 +164,35 @@ function breakStale(path: string, judged: Exclude<ReadOwner, 'gone'>): void {
   }
 }
 
-function removeIfSame(path: string, judged: Exclude<ReadOwner, 'gone'>): void {
+function removeIfSame(path: string, judged: PresentOwner): void {
   const now = readOwner(path);
   if (now !== 'gone' && sameOwner(now, judged)) unlinkQuietly(path);
 }
 
-function sameOwner(a: Exclude<ReadOwner, 'gone'>, b: Exclude<ReadOwner, 'gone'>): boolean {
-  if ('unreadable' in a || 'unreadable' in b) return 'unreadable' in a && 'unreadable' in b && a.mtimeMs === b.mtimeMs;
-  return a.nonce === b.nonce;
+/** Releases a linked lock if the name still points at our owner file (same inode). */
+function releaseLinked(path: string, own: OwnerFile): void {
+  try {
+    const st = lstatSync(path);
+    if (st.ino === own.ino && st.dev === own.dev) {
+      unlinkSync(path);
+      return;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  notOursAtRelease(path);
 }
 
-function releaseLock(path: string, owner: LockOwner): void {
+function releaseCreated(path: string, owner: LockOwner): void {
   const now = readOwner(path);
   if (now !== 'gone' && !('unreadable' in now) && now.nonce === owner.nonce) {
     unlinkSync(path);
     return;
   }
+  notOursAtRelease(path);
+}
+
+function notOursAtRelease(path: string): void {
   getLogger().warn({ lock: path }, 'the ledger lock was no longer ours at release (removed or replaced by another process)');
 }
 
@@ -201,35 +216,6 @@ function waitForRelease(path: string, ms: number): Promise<void> {
   });
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Start time of a process in clock ticks since boot (Linux), or null where /proc is absent. */
-export function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces and parentheses); starttime is field 22.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    /* already gone */
-  }
-}
-
 function envTimeout(): number | undefined {
   const v = process.env.AUTOPOIETIC_LOCK_TIMEOUT_MS;
   if (v === undefined || v === '') return undefined;
@@ -237,7 +223,7 @@ function envTimeout(): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-function lockTimeout(ledger: string, path: string, held: Exclude<ReadOwner, 'gone'>, timeoutMs: number): AosError {
+function lockTimeout(ledger: string, path: string, held: PresentOwner, timeoutMs: number): AosError {
   const who = 'unreadable' in held ? 'an unknown process (the lock file is unreadable)' : `pid ${held.pid} on ${held.host} since ${held.acquired_at}`;
   return new AosError('ledger-locked', `ledger ${ledger} is locked by ${who}; gave up after ${timeoutMs} ms`, {
     hint: `Wait for that process to finish and retry. If it no longer exists (for example on another host), remove ${path}. AUTOPOIETIC_LOCK_TIMEOUT_MS sets the wait.`,
