@@ -56,7 +56,10 @@ export class StreamSink {
       this.full.push(chunk);
       this.fullLen += chunk.length;
     }
-    if (!this.transform) return this.record(chunk);
+    if (!this.transform) {
+      this.record(chunk);
+      return;
+    }
     const text = this.pending + chunk.toString('utf8');
     const lines = text.split('\n');
     this.pending = lines.pop() ?? '';

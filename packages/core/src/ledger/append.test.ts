@@ -109,7 +109,11 @@ describe('appendRecord precondition', () => {
   it('runs under the lock and aborts the append when it throws', async () => {
     const file = join(tempDir(), 'mutations.jsonl');
     let sawLock = false;
-    await appendRecord(file, 'mutation', mutationRecord(), { precondition: () => void (sawLock = existsSync(`${file}.lock`)) });
+    await appendRecord(file, 'mutation', mutationRecord(), {
+      precondition: () => {
+        sawLock = existsSync(`${file}.lock`);
+      },
+    });
     expect(sawLock).toBe(true);
     await expect(
       appendRecord(file, 'mutation', mutationRecord(), {

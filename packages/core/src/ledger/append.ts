@@ -6,7 +6,7 @@ import type { ChainLink } from '../schemas/common.js';
 import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { acquireLock, tryAcquireLock, type LockOptions } from './lock.js';
-import { forget as forgetLedger, openLedger } from './open-ledgers.js';
+import { forget as forgetLedger, openLedger, type Opened } from './open-ledgers.js';
 import { readTail } from './tail.js';
 import { validateForAppend, type LedgerSchemaName, type RecordOf } from './validate.js';
 
@@ -57,7 +57,7 @@ export async function appendRecord<N extends LedgerSchemaName>(
 }
 
 function appendLocked(path: string, valid: object): StoredRecord {
-  let opened;
+  let opened: Opened;
   try {
     opened = openLedger(path);
   } catch (e) {

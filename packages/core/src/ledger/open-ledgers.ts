@@ -44,7 +44,7 @@ export function openLedger(path: string): Opened {
     forget(path);
   }
   const { fd, created } = openOrCreate(path);
-  let st;
+  let st: Stats;
   try {
     st = fstatSync(fd);
   } catch (e) {

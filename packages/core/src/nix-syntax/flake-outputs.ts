@@ -46,7 +46,10 @@ export class OutputCollector {
   private readonly seen = new Map<string, OutputHit>();
 
   collect(node: Node, scope: Scope, ctx: Ctx = { implicitSystem: false }, depth = 0): void {
-    if (depth > 16) return void (this.partial = true);
+    if (depth > 16) {
+      this.partial = true;
+      return;
+    }
     const u = unwrapBody(node, scope);
     const n = resolveVariable(u.node, u.scope);
     if (isAttrset(n)) {
@@ -62,8 +65,14 @@ export class OutputCollector {
     }
     const fn = calleeName(n);
     const last = applyParts(n)?.args.at(-1);
-    if (last && (fn === 'eachDefaultSystem' || fn === 'eachSystem')) return this.collect(last, u.scope, { implicitSystem: true }, depth + 1);
-    if (last && fn === 'mkFlake') return this.flakeParts(last, u.scope, depth);
+    if (last && (fn === 'eachDefaultSystem' || fn === 'eachSystem')) {
+      this.collect(last, u.scope, { implicitSystem: true }, depth + 1);
+      return;
+    }
+    if (last && fn === 'mkFlake') {
+      this.flakeParts(last, u.scope, depth);
+      return;
+    }
     this.partial = true;
   }
 
@@ -71,7 +80,10 @@ export class OutputCollector {
   private flakeParts(arg: Node, scope: Scope, depth: number): void {
     const u = unwrapBody(arg, scope);
     const n = resolveVariable(u.node, u.scope);
-    if (!isAttrset(n)) return void (this.partial = true);
+    if (!isAttrset(n)) {
+      this.partial = true;
+      return;
+    }
     for (const e of attrEntries(n)) {
       if (!e.value) continue;
       const [head, ...rest] = e.path;
@@ -83,17 +95,22 @@ export class OutputCollector {
 
   private entry(path: string[], dynamic: boolean, value: Node, binding: Node, scope: Scope, ctx: Ctx): void {
     const cat = path[0];
-    if (cat === undefined || (dynamic && path.length === 1)) return void (this.partial = true);
+    if (cat === undefined || (dynamic && path.length === 1)) {
+      this.partial = true;
+      return;
+    }
     if (PER_SYSTEM_CATEGORIES.has(cat)) {
       const full = ctx.implicitSystem ? [cat, null, ...path.slice(1)] : path;
       const sys = full[1] === undefined ? undefined : systemOf(full[1], scope);
-      if (full.length >= 3) return this.emit(cat, sys ?? null, full[2] ?? null, binding, value, scope, full.length === 3, !isDynamicText(full[2]));
-      if (full.length === 2) return this.systemLevel(cat, sys ?? null, value, binding, scope);
-      return this.perSystemMap(cat, value, binding, scope);
+      if (full.length >= 3) this.emit(cat, sys ?? null, full[2] ?? null, binding, value, scope, full.length === 3, !isDynamicText(full[2]));
+      else if (full.length === 2) this.systemLevel(cat, sys ?? null, value, binding, scope);
+      else this.perSystemMap(cat, value, binding, scope);
+      return;
     }
     if (NAMED_CATEGORIES.has(cat)) {
-      if (path.length >= 2) return this.emit(cat, null, path[1]!, binding, value, scope, path.length === 2, !isDynamicText(path[1]));
-      return this.namedMap(cat, value, binding, scope);
+      if (path.length >= 2) this.emit(cat, null, path[1]!, binding, value, scope, path.length === 2, !isDynamicText(path[1]));
+      else this.namedMap(cat, value, binding, scope);
+      return;
     }
     this.emit(cat, null, null, binding, value, scope, path.length === 1, true);
   }
@@ -106,14 +123,14 @@ export class OutputCollector {
       return;
     }
     const fnArg = applyParts(n)?.args.at(-1);
-    if (fnArg && stripParens(fnArg).type === 'function_expression') return this.systemLevel(cat, null, fnArg, binding, scope);
-    this.emit(cat, null, null, binding, value, scope, false, false);
+    if (fnArg && stripParens(fnArg).type === 'function_expression') this.systemLevel(cat, null, fnArg, binding, scope);
+    else this.emit(cat, null, null, binding, value, scope, false, false);
   }
 
   /** The value of `packages.<system>`: names of the attrset, or one value for formatter & co. */
   private systemLevel(cat: string, sys: string | null, value: Node, binding: Node, scope: Scope): void {
-    if (SINGLE_PER_SYSTEM.has(cat)) return this.emit(cat, sys, null, binding, value, scope, true, true);
-    this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, sys, name, nb, v, s, true, name !== null));
+    if (SINGLE_PER_SYSTEM.has(cat)) this.emit(cat, sys, null, binding, value, scope, true, true);
+    else this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, sys, name, nb, v, s, true, name !== null));
   }
 
   private namedMap(cat: string, value: Node, binding: Node, scope: Scope): void {

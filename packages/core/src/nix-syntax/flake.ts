@@ -82,7 +82,10 @@ function declaredInputs(settings: NixSetting[]): FlakeInputDecl[] {
     const [name, key, ...rest] = s.segments;
     if (name === undefined || s.dynamic) continue;
     let d = byName.get(name);
-    if (!d) byName.set(name, (d = { name, url: null, flake: null, follows: null, input_follows: [], line: s.binding.line }));
+    if (!d) {
+      d = { name, url: null, flake: null, follows: null, input_follows: [], line: s.binding.line };
+      byName.set(name, d);
+    }
     const str = typeof s.literal === 'string' ? s.literal : null;
     if (key === 'url') d.url = str;
     else if (key === 'flake' && typeof s.literal === 'boolean') d.flake = s.literal;

@@ -71,7 +71,7 @@ const CONVENTION_FILES = ['configuration.nix', 'default.nix'];
 export function genomeHosts(index: GenomeIndex, flakeRel = 'flake.nix'): GenomeHost[] {
   const flake = index.analysis(flakeRel)?.flake ?? undefined;
   const fromFlake = flake ? flake.hosts.map((h) => flakeHost(h, flake, flakeRel, index)) : [];
-  const computed = !flake || !flake.outputs_static || flake.outputs.some((o) => o.category === 'nixosConfigurations' && !o.static) || fromFlake.length === 0;
+  const computed = !flake?.outputs_static || flake.outputs.some((o) => o.category === 'nixosConfigurations' && !o.static) || fromFlake.length === 0;
   if (!computed) return fromFlake;
   const known = new Set(fromFlake.map((h) => h.name));
   return [...fromFlake, ...conventionHosts(index).filter((h) => !known.has(h.name))];

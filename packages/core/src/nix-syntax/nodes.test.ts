@@ -3,7 +3,7 @@ import { attrPath, literalValue, renderAttrPath, stringLiteral, dottedName, type
 import { loadNixParser } from './parser.js';
 
 /** The value expression of `x = <expr>;` in `{ x = <expr>; }`. */
-async function valueOf<T>(expr: string, fn: (n: import('web-tree-sitter').Node) => T): Promise<T> {
+async function bindingValue<T>(expr: string, fn: (n: import('web-tree-sitter').Node) => T): Promise<T> {
   const p = await loadNixParser();
   return p.withTree(`{ x = ${expr}; }`, (root) => {
     const binding = root.descendantsOfType('binding')[0]!;
@@ -13,25 +13,25 @@ async function valueOf<T>(expr: string, fn: (n: import('web-tree-sitter').Node) 
 
 describe('string literals', () => {
   it('decodes escapes in "…" strings', async () => {
-    expect(await valueOf(String.raw`"a\"b\n\t\${c}\\"`, stringLiteral)).toBe('a"b\n\t${c}\\');
+    expect(await bindingValue(String.raw`"a\"b\n\t\${c}\\"`, stringLiteral)).toBe('a"b\n\t${c}\\');
   });
 
   it("decodes '' strings: escapes, then the common indentation is removed", async () => {
     const src = "''\n    line one\n      indented ''${not} '''quoted'''\n    last\n  ''";
-    expect(await valueOf(src, stringLiteral)).toBe("line one\n  indented ${not} ''quoted''\nlast\n");
+    expect(await bindingValue(src, stringLiteral)).toBe("line one\n  indented ${not} ''quoted''\nlast\n");
   });
 
   it('decodes the same whether read from the text alone or fragment by fragment', async () => {
     // Text-only reading covers strings without `${`; the rest walk the fragments.
-    expect(await valueOf(String.raw`"tab\tq\"b\\s$x"`, stringLiteral)).toBe('tab\tq"b\\s$x');
-    expect(await valueOf(String.raw`"d\${x} \"y\""`, stringLiteral)).toBe('d${x} "y"');
-    expect(await valueOf("''\n    a 'q' $b\n      c\n  ''", stringLiteral)).toBe("a 'q' $b\n  c\n");
-    expect(await valueOf("''\n    a '''q''' ''$b\n  ''", stringLiteral)).toBe("a ''q'' $b\n");
+    expect(await bindingValue(String.raw`"tab\tq\"b\\s$x"`, stringLiteral)).toBe('tab\tq"b\\s$x');
+    expect(await bindingValue(String.raw`"d\${x} \"y\""`, stringLiteral)).toBe('d${x} "y"');
+    expect(await bindingValue("''\n    a 'q' $b\n      c\n  ''", stringLiteral)).toBe("a 'q' $b\n  c\n");
+    expect(await bindingValue("''\n    a '''q''' ''$b\n  ''", stringLiteral)).toBe("a ''q'' $b\n");
   });
 
   it('is undefined for strings with interpolation', async () => {
-    expect(await valueOf('"a${b}c"', stringLiteral)).toBeUndefined();
-    expect(await valueOf("''a ${b} c''", stringLiteral)).toBeUndefined();
+    expect(await bindingValue('"a${b}c"', stringLiteral)).toBeUndefined();
+    expect(await bindingValue("''a ${b} c''", stringLiteral)).toBeUndefined();
   });
 });
 
@@ -50,7 +50,7 @@ describe('literal values', () => {
     ['{ }', undefined],
   ];
   it.each(cases)('%s', async (src, expected) => {
-    expect(await valueOf(src, (n) => literalValue(n)?.value)).toEqual(expected);
+    expect(await bindingValue(src, (n) => literalValue(n)?.value)).toEqual(expected);
   });
 });
 
@@ -73,8 +73,8 @@ describe('names', () => {
   });
 
   it('reads dotted names of variables and selects', async () => {
-    expect(await valueOf('lib.types.str', dottedName)).toBe('lib.types.str');
-    expect(await valueOf('a.${b}', dottedName)).toBeUndefined();
-    expect(await valueOf('a.b or c', dottedName)).toBeUndefined();
+    expect(await bindingValue('lib.types.str', dottedName)).toBe('lib.types.str');
+    expect(await bindingValue('a.${b}', dottedName)).toBeUndefined();
+    expect(await bindingValue('a.b or c', dottedName)).toBeUndefined();
   });
 });

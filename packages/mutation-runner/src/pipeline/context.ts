@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { cleanEnv, isInsideDir, type NixPassThrough } from '@autopoietic/core/adapters';
@@ -81,7 +81,7 @@ export function gateContext(flags: GateFlags, minimum: AutonomyMode, action: str
 }
 
 function canonicalRoot(root: string): string {
-  let st;
+  let st: Stats;
   try {
     st = statSync(root);
   } catch {

@@ -67,7 +67,7 @@ export function validatePromotion(p: MutationPromotionRecord): void {
   if (!p.verification_id) {
     throw evidenceError('promotion-unbound', `promotion ${id} is missing verification_id: it is not bound to P1 evidence`, 'Re-run `mutation-runner promote`; a promoted record always names its P1 verification.');
   }
-  if (!p.verified_root_fingerprint || !p.verified_root_fingerprint.startsWith('sha256:')) {
+  if (!p.verified_root_fingerprint?.startsWith('sha256:')) {
     throw evidenceError('promotion-unbound', `promotion ${id} is missing verified_root_fingerprint`, 'Re-run `mutation-runner promote`; a promoted record carries the P1 root fingerprint.');
   }
   if (p.checks.length === 0 || !p.checks.some((c) => c.name.startsWith('vm-check:'))) {

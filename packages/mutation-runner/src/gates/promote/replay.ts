@@ -9,7 +9,7 @@ import { applyToCandidate, buildCandidate, guardCandidate, removeCandidateFast, 
 import type { GateContext } from '../../pipeline/context.js';
 import type { PreparedProposal } from '../../pipeline/prepare.js';
 import { rootMismatch } from './binding.js';
-import { featureProblem, machineFeatures, systemProblem } from './kvm.js';
+import { featureProblem, machineFeatures, systemProblem, type MachineFeatures } from './kvm.js';
 import { PROMOTE_REASONS, promoteDraftFromChecks, type PromoteDraft } from './record.js';
 import { discoverVmChecks } from './vm-checks.js';
 
@@ -86,7 +86,7 @@ async function vmGate(ctx: GateContext, nix: NixInfo, dir: string, io: ReplayIo)
     const available = found.names.length ? found.names.join(', ') : 'none';
     return { discovery, blocked: [], problem: { status: 'rejected', reason: `VM check ${missing.map((m) => `'${m}'`).join(', ')} is not defined in checks.${io.system} of the candidate flake (available: ${available})` } };
   }
-  let machine;
+  let machine: MachineFeatures;
   try {
     machine = await machineFeatures(nix, ctx.pass, ctx.checkEnv);
   } catch (e) {

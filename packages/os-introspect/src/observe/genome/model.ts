@@ -16,7 +16,10 @@ export class ParsedGenome implements GenomeIndex {
       const cut = rel.lastIndexOf('/');
       const parent = cut < 0 ? '' : rel.slice(0, cut);
       let set = this.childNames.get(parent);
-      if (!set) this.childNames.set(parent, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.childNames.set(parent, set);
+      }
       set.add(rel.slice(cut + 1));
     }
   }
