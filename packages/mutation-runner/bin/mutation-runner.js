@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// Thin launcher. `pnpm build` compiles dist/ and bundles it into dist/bundle/<id>/ (a few files to
-// load instead of ~230 modules; see scripts/bundle.ts). The bundle runs unless tsc has rebuilt a
-// package it was made from since (a recorded build-info file changed): then, or without a bundle,
-// dist/ runs as compiled.
+// Thin launcher. `pnpm build` compiles dist/ and bundles it into dist/bundle/<id>/ (one file to
+// load, with a V8 code cache made on first use, instead of ~230 modules to resolve and compile;
+// see scripts/bundle.ts and bundle-loader.js). The
+// bundle runs unless tsc has rebuilt a package it was made from since (a recorded build-info file
+// changed): then, or without a bundle, dist/ runs as compiled. So does AUTOPOIETIC_DEBUG=1, with
+// source maps, so that the stack traces it shows name the TypeScript sources (the bundle is
+// minified, and Node maps no stack traces of vm-compiled code).
 import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const dist = new URL('../dist/', import.meta.url);
 
@@ -25,7 +29,12 @@ function currentBundle() {
   return fresh ? current.bundle : undefined;
 }
 
-const bundle = currentBundle();
-// The bundle is minified: stack traces (shown with AUTOPOIETIC_DEBUG=1) go through its source maps.
-if (bundle && process.env.AUTOPOIETIC_DEBUG) process.setSourceMapsEnabled(true);
-await import(bundle ? `../dist/bundle/${bundle}/bin.js` : '../dist/bin.js');
+const debug = Boolean(process.env.AUTOPOIETIC_DEBUG);
+const bundle = debug ? undefined : currentBundle();
+if (debug) process.setSourceMapsEnabled(true);
+if (bundle) {
+  const { runBundle } = await import('./bundle-loader.js');
+  await runBundle(fileURLToPath(new URL(`bundle/${bundle}/`, dist)), bundle, process.argv);
+} else {
+  await import('../dist/bin.js');
+}

@@ -1,22 +1,27 @@
-// `pnpm build` step after `tsc -b`: bundles the compiled CLI (dist/bin.js and everything it
-// imports, first-party packages and zod/diff/commander alike) into dist/bundle/<id>/, so that a
-// command loads a few files instead of ~230 modules (about 70 ms of a `verify` start-up).
-// Lazily imported commands stay separate chunks, so `--help` still loads little.
+// `pnpm build` step after `tsc -b`: bundles the compiled CLI (dist/program.js and everything it
+// imports, first-party packages and zod/diff/commander alike) into one CommonJS file,
+// dist/bundle/<id>/cli.cjs. The bin launcher compiles it through vm.Script with a V8 code cache
+// that the first run of each command writes (bin/bundle-loader.js): a command starts without
+// resolving ~230 modules or compiling most of its code (about 100 ms of a `verify` start-up).
+// Commands that are imported lazily in the sources are still evaluated lazily. The bundle itself
+// is reproducible (a V8 code cache is not, so none is made here).
 //
 // The bundle must behave exactly like the unbundled dist/:
 // - every first-party module keeps its own `import.meta.url` (rewritten to the URL of its
 //   original file in dist/), so worker scripts, the tree-sitter grammar and pino are found where
 //   they always were;
-// - packages that locate files next to themselves (web-tree-sitter and its .wasm) stay external,
-//   imported from the node_modules of the package that depends on them.
+// - packages that locate files next to themselves (web-tree-sitter and its .wasm) are imported
+//   from the node_modules of the workspace package that depends on them, not bundled;
 // - zod ships only its English messages (the ones zod uses unless told otherwise): its other
-//   locales are a third of the bundle's start-up parsing, and first-party code may not use them
-//   (the build fails if it mentions zod's locales).
+//   locales are a third of its code, and first-party code may not use them (the build fails if it
+//   mentions zod's locales).
+// Any esbuild warning fails the build.
+//
 // dist/bundle/current.json names the bundle and the tsc build-info files it was made from; the
-// bin launcher runs the unbundled dist/ when tsc has rebuilt since (a stale bundle never runs).
-// Each bundle is a new directory named by its content, and current.json is replaced atomically:
-// a build never changes files that a running command may still import (older bundles are
-// removed an hour later).
+// launcher runs the unbundled dist/ when tsc has rebuilt since (a stale bundle never runs). Each
+// bundle is a new directory named by its content, written in full before it gets its name, and
+// current.json is replaced atomically: a build never changes files that a running command may
+// still read (older bundles are removed an hour later).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -31,36 +36,60 @@ const KEEP_OLD_MS = 60 * 60 * 1000;
 const KEEP_OLD = 4;
 /** Bare imports that must load from their own package directory. */
 const EXTERNAL = ['web-tree-sitter'];
+/** Defined at the top of the bundle: the file URL of a path relative to the bundle's directory. */
+const FILE_URL = '__aosFileUrl';
+/** Given by bin/bundle-loader.js: `import()` from an ES module (vm.Script code cannot import). */
+const IMPORT = '__aosImport';
 
 const posix = (p: string) => p.split(sep).join('/');
-const fromOutdir = (file: string) => {
-  const rel = posix(relative(outdir, file));
-  return rel.startsWith('.') ? rel : `./${rel}`;
-};
 /** `packages/<name>` holding `file`, or undefined for third-party code. */
 const ownerPackage = (file: string) => {
   const rel = relative(packages, file);
   const name = rel.split(sep)[0];
   return rel.startsWith('..') || !name || rel.split(sep).includes('node_modules') ? undefined : join(packages, name);
 };
+const FIRST_PARTY_LOOKUP = Symbol('first-party lookup');
+const fileUrl = (file: string) => `${FILE_URL}(${JSON.stringify(posix(relative(outdir, file)))})`;
 
 /**
- * First-party modules keep the `import.meta.url` of their file in dist/; and they may not use
- * zod's locales, which the bundle leaves out (see the top of this file).
+ * First-party modules: `import.meta.url` becomes the URL of their file in dist/, and
+ * `import('<EXTERNAL>')` imports that package's entry from their own node_modules by URL. They
+ * may not use zod's locales, which the bundle leaves out.
  */
 const firstParty: Plugin = {
   name: 'first-party',
   setup(b) {
-    b.onLoad({ filter: /\.js$/ }, (args) => {
-      if (!ownerPackage(args.path)) return undefined;
-      const text = readFileSync(args.path, 'utf8');
+    b.onLoad({ filter: /\.js$/ }, async (args) => {
+      const owner = ownerPackage(args.path);
+      if (!owner) return undefined;
+      let text = readFileSync(args.path, 'utf8');
       const other = /import\.meta(?!\.url\b)/.exec(text);
       if (other) throw new Error(`${args.path}: only import.meta.url is supported in bundled code, found "${text.slice(other.index, other.index + 30)}"`);
       if (/\blocales\b/.test(text.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''))) {
         throw new Error(`${args.path} mentions "locales": the bundle ships zod's English messages only (scripts/bundle.ts)`);
       }
-      const contents = text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromOutdir(args.path))}, import.meta.url).href`);
-      return { contents, loader: 'js' };
+      text = text.replaceAll('import.meta.url', fileUrl(args.path));
+      for (const name of EXTERNAL) {
+        const call = new RegExp(`import\\((['"])${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\1\\)`, 'g');
+        if (!call.test(text)) continue;
+        const resolved = await b.resolve(name, { kind: 'dynamic-import', resolveDir: dirname(args.path), pluginData: FIRST_PARTY_LOOKUP });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        const link = join(owner, 'node_modules', name);
+        text = text.replace(call, `${IMPORT}(${fileUrl(join(link, relative(realpathSync(link), resolved.path)))})`);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+/** Any other import of an EXTERNAL package would be bundled: refuse it. */
+const externalsOnlyByUrl: Plugin = {
+  name: 'externals-only-by-url',
+  setup(b) {
+    const filter = new RegExp(`^(${EXTERNAL.map((e) => e.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(/|$)`);
+    b.onResolve({ filter }, (args) => {
+      if (args.pluginData === FIRST_PARTY_LOOKUP) return undefined; // where first-party finds the entry file
+      return { errors: [{ text: `${args.importer} imports ${args.path}: only import('${args.path}') is supported in bundled code (scripts/bundle.ts)` }] };
     });
   },
 };
@@ -73,46 +102,30 @@ const englishOnlyZod: Plugin = {
   },
 };
 
-/** EXTERNAL packages are imported by relative path from the importing package's node_modules. */
-const ownDirectoryExternals: Plugin = {
-  name: 'own-directory-externals',
-  setup(b) {
-    const filter = new RegExp(`^(${EXTERNAL.map((e) => e.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
-    b.onResolve({ filter }, async (args) => {
-      if (args.pluginData === 'own-directory-externals') return undefined;
-      const owner = ownerPackage(args.importer);
-      if (!owner) throw new Error(`${args.importer}: ${args.path} is only kept external when imported from a workspace package`);
-      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'own-directory-externals' });
-      if (resolved.errors.length) return { errors: resolved.errors };
-      const link = join(owner, 'node_modules', args.path);
-      const inside = relative(realpathSync(link), resolved.path);
-      return { path: fromOutdir(join(link, inside)), external: true };
-    });
-  },
-};
-
 const result = await build({
-  entryPoints: { bin: join(pkg, 'dist', 'bin.js') },
-  outdir,
+  stdin: { contents: "export { main } from './dist/program.js';", resolveDir: pkg, sourcefile: 'cli-entry.js', loader: 'js' },
+  outfile: join(outdir, 'cli.cjs'),
   write: false,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // Less to parse at start-up; with AUTOPOIETIC_DEBUG=1 the launcher maps stack traces back
-  // through the source maps.
+  // Less to read, and to parse before there is a code cache. AUTOPOIETIC_DEBUG=1 (stack traces
+  // of internal errors) runs the unbundled dist/ instead.
   minify: true,
   sourcemap: 'linked',
-  // Flat: the rewritten import.meta.url and external paths are relative to this directory.
-  chunkNames: '[name]-[hash]',
-  // Bundled CommonJS (commander) calls require() for Node built-ins.
-  banner: { js: "import { createRequire as __aosCreateRequire } from 'node:module'; const require = __aosCreateRequire(import.meta.url);" },
-  plugins: [englishOnlyZod, firstParty, ownDirectoryExternals],
+  banner: { js: `function ${FILE_URL}(p){return require("node:url").pathToFileURL(require("node:path").join(__dirname,p)).href}` },
+  plugins: [englishOnlyZod, externalsOnlyByUrl, firstParty],
   metafile: true,
   absWorkingDir: dirname(packages),
-  logLevel: 'warning',
+  logLevel: 'silent',
 });
+// Nothing else may be imported at run time: code compiled by vm.Script cannot import().
+for (const f of result.outputFiles) {
+  const leftover = /\bimport\(/.exec(f.text);
+  if (f.path.endsWith('.cjs') && leftover) throw new Error(`the bundle still calls import(): ${f.text.slice(leftover.index - 40, leftover.index + 60)}`);
+}
+if (result.warnings.length) throw new Error(`esbuild warnings:\n${result.warnings.map((w) => `${w.location?.file ?? ''}:${w.location?.line ?? ''} ${w.text}`).join('\n')}`);
 
 const files = result.outputFiles.map((f) => ({ name: posix(relative(outdir, f.path)), contents: f.contents })).sort((a, b) => (a.name < b.name ? -1 : 1));
 const digest = createHash('sha256');
@@ -129,7 +142,7 @@ if (!existsSync(dir)) {
     renameSync(tmp, dir);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    if (!existsSync(dir)) throw e; // else a concurrent build wrote the same bundle
+    if (!existsSync(dir)) throw e; // else a concurrent build made the same bundle
   }
 }
 
@@ -146,9 +159,14 @@ renameSync(`${current}.${process.pid}`, current);
 // Older bundles go after an hour (a command started before this build may still import from
 // its own), and beyond the newest KEEP_OLD.
 const older = readdirSync(bundles)
-  .filter((name) => name !== id && name !== 'current.json')
+  .filter((name) => name !== id && name !== 'current.json' && !name.startsWith('.tmp-'))
   .map((name) => ({ path: join(bundles, name), mtimeMs: statSync(join(bundles, name)).mtimeMs }))
   .sort((a, b) => b.mtimeMs - a.mtimeMs);
 older.forEach((o, i) => {
   if (i >= KEEP_OLD || Date.now() - o.mtimeMs > KEEP_OLD_MS) rmSync(o.path, { recursive: true, force: true });
 });
+// Scratch directories of builds that died before naming their bundle.
+for (const name of readdirSync(bundles).filter((n) => n.startsWith('.tmp-'))) {
+  const path = join(bundles, name);
+  if (Date.now() - statSync(path).mtimeMs > KEEP_OLD_MS) rmSync(path, { recursive: true, force: true });
+}

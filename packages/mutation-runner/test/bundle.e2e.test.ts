@@ -1,40 +1,62 @@
 // The bundle `pnpm build` makes (scripts/bundle.ts), run directly rather than through the
 // launcher (which falls back to dist/ when tsc rebuilt since): the files it reaches by their
-// original location exist, and the commands that rely on them (workers, the tree-sitter grammar,
-// pino) work from it.
+// original location exist, its code cache is made and used safely, and the commands that rely on
+// those files (the tree-sitter grammar, pino) work from it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { exampleGenome, HOST_GOAL } from './evolve-support.js';
 import { fixtureGenome, memoryDir, readmeProposal } from './support.js';
 
-const DIST = join(REPO_ROOT, 'packages', 'mutation-runner', 'dist');
+const PKG = join(REPO_ROOT, 'packages', 'mutation-runner');
 
 function bundleDir(): string {
-  const current = JSON.parse(readFileSync(join(DIST, 'bundle', 'current.json'), 'utf8')) as { bundle: string };
-  return join(DIST, 'bundle', current.bundle);
+  const current = JSON.parse(readFileSync(join(PKG, 'dist', 'bundle', 'current.json'), 'utf8')) as { bundle: string };
+  return join(PKG, 'dist', 'bundle', current.bundle);
 }
 
+/** Runs `main` of the bundle through the launcher's loader, in a child process. */
 function bundled(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(bundleDir(), 'bin.js'), ...args], { env: testEnv(env), encoding: 'utf8', timeout: 120_000 });
+  const code = `import { loadBundle } from ${JSON.stringify(join(PKG, 'bin', 'bundle-loader.js'))}; await loadBundle(${JSON.stringify(bundleDir())}).main([process.argv0, 'mutation-runner', ...${JSON.stringify(args)}]);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: testEnv(env), encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('the built bundle', () => {
   it('points every rewritten module URL and every external import at an existing file', () => {
     const dir = bundleDir();
-    const refs: string[] = [];
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
-      const text = readFileSync(join(dir, name), 'utf8');
-      for (const m of text.matchAll(/new URL\("(\.\.\/[^"]+)",import\.meta\.url\)/g)) refs.push(m[1]!);
-      for (const m of text.matchAll(/import\("(\.\.\/[^"]+)"\)/g)) refs.push(m[1]!);
-    }
+    const refs = [...readFileSync(join(dir, 'cli.cjs'), 'utf8').matchAll(/__aosFileUrl\("([^"]+)"\)/g)].map((m) => m[1]!);
     // logger (pino), ledger verify (its worker), nix-syntax (grammar), os-introspect (parse worker), web-tree-sitter.
     expect(refs.length).toBeGreaterThanOrEqual(5);
+    expect(refs.some((r) => r.endsWith('/node_modules/web-tree-sitter/web-tree-sitter.js'))).toBe(true);
     for (const ref of refs) expect(existsSync(resolve(dir, ref)), ref).toBe(true);
+  });
+
+  it('writes a code cache on the first run of a command and compiles from it afterwards; a bad or unsafe cache is ignored', () => {
+    const home = tempDir();
+    const loader = JSON.stringify(join(PKG, 'bin', 'bundle-loader.js'));
+    const id = JSON.parse(readFileSync(join(PKG, 'dist', 'bundle', 'current.json'), 'utf8')).bundle as string;
+    const node = (code: string) => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as l from ${loader}; ${code}`], { env: testEnv({ XDG_CACHE_HOME: home }), encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    const file = node(`console.log(l.codeCacheFile(process.env, ${JSON.stringify(id)}, '--version'))`);
+    expect(file).toBe(join(home, 'autopoietic', `mutation-runner-${id}-${process.version}-${process.arch}-other.v8cache`));
+    expect(node(`await l.runBundle(${JSON.stringify(bundleDir())}, ${JSON.stringify(id)}, [process.argv0, 'mutation-runner', '--version'])`)).toBe('0.1.0');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+    const accepted = `console.log(l.loadBundle(${JSON.stringify(bundleDir())}, l.readCodeCache(${JSON.stringify(file)})).cacheRejected)`;
+    expect(node(accepted)).toBe('false');
+    chmodSync(file, 0o666); // writable by others: not read at all
+    expect(node(`console.log(l.readCodeCache(${JSON.stringify(file)}) === undefined)`)).toBe('true');
+    chmodSync(file, 0o600);
+    writeFileSync(file, 'not a code cache');
+    expect(node(accepted)).toBe('true'); // V8 refuses it; the code is compiled as usual
   });
 
   it('verifies a proposal, logging through pino', () => {

@@ -3,7 +3,7 @@
 // the compiled dist/ instead. Tested on a copy of the launcher in a scratch package layout.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { tempDir, writeTree } from '../../../tests/support/tmp.js';
@@ -12,20 +12,24 @@ const LAUNCHER = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation
 const ID = '0123456789abcdef';
 
 /** packages/{core,mutation-runner} with stub entry points that say which one ran. */
-function layout(): { packages: string; run: () => string } {
+function layout(): { packages: string; run: (env?: Record<string, string>) => string } {
   const packages = join(tempDir(), 'packages');
+  const cache = tempDir();
   writeTree(packages, {
     'core/dist/.tsbuildinfo': '{}',
     'mutation-runner/package.json': '{ "type": "module" }\n',
     'mutation-runner/dist/.tsbuildinfo': '{}',
     'mutation-runner/dist/bin.js': "console.log('compiled dist');\n",
-    [`mutation-runner/dist/bundle/${ID}/bin.js`]: "console.log('bundle');\n",
+    [`mutation-runner/dist/bundle/${ID}/cli.cjs`]: "exports.main = async (argv) => console.log('bundle', argv.slice(2).join(' '));\n",
   });
   mkdirSync(join(packages, 'mutation-runner', 'bin'));
   const bin = join(packages, 'mutation-runner', 'bin', 'mutation-runner.js');
   copyFileSync(LAUNCHER, bin);
-  const run = () => {
-    const r = spawnSync(process.execPath, [bin], { encoding: 'utf8' });
+  copyFileSync(join(dirname(LAUNCHER), 'bundle-loader.js'), join(dirname(bin), 'bundle-loader.js'));
+  const run = (env: Record<string, string> = {}) => {
+    const base = { ...process.env };
+    delete base.AUTOPOIETIC_DEBUG;
+    const r = spawnSync(process.execPath, [bin, 'a', 'b'], { encoding: 'utf8', env: { ...base, XDG_CACHE_HOME: cache, ...env } });
     expect(r.status, r.stderr).toBe(0);
     return r.stdout.trim();
   };
@@ -43,7 +47,7 @@ describe('bin launcher', () => {
   it('runs the current bundle', () => {
     const { packages, run } = layout();
     record(packages);
-    expect(run()).toBe('bundle');
+    expect(run()).toBe('bundle a b');
   });
 
   it('runs the compiled dist/ when tsc rebuilt a package since the bundle was made', () => {
@@ -60,11 +64,17 @@ describe('bin launcher', () => {
     expect(run()).toBe('compiled dist');
   });
 
+  it('runs the compiled dist/ with AUTOPOIETIC_DEBUG, for readable stack traces', () => {
+    const { packages, run } = layout();
+    record(packages);
+    expect(run({ AUTOPOIETIC_DEBUG: '1' })).toBe('compiled dist');
+  });
+
   it('runs the bundle of an installed package, which ships no build-info files', () => {
     const { packages, run } = layout();
     record(packages);
     rmSync(join(packages, 'core', 'dist', '.tsbuildinfo'));
     rmSync(join(packages, 'mutation-runner', 'dist', '.tsbuildinfo'));
-    expect(run()).toBe('bundle');
+    expect(run()).toBe('bundle a b');
   });
 });
