@@ -201,13 +201,13 @@ export default async (): Promise<BenchSection> => {
         { what: 'fixed cost: verify of a missing proposal (start-up, context, an `error` record journaled, exit)', baseline: `node -e 0: ${ms(f.node)}`, measured: ms(f.verify), ratio: f.verify / f.node, target: '(informational)', pass: null },
       ],
       notes: [
-        'Medians of 7 interleaved rounds (5 for the candidate row, 2 for the jobs row) after one warm-up; every round patches README.md to a new line, so Nix copies the new source and really rebuilds the check.',
+        'Medians of 7 interleaved rounds (5 for the candidate row, 2 for the jobs row) after one warm-up (which, as the first run of `verify` after a build, also writes the CLI\'s V8 code cache); every round patches README.md to a new line, so Nix copies the new source and really rebuilds the check.',
         'verify does more than the script: it fingerprints the proposal and the copied file set, validates the patch (jsdiff, then git\'s own reading of it), journals a hash-chained record and writes full check logs with digests; and it leaves the live .git untouched, where the script adds and removes a worktree.',
         `Inside verify (median): ${ms(o.inside)} from the start of the gate to the record, of which the nix flake check took ${ms(o.flake)}; the other ${ms(o.verify - o.inside)} are process start-up and module loading, journaling the record (while the candidate is removed) and exit.`,
         'Where the time goes (CPU profiles, strace, AUTOPOIETIC_LOG_LEVEL=debug stage timings): creating the ~2,000 files dominates both sides, and costs the same for the candidate copy as for the worktree checkout: ext4 inode allocation here scans past recently deleted inodes, so it varies several-fold with what the machine deleted in the last minutes (every round deletes a candidate and a worktree). Around it, verify runs its git work in other processes while it copies (init, reading the patch, hashing each copied file into the index), stages the touched paths in one git call, computes the tree id while the checks run, and removes the candidate while it journals; the CLI is bundled (scripts/bundle.ts) and loads pino only when something is logged.',
         'The jobs row runs the default flake check plus four operator checks (`sleep 2`) from a --policy file; with 2 workers they finish in two waves.',
         'The candidate row is measured inside one warm process (removal with Node\'s rmSync, not rm -rf). The candidate\'s index is filled by git hashing the copied files without writing objects (`update-index --info-only`, fed while the copy runs): `git add` of the same files would write 2,000 objects.',
-        `Load average when the section was written: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${availableParallelism()} cores (other engineers' test suites were running); the ratios move by about ±0.1 between runs.`,
+        `Load average when the section was written: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${availableParallelism()} cores (shared with other engineers' test runs); the ratios move by about ±0.05 between runs, more under load.`,
       ],
     };
   } finally {

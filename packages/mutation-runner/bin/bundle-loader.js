@@ -9,17 +9,18 @@
 // owned by this user and writable by no one else; V8 itself ignores one that another V8 or other
 // flags made. Nothing about the cache can change what a command does: any problem with it means
 // the code is compiled as usual.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join } from 'node:path';
-import vm from 'node:vm';
+// CommonJS (bin/package.json), like the launcher: no ES module loader to start.
+const { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, isAbsolute, join } = require('node:path');
+const vm = require('node:vm');
 
 /**
  * Compiles and evaluates the bundle (with `cachedData` when given).
  * @param {string} dir the bundle's directory
  * @param {Buffer | undefined} [cachedData]
  */
-export function loadBundle(dir, cachedData) {
+function loadBundle(dir, cachedData) {
   const file = join(dir, 'cli.cjs');
   const source = readFileSync(file, 'utf8');
   // The CommonJS module wrapper, so that the bundle sees require, module and __dirname; and an
@@ -42,7 +43,7 @@ export function loadBundle(dir, cachedData) {
  * @param {string} id
  * @param {string | undefined} command
  */
-export function codeCacheFile(env, id, command) {
+function codeCacheFile(env, id, command) {
   const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
   if (!base || !isAbsolute(base)) return undefined;
   const name = command && /^[a-z][a-z-]{0,39}$/.test(command) ? command : 'other';
@@ -53,7 +54,7 @@ export function codeCacheFile(env, id, command) {
  * The cache's bytes if it is this user's own regular file, writable by no one else.
  * @param {string} file
  */
-export function readCodeCache(file) {
+function readCodeCache(file) {
   let fd;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -72,7 +73,7 @@ export function readCodeCache(file) {
  * @param {string} file
  * @param {Buffer} data
  */
-export function writeCodeCache(file, data) {
+function writeCodeCache(file, data) {
   try {
     const dir = dirname(file);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -94,7 +95,7 @@ export function writeCodeCache(file, data) {
  * @param {string} id the bundle's name
  * @param {string[]} argv
  */
-export async function runBundle(dir, id, argv) {
+async function runBundle(dir, id, argv) {
   const file = codeCacheFile(process.env, id, argv[2]);
   const cached = file ? readCodeCache(file) : undefined;
   const bundle = loadBundle(dir, cached);
@@ -102,3 +103,9 @@ export async function runBundle(dir, id, argv) {
   // Made after the run, so that the functions this command used are in it, compiled.
   if (file && (!cached || bundle.cacheRejected)) writeCodeCache(file, bundle.cache());
 }
+
+exports.loadBundle = loadBundle;
+exports.codeCacheFile = codeCacheFile;
+exports.readCodeCache = readCodeCache;
+exports.writeCodeCache = writeCodeCache;
+exports.runBundle = runBundle;

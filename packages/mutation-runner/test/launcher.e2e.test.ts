@@ -25,7 +25,7 @@ function layout(): { packages: string; run: (env?: Record<string, string>) => st
   mkdirSync(join(packages, 'mutation-runner', 'bin'));
   const bin = join(packages, 'mutation-runner', 'bin', 'mutation-runner.js');
   copyFileSync(LAUNCHER, bin);
-  copyFileSync(join(dirname(LAUNCHER), 'bundle-loader.js'), join(dirname(bin), 'bundle-loader.js'));
+  for (const name of ['bundle-loader.js', 'package.json']) copyFileSync(join(dirname(LAUNCHER), name), join(dirname(bin), name));
   const run = (env: Record<string, string> = {}) => {
     const base = { ...process.env };
     delete base.AUTOPOIETIC_DEBUG;
