@@ -1,7 +1,9 @@
-// `pnpm build` step after `tsc -b`: bundles the compiled CLI (dist/program.js and everything it
+// `pnpm build` step after `tsc -b`, once per CLI (`bundle.ts <cli>`: mutation-runner, the default,
+// and os-introspect; their bin launchers share ../../core/bin/bundle-loader.js): bundles the
+// compiled CLI of packages/<cli> (dist/program.js and everything it
 // imports, first-party packages and zod/diff/commander alike) into one CommonJS file,
 // dist/bundle/<id>/cli.cjs. The bin launcher compiles it through vm.Script with a V8 code cache
-// that the first run of each command writes (bin/bundle-loader.js): a command starts without
+// that the first run of each command writes (packages/core/bin/bundle-loader.js): a command starts without
 // resolving ~230 modules or compiling most of its code (about 100 ms of a `verify` start-up).
 // Commands that are imported lazily in the sources are still evaluated lazily. The bundle itself
 // is reproducible (a V8 code cache is not, so none is made here).
@@ -27,8 +29,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, join, relative, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
-const pkg = join(import.meta.dirname, '..');
-const packages = dirname(pkg);
+const cli = process.argv[2] ?? 'mutation-runner';
+if (!/^[a-z][a-z-]*$/.test(cli)) throw new Error(`not a CLI package name: ${cli}`);
+const packages = dirname(join(import.meta.dirname, '..'));
+const pkg = join(packages, cli);
 const bundles = join(pkg, 'dist', 'bundle');
 /** Where esbuild believes it writes: the same depth as dist/bundle/<id>/, so relative paths hold. */
 const outdir = join(bundles, '_');
@@ -38,7 +42,7 @@ const KEEP_OLD = 4;
 const EXTERNAL = ['web-tree-sitter'];
 /** Defined at the top of the bundle: the file URL of a path relative to the bundle's directory. */
 const FILE_URL = '__aosFileUrl';
-/** Given by bin/bundle-loader.js: `import()` from an ES module (vm.Script code cannot import). */
+/** Given by packages/core/bin/bundle-loader.js: `import()` from an ES module (vm.Script code cannot import). */
 const IMPORT = '__aosImport';
 
 const posix = (p: string) => p.split(sep).join('/');

@@ -13,6 +13,7 @@ import { exampleGenome, HOST_GOAL } from './evolve-support.js';
 import { fixtureGenome, memoryDir, readmeProposal } from './support.js';
 
 const PKG = join(REPO_ROOT, 'packages', 'mutation-runner');
+const LOADER = join(REPO_ROOT, 'packages', 'core', 'bin', 'bundle-loader.js');
 
 function bundleDir(): string {
   const current = JSON.parse(readFileSync(join(PKG, 'dist', 'bundle', 'current.json'), 'utf8')) as { bundle: string };
@@ -21,7 +22,7 @@ function bundleDir(): string {
 
 /** Runs `main` of the bundle through the launcher's loader, in a child process. */
 function bundled(args: string[], env: Record<string, string> = {}) {
-  const code = `import { loadBundle } from ${JSON.stringify(join(PKG, 'bin', 'bundle-loader.js'))}; await loadBundle(${JSON.stringify(bundleDir())}).main([process.argv0, 'mutation-runner', ...${JSON.stringify(args)}]);`;
+  const code = `import { loadBundle } from ${JSON.stringify(LOADER)}; await loadBundle(${JSON.stringify(bundleDir())}).main([process.argv0, 'mutation-runner', ...${JSON.stringify(args)}]);`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: testEnv(env), encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -38,16 +39,16 @@ describe('the built bundle', () => {
 
   it('writes a code cache on the first run of a command and compiles from it afterwards; a bad or unsafe cache is ignored', () => {
     const home = tempDir();
-    const loader = JSON.stringify(join(PKG, 'bin', 'bundle-loader.js'));
+    const loader = JSON.stringify(LOADER);
     const id = JSON.parse(readFileSync(join(PKG, 'dist', 'bundle', 'current.json'), 'utf8')).bundle as string;
     const node = (code: string) => {
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as l from ${loader}; ${code}`], { env: testEnv({ XDG_CACHE_HOME: home }), encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       return r.stdout.trim();
     };
-    const file = node(`console.log(l.codeCacheFile(process.env, ${JSON.stringify(id)}, '--version'))`);
+    const file = node(`console.log(l.codeCacheFile(process.env, ${JSON.stringify(id)}, '--version', 'mutation-runner'))`);
     expect(file).toBe(join(home, 'autopoietic', `mutation-runner-${id}-${process.version}-${process.arch}-other.v8cache`));
-    expect(node(`await l.runBundle(${JSON.stringify(bundleDir())}, ${JSON.stringify(id)}, [process.argv0, 'mutation-runner', '--version'])`)).toBe('0.1.0');
+    expect(node(`await l.runBundle(${JSON.stringify(bundleDir())}, ${JSON.stringify(id)}, [process.argv0, 'mutation-runner', '--version'], 'mutation-runner')`)).toBe('0.1.0');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
     const accepted = `console.log(l.loadBundle(${JSON.stringify(bundleDir())}, l.readCodeCache(${JSON.stringify(file)})).cacheRejected)`;

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { tempDir, writeTree } from '../../../tests/support/tmp.js';
 
 const LAUNCHER = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+const LOADER_DIR = join(REPO_ROOT, 'packages', 'core', 'bin');
 const ID = '0123456789abcdef';
 
 /** packages/{core,mutation-runner} with stub entry points that say which one ran. */
@@ -25,7 +26,9 @@ function layout(): { packages: string; run: (env?: Record<string, string>) => st
   mkdirSync(join(packages, 'mutation-runner', 'bin'));
   const bin = join(packages, 'mutation-runner', 'bin', 'mutation-runner.js');
   copyFileSync(LAUNCHER, bin);
-  for (const name of ['bundle-loader.js', 'package.json']) copyFileSync(join(dirname(LAUNCHER), name), join(dirname(bin), name));
+  copyFileSync(join(dirname(LAUNCHER), 'package.json'), join(dirname(bin), 'package.json'));
+  mkdirSync(join(packages, 'core', 'bin'));
+  for (const name of ['bundle-loader.js', 'package.json']) copyFileSync(join(LOADER_DIR, name), join(packages, 'core', 'bin', name));
   const run = (env: Record<string, string> = {}) => {
     const base = { ...process.env };
     delete base.AUTOPOIETIC_DEBUG;

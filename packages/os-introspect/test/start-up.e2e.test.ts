@@ -9,12 +9,16 @@ import { sandbox } from './helpers.js';
 
 const BIN = join(REPO_ROOT, 'packages', 'os-introspect', 'bin', 'os-introspect.js');
 
-/** Runs the bin with a module-resolution hook that reports every module the main thread loads. */
+/**
+ * Runs the bin with a module-resolution hook that reports every module the main thread loads.
+ * AUTOPOIETIC_DEBUG runs the compiled dist/ module by module (the bundle, one file, resolves
+ * nothing; it keeps the sources' lazy imports lazy).
+ */
 function loadedModules(args: string[]): string[] {
   const hooks = join(tempDir(), 'hooks.mjs');
   writeFileSync(hooks, 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r; }\n');
   const register = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(pathToFileURL(hooks).href)})`;
-  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, AUTOPOIETIC_LOG_LEVEL: 'warn' } });
+  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, AUTOPOIETIC_LOG_LEVEL: 'warn', AUTOPOIETIC_DEBUG: '1' } });
   expect(r.status, r.stderr).toBe(0);
   return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
 }

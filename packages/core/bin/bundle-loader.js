@@ -1,0 +1,165 @@
+// Shared by the bin launchers of the CLIs (mutation-runner, os-introspect): runs the CommonJS
+// bundle that packages/mutation-runner/scripts/bundle.ts made of a CLI (dist/bundle/<id>/cli.cjs),
+// compiled through vm.Script with a V8 code cache, so that a command starts without resolving
+// and compiling most of the CLI (about 30 ms of a `verify` start-up, 100 ms of an os-introspect
+// run). The bundle runs unless tsc has rebuilt a package it was made from since (a recorded
+// build-info file changed): then, or without a bundle, dist/ runs as compiled. So does
+// AUTOPOIETIC_DEBUG=1, with source maps, so that the stack traces it shows name the TypeScript
+// sources (the bundle is minified, and Node maps no stack traces of vm-compiled code).
+//
+// The cache is made at run time, not at build time (V8's caches are not reproducible, and a Nix
+// build must be): the first run of each command with a bundle writes one, as this user, to
+// $XDG_CACHE_HOME/autopoietic/ (else ~/.cache/autopoietic/; mode 0600, directory 0700), named by
+// the CLI, the bundle, the Node version and the command. A cache is only read if it is a regular file
+// owned by this user and writable by no one else; V8 itself ignores one that another V8 or other
+// flags made. Nothing about the cache can change what a command does: any problem with it means
+// the code is compiled as usual.
+// CommonJS (bin/package.json), like the launcher: no ES module loader to start.
+const { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, isAbsolute, join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const vm = require('node:vm');
+
+/** CLI names, as they prefix their cache files. */
+const CLI_NAME = /^[a-z][a-z-]{0,39}$/;
+
+/**
+ * The name of the current bundle of the CLI whose compiled output is `dist`, or undefined when
+ * there is none or tsc has rebuilt one of its inputs since it was made.
+ * @param {string} dist
+ */
+function currentBundle(dist) {
+  let current;
+  try {
+    current = JSON.parse(readFileSync(join(dist, 'bundle', 'current.json'), 'utf8'));
+  } catch {
+    return undefined; // not bundled
+  }
+  if (!/^[0-9a-f]{16}$/.test(current.bundle)) return undefined;
+  const fresh = current.inputs.every(({ path, mtimeMs }) => {
+    try {
+      return statSync(join(dist, path)).mtimeMs === mtimeMs;
+    } catch {
+      return true; // an installed package ships no build-info files
+    }
+  });
+  return fresh ? current.bundle : undefined;
+}
+
+/**
+ * What a bin launcher does: runs the current bundle of `cli`, else its compiled dist/bin.js.
+ * @param {string} cli the CLI's name
+ * @param {string} dist its dist/ directory
+ */
+function launch(cli, dist) {
+  const debug = Boolean(process.env.AUTOPOIETIC_DEBUG);
+  const bundle = debug ? undefined : currentBundle(dist);
+  if (debug) process.setSourceMapsEnabled(true);
+  if (bundle) return runBundle(join(dist, 'bundle', bundle), bundle, process.argv, cli);
+  return import(pathToFileURL(join(dist, 'bin.js')).href);
+}
+
+/**
+ * Compiles and evaluates the bundle (with `cachedData` when given).
+ * @param {string} dir the bundle's directory
+ * @param {Buffer | undefined} [cachedData]
+ */
+function loadBundle(dir, cachedData) {
+  const file = join(dir, 'cli.cjs');
+  const source = readFileSync(file, 'utf8');
+  // The CommonJS module wrapper, so that the bundle sees require, module and __dirname; and an
+  // import() of its own (web-tree-sitter is an ES module), since vm.Script code cannot import.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __aosImport) {${source}\n})`, { filename: file, cachedData });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dir, (url) => import(url));
+  return {
+    /** @type {(argv: string[]) => Promise<void>} */
+    main: module.exports.main,
+    cacheRejected: script.cachedDataRejected === true,
+    cache: () => script.createCachedData(),
+  };
+}
+
+/**
+ * Where the code cache of `command` run from bundle `id` of `cli` lives, or undefined without a
+ * usable cache directory.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} id
+ * @param {string | undefined} command
+ * @param {string} cli
+ */
+function codeCacheFile(env, id, command, cli) {
+  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
+  if (!base || !isAbsolute(base) || !CLI_NAME.test(cli)) return undefined;
+  const name = command && CLI_NAME.test(command) ? command : 'other';
+  return join(base, 'autopoietic', `${cli}-${id}-${process.version}-${process.arch}-${name}.v8cache`);
+}
+
+/**
+ * The cache's bytes if it is this user's own regular file, writable by no one else.
+ * @param {string} file
+ */
+function readCodeCache(file) {
+  let fd;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Writes the cache whole (a new file renamed into place), and drops caches of other bundles of
+ * the same CLI.
+ * @param {string} file
+ * @param {Buffer} data
+ * @param {string} cli
+ */
+function writeCodeCache(file, data, cli) {
+  try {
+    const dir = dirname(file);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, file);
+    const bundle = file.slice(dir.length + 1, dir.length + 1 + cli.length + 18);
+    const ofCli = new RegExp(`^${cli}-[0-9a-f]{16}-`);
+    for (const name of readdirSync(dir)) {
+      if (ofCli.test(name) && name.endsWith('.v8cache') && !name.startsWith(bundle)) rmSync(join(dir, name), { force: true });
+    }
+  } catch {
+    // A cache is an optimisation: a read-only or missing home only costs start-up time.
+  }
+}
+
+/**
+ * Runs the bundle's `main` with its code cache, and writes the cache after a successful run
+ * without one.
+ * @param {string} dir the bundle's directory
+ * @param {string} id the bundle's name
+ * @param {string[]} argv
+ * @param {string} cli the CLI's name
+ */
+async function runBundle(dir, id, argv, cli) {
+  const file = codeCacheFile(process.env, id, argv[2], cli);
+  const cached = file ? readCodeCache(file) : undefined;
+  const bundle = loadBundle(dir, cached);
+  await bundle.main(argv);
+  // Made after the run, so that the functions this command used are in it, compiled; and only
+  // after a run that succeeded (a failed one may have stopped early, and leaves nothing behind).
+  if (file && (!cached || bundle.cacheRejected) && !process.exitCode) writeCodeCache(file, bundle.cache(), cli);
+}
+
+exports.loadBundle = loadBundle;
+exports.codeCacheFile = codeCacheFile;
+exports.readCodeCache = readCodeCache;
+exports.writeCodeCache = writeCodeCache;
+exports.runBundle = runBundle;
+exports.currentBundle = currentBundle;
+exports.launch = launch;
