@@ -26,15 +26,25 @@ export const COMPILED_SCHEMAS: readonly SchemaName[] = [
 /**
  * Extra entry points of one module. The self-state's `validateWithoutGenome` is for a run that
  * reuses a genome which was validated when it was assembled (os-introspect's memo): everything
- * else is checked in full, the genome only as an object.
+ * else is checked in full, the genome only as an object. `validateModuleEntry` checks one
+ * element of `genome.modules`: os-introspect checks each module entry in the thread that made
+ * it, and the rest of the self-state with `modules` empty.
  */
 type JsonSchema = { $id: string; properties?: Record<string, unknown> } & Record<string, unknown>;
 
 const VARIANTS: Partial<Record<SchemaName, Record<string, (schema: JsonSchema) => JsonSchema>>> = {
   'self-state': {
     validateWithoutGenome: (s) => ({ ...s, $id: s.$id.replace(/\.schema\.json$/, '.without-genome.schema.json'), properties: { ...s.properties, genome: { type: 'object' } } }),
+    validateModuleEntry: (s) => ({ ...subschema(s, ['genome', 'modules'], 'items'), $schema: s.$schema, $defs: s.$defs, $id: s.$id.replace(/\.schema\.json$/, '.module-entry.schema.json') }),
   },
 };
+
+/** The schema at `properties.<path…>.<key>` of `s` (for a variant that checks one part of a record). */
+function subschema(s: JsonSchema, path: string[], key: string): JsonSchema {
+  let at: JsonSchema = s;
+  for (const p of path) at = at.properties?.[p] as JsonSchema;
+  return at[key] as JsonSchema;
+}
 
 const BANNER = (name: string) =>
   [

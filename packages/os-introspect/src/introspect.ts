@@ -13,6 +13,7 @@ import { resolveIdentity } from './observe/identity.js';
 import { observeMemory } from './observe/memory/index.js';
 import { piecesToBytes, piecesToText, prettyAt, prettyObject } from './observe/json-text.js';
 import { painPoints } from './observe/pain-points.js';
+import { trace } from './observe/trace.js';
 import { errCode } from './observe/walk.js';
 
 export interface IntrospectOptions {
@@ -48,11 +49,15 @@ export interface SelfObservation {
   jsonBytes(): Buffer[];
   /** The same as text. */
   json(): string;
+  /** The genome memo this run writes for the next (asynchronously): settled once it is on disk, or failed quietly. */
+  written: Promise<void>;
 }
 
 /** Observes the genome, the running body and the memory into one validated self-state. */
 export async function introspect(opts: IntrospectOptions = {}): Promise<SelfState> {
-  return (await observeSelf(opts)).state();
+  const observed = await observeSelf(opts);
+  await observed.written;
+  return observed.state();
 }
 
 export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObservation> {
@@ -62,6 +67,7 @@ export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObs
   const etcDir = resolveEtcDir({ etcDir: opts.etcDir, cwd, env });
   const memory = resolveMemoryDir({ root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd, env });
   const observedAt = nowRfc3339();
+  trace('started');
   const home = opts.home ?? homedir();
   const userProfile = lstatOrUndefined(join(home, '.nix-profile'));
   // The body first: its probes spawn processes, which is cheapest while this heap is still small.
@@ -82,12 +88,16 @@ export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObs
     observeGenome({ root, memoryDir: memory.dir, eval: opts.eval ?? false, cache: opts.cache ?? true, jobs: opts.jobs ?? 'auto' }),
     observeMemory(memory.dir, memory.source),
   ]);
+  trace('observed');
   const identity = resolveIdentity(etcDir, genome.hosts, currentHostname());
   const rest = { schema_version: SCHEMA_VERSION as Parts['schema_version'], observed_at: observedAt, identity, body, memory: mem };
   const parts: Parts = { ...rest, pain_points: painPoints(rest, genome.pains) };
   await validate(parts, genome);
-  genome.remember();
-  return observation(parts, genome);
+  trace('validated');
+  const written = genome.remember();
+  await genome.saved; // parse_stats.cache reports how the cache write went
+  trace('remembered');
+  return observation(parts, genome, written);
 }
 
 type Parts = Omit<SelfState, 'genome'>;
@@ -97,32 +107,41 @@ function withGenome<G>(p: Parts, genome: G): Omit<SelfState, 'genome'> & { genom
   return { schema_version: p.schema_version, observed_at: p.observed_at, identity: p.identity, genome, body: p.body, memory: p.memory, pain_points: p.pain_points };
 }
 
-function observation(parts: Parts, genome: GenomeObservation): SelfObservation {
+function observation(parts: Parts, genome: GenomeObservation, written: Promise<void>): SelfObservation {
   const pieces = () => prettyObject(Object.entries(withGenome(parts, undefined)).map(([k, v]) => [k, k === 'genome' ? genome.pieces() : prettyAt(v, 1)]), 0);
   return {
     state: () => withGenome(parts, genome.state()),
     jsonBytes: () => piecesToBytes(pieces()),
     json: () => piecesToText(pieces()),
+    written,
   };
 }
 
 /**
  * The output is checked against its own schema (the committed JSON Schema, compiled ahead of
- * time; zod only explains a failure): an invalid self-state is a bug, never printed. A genome
- * reused from the memo was checked when it was first assembled; re-checking thousands of
- * unchanged modules would cost more than the cache saves, so only the rest is checked then.
+ * time; zod only explains a failure): an invalid self-state is a bug, never printed. Each module
+ * entry was checked by the thread that made it (validateModuleEntry), so the genome is checked
+ * here with `modules` empty, which together is the whole schema. A genome reused from the memo
+ * was checked when it was first assembled; re-checking thousands of unchanged modules would cost
+ * more than the cache saves, so only the rest is checked then.
  */
 async function validate(parts: Parts, genome: GenomeObservation): Promise<void> {
-  const check = await loadCompiledValidator('self-state', genome.fresh ? 'validate' : 'validateWithoutGenome');
-  const value = withGenome(parts, genome.fresh ? genome.state() : {});
+  const view = genome.forValidation();
+  const badModule = view.invalidModules[0];
+  if (badModule !== undefined) throw invalidSelfState(`at genome.modules (${badModule})`);
+  const check = await loadCompiledValidator('self-state', view.genome ? 'validate' : 'validateWithoutGenome');
+  const value = withGenome(parts, view.genome ?? {});
   if (check?.(value)) return;
   const { SelfState: schema } = await import('@autopoietic/core/schemas');
-  const r = genome.fresh ? schema.safeParse(value) : schema.omit({ genome: true }).safeParse(parts);
+  const r = view.genome ? schema.safeParse(value) : schema.omit({ genome: true }).safeParse(parts);
   // Without a compiled validator zod decides; with one, a refusal stands (zod only words it).
   if (r.success && !check) return;
   const issue = r.success ? undefined : r.error.issues[0];
-  const where = issue ? `at ${issue.path.map(String).join('.')}: ${issue.message}` : check ? `at ${describeCompiledError(check)}` : '';
-  throw new AosError('self-state-invalid', `internal error: the observed self-state does not match its schema ${where}`, {
+  throw invalidSelfState(issue ? `at ${issue.path.map(String).join('.')}: ${issue.message}` : check ? `at ${describeCompiledError(check)}` : '');
+}
+
+function invalidSelfState(where: string): AosError {
+  return new AosError('self-state-invalid', `internal error: the observed self-state does not match its schema ${where}`, {
     hint: 'Report this as a bug, with the command line that produced it.',
   });
 }

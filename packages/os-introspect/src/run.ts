@@ -4,12 +4,14 @@ import { writeFileAtomic } from '@autopoietic/core/adapters';
 import { getLogger, printBytes, printText } from '@autopoietic/core/cli-kit';
 import { observeSelf } from './introspect.js';
 import { parseCliOptions } from './options.js';
+import { trace } from './observe/trace.js';
 import { renderSummary } from './summary.js';
 
 const NEWLINE = Buffer.from('\n');
 
 /** The CLI action: parse flags, observe, then write the file and/or print. */
 export async function runIntrospect(raw: Record<string, unknown>): Promise<void> {
+  trace('action');
   const cli = parseCliOptions(raw);
   const observed = await observeSelf(cli.introspect);
   if (cli.output) {
@@ -20,4 +22,6 @@ export async function runIntrospect(raw: Record<string, unknown>): Promise<void>
   }
   if (cli.format === 'summary') printText(renderSummary(observed.state()));
   else if (!cli.output) printBytes([...observed.jsonBytes(), NEWLINE]);
+  trace('printed');
+  await observed.written;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { piecesToBytes, piecesToText, prettyAt, prettyObject } from './json-text.js';
+import { piecesToBytes, piecesToText, prettyArray, prettyAt, prettyObject } from './json-text.js';
 
 const sample = {
   a: 1,
@@ -29,5 +29,13 @@ describe('pretty JSON from pieces', () => {
   it('nests assembled objects', () => {
     const inner = prettyObject([['k', prettyAt([1, 2], 2)]], 1);
     expect(piecesToText(prettyObject([['top', inner], ['n', '3']], 0))).toBe(JSON.stringify({ top: { k: [1, 2] }, n: 3 }, null, 2));
+  });
+
+  it('assembles an array from elements rendered at the depth below it', () => {
+    const items = [sample, { b: [1] }, 'last'];
+    for (const depth of [0, 2, 3]) expect(prettyArray(items.map((i) => prettyAt(i, depth + 1)), depth)).toBe(prettyAt(items, depth));
+    expect(prettyArray([], 2)).toBe(prettyAt([], 2));
+    const whole = JSON.stringify({ g: { modules: items } }, null, 2);
+    expect(whole).toContain(`"modules": ${prettyArray(items.map((i) => prettyAt(i, 3)), 2)}`);
   });
 });

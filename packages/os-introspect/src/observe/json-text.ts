@@ -45,6 +45,16 @@ export function prettyObject(entries: [string, Piece | Piece[] | undefined][], d
   return out;
 }
 
+/**
+ * An array at `depth` from its elements already rendered with `prettyAt(element, depth + 1)`:
+ * the text JSON.stringify gives the array there.
+ */
+export function prettyArray(items: string[], depth: number): string {
+  if (items.length === 0) return '[]';
+  const inner = INDENT.repeat(depth + 1);
+  return `[\n${inner}${items.join(`,\n${inner}`)}\n${INDENT.repeat(depth)}]`;
+}
+
 /** The pieces as UTF-8 bytes (text pieces encoded, byte pieces as they are). */
 export function piecesToBytes(pieces: Piece[]): Buffer[] {
   return pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p.buffer, p.byteOffset, p.byteLength)));

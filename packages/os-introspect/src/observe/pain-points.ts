@@ -45,7 +45,7 @@ function bodyPains(state: Pick<SelfState, 'body'>): PainPoint[] {
 }
 
 /** Files that do not parse, imports of missing files, inputs flake.lock does not lock. */
-export function genomePains(genome: Pick<GenomeState, 'nix_files' | 'modules'>, unlockedInputs: string[]): PainPoint[] {
+export function genomePains(genome: Pick<GenomeState, 'nix_files'> & { modules: Pick<GenomeState['modules'][number], 'path' | 'imports'>[] }, unlockedInputs: string[]): PainPoint[] {
   const out: PainPoint[] = [];
   const broken = genome.nix_files.filter((f) => f.parse.status === 'syntax-error');
   if (broken.length) {

@@ -5,7 +5,7 @@ import type { GenomeFiles } from './files.js';
 import { ParsedGenome } from './model.js';
 import { genomeOrgans } from './organs.js';
 import { flakeOutputs } from './outputs.js';
-import { hostEntries, importGraph, moduleEntry, nixFileEntry } from './structure.js';
+import { hostEntries, importGraph, nixFileEntry } from './structure.js';
 
 /** The genome state from the analysed files, flake.lock, the package directories and (with --eval) nix flake show. */
 export interface AssembleInputs {
@@ -18,12 +18,24 @@ export interface AssembleInputs {
   show: FlakeShow | undefined;
 }
 
-export function assembleGenome(a: AssembleInputs): { state: GenomeState; unlockedInputs: string[] } {
-  const genome = new ParsedGenome(a.files.results, a.files.dirs);
+/**
+ * The genome, with `modules` left empty: its entries were validated and rendered where each file
+ * was analysed (file-facts.ts), and are printed from `moduleTexts`, in this order.
+ */
+export interface AssembledGenome {
+  state: GenomeState;
+  moduleTexts: string[];
+  /** Each module's path and imports (for the pain points). */
+  modules: { path: string; imports: GenomeState['modules'][number]['imports'] }[];
+  unlockedInputs: string[];
+}
+
+export function assembleGenome(a: AssembleInputs): AssembledGenome {
+  const genome = new ParsedGenome(a.files.results);
   const flake = a.flakeFile ? genome.analysis(a.flakeFile)?.flake : undefined;
   const lock = readLock(a.lockText, new Map((flake?.inputs ?? []).map((i) => [i.name, i.url])));
   const outputs = flakeOutputs(flake?.outputs ?? [], a.flakeFile ?? 'flake.nix', a.show);
-  const modules = a.files.results.flatMap((r) => (r.analysis?.module ? [moduleEntry(r.rel, r.analysis.module, genome)] : []));
+  const modules = a.files.results.flatMap((r) => (r.facts?.moduleText !== undefined ? [{ path: r.rel, ...r.facts }] : []));
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
   const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
   const state: GenomeState = {
@@ -38,13 +50,13 @@ export function assembleGenome(a: AssembleInputs): { state: GenomeState; unlocke
     outputs_eval: evalInfo(a.eval, a.flakeFile, a.show),
     hosts: hostEntries(genome),
     nix_files: a.files.results.map(nixFileEntry),
-    modules,
+    modules: [],
     import_graph: importGraph(modules),
     organs: genomeOrgans(a.flakeFile, outputs, modules, genome, a.packageDirs),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };
-  return { state, unlockedInputs };
+  return { state, moduleTexts: modules.map((m) => m.moduleText!), modules, unlockedInputs };
 }
 
 export function parseStats(files: Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache'>): GenomeState['parse_stats'] {

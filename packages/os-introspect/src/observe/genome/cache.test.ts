@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../tests/support/tmp.js';
-import { CACHE_FORMAT, readObjects, readStatIndex, trustedDigest, writeSnapshot, type StatIndex } from './cache.js';
+import { CACHE_FORMAT, readObjects, readStatIndex, trustedDigest, writeReplacing, writeSnapshot, type StatIndex } from './cache.js';
 
 const index: StatIndex = { format: CACHE_FORMAT, root: '/g', written_at_ms: 1_000_000, files: { 'a.nix': [10, 500_000, 500_000, 7, 'ab'.repeat(32)] } };
 const st = { size: 10, mtimeMs: 500_000, ctimeMs: 500_000, ino: 7 };
@@ -21,11 +23,11 @@ describe('stat index', () => {
     expect(trustedDigest(undefined, 'a.nix', st)).toBeUndefined();
   });
 
-  it('round-trips through the cache directory, per genome root', () => {
+  it('round-trips through the cache directory, per genome root', async () => {
     const dir = tempDir();
     const digest = 'ab'.repeat(32);
     const line = (d: string, json: string) => Buffer.from(`${d} ${json}\n`);
-    writeSnapshot(dir, index, [line(digest, JSON.stringify({ kind: 'not-text', reason: 'binary' })), line('cd'.repeat(32), '{broken')]);
+    await writeSnapshot(dir, index, [line(digest, JSON.stringify({ kind: 'not-text', reason: 'binary' })), line('cd'.repeat(32), '{broken')]);
     expect(readStatIndex(dir, '/g')).toEqual(index);
     const pack = readObjects(dir, '/g');
     expect(pack.get(digest)).toEqual({ kind: 'not-text', reason: 'binary' });
@@ -33,5 +35,23 @@ describe('stat index', () => {
     expect(pack.get('cd'.repeat(32))).toBeUndefined();
     expect(readStatIndex(dir, '/other')).toBeUndefined();
     expect([...readObjects(dir, '/other').digests()]).toEqual([]);
+  });
+
+  it('writes every byte of more buffers than one writev takes, in order, and replaces the file whole', async () => {
+    const file = join(tempDir(), 'sub', 'pack');
+    const chunks = Array.from({ length: 3000 }, (_, i) => Buffer.from(`${i},`));
+    chunks.splice(5, 0, Buffer.alloc(0)); // empty buffers are skipped
+    await writeReplacing(file, chunks);
+    expect(readFileSync(file, 'utf8')).toBe(Array.from({ length: 3000 }, (_, i) => `${i},`).join(''));
+    await writeReplacing(file, [Buffer.from('new')]);
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    expect(readdirSync(join(file, '..'))).toEqual(['pack']); // no temp file left behind
+  });
+
+  it('leaves nothing behind when the file cannot be written', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'blocker'), 'a file where a directory should be');
+    await expect(writeReplacing(join(dir, 'blocker', 'pack'), [Buffer.from('x')])).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['blocker']);
   });
 });

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { NIX_ANALYSIS_VERSION, NIX_GRAMMAR_PACKAGE, type NixFileAnalysis } from '@autopoietic/core/nix-syntax';
@@ -132,12 +133,13 @@ function readHeader(line: string): { format?: unknown; root?: unknown } | undefi
 /**
  * Objects first, then the index: an index never vouches for a digest whose object is missing.
  * `lines` are the pack's `<digest> <json>\n` lines as UTF-8 (new ones encoded by the thread that
- * parsed the file).
+ * parsed the file). Asynchronous: the writes run on libuv's threads while this one assembles the
+ * genome.
  */
-export function writeSnapshot(cacheDir: string, index: StatIndex, lines: Uint8Array[]): void {
+export async function writeSnapshot(cacheDir: string, index: StatIndex, lines: Uint8Array[]): Promise<void> {
   const header = Buffer.from(`${JSON.stringify({ format: CACHE_FORMAT, root: index.root })}\n`, 'utf8');
-  writeReplacing(snapshotPath(cacheDir, index.root, 'objects'), Buffer.concat([header, ...lines]));
-  writeReplacing(snapshotPath(cacheDir, index.root, 'index'), JSON.stringify(index));
+  await writeReplacing(snapshotPath(cacheDir, index.root, 'objects'), [header, ...lines]);
+  await writeReplacing(snapshotPath(cacheDir, index.root, 'index'), [Buffer.from(JSON.stringify(index), 'utf8')]);
 }
 
 /** The digest an index entry vouches for, when the file's stat still matches and is not racy. */
@@ -157,15 +159,39 @@ export function readJson(path: string): unknown {
   }
 }
 
-/** Writes a file so that readers see the old or the new content, never a torn one. */
-export function writeReplacing(path: string, text: string | Uint8Array): void {
-  mkdirSync(join(path, '..'), { recursive: true });
+/**
+ * Writes a file so that readers see the old or the new content, never a torn one: the chunks go
+ * to a new temp file (one writev where the system allows, no concatenated copy), which is then
+ * renamed into place.
+ */
+export async function writeReplacing(path: string, chunks: Uint8Array[]): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
+    const file = await open(temp, 'wx');
+    try {
+      await writeAll(file, chunks);
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
   } catch (e) {
-    rmSync(temp, { force: true });
+    await rm(temp, { force: true });
     throw e;
+  }
+}
+
+/** At most this many buffers per writev (IOV_MAX on Linux: libuv writes no more in one call). */
+const IOV_MAX = 1024;
+
+/** writev until every byte is written (a write may be short: more buffers than IOV_MAX, a signal). */
+async function writeAll(file: FileHandle, chunks: Uint8Array[]): Promise<void> {
+  let pending = chunks.filter((c) => c.byteLength > 0);
+  while (pending.length) {
+    let { bytesWritten } = await file.writev(pending.slice(0, IOV_MAX));
+    let i = 0;
+    while (i < pending.length && bytesWritten >= pending[i]!.byteLength) bytesWritten -= pending[i++]!.byteLength;
+    pending = pending.slice(i);
+    if (bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
   }
 }

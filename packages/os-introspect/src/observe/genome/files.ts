@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
-import { getLogger } from '@autopoietic/core/cli-kit';
 import { cacheDirFor, readObjects, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
-import { parseAll, type Jobs } from './parse-pool.js';
+import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
+import { GenomeLayout } from './model.js';
+import { parseAll, type EarlyWorkers, type Jobs } from './parse-pool.js';
 import { resultFromObject, type FileResult, type ParseJob } from './parse-file.js';
+import { trace } from '../trace.js';
 import { errText, walkTree, type WalkProblem } from '../walk.js';
 
 /**
@@ -24,6 +26,8 @@ export interface FilesOptions {
   memoryDir: string;
   cache: boolean;
   jobs: Jobs;
+  /** Workers started before the walk (a cold run), for the parse pool to take over. */
+  early?: EarlyWorkers;
 }
 
 export interface FileScan {
@@ -41,13 +45,15 @@ export interface FileScan {
 }
 
 export interface GenomeFiles {
+  /** Every file, sorted by path, each with its facts. */
   results: FileResult[];
-  /** Directories that hold .nix files (for resolving `./dir` imports). */
-  dirs: Set<string>;
   skipped: WalkProblem[];
   workers: number;
+  /** Its `reason` says why the cache was not used or written (final once `saved` settles). */
   cache: CacheInfo;
   durationMs: number;
+  /** The cache snapshot being written (never rejects: a failure is noted in `cache.reason`). */
+  saved: Promise<void>;
 }
 
 export function scanGenomeFiles(opts: FilesOptions): FileScan {
@@ -66,6 +72,7 @@ export function scanGenomeFiles(opts: FilesOptions): FileScan {
     if (digest) scan.trusted.push({ rel: f.rel, digest, stat: f.stat });
     else scan.jobs.push({ rel: f.rel, abs: f.abs });
   }
+  trace('walked', { files: walk.files.length });
   return scan;
 }
 
@@ -74,12 +81,13 @@ export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
   const pack = cache.dir ? readObjects(cache.dir, opts.root) : undefined;
   const results: FileResult[] = [...scan.unreadable];
   const jobs = [...scan.jobs];
+  const layout = new GenomeLayout([...scan.unreadable, ...scan.trusted, ...scan.jobs].map((f) => f.rel));
   for (const t of scan.trusted) {
     const obj = pack?.get(t.digest);
     if (obj) results.push(resultFromObject(t.rel, t.stat.size, t.digest, obj, true, statEntry(t.stat, t.digest)));
     else jobs.push({ rel: t.rel, abs: join(opts.root, t.rel) });
   }
-  const run = await parseAll(jobs, { jobs: opts.jobs, known: new Set(pack?.digests() ?? []) });
+  const run = await parseAll(jobs, { jobs: opts.jobs, known: new Set(pack?.digests() ?? []), layout, ...(opts.early ? { early: opts.early } : {}) });
   const retry: ParseJob[] = [];
   for (const r of run.results) {
     const known = r.known && pack ? fromKnown(r, pack) : undefined;
@@ -87,12 +95,19 @@ export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
     else if (!r.known) results.push(r);
     else retry.push({ rel: r.rel, abs: join(opts.root, r.rel) }); // a damaged pack line: parse after all
   }
-  if (retry.length) results.push(...(await parseAll(retry, { jobs: 0, known: new Set() })).results);
+  if (retry.length) results.push(...(await parseAll(retry, { jobs: 0, known: new Set(), layout })).results);
   results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  // Files that were not parsed in this run (from the cache, or unreadable) get their facts here.
+  const missing = results.filter((r) => !r.facts);
+  if (missing.length) {
+    const check = await loadModuleEntryCheck();
+    for (const r of missing) r.facts = fileFacts(r.rel, r.analysis, layout, check);
+  }
   const indexed = results.filter((r) => r.stat).length;
-  if (cache.dir && (jobs.length > 0 || !scan.index || Object.keys(scan.index.files).length !== indexed)) save(cache, opts.root, results, scan.startedAt, pack);
-  getLogger().debug({ files: results.length, parsed: run.results.filter((r) => !r.cached).length, workers: run.workers }, 'genome files read');
-  return { results, dirs: dirsOf(results.map((r) => r.rel)), skipped: scan.skipped, workers: run.workers, cache, durationMs: performance.now() - scan.started };
+  const changed = cache.dir && (jobs.length > 0 || !scan.index || Object.keys(scan.index.files).length !== indexed);
+  const saved = changed ? save(cache, opts.root, results, scan.startedAt, pack) : Promise.resolve();
+  trace('genome files read', { files: results.length, parsed: run.results.filter((r) => !r.cached).length, workers: run.workers });
+  return { results, skipped: scan.skipped, workers: run.workers, cache, durationMs: performance.now() - scan.started, saved };
 }
 
 export function statEntry(st: Stats, digest: string): [number, number, number, number, string] {
@@ -118,28 +133,19 @@ function openCache(opts: FilesOptions): CacheInfo {
   }
 }
 
-function save(cache: CacheInfo, root: string, results: FileResult[], startedAt: number, pack: ObjectPack | undefined): void {
+async function save(cache: CacheInfo, root: string, results: FileResult[], startedAt: number, pack: ObjectPack | undefined): Promise<void> {
   const index: StatIndex = { format: CACHE_FORMAT, root, written_at_ms: startedAt, files: {} };
   const lines = new Map<string, Uint8Array>();
   const utf8 = new TextEncoder();
   for (const r of results) {
-    if (!r.stat || !r.object) continue;
+    if (!r.stat || (!r.object && !r.packLine)) continue;
     const digest = r.stat[4];
     index.files[r.rel] = r.stat;
     if (!lines.has(digest)) lines.set(digest, r.packLine ?? utf8.encode(`${digest} ${pack?.text(digest) ?? JSON.stringify(r.object)}\n`));
   }
   try {
-    writeSnapshot(cache.dir!, index, [...lines.values()]);
+    await writeSnapshot(cache.dir!, index, [...lines.values()]);
   } catch (e) {
     Object.assign(cache, { reason: `cannot write the cache: ${errText(e)}` });
   }
-}
-
-export function dirsOf(rels: string[]): Set<string> {
-  const dirs = new Set<string>(['']);
-  for (const rel of rels) {
-    const parts = rel.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-  }
-  return dirs;
 }

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import type { GenomeState, PainPoint } from '@autopoietic/core/schemas';
 import { piecesToText, type Piece } from '../json-text.js';
 import { genomePains } from '../pain-points.js';
-import { assembleGenome, parseStats } from './assemble.js';
+import { assembleGenome, parseStats, type AssembledGenome } from './assemble.js';
 import { flakeShow, type FlakeShow } from './flake-eval.js';
 import { readGenomeFiles, scanGenomeFiles, type FileScan, type GenomeFiles } from './files.js';
 import { genomeKey, genomePieces, readMemo, renderGenome, writeMemo, type GenomePieces, type KeyEntry, type Memo } from './memo.js';
+import { loadNixParser } from '@autopoietic/core/nix-syntax';
+import { cacheDirFor, snapshotPath } from './cache.js';
 import { packageDirOrgans } from './organs.js';
-import type { Jobs } from './parse-pool.js';
+import { EarlyWorkers, type Jobs } from './parse-pool.js';
+import { trace } from '../trace.js';
 
 export type { Jobs } from './parse-pool.js';
 
@@ -24,14 +27,20 @@ export interface GenomeObservation {
   hosts: HostEntry[];
   /** Files that do not parse, imports of missing files, inputs flake.lock does not lock. */
   pains: PainPoint[];
-  /** False when reused from the memo of an earlier run (validated when it was assembled). */
-  fresh: boolean;
   /** The genome as an object; a reused one is parsed from its stored text on first use. */
   state(): GenomeState;
+  /**
+   * What the self-state's validation checks of the genome: an assembled genome with `modules`
+   * empty (each module entry was checked where it was made; `invalidModules` says which failed),
+   * none for a reused genome (checked when it was assembled).
+   */
+  forValidation(): { genome: GenomeState | undefined; invalidModules: string[] };
   /** The genome as the pretty JSON it is printed as, at depth 1 of the self-state, in pieces. */
   pieces(): Piece[];
-  /** Keeps an assembled genome for the next run: call it once the self-state holding it was validated. */
-  remember(): void;
+  /** Keeps an assembled genome for the next run: call it once the self-state holding it was validated (the write is asynchronous, and never rejects). */
+  remember(): Promise<void>;
+  /** The parse cache being written: once settled, `parse_stats.cache` says whether it was. */
+  saved: Promise<void>;
 }
 
 type HostEntry = GenomeState['hosts'][number];
@@ -42,6 +51,30 @@ type HostEntry = GenomeState['hosts'][number];
  * match, the last assembled genome is reused without opening a single .nix file.
  */
 export async function observeGenome(opts: GenomeOptions): Promise<GenomeObservation> {
+  const early = likelyCold(opts) ? startParsing(opts.jobs) : undefined;
+  try {
+    return await observe({ ...opts, ...(early ? { early } : {}) });
+  } finally {
+    early?.close();
+  }
+}
+
+/**
+ * A run with no stat index for this root (a first run, or the cache off) will parse every file:
+ * its parse workers start, and this thread's grammar loads, while the tree is walked. On a small
+ * tree the pool then stops the workers unused (a thread start on another core, no wall time).
+ */
+function likelyCold(opts: GenomeOptions): boolean {
+  return !opts.cache || !existsSync(snapshotPath(cacheDirFor(opts.memoryDir), opts.root, 'index'));
+}
+
+function startParsing(jobs: Jobs): EarlyWorkers | undefined {
+  // Loaded again (the same promise) when this thread parses; a failure is reported then.
+  loadNixParser().catch(() => undefined);
+  return EarlyWorkers.start(jobs);
+}
+
+async function observe(opts: GenomeOptions & { early?: EarlyWorkers }): Promise<GenomeObservation> {
   const flakeFile = existsSync(join(opts.root, 'flake.nix')) ? 'flake.nix' : undefined;
   // Evaluation runs in a child process while this process parses.
   const showing: Promise<FlakeShow> | undefined = opts.eval && flakeFile ? flakeShow(opts.root) : undefined;
@@ -58,25 +91,31 @@ export async function observeGenome(opts: GenomeOptions): Promise<GenomeObservat
   const key = memoDir ? keyOf(files.results.map((r) => ({ rel: r.rel, ...(r.sha256 ? { digest: r.sha256.slice(7) } : { status: r.status, ...(r.reason ? { reason: r.reason } : {}) }) }))) : undefined;
   const memo = key ? readMemo(memoDir!, opts.root, key) : undefined;
   if (memo) return fromMemo(memo, files);
-  const { state, unlockedInputs } = assembleGenome({ root: opts.root, flakeFile, files, lockText, packageDirs, eval: opts.eval, show: await showing });
-  return assembled(state, genomePains(state, unlockedInputs), key ? (m) => writeMemo(memoDir!, opts.root, { ...m, key }) : undefined);
+  const genome = assembleGenome({ root: opts.root, flakeFile, files, lockText, packageDirs, eval: opts.eval, show: await showing });
+  trace('assembled');
+  const invalid = files.results.flatMap((r) => (r.facts?.invalid ? [r.facts.invalid] : []));
+  return assembled(genome, invalid, files.saved, key ? (m) => writeMemo(memoDir!, opts.root, { ...m, key }) : undefined);
 }
 
-function assembled(state: GenomeState, pains: PainPoint[], write: ((m: Omit<Memo, 'key'>) => void) | undefined): GenomeObservation {
+function assembled(genome: AssembledGenome, invalidModules: string[], saved: Promise<void>, write: ((m: Omit<Memo, 'key'>) => Promise<void>) | undefined): GenomeObservation {
+  const { state, moduleTexts } = genome;
+  const pains = genomePains({ nix_files: state.nix_files, modules: genome.modules }, genome.unlockedInputs);
   let pieces: GenomePieces | undefined;
-  const piecesOf = () => (pieces ??= genomePieces(state));
+  let whole: GenomeState | undefined;
+  const piecesOf = () => (pieces ??= genomePieces(state, moduleTexts));
   return {
     hosts: state.hosts,
     pains,
-    fresh: true,
-    state: () => state,
+    state: () => (whole ??= { ...state, modules: moduleTexts.map((t) => JSON.parse(t) as GenomeState['modules'][number]) }),
+    forValidation: () => ({ genome: state, invalidModules }),
     pieces: () => renderGenome(piecesOf(), state),
-    remember: () => write?.({ hosts: state.hosts, nixFiles: state.nix_files, pains, pieces: piecesOf() }),
+    remember: async () => write?.({ hosts: state.hosts, nixFiles: state.nix_files, pains, pieces: piecesOf() }),
+    saved,
   };
 }
 
 /** A reused genome: printed from its stored text; parsed only if someone asks for the object. */
-function fromMemo(memo: Memo, files: Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache'>): GenomeObservation {
+function fromMemo(memo: Memo, files: Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache' | 'saved'>): GenomeObservation {
   const cached = new Map(files.results.map((r) => [r.rel, r.cached]));
   const nixFiles = memo.nixFiles.map((f) => ({ ...f, cached: cached.get(f.path) ?? false }));
   const stats = parseStats(files);
@@ -86,17 +125,18 @@ function fromMemo(memo: Memo, files: Pick<GenomeFiles, 'results' | 'workers' | '
   return {
     hosts: memo.hosts,
     pains: memo.pains,
-    fresh: false,
     state: () => (state ??= JSON.parse(piecesToText(piecesOf())) as GenomeState),
+    forValidation: () => ({ genome: undefined, invalidModules: [] }),
     pieces: piecesOf,
-    remember: () => undefined,
+    remember: async () => undefined,
+    saved: files.saved,
   };
 }
 
 /** Stats for a run that opened no file: every regular file came from the index. */
-function scanStats(scan: FileScan): Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache'> {
+function scanStats(scan: FileScan): Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache' | 'saved'> {
   const results = [...scan.trusted.map((t) => ({ rel: t.rel, bytes: t.stat.size, sha256: `sha256:${t.digest}`, cached: true, status: 'ok' as const })), ...scan.unreadable];
-  return { results, workers: 0, durationMs: performance.now() - scan.started, cache: scan.cache };
+  return { results, workers: 0, durationMs: performance.now() - scan.started, cache: scan.cache, saved: Promise.resolve() };
 }
 
 /** flake.lock's text; undefined when absent; `{ error }` when it exists but cannot be read. */

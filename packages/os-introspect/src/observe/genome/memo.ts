@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import type { GenomeState, HostEntry, NixFileEntry, PainPoint } from '@autopoietic/core/schemas';
 import { TOOL_VERSION } from '../../version.js';
-import { prettyAt, prettyObject, type Piece } from '../json-text.js';
+import { prettyArray, prettyAt, prettyObject, type Piece } from '../json-text.js';
 import type { WalkProblem } from '../walk.js';
 import { CACHE_FORMAT, snapshotPath, writeReplacing } from './cache.js';
 
@@ -80,9 +80,13 @@ export function genomeKey(k: KeyInputs): string {
   return sha256Hex(parts.join('\u0001'));
 }
 
-/** The pieces of a genome: every property rendered once, except the per-run ones. */
-export function genomePieces(genome: GenomeState): GenomePieces {
-  return { layout: Object.entries(genome).map(([k, v]) => [k, PER_RUN.has(k) ? null : Buffer.from(prettyAt(v, 2), 'utf8')]) };
+/**
+ * The pieces of a genome: every property rendered once, except the per-run ones; `modules` from
+ * its elements, rendered where each module was read (file-facts.ts).
+ */
+export function genomePieces(genome: GenomeState, moduleTexts: string[]): GenomePieces {
+  const text = (k: string, v: unknown) => (k === 'modules' ? prettyArray(moduleTexts, 2) : prettyAt(v, 2));
+  return { layout: Object.entries(genome).map(([k, v]) => [k, PER_RUN.has(k) ? null : Buffer.from(text(k, v), 'utf8')]) };
 }
 
 /** The genome's pretty JSON at depth 1 (as it sits in the self-state). */
@@ -118,7 +122,8 @@ export function readMemo(cacheDir: string, root: string, key: string): Memo | un
   return { key, hosts: head.hosts, nixFiles: head.nix_files, pains: head.pains, pieces: { layout } };
 }
 
-export function writeMemo(cacheDir: string, root: string, memo: Memo): void {
+/** Writes the memo (asynchronously, temp file and rename); a memo that cannot be written only costs the next run an assembly. */
+export async function writeMemo(cacheDir: string, root: string, memo: Memo): Promise<void> {
   const head: MemoHead = {
     format: CACHE_FORMAT,
     key: memo.key,
@@ -129,8 +134,8 @@ export function writeMemo(cacheDir: string, root: string, memo: Memo): void {
   };
   const bytes = memo.pieces.layout.flatMap(([, b]) => (b ? [b] : []));
   try {
-    writeReplacing(snapshotPath(cacheDir, root, 'genome'), Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`, 'utf8'), ...bytes]));
+    await writeReplacing(snapshotPath(cacheDir, root, 'genome'), [Buffer.from(`${JSON.stringify(head)}\n`, 'utf8'), ...bytes]);
   } catch {
-    // A memo that cannot be written only costs the next run an assembly.
+    // Not a record: see above.
   }
 }

@@ -1,17 +1,20 @@
 import type { GenomeIndex, NixFileAnalysis } from '@autopoietic/core/nix-syntax';
 import type { FileResult } from './parse-file.js';
 
-/** The parsed genome as the core GenomeIndex: hosts, imports and identity are resolved over it. */
-export class ParsedGenome implements GenomeIndex {
-  private readonly byRel = new Map<string, FileResult>();
+/**
+ * The genome's files and directories, known once the tree is walked (before anything is
+ * parsed): enough to resolve a path written in a module (`./a.nix`, `../modules`). Parse workers
+ * get one, so that they can resolve the imports of the modules they read.
+ */
+export class GenomeLayout implements GenomeIndex {
+  private readonly fileSet: Set<string>;
+  private readonly dirs: Set<string>;
   private readonly childNames = new Map<string, Set<string>>();
 
-  constructor(
-    results: FileResult[],
-    private readonly dirs: Set<string>,
-  ) {
-    for (const r of results) this.byRel.set(r.rel, r);
-    for (const rel of [...this.byRel.keys(), ...dirs]) {
+  constructor(files: Iterable<string>) {
+    this.fileSet = new Set(files);
+    this.dirs = dirsOf(this.fileSet);
+    for (const rel of [...this.fileSet, ...this.dirs]) {
       if (rel === '') continue;
       const cut = rel.lastIndexOf('/');
       const parent = cut < 0 ? '' : rel.slice(0, cut);
@@ -24,12 +27,13 @@ export class ParsedGenome implements GenomeIndex {
     }
   }
 
-  analysis(rel: string): NixFileAnalysis | undefined {
-    return this.byRel.get(rel)?.analysis;
+  /** The layout knows no analysis (see ParsedGenome). */
+  analysis(_rel: string): NixFileAnalysis | undefined {
+    return undefined;
   }
 
   kind(rel: string): 'file' | 'dir' | undefined {
-    if (this.byRel.has(rel)) return 'file';
+    if (this.fileSet.has(rel)) return 'file';
     return this.dirs.has(rel) ? 'dir' : undefined;
   }
 
@@ -40,10 +44,33 @@ export class ParsedGenome implements GenomeIndex {
 
   /** Every .nix file path. */
   files(): string[] {
-    return [...this.byRel.keys()];
+    return [...this.fileSet];
+  }
+}
+
+/** The parsed genome as the core GenomeIndex: hosts, imports and identity are resolved over it. */
+export class ParsedGenome extends GenomeLayout {
+  private readonly byRel = new Map<string, FileResult>();
+
+  constructor(results: FileResult[]) {
+    super(results.map((r) => r.rel));
+    for (const r of results) this.byRel.set(r.rel, r);
+  }
+
+  override analysis(rel: string): NixFileAnalysis | undefined {
+    return this.byRel.get(rel)?.analysis;
   }
 
   file(rel: string): FileResult | undefined {
     return this.byRel.get(rel);
   }
+}
+
+/** Directories that hold .nix files (for resolving `./dir` imports), the root as ''. */
+export function dirsOf(rels: Iterable<string>): Set<string> {
+  const dirs = new Set<string>(['']);
+  for (const rel of rels) {
+    for (let cut = rel.indexOf('/'); cut >= 0; cut = rel.indexOf('/', cut + 1)) dirs.add(rel.slice(0, cut));
+  }
+  return dirs;
 }

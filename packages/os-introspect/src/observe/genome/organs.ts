@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { z } from 'zod';
-import { resolveNixPath } from '@autopoietic/core/nix-syntax';
+import { resolveNixPath, type NixModuleFacts } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
-import type { ParsedGenome } from './model.js';
+import type { GenomeLayout } from './model.js';
 
 /**
  * Organs the genome defines, with the path the organ registry records as their source:
@@ -32,7 +32,7 @@ const OUTPUT_TYPES: Record<string, Organ['type']> = {
  */
 const DEFAULT_IS_ORGAN = new Set(['devShells', 'overlays']);
 
-export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], modules: Module[], genome: ParsedGenome, packageDirs: Organ[]): Organ[] {
+export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], modules: ModuleOrgans[], genome: GenomeLayout, packageDirs: Organ[]): Organ[] {
   const found = new Map<string, { organ: Organ; rank: number }>();
   const add = (organ: Organ, rank: number): void => {
     const moduleType = organ.type === 'nixos-module' || organ.type === 'home-manager-module';
@@ -54,8 +54,7 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
   const nested = nestedFlakeDirs(genome);
   for (const m of modules) {
     if (nested.some((d) => m.path.startsWith(`${d}/`))) continue;
-    moduleOrgans(m, (o) => add(o, 2));
-    homeManagerUsers(m.path, genome, (o) => add(o, 2));
+    for (const o of m.organs) add(o, 2);
   }
   for (const o of packageDirs) add(o, 0);
   return [...found.values()].map((f) => f.organ).sort((a, b) => byText(a.type, b.type) || byText(a.name, b.name) || byText(a.source, b.source));
@@ -65,11 +64,32 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
 const byText = new Intl.Collator().compare;
 
 /** Directories below the root with their own flake.nix hold another genome (e.g. examples/). */
-function nestedFlakeDirs(genome: ParsedGenome): string[] {
+function nestedFlakeDirs(genome: GenomeLayout): string[] {
   return genome.files().filter((rel) => rel.endsWith('/flake.nix')).map((rel) => rel.slice(0, -'/flake.nix'.length));
 }
 
-function moduleOrgans(m: Module, add: (o: Organ) => void): void {
+/** A module file and the organs it defines (moduleOrgans). */
+export interface ModuleOrgans {
+  path: string;
+  organs: Organ[];
+}
+
+/**
+ * The organs one module defines, in the order genomeOrgans weighs them: what its options and
+ * systemd settings make, then the Home Manager modules it assigns to users. Computed by the
+ * thread that read the module (file-facts.ts).
+ */
+export function moduleOrgans(m: Module, analysis: NixModuleFacts, layout: GenomeLayout): Organ[] {
+  const out: Organ[] = [];
+  const add = (o: Organ): void => {
+    out.push(o);
+  };
+  optionAndUnitOrgans(m, add);
+  homeManagerUsers(m.path, analysis, layout, add);
+  return out;
+}
+
+function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
   if (m.options.length) {
     const name = commonPrefix(m.options.map((o) => o.path)) || posix.basename(m.path, '.nix');
     const home = m.path.startsWith('home/') || m.path.includes('/home/');
@@ -83,8 +103,8 @@ function moduleOrgans(m: Module, add: (o: Organ) => void): void {
 }
 
 /** `home-manager.users.<user> = ./home/user.nix;`: that file is a Home Manager module. */
-function homeManagerUsers(rel: string, genome: ParsedGenome, add: (o: Organ) => void): void {
-  for (const s of genome.analysis(rel)?.module?.config ?? []) {
+function homeManagerUsers(rel: string, analysis: NixModuleFacts, genome: GenomeLayout, add: (o: Organ) => void): void {
+  for (const s of analysis.config) {
     if (!s.path.startsWith('home-manager.users.')) continue;
     const user = /^home-manager\.users\.([^.]+)$/.exec(s.path)?.[1];
     if (!user || !/^\.{1,2}\//.test(s.value)) continue;

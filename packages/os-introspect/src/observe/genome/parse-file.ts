@@ -2,7 +2,10 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { analyzeTree, MAX_NIX_FILE_BYTES, type NixFileAnalysis, type NixParser } from '@autopoietic/core/nix-syntax';
 import type { CacheObject, Confirmation, StatEntry } from './cache.js';
+import type { CompiledValidator } from '@autopoietic/core/schemas/compiled';
 import type { Confirmer } from './confirm.js';
+import { fileFacts, type FileFacts } from './file-facts.js';
+import type { GenomeLayout } from './model.js';
 import { errText } from '../walk.js';
 
 /**
@@ -35,6 +38,8 @@ export interface FileResult {
   packLine?: Uint8Array;
   /** The content's digest is already in the cache: the caller fills the result from there. */
   known?: boolean;
+  /** What the file adds to the genome (file-facts.ts), computed where it was analysed. */
+  facts?: FileFacts;
 }
 
 export interface ParseContext {
@@ -42,6 +47,10 @@ export interface ParseContext {
   /** Digests (hex) the cache already holds an object for. */
   known: ReadonlySet<string>;
   confirm: Confirmer;
+  /** The genome's files, to resolve imports with: each parsed file's facts are made right away. */
+  layout: GenomeLayout;
+  /** The compiled validator of a module entry (each is checked where it is made). */
+  checkModule: CompiledValidator;
 }
 
 export function resultFromObject(rel: string, bytes: number, digest: string, obj: CacheObject, cached: boolean, stat?: StatEntry): FileResult {
@@ -84,7 +93,8 @@ export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileR
     const stat: StatEntry = [data.length, st.mtimeMs, st.ctimeMs, st.ino, digest];
     if (ctx.known.has(digest)) return { rel: job.rel, bytes: data.length, sha256: `sha256:${digest}`, cached: true, status: 'ok', stat, known: true };
     const obj = await analyzeBytes(data, ctx);
-    return { ...resultFromObject(job.rel, data.length, digest, obj, false, stat), objectText: JSON.stringify(obj) };
+    const facts = fileFacts(job.rel, obj.analysis, ctx.layout, ctx.checkModule);
+    return { ...resultFromObject(job.rel, data.length, digest, obj, false, stat), objectText: JSON.stringify(obj), facts };
   } catch (e) {
     return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
   } finally {

@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
+import { trace } from '../trace.js';
 import { makeConfirmer } from './confirm.js';
-import type { CacheObject } from './cache.js';
-import { parseFile, resultFromObject, withPackLine, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
+import { loadModuleEntryCheck } from './file-facts.js';
+import type { GenomeLayout } from './model.js';
+import { parseFile, withPackLine, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
 
 /**
  * Spreads parsing over threads. `auto` uses one parse thread per core: this thread and a worker
@@ -53,13 +55,64 @@ function workerScript(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-export async function parseAll(jobs: ParseJob[], opts: { jobs: Jobs; known: ReadonlySet<string> }): Promise<PoolRun> {
-  const script = workerScript();
+/**
+ * Worker threads started before the files are known. A worker takes about 100 ms to start (most
+ * of it Node's own start-up of a thread), so a run that will parse many files starts its
+ * workers first and walks the tree while they start. parseAll takes them over (and stops any it
+ * does not need); `close` stops them when no parsing follows.
+ */
+export class EarlyWorkers {
+  private constructor(
+    readonly script: string,
+    private workers: Worker[],
+  ) {}
+
+  /** `jobs` workers (`auto`: one per core but this one), or undefined when they cannot run here. */
+  static start(jobs: Jobs, cores = availableParallelism()): EarlyWorkers | undefined {
+    const script = workerScript();
+    const n = jobs === 'auto' ? cores - 1 : jobs;
+    if (!script || n <= 0) return undefined;
+    return new EarlyWorkers(script, Array.from({ length: n }, () => startWorker(script)));
+  }
+
+  /** Up to `n` of the started workers, for the caller to own; the others are stopped. */
+  take(n: number): Worker[] {
+    const taken = this.workers.splice(0, n);
+    this.close();
+    return taken;
+  }
+
+  close(): void {
+    for (const w of this.workers.splice(0)) void w.terminate();
+  }
+}
+
+function startWorker(script: string): Worker {
+  // The young generation holds a chunk's trees and analyses: a larger one is scavenged less often.
+  return new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+}
+
+const YOUNG_GENERATION_MB = 48;
+
+export interface PoolOptions {
+  jobs: Jobs;
+  /** Digests (hex) the cache already holds an object for. */
+  known: ReadonlySet<string>;
+  /** Every .nix file of the genome (its layout, for the facts of each file). */
+  layout: GenomeLayout;
+  early?: EarlyWorkers;
+}
+
+export async function parseAll(jobs: ParseJob[], opts: PoolOptions): Promise<PoolRun> {
+  const script = opts.early?.script ?? workerScript();
   const plan = planThreads(opts.jobs, jobs.length, script !== undefined);
+  const started = opts.early?.take(plan.workers) ?? [];
   const queue = new Queue(jobs);
-  const workers = plan.workers > 0 && script ? runWorkers(script, plan.workers, queue, opts.known) : undefined;
-  const here = plan.here ? parseHere(queue, opts.known) : undefined;
+  const workers = plan.workers > 0 && script ? runWorkers(script, plan.workers, started, queue, opts) : undefined;
+  const here = plan.here ? parseHere(queue, opts) : undefined;
+  trace('parsing', { files: jobs.length, workers: plan.workers, here: plan.here });
   const [fromWorkers, fromHere] = await Promise.all([workers?.done, here]);
+  trace('parsed');
   return { results: [...(fromHere ?? []), ...(fromWorkers ?? [])], workers: plan.workers };
 }
 
@@ -78,8 +131,9 @@ class Queue {
 }
 
 /** This thread's share: a chunk at a time, yielding in between so worker results are taken in. */
-async function parseHere(queue: Queue, known: ReadonlySet<string>): Promise<FileResult[]> {
-  const ctx: ParseContext = { parser: await loadNixParser(), known, confirm: makeConfirmer() };
+async function parseHere(queue: Queue, opts: PoolOptions): Promise<FileResult[]> {
+  const [parser, checkModule] = await Promise.all([loadNixParser(), loadModuleEntryCheck()]);
+  const ctx: ParseContext = { parser, known: opts.known, confirm: makeConfirmer(), layout: opts.layout, checkModule };
   const out: FileResult[] = [];
   for (let chunk = queue.take(); chunk; chunk = queue.take()) {
     for (const job of chunk) out.push(dropText(withPackLine(await parseFile(job, ctx))));
@@ -88,7 +142,7 @@ async function parseHere(queue: Queue, known: ReadonlySet<string>): Promise<File
   return out;
 }
 
-function runWorkers(script: string, n: number, queue: Queue, known: ReadonlySet<string>): { done: Promise<FileResult[]> } {
+function runWorkers(script: string, n: number, started: Worker[], queue: Queue, opts: PoolOptions): { done: Promise<FileResult[]> } {
   const results: FileResult[] = [];
   const workers: Worker[] = [];
   let busy = 0;
@@ -119,14 +173,18 @@ function runWorkers(script: string, n: number, queue: Queue, known: ReadonlySet<
   };
   const fail = (e: unknown): void =>
     finish(new AosError('parse-worker-failed', `a parse worker failed: ${e instanceof Error ? e.message : String(e)}`, { hint: 'Run again with --jobs 1 to parse in one worker, and report the error.', cause: e }));
-  const knownList = [...known];
+  const knownList = [...opts.known];
+  const layout = opts.layout.files();
   for (let i = 0; i < n; i++) {
-    const w = new Worker(script, { workerData: { known: knownList } });
+    const w = started[i] ?? startWorker(script);
     workers.push(w);
+    w.postMessage({ layout });
+    if (knownList.length) w.postMessage({ known: knownList });
     w.on('message', (msg: { results?: FileResult[]; error?: string }) => {
       busy--;
       if (msg.error !== undefined) return fail(new Error(msg.error));
-      for (const r of msg.results ?? []) results.push(inflate(r));
+      if (results.length === 0) trace('first worker results');
+      for (const r of msg.results ?? []) results.push(r);
       feed(w);
     });
     w.on('error', fail);
@@ -136,13 +194,6 @@ function runWorkers(script: string, n: number, queue: Queue, known: ReadonlySet<
     for (let k = 0; k < IN_FLIGHT; k++) feed(w);
   }
   return { done };
-}
-
-/** A worker result that carries its analysis as JSON text: parsed back into the result. */
-function inflate(r: FileResult): FileResult {
-  if (r.object || r.objectText === undefined || r.sha256 === null) return r;
-  const obj = JSON.parse(r.objectText) as CacheObject;
-  return { ...resultFromObject(r.rel, r.bytes, r.sha256.slice(7), obj, r.cached, r.stat), ...(r.packLine ? { packLine: r.packLine } : {}) };
 }
 
 /** Once the pack line exists, the JSON text is not needed: not kept alive until the end of the run. */

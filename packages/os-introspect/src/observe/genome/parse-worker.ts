@@ -1,18 +1,19 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import type { Confirmer } from './confirm.js';
+import { assemblyView, loadModuleEntryCheck } from './file-facts.js';
+import { GenomeLayout } from './model.js';
 import { parseFile, withPackLine, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
 
 /**
- * A parse worker: loads the grammar once, then answers batches of files with their results.
- * Messages in: `{ id, jobs }`; out: `{ id, results }` or `{ id, error }`.
+ * A parse worker: loads the grammar as soon as it starts (it may be started before the files
+ * are known), then answers batches of files with their results. Messages in, in this order:
+ * `{ layout }` (every .nix file of the genome, to resolve imports with), `{ known }` (digests,
+ * hex, the cache already holds; only when there are some), then `{ id, jobs }` batches; out:
+ * `{ id, results }` or `{ id, error }`.
  */
-interface WorkerInit {
-  /** Digests the cache already holds (hex). */
-  known: string[];
-}
+type Message = { layout: string[] } | { known: string[] } | { id: number; jobs: ParseJob[] };
 
-const init = workerData as WorkerInit;
 const port = parentPort;
 if (!port) throw new Error('parse-worker must run in a worker thread');
 
@@ -23,15 +24,21 @@ const confirm: Confirmer = async (source) => {
   return (await confirmer)(source);
 };
 
-const ready: Promise<ParseContext> = loadNixParser().then((parser) => ({ parser, known: new Set(init.known), confirm }));
+const known = new Set<string>();
+let layout: GenomeLayout | undefined;
+const loaded = Promise.all([loadNixParser(), loadModuleEntryCheck()]);
 
-port.on('message', (msg: { id: number; jobs: ParseJob[] }) => {
-  void handle(msg);
+port.on('message', (msg: Message) => {
+  if ('layout' in msg) layout = new GenomeLayout(msg.layout);
+  else if ('known' in msg) for (const d of msg.known) known.add(d);
+  else void handle(msg);
 });
 
 async function handle(msg: { id: number; jobs: ParseJob[] }): Promise<void> {
   try {
-    const ctx = await ready;
+    const [parser, checkModule] = await loaded;
+    if (!layout) throw new Error('a batch came before the layout');
+    const ctx: ParseContext = { parser, known, confirm, layout, checkModule };
     const results: FileResult[] = [];
     for (const job of msg.jobs) results.push(slim(withPackLine(await parseFile(job, ctx))));
     port!.postMessage({ id: msg.id, results });
@@ -41,11 +48,11 @@ async function handle(msg: { id: number; jobs: ParseJob[] }): Promise<void> {
 }
 
 /**
- * The analysis travels once, as the JSON text the main thread parses, with the pack line this
- * thread encoded (so the main thread never serialises or encodes it).
+ * A result as the main thread needs it: the facts this thread made, the pack line it encoded
+ * (so that the main thread never serialises or encodes the analysis), and of the analysis only
+ * what the genome-wide parts read (assemblyView).
  */
 function slim(r: FileResult): FileResult {
-  if (r.objectText === undefined) return r;
-  const { object: _o, analysis: _a, confirmation: _c, ...rest } = r;
-  return rest;
+  const { object: _o, objectText: _t, analysis, ...rest } = r;
+  return analysis ? { ...rest, analysis: assemblyView(analysis) } : rest;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { genomeHosts, hostIdentity, importClosure, resolveNixPath, type NixModuleFacts } from '@autopoietic/core/nix-syntax';
 import type { HostEntry, ImportEntry, ModuleEntry, NixFileEntry } from '@autopoietic/core/schemas';
-import type { ParsedGenome } from './model.js';
+import type { GenomeLayout, ParsedGenome } from './model.js';
 import type { FileResult } from './parse-file.js';
 
 /** Per-file records of the self-state: nix_files, modules, the import graph and the hosts. */
@@ -36,7 +36,7 @@ export function nixFileEntry(r: FileResult): NixFile {
   };
 }
 
-export function moduleEntry(rel: string, m: NixModuleFacts, genome: ParsedGenome): Module {
+export function moduleEntry(rel: string, m: NixModuleFacts, genome: GenomeLayout): Module {
   return {
     path: rel,
     form: m.form,
@@ -56,14 +56,14 @@ export function moduleEntry(rel: string, m: NixModuleFacts, genome: ParsedGenome
   };
 }
 
-function importEntry(from: string, expr: string, path: string | undefined, dynamic: boolean, line: number, genome: ParsedGenome): Import {
+function importEntry(from: string, expr: string, path: string | undefined, dynamic: boolean, line: number, genome: GenomeLayout): Import {
   if (dynamic || path === undefined) return { expr, line, status: 'dynamic', target: null };
   const t = resolveNixPath(from, path, genome);
   if (t.kind === 'external') return { expr, line, status: 'external', target: null };
   return { expr, line, status: t.kind, target: t.path };
 }
 
-export function importGraph(modules: Module[]): { from: string; to: string; line: number }[] {
+export function importGraph(modules: Pick<Module, 'path' | 'imports'>[]): { from: string; to: string; line: number }[] {
   return modules.flatMap((m) => m.imports.filter((i) => i.status === 'file' && i.target).map((i) => ({ from: m.path, to: i.target!, line: i.line })));
 }
 

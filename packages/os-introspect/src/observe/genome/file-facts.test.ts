@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeNixSource } from '@autopoietic/core/nix-syntax';
+import { prettyAt } from '../json-text.js';
+import { assemblyView, fileFacts, loadModuleEntryCheck, MODULE_DEPTH } from './file-facts.js';
+import { GenomeLayout } from './model.js';
+import { moduleEntry } from './structure.js';
+
+const MODULE = `{ config, lib, ... }: {
+  imports = [ ./common.nix ./gone.nix ];
+  options.services.probe.enable = lib.mkEnableOption "the probe";
+  config = lib.mkIf config.services.probe.enable {
+    systemd.services.probe.serviceConfig.ExecStart = "probe";
+    home-manager.users.ada = ./home/ada.nix;
+    autopoietic.identity.host = "aion";
+  };
+}
+`;
+
+const layout = new GenomeLayout(['modules/probe.nix', 'modules/common.nix', 'modules/home/ada.nix', 'flake.nix']);
+
+describe('the facts of one file', () => {
+  it('renders the module entry as printed, checks it, and lists its imports and organs', async () => {
+    const analysis = await analyzeNixSource(MODULE);
+    const facts = fileFacts('modules/probe.nix', analysis, layout, await loadModuleEntryCheck());
+    const entry = moduleEntry('modules/probe.nix', analysis.module!, layout);
+    expect(facts.moduleText).toBe(prettyAt(entry, MODULE_DEPTH));
+    expect(facts.invalid).toBeUndefined();
+    expect(facts.imports.map((i) => [i.expr, i.status, i.target])).toEqual([
+      ['./common.nix', 'file', 'modules/common.nix'],
+      ['./gone.nix', 'missing', 'modules/gone.nix'],
+    ]);
+    expect(facts.organs.map((o) => [o.type, o.name, o.source])).toEqual([
+      ['nixos-module', 'services.probe', 'modules/probe.nix'],
+      ['systemd-service', 'probe', 'modules/probe.nix'],
+      ['home-manager-module', 'home-manager.users.ada', 'modules/home/ada.nix'],
+    ]);
+  });
+
+  it('marks an entry its validator refuses, naming the file', async () => {
+    const refuse = Object.assign(() => false, { errors: [{ instancePath: '/options/0/path', message: 'must be string' }] });
+    const facts = fileFacts('modules/probe.nix', await analyzeNixSource(MODULE), layout, refuse);
+    expect(facts.invalid).toBe('modules/probe.nix/options/0/path: must be string');
+  });
+
+  it('has nothing to add for a file that is not a module', async () => {
+    const check = await loadModuleEntryCheck();
+    expect(fileFacts('flake.nix', await analyzeNixSource('{ outputs = _: { }; }'), layout, check)).toEqual({ imports: [], organs: [] });
+    expect(fileFacts('x.nix', await analyzeNixSource('1 + 1'), layout, check)).toEqual({ imports: [], organs: [] });
+    expect(fileFacts('bin.nix', undefined, layout, check)).toEqual({ imports: [], organs: [] });
+  });
+
+  it('sends the main thread only the identity settings and imports of a module', async () => {
+    const analysis = await analyzeNixSource(MODULE);
+    const view = assemblyView(analysis);
+    expect(view.module?.options).toEqual([]);
+    expect(view.module?.config.map((s) => s.path)).toEqual(['autopoietic.identity.host']);
+    expect(view.module?.imports).toEqual(analysis.module?.imports);
+    expect(view.syntax).toBe(analysis.syntax);
+  });
+});
