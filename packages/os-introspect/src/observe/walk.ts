@@ -18,6 +18,7 @@ export interface WalkedFile {
   /** Path relative to the root, `/`-separated. */
   rel: string;
   abs: string;
+  /** The file's stat (of a symlink's target). */
   stat: Stats;
   /** Set when the entry is a symlink (the stat is of its target). */
   linkTarget?: string;
@@ -33,16 +34,26 @@ export interface WalkOptions {
   want: (name: string) => boolean;
   /** Stop after this many files (undefined: no limit). */
   limit?: number;
+  /**
+   * Names are all the caller needs (the project sampler counts suffixes): a plain file is not
+   * stat'ed, which is most of a walk's cost. Its `stat` is then left out.
+   */
+  names?: boolean;
 }
 
-export interface WalkResult {
-  files: WalkedFile[];
+/** A file found by a walk for names only: stat'ed only when it is a symlink. */
+export type WalkedName = Omit<WalkedFile, 'stat'> & { stat?: Stats };
+
+export interface WalkResult<F = WalkedFile> {
+  files: F[];
   problems: WalkProblem[];
   truncated: boolean;
 }
 
-export function walkTree(root: string, opts: WalkOptions): WalkResult {
-  const out: WalkResult = { files: [], problems: [], truncated: false };
+export function walkTree(root: string, opts: WalkOptions & { names: true }): WalkResult<WalkedName>;
+export function walkTree(root: string, opts: WalkOptions & { names?: false }): WalkResult<WalkedFile>;
+export function walkTree(root: string, opts: WalkOptions): WalkResult<WalkedName> {
+  const out: WalkResult<WalkedName> = { files: [], problems: [], truncated: false };
   const realRoot = realpathSync(root);
   const stack = [''];
   while (stack.length) {
@@ -66,7 +77,7 @@ export function walkTree(root: string, opts: WalkOptions): WalkResult {
         out.truncated = true;
         return out;
       }
-      const f = fileEntry(root, realRoot, rel, d, out.problems);
+      const f = opts.names && !d.isSymbolicLink() ? { rel, abs: join(root, rel) } : fileEntry(root, realRoot, rel, d, out.problems);
       if (f) out.files.push(f);
     }
   }

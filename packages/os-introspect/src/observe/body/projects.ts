@@ -17,7 +17,7 @@ export function summarizeProject(path: string, max: number): Project {
     isDir = false;
   }
   if (!isDir) return { path, exists: false };
-  const walk = walkTree(path, { want: () => true, limit: max });
+  const walk = walkTree(path, { want: () => true, limit: max, names: true });
   const counts = new Map<string, number>();
   for (const f of walk.files) {
     const name = f.rel.split('/').pop()!;
