@@ -3,6 +3,7 @@ import { syntaxReport, type SyntaxReport } from './diagnostics.js';
 import { flakeFactsFrom, type NixFlakeFacts } from './flake.js';
 import { moduleFactsFrom, topLevelOf, type NixModuleFacts } from './module.js';
 import { loadNixParser } from './parser.js';
+import { fieldChild } from './tree-source.js';
 
 /**
  * Version of what analyzeNixSource extracts. Caches keyed by file content must include it:
@@ -22,7 +23,7 @@ export interface NixFileAnalysis {
 /** Analysis of a parsed tree (synchronous; the caller owns the tree). */
 export function analyzeTree(root: Node): NixFileAnalysis {
   const syntax = syntaxReport(root);
-  const top = root.childForFieldName('expression');
+  const top = fieldChild(root, 'expression');
   if (!top) return { syntax, module: null, flake: null };
   const tl = topLevelOf(top);
   const flake = flakeFactsFrom(tl) ?? null;

@@ -1,6 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import { callOf, clip, literalValue, pathLiteral, renderAttrPath, spanOf, stringLiteral, unparen, type NixLiteral, type Span } from './nodes.js';
+import type { LexedValue } from './binding-source.js';
+import { isLexedLeaf } from './peel.js';
 import { attrEntries, EMPTY_SCOPE, isAttrset, resolveTyped, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import { innermostCallee } from './callee-source.js';
+import { fieldChild, fieldChildren, treeSource } from './tree-source.js';
 import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
 
 /** An option declared with `mkOption`, `mkEnableOption` or `mkPackageOption` under `options.`. */
@@ -58,12 +62,12 @@ export function topLevelOf(top: Node, outer: Scope = EMPTY_SCOPE): TopLevel {
   const first = unparen(top);
   const form = first.type === 'function_expression' ? 'function' : 'attrset';
   const { node, scope, type } = unwrapBody(first.node, outer, first.type);
-  return { form, node, scope, entries: isAttrset(node, type) ? attrEntries(node) : undefined };
+  return { form, node, scope, entries: isAttrset(node, type) ? attrEntries(node, type) : undefined };
 }
 
 /** Reads a file as a NixOS/Home Manager module, when its value is an attrset (else undefined). */
 export function moduleFacts(root: Node): NixModuleFacts | undefined {
-  const top = root.childForFieldName('expression');
+  const top = fieldChild(root, 'expression');
   return top ? moduleFactsFrom(topLevelOf(top)) : undefined;
 }
 
@@ -88,37 +92,79 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   return facts;
 }
 
+const MAX_OPTION_DEPTH = 24;
+
 function collectOptions(value: Node, scope: Scope, prefix: string[], binding: Node, out: NixOptionDecl[], depth = 0): void {
-  if (depth > 24) return;
+  if (depth > MAX_OPTION_DEPTH) return;
   const u = unwrapValue(value, scope);
   if (u.merge) {
     for (const p of u.merge) collectOptions(p, u.scope, prefix, binding, out, depth + 1);
     return;
   }
   if (u.type === 'apply_expression') {
+    // Most calls under `options` are option constructors; anything else is skipped unread.
+    const src = treeSource(u.node);
+    const known = src.clean ? innermostCallee(src, u.node) : undefined;
+    if (known !== undefined && !OPTION_CONSTRUCTORS.has(known)) return;
     const call = callOf(u.node, u.type);
     if (call && OPTION_CONSTRUCTORS.has(call.name) && prefix.length) {
-      out.push(optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, binding));
+      out.push(optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, spanOf(binding)));
     }
     return;
   }
-  if (u.type !== 'attrset_expression' && u.type !== 'rec_attrset_expression') return;
-  for (const e of attrEntries(u.node)) {
-    if (e.value) collectOptions(e.value, u.scope, [...prefix, ...e.path], e.node, out, depth + 1);
+  // Entries are read one level deeper, where nothing is read past the depth limit.
+  if ((u.type !== 'attrset_expression' && u.type !== 'rec_attrset_expression') || depth >= MAX_OPTION_DEPTH) return;
+  for (const e of attrEntries(u.node, u.type)) {
+    const path = prefix.concat(e.path);
+    if (e.lexed && isLexedLeaf(e.lexed, u.scope) && lexedOption(path, e.lexed, out)) continue;
+    if (e.value) collectOptions(e.value, u.scope, path, e.node, out, depth + 1);
   }
 }
 
-function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: Node[], scope: Scope, binding: Node): NixOptionDecl {
-  const decl: NixOptionDecl = { path, declared_with: ctor, type: null, default: null, description: null, example: null, binding: spanOf(binding) };
-  if (ctor === 'mkEnableOption') {
-    decl.type = 'lib.types.bool';
-    decl.default = 'false';
-    decl.default_value = false;
-    if (args[0]) decl.description = clip(args[0].text);
-    const d = args[0] ? stringLiteral(args[0]) : undefined;
-    if (d !== undefined) decl.description_value = `Whether to enable ${d}.`;
-    return decl;
+/**
+ * What collectOptions makes of a value read from the source that unwrapValue leaves as it stands:
+ * nothing, unless it calls an option constructor. `mkOption { … }` and `mkEnableOption "…"` with
+ * their argument read from the source are read here; false leaves any other option call
+ * (mkPackageOption, or an argument of another shape) to the node reading.
+ */
+function lexedOption(path: string[], v: LexedValue, out: NixOptionDecl[]): boolean {
+  if (v.kind !== 'apply_expression' || !OPTION_CONSTRUCTORS.has(v.callee!)) return true;
+  const arg = v.argument;
+  if (v.callee === 'mkOption' && arg && 'bindings' in arg) {
+    const decl = newDecl(renderAttrPath(path), 'mkOption', v.binding);
+    for (const b of arg.bindings) readAttribute(decl, b.path, lexedAttribute(b.value));
+    out.push(decl);
+    return true;
   }
+  if (v.callee === 'mkEnableOption' && arg && 'string' in arg) {
+    // A string read from the source has its literal value, or none when it interpolates.
+    out.push(enableDecl(renderAttrPath(path), v.binding, arg.string.text, arg.string.literal?.value as string | undefined));
+    return true;
+  }
+  return false;
+}
+
+function newDecl(path: string, ctor: NixOptionDecl['declared_with'], binding: Span): NixOptionDecl {
+  return { path, declared_with: ctor, type: null, default: null, description: null, example: null, binding };
+}
+
+/** `mkEnableOption "…"`: the implied type and default, and the description it words. */
+function enableDecl(path: string, binding: Span, text: string | undefined, description: string | undefined): NixOptionDecl {
+  const decl = newDecl(path, 'mkEnableOption', binding);
+  decl.type = 'lib.types.bool';
+  decl.default = 'false';
+  decl.default_value = false;
+  if (text !== undefined) decl.description = clip(text);
+  if (description !== undefined) decl.description_value = `Whether to enable ${description}.`;
+  return decl;
+}
+
+function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: Node[], scope: Scope, binding: Span): NixOptionDecl {
+  if (ctor === 'mkEnableOption') {
+    const text = args[0]?.text;
+    return enableDecl(path, binding, text, args[0] ? stringLiteral(args[0], undefined, text) : undefined);
+  }
+  const decl = newDecl(path, ctor, binding);
   if (ctor === 'mkPackageOption') {
     decl.type = 'lib.types.package';
     if (args[1]) decl.default = clip(args[1].text);
@@ -126,20 +172,49 @@ function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: No
   const attrs = ctor === 'mkOption' ? args[0] : args[2];
   const set = attrs ? resolveTyped(attrs, scope) : undefined;
   if (!set || !isAttrset(set.node, set.type)) return decl;
-  for (const e of attrEntries(set.node)) {
-    const key = e.path.length === 1 ? e.path[0] : undefined;
-    if (!e.value || (key !== 'type' && key !== 'default' && key !== 'description' && key !== 'example')) continue;
-    decl[key] = clip(e.value.text);
-    if (key === 'default') {
-      const lit = literalValue(e.value);
-      if (lit) decl.default_value = lit.value;
-    }
-    if (key === 'description') {
-      const d = stringLiteral(e.value);
-      if (d !== undefined) decl.description_value = d;
-    }
+  for (const e of attrEntries(set.node, set.type)) {
+    const key = attributeKey(e.path);
+    if (key) readAttribute(decl, e.path, e.lexed ? lexedAttribute(e.lexed) : nodeAttribute(e.value, key));
   }
   return decl;
+}
+
+type AttributeKey = 'type' | 'default' | 'description' | 'example';
+
+function attributeKey(path: string[]): AttributeKey | undefined {
+  const key = path.length === 1 ? path[0] : undefined;
+  return key === 'type' || key === 'default' || key === 'description' || key === 'example' ? key : undefined;
+}
+
+/** Records one attribute of an option's attrset (`type = …;` & co.; others are ignored). */
+function readAttribute(decl: NixOptionDecl, path: string[], read: AttributeRead | undefined): void {
+  const key = attributeKey(path);
+  if (!key || !read) return;
+  decl[key] = clip(read.text);
+  if (key === 'default' && read.literal) decl.default_value = read.literal.value;
+  if (key === 'description' && typeof read.string === 'string') decl.description_value = read.string;
+}
+
+/** An option attribute's text, its value as a literal, and as a string literal. */
+interface AttributeRead {
+  text: string;
+  literal?: { value: NixLiteral } | undefined;
+  string?: string | undefined;
+}
+
+/** From the source (see binding-source.ts): only string values can be string literals. */
+function lexedAttribute(v: LexedValue): AttributeRead {
+  const isString = v.kind === 'string_expression' || v.kind === 'indented_string_expression';
+  return { text: v.text, literal: v.literal, string: isString ? (v.literal?.value as string | undefined) : undefined };
+}
+
+/** From the node, reading only what the key needs; the text is read once (each read crosses into WASM). */
+function nodeAttribute(value: Node | undefined, key: string): AttributeRead | undefined {
+  if (!value) return undefined;
+  const text = value.text;
+  if (key === 'default') return { text, literal: literalValue(value, 0, undefined, text) };
+  if (key === 'description') return { text, string: stringLiteral(value, undefined, text) };
+  return { text };
 }
 
 /** The elements of an `imports` list (`[ … ] ++ [ … ]` and let-bound lists are followed). */
@@ -157,10 +232,10 @@ export function listElements(value: Node, scope: Scope): Node[] {
 /** Like listElements; `complete` is false when part of the list is not statically known. */
 export function listElementsOf(value: Node, scope: Scope, depth = 0): { elements: Node[]; complete: boolean } {
   const { node: n, type } = resolveTyped(value, scope);
-  if (type === 'list_expression') return { elements: n.childrenForFieldName('element'), complete: true };
-  if (type === 'binary_expression' && n.childForFieldName('operator')?.text === '++' && depth < 16) {
-    const l = n.childForFieldName('left');
-    const r = n.childForFieldName('right');
+  if (type === 'list_expression') return { elements: fieldChildren(n, 'element'), complete: true };
+  if (type === 'binary_expression' && fieldChild(n, 'operator')?.text === '++' && depth < 16) {
+    const l = fieldChild(n, 'left');
+    const r = fieldChild(n, 'right');
     const x = l ? listElementsOf(l, scope, depth + 1) : { elements: [], complete: false };
     const y = r ? listElementsOf(r, scope, depth + 1) : { elements: [], complete: false };
     return { elements: [...x.elements, ...y.elements], complete: x.complete && y.complete };
@@ -172,10 +247,12 @@ function importRef(el: Node): NixImportRef {
   const { node: n, type } = unparen(el);
   const at = { line: n.startPosition.row + 1, col: n.startPosition.column + 1 };
   const p = pathLiteral(n, type);
-  if (p) return { kind: 'path', expr: n.text, ...(p.dynamic ? {} : { path: p.text }), dynamic: p.dynamic, ...at };
+  // pathLiteral reads the text of `n` itself (its type is known, so nothing is unwrapped).
+  if (p) return { kind: 'path', expr: p.text, ...(p.dynamic ? {} : { path: p.text }), dynamic: p.dynamic, ...at };
   if (type === 'string_expression' || type === 'indented_string_expression') {
-    const s = stringLiteral(n, type);
-    return { kind: 'string', expr: clip(n.text, 500), ...(s === undefined ? {} : { path: s }), dynamic: s === undefined, ...at };
+    const text = n.text;
+    const s = stringLiteral(n, type, text);
+    return { kind: 'string', expr: clip(text, 500), ...(s === undefined ? {} : { path: s }), dynamic: s === undefined, ...at };
   }
   return { kind: 'expression', expr: clip(n.text, 500), dynamic: true, ...at };
 }

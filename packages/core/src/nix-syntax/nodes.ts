@@ -1,4 +1,7 @@
 import type { Node } from 'web-tree-sitter';
+import { calleeBeforeArgument, PLAIN_DOTTED } from './callee-source.js';
+import { indentedString, PLAIN_ESCAPE, plainString, unescapePlain } from './strings.js';
+import { fieldChild, fieldChildren, treeSource } from './tree-source.js';
 
 /**
  * Small readers over tree-sitter-nix nodes. Positions are 1-based lines and columns; columns and
@@ -12,9 +15,10 @@ export interface Span {
   col: number;
 }
 
-export function spanOf(node: Node): Span {
+/** `end` is the node's end offset when the caller has already read it. */
+export function spanOf(node: Node, end: number = node.endIndex): Span {
   const s = node.startPosition;
-  return { start: node.startIndex, end: node.endIndex, line: s.row + 1, col: s.column + 1 };
+  return { start: node.startIndex, end, line: s.row + 1, col: s.column + 1 };
 }
 
 /** Source text, cut to `max` characters (with a marker) so that records stay bounded. */
@@ -36,7 +40,7 @@ export function unparen(node: Node, type: string = node.type): Typed {
   let n = node;
   let t = type;
   while (t === 'parenthesized_expression') {
-    const inner = n.childForFieldName('expression');
+    const inner = fieldChild(n, 'expression');
     if (!inner) break;
     n = inner;
     t = n.type;
@@ -49,80 +53,21 @@ export function stripParens(node: Node): Node {
   return unparen(node).node;
 }
 
-/** The value of a string with no interpolation (`"..."` or `''...''`), else undefined. */
-export function stringLiteral(node: Node, type?: string): string | undefined {
-  const u = unparen(node, type);
-  return stringLiteralOfType(u.node, u.type);
-}
-
-function stringLiteralOfType(n: Node, type: string): string | undefined {
-  if (type === 'string_expression') return plainString(n);
-  if (type === 'indented_string_expression') return indentedString(n);
-  return undefined;
-}
-
 /**
- * The content of a `"…"` string in which every backslash escapes one character and nothing
- * interpolates: decoded from the node's text alone (one read instead of a node per fragment).
- * Anything else (an interpolation `${`) takes the node walk below.
+ * The value of a string with no interpolation (`"..."` or `''...''`), else undefined. `type` and
+ * `text` are the node's own when the caller has already read them.
  */
-const SIMPLE_PLAIN = /^"((?:[^"\\$]|\\[\s\S]|\$(?!\{))*)"$/;
-const PLAIN_ESCAPE = /\\([\s\S])/g;
-
-function plainString(n: Node): string | undefined {
-  const simple = SIMPLE_PLAIN.exec(n.text);
-  if (simple) return simple[1]!.replace(PLAIN_ESCAPE, (esc) => unescapePlain(esc));
-  let out = '';
-  for (const c of n.namedChildren) {
-    if (c.type === 'string_fragment') out += c.text;
-    else if (c.type === 'escape_sequence') out += unescapePlain(c.text);
-    else if (c.type === 'dollar_escape') continue; // `\${`: the grammar gives `\` here and `$` as a fragment
-    else return undefined; // interpolation: not a literal
-  }
-  return out;
+export function stringLiteral(node: Node, type?: string, text?: string): string | undefined {
+  const u = unparen(node, type);
+  return stringLiteralOfType(u.node, u.type, u.node === node ? text : undefined);
 }
 
-function unescapePlain(esc: string): string {
-  const ch = esc.slice(1);
-  if (ch === 'n') return '\n';
-  if (ch === 't') return '\t';
-  if (ch === 'r') return '\r';
-  return ch;
-}
-
-/** A `''…''` string with no `''` escape and no `${` inside: its content is the raw text. */
-const SIMPLE_INDENTED = /^''((?:[^'$]|'(?!')|\$(?!\{))*)''$/;
-
-/** `''...''` strings: escapes decoded, then the common indentation removed as Nix does. */
-function indentedString(n: Node): string | undefined {
-  const simple = SIMPLE_INDENTED.exec(n.text);
-  if (simple) return stripIndentation(simple[1]!);
-  let raw = '';
-  for (const c of n.namedChildren) {
-    if (c.type === 'string_fragment') raw += c.text;
-    else if (c.type === 'dollar_escape') continue; // `''${`: the grammar gives `''` here and `$` as a fragment
-    else if (c.type === 'escape_sequence') raw += unescapeIndented(c.text);
-    else return undefined;
-  }
-  return stripIndentation(raw);
-}
-
-function unescapeIndented(esc: string): string {
-  if (esc === "'''") return "''";
-  if (esc === "''$") return '$';
-  if (esc.startsWith("''\\")) return unescapePlain(esc.slice(2));
-  return esc;
-}
-
-function stripIndentation(raw: string): string {
-  const lines = raw.split('\n');
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
-  const cut = indents.length ? Math.min(...indents) : 0;
-  const out = lines.map((l) => (l.trim() === '' ? l.replace(/^[ \t]+$/, '') : l.slice(cut)));
-  if (out.length > 1 && out[0] === '') out.shift();
-  const last = out.length - 1;
-  if (last > 0 && /^[ \t]*$/.test(out[last]!)) out[last] = '';
-  return out.join('\n');
+/** `text` is the node's text when the caller has already read it (one `endIndex` crossing less). */
+function stringLiteralOfType(n: Node, type: string, text?: string): string | undefined {
+  if (type !== 'string_expression' && type !== 'indented_string_expression') return undefined;
+  const clean = treeSource(n).clean;
+  const t = text ?? n.text;
+  return type === 'string_expression' ? plainString(n, t, clean) : indentedString(n, t, clean);
 }
 
 /** One attribute name of an attrpath: identifiers and literal strings are static; `${..}` is dynamic. */
@@ -133,10 +78,6 @@ export function attrName(attr: Node): { name: string; dynamic: boolean } {
   if (lit !== undefined) return { name: lit, dynamic: false };
   return { name: attr.text, dynamic: true };
 }
-
-/** The attribute names of an attrpath node (`a."b".${c}`). */
-/** `a.b-c.d'`: identifiers only, so that the text alone gives the names (no node walk). */
-const PLAIN_DOTTED = /^[A-Za-z_][A-Za-z0-9_'-]*(?:\.[A-Za-z_][A-Za-z0-9_'-]*)*$/;
 
 /** One name of an attrpath written as an identifier or a `"…"` string without interpolation. */
 const ATTR_SEGMENT = /([A-Za-z_][A-Za-z0-9_'-]*)|"((?:[^"\\$]|\\[\s\S]|\$(?!\{))*)"/y;
@@ -155,15 +96,22 @@ function staticAttrPath(text: string): string[] | undefined {
   }
 }
 
+/**
+ * The names of an attribute path written with identifiers and `"…"` strings only, read from its
+ * text alone; undefined when the text holds anything else (spaces, comments, `${`).
+ */
+export function staticAttrPathOfText(text: string): string[] | undefined {
+  return PLAIN_DOTTED.test(text) ? text.split('.') : staticAttrPath(text);
+}
+
+/** The attribute names of an attrpath node (`a."b".${c}`). */
 export function attrPath(attrpath: Node): { path: string[]; dynamic: boolean } {
   // Most attribute paths are identifiers and plain strings: one text read instead of a node per name.
-  const text = attrpath.text;
-  if (PLAIN_DOTTED.test(text)) return { path: text.split('.'), dynamic: false };
-  const fromText = staticAttrPath(text);
+  const fromText = staticAttrPathOfText(attrpath.text);
   if (fromText) return { path: fromText, dynamic: false };
   const path: string[] = [];
   let dynamic = false;
-  for (const a of attrpath.childrenForFieldName('attr')) {
+  for (const a of fieldChildren(attrpath, 'attr')) {
     const r = attrName(a);
     path.push(r.name);
     dynamic ||= r.dynamic;
@@ -173,8 +121,16 @@ export function attrPath(attrpath: Node): { path: string[]; dynamic: boolean } {
 
 /** Renders attribute names as Nix writes them: `a.b."c/d.json".${x}`. */
 export function renderAttrPath(segments: readonly string[]): string {
-  return segments.map((s) => (/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(s) || s.startsWith('${') ? s : JSON.stringify(s))).join('.');
+  let out = '';
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (i > 0) out += '.';
+    out += IDENTIFIER.test(s) || s.startsWith('${') ? s : JSON.stringify(s);
+  }
+  return out;
 }
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 
 /** The dotted name of a variable or select expression (`lib.mkOption`), else undefined. */
 export function dottedName(node: Node, knownType?: string): string | undefined {
@@ -184,9 +140,9 @@ export function dottedName(node: Node, knownType?: string): string | undefined {
   // `lib.types.str` as written (no spaces, comments, `or` or quoted names): the text is the name.
   const text = n.text;
   if (PLAIN_DOTTED.test(text)) return text;
-  if (!n.childForFieldName('default')) {
-    const base = dottedName(n.childForFieldName('expression') ?? n);
-    const ap = n.childForFieldName('attrpath');
+  if (!fieldChild(n, 'default')) {
+    const base = dottedName(fieldChild(n, 'expression') ?? n);
+    const ap = fieldChild(n, 'attrpath');
     if (base === undefined || !ap) return undefined;
     const p = attrPath(ap);
     return p.dynamic ? undefined : [base, ...p.path].join('.');
@@ -200,8 +156,8 @@ export function applyParts(node: Node, knownType?: string): { fn: Node; fnType: 
   if (type !== 'apply_expression') return undefined;
   const args: Node[] = [];
   while (type === 'apply_expression') {
-    const arg = n.childForFieldName('argument');
-    const fn = n.childForFieldName('function');
+    const arg = fieldChild(n, 'argument');
+    const fn = fieldChild(n, 'function');
     if (!arg || !fn) return undefined;
     args.unshift(arg);
     ({ node: n, type } = unparen(fn));
@@ -217,41 +173,60 @@ export function calleeName(node: Node): string | undefined {
 
 /** A call `lib.f a b`: the last segment of the function's name and the arguments, in one pass. */
 export function callOf(node: Node, knownType?: string): { name: string; args: Node[] } | undefined {
-  const parts = applyParts(node, knownType);
-  if (!parts) return undefined;
-  const { fn, fnType: type } = parts;
+  let { node: n, type } = unparen(node, knownType);
+  if (type !== 'apply_expression') return undefined;
+  const src = treeSource(n);
+  const args: Node[] = [];
+  // The same walk as applyParts, but each level first tries to read the function's name from the
+  // source between the call's start and its argument, which spares fetching the function node.
+  while (type === 'apply_expression') {
+    const arg = fieldChild(n, 'argument');
+    if (!arg) return undefined;
+    const name = src.clean ? calleeBeforeArgument(src, n, arg) : undefined;
+    if (name !== undefined) {
+      args.unshift(arg);
+      return { name, args };
+    }
+    const fn = fieldChild(n, 'function');
+    if (!fn) return undefined;
+    args.unshift(arg);
+    ({ node: n, type } = unparen(fn));
+    if (type === 'parenthesized_expression') return undefined; // `( )` with nothing inside
+  }
   let name: string | undefined;
-  if (type === 'variable_expression') name = fn.text;
-  else if (type === 'select_expression') name = dottedName(fn, type)?.split('.').pop();
-  return name === undefined ? undefined : { name, args: parts.args };
+  if (type === 'variable_expression') name = n.text;
+  else if (type === 'select_expression') name = dottedName(n, type)?.split('.').pop();
+  return name === undefined ? undefined : { name, args };
 }
 
 /** A Nix literal as JSON, when the expression is one (string, number, bool, null, list of those). */
 export type NixLiteral = string | number | boolean | null | NixLiteral[];
 
-export function literalValue(node: Node, depth = 0, knownType?: string): { value: NixLiteral } | undefined {
+/** `knownType` and `knownText` are the node's own type and text when the caller has already read them. */
+export function literalValue(node: Node, depth = 0, knownType?: string, knownText?: string): { value: NixLiteral } | undefined {
   const { node: n, type } = unparen(node, knownType);
-  const s = stringLiteralOfType(n, type);
+  const text = n === node ? knownText : undefined;
+  const s = stringLiteralOfType(n, type, text);
   if (s !== undefined) return { value: s };
   switch (type) {
     case 'integer_expression':
-      return { value: Number.parseInt(n.text, 10) };
+      return { value: Number.parseInt(text ?? n.text, 10) };
     case 'float_expression':
-      return { value: Number.parseFloat(n.text) };
+      return { value: Number.parseFloat(text ?? n.text) };
     case 'unary_expression': {
-      const arg = n.childForFieldName('argument');
-      const inner = arg && n.text.startsWith('-') ? literalValue(arg, depth) : undefined;
+      const arg = fieldChild(n, 'argument');
+      const inner = arg && (text ?? n.text).startsWith('-') ? literalValue(arg, depth) : undefined;
       return typeof inner?.value === 'number' ? { value: -inner.value } : undefined;
     }
     case 'variable_expression': {
-      const name = n.text;
+      const name = text ?? n.text;
       if (name === 'true' || name === 'false') return { value: name === 'true' };
       return name === 'null' ? { value: null } : undefined;
     }
     case 'list_expression': {
       if (depth > 8) return undefined;
       const out: NixLiteral[] = [];
-      for (const el of n.childrenForFieldName('element')) {
+      for (const el of fieldChildren(n, 'element')) {
         const v = literalValue(el, depth + 1);
         if (!v) return undefined;
         out.push(v.value);
@@ -267,5 +242,8 @@ export function literalValue(node: Node, depth = 0, knownType?: string): { value
 export function pathLiteral(node: Node, knownType?: string): { text: string; dynamic: boolean } | undefined {
   const { node: n, type } = unparen(node, knownType);
   if (type !== 'path_expression') return undefined;
-  return { text: n.text, dynamic: n.namedChildren.some((c) => c.type === 'interpolation') };
+  const text = n.text;
+  // A path fragment holds no `$`, so in a clean tree `${` in a path's text is an interpolation.
+  const dynamic = treeSource(n).clean ? text.includes('${') : n.namedChildren.some((c) => c.type === 'interpolation');
+  return { text, dynamic };
 }

@@ -1,5 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { attrPath, unparen, type Typed } from './nodes.js';
+import { attrEntries } from './entries.js';
+import { unparen, type Typed } from './nodes.js';
+import { fieldChild } from './tree-source.js';
+
+export { attrEntries, bindingSet, type AttrEntry } from './entries.js';
 
 /**
  * Lexical scope for the few names a static reader can follow: `let` bindings and `rec` attrsets.
@@ -12,23 +16,14 @@ export interface Scope {
 
 export const EMPTY_SCOPE: Scope = { names: new Map(), parent: undefined };
 
-/** The binding_set child of an attrset or let expression. */
-export function bindingSet(node: Node): Node | undefined {
-  for (const c of node.namedChildren) if (c.type === 'binding_set') return c;
-  return undefined;
-}
-
 /** A new scope holding the single-name bindings (`x = ...;`) of a let or rec attrset. */
 export function scopeWith(parent: Scope, holder: Node): Scope {
   const names = new Map<string, Node>();
-  const set = bindingSet(holder);
-  for (const b of set?.namedChildren ?? []) {
-    if (b.type !== 'binding') continue;
-    const ap = b.childForFieldName('attrpath');
-    const value = b.childForFieldName('expression');
-    if (!ap || !value) continue;
-    const p = attrPath(ap);
-    if (p.path.length === 1 && !p.dynamic) names.set(p.path[0]!, value);
+  for (const e of attrEntries(holder)) {
+    if (e.path.length !== 1 || e.dynamic) continue;
+    // Entries with a value are bindings (inherited names have none).
+    const value = e.value;
+    if (value) names.set(e.path[0]!, value);
   }
   return { names, parent };
 }
@@ -72,10 +67,10 @@ export function unwrapBody(node: Node, scope: Scope = EMPTY_SCOPE, knownType?: s
     type = u.type;
     let next: Node | null = null;
     if (u.type === 'function_expression' || u.type === 'with_expression' || u.type === 'assert_expression') {
-      next = n.childForFieldName('body');
+      next = fieldChild(n, 'body');
     } else if (u.type === 'let_expression') {
       s = scopeWith(s, n);
-      next = n.childForFieldName('body');
+      next = fieldChild(n, 'body');
     }
     if (!next) break;
     n = next;
@@ -88,34 +83,3 @@ export function isAttrset(node: Node, type: string = node.type): boolean {
   return type === 'attrset_expression' || type === 'rec_attrset_expression';
 }
 
-/** One entry of an attrset: a binding (`a.b = v;`) or one name of an `inherit`. */
-export interface AttrEntry {
-  path: string[];
-  dynamic: boolean;
-  /** The whole binding (or inherit) node. */
-  node: Node;
-  /** The value expression; undefined for `inherit`. */
-  value: Node | undefined;
-  /** For `inherit (src) x;` the source expression text. */
-  inheritFrom?: string;
-}
-
-/** The entries of an attrset expression, in source order. */
-export function attrEntries(attrset: Node): AttrEntry[] {
-  const out: AttrEntry[] = [];
-  for (const b of bindingSet(attrset)?.namedChildren ?? []) {
-    if (b.type === 'binding') {
-      const ap = b.childForFieldName('attrpath');
-      if (!ap) continue;
-      const p = attrPath(ap);
-      out.push({ path: p.path, dynamic: p.dynamic, node: b, value: b.childForFieldName('expression') ?? undefined });
-    } else if (b.type === 'inherit' || b.type === 'inherit_from') {
-      const from = b.type === 'inherit_from' ? b.childForFieldName('expression')?.text : undefined;
-      const attrs = b.childForFieldName('attrs');
-      for (const a of attrs?.childrenForFieldName('attr') ?? []) {
-        out.push({ path: [a.text], dynamic: false, node: b, value: undefined, ...(from === undefined ? {} : { inheritFrom: from }) });
-      }
-    }
-  }
-  return out;
-}

@@ -1,6 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import { callOf, clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
 import { attrEntries, lookup, scopeWith, type Scope } from './scope.js';
+import type { LexedValue } from './binding-source.js';
+import { innermostCallee } from './callee-source.js';
+import { isLexedLeaf, PEELED_CALLS, PRIORITY_WRAPPERS } from './peel.js';
+import { fieldChild, fieldChildren, textBetween, treeSource } from './tree-source.js';
 
 /** One attribute path set to a value (a leaf of nested attrsets), with where it is written. */
 export interface NixSetting {
@@ -20,7 +24,6 @@ export interface NixSetting {
   value_span?: Span;
 }
 
-const PRIORITY_WRAPPERS = new Set(['mkDefault', 'mkForce', 'mkOverride', 'mkBefore', 'mkAfter', 'mkOrder', 'mkOptionDefault']);
 const MAX_DEPTH = 24;
 
 /** A value with what sits around it peeled off; `type` is the node type of `node`, read once. */
@@ -45,18 +48,19 @@ export function unwrapValue(node: Node, scope: Scope): Unwrapped {
   for (let i = 0; i < 24; i++) {
     const type = n.type;
     let next: Node | null | undefined;
-    if (type === 'parenthesized_expression') next = n.childForFieldName('expression');
+    if (type === 'parenthesized_expression') next = fieldChild(n, 'expression');
     else if (type === 'variable_expression') {
       const target = lookup(s, n.text);
       next = target && target.id !== n.id ? target : undefined;
     } else if (type === 'let_expression') {
       s = scopeWith(s, n);
-      next = n.childForFieldName('body');
+      next = fieldChild(n, 'body');
     } else if (type === 'apply_expression') {
+      if (!mayPeel(n)) return { node: n, type, scope: s, conditional };
       const call = callOf(n, type);
       if (call?.name === 'mkMerge' && call.args.length === 1) {
         const list = unwrapValue(call.args[0]!, s);
-        if (list.type === 'list_expression') return { node: n, type, scope: s, conditional, merge: list.node.childrenForFieldName('element') };
+        if (list.type === 'list_expression') return { node: n, type, scope: s, conditional, merge: fieldChildren(list.node, 'element') };
       }
       if (call?.name === 'mkIf' && call.args.length === 2) conditional = true;
       else if (!call || !PRIORITY_WRAPPERS.has(call.name)) return { node: n, type, scope: s, conditional };
@@ -66,6 +70,13 @@ export function unwrapValue(node: Node, scope: Scope): Unwrapped {
     n = next;
   }
   return { node: n, type: n.type, scope: s, conditional };
+}
+
+/** False when the source shows a call that unwrapValue does not look into (no node is fetched then). */
+function mayPeel(call: Node): boolean {
+  const src = treeSource(call);
+  const name = src.clean ? innermostCallee(src, call) : undefined;
+  return name === undefined || PEELED_CALLS.has(name);
 }
 
 /** `mkMerge [ a b ]` -> [a, b]; anything else -> undefined. */
@@ -109,10 +120,15 @@ function walk(u: Unwrapped, prefix: string[], dynamic: boolean, depth: number, o
   }
   if (!isAttrsetType(u.type)) return;
   const s = u.type === 'rec_attrset_expression' ? scopeWith(u.scope, u.node) : u.scope;
-  for (const e of attrEntries(u.node)) {
+  for (const e of attrEntries(u.node, u.type)) {
     if (prefix.length === 0 && skip && e.path[0] !== undefined && skip(e.path[0])) continue;
-    const segments = [...prefix, ...e.path];
+    const segments = prefix.concat(e.path);
     const dyn = dynamic || e.dynamic;
+    const lexed = e.lexed;
+    if (lexed && isLexedLeaf(lexed, s)) {
+      out.push(lexedLeaf(segments, dyn, u.conditional, lexed));
+      continue;
+    }
     if (!e.value) {
       out.push({ path: renderAttrPath(segments), segments, dynamic: dyn, conditional: u.conditional, value: e.inheritFrom ? `inherit (${e.inheritFrom})` : 'inherit', binding: spanOf(e.node) });
       continue;
@@ -124,17 +140,34 @@ function walk(u: Unwrapped, prefix: string[], dynamic: boolean, depth: number, o
   }
 }
 
-/** `inner` is the value with its wrappers peeled (unwrapValue), its type already read. */
-function leaf(segments: string[], dynamic: boolean, conditional: boolean, binding: Node, value: Node, inner: Unwrapped): NixSetting {
-  const lit = literalValue(inner.node, 0, inner.type);
+/** The leaf `leaf` makes, for a value read from the source (no node is read). */
+function lexedLeaf(segments: string[], dynamic: boolean, conditional: boolean, v: LexedValue): NixSetting {
   return {
     path: renderAttrPath(segments),
     segments,
     dynamic,
     conditional,
-    value: clip(value.text, 300),
+    value: clip(v.text, 300),
+    ...(v.literal ? { literal: v.literal.value } : {}),
+    binding: v.binding,
+    value_span: v.span,
+  };
+}
+
+/** `inner` is the value with its wrappers peeled (unwrapValue), its type already read. */
+function leaf(segments: string[], dynamic: boolean, conditional: boolean, binding: Node, value: Node, inner: Unwrapped): NixSetting {
+  // The value's end offset is read once for its text and its span (each read crosses into WASM).
+  const end = value.endIndex;
+  const text = textBetween(treeSource(value), value, end);
+  const lit = literalValue(inner.node, 0, inner.type, inner.node === value ? text : undefined);
+  return {
+    path: renderAttrPath(segments),
+    segments,
+    dynamic,
+    conditional,
+    value: clip(text, 300),
     ...(lit ? { literal: lit.value } : {}),
     binding: spanOf(binding),
-    value_span: spanOf(value),
+    value_span: spanOf(value, end),
   };
 }

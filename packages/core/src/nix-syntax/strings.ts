@@ -1,0 +1,106 @@
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * Decoding of Nix string nodes. The text of the node decides most strings on its own; the
+ * fragment-by-fragment walk (a node and a type read per fragment) is left for the rest.
+ */
+
+/**
+ * A `"…"` string in which every backslash escapes one character and nothing interpolates: its
+ * content (group 1) decodes from the text alone.
+ */
+export const SIMPLE_PLAIN_SOURCE = /"((?:[^"\\$]|\\[\s\S]|\$(?!\{))*)"/.source;
+const SIMPLE_PLAIN = new RegExp(`^${SIMPLE_PLAIN_SOURCE}$`);
+export const PLAIN_ESCAPE = /\\([\s\S])/g;
+
+/** A `''…''` string with no `''` escape and no `${` inside: its content (group 1) is the raw text. */
+export const SIMPLE_INDENTED_SOURCE = /''((?:[^'$]|'(?!')|\$(?!\{))*)''/.source;
+const SIMPLE_INDENTED = new RegExp(`^${SIMPLE_INDENTED_SOURCE}$`);
+
+export type StringType = 'string_expression' | 'indented_string_expression';
+
+/**
+ * What the text of a string node alone says: `{ value }` for a literal, `{ value: undefined }`
+ * for a string that surely interpolates, undefined when only the node walk can tell.
+ */
+export function stringFromText(type: StringType, text: string, clean: boolean): { value: string | undefined } | undefined {
+  const plain = type === 'string_expression';
+  const simple = (plain ? SIMPLE_PLAIN : SIMPLE_INDENTED).exec(text);
+  if (simple) return { value: plain ? decodePlain(simple[1]!) : stripIndentation(simple[1]!) };
+  return clean && (plain ? PLAIN_INTERPOLATES : INDENTED_INTERPOLATES).test(text) ? { value: undefined } : undefined;
+}
+
+/**
+ * Strings whose first interpolation their text shows: from the opening quote, literal characters
+ * and whole escapes, then `${`. The escapes are `\x` in `"…"` (`\$` being the grammar's
+ * dollar_escape), and `'''`, `''$` and `''\x` in `''…''` (`''\$` is left to the node walk). A `$`
+ * before another `$` is left to the node walk too (Nix reads `$${` as `$` and a literal `{`).
+ * After such a prefix, the first child that the node walk meets and that is not a fragment or an
+ * escape is that interpolation, so the string has no literal value. Only for clean trees (see
+ * TreeSource): error recovery can cut a string anywhere.
+ */
+const PLAIN_INTERPOLATES = /^"(?:[^"\\$]|\\[\s\S]|\$(?![{$]))*\$\{/;
+const INDENTED_INTERPOLATES = /^''(?:[^'$]|'(?!')|''['$]|''\\[^$]|\$(?![{$]))*\$\{/;
+
+/** The content of a simple `"…"` string with its escapes decoded. */
+export function decodePlain(content: string): string {
+  return content.includes('\\') ? content.replace(PLAIN_ESCAPE, (esc) => unescapePlain(esc)) : content;
+}
+
+export function plainString(n: Node, text: string, clean: boolean): string | undefined {
+  const known = stringFromText('string_expression', text, clean);
+  if (known) return known.value;
+  let out = '';
+  for (const c of n.namedChildren) {
+    if (c.type === 'string_fragment') out += c.text;
+    else if (c.type === 'escape_sequence') out += unescapePlain(c.text);
+    else if (c.type === 'dollar_escape') continue; // `\${`: the grammar gives `\` here and `$` as a fragment
+    else return undefined; // interpolation: not a literal
+  }
+  return out;
+}
+
+export function unescapePlain(esc: string): string {
+  const ch = esc.slice(1);
+  if (ch === 'n') return '\n';
+  if (ch === 't') return '\t';
+  if (ch === 'r') return '\r';
+  return ch;
+}
+
+/** `''...''` strings: escapes decoded, then the common indentation removed as Nix does. */
+export function indentedString(n: Node, text: string, clean: boolean): string | undefined {
+  const known = stringFromText('indented_string_expression', text, clean);
+  if (known) return known.value;
+  let raw = '';
+  for (const c of n.namedChildren) {
+    if (c.type === 'string_fragment') raw += c.text;
+    else if (c.type === 'dollar_escape') continue; // `''${`: the grammar gives `''` here and `$` as a fragment
+    else if (c.type === 'escape_sequence') raw += unescapeIndented(c.text);
+    else return undefined;
+  }
+  return stripIndentation(raw);
+}
+
+function unescapeIndented(esc: string): string {
+  if (esc === "'''") return "''";
+  if (esc === "''$") return '$';
+  if (esc.startsWith("''\\")) return unescapePlain(esc.slice(2));
+  return esc;
+}
+
+export function stripIndentation(raw: string): string {
+  const out = raw.split('\n');
+  // The common indentation of the lines that are not blank (none: cut nothing).
+  let cut = Number.POSITIVE_INFINITY;
+  for (const l of out) if (l.trim() !== '') cut = Math.min(cut, l.length - l.trimStart().length);
+  if (cut === Number.POSITIVE_INFINITY) cut = 0;
+  for (let i = 0; i < out.length; i++) {
+    const l = out[i]!;
+    out[i] = l.trim() === '' ? l.replace(/^[ \t]+$/, '') : l.slice(cut);
+  }
+  if (out.length > 1 && out[0] === '') out.shift();
+  const last = out.length - 1;
+  if (last > 0 && /^[ \t]*$/.test(out[last]!)) out[last] = '';
+  return out.join('\n');
+}
