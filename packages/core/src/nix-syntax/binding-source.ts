@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { staticAttrPathOfText, type Span } from './nodes.js';
+import { staticAttrPathOfText, type NixLiteral, type Span } from './nodes.js';
 import { SIMPLE_PLAIN_SOURCE } from './strings.js';
 import { positionOf, type TreeSource } from './tree-source.js';
 import { DOTTED_NAME_SOURCE, hasKeywordSegment } from './callee-source.js';
-import { valueToken, type Token } from './value-source.js';
+import { tokenLiteral, valueToken, type Token } from './value-source.js';
 
 /**
  * Bindings of clean trees (see TreeSource) read from the source, so that the common ones cost no
@@ -23,8 +23,12 @@ import { valueToken, type Token } from './value-source.js';
 
 /** One attribute name: an identifier, or a `"…"` string without interpolation. */
 const SEGMENT = `(?:[A-Za-z_][A-Za-z0-9_'-]*|${SIMPLE_PLAIN_SOURCE.replace('(', '(?:')})`;
-/** An attribute path with no space or comment inside, then `=`: group 1 is the path. */
-const HEAD = new RegExp(`(${SEGMENT}(?:\\.${SEGMENT})*)[ \\t\\r\\n]*=[ \\t\\r\\n]*`, 'y');
+/**
+ * An attribute path with no space or comment inside, then `=`, then the first character of the
+ * value, which must be printable ASCII and no comment's start (any other character, whitespace
+ * included, leaves the binding to the node reading). Group 1 is the path.
+ */
+const HEAD = new RegExp(`(${SEGMENT}(?:\\.${SEGMENT})*)[ \\t\\r\\n]*=[ \\t\\r\\n]*(?=[!-~])(?!#|/\\*)`, 'y');
 /** What ends a binding after its value: whitespace, then `;`. */
 const BINDING_END = /[ \t\r\n]*;/y;
 const SPACE = /[ \t\r\n]*/y;
@@ -46,24 +50,68 @@ export function bindingHeadAt(src: TreeSource, at: number): BindingHead | undefi
   HEAD.lastIndex = at;
   const m = HEAD.exec(text);
   if (!m) return undefined;
-  const valueAt = HEAD.lastIndex;
-  const c = text.charCodeAt(valueAt);
-  if (!(c > 0x20 && c < 0x7f) || c === 0x23 /* # */ || text.startsWith('/*', valueAt)) return undefined;
   // The path is the attrpath node's text, read as attrPath reads that text (identifiers only,
   // when there is no quote, are split at the dots).
   const pathText = m[1]!;
   const path = pathText.includes('"') ? staticAttrPathOfText(pathText) : pathText.split('.');
-  return path ? { path, valueAt } : undefined;
+  return path ? { path, valueAt: HEAD.lastIndex } : undefined;
 }
 
-/** A binding's value read from the source alone, with everything the analysis asks of its nodes. */
-export interface LexedValue extends Omit<Token, 'end'> {
-  /** The value's offsets and 1-based position, as spanOf gives them for its node. */
-  span: Span;
-  /** The binding's span, as spanOf gives it for the binding node. */
-  binding: Span;
+/**
+ * A binding's value read from the source alone, with everything the analysis asks of its nodes.
+ * The spans (which need a line count) are made when first asked for: option attributes never are.
+ */
+export class LexedValue {
+  readonly kind: Token['kind'];
+  readonly text: string;
+  readonly callee: string | undefined;
   /** For a call with one argument read from the source (see callWithArgument). */
-  argument?: LexedArgument;
+  readonly argument: LexedArgument | undefined;
+  /** The binding's start and end (just after its `;`), as tree offsets. */
+  readonly bindingStart: number;
+  readonly bindingEnd: number;
+  private spans: { value: Span; binding: Span } | undefined;
+  private literalRead: { value: NixLiteral } | null | undefined;
+
+  constructor(
+    private readonly src: TreeSource,
+    private readonly token: ArgumentToken,
+    private readonly valueAt: number,
+    bindingAt: number,
+    bindingEndAt: number,
+  ) {
+    this.kind = token.kind;
+    this.text = token.text;
+    this.callee = token.callee;
+    this.argument = token.argument;
+    this.bindingStart = bindingAt + src.base;
+    this.bindingEnd = bindingEndAt + src.base;
+  }
+
+  /** The value as a Nix literal, as literalValue reads it from the node; undefined when it is none. */
+  get literal(): { value: NixLiteral } | undefined {
+    if (this.literalRead === undefined) this.literalRead = tokenLiteral(this.token) ?? null;
+    return this.literalRead ?? undefined;
+  }
+
+  /** The value's offsets and 1-based position, as spanOf gives them for its node. */
+  get span(): Span {
+    return this.spanned().value;
+  }
+
+  /** The binding's span, as spanOf gives it for the binding node. */
+  get binding(): Span {
+    return this.spanned().binding;
+  }
+
+  private spanned(): { value: Span; binding: Span } {
+    const s = this.src;
+    this.spans ??= {
+      value: spanAt(s, this.valueAt, this.valueAt + this.text.length),
+      binding: spanAt(s, this.bindingStart - s.base, this.bindingEnd - s.base),
+    };
+    return this.spans;
+  }
 }
 
 /** The argument of `f { … }` (its bindings) or of `f "…"` (the string). */
@@ -78,15 +126,7 @@ export function lexedValue(src: TreeSource, bindingAt: number, head: BindingHead
   let token: ArgumentToken | undefined = valueToken(src.text, head.valueAt);
   if (!token || !endsBinding(src.text, token.end)) token = callWithArgument(src, head.valueAt);
   if (!token || !endsBinding(src.text, token.end)) return undefined;
-  return {
-    kind: token.kind,
-    text: token.text,
-    literal: token.literal,
-    callee: token.callee,
-    span: spanAt(src, head.valueAt, token.end),
-    binding: spanAt(src, bindingAt, BINDING_END.lastIndex),
-    argument: token.argument,
-  };
+  return new LexedValue(src, token, head.valueAt, bindingAt, BINDING_END.lastIndex);
 }
 
 /** True when whitespace and `;` follow `at` (BINDING_END.lastIndex is then just after the `;`). */
@@ -122,13 +162,13 @@ function callWithArgument(src: TreeSource, at: number): (Token & { argument: Lex
   const c = text.charAt(argAt);
   if (c === '{') {
     const set = lexBindings(src, argAt);
-    if (!set) return undefined;
+    if (set.close === undefined) return undefined;
     const end = set.close + 1;
-    return { kind: 'apply_expression', text: text.slice(at, end), end, literal: undefined, callee, argument: { bindings: set.bindings } };
+    return { kind: 'apply_expression', text: text.slice(at, end), end, callee, argument: { bindings: set.bindings } };
   }
   const string = c === '"' || c === "'" ? valueToken(text, argAt) : undefined;
   if (!string) return undefined;
-  return { kind: 'apply_expression', text: text.slice(at, string.end), end: string.end, literal: undefined, callee, argument: { string } };
+  return { kind: 'apply_expression', text: text.slice(at, string.end), end: string.end, callee, argument: { string } };
 }
 
 /** A binding read from the source: its attribute path and value. */
@@ -138,13 +178,13 @@ export interface LexedBinding {
 }
 
 /**
- * The bindings of the attrset whose `{` is at `open`, when it holds nothing but bindings that
- * lexedValue reads, separated by whitespace: the first binding starts at the first character after
- * `{` that is not whitespace, each next one likewise after the previous `;`, and the first `}` met
- * where a binding could start is the attrset's close (a binding set holds only bindings, inherits
- * and comments, none of which starts with `}`). Undefined otherwise.
+ * The bindings of the attrset whose `{` is at `open`, read while lexedValue reads them, separated
+ * by whitespace: the first binding starts at the first character after `{` that is not
+ * whitespace, each next one likewise after the previous `;`, and the first `}` met where a binding
+ * could start is the attrset's close (a binding set holds only bindings, inherits and comments,
+ * none of which starts with `}`). When a member cannot be read, `stop` is where it starts.
  */
-function lexBindings(src: TreeSource, open: number): { bindings: LexedBinding[]; close: number } | undefined {
+function lexBindings(src: TreeSource, open: number): { bindings: LexedBinding[]; close?: number; stop?: number } {
   const text = src.text;
   const bindings: LexedBinding[] = [];
   for (let at = open + 1; ; ) {
@@ -154,17 +194,22 @@ function lexBindings(src: TreeSource, open: number): { bindings: LexedBinding[];
     if (text.charAt(at) === '}') return { bindings, close: at };
     const head = bindingHeadAt(src, at);
     const value = head && lexedValue(src, at, head);
-    if (!head || !value) return undefined;
+    if (!head || !value) return { bindings, stop: at };
     bindings.push({ path: head.path, value });
-    at = value.binding.end - src.base;
+    at = value.bindingEnd - src.base;
   }
 }
 
-/** The bindings of an attrset node (`end`: its end, a tree offset), when lexBindings reads them all. */
-export function lexedAttrset(src: TreeSource, attrset: Node, end: number): LexedBinding[] | undefined {
+/**
+ * The leading bindings of an attrset node (`end`: its end, a tree offset) that lexBindings reads,
+ * and `rest`, the tree offset from which its members are left to the node reading (none when all
+ * were read). Undefined when the node is not a `{ … }` as expected.
+ */
+export function lexedAttrset(src: TreeSource, attrset: Node, end: number): { bindings: LexedBinding[]; rest?: number } | undefined {
   const open = attrset.startIndex - src.base;
   if (src.text.charAt(open) !== '{') return undefined;
   const set = lexBindings(src, open);
+  if (set.stop !== undefined) return { bindings: set.bindings, rest: set.stop + src.base };
   // The close found must be the node's: anything else would be a bug in the reading above.
-  return set && set.close === end - src.base - 1 ? set.bindings : undefined;
+  return set.close === end - src.base - 1 ? { bindings: set.bindings } : undefined;
 }

@@ -64,7 +64,7 @@ class SourceBinding implements SourceEntry {
   }
 
   get node(): Node {
-    this.fetchedNode ??= bindingAt(this.attrset, this.lexed.binding.start, this.lexed.binding.end);
+    this.fetchedNode ??= bindingAt(this.attrset, this.lexed.bindingStart, this.lexed.bindingEnd);
     return this.fetchedNode;
   }
 
@@ -108,14 +108,21 @@ export function bindingSet(node: Node, knownType?: string): Node | undefined {
 /** The entries of an attrset (or let) expression, in source order (`knownType`: see bindingSet). */
 export function attrEntries(attrset: Node, knownType?: string): SourceEntry[] {
   const src = treeSource(attrset);
+  const out: SourceEntry[] = [];
+  // The leading bindings read from the source; the node reading takes the members from `rest` on.
+  let rest = 0;
   if (src.clean && knownType === 'attrset_expression') {
     const read = lexedAttrset(src, attrset, attrset.endIndex);
-    if (read) return read.map((r) => new SourceBinding(attrset, r));
+    if (read) {
+      for (const r of read.bindings) out.push(new SourceBinding(attrset, r));
+      if (read.rest === undefined) return out;
+      rest = read.rest;
+    }
   }
-  const out: SourceEntry[] = [];
   const set = bindingSet(attrset, knownType);
   if (!set) return out;
   for (const b of set.namedChildren) {
+    if (b.startIndex < rest) continue;
     const kind = src.clean ? memberKind(src, b) : b.type;
     if (kind === 'comment') continue;
     if (kind === 'binding') {

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { callOf, clip, literalValue, pathLiteral, renderAttrPath, spanOf, stringLiteral, unparen, type NixLiteral, type Span } from './nodes.js';
 import type { LexedValue } from './binding-source.js';
 import { isLexedLeaf } from './peel.js';
+import { tokenLiteral } from './value-source.js';
 import { attrEntries, EMPTY_SCOPE, isAttrset, resolveTyped, unwrapBody, type AttrEntry, type Scope } from './scope.js';
 import { innermostCallee } from './callee-source.js';
 import { fieldChild, fieldChildren, treeSource } from './tree-source.js';
@@ -132,13 +133,13 @@ function lexedOption(path: string[], v: LexedValue, out: NixOptionDecl[]): boole
   const arg = v.argument;
   if (v.callee === 'mkOption' && arg && 'bindings' in arg) {
     const decl = newDecl(renderAttrPath(path), 'mkOption', v.binding);
-    for (const b of arg.bindings) readAttribute(decl, b.path, lexedAttribute(b.value));
+    for (const b of arg.bindings) readAttribute(decl, b.path, lexedAttribute(b.value, attributeKey(b.path)));
     out.push(decl);
     return true;
   }
   if (v.callee === 'mkEnableOption' && arg && 'string' in arg) {
     // A string read from the source has its literal value, or none when it interpolates.
-    out.push(enableDecl(renderAttrPath(path), v.binding, arg.string.text, arg.string.literal?.value as string | undefined));
+    out.push(enableDecl(renderAttrPath(path), v.binding, arg.string.text, tokenLiteral(arg.string)?.value as string | undefined));
     return true;
   }
   return false;
@@ -174,7 +175,7 @@ function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: No
   if (!set || !isAttrset(set.node, set.type)) return decl;
   for (const e of attrEntries(set.node, set.type)) {
     const key = attributeKey(e.path);
-    if (key) readAttribute(decl, e.path, e.lexed ? lexedAttribute(e.lexed) : nodeAttribute(e.value, key));
+    if (key) readAttribute(decl, e.path, e.lexed ? lexedAttribute(e.lexed, key) : nodeAttribute(e.value, key));
   }
   return decl;
 }
@@ -202,10 +203,12 @@ interface AttributeRead {
   string?: string | undefined;
 }
 
-/** From the source (see binding-source.ts): only string values can be string literals. */
-function lexedAttribute(v: LexedValue): AttributeRead {
+/** From the source (see binding-source.ts), reading only what the key needs: only strings can be string literals. */
+function lexedAttribute(v: LexedValue, key: AttributeKey | undefined): AttributeRead {
+  if (key === 'default') return { text: v.text, literal: v.literal };
   const isString = v.kind === 'string_expression' || v.kind === 'indented_string_expression';
-  return { text: v.text, literal: v.literal, string: isString ? (v.literal?.value as string | undefined) : undefined };
+  if (key === 'description' && isString) return { text: v.text, string: v.literal?.value as string | undefined };
+  return { text: v.text };
 }
 
 /** From the node, reading only what the key needs; the text is read once (each read crosses into WASM). */

@@ -36,8 +36,10 @@ export interface Token {
   text: string;
   /** Where the token ends (an offset into the text it was read from). */
   end: number;
-  /** The value as a Nix literal, as literalValue reads it from the node; undefined when it is none. */
-  literal: { value: NixLiteral } | undefined;
+  /** For a string without interpolation: what lies between the quotes, escapes not decoded. */
+  content?: string;
+  /** For a literal list: the values of its elements. */
+  elements?: NixLiteral[];
   /** For a call: the last segment of the called name (`toJSON` in `builtins.toJSON x`). */
   callee?: string;
 }
@@ -49,14 +51,34 @@ export function valueToken(text: string, at: number): Token | undefined {
   if (c === "'") return indentedStringToken(text, at);
   if (c === '[') return listToken(text, at);
   const integer = match(INTEGER_AT, text, at);
-  if (integer) return { kind: 'integer_expression', text: integer[0], end: INTEGER_AT.lastIndex, literal: { value: Number.parseInt(integer[0], 10) } };
+  if (integer) return { kind: 'integer_expression', text: integer[0], end: INTEGER_AT.lastIndex };
   const call = match(CALL_AT, text, at);
-  if (call) return hasKeywordSegment(call[0]) ? undefined : { kind: 'apply_expression', text: call[0], end: CALL_AT.lastIndex, literal: undefined, callee: lastName(call[1]!) };
+  if (call) return hasKeywordSegment(call[0]) ? undefined : { kind: 'apply_expression', text: call[0], end: CALL_AT.lastIndex, callee: lastName(call[1]!) };
   const dotted = match(DOTTED_AT, text, at);
   if (!dotted || hasKeywordSegment(dotted[0])) return undefined;
   const name = dotted[0];
-  if (name.includes('.')) return { kind: 'select_expression', text: name, end: DOTTED_AT.lastIndex, literal: undefined };
-  return { kind: 'variable_expression', text: name, end: DOTTED_AT.lastIndex, literal: nameLiteral(name) };
+  return { kind: name.includes('.') ? 'select_expression' : 'variable_expression', text: name, end: DOTTED_AT.lastIndex };
+}
+
+/**
+ * The token's value as a Nix literal, as literalValue reads it from the node (undefined when it
+ * is none); decoded only when asked for, as most tokens read are not literals anyone reads.
+ */
+export function tokenLiteral(t: Token): { value: NixLiteral } | undefined {
+  switch (t.kind) {
+    case 'string_expression':
+      return t.content === undefined ? undefined : { value: decodePlain(t.content) };
+    case 'indented_string_expression':
+      return t.content === undefined ? undefined : { value: stripIndentation(t.content) };
+    case 'integer_expression':
+      return { value: Number.parseInt(t.text, 10) };
+    case 'variable_expression':
+      return nameLiteral(t.text);
+    case 'list_expression':
+      return { value: t.elements! };
+    default:
+      return undefined;
+  }
 }
 
 /** `true`, `false` and `null` are variables whose literal value literalValue knows. */
@@ -99,7 +121,7 @@ function listToken(text: string, at: number): Token | undefined {
     values.push(element.value);
     i = element.end;
   }
-  return { kind: 'list_expression', text: text.slice(at, i + 1), end: i + 1, literal: { value: values } };
+  return { kind: 'list_expression', text: text.slice(at, i + 1), end: i + 1, elements: values };
 }
 
 function listElement(text: string, at: number): { value: NixLiteral; end: number } | undefined {
@@ -119,18 +141,18 @@ function listElement(text: string, at: number): { value: NixLiteral; end: number
  */
 function plainStringToken(text: string, at: number): Token | undefined {
   const simple = match(PLAIN_AT, text, at);
-  if (simple) return { kind: 'string_expression', text: simple[0], end: PLAIN_AT.lastIndex, literal: { value: decodePlain(simple[1]!) } };
+  if (simple) return { kind: 'string_expression', text: simple[0], end: PLAIN_AT.lastIndex, content: simple[1]! };
   const m = match(PLAIN_INTERPOLATED_AT, text, at);
   if (!m || m[0].includes('$$')) return undefined;
-  return { kind: 'string_expression', text: m[0], end: PLAIN_INTERPOLATED_AT.lastIndex, literal: undefined };
+  return { kind: 'string_expression', text: m[0], end: PLAIN_INTERPOLATED_AT.lastIndex };
 }
 
 function indentedStringToken(text: string, at: number): Token | undefined {
   const simple = match(INDENTED_AT, text, at);
-  if (simple) return { kind: 'indented_string_expression', text: simple[0], end: INDENTED_AT.lastIndex, literal: { value: stripIndentation(simple[1]!) } };
+  if (simple) return { kind: 'indented_string_expression', text: simple[0], end: INDENTED_AT.lastIndex, content: simple[1]! };
   const m = match(INDENTED_INTERPOLATED_AT, text, at);
   if (!m || m[0].includes('$$')) return undefined;
-  return { kind: 'indented_string_expression', text: m[0], end: INDENTED_INTERPOLATED_AT.lastIndex, literal: undefined };
+  return { kind: 'indented_string_expression', text: m[0], end: INDENTED_INTERPOLATED_AT.lastIndex };
 }
 
 function match(re: RegExp, text: string, at: number): RegExpExecArray | null {

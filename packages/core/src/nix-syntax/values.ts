@@ -103,7 +103,7 @@ export function flattenSettings(
   const u = unwrapValue(node, scope);
   const cond = (opts.conditional ?? false) || u.conditional;
   if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge) {
-    return [leaf(prefix, opts.dynamic ?? false, cond, opts.binding, node, u)];
+    return [leaf(renderAttrPath(prefix), prefix, opts.dynamic ?? false, cond, opts.binding, node, u)];
   }
   walk({ ...u, conditional: cond }, prefix, opts.dynamic ?? false, 0, out, opts.skip);
   return out;
@@ -120,30 +120,33 @@ function walk(u: Unwrapped, prefix: string[], dynamic: boolean, depth: number, o
   }
   if (!isAttrsetType(u.type)) return;
   const s = u.type === 'rec_attrset_expression' ? scopeWith(u.scope, u.node) : u.scope;
+  // The prefix is rendered once: a path renders name by name, so it renders as its parts joined.
+  const rendered = renderAttrPath(prefix);
   for (const e of attrEntries(u.node, u.type)) {
     if (prefix.length === 0 && skip && e.path[0] !== undefined && skip(e.path[0])) continue;
     const segments = prefix.concat(e.path);
+    const path = rendered === '' ? renderAttrPath(e.path) : `${rendered}.${renderAttrPath(e.path)}`;
     const dyn = dynamic || e.dynamic;
     const lexed = e.lexed;
     if (lexed && isLexedLeaf(lexed, s)) {
-      out.push(lexedLeaf(segments, dyn, u.conditional, lexed));
+      out.push(lexedLeaf(path, segments, dyn, u.conditional, lexed));
       continue;
     }
     if (!e.value) {
-      out.push({ path: renderAttrPath(segments), segments, dynamic: dyn, conditional: u.conditional, value: e.inheritFrom ? `inherit (${e.inheritFrom})` : 'inherit', binding: spanOf(e.node) });
+      out.push({ path, segments, dynamic: dyn, conditional: u.conditional, value: e.inheritFrom ? `inherit (${e.inheritFrom})` : 'inherit', binding: spanOf(e.node) });
       continue;
     }
     const inner = unwrapValue(e.value, s);
     const cond = u.conditional || inner.conditional;
     if (isAttrsetType(inner.type) || inner.merge) walk({ ...inner, conditional: cond }, segments, dyn, depth + 1, out);
-    else out.push(leaf(segments, dyn, cond, e.node, e.value, inner));
+    else out.push(leaf(path, segments, dyn, cond, e.node, e.value, inner));
   }
 }
 
 /** The leaf `leaf` makes, for a value read from the source (no node is read). */
-function lexedLeaf(segments: string[], dynamic: boolean, conditional: boolean, v: LexedValue): NixSetting {
+function lexedLeaf(path: string, segments: string[], dynamic: boolean, conditional: boolean, v: LexedValue): NixSetting {
   return {
-    path: renderAttrPath(segments),
+    path,
     segments,
     dynamic,
     conditional,
@@ -155,13 +158,13 @@ function lexedLeaf(segments: string[], dynamic: boolean, conditional: boolean, v
 }
 
 /** `inner` is the value with its wrappers peeled (unwrapValue), its type already read. */
-function leaf(segments: string[], dynamic: boolean, conditional: boolean, binding: Node, value: Node, inner: Unwrapped): NixSetting {
+function leaf(path: string, segments: string[], dynamic: boolean, conditional: boolean, binding: Node, value: Node, inner: Unwrapped): NixSetting {
   // The value's end offset is read once for its text and its span (each read crosses into WASM).
   const end = value.endIndex;
   const text = textBetween(treeSource(value), value, end);
   const lit = literalValue(inner.node, 0, inner.type, inner.node === value ? text : undefined);
   return {
-    path: renderAttrPath(segments),
+    path,
     segments,
     dynamic,
     conditional,
