@@ -10,4 +10,10 @@ const { join } = require('node:path');
 // As in src/bin.ts (which the bundle does not run): a larger young generation for the tens of
 // megabytes of short-lived objects an observation allocates.
 setFlagsFromString('--max-semi-space-size=64');
+// A run is short and spends its JavaScript time in a few hot loops that two threads (this and a
+// parse worker) each warm up: with V8's default budget its optimising compiler recompiles
+// hundreds of functions in background threads that compete with the parse threads for the
+// cores. Eight times the default budget (67584) optimises only what stays hot; a cold run on a
+// large genome costs about a tenth less (docs/performance.md).
+setFlagsFromString('--interrupt-budget=540672');
 require('../../core/bin/bundle-loader.js').launch('os-introspect', join(__dirname, '..', 'dist'));

@@ -95,6 +95,7 @@ export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObs
   await validate(parts, genome);
   trace('validated');
   const written = genome.remember();
+  trace('memo started');
   await genome.saved; // parse_stats.cache reports how the cache write went
   trace('remembered');
   return observation(parts, genome, written);

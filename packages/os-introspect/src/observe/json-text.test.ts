@@ -33,9 +33,10 @@ describe('pretty JSON from pieces', () => {
 
   it('assembles an array from elements rendered at the depth below it', () => {
     const items = [sample, { b: [1] }, 'last'];
-    for (const depth of [0, 2, 3]) expect(prettyArray(items.map((i) => prettyAt(i, depth + 1)), depth)).toBe(prettyAt(items, depth));
-    expect(prettyArray([], 2)).toBe(prettyAt([], 2));
+    for (const depth of [0, 2, 3]) expect(piecesToText(prettyArray(items.map((i) => prettyAt(i, depth + 1)), depth))).toBe(prettyAt(items, depth));
+    expect(piecesToText(prettyArray([], 2))).toBe(prettyAt([], 2));
+    const asBytes = prettyArray(items.map((i) => Buffer.from(prettyAt(i, 3))), 2);
     const whole = JSON.stringify({ g: { modules: items } }, null, 2);
-    expect(whole).toContain(`"modules": ${prettyArray(items.map((i) => prettyAt(i, 3)), 2)}`);
+    expect(whole).toContain(`"modules": ${piecesToText(asBytes)}`);
   });
 });

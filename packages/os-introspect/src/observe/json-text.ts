@@ -46,13 +46,19 @@ export function prettyObject(entries: [string, Piece | Piece[] | undefined][], d
 }
 
 /**
- * An array at `depth` from its elements already rendered with `prettyAt(element, depth + 1)`:
- * the text JSON.stringify gives the array there.
+ * An array at `depth` from its elements already rendered with `prettyAt(element, depth + 1)`
+ * (as text or UTF-8 bytes): the pieces of the text JSON.stringify gives the array there.
  */
-export function prettyArray(items: string[], depth: number): string {
-  if (items.length === 0) return '[]';
+export function prettyArray(items: Piece[], depth: number): Piece[] {
+  if (items.length === 0) return ['[]'];
   const inner = INDENT.repeat(depth + 1);
-  return `[\n${inner}${items.join(`,\n${inner}`)}\n${INDENT.repeat(depth)}]`;
+  const out: Piece[] = [`[\n${inner}`];
+  items.forEach((item, i) => {
+    if (i) out.push(`,\n${inner}`);
+    out.push(item);
+  });
+  out.push(`\n${INDENT.repeat(depth)}]`);
+  return out;
 }
 
 /** The pieces as UTF-8 bytes (text pieces encoded, byte pieces as they are). */

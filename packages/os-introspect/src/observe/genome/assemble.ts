@@ -20,11 +20,11 @@ export interface AssembleInputs {
 
 /**
  * The genome, with `modules` left empty: its entries were validated and rendered where each file
- * was analysed (file-facts.ts), and are printed from `moduleTexts`, in this order.
+ * was analysed (file-facts.ts), and are printed from `moduleJson`, in this order.
  */
 export interface AssembledGenome {
   state: GenomeState;
-  moduleTexts: string[];
+  moduleJson: Uint8Array[];
   /** Each module's path and imports (for the pain points). */
   modules: { path: string; imports: GenomeState['modules'][number]['imports'] }[];
   unlockedInputs: string[];
@@ -35,7 +35,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
   const flake = a.flakeFile ? genome.analysis(a.flakeFile)?.flake : undefined;
   const lock = readLock(a.lockText, new Map((flake?.inputs ?? []).map((i) => [i.name, i.url])));
   const outputs = flakeOutputs(flake?.outputs ?? [], a.flakeFile ?? 'flake.nix', a.show);
-  const modules = a.files.results.flatMap((r) => (r.facts?.moduleText !== undefined ? [{ path: r.rel, ...r.facts }] : []));
+  const modules = a.files.results.flatMap((r) => (r.facts?.moduleJson ? [{ path: r.rel, ...r.facts }] : []));
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
   const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
   const state: GenomeState = {
@@ -56,7 +56,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };
-  return { state, moduleTexts: modules.map((m) => m.moduleText!), modules, unlockedInputs };
+  return { state, moduleJson: modules.map((m) => m.moduleJson!), modules, unlockedInputs };
 }
 
 export function parseStats(files: Pick<GenomeFiles, 'results' | 'workers' | 'durationMs' | 'cache'>): GenomeState['parse_stats'] {

@@ -23,7 +23,7 @@ describe('the facts of one file', () => {
     const analysis = await analyzeNixSource(MODULE);
     const facts = fileFacts('modules/probe.nix', analysis, layout, await loadModuleEntryCheck());
     const entry = moduleEntry('modules/probe.nix', analysis.module!, layout);
-    expect(facts.moduleText).toBe(prettyAt(entry, MODULE_DEPTH));
+    expect(Buffer.from(facts.moduleJson!).toString('utf8')).toBe(prettyAt(entry, MODULE_DEPTH));
     expect(facts.invalid).toBeUndefined();
     expect(facts.imports.map((i) => [i.expr, i.status, i.target])).toEqual([
       ['./common.nix', 'file', 'modules/common.nix'],

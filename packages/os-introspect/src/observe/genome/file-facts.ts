@@ -18,8 +18,12 @@ type Import = z.infer<typeof ImportEntry>;
  * together: most of a large genome's output is module entries.
  */
 export interface FileFacts {
-  /** `modules[i]` as pretty JSON at its depth in the self-state; absent when the file is not a module. */
-  moduleText?: string;
+  /**
+   * `modules[i]` as pretty JSON at its depth in the self-state, UTF-8 (bytes, not a string: the
+   * main thread prints them as they are, and does not copy them around its young heap); absent
+   * when the file is not a module.
+   */
+  moduleJson?: Uint8Array;
   /** The module entry's imports (resolved against the layout). */
   imports: Import[];
   /** Organs the module defines (options, systemd units, Home Manager users). */
@@ -31,11 +35,13 @@ export interface FileFacts {
 /** Depth of a `modules` element in the self-state: self-state > genome > modules > element. */
 export const MODULE_DEPTH = 3;
 
+const utf8 = new TextEncoder();
+
 export function fileFacts(rel: string, analysis: NixFileAnalysis | undefined, layout: GenomeLayout, check: CompiledValidator): FileFacts {
   const m = analysis?.module;
   if (!m) return { imports: [], organs: [] };
   const entry = moduleEntry(rel, m, layout);
-  const facts: FileFacts = { moduleText: prettyAt(entry, MODULE_DEPTH), imports: entry.imports, organs: moduleOrgans(entry, m, layout) };
+  const facts: FileFacts = { moduleJson: utf8.encode(prettyAt(entry, MODULE_DEPTH)), imports: entry.imports, organs: moduleOrgans(entry, m, layout) };
   if (!check(entry)) facts.invalid = `${rel}${check.errors?.[0]?.instancePath ?? ''}: ${check.errors?.[0]?.message ?? 'invalid'}`;
   return facts;
 }

@@ -97,16 +97,18 @@ async function observe(opts: GenomeOptions & { early?: EarlyWorkers }): Promise<
   return assembled(genome, invalid, files.saved, key ? (m) => writeMemo(memoDir!, opts.root, { ...m, key }) : undefined);
 }
 
+const decoder = new TextDecoder();
+
 function assembled(genome: AssembledGenome, invalidModules: string[], saved: Promise<void>, write: ((m: Omit<Memo, 'key'>) => Promise<void>) | undefined): GenomeObservation {
-  const { state, moduleTexts } = genome;
+  const { state, moduleJson } = genome;
   const pains = genomePains({ nix_files: state.nix_files, modules: genome.modules }, genome.unlockedInputs);
   let pieces: GenomePieces | undefined;
   let whole: GenomeState | undefined;
-  const piecesOf = () => (pieces ??= genomePieces(state, moduleTexts));
+  const piecesOf = () => (pieces ??= genomePieces(state, moduleJson));
   return {
     hosts: state.hosts,
     pains,
-    state: () => (whole ??= { ...state, modules: moduleTexts.map((t) => JSON.parse(t) as GenomeState['modules'][number]) }),
+    state: () => (whole ??= { ...state, modules: moduleJson.map((b) => JSON.parse(decoder.decode(b)) as GenomeState['modules'][number]) }),
     forValidation: () => ({ genome: state, invalidModules }),
     pieces: () => renderGenome(piecesOf(), state),
     remember: async () => write?.({ hosts: state.hosts, nixFiles: state.nix_files, pains, pieces: piecesOf() }),

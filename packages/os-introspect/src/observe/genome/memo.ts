@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import type { GenomeState, HostEntry, NixFileEntry, PainPoint } from '@autopoietic/core/schemas';
 import { TOOL_VERSION } from '../../version.js';
-import { prettyArray, prettyAt, prettyObject, type Piece } from '../json-text.js';
+import { piecesToBytes, prettyArray, prettyAt, prettyObject, type Piece } from '../json-text.js';
 import type { WalkProblem } from '../walk.js';
 import { CACHE_FORMAT, snapshotPath, writeReplacing } from './cache.js';
 
@@ -28,8 +28,8 @@ type NixFile = z.infer<typeof NixFileEntry>;
 
 /** The genome as pretty JSON pieces (each at depth 2, inside the self-state's `genome`). */
 export interface GenomePieces {
-  /** Property name and its UTF-8 text; null for the properties each run renders (PER_RUN). */
-  layout: [string, Buffer | null][];
+  /** Property name and its UTF-8 text, in pieces; null for the properties each run renders (PER_RUN). */
+  layout: [string, Uint8Array[] | null][];
 }
 
 export interface Memo {
@@ -84,9 +84,9 @@ export function genomeKey(k: KeyInputs): string {
  * The pieces of a genome: every property rendered once, except the per-run ones; `modules` from
  * its elements, rendered where each module was read (file-facts.ts).
  */
-export function genomePieces(genome: GenomeState, moduleTexts: string[]): GenomePieces {
-  const text = (k: string, v: unknown) => (k === 'modules' ? prettyArray(moduleTexts, 2) : prettyAt(v, 2));
-  return { layout: Object.entries(genome).map(([k, v]) => [k, PER_RUN.has(k) ? null : Buffer.from(text(k, v), 'utf8')]) };
+export function genomePieces(genome: GenomeState, moduleJson: Uint8Array[]): GenomePieces {
+  const bytes = (k: string, v: unknown) => (k === 'modules' ? piecesToBytes(prettyArray(moduleJson, 2)) : [Buffer.from(prettyAt(v, 2), 'utf8')]);
+  return { layout: Object.entries(genome).map(([k, v]) => [k, PER_RUN.has(k) ? null : bytes(k, v)]) };
 }
 
 /** The genome's pretty JSON at depth 1 (as it sits in the self-state). */
@@ -111,10 +111,10 @@ export function readMemo(cacheDir: string, root: string, key: string): Memo | un
     return undefined;
   }
   if (head?.format !== CACHE_FORMAT || head.key !== key || !Array.isArray(head.layout) || !Array.isArray(head.hosts) || !Array.isArray(head.nix_files) || !Array.isArray(head.pains)) return undefined;
-  const layout: [string, Buffer | null][] = [];
+  const layout: [string, Uint8Array[] | null][] = [];
   let at = cut + 1;
   for (const [k, length] of head.layout) {
-    layout.push([k, length === null ? null : data.subarray(at, at + length)]);
+    layout.push([k, length === null ? null : [data.subarray(at, at + length)]]);
     at += length ?? 0;
   }
   // A torn or hand-edited file does not add up: recompute rather than print a broken genome.
@@ -130,9 +130,9 @@ export async function writeMemo(cacheDir: string, root: string, memo: Memo): Pro
     hosts: memo.hosts,
     nix_files: memo.nixFiles,
     pains: memo.pains,
-    layout: memo.pieces.layout.map(([k, bytes]) => [k, bytes === null ? null : bytes.length]),
+    layout: memo.pieces.layout.map(([k, bytes]) => [k, bytes === null ? null : bytes.reduce((n, b) => n + b.byteLength, 0)]),
   };
-  const bytes = memo.pieces.layout.flatMap(([, b]) => (b ? [b] : []));
+  const bytes = memo.pieces.layout.flatMap(([, b]) => b ?? []);
   try {
     await writeReplacing(snapshotPath(cacheDir, root, 'genome'), [Buffer.from(`${JSON.stringify(head)}\n`, 'utf8'), ...bytes]);
   } catch {

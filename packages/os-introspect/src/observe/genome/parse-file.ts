@@ -4,7 +4,7 @@ import { analyzeTree, MAX_NIX_FILE_BYTES, type NixFileAnalysis, type NixParser }
 import type { CacheObject, Confirmation, StatEntry } from './cache.js';
 import type { CompiledValidator } from '@autopoietic/core/schemas/compiled';
 import type { Confirmer } from './confirm.js';
-import { fileFacts, type FileFacts } from './file-facts.js';
+import { assemblyView, fileFacts, type FileFacts } from './file-facts.js';
 import type { GenomeLayout } from './model.js';
 import { errText } from '../walk.js';
 
@@ -67,6 +67,16 @@ export function resultFromObject(rel: string, bytes: number, digest: string, obj
 }
 
 const utf8 = new TextEncoder();
+
+/**
+ * A result parsed in this run as the genome's assembly keeps it, once its facts and pack line
+ * exist: without the whole analysis (only assemblyView of it) and its JSON. A worker sends only
+ * this; the main thread keeps only this (a smaller heap to scavenge while it parses).
+ */
+export function forAssembly(r: FileResult): FileResult {
+  const { object: _o, objectText: _t, analysis, ...rest } = withPackLine(r);
+  return analysis ? { ...rest, analysis: assemblyView(analysis) } : rest;
+}
 
 /** Adds the pack line of a result computed in this run (the thread that parsed it encodes it). */
 export function withPackLine(r: FileResult): FileResult {

@@ -8,7 +8,7 @@ import { trace } from '../trace.js';
 import { makeConfirmer } from './confirm.js';
 import { loadModuleEntryCheck } from './file-facts.js';
 import type { GenomeLayout } from './model.js';
-import { parseFile, withPackLine, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
+import { forAssembly, parseFile, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
 
 /**
  * Spreads parsing over threads. `auto` uses one parse thread per core: this thread and a worker
@@ -136,7 +136,7 @@ async function parseHere(queue: Queue, opts: PoolOptions): Promise<FileResult[]>
   const ctx: ParseContext = { parser, known: opts.known, confirm: makeConfirmer(), layout: opts.layout, checkModule };
   const out: FileResult[] = [];
   for (let chunk = queue.take(); chunk; chunk = queue.take()) {
-    for (const job of chunk) out.push(dropText(withPackLine(await parseFile(job, ctx))));
+    for (const job of chunk) out.push(forAssembly(await parseFile(job, ctx)));
     await new Promise(setImmediate);
   }
   return out;
@@ -194,11 +194,4 @@ function runWorkers(script: string, n: number, started: Worker[], queue: Queue, 
     for (let k = 0; k < IN_FLIGHT; k++) feed(w);
   }
   return { done };
-}
-
-/** Once the pack line exists, the JSON text is not needed: not kept alive until the end of the run. */
-function dropText(r: FileResult): FileResult {
-  if (!r.packLine) return r;
-  const { objectText: _t, ...rest } = r;
-  return rest;
 }

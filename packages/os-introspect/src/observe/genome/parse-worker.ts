@@ -1,9 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import type { Confirmer } from './confirm.js';
-import { assemblyView, loadModuleEntryCheck } from './file-facts.js';
+import { loadModuleEntryCheck } from './file-facts.js';
 import { GenomeLayout } from './model.js';
-import { parseFile, withPackLine, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
+import { forAssembly, parseFile, type FileResult, type ParseContext, type ParseJob } from './parse-file.js';
 
 /**
  * A parse worker: loads the grammar as soon as it starts (it may be started before the files
@@ -40,19 +40,9 @@ async function handle(msg: { id: number; jobs: ParseJob[] }): Promise<void> {
     if (!layout) throw new Error('a batch came before the layout');
     const ctx: ParseContext = { parser, known, confirm, layout, checkModule };
     const results: FileResult[] = [];
-    for (const job of msg.jobs) results.push(slim(withPackLine(await parseFile(job, ctx))));
+    for (const job of msg.jobs) results.push(forAssembly(await parseFile(job, ctx)));
     port!.postMessage({ id: msg.id, results });
   } catch (e) {
     port!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
-}
-
-/**
- * A result as the main thread needs it: the facts this thread made, the pack line it encoded
- * (so that the main thread never serialises or encodes the analysis), and of the analysis only
- * what the genome-wide parts read (assemblyView).
- */
-function slim(r: FileResult): FileResult {
-  const { object: _o, objectText: _t, analysis, ...rest } = r;
-  return analysis ? { ...rest, analysis: assemblyView(analysis) } : rest;
 }
