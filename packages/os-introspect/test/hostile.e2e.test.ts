@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { expectValidSelfState, observe, sandbox } from './helpers.js';
+import { expectValidSelfState, introspectCli, observe, sandbox } from './helpers.js';
 
 // Bad input never crashes the observer: each case is a clear per-file status, a skipped entry,
 // or (for a root that does not exist) a clear error with exit 1.
@@ -92,6 +92,20 @@ describe('hostile trees', () => {
       confirmation: { status: 'unavailable', tool: 'nix-instantiate --parse', detail: expect.stringContaining('not installed') },
       diagnostics: [{ location: 'bad.nix:1:7', line: 1, col: 7, message: "missing identifier before ';'", origin: 'tree-sitter' }],
     });
+  });
+
+  it.each([
+    ['a small tree, parsed in the main thread', 3],
+    ['a large tree, parsed by workers started before the walk', 200],
+  ])('fails with a clear error, and no hang, when the grammar cannot be loaded: %s', (_label, files) => {
+    const tree: Record<string, string> = { ...MINIMAL };
+    for (let i = 0; i < files; i++) tree[`m/${i}.nix`] = `{ x${i} = ${i}; }\n`;
+    const s = sandbox(tree);
+    const r = introspectCli(s, [], { AUTOPOIETIC_NIX_GRAMMAR: join(s.root, 'no-such-grammar.wasm') });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error[nix-parser-unavailable]: cannot load the tree-sitter Nix grammar');
+    expect(r.stderr).toContain('AUTOPOIETIC_NIX_GRAMMAR');
   });
 });
 

@@ -77,7 +77,8 @@ export class EarlyWorkers {
 
   /** Up to `n` of the started workers, for the caller to own; the others are stopped. */
   take(n: number): Worker[] {
-    const taken = this.workers.splice(0, n);
+    const taken = this.workers.filter((w) => !exited.has(w)).slice(0, n);
+    this.workers = this.workers.filter((w) => !taken.includes(w));
     this.close();
     return taken;
   }
@@ -89,8 +90,16 @@ export class EarlyWorkers {
 
 function startWorker(script: string): Worker {
   // The young generation holds a chunk's trees and analyses: a larger one is scavenged less often.
-  return new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  // An 'error' event nobody listens to would be thrown in this thread: until runWorkers listens
+  // (an early worker waits for the file list), a worker that dies is only marked as gone, and
+  // not handed out (its exit would not be seen again).
+  w.on('error', () => undefined);
+  w.once('exit', () => exited.add(w));
+  return w;
 }
+
+const exited = new WeakSet<Worker>();
 
 const YOUNG_GENERATION_MB = 48;
 
@@ -142,6 +151,8 @@ async function parseHere(queue: Queue, opts: PoolOptions): Promise<FileResult[]>
   return out;
 }
 
+type WorkerReply = { results?: FileResult[]; error?: string; code?: string; hint?: string };
+
 function runWorkers(script: string, n: number, started: Worker[], queue: Queue, opts: PoolOptions): { done: Promise<FileResult[]> } {
   const results: FileResult[] = [];
   const workers: Worker[] = [];
@@ -180,8 +191,10 @@ function runWorkers(script: string, n: number, started: Worker[], queue: Queue, 
     workers.push(w);
     w.postMessage({ layout });
     if (knownList.length) w.postMessage({ known: knownList });
-    w.on('message', (msg: { results?: FileResult[]; error?: string }) => {
+    w.on('message', (msg: WorkerReply) => {
       busy--;
+      // An error the worker knows (the grammar does not load) keeps its own code and hint.
+      if (msg.error !== undefined && msg.code) return finish(new AosError(msg.code, msg.error, msg.hint ? { hint: msg.hint } : {}));
       if (msg.error !== undefined) return fail(new Error(msg.error));
       if (results.length === 0) trace('first worker results');
       for (const r of msg.results ?? []) results.push(r);

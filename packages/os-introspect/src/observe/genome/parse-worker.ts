@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { AosError } from '@autopoietic/core/cli-kit';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import type { Confirmer } from './confirm.js';
 import { loadModuleEntryCheck } from './file-facts.js';
@@ -10,7 +11,7 @@ import { forAssembly, parseFile, type FileResult, type ParseContext, type ParseJ
  * are known), then answers batches of files with their results. Messages in, in this order:
  * `{ layout }` (every .nix file of the genome, to resolve imports with), `{ known }` (digests,
  * hex, the cache already holds; only when there are some), then `{ id, jobs }` batches; out:
- * `{ id, results }` or `{ id, error }`.
+ * `{ id, results }` or `{ id, error, code?, hint? }` (code and hint of an AosError).
  */
 type Message = { layout: string[] } | { known: string[] } | { id: number; jobs: ParseJob[] };
 
@@ -27,6 +28,9 @@ const confirm: Confirmer = async (source) => {
 const known = new Set<string>();
 let layout: GenomeLayout | undefined;
 const loaded = Promise.all([loadNixParser(), loadModuleEntryCheck()]);
+// A grammar that does not load is reported with the first batch; until then (or if the worker is
+// stopped unused) it is not an unhandled rejection, which would kill the thread without a word.
+loaded.catch(() => undefined);
 
 port.on('message', (msg: Message) => {
   if ('layout' in msg) layout = new GenomeLayout(msg.layout);
@@ -43,6 +47,7 @@ async function handle(msg: { id: number; jobs: ParseJob[] }): Promise<void> {
     for (const job of msg.jobs) results.push(forAssembly(await parseFile(job, ctx)));
     port!.postMessage({ id: msg.id, results });
   } catch (e) {
-    port!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
+    const known = e instanceof AosError ? { code: e.code, hint: e.hint } : {};
+    port!.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e), ...known });
   }
 }
