@@ -56,9 +56,9 @@ function workerScript(): string | undefined {
 }
 
 /**
- * Worker threads started before the files are known. A worker takes about 100 ms to start (most
- * of it Node's own start-up of a thread), so a run that will parse many files starts its
- * workers first and walks the tree while they start. parseAll takes them over (and stops any it
+ * Worker threads started before the files are known. A worker parses its first file about 100 ms
+ * after it is started (thread start-up, the grammar, code compiled on first use), so a run that
+ * will parse many files starts its workers first and walks the tree while they start. parseAll takes them over (and stops any it
  * does not need); `close` stops them when no parsing follows.
  */
 export class EarlyWorkers {
