@@ -31,7 +31,7 @@ export interface AssembledGenome {
 }
 
 export function assembleGenome(a: AssembleInputs): AssembledGenome {
-  const genome = new ParsedGenome(a.files.results);
+  const genome = new ParsedGenome(a.files.results, a.files.layout);
   const flake = a.flakeFile ? genome.analysis(a.flakeFile)?.flake : undefined;
   const lock = readLock(a.lockText, new Map((flake?.inputs ?? []).map((i) => [i.name, i.url])));
   const outputs = flakeOutputs(flake?.outputs ?? [], a.flakeFile ?? 'flake.nix', a.show);
@@ -52,7 +52,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     nix_files: a.files.results.map(nixFileEntry),
     modules: [],
     import_graph: importGraph(modules),
-    organs: genomeOrgans(a.flakeFile, outputs, modules, genome, a.packageDirs),
+    organs: genomeOrgans(a.flakeFile, outputs, modules, a.files.layout, a.packageDirs),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };

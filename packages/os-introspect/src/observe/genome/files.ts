@@ -47,6 +47,8 @@ export interface FileScan {
 export interface GenomeFiles {
   /** Every file, sorted by path, each with its facts. */
   results: FileResult[];
+  /** Their paths, as the facts were made with. */
+  layout: GenomeLayout;
   skipped: WalkProblem[];
   workers: number;
   /** Its `reason` says why the cache was not used or written (final once `saved` settles). */
@@ -107,7 +109,7 @@ export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
   const changed = cache.dir && (jobs.length > 0 || !scan.index || Object.keys(scan.index.files).length !== indexed);
   const saved = changed ? save(cache, opts.root, results, scan.startedAt, pack) : Promise.resolve();
   trace('genome files read', { files: results.length, parsed: run.results.filter((r) => !r.cached).length, workers: run.workers });
-  return { results, skipped: scan.skipped, workers: run.workers, cache, durationMs: performance.now() - scan.started, saved };
+  return { results, layout, skipped: scan.skipped, workers: run.workers, cache, durationMs: performance.now() - scan.started, saved };
 }
 
 export function statEntry(st: Stats, digest: string): [number, number, number, number, string] {

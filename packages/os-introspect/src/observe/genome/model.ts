@@ -49,20 +49,27 @@ export class GenomeLayout implements GenomeIndex {
 }
 
 /** The parsed genome as the core GenomeIndex: hosts, imports and identity are resolved over it. */
-export class ParsedGenome extends GenomeLayout {
+export class ParsedGenome implements GenomeIndex {
   private readonly byRel = new Map<string, FileResult>();
 
-  constructor(results: FileResult[]) {
-    super(results.map((r) => r.rel));
+  /** `layout` is the one the files' facts were made with (the same files as `results`). */
+  constructor(
+    results: FileResult[],
+    readonly layout: GenomeLayout,
+  ) {
     for (const r of results) this.byRel.set(r.rel, r);
   }
 
-  override analysis(rel: string): NixFileAnalysis | undefined {
+  analysis(rel: string): NixFileAnalysis | undefined {
     return this.byRel.get(rel)?.analysis;
   }
 
-  file(rel: string): FileResult | undefined {
-    return this.byRel.get(rel);
+  kind(rel: string): 'file' | 'dir' | undefined {
+    return this.layout.kind(rel);
+  }
+
+  children(relDir: string): string[] | undefined {
+    return this.layout.children(relDir);
   }
 }
 
