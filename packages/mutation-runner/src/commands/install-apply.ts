@@ -1,14 +1,6 @@
 import type { Command } from 'commander';
 import { GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
-
-interface Opts {
-  plan: string;
-  yes?: boolean;
-  force?: boolean;
-  allowLiveRoot?: boolean;
-  memoryDir?: string;
-  etcDir?: string;
-}
+import type { PlanTargetFlags } from '../gates/install/plan-file.js';
 
 export function registerInstallApply(program: Command): void {
   program
@@ -23,7 +15,7 @@ export function registerInstallApply(program: Command): void {
     .option('--memory-dir <dir>', 'memory directory with the ledgers to check and journal into (default: see README "Ledgers")')
     .option('--etc-dir <dir>', 'host policy directory (default: $AUTOPOIETIC_ETC_DIR, else /etc/autopoietic); needs mode mutate-live')
     .action(
-      runAction(async (opts: Opts) => {
+      runAction(async (opts: PlanTargetFlags) => {
         const { applyPlan } = await import('../gates/install/apply.js');
         const out = await applyPlan({ ...opts, yes: opts.yes === true, force: opts.force === true, allowLiveRoot: opts.allowLiveRoot === true });
         printJson(out);

@@ -1,14 +1,6 @@
 import type { Command } from 'commander';
 import { printJson, runAction } from '@autopoietic/core/cli-kit';
-
-interface Opts {
-  plan: string;
-  yes?: boolean;
-  force?: boolean;
-  allowLiveRoot?: boolean;
-  memoryDir?: string;
-  etcDir?: string;
-}
+import type { PlanTargetFlags } from '../gates/install/plan-file.js';
 
 export function registerInstallRevert(program: Command): void {
   program
@@ -21,7 +13,7 @@ export function registerInstallRevert(program: Command): void {
     .option('--memory-dir <dir>', 'memory directory install-apply journaled into (default: see README "Ledgers")')
     .option('--etc-dir <dir>', 'host policy directory (default: $AUTOPOIETIC_ETC_DIR, else /etc/autopoietic); needs mode mutate-live')
     .action(
-      runAction(async (opts: Opts) => {
+      runAction(async (opts: PlanTargetFlags) => {
         const { revertPlan } = await import('../gates/install/revert.js');
         printJson(await revertPlan({ ...opts, yes: opts.yes === true, force: opts.force === true, allowLiveRoot: opts.allowLiveRoot === true }));
       }),

@@ -5,20 +5,12 @@ import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
 import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
 import { latestApplyState, recheckPlanEvidence } from './evidence.js';
-import { readPlanFile, type LoadedPlan } from './plan-file.js';
+import { readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-file.js';
 import { outcomeGeneration, writeEffect, type PriorState } from './records.js';
 import { checkTargetRoot, collidesWith } from './target-root.js';
 import { verifyInstall } from './verify.js';
 
-export interface ApplyOptions {
-  plan: string;
-  yes: boolean;
-  force: boolean;
-  allowLiveRoot: boolean;
-  memoryDir?: string | undefined;
-  etcDir?: string | undefined;
-  cwd?: string | undefined;
-}
+export type ApplyOptions = PlanTargetOptions;
 
 export interface ApplyOutput {
   schema_version: string;

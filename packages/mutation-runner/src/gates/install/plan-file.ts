@@ -16,6 +16,23 @@ export interface LoadedPlan {
   bytes: Buffer[];
 }
 
+/**
+ * What install-apply and install-revert are given: a recorded plan, and the consent to change its
+ * target root (`yes`, `force`, `allowLiveRoot`, all required to be said).
+ */
+export interface PlanTargetOptions {
+  plan: string;
+  yes: boolean;
+  force: boolean;
+  allowLiveRoot: boolean;
+  memoryDir?: string | undefined;
+  etcDir?: string | undefined;
+  cwd?: string | undefined;
+}
+
+/** The same as commander gives a command's action (a boolean flag that was not given is absent). */
+export type PlanTargetFlags = Omit<PlanTargetOptions, 'yes' | 'force' | 'allowLiveRoot' | 'cwd'> & Partial<Pick<PlanTargetOptions, 'yes' | 'force' | 'allowLiveRoot'>>;
+
 const HINT = 'Use the JSON printed by `mutation-runner install-plan`, unmodified.';
 
 export function readPlanFile(path: string, cwd: string = process.cwd()): LoadedPlan {

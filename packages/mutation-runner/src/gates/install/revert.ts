@@ -3,20 +3,12 @@ import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord } from '@autopoietic/core/schemas';
-import { readPlanFile, type LoadedPlan } from './plan-file.js';
+import { readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-file.js';
 import { compensationEffect, EFFECT_TYPES, outcomeGeneration } from './records.js';
 import { keepChanged, performStep, planRevertStep, type RevertStep } from './revert-steps.js';
 import { checkTargetRoot } from './target-root.js';
 
-export interface RevertOptions {
-  plan: string;
-  yes: boolean;
-  force: boolean;
-  allowLiveRoot: boolean;
-  memoryDir?: string | undefined;
-  etcDir?: string | undefined;
-  cwd?: string | undefined;
-}
+export type RevertOptions = PlanTargetOptions;
 
 export interface RevertOutput {
   schema_version: string;
