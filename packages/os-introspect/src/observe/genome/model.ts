@@ -74,7 +74,7 @@ export class ParsedGenome implements GenomeIndex {
 }
 
 /** Directories that hold .nix files (for resolving `./dir` imports), the root as ''. */
-export function dirsOf(rels: Iterable<string>): Set<string> {
+function dirsOf(rels: Iterable<string>): Set<string> {
   const dirs = new Set<string>(['']);
   for (const rel of rels) {
     for (let cut = rel.indexOf('/'); cut >= 0; cut = rel.indexOf('/', cut + 1)) dirs.add(rel.slice(0, cut));

@@ -79,7 +79,7 @@ export function forAssembly(r: FileResult): FileResult {
 }
 
 /** Adds the pack line of a result computed in this run (the thread that parsed it encodes it). */
-export function withPackLine(r: FileResult): FileResult {
+function withPackLine(r: FileResult): FileResult {
   if (r.objectText === undefined || r.sha256 === null) return r;
   return { ...r, packLine: utf8.encode(`${r.sha256.slice(7)} ${r.objectText}\n`) };
 }
