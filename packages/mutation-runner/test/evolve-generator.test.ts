@@ -19,7 +19,8 @@ function generate(genome: string, handoff: unknown, flags: string[] = []) {
 function applied(files: Record<string, string>, patch: string, path: string): string {
   const dir = tempDir('aos-apply-');
   initRepo(dir, files);
-  const p = join(dir, '..', `${Math.random()}.diff`);
+  // Outside the repository, so `git apply` sees an untracked path nowhere in the tree; removed with its temp dir.
+  const p = join(tempDir('aos-patch-'), 'change.diff');
   writeFileSync(p, patch);
   git(dir, ['apply', p]);
   return readFileSync(join(dir, path), 'utf8');
