@@ -27,6 +27,8 @@ export function runCli(
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 120_000,
+    // A CLI stuck in a synchronous loop never runs its SIGTERM handler: only SIGKILL stops it.
+    killSignal: 'SIGKILL',
     maxBuffer: 64 * 1024 * 1024,
   });
   const stdout = r.stdout ?? '';

@@ -115,6 +115,30 @@ function readCodeCache(file) {
 }
 
 /**
+ * Creates the cache directory and, if need be, its parent (~/.cache on a new account), each with
+ * one plain mkdir: not `recursive: true`, which in Node never returns when mkdir keeps failing
+ * with ENOENT under an existing parent (XDG_CACHE_HOME under /proc). Anything else missing means
+ * no code cache, which only costs start-up time. (The CLIs themselves use makeDirs in core.)
+ * @param {string} dir
+ */
+function makeCacheDir(dir) {
+  const make = (/** @type {string} */ d) => {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
+    }
+  };
+  try {
+    make(dir);
+  } catch (e) {
+    if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'ENOENT') throw e;
+    make(dirname(dir));
+    make(dir);
+  }
+}
+
+/**
  * Writes the cache whole (a new file renamed into place), and drops caches of other bundles of
  * the same CLI.
  * @param {string} file
@@ -124,7 +148,7 @@ function readCodeCache(file) {
 function writeCodeCache(file, data, cli) {
   try {
     const dir = dirname(file);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeCacheDir(dir);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { writeFileAtomic } from '@autopoietic/core/adapters';
+import { makeDirs, writeFileAtomic } from '@autopoietic/core/adapters';
 import { getLogger, printBytes, printText } from '@autopoietic/core/cli-kit';
 import { observeSelf } from './introspect.js';
 import { parseCliOptions } from './options.js';
@@ -16,7 +15,7 @@ export async function runIntrospect(raw: Record<string, unknown>): Promise<void>
   const observed = await observeSelf(cli.introspect);
   if (cli.output) {
     const path = resolve(cli.output);
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     writeFileAtomic(path, Buffer.concat([...observed.jsonBytes(), NEWLINE]));
     getLogger().info({ path }, 'self-state written');
   }

@@ -80,6 +80,24 @@ describe('hostile trees', () => {
     expect([file.code, file.stderr.split('\n')[0]]).toEqual([1, `error[root-not-directory]: genome root ${join(base, 'file')} is not a directory`]);
   });
 
+  it('fails clearly and at once when the --output directory cannot be made (under /proc)', () => {
+    const s = sandbox(MINIMAL);
+    // Node's own recursive mkdir never returns here; the run must fail within the timeout.
+    const r = runCli('os-introspect', ['--root', s.root, '--etc-dir', s.etc, '--memory-dir', s.memory, '--output', '/proc/aos-no-such-dir/state.json'], { timeoutMs: 60_000 });
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toContain('error[mkdir-failed]: cannot create directory /proc/aos-no-such-dir (ENOENT)');
+    expect(r.stderr).toContain('hint: ');
+  });
+
+  it('still observes, and says why nothing was cached, when the cache directory cannot be made', () => {
+    const s = sandbox(MINIMAL);
+    writeFileSync(join(s.memory, 'cache'), 'a file where the cache directory would go\n');
+    const r = runCli('os-introspect', ['--root', s.root, '--etc-dir', s.etc, '--memory-dir', s.memory], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const cache = expectValidSelfState(r.json()).genome.parse_stats.cache;
+    expect(cache).toEqual({ enabled: false, dir: null, reason: expect.stringMatching(/^cannot create directory .*\/cache\/introspect\/\S+ \(ENOTDIR\)$/) });
+  });
+
   it('degrades every probe when no tool is installed (empty PATH), and still exits 0', () => {
     const s = sandbox({ ...MINIMAL, 'bad.nix': '{ a = ; }\n' });
     symlinkSync('/nonexistent/profile', join(s.home, '.nix-profile')); // a user profile, so the package probe runs

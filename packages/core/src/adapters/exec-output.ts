@@ -1,7 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRef } from '../schemas/common.js';
+import { makeDirs } from './fs-safe.js';
 
 /**
  * The output side of runCommand (exec.ts): each stream goes to a log file created new, with its
@@ -45,7 +46,7 @@ export class StreamSink {
     if (which === 'stdout' && opts.keepStdout) this.full = [];
     if (which === 'stderr') this.transform = opts.stderrLine;
     if (opts.logDir !== undefined) {
-      mkdirSync(opts.logDir, { recursive: true });
+      makeDirs(opts.logDir);
       this.path = join(opts.logDir, `${opts.logName ?? 'command'}.${which}.log`);
       this.fd = openSync(this.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     }

@@ -7,6 +7,7 @@ import {
   createNewFile,
   isInsideDir,
   lexicalAbsolute,
+  makeDirs,
   resolvedPath,
   sameFile,
   symlinkComponent,
@@ -161,3 +162,52 @@ function catchError(fn: () => unknown): AosError {
   }
   throw new Error('expected an error');
 }
+
+describe('makeDirs', () => {
+  it('creates missing parents and returns the first directory it made, with the mode asked for', () => {
+    const dir = tempDir();
+    const deep = join(dir, 'a', 'b', 'c');
+    const old = process.umask(0o022);
+    try {
+      expect(makeDirs(deep, 0o750)).toBe(join(dir, 'a'));
+    } finally {
+      process.umask(old);
+    }
+    expect(statSync(deep).isDirectory()).toBe(true);
+    expect(statSync(join(dir, 'a', 'b')).mode & 0o777).toBe(0o750);
+  });
+
+  it('returns undefined for an existing directory, also through a symlink', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'real'));
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    expect(makeDirs(join(dir, 'real'))).toBeUndefined();
+    expect(makeDirs(join(dir, 'link'))).toBeUndefined();
+    expect(makeDirs(join(dir, 'link', 'new'))).toBe(join(dir, 'link', 'new'));
+  });
+
+  /** What makeDirs throws: the AosError, and the errno of Node's error behind it. */
+  function failure(path: string): { code: string; message: string; errno: string | undefined } {
+    try {
+      makeDirs(path);
+    } catch (e) {
+      expect(e).toBeInstanceOf(AosError);
+      const err = e as AosError;
+      return { code: err.code, message: err.message, errno: (err.cause as NodeJS.ErrnoException | undefined)?.code };
+    }
+    throw new Error(`makeDirs(${path}) did not fail`);
+  }
+
+  it('refuses a path through or onto a regular file, naming the directory and the errno', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(failure(join(dir, 'file'))).toEqual({ code: 'mkdir-failed', message: `cannot create directory ${join(dir, 'file')} (EEXIST)`, errno: 'EEXIST' });
+    expect(failure(join(dir, 'file', 'sub', 'dir'))).toMatchObject({ code: 'mkdir-failed', errno: 'ENOTDIR' });
+  });
+
+  it('fails at once under /proc, where mkdirSync(..., { recursive: true }) never returns', () => {
+    // procfs answers ENOENT for a name it cannot hold even though its parent exists.
+    expect(failure('/proc/aos-no-such-dir/sub')).toEqual({ code: 'mkdir-failed', message: 'cannot create directory /proc/aos-no-such-dir/sub (ENOENT)', errno: 'ENOENT' });
+    expect(failure('/proc/aos-no-such-dir')).toMatchObject({ code: 'mkdir-failed', errno: 'ENOENT' });
+  });
+});

@@ -5,6 +5,7 @@ import {
   fchmodSync,
   fsyncSync,
   lstatSync,
+  mkdirSync,
   openSync,
   realpathSync,
   renameSync,
@@ -150,6 +151,54 @@ export function sameFile(a: string, b: string): boolean {
     const sa = statSync(a, { bigint: true });
     const sb = statSync(b, { bigint: true });
     return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `mkdir -p`: creates `path` and any missing parents (each with `mode`, default 0o777 less the
+ * umask) and returns the first directory it created, or undefined when `path` already was one,
+ * as `mkdirSync(path, { recursive: true })` does. Use this instead: Node's recursive mkdir
+ * retries for ever when a parent exists but mkdir under it still fails with ENOENT, as under
+ * /proc and /sys (`--output /proc/x/state.json` spun at full CPU and ignored SIGTERM). Here each
+ * level is one plain mkdir, tried at most twice, so such a path fails at once. A failure is an
+ * AosError `mkdir-failed` naming the directory; its cause is Node's error (ENOENT, EACCES,
+ * ENOTDIR, or EEXIST when a file has the name).
+ */
+export function makeDirs(path: string, mode?: number): string | undefined {
+  try {
+    return makeDirsOrThrow(resolve(path), mode === undefined ? undefined : { mode });
+  } catch (e) {
+    throw ioError('mkdir-failed', `cannot create directory ${path}`, e, 'Check that its parents are directories you may write to, on a file system that holds files (not /proc or /sys).');
+  }
+}
+
+function makeDirsOrThrow(dir: string, opts: { mode: number } | undefined): string | undefined {
+  try {
+    mkdirSync(dir, opts);
+    return dir;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && isDirectory(dir)) return undefined;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw e;
+    const first = makeDirsOrThrow(parent, opts);
+    // The parent is a directory now: this mkdir's errors are final (ENOENT under /proc).
+    try {
+      mkdirSync(dir, opts);
+    } catch (again) {
+      // Made meanwhile by someone else, as `mkdir -p` allows.
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST' || !isDirectory(dir)) throw again;
+      return first;
+    }
+    return first ?? dir;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }

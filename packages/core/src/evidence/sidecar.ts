@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256 } from '../canonical/digest.js';
 import { AosError } from '../cli-kit/errors.js';
@@ -6,6 +6,7 @@ import {
   createNewFile,
   isInsideDir,
   lexicalAbsolute,
+  makeDirs,
   resolvedPath,
   sameFile,
   symlinkComponent,
@@ -81,7 +82,7 @@ export function writeSidecar(target: SidecarTarget, bundle: EvidenceBundle): Wri
   if (problem) throw refusal(target.requested, `${problem} (it changed while the command ran)`, 1);
   const text = `${JSON.stringify(bundle, null, 2)}\n`;
   try {
-    mkdirSync(dirname(target.path), { recursive: true });
+    makeDirs(dirname(target.path));
   } catch (e) {
     throw new AosError('sidecar-write-failed', `cannot create the directory of evidence bundle ${target.path}`, { hint: HINT, cause: e });
   }

@@ -135,4 +135,13 @@ describe('appendRecord I/O errors', () => {
     await expect(appendRecord(file, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-io', message: expect.stringContaining(`cannot open ${file}`) });
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
+
+  it('fails at once, naming the directory, when the memory directory cannot be made (under /proc)', async () => {
+    // Node's recursive mkdir would spin here for ever (see makeDirs).
+    await expect(appendRecord('/proc/aos-no-such-dir/memory/mutations.jsonl', 'mutation', mutationRecord())).rejects.toMatchObject({
+      code: 'ledger-io',
+      message: 'cannot create directory /proc/aos-no-such-dir/memory (ENOENT)',
+      hint: expect.stringContaining('memory directory'),
+    });
+  });
 });

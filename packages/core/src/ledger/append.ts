@@ -1,6 +1,6 @@
-import { fsyncSync, ftruncateSync, mkdirSync, writeSync } from 'node:fs';
+import { fsyncSync, ftruncateSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fsyncDir } from '../adapters/fs-safe.js';
+import { fsyncDir, makeDirs } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
 import type { ChainLink } from '../schemas/common.js';
 import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
@@ -139,9 +139,10 @@ function rollback(fd: number, size: number): void {
 export function ensureDir(dir: string): void {
   let first: string | undefined;
   try {
-    first = mkdirSync(dir, { recursive: true });
+    first = makeDirs(dir);
   } catch (e) {
-    throw ioError(dir, 'create directory', e);
+    // makeDirs' message already names the directory and the errno.
+    throw new AosError('ledger-io', (e as Error).message, { hint: IO_HINT, cause: e });
   }
   if (first === undefined) return;
   for (let d = dir; ; d = dirname(d)) {
@@ -150,9 +151,11 @@ export function ensureDir(dir: string): void {
   }
 }
 
+const IO_HINT = 'Check that the memory directory exists, is writable and is not full.';
+
 function ioError(path: string, what: string, e: unknown): AosError {
   return new AosError('ledger-io', `cannot ${what} ${path}: ${(e as Error).message}`, {
-    hint: 'Check that the memory directory exists, is writable and is not full.',
+    hint: IO_HINT,
     cause: e,
   });
 }

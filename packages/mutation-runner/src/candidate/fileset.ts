@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { gitWorkingSetIfAny, listPlainWorkingSet } from '@autopoietic/core/adapters';
+import { gitWorkingSetIfAny, listPlainWorkingSet, makeDirs } from '@autopoietic/core/adapters';
 import { exclusionReason, type ExclusionContext } from './exclusions.js';
 
 /**
@@ -40,6 +39,6 @@ export async function collectFileSet(root: string, scratch: string, ctx: Exclusi
 }
 
 async function listPlain(root: string, scratch: string): Promise<string[]> {
-  mkdirSync(scratch, { recursive: true, mode: 0o700 });
+  makeDirs(scratch, 0o700);
   return listPlainWorkingSet(root, scratch);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, futimesSync, openSync, readFileSync, readlinkSync, readSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { makeDirs } from '@autopoietic/core/adapters';
 import { AosError } from '@autopoietic/core/cli-kit';
 import type { FileSet } from './fileset.js';
 import type { TreeEntry } from './fingerprint.js';
@@ -32,7 +33,7 @@ export async function materialise(set: FileSet, dest: string, onCopied?: (entrie
   const umask = currentUmask();
   const dirs = new Set<string>();
   for (const p of set.paths) dirs.add(dirname(join(dest, p)));
-  for (const d of [...dirs].sort()) mkdirSync(d, { recursive: true, mode: 0o755 });
+  for (const d of [...dirs].sort()) makeDirs(d, 0o755);
   const entries: TreeEntry[] = [];
   const skipped: { path: string; why: string }[] = [];
   let bytes = 0;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { applyPatchArgs, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
+import { applyPatchArgs, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, makeDirs, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
 import { compactUtc } from '@autopoietic/core/canonical';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
@@ -70,7 +70,7 @@ export interface CandidatePatch {
  * meanwhile. `listing` is the live listing when the caller started it early (`listLive`).
  */
 export async function buildCandidate(root: string, paths: CandidatePaths, exclusions: ExclusionContext, patch: CandidatePatch, listing: Promise<LiveListing> = listLive(root)): Promise<Candidate> {
-  mkdirSync(resolve(paths.container, '..'), { recursive: true });
+  makeDirs(resolve(paths.container, '..'));
   mkdirSync(paths.container, { mode: 0o700 });
   mkdirSync(paths.dir);
   writeFileSync(paths.patchFile, patch.bytes, { mode: 0o600 });

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNewFile } from '@autopoietic/core/adapters';
+import { createNewFile, makeDirs } from '@autopoietic/core/adapters';
 import { digestCanonical, newId } from '@autopoietic/core/canonical';
 import { isAosError } from '@autopoietic/core/cli-kit';
 import { appendRecord, type StoredRecord } from '@autopoietic/core/ledger';
@@ -61,7 +60,7 @@ export async function runAttempt(ctx: RunContext, attemptNumber: number, parentI
   const t0 = performance.now();
   const attemptId = newId('att');
   const logDir = join(ctx.loc.memoryDir, 'logs', 'evolve', attemptId);
-  mkdirSync(logDir, { recursive: true });
+  makeDirs(logDir);
   const d: Known = { attemptId, parentAttemptId: parentId, runId: ctx.runId, attemptNumber, goal: ctx.goal, generator: ctx.generator, handoffDigest: null };
   const times = { handoff_ms: 0, generate_ms: 0, verify_ms: 0 } as AttemptDraft['durations'];
   const finish = async (o: Pick<AttemptDraft, 'verdict' | 'stage' | 'reason'> & { checks?: readonly CheckResult[]; extra?: Partial<AttemptDraft> }, stop?: string): Promise<AttemptOutcome> => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNewFile, fsyncDir } from '@autopoietic/core/adapters';
+import { createNewFile, fsyncDir, makeDirs } from '@autopoietic/core/adapters';
 import { AosError } from '@autopoietic/core/cli-kit';
 import type { MutationProposal } from '@autopoietic/core/schemas';
 import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
@@ -27,7 +27,7 @@ export function writeProposalDir(outDir: string, proposal: MutationProposal, pat
   if (existsSync(final)) {
     throw new AosError('proposal-exists', `${final} already exists`, { exit: 2, hint: 'Choose another --mutation-id, or leave it out to get a fresh one.' });
   }
-  mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir);
   const staging = join(outDir, `.${proposal.mutation_id}.staging-${randomBytes(6).toString('hex')}`);
   mkdirSync(staging, { mode: 0o755 });
   try {

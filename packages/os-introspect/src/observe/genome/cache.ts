@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirs } from '@autopoietic/core/adapters';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { NIX_ANALYSIS_VERSION, NIX_GRAMMAR_PACKAGE, type NixFileAnalysis } from '@autopoietic/core/nix-syntax';
 
@@ -165,7 +166,7 @@ export function readJson(path: string): unknown {
  * renamed into place.
  */
 export async function writeReplacing(path: string, chunks: Uint8Array[]): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
+  makeDirs(join(path, '..'));
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     const file = await open(temp, 'wx');

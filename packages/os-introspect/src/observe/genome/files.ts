@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
+import { makeDirs } from '@autopoietic/core/adapters';
 import { cacheDirFor, readObjects, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
 import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
 import { GenomeLayout } from './model.js';
@@ -128,10 +129,11 @@ function openCache(opts: FilesOptions): CacheInfo {
   if (!existsSync(opts.memoryDir)) return { enabled: false, dir: null, reason: `memory directory ${opts.memoryDir} does not exist (not created just for a cache)` };
   const dir = cacheDirFor(opts.memoryDir);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     return { enabled: true, dir };
   } catch (e) {
-    return { enabled: false, dir: null, reason: `cannot create ${dir}: ${errText(e)}` };
+    // makeDirs names the directory and the errno.
+    return { enabled: false, dir: null, reason: e instanceof Error ? e.message : String(e) };
   }
 }
 
