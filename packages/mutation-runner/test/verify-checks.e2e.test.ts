@@ -87,6 +87,16 @@ describe('timeouts', () => {
     expect(byName['operator:slow'].reason).toBe('timeout after 1 s');
     expect(byName['nix-flake-check'].status).toBe('passed');
   });
+
+  it('treats a timeout beyond what a timer can hold (~24.8 days) as that longest one, not as 1 ms', () => {
+    // Node fires a setTimeout longer than 2^31-1 ms after 1 ms: every check "timed out" at once.
+    const root = fixtureGenome();
+    const policy = policyFile({ operator_checks: [{ name: 'short', command: 'sleep', args: ['0.2'] }], check_timeouts: { 'operator:short': 1e12 } });
+    const r = verify(root, readmeProposal(root), ['--policy', policy, '--timeout', '99999999999']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().checks.map((c: any) => c.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(r.stderr).not.toContain('TimeoutOverflowWarning');
+  });
 });
 
 describe('parallelism and fail-fast', () => {

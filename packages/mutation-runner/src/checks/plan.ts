@@ -38,11 +38,22 @@ export interface TimeoutPolicy {
 
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
 
+/**
+ * The longest timeout a check gets: 2^31-1 ms (~24.8 days) is the longest timer Node can set, and
+ * a longer one fires after 1 ms (every check would "time out" at once). Any longer timeout from a
+ * flag or a policy means "practically never", which this still is.
+ */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+export function clampTimeout(seconds: number): number {
+  return Math.min(seconds, MAX_TIMEOUT_SECONDS);
+}
+
 export function timeoutFor(name: string, origin: CheckOrigin, own: number | undefined, t: TimeoutPolicy): number {
   const named = t.byName[name];
-  if (named !== undefined) return named;
-  if (own === undefined) return t.base;
-  return origin === 'operator' ? own : Math.min(own, t.base);
+  if (named !== undefined) return clampTimeout(named);
+  if (own === undefined) return clampTimeout(t.base);
+  return clampTimeout(origin === 'operator' ? own : Math.min(own, t.base));
 }
 
 export const DEFAULT_CHECK_NAME = 'nix-flake-check';

@@ -6,7 +6,7 @@ import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode, type LoadedHostPolicy } from '@autopoietic/core/policy';
 import { HostPolicy, type AutonomyMode } from '@autopoietic/core/schemas';
-import { DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../checks/plan.js';
+import { clampTimeout, DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../checks/plan.js';
 import { terminalProgress, type ProgressReporter } from '../checks/progress.js';
 import { relativeInside } from '../candidate/exclusions.js';
 import { defaultProtectedRules, type ProtectedRule } from '../patch/protected.js';
@@ -134,7 +134,7 @@ function mergePolicy(host: HostPolicy | undefined, extra: ReturnType<typeof Extr
     operatorChecks,
     protectedRules: defaultProtectedRules({ policy: [...(host?.protected_paths ?? []), ...(extra?.protected_paths ?? [])], memoryDirRel }),
     timeouts: {
-      base: timeoutFlag ?? extra?.default_timeout_seconds ?? host?.default_timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
+      base: clampTimeout(timeoutFlag ?? extra?.default_timeout_seconds ?? host?.default_timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS),
       byName: { ...(host?.check_timeouts ?? {}), ...(extra?.check_timeouts ?? {}) },
     },
   };
