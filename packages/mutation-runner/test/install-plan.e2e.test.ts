@@ -179,6 +179,20 @@ describe('install-plan: evidence and path validation', () => {
     expectRefused(plan(dir, planArgs(ev, 'target', ['--record'])), 2, 'absolute path', ev.generations);
   });
 
+  it('refuses an installed memory dir at or under the identity seed (a plan install-apply could never write), naming its source', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    for (const bad of ['/etc/autopoietic/identity.json', '/etc//autopoietic/identity.json/', '/etc/autopoietic/identity.json/ledgers']) {
+      const r = plan(dir, planArgs(ev, join(dir, 'target'), ['--record', '--installed-memory-dir', bad]));
+      expectRefused(r, 2, `--installed-memory-dir ${bad} would put the seed ledgers at or under the identity seed /etc/autopoietic/identity.json`, ev.generations);
+    }
+    const etc = policyDir(join(dir, 'etc'), 'observe-only', { memory_dir: '/etc/autopoietic/identity.json' });
+    const fromPolicy = plan(dir, planArgs(ev, join(dir, 'target'), ['--record']), { AUTOPOIETIC_ETC_DIR: etc });
+    expectRefused(fromPolicy, 2, `memory_dir of host policy ${join(etc, 'mutation-runner.json')}`, ev.generations);
+    // Beside the identity seed is fine.
+    expect(plan(dir, planArgs(ev, join(dir, 'target'), ['--installed-memory-dir', '/etc/autopoietic'])).code).toBe(0);
+  });
+
   it('rejects a generation journal inside the target root, given absolute or relative', async () => {
     const dir = tempDir();
     const ev = await writeEvidence(join(dir, 'memory'));

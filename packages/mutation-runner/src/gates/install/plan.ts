@@ -37,10 +37,12 @@ export interface PlanOptions {
  * policy's memory_dir (the managed fleet's convention), else /var/lib/autopoietic (the NixOS
  * module's default for autopoietic.memory.dir).
  */
-function installedMemoryDir(opts: PlanOptions): string {
-  if (opts.installedMemoryDir !== undefined) return opts.installedMemoryDir;
+function installedMemoryDir(opts: PlanOptions): { dir: string; from: string } {
+  const flag = '--installed-memory-dir';
+  if (opts.installedMemoryDir !== undefined) return { dir: opts.installedMemoryDir, from: flag };
   const policy = loadHostPolicy({ etcDir: opts.etcDir, cwd: opts.cwd });
-  return policy.policy?.memory_dir ?? DEFAULT_INSTALLED_MEMORY_DIR;
+  const fromPolicy = policy.policy?.memory_dir;
+  return fromPolicy === undefined ? { dir: DEFAULT_INSTALLED_MEMORY_DIR, from: flag } : { dir: fromPolicy, from: `memory_dir of host policy ${policy.file}` };
 }
 
 /**
@@ -72,8 +74,8 @@ export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput>
     results: ledgerPath('results', opts.verificationJournal, where),
     generations: ledgerPath('generations', opts.generationJournal, where),
   };
-  const memDir = installedMemoryDir(opts);
-  validatePlanArgs({ ...opts, installedMemoryDir: memDir });
+  const { dir: memDir, from: memDirFrom } = installedMemoryDir(opts);
+  validatePlanArgs({ ...opts, installedMemoryDir: memDir, installedMemoryFrom: memDirFrom });
   const sidecar = prepareSidecar(opts.evidenceBundle, { inputs: Object.values(ledgers), targetRoot: opts.targetRoot, cwd });
   if (opts.record) checkRecordPaths(ledgers.generations, opts.targetRoot, cwd);
 

@@ -1,5 +1,7 @@
+import { posix } from 'node:path';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import type { MutationPromotionRecord, MutationVerificationRecord } from '@autopoietic/core/schemas';
+import { IDENTITY_PATH } from './seeds.js';
 
 /**
  * Pure selection and validation rules of install-plan (design inventory 3.6): which promotion and
@@ -118,20 +120,35 @@ export function validateSeed(v: MutationVerificationRecord, p: MutationPromotion
 }
 
 /** Flag values install-plan checks before reading any ledger (usage errors, exit 2). */
-export function validatePlanArgs(args: { targetRoot: string; parentGeneration: string; resultingGeneration: string; installedMemoryDir: string }): void {
+export function validatePlanArgs(args: {
+  targetRoot: string;
+  parentGeneration: string;
+  resultingGeneration: string;
+  installedMemoryDir: string;
+  /** Where installedMemoryDir came from, for the error (default: the flag). */
+  installedMemoryFrom?: string | undefined;
+}): void {
   if (!args.targetRoot.startsWith('/')) {
     throw usageError('target-root-relative', `--target-root must be an absolute path (got ${JSON.stringify(args.targetRoot)})`, 'Pass the mount point of the installed system, e.g. --target-root /mnt.');
   }
   for (const [flag, value] of [['--parent-generation', args.parentGeneration], ['--resulting-generation', args.resultingGeneration]] as const) {
     if (!/\S/.test(value)) throw usageError('generation-label-blank', `${flag} must not be blank`, 'Give a generation label such as gen-child.');
   }
-  checkInstalledDir(args.installedMemoryDir, '--installed-memory-dir');
+  checkInstalledDir(args.installedMemoryDir, args.installedMemoryFrom ?? '--installed-memory-dir');
 }
 
-/** An absolute, normalized directory inside the installed system (no `.`/`..` components). */
-export function checkInstalledDir(dir: string, flag: string): void {
+/**
+ * An absolute, normalized directory inside the installed system (no `.`/`..` components) that can
+ * hold the seed ledgers: not the identity seed file nor under it, or the plan would ask for both a
+ * file and a directory at one path, which install-apply refuses.
+ */
+export function checkInstalledDir(dir: string, from: string): void {
   const parts = dir.split('/');
   if (!dir.startsWith('/') || parts.some((p) => p === '.' || p === '..')) {
-    throw usageError('installed-path-invalid', `${flag} must be an absolute path without . or .. components (got ${JSON.stringify(dir)})`, 'For example /var/lib/autopoietic.');
+    throw usageError('installed-path-invalid', `${from} must be an absolute path without . or .. components (got ${JSON.stringify(dir)})`, 'For example /var/lib/autopoietic.');
+  }
+  const normal = posix.normalize(`${dir}/`);
+  if (normal.startsWith(`${IDENTITY_PATH}/`)) {
+    throw usageError('installed-path-invalid', `${from} ${dir} would put the seed ledgers at or under the identity seed ${IDENTITY_PATH}, which is a file`, 'Pick a directory of its own, e.g. /var/lib/autopoietic.');
   }
 }
