@@ -132,6 +132,22 @@ describe('mutation-runner propose: refuses what verify refuses (same validation 
     expect(pending(root)).toEqual([]);
   });
 
+  it('refuses a --mutation-id that is not a directory name of its own before any work (exit 2, nothing created)', () => {
+    const root = exampleGenome();
+    setHost(root, '"seed-02"');
+    const base = tempDir('aos-out-');
+    const out = join(base, 'a', 'pending'); // does not exist: `..` would name a directory that does not either
+    for (const id of ['../evil', 'a/b', '', '..', '.', '-x', 'mut\nx', 'a'.repeat(300)]) {
+      const r = propose(root, ['--goal', 'x', '--out-dir', out, '--mutation-id', id]);
+      expect(r.code, `${JSON.stringify(id)}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain('error[mutation-id-invalid]: --mutation-id');
+      expect(r.stderr).not.toContain('error[internal]');
+    }
+    expect(readdirSync(base)).toEqual([]);
+    expect(pending(root)).toEqual([]);
+    expect(propose(root, ['--goal', 'x', '--out-dir', out, '--mutation-id', `m${'a'.repeat(200)}`]).code).toBe(0);
+  });
+
   it('needs autonomy mode mutate-draft', () => {
     const root = exampleGenome();
     setHost(root, '"seed-02"');

@@ -4,7 +4,7 @@ import { exclusionContext, exclusionReason, relativeInside } from '../../candida
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { buildProposal, parseCheckFlag } from './build.js';
 import { sourceDiff, type DiffSource } from './diff-source.js';
-import { writeProposalDir } from './write.js';
+import { mutationIdProblem, writeProposalDir } from './write.js';
 
 /**
  * `mutation-runner propose`: turns a change into a pending proposal without touching the change
@@ -39,6 +39,10 @@ export async function propose(opts: ProposeOptions): Promise<ProposeResult> {
   }
   for (const [flag, v] of [['--goal', opts.goal], ['--phase', opts.phase]] as const) {
     if (v.trim() === '') throw usageError('flag-blank', `${flag} must not be blank`, `Say ${flag === '--goal' ? 'what the change is for' : 'which phase it belongs to (e.g. P1-draft)'}.`);
+  }
+  const idProblem = opts.mutationId === undefined ? undefined : mutationIdProblem(opts.mutationId);
+  if (idProblem) {
+    throw usageError('mutation-id-invalid', `--mutation-id ${JSON.stringify(opts.mutationId)} ${idProblem}`, 'It names the proposal directory: start with a letter or digit, then letters, digits, ".", "_" or "-" (or leave it out to get a fresh mut-<time>-<hex>).');
   }
   const checks = (opts.check ?? []).map(parseCheckFlag);
   const metadata = parseMetadata(opts.metadata ?? []);

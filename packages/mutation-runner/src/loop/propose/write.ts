@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNewFile, fsyncDir, makeDirs } from '@autopoietic/core/adapters';
 import { AosError } from '@autopoietic/core/cli-kit';
-import type { MutationProposal } from '@autopoietic/core/schemas';
+import { MutationProposal } from '@autopoietic/core/schemas';
 import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
 import type { ProtectedRule } from '../../patch/protected.js';
 import { PATCH_FILE } from './build.js';
@@ -20,6 +20,21 @@ export interface WrittenProposal {
   proposalPath: string;
   patchPath: string;
   prepared: PreparedProposal;
+}
+
+/** `.<id>.staging-<12 hex>` must fit in one file name (255 bytes on Linux file systems). */
+const MAX_ID_LENGTH = 255 - '..staging-'.length - 12;
+
+/**
+ * Why `id` cannot be a proposal's mutation id and directory name (verify's schema rule, which
+ * also keeps it one path component that is neither `.` nor `..`, plus the length a directory
+ * name can have), or undefined.
+ */
+export function mutationIdProblem(id: string): string | undefined {
+  const r = MutationProposal.shape.mutation_id.safeParse(id);
+  if (!r.success) return r.error.issues.map((i) => i.message).join('; ');
+  if (id.length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters (got ${id.length})`;
+  return undefined;
 }
 
 export function writeProposalDir(outDir: string, proposal: MutationProposal, patch: Buffer, opts: { cwd: string; protectedRules: readonly ProtectedRule[] }): WrittenProposal {
