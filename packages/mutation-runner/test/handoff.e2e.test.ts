@@ -70,6 +70,13 @@ describe('mutation-runner handoff', () => {
     const tiny = handoff(root, mem, ['--goal', HOST_GOAL, '--max-bytes', '300']);
     expect(tiny.code).toBe(2);
     expect(tiny.stderr).toContain('error[handoff-too-small]');
+    // A bound past what a document can be is a usage error, not an "internal error" (exit 1).
+    for (const huge of ['99999999999999999', String(64 * 1024 * 1024 + 1)]) {
+      const over = handoff(root, mem, ['--goal', HOST_GOAL, '--max-bytes', huge]);
+      expect(over.code, over.stderr).toBe(2);
+      expect(over.stderr).toContain(`error[invalid-option]: --max-bytes "${huge}" must be a whole number from 1 to 67108864`);
+    }
+    expect(handoff(root, mem, ['--goal', HOST_GOAL, '--max-bytes', String(64 * 1024 * 1024)]).code).toBe(0);
   });
 
   it('reads a self-state file written by os-introspect instead of observing', () => {

@@ -1,5 +1,6 @@
 import { usageError } from '@autopoietic/core/cli-kit';
 import { flagProblem } from '../gates/promote/vm-checks.js';
+import { MAX_HANDOFF_BYTES } from '../loop/handoff/build.js';
 import { parseGateOptions } from './gate-options.js';
 
 /**
@@ -36,7 +37,7 @@ export function parseEvolveOptions(raw: Record<string, unknown>) {
     generatorTimeoutMs: num('--generator-timeout', raw.generatorTimeout, 1, 86_400) * 1000,
     generatorMaxOutput: num('--generator-max-output', raw.generatorMaxOutput, 1024, 256 * 1024 * 1024),
     generatorEnv: raw.generatorEnv as string[],
-    handoffMaxBytes: num('--handoff-max-bytes', raw.handoffMaxBytes, 1024, 64 * 1024 * 1024),
+    handoffMaxBytes: num('--handoff-max-bytes', raw.handoffMaxBytes, 1024, MAX_HANDOFF_BYTES),
     selfState: raw.selfState as string | undefined,
     proposalsDir: raw.proposalsDir as string | undefined,
     promote: promote

@@ -45,6 +45,8 @@ const FULL: Budget = { tailBytes: 8192, patchBytes: 16384, maxTier: 4, keep: Num
 type Step = { drop: number } | { tailBytes: number; patchBytes: number };
 const STEPS: Step[] = [{ drop: 4 }, { drop: 3 }, { tailBytes: 2048, patchBytes: 8192 }, { drop: 2 }, { tailBytes: 512, patchBytes: 2048 }, { drop: 1 }, { tailBytes: 0, patchBytes: 0 }];
 export const DEFAULT_HANDOFF_BYTES = 64 * 1024;
+/** The largest bound a hand-off may be given (--max-bytes, evolve's --handoff-max-bytes): far more than a generator prompt holds. */
+export const MAX_HANDOFF_BYTES = 64 * 1024 * 1024;
 
 export function buildHandoff(input: HandoffInput): Handoff {
   const fixed = { handoff_id: input.handoffId ?? newId('hof'), created_at: input.createdAt ?? nowRfc3339() };

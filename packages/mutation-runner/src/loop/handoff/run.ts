@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createNewFile } from '@autopoietic/core/adapters';
 import { printJson, printText, usageError } from '@autopoietic/core/cli-kit';
 import type { Handoff } from '@autopoietic/core/schemas';
-import { buildHandoff, DEFAULT_HANDOFF_BYTES } from './build.js';
+import { buildHandoff, DEFAULT_HANDOFF_BYTES, MAX_HANDOFF_BYTES } from './build.js';
 import { lineageHead, locate, mutationContext, observe, type Located, type Where } from './gather.js';
 import { loadAncestry, loadGoalHistory, type History } from './history.js';
 import { renderMarkdown } from './markdown.js';
@@ -85,7 +85,9 @@ export async function composeHandoff(loc: Located, observed: ObservedState | und
 
 export function parseMaxBytes(value: string | undefined): number {
   if (value === undefined) return DEFAULT_HANDOFF_BYTES;
-  if (!/^[1-9]\d*$/.test(value)) throw usageError('invalid-option', `--max-bytes ${JSON.stringify(value)} must be a positive whole number`, `For example --max-bytes ${DEFAULT_HANDOFF_BYTES}.`);
+  if (!/^[1-9]\d*$/.test(value) || Number(value) > MAX_HANDOFF_BYTES) {
+    throw usageError('invalid-option', `--max-bytes ${JSON.stringify(value)} must be a whole number from 1 to ${MAX_HANDOFF_BYTES}`, `For example --max-bytes ${DEFAULT_HANDOFF_BYTES}.`);
+  }
   return Number(value);
 }
 
