@@ -174,6 +174,21 @@ describe('promote: VM checks', () => {
     expect(promotions(f)).toEqual([]);
   });
 
+  it('refuses a blank --changed-organ (usage error, nothing journaled) and records each organ and VM check once', () => {
+    const f = setup();
+    for (const organ of ['', '  ']) {
+      const r = promote(f, ['--changed-organ', 'motd', '--changed-organ', organ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('error[invalid-option]: --changed-organ must not be blank');
+    }
+    expect(promotions(f)).toEqual([]);
+    expect(verify(f).code).toBe(0);
+    const r = promote(f, ['--changed-organ', 'motd', '--changed-organ', 'motd'], { vm: ['seed-smoke', 'seed-smoke'] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_organs).toEqual(['motd']);
+    expect(r.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'list-vm-checks', 'vm-check:seed-smoke']);
+  });
+
   it('rejects a VM check missing from checks.<system> before anything builds', () => {
     const f = setup();
     expect(verify(f).code).toBe(0);

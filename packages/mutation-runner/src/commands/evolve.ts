@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
 import { addGateOptions } from './gate-options.js';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+/** A repeatable flag; a value given twice counts once (a VM check is built once). */
+const collect = (value: string, previous: string[]): string[] => (previous.includes(value) ? previous : [...previous, value]);
 
 export function registerEvolve(program: Command): void {
   const cmd = program

@@ -8,8 +8,9 @@ function localSystem(): string {
   return `${arch}-${process.platform}`;
 }
 
+/** A repeatable flag; a value given twice counts once (a VM check is built once, an organ listed once). */
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  return previous.includes(value) ? previous : [...previous, value];
 }
 
 export function registerPromote(program: Command): void {
@@ -32,7 +33,9 @@ export function registerPromote(program: Command): void {
       const target = String(raw.targetConfiguration);
       const system = String(raw.system);
       const parent = String(raw.parentGenome);
-      const problem = flagProblem(vmChecks, target, system) ?? (parent.trim() === '' ? '--parent-genome must not be blank' : undefined);
+      const organs = raw.changedOrgan as string[];
+      const blank = parent.trim() === '' ? '--parent-genome' : organs.some((o) => o.trim() === '') ? '--changed-organ' : undefined;
+      const problem = flagProblem(vmChecks, target, system) ?? (blank && `${blank} must not be blank`);
       if (problem) throw usageError('invalid-option', problem, 'See mutation-runner promote --help.');
       const { promoteProposal } = await import('../gates/promote/run.js');
       const { record } = await promoteProposal({
@@ -42,7 +45,7 @@ export function registerPromote(program: Command): void {
         targetConfiguration: target,
         system,
         parentGenome: parent,
-        changedOrgans: raw.changedOrgan as string[],
+        changedOrgans: organs,
         journal: raw.journal as string | undefined,
         verificationJournal: raw.verificationJournal as string | undefined,
       });
