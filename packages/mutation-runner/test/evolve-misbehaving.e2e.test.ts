@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '@autopoietic/core/ledger';
-import { etcWithMode, exampleGenome, HOST_GOAL, scriptGenerator } from './evolve-support.js';
+import { etcWithMode, exampleGenome, HOST_GOAL, RULE_BASED, scriptGenerator } from './evolve-support.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { ledger, memoryDir, repoSnapshot, runner } from './support.js';
 
@@ -125,5 +125,27 @@ describe('evolve with misbehaving generators', () => {
     expect(r.stderr).toContain('error[generator-inside-genome]');
     expect(evolve(root, memoryDir(), 'no-such-generator-anywhere').code).toBe(2);
     expect(evolve(root, memoryDir(), "node 'unclosed").code).toBe(2);
+  });
+
+  it('refuses a generator file that is not executable before any attempt, and finds the executable one on PATH as the OS does', () => {
+    const root = exampleGenome();
+    const dir = tempDir('aos-generator-');
+    const plain = join(dir, 'plain', 'gen');
+    const runnable = join(dir, 'runnable', 'gen');
+    mkdirSync(dirname(plain));
+    mkdirSync(dirname(runnable));
+    writeFileSync(plain, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    writeFileSync(runnable, `#!/bin/sh\nexec ${process.execPath} ${RULE_BASED}\n`, { mode: 0o755 });
+    const mem = memoryDir();
+    const r = evolve(root, mem, plain);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error[generator-not-found]: --generator: ${plain} is not an executable file`);
+    expect(existsSync(join(mem, 'lineage.jsonl'))).toBe(false);
+    // execvp skips a file it may not execute and goes on along PATH; so does the lookup.
+    const onPath = runner(['evolve', '--root', root, '--memory-dir', mem, '--goal', HOST_GOAL, '--generator', 'gen'], {
+      env: { PATH: `${dirname(plain)}:${dirname(runnable)}:${process.env.PATH}` },
+    });
+    expect(onPath.code, onPath.stderr).toBe(0);
+    expect(onPath.json().attempts[0].generator.argv[0]).toBe(runnable);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { isInsideDir } from '@autopoietic/core/adapters';
 import { Framer } from '@autopoietic/core/canonical';
@@ -49,15 +49,27 @@ export function splitCommand(command: string): string[] {
   return argv;
 }
 
-/** The executable as the OS would find it (PATH lookup for a bare name), or undefined. */
+/**
+ * The executable as the OS would find it (PATH lookup for a bare name, skipping files it may not
+ * execute, as execvp does), or undefined.
+ */
 export function findExecutable(name: string, cwd: string, path = process.env.PATH ?? ''): string | undefined {
-  if (name.includes('/')) return isFile(resolve(cwd, name)) ? resolve(cwd, name) : undefined;
+  if (name.includes('/')) return isExecutableFile(resolve(cwd, name)) ? resolve(cwd, name) : undefined;
   for (const dir of path.split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, name);
-    if (isFile(candidate)) return candidate;
+    if (isExecutableFile(candidate)) return candidate;
   }
   return undefined;
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+  } catch {
+    return false;
+  }
+  return isFile(p);
 }
 
 /**
