@@ -1,15 +1,30 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@autopoietic/core/canonical';
 import { loadRecords, verifyLedger } from '@autopoietic/core/ledger';
-import { runCli } from '../../../tests/support/cli.js';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { planInstall } from '../src/gates/install/plan.js';
 import { FIXTURE_PLAN, policyDir, writeEvidence } from './fixtures/install/evidence.js';
 import { listTree, makeUnwritable, mr, recordedPlan } from './fixtures/install/run.js';
 
 // install-apply and its round trip with install-verify and install-revert, through the built bin.
+
+/** The built bin as a process that runs alongside others (runCli waits for each one). */
+function mrAsync(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
 
 describe('install-apply', () => {
   it('round trip: apply, verify all matched, revert, verify all missing; every ledger verifies', async () => {
@@ -207,6 +222,25 @@ describe('install-apply', () => {
     const third = mr(dir, args);
     expect(third.code, third.stderr).toBe(0);
     expect(third.json().lineage_status).toBe('installed');
+  });
+
+  it('runs concurrent applies and reverts of one memory dir one at a time: one apply installs, the others are refused', async () => {
+    const dir = tempDir();
+    const { ev, planFile } = await recordedPlan(dir);
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    const runs = await Promise.all(Array.from({ length: 4 }, () => mrAsync(dir, args)));
+    expect(runs.map((r) => r.code).sort(), runs.map((r) => r.stderr).join('\n')).toEqual([0, 1, 1, 1]);
+    for (const r of runs.filter((x) => x.code === 1)) expect(r.stderr).toContain('error[plan-already-applied]');
+    const outcomes = ((await loadRecords(ev.generations, 'generation')) as { lineage_status: string }[]).map((g) => g.lineage_status);
+    expect(outcomes).toEqual(['planned', 'installed']);
+    expect(await loadRecords(ev.effects, 'effect')).toHaveLength(5);
+    // A revert racing an apply: whichever goes first, the ledgers tell one consistent story.
+    const [revert, apply] = await Promise.all([mrAsync(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]), mrAsync(dir, args)]);
+    expect(revert.code, revert.stderr).toBe(0);
+    const last = ((await loadRecords(ev.generations, 'generation')) as { lineage_status: string }[]).at(-1)!.lineage_status;
+    expect(last).toBe(apply.code === 0 ? 'installed' : 'reverted');
+    const verified = mr(dir, ['install-verify', '--plan', planFile]);
+    expect(verified.code).toBe(last === 'installed' ? 0 : 1);
   });
 
   it('refuses a target root of / without --allow-live-root, before writing anything', async () => {

@@ -1,6 +1,6 @@
 import { AosError, describeError, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
-import { appendRecord, ledgerPath } from '@autopoietic/core/ledger';
+import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
 import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
@@ -9,6 +9,7 @@ import { readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-fi
 import { outcomeGeneration, writeEffect, type PriorState } from './records.js';
 import { checkTargetRoot, collidesWith } from './target-root.js';
 import { verifyInstall } from './verify.js';
+import { withInstallLock } from './install-lock.js';
 
 export type ApplyOptions = PlanTargetOptions;
 
@@ -47,8 +48,15 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyOutput> {
     generations: ledgerPath('generations', undefined, where),
     effects: ledgerPath('effects', undefined, where),
   };
-  const { generations } = await recheckPlanEvidence(loaded, ledgers);
-  const last = latestApplyState(generations, loaded.digest);
+  await recheckPlanEvidence(loaded, ledgers); // its errors come first, and the memory dir exists after it
+  return withInstallLock(ledgers.generations, () => applyLocked(loaded, ledgers, opts));
+}
+
+type ApplyLedgers = Record<'promotions' | 'results' | 'generations' | 'effects', string>;
+
+/** The apply proper, holding the install lock: decided from the ledgers and files as they are now. */
+async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: ApplyOptions): Promise<ApplyOutput> {
+  const last = latestApplyState((await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[], loaded.digest);
   if (last && last.lineage_status !== 'reverted') {
     throw new AosError('plan-already-applied', `plan ${loaded.file} was already applied (generation ${last.generation} is ${last.lineage_status} in ${ledgers.generations})`, {
       hint: 'Run `mutation-runner install-verify --plan` to check it, or `install-revert --plan ... --yes` before applying it again.',

@@ -7,6 +7,7 @@ import { readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-fi
 import { compensationEffect, EFFECT_TYPES, outcomeGeneration } from './records.js';
 import { keepChanged, performStep, planRevertStep, type RevertStep } from './revert-steps.js';
 import { checkTargetRoot } from './target-root.js';
+import { withInstallLock } from './install-lock.js';
 
 export type RevertOptions = PlanTargetOptions;
 
@@ -50,6 +51,12 @@ export async function revertPlan(opts: RevertOptions): Promise<RevertOutput> {
   const loaded = readPlanFile(opts.plan, cwd);
   const where = { memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd };
   const ledgers = { effects: ledgerPath('effects', undefined, where), generations: ledgerPath('generations', undefined, where) };
+  latestApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], loaded, ledgers.effects); // its error first: then the memory dir exists
+  return withInstallLock(ledgers.generations, () => revertLocked(loaded, ledgers, opts));
+}
+
+/** The revert proper, holding the install lock: decided from the ledgers and files as they are now. */
+async function revertLocked(loaded: LoadedPlan, ledgers: { effects: string; generations: string }, opts: RevertOptions): Promise<RevertOutput> {
   const { applyId, applied } = latestApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], loaded, ledgers.effects);
   const base = { schema_version: SCHEMA_VERSION, plan: loaded.file, plan_digest: loaded.digest, apply_id: applyId };
   const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
