@@ -1,30 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@autopoietic/core/canonical';
 import { loadRecords, verifyLedger } from '@autopoietic/core/ledger';
-import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
-import { testEnv } from '../../../tests/support/nix-env.js';
+import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { planInstall } from '../src/gates/install/plan.js';
 import { FIXTURE_PLAN, policyDir, writeEvidence } from './fixtures/install/evidence.js';
-import { listTree, makeUnwritable, mr, recordedPlan } from './fixtures/install/run.js';
+import { listTree, makeUnwritable, mr, mrAsync, recordedPlan } from './fixtures/install/run.js';
 
 // install-apply and its round trip with install-verify and install-revert, through the built bin.
-
-/** The built bin as a process that runs alongside others (runCli waits for each one). */
-function mrAsync(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('install-apply', () => {
   it('round trip: apply, verify all matched, revert, verify all missing; every ledger verifies', async () => {

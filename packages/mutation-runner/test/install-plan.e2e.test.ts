@@ -5,6 +5,7 @@ import { sha256 } from '@autopoietic/core/canonical';
 import { verifyLedger } from '@autopoietic/core/ledger';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir, writeTree } from '../../../tests/support/tmp.js';
+import { mrAsync } from './fixtures/install/run.js';
 import { check, FP, MUTATION, planArgs, policyDir, promotion, PROMOTION, verification, writeEvidence } from './fixtures/install/evidence.js';
 
 // install-plan through the built bin, on ledgers written by the real ledger writer (design inventory 6.5).
@@ -68,6 +69,14 @@ describe('install-plan: output and recording', () => {
     expect(hashes(again)).toEqual(hashes(first));
     expect(again.json().generation).toEqual(first.json().generation);
     expect((await verifyLedger(ev.generations, 'generation')).status).toBe('ok');
+  });
+
+  it('--record run several times at once still appends the planned generation once', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const runs = await Promise.all(Array.from({ length: 4 }, () => mrAsync(dir, planArgs(ev, join(dir, 'target'), ['--record']))));
+    expect(runs.map((r) => r.code), runs.map((r) => r.stderr).join('\n')).toEqual([0, 0, 0, 0]);
+    expect(readFileSync(ev.generations, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
   it('puts the seed ledgers in --installed-memory-dir, else in the host policy memory_dir', async () => {

@@ -1,13 +1,14 @@
-import { relative, isAbsolute, resolve } from 'node:path';
+import { dirname, relative, isAbsolute, resolve } from 'node:path';
 import { getLogger, usageError } from '@autopoietic/core/cli-kit';
 import { rawRef, installPlanBundle, prepareSidecar, writeSidecar } from '@autopoietic/core/evidence';
 import { isInsideDir, symlinkComponent } from '@autopoietic/core/adapters';
-import { appendRecord, ledgerPath, loadRecords, resolveGenomeRoot } from '@autopoietic/core/ledger';
+import { appendRecord, ensureDir, ledgerPath, loadRecords, resolveGenomeRoot } from '@autopoietic/core/ledger';
 import { loadHostPolicy } from '@autopoietic/core/policy';
 import { nowRfc3339, canonicalJson } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type GenerationRecord, type InstallPlanOutput } from '@autopoietic/core/schemas';
 import { loadEvidence } from './evidence.js';
 import { readIdentityHost } from './identity.js';
+import { withInstallLock } from './install-lock.js';
 import { withoutChain } from './ledger-seed.js';
 import { validatePlanArgs } from './rules.js';
 import { buildSeedFiles, plannedGeneration } from './seeds.js';
@@ -101,13 +102,19 @@ export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput>
   return plan;
 }
 
-/** Appends the planned record once: re-recording the identical (deterministic) record is a no-op. */
+/**
+ * Appends the planned record once: re-recording the identical (deterministic) record is a no-op.
+ * The look and the append happen under the install lock, so runs at the same time append it once.
+ */
 async function recordPlanned(journal: string, generation: GenerationRecord): Promise<void> {
-  const existing = (await loadRecords(journal, 'generation')) as GenerationRecord[];
-  const want = canonicalJson(generation);
-  if (existing.some((r) => canonicalJson(withoutChain(r)) === want)) {
-    getLogger().info({ journal, generation: generation.generation }, 'planned generation already recorded; not appending it twice');
-    return;
-  }
-  await appendRecord(journal, 'generation', generation);
+  ensureDir(dirname(resolve(journal))); // the lock lives beside the journal
+  await withInstallLock(journal, async () => {
+    const existing = (await loadRecords(journal, 'generation')) as GenerationRecord[];
+    const want = canonicalJson(generation);
+    if (existing.some((r) => canonicalJson(withoutChain(r)) === want)) {
+      getLogger().info({ journal, generation: generation.generation }, 'planned generation already recorded; not appending it twice');
+      return;
+    }
+    await appendRecord(journal, 'generation', generation);
+  });
 }
