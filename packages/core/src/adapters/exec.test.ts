@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +61,12 @@ describe('runCommand', () => {
     const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
     expect(pids.length).toBe(3);
     expect(await waitGone(pids)).toBe(true);
+  });
+
+  it('treats a timeout beyond what setTimeout holds as no timeout (Node would fire it after 1 ms)', async () => {
+    const dir = tempDir();
+    const r = await runCommand({ command: 'sh', args: ['-c', 'sleep 0.3; exit 4'], cwd: dir, timeoutMs: 1e12 });
+    expect([r.outcome, r.exitCode]).toEqual(['exited', 4]);
   });
 
   it('escalates to SIGKILL when the group ignores SIGTERM', async () => {
@@ -136,5 +143,33 @@ describe('boundTail', () => {
     const s = `${'a'.repeat(10)}é${'b'.repeat(3)}`;
     expect(boundTail(s, 4)).toBe('bbb');
     expect(boundTail(s, 5)).toBe('ébbb');
+  });
+});
+
+describe('onInterrupt', () => {
+  /**
+   * A process whose clean-up takes a while (as removing a candidate does) gets SIGTERM twice, as
+   * from GNU timeout, which signals the child and then its whole group.
+   */
+  it('finishes its clean-up when the signal comes twice, then dies of the signal', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'cleaned');
+    const ready = join(dir, 'ready');
+    const script = [
+      `import { writeFileSync } from 'node:fs';`,
+      `import { onInterrupt } from ${JSON.stringify(new URL('./exec.ts', import.meta.url).href)};`,
+      `onInterrupt(() => { const until = Date.now() + 400; while (Date.now() < until); writeFileSync(${JSON.stringify(marker)}, 'done'); });`,
+      `writeFileSync(${JSON.stringify(ready)}, '');`,
+      `setTimeout(() => {}, 30000);`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    const until = Date.now() + 20_000;
+    while (!existsSync(ready) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100)); // the clean-up is running
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(readFileSync(marker, 'utf8')).toBe('done');
   });
 });

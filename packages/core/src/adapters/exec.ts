@@ -122,6 +122,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
   return supervise(child, opts, finish);
 }
 
+/** The longest delay setTimeout honours (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 type Finish = (outcome: CommandOutcome, exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => CommandResult;
 
 /** Waits for a spawned child, enforcing the timeout and the abort signal on its whole process group. */
@@ -138,7 +141,8 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish)
       killGroup(pid, 'SIGTERM');
       timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), opts.killGraceMs ?? 2000));
     };
-    if (opts.timeoutMs && opts.timeoutMs > 0) timers.push(setTimeout(() => kill('timeout'), opts.timeoutMs));
+    // Node fires a timer of more than 2^31-1 ms after 1 ms: such a timeout is as good as none.
+    if (opts.timeoutMs && opts.timeoutMs > 0) timers.push(setTimeout(() => kill('timeout'), Math.min(opts.timeoutMs, MAX_TIMER_MS)));
     const onAbort = () => kill('cancelled');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const settle = (result: CommandResult) => {
@@ -179,29 +183,40 @@ function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
  * dies of the same signal: running children are killed (they lead their own groups, so the
  * terminal's signal never reaches them) and callers can remove temporary directories.
  * Returns a function that unregisters the clean-up.
+ *
+ * The handlers stay installed until the clean-ups are done, and a repeated signal is ignored
+ * meanwhile: GNU timeout, for one, signals the child and then its whole group, and with the
+ * handlers gone (`process.once`) the second signal killed the process in the middle of removing
+ * its candidate, which was left behind.
  */
 const cleanups = new Set<() => void>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let hooked = false;
+let interrupted = false;
 
 export function onInterrupt(fn: () => void): () => void {
   cleanups.add(fn);
   if (!hooked) {
     hooked = true;
-    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-      process.once(sig, () => {
-        for (const pid of live) killGroup(pid, 'SIGKILL');
-        for (const f of [...cleanups].reverse()) {
-          try {
-            f();
-          } catch {
-            /* keep cleaning up */
-          }
-        }
-        process.kill(process.pid, sig);
-      });
-    }
+    for (const sig of SIGNALS) process.on(sig, onSignal);
   }
   return () => cleanups.delete(fn);
+}
+
+function onSignal(sig: NodeJS.Signals): void {
+  if (interrupted) return;
+  interrupted = true;
+  for (const pid of live) killGroup(pid, 'SIGKILL');
+  for (const f of [...cleanups].reverse()) {
+    try {
+      f();
+    } catch {
+      /* keep cleaning up */
+    }
+  }
+  // Die of the signal, as if it had not been handled: without a listener Node leaves it to the system.
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.kill(process.pid, sig);
 }
 
 function ensureChildCleanup(): void {

@@ -1,4 +1,4 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
@@ -59,12 +59,19 @@ describe('prepareSidecar: the one sidecar policy, checked before any work', () =
     expectRefused('', guard, /is empty/);
   });
 
-  it('accepts a new path and resolves it against the working directory', () => {
+  it('accepts a new path, resolves it against the working directory and makes its directory', () => {
     const { root, guard } = setup();
     expect(prepareSidecar('memory/evidence/p4.json', guard)).toMatchObject({
       path: join(root, 'memory', 'evidence', 'p4.json'),
       requested: 'memory/evidence/p4.json',
     });
+    expect(statSync(join(root, 'memory', 'evidence')).isDirectory()).toBe(true);
+    expect(existsSync(join(root, 'memory', 'evidence', 'p4.json'))).toBe(false);
+  });
+
+  it('refuses, before any work, a path whose directory cannot be made (under /proc every other check passes)', () => {
+    const { guard } = setup();
+    expectRefused('/proc/aos-no-such-dir/bundle.json', guard, /^evidence bundle path \/proc\/aos-no-such-dir\/bundle\.json cannot be written: cannot create directory \/proc\/aos-no-such-dir \(ENOENT\)$/);
   });
 
   it('refuses overwriting an input source, and leaves it untouched', () => {

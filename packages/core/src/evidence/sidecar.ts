@@ -60,13 +60,24 @@ const HINT =
   'Evidence bundles are create-new only: pass a new path (for example memory/evidence/<id>.json) that is not a journal or input, ' +
   'not inside the candidate worktree or target root, and has no symlink in it.';
 
-/** Checks a requested sidecar path before any work; undefined when no sidecar was asked for. Refusal: AosError exit 2. */
+/**
+ * Checks a requested sidecar path before any work; undefined when no sidecar was asked for.
+ * Refusal: AosError exit 2. Its missing parent directories are created here, not after the
+ * command's work: only mkdir itself can tell that a directory cannot be made there (under /proc
+ * every check passes, and the bundle could otherwise only fail once the work was journaled).
+ */
 export function prepareSidecar(path: string | undefined, guard: SidecarGuard): SidecarTarget | undefined {
   if (path === undefined) return undefined;
   if (path.trim() === '') throw refusal(path, 'is empty', 2);
   const abs = lexicalAbsolute(path, guard.cwd);
+  const shown = path === abs ? path : `${path} (${abs})`;
   const problem = sidecarProblem(abs, guard);
-  if (problem) throw refusal(path === abs ? path : `${path} (${abs})`, problem, 2);
+  if (problem) throw refusal(shown, problem, 2);
+  try {
+    makeDirs(dirname(abs));
+  } catch (e) {
+    throw refusal(shown, `cannot be written: ${(e as Error).message}`, 2);
+  }
   return { path: abs, requested: path, guard };
 }
 

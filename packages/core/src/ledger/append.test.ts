@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -134,6 +135,17 @@ describe('appendRecord I/O errors', () => {
     mkdirSync(file);
     await expect(appendRecord(file, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-io', message: expect.stringContaining(`cannot open ${file}`) });
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('refuses a ledger that is not a regular file (/dev/null, a FIFO) instead of losing the record', async () => {
+    await expect(appendRecord('/dev/null', 'mutation', mutationRecord())).rejects.toMatchObject({
+      code: 'ledger-not-a-file',
+      message: 'ledger /dev/null is not a regular file (a character device)',
+      hint: expect.stringContaining('regular file'),
+    });
+    const fifo = join(tempDir(), 'mutations.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    await expect(appendRecord(fifo, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-not-a-file', message: `ledger ${fifo} is not a regular file (a FIFO)` });
   });
 
   it('fails at once, naming the directory, when the memory directory cannot be made (under /proc)', async () => {

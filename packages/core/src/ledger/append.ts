@@ -61,7 +61,7 @@ function appendLocked(path: string, valid: object): StoredRecord {
   try {
     opened = openLedger(path);
   } catch (e) {
-    throw ioError(path, 'open', e);
+    throw e instanceof AosError ? e : ioError(path, 'open', e);
   }
   const { ledger, size, created } = opened;
   try {
@@ -76,7 +76,11 @@ function appendLocked(path: string, valid: object): StoredRecord {
     }
     ledger.size = -1; // unknown until this append is complete
     writeLine(path, ledger.fd, line, size);
-    fsyncSync(ledger.fd);
+    try {
+      fsyncSync(ledger.fd);
+    } catch (e) {
+      throw ioError(path, 'sync', e);
+    }
     if (created) fsyncDir(dirname(path));
     ledger.size = size + line.length;
     ledger.head = { seq: link.seq, digest: lineDigest(line.subarray(0, line.length - 1)) };
