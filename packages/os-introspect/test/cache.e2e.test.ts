@@ -13,10 +13,11 @@ function settle(root: string, rels: string[]): void {
   for (const rel of rels) utimesSync(join(root, rel), past, past);
 }
 
-/** The memo's first line lists the byte length of each stored genome property; they fill the rest exactly. */
+/** The memo's first line (after its checksum) lists the byte length of each stored genome property; they fill the rest exactly. */
 function memoAddsUp(data: Buffer): boolean {
   const cut = data.indexOf(10);
-  const head = JSON.parse(data.subarray(0, cut).toString('utf8')) as { layout: [string, number | null][] };
+  const first = data.subarray(0, cut).toString('utf8');
+  const head = JSON.parse(first.slice(first.indexOf(' ') + 1)) as { layout: [string, number | null][] };
   return head.layout.reduce((n, [, len]) => n + (len ?? 0), 0) === data.length - cut - 1;
 }
 
@@ -51,7 +52,7 @@ describe('the parse cache', () => {
     const dir = join(s.memory, 'cache', 'introspect');
     const roots = join(dir, readdirSync(dir)[0]!, 'roots');
     expect(readdirSync(roots).map((f) => f.replace(/^[0-9a-f]+\./, '')).sort()).toEqual(['genome.json', 'index.json', 'objects.jsonl']);
-    for (const f of readdirSync(roots)) writeFileSync(join(roots, f), '{"format":2,"root":');
+    for (const f of readdirSync(roots)) writeFileSync(join(roots, f), '{"format":3,"root":');
     const again = observe(s);
     expect(again.genome.parse_stats).toMatchObject({ cache_hits: 0, parsed: 10 });
     expect(again.genome.nix_files.find((f) => f.path === 'flake.nix')?.parse.status).toBe('ok');
@@ -70,6 +71,22 @@ describe('the parse cache', () => {
     const again = observe(s);
     expect(again.genome.nix_files.filter((f) => !f.cached).map((f) => f.path)).toEqual(['flake.nix']);
     expect(again.genome.outputs).toEqual(first.genome.outputs);
+  });
+
+  it('parses a file again when its cached analysis was altered but still parses as JSON', () => {
+    const s = sandbox();
+    const first = observe(s);
+    const roots = join(s.memory, 'cache', 'introspect', readdirSync(join(s.memory, 'cache', 'introspect'))[0]!, 'roots');
+    const pack = join(roots, readdirSync(roots).find((f) => f.endsWith('.objects.jsonl'))!);
+    const flakeDigest = first.genome.nix_files.find((f) => f.path === 'flake.nix')!.sha256!.slice(7);
+    // The line keeps its digest (and whatever else precedes the JSON); the analysis is replaced.
+    const altered = readFileSync(pack, 'utf8').split('\n').map((l) => (l.startsWith(flakeDigest) ? `${l.slice(0, l.indexOf('{'))}{"kind":"nix"}` : l));
+    writeFileSync(pack, altered.join('\n'));
+    for (const f of readdirSync(roots).filter((f) => f.endsWith('.genome.json'))) writeFileSync(join(roots, f), '{}');
+    const again = observe(s);
+    expect(again.genome.nix_files.filter((f) => !f.cached).map((f) => f.path)).toEqual(['flake.nix']);
+    expect(again.genome.outputs).toEqual(first.genome.outputs);
+    expect(again.identity).toEqual(first.identity);
   });
 
   it('reuses the assembled genome when nothing changed, and reassembles after a change', () => {
@@ -118,6 +135,26 @@ describe('the parse cache', () => {
     const st = expectValidSelfState(again.json());
     expect(st.genome.modules).toEqual(first.genome.modules);
     expect(memoAddsUp(readFileSync(memo)), 'the memo was written again, whole').toBe(true);
+  });
+
+  it('reassembles the genome when its memo was damaged in place (same length), instead of printing broken JSON', () => {
+    const s = sandbox();
+    const first = observe(s);
+    settle(s.root, first.genome.nix_files.map((f) => f.path));
+    observe(s);
+    const roots = join(s.memory, 'cache', 'introspect', readdirSync(join(s.memory, 'cache', 'introspect'))[0]!, 'roots');
+    const memo = join(roots, readdirSync(roots).find((f) => f.endsWith('.genome.json'))!);
+    const whole = readFileSync(memo);
+    // A block of zeros where stored text was (as a crash can leave in a file whose size was already written).
+    const at = whole.indexOf('"description"', whole.indexOf(10));
+    whole.fill(0, at, at + 16);
+    writeFileSync(memo, whole);
+    expect(memoAddsUp(whole)).toBe(true);
+    const again = introspectCli(s);
+    expect(again.code, again.stderr).toBe(0);
+    const st = expectValidSelfState(again.json());
+    expect(st.genome.description).toBe(first.genome.description);
+    expect(st.genome.modules).toEqual(first.genome.modules);
   });
 
   it('runs without a cache when the memory directory does not exist, and says why', () => {

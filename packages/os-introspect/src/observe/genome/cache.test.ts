@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../tests/support/tmp.js';
+import { packBody } from './checksum.js';
 import { CACHE_FORMAT, readObjects, readStatIndex, trustedDigest, writeReplacing, writeSnapshot, type StatIndex } from './cache.js';
 
 const index: StatIndex = { format: CACHE_FORMAT, root: '/g', written_at_ms: 1_000_000, files: { 'a.nix': [10, 500_000, 500_000, 7, 'ab'.repeat(32)] } };
@@ -26,13 +27,16 @@ describe('stat index', () => {
   it('round-trips through the cache directory, per genome root', async () => {
     const dir = tempDir();
     const digest = 'ab'.repeat(32);
-    const line = (d: string, json: string) => Buffer.from(`${d} ${json}\n`);
-    await writeSnapshot(dir, index, [line(digest, JSON.stringify({ kind: 'not-text', reason: 'binary' })), line('cd'.repeat(32), '{broken')]);
+    const line = (d: string, json: string) => Buffer.from(`${d} ${packBody(json)}\n`);
+    const altered = packBody(JSON.stringify({ kind: 'not-text', reason: 'binary' })).replace('binary', 'BINARY');
+    await writeSnapshot(dir, index, [line(digest, JSON.stringify({ kind: 'not-text', reason: 'binary' })), line('cd'.repeat(32), '{broken'), Buffer.from(`${'ef'.repeat(32)} ${altered}\n`)]);
     expect(readStatIndex(dir, '/g')).toEqual(index);
     const pack = readObjects(dir, '/g');
     expect(pack.get(digest)).toEqual({ kind: 'not-text', reason: 'binary' });
     expect(pack.has('cd'.repeat(32))).toBe(true);
     expect(pack.get('cd'.repeat(32))).toBeUndefined();
+    expect(pack.has('ef'.repeat(32))).toBe(true);
+    expect(pack.get('ef'.repeat(32)), 'valid JSON that fails its checksum is not trusted').toBeUndefined();
     expect(readStatIndex(dir, '/other')).toBeUndefined();
     expect([...readObjects(dir, '/other').digests()]).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeDirs } from '@autopoietic/core/adapters';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { NIX_ANALYSIS_VERSION, NIX_GRAMMAR_PACKAGE, type NixFileAnalysis } from '@autopoietic/core/nix-syntax';
+import { checkedJson } from './checksum.js';
 
 /**
  * The parse cache under `<memory dir>/cache/introspect/v<format>.<analysis>-<grammar>/roots/`,
@@ -13,18 +14,19 @@ import { NIX_ANALYSIS_VERSION, NIX_GRAMMAR_PACKAGE, type NixFileAnalysis } from 
  *   re-run does not even re-read unchanged files. An entry is only trusted when the file last
  *   changed before the previous run started (git's "racily clean" rule); otherwise the file is
  *   re-read and hashed.
- * - `<root>.objects.jsonl`: what each file CONTENT analyses to, one `<sha256> <json>` line per
- *   content (path-independent: a file moved, copied or touched is not re-parsed). Read only when
- *   some file must be parsed or the genome reassembled; a line is parsed only when used, and
- *   carried over to the next pack as text, so a run never re-serialises what it did not change.
+ * - `<root>.objects.jsonl`: what each file CONTENT analyses to, one `<sha256> <crc32> <json>` line
+ *   per content (path-independent: a file moved, copied or touched is not re-parsed). Read only
+ *   when some file must be parsed or the genome reassembled; a line is checked and parsed only
+ *   when used (a line that fails its checksum is parsed again from the file), and carried over
+ *   to the next pack as text, so a run never re-serialises what it did not change.
  * - `<root>.genome.json`: the assembled genome of the last run (memo.ts).
  *
  * A few files per root rather than one per object: writing thousands of small files cost more
  * than parsing them. The objects hold only the contents present, so the cache never grows
- * beyond the tree. Writes are temp + rename without fsync: the cache is not a record; a torn or
- * stale file fails its checks on read and its content is recomputed.
+ * beyond the tree. Writes are temp + rename without fsync: the cache is not a record; a torn,
+ * damaged or stale file fails its checks (checksum.ts) on read and its content is recomputed.
  */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 export interface Confirmation {
   status: 'confirmed' | 'not-confirmed' | 'unavailable';
@@ -55,7 +57,7 @@ export interface StatIndex {
 
 /**
  * The analyses of one root's file contents, by digest, as read from the pack: each kept as its
- * JSON text and parsed on first use.
+ * line's text after the digest (packBody) and checked and parsed on first use.
  */
 export class ObjectPack {
   private readonly parsed = new Map<string, CacheObject>();
@@ -70,14 +72,16 @@ export class ObjectPack {
     return this.texts.keys();
   }
 
-  text(digest: string): string | undefined {
+  /** The line's text after the digest, to carry over to the next pack as it is. */
+  body(digest: string): string | undefined {
     return this.texts.get(digest);
   }
 
   get(digest: string): CacheObject | undefined {
     const hit = this.parsed.get(digest);
     if (hit) return hit;
-    const text = this.texts.get(digest);
+    const body = this.texts.get(digest);
+    const text = body === undefined ? undefined : checkedJson(body);
     if (text === undefined) return undefined;
     try {
       const obj = JSON.parse(text) as CacheObject;
@@ -133,7 +137,7 @@ function readHeader(line: string): { format?: unknown; root?: unknown } | undefi
 
 /**
  * Objects first, then the index: an index never vouches for a digest whose object is missing.
- * `lines` are the pack's `<digest> <json>\n` lines as UTF-8 (new ones encoded by the thread that
+ * `lines` are the pack's `<digest> <crc32> <json>\n` lines as UTF-8 (new ones encoded by the thread that
  * parsed the file). Asynchronous: the writes run on libuv's threads while this one assembles the
  * genome.
  */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { makeDirs } from '@autopoietic/core/adapters';
 import { cacheDirFor, readObjects, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
+import { packBody } from './checksum.js';
 import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
 import { GenomeLayout } from './model.js';
 import { parseAll, type EarlyWorkers, type Jobs } from './parse-pool.js';
@@ -145,7 +146,7 @@ async function save(cache: CacheInfo, root: string, results: FileResult[], start
     if (!r.stat || (!r.object && !r.packLine)) continue;
     const digest = r.stat[4];
     index.files[r.rel] = r.stat;
-    if (!lines.has(digest)) lines.set(digest, r.packLine ?? utf8.encode(`${digest} ${pack?.text(digest) ?? JSON.stringify(r.object)}\n`));
+    if (!lines.has(digest)) lines.set(digest, r.packLine ?? utf8.encode(`${digest} ${pack?.body(digest) ?? packBody(JSON.stringify(r.object))}\n`));
   }
   try {
     await writeSnapshot(cache.dir!, index, [...lines.values()]);

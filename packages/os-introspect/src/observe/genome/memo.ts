@@ -6,6 +6,7 @@ import { TOOL_VERSION } from '../../version.js';
 import { piecesToBytes, prettyArray, prettyAt, prettyObject, type Piece } from '../json-text.js';
 import type { WalkProblem } from '../walk.js';
 import { CACHE_FORMAT, snapshotPath, writeReplacing } from './cache.js';
+import { checksum, checksumOf } from './checksum.js';
 
 /**
  * The assembled genome of the last run, reused when none of its inputs changed: the same files
@@ -14,13 +15,16 @@ import { CACHE_FORMAT, snapshotPath, writeReplacing } from './cache.js';
  * not a file). Bump ASSEMBLY_VERSION when the way a genome is assembled from analyses changes.
  *
  * The genome is stored as the pretty JSON it is printed as, so a warm run prints its bytes
- * without decoding, parsing or serialising them: one line of JSON (the key, and what the rest of
+ * without decoding, parsing or serialising them: the CRC-32 of all that follows (checksum.ts),
+ * a space, one line of JSON (the key, and what the rest of
  * the run needs parsed: hosts for the identity, the per-file entries, the genome's pain points,
  * and the layout: each property's byte length), then the UTF-8 text of each genome property,
  * back to back. The per-run properties (`nix_files`, whose `cached` flags change, and
  * `parse_stats`) are rendered by each run.
  */
 const ASSEMBLY_VERSION = 4;
+/** `<crc32 of the rest, 8 hex> `: the memo's first bytes. */
+const CRC_PREFIX = 9;
 const PER_RUN = new Set(['nix_files', 'parse_stats']);
 
 type Host = z.infer<typeof HostEntry>;
@@ -102,11 +106,13 @@ export function readMemo(cacheDir: string, root: string, key: string): Memo | un
   } catch {
     return undefined;
   }
+  // The stored text is printed without being parsed, so the whole file is checked first.
+  if (data.length < CRC_PREFIX || data[CRC_PREFIX - 1] !== 0x20 || checksum(data.subarray(CRC_PREFIX)) !== data.toString('latin1', 0, CRC_PREFIX - 1)) return undefined;
   const cut = data.indexOf(10);
   if (cut < 0) return undefined;
   let head: MemoHead;
   try {
-    head = JSON.parse(data.toString('utf8', 0, cut)) as MemoHead;
+    head = JSON.parse(data.toString('utf8', CRC_PREFIX, cut)) as MemoHead;
   } catch {
     return undefined;
   }
@@ -124,6 +130,7 @@ export function readMemo(cacheDir: string, root: string, key: string): Memo | un
 
 /** Writes the memo (asynchronously, temp file and rename); a memo that cannot be written only costs the next run an assembly. */
 export async function writeMemo(cacheDir: string, root: string, memo: Memo): Promise<void> {
+  const bytes = memo.pieces.layout.flatMap(([, b]) => b ?? []);
   const head: MemoHead = {
     format: CACHE_FORMAT,
     key: memo.key,
@@ -132,9 +139,9 @@ export async function writeMemo(cacheDir: string, root: string, memo: Memo): Pro
     pains: memo.pains,
     layout: memo.pieces.layout.map(([k, bytes]) => [k, bytes === null ? null : bytes.reduce((n, b) => n + b.byteLength, 0)]),
   };
-  const bytes = memo.pieces.layout.flatMap(([, b]) => b ?? []);
+  const rest = [Buffer.from(`${JSON.stringify(head)}\n`, 'utf8'), ...bytes];
   try {
-    await writeReplacing(snapshotPath(cacheDir, root, 'genome'), [Buffer.from(`${JSON.stringify(head)}\n`, 'utf8'), ...bytes]);
+    await writeReplacing(snapshotPath(cacheDir, root, 'genome'), [Buffer.from(`${checksumOf(rest)} `, 'latin1'), ...rest]);
   } catch {
     // Not a record: see above.
   }

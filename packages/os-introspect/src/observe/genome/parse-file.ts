@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { analyzeTree, MAX_NIX_FILE_BYTES, type NixFileAnalysis, type NixParser } from '@autopoietic/core/nix-syntax';
 import type { CacheObject, Confirmation, StatEntry } from './cache.js';
+import { packBody } from './checksum.js';
 import type { CompiledValidator } from '@autopoietic/core/schemas/compiled';
 import type { Confirmer } from './confirm.js';
 import { assemblyView, fileFacts, type FileFacts } from './file-facts.js';
@@ -34,7 +35,7 @@ export interface FileResult {
   object?: CacheObject;
   /** `object` as JSON, when it was computed in this run (serialised where it was computed). */
   objectText?: string;
-  /** Its line of the cache's object pack (`<digest> <json>\n`, UTF-8), encoded where it was computed. */
+  /** Its line of the cache's object pack (`<digest> <crc32> <json>\n`, UTF-8), encoded where it was computed. */
   packLine?: Uint8Array;
   /** The content's digest is already in the cache: the caller fills the result from there. */
   known?: boolean;
@@ -81,7 +82,7 @@ export function forAssembly(r: FileResult): FileResult {
 /** Adds the pack line of a result computed in this run (the thread that parsed it encodes it). */
 function withPackLine(r: FileResult): FileResult {
   if (r.objectText === undefined || r.sha256 === null) return r;
-  return { ...r, packLine: utf8.encode(`${r.sha256.slice(7)} ${r.objectText}\n`) };
+  return { ...r, packLine: utf8.encode(`${r.sha256.slice(7)} ${packBody(r.objectText)}\n`) };
 }
 
 export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileResult> {
