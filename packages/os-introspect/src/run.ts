@@ -1,10 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { makeDirs, writeFileAtomic } from '@autopoietic/core/adapters';
+import { makeDirs } from '@autopoietic/core/adapters';
 import { getLogger, printBytes, printText } from '@autopoietic/core/cli-kit';
 import { observeSelf } from './introspect.js';
 import { parseCliOptions } from './options.js';
 import { trace } from './observe/trace.js';
 import { renderSummary } from './summary.js';
+import { writeOutputFile } from './output-file.js';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -16,7 +17,7 @@ export async function runIntrospect(raw: Record<string, unknown>): Promise<void>
   if (cli.output) {
     const path = resolve(cli.output);
     makeDirs(dirname(path));
-    writeFileAtomic(path, Buffer.concat([...observed.jsonBytes(), NEWLINE]));
+    writeOutputFile(path, Buffer.concat([...observed.jsonBytes(), NEWLINE]));
     getLogger().info({ path }, 'self-state written');
   }
   if (cli.format === 'summary') printText(renderSummary(observed.state()));
