@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +130,21 @@ describe('mutation-journal lineage: bad input', () => {
     expect(over.code).toBe(2);
     expect(over.stderr).toContain('error[output-is-input]');
     expect(readFileSync(ledger)).toEqual(before);
+  });
+
+  it('writes --output into a device or through a symlink, instead of replacing them with a file', async () => {
+    const { mem } = await known();
+    // Renaming a temp file over /dev/null made it a regular file for the whole machine (as root).
+    const toNull = join(mem, 'to-null');
+    symlinkSync('/dev/null', toNull);
+    expect(lineage(mem, ['--output', toNull]).code).toBe(0);
+    expect(lstatSync(toNull).isSymbolicLink()).toBe(true);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    writeFileSync(join(mem, 'real.dot'), 'old');
+    symlinkSync('real.dot', join(mem, 'view.dot'));
+    expect(lineage(mem, ['--format', 'dot', '--output', join(mem, 'view.dot')]).code).toBe(0);
+    expect(lstatSync(join(mem, 'view.dot')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(mem, 'real.dot'), 'utf8')).toMatch(/^digraph /);
   });
 
   it('fails closed on a damaged ledger, naming the file and line', async () => {

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { resolvedPath, sameFile, writeFileAtomic } from '@autopoietic/core/adapters';
+import { resolvedPath, sameFile } from '@autopoietic/core/adapters';
 import { printText, usageError } from '@autopoietic/core/cli-kit';
 import { renderDot } from './dot.js';
 import { renderHtml } from './html.js';
 import { lineageInputs, loadLineage, type LineagePaths } from './load.js';
+import { writeOutputFile } from './output-file.js';
 import type { LineageView } from './model.js';
 
 export const LINEAGE_FORMATS = ['json', 'dot', 'html'] as const;
@@ -24,7 +25,8 @@ export function renderLineage(view: LineageView, format: LineageFormat): string 
 
 /**
  * `mutation-journal lineage`: reads the ledgers, renders one format, prints it or writes it to
- * `--output` (atomically replaced: the view is derived and can always be drawn again). The output
+ * `--output` (atomically replaced: the view is derived and can always be drawn again; a device or
+ * FIFO is written into, see output-file.ts). The output
  * may never be one of the ledgers it was drawn from.
  */
 export async function runLineage(opts: LineageOptions): Promise<void> {
@@ -34,7 +36,7 @@ export async function runLineage(opts: LineageOptions): Promise<void> {
   if (output !== undefined) guardOutput(output, lineageInputs(opts, where).map((i) => i.path));
   const text = renderLineage(await loadLineage(opts, where), format);
   if (output === undefined) printText(text);
-  else writeFileAtomic(output, text);
+  else writeOutputFile(output, text);
 }
 
 function parseFormat(value: string): LineageFormat {

@@ -1,0 +1,39 @@
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { AosError } from '@autopoietic/core/cli-kit';
+import { resolvedPath, writeFileAtomic } from '@autopoietic/core/adapters';
+
+/**
+ * Writes the view to `--output` where the user pointed it, as `> path` would, but atomically
+ * where that is possible (the same rule as os-introspect's --output; one copy belongs in core):
+ *  - a new or regular file is replaced with a temp file and rename;
+ *  - a symlink to one: its target is replaced, the link stays;
+ *  - a device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) is written into: a rename
+ *    would replace the node itself with a regular file (as root, `lineage --output /dev/null`
+ *    turned /dev/null into a file for every process on the machine).
+ * A directory is left to writeFileAtomic, which refuses it with write-failed (EISDIR).
+ */
+export function writeOutputFile(path: string, data: string): void {
+  let special = false;
+  try {
+    const st = statSync(path);
+    special = !st.isFile() && !st.isDirectory();
+  } catch {
+    // Missing (or a dangling link): created by the atomic write, which reports what fails.
+  }
+  if (special) writeInto(path, data);
+  else writeFileAtomic(resolvedPath(path), data);
+}
+
+function writeInto(path: string, text: string): void {
+  const data = Buffer.from(text, 'utf8');
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'w');
+    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new AosError('write-failed', `failed to write ${path} (${code})`, { hint: 'It is a device, FIFO or socket: check that it accepts writes.', cause: e });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
