@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
@@ -215,5 +215,31 @@ describe('list', () => {
     const r = journal([...args, '--memory-dir', tempDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('a ledger that is not a readable file', () => {
+  // Core's readers pass such errors through as they are: each command said error[internal]
+  // ("EISDIR: illegal operation on a directory, read", without the path).
+  it.each([
+    ['a directory', (file: string) => mkdirSync(file)],
+    ['a symlink loop', (file: string) => symlinkSync(file, file)],
+  ])('is named, with a hint and exit 1, by every command that reads it: %s', (_label, make) => {
+    const mem = tempDir();
+    const file = join(mem, 'mutations.jsonl');
+    make(file);
+    for (const args of [
+      ['ledger', 'verify'],
+      ['ledger', 'verify', '--path', file],
+      ['ledger', 'repair', '--kind', 'mutations'],
+      ['ledger', 'checkpoint', '--kind', 'mutations'],
+      ['list', 'mutations'],
+      ['lineage'],
+    ]) {
+      const r = journal([...args, '--memory-dir', mem]);
+      expect([r.code, r.stdout], args.join(' ')).toEqual([1, '']);
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^error\\[ledger-(not-a-file|unreadable)\\]: ledger ${file} `));
+      expect(r.stderr).toContain('hint: ');
+    }
   });
 });

@@ -1,0 +1,28 @@
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { AosError } from '@autopoietic/core/cli-kit';
+
+/**
+ * Checks that a ledger about to be read is a regular file, or absent (an empty ledger). Core's
+ * readers treat a missing file as empty but pass any other failure through as it is: a directory
+ * or a symlink loop where a ledger should be came out as `error[internal]: EISDIR: illegal
+ * operation on a directory, read`, without the path. A device or FIFO is refused too: reading
+ * one is never what a ledger path means.
+ */
+export function checkLedgerFile(path: string): void {
+  let st: Stats;
+  try {
+    st = statSync(path);
+    if (st.isFile()) accessSync(path, constants.R_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    if (code === 'ENOENT') return;
+    throw new AosError('ledger-unreadable', `ledger ${path} cannot be read (${code})`, {
+      hint: code === 'ELOOP' ? 'It is a symlink that leads back to itself: replace it with the ledger file.' : 'Check the path and its permissions.',
+      cause: e,
+    });
+  }
+  if (st.isFile()) return;
+  throw new AosError('ledger-not-a-file', `ledger ${path} is not a regular file (${st.isDirectory() ? 'a directory' : 'a device, FIFO or socket'})`, {
+    hint: 'Move it aside, or point --path / --memory-dir at the JSONL ledger files.',
+  });
+}
