@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
@@ -96,6 +97,18 @@ describe('hostile trees', () => {
     expect(r.code, r.stderr).toBe(0);
     const cache = expectValidSelfState(r.json()).genome.parse_stats.cache;
     expect(cache).toEqual({ enabled: false, dir: null, reason: expect.stringMatching(/^cannot create directory .*\/cache\/introspect\/\S+ \(ENOTDIR\)$/) });
+  });
+
+  it('caps the parse workers of a huge --jobs at what the machine can run (it started 100000 and ran out of memory)', () => {
+    const tree: Record<string, string> = { ...MINIMAL };
+    for (let i = 0; i < 40; i++) tree[`m/${i}.nix`] = `{ x${i} = ${i}; }\n`;
+    const s = sandbox(tree);
+    const r = introspectCli(s, ['--no-cache', '--jobs', '100000'], { AUTOPOIETIC_LOG_LEVEL: 'warn' });
+    expect(r.code, r.stderr.slice(0, 500)).toBe(0);
+    const stats = expectValidSelfState(r.json()).genome.parse_stats;
+    expect(stats.workers).toBeLessThanOrEqual(4 * availableParallelism());
+    expect(stats.parsed).toBe(41);
+    expect(r.stderr).toContain('--jobs 100000');
   });
 
   it('degrades every probe when no tool is installed (empty PATH), and still exits 0', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AosError } from '@autopoietic/core/cli-kit';
+import { AosError, getLogger } from '@autopoietic/core/cli-kit';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { trace } from '../trace.js';
 import { makeConfirmer } from './confirm.js';
@@ -27,6 +27,22 @@ const CHUNK = 24;
 const IN_FLIGHT = 2;
 /** Below this many files per parse thread, another thread costs more than it saves. */
 const FILES_PER_THREAD = 64;
+/**
+ * `--jobs N` is capped at this many workers per core: each is a V8 isolate with its own grammar
+ * (about 25 MB), and threads beyond the cores only wait for them. Uncapped, `--jobs 100000`
+ * started 100000 workers and the run died of memory after 40 s.
+ */
+const MAX_WORKERS_PER_CORE = 4;
+
+/** The workers `--jobs N` may start on this machine (warns once when N is more). */
+export function cappedJobs(jobs: number, cores = availableParallelism()): number {
+  const max = MAX_WORKERS_PER_CORE * cores;
+  if (jobs <= max) return jobs;
+  if (!capWarned) getLogger().warn({ jobs, workers: max, cores }, `--jobs ${jobs} is more than this machine can run: using ${max} workers (${MAX_WORKERS_PER_CORE} per core)`);
+  capWarned = true;
+  return max;
+}
+let capWarned = false;
 
 export interface PoolRun {
   results: FileResult[];
@@ -43,7 +59,7 @@ export interface ThreadPlan {
 export function planThreads(jobs: Jobs, files: number, workerAvailable: boolean, cores = availableParallelism()): ThreadPlan {
   if (files === 0) return { workers: 0, here: false };
   if (!workerAvailable) return { workers: 0, here: true };
-  if (jobs !== 'auto') return jobs > 0 ? { workers: Math.min(jobs, files), here: false } : { workers: 0, here: true };
+  if (jobs !== 'auto') return jobs > 0 ? { workers: Math.min(cappedJobs(jobs, cores), files), here: false } : { workers: 0, here: true };
   const threads = Math.min(cores, Math.floor(files / FILES_PER_THREAD));
   return { workers: Math.max(0, threads - 1), here: true };
 }
@@ -70,7 +86,7 @@ export class EarlyWorkers {
   /** `jobs` workers (`auto`: one per core but this one), or undefined when they cannot run here. */
   static start(jobs: Jobs, cores = availableParallelism()): EarlyWorkers | undefined {
     const script = workerScript();
-    const n = jobs === 'auto' ? cores - 1 : jobs;
+    const n = jobs === 'auto' ? cores - 1 : cappedJobs(jobs, cores);
     if (!script || n <= 0) return undefined;
     return new EarlyWorkers(script, Array.from({ length: n }, () => startWorker(script)));
   }
