@@ -23,7 +23,9 @@ function count(raw: unknown, flag: string, min: number, fallback: number): numbe
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string' || !/^\d+$/.test(raw)) bad(`${flag} must be a whole number`);
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) bad(`${flag} must be at least ${min}`);
+  // Beyond 2^53 a number is not exact: say so rather than "at least 0" for 9007199254740993.
+  if (!Number.isSafeInteger(n)) bad(`${flag} must be at most ${Number.MAX_SAFE_INTEGER}`);
+  if (n < min) bad(`${flag} must be at least ${min}`);
   return n;
 }
 

@@ -22,6 +22,7 @@ describe('os-introspect command line', () => {
     [['--max-project-files', 'abc'], '--max-project-files must be a whole number'],
     [['--journal-lines', '-1'], '--journal-lines must be a whole number'],
     [['--shell-history-lines', '0'], '--shell-history-lines must be at least 1'],
+    [['--journal-lines', '9007199254740993'], '--journal-lines must be at most 9007199254740991'],
   ])('rejects %j with exit 2 before observing anything', (args, message) => {
     const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
     const r = introspectCli(s, args);
