@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -132,14 +132,23 @@ describe('mutation-journal lineage: bad input', () => {
     expect(readFileSync(ledger)).toEqual(before);
   });
 
-  it('writes --output into a device or through a symlink, instead of replacing them with a file', async () => {
+  it('writes --output into a FIFO (as into a device) or through a symlink, instead of replacing them with a file', async () => {
     const { mem } = await known();
     // Renaming a temp file over /dev/null made it a regular file for the whole machine (as root).
-    const toNull = join(mem, 'to-null');
-    symlinkSync('/dev/null', toNull);
-    expect(lineage(mem, ['--output', toNull]).code).toBe(0);
-    expect(lstatSync(toNull).isSymbolicLink()).toBe(true);
-    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    // A FIFO of its own takes the same path through writeOutputFile, and a regression of this
+    // test then breaks nothing outside its temp dir.
+    const fifo = join(mem, 'view.pipe');
+    execFileSync('mkfifo', [fifo]);
+    symlinkSync('view.pipe', join(mem, 'to-pipe'));
+    const reader = spawn('cat', [fifo]);
+    let piped = '';
+    reader.stdout.on('data', (d: Buffer) => (piped += d.toString('utf8')));
+    const done = new Promise((resolve) => reader.on('close', resolve));
+    expect(lineage(mem, ['--format', 'dot', '--output', join(mem, 'to-pipe')]).code).toBe(0);
+    await done;
+    expect(piped).toMatch(/^digraph /);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(lstatSync(join(mem, 'to-pipe')).isSymbolicLink()).toBe(true);
     writeFileSync(join(mem, 'real.dot'), 'old');
     symlinkSync('real.dot', join(mem, 'view.dot'));
     expect(lineage(mem, ['--format', 'dot', '--output', join(mem, 'view.dot')]).code).toBe(0);

@@ -1,11 +1,10 @@
 import { dirname, resolve } from 'node:path';
-import { makeDirs } from '@autopoietic/core/adapters';
+import { makeDirs, writeOutputFile } from '@autopoietic/core/adapters';
 import { getLogger, printBytes, printText } from '@autopoietic/core/cli-kit';
 import { observeSelf } from './introspect.js';
 import { parseCliOptions } from './options.js';
 import { trace } from './observe/trace.js';
 import { renderSummary } from './summary.js';
-import { writeOutputFile } from './output-file.js';
 
 const NEWLINE = Buffer.from('\n');
 

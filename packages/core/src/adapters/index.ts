@@ -1,4 +1,5 @@
 export * from './fs-safe.js';
+export * from './output-file.js';
 export * from './exec.js';
 export * from './git.js';
 export * from './nix.js';

@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { resolvedPath, sameFile } from '@autopoietic/core/adapters';
+import { resolvedPath, sameFile, writeOutputFile } from '@autopoietic/core/adapters';
 import { printText, usageError } from '@autopoietic/core/cli-kit';
 import { renderDot } from './dot.js';
 import { renderHtml } from './html.js';
 import { lineageInputs, loadLineage, type LineagePaths } from './load.js';
-import { writeOutputFile } from './output-file.js';
 import type { LineageView } from './model.js';
 
 export const LINEAGE_FORMATS = ['json', 'dot', 'html'] as const;
@@ -26,8 +25,8 @@ export function renderLineage(view: LineageView, format: LineageFormat): string 
 /**
  * `mutation-journal lineage`: reads the ledgers, renders one format, prints it or writes it to
  * `--output` (atomically replaced: the view is derived and can always be drawn again; a device or
- * FIFO is written into, see output-file.ts). The output
- * may never be one of the ledgers it was drawn from.
+ * FIFO is written into, see writeOutputFile in core). The output may never be one of the ledgers
+ * it was drawn from.
  */
 export async function runLineage(opts: LineageOptions): Promise<void> {
   const format = parseFormat(opts.format);

@@ -1,18 +1,18 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
-import { AosError } from '@autopoietic/core/cli-kit';
-import { resolvedPath, writeFileAtomic } from '@autopoietic/core/adapters';
+import { AosError } from '../cli-kit/errors.js';
+import { resolvedPath, writeFileAtomic } from './fs-safe.js';
 
 /**
- * Writes the view to `--output` where the user pointed it, as `> path` would, but atomically
- * where that is possible (the same rule as os-introspect's --output; one copy belongs in core):
+ * Writes a CLI's `--output` where the user pointed it, as `> path` would, but atomically where
+ * that is possible (os-introspect --output, mutation-journal lineage --output):
  *  - a new or regular file is replaced with a temp file and rename;
  *  - a symlink to one: its target is replaced, the link stays;
  *  - a device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) is written into: a rename
- *    would replace the node itself with a regular file (as root, `lineage --output /dev/null`
- *    turned /dev/null into a file for every process on the machine).
+ *    would replace the node itself with a regular file (as root, `--output /dev/null` turned
+ *    /dev/null into a file for every process on the machine).
  * A directory is left to writeFileAtomic, which refuses it with write-failed (EISDIR).
  */
-export function writeOutputFile(path: string, data: string): void {
+export function writeOutputFile(path: string, data: string | Uint8Array): void {
   let special = false;
   try {
     const st = statSync(path);
@@ -20,12 +20,11 @@ export function writeOutputFile(path: string, data: string): void {
   } catch {
     // Missing (or a dangling link): created by the atomic write, which reports what fails.
   }
-  if (special) writeInto(path, data);
+  if (special) writeInto(path, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   else writeFileAtomic(resolvedPath(path), data);
 }
 
-function writeInto(path: string, text: string): void {
-  const data = Buffer.from(text, 'utf8');
+function writeInto(path: string, data: Uint8Array): void {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'w');
