@@ -1,6 +1,7 @@
 export * from './paths.js';
 export * from './append.js';
 export * from './read.js';
+export { checkLedgerFile } from './ledger-file.js';
 export * from './verify.js';
 export * from './repair.js';
 export * from './checkpoint.js';

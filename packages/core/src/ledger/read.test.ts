@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { appendRecord } from './append.js';
 import { loadRecords, readRecords } from './read.js';
+import { verifyLedger } from './verify.js';
 
 async function ledger(n: number): Promise<string> {
   const file = join(tempDir(), 'mutations.jsonl');
@@ -72,5 +73,26 @@ describe('readRecords / loadRecords', () => {
     expect(recs.map((r) => r.chain.seq)).toEqual([1, 2, 3]);
     expect(recs[1]!.reason).toHaveLength(3 * 1024 * 1024);
     expect(recs[2]!.goal).toBe('after');
+  });
+});
+
+describe('a ledger path that is not a ledger file', () => {
+  it('is named, with a hint, by every reader (not error[internal] EISDIR without the path)', async () => {
+    const dir = tempDir();
+    const asDir = join(dir, 'mutations.jsonl');
+    mkdirSync(asDir);
+    const loop = join(dir, 'loop.jsonl');
+    symlinkSync('loop.jsonl', loop);
+    const notAFile = { code: 'ledger-not-a-file', message: `ledger ${asDir} is not a regular file (a directory)`, hint: expect.stringContaining('JSONL ledger files') };
+    await expect(loadRecords(asDir, 'mutation')).rejects.toMatchObject(notAFile);
+    await expect(verifyLedger(asDir, 'mutation')).rejects.toMatchObject(notAFile);
+    await expect(loadRecords(loop, 'mutation')).rejects.toMatchObject({ code: 'ledger-unreadable', message: `ledger ${loop} cannot be read (ELOOP)` });
+    await expect(verifyLedger('/dev/null', 'mutation')).rejects.toMatchObject({ code: 'ledger-not-a-file' });
+  });
+
+  it('is an empty ledger when it does not exist', async () => {
+    const missing = join(tempDir(), 'mutations.jsonl');
+    expect(await loadRecords(missing, 'mutation')).toEqual([]);
+    expect((await verifyLedger(missing, 'mutation')).status).toBe('missing');
   });
 });

@@ -4,6 +4,7 @@ import { getLogger } from '../cli-kit/logger.js';
 import { SCHEMAS } from '../schemas/registry.js';
 import type { StoredRecord } from './append.js';
 import { chainOf } from './chain.js';
+import { checkLedgerFile } from './ledger-file.js';
 import { LineTooLong, scanLines, type RawLine } from './lines.js';
 import { describeIssues, type LedgerSchemaName } from './validate.js';
 
@@ -34,6 +35,7 @@ export async function* readRecords<N extends LedgerSchemaName>(
   opts: ReadOptions = {},
 ): AsyncGenerator<ReadEntry<N>> {
   const path = resolve(file);
+  checkLedgerFile(path);
   const schema = SCHEMAS[schemaName];
   let pending: RawLine | undefined; // an unparsable line that is torn if nothing follows it
   try {

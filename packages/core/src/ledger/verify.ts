@@ -5,6 +5,7 @@ import { AosError } from '../cli-kit/errors.js';
 import { ChainChecker, MAX_PROBLEMS, type ChainProblemKind } from './chain-check.js';
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
 import { analyzeLine, type LineFacts } from './line-facts.js';
+import { checkLedgerFile } from './ledger-file.js';
 import { forEachLine, isBlank, LineTooLong, readChunks } from './lines.js';
 import { recordCheck, type RecordCheck } from './record-check.js';
 import { schemaForFileName, type LedgerSchemaName } from './validate.js';
@@ -71,6 +72,7 @@ const PARALLEL_MIN_BYTES = 16 << 20;
  */
 export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, opts: VerifyOptions = {}): Promise<LedgerReport> {
   const path = resolve(file);
+  checkLedgerFile(path);
   const schema = schemaName ?? schemaForFileName(basename(path)) ?? null;
   const cpPath = opts.checkpoint === false ? undefined : resolve(opts.checkpoint ?? checkpointPathFor(path));
   const checkpoint = cpPath ? readCheckpoint(cpPath, opts.checkpoint !== undefined) : undefined;

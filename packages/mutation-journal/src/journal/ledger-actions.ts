@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { GateFailed, printJson, usageError } from '@autopoietic/core/cli-kit';
 import { checkpointLedger, checkpointPathFor, repairLedger, verifyLedger, type LedgerReport } from '@autopoietic/core/ledger';
-import { checkLedgerFile } from './ledger-file.js';
 import { oneTarget, verifyTargets, type Target, type TargetFlags } from './targets.js';
 
 /**
@@ -18,7 +17,6 @@ export async function runVerify(flags: VerifyFlags): Promise<void> {
   if (all && typeof flags.checkpoint === 'string') {
     throw usageError('flags-conflict', '--checkpoint <file> names one checkpoint, so it needs --path or --kind', 'With --all, use --checkpoint without a value (each ledger\'s own <ledger>.checkpoint.json).');
   }
-  for (const t of targets) checkLedgerFile(t.path);
   const reports: LedgerReport[] = [];
   for (const t of targets) reports.push(await verifyLedger(t.path, t.schema, { checkpoint: checkpointFor(t, flags.checkpoint) }));
   const failing = reports.filter((r, i) => failed(r, targets[i]!));
@@ -29,7 +27,6 @@ export async function runVerify(flags: VerifyFlags): Promise<void> {
 
 export async function runRepair(flags: TargetFlags): Promise<void> {
   const t = oneTarget(flags, 'ledger repair');
-  checkLedgerFile(t.path);
   const outcome = await repairLedger(t.path, t.schema);
   printJson(outcome);
   if (outcome.report.status !== 'ok') throw new GateFailed(`ledger repair: ${summary(outcome.report)} (only a torn tail is repaired automatically)`);
@@ -37,7 +34,6 @@ export async function runRepair(flags: TargetFlags): Promise<void> {
 
 export async function runCheckpoint(flags: TargetFlags & { to?: string }): Promise<void> {
   const t = oneTarget(flags, 'ledger checkpoint');
-  checkLedgerFile(t.path);
   const { path, checkpoint } = await checkpointLedger(t.path, t.schema, flags.to === undefined ? {} : { to: flags.to });
   printJson({ ledger: t.path, checkpoint_path: path, checkpoint });
 }

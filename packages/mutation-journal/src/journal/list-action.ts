@@ -3,7 +3,6 @@ import { readRecords } from '@autopoietic/core/ledger';
 import { LEDGERS } from '@autopoietic/core/schemas';
 import { buildFilter, type ListFilterFlags } from './list-filter.js';
 import { renderTable } from './table.js';
-import { checkLedgerFile } from './ledger-file.js';
 import { ledgerFile, type LocationFlags } from './locate.js';
 import { parseKind } from './targets.js';
 
@@ -22,7 +21,6 @@ export async function runList(kindArg: string, flags: ListFlags): Promise<void> 
   const kind = parseKind(kindArg, 'kind');
   const keep = buildFilter(kind, flags);
   const file = ledgerFile(kind, flags);
-  checkLedgerFile(file);
   const schema = LEDGERS[kind].schema;
   if (flags.format === 'table') {
     const rows: Array<Record<string, unknown>> = [];

@@ -2,7 +2,6 @@ import { AosError } from '@autopoietic/core/cli-kit';
 import { loadRecords, verifyLedger, type StoredRecord } from '@autopoietic/core/ledger';
 import { LEDGERS, type LedgerKind } from '@autopoietic/core/schemas';
 import { buildLineage, type LedgerNames, type LineageRecords } from './build.js';
-import { checkLedgerFile } from '../journal/ledger-file.js';
 import { ledgerFile, memoryDir, type LocationFlags } from '../journal/locate.js';
 import type { LedgerSource, LineageView } from './model.js';
 
@@ -43,7 +42,6 @@ export async function loadLineage(paths: LineagePaths, where: Where): Promise<Li
   const sources: LedgerSource[] = [];
   for (const input of lineageInputs(paths, where)) {
     const schema = LEDGERS[input.kind].schema;
-    checkLedgerFile(input.path);
     const report = await verifyLedger(input.path, schema, { checkpoint: false });
     if (report.status === 'broken') {
       const first = report.problems[0];

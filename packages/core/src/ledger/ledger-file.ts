@@ -1,12 +1,12 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { AosError } from '@autopoietic/core/cli-kit';
+import { AosError } from '../cli-kit/errors.js';
 
 /**
- * Checks that a ledger about to be read is a regular file, or absent (an empty ledger). Core's
- * readers treat a missing file as empty but pass any other failure through as it is: a directory
- * or a symlink loop where a ledger should be came out as `error[internal]: EISDIR: illegal
- * operation on a directory, read`, without the path. A device or FIFO is refused too: reading
- * one is never what a ledger path means.
+ * Checks that a ledger about to be read is a regular file, or absent (an empty ledger); the
+ * readers (readRecords, verifyLedger and so repair and checkpoint) call it first. Without it a
+ * directory or a symlink loop where a ledger should be came out as `error[internal]: EISDIR:
+ * illegal operation on a directory, read`, without the path. A device or FIFO is refused too:
+ * reading one is never what a ledger path means (appendRecord refuses them as well).
  */
 export function checkLedgerFile(path: string): void {
   let st: Stats;
@@ -23,6 +23,6 @@ export function checkLedgerFile(path: string): void {
   }
   if (st.isFile()) return;
   throw new AosError('ledger-not-a-file', `ledger ${path} is not a regular file (${st.isDirectory() ? 'a directory' : 'a device, FIFO or socket'})`, {
-    hint: 'Move it aside, or point --path / --memory-dir at the JSONL ledger files.',
+    hint: 'Move it aside, or point the ledger option (--path, --journal, --memory-dir) at the JSONL ledger files.',
   });
 }
