@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../tests/support/cli.js';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 
 const ID = /^(mut|eff)-\d{8}-\d{6}-[0-9a-f]{32}$/;
@@ -15,6 +17,21 @@ function ledgerLines(file: string): any[] {
 }
 
 describe('mutation-journal append', () => {
+  it('says that stdout failed, and that the record is stored, when printing fails (stdout on /dev/full)', () => {
+    const mem = tempDir();
+    const bin = join(REPO_ROOT, 'packages', 'mutation-journal', 'bin', 'mutation-journal.js');
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [bin, 'append', '--goal', 'g', '--phase', 'P1', '--memory-dir', mem], { stdio: ['ignore', full, 'pipe'], env: testEnv(), encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('error[output-failed]: cannot write to standard output (ENOSPC)');
+      expect(r.stderr).toContain('look at the ledger before running it again');
+    } finally {
+      closeSync(full);
+    }
+    expect(ledgerLines(join(mem, 'mutations.jsonl'))).toHaveLength(1);
+  });
+
   it('writes the reference defaults and prints the stored record', () => {
     const mem = tempDir();
     const r = journal(['append', '--goal', 'smoke', '--phase', 'P0-smoke', '--memory-dir', mem]);

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { AosError } from './errors.js';
 
 /**
  * Machine-readable output goes to stdout as pretty JSON plus a newline.
@@ -41,7 +42,13 @@ function writeBytes(fd: number, buf: Uint8Array): void {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
       if (code === 'EPIPE') return; // reader went away (e.g. `| head`): nothing more to say
-      throw e;
+      if (fd === 2) return; // nowhere left to say it
+      // Printing comes last: whatever the command recorded is recorded (`> /dev/full` gave
+      // error[internal] ENOSPC, and a retry of an append would have stored its record twice).
+      throw new AosError('output-failed', `cannot write to standard output (${code ?? String(e)})`, {
+        hint: 'Check where standard output goes (a full disk, a closed file). The command itself ran: if it records something, look at the ledger before running it again.',
+        cause: e,
+      });
     }
   }
 }
