@@ -109,4 +109,12 @@ describe('ids and timestamps', () => {
     expect(parseRfc3339(s)?.getTime()).toBe(Date.parse(s));
     expect(parseRfc3339('2026-01-02 03:04')).toBeUndefined();
   });
+
+  it('refuses dates and times the calendar does not have (new Date would roll them over)', () => {
+    for (const bad of ['2026-02-29T00:00:00Z', '2026-02-30T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-01-00T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T23:60:00Z', '2026-01-01T00:00:00+24:00']) {
+      expect(parseRfc3339(bad), bad).toBeUndefined();
+    }
+    expect(parseRfc3339('2028-02-29T23:59:59.5+05:30')?.toISOString()).toBe('2028-02-29T18:29:59.500Z');
+    expect(parseRfc3339('2026-12-31T00:00:00-00:00')?.toISOString()).toBe('2026-12-31T00:00:00.000Z');
+  });
 });
