@@ -33,6 +33,17 @@ describe('hostile trees', () => {
     expect(st.genome.nix_files.find((f) => f.path === 'junk.nix')?.sha256).toMatch(/^sha256:/);
   });
 
+  it('says that a file or directory name is not valid UTF-8, instead of "cannot stat: ENOENT"', () => {
+    const s = sandbox(MINIMAL);
+    const latin1 = (name: string) => Buffer.concat([Buffer.from(`${s.root}/`), Buffer.from(name, 'latin1')]);
+    writeFileSync(latin1('caf\xe9.nix'), '{ }\n');
+    mkdirSync(latin1('r\xe9seau'));
+    writeFileSync(Buffer.concat([latin1('r\xe9seau'), Buffer.from('/inner.nix')]), '{ }\n');
+    const reasons = skipped(observe(s));
+    const why = 'its name is not valid UTF-8 (shown with U+FFFD), so it cannot be opened by name: not read';
+    expect(reasons).toMatchObject({ 'caf\uFFFD.nix': why, 'r\uFFFDseau': why });
+  });
+
   it('does not follow symlink loops, dangling links or links out of the root', () => {
     const s = sandbox(MINIMAL);
     symlinkSync('.', join(s.root, 'loop'));

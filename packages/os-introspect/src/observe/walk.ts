@@ -62,7 +62,7 @@ export function walkTree(root: string, opts: WalkOptions): WalkResult<WalkedName
     try {
       entries = readdirSync(join(root, relDir), { withFileTypes: true });
     } catch (e) {
-      out.problems.push({ rel: relDir || '.', reason: `cannot list directory: ${errText(e)}` });
+      out.problems.push({ rel: relDir || '.', reason: undecodedName(relDir, e) ?? `cannot list directory: ${errText(e)}` });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -102,9 +102,18 @@ function fileEntry(root: string, realRoot: string, rel: string, d: Dirent, probl
     }
     return { rel, abs, stat: statSync(abs), linkTarget: inside.split(sep).join('/') };
   } catch (e) {
-    problems.push({ rel, reason: `cannot stat: ${errText(e)}` });
+    problems.push({ rel, reason: undecodedName(rel, e) ?? `cannot stat: ${errText(e)}` });
     return undefined;
   }
+}
+
+/**
+ * Node reads directory entries as UTF-8 and puts U+FFFD for bytes that are not; such a name
+ * then names nothing (ENOENT). Said as it is, rather than as a file that vanished.
+ */
+function undecodedName(rel: string, e: unknown): string | undefined {
+  if (errCode(e) !== 'ENOENT' || !rel.includes('\uFFFD')) return undefined;
+  return 'its name is not valid UTF-8 (shown with U+FFFD), so it cannot be opened by name: not read';
 }
 
 export function errCode(e: unknown): string {
