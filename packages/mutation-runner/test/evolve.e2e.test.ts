@@ -93,6 +93,18 @@ describe('mutation-runner evolve with the shipped rule-based generator', () => {
     expect(p.parent_genome).toMatch(/^git:[0-9a-f]{40}$/);
   });
 
+  it('--help shows what evolve takes: no --evidence-bundle (refused with a hint), --system defaulting to the one promote uses', () => {
+    const help = runner(['evolve', '--help']).stdout;
+    expect(help).not.toContain('--evidence-bundle');
+    const systemDefault = (text: string) => /--system <system>[\s\S]*?\(default:\s+"([^"]+)"\)/.exec(text)?.[1];
+    expect(systemDefault(help)).toBe(systemDefault(runner(['promote', '--help']).stdout));
+    const mem = memoryDir();
+    const r = evolve(exampleGenome(), mem, ['--generator', RULE, '--evidence-bundle', join(tempDir(), 'b.json')]);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, 'error[flags-conflict]: evolve does not take --evidence-bundle']);
+    expect(r.stderr).toContain('verify --evidence-bundle');
+    expect(ledger(join(mem, 'lineage.jsonl'))).toEqual([]);
+  });
+
   it('enforces the modes before anything runs: evolve mutate-draft, --promote mutate-vm, --unattended autopoiesis', () => {
     const root = exampleGenome();
     const cases: [string, string[], string][] = [

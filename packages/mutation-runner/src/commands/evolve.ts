@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
-import { addGateOptions } from './gate-options.js';
+import { addGateOptions, localSystem } from './gate-options.js';
 
 /** A repeatable flag; a value given twice counts once (a VM check is built once). */
 const collect = (value: string, previous: string[]): string[] => (previous.includes(value) ? previous : [...previous, value]);
@@ -15,7 +15,7 @@ export function registerEvolve(program: Command): void {
     .option('--from-attempt <id>', 'branch from this earlier attempt: it is the first attempt\'s parent, and its feedback is carried')
     .option('--promote', 'run P2 promote on the verified proposal (needs mode mutate-vm)')
     .option('--unattended', 'an unattended run, e.g. from the agent-runtime service (needs mode autopoiesis)')
-    .option('--stop-on-error', 'stop at the first attempt whose generator fails (default: try again)')
+    .option('--stop-on-error', 'stop at the first attempt whose verdict is error (the generator failed, its proposal was refused, or verify could not finish), not at a rejected one (default: try again)')
     .option('--generator-timeout <seconds>', 'kill the generator (its whole process group) after this long', '300')
     .option('--generator-max-output <bytes>', 'kill the generator when stdout and stderr together exceed this', String(1024 * 1024))
     .option('--generator-env <name>', 'pass this environment variable through to the generator, e.g. an API key (repeatable)', collect, [])
@@ -24,9 +24,9 @@ export function registerEvolve(program: Command): void {
     .option('--proposals-dir <dir>', 'where proposals are written (default: <root>/mutations/pending)')
     .option('--target-configuration <name>', 'with --promote: host configuration of the VM checks', 'iso')
     .option('--vm-check <name>', 'with --promote: checks.<system>.<name> to build (repeatable; default iso-boot-basic)', collect, [])
-    .option('--system <system>', 'with --promote: Nix system of the checks', 'x86_64-linux')
+    .option('--system <system>', 'with --promote: Nix system of the checks', localSystem())
     .option('--parent-genome <string>', 'with --promote: the genome promoted from (default: git:<HEAD>)');
-  addGateOptions(cmd).action(
+  addGateOptions(cmd, { evidenceBundle: false }).action(
     runAction(async (raw: Record<string, unknown>) => {
       const { parseEvolveOptions } = await import('./evolve-options.js');
       const opts = parseEvolveOptions(raw);

@@ -1,9 +1,22 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { z } from 'zod';
 
-/** Flags shared by verify and promote (and evolve): where things are, how checks run, the evidence sidecar. */
-export function addGateOptions(cmd: Command): Command {
+/** `x64`/`arm64` on linux/darwin -> the Nix system name: the default of promote's and evolve's --system. */
+export function localSystem(): string {
+  const arch = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch;
+  return `${arch}-${process.platform}`;
+}
+
+const EVIDENCE_BUNDLE_HELP = 'also write an evidence bundle here (create-new; refused before any work when unsafe)';
+
+/**
+ * Flags shared by verify and promote (and evolve): where things are, how checks run, the evidence
+ * sidecar. evolve takes no sidecar: there the flag is parsed (to refuse it with a hint) but not
+ * shown in --help.
+ */
+export function addGateOptions(cmd: Command, opts: { evidenceBundle: boolean } = { evidenceBundle: true }): Command {
+  const sidecar = new Option('--evidence-bundle <file>', EVIDENCE_BUNDLE_HELP);
   return cmd
     .option('--root <dir>', 'genome root (default: the nearest directory upwards holding flake.nix, else the working directory)')
     .option('--memory-dir <dir>', 'memory directory for ledgers and check logs (default: see README "Ledgers")')
@@ -17,7 +30,7 @@ export function addGateOptions(cmd: Command): Command {
     .option('--nix-option <name=value>', 'pass --option NAME VALUE to every nix command (repeatable)', collect, [])
     .option('--builders <spec>', 'pass --builders SPEC to every nix command (remote builders)')
     .option('--no-progress', 'no build progress on stderr even when it is a terminal')
-    .option('--evidence-bundle <file>', 'also write an evidence bundle here (create-new; refused before any work when unsafe)');
+    .addOption(opts.evidenceBundle ? sidecar : sidecar.hideHelp());
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
 import { GateFailed, printJson, runAction, usageError } from '@autopoietic/core/cli-kit';
-import { addGateOptions, parseGateOptions } from './gate-options.js';
-
-/** `x64`/`arm64` on linux/darwin -> the Nix system name; the promote default. */
-function localSystem(): string {
-  const arch = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch;
-  return `${arch}-${process.platform}`;
-}
+import { addGateOptions, localSystem, parseGateOptions } from './gate-options.js';
 
 /** A repeatable flag; a value given twice counts once (a VM check is built once, an organ listed once). */
 function collect(value: string, previous: string[]): string[] {
