@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
@@ -146,6 +146,16 @@ describe('appendRecord I/O errors', () => {
     const fifo = join(tempDir(), 'mutations.jsonl');
     execFileSync('mkfifo', [fifo]);
     await expect(appendRecord(fifo, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-not-a-file', message: `ledger ${fifo} is not a regular file (a FIFO)` });
+  });
+
+  it('names a ledger that is a symlink to a missing file, with what it points to', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'mutations.jsonl');
+    symlinkSync('gone/mutations.jsonl', file);
+    await expect(appendRecord(file, 'mutation', mutationRecord())).rejects.toMatchObject({
+      code: 'ledger-dangling-link',
+      message: `ledger ${file} is a symbolic link to gone/mutations.jsonl, which does not exist`,
+    });
   });
 
   it('fails at once, naming the directory, when the memory directory cannot be made (under /proc)', async () => {

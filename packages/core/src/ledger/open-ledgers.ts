@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { AosError } from '../cli-kit/errors.js';
 import type { ChainHead } from './chain.js';
 
@@ -92,7 +92,26 @@ function openOrCreate(path: string): { fd: number; created: boolean } {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  return { fd: openSync(path, flags), created: false };
+  try {
+    return { fd: openSync(path, flags), created: false };
+  } catch (e) {
+    // O_EXCL refuses any existing name, a symlink too; ENOENT now means the link leads nowhere.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && isSymlink(path)) {
+      throw new AosError('ledger-dangling-link', `ledger ${path} is a symbolic link to ${readlinkSync(path)}, which does not exist`, {
+        hint: 'Create the file it points to (an empty file is an empty ledger), or replace the link with the ledger file.',
+        cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function statOrNull(path: string): Stats | undefined {
