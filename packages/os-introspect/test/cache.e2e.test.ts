@@ -21,6 +21,12 @@ function memoAddsUp(data: Buffer): boolean {
   return head.layout.reduce((n, [, len]) => n + (len ?? 0), 0) === data.length - cut - 1;
 }
 
+/** The genome memo a run left under the memory directory's cache. */
+function memoFile(memory: string): string {
+  const roots = join(memory, 'cache', 'introspect', readdirSync(join(memory, 'cache', 'introspect'))[0]!, 'roots');
+  return join(roots, readdirSync(roots).find((f) => f.endsWith('.genome.json'))!);
+}
+
 describe('the parse cache', () => {
   it('serves an unchanged tree from the cache, and re-parses only the changed file', () => {
     const s = sandbox();
@@ -125,8 +131,7 @@ describe('the parse cache', () => {
     const first = observe(s);
     settle(s.root, first.genome.nix_files.map((f) => f.path));
     observe(s);
-    const roots = join(s.memory, 'cache', 'introspect', readdirSync(join(s.memory, 'cache', 'introspect'))[0]!, 'roots');
-    const memo = join(roots, readdirSync(roots).find((f) => f.endsWith('.genome.json'))!);
+    const memo = memoFile(s.memory);
     const whole = readFileSync(memo);
     expect(memoAddsUp(whole)).toBe(true);
     writeFileSync(memo, whole.subarray(0, -10));
@@ -142,8 +147,7 @@ describe('the parse cache', () => {
     const first = observe(s);
     settle(s.root, first.genome.nix_files.map((f) => f.path));
     observe(s);
-    const roots = join(s.memory, 'cache', 'introspect', readdirSync(join(s.memory, 'cache', 'introspect'))[0]!, 'roots');
-    const memo = join(roots, readdirSync(roots).find((f) => f.endsWith('.genome.json'))!);
+    const memo = memoFile(s.memory);
     const whole = readFileSync(memo);
     // A block of zeros where stored text was (as a crash can leave in a file whose size was already written).
     const at = whole.indexOf('"description"', whole.indexOf(10));
