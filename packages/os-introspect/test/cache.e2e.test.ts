@@ -21,10 +21,14 @@ function memoAddsUp(data: Buffer): boolean {
   return head.layout.reduce((n, [, len]) => n + (len ?? 0), 0) === data.length - cut - 1;
 }
 
-/** The genome memo a run left under the memory directory's cache. */
-function memoFile(memory: string): string {
-  const roots = join(memory, 'cache', 'introspect', readdirSync(join(memory, 'cache', 'introspect'))[0]!, 'roots');
-  return join(roots, readdirSync(roots).find((f) => f.endsWith('.genome.json'))!);
+/** A sandbox observed until its genome memo is written: the first self-state, and the memo's path. */
+function memoised() {
+  const s = sandbox();
+  const first = observe(s);
+  settle(s.root, first.genome.nix_files.map((f) => f.path));
+  observe(s);
+  const roots = join(s.memory, 'cache', 'introspect', readdirSync(join(s.memory, 'cache', 'introspect'))[0]!, 'roots');
+  return { s, first, memo: join(roots, readdirSync(roots).find((f) => f.endsWith('.genome.json'))!) };
 }
 
 describe('the parse cache', () => {
@@ -127,11 +131,7 @@ describe('the parse cache', () => {
   });
 
   it('reassembles the genome when its memo does not add up (torn or edited), instead of printing it', () => {
-    const s = sandbox();
-    const first = observe(s);
-    settle(s.root, first.genome.nix_files.map((f) => f.path));
-    observe(s);
-    const memo = memoFile(s.memory);
+    const { s, first, memo } = memoised();
     const whole = readFileSync(memo);
     expect(memoAddsUp(whole)).toBe(true);
     writeFileSync(memo, whole.subarray(0, -10));
@@ -143,11 +143,7 @@ describe('the parse cache', () => {
   });
 
   it('reassembles the genome when its memo was damaged in place (same length), instead of printing broken JSON', () => {
-    const s = sandbox();
-    const first = observe(s);
-    settle(s.root, first.genome.nix_files.map((f) => f.path));
-    observe(s);
-    const memo = memoFile(s.memory);
+    const { s, first, memo } = memoised();
     const whole = readFileSync(memo);
     // A block of zeros where stored text was (as a crash can leave in a file whose size was already written).
     const at = whole.indexOf('"description"', whole.indexOf(10));
