@@ -20,7 +20,9 @@ let
 
   root = ../.;
   # Only what installs, builds and tests the workspace. Docs, CI files and the Nix genome do not
-  # change the tools, so editing them does not rebuild the package.
+  # change the tools, so editing them does not rebuild the package. `examples` is test data: the
+  # unit test packages/core/src/nix-syntax/source-reading.test.ts reads every .nix file of the
+  # fixtures and examples and expects more than ten of them (packages/ alone has three).
   included = [
     ".npmrc"
     "package.json"
@@ -28,6 +30,7 @@ let
     "pnpm-workspace.yaml"
     "tsconfig.base.json"
     "vitest.config.ts"
+    "examples"
     "memory"
     "packages"
     "tests/support"
