@@ -38,6 +38,14 @@
       # The ISO and the VM checks are x86_64 only, so aarch64 evaluation never has to build them
       # (the hosts set nixpkgs.hostPlatform to this system).
       isoSystem = "x86_64-linux";
+
+      # Test data whose bytes tests patch and compare: the example genome (its pending proposals
+      # carry diffs against these files) and the CLIs' fixtures under packages/*/test. `nix fmt`
+      # and the nix-format check leave them as they are.
+      unformattedDirs = [
+        "examples"
+        "packages"
+      ];
     in
     {
       packages = forAllSystems (
@@ -86,7 +94,12 @@
         }
       );
 
-      formatter = forAllSystems ({ pkgs, ... }: pkgs.nixfmt-tree);
+      formatter = forAllSystems (
+        { pkgs, ... }:
+        pkgs.nixfmt-tree.override {
+          settings.formatter.nixfmt.excludes = map (dir: "${dir}/**") unformattedDirs;
+        }
+      );
 
       nixosModules = {
         autopoietic-core = ./modules/core;
@@ -118,7 +131,7 @@
           tools,
         }:
         import ./nix/checks.nix {
-          inherit pkgs tools;
+          inherit pkgs tools unformattedDirs;
           autopoieticModule = self.nixosModules.autopoietic-core;
         }
         // lib.optionalAttrs (system == isoSystem) (

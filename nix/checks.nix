@@ -4,13 +4,17 @@
   pkgs,
   tools,
   autopoieticModule,
+  # Directories (relative to the repository root) whose .nix files are test data, not formatted.
+  unformattedDirs,
 }:
 let
   inherit (pkgs) lib;
 
+  nixFiles = lib.fileset.fileFilter (file: file.hasExt "nix") ../.;
+  unformatted = lib.fileset.unions (map (dir: ../. + "/${dir}") unformattedDirs);
   nixSources = lib.fileset.toSource {
     root = ../.;
-    fileset = lib.fileset.fileFilter (file: file.hasExt "nix") ../.;
+    fileset = lib.fileset.difference nixFiles unformatted;
   };
 in
 {
