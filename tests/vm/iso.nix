@@ -52,6 +52,9 @@ let
     };
 
   # Black box (ADR 0012): the artifact has no backdoor, so the serial console is the only oracle.
+  # With a timeout, wait_for_console_text takes at most one console line off its queue per
+  # second (it retries a non-blocking get), so the timeout must exceed the number of lines the
+  # boot prints before the target line, not only the boot time.
   production =
     name:
     {
@@ -69,13 +72,16 @@ let
       testScript = ''
         machine = create_machine("${command}")
         machine.start()
-        machine.wait_for_console_text(r"Reached target.*Multi-User System", timeout=600)
+        machine.wait_for_console_text(r"Reached target.*Multi-User System", timeout=1800)
         machine.crash()
       '';
     };
 in
 {
   iso-boot-basic = instrumented "iso-boot-basic" { } ''
+    with subtest("booted through the BIOS (isolinux), not EFI firmware"):
+        machine.fail("test -d /sys/firmware/efi")
+
     with subtest("identity.json names the ISO host and its roles, in order"):
         machine.succeed("test -f /etc/autopoietic/identity.json")
         json_field(machine, "/etc/autopoietic/identity.json", ".host", "autopoietic-iso")
