@@ -136,9 +136,17 @@ stdenv.mkDerivation (finalAttrs: {
     # os-introspect loads only the Nix grammar; the package ships about 40 others (44 MB).
     find "$libdir/node_modules/.pnpm" -path '*/@cursorless/tree-sitter-wasms/out/*.wasm' \
       ! -name tree-sitter-nix.wasm -delete
+    # The wrappers name the grammar the tools load (AUTOPOIETIC_NIX_GRAMMAR, read by
+    # packages/core/src/nix-syntax/parser.ts): the one in this closure, found once here.
+    grammar=$(find "$libdir/node_modules/.pnpm" -path '*/@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm')
+    if [ "$(wc -l <<< "$grammar")" != 1 ] || [ ! -f "$grammar" ]; then
+      echo "expected one tree-sitter-nix.wasm under $libdir/node_modules/.pnpm, found: $grammar" >&2
+      exit 1
+    fi
 
     for cli in ${lib.escapeShellArgs clis}; do
       makeWrapper ${lib.getExe nodejs} "$out/bin/$cli" \
+        --set-default AUTOPOIETIC_NIX_GRAMMAR "$grammar" \
         --add-flags "$libdir/packages/$cli/bin/$cli.js"
     done
 
@@ -147,14 +155,14 @@ stdenv.mkDerivation (finalAttrs: {
 
   doInstallCheck = true;
   nativeInstallCheckInputs = [ jq ];
-  # The wrapped CLIs start, and os-introspect finds the tree-sitter Nix grammar (WASM) at run
-  # time.
+  # The wrapped CLIs start and name the grammar, and os-introspect parses with it (nothing else
+  # sets AUTOPOIETIC_NIX_GRAMMAR here, so a wrong path would fail the parse below).
   installCheckPhase = ''
     runHook preInstallCheck
     for cli in ${lib.escapeShellArgs clis}; do
       "$out/bin/$cli" --help > /dev/null
+      grep -q "AUTOPOIETIC_NIX_GRAMMAR.*$out/lib/autopoietic-tools/.*/tree-sitter-nix\.wasm" "$out/bin/$cli"
     done
-    find -L "$out/lib/autopoietic-tools" -name tree-sitter-nix.wasm | grep -q .
 
     mkdir -p "$TMPDIR/genome"
     echo '{ outputs = _: { }; }' > "$TMPDIR/genome/flake.nix"
