@@ -18,6 +18,13 @@ let
   ];
 
   dir = cfg.memory.dir;
+  inherit (cfg.memory) group;
+  # systemd-tmpfiles skips a rule whose group it cannot resolve (it only logs it), which would
+  # leave the host without its memory directory and ledgers.
+  undeclaredGroup = lib.concatStringsSep " " [
+    "autopoietic.memory.group = ${group} is not a declared group; declare it"
+    "(users.groups.${group} = { }) or enable autopoietic.agentRuntime, which declares its own."
+  ];
   systemDirs = [
     "/"
     "/etc"
@@ -28,7 +35,7 @@ let
   ];
   owner = {
     user = "root";
-    inherit (cfg.memory) group;
+    inherit group;
   };
   dirRule = {
     d = owner // {
@@ -90,6 +97,10 @@ in
       {
         assertion = !(lib.elem dir systemDirs);
         message = "autopoietic.memory.dir = ${dir} is a system directory; use a dedicated one.";
+      }
+      {
+        assertion = config.users.groups ? ${group};
+        message = undeclaredGroup;
       }
     ];
 

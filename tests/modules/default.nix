@@ -16,6 +16,7 @@ let
     "agent-runtime/missing-command"
     "identity/default-host"
     "memory/tmpfiles"
+    "memory/undeclared-group"
     "mutation-runner/defaults"
     "mutation-runner/policy"
     "observation/roots"
