@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
@@ -100,6 +100,24 @@ describe('bad input exits 2 and writes nothing', () => {
     expect(r.stderr).toMatch(/\nhint: /);
     expect(r.stdout).toBe('');
     expect(snapshot(mem)).toEqual(before);
+  });
+
+  // add/update/retire measure the registry before reading it; that stat gave error[internal] ENOTDIR/ELOOP
+  it.each([
+    ['add', ...ADD.slice(1)],
+    ['update', 'nix-fmt', '--purpose', 'x'],
+    ['retire', 'nix-fmt', '--reason', 'r'],
+  ])('%s names a registry path that cannot be one (under a file, a symlink loop)', (...args) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), 'x');
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    for (const [path, code] of [[join(dir, 'file', 'organs.jsonl'), 'ENOTDIR'], [join(dir, 'loop-a'), 'ELOOP']]) {
+      const r = runCli('mutation-journal', ['organ', ...args, '--path', path!]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`error[ledger-unreadable]: cannot read the organ registry ${path}: ${code}`);
+      expect(r.stderr).not.toContain('error[internal]');
+    }
   });
 
   it('a missing required flag is a usage error too, and creates no registry', () => {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { readRecords } from '@autopoietic/core/ledger';
 import { foldRegistry, type OrganLine, type Registry } from './history.js';
@@ -16,14 +16,30 @@ export interface Loaded<T> {
   status: string;
 }
 
-function present(file: string, what: string): boolean {
+/** The ledger's stat, or undefined when it is missing; any other problem is named with the path. */
+function statLedger(file: string, what: string): Stats | undefined {
+  let st: Stats;
   try {
-    if (statSync(file).isFile()) return true;
+    st = statSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw usageError('ledger-unreadable', `cannot read the ${what} ${file}: ${(e as Error).message}`, 'Check the path and its permissions.');
   }
+  if (st.isFile()) return st;
   throw usageError('ledger-not-a-file', `the ${what} ${file} is not a file`, 'Point the flag at a JSONL ledger file.');
+}
+
+function present(file: string, what: string): boolean {
+  return statLedger(file, what) !== undefined;
+}
+
+/**
+ * The registry's size in bytes, -1 when it does not exist yet: add, update and retire compare it
+ * before and after they read the registry. A path that cannot be a registry (under a file, a
+ * symlink loop, a directory) is refused here with the path, as the readers refuse it.
+ */
+export function registrySize(file: string): number {
+  return statLedger(file, 'organ registry')?.size ?? -1;
 }
 
 export async function loadRegistry(file: string): Promise<Loaded<OrganLine> & { registry: Registry }> {

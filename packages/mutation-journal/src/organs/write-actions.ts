@@ -1,11 +1,10 @@
-import { statSync } from 'node:fs';
 import { AosError, getLogger, printJson } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { appendRecord } from '@autopoietic/core/ledger';
 import type { OrganRecord } from '@autopoietic/core/schemas';
 import { addRecord, parseAdd, parseUpdate, retireRecord, updateRecord, type AddInput, type UpdateInput } from './edit.js';
 import type { Registry } from './history.js';
-import { loadRegistry } from './ledgers.js';
+import { loadRegistry, registrySize } from './ledgers.js';
 import { organPaths, type PathFlags } from './paths.js';
 
 /**
@@ -55,13 +54,13 @@ class RegistryMoved extends Error {}
 
 async function appendPlanned(file: string, plan: (registry: Registry) => OrganRecord) {
   for (let attempt = 1; ; attempt++) {
-    const size = sizeOf(file);
+    const size = registrySize(file);
     const { registry } = await loadRegistry(file);
     const record = plan(registry);
     try {
       return await appendRecord(file, 'organ', record, {
         precondition: () => {
-          if (sizeOf(file) !== size) throw new RegistryMoved();
+          if (registrySize(file) !== size) throw new RegistryMoved();
         },
       });
     } catch (e) {
@@ -73,14 +72,5 @@ async function appendPlanned(file: string, plan: (registry: Registry) => OrganRe
         });
       }
     }
-  }
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return -1;
-    throw e;
   }
 }
