@@ -130,7 +130,7 @@ async function generate(ctx: RunContext, handoffText: string, attemptId: string,
       ...(parentId ? { AUTOPOIETIC_PARENT_ATTEMPT_ID: parentId } : {}),
     };
     const g = await runGenerator({ argv: ctx.generator.argv, sandbox, handoffText, env, passEnv: ctx.passEnv, limits: ctx.limits, logDir });
-    const live = changedPaths(ctx.baseline, await snapshotLive(ctx.loc.root, ctx.loc.memoryDir, [ctx.proposalsDir]));
+    const live = changedPaths(ctx.baseline, await snapshotLive(ctx.loc.root, ctx.loc.memoryDir, ctx.proposalsDir));
     if (live.length) {
       return { run: g.run, stop: `the live genome changed while the generator ran (${live.slice(0, 5).join(', ')}${live.length > 5 ? `, and ${live.length - 5} more` : ''}); the run stops and nothing is verified` };
     }

@@ -9,6 +9,7 @@ import { generatorIdentity } from '../generator/identity.js';
 import { locate, observe } from '../handoff/gather.js';
 import { loadAncestry } from '../handoff/history.js';
 import { runAttempt, type PromoteSettings, type RunContext } from './attempt.js';
+import { checkEvolveDirs } from './dirs.js';
 import { snapshotLive } from './guard.js';
 
 /**
@@ -56,6 +57,7 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
   const generator = generatorIdentity(o.generator, ctx.cwd, ctx.root);
   if (o.fromAttempt !== undefined) await loadAncestry(loc.ledgers, o.fromAttempt, 1); // exists, or a usage error now
   const proposalsDir = o.proposalsDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, o.proposalsDir);
+  checkEvolveDirs(loc.root, loc.memoryDir, proposalsDir);
   const promote = o.promote ? await withParentGenome(o.promote, ctx.root) : undefined;
   const runId = newId('run');
   const log = getLogger();
@@ -74,7 +76,7 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
     protectedRules: ctx.policy.protectedRules,
     gate: { ...o, root: ctx.root, memoryDir: ctx.memoryDir, cwd: ctx.cwd },
     promote,
-    baseline: await snapshotLive(ctx.root, ctx.memoryDir, [proposalsDir]),
+    baseline: await snapshotLive(loc.root, loc.memoryDir, proposalsDir),
     lineageJournal: loc.ledgers.lineage,
   };
   const attempts: StoredRecord<'lineage-attempt'>[] = [];

@@ -1,0 +1,90 @@
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exampleGenome, HOST_GOAL, RULE_BASED } from './evolve-support.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { ledger, memoryDir, repoSnapshot, runner } from './support.js';
+
+/**
+ * Where evolve writes (the proposals directory, the memory directory) against what it guards
+ * (the live genome): the loop's own writes are never mistaken for a generator's, the generator
+ * sees every genome file that is not a proposal, and a directory it cannot write is refused
+ * before any attempt.
+ */
+const evolve = (root: string, extra: string[], generator = `${process.execPath} ${RULE_BASED} --fail-first`) =>
+  runner(['evolve', '--root', root, '--goal', HOST_GOAL, '--generator', generator, ...extra]);
+
+describe('evolve --proposals-dir and --memory-dir', () => {
+  it('a proposals directory at the genome root: attempt 1 is not taken for a live-genome change in attempt 2', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const r = evolve(root, ['--memory-dir', mem, '--proposals-dir', root]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json();
+    expect(out.attempts.map((a: { verdict: string }) => a.verdict)).toEqual(['rejected', 'verified']);
+    expect(out.result.proposal_path).toBe(join(root, out.result.mutation_id, 'proposal.json'));
+  });
+
+  it('a proposals directory that holds genome files: the generator still sees them, and a change to them is still caught', () => {
+    const root = exampleGenome();
+    const modules = join(root, 'modules');
+    const script = (name: string, body: string) => {
+      const file = join(tempDir('aos-generator-'), `${name}.mjs`);
+      writeFileSync(file, `import { appendFileSync, existsSync } from 'node:fs';\n${body}`);
+      return `${process.execPath} ${file}`;
+    };
+    const looker = script('looker', `
+      if (!existsSync(process.env.AUTOPOIETIC_GENOME + '/modules/default.nix')) { console.error('modules/default.nix is not in my copy'); process.exit(4); }
+      process.stdout.write('no proposal');`);
+    const mem = memoryDir();
+    const looked = evolve(root, ['--memory-dir', mem, '--proposals-dir', modules, '--attempts', '1'], looker);
+    expect(looked.code, looked.stderr).toBe(1);
+    expect(ledger(join(mem, 'lineage.jsonl'))[0].reason).toContain('generator output is not a proposal');
+
+    // The test hands this generator a path in the genome on purpose (evolve never does); in its
+    // body, since evolve refuses a generator whose argv names a file inside the genome.
+    const intruder = script('intruder', `appendFileSync(${JSON.stringify(join(modules, 'default.nix'))}, '# x\\n'); process.stdout.write('{}');`);
+    const mem2 = memoryDir();
+    const caught = evolve(root, ['--memory-dir', mem2, '--proposals-dir', modules, '--attempts', '2'], intruder);
+    expect(caught.code).toBe(1);
+    expect(caught.json().outcome).toBe('stopped');
+    expect(ledger(join(mem2, 'lineage.jsonl'))[0].reason).toContain('the live genome changed while the generator ran (modules/default.nix)');
+  });
+
+  it('refuses a proposals directory it cannot create or write before any attempt (exit 2, nothing journaled)', () => {
+    const root = exampleGenome();
+    const file = join(tempDir('aos-out-'), 'a-file');
+    writeFileSync(file, 'x');
+    const readOnly = join(tempDir('aos-out-'), 'ro');
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o555);
+    const cases: [string, string][] = [
+      [file, 'is not a directory'],
+      [join(file, 'pending'), 'is not a directory'],
+      ['/proc/no-such-process/pending', 'cannot be created'],
+    ];
+    // root ignores mode bits: the read-only case only means something for other users
+    if (process.getuid?.() !== 0) cases.push([join(readOnly, 'pending'), 'is not writable']);
+    for (const [dir, why] of cases) {
+      const mem = memoryDir();
+      const r = evolve(root, ['--memory-dir', mem, '--proposals-dir', dir]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('error[proposals-dir-unusable]: --proposals-dir');
+      expect(r.stderr).toContain(why);
+      expect(r.stderr).toMatch(/\nhint: /);
+      expect(existsSync(join(mem, 'lineage.jsonl'))).toBe(false);
+    }
+  });
+
+  it('refuses the genome root as the memory directory: its logs and ledgers would be genome files', () => {
+    const root = exampleGenome();
+    const before = repoSnapshot(root);
+    for (const mem of [root, join(root, 'hosts', '..')]) {
+      const r = evolve(root, ['--memory-dir', mem]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('error[memory-dir-is-genome-root]');
+      expect(r.stderr).toMatch(/\nhint: /);
+    }
+    expect(repoSnapshot(root)).toEqual(before);
+  });
+});
