@@ -1,6 +1,6 @@
 // P1 verify through the built CLI, with real git and real Nix on fixture genomes: the reference's
 // verifier tests (design inventory 6.3) plus the fixes of issue 4.
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../tests/support/tmp.js';
@@ -49,6 +49,20 @@ describe('verify: happy paths', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().proposal_path).toBe(proposal);
     expect(ledger(join(dirname(proposal), 'results.jsonl'))).toHaveLength(1);
+  });
+
+  it('refuses, before any work, a --journal that is not a regular file (/dev/null, a directory)', () => {
+    const root = fixtureGenome();
+    const proposal = readmeProposal(root);
+    const dir = join(tempDir(), 'results.jsonl');
+    mkdirSync(dir);
+    for (const [journal, kind] of [['/dev/null', 'a character device'], [dir, 'a directory']] as const) {
+      const mem = memoryDir();
+      const r = runner(['verify', '--proposal', proposal, '--root', root, '--journal', journal, '--memory-dir', mem]);
+      expect([r.code, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toContain(`error[ledger-not-a-file]: ledger ${journal} is not a regular file (${kind})`);
+      expect(existsSync(join(mem, 'logs')), 'no check ran').toBe(false);
+    }
   });
 
   it('verifies a multi-file patch and a deletion without touching the live files', () => {

@@ -141,7 +141,7 @@ describe('appendRecord I/O errors', () => {
     await expect(appendRecord('/dev/null', 'mutation', mutationRecord())).rejects.toMatchObject({
       code: 'ledger-not-a-file',
       message: 'ledger /dev/null is not a regular file (a character device)',
-      hint: expect.stringContaining('regular file'),
+      hint: expect.stringContaining('JSONL ledger files'),
     });
     const fifo = join(tempDir(), 'mutations.jsonl');
     execFileSync('mkfifo', [fifo]);

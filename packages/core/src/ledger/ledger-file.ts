@@ -21,8 +21,21 @@ export function checkLedgerFile(path: string): void {
       cause: e,
     });
   }
-  if (st.isFile()) return;
-  throw new AosError('ledger-not-a-file', `ledger ${path} is not a regular file (${st.isDirectory() ? 'a directory' : 'a device, FIFO or socket'})`, {
+  if (!st.isFile()) throw notAFile(path, st);
+}
+
+/** The one refusal of a ledger path that names something other than a regular file. */
+export function notAFile(path: string, st: Stats): AosError {
+  return new AosError('ledger-not-a-file', `ledger ${path} is not a regular file (${kindOf(st)})`, {
     hint: 'Move it aside, or point the ledger option (--path, --journal, --memory-dir) at the JSONL ledger files.',
   });
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  return 'not a file';
 }

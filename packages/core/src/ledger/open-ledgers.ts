@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { AosError } from '../cli-kit/errors.js';
+import { notAFile } from './ledger-file.js';
 import type { ChainHead } from './chain.js';
 
 /**
@@ -49,11 +50,7 @@ export function openLedger(path: string): Opened {
   try {
     st = fstatSync(fd);
     // /dev/null or a FIFO would take the append and then fail its fsync (EINVAL), or lose it.
-    if (!st.isFile()) {
-      throw new AosError('ledger-not-a-file', `ledger ${path} is not a regular file (${kindOf(st)})`, {
-        hint: 'Point the ledger option (--journal, --path, ...) at a regular file, or leave it out to use the one in the memory directory.',
-      });
-    }
+    if (!st.isFile()) throw notAFile(path, st);
   } catch (e) {
     closeSync(fd);
     throw e;
@@ -62,15 +59,6 @@ export function openLedger(path: string): Opened {
   open.set(path, ledger);
   if (open.size > MAX_OPEN) forget(open.keys().next().value!);
   return { ledger, size: st.size, created };
-}
-
-function kindOf(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isSocket()) return 'a socket';
-  return 'not a file';
 }
 
 /** Drops (and closes) the cached ledger: after a failed write, or when it was replaced. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describeError } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import { prepareSidecar, promotionBundle, rawRef, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
-import { appendRecord, ledgerPath, loadRecords, type StoredRecord } from '@autopoietic/core/ledger';
+import { appendRecord, checkLedgerFile, ledgerPath, loadRecords, type StoredRecord } from '@autopoietic/core/ledger';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
 import { planCandidate } from '../../pipeline/candidate.js';
@@ -36,6 +36,8 @@ export async function promoteProposal(opts: PromoteOptions): Promise<PromoteOutc
   const where = { root: ctx.root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd: ctx.cwd };
   const journal = ledgerPath('promotions', opts.journal, where);
   const verificationJournal = ledgerPath('results', opts.verificationJournal, where);
+  // Before any work: a device or directory could never take (or give) the records.
+  for (const ledger of [journal, verificationJournal]) checkLedgerFile(ledger);
   const id = newId('pro');
   const prepared = prepareProposal(opts.proposal, { cwd: ctx.cwd, protectedRules: ctx.policy.protectedRules });
   const planned = planCandidate(ctx.root, ctx.workDir, ctx.cwd);

@@ -4,7 +4,7 @@ import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { bytesRef, prepareSidecar, rawRef, verificationBundle, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
-import { appendRecord, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
+import { appendRecord, checkLedgerFile, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
 import { defaultFlakeCheck, plannedOperatorCheck, plannedProposalCheck, type PlanContext } from '../../checks/plan.js';
 import { runChecks } from '../../checks/run.js';
 import { exclusionContext } from '../../candidate/exclusions.js';
@@ -47,6 +47,7 @@ export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome
 async function verifyListed(ctx: GateContext, opts: VerifyOptions, listing: Promise<LiveListing>, t0: number): Promise<VerifyOutcome> {
   const log = getLogger();
   const journal = ledgerPath('results', opts.journal, { root: ctx.root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd: ctx.cwd });
+  checkLedgerFile(journal); // before any work: a device or directory could never take the record
   const id = newId('ver');
   const prepared = prepareProposal(opts.proposal, { cwd: ctx.cwd, protectedRules: ctx.policy.protectedRules });
   const planned = planCandidate(ctx.root, ctx.workDir, ctx.cwd);
