@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostEntry, SelfState } from '@autopoietic/core/schemas';
 import type { z } from 'zod';
-import { errCode } from './walk.js';
+import { readSettingsFile } from './read-small.js';
 
 type Identity = SelfState['identity'];
 type Host = z.infer<typeof HostEntry>;
@@ -31,15 +30,11 @@ export function resolveIdentity(etcDir: string, hosts: Host[], hostname: string)
 }
 
 function readIdentityFile(path: string): { identity?: Identity; note: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return { note: errCode(e) === 'ENOENT' ? `${path} does not exist` : `${path} cannot be read (${errCode(e)})` };
-  }
+  const read = readSettingsFile(path);
+  if (!read.ok) return { note: read.code === 'ENOENT' ? `${path} does not exist` : `${path} cannot be read (${read.reason})` };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(read.text);
   } catch {
     return { note: `${path} is not valid JSON` };
   }

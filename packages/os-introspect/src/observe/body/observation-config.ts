@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ObservationConfig } from '@autopoietic/core/schemas';
 import { loadCompiledValidator } from '@autopoietic/core/schemas/compiled';
-import { errCode } from '../walk.js';
+import { readSettingsFile } from '../read-small.js';
 
 /**
  * `<etc dir>/observation.json` (written by the observation NixOS module): project roots and the
@@ -19,16 +18,11 @@ export interface ObservationConfigRead {
 
 export async function readObservationConfig(etcDir: string): Promise<ObservationConfigRead> {
   const path = join(etcDir, 'observation.json');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = errCode(e);
-    return code === 'ENOENT' ? { path, present: false, valid: false } : { path, present: true, valid: false, error: `cannot read (${code})` };
-  }
+  const read = readSettingsFile(path);
+  if (!read.ok) return read.code === 'ENOENT' ? { path, present: false, valid: false } : { path, present: true, valid: false, error: `cannot read (${read.reason})` };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(read.text);
   } catch (e) {
     return { path, present: true, valid: false, error: `not valid JSON: ${(e as Error).message}` };
   }

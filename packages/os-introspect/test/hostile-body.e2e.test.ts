@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../tests/support/cli.js';
+import { expectValidSelfState, sandbox, type Sandbox } from './helpers.js';
+
+// Hostile host files and tools: each problem is a reason in the self-state, never a crash, a
+// hang or unbounded memory, and never wrong data reported as if it were right.
+const MINIMAL = { 'flake.nix': '{ outputs = { self }: { }; }\n' };
+
+/** The built CLI on a sandbox, bounded in time (a hang fails the test instead of blocking it). */
+function observeBounded(s: Sandbox, args: string[] = [], env: Record<string, string> = {}) {
+  const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc, ...args], {
+    env: { HOME: s.home, ...env },
+    timeoutMs: 50_000,
+  });
+  expect(r.code, r.stderr.slice(0, 2000)).toBe(0);
+  return expectValidSelfState(r.json());
+}
+
+describe('host settings files', () => {
+  it('refuses an identity.json or observation.json that never ends (a link to /dev/zero took 16 GB, then aborted)', () => {
+    const s = sandbox(MINIMAL);
+    symlinkSync('/dev/zero', join(s.etc, 'identity.json'));
+    symlinkSync('/dev/urandom', join(s.etc, 'observation.json'));
+    const st = observeBounded(s);
+    expect(st.identity).toMatchObject({ source: 'hostname', detail: expect.stringContaining(`${join(s.etc, 'identity.json')} cannot be read (not a regular file (a device, FIFO or socket))`) });
+    expect(st.body.observation_config).toEqual({ path: join(s.etc, 'observation.json'), present: true, valid: false, error: 'cannot read (not a regular file (a device, FIFO or socket))' });
+  });
+
+  it('does not wait for a writer when identity.json is a FIFO, and refuses a settings file over 1 MiB', () => {
+    const s = sandbox(MINIMAL);
+    execFileSync('mkfifo', [join(s.etc, 'identity.json')]);
+    execFileSync('truncate', ['-s', '2M', join(s.etc, 'observation.json')]);
+    const st = observeBounded(s);
+    expect(st.identity.detail).toContain('cannot be read (not a regular file');
+    expect(st.body.observation_config.error).toMatch(/^cannot read \(2097152 bytes or more; a settings file is at most 1048576\)$/);
+  });
+});
