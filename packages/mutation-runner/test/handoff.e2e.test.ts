@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Handoff } from '@autopoietic/core/schemas';
@@ -92,6 +92,35 @@ describe('mutation-runner handoff', () => {
     const bad = handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', state]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('error[self-state-invalid]');
+  });
+
+  // It was taken as it was: the hand-off then gave the generator another genome's settings under
+  // this genome's file names, with digests that match no file it has.
+  it('refuses a self-state of another genome, or of this one before its Nix files changed (exit 2), and takes one of an identical copy', () => {
+    const root = exampleGenome();
+    const copy = exampleGenome();
+    const mem = memoryDir();
+    const state = join(tempDir(), 'state.json');
+    const hostFile = join(copy, 'hosts', 'seed', 'configuration.nix');
+    expect(runCli('os-introspect', ['--root', copy, '--memory-dir', mem, '--output', state]).code).toBe(0);
+    expect(handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', state]).code).toBe(0);
+
+    writeFileSync(hostFile, readFileSync(hostFile, 'utf8').replace('seed-01', 'other-01'));
+    expect(runCli('os-introspect', ['--root', copy, '--memory-dir', mem, '--output', state]).code).toBe(0);
+    const foreign = handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', state]);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stdout).toBe('');
+    expect(foreign.stderr).toContain(`error[self-state-stale]: --self-state ${state} does not describe the genome at ${root}: hosts/seed/configuration.nix differs (1 of `);
+    expect(foreign.stderr).toContain(`it was written for ${copy}`);
+    expect(foreign.stderr).toMatch(/\nhint: .*os-introspect --root/);
+
+    const own = join(tempDir(), 'own.json');
+    expect(runCli('os-introspect', ['--root', root, '--memory-dir', mem, '--output', own]).code).toBe(0);
+    rmSync(join(root, 'modules', 'identity.nix'));
+    const stale = handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', own]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('modules/identity.nix is missing');
+    expect(stale.stderr).not.toContain('it was written for');
   });
 
   it('refuses an ambiguous or missing subject and unknown attempts (exit 2)', () => {

@@ -8,6 +8,7 @@ import { readProposal } from '../../proposal/read.js';
 import { readPatch, type History, type HistoryLedgers } from './history.js';
 import type { MutationContext } from './mutation-facts.js';
 import { placeOf, type Places } from './refs.js';
+import { checkSelfStateMatches } from './self-state-match.js';
 import type { ObservedState } from './state-facts.js';
 
 /**
@@ -61,6 +62,7 @@ export async function observe(loc: Located, file: string | undefined): Promise<O
       const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
       throw usageError('self-state-invalid', `--self-state ${file} is not a valid self-state: ${issues.join('; ')}`, 'Write it with the os-introspect of this version (`os-introspect --output FILE`).');
     }
+    checkSelfStateMatches(parsed.data, loc.root, file);
     return { state: parsed.data, source: `self-state-file:${file.split('/').pop()}` };
   }
   const { introspect } = await import('@autopoietic/os-introspect');
