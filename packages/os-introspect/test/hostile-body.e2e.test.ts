@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
 import { expectValidSelfState, sandbox, type Sandbox } from './helpers.js';
 
 // Hostile host files and tools: each problem is a reason in the self-state, never a crash, a
@@ -17,6 +18,17 @@ function observeBounded(s: Sandbox, args: string[] = [], env: Record<string, str
   });
   expect(r.code, r.stderr.slice(0, 2000)).toBe(0);
   return expectValidSelfState(r.json());
+}
+
+/** A PATH whose first directory holds the given tools as shell scripts (the rest: the real PATH, for coreutils). */
+function fakeTools(tools: Record<string, string>): string {
+  const dir = join(tempDir('aos-fake-tools-'), 'bin');
+  mkdirSync(dir);
+  for (const [name, body] of Object.entries(tools)) {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
 }
 
 describe('host settings files', () => {
@@ -36,5 +48,14 @@ describe('host settings files', () => {
     const st = observeBounded(s);
     expect(st.identity.detail).toContain('cannot be read (not a regular file');
     expect(st.body.observation_config.error).toMatch(/^cannot read \(2097152 bytes or more; a settings file is at most 1048576\)$/);
+  });
+});
+
+describe('probe tools', () => {
+  it('refuses a probe output beyond the 64 MiB kept, rather than report its head as the whole', () => {
+    const s = sandbox(MINIMAL);
+    const PATH = fakeTools({ journalctl: "yes '2026-01-01T00:00:00+0000 host unit[1]: a line of the log' | head -c 70000000" });
+    const st = observeBounded(s, ['--journal-lines', '3'], { PATH });
+    expect(st.body.journal).toEqual({ included: true, available: false, reason: 'journalctl -n: printed 70000000 bytes, more than the 64 MiB a probe may print: not read', entries: [] });
   });
 });

@@ -8,7 +8,13 @@ const PROBE_TIMEOUT_MS = 30_000;
 export async function probe(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ProbeRun> {
   const env = cleanEnv(process.env, { LC_ALL: 'C', SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '', PAGER: 'cat', ...extraEnv });
   const r = await captureCommand({ command, args, cwd: '/', env, timeoutMs: PROBE_TIMEOUT_MS });
+  const what = `${command} ${args[0] ?? ''}`.trim();
+  // captureCommand keeps at most 64 MiB of stdout: more than that would be read as if the head
+  // were the whole (units or packages missing, the journal's first lines as its last).
+  if (succeeded(r) && r.stdoutBytes > r.stdoutFull.length) {
+    return { ok: false, reason: `${what}: printed ${r.stdoutBytes} bytes, more than the 64 MiB a probe may print: not read`, missing: false };
+  }
   if (succeeded(r)) return { ok: true, text: r.stdoutFull.toString('utf8') };
   const err = r.stderr.trim().split('\n').filter(Boolean).slice(0, 2).join(' / ');
-  return { ok: false, reason: `${command} ${args[0] ?? ''}: ${err || describeOutcome(r)}`.replace(/\s+:/, ':'), missing: r.outcome === 'spawn-failed' };
+  return { ok: false, reason: `${what}: ${err || describeOutcome(r)}`, missing: r.outcome === 'spawn-failed' };
 }
