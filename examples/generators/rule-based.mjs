@@ -19,14 +19,8 @@ import { parseArgs } from 'node:util';
 import { attemptFeedback, expectedKind } from './lib/feedback.mjs';
 import { guessKind, parseGoal, plainValue, renderValue } from './lib/goal.mjs';
 import { applySetting, locateSetting } from './lib/edit.mjs';
+import { Refusal } from './lib/refusal.mjs';
 import { unifiedDiff } from './lib/unified-diff.mjs';
-
-class Refusal extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-}
 
 async function readStdin() {
   const chunks = [];

@@ -1,3 +1,5 @@
+import { Refusal } from './refusal.mjs';
+
 /**
  * The goals the rule-based generator understands (see README.md):
  *
@@ -30,10 +32,24 @@ export function guessKind(raw) {
   return 'string';
 }
 
-/** The value as text, without surrounding Nix quotes. */
+/**
+ * The value as text, without surrounding Nix quotes. A quoted value is read as a Nix string:
+ * `\n`, `\r` and `\t` are control characters and a backslash before any other character is
+ * that character (so `\"`, `\\`, `\${`). An unescaped `${` would interpolate in Nix, and a NUL
+ * cannot be in a Nix string at all: this generator writes literal values only, so both are
+ * refused rather than written as something else.
+ */
 export function plainValue(raw) {
-  if (/^"(?:[^"\\]|\\.)*"$/.test(raw)) return JSON.parse(raw);
-  return raw;
+  let text = raw;
+  if (/^"(?:[^"\\]|\\.)*"$/s.test(raw)) {
+    const body = raw.slice(1, -1);
+    if (/(^|[^\\])(\\\\)*\$\{/.test(body)) {
+      throw new Refusal(3, `value ${raw} interpolates (\${...}) in Nix; this generator writes literal values only: write \\\${ for a literal \${`);
+    }
+    text = body.replace(/\\(.)/gs, (_, c) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+  }
+  if (text.includes('\0')) throw new Refusal(3, `value ${JSON.stringify(text)} contains a NUL character, which a Nix string cannot hold`);
+  return text;
 }
 
 /** A Nix string literal: `"`, `\` and `${` escaped. */
@@ -49,10 +65,10 @@ export function renderValue(raw, kind) {
   const text = plainValue(raw);
   switch (kind) {
     case 'bool':
-      if (text !== 'true' && text !== 'false') throw new Error(`value ${JSON.stringify(text)} is not a boolean`);
+      if (text !== 'true' && text !== 'false') throw new Refusal(3, `value ${JSON.stringify(text)} is not a boolean`);
       return text;
     case 'int':
-      if (!/^-?\d+$/.test(text)) throw new Error(`value ${JSON.stringify(text)} is not an integer`);
+      if (!/^-?\d+$/.test(text)) throw new Refusal(3, `value ${JSON.stringify(text)} is not an integer`);
       return text;
     case 'list':
       return `[ ${nixString(text)} ]`;

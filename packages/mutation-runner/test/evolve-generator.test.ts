@@ -71,6 +71,27 @@ describe('rule-based generator: goals and values', () => {
     expect(renderValue('x', 'list')).toBe('[ "x" ]');
     expect(() => renderValue('yes', 'bool')).toThrow(/not a boolean/);
   });
+
+  // A quoted value went through JSON.parse: `"a\qb"` (valid Nix) crashed the generator with
+  // "Bad escaped character in JSON", `"\u0041"` became "A" where Nix reads "u0041", an
+  // interpolation `"${x}"` was written as the literal text and a NUL went into the Nix file.
+  it('reads a quoted value as a Nix string, and refuses what a literal Nix string cannot be (exit 3)', async () => {
+    const { plainValue } = await lib('goal.mjs');
+    expect(plainValue('"a\\qb \\u0041 \\n \\\\ \\${x}"')).toBe('aqb u0041 \n \\ ${x}');
+    for (const [raw, why] of [['"${pkgs.hello}"', /interpolates/], ['"a \\\\${b}"', /interpolates/], ['`a\u0000b`'.slice(1, -1), /NUL/]] as const) {
+      expect(() => plainValue(raw)).toThrow(why);
+      expect((() => { try { plainValue(raw); } catch (e) { return (e as { code?: number }).code; } })()).toBe(3);
+    }
+    const root = exampleGenome();
+    const ok = generate(root, { goal: 'set autopoietic.identity.host to "seed\\-02" on host seed' });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json().patch).toContain('+  autopoietic.identity.host = "seed-02";');
+    for (const goal of ['set autopoietic.identity.host to "${x}" on host seed', 'set `autopoietic.identity.host` to `a\u0000b` on host `seed`']) {
+      const r = generate(root, { goal });
+      expect([r.code, r.stdout]).toEqual([3, '']);
+      expect(r.stderr).toMatch(/^rule-based: value .*(interpolates|NUL)/);
+    }
+  });
 });
 
 describe('rule-based generator: the command', () => {
