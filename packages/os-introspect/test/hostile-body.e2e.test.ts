@@ -58,4 +58,19 @@ describe('probe tools', () => {
     const st = observeBounded(s, ['--journal-lines', '3'], { PATH });
     expect(st.body.journal).toEqual({ included: true, available: false, reason: 'journalctl -n: printed 70000000 bytes, more than the 64 MiB a probe may print: not read', entries: [] });
   });
+
+  it.each([
+    ['prints no JSON and no table', 'echo "not json at all"'],
+    ['prints JSON of another shape', 'echo \'{"unit": "a.service"}\''],
+    ['prints rows none of which is a unit', 'echo \'[null, 5, [1], {"unit": 7}]\''],
+  ])('says systemd is unavailable when systemctl %s (it was available with no units)', (_label, body) => {
+    const st = observeBounded(sandbox(MINIMAL), [], { PATH: fakeTools({ systemctl: body }) });
+    expect(st.body.systemd).toEqual({ available: false, reason: expect.stringMatching(/^systemctl list-units: unrecognised output: "/), units: [] });
+  });
+
+  it('takes an empty list of units as such, in JSON and in text', () => {
+    expect(observeBounded(sandbox(MINIMAL), [], { PATH: fakeTools({ systemctl: 'echo "[]"' }) }).body.systemd).toEqual({ available: true, source: 'json', units: [] });
+    const text = fakeTools({ systemctl: 'case "$*" in *json*) echo "[]x";; esac' });
+    expect(observeBounded(sandbox(MINIMAL), [], { PATH: text }).body.systemd).toEqual({ available: true, source: 'text', units: [] });
+  });
 });

@@ -13,6 +13,10 @@ describe('systemd unit parsing', () => {
       { name: 'sshd.service', load: 'loaded', active: 'active', sub: 'running', description: 'SSH Daemon' },
     ]);
     expect(parseUnitsJson('Unknown output json')).toBeUndefined();
+    // Rows none of which is a unit: not systemctl's JSON, so not "no units" (the text is tried).
+    expect(parseUnitsJson('[null, 5, [1], {"unit": 7}]')).toBeUndefined();
+    expect(parseUnitsJson('{"unit": "a.service"}')).toBeUndefined();
+    expect(parseUnitsJson('[]')).toEqual([]);
   });
 
   it('reads plain text, including the failed-unit bullet that shifts the columns', () => {

@@ -13,11 +13,21 @@ export async function observeSystemd(): Promise<Systemd> {
     const units = parseUnitsJson(json.text);
     if (units) return { available: true, source: 'json', units };
   }
-  // Fall back to text only when this systemctl does not know --output=json (systemd < 246).
+  // Fall back to text when this systemctl does not know --output=json (systemd < 246 takes it as
+  // the journal format of `status` and prints the table).
   if (!json.ok && !/output|json/i.test(json.reason)) return { available: false, reason: json.reason, units: [] };
   const text = await probe('systemctl', [...LIST, '--no-legend', '--plain']);
   if (!text.ok) return { available: false, reason: text.reason, units: [] };
-  return { available: true, source: 'text', units: parseUnitsText(text.text) };
+  const units = parseUnitsText(text.text);
+  // Lines but not one unit: not a table of units, and not "no units" either.
+  if (!units.length && text.text.trim()) return { available: false, reason: `systemctl list-units: unrecognised output: ${quoteLine(text.text)}`, units: [] };
+  return { available: true, source: 'text', units };
+}
+
+/** The first non-blank line of an output, shortened, for a reason. */
+function quoteLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim())!.trim();
+  return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
 }
 
 /** `[{ "unit": "a.service", "load": "loaded", "active": "active", "sub": "running", "description": "…" }]` */
@@ -36,6 +46,8 @@ export function parseUnitsJson(text: string): Unit[] | undefined {
     const s = (k: string): string => (typeof r[k] === 'string' ? (r[k] as string) : 'unknown');
     units.push({ name, load: s('load'), active: s('active'), sub: s('sub'), ...(typeof r.description === 'string' ? { description: r.description } : {}) });
   }
+  // Rows, but none with a unit name: some other JSON, not an empty list of units.
+  if (rows.length && !units.length) return undefined;
   return units.sort((a, b) => a.name.localeCompare(b.name));
 }
 
