@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { introspect } from '@autopoietic/os-introspect';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { expectValidSelfState, sandbox, type Sandbox } from './helpers.js';
@@ -72,5 +73,17 @@ describe('probe tools', () => {
     expect(observeBounded(sandbox(MINIMAL), [], { PATH: fakeTools({ systemctl: 'echo "[]"' }) }).body.systemd).toEqual({ available: true, source: 'json', units: [] });
     const text = fakeTools({ systemctl: 'case "$*" in *json*) echo "[]x";; esac' });
     expect(observeBounded(sandbox(MINIMAL), [], { PATH: text }).body.systemd).toEqual({ available: true, source: 'text', units: [] });
+  });
+});
+
+describe('system generations', () => {
+  it('passes over a generation number beyond 2^53 (the self-state failed its schema: error[self-state-invalid])', async () => {
+    const s = sandbox(MINIMAL);
+    const profiles = join(s.home, 'profiles');
+    mkdirSync(join(s.home, 'gen'));
+    mkdirSync(profiles);
+    for (const n of ['99999999999999999999', '9007199254740993', '4']) symlinkSync(join(s.home, 'gen'), join(profiles, `system-${n}-link`));
+    const st = expectValidSelfState(await introspect({ root: s.root, memoryDir: s.memory, etcDir: s.etc, home: s.home, profilesDir: profiles, currentSystem: join(profiles, 'system-4-link') }));
+    expect(st.body.generations.system_generations).toEqual([{ generation: 4, path: join(profiles, 'system-4-link'), target: join(s.home, 'gen'), current: true }]);
   });
 });

@@ -10,6 +10,10 @@ describe('system generations', () => {
     expect(systemGenerations(names).map((g) => g.generation)).toEqual([1, 9, 10]);
   });
 
+  it('passes over numbers that are not exact in JavaScript (beyond 2^53), which no real profile reaches', () => {
+    expect(systemGenerations(['system-9007199254740991-link', 'system-9007199254740992-link', 'system-99999999999999999999-link']).map((g) => g.generation)).toEqual([9007199254740991]);
+  });
+
   it('reads the links and marks the one /run/current-system points at', () => {
     const dir = tempDir();
     const profiles = join(dir, 'profiles');

@@ -26,12 +26,16 @@ export function observeGenerations(profilesDir = DEFAULT_PROFILES_DIR, currentSy
   return { available: gens.length > 0, ...none, profiles_dir: profilesDir, current_system: current, system_generations: gens };
 }
 
-/** `system-10-link` sorts after `system-9-link` (numbers, not strings). */
+/**
+ * `system-10-link` sorts after `system-9-link` (numbers, not strings). A number beyond 2^53 is
+ * not exact here (and not a valid self-state): such a link is no real generation, and is passed over.
+ */
 export function systemGenerations(names: string[]): { generation: number; name: string }[] {
   return names
     .flatMap((name) => {
       const m = /^system-(\d+)-link$/.exec(name);
-      return m ? [{ generation: Number(m[1]), name }] : [];
+      const generation = m ? Number(m[1]) : Number.NaN;
+      return Number.isSafeInteger(generation) ? [{ generation, name }] : [];
     })
     .sort((a, b) => a.generation - b.generation);
 }
