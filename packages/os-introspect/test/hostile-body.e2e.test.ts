@@ -87,3 +87,21 @@ describe('system generations', () => {
     expect(st.body.generations.system_generations).toEqual([{ generation: 4, path: join(profiles, 'system-4-link'), target: join(s.home, 'gen'), current: true }]);
   });
 });
+
+describe('memory', () => {
+  it('reports a ledger that is a symlink loop, or under a memory dir that is a file, as broken (it was "missing", as if never written)', () => {
+    const s = sandbox(MINIMAL);
+    symlinkSync('organs.jsonl', join(s.memory, 'organs.jsonl'));
+    symlinkSync(join(s.memory, 'gone.jsonl'), join(s.memory, 'effects.jsonl'));
+    const byKind = Object.fromEntries(observeBounded(s).memory.ledgers.map((l) => [l.kind, l]));
+    expect(byKind.organs).toMatchObject({ status: 'broken', problems: 1, first_problem: expect.stringContaining('(ELOOP)') });
+    expect(byKind.effects).toMatchObject({ exists: false, status: 'missing' });
+    expect(byKind.lineage).toMatchObject({ exists: false, status: 'missing' });
+
+    const file = join(s.home, 'memory-file');
+    writeFileSync(file, 'not a directory\n');
+    const st = observeBounded(s, ['--memory-dir', file]);
+    expect(st.memory.ledgers.map((l) => l.status)).toEqual(st.memory.ledgers.map(() => 'broken'));
+    expect(st.memory.ledgers[0]?.first_problem).toContain('(ENOTDIR)');
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointPathFor, LEDGERS, type LedgerKind } from '@autopoietic/core/paths';
 import type { MemoryState } from '@autopoietic/core/schemas';
@@ -19,7 +19,7 @@ export async function observeMemory(dir: string, source: MemoryState['source']):
 async function ledgerHealth(kind: LedgerKind, path: string): Promise<LedgerHealth> {
   // Neither the ledger nor its checkpoint: the verifier would only say `missing`, so it is not
   // loaded (it brings zod and the schemas with it; a fresh memory directory needs neither).
-  if (!existsSync(path) && !existsSync(checkpointPathFor(path))) return { kind, path, exists: false, lines: 0, status: 'missing', head_seq: null, problems: 0 };
+  if (!present(path) && !present(checkpointPathFor(path))) return { kind, path, exists: false, lines: 0, status: 'missing', head_seq: null, problems: 0 };
   try {
     const { verifyLedger } = await import('@autopoietic/core/ledger');
     const r = await verifyLedger(path, LEDGERS[kind].schema, { checkpoint: undefined });
@@ -36,5 +36,19 @@ async function ledgerHealth(kind: LedgerKind, path: string): Promise<LedgerHealt
     };
   } catch (e) {
     return { kind, path, exists: true, lines: 0, status: 'broken', head_seq: null, problems: 1, first_problem: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * Whether anything is at the path, itself (not what a symlink points at): only "no such entry"
+ * is absent. A symlink loop, or a memory dir that is a file or cannot be searched, is for the
+ * verifier to name; existsSync said `false` for those, and the ledger was reported missing.
+ */
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
