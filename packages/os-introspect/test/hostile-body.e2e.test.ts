@@ -105,3 +105,21 @@ describe('memory', () => {
     expect(st.memory.ledgers[0]?.first_problem).toContain('(ENOTDIR)');
   });
 });
+
+describe('shell history', () => {
+  it('does not wait on a FIFO in place of a history file, and reads zsh history as zsh wrote it', () => {
+    const s = sandbox(MINIMAL);
+    execFileSync('mkfifo', [join(s.home, '.bash_history')]);
+    // `voilà` metafied (à = C3 A0 is stored C3 83 80), then a command over two lines.
+    const zsh = [Buffer.from(': 1:0;echo voil'), Buffer.from([0xc3, 0x83, 0x80]), Buffer.from('\n: 2:0;yt-dlp a &&\\\n  yt-dlp b\n')];
+    writeFileSync(join(s.home, '.zsh_history'), Buffer.concat(zsh));
+    const history = observeBounded(s, ['--include-shell-history']).body.shell_history;
+    expect(history).toEqual({
+      included: true,
+      source: 'flag',
+      reason: `cannot read ${join(s.home, '.bash_history')} (not a regular file)`,
+      files: [join(s.home, '.zsh_history')],
+      entries: ['echo voilà', 'yt-dlp a &&\n  yt-dlp b'],
+    });
+  });
+});

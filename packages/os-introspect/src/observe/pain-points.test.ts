@@ -19,6 +19,7 @@ describe('pain points', () => {
   it('takes command words, not substrings', () => {
     expect(commandWords('sudo FOO=1 /usr/bin/ffmpeg -i x | uv run pytest && echo ruff')).toEqual(['ffmpeg', 'uv', 'echo']);
     expect(commandWords('cat uvicorn.log')).toEqual(['cat']);
+    expect(commandWords('for f in *.mp4\ndo\n  ffmpeg -i $f x\ndone')).toEqual(['for', 'do', 'ffmpeg', 'done']);
   });
 
   it('needs a repeat, and lists the evidence per tool', () => {

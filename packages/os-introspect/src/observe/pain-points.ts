@@ -18,10 +18,10 @@ export function painPoints(state: Omit<SelfState, 'pain_points' | 'genome'>, fro
   return [...historyPains(state.body.shell_history.entries ?? []), ...bodyPains(state), ...fromGenome, ...memoryPains(state)];
 }
 
-/** Command words of a history line: the first word of each command in a pipeline or list. */
+/** Command words of a history entry: the first word of each command in a pipeline or list, or on each line of a multi-line command. */
 export function commandWords(line: string): string[] {
   return line
-    .split(/\|\|?|&&|;|\$\(|`/)
+    .split(/\|\|?|&&|;|\n|\$\(|`/)
     .map((part) => part.trim().split(/\s+/).find((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w) && w !== 'sudo' && w !== 'time' && w !== 'exec'))
     .filter((w): w is string => Boolean(w))
     .map((w) => w.split('/').pop()!);

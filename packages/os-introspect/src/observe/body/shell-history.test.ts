@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTree } from '../../../../../tests/support/tmp.js';
 import { historyChoice } from './index.js';
-import { historyLines, readShellHistory } from './shell-history.js';
+import { bashCommands, readShellHistory, zshCommands } from './shell-history.js';
 
 describe('shell history', () => {
   it('strips zsh extended-history prefixes', () => {
-    expect(historyLines(': 1700000000:0;git status\n: 1700000001:12;ffmpeg -i a b\nplain\n\n')).toEqual(['git status', 'ffmpeg -i a b', 'plain']);
+    expect(zshCommands(Buffer.from(': 1700000000:0;git status\n: 1700000001:12;ffmpeg -i a b\nplain\n\n'))).toEqual(['git status', 'ffmpeg -i a b', 'plain']);
+  });
+
+  it('restores the bytes zsh metafies, and keeps a multi-line zsh command whole', () => {
+    // zsh stores `à` (C3 A0) as C3 83 80, and a newline inside a command as `\` + newline.
+    const text = Buffer.concat([Buffer.from(': 1:0;echo voil'), Buffer.from([0xc3, 0x83, 0x80]), Buffer.from('\n: 2:0;for f in *; do\\\n  ffmpeg -i $f x\\\ndone\nls')]);
+    expect(zshCommands(text)).toEqual(['echo voilà', 'for f in *; do\n  ffmpeg -i $f x\ndone', 'ls']);
+  });
+
+  it('drops the timestamp lines bash writes with HISTTIMEFORMAT', () => {
+    expect(bashCommands(Buffer.from('#1700000000\ngit status\n#1700000001\nls -la\r\n'))).toEqual(['git status', 'ls -la']);
   });
 
   it('keeps the last N lines, bash first so zsh wins at the tail', () => {
@@ -13,6 +23,24 @@ describe('shell history', () => {
     writeTree(home, { '.bash_history': 'b1\nb2\nb3\n', '.zsh_history': ': 1:0;z1\n: 2:0;z2\n' });
     const h = readShellHistory(home, 3, 'flag');
     expect(h).toEqual({ included: true, source: 'flag', files: [`${home}/.bash_history`, `${home}/.zsh_history`], entries: ['b3', 'z1', 'z2'] });
+  });
+
+  it('reads only the tail of a large file, and no fragment of a line cut by it', () => {
+    const home = tempDir();
+    writeTree(home, { '.bash_history': `${'x'.repeat(600 * 1024)}\nlast command\n`, '.zsh_history': `: 1:0;${'y'.repeat(600 * 1024)}` });
+    expect(readShellHistory(home, 10, 'flag').entries).toEqual(['last command']);
+  });
+
+  it('names a history file it cannot read, rather than call it absent', () => {
+    const home = tempDir();
+    writeTree(home, { '.zsh_history': ': 1:0;ls\n', '.bash_history/x': '' });
+    expect(readShellHistory(home, 10, 'flag')).toEqual({
+      included: true,
+      source: 'flag',
+      reason: `cannot read ${home}/.bash_history (not a regular file)`,
+      files: [`${home}/.zsh_history`],
+      entries: ['ls'],
+    });
   });
 
   it('says so when there is no history file', () => {

@@ -1,54 +1,91 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BodyState } from '@autopoietic/core/schemas';
+import { errCode } from '../walk.js';
 
 type History = BodyState['shell_history'];
 
 /** Bytes read from the end of each history file: enough for thousands of commands. */
 const TAIL_BYTES = 512 * 1024;
 
+/** Each shell's file and how its bytes become commands (bash first, so zsh lines win at the tail). */
+const SHELLS = [
+  { file: '.bash_history', commands: bashCommands },
+  { file: '.zsh_history', commands: zshCommands },
+];
+
 /**
- * The last N commands of bash and zsh history (bash first, so zsh lines win at the tail).
- * zsh's extended-history prefix `: <epoch>:<duration>;` is stripped.
+ * The last N commands of bash and zsh history. A history file that exists but cannot be read
+ * (permissions, not a regular file) is named in `reason`, not taken for an absent one.
  */
 export function readShellHistory(home: string, lines: number, source: 'flag' | 'observation.json'): History {
   const files: string[] = [];
   const entries: string[] = [];
-  for (const name of ['.bash_history', '.zsh_history']) {
-    const file = join(home, name);
-    const text = tailText(file);
-    if (text === undefined) continue;
+  const problems: string[] = [];
+  for (const shell of SHELLS) {
+    const file = join(home, shell.file);
+    const tail = readTail(file);
+    if ('error' in tail) {
+      if (tail.error !== 'ENOENT') problems.push(`cannot read ${file} (${tail.error})`);
+      continue;
+    }
     files.push(file);
-    entries.push(...historyLines(text).slice(-lines));
+    entries.push(...shell.commands(tail.bytes).slice(-lines));
   }
-  if (!files.length) return { included: true, source, reason: `no .bash_history or .zsh_history in ${home}`, files, entries: [] };
-  return { included: true, source, files, entries: entries.slice(-lines) };
+  if (!files.length) return { included: true, source, reason: problems.join('; ') || `no .bash_history or .zsh_history in ${home}`, files, entries: [] };
+  return { included: true, source, ...(problems.length ? { reason: problems.join('; ') } : {}), files, entries: entries.slice(-lines) };
 }
 
-export function historyLines(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.replace(/^: \d+:\d+;/, '').replace(/\r$/, ''))
-    .filter((l) => l.trim() !== '');
+/** bash: one command a line; `#<digit>...` lines are the timestamps HISTTIMEFORMAT makes bash write. */
+export function bashCommands(bytes: Buffer): string[] {
+  return nonBlank(bytes.toString('utf8').split('\n')).filter((l) => !/^#\d/.test(l));
 }
 
-function tailText(file: string): string | undefined {
+/**
+ * zsh: bytes zsh "metafied" (0x83, then the byte xor 0x20: `à` is stored as C3 83 80) are
+ * restored; a line ending in `\` goes on on the next (zsh writes a newline inside a command that
+ * way); the extended-history prefix `: <epoch>:<duration>;` is stripped.
+ */
+export function zshCommands(bytes: Buffer): string[] {
+  const entries = unmetafy(bytes).toString('utf8').split(/(?<!\\)\n/);
+  return nonBlank(entries.map((e) => e.replace(/\\\r?\n/g, '\n').replace(/^: \d+:\d+;/, '')));
+}
+
+function unmetafy(bytes: Buffer): Buffer {
+  if (!bytes.includes(0x83)) return bytes;
+  const out = Buffer.allocUnsafe(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) out[n++] = bytes[i] === 0x83 && i + 1 < bytes.length ? bytes[++i]! ^ 0x20 : bytes[i]!;
+  return out.subarray(0, n);
+}
+
+/** Without the CR of a CRLF, and without blank lines. */
+function nonBlank(lines: string[]): string[] {
+  return lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+}
+
+/** The last TAIL_BYTES of a regular file, from the start of its first whole line. */
+function readTail(file: string): { bytes: Buffer } | { error: string } {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
-  } catch {
-    return undefined;
+    // O_NONBLOCK: a FIFO in place of the history must not wait for a writer (it is refused below).
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { error: errCode(e) };
   }
   try {
-    const size = fstatSync(fd).size;
-    const len = Math.min(size, TAIL_BYTES);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: 'not a regular file' };
+    const len = Math.min(st.size, TAIL_BYTES);
     const buf = Buffer.alloc(len);
-    readSync(fd, buf, 0, len, size - len);
-    const text = buf.toString('utf8');
-    // Drop the first, probably partial, line when we did not start at the beginning.
-    return size > len ? text.slice(text.indexOf('\n') + 1) : text;
-  } catch {
-    return undefined;
+    const got = readSync(fd, buf, 0, len, st.size - len);
+    if (st.size <= len) return { bytes: buf.subarray(0, got) };
+    // Started inside the file: its first line is probably partial, and a tail with no newline
+    // at all is one part of a single huge line. Neither is a command.
+    const nl = buf.indexOf(0x0a);
+    return { bytes: nl < 0 ? Buffer.alloc(0) : buf.subarray(nl + 1, got) };
+  } catch (e) {
+    return { error: errCode(e) };
   } finally {
     closeSync(fd);
   }
