@@ -53,7 +53,7 @@ describe('os-introspect options', () => {
   });
 
   it('rejects bad values as usage errors (exit 2)', () => {
-    for (const argv of [['--format', 'yaml'], ['--jobs', '0'], ['--max-project-files', '0'], ['--journal-lines', 'x']]) {
+    for (const argv of [['--format', 'yaml'], ['--jobs', '0'], ['--max-project-files', '0'], ['--journal-lines', 'x'], ['--memory-dir', ''], ['--project-root', 'a', '--project-root', '']]) {
       expect(() => optionsFor(argv)).toThrow(expect.objectContaining({ exit: 2, code: 'bad-option' }));
     }
   });

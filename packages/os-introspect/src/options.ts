@@ -29,7 +29,12 @@ function count(raw: unknown, flag: string, min: number, fallback: number): numbe
   return n;
 }
 
+/**
+ * A path flag's value. An empty one (`--memory-dir "$UNSET"`) is refused: it resolved to the
+ * working directory (a parse cache written there), and `--output ''` printed to stdout instead.
+ */
 function text(raw: unknown, flag: string): string | undefined {
+  if (raw === '') bad(`${flag} must not be empty`);
   if (raw === undefined || typeof raw === 'string') return raw;
   return bad(`${flag} takes one value`);
 }
@@ -43,6 +48,7 @@ export function parseCliOptions(raw: Record<string, unknown>): ParsedCli {
   if (!FORMATS.includes(format as ParsedCli['format'])) bad('--format must be json or summary');
   const roots = raw.projectRoot ?? [];
   if (!Array.isArray(roots) || !roots.every((r) => typeof r === 'string')) bad('--project-root takes a path');
+  if (roots.includes('')) bad('--project-root must not be empty');
   if (raw.jobs !== undefined && raw.jobs !== 'auto' && !/^\d+$/.test(String(raw.jobs))) bad('--jobs must be auto or a whole number');
   const jobs = raw.jobs === undefined || raw.jobs === 'auto' ? 'auto' : count(raw.jobs, '--jobs', 1, 1);
   return {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { introspect } from '@autopoietic/os-introspect';
@@ -121,5 +121,17 @@ describe('shell history', () => {
       files: [join(s.home, '.zsh_history')],
       entries: ['echo voilà', 'yt-dlp a &&\n  yt-dlp b'],
     });
+  });
+});
+
+describe('flags', () => {
+  it.each(['--root', '--memory-dir', '--etc-dir', '--output', '--project-root'])('refuses an empty %s (exit 2) rather than take the working directory', (flag) => {
+    const s = sandbox(MINIMAL);
+    const cwd = tempDir('aos-introspect-cwd-');
+    const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc, flag, ''], { cwd, env: { HOME: s.home }, timeoutMs: 50_000 });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error[bad-option]: ${flag} must not be empty`);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });
