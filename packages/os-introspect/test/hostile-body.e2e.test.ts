@@ -76,6 +76,19 @@ describe('probe tools', () => {
   });
 });
 
+describe('installed packages', () => {
+  it('names the nix subcommand that failed (it said "nix --extra-experimental-features: ...")', () => {
+    const s = sandbox(MINIMAL);
+    symlinkSync(join(s.home, 'profile'), join(s.home, '.nix-profile'));
+    const PATH = fakeTools({ nix: 'echo "error: cannot connect to the daemon" >&2; exit 1', 'nix-env': 'echo "error: no profile" >&2; exit 1' });
+    expect(observeBounded(s, [], { PATH }).body.installed_packages).toEqual({
+      available: false,
+      reason: 'nix profile list --json: error: cannot connect to the daemon; nix-env -q: error: no profile',
+      packages: [],
+    });
+  });
+});
+
 describe('system generations', () => {
   it('passes over a generation number beyond 2^53 (the self-state failed its schema: error[self-state-invalid])', async () => {
     const s = sandbox(MINIMAL);

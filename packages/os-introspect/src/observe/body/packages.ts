@@ -14,7 +14,8 @@ type Installed = BodyState['installed_packages'];
 export async function observePackages(userProfile: string | undefined): Promise<Installed> {
   // Without a user profile there is nothing to list, and both commands would create one.
   if (userProfile === undefined) return { available: false, reason: 'no user profile (~/.nix-profile does not exist)', packages: [] };
-  const profile = await probe('nix', [...NIX_FEATURE_FLAGS, 'profile', 'list', '--json']);
+  // Named as the user would type it: its first argument is a feature flag, not the subcommand.
+  const profile = await probe('nix', [...NIX_FEATURE_FLAGS, 'profile', 'list', '--json'], 'nix profile list --json');
   if (profile.ok) {
     const names = parseProfileJson(profile.text);
     if (names) return { available: true, source: 'nix profile list --json', packages: names };

@@ -5,10 +5,10 @@ export type ProbeRun = { ok: true; text: string } | { ok: false; reason: string;
 
 const PROBE_TIMEOUT_MS = 30_000;
 
-export async function probe(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ProbeRun> {
-  const env = cleanEnv(process.env, { LC_ALL: 'C', SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '', PAGER: 'cat', ...extraEnv });
+/** `what` names the command in a reason (default: the command and its first argument). */
+export async function probe(command: string, args: string[], what = `${command} ${args[0] ?? ''}`.trim()): Promise<ProbeRun> {
+  const env = cleanEnv(process.env, { LC_ALL: 'C', SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '', PAGER: 'cat' });
   const r = await captureCommand({ command, args, cwd: '/', env, timeoutMs: PROBE_TIMEOUT_MS });
-  const what = `${command} ${args[0] ?? ''}`.trim();
   // captureCommand keeps at most 64 MiB of stdout: more than that would be read as if the head
   // were the whole (units or packages missing, the journal's first lines as its last).
   if (succeeded(r) && r.stdoutBytes > r.stdoutFull.length) {
