@@ -13,6 +13,7 @@ import { resolveIdentity } from './observe/identity.js';
 import { observeMemory } from './observe/memory/index.js';
 import { piecesToBytes, piecesToText, prettyAt, prettyObject } from './observe/json-text.js';
 import { painPoints } from './observe/pain-points.js';
+import { checkIntrospectOptions } from './options.js';
 import { trace } from './observe/trace.js';
 import { errCode } from './observe/walk.js';
 
@@ -61,6 +62,7 @@ export async function introspect(opts: IntrospectOptions = {}): Promise<SelfStat
 }
 
 export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObservation> {
+  checkIntrospectOptions(opts);
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
   const root = canonicalRoot(resolveGenomeRoot({ root: opts.root, cwd }));

@@ -14,9 +14,14 @@ export interface ParsedCli {
   format: (typeof FORMATS)[number];
 }
 
-function bad(message: string): never {
-  throw usageError('bad-option', message, 'See os-introspect --help for the accepted values.');
+/** The least value of each count, for the flags and for a library caller alike. */
+export const COUNT_MIN = { maxProjectFiles: 1, journalLines: 0, shellHistoryLines: 1, jobs: 1 } as const;
+
+function bad(message: string, hint = 'See os-introspect --help for the accepted values.'): never {
+  throw usageError('bad-option', message, hint);
 }
+
+const LIBRARY_HINT = 'See IntrospectOptions (packages/os-introspect/src/introspect.ts) and the flags of the same names in docs/self-state.md.';
 
 /** A whole number of at least `min`, from a flag value (commander passes strings; defaults too). */
 function count(raw: unknown, flag: string, min: number, fallback: number): number {
@@ -50,7 +55,7 @@ export function parseCliOptions(raw: Record<string, unknown>): ParsedCli {
   if (!Array.isArray(roots) || !roots.every((r) => typeof r === 'string')) bad('--project-root takes a path');
   if (roots.includes('')) bad('--project-root must not be empty');
   if (raw.jobs !== undefined && raw.jobs !== 'auto' && !/^\d+$/.test(String(raw.jobs))) bad('--jobs must be auto or a whole number');
-  const jobs = raw.jobs === undefined || raw.jobs === 'auto' ? 'auto' : count(raw.jobs, '--jobs', 1, 1);
+  const jobs = raw.jobs === undefined || raw.jobs === 'auto' ? 'auto' : count(raw.jobs, '--jobs', COUNT_MIN.jobs, 1);
   return {
     output: text(raw.output, '--output'),
     format: format as ParsedCli['format'],
@@ -59,13 +64,30 @@ export function parseCliOptions(raw: Record<string, unknown>): ParsedCli {
       memoryDir: text(raw.memoryDir, '--memory-dir'),
       etcDir: text(raw.etcDir, '--etc-dir'),
       projectRoots: roots as string[],
-      maxProjectFiles: count(raw.maxProjectFiles, '--max-project-files', 1, 2000),
-      journalLines: count(raw.journalLines, '--journal-lines', 0, 0),
+      maxProjectFiles: count(raw.maxProjectFiles, '--max-project-files', COUNT_MIN.maxProjectFiles, 2000),
+      journalLines: count(raw.journalLines, '--journal-lines', COUNT_MIN.journalLines, 0),
       includeShellHistory: flag(raw.includeShellHistory, undefined),
-      shellHistoryLines: count(raw.shellHistoryLines, '--shell-history-lines', 1, 200),
+      shellHistoryLines: count(raw.shellHistoryLines, '--shell-history-lines', COUNT_MIN.shellHistoryLines, 200),
       eval: flag(raw.eval, false) ?? false,
       cache: flag(raw.cache, true) ?? true,
       jobs,
     },
   };
+}
+
+const PATH_OPTIONS = ['root', 'memoryDir', 'etcDir', 'cwd', 'home', 'profilesDir', 'currentSystem'] as const;
+
+/**
+ * What introspect() / observeSelf() are given, by the rules the flags follow: a library caller
+ * passing `shellHistoryLines: 0` got the whole history, `journalLines: 1.5` reached journalctl,
+ * and `maxProjectFiles: -5` sampled nothing and called it truncated.
+ */
+export function checkIntrospectOptions(o: IntrospectOptions): void {
+  for (const key of ['maxProjectFiles', 'journalLines', 'shellHistoryLines'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= COUNT_MIN[key])) bad(`introspect(): ${key} must be a whole number of at least ${COUNT_MIN[key]} (got ${String(v)})`, LIBRARY_HINT);
+  }
+  if (o.jobs !== undefined && o.jobs !== 'auto' && !(Number.isSafeInteger(o.jobs) && o.jobs >= COUNT_MIN.jobs)) bad(`introspect(): jobs must be 'auto' or a whole number of at least 1 (got ${String(o.jobs)})`, LIBRARY_HINT);
+  for (const key of PATH_OPTIONS) if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === '')) bad(`introspect(): ${key} must be a non-empty path`, LIBRARY_HINT);
+  if (o.projectRoots?.some((r) => typeof r !== 'string' || r === '')) bad('introspect(): projectRoots must be non-empty paths', LIBRARY_HINT);
 }

@@ -148,3 +148,19 @@ describe('flags', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
+
+describe('introspect() as a library', () => {
+  it.each([
+    [{ shellHistoryLines: 0, includeShellHistory: true }, 'shellHistoryLines must be a whole number of at least 1 (got 0)'],
+    [{ journalLines: 1.5 }, 'journalLines must be a whole number of at least 0 (got 1.5)'],
+    [{ maxProjectFiles: -5 }, 'maxProjectFiles must be a whole number of at least 1 (got -5)'],
+    [{ jobs: 0 }, "jobs must be 'auto' or a whole number of at least 1 (got 0)"],
+    [{ memoryDir: '' }, 'memoryDir must be a non-empty path'],
+    [{ projectRoots: [''] }, 'projectRoots must be non-empty paths'],
+  ])('refuses %j as the CLI refuses its flag (shellHistoryLines: 0 gave the whole history)', async (bad, message) => {
+    const s = sandbox(MINIMAL);
+    // cwd: a temp dir, so that a regression taking '' for the working directory writes there.
+    const run = introspect({ root: s.root, memoryDir: s.memory, etcDir: s.etc, home: s.home, cwd: tempDir('aos-introspect-cwd-'), ...bad });
+    await expect(run).rejects.toMatchObject({ code: 'bad-option', exit: 2, message: `introspect(): ${message}` });
+  });
+});
