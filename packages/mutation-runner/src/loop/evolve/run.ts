@@ -6,6 +6,7 @@ import type { StoredRecord } from '@autopoietic/core/ledger';
 import type { AutonomyMode } from '@autopoietic/core/schemas';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { generatorIdentity } from '../generator/identity.js';
+import { checkPassEnv } from '../generator/run.js';
 import { locate, observe } from '../handoff/gather.js';
 import { loadAncestry } from '../handoff/history.js';
 import { runAttempt, type PromoteSettings, type RunContext } from './attempt.js';
@@ -55,6 +56,7 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
   const ctx = gateContext(o, requiredMode(o), o.unattended ? 'unattended evolve' : o.promote ? 'evolve --promote' : 'evolve');
   const loc = locate({ root: ctx.root, memoryDir: ctx.memoryDir, etcDir: o.etcDir, cwd: ctx.cwd });
   const generator = generatorIdentity(o.generator, ctx.cwd, ctx.root);
+  checkPassEnv(o.generatorEnv);
   if (o.fromAttempt !== undefined) await loadAncestry(loc.ledgers, o.fromAttempt, 1); // exists, or a usage error now
   const proposalsDir = o.proposalsDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, o.proposalsDir);
   checkEvolveDirs(loc.root, loc.memoryDir, proposalsDir);

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, runCommand, type CommandResult } from '@autopoietic/core/adapters';
+import { usageError } from '@autopoietic/core/cli-kit';
 import type { GeneratorRun } from '@autopoietic/core/schemas';
 import type { Sandbox } from './sandbox.js';
 
@@ -34,6 +35,19 @@ export interface GeneratorResult {
 }
 
 const WATCH_MS = 20;
+
+/**
+ * `--generator-env` takes names. A value where a name belongs (`KEY=sk-...`, the usual slip)
+ * passed nothing, silently; it is refused without echoing the value, which may be a secret.
+ */
+export function checkPassEnv(names: readonly string[]): void {
+  for (const name of names) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    const shown = name.includes('=') ? `${name.slice(0, name.indexOf('='))}=<value not shown>` : name;
+    throw usageError('generator-env-invalid', `--generator-env ${JSON.stringify(shown)} is not an environment variable name`,
+      'Name the variable only (--generator-env OPENAI_API_KEY) and set it in the environment evolve runs in.');
+  }
+}
 
 export async function runGenerator(call: GeneratorCall): Promise<GeneratorResult> {
   const passed: Record<string, string> = {};

@@ -6,10 +6,10 @@ import { tempDir } from '../../../tests/support/tmp.js';
 import { ledger, memoryDir, repoSnapshot, runner } from './support.js';
 
 /**
- * Where evolve writes (the proposals directory, the memory directory) against what it guards
- * (the live genome): the loop's own writes are never mistaken for a generator's, the generator
- * sees every genome file that is not a proposal, and a directory it cannot write is refused
- * before any attempt.
+ * What evolve checks before any attempt, and where it writes (the proposals directory, the
+ * memory directory) against what it guards (the live genome): the loop's own writes are never
+ * mistaken for a generator's, the generator sees every genome file that is not a proposal, and a
+ * directory it cannot write is refused before any attempt.
  */
 const evolve = (root: string, extra: string[], generator = `${process.execPath} ${RULE_BASED} --fail-first`) =>
   runner(['evolve', '--root', root, '--goal', HOST_GOAL, '--generator', generator, ...extra]);
@@ -86,5 +86,21 @@ describe('evolve --proposals-dir and --memory-dir', () => {
       expect(r.stderr).toMatch(/\nhint: /);
     }
     expect(repoSnapshot(root)).toEqual(before);
+  });
+});
+
+describe('evolve --generator-env', () => {
+  // `--generator-env OPENAI_API_KEY=sk-...` (a value where a name belongs) passed nothing, silently.
+  it('takes variable names only: a value, a blank or a bad name is a usage error before any attempt', () => {
+    const root = exampleGenome();
+    for (const bad of ['OPENAI_API_KEY=sk-secret', '', '1ABC', 'A B']) {
+      const mem = memoryDir();
+      const r = evolve(root, ['--memory-dir', mem, '--generator-env', bad]);
+      expect(r.code, r.stderr).toBe(2);
+      const shown = bad.includes('=') ? `${bad.split('=')[0]}=<value not shown>` : bad;
+      expect(r.stderr).toContain(`error[generator-env-invalid]: --generator-env ${JSON.stringify(shown)} is not an environment variable name`);
+      expect(r.stderr).not.toContain('sk-secret');
+      expect(existsSync(join(mem, 'lineage.jsonl'))).toBe(false);
+    }
   });
 });
