@@ -2,7 +2,20 @@ import { readFileSync } from 'node:fs';
 import { hostname, machine, platform, release } from 'node:os';
 import type { BodyState } from '@autopoietic/core/schemas';
 
-const NIX_ARCH: Record<string, string> = { x86_64: 'x86_64', amd64: 'x86_64', aarch64: 'aarch64', arm64: 'aarch64', i686: 'i686', armv7l: 'armv7l', riscv64: 'riscv64' };
+/** `uname -m` names Nix spells otherwise; any other machine is its own Nix CPU name (armv7l, riscv64, s390x...). */
+const NIX_ARCH: Record<string, string> = {
+  amd64: 'x86_64',
+  arm64: 'aarch64',
+  i386: 'i686',
+  i586: 'i686',
+  ppc64le: 'powerpc64le',
+  ppc64: 'powerpc64',
+};
+
+/** The Nix system double of a machine and OS (`ppc64le`, `linux` -> `powerpc64le-linux`). */
+export function nixSystem(machine: string, os: string): string {
+  return `${NIX_ARCH[machine] ?? machine}-${os}`;
+}
 
 /** This machine: OS, kernel release, architecture, Nix system double and hostname. */
 export function observePlatform(): BodyState['platform'] {
@@ -12,7 +25,7 @@ export function observePlatform(): BodyState['platform'] {
     system: os,
     release: readTrimmed('/proc/sys/kernel/osrelease') ?? release(),
     machine: m,
-    nix_system: `${NIX_ARCH[m] ?? m}-${os}`,
+    nix_system: nixSystem(m, os),
     hostname: currentHostname(),
   };
 }

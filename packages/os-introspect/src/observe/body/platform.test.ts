@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { nixSystem } from './platform.js';
+
+describe('Nix system double', () => {
+  it('spells the CPU as Nix does, not as uname -m does', () => {
+    expect(nixSystem('x86_64', 'linux')).toBe('x86_64-linux');
+    expect(nixSystem('arm64', 'darwin')).toBe('aarch64-darwin');
+    expect(nixSystem('ppc64le', 'linux')).toBe('powerpc64le-linux');
+    expect(nixSystem('i386', 'linux')).toBe('i686-linux');
+    expect(nixSystem('riscv64', 'linux')).toBe('riscv64-linux');
+  });
+});
