@@ -75,6 +75,27 @@ describe('evolve with misbehaving generators', () => {
     expect(repoSnapshot(root)).toEqual(before);
   });
 
+  // A FIFO left as proposal.json or as the patch (no writer: the generator has exited) blocked
+  // evolve for ever, past every generator limit.
+  it('records a proposal directory whose proposal.json or patch is a FIFO as an error, without blocking on it', async () => {
+    const root = exampleGenome();
+    for (const [name, fifo] of [['proposal.json', 'proposal.json'], ['patch', 'patch.diff']]) {
+      const gen = scriptGenerator(`fifo-${name}`, `
+        import { execFileSync } from 'node:child_process';
+        import { mkdirSync, writeFileSync } from 'node:fs';
+        mkdirSync('work/p');
+        if (${JSON.stringify(fifo)} !== 'proposal.json') writeFileSync('work/p/proposal.json', JSON.stringify({ schema_version: '0.1.0', mutation_id: 'm', goal: 'g', phase: 'p', changed_paths: ['README.md'], expected_checks: [], patch_path: 'patch.diff' }));
+        execFileSync('mkfifo', ['work/p/${fifo}']);
+        console.log('work/p');`);
+      const mem = memoryDir();
+      const t0 = Date.now();
+      const r = evolve(root, mem, gen, ['--attempts', '1']);
+      expect(Date.now() - t0).toBeLessThan(60_000);
+      expect(r.code, r.stderr).toBe(1);
+      await expectRecorded(mem, [name === 'patch' ? /patch_path "patch\.diff" is a FIFO, not a file/ : /proposal\.json is a FIFO, not a file/]);
+    }
+  });
+
   it('a generator that writes every path its environment names never reaches the live genome; writing its copy is an error', async () => {
     const root = exampleGenome();
     const mem = memoryDir();

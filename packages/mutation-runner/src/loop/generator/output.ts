@@ -1,4 +1,4 @@
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isInsideDir } from '@autopoietic/core/adapters';
 import { ExpectedCheck, Metadata, SideEffectDeclaration } from '@autopoietic/core/schemas';
@@ -79,12 +79,34 @@ function fromDirectory(line: string, sandboxDir: string): OutputVerdict {
   if (!isInsideDir(real, sandboxDir) || !statSync(real).isDirectory()) {
     return bad(`generator printed the path ${JSON.stringify(line)}, which is not a directory inside its sandbox`);
   }
+  const special = notRegular(join(real, 'proposal.json'));
+  if (special) return bad(`generator's proposal directory: proposal.json is ${special}, not a file`);
   const read = readProposal(join(real, 'proposal.json'));
   if (!read.ok) return bad(`generator's proposal directory: ${read.reason}`);
+  const patchFile = read.proposal.patch_path === undefined ? undefined : notRegular(resolve(read.dir, read.proposal.patch_path));
+  if (patchFile) return bad(`generator's proposal directory: patch_path ${JSON.stringify(read.proposal.patch_path)} is ${patchFile}, not a file`);
   const source = resolvePatchSource(read.proposal, read.dir);
   if (!source.ok) return bad(`generator's proposal directory: ${source.reason}`);
   const p = read.proposal;
   return { ok: true, proposal: { patch: source.bytes, changed_paths: p.changed_paths, expected_checks: p.expected_checks, side_effects: p.side_effects, metadata: p.metadata } };
+}
+
+/**
+ * What a path the generator left is, when it exists and is not a regular file. Reading a FIFO it
+ * left (with no writer, as it has exited) blocked evolve for ever, past every generator limit.
+ */
+function notRegular(path: string): string | undefined {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch {
+    return undefined; // missing: the readers say so
+  }
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  return 'a device';
 }
 
 function lastLine(stderr: string): string {
