@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifyLedger } from '@autopoietic/core/ledger';
 import { exampleGenome, HOST_GOAL, RULE_BASED } from './evolve-support.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { ledger, memoryDir, repoSnapshot, runner } from './support.js';
@@ -104,3 +105,36 @@ describe('evolve --generator-env', () => {
     }
   });
 });
+
+describe('evolve and its ledgers', () => {
+  // A results ledger that could not take P1's record was found only after a generator had run
+  // and its proposal was written; the run then died with no lineage record of that attempt.
+  it('refuses a ledger that cannot take its record before any generator runs', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    mkdirSync(join(mem, 'mutation-results.jsonl'), { recursive: true });
+    const r = evolve(root, ['--memory-dir', mem]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error[ledger-not-a-file]: ledger ${join(mem, 'mutation-results.jsonl')} is not a regular file (a directory)`);
+    expect(existsSync(join(mem, 'lineage.jsonl'))).toBe(false);
+    expect(existsSync(join(mem, 'logs'))).toBe(false);
+  });
+
+  it('records the attempt as an error and stops when P1 cannot run after the generator did', async () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    // This generator (a test's, told the memory directory on purpose) breaks the P1 journal, then proposes.
+    const file = join(tempDir('aos-generator-'), 'breaker.mjs');
+    writeFileSync(file, `import { mkdirSync } from 'node:fs';\nmkdirSync(${JSON.stringify(join(mem, 'mutation-results.jsonl'))});\nawait import(${JSON.stringify(RULE_BASED)});\n`);
+    const r = evolve(root, ['--memory-dir', mem, '--attempts', '3'], `${process.execPath} ${file}`);
+    expect(r.code).toBe(1);
+    const out = r.json();
+    expect(out.outcome).toBe('stopped');
+    expect(out.reason).toMatch(/^P1 could not run: error\[ledger-not-a-file\]/);
+    const attempts = ledger(join(mem, 'lineage.jsonl'));
+    expect(attempts.map((a) => [a.verdict, a.stage])).toEqual([['error', 'verify']]);
+    expect(existsSync(attempts[0].proposal_path)).toBe(true);
+    expect((await verifyLedger(join(mem, 'lineage.jsonl'), 'lineage-attempt')).status).toBe('ok');
+  });
+});
+

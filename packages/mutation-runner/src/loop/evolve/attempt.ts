@@ -101,17 +101,36 @@ export async function runAttempt(ctx: RunContext, attemptNumber: number, parentI
   d.proposalFingerprint = written.fingerprint;
 
   const tv = performance.now();
-  const verified = await verifyProposal({ ...ctx.gate, proposal: written.proposalPath });
+  const verified = await gate(() => verifyProposal({ ...ctx.gate, proposal: written.proposalPath }));
   times.verify_ms = ms(tv);
-  const v = verified.record;
+  if ('failed' in verified) return finish({ verdict: 'error', stage: 'verify', reason: `P1 could not run: ${verified.failed}` }, `P1 could not run: ${verified.failed}`);
+  const v = verified.ok.record;
   d.verificationId = v.verification_id;
   if (v.status !== 'verified' || !ctx.promote) return finish({ verdict: v.status, stage: 'verify', reason: v.reason, checks: v.checks });
 
   const tp = performance.now();
-  const promoted = await promoteProposal({ ...ctx.gate, ...ctx.promote, changedOrgans: [], proposal: written.proposalPath });
+  const promoted = await gate(() => promoteProposal({ ...ctx.gate, ...ctx.promote!, changedOrgans: [], proposal: written.proposalPath }));
   times.promote_ms = ms(tp);
-  const p = promoted.record;
+  if ('failed' in promoted) {
+    const why = `P2 could not run: ${promoted.failed}`;
+    return finish({ verdict: v.status, stage: 'promote', reason: `${v.reason}; ${why}`, checks: v.checks }, why);
+  }
+  const p = promoted.ok.record;
   return finish({ verdict: v.status, stage: 'promote', reason: `${v.reason}; P2 ${p.status}: ${p.reason}`, checks: v.checks, extra: { promotionId: p.promotion_id, promotionStatus: p.status } });
+}
+
+/**
+ * A gate that throws (its journal became unusable, the host policy changed) has still been given
+ * this attempt's proposal: the attempt is recorded as an error and the run stops, instead of
+ * ending with no lineage record for a generator run and a proposal that exist.
+ */
+async function gate<T>(run: () => Promise<T>): Promise<{ ok: T } | { failed: string }> {
+  try {
+    return { ok: await run() };
+  } catch (e) {
+    if (!isAosError(e)) throw e;
+    return { failed: `error[${e.code}]: ${e.message}` };
+  }
 }
 
 type Generated = { run?: GeneratorRun } & ({ proposal: GeneratedProposal } | { error: string } | { stop: string });

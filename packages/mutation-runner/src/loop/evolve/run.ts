@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { gitWorkTree } from '@autopoietic/core/adapters';
 import { newId } from '@autopoietic/core/canonical';
 import { getLogger, usageError } from '@autopoietic/core/cli-kit';
-import type { StoredRecord } from '@autopoietic/core/ledger';
+import { checkLedgerFile, type StoredRecord } from '@autopoietic/core/ledger';
 import type { AutonomyMode } from '@autopoietic/core/schemas';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { generatorIdentity } from '../generator/identity.js';
@@ -60,6 +60,8 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
   if (o.fromAttempt !== undefined) await loadAncestry(loc.ledgers, o.fromAttempt, 1); // exists, or a usage error now
   const proposalsDir = o.proposalsDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, o.proposalsDir);
   checkEvolveDirs(loc.root, loc.memoryDir, proposalsDir);
+  // Before any generator runs: a ledger that cannot take its record would fail only after one had.
+  for (const ledger of [loc.ledgers.lineage, loc.ledgers.results, ...(o.promote ? [loc.ledgers.promotions] : [])]) checkLedgerFile(ledger);
   const promote = o.promote ? await withParentGenome(o.promote, ctx.root) : undefined;
   const runId = newId('run');
   const log = getLogger();
