@@ -38,6 +38,7 @@ export class StreamSink {
   private readonly path: string | undefined;
   private full: Buffer[] | undefined;
   private fullLen = 0;
+  private fullCut = false;
   private pending = '';
   private readonly transform: ((line: string) => string | null) | undefined;
 
@@ -53,9 +54,15 @@ export class StreamSink {
   }
 
   write(chunk: Buffer): void {
-    if (this.full && this.fullLen + chunk.length <= MAX_KEPT_STDOUT) {
-      this.full.push(chunk);
-      this.fullLen += chunk.length;
+    if (this.full && !this.fullCut) {
+      if (this.fullLen + chunk.length <= MAX_KEPT_STDOUT) {
+        this.full.push(chunk);
+        this.fullLen += chunk.length;
+      } else {
+        // Kept output is a prefix of the stream: a later, smaller chunk must not leave a hole.
+        // (`bytes` still counts everything, so callers see that it was cut.)
+        this.fullCut = true;
+      }
     }
     if (!this.transform) {
       this.record(chunk);

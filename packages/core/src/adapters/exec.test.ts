@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { boundTail, cleanEnv, runCommand } from './exec.js';
+import { StreamSink } from './exec-output.js';
 
 /** True while `pid` is a live (non-zombie) process. */
 function alive(pid: number): boolean {
@@ -67,6 +68,19 @@ describe('runCommand', () => {
     const dir = tempDir();
     const r = await runCommand({ command: 'sh', args: ['-c', 'sleep 0.3; exit 4'], cwd: dir, timeoutMs: 1e12 });
     expect([r.outcome, r.exitCode]).toEqual(['exited', 4]);
+  });
+
+  it('returns after the grace when a process that left the group (setsid) still holds the output', async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, 'pid');
+    const t0 = Date.now();
+    // The command waits until its child has left the group (it writes its pid once it has).
+    const script = `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & while [ ! -s ${pidFile} ]; do sleep 0.01; done; echo out`;
+    const r = await runCommand({ command: 'sh', args: ['-c', script], cwd: dir, killGraceMs: 300 });
+    const escaped = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(escaped, 'SIGKILL');
+    expect([r.outcome, r.exitCode, r.stdout]).toEqual(['exited', 0, 'out\n']);
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('escalates to SIGKILL when the group ignores SIGTERM', async () => {
@@ -171,5 +185,19 @@ describe('onInterrupt', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe('SIGTERM');
     expect(readFileSync(marker, 'utf8')).toBe('done');
+  });
+});
+
+describe('StreamSink', () => {
+  it('keeps a prefix of stdout: once a chunk does not fit, later smaller ones are not kept either', () => {
+    const sink = new StreamSink({ keepStdout: true }, 'stdout');
+    const mib = (n: number, fill: number) => Buffer.alloc(n * 1024 * 1024, fill);
+    sink.write(mib(60, 1));
+    sink.write(mib(10, 2)); // would pass the 64 MiB bound
+    sink.write(mib(1, 3)); // would fit, but would leave a hole
+    const res = sink.close();
+    expect(res.bytes).toBe(71 * 1024 * 1024);
+    expect(res.full?.length).toBe(60 * 1024 * 1024);
+    expect(res.full?.includes(3)).toBe(false);
   });
 });

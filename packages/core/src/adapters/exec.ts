@@ -161,6 +161,13 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish)
       exitInfo = { code, signal };
       // Stragglers left in the group would hold our pipes open; the command is over.
       killGroup(pid, 'SIGKILL');
+      // One that left the group (setsid) can hold them for ever: stop reading after the grace.
+      timers.push(
+        setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+        }, opts.killGraceMs ?? 2000),
+      );
     });
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
       const info = exitInfo ?? { code, signal };

@@ -31,7 +31,8 @@ export interface PathOptions {
 export function resolveEtcDir(opts: PathOptions = {}): string {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  return resolve(cwd, opts.etcDir ?? env.AUTOPOIETIC_ETC_DIR ?? DEFAULT_ETC_DIR);
+  // An empty variable counts as unset, as AUTOPOIETIC_MEMORY_DIR does (not as the working directory).
+  return resolve(cwd, opts.etcDir ?? (env.AUTOPOIETIC_ETC_DIR || DEFAULT_ETC_DIR));
 }
 
 export function findGenomeRoot(start: string): string | undefined {
