@@ -70,10 +70,10 @@ export default async function bench(): Promise<BenchSection> {
       runs.observe.push(await timeMs(() => introspect({ root, memoryDir: memory, etcDir: join(dir, 'no-etc'), cwd: dir, cache: false })));
       let text = '';
       runs.handoff.push(await timeMs(async () => (text = JSON.stringify(await composeHandoff(loc, observed, { goal: GOAL, maxBytes: 65536 })))));
-      const baseline = await snapshotLive(root, memory, []);
+      const baseline = await snapshotLive(root, memory, join(root, 'mutations', 'pending'));
       runs.loop.push(await timeMs(async () => {
         const s = await createSandbox(root, baseline.set, text);
-        await snapshotLive(root, memory, []);
+        await snapshotLive(root, memory, join(root, 'mutations', 'pending'));
         s.dispose();
       }));
       let status = '';
