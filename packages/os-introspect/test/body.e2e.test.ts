@@ -24,13 +24,15 @@ describe('identity, observation config and the body', () => {
     const project = join(s.home, 'project');
     mkdirSync(join(project, 'src'), { recursive: true });
     for (const f of ['a.ts', 'b.ts', 'c.md', 'Makefile', 'src/d.ts']) writeFileSync(join(project, f), '');
-    writeFileSync(join(s.etc, 'observation.json'), JSON.stringify({ project_roots: [project, join(s.home, 'gone')], include_shell_history_by_default: true }));
+    writeFileSync(join(s.home, 'notes.txt'), 'a file, not a project\n');
+    writeFileSync(join(s.etc, 'observation.json'), JSON.stringify({ project_roots: [project, join(s.home, 'gone'), join(s.home, 'notes.txt')], include_shell_history_by_default: true }));
     writeFileSync(join(s.home, '.zsh_history'), ': 1700000000:0;ffmpeg -i a.mp4 b.webm\n: 1700000100:0;yt-dlp https://example.invalid/v\n: 1700000200:0;ls\n');
     const st = observe(s);
     expect(st.body.project_roots_source).toBe('observation.json');
     expect(st.body.projects).toEqual([
       { path: project, exists: true, sampled_files: 5, truncated: false, top_suffixes: [['.ts', 3], ['.md', 1], ['<none>', 1]] },
-      { path: join(s.home, 'gone'), exists: false },
+      { path: join(s.home, 'gone'), exists: false, reason: 'does not exist' },
+      { path: join(s.home, 'notes.txt'), exists: true, reason: 'not a directory: nothing sampled' },
     ]);
     expect(st.body.shell_history).toEqual({ included: true, source: 'observation.json', files: [join(s.home, '.zsh_history')], entries: ['ffmpeg -i a.mp4 b.webm', 'yt-dlp https://example.invalid/v', 'ls'] });
     expect(st.pain_points).toContainEqual({

@@ -24,6 +24,8 @@ export const ProjectSummary = z.strictObject({
   truncated: z.boolean().optional(),
   /** `[suffix, count]`, most common first (ties by name), at most 12. */
   top_suffixes: z.array(z.tuple([z.string(), z.int().min(0)])).optional(),
+  /** Why the root was not sampled, or not wholly: missing, not a directory, not listable. */
+  reason: z.string().optional(),
 });
 
 export const BodyState = z.strictObject({

@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
 import type { z } from 'zod';
 import type { ProjectSummary } from '@autopoietic/core/schemas';
-import { walkTree } from '../walk.js';
+import { errCode, walkTree } from '../walk.js';
 
 type Project = z.infer<typeof ProjectSummary>;
 
@@ -10,14 +10,17 @@ const TOP = 12;
 
 /** Samples up to `max` files under a project root and counts the most common suffixes. */
 export function summarizeProject(path: string, max: number): Project {
-  let isDir = false;
+  let st: Stats;
   try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    isDir = false;
+    st = statSync(path);
+  } catch (e) {
+    const code = errCode(e);
+    return { path, exists: false, reason: code === 'ENOENT' ? 'does not exist' : `cannot be looked at (${code})` };
   }
-  if (!isDir) return { path, exists: false };
+  if (!st.isDirectory()) return { path, exists: true, reason: 'not a directory: nothing sampled' };
   const walk = walkTree(path, { want: () => true, limit: max, names: true });
+  // The root itself could not be listed (the walk names it '.'); deeper problems only thin the sample.
+  const unlisted = walk.problems.find((p) => p.rel === '.');
   const counts = new Map<string, number>();
   for (const f of walk.files) {
     const name = f.rel.split('/').pop()!;
@@ -25,7 +28,7 @@ export function summarizeProject(path: string, max: number): Project {
     const key = ext && ext !== name ? ext : '<none>';
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return { path, exists: true, sampled_files: walk.files.length, truncated: walk.truncated, top_suffixes: topSuffixes(counts) };
+  return { path, exists: true, sampled_files: walk.files.length, truncated: walk.truncated, top_suffixes: topSuffixes(counts), ...(unlisted ? { reason: unlisted.reason } : {}) };
 }
 
 /** Most common first; ties by name. */
