@@ -75,10 +75,19 @@ export function stateFacts(observed: ObservedState, goal: string, book: RefBook)
   return out;
 }
 
+/**
+ * A dotted option path in free text. It starts at a word boundary and each segment is matched
+ * atomically (a lookahead captured, then consumed), so a long word without a dot is scanned once:
+ * the plain `[A-Za-z_][A-Za-z0-9_'-]*(?:\.…)+` backtracked from every position inside it, which
+ * made a 100 000-character goal take minutes.
+ */
+const IDENT = "[A-Za-z_][A-Za-z0-9_'-]*";
+const OPTION_PATH = new RegExp(`(?<![A-Za-z0-9_'.-])(?=(${IDENT}))\\1(?:\\.(?=(${IDENT}))\\2)+`, 'g');
+
 /** Option paths the goal names that no module of the genome declares (each an open question). */
 export function undeclaredInGoal(observed: ObservedState, goal: string): string[] {
   const declared = new Set(observed.state.genome.modules.flatMap((m) => m.options.map((o) => o.path)));
-  const named = goal.match(/[A-Za-z_][A-Za-z0-9_'-]*(?:\.[A-Za-z_][A-Za-z0-9_'-]*)+/g) ?? [];
+  const named = goal.match(OPTION_PATH) ?? [];
   const setPaths = new Set(observed.state.genome.modules.flatMap((m) => m.config.map((c) => c.path)));
   return [...new Set(named)].filter((p) => !declared.has(p) && (p.startsWith('autopoietic.') || setPaths.has(p)));
 }
