@@ -148,6 +148,18 @@ describe('appendRecord I/O errors', () => {
     await expect(appendRecord(fifo, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-not-a-file', message: `ledger ${fifo} is not a regular file (a FIFO)` });
   });
 
+  it('refuses a record of one kind in a file named as another kind\'s ledger, and writes nothing', async () => {
+    const dir = tempDir();
+    const organs = join(dir, 'organs.jsonl');
+    await expect(appendRecord(organs, 'mutation', mutationRecord())).rejects.toMatchObject({
+      code: 'ledger-kind-mismatch',
+      exit: 2,
+      message: `refusing to append a mutation record to ${organs}: that file name is the organ ledger's`,
+    });
+    expect(existsSync(organs)).toBe(false);
+    expect((await appendRecord(join(dir, 'my-mutations.jsonl'), 'mutation', mutationRecord())).chain.seq).toBe(1);
+  });
+
   it('names a ledger that is a symlink to a missing file, with what it points to', async () => {
     const dir = tempDir();
     const file = join(dir, 'mutations.jsonl');

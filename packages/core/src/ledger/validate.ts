@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { z } from 'zod';
 import { AosError } from '../cli-kit/errors.js';
 import { describeIssues } from '../schemas/issues.js';
@@ -26,6 +27,15 @@ export function schemaForFileName(fileName: string): LedgerSchemaName | undefine
  * caller handed over something the ledger must not hold, and nothing is written.
  */
 export function validateForAppend<N extends LedgerSchemaName>(file: string, schemaName: N, record: unknown): RecordOf<N> {
+  // A file named as another kind's ledger (append --path organs.jsonl) would be broken by it for
+  // every reader of that kind; a name of one's own choosing is fine.
+  const named = schemaForFileName(basename(file));
+  if (named !== undefined && named !== schemaName) {
+    throw new AosError('ledger-kind-mismatch', `refusing to append a ${schemaName} record to ${file}: that file name is the ${named} ledger's`, {
+      exit: 2,
+      hint: `Point the ledger option at the ${schemaName} ledger (or at a file of another name). Nothing was written.`,
+    });
+  }
   const result = SCHEMAS[schemaName].safeParse(record);
   if (!result.success) {
     const issues = describeIssues(result.error);
