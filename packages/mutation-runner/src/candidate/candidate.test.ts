@@ -13,7 +13,7 @@ describe('exclusions', () => {
   const ctx = exclusionContext('/g', { memoryDir: '/g/state', files: ['/g/mutations/p/proposal.json', '/elsewhere/patch.diff', '/g/logs/results.jsonl'] });
   it('leaves out git, node_modules, result links, memory ledgers/evidence/logs and the command inputs', () => {
     const out = (p: string) => exclusionReason(p, ctx);
-    for (const p of ['.git/config', 'a/.git', 'node_modules/x', 'a/node_modules/b/c', 'result', 'sub/result-dev', 'memory/mutations.jsonl', 'memory/effects.jsonl.lock', 'memory/evidence/x.json', 'memory/logs/v/1.log', 'state/organs.jsonl', 'state/evidence/e', 'mutations/p/proposal.json', 'logs/results.jsonl', 'logs/results.jsonl.lock']) {
+    for (const p of ['.git/config', 'a/.git', 'node_modules/x', 'a/node_modules/b/c', 'result', 'sub/result-dev', 'memory/mutations.jsonl', 'memory/effects.jsonl.lock', 'memory/evidence/x.json', 'memory/logs/v/1.log', 'memory/cache/introspect/v3/roots/x.genome.json', 'state/organs.jsonl', 'state/evidence/e', 'mutations/p/proposal.json', 'logs/results.jsonl', 'logs/results.jsonl.lock']) {
       expect(out(p), p).toBeDefined();
     }
     for (const p of ['flake.nix', 'memory/notes.md', 'memory/sub/x.jsonl', 'data/x.jsonl', 'results', 'mutations/p/patch.diff', 'memory/mutation-proposal.schema.json']) {

@@ -1,12 +1,14 @@
 import { isAbsolute, relative, sep } from 'node:path';
+import { MEMORY_SUBDIRS } from '@autopoietic/core/ledger';
 
 /**
  * What never goes into a candidate (and so never into the root fingerprint, which is computed
  * from the candidate's own file set):
  *   - `.git` and `node_modules` anywhere, Nix `result` / `result-*` links anywhere;
  *   - the memory directory's ledgers (`*.jsonl` and their `.lock`, checkpoint and quarantine
- *     files), `evidence/` and `logs/`: under `memory/`, and under the resolved memory directory
- *     when that lies inside the genome;
+ *     files), `evidence/`, `logs/` and `cache/` (os-introspect's parse cache, rewritten by every
+ *     observation): under `memory/`, and under the resolved memory directory when that lies
+ *     inside the genome;
  *   - the proposal file, its patch file and the journals this command writes, when they lie
  *     inside the genome (a record appended after P1 must not change the root P2 recomputes).
  * Unlike the reference, other `*.jsonl` files ARE part of the genome.
@@ -18,6 +20,8 @@ export interface ExclusionContext {
   memoryDirs: readonly string[];
 }
 
+const SUBDIRS = Object.values(MEMORY_SUBDIRS).map((d) => `${d}/`);
+
 export function exclusionReason(rel: string, ctx: ExclusionContext): string | undefined {
   const parts = rel.split('/');
   if (parts.includes('.git')) return '.git';
@@ -27,7 +31,7 @@ export function exclusionReason(rel: string, ctx: ExclusionContext): string | un
   for (const m of ctx.memoryDirs) {
     if (!rel.startsWith(`${m}/`)) continue;
     const inner = rel.slice(m.length + 1);
-    if (inner.startsWith('evidence/') || inner.startsWith('logs/')) return 'memory evidence/logs';
+    if (SUBDIRS.some((d) => inner.startsWith(d))) return 'memory evidence/logs/cache';
     if (!inner.includes('/') && /\.jsonl(\.|$)/.test(inner)) return 'memory ledger';
   }
   for (const f of ctx.files) if (rel === f || rel.startsWith(`${f}.`)) return 'proposal, patch or journal';
