@@ -1,7 +1,7 @@
 // Isolation of the P1 candidate: the live root (files, index, refs, worktree list) is unchanged,
 // the candidate is what the user sees (uncommitted state included, ignored files and memory
 // excluded), the work dir guard, the symlink escape of toolchain-facts 5.3, and fingerprints.
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../../tests/support/git.js';
@@ -92,6 +92,41 @@ describe('work dir guard', () => {
     const r = verify(root, readmeProposal(root), ['--work-dir', join(outside, 'alias', 'sub')]);
     expect(r.json().status).toBe('error');
     expect(r.json().reason).toContain('must not be inside root');
+  });
+});
+
+describe('paths Nix cannot take as a flake', () => {
+  it('verifies a genome whose own path has spaces, quotes, $ and unicode (only the candidate is given to Nix)', () => {
+    const outer = join(tempDir("aos genome 'ü' $x "), '-g dir');
+    mkdirSync(outer);
+    const root = fixtureGenome();
+    const moved = join(outer, 'genome');
+    renameSync(root, moved);
+    const r = verify(moved, readmeProposal(moved));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().status).toBe('verified');
+  });
+
+  it('refuses a work dir whose path Nix 2.8 cannot read as a flake reference, journaled as error, not as a rejected proposal', () => {
+    const root = fixtureGenome();
+    const work = join(tempDir('aos work dir '), 'wörk');
+    const r = verify(root, readmeProposal(root), ['--work-dir', work]);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ status: 'error', checks: [] });
+    expect(r.json().reason).toContain(`work dir ${work}`);
+    expect(r.json().reason).toContain("' ' and 'ö'");
+    expect(r.json().reason).toContain('--work-dir');
+    expect(existsSync(work)).toBe(false);
+  });
+
+  it('says so for the system temp dir too (TMPDIR)', () => {
+    const root = fixtureGenome();
+    const tmp = tempDir('aos tmp ');
+    const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', memoryDir()], { env: { TMPDIR: tmp } });
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('error');
+    expect(r.json().reason).toContain('TMPDIR');
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import '../../../../tests/support/nix-env.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { NixLogTranslator, type NixProgressEvent } from './nix-log.js';
-import { buildArgs, builderSpecs, configList, kvmUsable, nixConfig, nixInfo, parseBuildOutPaths, parseNixVersion } from './nix.js';
+import { buildArgs, builderSpecs, configList, flakePathProblem, kvmUsable, nixConfig, nixInfo, parseBuildOutPaths, parseNixVersion } from './nix.js';
 
 describe('Nix version detection', () => {
   it('adapts to the version: --json before 2.9, config show from 2.20', () => {
@@ -33,6 +33,18 @@ describe('Nix version detection', () => {
     expect(buildArgs(v24, 'i')).toContain('--print-out-paths');
     expect(parseBuildOutPaths(v28, '[{"drvPath":"/nix/store/a.drv","outputs":{"out":"/nix/store/a","dev":"/nix/store/a-dev"}}]')).toEqual(['/nix/store/a', '/nix/store/a-dev']);
     expect(parseBuildOutPaths(v24, '/nix/store/a\n/nix/store/b\n')).toEqual(['/nix/store/a', '/nix/store/b']);
+  });
+});
+
+describe('flakePathProblem (what Nix 2.8 takes as a flake path)', () => {
+  it('passes the characters Nix reads in a URL path, quotes and $ included', () => {
+    expect(flakePathProblem(`/tmp/q'$"d/-dash/a+b,c;d=e/(p)!&*~`)).toBeUndefined();
+  });
+
+  it('names each character it cannot take', () => {
+    expect(flakePathProblem('/tmp/sp ace/ü/ü')).toBe("Nix cannot use a flake at a path containing ' ' and 'ü' (it reads a flake path as a URL)");
+    expect(flakePathProblem('/a#b?c@d:e%f')).toContain("'#', '?', '@', ':' and '%'");
+    expect(flakePathProblem('/a\nb')).toContain('"\\n"');
   });
 });
 

@@ -74,6 +74,20 @@ export function nixCommonArgs(pass: NixPassThrough = {}): string[] {
   return args;
 }
 
+/**
+ * Why Nix cannot take the directory `path` as a flake, or undefined. Nix 2.8 reads a flake path
+ * as the path of a URL: a character outside [A-Za-z0-9-._~!$&'"()*+,;=/] makes it "not a valid
+ * URL" (a space, any non-ASCII letter, %, @, :), and # or ? cut it short; no other spelling
+ * (path:, file://, percent-encoding, a relative path) gets past that.
+ */
+export function flakePathProblem(path: string): string | undefined {
+  const bad = [...new Set(path.match(/[^A-Za-z0-9\-._~!$&'"()*+,;=/]/gu) ?? [])];
+  if (!bad.length) return undefined;
+  const shown = bad.map((c) => (/^[\p{L}\p{N}\p{P}\p{S} ]$/u.test(c) ? `'${c}'` : JSON.stringify(c)));
+  const list = shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : shown[0];
+  return `Nix cannot use a flake at a path containing ${list} (it reads a flake path as a URL)`;
+}
+
 /** `nix flake check` of a flake, never writing its lock file. */
 export function flakeCheckArgs(flakeRef: string, pass: NixPassThrough = {}, extra: readonly string[] = []): string[] {
   return [...nixCommonArgs(pass), 'flake', 'check', '--no-write-lock-file', ...extra, flakeRef];

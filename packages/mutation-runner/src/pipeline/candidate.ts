@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { applyPatchArgs, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, makeDirs, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
+import { applyPatchArgs, flakePathProblem, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, makeDirs, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
 import { compactUtc } from '@autopoietic/core/canonical';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
@@ -54,6 +54,13 @@ export function planCandidate(root: string, workDir: string | undefined, cwd: st
   const parent = resolve(cwd, workDir ?? tmpdir());
   if (isInsideDir(parent, root)) {
     return { ok: false, reason: `work dir ${parent} must not be inside root ${root} (it resolves to ${resolvedPath(parent)})` };
+  }
+  // Every check runs Nix on the candidate: refused here, a path Nix cannot take would reject
+  // the proposal for a flake check that failed on the path, not on the patch.
+  const nix = flakePathProblem(parent);
+  if (nix) {
+    const which = workDir === undefined ? ' (the system temp dir: $TMPDIR)' : '';
+    return { ok: false, reason: `work dir ${parent}${which}: ${nix}; give --work-dir a directory whose path has none of these, e.g. /var/tmp` };
   }
   const container = join(parent, `autopoietic-mutation-${compactUtc(new Date())}-${randomBytes(16).toString('hex')}`);
   return { ok: true, paths: { container, dir: join(container, 'genome'), patchFile: join(container, 'patch.diff'), treeIndex: join(container, 'tree.index'), scratch: join(container, 'scan') } };
