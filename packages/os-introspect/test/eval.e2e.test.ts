@@ -1,3 +1,5 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { observe, sandbox } from './helpers.js';
 
@@ -39,4 +41,32 @@ describe('os-introspect --eval', () => {
     expect(g.outputs_eval).toMatchObject({ requested: true, available: false, reason: expect.stringContaining('boom') });
     expect(g.outputs.map((o) => [o.attr, o.evaluation])).toEqual([['packages.x86_64-linux.x', 'not-evaluated']]);
   });
+
+  it('names the command as a shell would read it, for a genome path with quotes and $', () => {
+    const s = moved(sandbox({ 'flake.nix': FLAKE, 'm.nix': '{ }\n' }), "q'$HOME\"d");
+    const g = observe(s, ['--eval']).genome;
+    expect(g.outputs_eval).toMatchObject({ available: true, command: `nix --extra-experimental-features 'nix-command flakes' flake show --json --no-write-lock-file ${shQuote(s.root)}` });
+  });
+
+  it('says why a genome path with a space or non-ASCII letter cannot be evaluated by Nix', () => {
+    const s = moved(sandbox({ 'flake.nix': FLAKE, 'm.nix': '{ }\n' }), 'my génome');
+    const g = observe(s, ['--eval']).genome;
+    expect(g.outputs_eval).toMatchObject({ requested: true, available: false, reason: expect.stringContaining("Nix cannot use a flake at a path containing ' ' and 'é'") });
+    expect(g.outputs_eval.command).toContain(shQuote(s.root));
+    expect(g.outputs.find((o) => o.attr === 'packages.x86_64-linux.hello')?.evaluation).toBe('not-evaluated');
+  });
 });
+
+/** The sandbox with its genome moved into a directory named `name`. */
+function moved<T extends { root: string }>(s: T, name: string): T {
+  const dir = join(s.root, '..', name);
+  mkdirSync(dir);
+  const root = join(dir, 'genome');
+  renameSync(s.root, root);
+  return { ...s, root };
+}
+
+function shQuote(a: string): string {
+  return `'${a.replace(/'/g, "'\\''")}'`;
+}
+

@@ -1,4 +1,4 @@
-import { captureCommand, cleanEnv, describeOutcome, NIX_FEATURE_FLAGS, succeeded } from '@autopoietic/core/adapters';
+import { captureCommand, cleanEnv, describeOutcome, flakePathProblem, NIX_FEATURE_FLAGS, succeeded } from '@autopoietic/core/adapters';
 import type { FlakeOutputDecl } from '@autopoietic/core/nix-syntax';
 import { PER_SYSTEM_CATEGORIES } from '@autopoietic/core/nix-syntax';
 
@@ -20,7 +20,9 @@ const TIMEOUT_MS = 180_000;
 
 export async function flakeShow(root: string, env: NodeJS.ProcessEnv = cleanEnv()): Promise<FlakeShow> {
   const args = [...NIX_FEATURE_FLAGS, 'flake', 'show', '--json', '--no-write-lock-file', root];
-  const command = `nix ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`;
+  const command = `nix ${args.map(shellWord).join(' ')}`;
+  const unusable = flakePathProblem(root);
+  if (unusable) return { ok: false, reason: `${unusable}; nix flake show was not run (move the genome to a path without them to evaluate it)`, command };
   const r = await captureCommand({ command: 'nix', args, cwd: root, env, timeoutMs: TIMEOUT_MS });
   if (!succeeded(r)) {
     const err = r.stderr.split('\n').filter((l) => /error:/.test(l)).pop()?.trim();
@@ -31,6 +33,11 @@ export async function flakeShow(root: string, env: NodeJS.ProcessEnv = cleanEnv(
   } catch (e) {
     return { ok: false, reason: `nix flake show printed something that is not JSON: ${(e as Error).message}`, command };
   }
+}
+
+/** `a` as one shell word (for the command line recorded, which a user may paste). */
+function shellWord(a: string): string {
+  return /^[\w./:=@,+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
 /** `{ packages: { x86_64-linux: { hello: { type } } }, lib: { type } }` -> a flat list. */
