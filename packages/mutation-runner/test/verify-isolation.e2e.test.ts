@@ -130,6 +130,26 @@ describe('paths Nix cannot take as a flake', () => {
   });
 });
 
+describe('a Nix store this user cannot open (a non-root user of a single-user install)', () => {
+  it('is journaled as error naming the store problem, not as a rejected proposal whose checks all failed', () => {
+    const root = fixtureGenome();
+    const mem = memoryDir();
+    const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', mem], { env: { NIX_REMOTE: 'unix:///nonexistent/aos-socket' } });
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ status: 'error', checks: [] });
+    expect(r.json().reason).toContain("Nix cannot open its store as this user (uid 0): error: cannot connect to socket at '/nonexistent/aos-socket'");
+    expect(r.json().reason).toContain('run as a user that may use Nix');
+    expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
+  });
+
+  it('checks the store the --nix-option flags name', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root), ['--nix-option', 'store=unix:///nonexistent/aos-socket']);
+    expect(r.json()).toMatchObject({ status: 'error', checks: [] });
+    expect(r.json().reason).toContain('Nix cannot open its store');
+  });
+});
+
 describe('symlink escape (toolchain-facts 5.3)', () => {
   it('refuses a patch writing through an untracked symlink that leaves the genome, and nothing is written outside', () => {
     const root = fixtureGenome();

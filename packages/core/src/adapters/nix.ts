@@ -66,6 +66,19 @@ export function parseNixVersion(text: string): NixInfo {
   };
 }
 
+/**
+ * Why Nix cannot open its store for this user (`nix store ping`), or undefined: a non-root user of
+ * a single-user install, or one without access to the daemon's socket. Every Nix check would then
+ * fail the same way, which reads as the proposal failing. A missing nix is left to `nixInfo`.
+ */
+export async function nixStoreProblem(pass: NixPassThrough = {}, env: NodeJS.ProcessEnv = cleanEnv()): Promise<string | undefined> {
+  const r = await captureCommand({ command: 'nix', args: [...nixCommonArgs(pass), 'store', 'ping'], cwd: '/', env, timeoutMs: 60_000 });
+  if (succeeded(r) || r.outcome === 'spawn-failed') return undefined;
+  const err = r.stderr.split('\n').filter((l) => /error:/.test(l)).pop()?.trim() ?? describeOutcome(r);
+  const uid = process.getuid?.();
+  return `Nix cannot open its store as this user${uid === undefined ? '' : ` (uid ${uid})`}: ${err}; run as a user that may use Nix (root with a single-user install, or a user the nix-daemon allows, with the daemon running)`;
+}
+
 /** Flags every `nix` call of ours starts with. */
 export function nixCommonArgs(pass: NixPassThrough = {}): string[] {
   const args: string[] = [...NIX_FEATURE_FLAGS];

@@ -1,4 +1,4 @@
-import { nixInfo, type NixInfo } from '@autopoietic/core/adapters';
+import { nixInfo, nixStoreProblem, type NixInfo } from '@autopoietic/core/adapters';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import { unavailable } from '@autopoietic/core/canonical';
 import type { CheckResult, MutationVerificationRecord } from '@autopoietic/core/schemas';
@@ -27,6 +27,7 @@ export interface ReplayIo {
 
 export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p1: MutationVerificationRecord, paths: CandidatePaths, io: ReplayIo): Promise<PromoteDraft> {
   const detecting = nixInfo(ctx.checkEnv); // `nix --version` runs while the candidate is copied
+  const pinging = nixStoreProblem(ctx.pass, ctx.checkEnv); // and so does `nix store ping`
   const release = guardCandidate(paths, ctx.keepWorktree);
   try {
     let candidate: Candidate;
@@ -35,6 +36,7 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
       candidate = await buildCandidate(ctx.root, paths, exclusions, { bytes: p.patch.bytes, files: p.files });
     } catch (e) {
       const nixVersion = (await detecting).version;
+      await pinging;
       return { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion, status: 'error', reason: `failed to create isolated promotion candidate: ${describeError(e)}`, promotionRoot: unavailable('candidate-failed'), checks: [] };
     }
     const nix = await detecting;
@@ -42,6 +44,8 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     const rooted = { ...bound, promotionRoot: candidate.rootFingerprint };
     const drift = rootMismatch(p1, candidate.rootFingerprint);
     if (drift) return { ...rooted, status: 'rejected', reason: drift, checks: [] };
+    const storeProblem = await pinging;
+    if (storeProblem) return { ...rooted, status: 'error', reason: storeProblem, checks: [] };
     const applied = await applyToCandidate(candidate, p.files, io.logDir, PROMOTE_REASONS.applyFailed);
     const broken = (why: string) => `failed to create isolated promotion candidate: ${why}`;
     if (!applied.ok) {

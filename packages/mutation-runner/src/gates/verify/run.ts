@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { nixInfo } from '@autopoietic/core/adapters';
+import { nixInfo, nixStoreProblem } from '@autopoietic/core/adapters';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import type { CheckResult } from '@autopoietic/core/schemas';
@@ -119,18 +119,22 @@ async function checkInCandidate(ctx: GateContext, p: PreparedProposal, paths: Ca
   const t0 = performance.now();
   const log = getLogger();
   const detecting = nixInfo(ctx.checkEnv); // `nix --version` runs while the candidate is copied
+  const pinging = nixStoreProblem(ctx.pass, ctx.checkEnv); // and so does `nix store ping`
   let candidate: Candidate;
   try {
     const exclusions = exclusionContext(ctx.root, { memoryDir: ctx.memoryDir, files: [p.path, p.patch.path, io.journal] });
     candidate = await buildCandidate(ctx.root, paths, exclusions, { bytes: p.patch.bytes, files: p.files }, io.listing);
   } catch (e) {
     const nixVersion = (await detecting).version;
+    await pinging;
     return { proposalFingerprint: p.fingerprint, nixVersion, status: 'error', reason: `failed to create isolated candidate: ${describeError(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
   }
   const nix = await detecting;
   const base = { proposalFingerprint: p.fingerprint, nixVersion: nix.version };
   const rooted = { ...base, rootFingerprint: candidate.rootFingerprint };
   log.debug({ files: candidate.entries.length, ms: Math.round(performance.now() - t0) }, 'candidate built');
+  const storeProblem = await pinging;
+  if (storeProblem) return { ...rooted, status: 'error', reason: storeProblem, checks: [] };
   const applied = await applyToCandidate(candidate, p.files, io.logDir, REASONS.applyFailed);
   const broken = (why: string) => `failed to create isolated candidate: ${why}`;
   if (!applied.ok) {
