@@ -15,10 +15,10 @@ import type { DemoSummary, StepResult } from '../scripts/demo/types.js';
 const EXAMPLE = join(REPO_ROOT, 'examples', 'genome');
 const DEMO_SCRIPT = 'demo.ts';
 
-function runDemo(args: string[]) {
+function runDemo(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', DEMO_SCRIPT), ...args], {
     cwd: REPO_ROOT,
-    env: testEnv(),
+    env: { ...testEnv(), ...env },
     encoding: 'utf8',
     timeout: 600_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -174,5 +174,17 @@ describe('pnpm demo', () => {
     expect(s.steps[2]!.reason).toBe('no proposal that should verify was verified in step 2');
     expect(lines.join('\n')).toContain('8 of 8 steps did not do what they should');
     expect(existsSync(s.scratch_dir)).toBe(false);
+  });
+});
+
+describe('demo in a system temp dir Nix cannot use', () => {
+  it('refuses a TMPDIR whose path Nix cannot read as a flake before making anything, saying how to fix it', () => {
+    const tmp = join(tempDir('aos demo tmp '), 'tëmp');
+    mkdirSync(tmp);
+    const r = runDemo(['--json'], { TMPDIR: tmp });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`the system temp dir ${tmp} ($TMPDIR): Nix cannot use a flake at a path containing ' ' and 'ë'`);
+    expect(r.stderr).toContain('TMPDIR=/tmp');
+    expect(readdirSync(tmp).filter((n) => n.startsWith('aos-demo-'))).toEqual([]); // (tsx keeps its own cache there)
   });
 });

@@ -1,7 +1,9 @@
 import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { flakePathProblem } from '@autopoietic/core/adapters';
 import { HostPolicy } from '@autopoietic/core/schemas';
+import { UsageError } from './options.js';
 import { commitAll, visibleFiles } from './git.js';
 
 /** Where everything the demo makes lives: one temp directory, removed at the end unless --keep. */
@@ -32,6 +34,9 @@ const SKIP_NAMES = new Set(['.git', 'node_modules', '.direnv', 'result']);
 const SKIP_MEMORY = /^memory\/(.*\.jsonl|evidence(\/.*)?|logs(\/.*)?|cache(\/.*)?)$/;
 
 export function createScratch(genomeSource: string): Scratch {
+  // The scratch genome and the candidates live here, and Nix is run on them.
+  const unusable = flakePathProblem(tmpdir());
+  if (unusable) throw new UsageError(`the system temp dir ${tmpdir()} ($TMPDIR): ${unusable}; run with TMPDIR set to a path without them, e.g. TMPDIR=/tmp`);
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'aos-demo-')));
   const s: Scratch = {
     dir,
