@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@autopoietic/core/canonical';
 import { loadRecords, verifyLedger } from '@autopoietic/core/ledger';
-import { runCli } from '../../../tests/support/cli.js';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { planInstall } from '../src/gates/install/plan.js';
 import { FIXTURE_PLAN, policyDir, writeEvidence } from './fixtures/install/evidence.js';
@@ -168,6 +170,16 @@ describe('install-apply', () => {
     expect(rev.json().effects).toHaveLength(1);
     expect(listTree(target)).toEqual([]);
     expect((await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status)).toEqual(['planned', 'failed', 'reverted']);
+  });
+
+  it('creates missing parent directories 0755 whatever the umask (an installed /etc must stay readable)', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    const r = spawnSync('sh', ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, bin, ...args], { cwd: dir, env: testEnv(), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const d of ['etc', 'etc/autopoietic', 'var', 'var/lib', 'var/lib/autopoietic']) expect((statSync(join(target, d)).mode & 0o777).toString(8), d).toBe('755');
   });
 
   it('needs --yes (usage error) and a recorded plan', async () => {

@@ -1,4 +1,4 @@
-import { linkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { posix } from 'node:path';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { sha256 } from '@autopoietic/core/canonical';
@@ -74,6 +74,8 @@ export function performWrite(step: WriteStep): void {
   const { probe, root } = step;
   for (const dir of step.dirs) {
     mkdirSync(dir, { mode: 0o755 });
+    // mkdir's mode is masked by the umask: an operator's 077 would leave the installed /etc 0700.
+    chmodSync(dir, 0o755);
     fsyncDir(posix.dirname(dir));
   }
   if (probe.kind === 'absent') {
