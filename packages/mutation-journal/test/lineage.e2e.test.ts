@@ -3,6 +3,7 @@ import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { appendRecord } from '@autopoietic/core/ledger';
 import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { IDS, writeKnownLedgers } from './lineage-fixtures.js';
@@ -115,6 +116,30 @@ describe('mutation-journal lineage --format html', () => {
     const shot = join(artifacts, 'lineage.png');
     chromium(['--hide-scrollbars', '--window-size=1400,1000', `--screenshot=${shot}`, url]);
     expect(readFileSync(shot).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  });
+});
+
+describe('mutation-journal lineage --format html: hostile paths in records', () => {
+  it('links a proposal path that a browser would read as a javascript: URL as a file, not as script', async () => {
+    const mem = tempDir();
+    const FP = (c: string) => `sha256:${c.repeat(64)}`;
+    // A URL parser drops leading spaces and every tab/newline, so ' java\tscript:' is a scheme.
+    const paths = [' java\tscript:document.title=1', 'javascript:document.title=2', '\njavascript:document.title=3'];
+    for (const [i, path] of paths.entries()) {
+      await appendRecord(join(mem, 'mutation-results.jsonl'), 'mutation-result', {
+        schema_version: '0.1.0', verification_id: `ver-20260102-03040${i}-${'2'.repeat(32)}`, timestamp: '2026-01-02T03:04:02.000Z',
+        mutation_id: `mut-${i}`, goal: 'g', phase: 'evolve', status: 'rejected', reason: 'r', proposal_fingerprint: FP('1'), root_fingerprint: FP('2'),
+        changed_paths: [], checks: [], proposal_path: path,
+      });
+    }
+    const page = join(mem, 'lineage.html');
+    expect(lineage(mem, ['--format', 'html', '--output', page]).code).toBe(0);
+    const url = pathToFileURL(page).href;
+    // Every node's links go into the table; each must resolve to a file: URL, as the browser reads it.
+    const dom = chromium(['--dump-dom', url]);
+    const hrefs = [...dom.matchAll(/<a href="([^"]*)" class="evidence">proposal<\/a>/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    expect(hrefs).toHaveLength(paths.length); // one table row each (the first node shown is a mutation)
+    for (const h of hrefs) expect(new URL(h, url).protocol, h).toBe('file:');
   });
 });
 

@@ -62,7 +62,13 @@ export const PAGE_SCRIPT = String.raw`
     return e;
   }
   function cut(s, n) { return s.length > n ? s.slice(0, n - 1) + '\u2026' : s; }
-  function safeHref(h) { return /^(file:|#|https?:)/i.test(h) || !/^[a-z][a-z0-9+.-]*:/i.test(h) ? h : '#'; }
+  // Judged by the browser's own URL parser, through an anchor (it drops the spaces, tabs and
+  // newlines that a pattern over the text would see before a scheme).
+  function safeHref(h) {
+    var a = document.createElement('a');
+    a.href = h;
+    return /^(file|https?):$/.test(a.protocol) ? h : '#';
+  }
   function pos(id) { var p = layout.places[id]; return { x: PAD + p.col * (W + GX), y: PAD + p.row * (H + GY) }; }
   function pill(status) {
     var c = tone(status);

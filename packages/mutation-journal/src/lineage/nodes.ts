@@ -23,8 +23,17 @@ export function nodeId(kind: LineageNode['kind'], recordId: string): string {
 }
 
 export function fileLink(label: string, path: string, digest?: string): EvidenceLink {
-  const href = isAbsolute(path) ? pathToFileURL(path).href : path;
+  const href = isAbsolute(path) ? pathToFileURL(path).href : relativeHref(path);
   return digest === undefined ? { label, href } : { label, href, digest };
+}
+
+/**
+ * A relative path as a relative URL: every segment percent-encoded, so that no text in a record
+ * can make a scheme (`javascript:x`, or ` java<TAB>script:x`, which a URL parser reads as one,
+ * dropping leading spaces and every tab and newline) or a query or fragment.
+ */
+export function relativeHref(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
 }
 
 export function nodeLink(label: string, id: string): EvidenceLink {
