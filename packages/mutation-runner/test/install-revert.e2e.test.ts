@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@autopoietic/core/canonical';
@@ -42,6 +42,21 @@ describe('install-revert', () => {
     expect((await verifyLedger(ev.effects, 'effect')).status).toBe('ok');
   });
 
+  it('after an apply killed between two mkdirs, removes the one directory it made', async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan, target } = await applied(dir);
+    for (const f of plan.seed_manifest.files) rmSync(f.target_path);
+    rmSync(join(target, 'var'), { recursive: true });
+    rmSync(join(target, 'etc/autopoietic'), { recursive: true }); // target/etc made, etc/autopoietic not yet
+    const keep = (file: string, n: number) => writeFileSync(file, `${readFileSync(file, 'utf8').split('\n').slice(0, n).join('\n')}\n`);
+    keep(ev.effects, 1);
+    keep(ev.generations, 1);
+
+    const r = mr(dir, revertArgs(planFile, ev.memory));
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
   it('finishes a revert that stopped half-way: already-undone files need nothing', async () => {
     const dir = tempDir();
     const { ev, planFile, plan, target } = await applied(dir);
@@ -52,6 +67,26 @@ describe('install-revert', () => {
     expect(out.effects).toHaveLength(4);
     expect(out.unchanged).toEqual([{ target: plan.seed_manifest.files[4]!.target_path, why: 'the created file is already gone' }]);
     expect(listTree(target)).toEqual([]);
+  });
+
+  it('after an apply killed between creating directories and renaming a file in, removes those directories and the temp file', async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan, target } = await applied(dir);
+    // The state a SIGKILL at the second seed's rename leaves: identity.json written, the
+    // /var/lib/autopoietic directories made, a temp file beside the never-renamed seed, two
+    // write-ahead effects journaled and no outcome generation record.
+    for (const f of plan.seed_manifest.files.slice(1)) rmSync(f.target_path);
+    const temp = join(dirname(plan.seed_manifest.files[1]!.target_path), '.mutation-results.jsonl.tmp-4242-0123456789ab');
+    writeFileSync(temp, 'partial');
+    const keep = (file: string, n: number) => writeFileSync(file, `${readFileSync(file, 'utf8').split('\n').slice(0, n).join('\n')}\n`);
+    keep(ev.effects, 2);
+    keep(ev.generations, 1);
+
+    const r = mr(dir, revertArgs(planFile, ev.memory));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().status).toBe('reverted');
+    expect(readdirSync(target)).toEqual([]); // nothing left of the apply, not even empty directories
+    expect((await verifyLedger(ev.effects, 'effect')).status).toBe('ok');
   });
 
   it('refuses to restore from a missing backup, even with --force', async () => {

@@ -7,6 +7,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   realpathSync,
   renameSync,
   statSync,
@@ -42,7 +43,7 @@ export interface WriteOptions {
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const temp = join(dir, `${atomicTempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   let fd: number | undefined;
   try {
@@ -59,6 +60,28 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: W
     throw ioError('write-failed', `failed to write ${path} atomically`, e, 'Check that the directory exists, is writable and is not full.');
   }
   fsyncDir(dir);
+}
+
+function atomicTempPrefix(path: string): string {
+  return `.${basename(path)}.tmp-`;
+}
+
+/**
+ * Temp files that an interrupted writeFileAtomic(path) left beside `path` (a SIGKILL between
+ * creating and renaming them), so that an undo can remove them too. Full paths; [] when the
+ * directory does not exist.
+ */
+export function atomicWriteLeftovers(path: string): string[] {
+  const prefix = atomicTempPrefix(path);
+  const pattern = /^\d+-[0-9a-f]{12}$/;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw e;
+  }
+  return names.filter((n) => n.startsWith(prefix) && pattern.test(n.slice(prefix.length))).map((n) => join(dirname(path), n));
 }
 
 /**

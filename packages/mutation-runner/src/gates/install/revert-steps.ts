@@ -1,7 +1,7 @@
-import { closeSync, constants, fstatSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import { sha256 } from '@autopoietic/core/canonical';
-import { fsyncDir, sameFile } from '@autopoietic/core/adapters';
+import { atomicWriteLeftovers, fsyncDir, sameFile } from '@autopoietic/core/adapters';
 import type { EffectRecord, InstallSeedFilePlan } from '@autopoietic/core/schemas';
 import { probeSeedPath } from './apply-target.js';
 
@@ -16,7 +16,7 @@ import { probeSeedPath } from './apply-target.js';
  */
 export type RevertStep =
   | { kind: 'noop'; applied: EffectRecord; why: string }
-  | { kind: 'remove' | 'restore'; applied: EffectRecord; writePath: string; changed?: string | undefined; backup?: string | undefined }
+  | { kind: 'remove' | 'restore'; applied: EffectRecord; writePath: string; changed?: string | undefined; backup?: string | undefined; gone?: boolean }
   | { kind: 'blocked'; applied: EffectRecord; reason: string };
 
 /** sha256 of a regular file (opened without following a final symlink), or undefined when it does not exist. */
@@ -46,7 +46,12 @@ export function planRevertStep(root: string, file: InstallSeedFilePlan, applied:
   const current = probe.kind === 'absent' ? undefined : probe.sha256;
   const planned = current === file.content_sha256;
   if (meta.prior_state === 'absent') {
-    if (current === undefined) return { kind: 'noop', applied, why: 'the created file is already gone' };
+    if (current === undefined) {
+      // An apply killed between its mkdir and its rename leaves the directories it made and a
+      // temp file, but no seed file: those are still the apply's to undo.
+      if (!leftoversOf(writePath, meta.created_dirs)) return { kind: 'noop', applied, why: 'the created file is already gone' };
+      return { kind: 'remove', applied, writePath, gone: true };
+    }
     return { kind: 'remove', applied, writePath, changed: planned ? undefined : current };
   }
   const backup = meta.backup_path;
@@ -67,6 +72,15 @@ export function planRevertStep(root: string, file: InstallSeedFilePlan, applied:
   return { kind: 'restore', applied, writePath, backup, changed: unchanged ? undefined : current };
 }
 
+function createdDirs(recorded: string | undefined): string[] {
+  return recorded ? (JSON.parse(recorded) as string[]) : [];
+}
+
+/** True when an interrupted apply left a temp file for `writePath` or one of the directories it created. */
+function leftoversOf(writePath: string, recordedDirs: string | undefined): boolean {
+  return atomicWriteLeftovers(writePath).length > 0 || createdDirs(recordedDirs).some((d) => existsSync(d));
+}
+
 /** Keeps changed content aside (forced revert) under a fresh name in the same directory. */
 export function keepChanged(writePath: string, revertId: string): string {
   const aside = `${writePath}.autopoietic-revert-backup-${revertId}`;
@@ -82,14 +96,15 @@ export function performStep(step: Extract<RevertStep, { kind: 'remove' | 'restor
     // rename() between two links of one file does nothing, so a duplicate backup is unlinked instead.
     if (sameFile(step.backup!, step.writePath)) unlinkSync(step.backup!);
     else renameSync(step.backup!, step.writePath);
+    for (const temp of atomicWriteLeftovers(step.writePath)) rmSync(temp, { force: true });
     fsyncDir(dir);
     return;
   }
-  unlinkSync(step.writePath);
-  fsyncDir(dir);
-  const created = step.applied.metadata?.created_dirs;
-  const dirs = created ? (JSON.parse(created) as string[]) : [];
-  for (const d of [...dirs].reverse()) {
+  const temps = atomicWriteLeftovers(step.writePath);
+  if (!step.gone) unlinkSync(step.writePath);
+  for (const temp of temps) rmSync(temp, { force: true });
+  if (!step.gone || temps.length > 0) fsyncDir(dir); // a gone file's directory may never have been made
+  for (const d of [...createdDirs(step.applied.metadata?.created_dirs)].reverse()) {
     try {
       rmdirSync(d);
       fsyncDir(posix.dirname(d));
