@@ -177,6 +177,16 @@ describe('list', () => {
     expect(rows[2]).toMatch(/^2\s+\S+\s+mut-b\s+accepted\s+P0\s+B$/);
   });
 
+  it('prints a goal with terminal escapes in a table as \\u escapes, not as escapes the terminal runs', () => {
+    const mem = tempDir();
+    const goal = 'evil\u001b[2J\u001b]0;pwned\u0007 \u202egnp.exe';
+    expect(journal(['append', '--memory-dir', mem, '--phase', 'P0', '--goal', goal]).code).toBe(0);
+    const r = journal(['list', 'mutations', '--format', 'table', '--memory-dir', mem]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(r.stdout).toContain('evil\\u001b[2J\\u001b]0;pwned\\u0007 \\u202egnp.exe');
+  });
+
   it('reads --path, and the genome of --root', () => {
     const genome = tempDir();
     writeFileSync(join(genome, 'flake.nix'), '{ }\n');

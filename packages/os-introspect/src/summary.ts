@@ -1,3 +1,4 @@
+import { terminalText } from '@autopoietic/core/cli-kit';
 import type { SelfState } from '@autopoietic/core/schemas';
 
 /** A short human overview of a self-state (`--format summary`). */
@@ -22,7 +23,8 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
   const b = s.body;
   lines.push(`body ${b.platform.nix_system} ${b.platform.release}; systemd ${b.systemd.available ? `${b.systemd.units.length} units` : 'unavailable'}; ${b.generations.system_generations.length} system generations`);
   for (const p of s.pain_points) lines.push(`pain: ${p.signal}: ${p.evidence.slice(0, 3).join('; ')}${p.evidence.length > 3 ? ` (+${p.evidence.length - 3} more)` : ''} -> ${p.candidate}`);
-  return lines.join('\n');
+  // Names and messages come from the genome, the host and the ledgers: one line each, no escapes.
+  return lines.map((l) => terminalText(l.replace(/\r?\n/g, '\\n'))).join('\n');
 }
 
 function inputWhere(i: SelfState['genome']['inputs'][number]): string {

@@ -3,6 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
+import { GENOME_TREE } from './fixtures/genome.js';
 import { expectValidSelfState, introspectCli, sandbox } from './helpers.js';
 
 // argv -> exit code, stdout and files, through the built bin.
@@ -103,5 +104,13 @@ describe('os-introspect command line', () => {
     expect(text).toContain("broken/bad.nix:3:7: syntax-error: syntax error, unexpected ';'");
     expect(text).toMatch(/organs +missing +absent/);
     expect(existsSync(join(s.memory, 'cache'))).toBe(true);
+  });
+
+  it('prints a genome file name holding terminal escapes or a newline as escapes, on one line', () => {
+    const s = sandbox({ ...GENOME_TREE, 'modules/x\u001b[2J\u001b]0;pwned\u0007\ny.nix': '{ broken = ; }' });
+    const r = introspectCli(s, ['--format', 'summary']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u001b\u0007]/);
+    expect(r.stdout).toMatch(/^ {4}modules\/x\\u001b\[2J\\u001b\]0;pwned\\u0007\\ny\.nix(:\d+:\d+)?: syntax-error/m);
   });
 });

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './output.js';
 export * from './logger.js';
 export * from './action.js';
+export * from './terminal-text.js';

@@ -1,3 +1,4 @@
+import { terminalText } from '@autopoietic/core/cli-kit';
 import type { LedgerKind } from '@autopoietic/core/schemas';
 
 /** `list --format table`: a few columns per kind, for people; JSON stays the complete form. */
@@ -27,6 +28,6 @@ export function renderTable(kind: LedgerKind, records: Array<Record<string, unkn
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '-';
-  const s = (typeof v === 'string' ? v : JSON.stringify(v)).replace(/[\r\n\t]+/g, ' ');
+  const s = terminalText((typeof v === 'string' ? v : JSON.stringify(v)).replace(/[\r\n\t]+/g, ' '));
   return s.length > MAX_CELL ? `${s.slice(0, MAX_CELL - 1)}…` : s;
 }

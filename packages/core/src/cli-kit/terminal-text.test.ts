@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { terminalText } from './terminal-text.js';
+
+describe('terminalText', () => {
+  it('shows escapes, C1 controls, CR and bidi overrides as \\u escapes, keeping tab, newline and other text', () => {
+    expect(terminalText('a\u001b[2J\u001b]0;t\u0007b')).toBe('a\\u001b[2J\\u001b]0;t\\u0007b');
+    expect(terminalText('x\ry\u009bz\u007f')).toBe('x\\u000dy\\u009bz\\u007f');
+    expect(terminalText('evil\u202egnp.exe \u2067')).toBe('evil\\u202egnp.exe \\u2067');
+    expect(terminalText('tab\tline\nü 日本 \u2014 ok')).toBe('tab\tline\nü 日本 \u2014 ok');
+  });
+});

@@ -1,0 +1,13 @@
+/**
+ * Text from records, files or the host, made safe to print to a terminal: every control
+ * character (C0 but tab and line feed, DEL, C1) and every bidirectional formatting character is
+ * shown as a `\uXXXX` escape, as JSON writes it. Printed raw, `ESC [2J` clears the user's screen,
+ * `ESC ]0;...BEL` retitles the window, a lone CR overwrites the line, and U+202E reverses the
+ * text after it: a goal or a file name could redraw or disguise what the tool reports.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function terminalText(s: string): string {
+  return s.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
