@@ -5,7 +5,6 @@
  * `ESC ]0;...BEL` retitles the window, a lone CR overwrites the line, and U+202E reverses the
  * text after it: a goal or a file name could redraw or disguise what the tool reports.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function terminalText(s: string): string {
