@@ -80,6 +80,14 @@ describe('hostile trees', () => {
     expect(status(st, 'secret.nix')).toMatchObject({ status: 'unreadable', reason: expect.stringContaining('EACCES') });
   });
 
+  it('escapes terminal control characters of a path quoted in an error (ESC [2J would clear the screen)', () => {
+    const evil = join(tempDir(), 'no\u001b[2Jsuch\u202edir');
+    const r = runCli('os-introspect', ['--root', evil]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error[root-not-found]: failed to resolve genome root ${evil.replace('\u001b', '\\u001b').replace('\u202e', '\\u202e')} (ENOENT)`);
+    expect(r.stderr).not.toMatch(/[\u001b\u202e]/);
+  });
+
   it('fails clearly, with exit 1 and a hint, when the root does not exist or is a file', () => {
     const base = tempDir();
     const missing = runCli('os-introspect', ['--root', join(base, 'nope')]);

@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import { AosError } from './errors.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * Machine-readable output goes to stdout as pretty JSON plus a newline.
@@ -19,9 +20,14 @@ export function printRaw(text: string): void {
   writeAll(1, text);
 }
 
-/** Plain text to stderr (error rendering). */
+/**
+ * Plain text to stderr (error rendering). Error messages quote paths, names and values from the
+ * user's files: their control and bidi characters are escaped (terminalText), so a file name
+ * holding `ESC [2J` cannot clear the screen the error is read on.
+ */
 export function printErr(text: string): void {
-  writeAll(2, text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalText(text);
+  writeAll(2, safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 /** Bytes to stdout exactly as given, piece after piece (output assembled from stored text, never decoded). */
