@@ -103,6 +103,8 @@ describe('mutation-journal append', () => {
     [['--goal', 'g', '--phase', 'p', '--changed-path', ''], /--changed-path must not be blank/],
     [['--goal', 'g', '--phase', 'p', '--status', 'done'], /Allowed choices are pending, accepted, failed, reverted/],
     [['--goal', 'g', '--phase', 'p', '--metadata', 'novalue'], /metadata must be key=value/],
+    // JSON readers (zod's record parse among them) drop a "__proto__" key: it would vanish from the record.
+    [['--goal', 'g', '--phase', 'p', '--metadata', 'ok=1', '--metadata', '__proto__=x'], /--metadata key "__proto__" cannot be stored/],
     [['--phase', 'p'], /required option '--goal <text>' not specified/],
     [['--goal', 'g'], /required option '--phase <label>' not specified/],
     [['--goal', 'g', '--phase', 'p', '--bogus'], /unknown option '--bogus'/],

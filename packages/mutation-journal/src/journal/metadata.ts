@@ -3,7 +3,9 @@ import { usageError } from '@autopoietic/core/cli-kit';
 /**
  * `--metadata key=value` items -> a map. Split at the FIRST `=`, so values may contain `=`; a
  * repeated key keeps the last value; an empty key is allowed (as in the reference). An item
- * with no `=` is a usage error.
+ * with no `=` is a usage error, and so is the key `__proto__`: assigning it to an object is a
+ * no-op and JSON readers (zod's record parse among them) drop it, so it could never be stored
+ * as given. `constructor`, `toString` and the like are ordinary own keys and are kept.
  */
 export function parseMetadata(items: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -12,7 +14,11 @@ export function parseMetadata(items: readonly string[] | undefined): Record<stri
     if (eq < 0) {
       throw usageError('metadata-invalid', `metadata must be key=value, got ${JSON.stringify(item)}`, 'Write each annotation as --metadata key=value; the value may be empty (key=).');
     }
-    out[item.slice(0, eq)] = item.slice(eq + 1);
+    const key = item.slice(0, eq);
+    if (key === '__proto__') {
+      throw usageError('metadata-invalid', '--metadata key "__proto__" cannot be stored: JSON readers drop it', 'Choose another key, e.g. proto=...');
+    }
+    out[key] = item.slice(eq + 1);
   }
   return out;
 }
