@@ -116,6 +116,23 @@ describe('module facts', () => {
     ]);
   });
 
+  it('lists a computed part of imports as one dynamic entry (map over names, a call after ++)', async () => {
+    // Home Manager and personal configurations compute imports: `map (f: ./. + "/${f}") [ … ]`.
+    const src = `{ lib, ... }: {
+  imports = [ ./a.nix ]
+    ++ (map (n: ./services + "/\${n}.nix") [ "x" "y" ])
+    ++ lib.optional true ./b.nix;
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.imports.map((i) => [i.kind, i.path ?? null, i.dynamic, i.line])).toEqual([
+      ['path', './a.nix', false, 2],
+      ['expression', null, true, 3],
+      ['expression', null, true, 4],
+    ]);
+    const bare = (await analyzeNixSource('{ imports = map (f: ./. + "/${f}") [ "git.nix" ]; }')).module!;
+    expect(bare.imports.map((i) => [i.kind, i.expr, i.dynamic])).toEqual([['expression', 'map (f: ./. + "/${f}") [ "git.nix" ]', true]]);
+  });
+
   it('treats a bare attrset as config (shorthand module) and skips module keywords', async () => {
     const src = '{ imports = [ ./a.nix ]; meta.maintainers = [ ]; networking.hostName = "h"; services.x = { enable = true; }; }';
     const m = (await analyzeNixSource(src)).module!;

@@ -220,11 +220,25 @@ function nodeAttribute(value: Node | undefined, key: string): AttributeRead | un
   return { text };
 }
 
-/** The elements of an `imports` list (`[ … ] ++ [ … ]` and let-bound lists are followed). */
+/**
+ * The elements of an `imports` list (`[ … ] ++ [ … ]` and let-bound lists are followed). A part
+ * that is not a list literal (`map (n: ./. + "/${n}") names`, `lib.optional c ./x.nix`) is one
+ * dynamic entry: leaving it out made a module that computes its imports look as if it had none.
+ */
 export function importRefs(value: Node, scope: Scope): NixImportRef[] {
-  const out: NixImportRef[] = [];
-  for (const el of listElements(value, scope)) out.push(importRef(el));
-  return out;
+  return importParts(value, scope, 0).map(importRef);
+}
+
+/** Like listElementsOf, but a part it cannot read is kept as itself (the node as written). */
+function importParts(value: Node, scope: Scope, depth: number): Node[] {
+  const { node: n, type } = resolveTyped(value, scope);
+  if (type === 'list_expression') return fieldChildren(n, 'element');
+  if (type === 'binary_expression' && fieldChild(n, 'operator')?.text === '++' && depth < 16) {
+    const l = fieldChild(n, 'left');
+    const r = fieldChild(n, 'right');
+    return [...(l ? importParts(l, scope, depth + 1) : []), ...(r ? importParts(r, scope, depth + 1) : [])];
+  }
+  return [value];
 }
 
 /** Elements of a list expression, following `++` and variables bound in scope. */
