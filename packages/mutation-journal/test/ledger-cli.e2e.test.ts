@@ -126,6 +126,27 @@ describe('ledger repair and checkpoint', () => {
     expect(r.stderr).toMatch(/only a torn tail is repaired/);
   });
 
+  it('refuses a --to that names a ledger (this one, another kind\'s, any .jsonl), a directory or nothing, with exit 2', () => {
+    const { mem, file } = memoryWith(2);
+    const before = readFileSync(file, 'utf8');
+    const cases: Array<[string, RegExp]> = [
+      [file, /--to .*mutations\.jsonl is the ledger itself/],
+      [join(mem, '.', 'mutations.jsonl'), /is the ledger itself/],
+      [join(mem, 'generations.jsonl'), /--to .*generations\.jsonl names a JSONL ledger file/],
+      [join(mem, 'effects.jsonl'), /names a JSONL ledger file/],
+      [mem, /--to .* is a directory/],
+      ['', /--to must not be empty/],
+    ];
+    for (const [to, message] of cases) {
+      const r = journal(['ledger', 'checkpoint', '--kind', 'mutations', '--memory-dir', mem, '--to', to]);
+      expect(r.code, to).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(existsSync(join(mem, 'generations.jsonl'))).toBe(false);
+    expect(journal(['ledger', 'verify', '--memory-dir', mem]).code).toBe(0);
+  });
+
   it('refuses to checkpoint a broken ledger', () => {
     const { file } = memoryWith(1);
     writeFileSync(file, 'garbage\n{"x":1}\n', { flag: 'a' });

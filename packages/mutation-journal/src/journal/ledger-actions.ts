@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { GateFailed, printJson, usageError } from '@autopoietic/core/cli-kit';
 import { checkpointLedger, checkpointPathFor, repairLedger, verifyLedger, type LedgerReport } from '@autopoietic/core/ledger';
+import { checkpointTarget } from './checkpoint-target.js';
 import { oneTarget, verifyTargets, type Target, type TargetFlags } from './targets.js';
 
 /**
@@ -34,7 +35,8 @@ export async function runRepair(flags: TargetFlags): Promise<void> {
 
 export async function runCheckpoint(flags: TargetFlags & { to?: string }): Promise<void> {
   const t = oneTarget(flags, 'ledger checkpoint');
-  const { path, checkpoint } = await checkpointLedger(t.path, t.schema, flags.to === undefined ? {} : { to: flags.to });
+  const opts = flags.to === undefined ? {} : { to: checkpointTarget(flags.to, t.path) };
+  const { path, checkpoint } = await checkpointLedger(t.path, t.schema, opts);
   printJson({ ledger: t.path, checkpoint_path: path, checkpoint });
 }
 
