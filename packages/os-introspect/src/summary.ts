@@ -10,7 +10,7 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
   const opts = g.modules.reduce((n, m) => n + m.options.length, 0);
   const stats = g.parse_stats;
   lines.push(`  ${stats.files} .nix files (${stats.parsed} parsed, ${stats.cache_hits} from cache, ${stats.workers || 'no'} workers), ${g.modules.length} modules, ${opts} options, ${g.import_graph.length} import edges`);
-  lines.push(`  hosts: ${g.hosts.length ? g.hosts.map((h) => `${h.name} (${h.closure.length} module files${h.identity.host ? `, identity ${h.identity.host}` : ''})`).join(', ') : 'none'}`);
+  lines.push(`  hosts: ${g.hosts.length ? g.hosts.map((h) => `${h.name} (${hostModules(h)}${h.identity.host ? `, identity ${h.identity.host}` : ''})`).join(', ') : 'none'}`);
   lines.push(`  inputs: ${g.inputs.length ? g.inputs.map((i) => `${i.name} ${inputWhere(i)}${i.last_modified ? `, ${age(i.last_modified, now)} old` : ''}`).join('; ') : g.has_lock ? 'none' : 'no flake.lock'}`);
   const outputs = g.outputs.filter((o) => o.static).map((o) => o.attr);
   lines.push(`  outputs: ${outputs.length ? outputs.join(', ') : 'none read statically'}${g.outputs_eval.requested ? ` [eval: ${g.outputs_eval.available ? 'ok' : g.outputs_eval.reason}]` : ''}`);
@@ -25,6 +25,15 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
   for (const p of s.pain_points) lines.push(`pain: ${p.signal}: ${p.evidence.slice(0, 3).join('; ')}${p.evidence.length > 3 ? ` (+${p.evidence.length - 3} more)` : ''} -> ${p.candidate}`);
   // Names and messages come from the genome, the host and the ledgers: one line each, no escapes.
   return lines.map((l) => terminalText(l.replace(/\r?\n/g, '\\n'))).join('\n');
+}
+
+/**
+ * `3 module files`; a module list the reader could not follow (`mkHost "a"`, `[ … ] ++ extra`)
+ * says so, since its closure is only what was read (it read '0 module files' for a real host).
+ */
+function hostModules(h: SelfState['genome']['hosts'][number]): string {
+  if (h.modules_static) return `${h.closure.length} module files`;
+  return h.closure.length ? `${h.closure.length} module files + computed` : 'modules computed';
 }
 
 function inputWhere(i: SelfState['genome']['inputs'][number]): string {

@@ -106,6 +106,28 @@ describe('os-introspect command line', () => {
     expect(existsSync(join(s.memory, 'cache'))).toBe(true);
   });
 
+  it('summary: a host whose module list is computed is not "0 module files"', () => {
+    // `a = mkHost "a";` (a let-bound helper) or `modules = [ ./x.nix ] ++ extra`: the reader
+    // cannot list every module, and the summary must not claim the host has none (or only those).
+    const s = sandbox({
+      'flake.nix': `{
+  outputs = { self, nixpkgs }: let
+    mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${name}.nix ]; };
+    extra = builtins.attrValues self.nixosModules;
+  in {
+    nixosConfigurations.a = mkHost "a";
+    nixosConfigurations.b = nixpkgs.lib.nixosSystem { modules = [ ./b.nix ] ++ extra; };
+    nixosConfigurations.c = nixpkgs.lib.nixosSystem { modules = [ ./b.nix ]; };
+  };
+}
+`,
+      'b.nix': '{ ... }: { }\n',
+    });
+    const r = introspectCli(s, ['--format', 'summary']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('hosts: a (modules computed), b (1 module files + computed), c (1 module files)');
+  });
+
   it('prints a genome file name holding terminal escapes or a newline as escapes, on one line', () => {
     const s = sandbox({ ...GENOME_TREE, 'modules/x\u001b[2J\u001b]0;pwned\u0007\ny.nix': '{ broken = ; }' });
     const r = introspectCli(s, ['--format', 'summary']);
