@@ -96,6 +96,21 @@ describe('mutation-journal append', () => {
     expect(existsSync(join(cwd, 'memory', 'mutations.jsonl'))).toBe(true);
   });
 
+  it('refuses an empty --memory-dir, --path or --root (exit 2) instead of using the working directory', () => {
+    const cwd = tempDir();
+    for (const [flag, value] of [['--memory-dir', ''], ['--path', ''], ['--root', ''], ['--memory-dir', ' ']] as const) {
+      for (const cmd of [['append', '--goal', 'g', '--phase', 'p'], ['list', 'mutations'], ['ledger', 'verify', '--kind', 'mutations']]) {
+        const r = journal([...cmd, flag, value], { cwd });
+        expect(r.code, `${cmd[0]} ${flag}`).toBe(2);
+        expect(r.stderr).toContain(`${flag} must not be empty`);
+      }
+    }
+    const r = journal(['ledger', 'verify', '--memory-dir', cwd, '--kind', 'mutations', '--checkpoint', ''], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--checkpoint must not be empty');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it.each([
     [['--goal', '  ', '--phase', 'p'], /--goal must not be blank/],
     [['--goal', 'g', '--phase', ''], /--phase must not be blank/],
