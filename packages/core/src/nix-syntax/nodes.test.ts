@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attrPath, literalValue, renderAttrPath, stringLiteral, dottedName, type NixLiteral } from './nodes.js';
+import { analyzeNixSource } from './analyze.js';
 import { loadNixParser } from './parser.js';
 
 /** The value expression of `x = <expr>;` in `{ x = <expr>; }`. */
@@ -70,6 +71,14 @@ describe('names', () => {
 
   it('renders attribute paths the way Nix writes them', () => {
     expect(renderAttrPath(['a', 'b-c', "d'", 'e/f.json', '${x}', '1x'])).toBe('a.b-c.d\'."e/f.json".${x}."1x"');
+  });
+
+  it('renders an interpolated "…" name as written, not quoted again', async () => {
+    // `users.users."${name}-bot"` was rendered `users.users."\"${name}-bot\""`.
+    const read = await pathOf('users.users."${name}-bot".uid');
+    expect(renderAttrPath(read.path)).toBe('users.users."${name}-bot".uid');
+    const m = (await analyzeNixSource('{ name, ... }: { services."${name}-x".enable = true; }')).module!;
+    expect(m.config.map((c) => c.path)).toEqual(['services."${name}-x".enable']);
   });
 
   it('reads dotted names of variables and selects', async () => {

@@ -119,16 +119,21 @@ export function attrPath(attrpath: Node): { path: string[]; dynamic: boolean } {
   return { path, dynamic };
 }
 
-/** Renders attribute names as Nix writes them: `a.b."c/d.json".${x}`. */
+/**
+ * Renders attribute names as Nix writes them: `a.b."c/d.json".${x}."${y}-z"`. A dynamic name is
+ * its source text (attrName): `${x}`, or a `"…"` string holding an interpolation, kept as written.
+ */
 export function renderAttrPath(segments: readonly string[]): string {
   let out = '';
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
     if (i > 0) out += '.';
-    out += IDENTIFIER.test(s) || s.startsWith('${') ? s : JSON.stringify(s);
+    out += IDENTIFIER.test(s) || s.startsWith('${') || INTERPOLATED_STRING.test(s) ? s : JSON.stringify(s);
   }
   return out;
 }
+
+const INTERPOLATED_STRING = /^"[\s\S]*\$\{[\s\S]*"$/;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 
