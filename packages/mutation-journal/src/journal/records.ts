@@ -1,3 +1,4 @@
+import { usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type MutationRecord } from '@autopoietic/core/schemas';
 import { checkRecord, optionalText, text, textList } from './fields.js';
@@ -105,5 +106,9 @@ export function generationFromFlags(f: GenerationFlags, now: Date = new Date()):
     ...(Object.keys(metadata).length ? { metadata } : {}),
   };
   checkRecord('generation', record, { changed_organs: '--changed-organ' });
+  if (record.parent_generation === record.generation) {
+    // A generation descends from another one; a self-parent is a typo that lineage cannot draw.
+    throw usageError('flag-invalid', `--parent-generation ${JSON.stringify(record.generation)} is --generation itself: a generation cannot be its own parent`, 'Give the label of the generation this one descends from, or leave --parent-generation out.');
+  }
   return record;
 }
