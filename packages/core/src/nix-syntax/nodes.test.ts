@@ -30,6 +30,25 @@ describe('string literals', () => {
     expect(await bindingValue("''\n    a '''q''' ''$b\n  ''", stringLiteral)).toBe("a ''q'' $b\n");
   });
 
+  it("strips '' indentation as Nix does: spaces only, blank lines keep what is past it, CR is text", async () => {
+    // Expected values are `nix-instantiate --eval --strict` (Nix 2.8) of the same strings.
+    const cases: [string, string][] = [
+      ["''\n\tx\n\ty\n''", '\tx\n\ty\n'], // a tab is not indentation
+      ["''\n  a\n     \n  b\n''", 'a\n   \nb\n'], // a blank line keeps spaces past the indentation
+      ["''\n  a\n\t\n  b\n  \t''", '  a\n\t\n  b\n  \t'], // tab lines count: nothing is cut
+      ["''  \n  x\n  ''", 'x\n'],
+      ["'' x\n    y''", 'x\n   y'],
+      ["''\r\n    x\r\n  ''", '\r\n    x\r\n'], // CR is not a space: no indentation to cut
+    ];
+    for (const [src, value] of cases) expect(await bindingValue(src, stringLiteral), JSON.stringify(src)).toBe(value);
+  });
+
+  it('reads CR and CR LF in "…" strings as LF, as Nix does (an escaped CR stays)', async () => {
+    expect(await bindingValue('"d\r\n e\rf"', stringLiteral)).toBe('d\n e\nf');
+    expect(await bindingValue('"q\\\r\nz"', stringLiteral)).toBe('q\r\nz');
+    expect(await bindingValue('"a\r\n${"b"}"', stringLiteral)).toBeUndefined();
+  });
+
   it('is undefined for strings with interpolation', async () => {
     expect(await bindingValue('"a${b}c"', stringLiteral)).toBeUndefined();
     expect(await bindingValue("''a ${b} c''", stringLiteral)).toBeUndefined();

@@ -44,15 +44,19 @@ const INDENTED_INTERPOLATES = /^''(?:[^'$]|'(?!')|''['$]|''\\[^$]|\$(?![{$]))*\$
 
 /** The content of a simple `"…"` string with its escapes decoded. */
 export function decodePlain(content: string): string {
-  return content.includes('\\') ? content.replace(PLAIN_ESCAPE, (esc) => unescapePlain(esc)) : content;
+  if (!content.includes('\\') && !content.includes('\r')) return content;
+  return content.replace(PLAIN_OR_CR, (m) => (m[0] === '\\' ? unescapePlain(m) : '\n'));
 }
+
+/** An escape, or a raw CR LF or CR: Nix's lexer reads the latter as LF in `"…"` strings. */
+const PLAIN_OR_CR = /\\[\s\S]|\r\n?/g;
 
 export function plainString(n: Node, text: string, clean: boolean): string | undefined {
   const known = stringFromText('string_expression', text, clean);
   if (known) return known.value;
   let out = '';
   for (const c of n.namedChildren) {
-    if (c.type === 'string_fragment') out += c.text;
+    if (c.type === 'string_fragment') out += c.text.replace(/\r\n?/g, '\n');
     else if (c.type === 'escape_sequence') out += unescapePlain(c.text);
     else if (c.type === 'dollar_escape') continue; // `\${`: the grammar gives `\` here and `$` as a fragment
     else return undefined; // interpolation: not a literal
@@ -89,18 +93,29 @@ function unescapeIndented(esc: string): string {
   return esc;
 }
 
+/**
+ * Nix's indentation stripping (parser.y): only spaces indent (a tab or a CR is text, so a line
+ * starting with one has indentation 0); lines holding only spaces do not count and lose at most
+ * the common indentation; the opening line goes when it holds only spaces; so does the last
+ * line when it holds only spaces. It used trim(), which counted tabs and CR as indentation.
+ */
 export function stripIndentation(raw: string): string {
-  const out = raw.split('\n');
-  // The common indentation of the lines that are not blank (none: cut nothing).
+  const lines = raw.split('\n');
   let cut = Number.POSITIVE_INFINITY;
-  for (const l of out) if (l.trim() !== '') cut = Math.min(cut, l.length - l.trimStart().length);
-  if (cut === Number.POSITIVE_INFINITY) cut = 0;
-  for (let i = 0; i < out.length; i++) {
-    const l = out[i]!;
-    out[i] = l.trim() === '' ? l.replace(/^[ \t]+$/, '') : l.slice(cut);
+  for (const l of lines) {
+    const indent = leadingSpaces(l);
+    if (indent < l.length) cut = Math.min(cut, indent);
   }
-  if (out.length > 1 && out[0] === '') out.shift();
+  if (cut === Number.POSITIVE_INFINITY) cut = 0;
+  const out = lines.map((l) => l.slice(Math.min(cut, leadingSpaces(l))));
+  if (out.length > 1 && /^ *$/.test(lines[0]!)) out.shift();
   const last = out.length - 1;
-  if (last > 0 && /^[ \t]*$/.test(out[last]!)) out[last] = '';
+  if (last > 0 && /^ *$/.test(out[last]!)) out[last] = '';
   return out.join('\n');
+}
+
+function leadingSpaces(line: string): number {
+  let n = 0;
+  while (line.charCodeAt(n) === 32) n++;
+  return n;
 }
