@@ -117,4 +117,14 @@ describe('ids and timestamps', () => {
     expect(parseRfc3339('2028-02-29T23:59:59.5+05:30')?.toISOString()).toBe('2028-02-29T18:29:59.500Z');
     expect(parseRfc3339('2026-12-31T00:00:00-00:00')?.toISOString()).toBe('2026-12-31T00:00:00.000Z');
   });
+
+  it('takes what RFC 3339 allows: a leap second, lower-case t and z, years before 100, fractions finer than a millisecond', () => {
+    expect(parseRfc3339('2016-12-31T23:59:60Z')?.toISOString()).toBe('2016-12-31T23:59:59.999Z');
+    expect(parseRfc3339('2026-01-02t03:04:05z')?.toISOString()).toBe('2026-01-02T03:04:05.000Z');
+    expect(parseRfc3339('0000-02-29T00:00:00Z')?.toISOString()).toBe('0000-02-29T00:00:00.000Z');
+    expect(parseRfc3339('0100-02-29T00:00:00Z')).toBeUndefined();
+    expect(parseRfc3339('0050-06-01T12:00:00+14:00')?.toISOString()).toBe('0050-05-31T22:00:00.000Z');
+    expect(parseRfc3339('2026-01-02T03:04:05.123456789-12:00')?.toISOString()).toBe('2026-01-02T15:04:05.123Z');
+    expect(parseRfc3339('2026-01-02T03:04:61Z')).toBeUndefined();
+  });
 });
