@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { AosError } from '../cli-kit/errors.js';
 import { bindingHeadAt, lexedAttrset, lexedValue, type LexedBinding, type LexedValue } from './binding-source.js';
-import { attrPath, staticAttrPathOfText } from './nodes.js';
+import { attrName, attrPath, staticAttrPathOfText } from './nodes.js';
 import { fieldChild, fieldChildren, isCommentAt, sourceSlice, treeSource, type TreeSource } from './tree-source.js';
 
 /** One entry of an attrset: a binding (`a.b = v;`) or one name of an `inherit`. */
@@ -182,6 +182,8 @@ function inheritEntries(b: Node, type: string, out: SourceEntry[]): void {
   const from = type === 'inherit_from' ? fieldChild(b, 'expression')?.text : undefined;
   const attrs = fieldChild(b, 'attrs');
   for (const a of attrs ? fieldChildren(attrs, 'attr') : []) {
-    out.push({ path: [a.text], dynamic: false, node: b, value: undefined, ...(from === undefined ? {} : { inheritFrom: from }) });
+    // `inherit "x";` names x (a dynamic name is a Nix error in inherit: its text stands).
+    const name = attrName(a);
+    out.push({ path: [name.name], dynamic: name.dynamic, node: b, value: undefined, ...(from === undefined ? {} : { inheritFrom: from }) });
   }
 }

@@ -133,6 +133,11 @@ describe('module facts', () => {
     expect(bare.imports.map((i) => [i.kind, i.expr, i.dynamic])).toEqual([['expression', 'map (f: ./. + "/${f}") [ "git.nix" ]', true]]);
   });
 
+  it('reads a quoted name in inherit as the name (inherit "x" y;)', async () => {
+    const m = (await analyzeNixSource('{ cfg, ... }: { networking = { inherit (cfg) "hostName" domain; }; }')).module!;
+    expect(m.config.map((c) => c.path)).toEqual(['networking.hostName', 'networking.domain']);
+  });
+
   it('treats a bare attrset as config (shorthand module) and skips module keywords', async () => {
     const src = '{ imports = [ ./a.nix ]; meta.maintainers = [ ]; networking.hostName = "h"; services.x = { enable = true; }; }';
     const m = (await analyzeNixSource(src)).module!;
