@@ -1,6 +1,6 @@
 // P1 verify through the built CLI, with real git and real Nix on fixture genomes: the reference's
 // verifier tests (design inventory 6.3) plus the fixes of issue 4.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../tests/support/tmp.js';
@@ -49,6 +49,16 @@ describe('verify: happy paths', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().proposal_path).toBe(proposal);
     expect(ledger(join(dirname(proposal), 'results.jsonl'))).toHaveLength(1);
+  });
+
+  it('journals a proposal that links to /dev/zero as an error at once (it was read until memory ran out)', () => {
+    const root = fixtureGenome();
+    const proposal = join(tempDir(), 'proposal.json');
+    symlinkSync('/dev/zero', proposal);
+    const mem = memoryDir();
+    const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem]);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ status: 'error', reason: `failed to read proposal ${proposal}: not a regular file (a device, FIFO or socket)` });
   });
 
   it('refuses, before any work, a --journal that is not a regular file (/dev/null, a directory)', () => {

@@ -48,7 +48,7 @@ describe('host settings files', () => {
     execFileSync('truncate', ['-s', '2M', join(s.etc, 'observation.json')]);
     const st = observeBounded(s);
     expect(st.identity.detail).toContain('cannot be read (not a regular file');
-    expect(st.body.observation_config.error).toMatch(/^cannot read \(2097152 bytes or more; a settings file is at most 1048576\)$/);
+    expect(st.body.observation_config.error).toMatch(/^cannot read \(2097152 bytes or more, over the limit of 1048576\)$/);
   });
 });
 

@@ -1,4 +1,5 @@
 export * from './fs-safe.js';
+export * from './bounded-read.js';
 export * from './output-file.js';
 export * from './exec.js';
 export * from './git.js';

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { LEDGERS, type LedgerKind } from '../schemas/ledgers.js';
@@ -84,15 +85,11 @@ export function checkpointPathFor(ledger: string): string {
 export const MEMORY_SUBDIRS = { logs: 'logs', evidence: 'evidence', cache: 'cache' } as const;
 
 function readPolicyMemoryDir(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readBoundedFile(file, MAX_SETTINGS_FILE_BYTES);
+  if (!read.ok) return undefined; // the gates, which load the policy whole, say what is wrong
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
     throw new AosError('host-policy-invalid', `host policy ${file} is not valid JSON`, {
       hint: 'Fix the file (it is written by the autopoietic NixOS module) or point --etc-dir elsewhere.',

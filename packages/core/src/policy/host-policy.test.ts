@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,7 +82,13 @@ describe('loadHostPolicy', () => {
     mkdirSync(join(etc, 'mutation-runner.json'));
     const err = catchAos(() => loadHostPolicy({ etcDir: etc }));
     expect(err.code).toBe('host-policy-unreadable');
-    expect(err.message).toMatch(/EISDIR/);
+    expect(err.message).toBe(`cannot read host policy ${join(etc, 'mutation-runner.json')}: not a regular file (a directory)`);
+  });
+
+  it('refuses a policy that links to /dev/zero at once, instead of reading it for ever', () => {
+    const etc = tempDir();
+    symlinkSync('/dev/zero', join(etc, 'mutation-runner.json'));
+    expect(catchAos(() => loadHostPolicy({ etcDir: etc })).message).toBe(`cannot read host policy ${join(etc, 'mutation-runner.json')}: not a regular file (a device, FIFO or socket)`);
   });
 });
 

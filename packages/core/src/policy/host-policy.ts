@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { AosError } from '../cli-kit/errors.js';
@@ -29,17 +29,14 @@ export function hostPolicyPath(opts: PathOptions = {}): string {
 /** Reads and validates the host policy. A malformed or invalid file is an error (exit 1), never "no policy". */
 export function loadHostPolicy(opts: PathOptions = {}): LoadedHostPolicy {
   const file = hostPolicyPath(opts);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { file, present: false };
-    throw new AosError('host-policy-unreadable', `cannot read host policy ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, {
-      hint: 'Make the file readable by this user, or point --etc-dir / AUTOPOIETIC_ETC_DIR at another directory.',
-      cause: e,
+  const read = readBoundedFile(file, MAX_SETTINGS_FILE_BYTES);
+  if (!read.ok && read.code === 'ENOENT') return { file, present: false };
+  if (!read.ok) {
+    throw new AosError('host-policy-unreadable', `cannot read host policy ${file}: ${read.reason}`, {
+      hint: 'Make it a readable JSON file (the NixOS module writes it), or point --etc-dir / AUTOPOIETIC_ETC_DIR at another directory.',
     });
   }
-  return { file, present: true, policy: parseHostPolicy(text, file) };
+  return { file, present: true, policy: parseHostPolicy(read.bytes.toString('utf8'), file) };
 }
 
 /** Parses the text of a host policy file; `file` is only used in messages. */

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { cleanEnv, isInsideDir, type NixPassThrough } from '@autopoietic/core/adapters';
+import { cleanEnv, isInsideDir, MAX_SETTINGS_FILE_BYTES, readBoundedFile, type NixPassThrough } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode, type LoadedHostPolicy } from '@autopoietic/core/policy';
@@ -109,9 +109,11 @@ function loadPolicyFile(file: string, root: string): ReturnType<typeof ExtraPoli
   if (isInsideDir(file, root)) {
     throw usageError('policy-inside-genome', `policy file ${file} is inside the genome ${root}, where a proposal could change it`, 'Keep operator policy outside the genome (for example in /etc/autopoietic).');
   }
+  const read = readBoundedFile(file, MAX_SETTINGS_FILE_BYTES);
+  if (!read.ok) throw usageError('policy-unreadable', `cannot read policy file ${file}: ${read.reason}`, 'Pass --policy with a readable JSON file.');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
     throw usageError('policy-invalid', `policy file ${file} is not valid JSON: ${(e as Error).message}`, 'Fix the JSON syntax.');
   }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { resolvedPath } from '@autopoietic/core/adapters';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile, resolvedPath } from '@autopoietic/core/adapters';
 import type { MutationProposal } from '@autopoietic/core/schemas';
 
 /**
@@ -35,13 +34,9 @@ export function resolvePatchSource(proposal: MutationProposal, proposalDir: stri
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     return rejected(`patch_path ${JSON.stringify(rel)} must stay inside the proposal's directory, but it resolves to ${real} through a symlink`);
   }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { ok: false, status: 'error', reason: `failed to read proposal patch ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-  }
-  return { ok: true, text: bytes.toString('utf8'), bytes, path };
+  const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES);
+  if (!read.ok) return { ok: false, status: 'error', reason: `failed to read proposal patch ${path}: ${read.reason}` };
+  return { ok: true, text: read.bytes.toString('utf8'), bytes: read.bytes, path };
 }
 
 function rejected(reason: string): PatchSource {

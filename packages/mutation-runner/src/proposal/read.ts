@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { basename, dirname, resolve } from 'node:path';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { MutationProposal, SCHEMA_VERSION, type MutationProposal as Proposal } from '@autopoietic/core/schemas';
@@ -20,13 +20,9 @@ export type ProposalRead =
 
 export function readProposal(file: string, cwd: string = process.cwd()): ProposalRead {
   const path = resolve(cwd, file);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    return { ok: false, status: 'error', reason: `failed to read proposal ${path}: ${code}`, path, identity: unknownIdentity(undefined) };
-  }
+  const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES);
+  if (!read.ok) return { ok: false, status: 'error', reason: `failed to read proposal ${path}: ${read.reason}`, path, identity: unknownIdentity(undefined) };
+  const bytes = read.bytes;
   let raw: unknown;
   try {
     raw = JSON.parse(bytes.toString('utf8'));

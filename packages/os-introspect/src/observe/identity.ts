@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { HostEntry, SelfState } from '@autopoietic/core/schemas';
 import type { z } from 'zod';
-import { readSettingsFile } from './read-small.js';
+import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 
 type Identity = SelfState['identity'];
 type Host = z.infer<typeof HostEntry>;
@@ -30,11 +30,11 @@ export function resolveIdentity(etcDir: string, hosts: Host[], hostname: string)
 }
 
 function readIdentityFile(path: string): { identity?: Identity; note: string } {
-  const read = readSettingsFile(path);
+  const read = readBoundedFile(path, MAX_SETTINGS_FILE_BYTES);
   if (!read.ok) return { note: read.code === 'ENOENT' ? `${path} does not exist` : `${path} cannot be read (${read.reason})` };
   let json: unknown;
   try {
-    json = JSON.parse(read.text);
+    json = JSON.parse(read.bytes.toString('utf8'));
   } catch {
     return { note: `${path} is not valid JSON` };
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { resolve } from 'node:path';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { digestCanonical, type Sha256Digest } from '@autopoietic/core/canonical';
@@ -37,12 +37,9 @@ const HINT = 'Use the JSON printed by `mutation-runner install-plan`, unmodified
 
 export function readPlanFile(path: string, cwd: string = process.cwd()): LoadedPlan {
   const file = resolve(cwd, path);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw usageError('plan-unreadable', `cannot read plan file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Pass --plan with the file install-plan wrote (e.g. `install-plan ... > plan.json`).');
-  }
+  const read = readBoundedFile(file, MAX_DOCUMENT_FILE_BYTES);
+  if (!read.ok) throw usageError('plan-unreadable', `cannot read plan file ${file}: ${read.reason}`, 'Pass --plan with the file install-plan wrote (e.g. `install-plan ... > plan.json`).');
+  const text = read.bytes.toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ObservationConfig } from '@autopoietic/core/schemas';
 import { loadCompiledValidator } from '@autopoietic/core/schemas/compiled';
-import { readSettingsFile } from '../read-small.js';
+import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 
 /**
  * `<etc dir>/observation.json` (written by the observation NixOS module): project roots and the
@@ -18,11 +18,11 @@ export interface ObservationConfigRead {
 
 export async function readObservationConfig(etcDir: string): Promise<ObservationConfigRead> {
   const path = join(etcDir, 'observation.json');
-  const read = readSettingsFile(path);
+  const read = readBoundedFile(path, MAX_SETTINGS_FILE_BYTES);
   if (!read.ok) return read.code === 'ENOENT' ? { path, present: false, valid: false } : { path, present: true, valid: false, error: `cannot read (${read.reason})` };
   let json: unknown;
   try {
-    json = JSON.parse(read.text);
+    json = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
     return { path, present: true, valid: false, error: `not valid JSON: ${(e as Error).message}` };
   }
