@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Handoff } from '@autopoietic/core/schemas';
@@ -102,6 +102,10 @@ describe('mutation-runner handoff', () => {
     const bad = handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', state]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('error[self-state-invalid]');
+    const zero = join(tempDir(), 'zero.json');
+    symlinkSync('/dev/zero', zero); // read whole, it never ended
+    const endless = handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', zero]);
+    expect([endless.code, endless.stderr.split('\n')[0]]).toEqual([2, `error[self-state-unreadable]: --self-state ${zero}: not a regular file (a device, FIFO or socket)`]);
   });
 
   // It was taken as it was: the hand-off then gave the generator another genome's settings under

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
 import { AosError } from '../cli-kit/errors.js';
 import { LedgerCheckpoint } from '../schemas/ledger.js';
 import { describeIssues } from './validate.js';
@@ -11,19 +11,16 @@ export { CHECKPOINT_SUFFIX, checkpointPathFor } from './paths.js';
  * silently ignored, since ignoring it would hide exactly the truncation it exists to catch.
  */
 export function readCheckpoint(path: string, required: boolean): LedgerCheckpoint | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
-    throw new AosError('checkpoint-unreadable', `cannot read the ledger checkpoint ${path}: ${(e as Error).message}`, {
+  const read = readBoundedFile(path, MAX_SETTINGS_FILE_BYTES);
+  if (!read.ok && read.code === 'ENOENT' && !required) return undefined;
+  if (!read.ok) {
+    throw new AosError('checkpoint-unreadable', `cannot read the ledger checkpoint ${path}: ${read.reason}`, {
       hint: 'Create one with `mutation-journal ledger checkpoint --path <ledger>`, or name an existing file.',
-      cause: e,
     });
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
     throw invalid(path, ['not valid JSON'], e);
   }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { sha256 } from '@autopoietic/core/canonical';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { ledgerPath, loadRecords, resolveGenomeRoot, resolveMemoryDir, verifyLedger } from '@autopoietic/core/ledger';
@@ -51,9 +52,11 @@ export function locate(w: Where): Located {
 /** The self-state: from `file` when given (validated), else observed now by os-introspect. */
 export async function observe(loc: Located, file: string | undefined): Promise<ObservedState> {
   if (file !== undefined) {
+    const read = readBoundedFile(resolve(loc.cwd, file), MAX_DOCUMENT_FILE_BYTES);
+    if (!read.ok) throw usageError('self-state-unreadable', `--self-state ${file}: ${read.reason}`, 'Write one with `os-introspect --output FILE`.');
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(resolve(loc.cwd, file), 'utf8'));
+      raw = JSON.parse(read.bytes.toString('utf8'));
     } catch (e) {
       throw usageError('self-state-unreadable', `--self-state ${file}: ${(e as Error).message}`, 'Write one with `os-introspect --output FILE`.');
     }
