@@ -180,8 +180,8 @@ export function sameFile(a: string, b: string): boolean {
 }
 
 /**
- * `mkdir -p`: creates `path` and any missing parents (each with `mode`, default 0o777 less the
- * umask) and returns the first directory it created, or undefined when `path` already was one,
+ * `mkdir -p`: creates `path` and any missing parents (each with `mode`, default 0o777, less the
+ * umask as mkdir applies it) and returns the first directory it created, or undefined when `path` already was one,
  * as `mkdirSync(path, { recursive: true })` does. Use this instead: Node's recursive mkdir
  * retries for ever when a parent exists but mkdir under it still fails with ENOENT, as under
  * /proc and /sys (`--output /proc/x/state.json` spun at full CPU and ignored SIGTERM). Here each

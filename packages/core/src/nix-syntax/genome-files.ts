@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBoundedFile } from '../adapters/bounded-read.js';
 import { analyzeTree, type NixFileAnalysis } from './analyze.js';
 import { genomeHosts, hostIdentity, type GenomeHost, type GenomeIndex, type IdentityValues } from './genome-graph.js';
 import { loadNixParser, type NixParser } from './parser.js';
@@ -26,13 +27,10 @@ class LazyGenomeIndex implements GenomeIndex {
 
   analysis(rel: string): NixFileAnalysis | undefined {
     if (this.analyses.has(rel)) return this.analyses.get(rel);
-    let result: NixFileAnalysis | undefined;
-    try {
-      const abs = join(this.root, rel);
-      if (statSync(abs).size <= MAX_NIX_FILE_BYTES) result = this.parser.withTree(readFileSync(abs, 'utf8'), analyzeTree);
-    } catch {
-      result = undefined; // unreadable or missing: the caller sees "no analysis"
-    }
+    // Unreadable, missing, too large or not a regular file (a FIFO would block the read): the
+    // caller sees "no analysis".
+    const read = readBoundedFile(join(this.root, rel), MAX_NIX_FILE_BYTES);
+    const result = read.ok ? this.parser.withTree(read.bytes.toString('utf8'), analyzeTree) : undefined;
     this.analyses.set(rel, result);
     return result;
   }

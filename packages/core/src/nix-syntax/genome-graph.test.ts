@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
 import { genomeHosts, importClosure, resolveNixPath } from './genome-graph.js';
@@ -31,6 +34,17 @@ describe('genome graph', () => {
     expect(resolveNixPath('flake.nix', './hosts/ghost.nix', index)).toEqual({ kind: 'missing', path: 'hosts/ghost.nix' });
     expect(resolveNixPath('flake.nix', '../x.nix', index)).toMatchObject({ kind: 'external' });
     expect(resolveNixPath('a/b.nix', '/etc/nixos/x.nix', index)).toMatchObject({ kind: 'external' });
+  });
+
+  it('has no analysis, at once, for a module that is a FIFO or links to /dev/zero (reading either never ends)', async () => {
+    const root = tempDir();
+    writeTree(root, GENOME);
+    execFileSync('mkfifo', [join(root, 'hosts', 'fifo.nix')]);
+    symlinkSync('/dev/zero', join(root, 'hosts', 'zero.nix'));
+    const index = await openGenomeIndex(root);
+    expect(index.analysis('hosts/fifo.nix')).toBeUndefined();
+    expect(index.analysis('hosts/zero.nix')).toBeUndefined();
+    expect(index.analysis('hosts/aion/hardware.nix')?.module?.config.map((c) => c.path)).toEqual(['autopoietic.identity.host', 'autopoietic.identity.roles']);
   });
 
   it('walks imports breadth first, once per file, through cycles', async () => {
