@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +55,23 @@ describe('Nix configuration', () => {
     const config = await nixConfig(info, { pass: { options: [['system-features', 'benchmark']] } });
     expect(configList(config['system-features'])).toEqual(['benchmark']);
     expect(typeof config.system).toBe('string');
+  });
+
+  it('reads the configuration when the version number names the wrong spelling (Lix 2.9x has show-config only)', async () => {
+    // Real Nix 2.8 asked with the 2.20 spelling says "'config' is not a recognised command".
+    const info = { ...(await nixInfo()), configShow: ['config', 'show'] };
+    const config = await nixConfig(info, { pass: { options: [['system-features', 'benchmark']] } });
+    expect(configList(config['system-features'])).toEqual(['benchmark']);
+  });
+
+  it('names a nix wrapper that prints something other than JSON, instead of failing with a SyntaxError', async () => {
+    const bin = tempDir();
+    const real = execFileSync('sh', ['-c', 'command -v nix'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'nix'), `#!/bin/sh\necho 'welcome to nix'\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const err = await nixConfig(await nixInfo(), { env }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'nix-output-not-json' });
+    expect(String((err as Error).message)).toContain('welcome to nix');
   });
 
   it('reads builder specs inline and from @files', () => {

@@ -159,27 +159,50 @@ export async function nixEvalJson(opts: { cwd: string; installable: string; appl
       details: { outcome: r.outcome, exit_code: r.exitCode, stderr: r.stderr },
     });
   }
-  return JSON.parse(r.stdoutFull.toString('utf8'));
+  return nixJson(r.stdoutFull, `nix eval ${opts.installable}`);
+}
+
+/**
+ * JSON that Nix printed on stdout. A wrapper or a plugin that prints anything else there (a
+ * banner, a warning) would otherwise surface as a bare SyntaxError, read as a bug of ours.
+ */
+function nixJson(stdout: Buffer, what: string): unknown {
+  const text = stdout.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AosError('nix-output-not-json', `${what} exited 0 but did not print JSON (${(e as Error).message}): ${JSON.stringify(text.slice(0, 200))}`, {
+      hint: 'Check which `nix` is first on PATH (`command -v nix`, `nix --version`): a wrapper around it must not print on stdout.',
+    });
+  }
 }
 
 /** The effective Nix configuration (`nix show-config --json` / `nix config show --json`): name -> value. */
 export async function nixConfig(info: NixInfo, opts: { pass?: NixPassThrough; env?: NodeJS.ProcessEnv } = {}): Promise<Record<string, unknown>> {
-  const r = await captureCommand({
-    command: 'nix',
-    args: [...nixCommonArgs(opts.pass), ...info.configShow, '--json'],
-    cwd: '/',
-    env: opts.env ?? cleanEnv(),
-    timeoutMs: 60_000,
-  });
+  const show = (subcommand: string[]) =>
+    captureCommand({ command: 'nix', args: [...nixCommonArgs(opts.pass), ...subcommand, '--json'], cwd: '/', env: opts.env ?? cleanEnv(), timeoutMs: 60_000 });
+  let r = await show(info.configShow);
+  // The version number does not always tell the spelling: Lix (2.90 and up) took its commands
+  // from Nix 2.18, before `show-config` became `config show`. Nix names an unknown command.
+  if (!succeeded(r) && r.outcome === 'exited' && /is not a recognised command/.test(r.stderr)) r = await show(otherConfigShow(info.configShow));
   if (!succeeded(r)) {
     throw new AosError('nix-config-failed', `cannot read the Nix configuration: ${describeOutcome(r)}: ${lastLines(r.stderr, 4)}`, {
-      hint: 'Check that `nix show-config` works for this user.',
+      hint: `Check that \`nix ${info.configShow.join(' ')} --json\` works for this user.`,
     });
   }
-  const raw = JSON.parse(r.stdoutFull.toString('utf8')) as Record<string, unknown>;
+  const raw = nixJson(r.stdoutFull, `nix ${info.configShow.join(' ')} --json`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new AosError('nix-output-not-json', 'nix printed its configuration as something other than a JSON object', {
+      hint: 'Check which `nix` is first on PATH (`command -v nix`, `nix --version`).',
+    });
+  }
   const config: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) config[k] = v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v;
   return config;
+}
+
+function otherConfigShow(spelling: string[]): string[] {
+  return spelling[0] === 'config' ? ['show-config'] : ['config', 'show'];
 }
 
 /** A setting that Nix may render as a list or as a space-separated string. */
