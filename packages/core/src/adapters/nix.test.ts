@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import '../../../../tests/support/nix-env.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { NixLogTranslator, type NixProgressEvent } from './nix-log.js';
-import { buildArgs, builderSpecs, configList, flakePathProblem, kvmUsable, nixConfig, nixInfo, parseBuildOutPaths, parseNixVersion } from './nix.js';
+import { buildArgs, builderSpecs, configList, flakePathProblem, kvmUsable, nixConfig, nixInfo, nixStoreProblem, parseBuildOutPaths, parseNixVersion } from './nix.js';
 
 describe('Nix version detection', () => {
   it('adapts to the version: --json before 2.9, config show from 2.20', () => {
@@ -72,6 +72,28 @@ describe('Nix configuration', () => {
     const err = await nixConfig(await nixInfo(), { env }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'nix-output-not-json' });
     expect(String((err as Error).message)).toContain('welcome to nix');
+  });
+
+  it('asks `nix store info` when this Nix has no `store ping`, and reads neither missing as a store it cannot open', async () => {
+    const bin = tempDir();
+    // A stand-in for a Nix after the alias is gone: no `ping`; `info` cannot reach the daemon.
+    writeFileSync(
+      join(bin, 'nix'),
+      `#!/bin/sh
+for a; do last=$a; done
+case "$last" in
+  ping) echo "error: 'ping' is not a recognised command" >&2; exit 1 ;;
+  info) [ -n "$NO_INFO" ] && { echo "error: 'info' is not a recognised command" >&2; exit 1; }
+        echo "error: cannot connect to socket at '/nix/var/nix/daemon-socket/socket': Permission denied" >&2; exit 1 ;;
+esac
+exit 0
+`,
+      { mode: 0o755 },
+    );
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    expect(await nixStoreProblem({}, env)).toMatch(/cannot open its store.*Permission denied/);
+    expect(await nixStoreProblem({}, { ...env, NO_INFO: '1' })).toBeUndefined();
+    expect(await nixStoreProblem()).toBeUndefined();
   });
 
   it('reads builder specs inline and from @files', () => {

@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
 import { AosError } from '../cli-kit/errors.js';
-import { captureCommand, cleanEnv, describeOutcome, succeeded } from './exec.js';
+import { captureCommand, cleanEnv, describeOutcome, succeeded, type CommandResult } from './exec.js';
 
 /**
  * Nix, driven from the command line with the user's configuration as it is (substituters,
@@ -72,8 +72,12 @@ export function parseNixVersion(text: string): NixInfo {
  * fail the same way, which reads as the proposal failing. A missing nix is left to `nixInfo`.
  */
 export async function nixStoreProblem(pass: NixPassThrough = {}, env: NodeJS.ProcessEnv = cleanEnv()): Promise<string | undefined> {
-  const r = await captureCommand({ command: 'nix', args: [...nixCommonArgs(pass), 'store', 'ping'], cwd: '/', env, timeoutMs: 60_000 });
-  if (succeeded(r) || r.outcome === 'spawn-failed') return undefined;
+  const probe = (sub: string) => captureCommand({ command: 'nix', args: [...nixCommonArgs(pass), 'store', sub], cwd: '/', env, timeoutMs: 60_000 });
+  let r = await probe('ping');
+  // Nix 2.19 renamed `store ping` to `store info` (keeping the old name as an alias for now): a
+  // Nix without it must not read as a store this user cannot open.
+  if (unknownCommand(r)) r = await probe('info');
+  if (succeeded(r) || r.outcome === 'spawn-failed' || unknownCommand(r)) return undefined;
   const err = r.stderr.split('\n').filter((l) => /error:/.test(l)).pop()?.trim() ?? describeOutcome(r);
   const uid = process.getuid?.();
   return `Nix cannot open its store as this user${uid === undefined ? '' : ` (uid ${uid})`}: ${err}; run as a user that may use Nix (root with a single-user install, or a user the nix-daemon allows, with the daemon running)`;
@@ -184,7 +188,7 @@ export async function nixConfig(info: NixInfo, opts: { pass?: NixPassThrough; en
   let r = await show(info.configShow);
   // The version number does not always tell the spelling: Lix (2.90 and up) took its commands
   // from Nix 2.18, before `show-config` became `config show`. Nix names an unknown command.
-  if (!succeeded(r) && r.outcome === 'exited' && /is not a recognised command/.test(r.stderr)) r = await show(otherConfigShow(info.configShow));
+  if (unknownCommand(r)) r = await show(otherConfigShow(info.configShow));
   if (!succeeded(r)) {
     throw new AosError('nix-config-failed', `cannot read the Nix configuration: ${describeOutcome(r)}: ${lastLines(r.stderr, 4)}`, {
       hint: `Check that \`nix ${info.configShow.join(' ')} --json\` works for this user.`,
@@ -199,6 +203,11 @@ export async function nixConfig(info: NixInfo, opts: { pass?: NixPassThrough; en
   const config: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) config[k] = v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v;
   return config;
+}
+
+/** Nix exited naming the (sub)command as one it does not have (its wording since 2.4). */
+function unknownCommand(r: CommandResult): boolean {
+  return r.outcome === 'exited' && r.exitCode !== 0 && /is not a recognised command/.test(r.stderr);
 }
 
 function otherConfigShow(spelling: string[]): string[] {
