@@ -12,8 +12,10 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
   lines.push(`  ${stats.files} .nix files (${stats.parsed} parsed, ${stats.cache_hits} from cache, ${stats.workers || 'no'} workers), ${g.modules.length} modules, ${opts} options, ${g.import_graph.length} import edges`);
   lines.push(`  hosts: ${g.hosts.length ? g.hosts.map((h) => `${h.name} (${hostModules(h)}${h.identity.host ? `, identity ${h.identity.host}` : ''})`).join(', ') : 'none'}`);
   lines.push(`  inputs: ${g.inputs.length ? g.inputs.map((i) => `${i.name} ${inputWhere(i)}${i.last_modified ? `, ${age(i.last_modified, now)} old` : ''}`).join('; ') : g.has_lock ? 'none' : 'no flake.lock'}`);
-  const outputs = g.outputs.filter((o) => o.static).map((o) => o.attr);
-  lines.push(`  outputs: ${outputs.length ? outputs.join(', ') : 'none read statically'}${g.outputs_eval.requested ? ` [eval: ${g.outputs_eval.available ? 'ok' : g.outputs_eval.reason}]` : ''}`);
+  // A computed output (`checks = forAllSystems (...)`) is named by its pattern: left out, a flake
+  // whose checks are all computed read as having none.
+  const outputs = [...new Set(g.outputs.map((o) => (o.static ? o.attr : `${o.attr} (computed)`)))];
+  lines.push(`  outputs: ${outputs.length ? outputs.join(', ') : 'none'}${g.outputs_eval.requested ? ` [eval: ${g.outputs_eval.available ? 'ok' : g.outputs_eval.reason}]` : ''}`);
   lines.push(`  organs: ${g.organs.length}`);
   const broken = g.nix_files.filter((f) => f.parse.status !== 'ok');
   lines.push(`  parse problems: ${broken.length ? '' : 'none'}`);
@@ -32,8 +34,9 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
  * says so, since its closure is only what was read (it read '0 module files' for a real host).
  */
 function hostModules(h: SelfState['genome']['hosts'][number]): string {
-  if (h.modules_static) return `${h.closure.length} module files`;
-  return h.closure.length ? `${h.closure.length} module files + computed` : 'modules computed';
+  const files = `${h.closure.length} module file${h.closure.length === 1 ? '' : 's'}`;
+  if (h.modules_static) return files;
+  return h.closure.length ? `${files} + computed` : 'modules computed';
 }
 
 function inputWhere(i: SelfState['genome']['inputs'][number]): string {

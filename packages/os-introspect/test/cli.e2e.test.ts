@@ -99,7 +99,7 @@ describe('os-introspect command line', () => {
     const text = r.stdout;
     expect(text).toContain('host alpha-01 (development, research)  [identity from genome]');
     expect(text).toMatch(/10 \.nix files \(10 parsed, 0 from cache, no workers\), 8 modules, 3 options, 3 import edges/);
-    expect(text).toContain('hosts: alpha (5 module files, identity alpha-01), beta (1 module files)');
+    expect(text).toContain('hosts: alpha (5 module files, identity alpha-01), beta (1 module file)');
     expect(text).toMatch(/inputs: home-manager github:nix-community\/home-manager@aaaaaaa, \d+ (months|years) old; nixpkgs github:NixOS\/nixpkgs@bbbbbbb/);
     expect(text).toContain("broken/bad.nix:3:7: syntax-error: syntax error, unexpected ';'");
     expect(text).toMatch(/organs +missing +absent/);
@@ -118,6 +118,7 @@ describe('os-introspect command line', () => {
     nixosConfigurations.a = mkHost "a";
     nixosConfigurations.b = nixpkgs.lib.nixosSystem { modules = [ ./b.nix ] ++ extra; };
     nixosConfigurations.c = nixpkgs.lib.nixosSystem { modules = [ ./b.nix ]; };
+    checks = nixpkgs.lib.genAttrs [ "x86_64-linux" ] (system: import ./checks.nix);
   };
 }
 `,
@@ -125,7 +126,9 @@ describe('os-introspect command line', () => {
     });
     const r = introspectCli(s, ['--format', 'summary']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('hosts: a (modules computed), b (1 module files + computed), c (1 module files)');
+    expect(r.stdout).toContain('hosts: a (modules computed), b (1 module file + computed), c (1 module file)');
+    // Checks computed by genAttrs are named by their pattern, not left out.
+    expect(r.stdout).toMatch(/outputs: nixosConfigurations\.a, nixosConfigurations\.b, nixosConfigurations\.c, checks\.<system>\.<name> \(computed\)\n/);
   });
 
   it('prints a genome file name holding terminal escapes or a newline as escapes, on one line', () => {
