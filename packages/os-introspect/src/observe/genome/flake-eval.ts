@@ -54,7 +54,7 @@ export function flattenShow(tree: unknown): EvaluatedOutput[] {
       if (!isObject(w)) continue;
       if (PER_SYSTEM_CATEGORIES.has(category)) {
         if (isLeaf(w)) out.push({ category, system: k, name: null, type: String(w.type) });
-        else for (const [name, x] of Object.entries(w)) if (isObject(x)) out.push({ category, system: k, name, type: String(x.type ?? 'unknown') });
+        else for (const [name, x] of Object.entries(w)) if (isObject(x) && !omitted(x)) out.push({ category, system: k, name, type: String(x.type ?? 'unknown') });
       } else {
         out.push({ category, system: null, name: k, type: String(w.type ?? 'unknown') });
       }
@@ -73,6 +73,14 @@ export function matches(decl: FlakeOutputDecl, ev: EvaluatedOutput): boolean {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * `{}`: what Nix 2.13 and later print for an output of another system, which it did not evaluate
+ * ("omitted (use '--all-systems' to show)"). It is not evidence that the output evaluates.
+ */
+function omitted(v: Record<string, unknown>): boolean {
+  return Object.keys(v).length === 0;
 }
 
 function isLeaf(v: Record<string, unknown>): boolean {

@@ -23,6 +23,8 @@ describe('flake outputs against nix flake show', () => {
     lib: { type: 'unknown' },
     nixosModules: { m: { type: 'nixos-module' } },
     packages: { 'aarch64-linux': { hello: { name: 'hello', type: 'derivation' } }, 'x86_64-linux': { hello: { name: 'hello', type: 'derivation' } } },
+    // Nix 2.13+ without --all-systems: another system's outputs are listed but not evaluated.
+    devShells: { 'aarch64-darwin': { default: {} } },
   };
 
   it('flattens the show tree', () => {
