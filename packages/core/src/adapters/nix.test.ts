@@ -16,6 +16,9 @@ describe('Nix version detection', () => {
     const cur = parseNixVersion('nix (Nix) 2.24.10pre20240101_dirty');
     expect(cur).toMatchObject({ printOutPaths: true, configShow: ['config', 'show'] });
     expect(parseNixVersion('garbage').available).toBe(false);
+    // Forks name their own version first; the Nix version they follow comes last.
+    expect(parseNixVersion('nix (Determinate Nix 3.6.2) 2.29.0\n')).toMatchObject({ version: '2.29.0', printOutPaths: true });
+    expect(parseNixVersion('nix (Lix, like Nix) 2.91.1\nSystem type: x86_64-linux\n')).toMatchObject({ version: '2.91.1' });
   });
 
   it('detects the installed nix', async () => {

@@ -51,9 +51,12 @@ async function detect(env: NodeJS.ProcessEnv): Promise<NixInfo> {
   return parseNixVersion(r.stdoutFull.toString('utf8'));
 }
 
-/** Interprets `nix --version` output such as `nix (Nix) 2.8.0` or `nix (Nix) 2.24.10pre`. */
+/**
+ * Interprets `nix --version` output such as `nix (Nix) 2.8.0` or `nix (Nix) 2.24.10pre`. The
+ * version is the last one on the first line: `nix (Determinate Nix 3.6.2) 2.29.0` is Nix 2.29.
+ */
 export function parseNixVersion(text: string): NixInfo {
-  const m = /\b(\d+)\.(\d+)(?:\.(\d+))?[^\s]*/.exec(text);
+  const m = [...(text.split('\n')[0] ?? '').matchAll(/\b(\d+)\.(\d+)(?:\.(\d+))?[^\s]*/g)].pop();
   if (!m) return { available: false, version: null, problem: `unrecognised nix --version output: ${text.trim()}`, printOutPaths: false, configShow: ['show-config'] };
   const major = Number(m[1]);
   const minor = Number(m[2]);
