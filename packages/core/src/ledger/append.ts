@@ -4,10 +4,11 @@ import { fsyncDir, makeDirs } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
 import type { ChainLink } from '../schemas/common.js';
 import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
+import { bomCause, crlfCause, endsWithCr, jsonAfterBom, startsWithBom, type MarkCause } from './line-marks.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { acquireLock, tryAcquireLock, type LockOptions } from './lock.js';
 import { forget as forgetLedger, openLedger, type Opened } from './open-ledgers.js';
-import { readTail } from './tail.js';
+import { lineNoAt, readTail } from './tail.js';
 import { validateForAppend, type LedgerSchemaName, type RecordOf } from './validate.js';
 
 /** A record as stored in a ledger: the validated record plus its chain link. */
@@ -106,12 +107,25 @@ function headOf(path: string, fd: number, size: number): ChainHead | null {
     parsed = undefined;
   }
   const chain = chainOf(parsed);
+  const mark = markOnHead(path, tail.bytes, chain !== undefined, () => lineNoAt(fd, tail.offset));
+  if (mark) throw new AosError(mark.code, `ledger ${path}: ${mark.cause.what}: refusing to append after it`, { hint: mark.cause.fix });
   if (!chain) {
     throw new AosError('ledger-head-invalid', `the last line of ledger ${path} (byte ${tail.offset}) is not a chained ledger record: refusing to append after it`, {
       hint: `Run \`mutation-journal ledger verify --path ${path}\` to see what is wrong; \`ledger repair\` quarantines an unparsable last line.`,
     });
   }
   return { seq: chain.seq, digest: lineDigest(tail.bytes) };
+}
+
+/**
+ * A BOM or CR the tools never write, on the line the next record would chain to. After a CR the
+ * append would chain to the converted bytes, so converting back would then break the chain at
+ * the new record: refused like any other foreign tail, with the cause named.
+ */
+function markOnHead(path: string, bytes: Buffer, chained: boolean, lineNo: () => number): { code: string; cause: MarkCause } | undefined {
+  if (!chained && startsWithBom(bytes)) return { code: 'ledger-byte-order-mark', cause: bomCause(path, lineNo(), jsonAfterBom(bytes)) };
+  if (endsWithCr(bytes)) return { code: 'ledger-line-endings', cause: crlfCause(path, lineNo()) };
+  return undefined;
 }
 
 function writeLine(path: string, fd: number, line: Buffer, sizeBefore: number): void {

@@ -56,7 +56,8 @@ export class ChainChecker {
 
   /** Marks a line that already has a (non-chain) problem, so it is not reported twice. */
   flag(line: number): void {
-    this.flagged = [this.flagged[this.flagged.length - 1] ?? -1, line];
+    const last = this.flagged[this.flagged.length - 1] ?? -1;
+    if (last !== line) this.flagged = [last, line]; // a line with two problems must not push out the one before
   }
 
   /** A line whose chain could not be read (unparsable): assume it holds the next seq. */

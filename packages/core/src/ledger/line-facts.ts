@@ -1,5 +1,6 @@
 import type { ChainLink } from '../schemas/common.js';
 import { chainShapeOf, lineDigest } from './chain.js';
+import { endsWithCr, jsonAfterBom, startsWithBom } from './line-marks.js';
 import type { RecordCheck } from './record-check.js';
 
 /**
@@ -19,6 +20,10 @@ export interface LineFacts {
   issues: string[];
   /** A value the schema refused, kept for an explanation when the check could not give one here. */
   unexplained?: unknown;
+  /** The line starts with a UTF-8 byte-order mark: 'alone' when the rest of it is valid JSON (line-marks.ts). */
+  bom?: 'alone' | 'and-more';
+  /** The line ends with CR (its line ending was converted to CR LF). */
+  cr?: boolean;
 }
 
 export function analyzeLine(no: number, offset: number, bytes: Buffer, terminated: boolean, check: RecordCheck | null): LineFacts {
@@ -27,9 +32,12 @@ export function analyzeLine(no: number, offset: number, bytes: Buffer, terminate
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return { no, offset, terminated, digest, json: false, chain: undefined, issues: [] };
+    const facts: LineFacts = { no, offset, terminated, digest, json: false, chain: undefined, issues: [] };
+    if (startsWithBom(bytes)) facts.bom = jsonAfterBom(bytes) ? 'alone' : 'and-more';
+    return facts;
   }
   const facts: LineFacts = { no, offset, terminated, digest, json: true, chain: chainShapeOf(value), issues: [] };
+  if (endsWithCr(bytes)) facts.cr = true; // JSON.parse reads a trailing CR as whitespace
   if (check && !check.accepts(value)) {
     if (check.explain) facts.issues = check.explain(value);
     else facts.unexplained = value;

@@ -5,6 +5,7 @@ import { SCHEMAS } from '../schemas/registry.js';
 import type { StoredRecord } from './append.js';
 import { chainOf } from './chain.js';
 import { checkLedgerFile } from './ledger-file.js';
+import { bomCause, jsonAfterBom, startsWithBom } from './line-marks.js';
 import { LineTooLong, scanLines, type RawLine } from './lines.js';
 import { describeIssues, type LedgerSchemaName } from './validate.js';
 
@@ -44,6 +45,8 @@ export async function* readRecords<N extends LedgerSchemaName>(
         if (raw.blank) continue;
         if (pending) throw malformed(path, pending.no, 'is not valid JSON');
         const value = parseLine(raw);
+        // A complete line an editor prefixed with a BOM is not a torn tail to skip: name it.
+        if (value === undefined && raw.terminated && startsWithBom(raw.bytes)) throw byteOrderMark(path, raw);
         if (value === undefined || !raw.terminated) {
           pending = raw;
           continue;
@@ -85,6 +88,11 @@ function malformed(path: string, line: number, what: string): AosError {
     hint: `Run \`mutation-journal ledger verify --path ${path}\` for a full report. Ledger lines must only be written by the tools.`,
     details: { path, line },
   });
+}
+
+function byteOrderMark(path: string, raw: RawLine): AosError {
+  const { what, fix } = bomCause(path, raw.no, jsonAfterBom(raw.bytes));
+  return new AosError('ledger-byte-order-mark', `${path}:${raw.no}: ${what}`, { hint: fix, details: { path, line: raw.no } });
 }
 
 function invalid(path: string, line: number, schemaName: string, issues: string[]): AosError {

@@ -57,3 +57,16 @@ function readFully(fd: number, buf: Buffer, position: number): void {
     off += n;
   }
 }
+
+/** The 1-based line number of the line starting at byte `offset` (reads the file up to there; for error messages). */
+export function lineNoAt(fd: number, offset: number): number {
+  const buf = Buffer.allocUnsafe(Math.min(WINDOW, Math.max(1, offset)));
+  let no = 1;
+  for (let at = 0; at < offset; ) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, offset - at), at);
+    if (n === 0) break;
+    for (let i = buf.indexOf(0x0a); i !== -1 && i < n; i = buf.indexOf(0x0a, i + 1)) no++;
+    at += n;
+  }
+  return no;
+}

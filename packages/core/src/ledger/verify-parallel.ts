@@ -113,7 +113,7 @@ function deliverResult(res: Result, sink: FactSink): void {
   const issues = new Map(res.issues);
   for (let i = 0; i < res.nos.length; i++) {
     const flags = res.flags[i]!;
-    sink.facts({
+    const facts: LineFacts = {
       no: res.nos[i]!,
       offset: res.offsets[i]!,
       terminated: true,
@@ -121,6 +121,9 @@ function deliverResult(res: Result, sink: FactSink): void {
       json: (flags & 1) !== 0,
       chain: flags & 2 ? { seq: res.seqs[i]!, prev: `sha256:${res.prevs.slice(i * 64, i * 64 + 64)}` } : undefined,
       issues: issues.get(i) ?? [],
-    });
+    };
+    if (flags & 4) facts.cr = true;
+    if (flags & 8) facts.bom = flags & 16 ? 'and-more' : 'alone';
+    sink.facts(facts);
   }
 }

@@ -5,6 +5,7 @@ import { AosError } from '../cli-kit/errors.js';
 import { ChainChecker, MAX_PROBLEMS, type ChainProblemKind } from './chain-check.js';
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
 import { analyzeLine, type LineFacts } from './line-facts.js';
+import { bomCause, causeMessage, crlfCause } from './line-marks.js';
 import { checkLedgerFile } from './ledger-file.js';
 import { forEachLine, isBlank, LineTooLong, readChunks } from './lines.js';
 import { recordCheck, type RecordCheck } from './record-check.js';
@@ -128,6 +129,8 @@ class Scan {
   private pending: LineFacts | undefined;
   private omitted = 0;
   private seenAtCheckpoint: { line: number; digest: string } | undefined;
+  /** The first line ending with CR LF: it carries the explanation, later ones point to it. */
+  private firstCr: number | undefined;
 
   constructor(
     private readonly report: LedgerReport,
@@ -142,8 +145,18 @@ class Scan {
   facts(f: LineFacts): void {
     this.report.lines++;
     this.flushPending('malformed');
-    if (!f.json || !f.terminated) this.pending = f;
+    if (f.bom && f.terminated) this.byteOrderMark(f);
+    else if (!f.json || !f.terminated) this.pending = f;
     else this.record(f);
+  }
+
+  /**
+   * A complete line starting with a byte-order mark is malformed, never a torn tail: its append
+   * completed, and `ledger repair` must not quarantine a record an editor only prefixed.
+   */
+  private byteOrderMark(f: LineFacts): void {
+    this.problem(f.no, 'malformed', causeMessage(bomCause(this.report.path, f.no, f.bom === 'alone')));
+    this.chain.unreadable(f.no, f.digest);
   }
 
   finish(): void {
@@ -183,6 +196,8 @@ class Scan {
   }
 
   private record(f: LineFacts): void {
+    // Named here, so the chain does not call the converted line (or its neighbour) edited by hand.
+    if (f.cr) this.problem(f.no, 'edited', causeMessage(crlfCause(this.report.path, f.no, (this.firstCr ??= f.no))));
     if (this.schema && f.issues.length) this.problem(f.no, 'schema', `line ${f.no} is not a valid ${this.schema} record: ${f.issues.join('; ')}`);
     if (!f.chain || !this.chain.wellFormed(f.chain)) {
       this.chain.unchained(f.no);
