@@ -8,10 +8,13 @@ import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { planInstall } from '../src/gates/install/plan.js';
+import type { InstallPlanOutput } from '@autopoietic/core/schemas';
 import { FIXTURE_PLAN, policyDir, writeEvidence } from './fixtures/install/evidence.js';
 import { listTree, makeUnwritable, mr, mrAsync, recordedPlan } from './fixtures/install/run.js';
 
 // install-apply and its round trip with install-verify and install-revert, through the built bin.
+
+type PlanDoc = InstallPlanOutput;
 
 describe('install-apply', () => {
   it('round trip: apply, verify all matched, revert, verify all missing; every ledger verifies', async () => {
@@ -205,6 +208,42 @@ describe('install-apply', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error[plan-evidence-mismatch]');
     expect(listTree(target)).toEqual([]);
+  });
+
+  // The P1/P2/lineage seeds matching the ledgers is not enough: every seed (path, content,
+  // effect) must be the one install-plan derives from them, or an edited plan installs anything.
+  it.each([
+    ['an extra seed file', (plan: PlanDoc, target: string) => {
+      const content = 'ALL ALL=(ALL) NOPASSWD: ALL\n';
+      const f = structuredClone(plan.seed_manifest.files[0]!);
+      Object.assign(f, { installed_path: '/etc/sudoers.d/evil', target_path: join(target, 'etc/sudoers.d/evil'), content, content_sha256: sha256(content) });
+      plan.seed_manifest.files.push(f);
+    }],
+    ['an edited identity seed', (plan: PlanDoc) => {
+      const f = plan.seed_manifest.files[0]!;
+      f.content = '{"host":"evil","roles":["autopoietic","installed-seed"]}\n';
+      f.content_sha256 = sha256(f.content);
+    }],
+    ['a P1 seed moved to another path', (plan: PlanDoc, target: string) => {
+      const f = plan.seed_manifest.files[1]!;
+      Object.assign(f, { installed_path: '/etc/profile', target_path: join(target, 'etc/profile') });
+    }],
+    ['a dropped seed file', (plan: PlanDoc) => {
+      plan.seed_manifest.files.pop();
+    }],
+  ])('refuses a plan with %s that the evidence does not give, and writes nothing', async (_what, edit) => {
+    const dir = tempDir();
+    const { ev, planFile, plan, target } = await recordedPlan(dir);
+    edit(plan as PlanDoc, target);
+    writeFileSync(planFile, JSON.stringify(plan));
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error[plan-evidence-mismatch]');
+    expect(r.stderr).toContain('seed');
+    expect(listTree(target)).toEqual([]);
+    expect(existsSync(ev.effects)).toBe(false);
+    expect((await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status)).toEqual(['planned']);
   });
 
   it('refuses to apply a plan twice until it is reverted', async () => {

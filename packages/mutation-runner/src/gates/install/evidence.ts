@@ -3,6 +3,7 @@ import { AosError } from '@autopoietic/core/cli-kit';
 import { canonicalJson } from '@autopoietic/core/canonical';
 import { loadRecords } from '@autopoietic/core/ledger';
 import type { GenerationRecord, MutationPromotionRecord, MutationVerificationRecord } from '@autopoietic/core/schemas';
+import { underivedPlanPart } from './derivation.js';
 import { parseJsonLines, withoutChain } from './ledger-seed.js';
 import type { LoadedPlan } from './plan-file.js';
 import { selectPromotion, selectVerification, validatePromotion, validateSeed } from './rules.js';
@@ -82,6 +83,12 @@ export async function recheckPlanEvidence(loaded: LoadedPlan, ledgers: EvidenceL
   if (!lineage || !sameRecord(lineage, g)) throw stale('lineage seed', 'its own generation record', replan);
   if (g.verification_id !== verification.verification_id || g.target_configuration !== promotion.target_configuration) {
     throw stale('generation record links', ledgers.promotions, replan);
+  }
+  const underived = underivedPlanPart(loaded.plan, promotion, verification);
+  if (underived) {
+    throw new AosError('plan-evidence-mismatch', `the plan is not the one promotion ${promotion.promotion_id} (${ledgers.promotions}) gives: ${underived}`, {
+      hint: `Install only plans printed by install-plan, unmodified. ${replan}`,
+    });
   }
   const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
   if (!generations.some((r) => r.lineage_status === 'planned' && sameRecord(r, g))) {
