@@ -1,6 +1,9 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ETC_DIR, resolveEtcDir, resolveMemoryDir } from './paths.js';
+import { tempDir } from '../../../../tests/support/tmp.js';
+import { AosError } from '../cli-kit/errors.js';
+import { DEFAULT_ETC_DIR, ledgerPath, resolveEtcDir, resolveMemoryDir } from './paths.js';
 
 describe('resolveEtcDir', () => {
   it('takes --etc-dir, else AUTOPOIETIC_ETC_DIR, else /etc/autopoietic, against the working directory', () => {
@@ -13,5 +16,96 @@ describe('resolveEtcDir', () => {
     expect(resolveEtcDir({ env: { AUTOPOIETIC_ETC_DIR: '' }, cwd: '/w' })).toBe(DEFAULT_ETC_DIR);
     const root = '/genome';
     expect(resolveMemoryDir({ root, env: { AUTOPOIETIC_MEMORY_DIR: '', AUTOPOIETIC_ETC_DIR: '/nonexistent-etc' }, cwd: '/w' }).dir).toBe(join(root, 'memory'));
+  });
+});
+
+/** A genome (flake.nix), an etc dir and an outside directory, all real paths. */
+function places(policy?: object | string | Buffer) {
+  const base = tempDir();
+  const root = join(base, 'genome');
+  const etc = join(base, 'etc');
+  mkdirSync(root);
+  mkdirSync(etc);
+  writeFileSync(join(root, 'flake.nix'), '{ outputs = _: { }; }\n');
+  if (policy !== undefined) writeFileSync(join(etc, 'mutation-runner.json'), typeof policy === 'string' || Buffer.isBuffer(policy) ? policy : JSON.stringify(policy));
+  return { base, root, etc, env: { AUTOPOIETIC_ETC_DIR: etc } as NodeJS.ProcessEnv };
+}
+
+function refusal(fn: () => unknown): AosError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AosError) return e;
+    throw e;
+  }
+  throw new Error('expected an AosError');
+}
+
+describe('resolveMemoryDir', () => {
+  it('takes memory_dir of a host policy that is valid whole', () => {
+    const p = places({ mode: 'observe-only', memory_dir: '/var/lib/aos' });
+    expect(resolveMemoryDir({ root: p.root, env: p.env })).toEqual({ dir: '/var/lib/aos', source: 'host-policy' });
+  });
+
+  it('refuses a policy with an unknown mode or field, or that cannot be read, even when it only wants memory_dir', () => {
+    for (const bad of [{ mode: 'yolo', memory_dir: '/var/lib/aos' }, { mode: 'mutate-vm', memory_dir: '/m', version: 2 }, '{"mode":', Buffer.from('{"mode":"mutate-vm","memory_dir":"/m\xff"}', 'latin1')]) {
+      const p = places(bad);
+      const err = refusal(() => resolveMemoryDir({ root: p.root, env: p.env }));
+      expect(err.code).toBe('host-policy-invalid');
+      expect(err.exit).toBe(1);
+      expect(err.message).toContain(join(p.etc, 'mutation-runner.json'));
+      expect(err.hint).toMatch(/--memory-dir or AUTOPOIETIC_MEMORY_DIR/);
+    }
+    const p = places();
+    mkdirSync(join(p.etc, 'mutation-runner.json'));
+    expect(refusal(() => resolveMemoryDir({ root: p.root, env: p.env })).code).toBe('host-policy-unreadable');
+  });
+
+  it('does not read the policy when --memory-dir or AUTOPOIETIC_MEMORY_DIR names the directory', () => {
+    const p = places({ mode: 'yolo' });
+    expect(resolveMemoryDir({ root: p.root, memoryDir: 'm', cwd: p.base, env: p.env }).dir).toBe(join(p.base, 'm'));
+    expect(resolveMemoryDir({ root: p.root, cwd: p.base, env: { ...p.env, AUTOPOIETIC_MEMORY_DIR: 'n' } }).dir).toBe(join(p.base, 'n'));
+  });
+
+  it('gives the real location of a memory directory reached through a symlink (created or not yet)', () => {
+    const p = places();
+    mkdirSync(join(p.root, 'state'));
+    symlinkSync(join(p.root, 'state'), join(p.base, 'link'));
+    expect(resolveMemoryDir({ root: p.root, memoryDir: join(p.base, 'link'), env: p.env }).dir).toBe(join(p.root, 'state'));
+    expect(resolveMemoryDir({ root: p.root, memoryDir: join(p.base, 'link', 'new'), env: p.env }).dir).toBe(join(p.root, 'state', 'new'));
+  });
+
+  it('refuses the genome root as the memory directory, however it is named and wherever it comes from', () => {
+    const p = places();
+    symlinkSync(p.root, join(p.base, 'alias'));
+    const spellings = [p.root, `${p.root}/`, join(p.root, 'hosts', '..'), join(p.base, 'alias')];
+    for (const memoryDir of spellings) {
+      const err = refusal(() => resolveMemoryDir({ root: p.root, memoryDir, env: p.env }));
+      expect([err.code, err.exit]).toEqual(['memory-dir-is-genome-root', 2]);
+      expect(err.message).toBe(`the memory directory ${p.root} (--memory-dir) is the genome root ${p.root}`);
+    }
+    // Found from the working directory (no --root), from the environment, from the policy.
+    expect(refusal(() => resolveMemoryDir({ cwd: p.root, env: { ...p.env, AUTOPOIETIC_MEMORY_DIR: '.' } })).message).toContain('(AUTOPOIETIC_MEMORY_DIR)');
+    writeFileSync(join(p.etc, 'mutation-runner.json'), JSON.stringify({ mode: 'mutate-vm', memory_dir: join(p.base, 'alias') }));
+    const fromPolicy = refusal(() => resolveMemoryDir({ cwd: join(p.root), env: p.env }));
+    expect([fromPolicy.code, fromPolicy.exit]).toEqual(['memory-dir-is-genome-root', 1]);
+  });
+
+  it('allows a memory directory below the genome root, outside it, or anywhere when there is no genome', () => {
+    const p = places();
+    expect(resolveMemoryDir({ root: p.root, memoryDir: join(p.root, 'state'), env: p.env }).dir).toBe(join(p.root, 'state'));
+    expect(resolveMemoryDir({ root: p.root, memoryDir: p.base, env: p.env }).dir).toBe(p.base);
+    // mutation-journal in a plain directory: the working directory is no genome.
+    const plain = tempDir();
+    expect(resolveMemoryDir({ cwd: plain, memoryDir: '.', env: p.env }).dir).toBe(plain);
+  });
+});
+
+describe('ledgerPath', () => {
+  it('takes an explicit ledger path as given, made absolute (links kept, for the commands that refuse them)', () => {
+    const p = places();
+    symlinkSync(p.root, join(p.base, 'alias'));
+    expect(ledgerPath('mutations', 'alias/x.jsonl', { cwd: p.base })).toBe(join(p.base, 'alias', 'x.jsonl'));
+    expect(ledgerPath('mutations', undefined, { memoryDir: 'alias/m', cwd: p.base, env: p.env })).toBe(join(p.root, 'm', 'mutations.jsonl'));
   });
 });

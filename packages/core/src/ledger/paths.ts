@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { resolvedPath } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
+import { HOST_POLICY_FILE, readHostPolicyFile } from '../policy/host-policy-file.js';
 import { LEDGERS, type LedgerKind } from '../schemas/ledgers.js';
 
 /**
@@ -16,8 +17,12 @@ import { LEDGERS, type LedgerKind } from '../schemas/ledgers.js';
  *   3. `memory_dir` in the host policy file (`<etc-dir>/mutation-runner.json`), on a managed host
  *   4. `<genome root>/memory`
  * An explicit per-ledger flag (`--path`, `--journal`, ...) beats all of these for that ledger.
- * Relative flag values are resolved against the working directory once, here, and the
- * absolute result is what every record and log line shows.
+ * Relative flag values are resolved against the working directory once, here. The memory
+ * directory's symlinks are resolved too: its real location is what every record and log line
+ * shows, and what the candidate exclusions compare with the genome root (a memory directory
+ * reached through a link into the genome is still seen inside it).
+ *
+ * Ledgers never sit at the genome root (see checkMemoryPlacement).
  */
 export const DEFAULT_ETC_DIR = '/etc/autopoietic';
 
@@ -58,16 +63,61 @@ export interface ResolvedMemoryDir {
 }
 
 export function resolveMemoryDir(opts: PathOptions = {}): ResolvedMemoryDir {
+  const chosen = chooseMemoryDir(opts);
+  const resolved = { dir: resolvedPath(chosen.dir), source: chosen.source };
+  checkMemoryPlacement(resolved, opts);
+  return resolved;
+}
+
+function chooseMemoryDir(opts: PathOptions): ResolvedMemoryDir {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   if (opts.memoryDir !== undefined) return { dir: resolve(cwd, opts.memoryDir), source: 'flag' };
   if (env.AUTOPOIETIC_MEMORY_DIR) return { dir: resolve(cwd, env.AUTOPOIETIC_MEMORY_DIR), source: 'env' };
-  const fromPolicy = readPolicyMemoryDir(join(resolveEtcDir(opts), 'mutation-runner.json'));
+  const fromPolicy = policyMemoryDir(opts);
   if (fromPolicy !== undefined) return { dir: fromPolicy, source: 'host-policy' };
   return { dir: join(resolveGenomeRoot(opts), 'memory'), source: 'genome-root' };
 }
 
-/** Path of one ledger: the explicit flag when given, otherwise `<memory dir>/<default file>`. */
+/** memory_dir of the host policy, which is checked whole first: a damaged policy is refused, not half-trusted. */
+function policyMemoryDir(opts: PathOptions): string | undefined {
+  const file = join(resolveEtcDir(opts), HOST_POLICY_FILE);
+  return readHostPolicyFile(file, 'A command that only needs the memory directory runs without it when given --memory-dir or AUTOPOIETIC_MEMORY_DIR.')?.memory_dir;
+}
+
+const SOURCE_NAMES: Record<ResolvedMemoryDir['source'], string> = {
+  flag: '--memory-dir',
+  env: 'AUTOPOIETIC_MEMORY_DIR',
+  'host-policy': 'memory_dir of the host policy',
+  'genome-root': 'the default',
+};
+
+/**
+ * The one placement rule: the memory directory is not the genome root. There its ledgers and
+ * logs/, evidence/ and cache/ would be genome files: every verify copied the last run's logs
+ * into its candidate, so the root fingerprint changed with each run and promote never matched
+ * the P1 record; os-introspect wrote its cache into the genome, and evolve's live-genome check
+ * took the loop's own log for a change. A memory directory below the root is fine (candidates
+ * leave its ledgers and those directories out), as is one outside.
+ *
+ * The root is the one the command works on: --root, or the nearest directory holding flake.nix.
+ * With neither there is no genome to protect (mutation-journal in a plain directory).
+ */
+export function checkMemoryPlacement(memory: ResolvedMemoryDir, opts: PathOptions = {}): void {
+  const cwd = opts.cwd ?? process.cwd();
+  const root = opts.root !== undefined ? resolve(cwd, opts.root) : findGenomeRoot(cwd);
+  if (root === undefined || resolvedPath(root) !== memory.dir) return;
+  throw new AosError('memory-dir-is-genome-root', `the memory directory ${memory.dir} (${SOURCE_NAMES[memory.source]}) is the genome root ${root}`, {
+    exit: memory.source === 'host-policy' ? 1 : 2,
+    hint: 'Keep the ledgers out of the genome root: leave the memory directory at its default (<genome>/memory), or name a directory outside the genome. Nothing was read or written.',
+  });
+}
+
+/**
+ * Path of one ledger: the explicit flag when given (made absolute, links kept: commands that
+ * refuse a linked ledger path, like install-plan --record, must still see the link), otherwise
+ * `<memory dir>/<default file>`.
+ */
 export function ledgerPath(kind: LedgerKind, explicit: string | undefined, opts: PathOptions = {}): string {
   const cwd = opts.cwd ?? process.cwd();
   if (explicit !== undefined) return resolve(cwd, explicit);
@@ -83,25 +133,3 @@ export function checkpointPathFor(ledger: string): string {
 
 /** Extra ledger files that are not in LEDGERS' record registry but live in the memory dir. */
 export const MEMORY_SUBDIRS = { logs: 'logs', evidence: 'evidence', cache: 'cache' } as const;
-
-function readPolicyMemoryDir(file: string): string | undefined {
-  const read = readBoundedFile(file, MAX_SETTINGS_FILE_BYTES);
-  if (!read.ok) return undefined; // the gates, which load the policy whole, say what is wrong
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(read.bytes.toString('utf8'));
-  } catch (e) {
-    throw new AosError('host-policy-invalid', `host policy ${file} is not valid JSON`, {
-      hint: 'Fix the file (it is written by the autopoietic NixOS module) or point --etc-dir elsewhere.',
-      cause: e,
-    });
-  }
-  const dir = (parsed as { memory_dir?: unknown }).memory_dir;
-  if (dir === undefined) return undefined;
-  if (typeof dir !== 'string' || !isAbsolute(dir)) {
-    throw new AosError('host-policy-invalid', `host policy ${file}: memory_dir must be an absolute path`, {
-      hint: 'Set autopoietic.memory.dir to an absolute path.',
-    });
-  }
-  return dir;
-}

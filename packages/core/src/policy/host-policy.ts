@@ -1,18 +1,19 @@
-import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
 import { resolveEtcDir, type PathOptions } from '../ledger/paths.js';
-import { AUTONOMY_MODES, type AutonomyMode } from '../schemas/common.js';
-import { HostPolicy } from '../schemas/host-policy.js';
+import type { AutonomyMode } from '../schemas/common.js';
+import type { HostPolicy } from '../schemas/host-policy.js';
+import { AUTONOMY_LADDER } from './host-policy-check.js';
+import { HOST_POLICY_FILE, readHostPolicyFile } from './host-policy-file.js';
 
 /**
  * The operator's host policy, `<etc dir>/mutation-runner.json` (normally written by the NixOS
  * module from `autopoietic.mutationRunner.*`). It is trusted: it is not part of the genome, so
  * no proposal can change it. A missing file means "developer workstation": nothing is enforced.
+ * It is read and checked by host-policy-file.ts, the same way for every tool.
  */
-export const HOST_POLICY_FILE = 'mutation-runner.json';
+export { HOST_POLICY_FILE };
 
 export interface LoadedHostPolicy {
   /** Absolute path that was looked at. */
@@ -29,54 +30,13 @@ export function hostPolicyPath(opts: PathOptions = {}): string {
 /** Reads and validates the host policy. A malformed or invalid file is an error (exit 1), never "no policy". */
 export function loadHostPolicy(opts: PathOptions = {}): LoadedHostPolicy {
   const file = hostPolicyPath(opts);
-  const read = readBoundedFile(file, MAX_SETTINGS_FILE_BYTES);
-  if (!read.ok && read.code === 'ENOENT') return { file, present: false };
-  if (!read.ok) {
-    throw new AosError('host-policy-unreadable', `cannot read host policy ${file}: ${read.reason}`, {
-      hint: 'Make it a readable JSON file (the NixOS module writes it), or point --etc-dir / AUTOPOIETIC_ETC_DIR at another directory.',
-    });
-  }
-  return { file, present: true, policy: parseHostPolicy(read.bytes.toString('utf8'), file) };
-}
-
-/** Parses the text of a host policy file; `file` is only used in messages. */
-export function parseHostPolicy(text: string, file: string): HostPolicy {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new AosError('host-policy-invalid', `host policy ${file} is not valid JSON: ${(e as Error).message}`, {
-      hint: 'Fix the file (it is generated from autopoietic.mutationRunner.* by the NixOS module), or point --etc-dir elsewhere.',
-      cause: e,
-    });
-  }
-  const parsed = HostPolicy.safeParse(raw);
-  if (!parsed.success) {
-    throw new AosError('host-policy-invalid', `host policy ${file} is invalid: ${describeIssues(parsed.error, raw)}`, {
-      hint: `Allowed modes, lowest first: ${AUTONOMY_MODES.join(', ')}. Fix the file or point --etc-dir elsewhere.`,
-      details: { file, issues: parsed.error.issues },
-    });
-  }
-  return parsed.data;
-}
-
-function describeIssues(error: z.ZodError, raw: unknown): string {
-  return error.issues
-    .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-      if (issue.path.length === 1 && issue.path[0] === 'mode') {
-        const value = (raw as { mode?: unknown }).mode;
-        const shown = value === undefined ? 'is missing' : `${JSON.stringify(value)} is not a known mode`;
-        return `mode ${shown} (allowed: ${AUTONOMY_MODES.join(', ')})`;
-      }
-      return `${where}: ${issue.message}`;
-    })
-    .join('; ');
+  const policy = readHostPolicyFile(file);
+  return policy === undefined ? { file, present: false } : { file, present: true, policy };
 }
 
 /** True when `mode` is `minimum` or higher on the ladder observe-only < mutate-draft < mutate-vm < mutate-live < autopoiesis. */
 export function modeAtLeast(mode: AutonomyMode, minimum: AutonomyMode): boolean {
-  return AUTONOMY_MODES.indexOf(mode) >= AUTONOMY_MODES.indexOf(minimum);
+  return AUTONOMY_LADDER.indexOf(mode) >= AUTONOMY_LADDER.indexOf(minimum);
 }
 
 /**

@@ -1,21 +1,14 @@
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { makeDirs } from '@autopoietic/core/adapters';
 import { isAosError, usageError } from '@autopoietic/core/cli-kit';
 
 /**
- * The directories evolve writes into, checked before anything runs (exit 2, nothing journaled):
- *
- * - The memory directory must not be the genome root: the loop's logs and ledgers would then be
- *   genome files, and the live-genome check would take the loop's own first log for a change
- *   made by the generator (every run stopped at attempt 1).
- * - The proposals directory must be a directory this process can write. Without the check each
- *   attempt ran its generator and only then failed to write the proposal.
+ * The proposals directory must be a directory this process can write, checked before anything
+ * runs (exit 2, nothing journaled). Without the check each attempt ran its generator and only
+ * then failed to write the proposal. (The memory directory is checked where every command
+ * resolves it, in core's ledger/paths.ts: never the genome root.)
  */
-export function checkEvolveDirs(root: string, memoryDir: string, proposalsDir: string, flag = '--proposals-dir'): void {
-  if (realOrSelf(memoryDir) === realOrSelf(root)) {
-    throw usageError('memory-dir-is-genome-root', `the memory directory ${memoryDir} is the genome root`,
-      'Keep the ledgers out of the genome root: pass --memory-dir <genome>/memory (the default) or a directory outside the genome.');
-  }
+export function checkEvolveDirs(proposalsDir: string, flag = '--proposals-dir'): void {
   checkWritableDir(proposalsDir, flag);
 }
 
@@ -35,13 +28,5 @@ function checkWritableDir(dir: string, flag: string): void {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch {
     throw unusable('is not writable by this user');
-  }
-}
-
-function realOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
   }
 }

@@ -59,7 +59,7 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
   checkPassEnv(o.generatorEnv);
   if (o.fromAttempt !== undefined) await loadAncestry(loc.ledgers, o.fromAttempt, 1); // exists, or a usage error now
   const proposalsDir = o.proposalsDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, o.proposalsDir);
-  checkEvolveDirs(loc.root, loc.memoryDir, proposalsDir);
+  checkEvolveDirs(proposalsDir);
   // Before any generator runs: a ledger that cannot take its record would fail only after one had.
   for (const ledger of [loc.ledgers.lineage, loc.ledgers.results, ...(o.promote ? [loc.ledgers.promotions] : [])]) checkLedgerFile(ledger);
   const promote = o.promote ? await withParentGenome(o.promote, ctx.root) : undefined;
