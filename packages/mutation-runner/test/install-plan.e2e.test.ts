@@ -94,35 +94,31 @@ describe('install-plan: output and recording', () => {
 });
 
 describe('install-plan: identity seed', () => {
-  const genome = {
-    'flake.nix': `{
-  outputs = { self, nixpkgs, ... }: {
-    nixosConfigurations.aion = nixpkgs.lib.nixosSystem { modules = [ ./hosts/aion/configuration.nix ]; };
-  };
-}`,
-    'hosts/aion/configuration.nix': '{ ... }: { imports = [ ./identity.nix ]; }',
-    'hosts/aion/identity.nix': '{ autopoietic.identity.host = "aion-01"; }',
-  };
+  // P2 reads the host from the genome it promoted (promote.e2e.test.ts); the plan takes it from
+  // the promotion record, never from the live genome, which may have changed since.
+  const genome = { 'flake.nix': '{ outputs = { self }: { }; }', 'hosts/iso/default.nix': '{ autopoietic.identity.host = "live-edit"; }' };
 
-  it("uses the target configuration's autopoietic.identity.host from the genome", async () => {
+  it('uses the identity host the promotion recorded, whatever the live genome says now', async () => {
     const dir = tempDir();
     writeTree(join(dir, 'genome'), genome);
-    const ev = await writeEvidence(join(dir, 'memory'), { promotions: [promotion({ target_configuration: 'aion' })] });
+    const metadata = { identity_host: 'aion-01', identity_host_source: 'genome:hosts/aion/identity.nix:1' };
+    const ev = await writeEvidence(join(dir, 'memory'), { promotions: [promotion({ target_configuration: 'iso', metadata })] });
     const r = plan(dir, planArgs(ev, '/mnt', ['--root', join(dir, 'genome')]));
     expect(r.code, r.stderr).toBe(0);
     const out = r.json();
     expect(JSON.parse(out.seed_manifest.files[0].content)).toEqual({ host: 'aion-01', roles: ['autopoietic', 'installed-seed'] });
-    expect(out.generation.metadata).toMatchObject({ identity_host: 'aion-01', identity_host_source: 'genome:hosts/aion/identity.nix:1' });
+    expect(out.generation.metadata).toMatchObject(metadata);
   });
 
-  it('falls back to the configuration label, and says so, when the genome does not set it', async () => {
+  it('falls back to the configuration label, and says so, when the promotion recorded no host', async () => {
     const dir = tempDir();
     writeTree(join(dir, 'genome'), genome);
     const ev = await writeEvidence(join(dir, 'memory'));
-    const r = plan(dir, planArgs(ev, '/mnt', ['--root', join(dir, 'genome')]));
+    const r = plan(dir, planArgs(ev, '/mnt', ['--root', join(dir, 'genome')]), { AUTOPOIETIC_LOG_LEVEL: 'info' });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.json().seed_manifest.files[0].content).host).toBe('iso');
     expect(r.json().generation.metadata.identity_host_source).toBe('fallback:target-configuration');
+    expect(r.stderr).toContain('the promotion recorded no identity host');
   });
 });
 

@@ -83,6 +83,41 @@ describe('promote: happy path', () => {
   });
 });
 
+describe('promote: the identity host of the promoted genome', () => {
+  // install-plan's identity seed must come from what P2 promoted (the genome plus the patch), not
+  // from whatever the live genome holds when the plan is made: that was never verified.
+  it('is recorded from the replayed candidate, and install-plan seeds that one, not a later edit of the live genome', () => {
+    const root = fixtureGenome();
+    const hostFile = 'hosts/seed/default.nix';
+    const { patch } = makePatch(root, (w) => {
+      mkdirSync(join(w, 'hosts/seed'));
+      writeFileSync(join(w, hostFile), '{ autopoietic.identity.host = "seed-promoted"; }\n');
+    });
+    const f = { root, mem: memoryDir(), proposal: writeProposal({ changed_paths: [hostFile], patch, extra: { metadata: { identity_host: 'from-the-proposal' } } }) };
+    expect(verify(f).code).toBe(0);
+    const r = promote(f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().metadata).toMatchObject({ identity_host: 'seed-promoted', identity_host_source: `genome:${hostFile}:1` });
+    // After the promotion the live genome (which never had the patch) gets its own, unverified host.
+    mkdirSync(join(root, 'hosts/seed'));
+    writeFileSync(join(root, hostFile), '{ autopoietic.identity.host = "attacker-box"; }\n');
+    const args = ['install-plan', '--root', root, '--memory-dir', f.mem, '--promotion-id', r.json().promotion_id, '--target-root', '/mnt', '--parent-generation', 'a', '--resulting-generation', 'b'];
+    const plan = runner(args);
+    expect(plan.code, plan.stderr).toBe(0);
+    const identity = plan.json().seed_manifest.files.find((s: any) => s.installed_path === '/etc/autopoietic/identity.json');
+    expect(JSON.parse(identity.content).host).toBe('seed-promoted');
+    expect(plan.json().generation.metadata).toMatchObject({ identity_host: 'seed-promoted', identity_host_source: `genome:${hostFile}:1` });
+  });
+
+  it('is the configuration label, recorded as a fallback, when the promoted genome sets none', () => {
+    const f = setup({ extra: { metadata: { identity_host: 'from-the-proposal', identity_host_source: 'genome:x.nix:1' } } });
+    expect(verify(f).code).toBe(0);
+    const r = promote(f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().metadata).toEqual({ identity_host: 'seed', identity_host_source: 'fallback:target-configuration' });
+  });
+});
+
 describe('promote: P1 evidence binding', () => {
   it('rejects without P1 evidence', () => {
     const f = setup();

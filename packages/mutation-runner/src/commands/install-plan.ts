@@ -29,7 +29,7 @@ export function registerInstallPlan(program: Command): void {
     .requiredOption('--resulting-generation <label>', 'label of the planned generation')
     .option('--record', 'append the planned generation record to the generation ledger (default: dry run)')
     .option('--installed-memory-dir <abs-path>', 'memory directory inside the installed system for the seed ledgers (default: host policy memory_dir, else /var/lib/autopoietic)')
-    .option('--root <dir>', 'genome root, read for the target configuration\'s autopoietic.identity.host (default: nearest flake.nix)')
+    .option('--root <dir>', 'genome root, whose memory dir holds the ledgers unless --memory-dir says otherwise (default: nearest flake.nix); the identity host comes from the promotion record')
     .option('--memory-dir <dir>', 'memory directory holding the ledgers (default: see README "Ledgers")')
     .option('--promotion-journal <file>', 'promotion ledger (default: <memory dir>/mutation-promotions.jsonl)')
     .option('--verification-journal <file>', 'verification ledger (default: <memory dir>/mutation-results.jsonl)')

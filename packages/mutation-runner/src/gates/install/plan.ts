@@ -2,16 +2,16 @@ import { dirname, relative, isAbsolute, resolve } from 'node:path';
 import { getLogger, usageError } from '@autopoietic/core/cli-kit';
 import { rawRef, installPlanBundle, prepareSidecar, writeSidecar } from '@autopoietic/core/evidence';
 import { isInsideDir, symlinkComponent } from '@autopoietic/core/adapters';
-import { appendRecord, ensureDir, ledgerPath, loadRecords, resolveGenomeRoot } from '@autopoietic/core/ledger';
+import { appendRecord, ensureDir, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
 import { loadHostPolicy } from '@autopoietic/core/policy';
 import { nowRfc3339, canonicalJson } from '@autopoietic/core/canonical';
-import { SCHEMA_VERSION, type GenerationRecord, type InstallPlanOutput } from '@autopoietic/core/schemas';
+import { SCHEMA_VERSION, type GenerationRecord, type InstallPlanOutput, type MutationPromotionRecord } from '@autopoietic/core/schemas';
 import { loadEvidence } from './evidence.js';
-import { readIdentityHost } from './identity.js';
+import { recordedIdentity } from '../promote/identity.js';
 import { withInstallLock } from './install-lock.js';
 import { withoutChain } from './ledger-seed.js';
 import { validatePlanArgs } from './rules.js';
-import { buildSeedFiles, plannedGeneration } from './seeds.js';
+import { buildSeedFiles, plannedGeneration, type IdentityChoice } from './seeds.js';
 
 export const DEFAULT_INSTALLED_MEMORY_DIR = '/var/lib/autopoietic';
 
@@ -81,7 +81,7 @@ export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput>
   if (opts.record) checkRecordPaths(ledgers.generations, opts.targetRoot, cwd);
 
   const { promotion, verification } = await loadEvidence(ledgers, { promotionId: opts.promotionId, mutationId: opts.mutationId });
-  const identity = await readIdentityHost(resolveGenomeRoot({ root: opts.root, cwd }), promotion.target_configuration);
+  const identity = promotedIdentity(promotion);
   const common = { promotion, targetRoot: opts.targetRoot, installedMemoryDir: memDir, identity };
   const generation = plannedGeneration({ ...common, parentGeneration: opts.parentGeneration, resultingGeneration: opts.resultingGeneration });
   const plan: InstallPlanOutput = {
@@ -100,6 +100,18 @@ export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput>
   if (opts.record) await recordPlanned(ledgers.generations, generation);
   if (sidecar) writeSidecar(sidecar, installPlanBundle(plan, rawRef('install-plan-output', 'mutation-runner install-plan output', plan)));
   return plan;
+}
+
+/**
+ * The identity host P2 read from the genome it promoted. Never the live genome: it may have
+ * changed since, and it lacks the patch. A promotion made before P2 recorded the host gets the
+ * configuration label (the reference's behaviour), and the log says why.
+ */
+function promotedIdentity(promotion: MutationPromotionRecord): IdentityChoice {
+  const recorded = recordedIdentity(promotion.metadata);
+  if (recorded) return recorded;
+  getLogger().info({ promotion: promotion.promotion_id }, 'the promotion recorded no identity host (promoted by an older mutation-runner); the identity seed uses the configuration label; promote again to seed the genome\'s host');
+  return { host: promotion.target_configuration, source: 'fallback:target-configuration' };
 }
 
 /**

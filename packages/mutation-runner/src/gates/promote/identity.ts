@@ -1,12 +1,19 @@
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
-import type { IdentityChoice } from './seeds.js';
+import type { IdentityChoice } from '../install/seeds.js';
+
+type Metadata = Record<string, string>;
 
 /**
- * The identity seed's host: the target configuration's `autopoietic.identity.host`, read from the
- * genome's Nix source (no evaluation) when the genome declares that configuration and sets the
- * option to a literal. Otherwise the configuration label, as the reference did; the plan records
- * which one it used (`identity_host_source`), so the fallback is never silent.
+ * The identity host of the promoted genome: the target configuration's
+ * `autopoietic.identity.host`, read from the replayed candidate's Nix source (no evaluation) when
+ * it declares that configuration and sets the option to a literal; otherwise the configuration
+ * label, as the reference did. P2 reads it because P2 is what was promoted: install-plan seeds
+ * the promotion's recorded value (reading the live genome then would install a host no gate saw,
+ * and miss a host the patch itself sets). Where it came from is recorded, so a fallback is never
+ * silent.
  */
+export const IDENTITY_KEYS = { host: 'identity_host', source: 'identity_host_source' } as const;
+
 export async function readIdentityHost(genomeRoot: string, targetConfiguration: string): Promise<IdentityChoice> {
   const fallback = { host: targetConfiguration, source: 'fallback:target-configuration' };
   try {
@@ -22,4 +29,23 @@ export async function readIdentityHost(genomeRoot: string, targetConfiguration: 
     getLogger().warn({ genome: genomeRoot, err: describeError(e) }, 'could not read the genome for autopoietic.identity.host; the identity seed uses the configuration label');
   }
   return fallback;
+}
+
+/**
+ * A promotion record's metadata: the proposal's, with the identity keys always P2's own (a
+ * proposal's metadata must not be able to name the host install-plan seeds).
+ */
+export function promotionMetadata(proposal: Metadata | undefined, identity: IdentityChoice | undefined): Metadata | undefined {
+  const out: Metadata = { ...proposal };
+  delete out[IDENTITY_KEYS.host];
+  delete out[IDENTITY_KEYS.source];
+  if (identity) Object.assign(out, { [IDENTITY_KEYS.host]: identity.host, [IDENTITY_KEYS.source]: identity.source });
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The identity a promotion recorded, if it recorded one (promotions made before P2 read it did not). */
+export function recordedIdentity(metadata: Metadata | undefined): IdentityChoice | undefined {
+  const host = metadata?.[IDENTITY_KEYS.host];
+  const source = metadata?.[IDENTITY_KEYS.source];
+  return host !== undefined && source !== undefined ? { host, source } : undefined;
 }

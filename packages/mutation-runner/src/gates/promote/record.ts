@@ -2,6 +2,8 @@ import { nowRfc3339 } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type CheckResult, type MutationPromotionRecord, type MutationProposal } from '@autopoietic/core/schemas';
 import { verdictOf } from '../../checks/status.js';
 import type { ProposalIdentity } from '../../proposal/read.js';
+import type { IdentityChoice } from '../install/seeds.js';
+import { promotionMetadata } from './identity.js';
 
 /** What a P2 run found, before it becomes a record. */
 export interface PromoteDraft {
@@ -14,6 +16,8 @@ export interface PromoteDraft {
   checks: CheckResult[];
   candidateTree?: string | undefined;
   nixVersion?: string | null | undefined;
+  /** The promoted candidate's identity host (read once the patch is replayed). */
+  identity?: IdentityChoice | undefined;
 }
 
 export const PROMOTE_REASONS = {
@@ -67,7 +71,8 @@ export function promotionRecord(args: {
   if (draft.verificationId !== undefined) record.verification_id = draft.verificationId;
   if (draft.verifiedRoot !== undefined) record.verified_root_fingerprint = draft.verifiedRoot;
   if (flags.changedOrgans.length) record.changed_organs = flags.changedOrgans;
-  if (proposal?.metadata && Object.keys(proposal.metadata).length) record.metadata = proposal.metadata;
+  const metadata = promotionMetadata(proposal?.metadata, draft.identity);
+  if (metadata) record.metadata = metadata;
   if (draft.candidateTree !== undefined) record.candidate_tree = draft.candidateTree;
   if (draft.nixVersion !== undefined) record.nix_version = draft.nixVersion;
   return record;

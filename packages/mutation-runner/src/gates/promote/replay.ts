@@ -9,6 +9,7 @@ import { applyToCandidate, buildCandidate, guardCandidate, removeCandidateFast, 
 import type { GateContext } from '../../pipeline/context.js';
 import type { PreparedProposal } from '../../pipeline/prepare.js';
 import { rootMismatch } from './binding.js';
+import { readIdentityHost } from './identity.js';
 import { featureProblem, machineFeatures, systemProblem, type MachineFeatures } from './kvm.js';
 import { PROMOTE_REASONS, promoteDraftFromChecks, type PromoteDraft } from './record.js';
 import { discoverVmChecks } from './vm-checks.js';
@@ -21,6 +22,7 @@ import { discoverVmChecks } from './vm-checks.js';
 export interface ReplayIo {
   vmChecks: string[];
   system: string;
+  targetConfiguration: string;
   journals: string[];
   logDir: string;
 }
@@ -54,7 +56,9 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     }
     const tree = await applied.tree();
     if (!tree.ok) return { ...rooted, status: 'error', reason: broken(tree.reason), checks: [applied.check] };
-    const staged = { ...rooted, candidateTree: tree.id };
+    // What install-plan will seed as the host: read from the promoted files, before any check runs.
+    const identity = await readIdentityHost(paths.dir, io.targetConfiguration);
+    const staged = { ...rooted, candidateTree: tree.id, identity };
     const checks: CheckResult[] = [applied.check];
     const gate = await vmGate(ctx, nix, paths.dir, io);
     checks.push(gate.discovery);
