@@ -6,7 +6,7 @@ export function registerOrganAdd(organ: Command): void {
   const cmd = organ
     .command('add')
     .description('register a new organ (a name no current organ has); prints the stored record')
-    .requiredOption('--name <name>', 'organ name (unique among current organs, compared without case)');
+    .requiredOption('--name <name>', 'organ name: one line, no control or invisible characters (unique among current organs, compared without case)');
   fieldOptions(cmd, true);
   memoryOptions(cmd).action(
     runAction(async (opts) => {

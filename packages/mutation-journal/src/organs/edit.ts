@@ -1,6 +1,6 @@
 import { usageError } from '@autopoietic/core/cli-kit';
 import { SCHEMA_VERSION, type OrganRecord } from '@autopoietic/core/schemas';
-import { count, decayStatus, goals, nonBlank, organType, unsettable, type Unsettable } from './fields.js';
+import { count, decayStatus, goals, nonBlank, organName, organType, unsettable, type Unsettable } from './fields.js';
 import { currentOrgans, findCurrent, type Organ, type Registry } from './history.js';
 import { organKey, sourceKey } from './names.js';
 
@@ -43,7 +43,7 @@ export interface AddInput extends RawFields {
 export type AddFields = Fields & Pick<OrganRecord, 'name' | 'type' | 'source' | 'purpose'>;
 
 export function parseAdd(raw: AddInput): AddFields {
-  const name = nonBlank('name', raw.name, '--name');
+  const name = organName(raw.name, '--name');
   return { ...parseFields(raw), name } as AddFields;
 }
 
@@ -85,7 +85,7 @@ export function parseUpdate(raw: UpdateInput): UpdateFields {
   }
   const out: UpdateFields = { set, unset };
   if (raw.id !== undefined) out.id = nonBlank('id', raw.id, '--id');
-  if (raw.rename !== undefined) out.rename = nonBlank('name', raw.rename, '--rename');
+  if (raw.rename !== undefined) out.rename = organName(raw.rename, '--rename');
   if (Object.keys(set).length === 0 && unset.length === 0 && out.rename === undefined) {
     throw usageError('organ-update-empty', 'organ update needs at least one change',
       'Pass a field flag (--type, --source, --purpose, --usage-count, ...), --rename or --unset.');

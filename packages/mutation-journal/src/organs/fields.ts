@@ -1,5 +1,6 @@
 import { usageError } from '@autopoietic/core/cli-kit';
 import { DECAY_STATUSES, ORGAN_TYPES } from '@autopoietic/core/vocab';
+import { organNameProblem, quotedName } from './names.js';
 
 /**
  * Validation of the organ flags shared by add and update. Every failure is a usage error
@@ -16,6 +17,17 @@ export type Unsettable = (typeof UNSETTABLE)[number];
 export function nonBlank(field: string, value: string, flag: string): string {
   const v = value.trim();
   if (v === '') throw usageError('organ-field-empty', `organ ${field} must not be empty`, `Pass a non-blank ${flag}.`);
+  return v;
+}
+
+/** A new organ name: non-blank, and free of the characters organNameProblem names (exit 2). */
+export function organName(value: string, flag: string): string {
+  const v = nonBlank('name', value, flag);
+  const problem = organNameProblem(v);
+  if (problem) {
+    throw usageError('organ-name-invalid', `organ name ${quotedName(v)} ${problem}`,
+      `Pass a ${flag} on one line without control or invisible characters: names are shown in tables, Markdown hand-offs and the lineage.`);
+  }
   return v;
 }
 

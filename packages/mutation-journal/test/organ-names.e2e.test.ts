@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendRecord } from '@autopoietic/core/ledger';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { journal } from './organ-fixtures.js';
+
+/**
+ * An organ name is shown on one line (tables, Markdown hand-offs, the HTML lineage), so a new
+ * name with a control or invisible character is a usage error; names already in a registry stay
+ * readable and can still be renamed or retired.
+ */
+const fields = ['--type', 'cli', '--source', 'pkgs/x', '--purpose', 'p'];
+
+describe('organ names', () => {
+  it.each([
+    ['a line break', 'evil\nname', 'U+000A (a line break) at character 5'],
+    ['a carriage return', 'evil\rname', 'U+000D (a line break) at character 5'],
+    ['a tab', 'a\tb', 'U+0009 (a tab) at character 2'],
+    ['an escape sequence', 'red\u001b[31m', 'U+001B (an escape character) at character 4'],
+    ['a C1 control', 'x\u0085y', 'U+0085 (a line break) at character 2'],
+    ['a line separator', 'x\u2028y', 'U+2028 (a line break) at character 2'],
+    ['a bidi override', '\u202Egnp.exe', 'U+202E (an invisible formatting character) at character 1'],
+    ['a zero-width space', 'hel\u200Blo', 'U+200B (an invisible formatting character) at character 4'],
+    ['a BOM inside', 'hel\uFEFFlo', 'U+FEFF (an invisible formatting character) at character 4'],
+  ])('refuses a name with %s at add, with exit 2 and nothing written', (_what, name, where) => {
+    const mem = tempDir();
+    const r = journal(['add', '--name', name, ...fields], mem);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error\[organ-name-invalid\]: organ name ".*" contains /);
+    expect(r.stderr).toContain(` contains ${where}\n`);
+    expect(r.stderr.split('\n')).toHaveLength(3); // the name is escaped: one error line, one hint line
+    expect(r.stderr).toContain('hint: Pass a --name on one line without control or invisible characters');
+    expect(journal(['list'], mem).json()).toEqual([]);
+  });
+
+  it('accepts names in any script, with spaces, emoji joiners and punctuation', () => {
+    const mem = tempDir();
+    for (const name of ['nix-fmt', 'Grüße Dienst', 'نیم\u200Cفاصله', '👩\u200D💻 dev', 'a/b:c (d)']) {
+      const r = journal(['add', '--name', name, ...fields.slice(0, 2), '--source', `pkgs/${name.length}`, '--purpose', 'p'], mem);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json().name).toBe(name);
+    }
+  });
+
+  it('refuses such a name as --rename too', () => {
+    const mem = tempDir();
+    expect(journal(['add', '--name', 'ok', ...fields], mem).code).toBe(0);
+    const r = journal(['update', 'ok', '--rename', 'not\nok'], mem);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[organ-name-invalid]: organ name "not\\nok" contains U+000A (a line break) at character 4');
+    expect(r.stderr).not.toContain('not\nok');
+  });
+
+  it('reads a registry that already holds such a name, and can rename or retire that organ', async () => {
+    const mem = tempDir();
+    const registry = join(mem, 'organs.jsonl');
+    const old = { schema_version: '0.1.0', organ_id: 'org-20250101-000000-0123456789abcdef0123456789abcdef', event: 'add', type: 'cli', source: 's', purpose: 'p' };
+    await appendRecord(registry, 'organ', { ...old, name: 'two\nlines' });
+    await appendRecord(registry, 'organ', { ...old, organ_id: old.organ_id.replace('0123', '4567'), name: 'tab\tbed' });
+    expect(journal(['list'], mem).json().map((o: { name: string }) => o.name)).toEqual(['two\nlines', 'tab\tbed']);
+    expect(journal(['review'], mem).code).toBe(0);
+
+    const renamed = journal(['update', 'two\nlines', '--rename', 'two-lines'], mem);
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(renamed.json()).toMatchObject({ name: 'two-lines', event: 'update' });
+    const retired = journal(['retire', 'tab\tbed', '--reason', 'bad name'], mem);
+    expect(retired.code, retired.stderr).toBe(0);
+    expect(journal(['list'], mem).json().map((o: { name: string }) => o.name)).toEqual(['two-lines']);
+    expect(readFileSync(registry, 'utf8').trim().split('\n')).toHaveLength(4);
+  });
+});
