@@ -164,8 +164,40 @@ describe('environment and tools', () => {
     expect(record.nix_version).toBeNull();
     const flake = record.checks.find((c: any) => c.name === 'nix-flake-check');
     expect(flake).toMatchObject({ status: 'error', exit_code: null });
-    expect(flake.reason).toMatch(/^spawn-failed: ENOENT/);
+    expect(flake.reason).toMatch(/^nix-unusable: could not start nix: .*ENOENT/);
     expect(record.checks.find((c: any) => c.name === 'readme').status).toBe('passed');
+  });
+
+  // A `nix` earlier on PATH that exits 0 without doing anything must not vouch for a candidate.
+  function fakeNix(script: string): string {
+    const bin = tempDir('aos-fake-nix-');
+    writeFileSync(join(bin, 'nix'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    return `${bin}:${process.env.PATH}`;
+  }
+
+  it('records a nix that does not say which Nix it is as error, and runs no Nix check with it', () => {
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root, { expected_checks: [{ name: 'readme', command: 'test', args: ['-f', 'README.md'] }] }), [], { PATH: fakeNix('exit 0') });
+    expect(r.code, r.stderr).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('error');
+    expect(record.nix_version).toBeNull();
+    const flake = record.checks.find((c: any) => c.name === 'nix-flake-check');
+    expect(flake).toMatchObject({ status: 'error', exit_code: null });
+    expect(flake.reason).toContain('nix-unusable: unrecognised nix --version output');
+    expect(record.checks.find((c: any) => c.name === 'readme').status).toBe('passed');
+  });
+
+  it('records a nix build that exits 0 without naming an output as error, not passed', () => {
+    const root = fixtureGenome();
+    const build = { name: 'smoke', command: 'nix', args: ['build', '.#checks.x86_64-linux.seed-smoke'] };
+    const path = fakeNix('[ "$1" = --version ] && echo "nix (Nix) 2.8.0"; exit 0');
+    const r = verify(root, readmeProposal(root, { expected_checks: [build] }), [], { PATH: path });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.json().status).toBe('error');
+    const check = r.json().checks.find((c: any) => c.name === 'smoke');
+    expect(check).toMatchObject({ status: 'error', exit_code: 0, out_paths: [] });
+    expect(check.reason).toContain('exited 0 but named no output path');
   });
 
   it('passes --nix-option through to nix', () => {

@@ -1,4 +1,5 @@
 import { boundTail, NixLogTranslator, parseBuildOutPaths, runCommand, type CommandResult, type NixInfo } from '@autopoietic/core/adapters';
+import { describeError } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import type { PlannedCheck } from './plan.js';
 import type { ProgressReporter } from './progress.js';
@@ -48,6 +49,9 @@ export async function runChecks(checks: readonly PlannedCheck[], opts: RunChecks
 }
 
 async function runOne(check: PlannedCheck, index: number, opts: RunChecksOptions, signal: AbortSignal): Promise<CheckResult> {
+  // A `nix` that cannot say which Nix it is (missing, broken, or a stand-in earlier on PATH that
+  // exits 0 without doing anything) vouches for nothing: the check is an error, never run.
+  if (check.command === 'nix' && !opts.nix.available) return notRun(check, `nix-unusable: ${opts.nix.problem ?? 'nix --version failed'}`);
   const progress = check.nix ? opts.progress?.forCheck(check.name) : undefined;
   const translator = progress ? new NixLogTranslator((e) => progress(e)) : undefined;
   const args = translator ? [...check.args, '--log-format', 'internal-json'] : check.args;
@@ -64,12 +68,25 @@ async function runOne(check: PlannedCheck, index: number, opts: RunChecksOptions
     signal,
     ...(translator ? { stderrLine: (l: string) => translator.line(l) } : {}),
   });
-  const result = toCheckResult(check.name, r, check.timeoutMs);
-  if (check.buildsOutPaths && result.status === 'passed') {
-    result.out_paths = parseBuildOutPaths(opts.nix, (r.stdoutFull ?? Buffer.alloc(0)).toString('utf8'));
-  }
+  const ran = toCheckResult(check.name, r, check.timeoutMs);
+  const result = check.buildsOutPaths && ran.status === 'passed' ? withOutPaths(ran, opts.nix, r.stdoutFull) : ran;
   opts.progress?.finished(check.name, result.status);
   return result;
+}
+
+/**
+ * A passed `nix build` must name what it built: exit 0 with no output path (or output that is not
+ * Nix's) is not evidence of a build, so the check is an error rather than passed.
+ */
+function withOutPaths(result: CheckResult, nix: NixInfo, stdout: Buffer | undefined): CheckResult {
+  let paths: string[];
+  try {
+    paths = parseBuildOutPaths(nix, (stdout ?? Buffer.alloc(0)).toString('utf8'));
+  } catch (e) {
+    return { ...result, status: 'error', out_paths: [], reason: `nix build exited 0 but its output is not Nix's: ${describeError(e)}` };
+  }
+  if (paths.length === 0) return { ...result, status: 'error', out_paths: [], reason: 'nix build exited 0 but named no output path' };
+  return { ...result, out_paths: paths };
 }
 
 /** Maps a finished command to a check result: passed (exit 0), failed (other exit or signal), error (could not run to an answer). */

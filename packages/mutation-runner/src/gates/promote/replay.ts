@@ -48,6 +48,8 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     if (drift) return { ...rooted, status: 'rejected', reason: drift, checks: [] };
     const storeProblem = await pinging;
     if (storeProblem) return { ...rooted, status: 'error', reason: storeProblem, checks: [] };
+    // Nothing is listed or built with a nix that cannot say which Nix it is (see checks/run.ts).
+    if (!nix.available) return { ...rooted, status: 'error', reason: `nix-unusable: ${nix.problem ?? 'nix --version failed'}`, checks: [] };
     const applied = await applyToCandidate(candidate, p.files, io.logDir, PROMOTE_REASONS.applyFailed);
     const broken = (why: string) => `failed to create isolated promotion candidate: ${why}`;
     if (!applied.ok) {
