@@ -13,6 +13,7 @@ describe('a ledger path on a kernel pseudo-filesystem', () => {
     ['list', ['list', 'mutations', '--path', '/proc/self/status']],
     ['organ list', ['organ', 'list', '--path', '/proc/self/status']],
     ['repair', ['ledger', 'repair', '--path', '/proc/self/cmdline']],
+    ['checkpoint', ['ledger', 'checkpoint', '--path', '/proc/self/cmdline']],
   ])('is refused by %s, naming the filesystem (exit 1)', (_what, args) => {
     const r = journal(args);
     expect(r.code).toBe(1);

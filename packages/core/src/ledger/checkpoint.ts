@@ -6,6 +6,7 @@ import { nowRfc3339 } from '../canonical/time.js';
 import { SCHEMA_VERSION } from '../schemas/common.js';
 import type { LedgerCheckpoint } from '../schemas/ledger.js';
 import { checkpointPathFor } from './checkpoint-file.js';
+import { checkLedgerFile } from './ledger-file.js';
 import { withLock, type LockOptions } from './lock.js';
 import type { LedgerSchemaName } from './validate.js';
 import { verifyLedger, type LedgerReport } from './verify.js';
@@ -29,6 +30,7 @@ export async function checkpointLedger(
 ): Promise<CheckpointOutcome> {
   const path = resolve(file);
   const target = resolve(opts.to ?? checkpointPathFor(path));
+  checkLedgerFile(path); // before the lock: a path that is no ledger is named as such, not as a lock it cannot create
   return withLock(
     path,
     async () => {

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createNewFile } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
 import { compactUtc } from '../canonical/ids.js';
+import { checkLedgerFile } from './ledger-file.js';
 import { withLock, type LockOptions } from './lock.js';
 import type { LedgerSchemaName } from './validate.js';
 import { verifyLedger, type LedgerReport } from './verify.js';
@@ -31,6 +32,7 @@ export interface RepairOutcome {
  */
 export async function repairLedger(file: string, schemaName?: LedgerSchemaName, opts: LockOptions & { now?: Date } = {}): Promise<RepairOutcome> {
   const path = resolve(file);
+  checkLedgerFile(path); // before the lock: a path that is no ledger is named as such, not as a lock it cannot create
   return withLock(
     path,
     async () => {
