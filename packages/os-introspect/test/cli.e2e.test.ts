@@ -107,28 +107,32 @@ describe('os-introspect command line', () => {
   });
 
   it('summary: a host whose module list is computed is not "0 module files"', () => {
-    // `a = mkHost "a";` (a let-bound helper) or `modules = [ ./x.nix ] ++ extra`: the reader
-    // cannot list every module, and the summary must not claim the host has none (or only those).
+    // `d = mkOther "d";` (a helper defined in another file) or `modules = [ ./x.nix ] ++ extra`:
+    // the reader cannot list every module, and the summary must not claim the host has none (or
+    // only those). A helper bound in the flake's let (`mkHost`) is read through.
     const s = sandbox({
       'flake.nix': `{
   outputs = { self, nixpkgs }: let
     mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${name}.nix ]; };
     extra = builtins.attrValues self.nixosModules;
+    mkOther = import ./lib/mk-host.nix nixpkgs;
   in {
     nixosConfigurations.a = mkHost "a";
     nixosConfigurations.b = nixpkgs.lib.nixosSystem { modules = [ ./b.nix ] ++ extra; };
     nixosConfigurations.c = nixpkgs.lib.nixosSystem { modules = [ ./b.nix ]; };
+    nixosConfigurations.d = mkOther "d";
     checks = nixpkgs.lib.genAttrs [ "x86_64-linux" ] (system: import ./checks.nix);
   };
 }
 `,
       'b.nix': '{ ... }: { }\n',
+      'hosts/a.nix': '{ ... }: { }\n',
     });
     const r = introspectCli(s, ['--format', 'summary']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('hosts: a (modules computed), b (1 module file + computed), c (1 module file)');
+    expect(r.stdout).toContain('hosts: a (1 module file), b (1 module file + computed), c (1 module file), d (modules computed)');
     // Checks computed by genAttrs are named by their pattern, not left out.
-    expect(r.stdout).toMatch(/outputs: nixosConfigurations\.a, nixosConfigurations\.b, nixosConfigurations\.c, checks\.<system>\.<name> \(computed\)\n/);
+    expect(r.stdout).toMatch(/outputs: nixosConfigurations\.a, nixosConfigurations\.b, nixosConfigurations\.c, nixosConfigurations\.d, checks\.<system>\.<name> \(computed\)\n/);
   });
 
   it('prints a genome file name holding terminal escapes or a newline as escapes, on one line', () => {

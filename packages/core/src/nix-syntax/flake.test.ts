@@ -121,6 +121,75 @@ describe('flake facts', () => {
     expect((await analyzeNixSource(src)).flake!.hosts.map((h) => [h.name, h.system, h.modules.map((m) => m.path)])).toEqual([['h', 'aarch64-linux', ['./h.nix']]]);
   });
 
+  it('reads hosts built by withSystem (flake-parts) and by a helper bound in the let', async () => {
+    const src = `{
+  outputs = inputs@{ flake-parts, nixpkgs, self, ... }:
+    let
+      mkHost = name: system: nixpkgs.lib.nixosSystem {
+        inherit system;
+        modules = [ ./hosts/\${name} ./common.nix { networking.hostName = name; } ];
+      };
+      mkFrom = path: nixpkgs.lib.nixosSystem { modules = [ path self.nixosModules.base ]; };
+      mkNamed = { hostname, system ? "aarch64-linux", extra ? [ ] }:
+        nixpkgs.lib.nixosSystem { inherit system; modules = [ (import ./hosts/\${hostname}/default.nix) ] ++ extra; };
+      mkDyn = name: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${name} ]; };
+      external = import ./lib/mk-host.nix;
+    in
+    flake-parts.lib.mkFlake { inherit inputs; } ({ withSystem, ... }: {
+      flake.nixosConfigurations = {
+        ws = withSystem "x86_64-linux" ({ config, ... }: nixpkgs.lib.nixosSystem { modules = [ ./hosts/ws ]; });
+        a = mkHost "a" "x86_64-linux";
+        b = mkFrom ./machines/b.nix;
+        c = mkNamed { hostname = "c"; extra = [ ./extra.nix ]; };
+        d = mkDyn inputs.name;
+        e = external "e";
+        f = mkHost "f";
+        g = mkNamed inputs.args;
+        h = mkDyn "../x";
+      };
+    });
+}`;
+    const f = (await analyzeNixSource(src)).flake!;
+    expect(f.hosts.map((h) => [h.name, h.system, h.modules_static, h.modules.map((m) => [m.kind, m.path ?? m.output ?? m.expr, m.line])])).toEqual([
+      ['ws', null, true, [['path', './hosts/ws', 16]]],
+      [
+        'a',
+        'x86_64-linux',
+        true,
+        [
+          ['path', './hosts/a', 6],
+          ['path', './common.nix', 6],
+          ['inline', '{ networking.hostName = name; }', 6],
+        ],
+      ],
+      [
+        'b',
+        null,
+        true,
+        [
+          ['path', './machines/b.nix', 8],
+          ['output', 'nixosModules.base', 8],
+        ],
+      ],
+      [
+        'c',
+        'aarch64-linux',
+        true,
+        [
+          ['path', './hosts/c/default.nix', 10],
+          ['path', './extra.nix', 19],
+        ],
+      ],
+      ['d', null, true, [['expression', './hosts/${name}', 11]]],
+      ['e', null, false, []],
+      ['f', null, false, []],
+      ['g', null, false, []],
+      ['h', null, true, [['expression', './hosts/${name}', 11]]],
+    ]);
+    // The helper's parameter stands for the argument: the inline module names the host.
+    expect(f.hosts[1]!.modules[2]!.config!.map((s) => [s.path, s.value, s.literal])).toEqual([['networking.hostName', 'name', 'a']]);
+  });
+
   it('marks outputs computed by an unknown function as not static', async () => {
     const f = (await analyzeNixSource('{ outputs = inputs: import ./outputs.nix inputs; }')).flake!;
     expect(f.outputs).toEqual([]);

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { applyParts, calleeName, dottedName, literalValue, pathLiteral, stringLiteral, stripParens } from './nodes.js';
-import { OutputCollector, type FlakeOutputDecl, type OutputHit } from './flake-outputs.js';
-import { listElementsOf, moduleFactsOf, topLevelOf, type TopLevel } from './module.js';
-import { attrEntries, isAttrset, lookup, resolveVariable, type Scope } from './scope.js';
-import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
+import { stringLiteral } from './nodes.js';
+import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
+import { hostDecl } from './flake-hosts.js';
+import { topLevelOf, type TopLevel } from './module.js';
+import { flattenSettings, type NixSetting } from './values.js';
 
 export type { FlakeOutputDecl } from './flake-outputs.js';
 
@@ -95,54 +95,3 @@ function declaredInputs(settings: NixSetting[]): FlakeInputDecl[] {
   }
   return [...byName.values()];
 }
-
-function hostDecl(hit: OutputHit): FlakeHostDecl {
-  const decl: FlakeHostDecl = { name: hit.decl.name!, line: hit.decl.line, system: null, modules: [], modules_static: false };
-  if (!hit.value) return decl;
-  const call = unwrapValue(hit.value, hit.scope);
-  const args = applyParts(call.node)?.args ?? [];
-  for (const a of [...args].reverse()) {
-    const set = resolveVariable(a, call.scope);
-    if (!isAttrset(set)) continue;
-    for (const e of attrEntries(set)) {
-      // `inherit system;` takes the value bound in scope.
-      const value = e.value ?? (e.inheritFrom === undefined ? lookup(call.scope, e.path[0]!) : undefined);
-      if (!value || e.path.length !== 1) continue;
-      if (e.path[0] === 'system') {
-        const v = literalValue(resolveVariable(value, call.scope));
-        if (typeof v?.value === 'string') decl.system = v.value;
-      }
-      if (e.path[0] === 'modules') {
-        const list = listElementsOf(value, call.scope);
-        decl.modules = list.elements.map((el) => moduleRef(el, call.scope));
-        decl.modules_static = list.complete;
-      }
-    }
-    break;
-  }
-  return decl;
-}
-
-function moduleRef(el: Node, scope: Scope): FlakeModuleRef {
-  const n = resolveVariable(stripParens(el), scope);
-  const base = { expr: el.text.length > 300 ? `${el.text.slice(0, 300)}…` : el.text, line: el.startPosition.row + 1 };
-  const p = pathLiteral(n) ?? importedPath(n);
-  if (p) return p.dynamic ? { kind: 'expression', ...base } : { kind: 'path', path: p.text, ...base };
-  const dotted = dottedName(n);
-  const own = dotted?.match(/^(?:inputs\.)?self\.(nixosModules\.[^.]+)$/);
-  if (own) return { kind: 'output', output: own[1]!, ...base };
-  if (dotted?.includes('.nixosModules.') || dotted?.startsWith('inputs.')) return { kind: 'input', ...base };
-  const kind = stripParens(n).type;
-  if (kind === 'attrset_expression' || kind === 'function_expression' || kind === 'rec_attrset_expression') {
-    return { kind: 'inline', config: moduleFactsOf(n, scope)?.config ?? [], ...base };
-  }
-  return { kind: 'expression', ...base };
-}
-
-/** `import ./x { … }` as a module list element: the imported path. */
-function importedPath(n: Node): { text: string; dynamic: boolean } | undefined {
-  if (calleeName(n) !== 'import') return undefined;
-  const first = applyParts(n)?.args[0];
-  return first ? pathLiteral(first) : undefined;
-}
-

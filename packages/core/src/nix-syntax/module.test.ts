@@ -93,6 +93,91 @@ describe('module facts', () => {
     expect(m.options[0]!.binding).toMatchObject({ line: 17, col: 5 });
   });
 
+  it('reads descriptions through lib.mdDoc, keeping the source text as written', async () => {
+    // nixpkgs 22.11 to 24.05 wrapped most descriptions in lib.mdDoc (the identity on strings).
+    const src = `{ lib, ... }: {
+  options.svc = {
+    enable = lib.mkEnableOption (lib.mdDoc "the service");
+    plain = lib.mkEnableOption (mdDoc ''the ''\${x} one'');
+    a = lib.mkOption { type = lib.types.str; description = lib.mdDoc "Text *in* Markdown."; };
+    b = lib.mkOption { description = mdDoc ''
+      Line one.
+      Line two.
+    ''; example = lib.literalExpression "pkgs.hello"; };
+    c = lib.mkOption { description = (lib.mdDoc "parenthesised"); default = 1; };
+    d = lib.mkOption { description = lib.mdDoc "interpolated \${x}"; };
+    e = lib.mkOption { description = lib.literalMD "not a description wrapper"; };
+    f = lib.mkOption { description = lib.mdDoc "a" + "b"; };
+  };
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.options.map((o) => [o.path, o.description, o.description_value ?? null])).toEqual([
+      ['svc.enable', '(lib.mdDoc "the service")', 'Whether to enable the service.'],
+      ['svc.plain', "(mdDoc ''the ''${x} one'')", 'Whether to enable the ${x} one.'],
+      ['svc.a', 'lib.mdDoc "Text *in* Markdown."', 'Text *in* Markdown.'],
+      ['svc.b', "mdDoc ''\n      Line one.\n      Line two.\n    ''", 'Line one.\nLine two.\n'],
+      ['svc.c', '(lib.mdDoc "parenthesised")', 'parenthesised'],
+      ['svc.d', 'lib.mdDoc "interpolated ${x}"', null],
+      ['svc.e', 'lib.literalMD "not a description wrapper"', null],
+      ['svc.f', 'lib.mdDoc "a" + "b"', null],
+    ]);
+    expect(m.options.find((o) => o.path === 'svc.b')!.example).toBe('lib.literalExpression "pkgs.hello"');
+  });
+
+  it('reads options bound in a let and named by a variable or by inherit', async () => {
+    const src = `{ lib, ... }:
+let
+  enable = lib.mkEnableOption "the tool";
+  port = lib.mkOption { type = lib.types.port; default = 8080; };
+  shared = { level = lib.mkOption { default = "info"; }; };
+in {
+  options.tool = {
+    inherit enable;
+    inherit (shared) level;
+    listen = port;
+    inherit missing;
+    inherit (lib) mkOption;
+  };
+  options.other.port = port;
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.options.map((o) => [o.path, o.declared_with, o.default_value ?? null, o.binding.line])).toEqual([
+      ['tool.enable', 'mkEnableOption', false, 8],
+      ['tool.level', 'mkOption', 'info', 9],
+      ['tool.listen', 'mkOption', 8080, 10],
+      ['other.port', 'mkOption', 8080, 14],
+    ]);
+  });
+
+  it('lists options it cannot read as computed: genAttrs, helpers, imports, unknown names', async () => {
+    const src = `{ lib, mkOpts, ... }:
+let
+  names = [ "a" "b" ];
+in {
+  options.gen = lib.genAttrs names (n: lib.mkOption { type = lib.types.str; });
+  options.svc = {
+    enable = lib.mkEnableOption "svc";
+    settings = mkOpts "svc";
+    fromArgs = mkOpts;
+    shared = lib.sharedOptions.port;
+    merged = lib.mkIf true (import ./opts.nix { inherit lib; });
+  };
+  options.plain = lib.mkOption { };
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.options.map((o) => o.path)).toEqual(['svc.enable', 'plain']);
+    expect(m.computed_options).toEqual([
+      { path: 'gen', expr: 'lib.genAttrs names (n: lib.mkOption { type = lib.types.str; })', line: 5 },
+      { path: 'svc.settings', expr: 'mkOpts "svc"', line: 8 },
+      { path: 'svc.fromArgs', expr: 'mkOpts', line: 9 },
+      { path: 'svc.shared', expr: 'lib.sharedOptions.port', line: 10 },
+      { path: 'svc.merged', expr: 'import ./opts.nix { inherit lib; }', line: 11 },
+    ]);
+    const whole = (await analyzeNixSource('{ lib, ... }: { options = import ./options.nix { inherit lib; }; }')).module!;
+    expect(whole.computed_options).toEqual([{ path: '', expr: 'import ./options.nix { inherit lib; }', line: 1 }]);
+    expect((await analyzeNixSource(MODULE)).module!.computed_options).toEqual([]);
+  });
+
   it('reads config paths through mkIf, mkMerge, priority wrappers and inherit (x)', async () => {
     const m = (await analyzeNixSource(MODULE)).module!;
     expect(m.config.map((s) => [s.path, s.conditional, s.literal ?? s.value])).toEqual([

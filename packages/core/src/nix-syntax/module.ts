@@ -1,12 +1,16 @@
 import type { Node } from 'web-tree-sitter';
-import { callOf, clip, literalValue, pathLiteral, renderAttrPath, spanOf, stringLiteral, unparen, type NixLiteral, type Span } from './nodes.js';
+import { callOf, clip, literalValue, renderAttrPath, spanOf, stringLiteral, unparen, type NixLiteral, type Span } from './nodes.js';
 import type { LexedValue } from './binding-source.js';
 import { isLexedLeaf } from './peel.js';
 import { tokenLiteral } from './value-source.js';
 import { attrEntries, EMPTY_SCOPE, isAttrset, resolveTyped, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import { DOC_WRAPPER, docArgument, inheritedValue } from './option-sources.js';
 import { innermostCallee } from './callee-source.js';
-import { fieldChild, fieldChildren, treeSource } from './tree-source.js';
+import { fieldChild, treeSource } from './tree-source.js';
 import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
+import { importRefs, type NixImportRef } from './module-imports.js';
+
+export { importRefs, listElements, listElementsOf, type NixImportRef } from './module-imports.js';
 
 /** An option declared with `mkOption`, `mkEnableOption` or `mkPackageOption` under `options.`. */
 export interface NixOptionDecl {
@@ -25,22 +29,25 @@ export interface NixOptionDecl {
   binding: Span;
 }
 
-/** One entry of `imports = [ … ]`. */
-export interface NixImportRef {
-  kind: 'path' | 'string' | 'expression';
-  /** Source text (`./a.nix`, `"${modulesPath}/x.nix"`, `inputs.hm.nixosModules.default`). */
+/**
+ * A value under `options.` that declares options a static reader cannot list: a call other than an
+ * option constructor (`lib.genAttrs [ "a" "b" ] (n: mkOption { … })`, `import ./opts.nix { }`, a
+ * helper), or a name it cannot follow. Kept so that a module computing its options does not look
+ * as if it declared none.
+ */
+export interface NixComputedOptions {
+  /** Where under `options.` (as in NixOptionDecl.path); `` when all of `options` is computed. */
+  path: string;
+  /** Source text of the value (clipped to 300 characters). */
   expr: string;
-  /** For `path`/`string` kinds without interpolation: the path as written. */
-  path?: string;
-  dynamic: boolean;
   line: number;
-  col: number;
 }
 
 export interface NixModuleFacts {
   /** `function` for `{ config, ... }: { … }`, `attrset` for a bare attrset. */
   form: 'function' | 'attrset';
   options: NixOptionDecl[];
+  computed_options: NixComputedOptions[];
   /** Attribute paths set under `config` (or at top level in the shorthand form). */
   config: NixSetting[];
   imports: NixImportRef[];
@@ -81,11 +88,11 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   const { form, node, scope, entries } = tl;
   if (!entries) return undefined;
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
-  const facts: NixModuleFacts = { form, options: [], config: [], imports: [] };
+  const facts: NixModuleFacts = { form, options: [], computed_options: [], config: [], imports: [] };
   for (const e of entries) {
     const head = e.path[0];
     if (!e.value || head === undefined) continue;
-    if (head === 'options') collectOptions(e.value, scope, e.path.slice(1), e.node, facts.options);
+    if (head === 'options') collectOptions(e.value, scope, e.path.slice(1), e.node, facts);
     else if (head === 'imports' && e.path.length === 1) facts.imports.push(...importRefs(e.value, scope));
     else if (head === 'config') facts.config.push(...flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node }));
   }
@@ -95,7 +102,9 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
 
 const MAX_OPTION_DEPTH = 24;
 
-function collectOptions(value: Node, scope: Scope, prefix: string[], binding: Node, out: NixOptionDecl[], depth = 0): void {
+type OptionsOut = Pick<NixModuleFacts, 'options' | 'computed_options'>;
+
+function collectOptions(value: Node, scope: Scope, prefix: string[], binding: Node, out: OptionsOut, depth = 0): void {
   if (depth > MAX_OPTION_DEPTH) return;
   const u = unwrapValue(value, scope);
   if (u.merge) {
@@ -106,11 +115,16 @@ function collectOptions(value: Node, scope: Scope, prefix: string[], binding: No
     // Most calls under `options` are option constructors; anything else is skipped unread.
     const src = treeSource(u.node);
     const known = src.clean ? innermostCallee(src, u.node) : undefined;
-    if (known !== undefined && !OPTION_CONSTRUCTORS.has(known)) return;
-    const call = callOf(u.node, u.type);
-    if (call && OPTION_CONSTRUCTORS.has(call.name) && prefix.length) {
-      out.push(optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, spanOf(binding)));
+    const call = known === undefined || OPTION_CONSTRUCTORS.has(known) ? callOf(u.node, u.type) : undefined;
+    if (call && OPTION_CONSTRUCTORS.has(call.name)) {
+      if (prefix.length) out.options.push(optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, spanOf(binding)));
+    } else {
+      computed(out, prefix, u.node.text, spanOf(binding).line);
     }
+    return;
+  }
+  if (u.type === 'variable_expression' || u.type === 'select_expression') {
+    computed(out, prefix, u.node.text, spanOf(binding).line);
     return;
   }
   // Entries are read one level deeper, where nothing is read past the depth limit.
@@ -118,7 +132,9 @@ function collectOptions(value: Node, scope: Scope, prefix: string[], binding: No
   for (const e of attrEntries(u.node, u.type)) {
     const path = prefix.concat(e.path);
     if (e.lexed && isLexedLeaf(e.lexed, u.scope) && lexedOption(path, e.lexed, out)) continue;
-    if (e.value) collectOptions(e.value, u.scope, path, e.node, out, depth + 1);
+    // `inherit enable;` names a binding in scope (`let enable = mkEnableOption "x"; in`).
+    const value = e.value ?? inheritedValue(e, u.scope);
+    if (value) collectOptions(value, u.scope, path, e.node, out, depth + 1);
   }
 }
 
@@ -128,21 +144,30 @@ function collectOptions(value: Node, scope: Scope, prefix: string[], binding: No
  * their argument read from the source are read here; false leaves any other option call
  * (mkPackageOption, or an argument of another shape) to the node reading.
  */
-function lexedOption(path: string[], v: LexedValue, out: NixOptionDecl[]): boolean {
-  if (v.kind !== 'apply_expression' || !OPTION_CONSTRUCTORS.has(v.callee!)) return true;
+function lexedOption(path: string[], v: LexedValue, out: OptionsOut): boolean {
+  if (v.kind === 'apply_expression' ? !OPTION_CONSTRUCTORS.has(v.callee!) : v.kind === 'variable_expression' || v.kind === 'select_expression') {
+    computed(out, path, v.text, v.binding.line);
+    return true;
+  }
+  if (v.kind !== 'apply_expression') return true;
   const arg = v.argument;
   if (v.callee === 'mkOption' && arg && 'bindings' in arg) {
     const decl = newDecl(renderAttrPath(path), 'mkOption', v.binding);
     for (const b of arg.bindings) readAttribute(decl, b.path, lexedAttribute(b.value, attributeKey(b.path)));
-    out.push(decl);
+    out.options.push(decl);
     return true;
   }
   if (v.callee === 'mkEnableOption' && arg && 'string' in arg) {
     // A string read from the source has its literal value, or none when it interpolates.
-    out.push(enableDecl(renderAttrPath(path), v.binding, arg.string.text, tokenLiteral(arg.string)?.value as string | undefined));
+    out.options.push(enableDecl(renderAttrPath(path), v.binding, arg.string.text, tokenLiteral(arg.string)?.value as string | undefined));
     return true;
   }
   return false;
+}
+
+/** Records a value under `options.` that declares options computed (see NixComputedOptions). */
+function computed(out: OptionsOut, path: string[], text: string, line: number): void {
+  out.computed_options.push({ path: renderAttrPath(path), expr: clip(text, 300), line });
 }
 
 function newDecl(path: string, ctor: NixOptionDecl['declared_with'], binding: Span): NixOptionDecl {
@@ -162,8 +187,9 @@ function enableDecl(path: string, binding: Span, text: string | undefined, descr
 
 function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: Node[], scope: Scope, binding: Span): NixOptionDecl {
   if (ctor === 'mkEnableOption') {
-    const text = args[0]?.text;
-    return enableDecl(path, binding, text, args[0] ? stringLiteral(args[0], undefined, text) : undefined);
+    const arg = args[0];
+    const text = arg?.text;
+    return enableDecl(path, binding, text, arg ? (stringLiteral(arg, undefined, text) ?? docArgument(arg, text!)) : undefined);
   }
   const decl = newDecl(path, ctor, binding);
   if (ctor === 'mkPackageOption') {
@@ -206,9 +232,11 @@ interface AttributeRead {
 /** From the source (see binding-source.ts), reading only what the key needs: only strings can be string literals. */
 function lexedAttribute(v: LexedValue, key: AttributeKey | undefined): AttributeRead {
   if (key === 'default') return { text: v.text, literal: v.literal };
-  const isString = v.kind === 'string_expression' || v.kind === 'indented_string_expression';
-  if (key === 'description' && isString) return { text: v.text, string: v.literal?.value as string | undefined };
-  return { text: v.text };
+  if (key !== 'description') return { text: v.text };
+  if (v.kind === 'string_expression' || v.kind === 'indented_string_expression') return { text: v.text, string: v.literal?.value as string | undefined };
+  // `lib.mdDoc "…"`, read with its string argument (see callWithArgument).
+  const arg = v.kind === 'apply_expression' && v.callee === DOC_WRAPPER ? v.argument : undefined;
+  return { text: v.text, string: arg && 'string' in arg ? (tokenLiteral(arg.string)?.value as string | undefined) : undefined };
 }
 
 /** From the node, reading only what the key needs; the text is read once (each read crosses into WASM). */
@@ -216,60 +244,6 @@ function nodeAttribute(value: Node | undefined, key: string): AttributeRead | un
   if (!value) return undefined;
   const text = value.text;
   if (key === 'default') return { text, literal: literalValue(value, 0, undefined, text) };
-  if (key === 'description') return { text, string: stringLiteral(value, undefined, text) };
+  if (key === 'description') return { text, string: stringLiteral(value, undefined, text) ?? docArgument(value, text) };
   return { text };
-}
-
-/**
- * The elements of an `imports` list (`[ … ] ++ [ … ]` and let-bound lists are followed). A part
- * that is not a list literal (`map (n: ./. + "/${n}") names`, `lib.optional c ./x.nix`) is one
- * dynamic entry: leaving it out made a module that computes its imports look as if it had none.
- */
-export function importRefs(value: Node, scope: Scope): NixImportRef[] {
-  return importParts(value, scope, 0).map(importRef);
-}
-
-/** Like listElementsOf, but a part it cannot read is kept as itself (the node as written). */
-function importParts(value: Node, scope: Scope, depth: number): Node[] {
-  const { node: n, type } = resolveTyped(value, scope);
-  if (type === 'list_expression') return fieldChildren(n, 'element');
-  if (type === 'binary_expression' && fieldChild(n, 'operator')?.text === '++' && depth < 16) {
-    const l = fieldChild(n, 'left');
-    const r = fieldChild(n, 'right');
-    return [...(l ? importParts(l, scope, depth + 1) : []), ...(r ? importParts(r, scope, depth + 1) : [])];
-  }
-  return [value];
-}
-
-/** Elements of a list expression, following `++` and variables bound in scope. */
-export function listElements(value: Node, scope: Scope): Node[] {
-  return listElementsOf(value, scope).elements;
-}
-
-/** Like listElements; `complete` is false when part of the list is not statically known. */
-export function listElementsOf(value: Node, scope: Scope, depth = 0): { elements: Node[]; complete: boolean } {
-  const { node: n, type } = resolveTyped(value, scope);
-  if (type === 'list_expression') return { elements: fieldChildren(n, 'element'), complete: true };
-  if (type === 'binary_expression' && fieldChild(n, 'operator')?.text === '++' && depth < 16) {
-    const l = fieldChild(n, 'left');
-    const r = fieldChild(n, 'right');
-    const x = l ? listElementsOf(l, scope, depth + 1) : { elements: [], complete: false };
-    const y = r ? listElementsOf(r, scope, depth + 1) : { elements: [], complete: false };
-    return { elements: [...x.elements, ...y.elements], complete: x.complete && y.complete };
-  }
-  return { elements: [], complete: false };
-}
-
-function importRef(el: Node): NixImportRef {
-  const { node: n, type } = unparen(el);
-  const at = { line: n.startPosition.row + 1, col: n.startPosition.column + 1 };
-  const p = pathLiteral(n, type);
-  // pathLiteral reads the text of `n` itself (its type is known, so nothing is unwrapped).
-  if (p) return { kind: 'path', expr: p.text, ...(p.dynamic ? {} : { path: p.text }), dynamic: p.dynamic, ...at };
-  if (type === 'string_expression' || type === 'indented_string_expression') {
-    const text = n.text;
-    const s = stringLiteral(n, type, text);
-    return { kind: 'string', expr: clip(text, 500), ...(s === undefined ? {} : { path: s }), dynamic: s === undefined, ...at };
-  }
-  return { kind: 'expression', expr: clip(n.text, 500), dynamic: true, ...at };
 }

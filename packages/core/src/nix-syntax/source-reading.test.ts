@@ -190,12 +190,53 @@ in
 }
 `;
 
+const OPTION_FORMS = nix`{ lib, ... }:
+let
+  enable = lib.mkEnableOption (lib.mdDoc "x");
+  port = lib.mkOption { default = 1; description = lib.mdDoc "p"; };
+  set = { level = lib.mkOption { description = mdDoc ''l''; }; };
+in {
+  options.o = {
+    inherit enable;
+    inherit (set) level;
+    p = port;
+    a = lib.mkOption { description = lib.mdDoc "a $\{x}"; example = lib.literalExpression "x"; };
+    b = lib.mkOption { description = lib.mdDoc ''
+      b
+    ''; };
+    c = lib.mkOption { description = (lib.mdDoc "c"); };
+    d = lib.mkOption { description = lib.mdDoc"d"; };
+    e = lib.mkEnableOption (mdDoc ''e'');
+    f = lib.genAttrs [ "x" ] (n: lib.mkOption { });
+    g = mkOpts "g";
+    h = unknownName;
+    i = lib.shared.opt;
+    j = mkOpts { a = 1; };
+    k = lib.mkIf c (mkOpts "k");
+  };
+}
+`;
+
+const FLAKE_HOSTS = nix`{
+  outputs = { nixpkgs, ... }@inputs: let
+    mk = name: nixpkgs.lib.nixosSystem { system = "x86_64-linux"; modules = [ ./hosts/$\{name} { networking.hostName = name; } ]; };
+    mk2 = { host, extra ? [ ] }: nixpkgs.lib.nixosSystem { modules = [ ./h/$\{host}.nix ] ++ extra; };
+  in inputs.flake-parts.lib.mkFlake { inherit inputs; } ({ withSystem, ... }: {
+    flake.nixosConfigurations.a = mk "a";
+    flake.nixosConfigurations.b = mk2 { host = "b"; };
+    flake.nixosConfigurations.c = withSystem "x" ({ ... }: mk "c");
+  });
+}
+`;
+
 /** Clean sources (no syntax error), so that the source reading is on for them. */
 const CLEAN_CASES: [string, string][] = [
   ['strings', STRINGS],
   ['heads, values and comments', HEADS],
   ['scopes', SCOPES],
   ['flake', FLAKE],
+  ['option wrappers and let-bound options', OPTION_FORMS],
+  ['flake hosts built by helpers', FLAKE_HOSTS],
   ['benchmark module', MODULE],
   ['CRLF line ends', MODULE.replace(/\n/g, '\r\n')],
   ['tabs', MODULE.replace(/ {2}/g, '\t')],

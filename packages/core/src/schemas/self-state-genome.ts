@@ -53,6 +53,15 @@ export const OptionEntry = z.strictObject({
   line: Line,
 });
 
+/** A value under `options.` declaring options only evaluation can list (genAttrs, a helper, an import). */
+export const ComputedOptionsEntry = z.strictObject({
+  /** Where under `options.`; empty when all of `options` is computed. */
+  path: z.string(),
+  /** Source text of the value (clipped). */
+  expr: z.string(),
+  line: Line,
+});
+
 export const ConfigEntry = z.strictObject({
   path: z.string(),
   line: Line,
@@ -73,6 +82,8 @@ export const ModuleEntry = z.strictObject({
   path: z.string(),
   form: z.enum(['function', 'attrset']),
   options: z.array(OptionEntry),
+  /** Present when some options are computed (absent: every declaration under `options.` was read). */
+  computed_options: z.array(ComputedOptionsEntry).optional(),
   config: z.array(ConfigEntry),
   imports: z.array(ImportEntry),
 });

@@ -51,6 +51,7 @@ export function moduleEntry(rel: string, m: NixModuleFacts, genome: GenomeLayout
       ...(o.description_value !== undefined ? { description_value: o.description_value } : {}),
       line: o.binding.line,
     })),
+    ...(m.computed_options.length ? { computed_options: m.computed_options.map((c) => ({ path: c.path, expr: c.expr, line: c.line })) } : {}),
     config: m.config.map((s) => ({ path: s.path, line: s.binding.line, conditional: s.conditional, ...(s.literal !== undefined ? { literal: s.literal } : {}) })),
     imports: m.imports.map((i) => importEntry(rel, i.expr, i.path, i.dynamic, i.line, genome)),
   };

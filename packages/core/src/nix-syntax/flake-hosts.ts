@@ -1,0 +1,158 @@
+import type { Node } from 'web-tree-sitter';
+import { applyParts, calleeName, dottedName, literalValue, pathLiteral, unparen, stripParens, type Typed } from './nodes.js';
+import type { OutputHit } from './flake-outputs.js';
+import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
+import { listElementsOf, moduleFactsOf } from './module.js';
+import { attrEntries, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
+import { unwrapValue } from './values.js';
+
+/**
+ * Hosts of a flake: `nixosConfigurations.<name> = <call>`, read from the attrset argument of the
+ * call (`nixpkgs.lib.nixosSystem { system = …; modules = [ … ]; }`). Two common ways of writing
+ * that call are seen through: flake-parts' `withSystem "<system>" ({ … }: <call>)`, and a helper
+ * bound in scope (`mkHost "a" ./hosts/a` where `let mkHost = name: path: nixosSystem { … };`),
+ * whose parameters then stand for the arguments given. Anything else keeps its module list
+ * unread (`modules_static: false`).
+ */
+export function hostDecl(hit: OutputHit): FlakeHostDecl {
+  const decl: FlakeHostDecl = { name: hit.decl.name!, line: hit.decl.line, system: null, modules: [], modules_static: false };
+  if (!hit.value) return decl;
+  const call = hostCall(hit.value, hit.scope);
+  const args = applyParts(call.node, call.type)?.args ?? [];
+  for (const a of [...args].reverse()) {
+    const set = resolveVariable(a, call.scope);
+    if (!isAttrset(set)) continue;
+    for (const e of attrEntries(set)) {
+      // `inherit system;` takes the value bound in scope.
+      const value = e.value ?? (e.inheritFrom === undefined ? lookup(call.scope, e.path[0]!) : undefined);
+      if (!value || e.path.length !== 1) continue;
+      if (e.path[0] === 'system') {
+        const v = literalValue(resolveVariable(value, call.scope));
+        if (typeof v?.value === 'string') decl.system = v.value;
+      }
+      if (e.path[0] === 'modules') {
+        const list = listElementsOf(value, call.scope);
+        decl.modules = list.elements.map((el) => moduleRef(el, call.scope));
+        decl.modules_static = list.complete;
+      }
+    }
+    break;
+  }
+  return decl;
+}
+
+/** At most this many `withSystem` and helper calls are seen through (a helper may call another). */
+const MAX_CALL_STEPS = 4;
+
+/** The call that builds a host: the value itself, or what withSystem or a helper in scope returns. */
+function hostCall(value: Node, scope: Scope): Typed & { scope: Scope } {
+  let u = unwrapValue(value, scope);
+  for (let i = 0; i < MAX_CALL_STEPS; i++) {
+    const parts = applyParts(u.node, u.type);
+    if (!parts) return u;
+    const next = withSystemBody(parts, u.scope) ?? helperBody(parts, u.scope);
+    if (!next) return u;
+    u = unwrapValue(next.node, next.scope);
+  }
+  return u;
+}
+
+type Call = NonNullable<ReturnType<typeof applyParts>>;
+
+/** flake-parts `withSystem "x86_64-linux" ({ config, ... }: body)`: the body (its arguments are unknown). */
+function withSystemBody(call: Call, scope: Scope): { node: Node; scope: Scope } | undefined {
+  if (call.args.length !== 2 || dottedName(call.fn, call.fnType)?.split('.').pop() !== 'withSystem') return undefined;
+  const fn = unparen(call.args[1]!);
+  const body = fn.type === 'function_expression' ? fn.node.childForFieldName('body') : null;
+  return body ? { node: body, scope } : undefined;
+}
+
+/**
+ * `mkHost "a" ./hosts/a` where `mkHost` is bound in scope to `name: path: <body>` (or takes an
+ * attrset: `{ name, system ? "x86_64-linux" }: <body>`): the body, in a scope where each
+ * parameter names the argument given (or its default). Undefined when the helper is unknown,
+ * takes fewer arguments than given, or takes an attrset that is not written out.
+ */
+function helperBody(call: Call, scope: Scope): { node: Node; scope: Scope } | undefined {
+  if (call.fnType !== 'variable_expression') return undefined;
+  const bound = lookup(scope, call.fn.text);
+  if (!bound) return undefined;
+  let fn = resolveTyped(bound, scope);
+  const names = new Map<string, Node>();
+  for (const arg of call.args) {
+    if (fn.type !== 'function_expression') return undefined;
+    const universal = fn.node.childForFieldName('universal');
+    if (universal) names.set(universal.text, arg);
+    const formals = fn.node.childForFieldName('formals');
+    if (formals && !bindFormals(formals, arg, scope, names)) return undefined;
+    const body = fn.node.childForFieldName('body');
+    if (!body) return undefined;
+    fn = unparen(body);
+  }
+  return { node: fn.node, scope: { names, parent: scope } };
+}
+
+/** Binds `{ a, b ? d, ... }` to an attrset argument written out; false when it is not one. */
+function bindFormals(formals: Node, arg: Node, scope: Scope, names: Map<string, Node>): boolean {
+  const set = resolveTyped(arg, scope);
+  if (!isAttrset(set.node, set.type)) return false;
+  const given = new Map<string, Node>();
+  for (const e of attrEntries(set.node, set.type)) {
+    const value = e.value ?? (e.inheritFrom === undefined ? lookup(scope, e.path[0]!) : undefined);
+    if (e.path.length === 1 && !e.dynamic && value) given.set(e.path[0]!, value);
+  }
+  for (const f of formals.childrenForFieldName('formal')) {
+    const name = f.childForFieldName('name')?.text;
+    const value = name === undefined ? undefined : (given.get(name) ?? f.childForFieldName('default') ?? undefined);
+    // A parameter with no value known must not fall through to an outer name of the same spelling.
+    if (name === undefined || !value) return false;
+    names.set(name, value);
+  }
+  return true;
+}
+
+function moduleRef(el: Node, scope: Scope): FlakeModuleRef {
+  const n = resolveVariable(stripParens(el), scope);
+  const base = { expr: el.text.length > 300 ? `${el.text.slice(0, 300)}…` : el.text, line: el.startPosition.row + 1 };
+  const p = pathLiteral(n) ?? importedPath(n);
+  if (p) {
+    const path = p.dynamic ? substitutedPath(p.text, scope) : p.text;
+    return path === undefined ? { kind: 'expression', ...base } : { kind: 'path', path, ...base };
+  }
+  const dotted = dottedName(n);
+  const own = dotted?.match(/^(?:inputs\.)?self\.(nixosModules\.[^.]+)$/);
+  if (own) return { kind: 'output', output: own[1]!, ...base };
+  if (dotted?.includes('.nixosModules.') || dotted?.startsWith('inputs.')) return { kind: 'input', ...base };
+  const kind = stripParens(n).type;
+  if (kind === 'attrset_expression' || kind === 'function_expression' || kind === 'rec_attrset_expression') {
+    return { kind: 'inline', config: moduleFactsOf(n, scope)?.config ?? [], ...base };
+  }
+  return { kind: 'expression', ...base };
+}
+
+/** `import ./x { … }` as a module list element: the imported path. */
+function importedPath(n: Node): { text: string; dynamic: boolean } | undefined {
+  if (calleeName(n) !== 'import') return undefined;
+  const first = applyParts(n)?.args[0];
+  return first ? pathLiteral(first) : undefined;
+}
+
+const INTERPOLATED_NAME = /\$\{\s*([A-Za-z_][A-Za-z0-9_'-]*)\s*\}/g;
+/** What a path segment may hold when substituted (no space, quote, `$` or `..` trickery to read). */
+const PATH_TEXT = /^[A-Za-z0-9._+-]+$/;
+
+/**
+ * `./hosts/${name}` where each `${…}` is a name bound to a string literal (a helper's parameter
+ * given `"a"`): the path with the strings put in. Undefined when any part is not such a name.
+ */
+function substitutedPath(text: string, scope: Scope): string | undefined {
+  let known = true;
+  const out = text.replace(INTERPOLATED_NAME, (_m, name: string) => {
+    const bound = lookup(scope, name);
+    const v = bound ? literalValue(resolveVariable(bound, scope)) : undefined;
+    if (typeof v?.value === 'string' && PATH_TEXT.test(v.value) && v.value !== '..' && v.value !== '.') return v.value;
+    known = false;
+    return '';
+  });
+  return known && !out.includes('${') ? out : undefined;
+}

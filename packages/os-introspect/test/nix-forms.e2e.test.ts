@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SelfState } from '@autopoietic/core/schemas';
+import { introspectCli, observe, sandbox, type Sandbox } from './helpers.js';
+
+/**
+ * Forms common in real flakes and nixpkgs-style modules, read through the built CLI: hosts built
+ * by a helper in the flake's let and by flake-parts' withSystem, descriptions wrapped in
+ * lib.mdDoc, options bound in a let and named by inherit, and options only evaluation can list.
+ */
+const TREE: Record<string, string> = {
+  'flake.nix': `{
+  description = "Nix forms";
+  inputs.flake-parts.url = "github:hercules-ci/flake-parts";
+  outputs = inputs@{ flake-parts, nixpkgs, self, ... }:
+    let
+      mkHost = name: nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        modules = [ ./hosts/\${name} self.nixosModules.svc { autopoietic.identity.host = name; } ];
+      };
+    in
+    flake-parts.lib.mkFlake { inherit inputs; } ({ withSystem, ... }: {
+      systems = [ "x86_64-linux" ];
+      flake.nixosModules.svc = ./modules/svc.nix;
+      flake.nixosConfigurations = {
+        desk = mkHost "desk";
+        edge = withSystem "x86_64-linux" ({ ... }: nixpkgs.lib.nixosSystem { modules = [ ./hosts/edge ]; });
+      };
+    });
+}
+`,
+  'hosts/desk/default.nix': '{ ... }: { imports = [ ./hardware.nix ]; }\n',
+  'hosts/desk/hardware.nix': '{ ... }: { boot.loader.grub.enable = false; }\n',
+  'hosts/edge/default.nix': '{ ... }: { networking.hostName = "edge"; }\n',
+  'modules/svc.nix': `{ config, lib, ... }:
+let
+  enable = lib.mkEnableOption (lib.mdDoc "the service");
+in {
+  options.services.svc = {
+    inherit enable;
+    port = lib.mkOption { type = lib.types.port; default = 80; description = lib.mdDoc "Port to listen on."; };
+    instances = lib.genAttrs [ "a" "b" ] (n: lib.mkOption { type = lib.types.str; });
+  };
+  config = lib.mkIf config.services.svc.enable { networking.firewall.allowedTCPPorts = [ config.services.svc.port ]; };
+}
+`,
+};
+
+describe('os-introspect reads common real-world Nix forms', () => {
+  let s: Sandbox;
+  let g: SelfState['genome'];
+  beforeAll(() => {
+    s = sandbox(TREE);
+    g = observe(s).genome;
+  });
+
+  it('lists hosts built by a let-bound helper and by withSystem with their module files and closure', () => {
+    expect(g.hosts.map((h) => [h.name, h.system, h.modules, h.modules_static, h.closure, h.identity])).toEqual([
+      [
+        'desk',
+        'x86_64-linux',
+        ['hosts/desk/default.nix', 'modules/svc.nix'],
+        true,
+        ['hosts/desk/default.nix', 'modules/svc.nix', 'hosts/desk/hardware.nix'],
+        { host: 'desk', roles: null, host_at: 'flake.nix:8' },
+      ],
+      ['edge', null, ['hosts/edge/default.nix'], true, ['hosts/edge/default.nix'], { host: null, roles: null }],
+    ]);
+  });
+
+  it('reads mdDoc descriptions, inherited options, and lists computed options as such', () => {
+    const svc = g.modules.find((m) => m.path === 'modules/svc.nix')!;
+    expect(svc.options.map((o) => [o.path, o.declared_with, o.default_value ?? null, o.description_value ?? null, o.line])).toEqual([
+      ['services.svc.enable', 'mkEnableOption', false, 'Whether to enable the service.', 6],
+      ['services.svc.port', 'mkOption', 80, 'Port to listen on.', 7],
+    ]);
+    expect(svc.computed_options).toEqual([{ path: 'services.svc.instances', expr: 'lib.genAttrs [ "a" "b" ] (n: lib.mkOption { type = lib.types.str; })', line: 8 }]);
+    expect(g.modules.find((m) => m.path === 'hosts/edge/default.nix')!.computed_options).toBeUndefined();
+  });
+
+  it('summarises both hosts with their module files', () => {
+    const r = introspectCli(sandbox(TREE), ['--format', 'summary']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('hosts: desk (3 module files, identity desk), edge (1 module file)');
+  });
+});
