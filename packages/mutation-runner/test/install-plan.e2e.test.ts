@@ -122,6 +122,25 @@ describe('install-plan: identity seed', () => {
   });
 });
 
+describe('install-plan: ledger integrity', () => {
+  it.each(['promotions', 'results'] as const)('refuses evidence from a %s ledger whose hash chain is broken (an edited line)', async (which) => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'), {
+      verifications: [verification(), verification({ verification_id: 'ver-other' })],
+      promotions: [promotion(), promotion({ promotion_id: 'pro-other' })],
+    });
+    // Edit the first line: its successor's `prev` no longer matches (what `ledger verify` reports).
+    const file = ev[which];
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[0] = lines[0]!.replace('"goal":"enable the seed organ"', '"goal":"enable the seed organ (edited)"');
+    writeFileSync(file, lines.join('\n'));
+    const r = plan(dir, planArgs(ev, join(dir, 'target'), ['--record']));
+    expectRefused(r, 1, 'error[evidence-ledger-broken]', ev.generations);
+    expect(r.stderr).toContain(`${file} fails its integrity check`);
+    expect(r.stderr).toContain('mutation-journal ledger verify');
+  });
+});
+
 describe('install-plan: selection', () => {
   const two = () => [promotion({ promotion_id: 'pro-one' }), promotion({ promotion_id: 'pro-two' })];
 

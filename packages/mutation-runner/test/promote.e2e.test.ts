@@ -179,6 +179,23 @@ describe('promote: P1 evidence binding', () => {
     expect(r.json().verification_id).toBe(ledger(join(f.mem, 'mutation-results.jsonl'))[1].verification_id);
   });
 
+  it('binds to nothing in a verification journal whose hash chain is broken (lines reordered so an older verified run comes last)', () => {
+    const f = setup();
+    expect(verify(f).code).toBe(0);
+    const policy = join(tempDir(), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ operator_checks: [{ name: 'veto', command: 'false' }] }));
+    expect(verify(f, ['--policy', policy]).code).toBe(1);
+    const journal = join(f.mem, 'mutation-results.jsonl');
+    const [verified, rejected] = readFileSync(journal, 'utf8').trimEnd().split('\n');
+    writeFileSync(journal, `${rejected}\n${verified}\n`);
+    const r = promote(f);
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('error');
+    expect(r.json().reason).toContain('failed to read P1 verification evidence');
+    expect(r.json().reason).toContain(`${journal} fails its integrity check`);
+    expect(r.json().checks).toEqual([]);
+  });
+
   it('records an unreadable verification journal as error', () => {
     const f = setup();
     mkdirSync(f.mem, { recursive: true });

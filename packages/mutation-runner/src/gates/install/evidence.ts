@@ -4,6 +4,7 @@ import { canonicalJson } from '@autopoietic/core/canonical';
 import { loadRecords } from '@autopoietic/core/ledger';
 import type { GenerationRecord, MutationPromotionRecord, MutationVerificationRecord } from '@autopoietic/core/schemas';
 import { underivedPlanPart } from './derivation.js';
+import { loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
 import { parseJsonLines, withoutChain } from './ledger-seed.js';
 import type { LoadedPlan } from './plan-file.js';
 import { selectPromotion, selectVerification, validatePromotion, validateSeed } from './rules.js';
@@ -33,10 +34,10 @@ export async function loadEvidence(
   ledgers: Pick<EvidenceLedgers, 'promotions' | 'results'>,
   selector: { promotionId?: string | undefined; mutationId?: string | undefined },
 ): Promise<Omit<Evidence, 'generations'>> {
-  const promotions = (await loadRecords(requireLedger(ledgers.promotions, 'promotion'), 'mutation-promotion')) as MutationPromotionRecord[];
+  const promotions = (await loadEvidenceRecords(requireLedger(ledgers.promotions, 'promotion'), 'mutation-promotion', 'promotion')) as MutationPromotionRecord[];
   const promotion = selectPromotion(promotions, selector, ledgers.promotions);
   validatePromotion(promotion);
-  const results = (await loadRecords(requireLedger(ledgers.results, 'verification'), 'mutation-result')) as MutationVerificationRecord[];
+  const results = (await loadEvidenceRecords(requireLedger(ledgers.results, 'verification'), 'mutation-result', 'verification')) as MutationVerificationRecord[];
   const verification = selectVerification(results, promotion, ledgers.results);
   validateSeed(verification, promotion);
   return { promotion, verification };

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { describeError } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import { prepareSidecar, promotionBundle, rawRef, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
-import { appendRecord, checkLedgerFile, ledgerPath, loadRecords, type StoredRecord } from '@autopoietic/core/ledger';
+import { appendRecord, checkLedgerFile, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
+import { loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
 import { planCandidate } from '../../pipeline/candidate.js';
@@ -83,7 +84,7 @@ async function bindP1(
   const fp = prepared.fingerprint;
   let records: StoredRecord<'mutation-result'>[];
   try {
-    records = await loadRecords(journal, 'mutation-result');
+    records = await loadEvidenceRecords(journal, 'mutation-result', 'verification');
   } catch (e) {
     const draft: PromoteDraft = { status: 'error', reason: `failed to read P1 verification evidence: ${describeError(e)}`, proposalFingerprint: fp, promotionRoot: unavailable('verification-journal-error'), checks: [] };
     return { draft, base: { proposalFingerprint: fp } };

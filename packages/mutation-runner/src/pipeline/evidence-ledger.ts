@@ -1,0 +1,24 @@
+import { AosError } from '@autopoietic/core/cli-kit';
+import { loadRecords, verifyLedger, type LedgerProblemKind, type LedgerSchemaName, type StoredRecord } from '@autopoietic/core/ledger';
+
+/**
+ * The records of a ledger a gate takes as evidence (P1 records for promote, P1/P2 records for
+ * install), after the ledger's own integrity check: a hash chain that says a line was edited,
+ * inserted, deleted or reordered (or a checkpoint that says the ledger was cut back) means no
+ * record in it is evidence. Reading alone only checks each line's shape, so a reordered ledger
+ * let promote bind to an older verified run that a newer rejected run of the same version had
+ * superseded. A torn final line (an append that never returned) is not damage: it is skipped.
+ */
+export async function loadEvidenceRecords<N extends LedgerSchemaName>(file: string, schema: N, what: string): Promise<StoredRecord<N>[]> {
+  const report = await verifyLedger(file, schema);
+  // A malformed or invalid line is left to the reader, whose error names it as such.
+  const damage = report.problems.find((p) => !SHAPE_PROBLEMS.has(p.kind));
+  if (report.status === 'broken' && damage) {
+    throw new AosError('evidence-ledger-broken', `${what} ledger ${file} fails its integrity check (${file}:${damage.line}: ${damage.kind}: ${damage.message}); none of its records is taken as evidence`, {
+      hint: `Run \`mutation-journal ledger verify --path ${file}\` for every problem, and restore the ledger from a backup; its lines must only be written by the tools.`,
+    });
+  }
+  return loadRecords(file, schema);
+}
+
+const SHAPE_PROBLEMS: ReadonlySet<LedgerProblemKind> = new Set(['malformed', 'schema', 'torn-tail']);
