@@ -151,3 +151,37 @@ describe('the memory directory is never the genome root', () => {
     expect(first.json().checks[0].stdout_log.path.startsWith(join(root, 'state', 'logs'))).toBe(true);
   });
 });
+
+describe('a memory directory that cannot be one', () => {
+  it('is refused by every command before any work: a file, a link to nothing, a link loop, a path under a file', () => {
+    const root = fixtureGenome();
+    const base = tempDir();
+    const proposal = readmeProposal(root);
+    writeFileSync(join(base, 'file'), 'x');
+    symlinkSync(join(base, 'nowhere', 'memory'), join(base, 'dangling'));
+    symlinkSync('loop', join(base, 'loop'));
+    const cases: [string, string][] = [
+      [join(base, 'file'), 'is a file, not a directory'],
+      [join(base, 'dangling'), `is a symbolic link to ${join(base, 'nowhere', 'memory')}, which does not exist`],
+      [join(base, 'loop'), 'is a symbolic link that leads back to itself'],
+      [join(base, 'file', 'memory'), `lies under ${join(base, 'file')}, which is not a directory`],
+    ];
+    const invocations: Invocation[] = [
+      ['mutation-journal', ['append', '--goal', 'g', '--status', 'pending', '--phase', 'P0']],
+      ['mutation-journal', ['list', 'mutations']],
+      ['os-introspect', []],
+      ['mutation-runner', ['verify', '--proposal', proposal]],
+    ];
+    for (const [memory, why] of cases) {
+      for (const inv of invocations) {
+        const r = runCli(inv[0], [...inv[1], '--memory-dir', memory], { cwd: root });
+        expect(r.code, `${label(inv)} ${memory}: ${r.stderr}`).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr, label(inv)).toContain(`error[memory-dir-not-a-directory]: the memory directory ${memory} (--memory-dir) ${why}`);
+        expect(r.stderr, label(inv)).toMatch(/\nhint: /);
+      }
+    }
+    expect(existsSync(join(base, 'nowhere'))).toBe(false);
+    expectUntouched(root);
+  });
+});

@@ -102,7 +102,7 @@ describe('system generations', () => {
 });
 
 describe('memory', () => {
-  it('reports a ledger that is a symlink loop, or under a memory dir that is a file, as broken (it was "missing", as if never written)', () => {
+  it('reports a ledger that is a symlink loop as broken (it was "missing", as if never written), and refuses a memory dir that is a file, as every command does', () => {
     const s = sandbox(MINIMAL);
     symlinkSync('organs.jsonl', join(s.memory, 'organs.jsonl'));
     symlinkSync(join(s.memory, 'gone.jsonl'), join(s.memory, 'effects.jsonl'));
@@ -113,9 +113,10 @@ describe('memory', () => {
 
     const file = join(s.home, 'memory-file');
     writeFileSync(file, 'not a directory\n');
-    const st = observeBounded(s, ['--memory-dir', file]);
-    expect(st.memory.ledgers.map((l) => l.status)).toEqual(st.memory.ledgers.map(() => 'broken'));
-    expect(st.memory.ledgers[0]?.first_problem).toContain('(ENOTDIR)');
+    // core/ledger/paths.ts: the memory directory is a directory or nothing yet, in every CLI.
+    const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', file, '--etc-dir', s.etc], { env: { HOME: s.home } });
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain(`error[memory-dir-not-a-directory]: the memory directory ${file} (--memory-dir) is a file, not a directory`);
   });
 });
 

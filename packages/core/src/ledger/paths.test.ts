@@ -101,6 +101,33 @@ describe('resolveMemoryDir', () => {
   });
 });
 
+describe('resolveMemoryDir: what is there', () => {
+  it('refuses a file, a link to nothing, a link loop or a path under a file; exit 1 when the policy names it', () => {
+    const p = places();
+    writeFileSync(join(p.base, 'file'), 'x');
+    symlinkSync(join(p.base, 'nowhere'), join(p.base, 'dangling'));
+    symlinkSync('loop', join(p.base, 'loop'));
+    const expected: [string, string][] = [
+      ['file', 'is a file, not a directory'],
+      ['dangling', `is a symbolic link to ${join(p.base, 'nowhere')}, which does not exist`],
+      ['loop', 'is a symbolic link that leads back to itself'],
+      ['file/sub/memory', `lies under ${join(p.base, 'file')}, which is not a directory`],
+    ];
+    for (const [name, why] of expected) {
+      const err = refusal(() => resolveMemoryDir({ root: p.root, memoryDir: join(p.base, name), env: p.env }));
+      expect([err.code, err.exit, err.message]).toEqual(['memory-dir-not-a-directory', 2, `the memory directory ${join(p.base, name)} (--memory-dir) ${why}`]);
+    }
+    writeFileSync(join(p.etc, 'mutation-runner.json'), JSON.stringify({ mode: 'observe-only', memory_dir: join(p.base, 'file') }));
+    expect(refusal(() => resolveMemoryDir({ root: p.root, env: p.env })).exit).toBe(1);
+  });
+
+  it('takes a directory, or a path where none is yet', () => {
+    const p = places();
+    expect(resolveMemoryDir({ root: p.root, env: p.env }).dir).toBe(join(p.root, 'memory'));
+    expect(resolveMemoryDir({ root: p.root, memoryDir: join(p.base, 'a', 'b'), env: p.env }).dir).toBe(join(p.base, 'a', 'b'));
+  });
+});
+
 describe('ledgerPath', () => {
   it('takes an explicit ledger path as given, made absolute (links kept, for the commands that refuse them)', () => {
     const p = places();

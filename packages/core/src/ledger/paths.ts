@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { resolvedPath } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
@@ -62,11 +62,61 @@ export interface ResolvedMemoryDir {
   source: 'flag' | 'env' | 'host-policy' | 'genome-root';
 }
 
+const SOURCE_NAMES: Record<ResolvedMemoryDir['source'], string> = {
+  flag: '--memory-dir',
+  env: 'AUTOPOIETIC_MEMORY_DIR',
+  'host-policy': 'memory_dir of the host policy',
+  'genome-root': 'the default',
+};
+
 export function resolveMemoryDir(opts: PathOptions = {}): ResolvedMemoryDir {
   const chosen = chooseMemoryDir(opts);
   const resolved = { dir: resolvedPath(chosen.dir), source: chosen.source };
+  checkMemoryKind(chosen);
   checkMemoryPlacement(resolved, opts);
   return resolved;
+}
+
+/**
+ * The memory directory is a directory, or nothing yet (it is created on the first write). Anything
+ * else is refused here, before any work: a file there failed only at the first write (verify ran
+ * all its checks first), and a reading command reported every ledger "broken" or, through a
+ * link to nothing, read no ledgers at all and said so with exit 0.
+ */
+function checkMemoryKind(chosen: ResolvedMemoryDir): void {
+  const why = memoryKindProblem(chosen.dir);
+  if (why === undefined) return;
+  throw new AosError('memory-dir-not-a-directory', `the memory directory ${chosen.dir} (${SOURCE_NAMES[chosen.source]}) ${why}`, {
+    exit: chosen.source === 'host-policy' ? 1 : 2,
+    hint: 'Name a directory, or a path where one can be created (a missing memory directory is created on the first write).',
+  });
+}
+
+function memoryKindProblem(dir: string): string | undefined {
+  let code: string | undefined;
+  try {
+    const st = statSync(dir);
+    if (st.isDirectory()) return undefined;
+    return st.isFile() ? 'is a file, not a directory' : 'is not a directory (a device, FIFO or socket)';
+  } catch (e) {
+    code = (e as NodeJS.ErrnoException).code;
+  }
+  if (code === 'ELOOP') return 'is a symbolic link that leads back to itself';
+  if (code === 'ENOTDIR') return `lies under ${firstNonDirectory(dir)}, which is not a directory`;
+  if (code !== 'ENOENT') return undefined; // EACCES and the like: the read or write that needs it says so
+  try {
+    if (lstatSync(dir).isSymbolicLink()) return `is a symbolic link to ${readlinkSync(dir)}, which does not exist`;
+  } catch {
+    /* nothing there yet: created on the first write */
+  }
+  return undefined;
+}
+
+/** The deepest existing ancestor of `dir`, which is not a directory when stat says ENOTDIR. */
+function firstNonDirectory(dir: string): string {
+  let cur = dirname(dir);
+  while (!existsSync(cur) && dirname(cur) !== cur) cur = dirname(cur);
+  return cur;
 }
 
 function chooseMemoryDir(opts: PathOptions): ResolvedMemoryDir {
@@ -84,13 +134,6 @@ function policyMemoryDir(opts: PathOptions): string | undefined {
   const file = join(resolveEtcDir(opts), HOST_POLICY_FILE);
   return readHostPolicyFile(file, 'A command that only needs the memory directory runs without it when given --memory-dir or AUTOPOIETIC_MEMORY_DIR.')?.memory_dir;
 }
-
-const SOURCE_NAMES: Record<ResolvedMemoryDir['source'], string> = {
-  flag: '--memory-dir',
-  env: 'AUTOPOIETIC_MEMORY_DIR',
-  'host-policy': 'memory_dir of the host policy',
-  'genome-root': 'the default',
-};
 
 /**
  * The one placement rule: the memory directory is not the genome root. There its ledgers and
