@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '@autopoietic/core/canonical';
-import { loadRecords, verifyLedger } from '@autopoietic/core/ledger';
+import { canonicalJson, sha256 } from '@autopoietic/core/canonical';
+import { appendRecord, loadRecords, verifyLedger } from '@autopoietic/core/ledger';
 import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
@@ -244,6 +244,25 @@ describe('install-apply', () => {
     expect(listTree(target)).toEqual([]);
     expect(existsSync(ev.effects)).toBe(false);
     expect((await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status)).toEqual(['planned']);
+  });
+
+  it('refuses a plan naming another identity host even when that planned generation was recorded too', async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan, target } = await recordedPlan(dir);
+    // The generation, its lineage seed and the identity seed all say "evil", hashes fixed up, and
+    // that generation appended to the ledger (as the operator's generation tool could).
+    const generation = { ...plan.generation, metadata: { ...plan.generation.metadata, identity_host: 'evil' } };
+    const seeds = plan.seed_manifest.files;
+    seeds[0]!.content = '{"host":"evil","roles":["autopoietic","installed-seed"]}\n';
+    seeds[3]!.content = `${canonicalJson({ ...generation, chain: { seq: 1, prev: sha256('') } })}\n`;
+    for (const f of [seeds[0]!, seeds[3]!]) f.content_sha256 = sha256(f.content);
+    await appendRecord(ev.generations, 'generation', generation);
+    writeFileSync(planFile, JSON.stringify({ ...plan, generation }));
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toContain('error[plan-evidence-mismatch]');
+    expect(r.stderr).toContain('planned generation: metadata is not what promotion');
+    expect(listTree(target)).toEqual([]);
   });
 
   it('refuses to apply a plan twice until it is reverted', async () => {

@@ -1,12 +1,13 @@
 import { canonicalJson } from '@autopoietic/core/canonical';
 import type { GenerationRecord, InstallPlanOutput, MutationPromotionRecord, MutationVerificationRecord } from '@autopoietic/core/schemas';
 import { withoutChain } from './ledger-seed.js';
+import { promotionIdentity } from '../promote/identity.js';
 import { buildSeedFiles, plannedGeneration } from './seeds.js';
 
 /**
  * An install plan is a pure function of its evidence (the promotion and its P1 record) and of the
  * few choices install-plan records in the planned generation (target root, generation labels,
- * installed memory dir, identity host). Matching the P1/P2/lineage seeds against the ledgers is
+ * installed memory dir). Matching the P1/P2/lineage seeds against the ledgers is
  * not enough: every other byte of a plan file must be what that function gives, or an edited plan
  * installs what no evidence gave (an extra file, another identity, a seed moved to another path).
  * Returns what differs, or undefined when the plan is exactly the derived one.
@@ -15,12 +16,9 @@ export function underivedPlanPart(plan: InstallPlanOutput, promotion: MutationPr
   const g = withoutChain(plan.generation) as GenerationRecord;
   const md = g.metadata ?? {};
   const installedMemoryDir = md.installed_memory_dir;
-  const host = md.identity_host;
-  const source = md.identity_host_source;
-  if (installedMemoryDir === undefined || host === undefined || source === undefined) {
-    return 'planned generation: its metadata lacks installed_memory_dir, identity_host or identity_host_source';
-  }
-  const identity = { host, source };
+  if (installedMemoryDir === undefined) return 'planned generation: its metadata lacks installed_memory_dir';
+  // The host is not a choice of the plan: it is the one the promotion gives.
+  const identity = promotionIdentity(promotion);
   const targetRoot = g.target_root ?? '';
   const derived = plannedGeneration({ promotion, targetRoot, parentGeneration: g.parent_generation ?? '', resultingGeneration: g.generation, installedMemoryDir, identity });
   const field = firstDifference(g, derived);

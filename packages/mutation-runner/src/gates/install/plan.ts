@@ -7,7 +7,7 @@ import { loadHostPolicy } from '@autopoietic/core/policy';
 import { nowRfc3339, canonicalJson } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type GenerationRecord, type InstallPlanOutput, type MutationPromotionRecord } from '@autopoietic/core/schemas';
 import { loadEvidence } from './evidence.js';
-import { recordedIdentity } from '../promote/identity.js';
+import { promotionIdentity, recordedIdentity } from '../promote/identity.js';
 import { withInstallLock } from './install-lock.js';
 import { withoutChain } from './ledger-seed.js';
 import { validatePlanArgs } from './rules.js';
@@ -108,10 +108,10 @@ export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput>
  * configuration label (the reference's behaviour), and the log says why.
  */
 function promotedIdentity(promotion: MutationPromotionRecord): IdentityChoice {
-  const recorded = recordedIdentity(promotion.metadata);
-  if (recorded) return recorded;
-  getLogger().info({ promotion: promotion.promotion_id }, 'the promotion recorded no identity host (promoted by an older mutation-runner); the identity seed uses the configuration label; promote again to seed the genome\'s host');
-  return { host: promotion.target_configuration, source: 'fallback:target-configuration' };
+  if (!recordedIdentity(promotion.metadata)) {
+    getLogger().info({ promotion: promotion.promotion_id }, 'the promotion recorded no identity host (promoted by an older mutation-runner); the identity seed uses the configuration label; promote again to seed the genome\'s host');
+  }
+  return promotionIdentity(promotion);
 }
 
 /**

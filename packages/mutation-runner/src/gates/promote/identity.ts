@@ -49,3 +49,12 @@ export function recordedIdentity(metadata: Metadata | undefined): IdentityChoice
   const source = metadata?.[IDENTITY_KEYS.source];
   return host !== undefined && source !== undefined ? { host, source } : undefined;
 }
+
+/**
+ * The identity an install of this promotion seeds: the recorded one, else (a promotion older than
+ * the record) the configuration label, the reference's choice. One rule for install-plan, which
+ * builds the plan, and install-apply, which checks a plan file against it.
+ */
+export function promotionIdentity(promotion: { target_configuration: string; metadata?: Metadata | undefined }): IdentityChoice {
+  return recordedIdentity(promotion.metadata) ?? { host: promotion.target_configuration, source: 'fallback:target-configuration' };
+}
