@@ -185,3 +185,36 @@ describe('a memory directory that cannot be one', () => {
     expectUntouched(root);
   });
 });
+
+describe('an empty or blank place', () => {
+  // mutation-journal and os-introspect refused these in their own option checks; mutation-runner
+  // did not, and resolved '' to the working directory: verify, handoff and evolve wrote their
+  // ledgers, logs and cache there (' ' made a directory named by a space), and --etc-dir '' took
+  // the host policy from ./mutation-runner.json.
+  it('is a usage error in every command, naming the flag or variable, and nothing is written', () => {
+    const root = fixtureGenome();
+    const cwd = tempDir();
+    const proposal = readmeProposal(root);
+    const memory = join(tempDir(), 'memory');
+    const runs: [string[], Record<string, string>, string][] = [
+      [['verify', '--proposal', proposal, '--root', root, '--memory-dir', ''], {}, '--memory-dir must not be empty'],
+      [['verify', '--proposal', proposal, '--root', root, '--memory-dir', ' '], {}, '--memory-dir must not be empty'],
+      [['verify', '--proposal', proposal, '--root', root, '--memory-dir', memory, '--etc-dir', ''], {}, '--etc-dir must not be empty'],
+      [['handoff', '--goal', 'g', '--root', root, '--memory-dir', ''], {}, '--memory-dir must not be empty'],
+      [['evolve', '--goal', 'g', '--generator', 'true', '--root', root, '--memory-dir', ''], {}, '--memory-dir must not be empty'],
+      [['verify', '--proposal', proposal, '--root', root], { AUTOPOIETIC_MEMORY_DIR: ' ' }, 'AUTOPOIETIC_MEMORY_DIR must not be blank'],
+      [['verify', '--proposal', proposal, '--root', root, '--memory-dir', memory], { AUTOPOIETIC_ETC_DIR: '\t' }, 'AUTOPOIETIC_ETC_DIR must not be blank'],
+    ];
+    for (const [args, env, message] of runs) {
+      const r = runCli('mutation-runner', args, { cwd, env });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).toMatch(/\nhint: /);
+    }
+    const blank = runCli('mutation-journal', ['list', 'mutations'], { cwd, env: { AUTOPOIETIC_MEMORY_DIR: ' ' } });
+    expect(blank.code).toBe(2);
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(existsSync(memory)).toBe(false);
+    expectUntouched(root);
+  });
+});

@@ -128,6 +128,23 @@ describe('resolveMemoryDir: what is there', () => {
   });
 });
 
+describe('empty and blank places', () => {
+  it('refuses an empty or blank --memory-dir, --etc-dir or --root, and a blank variable (exit 2); an empty variable is unset', () => {
+    const cases: [() => unknown, string][] = [
+      [() => resolveMemoryDir({ memoryDir: '', cwd: '/w', env: {} }), '--memory-dir must not be empty'],
+      [() => resolveMemoryDir({ memoryDir: ' \t', cwd: '/w', env: {} }), '--memory-dir must not be empty'],
+      [() => resolveMemoryDir({ cwd: '/w', env: { AUTOPOIETIC_MEMORY_DIR: ' ' } }), 'AUTOPOIETIC_MEMORY_DIR must not be blank'],
+      [() => resolveEtcDir({ etcDir: '', cwd: '/w', env: {} }), '--etc-dir must not be empty'],
+      [() => resolveEtcDir({ cwd: '/w', env: { AUTOPOIETIC_ETC_DIR: '\n' } }), 'AUTOPOIETIC_ETC_DIR must not be blank'],
+      [() => resolveMemoryDir({ root: '', cwd: '/w', env: { AUTOPOIETIC_ETC_DIR: '/nonexistent-etc' } }), '--root must not be empty'],
+    ];
+    for (const [fn, message] of cases) {
+      const err = refusal(fn);
+      expect([err.code, err.exit, err.message]).toEqual(['flag-blank', 2, message]);
+    }
+  });
+});
+
 describe('ledgerPath', () => {
   it('takes an explicit ledger path as given, made absolute (links kept, for the commands that refuse them)', () => {
     const p = places();

@@ -37,8 +37,23 @@ export interface PathOptions {
 export function resolveEtcDir(opts: PathOptions = {}): string {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
+  if (opts.etcDir !== undefined) return resolve(cwd, nonBlank(opts.etcDir, '--etc-dir'));
   // An empty variable counts as unset, as AUTOPOIETIC_MEMORY_DIR does (not as the working directory).
-  return resolve(cwd, opts.etcDir ?? (env.AUTOPOIETIC_ETC_DIR || DEFAULT_ETC_DIR));
+  return resolve(cwd, env.AUTOPOIETIC_ETC_DIR ? nonBlank(env.AUTOPOIETIC_ETC_DIR, 'AUTOPOIETIC_ETC_DIR') : DEFAULT_ETC_DIR);
+}
+
+/**
+ * A place given as '' or blanks is refused (exit 2): resolved against the working directory it
+ * was the working directory itself (or a directory named ' '), where ledgers, logs and caches
+ * were written and a host policy was read, unasked. An empty variable is unset, as in a shell.
+ */
+function nonBlank(value: string, name: string): string {
+  if (value.trim() !== '') return value;
+  const flag = name.startsWith('--');
+  throw new AosError('flag-blank', `${name} must not be ${flag ? 'empty' : 'blank'}`, {
+    exit: 2,
+    hint: flag ? `Give ${name} a path, or leave it out for the default.` : `Set ${name} to a path, or unset it for the default.`,
+  });
 }
 
 export function findGenomeRoot(start: string): string | undefined {
@@ -53,7 +68,7 @@ export function findGenomeRoot(start: string): string | undefined {
 
 export function resolveGenomeRoot(opts: PathOptions = {}): string {
   const cwd = opts.cwd ?? process.cwd();
-  if (opts.root !== undefined) return resolve(cwd, opts.root);
+  if (opts.root !== undefined) return resolve(cwd, nonBlank(opts.root, '--root'));
   return findGenomeRoot(cwd) ?? resolve(cwd);
 }
 
@@ -122,8 +137,8 @@ function firstNonDirectory(dir: string): string {
 function chooseMemoryDir(opts: PathOptions): ResolvedMemoryDir {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  if (opts.memoryDir !== undefined) return { dir: resolve(cwd, opts.memoryDir), source: 'flag' };
-  if (env.AUTOPOIETIC_MEMORY_DIR) return { dir: resolve(cwd, env.AUTOPOIETIC_MEMORY_DIR), source: 'env' };
+  if (opts.memoryDir !== undefined) return { dir: resolve(cwd, nonBlank(opts.memoryDir, '--memory-dir')), source: 'flag' };
+  if (env.AUTOPOIETIC_MEMORY_DIR) return { dir: resolve(cwd, nonBlank(env.AUTOPOIETIC_MEMORY_DIR, 'AUTOPOIETIC_MEMORY_DIR')), source: 'env' };
   const fromPolicy = policyMemoryDir(opts);
   if (fromPolicy !== undefined) return { dir: fromPolicy, source: 'host-policy' };
   return { dir: join(resolveGenomeRoot(opts), 'memory'), source: 'genome-root' };
@@ -148,7 +163,7 @@ function policyMemoryDir(opts: PathOptions): string | undefined {
  */
 export function checkMemoryPlacement(memory: ResolvedMemoryDir, opts: PathOptions = {}): void {
   const cwd = opts.cwd ?? process.cwd();
-  const root = opts.root !== undefined ? resolve(cwd, opts.root) : findGenomeRoot(cwd);
+  const root = opts.root !== undefined ? resolveGenomeRoot(opts) : findGenomeRoot(cwd);
   if (root === undefined || resolvedPath(root) !== memory.dir) return;
   throw new AosError('memory-dir-is-genome-root', `the memory directory ${memory.dir} (${SOURCE_NAMES[memory.source]}) is the genome root ${root}`, {
     exit: memory.source === 'host-policy' ? 1 : 2,
