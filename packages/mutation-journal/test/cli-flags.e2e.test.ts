@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+
+function journal(args: string[]) {
+  return runCli('mutation-journal', args, { env: { AUTOPOIETIC_LOG_LEVEL: 'silent' } });
+}
+
+describe('a flag that takes one value, given twice', () => {
+  it('is a usage error naming both values, not a silent choice of the last', () => {
+    const mem = tempDir();
+    const a = join(mem, 'a.jsonl');
+    // `ledger verify --path a --path b` verified only b and exited 0.
+    const verify = journal(['ledger', 'verify', '--path', a, '--path', join(mem, 'b.jsonl')]);
+    expect(verify.code).toBe(2);
+    expect(verify.stdout).toBe('');
+    expect(verify.stderr).toContain(`error[flag-repeated]: --path was given twice (${JSON.stringify(a)}, then `);
+
+    const append = journal(['append', '--memory-dir', mem, '--goal', 'x', '--goal', 'y', '--phase', 'P0']);
+    expect(append.code).toBe(2);
+    expect(append.stderr).toContain('error[flag-repeated]: --goal was given twice ("x", then "y"); it takes one value\nhint: Pass --goal once.');
+    expect(journal(['organ', 'add', '--memory-dir', mem, '--name', 'a', '--name', 'b', '--type', 'cli', '--source', 's', '--purpose', 'p']).code).toBe(2);
+    expect(journal(['list', 'mutations', '--memory-dir', mem]).json()).toEqual([]);
+  });
+
+  it('leaves repeatable flags and repeated switches alone', () => {
+    const mem = tempDir();
+    const r = journal(['append', '--memory-dir', mem, '--goal', 'g', '--phase', 'P0', '--metadata', 'a=1', '--metadata', 'b=2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().metadata).toEqual({ a: '1', b: '2' });
+    const organ = journal(['organ', 'add', '--memory-dir', mem, '--name', 'o', '--type', 'cli', '--source', 's', '--purpose', 'p', '--related-goal', 'x', '--related-goal', 'y']);
+    expect(organ.json().related_goals).toEqual(['x', 'y']);
+    expect(journal(['ledger', 'verify', '--memory-dir', mem, '--all', '--all']).code).toBe(0);
+    expect(readFileSync(join(mem, 'mutations.jsonl'), 'utf8').split('\n')).toHaveLength(2);
+  });
+});
