@@ -11,13 +11,14 @@ import { unwrapValue } from './values.js';
  * call (`nixpkgs.lib.nixosSystem { system = …; modules = [ … ]; }`). Two common ways of writing
  * that call are seen through: flake-parts' `withSystem "<system>" ({ … }: <call>)`, and a helper
  * bound in scope (`mkHost "a" ./hosts/a` where `let mkHost = name: path: nixosSystem { … };`),
- * whose parameters then stand for the arguments given. Anything else keeps its module list
+ * whose parameters then stand for the arguments given; so is `genAttrs [ "a" "b" ] f` (see
+ * generatedNames), each host being `f` applied to its name. Anything else keeps its module list
  * unread (`modules_static: false`).
  */
 export function hostDecl(hit: OutputHit): FlakeHostDecl {
   const decl: FlakeHostDecl = { name: hit.decl.name!, line: hit.decl.line, system: null, modules: [], modules_static: false };
-  if (!hit.value) return decl;
-  const call = hostCall(hit.value, hit.scope);
+  const call = hit.apply ? appliedCall(hit.apply, hit.scope) : hit.value ? hostCall(unwrapValue(hit.value, hit.scope)) : undefined;
+  if (!call) return decl;
   const args = applyParts(call.node, call.type)?.args ?? [];
   for (const a of [...args].reverse()) {
     const set = resolveVariable(a, call.scope);
@@ -44,9 +45,16 @@ export function hostDecl(hit: OutputHit): FlakeHostDecl {
 /** At most this many `withSystem` and helper calls are seen through (a helper may call another). */
 const MAX_CALL_STEPS = 4;
 
+/** `genAttrs [ "a" ] f`: the host `a` is what `f "a"` returns (`f` a helper or `name: <body>`). */
+function appliedCall(apply: NonNullable<OutputHit['apply']>, scope: Scope): (Typed & { scope: Scope }) | undefined {
+  const fn = unparen(apply.fn);
+  const body = helperBody({ fn: fn.node, fnType: fn.type, args: [apply.arg] }, scope);
+  return body ? hostCall(unwrapValue(body.node, body.scope)) : undefined;
+}
+
 /** The call that builds a host: the value itself, or what withSystem or a helper in scope returns. */
-function hostCall(value: Node, scope: Scope): Typed & { scope: Scope } {
-  let u = unwrapValue(value, scope);
+function hostCall(start: Typed & { scope: Scope }): Typed & { scope: Scope } {
+  let u = start;
   for (let i = 0; i < MAX_CALL_STEPS; i++) {
     const parts = applyParts(u.node, u.type);
     if (!parts) return u;
@@ -68,16 +76,20 @@ function withSystemBody(call: Call, scope: Scope): { node: Node; scope: Scope } 
 }
 
 /**
- * `mkHost "a" ./hosts/a` where `mkHost` is bound in scope to `name: path: <body>` (or takes an
- * attrset: `{ name, system ? "x86_64-linux" }: <body>`): the body, in a scope where each
+ * `mkHost "a" ./hosts/a` where `mkHost` is bound in scope to `name: path: <body>`, or the function
+ * written in place (`(name: <body>) "a"`, as genAttrs applies it), or one that takes an
+ * attrset (`{ name, system ? "x86_64-linux" }: <body>`): the body, in a scope where each
  * parameter names the argument given (or its default). Undefined when the helper is unknown,
  * takes fewer arguments than given, or takes an attrset that is not written out.
  */
 function helperBody(call: Call, scope: Scope): { node: Node; scope: Scope } | undefined {
-  if (call.fnType !== 'variable_expression') return undefined;
-  const bound = lookup(scope, call.fn.text);
-  if (!bound) return undefined;
-  let fn = resolveTyped(bound, scope);
+  let fn: Typed;
+  if (call.fnType === 'function_expression') fn = { node: call.fn, type: call.fnType };
+  else {
+    const bound = call.fnType === 'variable_expression' ? lookup(scope, call.fn.text) : undefined;
+    if (!bound) return undefined;
+    fn = resolveTyped(bound, scope);
+  }
   const names = new Map<string, Node>();
   for (const arg of call.args) {
     if (fn.type !== 'function_expression') return undefined;

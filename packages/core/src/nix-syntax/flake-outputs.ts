@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { applyParts, calleeName, literalValue, pathLiteral, stripParens } from './nodes.js';
+import { applyParts, calleeName, callOf, literalValue, pathLiteral, stringLiteral, stripParens } from './nodes.js';
+import { listElementsOf } from './module-imports.js';
 import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
 
 /** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
@@ -25,6 +26,8 @@ export interface OutputHit {
   decl: FlakeOutputDecl;
   value: Node | undefined;
   scope: Scope;
+  /** For a name made by `genAttrs [ "a" … ] f`: the value is `f` applied to the name's string node. */
+  apply?: { fn: Node; arg: Node };
 }
 
 /** Outputs that take a system level: `packages.<system>.<name>`. */
@@ -134,6 +137,11 @@ export class OutputCollector {
   }
 
   private namedMap(cat: string, value: Node, binding: Node, scope: Scope): void {
+    const generated = generatedNames(value, scope);
+    if (generated) {
+      for (const g of generated.names) this.emit(cat, null, g.name, g.node, undefined, generated.scope, true, true, { fn: generated.fn, arg: g.node });
+      return;
+    }
     this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
   }
 
@@ -155,7 +163,17 @@ export class OutputCollector {
     each(null, binding, undefined, u.scope);
   }
 
-  private emit(cat: string, sys: string | null, name: string | null, binding: Node, value: Node | undefined, scope: Scope, direct: boolean, isStatic: boolean): void {
+  private emit(
+    cat: string,
+    sys: string | null,
+    name: string | null,
+    binding: Node,
+    value: Node | undefined,
+    scope: Scope,
+    direct: boolean,
+    isStatic: boolean,
+    apply?: OutputHit['apply'],
+  ): void {
     const perSystem = PER_SYSTEM_CATEGORIES.has(cat);
     const shownName = isStatic ? name : null;
     const key = `${cat}\u0000${sys ?? ''}\u0000${shownName ?? ''}\u0000${isStatic}`;
@@ -174,10 +192,31 @@ export class OutputCollector {
       col: binding.startPosition.column + 1,
       ...(p === undefined ? {} : { value_path: p }),
     };
-    const hit: OutputHit = { decl, value: direct ? value : undefined, scope };
+    const hit: OutputHit = { decl, value: direct ? value : undefined, scope, ...(apply ? { apply } : {}) };
     this.seen.set(key, hit);
     this.hits.push(hit);
   }
+}
+
+/**
+ * `lib.genAttrs [ "a" "b" ] f` (the list written out, or bound in scope, and every element a
+ * string literal): the names, each with its string node, and `f`. Anything else (`genAttrs
+ * (attrNames (readDir ./hosts)) f`, `mapAttrs`) is undefined: its names are computed.
+ */
+function generatedNames(value: Node, scope: Scope): { fn: Node; scope: Scope; names: { name: string; node: Node }[] } | undefined {
+  const u = unwrapBody(value, scope);
+  const call = callOf(resolveVariable(u.node, u.scope));
+  if (call?.name !== 'genAttrs' || call.args.length !== 2) return undefined;
+  const list = listElementsOf(call.args[0]!, u.scope);
+  if (!list.complete) return undefined;
+  const names: { name: string; node: Node }[] = [];
+  for (const el of list.elements) {
+    const node = resolveVariable(el, u.scope);
+    const name = stringLiteral(node);
+    if (name === undefined) return undefined;
+    names.push({ name, node });
+  }
+  return { fn: call.args[1]!, scope: u.scope, names };
 }
 
 function isDynamicText(s: string | null | undefined): boolean {

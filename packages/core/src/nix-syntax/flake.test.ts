@@ -190,6 +190,52 @@ describe('flake facts', () => {
     expect(f.hosts[1]!.modules[2]!.config!.map((s) => [s.path, s.value, s.literal])).toEqual([['networking.hostName', 'name', 'a']]);
   });
 
+  it('names outputs made by genAttrs over a written-out list, and reads each host as the function applied to its name', async () => {
+    const src = `{
+  outputs = { nixpkgs, ... }:
+    let
+      hosts = [ "a" "b" ];
+      mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${name}.nix ]; };
+    in {
+      nixosConfigurations = nixpkgs.lib.genAttrs hosts mkHost // {
+        c = nixpkgs.lib.nixosSystem { modules = [ ./c.nix ]; };
+      };
+      homeConfigurations = nixpkgs.lib.genAttrs [ "u" ] (user: { });
+      darwinConfigurations = nixpkgs.lib.genAttrs (builtins.attrNames (builtins.readDir ./d)) mkHost;
+      nixosModules = nixpkgs.lib.genAttrs [ "x" "\${y}" ] (n: ./m);
+      templates = builtins.mapAttrs (n: v: v) { t = 1; };
+    };
+}`;
+    const f = (await analyzeNixSource(src)).flake!;
+    expect(f.outputs.map((o) => [o.attr, o.static, o.line])).toEqual([
+      ['nixosConfigurations.<name>', false, 7],
+      ['nixosConfigurations.c', true, 8],
+      ['homeConfigurations.u', true, 10],
+      ['darwinConfigurations.<name>', false, 11],
+      ['nixosModules.<name>', false, 12],
+      ['templates.<name>', false, 13],
+    ]);
+    const direct = `{
+  outputs = { nixpkgs, ... }: let hosts = [ "a" "b" ]; mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${name}.nix ]; }; in {
+    nixosConfigurations = nixpkgs.lib.genAttrs hosts mkHost;
+    homeConfigurations = nixpkgs.lib.genAttrs [ "c" ] (name: nixpkgs.lib.nixosSystem {
+      system = "aarch64-linux";
+      modules = [ ./hosts/\${name} { networking.hostName = name; } ];
+    });
+  };
+}`;
+    const d = (await analyzeNixSource(direct)).flake!;
+    expect(d.outputs.map((o) => [o.attr, o.static, o.line])).toEqual([
+      ['nixosConfigurations.a', true, 2],
+      ['nixosConfigurations.b', true, 2],
+      ['homeConfigurations.c', true, 4],
+    ]);
+    expect(d.hosts.map((h) => [h.name, h.line, h.system, h.modules_static, h.modules.map((m) => [m.kind, m.path ?? m.expr])])).toEqual([
+      ['a', 2, null, true, [['path', './hosts/a.nix']]],
+      ['b', 2, null, true, [['path', './hosts/b.nix']]],
+    ]);
+  });
+
   it('marks outputs computed by an unknown function as not static', async () => {
     const f = (await analyzeNixSource('{ outputs = inputs: import ./outputs.nix inputs; }')).flake!;
     expect(f.outputs).toEqual([]);

@@ -225,6 +225,7 @@ const FLAKE_HOSTS = nix`{
     flake.nixosConfigurations.a = mk "a";
     flake.nixosConfigurations.b = mk2 { host = "b"; };
     flake.nixosConfigurations.c = withSystem "x" ({ ... }: mk "c");
+    flake.darwinConfigurations = nixpkgs.lib.genAttrs [ "d" "e" ] (n: mk2 { host = n; });
   });
 }
 `;
