@@ -25,6 +25,7 @@ function commands(root: string, proposal: string, plan: string): Invocation[] {
     ['mutation-journal', ['organ', 'list']],
     ['os-introspect', ['--root', root]],
     ['mutation-runner', ['handoff', '--goal', 'g', '--root', root]],
+    ['mutation-runner', ['propose', '--goal', 'g', '--phase', 'P1', '--root', root]],
     ['mutation-runner', ['verify', '--proposal', proposal, '--root', root]],
     ['mutation-runner', ['promote', '--proposal', proposal, '--root', root, '--parent-genome', 'git:HEAD']],
     ['mutation-runner', ['evolve', '--goal', 'g', '--generator', 'true', '--root', root]],
