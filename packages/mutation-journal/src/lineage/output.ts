@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { resolvedPath, sameFile, writeOutputFile } from '@autopoietic/core/adapters';
 import { printText, usageError } from '@autopoietic/core/cli-kit';
 import { renderDot } from './dot.js';
@@ -31,8 +32,7 @@ export function renderLineage(view: LineageView, format: LineageFormat): string 
 export async function runLineage(opts: LineageOptions): Promise<void> {
   const format = parseFormat(opts.format);
   const where = { ...(opts.memoryDir === undefined ? {} : { memoryDir: opts.memoryDir }), ...(opts.root === undefined ? {} : { root: opts.root }) };
-  const output = opts.output === undefined ? undefined : resolve(opts.output);
-  if (output !== undefined) guardOutput(output, lineageInputs(opts, where).map((i) => i.path));
+  const output = opts.output === undefined ? undefined : guardOutput(opts.output, lineageInputs(opts, where).map((i) => i.path));
   const text = renderLineage(await loadLineage(opts, where), format);
   if (output === undefined) printText(text);
   else writeOutputFile(output, text);
@@ -43,10 +43,33 @@ function parseFormat(value: string): LineageFormat {
   throw usageError('format-unknown', `--format: unknown format ${JSON.stringify(value)}`, `Use one of: ${LINEAGE_FORMATS.join(', ')}.`);
 }
 
-function guardOutput(output: string, inputs: string[]): void {
+/**
+ * The view replaces --output atomically, so --output must never name a ledger: not one it reads
+ * (output-is-input), and not any other (`--output memory/organs.jsonl` replaced the organ
+ * registry, which lineage does not read, with the page, and exited 0). A name with `.jsonl` in it
+ * is a ledger's, or a file kept beside one (checkpoint, lock, quarantine), whether it exists or
+ * not; a symlink is judged by what it points to. A blank value or a directory is refused too.
+ */
+function guardOutput(raw: string, inputs: string[]): string {
+  if (raw.trim() === '') throw usageError('flag-blank', '--output must not be empty', 'Name the file to write, or leave --output out to print the view.');
+  const output = resolve(raw);
   for (const input of inputs) {
     if (resolvedPath(output) === resolvedPath(input) || sameFile(output, input)) {
       throw usageError('output-is-input', `--output ${output} is the ledger ${input}: refusing to overwrite a ledger with a view`, 'Write the view to another file, e.g. lineage.html.');
     }
+  }
+  const ledgerLike = [output, resolvedPath(output)].find((p) => /\.jsonl(\.|$)/.test(basename(p)));
+  if (ledgerLike !== undefined) {
+    throw usageError('output-is-ledger', `--output ${output} names a ledger file (${basename(ledgerLike)}): refusing to overwrite a ledger with a view`, 'Write the view to a file of its own, e.g. lineage.html.');
+  }
+  if (isDirectory(output)) throw usageError('output-is-directory', `--output ${output} is a directory`, `Name a file in it, e.g. --output ${join(output, 'lineage.html')}.`);
+  return output;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
