@@ -13,7 +13,7 @@ import { checkHostPolicy } from './host-policy-check.js';
  */
 export const HOST_POLICY_FILE = 'mutation-runner.json';
 
-const HINT = 'Every autopoietic tool refuses a host policy it cannot check whole. Fix the file (the NixOS module writes it from autopoietic.mutationRunner.*), or point --etc-dir / AUTOPOIETIC_ETC_DIR at another directory.';
+const HINT = 'Every autopoietic tool refuses a host policy it cannot check whole. Fix the file (the NixOS module writes it from autopoietic.mutationRunner.*), or point AUTOPOIETIC_ETC_DIR (or --etc-dir, where the command has it) at another directory.';
 
 /** The validated policy in `file`, or undefined when there is no such file. `extraHint` says what the caller could do instead. */
 export function readHostPolicyFile(file: string, extraHint = ''): HostPolicy | undefined {
