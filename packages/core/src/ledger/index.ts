@@ -9,3 +9,4 @@ export { CHECKPOINT_SUFFIX, checkpointPathFor, readCheckpoint } from './checkpoi
 export { GENESIS_PREV, lineDigest, type ChainHead } from './chain.js';
 export { acquireLock, withLock, lockPathFor, type HeldLock, type LockOptions, type LockOwner } from './lock.js';
 export { isLedgerSchema, schemaForFileName, type LedgerSchemaName, type RecordOf } from './validate.js';
+export { ledgerLikeName } from './ledger-names.js';

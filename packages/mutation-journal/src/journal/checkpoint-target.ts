@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { usageError } from '@autopoietic/core/cli-kit';
+import { ledgerLikeName } from '@autopoietic/core/ledger';
 
 /**
  * Checks `ledger checkpoint --to` before the lock is taken. The checkpoint is replaced
@@ -14,7 +15,7 @@ export function checkpointTarget(to: string, ledger: string): string {
   const target = resolve(to);
   const hint = 'Write the checkpoint to a .json file of its own, e.g. leave --to out for <ledger>.checkpoint.json.';
   if (sameFile(target, resolve(ledger))) throw usageError('checkpoint-target', `--to ${target} is the ledger itself`, hint);
-  if (target.endsWith('.jsonl')) throw usageError('checkpoint-target', `--to ${target} names a JSONL ledger file`, hint);
+  if (ledgerLikeName(target)) throw usageError('checkpoint-target', `--to ${target} names a JSONL ledger file`, hint);
   if (isDirectory(target)) throw usageError('checkpoint-target', `--to ${target} is a directory`, `Name a file in it, e.g. --to ${target}/ledger.checkpoint.json.`);
   return target;
 }

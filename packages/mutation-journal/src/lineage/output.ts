@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { resolvedPath, sameFile, writeOutputFile } from '@autopoietic/core/adapters';
 import { printText, usageError } from '@autopoietic/core/cli-kit';
+import { ledgerLikeName } from '@autopoietic/core/ledger';
 import { renderDot } from './dot.js';
 import { renderHtml } from './html.js';
 import { lineageInputs, loadLineage, type LineagePaths } from './load.js';
@@ -46,9 +47,9 @@ function parseFormat(value: string): LineageFormat {
 /**
  * The view replaces --output atomically, so --output must never name a ledger: not one it reads
  * (output-is-input), and not any other (`--output memory/organs.jsonl` replaced the organ
- * registry, which lineage does not read, with the page, and exited 0). A name with `.jsonl` in it
- * is a ledger's, or a file kept beside one (checkpoint, lock, quarantine), whether it exists or
- * not; a symlink is judged by what it points to. A blank value or a directory is refused too.
+ * registry, which lineage does not read, with the page, and exited 0): core's ledgerLikeName,
+ * whether the file exists or not, and for a symlink also what it points to. A blank value or a
+ * directory is refused too.
  */
 function guardOutput(raw: string, inputs: string[]): string {
   if (raw.trim() === '') throw usageError('flag-blank', '--output must not be empty', 'Name the file to write, or leave --output out to print the view.');
@@ -58,9 +59,9 @@ function guardOutput(raw: string, inputs: string[]): string {
       throw usageError('output-is-input', `--output ${output} is the ledger ${input}: refusing to overwrite a ledger with a view`, 'Write the view to another file, e.g. lineage.html.');
     }
   }
-  const ledgerLike = [output, resolvedPath(output)].find((p) => /\.jsonl(\.|$)/.test(basename(p)));
+  const ledgerLike = ledgerLikeName(output) ?? ledgerLikeName(resolvedPath(output));
   if (ledgerLike !== undefined) {
-    throw usageError('output-is-ledger', `--output ${output} names a ledger file (${basename(ledgerLike)}): refusing to overwrite a ledger with a view`, 'Write the view to a file of its own, e.g. lineage.html.');
+    throw usageError('output-is-ledger', `--output ${output} names a ledger file (${ledgerLike}): refusing to overwrite a ledger with a view`, 'Write the view to a file of its own, e.g. lineage.html.');
   }
   if (isDirectory(output)) throw usageError('output-is-directory', `--output ${output} is a directory`, `Name a file in it, e.g. --output ${join(output, 'lineage.html')}.`);
   return output;
