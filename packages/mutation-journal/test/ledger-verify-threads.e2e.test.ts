@@ -75,4 +75,13 @@ describe('ledger verify on worker threads', () => {
     expect(many.json()).toEqual(one.json());
     expect(one.json()).toMatchObject({ status: 'ok', lines: 3000, head: { seq: 3000 } });
   });
+
+  it('caps an absurd AUTOPOIETIC_VERIFY_THREADS instead of dying (99999 workers: V8 fatal OOM, exit 133)', () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeFileSync(file, `${chained(200).join('\n')}\n`);
+    const many = verifyWith(file, '99999');
+    expect(many.stderr).toBe('');
+    expect(many.code).toBe(0);
+    expect(many.json()).toEqual(verifyWith(file, '1').json());
+  });
 });

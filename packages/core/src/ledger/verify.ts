@@ -118,7 +118,9 @@ function threadsFor(size: number, requested: number | undefined): number {
   const wanted = requested ?? (Number.isInteger(env) && env > 0 ? env : undefined);
   // Workers load verify-worker.js: only the compiled package has it (tests of src/ scan in-thread).
   if (!import.meta.url.endsWith('.js')) return 1;
-  if (wanted !== undefined) return wanted;
+  // More workers than CPUs gain nothing (the per-line work is CPU-bound), and a huge count ran out
+  // of memory: AUTOPOIETIC_VERIFY_THREADS=99999 died with a V8 fatal OOM (exit 133).
+  if (wanted !== undefined) return Math.min(wanted, 4 * Math.max(1, availableParallelism()));
   const min = Number(process.env.AUTOPOIETIC_VERIFY_PARALLEL_MIN_BYTES ?? PARALLEL_MIN_BYTES);
   return size >= min ? Math.max(1, availableParallelism()) : 1;
 }
