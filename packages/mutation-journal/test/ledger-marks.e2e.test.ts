@@ -81,6 +81,20 @@ describe('a ledger saved with a byte-order mark', () => {
     expect(readFileSync(file)).toEqual(Buffer.concat([BOM, bytes]));
   });
 
+  it('a checkpoint saved with a BOM is named as such (not "remove it and take a new one"), and the fix restores it', () => {
+    const { file } = ledgerOf(2);
+    expect(journal(['ledger', 'checkpoint', '--path', file]).code).toBe(0);
+    const checkpoint = `${file}.checkpoint.json`;
+    const saved = readFileSync(checkpoint);
+    withBom(checkpoint, saved);
+    const r = journal(['ledger', 'verify', '--path', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error[checkpoint-byte-order-mark]: the ledger checkpoint ${checkpoint} starts with a byte-order mark (U+FEFF)`);
+    runSuggested(r.stderr);
+    expect(readFileSync(checkpoint)).toEqual(saved);
+    expect(journal(['ledger', 'verify', '--path', file]).json().checkpoint).toMatchObject({ status: 'ok' });
+  });
+
   it('says when removing the BOM will not be enough', () => {
     const { file, bytes } = ledgerOf(2);
     writeFileSync(file, Buffer.concat([BOM, Buffer.from('{"not json\n'), bytes]));

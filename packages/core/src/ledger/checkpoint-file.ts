@@ -1,6 +1,7 @@
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
 import { AosError } from '../cli-kit/errors.js';
 import { LedgerCheckpoint } from '../schemas/ledger.js';
+import { jsonAfterBom, shellQuote, startsWithBom } from './line-marks.js';
 import { describeIssues } from './validate.js';
 
 export { CHECKPOINT_SUFFIX, checkpointPathFor } from './paths.js';
@@ -22,6 +23,7 @@ export function readCheckpoint(path: string, required: boolean): LedgerCheckpoin
   try {
     value = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
+    if (startsWithBom(read.bytes) && jsonAfterBom(read.bytes)) throw byteOrderMark(path);
     throw invalid(path, ['not valid JSON'], e);
   }
   const parsed = LedgerCheckpoint.safeParse(value);
@@ -33,5 +35,12 @@ function invalid(path: string, issues: string[], cause?: unknown): AosError {
   return new AosError('checkpoint-invalid', `the ledger checkpoint ${path} is invalid: ${issues.join('; ')}`, {
     hint: 'A checkpoint is only written by `ledger checkpoint`; restore it from where you keep a copy, or remove it and take a new one after checking the ledger.',
     cause,
+  });
+}
+
+/** Only an editor's byte-order mark stands between this checkpoint and its JSON: say so, rather than "remove it". */
+function byteOrderMark(path: string): AosError {
+  return new AosError('checkpoint-byte-order-mark', `the ledger checkpoint ${path} starts with a byte-order mark (U+FEFF): an editor saved it as 'UTF-8 with BOM'`, {
+    hint: `Remove the BOM with \`sed -i '1s/^\\xEF\\xBB\\xBF//' ${shellQuote(path)}\` (it deletes only those 3 bytes); the checkpoint after it is intact.`,
   });
 }
