@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendRecord } from '@autopoietic/core/ledger';
+import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { journal } from './organ-fixtures.js';
 
@@ -51,6 +52,14 @@ describe('organ names', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error[organ-name-invalid]: organ name "not\\nok" contains U+000A (a line break) at character 4');
     expect(r.stderr).not.toContain('not\nok');
+  });
+
+  it('refuses such a name as a generation --changed-organ too (suggest and measure match it against the registry)', () => {
+    const mem = tempDir();
+    const r = runCli('mutation-journal', ['generation', '--memory-dir', mem, '--generation', 'g1', '--mutation-id', 'm', '--goal', 'g', '--changed-organ', 'ok', '--changed-organ', 'evil\nname'], { env: { AUTOPOIETIC_LOG_LEVEL: 'silent' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[organ-name-invalid]: organ name "evil\\nname" contains U+000A (a line break) at character 5\nhint: Pass a --changed-organ on one line');
+    expect(existsSync(join(mem, 'generations.jsonl'))).toBe(false);
   });
 
   it('reads a registry that already holds such a name, and can rename or retire that organ', async () => {

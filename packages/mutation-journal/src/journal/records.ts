@@ -3,6 +3,7 @@ import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type MutationRecord } from '@autopoietic/core/schemas';
 import { checkRecord, optionalText, text, textList } from './fields.js';
 import { parseMetadata } from './metadata.js';
+import { wellFormedOrganName } from '../organs/fields.js';
 
 /**
  * Records built from the flags of `append`, `effect` and `generation` (inventory section 1.2).
@@ -84,7 +85,7 @@ export interface GenerationFlags {
 
 /** Optional links are omitted when absent, `parent_generation` is null, empty lists/maps are omitted. */
 export function generationFromFlags(f: GenerationFlags, now: Date = new Date()): GenerationRecord {
-  const organs = textList('--changed-organ', f.changedOrgan);
+  const organs = textList('--changed-organ', f.changedOrgan).map((name) => wellFormedOrganName(name, '--changed-organ'));
   const metadata = parseMetadata(f.metadata);
   const links = {
     verification_id: optionalText('--verification-id', f.verificationId),

@@ -20,15 +20,19 @@ export function nonBlank(field: string, value: string, flag: string): string {
   return v;
 }
 
-/** A new organ name: non-blank, and free of the characters organNameProblem names (exit 2). */
+/** A new organ name: non-blank (trimmed), and free of the characters organNameProblem names (exit 2). */
 export function organName(value: string, flag: string): string {
-  const v = nonBlank('name', value, flag);
-  const problem = organNameProblem(v);
+  return wellFormedOrganName(nonBlank('name', value, flag), flag);
+}
+
+/** `name` unchanged, or a usage error naming the first character organNameProblem refuses. */
+export function wellFormedOrganName(name: string, flag: string): string {
+  const problem = organNameProblem(name);
   if (problem) {
-    throw usageError('organ-name-invalid', `organ name ${quotedName(v)} ${problem}`,
+    throw usageError('organ-name-invalid', `organ name ${quotedName(name)} ${problem}`,
       `Pass a ${flag} on one line without control or invisible characters: names are shown in tables, Markdown hand-offs and the lineage.`);
   }
-  return v;
+  return name;
 }
 
 export function organType(value: string): OrganType {
