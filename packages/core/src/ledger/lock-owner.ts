@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
@@ -119,9 +119,15 @@ export function readOwner(path: string): ReadOwner {
   let mtimeMs: number;
   let ctimeMs: number;
   try {
-    ({ mtimeMs, ctimeMs } = statSync(path));
+    // lstat: the tools only ever make the lock a regular file (a hard link or an O_EXCL create).
+    // A symlink there made link() say EEXIST while reading through it said ENOENT ("gone"), and
+    // acquireLock retried that forever without yielding: a dangling symlink hung every append.
+    const st = lstatSync(path);
+    if (!st.isFile()) throw notALockFile(path, st);
+    ({ mtimeMs, ctimeMs } = st);
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof AosError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw new AosError('ledger-lock-failed', `cannot read the ledger lock ${path}: ${(e as Error).message}`, {
       hint: `${path} must be a lock file written by the tools; remove whatever is there instead.`,
@@ -138,6 +144,21 @@ export function readOwner(path: string): ReadOwner {
     /* fall through: half-written */
   }
   return { unreadable: true, mtimeMs };
+}
+
+function notALockFile(path: string, st: Stats): AosError {
+  const what = st.isSymbolicLink() ? `a symlink (to ${safeReadlink(path)})` : st.isDirectory() ? 'a directory' : 'not a regular file';
+  return new AosError('ledger-lock-failed', `the ledger lock ${path} is ${what}, not a lock file the tools wrote`, {
+    hint: `Remove ${path} (no tool creates it as anything but a file), then retry.`,
+  });
+}
+
+function safeReadlink(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '?';
+  }
 }
 
 export function isStale(held: PresentOwner): boolean {
