@@ -115,7 +115,7 @@ describe('mutation-journal append', () => {
     [['--goal', '  ', '--phase', 'p'], /--goal must not be blank/],
     [['--goal', 'g', '--phase', ''], /--phase must not be blank/],
     [['--goal', 'g', '--phase', 'p', '--mutation-id', ' '], /--mutation-id must not be blank/],
-    [['--goal', 'g', '--phase', 'p', '--changed-path', ''], /--changed-path must not be blank/],
+    [['--goal', 'g', '--phase', 'p', '--changed-path', ''], /--changed-path must not be empty/],
     [['--goal', 'g', '--phase', 'p', '--status', 'done'], /Allowed choices are pending, accepted, failed, reverted/],
     [['--goal', 'g', '--phase', 'p', '--metadata', 'novalue'], /metadata must be key=value/],
     // JSON readers (zod's record parse among them) drop a "__proto__" key: it would vanish from the record.

@@ -136,6 +136,19 @@ describe('verify: proposal and patch input', () => {
     expect(r.json().reason).toContain('failed to read proposal');
   });
 
+  it.each([
+    [['--proposal', ''], '--proposal must not be empty'],
+    [['--proposal', 'p.json', '--journal', ' '], '--journal must not be empty'],
+    [['--proposal', 'p.json', '--root', ''], '--root must not be empty'],
+  ])('refuses %j as a usage error and journals nothing (empty was the working directory)', (args, message) => {
+    const mem = memoryDir();
+    const r = runner(['verify', ...args, '--memory-dir', mem], { cwd: fixtureGenome() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error[flag-blank]: ${message}`);
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(mem, 'mutation-results.jsonl'))).toBe(false);
+  });
+
   it('rejects a partial deletion that does not apply and leaves the live file alone', () => {
     const root = fixtureGenome();
     const patch = ['diff --git a/README.md b/README.md', 'deleted file mode 100644', '--- a/README.md', '+++ /dev/null', '@@ -1,2 +0,0 @@', '-Fixture genome.', '-a line that is not there', ''].join('\n');

@@ -145,7 +145,7 @@ describe('flags', () => {
     const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc, flag, ''], { cwd, env: { HOME: s.home }, timeoutMs: 50_000 });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`error[bad-option]: ${flag} must not be empty`);
+    expect(r.stderr).toContain(`error[flag-blank]: ${flag} must not be empty`);
     expect(readdirSync(cwd)).toEqual([]);
   });
 });

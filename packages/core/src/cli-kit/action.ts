@@ -1,4 +1,5 @@
 import { CommanderError, type Command } from 'commander';
+import { refuseBlankPlaces } from './blank-places.js';
 import { AosError, describeError, type ExitCode } from './errors.js';
 import { printErr } from './output.js';
 
@@ -51,6 +52,7 @@ export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
 export async function runProgram(program: Command, argv: string[] = process.argv): Promise<void> {
   program.exitOverride();
   applyExitOverride(program);
+  program.hook('preAction', (_program, action) => refuseBlankPlaces(action));
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -45,7 +45,7 @@ const positiveInt = (flag: string) =>
     .optional();
 
 const GateOptions = z.object({
-  root: z.string().min(1).optional(),
+  root: z.string().optional(),
   memoryDir: z.string().optional(),
   etcDir: z.string().optional(),
   policy: z.string().optional(),
