@@ -8,8 +8,7 @@
  * version, whose meaning this version cannot honour.
  */
 
-/** The autonomy ladder, lowest first (schemas/common.ts's AUTONOMY_MODES, loadable without zod). */
-export const AUTONOMY_LADDER = ['observe-only', 'mutate-draft', 'mutate-vm', 'mutate-live', 'autopoiesis'] as const;
+import { AUTONOMY_MODES } from '../vocab/policy.js';
 
 type Check = (value: unknown, where: string) => string | undefined;
 interface Field {
@@ -23,7 +22,7 @@ const nonBlank: Check = (v, where) => (typeof v === 'string' && /\S/.test(v) ? u
 const stringList: Check = (v, where) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? undefined : `${where} must be a list of strings`);
 const absolute: Check = (v, where) => (typeof v === 'string' && v.startsWith('/') ? undefined : `${where} must be an absolute path`);
 const mode: Check = (v) =>
-  (AUTONOMY_LADDER as readonly unknown[]).includes(v) ? undefined : `mode ${JSON.stringify(v)} is not a known mode (allowed: ${AUTONOMY_LADDER.join(', ')})`;
+  (AUTONOMY_MODES as readonly unknown[]).includes(v) ? undefined : `mode ${JSON.stringify(v)} is not a known mode (allowed: ${AUTONOMY_MODES.join(', ')})`;
 
 const OPERATOR_CHECK: Record<string, Field> = {
   name: { check: nonBlank, required: true },
@@ -52,7 +51,7 @@ function objectProblems(value: unknown, where: string, fields: Record<string, Fi
   for (const [name, field] of Object.entries(fields)) {
     const path = where === '' ? name : `${where}.${name}`;
     if (!Object.hasOwn(value, name)) {
-      if (field.required) problems.push(path === 'mode' ? `mode is missing (allowed: ${AUTONOMY_LADDER.join(', ')})` : `${path} is missing`);
+      if (field.required) problems.push(path === 'mode' ? `mode is missing (allowed: ${AUTONOMY_MODES.join(', ')})` : `${path} is missing`);
       continue;
     }
     const problem = field.check(value[name], path);

@@ -4,7 +4,7 @@ import { getLogger } from '../cli-kit/logger.js';
 import { resolveEtcDir, type PathOptions } from '../ledger/paths.js';
 import type { AutonomyMode } from '../schemas/common.js';
 import type { HostPolicy } from '../schemas/host-policy.js';
-import { AUTONOMY_LADDER } from './host-policy-check.js';
+import { AUTONOMY_MODES } from '../vocab/policy.js';
 import { HOST_POLICY_FILE, readHostPolicyFile } from './host-policy-file.js';
 
 /**
@@ -36,7 +36,7 @@ export function loadHostPolicy(opts: PathOptions = {}): LoadedHostPolicy {
 
 /** True when `mode` is `minimum` or higher on the ladder observe-only < mutate-draft < mutate-vm < mutate-live < autopoiesis. */
 export function modeAtLeast(mode: AutonomyMode, minimum: AutonomyMode): boolean {
-  return AUTONOMY_LADDER.indexOf(mode) >= AUTONOMY_LADDER.indexOf(minimum);
+  return AUTONOMY_MODES.indexOf(mode) >= AUTONOMY_MODES.indexOf(minimum);
 }
 
 /**

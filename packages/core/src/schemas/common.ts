@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RISKS } from '../vocab/journal.js';
+import { AUTONOMY_MODES } from '../vocab/policy.js';
 
 import { SCHEMA_VERSION } from './version.js';
 
@@ -19,8 +20,7 @@ export const Metadata = z.record(z.string(), z.string()).describe('Free-form str
 export { RISKS } from '../vocab/journal.js';
 export const Risk = z.enum(RISKS);
 
-/** The autonomy ladder, lowest first. */
-export const AUTONOMY_MODES = ['observe-only', 'mutate-draft', 'mutate-vm', 'mutate-live', 'autopoiesis'] as const;
+export { AUTONOMY_MODES } from '../vocab/policy.js';
 export const AutonomyMode = z.enum(AUTONOMY_MODES);
 export type AutonomyMode = z.infer<typeof AutonomyMode>;
 

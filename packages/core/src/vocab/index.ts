@@ -7,3 +7,4 @@
  */
 export * from './journal.js';
 export * from './organ.js';
+export * from './policy.js';
