@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HostPolicy } from '../schemas/host-policy.js';
-import { checkHostPolicy } from './host-policy-check.js';
+import { HostIdentity, HostPolicy } from '../schemas/host-policy.js';
+import { checkHostIdentity, checkHostPolicy } from './host-policy-check.js';
 
 // Documents as JSON text, so that what JSON.parse makes of them (1e999 is Infinity) is checked too.
 const VALID = [
@@ -62,5 +62,28 @@ describe('checkHostPolicy', () => {
     ]);
     expect(checkHostPolicy({ mode: 'mutate-vm', operator_checks: [{ name: 'a', command: 'x' }, { name: 'b' }] })).toEqual(['operator_checks.1.command is missing']);
     expect(checkHostPolicy({})).toEqual(['mode is missing (allowed: observe-only, mutate-draft, mutate-vm, mutate-live, autopoiesis)']);
+  });
+});
+
+describe('checkHostIdentity', () => {
+  it.each(['{"host":"aion","roles":[]}', '{"host":"aion","roles":["web","db"]}'])('accepts %s, as the zod schema does', (text) => {
+    expect(HostIdentity.safeParse(JSON.parse(text)).success).toBe(true);
+    expect(checkHostIdentity(JSON.parse(text))).toEqual([]);
+  });
+
+  it.each(['null', '[]', '{}', '{"host":"aion"}', '{"host":"aion","roles":"web"}', '{"host":"aion","roles":["web",1]}', '{"host":7,"roles":[]}', '{"host":"aion","roles":[],"site":"x"}'])(
+    'refuses %s, as the zod schema does',
+    (text) => {
+      expect(HostIdentity.safeParse(JSON.parse(text)).success).toBe(false);
+      expect(checkHostIdentity(JSON.parse(text))).not.toEqual([]);
+    },
+  );
+
+  it('also refuses a blank host, and names each problem', () => {
+    expect(checkHostIdentity({ host: ' ', roles: 'web', site: 'x' })).toEqual([
+      'host must be a non-blank string',
+      'roles must be a list of strings',
+      'unknown field site (known: host, roles; written for a newer version?)',
+    ]);
   });
 });

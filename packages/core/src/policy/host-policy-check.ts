@@ -40,6 +40,20 @@ const HOST_POLICY: Record<string, Field> = {
   check_timeouts: { check: (v, where) => (isObject(v) ? first(Object.entries(v).map(([k, t]) => positive(t, `${where}.${k}`))) : `${where} must be an object of check names to seconds`) },
 };
 
+/** `identity.json` (HostIdentity in schemas/host-policy.ts), plus: the host is not blank. */
+const HOST_IDENTITY: Record<string, Field> = {
+  host: { check: nonBlank, required: true },
+  roles: { check: stringList, required: true },
+};
+
+/**
+ * Every problem of a parsed `identity.json`, each naming its field; empty when it is valid. Like
+ * the policy, it is used whole or not at all: `"roles": "web"` is not read as no roles.
+ */
+export function checkHostIdentity(raw: unknown): string[] {
+  return objectProblems(raw, '', HOST_IDENTITY);
+}
+
 /** Every problem of a parsed host policy document, each naming its field; empty when it is valid. */
 export function checkHostPolicy(raw: unknown): string[] {
   return objectProblems(raw, '', HOST_POLICY);

@@ -22,10 +22,24 @@ function host(name: string, id: string | null, roles: string[] | null = null): H
 }
 
 describe('identity', () => {
-  it('comes from <etc dir>/identity.json first (non-string roles dropped)', () => {
+  it('comes from <etc dir>/identity.json first', () => {
     const etc = tempDir();
-    writeTree(etc, { 'identity.json': JSON.stringify({ host: 'from-file', roles: ['a', 3, 'b'] }) });
+    writeTree(etc, { 'identity.json': JSON.stringify({ host: 'from-file', roles: ['a', 'b'] }) });
     expect(resolveIdentity(etc, [host('x', 'genome-x')], 'kernel-name')).toEqual({ host: 'from-file', roles: ['a', 'b'], source: 'identity-file', detail: `${etc}/identity.json` });
+  });
+
+  it.each([
+    [{ host: 'from-file', roles: ['a', 3, 'b'] }, 'roles must be a list of strings'],
+    [{ host: 'from-file', roles: 'web' }, 'roles must be a list of strings'],
+    [{ host: 'from-file', roles: [], site: 'eu' }, 'unknown field site'],
+  ])('uses an identity.json whole or not at all: %j is passed over, saying why', (doc, why) => {
+    // Read in part, it reported roles (or no roles) the file does not state.
+    const etc = tempDir();
+    writeTree(etc, { 'identity.json': JSON.stringify(doc) });
+    const id = resolveIdentity(etc, [host('x', 'genome-x', ['dev'])], 'kernel-name');
+    expect(id).toMatchObject({ host: 'genome-x', roles: ['dev'], source: 'genome' });
+    expect(id.detail).toContain(`${etc}/identity.json is not a valid identity file (`);
+    expect(id.detail).toContain(why);
   });
 
   it('falls back to the host configuration that matches the hostname', () => {
@@ -50,6 +64,6 @@ describe('identity', () => {
     writeTree(etc, { 'identity.json': '{"roles": []}' });
     const id = resolveIdentity(etc, [], 'h');
     expect(id).toMatchObject({ host: 'h', source: 'hostname' });
-    expect(id.detail).toContain('has no "host" string');
+    expect(id.detail).toContain('is not a valid identity file (host is missing)');
   });
 });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { HostEntry, SelfState } from '@autopoietic/core/schemas';
 import type { z } from 'zod';
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
+import { checkHostIdentity } from '@autopoietic/core/policy';
 
 type Identity = SelfState['identity'];
 type Host = z.infer<typeof HostEntry>;
@@ -38,8 +39,10 @@ function readIdentityFile(path: string): { identity?: Identity; note: string } {
   } catch {
     return { note: `${path} is not valid JSON` };
   }
-  const o = json as { host?: unknown; roles?: unknown };
-  if (typeof o?.host !== 'string' || !o.host.trim()) return { note: `${path} has no "host" string` };
-  const roles = Array.isArray(o.roles) ? o.roles.filter((r): r is string => typeof r === 'string') : [];
-  return { identity: { host: o.host, roles, source: 'identity-file', detail: path }, note: '' };
+  // Used whole or not at all, as the host policy is: `"roles": "web"` read as no roles, or a
+  // field from a newer version skipped, would report an identity the file does not state.
+  const problems = checkHostIdentity(json);
+  if (problems.length) return { note: `${path} is not a valid identity file (${problems.join('; ')})` };
+  const o = json as { host: string; roles: string[] };
+  return { identity: { host: o.host, roles: o.roles, source: 'identity-file', detail: path }, note: '' };
 }
