@@ -95,6 +95,24 @@ describe('a ledger saved with a byte-order mark', () => {
     expect(journal(['ledger', 'verify', '--path', file]).json().checkpoint).toMatchObject({ status: 'ok' });
   });
 
+  it('an empty ledger an editor saved with a BOM is named as that, not as an interrupted append, and the fix lets append work', () => {
+    const mem = tempDir();
+    const file = join(mem, 'mutations.jsonl');
+    writeFileSync(file, BOM);
+    const verify = journal(['ledger', 'verify', '--path', file]);
+    expect(verify.json().problems).toEqual([{ line: 1, kind: 'torn-tail', message: expect.stringMatching(/^the last line \(1\) is only a byte-order mark \(U\+FEFF\) with no newline, no record: an editor saved/) }]);
+    const append = journal(['append', '--memory-dir', mem, '--goal', 'g', '--phase', 'P0']);
+    expect(append.code).toBe(1);
+    expect(append.stderr).toContain(`error[ledger-byte-order-mark]: ledger ${file}: line 1 is only a byte-order mark (U+FEFF), no record`);
+    runSuggested(append.stderr);
+    expect(journal(['append', '--memory-dir', mem, '--goal', 'g', '--phase', 'P0']).code).toBe(0);
+    expect(journal(['ledger', 'verify', '--path', file]).code).toBe(0);
+
+    writeFileSync(file, Buffer.concat([BOM, Buffer.from('\n'), readFileSync(file)]));
+    const { problems } = journal(['ledger', 'verify', '--path', file]).json();
+    expect(problems).toEqual([{ line: 1, kind: 'malformed', message: expect.stringMatching(/^line 1 is only a byte-order mark \(U\+FEFF\), no record: .*what remains is blank, which every reader skips\.$/) }]);
+  });
+
   it('says when removing the BOM will not be enough', () => {
     const { file, bytes } = ledgerOf(2);
     writeFileSync(file, Buffer.concat([BOM, Buffer.from('{"not json\n'), bytes]));

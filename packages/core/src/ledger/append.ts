@@ -4,7 +4,7 @@ import { fsyncDir, makeDirs } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
 import type { ChainLink } from '../schemas/common.js';
 import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
-import { bomCause, crlfCause, endsWithCr, jsonAfterBom, startsWithBom, type MarkCause } from './line-marks.js';
+import { afterBom, bomCause, crlfCause, endsWithCr, startsWithBom, type MarkCause } from './line-marks.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { acquireLock, tryAcquireLock, type LockOptions } from './lock.js';
 import { forget as forgetLedger, openLedger, type Opened } from './open-ledgers.js';
@@ -95,6 +95,11 @@ function appendLocked(path: string, valid: object): StoredRecord {
 function headOf(path: string, fd: number, size: number): ChainHead | null {
   const tail = readTail(fd, size);
   if (tail.kind === 'empty') return null;
+  if (tail.kind === 'unterminated' && startsWithBom(tail.bytes) && afterBom(tail.bytes) === 'nothing') {
+    // Not an interrupted append: an editor created the ledger empty, as 'UTF-8 with BOM'.
+    const { what, fix } = bomCause(path, lineNoAt(fd, tail.offset), 'nothing');
+    throw new AosError('ledger-byte-order-mark', `ledger ${path}: ${what}: refusing to append after it`, { hint: fix });
+  }
   if (tail.kind === 'unterminated') {
     throw new AosError('ledger-torn-tail', `ledger ${path} ends with an incomplete line (byte ${tail.offset}): refusing to append after it`, {
       hint: `A write was interrupted. Inspect with \`mutation-journal ledger verify --path ${path}\`, then move the torn line aside with \`mutation-journal ledger repair --path ${path}\`.`,
@@ -123,7 +128,7 @@ function headOf(path: string, fd: number, size: number): ChainHead | null {
  * the new record: refused like any other foreign tail, with the cause named.
  */
 function markOnHead(path: string, bytes: Buffer, chained: boolean, lineNo: () => number): { code: string; cause: MarkCause } | undefined {
-  if (!chained && startsWithBom(bytes)) return { code: 'ledger-byte-order-mark', cause: bomCause(path, lineNo(), jsonAfterBom(bytes)) };
+  if (!chained && startsWithBom(bytes)) return { code: 'ledger-byte-order-mark', cause: bomCause(path, lineNo(), afterBom(bytes)) };
   if (endsWithCr(bytes)) return { code: 'ledger-line-endings', cause: crlfCause(path, lineNo()) };
   return undefined;
 }

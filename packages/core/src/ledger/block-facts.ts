@@ -18,7 +18,7 @@ export interface BlockResult {
   blank: number;
   nos: Float64Array;
   offsets: Float64Array;
-  /** bit 0: valid JSON; bit 1: has a chain link; bit 2: ends with CR; bit 3: starts with a BOM; bit 4: the BOM is not the only damage. */
+  /** bit 0: valid JSON; bit 1: has a chain link; bit 2: ends with CR; bit 3: starts with a BOM; bits 4-5: what follows it (0 JSON, 1 other, 2 nothing). */
   flags: Uint8Array;
   seqs: Float64Array;
   /** n * 64 hex digits: each line's digest, then each line's chain prev (zeros when absent). */
@@ -68,7 +68,7 @@ function encode(id: number, blank: number, facts: LineFacts[]): BlockResult {
   facts.forEach((f, i) => {
     out.nos[i] = f.no;
     out.offsets[i] = f.offset;
-    out.flags[i] = (f.json ? 1 : 0) | (f.chain ? 2 : 0) | (f.cr ? 4 : 0) | (f.bom ? 8 : 0) | (f.bom === 'and-more' ? 16 : 0);
+    out.flags[i] = (f.json ? 1 : 0) | (f.chain ? 2 : 0) | (f.cr ? 4 : 0) | (f.bom ? 8 : 0) | (f.bom === 'other' ? 16 : f.bom === 'nothing' ? 32 : 0);
     out.seqs[i] = f.chain?.seq ?? 0;
     digests.push(f.digest.slice(7));
     prevs.push(f.chain ? f.chain.prev.slice(7) : '0'.repeat(64));

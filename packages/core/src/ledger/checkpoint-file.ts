@@ -1,7 +1,7 @@
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
 import { AosError } from '../cli-kit/errors.js';
 import { LedgerCheckpoint } from '../schemas/ledger.js';
-import { jsonAfterBom, shellQuote, startsWithBom } from './line-marks.js';
+import { afterBom, shellQuote, startsWithBom } from './line-marks.js';
 import { describeIssues } from './validate.js';
 
 export { CHECKPOINT_SUFFIX, checkpointPathFor } from './paths.js';
@@ -23,7 +23,7 @@ export function readCheckpoint(path: string, required: boolean): LedgerCheckpoin
   try {
     value = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
-    if (startsWithBom(read.bytes) && jsonAfterBom(read.bytes)) throw byteOrderMark(path);
+    if (startsWithBom(read.bytes) && afterBom(read.bytes) === 'json') throw byteOrderMark(path);
     throw invalid(path, ['not valid JSON'], e);
   }
   const parsed = LedgerCheckpoint.safeParse(value);

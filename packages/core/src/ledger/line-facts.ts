@@ -1,6 +1,6 @@
 import type { ChainLink } from '../schemas/common.js';
 import { chainShapeOf, lineDigest } from './chain.js';
-import { endsWithCr, jsonAfterBom, startsWithBom } from './line-marks.js';
+import { afterBom, endsWithCr, startsWithBom, type BomRest } from './line-marks.js';
 import type { RecordCheck } from './record-check.js';
 
 /**
@@ -20,8 +20,8 @@ export interface LineFacts {
   issues: string[];
   /** A value the schema refused, kept for an explanation when the check could not give one here. */
   unexplained?: unknown;
-  /** The line starts with a UTF-8 byte-order mark: 'alone' when the rest of it is valid JSON (line-marks.ts). */
-  bom?: 'alone' | 'and-more';
+  /** The line starts with a UTF-8 byte-order mark: what follows it (line-marks.ts). */
+  bom?: BomRest;
   /** The line ends with CR (its line ending was converted to CR LF). */
   cr?: boolean;
 }
@@ -33,7 +33,7 @@ export function analyzeLine(no: number, offset: number, bytes: Buffer, terminate
     value = JSON.parse(bytes.toString('utf8'));
   } catch {
     const facts: LineFacts = { no, offset, terminated, digest, json: false, chain: undefined, issues: [] };
-    if (startsWithBom(bytes)) facts.bom = jsonAfterBom(bytes) ? 'alone' : 'and-more';
+    if (startsWithBom(bytes)) facts.bom = afterBom(bytes);
     return facts;
   }
   const facts: LineFacts = { no, offset, terminated, digest, json: true, chain: chainShapeOf(value), issues: [] };

@@ -1,3 +1,5 @@
+import { isBlank } from './lines.js';
+
 /**
  * Bytes the tools never write, which editors and git add to text files: a UTF-8 byte-order mark
  * (EF BB BF) before a line's record, and a CR before its LF. A ledger line is `JSON.stringify`
@@ -17,13 +19,17 @@ export function endsWithCr(bytes: Uint8Array): boolean {
   return bytes.length > 0 && bytes[bytes.length - 1] === 0x0d;
 }
 
-/** Whether what follows a byte-order mark parses as JSON: then the mark is the whole damage. */
-export function jsonAfterBom(bytes: Buffer): boolean {
+/** What follows a byte-order mark: a JSON value (the mark is the whole damage), nothing but blanks, or anything else. */
+export type BomRest = 'json' | 'nothing' | 'other';
+
+export function afterBom(bytes: Buffer): BomRest {
+  const rest = bytes.subarray(3);
+  if (isBlank(rest)) return 'nothing';
   try {
-    JSON.parse(bytes.subarray(3).toString('utf8'));
-    return true;
+    JSON.parse(rest.toString('utf8'));
+    return 'json';
   } catch {
-    return false;
+    return 'other';
   }
 }
 
@@ -34,12 +40,16 @@ export interface MarkCause {
 }
 
 /** `line N starts with a byte-order mark ...`, with the sed command that removes only that mark. */
-export function bomCause(path: string, line: number, restIsJson: boolean): MarkCause {
-  const what = `line ${line} starts with a byte-order mark (U+FEFF): an editor saved this ledger as 'UTF-8 with BOM'`;
+export function bomCause(path: string, line: number, rest: BomRest): MarkCause {
+  const editor = "an editor saved this ledger as 'UTF-8 with BOM'";
   const sed = `sed -i '${line}s/^\\xEF\\xBB\\xBF//' ${shellQuote(path)}`;
-  return restIsJson
-    ? { what: `${what}; the record after it is intact`, fix: `Remove the BOM with \`${sed}\` while no tool writes to the ledger (it deletes only those 3 bytes), then verify again.` }
-    : { what: `${what}, and the rest of the line is not valid JSON either`, fix: `Removing the BOM (\`${sed}\`) will not be enough: compare the line with a backup or the ledger's git history.` };
+  const remove = `Remove the BOM with \`${sed}\` while no tool writes to the ledger (it deletes only those 3 bytes)`;
+  if (rest === 'json') return { what: `line ${line} starts with a byte-order mark (U+FEFF): ${editor}; the record after it is intact`, fix: `${remove}, then verify again.` };
+  if (rest === 'nothing') return { what: `line ${line} is only a byte-order mark (U+FEFF), no record: ${editor}`, fix: `${remove}; what remains is blank, which every reader skips.` };
+  return {
+    what: `line ${line} starts with a byte-order mark (U+FEFF): ${editor}, and the rest of the line is not valid JSON either`,
+    fix: `Removing the BOM (\`${sed}\`) will not be enough: compare the line with a backup or the ledger's git history.`,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { SCHEMAS } from '../schemas/registry.js';
 import type { StoredRecord } from './append.js';
 import { chainOf } from './chain.js';
 import { checkLedgerFile } from './ledger-file.js';
-import { bomCause, jsonAfterBom, startsWithBom } from './line-marks.js';
+import { afterBom, bomCause, startsWithBom } from './line-marks.js';
 import { LineTooLong, scanLines, type RawLine } from './lines.js';
 import { describeIssues, type LedgerSchemaName } from './validate.js';
 
@@ -91,7 +91,7 @@ function malformed(path: string, line: number, what: string): AosError {
 }
 
 function byteOrderMark(path: string, raw: RawLine): AosError {
-  const { what, fix } = bomCause(path, raw.no, jsonAfterBom(raw.bytes));
+  const { what, fix } = bomCause(path, raw.no, afterBom(raw.bytes));
   return new AosError('ledger-byte-order-mark', `${path}:${raw.no}: ${what}`, { hint: fix, details: { path, line: raw.no } });
 }
 

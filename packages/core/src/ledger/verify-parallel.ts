@@ -123,7 +123,7 @@ function deliverResult(res: Result, sink: FactSink): void {
       issues: issues.get(i) ?? [],
     };
     if (flags & 4) facts.cr = true;
-    if (flags & 8) facts.bom = flags & 16 ? 'and-more' : 'alone';
+    if (flags & 8) facts.bom = flags & 16 ? 'other' : flags & 32 ? 'nothing' : 'json';
     sink.facts(facts);
   }
 }

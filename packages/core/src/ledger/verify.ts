@@ -157,8 +157,8 @@ class Scan {
    * completed, and `ledger repair` must not quarantine a record an editor only prefixed.
    */
   private byteOrderMark(f: LineFacts): void {
-    this.problem(f.no, 'malformed', causeMessage(bomCause(this.report.path, f.no, f.bom === 'alone')));
-    this.chain.unreadable(f.no, f.digest);
+    this.problem(f.no, 'malformed', causeMessage(bomCause(this.report.path, f.no, f.bom!)));
+    if (f.bom !== 'nothing') this.chain.unreadable(f.no, f.digest); // a bare BOM holds no record, so no seq
   }
 
   finish(): void {
@@ -215,14 +215,21 @@ class Scan {
     if (!p) return;
     this.pending = undefined;
     if (as === 'torn-tail') {
-      const why = p.terminated ? 'is not valid JSON' : 'has no trailing newline';
-      this.report.problems.push({ line: p.no, kind: 'torn-tail', message: `the last line (${p.no}) ${why}: an append was interrupted; \`ledger repair\` moves it to a quarantine file` });
+      this.report.problems.push({ line: p.no, kind: 'torn-tail', message: tornMessage(p) });
       this.report.torn_tail = { line: p.no, offset: p.offset, bytes: this.report.bytes - p.offset };
       return;
     }
     this.problem(p.no, 'malformed', `line ${p.no} is not valid JSON`);
     this.chain.unreadable(p.no, p.digest);
   }
+}
+
+function tornMessage(p: LineFacts): string {
+  const repair = '`ledger repair` moves it to a quarantine file';
+  // An editor's new, empty ledger saved with a BOM: no append was interrupted, and nothing is lost by moving it.
+  if (p.bom === 'nothing') return `the last line (${p.no}) is only a byte-order mark (U+FEFF) with no newline, no record: an editor saved this ledger as 'UTF-8 with BOM'; ${repair}`;
+  const why = p.terminated ? 'is not valid JSON' : 'has no trailing newline';
+  return `the last line (${p.no}) ${why}: an append was interrupted; ${repair}`;
 }
 
 function statusOf(r: LedgerReport): LedgerStatus {
