@@ -7,6 +7,7 @@ describe('organNameProblem', () => {
     expect(organNameProblem('😀a\u007fb')).toBe('contains U+007F (a control character) at character 3');
     expect(organNameProblem('x\u{E0041}')).toBe('contains U+E0041 (an invisible formatting character) at character 2');
     expect(organNameProblem('a\u00adb')).toBe('contains U+00AD (an invisible formatting character) at character 2');
+    expect(organNameProblem('\u200D \u200C')).toBe('has no visible character (only joiners and spaces)');
   });
 });
 

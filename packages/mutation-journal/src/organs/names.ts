@@ -30,7 +30,7 @@ const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}]|(?![\u200C\u200D])\p{Cf}/u;
 /** Why `name` cannot be given to an organ, or undefined when it can. */
 export function organNameProblem(name: string): string | undefined {
   const m = FORBIDDEN_IN_NAME.exec(name);
-  if (!m) return undefined;
+  if (!m) return /[^\s\u200C\u200D]/u.test(name) ? undefined : 'has no visible character (only joiners and spaces)';
   const ch = m[0].codePointAt(0)!;
   const at = [...name.slice(0, m.index)].length + 1;
   return `contains ${codePoint(ch)} (${charKind(ch)}) at character ${at}`;
