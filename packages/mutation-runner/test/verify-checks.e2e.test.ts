@@ -79,6 +79,18 @@ describe('timeouts', () => {
     expect(spawned.filter(alive)).toEqual([]);
   });
 
+  it('kills a daemon a passing check leaves behind in its own session (setsid), and says so', () => {
+    const root = fixtureGenome();
+    const pids = join(tempDir(), 'pids');
+    const policy = policyFile({ operator_checks: [{ name: 'daemon', command: 'sh', args: ['-c', `setsid sh -c 'echo $$ >> ${pids}; exec sleep 300' < /dev/null > /dev/null 2>&1 & while [ ! -s ${pids} ]; do sleep 0.01; done`] }] });
+    const r = verify(root, readmeProposal(root), ['--policy', policy]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().checks.find((c: any) => c.name === 'operator:daemon').status).toBe('passed');
+    const daemon = Number(readFileSync(pids, 'utf8').trim());
+    expect(alive(daemon)).toBe(false);
+    expect(r.stderr).toContain('check operator:daemon left 1 process(es) running outside its process group (setsid): killed');
+  });
+
   it('applies --timeout as the default and lets the policy name a check', () => {
     const root = fixtureGenome();
     const policy = policyFile({ operator_checks: [{ name: 'slow', command: 'sleep', args: ['30'] }], check_timeouts: { 'nix-flake-check': 600 } });

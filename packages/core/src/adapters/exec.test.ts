@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { boundTail, cleanEnv, runCommand } from './exec.js';
+import { processesWithToken, RUN_TOKEN_VARIABLE } from './escapees.js';
 import { StreamSink } from './exec-output.js';
 
 /** True while `pid` is a live (non-zombie) process. */
@@ -81,6 +82,34 @@ describe('runCommand', () => {
     process.kill(escaped, 'SIGKILL');
     expect([r.outcome, r.exitCode, r.stdout]).toEqual(['exited', 0, 'out\n']);
     expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('with reap, kills what the command left running outside its group (setsid, double fork), and names it', async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, 'pids');
+    // Two escapees: one in a new session, one orphaned by a double fork and then setsid'd, output closed.
+    const script = [
+      `setsid sh -c 'echo $$ >> ${pidFile}; exec sleep 60' < /dev/null > /dev/null 2>&1 &`,
+      `sh -c "setsid sh -c 'echo \\$\\$ >> ${pidFile}; exec sleep 60' < /dev/null > /dev/null 2>&1 &" &`,
+      `while [ "$(wc -l < ${pidFile} 2>/dev/null || echo 0)" -lt 2 ]; do sleep 0.01; done`,
+    ].join('\n');
+    const r = await runCommand({ command: 'sh', args: ['-c', script], cwd: dir, reap: true });
+    expect([r.outcome, r.exitCode]).toEqual(['exited', 0]);
+    const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    expect(await waitGone(pids)).toBe(true);
+    expect([...(r.reaped ?? [])].sort()).toEqual([...pids].sort());
+  });
+
+  it('with reap, leaves alone a process of the same user that carries another run token', async () => {
+    const dir = tempDir();
+    const bystander = spawn('sleep', ['60'], { env: { ...process.env, [RUN_TOKEN_VARIABLE]: 'someone-else' }, stdio: 'ignore', detached: true });
+    try {
+      const r = await runCommand({ command: 'true', cwd: dir, reap: true });
+      expect(r.reaped).toBeUndefined();
+      expect(processesWithToken('someone-else')).toEqual([bystander.pid]);
+    } finally {
+      bystander.kill('SIGKILL');
+    }
   });
 
   it('escalates to SIGKILL when the group ignores SIGTERM', async () => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LogRef } from '../schemas/common.js';
+import { newRunToken, reapEscapees, RUN_TOKEN_VARIABLE } from './escapees.js';
 import { StreamSink } from './exec-output.js';
 
 /**
@@ -44,6 +45,11 @@ export interface RunCommandOptions {
    * `--log-format internal-json` into readable text while reporting progress.
    */
   stderrLine?: (line: string) => string | null;
+  /**
+   * When it ends, also kill the processes it started that left its process group (setsid), found
+   * by a token in their environment (escapees.ts). For commands we do not control: checks.
+   */
+  reap?: boolean;
 }
 
 export interface CommandResult {
@@ -63,10 +69,14 @@ export interface CommandResult {
   stdoutFull?: Buffer;
   stdoutLog?: LogRef;
   stderrLog?: LogRef;
+  /** With `reap`: pids of processes it left running outside its group, killed when it ended. */
+  reaped?: number[];
 }
 
 /** Children still running, so that a signal to this process can take them down too. */
 const live = new Set<number>();
+/** Run tokens of the running children with `reap`, for the same reason. */
+const liveTokens = new Set<string>();
 
 export async function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
   ensureChildCleanup();
@@ -96,11 +106,12 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     return result;
   };
   if (opts.signal?.aborted) return finish('cancelled', null, null);
+  const token = opts.reap ? newRunToken() : undefined;
   let child: ChildProcess;
   try {
     child = spawn(opts.command, args, {
       cwd: opts.cwd,
-      env: opts.env ?? process.env,
+      env: token ? { ...(opts.env ?? process.env), [RUN_TOKEN_VARIABLE]: token } : (opts.env ?? process.env),
       detached: true, // setsid(): the child leads a new process group
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -119,7 +130,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
       /* likewise: a child that exits early ends the stream */
     });
   }
-  return supervise(child, opts, finish);
+  return supervise(child, opts, finish, token);
 }
 
 /** The longest delay setTimeout honours (about 24.8 days). */
@@ -128,14 +139,16 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 type Finish = (outcome: CommandOutcome, exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => CommandResult;
 
 /** Waits for a spawned child, enforcing the timeout and the abort signal on its whole process group. */
-function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish): Promise<CommandResult> {
+function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish, token?: string): Promise<CommandResult> {
   return new Promise<CommandResult>((resolvePromise) => {
     let outcome: CommandOutcome = 'exited';
     let settled = false;
     let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let reaped: number[] | undefined;
     const timers: NodeJS.Timeout[] = [];
     const pid = child.pid;
     if (pid !== undefined) live.add(pid);
+    if (token) liveTokens.add(token);
     const kill = (why: CommandOutcome) => {
       if (outcome === 'exited') outcome = why;
       killGroup(pid, 'SIGTERM');
@@ -151,6 +164,7 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish)
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
       if (pid !== undefined) live.delete(pid);
+      if (token) liveTokens.delete(token);
       resolvePromise(result);
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
@@ -161,6 +175,7 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish)
       exitInfo = { code, signal };
       // Stragglers left in the group would hold our pipes open; the command is over.
       killGroup(pid, 'SIGKILL');
+      if (token) reaped = reapEscapees(token);
       // One that left the group (setsid) can hold them for ever: stop reading after the grace.
       timers.push(
         setTimeout(() => {
@@ -171,7 +186,9 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish)
     });
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
       const info = exitInfo ?? { code, signal };
-      settle(finish(outcome, info.code, info.signal));
+      const result = finish(outcome, info.code, info.signal);
+      if (reaped?.length) result.reaped = reaped;
+      settle(result);
     });
   });
 }
@@ -214,6 +231,7 @@ function onSignal(sig: NodeJS.Signals): void {
   if (interrupted) return;
   interrupted = true;
   for (const pid of live) killGroup(pid, 'SIGKILL');
+  for (const token of liveTokens) reapEscapees(token);
   for (const f of [...cleanups].reverse()) {
     try {
       f();

@@ -5,3 +5,4 @@ export * from './exec.js';
 export * from './git.js';
 export * from './nix.js';
 export * from './nix-log.js';
+export * from './escapees.js';

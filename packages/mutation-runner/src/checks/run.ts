@@ -1,5 +1,5 @@
 import { boundTail, NixLogTranslator, parseBuildOutPaths, runCommand, type CommandResult, type NixInfo } from '@autopoietic/core/adapters';
-import { describeError } from '@autopoietic/core/cli-kit';
+import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import type { PlannedCheck } from './plan.js';
 import type { ProgressReporter } from './progress.js';
@@ -66,8 +66,11 @@ async function runOne(check: PlannedCheck, index: number, opts: RunChecksOptions
     logName: logName(index, check.name),
     keepStdout: check.buildsOutPaths,
     signal,
+    // A check's daemon (`setsid x &`) must not outlive the gate that ran it.
+    reap: true,
     ...(translator ? { stderrLine: (l: string) => translator.line(l) } : {}),
   });
+  if (r.reaped) getLogger().warn({ check: check.name, pids: r.reaped }, `check ${check.name} left ${r.reaped.length} process(es) running outside its process group (setsid): killed`);
   const ran = toCheckResult(check.name, r, check.timeoutMs);
   const result = check.buildsOutPaths && ran.status === 'passed' ? withOutPaths(ran, opts.nix, r.stdoutFull) : ran;
   opts.progress?.finished(check.name, result.status);
