@@ -92,6 +92,13 @@ describe('prepareSidecar: the one sidecar policy, checked before any work', () =
     expectRefused('./memory/mutation-results.jsonl', g, /must not overwrite input source .*mutation-results.jsonl/);
   });
 
+  it('refuses a ledger that does not exist yet and is no input (it would start with a bundle, and refuse every append)', () => {
+    const { root, guard } = setup();
+    expectRefused('memory/effects.jsonl', guard, /is named like a ledger or a file kept beside one \(effects\.jsonl\); name a new \.json file$/);
+    expectRefused('memory/effects.jsonl.checkpoint.json', guard, /named like a ledger/);
+    expect(existsSync(join(root, 'memory', 'effects.jsonl'))).toBe(false);
+  });
+
   it('refuses an existing symlink sidecar, even a dangling one, without touching its target', () => {
     const { root, registry, guard } = setup();
     symlinkSync(registry, join(root, 'bundle.json'));

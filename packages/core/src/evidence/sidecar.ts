@@ -12,6 +12,7 @@ import {
   symlinkComponent,
 } from '../adapters/fs-safe.js';
 import type { EvidenceBundle } from '../schemas/evidence.js';
+import { ledgerLikeName } from '../ledger/ledger-names.js';
 import { checkBundle } from './assemble.js';
 
 /**
@@ -115,6 +116,10 @@ function sidecarProblem(abs: string, guard: SidecarGuard): string | undefined {
   for (const dir of guard.forbiddenDirs ?? []) {
     if (isInsideDir(abs, dir, guard.cwd)) return `is inside ${lexicalAbsolute(dir, guard.cwd)}, where evidence must not be written`;
   }
+  // A ledger not created yet (memory/effects.jsonl before the first install) is no input of the
+  // command, so the checks above let a bundle become it, and every later append was refused.
+  const ledgerLike = ledgerLikeName(abs);
+  if (ledgerLike) return `is named like a ledger or a file kept beside one (${ledgerLike}); name a new .json file`;
   return existenceProblem(abs);
 }
 
