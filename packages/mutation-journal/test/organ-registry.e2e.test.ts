@@ -78,7 +78,7 @@ describe('bad input exits 2 and writes nothing', () => {
     ['unknown type', ['add', '--name', 'x', '--type', 'daemon', '--source', 's', '--purpose', 'p'], 'unknown organ type "daemon"'],
     ['unknown status', ['add', '--name', 'x', '--type', 'cli', '--source', 's', '--purpose', 'p', '--decay-status', 'Active'], 'unknown decay status "Active"'],
     ['blank name', ['add', '--name', '  ', '--type', 'cli', '--source', 's', '--purpose', 'p'], 'organ name must not be empty'],
-    ['blank source', ['add', '--name', 'x', '--type', 'cli', '--source', '', '--purpose', 'p'], 'organ source must not be empty'],
+    ['blank source', ['add', '--name', 'x', '--type', 'cli', '--source', '', '--purpose', 'p'], '--source must not be empty'],
     ['blank purpose', ['add', '--name', 'x', '--type', 'cli', '--source', 's', '--purpose', ' '], 'organ purpose must not be empty'],
     ['negative usage', ['add', '--name', 'x', '--type', 'cli', '--source', 's', '--purpose', 'p', '--usage-count', '-1'], '--usage-count must be a non-negative integer'],
     ['negative failures', ['update', 'nix-fmt', '--failure-count', '-3'], '--failure-count must be a non-negative integer'],
