@@ -7,7 +7,6 @@ import { registerLedger } from './commands/ledger.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerList } from './commands/list.js';
 import { registerOrgan } from './commands/organ.js';
-import { refuseRepeatedFlags } from './journal/single-flags.js';
 
 /** Builds the mutation-journal program: the one list of its commands. */
 export function buildProgram(): Command {
@@ -22,7 +21,6 @@ export function buildProgram(): Command {
   registerLedger(program);
   registerLineage(program);
   registerOrgan(program);
-  refuseRepeatedFlags(program);
   return program;
 }
 

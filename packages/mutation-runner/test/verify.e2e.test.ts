@@ -137,14 +137,15 @@ describe('verify: proposal and patch input', () => {
   });
 
   it.each([
-    [['--proposal', ''], '--proposal must not be empty'],
-    [['--proposal', 'p.json', '--journal', ' '], '--journal must not be empty'],
-    [['--proposal', 'p.json', '--root', ''], '--root must not be empty'],
-  ])('refuses %j as a usage error and journals nothing (empty was the working directory)', (args, message) => {
+    [['--proposal', ''], 'flag-blank', '--proposal must not be empty'],
+    [['--proposal', 'p.json', '--journal', ' '], 'flag-blank', '--journal must not be empty'],
+    [['--proposal', 'p.json', '--root', ''], 'flag-blank', '--root must not be empty'],
+    [['--proposal', 'a.json', '--proposal', 'b.json'], 'flag-repeated', '--proposal was given twice ("a.json", then "b.json"); it takes one value'],
+  ])('refuses %j as a usage error and journals nothing (empty was the working directory; twice, the last won)', (args, code, message) => {
     const mem = memoryDir();
     const r = runner(['verify', ...args, '--memory-dir', mem], { cwd: fixtureGenome() });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error[flag-blank]: ${message}`);
+    expect(r.stderr).toContain(`error[${code}]: ${message}`);
     expect(r.stdout).toBe('');
     expect(existsSync(join(mem, 'mutation-results.jsonl'))).toBe(false);
   });

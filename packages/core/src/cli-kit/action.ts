@@ -1,6 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { refuseBlankPlaces } from './blank-places.js';
 import { AosError, describeError, type ExitCode } from './errors.js';
+import { refuseRepeatedFlags } from './repeated-flags.js';
 import { printErr } from './output.js';
 
 /**
@@ -53,6 +54,7 @@ export async function runProgram(program: Command, argv: string[] = process.argv
   program.exitOverride();
   applyExitOverride(program);
   program.hook('preAction', (_program, action) => refuseBlankPlaces(action));
+  refuseRepeatedFlags(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

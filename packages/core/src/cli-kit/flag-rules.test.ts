@@ -61,3 +61,30 @@ describe('flags naming a place refuse an empty or blank value', () => {
     expect(refusal(['--builders', ''])).toBeUndefined();
   });
 });
+
+describe('a flag that takes one value, given twice', () => {
+  it('is a usage error before the action runs; a default, a switch and a variadic flag are not repeats', async () => {
+    const program = () => {
+      let ran: Record<string, unknown> | undefined;
+      const p = new Command('tool').addCommand(
+        command()
+          .option('--format <f>', 'with a default', 'json')
+          .option('--quiet', 'a switch')
+          .action((opts: Record<string, unknown>) => {
+            ran = opts;
+          }),
+      );
+      return { p, ran: () => ran };
+    };
+    const twice = program();
+    process.exitCode = undefined;
+    await runProgram(twice.p, ['node', 'tool', 'go', '--proposal', 'a.json', '--proposal', 'b.json']);
+    expect([process.exitCode, twice.ran()]).toEqual([2, undefined]);
+    const once = program();
+    process.exitCode = undefined;
+    await runProgram(once.p, ['node', 'tool', 'go', '--proposal', 'a.json', '--format', 'text', '--quiet', '--quiet', '--project-root', 'x', '--project-root', 'y']);
+    expect(process.exitCode).toBeUndefined();
+    expect(once.ran()).toMatchObject({ proposal: 'a.json', format: 'text', quiet: true, projectRoot: ['x', 'y'] });
+    process.exitCode = undefined;
+  });
+});
