@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,24 @@ function writeLock(ledger: string, owner: Record<string, unknown>): void {
 }
 
 describe('ledger lock', () => {
+  it('is one lock for every spelling of a ledger: a symlink to it takes the lock of its target', async () => {
+    // Two locks for one file let concurrent appends through both names fork its chain.
+    const dir = tempDir();
+    const real = join(dir, 'real.jsonl');
+    writeFileSync(real, '');
+    symlinkSync('real.jsonl', join(dir, 'alias.jsonl'));
+    symlinkSync(dir, join(dir, 'via'));
+    expect(lockPathFor(join(dir, 'alias.jsonl'))).toBe(`${real}.lock`);
+    const held = await acquireLock(real);
+    try {
+      await expect(acquireLock(join(dir, 'alias.jsonl'), { timeoutMs: 200 })).rejects.toMatchObject({ code: 'ledger-locked' });
+      await expect(acquireLock(join(dir, 'via', 'alias.jsonl'), { timeoutMs: 200 })).rejects.toMatchObject({ code: 'ledger-locked' });
+    } finally {
+      held.release();
+    }
+    (await acquireLock(join(dir, 'alias.jsonl'))).release();
+  });
+
   it('recovers a lock left by a process that is gone', async () => {
     const file = join(tempDir(), 'mutations.jsonl');
     writeLock(file, { pid: deadPid(), host: hostname() });

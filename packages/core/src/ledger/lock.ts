@@ -1,4 +1,4 @@
-import { closeSync, linkSync, lstatSync, openSync, unlinkSync, watch, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, realpathSync, unlinkSync, watch, writeSync } from 'node:fs';
 import { getLogger } from '../cli-kit/logger.js';
 import { AosError } from '../cli-kit/errors.js';
 import {
@@ -52,8 +52,21 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS']);
 const linklessLocks = new Set<string>();
 
+/**
+ * The lock of a ledger, named after the file itself: a ledger reached through a symlink
+ * (`alias.jsonl -> real.jsonl`) has the lock of its target. Named after the path given, two
+ * spellings of one ledger took two locks, and concurrent appends through both forked its chain
+ * (two records with the same seq). A symlinked directory needs nothing: the lock lands in the
+ * same real directory either way.
+ */
 export function lockPathFor(ledger: string): string {
-  return `${ledger}.lock`;
+  let file = ledger;
+  try {
+    if (lstatSync(ledger).isSymbolicLink()) file = realpathSync(ledger);
+  } catch {
+    /* missing, or a link to nothing: the path given (the ledger checks name a dangling link) */
+  }
+  return `${file}.lock`;
 }
 
 export async function acquireLock(ledger: string, opts: LockOptions = {}): Promise<HeldLock> {
