@@ -233,6 +233,10 @@ describe('promote: VM checks', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain('error[invalid-option]: --changed-organ must not be blank');
     }
+    // The organ name rule of mutation-journal: a newline would be stored and matched as a name.
+    const bad = promote(f, ['--changed-organ', 'motd\nfake']);
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr).toContain('error[organ-name-invalid]: --changed-organ "motd\\nfake" contains U+000A (a line break) at character 5');
     expect(promotions(f)).toEqual([]);
     expect(verify(f).code).toBe(0);
     const r = promote(f, ['--changed-organ', 'motd', '--changed-organ', 'motd'], { vm: ['seed-smoke', 'seed-smoke'] });

@@ -8,3 +8,4 @@
 export * from './journal.js';
 export * from './organ.js';
 export * from './policy.js';
+export * from './organ-name.js';

@@ -1,10 +1,21 @@
 import type { Command } from 'commander';
 import { GateFailed, printJson, runAction, usageError } from '@autopoietic/core/cli-kit';
+import { organNameProblem, quotedName } from '@autopoietic/core/vocab';
 import { addGateOptions, localSystem, parseGateOptions } from './gate-options.js';
 
 /** A repeatable flag; a value given twice counts once (a VM check is built once, an organ listed once). */
 function collect(value: string, previous: string[]): string[] {
   return previous.includes(value) ? previous : [...previous, value];
+}
+
+/** The organ name rule of mutation-journal (core/vocab): these names are matched against the registry. */
+function refuseBadOrganNames(organs: string[]): void {
+  for (const name of organs) {
+    const problem = organNameProblem(name);
+    if (problem) {
+      throw usageError('organ-name-invalid', `--changed-organ ${quotedName(name)} ${problem}`, 'Name the organ as it is registered (mutation-journal organ list): on one line, without control or invisible characters.');
+    }
+  }
 }
 
 export function registerPromote(program: Command): void {
@@ -31,6 +42,7 @@ export function registerPromote(program: Command): void {
       const blank = parent.trim() === '' ? '--parent-genome' : organs.some((o) => o.trim() === '') ? '--changed-organ' : undefined;
       const problem = flagProblem(vmChecks, target, system) ?? (blank && `${blank} must not be blank`);
       if (problem) throw usageError('invalid-option', problem, 'See mutation-runner promote --help.');
+      refuseBadOrganNames(organs);
       const { promoteProposal } = await import('../gates/promote/run.js');
       const { record } = await promoteProposal({
         ...opts,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { organNameProblem, quotedName } from './names.js';
+import { organNameProblem, quotedName } from './organ-name.js';
 
 describe('organNameProblem', () => {
   it('names the first refused character by code point, kind and position (in characters, not UTF-16 units)', () => {
