@@ -198,6 +198,19 @@ describe('list', () => {
     expect(rows[2]).toMatch(/^2\s+\S+\s+mut-b\s+accepted\s+P0\s+B$/);
   });
 
+  it('lines up table columns by terminal width (wide and combining characters) and cuts long cells between graphemes', () => {
+    const mem = tempDir();
+    expect(journal(['append', '--memory-dir', mem, '--phase', '构建', '--goal', 'wide']).code).toBe(0);
+    expect(journal(['append', '--memory-dir', mem, '--phase', 'e\u0301t', '--goal', 'combining']).code).toBe(0);
+    expect(journal(['append', '--memory-dir', mem, '--phase', 'P0', '--goal', '长'.repeat(40)]).code).toBe(0);
+    const rows = journal(['list', 'mutations', '--format', 'table', '--memory-dir', mem]).stdout.trimEnd().split('\n');
+    // PHASE is 5 cells wide: 构建 takes 4 cells, é (e + U+0301) t 2, P0 2.
+    expect(rows[1]).toMatch(/ 构建 {3}wide$/);
+    expect(rows[2]).toMatch(/ e\u0301t {5}combining$/);
+    // 40 wide characters are 80 cells: cut to 29 of them (58 cells) and the ellipsis.
+    expect(rows[3]).toMatch(new RegExp(` P0 {5}${'长'.repeat(29)}…$`));
+  });
+
   it('prints a goal with terminal escapes in a table as \\u escapes, not as escapes the terminal runs', () => {
     const mem = tempDir();
     const goal = 'evil\u001b[2J\u001b]0;pwned\u0007 \u202egnp.exe';
