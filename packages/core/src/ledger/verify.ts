@@ -199,7 +199,10 @@ class Scan {
 
   private record(f: LineFacts): void {
     // Named here, so the chain does not call the converted line (or its neighbour) edited by hand.
-    if (f.cr) this.problem(f.no, 'edited', causeMessage(crlfCause(this.report.path, f.no, (this.firstCr ??= f.no))));
+    if (f.cr) {
+      this.firstCr ??= f.no;
+      this.problem(f.no, 'edited', causeMessage(crlfCause(this.report.path, f.no, this.firstCr)));
+    }
     if (this.schema && f.issues.length) this.problem(f.no, 'schema', `line ${f.no} is not a valid ${this.schema} record: ${f.issues.join('; ')}`);
     if (!f.chain || !this.chain.wellFormed(f.chain)) {
       this.chain.unchained(f.no);
