@@ -35,8 +35,14 @@ export function sandbox(tree: Record<string, string> = GENOME_TREE): Sandbox {
 }
 
 /** Runs the built os-introspect against a sandbox (its etc dir and HOME, never the machine's). */
+/** The sandbox's places, each unless `args` names its own (a flag given twice is a usage error). */
+export function sandboxArgs(s: Sandbox, args: string[] = []): string[] {
+  const defaults: Array<[string, string]> = [['--root', s.root], ['--memory-dir', s.memory], ['--etc-dir', s.etc]];
+  return [...defaults.filter(([flag]) => !args.includes(flag)).flat(), ...args];
+}
+
 export function introspectCli(s: Sandbox, args: string[] = [], env: Record<string, string> = {}): CliResult {
-  return runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc, ...args], { env: { HOME: s.home, ...env } });
+  return runCli('os-introspect', sandboxArgs(s, args), { env: { HOME: s.home, ...env } });
 }
 
 export function observe(s: Sandbox, args: string[] = [], env: Record<string, string> = {}): SelfState {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { introspect } from '@autopoietic/os-introspect';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { expectValidSelfState, sandbox, type Sandbox } from './helpers.js';
+import { expectValidSelfState, sandbox, sandboxArgs, type Sandbox } from './helpers.js';
 
 // Hostile host files and tools: each problem is a reason in the self-state, never a crash, a
 // hang or unbounded memory, and never wrong data reported as if it were right.
@@ -13,7 +13,7 @@ const MINIMAL = { 'flake.nix': '{ outputs = { self }: { }; }\n' };
 
 /** The built CLI on a sandbox, bounded in time (a hang fails the test instead of blocking it). */
 function observeBounded(s: Sandbox, args: string[] = [], env: Record<string, string> = {}) {
-  const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc, ...args], {
+  const r = runCli('os-introspect', sandboxArgs(s, args), {
     env: { HOME: s.home, ...env },
     timeoutMs: 50_000,
   });
@@ -142,7 +142,7 @@ describe('flags', () => {
   it.each(['--root', '--memory-dir', '--etc-dir', '--output', '--project-root'])('refuses an empty %s (exit 2) rather than take the working directory', (flag) => {
     const s = sandbox(MINIMAL);
     const cwd = tempDir('aos-introspect-cwd-');
-    const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc, flag, ''], { cwd, env: { HOME: s.home }, timeoutMs: 50_000 });
+    const r = runCli('os-introspect', sandboxArgs(s, [flag, '']), { cwd, env: { HOME: s.home }, timeoutMs: 50_000 });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`error[flag-blank]: ${flag} must not be empty`);
