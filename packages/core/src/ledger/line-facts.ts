@@ -24,9 +24,11 @@ export interface LineFacts {
   bom?: BomRest;
   /** The line ends with CR (its line ending was converted to CR LF). */
   cr?: boolean;
+  /** The parsed line, when asked for (verifyLedger's onRecord): read once, not again by a reader. */
+  value?: unknown;
 }
 
-export function analyzeLine(no: number, offset: number, bytes: Buffer, terminated: boolean, check: RecordCheck | null): LineFacts {
+export function analyzeLine(no: number, offset: number, bytes: Buffer, terminated: boolean, check: RecordCheck | null, keepValue = false): LineFacts {
   const digest = lineDigest(bytes);
   let value: unknown;
   try {
@@ -38,6 +40,7 @@ export function analyzeLine(no: number, offset: number, bytes: Buffer, terminate
   }
   const facts: LineFacts = { no, offset, terminated, digest, json: true, chain: chainShapeOf(value), issues: [] };
   if (endsWithCr(bytes)) facts.cr = true; // JSON.parse reads a trailing CR as whitespace
+  if (keepValue) facts.value = value;
   if (check && !check.accepts(value)) {
     if (check.explain) facts.issues = check.explain(value);
     else facts.unexplained = value;

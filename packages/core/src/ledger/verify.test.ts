@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { appendRecord } from './append.js';
-import { verifyLedger } from './verify.js';
+import { loadRecords } from './read.js';
+import { verifiedRecords, verifyLedger } from './verify.js';
 
 async function ledgerOf(n: number): Promise<{ file: string; lines: string[] }> {
   const file = join(tempDir(), 'mutations.jsonl');
@@ -211,5 +212,27 @@ describe('verifyLedger on a ruined file', () => {
     rewrite(file, lines);
     const r = await verifyLedger(file);
     expect(r.problems).toEqual([expect.objectContaining({ line: 2, kind: 'schema' })]);
+  });
+});
+
+describe('verifiedRecords', () => {
+  it('gives the report and the records the reader gives, from one read', async () => {
+    const { file, lines } = await ledgerOf(3);
+    rewrite(file, [lines[0]!, '', lines[1]!, lines[2]!]);
+    const { report, records } = await verifiedRecords(file, 'mutation');
+    expect(report).toMatchObject({ status: 'ok', lines: 3, blank_lines: 1 });
+    expect(records.map((r) => r.line)).toEqual([1, 3, 4]);
+    expect(records.map((r) => r.record)).toEqual(await loadRecords(file, 'mutation'));
+  });
+
+  it('leaves out what the schema refuses and a torn tail, and still reports the swapped pair after them as chain damage', async () => {
+    const { file, lines } = await ledgerOf(4);
+    const invalid = JSON.stringify({ ...JSON.parse(lines[1]!), status: 'nonsense' });
+    rewrite(file, [lines[0]!, invalid, lines[3]!, lines[2]!, '{"torn":'], '');
+    const { report, records } = await verifiedRecords(file, 'mutation');
+    expect(records.map((r) => r.line)).toEqual([1, 3, 4]);
+    expect(report.status).toBe('broken');
+    expect(report.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['schema', 'torn-tail']));
+    expect(report.problems.some((p) => ['reordered', 'deleted', 'inserted', 'edited'].includes(p.kind))).toBe(true);
   });
 });

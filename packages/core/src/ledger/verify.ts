@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
+import type { StoredRecord } from './append.js';
 import { ChainChecker, MAX_PROBLEMS, type ChainProblemKind } from './chain-check.js';
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
 import { analyzeLine, type LineFacts } from './line-facts.js';
@@ -52,6 +53,12 @@ export interface LedgerReport {
 
 export interface VerifyOptions {
   /**
+   * Called with each complete line that is JSON and matches the schema, in file order: a caller
+   * that takes the records as evidence only if the ledger verifies (loadVerifiedRecords) reads
+   * the file once instead of verifying it and then reading it again. Scans in this thread.
+   */
+  onRecord?: (line: number, value: unknown) => void;
+  /**
    * Checkpoint to check against: a path, `false` for none, or undefined for the default
    * `<ledger>.checkpoint.json` when it exists.
    */
@@ -84,13 +91,13 @@ export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, 
   }
   const size = fileSize(path);
   const report: LedgerReport = { path, exists: size !== undefined, schema, lines: 0, blank_lines: 0, bytes: size ?? 0, head: null, status: 'ok', problems: [] };
-  const scan = new Scan(report, schema, checkpoint?.seq);
+  const scan = new Scan(report, schema, checkpoint?.seq, opts.onRecord);
   if (size !== undefined) {
     try {
       const check = await recordCheck(schema);
-      const threads = threadsFor(size, opts.threads);
+      const threads = opts.onRecord ? 1 : threadsFor(size, opts.threads);
       if (threads > 1) await scanFactsParallel(path, size, schema, check, threads, scan);
-      else await scanInThread(path, size, check, scan);
+      else await scanInThread(path, size, check, scan, opts.onRecord !== undefined);
     } catch (e) {
       if (!(e instanceof LineTooLong)) throw e;
       scan.problem(e.no, 'malformed', `line ${e.no} is longer than any record may be: the file is damaged from byte ${e.offset}`);
@@ -103,12 +110,12 @@ export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, 
   return report;
 }
 
-async function scanInThread(path: string, size: number, check: RecordCheck | null, scan: Scan): Promise<void> {
+async function scanInThread(path: string, size: number, check: RecordCheck | null, scan: Scan, keepValues: boolean): Promise<void> {
   for await (const chunk of readChunks(path, size)) {
     // No per-chunk arrays: each line's objects die young, so the heap stays flat.
     forEachLine(chunk, (no, offset, bytes, terminated) => {
       if (terminated && isBlank(bytes)) scan.blank(1);
-      else scan.facts(analyzeLine(no, offset, bytes, terminated, check));
+      else scan.facts(analyzeLine(no, offset, bytes, terminated, check, keepValues));
     });
   }
 }
@@ -138,6 +145,7 @@ class Scan {
     private readonly report: LedgerReport,
     private readonly schema: LedgerSchemaName | null,
     private readonly checkpointSeq: number | undefined,
+    private readonly onRecord?: (line: number, value: unknown) => void,
   ) {}
 
   blank(count: number): void {
@@ -204,6 +212,7 @@ class Scan {
       this.problem(f.no, 'edited', causeMessage(crlfCause(this.report.path, f.no, this.firstCr)));
     }
     if (this.schema && f.issues.length) this.problem(f.no, 'schema', `line ${f.no} is not a valid ${this.schema} record: ${f.issues.join('; ')}`);
+    else if (this.onRecord && f.unexplained === undefined) this.onRecord(f.no, f.value);
     if (!f.chain || !this.chain.wellFormed(f.chain)) {
       this.chain.unchained(f.no);
       return;
@@ -248,4 +257,20 @@ function fileSize(path: string): number | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+/**
+ * A ledger's integrity report and its records, from one read of the file: every complete line
+ * that is JSON and matches the schema (the same check the reader makes, compiled from the same
+ * schema), in file order, whatever the report says. The caller decides from the report whether
+ * the records may be used (a gate takes none from a broken ledger).
+ */
+export async function verifiedRecords<N extends LedgerSchemaName>(
+  file: string,
+  schemaName: N,
+  opts: Omit<VerifyOptions, 'onRecord' | 'threads'> = {},
+): Promise<{ report: LedgerReport; records: Array<{ line: number; record: StoredRecord<N> }> }> {
+  const records: Array<{ line: number; record: StoredRecord<N> }> = [];
+  const report = await verifyLedger(file, schemaName, { ...opts, onRecord: (line, value) => records.push({ line, record: value as StoredRecord<N> }) });
+  return { report, records };
 }

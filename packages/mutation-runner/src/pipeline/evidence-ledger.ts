@@ -1,5 +1,5 @@
 import { AosError } from '@autopoietic/core/cli-kit';
-import { loadRecords, verifyLedger, type LedgerProblemKind, type LedgerSchemaName, type StoredRecord } from '@autopoietic/core/ledger';
+import { loadRecords, verifiedRecords, type LedgerProblemKind, type LedgerSchemaName, type StoredRecord } from '@autopoietic/core/ledger';
 
 /**
  * The records of a ledger a gate takes as evidence (P1 records for promote, P1/P2 records for
@@ -10,7 +10,8 @@ import { loadRecords, verifyLedger, type LedgerProblemKind, type LedgerSchemaNam
  * superseded. A torn final line (an append that never returned) is not damage: it is skipped.
  */
 export async function loadEvidenceRecords<N extends LedgerSchemaName>(file: string, schema: N, what: string): Promise<StoredRecord<N>[]> {
-  const report = await verifyLedger(file, schema);
+  // One read gives both the integrity report and the records (it was a verify, then a read).
+  const { report, records } = await verifiedRecords(file, schema);
   // A malformed or invalid line is left to the reader, whose error names it as such.
   const damage = report.problems.find((p) => !SHAPE_PROBLEMS.has(p.kind));
   if (report.status === 'broken' && damage) {
@@ -18,7 +19,9 @@ export async function loadEvidenceRecords<N extends LedgerSchemaName>(file: stri
       hint: `Run \`mutation-journal ledger verify --path ${file}\` for every problem, and restore the ledger from a backup; its lines must only be written by the tools.`,
     });
   }
-  return loadRecords(file, schema);
+  // The reader's own error names a malformed or invalid line (and warns of a torn tail).
+  if (report.problems.length) return loadRecords(file, schema);
+  return records.map((r) => r.record);
 }
 
 const SHAPE_PROBLEMS: ReadonlySet<LedgerProblemKind> = new Set(['malformed', 'schema', 'torn-tail']);
