@@ -1,5 +1,5 @@
 import { AosError } from '@autopoietic/core/cli-kit';
-import { loadRecords, verifyLedger, type StoredRecord } from '@autopoietic/core/ledger';
+import { loadRecords, verifiedRecords, type StoredRecord } from '@autopoietic/core/ledger';
 import { LEDGERS, type LedgerKind } from '@autopoietic/core/schemas';
 import { buildLineage, type LedgerNames, type LineageRecords } from './build.js';
 import { ledgerFile, memoryDir, type LocationFlags } from '../journal/locate.js';
@@ -32,7 +32,7 @@ export function lineageInputs(paths: LineagePaths, where: Where): { key: keyof L
 }
 
 /**
- * Reads the six ledgers and builds the view. Each ledger is verified first: a broken one (bad
+ * Reads the six ledgers and builds the view. Each ledger is verified as it is read: a broken one (bad
  * line, broken hash chain) is an error, because a picture drawn from damaged records would look
  * trustworthy; a torn final line (an append that never finished) is skipped and shown.
  */
@@ -42,14 +42,15 @@ export async function loadLineage(paths: LineagePaths, where: Where): Promise<Li
   const sources: LedgerSource[] = [];
   for (const input of lineageInputs(paths, where)) {
     const schema = LEDGERS[input.kind].schema;
-    const report = await verifyLedger(input.path, schema, { checkpoint: false });
+    const { report, records: read } = await verifiedRecords(input.path, schema, { checkpoint: false });
     if (report.status === 'broken') {
       const first = report.problems[0];
       throw new AosError('ledger-broken', `${input.path}: ledger is damaged (${report.problems.length} problem(s); first at line ${first?.line}: ${first?.message})`, {
         hint: `Inspect it with \`mutation-journal ledger verify --path ${input.path}\`; the lineage view is only drawn from intact ledgers.`,
       });
     }
-    const list = report.exists ? await loadRecords(input.path, schema) : [];
+    // A torn tail (or another problem short of broken): the reader skips it and says so.
+    const list = !report.exists ? [] : report.problems.length ? await loadRecords(input.path, schema) : read.map((r) => r.record);
     records[input.key] = list;
     names[input.key] = input.path;
     sources.push({
