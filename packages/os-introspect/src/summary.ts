@@ -30,13 +30,16 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
 }
 
 /**
- * `3 module files`; a module list the reader could not follow (`mkHost "a"`, `[ … ] ++ extra`)
+ * `3 module files`, `3 module files + 1 other` (an input's module, a call, a missing path); a
+ * module list the reader could not follow (`mkHost "a"`, `[ … ] ++ extra`)
  * says so, since its closure is only what was read (it read '0 module files' for a real host).
  */
 function hostModules(h: SelfState['genome']['hosts'][number]): string {
-  const files = `${h.closure.length} module file${h.closure.length === 1 ? '' : 's'}`;
+  // Entries that are not genome files (inputs' modules, calls, missing paths) are counted too.
+  const external = h.external_modules.length ? ` + ${h.external_modules.length} other` : '';
+  const files = `${h.closure.length} module file${h.closure.length === 1 ? '' : 's'}${external}`;
   if (h.modules_static) return files;
-  return h.closure.length ? `${files} + computed` : 'modules computed';
+  return h.closure.length || external ? `${files} + computed` : 'modules computed';
 }
 
 function inputWhere(i: SelfState['genome']['inputs'][number]): string {

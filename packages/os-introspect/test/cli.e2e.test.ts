@@ -99,7 +99,7 @@ describe('os-introspect command line', () => {
     const text = r.stdout;
     expect(text).toContain('host alpha-01 (development, research)  [identity from genome]');
     expect(text).toMatch(/10 \.nix files \(10 parsed, 0 from cache, no workers\), 8 modules, 3 options, 3 import edges/);
-    expect(text).toContain('hosts: alpha (5 module files, identity alpha-01), beta (1 module file)');
+    expect(text).toContain('hosts: alpha (5 module files + 1 other, identity alpha-01), beta (1 module file)');
     expect(text).toMatch(/inputs: home-manager github:nix-community\/home-manager@aaaaaaa, \d+ (months|years) old; nixpkgs github:NixOS\/nixpkgs@bbbbbbb/);
     expect(text).toContain("broken/bad.nix:3:7: syntax-error: syntax error, unexpected ';'");
     expect(text).toMatch(/organs +missing +absent/);
