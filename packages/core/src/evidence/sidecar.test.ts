@@ -8,6 +8,7 @@ import { OrganReviewOutput } from '../schemas/organ.js';
 import { organReviewBundle } from './organ-bundles.js';
 import { rawRef } from './refs.js';
 import { prepareSidecar, writeSidecar, type SidecarGuard } from './sidecar.js';
+import { aosErrorOf } from '../../../../tests/support/errors.js';
 
 const review = OrganReviewOutput.parse({
   schema_version: '0.1.0',
@@ -211,7 +212,7 @@ describe('writeSidecar', () => {
     const { root, guard } = setup();
     const target = prepareSidecar('late.json', guard)!;
     writeFileSync(join(root, 'late.json'), 'raced');
-    const err = catchAos(() => writeSidecar(target, bundle));
+    const err = aosErrorOf(() => writeSidecar(target, bundle));
     expect(err.exit).toBe(1);
     expect(err.message).toMatch(/already exists \(it changed while the command ran\)/);
     expect(readFileSync(join(root, 'late.json'), 'utf8')).toBe('raced');
@@ -226,12 +227,3 @@ describe('writeSidecar', () => {
   });
 });
 
-function catchAos(fn: () => unknown): AosError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AosError) return e;
-    throw e;
-  }
-  throw new Error('expected an AosError');
-}

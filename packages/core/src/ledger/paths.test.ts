@@ -2,8 +2,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
-import { AosError } from '../cli-kit/errors.js';
 import { DEFAULT_ETC_DIR, ledgerPath, resolveEtcDir, resolveMemoryDir } from './paths.js';
+import { aosErrorOf } from '../../../../tests/support/errors.js';
 
 describe('resolveEtcDir', () => {
   it('takes --etc-dir, else AUTOPOIETIC_ETC_DIR, else /etc/autopoietic, against the working directory', () => {
@@ -31,15 +31,6 @@ function places(policy?: object | string | Buffer) {
   return { base, root, etc, env: { AUTOPOIETIC_ETC_DIR: etc } as NodeJS.ProcessEnv };
 }
 
-function refusal(fn: () => unknown): AosError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AosError) return e;
-    throw e;
-  }
-  throw new Error('expected an AosError');
-}
 
 describe('resolveMemoryDir', () => {
   it('takes memory_dir of a host policy that is valid whole', () => {
@@ -50,7 +41,7 @@ describe('resolveMemoryDir', () => {
   it('refuses a policy with an unknown mode or field, or that cannot be read, even when it only wants memory_dir', () => {
     for (const bad of [{ mode: 'yolo', memory_dir: '/var/lib/aos' }, { mode: 'mutate-vm', memory_dir: '/m', version: 2 }, '{"mode":', Buffer.from('{"mode":"mutate-vm","memory_dir":"/m\xff"}', 'latin1')]) {
       const p = places(bad);
-      const err = refusal(() => resolveMemoryDir({ root: p.root, env: p.env }));
+      const err = aosErrorOf(() => resolveMemoryDir({ root: p.root, env: p.env }));
       expect(err.code).toBe('host-policy-invalid');
       expect(err.exit).toBe(1);
       expect(err.message).toContain(join(p.etc, 'mutation-runner.json'));
@@ -58,7 +49,7 @@ describe('resolveMemoryDir', () => {
     }
     const p = places();
     mkdirSync(join(p.etc, 'mutation-runner.json'));
-    expect(refusal(() => resolveMemoryDir({ root: p.root, env: p.env })).code).toBe('host-policy-unreadable');
+    expect(aosErrorOf(() => resolveMemoryDir({ root: p.root, env: p.env })).code).toBe('host-policy-unreadable');
   });
 
   it('does not read the policy when --memory-dir or AUTOPOIETIC_MEMORY_DIR names the directory', () => {
@@ -80,14 +71,14 @@ describe('resolveMemoryDir', () => {
     symlinkSync(p.root, join(p.base, 'alias'));
     const spellings = [p.root, `${p.root}/`, join(p.root, 'hosts', '..'), join(p.base, 'alias')];
     for (const memoryDir of spellings) {
-      const err = refusal(() => resolveMemoryDir({ root: p.root, memoryDir, env: p.env }));
+      const err = aosErrorOf(() => resolveMemoryDir({ root: p.root, memoryDir, env: p.env }));
       expect([err.code, err.exit]).toEqual(['memory-dir-is-genome-root', 2]);
       expect(err.message).toBe(`the memory directory ${p.root} (--memory-dir) is the genome root ${p.root}`);
     }
     // Found from the working directory (no --root), from the environment, from the policy.
-    expect(refusal(() => resolveMemoryDir({ cwd: p.root, env: { ...p.env, AUTOPOIETIC_MEMORY_DIR: '.' } })).message).toContain('(AUTOPOIETIC_MEMORY_DIR)');
+    expect(aosErrorOf(() => resolveMemoryDir({ cwd: p.root, env: { ...p.env, AUTOPOIETIC_MEMORY_DIR: '.' } })).message).toContain('(AUTOPOIETIC_MEMORY_DIR)');
     writeFileSync(join(p.etc, 'mutation-runner.json'), JSON.stringify({ mode: 'mutate-vm', memory_dir: join(p.base, 'alias') }));
-    const fromPolicy = refusal(() => resolveMemoryDir({ cwd: join(p.root), env: p.env }));
+    const fromPolicy = aosErrorOf(() => resolveMemoryDir({ cwd: join(p.root), env: p.env }));
     expect([fromPolicy.code, fromPolicy.exit]).toEqual(['memory-dir-is-genome-root', 1]);
   });
 
@@ -114,11 +105,11 @@ describe('resolveMemoryDir: what is there', () => {
       ['file/sub/memory', `lies under ${join(p.base, 'file')}, which is not a directory`],
     ];
     for (const [name, why] of expected) {
-      const err = refusal(() => resolveMemoryDir({ root: p.root, memoryDir: join(p.base, name), env: p.env }));
+      const err = aosErrorOf(() => resolveMemoryDir({ root: p.root, memoryDir: join(p.base, name), env: p.env }));
       expect([err.code, err.exit, err.message]).toEqual(['memory-dir-not-a-directory', 2, `the memory directory ${join(p.base, name)} (--memory-dir) ${why}`]);
     }
     writeFileSync(join(p.etc, 'mutation-runner.json'), JSON.stringify({ mode: 'observe-only', memory_dir: join(p.base, 'file') }));
-    expect(refusal(() => resolveMemoryDir({ root: p.root, env: p.env })).exit).toBe(1);
+    expect(aosErrorOf(() => resolveMemoryDir({ root: p.root, env: p.env })).exit).toBe(1);
   });
 
   it('takes a directory, or a path where none is yet', () => {
@@ -139,7 +130,7 @@ describe('empty and blank places', () => {
       [() => resolveMemoryDir({ root: '', cwd: '/w', env: { AUTOPOIETIC_ETC_DIR: '/nonexistent-etc' } }), '--root must not be empty'],
     ];
     for (const [fn, message] of cases) {
-      const err = refusal(fn);
+      const err = aosErrorOf(fn);
       expect([err.code, err.exit, err.message]).toEqual(['flag-blank', 2, message]);
     }
   });

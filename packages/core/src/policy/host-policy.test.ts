@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
-import { AosError } from '../cli-kit/errors.js';
 import { setLogger } from '../cli-kit/logger.js';
 import { AUTONOMY_MODES, type AutonomyMode } from '../schemas/common.js';
 import { hostPolicyPath, loadHostPolicy, modeAtLeast, requireMode } from './host-policy.js';
+import { aosErrorOf } from '../../../../tests/support/errors.js';
 
 function etcWith(content: string | undefined): string {
   const etc = tempDir();
@@ -52,7 +52,7 @@ describe('loadHostPolicy', () => {
 
   it('refuses malformed JSON with the file name and a hint (exit 1)', () => {
     const etc = etcWith('{"mode": "mutate-vm",');
-    const err = catchAos(() => loadHostPolicy({ etcDir: etc }));
+    const err = aosErrorOf(() => loadHostPolicy({ etcDir: etc }));
     expect(err.code).toBe('host-policy-invalid');
     expect(err.exit).toBe(1);
     expect(err.message).toContain(join(etc, 'mutation-runner.json'));
@@ -62,7 +62,7 @@ describe('loadHostPolicy', () => {
 
   it('refuses an unknown mode, naming the file, the value and the allowed modes', () => {
     const etc = etcWith(JSON.stringify({ mode: 'yolo' }));
-    const err = catchAos(() => loadHostPolicy({ etcDir: etc }));
+    const err = aosErrorOf(() => loadHostPolicy({ etcDir: etc }));
     expect(err.code).toBe('host-policy-invalid');
     expect(err.message).toContain(join(etc, 'mutation-runner.json'));
     expect(err.message).toContain('"yolo" is not a known mode');
@@ -80,7 +80,7 @@ describe('loadHostPolicy', () => {
   it('refuses an unreadable policy path instead of treating it as absent', () => {
     const etc = tempDir();
     mkdirSync(join(etc, 'mutation-runner.json'));
-    const err = catchAos(() => loadHostPolicy({ etcDir: etc }));
+    const err = aosErrorOf(() => loadHostPolicy({ etcDir: etc }));
     expect(err.code).toBe('host-policy-unreadable');
     expect(err.message).toBe(`cannot read host policy ${join(etc, 'mutation-runner.json')}: not a regular file (a directory)`);
   });
@@ -88,7 +88,7 @@ describe('loadHostPolicy', () => {
   it('refuses a policy that links to /dev/zero at once, instead of reading it for ever', () => {
     const etc = tempDir();
     symlinkSync('/dev/zero', join(etc, 'mutation-runner.json'));
-    expect(catchAos(() => loadHostPolicy({ etcDir: etc })).message).toBe(`cannot read host policy ${join(etc, 'mutation-runner.json')}: not a regular file (a device, FIFO or socket)`);
+    expect(aosErrorOf(() => loadHostPolicy({ etcDir: etc })).message).toBe(`cannot read host policy ${join(etc, 'mutation-runner.json')}: not a regular file (a device, FIFO or socket)`);
   });
 });
 
@@ -106,7 +106,7 @@ describe('requireMode', () => {
         if (modeAtLeast(mode, minimum)) {
           expect(() => requireMode(loaded, minimum, action)).not.toThrow();
         } else {
-          const err = catchAos(() => requireMode(loaded, minimum, action));
+          const err = aosErrorOf(() => requireMode(loaded, minimum, action));
           expect(err.code).toBe('mode-forbidden');
           expect(err.exit).toBe(1);
           expect(err.message).toBe(`${action} needs autonomy mode ${minimum} or higher, but host policy ${loaded.file} sets mode ${mode}`);
@@ -125,12 +125,3 @@ describe('requireMode', () => {
   });
 });
 
-function catchAos(fn: () => unknown): AosError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AosError) return e;
-    throw e;
-  }
-  throw new Error('expected an AosError');
-}
