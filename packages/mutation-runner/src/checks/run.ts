@@ -1,6 +1,7 @@
 import { boundTail, NixLogTranslator, parseBuildOutPaths, runCommand, type CommandResult, type NixInfo } from '@autopoietic/core/adapters';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
+import { fetchFailure } from './fetch-failure.js';
 import type { PlannedCheck } from './plan.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -71,7 +72,7 @@ async function runOne(check: PlannedCheck, index: number, opts: RunChecksOptions
     ...(translator ? { stderrLine: (l: string) => translator.line(l) } : {}),
   });
   if (r.reaped) getLogger().warn({ check: check.name, pids: r.reaped }, `check ${check.name} left ${r.reaped.length} process(es) running outside its process group (setsid): killed`);
-  const ran = toCheckResult(check.name, r, check.timeoutMs);
+  const ran = toCheckResult(check.name, r, check.timeoutMs, check.nix);
   const result = check.buildsOutPaths && ran.status === 'passed' ? withOutPaths(ran, opts.nix, r.stdoutFull) : ran;
   opts.progress?.finished(check.name, result.status);
   return result;
@@ -92,8 +93,11 @@ function withOutPaths(result: CheckResult, nix: NixInfo, stdout: Buffer | undefi
   return { ...result, out_paths: paths };
 }
 
-/** Maps a finished command to a check result: passed (exit 0), failed (other exit or signal), error (could not run to an answer). */
-export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number): CheckResult {
+/**
+ * Maps a finished command to a check result: passed (exit 0), failed (other exit or signal), error
+ * (could not run to an answer: for a Nix command, also one that stopped on a fetch it could not make).
+ */
+export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number, nix = false): CheckResult {
   const base: CheckResult = {
     name,
     command: r.command,
@@ -115,6 +119,10 @@ export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number
       return { ...base, status: 'error', reason: 'cancelled' };
     case 'exited':
       if (r.exitCode === 0) return base;
+      if (nix && !r.signal) {
+        const fetch = fetchFailure(r.stderr);
+        if (fetch) return { ...base, status: 'error', reason: fetch };
+      }
       return { ...base, status: 'failed', ...(r.signal ? { reason: `killed by ${r.signal}` } : {}) };
   }
 }

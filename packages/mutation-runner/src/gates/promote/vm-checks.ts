@@ -54,7 +54,7 @@ export async function discoverVmChecks(opts: {
     logName: logName(opts.index, 'list-vm-checks'),
     keepStdout: true,
   });
-  const check = toCheckResult('list-vm-checks', r, opts.timeoutMs);
+  const check = toCheckResult('list-vm-checks', r, opts.timeoutMs, true);
   if (check.status !== 'passed') return { check };
   try {
     const parsed = JSON.parse((r.stdoutFull ?? Buffer.alloc(0)).toString('utf8')) as { names: string[]; features: Record<string, string[]> };

@@ -1,0 +1,53 @@
+/**
+ * Tells a Nix command that stopped because it could not fetch something (a flake input, the
+ * flake registry, a tarball) apart from one that evaluated or built and failed. Offline, a flake
+ * with a github: input ends with "unable to download 'https://api.github.com/…': Couldn't
+ * resolve host name": that says nothing about the proposal, so the gate has no verdict (`error`)
+ * and must name the fetch, not reject the change. Only the error Nix stopped on counts (the last
+ * `error:` line), so a warning about an unreachable cache or a fetch retried and then succeeded
+ * does not turn a real failure into an error. An HTTP 4xx is an answer (the URL is wrong), not a
+ * network problem, and stays a failure.
+ */
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+const HINT =
+  'the network (or that host) cannot be reached from here, so no verdict: fetch it where the network is available ' +
+  '(nix flake archive fills the store), or point the input at a local path';
+
+export function fetchFailure(stderr: string): string | undefined {
+  const lines = stderr.replace(ANSI, '').split('\n').map((l) => l.trimEnd());
+  const last = lastIndex(lines, (l) => l.startsWith('error: '));
+  if (last < 0) return undefined;
+  const download = /^error: unable to download '([^']*)': (.*)$/.exec(lines[last]!);
+  if (download) return isClientAnswer(download[2]!) ? undefined : describe(download[1]!, download[2]!);
+  if (!/^error: program 'git' failed/.test(lines[last]!)) return undefined;
+  // git's own reason comes just before Nix's summary line.
+  for (const line of lines.slice(Math.max(0, last - 8), last).reverse()) {
+    const access = /^fatal: unable to access '([^']*)': (.*)$/.exec(line);
+    if (access) return /returned error: 4\d\d/.test(access[2]!) ? undefined : describe(access[1]!, access[2]!);
+    const ssh = /^ssh: (Could not resolve hostname ([^:]+)|connect to host (\S+) port \d+): (.*)$/.exec(line);
+    if (ssh) return describe(`ssh://${ssh[2] ?? ssh[3]}`, ssh[4]!);
+  }
+  return undefined;
+}
+
+function describe(url: string, why: string): string {
+  const input = githubInput(url);
+  return `cannot fetch '${url}'${input ? ` (input ${input})` : ''}: ${why.replace(/\s+/g, ' ').trim()}; ${HINT}`;
+}
+
+/** `github:OWNER/REPO`, the spelling a flake.nix uses, for GitHub's API and archive URLs. */
+function githubInput(url: string): string | undefined {
+  const m = /^https:\/\/(?:api\.github\.com\/repos|github\.com)\/([^/]+)\/([^/]+)\//.exec(url);
+  return m ? `github:${m[1]}/${m[2]}` : undefined;
+}
+
+/** curl's "HTTP error 404 (22)": the server answered that the thing is not there. */
+function isClientAnswer(why: string): boolean {
+  return /HTTP error 4\d\d\b/.test(why);
+}
+
+function lastIndex<T>(items: readonly T[], pred: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (pred(items[i]!)) return i;
+  return -1;
+}
