@@ -157,11 +157,28 @@ describe('verify: proposal and patch input', () => {
     expect(r.code).toBe(1);
     const record = r.json();
     expect(record.status).toBe('rejected');
-    expect(record.reason).toBe('patch application failed');
+    expect(record.reason).toBe('patch application failed: error: README.md: patch does not apply');
     expect(record.checks).toHaveLength(1);
     expect(record.checks[0]).toMatchObject({ name: 'apply-patch', status: 'failed' });
     expect(record.checks[0].stderr).toMatch(/patch does not apply|corrupt patch|error/);
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('Fixture genome.\n');
+  });
+});
+
+describe('verify: a change proposed from the work tree and still in it', () => {
+  it('says the change is already there and how to set it aside (it said only "patch application failed")', () => {
+    const root = fixtureGenome();
+    writeFileSync(join(root, 'README.md'), 'Fixture genome, changed in place.\n');
+    writeFileSync(join(root, 'NEW.txt'), 'untracked and proposed\n');
+    const proposed = runner(['propose', '--goal', 'change in place', '--root', root, '--memory-dir', memoryDir(), '--mutation-id', 'mut-in-place']);
+    expect(proposed.code, proposed.stderr).toBe(0);
+    const r = verify(root, proposed.json().proposal_path);
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('rejected');
+    expect(record.reason).toMatch(/^patch application failed: error: .*; the change is already in the genome's working tree/);
+    expect(record.reason).toContain('git stash');
+    expect(r.stderr).toContain('proposal rejected');
   });
 });
 

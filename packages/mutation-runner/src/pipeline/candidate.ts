@@ -7,6 +7,7 @@ import { compactUtc } from '@autopoietic/core/canonical';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { toCheckResult, logName } from '../checks/run.js';
+import { applyFailureReason } from './apply-failure.js';
 import { collectFileSet, listLive, type FileSet, type LiveListing } from '../candidate/fileset.js';
 import { rootFingerprint, type TreeEntry } from '../candidate/fingerprint.js';
 import { materialise } from '../candidate/materialise.js';
@@ -174,7 +175,11 @@ export async function applyToCandidate(c: Candidate, files: readonly PatchFile[]
   const t0 = performance.now();
   const r = await runCommand({ command: 'git', args: applyPatchArgs(c.paths.patchFile), cwd: dir, env: gitEnv(true), timeoutMs: 300_000, logDir, logName: logName(0, 'apply-patch') });
   const check = toCheckResult('apply-patch', r);
-  if (check.status !== 'passed') return { ok: false, failure: 'rejected', problem: failure, check };
+  if (check.status !== 'passed') {
+    // A git that timed out or could not start gave no answer about the patch: no verdict.
+    const problem = await applyFailureReason(failure, check, dir, c.paths.patchFile);
+    return { ok: false, failure: check.status === 'failed' ? 'rejected' : 'error', problem, check };
+  }
   const t1 = performance.now();
   try {
     await stagePaths(dir, [...c.entries.filter((e) => e.kind === 'symlink').map((e) => e.path), ...new Set(files.flatMap(touchedPaths))]);
