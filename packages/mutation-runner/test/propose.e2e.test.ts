@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git } from '../../../tests/support/git.js';
+import { git, initRepo } from '../../../tests/support/git.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { exampleGenome } from './evolve-support.js';
+import { EXAMPLE_GENOME, exampleGenome } from './evolve-support.js';
 import { ledger, memoryDir, repoSnapshot, runner, writeProposal } from './support.js';
 
 const HOST_FILE = 'hosts/seed/configuration.nix';
@@ -78,6 +78,44 @@ describe('mutation-runner propose: round trip through verify', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.json().changed_paths).toEqual([HOST_FILE, 'scratch.txt']);
     expect(second.json().left_out.map((l: any) => l.path)).toEqual(['mutations/pending/mut-one/patch.diff', 'mutations/pending/mut-one/proposal.json']);
+  });
+});
+
+describe('mutation-runner propose: a genome that is a subdirectory of a bigger repository', () => {
+  /** The example genome as `os/` of a repository that holds other things too. */
+  const nestedGenome = () => {
+    const repo = join(tempDir('aos-monorepo-'), 'repo');
+    mkdirSync(repo);
+    cpSync(EXAMPLE_GENOME, join(repo, 'os'), { recursive: true });
+    initRepo(repo, { 'README-top.md': 'top\n' });
+    return { repo, root: join(repo, 'os') };
+  };
+
+  it('proposes the genome\'s own changes with genome-relative paths, work tree and range alike (it proposed os/... and files outside the genome)', () => {
+    const { repo, root } = nestedGenome();
+    setHost(root, '"seed-02"');
+    writeFileSync(join(repo, 'README-top.md'), 'top, changed outside the genome\n');
+    writeFileSync(join(repo, 'outside-new.txt'), 'untracked outside the genome\n');
+    writeFileSync(join(root, 'inside-new.txt'), 'untracked inside\n');
+    const r = propose(root, ['--goal', 'rename', '--mutation-id', 'mut-nested']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual([HOST_FILE, 'inside-new.txt']);
+    expect(readFileSync(r.json().patch_path, 'utf8')).toContain(`diff --git a/${HOST_FILE} b/${HOST_FILE}`);
+
+    git(repo, ['add', '-A', 'os/hosts', 'README-top.md']);
+    git(repo, ['commit', '-qm', 'rename']);
+    const range = propose(root, ['--goal', 'rename', '--from', 'HEAD~1..HEAD', '--mutation-id', 'mut-nested-range']);
+    expect(range.code, range.stderr).toBe(0);
+    expect(range.json().changed_paths).toEqual([HOST_FILE]);
+
+    // Set the change aside (the candidate starts from the work tree) and verify both.
+    git(repo, ['reset', '-q', '--hard', 'HEAD~1']);
+    rmSync(join(root, 'inside-new.txt'));
+    const mem = memoryDir();
+    for (const id of ['mut-nested', 'mut-nested-range']) {
+      const v = runner(['verify', '--root', root, '--memory-dir', mem, '--proposal', join(root, 'mutations', 'pending', id, 'proposal.json')]);
+      expect(v.code, v.stderr).toBe(0);
+    }
   });
 });
 

@@ -14,6 +14,9 @@ import { AosError, usageError } from '@autopoietic/core/cli-kit';
  *  - `--patch FILE`: a diff made elsewhere, taken byte for byte.
  * Git's own diff is always `--binary`, and the user's diff configuration (external drivers,
  * textconv, colour, prefixes, rename detection) is switched off so the bytes are a plain patch.
+ * It is `--relative` to the genome root (git runs there): a genome that is a subdirectory of a
+ * bigger repository gets paths relative to itself, as verify applies them, and nothing from
+ * outside it (`--no-relative` proposed `os/hosts/...` and the repository's other files).
  */
 export type DiffSource = { kind: 'work-tree' } | { kind: 'range'; range: string } | { kind: 'file'; path: string };
 
@@ -28,7 +31,7 @@ export interface SourcedDiff {
 /** Why an untracked file is not part of a work-tree proposal (ledgers, logs, earlier proposals), or undefined. */
 export type UntrackedFilter = (rel: string) => string | undefined;
 
-const PLAIN_DIFF = ['--binary', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--no-relative', '--src-prefix=a/', '--dst-prefix=b/'];
+const PLAIN_DIFF = ['--binary', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--relative', '--src-prefix=a/', '--dst-prefix=b/'];
 const RANGE = /^[^-\s][^\s]*?\.\.\.?[^\s]+$/;
 
 export async function sourceDiff(source: DiffSource, root: string, cwd: string, skip: UntrackedFilter = () => undefined): Promise<SourcedDiff> {
