@@ -180,6 +180,15 @@ describe('verify: a change proposed from the work tree and still in it', () => {
     expect(record.reason).toContain('git stash');
     expect(r.stderr).toContain('proposal rejected');
   });
+
+  it('says when a patch was converted to CR LF line endings after it was made (it said only "patch application failed")', () => {
+    const root = fixtureGenome();
+    const { patch } = makePatch(root, (w) => writeFileSync(join(w, 'README.md'), 'Fixture genome, changed.\n'));
+    const r = verify(root, writeProposal({ changed_paths: ['README.md'], patch: patch.replace(/\n/g, '\r\n') }));
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('rejected');
+    expect(r.json().reason).toMatch(/^patch application failed: error: README\.md: patch does not apply; the patch's own header lines end in CR LF.*dos2unix/);
+  });
 });
 
 describe('verify: patch path rules (before anything is applied)', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { gitEnv, runCommand } from '@autopoietic/core/adapters';
 import type { CheckResult } from '@autopoietic/core/schemas';
 
@@ -16,6 +17,9 @@ export async function applyFailureReason(failure: string, check: CheckResult, di
   const said = first ?? check.reason ?? undefined;
   const base = said ? `${failure}: ${said}` : failure;
   if (check.status !== 'failed') return base;
+  if (crlfHeaders(patchFile)) {
+    return `${base}; the patch's own header lines end in CR LF, so it was converted to Windows line endings after it was made: convert it back (dos2unix) or make it again with git diff --binary`;
+  }
   const reverse = await runCommand({ command: 'git', args: ['apply', '--reverse', '--check', '--whitespace=nowarn', patchFile], cwd: dir, env: gitEnv(true), timeoutMs: 60_000 });
   if (reverse.outcome !== 'exited' || reverse.exitCode !== 0) return base;
   return (
@@ -24,4 +28,19 @@ export async function applyFailureReason(failure: string, check: CheckResult, di
     "set it aside (git stash push --include-untracked -- <the proposal's changed_paths>) and verify again, " +
     'or commit it and propose the commit range with --from'
   );
+}
+
+/**
+ * A `--- a/x` / `+++ b/x` header pair ending in CR: git never writes one (a CRLF file's content lines
+ * carry their CR, its headers do not), so the whole patch went through a line-ending conversion
+ * and its context lines no longer match the files.
+ */
+function crlfHeaders(patchFile: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(patchFile, 'latin1');
+  } catch {
+    return false;
+  }
+  return /^--- [^\n]*\r\n\+\+\+ [^\n]*\r\n@@/m.test(text);
 }
