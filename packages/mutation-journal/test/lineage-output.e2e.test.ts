@@ -22,7 +22,7 @@ describe('lineage --output', () => {
     const { mem, organs, before } = memory();
     const r = journal(['lineage', '--memory-dir', mem, '--format', 'html', '--output', organs]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error[output-is-ledger]: --output ${organs} names a ledger file (organs.jsonl): refusing to overwrite a ledger with a view`);
+    expect(r.stderr).toContain(`error[output-is-ledger]: --output ${organs} names a ledger file (organs.jsonl): refusing to overwrite or create a ledger with other content`);
     expect(readFileSync(organs)).toEqual(before);
   });
 

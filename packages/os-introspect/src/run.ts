@@ -1,5 +1,5 @@
-import { dirname, resolve } from 'node:path';
-import { makeDirs, writeOutputFile } from '@autopoietic/core/adapters';
+import { dirname } from 'node:path';
+import { checkOutputPath, makeDirs, writeOutputFile } from '@autopoietic/core/adapters';
 import { getLogger, printBytes, printText } from '@autopoietic/core/cli-kit';
 import { observeSelf } from './introspect.js';
 import { parseCliOptions } from './options.js';
@@ -12,15 +12,16 @@ const NEWLINE = Buffer.from('\n');
 export async function runIntrospect(raw: Record<string, unknown>): Promise<void> {
   trace('action');
   const cli = parseCliOptions(raw);
+  // Refused before the observation (exit 2), not after it.
+  const output = cli.output === undefined ? undefined : checkOutputPath('--output', cli.output, 'self-state.json');
   const observed = await observeSelf(cli.introspect);
-  if (cli.output) {
-    const path = resolve(cli.output);
-    makeDirs(dirname(path));
-    writeOutputFile(path, Buffer.concat([...observed.jsonBytes(), NEWLINE]));
-    getLogger().info({ path }, 'self-state written');
+  if (output) {
+    makeDirs(dirname(output));
+    writeOutputFile(output, Buffer.concat([...observed.jsonBytes(), NEWLINE]));
+    getLogger().info({ path: output }, 'self-state written');
   }
   if (cli.format === 'summary') printText(renderSummary(observed.state()));
-  else if (!cli.output) printBytes([...observed.jsonBytes(), NEWLINE]);
+  else if (!output) printBytes([...observed.jsonBytes(), NEWLINE]);
   trace('printed');
   await observed.written;
 }

@@ -81,15 +81,26 @@ describe('os-introspect command line', () => {
     expect(lstatSync(join(s.home, 'to-pipe')).isSymbolicLink()).toBe(true);
   });
 
-  it('fails with exit 1 and leaves nothing behind when --output cannot be written', () => {
+  it('refuses an --output that is a directory or named like a ledger before observing (exit 2), and writes nothing', () => {
     const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
     const out = join(s.home, 'is-a-dir');
     mkdirSync(out);
     const r = introspectCli(s, ['--output', out]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error[write-failed]');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error[output-is-directory]: --output ${out} is a directory`);
     expect(readdirSync(s.home)).toEqual(['is-a-dir']);
     expect(readdirSync(out)).toEqual([]);
+    // It replaced the organ registry with a self-state, and exited 0.
+    const registry = join(s.memory, 'organs.jsonl');
+    mkdirSync(s.memory, { recursive: true });
+    writeFileSync(registry, 'kept\n');
+    for (const target of [registry, join(s.memory, 'effects.jsonl')]) {
+      const l = introspectCli(s, ['--output', target]);
+      expect(l.code).toBe(2);
+      expect(l.stderr).toContain(`error[output-is-ledger]: --output ${target} names a ledger file`);
+    }
+    expect(readFileSync(registry, 'utf8')).toBe('kept\n');
+    expect(existsSync(join(s.memory, 'effects.jsonl'))).toBe(false);
   });
 
   it('prints a short summary: hosts, modules, options, inputs with age, ledgers, parse errors', () => {

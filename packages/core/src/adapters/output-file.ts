@@ -1,5 +1,7 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
+import { ledgerLikeName } from '../ledger/ledger-names.js';
 import { resolvedPath, writeFileAtomic } from './fs-safe.js';
 
 /**
@@ -34,5 +36,34 @@ function writeInto(path: string, data: Uint8Array): void {
     throw new AosError('write-failed', `failed to write ${path} (${code})`, { hint: 'It is a device, FIFO or socket: check that it accepts writes.', cause: e });
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Checks an `--output` path before any work (exit 2), and returns it absolute. The file is
+ * replaced whole, so it must not be named like a ledger, whether that ledger exists or not, nor
+ * point at one through a symlink: `os-introspect --output memory/organs.jsonl` replaced the organ
+ * registry with a self-state and exited 0, and `handoff --output memory/effects.jsonl` created
+ * that ledger holding a hand-off, which refused every later append. A directory is refused too.
+ * `example` is a file name to suggest (`self-state.json`).
+ */
+export function checkOutputPath(flag: string, raw: string, example: string): string {
+  const output = resolve(raw);
+  const ledgerLike = ledgerLikeName(output) ?? ledgerLikeName(resolvedPath(output));
+  if (ledgerLike !== undefined) {
+    throw new AosError('output-is-ledger', `${flag} ${output} names a ledger file (${ledgerLike}): refusing to overwrite or create a ledger with other content`, {
+      exit: 2,
+      hint: `Write to a file of its own, e.g. ${example}.`,
+    });
+  }
+  if (isDirectory(output)) throw new AosError('output-is-directory', `${flag} ${output} is a directory`, { exit: 2, hint: `Name a file in it, e.g. ${flag} ${join(output, example)}.` });
+  return output;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }

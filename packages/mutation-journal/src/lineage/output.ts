@@ -1,8 +1,6 @@
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { resolvedPath, sameFile, writeOutputFile } from '@autopoietic/core/adapters';
+import { resolve } from 'node:path';
+import { checkOutputPath, resolvedPath, sameFile, writeOutputFile } from '@autopoietic/core/adapters';
 import { printText, usageError } from '@autopoietic/core/cli-kit';
-import { ledgerLikeName } from '@autopoietic/core/ledger';
 import { renderDot } from './dot.js';
 import { renderHtml } from './html.js';
 import { lineageInputs, loadLineage, type LineagePaths } from './load.js';
@@ -59,18 +57,5 @@ function guardOutput(raw: string, inputs: string[]): string {
       throw usageError('output-is-input', `--output ${output} is the ledger ${input}: refusing to overwrite a ledger with a view`, 'Write the view to another file, e.g. lineage.html.');
     }
   }
-  const ledgerLike = ledgerLikeName(output) ?? ledgerLikeName(resolvedPath(output));
-  if (ledgerLike !== undefined) {
-    throw usageError('output-is-ledger', `--output ${output} names a ledger file (${ledgerLike}): refusing to overwrite a ledger with a view`, 'Write the view to a file of its own, e.g. lineage.html.');
-  }
-  if (isDirectory(output)) throw usageError('output-is-directory', `--output ${output} is a directory`, `Name a file in it, e.g. --output ${join(output, 'lineage.html')}.`);
-  return output;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+  return checkOutputPath('--output', output, 'lineage.html');
 }
