@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +111,17 @@ describe('organ suggest: new behaviour', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('error[self-state-unreadable]');
     expect(snapshot(mem)).toEqual({});
+  });
+
+  it('refuses a --self-state that is a device or a FIFO without reading it (/dev/zero was read until memory ran out, a FIFO hung)', () => {
+    const mem = tempDir();
+    const fifo = join(tempDir(), 'state.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const path of ['/dev/zero', fifo]) {
+      const r = journal(['suggest', '--self-state', path], mem);
+      expect(r.code, path).toBe(2);
+      expect(r.stderr).toContain(`error[self-state-unreadable]: cannot read --self-state ${path}: not a regular file (a device, FIFO or socket)`);
+    }
   });
 
   it('prints lowercase statuses only', async () => {

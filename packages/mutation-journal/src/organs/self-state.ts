@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { ORGAN_TYPES } from '@autopoietic/core/vocab';
 import { z } from 'zod';
@@ -34,13 +34,14 @@ export interface LoadedSelfState {
 }
 
 export async function loadSelfState(file: string): Promise<LoadedSelfState> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw usageError('self-state-unreadable', `cannot read --self-state ${file}: ${(e as Error).message}`,
+  // Only a regular file within the document limit: /dev/zero was read until the string grew too
+  // long, and a FIFO waited for a writer for ever (as handoff --self-state already refuses).
+  const read = readBoundedFile(file, MAX_DOCUMENT_FILE_BYTES);
+  if (!read.ok) {
+    throw usageError('self-state-unreadable', `cannot read --self-state ${file}: ${read.reason}`,
       'Write one with `os-introspect --output FILE` and pass that file.');
   }
+  const text = read.bytes.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
