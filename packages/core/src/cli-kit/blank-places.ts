@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { AosError } from './errors.js';
 
-/** The value placeholders (`--proposal <file>`, `--project-root <dir...>`) of flags that name a place. */
-const PLACE = /[<[](file|dir|path)(\.\.\.)?[>\]]/;
+/** The value placeholders (`--proposal <file>`, `--project-root <dir...>`, `--target-root <abs-path>`) of flags that name a place. */
+const PLACE = /[<[](file|dir|path|abs-path)(\.\.\.)?[>\]]/;
 
 /**
  * Refuses (exit 2) a flag that names a file or directory but was given '' or blanks, before the
@@ -21,7 +21,7 @@ export function refuseBlankPlaces(cmd: Command): void {
       // The wording of core's nonBlank (ledger/paths.ts) for the same refusal of --memory-dir.
       throw new AosError('flag-blank', `${flag} must not be empty`, {
         exit: 2,
-        hint: `Give ${flag} a path, or leave it out for its default.`,
+        hint: opt.mandatory ? `Give ${flag} a path.` : `Give ${flag} a path, or leave it out for its default.`,
       });
     }
   }

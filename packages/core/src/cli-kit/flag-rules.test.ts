@@ -8,7 +8,8 @@ function command(): Command {
     .option('--proposal <file>', 'a file')
     .option('--root <dir>', 'a directory')
     .option('--project-root <dir...>', 'directories')
-    .option('--builders <spec>', 'not a place: empty is meaningful');
+    .option('--builders <spec>', 'not a place: empty is meaningful')
+    .option('--target-root <abs-path>', 'an absolute path');
 }
 
 /** The command run through runProgram (stderr is fd 2, not captured): what its action saw, the exit code. */
@@ -52,6 +53,13 @@ describe('flags naming a place refuse an empty or blank value', () => {
     expect(r.ran).toBeUndefined();
     expect(r.code).toBe(2);
     expect(refusal(args)).toMatchObject({ code: 'flag-blank', exit: 2, message, hint: expect.stringMatching(/^Give --[a-z-]+ a path/) });
+  });
+
+  it('refuses an empty <abs-path> too, and tells a required flag to be given a path (it has no default)', () => {
+    expect(refusal(['--target-root', ''])).toMatchObject({ code: 'flag-blank', message: '--target-root must not be empty' });
+    const cmd = new Command('go').exitOverride().requiredOption('--plan <file>', 'required');
+    cmd.parse(['--plan', ''], { from: 'user' });
+    expect(() => refuseBlankPlaces(cmd)).toThrow(expect.objectContaining({ hint: 'Give --plan a path.' }));
   });
 
   it('leaves other flags and real paths alone', async () => {
