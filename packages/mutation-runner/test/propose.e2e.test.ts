@@ -119,6 +119,32 @@ describe('mutation-runner propose: a genome that is a subdirectory of a bigger r
   });
 });
 
+describe('mutation-runner propose: a genome with a git submodule', () => {
+  it('leaves a changed submodule out (listed), since no candidate carries submodules (it proposed "Subproject commit …-dirty", which verify could only reject)', () => {
+    const lib = join(tempDir('aos-submodule-'), 'lib');
+    mkdirSync(lib);
+    initRepo(lib, { 'lib.txt': 'lib\n' });
+    const root = exampleGenome();
+    git(root, ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'vendor/lib']);
+    git(root, ['commit', '-qm', 'add a submodule']);
+    setHost(root, '"seed-02"');
+    writeFileSync(join(root, 'vendor', 'lib', 'lib.txt'), 'changed inside the submodule\n');
+    const r = propose(root, ['--goal', 'rename', '--mutation-id', 'mut-sub']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual([HOST_FILE]);
+    expect(r.json().left_out).toEqual([{ path: 'vendor/lib', why: expect.stringContaining('a submodule') }]);
+    expect(readFileSync(r.json().patch_path, 'utf8')).not.toContain('Subproject commit');
+
+    // A committed pointer move in a range is left out the same way.
+    git(join(root, 'vendor', 'lib'), ['commit', '-qam', 'lib change']);
+    git(root, ['commit', '-qam', 'rename and move the submodule']);
+    const range = propose(root, ['--goal', 'rename', '--from', 'HEAD~1..HEAD', '--mutation-id', 'mut-sub-range']);
+    expect(range.code, range.stderr).toBe(0);
+    expect(range.json().changed_paths).toEqual([HOST_FILE]);
+    expect(range.json().left_out.map((l: any) => l.path)).toEqual(['vendor/lib']);
+  });
+});
+
 describe('mutation-runner propose: refuses what verify refuses (same validation code)', () => {
   it('refuses a work tree that adds a symlink, with the reason verify journals for the same patch', () => {
     const root = exampleGenome();

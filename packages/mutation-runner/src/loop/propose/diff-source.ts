@@ -31,7 +31,8 @@ export interface SourcedDiff {
 /** Why an untracked file is not part of a work-tree proposal (ledgers, logs, earlier proposals), or undefined. */
 export type UntrackedFilter = (rel: string) => string | undefined;
 
-const PLAIN_DIFF = ['--binary', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--relative', '--src-prefix=a/', '--dst-prefix=b/'];
+const PLAIN_DIFF = ['--binary', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--relative', '--src-prefix=a/', '--dst-prefix=b/', '--ignore-submodules=all'];
+const SUBMODULE_WHY = 'a submodule: no candidate carries submodules (docs/verify.md), so a change in one cannot be verified; change the genome itself';
 const RANGE = /^[^-\s][^\s]*?\.\.\.?[^\s]+$/;
 
 export async function sourceDiff(source: DiffSource, root: string, cwd: string, skip: UntrackedFilter = () => undefined): Promise<SourcedDiff> {
@@ -42,7 +43,8 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
   }
   if (source.kind === 'range') {
     if (!RANGE.test(source.range)) throw usageError('range-invalid', `--from ${JSON.stringify(source.range)} is not a commit range A..B`, 'Write it like --from main..my-branch or --from HEAD~1..HEAD.');
-    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, '--end-of-options', source.range]), describe: `git diff ${source.range}`, leftOut: [] };
+    const revs = ['--end-of-options', source.range];
+    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs]), describe: `git diff ${source.range}`, leftOut: await submoduleChanges(root, revs) };
   }
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
   const scratch = mkdtempSync(join(tmpdir(), 'autopoietic-propose-'));
@@ -60,10 +62,26 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     const kept = untracked.filter((p) => skip(p) === undefined);
     // Literal pathspecs through stdin: file names with glob characters or leading dashes stay names.
     if (kept.length) await git(root, ['--literal-pathspecs', 'add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], index, kept.join('\0'));
-    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, wt.head], index), describe: `work tree against HEAD ${wt.head.slice(0, 12)}`, leftOut };
+    const submodules = await submoduleChanges(root, [wt.head], index);
+    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, wt.head], index), describe: `work tree against HEAD ${wt.head.slice(0, 12)}`, leftOut: [...submodules, ...leftOut] };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Submodules the same diff would touch (a gitlink, mode 160000, either side), which PLAIN_DIFF
+ * leaves out: their "Subproject commit …" sections only name commits of another repository.
+ */
+async function submoduleChanges(root: string, revs: string[], index?: PrivateIndex): Promise<{ path: string; why: string }[]> {
+  const raw = (await git(root, ['diff', '--raw', '-z', '--no-renames', '--relative', '--ignore-submodules=none', ...revs], index)).toString('utf8').split('\0');
+  const out: { path: string; why: string }[] = [];
+  // -z raw output: ":<old mode> <new mode> <old> <new> <status>" NUL "<path>" NUL, repeated.
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const [oldMode, newMode] = raw[i]!.slice(1).split(' ');
+    if (oldMode === '160000' || newMode === '160000') out.push({ path: raw[i + 1]!, why: SUBMODULE_WHY });
+  }
+  return out;
 }
 
 /** git in the live genome (its user config applies, GIT_* from outside do not), optionally on a private index. */
