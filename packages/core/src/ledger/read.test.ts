@@ -14,6 +14,12 @@ async function ledger(n: number): Promise<string> {
 }
 
 describe('readRecords / loadRecords', () => {
+  it('names a ledger that holds only a byte-order mark (an editor made it empty), not a torn append', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeFileSync(file, Buffer.from([0xef, 0xbb, 0xbf]));
+    await expect(loadRecords(file, 'mutation')).rejects.toMatchObject({ code: 'ledger-byte-order-mark' });
+  });
+
   it('reads a missing ledger as empty', async () => {
     expect(await loadRecords(join(tempDir(), 'nope', 'mutations.jsonl'), 'mutation')).toEqual([]);
   });

@@ -63,6 +63,8 @@ export async function* readRecords<N extends LedgerSchemaName>(
     throw e;
   }
   if (pending) {
+    // Only a BOM (an editor created the file empty, as 'UTF-8 with BOM'): no append was torn here.
+    if (startsWithBom(pending.bytes) && afterBom(pending.bytes) === 'nothing') throw byteOrderMark(path, pending);
     if (opts.tornTail === 'error') throw tornTail(path, pending.no);
     if (!opts.quiet) getLogger().warn({ ledger: path, line: pending.no }, 'skipping a torn final line (an append that never completed); run `mutation-journal ledger repair` to quarantine it');
   }
