@@ -83,7 +83,8 @@ function flakeHost(h: FlakeHostDecl, flake: NixFlakeFacts, flakeRel: string, ind
   const inline: NixSetting[] = [];
   for (const m of h.modules) {
     const written = moduleRefPath(m, flake);
-    if (m.kind === 'inline') inline.push(...(m.config ?? []));
+    // One push per setting: `push(...config)` overflows the stack past ~100,000 settings.
+    if (m.kind === 'inline') for (const c of m.config ?? []) inline.push(c);
     else if (written === undefined) external.push(m.expr);
     else {
       const t = resolveNixPath(flakeRel, written, index);

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { clip, pathLiteral, stringLiteral, unparen } from './nodes.js';
 import { resolveTyped, type Scope } from './scope.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
+import { expansionOf } from './expansion.js';
 
 /** One entry of `imports = [ … ]`. */
 export interface NixImportRef {
@@ -21,19 +22,7 @@ export interface NixImportRef {
  * dynamic entry: leaving it out made a module that computes its imports look as if it had none.
  */
 export function importRefs(value: Node, scope: Scope): NixImportRef[] {
-  return importParts(value, scope, 0).map(importRef);
-}
-
-/** Like listElementsOf, but a part it cannot read is kept as itself (the node as written). */
-function importParts(value: Node, scope: Scope, depth: number): Node[] {
-  const { node: n, type } = resolveTyped(value, scope);
-  if (type === 'list_expression') return fieldChildren(n, 'element');
-  if (type === 'binary_expression' && fieldChild(n, 'operator')?.text === '++' && depth < 16) {
-    const l = fieldChild(n, 'left');
-    const r = fieldChild(n, 'right');
-    return [...(l ? importParts(l, scope, depth + 1) : []), ...(r ? importParts(r, scope, depth + 1) : [])];
-  }
-  return [value];
+  return listParts(value, scope).parts.map(importRef);
 }
 
 /** Elements of a list expression, following `++` and variables bound in scope. */
@@ -42,17 +31,52 @@ export function listElements(value: Node, scope: Scope): Node[] {
 }
 
 /** Like listElements; `complete` is false when part of the list is not statically known. */
-export function listElementsOf(value: Node, scope: Scope, depth = 0): { elements: Node[]; complete: boolean } {
-  const { node: n, type } = resolveTyped(value, scope);
-  if (type === 'list_expression') return { elements: fieldChildren(n, 'element'), complete: true };
-  if (type === 'binary_expression' && fieldChild(n, 'operator')?.text === '++' && depth < 16) {
-    const l = fieldChild(n, 'left');
-    const r = fieldChild(n, 'right');
-    const x = l ? listElementsOf(l, scope, depth + 1) : { elements: [], complete: false };
-    const y = r ? listElementsOf(r, scope, depth + 1) : { elements: [], complete: false };
-    return { elements: [...x.elements, ...y.elements], complete: x.complete && y.complete };
-  }
-  return { elements: [], complete: false };
+export function listElementsOf(value: Node, scope: Scope): { elements: Node[]; complete: boolean } {
+  const { parts, unread } = listParts(value, scope);
+  return { elements: unread.size ? parts.filter((p) => !unread.has(p)) : parts, complete: unread.size === 0 };
+}
+
+/** At most this many `++` deep. */
+const MAX_JOINS = 16;
+
+/**
+ * The parts of a list value in order: the elements of each list literal joined with `++`, and each
+ * part that is not one, as written (also in `unread`). A list joined to itself (`l = l ++ [ … ]`,
+ * which Nix cannot evaluate) is read once, its reference to itself being a part not read; the
+ * walk shares the tree's budget (see expansion.ts), past which a part is not read either.
+ */
+function listParts(value: Node, scope: Scope): { parts: Node[]; unread: Set<Node> } {
+  const parts: Node[] = [];
+  const unread = new Set<Node>();
+  const walk = expansionOf(value);
+  const keep = (v: Node): void => {
+    parts.push(v);
+    unread.add(v);
+  };
+  const visit = (v: Node, depth: number): void => {
+    const { node: n, type } = resolveTyped(v, scope);
+    const isJoin = type === 'binary_expression' && depth < MAX_JOINS && fieldChild(n, 'operator')?.text === '++';
+    if ((type !== 'list_expression' && !isJoin) || !walk.enter(n)) {
+      keep(v);
+      return;
+    }
+    try {
+      if (type === 'list_expression') {
+        const elements = fieldChildren(n, 'element');
+        walk.spend(elements.length);
+        for (const el of elements) parts.push(el);
+        return;
+      }
+      const l = fieldChild(n, 'left');
+      const r = fieldChild(n, 'right');
+      if (l) visit(l, depth + 1);
+      if (r) visit(r, depth + 1);
+    } finally {
+      walk.leave(n);
+    }
+  };
+  visit(value, 0);
+  return { parts, unread };
 }
 
 function importRef(el: Node): NixImportRef {

@@ -7,7 +7,8 @@ import { attrEntries, EMPTY_SCOPE, isAttrset, resolveTyped, unwrapBody, type Att
 import { DOC_WRAPPER, docArgument, inheritedValue } from './option-sources.js';
 import { innermostCallee } from './callee-source.js';
 import { fieldChild, treeSource } from './tree-source.js';
-import { flattenSettings, unwrapValue, type NixSetting } from './values.js';
+import { flattenSettings, unwrapValue, type NixSetting, type Unwrapped } from './values.js';
+import { expansionOf, type Expansion } from './expansion.js';
 import { importRefs, type NixImportRef } from './module-imports.js';
 
 export { importRefs, listElements, listElementsOf, type NixImportRef } from './module-imports.js';
@@ -93,48 +94,63 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
     const head = e.path[0];
     if (!e.value || head === undefined) continue;
     if (head === 'options') collectOptions(e.value, scope, e.path.slice(1), e.node, facts);
-    else if (head === 'imports' && e.path.length === 1) facts.imports.push(...importRefs(e.value, scope));
-    else if (head === 'config') facts.config.push(...flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node }));
+    else if (head === 'imports' && e.path.length === 1) append(facts.imports, importRefs(e.value, scope));
+    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node }));
   }
   if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n) });
   return facts;
+}
+
+/** Appends in place: `push(...items)` passes each item as an argument, and overflows the stack past ~100,000. */
+export function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
 }
 
 const MAX_OPTION_DEPTH = 24;
 
 type OptionsOut = Pick<NixModuleFacts, 'options' | 'computed_options'>;
 
-function collectOptions(value: Node, scope: Scope, prefix: string[], binding: Node, out: OptionsOut, depth = 0): void {
+function collectOptions(value: Node, scope: Scope, prefix: string[], binding: Node, out: OptionsOut, depth = 0, walk = expansionOf(value)): void {
   if (depth > MAX_OPTION_DEPTH) return;
   const u = unwrapValue(value, scope);
-  if (u.merge) {
-    for (const p of u.merge) collectOptions(p, u.scope, prefix, binding, out, depth + 1);
-    return;
-  }
-  if (u.type === 'apply_expression') {
-    // Most calls under `options` are option constructors; anything else is skipped unread.
-    const src = treeSource(u.node);
-    const known = src.clean ? innermostCallee(src, u.node) : undefined;
-    const call = known === undefined || OPTION_CONSTRUCTORS.has(known) ? callOf(u.node, u.type) : undefined;
-    if (call && OPTION_CONSTRUCTORS.has(call.name)) {
-      if (prefix.length) out.options.push(optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, spanOf(binding)));
-    } else {
-      computed(out, prefix, u.node.text, spanOf(binding).line);
-    }
-    return;
-  }
-  if (u.type === 'variable_expression' || u.type === 'select_expression') {
-    computed(out, prefix, u.node.text, spanOf(binding).line);
-    return;
-  }
   // Entries are read one level deeper, where nothing is read past the depth limit.
-  if ((u.type !== 'attrset_expression' && u.type !== 'rec_attrset_expression') || depth >= MAX_OPTION_DEPTH) return;
-  for (const e of attrEntries(u.node, u.type)) {
+  const enterable = (u.merge !== undefined || isAttrset(u.node, u.type)) && depth < MAX_OPTION_DEPTH;
+  if (enterable && !walk.enter(u.node)) {
+    // A value that holds itself (`a = { x = a; }`), or one past the budget: as written, unread.
+    computed(out, prefix, value.text, spanOf(binding).line);
+    return;
+  }
+  try {
+    if (u.merge) for (const p of u.merge) collectOptions(p, u.scope, prefix, binding, out, depth + 1, walk);
+    else if (u.type === 'apply_expression') optionCall(u, prefix, binding, out);
+    else if (u.type === 'variable_expression' || u.type === 'select_expression') computed(out, prefix, u.node.text, spanOf(binding).line);
+    else if (enterable) optionEntries(u, prefix, out, depth, walk);
+  } finally {
+    if (enterable) walk.leave(u.node);
+  }
+}
+
+/** Most calls under `options` are option constructors; anything else is kept as computed. */
+function optionCall(u: Unwrapped, prefix: string[], binding: Node, out: OptionsOut): void {
+  const src = treeSource(u.node);
+  const known = src.clean ? innermostCallee(src, u.node) : undefined;
+  const call = known === undefined || OPTION_CONSTRUCTORS.has(known) ? callOf(u.node, u.type) : undefined;
+  if (call && OPTION_CONSTRUCTORS.has(call.name)) {
+    if (prefix.length) out.options.push(optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, spanOf(binding)));
+  } else {
+    computed(out, prefix, u.node.text, spanOf(binding).line);
+  }
+}
+
+function optionEntries(u: Unwrapped, prefix: string[], out: OptionsOut, depth: number, walk: Expansion): void {
+  const entries = attrEntries(u.node, u.type);
+  walk.spend(entries.length);
+  for (const e of entries) {
     const path = prefix.concat(e.path);
     if (e.lexed && isLexedLeaf(e.lexed, u.scope) && lexedOption(path, e.lexed, out)) continue;
     // `inherit enable;` names a binding in scope (`let enable = mkEnableOption "x"; in`).
     const value = e.value ?? inheritedValue(e, u.scope);
-    if (value) collectOptions(value, u.scope, path, e.node, out, depth + 1);
+    if (value) collectOptions(value, u.scope, path, e.node, out, depth + 1, walk);
   }
 }
 

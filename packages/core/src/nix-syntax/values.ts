@@ -5,6 +5,7 @@ import type { LexedValue } from './binding-source.js';
 import { innermostCallee } from './callee-source.js';
 import { isLexedLeaf, PEELED_CALLS, PRIORITY_WRAPPERS } from './peel.js';
 import { fieldChild, fieldChildren, textBetween, treeSource } from './tree-source.js';
+import { expansionOf, type Expansion } from './expansion.js';
 
 /** One attribute path set to a value (a leaf of nested attrsets), with where it is written. */
 export interface NixSetting {
@@ -105,24 +106,48 @@ export function flattenSettings(
   if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge) {
     return [leaf(renderAttrPath(prefix), prefix, opts.dynamic ?? false, cond, opts.binding, node, u)];
   }
-  walk({ ...u, conditional: cond }, prefix, opts.dynamic ?? false, 0, out, opts.skip);
+  const walk = expansionOf(node);
+  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk });
   return out;
 }
 
-function walk(u: Unwrapped, prefix: string[], dynamic: boolean, depth: number, out: NixSetting[], skip?: (name: string) => boolean): void {
-  if (depth > MAX_DEPTH) return;
-  if (u.merge) {
-    for (const p of u.merge) {
-      const inner = unwrapValue(p, u.scope);
-      walk({ ...inner, conditional: u.conditional || inner.conditional }, prefix, dynamic, depth + 1, out, skip);
+/** Where a walk is, and what it collects into. */
+interface At {
+  prefix: string[];
+  dynamic: boolean;
+  depth: number;
+  out: NixSetting[];
+  skip?: ((name: string) => boolean) | undefined;
+  /** The values this walk is inside, and the tree's budget (see expansion.ts). */
+  walk: Expansion;
+}
+
+/** Walks `u`, which `at.walk` has entered (and which it leaves at the end). */
+function walkEntered(u: Unwrapped, at: At): void {
+  try {
+    if (at.depth > MAX_DEPTH) return;
+    if (u.merge) {
+      for (const p of u.merge) {
+        const inner = unwrapValue(p, u.scope);
+        // A part that merges the value it is part of adds nothing that is not there already.
+        if (at.walk.enter(inner.node)) walkEntered({ ...inner, conditional: u.conditional || inner.conditional }, { ...at, depth: at.depth + 1 });
+      }
+      return;
     }
-    return;
+    if (isAttrsetType(u.type)) walkAttrset(u, at);
+  } finally {
+    at.walk.leave(u.node);
   }
-  if (!isAttrsetType(u.type)) return;
+}
+
+function walkAttrset(u: Unwrapped, at: At): void {
+  const { prefix, dynamic, out, skip } = at;
   const s = u.type === 'rec_attrset_expression' ? scopeWith(u.scope, u.node) : u.scope;
   // The prefix is rendered once: a path renders name by name, so it renders as its parts joined.
   const rendered = renderAttrPath(prefix);
-  for (const e of attrEntries(u.node, u.type)) {
+  const entries = attrEntries(u.node, u.type);
+  at.walk.spend(entries.length);
+  for (const e of entries) {
     if (prefix.length === 0 && skip && e.path[0] !== undefined && skip(e.path[0])) continue;
     const segments = prefix.concat(e.path);
     const path = rendered === '' ? renderAttrPath(e.path) : `${rendered}.${renderAttrPath(e.path)}`;
@@ -138,8 +163,10 @@ function walk(u: Unwrapped, prefix: string[], dynamic: boolean, depth: number, o
     }
     const inner = unwrapValue(e.value, s);
     const cond = u.conditional || inner.conditional;
-    if (isAttrsetType(inner.type) || inner.merge) walk({ ...inner, conditional: cond }, segments, dyn, depth + 1, out);
-    else out.push(leaf(path, segments, dyn, cond, e.node, e.value, inner));
+    // A value that holds itself (`a = { x = a; }`), or one past the budget, is a leaf as written.
+    if ((isAttrsetType(inner.type) || inner.merge) && at.walk.enter(inner.node)) {
+      walkEntered({ ...inner, conditional: cond }, { ...at, prefix: segments, dynamic: dyn, depth: at.depth + 1, skip: undefined });
+    } else out.push(leaf(path, segments, dyn, cond, e.node, e.value, inner));
   }
 }
 
