@@ -10,10 +10,23 @@ import { AosError } from '../cli-kit/errors.js';
 export const NIX_GRAMMAR_PACKAGE = '@cursorless/tree-sitter-wasms@0.7.0 (tree-sitter-nix 66e3e9c)';
 
 export interface NixParser {
-  /** Parses `source`; the caller must `delete()` the tree (it lives in WASM memory). */
-  parse(source: string): Tree;
+  /**
+   * Parses `source`; the caller must `delete()` the tree (it lives in WASM memory). Throws
+   * AosError `nix-parse-too-slow` past `limitMs` (default: parseTimeLimitMs of its length).
+   */
+  parse(source: string, limitMs?: number): Tree;
   /** Parses, runs `fn` on the root node, and frees the tree whatever happens. */
-  withTree<T>(source: string, fn: (root: Node) => T): T;
+  withTree<T>(source: string, fn: (root: Node) => T, limitMs?: number): T;
+}
+
+/**
+ * How long a parse may take. tree-sitter-nix lexes some inputs in quadratic time (a select of
+ * 100,000 names, `a.a.a.…`, 200 KB, took minutes: each name's lexing scans the rest for a path's
+ * `/`), so a parse gives up past a limit no real file comes near: 5 s, and 2 s per MiB (the
+ * largest file read, 8 MiB, parses in under 2 s).
+ */
+export function parseTimeLimitMs(length: number): number {
+  return 5000 + Math.ceil((2000 * length) / (1024 * 1024));
 }
 
 let loading: Promise<NixParser> | undefined;
@@ -41,15 +54,21 @@ async function init(): Promise<NixParser> {
   const language: Language = await ts.Language.load(nixGrammarPath());
   const parser: Parser = new ts.Parser();
   parser.setLanguage(language);
-  const parse = (source: string): Tree => {
-    const tree = parser.parse(source);
-    if (!tree) throw new AosError('nix-parse-failed', 'tree-sitter returned no tree', { hint: 'Report this as a bug.' });
-    return tree;
+  const parse = (source: string, limitMs = parseTimeLimitMs(source.length)): Tree => {
+    const deadline = performance.now() + limitMs;
+    // Returning true cancels the parse (web-tree-sitter asks every few hundred tokens).
+    const tree = parser.parse(source, null, { progressCallback: () => performance.now() > deadline });
+    if (tree) return tree;
+    // A cancelled parser would resume the cancelled parse on the next call.
+    parser.reset();
+    throw new AosError('nix-parse-too-slow', `the Nix parser gave up after ${(limitMs / 1000).toFixed(1)} s on ${source.length} characters: not parsed`, {
+      hint: 'Split the expression (a select or attribute path of thousands of names, say) into smaller ones.',
+    });
   };
   return {
     parse,
-    withTree<T>(source: string, fn: (root: Node) => T): T {
-      const tree = parse(source);
+    withTree<T>(source: string, fn: (root: Node) => T, limitMs?: number): T {
+      const tree = parse(source, limitMs);
       try {
         return fn(tree.rootNode);
       } finally {

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { sha256Hex } from '@autopoietic/core/canonical';
+import { AosError } from '@autopoietic/core/cli-kit';
 import { analyzeTree, MAX_NIX_FILE_BYTES, type NixFileAnalysis, type NixParser } from '@autopoietic/core/nix-syntax';
 import type { CacheObject, Confirmation, StatEntry } from './cache.js';
 import { packBody } from './checksum.js';
@@ -93,8 +94,10 @@ export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileR
   } catch (e) {
     return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
   }
+  let size = 0;
   try {
     const st = fstatSync(fd);
+    size = st.size;
     if (!st.isFile()) return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: 'not a regular file' };
     if (st.size > MAX_NIX_FILE_BYTES) {
       return { rel: job.rel, bytes: st.size, sha256: null, cached: false, status: 'too-large', reason: `larger than ${MAX_NIX_FILE_BYTES} bytes: not parsed` };
@@ -107,6 +110,8 @@ export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileR
     const facts = fileFacts(job.rel, obj.analysis, ctx.layout, ctx.checkModule);
     return { ...resultFromObject(job.rel, data.length, digest, obj, false, stat), objectText: JSON.stringify(obj), facts };
   } catch (e) {
+    // The parser gave up on it (see parseTimeLimitMs): read, but too much to parse.
+    if (e instanceof AosError && e.code === 'nix-parse-too-slow') return { rel: job.rel, bytes: size, sha256: null, cached: false, status: 'too-large', reason: e.message };
     return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
   } finally {
     closeSync(fd);
