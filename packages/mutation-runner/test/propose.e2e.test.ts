@@ -196,6 +196,21 @@ describe('mutation-runner propose: refuses what verify refuses (same validation 
     expect(pending(root)).toEqual([]);
   });
 
+  it('refuses a --patch that is not a regular file at once (a link to /dev/zero was read until the process was killed)', () => {
+    const root = exampleGenome();
+    const zero = join(tempDir(), 'zero.diff');
+    symlinkSync('/dev/zero', zero);
+    for (const [patch, why] of [
+      [zero, 'not a regular file (a device, FIFO or socket)'],
+      [tempDir(), 'not a regular file (a directory)'],
+    ] as const) {
+      const r = propose(root, ['--goal', 'x', '--patch', patch]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error[patch-unreadable]: cannot read --patch ${patch}: ${why}`);
+    }
+    expect(pending(root)).toEqual([]);
+  });
+
   it('refuses a --mutation-id that is not a directory name of its own before any work (exit 2, nothing created)', () => {
     const root = exampleGenome();
     setHost(root, '"seed-02"');

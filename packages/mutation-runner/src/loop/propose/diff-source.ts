@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { captureCommand, describeOutcome, gitEnv, gitWorkTree, succeeded } from '@autopoietic/core/adapters';
+import { captureCommand, describeOutcome, gitEnv, gitWorkTree, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 
 /**
@@ -107,9 +107,8 @@ async function git(root: string, full: string[], index?: PrivateIndex, input?: s
 }
 
 function readPatchFile(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw usageError('patch-unreadable', `cannot read --patch ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Pass an existing diff file (git diff --binary > change.diff).');
-  }
+  // Bounded and regular files only: readFileSync of a link to /dev/zero never returned.
+  const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES);
+  if (read.ok) return read.bytes;
+  throw usageError('patch-unreadable', `cannot read --patch ${path}: ${read.reason}`, 'Pass an existing diff file (git diff --binary > change.diff).');
 }
