@@ -38,7 +38,8 @@ export function prettyObject(entries: [string, Piece | Piece[] | undefined][], d
   const out: Piece[] = ['{\n'];
   present.forEach(([k, v], i) => {
     out.push(`${i ? ',\n' : ''}${inner}${JSON.stringify(k)}: `);
-    if (Array.isArray(v)) out.push(...v);
+    // One push per piece: `push(...v)` passes each as an argument, and overflows the stack past ~100,000.
+    if (Array.isArray(v)) for (const p of v) out.push(p);
     else out.push(v);
   });
   out.push(`\n${INDENT.repeat(depth)}}`);

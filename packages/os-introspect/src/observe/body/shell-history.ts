@@ -30,7 +30,7 @@ export function readShellHistory(home: string, lines: number, source: 'flag' | '
       continue;
     }
     files.push(file);
-    entries.push(...shell.commands(tail.bytes).slice(-lines));
+    for (const c of shell.commands(tail.bytes).slice(-lines)) entries.push(c); // not push(...): --shell-history-lines can pass 100,000
   }
   if (!files.length) return { included: true, source, reason: problems.join('; ') || `no .bash_history or .zsh_history in ${home}`, files, entries: [] };
   return { included: true, source, ...(problems.length ? { reason: problems.join('; ') } : {}), files, entries: entries.slice(-lines) };

@@ -99,7 +99,7 @@ export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
     else if (!r.known) results.push(r);
     else retry.push({ rel: r.rel, abs: join(opts.root, r.rel) }); // a damaged pack line: parse after all
   }
-  if (retry.length) results.push(...(await parseAll(retry, { jobs: 0, known: new Set(), layout })).results);
+  if (retry.length) for (const r of (await parseAll(retry, { jobs: 0, known: new Set(), layout })).results) results.push(r);
   results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   // Files that were not parsed in this run (from the cache, or unreadable) get their facts here.
   const missing = results.filter((r) => !r.facts);
