@@ -211,6 +211,16 @@ describe('mutation-runner propose: refuses what verify refuses (same validation 
     expect(pending(root)).toEqual([]);
   });
 
+  it('names an --out-dir that exists but takes no new directory (/proc/self said error[internal])', () => {
+    const root = exampleGenome();
+    setHost(root, '"seed-02"');
+    const r = propose(root, ['--goal', 'x', '--out-dir', '/proc/self', '--mutation-id', 'mut-proc']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[out-dir-unwritable\]: cannot write a proposal into \/proc\/self: ENOENT/m);
+    expect(r.stderr).toContain('hint: ');
+    expect(r.stderr).not.toContain('error[internal]');
+  });
+
   it('refuses a --mutation-id that is not a directory name of its own before any work (exit 2, nothing created)', () => {
     const root = exampleGenome();
     setHost(root, '"seed-02"');

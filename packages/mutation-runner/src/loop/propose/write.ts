@@ -44,7 +44,7 @@ export function writeProposalDir(outDir: string, proposal: MutationProposal, pat
   }
   makeDirs(outDir);
   const staging = join(outDir, `.${proposal.mutation_id}.staging-${randomBytes(6).toString('hex')}`);
-  mkdirSync(staging, { mode: 0o755 });
+  makeStaging(staging, outDir);
   try {
     const withPath = { ...proposal, patch_path: PATCH_FILE };
     delete (withPath as { patch?: string }).patch;
@@ -63,5 +63,18 @@ export function writeProposalDir(outDir: string, proposal: MutationProposal, pat
     return { dir: final, proposalPath, patchPath: join(final, PATCH_FILE), prepared: { ...prepared, path: proposalPath, patch: { ...prepared.patch, path: join(final, PATCH_FILE) } } };
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** The staging directory, or an error naming the out dir (an existing directory may still refuse entries: /proc, /sys, read-only). */
+function makeStaging(staging: string, outDir: string): void {
+  try {
+    mkdirSync(staging, { mode: 0o755 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AosError('out-dir-unwritable', `cannot write a proposal into ${outDir}: ${code}`, {
+      cause: e,
+      hint: 'Choose an --out-dir you may write to, on a file system that holds files (not /proc or /sys), or leave it out for <genome>/mutations/pending.',
+    });
   }
 }
