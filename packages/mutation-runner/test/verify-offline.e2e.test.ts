@@ -38,6 +38,19 @@ describe('gates on a flake whose input cannot be fetched offline', () => {
     expect(ledger(join(mem, 'mutation-results.jsonl'))).toEqual([record]);
   });
 
+  it('a check that downloads its sources offline (builtin:fetchurl) is an error naming the URL and the derivation', () => {
+    const root = fixtureGenome();
+    const flake = join(root, 'flake.nix');
+    const fetcher = `fetch-src = derivation { name = "src.tar.gz"; system = "builtin"; builder = "builtin:fetchurl"; url = "https://example.invalid/src-\${self.narHash}.tar.gz"; outputHashAlgo = "sha256"; outputHash = "0000000000000000000000000000000000000000000000000000"; outputHashMode = "flat"; };`;
+    writeFileSync(flake, readFileSync(flake, 'utf8').replace('      checks.x86_64-linux = {\n', `      checks.x86_64-linux = {\n        ${fetcher}\n`));
+    const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.code, r.stderr).toBe(1);
+    const check = r.json().checks.find((c: any) => c.name === 'nix-flake-check');
+    expect(r.json().status).toBe('error');
+    expect(check.status).toBe('error');
+    expect(check.reason).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src-sha256-.*\.tar\.gz': Couldn't resolve host name \(6\); .* \(building \/nix\/store\/[a-z0-9]{32}-src\.tar\.gz\.drv\)$/);
+  });
+
   it('a missing local path input is still the flake\'s own failure (rejected), not a network problem', () => {
     const root = genomeWithInput('path:/nonexistent/aos-input');
     const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', memoryDir()]);

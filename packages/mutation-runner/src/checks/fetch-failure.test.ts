@@ -27,3 +27,29 @@ describe('fetchFailure', () => {
     expect(fetchFailure('')).toBeUndefined();
   });
 });
+
+describe('fetchFailure of a fetcher derivation', () => {
+  it('names the download a builder could not make (offline builtin:fetchurl)', () => {
+    const stderr = [
+      "building '/nix/store/7smp-src.tar.gz.drv'...",
+      "error: builder for '/nix/store/7smp-src.tar.gz.drv' failed with exit code 1;",
+      '       last 1 log lines:',
+      "       > error: unable to download 'https://example.invalid/src-42.tar.gz': Couldn't resolve host name (6)",
+      "       For full logs, run 'nix log /nix/store/7smp-src.tar.gz.drv'.",
+      '',
+    ].join('\n');
+    expect(fetchFailure(stderr)).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src-42\.tar\.gz': Couldn't resolve host name \(6\); the network .* \(building \/nix\/store\/7smp-src\.tar\.gz\.drv\)$/);
+  });
+
+  it('leaves a builder that failed for its own reasons alone', () => {
+    const stderr = "error: builder for '/nix/store/a-check.drv' failed with exit code 3;\n       last 1 log lines:\n       > seed-smoke: BROKEN marker present\n";
+    expect(fetchFailure(stderr)).toBeUndefined();
+  });
+});
+
+describe('fetchFailure of a curl-based fetcher', () => {
+  it('names the derivation whose curl could not reach its host', () => {
+    const stderr = "error: builder for '/nix/store/b-src.drv' failed with exit code 1;\n       last 2 log lines:\n       > trying https://example.invalid/src.tar.gz\n       > curl: (6) Could not resolve host: example.invalid\n";
+    expect(fetchFailure(stderr)).toMatch(/^cannot fetch the sources of \/nix\/store\/b-src\.drv: Could not resolve host: example\.invalid; the network/);
+  });
+});

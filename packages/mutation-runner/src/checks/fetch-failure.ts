@@ -20,6 +20,8 @@ export function fetchFailure(stderr: string): string | undefined {
   if (last < 0) return undefined;
   const download = /^error: unable to download '([^']*)': (.*)$/.exec(lines[last]!);
   if (download) return isClientAnswer(download[2]!) ? undefined : describe(download[1]!, download[2]!);
+  const builder = /^error: builder for '([^']*)' failed/.exec(lines[last]!);
+  if (builder) return fetcherFailure(builder[1]!, lines.slice(last + 1));
   if (!/^error: program 'git' failed/.test(lines[last]!)) return undefined;
   // git's own reason comes just before Nix's summary line.
   for (const line of lines.slice(Math.max(0, last - 8), last).reverse()) {
@@ -27,6 +29,22 @@ export function fetchFailure(stderr: string): string | undefined {
     if (access) return /returned error: 4\d\d/.test(access[2]!) ? undefined : describe(access[1]!, access[2]!);
     const ssh = /^ssh: (Could not resolve hostname ([^:]+)|connect to host (\S+) port \d+): (.*)$/.exec(line);
     if (ssh) return describe(`ssh://${ssh[2] ?? ssh[3]}`, ssh[4]!);
+  }
+  return undefined;
+}
+
+/**
+ * A fetcher derivation (builtin:fetchurl, fetchurl's curl, fetchgit's git) that failed on the
+ * network: Nix quotes the build's last log lines after the "builder for" line, each as `> …`.
+ */
+function fetcherFailure(drv: string, after: readonly string[]): string | undefined {
+  for (const raw of after) {
+    const line = raw.replace(/^\s*> ?/, '');
+    const m = /^error: unable to download '([^']*)': (.*)$/.exec(line) ?? /^fatal: unable to access '([^']*)': (.*)$/.exec(line);
+    if (m && !isClientAnswer(m[2]!) && !/returned error: 4\d\d/.test(m[2]!)) return `${describe(m[1]!, m[2]!)} (building ${drv})`;
+    // curl's own exit codes for no network: 6 (host not resolved), 7 (no connection), 28 (timeout).
+    const curl = /^curl: \((?:6|7|28)\) (.*)$/.exec(line);
+    if (curl) return `cannot fetch the sources of ${drv}: ${curl[1]!.trim()}; ${HINT}`;
   }
   return undefined;
 }
