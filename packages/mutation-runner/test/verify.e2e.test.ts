@@ -129,6 +129,21 @@ describe('verify: proposal and patch input', () => {
     expect(ledger(r.journal)).toHaveLength(1);
   });
 
+  it('refuses a root that holds no flake.nix before any work (a subdirectory of the genome was journaled as a rejected patch, in a memory/ made there)', () => {
+    const root = fixtureGenome();
+    const proposal = readmeProposal(root);
+    for (const [args, cwd] of [
+      [['--root', join(root, 'hosts')], root],
+      [[], tempDir()],
+    ] as const) {
+      const r = runner(['verify', '--proposal', proposal, ...args], { cwd });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error\[root-not-a-flake\]: genome root .* holds no flake\.nix$/m);
+      expect(r.stdout).toBe('');
+      expect(existsSync(join(args.length ? args[1]! : cwd, 'memory'))).toBe(false);
+    }
+  });
+
   it('journals a proposal file that does not exist as error', () => {
     const r = verify(fixtureGenome(), join(tempDir(), 'nope.json'));
     expect(r.code).toBe(1);

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { cleanEnv, isInsideDir, MAX_SETTINGS_FILE_BYTES, readBoundedFile, type NixPassThrough } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
@@ -88,6 +88,11 @@ function canonicalRoot(root: string): string {
     throw usageError('root-missing', `genome root ${root} does not exist`, 'Pass --root with the directory that holds the genome (its flake.nix).');
   }
   if (!st.isDirectory()) throw usageError('root-not-directory', `genome root ${root} is not a directory`, 'Pass --root with a directory.');
+  // A genome is a flake: without flake.nix every Nix check fails, and the gate would journal that
+  // as the proposal's fault (in a memory/ made in whatever directory this was).
+  if (!existsSync(join(root, 'flake.nix'))) {
+    throw usageError('root-not-a-flake', `genome root ${root} holds no flake.nix`, 'Pass --root with the directory that holds the genome\'s flake.nix, or run the command from inside the genome.');
+  }
   return realpathSync(root);
 }
 
