@@ -142,6 +142,12 @@ describe('mutation-runner propose: a genome with a git submodule', () => {
     expect(range.code, range.stderr).toBe(0);
     expect(range.json().changed_paths).toEqual([HOST_FILE]);
     expect(range.json().left_out.map((l: any) => l.path)).toEqual(['vendor/lib']);
+
+    // Only the submodule changed: "empty" says what was left out, since git status shows a change.
+    writeFileSync(join(root, 'vendor', 'lib', 'lib.txt'), 'changed again\n');
+    const only = propose(root, ['--goal', 'x']);
+    expect(only.code).toBe(1);
+    expect(only.stderr).toMatch(/^error\[diff-empty\]: the diff is empty: there is nothing to propose; left out: vendor\/lib \(a submodule: /m);
   });
 });
 

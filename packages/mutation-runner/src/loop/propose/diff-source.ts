@@ -32,7 +32,7 @@ export interface SourcedDiff {
 export type UntrackedFilter = (rel: string) => string | undefined;
 
 const PLAIN_DIFF = ['--binary', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', '--relative', '--src-prefix=a/', '--dst-prefix=b/', '--ignore-submodules=all'];
-const SUBMODULE_WHY = 'a submodule: no candidate carries submodules (docs/verify.md), so a change in one cannot be verified; change the genome itself';
+export const SUBMODULE_WHY = 'a submodule: no candidate carries submodules (docs/verify.md), so a change in one cannot be verified; change the genome itself';
 const RANGE = /^[^-\s][^\s]*?\.\.\.?[^\s]+$/;
 
 export async function sourceDiff(source: DiffSource, root: string, cwd: string, skip: UntrackedFilter = () => undefined): Promise<SourcedDiff> {

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { usageError } from '@autopoietic/core/cli-kit';
+import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { exclusionContext, exclusionReason, relativeInside } from '../../candidate/exclusions.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { buildProposal, parseCheckFlag } from './build.js';
-import { sourceDiff, type DiffSource } from './diff-source.js';
+import { sourceDiff, SUBMODULE_WHY, type DiffSource } from './diff-source.js';
 import { mutationIdProblem, writeProposalDir } from './write.js';
 
 /**
@@ -50,6 +50,7 @@ export async function propose(opts: ProposeOptions): Promise<ProposeResult> {
   const source: DiffSource = opts.patch !== undefined ? { kind: 'file', path: opts.patch } : opts.from !== undefined ? { kind: 'range', range: opts.from } : { kind: 'work-tree' };
   const outDir = opts.outDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, opts.outDir);
   const diff = await sourceDiff(source, ctx.root, ctx.cwd, untrackedFilter(ctx.root, ctx.memoryDir, outDir));
+  if (diff.bytes.toString('utf8').trim() === '') throw emptyDiff(diff.leftOut);
   const proposal = buildProposal(diff.bytes, {
     mutationId: opts.mutationId,
     goal: opts.goal,
@@ -81,6 +82,19 @@ function untrackedFilter(root: string, memoryDir: string, outDir: string): (rel:
     if (proposals !== undefined && (rel === proposals || rel.startsWith(`${proposals}/`))) return 'a proposal directory (propose never proposes proposals)';
     return undefined;
   };
+}
+
+/**
+ * Nothing to propose; when a changed submodule was left out, say so, since "empty" alone
+ * contradicts what `git status` shows. (The tool's own files left out are not news.)
+ */
+function emptyDiff(leftOut: readonly { path: string; why: string }[]): AosError {
+  const submodules = leftOut.filter((l) => l.why === SUBMODULE_WHY);
+  const shown = submodules.slice(0, 5).map((l) => `${l.path} (${l.why})`);
+  const more = submodules.length > shown.length ? `, and ${submodules.length - shown.length} more` : '';
+  return new AosError('diff-empty', `the diff is empty: there is nothing to propose${shown.length ? `; left out: ${shown.join('; ')}${more}` : ''}`, {
+    hint: 'Change the genome first (the work tree is compared with HEAD), or name a commit range with --from A..B or a diff with --patch FILE.',
+  });
 }
 
 /** `key=value` items; the value may contain `=`; a later key wins. */
