@@ -197,6 +197,12 @@ describe('mutation-runner propose: refuses what verify refuses (same validation 
     expect(empty.stderr).toContain('error[diff-empty]');
     expect(propose(root, ['--goal', 'x', '--from', 'a..b', '--patch', 'p.diff']).code).toBe(2);
     expect(propose(root, ['--goal', 'x', '--from', '--output=x..y']).code).toBe(2);
+    // A side that is no commit: a usage error naming it (git's "ambiguous argument … Use '--' to
+    // separate paths" was passed on with exit 1).
+    const unknown = propose(root, ['--goal', 'x', '--from', 'nosuch..HEAD']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error\[range-unknown\]: --from "nosuch\.\.HEAD": nosuch is not a commit of /m);
+    expect(unknown.stderr).not.toContain("Use '--'");
     expect(propose(root, ['--goal', '  ']).code).toBe(2);
     expect(propose(root, ['--goal', 'x', '--check', 'no-command']).code).toBe(2);
     expect(pending(root)).toEqual([]);

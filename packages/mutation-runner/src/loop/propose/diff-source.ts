@@ -43,7 +43,9 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
   }
   if (source.kind === 'range') {
     if (!RANGE.test(source.range)) throw usageError('range-invalid', `--from ${JSON.stringify(source.range)} is not a commit range A..B`, 'Write it like --from main..my-branch or --from HEAD~1..HEAD.');
-    const revs = ['--end-of-options', source.range];
+    await requireCommits(root, source.range);
+    // `--` after the range: a side that is also a file name is still read as a revision.
+    const revs = ['--end-of-options', source.range, '--'];
     return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs]), describe: `git diff ${source.range}`, leftOut: await submoduleChanges(root, revs) };
   }
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
@@ -82,6 +84,16 @@ async function submoduleChanges(root: string, revs: string[], index?: PrivateInd
     if (oldMode === '160000' || newMode === '160000') out.push({ path: raw[i + 1]!, why: SUBMODULE_WHY });
   }
   return out;
+}
+
+/** Each side of `A..B` / `A...B` must name a commit (else git's "ambiguous argument" reaches the user). */
+async function requireCommits(root: string, range: string): Promise<void> {
+  for (const side of range.split(/\.\.\.?/)) {
+    const r = await captureCommand({ command: 'git', args: ['rev-parse', '--verify', '--quiet', '--end-of-options', `${side}^{commit}`], cwd: root, env: gitEnv(false), timeoutMs: 60_000 });
+    if (!succeeded(r)) {
+      throw usageError('range-unknown', `--from ${JSON.stringify(range)}: ${side} is not a commit of ${root}`, 'List the commits with git log --oneline --all, and write --from A..B with two of them.');
+    }
+  }
 }
 
 /** git in the live genome (its user config applies, GIT_* from outside do not), optionally on a private index. */
