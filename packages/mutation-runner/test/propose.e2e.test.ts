@@ -119,6 +119,18 @@ describe('mutation-runner propose: a genome that is a subdirectory of a bigger r
   });
 });
 
+describe('mutation-runner propose: an untracked file whose name is not UTF-8', () => {
+  it('is left out and listed, and the rest is proposed (git failed: "pathspec \'bad\uFFFDname.txt\' did not match any files")', () => {
+    const root = exampleGenome();
+    setHost(root, '"seed-02"');
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/bad`), Buffer.from([0xff]), Buffer.from('name.txt')]), 'x\n');
+    const r = propose(root, ['--goal', 'rename', '--mutation-id', 'mut-bytes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual([HOST_FILE]);
+    expect(r.json().left_out).toEqual([{ path: 'bad\uFFFDname.txt', why: expect.stringContaining('not UTF-8') }]);
+  });
+});
+
 describe('mutation-runner propose: a genome with a git submodule', () => {
   it('leaves a changed submodule out (listed), since no candidate carries submodules (it proposed "Subproject commit …-dirty", which verify could only reject)', () => {
     const lib = join(tempDir('aos-submodule-'), 'lib');

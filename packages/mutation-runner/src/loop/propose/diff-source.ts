@@ -56,12 +56,13 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     const index = { file: join(scratch, 'index'), objects: join(scratch, 'objects'), live: wt.objectsDir };
     mkdirSync(index.objects);
     await git(root, ['read-tree', wt.head], index);
-    const untracked = (await git(root, ['ls-files', '-z', '--others', '--exclude-standard'])).toString('utf8').split('\0').filter((p) => p !== '');
-    const leftOut = untracked.flatMap((path) => {
-      const why = skip(path);
-      return why === undefined ? [] : [{ path, why }];
+    const untracked = utf8Names(await git(root, ['ls-files', '-z', '--others', '--exclude-standard']));
+    const why = (u: { path: string; utf8: boolean }) => (u.utf8 ? skip(u.path) : NOT_UTF8_WHY);
+    const leftOut = untracked.flatMap((u) => {
+      const w = why(u);
+      return w === undefined ? [] : [{ path: u.path, why: w }];
     });
-    const kept = untracked.filter((p) => skip(p) === undefined);
+    const kept = untracked.filter((u) => why(u) === undefined).map((u) => u.path);
     // Literal pathspecs through stdin: file names with glob characters or leading dashes stay names.
     if (kept.length) await git(root, ['--literal-pathspecs', 'add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], index, kept.join('\0'));
     const submodules = await submoduleChanges(root, [wt.head], index);
@@ -84,6 +85,28 @@ async function submoduleChanges(root: string, revs: string[], index?: PrivateInd
     if (oldMode === '160000' || newMode === '160000') out.push({ path: raw[i + 1]!, why: SUBMODULE_WHY });
   }
   return out;
+}
+
+const NOT_UTF8_WHY = 'a file name that is not UTF-8, which no proposal can name (verify refuses such patch paths): rename it to propose it';
+
+/**
+ * NUL-separated file names as git printed them, each with whether it is valid UTF-8: a name that
+ * is not cannot be passed back to git as text (its bytes would change), so it is left out, named
+ * with U+FFFD where its bytes were.
+ */
+function utf8Names(raw: Buffer): { path: string; utf8: boolean }[] {
+  const out: { path: string; utf8: boolean }[] = [];
+  let start = 0;
+  for (let i = raw.indexOf(0); i !== -1; start = i + 1, i = raw.indexOf(0, start)) {
+    if (i > start) out.push(decodeName(raw.subarray(start, i)));
+  }
+  if (start < raw.length) out.push(decodeName(raw.subarray(start)));
+  return out;
+}
+
+function decodeName(bytes: Buffer): { path: string; utf8: boolean } {
+  const path = bytes.toString('utf8');
+  return { path, utf8: Buffer.from(path, 'utf8').equals(bytes) };
 }
 
 /** Each side of `A..B` / `A...B` must name a commit (else git's "ambiguous argument" reaches the user). */
