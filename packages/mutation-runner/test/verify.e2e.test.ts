@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { git } from '../../../tests/support/git.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { fixtureGenome, ledger, makePatch, memoryDir, readmeProposal, runner, writeProposal } from './support.js';
 
@@ -177,6 +178,22 @@ describe('verify: proposal and patch input', () => {
     expect(record.checks[0]).toMatchObject({ name: 'apply-patch', status: 'failed' });
     expect(record.checks[0].stderr).toMatch(/patch does not apply|corrupt patch|error/);
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('Fixture genome.\n');
+  });
+});
+
+describe('verify: a genome file whose name is not UTF-8', () => {
+  it('is an error naming the file, not a candidate without it (it was skipped as "deleted in the work tree" and the run verified)', () => {
+    const root = fixtureGenome();
+    const proposal = readmeProposal(root); // first: the patch helper copies the tree by (text) name
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/bad`), Buffer.from([0xff]), Buffer.from('name.txt')]), 'x\n');
+    git(root, ['add', '-A']);
+    git(root, ['commit', '-qm', 'a file name in Latin-1']);
+    const r = verify(root, proposal);
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('error');
+    expect(record.reason).toMatch(/^failed to create isolated candidate: .*not UTF-8.*: bad\uFFFDname\.txt; rename it to UTF-8 \(git mv\)$/);
+    expect(ledger(r.journal)).toEqual([record]);
   });
 });
 

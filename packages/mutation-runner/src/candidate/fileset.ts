@@ -1,4 +1,7 @@
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import { gitWorkingSetIfAny, listPlainWorkingSet, makeDirs } from '@autopoietic/core/adapters';
+import { AosError } from '@autopoietic/core/cli-kit';
 import { exclusionReason, type ExclusionContext } from './exclusions.js';
 
 /**
@@ -26,6 +29,7 @@ export async function listLive(root: string): Promise<LiveListing> {
 export async function collectFileSet(root: string, scratch: string, ctx: ExclusionContext, listing: Promise<LiveListing> = listLive(root)): Promise<FileSet> {
   const live = await listing;
   const listed = live.kind === 'git' ? live.paths : await listPlain(root, scratch);
+  refuseUndecodableNames(root, listed);
   const paths: string[] = [];
   const excluded: { path: string; why: string }[] = [];
   for (const raw of listed) {
@@ -36,6 +40,29 @@ export async function collectFileSet(root: string, scratch: string, ctx: Exclusi
   }
   paths.sort();
   return { kind: live.kind, root, paths, excluded };
+}
+
+/**
+ * The listing arrives as text, so a file name that is not UTF-8 comes back with U+FFFD in place of
+ * its bytes and names no file: the copy would skip it as "deleted in the work tree" and the
+ * checks would run on a genome without it. No verdict is possible on such a candidate, so it is
+ * refused (fail closed), naming the file. (A real U+FFFD in a name is valid UTF-8 and exists.)
+ */
+function refuseUndecodableNames(root: string, listed: readonly string[]): void {
+  const bad = listed.filter((p) => p.includes('\uFFFD') && !existsLink(join(root, p)));
+  if (bad.length === 0) return;
+  throw new AosError('file-name-not-utf8', `the genome holds ${bad.length === 1 ? 'a file' : 'files'} whose name is not UTF-8 (shown with U+FFFD), which no candidate can carry: ${bad.slice(0, 5).join(', ')}; rename it to UTF-8 (git mv)`, {
+    hint: 'Rename it to UTF-8 (git mv), or ignore it in .gitignore if it is not part of the genome.',
+  });
+}
+
+function existsLink(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function listPlain(root: string, scratch: string): Promise<string[]> {
