@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, initRepo } from '../../../tests/support/git.js';
@@ -128,6 +129,29 @@ describe('mutation-runner propose: an untracked file whose name is not UTF-8', (
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().changed_paths).toEqual([HOST_FILE]);
     expect(r.json().left_out).toEqual([{ path: 'bad\uFFFDname.txt', why: expect.stringContaining('not UTF-8') }]);
+  });
+});
+
+describe('mutation-runner propose and verify: a diff -u made from the genome root (no a/ b/ prefixes)', () => {
+  it('propose refuses it saying why, and verify of such a patch says it applies only with -p0 (propose accepted it, and verify said only "seed/configuration.nix: No such file")', () => {
+    const root = exampleGenome();
+    const file = join(root, HOST_FILE);
+    writeFileSync(`${file}.orig`, readFileSync(file));
+    setHost(root, '"seed-02"');
+    const diff = spawnSync('diff', ['-u', `${HOST_FILE}.orig`, HOST_FILE], { cwd: root, encoding: 'utf8' }).stdout;
+    writeFileSync(file, readFileSync(`${file}.orig`));
+    rmSync(`${file}.orig`);
+    const patch = join(tempDir(), 'plain.diff');
+    writeFileSync(patch, diff);
+    const r = propose(root, ['--goal', 'rename', '--patch', patch]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[proposal-refused\]: verify would reject this diff: the patch applies only with -p0/m);
+    expect(pending(root)).toEqual([]);
+
+    const v = runner(['verify', '--root', root, '--memory-dir', memoryDir(), '--proposal', writeProposal({ changed_paths: ['seed/configuration.nix.orig', 'seed/configuration.nix'], patch: diff })]);
+    expect(v.code).toBe(1);
+    expect(v.json().status).toBe('rejected');
+    expect(v.json().reason).toMatch(/^patch application failed: error: seed\/configuration\.nix: No such file or directory; the patch applies only with -p0/);
   });
 });
 

@@ -20,14 +20,27 @@ export async function applyFailureReason(failure: string, check: CheckResult, di
   if (crlfHeaders(patchFile)) {
     return `${base}; the patch's own header lines end in CR LF, so it was converted to Windows line endings after it was made: convert it back (dos2unix) or make it again with git diff --binary`;
   }
-  const reverse = await runCommand({ command: 'git', args: ['apply', '--reverse', '--check', '--whitespace=nowarn', patchFile], cwd: dir, env: gitEnv(true), timeoutMs: 60_000 });
-  if (reverse.outcome !== 'exited' || reverse.exitCode !== 0) return base;
+  if (await gitApplies(dir, patchFile, ['-p0'])) return `${base}; ${P0_HINT}`;
+  if (!(await gitApplies(dir, patchFile, ['--reverse']))) return base;
   return (
     `${base}; the change is already in the genome's working tree (the candidate starts from it): ` +
     // Only those paths: a bare `git stash -u` would also take the proposal and the memory ledgers.
     "set it aside (git stash push --include-untracked -- <the proposal's changed_paths>) and verify again, " +
     'or commit it and propose the commit range with --from'
   );
+}
+
+/**
+ * `diff -u hosts/x.orig hosts/x`, run from the genome root, names paths without the a/ and b/
+ * that git apply strips (-p1), so `hosts/` is stripped and `seed/x` does not exist.
+ */
+export const P0_HINT =
+  "the patch applies only with -p0: its paths have no a/ and b/ prefix (made with diff -u from the genome root?), and git apply strips one component; make it with git diff --binary, or with diff -ruN from copies named a/ and b/";
+
+/** Would `git apply --check <extra> patch` succeed in `dir` (read-only)? */
+export async function gitApplies(dir: string, patchFile: string, extra: string[]): Promise<boolean> {
+  const r = await runCommand({ command: 'git', args: ['apply', '--check', '--whitespace=nowarn', ...extra, patchFile], cwd: dir, env: gitEnv(true), timeoutMs: 60_000 });
+  return r.outcome === 'exited' && r.exitCode === 0;
 }
 
 /**

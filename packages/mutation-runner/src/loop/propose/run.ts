@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { exclusionContext, exclusionReason, relativeInside } from '../../candidate/exclusions.js';
+import { gitApplies, P0_HINT } from '../../pipeline/apply-failure.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { buildProposal, parseCheckFlag } from './build.js';
 import { sourceDiff, SUBMODULE_WHY, type DiffSource } from './diff-source.js';
@@ -51,6 +52,7 @@ export async function propose(opts: ProposeOptions): Promise<ProposeResult> {
   const outDir = opts.outDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, opts.outDir);
   const diff = await sourceDiff(source, ctx.root, ctx.cwd, untrackedFilter(ctx.root, ctx.memoryDir, outDir));
   if (diff.bytes.toString('utf8').trim() === '') throw emptyDiff(diff.leftOut);
+  if (source.kind === 'file') await refuseP0Patch(ctx.root, resolve(ctx.cwd, source.path));
   const proposal = buildProposal(diff.bytes, {
     mutationId: opts.mutationId,
     goal: opts.goal,
@@ -95,6 +97,12 @@ function emptyDiff(leftOut: readonly { path: string; why: string }[]): AosError 
   return new AosError('diff-empty', `the diff is empty: there is nothing to propose${shown.length ? `; left out: ${shown.join('; ')}${more}` : ''}`, {
     hint: 'Change the genome first (the work tree is compared with HEAD), or name a commit range with --from A..B or a diff with --patch FILE.',
   });
+}
+
+/** A `--patch` whose paths only make sense with -p0 (plain `diff -u` from the root): verify's git apply would miss every file. */
+async function refuseP0Patch(root: string, patchFile: string): Promise<void> {
+  if ((await gitApplies(root, patchFile, [])) || !(await gitApplies(root, patchFile, ['-p0']))) return;
+  throw new AosError('proposal-refused', `verify would reject this diff: ${P0_HINT}`, { hint: 'Nothing was written. Make the diff again as said, and run propose again.' });
 }
 
 /** `key=value` items; the value may contain `=`; a later key wins. */
