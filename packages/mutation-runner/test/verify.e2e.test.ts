@@ -1,11 +1,11 @@
 // P1 verify through the built CLI, with real git and real Nix on fixture genomes: the reference's
 // verifier tests (design inventory 6.3) plus the fixes of issue 4.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git } from '../../../tests/support/git.js';
+import { git, initRepo } from '../../../tests/support/git.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { fixtureGenome, ledger, makePatch, memoryDir, readmeProposal, runner, writeProposal } from './support.js';
+import { FIXTURES, fixtureGenome, ledger, makePatch, memoryDir, readmeProposal, runner, writeProposal } from './support.js';
 
 function verify(root: string, proposal: string, mem = memoryDir(), extra: string[] = []) {
   const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem, ...extra]);
@@ -178,6 +178,21 @@ describe('verify: proposal and patch input', () => {
     expect(record.checks[0]).toMatchObject({ name: 'apply-patch', status: 'failed' });
     expect(record.checks[0].stderr).toMatch(/patch does not apply|corrupt patch|error/);
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toBe('Fixture genome.\n');
+  });
+});
+
+describe('verify: a genome inside a git repository that ignores it', () => {
+  it('is an error saying git does not show its flake.nix (the candidate was empty and the proposal was rejected: "No such file or directory")', () => {
+    const repo = join(tempDir('aos-ignoring-'), 'home');
+    mkdirSync(repo);
+    initRepo(repo, { '.gitignore': 'os/\n' });
+    const root = join(repo, 'os');
+    cpSync(join(FIXTURES, 'genome'), root, { recursive: true });
+    const r = verify(root, readmeProposal(root));
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('error');
+    expect(record.reason).toMatch(/^failed to create isolated candidate: .*flake\.nix is not in what git shows of the genome.*\.gitignore/);
   });
 });
 

@@ -30,6 +30,7 @@ export async function collectFileSet(root: string, scratch: string, ctx: Exclusi
   const live = await listing;
   const listed = live.kind === 'git' ? live.paths : await listPlain(root, scratch);
   refuseUndecodableNames(root, listed);
+  if (!listed.includes('flake.nix')) throw flakeNotShown(root, live.kind);
   const paths: string[] = [];
   const excluded: { path: string; why: string }[] = [];
   for (const raw of listed) {
@@ -53,6 +54,19 @@ function refuseUndecodableNames(root: string, listed: readonly string[]): void {
   if (bad.length === 0) return;
   throw new AosError('file-name-not-utf8', `the genome holds ${bad.length === 1 ? 'a file' : 'files'} whose name is not UTF-8 (shown with U+FFFD), which no candidate can carry: ${bad.slice(0, 5).join(', ')}; rename it to UTF-8 (git mv)`, {
     hint: 'Rename it to UTF-8 (git mv), or ignore it in .gitignore if it is not part of the genome.',
+  });
+}
+
+/**
+ * The root holds flake.nix (the gate context checks it) but the listing does not: git ignores it,
+ * typically because the genome lies in a repository that ignores the genome's directory (a
+ * dotfiles repository ignoring `*`). The candidate would hold no flake and every check would fail
+ * as if the proposal were at fault; Nix itself would not see the file either. No verdict.
+ */
+function flakeNotShown(root: string, kind: 'git' | 'plain'): AosError {
+  const where = kind === 'git' ? 'the git repository it lies in ignores or does not list it' : 'a .gitignore in it ignores it';
+  return new AosError('flake-not-in-file-set', `${root}/flake.nix is not in what git shows of the genome: ${where} (.gitignore, info/exclude or core.excludesFile), so a candidate would hold no flake`, {
+    hint: 'Make the genome its own repository (git init; git add -A; git commit), or stop ignoring it (git check-ignore -v flake.nix says which rule does).',
   });
 }
 
