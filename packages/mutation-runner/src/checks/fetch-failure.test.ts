@@ -53,3 +53,21 @@ describe('fetchFailure of a curl-based fetcher', () => {
     expect(fetchFailure(stderr)).toMatch(/^cannot fetch the sources of \/nix\/store\/b-src\.drv: Could not resolve host: example\.invalid; the network/);
   });
 });
+
+describe('fetchFailure in the trace format of newer Nix', () => {
+  it('reads the nested error and names the input Nix says it was fetching', () => {
+    const stderr = [
+      "warning: error: unable to download 'https://api.github.com/repos/NixOS/nixpkgs/commits/nixos-23.11': Couldn't resolve host name (6); retrying in 283 ms",
+      'error:',
+      "       … while fetching the input 'github:NixOS/nixpkgs/nixos-23.11'",
+      '',
+      "       error: unable to download 'https://api.github.com/repos/NixOS/nixpkgs/commits/nixos-23.11': Couldn't resolve host name (6)",
+      '',
+    ].join('\n');
+    expect(fetchFailure(stderr)).toMatch(/^cannot fetch 'https:\/\/api\.github\.com\/repos\/NixOS\/nixpkgs\/commits\/nixos-23\.11' \(input github:NixOS\/nixpkgs\/nixos-23\.11\): Couldn't resolve host name \(6\);/);
+  });
+
+  it('leaves an evaluation error under a fetch trace alone', () => {
+    expect(fetchFailure("error:\n       … while evaluating the attribute 'checks'\n\n       error: attribute 'x' missing\n")).toBeUndefined();
+  });
+});

@@ -4,7 +4,7 @@
  * with a github: input ends with "unable to download 'https://api.github.com/…': Couldn't
  * resolve host name": that says nothing about the proposal, so the gate has no verdict (`error`)
  * and must name the fetch, not reject the change. Only the error Nix stopped on counts (the last
- * `error:` line), so a warning about an unreachable cache or a fetch retried and then succeeded
+ * top-level `error:` and what is indented under it), so a warning about an unreachable cache or a fetch retried and then succeeded
  * does not turn a real failure into an error. An HTTP 4xx is an answer (the URL is wrong), not a
  * network problem, and stays a failure.
  */
@@ -15,20 +15,31 @@ const HINT =
   '(nix flake archive fills the store), or point the input at a local path';
 
 export function fetchFailure(stderr: string): string | undefined {
-  const lines = stderr.replace(ANSI, '').split('\n').map((l) => l.trimEnd());
-  const last = lastIndex(lines, (l) => l.startsWith('error: '));
-  if (last < 0) return undefined;
-  const download = /^error: unable to download '([^']*)': (.*)$/.exec(lines[last]!);
-  if (download) return isClientAnswer(download[2]!) ? undefined : describe(download[1]!, download[2]!);
-  const builder = /^error: builder for '([^']*)' failed/.exec(lines[last]!);
-  if (builder) return fetcherFailure(builder[1]!, lines.slice(last + 1));
-  if (!/^error: program 'git' failed/.test(lines[last]!)) return undefined;
-  // git's own reason comes just before Nix's summary line.
-  for (const line of lines.slice(Math.max(0, last - 8), last).reverse()) {
+  const raw = stderr.replace(ANSI, '').split('\n').map((l) => l.trimEnd());
+  const lines = raw.map((l) => l.trim());
+  // The error Nix stopped on: its last top-level `error:` line, and under it (Nix >= 2.13) the
+  // indented trace, "… while fetching the input 'X'" and the nested "error: unable to …".
+  const top = lastIndex(raw, (l) => l.startsWith('error:'));
+  if (top < 0) return undefined;
+  const input = lines.slice(top).map((l) => /while fetching the input '([^']+)'/.exec(l)?.[1]).find((x) => x !== undefined);
+  for (let i = top; i < lines.length; i++) {
+    const line = lines[i]!;
+    const download = /^error: unable to download '([^']*)': (.*)$/.exec(line);
+    if (download) return isClientAnswer(download[2]!) ? undefined : describe(download[1]!, download[2]!, input);
+    const builder = /^error: builder for '([^']*)' failed/.exec(line);
+    if (builder) return fetcherFailure(builder[1]!, lines.slice(i + 1));
+    if (/^error: program 'git' failed/.test(line)) return gitFailure(lines.slice(Math.max(0, i - 8), i), input);
+  }
+  return undefined;
+}
+
+/** git's own reason, printed just before Nix's "program 'git' failed". */
+function gitFailure(before: readonly string[], input: string | undefined): string | undefined {
+  for (const line of [...before].reverse()) {
     const access = /^fatal: unable to access '([^']*)': (.*)$/.exec(line);
-    if (access) return /returned error: 4\d\d/.test(access[2]!) ? undefined : describe(access[1]!, access[2]!);
+    if (access) return /returned error: 4\d\d/.test(access[2]!) ? undefined : describe(access[1]!, access[2]!, input);
     const ssh = /^ssh: (Could not resolve hostname ([^:]+)|connect to host (\S+) port \d+): (.*)$/.exec(line);
-    if (ssh) return describe(`ssh://${ssh[2] ?? ssh[3]}`, ssh[4]!);
+    if (ssh) return describe(`ssh://${ssh[2] ?? ssh[3]}`, ssh[4]!, input);
   }
   return undefined;
 }
@@ -49,8 +60,8 @@ function fetcherFailure(drv: string, after: readonly string[]): string | undefin
   return undefined;
 }
 
-function describe(url: string, why: string): string {
-  const input = githubInput(url);
+function describe(url: string, why: string, named?: string): string {
+  const input = named ?? githubInput(url);
   return `cannot fetch '${url}'${input ? ` (input ${input})` : ''}: ${why.replace(/\s+/g, ' ').trim()}; ${HINT}`;
 }
 
