@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Handoff } from '@autopoietic/core/schemas';
@@ -146,5 +146,15 @@ describe('mutation-runner handoff', () => {
     const unknown = handoff(root, mem, ['--goal', 'x', '--from-attempt', 'att-nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('error[attempt-unknown]');
+  });
+
+  it('refuses an --output named like a ledger, before any work (it created memory/effects.jsonl holding a hand-off)', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const target = join(mem, 'effects.jsonl');
+    const r = handoff(root, mem, ['--goal', 'x', '--output', target]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error[output-is-ledger]: --output ${target} names a ledger file (effects.jsonl)`);
+    expect(existsSync(target)).toBe(false);
   });
 });

@@ -123,7 +123,7 @@ function gitAlongside(paths: CandidatePaths) {
   return {
     index(files: readonly string[]): void {
       if (indexing) indexing.add(files);
-      else waiting.push(...files);
+      else for (const f of files) waiting.push(f); // not push(...): a batch can pass 100,000 names
     },
     /** The index written and the patch read. */
     async finish(): Promise<Candidate['patchView']> {

@@ -1,28 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { AosError } from '@autopoietic/core/cli-kit';
+import { aosErrorOf } from '../../../../../tests/support/errors.js';
 import { check, promotion, verification } from '../../../test/fixtures/install/evidence.js';
 import { selectPromotion, selectVerification, validatePlanArgs, validatePromotion, validateSeed } from './rules.js';
-
-function thrown(fn: () => unknown): AosError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AosError) return e;
-    throw e;
-  }
-  throw new Error('expected an AosError');
-}
 
 describe('selectPromotion', () => {
   const a = promotion({ promotion_id: 'pro-a' });
   const b = promotion({ promotion_id: 'pro-b' });
   it('needs a selector (usage error)', () => {
-    const e = thrown(() => selectPromotion([a], {}, 'p.jsonl'));
+    const e = aosErrorOf(() => selectPromotion([a], {}, 'p.jsonl'));
     expect(e.exit).toBe(2);
     expect(e.message).toContain('--promotion-id or --mutation-id');
   });
   it('rejects several promotions of one mutation id', () => {
-    const e = thrown(() => selectPromotion([a, b], { mutationId: a.mutation_id }, 'p.jsonl'));
+    const e = aosErrorOf(() => selectPromotion([a, b], { mutationId: a.mutation_id }, 'p.jsonl'));
     expect(e.exit).toBe(1);
     expect(e.message).toContain('multiple promotion records matched selector');
     expect(e.message).toContain('rerun with a unique --promotion-id');
@@ -31,12 +21,12 @@ describe('selectPromotion', () => {
     expect(selectPromotion([a, b], { mutationId: a.mutation_id, promotionId: 'pro-b' }, 'p.jsonl')).toBe(b);
   });
   it('rejects a duplicated promotion id', () => {
-    const e = thrown(() => selectPromotion([a, { ...a }], { promotionId: 'pro-a' }, 'p.jsonl'));
+    const e = aosErrorOf(() => selectPromotion([a, { ...a }], { promotionId: 'pro-a' }, 'p.jsonl'));
     expect(e.message).toContain('multiple promotion records matched selector promotion_id=pro-a');
     expect(e.hint).toContain('more than once');
   });
   it('ANDs both selectors and reports no match', () => {
-    const e = thrown(() => selectPromotion([a], { promotionId: 'pro-a', mutationId: 'mut-other' }, 'p.jsonl'));
+    const e = aosErrorOf(() => selectPromotion([a], { promotionId: 'pro-a', mutationId: 'mut-other' }, 'p.jsonl'));
     expect(e.message).toContain('no matching promotion evidence found for promotion_id=pro-a AND mutation_id=mut-other in p.jsonl');
   });
 });
@@ -55,7 +45,7 @@ describe('validatePromotion', () => {
   ])('rejects %s', (_name, over, message) => {
     const p = { ...promotion(), ...over };
     if ('verified_root_fingerprint' in over && over.verified_root_fingerprint === undefined) delete p.verified_root_fingerprint;
-    const e = thrown(() => validatePromotion(p));
+    const e = aosErrorOf(() => validatePromotion(p));
     expect(e.exit).toBe(1);
     expect(e.message).toContain(message);
   });
@@ -65,34 +55,34 @@ describe('selectVerification and validateSeed', () => {
   it('selects by verification id and mutation id', () => {
     const v = verification();
     expect(selectVerification([verification({ verification_id: 'ver-other' }), v], promotion(), 'r.jsonl')).toBe(v);
-    expect(thrown(() => selectVerification([], promotion(), 'r.jsonl')).message).toContain('no P1 verification record');
-    expect(thrown(() => selectVerification([v, { ...v }], promotion(), 'r.jsonl')).message).toContain('multiple verification records');
+    expect(aosErrorOf(() => selectVerification([], promotion(), 'r.jsonl')).message).toContain('no P1 verification record');
+    expect(aosErrorOf(() => selectVerification([v, { ...v }], promotion(), 'r.jsonl')).message).toContain('multiple verification records');
   });
   it('rejects a seed whose proposal fingerprint differs', () => {
-    const e = thrown(() => validateSeed(verification({ proposal_fingerprint: `sha256:${'f'.repeat(64)}` }), promotion()));
+    const e = aosErrorOf(() => validateSeed(verification({ proposal_fingerprint: `sha256:${'f'.repeat(64)}` }), promotion()));
     expect(e.message).toContain('proposal fingerprint');
   });
   it('rejects a seed with non-passing checks', () => {
-    const e = thrown(() => validateSeed(verification({ checks: [check('apply-patch'), check('nix-flake-check', 'error')] }), promotion()));
+    const e = aosErrorOf(() => validateSeed(verification({ checks: [check('apply-patch'), check('nix-flake-check', 'error')] }), promotion()));
     expect(e.message).toContain('non-passing checks');
   });
   it('rejects a seed that is not verified or not the promotion\'s root', () => {
-    expect(thrown(() => validateSeed(verification({ status: 'rejected' }), promotion())).message).toContain('not verified');
-    expect(thrown(() => validateSeed(verification({ root_fingerprint: `sha256:${'e'.repeat(64)}` }), promotion())).message).toContain('root fingerprint');
+    expect(aosErrorOf(() => validateSeed(verification({ status: 'rejected' }), promotion())).message).toContain('not verified');
+    expect(aosErrorOf(() => validateSeed(verification({ root_fingerprint: `sha256:${'e'.repeat(64)}` }), promotion())).message).toContain('root fingerprint');
   });
 });
 
 describe('validatePlanArgs', () => {
   const ok = { targetRoot: '/mnt', parentGeneration: 'a', resultingGeneration: 'b', installedMemoryDir: '/var/lib/autopoietic' };
   it('needs an absolute target root', () => {
-    const e = thrown(() => validatePlanArgs({ ...ok, targetRoot: 'mnt' }));
+    const e = aosErrorOf(() => validatePlanArgs({ ...ok, targetRoot: 'mnt' }));
     expect(e.exit).toBe(2);
     expect(e.message).toContain('absolute path');
   });
   it('needs non-blank generation labels and a clean installed memory dir', () => {
-    expect(thrown(() => validatePlanArgs({ ...ok, parentGeneration: ' ' })).message).toContain('--parent-generation must not be blank');
-    expect(thrown(() => validatePlanArgs({ ...ok, resultingGeneration: '' })).message).toContain('--resulting-generation must not be blank');
-    expect(thrown(() => validatePlanArgs({ ...ok, installedMemoryDir: '/var/../etc' })).message).toContain('--installed-memory-dir');
+    expect(aosErrorOf(() => validatePlanArgs({ ...ok, parentGeneration: ' ' })).message).toContain('--parent-generation must not be blank');
+    expect(aosErrorOf(() => validatePlanArgs({ ...ok, resultingGeneration: '' })).message).toContain('--resulting-generation must not be blank');
+    expect(aosErrorOf(() => validatePlanArgs({ ...ok, installedMemoryDir: '/var/../etc' })).message).toContain('--installed-memory-dir');
     expect(() => validatePlanArgs(ok)).not.toThrow();
   });
 });

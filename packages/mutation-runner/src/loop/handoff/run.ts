@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createNewFile } from '@autopoietic/core/adapters';
+import { checkOutputPath, createNewFile } from '@autopoietic/core/adapters';
 import { printJson, printText, usageError } from '@autopoietic/core/cli-kit';
 import type { Handoff } from '@autopoietic/core/schemas';
 import { buildHandoff, DEFAULT_HANDOFF_BYTES, MAX_HANDOFF_BYTES } from './build.js';
@@ -39,10 +39,12 @@ export async function runHandoff(opts: HandoffOptions): Promise<void> {
   if (opts.proposal !== undefined && opts.mutationId === undefined) throw usageError('flags-conflict', '--proposal goes with --mutation-id', 'Name the mutation the proposal belongs to.');
   const maxBytes = parseMaxBytes(opts.maxBytes);
   const loc = locate(opts);
+  // Before any work: `--output memory/effects.jsonl` created that ledger holding a hand-off.
+  const output = opts.output === undefined ? undefined : checkOutputPath('--output', resolve(loc.cwd, opts.output), 'handoff.json');
   const observed = await observe(loc, opts.selfState);
   const doc = await composeHandoff(loc, observed, { goal: opts.goal, mutationId: opts.mutationId, proposal: opts.proposal, fromAttempt: opts.fromAttempt, maxBytes });
   const text = format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderMarkdown(doc);
-  if (opts.output !== undefined) createNewFile(resolve(loc.cwd, opts.output), text);
+  if (output !== undefined) createNewFile(output, text);
   else if (format === 'json') printJson(doc);
   else printText(text);
 }
