@@ -3,3 +3,4 @@ export * from './output.js';
 export * from './logger.js';
 export * from './action.js';
 export * from './terminal-text.js';
+export * from './repeatable.js';

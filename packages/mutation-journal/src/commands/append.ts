@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { runAction } from '@autopoietic/core/cli-kit';
+import { collectValues, runAction } from '@autopoietic/core/cli-kit';
 import { MUTATION_STATUSES } from '@autopoietic/core/vocab';
-import { collect, locationOptions, metadataOption, pathOption } from './journal-options.js';
+import { locationOptions, metadataOption, pathOption } from './journal-options.js';
 
 export function registerAppend(program: Command): void {
   const cmd = program
@@ -12,7 +12,7 @@ export function registerAppend(program: Command): void {
     .addOption(new Option('--status <status>', 'journal status').choices(MUTATION_STATUSES).default('pending'))
     .requiredOption('--phase <label>', 'phase label, e.g. P0-smoke')
     .option('--reason <text>', 'why the status is what it is', '')
-    .option('--changed-path <path>', 'a path the mutation changes (repeatable; not checked)', collect)
+    .option('--changed-path <path>', 'a path the mutation changes (repeatable; not checked)', collectValues)
     .option('--next-hypothesis <text>', 'what to try next', '');
   metadataOption(cmd);
   pathOption(cmd, 'mutations.jsonl');

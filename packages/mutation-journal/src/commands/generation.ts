@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { runAction } from '@autopoietic/core/cli-kit';
+import { collectValues, runAction } from '@autopoietic/core/cli-kit';
 import { LINEAGE_STATUSES } from '@autopoietic/core/vocab';
-import { collect, locationOptions, metadataOption, pathOption } from './journal-options.js';
+import { locationOptions, metadataOption, pathOption } from './journal-options.js';
 
 export function registerGeneration(program: Command): void {
   const cmd = program
@@ -11,7 +11,7 @@ export function registerGeneration(program: Command): void {
     .requiredOption('--generation <label>', 'generation label, e.g. gen-child (not a NixOS generation number)')
     .requiredOption('--mutation-id <id>', 'the mutation this generation carries')
     .requiredOption('--goal <text>', 'the goal of that mutation')
-    .option('--changed-organ <name>', 'an organ the generation changes (repeatable)', collect)
+    .option('--changed-organ <name>', 'an organ the generation changes (repeatable)', collectValues)
     .option('--parent-generation <label>', 'parent generation label (default: none, written as null)')
     .option('--activation-result <text>', 'how activation went', 'unknown')
     .option('--verification-id <id>', 'the P1 verification record it follows from')

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
+import { collectValues } from '@autopoietic/core/cli-kit';
 
 /**
- * Flag declarations shared by the journal commands. Only commander and plain constants are
+ * Flag declarations shared by the journal commands. Only commander and core's CLI kit are
  * imported here: declaring flags must not load zod or the ledger, so `--help` stays fast.
  */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 /** Where the ledgers are: an explicit file flag wins, then these (core/ledger/paths.ts). */
 export function locationOptions(cmd: Command): Command {
@@ -20,5 +18,5 @@ export function pathOption(cmd: Command, file: string): Command {
 }
 
 export function metadataOption(cmd: Command): Command {
-  return cmd.option('--metadata <key=value>', 'annotation, split at the first "=" (repeatable; a repeated key keeps the last value)', collect);
+  return cmd.option('--metadata <key=value>', 'annotation, split at the first "=" (repeatable; a repeated key keeps the last value)', collectValues);
 }

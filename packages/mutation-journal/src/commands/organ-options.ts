@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { DECAY_STATUSES, ORGAN_TYPES } from '@autopoietic/core/vocab';
+import { collectValues } from '@autopoietic/core/cli-kit';
 
 /** Flag declarations shared by the organ subcommands (values are validated in organs/fields.ts). */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 export function memoryOptions(cmd: Command, registryFlag: '--path' | '--registry' = '--path'): Command {
   return cmd
     .option('--memory-dir <dir>', 'memory directory holding the ledgers (default: AUTOPOIETIC_MEMORY_DIR, host policy memory_dir, or <genome root>/memory)')
@@ -28,6 +25,6 @@ export function fieldOptions(cmd: Command, required: boolean): Command {
     .option('--created-by <who>', 'who or what created it')
     .option('--usage-count <n>', 'declared number of uses (integer >= 0)')
     .option('--failure-count <n>', 'declared number of failures (integer >= 0)')
-    .option('--related-goal <goal>', `goal it serves (repeatable${required ? '' : '; replaces the list'})`, collect)
+    .option('--related-goal <goal>', `goal it serves (repeatable${required ? '' : '; replaces the list'})`, collectValues)
     .option('--decay-status <status>', `declared decay status: ${DECAY_STATUSES.join(', ')}`);
 }

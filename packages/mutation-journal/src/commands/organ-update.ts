@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { runAction } from '@autopoietic/core/cli-kit';
-import { collect, fieldOptions, memoryOptions } from './organ-options.js';
+import { collectValues, runAction } from '@autopoietic/core/cli-kit';
+import { fieldOptions, memoryOptions } from './organ-options.js';
 
 export function registerOrganUpdate(organ: Command): void {
   const cmd = organ
@@ -10,7 +10,7 @@ export function registerOrganUpdate(organ: Command): void {
     .option('--id <organ-id>', 'pick one of several current organs with this name')
     .option('--rename <name>', 'give the organ a new name (one line, no control or invisible characters)');
   fieldOptions(cmd, false)
-    .option('--unset <field>', 'clear an optional field: created_by, usage_count, failure_count, related_goals, decay_status (repeatable)', collect);
+    .option('--unset <field>', 'clear an optional field: created_by, usage_count, failure_count, related_goals, decay_status (repeatable)', collectValues);
   memoryOptions(cmd).action(
     runAction(async (name: string, opts) => {
       const { runUpdate } = await import('../organs/write-actions.js');

@@ -20,7 +20,7 @@ export function parseEvolveOptions(raw: Record<string, unknown>) {
   const goal = String(raw.goal);
   if (goal.trim() === '') throw usageError('flag-blank', '--goal must not be blank', 'Say what the change should achieve.');
   const promote = raw.promote === true;
-  const vmChecks = raw.vmCheck as string[];
+  const vmChecks = (raw.vmCheck as string[] | undefined) ?? [];
   if (!promote && (vmChecks.length || raw.parentGenome !== undefined)) throw usageError('flags-conflict', '--vm-check and --parent-genome only apply with --promote', 'Add --promote, or drop them.');
   if (promote) {
     const problem = flagProblem(vmChecks.length ? vmChecks : ['iso-boot-basic'], String(raw.targetConfiguration), String(raw.system));
@@ -36,7 +36,7 @@ export function parseEvolveOptions(raw: Record<string, unknown>) {
     stopOnError: raw.stopOnError === true,
     generatorTimeoutMs: num('--generator-timeout', raw.generatorTimeout, 1, 86_400) * 1000,
     generatorMaxOutput: num('--generator-max-output', raw.generatorMaxOutput, 1024, 256 * 1024 * 1024),
-    generatorEnv: raw.generatorEnv as string[],
+    generatorEnv: (raw.generatorEnv as string[] | undefined) ?? [],
     handoffMaxBytes: num('--handoff-max-bytes', raw.handoffMaxBytes, 1024, MAX_HANDOFF_BYTES),
     selfState: raw.selfState as string | undefined,
     proposalsDir: raw.proposalsDir as string | undefined,

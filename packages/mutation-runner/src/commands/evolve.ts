@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
+import { collectDistinct, GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
 import { addGateOptions, localSystem } from './gate-options.js';
-
-/** A repeatable flag; a value given twice counts once (a VM check is built once). */
-const collect = (value: string, previous: string[]): string[] => (previous.includes(value) ? previous : [...previous, value]);
 
 export function registerEvolve(program: Command): void {
   const cmd = program
@@ -18,12 +15,12 @@ export function registerEvolve(program: Command): void {
     .option('--stop-on-error', 'stop at the first attempt whose verdict is error (the generator failed, its proposal was refused, or verify could not finish), not at a rejected one (default: try again)')
     .option('--generator-timeout <seconds>', 'kill the generator (its whole process group) after this long', '300')
     .option('--generator-max-output <bytes>', 'kill the generator when stdout and stderr together exceed this', String(1024 * 1024))
-    .option('--generator-env <name>', 'pass this environment variable through to the generator, e.g. an API key (repeatable)', collect, [])
+    .option('--generator-env <name>', 'pass this environment variable through to the generator, e.g. an API key (repeatable)', collectDistinct)
     .option('--handoff-max-bytes <n>', 'size bound of each hand-off', String(64 * 1024))
     .option('--self-state <file>', 'self-state from `os-introspect --output` (default: observe the genome now)')
     .option('--proposals-dir <dir>', 'where proposals are written (default: <root>/mutations/pending)')
     .option('--target-configuration <name>', 'with --promote: host configuration of the VM checks', 'iso')
-    .option('--vm-check <name>', 'with --promote: checks.<system>.<name> to build (repeatable; default iso-boot-basic)', collect, [])
+    .option('--vm-check <name>', 'with --promote: checks.<system>.<name> to build (repeatable; default iso-boot-basic)', collectDistinct)
     .option('--system <system>', 'with --promote: Nix system of the checks', localSystem())
     .option('--parent-genome <string>', 'with --promote: the genome promoted from (default: git:<HEAD>)');
   addGateOptions(cmd, { evidenceBundle: false }).action(

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { usageError } from '@autopoietic/core/cli-kit';
+import { collectValues, usageError } from '@autopoietic/core/cli-kit';
 import { z } from 'zod';
 
 /** `x64`/`arm64` on linux/darwin -> the Nix system name: the default of promote's and evolve's --system. */
@@ -27,14 +27,10 @@ export function addGateOptions(cmd: Command, opts: { evidenceBundle: boolean } =
     .option('--jobs <n>', 'checks run at the same time (default: number of cores)')
     .option('--fail-fast', 'stop the other checks after the first one that does not pass')
     .option('--timeout <seconds>', 'default timeout of each check (default: policy default_timeout_seconds, else 1800)')
-    .option('--nix-option <name=value>', 'pass --option NAME VALUE to every nix command (repeatable)', collect, [])
+    .option('--nix-option <name=value>', 'pass --option NAME VALUE to every nix command (repeatable)', collectValues)
     .option('--builders <spec>', 'pass --builders SPEC to every nix command (remote builders)')
     .option('--no-progress', 'no build progress on stderr even when it is a terminal')
     .addOption(opts.evidenceBundle ? sidecar : sidecar.hideHelp());
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 const positiveInt = (flag: string) =>
@@ -54,7 +50,7 @@ const GateOptions = z.object({
   jobs: positiveInt('--jobs'),
   failFast: z.boolean().optional(),
   timeout: positiveInt('--timeout'),
-  nixOption: z.array(z.string()),
+  nixOption: z.array(z.string()).default([]),
   builders: z.string().optional(),
   progress: z.boolean(),
   evidenceBundle: z.string().optional(),

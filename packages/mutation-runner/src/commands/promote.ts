@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
-import { GateFailed, printJson, runAction, usageError } from '@autopoietic/core/cli-kit';
+import { collectDistinct, GateFailed, printJson, runAction, usageError } from '@autopoietic/core/cli-kit';
 import { organNameProblem, quotedName } from '@autopoietic/core/vocab';
 import { addGateOptions, localSystem, parseGateOptions } from './gate-options.js';
-
-/** A repeatable flag; a value given twice counts once (a VM check is built once, an organ listed once). */
-function collect(value: string, previous: string[]): string[] {
-  return previous.includes(value) ? previous : [...previous, value];
-}
 
 /** The organ name rule of mutation-journal (core/vocab): these names are matched against the registry. */
 function refuseBadOrganNames(organs: string[]): void {
@@ -25,20 +20,21 @@ export function registerPromote(program: Command): void {
     .requiredOption('--proposal <file>', 'proposal.json to promote (the same version P1 verified)')
     .requiredOption('--parent-genome <string>', 'the genome this promotion descends from, e.g. git:<rev>')
     .option('--target-configuration <name>', 'host configuration the VM checks belong to', 'iso')
-    .option('--vm-check <name>', 'checks.<system>.<name> to build; must be named <target-configuration>-* (repeatable; default iso-boot-basic)', collect, [])
+    .option('--vm-check <name>', 'checks.<system>.<name> to build; must be named <target-configuration>-* (repeatable; default iso-boot-basic)', collectDistinct)
     .option('--system <system>', 'Nix system of the checks', localSystem())
-    .option('--changed-organ <name>', 'organ changed by this mutation, copied into the record (repeatable)', collect, [])
+    .option('--changed-organ <name>', 'organ changed by this mutation, copied into the record (repeatable)', collectDistinct)
     .option('--journal <file>', 'promotion ledger (default: <memory dir>/mutation-promotions.jsonl)')
     .option('--verification-journal <file>', 'verification ledger read for P1 evidence (default: <memory dir>/mutation-results.jsonl)');
   addGateOptions(cmd).action(
     runAction(async (raw: Record<string, unknown>) => {
       const opts = parseGateOptions(raw);
       const { flagProblem, DEFAULT_VM_CHECK } = await import('../gates/promote/vm-checks.js');
-      const vmChecks = (raw.vmCheck as string[]).length ? (raw.vmCheck as string[]) : [DEFAULT_VM_CHECK];
+      const requested = (raw.vmCheck as string[] | undefined) ?? [];
+      const vmChecks = requested.length ? requested : [DEFAULT_VM_CHECK];
       const target = String(raw.targetConfiguration);
       const system = String(raw.system);
       const parent = String(raw.parentGenome);
-      const organs = raw.changedOrgan as string[];
+      const organs = (raw.changedOrgan as string[] | undefined) ?? [];
       const blank = parent.trim() === '' ? '--parent-genome' : organs.some((o) => o.trim() === '') ? '--changed-organ' : undefined;
       const problem = flagProblem(vmChecks, target, system) ?? (blank && `${blank} must not be blank`);
       if (problem) throw usageError('invalid-option', problem, 'See mutation-runner promote --help.');

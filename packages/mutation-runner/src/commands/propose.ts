@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { printJson, runAction } from '@autopoietic/core/cli-kit';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import { collectValues, printJson, runAction } from '@autopoietic/core/cli-kit';
 
 export function registerPropose(program: Command): void {
   program
@@ -12,9 +10,9 @@ export function registerPropose(program: Command): void {
     .option('--from <A..B>', 'propose the diff between two commits instead of the work tree')
     .option('--patch <file>', 'propose this diff file (made with git diff --binary) instead of the work tree')
     .option('--mutation-id <id>', 'id of the new mutation (default: a fresh mut-<time>-<hex>)')
-    .option('--check <NAME=COMMAND ARG...>', 'add an expected check (split on spaces, no shell; must pass the P1 allowlist) (repeatable)', collect, [])
+    .option('--check <NAME=COMMAND ARG...>', 'add an expected check (split on spaces, no shell; must pass the P1 allowlist) (repeatable)', collectValues)
     .option('--no-infer-checks', 'do not add nix-instantiate --parse for each .nix file the diff touches')
-    .option('--metadata <key=value>', 'annotation copied into the proposal (repeatable)', collect, [])
+    .option('--metadata <key=value>', 'annotation copied into the proposal (repeatable)', collectValues)
     .option('--out-dir <dir>', 'where the proposal directory is created (default: <root>/mutations/pending)')
     .option('--root <dir>', 'genome root (default: the nearest directory upwards holding flake.nix)')
     .option('--memory-dir <dir>', 'memory directory (its ledgers, logs and evidence are protected paths)')

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { runAction } from '@autopoietic/core/cli-kit';
+import { collectValues, runAction } from '@autopoietic/core/cli-kit';
 
 /** The one command of os-introspect: the program itself observes and prints the self-state. */
 export function registerIntrospect(program: Command): void {
   program
     .option('--root <path>', 'genome root (default: nearest directory upwards with a flake.nix, else .)')
     .option('--output <file>', 'write the self-state JSON to this file (atomically: temp file, then rename)')
-    .option('--project-root <path>', 'project root to summarise (repeatable; default: observation.json project_roots, else the genome root)', collect)
+    .option('--project-root <path>', 'project root to summarise (repeatable; default: observation.json project_roots, else the genome root)', collectValues)
     .option('--max-project-files <n>', 'files sampled per project root', '2000')
     .option('--journal-lines <n>', 'include the last N journalctl lines (0: do not read the journal)', '0')
     .option('--include-shell-history', 'read shell history (default: as observation.json says, else off)')
@@ -24,8 +24,4 @@ export function registerIntrospect(program: Command): void {
         await runIntrospect(raw);
       }),
     );
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
