@@ -15,6 +15,8 @@ let
     "agent-runtime/hardened"
     "agent-runtime/missing-command"
     "identity/default-host"
+    "memory/non-canonical-dir"
+    "memory/system-dir"
     "memory/tmpfiles"
     "memory/undeclared-group"
     "mutation-runner/defaults"
