@@ -44,73 +44,94 @@ in
     };
   };
 
-  config = lib.mkIf (cfg.enable && agent.enable) {
-    assertions = [
-      {
-        assertion = agent.command != [ ];
-        message = "autopoietic.agentRuntime.command must be set when the agent runtime is on.";
-      }
-    ];
+  config = lib.mkMerge [
+    # The runtime needs what the core sets up (the memory directory, its group and the policy):
+    # enabled on its own, it would silently do nothing.
+    (lib.mkIf (agent.enable && !cfg.enable) {
+      assertions = [
+        {
+          assertion = false;
+          message = "autopoietic.agentRuntime.enable needs autopoietic.enable = true as well.";
+        }
+      ];
+    })
+    (lib.mkIf (cfg.enable && agent.enable) {
+      assertions = [
+        {
+          assertion = agent.command != [ ];
+          message = "autopoietic.agentRuntime.command must be set when the agent runtime is on.";
+        }
+        {
+          # The agent joins the memory group: group root would let it read and write whatever
+          # root's group may.
+          assertion = cfg.memory.group != "root";
+          message = lib.concatStringsSep " " [
+            "autopoietic.memory.group = root would put the agent runtime in group root; leave it"
+            "unset (it then becomes autopoietic.agentRuntime.group) or name a dedicated group."
+          ];
+        }
+      ];
 
-    users.groups.${agent.group} = { };
-    autopoietic.memory = {
-      group = lib.mkDefault agent.group;
-      groupWritable = lib.mkDefault true;
-    };
-
-    systemd.services.autopoietic-agent = {
-      description = "Autopoietic OS agent runtime";
-      wantedBy = [ "multi-user.target" ];
-      after = [ "systemd-tmpfiles-setup.service" ];
-      # Restart on failure, but stop retrying a crash loop after 5 starts in 5 minutes.
-      startLimitIntervalSec = 300;
-      startLimitBurst = 5;
-      serviceConfig = {
-        Type = "simple";
-        # Each argument JSON-quoted, with % and $ escaped: systemd runs it as given, no shell.
-        ExecStart = utils.escapeSystemdExecArgs agent.command;
-        Restart = "on-failure";
-        RestartSec = agent.restartSec;
-
-        DynamicUser = true;
-        SupplementaryGroups = [ cfg.memory.group ];
-        UMask = "0007";
-        ReadWritePaths = [ cfg.memory.dir ];
-
-        NoNewPrivileges = true;
-        PrivateTmp = true;
-        PrivateDevices = true;
-        ProtectSystem = "strict";
-        ProtectHome = true;
-        ProtectKernelTunables = true;
-        ProtectKernelModules = true;
-        ProtectKernelLogs = true;
-        ProtectControlGroups = true;
-        ProtectClock = true;
-        ProtectHostname = true;
-        ProtectProc = "invisible";
-        ProcSubset = "pid";
-        RestrictAddressFamilies = [
-          "AF_UNIX"
-          "AF_INET"
-          "AF_INET6"
-        ];
-        RestrictNamespaces = true;
-        RestrictRealtime = true;
-        RestrictSUIDSGID = true;
-        LockPersonality = true;
-        MemoryDenyWriteExecute = false; # Node.js JIT needs writable+executable memory.
-        RemoveIPC = true;
-        CapabilityBoundingSet = "";
-        SystemCallArchitectures = "native";
-        SystemCallFilter = [
-          "@system-service"
-          "~@privileged"
-        ];
-        SystemCallErrorNumber = "EPERM";
+      users.groups.${agent.group} = { };
+      autopoietic.memory = {
+        group = lib.mkDefault agent.group;
+        groupWritable = lib.mkDefault true;
       };
-    };
-  };
+
+      systemd.services.autopoietic-agent = {
+        description = "Autopoietic OS agent runtime";
+        wantedBy = [ "multi-user.target" ];
+        after = [ "systemd-tmpfiles-setup.service" ];
+        # Restart on failure, but stop retrying a crash loop after 5 starts in 5 minutes.
+        startLimitIntervalSec = 300;
+        startLimitBurst = 5;
+        serviceConfig = {
+          Type = "simple";
+          # Each argument JSON-quoted, with % and $ escaped: systemd runs it as given, no shell.
+          ExecStart = utils.escapeSystemdExecArgs agent.command;
+          Restart = "on-failure";
+          RestartSec = agent.restartSec;
+
+          DynamicUser = true;
+          SupplementaryGroups = [ cfg.memory.group ];
+          UMask = "0007";
+          ReadWritePaths = [ cfg.memory.dir ];
+
+          NoNewPrivileges = true;
+          PrivateTmp = true;
+          PrivateDevices = true;
+          ProtectSystem = "strict";
+          ProtectHome = true;
+          ProtectKernelTunables = true;
+          ProtectKernelModules = true;
+          ProtectKernelLogs = true;
+          ProtectControlGroups = true;
+          ProtectClock = true;
+          ProtectHostname = true;
+          ProtectProc = "invisible";
+          ProcSubset = "pid";
+          RestrictAddressFamilies = [
+            "AF_UNIX"
+            "AF_INET"
+            "AF_INET6"
+          ];
+          RestrictNamespaces = true;
+          RestrictRealtime = true;
+          RestrictSUIDSGID = true;
+          LockPersonality = true;
+          MemoryDenyWriteExecute = false; # Node.js JIT needs writable+executable memory.
+          RemoveIPC = true;
+          CapabilityBoundingSet = "";
+          SystemCallArchitectures = "native";
+          SystemCallFilter = [
+            "@system-service"
+            "~@privileged"
+          ];
+          SystemCallErrorNumber = "EPERM";
+        };
+      };
+    })
+  ];
 
   meta.maintainers = [ ];
 }

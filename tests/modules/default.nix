@@ -14,6 +14,8 @@ let
   cases = [
     "agent-runtime/hardened"
     "agent-runtime/missing-command"
+    "agent-runtime/root-group"
+    "agent-runtime/without-core"
     "identity/default-host"
     "memory/non-canonical-dir"
     "memory/system-dir"
