@@ -19,13 +19,14 @@ in
       ...
     }:
     let
-      # Appends one record as the agent, then tries to write where the sandbox forbids it.
+      # Tries to write where only the sandbox stops it, then appends one record as the agent (so
+      # the record, which the test waits for, comes after every attempt).
       agentSmoke = pkgs.writeShellScript "autopoietic-agent-smoke" ''
-        ${config.autopoietic.package}/bin/mutation-journal append \
-          --goal "agent runtime smoke" --phase P0-agent --reason "appended by the sandboxed agent"
-        for target in /etc/agent-escape /root/agent-escape /var/lib/agent-escape; do
+        for target in /srv/agent-probe/escaped /home/agent-probe/escaped /tmp/agent-escaped; do
           touch "$target" 2> /dev/null || true
         done
+        ${config.autopoietic.package}/bin/mutation-journal append \
+          --goal "agent runtime smoke" --phase P0-agent --reason "appended by the sandboxed agent"
         exec sleep infinity
       '';
     in
@@ -40,6 +41,14 @@ in
           command = [ "${agentSmoke}" ];
         };
       };
+
+      # Directories any user may write to: only ProtectSystem=strict (/srv) and ProtectHome (/home)
+      # keep the agent out of them, and PrivateTmp keeps its /tmp from the host's. A target the
+      # agent could not write to as a plain user anyway (/etc, /root) would prove nothing.
+      systemd.tmpfiles.rules = [
+        "d /srv/agent-probe 1777 root root -"
+        "d /home/agent-probe 1777 root root -"
+      ];
 
       environment.systemPackages = [
         pkgs.git
@@ -154,8 +163,16 @@ in
           machine.wait_until_succeeds(f"test -s {MEMORY}/mutations.jsonl")
           goals = json.loads(machine.succeed(f"jq -s -c 'map(.goal)' {MEMORY}/mutations.jsonl"))
           assert goals == ["agent runtime smoke"], f"expected the agent's one record, got {goals}"
-          for target in ["/etc/agent-escape", "/root/agent-escape", "/var/lib/agent-escape"]:
+          for target in [
+              "/srv/agent-probe/escaped",
+              "/home/agent-probe/escaped",
+              "/tmp/agent-escaped",
+          ]:
               machine.fail(f"test -e {target}")
+          # Control: without the sandbox, a user with no special rights writes to both probes.
+          machine.succeed(
+              "runuser -u nobody -- touch /srv/agent-probe/control /home/agent-probe/control"
+          )
           summary = machine.succeed(
               "systemd-analyze security autopoietic-agent.service | tail -n 1"
           )
