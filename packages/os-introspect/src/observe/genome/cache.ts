@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDirs } from '@autopoietic/core/adapters';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { NIX_ANALYSIS_VERSION, NIX_GRAMMAR_PACKAGE, type NixFileAnalysis } from '@autopoietic/core/nix-syntax';
 import { checkedJson } from './checksum.js';
+import { removeStaleTemps, writeReplacing } from './replace-file.js';
+
+export { writeReplacing } from './replace-file.js';
 
 /**
  * The parse cache under `<memory dir>/cache/introspect/v<format>.<analysis>-<grammar>/roots/`,
@@ -103,6 +104,14 @@ export function snapshotPath(cacheDir: string, root: string, suffix: 'index' | '
   return join(cacheDir, 'roots', `${sha256Hex(root).slice(0, 24)}.${suffix}.${suffix === 'objects' ? 'jsonl' : 'json'}`);
 }
 
+/** What snapshotPath names, for any root. */
+const SNAPSHOT = /^[0-9a-f]{24}\.(?:index\.json|objects\.jsonl|genome\.json)$/;
+
+/** Removes what runs killed while writing this cache left behind (replace-file.ts), for every root. */
+export function removeLeftovers(cacheDir: string): void {
+  removeStaleTemps(join(cacheDir, 'roots'), SNAPSHOT);
+}
+
 export function readStatIndex(cacheDir: string, root: string): StatIndex | undefined {
   const s = readJson(snapshotPath(cacheDir, root, 'index')) as StatIndex | undefined;
   return s && s.format === CACHE_FORMAT && s.root === root && typeof s.files === 'object' && typeof s.written_at_ms === 'number' ? s : undefined;
@@ -161,42 +170,5 @@ export function readJson(path: string): unknown {
     return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Writes a file so that readers see the old or the new content, never a torn one: the chunks go
- * to a new temp file (one writev where the system allows, no concatenated copy), which is then
- * renamed into place.
- */
-export async function writeReplacing(path: string, chunks: Uint8Array[]): Promise<void> {
-  makeDirs(join(path, '..'));
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    const file = await open(temp, 'wx');
-    try {
-      await writeAll(file, chunks);
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
-}
-
-/** At most this many buffers per writev (IOV_MAX on Linux: libuv writes no more in one call). */
-const IOV_MAX = 1024;
-
-/** writev until every byte is written (a write may be short: more buffers than IOV_MAX, a signal). */
-async function writeAll(file: FileHandle, chunks: Uint8Array[]): Promise<void> {
-  let pending = chunks.filter((c) => c.byteLength > 0);
-  while (pending.length) {
-    let { bytesWritten } = await file.writev(pending.slice(0, IOV_MAX));
-    let i = 0;
-    while (i < pending.length && bytesWritten >= pending[i]!.byteLength) bytesWritten -= pending[i++]!.byteLength;
-    pending = pending.slice(i);
-    if (bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
   }
 }

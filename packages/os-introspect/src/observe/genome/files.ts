@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { makeDirs } from '@autopoietic/core/adapters';
-import { cacheDirFor, readObjects, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
+import { cacheDirFor, readObjects, removeLeftovers, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
 import { packBody } from './checksum.js';
 import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
 import { GenomeLayout } from './model.js';
@@ -131,6 +131,7 @@ function openCache(opts: FilesOptions): CacheInfo {
   const dir = cacheDirFor(opts.memoryDir);
   try {
     makeDirs(dir);
+    removeLeftovers(dir);
     return { enabled: true, dir };
   } catch (e) {
     // makeDirs names the directory and the errno.

@@ -1,0 +1,89 @@
+import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { makeDirs } from '@autopoietic/core/adapters';
+
+/**
+ * Whole-file replacement for the parse cache, and the clean-up of what an interrupted one leaves.
+ * A temp file is named `<file>.<pid>.<random>.tmp`: the pid says whose it is, so that a later run
+ * can tell a writer that is gone from one still writing.
+ */
+const TEMP = /\.(\d+)\.[0-9a-z]*\.tmp$/;
+
+/** No cache write takes this long: past it a temp file is left over, whatever its pid says (pids are reused). */
+const STALE_AFTER_MS = 3600_000;
+
+/**
+ * Writes a file so that readers see the old or the new content, never a torn one: the chunks go
+ * to a new temp file (one writev where the system allows, no concatenated copy), which is then
+ * renamed into place.
+ */
+export async function writeReplacing(path: string, chunks: Uint8Array[]): Promise<void> {
+  makeDirs(dirname(path));
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const file = await open(temp, 'wx');
+    try {
+      await writeAll(file, chunks);
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+}
+
+/** At most this many buffers per writev (IOV_MAX on Linux: libuv writes no more in one call). */
+const IOV_MAX = 1024;
+
+/** writev until every byte is written (a write may be short: more buffers than IOV_MAX, a signal). */
+async function writeAll(file: FileHandle, chunks: Uint8Array[]): Promise<void> {
+  let pending = chunks.filter((c) => c.byteLength > 0);
+  while (pending.length) {
+    let { bytesWritten } = await file.writev(pending.slice(0, IOV_MAX));
+    let i = 0;
+    while (i < pending.length && bytesWritten >= pending[i]!.byteLength) bytesWritten -= pending[i++]!.byteLength;
+    pending = pending.slice(i);
+    if (bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
+  }
+}
+
+/**
+ * Removes the temp files in `dir` of files named like `named` whose writer is gone: a run killed
+ * while writing (SIGKILL, or SIGTERM, which Node answers by exiting at once) left each behind,
+ * up to the whole pack's size (13 MB for 3,500 files), and nothing ever removed them. A writer
+ * still running (another run at once, even another user's) keeps its own, unless it is older than
+ * any write. Best effort: the cache is not a record.
+ */
+export function removeStaleTemps(dir: string, named: RegExp, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    const pid = Number(m?.[1]);
+    if (!m || pid === process.pid || !named.test(name.slice(0, m.index))) continue;
+    const path = join(dir, name);
+    try {
+      if (!writerAlive(pid) || lstatSync(path).mtimeMs < now - STALE_AFTER_MS) unlinkSync(path);
+    } catch {
+      // Gone already (its writer renamed it), or not ours to remove: the next run tries again.
+    }
+  }
+}
+
+/** Whether a process of that pid exists (EPERM: it does, another user's). */
+function writerAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+

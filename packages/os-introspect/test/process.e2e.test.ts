@@ -1,0 +1,76 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
+import { expectValidSelfState, observe, sandbox, sandboxArgs, type Sandbox } from './helpers.js';
+
+// os-introspect as a process among others: runs at once on one memory directory, and what a
+// run killed while writing its cache leaves behind for the next.
+
+const BIN = join(REPO_ROOT, 'packages', 'os-introspect', 'bin', 'os-introspect.js');
+
+function rootsDir(s: Sandbox): string {
+  const base = join(s.memory, 'cache', 'introspect');
+  return join(base, readdirSync(base)[0]!, 'roots');
+}
+
+/** One os-introspect run, started without waiting for it. */
+function start(s: Sandbox): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...sandboxArgs(s)], { env: testEnv({ HOME: s.home }), stdio: ['ignore', 'pipe', 'pipe'] });
+  return collect(child);
+}
+
+function collect(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+}
+
+const genomeOf = (st: ReturnType<typeof observe>) => ({ ...st.genome, nix_files: st.genome.nix_files.map((f) => ({ ...f, cached: false })), parse_stats: null });
+
+describe('os-introspect as a process', () => {
+  it('gives every one of eight runs at once on one memory directory the whole genome, and leaves a cache the next run trusts', async () => {
+    const s = sandbox();
+    const runs = await Promise.all(Array.from({ length: 8 }, () => start(s)));
+    const reference = genomeOf(observe(s, ['--no-cache']));
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(genomeOf(expectValidSelfState(JSON.parse(r.stdout)))).toEqual(reference);
+    }
+    const past = new Date(Date.now() - 60_000);
+    for (const f of reference.nix_files) utimesSync(join(s.root, f.path), past, past);
+    observe(s); // the stat index now predates no file
+    const warm = observe(s);
+    expect(genomeOf(warm)).toEqual(reference);
+    expect(warm.genome.parse_stats).toMatchObject({ parsed: 0, cache_hits: reference.nix_files.length });
+    expect(readdirSync(rootsDir(s)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('removes the temp files of runs killed while writing the cache, and keeps those of a live writer', () => {
+    const s = sandbox();
+    observe(s);
+    const roots = rootsDir(s);
+    const [stem] = readdirSync(roots).find((f) => f.endsWith('.objects.jsonl'))!.split('.');
+    // A pid whose process is gone: the run it names was killed (SIGKILL runs no clean-up).
+    const dead = spawnSync('true').pid!;
+    const live = spawn('sleep', ['60']);
+    try {
+      const killed = [`${stem}.objects.jsonl.${dead}.k1ll3d.tmp`, `${stem}.genome.json.${dead}.k1ll3d.tmp`];
+      const writing = `${stem}.index.json.${live.pid}.wr1t1ng.tmp`;
+      const stale = `${stem}.genome.json.${live.pid}.0ld.tmp`;
+      for (const name of [...killed, writing, stale]) writeFileSync(join(roots, name), 'x'.repeat(1000));
+      // A writer alive for more than an hour is not writing this: its pid was reused.
+      const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+      utimesSync(join(roots, stale), hoursAgo, hoursAgo);
+      writeFileSync(join(roots, 'notes.tmp'), 'not ours');
+      observe(s);
+      expect(readdirSync(roots).filter((f) => f.endsWith('.tmp')).sort()).toEqual([writing, 'notes.tmp'].sort());
+    } finally {
+      live.kill('SIGKILL');
+    }
+  });
+});
