@@ -49,6 +49,12 @@ let
     // lib.optionalAttrs (check.args != [ ]) { inherit (check) args; }
     // lib.optionalAttrs (check.timeoutSeconds != null) { timeout_seconds = check.timeoutSeconds; };
 
+  # mutation-runner refuses a policy that names a check twice (policy-invalid, on every run).
+  checkNames = map (check: check.name) runner.operatorChecks;
+  duplicateNames = lib.unique (
+    lib.filter (name: lib.count (n: n == name) checkNames > 1) checkNames
+  );
+
   # Optional fields are left out when unset, so the file says only what the operator chose.
   policy = {
     inherit (runner) mode;
@@ -123,6 +129,17 @@ in
   };
 
   config = lib.mkIf cfg.enable {
+    assertions = [
+      {
+        assertion = duplicateNames == [ ];
+        message = lib.concatStringsSep " " [
+          "autopoietic.mutationRunner.operatorChecks names"
+          "${lib.concatStringsSep ", " duplicateNames} more than once; mutation-runner refuses"
+          "a policy that defines a check twice. Give every operator check a unique name."
+        ];
+      }
+    ];
+
     environment.etc."autopoietic/mutation-runner.json".source =
       json.generate "autopoietic-mutation-runner.json" policy;
   };

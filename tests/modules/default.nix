@@ -22,6 +22,7 @@ let
     "memory/tmpfiles"
     "memory/undeclared-group"
     "mutation-runner/defaults"
+    "mutation-runner/duplicate-check"
     "mutation-runner/policy"
     "observation/roots"
   ];
