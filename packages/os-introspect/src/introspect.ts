@@ -1,5 +1,4 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { nowRfc3339 } from '@autopoietic/core/canonical';
@@ -7,6 +6,7 @@ import { resolveEtcDir, resolveGenomeRoot, resolveMemoryDir } from '@autopoietic
 import type { SelfState } from '@autopoietic/core/schemas';
 import { describeCompiledError, loadCompiledValidator, SCHEMA_VERSION } from '@autopoietic/core/schemas/compiled';
 import { observeBody } from './observe/body/index.js';
+import { userHome } from './observe/body/home.js';
 import { currentHostname } from './observe/body/platform.js';
 import { observeGenome, type GenomeObservation, type Jobs } from './observe/genome/index.js';
 import { resolveIdentity } from './observe/identity.js';
@@ -70,8 +70,8 @@ export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObs
   const memory = resolveMemoryDir({ root, memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd, env });
   const observedAt = nowRfc3339();
   trace('started');
-  const home = opts.home ?? homedir();
-  const userProfile = lstatOrUndefined(join(home, '.nix-profile'));
+  const home = opts.home ?? userHome();
+  const userProfile = home === undefined ? undefined : lstatOrUndefined(join(home, '.nix-profile'));
   // The body first: its probes spawn processes, which is cheapest while this heap is still small.
   const [body, genome, mem] = await Promise.all([
     observeBody({
@@ -82,7 +82,7 @@ export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObs
       journalLines: opts.journalLines ?? 0,
       includeShellHistory: opts.includeShellHistory,
       shellHistoryLines: opts.shellHistoryLines ?? 200,
-      home,
+      ...(home ? { home } : {}),
       userProfile,
       ...(opts.profilesDir ? { profilesDir: opts.profilesDir } : {}),
       ...(opts.currentSystem ? { currentSystem: opts.currentSystem } : {}),

@@ -136,6 +136,20 @@ describe('shell history', () => {
       entries: ['echo voilà', 'yt-dlp a &&\n  yt-dlp b'],
     });
   });
+
+  it.each(['', 'home'])('never takes the working directory for HOME=%j: its .bash_history is not the user\'s', (home) => {
+    const s = sandbox(MINIMAL);
+    const cwd = tempDir('aos-introspect-cwd-');
+    mkdirSync(join(cwd, 'home'));
+    for (const dir of [cwd, join(cwd, 'home')]) writeFileSync(join(dir, '.bash_history'), 'not-this-users-history\n');
+    const r = runCli('os-introspect', sandboxArgs(s, ['--include-shell-history']), { cwd, env: { HOME: home }, timeoutMs: 50_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const history = expectValidSelfState(r.json()).body.shell_history;
+    // The password database's home (as with HOME unset), or none: never a path relative to cwd.
+    expect(history.entries).not.toContain('not-this-users-history');
+    for (const file of history.files ?? []) expect(file.startsWith('/'), file).toBe(true);
+    expect(history.reason ?? '').not.toMatch(/ in (home)?$/);
+  });
 });
 
 describe('flags', () => {

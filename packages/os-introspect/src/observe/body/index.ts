@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { BodyState } from '@autopoietic/core/schemas';
 import { DEFAULT_CURRENT_SYSTEM, DEFAULT_PROFILES_DIR, observeGenerations } from './generations.js';
@@ -20,6 +19,7 @@ export interface BodyOptions {
   /** --include-shell-history; undefined means "as observation.json says" (default off). */
   includeShellHistory: boolean | undefined;
   shellHistoryLines: number;
+  /** Absolute; none when the user has no home directory (userHome). */
   home?: string;
   /** ~/.nix-profile when it exists, looked up before anything runs `nix` (see packages.ts). */
   userProfile: string | undefined;
@@ -42,7 +42,7 @@ export async function observeBody(opts: BodyOptions): Promise<BodyState> {
     projects: roots.paths.map((p) => summarizeProject(p, opts.maxProjectFiles)),
     project_roots_source: roots.source,
     shell_history: history.include
-      ? readShellHistory(opts.home ?? homedir(), opts.shellHistoryLines, history.source)
+      ? readShellHistory(opts.home, opts.shellHistoryLines, history.source)
       : { included: false, reason: history.reason },
     observation_config: { path: observation.path, present: observation.present, valid: observation.valid, ...(observation.error ? { error: observation.error } : {}) },
   };

@@ -18,7 +18,8 @@ const SHELLS = [
  * The last N commands of bash and zsh history. A history file that exists but cannot be read
  * (permissions, not a regular file) is named in `reason`, not taken for an absent one.
  */
-export function readShellHistory(home: string, lines: number, source: 'flag' | 'observation.json'): History {
+export function readShellHistory(home: string | undefined, lines: number, source: 'flag' | 'observation.json'): History {
+  if (home === undefined) return { included: true, source, reason: 'no home directory: HOME is unset, empty or relative, and the password database has none for this user', files: [], entries: [] };
   const files: string[] = [];
   const entries: string[] = [];
   const problems: string[] = [];
