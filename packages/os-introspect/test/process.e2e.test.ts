@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { expectValidSelfState, observe, sandbox, sandboxArgs, type Sandbox } from './helpers.js';
 
@@ -69,6 +69,25 @@ describe('os-introspect as a process', () => {
       writeFileSync(join(roots, 'notes.tmp'), 'not ours');
       observe(s);
       expect(readdirSync(roots).filter((f) => f.endsWith('.tmp')).sort()).toEqual([writing, 'notes.tmp'].sort());
+    } finally {
+      live.kill('SIGKILL');
+    }
+  });
+
+  it('removes the --output temp files of runs killed while writing it, and keeps those of a live writer', () => {
+    const s = sandbox();
+    const out = join(s.home, 'out', 'self-state.json');
+    mkdirSync(join(s.home, 'out'));
+    const dead = spawnSync('true').pid!;
+    const live = spawn('sleep', ['60']);
+    try {
+      const killed = `.self-state.json.tmp-${dead}-0123456789ab`;
+      const writing = `.self-state.json.tmp-${live.pid}-ba9876543210`;
+      for (const name of [killed, writing, '.other.json.tmp-1-0123456789ab']) writeFileSync(join(s.home, 'out', name), 'x'.repeat(1000));
+      const r = runCli('os-introspect', sandboxArgs(s, ['--output', out]), { env: { HOME: s.home } });
+      expect(r.code, r.stderr).toBe(0);
+      expectValidSelfState(JSON.parse(readFileSync(out, 'utf8')));
+      expect(readdirSync(join(s.home, 'out')).sort()).toEqual([writing, '.other.json.tmp-1-0123456789ab', 'self-state.json'].sort());
     } finally {
       live.kill('SIGKILL');
     }

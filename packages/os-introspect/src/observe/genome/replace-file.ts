@@ -1,7 +1,8 @@
-import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeDirs } from '@autopoietic/core/adapters';
+import { removeIfLeftover } from '../../leftovers.js';
 
 /**
  * Whole-file replacement for the parse cache, and the clean-up of what an interrupted one leaves.
@@ -9,9 +10,6 @@ import { makeDirs } from '@autopoietic/core/adapters';
  * can tell a writer that is gone from one still writing.
  */
 const TEMP = /\.(\d+)\.[0-9a-z]*\.tmp$/;
-
-/** No cache write takes this long: past it a temp file is left over, whatever its pid says (pids are reused). */
-const STALE_AFTER_MS = 3600_000;
 
 /**
  * Writes a file so that readers see the old or the new content, never a torn one: the chunks go
@@ -51,13 +49,10 @@ async function writeAll(file: FileHandle, chunks: Uint8Array[]): Promise<void> {
 }
 
 /**
- * Removes the temp files in `dir` of files named like `named` whose writer is gone: a run killed
- * while writing (SIGKILL, or SIGTERM, which Node answers by exiting at once) left each behind,
- * up to the whole pack's size (13 MB for 3,500 files), and nothing ever removed them. A writer
- * still running (another run at once, even another user's) keeps its own, unless it is older than
- * any write. Best effort: the cache is not a record.
+ * Removes the temp files in `dir` of files named like `named` whose writer is gone (leftovers.ts):
+ * those of cache writes that a killed run began.
  */
-export function removeStaleTemps(dir: string, named: RegExp, now = Date.now()): void {
+export function removeStaleTemps(dir: string, named: RegExp): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -66,24 +61,6 @@ export function removeStaleTemps(dir: string, named: RegExp, now = Date.now()): 
   }
   for (const name of names) {
     const m = TEMP.exec(name);
-    const pid = Number(m?.[1]);
-    if (!m || pid === process.pid || !named.test(name.slice(0, m.index))) continue;
-    const path = join(dir, name);
-    try {
-      if (!writerAlive(pid) || lstatSync(path).mtimeMs < now - STALE_AFTER_MS) unlinkSync(path);
-    } catch {
-      // Gone already (its writer renamed it), or not ours to remove: the next run tries again.
-    }
+    if (m && named.test(name.slice(0, m.index))) removeIfLeftover(join(dir, name), Number(m[1]));
   }
 }
-
-/** Whether a process of that pid exists (EPERM: it does, another user's). */
-function writerAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
