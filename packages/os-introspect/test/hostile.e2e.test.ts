@@ -66,6 +66,23 @@ describe('hostile trees', () => {
     expect(status(st, 'alias.nix')?.status).toBe('ok');
   });
 
+  it('does not read a flake.lock or package.json that never ends or waits for a writer (a link to /dev/zero, a FIFO), nor take `null` for a package.json', () => {
+    const s = sandbox({ ...MINIMAL, 'packages/fifo/default.nix': '{ }\n', 'packages/nul/default.nix': '{ }\n', 'packages/nul/package.json': 'null\n', 'pkgs/tool/default.nix': '{ }\n' });
+    symlinkSync('/dev/zero', join(s.root, 'flake.lock'));
+    symlinkSync('/dev/zero', join(s.root, 'pkgs/tool/package.json'));
+    execFileSync('mkfifo', [join(s.root, 'packages/fifo/package.json')]);
+    const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc], { env: { HOME: s.home }, timeoutMs: 20_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const st = expectValidSelfState(r.json());
+    expect(st.genome.lock).toEqual({ present: true, version: null, error: 'cannot read flake.lock: not a regular file (a device, FIFO or socket)' });
+    // Read as if they had no package.json: packages, by their default.nix.
+    expect(st.genome.organs.filter((o) => o.source !== null && /^(packages|pkgs)\//.test(o.source)).map((o) => [o.name, o.type, o.detected_by])).toEqual([
+      ['fifo', 'package', 'Nix package in packages/fifo/'],
+      ['nul', 'package', 'Nix package in packages/nul/'],
+      ['tool', 'package', 'Nix package in pkgs/tool/'],
+    ]);
+  });
+
   it('reports a file it may not read (run as an unprivileged user when root)', () => {
     const s = sandbox(MINIMAL);
     writeFileSync(join(s.root, 'secret.nix'), '{ }\n');

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import type { GenomeState, PainPoint } from '@autopoietic/core/schemas';
 import { piecesToText, type Piece } from '../json-text.js';
 import { genomePains } from '../pain-points.js';
@@ -141,12 +142,13 @@ function scanStats(scan: FileScan): Pick<GenomeFiles, 'results' | 'workers' | 'd
   return { results, workers: 0, durationMs: performance.now() - scan.started, cache: scan.cache, saved: Promise.resolve() };
 }
 
-/** flake.lock's text; undefined when absent; `{ error }` when it exists but cannot be read. */
+/**
+ * flake.lock's text; undefined when absent; `{ error }` when it exists but cannot be read. Only a
+ * regular file is read: a genome's flake.lock linking to /dev/zero (git keeps symlinks) was read
+ * until the process was killed, and a FIFO waited for a writer.
+ */
 function readLockText(root: string): string | { error: string } | undefined {
-  try {
-    return readFileSync(join(root, 'flake.lock'), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? undefined : { error: `cannot read flake.lock: ${code}` };
-  }
+  const r = readBoundedFile(join(root, 'flake.lock'), MAX_DOCUMENT_FILE_BYTES);
+  if (r.ok) return r.bytes.toString('utf8');
+  return r.code === 'ENOENT' ? undefined : { error: `cannot read flake.lock: ${r.reason}` };
 }

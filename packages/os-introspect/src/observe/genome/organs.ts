@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { z } from 'zod';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { resolveNixPath, type NixModuleFacts } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
@@ -158,13 +159,21 @@ function dirOrgans(root: string, dir: string): Organ[] {
   return out;
 }
 
+/**
+ * A package.json's CLIs; undefined when there is none to read. Only a regular file is read (as
+ * flake.lock: a link to /dev/zero was read without end), and JSON that is no object (`null`) is
+ * none.
+ */
 function packageJsonBins(file: string): string[] | undefined {
-  let pkg: { bin?: unknown; name?: unknown };
+  const r = readBoundedFile(file, MAX_DOCUMENT_FILE_BYTES);
+  if (!r.ok) return undefined;
+  let pkg: { bin?: unknown; name?: unknown } | null;
   try {
-    pkg = JSON.parse(readFileSync(file, 'utf8')) as typeof pkg;
+    pkg = JSON.parse(r.bytes.toString('utf8')) as typeof pkg;
   } catch {
     return undefined;
   }
+  if (pkg === null || typeof pkg !== 'object') return undefined;
   if (typeof pkg.bin === 'string' && typeof pkg.name === 'string') return [pkg.name.replace(/^@[^/]+\//, '')];
   if (pkg.bin && typeof pkg.bin === 'object') return Object.keys(pkg.bin).sort();
   return [];
