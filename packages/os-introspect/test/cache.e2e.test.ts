@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectValidSelfState, introspectCli, observe, sandbox } from './helpers.js';
+import { runCli } from '../../../tests/support/cli.js';
+import { expectValidSelfState, introspectCli, observe, sandbox, sandboxArgs } from './helpers.js';
 
 // The parse cache under <memory dir>/cache/introspect: keyed by content digest, with a stat
 // index so that unchanged files are not even re-read.
@@ -66,6 +68,23 @@ describe('the parse cache', () => {
     const again = observe(s);
     expect(again.genome.parse_stats).toMatchObject({ cache_hits: 0, parsed: 10 });
     expect(again.genome.nix_files.find((f) => f.path === 'flake.nix')?.parse.status).toBe('ok');
+  });
+
+  it.each(['index.json', 'genome.json', 'objects.jsonl'])('does not read a cache %s that is a link to /dev/zero or a FIFO: it recomputes, in bounded time', (suffix) => {
+    const s = sandbox();
+    settle(s.root, observe(s).genome.nix_files.map((f) => f.path));
+    observe(s); // the memo too
+    const dir = join(s.memory, 'cache', 'introspect');
+    const roots = join(dir, readdirSync(dir)[0]!, 'roots');
+    const file = join(roots, readdirSync(roots).find((f) => f.endsWith(`.${suffix}`))!);
+    for (const make of [() => symlinkSync('/dev/zero', file), () => execFileSync('mkfifo', [file])]) {
+      rmSync(file);
+      make();
+      const r = runCli('os-introspect', sandboxArgs(s), { env: { HOME: s.home }, timeoutMs: 20_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const st = expectValidSelfState(r.json());
+      expect(st.genome.nix_files.find((f) => f.path === 'flake.nix')?.parse.status).toBe('ok');
+    }
   });
 
   it('parses a file again when its cached analysis is damaged', () => {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBoundedFile } from '@autopoietic/core/adapters';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { NIX_ANALYSIS_VERSION, NIX_GRAMMAR_PACKAGE, type NixFileAnalysis } from '@autopoietic/core/nix-syntax';
 import { checkedJson } from './checksum.js';
@@ -118,12 +118,9 @@ export function readStatIndex(cacheDir: string, root: string): StatIndex | undef
 }
 
 export function readObjects(cacheDir: string, root: string): ObjectPack {
-  let text: string;
-  try {
-    text = readFileSync(snapshotPath(cacheDir, root, 'objects'), 'utf8');
-  } catch {
-    return new ObjectPack();
-  }
+  const bytes = readCacheFile(snapshotPath(cacheDir, root, 'objects'));
+  if (bytes === undefined) return new ObjectPack();
+  const text = bytes.toString('utf8');
   const lines = text.split('\n');
   const header = readHeader(lines[0] ?? '');
   if (!header || header.format !== CACHE_FORMAT || header.root !== root) return new ObjectPack();
@@ -166,9 +163,23 @@ export function trustedDigest(snapshot: Pick<StatIndex, 'files' | 'written_at_ms
 }
 
 export function readJson(path: string): unknown {
+  const bytes = readCacheFile(path);
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as unknown);
   } catch {
     return undefined;
   }
+}
+
+/** Far above any cache file (the genome memo of 100,000 files is 47 MB), and below what a string may hold. */
+const MAX_CACHE_FILE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * A cache file's bytes; undefined when it is absent or is no regular file: a link to /dev/zero
+ * in its place was read until the run was killed, and a FIFO waited for a writer. The run then
+ * recomputes, as for a damaged file, and its write replaces the entry.
+ */
+export function readCacheFile(path: string): Buffer | undefined {
+  const r = readBoundedFile(path, MAX_CACHE_FILE_BYTES);
+  return r.ok ? r.bytes : undefined;
 }

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import type { GenomeState, HostEntry, NixFileEntry, PainPoint } from '@autopoietic/core/schemas';
 import { TOOL_VERSION } from '../../version.js';
 import { piecesToBytes, prettyArray, prettyAt, prettyObject, type Piece } from '../json-text.js';
 import type { WalkProblem } from '../walk.js';
-import { CACHE_FORMAT, snapshotPath, writeReplacing } from './cache.js';
+import { CACHE_FORMAT, readCacheFile, snapshotPath, writeReplacing } from './cache.js';
 import { checksum, checksumOf } from './checksum.js';
 
 /**
@@ -100,12 +99,8 @@ export function renderGenome(pieces: GenomePieces, perRun: Pick<GenomeState, 'ni
 }
 
 export function readMemo(cacheDir: string, root: string, key: string): Memo | undefined {
-  let data: Buffer;
-  try {
-    data = readFileSync(snapshotPath(cacheDir, root, 'genome'));
-  } catch {
-    return undefined;
-  }
+  const data = readCacheFile(snapshotPath(cacheDir, root, 'genome'));
+  if (data === undefined) return undefined;
   // The stored text is printed without being parsed, so the whole file is checked first.
   if (data.length < CRC_PREFIX || data[CRC_PREFIX - 1] !== 0x20 || checksum(data.subarray(CRC_PREFIX)) !== data.toString('latin1', 0, CRC_PREFIX - 1)) return undefined;
   const cut = data.indexOf(10);
