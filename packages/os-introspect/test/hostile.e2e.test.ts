@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,17 @@ const MINIMAL = { 'flake.nix': '{ outputs = { self }: { }; }\n' };
 
 const status = (st: ReturnType<typeof observe>, path: string) => st.genome.nix_files.find((f) => f.path === path)?.parse;
 const skipped = (st: ReturnType<typeof observe>) => Object.fromEntries(st.genome.skipped.map((x) => [x.path, x.reason]));
+
+/** A PATH whose first directory holds the given tools as shell scripts, then the real PATH (for sleep, kill and the rest). */
+function toolsDir(tools: Record<string, string>): string {
+  const dir = join(tempDir('aos-fake-tools-'), 'bin');
+  mkdirSync(dir);
+  for (const [name, body] of Object.entries(tools)) {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+}
 
 describe('hostile trees', () => {
   it('reports binary junk, invalid UTF-8, FIFOs and oversized files by status', () => {
@@ -81,6 +92,35 @@ describe('hostile trees', () => {
       ['nul', 'package', 'Nix package in packages/nul/'],
       ['tool', 'package', 'Nix package in pkgs/tool/'],
     ]);
+  });
+
+  it('waits for a nix-instantiate that hangs once per worker, not once per file with a syntax error (5 files took 100 s)', () => {
+    const s = sandbox({ ...MINIMAL, ...Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`bad${i}.nix`, `{ a = ${i}; b = ; }\n`])) });
+    const hangs = toolsDir({ 'nix-instantiate': 'case "$1" in --version) echo "nix-instantiate (Nix) 2.8.0";; *) exec sleep 1000;; esac' });
+    const started = Date.now();
+    const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc, '--jobs', '1'], { env: { HOME: s.home, PATH: hangs }, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(40_000);
+    const confirmations = expectValidSelfState(r.json()).genome.nix_files.filter((f) => f.path.startsWith('bad')).map((f) => f.parse.confirmation);
+    expect(confirmations.map((c) => c?.status)).toEqual(['unavailable', 'unavailable', 'unavailable', 'unavailable', 'unavailable']);
+    expect(confirmations.map((c) => c?.detail).filter((d) => /timed out after \d+ ms$/.test(d ?? ''))).toHaveLength(1);
+    expect(confirmations.map((c) => c?.detail).filter((d) => d?.includes('timed out on an earlier file: not asked'))).toHaveLength(4);
+  }, 70_000);
+
+  it('does not cache an unavailable confirmation: once Nix answers, the next run asks it', () => {
+    const s = sandbox({ ...MINIMAL, 'bad.nix': '{ a = ; }\n' });
+    const crashes = toolsDir({ 'nix-instantiate': 'case "$1" in --version) echo "nix-instantiate (Nix) 2.8.0";; *) kill -KILL $$;; esac' });
+    const bad = (env: Record<string, string>) => {
+      const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc], { env: { HOME: s.home, ...env }, timeoutMs: 50_000 });
+      expect(r.code, r.stderr).toBe(0);
+      return expectValidSelfState(r.json()).genome.nix_files.find((f) => f.path === 'bad.nix')!.parse;
+    };
+    expect(bad({ PATH: crashes }).confirmation?.status).toBe('unavailable');
+    const past = new Date(Date.now() - 60_000);
+    for (const f of ['flake.nix', 'bad.nix']) utimesSync(join(s.root, f), past, past);
+    expect(bad({ PATH: crashes }).confirmation?.status).toBe('unavailable');
+    expect(bad({}).confirmation).toMatchObject({ status: 'confirmed', tool: 'nix-instantiate --parse' });
+    expect(bad({}).confirmation).toMatchObject({ status: 'confirmed' });
   });
 
   it('reports a file it may not read (run as an unprivileged user when root)', () => {

@@ -37,6 +37,15 @@ export interface Confirmation {
   nix_version: string | null;
 }
 
+/**
+ * Whether an analysis may be kept for its content: not when Nix could not be asked about it
+ * (`unavailable`: not installed, timed out, crashed). That says something about this run's host,
+ * not the content; kept, it stood for the file in every later run, even once Nix answered.
+ */
+export function cacheable(obj: Pick<CacheObject, 'confirmation'>): boolean {
+  return obj.confirmation?.status !== 'unavailable';
+}
+
 export interface CacheObject {
   kind: 'nix' | 'not-text';
   reason?: string;
@@ -86,7 +95,7 @@ export class ObjectPack {
     if (text === undefined) return undefined;
     try {
       const obj = JSON.parse(text) as CacheObject;
-      if (obj?.kind !== 'nix' && obj?.kind !== 'not-text') return undefined;
+      if ((obj?.kind !== 'nix' && obj?.kind !== 'not-text') || !cacheable(obj)) return undefined;
       this.parsed.set(digest, obj);
       return obj;
     } catch {

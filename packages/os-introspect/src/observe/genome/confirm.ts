@@ -11,22 +11,39 @@ export type Confirmer = (source: string) => Promise<Confirmation>;
 
 const TIMEOUT_MS = 20_000;
 
+/**
+ * One confirmer per thread. Once a call times out, Nix is not asked again in this run: a hung
+ * nix-instantiate (a stuck store lock, a daemon that does not answer) cost 20 s per file with a
+ * syntax error, one after the other (5 files: 100 s).
+ */
 export function makeConfirmer(env: NodeJS.ProcessEnv = cleanEnv()): Confirmer {
-  let version: Promise<string | null> | undefined;
+  let detected: Promise<Detected> | undefined;
+  let stuck: string | undefined;
   return async (source) => {
-    version ??= detect(env);
-    const v = await version;
-    if (v === null) return { status: 'unavailable', detail: 'nix-instantiate is not installed: tree-sitter alone reports this error', nix_version: null };
+    detected ??= detect(env);
+    const d = await detected;
+    if ('unavailable' in d) return { status: 'unavailable', detail: d.unavailable, nix_version: null };
+    const v = d.version;
+    if (stuck) return { status: 'unavailable', detail: stuck, nix_version: v };
     const r = await captureCommand({ command: 'nix-instantiate', args: ['--parse', '-'], cwd: '/', env, input: source, timeoutMs: TIMEOUT_MS });
     if (succeeded(r)) return { status: 'not-confirmed', detail: 'nix-instantiate --parse accepts the file: a gap of the tree-sitter grammar', nix_version: v };
-    if (r.outcome !== 'exited') return { status: 'unavailable', detail: describeOutcome(r), nix_version: v };
+    if (r.outcome === 'timeout') stuck = `nix-instantiate timed out on an earlier file: not asked (${describeOutcome(r)})`;
+    // Killed by a signal (a crash, the OOM killer) is no verdict on the file.
+    if (r.outcome !== 'exited' || r.signal !== null) return { status: 'unavailable', detail: describeOutcome(r), nix_version: v };
     return interpret(r.stderr, v);
   };
 }
 
-/** Reads `error: <message>` and the `at «stdin»:L:C:` position from nix-instantiate's stderr. */
+/**
+ * Reads `error: <message>` and the `at «stdin»:L:C:` position from nix-instantiate's stderr. A
+ * failure without an `error:` line (a wrapper script, a broken installation) is no verdict.
+ */
 export function interpret(stderr: string, version: string | null): Confirmation {
-  const message = /error:\s*(.+)/.exec(stderr)?.[1]?.trim() ?? stderr.trim().split('\n')[0] ?? 'rejected';
+  const message = /error:\s*(.+)/.exec(stderr)?.[1]?.trim();
+  if (message === undefined) {
+    const said = stderr.trim().split('\n')[0];
+    return { status: 'unavailable', detail: `nix-instantiate --parse failed without an error message${said ? ` (it said: ${said})` : ''}`, nix_version: version };
+  }
   const at = /at\s+(?:«stdin»|\(stdin\)|\(string\)|[^\s]*):(\d+):(\d+)/.exec(stderr);
   if (/undefined variable/.test(message)) {
     return { status: 'not-confirmed', detail: `nix-instantiate parses the file (it only reports: ${message})`, nix_version: version };
@@ -35,8 +52,11 @@ export function interpret(stderr: string, version: string | null): Confirmation 
   return { status: 'confirmed', detail: `nix-instantiate --parse: ${message}`, nix, nix_version: version };
 }
 
-async function detect(env: NodeJS.ProcessEnv): Promise<string | null> {
+type Detected = { version: string } | { unavailable: string };
+
+async function detect(env: NodeJS.ProcessEnv): Promise<Detected> {
   const r = await captureCommand({ command: 'nix-instantiate', args: ['--version'], cwd: '/', env, timeoutMs: TIMEOUT_MS });
-  if (!succeeded(r)) return null;
-  return /\d+\.\d+[^\s]*/.exec(r.stdoutFull.toString('utf8'))?.[0] ?? 'unknown';
+  if (r.outcome === 'spawn-failed' && r.spawnError?.includes('ENOENT')) return { unavailable: 'nix-instantiate is not installed: tree-sitter alone reports this error' };
+  if (!succeeded(r)) return { unavailable: `nix-instantiate --version failed (${describeOutcome(r)}): tree-sitter alone reports this error` };
+  return { version: /\d+\.\d+[^\s]*/.exec(r.stdoutFull.toString('utf8'))?.[0] ?? 'unknown' };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { makeDirs } from '@autopoietic/core/adapters';
-import { cacheDirFor, readObjects, removeLeftovers, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
+import { cacheable, cacheDirFor, readObjects, removeLeftovers, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
 import { packBody } from './checksum.js';
 import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
 import { GenomeLayout } from './model.js';
@@ -144,7 +144,7 @@ async function save(cache: CacheInfo, root: string, results: FileResult[], start
   const lines = new Map<string, Uint8Array>();
   const utf8 = new TextEncoder();
   for (const r of results) {
-    if (!r.stat || (!r.object && !r.packLine)) continue;
+    if (!r.stat || (!r.object && !r.packLine) || !cacheable(r)) continue;
     const digest = r.stat[4];
     index.files[r.rel] = r.stat;
     if (!lines.has(digest)) lines.set(digest, r.packLine ?? utf8.encode(`${digest} ${pack?.body(digest) ?? packBody(JSON.stringify(r.object))}\n`));

@@ -9,7 +9,7 @@ import { flakeShow, type FlakeShow } from './flake-eval.js';
 import { readGenomeFiles, scanGenomeFiles, type FileScan, type GenomeFiles } from './files.js';
 import { genomeKey, genomePieces, readMemo, renderGenome, writeMemo, type GenomePieces, type KeyEntry, type Memo } from './memo.js';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
-import { cacheDirFor, snapshotPath } from './cache.js';
+import { cacheable, cacheDirFor, snapshotPath } from './cache.js';
 import { packageDirOrgans } from './organs.js';
 import { EarlyWorkers, type Jobs } from './parse-pool.js';
 import { trace } from '../trace.js';
@@ -95,7 +95,9 @@ async function observe(opts: GenomeOptions & { early?: EarlyWorkers }): Promise<
   const genome = assembleGenome({ root: opts.root, flakeFile, files, lockText, packageDirs, eval: opts.eval, show: await showing });
   trace('assembled');
   const invalid = files.results.flatMap((r) => (r.facts?.invalid ? [r.facts.invalid] : []));
-  return assembled(genome, invalid, files.saved, key ? (m) => writeMemo(memoDir!, opts.root, { ...m, key }) : undefined);
+  // Not kept when it holds an analysis the cache does not keep (a confirmation Nix could not give).
+  const keep = key && files.results.every(cacheable) ? (m: Omit<Memo, 'key'>) => writeMemo(memoDir!, opts.root, { ...m, key }) : undefined;
+  return assembled(genome, invalid, files.saved, keep);
 }
 
 const decoder = new TextDecoder();
