@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
@@ -49,4 +49,15 @@ export function observe(s: Sandbox, args: string[] = [], env: Record<string, str
   const r = introspectCli(s, args, env);
   expect(r.code, r.stderr).toBe(0);
   return expectValidSelfState(r.json());
+}
+
+/** A PATH whose first directory holds the given tools as shell scripts, then the real PATH (coreutils, sleep, kill). */
+export function fakeToolsPath(tools: Record<string, string>): string {
+  const dir = join(tempDir('aos-fake-tools-'), 'bin');
+  mkdirSync(dir);
+  for (const [name, body] of Object.entries(tools)) {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
 }

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { introspect } from '@autopoietic/os-introspect';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { expectValidSelfState, sandbox, sandboxArgs, type Sandbox } from './helpers.js';
+import { expectValidSelfState, fakeToolsPath, sandbox, sandboxArgs, type Sandbox } from './helpers.js';
 
 // Hostile host files and tools: each problem is a reason in the self-state, never a crash, a
 // hang or unbounded memory, and never wrong data reported as if it were right.
@@ -21,16 +21,6 @@ function observeBounded(s: Sandbox, args: string[] = [], env: Record<string, str
   return expectValidSelfState(r.json());
 }
 
-/** A PATH whose first directory holds the given tools as shell scripts (the rest: the real PATH, for coreutils). */
-function fakeTools(tools: Record<string, string>): string {
-  const dir = join(tempDir('aos-fake-tools-'), 'bin');
-  mkdirSync(dir);
-  for (const [name, body] of Object.entries(tools)) {
-    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
-    chmodSync(join(dir, name), 0o755);
-  }
-  return `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
-}
 
 describe('host settings files', () => {
   it('refuses an identity.json or observation.json that never ends (a link to /dev/zero took 16 GB, then aborted)', () => {
@@ -55,7 +45,7 @@ describe('host settings files', () => {
 describe('probe tools', () => {
   it('refuses a probe output beyond the 64 MiB kept, rather than report its head as the whole', () => {
     const s = sandbox(MINIMAL);
-    const PATH = fakeTools({ journalctl: "yes '2026-01-01T00:00:00+0000 host unit[1]: a line of the log' | head -c 70000000" });
+    const PATH = fakeToolsPath({ journalctl: "yes '2026-01-01T00:00:00+0000 host unit[1]: a line of the log' | head -c 70000000" });
     const st = observeBounded(s, ['--journal-lines', '3'], { PATH });
     expect(st.body.journal).toEqual({ included: true, available: false, reason: 'journalctl -n: printed 70000000 bytes, more than the 64 MiB a probe may print: not read', entries: [] });
   });
@@ -65,13 +55,13 @@ describe('probe tools', () => {
     ['prints JSON of another shape', 'echo \'{"unit": "a.service"}\''],
     ['prints rows none of which is a unit', 'echo \'[null, 5, [1], {"unit": 7}]\''],
   ])('says systemd is unavailable when systemctl %s (it was available with no units)', (_label, body) => {
-    const st = observeBounded(sandbox(MINIMAL), [], { PATH: fakeTools({ systemctl: body }) });
+    const st = observeBounded(sandbox(MINIMAL), [], { PATH: fakeToolsPath({ systemctl: body }) });
     expect(st.body.systemd).toEqual({ available: false, reason: expect.stringMatching(/^systemctl list-units: unrecognised output: "/), units: [] });
   });
 
   it('takes an empty list of units as such, in JSON and in text', () => {
-    expect(observeBounded(sandbox(MINIMAL), [], { PATH: fakeTools({ systemctl: 'echo "[]"' }) }).body.systemd).toEqual({ available: true, source: 'json', units: [] });
-    const text = fakeTools({ systemctl: 'case "$*" in *json*) echo "[]x";; esac' });
+    expect(observeBounded(sandbox(MINIMAL), [], { PATH: fakeToolsPath({ systemctl: 'echo "[]"' }) }).body.systemd).toEqual({ available: true, source: 'json', units: [] });
+    const text = fakeToolsPath({ systemctl: 'case "$*" in *json*) echo "[]x";; esac' });
     expect(observeBounded(sandbox(MINIMAL), [], { PATH: text }).body.systemd).toEqual({ available: true, source: 'text', units: [] });
   });
 });
@@ -80,7 +70,7 @@ describe('installed packages', () => {
   it('names the nix subcommand that failed (it said "nix --extra-experimental-features: ...")', () => {
     const s = sandbox(MINIMAL);
     symlinkSync(join(s.home, 'profile'), join(s.home, '.nix-profile'));
-    const PATH = fakeTools({ nix: 'echo "error: cannot connect to the daemon" >&2; exit 1', 'nix-env': 'echo "error: no profile" >&2; exit 1' });
+    const PATH = fakeToolsPath({ nix: 'echo "error: cannot connect to the daemon" >&2; exit 1', 'nix-env': 'echo "error: no profile" >&2; exit 1' });
     expect(observeBounded(s, [], { PATH }).body.installed_packages).toEqual({
       available: false,
       reason: 'nix profile list --json: error: cannot connect to the daemon; nix-env -q: error: no profile',

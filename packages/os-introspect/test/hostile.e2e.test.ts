@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { expectValidSelfState, introspectCli, observe, sandbox } from './helpers.js';
+import { expectValidSelfState, fakeToolsPath, introspectCli, observe, sandbox } from './helpers.js';
 
 // Bad input never crashes the observer: each case is a clear per-file status, a skipped entry,
 // or (for a root that does not exist) a clear error with exit 1.
@@ -14,16 +14,6 @@ const MINIMAL = { 'flake.nix': '{ outputs = { self }: { }; }\n' };
 const status = (st: ReturnType<typeof observe>, path: string) => st.genome.nix_files.find((f) => f.path === path)?.parse;
 const skipped = (st: ReturnType<typeof observe>) => Object.fromEntries(st.genome.skipped.map((x) => [x.path, x.reason]));
 
-/** A PATH whose first directory holds the given tools as shell scripts, then the real PATH (for sleep, kill and the rest). */
-function toolsDir(tools: Record<string, string>): string {
-  const dir = join(tempDir('aos-fake-tools-'), 'bin');
-  mkdirSync(dir);
-  for (const [name, body] of Object.entries(tools)) {
-    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
-    chmodSync(join(dir, name), 0o755);
-  }
-  return `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
-}
 
 describe('hostile trees', () => {
   it('reports binary junk, invalid UTF-8, FIFOs and oversized files by status', () => {
@@ -96,7 +86,7 @@ describe('hostile trees', () => {
 
   it('waits for a nix-instantiate that hangs once per worker, not once per file with a syntax error (5 files took 100 s)', () => {
     const s = sandbox({ ...MINIMAL, ...Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`bad${i}.nix`, `{ a = ${i}; b = ; }\n`])) });
-    const hangs = toolsDir({ 'nix-instantiate': 'case "$1" in --version) echo "nix-instantiate (Nix) 2.8.0";; *) exec sleep 1000;; esac' });
+    const hangs = fakeToolsPath({ 'nix-instantiate': 'case "$1" in --version) echo "nix-instantiate (Nix) 2.8.0";; *) exec sleep 1000;; esac' });
     const started = Date.now();
     const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc, '--jobs', '1'], { env: { HOME: s.home, PATH: hangs }, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
@@ -109,7 +99,7 @@ describe('hostile trees', () => {
 
   it('does not cache an unavailable confirmation: once Nix answers, the next run asks it', () => {
     const s = sandbox({ ...MINIMAL, 'bad.nix': '{ a = ; }\n' });
-    const crashes = toolsDir({ 'nix-instantiate': 'case "$1" in --version) echo "nix-instantiate (Nix) 2.8.0";; *) kill -KILL $$;; esac' });
+    const crashes = fakeToolsPath({ 'nix-instantiate': 'case "$1" in --version) echo "nix-instantiate (Nix) 2.8.0";; *) kill -KILL $$;; esac' });
     const bad = (env: Record<string, string>) => {
       const r = runCli('os-introspect', ['--root', s.root, '--memory-dir', s.memory, '--etc-dir', s.etc], { env: { HOME: s.home, ...env }, timeoutMs: 50_000 });
       expect(r.code, r.stderr).toBe(0);
