@@ -2,7 +2,6 @@ import { dirname } from 'node:path';
 import { checkOutputPath, makeDirs, writeOutputFile } from '@autopoietic/core/adapters';
 import { getLogger, printBytes, printText } from '@autopoietic/core/cli-kit';
 import { observeSelf } from './introspect.js';
-import { removeOutputLeftovers } from './leftovers.js';
 import { parseCliOptions } from './options.js';
 import { trace } from './observe/trace.js';
 import { renderSummary } from './summary.js';
@@ -18,7 +17,6 @@ export async function runIntrospect(raw: Record<string, unknown>): Promise<void>
   const observed = await observeSelf(cli.introspect);
   if (output) {
     makeDirs(dirname(output));
-    removeOutputLeftovers(output);
     writeOutputFile(output, Buffer.concat([...observed.jsonBytes(), NEWLINE]));
     getLogger().info({ path: output }, 'self-state written');
   }

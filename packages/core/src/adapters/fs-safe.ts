@@ -219,7 +219,8 @@ function makeDirsOrThrow(dir: string, opts: { mode: number } | undefined): strin
   }
 }
 
-function isDirectory(path: string): boolean {
+/** Whether `path` is a directory (through symlinks); false when it does not exist or cannot be stat'ed. */
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

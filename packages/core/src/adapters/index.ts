@@ -6,3 +6,4 @@ export * from './git.js';
 export * from './nix.js';
 export * from './nix-log.js';
 export * from './escapees.js';
+export * from './leftovers.js';

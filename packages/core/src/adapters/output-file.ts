@@ -2,7 +2,8 @@ import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { ledgerLikeName } from '../ledger/ledger-names.js';
-import { resolvedPath, writeFileAtomic } from './fs-safe.js';
+import { isDirectory, resolvedPath, writeFileAtomic } from './fs-safe.js';
+import { removeOutputLeftovers } from './leftovers.js';
 
 /**
  * Writes a CLI's `--output` where the user pointed it, as `> path` would, but atomically where
@@ -23,7 +24,11 @@ export function writeOutputFile(path: string, data: string | Uint8Array): void {
     // Missing (or a dangling link): created by the atomic write, which reports what fails.
   }
   if (special) writeInto(path, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-  else writeFileAtomic(resolvedPath(path), data);
+  else {
+    // Runs killed while writing here left their temp files (13 MB for a large self-state).
+    removeOutputLeftovers(path);
+    writeFileAtomic(resolvedPath(path), data);
+  }
 }
 
 function writeInto(path: string, data: Uint8Array): void {
@@ -58,12 +63,4 @@ export function checkOutputPath(flag: string, raw: string, example: string): str
   }
   if (isDirectory(output)) throw new AosError('output-is-directory', `${flag} ${output} is a directory`, { exit: 2, hint: `Name a file in it, e.g. ${flag} ${join(output, example)}.` });
   return output;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }

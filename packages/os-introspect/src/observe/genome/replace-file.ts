@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { makeDirs } from '@autopoietic/core/adapters';
-import { removeIfLeftover } from '../../leftovers.js';
+import { makeDirs, removeIfLeftover } from '@autopoietic/core/adapters';
 
 /**
  * Whole-file replacement for the parse cache, and the clean-up of what an interrupted one leaves.
@@ -49,7 +48,7 @@ async function writeAll(file: FileHandle, chunks: Uint8Array[]): Promise<void> {
 }
 
 /**
- * Removes the temp files in `dir` of files named like `named` whose writer is gone (leftovers.ts):
+ * Removes the temp files in `dir` of files named like `named` whose writer is gone (core's adapters/leftovers.ts):
  * those of cache writes that a killed run began.
  */
 export function removeStaleTemps(dir: string, named: RegExp): void {

@@ -1,6 +1,6 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { basename } from 'node:path';
-import { atomicWriteLeftovers, resolvedPath } from '@autopoietic/core/adapters';
+import { atomicWriteLeftovers, resolvedPath } from './fs-safe.js';
 
 /**
  * Temp files that interrupted writes left behind. A run killed while writing (SIGKILL, or
@@ -8,6 +8,8 @@ import { atomicWriteLeftovers, resolvedPath } from '@autopoietic/core/adapters';
  * writing (13 MB for a 3,500-file genome), and nothing else ever removes it. Each temp name holds
  * its writer's pid: a later run removes the ones whose writer is gone. A writer still running
  * (another run at once, even another user's) keeps its own, unless it is older than any write.
+ * writeOutputFile sweeps beside every --output it writes; os-introspect's parse cache does the
+ * same for its own temp files.
  */
 
 /** No write takes this long: past it a temp file is left over whatever its pid says (pids are reused). */
