@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { GateFailed, printJson, usageError } from '@autopoietic/core/cli-kit';
 import { checkpointLedger, checkpointPathFor, repairLedger, verifyLedger, type LedgerReport } from '@autopoietic/core/ledger';
 import { checkpointTarget } from './checkpoint-target.js';
-import { requireNonEmpty } from './locate.js';
 import { oneTarget, verifyTargets, type Target, type TargetFlags } from './targets.js';
 
 /**
@@ -43,7 +42,6 @@ export async function runCheckpoint(flags: TargetFlags & { to?: string }): Promi
 
 function checkpointFor(t: Target, flag: string | true | undefined): string | undefined {
   if (flag === undefined) return undefined; // the default checkpoint, when it exists
-  if (typeof flag === 'string') requireNonEmpty('--checkpoint', flag);
   // --checkpoint alone: the ledger's own checkpoint must exist (a ledger not created yet needs none).
   if (flag === true) return t.explicit || existsSync(t.path) ? checkpointPathFor(t.path) : undefined;
   return flag;

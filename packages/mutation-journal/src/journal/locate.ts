@@ -25,9 +25,6 @@ export function memoryDir(flags: LocationFlags): string {
 }
 
 function pathOptions(flags: LocationFlags): { memoryDir?: string; root?: string } {
-  for (const [flag, value] of [['--path', flags.path], ['--memory-dir', flags.memoryDir], ['--root', flags.root]] as const) {
-    if (value !== undefined) requireNonEmpty(flag, value);
-  }
   if (flags.root !== undefined) requireDir('--root', flags.root);
   const opts = { memoryDir: flags.memoryDir, root: flags.root };
   if (flags.path === undefined) {
@@ -50,9 +47,4 @@ function requireDir(flag: string, dir: string): void {
     ok = false;
   }
   if (!ok) throw usageError('root-missing', `${flag} ${resolve(dir)} is not a directory`, 'Point --root at the genome (the directory holding flake.nix).');
-}
-
-/** An empty path resolves to the working directory: the ledger would be written or read there, unasked. */
-export function requireNonEmpty(flag: string, value: string): void {
-  if (value.trim() === '') throw usageError('flag-blank', `${flag} must not be empty`, `Give ${flag} a path, or leave it out for the default.`);
 }

@@ -46,11 +46,10 @@ function parseFormat(value: string): LineageFormat {
  * The view replaces --output atomically, so --output must never name a ledger: not one it reads
  * (output-is-input), and not any other (`--output memory/organs.jsonl` replaced the organ
  * registry, which lineage does not read, with the page, and exited 0): core's ledgerLikeName,
- * whether the file exists or not, and for a symlink also what it points to. A blank value or a
- * directory is refused too.
+ * whether the file exists or not, and for a symlink also what it points to; a directory is refused
+ * too (core's checkOutputPath), and a blank value by runProgram, as for every path flag.
  */
 function guardOutput(raw: string, inputs: string[]): string {
-  if (raw.trim() === '') throw usageError('flag-blank', '--output must not be empty', 'Name the file to write, or leave --output out to print the view.');
   const output = resolve(raw);
   for (const input of inputs) {
     if (resolvedPath(output) === resolvedPath(input) || sameFile(output, input)) {
