@@ -4,7 +4,7 @@ import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger'
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
 import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
-import { latestApplyState, recheckPlanEvidence } from './evidence.js';
+import { latestApplyState, recheckPlanEvidence, unrecordedApply } from './evidence.js';
 import { readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-file.js';
 import { outcomeGeneration, writeEffect, type PriorState } from './records.js';
 import { checkTargetRoot, collidesWith } from './target-root.js';
@@ -56,12 +56,7 @@ type ApplyLedgers = Record<'promotions' | 'results' | 'generations' | 'effects',
 
 /** The apply proper, holding the install lock: decided from the ledgers and files as they are now. */
 async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: ApplyOptions): Promise<ApplyOutput> {
-  const last = latestApplyState((await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[], loaded.digest);
-  if (last && last.lineage_status !== 'reverted') {
-    throw new AosError('plan-already-applied', `plan ${loaded.file} was already applied (generation ${last.generation} is ${last.lineage_status} in ${ledgers.generations})`, {
-      hint: 'Run `mutation-runner install-verify --plan` to check it, or `install-revert --plan ... --yes` before applying it again.',
-    });
-  }
+  await refuseApplied(loaded, ledgers);
   const root = checkTargetRoot(loaded.plan.seed_manifest.target_root, opts.allowLiveRoot, 'install-apply');
   const probes = loaded.plan.seed_manifest.files.map((f) => probeSeedPath(root, f));
   refuseConflicts(probes, opts.force, [...Object.values(ledgers), loaded.file]);
@@ -80,7 +75,7 @@ async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: Appl
   const activation = status === 'installed' ? 'seed-files-written' : failure !== undefined ? 'seed-write-failed' : 'seed-verification-failed';
   const meta: Record<string, string> = { apply_id: applyId, files_matched: matched, lineage_check: verify.lineage?.status ?? 'error' };
   if (failure !== undefined) meta.failure = failure;
-  const generation = await appendRecord(ledgers.generations, 'generation', outcomeGeneration(loaded, status, activation, meta));
+  const generation = await appendOutcome(ledgers, outcomeGeneration(loaded, status, activation, meta), effects.length);
   return {
     schema_version: SCHEMA_VERSION,
     applied_at: nowRfc3339(),
@@ -94,6 +89,40 @@ async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: Appl
     verify,
     generation,
   };
+}
+
+/**
+ * Refuses a plan whose last apply is installed or failed, and one whose last apply never
+ * recorded its outcome: applying again would journal that apply's files as 'identical', and
+ * install-revert, which undoes the latest apply, would then leave them in the target.
+ */
+async function refuseApplied(loaded: LoadedPlan, ledgers: ApplyLedgers): Promise<void> {
+  const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
+  const last = latestApplyState(generations, loaded.digest);
+  if (last && last.lineage_status !== 'reverted') {
+    throw new AosError('plan-already-applied', `plan ${loaded.file} was already applied (generation ${last.generation} is ${last.lineage_status} in ${ledgers.generations})`, {
+      hint: 'Run `mutation-runner install-verify --plan` to check it, or `install-revert --plan ... --yes` before applying it again.',
+    });
+  }
+  const open = unrecordedApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], generations, loaded.digest);
+  if (open !== undefined) {
+    throw new AosError('plan-apply-unrecorded', `plan ${loaded.file} has an install-apply (${open}) whose effects are in ${ledgers.effects} but whose outcome is not in ${ledgers.generations}: it was interrupted, and its files may be in the target`, {
+      hint: 'Run `mutation-runner install-revert --plan ... --yes` (with the same --memory-dir) to undo what it wrote, then apply again.',
+    });
+  }
+}
+
+/** Appends the run's generation record; if that fails, says that the seed files were written all the same. */
+async function appendOutcome(ledgers: ApplyLedgers, record: GenerationRecord, journaled: number): Promise<GenerationRecord> {
+  try {
+    return (await appendRecord(ledgers.generations, 'generation', record)) as GenerationRecord;
+  } catch (e) {
+    const what = `install-apply ${record.metadata?.apply_id} journaled ${journaled} seed file write(s) in ${ledgers.effects} and made them`;
+    throw new AosError('install-outcome-unrecorded', `${what}, but its outcome (${record.lineage_status}) could not be recorded in ${ledgers.generations}: ${describeError(e)}`, {
+      hint: 'Make the memory directory writable again (free space), then undo this apply with `mutation-runner install-revert --plan ... --yes` (same --memory-dir) and apply again.',
+      cause: e,
+    });
+  }
 }
 
 /** Refuses (before any write) everything that cannot be written safely; lists every problem at once. */

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { canonicalJson } from '@autopoietic/core/canonical';
 import { loadRecords } from '@autopoietic/core/ledger';
-import type { GenerationRecord, MutationPromotionRecord, MutationVerificationRecord } from '@autopoietic/core/schemas';
+import type { EffectRecord, GenerationRecord, MutationPromotionRecord, MutationVerificationRecord } from '@autopoietic/core/schemas';
 import { underivedPlanPart } from './derivation.js';
 import { loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
 import { parseJsonLines, withoutChain } from './ledger-seed.js';
 import type { LoadedPlan } from './plan-file.js';
 import { selectPromotion, selectVerification, validatePromotion, validateSeed } from './rules.js';
+import { EFFECT_TYPES } from './records.js';
 import { SEED_SOURCES } from './seeds.js';
 
 /**
@@ -103,4 +104,17 @@ export async function recheckPlanEvidence(loaded: LoadedPlan, ledgers: EvidenceL
 /** The latest installed/failed/reverted record for a plan digest, if any. */
 export function latestApplyState(generations: readonly GenerationRecord[], planDigest: string): GenerationRecord | undefined {
   return [...generations].reverse().find((r) => r.plan_digest === planDigest && r.lineage_status !== 'planned');
+}
+
+/**
+ * The apply_id of this plan's latest install-apply whose effects were journaled but whose outcome
+ * (an installed, failed or reverted generation naming it) never was: the run was killed, or the
+ * memory directory filled up before its generation record. Its files may be in the target.
+ */
+export function unrecordedApply(effects: readonly EffectRecord[], generations: readonly GenerationRecord[], planDigest: string): string | undefined {
+  const writes = effects.filter((e) => e.type === EFFECT_TYPES.write && e.metadata?.plan_digest === planDigest);
+  const applyId = writes.at(-1)?.metadata?.apply_id;
+  if (applyId === undefined) return undefined;
+  const closed = generations.some((g) => g.plan_digest === planDigest && g.lineage_status !== 'planned' && g.metadata?.apply_id === applyId);
+  return closed ? undefined : applyId;
 }

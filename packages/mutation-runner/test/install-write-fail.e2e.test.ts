@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendRecord, loadRecords, verifyLedger } from '@autopoietic/core/ledger';
+import type { GenerationRecord } from '@autopoietic/core/schemas';
+import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { listTree, mr, recordedPlan } from './fixtures/install/run.js';
+
+// P3 under write failures that hit the memory directory (a full disk), made without root or
+// mounts: RLIMIT_FSIZE (`prlimit --fsize`). Node ignores SIGXFSZ, so a write past the limit
+// fails with EFBIG (or comes back short), exactly as a full disk's ENOSPC would.
+
+const BIN = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+
+function mrLimited(dir: string, maxFileBytes: number, args: string[]) {
+  const r = spawnSync('prlimit', [`--fsize=${maxFileBytes}`, process.execPath, BIN, ...args], { cwd: dir, env: testEnv(), encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Pads the generation ledger with other plans' records until it is the largest file the apply
+ * touches, so that a file-size limit of its current size fails only its next append: the effect
+ * records and the seed files all stay below it.
+ */
+async function padGenerations(file: string, atLeast: number): Promise<number> {
+  const [planned] = (await loadRecords(file, 'generation')) as GenerationRecord[];
+  for (let i = 0; statSync(file).size < atLeast; i++) await appendRecord(file, 'generation', { ...planned!, generation: `gen-other-${i}` });
+  return statSync(file).size;
+}
+
+describe('install-apply when its outcome cannot be recorded (memory dir full)', () => {
+  it('says the seed files were written; a re-run refuses until install-revert has undone that apply', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const limit = await padGenerations(ev.generations, 16 * 1024);
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+
+    const full = mrLimited(dir, limit, args);
+    expect(full.code, full.stderr).toBe(1);
+    expect(full.stderr).toContain('error[install-outcome-unrecorded]');
+    expect(full.stderr).toContain('EFBIG');
+    expect(full.stderr).toContain('install-revert');
+    expect(listTree(target)).toHaveLength(5); // the seeds were written, and journaled
+    const effects = readFileSync(ev.effects, 'utf8');
+    expect(effects.trim().split('\n')).toHaveLength(5);
+    expect(statSync(ev.generations).size).toBe(limit); // nothing half-written
+
+    // Space is back: a second apply would journal the files as 'identical', and install-revert
+    // (which undoes the latest apply) would then leave the first apply's files in place.
+    const again = mr(dir, args);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('error[plan-apply-unrecorded]');
+    expect(again.stderr).toContain('install-revert');
+    expect(readFileSync(ev.effects, 'utf8')).toBe(effects);
+
+    const revert = mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(revert.code, revert.stderr).toBe(0);
+    expect(revert.json().effects).toHaveLength(5);
+    expect(listTree(target)).toEqual([]);
+
+    const last = mr(dir, args);
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.json().lineage_status).toBe('installed');
+    expect(listTree(target)).toHaveLength(5);
+    for (const [file, schema] of [[ev.effects, 'effect'], [ev.generations, 'generation']] as const) expect((await verifyLedger(file, schema)).status).toBe('ok');
+  });
+});
