@@ -105,7 +105,7 @@ describe('running checks', () => {
     const base: Omit<CommandResult, 'outcome' | 'exitCode'> = { command: 'x', args: [], signal: null, durationMs: 1, stdout: '', stderr: '', stdoutBytes: 0, stderrBytes: 0 };
     expect(toCheckResult('a', { ...base, outcome: 'exited', exitCode: 0 }).status).toBe('passed');
     expect(toCheckResult('a', { ...base, outcome: 'exited', exitCode: 3 })).toMatchObject({ status: 'failed', exit_code: 3 });
-    expect(toCheckResult('a', { ...base, outcome: 'exited', exitCode: null, signal: 'SIGSEGV' })).toMatchObject({ status: 'failed', reason: 'killed by SIGSEGV' });
+    expect(toCheckResult('a', { ...base, outcome: 'exited', exitCode: null, signal: 'SIGSEGV' })).toMatchObject({ status: 'error', reason: expect.stringMatching(/^killed by SIGSEGV before it finished/) });
     expect(toCheckResult('a', { ...base, outcome: 'timeout', exitCode: null }, 5000)).toMatchObject({ status: 'error', reason: 'timeout after 5 s' });
     expect(toCheckResult('a', { ...base, outcome: 'spawn-failed', exitCode: null, spawnError: 'ENOENT: x' })).toMatchObject({ status: 'error', reason: 'spawn-failed: ENOENT: x' });
   });

@@ -94,8 +94,11 @@ function withOutPaths(result: CheckResult, nix: NixInfo, stdout: Buffer | undefi
 }
 
 /**
- * Maps a finished command to a check result: passed (exit 0), failed (other exit or signal), error
- * (could not run to an answer: for a Nix command, also one that stopped on a fetch it could not make).
+ * Maps a finished command to a check result: passed (exit 0), failed (other exit), error (could
+ * not run to an answer: for a Nix command, also one that stopped on a fetch it could not make).
+ * A check killed by a signal is an error too: SIGKILL is what the out-of-memory killer and a
+ * kill from outside send, and a crashing nix or test is the tool's fault; none of them is an
+ * answer about the proposal, so it must not be rejected for it (nor, of course, verified).
  */
 export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number, nix = false): CheckResult {
   const base: CheckResult = {
@@ -119,11 +122,12 @@ export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number
       return { ...base, status: 'error', reason: 'cancelled' };
     case 'exited':
       if (r.exitCode === 0) return base;
-      if (nix && !r.signal) {
+      if (r.signal) return { ...base, status: 'error', reason: `killed by ${r.signal} before it finished (out of memory, a crash, or a kill from outside): no verdict` };
+      if (nix) {
         const fetch = fetchFailure(r.stderr);
         if (fetch) return { ...base, status: 'error', reason: fetch };
       }
-      return { ...base, status: 'failed', ...(r.signal ? { reason: `killed by ${r.signal}` } : {}) };
+      return { ...base, status: 'failed' };
   }
 }
 

@@ -1,0 +1,58 @@
+// Failures of the machine, not of the proposal, during P1: a check killed by a signal (the
+// out-of-memory killer's SIGKILL, a kill from outside, a crash of the tool), a Nix builder killed
+// the same way, a disk that fills up under Nix or under the check logs. None of them says
+// anything about the patch: the run is `error` (never `verified`, never `rejected`), the reason
+// says what happened, and nothing is left behind. Real processes, real git, real Nix.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { fixtureGenome, ledger, memoryDir, readmeProposal, runner } from './support.js';
+
+function policyFile(policy: unknown): string {
+  const file = join(tempDir('aos-policy-'), 'policy.json');
+  writeFileSync(file, JSON.stringify(policy));
+  return file;
+}
+
+/** A genome whose only flake check runs `script` as its builder (a new derivation per README). */
+function genomeWithCheck(script: string): string {
+  const flake = `{ outputs = { self }: { checks.x86_64-linux.seed-machine = derivation { name = "seed-machine"; system = "x86_64-linux"; builder = "/bin/sh"; src = self; args = [ "-c" ${JSON.stringify(script)} ]; }; }; }\n`;
+  return fixtureGenome('genome', { 'flake.nix': flake });
+}
+
+/** A README change nobody made before, so Nix has to build the check again. */
+function freshProposal(root: string): string {
+  return readmeProposal(root, {}, `changed ${process.hrtime.bigint()}\n`);
+}
+
+function verify(root: string, proposal: string, extra: string[] = []) {
+  const mem = memoryDir();
+  const work = tempDir('aos-work-');
+  const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem, '--work-dir', work, ...extra]);
+  return { ...r, mem, work };
+}
+
+function check(record: any, name: string): any {
+  return record.checks.find((c: any) => c.name === name);
+}
+
+describe('a check killed by a signal', () => {
+  it('is an error (kill -9 of its own, as the out-of-memory killer would), not a rejection', () => {
+    const root = fixtureGenome();
+    const policy = policyFile({ operator_checks: [{ name: 'oom', command: 'sh', args: ['-c', 'kill -9 $$'] }] });
+    const r = verify(root, readmeProposal(root), ['--policy', policy]);
+    expect(r.code, r.stderr).toBe(1);
+    const record = r.json();
+    expect(check(record, 'operator:oom')).toMatchObject({ status: 'error', exit_code: null });
+    expect(check(record, 'operator:oom').reason).toMatch(/^killed by SIGKILL/);
+    expect(record.status).toBe('error');
+    expect(record.reason).toContain('operator:oom (killed by SIGKILL');
+    expect(r.stderr).toContain('proposal errored');
+    expect(ledger(join(r.mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
+    expect(readdirSync(r.work)).toEqual([]);
+  });
+});
