@@ -69,7 +69,7 @@ export function ownerFileFor(lockPath: string, fresh = false): OwnerFile {
   }
   let file: OwnerFile;
   try {
-    writeSync(fd, JSON.stringify(owner));
+    writeOwnerRecord(fd, owner);
     const st = fstatSync(fd);
     file = { path, owner, dev: st.dev, ino: st.ino };
   } catch (e) {
@@ -82,6 +82,17 @@ export function ownerFileFor(lockPath: string, fresh = false): OwnerFile {
   registerCleanup();
   sweepDeadOwners(lockPath, path);
   return file;
+}
+
+/**
+ * Writes an owner record whole, or throws. A short write (a full disk, a file-size limit) left a
+ * truncated record that the lock was then taken with: other processes read it as unreadable and,
+ * after UNREADABLE_GRACE_MS, broke the lock as stale while its holder was still working.
+ */
+export function writeOwnerRecord(fd: number, owner: object): void {
+  const bytes = Buffer.from(JSON.stringify(owner), 'utf8');
+  const n = writeSync(fd, bytes);
+  if (n !== bytes.length) throw new Error(`short write: ${n} of ${bytes.length} bytes (the disk may be full, or a file-size limit reached)`);
 }
 
 /** Removes the owner files of processes that are gone (never another host's, never a live one's). */

@@ -1,4 +1,4 @@
-import { closeSync, linkSync, lstatSync, openSync, realpathSync, unlinkSync, watch, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, realpathSync, unlinkSync, watch } from 'node:fs';
 import { getLogger } from '../cli-kit/logger.js';
 import { AosError } from '../cli-kit/errors.js';
 import {
@@ -10,6 +10,7 @@ import {
   sameOwner,
   selfOwner,
   unlinkQuietly,
+  writeOwnerRecord,
   type LockOwner,
   type OwnerFile,
   type PresentOwner,
@@ -146,10 +147,10 @@ function tryCreate(path: string, owner: LockOwner): boolean {
     throw lockFailed(path, 'create', e);
   }
   try {
-    writeSync(fd, JSON.stringify({ ...owner, acquired_at: new Date().toISOString() }));
+    writeOwnerRecord(fd, { ...owner, acquired_at: new Date().toISOString() });
   } catch (e) {
     unlinkQuietly(path); // never leave an anonymous lock behind
-    throw e;
+    throw lockFailed(path, 'write', e);
   } finally {
     closeSync(fd);
   }
