@@ -56,3 +56,49 @@ describe('a check killed by a signal', () => {
     expect(readdirSync(r.work)).toEqual([]);
   });
 });
+
+describe('a Nix build the machine could not finish', () => {
+  it('is an error when a builder is killed (SIGKILL: the out-of-memory killer), not a rejection', () => {
+    const root = genomeWithCheck('echo dying >&2; kill -9 $$');
+    const r = verify(root, freshProposal(root));
+    expect(r.code, r.stderr).toBe(1);
+    const record = r.json();
+    const flake = check(record, 'nix-flake-check');
+    expect(flake.stderr).toContain('failed due to signal 9');
+    expect(flake.status).toBe('error');
+    expect(flake.reason).toMatch(/^a builder was killed by signal 9 \(Killed\)/);
+    expect(record.status).toBe('error');
+  });
+
+  it('still rejects a build that failed on its own (an exit code: the patch\'s answer)', () => {
+    const root = genomeWithCheck('echo broken >&2; exit 3');
+    const r = verify(root, freshProposal(root));
+    expect(check(r.json(), 'nix-flake-check').status).toBe('failed');
+    expect(r.json().status).toBe('rejected');
+  });
+
+  it('is an error when the disk fills up under the build (TMPDIR on a 1 MiB tmpfs), naming the disk', () => {
+    // The build writes 2 MiB into its build directory, which Nix makes under TMPDIR. A private
+    // mount namespace (unshare -m) keeps the tmpfs from outliving the test.
+    const root = genomeWithCheck('head -c 2097152 /dev/zero > fill || exit 1; echo ok > $out');
+    const small = tempDir('aos-small-');
+    const mem = memoryDir();
+    const work = tempDir('aos-work-');
+    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+    const args = ['verify', '--proposal', freshProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', work];
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=1m tmpfs "$0" && exec "$@"', small, process.execPath, bin, ...args], {
+      env: testEnv({ TMPDIR: small, PATH: `/bin:${process.env.PATH}` }),
+      encoding: 'utf8',
+      timeout: 120_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.status, r.stderr).toBe(1);
+    const record = JSON.parse(r.stdout);
+    const flake = check(record, 'nix-flake-check');
+    expect(flake.stderr).toContain('lack of free disk space');
+    expect(flake.status).toBe('error');
+    expect(flake.reason).toMatch(/^the build ran out of disk space/);
+    expect(record.status).toBe('error');
+    expect(readdirSync(work)).toEqual([]);
+  });
+});

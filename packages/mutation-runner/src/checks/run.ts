@@ -2,6 +2,7 @@ import { boundTail, NixLogTranslator, parseBuildOutPaths, runCommand, type Comma
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { fetchFailure } from './fetch-failure.js';
+import { nixMachineFailure } from './machine-failure.js';
 import type { PlannedCheck } from './plan.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -95,7 +96,8 @@ function withOutPaths(result: CheckResult, nix: NixInfo, stdout: Buffer | undefi
 
 /**
  * Maps a finished command to a check result: passed (exit 0), failed (other exit), error (could
- * not run to an answer: for a Nix command, also one that stopped on a fetch it could not make).
+ * not run to an answer: for a Nix command, also one that stopped on a fetch it could not make, on
+ * a full disk or on a builder killed from outside, see machine-failure.ts).
  * A check killed by a signal is an error too: SIGKILL is what the out-of-memory killer and a
  * kill from outside send, and a crashing nix or test is the tool's fault; none of them is an
  * answer about the proposal, so it must not be rejected for it (nor, of course, verified).
@@ -124,8 +126,8 @@ export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number
       if (r.exitCode === 0) return base;
       if (r.signal) return { ...base, status: 'error', reason: `killed by ${r.signal} before it finished (out of memory, a crash, or a kill from outside): no verdict` };
       if (nix) {
-        const fetch = fetchFailure(r.stderr);
-        if (fetch) return { ...base, status: 'error', reason: fetch };
+        const machine = fetchFailure(r.stderr) ?? nixMachineFailure(r.stderr);
+        if (machine) return { ...base, status: 'error', reason: machine };
       }
       return { ...base, status: 'failed' };
   }

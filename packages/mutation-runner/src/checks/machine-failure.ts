@@ -1,0 +1,29 @@
+/**
+ * Tells a Nix build the machine could not finish apart from one the proposal made fail. Nix
+ * exits 1 for both, so its own words decide:
+ *   - "builder for '…' failed due to signal 9 (Killed)": the out-of-memory killer, or a kill from
+ *     outside (also SIGTERM, SIGINT, SIGHUP). A builder that crashed (SIGSEGV, SIGABRT) ran the
+ *     proposal's code and stays a failure, and so does the whole build when any builder failed
+ *     with an exit code: that one is an answer.
+ *   - "note: build failure may have been caused by lack of free disk space" (Nix adds it when the
+ *     store or the build directory has almost no room left), or Nix's own "error: … No space left
+ *     on device": a full disk answers nothing about the patch.
+ * The result is the reason of an `error` check, or undefined for an ordinary failure.
+ */
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+const KILLING_SIGNALS = new Set([1, 2, 9, 15]);
+
+export function nixMachineFailure(stderr: string): string | undefined {
+  const lines = stderr.replace(ANSI, '').split('\n').map((l) => l.trim());
+  if (lines.some((l) => l.startsWith('note: build failure may have been caused by lack of free disk space')) || lines.some((l) => /^error:.*No space left on device/.test(l))) {
+    return 'the build ran out of disk space (Nix: no space left on device in the Nix store or TMPDIR): no verdict; free some space (nix-collect-garbage, or a TMPDIR with room) and run it again';
+  }
+  if (lines.some((l) => /^error: builder for '[^']*' failed with exit code/.test(l))) return undefined;
+  for (const l of lines) {
+    const killed = /^error: builder for '([^']*)' failed due to signal (\d+) \(([^)]*)\)/.exec(l);
+    if (killed && KILLING_SIGNALS.has(Number(killed[2]))) {
+      return `a builder was killed by signal ${killed[2]} (${killed[3]}) before it finished (${killed[1]}): the out-of-memory killer or a kill from outside, no verdict; see the log, then run it again`;
+    }
+  }
+  return undefined;
+}
