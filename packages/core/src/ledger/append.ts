@@ -4,6 +4,7 @@ import { fsyncDir, makeDirs } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
 import type { ChainLink } from '../schemas/common.js';
 import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
+import { SHORT_WRITE_HINT, writeFailureHint } from './io-hint.js';
 import { afterBom, bomCause, crlfCause, endsWithCr, startsWithBom, type MarkCause } from './line-marks.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { acquireLock, tryAcquireLock, type LockOptions } from './lock.js';
@@ -144,7 +145,7 @@ function writeLine(path: string, fd: number, line: Buffer, sizeBefore: number): 
   if (written !== line.length) {
     rollback(fd, sizeBefore);
     throw new AosError('ledger-write-short', `short write to ${path}: ${written} of ${line.length} bytes; the ledger was restored`, {
-      hint: 'The disk may be full. Free space and retry.',
+      hint: SHORT_WRITE_HINT,
     });
   }
 }
@@ -165,7 +166,7 @@ export function ensureDir(dir: string): void {
     first = makeDirs(dir);
   } catch (e) {
     // makeDirs' message already names the directory and the errno.
-    throw new AosError('ledger-io', (e as Error).message, { hint: IO_HINT, cause: e });
+    throw new AosError('ledger-io', (e as Error).message, { hint: writeFailureHint(e, IO_HINT), cause: e });
   }
   if (first === undefined) return;
   for (let d = dir; ; d = dirname(d)) {
@@ -178,7 +179,7 @@ const IO_HINT = 'Check that the memory directory exists, is writable and is not 
 
 function ioError(path: string, what: string, e: unknown): AosError {
   return new AosError('ledger-io', `cannot ${what} ${path}: ${(e as Error).message}`, {
-    hint: IO_HINT,
+    hint: writeFailureHint(e, IO_HINT),
     cause: e,
   });
 }

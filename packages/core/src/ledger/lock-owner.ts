@@ -3,6 +3,7 @@ import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, r
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
+import { ShortWriteError, writeFailureHint } from './io-hint.js';
 
 /**
  * Who holds a ledger lock, and this process's owner files (see lock.ts for the protocol).
@@ -92,7 +93,7 @@ export function ownerFileFor(lockPath: string, fresh = false): OwnerFile {
 export function writeOwnerRecord(fd: number, owner: object): void {
   const bytes = Buffer.from(JSON.stringify(owner), 'utf8');
   const n = writeSync(fd, bytes);
-  if (n !== bytes.length) throw new Error(`short write: ${n} of ${bytes.length} bytes (the disk may be full, or a file-size limit reached)`);
+  if (n !== bytes.length) throw new ShortWriteError(n, bytes.length);
 }
 
 /** Removes the owner files of processes that are gone (never another host's, never a live one's). */
@@ -222,7 +223,7 @@ export function unlinkQuietly(path: string): void {
 
 export function lockFailed(path: string, what: string, e: unknown): AosError {
   return new AosError('ledger-lock-failed', `cannot ${what} the ledger lock ${path}: ${(e as Error).message}`, {
-    hint: 'Check that the memory directory exists and is writable by this user.',
+    hint: writeFailureHint(e, 'Check that the memory directory exists and is writable by this user.'),
     cause: e,
   });
 }
