@@ -7,7 +7,7 @@ import type { GenerationRecord } from '@autopoietic/core/schemas';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { listTree, mr, recordedPlan } from './fixtures/install/run.js';
+import { listTree, makeUnwritable, mr, recordedPlan } from './fixtures/install/run.js';
 
 // P3 under write failures that hit the memory directory (a full disk), made without root or
 // mounts: RLIMIT_FSIZE (`prlimit --fsize`). Node ignores SIGXFSZ, so a write past the limit
@@ -67,5 +67,36 @@ describe('install-apply when its outcome cannot be recorded (memory dir full)', 
     expect(last.json().lineage_status).toBe('installed');
     expect(listTree(target)).toHaveLength(5);
     for (const [file, schema] of [[ev.effects, 'effect'], [ev.generations, 'generation']] as const) expect((await verifyLedger(file, schema)).status).toBe('ok');
+  });
+});
+
+describe('install-revert when the target refuses a change (read-only)', () => {
+  it('stops with an error naming the file and the cause, not error[internal]; a re-run after the fix finishes the revert', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    expect(mr(dir, args).code).toBe(0);
+    const revertArgs = ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    const undo = makeUnwritable(join(target, 'var/lib/autopoietic'));
+    let r: ReturnType<typeof mr>;
+    try {
+      r = mr(dir, revertArgs);
+    } finally {
+      undo();
+    }
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toContain('error[internal]');
+    expect(r.stderr).toContain('error[revert-step-failed]');
+    expect(r.stderr).toContain(join(target, 'var/lib/autopoietic/effects.jsonl'));
+    expect(r.stderr).toMatch(/EPERM|EACCES/);
+    expect(r.stderr).toContain('run install-revert again');
+    expect(listTree(target)).toHaveLength(5);
+
+    const again = mr(dir, revertArgs);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().status).toBe('reverted');
+    expect(listTree(target)).toEqual([]);
+    expect((await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status)).toEqual(['planned', 'installed', 'reverted']);
   });
 });

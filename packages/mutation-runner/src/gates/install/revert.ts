@@ -1,4 +1,4 @@
-import { AosError, usageError } from '@autopoietic/core/cli-kit';
+import { AosError, describeError, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
@@ -79,12 +79,28 @@ async function revertLocked(loaded: LoadedPlan, ledgers: { effects: string; gene
     const forced = step.changed ? { path: `${step.writePath}.autopoietic-revert-backup-${revertId}`, sha256: step.changed } : undefined;
     const effect = compensationEffect({ loaded, revertId, applied: step.applied, action: step.kind, writePath: step.writePath, forcedBackup: forced });
     effects.push((await appendRecord(ledgers.effects, 'effect', effect)) as EffectRecord);
-    if (forced) keepChanged(step.writePath, revertId);
-    performStep(step);
+    compensate(step, forced !== undefined, revertId, effects.length - 1);
   }
   const meta = { apply_id: applyId, revert_id: revertId, compensations: String(effects.length) };
   const generation = await appendRecord(ledgers.generations, 'generation', outcomeGeneration(loaded, 'reverted', 'seed-files-reverted', meta));
   return { ...base, reverted_at: nowRfc3339(), status: 'reverted', revert_id: revertId, effects, unchanged, generation };
+}
+
+/**
+ * Performs one journaled compensation. A file system that refuses it (read-only, immutable,
+ * full) stops the revert with an error naming the file: the steps before it are done and
+ * journaled, and a re-run decides again from file state, so it finishes the revert.
+ */
+function compensate(step: Extract<RevertStep, { kind: 'remove' | 'restore' }>, forced: boolean, revertId: string, done: number): void {
+  try {
+    if (forced) keepChanged(step.writePath, revertId);
+    performStep(step);
+  } catch (e) {
+    throw new AosError('revert-step-failed', `install-revert ${revertId} could not ${step.kind} ${step.writePath} (${done} compensation(s) before it are done): ${describeError(e)}`, {
+      hint: 'Fix what the error names (a read-only or full file system, an immutable file), then run install-revert again: it finishes from the state the files are in.',
+      cause: e,
+    });
+  }
 }
 
 function refuseBlocked(steps: RevertStep[], force: boolean): void {
