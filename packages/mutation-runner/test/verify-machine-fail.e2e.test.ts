@@ -57,6 +57,41 @@ describe('a check killed by a signal', () => {
   });
 });
 
+/** Runs the built mutation-runner with `dir` on a fresh 1 MiB tmpfs, in a private mount namespace (unshare -m). */
+function runnerOnSmallDisk(dir: string, args: string[], env: Record<string, string> = {}) {
+  const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+  const r = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=1m tmpfs "$0" && exec "$@"', dir, process.execPath, bin, ...args], {
+    env: testEnv(env),
+    encoding: 'utf8',
+    timeout: 120_000,
+    killSignal: 'SIGKILL',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('a check log that cannot be written (memory dir full)', () => {
+  const bigOutput = { operator_checks: [{ name: 'chatty', command: 'sh', args: ['-c', 'head -c 3000000 /dev/zero | tr "\\0" x; echo'] }] };
+
+  it('makes the check an error naming ENOSPC and the log, without a crash; the candidate is removed', () => {
+    const root = fixtureGenome();
+    const small = tempDir('aos-small-');
+    const journal = join(tempDir('aos-journal-'), 'results.jsonl');
+    const work = tempDir('aos-work-');
+    const args = ['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', small, '--journal', journal, '--work-dir', work, '--policy', policyFile(bigOutput)];
+    const r = runnerOnSmallDisk(small, args);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.code, r.stderr).toBe(1);
+    const record = JSON.parse(r.stdout);
+    const chatty = check(record, 'operator:chatty');
+    expect(chatty.status).toBe('error');
+    expect(chatty.reason).toMatch(/^cannot write the check's log .*02-operator_chatty\.stdout\.log: ENOSPC/);
+    expect(chatty.stdout_log).toBeUndefined(); // a log cut short is no evidence
+    expect(record.status).toBe('error');
+    expect(ledger(journal).map((x) => x.status)).toEqual(['error']);
+    expect(readdirSync(work)).toEqual([]);
+  });
+});
+
 describe('a Nix build the machine could not finish', () => {
   it('is an error when a builder is killed (SIGKILL: the out-of-memory killer), not a rejection', () => {
     const root = genomeWithCheck('echo dying >&2; kill -9 $$');

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRef } from '../schemas/common.js';
 import { makeDirs } from './fs-safe.js';
@@ -18,6 +18,8 @@ export interface SinkOptions {
   tailBytes?: number | undefined;
   keepStdout?: boolean | undefined;
   stderrLine?: ((line: string) => string | null) | undefined;
+  /** Called once when the log file cannot be written (a full disk): the command may as well stop. */
+  onLogFailure?: (() => void) | undefined;
 }
 
 export interface SinkResult {
@@ -25,6 +27,8 @@ export interface SinkResult {
   bytes: number;
   log?: LogRef;
   full?: Buffer;
+  /** Why the log file could not be written (it is then removed: a log cut short is no evidence). */
+  logError?: string;
 }
 
 /** Collects one output stream: log file with digest and size, bounded tail, optional full copy. */
@@ -41,11 +45,14 @@ export class StreamSink {
   private fullCut = false;
   private pending = '';
   private readonly transform: ((line: string) => string | null) | undefined;
+  private readonly onLogFailure: (() => void) | undefined;
+  private logError: string | undefined;
 
   constructor(opts: SinkOptions, which: 'stdout' | 'stderr') {
     this.tailLimit = opts.tailBytes ?? DEFAULT_TAIL_BYTES;
     if (which === 'stdout' && opts.keepStdout) this.full = [];
     if (which === 'stderr') this.transform = opts.stderrLine;
+    this.onLogFailure = opts.onLogFailure;
     if (opts.logDir !== undefined) {
       makeDirs(opts.logDir);
       this.path = join(opts.logDir, `${opts.logName ?? 'command'}.${which}.log`);
@@ -79,16 +86,21 @@ export class StreamSink {
     this.pending = '';
     let log: LogRef | undefined;
     if (this.fd !== undefined && this.path !== undefined) {
-      fsyncSync(this.fd);
-      closeSync(this.fd);
-      this.fd = undefined;
-      log = { path: this.path, sha256: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes };
+      try {
+        fsyncSync(this.fd);
+        closeSync(this.fd);
+        this.fd = undefined;
+        log = { path: this.path, sha256: `sha256:${this.hash.digest('hex')}`, bytes: this.bytes };
+      } catch (e) {
+        this.failLog(e);
+      }
     }
     const res: SinkResult = {
       tail: decodeTail(Buffer.concat(this.tail), this.tailLimit),
       bytes: this.bytes,
     };
     if (log) res.log = log;
+    if (this.logError !== undefined) res.logError = this.logError;
     if (this.full) res.full = Buffer.concat(this.full);
     return res;
   }
@@ -103,14 +115,41 @@ export class StreamSink {
     this.bytes += chunk.length;
     if (this.fd !== undefined) {
       this.hash.update(chunk);
-      let off = 0;
-      while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
+      try {
+        let off = 0;
+        while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
+      } catch (e) {
+        this.failLog(e);
+      }
     }
     this.tail.push(chunk);
     this.tailLen += chunk.length;
     while (this.tail.length > 1 && this.tailLen - this.tail[0]!.length >= this.tailLimit) {
       this.tailLen -= this.tail.shift()!.length;
     }
+  }
+
+  /**
+   * A write that failed (ENOSPC, EFBIG, EIO) was thrown from a stream 'data' handler, where it
+   * crashed the whole process and left the candidate behind. Now the log is closed and removed
+   * (which also gives the space back for the record), the failure is kept for the result, and
+   * the owner is told once; the rest of the stream only goes to the tail.
+   */
+  private failLog(e: unknown): void {
+    const err = e as NodeJS.ErrnoException;
+    this.logError = `${this.path}: ${err.message}`; // (an fs error's message starts with its code)
+    try {
+      if (this.fd !== undefined) closeSync(this.fd);
+    } catch {
+      /* the error above is the one to report */
+    }
+    this.fd = undefined;
+    try {
+      if (this.path !== undefined) unlinkSync(this.path);
+    } catch {
+      /* already gone */
+    }
+    this.onLogFailure?.();
   }
 }
 

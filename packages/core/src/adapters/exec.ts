@@ -71,6 +71,11 @@ export interface CommandResult {
   stderrLog?: LogRef;
   /** With `reap`: pids of processes it left running outside its group, killed when it ended. */
   reaped?: number[];
+  /**
+   * Why a log file could not be written (a full disk): the command was then stopped (outcome
+   * `cancelled`) and the log removed, so its output is known only by the tail.
+   */
+  logError?: string;
 }
 
 /** Children still running, so that a signal to this process can take them down too. */
@@ -82,8 +87,11 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
   ensureChildCleanup();
   const args = [...(opts.args ?? [])];
   const started = performance.now();
-  const out = new StreamSink(opts, 'stdout');
-  const err = new StreamSink(opts, 'stderr');
+  // A log that cannot be written makes the run worthless as evidence: stop the command then.
+  const logFailed = new AbortController();
+  const sinkOpts = { ...opts, onLogFailure: () => logFailed.abort() };
+  const out = new StreamSink(sinkOpts, 'stdout');
+  const err = new StreamSink(sinkOpts, 'stderr');
   const finish: Finish = (outcome, exitCode, signal, spawnError) => {
     const so = out.close();
     const se = err.close();
@@ -100,6 +108,8 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
       stderrBytes: se.bytes,
     };
     if (spawnError !== undefined) result.spawnError = spawnError;
+    const logError = [so.logError, se.logError].filter((e) => e !== undefined).join('; ');
+    if (logError) result.logError = logError;
     if (so.full) result.stdoutFull = so.full;
     if (so.log) result.stdoutLog = so.log;
     if (se.log) result.stderrLog = se.log;
@@ -130,7 +140,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
       /* likewise: a child that exits early ends the stream */
     });
   }
-  return supervise(child, opts, finish, token);
+  return supervise(child, opts, finish, token, logFailed.signal);
 }
 
 /** The longest delay setTimeout honours (about 24.8 days). */
@@ -139,7 +149,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 type Finish = (outcome: CommandOutcome, exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => CommandResult;
 
 /** Waits for a spawned child, enforcing the timeout and the abort signal on its whole process group. */
-function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish, token?: string): Promise<CommandResult> {
+function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish, token: string | undefined, logFailed: AbortSignal): Promise<CommandResult> {
   return new Promise<CommandResult>((resolvePromise) => {
     let outcome: CommandOutcome = 'exited';
     let settled = false;
@@ -158,11 +168,13 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish,
     if (opts.timeoutMs && opts.timeoutMs > 0) timers.push(setTimeout(() => kill('timeout'), Math.min(opts.timeoutMs, MAX_TIMER_MS)));
     const onAbort = () => kill('cancelled');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    logFailed.addEventListener('abort', onAbort, { once: true });
     const settle = (result: CommandResult) => {
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
+      logFailed.removeEventListener('abort', onAbort);
       if (pid !== undefined) live.delete(pid);
       if (token) liveTokens.delete(token);
       resolvePromise(result);
@@ -270,6 +282,7 @@ export function cleanEnv(base: NodeJS.ProcessEnv = process.env, extra: Record<st
 
 /** One-line summary of a result for error messages. */
 export function describeOutcome(r: CommandResult): string {
+  if (r.logError) return `${r.command} was stopped: cannot write its log ${r.logError}`;
   if (r.outcome === 'spawn-failed') return `could not start ${r.command}: ${r.spawnError}`;
   if (r.outcome === 'timeout') return `${r.command} timed out after ${r.durationMs} ms`;
   if (r.outcome === 'cancelled') return `${r.command} was cancelled`;

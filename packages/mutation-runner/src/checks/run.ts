@@ -115,6 +115,7 @@ export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number
   };
   if (r.stdoutLog) base.stdout_log = r.stdoutLog;
   if (r.stderrLog) base.stderr_log = r.stderrLog;
+  if (r.logError) return { ...base, status: 'error', reason: `cannot write the check's log ${r.logError}: no verdict; free space in the memory directory and run it again` };
   switch (r.outcome) {
     case 'spawn-failed':
       return { ...base, status: 'error', reason: `spawn-failed: ${r.spawnError}`, stderr: boundTail(`${r.stderr}${r.spawnError ?? ''}`) };
