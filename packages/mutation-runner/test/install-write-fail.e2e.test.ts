@@ -100,3 +100,23 @@ describe('install-revert when the target refuses a change (read-only)', () => {
     expect((await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status)).toEqual(['planned', 'installed', 'reverted']);
   });
 });
+
+describe('install-apply when the target refuses a write (read-only)', () => {
+  it('says what to do next: the failed generation is recorded, so install-revert comes before another apply', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const undo = makeUnwritable(target);
+    let r: ReturnType<typeof mr>;
+    try {
+      r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    } finally {
+      undo();
+    }
+    expect(r.code).toBe(1);
+    expect(r.json().lineage_status).toBe('failed');
+    expect(r.stderr).toMatch(/install-apply failed: .*(EPERM|EACCES)/);
+    expect(r.stderr).toContain(`install-revert --plan ${planFile} --yes`);
+    const again = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(again.stderr).toContain('error[plan-already-applied]');
+  });
+});

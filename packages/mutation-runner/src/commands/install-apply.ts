@@ -16,12 +16,10 @@ export function registerInstallApply(program: Command): void {
     .option('--etc-dir <dir>', 'host policy directory (default: $AUTOPOIETIC_ETC_DIR, else /etc/autopoietic); needs mode mutate-live')
     .action(
       runAction(async (opts: PlanTargetFlags) => {
-        const { applyPlan } = await import('../gates/install/apply.js');
+        const { applyPlan, failureSummary } = await import('../gates/install/apply.js');
         const out = await applyPlan({ ...opts, yes: opts.yes === true, force: opts.force === true, allowLiveRoot: opts.allowLiveRoot === true });
         printJson(out);
-        if (out.lineage_status !== 'installed') {
-          throw new GateFailed(out.error ? `install-apply failed: ${out.error}` : 'install seed verification failed');
-        }
+        if (out.lineage_status !== 'installed') throw new GateFailed(failureSummary(out));
       }),
     );
 }

@@ -1,6 +1,6 @@
 import { AosError, describeError, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
-import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
+import { appendRecord, ledgerPath, loadRecords, shellQuote } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
 import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
@@ -123,6 +123,15 @@ async function appendOutcome(ledgers: ApplyLedgers, record: GenerationRecord, jo
       cause: e,
     });
   }
+}
+
+/**
+ * The line a non-installed apply ends with. Its `failed` generation is recorded, so the plan
+ * counts as applied: say that install-revert comes next, or the user learns it from a refusal.
+ */
+export function failureSummary(out: ApplyOutput): string {
+  const what = out.error ? `install-apply failed: ${out.error}` : 'install seed verification failed';
+  return `${what}\nhint: the failed generation is recorded: run \`mutation-runner install-revert --plan ${shellQuote(out.plan)} --yes\` (same --memory-dir) to undo what was written, fix the cause, then apply again.`;
 }
 
 /** Refuses (before any write) everything that cannot be written safely; lists every problem at once. */
