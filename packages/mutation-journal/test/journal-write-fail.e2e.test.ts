@@ -51,3 +51,15 @@ describe('mutation-journal append when the file cannot grow', () => {
     expect(statSync(ledger).size).toBeGreaterThan(before.length);
   });
 });
+
+describe('mutation-journal ledger checkpoint --to a device or FIFO (/dev/full)', () => {
+  it('is refused as no checkpoint file (exit 2), not as an unreadable checkpoint to create with the command being run', () => {
+    const mem = tempDir();
+    expect(runCli('mutation-journal', append(mem, 'one')).code).toBe(0);
+    const r = runCli('mutation-journal', ['ledger', 'checkpoint', '--path', join(mem, 'mutations.jsonl'), '--to', '/dev/full']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[checkpoint-target]: --to /dev/full is a character device, not a file');
+    expect(r.stderr).not.toContain('Create one with');
+    expect(readdirSync(mem).sort()).toEqual(['mutations.jsonl']);
+  });
+});
