@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { LogRef } from '../schemas/common.js';
 import { newRunToken, reapEscapees, RUN_TOKEN_VARIABLE } from './escapees.js';
 import { StreamSink } from './exec-output.js';
+import { childExited, ensureInterruptHandlers, isInterrupted, killGroup, trackChild } from './interrupt.js';
 
 /**
  * The one way this project runs a child process.
@@ -18,6 +19,7 @@ import { StreamSink } from './exec-output.js';
 export type CommandOutcome = 'exited' | 'timeout' | 'cancelled' | 'spawn-failed';
 
 export { boundTail, DEFAULT_TAIL_BYTES } from './exec-output.js';
+export { INTERRUPT_GRACE_MS, onInterrupt } from './interrupt.js';
 
 export interface RunCommandOptions {
   command: string;
@@ -78,13 +80,10 @@ export interface CommandResult {
   logError?: string;
 }
 
-/** Children still running, so that a signal to this process can take them down too. */
-const live = new Set<number>();
-/** Run tokens of the running children with `reap`, for the same reason. */
-const liveTokens = new Set<string>();
-
 export async function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
-  ensureChildCleanup();
+  ensureInterruptHandlers();
+  // Interrupted: the process is about to die of the signal; nothing more is started or reported.
+  if (isInterrupted()) return new Promise<never>(() => undefined);
   const args = [...(opts.args ?? [])];
   const started = performance.now();
   // A log that cannot be written makes the run worthless as evidence: stop the command then.
@@ -157,8 +156,7 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish,
     let reaped: number[] | undefined;
     const timers: NodeJS.Timeout[] = [];
     const pid = child.pid;
-    if (pid !== undefined) live.add(pid);
-    if (token) liveTokens.add(token);
+    trackChild(pid, token);
     const kill = (why: CommandOutcome) => {
       if (outcome === 'exited') outcome = why;
       killGroup(pid, 'SIGTERM');
@@ -175,9 +173,9 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish,
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
       logFailed.removeEventListener('abort', onAbort);
-      if (pid !== undefined) live.delete(pid);
-      if (token) liveTokens.delete(token);
-      resolvePromise(result);
+      childExited(pid, token); // (after a spawn failure, or again: a no-op then)
+      // An interrupted child's answer is the interruption's (interrupt.ts): never reported.
+      if (!isInterrupted()) resolvePromise(result);
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       // Only spawn failures arrive here before any exit (ENOENT, EACCES, bad cwd).
@@ -188,6 +186,7 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish,
       // Stragglers left in the group would hold our pipes open; the command is over.
       killGroup(pid, 'SIGKILL');
       if (token) reaped = reapEscapees(token);
+      childExited(pid, token);
       // One that left the group (setsid) can hold them for ever: stop reading after the grace.
       timers.push(
         setTimeout(() => {
@@ -203,61 +202,6 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish,
       settle(result);
     });
   });
-}
-
-function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    /* the group is already gone */
-  }
-}
-
-/**
- * Synchronous clean-ups run when this process is interrupted (SIGINT, SIGTERM, SIGHUP), before it
- * dies of the same signal: running children are killed (they lead their own groups, so the
- * terminal's signal never reaches them) and callers can remove temporary directories.
- * Returns a function that unregisters the clean-up.
- *
- * The handlers stay installed until the clean-ups are done, and a repeated signal is ignored
- * meanwhile: GNU timeout, for one, signals the child and then its whole group, and with the
- * handlers gone (`process.once`) the second signal killed the process in the middle of removing
- * its candidate, which was left behind.
- */
-const cleanups = new Set<() => void>();
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-let hooked = false;
-let interrupted = false;
-
-export function onInterrupt(fn: () => void): () => void {
-  cleanups.add(fn);
-  if (!hooked) {
-    hooked = true;
-    for (const sig of SIGNALS) process.on(sig, onSignal);
-  }
-  return () => cleanups.delete(fn);
-}
-
-function onSignal(sig: NodeJS.Signals): void {
-  if (interrupted) return;
-  interrupted = true;
-  for (const pid of live) killGroup(pid, 'SIGKILL');
-  for (const token of liveTokens) reapEscapees(token);
-  for (const f of [...cleanups].reverse()) {
-    try {
-      f();
-    } catch {
-      /* keep cleaning up */
-    }
-  }
-  // Die of the signal, as if it had not been handled: without a listener Node leaves it to the system.
-  for (const s of SIGNALS) process.removeListener(s, onSignal);
-  process.kill(process.pid, sig);
-}
-
-function ensureChildCleanup(): void {
-  if (!hooked) onInterrupt(() => undefined);
 }
 
 /**
