@@ -7,7 +7,8 @@ import { captureCommand, cleanEnv, describeOutcome, succeeded, type CommandResul
  * builders, sandbox). We add only what a command needs: the experimental features as flags, and
  * the operator's pass-through `--option NAME VALUE` / `--builders SPEC`. The version is detected
  * once, and commands adapt to it (Nix 2.8 has no `--print-out-paths`; `nix show-config` became
- * `nix config show` in 2.20).
+ * `nix config show` in 2.20; `nix flake check` checks only this machine's system unless given
+ * `--all-systems`, which Nix 2.8 does not have). docs/nix.md says which versions are tested.
  */
 export interface NixInfo {
   available: boolean;
@@ -19,6 +20,12 @@ export interface NixInfo {
   printOutPaths: boolean;
   /** The subcommand that prints the configuration as JSON. */
   configShow: string[];
+  /**
+   * `nix flake check` takes `--all-systems`. The Nix versions that have it check only the outputs
+   * of this machine's system without it (with a warning), where Nix 2.8 evaluates every system's:
+   * the same proposal would pass P1 on one and be rejected on the other.
+   */
+  flakeCheckAllSystems: boolean;
 }
 
 export interface NixPassThrough {
@@ -45,10 +52,32 @@ export function resetNixInfo(): void {
 
 async function detect(env: NodeJS.ProcessEnv): Promise<NixInfo> {
   const r = await captureCommand({ command: 'nix', args: ['--version'], cwd: '/', env, timeoutMs: 30_000 });
-  if (!succeeded(r)) {
-    return { available: false, version: null, problem: describeOutcome(r), printOutPaths: false, configShow: ['show-config'] };
-  }
-  return parseNixVersion(r.stdoutFull.toString('utf8'));
+  if (!succeeded(r)) return unavailable(describeOutcome(r));
+  const info = parseNixVersion(r.stdoutFull.toString('utf8'));
+  // No release note names the version that brought `--all-systems` (2.14 to 2.16), so ask this
+  // Nix; one before 2.13 certainly lacks it and is not asked.
+  if (info.available && versionAtLeast(info.version, 2, 13)) info.flakeCheckAllSystems = await hasFlag(['flake', 'check', '--all-systems'], env);
+  return info;
+}
+
+/**
+ * Whether `nix <args>` parses: Nix reads every flag before it acts, so `--version` after the flag
+ * answers without evaluating anything, and a flag it does not know is "unrecognised flag".
+ */
+async function hasFlag(args: readonly string[], env: NodeJS.ProcessEnv): Promise<boolean> {
+  const r = await captureCommand({ command: 'nix', args: [...NIX_FEATURE_FLAGS, ...args, '--version'], cwd: '/', env, timeoutMs: 30_000 });
+  return succeeded(r);
+}
+
+function unavailable(problem: string): NixInfo {
+  return { available: false, version: null, problem, printOutPaths: false, configShow: ['show-config'], flakeCheckAllSystems: false };
+}
+
+/** `version` (as `parseNixVersion` found it) is at least `major.minor`. */
+export function versionAtLeast(version: string | null, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) return false;
+  return Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
 }
 
 /**
@@ -57,15 +86,15 @@ async function detect(env: NodeJS.ProcessEnv): Promise<NixInfo> {
  */
 export function parseNixVersion(text: string): NixInfo {
   const m = [...(text.split('\n')[0] ?? '').matchAll(/\b(\d+)\.(\d+)(?:\.(\d+))?[^\s]*/g)].pop();
-  if (!m) return { available: false, version: null, problem: `unrecognised nix --version output: ${text.trim()}`, printOutPaths: false, configShow: ['show-config'] };
-  const major = Number(m[1]);
-  const minor = Number(m[2]);
-  const atLeast = (maj: number, min: number) => major > maj || (major === maj && minor >= min);
+  if (!m) return unavailable(`unrecognised nix --version output: ${text.trim()}`);
+  const version = m[0];
   return {
     available: true,
-    version: m[0],
-    printOutPaths: atLeast(2, 9),
-    configShow: atLeast(2, 20) ? ['config', 'show'] : ['show-config'],
+    version,
+    printOutPaths: versionAtLeast(version, 2, 9),
+    configShow: versionAtLeast(version, 2, 20) ? ['config', 'show'] : ['show-config'],
+    // Known only by asking this Nix (`nixInfo` does).
+    flakeCheckAllSystems: false,
   };
 }
 
@@ -108,9 +137,13 @@ export function flakePathProblem(path: string): string | undefined {
   return `Nix cannot use a flake at a path containing ${list} (it reads a flake path as a URL)`;
 }
 
-/** `nix flake check` of a flake, never writing its lock file. */
-export function flakeCheckArgs(flakeRef: string, pass: NixPassThrough = {}, extra: readonly string[] = []): string[] {
-  return [...nixCommonArgs(pass), 'flake', 'check', '--no-write-lock-file', ...extra, flakeRef];
+/**
+ * `nix flake check` of a flake, never writing its lock file. Given the detected Nix, it checks
+ * the outputs of every system, as Nix 2.8 does, wherever Nix would otherwise skip the others.
+ */
+export function flakeCheckArgs(flakeRef: string, pass: NixPassThrough = {}, extra: readonly string[] = [], info?: NixInfo): string[] {
+  const all = info?.flakeCheckAllSystems && !extra.includes('--all-systems') ? ['--all-systems'] : [];
+  return [...nixCommonArgs(pass), 'flake', 'check', '--no-write-lock-file', ...all, ...extra, flakeRef];
 }
 
 /** `nix build` of one installable without a result link; the out paths come from `--print-out-paths` or `--json`. */
