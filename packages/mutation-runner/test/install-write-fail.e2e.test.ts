@@ -70,6 +70,28 @@ describe('install-apply when its outcome cannot be recorded (memory dir full)', 
   });
 });
 
+describe('install-apply when the memory dir is full before its first effect record', () => {
+  it('says that nothing was written (no revert to run); the apply succeeds once there is room', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    const generations = readFileSync(ev.generations);
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    // Below the first effect line and the generation ledger, above the lock owner records.
+    const full = mrLimited(dir, 500, args);
+    expect(full.code, full.stderr).toBe(1);
+    expect(full.stderr).toContain('error[install-outcome-unrecorded]');
+    expect(full.stderr).toContain('wrote nothing into the target');
+    expect(full.stderr).not.toContain('install-revert');
+    expect(full.stderr.match(/EFBIG: file too large/g)).toHaveLength(1);
+    expect(listTree(target)).toEqual([]);
+    expect(readFileSync(ev.generations)).toEqual(generations);
+
+    const again = mr(dir, args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().lineage_status).toBe('installed');
+  });
+});
+
 describe('install-revert when the target refuses a change (read-only)', () => {
   it('stops with an error naming the file and the cause, not error[internal]; a re-run after the fix finishes the revert', async () => {
     const dir = tempDir();

@@ -112,13 +112,24 @@ async function refuseApplied(loaded: LoadedPlan, ledgers: ApplyLedgers): Promise
   }
 }
 
-/** Appends the run's generation record; if that fails, says that the seed files were written all the same. */
+/**
+ * Appends the run's generation record. If that fails, the error says what the run did all the
+ * same: effects are journaled before their writes, so none journaled means nothing was written.
+ */
 async function appendOutcome(ledgers: ApplyLedgers, record: GenerationRecord, journaled: number): Promise<GenerationRecord> {
   try {
     return (await appendRecord(ledgers.generations, 'generation', record)) as GenerationRecord;
   } catch (e) {
-    const what = `install-apply ${record.metadata?.apply_id} journaled ${journaled} seed file write(s) in ${ledgers.effects} and made them`;
-    throw new AosError('install-outcome-unrecorded', `${what}, but its outcome (${record.lineage_status}) could not be recorded in ${ledgers.generations}: ${describeError(e)}`, {
+    const cause = e instanceof Error ? e.message : String(e);
+    const lost = `its outcome (${record.lineage_status}) could not be recorded in ${ledgers.generations}: ${cause}`;
+    const id = record.metadata?.apply_id;
+    if (journaled === 0) {
+      throw new AosError('install-outcome-unrecorded', `install-apply ${id} wrote nothing into the target, and ${lost}`, {
+        hint: 'Make the memory directory writable again (free space), then apply again.',
+        cause: e,
+      });
+    }
+    throw new AosError('install-outcome-unrecorded', `install-apply ${id} journaled ${journaled} seed file write(s) in ${ledgers.effects}, each just before making it, but ${lost}`, {
       hint: 'Make the memory directory writable again (free space), then undo this apply with `mutation-runner install-revert --plan ... --yes` (same --memory-dir) and apply again.',
       cause: e,
     });
