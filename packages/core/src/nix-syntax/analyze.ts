@@ -3,13 +3,14 @@ import { syntaxReport, type SyntaxReport } from './diagnostics.js';
 import { flakeFactsFrom, type NixFlakeFacts } from './flake.js';
 import { moduleFactsFrom, topLevelOf, type NixModuleFacts } from './module.js';
 import { loadNixParser } from './parser.js';
+import { hostFileFacts, type NixHostFileFacts } from './host-file.js';
 import { fieldChild } from './tree-source.js';
 
 /**
  * Version of what analyzeNixSource extracts. Caches keyed by file content must include it:
  * bump it whenever the shape or the rules of the analysis change.
  */
-export const NIX_ANALYSIS_VERSION = 9;
+export const NIX_ANALYSIS_VERSION = 10;
 
 /** Everything the syntax layer reads from one file. Plain JSON: it crosses worker threads and caches. */
 export interface NixFileAnalysis {
@@ -18,6 +19,8 @@ export interface NixFileAnalysis {
   module: NixModuleFacts | null;
   /** The file read as a flake (an attrset with `outputs`), else null. */
   flake: NixFlakeFacts | null;
+  /** The hosts it gives a flake that reads it (`import ./hosts`, flake-parts imports); absent when it names none. */
+  hosts?: NixHostFileFacts;
 }
 
 /** Analysis of a parsed tree (synchronous; the caller owns the tree). */
@@ -27,7 +30,8 @@ export function analyzeTree(root: Node): NixFileAnalysis {
   if (!top) return { syntax, module: null, flake: null };
   const tl = topLevelOf(top);
   const flake = flakeFactsFrom(tl) ?? null;
-  return { syntax, module: flake ? null : (moduleFactsFrom(tl) ?? null), flake };
+  const hosts = flake ? null : hostFileFacts(tl);
+  return { syntax, module: flake ? null : (moduleFactsFrom(tl) ?? null), flake, ...(hosts ? { hosts } : {}) };
 }
 
 /** Parses and analyses Nix source text. */

@@ -5,6 +5,7 @@ import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf } from './module.js';
 import { attrEntries, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
 import { unwrapValue } from './values.js';
+import { importedFile } from './flake-names.js';
 
 /**
  * Hosts of a flake: `nixosConfigurations.<name> = <call>`, read from the attrset argument of the
@@ -16,9 +17,17 @@ import { unwrapValue } from './values.js';
  * unread (`modules_static: false`).
  */
 export function hostDecl(hit: OutputHit): FlakeHostDecl {
-  const decl: FlakeHostDecl = { name: hit.decl.name!, line: hit.decl.line, system: null, modules: [], modules_static: false };
   const call = hit.apply ? appliedCall(hit.apply, hit.scope) : hit.value ? hostCall(unwrapValue(hit.value, hit.scope)) : undefined;
+  return hostFromCall(hit.decl.name!, hit.decl.line, call);
+}
+
+/** A host built by `call` (undefined: not known), read from the attrset given to it. */
+export function hostFromCall(name: string, line: number, call: (Typed & { scope: Scope }) | undefined): FlakeHostDecl {
+  const decl: FlakeHostDecl = { name, line, system: null, modules: [], modules_static: false };
   if (!call) return decl;
+  // `a = import ./hosts/a.nix { inherit inputs; }`: the host is that file's value (read across files).
+  const file = importedFile(call.node);
+  if (file !== undefined) return { ...decl, from_file: file };
   const args = applyParts(call.node, call.type)?.args ?? [];
   for (const a of [...args].reverse()) {
     const set = resolveVariable(a, call.scope);
@@ -48,12 +57,12 @@ const MAX_CALL_STEPS = 4;
 /** `genAttrs [ "a" ] f`: the host `a` is what `f "a"` returns (`f` a helper or `name: <body>`). */
 function appliedCall(apply: NonNullable<OutputHit['apply']>, scope: Scope): (Typed & { scope: Scope }) | undefined {
   const fn = unparen(apply.fn);
-  const body = helperBody({ fn: fn.node, fnType: fn.type, args: [apply.arg] }, scope);
+  const body = helperBody({ fn: fn.node, fnType: fn.type, args: apply.args }, scope);
   return body ? hostCall(unwrapValue(body.node, body.scope)) : undefined;
 }
 
 /** The call that builds a host: the value itself, or what withSystem or a helper in scope returns. */
-function hostCall(start: Typed & { scope: Scope }): Typed & { scope: Scope } {
+export function hostCall(start: Typed & { scope: Scope }): Typed & { scope: Scope } {
   let u = start;
   for (let i = 0; i < MAX_CALL_STEPS; i++) {
     const parts = applyParts(u.node, u.type);

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { applyParts, calleeName, callOf, literalValue, pathLiteral, stringLiteral, stripParens } from './nodes.js';
-import { listElementsOf } from './module-imports.js';
+import { applyParts, calleeName, literalValue, pathLiteral, stripParens } from './nodes.js';
+import { generatedNames, importedFile, readDirOf } from './flake-names.js';
+import { importRefs } from './module-imports.js';
 import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
 
 /** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
@@ -19,6 +20,10 @@ export interface FlakeOutputDecl {
   col: number;
   /** The first path literal in the value (`./modules/core`, `callPackage ./pkgs/x { }`). */
   value_path?: string;
+  /** Names computed by `import <file> …`: the file as written, whose value holds them (read across files). */
+  from_file?: string;
+  /** Names computed from `readDir <dir>` (only evaluation lists them): the directory as written. */
+  read_dir?: string;
 }
 
 /** Output found during the walk, with the nodes the host reader needs. */
@@ -26,9 +31,12 @@ export interface OutputHit {
   decl: FlakeOutputDecl;
   value: Node | undefined;
   scope: Scope;
-  /** For a name made by `genAttrs [ "a" … ] f`: the value is `f` applied to the name's string node. */
-  apply?: { fn: Node; arg: Node };
+  /** For a name made by `genAttrs [ "a" … ] f` or `mapAttrs f { a = …; }`: the value is `f` applied to `args`. */
+  apply?: { fn: Node; args: Node[] };
 }
+
+/** What else an output may carry (see FlakeOutputDecl and OutputHit). */
+type EmitExtra = Pick<OutputHit, 'apply'> & Pick<FlakeOutputDecl, 'from_file' | 'read_dir'>;
 
 /** Outputs that take a system level: `packages.<system>.<name>`. */
 export const PER_SYSTEM_CATEGORIES = new Set(['packages', 'apps', 'checks', 'devShells', 'formatter', 'legacyPackages', 'defaultPackage', 'defaultApp', 'devShell']);
@@ -46,6 +54,8 @@ export class OutputCollector {
   readonly hits: OutputHit[] = [];
   /** True when some outputs could not be read statically (a computed outputs attrset). */
   partial = false;
+  /** flake-parts `imports = [ ./hosts … ]` of the mkFlake module, as written (static paths only). */
+  readonly partsImports: string[] = [];
   private readonly seen = new Map<string, OutputHit>();
 
   collect(node: Node, scope: Scope, ctx: Ctx = { implicitSystem: false }, depth = 0): void {
@@ -79,8 +89,8 @@ export class OutputCollector {
     this.partial = true;
   }
 
-  /** flake-parts: `mkFlake { … } { perSystem = …; flake = …; }`. */
-  private flakeParts(arg: Node, scope: Scope, depth: number): void {
+  /** flake-parts: `mkFlake { … } { perSystem = …; flake = …; }`, or a module it imports. */
+  flakeParts(arg: Node, scope: Scope, depth = 0): void {
     const u = unwrapBody(arg, scope);
     const n = resolveVariable(u.node, u.scope);
     if (!isAttrset(n)) {
@@ -93,6 +103,7 @@ export class OutputCollector {
       if (head === 'perSystem' && !rest.length) this.collect(e.value, u.scope, { implicitSystem: true }, depth + 1);
       if (head === 'flake' && !rest.length) this.collect(e.value, u.scope, { implicitSystem: false }, depth + 1);
       if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, e.value, e.node, u.scope, { implicitSystem: false });
+      if (head === 'imports' && !rest.length) for (const r of importRefs(e.value, u.scope)) if (r.path !== undefined && !r.dynamic) this.partsImports.push(r.path);
     }
   }
 
@@ -136,13 +147,30 @@ export class OutputCollector {
     else this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, sys, name, nb, v, s, true, name !== null));
   }
 
-  private namedMap(cat: string, value: Node, binding: Node, scope: Scope): void {
-    const generated = generatedNames(value, scope);
-    if (generated) {
-      for (const g of generated.names) this.emit(cat, null, g.name, g.node, undefined, generated.scope, true, true, { fn: generated.fn, arg: g.node });
+  /**
+   * `nixosConfigurations = …`: an attrset, `genAttrs`/`mapAttrs` (generatedNames), `import ./hosts
+   * { … }` (names in another file), each joined by `//`; anything else is computed, with the
+   * directory it reads when it calls `readDir ./dir`.
+   */
+  namedMap(cat: string, value: Node, binding: Node, scope: Scope, depth = 0): void {
+    const u = unwrapBody(value, scope);
+    const n = resolveVariable(u.node, u.scope);
+    if (isAttrset(n)) return this.namesOf(n, u.scope, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {
+      for (const side of ['left', 'right']) {
+        const s = n.childForFieldName(side);
+        if (s) this.namedMap(cat, s, binding, u.scope, depth + 1);
+      }
       return;
     }
-    this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
+    const generated = generatedNames(n, u.scope);
+    if (generated) {
+      for (const g of generated.names) this.emit(cat, null, g.name, g.node, undefined, generated.scope, true, true, { apply: { fn: generated.fn, args: g.args } });
+      return;
+    }
+    const file = importedFile(n);
+    const dir = file === undefined ? readDirOf(n.text) : undefined;
+    this.emit(cat, null, null, binding, undefined, u.scope, true, false, { ...(file === undefined ? {} : { from_file: file }), ...(dir === undefined ? {} : { read_dir: dir }) });
   }
 
   /** Calls `each` per static name of an attrset value (following `//`); once with null if computed. */
@@ -172,11 +200,12 @@ export class OutputCollector {
     scope: Scope,
     direct: boolean,
     isStatic: boolean,
-    apply?: OutputHit['apply'],
+    extra: EmitExtra = {},
   ): void {
     const perSystem = PER_SYSTEM_CATEGORIES.has(cat);
     const shownName = isStatic ? name : null;
-    const key = `${cat}\u0000${sys ?? ''}\u0000${shownName ?? ''}\u0000${isStatic}`;
+    const { apply, from_file, read_dir } = extra;
+    const key = `${cat}\u0000${sys ?? ''}\u0000${shownName ?? ''}\u0000${isStatic}\u0000${from_file ?? read_dir ?? ''}`;
     if (this.seen.has(key)) return;
     const single = SINGLE_PER_SYSTEM.has(cat) || (!perSystem && !NAMED_CATEGORIES.has(cat));
     const attr = [cat, ...(perSystem ? [sys ?? '<system>'] : []), ...(single ? [] : [shownName ?? '<name>'])].join('.');
@@ -191,32 +220,13 @@ export class OutputCollector {
       line: binding.startPosition.row + 1,
       col: binding.startPosition.column + 1,
       ...(p === undefined ? {} : { value_path: p }),
+      ...(from_file === undefined ? {} : { from_file }),
+      ...(read_dir === undefined ? {} : { read_dir }),
     };
     const hit: OutputHit = { decl, value: direct ? value : undefined, scope, ...(apply ? { apply } : {}) };
     this.seen.set(key, hit);
     this.hits.push(hit);
   }
-}
-
-/**
- * `lib.genAttrs [ "a" "b" ] f` (the list written out, or bound in scope, and every element a
- * string literal): the names, each with its string node, and `f`. Anything else (`genAttrs
- * (attrNames (readDir ./hosts)) f`, `mapAttrs`) is undefined: its names are computed.
- */
-function generatedNames(value: Node, scope: Scope): { fn: Node; scope: Scope; names: { name: string; node: Node }[] } | undefined {
-  const u = unwrapBody(value, scope);
-  const call = callOf(resolveVariable(u.node, u.scope));
-  if (call?.name !== 'genAttrs' || call.args.length !== 2) return undefined;
-  const list = listElementsOf(call.args[0]!, u.scope);
-  if (!list.complete) return undefined;
-  const names: { name: string; node: Node }[] = [];
-  for (const el of list.elements) {
-    const node = resolveVariable(el, u.scope);
-    const name = stringLiteral(node);
-    if (name === undefined) return undefined;
-    names.push({ name, node });
-  }
-  return { fn: call.args[1]!, scope: u.scope, names };
 }
 
 function isDynamicText(s: string | null | undefined): boolean {

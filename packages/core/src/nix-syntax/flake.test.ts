@@ -77,7 +77,7 @@ describe('flake facts', () => {
       ['nixosModules.autopoietic-core', true, 31, './modules/core'],
       ['nixosModules.default', true, 32, null],
       ['overlays.default', true, 33, null],
-      ['homeConfigurations.<name>', false, 34, null],
+      // homeConfigurations = mapAttrs (…) { }: an empty set, so no output.
       ['nixosConfigurations.aion', true, 36, null],
       ['nixosConfigurations.iso', true, 45, null],
       ['lib', true, 47, './lib'],
@@ -207,13 +207,20 @@ describe('flake facts', () => {
     };
 }`;
     const f = (await analyzeNixSource(src)).flake!;
-    expect(f.outputs.map((o) => [o.attr, o.static, o.line])).toEqual([
-      ['nixosConfigurations.<name>', false, 7],
-      ['nixosConfigurations.c', true, 8],
-      ['homeConfigurations.u', true, 10],
-      ['darwinConfigurations.<name>', false, 11],
-      ['nixosModules.<name>', false, 12],
-      ['templates.<name>', false, 13],
+    expect(f.outputs.map((o) => [o.attr, o.static, o.line, o.read_dir ?? null])).toEqual([
+      // genAttrs joined by `//`: each side is read (the names' lines are those of their strings).
+      ['nixosConfigurations.a', true, 4, null],
+      ['nixosConfigurations.b', true, 4, null],
+      ['nixosConfigurations.c', true, 8, null],
+      ['homeConfigurations.u', true, 10, null],
+      ['darwinConfigurations.<name>', false, 11, './d'],
+      ['nixosModules.<name>', false, 12, null],
+      ['templates.t', true, 13, null],
+    ]);
+    expect(f.hosts.map((h) => [h.name, h.modules.map((m) => m.path)])).toEqual([
+      ['a', ['./hosts/a.nix']],
+      ['b', ['./hosts/b.nix']],
+      ['c', ['./c.nix']],
     ]);
     const direct = `{
   outputs = { nixpkgs, ... }: let hosts = [ "a" "b" ]; mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${name}.nix ]; }; in {

@@ -39,6 +39,8 @@ export interface FlakeHostDecl {
   modules: FlakeModuleRef[];
   /** False when the module list is computed (only part of it, or none, could be read). */
   modules_static: boolean;
+  /** `<name> = import ./hosts/a.nix { … }`: the host is that file's value, as written (read across files). */
+  from_file?: string;
 }
 
 export interface NixFlakeFacts {
@@ -48,6 +50,8 @@ export interface NixFlakeFacts {
   /** False when part of the outputs is computed in a way a static reader cannot follow. */
   outputs_static: boolean;
   hosts: FlakeHostDecl[];
+  /** flake-parts `imports = [ … ]` of the mkFlake module (static paths as written): modules that may define outputs. */
+  parts_imports?: string[];
 }
 
 /** Reads a flake.nix: any file whose value is an attrset with an `outputs` attribute. */
@@ -73,6 +77,7 @@ export function flakeFactsFrom(tl: TopLevel): NixFlakeFacts | undefined {
     outputs: collector.hits.map((h) => h.decl),
     outputs_static: !collector.partial,
     hosts: collector.hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map(hostDecl),
+    ...(collector.partsImports.length ? { parts_imports: collector.partsImports } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { NixFileAnalysis } from './analyze.js';
-import type { FlakeHostDecl, FlakeModuleRef, NixFlakeFacts } from './flake.js';
+import type { FlakeModuleRef } from './flake.js';
+import { readFlake, type FlakeReading, type PlacedHost, type PlacedOutput } from './flake-files.js';
 import type { NixSetting } from './values.js';
 
 /**
@@ -68,46 +69,61 @@ const CONVENTION_FILES = ['configuration.nix', 'default.nix'];
  * hosts a flake computes (`listToAttrs (map … (readDir ./hosts))`) or a genome without a flake.
  * A flake that names its hosts is trusted as is: `hosts/common/` is then a shared directory.
  */
-export function genomeHosts(index: GenomeIndex, flakeRel = 'flake.nix'): GenomeHost[] {
+export function genomeHosts(index: GenomeIndex, flakeRel = 'flake.nix', reading?: FlakeReading): GenomeHost[] {
   const flake = index.analysis(flakeRel)?.flake ?? undefined;
-  const fromFlake = flake ? flake.hosts.map((h) => flakeHost(h, flake, flakeRel, index)) : [];
-  const computed = !flake?.outputs_static || flake.outputs.some((o) => o.category === 'nixosConfigurations' && !o.static) || fromFlake.length === 0;
+  const read = reading ?? (flake ? readFlake(index, flakeRel, flake) : { outputs: [], hosts: [] });
+  const fromFlake = read.hosts.map((h) => flakeHost(h, read.outputs, index));
+  const computedHosts = read.outputs.filter((o) => o.decl.category === 'nixosConfigurations' && !o.decl.static);
+  const computed = !flake?.outputs_static || computedHosts.length > 0 || fromFlake.length === 0;
   if (!computed) return fromFlake;
   const known = new Set(fromFlake.map((h) => h.name));
-  return [...fromFlake, ...conventionHosts(index).filter((h) => !known.has(h.name))];
+  // `readDir ./machines` names the directory whose entries are the hosts; `hosts/` otherwise.
+  const dirs = computedHosts.flatMap((o) => (o.decl.read_dir === undefined ? [] : [readDirTarget(o.file, o.decl.read_dir)]));
+  const conventional = [...new Set(dirs.length ? dirs : ['hosts'])].flatMap((d) => (d === undefined ? [] : conventionHosts(index, d)));
+  return [...fromFlake, ...conventional.filter((h) => !known.has(h.name) && known.add(h.name))];
 }
 
-function flakeHost(h: FlakeHostDecl, flake: NixFlakeFacts, flakeRel: string, index: GenomeIndex): GenomeHost {
+/** The genome directory `readDir <dir>` reads, written in `fromRel` (undefined outside the root). */
+function readDirTarget(fromRel: string, written: string): string | undefined {
+  const joined = joinRel(fromRel, written === '.' ? './.' : written);
+  if (joined === '..' || joined.startsWith('../')) return undefined;
+  return joined === '.' ? '' : joined;
+}
+
+function flakeHost(placed: PlacedHost, outputs: PlacedOutput[], index: GenomeIndex): GenomeHost {
+  const { decl: h, file, base } = placed;
   const modules: string[] = [];
   const external: string[] = [];
   const inline: NixSetting[] = [];
   for (const m of h.modules) {
-    const written = moduleRefPath(m, flake);
+    const ref = moduleRefPath(m, outputs, base);
     // One push per setting: `push(...config)` overflows the stack past ~100,000 settings.
     if (m.kind === 'inline') for (const c of m.config ?? []) inline.push(c);
-    else if (written === undefined) external.push(m.expr);
+    else if (ref === undefined) external.push(m.expr);
     else {
-      const t = resolveNixPath(flakeRel, written, index);
+      const t = resolveNixPath(ref.from, ref.written, index);
       if (t.kind === 'file') modules.push(t.path);
       else external.push(t.kind === 'missing' ? `${m.expr} (missing: ${t.path})` : m.expr);
     }
   }
-  return { name: h.name, source: 'flake', file: flakeRel, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline };
+  return { name: h.name, source: 'flake', file, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline };
 }
 
-/** `self.nixosModules.x` resolves to the path that output is defined as. */
-function moduleRefPath(m: FlakeModuleRef, flake: NixFlakeFacts): string | undefined {
-  if (m.kind === 'path') return m.path;
+/** A module path as written and the file it is written in; `self.nixosModules.x` resolves to the path that output is defined as. */
+function moduleRefPath(m: FlakeModuleRef, outputs: PlacedOutput[], base: string): { written: string; from: string } | undefined {
+  if (m.kind === 'path') return m.path === undefined ? undefined : { written: m.path, from: base };
   if (m.kind !== 'output' || !m.output) return undefined;
   const name = m.output.split('.')[1];
-  return flake.outputs.find((o) => o.category === 'nixosModules' && o.name === name)?.value_path;
+  const o = outputs.find((p) => p.decl.category === 'nixosModules' && p.decl.name === name);
+  return o?.decl.value_path === undefined ? undefined : { written: o.decl.value_path, from: o.file };
 }
 
-/** `hosts/<name>/configuration.nix` (or default.nix), the layout nixos-rebuild users keep. */
-function conventionHosts(index: GenomeIndex): GenomeHost[] {
+/** `hosts/<name>/configuration.nix` (or default.nix), the layout nixos-rebuild users keep; `dir` another such directory. */
+function conventionHosts(index: GenomeIndex, dir = 'hosts'): GenomeHost[] {
   const out: GenomeHost[] = [];
-  for (const name of (index.children('hosts') ?? []).sort()) {
-    const file = CONVENTION_FILES.map((f) => `hosts/${name}/${f}`).find((f) => index.kind(f) === 'file');
+  const prefix = dir ? `${dir}/` : '';
+  for (const name of (index.children(dir) ?? []).sort()) {
+    const file = CONVENTION_FILES.map((f) => `${prefix}${name}/${f}`).find((f) => index.kind(f) === 'file');
     if (!file) continue;
     out.push({ name, source: 'convention', file, line: null, system: null, modules: [file], external_modules: [], modules_static: true, inline_config: [] });
   }

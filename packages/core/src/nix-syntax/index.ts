@@ -9,3 +9,5 @@ export * from './analyze.js';
 export * from './genome-graph.js';
 export * from './genome-files.js';
 export { NAMED_CATEGORIES, PER_SYSTEM_CATEGORIES } from './flake-outputs.js';
+export * from './flake-files.js';
+export type { NixHostFileFacts, NixHostSet } from './host-file.js';

@@ -228,6 +228,9 @@ export function literalValue(node: Node, depth = 0, knownType?: string, knownTex
       if (name === 'true' || name === 'false') return { value: name === 'true' };
       return name === 'null' ? { value: null } : undefined;
     }
+    // An attribute's name standing for a value: mapAttrs' name parameter is bound to it (flake-names.ts).
+    case 'identifier':
+      return { value: text ?? n.text };
     case 'list_expression': {
       if (depth > 8) return undefined;
       const out: NixLiteral[] = [];

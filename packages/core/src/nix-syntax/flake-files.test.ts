@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
+import { genomeHosts, type GenomeHost } from './genome-graph.js';
+import { openGenomeIndex } from './genome-files.js';
+import { readFlake } from './flake-files.js';
+
+/** Hosts as [name, source, file:line, system, modules, external, static]. */
+function brief(hosts: GenomeHost[]): unknown[] {
+  return hosts.map((h) => [h.name, h.source, `${h.file}:${h.line ?? '-'}`, h.system, h.modules, h.external_modules, h.modules_static]);
+}
+
+async function hostsOf(tree: Record<string, string>): Promise<{ hosts: unknown[]; outputs: string[] }> {
+  const root = tempDir();
+  writeTree(root, tree);
+  const index = await openGenomeIndex(root);
+  const flake = index.analysis('flake.nix')!.flake!;
+  const reading = readFlake(index, 'flake.nix', flake);
+  const outputs = reading.outputs.filter((o) => o.decl.category === 'nixosConfigurations').map((o) => `${o.decl.attr} ${o.file}:${o.decl.line}`);
+  return { hosts: brief(genomeHosts(index, 'flake.nix', reading)), outputs };
+}
+
+describe('hosts a flake names through mapAttrs, genAttrs joined by //, and readDir', () => {
+  it('names the hosts of mapAttrs over an attrset (bound in the let or written in place), each read as the function applied to name and value', async () => {
+    const r = await hostsOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, self, ... }:
+    let
+      lib = nixpkgs.lib;
+      machines = {
+        desk = { system = "x86_64-linux"; };
+        "pi-4" = { system = "aarch64-linux"; };
+      };
+      mkHost = name: cfg: lib.nixosSystem {
+        inherit (cfg) system;
+        modules = [ ./hosts/\${name}.nix { networking.hostName = name; } ];
+      };
+    in {
+      nixosConfigurations = lib.mapAttrs mkHost machines // builtins.mapAttrs (name: _: lib.nixosSystem { modules = [ ./vm.nix ]; }) { vm = { }; };
+    };
+}`,
+      'hosts/desk.nix': '{ ... }: { }',
+      'hosts/pi-4.nix': '{ ... }: { }',
+      'vm.nix': '{ ... }: { }',
+    });
+    expect(r.outputs).toEqual(['nixosConfigurations.desk flake.nix:6', 'nixosConfigurations.pi-4 flake.nix:7', 'nixosConfigurations.vm flake.nix:14']);
+    expect(r.hosts).toEqual([
+      ['desk', 'flake', 'flake.nix:6', null, ['hosts/desk.nix'], [], true],
+      ['pi-4', 'flake', 'flake.nix:7', null, ['hosts/pi-4.nix'], [], true],
+      ['vm', 'flake', 'flake.nix:14', null, ['vm.nix'], [], true],
+    ]);
+  });
+
+  it('names genAttrs hosts joined by // with written-out ones', async () => {
+    const r = await hostsOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }: {
+    nixosConfigurations = nixpkgs.lib.genAttrs [ "a" "b" ] (name: nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ ./hosts/\${name} ];
+    }) // {
+      iso = nixpkgs.lib.nixosSystem { modules = [ ./iso.nix ]; };
+    };
+  };
+}`,
+      'hosts/a/default.nix': '{ }',
+      'hosts/b/default.nix': '{ }',
+      'iso.nix': '{ }',
+    });
+    expect(r.hosts).toEqual([
+      ['a', 'flake', 'flake.nix:3', 'x86_64-linux', ['hosts/a/default.nix'], [], true],
+      ['b', 'flake', 'flake.nix:3', 'x86_64-linux', ['hosts/b/default.nix'], [], true],
+      ['iso', 'flake', 'flake.nix:7', null, ['iso.nix'], [], true],
+    ]);
+  });
+
+  it('reports hosts named by readDir as computed, and lists the directory it reads', async () => {
+    const r = await hostsOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }: let mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./machines/\${name} ]; }; in {
+    nixosConfigurations = nixpkgs.lib.mapAttrs (name: _: mkHost name) (nixpkgs.lib.filterAttrs (_: t: t == "directory") (builtins.readDir ./machines));
+  };
+}`,
+      'machines/alpha/configuration.nix': '{ }',
+      'machines/beta/default.nix': '{ }',
+      'machines/notes/readme.nix': '{ }',
+      'hosts/not-these/default.nix': '{ }',
+    });
+    expect(r.outputs).toEqual(['nixosConfigurations.<name> flake.nix:3']);
+    expect(r.hosts).toEqual([
+      ['alpha', 'convention', 'machines/alpha/configuration.nix:-', null, ['machines/alpha/configuration.nix'], [], true],
+      ['beta', 'convention', 'machines/beta/default.nix:-', null, ['machines/beta/default.nix'], [], true],
+    ]);
+  });
+});
+
+describe('hosts a flake reads from other files', () => {
+  const IMPORTED = {
+    'flake.nix': `{
+  outputs = inputs@{ nixpkgs, self, ... }: {
+    nixosModules.base = ./modules/base.nix;
+    nixosConfigurations = import ./hosts { inherit inputs; };
+  };
+}`,
+    'hosts/default.nix': `{ inputs }:
+let
+  inherit (inputs.nixpkgs) lib;
+  mkHost = name: lib.nixosSystem { modules = [ ./\${name} inputs.self.nixosModules.base ]; };
+in
+{
+  desk = lib.nixosSystem {
+    system = "x86_64-linux";
+    modules = [ ./desk ../modules/shared.nix inputs.home-manager.nixosModules.default ];
+  };
+  laptop = mkHost "laptop";
+  edge = import ./edge.nix { inherit inputs; };
+  edge2 = import ./edge.nix { inherit inputs; };
+  gone = import ./gone.nix { inherit inputs; };
+} // import ./more.nix inputs`,
+    'hosts/more.nix': `inputs: (import ./default.nix { inherit inputs; }) // {
+  extra = inputs.nixpkgs.lib.nixosSystem { modules = [ ./extra.nix ]; };
+}`,
+    'hosts/edge.nix': `{ inputs }:
+inputs.nixpkgs.lib.nixosSystem {
+  system = "aarch64-linux";
+  modules = [ ./edge/configuration.nix ];
+}`,
+    'hosts/desk/default.nix': '{ }',
+    'hosts/laptop/default.nix': '{ }',
+    'hosts/edge/configuration.nix': '{ }',
+    'hosts/extra.nix': '{ }',
+    'modules/base.nix': '{ }',
+    'modules/shared.nix': '{ }',
+  };
+
+  it('reads `nixosConfigurations = import ./hosts { … }` in that file, a host imported from a file of its own, and stops at a cycle', async () => {
+    const r = await hostsOf(IMPORTED);
+    expect(r.outputs).toEqual([
+      'nixosConfigurations.desk hosts/default.nix:7',
+      'nixosConfigurations.laptop hosts/default.nix:11',
+      'nixosConfigurations.edge hosts/default.nix:12',
+      'nixosConfigurations.edge2 hosts/default.nix:13',
+      'nixosConfigurations.gone hosts/default.nix:14',
+      // more.nix imports default.nix again (a cycle): that part stays computed.
+      'nixosConfigurations.<name> hosts/more.nix:1',
+      'nixosConfigurations.extra hosts/more.nix:2',
+    ]);
+    expect(r.hosts).toEqual([
+      ['desk', 'flake', 'hosts/default.nix:7', 'x86_64-linux', ['hosts/desk/default.nix', 'modules/shared.nix'], ['inputs.home-manager.nixosModules.default'], true],
+      ['laptop', 'flake', 'hosts/default.nix:11', null, ['hosts/laptop/default.nix', 'modules/base.nix'], [], true],
+      ['edge', 'flake', 'hosts/default.nix:12', 'aarch64-linux', ['hosts/edge/configuration.nix'], [], true],
+      ['edge2', 'flake', 'hosts/default.nix:13', 'aarch64-linux', ['hosts/edge/configuration.nix'], [], true],
+      ['gone', 'flake', 'hosts/default.nix:14', null, [], [], false],
+      ['extra', 'flake', 'hosts/more.nix:2', null, ['hosts/extra.nix'], [], true],
+    ]);
+  });
+
+  it('keeps the output computed when the imported file is missing, outside the root, or names no host', async () => {
+    for (const target of ['./nowhere', '../outside', './plain.nix']) {
+      const r = await hostsOf({
+        'flake.nix': `{ outputs = inputs: { nixosConfigurations = import ${target} inputs; }; }`,
+        'plain.nix': 'inputs: import ../lib/mk-hosts.nix inputs',
+        'hosts/conv/configuration.nix': '{ }',
+      });
+      expect(r.outputs, target).toEqual(['nixosConfigurations.<name> flake.nix:1']);
+      expect(r.hosts, target).toEqual([['conv', 'convention', 'hosts/conv/configuration.nix:-', null, ['hosts/conv/configuration.nix'], [], true]]);
+    }
+  });
+
+  it('reads flake-parts modules the mkFlake module imports (and what they import) for flake.nixosConfigurations', async () => {
+    const r = await hostsOf({
+      'flake.nix': `{
+  inputs.flake-parts.url = "github:hercules-ci/flake-parts";
+  outputs = inputs@{ flake-parts, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } {
+      systems = [ "x86_64-linux" ];
+      imports = [ ./parts ./parts/loop.nix ];
+    };
+}`,
+      'parts/default.nix': '{ imports = [ ./hosts.nix ./loop.nix ]; }',
+      'parts/loop.nix': '{ imports = [ ./default.nix ]; }',
+      'parts/hosts.nix': `{ inputs, withSystem, ... }:
+{
+  flake.nixosModules.common = ../modules/common.nix;
+  flake.nixosConfigurations = {
+    desk = withSystem "x86_64-linux" ({ ... }: inputs.nixpkgs.lib.nixosSystem {
+      modules = [ ../hosts/desk inputs.self.nixosModules.common ];
+    });
+  };
+  flake = {
+    nixosConfigurations.edge = inputs.nixpkgs.lib.nixosSystem { system = "aarch64-linux"; modules = [ ../hosts/edge.nix ]; };
+  };
+}`,
+      'hosts/desk/default.nix': '{ }',
+      'hosts/edge.nix': '{ }',
+      'hosts/stray/default.nix': '{ }',
+      'modules/common.nix': '{ }',
+    });
+    expect(r.outputs).toEqual(['nixosConfigurations.desk parts/hosts.nix:5', 'nixosConfigurations.edge parts/hosts.nix:10']);
+    expect(r.hosts).toEqual([
+      ['desk', 'flake', 'parts/hosts.nix:5', null, ['hosts/desk/default.nix', 'modules/common.nix'], [], true],
+      ['edge', 'flake', 'parts/hosts.nix:10', 'aarch64-linux', ['hosts/edge.nix'], [], true],
+    ]);
+  });
+});

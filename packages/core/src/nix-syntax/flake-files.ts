@@ -1,0 +1,95 @@
+import type { FlakeOutputDecl } from './flake-outputs.js';
+import type { FlakeHostDecl, NixFlakeFacts } from './flake.js';
+import { resolveNixPath, type GenomeIndex } from './genome-graph.js';
+import type { NixHostSet } from './host-file.js';
+
+/** An output of the flake with the file it is written in (flake.nix, or a file it reads hosts from). */
+export interface PlacedOutput {
+  decl: FlakeOutputDecl;
+  file: string;
+}
+
+/** A host with where it is named (`file`, its `line`) and the file its module paths are written in (`base`). */
+export interface PlacedHost {
+  decl: FlakeHostDecl;
+  file: string;
+  base: string;
+}
+
+export interface FlakeReading {
+  outputs: PlacedOutput[];
+  hosts: PlacedHost[];
+}
+
+/** At most this many files are read across for one flake (`import` chains, flake-parts imports). */
+const MAX_FILES = 256;
+
+/**
+ * The flake's outputs and hosts, with what it reads from other files of the genome: a set of
+ * hosts (`nixosConfigurations = import ./hosts { … }`), one host (`a = import ./hosts/a.nix { … }`),
+ * and flake-parts modules (`imports = [ ./hosts ]`, and what they import) setting
+ * `flake.nixosConfigurations`. Only the per-file facts already made are read (no file is parsed
+ * again); a file outside the genome root, missing, read twice (a cycle) or naming no host leaves
+ * the output as written in flake.nix: computed.
+ */
+export function readFlake(index: GenomeIndex, flakeRel: string, flake: NixFlakeFacts): FlakeReading {
+  const reader = new CrossFileReader(index);
+  reader.seen.add(flakeRel);
+  reader.addSet({ outputs: flake.outputs, hosts: flake.hosts }, flakeRel);
+  reader.addParts(flake.parts_imports ?? [], flakeRel);
+  return { outputs: reader.outputs, hosts: reader.hosts };
+}
+
+class CrossFileReader {
+  readonly outputs: PlacedOutput[] = [];
+  readonly hosts: PlacedHost[] = [];
+  readonly seen = new Set<string>();
+
+  constructor(private readonly index: GenomeIndex) {}
+
+  /** A file of the genome; for a set or a module (`once`), one not read before (a cycle), within the limit. */
+  private target(written: string, fromRel: string, once = true): string | undefined {
+    const t = resolveNixPath(fromRel, written, this.index);
+    if (t.kind !== 'file' || !once) return t.kind === 'file' ? t.path : undefined;
+    if (this.seen.has(t.path) || this.seen.size >= MAX_FILES) return undefined;
+    this.seen.add(t.path);
+    return t.path;
+  }
+
+  /** In the order written: `set.hosts` are its named `nixosConfigurations` outputs, in order. */
+  addSet(set: NixHostSet, file: string): void {
+    let named = 0;
+    for (const o of set.outputs) {
+      if (o.category === 'nixosConfigurations' && o.name !== null) {
+        const h = set.hosts[named++];
+        if (h) this.addHost(h, file);
+      }
+      const target = o.from_file === undefined || o.category !== 'nixosConfigurations' ? undefined : this.target(o.from_file, file);
+      const read = target === undefined ? null : (this.index.analysis(target)?.hosts?.set ?? null);
+      if (read) this.addSet(read, target!);
+      else this.outputs.push({ decl: o, file });
+    }
+  }
+
+  private addHost(h: FlakeHostDecl, file: string): void {
+    // Several hosts may be one file given different arguments: not a cycle (a host is not read further).
+    const target = h.from_file === undefined ? undefined : this.target(h.from_file, file, false);
+    const one = target === undefined ? null : (this.index.analysis(target)?.hosts?.host ?? null);
+    // Named here, built there: the line is the name's, the module paths are the other file's.
+    if (one) this.hosts.push({ decl: { ...one, name: h.name, line: h.line }, file, base: target! });
+    else this.hosts.push({ decl: h, file, base: file });
+  }
+
+  /** flake-parts modules, breadth first through their own `imports`. */
+  addParts(imports: string[], fromRel: string): void {
+    const queue = imports.map((written) => ({ written, fromRel }));
+    while (queue.length) {
+      const { written, fromRel: from } = queue.shift()!;
+      const rel = this.target(written, from);
+      const a = rel === undefined ? undefined : this.index.analysis(rel);
+      if (!a) continue;
+      if (a.hosts?.parts) this.addSet(a.hosts.parts, rel!);
+      for (const i of a.module?.imports ?? []) if (i.path !== undefined && !i.dynamic) queue.push({ written: i.path, fromRel: rel! });
+    }
+  }
+}

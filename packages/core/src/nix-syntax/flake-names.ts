@@ -1,0 +1,85 @@
+import type { Node } from 'web-tree-sitter';
+import { applyParts, calleeName, callOf, pathLiteral, stringLiteral } from './nodes.js';
+import { listElementsOf } from './module-imports.js';
+import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import { fieldChild, fieldChildren } from './tree-source.js';
+
+/**
+ * Named outputs written as a call rather than an attrset (`nixosConfigurations = …`), as far as the
+ * source names them: `genAttrs [ "a" ] f` and `mapAttrs f { a = …; }` name their hosts, each being
+ * `f` applied to its name (and, for mapAttrs, its value); `import ./hosts { … }` names a file whose
+ * value the caller reads; `readDir ./hosts` names a directory whose entries only evaluation lists.
+ */
+export interface GeneratedNames {
+  fn: Node;
+  scope: Scope;
+  /** `node` is the name's string (genAttrs) or the attribute's name (mapAttrs); `args` what `fn` is applied to. */
+  names: { name: string; node: Node; args: Node[] }[];
+}
+
+/** `lib.genAttrs [ "a" "b" ] f` or `lib.mapAttrs f { a = …; b = …; }` (list/attrset written out or bound in scope). */
+export function generatedNames(n: Node, scope: Scope): GeneratedNames | undefined {
+  const call = callOf(n);
+  if (call?.args.length !== 2) return undefined;
+  if (call.name === 'genAttrs') return genAttrsNames(call.args[0]!, call.args[1]!, scope);
+  if (call.name === 'mapAttrs') return mapAttrsNames(call.args[0]!, call.args[1]!, scope);
+  return undefined;
+}
+
+/** Every element a string literal (anything else, `attrNames (readDir ./hosts)`, is computed). */
+function genAttrsNames(listArg: Node, fn: Node, scope: Scope): GeneratedNames | undefined {
+  const list = listElementsOf(listArg, scope);
+  if (!list.complete) return undefined;
+  const names: GeneratedNames['names'] = [];
+  for (const el of list.elements) {
+    const node = resolveVariable(el, scope);
+    const name = stringLiteral(node);
+    if (name === undefined) return undefined;
+    names.push({ name, node, args: [node] });
+  }
+  return { fn, scope, names };
+}
+
+/**
+ * `mapAttrs (name: cfg: …) { a = { system = …; }; inherit b; }`: every entry one static name (a
+ * nested `a.system = …` or a `${…}` name leaves the set computed). The name parameter stands for
+ * the attribute's name node, which literalValue reads as the name.
+ */
+function mapAttrsNames(fn: Node, setArg: Node, scope: Scope): GeneratedNames | undefined {
+  const u = unwrapBody(setArg, scope);
+  const set = resolveVariable(u.node, u.scope);
+  if (!isAttrset(set)) return undefined;
+  const names: GeneratedNames['names'] = [];
+  for (const e of attrEntries(set)) {
+    const name = e.path[0];
+    if (e.dynamic || e.path.length !== 1 || name === undefined) return undefined;
+    const node = nameNode(e.node, name);
+    const value = e.value ?? (e.inheritFrom === undefined ? lookup(u.scope, name) : undefined);
+    if (!node) return undefined;
+    names.push({ name, node, args: value ? [node, value] : [node] });
+  }
+  return { fn, scope, names };
+}
+
+/** The attribute (identifier or string) naming `name` in a binding or an `inherit`. */
+function nameNode(binding: Node, name: string): Node | undefined {
+  const ap = fieldChild(binding, 'attrpath');
+  if (ap) return fieldChildren(ap, 'attr')[0];
+  return binding.descendantsOfType(['identifier', 'string_expression']).find((d) => d.text === name || stringLiteral(d) === name);
+}
+
+/** `import ./hosts`, `import ./hosts { inherit inputs; }` or `(import ./hosts) inputs`: the path as written. */
+export function importedFile(n: Node): string | undefined {
+  if (calleeName(n) !== 'import') return undefined;
+  const first = applyParts(n)?.args[0];
+  const p = first ? pathLiteral(first) : undefined;
+  return p && !p.dynamic ? p.text : undefined;
+}
+
+/** `readDir ./machines` somewhere in a computed value (`mapAttrs f (readDir ./hosts)`): the directory as written. */
+const READ_DIR = /\breadDir\s+(\.{1,2}(?:\/[A-Za-z0-9._+-]+)*\/?)(?=[\s;)]|$)/;
+
+export function readDirOf(text: string): string | undefined {
+  const m = READ_DIR.exec(text);
+  return m ? m[1]!.replace(/\/$/, '') || '.' : undefined;
+}
