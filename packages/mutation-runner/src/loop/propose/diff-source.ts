@@ -49,7 +49,7 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs]), describe: `git diff ${source.range}`, leftOut: await submoduleChanges(root, revs) };
   }
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
-  const scratch = mkdtempSync(join(tmpdir(), 'autopoietic-propose-'));
+  const scratch = scratchDir();
   try {
     // A private index, and a private object directory that borrows the live one (git writes the
     // empty blob for intent-to-add entries): the live .git is not written at all.
@@ -69,6 +69,19 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     return { bytes: await git(root, ['diff', ...PLAIN_DIFF, wt.head], index), describe: `work tree against HEAD ${wt.head.slice(0, 12)}`, leftOut: [...submodules, ...leftOut] };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const TMPDIR_HINT = 'Point TMPDIR at a writable directory with free space: propose builds a private git index there (the genome\'s own .git is never written).';
+
+/** The scratch directory for the private index, or an error naming TMPDIR (mkdtemp's own was error[internal]). */
+function scratchDir(): string {
+  const parent = tmpdir();
+  try {
+    return mkdtempSync(join(parent, 'autopoietic-propose-'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AosError('tmpdir-unusable', `cannot create a scratch directory in ${parent} (TMPDIR): ${code}`, { hint: TMPDIR_HINT, cause: e });
   }
 }
 
@@ -134,8 +147,10 @@ async function git(root: string, full: string[], index?: PrivateIndex, input?: s
   const r = await captureCommand({ command: 'git', args: full, cwd: root, env, timeoutMs: 120_000, ...(input === undefined ? {} : { input }) });
   if (r.outcome === 'spawn-failed') throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   if (!succeeded(r)) {
+    // On the private index, a full TMPDIR fails git ("index.lock write error. Out of diskspace").
+    const where = index ? ` ${TMPDIR_HINT}` : '';
     throw new AosError('git-failed', `git ${full.join(' ')} failed in ${root}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
-      hint: 'Check that the commits exist (git log) and that the genome is a healthy git repository.',
+      hint: `Check that the commits exist (git log) and that the genome is a healthy git repository.${where}`,
     });
   }
   return r.stdoutFull;
