@@ -99,6 +99,8 @@ export const FlakeOutputEntry = z.strictObject({
   file: z.string().nullable(),
   line: Line.nullable(),
   value_path: z.string().optional(),
+  /** For names computed from `builtins.readDir <dir>`: the directory as written (its entries are the names only evaluation lists). */
+  read_dir: z.string().optional(),
   /** evaluated: parsed and seen by `nix flake show`; parsed-only: not seen there; eval-only: only evaluation lists it. */
   evaluation: z.enum(OUTPUT_EVALUATION),
   eval_type: z.string().optional(),

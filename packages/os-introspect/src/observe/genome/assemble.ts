@@ -1,4 +1,5 @@
 import type { GenomeState } from '@autopoietic/core/schemas';
+import { readFlake } from '@autopoietic/core/nix-syntax';
 import type { FlakeShow } from './flake-eval.js';
 import { readFlakeLock, type LockReading } from './flake-lock.js';
 import type { GenomeFiles } from './files.js';
@@ -34,7 +35,9 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
   const genome = new ParsedGenome(a.files.results, a.files.layout);
   const flake = a.flakeFile ? genome.analysis(a.flakeFile)?.flake : undefined;
   const lock = readLock(a.lockText, new Map((flake?.inputs ?? []).map((i) => [i.name, i.url])));
-  const outputs = flakeOutputs(flake?.outputs ?? [], a.flakeFile ?? 'flake.nix', a.show);
+  // What flake.nix reads from other files (`import ./hosts`, flake-parts imports) is placed in them.
+  const reading = a.flakeFile && flake ? readFlake(genome, a.flakeFile, flake) : undefined;
+  const outputs = flakeOutputs(reading?.outputs ?? [], a.show);
   const modules = a.files.results.flatMap((r) => (r.facts?.moduleJson ? [{ path: r.rel, ...r.facts }] : []));
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
   const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
@@ -48,7 +51,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     transitive_inputs: lock?.transitive ?? [],
     outputs,
     outputs_eval: evalInfo(a.eval, a.flakeFile, a.show),
-    hosts: hostEntries(genome),
+    hosts: hostEntries(genome, a.flakeFile, reading),
     nix_files: a.files.results.map(nixFileEntry),
     modules: [],
     import_graph: importGraph(modules),

@@ -48,7 +48,9 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
     // is often the only one, so it is an organ of its own.
     if (o.name === 'default' && !DEFAULT_IS_ORGAN.has(o.category)) continue;
     const name = o.name === 'default' ? `${o.category}.default` : o.name;
-    const target = o.value_path && flakeFile ? resolveNixPath(flakeFile, o.value_path, genome) : undefined;
+    // A path is written in the output's file: flake.nix, or a flake-parts module it imports.
+    const from = o.file ?? flakeFile;
+    const target = o.value_path && from ? resolveNixPath(from, o.value_path, genome) : undefined;
     const source = target && target.kind !== 'external' ? target.path : undefined;
     add({ name, type, source: source ?? o.file ?? 'flake.nix', line: o.line, detected_by: `flake output ${o.attr}` }, source ? 1 : 3);
   }

@@ -45,7 +45,7 @@ describe('flake outputs against nix flake show', () => {
       decl('checks.x86_64-linux.<name>', { per_system: true, system: 'x86_64-linux', static: false, line: 7 }),
       decl('nixosModules.m', { name: 'm' }),
     ];
-    const out = flakeOutputs(decls, 'flake.nix', { ok: true, outputs: flattenShow(show), command: 'nix flake show' });
+    const out = flakeOutputs(decls.map((d) => ({ decl: d, file: 'flake.nix' })), { ok: true, outputs: flattenShow(show), command: 'nix flake show' });
     expect(out.map((o) => [o.attr, o.evaluation, o.line, o.eval_type ?? null])).toEqual([
       ['packages.<system>.hello', 'evaluated', 1, 'derivation'],
       ['legacyPackages.x86_64-linux.foo', 'parsed-only', 1, null],
@@ -58,7 +58,7 @@ describe('flake outputs against nix flake show', () => {
   });
 
   it('marks everything not-evaluated without a successful evaluation', () => {
-    const out = flakeOutputs([decl('nixosModules.m', { name: 'm' })], 'flake.nix', { ok: false, reason: 'offline', command: 'nix flake show' });
+    const out = flakeOutputs([{ decl: decl('nixosModules.m', { name: 'm' }), file: 'flake.nix' }], { ok: false, reason: 'offline', command: 'nix flake show' });
     expect(out[0]!.evaluation).toBe('not-evaluated');
   });
 });
