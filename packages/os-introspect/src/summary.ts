@@ -5,7 +5,8 @@ import type { SelfState } from '@autopoietic/core/schemas';
 export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at)): string {
   const g = s.genome;
   const lines: string[] = [];
-  lines.push(`host ${s.identity.host}${s.identity.roles.length ? ` (${s.identity.roles.join(', ')})` : ''}  [identity from ${s.identity.source}]`);
+  if (s.identity.source === 'none') lines.push('host none  [no identity file, none in the genome, and this machine has no hostname: see identity.detail]');
+  else lines.push(`host ${s.identity.host}${s.identity.roles.length ? ` (${s.identity.roles.join(', ')})` : ''}  [identity from ${s.identity.source}]`);
   lines.push(`genome ${g.root}${g.has_flake ? '' : '  (no flake.nix)'}`);
   const opts = g.modules.reduce((n, m) => n + m.options.length, 0);
   const stats = g.parse_stats;

@@ -6,7 +6,8 @@ import { GenomeState } from './self-state-genome.js';
 export * from './self-state-body.js';
 export * from './self-state-genome.js';
 
-export const IDENTITY_SOURCES = ['identity-file', 'genome', 'hostname'] as const;
+/** `none`: no identity file, none in the genome, and the machine has no hostname (`host` is then ''). */
+export const IDENTITY_SOURCES = ['identity-file', 'genome', 'hostname', 'none'] as const;
 
 export const PainPoint = z.strictObject({
   signal: z.string(),

@@ -59,6 +59,25 @@ describe('identity', () => {
     expect(resolveIdentity('/nonexistent', [], 'h').detail).toContain('no host configuration');
   });
 
+  it('gives no identity, saying why and how to give one, when the machine has no hostname and nothing else names it', () => {
+    const id = resolveIdentity('/nonexistent', [host('alpha', null)], undefined);
+    expect(id).toMatchObject({ host: '', roles: [], source: 'none' });
+    expect(id.detail).toContain('this machine has no hostname (/proc/sys/kernel/hostname and os.hostname() are empty or "(none)"): no identity');
+    expect(id.detail).toContain('hostnamectl set-hostname');
+    expect(id.detail).toContain('/nonexistent/identity.json');
+    // Two hosts declare one, and no hostname to choose between them.
+    const two = resolveIdentity('/nonexistent', [host('a', 'a-01'), host('b', 'b-01')], undefined);
+    expect(two).toMatchObject({ host: '', source: 'none' });
+    expect(two.detail).toContain('2 host configurations declare an identity (a, b) and none matches this machine, which has no hostname');
+  });
+
+  it('still takes the identity file, or the only host configuration that sets one, without a hostname', () => {
+    expect(resolveIdentity('/nonexistent', [host('alpha', 'alpha-01', ['dev'])], undefined)).toMatchObject({ host: 'alpha-01', roles: ['dev'], source: 'genome' });
+    const etc = tempDir();
+    writeTree(etc, { 'identity.json': JSON.stringify({ host: 'from-file', roles: [] }) });
+    expect(resolveIdentity(etc, [], undefined)).toMatchObject({ host: 'from-file', source: 'identity-file' });
+  });
+
   it('passes over an identity.json that is broken, saying so', () => {
     const etc = tempDir();
     writeTree(etc, { 'identity.json': '{"roles": []}' });

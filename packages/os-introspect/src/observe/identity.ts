@@ -3,6 +3,7 @@ import type { HostEntry, SelfState } from '@autopoietic/core/schemas';
 import type { z } from 'zod';
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { checkHostIdentity } from '@autopoietic/core/policy';
+import { KERNEL_HOSTNAME } from './body/platform.js';
 
 type Identity = SelfState['identity'];
 type Host = z.infer<typeof HostEntry>;
@@ -12,10 +13,11 @@ type Host = z.infer<typeof HostEntry>;
  *   1. `<etc dir>/identity.json` (written by the identity NixOS module);
  *   2. `autopoietic.identity.host`/`roles` set in the genome's host configurations: the one that
  *      names this machine's hostname, or the only one that sets an identity;
- *   3. the hostname, with no roles.
+ *   3. the hostname, with no roles;
+ *   4. none (`host: ''`, source `none`) when the machine has no hostname either: detail says how to give it one.
  * Nothing is hard-coded; `detail` says where the answer came from and why earlier sources were passed over.
  */
-export function resolveIdentity(etcDir: string, hosts: Host[], hostname: string): Identity {
+export function resolveIdentity(etcDir: string, hosts: Host[], hostname: string | undefined): Identity {
   const fromFile = readIdentityFile(join(etcDir, 'identity.json'));
   if (fromFile.identity) return fromFile.identity;
   const notes = [fromFile.note];
@@ -25,8 +27,12 @@ export function resolveIdentity(etcDir: string, hosts: Host[], hostname: string)
     const where = [pick.identity.host_at, pick.identity.roles_at].filter(Boolean).join(', ');
     return { host: pick.identity.host!, roles: pick.identity.roles ?? [], source: 'genome', detail: `${notes.join('; ')}; host configuration "${pick.name}" (${where})` };
   }
-  if (declaring.length > 1) notes.push(`${declaring.length} host configurations declare an identity (${declaring.map((h) => h.name).join(', ')}) and none matches hostname "${hostname}"`);
+  if (declaring.length > 1) notes.push(`${declaring.length} host configurations declare an identity (${declaring.map((h) => h.name).join(', ')}) and none matches ${hostname === undefined ? 'this machine, which has no hostname' : `hostname "${hostname}"`}`);
   else notes.push('no host configuration of the genome sets autopoietic.identity.host');
+  if (hostname === undefined) {
+    const fix = `set the machine's hostname (networking.hostName, or hostnamectl set-hostname), set autopoietic.identity.host in one host configuration, or write ${join(etcDir, 'identity.json')}`;
+    return { host: '', roles: [], source: 'none', detail: `${notes.join('; ')}; this machine has no hostname (${KERNEL_HOSTNAME} and os.hostname() are empty or "(none)"): no identity. To give it one, ${fix}` };
+  }
   return { host: hostname, roles: [], source: 'hostname', detail: `${notes.join('; ')}; using the hostname` };
 }
 

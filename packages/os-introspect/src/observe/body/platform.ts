@@ -26,13 +26,26 @@ export function observePlatform(): BodyState['platform'] {
     release: readTrimmed('/proc/sys/kernel/osrelease') ?? release(),
     machine: m,
     nix_system: nixSystem(m, os),
-    hostname: currentHostname(),
+    hostname: currentHostname() ?? '',
   };
 }
 
-/** The kernel's hostname; `unknown` only when even that cannot be read. */
-export function currentHostname(): string {
-  return readTrimmed('/proc/sys/kernel/hostname') || hostname() || 'unknown';
+export const KERNEL_HOSTNAME = '/proc/sys/kernel/hostname';
+
+/** The kernel's hostname (else node's); undefined when the machine has none (see hostnameOf). */
+export function currentHostname(): string | undefined {
+  return hostnameOf(readTrimmed(KERNEL_HOSTNAME), hostname());
+}
+
+/**
+ * A hostname that names the machine: the kernel's, else the one node reads. An empty name (a
+ * container or an early boot with an empty /etc/hostname) and the kernel's placeholder for an
+ * unset name, `(none)`, name nothing: undefined, where `unknown` was reported as the hostname
+ * (and taken as the identity, as if a machine were called that).
+ */
+export function hostnameOf(kernel: string | undefined, fromOs: string): string | undefined {
+  for (const name of [kernel, fromOs.trim()]) if (name && name !== '(none)') return name;
+  return undefined;
 }
 
 function readTrimmed(file: string): string | undefined {
