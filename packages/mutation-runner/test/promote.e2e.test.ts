@@ -48,9 +48,10 @@ describe('promote: happy path', () => {
     expect(record.checks.map((c: any) => [c.name, c.status])).toEqual([
       ['apply-patch', 'passed'],
       ['list-vm-checks', 'passed'],
+      ['target-configuration', 'passed'],
       ['vm-check:seed-smoke', 'passed'],
     ]);
-    const vm = record.checks[2];
+    const vm = record.checks[3];
     expect(vm.args).toContain(record.nix_version.startsWith('2.8') ? '--json' : '--print-out-paths');
     expect(vm.out_paths).toHaveLength(1);
     expect(vm.out_paths[0]).toMatch(/^\/nix\/store\/[0-9a-z]{32}-seed-smoke$/);
@@ -65,7 +66,7 @@ describe('promote: happy path', () => {
     expect(verify(f).code).toBe(0);
     const r = promote(f);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'list-vm-checks', 'no-evidence', 'readme', 'vm-check:seed-smoke']);
+    expect(r.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'list-vm-checks', 'target-configuration', 'no-evidence', 'readme', 'vm-check:seed-smoke']);
   });
 
   it('rejects with the exact reason when a replayed check fails (the environment changed since P1)', () => {
@@ -242,7 +243,60 @@ describe('promote: VM checks', () => {
     const r = promote(f, ['--changed-organ', 'motd', '--changed-organ', 'motd'], { vm: ['seed-smoke', 'seed-smoke'] });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().changed_organs).toEqual(['motd']);
-    expect(r.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'list-vm-checks', 'vm-check:seed-smoke']);
+    expect(r.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'list-vm-checks', 'target-configuration', 'vm-check:seed-smoke']);
+  });
+
+  // The VM-check prefix only ties names together: a check named `ghost-…` says nothing about a
+  // configuration `ghost`. P2 promotes a target configuration, so it must exist and evaluate.
+  const targetGenome = (configurations: string) =>
+    fixtureGenome('genome', {
+      'flake.nix': `{ outputs = { self }: { checks.x86_64-linux.ghost-smoke = derivation { name = "ghost-smoke"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo ok > $out" ]; }; ${configurations} }; }\n`,
+    });
+  const toplevel = (name: string) => `{ config.system.build.toplevel = derivation { name = "${name}"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo ok > $out" ]; }; }`;
+
+  it('rejects a target configuration the candidate flake does not define, although a VM check named after it exists', () => {
+    const root = targetGenome(`nixosConfigurations.seed = ${toplevel('seed')};`);
+    const f = { root, mem: memoryDir(), proposal: readmeProposal(root) };
+    expect(verify(f).code).toBe(0);
+    const r = promote(f, [], { target: 'ghost', vm: ['ghost-smoke'] });
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('rejected');
+    expect(r.json().reason).toBe("target configuration 'ghost' is not defined in nixosConfigurations of the candidate flake (available: seed)");
+    expect(r.json().checks.some((c: any) => c.name.startsWith('vm-check:'))).toBe(false);
+  });
+
+  it('rejects when the candidate flake has no nixosConfigurations at all', () => {
+    const root = targetGenome('');
+    const f = { root, mem: memoryDir(), proposal: readmeProposal(root) };
+    expect(verify(f).code).toBe(0);
+    const r = promote(f, [], { target: 'ghost', vm: ['ghost-smoke'] });
+    expect(r.json().status).toBe('rejected');
+    expect(r.json().reason).toBe("target configuration 'ghost' is not defined in nixosConfigurations of the candidate flake (available: none)");
+  });
+
+  it('rejects a target configuration whose system.build.toplevel does not evaluate', () => {
+    // nix flake check (P1) only asks whether toplevel is a derivation; its drvPath is what fails.
+    const broken = '{ config.system.build.toplevel = derivation { name = "ghost"; system = "x86_64-linux"; builder = "/bin/sh"; oops = throw "ghost is broken"; }; }';
+    const root = targetGenome(`nixosConfigurations.ghost = ${broken};`);
+    const f = { root, mem: memoryDir(), proposal: readmeProposal(root) };
+    expect(verify(f).code).toBe(0);
+    const r = promote(f, [], { target: 'ghost', vm: ['ghost-smoke'] });
+    expect(r.json().status).toBe('rejected');
+    expect(r.json().reason).toBe("nixosConfigurations.ghost.config.system.build.toplevel does not evaluate in the candidate flake; see the target-configuration log");
+    const target = r.json().checks.find((c: any) => c.name === 'target-configuration');
+    expect(target.status).toBe('failed');
+    expect(target.stderr).toContain('ghost is broken');
+  });
+
+  it('promotes a target configuration that evaluates, recording its toplevel derivation', () => {
+    const root = targetGenome(`nixosConfigurations.ghost = ${toplevel('ghost-toplevel')};`);
+    const f = { root, mem: memoryDir(), proposal: readmeProposal(root) };
+    expect(verify(f).code).toBe(0);
+    const r = promote(f, [], { target: 'ghost', vm: ['ghost-smoke'] });
+    expect(r.code, r.stderr).toBe(0);
+    const target = r.json().checks.find((c: any) => c.name === 'target-configuration');
+    expect(target.status).toBe('passed');
+    expect(JSON.parse(target.stdout)).toMatchObject({ names: ['ghost'], drv: expect.stringMatching(/^\/nix\/store\/[0-9a-z]{32}-ghost-toplevel\.drv$/) });
   });
 
   it('rejects a VM check missing from checks.<system> before anything builds', () => {
@@ -251,7 +305,7 @@ describe('promote: VM checks', () => {
     const r = promote(f, [], { vm: ['seed-boot'] });
     expect(r.json().status).toBe('rejected');
     expect(r.json().reason).toBe("VM check 'seed-boot' is not defined in checks.x86_64-linux of the candidate flake (available: seed-kvm, seed-smoke)");
-    expect(r.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'list-vm-checks']);
+    expect(r.json().checks.map((c: any) => c.name)).toEqual(['apply-patch', 'list-vm-checks', 'target-configuration']);
   });
 
   it('gives error, never promoted, when a VM check needs kvm and this machine lacks it (before building)', () => {

@@ -12,6 +12,7 @@ import { rootMismatch } from './binding.js';
 import { readIdentityHost } from './identity.js';
 import { featureProblem, machineFeatures, systemProblem, type MachineFeatures } from './kvm.js';
 import { PROMOTE_REASONS, promoteDraftFromChecks, type PromoteDraft } from './record.js';
+import { evaluateTarget } from './target-config.js';
 import { discoverVmChecks } from './vm-checks.js';
 
 /**
@@ -62,9 +63,17 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     const identity = await readIdentityHost(paths.dir, io.targetConfiguration);
     const staged = { ...rooted, candidateTree: tree.id, identity };
     const checks: CheckResult[] = [applied.check];
-    const gate = await vmGate(ctx, nix, paths.dir, io);
-    checks.push(gate.discovery);
-    if (gate.problem) return { ...staged, ...gate.problem, checks: [...checks, ...gate.blocked] };
+    // The target configuration is evaluated while the VM checks are listed.
+    const timeoutMs = ctx.policy.timeouts.base * 1000;
+    const [gate, target] = await Promise.all([
+      vmGate(ctx, nix, paths.dir, io),
+      evaluateTarget({ dir: paths.dir, target: io.targetConfiguration, pass: ctx.pass, env: ctx.checkEnv, logDir: io.logDir, index: 1, timeoutMs }),
+    ]);
+    checks.push(gate.discovery, target.check);
+    // The candidate's answer (rejected) comes before a machine's lack of one (error).
+    const problems = [gate.problem, target.problem].filter((x) => x !== undefined);
+    const problem = problems.find((x) => x.status === 'rejected') ?? problems[0];
+    if (problem) return { ...staged, ...problem, checks: [...checks, ...(problem === gate.problem ? gate.blocked : [])] };
     const plan: PlanContext = { candidateDir: paths.dir, nix, pass: ctx.pass, timeouts: ctx.policy.timeouts };
     const planned = [...p.checks.map((c) => plannedProposalCheck(c.check, c.shape, plan)), ...io.vmChecks.map((n) => plannedVmCheck(n, io.system, plan))];
     const results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 2, nix, progress: ctx.progress });
