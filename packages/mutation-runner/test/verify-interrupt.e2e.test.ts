@@ -59,7 +59,7 @@ describe.each([
   ['SIGINT', 'group', 'Ctrl-C'],
   ['SIGTERM', 'pid', 'kill'],
   ['SIGHUP', 'group', 'terminal closed'],
-] as const)('verify interrupted by %s to its %s (%s) while Nix builds', (signal, target) => {
+] as const)('verify interrupted by %s to its %s (%s) while Nix builds', (signal, target, _what) => {
   it('dies of the signal, records nothing, stops the builder, leaves nothing in TMPDIR; a re-run verifies', async () => {
     const probe = tempDir('aos-probe-');
     chmodSync(probe, 0o777);

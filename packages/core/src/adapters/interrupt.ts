@@ -73,7 +73,10 @@ export function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
 function onSignal(sig: NodeJS.Signals): void {
   if (interrupted) return;
   interrupted = sig;
-  if (live.size === 0) return die();
+  if (live.size === 0) {
+    die();
+    return;
+  }
   for (const pid of live) killGroup(pid, 'SIGTERM');
   setTimeout(die, INTERRUPT_GRACE_MS);
 }
