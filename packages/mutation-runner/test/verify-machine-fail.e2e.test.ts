@@ -4,7 +4,7 @@
 // anything about the patch: the run is `error` (never `verified`, never `rejected`), the reason
 // says what happened, and nothing is left behind. Real processes, real git, real Nix.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
@@ -57,17 +57,38 @@ describe('a check killed by a signal', () => {
   });
 });
 
-/** Runs the built mutation-runner with `dir` on a fresh 1 MiB tmpfs, in a private mount namespace (unshare -m). */
+/**
+ * Runs the built mutation-runner with `dir` on a fresh 1 MiB tmpfs, in a private mount namespace
+ * (unshare -m), and returns what it left in `dir` (listed before the namespace, and the tmpfs, go).
+ */
 function runnerOnSmallDisk(dir: string, args: string[], env: Record<string, string> = {}) {
   const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
-  const r = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=1m tmpfs "$0" && exec "$@"', dir, process.execPath, bin, ...args], {
-    env: testEnv(env),
+  const listing = join(tempDir('aos-left-'), 'left');
+  const script = 'mount -t tmpfs -o size=1m tmpfs "$0" || exit 99; "$@"; rc=$?; ls -A "$0" > "$AOS_LEFT"; exit $rc';
+  const r = spawnSync('unshare', ['-m', 'sh', '-c', script, dir, process.execPath, bin, ...args], {
+    env: testEnv({ ...env, AOS_LEFT: listing }),
     encoding: 'utf8',
     timeout: 120_000,
     killSignal: 'SIGKILL',
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const left = readFileSync(listing, 'utf8').split('\n').filter((n) => n !== '');
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, left };
 }
+
+describe('a candidate that does not fit (work dir full)', () => {
+  it('is an error naming the file, the full file system and ENOSPC once; nothing is left there', () => {
+    const root = fixtureGenome('genome', { 'big.bin': Buffer.alloc(1536 * 1024, 7) });
+    const small = tempDir('aos-small-');
+    const mem = memoryDir();
+    const r = runnerOnSmallDisk(small, ['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', small]);
+    expect(r.code, r.stderr).toBe(1);
+    const record = JSON.parse(r.stdout);
+    expect(record.status).toBe('error');
+    expect(record.reason).toBe('failed to create isolated candidate: cannot copy big.bin into the candidate (its file system is full): ENOSPC: no space left on device, write');
+    expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
+    expect(r.left).toEqual([]);
+  });
+});
 
 describe('a check log that cannot be written (memory dir full)', () => {
   const bigOutput = { operator_checks: [{ name: 'chatty', command: 'sh', args: ['-c', 'head -c 3000000 /dev/zero | tr "\\0" x; echo'] }] };
@@ -89,6 +110,7 @@ describe('a check log that cannot be written (memory dir full)', () => {
     expect(record.status).toBe('error');
     expect(ledger(journal).map((x) => x.status)).toEqual(['error']);
     expect(readdirSync(work)).toEqual([]);
+    expect(r.left).toEqual(['logs']); // the cut log was removed, its directory stays
   });
 });
 
@@ -117,17 +139,10 @@ describe('a Nix build the machine could not finish', () => {
     // mount namespace (unshare -m) keeps the tmpfs from outliving the test.
     const root = genomeWithCheck('head -c 2097152 /dev/zero > fill || exit 1; echo ok > $out');
     const small = tempDir('aos-small-');
-    const mem = memoryDir();
     const work = tempDir('aos-work-');
-    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
-    const args = ['verify', '--proposal', freshProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', work];
-    const r = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=1m tmpfs "$0" && exec "$@"', small, process.execPath, bin, ...args], {
-      env: testEnv({ TMPDIR: small, PATH: `/bin:${process.env.PATH}` }),
-      encoding: 'utf8',
-      timeout: 120_000,
-      killSignal: 'SIGKILL',
-    });
-    expect(r.status, r.stderr).toBe(1);
+    const args = ['verify', '--proposal', freshProposal(root), '--root', root, '--memory-dir', memoryDir(), '--work-dir', work];
+    const r = runnerOnSmallDisk(small, args, { TMPDIR: small });
+    expect(r.code, r.stderr).toBe(1);
     const record = JSON.parse(r.stdout);
     const flake = check(record, 'nix-flake-check');
     expect(flake.stderr).toContain('lack of free disk space');
@@ -135,5 +150,6 @@ describe('a Nix build the machine could not finish', () => {
     expect(flake.reason).toMatch(/^the build ran out of disk space/);
     expect(record.status).toBe('error');
     expect(readdirSync(work)).toEqual([]);
+    expect(r.left).toEqual([]); // Nix removed its build directory
   });
 });

@@ -131,9 +131,13 @@ function copyLink(src: string, dst: string, path: string): TreeEntry {
   }
 }
 
+/** The OS error is the cause (describeError shows it once: in the message too, it was said twice). */
 function copyError(path: string, e: unknown): AosError {
-  return new AosError('candidate-copy-failed', `cannot copy ${path}: ${(e as Error).message}`, {
-    hint: 'Check that every file in the genome is readable by this user; files that change during verify make it fail.',
+  const full = ['ENOSPC', 'EDQUOT', 'EFBIG'].includes((e as NodeJS.ErrnoException).code ?? '');
+  return new AosError('candidate-copy-failed', `cannot copy ${path}${full ? ' into the candidate (its file system is full)' : ''}`, {
+    hint: full
+      ? 'Free space where the candidate is made (--work-dir, else $TMPDIR), or give --work-dir a directory with room for a copy of the genome.'
+      : 'Check that every file in the genome is readable by this user; files that change during verify make it fail.',
     cause: e,
   });
 }
