@@ -155,7 +155,10 @@ export class OutputCollector {
   namedMap(cat: string, value: Node, binding: Node, scope: Scope, depth = 0): void {
     const u = unwrapBody(value, scope);
     const n = resolveVariable(u.node, u.scope);
-    if (isAttrset(n)) return this.namesOf(n, u.scope, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
+    if (isAttrset(n)) {
+      this.namesOf(n, u.scope, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
+      return;
+    }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {
       for (const side of ['left', 'right']) {
         const s = n.childForFieldName(side);
