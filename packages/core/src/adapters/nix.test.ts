@@ -46,10 +46,10 @@ describe('Nix version detection', () => {
   it('adds --all-systems to a flake check only for a Nix that has it, and only once', () => {
     const v28 = parseNixVersion('nix (Nix) 2.8.0');
     expect(v28.flakeCheckAllSystems).toBe(false);
-    expect(flakeCheckArgs('/c', {}, [], v28)).not.toContain('--all-systems');
+    expect(flakeCheckArgs(v28, '/c', {}, [])).not.toContain('--all-systems');
     const v226 = { ...parseNixVersion('nix (Nix) 2.26.3'), flakeCheckAllSystems: true };
-    expect(flakeCheckArgs('/c', {}, ['--keep-going'], v226).slice(2)).toEqual(['flake', 'check', '--no-write-lock-file', '--all-systems', '--keep-going', '/c']);
-    expect(flakeCheckArgs('/c', {}, ['--all-systems'], v226).filter((a) => a === '--all-systems')).toHaveLength(1);
+    expect(flakeCheckArgs(v226, '/c', {}, ['--keep-going']).slice(2)).toEqual(['flake', 'check', '--no-write-lock-file', '--all-systems', '--keep-going', '/c']);
+    expect(flakeCheckArgs(v226, '/c', {}, ['--all-systems']).filter((a) => a === '--all-systems')).toHaveLength(1);
     expect(versionAtLeast('2.13.0', 2, 13)).toBe(true);
     expect(versionAtLeast('2.8.0', 2, 13)).toBe(false);
     expect(versionAtLeast('3.1', 2, 20)).toBe(true);
@@ -91,7 +91,7 @@ describe('the installed Nix, in the mode detected for it', () => {
     const info = await nixInfo();
     const dir = tempDir();
     initRepo(dir, { 'flake.nix': flake('{ broken = throw "aarch64 check broken"; }') });
-    const check = (d: string) => captureCommand({ command: 'nix', args: flakeCheckArgs(d, {}, [], info), cwd: d, env: process.env, timeoutMs: 120_000 });
+    const check = (d: string) => captureCommand({ command: 'nix', args: flakeCheckArgs(info, d), cwd: d, env: process.env, timeoutMs: 120_000 });
     const r = await check(dir);
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stderr).toContain('aarch64 check broken');

@@ -138,11 +138,13 @@ export function flakePathProblem(path: string): string | undefined {
 }
 
 /**
- * `nix flake check` of a flake, never writing its lock file. Given the detected Nix, it checks
- * the outputs of every system, as Nix 2.8 does, wherever Nix would otherwise skip the others.
+ * `nix flake check` of a flake, never writing its lock file. It checks the outputs of every
+ * system, as Nix 2.8 does, wherever the detected Nix would otherwise skip the others (the Nix
+ * info is required, not optional: verify once called this without it, and current Nix then
+ * passed proposals that broke another system's checks).
  */
-export function flakeCheckArgs(flakeRef: string, pass: NixPassThrough = {}, extra: readonly string[] = [], info?: NixInfo): string[] {
-  const all = info?.flakeCheckAllSystems && !extra.includes('--all-systems') ? ['--all-systems'] : [];
+export function flakeCheckArgs(info: NixInfo, flakeRef: string, pass: NixPassThrough = {}, extra: readonly string[] = []): string[] {
+  const all = info.flakeCheckAllSystems && !extra.includes('--all-systems') ? ['--all-systems'] : [];
   return [...nixCommonArgs(pass), 'flake', 'check', '--no-write-lock-file', ...all, ...extra, flakeRef];
 }
 

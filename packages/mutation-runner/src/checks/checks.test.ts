@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { parseNixVersion } from '@autopoietic/core/adapters';
 import { classifyCheck, isAttrName } from './allowlist.js';
-import { plannedOperatorCheck, plannedProposalCheck, timeoutFor, type PlanContext } from './plan.js';
+import { defaultFlakeCheck, plannedOperatorCheck, plannedProposalCheck, timeoutFor, type PlanContext } from './plan.js';
 import { runChecks, logName, toCheckResult } from './run.js';
 import { verdictOf } from './status.js';
 import { terminalProgress } from './progress.js';
@@ -70,6 +70,18 @@ describe('planning', () => {
     const p = plannedProposalCheck({ name: 'b', command: 'nix', args: ['build', '.#checks.x.y'] }, v.shape, ctx);
     expect(p.args).toEqual(['--extra-experimental-features', 'nix-command flakes', '--option', 'cores', '2', 'build', '--no-link', '--no-write-lock-file', '--json', '/c#checks.x.y']);
     expect(p.buildsOutPaths).toBe(true);
+  });
+
+  it('checks every system with a Nix whose flake check would otherwise skip the others (the default check and a proposal flake check)', () => {
+    const current: PlanContext = { ...ctx, nix: { ...parseNixVersion('nix (Nix) 2.26.3'), flakeCheckAllSystems: true } };
+    const check = { name: 'f', command: 'nix', args: ['flake', 'check', '--keep-going'] };
+    const v = classifyCheck(check);
+    if (!v.ok) throw new Error(v.reason);
+    for (const planned of [defaultFlakeCheck(current), plannedProposalCheck(check, v.shape, current)]) {
+      expect(planned.args).toContain('--all-systems');
+      expect(planned.args.at(-1)).toBe('/c');
+    }
+    for (const planned of [defaultFlakeCheck(ctx), plannedProposalCheck(check, v.shape, ctx)]) expect(planned.args).not.toContain('--all-systems');
   });
 
   it('evaluates nix-instantiate --eval in restricted mode with only the candidate on the search path', () => {

@@ -60,7 +60,7 @@ export const DEFAULT_CHECK_NAME = 'nix-flake-check';
 
 /** The default P1 check: `nix flake check --no-write-lock-file <candidate>`. */
 export function defaultFlakeCheck(ctx: PlanContext): PlannedCheck {
-  return plannedNix(DEFAULT_CHECK_NAME, 'default', flakeCheckArgs(ctx.candidateDir, ctx.pass), ctx, undefined, false);
+  return plannedNix(DEFAULT_CHECK_NAME, 'default', flakeCheckArgs(ctx.nix, ctx.candidateDir, ctx.pass), ctx, undefined, false);
 }
 
 /** A proposal check that passed the allowlist, turned into the argv that runs it in the candidate. */
@@ -79,7 +79,7 @@ export function plannedProposalCheck(check: ExpectedCheck, shape: AllowedShape, 
         buildsOutPaths: false,
       };
     case 'nix-flake-check':
-      return plannedNix(check.name, 'proposal', flakeCheckArgs(dir, ctx.pass, shape.flags), ctx, own, false);
+      return plannedNix(check.name, 'proposal', flakeCheckArgs(ctx.nix, dir, ctx.pass, shape.flags), ctx, own, false);
     case 'nix-build':
       return plannedNix(check.name, 'proposal', buildArgs(ctx.nix, `${dir}#${shape.attr}`, ctx.pass, shape.flags), ctx, own, true);
     case 'nix-eval':
