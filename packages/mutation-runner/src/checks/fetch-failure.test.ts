@@ -71,3 +71,43 @@ describe('fetchFailure in the trace format of newer Nix', () => {
     expect(fetchFailure("error:\n       … while evaluating the attribute 'checks'\n\n       error: attribute 'x' missing\n")).toBeUndefined();
   });
 });
+
+// Nix 2.26.3's own words (Debian trixie's nix-bin, captured offline with scripts/with-nix-2.26.sh).
+describe('fetchFailure on Nix 2.26', () => {
+  const block = (input: string, error: string) => ['error:', "       … while updating the lock file of flake 'git+file:///tmp/p8'", '', "       … while updating the flake input 'extra'", '', `       … while fetching the input '${input}'`, '', `       error: ${error}`, ''];
+
+  it('reads a tarball input wrapped by the archive reader, and treats "cannot connect" as no network', () => {
+    const stderr = ["unpacking 'https://example.invalid/src.tar.gz' into the Git cache...", ...block('https://example.invalid/src.tar.gz', "Failed to open archive (Source threw exception: error: unable to download 'https://example.invalid/src.tar.gz': Could not resolve hostname (6) Could not resolve host: example.invalid)")].join('\n');
+    expect(fetchFailure(stderr)).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src\.tar\.gz' \(input https:\/\/example\.invalid\/src\.tar\.gz\): Could not resolve hostname \(6\) Could not resolve host: example\.invalid; the network/);
+    const refused = block('https://localhost:1/x.tar.gz', "Failed to open archive (Source threw exception: error: unable to download 'https://localhost:1/x.tar.gz': Could not connect to server (7) Failed to connect to localhost port 1 after 1 ms: Could not connect to server)").join('\n');
+    expect(fetchFailure(refused)).toMatch(/^cannot fetch 'https:\/\/localhost:1\/x\.tar\.gz'/);
+  });
+
+  it('takes git\'s reason printed before the block when Nix then stops on a ref or rev it cannot find', () => {
+    const https = ["fatal: unable to access 'https://example.invalid/src.git/': Could not resolve host: example.invalid", "warning: could not read HEAD ref from repo at 'https://example.invalid/src.git', using 'master'", 'fatal: Refusing to point HEAD outside of refs/', ...block('git+https://example.invalid/src.git', "resolving Git reference 'master': revspec 'master' not found")].join('\n');
+    expect(fetchFailure(https)).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src\.git\/' \(input git\+https:\/\/example\.invalid\/src\.git\): Could not resolve host: example\.invalid;/);
+    const ssh = ['ssh: Could not resolve hostname example.invalid: Name or service not known', 'fatal: Could not read from remote repository.', ...block('git+ssh://git@example.invalid/src.git', "resolving Git reference 'master': revspec 'master' not found")].join('\n');
+    expect(fetchFailure(ssh)).toMatch(/^cannot fetch 'ssh:\/\/example\.invalid' \(input git\+ssh:\/\/git@example\.invalid\/src\.git\): Name or service not known;/);
+    const rev = ["fatal: unable to access 'https://example.invalid/x.git/': Could not resolve host: example.invalid", ...block('git+https://example.invalid/x.git?ref=main&rev=0123', "Cannot find Git revision '0123' in ref 'main' of repository 'https://example.invalid/x.git'! Please make sure that the rev exists on the ref you've specified or add allRefs = true; to fetchGit.")].join('\n');
+    expect(fetchFailure(rev)).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/x\.git\/'/);
+  });
+
+  it('leaves a ref that is really missing from a reachable repository alone (no git network error before it)', () => {
+    expect(fetchFailure(block('git+file:///srv/x', "resolving Git reference 'nosuch': revspec 'nosuch' not found").join('\n'))).toBeUndefined();
+  });
+
+  it('reads the builder\'s own error nested inside the log lines of builtin:fetchurl', () => {
+    const stderr = [
+      "building '/nix/store/rn3w-src.tar.gz.drv'...",
+      "error: builder for '/nix/store/rn3w-src.tar.gz.drv' failed with exit code 1;",
+      '       last 4 log lines:',
+      '       > error:',
+      "       >        … writing file '/nix/store/7ww9-src.tar.gz'",
+      '       >',
+      "       >        error: unable to download 'https://example.invalid/src-42.tar.gz': Could not resolve hostname (6) Could not resolve host: example.invalid",
+      '       For full logs, run:',
+      '         nix log /nix/store/rn3w-src.tar.gz.drv',
+    ].join('\n');
+    expect(fetchFailure(stderr)).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src-42\.tar\.gz': Could not resolve hostname \(6\).* \(building \/nix\/store\/rn3w-src\.tar\.gz\.drv\)$/);
+  });
+});

@@ -24,11 +24,14 @@ export function fetchFailure(stderr: string): string | undefined {
   const input = lines.slice(top).map((l) => /while fetching the input '([^']+)'/.exec(l)?.[1]).find((x) => x !== undefined);
   for (let i = top; i < lines.length; i++) {
     const line = lines[i]!;
-    const download = /^error: unable to download '([^']*)': (.*)$/.exec(line);
-    if (download) return isClientAnswer(download[2]!) ? undefined : describe(download[1]!, download[2]!, input);
+    const download = unableToDownload(line);
+    if (download) return isClientAnswer(download[1]) ? undefined : describe(download[0], download[1], input);
     const builder = /^error: builder for '([^']*)' failed/.exec(line);
     if (builder) return fetcherFailure(builder[1]!, lines.slice(i + 1));
     if (/^error: program 'git' failed/.test(line)) return gitFailure(lines.slice(Math.max(0, i - 8), i), input);
+    // Nix >= 2.20 fetches git with libgit2 after `git fetch`: when that fetch fails, git's reason
+    // is printed before the error block and Nix stops on the ref or rev it then cannot find.
+    if (/^error: (resolving Git reference '|Cannot find Git revision ')/.test(line)) return gitFailure(lines.slice(0, top), input);
   }
   return undefined;
 }
@@ -50,14 +53,26 @@ function gitFailure(before: readonly string[], input: string | undefined): strin
  */
 function fetcherFailure(drv: string, after: readonly string[]): string | undefined {
   for (const raw of after) {
-    const line = raw.replace(/^\s*> ?/, '');
-    const m = /^error: unable to download '([^']*)': (.*)$/.exec(line) ?? /^fatal: unable to access '([^']*)': (.*)$/.exec(line);
-    if (m && !isClientAnswer(m[2]!) && !/returned error: 4\d\d/.test(m[2]!)) return `${describe(m[1]!, m[2]!)} (building ${drv})`;
+    // Nix >= 2.13 nests the builder's own error under an `error:` line, indented inside the log.
+    const line = raw.replace(/^\s*> ?/, '').trim();
+    const git = /^fatal: unable to access '([^']*)': (.*)$/.exec(line);
+    const m = unableToDownload(line) ?? (git ? ([git[1]!, git[2]!] as const) : undefined);
+    if (m && !isClientAnswer(m[1]) && !/returned error: 4\d\d/.test(m[1])) return `${describe(m[0], m[1])} (building ${drv})`;
     // curl's own exit codes for no network: 6 (host not resolved), 7 (no connection), 28 (timeout).
     const curl = /^curl: \((?:6|7|28)\) (.*)$/.exec(line);
     if (curl) return `cannot fetch the sources of ${drv}: ${curl[1]!.trim()}; ${HINT}`;
   }
   return undefined;
+}
+
+/**
+ * The URL and curl's reason of Nix's "unable to download" error: bare (Nix 2.8, and file
+ * downloads since), or wrapped by the libarchive reader of a tarball input (Nix >= 2.24):
+ * "Failed to open archive (Source threw exception: error: unable to download 'URL': WHY)".
+ */
+function unableToDownload(line: string): readonly [url: string, why: string] | undefined {
+  const m = /^error: unable to download '([^']*)': (.*)$/.exec(line) ?? /^error: Failed to open archive \(Source threw exception: error: unable to download '([^']*)': (.*)\)$/.exec(line);
+  return m ? [m[1]!, m[2]!] : undefined;
 }
 
 function describe(url: string, why: string, named?: string): string {
