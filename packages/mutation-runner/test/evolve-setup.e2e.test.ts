@@ -136,5 +136,15 @@ describe('evolve and its ledgers', () => {
     expect(existsSync(attempts[0].proposal_path)).toBe(true);
     expect((await verifyLedger(join(mem, 'lineage.jsonl'), 'lineage-attempt')).status).toBe('ok');
   });
-});
 
+  it('names an unusable TMPDIR before any attempt (tmpdir-unusable, not error[internal]) and journals nothing', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const missing = join(tempDir('aos-tmp-'), 'gone');
+    const r = runner(['evolve', '--root', root, '--goal', HOST_GOAL, '--generator', `${process.execPath} ${RULE_BASED}`, '--memory-dir', mem], { env: { TMPDIR: missing } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('error[internal]');
+    expect(r.stderr).toContain(`error[tmpdir-unusable]: cannot create a scratch directory in ${missing} (TMPDIR): ENOENT`);
+    expect(existsSync(join(mem, 'lineage.jsonl')) ? ledger(join(mem, 'lineage.jsonl')) : []).toEqual([]);
+  });
+});

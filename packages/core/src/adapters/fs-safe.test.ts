@@ -8,6 +8,7 @@ import {
   isInsideDir,
   lexicalAbsolute,
   makeDirs,
+  makeScratchDir,
   resolvedPath,
   sameFile,
   symlinkComponent,
@@ -209,5 +210,39 @@ describe('makeDirs', () => {
     // procfs answers ENOENT for a name it cannot hold even though its parent exists.
     expect(failure('/proc/aos-no-such-dir/sub')).toEqual({ code: 'mkdir-failed', message: 'cannot create directory /proc/aos-no-such-dir/sub (ENOENT)', errno: 'ENOENT' });
     expect(failure('/proc/aos-no-such-dir')).toMatchObject({ code: 'mkdir-failed', errno: 'ENOENT' });
+  });
+});
+
+describe('makeScratchDir', () => {
+  const withTmpdir = <T>(dir: string, fn: () => T): T => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      return fn();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  };
+
+  it('makes a new private directory under TMPDIR', () => {
+    const parent = tempDir('aos-scratch-');
+    const dir = withTmpdir(parent, () => makeScratchDir('aos-x-', 'a test'));
+    expect(dir.startsWith(join(parent, 'aos-x-'))).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('names TMPDIR, the cause and the purpose when it cannot (tmpdir-unusable, not a bare ENOENT)', () => {
+    const missing = join(tempDir('aos-scratch-'), 'gone');
+    let err: unknown;
+    try {
+      withTmpdir(missing, () => makeScratchDir('aos-x-', "the generator's sandbox"));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AosError);
+    expect((err as AosError).code).toBe('tmpdir-unusable');
+    expect((err as AosError).message).toBe(`cannot create a scratch directory in ${missing} (TMPDIR): ENOENT`);
+    expect((err as AosError).hint).toContain("the generator's sandbox is made there");
   });
 });

@@ -6,6 +6,7 @@ import {
   fsyncSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   realpathSync,
@@ -15,6 +16,7 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 
@@ -216,6 +218,24 @@ function makeDirsOrThrow(dir: string, opts: { mode: number } | undefined): strin
       return first;
     }
     return first ?? dir;
+  }
+}
+
+/**
+ * A new private directory in the system temp dir (TMPDIR) for `purpose` ("a private git index",
+ * say), or an AosError `tmpdir-unusable` naming TMPDIR, the cause and what the directory was for.
+ * Node's own mkdtemp error (ENOENT, EROFS, ENOSPC) reached users as error[internal].
+ */
+export function makeScratchDir(prefix: string, purpose: string): string {
+  const parent = tmpdir();
+  try {
+    return mkdtempSync(join(parent, prefix));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AosError('tmpdir-unusable', `cannot create a scratch directory in ${parent} (TMPDIR): ${code}`, {
+      hint: `Point TMPDIR at a writable directory with free space: ${purpose} is made there.`,
+      cause: e,
+    });
   }
 }
 

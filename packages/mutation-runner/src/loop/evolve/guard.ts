@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeScratchDir } from '@autopoietic/core/adapters';
 import { exclusionContext, relativeInside } from '../../candidate/exclusions.js';
 import { collectFileSet, type FileSet } from '../../candidate/fileset.js';
 
@@ -24,7 +24,7 @@ export interface LiveSnapshot {
 }
 
 export async function snapshotLive(root: string, memoryDir: string, proposalsDir: string): Promise<LiveSnapshot> {
-  const scratch = mkdtempSync(join(tmpdir(), 'autopoietic-live-scan-'));
+  const scratch = makeScratchDir('autopoietic-live-scan-', "the scan of the live genome (a private git index)");
   try {
     const memory = relativeInside(root, realOrSelf(memoryDir));
     const listed = await collectFileSet(root, scratch, exclusionContext(root, { memoryDir, files: [] }));

@@ -1,7 +1,6 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { isInsideDir, onInterrupt } from '@autopoietic/core/adapters';
+import { isInsideDir, makeScratchDir, onInterrupt } from '@autopoietic/core/adapters';
 import { Framer } from '@autopoietic/core/canonical';
 import { AosError } from '@autopoietic/core/cli-kit';
 import type { FileSet } from '../../candidate/fileset.js';
@@ -30,7 +29,7 @@ export interface Sandbox {
 }
 
 export async function createSandbox(root: string, set: FileSet, handoffText: string): Promise<Sandbox> {
-  const dir = mkdtempSync(join(tmpdir(), 'autopoietic-generator-'));
+  const dir = makeScratchDir('autopoietic-generator-', "the generator's sandbox (a copy of the genome)");
   if (isInsideDir(dir, root)) {
     rmSync(dir, { recursive: true, force: true });
     throw new AosError('sandbox-inside-genome', `the temp directory ${dir} is inside the genome ${root}`, { hint: 'Point TMPDIR outside the genome.' });

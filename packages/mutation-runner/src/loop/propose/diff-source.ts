@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { captureCommand, describeOutcome, gitEnv, gitWorkTree, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded } from '@autopoietic/core/adapters';
+import { captureCommand, describeOutcome, gitEnv, gitWorkTree, makeScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 
 /**
@@ -72,17 +71,12 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
   }
 }
 
-const TMPDIR_HINT = 'Point TMPDIR at a writable directory with free space: propose builds a private git index there (the genome\'s own .git is never written).';
+const INDEX_PURPOSE = "propose's private git index (the genome's own .git is never written)";
+const TMPDIR_HINT = `Point TMPDIR at a writable directory with free space: ${INDEX_PURPOSE} is made there.`;
 
-/** The scratch directory for the private index, or an error naming TMPDIR (mkdtemp's own was error[internal]). */
+/** The scratch directory for the private index (an error naming TMPDIR when it cannot be made). */
 function scratchDir(): string {
-  const parent = tmpdir();
-  try {
-    return mkdtempSync(join(parent, 'autopoietic-propose-'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new AosError('tmpdir-unusable', `cannot create a scratch directory in ${parent} (TMPDIR): ${code}`, { hint: TMPDIR_HINT, cause: e });
-  }
+  return makeScratchDir('autopoietic-propose-', INDEX_PURPOSE);
 }
 
 /**
