@@ -65,7 +65,10 @@ function runnerOnSmallDisk(dir: string, args: string[], env: Record<string, stri
   const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
   const listing = join(tempDir('aos-left-'), 'left');
   const script = 'mount -t tmpfs -o size=1m tmpfs "$0" || exit 99; "$@"; rc=$?; ls -A "$0" > "$AOS_LEFT"; exit $rc';
-  const r = spawnSync('unshare', ['-m', 'sh', '-c', script, dir, process.execPath, bin, ...args], {
+  // Root gets a private mount namespace; a normal user gets one inside a user namespace of its
+  // own, where it may mount a tmpfs too (the CLI then runs as that namespace's root).
+  const ns = process.getuid?.() === 0 ? ['-m'] : ['--user', '--map-root-user', '--mount'];
+  const r = spawnSync('unshare', [...ns, 'sh', '-c', script, dir, process.execPath, bin, ...args], {
     env: testEnv({ ...env, AOS_LEFT: listing }),
     encoding: 'utf8',
     timeout: 120_000,
