@@ -176,7 +176,7 @@ inputs.nixpkgs.lib.nixosSystem {
       imports = [ ./parts ./parts/loop.nix ];
     };
 }`,
-      'parts/default.nix': '{ imports = [ ./hosts.nix ./loop.nix ]; }',
+      'parts/default.nix': '{ imports = [ ./hosts.nix ./loop.nix ./config.nix ]; }',
       'parts/loop.nix': '{ imports = [ ./default.nix ]; }',
       'parts/hosts.nix': `{ inputs, withSystem, ... }:
 {
@@ -190,15 +190,21 @@ inputs.nixpkgs.lib.nixosSystem {
     nixosConfigurations.edge = inputs.nixpkgs.lib.nixosSystem { system = "aarch64-linux"; modules = [ ../hosts/edge.nix ]; };
   };
 }`,
+      'parts/config.nix': `{ inputs, ... }: {
+  config.flake.nixosConfigurations.lab = inputs.nixpkgs.lib.nixosSystem { modules = [ ../hosts/lab.nix ]; };
+}`,
       'hosts/desk/default.nix': '{ }',
       'hosts/edge.nix': '{ }',
+      'hosts/lab.nix': '{ }',
       'hosts/stray/default.nix': '{ }',
       'modules/common.nix': '{ }',
     });
-    expect(r.outputs).toEqual(['nixosConfigurations.desk parts/hosts.nix:5', 'nixosConfigurations.edge parts/hosts.nix:10']);
+    expect(r.outputs).toEqual(['nixosConfigurations.desk parts/hosts.nix:5', 'nixosConfigurations.edge parts/hosts.nix:10', 'nixosConfigurations.lab parts/config.nix:2']);
     expect(r.hosts).toEqual([
       ['desk', 'flake', 'parts/hosts.nix:5', null, ['hosts/desk/default.nix', 'modules/common.nix'], [], true],
       ['edge', 'flake', 'parts/hosts.nix:10', 'aarch64-linux', ['hosts/edge.nix'], [], true],
+      // `config.flake.…`: the module sets its options under config.
+      ['lab', 'flake', 'parts/config.nix:2', null, ['hosts/lab.nix'], [], true],
     ]);
   });
 });

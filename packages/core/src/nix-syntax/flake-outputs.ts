@@ -99,7 +99,8 @@ export class OutputCollector {
     }
     for (const e of attrEntries(n)) {
       if (!e.value) continue;
-      const [head, ...rest] = e.path;
+      // A module may set its options under `config.` (`config.flake.nixosConfigurations = …`).
+      const [head, ...rest] = e.path[0] === 'config' && e.path.length > 1 ? e.path.slice(1) : e.path;
       if (head === 'perSystem' && !rest.length) this.collect(e.value, u.scope, { implicitSystem: true }, depth + 1);
       if (head === 'flake' && !rest.length) this.collect(e.value, u.scope, { implicitSystem: false }, depth + 1);
       if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, e.value, e.node, u.scope, { implicitSystem: false });

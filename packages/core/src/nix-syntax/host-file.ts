@@ -39,7 +39,7 @@ const MENTIONS_HOSTS = /nixosSystem|nixosConfigurations/;
 export function hostFileFacts(tl: TopLevel): NixHostFileFacts | null {
   // 1-2 ms over the 5.4 MB bench tree (0.1-0.2% of an analysis pass); indexOf loops were slower.
   if (!MENTIONS_HOSTS.test(treeSource(tl.node).text)) return null;
-  if (tl.entries?.some((e) => e.path[0] === 'flake')) {
+  if (tl.entries?.some((e) => e.path[0] === 'flake' || (e.path[0] === 'config' && e.path[1] === 'flake'))) {
     const parts = new OutputCollector();
     parts.flakeParts(tl.node, tl.scope);
     return { set: null, host: null, parts: hostSetOf(parts, PARTS_CATEGORIES) };
