@@ -197,17 +197,24 @@ describe('install-apply', () => {
     expect(listTree(target)).toEqual([]);
   });
 
-  it('refuses a plan whose seeds no longer match the ledgers', async () => {
+  // Each seeded record is compared on its own: a check dropped for one of them lets an edited
+  // P1 record (or lineage record) into the installed system's ledgers.
+  it.each([
+    ['P2 seed', "the plan's P2 seed (promotion", 2],
+    ['P1 seed', "the plan's P1 seed (verification", 1],
+    ['lineage seed', "the plan's lineage seed does not match its own generation record", 3],
+  ] as const)('refuses a plan whose %s no longer matches the ledgers', async (_seed, message, index) => {
     const dir = tempDir();
     const { ev, planFile, plan, target } = await recordedPlan(dir);
-    const p2 = plan.seed_manifest.files[2]!;
-    p2.content = p2.content.replace('all promotion checks passed', 'tampered');
-    p2.content_sha256 = sha256(p2.content);
+    const seed = plan.seed_manifest.files[index]!;
+    seed.content = `${JSON.stringify({ ...JSON.parse(seed.content), reason: 'tampered' })}\n`;
+    seed.content_sha256 = sha256(seed.content);
     writeFileSync(planFile, JSON.stringify(plan));
     const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error[plan-evidence-mismatch]');
+    expect(r.stderr).toContain(`error[plan-evidence-mismatch]: ${message}`);
     expect(listTree(target)).toEqual([]);
+    expect(existsSync(ev.effects)).toBe(false);
   });
 
   // The P1/P2/lineage seeds matching the ledgers is not enough: every seed (path, content,
