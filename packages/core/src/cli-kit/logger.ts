@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import type { Logger } from 'pino';
+import type { Logger, LogFn } from 'pino';
+import { terminalLine } from './terminal-text.js';
 
 /**
  * Human logs go to stderr through pino: pretty on a terminal, JSON lines otherwise.
@@ -53,7 +54,26 @@ function createPino(level: string): Logger {
     // pino-pretty is CJS; its callable export is the module itself or its `default`.
     const make = ((pretty as unknown as { default?: typeof pretty }).default ?? pretty) as typeof pretty;
     const stream = make({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' });
-    return pino.default({ level, base: null }, stream);
+    const hooks = { logMethod: onTerminal };
+    return pino.default({ level, base: null, hooks }, stream);
   }
   return pino.default({ level, base: null }, pino.destination({ dest: 2, sync: true }));
+}
+
+/**
+ * pino-pretty writes a message as it is (and a field's string with C1 and bidi characters raw):
+ * a log line quoting a check name or a generator's stderr ran its ESC [2J, or its CR or newline
+ * drew a line of the author's choosing. On a terminal every string logged goes through
+ * terminalLine first; the JSON lines written elsewhere are escaped by JSON itself.
+ */
+function onTerminal(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
+  method.apply(this, args.map((a) => safeForTerminal(a, 0)) as Parameters<LogFn>);
+}
+
+function safeForTerminal(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return terminalLine(value);
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => safeForTerminal(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value; // errors and the like: pino's serializers
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [terminalLine(k), safeForTerminal(v, depth + 1)]));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalText } from './terminal-text.js';
+import { terminalLine, terminalText } from './terminal-text.js';
 
 describe('terminalText', () => {
   it('shows escapes, C1 controls, CR and bidi overrides as \\u escapes, keeping tab, newline and other text', () => {
@@ -7,5 +7,9 @@ describe('terminalText', () => {
     expect(terminalText('x\ry\u009bz\u007f')).toBe('x\\u000dy\\u009bz\\u007f');
     expect(terminalText('evil\u202egnp.exe \u2067')).toBe('evil\\u202egnp.exe \\u2067');
     expect(terminalText('tab\tline\nü 日本 \u2014 ok')).toBe('tab\tline\nü 日本 \u2014 ok');
+  });
+
+  it('terminalLine also escapes line feeds, so the text stays on its line', () => {
+    expect(terminalLine('x\rok: passed\nFORGED \u202e\tend')).toBe('x\\u000dok: passed\\u000aFORGED \\u202e\tend');
   });
 });

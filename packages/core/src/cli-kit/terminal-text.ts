@@ -8,5 +8,18 @@
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function terminalText(s: string): string {
-  return s.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(UNSAFE, asEscape);
+}
+
+/**
+ * The same for text that must stay on the one line it is printed on (a progress line, a log
+ * message): a line feed is escaped too, so a check name or a generator's stderr cannot start a
+ * line of its own that reads like the tool's ("nix-flake-check: passed").
+ */
+export function terminalLine(s: string): string {
+  return terminalText(s).replace(/\n/g, asEscape);
+}
+
+function asEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
