@@ -131,6 +131,15 @@ describe('running checks', () => {
     expect(logName(1, 'slow one')).toBe('01-slow_one');
     expect(logName(12, 'vm-check:x')).toBe('12-vm-check_x');
   });
+
+  it('with failFast, a check that errors (not only one that fails) stops the rest', async () => {
+    const dir = tempDir();
+    const nix = parseNixVersion('nix (Nix) 2.8.0');
+    const mk = (name: string, command: string, args: string[]) => ({ name, command, args, origin: 'operator' as const, timeoutMs: 10_000, nix: false, buildsOutPaths: false });
+    const results = await runChecks([mk('missing', 'aos-no-such-command', []), mk('later', 'sh', ['-c', 'echo ran'])], { cwd: dir, env: process.env, jobs: 1, failFast: true, logDir: dir, firstIndex: 1, nix });
+    expect(results.map((r) => [r.name, r.status, r.reason?.replace(/:.*/, '')])).toEqual([['missing', 'error', 'spawn-failed'], ['later', 'error', 'not-run']]);
+    expect(results[1]).toMatchObject({ reason: 'not-run: fail-fast after missing did not pass', stdout: '' });
+  });
 });
 
 describe('terminal progress', () => {
