@@ -110,6 +110,10 @@ describe('verdicts', () => {
     expect(verdictOf([c('passed'), c('error', 'timeout')])).toEqual({ kind: 'error', errored: ['error (timeout)'] });
     expect(verdictOf([]).kind).toBe('error');
   });
+
+  it('never passes a check that errored without a reason', () => {
+    expect(verdictOf([c('passed'), c('error')])).toEqual({ kind: 'error', errored: ['error (error)'] });
+  });
 });
 
 describe('running checks', () => {
