@@ -41,6 +41,7 @@ describe('check allowlist', () => {
       ['nix', ['shell']],
       ['nix-instantiate', ['--eval', '--parse', 'a.nix']],
       ['nix-instantiate', ['--eval', 'a.txt']],
+      ['nix-instantiate', ['--eval', 'a.nix.sh']],
       ['nix-instantiate', ['--eval', '--option', 'x', 'y', 'a.nix']],
       ['nix-instantiate', ['--parse', '--strict', 'a.nix']],
       ['/usr/bin/true', []],
