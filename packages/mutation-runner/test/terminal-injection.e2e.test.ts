@@ -31,6 +31,21 @@ describe('hostile text on the terminal', () => {
     for (const l of progress) expect(l).toMatch(/^ +\d+\.\ds \\u001b\[2J\\u001b\]0;owned\\u0007x\\u000dnix-flake-check: passed\\u000aFORGED: verified \\u202eevil: (started|passed)$/);
   });
 
+  it('a check name that differs from a built-in one only by an invisible character shows that character', () => {
+    const root = fixtureGenome();
+    const names = ['nix-flake-check\u200b', '\ufeffapply-patch', 'nix-flake-check\u2060\u00ad'];
+    const proposal = readmeProposal(root, { expected_checks: names.map((name) => ({ name, command: 'true' })) });
+    const r = runInTerminal('mutation-runner', ['verify', '--proposal', proposal, '--root', root, '--memory-dir', memoryDir()], {
+      env: { AUTOPOIETIC_LOG_LEVEL: 'error' },
+    });
+    expect(r.code).toBe(0);
+    const passed = lines(r.screen)
+      .filter((l) => l.endsWith(': passed'))
+      .map((l) => l.replace(/^ +\d+\.\ds /, ''))
+      .sort();
+    expect(passed).toEqual(['\\ufeffapply-patch: passed', 'nix-flake-check: passed', 'nix-flake-check\\u200b: passed', 'nix-flake-check\\u2060\\u00ad: passed']);
+  });
+
   it("evolve's log of an attempt shows a generator's stderr escaped, on one line", () => {
     const root = exampleGenome();
     const gen = scriptGenerator('crash', `process.stderr.write(${JSON.stringify(`${HOSTILE_LINE}\n`)}); process.exit(3);`);

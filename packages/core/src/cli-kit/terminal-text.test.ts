@@ -12,4 +12,11 @@ describe('terminalText', () => {
   it('terminalLine also escapes line feeds, so the text stays on its line', () => {
     expect(terminalLine('x\rok: passed\nFORGED \u202e\tend')).toBe('x\\u000dok: passed\\u000aFORGED \\u202e\tend');
   });
+
+  it('shows invisible format characters and line separators, keeping the joiners emoji and scripts need', () => {
+    expect(terminalText('nix-flake-check\u200b \ufeffa\u2060b\u00adc \u2028\u2029 \u{e0041}')).toBe(
+      'nix-flake-check\\u200b \\ufeffa\\u2060b\\u00adc \\u2028\\u2029 \\udb40\\udc41',
+    );
+    expect(terminalText('👩\u200d💻 क्\u200dष')).toBe('👩\u200d💻 क्\u200dष');
+  });
 });

@@ -1,14 +1,18 @@
 /**
  * Text from records, files or the host, made safe to print to a terminal: every control
- * character (C0 but tab and line feed, DEL, C1) and every bidirectional formatting character is
- * shown as a `\uXXXX` escape, as JSON writes it. Printed raw, `ESC [2J` clears the user's screen,
- * `ESC ]0;...BEL` retitles the window, a lone CR overwrites the line, and U+202E reverses the
- * text after it: a goal or a file name could redraw or disguise what the tool reports.
+ * character (C0 but tab and line feed, DEL, C1), line and paragraph separator and invisible
+ * format character (bidi controls, zero-width space, word joiner, BOM, soft hyphen; the
+ * zero-width joiner and non-joiner that scripts and emoji need are kept) is shown as a `\uXXXX`
+ * escape, as JSON writes it. Printed raw, `ESC [2J` clears the user's screen, `ESC ]0;...BEL`
+ * retitles the window, a lone CR overwrites the line, U+202E reverses the text after it, and a
+ * zero-width character makes "nix-flake-check\u200b" read as the built-in check: a goal, a check
+ * name or a file name could redraw or disguise what the tool reports. The class is the one
+ * organ names may not contain (core vocab/organ-name.ts), less tab and line feed.
  */
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /(?![\t\n])\p{Cc}|[\p{Zl}\p{Zp}]|(?![\u200c\u200d])\p{Cf}/gu;
 
 export function terminalText(s: string): string {
-  return s.replace(UNSAFE, asEscape);
+  return s.replace(UNSAFE, asEscapes);
 }
 
 /**
@@ -17,9 +21,12 @@ export function terminalText(s: string): string {
  * line of its own that reads like the tool's ("nix-flake-check: passed").
  */
 export function terminalLine(s: string): string {
-  return terminalText(s).replace(/\n/g, asEscape);
+  return terminalText(s).replace(/\n/g, asEscapes);
 }
 
-function asEscape(c: string): string {
-  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** Each UTF-16 unit as `\uXXXX` (an astral format character, such as a tag, as its two halves). */
+function asEscapes(c: string): string {
+  let out = '';
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
 }
