@@ -37,5 +37,8 @@ function compile(pattern: string): RegExp {
     } else if (c === '*') re += '[^/]*';
     else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}(?:/.*)?$`);
+  // dotAll: git allows any byte but NUL in a name, and without it "." (of "**" and of the
+  // everything-under-it tail) stopped at a line feed, CR or U+2028, so "hosts/x\u2028.nix" was
+  // not under the rule "hosts".
+  return new RegExp(`^${re}(?:/.*)?$`, 's');
 }

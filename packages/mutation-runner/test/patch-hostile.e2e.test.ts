@@ -1,0 +1,42 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { fixtureGenome, makePatch, memoryDir, runner, writeProposal } from './support.js';
+
+/**
+ * Patches a hostile author writes against the protected-path rules: git writes any byte but NUL
+ * in a file name (C-quoted in the patch header), so a name may hold a line feed, a CR or U+2028.
+ */
+const verify = (root: string, proposal: string, extra: string[] = []) =>
+  runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', memoryDir(), ...extra]);
+
+function creating(root: string, path: string): string {
+  const { patch } = makePatch(root, (w) => {
+    mkdirSync(dirname(join(w, path)), { recursive: true });
+    writeFileSync(join(w, path), '{ }\n');
+  });
+  return writeProposal({ changed_paths: [path], patch });
+}
+
+describe('verify: protected paths against hostile file names', () => {
+  // A rule protects its path and everything under it: the pattern's trailing "/.*" (and "**")
+  // stopped at a line terminator, so "hosts/evil\u2028.nix" was not under "hosts" and a genome
+  // importing every file of a protected directory (builtins.readDir) took the author's module.
+  it.each([
+    ['a line feed', 'hosts/evil\n.nix', ['hosts'], 'host policy rule "hosts"'],
+    ['a carriage return', 'hosts/evil\r.nix', ['hosts'], 'host policy rule "hosts"'],
+    ['a line separator', 'hosts/evil\u2028.nix', ['hosts'], 'host policy rule "hosts"'],
+    ['a paragraph separator under a ** rule', 'secrets/a/\u2029b.key', ['secrets/**.key'], 'host policy rule "secrets/**.key"'],
+    ['a line feed under the default memory/evidence rule', 'memory/evidence/x\ny.json', [], 'default rule "memory/evidence"'],
+  ])('a file name holding %s is still protected', (_what, path, rules, rule) => {
+    const root = fixtureGenome();
+    const policy = join(tempDir(), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ protected_paths: rules }));
+    const r = verify(root, creating(root, path), ['--policy', policy]);
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('rejected');
+    expect(r.json().reason).toBe(`patch path ${JSON.stringify(path)} is protected (${rule})`);
+    expect(r.json().checks).toEqual([]);
+  });
+});
