@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { appendRecord } from './append.js';
+import { checkpointLedger } from './checkpoint.js';
 import { loadRecords } from './read.js';
 import { verifiedRecords, verifyLedger } from './verify.js';
 
@@ -162,6 +163,19 @@ describe('verifyLedger', () => {
     writeFileSync(other, readFileSync(file));
     expect((await verifyLedger(other)).schema).toBeNull();
     expect((await verifyLedger(other)).status).toBe('ok');
+  });
+});
+
+describe('verifyLedger against a checkpoint', () => {
+  it('compares the checkpoint with the first line carrying its seq, not a later copy of the original', async () => {
+    const { file, lines } = await ledgerOf(3);
+    await checkpointLedger(file, 'mutation');
+    // The checkpointed last line is edited (only the checkpoint can tell), and its original is put after it.
+    rewrite(file, [...lines.slice(0, 2), lines[2]!.replace('goal 3', 'goal 9'), lines[2]!]);
+    const r = await verifyLedger(file);
+    expect(r.status).toBe('broken');
+    expect(r.checkpoint).toMatchObject({ status: 'mismatch', seq: 3 });
+    expect(r.problems).toContainEqual(expect.objectContaining({ line: 3, kind: 'checkpoint' }));
   });
 });
 
