@@ -1,8 +1,11 @@
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../tests/support/cli.js';
+import { processStart } from '../../core/src/ledger/lock.js';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 
 const APPENDER = join(import.meta.dirname, 'fixtures', 'ledger', 'appender.mjs');
@@ -43,4 +46,32 @@ describe('two processes appending to one ledger', () => {
     expect(v.code).toBe(0);
     expect(v.json()).toMatchObject({ status: 'ok', lines: 10_000, head: { seq: 10_000 }, problems: [] });
   }, 240_000);
+});
+
+describe('a ledger lock held by another user\'s live process', () => {
+  // kill(pid, 0) answers EPERM for a process this user may not signal: that process is alive,
+  // and breaking its lock would let two writers fork the chain. As root the appender runs as
+  // nobody, against a root process; otherwise against pid 1.
+  it('is waited for and never broken as stale', () => {
+    const mem = tempDir();
+    chmodSync(mem, 0o777);
+    const root = process.getuid?.() === 0;
+    const holder = root ? spawn('sleep', ['60'], { stdio: 'ignore' }) : undefined;
+    try {
+      const pid = holder?.pid ?? 1;
+      const ledger = join(mem, 'mutations.jsonl');
+      writeFileSync(`${ledger}.lock`, JSON.stringify({ pid, host: hostname(), start: processStart(pid), nonce: 'n0', acquired_at: '2026-01-01T00:00:00.000Z' }), { mode: 0o644 });
+      const bin = join(REPO_ROOT, 'packages', 'mutation-journal', 'bin', 'mutation-journal.js');
+      const asOther = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+      const [command, ...args] = [...asOther, process.execPath, bin, 'append', '--goal', 'g', '--phase', 'P1', '--memory-dir', mem];
+      const r = spawnSync(command!, args, { env: testEnv({ AUTOPOIETIC_LOCK_TIMEOUT_MS: '300', HOME: '/nonexistent' }), encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toContain('error[ledger-locked]');
+      expect(r.stderr).toContain(`locked by pid ${pid} on ${hostname()}`);
+      expect(existsSync(`${ledger}.lock`)).toBe(true);
+      expect(existsSync(ledger)).toBe(false);
+    } finally {
+      holder?.kill('SIGKILL');
+    }
+  });
 });
