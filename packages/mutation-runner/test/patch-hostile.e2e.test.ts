@@ -2,14 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { fixtureGenome, makePatch, memoryDir, runner, writeProposal } from './support.js';
+import { runCli } from '../../../tests/support/cli.js';
+import { fixtureGenome, makePatch, memoryDir, writeProposal } from './support.js';
 
 /**
  * Patches a hostile author writes against the protected-path rules: git writes any byte but NUL
  * in a file name (C-quoted in the patch header), so a name may hold a line feed, a CR or U+2028.
  */
-const verify = (root: string, proposal: string, extra: string[] = []) =>
-  runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', memoryDir(), ...extra]);
+const verify = (root: string, proposal: string, extra: string[] = [], timeoutMs?: number) =>
+  runCli('mutation-runner', ['verify', '--proposal', proposal, '--root', root, '--memory-dir', memoryDir(), ...extra], { timeoutMs });
 
 function creating(root: string, path: string): string {
   const { patch } = makePatch(root, (w) => {
@@ -38,5 +39,24 @@ describe('verify: protected paths against hostile file names', () => {
     expect(r.json().status).toBe('rejected');
     expect(r.json().reason).toBe(`patch path ${JSON.stringify(path)} is protected (${rule})`);
     expect(r.json().checks).toEqual([]);
+  });
+
+  // Each "*" became "[^/]*": on a path that does not match, a rule with several stars in one
+  // component backtracked polynomially ("hosts/*-*-*.nix" took 3.5 s on a 3 KB name, and far
+  // longer on the 20 KB one below, listed in changed_paths and the patch alike).
+  it.each([
+    ['hosts/*-*-*.nix', `hosts/${'-'.repeat(20_000)}`],
+    ['**/*.*.*.age', `secrets/${'.'.repeat(20_000)}`],
+  ])('matches the rule %j against a hostile 20 KB path in linear time', (rule, path) => {
+    const root = fixtureGenome();
+    const policy = join(tempDir(), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ protected_paths: [rule] }));
+    const patch = `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+x\n`;
+    const t0 = Date.now();
+    const r = verify(root, writeProposal({ changed_paths: [path], patch }), ['--policy', policy], 30_000);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('rejected');
+    expect(r.json().reason).toMatch(/^patch application failed: /); // not protected; the file system refuses the name
   });
 });
