@@ -112,6 +112,13 @@ describe('reviewOrgans: measured evidence', () => {
     expect(find(out, 'broken').evidence).toMatchObject({ measured_failure_count: '1', measured_failed_verifications: '1', declared_decay_status: 'active' });
   });
 
+  it('does not call an organ active for a measured use older than stale-after days, when a recent registry update keeps it from stale', () => {
+    const o = line({ name: 'old-use', related_goals: ['g'], recorded_at: daysAgo(300) });
+    const old: MeasureInputs = { verifications: [], promotions: [{ promotion_id: 'pro-old', timestamp: daysAgo(200), mutation_id: 'mut-old', status: 'promoted', changed_paths: [], changed_organs: ['old-use'] }], generations: [] };
+    const r = review([o, { ...o, event: 'update', recorded_at: daysAgo(3) }], { measure: old });
+    expect(find(r, 'old-use')).toMatchObject({ status: 'unknown', reason: 'insufficient review evidence', evidence: { last_used: daysAgo(200), last_touched: daysAgo(3) } });
+  });
+
   it('says when usage was not measured', () => {
     expect(review(organs).limits?.[0]).toMatch(/^usage and failures are declared, not measured/);
   });
