@@ -65,6 +65,13 @@ describe('proposal fingerprint v2', () => {
     expect(new Set([fp({}), ...variants]).size).toBe(variants.length + 1);
   });
 
+  it('covers every field of a side effect: a proposal turned irreversible is a new version', () => {
+    type SideEffect = NonNullable<MutationProposal['side_effects']>[number];
+    const se: SideEffect = { type: 'f', target: 't', reversible: true, compensation: 'c', risk: 'low' };
+    const variants: SideEffect[] = [se, { ...se, type: 'g' }, { ...se, target: 'u' }, { ...se, reversible: false }, { ...se, compensation: 'd' }, { ...se, risk: 'high' }];
+    expect(new Set(variants.map((s) => fp({ side_effects: [s] }))).size).toBe(variants.length);
+  });
+
   it('keeps list boundaries (the reference v1 did not)', () => {
     expect(fp({ changed_paths: ['ab', 'c'] })).not.toBe(fp({ changed_paths: ['a', 'bc'] }));
     expect(fp({ expected_checks: [{ name: 'a', command: 'test', args: ['x', 'y'] }] })).not.toBe(fp({ expected_checks: [{ name: 'a', command: 'test', args: ['xy'] }] }));
