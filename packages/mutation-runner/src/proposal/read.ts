@@ -2,6 +2,7 @@ import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adap
 import { basename, dirname, resolve } from 'node:path';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { MutationProposal, SCHEMA_VERSION, type MutationProposal as Proposal } from '@autopoietic/core/schemas';
+import { unrepresentableProblem } from './unrepresentable.js';
 
 /**
  * Reading a proposal file. Nothing here throws: a gate must journal even a proposal it cannot
@@ -39,6 +40,9 @@ export function readProposal(file: string, cwd: string = process.cwd()): Proposa
     const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(proposal)'}: ${i.message}`);
     return { ok: false, status: 'rejected', reason: `proposal ${path} is invalid: ${issues.join('; ')}`, path, bytes, identity };
   }
+  // After the schema, which bounds the depth of what is walked (it stops at the first wrong type).
+  const unrepresentable = unrepresentableProblem(raw);
+  if (unrepresentable) return { ok: false, status: 'rejected', reason: `proposal ${path} is invalid: ${unrepresentable}`, path, bytes, identity };
   return { ok: true, path, dir: dirname(path), bytes, proposal: parsed.data };
 }
 

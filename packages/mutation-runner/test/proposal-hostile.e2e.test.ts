@@ -1,0 +1,46 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fixtureGenome, memoryDir, readmeProposal, runner } from './support.js';
+
+/**
+ * proposal.json text that the proposal fingerprint could not tell apart from other text: P2
+ * binds to a verified P1 record by mutation id and fingerprint, so two proposal files with one
+ * fingerprint are one proposal to the gates while they differ on disk (a reviewer, a diff or
+ * another JSON reader sees the other one).
+ */
+function variant(root: string, edit: (json: string) => string): string {
+  const file = readmeProposal(root);
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  return file;
+}
+
+const verify = (root: string, file: string) => runner(['verify', '--proposal', file, '--root', root, '--memory-dir', memoryDir()]);
+
+describe('verify: proposal text the fingerprint cannot represent', () => {
+  it.each([
+    // JSON.parse keeps "__proto__" as a key; the schema's record parse dropped it without a word.
+    ['a metadata key "__proto__"', '"metadata": { "__proto__": "approved-by: ops", "a": "b" }', '"metadata": { "a": "b" }', /metadata\.__proto__: the key "__proto__" is dropped by JSON readers/],
+    // A lone surrogate is hashed as U+FFFD, the same as the replacement character itself.
+    ['a lone surrogate in the goal', '"goal": "fix \\ud800"', '"goal": "fix \\ufffd"', /goal: holds a lone UTF-16 surrogate \(\\ud800\) at character 5/],
+    ['a lone surrogate in a metadata key', '"metadata": { "k\\udc00": "v" }', '"metadata": { "k\\ufffd": "v" }', /metadata: a key holds a lone UTF-16 surrogate \(\\udc00\) at character 2/],
+  ])('refuses %s, which shared its fingerprint with another proposal', (_what, hostile, twin, reason) => {
+    const root = fixtureGenome();
+    const insert = (field: string) => (json: string) => json.replace('"goal": "test goal",', field.startsWith('"goal"') ? `${field},` : `"goal": "test goal", ${field},`);
+    const twinRun = verify(root, variant(root, insert(twin)));
+    expect(twinRun.code).toBe(0);
+    const r = verify(root, variant(root, insert(hostile)));
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('rejected');
+    expect(record.reason).toMatch(reason);
+    expect(record.proposal_fingerprint).not.toBe(twinRun.json().proposal_fingerprint);
+  });
+
+  it('rejects 200 000 nested objects in metadata by the schema, before anything walks them', () => {
+    const root = fixtureGenome();
+    const deep = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
+    const r = verify(root, variant(root, (json) => json.replace('"goal": "test goal",', `"goal": "test goal", "metadata": ${deep},`)));
+    expect(r.code).toBe(1);
+    expect(r.json().reason).toMatch(/is invalid: metadata\.a: Invalid input: expected string, received object$/);
+  });
+});
