@@ -286,6 +286,23 @@ describe('install-apply', () => {
     expect(third.json().lineage_status).toBe('installed');
   });
 
+  it('after apply, revert and an apply whose outcome was lost, refuses on the latest apply, not the first one', async () => {
+    const dir = tempDir();
+    const { ev, planFile } = await recordedPlan(dir);
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    expect(mr(dir, args).code).toBe(0);
+    expect(mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]).code).toBe(0);
+    const second = mr(dir, args);
+    expect(second.code, second.stderr).toBe(0);
+    // The second apply's outcome never reached the ledger (killed before it): its effects did.
+    const generations = readFileSync(ev.generations, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(generations.at(-1)!)).toMatchObject({ lineage_status: 'installed', metadata: { apply_id: second.json().apply_id } });
+    writeFileSync(ev.generations, `${generations.slice(0, -1).join('\n')}\n`);
+    const again = mr(dir, args);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`error[plan-apply-unrecorded]: plan ${planFile} has an install-apply (${second.json().apply_id})`);
+  });
+
   it('runs concurrent applies and reverts of one memory dir one at a time: one apply installs, the others are refused', async () => {
     const dir = tempDir();
     const { ev, planFile } = await recordedPlan(dir);
