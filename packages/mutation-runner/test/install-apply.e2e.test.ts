@@ -303,6 +303,21 @@ describe('install-apply', () => {
     expect(again.stderr).toContain(`error[plan-apply-unrecorded]: plan ${planFile} has an install-apply (${second.json().apply_id})`);
   });
 
+  it('refuses seeds that would overwrite the ledgers it reads (--memory-dir inside the target, where the seeds go), even with --force, and writes nothing', async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan, target } = await recordedPlan(dir);
+    const installed = join(target, dirname(plan.seed_manifest.files[1]!.installed_path));
+    mkdirSync(installed, { recursive: true });
+    for (const f of readdirSync(ev.memory).filter((f) => f.endsWith('.jsonl'))) writeFileSync(join(installed, f), readFileSync(join(ev.memory, f)));
+    const before = listTree(target).map((f) => [f, readFileSync(join(target, f), 'utf8')]);
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--force', '--memory-dir', installed]);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toContain('error[target-conflict]');
+    expect(r.stderr).not.toContain('exists with different content');
+    expect(r.stderr).toContain(`would overwrite ${join(installed, 'generations.jsonl')}, which install-apply reads or journals into`);
+    expect(listTree(target).map((f) => [f, readFileSync(join(target, f), 'utf8')])).toEqual(before);
+  });
+
   it('runs concurrent applies and reverts of one memory dir one at a time: one apply installs, the others are refused', async () => {
     const dir = tempDir();
     const { ev, planFile } = await recordedPlan(dir);
