@@ -23,6 +23,9 @@ describe('verify: proposal text the fingerprint cannot represent', () => {
     // A lone surrogate is hashed as U+FFFD, the same as the replacement character itself.
     ['a lone surrogate in the goal', '"goal": "fix \\ud800"', '"goal": "fix \\ufffd"', /goal: holds a lone UTF-16 surrogate \(\\ud800\) at character 5/],
     ['a lone surrogate in a metadata key', '"metadata": { "k\\udc00": "v" }', '"metadata": { "k\\ufffd": "v" }', /metadata: a key holds a lone UTF-16 surrogate \(\\udc00\) at character 2/],
+    // JSON.parse keeps the last of duplicate keys; other readers keep the first or refuse.
+    ['a goal given twice', '"goal": "rm -rf the fleet", "goal": "test goal"', '"goal": "test goal"', /is invalid: the key "goal" appears twice in one object/],
+    ['a metadata key given twice, once escaped', '"metadata": { "a": "1", "\\u0061": "2" }', '"metadata": { "a": "2" }', /is invalid: metadata: the key "a" appears twice in one object/],
   ])('refuses %s, which shared its fingerprint with another proposal', (_what, hostile, twin, reason) => {
     const root = fixtureGenome();
     const insert = (field: string) => (json: string) => json.replace('"goal": "test goal",', field.startsWith('"goal"') ? `${field},` : `"goal": "test goal", ${field},`);

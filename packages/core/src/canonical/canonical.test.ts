@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
 import { digestCanonical, isSha256Digest, sha256 } from './digest.js';
+import { firstDuplicateKey } from './duplicate-keys.js';
 import { Framer, frameStrings } from './fingerprint.js';
 import { compactUtc, ID_PATTERN, newId } from './ids.js';
 import { nowRfc3339, parseRfc3339 } from './time.js';
@@ -126,5 +127,26 @@ describe('ids and timestamps', () => {
     expect(parseRfc3339('0050-06-01T12:00:00+14:00')?.toISOString()).toBe('0050-05-31T22:00:00.000Z');
     expect(parseRfc3339('2026-01-02T03:04:05.123456789-12:00')?.toISOString()).toBe('2026-01-02T15:04:05.123Z');
     expect(parseRfc3339('2026-01-02T03:04:61Z')).toBeUndefined();
+  });
+});
+
+describe('firstDuplicateKey', () => {
+  it('finds a key given twice in one object, compared as decoded, with the path to that object', () => {
+    expect(firstDuplicateKey('{"a": 1, "a": 2}')).toEqual({ path: '(top)', key: 'a' });
+    expect(firstDuplicateKey('{"m": {"k": 1, "\\u006b": 2}}')).toEqual({ path: 'm', key: 'k' });
+    expect(firstDuplicateKey('{"x": [0, {"y": [{}, {"z": 1, "z": 1}]}]}')).toEqual({ path: 'x.1.y.1', key: 'z' });
+  });
+
+  it('does not confuse keys of different objects, values that look like keys, or quotes and braces inside strings', () => {
+    expect(firstDuplicateKey('[{"a": 1}, {"a": 2}]')).toBeUndefined();
+    expect(firstDuplicateKey('{"a": {"a": {"a": 1}}}')).toBeUndefined();
+    expect(firstDuplicateKey('{"a": "a", "b": "a"}')).toBeUndefined();
+    expect(firstDuplicateKey('{"a": "\\"}, \\"a\\": {", "b": ["a", "a"]}')).toBeUndefined();
+    expect(firstDuplicateKey('"a"')).toBeUndefined();
+  });
+
+  it('walks deep nesting without recursion', () => {
+    const deep = `${'{"a":'.repeat(200_000)}{"b": 1, "b": 2}${'}'.repeat(200_000)}`;
+    expect(firstDuplicateKey(deep)?.key).toBe('b');
   });
 });

@@ -3,3 +3,4 @@ export * from './digest.js';
 export * from './fingerprint.js';
 export * from './ids.js';
 export * from './time.js';
+export * from './duplicate-keys.js';

@@ -1,6 +1,6 @@
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { basename, dirname, resolve } from 'node:path';
-import { sha256Hex } from '@autopoietic/core/canonical';
+import { firstDuplicateKey, sha256Hex } from '@autopoietic/core/canonical';
 import { MutationProposal, SCHEMA_VERSION, type MutationProposal as Proposal } from '@autopoietic/core/schemas';
 import { unrepresentableProblem } from './unrepresentable.js';
 
@@ -34,6 +34,13 @@ export function readProposal(file: string, cwd: string = process.cwd()): Proposa
   const version = (raw as { schema_version?: unknown } | null)?.schema_version;
   if (raw !== null && typeof raw === 'object' && version !== SCHEMA_VERSION) {
     return { ok: false, status: 'rejected', reason: `unsupported proposal schema_version ${JSON.stringify(version)} (expected "${SCHEMA_VERSION}")`, path, bytes, identity };
+  }
+  // Before the schema: with a key twice, what the schema would judge is only JSON.parse's pick.
+  const duplicate = firstDuplicateKey(bytes.toString('utf8'));
+  if (duplicate) {
+    const where = duplicate.path === '(top)' ? '' : `${duplicate.path}: `;
+    const reason = `proposal ${path} is invalid: ${where}the key ${JSON.stringify(duplicate.key)} appears twice in one object (JSON readers disagree on which one counts); keep one`;
+    return { ok: false, status: 'rejected', reason, path, bytes, identity };
   }
   const parsed = MutationProposal.safeParse(raw);
   if (!parsed.success) {
