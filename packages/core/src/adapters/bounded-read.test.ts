@@ -26,4 +26,19 @@ describe('readBoundedFile', () => {
     }
     expect(readBoundedFile(join(dir, 'missing'), 4)).toEqual({ ok: false, code: 'ENOENT', reason: 'ENOENT' });
   });
+
+  it('with `within`, checks the file as opened: a link leading outside is refused, one inside is read', () => {
+    const base = tempDir();
+    const dir = join(base, 'proposal');
+    mkdirSync(dir);
+    writeFileSync(join(base, 'secret'), 'outside');
+    writeFileSync(join(dir, 'patch.diff'), 'inside');
+    // What a proposal's author swaps in after the caller looked at the path: the path is the
+    // same, only the open call sees where it leads now.
+    symlinkSync('../secret', join(dir, 'swapped.diff'));
+    symlinkSync('patch.diff', join(dir, 'alias.diff'));
+    expect(readBoundedFile(join(dir, 'swapped.diff'), 64, { within: dir })).toEqual({ ok: false, code: 'outside', reason: `it resolves to ${join(base, 'secret')}, outside ${dir}` });
+    expect(readBoundedFile(join(dir, 'alias.diff'), 64, { within: dir })).toEqual({ ok: true, bytes: Buffer.from('inside') });
+    expect(readBoundedFile(join(dir, 'swapped.diff'), 64)).toEqual({ ok: true, bytes: Buffer.from('outside') });
+  });
 });

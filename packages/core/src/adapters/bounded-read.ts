@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 
 /**
  * Reads a file that a user or an operator names and that holds a document of bounded size
@@ -14,7 +15,17 @@ export const MAX_DOCUMENT_FILE_BYTES = 64 * 1024 * 1024;
 
 export type BoundedRead = { ok: true; bytes: Buffer } | { ok: false; code: string; reason: string };
 
-export function readBoundedFile(path: string, max: number): BoundedRead {
+export interface BoundedReadOptions {
+  /**
+   * A directory (its real path) the file must be in. Checked on the file as opened (Linux:
+   * /proc/self/fd), so a symlink swapped in after the caller looked at the path cannot lead the
+   * read elsewhere; refused with code `outside`. Where /proc is missing, only the caller's own
+   * check of the path applies.
+   */
+  within?: string;
+}
+
+export function readBoundedFile(path: string, max: number, opts: BoundedReadOptions = {}): BoundedRead {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
@@ -26,6 +37,10 @@ export function readBoundedFile(path: string, max: number): BoundedRead {
     const st = fstatSync(fd);
     if (!st.isFile()) return { ok: false, code: 'not-a-file', reason: `not a regular file (${st.isDirectory() ? 'a directory' : 'a device, FIFO or socket'})` };
     if (st.size > max) return tooLarge(st.size, max);
+    if (opts.within !== undefined) {
+      const opened = openedPath(fd);
+      if (opened !== undefined && !inside(opened, opts.within)) return { ok: false, code: 'outside', reason: `it resolves to ${opened}, outside ${opts.within}` };
+    }
     // Read to the end, one byte beyond the limit at most: a file that grew meanwhile is refused.
     const chunks: Buffer[] = [];
     let total = 0;
@@ -42,6 +57,20 @@ export function readBoundedFile(path: string, max: number): BoundedRead {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The path of the file open as `fd`, as the kernel knows it (undefined without /proc). */
+function openedPath(fd: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function inside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function failed(e: unknown): BoundedRead {

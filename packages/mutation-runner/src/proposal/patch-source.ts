@@ -34,7 +34,10 @@ export function resolvePatchSource(proposal: MutationProposal, proposalDir: stri
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     return rejected(`patch_path ${JSON.stringify(rel)} must stay inside the proposal's directory, but it resolves to ${real} through a symlink`);
   }
-  const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES);
+  // The check above looked at the path; `within` checks the file as opened, so a link swapped in
+  // meanwhile (the proposal's author may control the directory) cannot lead the read outside.
+  const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES, { within: realDir });
+  if (!read.ok && read.code === 'outside') return rejected(`patch_path ${JSON.stringify(rel)} must stay inside the proposal's directory, but ${read.reason}`);
   if (!read.ok) return { ok: false, status: 'error', reason: `failed to read proposal patch ${path}: ${read.reason}` };
   return { ok: true, text: read.bytes.toString('utf8'), bytes: read.bytes, path };
 }
