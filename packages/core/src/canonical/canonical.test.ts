@@ -35,6 +35,14 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
   });
 
+  it('writes what toJSON returns, as JSON does: two different dates never encode (and digest) alike', () => {
+    const a = new Date('2026-01-01T00:00:00.000Z');
+    const b = new Date('2026-01-02T00:00:00.000Z');
+    expect(canonicalJson({ at: a })).toBe('{"at":"2026-01-01T00:00:00.000Z"}');
+    expect(canonicalJson([{ toJSON: () => ({ z: 1, a: [2] }) }])).toBe('[{"a":[2],"z":1}]');
+    expect(digestCanonical({ at: a })).not.toBe(digestCanonical({ at: b }));
+  });
+
   it('gives one digest for equal values whatever the key order', () => {
     expect(digestCanonical({ x: 1, y: [1, 2] })).toBe(digestCanonical({ y: [1, 2], x: 1 }));
     expect(isSha256Digest(digestCanonical({}))).toBe(true);
