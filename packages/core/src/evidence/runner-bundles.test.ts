@@ -184,6 +184,23 @@ describe('promotionBundle (P2)', () => {
     expect(comparison(promotionBundle(none, raw(none)), 'target-configuration')!.status).toBe('missing');
   });
 
+  it('does not take a VM check of another configuration whose name merely starts with the target for one of the target', () => {
+    // 'aion2-smoke' belongs to configuration aion2, not aion: the rule is the prefix 'aion-'
+    const rec = promotion({ status: 'rejected', reason: 'x', checks: [check('vm-check:aion2-smoke'), check('vm-check:aionic')] });
+    const c = comparison(promotionBundle(rec, raw(rec)), 'target-configuration')!;
+    expect(c.status).toBe('mismatched');
+    expect(c.reason).toBe('VM checks not named aion-*: aion2-smoke, aionic');
+  });
+
+  it('calls a proposal comparison incomparable when either side is unavailable, never stale', () => {
+    const rec = promotion({ status: 'error', reason: 'proposal unreadable', proposal_fingerprint: 'unknown:proposal-unreadable' });
+    const right = comparison(promotionBundle(rec, raw(rec), { verification: verification() }), 'proposal-fingerprint')!;
+    expect(right.status).toBe('incomparable');
+    expect(right.right_ref).toBe('p2-proposal:unknown:proposal-unreadable');
+    const left = comparison(promotionBundle(promotion(), raw(promotion()), { verification: verification({ proposal_fingerprint: 'unavailable:x' }) }), 'proposal-fingerprint')!;
+    expect(left.status).toBe('incomparable');
+  });
+
   it('reports VM check statuses: passed, failed, could not run', () => {
     const st = (checks: CheckResult[]) => {
       const r = promotion({ status: 'rejected', reason: 'x', checks });
