@@ -111,3 +111,33 @@ describe('fetchFailure on Nix 2.26', () => {
     expect(fetchFailure(stderr)).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src-42\.tar\.gz': Could not resolve hostname \(6\).* \(building \/nix\/store\/rn3w-src\.tar\.gz\.drv\)$/);
   });
 });
+
+// Nix 2.8's `nix flake check --keep-going` on a flake with two checks (captured offline): after
+// each builder's error it ends on a summary of every build that failed.
+describe('fetchFailure when Nix ends on its summary of several builds', () => {
+  const builderFailed = (drv: string, code: number, log: string) => [
+    `error: builder for '/nix/store/${drv}.drv' failed with exit code ${code};`,
+    '       last 1 log lines:',
+    `       > ${log}`,
+    `       For full logs, run 'nix log /nix/store/${drv}.drv'.`,
+  ];
+  const offline = (drv: string, n: number) => builderFailed(drv, 1, `error: unable to download 'https://example.invalid/src-kg-${n}.tar.gz': Couldn't resolve host name (6)`);
+  const summary = "error: build of '/nix/store/1kca-src.tar.gz.drv', '/nix/store/9gvr-x.drv' failed";
+
+  it('is no verdict when every builder that failed could not download', () => {
+    const stderr = ['running flake checks...', ...offline('3ysa-src2.tar.gz', 2), ...offline('1kca-src.tar.gz', 1), summary, ''].join('\n');
+    expect(fetchFailure(stderr)).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src-kg-2\.tar\.gz': Couldn't resolve host name \(6\); .* \(building \/nix\/store\/3ysa-src2\.tar\.gz\.drv\)$/);
+    // Without --keep-going Nix stops after the first failure, and still names both builds.
+    expect(fetchFailure(['running flake checks...', ...offline('1kca-src.tar.gz', 1), summary].join('\n'))).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src-kg-1\.tar\.gz'/);
+  });
+
+  it('is a failure when any builder failed for its own reasons, whatever the order', () => {
+    const broken = builderFailed('9gvr-broken-kg-1', 3, 'BROKEN marker present');
+    expect(fetchFailure([...offline('1kca-src.tar.gz', 1), ...broken, summary].join('\n'))).toBeUndefined();
+    expect(fetchFailure([...broken, ...offline('1kca-src.tar.gz', 1), summary].join('\n'))).toBeUndefined();
+  });
+
+  it('is a failure when the summary follows no builder error at all (an evaluation or dependency failure)', () => {
+    expect(fetchFailure(summary)).toBeUndefined();
+  });
+});

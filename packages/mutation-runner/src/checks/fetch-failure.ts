@@ -21,6 +21,8 @@ export function fetchFailure(stderr: string): string | undefined {
   // indented trace, "… while fetching the input 'X'" and the nested "error: unable to …".
   const top = lastIndex(raw, (l) => l.startsWith('error:'));
   if (top < 0) return undefined;
+  // Several derivations were built and some failed: Nix ends on "build of 'A', 'B' failed".
+  if (/^error: build of '.*' failed$/.test(lines[top]!)) return everyBuilderOffline(raw.slice(0, top), lines.slice(0, top));
   const input = lines.slice(top).map((l) => /while fetching the input '([^']+)'/.exec(l)?.[1]).find((x) => x !== undefined);
   for (let i = top; i < lines.length; i++) {
     const line = lines[i]!;
@@ -34,6 +36,25 @@ export function fetchFailure(stderr: string): string | undefined {
     if (/^error: (resolving Git reference '|Cannot find Git revision ')/.test(line)) return gitFailure(lines.slice(0, top), input);
   }
   return undefined;
+}
+
+/**
+ * The reason when every builder that failed (each has its own top-level "builder for" error
+ * before Nix's summary) failed on the network; undefined when any failed for its own reasons,
+ * which is an answer about the proposal. A flake with two checks ended on the summary even
+ * when its only failure was an offline fetcher, and was rejected for it.
+ */
+function everyBuilderOffline(raw: readonly string[], lines: readonly string[]): string | undefined {
+  const starts = raw.flatMap((l, i) => (l.startsWith('error:') ? [i] : []));
+  let first: string | undefined;
+  for (const [k, i] of starts.entries()) {
+    const builder = /^error: builder for '([^']*)' failed/.exec(lines[i]!);
+    if (!builder) continue;
+    const reason = fetcherFailure(builder[1]!, lines.slice(i + 1, starts[k + 1] ?? lines.length));
+    if (!reason) return undefined;
+    first ??= reason;
+  }
+  return first;
 }
 
 /** git's own reason, printed just before Nix's "program 'git' failed". */
