@@ -69,7 +69,37 @@ describe.each(NAMES)('%s: JSON Schema and zod agree', (name) => {
       expect(zod.safeParse(v).success, JSON.stringify(v).slice(0, 200)).toBe(false);
     }
   });
+
+  // The JSON Schema of a plain z.object and of a z.strictObject can both say additionalProperties
+  // false, so only parsing tells them apart: a nested z.object would strip an unknown key on read
+  // (the compiled validators refuse it) and the file-equality test above would not notice.
+  it('agree on an unknown field inside every nested object (zod refuses it where the JSON Schema does)', () => {
+    const full = instanceOf(schema, schema, true) as Record<string, unknown>;
+    const nested = nestedObjectPaths(full);
+    for (const path of nested) {
+      const v = withSurpriseAt(full, path);
+      const where = `${name} at ${path.join('.')}`;
+      expect(zod.safeParse(v).success, where).toBe(validate(v));
+    }
+  });
 });
+
+/** Paths (keys and indexes) of every plain object below the top level of `value`. */
+function nestedObjectPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [];
+  const here = Array.isArray(value) ? [] : path.length > 0 ? [path] : [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  return [...here, ...entries.flatMap(([k, v]) => nestedObjectPaths(v, [...path, k]))];
+}
+
+/** A deep copy of `value` with `surprise_field: 1` added to the object at `path`. */
+function withSurpriseAt(value: Record<string, unknown>, path: (string | number)[]): unknown {
+  const copy = structuredClone(value);
+  let at: any = copy;
+  for (const k of path) at = at[k];
+  at.surprise_field = 1;
+  return copy;
+}
 
 function wrongTypeFor(value: unknown): unknown {
   if (typeof value === 'string') return 42;
