@@ -35,7 +35,7 @@ export async function checkpointLedger(
     path,
     async () => {
       // Check against the checkpoint being replaced, so that a new one never papers over a truncation.
-      const report = await verifyLedger(path, schemaName, { checkpoint: existsSync(target) ? target : undefined });
+      const report = await verifyLedger(path, schemaName, { checkpoint: existsSync(target) ? target : undefined, underLock: true });
       if (report.status !== 'ok' || !report.head) {
         const why = !report.exists ? 'it does not exist' : report.head ? `it does not verify (${report.status}, ${report.problems.length} problem(s))` : 'it has no records';
         throw new AosError('checkpoint-refused', `not checkpointing ledger ${path}: ${why}`, {

@@ -99,6 +99,32 @@ export function tryAcquireLock(ledger: string): HeldLock | null {
   return takeLock(lockPathFor(ledger));
 }
 
+/**
+ * For readers, which never take the lock (they may have no write access to the memory dir):
+ * waits, up to the lock timeout, while a live process holds the ledger's lock. True when it was
+ * held by one (an append may have been mid-write when the reader looked), false when the lock
+ * is free, unreadable as a lock, or left by a process that is gone. Creates and removes nothing.
+ */
+export async function waitWhileLocked(ledger: string, opts: LockOptions = {}): Promise<boolean> {
+  const path = lockPathFor(ledger);
+  const deadline = Date.now() + (opts.timeoutMs ?? envTimeout() ?? DEFAULT_TIMEOUT_MS);
+  let backoff = 2;
+  let waited = false;
+  for (;;) {
+    let owner: ReturnType<typeof readOwner>;
+    try {
+      owner = readOwner(path);
+    } catch {
+      return waited; // not a lock file: the appenders name that; a reader has nothing to wait for
+    }
+    if (owner === 'gone' || isStale(owner)) return waited;
+    if (Date.now() >= deadline) return true;
+    waited = true;
+    await waitForRelease(path, Math.min(backoff, deadline - Date.now()));
+    backoff = Math.min(backoff * 2, 100);
+  }
+}
+
 /** Runs `fn` holding the ledger's lock; the lock is released whatever happens. */
 export async function withLock<T>(ledger: string, fn: () => T | Promise<T>, opts: LockOptions = {}): Promise<T> {
   const lock = await acquireLock(ledger, opts);

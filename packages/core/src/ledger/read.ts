@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
@@ -7,6 +8,7 @@ import { chainOf } from './chain.js';
 import { checkLedgerFile } from './ledger-file.js';
 import { afterBom, bomCause, startsWithBom } from './line-marks.js';
 import { LineTooLong, scanLines, type RawLine } from './lines.js';
+import { waitWhileLocked } from './lock.js';
 import { describeIssues, type LedgerSchemaName } from './validate.js';
 
 export interface ReadOptions {
@@ -66,8 +68,19 @@ export async function* readRecords<N extends LedgerSchemaName>(
     // Only a BOM (an editor created the file empty, as 'UTF-8 with BOM'): no append was torn here.
     if (startsWithBom(pending.bytes) && afterBom(pending.bytes) === 'nothing') throw byteOrderMark(path, pending);
     if (opts.tornTail === 'error') throw tornTail(path, pending.no);
-    if (!opts.quiet) getLogger().warn({ ledger: path, line: pending.no }, 'skipping a torn final line (an append that never completed); run `mutation-journal ledger repair` to quarantine it');
+    // An append mid-write (see verifyLedger) is not torn: its record is simply not read yet.
+    if (!opts.quiet && !(await appendInFlight(path, pending))) getLogger().warn({ ledger: path, line: pending.no }, 'skipping a torn final line (an append that never completed); run `mutation-journal ledger repair` to quarantine it');
   }
+}
+
+/** The file grew past the unterminated line, or a live writer holds the lock (not waited for). */
+async function appendInFlight(path: string, line: RawLine): Promise<boolean> {
+  try {
+    if (statSync(path).size > line.offset + line.bytes.length + (line.terminated ? 1 : 0)) return true;
+  } catch {
+    return false;
+  }
+  return waitWhileLocked(path, { timeoutMs: 0 });
 }
 
 /** All records of a ledger (missing file: []). Prefer readRecords for large ledgers. */

@@ -36,7 +36,7 @@ export async function repairLedger(file: string, schemaName?: LedgerSchemaName, 
   return withLock(
     path,
     async () => {
-      const before = await verifyLedger(path, schemaName);
+      const before = await verifyLedger(path, schemaName, { underLock: true });
       if (!before.exists) {
         throw new AosError('ledger-missing', `there is no ledger at ${path}`, { hint: 'Check the path (or --kind / --memory-dir).' });
       }
@@ -45,7 +45,7 @@ export async function repairLedger(file: string, schemaName?: LedgerSchemaName, 
       const data = readRange(path, torn.offset, torn.bytes);
       const quarantine = writeQuarantine(path, data, opts.now ?? new Date());
       truncate(path, torn.offset);
-      const report = await verifyLedger(path, schemaName);
+      const report = await verifyLedger(path, schemaName, { underLock: true });
       return { path, repaired: true, quarantine, line: torn.line, offset: torn.offset, bytes: torn.bytes, report };
     },
     opts,

@@ -8,6 +8,7 @@ import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
 import { analyzeLine, type LineFacts } from './line-facts.js';
 import { bomCause, causeMessage, crlfCause } from './line-marks.js';
 import { checkLedgerFile } from './ledger-file.js';
+import { waitWhileLocked } from './lock.js';
 import { forEachLine, isBlank, LineTooLong, readChunks } from './lines.js';
 import { recordCheck, type RecordCheck } from './record-check.js';
 import { schemaForFileName, type LedgerSchemaName } from './validate.js';
@@ -69,7 +70,17 @@ export interface VerifyOptions {
    * 1 scans in this thread. Workers need the compiled package (dist/).
    */
   threads?: number;
+  /**
+   * The caller holds the ledger's lock (checkpoint, repair): no append can be mid-write, so an
+   * unterminated last line is torn as it stands, and the lock is not waited for.
+   */
+  underLock?: boolean;
+  /** Called before the ledger is read again (an append was mid-write): drop what onRecord was given. */
+  onReread?: () => void;
 }
+
+/** Reads of a ledger whose tail keeps turning out to be an append in flight, before reporting it as seen. */
+const MAX_READS = 4;
 
 const PARALLEL_MIN_BYTES = 16 << 20;
 
@@ -79,6 +90,27 @@ const PARALLEL_MIN_BYTES = 16 << 20;
  * Never throws for a damaged ledger: every finding is a problem in the report.
  */
 export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, opts: VerifyOptions = {}): Promise<LedgerReport> {
+  let report = await verifyOnce(file, schemaName, opts);
+  for (let reads = 1; reads < MAX_READS && report.torn_tail && !opts.underLock && (await appendWasInFlight(report)); reads++) {
+    opts.onReread?.();
+    report = await verifyOnce(file, schemaName, opts);
+  }
+  return report;
+}
+
+/**
+ * Whether an unterminated last line may be an append still being written rather than a torn
+ * one. A reader takes no lock, and the kernel grows a file a page at a time during one write(),
+ * so a record crossing a page boundary can be seen without its end: that ledger is healthy.
+ * It was in flight when the file has grown since, or a live process holds the lock (waited
+ * for). A torn tail whose writer died stays: its lock is free or stale, and nothing grows it.
+ */
+async function appendWasInFlight(report: LedgerReport): Promise<boolean> {
+  const locked = await waitWhileLocked(report.path);
+  return locked || fileSize(report.path) !== report.bytes;
+}
+
+async function verifyOnce(file: string, schemaName: LedgerSchemaName | undefined, opts: VerifyOptions): Promise<LedgerReport> {
   const path = resolve(file);
   checkLedgerFile(path);
   const schema = schemaName ?? schemaForFileName(basename(path)) ?? null;
@@ -268,9 +300,13 @@ function fileSize(path: string): number | undefined {
 export async function verifiedRecords<N extends LedgerSchemaName>(
   file: string,
   schemaName: N,
-  opts: Omit<VerifyOptions, 'onRecord' | 'threads'> = {},
+  opts: Omit<VerifyOptions, 'onRecord' | 'onReread' | 'threads'> = {},
 ): Promise<{ report: LedgerReport; records: Array<{ line: number; record: StoredRecord<N> }> }> {
   const records: Array<{ line: number; record: StoredRecord<N> }> = [];
-  const report = await verifyLedger(file, schemaName, { ...opts, onRecord: (line, value) => records.push({ line, record: value as StoredRecord<N> }) });
+  const report = await verifyLedger(file, schemaName, {
+    ...opts,
+    onRecord: (line, value) => records.push({ line, record: value as StoredRecord<N> }),
+    onReread: () => (records.length = 0),
+  });
   return { report, records };
 }
