@@ -30,6 +30,18 @@ describe('syntax diagnostics', () => {
     expect(a.module?.config.map((s) => s.path)).toEqual(['a', 'b', 'c']);
   });
 
+  it('names a missing token in quotes, where the token after it starts, and lists several errors in file order', async () => {
+    const a = await analyzeNixSource('{ a = 1;\n  b = 2\n}\n');
+    expect(a.syntax.errors).toEqual([{ line: 3, col: 1, message: "missing ';' before '}'" }]);
+    const b = await analyzeNixSource('{ a = 1; b = (2; c = 3; }');
+    expect(b.syntax.errors).toEqual([{ line: 1, col: 16, message: "missing ')' before ';'" }]);
+    const c = await analyzeNixSource('let\n  a = 1\n  b = 2;\nin { x = ; }\n');
+    expect(c.syntax.errors).toEqual([
+      { line: 3, col: 5, message: "syntax error: unexpected '='" },
+      { line: 4, col: 10, message: 'missing identifier before \';\'' },
+    ]);
+  });
+
   it('reports unclosed braces and stray tokens', async () => {
     const a = await analyzeNixSource('{ a = 1;\n b = { c = 2;\n}\n');
     expect(a.syntax.errors.length).toBeGreaterThan(0);
