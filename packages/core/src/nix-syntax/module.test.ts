@@ -234,6 +234,21 @@ in {
     expect(m.imports.map((i) => i.path)).toEqual(['./a.nix']);
   });
 
+  it('skips every module keyword in the shorthand form, not only imports and meta', async () => {
+    const src = `{
+  imports = [ ];
+  meta.maintainers = [ ];
+  _file = "x.nix";
+  key = "k";
+  disabledModules = [ "services/x.nix" ];
+  _class = "nixos";
+  freeformType = null;
+  services.y.enable = true;
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.config.map((s) => s.path)).toEqual(['services.y.enable']);
+  });
+
   it('gives value spans that slice the exact source text (for editors)', async () => {
     const src = '{ ... }:\n{\n  autopoietic.identity.host = "héllo😀";\n  autopoietic.identity.roles = [ "a" ];\n}\n';
     const m = (await analyzeNixSource(src)).module!;
