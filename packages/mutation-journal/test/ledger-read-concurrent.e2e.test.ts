@@ -82,4 +82,19 @@ describe('reading a ledger while an append is mid-write', () => {
     expect(JSON.parse(verify.stdout)).toMatchObject({ status: 'torn-tail', head: { seq: 2 }, torn_tail: { line: 3 } });
     expect(Date.now() - t0).toBeLessThan(8000);
   }, 60_000);
+
+  it('reports a torn tail once the lock timeout passes, when a live process keeps holding the lock', async () => {
+    const { file, next } = ledgerWithNextLine();
+    appendFileSync(file, next.subarray(0, 5000));
+    const lock = await acquireLock(file); // e.g. a writer stuck in its precondition: the tail is not its line
+    try {
+      const t0 = Date.now();
+      const verify = await runAsync('mutation-journal', ['ledger', 'verify', '--path', file], { AUTOPOIETIC_LOCK_TIMEOUT_MS: '500' });
+      expect(verify.code).toBe(1);
+      expect(JSON.parse(verify.stdout)).toMatchObject({ status: 'torn-tail', torn_tail: { line: 3 } });
+      expect(Date.now() - t0).toBeLessThan(8000); // one wait, not one per re-read
+    } finally {
+      lock.release();
+    }
+  }, 60_000);
 });

@@ -101,11 +101,12 @@ export function tryAcquireLock(ledger: string): HeldLock | null {
 
 /**
  * For readers, which never take the lock (they may have no write access to the memory dir):
- * waits, up to the lock timeout, while a live process holds the ledger's lock. True when it was
- * held by one (an append may have been mid-write when the reader looked), false when the lock
- * is free, unreadable as a lock, or left by a process that is gone. Creates and removes nothing.
+ * waits, up to the lock timeout, while a live process holds the ledger's lock. 'free' when no
+ * live process held it (none, not a lock file, or left by a process that is gone), 'released'
+ * when one did and let go (an append may have been mid-write when the reader looked), 'held'
+ * when one still holds it at the timeout. Creates and removes nothing.
  */
-export async function waitWhileLocked(ledger: string, opts: LockOptions = {}): Promise<boolean> {
+export async function waitWhileLocked(ledger: string, opts: LockOptions = {}): Promise<'free' | 'released' | 'held'> {
   const path = lockPathFor(ledger);
   const deadline = Date.now() + (opts.timeoutMs ?? envTimeout() ?? DEFAULT_TIMEOUT_MS);
   let backoff = 2;
@@ -115,10 +116,10 @@ export async function waitWhileLocked(ledger: string, opts: LockOptions = {}): P
     try {
       owner = readOwner(path);
     } catch {
-      return waited; // not a lock file: the appenders name that; a reader has nothing to wait for
+      return waited ? 'released' : 'free'; // not a lock file: the appenders name that; a reader has nothing to wait for
     }
-    if (owner === 'gone' || isStale(owner)) return waited;
-    if (Date.now() >= deadline) return true;
+    if (owner === 'gone' || isStale(owner)) return waited ? 'released' : 'free';
+    if (Date.now() >= deadline) return 'held';
     waited = true;
     await waitForRelease(path, Math.min(backoff, deadline - Date.now()));
     backoff = Math.min(backoff * 2, 100);

@@ -80,7 +80,7 @@ async function appendInFlight(path: string, line: RawLine): Promise<boolean> {
   } catch {
     return false;
   }
-  return waitWhileLocked(path, { timeoutMs: 0 });
+  return (await waitWhileLocked(path, { timeoutMs: 0 })) !== 'free';
 }
 
 /** All records of a ledger (missing file: []). Prefer readRecords for large ledgers. */

@@ -91,23 +91,19 @@ const PARALLEL_MIN_BYTES = 16 << 20;
  */
 export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, opts: VerifyOptions = {}): Promise<LedgerReport> {
   let report = await verifyOnce(file, schemaName, opts);
-  for (let reads = 1; reads < MAX_READS && report.torn_tail && !opts.underLock && (await appendWasInFlight(report)); reads++) {
+  for (let reads = 1; reads < MAX_READS && report.torn_tail && !opts.underLock; reads++) {
+    // A reader takes no lock, and the kernel grows a file a page at a time during one write(),
+    // so a record crossing a page boundary can be seen without its end: that ledger is healthy.
+    // The append was in flight if a live process held the lock (waited for), or the file has
+    // grown since. A torn tail whose writer died stays: its lock is free or stale, and nothing
+    // grows the file (an appender refuses to write after it).
+    const lock = await waitWhileLocked(report.path);
+    if (lock === 'free' && fileSize(report.path) === report.bytes) break;
     opts.onReread?.();
     report = await verifyOnce(file, schemaName, opts);
+    if (lock === 'held') break; // held past the lock timeout: no append takes that long; report what is there
   }
   return report;
-}
-
-/**
- * Whether an unterminated last line may be an append still being written rather than a torn
- * one. A reader takes no lock, and the kernel grows a file a page at a time during one write(),
- * so a record crossing a page boundary can be seen without its end: that ledger is healthy.
- * It was in flight when the file has grown since, or a live process holds the lock (waited
- * for). A torn tail whose writer died stays: its lock is free or stale, and nothing grows it.
- */
-async function appendWasInFlight(report: LedgerReport): Promise<boolean> {
-  const locked = await waitWhileLocked(report.path);
-  return locked || fileSize(report.path) !== report.bytes;
 }
 
 async function verifyOnce(file: string, schemaName: LedgerSchemaName | undefined, opts: VerifyOptions): Promise<LedgerReport> {
