@@ -190,6 +190,33 @@ describe('flake facts', () => {
     expect(f.hosts[1]!.modules[2]!.config!.map((s) => [s.path, s.value, s.literal])).toEqual([['networking.hostName', 'name', 'a']]);
   });
 
+  it('never substitutes . or .. for a name in a module path, never lets a parameter with no value take an outer name, and calls only self.nixosModules own', async () => {
+    const src = `{
+  outputs = { nixpkgs, vendor, ... }:
+    let
+      hostname = "outer";
+      mkDyn = name: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${name} ]; };
+      mkNamed = { hostname }: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${hostname} ]; };
+    in {
+      nixosConfigurations = {
+        up = mkDyn "..";
+        here = mkDyn ".";
+        ok = mkDyn "ok";
+        none = mkNamed { };
+        v = nixpkgs.lib.nixosSystem { modules = [ vendor.self.nixosModules.base ]; };
+      };
+    };
+}`;
+    const f = (await analyzeNixSource(src)).flake!;
+    expect(f.hosts.map((h) => [h.name, h.modules_static, h.modules.map((m) => [m.kind, m.path ?? m.output ?? m.expr])])).toEqual([
+      ['up', true, [['expression', './hosts/\${name}']]],
+      ['here', true, [['expression', './hosts/\${name}']]],
+      ['ok', true, [['path', './hosts/ok']]],
+      ['none', false, []],
+      ['v', true, [['input', 'vendor.self.nixosModules.base']]],
+    ]);
+  });
+
   it('names outputs made by genAttrs over a written-out list, and reads each host as the function applied to its name', async () => {
     const src = `{
   outputs = { nixpkgs, ... }:
