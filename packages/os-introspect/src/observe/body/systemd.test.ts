@@ -27,6 +27,9 @@ describe('systemd unit parsing', () => {
       '  logrotate.timer          loaded    active   waiting Daily rotation of log files',
       '',
       'garbage line',
+      // a unit name further in is prose, not a row; a row cut short has no sub state to report
+      'Warning: the unit file of dbus.service changed on disk, reload units',
+      '  truncated.service loaded active',
     ].join('\n');
     expect(parseUnitsText(text)).toEqual([
       { name: 'accounts-daemon.service', load: 'loaded', active: 'active', sub: 'running', description: 'Accounts Service' },
