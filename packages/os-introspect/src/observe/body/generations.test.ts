@@ -6,7 +6,7 @@ import { observeGenerations, systemGenerations } from './generations.js';
 
 describe('system generations', () => {
   it('sorts numerically (10 after 9), ignoring other profile links', () => {
-    const names = ['system-10-link', 'system-9-link', 'system', 'per-user', 'system-1-link', 'system-x-link', 'default-3-link'];
+    const names = ['system-10-link', 'system-9-link', 'system', 'per-user', 'system-1-link', 'system-x-link', 'default-3-link', 'system-11-link.tmp-42', 'old-system-12-link'];
     expect(systemGenerations(names).map((g) => g.generation)).toEqual([1, 9, 10]);
   });
 
