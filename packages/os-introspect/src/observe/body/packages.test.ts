@@ -13,6 +13,8 @@ describe('installed packages', () => {
       elements: [
         { attrPath: 'legacyPackages.x86_64-linux.hello', storePaths: ['/nix/store/0123456789abcdfghijklmnpqrsvwxyz-hello-2.12'] },
         { storePaths: ['/nix/store/0123456789abcdfghijklmnpqrsvwxyz-jq-1.7'] },
+        // neither an attrPath nor a store path: no name to report, and no hole in the list
+        { active: true, storePaths: [] },
       ],
     };
     expect(parseProfileJson(JSON.stringify(doc))).toEqual(['hello', 'jq-1.7']);
