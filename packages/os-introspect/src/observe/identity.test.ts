@@ -48,6 +48,12 @@ describe('identity', () => {
     expect(id.detail).toContain('host configuration "beta" (hosts/beta.nix:3)');
   });
 
+  it('also matches the hostname against the identity a configuration declares, not only its name', () => {
+    const id = resolveIdentity('/nonexistent', [host('prod', 'aion', ['web']), host('staging', 'aion-staging')], 'aion');
+    expect(id).toMatchObject({ host: 'aion', roles: ['web'], source: 'genome' });
+    expect(id.detail).toContain('host configuration "prod" (hosts/prod.nix:3, hosts/prod.nix:4)');
+  });
+
   it('takes the only host configuration that sets an identity', () => {
     expect(resolveIdentity('/nonexistent', [host('alpha', 'alpha-01', ['dev']), host('beta', null)], 'elsewhere')).toMatchObject({ host: 'alpha-01', roles: ['dev'], source: 'genome' });
   });
