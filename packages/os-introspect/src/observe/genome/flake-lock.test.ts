@@ -59,8 +59,8 @@ describe('flake.lock', () => {
       version: 7,
       root: 'root',
       nodes: {
-        root: { inputs: { a: 'a', b: ['a', 'inner'], c: ['nope'] } },
-        a: { inputs: { inner: 'x_2' }, locked: { type: 'path', path: '/src/a' } },
+        root: { inputs: { a: 'a', b: ['a', 'inner'], c: ['nope'], d: 'gone', e: ['a', 'lost'] } },
+        a: { inputs: { inner: 'x_2', lost: 'gone' }, locked: { type: 'path', path: '/src/a' } },
         x_2: { locked: { type: 'git', url: 'https://example.invalid/x.git', rev: 'cccc' } },
       },
     };
@@ -69,6 +69,9 @@ describe('flake.lock', () => {
       ['a', 'a', null, '/src/a'],
       ['b', 'x_2', 'a/inner', 'https://example.invalid/x.git'],
       ['c', null, 'nope', null],
+      // a node name the lock does not hold, directly or at the end of a follows path
+      ['d', null, null, null],
+      ['e', null, 'a/lost', null],
     ]);
     expect(r.transitive.map((t) => t.node)).toEqual(['x_2']);
   });
