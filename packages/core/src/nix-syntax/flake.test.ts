@@ -209,8 +209,8 @@ describe('flake facts', () => {
 }`;
     const f = (await analyzeNixSource(src)).flake!;
     expect(f.hosts.map((h) => [h.name, h.modules_static, h.modules.map((m) => [m.kind, m.path ?? m.output ?? m.expr])])).toEqual([
-      ['up', true, [['expression', './hosts/\${name}']]],
-      ['here', true, [['expression', './hosts/\${name}']]],
+      ['up', true, [['expression', './hosts/${name}']]],
+      ['here', true, [['expression', './hosts/${name}']]],
       ['ok', true, [['path', './hosts/ok']]],
       ['none', false, []],
       ['v', true, [['input', 'vendor.self.nixosModules.base']]],
