@@ -6,13 +6,19 @@
  * escape, as JSON writes it. Printed raw, `ESC [2J` clears the user's screen, `ESC ]0;...BEL`
  * retitles the window, a lone CR overwrites the line, U+202E reverses the text after it, and a
  * zero-width character makes "nix-flake-check\u200b" read as the built-in check: a goal, a check
- * name or a file name could redraw or disguise what the tool reports. The class is the one
- * organ names may not contain (core vocab/organ-name.ts), less tab and line feed.
+ * name or a file name could redraw or disguise what the tool reports.
+ *
+ * UNPRINTABLE is that class as a regex source (for the `u` flag), tab and line feed included.
+ * It is also what organ names may not contain (core vocab/organ-name.ts): one definition, so a
+ * character escaped on a terminal can never be accepted in a new name.
  */
-const UNSAFE = /(?![\t\n])\p{Cc}|[\p{Zl}\p{Zp}]|(?![\u200c\u200d])\p{Cf}/gu;
+export const UNPRINTABLE = String.raw`[\p{Cc}\p{Zl}\p{Zp}]|(?![\u200c\u200d])\p{Cf}`;
+
+/** UNPRINTABLE less tab and line feed, which a terminal shows as what they are. */
+const UNSAFE = new RegExp(`(?![\\t\\n])(?:${UNPRINTABLE})`, 'gu');
 
 export function terminalText(s: string): string {
-  return s.replace(UNSAFE, asEscapes);
+  return s.replace(UNSAFE, unitEscapes);
 }
 
 /**
@@ -21,11 +27,11 @@ export function terminalText(s: string): string {
  * line of its own that reads like the tool's ("nix-flake-check: passed").
  */
 export function terminalLine(s: string): string {
-  return terminalText(s).replace(/\n/g, asEscapes);
+  return terminalText(s).replace(/\n/g, unitEscapes);
 }
 
 /** Each UTF-16 unit as `\uXXXX` (an astral format character, such as a tag, as its two halves). */
-function asEscapes(c: string): string {
+export function unitEscapes(c: string): string {
   let out = '';
   for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
   return out;

@@ -1,3 +1,5 @@
+import { UNPRINTABLE, unitEscapes } from '../cli-kit/terminal-text.js';
+
 /**
  * The rule for a new organ name, shared by every command that writes one (mutation-journal
  * organ add/update/generation, mutation-runner promote --changed-organ).
@@ -13,8 +15,9 @@
  * a terminal, and an invisible character makes two names that look alike distinct organs.
  * Only writes are checked: lines already in a registry are read as before (the schema keeps
  * accepting them), so an old organ with such a name can still be listed, renamed or retired.
+ * The class is the one terminal-text.ts escapes (tab and line feed included here).
  */
-const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}]|(?![\u200C\u200D])\p{Cf}/u;
+const FORBIDDEN_IN_NAME = new RegExp(UNPRINTABLE, 'u');
 
 /** Why `name` cannot be given to an organ, or undefined when it can. */
 export function organNameProblem(name: string): string | undefined {
@@ -27,8 +30,7 @@ export function organNameProblem(name: string): string | undefined {
 
 /** A name quoted for a message, each character organNameProblem refuses written as \uXXXX (UTF-16 units). */
 export function quotedName(name: string): string {
-  const asEscapes = (c: string) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
-  return JSON.stringify(name).replace(new RegExp(FORBIDDEN_IN_NAME.source, 'gu'), asEscapes);
+  return JSON.stringify(name).replace(new RegExp(UNPRINTABLE, 'gu'), unitEscapes);
 }
 
 function codePoint(ch: number): string {
