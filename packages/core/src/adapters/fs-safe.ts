@@ -233,10 +233,15 @@ export function makeScratchDir(prefix: string, purpose: string): string {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new AosError('tmpdir-unusable', `cannot create a scratch directory in ${parent} (TMPDIR): ${code}`, {
-      hint: `Point TMPDIR at a writable directory with free space: ${purpose} is made there.`,
+      hint: tmpdirHint(purpose),
       cause: e,
     });
   }
+}
+
+/** The hint for anything that failed in a scratch dir for `purpose` (also a write in it that filled TMPDIR). */
+export function tmpdirHint(purpose: string): string {
+  return `Point TMPDIR at a writable directory with free space: ${purpose} is made there.`;
 }
 
 /** Whether `path` is a directory (through symlinks); false when it does not exist or cannot be stat'ed. */

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { captureCommand, describeOutcome, gitEnv, gitWorkTree, makeScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded } from '@autopoietic/core/adapters';
+import { captureCommand, describeOutcome, gitEnv, gitWorkTree, makeScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded, tmpdirHint } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 
 /**
@@ -48,7 +48,7 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs]), describe: `git diff ${source.range}`, leftOut: await submoduleChanges(root, revs) };
   }
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
-  const scratch = scratchDir();
+  const scratch = makeScratchDir('autopoietic-propose-', INDEX_PURPOSE);
   try {
     // A private index, and a private object directory that borrows the live one (git writes the
     // empty blob for intent-to-add entries): the live .git is not written at all.
@@ -72,12 +72,6 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
 }
 
 const INDEX_PURPOSE = "propose's private git index (the genome's own .git is never written)";
-const TMPDIR_HINT = `Point TMPDIR at a writable directory with free space: ${INDEX_PURPOSE} is made there.`;
-
-/** The scratch directory for the private index (an error naming TMPDIR when it cannot be made). */
-function scratchDir(): string {
-  return makeScratchDir('autopoietic-propose-', INDEX_PURPOSE);
-}
 
 /**
  * Submodules the same diff would touch (a gitlink, mode 160000, either side), which PLAIN_DIFF
@@ -142,7 +136,7 @@ async function git(root: string, full: string[], index?: PrivateIndex, input?: s
   if (r.outcome === 'spawn-failed') throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   if (!succeeded(r)) {
     // On the private index, a full TMPDIR fails git ("index.lock write error. Out of diskspace").
-    const where = index ? ` ${TMPDIR_HINT}` : '';
+    const where = index ? ` ${tmpdirHint(INDEX_PURPOSE)}` : '';
     throw new AosError('git-failed', `git ${full.join(' ')} failed in ${root}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
       hint: `Check that the commits exist (git log) and that the genome is a healthy git repository.${where}`,
     });
