@@ -18,7 +18,13 @@ const ACT_BUILD = 105;
 const ACT_COPY_PATH = 100;
 const LVL_INFO = 3;
 
+/** CSI sequences (colours, cursor moves) Nix puts in its messages on a terminal or with --log-format. */
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** Nix's text without its CSI sequences: the one rule for every reader of Nix's messages. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
 
 export class NixLogTranslator {
   private readonly builds = new Map<number, string>();
@@ -37,7 +43,7 @@ export class NixLogTranslator {
     }
     switch (ev.action) {
       case 'msg':
-        return typeof ev.msg === 'string' ? ev.msg.replace(ANSI, '') : null;
+        return typeof ev.msg === 'string' ? stripAnsi(ev.msg) : null;
       case 'start':
         return this.start(ev);
       case 'stop':
@@ -54,7 +60,7 @@ export class NixLogTranslator {
   }
 
   private start(ev: { level?: number; text?: string; type?: number; id?: number; fields?: unknown[] }): string | null {
-    const text = typeof ev.text === 'string' ? ev.text.replace(ANSI, '') : '';
+    const text = typeof ev.text === 'string' ? stripAnsi(ev.text) : '';
     if (ev.type === ACT_BUILD && ev.id !== undefined) {
       const what = typeof ev.fields?.[0] === 'string' ? (ev.fields[0] as string) : text;
       this.builds.set(ev.id, what);

@@ -1,21 +1,21 @@
+import { stripAnsi } from '@autopoietic/core/adapters';
+
+const HINT =
+  'the network (or that host) cannot be reached from here, so no verdict: fetch it where the network is available ' +
+  '(nix flake archive fills the store), or point the input at a local path';
+
 /**
  * Tells a Nix command that stopped because it could not fetch something (a flake input, the
  * flake registry, a tarball) apart from one that evaluated or built and failed. Offline, a flake
  * with a github: input ends with "unable to download 'https://api.github.com/…': Couldn't
  * resolve host name": that says nothing about the proposal, so the gate has no verdict (`error`)
  * and must name the fetch, not reject the change. Only the error Nix stopped on counts (the last
- * top-level `error:` and what is indented under it), so a warning about an unreachable cache or a fetch retried and then succeeded
- * does not turn a real failure into an error. An HTTP 4xx is an answer (the URL is wrong), not a
- * network problem, and stays a failure.
+ * top-level `error:` and what is indented under it), so a warning about an unreachable cache or
+ * a fetch retried and then succeeded does not turn a real failure into an error. An HTTP 4xx is
+ * an answer (the URL is wrong), not a network problem, and stays a failure.
  */
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
-const HINT =
-  'the network (or that host) cannot be reached from here, so no verdict: fetch it where the network is available ' +
-  '(nix flake archive fills the store), or point the input at a local path';
-
 export function fetchFailure(stderr: string): string | undefined {
-  const raw = stderr.replace(ANSI, '').split('\n').map((l) => l.trimEnd());
+  const raw = stripAnsi(stderr).split('\n').map((l) => l.trimEnd());
   const lines = raw.map((l) => l.trim());
   // The error Nix stopped on: its last top-level `error:` line, and under it (Nix >= 2.13) the
   // indented trace, "… while fetching the input 'X'" and the nested "error: unable to …".

@@ -1,3 +1,8 @@
+import { stripAnsi } from '@autopoietic/core/adapters';
+
+/** Signals that end a builder from outside (SIGHUP, SIGINT, SIGKILL, SIGTERM); a crash is its own. */
+const KILLING_SIGNALS = new Set([1, 2, 9, 15]);
+
 /**
  * Tells a Nix build the machine could not finish apart from one the proposal made fail. Nix
  * exits 1 for both, so its own words decide:
@@ -10,11 +15,8 @@
  *     on device": a full disk answers nothing about the patch.
  * The result is the reason of an `error` check, or undefined for an ordinary failure.
  */
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-const KILLING_SIGNALS = new Set([1, 2, 9, 15]);
-
 export function nixMachineFailure(stderr: string): string | undefined {
-  const lines = stderr.replace(ANSI, '').split('\n').map((l) => l.trim());
+  const lines = stripAnsi(stderr).split('\n').map((l) => l.trim());
   if (lines.some((l) => l.startsWith('note: build failure may have been caused by lack of free disk space')) || lines.some((l) => /^error:.*No space left on device/.test(l))) {
     return 'the build ran out of disk space (Nix: no space left on device in the Nix store or TMPDIR): no verdict; free some space (nix-collect-garbage, or a TMPDIR with room) and run it again';
   }
