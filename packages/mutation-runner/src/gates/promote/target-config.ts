@@ -39,13 +39,26 @@ export async function evaluateTarget(opts: { dir: string; target: string; pass: 
     if (/does not provide attribute .*'nixosConfigurations'/.test(r.stderr)) return { check, problem: { status: 'rejected', reason: missing([]) } };
     return { check, problem: { status: 'rejected', reason: `nixosConfigurations.${opts.target}.${TOPLEVEL} does not evaluate in the candidate flake; see the target-configuration log` } };
   }
-  let parsed: { names: string[]; drv: string | null };
-  try {
-    parsed = JSON.parse((r.stdoutFull ?? Buffer.alloc(0)).toString('utf8')) as typeof parsed;
-  } catch (e) {
-    const bad = { ...check, status: 'error' as const, reason: `unreadable nix eval output: ${(e as Error).message}` };
-    return { check: bad, problem: { status: 'error', reason: `could not evaluate target configuration '${opts.target}' (${bad.reason})` } };
+  const answer = readAnswer(r.stdoutFull);
+  if ('problem' in answer) {
+    const bad = { ...check, status: 'error' as const, reason: answer.problem };
+    return { check: bad, problem: { status: 'error', reason: `could not evaluate target configuration '${opts.target}' (${answer.problem})` } };
   }
-  if (parsed.drv === null) return { check, problem: { status: 'rejected', reason: missing(parsed.names) } };
+  if (answer.drv === null) return { check, problem: { status: 'rejected', reason: missing(answer.names) } };
   return { check };
+}
+
+/** The eval's JSON, checked: anything but the shape asked for is Nix misbehaving, not an answer. */
+function readAnswer(stdout: Buffer | undefined): { names: string[]; drv: string | null } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse((stdout ?? Buffer.alloc(0)).toString('utf8'));
+  } catch (e) {
+    return { problem: `unreadable nix eval output: ${(e as Error).message}` };
+  }
+  const { names, drv } = (value ?? {}) as { names?: unknown; drv?: unknown };
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string') || !(drv === null || typeof drv === 'string')) {
+    return { problem: 'unexpected nix eval output: not { names: [string], drv: string | null }' };
+  }
+  return { names, drv };
 }
