@@ -137,6 +137,8 @@ describe('install-apply when the target refuses a write (read-only)', () => {
     expect(r.code).toBe(1);
     expect(r.json().lineage_status).toBe('failed');
     expect(r.stderr).toMatch(/install-apply failed: .*(EPERM|EACCES)/);
+    // The next step is a hint line, as every error's is.
+    expect(r.stderr).toMatch(/^install-apply failed: .*\nhint: The failed generation is recorded: run `mutation-runner install-revert --plan \S+ --yes`/m);
     expect(r.stderr).toContain(`install-revert --plan ${planFile} --yes`);
     const again = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
     expect(again.stderr).toContain('error[plan-already-applied]');

@@ -20,11 +20,15 @@ export function renderError(e: unknown): ExitCode {
 }
 
 /**
- * A gate outcome: the record has been printed; the command exits 1 with a short stderr line.
+ * A gate outcome: the record has been printed; the command exits 1 with a short stderr line,
+ * and a `hint:` line (rendered as an AosError's) when the next step is not obvious.
  * Throw this from an action after printing a non-passing record.
  */
 export class GateFailed extends Error {
-  constructor(readonly summary: string) {
+  constructor(
+    readonly summary: string,
+    readonly hint?: string,
+  ) {
     super(summary);
     this.name = 'GateFailed';
   }
@@ -38,6 +42,7 @@ export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
     } catch (e) {
       if (e instanceof GateFailed) {
         printErr(e.summary);
+        if (e.hint) printErr(`hint: ${e.hint}`);
         process.exitCode = 1;
         return;
       }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
+import { printJson, runAction } from '@autopoietic/core/cli-kit';
 import type { PlanTargetFlags } from '../gates/install/plan-file.js';
 
 export function registerInstallApply(program: Command): void {
@@ -16,10 +16,10 @@ export function registerInstallApply(program: Command): void {
     .option('--etc-dir <dir>', 'host policy directory (default: $AUTOPOIETIC_ETC_DIR, else /etc/autopoietic); needs mode mutate-live')
     .action(
       runAction(async (opts: PlanTargetFlags) => {
-        const { applyPlan, failureSummary } = await import('../gates/install/apply.js');
+        const { applyPlan, applyFailed } = await import('../gates/install/apply.js');
         const out = await applyPlan({ ...opts, yes: opts.yes === true, force: opts.force === true, allowLiveRoot: opts.allowLiveRoot === true });
         printJson(out);
-        if (out.lineage_status !== 'installed') throw new GateFailed(failureSummary(out));
+        if (out.lineage_status !== 'installed') throw applyFailed(out);
       }),
     );
 }

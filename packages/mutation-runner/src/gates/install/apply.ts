@@ -1,4 +1,4 @@
-import { AosError, describeError, usageError } from '@autopoietic/core/cli-kit';
+import { AosError, describeError, GateFailed, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { appendRecord, ledgerPath, loadRecords, shellQuote } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
@@ -137,12 +137,14 @@ async function appendOutcome(ledgers: ApplyLedgers, record: GenerationRecord, jo
 }
 
 /**
- * The line a non-installed apply ends with. Its `failed` generation is recorded, so the plan
- * counts as applied: say that install-revert comes next, or the user learns it from a refusal.
+ * How a non-installed apply ends (the command throws it after printing the output). Its `failed`
+ * generation is recorded, so the plan counts as applied: the hint says install-revert comes next,
+ * or the user learns it from a refusal.
  */
-export function failureSummary(out: ApplyOutput): string {
+export function applyFailed(out: ApplyOutput): GateFailed {
   const what = out.error ? `install-apply failed: ${out.error}` : 'install seed verification failed';
-  return `${what}\nhint: the failed generation is recorded: run \`mutation-runner install-revert --plan ${shellQuote(out.plan)} --yes\` (same --memory-dir) to undo what was written, fix the cause, then apply again.`;
+  const hint = `The failed generation is recorded: run \`mutation-runner install-revert --plan ${shellQuote(out.plan)} --yes\` (same --memory-dir) to undo what was written, fix the cause, then apply again.`;
+  return new GateFailed(what, hint);
 }
 
 /** Refuses (before any write) everything that cannot be written safely; lists every problem at once. */
