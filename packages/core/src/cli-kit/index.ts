@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './action.js';
 export * from './terminal-text.js';
 export * from './repeatable.js';
+export * from './shell-quote.js';

@@ -1,7 +1,8 @@
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
 import { AosError } from '../cli-kit/errors.js';
 import { LedgerCheckpoint } from '../schemas/ledger.js';
-import { afterBom, shellQuote, startsWithBom } from './line-marks.js';
+import { shellQuote } from '../cli-kit/shell-quote.js';
+import { afterBom, startsWithBom } from './line-marks.js';
 import { describeIssues } from './validate.js';
 
 export { CHECKPOINT_SUFFIX, checkpointPathFor } from './paths.js';

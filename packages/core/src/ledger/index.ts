@@ -10,4 +10,3 @@ export { GENESIS_PREV, lineDigest, type ChainHead } from './chain.js';
 export { acquireLock, withLock, lockPathFor, type HeldLock, type LockOptions, type LockOwner } from './lock.js';
 export { isLedgerSchema, schemaForFileName, type LedgerSchemaName, type RecordOf } from './validate.js';
 export { ledgerLikeName } from './ledger-names.js';
-export { shellQuote } from './line-marks.js';

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { appendRecord } from './append.js';
-import { shellQuote } from './line-marks.js';
 import { verifyLedger } from './verify.js';
 
 async function ledgerLines(n: number): Promise<{ file: string; lines: string[] }> {
@@ -35,13 +34,5 @@ describe('line marks in verify', () => {
     const { file, lines } = await ledgerLines(1);
     writeFileSync(file, `\n\n\uFEFF${lines[0]}\n\n`);
     await expect(appendRecord(file, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-byte-order-mark', message: expect.stringContaining('line 3 starts with a byte-order mark') });
-  });
-});
-
-describe('shellQuote', () => {
-  it('leaves plain paths alone and quotes the rest as one word', () => {
-    expect(shellQuote('/var/lib/aos/memory/x.jsonl')).toBe('/var/lib/aos/memory/x.jsonl');
-    expect(shellQuote("/tmp/it's here/x")).toBe(`'/tmp/it'\\''s here/x'`);
-    expect(shellQuote('/tmp/$(rm)')).toBe("'/tmp/$(rm)'");
   });
 });

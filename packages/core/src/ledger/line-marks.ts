@@ -1,3 +1,4 @@
+import { shellQuote } from '../cli-kit/shell-quote.js';
 import { isBlank } from './lines.js';
 
 /**
@@ -71,9 +72,4 @@ export function crlfCause(path: string, line: number, firstLine: number = line):
 /** The one-line form used in verify reports. */
 export function causeMessage(c: MarkCause): string {
   return `${c.what}. ${c.fix}`;
-}
-
-/** A path as one shell word: unchanged when it needs no quoting. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }

@@ -1,6 +1,6 @@
-import { AosError, describeError, GateFailed, usageError } from '@autopoietic/core/cli-kit';
+import { AosError, describeError, GateFailed, shellQuote, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
-import { appendRecord, ledgerPath, loadRecords, shellQuote } from '@autopoietic/core/ledger';
+import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
 import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
