@@ -3,6 +3,7 @@ import { refuseBlankPlaces } from './blank-places.js';
 import { AosError, describeError, type ExitCode } from './errors.js';
 import { refuseRepeatedFlags } from './repeated-flags.js';
 import { printErr } from './output.js';
+import { terminalLine } from './terminal-text.js';
 
 /**
  * Renders an error as `error[CODE]: message` plus a `hint:` line, and returns its exit code.
@@ -21,7 +22,9 @@ export function renderError(e: unknown): ExitCode {
 
 /**
  * A gate outcome: the record has been printed; the command exits 1 with a short stderr line,
- * and a `hint:` line (rendered as an AosError's) when the next step is not obvious.
+ * and a `hint:` line (rendered as an AosError's) when the next step is not obvious. The summary
+ * is kept to its one line (terminalLine) where it is printed: it often quotes a generator's or a
+ * proposal's text, whose line feed could otherwise print a forged `error[…]`/`hint:` line.
  * Throw this from an action after printing a non-passing record.
  */
 export class GateFailed extends Error {
@@ -41,7 +44,7 @@ export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
       await fn(...args);
     } catch (e) {
       if (e instanceof GateFailed) {
-        printErr(e.summary);
+        printErr(terminalLine(e.summary));
         if (e.hint) printErr(`hint: ${e.hint}`);
         process.exitCode = 1;
         return;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { collectDistinct, GateFailed, printJson, runAction, terminalLine } from '@autopoietic/core/cli-kit';
+import { collectDistinct, GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
 import { addGateOptions, localSystem } from './gate-options.js';
 
 export function registerEvolve(program: Command): void {
@@ -31,8 +31,8 @@ export function registerEvolve(program: Command): void {
       const { evolve } = await import('../loop/evolve/run.js');
       const summary = await evolve(opts);
       printJson(summary);
-      // The reason quotes the generator's text (its stderr, a refused check's arguments): one line.
-      if (summary.outcome !== 'verified' && summary.outcome !== 'promoted') throw new GateFailed(`evolve ${summary.outcome}: ${terminalLine(summary.reason)}`);
+      // The reason quotes the generator's text; runAction prints a GateFailed summary as one line.
+      if (summary.outcome !== 'verified' && summary.outcome !== 'promoted') throw new GateFailed(`evolve ${summary.outcome}: ${summary.reason}`);
     }),
   );
 }
