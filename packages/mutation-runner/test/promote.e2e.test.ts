@@ -2,7 +2,7 @@
 // (design inventory 6.4), the binding rules of issue 5, replayed expected checks, VM-check
 // discovery, nix build out paths, the KVM preflight and the mode.
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EvidenceBundle } from '@autopoietic/core/schemas';
 import { tempDir } from '../../../tests/support/tmp.js';
@@ -297,6 +297,9 @@ describe('promote: VM checks', () => {
     const target = r.json().checks.find((c: any) => c.name === 'target-configuration');
     expect(target.status).toBe('passed');
     expect(JSON.parse(target.stdout)).toMatchObject({ names: ['ghost'], drv: expect.stringMatching(/^\/nix\/store\/[0-9a-z]{32}-ghost-toplevel\.drv$/) });
+    // Each step's logs have a number of their own, in record order (two steps once shared 01).
+    const numbers = r.json().checks.map((c: any) => basename(c.stderr_log.path).slice(0, 2));
+    expect(numbers).toEqual(numbers.map((_: string, i: number) => String(i).padStart(2, '0')));
   });
 
   it('rejects a VM check missing from checks.<system> before anything builds', () => {

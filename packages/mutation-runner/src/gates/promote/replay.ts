@@ -63,11 +63,12 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     const identity = await readIdentityHost(paths.dir, io.targetConfiguration);
     const staged = { ...rooted, candidateTree: tree.id, identity };
     const checks: CheckResult[] = [applied.check];
-    // The target configuration is evaluated while the VM checks are listed.
+    // The target configuration is evaluated while the VM checks are listed. Logs are numbered
+    // in record order: 00 apply-patch, 01 list-vm-checks, 02 target-configuration, then the checks.
     const timeoutMs = ctx.policy.timeouts.base * 1000;
     const [gate, target] = await Promise.all([
       vmGate(ctx, nix, paths.dir, io),
-      evaluateTarget({ dir: paths.dir, target: io.targetConfiguration, pass: ctx.pass, env: ctx.checkEnv, logDir: io.logDir, index: 1, timeoutMs }),
+      evaluateTarget({ dir: paths.dir, target: io.targetConfiguration, pass: ctx.pass, env: ctx.checkEnv, logDir: io.logDir, index: 2, timeoutMs }),
     ]);
     checks.push(gate.discovery, target.check);
     // The candidate's answer (rejected) comes before a machine's lack of one (error).
@@ -76,7 +77,7 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     if (problem) return { ...staged, ...problem, checks: [...checks, ...(problem === gate.problem ? gate.blocked : [])] };
     const plan: PlanContext = { candidateDir: paths.dir, nix, pass: ctx.pass, timeouts: ctx.policy.timeouts };
     const planned = [...p.checks.map((c) => plannedProposalCheck(c.check, c.shape, plan)), ...io.vmChecks.map((n) => plannedVmCheck(n, io.system, plan))];
-    const results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 2, nix, progress: ctx.progress });
+    const results = await runChecks(planned, { cwd: paths.dir, env: ctx.checkEnv, jobs: ctx.jobs, failFast: ctx.failFast, logDir: io.logDir, firstIndex: 3, nix, progress: ctx.progress });
     return promoteDraftFromChecks([...checks, ...results], staged);
   } finally {
     release();
