@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MutationVerificationRecord } from '@autopoietic/core/schemas';
 import { bindVerification, rootMismatch } from './binding.js';
 import { featureProblem, systemProblem, type MachineFeatures } from './kvm.js';
-import { flagProblem, targetPrefixProblem } from './vm-checks.js';
+import { readAnswer } from './target-config.js';
+import { flagProblem, readDiscovery, targetPrefixProblem } from './vm-checks.js';
 
 const rec = (id: string, status: MutationVerificationRecord['status'], fp: string, mutation = 'mut-a'): MutationVerificationRecord => ({
   schema_version: '0.1.0', verification_id: id, timestamp: '2026-01-01T00:00:00.000Z', mutation_id: mutation, goal: 'g', phase: 'P1',
@@ -69,5 +70,23 @@ describe('build preflight', () => {
     expect(systemProblem('i686-linux', m({ extraPlatforms: ['i686-linux'] }))).toBeUndefined();
     expect(systemProblem('aarch64-linux', m({ builders: [{ spec: 's', systems: ['aarch64-linux'], features: [] }] }))).toBeUndefined();
     expect(systemProblem('aarch64-linux', m())).toBe('checks for aarch64-linux cannot be built here: this machine builds x86_64-linux, and no remote builder offers aarch64-linux');
+  });
+});
+
+describe("reading nix eval's answers (list-vm-checks, target-configuration)", () => {
+  const out = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
+
+  it('takes the shape asked for', () => {
+    expect(readDiscovery(out({ names: ['seed-smoke'], features: { 'seed-smoke': ['kvm'] } }))).toEqual({ names: ['seed-smoke'], features: { 'seed-smoke': ['kvm'] } });
+    expect(readAnswer(out({ names: ['seed'], drv: null }))).toEqual({ names: ['seed'], drv: null });
+  });
+
+  it('calls anything else a problem (no verdict), never an answer: a string where a list was asked, a missing field, not JSON', () => {
+    for (const bad of [{ names: 'seed-smoke', features: {} }, { names: ['a'] }, { names: ['a'], features: { a: 'kvm' } }, null, 'not json']) {
+      expect(readDiscovery(out(bad))).toHaveProperty('problem');
+    }
+    for (const bad of [{ names: 'seed', drv: null }, { names: ['seed'] }, { names: ['seed'], drv: 3 }, 'not json']) {
+      expect(readAnswer(out(bad))).toHaveProperty('problem');
+    }
   });
 });

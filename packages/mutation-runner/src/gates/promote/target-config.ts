@@ -49,7 +49,7 @@ export async function evaluateTarget(opts: { dir: string; target: string; pass: 
 }
 
 /** The eval's JSON, checked: anything but the shape asked for is Nix misbehaving, not an answer. */
-function readAnswer(stdout: Buffer | undefined): { names: string[]; drv: string | null } | { problem: string } {
+export function readAnswer(stdout: Buffer | undefined): { names: string[]; drv: string | null } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse((stdout ?? Buffer.alloc(0)).toString('utf8'));

@@ -56,10 +56,26 @@ export async function discoverVmChecks(opts: {
   });
   const check = toCheckResult('list-vm-checks', r, opts.timeoutMs, true);
   if (check.status !== 'passed') return { check };
+  const answer = readDiscovery(r.stdoutFull);
+  if ('problem' in answer) return { check: { ...check, status: 'error', reason: answer.problem } };
+  return { check, ...answer };
+}
+
+/**
+ * The eval's JSON, checked: anything but the shape asked for is Nix (or a wrapper) misbehaving,
+ * not an answer, so no verdict (it was cast unchecked, and `names` as a string passed the
+ * missing-check test letter by letter).
+ */
+export function readDiscovery(stdout: Buffer | undefined): { names: string[]; features: Record<string, string[]> } | { problem: string } {
+  let value: unknown;
   try {
-    const parsed = JSON.parse((r.stdoutFull ?? Buffer.alloc(0)).toString('utf8')) as { names: string[]; features: Record<string, string[]> };
-    return { check, names: parsed.names, features: parsed.features };
+    value = JSON.parse((stdout ?? Buffer.alloc(0)).toString('utf8'));
   } catch (e) {
-    return { check: { ...check, status: 'error', reason: `unreadable nix eval output: ${(e as Error).message}` } };
+    return { problem: `unreadable nix eval output: ${(e as Error).message}` };
   }
+  const { names, features } = (value ?? {}) as { names?: unknown; features?: unknown };
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const featureMap = typeof features === 'object' && features !== null && !Array.isArray(features) && Object.values(features).every(strings);
+  if (!strings(names) || !featureMap) return { problem: 'unexpected nix eval output: not { names: [string], features: { <check>: [string] } }' };
+  return { names, features: features as Record<string, string[]> };
 }
