@@ -17,6 +17,10 @@ describe('stat index', () => {
     expect(trustedDigest(index, 'a.nix', { ...st, size: 11 })).toBeUndefined();
     expect(trustedDigest(index, 'a.nix', { ...st, ino: 8 })).toBeUndefined();
     expect(trustedDigest(index, 'a.nix', { ...st, ctimeMs: 600_000 })).toBeUndefined();
+    expect(trustedDigest(index, 'a.nix', { ...st, mtimeMs: 400_000 }), 'mtime alone differs').toBeUndefined();
+    // Backdated (touch -d) after a change in the instant the index was written: only ctime tells.
+    const touched: StatIndex = { ...index, files: { 'a.nix': [10, 500_000, 1_000_000, 7, 'cd'.repeat(32)] } };
+    expect(trustedDigest(touched, 'a.nix', { ...st, ctimeMs: 1_000_000 })).toBeUndefined();
     // Changed in the same instant the index was written: its content may differ from the digest.
     const racy: StatIndex = { ...index, files: { 'a.nix': [10, 1_000_000, 1_000_000, 7, 'cd'.repeat(32)] } };
     expect(trustedDigest(racy, 'a.nix', { ...st, mtimeMs: 1_000_000, ctimeMs: 1_000_000 })).toBeUndefined();
@@ -38,6 +42,16 @@ describe('stat index', () => {
     expect(pack.has('ef'.repeat(32))).toBe(true);
     expect(pack.get('ef'.repeat(32)), 'valid JSON that fails its checksum is not trusted').toBeUndefined();
     expect(readStatIndex(dir, '/other')).toBeUndefined();
+    expect([...readObjects(dir, '/other').digests()]).toEqual([]);
+  });
+
+  it('does not serve an analysis whose Nix confirmation was unavailable, even from a pack that holds one', async () => {
+    const dir = tempDir();
+    const unavailable = { kind: 'nix', confirmation: { status: 'unavailable', detail: 'nix-instantiate not installed', nix_version: null } };
+    await writeSnapshot(dir, index, [Buffer.from(`${'ab'.repeat(32)} ${packBody(JSON.stringify(unavailable))}\n`)]);
+    const pack = readObjects(dir, '/g');
+    expect(pack.has('ab'.repeat(32))).toBe(true);
+    expect(pack.get('ab'.repeat(32))).toBeUndefined();
     expect([...readObjects(dir, '/other').digests()]).toEqual([]);
   });
 
