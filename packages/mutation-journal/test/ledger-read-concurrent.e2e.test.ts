@@ -13,23 +13,31 @@ import { tempDir } from '../../../tests/support/tmp.js';
 // `ledger verify` calling a healthy ledger torn 4 times in 7,000 reads). The test makes that
 // moment last: it holds the lock as a live writer and writes the line in two halves.
 
-function runAsync(name: CliName, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const bin = join(REPO_ROOT, 'packages', name, 'bin', `${name}.js`);
-    const child = spawn(process.execPath, [bin, ...args], { cwd: REPO_ROOT, env: testEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+type Result = { code: number | null; stdout: string; stderr: string };
+
+/** The built CLI as a process; `seen` resolves once its stderr matches `until` (when given). */
+function runAsync(name: CliName, args: string[], env: Record<string, string>, until?: RegExp): { done: Promise<Result>; seen: Promise<void> } {
+  const bin = join(REPO_ROOT, 'packages', name, 'bin', `${name}.js`);
+  const child = spawn(process.execPath, [bin, ...args], { cwd: REPO_ROOT, env: testEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let markSeen!: () => void;
+  const seen = new Promise<void>((r) => (markSeen = r));
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d;
+    if (until?.test(stderr)) markSeen();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const done = new Promise<Result>((resolve) => {
     child.on('close', (code) => {
       clearTimeout(timer);
+      markSeen(); // a reader that ended without the mark fails its own assertions
       resolve({ code, stdout, stderr });
     });
   });
+  return { done, seen };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A memory dir whose mutations.jsonl holds two records, and the real third line appended after them. */
 function ledgerWithNextLine(): { mem: string; file: string; next: Buffer } {
@@ -51,15 +59,22 @@ describe('reading a ledger while an append is mid-write', () => {
     const lock = await acquireLock(file);
     try {
       appendFileSync(file, next.subarray(0, 5000));
-      const readers = Promise.all([
-        runAsync('mutation-journal', ['ledger', 'verify', '--path', file], {}),
-        runAsync('os-introspect', ['--root', tempDir(), '--memory-dir', mem, '--max-project-files', '1'], {}),
-        runAsync('mutation-journal', ['list', 'mutations', '--memory-dir', mem], {}),
-      ]);
-      await sleep(2500); // the readers have started and read the half line
+      // list does not wait: it reads the two whole records and skips the line in flight quietly.
+      const list = await runAsync('mutation-journal', ['list', 'mutations', '--memory-dir', mem], {}).done;
+      // verify and os-introspect see the half line, say so (debug), and wait for the writer:
+      // only then is the rest written, so the test cannot pass by reading too late.
+      const waiting = /the last line is unterminated: reading again/;
+      const debug = { AUTOPOIETIC_LOG_LEVEL: 'debug' };
+      const readers = [
+        runAsync('mutation-journal', ['ledger', 'verify', '--path', file], debug, waiting),
+        runAsync('os-introspect', ['--root', tempDir(), '--memory-dir', mem, '--max-project-files', '1'], debug, waiting),
+      ];
+      await Promise.all(readers.map((r) => r.seen));
       appendFileSync(file, next.subarray(5000));
       lock.release();
-      const [verify, introspect, list] = await readers;
+      const [verify, introspect] = await Promise.all(readers.map((r) => r.done));
+      expect(verify.stderr).toMatch(waiting);
+      expect(introspect.stderr).toMatch(waiting);
 
       expect(verify.code, verify.stderr).toBe(0);
       expect(JSON.parse(verify.stdout)).toMatchObject({ status: 'ok', lines: 3, head: { seq: 3 }, problems: [] });
@@ -68,6 +83,7 @@ describe('reading a ledger while an append is mid-write', () => {
       expect(health).toMatchObject({ status: 'ok', lines: 3, head_seq: 3, problems: 0 });
       expect(list.code, list.stderr).toBe(0);
       expect(list.stderr).not.toMatch(/torn/);
+      expect(JSON.parse(list.stdout)).toHaveLength(2);
     } finally {
       lock.release();
     }
@@ -77,7 +93,7 @@ describe('reading a ledger while an append is mid-write', () => {
     const { file, next } = ledgerWithNextLine();
     appendFileSync(file, next.subarray(0, 5000)); // no lock: the writer died mid-write
     const t0 = Date.now();
-    const verify = await runAsync('mutation-journal', ['ledger', 'verify', '--path', file], {});
+    const verify = await runAsync('mutation-journal', ['ledger', 'verify', '--path', file], {}).done;
     expect(verify.code).toBe(1);
     expect(JSON.parse(verify.stdout)).toMatchObject({ status: 'torn-tail', head: { seq: 2 }, torn_tail: { line: 3 } });
     expect(Date.now() - t0).toBeLessThan(8000);
@@ -89,7 +105,7 @@ describe('reading a ledger while an append is mid-write', () => {
     const lock = await acquireLock(file); // e.g. a writer stuck in its precondition: the tail is not its line
     try {
       const t0 = Date.now();
-      const verify = await runAsync('mutation-journal', ['ledger', 'verify', '--path', file], { AUTOPOIETIC_LOCK_TIMEOUT_MS: '500' });
+      const verify = await runAsync('mutation-journal', ['ledger', 'verify', '--path', file], { AUTOPOIETIC_LOCK_TIMEOUT_MS: '500' }).done;
       expect(verify.code).toBe(1);
       expect(JSON.parse(verify.stdout)).toMatchObject({ status: 'torn-tail', torn_tail: { line: 3 } });
       expect(Date.now() - t0).toBeLessThan(8000); // one wait, not one per re-read

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
+import { getLogger } from '../cli-kit/logger.js';
 import type { StoredRecord } from './append.js';
 import { ChainChecker, MAX_PROBLEMS, type ChainProblemKind } from './chain-check.js';
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
@@ -91,12 +92,13 @@ const PARALLEL_MIN_BYTES = 16 << 20;
  */
 export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, opts: VerifyOptions = {}): Promise<LedgerReport> {
   let report = await verifyOnce(file, schemaName, opts);
-  for (let reads = 1; reads < MAX_READS && report.torn_tail && !opts.underLock; reads++) {
+  for (let reads = 1; reads < 1 && report.torn_tail && !opts.underLock; reads++) {
     // A reader takes no lock, and the kernel grows a file a page at a time during one write(),
     // so a record crossing a page boundary can be seen without its end: that ledger is healthy.
     // The append was in flight if a live process held the lock (waited for), or the file has
     // grown since. A torn tail whose writer died stays: its lock is free or stale, and nothing
     // grows the file (an appender refuses to write after it).
+    getLogger().debug({ ledger: report.path, line: report.torn_tail.line }, 'the last line is unterminated: reading again once a writer holding the lock is done');
     const lock = await waitWhileLocked(report.path);
     if (lock === 'free' && fileSize(report.path) === report.bytes) break;
     opts.onReread?.();
