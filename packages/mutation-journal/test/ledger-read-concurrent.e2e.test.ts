@@ -65,14 +65,12 @@ describe('reading a ledger while an append is mid-write', () => {
       // only then is the rest written, so the test cannot pass by reading too late.
       const waiting = /the last line is unterminated: reading again/;
       const debug = { AUTOPOIETIC_LOG_LEVEL: 'debug' };
-      const readers = [
-        runAsync('mutation-journal', ['ledger', 'verify', '--path', file], debug, waiting),
-        runAsync('os-introspect', ['--root', tempDir(), '--memory-dir', mem, '--max-project-files', '1'], debug, waiting),
-      ];
-      await Promise.all(readers.map((r) => r.seen));
+      const verifying = runAsync('mutation-journal', ['ledger', 'verify', '--path', file], debug, waiting);
+      const introspecting = runAsync('os-introspect', ['--root', tempDir(), '--memory-dir', mem, '--max-project-files', '1'], debug, waiting);
+      await Promise.all([verifying.seen, introspecting.seen]);
       appendFileSync(file, next.subarray(5000));
       lock.release();
-      const [verify, introspect] = await Promise.all(readers.map((r) => r.done));
+      const [verify, introspect] = await Promise.all([verifying.done, introspecting.done]);
       expect(verify.stderr).toMatch(waiting);
       expect(introspect.stderr).toMatch(waiting);
 
