@@ -92,7 +92,7 @@ const PARALLEL_MIN_BYTES = 16 << 20;
  */
 export async function verifyLedger(file: string, schemaName?: LedgerSchemaName, opts: VerifyOptions = {}): Promise<LedgerReport> {
   let report = await verifyOnce(file, schemaName, opts);
-  for (let reads = 1; reads < 1 && report.torn_tail && !opts.underLock; reads++) {
+  for (let reads = 1; reads < MAX_READS && report.torn_tail && !opts.underLock; reads++) {
     // A reader takes no lock, and the kernel grows a file a page at a time during one write(),
     // so a record crossing a page boundary can be seen without its end: that ledger is healthy.
     // The append was in flight if a live process held the lock (waited for), or the file has
