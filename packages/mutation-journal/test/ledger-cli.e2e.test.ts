@@ -177,6 +177,15 @@ describe('list', () => {
     expect(r.stdout).toBe(`${JSON.stringify(recs, null, 2)}\n`);
   });
 
+  it('warns about a torn final line whose writer is gone, naming repair, and lists the whole records', () => {
+    const mem = seeded();
+    writeFileSync(join(mem, 'mutations.jsonl'), '{"torn', { flag: 'a' });
+    const r = journal(['list', 'mutations', '--memory-dir', mem], { AUTOPOIETIC_LOG_LEVEL: 'warn' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toHaveLength(3);
+    expect(r.stderr).toMatch(/skipping a torn final line.*mutation-journal ledger repair/);
+  });
+
   it('filters by --mutation-id, --status and --since, combined', () => {
     const mem = seeded();
     const ids = (args: string[]) => journal(['list', ...args, '--memory-dir', mem]).json().map((x: { chain: { seq: number } }) => x.chain.seq);

@@ -5,6 +5,7 @@ import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { appendRecord } from './append.js';
 import { checkpointLedger } from './checkpoint.js';
+import { acquireLock } from './lock.js';
 import { loadRecords } from './read.js';
 import { verifiedRecords, verifyLedger } from './verify.js';
 
@@ -138,6 +139,24 @@ describe('verifyLedger', () => {
     expect(r.problems).toEqual([expect.objectContaining({ line: 3, kind: 'torn-tail' })]);
     expect(r.torn_tail).toEqual({ line: 3, offset: lines[0]!.length + lines[1]!.length + 2, bytes: 40 });
     expect(r.head).toMatchObject({ seq: 2, line: 2 });
+  });
+
+  it('re-reads a torn tail under a lock a live process keeps once, after one wait, then reports it torn', async () => {
+    const { file, lines } = await ledgerOf(3);
+    rewrite(file, [lines[0]!, lines[1]!, lines[2]!.slice(0, 40)], '');
+    const held = await acquireLock(file); // this process: live, and never letting go during the read
+    const before = process.env.AUTOPOIETIC_LOCK_TIMEOUT_MS;
+    process.env.AUTOPOIETIC_LOCK_TIMEOUT_MS = '150';
+    try {
+      let rereads = 0;
+      const r = await verifyLedger(file, undefined, { onReread: () => rereads++ });
+      expect(r.status).toBe('torn-tail');
+      expect(rereads, 'a lock still held at the timeout ends the re-reads: no wait per re-read').toBe(1);
+    } finally {
+      held.release();
+      if (before === undefined) delete process.env.AUTOPOIETIC_LOCK_TIMEOUT_MS;
+      else process.env.AUTOPOIETIC_LOCK_TIMEOUT_MS = before;
+    }
   });
 
   it('treats a complete final line with no newline as torn (its append never returned)', async () => {
