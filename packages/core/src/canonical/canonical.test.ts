@@ -143,6 +143,9 @@ describe('firstDuplicateKey', () => {
     expect(firstDuplicateKey('{"a": 1, "a": 2}')).toEqual({ path: '(top)', key: 'a' });
     expect(firstDuplicateKey('{"m": {"k": 1, "\\u006b": 2}}')).toEqual({ path: 'm', key: 'k' });
     expect(firstDuplicateKey('{"x": [0, {"y": [{}, {"z": 1, "z": 1}]}]}')).toEqual({ path: 'x.1.y.1', key: 'z' });
+    // An escaped quote does not end a string: after one in a value or a key, the duplicate is still found.
+    expect(firstDuplicateKey('{"a": "say \\"", "a": 2}')).toEqual({ path: '(top)', key: 'a' });
+    expect(firstDuplicateKey('{"q\\"": 1, "q\\"": 2}')).toEqual({ path: '(top)', key: 'q"' });
   });
 
   it('does not confuse keys of different objects, values that look like keys, or quotes and braces inside strings', () => {
