@@ -74,6 +74,10 @@ describe('ledger verify', () => {
   it('detects truncation after a checkpoint, and --checkpoint requires one', () => {
     const { mem, file, lines } = memoryWith(4);
     expect(journal(['ledger', 'verify', '--kind', 'mutations', '--memory-dir', mem, '--checkpoint']).code).toBe(1);
+    // A ledger named explicitly needs its checkpoint even before it exists: that is what is missing, not the ledger.
+    const absent = journal(['ledger', 'verify', '--path', join(tempDir(), 'mutations.jsonl'), '--checkpoint'], { AUTOPOIETIC_LOG_LEVEL: 'warn' });
+    expect(absent.code).toBe(1);
+    expect(absent.stderr).toMatch(/error\[checkpoint-unreadable\].*mutations\.jsonl\.checkpoint\.json/);
     const cp = journal(['ledger', 'checkpoint', '--kind', 'mutations', '--memory-dir', mem]);
     expect(cp.code).toBe(0);
     expect(cp.json()).toMatchObject({ ledger: file, checkpoint_path: `${file}.checkpoint.json`, checkpoint: { seq: 4, ledger: 'mutations.jsonl' } });
@@ -81,6 +85,7 @@ describe('ledger verify', () => {
     writeFileSync(file, `${lines.slice(0, 3).join('\n')}\n`);
     const r = journal(['ledger', 'verify', '--memory-dir', mem]);
     expect(r.code).toBe(1);
+    expect(r.json().status, 'one broken ledger makes the memory dir broken').toBe('broken');
     const mutations = r.json().ledgers.find((l: { path: string }) => l.path === file);
     expect(mutations).toMatchObject({ status: 'broken', problems: [{ kind: 'truncated' }], checkpoint: { status: 'truncated', seq: 4 } });
   });
@@ -205,6 +210,14 @@ describe('list', () => {
     expect(rows[0]).toMatch(/^SEQ\s+TIMESTAMP\s+MUTATION_ID\s+STATUS\s+PHASE\s+GOAL$/);
     expect(rows).toHaveLength(4);
     expect(rows[2]).toMatch(/^2\s+\S+\s+mut-b\s+accepted\s+P0\s+B$/);
+  });
+
+  it('filters the table as it filters JSON', () => {
+    const r = journal(['list', 'mutations', '--format', 'table', '--status', 'accepted', '--mutation-id', 'mut-a', '--memory-dir', seeded()]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.trimEnd().split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(/^3\s+\S+\s+mut-a\s+accepted\s+P1\s+A$/);
   });
 
   it('lines up table columns by terminal width (wide and combining characters) and cuts long cells between graphemes', () => {

@@ -20,6 +20,15 @@ describe('organ add and list (reference P4 tests)', () => {
     expect(journal(['list'], mem).json()).toEqual([rec]);
   });
 
+  it('warns (and still adds) when another current organ has the same source', () => {
+    const mem = tempDir();
+    expect(journal(ADD, mem).code).toBe(0);
+    const twin = journal(['add', '--name', 'fmt2', '--type', 'cli', '--source', 'pkgs/nix-fmt', '--purpose', 'p'], mem);
+    expect(twin.code, twin.stderr).toBe(0);
+    expect(twin.stderr).toMatch(/another current organ has the same source/);
+    expect(twin.stderr).toContain('nix-fmt');
+  });
+
   it('lists records in registry order, and [] for a missing registry', () => {
     const mem = tempDir();
     expect(journal(['list'], mem).json()).toEqual([]);

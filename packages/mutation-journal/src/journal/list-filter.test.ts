@@ -23,6 +23,7 @@ describe('list filters', () => {
   it('read lineage_status for generations and skip organ lines without a time', () => {
     expect([{ lineage_status: 'planned' }, { lineage_status: 'failed' }].filter(buildFilter('generations', { status: 'failed' }))).toHaveLength(1);
     expect([{ name: 'x' }, { name: 'y', recorded_at: '2026-05-01T00:00:00Z' }].filter(buildFilter('organs', { since: '2026-01-01' }))).toEqual([{ name: 'y', recorded_at: '2026-05-01T00:00:00Z' }]);
+    expect([{ name: 'z', recorded_at: 'yesterday' }].filter(buildFilter('organs', { since: '2026-01-01' })), 'a time that does not parse is not since anything').toEqual([]);
   });
 
   it('parse --since as a date or RFC 3339, and refuse anything else', () => {
