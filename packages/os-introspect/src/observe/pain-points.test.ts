@@ -47,4 +47,17 @@ describe('pain points', () => {
       ['flake inputs declared but not locked', ['inputs.newinput is in flake.nix but not in flake.lock']],
     ]);
   });
+
+  it('reports broken and torn ledgers, with the first problem when there is one, and not healthy or missing ones', () => {
+    const ledgers = [
+      { path: '/m/mutations.jsonl', status: 'broken', first_problem: 'line 3: hash-mismatch' },
+      { path: '/m/effects.jsonl', status: 'torn-tail' },
+      { path: '/m/organs.jsonl', status: 'ok' },
+      { path: '/m/results.jsonl', status: 'missing' },
+    ];
+    const p = painPoints({ ...state([]), memory: { ledgers } } as unknown as State, []);
+    expect(p.map((x) => [x.signal, x.evidence, x.source])).toEqual([
+      ['damaged ledgers', ['/m/mutations.jsonl: broken (line 3: hash-mismatch)', '/m/effects.jsonl: torn-tail'], 'memory'],
+    ]);
+  });
 });
