@@ -178,6 +178,15 @@ export function parseBuildOutPaths(info: NixInfo, stdout: string): string[] {
   return paths;
 }
 
+/** `nix eval --json` output as a value, or why it is not JSON (Nix, or a wrapper, misbehaving: no answer). */
+export function readEvalJson(stdout: Buffer | undefined): { value: unknown } | { problem: string } {
+  try {
+    return { value: JSON.parse((stdout ?? Buffer.alloc(0)).toString('utf8')) };
+  } catch (e) {
+    return { problem: `unreadable nix eval output: ${(e as Error).message}` };
+  }
+}
+
 /** `nix eval --json <installable> [--apply FN]`. */
 export function evalJsonArgs(installable: string, pass: NixPassThrough = {}, apply?: string): string[] {
   return [...nixCommonArgs(pass), 'eval', '--json', '--no-write-lock-file', ...(apply ? ['--apply', apply] : []), installable];

@@ -1,4 +1,4 @@
-import { evalJsonArgs, runCommand, type NixPassThrough } from '@autopoietic/core/adapters';
+import { evalJsonArgs, readEvalJson, runCommand, type NixPassThrough } from '@autopoietic/core/adapters';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { logName, toCheckResult } from '../../checks/run.js';
 
@@ -50,13 +50,9 @@ export async function evaluateTarget(opts: { dir: string; target: string; pass: 
 
 /** The eval's JSON, checked: anything but the shape asked for is Nix misbehaving, not an answer. */
 export function readAnswer(stdout: Buffer | undefined): { names: string[]; drv: string | null } | { problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse((stdout ?? Buffer.alloc(0)).toString('utf8'));
-  } catch (e) {
-    return { problem: `unreadable nix eval output: ${(e as Error).message}` };
-  }
-  const { names, drv } = (value ?? {}) as { names?: unknown; drv?: unknown };
+  const read = readEvalJson(stdout);
+  if ('problem' in read) return read;
+  const { names, drv } = (read.value ?? {}) as { names?: unknown; drv?: unknown };
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string') || !(drv === null || typeof drv === 'string')) {
     return { problem: 'unexpected nix eval output: not { names: [string], drv: string | null }' };
   }

@@ -1,4 +1,4 @@
-import { evalJsonArgs, runCommand, type NixInfo, type NixPassThrough } from '@autopoietic/core/adapters';
+import { evalJsonArgs, readEvalJson, runCommand, type NixInfo, type NixPassThrough } from '@autopoietic/core/adapters';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { isAttrName } from '../../checks/allowlist.js';
 import { logName, toCheckResult } from '../../checks/run.js';
@@ -67,13 +67,9 @@ export async function discoverVmChecks(opts: {
  * missing-check test letter by letter).
  */
 export function readDiscovery(stdout: Buffer | undefined): { names: string[]; features: Record<string, string[]> } | { problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse((stdout ?? Buffer.alloc(0)).toString('utf8'));
-  } catch (e) {
-    return { problem: `unreadable nix eval output: ${(e as Error).message}` };
-  }
-  const { names, features } = (value ?? {}) as { names?: unknown; features?: unknown };
+  const read = readEvalJson(stdout);
+  if ('problem' in read) return read;
+  const { names, features } = (read.value ?? {}) as { names?: unknown; features?: unknown };
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
   const featureMap = typeof features === 'object' && features !== null && !Array.isArray(features) && Object.values(features).every(strings);
   if (!strings(names) || !featureMap) return { problem: 'unexpected nix eval output: not { names: [string], features: { <check>: [string] } }' };
