@@ -47,7 +47,10 @@ describe('Nix version detection', () => {
     const v28 = parseNixVersion('nix (Nix) 2.8.0');
     expect(v28.flakeCheckAllSystems).toBe(false);
     expect(flakeCheckArgs(v28, '/c', {}, [])).not.toContain('--all-systems');
-    const v226 = { ...parseNixVersion('nix (Nix) 2.26.3'), flakeCheckAllSystems: true };
+    const v226 = parseNixVersion('nix (Nix) 2.26.3');
+    expect(v226.flakeCheckAllSystems).toBe(true);
+    expect(parseNixVersion('nix (Nix) 2.15.3').flakeCheckAllSystems).toBe(false);
+    expect(parseNixVersion('nix (Nix) 2.16.0').flakeCheckAllSystems).toBe(true);
     expect(flakeCheckArgs(v226, '/c', {}, ['--keep-going']).slice(2)).toEqual(['flake', 'check', '--no-write-lock-file', '--all-systems', '--keep-going', '/c']);
     expect(flakeCheckArgs(v226, '/c', {}, ['--all-systems']).filter((a) => a === '--all-systems')).toHaveLength(1);
     expect(versionAtLeast('2.13.0', 2, 13)).toBe(true);

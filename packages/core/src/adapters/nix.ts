@@ -53,20 +53,7 @@ export function resetNixInfo(): void {
 async function detect(env: NodeJS.ProcessEnv): Promise<NixInfo> {
   const r = await captureCommand({ command: 'nix', args: ['--version'], cwd: '/', env, timeoutMs: 30_000 });
   if (!succeeded(r)) return unavailable(describeOutcome(r));
-  const info = parseNixVersion(r.stdoutFull.toString('utf8'));
-  // No release note names the version that brought `--all-systems` (2.14 to 2.16), so ask this
-  // Nix; one before 2.13 certainly lacks it and is not asked.
-  if (info.available && versionAtLeast(info.version, 2, 13)) info.flakeCheckAllSystems = await hasFlag(['flake', 'check', '--all-systems'], env);
-  return info;
-}
-
-/**
- * Whether `nix <args>` parses: Nix reads every flag before it acts, so `--version` after the flag
- * answers without evaluating anything, and a flag it does not know is "unrecognised flag".
- */
-async function hasFlag(args: readonly string[], env: NodeJS.ProcessEnv): Promise<boolean> {
-  const r = await captureCommand({ command: 'nix', args: [...NIX_FEATURE_FLAGS, ...args, '--version'], cwd: '/', env, timeoutMs: 30_000 });
-  return succeeded(r);
+  return parseNixVersion(r.stdoutFull.toString('utf8'));
 }
 
 function unavailable(problem: string): NixInfo {
@@ -93,8 +80,9 @@ export function parseNixVersion(text: string): NixInfo {
     version,
     printOutPaths: versionAtLeast(version, 2, 9),
     configShow: versionAtLeast(version, 2, 20) ? ['config', 'show'] : ['show-config'],
-    // Known only by asking this Nix (`nixInfo` does).
-    flakeCheckAllSystems: false,
+    // Nix 2.16 (NixOS/nix#7759) made `nix flake check` skip other systems and added the flag
+    // together: a Nix without the flag checks every system anyway.
+    flakeCheckAllSystems: versionAtLeast(version, 2, 16),
   };
 }
 
