@@ -244,6 +244,16 @@ export function tmpdirHint(purpose: string): string {
   return `Point TMPDIR at a writable directory with free space: ${purpose} is made there.`;
 }
 
+/** Whether anything has the name `path`, a dangling symlink included (lstat: links are not followed). */
+export function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `path` is a directory (through symlinks); false when it does not exist or cannot be stat'ed. */
 export function isDirectory(path: string): boolean {
   try {

@@ -19,14 +19,14 @@ const STALE_AFTER_MS = 3600_000;
 export function removeIfLeftover(path: string, pid: number, now = Date.now()): void {
   if (pid === process.pid) return;
   try {
-    if (!writerAlive(pid) || lstatSync(path).mtimeMs < now - STALE_AFTER_MS) unlinkSync(path);
+    if (!processExists(pid) || lstatSync(path).mtimeMs < now - STALE_AFTER_MS) unlinkSync(path);
   } catch {
     // Gone already (its writer renamed it), or not ours to remove: a later run tries again.
   }
 }
 
 /** Whether a process of that pid exists (EPERM: it does, another user's). */
-function writerAlive(pid: number): boolean {
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { processExists } from '../adapters/leftovers.js';
 import { AosError } from '../cli-kit/errors.js';
 import { ShortWriteError, writeFailureHint } from './io-hint.js';
 
@@ -176,7 +177,7 @@ function safeReadlink(path: string): string {
 export function isStale(held: PresentOwner): boolean {
   if ('unreadable' in held) return Date.now() - held.mtimeMs > UNREADABLE_GRACE_MS;
   if (held.host !== hostname()) return false;
-  if (!pidAlive(held.pid)) return true;
+  if (!processExists(held.pid)) return true;
   const start = processStart(held.pid);
   return held.start !== null && start !== null && start !== held.start;
 }
@@ -192,14 +193,6 @@ export function ownerFileOf(lockPath: string, held: PresentOwner): string | unde
   return `${lockPath}${OWNER_INFIX}${held.pid}-${held.nonce}`;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Start time of a process in clock ticks since boot (Linux), or null where /proc is absent. */
 export function processStart(pid: number): string | null {

@@ -1,6 +1,5 @@
-import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitWorkingSetIfAny, listPlainWorkingSet, makeDirs } from '@autopoietic/core/adapters';
+import { entryExists, gitWorkingSetIfAny, listPlainWorkingSet, makeDirs } from '@autopoietic/core/adapters';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { exclusionReason, type ExclusionContext } from './exclusions.js';
 
@@ -50,7 +49,7 @@ export async function collectFileSet(root: string, scratch: string, ctx: Exclusi
  * refused (fail closed), naming the file. (A real U+FFFD in a name is valid UTF-8 and exists.)
  */
 function refuseUndecodableNames(root: string, listed: readonly string[]): void {
-  const bad = listed.filter((p) => p.includes('\uFFFD') && !existsLink(join(root, p)));
+  const bad = listed.filter((p) => p.includes('\uFFFD') && !entryExists(join(root, p)));
   if (bad.length === 0) return;
   throw new AosError('file-name-not-utf8', `the genome holds ${bad.length === 1 ? 'a file' : 'files'} whose name is not UTF-8 (shown with U+FFFD), which no candidate can carry: ${bad.slice(0, 5).join(', ')}; rename it to UTF-8 (git mv)`, {
     hint: 'Rename it to UTF-8 (git mv), or ignore it in .gitignore if it is not part of the genome.',
@@ -70,14 +69,6 @@ function flakeNotShown(root: string, kind: 'git' | 'plain'): AosError {
   });
 }
 
-function existsLink(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function listPlain(root: string, scratch: string): Promise<string[]> {
   makeDirs(scratch, 0o700);

@@ -2,7 +2,7 @@ import { chmodSync, linkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { posix } from 'node:path';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { sha256 } from '@autopoietic/core/canonical';
-import { fsyncDir, writeFileAtomic } from '@autopoietic/core/adapters';
+import { entryExists, fsyncDir, writeFileAtomic } from '@autopoietic/core/adapters';
 import type { InstallSeedFilePlan } from '@autopoietic/core/schemas';
 import { readSeedFile, resolveInRoot } from './target-fs.js';
 
@@ -79,7 +79,7 @@ export function performWrite(step: WriteStep): void {
     fsyncDir(posix.dirname(dir));
   }
   if (probe.kind === 'absent') {
-    if (exists(probe.writePath)) throw changed(probe.writePath, 'a file appeared where none was');
+    if (entryExists(probe.writePath)) throw changed(probe.writePath, 'a file appeared where none was');
   } else {
     const now = readSeedFile(root, probe.file.installed_path);
     if (now.status !== 'read' || sha256(now.bytes) !== probe.sha256) throw changed(probe.writePath, 'its content is no longer what was checked');
@@ -100,11 +100,3 @@ export function performWrite(step: WriteStep): void {
   }
 }
 
-function exists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
