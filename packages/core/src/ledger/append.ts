@@ -34,8 +34,8 @@ export interface AppendOptions extends LockOptions {
  *  4. write the whole line with ONE write() on an O_APPEND descriptor, then fsync the file, and
  *     fsync the directory when the file was just created;
  *  5. release the lock and return the record exactly as stored (with `chain`).
- * A short or failed write is rolled back with ftruncate to the previous size, so a failed append
- * leaves the ledger as it was. Any `chain` on the input is replaced: the ledger owns it.
+ * A short or failed write, or a failed fsync, is rolled back with ftruncate to the previous size,
+ * so a failed append leaves the ledger as it was. Any `chain` on the input is replaced: the ledger owns it.
  */
 export async function appendRecord<N extends LedgerSchemaName>(
   file: string,
@@ -81,7 +81,10 @@ function appendLocked(path: string, valid: object): StoredRecord {
     try {
       fsyncSync(ledger.fd);
     } catch (e) {
-      throw ioError(path, 'sync', e);
+      // The line may or may not reach the disk (after EIO Linux can drop the dirty pages and
+      // still show them), while the caller is told the record was not stored: cut it back off,
+      // so that a reader never finds a record whose append failed, and a retry stores it once.
+      throw ioError(path, 'sync', e, rollback(ledger.fd, size));
     }
     if (created) fsyncDir(dirname(path));
     ledger.size = size + line.length;
@@ -139,23 +142,24 @@ function writeLine(path: string, fd: number, line: Buffer, sizeBefore: number): 
   try {
     written = writeSync(fd, line);
   } catch (e) {
-    rollback(fd, sizeBefore);
-    throw ioError(path, 'write', e);
+    throw ioError(path, 'write', e, rollback(fd, sizeBefore));
   }
   if (written !== line.length) {
-    rollback(fd, sizeBefore);
-    throw new AosError('ledger-write-short', `short write to ${path}: ${written} of ${line.length} bytes; the ledger was restored`, {
+    const restored = rollback(fd, sizeBefore);
+    throw new AosError('ledger-write-short', `short write to ${path}: ${written} of ${line.length} bytes; ${restored}`, {
       hint: SHORT_WRITE_HINT,
     });
   }
 }
 
-function rollback(fd: number, size: number): void {
+/** Cuts the ledger back to `size`; says what became of it, for the error that follows. */
+function rollback(fd: number, size: number): string {
   try {
     ftruncateSync(fd, size);
     fsyncSync(fd);
+    return 'the ledger was restored';
   } catch {
-    /* the verify/repair path reports a torn tail if this fails too */
+    return 'restoring the ledger failed too: check it with `mutation-journal ledger verify`';
   }
 }
 
@@ -177,8 +181,8 @@ export function ensureDir(dir: string): void {
 
 const IO_HINT = 'Check that the memory directory exists, is writable and is not full.';
 
-function ioError(path: string, what: string, e: unknown): AosError {
-  return new AosError('ledger-io', `cannot ${what} ${path}: ${(e as Error).message}`, {
+function ioError(path: string, what: string, e: unknown, after?: string): AosError {
+  return new AosError('ledger-io', `cannot ${what} ${path}: ${(e as Error).message}${after ? `; ${after}` : ''}`, {
     hint: writeFailureHint(e, IO_HINT),
     cause: e,
   });
