@@ -109,6 +109,8 @@ describe('a check log that cannot be written (memory dir full)', () => {
     const chatty = check(record, 'operator:chatty');
     expect(chatty.status).toBe('error');
     expect(chatty.reason).toMatch(/^cannot write the check's log .*02-operator_chatty\.stdout\.log: ENOSPC/);
+    // The remedy follows the errno the write failed with (here: free space, not permissions).
+    expect(chatty.reason).toContain('no verdict. The file system holding the memory directory is full (ENOSPC): free space there');
     expect(chatty.stdout_log).toBeUndefined(); // a log cut short is no evidence
     expect(record.status).toBe('error');
     expect(ledger(journal).map((x) => x.status)).toEqual(['error']);

@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRef } from '../schemas/common.js';
+import { errnoOf } from './errno.js';
 import { makeDirs } from './fs-safe.js';
 
 /**
@@ -29,6 +30,8 @@ export interface SinkResult {
   full?: Buffer;
   /** Why the log file could not be written (it is then removed: a log cut short is no evidence). */
   logError?: string;
+  /** The errno code of that failure (ENOSPC, EROFS, …), when it had one: it decides the remedy. */
+  logErrorCode?: string;
 }
 
 /** Collects one output stream: log file with digest and size, bounded tail, optional full copy. */
@@ -47,6 +50,7 @@ export class StreamSink {
   private readonly transform: ((line: string) => string | null) | undefined;
   private readonly onLogFailure: (() => void) | undefined;
   private logError: string | undefined;
+  private logErrorCode: string | undefined;
 
   constructor(opts: SinkOptions, which: 'stdout' | 'stderr') {
     this.tailLimit = opts.tailBytes ?? DEFAULT_TAIL_BYTES;
@@ -101,6 +105,7 @@ export class StreamSink {
     };
     if (log) res.log = log;
     if (this.logError !== undefined) res.logError = this.logError;
+    if (this.logErrorCode !== undefined) res.logErrorCode = this.logErrorCode;
     if (this.full) res.full = Buffer.concat(this.full);
     return res;
   }
@@ -138,6 +143,7 @@ export class StreamSink {
   private failLog(e: unknown): void {
     const err = e as NodeJS.ErrnoException;
     this.logError = `${this.path}: ${err.message}`; // (an fs error's message starts with its code)
+    this.logErrorCode = errnoOf(err);
     try {
       if (this.fd !== undefined) closeSync(this.fd);
     } catch {

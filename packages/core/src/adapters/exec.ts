@@ -78,6 +78,8 @@ export interface CommandResult {
    * `cancelled`) and the log removed, so its output is known only by the tail.
    */
   logError?: string;
+  /** The errno code of the first log that failed (ENOSPC, EROFS, …), when it had one. */
+  logErrorCode?: string;
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
@@ -109,6 +111,8 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     if (spawnError !== undefined) result.spawnError = spawnError;
     const logError = [so.logError, se.logError].filter((e) => e !== undefined).join('; ');
     if (logError) result.logError = logError;
+    const logErrorCode = so.logErrorCode ?? se.logErrorCode;
+    if (logErrorCode) result.logErrorCode = logErrorCode;
     if (so.full) result.stdoutFull = so.full;
     if (so.log) result.stdoutLog = so.log;
     if (se.log) result.stderrLog = se.log;

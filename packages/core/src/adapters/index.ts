@@ -1,3 +1,4 @@
+export * from './errno.js';
 export * from './fs-safe.js';
 export * from './bounded-read.js';
 export * from './output-file.js';

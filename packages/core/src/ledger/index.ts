@@ -10,3 +10,4 @@ export { GENESIS_PREV, lineDigest, type ChainHead } from './chain.js';
 export { acquireLock, withLock, lockPathFor, type HeldLock, type LockOptions, type LockOwner } from './lock.js';
 export { isLedgerSchema, schemaForFileName, type LedgerSchemaName, type RecordOf } from './validate.js';
 export { ledgerLikeName } from './ledger-names.js';
+export { memoryWriteHint } from './io-hint.js';

@@ -1,3 +1,5 @@
+import { errnoOf } from '../adapters/errno.js';
+
 /**
  * The hint for a write into the memory directory that failed, by the errno that ended it: on a
  * full disk the first failure is often the lock's owner file, and "check that it is writable"
@@ -5,7 +7,11 @@
  */
 export function writeFailureHint(e: unknown, fallback: string): string {
   if (e instanceof ShortWriteError) return SHORT_WRITE_HINT;
-  const code = errnoOf(e);
+  return memoryWriteHint(errnoOf(e), fallback);
+}
+
+/** writeFailureHint for a failure known only by its errno code (a log stream's write, say). */
+export function memoryWriteHint(code: string | undefined, fallback: string): string {
   switch (code) {
     case 'ENOSPC':
       return 'The file system holding the memory directory is full (ENOSPC): free space there (`df` names it), then retry.';
@@ -15,6 +21,9 @@ export function writeFailureHint(e: unknown, fallback: string): string {
       return 'The file reached the largest size this process may write (EFBIG): raise the file-size limit (`ulimit -f`, or the service\'s LimitFSIZE=), then retry.';
     case 'EROFS':
       return 'The memory directory is on a read-only file system (EROFS): remount it read-write, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at a writable one.';
+    case 'EACCES':
+    case 'EPERM':
+      return `This user may not write there (${code}): fix the memory directory's owner or mode, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at a writable one.`;
     default:
       return fallback;
   }
@@ -28,12 +37,4 @@ export class ShortWriteError extends Error {
   constructor(written: number, length: number) {
     super(`short write: ${written} of ${length} bytes`);
   }
-}
-
-function errnoOf(e: unknown): string | undefined {
-  for (let cur = e, depth = 0; cur instanceof Error && depth < 8; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('E') && code === code.toUpperCase()) return code;
-  }
-  return undefined;
 }

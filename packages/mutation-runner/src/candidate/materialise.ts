@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, futimesSync, openSync, readFileSync, readlinkSync, readSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { makeDirs } from '@autopoietic/core/adapters';
+import { isNoRoom, makeDirs } from '@autopoietic/core/adapters';
 import { AosError } from '@autopoietic/core/cli-kit';
 import type { FileSet } from './fileset.js';
 import type { TreeEntry } from './fingerprint.js';
@@ -133,7 +133,7 @@ function copyLink(src: string, dst: string, path: string): TreeEntry {
 
 /** The OS error is the cause (describeError shows it once: in the message too, it was said twice). */
 function copyError(path: string, e: unknown): AosError {
-  const full = ['ENOSPC', 'EDQUOT', 'EFBIG'].includes((e as NodeJS.ErrnoException).code ?? '');
+  const full = isNoRoom(e);
   return new AosError('candidate-copy-failed', `cannot copy ${path}${full ? ' into the candidate (its file system is full)' : ''}`, {
     hint: full
       ? 'Free space where the candidate is made (--work-dir, else $TMPDIR), or give --work-dir a directory with room for a copy of the genome.'

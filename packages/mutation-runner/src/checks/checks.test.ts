@@ -127,6 +127,17 @@ describe('running checks', () => {
     expect(toCheckResult('a', { ...base, outcome: 'spawn-failed', exitCode: null, spawnError: 'ENOENT: x' })).toMatchObject({ status: 'error', reason: 'spawn-failed: ENOENT: x' });
   });
 
+  it('names the remedy for a log that could not be written by the errno it failed with', () => {
+    const base: CommandResult = { command: 'x', args: [], outcome: 'cancelled', exitCode: null, signal: null, durationMs: 1, stdout: '', stderr: '', stdoutBytes: 0, stderrBytes: 0 };
+    const reason = (logError: string, logErrorCode?: string) => toCheckResult('a', { ...base, logError, ...(logErrorCode ? { logErrorCode } : {}) }).reason;
+    expect(reason('/m/logs/01-a.stdout.log: EFBIG: file too large, write', 'EFBIG')).toBe(
+      "cannot write the check's log /m/logs/01-a.stdout.log: EFBIG: file too large, write: no verdict. The file reached the largest size this process may write (EFBIG): raise the file-size limit (`ulimit -f`, or the service's LimitFSIZE=), then retry.",
+    );
+    expect(reason('/m/l: EROFS: read-only file system, write', 'EROFS')).toMatch(/no verdict\. The memory directory is on a read-only file system \(EROFS\): remount it read-write/);
+    expect(reason('/m/l: EIO: i/o error, write', 'EIO')).toMatch(/no verdict\. Check that the memory directory is writable and has free space, then verify again\.$/);
+    expect(toCheckResult('a', { ...base, logError: 'x' }).status).toBe('error');
+  });
+
   it('keeps plan order and logs each check under an ordered, safe name', async () => {
     const dir = tempDir();
     const nix = parseNixVersion('nix (Nix) 2.8.0');

@@ -1,5 +1,6 @@
 import { boundTail, NixLogTranslator, parseBuildOutPaths, runCommand, type CommandResult, type NixInfo } from '@autopoietic/core/adapters';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
+import { memoryWriteHint } from '@autopoietic/core/ledger';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { fetchFailure } from './fetch-failure.js';
 import { nixMachineFailure } from './machine-failure.js';
@@ -102,6 +103,9 @@ function withOutPaths(result: CheckResult, nix: NixInfo, stdout: Buffer | undefi
  * kill from outside send, and a crashing nix or test is the tool's fault; none of them is an
  * answer about the proposal, so it must not be rejected for it (nor, of course, verified).
  */
+/** The remedy for a check log that could not be written, when its errno names none (EIO, say). */
+const LOG_WRITE_HINT = 'Check that the memory directory is writable and has free space, then verify again.';
+
 export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number, nix = false): CheckResult {
   const base: CheckResult = {
     name,
@@ -115,7 +119,7 @@ export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number
   };
   if (r.stdoutLog) base.stdout_log = r.stdoutLog;
   if (r.stderrLog) base.stderr_log = r.stderrLog;
-  if (r.logError) return { ...base, status: 'error', reason: `cannot write the check's log ${r.logError}: no verdict; free space in the memory directory and run it again` };
+  if (r.logError) return { ...base, status: 'error', reason: `cannot write the check's log ${r.logError}: no verdict. ${memoryWriteHint(r.logErrorCode, LOG_WRITE_HINT)}` };
   switch (r.outcome) {
     case 'spawn-failed':
       return { ...base, status: 'error', reason: `spawn-failed: ${r.spawnError}`, stderr: boundTail(`${r.stderr}${r.spawnError ?? ''}`) };

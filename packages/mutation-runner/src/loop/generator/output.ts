@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { resolvePatchSource } from '../../proposal/patch-source.js';
 import { readProposal } from '../../proposal/read.js';
 import type { GeneratorResult } from './run.js';
+import { memoryWriteHint } from '@autopoietic/core/ledger';
 
 /**
  * What a generator may print on stdout (docs/evolve.md):
@@ -43,7 +44,7 @@ export function readGeneratorOutput(g: GeneratorResult, sandboxDir: string, time
   if (run.outcome === 'timeout') return bad(`generator timed out after ${Math.round(timeoutMs / 1000)} s and was killed`);
   if (run.outcome === 'output-too-large') return bad(`generator wrote more than ${maxOutputBytes} bytes of output and was killed`);
   if (run.outcome === 'spawn-failed') return bad(`generator could not be started: ${g.result.spawnError}`);
-  if (g.result.logError) return bad(`generator was stopped: cannot write its log ${g.result.logError}`);
+  if (g.result.logError) return bad(`generator was stopped: cannot write its log ${g.result.logError}. ${memoryWriteHint(g.result.logErrorCode, 'Check that the memory directory is writable and has free space.')}`);
   if (run.outcome === 'cancelled') return bad('generator was cancelled');
   if (run.signal) return bad(`generator was killed by ${run.signal}`);
   if (run.exit_code !== 0) return bad(`generator exited with status ${run.exit_code}${lastLine(g.result.stderr)}`);

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { AosError } from '../cli-kit/errors.js';
+import { errnoOf, isNoRoom } from './errno.js';
+
+const errno = (code: string) => Object.assign(new Error(`${code}: failed`), { code });
+
+describe('errnoOf and isNoRoom', () => {
+  it('finds the errno of an error or of a cause it wraps, and nothing in codes that are not errnos', () => {
+    expect(errnoOf(errno('ENOSPC'))).toBe('ENOSPC');
+    expect(errnoOf(new AosError('candidate-copy-failed', 'cannot copy x', { cause: errno('EDQUOT') }))).toBe('EDQUOT');
+    expect(errnoOf(new AosError('ledger-io', 'x'))).toBeUndefined(); // an AosError code is not an errno
+    expect(errnoOf('ENOSPC')).toBeUndefined();
+  });
+
+  it('says a write found no room on a full disk, a used-up quota or a file-size limit, not on other failures', () => {
+    for (const code of ['ENOSPC', 'EDQUOT', 'EFBIG']) {
+      expect(isNoRoom(errno(code))).toBe(true);
+      expect(isNoRoom(code)).toBe(true);
+    }
+    for (const code of ['EROFS', 'EACCES', 'EIO']) expect(isNoRoom(errno(code))).toBe(false);
+    expect(isNoRoom(new Error('plain'))).toBe(false);
+  });
+});
