@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, fstatSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import { sha256 } from '@autopoietic/core/canonical';
 import { atomicWriteLeftovers, fsyncDir, sameFile } from '@autopoietic/core/adapters';
@@ -81,12 +81,28 @@ function leftoversOf(writePath: string, recordedDirs: string | undefined): boole
   return atomicWriteLeftovers(writePath).length > 0 || createdDirs(recordedDirs).some((d) => existsSync(d));
 }
 
-/** Keeps changed content aside (forced revert) under a fresh name in the same directory. */
-export function keepChanged(writePath: string, revertId: string): string {
-  const aside = `${writePath}.autopoietic-revert-backup-${revertId}`;
+/** Where a forced revert keeps the changed content it found at `writePath`: beside it, named for the revert. */
+export function forcedBackupPath(writePath: string, revertId: string): string {
+  return `${writePath}.autopoietic-revert-backup-${revertId}`;
+}
+
+/**
+ * Keeps changed content aside (forced revert) as a hard link `aside` in the same directory. A
+ * continued revert finds the link its first run took still there, the same file: kept already.
+ */
+export function keepChanged(writePath: string, aside: string): void {
+  if (isLinkOf(aside, writePath)) return;
   linkSync(writePath, aside);
   fsyncDir(posix.dirname(writePath));
-  return aside;
+}
+
+/** True when `aside` is itself (not through a symlink) a hard link of the file at `path`. */
+function isLinkOf(aside: string, path: string): boolean {
+  try {
+    return lstatSync(aside).isFile() && sameFile(aside, path);
+  } catch {
+    return false;
+  }
 }
 
 /** Performs a remove or restore step (the compensation effect has already been journaled). */

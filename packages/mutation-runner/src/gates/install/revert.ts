@@ -5,11 +5,17 @@ import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord } from '@autopoietic/core/schemas';
 import { readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-file.js';
 import { compensationEffect, EFFECT_TYPES, outcomeGeneration } from './records.js';
-import { keepChanged, performStep, planRevertStep, type RevertStep } from './revert-steps.js';
+import { forcedBackupPath, keepChanged, performStep, planRevertStep, type RevertStep } from './revert-steps.js';
+import { earlierRevert, resumeStep, type ResumedStep } from './revert-resume.js';
 import { checkTargetRoot } from './target-root.js';
 import { withInstallLock } from './install-lock.js';
 
 export type RevertOptions = PlanTargetOptions;
+
+export interface CompensationRef {
+  target: string;
+  effect_id: string;
+}
 
 export interface RevertOutput {
   schema_version: string;
@@ -18,9 +24,14 @@ export interface RevertOutput {
   plan_digest: string;
   apply_id: string;
   status: 'reverted' | 'already-reverted';
+  /** The revert: a run that continues one stopped part-way keeps its first run's id. */
   revert_id?: string;
   /** Compensation effects appended by this run (none when already reverted). */
   effects: EffectRecord[];
+  /** Seed paths this run compensated, each with its compensation record (this run's, or the one an earlier run journaled before it stopped). */
+  compensated: CompensationRef[];
+  /** Seed paths an earlier run of this revert compensated already: nothing was journaled or done for them now. */
+  already_compensated: CompensationRef[];
   /** Seed paths that needed no compensation, and why. */
   unchanged: { target: string; why: string }[];
   generation?: GenerationRecord;
@@ -42,7 +53,8 @@ function latestApply(effects: readonly EffectRecord[], loaded: LoadedPlan, ledge
  * install-revert: undoes the latest install-apply of a plan from its effect records. Every step
  * is decided from the current file state before anything changes; a conflict (a file changed
  * since the apply) refuses the whole revert unless --force. Each compensation is journaled just
- * before it is performed, and a `reverted` generation record closes the run.
+ * before it is performed, and a `reverted` generation record closes the run. A run after one
+ * that stopped part-way continues that revert (revert-resume.ts).
  */
 export async function revertPlan(opts: RevertOptions): Promise<RevertOutput> {
   if (!opts.yes) throw usageError('confirmation-required', 'install-revert changes files in the target root; pass --yes to confirm', 'Rerun with --yes.');
@@ -57,33 +69,51 @@ export async function revertPlan(opts: RevertOptions): Promise<RevertOutput> {
 
 /** The revert proper, holding the install lock: decided from the ledgers and files as they are now. */
 async function revertLocked(loaded: LoadedPlan, ledgers: { effects: string; generations: string }, opts: RevertOptions): Promise<RevertOutput> {
-  const { applyId, applied } = latestApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], loaded, ledgers.effects);
+  const allEffects = (await loadRecords(ledgers.effects, 'effect')) as EffectRecord[];
+  const { applyId, applied } = latestApply(allEffects, loaded, ledgers.effects);
   const base = { schema_version: SCHEMA_VERSION, plan: loaded.file, plan_digest: loaded.digest, apply_id: applyId };
   const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
-  if (generations.some((g) => g.plan_digest === loaded.digest && g.lineage_status === 'reverted' && g.metadata?.apply_id === applyId)) {
-    return { ...base, reverted_at: nowRfc3339(), status: 'already-reverted', effects: [], unchanged: [] };
+  const closed = generations.find((g) => g.plan_digest === loaded.digest && g.lineage_status === 'reverted' && g.metadata?.apply_id === applyId);
+  if (closed) {
+    const none = { effects: [], compensated: [], already_compensated: [], unchanged: [] };
+    return { ...base, reverted_at: nowRfc3339(), status: 'already-reverted', revert_id: closed.metadata?.revert_id, ...none };
   }
   const root = checkTargetRoot(loaded.plan.seed_manifest.target_root, opts.allowLiveRoot, 'install-revert');
+  const earlier = earlierRevert(allEffects, applyId, loaded.digest);
   const steps = [...applied].reverse().map((e) => {
     const file = loaded.plan.seed_manifest.files.find((f) => f.installed_path === e.metadata?.installed_path);
-    return file ? planRevertStep(root, file, e) : ({ kind: 'blocked', applied: e, reason: `effect ${e.effect_id} names a seed path that is not in this plan` } as RevertStep);
+    const step: RevertStep = file ? planRevertStep(root, file, e) : { kind: 'blocked', applied: e, reason: `effect ${e.effect_id} names a seed path that is not in this plan` };
+    return resumeStep(step, earlier.byApplied.get(e.effect_id));
   });
   refuseBlocked(steps, opts.force);
 
-  const revertId = newId('rev');
-  const effects: EffectRecord[] = [];
-  const unchanged: RevertOutput['unchanged'] = [];
-  for (const step of steps) {
-    if (step.kind === 'noop') unchanged.push({ target: step.applied.target, why: step.why });
-    if (step.kind !== 'remove' && step.kind !== 'restore') continue;
-    const forced = step.changed ? { path: `${step.writePath}.autopoietic-revert-backup-${revertId}`, sha256: step.changed } : undefined;
-    const effect = compensationEffect({ loaded, revertId, applied: step.applied, action: step.kind, writePath: step.writePath, forcedBackup: forced });
-    effects.push((await appendRecord(ledgers.effects, 'effect', effect)) as EffectRecord);
-    compensate(step, forced !== undefined, revertId, effects.length - 1);
-  }
-  const meta = { apply_id: applyId, revert_id: revertId, compensations: String(effects.length) };
+  const revertId = earlier.revertId ?? newId('rev');
+  const run = await runSteps(steps, loaded, ledgers.effects, revertId);
+  const meta = { apply_id: applyId, revert_id: revertId, compensations: String(earlier.byApplied.size + run.effects.length) };
   const generation = await appendRecord(ledgers.generations, 'generation', outcomeGeneration(loaded, 'reverted', 'seed-files-reverted', meta));
-  return { ...base, reverted_at: nowRfc3339(), status: 'reverted', revert_id: revertId, effects, unchanged, generation };
+  return { ...base, reverted_at: nowRfc3339(), status: 'reverted', revert_id: revertId, ...run, generation };
+}
+
+/** Journals (unless an earlier run of this revert did) and performs each step, in order. */
+async function runSteps(steps: ResumedStep[], loaded: LoadedPlan, effectsLedger: string, revertId: string) {
+  const out: Pick<RevertOutput, 'effects' | 'compensated' | 'already_compensated' | 'unchanged'> = { effects: [], compensated: [], already_compensated: [], unchanged: [] };
+  for (const step of steps) {
+    if (step.kind === 'noop') out.unchanged.push({ target: step.applied.target, why: step.why });
+    if (step.kind === 'compensated') out.already_compensated.push({ target: step.applied.target, effect_id: step.earlier.effect_id });
+    if (step.kind !== 'remove' && step.kind !== 'restore') continue;
+    // A continued step keeps the changed content where its record says (resumeStep checked it is that content).
+    const aside = step.earlier?.metadata?.forced_backup_path ?? forcedBackupPath(step.writePath, revertId);
+    const forced = step.changed ? { path: aside, sha256: step.changed } : undefined;
+    let record = step.earlier;
+    if (record === undefined) {
+      const effect = compensationEffect({ loaded, revertId, applied: step.applied, action: step.kind, writePath: step.writePath, forcedBackup: forced });
+      record = (await appendRecord(effectsLedger, 'effect', effect)) as EffectRecord;
+      out.effects.push(record);
+    }
+    compensate(step, forced?.path, revertId, out.already_compensated.length + out.compensated.length);
+    out.compensated.push({ target: step.applied.target, effect_id: record.effect_id });
+  }
+  return out;
 }
 
 /**
@@ -91,9 +121,9 @@ async function revertLocked(loaded: LoadedPlan, ledgers: { effects: string; gene
  * full) stops the revert with an error naming the file: the steps before it are done and
  * journaled, and a re-run decides again from file state, so it finishes the revert.
  */
-function compensate(step: Extract<RevertStep, { kind: 'remove' | 'restore' }>, forced: boolean, revertId: string, done: number): void {
+function compensate(step: Extract<RevertStep, { kind: 'remove' | 'restore' }>, aside: string | undefined, revertId: string, done: number): void {
   try {
-    if (forced) keepChanged(step.writePath, revertId);
+    if (aside !== undefined) keepChanged(step.writePath, aside);
     performStep(step);
   } catch (e) {
     throw new AosError('revert-step-failed', `install-revert ${revertId} could not ${step.kind} ${step.writePath} (${done} compensation(s) before it are done): ${describeError(e)}`, {
@@ -103,11 +133,11 @@ function compensate(step: Extract<RevertStep, { kind: 'remove' | 'restore' }>, f
   }
 }
 
-function refuseBlocked(steps: RevertStep[], force: boolean): void {
+function refuseBlocked(steps: ResumedStep[], force: boolean): void {
   const problems: string[] = [];
   for (const s of steps) {
     if (s.kind === 'blocked') problems.push(`${s.applied.target}: ${s.reason}`);
-    else if (s.kind !== 'noop' && s.changed && !force) problems.push(`${s.applied.target}: changed since install-apply (now ${s.changed}); --force keeps it in a backup and reverts anyway`);
+    else if ((s.kind === 'remove' || s.kind === 'restore') && s.changed && !force) problems.push(`${s.applied.target}: changed since install-apply (now ${s.changed}); --force keeps it in a backup and reverts anyway`);
   }
   if (problems.length > 0) {
     throw new AosError('revert-conflict', `install-revert refused; nothing was changed:\n  ${problems.join('\n  ')}`, {
