@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNewFile, fsyncDir, makeDirs } from '@autopoietic/core/adapters';
@@ -7,13 +6,15 @@ import { MutationProposal } from '@autopoietic/core/schemas';
 import { prepareProposal, type PreparedProposal } from '../../pipeline/prepare.js';
 import type { ProtectedRule } from '../../patch/protected.js';
 import { PATCH_FILE } from './build.js';
+import { MAX_ID_LENGTH, removeLeftoverStaging, stagingName } from './staging.js';
 
 /**
  * Writes `<dir>/<mutation id>/proposal.json` and `patch.diff`, all or nothing: both files go into
  * a staging directory next to it, verify's own pre-candidate validation (pipeline/prepare.ts:
  * schema, patch source, changed_paths, patch paths, protected paths, symlink modes, the check
  * allowlist) reads them back from there, and only a proposal it accepts is renamed into place.
- * A refused proposal leaves nothing behind.
+ * A refused proposal leaves nothing behind; a killed writer's staging directory is removed by
+ * the next write into the same directory (staging.ts).
  */
 export interface WrittenProposal {
   dir: string;
@@ -21,9 +22,6 @@ export interface WrittenProposal {
   patchPath: string;
   prepared: PreparedProposal;
 }
-
-/** `.<id>.staging-<12 hex>` must fit in one file name (255 bytes on Linux file systems). */
-const MAX_ID_LENGTH = 255 - '..staging-'.length - 12;
 
 /**
  * Why `id` cannot be a proposal's mutation id and directory name (verify's schema rule, which
@@ -43,7 +41,8 @@ export function writeProposalDir(outDir: string, proposal: MutationProposal, pat
     throw new AosError('proposal-exists', `${final} already exists`, { exit: 2, hint: 'Choose another --mutation-id, or leave it out to get a fresh one.' });
   }
   makeDirs(outDir);
-  const staging = join(outDir, `.${proposal.mutation_id}.staging-${randomBytes(6).toString('hex')}`);
+  removeLeftoverStaging(outDir);
+  const staging = join(outDir, stagingName(proposal.mutation_id));
   makeStaging(staging, outDir);
   try {
     const withPath = { ...proposal, patch_path: PATCH_FILE };
