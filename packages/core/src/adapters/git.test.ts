@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git as testGit, initRepo } from '../../../../tests/support/git.js';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
-import { git, gitBlobId, gitEnv, gitTopLevel, gitWorkingSetIfAny, gitWorkTree, indexWorkTreeFiles, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, stageAll, stagePaths, writeTree as gitWriteTree } from './git.js';
+import { git, gitBlobId, gitEnv, gitTopLevel, gitWorkingSetIfAny, gitWorkTree, indexWorkTreeFiles, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, stageAll, stagePaths, unsafeRepositoryError, writeTree as gitWriteTree } from './git.js';
 
 describe('gitWorkTree', () => {
   it('describes the top level, the prefix, the objects and HEAD of a work tree, and nothing outside one', async () => {
@@ -135,5 +135,29 @@ describe('gitEnv', () => {
     expect(env.GIT_CONFIG_GLOBAL).toBe('/dev/null');
     expect(env.GIT_OPTIONAL_LOCKS).toBe('0');
     expect(gitEnv(false, { PATH: '/bin' }).GIT_CONFIG_GLOBAL).toBeUndefined();
+  });
+
+  it('keeps the variables that choose the user configuration for live reads only', () => {
+    const base = { GIT_DIR: '/live/.git', GIT_WORK_TREE: '/live', GIT_CONFIG_GLOBAL: '/ci/gitconfig', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*', GIT_CONFIG_PARAMETERS: "'core.hookspath'='/h'" };
+    const live = gitEnv(false, base);
+    expect([live.GIT_DIR, live.GIT_WORK_TREE]).toEqual([undefined, undefined]);
+    expect([live.GIT_CONFIG_GLOBAL, live.GIT_CONFIG_COUNT, live.GIT_CONFIG_KEY_0, live.GIT_CONFIG_VALUE_0]).toEqual(['/ci/gitconfig', '1', 'safe.directory', '*']);
+    expect(live.GIT_CONFIG_PARAMETERS).toBe(base.GIT_CONFIG_PARAMETERS);
+    const candidate = gitEnv(true, base);
+    expect(candidate.GIT_CONFIG_GLOBAL).toBe('/dev/null');
+    expect([candidate.GIT_CONFIG_COUNT, candidate.GIT_CONFIG_KEY_0, candidate.GIT_CONFIG_PARAMETERS]).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe('unsafeRepositoryError', () => {
+  it("names the repository and the shell-quoted safe.directory remedy, in both of git's wordings", () => {
+    const now = "fatal: detected dubious ownership in repository at '/ci/my genome'\nTo add an exception for this directory, call:\n\n\tgit config --global --add safe.directory '/ci/my genome'\n";
+    const old = "fatal: unsafe repository ('/ci/my genome' is owned by someone else)\nTo add an exception for this directory, call:\n";
+    for (const stderr of [now, old]) {
+      const e = unsafeRepositoryError(stderr);
+      expect(e?.code).toBe('git-unsafe-repository');
+      expect(e?.message).toBe(`git refuses to read the repository at /ci/my genome: it is owned by another user ("dubious ownership"); run as its owner, or trust it with: git config --global --add safe.directory '/ci/my genome'`);
+    }
+    expect(unsafeRepositoryError('fatal: not a git repository (or any of the parent directories): .git')).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
+import { shellQuote } from '../cli-kit/shell-quote.js';
 import { captureCommand, describeOutcome, succeeded, type RunCommandOptions } from './exec.js';
 
 /**
@@ -12,8 +13,12 @@ import { captureCommand, describeOutcome, succeeded, type RunCommandOptions } fr
  *   not even the index's stat cache, is rewritten;
  * - writes inside a CANDIDATE: hermetic (no system or global config), so hooks, filters,
  *   autocrlf or `apply.whitespace=error` in the user's configuration cannot change the result.
- * In both, every inherited GIT_* variable is dropped: when we run inside a git hook, GIT_DIR
- * would otherwise send candidate writes into the live repository.
+ * In both, inherited GIT_* variables that locate a repository (GIT_DIR, GIT_WORK_TREE,
+ * GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY, ...) are dropped: when we run inside a git hook, GIT_DIR
+ * would otherwise send candidate writes into the live repository. The ones that choose the
+ * user's configuration (GIT_CONFIG_GLOBAL, GIT_CONFIG_COUNT/KEY_n/VALUE_n, ...) are kept for
+ * reads of the live genome: a CI job trusts its checkout (safe.directory) or sets its excludes
+ * that way, and `git status` follows them; candidate writes replace them all.
  */
 export interface GitOptions {
   hermetic?: boolean;
@@ -23,9 +28,14 @@ export interface GitOptions {
   timeoutMs?: number;
 }
 
+/** The variables git reads its configuration from (not where a repository is). */
+const CONFIG_VARIABLE = /^GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM|COUNT|KEY_\d+|VALUE_\d+|PARAMETERS)$/;
+
 export function gitEnv(hermetic: boolean, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(base)) if (!k.startsWith('GIT_') && v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(base)) {
+    if (v !== undefined && (!k.startsWith('GIT_') || (!hermetic && CONFIG_VARIABLE.test(k)))) env[k] = v;
+  }
   env.GIT_OPTIONAL_LOCKS = '0';
   env.GIT_TERMINAL_PROMPT = '0';
   env.LC_ALL = 'C';
@@ -47,6 +57,8 @@ export async function git(cwd: string, args: string[], opts: GitOptions = {}): P
     throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   }
   if (!succeeded(r)) {
+    const unsafe = unsafeRepositoryError(r.stderr);
+    if (unsafe) throw unsafe;
     // Some plumbing (update-index) reports the paths it stopped on on stdout, not stderr.
     const said = r.stderr.trim() || r.stdoutFull.toString('utf8').trim().slice(-2000);
     throw new AosError('git-failed', `git ${args.join(' ')} failed in ${cwd}: ${describeOutcome(r)}: ${said}`, {
@@ -55,6 +67,24 @@ export async function git(cwd: string, args: string[], opts: GitOptions = {}): P
     });
   }
   return r.stdoutFull;
+}
+
+/**
+ * git's refusal to read a repository that another user owns (git >= 2.35.2, "dubious
+ * ownership"; CI container jobs hit it on a bind-mounted checkout), as one line naming the
+ * repository and the remedy, which also ends up in a record's reason; undefined for any other
+ * failure. Trusting a repository is the user's security decision: the tool never adds it.
+ */
+export function unsafeRepositoryError(stderr: string): AosError | undefined {
+  // git 2.36+, then git 2.35.2-2.35.x's wording.
+  const m = /detected dubious ownership in repository at '(.*)'/.exec(stderr) ?? /unsafe repository \('(.*)' is owned by someone else\)/.exec(stderr);
+  if (!m) return undefined;
+  const repo = m[1]!;
+  const remedy = `git config --global --add safe.directory ${shellQuote(repo)}`;
+  return new AosError('git-unsafe-repository', `git refuses to read the repository at ${repo}: it is owned by another user ("dubious ownership"); run as its owner, or trust it with: ${remedy}`, {
+    hint: 'git reads a repository another user owns only when safe.directory in the global or system git configuration lists it; with GIT_CONFIG_GLOBAL set, --global means that file.',
+    details: { repository: repo },
+  });
 }
 
 export interface GitTopLevel {
@@ -96,8 +126,8 @@ async function revParse(dir: string, args: string[], quiet = false): Promise<str
   }
   if (succeeded(r)) return r.stdoutFull.toString('utf8').split('\n');
   if (quiet || /not a git repository/i.test(r.stderr)) return undefined;
-  throw new AosError('git-failed', `cannot inspect the git repository at ${dir}: ${r.stderr.trim()}`, {
-    hint: 'If git reports "dubious ownership", run the tool as the repository owner or add it to safe.directory.',
+  throw unsafeRepositoryError(r.stderr) ?? new AosError('git-failed', `cannot inspect the git repository at ${dir}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
+    hint: 'Run git status in that directory to see what git objects to.',
   });
 }
 
@@ -125,8 +155,8 @@ export async function gitWorkingSetIfAny(root: string): Promise<string[] | undef
   }
   if (succeeded(r)) return uniqueNul(r.stdoutFull);
   if (r.outcome === 'exited' && /not a git repository|must be run in a work tree/i.test(r.stderr)) return undefined;
-  throw new AosError('git-failed', `cannot list the git work tree at ${root}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
-    hint: 'If git reports "dubious ownership", run the tool as the repository owner or add it to safe.directory.',
+  throw unsafeRepositoryError(r.stderr) ?? new AosError('git-failed', `cannot list the git work tree at ${root}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
+    hint: 'Run git status in that directory to see what git objects to.',
   });
 }
 

@@ -1,0 +1,97 @@
+// The git environment of CI runners and git hooks: GIT_DIR / GIT_WORK_TREE / GIT_INDEX_FILE
+// pointing at the live repository, a global git configuration chosen by GIT_CONFIG_GLOBAL or
+// GIT_CONFIG_COUNT (the user's own, with hooks, signing and strict apply settings), and a
+// checkout owned by another user (container jobs), which git refuses as "dubious ownership".
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { fixtureGenome, keptCandidates, ledger, memoryDir, readmeProposal, repoSnapshot, runner } from './support.js';
+
+/** A global git config file as a CI job or a developer has it, with hooks that leave a mark. */
+function userGitConfig(dir: string, extra = ''): { file: string; marks: string } {
+  const marks = join(dir, 'MARKS');
+  const hooks = join(dir, 'hooks');
+  mkdirSync(hooks);
+  for (const h of ['pre-commit', 'post-commit', 'post-checkout', 'post-index-change', 'reference-transaction', 'pre-applypatch']) {
+    writeFileSync(join(hooks, h), `#!/bin/sh\necho "${h} $PWD" >> '${marks}'\nexit 1\n`);
+    chmodSync(join(hooks, h), 0o755);
+  }
+  writeFileSync(join(dir, 'excludes'), 'local.secret\n');
+  const file = join(dir, 'gitconfig');
+  const lines = ['[core]', `\thooksPath = ${hooks}`, '\tautocrlf = true', `\texcludesFile = ${join(dir, 'excludes')}`, '[commit]', '\tgpgsign = true', '[apply]', '\twhitespace = error', '[init]', '\tdefaultBranch = trunk'];
+  writeFileSync(file, `${lines.join('\n')}\n${extra}`);
+  return { file, marks };
+}
+
+describe('verify in a CI job or a git hook', () => {
+  it('follows the git configuration GIT_CONFIG_GLOBAL names for the live listing, never GIT_DIR, and keeps the candidate hermetic', () => {
+    const root = fixtureGenome();
+    writeFileSync(join(root, 'local.secret'), 'only the user\'s global excludes ignore this\n');
+    const cfg = userGitConfig(tempDir());
+    const before = repoSnapshot(root);
+    const work = tempDir();
+    // Trailing whitespace: `apply.whitespace = error` in the user's config would refuse it.
+    const proposal = readmeProposal(root, {}, 'Fixture genome, changed.   \n');
+    const env = { GIT_CONFIG_GLOBAL: cfg.file, GIT_DIR: join(root, '.git'), GIT_WORK_TREE: root, GIT_INDEX_FILE: join(root, '.git', 'index') };
+    const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', memoryDir(), '--work-dir', work, '--keep-worktree'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().status).toBe('verified');
+    const [cand] = keptCandidates(work);
+    // The user's git (with that config) does not show local.secret: neither does the candidate.
+    expect(existsSync(join(cand!, 'local.secret'))).toBe(false);
+    expect(readFileSync(join(cand!, 'README.md'), 'utf8')).toBe('Fixture genome, changed.   \n');
+    expect(existsSync(cfg.marks) ? readFileSync(cfg.marks, 'utf8') : '').toBe('');
+    expect(repoSnapshot(root)).toEqual(before);
+  });
+
+  it('follows configuration given as GIT_CONFIG_COUNT/KEY/VALUE as well', () => {
+    const root = fixtureGenome();
+    writeFileSync(join(root, 'local.secret'), 'x\n');
+    const cfg = userGitConfig(tempDir());
+    const work = tempDir();
+    const env = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.excludesFile', GIT_CONFIG_VALUE_0: join(cfg.file, '..', 'excludes') };
+    const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', memoryDir(), '--work-dir', work, '--keep-worktree'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(keptCandidates(work)[0]!, 'local.secret'))).toBe(false);
+  });
+});
+
+// Only root can hand a checkout to another user (what a container job's bind mount does).
+describe.runIf(process.getuid?.() === 0)('a checkout owned by another user', () => {
+  function foreignGenome(): string {
+    const root = join(tempDir('aos-ci-'), 'ci checkout');
+    cpSync(fixtureGenome(), root, { recursive: true });
+    execFileSync('chown', ['-R', '65534:65534', root]);
+    return root;
+  }
+
+  it('is refused on one line naming the repository and the safe.directory remedy, recorded as an error, never verified', () => {
+    const root = foreignGenome();
+    const mem = memoryDir();
+    const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', mem]);
+    expect(r.code).toBe(1);
+    const rec = r.json();
+    expect(rec.status).toBe('error');
+    expect(rec.reason).not.toContain('\n');
+    expect(rec.reason).toContain(`owned by another user`);
+    expect(rec.reason).toContain(`git config --global --add safe.directory '${root}'`);
+    expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
+
+    const p = runner(['propose', '--goal', 'g', '--root', root, '--memory-dir', memoryDir(), '--out-dir', tempDir()]);
+    expect(p.code).toBe(1);
+    expect(p.stderr).toContain(`error[git-unsafe-repository]: git refuses to read the repository at ${root}: it is owned by another user`);
+    expect(p.stderr).toContain(`safe.directory '${root}'\n`);
+    expect(p.stderr).toMatch(/^hint: .*GIT_CONFIG_GLOBAL/m);
+  });
+
+  it('is verified once the configuration GIT_CONFIG_GLOBAL names trusts it (as the remedy says)', () => {
+    const root = foreignGenome();
+    const cfg = join(tempDir(), 'gitconfig');
+    writeFileSync(cfg, `[safe]\n\tdirectory = ${root}\n`);
+    const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', memoryDir()], { env: { GIT_CONFIG_GLOBAL: cfg } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().status).toBe('verified');
+  });
+});
