@@ -15,11 +15,24 @@ import { atomicWriteLeftovers, resolvedPath } from './fs-safe.js';
 /** No write takes this long: past it a temp file is left over whatever its pid says (pids are reused). */
 const STALE_AFTER_MS = 3600_000;
 
+/** Whether something last modified at `mtimeMs` is older than any write (see STALE_AFTER_MS). */
+export function olderThanAnyWrite(mtimeMs: number, now = Date.now()): boolean {
+  return mtimeMs < now - STALE_AFTER_MS;
+}
+
+/**
+ * Whether what `pid` was writing (a temp file, a staging directory), modified at `mtimeMs`, is
+ * left over: its writer is gone, or it is older than any write. The one rule for every sweep.
+ */
+export function isLeftover(pid: number, mtimeMs: number, now = Date.now()): boolean {
+  return olderThanAnyWrite(mtimeMs, now) || !processExists(pid);
+}
+
 /** Removes `path`, a temp file written by `pid`, when it is left over; quietly (best effort). */
 export function removeIfLeftover(path: string, pid: number, now = Date.now()): void {
   if (pid === process.pid) return;
   try {
-    if (!processExists(pid) || lstatSync(path).mtimeMs < now - STALE_AFTER_MS) unlinkSync(path);
+    if (isLeftover(pid, lstatSync(path).mtimeMs, now)) unlinkSync(path);
   } catch {
     // Gone already (its writer renamed it), or not ours to remove: a later run tries again.
   }

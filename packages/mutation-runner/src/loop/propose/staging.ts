@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { processExists } from '@autopoietic/core/adapters';
+import { isLeftover, olderThanAnyWrite } from '@autopoietic/core/adapters';
 import { getLogger } from '@autopoietic/core/cli-kit';
 
 /**
@@ -22,9 +22,6 @@ const HEX_DIGITS = 12;
 
 /** The longest mutation id whose staging name still fits in one file name (255 bytes). */
 export const MAX_ID_LENGTH = 255 - '..staging--'.length - PID_DIGITS - HEX_DIGITS;
-
-/** No proposal write takes this long: past it a staging directory is left over whatever its pid says (pids are reused). */
-const STALE_AFTER_MS = 3600_000;
 
 const STAGING = /^\..+\.staging-([1-9]\d{0,9})-[0-9a-f]{12}$/;
 /** The older naming, without the writer's pid. */
@@ -51,8 +48,7 @@ export function stagingOwner(name: string): number | 'legacy' | undefined {
 export function isLeftoverStaging(name: string, mtimeMs: number, now = Date.now()): boolean {
   const owner = stagingOwner(name);
   if (owner === undefined || owner === process.pid) return false;
-  if (mtimeMs < now - STALE_AFTER_MS) return true;
-  return owner !== 'legacy' && !processExists(owner);
+  return owner === 'legacy' ? olderThanAnyWrite(mtimeMs, now) : isLeftover(owner, mtimeMs, now);
 }
 
 /** Removes the staging directories left over in `outDir`; best effort and quiet about what it cannot read or remove. */
