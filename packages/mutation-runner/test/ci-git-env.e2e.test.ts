@@ -46,6 +46,24 @@ describe('verify in a CI job or a git hook', () => {
     expect(repoSnapshot(root)).toEqual(before);
   });
 
+  it("applies and hashes the candidate without the user's default global attributes file (~/.config/git/attributes)", () => {
+    const root = fixtureGenome();
+    const home = tempDir();
+    // git reads $XDG_CONFIG_HOME/git/attributes even when no global config file is read at all.
+    mkdirSync(join(home, '.config', 'git'), { recursive: true });
+    writeFileSync(join(home, '.config', 'git', 'attributes'), '* text eol=crlf\n');
+    const proposal = readmeProposal(root);
+    const run = (env: Record<string, string>) => {
+      const work = tempDir();
+      const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', memoryDir(), '--work-dir', work, '--keep-worktree'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      return { tree: r.json().candidate_tree as string, readme: readFileSync(join(keptCandidates(work)[0]!, 'README.md'), 'utf8') };
+    };
+    const plain = run({});
+    expect(plain.readme).toBe('Fixture genome, changed.\n');
+    for (const env of [{ HOME: home }, { XDG_CONFIG_HOME: join(home, '.config') }]) expect(run(env)).toEqual(plain);
+  });
+
   it('follows configuration given as GIT_CONFIG_COUNT/KEY/VALUE as well', () => {
     const root = fixtureGenome();
     writeFileSync(join(root, 'local.secret'), 'x\n');

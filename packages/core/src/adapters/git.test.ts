@@ -145,7 +145,9 @@ describe('gitEnv', () => {
     expect(live.GIT_CONFIG_PARAMETERS).toBe(base.GIT_CONFIG_PARAMETERS);
     const candidate = gitEnv(true, base);
     expect(candidate.GIT_CONFIG_GLOBAL).toBe('/dev/null');
-    expect([candidate.GIT_CONFIG_COUNT, candidate.GIT_CONFIG_KEY_0, candidate.GIT_CONFIG_PARAMETERS]).toEqual([undefined, undefined, undefined]);
+    expect(candidate.GIT_CONFIG_PARAMETERS).toBeUndefined();
+    // The only configuration a candidate gets: no default global attributes file.
+    expect([candidate.GIT_CONFIG_COUNT, candidate.GIT_CONFIG_KEY_0, candidate.GIT_CONFIG_VALUE_0]).toEqual(['1', 'core.attributesFile', '/dev/null']);
   });
 });
 

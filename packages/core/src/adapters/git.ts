@@ -42,6 +42,13 @@ export function gitEnv(hermetic: boolean, base: NodeJS.ProcessEnv = process.env)
   if (hermetic) {
     env.GIT_CONFIG_NOSYSTEM = '1';
     env.GIT_CONFIG_GLOBAL = '/dev/null';
+    // Read even with no global config: $XDG_CONFIG_HOME/git/attributes (else
+    // ~/.config/git/attributes). A user's `* text eol=crlf` there made `git apply` write the
+    // candidate's patched files with CRLF, and the index hash them as LF (a tree id that is not
+    // the candidate that was checked). The genome's own .gitattributes still apply.
+    env.GIT_CONFIG_COUNT = '1';
+    env.GIT_CONFIG_KEY_0 = 'core.attributesFile';
+    env.GIT_CONFIG_VALUE_0 = '/dev/null';
     env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = 'autopoietic candidate';
     env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = 'candidate@autopoietic.invalid';
   }
