@@ -61,7 +61,8 @@ describe('verify in a CI job or a git hook', () => {
     };
     const plain = run({});
     expect(plain.readme).toBe('Fixture genome, changed.\n');
-    for (const env of [{ HOME: home }, { XDG_CONFIG_HOME: join(home, '.config') }]) expect(run(env)).toEqual(plain);
+    const envs: Record<string, string>[] = [{ HOME: home }, { XDG_CONFIG_HOME: join(home, '.config') }];
+    for (const env of envs) expect(run(env)).toEqual(plain);
   });
 
   it('follows configuration given as GIT_CONFIG_COUNT/KEY/VALUE as well', () => {
@@ -111,5 +112,26 @@ describe.runIf(process.getuid?.() === 0)('a checkout owned by another user', () 
     const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', memoryDir()], { env: { GIT_CONFIG_GLOBAL: cfg } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().status).toBe('verified');
+  });
+});
+
+describe('a CI temp dir the candidate cannot be made in', () => {
+  it('is an error naming the directory, what chose it ($TMPDIR or --work-dir) and the remedy, in the record and on one line', () => {
+    const root = fixtureGenome();
+    const proposal = readmeProposal(root);
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [[], { TMPDIR: file }, /^failed to create isolated candidate: cannot create the candidate in .*a-file \(\$TMPDIR\): a part of it is not a directory \(EEXIST\); point TMPDIR \(or --work-dir\) at a writable directory/],
+      [['--work-dir', join(file, 'sub')], {}, /in .*a-file\/sub \(--work-dir\): a part of it is not a directory \(ENOTDIR\); give --work-dir a writable directory/],
+      [['--work-dir', '/proc/self/x'], {}, /in \/proc\/self\/x \(--work-dir\): it cannot be created there \(ENOENT\); give --work-dir/],
+    ];
+    for (const [flags, env, reason] of cases) {
+      const mem = memoryDir();
+      const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem, ...flags], { env });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.json().reason).toMatch(reason);
+      expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
+    }
   });
 });

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { applyPatchArgs, flakePathProblem, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, makeDirs, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
+import { applyPatchArgs, errnoOf, flakePathProblem, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, makeDirs, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
 import { compactUtc } from '@autopoietic/core/canonical';
-import { describeError, getLogger } from '@autopoietic/core/cli-kit';
+import { AosError, describeError, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { toCheckResult, logName } from '../checks/run.js';
 import { applyFailureReason } from './apply-failure.js';
@@ -34,6 +34,8 @@ import { touchedPaths } from '../patch/rules.js';
  * checks run. AUTOPOIETIC_LOG_LEVEL=debug logs the time of each stage.
  */
 export interface CandidatePaths {
+  /** Where `container` is made, and what chose it (for errors). */
+  workDir: { path: string; from: '--work-dir' | '$TMPDIR' };
   container: string;
   dir: string;
   patchFile: string;
@@ -64,7 +66,7 @@ export function planCandidate(root: string, workDir: string | undefined, cwd: st
     return { ok: false, reason: `work dir ${parent}${which}: ${nix}; give --work-dir a directory whose path has none of these, e.g. /var/tmp` };
   }
   const container = join(parent, `autopoietic-mutation-${compactUtc(new Date())}-${randomBytes(16).toString('hex')}`);
-  return { ok: true, paths: { container, dir: join(container, 'genome'), patchFile: join(container, 'patch.diff'), treeIndex: join(container, 'tree.index'), scratch: join(container, 'scan') } };
+  return { ok: true, paths: { workDir: { path: parent, from: workDir === undefined ? '$TMPDIR' : '--work-dir' }, container, dir: join(container, 'genome'), patchFile: join(container, 'patch.diff'), treeIndex: join(container, 'tree.index'), scratch: join(container, 'scan') } };
 }
 
 /** The patch the candidate is built for: its exact bytes, and its files as validated (the paths it touches are staged after `git apply`). */
@@ -78,8 +80,7 @@ export interface CandidatePatch {
  * meanwhile. `listing` is the live listing when the caller started it early (`listLive`).
  */
 export async function buildCandidate(root: string, paths: CandidatePaths, exclusions: ExclusionContext, patch: CandidatePatch, listing: Promise<LiveListing> = listLive(root)): Promise<Candidate> {
-  makeDirs(resolve(paths.container, '..'));
-  mkdirSync(paths.container, { mode: 0o700 });
+  createContainer(paths);
   mkdirSync(paths.dir);
   writeFileSync(paths.patchFile, patch.bytes, { mode: 0o600 });
   const log = getLogger();
@@ -101,6 +102,35 @@ export async function buildCandidate(root: string, paths: CandidatePaths, exclus
   } catch (e) {
     await git.settle(); // no git process may still be writing when the caller removes the candidate
     throw e;
+  }
+}
+
+/** What an errno from creating the work dir or the candidate in it says about the work dir. */
+const WORK_DIR_ERRNO: Record<string, string> = {
+  EEXIST: 'a part of it is not a directory',
+  ENOTDIR: 'a part of it is not a directory',
+  EACCES: 'it is not writable',
+  EPERM: 'it is not writable',
+  EROFS: 'it is on a read-only file system',
+  ENOENT: 'it cannot be created there',
+  ENOSPC: 'its file system is full',
+};
+
+/**
+ * The candidate's private directory, or an error that names the work dir, what chose it, and how
+ * to choose another: a CI job's TMPDIR can be a file, unwritable, or under /sys. The remedy is in
+ * the message because it becomes the record's reason, where no hint line goes.
+ */
+function createContainer(paths: CandidatePaths): void {
+  const { path, from } = paths.workDir;
+  try {
+    makeDirs(path);
+    mkdirSync(paths.container, { mode: 0o700 });
+  } catch (e) {
+    const code = errnoOf(e);
+    const why = code ? `${WORK_DIR_ERRNO[code] ?? 'it cannot be created'} (${code})` : describeError(e);
+    const remedy = from === '--work-dir' ? 'give --work-dir a writable directory' : 'point TMPDIR (or --work-dir) at a writable directory';
+    throw new AosError('work-dir-unusable', `cannot create the candidate in ${path} (${from}): ${why}; ${remedy} on a disk with free space, e.g. /var/tmp`);
   }
 }
 
