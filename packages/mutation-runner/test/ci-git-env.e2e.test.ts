@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { git } from '../../../tests/support/git.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { fixtureGenome, keptCandidates, ledger, memoryDir, readmeProposal, repoSnapshot, runner } from './support.js';
 
@@ -133,5 +134,26 @@ describe('a CI temp dir the candidate cannot be made in', () => {
       expect(r.json().reason).toMatch(reason);
       expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
     }
+  });
+});
+
+describe('a sparse checkout (actions/checkout sparse-checkout)', () => {
+  it('gets no verdict: the tracked files left out of the work tree are named, never judged as missing from the genome', () => {
+    const root = fixtureGenome(undefined, { 'docs/notes.md': 'n\n' });
+    // The proposal edits README.md, which the sparse checkout keeps; hosts/ and docs/ are left out.
+    const proposal = readmeProposal(root);
+    git(root, ['sparse-checkout', 'set', '--no-cone', '/*', '!/hosts/', '!/docs/']);
+    expect(existsSync(join(root, 'hosts', 'seed.nix'))).toBe(false);
+    const mem = memoryDir();
+    const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem]);
+    expect(r.code).toBe(1);
+    const rec = r.json();
+    expect(rec.status).toBe('error');
+    expect(rec.reason).toContain('2 tracked files are not checked out (a sparse checkout): docs/notes.md, hosts/seed.nix');
+    expect(rec.reason).toContain('git sparse-checkout disable');
+    expect(rec.checks).toEqual([]);
+    // Checked out in full again, the same proposal verifies.
+    git(root, ['sparse-checkout', 'disable']);
+    expect(runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem]).code).toBe(0);
   });
 });

@@ -35,13 +35,25 @@ describe('working-set listings', () => {
   it('lists a work tree in one process, and tells a directory outside any work tree apart', async () => {
     const root = tempDir();
     initRepo(root, { 'a.txt': 'a\n', 'sub/b.txt': 'b\n' });
-    expect((await gitWorkingSetIfAny(root))?.sort()).toEqual(['a.txt', 'sub/b.txt']);
-    expect(await gitWorkingSetIfAny(join(root, 'sub'))).toEqual(['b.txt']);
+    expect((await gitWorkingSetIfAny(root))?.paths.sort()).toEqual(['a.txt', 'sub/b.txt']);
+    expect(await gitWorkingSetIfAny(join(root, 'sub'))).toEqual({ paths: ['b.txt'], skipWorktree: [] });
     expect(await gitWorkingSetIfAny(tempDir())).toBeUndefined();
     expect(await gitWorkingSetIfAny(join(root, '.git'))).toBeUndefined();
     const bare = tempDir();
     testGit(bare, ['init', '-q', '--bare']);
     expect(await gitWorkingSetIfAny(bare)).toBeUndefined();
+  });
+
+  it('tags the tracked files a sparse checkout leaves out (skip-worktree), untracked and nested repositories included in the listing', async () => {
+    const root = tempDir();
+    initRepo(root, { 'a.txt': 'a\n', 'out/b.txt': 'b\n', 'with space/c d.txt': 'c\n' });
+    testGit(root, ['sparse-checkout', 'set', '--no-cone', '/*', '!/out/', '!/with space/']);
+    writeTree(root, { 'new.txt': 'n\n' });
+    mkdirSync(join(root, 'nested'));
+    testGit(join(root, 'nested'), ['init', '-q']);
+    const set = await gitWorkingSetIfAny(root);
+    expect(set?.paths.sort()).toEqual(['a.txt', 'nested/', 'new.txt', 'out/b.txt', 'with space/c d.txt']);
+    expect(set?.skipWorktree.sort()).toEqual(['out/b.txt', 'with space/c d.txt']);
   });
 
   it('honours .gitignore in a directory that is not a repository, writing nothing there', async () => {

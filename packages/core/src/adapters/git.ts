@@ -148,19 +148,26 @@ export async function listGitWorkingSet(root: string): Promise<string[]> {
   return uniqueNul(out);
 }
 
+export interface GitWorkingSet {
+  /** What `listGitWorkingSet` lists. */
+  paths: string[];
+  /** Those of them marked skip-worktree: a sparse checkout leaves them out of the work tree. */
+  skipWorktree: string[];
+}
+
 /**
- * `listGitWorkingSet` in one git process, or undefined when `root` is not in a git work tree
- * (not a repository, inside `.git`, a bare repository), told apart by git's own message
- * (LC_ALL=C). Any other failure is an error: "dubious ownership" must not pass for a plain
- * directory.
+ * `listGitWorkingSet` in one git process (`-t` tags skip-worktree entries `S`), or undefined
+ * when `root` is not in a git work tree (not a repository, inside `.git`, a bare repository),
+ * told apart by git's own message (LC_ALL=C). Any other failure is an error: "dubious
+ * ownership" must not pass for a plain directory.
  */
-export async function gitWorkingSetIfAny(root: string): Promise<string[] | undefined> {
-  const args = ['ls-files', '-z', '--cached', '--others', '--exclude-standard'];
+export async function gitWorkingSetIfAny(root: string): Promise<GitWorkingSet | undefined> {
+  const args = ['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard'];
   const r = await captureCommand({ command: 'git', args, cwd: root, env: gitEnv(false), timeoutMs: 120_000 });
   if (r.outcome === 'spawn-failed') {
     throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   }
-  if (succeeded(r)) return uniqueNul(r.stdoutFull);
+  if (succeeded(r)) return taggedWorkingSet(r.stdoutFull);
   if (r.outcome === 'exited' && /not a git repository|must be run in a work tree/i.test(r.stderr)) return undefined;
   throw unsafeRepositoryError(r.stderr) ?? new AosError('git-failed', `cannot list the git work tree at ${root}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
     hint: 'Run git status in that directory to see what git objects to.',
@@ -177,6 +184,19 @@ export async function listPlainWorkingSet(root: string, scratch: string): Promis
   await git(scratch, ['init', '-q', '--template=', '--bare', gitDir], { hermetic: true });
   const out = await git(root, [`--git-dir=${gitDir}`, `--work-tree=${root}`, 'ls-files', '-z', '--others', '--exclude-standard']);
   return uniqueNul(out);
+}
+
+/** `ls-files -t -z` entries: a one-letter tag, a space, the path. */
+function taggedWorkingSet(out: Buffer): GitWorkingSet {
+  const paths = new Set<string>();
+  const skipWorktree = new Set<string>();
+  for (const entry of out.toString('utf8').split('\0')) {
+    if (entry.length < 3) continue;
+    const path = entry.slice(2);
+    paths.add(path);
+    if (entry[0] === 'S') skipWorktree.add(path);
+  }
+  return { paths: [...paths], skipWorktree: [...skipWorktree] };
 }
 
 function uniqueNul(out: Buffer): string[] {

@@ -17,18 +17,19 @@ export interface FileSet {
 }
 
 /** The live listing: a git work tree's paths, or word that `root` is a plain directory (listed later, with scratch space). */
-export type LiveListing = { kind: 'git'; paths: string[] } | { kind: 'plain' };
+export type LiveListing = { kind: 'git'; paths: string[]; skipWorktree: string[] } | { kind: 'plain' };
 
 /** Starts listing what the user sees, as soon as the root is known (one git process). */
 export async function listLive(root: string): Promise<LiveListing> {
-  const paths = await gitWorkingSetIfAny(root);
-  return paths ? { kind: 'git', paths } : { kind: 'plain' };
+  const set = await gitWorkingSetIfAny(root);
+  return set ? { kind: 'git', ...set } : { kind: 'plain' };
 }
 
 export async function collectFileSet(root: string, scratch: string, ctx: ExclusionContext, listing: Promise<LiveListing> = listLive(root)): Promise<FileSet> {
   const live = await listing;
   const listed = live.kind === 'git' ? live.paths : await listPlain(root, scratch);
   refuseUndecodableNames(root, listed);
+  if (live.kind === 'git') refuseNotCheckedOut(root, live.skipWorktree, ctx);
   if (!listed.includes('flake.nix')) throw flakeNotShown(root, live.kind);
   const paths: string[] = [];
   const excluded: { path: string; why: string }[] = [];
@@ -53,6 +54,23 @@ function refuseUndecodableNames(root: string, listed: readonly string[]): void {
   if (bad.length === 0) return;
   throw new AosError('file-name-not-utf8', `the genome holds ${bad.length === 1 ? 'a file' : 'files'} whose name is not UTF-8 (shown with U+FFFD), which no candidate can carry: ${bad.slice(0, 5).join(', ')}; rename it to UTF-8 (git mv)`, {
     hint: 'Rename it to UTF-8 (git mv), or ignore it in .gitignore if it is not part of the genome.',
+  });
+}
+
+/**
+ * Tracked files a sparse checkout left out of the work tree (skip-worktree, and absent): the copy
+ * would skip them as deleted, and the checks would judge a genome without them, rejecting a
+ * proposal for what the checkout lacks. No verdict is possible (fail closed); the remedy is in the
+ * message because it becomes the record's reason. A skip-worktree file that is present is the
+ * user's version and is copied as such.
+ */
+function refuseNotCheckedOut(root: string, skipWorktree: readonly string[], ctx: ExclusionContext): void {
+  const absent = skipWorktree.filter((p) => !exclusionReason(p, ctx) && !entryExists(join(root, p))).sort();
+  if (absent.length === 0) return;
+  const some = `${absent.slice(0, 5).join(', ')}${absent.length > 5 ? `, and ${absent.length - 5} more` : ''}`;
+  const count = absent.length === 1 ? '1 tracked file is' : `${absent.length} tracked files are`;
+  throw new AosError('genome-not-checked-out', `${count} not checked out (a sparse checkout): ${some}; a candidate would lack them, so check out the whole genome first (git sparse-checkout disable; in CI, no sparse-checkout)`, {
+    hint: 'git ls-files -t shows them tagged S (skip-worktree).',
   });
 }
 
