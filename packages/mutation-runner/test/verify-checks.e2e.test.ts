@@ -16,6 +16,13 @@ function verify(root: string, proposal: string, extra: string[] = [], env: Recor
   return { ...r, mem };
 }
 
+/** Where `tool` is on this machine's PATH (to link into a PATH that lacks something else). */
+function execPathOf(tool: string): string {
+  const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${tool} is not on PATH`);
+  return r.stdout.trim();
+}
+
 function policyFile(policy: unknown): string {
   const file = join(tempDir('aos-policy-'), 'policy.json');
   writeFileSync(file, JSON.stringify(policy));
@@ -163,6 +170,18 @@ describe('environment and tools', () => {
     const policy = policyFile({ operator_checks: [{ name: 'env', command: 'sh', args: ['-c', 'test -z "$AOS_SECRET" && test -z "$GIT_DIR" && test -n "$PATH"'] }] });
     const r = verify(root, readmeProposal(root), ['--policy', policy], { AOS_SECRET: 'hunter2', GIT_DIR: '/nonexistent' });
     expect(r.code, r.stdout).toBe(0);
+  });
+
+  it('records a missing git as error with its remedy, in the record and in the stderr line a CI log shows', () => {
+    const root = fixtureGenome();
+    const bin = tempDir('aos-bin-');
+    for (const tool of ['nix', 'sh']) symlinkSync(execPathOf(tool), join(bin, tool));
+    const r = verify(root, readmeProposal(root), [], { PATH: bin });
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('error');
+    expect(record.reason).toMatch(/^failed to create isolated candidate: cannot run git: .*ENOENT.*\. Install git and make sure it is on PATH\.$/);
+    expect(r.stderr).toContain(`proposal errored: ${record.reason}`);
   });
 
   it('records a missing nix as error, never verified', () => {

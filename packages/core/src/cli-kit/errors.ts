@@ -54,3 +54,14 @@ export function describeError(e: unknown): string {
   }
   return parts.filter((p, i) => p && parts.indexOf(p) === i).join(': ');
 }
+
+/**
+ * describeError with the remedy: an AosError's hint follows its text. For the `reason` of a
+ * record (verify's, promote's), which is read where no `hint:` line is printed: "cannot run git"
+ * without "Install git" left the reader to guess.
+ */
+export function describeWithHint(e: unknown): string {
+  const text = describeError(e);
+  const hint = e instanceof AosError ? e.hint : undefined;
+  return hint ? `${text.replace(/[.;:,\s]+$/, '')}. ${hint}` : text;
+}

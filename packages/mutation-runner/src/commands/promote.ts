@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { collectDistinct, GateFailed, printJson, runAction, usageError } from '@autopoietic/core/cli-kit';
 import { organNameProblem, quotedName } from '@autopoietic/core/vocab';
+import { gateFailureLine } from '../gates/failure-line.js';
 import { addGateOptions, localSystem, parseGateOptions } from './gate-options.js';
 
 /** The organ name rule of mutation-journal (core/vocab): these names are matched against the registry. */
@@ -52,7 +53,7 @@ export function registerPromote(program: Command): void {
         verificationJournal: raw.verificationJournal as string | undefined,
       });
       printJson(record);
-      if (record.status !== 'promoted') throw new GateFailed(record.status === 'rejected' ? 'proposal rejected' : 'proposal errored');
+      if (record.status !== 'promoted') throw new GateFailed(gateFailureLine(record));
     }),
   );
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { GateFailed, printJson, runAction } from '@autopoietic/core/cli-kit';
+import { gateFailureLine } from '../gates/failure-line.js';
 import { addGateOptions, parseGateOptions } from './gate-options.js';
 
 export function registerVerify(program: Command): void {
@@ -14,7 +15,7 @@ export function registerVerify(program: Command): void {
       const { verifyProposal } = await import('../gates/verify/run.js');
       const { record } = await verifyProposal({ ...opts, proposal: String(raw.proposal), journal: raw.journal as string | undefined });
       printJson(record);
-      if (record.status !== 'verified') throw new GateFailed(record.status === 'rejected' ? 'proposal rejected' : 'proposal errored');
+      if (record.status !== 'verified') throw new GateFailed(gateFailureLine(record));
     }),
   );
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { applyPatchArgs, errnoOf, flakePathProblem, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, makeDirs, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
 import { compactUtc } from '@autopoietic/core/canonical';
-import { AosError, describeError, getLogger } from '@autopoietic/core/cli-kit';
+import { AosError, describeError, describeWithHint, getLogger } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { toCheckResult, logName } from '../checks/run.js';
 import { applyFailureReason } from './apply-failure.js';
@@ -173,7 +173,7 @@ async function readPatch(paths: CandidatePaths): Promise<Candidate['patchView']>
   try {
     return { ok: true, summary: await patchSummary(paths.dir, paths.patchFile) };
   } catch (e) {
-    return { ok: false, reason: `git cannot read the patch: ${describeError(e)}` };
+    return { ok: false, reason: `git cannot read the patch: ${describeWithHint(e)}` };
   }
 }
 
@@ -215,13 +215,13 @@ export async function applyToCandidate(c: Candidate, files: readonly PatchFile[]
     await stagePaths(dir, [...c.entries.filter((e) => e.kind === 'symlink').map((e) => e.path), ...new Set(files.flatMap(touchedPaths))]);
     copyFileSync(join(dir, '.git', 'index'), c.paths.treeIndex);
   } catch (e) {
-    return { ok: false, failure: 'error', problem: describeError(e), check };
+    return { ok: false, failure: 'error', problem: describeWithHint(e), check };
   }
   getLogger().debug({ apply_ms: Math.round(t1 - t0), stage_ms: Math.round(performance.now() - t1) }, 'apply timings');
   const tree = () =>
     writeTree(dir, c.paths.treeIndex).then(
       (id): TreeId => ({ ok: true, id: `git-tree:${id}` }),
-      (e: unknown): TreeId => ({ ok: false, reason: describeError(e) }),
+      (e: unknown): TreeId => ({ ok: false, reason: describeWithHint(e) }),
     );
   return { ok: true, check, tree };
 }

@@ -1,5 +1,5 @@
 import { nixInfo, nixStoreProblem, type NixInfo } from '@autopoietic/core/adapters';
-import { describeError, getLogger } from '@autopoietic/core/cli-kit';
+import { describeWithHint, getLogger } from '@autopoietic/core/cli-kit';
 import { unavailable } from '@autopoietic/core/canonical';
 import type { CheckResult, MutationVerificationRecord } from '@autopoietic/core/schemas';
 import { plannedProposalCheck, plannedVmCheck, type PlanContext } from '../../checks/plan.js';
@@ -40,7 +40,7 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
     } catch (e) {
       const nixVersion = (await detecting).version;
       await pinging;
-      return { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion, status: 'error', reason: `failed to create isolated promotion candidate: ${describeError(e)}`, promotionRoot: unavailable('candidate-failed'), checks: [] };
+      return { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion, status: 'error', reason: `failed to create isolated promotion candidate: ${describeWithHint(e)}`, promotionRoot: unavailable('candidate-failed'), checks: [] };
     }
     const nix = await detecting;
     const bound = { proposalFingerprint: p.fingerprint, verificationId: p1.verification_id, verifiedRoot: p1.root_fingerprint, nixVersion: nix.version };
@@ -110,7 +110,7 @@ async function vmGate(ctx: GateContext, nix: NixInfo, dir: string, io: ReplayIo)
   try {
     machine = await machineFeatures(nix, ctx.pass, ctx.checkEnv);
   } catch (e) {
-    return { discovery, blocked: [], problem: { status: 'error', reason: `cannot read the Nix configuration for the build preflight: ${describeError(e)}` } };
+    return { discovery, blocked: [], problem: { status: 'error', reason: `cannot read the Nix configuration for the build preflight: ${describeWithHint(e)}` } };
   }
   const blocked: CheckResult[] = [];
   for (const n of io.vmChecks) {

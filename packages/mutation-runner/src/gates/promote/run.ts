@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describeError } from '@autopoietic/core/cli-kit';
+import { describeWithHint } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import { prepareSidecar, promotionBundle, rawRef, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
 import { appendRecord, checkLedgerFile, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
@@ -86,7 +86,7 @@ async function bindP1(
   try {
     records = await loadEvidenceRecords(journal, 'mutation-result', 'verification');
   } catch (e) {
-    const draft: PromoteDraft = { status: 'error', reason: `failed to read P1 verification evidence: ${describeError(e)}`, proposalFingerprint: fp, promotionRoot: unavailable('verification-journal-error'), checks: [] };
+    const draft: PromoteDraft = { status: 'error', reason: `failed to read P1 verification evidence: ${describeWithHint(e)}`, proposalFingerprint: fp, promotionRoot: unavailable('verification-journal-error'), checks: [] };
     return { draft, base: { proposalFingerprint: fp } };
   }
   const binding = bindVerification(records, prepared.proposal.mutation_id, fp, journal);

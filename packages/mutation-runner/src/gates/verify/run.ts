@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { nixInfo, nixStoreProblem } from '@autopoietic/core/adapters';
-import { describeError, getLogger } from '@autopoietic/core/cli-kit';
+import { describeWithHint, getLogger } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { bytesRef, prepareSidecar, rawRef, verificationBundle, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
@@ -127,7 +127,7 @@ async function checkInCandidate(ctx: GateContext, p: PreparedProposal, paths: Ca
   } catch (e) {
     const nixVersion = (await detecting).version;
     await pinging;
-    return { proposalFingerprint: p.fingerprint, nixVersion, status: 'error', reason: `failed to create isolated candidate: ${describeError(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
+    return { proposalFingerprint: p.fingerprint, nixVersion, status: 'error', reason: `failed to create isolated candidate: ${describeWithHint(e)}`, rootFingerprint: unavailable('candidate-failed'), checks: [] };
   }
   const nix = await detecting;
   const base = { proposalFingerprint: p.fingerprint, nixVersion: nix.version };
