@@ -4,6 +4,7 @@ import { AosError, describeError, type ExitCode } from './errors.js';
 import { refuseRepeatedFlags } from './repeated-flags.js';
 import { printErr } from './output.js';
 import { terminalLine } from './terminal-text.js';
+import { refuseMissingWorkingDir } from './working-dir.js';
 
 /**
  * Renders an error as `error[CODE]: message` plus a `hint:` line, and returns its exit code.
@@ -61,7 +62,10 @@ export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
 export async function runProgram(program: Command, argv: string[] = process.argv): Promise<void> {
   program.exitOverride();
   applyExitOverride(program);
-  program.hook('preAction', (_program, action) => refuseBlankPlaces(action));
+  program.hook('preAction', (_program, action) => {
+    refuseMissingWorkingDir();
+    refuseBlankPlaces(action);
+  });
   refuseRepeatedFlags(program);
   try {
     await program.parseAsync(argv);
