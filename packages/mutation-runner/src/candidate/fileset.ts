@@ -29,7 +29,7 @@ export async function collectFileSet(root: string, scratch: string, ctx: Exclusi
   const live = await listing;
   const listed = live.kind === 'git' ? live.paths : await listPlain(root, scratch);
   refuseUndecodableNames(root, listed);
-  if (live.kind === 'git') refuseNotCheckedOut(root, live.skipWorktree, ctx);
+  if (live.kind === 'git') refuseNotCheckedOut(root, live.skipWorktree, (p) => !exclusionReason(p, ctx));
   if (!listed.includes('flake.nix')) throw flakeNotShown(root, live.kind);
   const paths: string[] = [];
   const excluded: { path: string; why: string }[] = [];
@@ -62,10 +62,11 @@ function refuseUndecodableNames(root: string, listed: readonly string[]): void {
  * would skip them as deleted, and the checks would judge a genome without them, rejecting a
  * proposal for what the checkout lacks. No verdict is possible (fail closed); the remedy is in the
  * message because it becomes the record's reason. A skip-worktree file that is present is the
- * user's version and is copied as such.
+ * user's version and is copied as such. `propose` refuses the same way: its diff against HEAD
+ * would delete them. `counts` says which paths matter (a candidate never holds excluded ones).
  */
-function refuseNotCheckedOut(root: string, skipWorktree: readonly string[], ctx: ExclusionContext): void {
-  const absent = skipWorktree.filter((p) => !exclusionReason(p, ctx) && !entryExists(join(root, p))).sort();
+export function refuseNotCheckedOut(root: string, skipWorktree: readonly string[], counts: (path: string) => boolean = () => true): void {
+  const absent = skipWorktree.filter((p) => counts(p) && !entryExists(join(root, p))).sort();
   if (absent.length === 0) return;
   const some = `${absent.slice(0, 5).join(', ')}${absent.length > 5 ? `, and ${absent.length - 5} more` : ''}`;
   const count = absent.length === 1 ? '1 tracked file is' : `${absent.length} tracked files are`;

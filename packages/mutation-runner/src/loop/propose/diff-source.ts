@@ -1,7 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { captureCommand, describeOutcome, gitEnv, gitWorkTree, makeScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded, tmpdirHint } from '@autopoietic/core/adapters';
+import { captureCommand, describeOutcome, gitEnv, gitWorkingSetIfAny, gitWorkTree, makeScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded, tmpdirHint } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
+import { refuseNotCheckedOut } from '../../candidate/fileset.js';
 
 /**
  * Where a proposal's diff comes from, without changing anything in the genome:
@@ -48,6 +49,7 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs]), describe: `git diff ${source.range}`, leftOut: await submoduleChanges(root, revs) };
   }
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
+  await refuseSparseGaps(root);
   const scratch = makeScratchDir('autopoietic-propose-', INDEX_PURPOSE);
   try {
     // A private index, and a private object directory that borrows the live one (git writes the
@@ -69,6 +71,16 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The private index below is read from HEAD, without the live index's skip-worktree bits: every
+ * file a sparse checkout leaves out would look deleted, and the proposal would delete it. The
+ * live index says which files those are; a skip-worktree file that is present is the user's.
+ */
+async function refuseSparseGaps(root: string): Promise<void> {
+  const live = await gitWorkingSetIfAny(root);
+  if (live) refuseNotCheckedOut(root, live.skipWorktree);
 }
 
 const INDEX_PURPOSE = "propose's private git index (the genome's own .git is never written)";

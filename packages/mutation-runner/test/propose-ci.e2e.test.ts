@@ -1,0 +1,55 @@
+// `propose` in the checkouts CI jobs make: sparse (actions/checkout sparse-checkout), with the
+// repository's own hooks installed, and shallow (actions/checkout's default fetch-depth: 1).
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git } from '../../../tests/support/git.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { exampleGenome } from './evolve-support.js';
+import { memoryDir, repoSnapshot, runner } from './support.js';
+
+const propose = (root: string, args: string[], env: Record<string, string> = {}) => runner(['propose', '--goal', 'g', '--root', root, '--memory-dir', memoryDir(), ...args], { env });
+
+describe('propose in a sparse checkout', () => {
+  it('refuses a work tree whose tracked files are not checked out (it proposed deleting every one of them), naming them and the remedy', () => {
+    const root = exampleGenome();
+    git(root, ['sparse-checkout', 'set', 'modules']); // cone mode: top-level files and modules/ only
+    expect(existsSync(join(root, 'hosts', 'seed', 'configuration.nix'))).toBe(false);
+    writeFileSync(join(root, 'README.md'), 'changed in the cone\n');
+    const before = repoSnapshot(root);
+    const out = join(tempDir(), 'pending');
+    const r = propose(root, ['--out-dir', out]);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error\[genome-not-checked-out\]: \d+ tracked files are not checked out \(a sparse checkout\): hosts\/seed\/configuration\.nix, lib\/checks\.nix, /m);
+    expect(r.stderr).toContain('git sparse-checkout disable; in CI, no sparse-checkout');
+    expect(r.stderr).toMatch(/^hint: git ls-files -t shows them tagged S/m);
+    expect(existsSync(out)).toBe(false);
+    expect(repoSnapshot(root)).toEqual(before);
+
+    // Checked out in full, the same change is proposed as itself, and nothing else.
+    git(root, ['sparse-checkout', 'disable']);
+    const ok = propose(root, ['--out-dir', out]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json().changed_paths).toEqual(['README.md']);
+  });
+
+  it('proposes as usual when every skip-worktree file is present (the user\'s version of it is the change)', () => {
+    const root = exampleGenome();
+    git(root, ['update-index', '--skip-worktree', 'README.md']);
+    writeFileSync(join(root, 'README.md'), 'changed behind skip-worktree\n');
+    const r = propose(root, ['--out-dir', join(tempDir(), 'pending')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual(['README.md']);
+  });
+
+  it('proposes a commit range whatever the checkout leaves out (the work tree plays no part)', () => {
+    const root = exampleGenome();
+    writeFileSync(join(root, 'README.md'), 'committed change\n');
+    git(root, ['commit', '-qam', 'change']);
+    git(root, ['sparse-checkout', 'set', 'modules']);
+    const r = propose(root, ['--from', 'HEAD~1..HEAD', '--out-dir', join(tempDir(), 'pending')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual(['README.md']);
+  });
+});
