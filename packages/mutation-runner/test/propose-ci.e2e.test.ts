@@ -1,6 +1,6 @@
 // `propose` in the checkouts CI jobs make: sparse (actions/checkout sparse-checkout), with the
 // repository's own hooks installed, and shallow (actions/checkout's default fetch-depth: 1).
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../../tests/support/git.js';
@@ -51,5 +51,35 @@ describe('propose in a sparse checkout', () => {
     const r = propose(root, ['--from', 'HEAD~1..HEAD', '--out-dir', join(tempDir(), 'pending')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().changed_paths).toEqual(['README.md']);
+  });
+});
+
+describe("propose and the repository's hooks", () => {
+  /** A post-index-change hook in `dir` that leaves a mark in `marks` when git runs it. */
+  function markingHook(dir: string, marks: string): void {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'post-index-change'), `#!/bin/sh\necho "post-index-change $*" >> '${marks}'\n`);
+    chmodSync(join(dir, 'post-index-change'), 0o755);
+  }
+
+  it('runs none of them while it writes its private index (it ran post-index-change three times), from .git/hooks or core.hooksPath', () => {
+    const root = exampleGenome();
+    const marks = join(tempDir(), 'MARKS');
+    markingHook(join(root, '.git', 'hooks'), marks);
+    const userHooks = join(tempDir(), 'hooks');
+    markingHook(userHooks, marks);
+    // The hook is live: git itself runs it on an index write.
+    git(root, ['read-tree', 'HEAD']);
+    expect(readFileSync(marks, 'utf8')).toMatch(/^post-index-change /);
+    rmSync(marks);
+    writeFileSync(join(root, 'README.md'), 'changed\n');
+    writeFileSync(join(root, 'new.txt'), 'untracked, proposed\n');
+    const envs: Record<string, string>[] = [{}, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.hooksPath', GIT_CONFIG_VALUE_0: userHooks }];
+    for (const env of envs) {
+      const r = propose(root, ['--out-dir', join(tempDir(), 'pending')], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json().changed_paths).toEqual(['README.md', 'new.txt']);
+      expect(existsSync(marks) ? readFileSync(marks, 'utf8') : '').toBe('');
+    }
   });
 });

@@ -144,7 +144,11 @@ async function git(root: string, full: string[], index?: PrivateIndex, input?: s
     ...gitEnv(false),
     ...(index ? { GIT_INDEX_FILE: index.file, GIT_OBJECT_DIRECTORY: index.objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: index.live } : {}),
   };
-  const r = await captureCommand({ command: 'git', args: full, cwd: root, env, timeoutMs: 120_000, ...(input === undefined ? {} : { input }) });
+  // Writing the private index would run the repository's hooks (post-index-change, from
+  // .git/hooks or the user's core.hooksPath). An argument, not GIT_CONFIG_COUNT: that may carry
+  // the user's own configuration (gitEnv), and a command-line -c is read after it.
+  const args = index ? ['-c', 'core.hooksPath=/dev/null', ...full] : full;
+  const r = await captureCommand({ command: 'git', args, cwd: root, env, timeoutMs: 120_000, ...(input === undefined ? {} : { input }) });
   if (r.outcome === 'spawn-failed') throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   if (!succeeded(r)) {
     // On the private index, a full TMPDIR fails git ("index.lock write error. Out of diskspace").
