@@ -83,3 +83,29 @@ describe("propose and the repository's hooks", () => {
     }
   });
 });
+
+describe('propose --from in a shallow clone (actions/checkout fetch-depth: 1)', () => {
+  it('says the clone is shallow and how to deepen it when a side of the range is not fetched (it said only "HEAD~1 is not a commit")', () => {
+    const origin = exampleGenome();
+    writeFileSync(join(origin, 'README.md'), 'second commit\n');
+    git(origin, ['commit', '-qam', 'second']);
+    const clone = join(tempDir(), 'clone');
+    git(tempDir(), ['clone', '-q', '--depth', '1', `file://${origin}`, clone]);
+    const r = propose(clone, ['--from', 'HEAD~1..HEAD', '--out-dir', join(tempDir(), 'pending')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error[range-unknown]: --from "HEAD~1..HEAD": HEAD~1 is not a commit of ${clone}\n`);
+    expect(r.stderr).toMatch(/^hint: .*If the commit exists upstream, the clone is shallow: git fetch --unshallow \(or fetch-depth: 0 in actions\/checkout\)/m);
+
+    // A full repository missing the commit gets no word of shallowness.
+    const full = propose(origin, ['--from', 'HEAD~5..HEAD', '--out-dir', join(tempDir(), 'pending')]);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toContain('error[range-unknown]');
+    expect(full.stderr).not.toContain('shallow');
+
+    // The remedy works.
+    git(clone, ['fetch', '-q', '--unshallow']);
+    const ok = propose(clone, ['--from', 'HEAD~1..HEAD', '--out-dir', join(tempDir(), 'pending')]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json().changed_paths).toEqual(['README.md']);
+  });
+});

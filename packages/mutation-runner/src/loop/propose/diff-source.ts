@@ -127,9 +127,18 @@ async function requireCommits(root: string, range: string): Promise<void> {
   for (const side of range.split(/\.\.\.?/)) {
     const r = await captureCommand({ command: 'git', args: ['rev-parse', '--verify', '--quiet', '--end-of-options', `${side}^{commit}`], cwd: root, env: gitEnv(false), timeoutMs: 60_000 });
     if (!succeeded(r)) {
-      throw usageError('range-unknown', `--from ${JSON.stringify(range)}: ${side} is not a commit of ${root}`, 'List the commits with git log --oneline --all, and write --from A..B with two of them.');
+      const hint = 'List the commits with git log --oneline --all, and write --from A..B with two of them.';
+      throw usageError('range-unknown', `--from ${JSON.stringify(range)}: ${side} is not a commit of ${root}`, `${hint}${(await isShallow(root)) ? ` ${SHALLOW_HINT}` : ''}`);
     }
   }
+}
+
+/** actions/checkout fetches one commit by default: HEAD~1 is then in no clone, yet it exists. */
+const SHALLOW_HINT = 'If the commit exists upstream, the clone is shallow: git fetch --unshallow (or fetch-depth: 0 in actions/checkout).';
+
+async function isShallow(root: string): Promise<boolean> {
+  const r = await captureCommand({ command: 'git', args: ['rev-parse', '--is-shallow-repository'], cwd: root, env: gitEnv(false), timeoutMs: 60_000 });
+  return succeeded(r) && r.stdoutFull.toString('utf8').trim() === 'true';
 }
 
 /** git in the live genome (its user config applies, GIT_* from outside do not), optionally on a private index. */
