@@ -1,4 +1,4 @@
-import { captureCommand, cleanEnv, describeOutcome, flakePathProblem, NIX_FEATURE_FLAGS, succeeded } from '@autopoietic/core/adapters';
+import { captureCommand, cleanEnv, describeOutcome, flakePathProblem, NIX_FEATURE_FLAGS, succeeded, unsafeRepositoryError } from '@autopoietic/core/adapters';
 import type { FlakeOutputDecl } from '@autopoietic/core/nix-syntax';
 import { PER_SYSTEM_CATEGORIES } from '@autopoietic/core/nix-syntax';
 
@@ -26,13 +26,24 @@ export async function flakeShow(root: string, env: NodeJS.ProcessEnv = cleanEnv(
   const r = await captureCommand({ command: 'nix', args, cwd: root, env, timeoutMs: TIMEOUT_MS });
   if (!succeeded(r)) {
     const err = r.stderr.split('\n').filter((l) => /error:/.test(l)).pop()?.trim();
-    return { ok: false, reason: `${describeOutcome(r)}${err ? `: ${err}` : ''}`, command };
+    const why = err?.includes("program 'git' failed") ? await unsafeRepository(root, env) : undefined;
+    return { ok: false, reason: `${describeOutcome(r)}${err ? `: ${err}` : ''}${why ? `: ${why}` : ''}`, command };
   }
   try {
     return { ok: true, outputs: flattenShow(JSON.parse(r.stdoutFull.toString('utf8'))), command };
   } catch (e) {
     return { ok: false, reason: `nix flake show printed something that is not JSON: ${(e as Error).message}`, command };
   }
+}
+
+/**
+ * Why Nix's own git call failed, when it is git's refusal of a repository another user owns:
+ * Nix's git commands (`git diff`) then print only their usage and exit 129. The same git, with
+ * the same environment, says so on a rev-parse; core words it (repository and remedy).
+ */
+async function unsafeRepository(root: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const r = await captureCommand({ command: 'git', args: ['rev-parse', '--git-dir'], cwd: root, env: { ...env, LC_ALL: 'C' }, timeoutMs: 60_000 });
+  return succeeded(r) ? undefined : unsafeRepositoryError(r.stderr)?.message;
 }
 
 /** `a` as one shell word (for the command line recorded, which a user may paste). */

@@ -1,0 +1,20 @@
+// --eval on a genome whose git repository another user owns (a CI container's bind-mounted
+// checkout): Nix's own git call fails, and the self-state says why and what to do. Only root can
+// hand a repository to another uid; flake-eval.test.ts covers the same for any user.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { initRepo } from '../../../tests/support/git.js';
+import { observe, sandbox } from './helpers.js';
+
+describe.runIf(process.getuid?.() === 0)('os-introspect --eval on a repository owned by another user', () => {
+  it('records a reason naming the repository and the safe.directory remedy (it said only "program \'git\' failed with exit code 129")', () => {
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { lib.answer = 42; }; }\n' });
+    initRepo(s.root);
+    execFileSync('chown', ['-R', '65534:65534', s.root]);
+    const g = observe(s, ['--eval']).genome;
+    expect(g.outputs_eval).toMatchObject({ requested: true, available: false });
+    expect(g.outputs_eval.reason).toContain(`git refuses to read the repository at ${s.root}: it is owned by another user`);
+    expect(g.outputs_eval.reason).toContain(`git config --global --add safe.directory ${s.root}`);
+    expect(g.outputs_eval.reason).not.toContain('\n');
+  });
+});
