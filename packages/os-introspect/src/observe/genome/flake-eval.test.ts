@@ -2,13 +2,14 @@
 // repository is handed to another uid (what a CI container's bind mount does); otherwise git's
 // GIT_TEST_ASSUME_DIFFERENT_OWNER makes it treat the repository the same way.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, unsafeRepositoryError } from '@autopoietic/core/adapters';
 import '../../../../../tests/support/nix-env.js';
 import { initRepo } from '../../../../../tests/support/git.js';
 import { tempDir } from '../../../../../tests/support/tmp.js';
-import { flakeShow } from './flake-eval.js';
+import { flakeShow, nixEnv } from './flake-eval.js';
 
 const FLAKE = '{ outputs = { self }: { lib.answer = 42; }; }\n';
 const asRoot = process.getuid?.() === 0;
@@ -33,4 +34,20 @@ describe(`flakeShow on a repository owned by another user (${asRoot ? 'chown' : 
     expect(reason).not.toContain('\n');
   });
 
+
+  it('evaluates it once the git configuration GIT_CONFIG_GLOBAL names trusts it (Nix\'s git never saw that variable)', async () => {
+    const cfg = join(tempDir(), 'gitconfig');
+    const { root, env } = foreignGenome();
+    writeFileSync(cfg, `[safe]\n\tdirectory = ${root}\n`);
+    const show = await flakeShow(root, { ...env, ...nixEnv({ ...process.env, GIT_CONFIG_GLOBAL: cfg }) });
+    expect(show).toMatchObject({ ok: true, outputs: [{ category: 'lib' }] });
+  });
+});
+
+describe('nixEnv', () => {
+  it("keeps git's configuration variables and drops where a repository is (a CI job's or a hook's GIT_DIR)", () => {
+    const env = nixEnv({ PATH: '/bin', GIT_CONFIG_GLOBAL: '/ci/gitconfig', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*', GIT_DIR: '/x/.git', GIT_INDEX_FILE: '/x/.git/index', SECRET_TOKEN: 's' });
+    expect(env).toMatchObject({ PATH: '/bin', GIT_CONFIG_GLOBAL: '/ci/gitconfig', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*', GIT_OPTIONAL_LOCKS: '0' });
+    for (const k of ['GIT_DIR', 'GIT_INDEX_FILE', 'SECRET_TOKEN']) expect(env).not.toHaveProperty(k);
+  });
 });

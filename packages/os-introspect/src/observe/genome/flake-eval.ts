@@ -1,4 +1,4 @@
-import { captureCommand, cleanEnv, describeOutcome, flakePathProblem, NIX_FEATURE_FLAGS, succeeded, unsafeRepositoryError } from '@autopoietic/core/adapters';
+import { captureCommand, cleanEnv, describeOutcome, flakePathProblem, gitEnv, NIX_FEATURE_FLAGS, succeeded, unsafeRepositoryError } from '@autopoietic/core/adapters';
 import type { FlakeOutputDecl } from '@autopoietic/core/nix-syntax';
 import { PER_SYSTEM_CATEGORIES } from '@autopoietic/core/nix-syntax';
 
@@ -18,7 +18,7 @@ export type FlakeShow = { ok: true; outputs: EvaluatedOutput[]; command: string 
 
 const TIMEOUT_MS = 180_000;
 
-export async function flakeShow(root: string, env: NodeJS.ProcessEnv = cleanEnv()): Promise<FlakeShow> {
+export async function flakeShow(root: string, env: NodeJS.ProcessEnv = nixEnv()): Promise<FlakeShow> {
   const args = [...NIX_FEATURE_FLAGS, 'flake', 'show', '--json', '--no-write-lock-file', root];
   const command = `nix ${args.map(shellWord).join(' ')}`;
   const unusable = flakePathProblem(root);
@@ -34,6 +34,17 @@ export async function flakeShow(root: string, env: NodeJS.ProcessEnv = cleanEnv(
   } catch (e) {
     return { ok: false, reason: `nix flake show printed something that is not JSON: ${(e as Error).message}`, command };
   }
+}
+
+/**
+ * Nix's clean environment plus the git variables of a live read of the genome (core's gitEnv):
+ * Nix's git reads the genome as `git status` does, so a checkout trusted by a configuration given
+ * as GIT_CONFIG_GLOBAL or GIT_CONFIG_COUNT (safe.directory) is readable to it too, as the remedy
+ * below says; GIT_DIR and the like stay out, and Nix's git takes no optional locks.
+ */
+export function nixEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const git = Object.entries(gitEnv(false, base)).filter(([k]) => k.startsWith('GIT_'));
+  return { ...cleanEnv(base), ...Object.fromEntries(git) };
 }
 
 /**
