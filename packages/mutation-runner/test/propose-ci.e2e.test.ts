@@ -22,8 +22,7 @@ describe('propose in a sparse checkout', () => {
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error\[genome-not-checked-out\]: \d+ tracked files are not checked out \(a sparse checkout\): hosts\/seed\/configuration\.nix, lib\/checks\.nix, /m);
-    expect(r.stderr).toContain('git sparse-checkout disable; in CI, no sparse-checkout');
-    expect(r.stderr).toMatch(/^hint: git ls-files -t shows them tagged S/m);
+    expect(r.stderr).toMatch(/^hint: Check out the whole genome first: git sparse-checkout disable \(in CI, no sparse-checkout\); git ls-files -t shows the files left out tagged S/m);
     expect(existsSync(out)).toBe(false);
     expect(repoSnapshot(root)).toEqual(before);
 

@@ -52,7 +52,7 @@ export async function collectFileSet(root: string, scratch: string, ctx: Exclusi
 function refuseUndecodableNames(root: string, listed: readonly string[]): void {
   const bad = listed.filter((p) => p.includes('\uFFFD') && !entryExists(join(root, p)));
   if (bad.length === 0) return;
-  throw new AosError('file-name-not-utf8', `the genome holds ${bad.length === 1 ? 'a file' : 'files'} whose name is not UTF-8 (shown with U+FFFD), which no candidate can carry: ${bad.slice(0, 5).join(', ')}; rename it to UTF-8 (git mv)`, {
+  throw new AosError('file-name-not-utf8', `the genome holds ${bad.length === 1 ? 'a file' : 'files'} whose name is not UTF-8 (shown with U+FFFD), which no candidate can carry: ${bad.slice(0, 5).join(', ')}`, {
     hint: 'Rename it to UTF-8 (git mv), or ignore it in .gitignore if it is not part of the genome.',
   });
 }
@@ -60,8 +60,7 @@ function refuseUndecodableNames(root: string, listed: readonly string[]): void {
 /**
  * Tracked files a sparse checkout left out of the work tree (skip-worktree, and absent): the copy
  * would skip them as deleted, and the checks would judge a genome without them, rejecting a
- * proposal for what the checkout lacks. No verdict is possible (fail closed); the remedy is in the
- * message because it becomes the record's reason. A skip-worktree file that is present is the
+ * proposal for what the checkout lacks. No verdict is possible (fail closed). A skip-worktree file that is present is the
  * user's version and is copied as such. `propose` refuses the same way: its diff against HEAD
  * would delete them. `counts` says which paths matter (a candidate never holds excluded ones).
  */
@@ -70,8 +69,8 @@ export function refuseNotCheckedOut(root: string, skipWorktree: readonly string[
   if (absent.length === 0) return;
   const some = `${absent.slice(0, 5).join(', ')}${absent.length > 5 ? `, and ${absent.length - 5} more` : ''}`;
   const count = absent.length === 1 ? '1 tracked file is' : `${absent.length} tracked files are`;
-  throw new AosError('genome-not-checked-out', `${count} not checked out (a sparse checkout): ${some}; a candidate would lack them, so check out the whole genome first (git sparse-checkout disable; in CI, no sparse-checkout)`, {
-    hint: 'git ls-files -t shows them tagged S (skip-worktree).',
+  throw new AosError('genome-not-checked-out', `${count} not checked out (a sparse checkout): ${some}; a candidate would lack them`, {
+    hint: 'Check out the whole genome first: git sparse-checkout disable (in CI, no sparse-checkout); git ls-files -t shows the files left out tagged S (skip-worktree).',
   });
 }
 
