@@ -1,6 +1,6 @@
 // Helpers for the propose / handoff / evolve tests: the example genome as a real git repository,
 // the shipped generator, host policies, and ledger readers.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { initRepo } from '../../../tests/support/git.js';
@@ -16,6 +16,17 @@ export function exampleGenome(): string {
   mkdirSync(root);
   cpSync(EXAMPLE_GENOME, root, { recursive: true });
   initRepo(root);
+  return root;
+}
+
+/** The seed host's configuration in the example genome. */
+export const HOST_FILE = 'hosts/seed/configuration.nix';
+
+/** The example genome with one uncommitted change (the seed host renamed), for propose to pick up. */
+export function changedGenome(): string {
+  const root = exampleGenome();
+  const file = join(root, HOST_FILE);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('"seed-01"', '"seed-02"'));
   return root;
 }
 

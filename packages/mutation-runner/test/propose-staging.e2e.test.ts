@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { exampleGenome } from './evolve-support.js';
+import { changedGenome } from './evolve-support.js';
 import { memoryDir, runner } from './support.js';
 
 // A propose (or evolve) killed mid-write leaves its hidden staging directory
@@ -11,14 +11,6 @@ import { memoryDir, runner } from './support.js';
 // the ones whose writer is gone, and keeps those of live writers; a staging directory of the older
 // naming (no pid) is removed only once it is older than any write (an hour).
 
-const HOST_FILE = 'hosts/seed/configuration.nix';
-
-function changedGenome(): string {
-  const root = exampleGenome();
-  const file = join(root, HOST_FILE);
-  writeFileSync(file, readFileSync(file, 'utf8').replace('"seed-01"', '"seed-02"'));
-  return root;
-}
 
 /** A staging directory made by a real process that is then killed with SIGKILL, as propose would be mid-write. */
 function killedWriterStaging(out: string, id: string): string {

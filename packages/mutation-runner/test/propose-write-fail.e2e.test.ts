@@ -1,22 +1,14 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { exampleGenome } from './evolve-support.js';
+import { changedGenome } from './evolve-support.js';
 import { makeUnwritable } from './fixtures/install/run.js';
 import { memoryDir, runner } from './support.js';
 
 // propose keeps a private git index in a scratch directory under TMPDIR (the live .git is never
 // written): a TMPDIR that is missing, read-only or full must be named, not crash.
 
-const HOST_FILE = 'hosts/seed/configuration.nix';
-
-function changedGenome(): string {
-  const root = exampleGenome();
-  const file = join(root, HOST_FILE);
-  writeFileSync(file, readFileSync(file, 'utf8').replace('"seed-01"', '"seed-02"'));
-  return root;
-}
 
 function proposeWith(root: string, out: string, env: Record<string, string>) {
   return runner(['propose', '--root', root, '--memory-dir', memoryDir(), '--goal', 'g', '--out-dir', out], { env });
