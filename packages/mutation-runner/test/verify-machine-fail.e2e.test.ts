@@ -87,7 +87,10 @@ describe('a candidate that does not fit (work dir full)', () => {
     expect(r.code, r.stderr).toBe(1);
     const record = JSON.parse(r.stdout);
     expect(record.status).toBe('error');
-    expect(record.reason).toBe('failed to create isolated candidate: cannot copy big.bin into the candidate (its file system is full): ENOSPC: no space left on device, write');
+    expect(record.reason).toBe(
+      'failed to create isolated candidate: cannot copy big.bin into the candidate (its file system is full): ENOSPC: no space left on device, write. ' +
+        'Free space where the candidate is made (--work-dir, else $TMPDIR), or give --work-dir a directory with room for a copy of the genome.',
+    );
     expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
     expect(r.left).toEqual([]);
   });
