@@ -149,7 +149,7 @@ describe('a sparse checkout (actions/checkout sparse-checkout)', () => {
     expect(r.code).toBe(1);
     const rec = r.json();
     expect(rec.status).toBe('error');
-    expect(rec.reason).toContain('2 tracked files are not checked out (a sparse checkout): docs/notes.md, hosts/seed.nix');
+    expect(rec.reason).toContain('2 tracked files are not checked out (a sparse checkout): docs/notes.md, hosts/seed.nix; a candidate would lack them');
     expect(rec.reason).toContain('git sparse-checkout disable');
     expect(rec.checks).toEqual([]);
     // Checked out in full again, the same proposal verifies.

@@ -22,6 +22,7 @@ describe('propose in a sparse checkout', () => {
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error\[genome-not-checked-out\]: \d+ tracked files are not checked out \(a sparse checkout\): hosts\/seed\/configuration\.nix, lib\/checks\.nix, /m);
+    expect(r.stderr).toMatch(/^error\[genome-not-checked-out\]: .*; a proposal from the work tree would delete them$/m);
     expect(r.stderr).toMatch(/^hint: Check out the whole genome first: git sparse-checkout disable \(in CI, no sparse-checkout\); git ls-files -t shows the files left out tagged S/m);
     expect(existsSync(out)).toBe(false);
     expect(repoSnapshot(root)).toEqual(before);
@@ -80,6 +81,27 @@ describe("propose and the repository's hooks", () => {
       expect(r.json().changed_paths).toEqual(['README.md', 'new.txt']);
       expect(existsSync(marks) ? readFileSync(marks, 'utf8') : '').toBe('');
     }
+  });
+});
+
+describe("propose and the repository's file-system monitor", () => {
+  it('leaves core.fsmonitor to the reads of the live index (as git status does): it never runs on the private index', () => {
+    const root = exampleGenome();
+    const marks = join(tempDir(), 'MARKS');
+    const monitor = join(tempDir(), 'fsmonitor');
+    // Records which index git asked about; exit 1 makes git fall back to scanning, as with no monitor.
+    writeFileSync(monitor, `#!/bin/sh\necho "index=\${GIT_INDEX_FILE:-live}" >> '${marks}'\nexit 1\n`);
+    chmodSync(monitor, 0o755);
+    git(root, ['config', 'core.fsmonitor', monitor]);
+    git(root, ['status', '--porcelain']);
+    expect(readFileSync(marks, 'utf8')).toMatch(/^index=live$/m); // the monitor is live
+    rmSync(marks);
+    writeFileSync(join(root, 'README.md'), 'changed\n');
+    const r = propose(root, ['--out-dir', join(tempDir(), 'pending')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual(['README.md']);
+    const asked = existsSync(marks) ? readFileSync(marks, 'utf8').trim().split('\n') : [];
+    expect(asked.filter((m) => m !== 'index=live')).toEqual([]); // it ran 6 times on the private index
   });
 });
 

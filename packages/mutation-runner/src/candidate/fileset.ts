@@ -62,14 +62,20 @@ function refuseUndecodableNames(root: string, listed: readonly string[]): void {
  * would skip them as deleted, and the checks would judge a genome without them, rejecting a
  * proposal for what the checkout lacks. No verdict is possible (fail closed). A skip-worktree file that is present is the
  * user's version and is copied as such. `propose` refuses the same way: its diff against HEAD
- * would delete them. `counts` says which paths matter (a candidate never holds excluded ones).
+ * would delete them (its `consequence` says so). `counts` says which paths matter (a candidate never
+ * holds excluded ones).
  */
-export function refuseNotCheckedOut(root: string, skipWorktree: readonly string[], counts: (path: string) => boolean = () => true): void {
+export function refuseNotCheckedOut(
+  root: string,
+  skipWorktree: readonly string[],
+  counts: (path: string) => boolean = () => true,
+  consequence = 'a candidate would lack them',
+): void {
   const absent = skipWorktree.filter((p) => counts(p) && !entryExists(join(root, p))).sort();
   if (absent.length === 0) return;
   const some = `${absent.slice(0, 5).join(', ')}${absent.length > 5 ? `, and ${absent.length - 5} more` : ''}`;
   const count = absent.length === 1 ? '1 tracked file is' : `${absent.length} tracked files are`;
-  throw new AosError('genome-not-checked-out', `${count} not checked out (a sparse checkout): ${some}; a candidate would lack them`, {
+  throw new AosError('genome-not-checked-out', `${count} not checked out (a sparse checkout): ${some}; ${consequence}`, {
     hint: 'Check out the whole genome first: git sparse-checkout disable (in CI, no sparse-checkout); git ls-files -t shows the files left out tagged S (skip-worktree).',
   });
 }

@@ -80,7 +80,7 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
  */
 async function refuseSparseGaps(root: string): Promise<void> {
   const live = await gitWorkingSetIfAny(root);
-  if (live) refuseNotCheckedOut(root, live.skipWorktree);
+  if (live) refuseNotCheckedOut(root, live.skipWorktree, undefined, 'a proposal from the work tree would delete them');
 }
 
 const INDEX_PURPOSE = "propose's private git index (the genome's own .git is never written)";
@@ -154,9 +154,10 @@ async function git(root: string, full: string[], index?: PrivateIndex, input?: s
     ...(index ? { GIT_INDEX_FILE: index.file, GIT_OBJECT_DIRECTORY: index.objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: index.live } : {}),
   };
   // Writing the private index would run the repository's hooks (post-index-change, from
-  // .git/hooks or the user's core.hooksPath). An argument, not GIT_CONFIG_COUNT: that may carry
-  // the user's own configuration (gitEnv), and a command-line -c is read after it.
-  const args = index ? ['-c', 'core.hooksPath=/dev/null', ...full] : full;
+  // .git/hooks or the user's core.hooksPath) and its file-system monitor (core.fsmonitor, a hook
+  // command too), which keeps its own state for the live index. Arguments, not GIT_CONFIG_COUNT:
+  // that may carry the user's own configuration (gitEnv), and a command-line -c is read after it.
+  const args = index ? ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', ...full] : full;
   const r = await captureCommand({ command: 'git', args, cwd: root, env, timeoutMs: 120_000, ...(input === undefined ? {} : { input }) });
   if (r.outcome === 'spawn-failed') throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
   if (!succeeded(r)) {
