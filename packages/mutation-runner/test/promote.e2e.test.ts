@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EvidenceBundle } from '@autopoietic/core/schemas';
 import { tempDir } from '../../../tests/support/tmp.js';
+import { makeUnwritable } from './fixtures/install/run.js';
 import { fixtureGenome, ledger, makePatch, memoryDir, readmeProposal, runner, writeProposal, type ProposalSpec } from './support.js';
 
 interface Flow {
@@ -363,6 +364,27 @@ describe('promote: mode and evidence', () => {
     expect(bundle.phase).toBe('P2');
     const status = Object.fromEntries(bundle.comparisons!.map((c) => [c.comparison_id.split(':').pop(), c.status]));
     expect(status).toMatchObject({ 'root-fingerprint': 'matched', 'proposal-fingerprint': 'matched', 'target-configuration': 'matched', 'vm-check-status': 'matched' });
+  });
+
+  it('prints the journaled record when the bundle cannot be written after all, then fails on the bundle (it printed no record)', () => {
+    const f = setup();
+    expect(verify(f).code).toBe(0);
+    const dir = tempDir();
+    const path = join(dir, 'p2.json');
+    // A directory that refuses new files: the path checks before any work cannot see that.
+    const undo = makeUnwritable(dir);
+    let r: ReturnType<typeof promote>;
+    try {
+      r = promote(f, ['--evidence-bundle', path]);
+    } finally {
+      undo();
+    }
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('promoted');
+    expect(promotions(f)).toEqual([record]);
+    expect(r.stderr).toMatch(/^error\[write-failed\]: failed to open output file .*p2\.json \((EPERM|EACCES)\)$/m);
+    expect(existsSync(path)).toBe(false);
   });
 
   it('refuses a sidecar over either journal before any work, leaving both unchanged', () => {

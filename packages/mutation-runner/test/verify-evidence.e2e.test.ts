@@ -33,6 +33,21 @@ describe('verify --evidence-bundle', () => {
     expect(readFileSync(bundlePath, 'utf8').endsWith('\n')).toBe(true);
   });
 
+  it('prints the journaled record when the bundle path was taken during the run, then fails on the bundle (it printed no record)', () => {
+    const root = fixtureGenome();
+    const bundlePath = join(tempDir(), 'p1.json');
+    // Another writer takes the path after verify's check before any work: here, an operator check.
+    const policy = join(tempDir(), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ operator_checks: [{ name: 'race', command: 'sh', args: ['-c', `echo taken > '${bundlePath}'`] }] }));
+    const r = verify(root, readmeProposal(root), ['--evidence-bundle', bundlePath, '--policy', policy]);
+    expect(r.code).toBe(1);
+    const record = r.json();
+    expect(record.status).toBe('verified');
+    expect(ledger(r.journal)).toEqual([record]);
+    expect(r.stderr).toMatch(/^error\[sidecar-refused\]: .*p1\.json.*it changed while the command ran/m);
+    expect(readFileSync(bundlePath, 'utf8')).toBe('taken\n'); // never overwritten
+  });
+
   it('refuses to overwrite the journal before any work: exit 2, journal unchanged', () => {
     const root = fixtureGenome();
     const proposal = readmeProposal(root);

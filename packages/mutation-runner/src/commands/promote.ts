@@ -41,7 +41,7 @@ export function registerPromote(program: Command): void {
       if (problem) throw usageError('invalid-option', problem, 'See mutation-runner promote --help.');
       refuseBadOrganNames(organs);
       const { promoteProposal } = await import('../gates/promote/run.js');
-      const { record } = await promoteProposal({
+      const { record, sidecarError } = await promoteProposal({
         ...opts,
         proposal: String(raw.proposal),
         vmChecks,
@@ -53,6 +53,7 @@ export function registerPromote(program: Command): void {
         verificationJournal: raw.verificationJournal as string | undefined,
       });
       printJson(record);
+      if (sidecarError) throw sidecarError; // after the record: it is journaled either way
       if (record.status !== 'promoted') throw new GateFailed(gateFailureLine(record));
     }),
   );

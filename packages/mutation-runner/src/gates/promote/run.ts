@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describeWithHint } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
-import { prepareSidecar, promotionBundle, rawRef, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
+import { prepareSidecar, promotionBundle, rawRef, writeSidecar } from '@autopoietic/core/evidence';
+import { bundleAfterRecord, type BundleAfterRecord } from '../bundle-after-record.js';
 import { appendRecord, checkLedgerFile, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
 import { loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
@@ -25,10 +26,9 @@ export interface PromoteOptions extends GateFlags, PromotionFlags {
   evidenceBundle?: string | undefined;
 }
 
-export interface PromoteOutcome {
+export interface PromoteOutcome extends BundleAfterRecord {
   record: StoredRecord<'mutation-promotion'>;
   journal: string;
-  sidecar: WrittenSidecar | undefined;
 }
 
 export async function promoteProposal(opts: PromoteOptions): Promise<PromoteOutcome> {
@@ -62,13 +62,10 @@ export async function promoteProposal(opts: PromoteOptions): Promise<PromoteOutc
   const identity = prepared.ok ? { mutation_id: prepared.proposal.mutation_id, goal: prepared.proposal.goal, phase: prepared.proposal.phase } : prepared.identity;
   const record = promotionRecord({ id, identity, proposal: prepared.proposal, flags: opts, draft, durationMs: performance.now() - t0 });
   const stored = await appendRecord(journal, 'mutation-promotion', record);
-  let written: WrittenSidecar | undefined;
-  if (sidecar) {
-    const raw = rawRef('mutation-promotion-record', `${journal}#${id}`, stored);
-    const verificationRaw = p1 ? rawRef('mutation-verification-record', `${verificationJournal}#${p1.verification_id}`, p1) : undefined;
-    written = writeSidecar(sidecar, promotionBundle(stored, raw, { verification: p1, verificationRaw }));
-  }
-  return { record: stored, journal, sidecar: written };
+  if (!sidecar) return { record: stored, journal };
+  const raw = rawRef('mutation-promotion-record', `${journal}#${id}`, stored);
+  const verificationRaw = p1 ? rawRef('mutation-verification-record', `${verificationJournal}#${p1.verification_id}`, p1) : undefined;
+  return { record: stored, journal, ...bundleAfterRecord(() => writeSidecar(sidecar, promotionBundle(stored, raw, { verification: p1, verificationRaw }))) };
 }
 
 /**

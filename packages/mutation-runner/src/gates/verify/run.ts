@@ -3,7 +3,8 @@ import { nixInfo, nixStoreProblem } from '@autopoietic/core/adapters';
 import { describeWithHint, getLogger } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import type { CheckResult } from '@autopoietic/core/schemas';
-import { bytesRef, prepareSidecar, rawRef, verificationBundle, writeSidecar, type WrittenSidecar } from '@autopoietic/core/evidence';
+import { bytesRef, prepareSidecar, rawRef, verificationBundle, writeSidecar } from '@autopoietic/core/evidence';
+import { bundleAfterRecord, type BundleAfterRecord } from '../bundle-after-record.js';
 import { appendRecord, checkLedgerFile, ledgerPath, type StoredRecord } from '@autopoietic/core/ledger';
 import { defaultFlakeCheck, plannedOperatorCheck, plannedProposalCheck, type PlanContext } from '../../checks/plan.js';
 import { runChecks } from '../../checks/run.js';
@@ -24,10 +25,9 @@ export interface VerifyOptions extends GateFlags {
   evidenceBundle?: string | undefined;
 }
 
-export interface VerifyOutcome {
+export interface VerifyOutcome extends BundleAfterRecord {
   record: StoredRecord<'mutation-result'>;
   journal: string;
-  sidecar: WrittenSidecar | undefined;
 }
 
 export async function verifyProposal(opts: VerifyOptions): Promise<VerifyOutcome> {
@@ -72,16 +72,16 @@ async function verifyListed(ctx: GateContext, opts: VerifyOptions, listing: Prom
     const record = verificationRecord({ id, identity, proposal: prepared.proposal, proposalPath: prepared.path, draft, durationMs: performance.now() - t0 });
     log.debug({ ms: Math.round(performance.now() - t0) }, 'verification done, journaling');
     const stored = await appendRecord(journal, 'mutation-result', record);
-    let written: WrittenSidecar | undefined;
-    if (sidecar) {
-      const raw = rawRef('mutation-verification-record', `${journal}#${id}`, stored);
-      written = writeSidecar(sidecar, verificationBundle(stored, raw, {
-        proposal: prepared.ok ? bytesRef('proposal-file', prepared.path, prepared.bytes) : undefined,
-        patch: prepared.ok ? bytesRef('patch', prepared.patch.path ?? `${prepared.path}#patch`, prepared.patch.bytes) : undefined,
-      }));
-    }
+    const bundle = sidecar
+      ? bundleAfterRecord(() =>
+          writeSidecar(sidecar, verificationBundle(stored, rawRef('mutation-verification-record', `${journal}#${id}`, stored), {
+            proposal: prepared.ok ? bytesRef('proposal-file', prepared.path, prepared.bytes) : undefined,
+            patch: prepared.ok ? bytesRef('patch', prepared.patch.path ?? `${prepared.path}#patch`, prepared.patch.bytes) : undefined,
+          })),
+        )
+      : {};
     log.debug({ ms: Math.round(performance.now() - t0) }, 'journaled');
-    return { record: stored, journal, sidecar: written };
+    return { record: stored, journal, ...bundle };
   } finally {
     await removed;
     log.debug({ ms: Math.round(performance.now() - t0) }, 'candidate removed');
