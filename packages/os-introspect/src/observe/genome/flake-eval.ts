@@ -1,4 +1,5 @@
 import { captureCommand, cleanEnv, describeOutcome, flakePathProblem, gitEnv, NIX_FEATURE_FLAGS, succeeded, unsafeRepositoryError } from '@autopoietic/core/adapters';
+import { shellQuote } from '@autopoietic/core/cli-kit';
 import type { FlakeOutputDecl } from '@autopoietic/core/nix-syntax';
 import { PER_SYSTEM_CATEGORIES } from '@autopoietic/core/nix-syntax';
 
@@ -26,7 +27,7 @@ export async function flakeShow(root: string, env: NodeJS.ProcessEnv = nixEnv())
   const r = await captureCommand({ command: 'nix', args, cwd: root, env, timeoutMs: TIMEOUT_MS });
   if (!succeeded(r)) {
     const err = r.stderr.split('\n').filter((l) => /error:/.test(l)).pop()?.trim();
-    const why = err?.includes("program 'git' failed") ? await unsafeRepository(root, env) : undefined;
+    const why = err ? await gitRefusal(err, root, env) : undefined;
     return { ok: false, reason: `${describeOutcome(r)}${err ? `: ${err}` : ''}${why ? `: ${why}` : ''}`, command };
   }
   try {
@@ -48,13 +49,30 @@ export function nixEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
 }
 
 /**
- * Why Nix's own git call failed, when it is git's refusal of a repository another user owns:
- * Nix's git commands (`git diff`) then print only their usage and exit 129. The same git, with
- * the same environment, says so on a rev-parse; core words it (repository and remedy).
+ * Why Nix could not read the genome's repository, when the cause is its owner (another user's
+ * checkout), in core's words (the repository and the safe.directory remedy). Nix before 2.20 runs
+ * git, whose commands (`git diff`) then print only their usage and exit 129; Nix 2.20 and later
+ * read it with libgit2, which says "is not owned by current user" but names no remedy. Either way
+ * the same git, with the same environment, says so on a rev-parse.
  */
-async function unsafeRepository(root: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function gitRefusal(err: string, root: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const libgit2 = LIBGIT2_NOT_OWNER.test(err);
+  if (!libgit2 && !err.includes("program 'git' failed")) return undefined;
   const r = await captureCommand({ command: 'git', args: ['rev-parse', '--git-dir'], cwd: root, env: { ...env, LC_ALL: 'C' }, timeoutMs: 60_000 });
-  return succeeded(r) ? undefined : unsafeRepositoryError(r.stderr)?.message;
+  if (!succeeded(r)) return unsafeRepositoryError(r.stderr)?.message;
+  return libgit2 ? libgit2Config(root) : undefined;
+}
+
+/** libgit2's refusal (Nix 2.20 and later) of a repository another user owns. */
+const LIBGIT2_NOT_OWNER = /is not owned by current user/;
+
+/**
+ * git trusts the repository (safe.directory through GIT_CONFIG_GLOBAL or GIT_CONFIG_COUNT, say)
+ * where libgit2 does not: libgit2 reads ~/.gitconfig and the system configuration only.
+ */
+function libgit2Config(root: string): string {
+  const remedy = `git config --file ~/.gitconfig --add safe.directory ${shellQuote(root)}`;
+  return `git itself trusts it, through configuration Nix's libgit2 does not read (GIT_CONFIG_GLOBAL, GIT_CONFIG_COUNT): list it as safe.directory in ~/.gitconfig (${remedy}) or in the system configuration`;
 }
 
 /** `a` as one shell word (for the command line recorded, which a user may paste). */
