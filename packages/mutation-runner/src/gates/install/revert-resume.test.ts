@@ -21,6 +21,14 @@ describe('earlierRevert', () => {
     expect([...r.byApplied.keys()]).toEqual(['eff-w']);
     expect(earlierRevert([write], 'ins-1', 'sha256:p')).toEqual({ revertId: undefined, byApplied: new Map() });
   });
+
+  it('ignores records of another plan under the same apply id, and keeps the first revert id when runs journaled several', () => {
+    const otherPlan = effect('eff-p', 'seed-file-remove', { apply_id: 'ins-1', plan_digest: 'sha256:q', revert_id: 'rev-0', compensates: 'eff-w' });
+    expect(earlierRevert([otherPlan, write], 'ins-1', 'sha256:p')).toEqual({ revertId: undefined, byApplied: new Map() });
+    // Runs of an older mutation-runner each took a new revert id: the first one names the revert.
+    const later = effect('eff-r2', 'seed-file-remove', { apply_id: 'ins-1', plan_digest: 'sha256:p', revert_id: 'rev-2', compensates: 'eff-w2' });
+    expect(earlierRevert([write, removal(), later], 'ins-1', 'sha256:p').revertId).toBe('rev-1');
+  });
 });
 
 describe('resumeStep', () => {
@@ -38,6 +46,16 @@ describe('resumeStep', () => {
     expect(resumeStep(remove, removal())).toMatchObject({ kind: 'remove', earlier: { effect_id: 'eff-r' } });
     const kept = removal({ forced_backup_path: '/t/etc/a.b', forced_backup_sha256: 'sha256:c' });
     expect(resumeStep({ ...remove, changed: 'sha256:c' }, kept)).toMatchObject({ kind: 'remove', changed: 'sha256:c', earlier: { effect_id: 'eff-r' } });
+  });
+
+  it('keeps a step blocked for its own reason, whatever the earlier record says', () => {
+    const blocked: RevertStep = { kind: 'blocked', applied: write, reason: '/t/etc/a now resolves to /t/x, not /t/etc/a as at apply time' };
+    expect(resumeStep(blocked, removal())).toBe(blocked);
+  });
+
+  it('performs a forced step under its record when the file holds the applied content again (nothing left to keep aside)', () => {
+    const kept = removal({ forced_backup_path: '/t/etc/a.b', forced_backup_sha256: 'sha256:c' });
+    expect(resumeStep(remove, kept)).toMatchObject({ kind: 'remove', earlier: { effect_id: 'eff-r' } });
   });
 
   it('refuses a file changed since the record was journaled, or a record of another action or path', () => {
