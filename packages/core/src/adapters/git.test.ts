@@ -161,6 +161,15 @@ describe('gitEnv', () => {
     // The only configuration a candidate gets: no default global attributes file.
     expect([candidate.GIT_CONFIG_COUNT, candidate.GIT_CONFIG_KEY_0, candidate.GIT_CONFIG_VALUE_0]).toEqual(['1', 'core.attributesFile', '/dev/null']);
   });
+
+  it('keeps a system configuration (a CI image may trust its checkouts there) and a tenth -c pair, and nothing else named GIT_CONFIG*', () => {
+    const base = { GIT_CONFIG_SYSTEM: '/ci/system-gitconfig', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_COUNT: '11', GIT_CONFIG_KEY_10: 'safe.directory', GIT_CONFIG_VALUE_10: '/ci/genome', GIT_CONFIG: '/x/config', GIT_CONFIG_GLOBALS: '/x' };
+    const live = gitEnv(false, base);
+    expect([live.GIT_CONFIG_SYSTEM, live.GIT_CONFIG_NOSYSTEM, live.GIT_CONFIG_KEY_10, live.GIT_CONFIG_VALUE_10]).toEqual(['/ci/system-gitconfig', '1', 'safe.directory', '/ci/genome']);
+    expect([live.GIT_CONFIG, live.GIT_CONFIG_GLOBALS]).toEqual([undefined, undefined]);
+    const candidate = gitEnv(true, base);
+    expect([candidate.GIT_CONFIG_SYSTEM, candidate.GIT_CONFIG_KEY_10, candidate.GIT_CONFIG_NOSYSTEM]).toEqual([undefined, undefined, '1']);
+  });
 });
 
 describe('unsafeRepositoryError', () => {
