@@ -9,6 +9,13 @@ describe('describeWithHint', () => {
     expect(describeWithHint(wrapped)).toBe('cannot copy a.nix: ENOSPC: no space left on device. Free space.');
   });
 
+  it('ends the text once before the hint, whatever punctuation or newline it ended with', () => {
+    const hint = { hint: 'Install git.' };
+    expect(describeWithHint(new AosError('x', 'git said: fatal: bad object\n', hint))).toBe('git said: fatal: bad object. Install git.');
+    expect(describeWithHint(new AosError('x', 'cannot run git;', hint))).toBe('cannot run git. Install git.');
+    expect(describeWithHint(new AosError('x', 'cannot run git: ', hint))).toBe('cannot run git. Install git.');
+  });
+
   it('is describeError for anything without a hint', () => {
     expect(describeWithHint(new AosError('x', 'plain'))).toBe('plain');
     expect(describeWithHint(new Error('boom', { cause: new Error('deeper') }))).toBe(describeError(new Error('boom', { cause: new Error('deeper') })));
