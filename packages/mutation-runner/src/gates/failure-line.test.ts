@@ -22,6 +22,11 @@ describe('gateFailureLine', () => {
     expect(gateFailureLine({ status: 'rejected', reason: 'patch application failed', checks: [] })).toBe('proposal rejected: patch application failed');
   });
 
+  it('names only the checks that failed, not one beside them that could not run', () => {
+    const checks = [check('nix-flake-check', 'failed', 1), check('operator:slow', 'error', null, 'timeout after 600 s')];
+    expect(gateFailureLine({ status: 'rejected', reason: 'one or more verifier checks failed', checks })).toBe('proposal rejected: one or more verifier checks failed: nix-flake-check (exit 1)');
+  });
+
   it('gives the record reason of an error, which names each check that could not run and why', () => {
     const reason = 'one or more verifier checks could not run: nix-flake-check (timeout after 600 s)';
     expect(gateFailureLine({ status: 'error', reason, checks: [check('nix-flake-check', 'error', null, 'timeout after 600 s')] })).toBe(`proposal errored: ${reason}`);
