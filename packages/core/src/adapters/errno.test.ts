@@ -10,6 +10,9 @@ describe('errnoOf and isNoRoom', () => {
     expect(errnoOf(new AosError('candidate-copy-failed', 'cannot copy x', { cause: errno('EDQUOT') }))).toBe('EDQUOT');
     expect(errnoOf(new AosError('ledger-io', 'x'))).toBeUndefined(); // an AosError code is not an errno
     expect(errnoOf('ENOSPC')).toBeUndefined();
+    // Upper-case codes that are not errnos (undici's), under an errno-less wrapper too.
+    expect(errnoOf(Object.assign(new Error('socket closed'), { code: 'UND_ERR_SOCKET' }))).toBeUndefined();
+    expect(errnoOf(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }) }))).toBeUndefined();
   });
 
   it('says a write found no room on a full disk, a used-up quota or a file-size limit, not on other failures', () => {
