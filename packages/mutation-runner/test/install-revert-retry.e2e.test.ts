@@ -121,6 +121,8 @@ describe('install-revert run again after a step the target refused', () => {
     expect(forced.code).toBe(1);
     expect(forced.stdout).toBe('');
     expect(forced.stderr).toContain('error[revert-conflict]');
+    // --force cannot help here, and the hint does not offer it.
+    expect(forced.stderr).toMatch(/^hint: Inspect the listed files\. --force does not override these: put back the content they name, or finish those files by hand\.$/m);
     expect(forced.stderr).toContain(record.effect_id);
     expect(readFileSync(ev.effects, 'utf8')).toBe(before);
     expect(readFileSync(identity, 'utf8')).toBe('edited between the runs\n');

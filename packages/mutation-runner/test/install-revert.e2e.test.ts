@@ -30,6 +30,7 @@ describe('install-revert', () => {
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain('error[revert-conflict]');
     expect(refused.stderr).toContain('changed since install-apply');
+    expect(refused.stderr).toMatch(/^hint: Inspect the listed files\. Pass --force to revert the changed ones anyway \(their content is kept as a backup\)\.$/m);
     expect(listTree(target)).toHaveLength(5);
     expect(readFileSync(ev.effects, 'utf8')).toBe(effectsBefore);
 

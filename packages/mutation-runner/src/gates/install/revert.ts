@@ -135,13 +135,24 @@ function compensate(step: Extract<RevertStep, { kind: 'remove' | 'restore' }>, a
 
 function refuseBlocked(steps: ResumedStep[], force: boolean): void {
   const problems: string[] = [];
+  let blocked = false;
+  let changed = false;
   for (const s of steps) {
-    if (s.kind === 'blocked') problems.push(`${s.applied.target}: ${s.reason}`);
-    else if ((s.kind === 'remove' || s.kind === 'restore') && s.changed && !force) problems.push(`${s.applied.target}: changed since install-apply (now ${s.changed}); --force keeps it in a backup and reverts anyway`);
+    if (s.kind === 'blocked') {
+      blocked = true;
+      problems.push(`${s.applied.target}: ${s.reason}`);
+    } else if ((s.kind === 'remove' || s.kind === 'restore') && s.changed && !force) {
+      changed = true;
+      problems.push(`${s.applied.target}: changed since install-apply (now ${s.changed}); --force keeps it in a backup and reverts anyway`);
+    }
   }
-  if (problems.length > 0) {
-    throw new AosError('revert-conflict', `install-revert refused; nothing was changed:\n  ${problems.join('\n  ')}`, {
-      hint: 'Inspect the listed files. Pass --force to revert anyway (changed content is kept as a backup); a missing or changed backup must be restored by hand.',
-    });
-  }
+  if (problems.length === 0) return;
+  // Only a file changed since the apply yields to --force: the hint must not offer it for the
+  // others (a missing backup, a file changed since an earlier run journaled its compensation).
+  const hint = [
+    'Inspect the listed files.',
+    changed ? 'Pass --force to revert the changed ones anyway (their content is kept as a backup).' : '',
+    blocked ? `--force does not override ${changed ? 'the others' : 'these'}: put back the content they name, or finish those files by hand.` : '',
+  ];
+  throw new AosError('revert-conflict', `install-revert refused; nothing was changed:\n  ${problems.join('\n  ')}`, { hint: hint.filter(Boolean).join(' ') });
 }
