@@ -156,4 +156,14 @@ describe('a sparse checkout (actions/checkout sparse-checkout)', () => {
     git(root, ['sparse-checkout', 'disable']);
     expect(runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem]).code).toBe(0);
   });
+
+  it('is verified when it leaves out only files no candidate carries (a genome that commits its memory ledgers)', () => {
+    const root = fixtureGenome(undefined, { 'memory/mutations.jsonl': '' });
+    const proposal = readmeProposal(root);
+    git(root, ['sparse-checkout', 'set', '--no-cone', '/*', '!/memory/']);
+    expect(existsSync(join(root, 'memory', 'mutations.jsonl'))).toBe(false);
+    const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().status).toBe('verified');
+  });
 });
