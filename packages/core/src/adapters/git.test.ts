@@ -183,4 +183,12 @@ describe('unsafeRepositoryError', () => {
     }
     expect(unsafeRepositoryError('fatal: not a git repository (or any of the parent directories): .git')).toBeUndefined();
   });
+
+  it('is what git() throws for a repository git refuses as another user\'s, not a bare git-failed', async () => {
+    const root = tempDir();
+    testGit(root, ['init', '-q']);
+    // git's own switch for "owned by someone else" (its test suite's), so no chown is needed.
+    const refused = git(root, ['rev-parse', '--git-dir'], { env: { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' } });
+    await expect(refused).rejects.toMatchObject({ code: 'git-unsafe-repository', details: { repository: root } });
+  });
 });
