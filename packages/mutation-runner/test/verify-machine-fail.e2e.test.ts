@@ -4,12 +4,13 @@
 // anything about the patch: the run is `error` (never `verified`, never `rejected`), the reason
 // says what happened, and nothing is left behind. Real processes, real git, real Nix.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
+import { makeUnwritable } from './fixtures/install/run.js';
 import { fixtureGenome, ledger, memoryDir, readmeProposal, runner } from './support.js';
 
 function policyFile(policy: unknown): string {
@@ -119,6 +120,30 @@ describe('a check log that cannot be written (memory dir full)', () => {
     expect(ledger(journal).map((x) => x.status)).toEqual(['error']);
     expect(readdirSync(work)).toEqual([]);
     expect(r.left).toEqual(['logs']); // the cut log was removed, its directory stays
+  });
+});
+
+describe('check logs that cannot be created (the logs directory refuses new entries)', () => {
+  it('journals an error naming the directory and the remedy, and runs nothing (it stopped with error[mkdir-failed] and no record)', () => {
+    const root = fixtureGenome();
+    const mem = memoryDir();
+    const work = tempDir('aos-work-');
+    mkdirSync(join(mem, 'logs'), { recursive: true });
+    const undo = makeUnwritable(join(mem, 'logs'));
+    let r: ReturnType<typeof runner>;
+    try {
+      r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', work]);
+    } finally {
+      undo();
+    }
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).not.toContain('error[');
+    const record = r.json();
+    expect(record.status).toBe('error');
+    expect(record.reason).toMatch(/cannot write the check's log .*00-apply-patch\.stdout\.log: cannot create directory .*\((EPERM|EACCES)\): no verdict\. This user may not write there/);
+    expect(record.checks.map((c: any) => [c.name, c.status])).toEqual([['apply-patch', 'error']]);
+    expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
+    expect(readdirSync(work)).toEqual([]);
   });
 });
 

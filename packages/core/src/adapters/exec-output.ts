@@ -58,10 +58,33 @@ export class StreamSink {
     if (which === 'stderr') this.transform = opts.stderrLine;
     this.onLogFailure = opts.onLogFailure;
     if (opts.logDir !== undefined) {
-      makeDirs(opts.logDir);
       this.path = join(opts.logDir, `${opts.logName ?? 'command'}.${which}.log`);
-      this.fd = openSync(this.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      try {
+        makeDirs(opts.logDir);
+        this.fd = openSync(this.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      } catch (e) {
+        // A log that cannot even be created (a memory dir refusing new entries) is kept as this
+        // sink's failure, like a write that fails: the caller then does not start the command.
+        this.failLog(e);
+      }
     }
+  }
+
+  /** Whether this sink's log failed (to be created, or written). */
+  get logFailed(): boolean {
+    return this.logError !== undefined;
+  }
+
+  /** Closes and removes this sink's log, keeping no failure of its own: the command never ran. */
+  discard(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+      if (this.path !== undefined) unlinkSync(this.path);
+    } catch {
+      /* best effort: an empty log of a command that never ran */
+    }
+    this.fd = undefined;
   }
 
   write(chunk: Buffer): void {
@@ -144,14 +167,16 @@ export class StreamSink {
     const err = e as NodeJS.ErrnoException;
     this.logError = `${this.path}: ${err.message}`; // (an fs error's message starts with its code)
     this.logErrorCode = errnoOf(err);
+    // Only a log this sink created is removed: a failed O_EXCL open names someone else's file.
+    const created = this.fd !== undefined;
     try {
-      if (this.fd !== undefined) closeSync(this.fd);
+      if (created) closeSync(this.fd!);
     } catch {
       /* the error above is the one to report */
     }
     this.fd = undefined;
     try {
-      if (this.path !== undefined) unlinkSync(this.path);
+      if (created && this.path !== undefined) unlinkSync(this.path);
     } catch {
       /* already gone */
     }

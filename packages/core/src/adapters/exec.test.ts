@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
@@ -144,11 +144,12 @@ describe('runCommand', () => {
     expect(r.outcome).toBe('cancelled');
   });
 
-  it('refuses to overwrite an existing log file', async () => {
+  it('refuses to overwrite an existing log file (the command is not run; see below)', async () => {
     const dir = tempDir();
-    await runCommand({ command: 'true', cwd: dir, logDir: dir, logName: 'same' });
-    await expect(runCommand({ command: 'true', cwd: dir, logDir: dir, logName: 'same' })).rejects.toThrow(/EEXIST/);
-    expect(existsSync(join(dir, 'same.stdout.log'))).toBe(true);
+    await runCommand({ command: 'sh', args: ['-c', 'echo first'], cwd: dir, logDir: dir, logName: 'same' });
+    const again = await runCommand({ command: 'sh', args: ['-c', 'echo second'], cwd: dir, logDir: dir, logName: 'same' });
+    expect(again).toMatchObject({ outcome: 'cancelled', logErrorCode: 'EEXIST', stdout: '' });
+    expect(readFileSync(join(dir, 'same.stdout.log'), 'utf8')).toBe('first\n');
   });
 
   it('streams stdin from an async iterable while the child runs', async () => {
@@ -228,5 +229,32 @@ describe('StreamSink', () => {
     expect(res.bytes).toBe(71 * 1024 * 1024);
     expect(res.full?.length).toBe(60 * 1024 * 1024);
     expect(res.full?.includes(3)).toBe(false);
+  });
+});
+
+describe('runCommand whose logs cannot be created', () => {
+  it('does not start the command and reports the log error once, with its errno', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const marker = join(dir, 'ran');
+    const r = await runCommand({ command: 'sh', args: ['-c', `touch '${marker}'`], cwd: dir, logDir: join(file, 'logs'), logName: '01-check' });
+    expect(r.outcome).toBe('cancelled');
+    expect(existsSync(marker)).toBe(false);
+    expect(r.logError).toMatch(/01-check\.stdout\.log: .*ENOTDIR/);
+    expect(r.logError).not.toContain('stderr.log'); // the same cause, said once
+    expect(r.logErrorCode).toBe('ENOTDIR');
+  });
+
+  it("never removes a file it did not create: a log name that is taken is someone else's", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '01-check.stderr.log'), 'kept\n');
+    const marker = join(dir, 'ran');
+    const r = await runCommand({ command: 'sh', args: ['-c', `touch '${marker}'`], cwd: dir, logDir: dir, logName: '01-check' });
+    expect(r.outcome).toBe('cancelled');
+    expect(r.logErrorCode).toBe('EEXIST');
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(join(dir, '01-check.stderr.log'), 'utf8')).toBe('kept\n');
+    expect(existsSync(join(dir, '01-check.stdout.log'))).toBe(false); // the one it created is removed
   });
 });

@@ -92,7 +92,8 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
   const logFailed = new AbortController();
   const sinkOpts = { ...opts, onLogFailure: () => logFailed.abort() };
   const out = new StreamSink(sinkOpts, 'stdout');
-  const err = new StreamSink(sinkOpts, 'stderr');
+  // (When stdout's log could not be created, stderr's would fail the same way: said once.)
+  const err = new StreamSink(out.logFailed ? { ...sinkOpts, logDir: undefined } : sinkOpts, 'stderr');
   const finish: Finish = (outcome, exitCode, signal, spawnError) => {
     const so = out.close();
     const se = err.close();
@@ -119,6 +120,13 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     return result;
   };
   if (opts.signal?.aborted) return finish('cancelled', null, null);
+  // Logs that cannot be created: the command is not started (its output could not be kept as
+  // evidence); the result carries the log's error, as for a write that fails mid-run.
+  if (out.logFailed || err.logFailed) {
+    out.discard();
+    err.discard();
+    return finish('cancelled', null, null);
+  }
   const token = opts.reap ? newRunToken() : undefined;
   let child: ChildProcess;
   try {
