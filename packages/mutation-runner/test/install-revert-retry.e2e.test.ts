@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@autopoietic/core/canonical';
 import { loadRecords, verifyLedger } from '@autopoietic/core/ledger';
@@ -51,6 +51,13 @@ describe('install-revert run again after a step the target refused', () => {
     expect(listTree(target)).toEqual(['etc/autopoietic/identity.json']);
     const firstRun = await compensations(ev.effects);
     expect(firstRun).toHaveLength(5); // the refused one was journaled before it was tried
+
+    // Refused again: the four an earlier run did still count as done before it.
+    const stillStopped = whileUnwritable(dirname(identity), () => mr(dir, revertArgs()));
+    expect(stillStopped.code).toBe(1);
+    expect(stillStopped.stderr).toContain(`install-revert ${revertId} could not remove`);
+    expect(stillStopped.stderr).toContain('4 compensation(s) before it are done');
+    expect(await compensations(ev.effects)).toEqual(firstRun);
 
     const again = mr(dir, revertArgs());
     expect(again.code, again.stderr).toBe(0);
@@ -105,6 +112,27 @@ describe('install-revert run again after a step the target refused', () => {
     expect(readFileSync(aside, 'utf8')).toBe('edited by hand\n');
     expect((await compensations(ev.effects)).filter((e) => e.target === identity)).toHaveLength(1);
     expect(record!.metadata!.forced_backup_sha256).toBe(sha256('edited by hand\n'));
+  });
+
+  it.runIf(process.getuid?.() === 0)('does not take a symlink planted where the changed content was kept for the kept content', async () => {
+    const dir = tempDir();
+    const { plan, revertArgs } = await appliedPlan(dir);
+    const identity = plan.seed_manifest.files[0]!.target_path;
+    writeFileSync(identity, 'edited by hand\n');
+    const appendOnly = (d: string) => {
+      execFileSync('chattr', ['+a', d]);
+      return () => execFileSync('chattr', ['-a', d]);
+    };
+    expect(whileUnwritable(dirname(identity), () => mr(dir, revertArgs(['--force'])), appendOnly).code).toBe(1);
+    const aside = readdirSync(dirname(identity)).find((n) => n.includes('.autopoietic-revert-backup-'))!;
+    // The hard link replaced by a symlink to the file: it resolves to the same inode, yet holds nothing.
+    rmSync(join(dirname(identity), aside));
+    symlinkSync(identity, join(dirname(identity), aside));
+
+    const again = mr(dir, revertArgs(['--force']));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('error[revert-step-failed]');
+    expect(readFileSync(identity, 'utf8')).toBe('edited by hand\n');
   });
 
   it('refuses, naming the earlier record, when a file changed again after its compensation was journaled', async () => {
