@@ -12,6 +12,10 @@ describe('errnoOf and isNoRoom', () => {
     expect(errnoOf('ENOSPC')).toBeUndefined();
     // Upper-case codes that are not errnos (undici's), under an errno-less wrapper too.
     expect(errnoOf(Object.assign(new Error('socket closed'), { code: 'UND_ERR_SOCKET' }))).toBeUndefined();
+    // Node's own codes start with E too, and are no errno: the hint would be the errno's.
+    expect(errnoOf(Object.assign(new Error('File size is greater than 2 GiB'), { code: 'ERR_FS_FILE_TOO_LARGE' }))).toBeUndefined();
+    expect(errnoOf(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ERR_FS_FILE_TOO_LARGE' }) }))).toBeUndefined();
+    expect(errnoOf(errno('E2BIG'))).toBe('E2BIG');
     expect(errnoOf(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }) }))).toBeUndefined();
   });
 

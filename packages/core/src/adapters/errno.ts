@@ -2,10 +2,13 @@
 export function errnoOf(e: unknown): string | undefined {
   for (let cur = e, depth = 0; cur instanceof Error && depth < 8; cur = (cur as { cause?: unknown }).cause, depth++) {
     const code = (cur as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('E') && code === code.toUpperCase()) return code;
+    if (typeof code === 'string' && ERRNO.test(code)) return code;
   }
   return undefined;
 }
+
+/** An errno name (ENOSPC, E2BIG): not Node's own codes (ERR_FS_FILE_TOO_LARGE) nor undici's (UND_ERR_SOCKET). */
+const ERRNO = /^E[A-Z0-9]+$/;
 
 /**
  * The errnos that say a write found no room: the file system is full, the user's quota is used
