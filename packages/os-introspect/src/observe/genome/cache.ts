@@ -26,8 +26,11 @@ export { writeReplacing } from './replace-file.js';
  * than parsing them. The objects hold only the contents present, so the cache never grows
  * beyond the tree. Writes are temp + rename without fsync: the cache is not a record; a torn,
  * damaged or stale file fails its checks (checksum.ts) on read and its content is recomputed.
+ *
+ * Format 4: format 3 caches may hold a host error taken for Nix's verdict on a file (confirm.ts), a
+ * "syntax error" a working Nix would not report; they are left behind, not read.
  */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 export interface Confirmation {
   status: 'confirmed' | 'not-confirmed' | 'unavailable';

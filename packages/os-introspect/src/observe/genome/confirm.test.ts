@@ -15,4 +15,21 @@ describe('interpret (nix-instantiate --parse stderr)', () => {
     expect(interpret('', '2.8.0')).toEqual({ status: 'unavailable', detail: 'nix-instantiate --parse failed without an error message', nix_version: '2.8.0' });
     expect(interpret('Segmentation fault\n', '2.8.0')).toMatchObject({ status: 'unavailable', detail: 'nix-instantiate --parse failed without an error message (it said: Segmentation fault)' });
   });
+
+  it('takes an error that names no place in the file for no verdict (a CI user who may not reach the Nix daemon)', () => {
+    const daemon = 'error: getting status of /nix/var/nix/daemon-socket/socket: Permission denied\n';
+    expect(interpret(daemon, '2.8.0')).toEqual({
+      status: 'unavailable',
+      detail: 'nix-instantiate --parse failed without placing an error in the file, so it gave no verdict on it (it said: getting status of /nix/var/nix/daemon-socket/socket: Permission denied)',
+      nix_version: '2.8.0',
+    });
+    // A position in some other file is not one in the content given on stdin.
+    expect(interpret("error: opening file '/etc/nix/x.nix'\n\n       at /etc/nix/x.nix:1:1:\n", '2.8.0')).toMatchObject({ status: 'unavailable' });
+  });
+
+  it("places an error at its own stdin line, not at another place its message names (Nix 2.26's duplicate attribute)", () => {
+    const stderr = "error: attribute 'a' already defined at «stdin»:1:3\n       at «stdin»:1:10:\n            1| { a = 1; a = 2; }\n";
+    expect(interpret(stderr, '2.26.3')).toMatchObject({ status: 'confirmed', nix: { line: 1, col: 10 } });
+    expect(interpret("error: syntax error, unexpected ';', at (string):2:5\n", '2.3.16')).toMatchObject({ status: 'confirmed', nix: { line: 2, col: 5 } });
+  });
 });

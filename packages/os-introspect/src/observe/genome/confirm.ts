@@ -36,7 +36,14 @@ export function makeConfirmer(env: NodeJS.ProcessEnv = cleanEnv()): Confirmer {
 
 /**
  * Reads `error: <message>` and the `at «stdin»:L:C:` position from nix-instantiate's stderr. A
- * failure without an `error:` line (a wrapper script, a broken installation) is no verdict.
+ * verdict on the file needs that position: Nix places every parse error (syntax, a duplicate
+ * attribute, a path with a trailing slash) in the source it read, here stdin. An error that names
+ * no place in it is about the host, not the content: a user who may not reach the daemon
+ * ("getting status of /nix/var/nix/daemon-socket/socket: Permission denied", every Nix 2.8 call
+ * as a CI user outside nix-users), a store or lock that cannot be opened. Taken for a verdict, it
+ * reported a file that parses as a syntax error and was cached with its content, so later runs
+ * with a working Nix kept reporting it. A failure without an `error:` line (a wrapper script, a
+ * broken installation) is no verdict either.
  */
 export function interpret(stderr: string, version: string | null): Confirmation {
   const message = /error:\s*(.+)/.exec(stderr)?.[1]?.trim();
@@ -44,13 +51,24 @@ export function interpret(stderr: string, version: string | null): Confirmation 
     const said = stderr.trim().split('\n')[0];
     return { status: 'unavailable', detail: `nix-instantiate --parse failed without an error message${said ? ` (it said: ${said})` : ''}`, nix_version: version };
   }
-  const at = /at\s+(?:«stdin»|\(stdin\)|\(string\)|[^\s]*):(\d+):(\d+)/.exec(stderr);
+  const at = STDIN_POSITION_LINE.exec(stderr) ?? STDIN_POSITION.exec(stderr);
+  if (!at) {
+    return { status: 'unavailable', detail: `nix-instantiate --parse failed without placing an error in the file, so it gave no verdict on it (it said: ${message})`, nix_version: version };
+  }
   if (/undefined variable/.test(message)) {
     return { status: 'not-confirmed', detail: `nix-instantiate parses the file (it only reports: ${message})`, nix_version: version };
   }
-  const nix = { line: Number(at?.[1] ?? 1), col: Number(at?.[2] ?? 1), message };
+  const nix = { line: Number(at[1]), col: Number(at[2]), message };
   return { status: 'confirmed', detail: `nix-instantiate --parse: ${message}`, nix, nix_version: version };
 }
+
+/**
+ * Where in stdin: Nix 2.4+ gives it on a line of its own (`at «stdin»:1:10:`, after a message
+ * that may name another place: "attribute 'a' already defined at (string):1:3"), older Nix
+ * inline (`unexpected ';', at (string):1:7`).
+ */
+const STDIN_POSITION_LINE = /^\s*at\s+(?:«stdin»|\(stdin\)|\(string\)):(\d+):(\d+)/m;
+const STDIN_POSITION = /at\s+(?:«stdin»|\(stdin\)|\(string\)):(\d+):(\d+)/;
 
 type Detected = { version: string } | { unavailable: string };
 
