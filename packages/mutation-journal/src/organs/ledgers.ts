@@ -1,5 +1,5 @@
 import { statSync, type Stats } from 'node:fs';
-import { usageError } from '@autopoietic/core/cli-kit';
+import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { readRecords } from '@autopoietic/core/ledger';
 import { foldRegistry, type OrganLine, type Registry } from './history.js';
 import type { GenerationLike, MeasureInputs, PromotionLike, VerificationLike } from './measure.js';
@@ -16,14 +16,29 @@ export interface Loaded<T> {
   status: string;
 }
 
+/**
+ * Errnos that say the path itself cannot name a ledger (under a file, a symlink loop, too long):
+ * a usage error (exit 2), as for a --path that names a directory.
+ */
+const PATH_CANNOT_BE_A_LEDGER = new Set(['ENOTDIR', 'ELOOP', 'ENAMETOOLONG']);
+
+const DENIED = new Set(['EACCES', 'EPERM']);
+const DENIED_HINT =
+  'This user may not reach it (a memory directory another user owns, or without search permission): fix its owner or mode, run as its owner, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at another one.';
+
 /** The ledger's stat, or undefined when it is missing; any other problem is named with the path. */
 function statLedger(file: string, what: string): Stats | undefined {
   let st: Stats;
   try {
     st = statSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw usageError('ledger-unreadable', `cannot read the ${what} ${file}: ${(e as Error).message}`, 'Check the path and its permissions.');
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    const message = `cannot read the ${what} ${file}: ${(e as Error).message}`;
+    if (code !== undefined && PATH_CANNOT_BE_A_LEDGER.has(code)) throw usageError('ledger-unreadable', message, 'Check the path and its permissions.');
+    // A path that could be a ledger, which this user may not reach (or a failing disk): the flags
+    // are right, the host is not; exit 1 as the core readers give for the same ledger.
+    throw new AosError('ledger-unreadable', message, { hint: DENIED.has(code ?? '') ? DENIED_HINT : 'Check the path and its permissions.', cause: e });
   }
   if (st.isFile()) return st;
   throw usageError('ledger-not-a-file', `the ${what} ${file} is not a file`, 'Point the flag at a JSONL ledger file.');
