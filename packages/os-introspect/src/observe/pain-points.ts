@@ -1,4 +1,5 @@
 import type { GenomeState, PainPoint, SelfState } from '@autopoietic/core/schemas';
+import { NOT_CHECKED_OUT } from './genome/sparse.js';
 
 /**
  * Pain points: recurring friction a new organ or a fix could remove, each with the observations
@@ -44,9 +45,21 @@ function bodyPains(state: Pick<SelfState, 'body'>): PainPoint[] {
   return [{ signal: 'failed systemd units', evidence: failed, candidate: 'repair or retire the failing units in the genome', source: 'systemd' }];
 }
 
-/** Files that do not parse, imports of missing files, inputs flake.lock does not lock. */
-export function genomePains(genome: Pick<GenomeState, 'nix_files'> & { modules: Pick<GenomeState['modules'][number], 'path' | 'imports'>[] }, unlockedInputs: string[]): PainPoint[] {
+/** Files not checked out, files that do not parse, imports of missing files, inputs flake.lock does not lock. */
+export function genomePains(
+  genome: Pick<GenomeState, 'nix_files'> & Partial<Pick<GenomeState, 'skipped'>> & { modules: Pick<GenomeState['modules'][number], 'path' | 'imports'>[] },
+  unlockedInputs: string[],
+): PainPoint[] {
   const out: PainPoint[] = [];
+  const leftOut = (genome.skipped ?? []).filter((s) => s.reason === NOT_CHECKED_OUT);
+  if (leftOut.length) {
+    out.push({
+      signal: 'genome files not checked out',
+      evidence: leftOut.map((s) => s.path),
+      candidate: 'observe a full checkout: git sparse-checkout disable (or fetch without sparse-checkout in CI); hosts and imports of these files are reported missing',
+      source: 'genome',
+    });
+  }
   const broken = genome.nix_files.filter((f) => f.parse.status === 'syntax-error');
   if (broken.length) {
     out.push({

@@ -11,6 +11,7 @@ import { genomeKey, genomePieces, readMemo, renderGenome, writeMemo, type Genome
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { cacheable, cacheDirFor, snapshotPath } from './cache.js';
 import { packageDirOrgans } from './organs.js';
+import { notCheckedOut } from './sparse.js';
 import { EarlyWorkers, type Jobs } from './parse-pool.js';
 import { trace } from '../trace.js';
 
@@ -79,7 +80,10 @@ async function observe(opts: GenomeOptions & { early?: EarlyWorkers }): Promise<
   const flakeFile = existsSync(join(opts.root, 'flake.nix')) ? 'flake.nix' : undefined;
   // Evaluation runs in a child process while this process parses.
   const showing: Promise<FlakeShow> | undefined = opts.eval && flakeFile ? flakeShow(opts.root) : undefined;
+  // git (only in a sparse checkout) lists the files left out while the tree is walked.
+  const leftOut = notCheckedOut(opts.root);
   const scan = scanGenomeFiles(opts);
+  scan.skipped.push(...(await leftOut));
   const lockText = readLockText(opts.root);
   const packageDirs = packageDirOrgans(opts.root);
   const memoDir = !opts.eval && scan.cache.dir ? scan.cache.dir : undefined;
@@ -104,7 +108,7 @@ const decoder = new TextDecoder();
 
 function assembled(genome: AssembledGenome, invalidModules: string[], saved: Promise<void>, write: ((m: Omit<Memo, 'key'>) => Promise<void>) | undefined): GenomeObservation {
   const { state, moduleJson } = genome;
-  const pains = genomePains({ nix_files: state.nix_files, modules: genome.modules }, genome.unlockedInputs);
+  const pains = genomePains({ nix_files: state.nix_files, modules: genome.modules, skipped: state.skipped }, genome.unlockedInputs);
   let pieces: GenomePieces | undefined;
   let whole: GenomeState | undefined;
   const piecesOf = () => (pieces ??= genomePieces(state, moduleJson));
