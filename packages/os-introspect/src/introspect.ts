@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AosError } from '@autopoietic/core/cli-kit';
+import { AosError, getLogger } from '@autopoietic/core/cli-kit';
 import { nowRfc3339 } from '@autopoietic/core/canonical';
 import { resolveEtcDir, resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/paths';
 import type { SelfState } from '@autopoietic/core/schemas';
@@ -99,8 +99,22 @@ export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObs
   const written = genome.remember();
   trace('memo started');
   await genome.saved; // parse_stats.cache reports how the cache write went
+  warnCacheFailure(genome.cacheFailure());
   trace('remembered');
   return observation(parts, genome, written);
+}
+
+/**
+ * Said once on stderr, as well as in parse_stats.cache: a cache that cannot be written (a
+ * read-only checkout holding the memory directory, a CI user who does not own it) makes every run
+ * parse the whole genome, and a JSON field nobody reads does not say why CI got slow.
+ */
+function warnCacheFailure(reason: string | undefined): void {
+  if (reason === undefined) return;
+  getLogger().warn(
+    { reason },
+    'the parse cache is not used: every run parses the whole genome. Point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at a writable directory, or pass --no-cache',
+  );
 }
 
 type Parts = Omit<SelfState, 'genome'>;

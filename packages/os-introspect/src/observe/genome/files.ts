@@ -125,6 +125,18 @@ function fromKnown(r: FileResult, pack: ObjectPack): FileResult | undefined {
   return obj ? resultFromObject(r.rel, r.bytes, digest, obj, true, r.stat) : undefined;
 }
 
+/** Caches that could not be made or written: the run parses all it would have reused (see cacheFailure). */
+const failed = new WeakSet<CacheInfo>();
+
+/**
+ * Why the cache could not be used or written (a read-only checkout holding the memory
+ * directory, another user's), once `saved` settled; undefined when it worked, or was not wanted
+ * (--no-cache, no memory directory yet). The self-state's parse_stats.cache says so too.
+ */
+export function cacheFailure(cache: CacheInfo): string | undefined {
+  return failed.has(cache) ? cache.reason : undefined;
+}
+
 function openCache(opts: FilesOptions): CacheInfo {
   if (!opts.cache) return { enabled: false, dir: null, reason: 'disabled with --no-cache' };
   if (!existsSync(opts.memoryDir)) return { enabled: false, dir: null, reason: `memory directory ${opts.memoryDir} does not exist (not created just for a cache)` };
@@ -135,7 +147,9 @@ function openCache(opts: FilesOptions): CacheInfo {
     return { enabled: true, dir };
   } catch (e) {
     // makeDirs names the directory and the errno.
-    return { enabled: false, dir: null, reason: e instanceof Error ? e.message : String(e) };
+    const cache = { enabled: false, dir: null, reason: e instanceof Error ? e.message : String(e) };
+    failed.add(cache);
+    return cache;
   }
 }
 
@@ -153,5 +167,6 @@ async function save(cache: CacheInfo, root: string, results: FileResult[], start
     await writeSnapshot(cache.dir!, index, [...lines.values()]);
   } catch (e) {
     Object.assign(cache, { reason: `cannot write the cache: ${errText(e)}` });
+    failed.add(cache);
   }
 }

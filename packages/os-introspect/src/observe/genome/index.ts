@@ -6,7 +6,7 @@ import { piecesToText, type Piece } from '../json-text.js';
 import { genomePains } from '../pain-points.js';
 import { assembleGenome, parseStats, type AssembledGenome } from './assemble.js';
 import { flakeShow, type FlakeShow } from './flake-eval.js';
-import { readGenomeFiles, scanGenomeFiles, type FileScan, type GenomeFiles } from './files.js';
+import { cacheFailure, readGenomeFiles, scanGenomeFiles, type CacheInfo, type FileScan, type GenomeFiles } from './files.js';
 import { genomeKey, genomePieces, readMemo, renderGenome, writeMemo, type GenomePieces, type KeyEntry, type Memo } from './memo.js';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { cacheable, cacheDirFor, snapshotPath } from './cache.js';
@@ -43,6 +43,8 @@ export interface GenomeObservation {
   remember(): Promise<void>;
   /** The parse cache being written: once settled, `parse_stats.cache` says whether it was. */
   saved: Promise<void>;
+  /** Once `saved` settled: why the cache could not be used or written, if it could not. */
+  cacheFailure(): string | undefined;
 }
 
 type HostEntry = GenomeState['hosts'][number];
@@ -101,12 +103,12 @@ async function observe(opts: GenomeOptions & { early?: EarlyWorkers }): Promise<
   const invalid = files.results.flatMap((r) => (r.facts?.invalid ? [r.facts.invalid] : []));
   // Not kept when it holds an analysis the cache does not keep (a confirmation Nix could not give).
   const keep = key && files.results.every(cacheable) ? (m: Omit<Memo, 'key'>) => writeMemo(memoDir!, opts.root, { ...m, key }) : undefined;
-  return assembled(genome, invalid, files.saved, keep);
+  return assembled(genome, invalid, files, keep);
 }
 
 const decoder = new TextDecoder();
 
-function assembled(genome: AssembledGenome, invalidModules: string[], saved: Promise<void>, write: ((m: Omit<Memo, 'key'>) => Promise<void>) | undefined): GenomeObservation {
+function assembled(genome: AssembledGenome, invalidModules: string[], { saved, cache }: { saved: Promise<void>; cache: CacheInfo }, write: ((m: Omit<Memo, 'key'>) => Promise<void>) | undefined): GenomeObservation {
   const { state, moduleJson } = genome;
   const pains = genomePains({ nix_files: state.nix_files, modules: genome.modules, skipped: state.skipped }, genome.unlockedInputs);
   let pieces: GenomePieces | undefined;
@@ -120,6 +122,7 @@ function assembled(genome: AssembledGenome, invalidModules: string[], saved: Pro
     pieces: () => renderGenome(piecesOf(), state),
     remember: async () => write?.({ hosts: state.hosts, nixFiles: state.nix_files, pains, pieces: piecesOf() }),
     saved,
+    cacheFailure: () => cacheFailure(cache),
   };
 }
 
@@ -139,6 +142,7 @@ function fromMemo(memo: Memo, files: Pick<GenomeFiles, 'results' | 'workers' | '
     pieces: piecesOf,
     remember: async () => undefined,
     saved: files.saved,
+    cacheFailure: () => cacheFailure(files.cache),
   };
 }
 
