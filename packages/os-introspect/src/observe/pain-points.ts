@@ -1,5 +1,6 @@
 import type { GenomeState, PainPoint, SelfState } from '@autopoietic/core/schemas';
 import { NOT_CHECKED_OUT } from './genome/sparse.js';
+import { NOT_READABLE } from './memory/index.js';
 
 /**
  * Pain points: recurring friction a new organ or a fix could remove, each with the observations
@@ -83,12 +84,26 @@ export function genomePains(
 }
 
 function memoryPains(state: Pick<SelfState, 'memory'>): PainPoint[] {
+  const out: PainPoint[] = [];
   const bad = state.memory.ledgers.filter((l) => l.status === 'broken' || l.status === 'torn-tail');
-  if (!bad.length) return [];
-  return [{
-    signal: 'damaged ledgers',
-    evidence: bad.map((l) => `${l.path}: ${l.status}${l.first_problem ? ` (${l.first_problem})` : ''}`),
-    candidate: 'inspect with `mutation-journal ledger verify`; a torn tail is fixed by `mutation-journal ledger repair`',
-    source: 'memory',
-  }];
+  // A ledger this user may not read is not known to be damaged: `ledger repair` is no remedy.
+  const unreadable = bad.filter((l) => l.first_problem?.startsWith(NOT_READABLE));
+  const damaged = bad.filter((l) => !unreadable.includes(l));
+  if (damaged.length) {
+    out.push({
+      signal: 'damaged ledgers',
+      evidence: damaged.map((l) => `${l.path}: ${l.status}${l.first_problem ? ` (${l.first_problem})` : ''}`),
+      candidate: 'inspect with `mutation-journal ledger verify`; a torn tail is fixed by `mutation-journal ledger repair`',
+      source: 'memory',
+    });
+  }
+  if (unreadable.length) {
+    out.push({
+      signal: 'ledgers this user may not read',
+      evidence: unreadable.map((l) => `${l.path}: ${l.first_problem}`),
+      candidate: "run as the memory directory's owner, fix its owner or mode, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at the memory this user keeps",
+      source: 'memory',
+    });
+  }
+  return out;
 }

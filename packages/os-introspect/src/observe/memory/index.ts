@@ -35,8 +35,27 @@ async function ledgerHealth(kind: LedgerKind, path: string): Promise<LedgerHealt
       ...(first ? { first_problem: `line ${first.line}: ${first.message}` } : {}),
     };
   } catch (e) {
-    return { kind, path, exists: true, lines: 0, status: 'broken', head_seq: null, problems: 1, first_problem: e instanceof Error ? e.message : String(e) };
+    const denied = deniedCode(e);
+    // Whether it exists is not known either when the directory cannot be searched; `exists` says
+    // that something may be there.
+    const first = denied ? `${NOT_READABLE} (${denied})` : e instanceof Error ? e.message : String(e);
+    return { kind, path, exists: true, lines: 0, status: 'broken', head_seq: null, problems: 1, first_problem: first };
   }
+}
+
+/**
+ * How the first problem of a ledger this user may not read begins (a memory directory another
+ * user owns, a CI step as a build user). The ledger may be whole: it is no damage for `ledger
+ * repair`, and the pain points say so apart (see memoryPains).
+ */
+export const NOT_READABLE = 'this user may not read it';
+
+function deniedCode(e: unknown): string | undefined {
+  for (let cur = e; cur instanceof Error; cur = (cur as { cause?: unknown }).cause) {
+    const code = (cur as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return code;
+  }
+  return undefined;
 }
 
 /**
