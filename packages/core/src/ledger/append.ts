@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fsyncDir, makeDirs } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
 import type { ChainLink } from '../schemas/common.js';
+import { shellQuote } from '../cli-kit/shell-quote.js';
 import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
+import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
 import { SHORT_WRITE_HINT, writeFailureHint } from './io-hint.js';
 import { afterBom, bomCause, crlfCause, endsWithCr, startsWithBom, type MarkCause } from './line-marks.js';
 import { MAX_LINE_BYTES } from './lines.js';
@@ -67,7 +69,7 @@ function appendLocked(path: string, valid: object): StoredRecord {
   }
   const { ledger, size, created } = opened;
   try {
-    const head = ledger.size === size ? ledger.head : headOf(path, ledger.fd, size);
+    const head = ledger.size === size ? ledger.head : checkedAgainstCheckpoint(path, headOf(path, ledger.fd, size));
     const link = nextLink(head);
     const text = JSON.stringify({ ...valid, chain: link });
     const line = Buffer.from(`${text}\n`, 'utf8');
@@ -94,6 +96,29 @@ function appendLocked(path: string, valid: object): StoredRecord {
     if (ledger.size === -1) forgetLedger(path); // a failed write or fsync: start afresh next time
     throw e;
   }
+}
+
+/**
+ * A head read from disk, checked against the ledger's default checkpoint: a checkpoint that
+ * records a later seq means lines were cut from the end (a restored backup, an editor, a bad
+ * `ledger repair` by hand). Appending then would chain new records onto the cut ledger, and list
+ * and lineage would go on without a word while the lost records stay lost. Only `verify` said so.
+ * A checkpoint that cannot be read is left to `ledger verify`, which reports it: here it would
+ * block every append for a file that vouches for nothing.
+ */
+function checkedAgainstCheckpoint(path: string, head: ChainHead | null): ChainHead | null {
+  const file = checkpointPathFor(path);
+  let cp: { seq: number } | undefined;
+  try {
+    cp = readCheckpoint(file, false);
+  } catch {
+    return head;
+  }
+  const seq = head?.seq ?? 0;
+  if (cp === undefined || cp.seq <= seq) return head;
+  throw new AosError('ledger-truncated', `ledger ${path} ends at seq ${seq}, but its checkpoint ${file} records seq ${cp.seq}: lines were removed from the end; refusing to append after them`, {
+    hint: `Restore the ledger from a backup (\`mutation-journal ledger verify --path ${shellQuote(path)}\` shows what is missing). If those records are lost for good, move the checkpoint aside, then take a new one with \`mutation-journal ledger checkpoint --path ${shellQuote(path)}\`.`,
+  });
 }
 
 function headOf(path: string, fd: number, size: number): ChainHead | null {
