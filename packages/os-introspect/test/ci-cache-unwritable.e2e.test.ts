@@ -24,7 +24,7 @@ describe('os-introspect with a parse cache it cannot use', () => {
     const r = introspectCli(s);
     expect(r.code, r.stderr).toBe(0);
     const state = expectValidSelfState(r.json());
-    expect(state.genome.parse_stats.cache).toEqual({ enabled: false, dir: null, reason: expect.stringMatching(/^cannot create directory .*cache\/introspect\/v\S+ \((EEXIST|ENOTDIR)\)/) });
+    expect(state.genome.parse_stats.cache).toEqual({ enabled: false, dir: null, reason: expect.stringMatching(/^cannot create directory .*cache\/introspect\/v\S+: (\S+ exists and|a parent of \S+) is not a directory \((EEXIST|ENOTDIR)\)/) });
     expect(logLines(r.stderr)).toEqual([expect.objectContaining({ level: 40, msg: WARNING, reason: state.genome.parse_stats.cache.reason })]);
   });
 

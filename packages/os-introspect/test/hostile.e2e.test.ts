@@ -162,7 +162,7 @@ describe('hostile trees', () => {
     const r = runCli('os-introspect', ['--root', s.root, '--etc-dir', s.etc, '--memory-dir', s.memory], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     const cache = expectValidSelfState(r.json()).genome.parse_stats.cache;
-    expect(cache).toEqual({ enabled: false, dir: null, reason: expect.stringMatching(/^cannot create directory .*\/cache\/introspect\/\S+ \(ENOTDIR\)$/) });
+    expect(cache).toEqual({ enabled: false, dir: null, reason: expect.stringMatching(/^cannot create directory .*\/cache\/introspect\/\S+: a parent of \S+ is not a directory \(ENOTDIR\)$/) });
   });
 
   it('caps the parse workers of a huge --jobs at what the machine can run (it started 100000 and ran out of memory)', () => {

@@ -202,8 +202,9 @@ describe('makeDirs', () => {
   it('refuses a path through or onto a regular file, naming the directory and the errno', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), 'x');
-    expect(failure(join(dir, 'file'))).toEqual({ code: 'mkdir-failed', message: `cannot create directory ${join(dir, 'file')} (EEXIST)`, errno: 'EEXIST' });
-    expect(failure(join(dir, 'file', 'sub', 'dir'))).toMatchObject({ code: 'mkdir-failed', errno: 'ENOTDIR' });
+    const file = join(dir, 'file');
+    expect(failure(file)).toEqual({ code: 'mkdir-failed', message: `cannot create directory ${file}: ${file} exists and is not a directory (EEXIST)`, errno: 'EEXIST' });
+    expect(failure(join(file, 'sub', 'dir'))).toMatchObject({ code: 'mkdir-failed', errno: 'ENOTDIR', message: `cannot create directory ${join(file, 'sub', 'dir')}: a parent of ${join(file, 'sub', 'dir')} is not a directory (ENOTDIR)` });
   });
 
   it('fails at once under /proc, where mkdirSync(..., { recursive: true }) never returns', () => {

@@ -195,8 +195,15 @@ export function makeDirs(path: string, mode?: number): string | undefined {
   try {
     return makeDirsOrThrow(resolve(path), mode === undefined ? undefined : { mode });
   } catch (e) {
-    throw ioError('mkdir-failed', `cannot create directory ${path}`, e, 'Check that its parents are directories you may write to, on a file system that holds files (not /proc or /sys).');
+    throw ioError('mkdir-failed', `cannot create directory ${path}${inTheWay(e as NodeJS.ErrnoException)}`, e, 'Check that its parents are directories you may write to, on a file system that holds files (not /proc or /sys).');
   }
+}
+
+/** What stands where a directory should be: "(EEXIST)" alone read as if the directory existed. */
+function inTheWay(e: NodeJS.ErrnoException): string {
+  if (e.code === 'EEXIST' && e.path) return `: ${e.path} exists and is not a directory`;
+  if (e.code === 'ENOTDIR' && e.path) return `: a parent of ${e.path} is not a directory`;
+  return '';
 }
 
 function makeDirsOrThrow(dir: string, opts: { mode: number } | undefined): string | undefined {
