@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { WalkProblem } from '../walk.js';
 
@@ -20,10 +20,10 @@ export async function notCheckedOut(root: string): Promise<WalkProblem[]> {
   const gitDir = findGitDir(root);
   if (!gitDir || !existsSync(join(gitDir, 'info', 'sparse-checkout'))) return [];
   try {
-    const { gitWorkingSetIfAny } = await import('@autopoietic/core/adapters');
+    const { entryExists, gitWorkingSetIfAny } = await import('@autopoietic/core/adapters');
     const set = await gitWorkingSetIfAny(root);
     // ls-files run in `root` lists the paths under it, relative to it.
-    const left = (set?.skipWorktree ?? []).filter((rel) => rel.endsWith('.nix') && !exists(join(root, rel)));
+    const left = (set?.skipWorktree ?? []).filter((rel) => rel.endsWith('.nix') && !entryExists(join(root, rel)));
     return left.sort().map((rel) => ({ rel, reason: NOT_CHECKED_OUT }));
   } catch (e) {
     return [{ rel: '.', reason: `a sparse checkout, whose left-out files git could not list: ${e instanceof Error ? e.message : String(e)}` }];
@@ -45,14 +45,5 @@ function findGitDir(dir: string): string | undefined {
       // No .git here (or an unreadable one): look further up.
     }
     if (dirname(cur) === cur) return undefined;
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
