@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isStrictlyInside } from './fs-safe.js';
 
 /**
  * Reads a file that a user or an operator names and that holds a document of bounded size
@@ -39,7 +39,7 @@ export function readBoundedFile(path: string, max: number, opts: BoundedReadOpti
     if (st.size > max) return tooLarge(st.size, max);
     if (opts.within !== undefined) {
       const opened = openedPath(fd);
-      if (opened !== undefined && !inside(opened, opts.within)) return { ok: false, code: 'outside', reason: `it resolves to ${opened}, outside ${opts.within}` };
+      if (opened !== undefined && !isStrictlyInside(opened, opts.within)) return { ok: false, code: 'outside', reason: `it resolves to ${opened}, outside ${opts.within}` };
     }
     // Read to the end, one byte beyond the limit at most: a file that grew meanwhile is refused.
     const chunks: Buffer[] = [];
@@ -66,11 +66,6 @@ function openedPath(fd: number): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function inside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function failed(e: unknown): BoundedRead {

@@ -287,6 +287,11 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/** True when the absolute path `child` lies below `dir` (lexically; `dir` itself is not below it). */
+export function isStrictlyInside(child: string, dir: string): boolean {
+  return relative(dir, child) !== '' && within(child, dir);
+}
+
 function within(child: string, dir: string): boolean {
   const rel = relative(dir, child);
   // `..b` is a child named "..b"; only `..` itself or `../...` leaves the directory.

@@ -1,5 +1,5 @@
-import { isAbsolute, join, relative, sep } from 'node:path';
-import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile, resolvedPath } from '@autopoietic/core/adapters';
+import { isAbsolute, join } from 'node:path';
+import { isStrictlyInside, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, resolvedPath } from '@autopoietic/core/adapters';
 import type { MutationProposal } from '@autopoietic/core/schemas';
 
 /**
@@ -30,8 +30,7 @@ export function resolvePatchSource(proposal: MutationProposal, proposalDir: stri
   // A symlink in the proposal directory must not lead the read outside it.
   const real = resolvedPath(path);
   const realDir = resolvedPath(proposalDir);
-  const inside = relative(realDir, real);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+  if (!isStrictlyInside(real, realDir)) {
     return rejected(`patch_path ${JSON.stringify(rel)} must stay inside the proposal's directory, but it resolves to ${real} through a symlink`);
   }
   // The check above looked at the path; `within` checks the file as opened, so a link swapped in
