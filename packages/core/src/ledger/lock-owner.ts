@@ -193,7 +193,6 @@ export function ownerFileOf(lockPath: string, held: PresentOwner): string | unde
   return `${lockPath}${OWNER_INFIX}${held.pid}-${held.nonce}`;
 }
 
-
 /** Start time of a process in clock ticks since boot (Linux), or null where /proc is absent. */
 export function processStart(pid: number): string | null {
   try {

@@ -60,10 +60,10 @@ function refuseUndecodableNames(root: string, listed: readonly string[]): void {
 /**
  * Tracked files a sparse checkout left out of the work tree (skip-worktree, and absent): the copy
  * would skip them as deleted, and the checks would judge a genome without them, rejecting a
- * proposal for what the checkout lacks. No verdict is possible (fail closed). A skip-worktree file that is present is the
- * user's version and is copied as such. `propose` refuses the same way: its diff against HEAD
- * would delete them (its `consequence` says so). `counts` says which paths matter (a candidate never
- * holds excluded ones).
+ * proposal for what the checkout lacks. No verdict is possible (fail closed). A skip-worktree
+ * file that is present is the user's version and is copied as such. `propose` refuses the same
+ * way: its diff against HEAD would delete them (its `consequence` says so). `counts` says which
+ * paths matter (a candidate never holds excluded ones).
  */
 export function refuseNotCheckedOut(
   root: string,
@@ -92,7 +92,6 @@ function flakeNotShown(root: string, kind: 'git' | 'plain'): AosError {
     hint: 'Make the genome its own repository (git init; git add -A; git commit), or stop ignoring it (git check-ignore -v flake.nix says which rule does).',
   });
 }
-
 
 async function listPlain(root: string, scratch: string): Promise<string[]> {
   makeDirs(scratch, 0o700);

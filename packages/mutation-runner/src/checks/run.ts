@@ -95,6 +95,9 @@ function withOutPaths(result: CheckResult, nix: NixInfo, stdout: Buffer | undefi
   return { ...result, out_paths: paths };
 }
 
+/** The remedy for a check log that could not be written, when its errno names none (EIO, say). */
+const LOG_WRITE_HINT = 'Check that the memory directory is writable and has free space, then verify again.';
+
 /**
  * Maps a finished command to a check result: passed (exit 0), failed (other exit), error (could
  * not run to an answer: for a Nix command, also one that stopped on a fetch it could not make, on
@@ -103,9 +106,6 @@ function withOutPaths(result: CheckResult, nix: NixInfo, stdout: Buffer | undefi
  * kill from outside send, and a crashing nix or test is the tool's fault; none of them is an
  * answer about the proposal, so it must not be rejected for it (nor, of course, verified).
  */
-/** The remedy for a check log that could not be written, when its errno names none (EIO, say). */
-const LOG_WRITE_HINT = 'Check that the memory directory is writable and has free space, then verify again.';
-
 export function toCheckResult(name: string, r: CommandResult, timeoutMs?: number, nix = false): CheckResult {
   const base: CheckResult = {
     name,

@@ -37,7 +37,6 @@ describe(`flakeShow on a repository owned by another user (${asRoot ? 'chown' : 
     expect(reason).not.toContain('\n');
   });
 
-
   it('evaluates it once the git configuration GIT_CONFIG_GLOBAL names trusts it (Nix\'s git never saw that variable), or, where libgit2 reads the repository, says where to trust it instead', async () => {
     const cfg = join(tempDir(), 'gitconfig');
     const { root, env } = foreignGenome();
