@@ -118,8 +118,8 @@ const WORK_DIR_ERRNO: Record<string, string> = {
 
 /**
  * The candidate's private directory, or an error that names the work dir, what chose it, and how
- * to choose another: a CI job's TMPDIR can be a file, unwritable, or under /sys. The remedy is in
- * the message because it becomes the record's reason, where no hint line goes.
+ * to choose another: a CI job's TMPDIR can be a file, unwritable, or under /sys. The remedy
+ * depends on what chose the directory, so it is said in the message itself.
  */
 function createContainer(paths: CandidatePaths): void {
   const { path, from } = paths.workDir;

@@ -1,12 +1,12 @@
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isInsideDir } from '@autopoietic/core/adapters';
+import { memoryWriteHint } from '@autopoietic/core/ledger';
 import { ExpectedCheck, Metadata, SideEffectDeclaration } from '@autopoietic/core/schemas';
 import { z } from 'zod';
 import { resolvePatchSource } from '../../proposal/patch-source.js';
 import { readProposal } from '../../proposal/read.js';
 import type { GeneratorResult } from './run.js';
-import { memoryWriteHint } from '@autopoietic/core/ledger';
 
 /**
  * What a generator may print on stdout (docs/evolve.md):

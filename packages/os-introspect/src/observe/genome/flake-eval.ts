@@ -21,7 +21,7 @@ const TIMEOUT_MS = 180_000;
 
 export async function flakeShow(root: string, env: NodeJS.ProcessEnv = nixEnv()): Promise<FlakeShow> {
   const args = [...NIX_FEATURE_FLAGS, 'flake', 'show', '--json', '--no-write-lock-file', root];
-  const command = `nix ${args.map(shellWord).join(' ')}`;
+  const command = `nix ${args.map(shellQuote).join(' ')}`;
   const unusable = flakePathProblem(root);
   if (unusable) return { ok: false, reason: `${unusable}; nix flake show was not run (move the genome to a path without them to evaluate it)`, command };
   const r = await captureCommand({ command: 'nix', args, cwd: root, env, timeoutMs: TIMEOUT_MS });
@@ -73,11 +73,6 @@ const LIBGIT2_NOT_OWNER = /is not owned by current user/;
 function libgit2Config(root: string): string {
   const remedy = `git config --file ~/.gitconfig --add safe.directory ${shellQuote(root)}`;
   return `git itself trusts it, through configuration Nix's libgit2 does not read (GIT_CONFIG_GLOBAL, GIT_CONFIG_COUNT): list it as safe.directory in ~/.gitconfig (${remedy}) or in the system configuration`;
-}
-
-/** `a` as one shell word (for the command line recorded, which a user may paste). */
-function shellWord(a: string): string {
-  return /^[\w./:=@,+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
 /** `{ packages: { x86_64-linux: { hello: { type } } }, lib: { type } }` -> a flat list. */

@@ -1,5 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { errnoOf } from '@autopoietic/core/adapters';
 import { checkpointPathFor, LEDGERS, type LedgerKind } from '@autopoietic/core/paths';
 import type { MemoryState } from '@autopoietic/core/schemas';
 
@@ -51,11 +52,8 @@ async function ledgerHealth(kind: LedgerKind, path: string): Promise<LedgerHealt
 export const NOT_READABLE = 'this user may not read it';
 
 function deniedCode(e: unknown): string | undefined {
-  for (let cur = e; cur instanceof Error; cur = (cur as { cause?: unknown }).cause) {
-    const code = (cur as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') return code;
-  }
-  return undefined;
+  const code = errnoOf(e);
+  return code === 'EACCES' || code === 'EPERM' ? code : undefined;
 }
 
 /**
