@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { shellQuote } from '@autopoietic/core/cli-kit';
 import { REPO_ROOT, type CliName } from './cli.js';
 import { testEnv } from './nix-env.js';
 
@@ -47,8 +48,4 @@ export function terminalHazards(screen: string): string[] {
   const re = /\u001b(?!\[[0-9;]*m)|\r(?!\n)|[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
   for (const m of screen.matchAll(re)) found.push(`${JSON.stringify(m[0])} at ${m.index}: ${JSON.stringify(screen.slice(Math.max(0, m.index - 30), m.index + 30))}`);
   return found;
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
