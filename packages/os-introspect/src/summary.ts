@@ -22,12 +22,18 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
   lines.push(`  parse problems: ${broken.length ? '' : 'none'}`);
   for (const f of broken) lines.push(`    ${f.parse.diagnostics[0]?.location ?? f.path}: ${f.parse.status}${f.parse.diagnostics[0] ? `: ${f.parse.diagnostics[0].message}` : f.parse.reason ? `: ${f.parse.reason}` : ''}`);
   lines.push(`memory ${s.memory.root} (${s.memory.source})`);
-  for (const l of s.memory.ledgers) lines.push(`  ${l.kind.padEnd(11)} ${l.status.padEnd(9)} ${l.exists ? `${l.lines} lines` : 'absent'}${l.first_problem ? `  ${l.first_problem}` : ''}`);
+  for (const l of s.memory.ledgers) lines.push(`  ${l.kind.padEnd(11)} ${l.status.padEnd(10)} ${ledgerSize(l)}${l.first_problem ? `  ${l.first_problem}` : ''}`.trimEnd());
   const b = s.body;
   lines.push(`body ${b.platform.nix_system} ${b.platform.release}; systemd ${b.systemd.available ? `${b.systemd.units.length} units` : 'unavailable'}; ${b.generations.system_generations.length} system generations`);
   for (const p of s.pain_points) lines.push(`pain: ${p.signal}: ${p.evidence.slice(0, 3).join('; ')}${p.evidence.length > 3 ? ` (+${p.evidence.length - 3} more)` : ''} -> ${p.candidate}`);
   // Names and messages come from the genome, the host and the ledgers: one line each, no escapes.
   return lines.map((l) => terminalText(l.replace(/\r?\n/g, '\\n'))).join('\n');
+}
+
+/** `12 lines`, `absent`, or nothing for a ledger this user may not read (its 0 lines are not known). */
+function ledgerSize(l: SelfState['memory']['ledgers'][number]): string {
+  if (l.status === 'unreadable') return '';
+  return l.exists ? `${l.lines} lines` : 'absent';
 }
 
 /**

@@ -26,7 +26,7 @@ describe('os-introspect with a memory directory this user may not enter', () => 
       expect(r.code, r.stderr).toBe(0);
       const st = expectValidSelfState(JSON.parse(r.stdout));
       const organs = st.memory.ledgers.find((l) => l.kind === 'organs');
-      expect(organs).toMatchObject({ status: 'broken', first_problem: 'this user may not read it (EACCES)' });
+      expect(organs).toMatchObject({ status: 'unreadable', first_problem: 'this user may not read it (EACCES)' });
       expect(st.pain_points.map((p) => p.signal)).not.toContain('damaged ledgers');
       const pain = st.pain_points.find((p) => p.signal === 'ledgers this user may not read');
       expect(pain).toMatchObject({ source: 'memory', candidate: expect.stringContaining('--memory-dir') });

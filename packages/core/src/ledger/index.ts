@@ -3,6 +3,7 @@ export * from './append.js';
 export * from './read.js';
 export { checkLedgerFile } from './ledger-file.js';
 export * from './verify.js';
+export * from './unreadable.js';
 export * from './repair.js';
 export * from './checkpoint.js';
 export { CHECKPOINT_SUFFIX, checkpointPathFor, readCheckpoint } from './checkpoint-file.js';

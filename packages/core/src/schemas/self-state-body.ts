@@ -59,7 +59,8 @@ export const BodyState = z.strictObject({
 });
 export type BodyState = z.infer<typeof BodyState>;
 
-export const LEDGER_STATUSES = ['ok', 'torn-tail', 'broken', 'missing'] as const;
+/** `unreadable`: this user may not read the ledger (EACCES, EPERM); nothing is known about its chain. */
+export const LEDGER_STATUSES = ['ok', 'torn-tail', 'broken', 'missing', 'unreadable'] as const;
 
 export const MemoryState = z.strictObject({
   /** The resolved memory directory. */

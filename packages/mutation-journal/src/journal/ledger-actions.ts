@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { GateFailed, printJson, usageError } from '@autopoietic/core/cli-kit';
-import { checkpointLedger, checkpointPathFor, repairLedger, verifyLedger, type LedgerReport } from '@autopoietic/core/ledger';
+import { checkLedgerHealth, checkpointLedger, checkpointPathFor, NOT_READABLE, repairLedger, UNREADABLE_HINT, type LedgerHealth } from '@autopoietic/core/ledger';
 import { checkpointTarget } from './checkpoint-target.js';
 import { oneTarget, verifyTargets, type Target, type TargetFlags } from './targets.js';
 
@@ -18,12 +18,18 @@ export async function runVerify(flags: VerifyFlags): Promise<void> {
   if (all && typeof flags.checkpoint === 'string') {
     throw usageError('flags-conflict', '--checkpoint <file> names one checkpoint, so it needs --path or --kind', 'With --all, use --checkpoint without a value (each ledger\'s own <ledger>.checkpoint.json).');
   }
-  const reports: LedgerReport[] = [];
-  for (const t of targets) reports.push(await verifyLedger(t.path, t.schema, { checkpoint: checkpointFor(t, flags.checkpoint) }));
+  const reports: LedgerHealth[] = [];
+  for (const t of targets) reports.push(await checkLedgerHealth(t.path, t.schema, { checkpoint: checkpointFor(t, flags.checkpoint) }));
   const failing = reports.filter((r, i) => failed(r, targets[i]!));
-  if (all) printJson({ memory_dir: memoryDir, status: failing.length ? 'broken' : 'ok', ledgers: reports });
+  if (all) printJson({ memory_dir: memoryDir, status: overall(failing), ledgers: reports });
   else printJson(reports[0]);
-  if (failing.length) throw new GateFailed(`ledger verify: ${failing.map(summary).join('; ')}`);
+  if (failing.length) throw new GateFailed(`ledger verify: ${failing.map(summary).join('; ')}`, failing.some((r) => r.status === 'unreadable') ? UNREADABLE_HINT : undefined);
+}
+
+/** `broken` when any ledger failed for its content; `unreadable` when the only failures are ledgers this user may not read. */
+function overall(failing: LedgerHealth[]): 'ok' | 'broken' | 'unreadable' {
+  if (!failing.length) return 'ok';
+  return failing.every((r) => r.status === 'unreadable') ? 'unreadable' : 'broken';
 }
 
 export async function runRepair(flags: TargetFlags): Promise<void> {
@@ -47,12 +53,13 @@ function checkpointFor(t: Target, flag: string | true | undefined): string | und
   return flag;
 }
 
-function failed(r: LedgerReport, t: Target): boolean {
-  return r.status === 'broken' || r.status === 'torn-tail' || (r.status === 'missing' && t.explicit);
+function failed(r: LedgerHealth, t: Target): boolean {
+  return r.status === 'broken' || r.status === 'torn-tail' || r.status === 'unreadable' || (r.status === 'missing' && t.explicit);
 }
 
-function summary(r: LedgerReport): string {
+function summary(r: LedgerHealth): string {
   if (r.status === 'missing') return `${r.path}: no such ledger`;
+  if (r.status === 'unreadable') return `${r.path}: unreadable, ${NOT_READABLE} (${r.errno})`;
   const first = r.problems[0];
   return `${r.path}: ${r.status}, ${r.problems.length} problem(s)${first ? `, first at line ${first.line}: ${first.kind}` : ''}`;
 }

@@ -60,4 +60,18 @@ describe('pain points', () => {
       ['damaged ledgers', ['/m/mutations.jsonl: broken (line 3: hash-mismatch)', '/m/effects.jsonl: torn-tail'], 'memory'],
     ]);
   });
+
+  it('reports a ledger this user may not read apart from damaged ones, with a remedy that is not `ledger repair`', () => {
+    const ledgers = [
+      { path: '/m/mutations.jsonl', status: 'broken', first_problem: 'line 3: hash-mismatch' },
+      { path: '/m/organs.jsonl', status: 'unreadable', first_problem: 'this user may not read it (EACCES)' },
+    ];
+    const p = painPoints({ ...state([]), memory: { ledgers } } as unknown as State, []);
+    expect(p.map((x) => [x.signal, x.evidence])).toEqual([
+      ['damaged ledgers', ['/m/mutations.jsonl: broken (line 3: hash-mismatch)']],
+      ['ledgers this user may not read', ['/m/organs.jsonl: this user may not read it (EACCES)']],
+    ]);
+    expect(p[1]!.candidate).not.toContain('repair');
+    expect(p[1]!.candidate).toContain('--memory-dir');
+  });
 });

@@ -1,6 +1,5 @@
 import type { GenomeState, PainPoint, SelfState } from '@autopoietic/core/schemas';
 import { NOT_CHECKED_OUT } from './genome/sparse.js';
-import { NOT_READABLE } from './memory/index.js';
 
 /**
  * Pain points: recurring friction a new organ or a fix could remove, each with the observations
@@ -85,10 +84,7 @@ export function genomePains(
 
 function memoryPains(state: Pick<SelfState, 'memory'>): PainPoint[] {
   const out: PainPoint[] = [];
-  const bad = state.memory.ledgers.filter((l) => l.status === 'broken' || l.status === 'torn-tail');
-  // A ledger this user may not read is not known to be damaged: `ledger repair` is no remedy.
-  const unreadable = bad.filter((l) => l.first_problem?.startsWith(NOT_READABLE));
-  const damaged = bad.filter((l) => !unreadable.includes(l));
+  const damaged = state.memory.ledgers.filter((l) => l.status === 'broken' || l.status === 'torn-tail');
   if (damaged.length) {
     out.push({
       signal: 'damaged ledgers',
@@ -97,6 +93,10 @@ function memoryPains(state: Pick<SelfState, 'memory'>): PainPoint[] {
       source: 'memory',
     });
   }
+  // A ledger this user may not read is not known to be damaged: `ledger repair` is no remedy.
+  // The remedy is core's UNREADABLE_HINT (`ledger verify` gives it), not imported: it would load
+  // the ledger code, and with it zod, into every observation.
+  const unreadable = state.memory.ledgers.filter((l) => l.status === 'unreadable');
   if (unreadable.length) {
     out.push({
       signal: 'ledgers this user may not read',

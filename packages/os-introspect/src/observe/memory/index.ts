@@ -1,6 +1,5 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { errnoOf } from '@autopoietic/core/adapters';
 import { checkpointPathFor, LEDGERS, type LedgerKind } from '@autopoietic/core/paths';
 import type { MemoryState } from '@autopoietic/core/schemas';
 
@@ -21,9 +20,11 @@ async function ledgerHealth(kind: LedgerKind, path: string): Promise<LedgerHealt
   // Neither the ledger nor its checkpoint: the verifier would only say `missing`, so it is not
   // loaded (it brings zod and the schemas with it; a fresh memory directory needs neither).
   if (!present(path) && !present(checkpointPathFor(path))) return { kind, path, exists: false, lines: 0, status: 'missing', head_seq: null, problems: 0 };
+  const { checkLedgerHealth, NOT_READABLE } = await import('@autopoietic/core/ledger');
   try {
-    const { verifyLedger } = await import('@autopoietic/core/ledger');
-    const r = await verifyLedger(path, LEDGERS[kind].schema, { checkpoint: undefined });
+    const r = await checkLedgerHealth(path, LEDGERS[kind].schema, { checkpoint: undefined });
+    // A ledger this user may not read is not known to be damaged (see the pain points).
+    if (r.status === 'unreadable') return { kind, path, exists: r.exists, lines: 0, status: 'unreadable', head_seq: null, problems: 1, first_problem: `${NOT_READABLE} (${r.errno})` };
     const first = r.problems[0];
     return {
       kind,
@@ -36,24 +37,9 @@ async function ledgerHealth(kind: LedgerKind, path: string): Promise<LedgerHealt
       ...(first ? { first_problem: `line ${first.line}: ${first.message}` } : {}),
     };
   } catch (e) {
-    const denied = deniedCode(e);
-    // Whether it exists is not known either when the directory cannot be searched; `exists` says
-    // that something may be there.
-    const first = denied ? `${NOT_READABLE} (${denied})` : e instanceof Error ? e.message : String(e);
-    return { kind, path, exists: true, lines: 0, status: 'broken', head_seq: null, problems: 1, first_problem: first };
+    // Not a ledger file (a directory, a symlink loop): named as the verifier names it.
+    return { kind, path, exists: true, lines: 0, status: 'broken', head_seq: null, problems: 1, first_problem: e instanceof Error ? e.message : String(e) };
   }
-}
-
-/**
- * How the first problem of a ledger this user may not read begins (a memory directory another
- * user owns, a CI step as a build user). The ledger may be whole: it is no damage for `ledger
- * repair`, and the pain points say so apart (see memoryPains).
- */
-export const NOT_READABLE = 'this user may not read it';
-
-function deniedCode(e: unknown): string | undefined {
-  const code = errnoOf(e);
-  return code === 'EACCES' || code === 'EPERM' ? code : undefined;
 }
 
 /**

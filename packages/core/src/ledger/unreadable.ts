@@ -1,0 +1,46 @@
+import { basename, resolve } from 'node:path';
+import { errnoOf } from '../adapters/errno.js';
+import { schemaForFileName, type LedgerSchemaName } from './validate.js';
+import { verifyLedger, type LedgerReport, type VerifyOptions } from './verify.js';
+
+/**
+ * A ledger this user may not read (a memory directory another user owns, a registry with mode
+ * 0600, a CI step as a build user). Nothing is known about its chain: it is no damage, and
+ * `ledger repair` is no remedy, so it is a status of its own rather than `broken`.
+ */
+export interface UnreadableLedger extends Omit<LedgerReport, 'status'> {
+  status: 'unreadable';
+  /** The errno that refused the read. */
+  errno: 'EACCES' | 'EPERM';
+  /** What could not be read (the ledger, its directory or its checkpoint), from the error. */
+  reason: string;
+}
+
+/** What a health check of a ledger found: its verify report, or that it is out of this user's reach. */
+export type LedgerHealth = LedgerReport | UnreadableLedger;
+
+/** How a problem of an unreadable ledger reads, in the self-state and in `ledger verify`'s summary. */
+export const NOT_READABLE = 'this user may not read it';
+
+/** The remedy for a ledger this user may not read: one wording for every command that reports one. */
+export const UNREADABLE_HINT =
+  "Run as the memory directory's owner, fix its owner or mode, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at the memory this user keeps.";
+
+/**
+ * verifyLedger for the commands that report on ledgers (os-introspect's memory, `ledger verify`):
+ * a ledger the user may not read is reported as `unreadable` instead of ending the command, so
+ * the others are still checked. Readers that use the records (gates, lineage) call verifyLedger,
+ * which throws: they must fail closed, never read "unreadable" as "empty".
+ */
+export async function checkLedgerHealth(file: string, schemaName?: LedgerSchemaName, opts: VerifyOptions = {}): Promise<LedgerHealth> {
+  try {
+    return await verifyLedger(file, schemaName, opts);
+  } catch (e) {
+    const errno = errnoOf(e);
+    if (errno !== 'EACCES' && errno !== 'EPERM') throw e;
+    const path = resolve(file);
+    const schema = schemaName ?? schemaForFileName(basename(path)) ?? null;
+    // Whether it exists is not known when its directory cannot be searched: `exists` says that something may be there.
+    return { path, exists: true, schema, lines: 0, blank_lines: 0, bytes: 0, head: null, status: 'unreadable', problems: [], errno, reason: (e as Error).message };
+  }
+}
