@@ -151,8 +151,9 @@ describe('hostile trees', () => {
     const s = sandbox(MINIMAL);
     // Node's own recursive mkdir never returns here; the run must fail within the timeout.
     const r = runCli('os-introspect', ['--root', s.root, '--etc-dir', s.etc, '--memory-dir', s.memory, '--output', '/proc/aos-no-such-dir/state.json'], { timeoutMs: 60_000 });
-    expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toContain('error[mkdir-failed]: cannot create directory /proc/aos-no-such-dir (ENOENT)');
+    // Refused up front now, as on a file system that holds no regular file (output-pseudo-fs.e2e).
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain('error[output-on-pseudo-fs]: --output /proc/aos-no-such-dir/state.json is on proc (/proc)');
     expect(r.stderr).toContain('hint: ');
   });
 

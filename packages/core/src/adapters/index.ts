@@ -1,5 +1,6 @@
 export * from './errno.js';
 export * from './fs-safe.js';
+export * from './pseudo-fs.js';
 export * from './bounded-read.js';
 export * from './output-file.js';
 export * from './exec.js';

@@ -4,6 +4,7 @@ import { AosError } from '../cli-kit/errors.js';
 import { ledgerLikeName } from '../ledger/ledger-names.js';
 import { isDirectory, resolvedPath, writeFileAtomic } from './fs-safe.js';
 import { removeOutputLeftovers } from './leftovers.js';
+import { pseudoFileSystemProblem } from './pseudo-fs.js';
 
 /**
  * Writes a CLI's `--output` where the user pointed it, as `> path` would, but atomically where
@@ -49,7 +50,8 @@ function writeInto(path: string, data: Uint8Array): void {
  * replaced whole, so it must not be named like a ledger, whether that ledger exists or not, nor
  * point at one through a symlink: `os-introspect --output memory/organs.jsonl` replaced the organ
  * registry with a self-state and exited 0, and `handoff --output memory/effects.jsonl` created
- * that ledger holding a hand-off, which refused every later append. A directory is refused too.
+ * that ledger holding a hand-off, which refused every later append. A directory is refused too,
+ * and a path on /proc, /sys and the like, which failed only after the work (pseudo-fs.ts).
  * `example` is a file name to suggest (`self-state.json`).
  */
 export function checkOutputPath(flag: string, raw: string, example: string): string {
@@ -62,5 +64,7 @@ export function checkOutputPath(flag: string, raw: string, example: string): str
     });
   }
   if (isDirectory(output)) throw new AosError('output-is-directory', `${flag} ${output} is a directory`, { exit: 2, hint: `Name a file in it, e.g. ${flag} ${join(output, example)}.` });
+  const pseudo = pseudoFileSystemProblem(output);
+  if (pseudo) throw new AosError('output-on-pseudo-fs', `${flag} ${output} ${pseudo}`, { exit: 2, hint: `Write it to a regular directory instead, e.g. ${flag} ${example}.` });
   return output;
 }

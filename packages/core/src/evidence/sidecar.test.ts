@@ -70,9 +70,9 @@ describe('prepareSidecar: the one sidecar policy, checked before any work', () =
     expect(existsSync(join(root, 'memory', 'evidence', 'p4.json'))).toBe(false);
   });
 
-  it('refuses, before any work, a path whose directory cannot be made (under /proc every other check passes)', () => {
+  it('refuses, before any work, a path on a kernel pseudo-file system (under /proc every other check passes)', () => {
     const { guard } = setup();
-    expectRefused('/proc/aos-no-such-dir/bundle.json', guard, /^evidence bundle path \/proc\/aos-no-such-dir\/bundle\.json cannot be written: cannot create directory \/proc\/aos-no-such-dir \(ENOENT\)$/);
+    expectRefused('/proc/aos-no-such-dir/bundle.json', guard, /^evidence bundle path \/proc\/aos-no-such-dir\/bundle\.json is on proc \(\/proc\), a kernel pseudo-file system that cannot hold a regular file; write it to a regular directory$/);
   });
 
   it('refuses overwriting an input source, and leaves it untouched', () => {

@@ -11,6 +11,7 @@ import {
   sameFile,
   symlinkComponent,
 } from '../adapters/fs-safe.js';
+import { pseudoFileSystemProblem } from '../adapters/pseudo-fs.js';
 import type { EvidenceBundle } from '../schemas/evidence.js';
 import { ledgerLikeName } from '../ledger/ledger-names.js';
 import { checkBundle } from './assemble.js';
@@ -23,6 +24,7 @@ import { checkBundle } from './assemble.js';
  *
  * The path is made absolute against the working directory and `.`/`..` are removed lexically
  * (so `link/../safe/x` is `<cwd>/safe/x`, never a path through `link`). It is refused when:
+ *   - it is on a kernel pseudo-file system (/proc, /sys: see adapters/pseudo-fs.ts);
  *   - any existing component of it is a symlink;
  *   - it names an input or journal: the same lexical path, the same path once symlinks in the
  *     input's spelling are resolved (an alias), or the same file by device+inode (a hard link);
@@ -104,6 +106,8 @@ export function writeSidecar(target: SidecarTarget, bundle: EvidenceBundle): Wri
 
 /** The first reason `abs` is not an acceptable sidecar, or undefined. */
 function sidecarProblem(abs: string, guard: SidecarGuard): string | undefined {
+  const pseudo = pseudoFileSystemProblem(abs);
+  if (pseudo) return `${pseudo}; write it to a regular directory`;
   const link = symlinkComponent(abs);
   if (link) return `traverses a symlink at ${link}`;
   for (const input of guard.inputs) {

@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tests/support/tmp.js';
+import { pseudoFileSystemAt } from './pseudo-fs.js';
+
+// Real mounts only: /proc and /sys are on every Linux machine the CLIs run on.
+describe('pseudoFileSystemAt', () => {
+  it('finds proc and sysfs under a path that does not exist yet, from its deepest existing directory', () => {
+    expect(pseudoFileSystemAt('/proc/self/x.json')).toEqual({ kind: 'proc', at: '/proc/self' });
+    expect(pseudoFileSystemAt(`/proc/${process.pid}/nope/deeper/x.json`)).toEqual({ kind: 'proc', at: `/proc/${process.pid}` });
+    expect(pseudoFileSystemAt('/proc/no-such-pid/x.json')).toEqual({ kind: 'proc', at: '/proc' });
+    expect(pseudoFileSystemAt('/sys/x.json')).toEqual({ kind: 'sysfs', at: '/sys' });
+  });
+
+  it('finds an existing kernel file, which looks regular but is replaced by no rename', () => {
+    expect(pseudoFileSystemAt('/proc/self/status')?.kind).toBe('proc');
+  });
+
+  it('says nothing for a regular directory, a file in one, or a file under a file', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(pseudoFileSystemAt(join(dir, 'sub', 'new.json'))).toBeUndefined();
+    expect(pseudoFileSystemAt(join(dir, 'missing', 'deeper', 'new.json'))).toBeUndefined();
+    expect(pseudoFileSystemAt(join(dir, 'file'))).toBeUndefined();
+    expect(pseudoFileSystemAt(join(dir, 'file', 'x.json'))).toBeUndefined();
+  });
+
+  it('leaves devices and FIFOs alone, wherever they are: they are written into, not replaced', () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    expect(pseudoFileSystemAt(join(dir, 'pipe'))).toBeUndefined();
+    expect(pseudoFileSystemAt('/dev/null')).toBeUndefined();
+    // /proc/self/fd/N is a proc path that leads to the open file itself: a device, or a regular
+    // file on a disk (which the atomic write then replaces where it really is).
+    const devNull = openSync('/dev/null', 'w');
+    writeFileSync(join(dir, 'out.json'), '{}');
+    const regular = openSync(join(dir, 'out.json'), 'r');
+    try {
+      expect(pseudoFileSystemAt(`/proc/self/fd/${devNull}`)).toBeUndefined();
+      expect(pseudoFileSystemAt(`/proc/self/fd/${regular}`)).toBeUndefined();
+    } finally {
+      closeSync(devNull);
+      closeSync(regular);
+    }
+  });
+});
