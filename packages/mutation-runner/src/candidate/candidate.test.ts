@@ -10,13 +10,22 @@ import { ROOT_FINGERPRINT_DOMAIN, rootFingerprint, type TreeEntry } from './fing
 import { materialise } from './materialise.js';
 
 describe('exclusions', () => {
-  const ctx = exclusionContext('/g', { memoryDir: '/g/state', files: ['/g/mutations/p/proposal.json', '/elsewhere/patch.diff', '/g/logs/results.jsonl'] });
+  const ctx = exclusionContext('/g', { memoryDir: '/g/state', files: ['/g/proposals/p/proposal.json', '/elsewhere/patch.diff', '/g/logs/results.jsonl'] });
+  const out = (p: string) => exclusionReason(p, ctx);
   it('leaves out git, node_modules, result links, memory ledgers/evidence/logs and the command inputs', () => {
-    const out = (p: string) => exclusionReason(p, ctx);
-    for (const p of ['.git/config', 'a/.git', 'node_modules/x', 'a/node_modules/b/c', 'result', 'sub/result-dev', 'memory/mutations.jsonl', 'memory/effects.jsonl.lock', 'memory/evidence/x.json', 'memory/logs/v/1.log', 'memory/cache/introspect/v3/roots/x.genome.json', 'state/organs.jsonl', 'state/evidence/e', 'mutations/p/proposal.json', 'logs/results.jsonl', 'logs/results.jsonl.lock']) {
+    for (const p of ['.git/config', 'a/.git', 'node_modules/x', 'a/node_modules/b/c', 'result', 'sub/result-dev', 'memory/mutations.jsonl', 'memory/effects.jsonl.lock', 'memory/evidence/x.json', 'memory/logs/v/1.log', 'memory/cache/introspect/v3/roots/x.genome.json', 'state/organs.jsonl', 'state/evidence/e', 'proposals/p/proposal.json', 'logs/results.jsonl', 'logs/results.jsonl.lock']) {
       expect(out(p), p).toBeDefined();
     }
-    for (const p of ['flake.nix', 'memory/notes.md', 'memory/sub/x.jsonl', 'data/x.jsonl', 'results', 'mutations/p/patch.diff', 'memory/mutation-proposal.schema.json']) {
+    for (const p of ['flake.nix', 'memory/notes.md', 'memory/sub/x.jsonl', 'data/x.jsonl', 'results', 'proposals/p/patch.diff', 'memory/mutation-proposal.schema.json']) {
+      expect(out(p), p).toBeUndefined();
+    }
+  });
+
+  it('leaves out the proposal queue (mutations/: pending and filed proposals), and only it', () => {
+    for (const p of ['mutations', 'mutations/pending/.gitkeep', 'mutations/pending/mut-b/proposal.json', 'mutations/pending/mut-b/patch.diff', 'mutations/accepted/mut-a/patch.diff', 'mutations/failed/x', 'mutations/reverted/x', 'mutations/README.md']) {
+      expect(out(p), p).toBe('the proposal queue (mutations/), not the genome');
+    }
+    for (const p of ['mutations.nix', 'mutationsx/pending/p', 'modules/mutations/pending/x.nix', 'Mutations/pending/x']) {
       expect(out(p), p).toBeUndefined();
     }
   });

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { MEMORY_SUBDIRS } from '@autopoietic/core/ledger';
+import { inQueue, QUEUE_DIR } from './queue.js';
 
 /**
  * What never goes into a candidate (and so never into the root fingerprint, which is computed
@@ -9,6 +10,8 @@ import { MEMORY_SUBDIRS } from '@autopoietic/core/ledger';
  *     files), `evidence/`, `logs/` and `cache/` (os-introspect's parse cache, rewritten by every
  *     observation): under `memory/`, and under the resolved memory directory when that lies
  *     inside the genome;
+ *   - the proposal queue, `mutations/` (pending proposals and those filed after their fate): the
+ *     system's work queue, not the genome (queue.ts);
  *   - the proposal file, its patch file and the journals this command writes, when they lie
  *     inside the genome (a record appended after P1 must not change the root P2 recomputes).
  * Unlike the reference, other `*.jsonl` files ARE part of the genome.
@@ -28,6 +31,7 @@ export function exclusionReason(rel: string, ctx: ExclusionContext): string | un
   if (parts.includes('node_modules')) return 'node_modules';
   const base = parts[parts.length - 1]!;
   if (base === 'result' || base.startsWith('result-')) return 'nix result link';
+  if (inQueue(rel)) return `the proposal queue (${QUEUE_DIR}/), not the genome`;
   for (const m of ctx.memoryDirs) {
     if (!rel.startsWith(`${m}/`)) continue;
     const inner = rel.slice(m.length + 1);

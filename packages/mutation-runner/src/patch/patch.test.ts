@@ -62,6 +62,15 @@ describe('patch path rules', () => {
     expect(patchProblem(files('diff --git a/l b/l\nold mode 120000\nnew mode 100644\n'), ctx(['l']))).toContain('mode 120000');
   });
 
+  it('refuses a patch that edits the proposal queue (mutations/), which no candidate holds, even when listed', () => {
+    const queued = 'mutations/pending/mut-b/patch.diff';
+    expect(patchProblem(files(create(queued)), ctx([queued]))).toBe(
+      `patch path "${queued}" is in the proposal queue (mutations/), which is not part of the genome: a proposal changes the genome, not other proposals; leave mutations/ out of the change (file, move or delete queued proposals directly)`,
+    );
+    expect(patchProblem(files('diff --git a/mutations/pending/x b/mutations/accepted/x\nrename from mutations/pending/x\nrename to mutations/accepted/x\n'), ctx(['mutations/pending/x', 'mutations/accepted/x']))).toContain('proposal queue');
+    expect(patchProblem(files(create('mutations.nix')), ctx(['mutations.nix']))).toBeUndefined();
+  });
+
   it('checks both sides of a rename', () => {
     expect(patchProblem(files('diff --git a/x b/y\nrename from x\nrename to y\n'), ctx(['y']))).toBe('patch path "x" is not listed in changed_paths');
   });

@@ -1,4 +1,5 @@
 import type { SideEffectDeclaration } from '@autopoietic/core/schemas';
+import { inQueue, QUEUE_DIR } from '../candidate/queue.js';
 import type { PatchFile } from './parse.js';
 import type { ProtectedMatcher } from './protected.js';
 
@@ -48,10 +49,19 @@ export function pathProblem(path: string, ctx: PatchRuleContext): string | undef
       : `patch path ${JSON.stringify(path)} ${shape}: a change outside the genome needs a side-effect declaration, and even then P1 cannot apply it`;
   }
   if (path.split('/').some((c) => c.toLowerCase() === '.git')) return `patch path ${JSON.stringify(path)} is inside .git/`;
+  if (inQueue(path)) return queueProblem(path);
   const rule = ctx.isProtected(path);
   if (rule) return `patch path ${JSON.stringify(path)} is protected (${rule.source} rule ${JSON.stringify(rule.pattern)})`;
   if (!ctx.changedPaths.includes(path)) return `patch path ${JSON.stringify(path)} is not listed in changed_paths`;
   return undefined;
+}
+
+/**
+ * The proposal queue is not the genome (candidate/queue.ts): no candidate holds it, so such a patch
+ * could not be applied, and what it changes is not configuration anyway.
+ */
+function queueProblem(path: string): string {
+  return `patch path ${JSON.stringify(path)} is in the proposal queue (${QUEUE_DIR}/), which is not part of the genome: a proposal changes the genome, not other proposals; leave ${QUEUE_DIR}/ out of the change (file, move or delete queued proposals directly)`;
 }
 
 /** Why `path` is not a normalized relative path inside the tree, or undefined. */

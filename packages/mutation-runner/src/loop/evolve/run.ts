@@ -1,9 +1,10 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { gitWorkTree } from '@autopoietic/core/adapters';
 import { newId } from '@autopoietic/core/canonical';
 import { getLogger, usageError } from '@autopoietic/core/cli-kit';
 import { checkLedgerFile, type StoredRecord } from '@autopoietic/core/ledger';
 import type { AutonomyMode } from '@autopoietic/core/schemas';
+import { pendingDir } from '../../candidate/queue.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { generatorIdentity } from '../generator/identity.js';
 import { checkPassEnv } from '../generator/run.js';
@@ -58,7 +59,7 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
   const generator = generatorIdentity(o.generator, ctx.cwd, ctx.root);
   checkPassEnv(o.generatorEnv);
   if (o.fromAttempt !== undefined) await loadAncestry(loc.ledgers, o.fromAttempt, 1); // exists, or a usage error now
-  const proposalsDir = o.proposalsDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, o.proposalsDir);
+  const proposalsDir = o.proposalsDir === undefined ? pendingDir(ctx.root) : resolve(ctx.cwd, o.proposalsDir);
   checkEvolveDirs(proposalsDir);
   // Before any generator runs: a ledger that cannot take its record would fail only after one had.
   for (const ledger of [loc.ledgers.lineage, loc.ledgers.results, ...(o.promote ? [loc.ledgers.promotions] : [])]) checkLedgerFile(ledger);

@@ -5,6 +5,7 @@ import { sha256 } from '@autopoietic/core/canonical';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { ledgerPath, loadRecords, resolveGenomeRoot, resolveMemoryDir, verifyLedger } from '@autopoietic/core/ledger';
 import { EvidenceBundle, SelfState } from '@autopoietic/core/schemas';
+import { pendingDir } from '../../candidate/queue.js';
 import { readProposal } from '../../proposal/read.js';
 import { readPatch, type History, type HistoryLedgers } from './history.js';
 import type { MutationContext } from './mutation-facts.js';
@@ -81,7 +82,7 @@ export async function lineageHead(loc: Located): Promise<string> {
 
 /** An existing mutation: its proposal (given, or mutations/pending/<id>/proposal.json), P1/P2 records and evidence bundles. */
 export async function mutationContext(loc: Located, mutationId: string, proposalFile: string | undefined): Promise<MutationContext> {
-  const file = proposalFile ?? join(loc.root, 'mutations', 'pending', mutationId, 'proposal.json');
+  const file = proposalFile ?? join(pendingDir(loc.root), mutationId, 'proposal.json');
   const read = readProposal(file, loc.cwd);
   if (!read.ok) throw usageError('proposal-unreadable', `cannot use the proposal of ${mutationId}: ${read.reason}`, 'Pass --proposal with the proposal.json of the mutation.');
   if (read.proposal.mutation_id !== mutationId) {

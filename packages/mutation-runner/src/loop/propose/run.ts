@@ -1,6 +1,7 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { exclusionContext, exclusionReason, relativeInside } from '../../candidate/exclusions.js';
+import { pendingDir } from '../../candidate/queue.js';
 import { gitApplies, P0_HINT } from '../../pipeline/apply-failure.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { buildProposal, parseCheckFlag } from './build.js';
@@ -49,7 +50,7 @@ export async function propose(opts: ProposeOptions): Promise<ProposeResult> {
   const metadata = parseMetadata(opts.metadata ?? []);
   const ctx = gateContext(opts, 'mutate-draft', 'propose');
   const source: DiffSource = opts.patch !== undefined ? { kind: 'file', path: opts.patch } : opts.from !== undefined ? { kind: 'range', range: opts.from } : { kind: 'work-tree' };
-  const outDir = opts.outDir === undefined ? join(ctx.root, 'mutations', 'pending') : resolve(ctx.cwd, opts.outDir);
+  const outDir = opts.outDir === undefined ? pendingDir(ctx.root) : resolve(ctx.cwd, opts.outDir);
   const diff = await sourceDiff(source, ctx.root, ctx.cwd, untrackedFilter(ctx.root, ctx.memoryDir, outDir));
   if (diff.bytes.toString('utf8').trim() === '') throw emptyDiff(diff.leftOut);
   if (source.kind === 'file') await refuseP0Patch(ctx.root, resolve(ctx.cwd, source.path));
