@@ -66,6 +66,46 @@ describe('writeFileAtomic', () => {
   });
 });
 
+describe('write-failed hints follow the errno', () => {
+  const hintOf = (fn: () => void) => {
+    const err = catchError(fn);
+    expect(err.code).toBe('write-failed');
+    return err.hint ?? '';
+  };
+
+  it('a missing directory is named as missing (ENOENT)', () => {
+    const dir = tempDir();
+    const target = join(dir, 'nope', 'f.json');
+    for (const write of [writeFileAtomic, createNewFile]) {
+      expect(hintOf(() => write(target, 'x'))).toBe(`There is no directory ${join(dir, 'nope')} (ENOENT): create it (\`mkdir -p\`), or write to another directory.`);
+    }
+  });
+
+  it('a file where a directory should be is named (ENOTDIR)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'plain'), 'x');
+    const target = join(dir, 'plain', 'sub', 'f.json');
+    for (const write of [writeFileAtomic, createNewFile]) {
+      expect(hintOf(() => write(target, 'x'))).toBe(`${join(dir, 'plain')} is not a directory (ENOTDIR), so ${target} cannot be made under it: move it out of the way, or write to another directory.`);
+    }
+    expect(readFileSync(join(dir, 'plain'), 'utf8')).toBe('x');
+  });
+
+  it('a directory where the file should be is named (EISDIR)', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'occupied'));
+    writeFileSync(join(dir, 'occupied', 'keep'), 'k');
+    expect(hintOf(() => writeFileAtomic(join(dir, 'occupied'), 'x'))).toBe(`${join(dir, 'occupied')} is a directory (EISDIR): name a file in it, or remove the directory.`);
+  });
+
+  it('a directory on a kernel pseudo-file system is named as such, not as missing', () => {
+    const target = `/proc/${process.pid}/x.json`;
+    for (const write of [writeFileAtomic, createNewFile]) {
+      expect(hintOf(() => write(target, 'x'))).toBe(`/proc/${process.pid} is on proc (/proc/${process.pid}), a kernel pseudo-file system that cannot hold a regular file: write to a regular directory instead.`);
+    }
+  });
+});
+
 describe('createNewFile', () => {
   it('creates a file that did not exist', () => {
     const dir = tempDir();

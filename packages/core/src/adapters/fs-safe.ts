@@ -19,6 +19,9 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
+import { errnoOf } from './errno.js';
+import { pseudoFileSystemProblem } from './pseudo-fs.js';
+import { writeHint } from './write-hint.js';
 
 /**
  * Safe file primitives shared by every writer that must never half-write or write through a
@@ -59,7 +62,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: W
   } catch (e) {
     if (fd !== undefined) closeQuietly(fd);
     removeQuietly(temp);
-    throw ioError('write-failed', `failed to write ${path} atomically`, e, 'Check that the directory exists, is writable and is not full.');
+    throw ioError('write-failed', `failed to write ${path} atomically`, e, writeFailedHint(e, dir, path));
   }
   fsyncDir(dir);
 }
@@ -100,7 +103,7 @@ export function createNewFile(path: string, data: string | Uint8Array, opts: Wri
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw ioError('output-exists', `failed to open output file ${path}: it already exists (create-new only)`, e, 'Choose a path that does not exist yet.');
     }
-    throw ioError('write-failed', `failed to open output file ${path}`, e, 'Check that the directory exists and is writable.');
+    throw ioError('write-failed', `failed to open output file ${path}`, e, writeFailedHint(e, dirname(path), path));
   }
   try {
     if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
@@ -110,7 +113,7 @@ export function createNewFile(path: string, data: string | Uint8Array, opts: Wri
   } catch (e) {
     closeQuietly(fd);
     removeQuietly(path);
-    throw ioError('write-failed', `failed to write ${path}`, e, 'Check free space and permissions.');
+    throw ioError('write-failed', `failed to write ${path}`, e, writeFailedHint(e, dirname(path), path));
   }
   fsyncDir(dirname(path));
 }
@@ -280,7 +283,7 @@ export function fsyncDir(dir: string): void {
     // Some file systems refuse fsync on directories (EINVAL); the data itself is already synced.
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EBADF') {
-      throw ioError('write-failed', `failed to sync directory ${dir}`, e, 'Check the file system.');
+      throw ioError('write-failed', `failed to sync directory ${dir}`, e, writeFailedHint(e, dir));
     }
   } finally {
     if (fd !== undefined) closeQuietly(fd);
@@ -317,6 +320,31 @@ function removeQuietly(path: string): void {
     unlinkSync(path);
   } catch {
     /* it may never have been created */
+  }
+}
+
+/**
+ * The hint for a write into `dir` (of `file`, when one was being made) that failed with `e`: by
+ * its errno (write-hint.ts), after what only the disk can tell. /proc and /sys refuse new files
+ * with ENOENT or EACCES though their directories exist; an ENOENT under an existing directory
+ * (a race) says nothing about a missing one.
+ */
+function writeFailedHint(e: unknown, dir: string, file?: string): string {
+  const pseudo = pseudoFileSystemProblem(dir);
+  if (pseudo) return `${dir} ${pseudo}: write to a regular directory instead.`;
+  const code = errnoOf(e);
+  const known = code === 'ENOENT' && isDirectory(dir) ? undefined : code;
+  const inTheWay = code === 'ENOTDIR' && file !== undefined ? nonDirectoryOnPath(dirname(file)) : undefined;
+  const hint = writeHint(known, { dir, file, inTheWay });
+  if (hint) return hint;
+  return `The write failed${code ? ` with ${code}` : ''}: check ${dir} and the file system that holds it.`;
+}
+
+/** The first existing component of `path` that is not a directory (what ENOTDIR stumbled on), or undefined. */
+function nonDirectoryOnPath(path: string): string | undefined {
+  for (let cur = path; ; cur = dirname(cur)) {
+    if (entryExists(cur)) return isDirectory(cur) ? undefined : cur;
+    if (dirname(cur) === cur) return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 export * from './errno.js';
+export * from './write-hint.js';
 export * from './fs-safe.js';
 export * from './pseudo-fs.js';
 export * from './bounded-read.js';

@@ -1,4 +1,5 @@
 import { errnoOf } from '../adapters/errno.js';
+import { writeHint, type WritePlace } from '../adapters/write-hint.js';
 
 /**
  * The hint for a write into the memory directory that failed, by the errno that ended it: on a
@@ -12,22 +13,11 @@ export function writeFailureHint(e: unknown, fallback: string): string {
 
 /** writeFailureHint for a failure known only by its errno code (a log stream's write, say). */
 export function memoryWriteHint(code: string | undefined, fallback: string): string {
-  switch (code) {
-    case 'ENOSPC':
-      return 'The file system holding the memory directory is full (ENOSPC): free space there (`df` names it), then retry.';
-    case 'EDQUOT':
-      return "This user's disk quota is used up (EDQUOT): free space or raise the quota, then retry.";
-    case 'EFBIG':
-      return 'The file reached the largest size this process may write (EFBIG): raise the file-size limit (`ulimit -f`, or the service\'s LimitFSIZE=), then retry.';
-    case 'EROFS':
-      return 'The memory directory is on a read-only file system (EROFS): remount it read-write, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at a writable one.';
-    case 'EACCES':
-    case 'EPERM':
-      return `This user may not write there (${code}): fix the memory directory's owner or mode, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at a writable one.`;
-    default:
-      return fallback;
-  }
+  return writeHint(code, MEMORY_DIR) ?? fallback;
 }
+
+/** The memory directory, as core's one list of write hints (adapters/write-hint.ts) names it. */
+const MEMORY_DIR: WritePlace = { dir: 'the memory directory', elsewhere: 'point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at a writable one' };
 
 /** The hint for a write that stopped short without an errno: a full disk or a file-size limit. */
 export const SHORT_WRITE_HINT = 'The file system may be full, or the file-size limit (`ulimit -f`) reached: free space or raise the limit, then retry.';
