@@ -5,6 +5,7 @@ import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { appendRecord } from './append.js';
 import { checkpointLedger } from './checkpoint.js';
+import { acquireLock } from './lock.js';
 import { repairLedger } from './repair.js';
 import { verifyLedger } from './verify.js';
 
@@ -47,6 +48,18 @@ describe('repairLedger', () => {
     expect(out).toMatchObject({ repaired: false });
     expect(statSync(file).size).toBe(before);
     expect(readdirSync(join(file, '..')).filter((f) => f.includes('quarantine'))).toEqual([]);
+  });
+
+  it('needs no lock for a ledger with no torn tail: it is only read', async () => {
+    // Taking the lock first made an intact ledger unrepairable by a user who may only read the
+    // memory directory; a lock held elsewhere made it wait, then fail with ledger-locked.
+    const file = await ledger(2);
+    const held = await acquireLock(file);
+    try {
+      await expect(repairLedger(file, undefined, { timeoutMs: 100 })).resolves.toMatchObject({ repaired: false, report: { status: 'ok' } });
+    } finally {
+      held.release();
+    }
   });
 
   it('leaves mid-file damage alone and reports it', async () => {

@@ -1,10 +1,12 @@
 import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { errnoOf } from '../adapters/errno.js';
 import { createNewFile } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
+import { shellQuote } from '../cli-kit/shell-quote.js';
 import { compactUtc } from '../canonical/ids.js';
-import { checkLedgerFile } from './ledger-file.js';
-import { withLock, type LockOptions } from './lock.js';
+import { writeFailureHint } from './io-hint.js';
+import { acquireLock, type LockOptions } from './lock.js';
 import type { LedgerSchemaName } from './validate.js';
 import { verifyLedger, type LedgerReport } from './verify.js';
 
@@ -28,28 +30,72 @@ export interface RepairOutcome {
  * copy is written with O_EXCL and fsynced (file and directory) BEFORE the ledger is cut back
  * with ftruncate. Only a torn tail is repaired; other damage is reported and left for a human,
  * because any automatic "fix" of a mid-file line would be a silent rewrite of history.
- * Runs under the ledger lock.
+ *
+ * The ledger is read first without the lock, as every reader reads it: a ledger with no torn
+ * tail needs no write, so a user who may read the memory directory but not write to it (a CI
+ * step, an operator) is told there is nothing to repair. A torn tail is repaired under the lock,
+ * after reading the ledger again there.
  */
 export async function repairLedger(file: string, schemaName?: LedgerSchemaName, opts: LockOptions & { now?: Date } = {}): Promise<RepairOutcome> {
   const path = resolve(file);
-  checkLedgerFile(path); // before the lock: a path that is no ledger is named as such, not as a lock it cannot create
-  return withLock(
-    path,
-    async () => {
-      const before = await verifyLedger(path, schemaName, { underLock: true });
-      if (!before.exists) {
-        throw new AosError('ledger-missing', `there is no ledger at ${path}`, { hint: 'Check the path (or --kind / --memory-dir).' });
-      }
-      const torn = before.torn_tail;
-      if (!torn) return { path, repaired: false, report: before };
-      const data = readRange(path, torn.offset, torn.bytes);
-      const quarantine = writeQuarantine(path, data, opts.now ?? new Date());
-      truncate(path, torn.offset);
-      const report = await verifyLedger(path, schemaName, { underLock: true });
-      return { path, repaired: true, quarantine, line: torn.line, offset: torn.offset, bytes: torn.bytes, report };
-    },
-    opts,
-  );
+  const seen = await verifyLedger(path, schemaName);
+  if (!seen.exists) throw missing(path);
+  if (!seen.torn_tail) return { path, repaired: false, report: seen };
+  const lock = await acquireLock(path, opts).catch((e: unknown) => {
+    throw lockRefused(path, seen.torn_tail!.line, e);
+  });
+  try {
+    return await repairUnderLock(path, schemaName, opts.now ?? new Date());
+  } finally {
+    lock.release();
+  }
+}
+
+async function repairUnderLock(path: string, schemaName: LedgerSchemaName | undefined, now: Date): Promise<RepairOutcome> {
+  const before = await verifyLedger(path, schemaName, { underLock: true });
+  if (!before.exists) throw missing(path);
+  const torn = before.torn_tail;
+  if (!torn) return { path, repaired: false, report: before };
+  // Opened for the cut before the quarantine copy is made: a ledger this user may not write to is
+  // refused with nothing written (a copy whose cut then failed was left behind by every retry).
+  const fd = openForCut(path);
+  try {
+    const data = readRange(path, torn.offset, torn.bytes);
+    const quarantine = writeQuarantine(path, data, now);
+    ftruncateSync(fd, torn.offset);
+    fsyncSync(fd);
+    const report = await verifyLedger(path, schemaName, { underLock: true });
+    return { path, repaired: true, quarantine, line: torn.line, offset: torn.offset, bytes: torn.bytes, report };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function missing(path: string): AosError {
+  return new AosError('ledger-missing', `there is no ledger at ${path}`, { hint: 'Check the path (or --kind / --memory-dir).' });
+}
+
+/** The lock could not be taken: say what it was needed for; the lock's own error names the cause and the remedy. */
+function lockRefused(path: string, line: number, e: unknown): unknown {
+  if (!(e instanceof AosError) || e.code !== 'ledger-lock-failed') return e; // a live holder (ledger-locked) says so itself
+  return new AosError('ledger-lock-failed', `cannot repair ${path}: its torn tail (line ${line}) is moved out under the ledger lock, which could not be taken: ${e.message}`, {
+    hint: e.hint,
+    cause: e,
+  });
+}
+
+function openForCut(path: string): number {
+  try {
+    return openSync(path, constants.O_WRONLY);
+  } catch (e) {
+    const code = errnoOf(e);
+    const denied = code === 'EACCES' || code === 'EPERM';
+    const why = denied ? `this user may not write to it (${code})` : `it cannot be opened for writing (${code ?? (e as Error).message})`;
+    throw new AosError('ledger-unwritable', `cannot repair ${path}: ${why}; nothing was changed`, {
+      hint: denied ? `Run the repair as the ledger's owner, or fix its owner or mode (\`ls -l ${shellQuote(path)}\`).` : writeFailureHint(e, `Check ${path}, then retry.`),
+      cause: e,
+    });
+  }
 }
 
 function readRange(path: string, offset: number, length: number): Buffer {
@@ -82,14 +128,4 @@ function writeQuarantine(path: string, data: Buffer, now: Date): string {
     }
   }
   throw new AosError('quarantine-exists', `too many quarantine files named ${base}-*`, { hint: `Inspect and clean up ${dirname(path)}.` });
-}
-
-function truncate(path: string, offset: number): void {
-  const fd = openSync(path, constants.O_WRONLY);
-  try {
-    ftruncateSync(fd, offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

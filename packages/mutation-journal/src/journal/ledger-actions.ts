@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { GateFailed, printJson, usageError } from '@autopoietic/core/cli-kit';
+import { GateFailed, printErr, printJson, usageError } from '@autopoietic/core/cli-kit';
 import { checkLedgerHealth, checkpointLedger, checkpointPathFor, NOT_READABLE, repairLedger, UNREADABLE_HINT, type LedgerHealth } from '@autopoietic/core/ledger';
 import { checkpointTarget } from './checkpoint-target.js';
 import { oneTarget, verifyTargets, type Target, type TargetFlags } from './targets.js';
@@ -36,6 +36,8 @@ export async function runRepair(flags: TargetFlags): Promise<void> {
   const t = oneTarget(flags, 'ledger repair');
   const outcome = await repairLedger(t.path, t.schema);
   printJson(outcome);
+  // The verdict in one line on stderr, as a failing repair gives its own (the report is for tools).
+  if (outcome.report.status === 'ok') printErr(`ledger repair: ${outcome.path}: ${outcome.repaired ? `moved the torn tail (line ${outcome.line}, ${outcome.bytes} bytes) to ${outcome.quarantine}` : 'nothing to repair (the ledger is intact)'}`);
   if (outcome.report.status !== 'ok') throw new GateFailed(`ledger repair: ${summary(outcome.report)} (only a torn tail is repaired automatically)`);
 }
 
