@@ -147,4 +147,54 @@ describe('a patch that edits the proposal queue', () => {
       { path: 'mutations/pending/mut-b/proposal.json', why: 'the proposal queue (mutations/), not the genome' },
     ]);
   });
+  it('leaves a committed proposal deleted in the work tree out of a work-tree propose (it was refused: the diff deleted it)', () => {
+    const g = setup();
+    propose(g, 'mut-b', addHostNote);
+    git(g.root, ['add', 'mutations']);
+    git(g.root, ['commit', '-qm', 'queue mut-b']);
+    rmSync(join(g.root, 'mutations', 'pending', 'mut-b'), { recursive: true });
+    writeFileSync(join(g.root, 'README.md'), 'Fixture genome, edited in place.\n');
+    const r = runner(['propose', '--root', g.root, '--memory-dir', g.mem, '--goal', 'readme', '--mutation-id', 'mut-wt']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual(['README.md']);
+    const why = 'a change to the proposal queue (mutations/), which is not the genome: no proposal may carry it';
+    expect(r.json().left_out).toEqual([
+      { path: 'mutations/pending/mut-b/patch.diff', why },
+      { path: 'mutations/pending/mut-b/proposal.json', why },
+    ]);
+    expect(readFileSync(join(g.root, 'mutations', 'pending', 'mut-wt', 'patch.diff'), 'utf8')).not.toContain('mutations/');
+  });
+
+  it('proposes a commit range that also filed a proposal, without the queue', () => {
+    const g = setup();
+    propose(g, 'mut-b', addHostNote);
+    git(g.root, ['add', 'mutations']);
+    git(g.root, ['commit', '-qm', 'queue mut-b']);
+    writeFileSync(join(g.root, 'README.md'), 'Fixture genome, committed change.\n');
+    mkdirSync(join(g.root, 'mutations', 'failed'));
+    git(g.root, ['mv', 'mutations/pending/mut-b', 'mutations/failed/mut-b']);
+    git(g.root, ['commit', '-qam', 'change the readme and file mut-b as failed']);
+    const r = runner(['propose', '--root', g.root, '--memory-dir', g.mem, '--goal', 'readme', '--from', 'HEAD~1..HEAD', '--mutation-id', 'mut-range']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual(['README.md']);
+    expect(r.json().left_out.map((l: { path: string }) => l.path)).toEqual([
+      'mutations/failed/mut-b/patch.diff',
+      'mutations/failed/mut-b/proposal.json',
+      'mutations/pending/mut-b/patch.diff',
+      'mutations/pending/mut-b/proposal.json',
+    ]);
+    expect(readFileSync(join(g.root, 'mutations', 'pending', 'mut-range', 'patch.diff'), 'utf8')).not.toContain('mutations/');
+  });
+
+  it('says the queue was left out when only the queue changed', () => {
+    const g = setup();
+    propose(g, 'mut-b', addHostNote);
+    git(g.root, ['add', 'mutations']);
+    git(g.root, ['commit', '-qm', 'queue mut-b']);
+    rmSync(join(g.root, 'mutations', 'pending', 'mut-b'), { recursive: true });
+    const r = runner(['propose', '--root', g.root, '--memory-dir', g.mem, '--goal', 'nothing', '--mutation-id', 'mut-none']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[diff-empty]');
+    expect(r.stderr).toContain('mutations/pending/mut-b/proposal.json (a change to the proposal queue (mutations/), which is not the genome: no proposal may carry it)');
+  });
 });

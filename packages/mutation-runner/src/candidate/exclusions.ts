@@ -1,6 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { MEMORY_SUBDIRS } from '@autopoietic/core/ledger';
-import { inQueue, QUEUE_DIR } from './queue.js';
+import { inQueue, QUEUE_WHY } from './queue.js';
 
 /**
  * What never goes into a candidate (and so never into the root fingerprint, which is computed
@@ -31,7 +31,7 @@ export function exclusionReason(rel: string, ctx: ExclusionContext): string | un
   if (parts.includes('node_modules')) return 'node_modules';
   const base = parts[parts.length - 1]!;
   if (base === 'result' || base.startsWith('result-')) return 'nix result link';
-  if (inQueue(rel)) return `the proposal queue (${QUEUE_DIR}/), not the genome`;
+  if (inQueue(rel)) return QUEUE_WHY;
   for (const m of ctx.memoryDirs) {
     if (!rel.startsWith(`${m}/`)) continue;
     const inner = rel.slice(m.length + 1);

@@ -13,6 +13,9 @@ import { join } from 'node:path';
  */
 export const QUEUE_DIR = 'mutations';
 
+/** Why a path of the queue is left out (of a candidate, of a work-tree or range proposal). */
+export const QUEUE_WHY = `the proposal queue (${QUEUE_DIR}/), not the genome`;
+
 /** Where new proposals go, relative to the genome root. */
 export const PENDING_DIR = `${QUEUE_DIR}/pending`;
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { captureCommand, describeOutcome, gitEnv, gitWorkingSetIfAny, gitWorkTree, makeScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded, tmpdirHint } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { refuseNotCheckedOut } from '../../candidate/fileset.js';
+import { QUEUE_DIR } from '../../candidate/queue.js';
 
 /**
  * Where a proposal's diff comes from, without changing anything in the genome:
@@ -17,6 +18,9 @@ import { refuseNotCheckedOut } from '../../candidate/fileset.js';
  * It is `--relative` to the genome root (git runs there): a genome that is a subdirectory of a
  * bigger repository gets paths relative to itself, as verify applies them, and nothing from
  * outside it (`--no-relative` proposed `os/hosts/...` and the repository's other files).
+ * Changes to the proposal queue (`mutations/`, tracked or not) are never proposed: a patch may
+ * not touch it (docs/adr/0018-the-proposal-queue-is-not-the-genome.md), so they are listed as
+ * left out, and a commit or work tree that also filed or deleted a proposal can still be proposed.
  */
 export type DiffSource = { kind: 'work-tree' } | { kind: 'range'; range: string } | { kind: 'file'; path: string };
 
@@ -46,7 +50,8 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     await requireCommits(root, source.range);
     // `--` after the range: a side that is also a file name is still read as a revision.
     const revs = ['--end-of-options', source.range, '--'];
-    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs]), describe: `git diff ${source.range}`, leftOut: await submoduleChanges(root, revs) };
+    const leftOut = [...(await submoduleChanges(root, revs)), ...(await queueChanges(root, [source.range]))];
+    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs, ...GENOME_ONLY]), describe: `git diff ${source.range}`, leftOut };
   }
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
   await refuseSparseGaps(root);
@@ -67,7 +72,9 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     // Literal pathspecs through stdin: file names with glob characters or leading dashes stay names.
     if (kept.length) await git(root, ['--literal-pathspecs', 'add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], index, kept.join('\0'));
     const submodules = await submoduleChanges(root, [wt.head], index);
-    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, wt.head], index), describe: `work tree against HEAD ${wt.head.slice(0, 12)}`, leftOut: [...submodules, ...leftOut] };
+    const queued = await queueChanges(root, [wt.head], index);
+    const bytes = await git(root, ['diff', ...PLAIN_DIFF, wt.head, '--', ...GENOME_ONLY], index);
+    return { bytes, describe: `work tree against HEAD ${wt.head.slice(0, 12)}`, leftOut: [...submodules, ...queued, ...leftOut] };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -98,6 +105,17 @@ async function submoduleChanges(root: string, revs: string[], index?: PrivateInd
     if (oldMode === '160000' || newMode === '160000') out.push({ path: raw[i + 1]!, why: SUBMODULE_WHY });
   }
   return out;
+}
+
+/** Pathspecs (after `--`, relative to the genome root) for everything but the proposal queue. */
+const GENOME_ONLY = ['.', `:(exclude)${QUEUE_DIR}`];
+/** A tracked change git status shows, unlike the untracked proposals the caller's filter leaves out. */
+export const QUEUE_CHANGE_WHY = `a change to the proposal queue (${QUEUE_DIR}/), which is not the genome: no proposal may carry it`;
+
+/** Tracked files of the queue that the same diff would change (untracked ones go by the caller's filter). */
+async function queueChanges(root: string, revs: string[], index?: PrivateIndex): Promise<{ path: string; why: string }[]> {
+  const raw = await git(root, ['diff', '--name-only', '-z', '--no-renames', '--relative', '--ignore-submodules=all', '--end-of-options', ...revs, '--', QUEUE_DIR], index);
+  return utf8Names(raw).map((n) => ({ path: n.path, why: QUEUE_CHANGE_WHY }));
 }
 
 const NOT_UTF8_WHY = 'a file name that is not UTF-8, which no proposal can name (verify refuses such patch paths): rename it to propose it';

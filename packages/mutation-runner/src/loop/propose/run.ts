@@ -5,7 +5,7 @@ import { pendingDir } from '../../candidate/queue.js';
 import { gitApplies, P0_HINT } from '../../pipeline/apply-failure.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { buildProposal, parseCheckFlag } from './build.js';
-import { sourceDiff, SUBMODULE_WHY, type DiffSource } from './diff-source.js';
+import { QUEUE_CHANGE_WHY, sourceDiff, SUBMODULE_WHY, type DiffSource } from './diff-source.js';
 import { mutationIdProblem, writeProposalDir } from './write.js';
 
 /**
@@ -88,13 +88,14 @@ function untrackedFilter(root: string, memoryDir: string, outDir: string): (rel:
 }
 
 /**
- * Nothing to propose; when a changed submodule was left out, say so, since "empty" alone
- * contradicts what `git status` shows. (The tool's own files left out are not news.)
+ * Nothing to propose; when a changed submodule or a tracked change to the proposal queue was left
+ * out, say so, since "empty" alone contradicts what `git status` shows. (The tool's own untracked
+ * files left out are not news.)
  */
 function emptyDiff(leftOut: readonly { path: string; why: string }[]): AosError {
-  const submodules = leftOut.filter((l) => l.why === SUBMODULE_WHY);
-  const shown = submodules.slice(0, 5).map((l) => `${l.path} (${l.why})`);
-  const more = submodules.length > shown.length ? `, and ${submodules.length - shown.length} more` : '';
+  const news = leftOut.filter((l) => l.why === SUBMODULE_WHY || l.why === QUEUE_CHANGE_WHY);
+  const shown = news.slice(0, 5).map((l) => `${l.path} (${l.why})`);
+  const more = news.length > shown.length ? `, and ${news.length - shown.length} more` : '';
   return new AosError('diff-empty', `the diff is empty: there is nothing to propose${shown.length ? `; left out: ${shown.join('; ')}${more}` : ''}`, {
     hint: 'Change the genome first (the work tree is compared with HEAD), or name a commit range with --from A..B or a diff with --patch FILE.',
   });
