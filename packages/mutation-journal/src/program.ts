@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
+import { guardWrittenDirectories } from './commands/directory-flags.js';
 import { registerAppend } from './commands/append.js';
 import { registerEffect } from './commands/effect.js';
 import { registerGeneration } from './commands/generation.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerLedger(program);
   registerLineage(program);
   registerOrgan(program);
+  guardWrittenDirectories(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
+import { guardWrittenDirectories } from './commands/directory-flags.js';
 import { registerEvolve } from './commands/evolve.js';
 import { registerHandoff } from './commands/handoff.js';
 import { registerInstallApply } from './commands/install-apply.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerInstallApply(program);
   registerInstallVerify(program);
   registerInstallRevert(program);
+  guardWrittenDirectories(program);
   return program;
 }
 
