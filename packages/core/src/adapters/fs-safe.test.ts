@@ -247,6 +247,25 @@ describe('makeDirs', () => {
     expect(failure(join(file, 'sub', 'dir'))).toMatchObject({ code: 'mkdir-failed', errno: 'ENOTDIR', message: `cannot create directory ${join(file, 'sub', 'dir')}: a parent of ${join(file, 'sub', 'dir')} is not a directory (ENOTDIR)` });
   });
 
+  /** The hint of what makeDirs throws. */
+  function hint(path: string): string | undefined {
+    try {
+      makeDirs(path);
+    } catch (e) {
+      return (e as AosError).hint;
+    }
+    throw new Error(`makeDirs(${path}) did not fail`);
+  }
+
+  it('hints by the errno: what is in the way, found on disk, and a pseudo-file system by its name', () => {
+    const dir = tempDir();
+    const file = join(dir, 'file');
+    writeFileSync(file, 'x');
+    expect(hint(file)).toBe(`${file} exists and is not a directory (EEXIST): move it out of the way, or write to another directory.`);
+    expect(hint(join(file, 'sub', 'dir'))).toBe(`${file} is not a directory (ENOTDIR), so ${join(file, 'sub', 'dir')} cannot be made under it: move it out of the way, or write to another directory.`);
+    expect(hint('/proc/aos-no-such-dir/sub')).toBe('/proc is on proc (/proc), a kernel pseudo-file system that cannot hold a regular file: write to a regular directory instead.');
+  });
+
   it('fails at once under /proc, where mkdirSync(..., { recursive: true }) never returns', () => {
     // procfs answers ENOENT for a name it cannot hold even though its parent exists.
     expect(failure('/proc/aos-no-such-dir/sub')).toEqual({ code: 'mkdir-failed', message: 'cannot create directory /proc/aos-no-such-dir/sub (ENOENT)', errno: 'ENOENT' });

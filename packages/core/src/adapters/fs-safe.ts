@@ -191,15 +191,27 @@ export function sameFile(a: string, b: string): boolean {
  * retries for ever when a parent exists but mkdir under it still fails with ENOENT, as under
  * /proc and /sys (`--output /proc/x/state.json` spun at full CPU and ignored SIGTERM). Here each
  * level is one plain mkdir, tried at most twice, so such a path fails at once. A failure is an
- * AosError `mkdir-failed` naming the directory; its cause is Node's error (ENOENT, EACCES,
- * ENOTDIR, or EEXIST when a file has the name).
+ * AosError `mkdir-failed` naming the directory, with the hint for its errno (mkdirFailedHint);
+ * its cause is Node's error (ENOENT, EACCES, ENOTDIR, or EEXIST when a file has the name).
  */
 export function makeDirs(path: string, mode?: number): string | undefined {
   try {
     return makeDirsOrThrow(resolve(path), mode === undefined ? undefined : { mode });
   } catch (e) {
-    throw ioError('mkdir-failed', `cannot create directory ${path}${inTheWay(e as NodeJS.ErrnoException)}`, e, 'Check that its parents are directories you may write to, on a file system that holds files (not /proc or /sys).');
+    throw ioError('mkdir-failed', `cannot create directory ${path}${inTheWay(e as NodeJS.ErrnoException)}`, e, mkdirFailedHint(e, resolve(path)));
   }
+}
+
+/**
+ * The hint for creating the directory `path` (or one of its missing parents) that failed with
+ * `e`, by its errno (write-hint.ts): Node's error names the level that failed, and the directory
+ * it was made in is the one to fix. `elsewhere` says how to choose another place, when the
+ * caller knows (`give --work-dir a writable directory`).
+ */
+export function mkdirFailedHint(e: unknown, path: string, elsewhere?: string): string {
+  const failed = (e as NodeJS.ErrnoException | undefined)?.path ?? path;
+  const hint = errnoOf(e) === 'EEXIST' ? writeHint('EEXIST', { dir: dirname(failed), file: failed, inTheWay: failed, elsewhere }) : undefined;
+  return hint ?? writeFailedHint(e, dirname(failed), failed, elsewhere);
 }
 
 /** What stands where a directory should be: "(EEXIST)" alone read as if the directory existed. */
@@ -329,13 +341,13 @@ function removeQuietly(path: string): void {
  * with ENOENT or EACCES though their directories exist; an ENOENT under an existing directory
  * (a race) says nothing about a missing one.
  */
-function writeFailedHint(e: unknown, dir: string, file?: string): string {
+function writeFailedHint(e: unknown, dir: string, file?: string, elsewhere?: string): string {
   const pseudo = pseudoFileSystemProblem(dir);
-  if (pseudo) return `${dir} ${pseudo}: write to a regular directory instead.`;
+  if (pseudo) return `${dir} ${pseudo}: ${elsewhere ?? 'write to a regular directory instead'}.`;
   const code = errnoOf(e);
   const known = code === 'ENOENT' && isDirectory(dir) ? undefined : code;
   const inTheWay = code === 'ENOTDIR' && file !== undefined ? nonDirectoryOnPath(dirname(file)) : undefined;
-  const hint = writeHint(known, { dir, file, inTheWay });
+  const hint = writeHint(known, { dir, file, inTheWay, elsewhere });
   if (hint) return hint;
   return `The write failed${code ? ` with ${code}` : ''}: check ${dir} and the file system that holds it.`;
 }

@@ -15,6 +15,7 @@ describe('writeHint', () => {
     expect(writeHint('EISDIR', out)).toBe('/srv/out/state.json is a directory (EISDIR): name a file in it, or remove the directory.');
     expect(writeHint('ENOTDIR', { ...out, inTheWay: '/srv' })).toBe('/srv is not a directory (ENOTDIR), so /srv/out/state.json cannot be made under it: move it out of the way, or write to another directory.');
     expect(writeHint('ENOTDIR', out)).toContain('A part of /srv/out/state.json is not a directory (ENOTDIR)');
+    expect(writeHint('EEXIST', { dir: '/srv', file: '/srv/out', inTheWay: '/srv/out', elsewhere: 'give --work-dir another' })).toBe('/srv/out exists and is not a directory (EEXIST): move it out of the way, or give --work-dir another.');
   });
 
   it('says nothing for an errno it has no cause for, nor for a missing or blocking path it was not told', () => {
@@ -22,6 +23,7 @@ describe('writeHint', () => {
     expect(writeHint(undefined, out)).toBeUndefined();
     const noFile = { dir: 'the memory directory' };
     for (const code of ['ENOENT', 'ENOTDIR', 'EISDIR']) expect(writeHint(code, noFile)).toBeUndefined();
+    expect(writeHint('EEXIST', out)).toBeUndefined(); // a create-new file's EEXIST: its caller says it
   });
 
   it("reads the memory directory's hints as the ledger writers always said them", () => {

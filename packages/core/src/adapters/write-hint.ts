@@ -1,14 +1,18 @@
 /**
  * Where a write failed, as its hint names it. The ONE list of errno hints for failed writes:
  * the memory directory's (ledger appends, lock owner files, check and generator logs, through
- * ledger/io-hint.ts) and every file core's fs-safe writes (--output, evidence bundles, seed files).
+ * ledger/io-hint.ts), every file core's fs-safe writes (--output, evidence bundles, seed files)
+ * and every directory its makeDirs creates (--out-dir, --work-dir, the parents of --output).
  */
 export interface WritePlace {
   /** How the directory written into is named: `the memory directory`, or its path. */
   dir: string;
   /** The file being written, when known: only then can a missing or blocking path be named. */
   file?: string | undefined;
-  /** For ENOTDIR: the existing non-directory on the file's path, when the caller found it. */
+  /**
+   * For ENOTDIR: the existing non-directory on the file's path, when the caller found it. For
+   * EEXIST (a mkdir): the non-directory that has the name; without it EEXIST says nothing here.
+   */
   inTheWay?: string | undefined;
   /** How to write elsewhere instead: `point --memory-dir (…) at a writable one`. */
   elsewhere?: string | undefined;
@@ -38,6 +42,9 @@ export function writeHint(code: string | undefined, place: WritePlace): string |
     case 'ENOTDIR':
       if (file === undefined) return undefined;
       return `${place.inTheWay ?? `A part of ${file}`} is not a directory (ENOTDIR), so ${file} cannot be made under it: move it out of the way${orElsewhere}.`;
+    case 'EEXIST':
+      // Only a mkdir's EEXIST is a cause to name; a create-new file's is the caller's own error.
+      return place.inTheWay === undefined ? undefined : `${place.inTheWay} exists and is not a directory (EEXIST): move it out of the way${orElsewhere}.`;
     case 'EISDIR':
       return file === undefined ? undefined : `${file} is a directory (EISDIR): name a file in it, or remove the directory.`;
     default:
