@@ -123,8 +123,8 @@ describe('a CI temp dir the candidate cannot be made in', () => {
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, '');
     const cases: [string[], Record<string, string>, RegExp][] = [
-      [[], { TMPDIR: file }, /^failed to create isolated candidate: cannot create the candidate in .*a-file \(\$TMPDIR\): a part of it is not a directory \(EEXIST\); point TMPDIR \(or --work-dir\) at a writable directory/],
-      [['--work-dir', join(file, 'sub')], {}, /in .*a-file\/sub \(--work-dir\): a part of it is not a directory \(ENOTDIR\); give --work-dir a writable directory/],
+      [[], { TMPDIR: file }, /^failed to create isolated candidate: cannot create the candidate in (.*a-file) \(\$TMPDIR\): \1 exists and is not a directory \(EEXIST\): move it out of the way, or point TMPDIR \(or --work-dir\) at a writable directory/],
+      [['--work-dir', join(file, 'sub')], {}, /in (.*a-file)\/sub \(--work-dir\): \1 is not a directory \(ENOTDIR\), so \1\/sub cannot be made under it: move it out of the way, or give --work-dir a writable directory/],
     ];
     for (const [flags, env, reason] of cases) {
       const mem = memoryDir();

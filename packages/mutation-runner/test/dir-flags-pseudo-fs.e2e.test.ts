@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { fixtureGenome, memoryDir, readmeProposal, repoSnapshot, runner } from './support.js';
+import { fixtureGenome, ledger, memoryDir, readmeProposal, repoSnapshot, runner } from './support.js';
 
 // A directory flag on /proc or /sys got a raw errno late: `propose --out-dir /proc/self` exited 1
 // with ENOENT after reading the whole change, `verify --work-dir /proc/self/x` journaled an error
@@ -90,5 +93,35 @@ describe('directory flags on a kernel pseudo-file system', () => {
     const r = runner(['propose', '--goal', 'g', '--root', root, '--memory-dir', memoryDir(), '--out-dir', '/proc/self/cwd/pending'], { cwd: out });
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(out, 'pending'))).toEqual([r.json().mutation_id]);
+  });
+});
+
+// The candidate's directory in a work dir that takes no new entry is an error record (a CI job's
+// TMPDIR is no flag): its reason names the cause as every directory core makes does (write-hint.ts),
+// with the remedy for what chose the directory.
+describe('a work dir the candidate cannot be made in', () => {
+  it('names a $TMPDIR on a kernel pseudo-file system as such, instead of a bare ENOENT', () => {
+    const root = fixtureGenome();
+    const mem = memoryDir();
+    const r = runner(['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', mem], { env: { TMPDIR: '/proc/self/x' } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.json().reason).toBe(
+      'failed to create isolated candidate: cannot create the candidate in /proc/self/x ($TMPDIR): /proc/self is on proc (/proc/self), a kernel pseudo-file system that cannot hold a regular file: point TMPDIR (or --work-dir) at a writable directory on a disk with free space, e.g. /var/tmp.',
+    );
+    expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
+  });
+
+  it('names a read-only --work-dir (EROFS, a tmpfs mounted ro in a private mount namespace)', () => {
+    const root = fixtureGenome();
+    const mem = memoryDir();
+    const work = tempDir('aos-ro-');
+    const ns = process.getuid?.() === 0 ? ['-m'] : ['--user', '--map-root-user', '--mount'];
+    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+    const args = ['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', work];
+    const r = spawnSync('unshare', [...ns, 'sh', '-c', 'mount -t tmpfs -o ro tmpfs "$0" || exit 99; exec "$@"', work, process.execPath, bin, ...args], { env: testEnv({}), encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).reason).toBe(
+      `failed to create isolated candidate: cannot create the candidate in ${work} (--work-dir): ${work} is on a read-only file system (EROFS): remount it read-write, or give --work-dir a writable directory on a disk with free space, e.g. /var/tmp.`,
+    );
   });
 });

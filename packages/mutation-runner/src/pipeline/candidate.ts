@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { applyPatchArgs, errnoOf, flakePathProblem, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, makeDirs, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
+import { applyPatchArgs, flakePathProblem, gitEnv, indexWorkTreeFiles, initCandidateRepo, isInsideDir, makeDirs, mkdirFailedHint, onInterrupt, patchSummary, resolvedPath, runCommand, stagePaths, writeTree, type PatchSummary, type PathFeed } from '@autopoietic/core/adapters';
 import { compactUtc } from '@autopoietic/core/canonical';
-import { AosError, describeError, describeWithHint, getLogger } from '@autopoietic/core/cli-kit';
+import { AosError, describeWithHint, getLogger, isAosError } from '@autopoietic/core/cli-kit';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { toCheckResult, logName } from '../checks/run.js';
 import { applyFailureReason } from './apply-failure.js';
@@ -105,21 +105,12 @@ export async function buildCandidate(root: string, paths: CandidatePaths, exclus
   }
 }
 
-/** What an errno from creating the work dir or the candidate in it says about the work dir. */
-const WORK_DIR_ERRNO: Record<string, string> = {
-  EEXIST: 'a part of it is not a directory',
-  ENOTDIR: 'a part of it is not a directory',
-  EACCES: 'it is not writable',
-  EPERM: 'it is not writable',
-  EROFS: 'it is on a read-only file system',
-  ENOENT: 'it cannot be created there',
-  ENOSPC: 'its file system is full',
-};
-
 /**
- * The candidate's private directory, or an error that names the work dir, what chose it, and how
- * to choose another: a CI job's TMPDIR can be a file, unwritable, or under /sys. The remedy
- * depends on what chose the directory, so it is said in the message itself.
+ * The candidate's private directory, or an error that names the work dir, what chose it, the
+ * cause by its errno and how to choose another: a CI job's TMPDIR can be a file, unwritable, or
+ * under /sys. The cause is said as every directory core makes says it (makeDirs, one list of
+ * errno hints: write-hint.ts); the remedy depends on what chose the directory, so it is in the
+ * message itself, which is the record's one-line reason.
  */
 function createContainer(paths: CandidatePaths): void {
   const { path, from } = paths.workDir;
@@ -127,10 +118,10 @@ function createContainer(paths: CandidatePaths): void {
     makeDirs(path);
     mkdirSync(paths.container, { mode: 0o700 });
   } catch (e) {
-    const code = errnoOf(e);
-    const why = code ? `${WORK_DIR_ERRNO[code] ?? 'it cannot be created'} (${code})` : describeError(e);
     const remedy = from === '--work-dir' ? 'give --work-dir a writable directory' : 'point TMPDIR (or --work-dir) at a writable directory';
-    throw new AosError('work-dir-unusable', `cannot create the candidate in ${path} (${from}): ${why}; ${remedy} on a disk with free space, e.g. /var/tmp`);
+    // makeDirs' AosError carries Node's error, which names the level that failed.
+    const why = mkdirFailedHint(isAosError(e) ? e.cause : e, paths.container, `${remedy} on a disk with free space, e.g. /var/tmp`);
+    throw new AosError('work-dir-unusable', `cannot create the candidate in ${path} (${from}): ${why}`);
   }
 }
 
