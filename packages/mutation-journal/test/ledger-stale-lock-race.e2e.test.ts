@@ -11,9 +11,10 @@ import { tempDir } from '../../../tests/support/tmp.js';
  * append. Breaking is guarded by a second O_EXCL lock and a re-check of the stale lock's nonce
  * (core ledger/lock.ts): a process that judged the old lock stale must not remove the lock that
  * another process took after breaking it. Without that re-check two processes hold the lock at
- * once and the chain forks (two records with one seq). Each round plants a stale lock, either one
- * a killed process leaves (an owner file of a dead pid, hard-linked as the lock) or an empty lock
- * file older than the grace period (its owner died between create and write), and releases the
+ * once and the chain forks (two records with one seq). Each round plants a stale lock: one a
+ * killed process leaves (an owner file of a dead pid, hard-linked as the lock), an empty lock file
+ * older than the grace period (its owner died between create and write), or a dead pid's lock
+ * together with the `.break` file of a process killed while breaking it; then it releases the
  * racers together; every racer's appends must land exactly once, in one valid chain, and no two
  * racers may ever hold the lock together (stale-lock-racer.mjs checks that under the lock).
  */
@@ -70,14 +71,24 @@ function plantOldEmptyLock(file: string): void {
   utimesSync(`${file}.lock`, old, old);
 }
 
+/** The `.break` file of a process killed while it was breaking a stale lock: the racers must recover that too. */
+function plantDeadBreaker(file: string, round: number): void {
+  const pid = deadPid();
+  writeFileSync(`${file}.lock.break`, JSON.stringify({ pid, host: hostname(), start: null, nonce: `brk${round}`, acquired_at: '2026-01-01T00:00:00.000Z' }));
+}
+
 describe('processes breaking the same stale ledger lock at once', () => {
   it('each append lands once, in one valid chain, and no two processes ever hold the lock together', async () => {
     const dir = tempDir('aos-stale-race-');
     const file = join(dir, 'mutations.jsonl');
     const reported = new Map<string, number[]>();
     for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) plantDeadOwnerLock(file, round);
-      else plantOldEmptyLock(file);
+      if (round % 3 === 0) plantDeadOwnerLock(file, round);
+      else if (round % 3 === 1) plantOldEmptyLock(file);
+      else {
+        plantDeadOwnerLock(file, round);
+        plantDeadBreaker(file, round);
+      }
       const racers = Array.from({ length: RACERS }, (_, i) => startRacer(file, `r${round}w${i}`));
       await Promise.all(racers.map((r) => r.ready));
       for (const r of racers) r.child.stdin.end('go');
