@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { runProgram } from '@autopoietic/core/cli-kit';
-import { guardWrittenDirectories } from './commands/directory-flags.js';
+import { guardWrittenDirectories, runProgram } from '@autopoietic/core/cli-kit';
+import { WRITTEN_DIRECTORIES } from './commands/directory-flags.js';
 import { registerAppend } from './commands/append.js';
 import { registerEffect } from './commands/effect.js';
 import { registerGeneration } from './commands/generation.js';
@@ -22,7 +22,7 @@ export function buildProgram(): Command {
   registerLedger(program);
   registerLineage(program);
   registerOrgan(program);
-  guardWrittenDirectories(program);
+  guardWrittenDirectories(program, WRITTEN_DIRECTORIES);
   return program;
 }
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { runProgram } from '@autopoietic/core/cli-kit';
-import { guardWrittenDirectories } from './commands/directory-flags.js';
+import { guardWrittenDirectories, runProgram } from '@autopoietic/core/cli-kit';
+import { WRITTEN_DIRECTORIES } from './commands/directory-flags.js';
 import { registerEvolve } from './commands/evolve.js';
 import { registerHandoff } from './commands/handoff.js';
 import { registerInstallApply } from './commands/install-apply.js';
@@ -26,7 +26,7 @@ export function buildProgram(): Command {
   registerInstallApply(program);
   registerInstallVerify(program);
   registerInstallRevert(program);
-  guardWrittenDirectories(program);
+  guardWrittenDirectories(program, WRITTEN_DIRECTORIES);
   return program;
 }
 

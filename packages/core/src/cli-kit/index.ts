@@ -5,3 +5,4 @@ export * from './action.js';
 export * from './terminal-text.js';
 export * from './repeatable.js';
 export * from './shell-quote.js';
+export * from './directory-flags.js';
