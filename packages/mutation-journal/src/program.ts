@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { guardWrittenDirectories, runProgram } from '@autopoietic/core/cli-kit';
-import { WRITTEN_DIRECTORIES } from './commands/directory-flags.js';
+import { runProgram } from '@autopoietic/core/cli-kit';
 import { registerAppend } from './commands/append.js';
 import { registerEffect } from './commands/effect.js';
 import { registerGeneration } from './commands/generation.js';
@@ -22,7 +21,6 @@ export function buildProgram(): Command {
   registerLedger(program);
   registerLineage(program);
   registerOrgan(program);
-  guardWrittenDirectories(program, WRITTEN_DIRECTORIES);
   return program;
 }
 

@@ -59,18 +59,20 @@ describe('evolve --proposals-dir and --memory-dir', () => {
     const readOnly = join(tempDir('aos-out-'), 'ro');
     mkdirSync(readOnly);
     chmodSync(readOnly, 0o555);
-    const cases: [string, string][] = [
-      [file, 'is not a directory'],
-      [join(file, 'pending'), 'is not a directory'],
-      ['/proc/no-such-process/pending', 'cannot be created'],
+    const unusable = 'error[proposals-dir-unusable]: --proposals-dir';
+    const cases: [string, string, string][] = [
+      [file, unusable, 'is not a directory'],
+      [join(file, 'pending'), unusable, 'is not a directory'],
+      // refused earlier still, with every flag naming a directory written into (dir-flags-pseudo-fs)
+      ['/proc/no-such-process/pending', 'error[directory-on-pseudo-fs]: --proposals-dir', 'is on proc (/proc)'],
     ];
     // root ignores mode bits: the read-only case only means something for other users
-    if (process.getuid?.() !== 0) cases.push([join(readOnly, 'pending'), 'is not writable']);
-    for (const [dir, why] of cases) {
+    if (process.getuid?.() !== 0) cases.push([join(readOnly, 'pending'), unusable, 'is not writable']);
+    for (const [dir, code, why] of cases) {
       const mem = memoryDir();
       const r = evolve(root, ['--memory-dir', mem, '--proposals-dir', dir]);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toContain('error[proposals-dir-unusable]: --proposals-dir');
+      expect(r.stderr).toContain(code);
       expect(r.stderr).toContain(why);
       expect(r.stderr).toMatch(/\nhint: /);
       expect(existsSync(join(mem, 'lineage.jsonl'))).toBe(false);

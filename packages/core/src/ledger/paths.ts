@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { resolvedPath } from '../adapters/fs-safe.js';
+import { pseudoFileSystemProblem } from '../adapters/pseudo-fs.js';
 import { AosError } from '../cli-kit/errors.js';
 import { HOST_POLICY_FILE, readHostPolicyFile } from '../policy/host-policy-file.js';
 import { LEDGERS, type LedgerKind } from '../schemas/ledgers.js';
@@ -99,13 +100,28 @@ export function resolveMemoryDir(opts: PathOptions = {}): ResolvedMemoryDir {
  * link to nothing, read no ledgers at all and said so with exit 0.
  */
 function checkMemoryKind(chosen: ResolvedMemoryDir): void {
+  const exit = chosen.source === 'host-policy' ? 1 : 2;
   const why = memoryKindProblem(chosen.dir);
-  if (why === undefined) return;
-  throw new AosError('memory-dir-not-a-directory', `the memory directory ${chosen.dir} (${SOURCE_NAMES[chosen.source]}) ${why}`, {
-    exit: chosen.source === 'host-policy' ? 1 : 2,
-    hint: 'Name a directory, or a path where one can be created (a missing memory directory is created on the first write).',
-  });
+  if (why !== undefined) {
+    throw new AosError('memory-dir-not-a-directory', `the memory directory ${chosen.dir} (${SOURCE_NAMES[chosen.source]}) ${why}`, {
+      exit,
+      hint: 'Name a directory, or a path where one can be created (a missing memory directory is created on the first write).',
+    });
+  }
+  // /proc, /sys and the like: no ledger can be made there, and a reading command read none and
+  // exited 0. Checked here, for every source of the memory directory alike.
+  const pseudo = pseudoFileSystemProblem(chosen.dir);
+  if (pseudo === undefined) return;
+  const named = chosen.source === 'flag' ? `--memory-dir ${chosen.dir}` : `the memory directory ${chosen.dir} (${SOURCE_NAMES[chosen.source]})`;
+  throw new AosError('directory-on-pseudo-fs', `${named} ${pseudo}`, { exit, hint: ON_A_DISK[chosen.source] });
 }
+
+const ON_A_DISK: Record<ResolvedMemoryDir['source'], string> = {
+  flag: 'Give --memory-dir a directory on a disk or a tmpfs, or leave it out for the default (see README "Ledgers").',
+  env: 'Point AUTOPOIETIC_MEMORY_DIR at a directory on a disk or a tmpfs, or unset it for the default.',
+  'host-policy': 'Set memory_dir in the host policy to a directory on a disk or a tmpfs.',
+  'genome-root': 'Run in a genome on a disk or a tmpfs, or give --memory-dir a directory there.',
+};
 
 function memoryKindProblem(dir: string): string | undefined {
   let code: string | undefined;
