@@ -14,14 +14,26 @@ export interface CliResult {
   json: () => any;
 }
 
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  input?: string;
+  timeoutMs?: number;
+}
+
 /** Runs a built CLI (`packages/<name>/bin/<name>.js`, compiled by `pnpm build`) as a real process. */
-export function runCli(
-  name: CliName,
-  args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
-): CliResult {
+export function runCli(name: CliName, args: string[], opts: RunOptions = {}): CliResult {
+  return runCliVia([], name, args, opts);
+}
+
+/**
+ * Runs a built CLI behind a wrapper command that execs the rest of its arguments (`setpriv
+ * --reuid=…`, `unshare … sh -c '…; "$@"'`, see tmpfs.ts): `prefix`, then `node <bin> args`.
+ */
+export function runCliVia(prefix: string[], name: CliName, args: string[], opts: RunOptions = {}): CliResult {
   const bin = join(REPO_ROOT, 'packages', name, 'bin', `${name}.js`);
-  const r = spawnSync(process.execPath, [bin, ...args], {
+  const [command, ...rest] = [...prefix, process.execPath, bin, ...args];
+  const r = spawnSync(command!, rest, {
     cwd: opts.cwd ?? REPO_ROOT,
     env: testEnv(opts.env),
     input: opts.input ?? '',

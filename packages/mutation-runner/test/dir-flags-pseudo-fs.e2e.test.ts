@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../tests/support/cli.js';
-import { testEnv } from '../../../tests/support/nix-env.js';
+import { runCliVia } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
+import { onTmpfs } from '../../../tests/support/tmpfs.js';
 import { fixtureGenome, ledger, memoryDir, readmeProposal, repoSnapshot, runner } from './support.js';
 
 // A directory flag on /proc or /sys got a raw errno late: `propose --out-dir /proc/self` exited 1
@@ -115,11 +114,9 @@ describe('a work dir the candidate cannot be made in', () => {
     const root = fixtureGenome();
     const mem = memoryDir();
     const work = tempDir('aos-ro-');
-    const ns = process.getuid?.() === 0 ? ['-m'] : ['--user', '--map-root-user', '--mount'];
-    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
     const args = ['verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', work];
-    const r = spawnSync('unshare', [...ns, 'sh', '-c', 'mount -t tmpfs -o ro tmpfs "$0" || exit 99; exec "$@"', work, process.execPath, bin, ...args], { env: testEnv({}), encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(1);
+    const r = runCliVia(onTmpfs(work, 'ro'), 'mutation-runner', args);
+    expect(r.code, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).reason).toBe(
       `failed to create isolated candidate: cannot create the candidate in ${work} (--work-dir): ${work} is on a read-only file system (EROFS): remount it read-write, or give --work-dir a writable directory on a disk with free space, e.g. /var/tmp.`,
     );

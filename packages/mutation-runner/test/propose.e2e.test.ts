@@ -2,8 +2,10 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symli
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCliVia } from '../../../tests/support/cli.js';
 import { git, initRepo } from '../../../tests/support/git.js';
 import { tempDir } from '../../../tests/support/tmp.js';
+import { onTmpfs } from '../../../tests/support/tmpfs.js';
 import { EXAMPLE_GENOME, exampleGenome } from './evolve-support.js';
 import { ledger, memoryDir, repoSnapshot, runner, writeProposal } from './support.js';
 
@@ -259,12 +261,14 @@ describe('mutation-runner propose: refuses what verify refuses (same validation 
     expect(pending(root)).toEqual([]);
   });
 
-  it('names an --out-dir that exists but takes no new directory (/proc/self said error[internal])', () => {
+  it('names an --out-dir that exists but takes no new directory (/proc/self said error[internal]; it is refused earlier now)', () => {
     const root = exampleGenome();
     setHost(root, '"seed-02"');
-    const r = propose(root, ['--goal', 'x', '--out-dir', '/proc/self', '--mutation-id', 'mut-proc']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error\[out-dir-unwritable\]: cannot write a proposal into \/proc\/self: ENOENT/m);
+    const out = tempDir('aos-ro-');
+    const args = ['propose', '--root', root, '--memory-dir', memoryDir(), '--goal', 'x', '--out-dir', out, '--mutation-id', 'mut-ro'];
+    const r = runCliVia(onTmpfs(out, 'ro'), 'mutation-runner', args);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error\[out-dir-unwritable\]: cannot write a proposal into .*: EROFS/m);
     expect(r.stderr).toContain('hint: ');
     expect(r.stderr).not.toContain('error[internal]');
   });

@@ -3,13 +3,12 @@
 // the same way, a disk that fills up under Nix or under the check logs. None of them says
 // anything about the patch: the run is `error` (never `verified`, never `rejected`), the reason
 // says what happened, and nothing is left behind. Real processes, real git, real Nix.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../tests/support/cli.js';
-import { testEnv } from '../../../tests/support/nix-env.js';
+import { runCliVia } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
+import { onTmpfs } from '../../../tests/support/tmpfs.js';
 import { makeUnwritable } from './fixtures/install/run.js';
 import { fixtureGenome, ledger, memoryDir, readmeProposal, runner } from './support.js';
 
@@ -59,24 +58,14 @@ describe('a check killed by a signal', () => {
 });
 
 /**
- * Runs the built mutation-runner with `dir` on a fresh 1 MiB tmpfs, in a private mount namespace
- * (unshare -m), and returns what it left in `dir` (listed before the namespace, and the tmpfs, go).
+ * Runs the built mutation-runner with `dir` on a fresh 1 MiB tmpfs (tests/support/tmpfs.ts), and
+ * returns what it left in `dir` (listed before the namespace, and the tmpfs, go).
  */
 function runnerOnSmallDisk(dir: string, args: string[], env: Record<string, string> = {}) {
-  const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
   const listing = join(tempDir('aos-left-'), 'left');
-  const script = 'mount -t tmpfs -o size=1m tmpfs "$0" || exit 99; "$@"; rc=$?; ls -A "$0" > "$AOS_LEFT"; exit $rc';
-  // Root gets a private mount namespace; a normal user gets one inside a user namespace of its
-  // own, where it may mount a tmpfs too (the CLI then runs as that namespace's root).
-  const ns = process.getuid?.() === 0 ? ['-m'] : ['--user', '--map-root-user', '--mount'];
-  const r = spawnSync('unshare', [...ns, 'sh', '-c', script, dir, process.execPath, bin, ...args], {
-    env: testEnv({ ...env, AOS_LEFT: listing }),
-    encoding: 'utf8',
-    timeout: 120_000,
-    killSignal: 'SIGKILL',
-  });
+  const r = runCliVia(onTmpfs(dir, 'size=1m', { after: 'ls -A "$0" > "$AOS_LEFT"' }), 'mutation-runner', args, { env: { ...env, AOS_LEFT: listing } });
   const left = readFileSync(listing, 'utf8').split('\n').filter((n) => n !== '');
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, left };
+  return { ...r, left };
 }
 
 describe('a candidate that does not fit (work dir full)', () => {

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../tests/support/cli.js';
-import { testEnv } from '../../../tests/support/nix-env.js';
+import { runCliVia } from '../../../tests/support/cli.js';
+import { onTmpfs } from '../../../tests/support/tmpfs.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { sandbox, sandboxArgs } from './helpers.js';
 
@@ -12,26 +11,15 @@ import { sandbox, sandboxArgs } from './helpers.js';
 // file system that holds files"). It now follows the errno through core's one list of write
 // hints (adapters/write-hint.ts). Each errno is produced for real.
 const MINIMAL = { 'flake.nix': '{ outputs = { self }: { }; }\n' };
-const BIN = join(REPO_ROOT, 'packages', 'os-introspect', 'bin', 'os-introspect.js');
 
-function run(cmd: string[], args: string[]) {
-  const r = spawnSync(cmd[0]!, [...cmd.slice(1), process.execPath, BIN, ...args], { env: testEnv({}), encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
-  return { code: r.status, stderr: r.stderr };
-}
 
-/** os-introspect with `dir` on a fresh tmpfs (`mountOpts`) in a private mount namespace, after `fill` ran. */
-function onTmpfs(dir: string, mountOpts: string, fill: string, args: string[]) {
-  const script = `mount -t tmpfs -o ${mountOpts} tmpfs "$0" || exit 99; ${fill}; exec "$@"`;
-  const ns = process.getuid?.() === 0 ? ['-m'] : ['--user', '--map-root-user', '--mount'];
-  return run(['unshare', ...ns, 'sh', '-c', script, dir], args);
-}
 
 const args = (out: string) => sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', join(out, 'new', 'state.json')]);
 
 describe('os-introspect --output: the hint of a directory that cannot be made follows the errno', () => {
   it('names a full file system (ENOSPC: no inode left)', () => {
     const out = tempDir('aos-full-');
-    const r = onTmpfs(out, 'nr_inodes=2', 'mkdir "$0/taken"', args(out));
+    const r = runCliVia(onTmpfs(out, 'nr_inodes=2', { fill: 'mkdir "$0/taken"' }), 'os-introspect', args(out));
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(out, 'new')} (ENOSPC)\n`);
     expect(r.stderr).toContain(`hint: The file system holding ${out} is full (ENOSPC): free space there (\`df\` names it), then retry.\n`);
@@ -39,7 +27,7 @@ describe('os-introspect --output: the hint of a directory that cannot be made fo
 
   it('names a read-only file system (EROFS)', () => {
     const out = tempDir('aos-ro-');
-    const r = onTmpfs(out, 'ro', 'true', args(out));
+    const r = runCliVia(onTmpfs(out, 'ro'), 'os-introspect', args(out));
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`hint: ${out} is on a read-only file system (EROFS): remount it read-write, or write to another directory.\n`);
   });
@@ -52,8 +40,8 @@ describe('os-introspect --output: the hint of a directory that cannot be made fo
     for (const d of [dirname(s.root), s.root, s.etc, s.home]) chmodSync(d, 0o755);
     const flags = ['--root', s.root, '--etc-dir', s.etc, '--memory-dir', join(s.root, 'no-memory'), '--no-cache', '--output', join(locked, 'new', 'state.json')];
     // root ignores mode bits: it runs the CLI as nobody.
-    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : ['env'];
-    const r = run(asUser, flags);
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const r = runCliVia(asUser, 'os-introspect', flags);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(locked, 'new')} (EACCES)\n`);
     expect(r.stderr).toContain(`hint: This user may not write there (EACCES): fix ${locked}'s owner or mode, or write to another directory.\n`);
@@ -63,11 +51,11 @@ describe('os-introspect --output: the hint of a directory that cannot be made fo
   it('keeps naming what is in the way (EEXIST, ENOTDIR), and says how to clear it', () => {
     const out = tempDir();
     writeFileSync(join(out, 'new'), 'a file\n');
-    const onto = run(['env'], args(out));
+    const onto = runCliVia([], 'os-introspect', args(out));
     expect(onto.code, onto.stderr).toBe(1);
     expect(onto.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(out, 'new')}: ${join(out, 'new')} exists and is not a directory (EEXIST)\n`);
     expect(onto.stderr).toContain(`hint: ${join(out, 'new')} exists and is not a directory (EEXIST): move it out of the way, or write to another directory.\n`);
-    const under = run(['env'], sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', join(out, 'new', 'deeper', 'state.json')]));
+    const under = runCliVia([], 'os-introspect', sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', join(out, 'new', 'deeper', 'state.json')]));
     expect(under.code, under.stderr).toBe(1);
     expect(under.stderr).toContain(`hint: ${join(out, 'new')} is not a directory (ENOTDIR), so ${join(out, 'new', 'deeper')} cannot be made under it: move it out of the way, or write to another directory.\n`);
   });
