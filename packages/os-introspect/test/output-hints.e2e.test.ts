@@ -1,0 +1,100 @@
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCliVia } from '../../../tests/support/cli.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { onTmpfs } from '../../../tests/support/tmpfs.js';
+import { sandbox, sandboxArgs, type Sandbox } from './helpers.js';
+
+// The hints of a failed --output were fixed sentences whatever the errno: "Check that the
+// directory exists, is writable and is not full" for the write, "Check that its parents are
+// directories you may write to, on a file system that holds files" for a directory made on the
+// way (core makeDirs). They now follow the errno through core's one list of write hints
+// (adapters/write-hint.ts). Each errno class a user can meet is produced for real.
+const MINIMAL = { 'flake.nix': '{ outputs = { self }: { }; }\n' };
+
+/** A sandbox whose home holds `locked` (mode 0555), with the rest open to nobody. */
+function lockedSandbox(): { s: Sandbox; locked: string } {
+  const s = sandbox(MINIMAL);
+  const locked = join(s.home, 'locked');
+  mkdirSync(locked);
+  chmodSync(locked, 0o555);
+  for (const d of [dirname(s.root), s.root, s.etc, s.home]) chmodSync(d, 0o755);
+  return { s, locked };
+}
+
+/** os-introspect writing --output `output` in `s`, as nobody (root ignores mode bits). */
+function asNobody(s: Sandbox, output: string) {
+  const args = ['--root', s.root, '--etc-dir', s.etc, '--memory-dir', join(s.root, 'no-memory'), '--no-cache', '--output', output];
+  const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  return runCliVia(asUser, 'os-introspect', args, { env: { HOME: '/nonexistent' } });
+}
+
+describe('os-introspect --output: the write-failed hint follows the errno', () => {
+  it('names a full file system (ENOSPC), and leaves no temp file', () => {
+    const s = sandbox(MINIMAL);
+    const out = tempDir('aos-full-');
+    const r = runCliVia(onTmpfs(out, 'size=64k', { fill: 'head -c 1048576 /dev/zero > "$0/fill" 2>/dev/null; true' }), 'os-introspect', sandboxArgs(s, ['--no-cache', '--output', join(out, 'state.json')]));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`error[write-failed]: failed to write ${join(out, 'state.json')} atomically (ENOSPC)`);
+    expect(r.stderr).toContain(`hint: The file system holding ${out} is full (ENOSPC): free space there (\`df\` names it), then retry.`);
+    expect(readdirSync(out)).toEqual([]); // the tmpfs went with the namespace; nothing was written under it
+  });
+
+  it('names a read-only file system (EROFS)', () => {
+    const s = sandbox(MINIMAL);
+    const out = tempDir('aos-ro-');
+    const r = runCliVia(onTmpfs(out, 'ro'), 'os-introspect', sandboxArgs(s, ['--no-cache', '--output', join(out, 'state.json')]));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`hint: ${out} is on a read-only file system (EROFS): remount it read-write, or write to another directory.`);
+  });
+
+  it('names the directory this user may not write (EACCES)', () => {
+    const { s, locked } = lockedSandbox();
+    const r = asNobody(s, join(locked, 'state.json'));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`error[write-failed]: failed to write ${join(locked, 'state.json')} atomically (EACCES)`);
+    expect(r.stderr).toContain(`hint: This user may not write there (EACCES): fix ${locked}'s owner or mode, or write to another directory.`);
+    expect(readdirSync(locked)).toEqual([]);
+  });
+});
+
+const args = (out: string) => sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', join(out, 'new', 'state.json')]);
+
+describe('os-introspect --output: the hint of a directory that cannot be made follows the errno', () => {
+  it('names a full file system (ENOSPC: no inode left)', () => {
+    const out = tempDir('aos-full-');
+    const r = runCliVia(onTmpfs(out, 'nr_inodes=2', { fill: 'mkdir "$0/taken"' }), 'os-introspect', args(out));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(out, 'new')} (ENOSPC)\n`);
+    expect(r.stderr).toContain(`hint: The file system holding ${out} is full (ENOSPC): free space there (\`df\` names it), then retry.\n`);
+  });
+
+  it('names a read-only file system (EROFS)', () => {
+    const out = tempDir('aos-ro-');
+    const r = runCliVia(onTmpfs(out, 'ro'), 'os-introspect', args(out));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`hint: ${out} is on a read-only file system (EROFS): remount it read-write, or write to another directory.\n`);
+  });
+
+  it('names the directory this user may not write (EACCES)', () => {
+    const { s, locked } = lockedSandbox();
+    const r = asNobody(s, join(locked, 'new', 'state.json'));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(locked, 'new')} (EACCES)\n`);
+    expect(r.stderr).toContain(`hint: This user may not write there (EACCES): fix ${locked}'s owner or mode, or write to another directory.\n`);
+    expect(readdirSync(locked)).toEqual([]);
+  });
+
+  it('keeps naming what is in the way (EEXIST, ENOTDIR), and says how to clear it', () => {
+    const out = tempDir();
+    writeFileSync(join(out, 'new'), 'a file\n');
+    const onto = runCliVia([], 'os-introspect', args(out));
+    expect(onto.code, onto.stderr).toBe(1);
+    expect(onto.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(out, 'new')}: ${join(out, 'new')} exists and is not a directory (EEXIST)\n`);
+    expect(onto.stderr).toContain(`hint: ${join(out, 'new')} exists and is not a directory (EEXIST): move it out of the way, or write to another directory.\n`);
+    const under = runCliVia([], 'os-introspect', sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', join(out, 'new', 'deeper', 'state.json')]));
+    expect(under.code, under.stderr).toBe(1);
+    expect(under.stderr).toContain(`hint: ${join(out, 'new')} is not a directory (ENOTDIR), so ${join(out, 'new', 'deeper')} cannot be made under it: move it out of the way, or write to another directory.\n`);
+  });
+});
