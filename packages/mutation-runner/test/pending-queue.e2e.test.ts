@@ -197,4 +197,17 @@ describe('a patch that edits the proposal queue', () => {
     expect(r.stderr).toContain('error[diff-empty]');
     expect(r.stderr).toContain('mutations/pending/mut-b/proposal.json (a change to the proposal queue (mutations/), which is not the genome: no proposal may carry it)');
   });
+  it('warns when propose writes proposals inside the genome but outside the queue, and not for the queue', () => {
+    const g = setup();
+    const { patch } = makePatch(g.root, editReadme);
+    const file = join(tempDir('aos-diff-'), 'readme.diff');
+    writeFileSync(file, patch);
+    const base = ['propose', '--root', g.root, '--memory-dir', g.mem, '--goal', 'readme', '--patch', file];
+    const inside = runner([...base, '--out-dir', join(g.root, 'proposals'), '--mutation-id', 'mut-in']);
+    expect(inside.code, inside.stderr).toBe(0);
+    expect(inside.stderr).toContain(`--out-dir ${join(g.root, 'proposals')} lies inside the genome but outside the proposal queue (mutations/)`);
+    const queued = runner([...base, '--mutation-id', 'mut-q']);
+    expect(queued.code, queued.stderr).toBe(0);
+    expect(queued.stderr).not.toContain('lies inside the genome');
+  });
 });

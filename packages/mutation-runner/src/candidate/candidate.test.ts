@@ -4,10 +4,25 @@ import { readFileSync, readlinkSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
-import { exclusionContext, exclusionReason } from './exclusions.js';
+import { exclusionContext, exclusionReason, proposalsInGenomeWarning } from './exclusions.js';
 import { Framer } from '@autopoietic/core/canonical';
 import { ROOT_FINGERPRINT_DOMAIN, rootFingerprint, type TreeEntry } from './fingerprint.js';
 import { materialise } from './materialise.js';
+
+describe('proposalsInGenomeWarning', () => {
+  it('warns for a proposals directory inside the genome but outside the queue, and only then', () => {
+    const warn = (dir: string) => proposalsInGenomeWarning('/g', dir, '--out-dir');
+    expect(warn('/g/proposals')).toBe(
+      '--out-dir /g/proposals lies inside the genome but outside the proposal queue (mutations/): proposals written there are genome files, which verify and promote count (one written there between verify and promote makes promote refuse); write them under mutations/ or outside the genome',
+    );
+    expect(warn('/g')).toContain('--out-dir /g lies inside the genome');
+    expect(warn('/g/mutationsx/pending')).toContain('lies inside the genome');
+    expect(warn('/g/mutations/pending')).toBeUndefined();
+    expect(warn('/g/mutations/elsewhere')).toBeUndefined();
+    expect(warn('/elsewhere/pending')).toBeUndefined();
+    expect(warn('/gx/pending')).toBeUndefined();
+  });
+});
 
 describe('exclusions', () => {
   const ctx = exclusionContext('/g', { memoryDir: '/g/state', files: ['/g/proposals/p/proposal.json', '/elsewhere/patch.diff', '/g/logs/results.jsonl'] });

@@ -1,6 +1,6 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { MEMORY_SUBDIRS } from '@autopoietic/core/ledger';
-import { inQueue, QUEUE_WHY } from './queue.js';
+import { inQueue, QUEUE_DIR, QUEUE_WHY } from './queue.js';
 
 /**
  * What never goes into a candidate (and so never into the root fingerprint, which is computed
@@ -40,6 +40,18 @@ export function exclusionReason(rel: string, ctx: ExclusionContext): string | un
   }
   for (const f of ctx.files) if (rel === f || rel.startsWith(`${f}.`)) return 'proposal, patch or journal';
   return undefined;
+}
+
+/**
+ * A warning when proposals written to `dir` (`flag`: propose --out-dir, evolve --proposals-dir)
+ * would be genome files: inside the genome but outside the queue, every candidate and root
+ * fingerprint counts them (ADR 0018), so one written between verify and promote makes promote
+ * refuse. Undefined for the queue and for directories outside the genome.
+ */
+export function proposalsInGenomeWarning(root: string, dir: string, flag: string): string | undefined {
+  const rel = resolve(dir) === resolve(root) ? '' : relativeInside(root, dir);
+  if (rel === undefined || (rel !== '' && inQueue(rel))) return undefined;
+  return `${flag} ${dir} lies inside the genome but outside the proposal queue (${QUEUE_DIR}/): proposals written there are genome files, which verify and promote count (one written there between verify and promote makes promote refuse); write them under ${QUEUE_DIR}/ or outside the genome`;
 }
 
 /** `path` relative to `root` with `/` separators, or undefined when it lies outside. */

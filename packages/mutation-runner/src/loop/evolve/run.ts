@@ -4,6 +4,7 @@ import { newId } from '@autopoietic/core/canonical';
 import { getLogger, usageError } from '@autopoietic/core/cli-kit';
 import { checkLedgerFile, type StoredRecord } from '@autopoietic/core/ledger';
 import type { AutonomyMode } from '@autopoietic/core/schemas';
+import { proposalsInGenomeWarning } from '../../candidate/exclusions.js';
 import { pendingDir } from '../../candidate/queue.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { generatorIdentity } from '../generator/identity.js';
@@ -61,6 +62,8 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
   if (o.fromAttempt !== undefined) await loadAncestry(loc.ledgers, o.fromAttempt, 1); // exists, or a usage error now
   const proposalsDir = o.proposalsDir === undefined ? pendingDir(ctx.root) : resolve(ctx.cwd, o.proposalsDir);
   checkEvolveDirs(proposalsDir);
+  const inGenome = proposalsInGenomeWarning(ctx.root, proposalsDir, '--proposals-dir');
+  if (inGenome) getLogger().warn({ proposals_dir: proposalsDir }, inGenome);
   // Before any generator runs: a ledger that cannot take its record would fail only after one had.
   for (const ledger of [loc.ledgers.lineage, loc.ledgers.results, ...(o.promote ? [loc.ledgers.promotions] : [])]) checkLedgerFile(ledger);
   const promote = o.promote ? await withParentGenome(o.promote, ctx.root) : undefined;

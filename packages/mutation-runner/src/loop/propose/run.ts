@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { AosError, usageError } from '@autopoietic/core/cli-kit';
-import { exclusionContext, exclusionReason, relativeInside } from '../../candidate/exclusions.js';
+import { AosError, getLogger, usageError } from '@autopoietic/core/cli-kit';
+import { exclusionContext, exclusionReason, proposalsInGenomeWarning, relativeInside } from '../../candidate/exclusions.js';
 import { pendingDir } from '../../candidate/queue.js';
 import { gitApplies, P0_HINT } from '../../pipeline/apply-failure.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
@@ -51,6 +51,8 @@ export async function propose(opts: ProposeOptions): Promise<ProposeResult> {
   const ctx = gateContext(opts, 'mutate-draft', 'propose');
   const source: DiffSource = opts.patch !== undefined ? { kind: 'file', path: opts.patch } : opts.from !== undefined ? { kind: 'range', range: opts.from } : { kind: 'work-tree' };
   const outDir = opts.outDir === undefined ? pendingDir(ctx.root) : resolve(ctx.cwd, opts.outDir);
+  const inGenome = proposalsInGenomeWarning(ctx.root, outDir, '--out-dir');
+  if (inGenome) getLogger().warn({ out_dir: outDir }, inGenome);
   const diff = await sourceDiff(source, ctx.root, ctx.cwd, untrackedFilter(ctx.root, ctx.memoryDir, outDir));
   if (diff.bytes.toString('utf8').trim() === '') throw emptyDiff(diff.leftOut);
   if (source.kind === 'file') await refuseP0Patch(ctx.root, resolve(ctx.cwd, source.path));
