@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
-import { resolvedPath, sameFile } from '@autopoietic/core/adapters';
+import { pseudoFileSystemProblem, resolvedPath, sameFile } from '@autopoietic/core/adapters';
 
 /** The flag that lets install-apply / install-revert write into `/` (the running system). */
 export const LIVE_ROOT_FLAG = '--allow-live-root';
@@ -22,6 +22,9 @@ export function checkTargetRoot(targetRoot: string, allowLiveRoot: boolean, acti
   if (!statSync(real).isDirectory()) {
     throw new AosError('target-root-invalid', `target root ${targetRoot} is not a directory`, { hint: 'Plan again with the mount point of the installed system.' });
   }
+  // A plan made before install-plan refused such roots, or by hand: nothing can be installed there.
+  const pseudo = pseudoFileSystemProblem(real);
+  if (pseudo) throw new AosError('target-root-invalid', `target root ${targetRoot} ${pseudo}`, { hint: 'Plan again with the mount point of the installed system.' });
   if (real === '/' && !allowLiveRoot) {
     throw usageError(
       'target-root-live',
