@@ -34,6 +34,9 @@ describe('pseudoFileSystemAt', () => {
     execFileSync('mkfifo', [join(dir, 'pipe')]);
     expect(pseudoFileSystemAt(join(dir, 'pipe'))).toBeUndefined();
     expect(pseudoFileSystemAt('/dev/null')).toBeUndefined();
+    // A device that itself lies on a listed pseudo-file system (devpts's ptmx), unlike the ones above.
+    expect(pseudoFileSystemAt('/dev/pts/new.json')).toEqual({ kind: 'devpts', at: '/dev/pts' });
+    expect(pseudoFileSystemAt('/dev/pts/ptmx')).toBeUndefined();
     // /proc/self/fd/N is a proc path that leads to the open file itself: a device, or a regular
     // file on a disk (which the atomic write then replaces where it really is).
     const devNull = openSync('/dev/null', 'w');
