@@ -1,6 +1,8 @@
-import { linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../../tests/support/cli.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { AosError } from '../cli-kit/errors.js';
 import {
@@ -96,6 +98,39 @@ describe('write-failed hints follow the errno', () => {
     mkdirSync(join(dir, 'occupied'));
     writeFileSync(join(dir, 'occupied', 'keep'), 'k');
     expect(hintOf(() => writeFileAtomic(join(dir, 'occupied'), 'x'))).toBe(`${join(dir, 'occupied')} is a directory (EISDIR): name a file in it, or remove the directory.`);
+  });
+
+  it('an ENOENT under a directory that is there says so, not that the directory is missing', () => {
+    // A directory removed while held open: /proc/self/fd/N still stats as a directory (on the
+    // disk, not on proc), and a file made in it fails with ENOENT.
+    const gone = join(tempDir(), 'gone');
+    mkdirSync(gone);
+    const fd = openSync(gone, 'r');
+    rmdirSync(gone);
+    try {
+      for (const write of [writeFileAtomic, createNewFile]) {
+        expect(hintOf(() => write(`/proc/self/fd/${fd}/f.json`, 'x'))).toBe(`The write failed with ENOENT: check /proc/self/fd/${fd} and the file system that holds it.`);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('a write cut off by the file-size limit (EFBIG) is named after the file opened, and nothing is left', () => {
+    // RLIMIT_FSIZE through prlimit (no root needed); Node ignores SIGXFSZ, so write() fails instead.
+    const dir = tempDir();
+    const script = `
+      import { createNewFile, writeFileAtomic } from './packages/core/src/adapters/fs-safe.ts';
+      const hints = [];
+      for (const [write, name] of [[writeFileAtomic, 'a.json'], [createNewFile, 'b.json']]) {
+        try { write(process.argv[1] + '/' + name, 'x'.repeat(4096)); hints.push('written'); } catch (e) { hints.push([e.code, e.hint]); }
+      }
+      process.stdout.write(JSON.stringify(hints));`;
+    const r = spawnSync('prlimit', ['--fsize=1000', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script, dir], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+    expect(r.status, r.stderr).toBe(0);
+    const efbig = "The file reached the largest size this process may write (EFBIG): raise the file-size limit (`ulimit -f`, or the service's LimitFSIZE=), then retry.";
+    expect(JSON.parse(r.stdout)).toEqual([['write-failed', efbig], ['write-failed', efbig]]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('a directory on a kernel pseudo-file system is named as such, not as missing', () => {
