@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendRecord } from '@autopoietic/core/ledger';
@@ -71,6 +71,23 @@ describe('a ledger this user may not read', () => {
       const one = asOther('mutation-journal', ['ledger', 'verify', '--kind', 'organs', '--memory-dir', mem]);
       expect(one.code, one.stderr).toBe(1);
       expect(JSON.parse(one.stdout)).toMatchObject({ path: organs, status: 'unreadable' });
+    } finally {
+      chmodSync(organs, 0o644);
+    }
+  });
+
+  it('leaves ledger verify `broken` when another ledger is damaged: unreadable is the verdict only when nothing else failed', async () => {
+    const { mem, organs } = await memoryWithClosedRegistry();
+    const mutations = join(mem, 'mutations.jsonl');
+    appendFileSync(mutations, '{"schema_version":"0.1.0","torn'); // a torn tail: an append cut off mid-line
+    try {
+      const all = asOther('mutation-journal', ['ledger', 'verify', '--memory-dir', mem]);
+      expect(all.code, all.stderr).toBe(1);
+      const report = JSON.parse(all.stdout) as { status: string; ledgers: Array<{ path: string; status: string }> };
+      expect(report.status).toBe('broken');
+      expect(report.ledgers.find((l) => l.path === mutations)).toMatchObject({ status: 'torn-tail' });
+      expect(report.ledgers.find((l) => l.path === organs)).toMatchObject({ status: 'unreadable' });
+      expect(all.stderr).toContain(`${organs}: unreadable, this user may not read it (EACCES)`);
     } finally {
       chmodSync(organs, 0o644);
     }
