@@ -118,7 +118,11 @@ describe('ledger repair and checkpoint', () => {
     writeFileSync(file, '{"torn', { flag: 'a' });
     const r = journal(['ledger', 'repair', '--path', file]);
     expect(r.code).toBe(0);
-    expect(readFileSync(r.json().quarantine, 'utf8')).toBe('{"torn');
+    const out = r.json();
+    expect(readFileSync(out.quarantine, 'utf8')).toBe('{"torn');
+    // The verdict on stderr names the torn line (the third: two records before it), its size and where it went.
+    expect(out).toMatchObject({ repaired: true, line: 3, bytes: 6 });
+    expect(r.stderr).toBe(`ledger repair: ${file}: moved the torn tail (line 3, 6 bytes) to ${out.quarantine}\n`);
   });
 
   it('exits 1 when damage other than a torn tail remains', () => {
