@@ -41,6 +41,8 @@ describe('evolve --proposals-dir and --memory-dir', () => {
     const looked = evolve(root, ['--memory-dir', mem, '--proposals-dir', modules, '--attempts', '1'], looker);
     expect(looked.code, looked.stderr).toBe(1);
     expect(ledger(join(mem, 'lineage.jsonl'))[0].reason).toContain('generator output is not a proposal');
+    // Proposals written there are genome files that verify and promote count: evolve says so.
+    expect(looked.stderr).toContain(`--proposals-dir ${modules} lies inside the genome but outside the proposal queue (mutations/)`);
 
     // The test hands this generator a path in the genome on purpose (evolve never does); in its
     // body, since evolve refuses a generator whose argv names a file inside the genome.
