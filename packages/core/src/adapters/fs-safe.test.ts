@@ -11,6 +11,7 @@ import {
   lexicalAbsolute,
   makeDirs,
   makeScratchDir,
+  mkdirFailedHint,
   resolvedPath,
   sameFile,
   symlinkComponent,
@@ -299,6 +300,17 @@ describe('makeDirs', () => {
     expect(hint(file)).toBe(`${file} exists and is not a directory (EEXIST): move it out of the way, or write to another directory.`);
     expect(hint(join(file, 'sub', 'dir'))).toBe(`${file} is not a directory (ENOTDIR), so ${join(file, 'sub', 'dir')} cannot be made under it: move it out of the way, or write to another directory.`);
     expect(hint('/proc/aos-no-such-dir/sub')).toBe('/proc is on proc (/proc), a kernel pseudo-file system that cannot hold a regular file: write to a regular directory instead.');
+  });
+
+  it("mkdirFailedHint ends with the caller's way elsewhere, whatever the errno, and names the level that failed", () => {
+    const dir = tempDir();
+    const file = join(dir, 'file');
+    writeFileSync(file, 'x');
+    const elsewhere = 'give --work-dir a writable directory';
+    const causeOf = (path: string) => catchError(() => makeDirs(path)).cause;
+    expect(mkdirFailedHint(causeOf(file), join(file, 'aos-x'), elsewhere)).toBe(`${file} exists and is not a directory (EEXIST): move it out of the way, or ${elsewhere}.`);
+    expect(mkdirFailedHint(causeOf(join(file, 'sub')), join(file, 'sub', 'aos-x'), elsewhere)).toBe(`${file} is not a directory (ENOTDIR), so ${join(file, 'sub')} cannot be made under it: move it out of the way, or ${elsewhere}.`);
+    expect(mkdirFailedHint(causeOf('/proc/aos-no-such-dir'), '/proc/aos-no-such-dir/aos-x', elsewhere)).toBe(`/proc is on proc (/proc), a kernel pseudo-file system that cannot hold a regular file: ${elsewhere}.`);
   });
 
   it('fails at once under /proc, where mkdirSync(..., { recursive: true }) never returns', () => {
