@@ -15,6 +15,8 @@ describe('os-introspect --output on a kernel pseudo-file system', () => {
     ['/proc/no-such-dir/x.json', 'proc', '/proc'],
     ['/sys/x.json', 'sysfs', '/sys'],
     ['/sys/kernel/x.json', 'sysfs', '/sys/kernel'],
+    // a directory there: not "name a file in it" (that file would be refused in turn)
+    ['/proc/self', 'proc', '/proc/self'],
   ])('refuses %s before observing (exit 2), naming the file system and the remedy', (output, kind, at) => {
     const s = sandbox(MINIMAL);
     // The observation would fail (no grammar): the refusal must come first.

@@ -63,8 +63,10 @@ export function checkOutputPath(flag: string, raw: string, example: string): str
       hint: `Write to a file of its own, e.g. ${example}.`,
     });
   }
-  if (isDirectory(output)) throw new AosError('output-is-directory', `${flag} ${output} is a directory`, { exit: 2, hint: `Name a file in it, e.g. ${flag} ${join(output, example)}.` });
+  // Before the directory check: a directory there (`/proc/self`) would be answered with "name a
+  // file in it", which is refused in turn.
   const pseudo = pseudoFileSystemProblem(output);
   if (pseudo) throw new AosError('output-on-pseudo-fs', `${flag} ${output} ${pseudo}`, { exit: 2, hint: `Write it to a regular directory instead, e.g. ${flag} ${example}.` });
+  if (isDirectory(output)) throw new AosError('output-is-directory', `${flag} ${output} is a directory`, { exit: 2, hint: `Name a file in it, e.g. ${flag} ${join(output, example)}.` });
   return output;
 }
