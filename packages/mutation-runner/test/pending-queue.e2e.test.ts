@@ -29,6 +29,13 @@ function propose(g: Genome, id: string, edit: (scratch: string) => void): string
 const editReadme = (w: string) => writeFileSync(join(w, 'README.md'), 'Fixture genome, changed.\n');
 const addHostNote = (w: string) => writeFileSync(join(w, 'hosts', 'note.nix'), '{ }\n');
 
+/** A real proposal `id` (adding hosts/note.nix), committed to git with the queue. */
+function commitQueued(g: Genome, id: string): void {
+  propose(g, id, addHostNote);
+  git(g.root, ['add', 'mutations']);
+  git(g.root, ['commit', '-qm', `queue ${id}`]);
+}
+
 function verify(g: Genome, proposal: string) {
   return runner(['verify', '--proposal', proposal, '--root', g.root, '--memory-dir', g.mem]);
 }
@@ -149,9 +156,7 @@ describe('a patch that edits the proposal queue', () => {
   });
   it('leaves a committed proposal deleted in the work tree out of a work-tree propose (it was refused: the diff deleted it)', () => {
     const g = setup();
-    propose(g, 'mut-b', addHostNote);
-    git(g.root, ['add', 'mutations']);
-    git(g.root, ['commit', '-qm', 'queue mut-b']);
+    commitQueued(g, 'mut-b');
     rmSync(join(g.root, 'mutations', 'pending', 'mut-b'), { recursive: true });
     writeFileSync(join(g.root, 'README.md'), 'Fixture genome, edited in place.\n');
     const r = runner(['propose', '--root', g.root, '--memory-dir', g.mem, '--goal', 'readme', '--mutation-id', 'mut-wt']);
@@ -167,9 +172,7 @@ describe('a patch that edits the proposal queue', () => {
 
   it('proposes a commit range that also filed a proposal, without the queue', () => {
     const g = setup();
-    propose(g, 'mut-b', addHostNote);
-    git(g.root, ['add', 'mutations']);
-    git(g.root, ['commit', '-qm', 'queue mut-b']);
+    commitQueued(g, 'mut-b');
     writeFileSync(join(g.root, 'README.md'), 'Fixture genome, committed change.\n');
     mkdirSync(join(g.root, 'mutations', 'failed'));
     git(g.root, ['mv', 'mutations/pending/mut-b', 'mutations/failed/mut-b']);
@@ -188,9 +191,7 @@ describe('a patch that edits the proposal queue', () => {
 
   it('says the queue was left out when only the queue changed', () => {
     const g = setup();
-    propose(g, 'mut-b', addHostNote);
-    git(g.root, ['add', 'mutations']);
-    git(g.root, ['commit', '-qm', 'queue mut-b']);
+    commitQueued(g, 'mut-b');
     rmSync(join(g.root, 'mutations', 'pending', 'mut-b'), { recursive: true });
     const r = runner(['propose', '--root', g.root, '--memory-dir', g.mem, '--goal', 'nothing', '--mutation-id', 'mut-none']);
     expect(r.code).toBe(1);
