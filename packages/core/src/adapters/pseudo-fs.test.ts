@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
@@ -13,6 +13,29 @@ describe('pseudoFileSystemAt', () => {
     expect(pseudoFileSystemAt(`/proc/${process.pid}/nope/deeper/x.json`)).toEqual({ kind: 'proc', at: `/proc/${process.pid}` });
     expect(pseudoFileSystemAt('/proc/no-such-pid/x.json')).toEqual({ kind: 'proc', at: '/proc' });
     expect(pseudoFileSystemAt('/sys/x.json')).toEqual({ kind: 'sysfs', at: '/sys' });
+  });
+
+  it('names every kernel pseudo-file system mounted on this machine as mount does, and nothing else', () => {
+    // The table is keyed by statfs magic numbers (linux/magic.h): a wrong number would go unseen
+    // for every type these tests do not name. Each mount point is checked against its type in
+    // /proc/self/mounts, whatever this machine mounts (cgroup, cgroup2, devpts, mqueue ...).
+    const pseudo = new Set(['proc', 'sysfs', 'cgroup', 'cgroup2', 'devpts', 'debugfs', 'tracefs', 'securityfs', 'bpf', 'pstore', 'efivarfs', 'configfs', 'fusectl', 'binfmt_misc', 'selinuxfs', 'smackfs', 'mqueue', 'hugetlbfs']);
+    const mounts = readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split(' '))
+      // octal escapes (\040 for a space) in mount points
+      .map(([, at, type]) => ({ at: at!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))), type: type! }));
+    const seen = new Set<string>();
+    for (const [i, m] of mounts.entries()) {
+      // a later mount on the same point hides this one
+      if (mounts.slice(i + 1).some((o) => o.at === m.at)) continue;
+      if (!reachable(m.at)) continue; // under a directory this user may not search (/sys/kernel/debug/tracing)
+      const found = pseudoFileSystemAt(m.at);
+      expect(found?.kind, `${m.at} (${m.type})`).toBe(pseudo.has(m.type) ? m.type : undefined);
+      if (found) seen.add(found.kind);
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(['proc', 'sysfs']));
   });
 
   it('finds an existing kernel file, which looks regular but is replaced by no rename', () => {
@@ -76,3 +99,12 @@ describe('refuseDirectoryFlagsOnPseudoFs', () => {
     expect(() => refuseDirectoryFlagsOnPseudoFs(command({ workDir: join(tempDir(), 'new') }), remedies)).not.toThrow();
   });
 });
+
+function reachable(path: string): boolean {
+  try {
+    statfsSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
