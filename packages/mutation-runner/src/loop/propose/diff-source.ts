@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { captureCommand, describeOutcome, gitEnv, gitWorkingSetIfAny, gitWorkTree, makeScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded, tmpdirHint } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { refuseNotCheckedOut } from '../../candidate/fileset.js';
-import { QUEUE_DIR } from '../../candidate/queue.js';
+import { inQueue, QUEUE_DIR } from '../../candidate/queue.js';
 
 /**
  * Where a proposal's diff comes from, without changing anything in the genome:
@@ -50,8 +50,7 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     await requireCommits(root, source.range);
     // `--` after the range: a side that is also a file name is still read as a revision.
     const revs = ['--end-of-options', source.range, '--'];
-    const leftOut = [...(await submoduleChanges(root, revs)), ...(await queueChanges(root, [source.range]))];
-    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs, ...GENOME_ONLY]), describe: `git diff ${source.range}`, leftOut };
+    return { bytes: await git(root, ['diff', ...PLAIN_DIFF, ...revs, ...GENOME_ONLY]), describe: `git diff ${source.range}`, leftOut: await changesLeftOut(root, revs) };
   }
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
   await refuseSparseGaps(root);
@@ -71,10 +70,9 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
     const kept = untracked.filter((u) => why(u) === undefined).map((u) => u.path);
     // Literal pathspecs through stdin: file names with glob characters or leading dashes stay names.
     if (kept.length) await git(root, ['--literal-pathspecs', 'add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], index, kept.join('\0'));
-    const submodules = await submoduleChanges(root, [wt.head], index);
-    const queued = await queueChanges(root, [wt.head], index);
+    const tracked = await changesLeftOut(root, [wt.head], index);
     const bytes = await git(root, ['diff', ...PLAIN_DIFF, wt.head, '--', ...GENOME_ONLY], index);
-    return { bytes, describe: `work tree against HEAD ${wt.head.slice(0, 12)}`, leftOut: [...submodules, ...queued, ...leftOut] };
+    return { bytes, describe: `work tree against HEAD ${wt.head.slice(0, 12)}`, leftOut: [...tracked, ...leftOut] };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -92,30 +90,28 @@ async function refuseSparseGaps(root: string): Promise<void> {
 
 const INDEX_PURPOSE = "propose's private git index (the genome's own .git is never written)";
 
-/**
- * Submodules the same diff would touch (a gitlink, mode 160000, either side), which PLAIN_DIFF
- * leaves out: their "Subproject commit …" sections only name commits of another repository.
- */
-async function submoduleChanges(root: string, revs: string[], index?: PrivateIndex): Promise<{ path: string; why: string }[]> {
-  const raw = (await git(root, ['diff', '--raw', '-z', '--no-renames', '--relative', '--ignore-submodules=none', ...revs], index)).toString('utf8').split('\0');
-  const out: { path: string; why: string }[] = [];
-  // -z raw output: ":<old mode> <new mode> <old> <new> <status>" NUL "<path>" NUL, repeated.
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const [oldMode, newMode] = raw[i]!.slice(1).split(' ');
-    if (oldMode === '160000' || newMode === '160000') out.push({ path: raw[i + 1]!, why: SUBMODULE_WHY });
-  }
-  return out;
-}
-
 /** Pathspecs (after `--`, relative to the genome root) for everything but the proposal queue. */
 const GENOME_ONLY = ['.', `:(exclude)${QUEUE_DIR}`];
 /** A tracked change git status shows, unlike the untracked proposals the caller's filter leaves out. */
 export const QUEUE_CHANGE_WHY = `a change to the proposal queue (${QUEUE_DIR}/), which is not the genome: no proposal may carry it`;
 
-/** Tracked files of the queue that the same diff would change (untracked ones go by the caller's filter). */
-async function queueChanges(root: string, revs: string[], index?: PrivateIndex): Promise<{ path: string; why: string }[]> {
-  const raw = await git(root, ['diff', '--name-only', '-z', '--no-renames', '--relative', '--ignore-submodules=all', '--end-of-options', ...revs, '--', QUEUE_DIR], index);
-  return utf8Names(raw).map((n) => ({ path: n.path, why: QUEUE_CHANGE_WHY }));
+/**
+ * What the same diff would touch but PLAIN_DIFF and GENOME_ONLY leave out, from one `--raw`
+ * listing: submodules (a gitlink, mode 160000, either side), whose "Subproject commit …" sections
+ * only name commits of another repository, and tracked files of the proposal queue (untracked
+ * ones go by the caller's filter).
+ */
+async function changesLeftOut(root: string, revs: string[], index?: PrivateIndex): Promise<{ path: string; why: string }[]> {
+  const raw = (await git(root, ['diff', '--raw', '-z', '--no-renames', '--relative', '--ignore-submodules=none', ...revs], index)).toString('utf8').split('\0');
+  const out: { path: string; why: string }[] = [];
+  // -z raw output: ":<old mode> <new mode> <old> <new> <status>" NUL "<path>" NUL, repeated.
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const [oldMode, newMode] = raw[i]!.slice(1).split(' ');
+    const path = raw[i + 1]!;
+    if (oldMode === '160000' || newMode === '160000') out.push({ path, why: SUBMODULE_WHY });
+    else if (inQueue(path)) out.push({ path, why: QUEUE_CHANGE_WHY });
+  }
+  return out;
 }
 
 const NOT_UTF8_WHY = 'a file name that is not UTF-8, which no proposal can name (verify refuses such patch paths): rename it to propose it';
