@@ -3,8 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, statfsSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
-import { AosError } from '../cli-kit/errors.js';
-import { pseudoFileSystemAt, refuseDirectoryFlagsOnPseudoFs } from './pseudo-fs.js';
+import { pseudoFileSystemAt } from './pseudo-fs.js';
 
 // Real mounts only: /proc and /sys are on every Linux machine the CLIs run on.
 describe('pseudoFileSystemAt', () => {
@@ -72,31 +71,6 @@ describe('pseudoFileSystemAt', () => {
       closeSync(devNull);
       closeSync(regular);
     }
-  });
-});
-
-describe('refuseDirectoryFlagsOnPseudoFs', () => {
-  /** The parsed flags of a command, as commander's Command shows them. */
-  const command = (values: Record<string, unknown>) => ({
-    options: Object.keys(values).map((attr) => ({ long: `--${attr.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, attributeName: () => attr })),
-    getOptionValue: (key: string) => values[key],
-  });
-  const remedies = { '--work-dir': 'e.g. /var/tmp' };
-
-  it('refuses a listed flag on /proc (exit 2) with its path made absolute, the file system and the remedy', () => {
-    let err: unknown;
-    try {
-      refuseDirectoryFlagsOnPseudoFs(command({ workDir: '/proc/self/x' }), remedies);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(AosError);
-    expect(err).toMatchObject({ code: 'directory-on-pseudo-fs', exit: 2, message: '--work-dir /proc/self/x is on proc (/proc/self), a kernel pseudo-file system that cannot hold a regular file', hint: 'Give --work-dir a directory on a disk or a tmpfs, e.g. /var/tmp.' });
-  });
-
-  it('leaves unlisted flags, absent flags and regular directories alone', () => {
-    expect(() => refuseDirectoryFlagsOnPseudoFs(command({ outDir: '/proc/self/x', workDir: undefined }), remedies)).not.toThrow();
-    expect(() => refuseDirectoryFlagsOnPseudoFs(command({ workDir: join(tempDir(), 'new') }), remedies)).not.toThrow();
   });
 });
 

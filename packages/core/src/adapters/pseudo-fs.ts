@@ -1,6 +1,5 @@
 import { statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AosError } from '../cli-kit/errors.js';
 
 /**
  * Kernel pseudo-file systems: they show the kernel's state as files, and no regular file can be
@@ -62,31 +61,6 @@ export function pseudoFileSystemAt(path: string): PseudoFileSystem | undefined {
 export function pseudoFileSystemProblem(path: string): string | undefined {
   const fs = pseudoFileSystemAt(path);
   return fs && `is on ${fs.kind} (${fs.at}), a kernel pseudo-file system that cannot hold a regular file`;
-}
-
-/** What a CLI reads of a parsed command to check its directory flags (commander's Command has it). */
-export interface DirectoryFlagSource {
-  readonly options: readonly { readonly long?: string | undefined; attributeName(): string }[];
-  getOptionValue(key: string): unknown;
-}
-
-/**
- * Refuses (usage error, exit 2) each flag of `cmd` named in `remedies` whose directory is on a
- * kernel pseudo-file system: the directories a command writes into (--memory-dir, --work-dir,
- * --out-dir …). Nothing can be made there, and each failed only when first written, with a raw
- * errno (ENOENT under /proc, EPERM under /sys) and after the work. `remedies` maps each flag to
- * the rest of its hint (`e.g. /var/tmp`, `or leave it out for …`). Relative values are resolved
- * against the working directory, as every flag's value is. The one message for all of them.
- */
-export function refuseDirectoryFlagsOnPseudoFs(cmd: DirectoryFlagSource, remedies: Readonly<Record<string, string>>): void {
-  for (const option of cmd.options) {
-    const remedy = option.long === undefined ? undefined : remedies[option.long];
-    const value = cmd.getOptionValue(option.attributeName());
-    if (remedy === undefined || typeof value !== 'string') continue;
-    const dir = resolve(value);
-    const problem = pseudoFileSystemProblem(dir);
-    if (problem) throw new AosError('directory-on-pseudo-fs', `${option.long} ${dir} ${problem}`, { exit: 2, hint: `Give ${option.long} a directory on a disk or a tmpfs, ${remedy}.` });
-  }
 }
 
 function isSpecialNode(path: string): boolean {

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../tests/support/tmp.js';
 import { AosError } from './errors.js';
-import { guardWrittenDirectories } from './directory-flags.js';
+import { guardWrittenDirectories, refuseDirectoryFlagsOnPseudoFs } from './directory-flags.js';
 
 // Real commander programs: the guard is a preAction hook on each command that has a listed flag.
 function program(ran: string[]): Command {
@@ -47,5 +49,30 @@ describe('guardWrittenDirectories', () => {
     await program(ran).parseAsync(['other', '--log-dir', '/proc/self/x'], { from: 'user' });
     await program(ran).parseAsync(['outer', 'inner', '--work-dir', '/var/tmp/x'], { from: 'user' });
     expect(ran).toEqual(['other', 'inner']);
+  });
+});
+
+describe('refuseDirectoryFlagsOnPseudoFs', () => {
+  /** The parsed flags of a command, as commander's Command shows them. */
+  const command = (values: Record<string, unknown>) => ({
+    options: Object.keys(values).map((attr) => ({ long: `--${attr.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, attributeName: () => attr })),
+    getOptionValue: (key: string) => values[key],
+  });
+  const remedies = { '--work-dir': 'e.g. /var/tmp' };
+
+  it('refuses a listed flag on /proc (exit 2) with its path made absolute, the file system and the remedy', () => {
+    let err: unknown;
+    try {
+      refuseDirectoryFlagsOnPseudoFs(command({ workDir: '/proc/self/x' }), remedies);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AosError);
+    expect(err).toMatchObject({ code: 'directory-on-pseudo-fs', exit: 2, message: '--work-dir /proc/self/x is on proc (/proc/self), a kernel pseudo-file system that cannot hold a regular file', hint: 'Give --work-dir a directory on a disk or a tmpfs, e.g. /var/tmp.' });
+  });
+
+  it('leaves unlisted flags, absent flags and regular directories alone', () => {
+    expect(() => refuseDirectoryFlagsOnPseudoFs(command({ outDir: '/proc/self/x', workDir: undefined }), remedies)).not.toThrow();
+    expect(() => refuseDirectoryFlagsOnPseudoFs(command({ workDir: join(tempDir(), 'new') }), remedies)).not.toThrow();
   });
 });
