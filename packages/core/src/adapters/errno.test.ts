@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AosError } from '../cli-kit/errors.js';
-import { errnoOf, isNoRoom } from './errno.js';
+import { deniedErrno, errnoOf, isNoRoom } from './errno.js';
 
 const errno = (code: string) => Object.assign(new Error(`${code}: failed`), { code });
 
@@ -26,5 +26,13 @@ describe('errnoOf and isNoRoom', () => {
     }
     for (const code of ['EROFS', 'EACCES', 'EIO']) expect(isNoRoom(errno(code))).toBe(false);
     expect(isNoRoom(new Error('plain'))).toBe(false);
+  });
+
+  it('says permission was denied for EACCES and EPERM only, also through a cause', () => {
+    expect(deniedErrno(errno('EACCES'))).toBe('EACCES');
+    expect(deniedErrno(new Error('wrapped', { cause: errno('EPERM') }))).toBe('EPERM');
+    expect(deniedErrno('EACCES')).toBe('EACCES');
+    for (const code of ['EROFS', 'ENOENT', 'ENOSPC']) expect(deniedErrno(errno(code))).toBeUndefined();
+    expect(deniedErrno(undefined)).toBeUndefined();
   });
 });

@@ -22,3 +22,12 @@ export function isNoRoom(e: unknown): boolean {
   const code = typeof e === 'string' ? e : errnoOf(e);
   return code !== undefined && NO_ROOM.has(code);
 }
+
+/** The errnos that say this user may not do it (a mode, an owner, a security module). */
+export type DeniedErrno = 'EACCES' | 'EPERM';
+
+/** The errno of `e` when it says permission was denied (EACCES, EPERM), else undefined. */
+export function deniedErrno(e: unknown): DeniedErrno | undefined {
+  const code = typeof e === 'string' ? e : errnoOf(e);
+  return code === 'EACCES' || code === 'EPERM' ? code : undefined;
+}

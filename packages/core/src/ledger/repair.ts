@@ -1,6 +1,6 @@
 import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { errnoOf } from '../adapters/errno.js';
+import { deniedErrno, errnoOf } from '../adapters/errno.js';
 import { createNewFile } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
 import { shellQuote } from '../cli-kit/shell-quote.js';
@@ -88,9 +88,8 @@ function openForCut(path: string): number {
   try {
     return openSync(path, constants.O_WRONLY);
   } catch (e) {
-    const code = errnoOf(e);
-    const denied = code === 'EACCES' || code === 'EPERM';
-    const why = denied ? `this user may not write to it (${code})` : `it cannot be opened for writing (${code ?? (e as Error).message})`;
+    const denied = deniedErrno(e);
+    const why = denied ? `this user may not write to it (${denied})` : `it cannot be opened for writing (${errnoOf(e) ?? (e as Error).message})`;
     throw new AosError('ledger-unwritable', `cannot repair ${path}: ${why}; nothing was changed`, {
       hint: denied ? `Run the repair as the ledger's owner, or fix its owner or mode (\`ls -l ${shellQuote(path)}\`).` : writeFailureHint(e, `Check ${path}, then retry.`),
       cause: e,

@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { errnoOf } from '../adapters/errno.js';
+import { deniedErrno, type DeniedErrno } from '../adapters/errno.js';
 import { schemaForFileName, type LedgerSchemaName } from './validate.js';
 import { verifyLedger, type LedgerReport, type VerifyOptions } from './verify.js';
 
@@ -11,7 +11,7 @@ import { verifyLedger, type LedgerReport, type VerifyOptions } from './verify.js
 export interface UnreadableLedger extends Omit<LedgerReport, 'status'> {
   status: 'unreadable';
   /** The errno that refused the read. */
-  errno: 'EACCES' | 'EPERM';
+  errno: DeniedErrno;
   /** What could not be read (the ledger, its directory or its checkpoint), from the error. */
   reason: string;
 }
@@ -36,8 +36,8 @@ export async function checkLedgerHealth(file: string, schemaName?: LedgerSchemaN
   try {
     return await verifyLedger(file, schemaName, opts);
   } catch (e) {
-    const errno = errnoOf(e);
-    if (errno !== 'EACCES' && errno !== 'EPERM') throw e;
+    const errno = deniedErrno(e);
+    if (errno === undefined) throw e;
     const path = resolve(file);
     const schema = schemaName ?? schemaForFileName(basename(path)) ?? null;
     // Whether it exists is not known when its directory cannot be searched: `exists` says that something may be there.

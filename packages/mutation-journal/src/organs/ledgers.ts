@@ -1,4 +1,5 @@
 import { statSync, type Stats } from 'node:fs';
+import { deniedErrno } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { readRecords } from '@autopoietic/core/ledger';
 import { foldRegistry, type OrganLine, type Registry } from './history.js';
@@ -22,7 +23,6 @@ export interface Loaded<T> {
  */
 const PATH_CANNOT_BE_A_LEDGER = new Set(['ENOTDIR', 'ELOOP', 'ENAMETOOLONG']);
 
-const DENIED = new Set(['EACCES', 'EPERM']);
 const DENIED_HINT =
   'This user may not reach it (a memory directory another user owns, or without search permission): fix its owner or mode, run as its owner, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at another one.';
 
@@ -38,7 +38,7 @@ function statLedger(file: string, what: string): Stats | undefined {
     if (code !== undefined && PATH_CANNOT_BE_A_LEDGER.has(code)) throw usageError('ledger-unreadable', message, 'Check the path and its permissions.');
     // A path that could be a ledger, which this user may not reach (or a failing disk): the flags
     // are right, the host is not; exit 1 as the core readers give for the same ledger.
-    throw new AosError('ledger-unreadable', message, { hint: DENIED.has(code ?? '') ? DENIED_HINT : 'Check the path and its permissions.', cause: e });
+    throw new AosError('ledger-unreadable', message, { hint: deniedErrno(e) ? DENIED_HINT : 'Check the path and its permissions.', cause: e });
   }
   if (st.isFile()) return st;
   throw usageError('ledger-not-a-file', `the ${what} ${file} is not a file`, 'Point the flag at a JSONL ledger file.');
