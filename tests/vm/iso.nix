@@ -52,6 +52,9 @@ let
     };
 
   # Black box (ADR 0012): the artifact has no backdoor, so the serial console is the only oracle.
+  # Under UEFI the check first waits for the line OVMF prints when it hands over to the DVD's EFI
+  # loader (`BdsDxe: starting Boot0001 "UEFI QEMU DVD-ROM ..." from ...`), which SeaBIOS never
+  # prints, so it fails unless UEFI firmware booted the ISO's EFI path.
   # wait_for_console_text gets no timeout: with one it takes at most one console line off its
   # queue per second (it retries a non-blocking get), so a boot that prints more lines before the
   # target than the timeout has seconds fails however fast it is. Without one it reads the lines
@@ -66,6 +69,9 @@ let
         iso = productionIso;
         inherit uefi;
       };
+      firmwareHandover = pkgs.lib.optionalString uefi ''
+        machine.wait_for_console_text(r'BdsDxe: starting Boot[0-9A-Fa-f]{4} "UEFI QEMU DVD-ROM')
+      '';
     in
     pkgs.testers.runNixOSTest {
       inherit name;
@@ -74,6 +80,7 @@ let
       testScript = ''
         machine = create_machine("${command}")
         machine.start()
+        ${firmwareHandover}
         machine.wait_for_console_text(r"Reached target.*Multi-User System")
         machine.crash()
       '';
