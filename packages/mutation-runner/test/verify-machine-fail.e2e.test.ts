@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runCliVia } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { onTmpfs } from '../../../tests/support/tmpfs.js';
+import { builderPid, startRunner, waitFor } from './builder-process.js';
 import { makeUnwritable } from './fixtures/install/run.js';
 import { fixtureGenome, ledger, memoryDir, readmeProposal, runner } from './support.js';
 
@@ -137,16 +138,28 @@ describe('check logs that cannot be created (the logs directory refuses new entr
 });
 
 describe('a Nix build the machine could not finish', () => {
-  it('is an error when a builder is killed (SIGKILL: the out-of-memory killer), not a rejection', () => {
-    const root = genomeWithCheck('echo dying >&2; kill -9 $$');
-    const r = verify(root, freshProposal(root));
-    expect(r.code, r.stderr).toBe(1);
-    const record = r.json();
-    const flake = check(record, 'nix-flake-check');
-    expect(flake.stderr).toContain('failed due to signal 9');
-    expect(flake.status).toBe('error');
-    expect(flake.reason).toMatch(/^a builder was killed by signal 9 \(Killed\)/);
-    expect(record.status).toBe('error');
+  it('is an error when a builder is killed (SIGKILL: the out-of-memory killer), not a rejection', async () => {
+    // Killed from outside, as the kernel's out-of-memory killer does: a sandboxed builder is PID
+    // 1 of its namespace, so a `kill -9 $$` of its own would be ignored (current Nix's default).
+    const token = `seed-machine-loop-${process.hrtime.bigint()}`;
+    const root = genomeWithCheck(`echo ${token} >&2; while :; do /bin/sleep 0.2; done`);
+    const mem = memoryDir();
+    const run = startRunner(['verify', '--proposal', freshProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', tempDir('aos-work-')]);
+    try {
+      await waitFor('the builder to start', () => builderPid(token) !== undefined);
+      process.kill(builderPid(token)!, 'SIGKILL');
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(1);
+      const record = JSON.parse(r.stdout);
+      const flake = check(record, 'nix-flake-check');
+      expect(flake.stderr).toContain('failed due to signal 9');
+      expect(flake.status).toBe('error');
+      expect(flake.reason).toMatch(/^a builder was killed by signal 9 \(Killed\)/);
+      expect(record.status).toBe('error');
+      expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
+    } finally {
+      run.stop();
+    }
   });
 
   it('still rejects a build that failed on its own (an exit code: the patch\'s answer)', () => {
