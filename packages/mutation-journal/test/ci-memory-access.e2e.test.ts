@@ -42,7 +42,7 @@ describe('a memory directory this user may not enter', () => {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^error\\[ledger-unreadable\\]: cannot read the organ registry ${organs}: EACCES`));
       expect(r.stderr).toContain('hint: This user may not reach it');
-      expect(r.stderr).toContain('point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at another one');
+      expect(r.stderr).toContain("Run as the memory directory's owner, fix its owner or mode, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at the memory this user keeps.");
       expect(r.stdout).toBe('');
     } finally {
       chmodSync(mem, 0o755);

@@ -19,12 +19,9 @@ export interface UnreadableLedger extends Omit<LedgerReport, 'status'> {
 /** What a health check of a ledger found: its verify report, or that it is out of this user's reach. */
 export type LedgerHealth = LedgerReport | UnreadableLedger;
 
-/** How a problem of an unreadable ledger reads, in the self-state and in `ledger verify`'s summary. */
-export const NOT_READABLE = 'this user may not read it';
-
-/** The remedy for a ledger this user may not read: one wording for every command that reports one. */
-export const UNREADABLE_HINT =
-  "Run as the memory directory's owner, fix its owner or mode, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at the memory this user keeps.";
+// The wording of the problem and its remedy lives in core vocab, where os-introspect reads it
+// without loading zod.
+export { NOT_READABLE, UNREADABLE_HINT } from '../vocab/ledger-access.js';
 
 /**
  * verifyLedger for the commands that report on ledgers (os-introspect's memory, `ledger verify`):

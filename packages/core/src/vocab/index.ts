@@ -9,3 +9,4 @@ export * from './journal.js';
 export * from './organ.js';
 export * from './policy.js';
 export * from './organ-name.js';
+export * from './ledger-access.js';

@@ -1,7 +1,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { deniedErrno } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
-import { readRecords } from '@autopoietic/core/ledger';
+import { readRecords, UNREADABLE_HINT } from '@autopoietic/core/ledger';
 import { foldRegistry, type OrganLine, type Registry } from './history.js';
 import type { GenerationLike, MeasureInputs, PromotionLike, VerificationLike } from './measure.js';
 
@@ -23,8 +23,7 @@ export interface Loaded<T> {
  */
 const PATH_CANNOT_BE_A_LEDGER = new Set(['ENOTDIR', 'ELOOP', 'ENAMETOOLONG']);
 
-const DENIED_HINT =
-  'This user may not reach it (a memory directory another user owns, or without search permission): fix its owner or mode, run as its owner, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at another one.';
+const DENIED_HINT = `This user may not reach it (a memory directory another user owns, or without search permission). ${UNREADABLE_HINT}`;
 
 /** The ledger's stat, or undefined when it is missing; any other problem is named with the path. */
 function statLedger(file: string, what: string): Stats | undefined {

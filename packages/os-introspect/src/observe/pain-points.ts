@@ -1,4 +1,5 @@
 import type { GenomeState, PainPoint, SelfState } from '@autopoietic/core/schemas';
+import { UNREADABLE_REMEDY } from '@autopoietic/core/vocab';
 import { NOT_CHECKED_OUT } from './genome/sparse.js';
 
 /**
@@ -94,14 +95,12 @@ function memoryPains(state: Pick<SelfState, 'memory'>): PainPoint[] {
     });
   }
   // A ledger this user may not read is not known to be damaged: `ledger repair` is no remedy.
-  // The remedy is core's UNREADABLE_HINT (`ledger verify` gives it), not imported: it would load
-  // the ledger code, and with it zod, into every observation.
   const unreadable = state.memory.ledgers.filter((l) => l.status === 'unreadable');
   if (unreadable.length) {
     out.push({
       signal: 'ledgers this user may not read',
       evidence: unreadable.map((l) => `${l.path}: ${l.first_problem}`),
-      candidate: "run as the memory directory's owner, fix its owner or mode, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at the memory this user keeps",
+      candidate: UNREADABLE_REMEDY,
       source: 'memory',
     });
   }
