@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -21,6 +20,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { AosError } from '../cli-kit/errors.js';
 import { errnoOf } from './errno.js';
 import { pseudoFileSystemProblem } from './pseudo-fs.js';
+import { parseTempName, tempPathFor } from './temp-name.js';
 import { writeHint } from './write-hint.js';
 
 /**
@@ -48,7 +48,7 @@ export interface WriteOptions {
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
   const dir = dirname(path);
-  const temp = join(dir, `${atomicTempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
+  const temp = tempPathFor(path);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   let fd: number | undefined;
   try {
@@ -67,18 +67,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: W
   fsyncDir(dir);
 }
 
-function atomicTempPrefix(path: string): string {
-  return `.${basename(path)}.tmp-`;
-}
-
 /**
  * Temp files that an interrupted writeFileAtomic(path) left beside `path` (a SIGKILL between
  * creating and renaming them), so that an undo can remove them too. Full paths; [] when the
  * directory does not exist.
  */
 export function atomicWriteLeftovers(path: string): string[] {
-  const prefix = atomicTempPrefix(path);
-  const pattern = /^\d+-[0-9a-f]{12}$/;
+  const target = basename(path);
   let names: string[];
   try {
     names = readdirSync(dirname(path));
@@ -86,7 +81,7 @@ export function atomicWriteLeftovers(path: string): string[] {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     throw e;
   }
-  return names.filter((n) => n.startsWith(prefix) && pattern.test(n.slice(prefix.length))).map((n) => join(dirname(path), n));
+  return names.filter((n) => parseTempName(n)?.target === target).map((n) => join(dirname(path), n));
 }
 
 /**

@@ -10,3 +10,4 @@ export * from './nix.js';
 export * from './nix-log.js';
 export * from './escapees.js';
 export * from './leftovers.js';
+export * from './temp-name.js';

@@ -1,6 +1,7 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { atomicWriteLeftovers, resolvedPath } from './fs-safe.js';
+import { parseTempName } from './temp-name.js';
 
 /**
  * Temp files that interrupted writes left behind. A run killed while writing (SIGKILL, or
@@ -59,5 +60,5 @@ export function removeOutputLeftovers(output: string): void {
   } catch {
     return; // an unreadable directory: the write reports it
   }
-  for (const temp of temps) removeIfLeftover(temp, Number(/\.tmp-(\d+)-[0-9a-f]+$/.exec(basename(temp))?.[1]));
+  for (const temp of temps) removeIfLeftover(temp, parseTempName(basename(temp))!.pid);
 }

@@ -1,14 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { makeDirs, removeIfLeftover } from '@autopoietic/core/adapters';
+import { makeDirs, parseTempName, removeIfLeftover, tempPathFor } from '@autopoietic/core/adapters';
 
-/**
- * Whole-file replacement for the parse cache, and the clean-up of what an interrupted one leaves.
- * A temp file is named `<file>.<pid>.<random>.tmp`: the pid says whose it is, so that a later run
- * can tell a writer that is gone from one still writing.
- */
-const TEMP = /\.(\d+)\.[0-9a-z]*\.tmp$/;
+// Whole-file replacement for the parse cache, and the clean-up of what an interrupted one leaves.
+// Temp files are named by core's tempPathFor, as writeFileAtomic's are: the pid in the name says
+// whose it is, so that a later run can tell a writer that is gone from one still writing.
 
 /**
  * Writes a file so that readers see the old or the new content, never a torn one: the chunks go
@@ -17,7 +14,7 @@ const TEMP = /\.(\d+)\.[0-9a-z]*\.tmp$/;
  */
 export async function writeReplacing(path: string, chunks: Uint8Array[]): Promise<void> {
   makeDirs(dirname(path));
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const temp = tempPathFor(path);
   try {
     const file = await open(temp, 'wx');
     try {
@@ -59,7 +56,7 @@ export function removeStaleTemps(dir: string, named: RegExp): void {
     return;
   }
   for (const name of names) {
-    const m = TEMP.exec(name);
-    if (m && named.test(name.slice(0, m.index))) removeIfLeftover(join(dir, name), Number(m[1]));
+    const temp = parseTempName(name);
+    if (temp && named.test(temp.target)) removeIfLeftover(join(dir, name), temp.pid);
   }
 }
