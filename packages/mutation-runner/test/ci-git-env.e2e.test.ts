@@ -66,6 +66,26 @@ describe('verify in a CI job or a git hook', () => {
     for (const env of envs) expect(run(env)).toEqual(plain);
   });
 
+  it("never runs the user's file-system monitor (core.fsmonitor in ~/.gitconfig) in the candidate, where Nix's git reads the flake", () => {
+    const root = fixtureGenome();
+    const home = tempDir();
+    const marks = join(home, 'MARKS');
+    const monitor = join(home, 'fsmonitor-hook');
+    writeFileSync(monitor, `#!/bin/sh\necho "$PWD" >> '${marks}'\nexit 1\n`);
+    chmodSync(monitor, 0o755);
+    writeFileSync(join(home, '.gitconfig'), `[core]\n\tfsmonitor = ${monitor}\n`);
+    const work = tempDir();
+    const proposal = readmeProposal(root, {}, `monitored ${process.hrtime.bigint()}\n`); // a flake Nix has not seen
+    const r = runner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', memoryDir(), '--work-dir', work], { env: { HOME: home } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().status).toBe('verified');
+    const ran = existsSync(marks) ? readFileSync(marks, 'utf8').split('\n').filter(Boolean) : [];
+    // The live genome's reads honour the user's configuration, as `git status` does (the hook
+    // proves it is configured and runs); nothing in the candidate does.
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.filter((dir) => dir !== root)).toEqual([]);
+  });
+
   it('follows configuration given as GIT_CONFIG_COUNT/KEY/VALUE as well', () => {
     const root = fixtureGenome();
     writeFileSync(join(root, 'local.secret'), 'x\n');

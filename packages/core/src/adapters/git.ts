@@ -55,6 +55,15 @@ export function gitEnv(hermetic: boolean, base: NodeJS.ProcessEnv = process.env)
   return env;
 }
 
+/**
+ * Git configuration for what a gate runs in a candidate: Nix (whose git reads the candidate as a
+ * git+file flake) and the checks. Their environment keeps HOME, so the user's ~/.gitconfig
+ * applies, and with it any `core.fsmonitor`: a hook (watchman) or git's own daemon, started for a
+ * temp directory that is removed a moment later, once per run. Only the monitor is turned off;
+ * the rest of the user's configuration (insteadOf, credentials for private inputs) still applies.
+ */
+export const CANDIDATE_GIT_ENV: Readonly<Record<string, string>> = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.fsmonitor', GIT_CONFIG_VALUE_0: 'false' };
+
 /** Runs git and returns its stdout; any failure is an AosError naming the command and directory. */
 export async function git(cwd: string, args: string[], opts: GitOptions = {}): Promise<Buffer> {
   const run: RunCommandOptions = { command: 'git', args, cwd, env: { ...gitEnv(opts.hermetic ?? false), ...opts.env }, timeoutMs: opts.timeoutMs ?? 120_000 };

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cleanEnv, isInsideDir, MAX_SETTINGS_FILE_BYTES, readBoundedFile, type NixPassThrough } from '@autopoietic/core/adapters';
+import { CANDIDATE_GIT_ENV, cleanEnv, isInsideDir, MAX_SETTINGS_FILE_BYTES, readBoundedFile, type NixPassThrough } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode, type LoadedHostPolicy } from '@autopoietic/core/policy';
@@ -50,7 +50,7 @@ export interface GateContext {
   keepWorktree: boolean;
   workDir: string | undefined;
   pass: NixPassThrough;
-  /** Environment of every check: cleaned (see cleanEnv). */
+  /** Environment of every check: cleaned (see cleanEnv), without a git file-system monitor (CANDIDATE_GIT_ENV). */
   checkEnv: NodeJS.ProcessEnv;
   progress: ProgressReporter | undefined;
 }
@@ -75,7 +75,7 @@ export function gateContext(flags: GateFlags, minimum: AutonomyMode, action: str
     keepWorktree: flags.keepWorktree === true,
     workDir: flags.workDir,
     pass: nixPassThrough(flags.nixOption ?? [], flags.builders),
-    checkEnv: cleanEnv(),
+    checkEnv: cleanEnv(process.env, CANDIDATE_GIT_ENV),
     progress: progress ? terminalProgress() : undefined,
   };
 }
