@@ -1,9 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/cli.js';
 import { testEnv } from './support/nix-env.js';
+import {
+  hostTools,
+  offlineEnv,
+  type Registry,
+  runScript as runScriptAsync,
+  startRegistry,
+  writeProbeProject,
+} from './support/pnpm-fixture.js';
 import { tempDir, writeTree } from './support/tmp.js';
 
 // scripts/update-pnpm-deps-hash against real Nix. The probe flake stands in for the pnpm store:
@@ -87,5 +95,56 @@ describe('scripts/update-pnpm-deps-hash', () => {
     const r = runScript(probe('usage'), ['--frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/usage: .*\[--check\]/);
+  });
+});
+
+// --offline: the same update and check, with the hash from scripts/pnpm-deps-hash-offline run
+// for real on a probe workspace whose one dependency a registry on 127.0.0.1 serves (this
+// machine's tools, see tests/pnpm-deps-hash-offline.test.ts).
+describe('scripts/update-pnpm-deps-hash --offline', () => {
+  let registry: Registry;
+  beforeAll(async () => {
+    registry = await startRegistry([{ version: '2.0.0', body: 'module.exports = "offline";\n' }]);
+  });
+  afterAll(() => registry.close());
+
+  function offlineProbe(manifestVersion = '2.0.0'): string {
+    const dir = tempDir('aos-hash-offline-');
+    mkdirSync(join(dir, 'scripts', 'lib'), { recursive: true });
+    for (const f of ['update-pnpm-deps-hash', 'pnpm-deps-hash-offline', 'lib/pnpm-deps-tools.sh']) {
+      copyFileSync(join(REPO_ROOT, 'scripts', f), join(dir, 'scripts', f));
+    }
+    writeTree(dir, { 'nix/pnpm-deps-hash.txt': `${FAKE}\n` });
+    writeProbeProject(dir, registry, manifestVersion, '2.0.0');
+    return dir;
+  }
+  const run = (dir: string, args: string[]) =>
+    runScriptAsync(join(dir, 'scripts', 'update-pnpm-deps-hash'), args, offlineEnv(hostTools(), registry), dir);
+
+  it('--check reports the stale hash with the computed one, then the update makes it pass', async () => {
+    const dir = offlineProbe();
+    const check = await run(dir, ['--offline', '--check']);
+    expect(check.code, check.stderr).toBe(1);
+    const got = /needs (sha256-[A-Za-z0-9+/=]+)/.exec(check.stdout)?.[1];
+    expect(got, check.stdout).toMatch(/^sha256-[A-Za-z0-9+/]{43}=$/);
+    expect(check.stdout).toContain('::error file=nix/pnpm-deps-hash.txt::');
+    expect(hashFile(dir)).toBe(`${FAKE}\n`);
+
+    const update = await run(dir, ['--offline']);
+    expect(update.code, update.stderr).toBe(0);
+    expect(hashFile(dir)).toBe(`${got}\n`);
+    expect(update.stderr).toContain(`${FAKE} -> ${got}`);
+
+    const again = await run(dir, ['--offline', '--check']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('is up to date');
+  });
+
+  it('leaves the file alone when the offline computation fails', async () => {
+    const dir = offlineProbe('3.0.0'); // package.json asks for a version the lock file does not pin
+    const r = await run(dir, ['--offline']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/scripts\/pnpm-deps-hash-offline failed .* is unchanged/);
+    expect(hashFile(dir)).toBe(`${FAKE}\n`);
   });
 });

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # cache, stage and the settings come from the sourcing script
 # The pinned toolchain of scripts/pnpm-deps-hash-offline (sourced by it; uses its log, die, cache,
 # PNPM_VERSION, SUITE, WANT_TAR and WANT_ZSTD).
 #
@@ -28,8 +28,9 @@ ensure_pinned_tools() {
 
 fetch_tools() {
   local stage=$1 apt=$1/apt deb loader
-  command -v apt-get >/dev/null && command -v dpkg >/dev/null ||
+  if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
     die "apt-get and dpkg are needed to fetch Debian $SUITE's tar and zstd" "run this on Debian or Ubuntu"
+  fi
   local -a opts=(-o "Dir::Etc::sourcelist=$apt/sources.list" -o Dir::Etc::sourceparts=/nonexistent
     -o "Dir::State::lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o "Dir::State::status=$apt/status"
     -o Debug::NoLocking=1 -o "APT::Sandbox::User=$(id -un)")
@@ -47,8 +48,9 @@ fetch_tools() {
   # As nixpkgs' pnpm package does (pkgs/development/tools/pnpm/generic.nix).
   rm -rf "$stage"/pnpm/dist/reflink.*node "$stage/pnpm/dist/vendor"
 
-  loader=$(cd "$stage/root" && ls usr/lib/*/ld-linux*.so.* | head -n 1)
+  loader=$(cd "$stage/root" && find usr/lib -maxdepth 2 -name 'ld-linux*.so.*' | sort | head -n 1)
   [ -n "$loader" ] || die "no ld-linux loader in Debian $SUITE's libc6 under $stage/root"
+  # shellcheck disable=SC2016 # $here is the wrapper's, expanded when it runs
   write_wrapper "$stage/bin/pnpm" 'exec node "$here/pnpm/bin/pnpm.cjs" "$@"'
   local tool
   for tool in tar zstd jq; do
@@ -60,6 +62,7 @@ fetch_tools() {
 
 # A wrapper finds the tools relative to itself, so the staged directory can be renamed.
 write_wrapper() {
+  # shellcheck disable=SC2016 # expanded when the wrapper runs
   printf '#!/bin/sh\nhere=$(cd "$(dirname "$0")/.." && pwd)\n%s\n' "$2" >"$1"
   chmod 755 "$1"
 }
