@@ -112,6 +112,29 @@ describe('fetchFailure on Nix 2.26', () => {
   });
 });
 
+describe("fetchFailure with current Nix's spelling of a failed builder ('Cannot build', then 'Reason:')", () => {
+  const block = (drv: string, reason: string, log: string[]) => [
+    `error: Cannot build '/nix/store/${drv}.drv'.`,
+    `       Reason: ${reason}.`,
+    '       Output paths:',
+    `         /nix/store/${drv}`,
+    `       Last ${log.length} log lines:`,
+    ...log.map((l) => `       > ${l}`),
+    '       For full logs, run:',
+    `         nix log /nix/store/${drv}.drv`,
+  ];
+
+  it('names the download a fetcher could not make', () => {
+    const stderr = block('rn3w-src.tar.gz', 'builder failed with exit code 1', ['trying https://example.invalid/src.tar.gz', 'curl: (6) Could not resolve host: example.invalid']).join('\n');
+    expect(fetchFailure(stderr)).toMatch(/^cannot fetch the sources of \/nix\/store\/rn3w-src\.tar\.gz\.drv: Could not resolve host: example\.invalid; /);
+  });
+
+  it("leaves a builder's own failure, and a derivation whose dependency failed, alone", () => {
+    expect(fetchFailure(block('a-check', 'builder failed with exit code 3', ['seed-smoke: BROKEN marker present']).join('\n'))).toBeUndefined();
+    expect(fetchFailure("error: Cannot build '/nix/store/b-top.drv'.\n       Reason: 1 dependency failed.\n")).toBeUndefined();
+  });
+});
+
 // Nix 2.8's `nix flake check --keep-going` on a flake with two checks (captured offline): after
 // each builder's error it ends on a summary of every build that failed.
 describe('fetchFailure when Nix ends on its summary of several builds', () => {

@@ -1,4 +1,5 @@
 import { stripAnsi } from '@autopoietic/core/adapters';
+import { builderFailureAt } from './builder-failure.js';
 
 const HINT =
   'the network (or that host) cannot be reached from here, so no verdict: fetch it where the network is available ' +
@@ -28,8 +29,8 @@ export function fetchFailure(stderr: string): string | undefined {
     const line = lines[i]!;
     const download = unableToDownload(line);
     if (download) return isClientAnswer(download[1]) ? undefined : describe(download[0], download[1], input);
-    const builder = /^error: builder for '([^']*)' failed/.exec(line);
-    if (builder) return fetcherFailure(builder[1]!, lines.slice(i + 1));
+    const builder = builderFailureAt(lines, i);
+    if (builder) return fetcherFailure(builder.drv, lines.slice(builder.next));
     if (/^error: program 'git' failed/.test(line)) return gitFailure(lines.slice(Math.max(0, i - 8), i), input);
     // Nix >= 2.20 fetches git with libgit2 after `git fetch`: when that fetch fails, git's reason
     // is printed before the error block and Nix stops on the ref or rev it then cannot find.
@@ -48,9 +49,9 @@ function everyBuilderOffline(raw: readonly string[], lines: readonly string[]): 
   const starts = raw.flatMap((l, i) => (l.startsWith('error:') ? [i] : []));
   let first: string | undefined;
   for (const [k, i] of starts.entries()) {
-    const builder = /^error: builder for '([^']*)' failed/.exec(lines[i]!);
+    const builder = builderFailureAt(lines, i);
     if (!builder) continue;
-    const reason = fetcherFailure(builder[1]!, lines.slice(i + 1, starts[k + 1] ?? lines.length));
+    const reason = fetcherFailure(builder.drv, lines.slice(builder.next, starts[k + 1] ?? lines.length));
     if (!reason) return undefined;
     first ??= reason;
   }

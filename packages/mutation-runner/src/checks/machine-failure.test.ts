@@ -18,7 +18,22 @@ const DISK_FULL = [
 ].join('\n');
 const FAILED = "error: builder for '/nix/store/a-x.drv' failed with exit code 3;\n       last 1 log lines:\n       > broken\n";
 
+// Current Nix (NixOS/nix derivation-building-goal.cc) says the same in two lines, in colour.
+const KILLED_CURRENT = [
+  "error: Cannot build '\x1b[35;1m/nix/store/vx8w-seed-machine.drv\x1b[0m'.",
+  '       Reason: \x1b[31;1mbuilder failed due to signal 9 (Killed)\x1b[0m.',
+  '       Output paths:',
+  '         /nix/store/smgd-seed-machine',
+].join('\n');
+
 describe('nixMachineFailure', () => {
+  it("reads current Nix's spelling ('Cannot build ...' then 'Reason: builder failed ...') as well", () => {
+    expect(nixMachineFailure(KILLED_CURRENT)).toMatch(/^a builder was killed by signal 9 \(Killed\) before it finished \(\/nix\/store\/vx8w-seed-machine\.drv\)/);
+    const exited = KILLED_CURRENT.replace('due to signal 9 (Killed)', 'with exit code 3');
+    expect(nixMachineFailure(exited)).toBeUndefined();
+    expect(nixMachineFailure(`${exited}\n${KILLED_CURRENT}`)).toBeUndefined();
+  });
+
   it('names a builder killed by SIGKILL (the out-of-memory killer) or SIGTERM', () => {
     expect(nixMachineFailure(KILLED)).toMatch(/^a builder was killed by signal 9 \(Killed\) before it finished \(\/nix\/store\/crfx.*-seed-oom\.drv\)/);
     expect(nixMachineFailure(KILLED.replace('signal 9 (Killed)', 'signal 15 (Terminated)'))).toMatch(/signal 15 \(Terminated\)/);
