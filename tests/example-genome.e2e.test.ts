@@ -99,7 +99,8 @@ describe('examples/genome', () => {
     expect(applyPatch(genome, 'mut-example-mode-live').status).toBe(0);
     git(genome, ['add', '-A']);
     const check = nix(genome, ['flake', 'check', '--no-write-lock-file']);
-    expect(check.status).toBe(100);
+    // A build failure: Nix 2.8 and 2.26 exit 100, Nix 2.34's flake check exits 1.
+    expect([100, 1], check.stderr).toContain(check.status);
     expect(check.stderr).toContain('seed-mode-ceiling.drv');
     expect(check.stderr).toContain('this genome allows at most mutate-vm');
   });

@@ -7,7 +7,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliVia } from '../../../tests/support/cli.js';
-import { tempDir } from '../../../tests/support/tmp.js';
+import { TEST_NIX_CONFIG } from '../../../tests/support/nix-env.js';
+import { privateTempDir, tempDir } from '../../../tests/support/tmp.js';
 import { onTmpfs } from '../../../tests/support/tmpfs.js';
 import { builderPid, startRunner, waitFor } from './builder-process.js';
 import { makeUnwritable } from './fixtures/install/run.js';
@@ -64,7 +65,8 @@ describe('a check killed by a signal', () => {
  */
 function runnerOnSmallDisk(dir: string, args: string[], env: Record<string, string> = {}) {
   const listing = join(tempDir('aos-left-'), 'left');
-  const r = runCliVia(onTmpfs(dir, 'size=1m', { after: 'ls -A "$0" > "$AOS_LEFT"' }), 'mutation-runner', args, { env: { ...env, AOS_LEFT: listing } });
+  // mode=0755: Nix 2.34 refuses a world-writable build-dir (tmpfs roots are 1777 by default).
+  const r = runCliVia(onTmpfs(dir, 'size=1m,mode=0755', { after: 'ls -A "$0" > "$AOS_LEFT"' }), 'mutation-runner', args, { env: { ...env, AOS_LEFT: listing } });
   const left = readFileSync(listing, 'utf8').split('\n').filter((n) => n !== '');
   return { ...r, left };
 }
@@ -170,13 +172,17 @@ describe('a Nix build the machine could not finish', () => {
   });
 
   it('is an error when the disk fills up under the build (TMPDIR on a 1 MiB tmpfs), naming the disk', () => {
-    // The build writes 2 MiB into its build directory, which Nix makes under TMPDIR. A private
-    // mount namespace (unshare -m) keeps the tmpfs from outliving the test.
-    const root = genomeWithCheck('head -c 2097152 /dev/zero > fill || exit 1; echo ok > $out');
-    const small = tempDir('aos-small-');
+    // The build writes 2 MiB into its build directory, which Nix makes under TMPDIR, with shell
+    // builtins only (a sandboxed builder has no head or dd: its PATH and /usr are not the host's).
+    // A private mount namespace (unshare -m) keeps the tmpfs from outliving the test.
+    const fill = 's=x; i=0; while [ $i -lt 16 ]; do s=$s$s; i=$((i+1)); done; j=0; while [ $j -lt 32 ]; do printf %s "$s" >> fill || exit 1; j=$((j+1)); done';
+    const root = genomeWithCheck(`${fill}; echo ok > $out`);
+    const small = privateTempDir('aos-small-');
     const work = tempDir('aos-work-');
     const args = ['verify', '--proposal', freshProposal(root), '--root', root, '--memory-dir', memoryDir(), '--work-dir', work];
-    const r = runnerOnSmallDisk(small, args, { TMPDIR: small });
+    // Nix up to 2.2x builds under TMPDIR; newer Nix under its build-dir setting (by default in
+    // its state directory), which older Nix does not know (it warns and goes on).
+    const r = runnerOnSmallDisk(small, args, { TMPDIR: small, NIX_CONFIG: `${TEST_NIX_CONFIG}\nbuild-dir = ${small}` });
     expect(r.code, r.stderr).toBe(1);
     const record = JSON.parse(r.stdout);
     const flake = check(record, 'nix-flake-check');

@@ -13,9 +13,9 @@ import { observe, sandbox } from './helpers.js';
  * as a syntax error at 1:1 with the daemon's message, and cached with its content, so a later run
  * with a working Nix still reported it. The same kind of host error is made here with the real
  * nix-instantiate: a plugin it cannot load (a nix-plugins built for another Nix does the same),
- * which fails every evaluation, --parse included, but not --version, in Nix 2.8 and 2.26 alike.
+ * which fails every evaluation, --parse included, but not --version, in Nix 2.8, 2.26 and 2.34.
  * (A NIX_STATE_DIR it cannot create does it too under Nix 2.8; a wrapper that fixes the state
- * directory, as scripts/with-nix-2.26.sh does, hides that one.)
+ * directory, as scripts/with-nix.sh does, hides that one.)
  */
 const TREE = {
   'flake.nix': '{ outputs = _: { }; }\n',
@@ -33,7 +33,7 @@ describe('os-introspect when nix-instantiate fails for a reason that is not the 
     const s = sandbox(TREE);
     const plugin = join(tempDir('aos-nix-plugin-'), 'not-a-plugin.so');
     writeFileSync(plugin, 'not an ELF file\n');
-    const broken = observe(s, [], { NIX_CONFIG: `${TEST_NIX_CONFIG}\nextra-plugin-files = ${plugin}` });
+    const broken = observe(s, [], { NIX_CONFIG: `${TEST_NIX_CONFIG}\nplugin-files = ${plugin}` });
     for (const path of ['gap.nix', 'bad.nix']) {
       const parse = parseOf(broken, path)!;
       expect(parse.status, path).toBe('syntax-error');

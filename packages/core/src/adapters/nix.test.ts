@@ -62,7 +62,7 @@ describe('Nix version detection', () => {
 
 /**
  * The installed Nix, driven the way the adapter chose for its version: these pass on Nix 2.8 and
- * on current Nix alike (docs/nix.md: scripts/with-nix-2.26.sh runs them on 2.26).
+ * on current Nix alike (docs/nix.md: scripts/with-nix.sh 2.26 runs them on 2.26).
  */
 describe('the installed Nix, in the mode detected for it', () => {
   const flake = (checks: string) => `{

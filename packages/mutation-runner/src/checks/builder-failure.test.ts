@@ -30,6 +30,13 @@ describe('builderFailureAt', () => {
     expect(builderFailureAt(exited, 0)).toMatchObject({ drv: '/nix/store/b-y.drv', exitCode: 1, signal: null });
   });
 
+  it("reads it after the attribute nix flake check (2.34) names first, on the same line", () => {
+    const check = lines(
+      "error: failed to build attribute 'checks.x86_64-linux.seed-machine', build of '/nix/store/0h7f-seed-machine.drv^*' failed: Cannot build '/nix/store/0h7f-seed-machine.drv'.\n       Reason: builder failed with exit code 1.",
+    );
+    expect(builderFailureAt(check, 0)).toMatchObject({ drv: '/nix/store/0h7f-seed-machine.drv', exitCode: 1, signal: null, next: 2 });
+  });
+
   it('is nothing for a derivation whose dependencies failed, or for any other line', () => {
     expect(builderFailureAt(lines("error: Cannot build '/nix/store/c-z.drv'.\n       Reason: 1 dependency failed."), 0)).toBeUndefined();
     expect(builderFailureAt(CURRENT, 1)).toBeUndefined();

@@ -4,7 +4,9 @@
  *     signal 9 (Killed);`), the last log lines indented under it;
  *   - current Nix (NixOS/nix derivation-building-goal.cc): `error: Cannot build '<drv>'.`, then
  *     `Reason: builder failed with exit code 3.` (or `due to signal 9 (Killed).`) on the next
- *     line, then the output paths and the last log lines. `Reason: 1 dependency failed.` is not a
+ *     line, then the output paths and the last log lines. `nix flake check` (2.34) puts what it
+ *     was building first, on the same line: `error: failed to build attribute 'checks.x.y',
+ *     build of '<drv>^*' failed: Cannot build '<drv>'.`. `Reason: 1 dependency failed.` is not a
  *     builder failure (nothing of that derivation ran).
  * The lines are Nix's stderr with colours removed and each line trimmed.
  */
@@ -20,7 +22,7 @@ export interface BuilderFailure {
 
 const HOW = /^failed(?: with exit code (\d+)| due to signal (\d+) \(([^)]*)\))?/;
 const OLD = /^error: builder for '([^']*)' (failed.*)$/;
-const CANNOT_BUILD = /^error: Cannot build '([^']*)'\.$/;
+const CANNOT_BUILD = /^error: (?:.*: )?Cannot build '([^']*)'\.$/;
 const REASON = /^Reason: builder (failed.*)$/;
 
 /** The builder failure whose error starts at `lines[i]`, or undefined. */

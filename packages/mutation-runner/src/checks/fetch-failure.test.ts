@@ -72,7 +72,7 @@ describe('fetchFailure in the trace format of newer Nix', () => {
   });
 });
 
-// Nix 2.26.3's own words (Debian trixie's nix-bin, captured offline with scripts/with-nix-2.26.sh).
+// Nix 2.26.3's own words (Debian trixie's nix-bin, captured offline with scripts/with-nix.sh 2.26).
 describe('fetchFailure on Nix 2.26', () => {
   const block = (input: string, error: string) => ['error:', "       … while updating the lock file of flake 'git+file:///tmp/p8'", '', "       … while updating the flake input 'extra'", '', `       … while fetching the input '${input}'`, '', `       error: ${error}`, ''];
 
@@ -132,6 +132,29 @@ describe("fetchFailure with current Nix's spelling of a failed builder ('Cannot 
   it("leaves a builder's own failure, and a derivation whose dependency failed, alone", () => {
     expect(fetchFailure(block('a-check', 'builder failed with exit code 3', ['seed-smoke: BROKEN marker present']).join('\n'))).toBeUndefined();
     expect(fetchFailure("error: Cannot build '/nix/store/b-top.drv'.\n       Reason: 1 dependency failed.\n")).toBeUndefined();
+  });
+});
+
+// Nix 2.34.8's own words (Debian sid's nix-bin, captured offline with scripts/with-nix.sh 2.34).
+describe('fetchFailure on Nix 2.34', () => {
+  it("takes git's reason printed before the block when Nix stops on 'Failed to fetch git repository'", () => {
+    const stderr = [
+      "fatal: unable to access 'https://example.invalid/src.git/': Could not resolve host: example.invalid",
+      "warning: could not read HEAD ref from repo at 'https://example.invalid/src.git', using 'master'",
+      "fatal: unable to access 'https://example.invalid/src.git/': Could not resolve host: example.invalid",
+      'error:',
+      "       … while updating the lock file of flake 'git+file:///tmp/c2ab/genome'",
+      '',
+      "       … while updating the flake input 'extra'",
+      '',
+      "       … while fetching the input 'git+https://example.invalid/src.git'",
+      '',
+      "       error: Failed to fetch git repository 'https://example.invalid/src.git'",
+      '',
+    ].join('\n');
+    expect(fetchFailure(stderr)).toMatch(/^cannot fetch 'https:\/\/example\.invalid\/src\.git\/' \(input git\+https:\/\/example\.invalid\/src\.git\): Could not resolve host: example\.invalid;/);
+    // A repository that answered (no network error from git before it) is the input's own failure.
+    expect(fetchFailure(stderr.split('\n').filter((l) => !l.startsWith('fatal:')).join('\n'))).toBeUndefined();
   });
 });
 

@@ -33,8 +33,9 @@ export function fetchFailure(stderr: string): string | undefined {
     if (builder) return fetcherFailure(builder.drv, lines.slice(builder.next));
     if (/^error: program 'git' failed/.test(line)) return gitFailure(lines.slice(Math.max(0, i - 8), i), input);
     // Nix >= 2.20 fetches git with libgit2 after `git fetch`: when that fetch fails, git's reason
-    // is printed before the error block and Nix stops on the ref or rev it then cannot find.
-    if (/^error: (resolving Git reference '|Cannot find Git revision ')/.test(line)) return gitFailure(lines.slice(0, top), input);
+    // is printed before the error block and Nix stops on the ref or rev it then cannot find
+    // (2.26), or on "Failed to fetch git repository 'URL'" (2.34).
+    if (/^error: (resolving Git reference '|Cannot find Git revision '|Failed to fetch git repository ')/.test(line)) return gitFailure(lines.slice(0, top), input);
   }
   return undefined;
 }

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
-# Runs a command with a current Nix (Debian trixie's nix-bin 2.26) first on PATH, sandboxed so
-# that it never touches the machine's own Nix (Debian bookworm's 2.8):
+# Runs a command with a newer Nix first on PATH, sandboxed so that it never touches the machine's
+# own Nix (Debian bookworm's 2.8). Two are known, each from a Debian suite:
+#   2.26  Debian trixie's nix-bin (2.26.3)
+#   2.34  Debian sid's nix-bin (2.34.x): current Nix, as GitHub's install-nix-action brings it
 #
-#   bash scripts/with-nix-2.26.sh setup                 # download and unpack once (root, apt)
-#   bash scripts/with-nix-2.26.sh pnpm exec vitest run packages/core/src/adapters/nix.test.ts
-#   bash scripts/with-nix-2.26.sh nix --version          # nix (Nix) 2.26.3
+#   bash scripts/with-nix.sh 2.26 setup                 # download and unpack once (root, apt)
+#   bash scripts/with-nix.sh 2.26 pnpm exec vitest run packages/core/src/adapters/nix.test.ts
+#   bash scripts/with-nix.sh 2.34 nix --version          # nix (Nix) 2.34.8
 #
 # How (see docs/nix.md, "Which Nix versions are tested"):
-#   * The trixie .debs of nix-bin and every library it links are fetched with apt-get download
+#   * The suite's .debs of nix-bin and every library it links are fetched with apt-get download
 #     through a private APT state (nothing under /etc/apt or /var/lib/apt changes) and unpacked
-#     with dpkg -x under $NIX226_PREFIX. Nothing is installed; /usr is not touched.
-#   * Bookworm's glibc is too old for them, so the nix binary is patched (trixie's patchelf, run
-#     through trixie's loader) to use trixie's loader and library directory (DT_RPATH, which also
-#     serves the libraries' own dependencies). Running it as `ld-linux.so nix` instead is not
+#     with dpkg -x under /opt/nix<version>. Nothing is installed; /usr is not touched.
+#   * Bookworm's glibc is too old for them, so the nix binary is patched (the suite's patchelf,
+#     run through the suite's loader) to use that loader and library directory (DT_RPATH, which
+#     also serves the libraries' own dependencies). Running it as `ld-linux.so nix` instead is not
 #     enough: Nix starts its build hook as /proc/self/exe (the loader, then) `__build-remote`,
 #     which fails every build. Nothing else is touched: git and builders keep the host's libraries.
-#   * The wrappers in $NIX226_PREFIX/wrap set the private store and config, then exec the tool
+#   * The wrappers in /opt/nix<version>/wrap set the private store and config, then exec the tool
 #     (nix-instantiate, nix-store, ... are links to the one nix binary, which reads its name).
-#   * Nix 2.26 gets its own store: a chroot store rooted at $NIX226_STORE (store paths still read
-#     /nix/store/..., the files live under $NIX226_STORE/nix/store) with its own database, so it
+#   * Each Nix gets its own store: a chroot store rooted at /opt/nix<version>-store (store paths
+#     still read /nix/store/..., the files live under that root) with its own database, so it
 #     never opens /nix/var/nix/db, whose schema it could upgrade under Nix 2.8. Its config,
 #     caches and state are private too (NIX_CONF_DIR, NIX_CACHE_HOME, ...).
 #   * A chroot store builds in Nix's sandbox (it must map the store back to /nix/store). The
@@ -26,16 +28,28 @@
 #     builders see what they see under Nix 2.8 here (sandbox = false): /bin/sh is the host's dash.
 set -euo pipefail
 
-PREFIX=${NIX226_PREFIX:-/opt/nix226}
-STORE=${NIX226_STORE:-/opt/nix226-store}
-APTDIR=${NIX226_APT_DIR:-/var/tmp/nix226-apt}
-SUITE=trixie
+usage() {
+  echo "usage: $0 2.26|2.34 setup | $0 2.26|2.34 COMMAND [ARGS...]" >&2
+  exit 2
+}
+
+NIX_VERSION=${1:-}
+case "$NIX_VERSION" in
+  2.26) SUITE=trixie ;;
+  2.34) SUITE=sid ;;
+  *) usage ;;
+esac
+shift
+WANT_VERSION=$NIX_VERSION.
+TAG=nix${NIX_VERSION/./}
+PREFIX=/opt/$TAG
+STORE=/opt/$TAG-store
+APTDIR=/var/tmp/$TAG-apt
 MIRROR=http://deb.debian.org/debian
-WANT_VERSION=2.26.
 LIBDIR=$PREFIX/usr/lib/x86_64-linux-gnu
 TOOLS=(nix nix-build nix-channel nix-collect-garbage nix-copy-closure nix-env nix-hash nix-instantiate nix-prefetch-url nix-shell nix-store)
 
-log() { printf '[with-nix-2.26] %s\n' "$*" >&2; }
+log() { printf '[with-nix %s] %s\n' "$NIX_VERSION" "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 apt_opts() {
@@ -57,7 +71,7 @@ download_debs() {
   apt-get "${opts[@]}" update -qq
   local version
   version=$(apt-cache "${opts[@]}" show nix-bin | sed -n 's/^Version: //p' | head -1)
-  case "$version" in "$WANT_VERSION"*) ;; *) die "trixie's nix-bin is $version, not $WANT_VERSION*: update WANT_VERSION and re-run the tests" ;; esac
+  case "$version" in "$WANT_VERSION"*) ;; *) die "$SUITE's nix-bin is $version, not $WANT_VERSION*: name the version $SUITE has now in this script, and re-run the tests" ;; esac
   local pkgs
   pkgs=$(apt-get "${opts[@]}" install -s nix-bin patchelf | awk '/^Inst /{print $2}' |
     grep -E '^(lib|zlib1g$|nix-bin$|patchelf$)' | grep -vE 'perl|^libpam|^libsemanage|^libaudit|^libdebconf|^libdb5|^libsystemd|^libgdbm')
@@ -76,7 +90,7 @@ write_conf() {
   done
   mkdir -p "$PREFIX/etc/nix" "$STORE/nix/store" "$STORE/cache" "$STORE/config" "$STORE/state" "$STORE/data"
   cat >"$PREFIX/etc/nix/nix.conf" <<EOF
-# Written by scripts/with-nix-2.26.sh: the private configuration of the sandboxed Nix 2.26.
+# Written by scripts/with-nix.sh: the private configuration of the sandboxed Nix $NIX_VERSION.
 store = local?root=$STORE
 sandbox = true
 sandbox-fallback = false
@@ -91,10 +105,10 @@ write_wrappers() {
   for t in "${TOOLS[@]}"; do
     cat >"$PREFIX/wrap/$t" <<EOF
 #!/bin/sh
-# Written by scripts/with-nix-2.26.sh: the sandboxed Nix 2.26, with a private store.
+# Written by scripts/with-nix.sh: the sandboxed Nix $NIX_VERSION, with a private store.
 export NIX_CONF_DIR='$PREFIX/etc/nix' NIX_STATE_DIR='$STORE/nix/var/nix' NIX_LOG_DIR='$STORE/nix/var/log/nix'
 export NIX_CACHE_HOME='$STORE/cache' NIX_CONFIG_HOME='$STORE/config' NIX_STATE_HOME='$STORE/state' NIX_DATA_HOME='$STORE/data'
-# A remote store the caller names (a daemon socket, ssh) is kept: a 2.26 client never opens its
+# A remote store the caller names (a daemon socket, ssh) is kept: a $NIX_VERSION client never opens its
 # database. Anything else is this private store, appended to NIX_CONFIG last so that no caller's
 # setting can point this Nix at the shared /nix/var/nix/db.
 case "\${NIX_REMOTE:-}" in
@@ -130,10 +144,7 @@ if [ "${1:-}" = setup ]; then
   setup
   exit 0
 fi
-if [ $# = 0 ]; then
-  echo "usage: $0 setup | $0 COMMAND [ARGS...]" >&2
-  exit 2
-fi
+[ $# -gt 0 ] || usage
 [ -x "$PREFIX/wrap/nix" ] || setup
 export PATH="$PREFIX/wrap:$PATH"
 exec "$@"
