@@ -15,10 +15,11 @@ import { fixtureGenome, memoryDir, readmeProposal, runner } from './support.js';
 /**
  * A genome whose flake check sleeps while `<probe>/slow` exists (the probe directory is
  * world-writable and handed to a sandboxed builder with extra-sandbox-paths: builders run as
- * nixbld, in their own namespaces).
+ * nixbld, in their own namespaces). Where the sandbox has no /bin/sleep (GitHub's Nix gives
+ * builders only a busybox /bin/sh), the loop spins instead, quietly.
  */
 function slowGenome(probe: string): string {
-  const script = `while [ -e ${probe}/slow ]; do /bin/sleep 0.2; done; echo ok > $out`;
+  const script = `while [ -e ${probe}/slow ]; do /bin/sleep 0.2 2>/dev/null; done; echo ok > $out`;
   const flake = `{ outputs = { self }: { checks.x86_64-linux.seed-slow = derivation { name = "seed-slow"; system = "x86_64-linux"; builder = "/bin/sh"; src = self; args = [ "-c" ${JSON.stringify(script)} ]; }; }; }\n`;
   return fixtureGenome('genome', { 'flake.nix': flake });
 }

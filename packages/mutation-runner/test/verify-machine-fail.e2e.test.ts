@@ -144,7 +144,7 @@ describe('a Nix build the machine could not finish', () => {
     // Killed from outside, as the kernel's out-of-memory killer does: a sandboxed builder is PID
     // 1 of its namespace, so a `kill -9 $$` of its own would be ignored (current Nix's default).
     const token = `seed-machine-loop-${process.hrtime.bigint()}`;
-    const root = genomeWithCheck(`echo ${token} >&2; while :; do /bin/sleep 0.2; done`);
+    const root = genomeWithCheck(`echo ${token} >&2; while :; do /bin/sleep 0.2 2>/dev/null; done`);
     const mem = memoryDir();
     const run = startRunner(['verify', '--proposal', freshProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', tempDir('aos-work-')]);
     try {
