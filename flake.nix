@@ -87,6 +87,8 @@
               tools.passthru.pnpm
               pkgs.git
               pkgs.jq
+              # The pnpm-hash tests (tests/pnpm-deps-hash-offline.test.ts) pack a store with it.
+              pkgs.zstd
               pkgs.nixfmt
               tools
             ];

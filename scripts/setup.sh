@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a checkout on a fresh Debian machine with Node 20 (as root), or inside `nix develop`,
 # then runs one pnpm script: `bash scripts/setup.sh demo` or `bash scripts/setup.sh test`.
-#   1. Nix: when `nix` is missing, installs Debian's nix-bin (needs root and apt); likewise
-#      chromium (headless, for the lineage view's browser test).
+#   1. Nix: when `nix` is missing, installs Debian's nix-bin (needs root and apt); likewise, for
+#      the test run only, chromium (headless, for the lineage view's browser test), zstd and jq
+#      (for the pnpm-hash tests).
 #   2. pnpm 10: the one on PATH when it is 10.x (nix develop), otherwise the pinned copy from
 #      tools/package-lock.json (`npm ci --prefix tools`).
 #   3. `pnpm install --frozen-lockfile`, then `pnpm build` (the CLIs run compiled JS).
@@ -30,6 +31,22 @@ fi
 
 # Headless Chromium renders the lineage HTML view in its e2e test (packages/mutation-journal/test);
 # only the test run needs it.
+# The pnpm-hash tests (tests/pnpm-deps-hash-offline.test.ts) run the offline fetcher's steps with
+# this machine's zstd and jq; only the test run needs them.
+if [ "${1:-}" = test ]; then
+  missing=()
+  for tool in zstd jq; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      log "${missing[*]} not found: installing Debian's ${missing[*]} (the pnpm-hash tests need them)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      log "${missing[*]} not found and cannot install here (need root and apt-get); the pnpm-hash tests will fail until they are on PATH."
+    fi
+  fi
+fi
+
 if [ "${1:-}" = test ] && [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "chromium not found: installing Debian's chromium (the lineage view's browser test needs it)"
