@@ -20,7 +20,7 @@ describe('a ledger path on a kernel pseudo-filesystem', () => {
     const r = journal(args);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error\[ledger-not-a-file\]: ledger \/proc\/self\/\w+ is on procfs, a kernel pseudo-filesystem, not a ledger file\nhint: /);
+    expect(r.stderr).toMatch(/^error\[ledger-not-a-file\]: ledger \/proc\/self\/\w+ is on proc, a kernel pseudo-filesystem, not a ledger file\nhint: /);
   });
 });
 

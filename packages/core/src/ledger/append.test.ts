@@ -129,11 +129,11 @@ describe('appendRecord precondition', () => {
 });
 
 describe('appendRecord I/O errors', () => {
-  it('names the path when the ledger cannot be opened', async () => {
+  it('names a directory where the ledger should be, before taking any lock', async () => {
     const dir = tempDir();
     const file = join(dir, 'mutations.jsonl');
     mkdirSync(file);
-    await expect(appendRecord(file, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-io', message: expect.stringContaining(`cannot open ${file}`) });
+    await expect(appendRecord(file, 'mutation', mutationRecord())).rejects.toMatchObject({ code: 'ledger-not-a-file', message: `ledger ${file} is not a regular file (a directory)` });
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 

@@ -8,6 +8,7 @@ import { chainOf, lineDigest, nextLink, type ChainHead } from './chain.js';
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
 import { SHORT_WRITE_HINT, writeFailureHint } from './io-hint.js';
 import { afterBom, bomCause, crlfCause, endsWithCr, startsWithBom, type MarkCause } from './line-marks.js';
+import { checkLedgerFile } from './ledger-file.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { acquireLock, tryAcquireLock, type LockOptions } from './lock.js';
 import { forget as forgetLedger, openLedger, type Opened } from './open-ledgers.js';
@@ -49,6 +50,9 @@ export async function appendRecord<N extends LedgerSchemaName>(
   const { chain: _ignored, ...fields } = record as { chain?: unknown };
   const valid = validateForAppend(path, schemaName, fields);
   ensureDir(dirname(path));
+  // Before the lock, as checkpoint does: a device or FIFO named as a ledger (/dev/null) is named
+  // as such, not as the lock beside it that this user may not create (/dev/null.lock).
+  checkLedgerFile(path);
   // Uncontended and without a precondition, the whole append is synchronous: no event-loop turn
   // between taking the lock and releasing it.
   const lock = tryAcquireLock(path) ?? (await acquireLock(path, opts));

@@ -1,4 +1,5 @@
-import { accessSync, constants, statfsSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { pseudoFileSystemAt } from '../adapters/pseudo-fs.js';
 import { AosError } from '../cli-kit/errors.js';
 
 /**
@@ -22,35 +23,14 @@ export function checkLedgerFile(path: string): void {
     });
   }
   if (!st.isFile()) throw notAFile(path, st);
-  const pseudo = pseudoFilesystem(path);
+  // Kernel file systems generate their "regular files" when read: /proc/self/status reports size
+  // 0 (it verified as an empty, healthy ledger and listed as []), a /sys file 4096 whatever it
+  // holds. By statfs type (adapters/pseudo-fs.ts), so a bind mount of one is caught too.
+  const pseudo = pseudoFileSystemAt(path);
   if (pseudo) {
-    throw new AosError('ledger-not-a-file', `ledger ${path} is on ${pseudo}, a kernel pseudo-filesystem, not a ledger file`, {
+    throw new AosError('ledger-not-a-file', `ledger ${path} is on ${pseudo.kind}, a kernel pseudo-filesystem, not a ledger file`, {
       hint: 'Its files are generated on read and report a size of 0, so they would read as an empty ledger. Point the ledger option (--path, --journal, --memory-dir) at the JSONL ledger files.',
     });
-  }
-}
-
-/**
- * Kernel filesystems whose "regular files" are generated when read: /proc/self/status reports
- * size 0 (it verified as an empty, healthy ledger and listed as []), a /sys file 4096 whatever it
- * holds. By statfs magic (linux/magic.h), so a bind mount or another mount point is caught too.
- */
-const PSEUDO_FILESYSTEMS = new Map<number, string>([
-  [0x9fa0, 'procfs'],
-  [0x62656572, 'sysfs'],
-  [0x64626720, 'debugfs'],
-  [0x74726163, 'tracefs'],
-  [0x73636673, 'securityfs'],
-  [0x27e0eb, 'cgroupfs'],
-  [0x63677270, 'cgroup2fs'],
-  [0x62656570, 'configfs'],
-]);
-
-function pseudoFilesystem(path: string): string | undefined {
-  try {
-    return PSEUDO_FILESYSTEMS.get(Number(statfsSync(path).type));
-  } catch {
-    return undefined; // statfs unsupported here: the stat checks above stand
   }
 }
 
