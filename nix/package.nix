@@ -11,6 +11,7 @@
   autoPatchelfHook,
   git,
   jq,
+  util-linux,
 }:
 let
   # One Node.js for building, testing and running the CLIs. The workspace targets Node.js >= 20.19;
@@ -98,7 +99,11 @@ stdenv.mkDerivation (finalAttrs: {
   '';
 
   doCheck = true;
-  nativeCheckInputs = [ git ];
+  # git for the adapters' tests, util-linux for prlimit (the file-size-limit tests).
+  nativeCheckInputs = [
+    git
+    util-linux
+  ];
   # Unit tests sit next to the code (packages/*/src). The ones that import the shared Nix test
   # configuration (tests/support/nix-env.ts) drive a real Nix store, which the build sandbox does
   # not have; CI runs them, and the process-level suites, outside Nix (.github/workflows/ci.yml).

@@ -35,10 +35,11 @@ describe('guardWrittenDirectories', () => {
 
   it('names a relative value by its absolute path, resolved against the working directory', async () => {
     const cwd = process.cwd();
-    process.chdir('/sys');
+    // /proc, not /sys: a Nix build sandbox (the package's checkPhase) mounts no /sys.
+    process.chdir('/proc');
     try {
       const err = await refusal(['flat', '--work-dir', 'aos-work']);
-      expect(err.message).toBe('--work-dir /sys/aos-work is on sysfs (/sys), a kernel pseudo-file system that cannot hold a regular file');
+      expect(err.message).toBe('--work-dir /proc/aos-work is on proc (/proc), a kernel pseudo-file system that cannot hold a regular file');
     } finally {
       process.chdir(cwd);
     }
