@@ -9,9 +9,9 @@ const KILLING_SIGNALS = new Set([1, 2, 9, 15]);
  * exits 1 for both, so its own words decide:
  *   - a builder that "failed due to signal 9 (Killed)" (builder-failure.ts reads both of Nix's
  *     spellings): the out-of-memory killer, or a kill from outside (also SIGTERM, SIGINT,
- *     SIGHUP). A builder that crashed (SIGSEGV, SIGABRT) ran the
- *     proposal's code and stays a failure, and so does the whole build when any builder failed
- *     with an exit code: that one is an answer.
+ *     SIGHUP). A builder that crashed (SIGSEGV, SIGABRT) ran the proposal's code and stays a
+ *     failure, and so does the whole build when any builder failed with an exit code: that one
+ *     is an answer.
  *   - "note: build failure may have been caused by lack of free disk space" (Nix adds it when the
  *     store or the build directory has almost no room left), or Nix's own "error: … No space left
  *     on device": a full disk answers nothing about the patch.
