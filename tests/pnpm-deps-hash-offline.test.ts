@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/cli.js';
@@ -73,6 +73,7 @@ describe('scripts/pnpm-deps-hash-offline', () => {
     expect(hash).toMatch(SRI);
     expect(second.stdout.trim()).toBe(hash);
     expect(first.stderr).toMatch(/warning: tools from .*unchecked/);
+    expect(readdirSync(env.TMPDIR!)).toEqual([]);
 
     const out = outs[0]!;
     expect(readFileSync(join(out, '.fetcher-version'), 'utf8')).toBe('3\n');
@@ -111,12 +112,26 @@ describe('scripts/pnpm-deps-hash-offline', () => {
 
   it('fails with a hint and prints no hash when pnpm-lock.yaml does not match package.json', async () => {
     const out = join(tempDir('aos-hash-out-'), 'out');
-    const r = await runScript(SCRIPT, ['--source', project('1.0.1', '1.0.0'), '--out', out], offlineEnv(hostTools(), registry));
+    const env = offlineEnv(hostTools(), registry);
+    const r = await runScript(SCRIPT, ['--source', project('1.0.1', '1.0.0'), '--out', out], env);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/error: pnpm install --frozen-lockfile failed for /);
     expect(r.stderr).toMatch(/hint: the lock file must match every package\.json/);
     expect(existsSync(out)).toBe(false);
+    expect(readdirSync(env.TMPDIR!)).toEqual([]);
+  });
+
+  it('exits 1, not the failing tool\'s own code, and leaves nothing behind when a step fails', async () => {
+    const tools = hostTools();
+    rmSync(join(tools, 'tar'));
+    writeFileSync(join(tools, 'tar'), '#!/bin/sh\necho "tar: simulated failure" >&2; exit 2\n', { mode: 0o755 });
+    const env = offlineEnv(tools, registry);
+    const r = await runScript(SCRIPT, ['--source', project('1.0.0')], env);
+    expect(r.stderr).toContain('tar: simulated failure');
+    expect(r.code).toBe(1); // tar's 2 would read as a usage error
+    expect(r.stdout).toBe('');
+    expect(readdirSync(env.TMPDIR!)).toEqual([]);
   });
 
   it('refuses a lock file with patched dependencies, whose patch files it would not copy', async () => {
@@ -146,5 +161,18 @@ describe('scripts/pnpm-deps-hash-offline', () => {
     const taken = await runScript(SCRIPT, ['--out', tempDir('aos-hash-out-')], env);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toMatch(/--out .* already exists/);
+    const orphan = await runScript(SCRIPT, ['--out', join(tempDir('aos-hash-out-'), 'missing', 'out')], env);
+    expect(orphan.code).toBe(1);
+    expect(orphan.stderr).toMatch(/--out .*: its parent directory does not exist/);
+  });
+
+  it('names a wrong --source or tools directory before running any tool', async () => {
+    const empty = tempDir('aos-hash-empty-');
+    const noLock = await runScript(SCRIPT, ['--source', empty], offlineEnv(empty, registry));
+    expect(noLock.code).toBe(1);
+    expect(noLock.stderr).toMatch(/error: no pnpm-lock\.yaml in .*\n.*hint: run pnpm install there first/);
+    const noTools = await runScript(SCRIPT, ['--source', project('1.0.0')], offlineEnv(empty, registry));
+    expect(noTools.code).toBe(1);
+    expect(noTools.stderr).toMatch(/error: PNPM_DEPS_HASH_TOOLS=.* has no executable pnpm/);
   });
 });

@@ -7,6 +7,7 @@
 # through a private APT state, unpacked with dpkg -x and run through trixie's own loader and
 # libraries. Nothing is installed; /usr and /etc/apt are not touched.
 
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 TRIXIE_DEBS=(tar zstd jq libjq1 libonig5 libc6 libacl1 libselinux1 libpcre2-8-0 liblzma5 liblz4-1 zlib1g)
 
 # Sets bin to the directory of the wrappers pnpm, tar, zstd and jq, fetching them once into
@@ -31,12 +32,14 @@ fetch_tools() {
   if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
     die "apt-get and dpkg are needed to fetch Debian $SUITE's tar and zstd" "run this on Debian or Ubuntu"
   fi
+  # Ubuntu has no Debian archive key unless asked for; without it apt-get update only says NO_PUBKEY.
+  [ -f "$KEYRING" ] || die "$KEYRING is missing: Debian $SUITE's archive cannot be verified" "install it: apt-get install debian-archive-keyring"
   local -a opts=(-o "Dir::Etc::sourcelist=$apt/sources.list" -o Dir::Etc::sourceparts=/nonexistent
     -o "Dir::State::lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o "Dir::State::status=$apt/status"
     -o Debug::NoLocking=1 -o "APT::Sandbox::User=$(id -un)")
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$stage/debs" "$stage/root" "$stage/bin"
   : >"$apt/status"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $SUITE main" \
+  echo "deb [signed-by=$KEYRING] http://deb.debian.org/debian $SUITE main" \
     >"$apt/sources.list"
   apt-get "${opts[@]}" update -qq
   (cd "$stage/debs" && apt-get "${opts[@]}" -qq download "${TRIXIE_DEBS[@]}")
