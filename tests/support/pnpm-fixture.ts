@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
 import { REPO_ROOT } from './cli.js';
 import { testEnv } from './nix-env.js';
 import { tempDir } from './tmp.js';
@@ -121,29 +122,52 @@ export interface ScriptResult {
   stderr: string;
 }
 
-/** Runs a script asynchronously, so that the registry in this process can answer it. */
+/** Process groups of scripts still running; afterEach kills them (a timed-out or failed test). */
+const running = new Set<number>();
+afterEach(() => {
+  for (const pid of running) killGroup(pid);
+  running.clear();
+});
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * Runs a script asynchronously, so that the registry in this process can answer it. The script
+ * leads a process group of its own, so that a kill reaches pnpm, tar and Nix under it too.
+ */
 export function runScript(script: string, args: string[], env: Record<string, string>, cwd?: string): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [script, ...args], { cwd, env: testEnv(env) });
+    const child = spawn('bash', [script, ...args], { cwd, env: testEnv(env), detached: true });
+    const pid = child.pid!;
+    running.add(pid);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      running.delete(pid);
       if (code === null) stderr += `\n[killed by ${signal}]`;
-      clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
 }
 
-/** Environment for the script: these tools, this registry, and a dead proxy for anything else. */
+/**
+ * Environment for the script: these tools, this registry, a dead proxy for anything else, and a
+ * TMPDIR of its own (empty again after every run, which tests check).
+ */
 export function offlineEnv(tools: string, registry: Registry): Record<string, string> {
   return {
     PNPM_DEPS_HASH_TOOLS: tools,
     PNPM_DEPS_HASH_CACHE: tempDir('aos-hash-cache-'),
+    TMPDIR: tempDir('aos-hash-tmp-'),
     NIX_NPM_REGISTRY: registry.url,
     http_proxy: 'http://127.0.0.1:9',
     https_proxy: 'http://127.0.0.1:9',
