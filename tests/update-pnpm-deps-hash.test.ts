@@ -140,6 +140,18 @@ describe('scripts/update-pnpm-deps-hash --offline', () => {
     expect(again.stderr).toContain('is up to date');
   });
 
+  it('writes nothing but one SRI hash: a stray line on the computation\'s stdout is refused', async () => {
+    const dir = offlineProbe();
+    // A stand-in for the offline script (not the script under test here): a tool that printed
+    // to stdout would put its line before the hash.
+    const hash = 'sha256-E8unzH/OTuskWhJlxg7I1iXnPj2Rc1HIhE6h3+mXxTk=';
+    writeTree(dir, { 'scripts/pnpm-deps-hash-offline': { content: `#!/bin/sh\necho 'Progress: done'\necho '${hash}'\n`, mode: 0o755 } });
+    const r = await run(dir, ['--offline']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is not one SRI sha256 hash .* is unchanged/s);
+    expect(hashFile(dir)).toBe(`${FAKE}\n`);
+  });
+
   it('leaves the file alone when the offline computation fails', async () => {
     const dir = offlineProbe('3.0.0'); // package.json asks for a version the lock file does not pin
     const r = await run(dir, ['--offline']);
