@@ -34,11 +34,50 @@ export function processesMentioning(text: string): string[] {
 
 /**
  * The host pid of the `/bin/sh -c <script>` builder whose script mentions `token`, if running
- * (Nix starts a builder with the base name of its path as argv[0]: `sh -c <script>`).
+ * (Nix starts a builder with the base name of its path as argv[0]: `sh -c <script>`). Between
+ * fork and exec, a child the builder starts (its /bin/sleep) has the same command line: the
+ * builder is the one whose parent is not such a process.
  */
 export function builderPid(token: string): number | undefined {
-  const line = processesMentioning(token).find((p) => /^\d+ (\S*\/)?sh -c /.test(p));
-  return line === undefined ? undefined : Number(line.split(' ')[0]);
+  const shells = processesMentioning(token)
+    .filter((p) => /^\d+ (\S*\/)?sh -c /.test(p))
+    .map((p) => Number(p.split(' ')[0]));
+  return shells.find((pid) => !shells.includes(parentPid(pid) ?? -1));
+}
+
+function parentPid(pid: number): number | undefined {
+  try {
+    // The fields after the command name, which may itself hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits for the builder `token` names (builderPid) and returns its host pid. */
+export async function waitForBuilder(token: string, ms = 60_000): Promise<number> {
+  let pid: number | undefined;
+  await waitFor(
+    'the builder to start',
+    () => {
+      pid = builderPid(token);
+      return pid !== undefined;
+    },
+    ms,
+  );
+  return pid!;
+}
+
+/** SIGKILL to the builder `token` names, if it still runs (for `finally`: Nix killed with SIGKILL leaves it). */
+export function killBuilder(token: string): void {
+  const pid = builderPid(token);
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone meanwhile */
+  }
 }
 
 export async function waitFor(what: string, ok: () => boolean, ms = 60_000): Promise<void> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { alive, builderPid, nixConfigSeeing, processesMentioning, startRunner, waitFor } from './builder-process.js';
+import { alive, nixConfigSeeing, processesMentioning, startRunner, waitFor, waitForBuilder } from './builder-process.js';
 import { fixtureGenome, memoryDir, readmeProposal, runner } from './support.js';
 
 /**
@@ -42,8 +42,7 @@ describe.each([
     const env = { TMPDIR: tmp, NIX_CONFIG: nixConfigSeeing(probe) };
     const run = startRunner(args, env);
     try {
-      await waitFor('the builder to start', () => builderPid(slow) !== undefined);
-      const builder = builderPid(slow)!;
+      const builder = await waitForBuilder(slow);
       expect(alive(builder)).toBe(true);
 
       process.kill(target === 'group' ? -run.pid : run.pid, signal);

@@ -10,7 +10,7 @@ import { runCliVia } from '../../../tests/support/cli.js';
 import { TEST_NIX_CONFIG } from '../../../tests/support/nix-env.js';
 import { privateTempDir, tempDir } from '../../../tests/support/tmp.js';
 import { onTmpfs } from '../../../tests/support/tmpfs.js';
-import { builderPid, startRunner, waitFor } from './builder-process.js';
+import { killBuilder, startRunner, waitForBuilder } from './builder-process.js';
 import { makeUnwritable } from './fixtures/install/run.js';
 import { fixtureGenome, ledger, memoryDir, readmeProposal, runner } from './support.js';
 
@@ -148,8 +148,7 @@ describe('a Nix build the machine could not finish', () => {
     const mem = memoryDir();
     const run = startRunner(['verify', '--proposal', freshProposal(root), '--root', root, '--memory-dir', mem, '--work-dir', tempDir('aos-work-')]);
     try {
-      await waitFor('the builder to start', () => builderPid(token) !== undefined);
-      process.kill(builderPid(token)!, 'SIGKILL');
+      process.kill(await waitForBuilder(token), 'SIGKILL');
       const r = await run.done;
       expect(r.code, r.stderr).toBe(1);
       const record = JSON.parse(r.stdout);
@@ -160,6 +159,9 @@ describe('a Nix build the machine could not finish', () => {
       expect(record.status).toBe('error');
       expect(ledger(join(mem, 'mutation-results.jsonl')).map((x) => x.status)).toEqual(['error']);
     } finally {
+      // The builder loops until killed; a failure before the kill must not leave it running
+      // (stopping verify does not stop it: it runs in a session of its own).
+      killBuilder(token);
       run.stop();
     }
   });
