@@ -20,7 +20,8 @@ const KILLING_SIGNALS = new Set([1, 2, 9, 15]);
 export function nixMachineFailure(stderr: string): string | undefined {
   const lines = stripAnsi(stderr).split('\n').map((l) => l.trim());
   if (lines.some((l) => l.startsWith('note: build failure may have been caused by lack of free disk space')) || lines.some((l) => /^error:.*No space left on device/.test(l))) {
-    return 'the build ran out of disk space (Nix: no space left on device in the Nix store or TMPDIR): no verdict; free some space (nix-collect-garbage, or a TMPDIR with room) and run it again';
+    // Nix up to 2.2x builds under TMPDIR; newer Nix under its build-dir setting (docs/nix.md).
+    return 'the build ran out of disk space (Nix: no space left on device in the Nix store or the build directory, TMPDIR or Nix\'s build-dir): no verdict; free some space (nix-collect-garbage, or a TMPDIR or build-dir with room) and run it again';
   }
   const failures = builderFailures(lines);
   if (failures.some((f) => f.exitCode !== null)) return undefined;
