@@ -4,10 +4,12 @@ import { AosError } from '../cli-kit/errors.js';
 
 /**
  * Checks that a ledger about to be read is a regular file, or absent (an empty ledger); the
- * readers (readRecords, verifyLedger and so repair and checkpoint) call it first. Without it a
- * directory or a symlink loop where a ledger should be came out as `error[internal]: EISDIR:
- * illegal operation on a directory, read`, without the path. A device or FIFO is refused too:
- * reading one is never what a ledger path means (appendRecord refuses them as well).
+ * readers (readRecords, verifyLedger and so repair and checkpoint) call it first, and
+ * appendRecord and checkpoint before taking their lock (so /dev/null is refused as a device,
+ * not as the /dev/null.lock this user may not create). Without it a directory or a symlink loop
+ * where a ledger should be came out as `error[internal]: EISDIR: illegal operation on a
+ * directory, read`, without the path. A device or FIFO is refused too: reading one is never what
+ * a ledger path means (open-ledgers.ts checks the opened file again, for a swap in between).
  */
 export function checkLedgerFile(path: string): void {
   let st: Stats;
