@@ -23,6 +23,7 @@ ensure_pinned_tools() {
     touch "$stage/ready"
     # Another run may have finished first: then keep its copy.
     if mv -T "$stage" "$dir" 2>/dev/null; then stage=''; fi
+    [ -f "$dir/ready" ] || die "$dir exists but is not a finished tool directory (no $dir/ready)" "delete it and run again"
   fi
   bin=$dir/bin
 }
