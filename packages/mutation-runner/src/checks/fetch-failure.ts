@@ -41,8 +41,8 @@ export function fetchFailure(stderr: string): string | undefined {
 }
 
 /**
- * The reason when every builder that failed (each has its own top-level "builder for" error
- * before Nix's summary) failed on the network; undefined when any failed for its own reasons,
+ * The reason when every builder that failed (each has its own top-level builder failure,
+ * builder-failure.ts, before Nix's summary) failed on the network; undefined when any failed for its own reasons,
  * which is an answer about the proposal. A flake with two checks ended on the summary even
  * when its only failure was an offline fetcher, and was rejected for it.
  */
@@ -72,7 +72,8 @@ function gitFailure(before: readonly string[], input: string | undefined): strin
 
 /**
  * A fetcher derivation (builtin:fetchurl, fetchurl's curl, fetchgit's git) that failed on the
- * network: Nix quotes the build's last log lines after the "builder for" line, each as `> …`.
+ * network: Nix quotes the build's last log lines after the lines that name the failure
+ * ("builder for …", or "Cannot build …" and its "Reason:"), each as `> …`.
  */
 function fetcherFailure(drv: string, after: readonly string[]): string | undefined {
   for (const raw of after) {
