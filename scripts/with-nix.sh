@@ -129,6 +129,7 @@ setup() {
   rm -rf "$PREFIX.new" && mkdir -p "$PREFIX.new"
   local d
   for d in "$APTDIR"/debs/*.deb; do dpkg -x "$d" "$PREFIX.new"; done
+  rm -rf "$APTDIR" # the lists and .debs (some 45 MB) are fetched anew by every setup
   "$PREFIX.new/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" --library-path "$PREFIX.new/usr/lib/x86_64-linux-gnu" \
     "$PREFIX.new/usr/bin/patchelf" --set-interpreter "$LIBDIR/ld-linux-x86-64.so.2" --force-rpath --set-rpath "$LIBDIR" \
     "$PREFIX.new/usr/bin/nix"
