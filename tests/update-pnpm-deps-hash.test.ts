@@ -138,7 +138,7 @@ describe('scripts/update-pnpm-deps-hash --offline', () => {
     const again = await run(dir, ['--offline', '--check']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('is up to date');
-  });
+  }, 180_000); // three runs of the offline script
 
   it('writes nothing but one SRI hash: a stray line on the computation\'s stdout is refused', async () => {
     const dir = offlineProbe();
