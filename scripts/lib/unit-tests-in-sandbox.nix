@@ -26,7 +26,7 @@ derivation {
       done
       export PATH=/build/bin HOME=/homeless-shelter
       mkdir /build/src
-      cd ${checkout}
+      cd "${checkout}"
       tar --exclude=./.git --exclude=./test-artifacts --exclude=./memory/cache -cf - . | (cd /build/src && tar -xf -)
       cd /build/src
       excludes=""
