@@ -18,42 +18,36 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-if ! command -v nix >/dev/null 2>&1; then
+# Installs Debian packages as root with apt-get; returns 1 (after saying so) where it cannot.
+# $1: what needs them; the rest: the packages.
+apt_install() {
+  local why=$1
+  shift
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    log "nix not found: installing Debian's nix-bin"
+    log "$* not found: installing Debian's $* ($why)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nix-bin >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
   else
-    log "nix not found and cannot install it here (need root and apt-get). Install Nix, or run inside 'nix develop'."
-    exit 1
+    log "$* not found and cannot install it here (need root and apt-get): $why; install it yourself, or run inside 'nix develop'."
+    return 1
   fi
+}
+
+if ! command -v nix >/dev/null 2>&1; then
+  apt_install "every gate runs Nix" nix-bin || exit 1
 fi
 
-# Headless Chromium renders the lineage HTML view in its e2e test (packages/mutation-journal/test);
-# only the test run needs it.
-# The pnpm-hash tests (tests/pnpm-deps-hash-offline.test.ts) run the offline fetcher's steps with
-# this machine's zstd and jq; only the test run needs them.
 if [ "${1:-}" = test ]; then
+  # Headless Chromium renders the lineage HTML view in its e2e test (packages/mutation-journal/test).
+  if [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+    apt_install "the lineage view's browser test needs it" chromium || true
+  fi
+  # The pnpm-hash tests (tests/pnpm-deps-hash-offline.test.ts) run the offline fetcher's steps
+  # with this machine's zstd and jq.
   missing=()
   for tool in zstd jq; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
   if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      log "${missing[*]} not found: installing Debian's ${missing[*]} (the pnpm-hash tests need them)"
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-      log "${missing[*]} not found and cannot install here (need root and apt-get); the pnpm-hash tests will fail until they are on PATH."
-    fi
-  fi
-fi
-
-if [ "${1:-}" = test ] && [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    log "chromium not found: installing Debian's chromium (the lineage view's browser test needs it)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    log "chromium not found and cannot install it here (need root and apt-get); the lineage browser test will fail until it is on PATH."
+    apt_install "the pnpm-hash tests need them" "${missing[@]}" || true
   fi
 fi
 
