@@ -27,10 +27,11 @@ export interface DirectoryFlagSource {
 /**
  * Refuses (usage error, exit 2) each flag of `cmd` named in `remedies` whose directory is on a
  * kernel pseudo-file system: the directories a command writes into (--work-dir, --out-dir …;
- * the memory directory is checked where it is resolved, ledger/paths.ts). Nothing can be made there, and each failed only when first written, with a raw
- * errno (ENOENT under /proc, EPERM under /sys) and after the work. `remedies` maps each flag to
- * the rest of its hint (`e.g. /var/tmp`, `or leave it out for …`). Relative values are resolved
- * against the working directory, as every flag's value is. The one message for all of them.
+ * the memory directory is checked where it is resolved, ledger/paths.ts). Nothing can be made
+ * there, and each failed only when first written, with a raw errno (ENOENT under /proc, EPERM
+ * under /sys) and after the work. `remedies` maps each flag to the rest of its hint (`e.g.
+ * /var/tmp`, `or leave it out for …`). Relative values are resolved against the working
+ * directory, as every flag's value is. The one message for all of them.
  */
 export function refuseDirectoryFlagsOnPseudoFs(cmd: DirectoryFlagSource, remedies: Readonly<Record<string, string>>): void {
   for (const option of cmd.options) {
