@@ -48,6 +48,17 @@ describe('mutation-journal lineage --format json', () => {
     ]);
   });
 
+  it('gives a node the status of its last record in the ledger, also when the clock went back between them', async () => {
+    const mem = tempDir();
+    const entry = (status: string, timestamp: string) => ({ schema_version: '0.1.0', mutation_id: 'mut-clock', timestamp, goal: 'g', status, phase: 'p', reason: status });
+    await appendRecord(join(mem, 'mutations.jsonl'), 'mutation', entry('pending', '2026-03-01T10:00:00.000Z'));
+    // Appended after, stamped an hour earlier: the host clock was set back in between.
+    await appendRecord(join(mem, 'mutations.jsonl'), 'mutation', entry('accepted', '2026-03-01T09:00:00.000Z'));
+    const r = lineage(mem, ['--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().nodes).toEqual([expect.objectContaining({ id: 'mutation:mut-clock', status: 'accepted', reason: 'accepted', sources: [{ ledger: 'mutations.jsonl', seq: 1 }, { ledger: 'mutations.jsonl', seq: 2 }] })]);
+  });
+
   it('is the same view every time, and an empty memory gives an empty view', async () => {
     const { mem, view } = await known();
     expect(lineage(mem, ['--format', 'json']).json()).toEqual(view);

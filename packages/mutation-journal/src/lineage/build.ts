@@ -92,7 +92,11 @@ class Graph {
     return this.nodes.has(id);
   }
 
-  /** Adds a record's node, or merges it into the node of the same id (the later record's status wins). */
+  /**
+   * Adds a record's node, or merges it into the node of the same id. Records of one node come
+   * from one ledger and are put in file order, so the later one's status wins: the chain orders
+   * them, not their timestamps, which a clock set back (NTP, a wrong RTC) makes go backwards.
+   */
   put(node: Base, ledger: string, seq: number): void {
     const source = { ledger: basename(ledger), seq };
     const prev = this.nodes.get(node.id);
@@ -101,10 +105,8 @@ class Graph {
       this.nodes.set(node.id, { ...node, sources: [source] });
       return;
     }
-    const later = !prev.timestamp || (node.timestamp !== null && Date.parse(node.timestamp) >= Date.parse(prev.timestamp));
-    const base = later ? node : prev;
     const links = [...prev.links, ...node.links].filter((l, i, all) => all.findIndex((x) => x.href === l.href) === i);
-    this.nodes.set(node.id, { ...base, links, sources: [...prev.sources, source] });
+    this.nodes.set(node.id, { ...node, links, sources: [...prev.sources, source] });
   }
 
   /** The node of `node.id`, created from `node` when no record made it yet; returns its id. */
