@@ -218,6 +218,33 @@ in {
     expect(bare.imports.map((i) => [i.kind, i.expr, i.dynamic])).toEqual([['expression', 'map (f: ./. + "/${f}") [ "git.nix" ]', true]]);
   });
 
+  it('reads options and config through `with e;` and `assert c;` (nixpkgs service modules)', async () => {
+    // As nixpkgs' darkhttpd.nix writes its options (`options.services.darkhttpd = with types; { … }`);
+    // these were read as no options and no config at all.
+    const src = `{ config, lib, pkgs, ... }:
+let cfg = config.services.web; in
+{
+  options.services.web = with lib.types; {
+    enable = lib.mkEnableOption "web server";
+    port = lib.mkOption { type = port; default = 80; description = "Port."; };
+  };
+  config = with lib; mkIf cfg.enable (assert cfg.port > 0; {
+    environment.systemPackages = with pkgs; [ darkhttpd ];
+    systemd.services.web.serviceConfig.DynamicUser = true;
+  });
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.options.map((o) => [o.path, o.type, o.default_value])).toEqual([
+      ['services.web.enable', 'lib.types.bool', false],
+      ['services.web.port', 'port', 80],
+    ]);
+    expect(m.computed_options).toEqual([]);
+    expect(m.config.map((s) => [s.path, s.conditional, s.literal ?? s.value, s.binding.line])).toEqual([
+      ['environment.systemPackages', true, 'with pkgs; [ darkhttpd ]', 9],
+      ['systemd.services.web.serviceConfig.DynamicUser', true, true, 10],
+    ]);
+  });
+
   it('reads a quoted name in inherit as the name (inherit "x" y;)', async () => {
     const m = (await analyzeNixSource('{ cfg, ... }: { networking = { inherit (cfg) "hostName" domain; }; }')).module!;
     expect(m.config.map((c) => c.path)).toEqual(['networking.hostName', 'networking.domain']);

@@ -38,8 +38,8 @@ export interface Unwrapped {
 }
 
 /**
- * Peels `( … )`, `mkIf c v`, `mkDefault v`, `mkForce v`, `let … in v` and variables bound in
- * scope. Written as one loop over the node type because every tree-sitter accessor crosses into
+ * Peels `( … )`, `mkIf c v`, `mkDefault v`, `mkForce v`, `let … in v`, `with e; v`, `assert c; v`
+ * and variables bound in scope. Written as one loop over the node type because every tree-sitter accessor crosses into
  * WASM: this is the hottest path of the analysis.
  */
 export function unwrapValue(node: Node, scope: Scope): Unwrapped {
@@ -55,6 +55,10 @@ export function unwrapValue(node: Node, scope: Scope): Unwrapped {
       next = target && target.id !== n.id ? target : undefined;
     } else if (type === 'let_expression') {
       s = scopeWith(s, n);
+      next = fieldChild(n, 'body');
+    } else if (type === 'with_expression' || type === 'assert_expression') {
+      // `with types; { … }`, as nixpkgs writes options and config: a name bound in a `let` is
+      // lexical and wins over `with`, so the scope is unchanged; `assert c; v` is v.
       next = fieldChild(n, 'body');
     } else if (type === 'apply_expression') {
       if (!mayPeel(n)) return { node: n, type, scope: s, conditional };
