@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendRecord } from '@autopoietic/core/ledger';
-import { runCli } from '../../../tests/support/cli.js';
+import { runCli, runCliVia } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { journal } from './organ-fixtures.js';
 
@@ -78,5 +78,21 @@ describe('organ names', () => {
     expect(retired.code, retired.stderr).toBe(0);
     expect(journal(['list'], mem).json().map((o: { name: string }) => o.name)).toEqual(['two-lines']);
     expect(readFileSync(registry, 'utf8').trim().split('\n')).toHaveLength(4);
+  });
+
+  it.each([
+    ['a space and a quote', "it's mine", "mutation-journal organ update 'it'\\''s mine' ..."],
+    ['a leading dash', '-dash', 'mutation-journal organ update ... -- -dash'],
+  ])('names a name with %s in the organ-exists hint as a command that runs as pasted', (_what, name, command) => {
+    const mem = tempDir();
+    expect(journal(['add', '--name', name, ...fields], mem).code).toBe(0);
+    const again = journal(['add', '--name', name, ...fields], mem);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`hint: Change it with \`${command}\`, or retire it first.`);
+    // Paste it into a shell, with the flags in place of "...", and the bin in place of its name.
+    const script = `"$@" ${command.replace('mutation-journal ', '').replace('...', `--usage-count 3 --memory-dir '${mem}'`)}`;
+    const pasted = runCliVia(['sh', '-c', script, 'sh'], 'mutation-journal', []);
+    expect(pasted.code, pasted.stderr).toBe(0);
+    expect(pasted.json()).toMatchObject({ name, event: 'update', usage_count: 3 });
   });
 });

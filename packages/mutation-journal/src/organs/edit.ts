@@ -1,4 +1,4 @@
-import { usageError } from '@autopoietic/core/cli-kit';
+import { shellQuote, usageError } from '@autopoietic/core/cli-kit';
 import { SCHEMA_VERSION, type OrganRecord } from '@autopoietic/core/schemas';
 import { count, decayStatus, goals, nonBlank, organName, organType, unsettable, type Unsettable } from './fields.js';
 import { currentOrgans, findCurrent, type Organ, type Registry } from './history.js';
@@ -57,11 +57,20 @@ export function addRecord(reg: Registry, fields: AddFields, now: string, organId
   const taken = currentOrgans(reg).find((o) => o.key === organKey(fields.name));
   if (taken) {
     throw usageError('organ-exists', `organ "${taken.latest.name}" is already registered (${taken.id})`,
-      `Change it with \`mutation-journal organ update ${taken.latest.name} ...\`, or retire it first.`);
+      `Change it with \`${updateCommand(taken.latest.name)}\`, or retire it first.`);
   }
   const record: OrganRecord = { schema_version: SCHEMA_VERSION, organ_id: organId, recorded_at: now, event: 'add', ...fields };
   const src = sourceKey(fields.source);
   return { record, sharedSource: currentOrgans(reg).filter((o) => sourceKey(o.latest.source) === src) };
+}
+
+/**
+ * `organ update` for a name, as a command to paste: the name shell-quoted (names may hold spaces
+ * and quotes), and after `--` when it starts with a dash, which commander would take for a flag.
+ */
+export function updateCommand(name: string): string {
+  const arg = shellQuote(name);
+  return name.startsWith('-') ? `mutation-journal organ update ... -- ${arg}` : `mutation-journal organ update ${arg} ...`;
 }
 
 export interface UpdateInput extends RawFields {
