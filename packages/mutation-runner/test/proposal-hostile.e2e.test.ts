@@ -47,3 +47,35 @@ describe('verify: proposal text the fingerprint cannot represent', () => {
     expect(r.json().reason).toMatch(/is invalid: metadata\.a: Invalid input: expected string, received object$/);
   });
 });
+
+describe('verify: proposal bytes that are not UTF-8 JSON', () => {
+  const withGoal = (root: string, goal: Buffer) => {
+    const file = readmeProposal(root);
+    const [before, after] = readFileSync(file, 'utf8').split('test goal');
+    writeFileSync(file, Buffer.concat([Buffer.from(before!), goal, Buffer.from(after!)]));
+    return file;
+  };
+
+  it('is an error naming the byte, not a verification of U+FFFD (caf\\xe9 and caf\\xe8 were one proposal with one fingerprint)', () => {
+    const root = fixtureGenome();
+    const latin1 = (last: number) => Buffer.concat([Buffer.from('caf'), Buffer.from([last])]);
+    const first = verify(root, withGoal(root, latin1(0xe9)));
+    expect(first.code).toBe(1);
+    expect(first.json().status).toBe('error');
+    expect(first.json().reason).toMatch(/is not valid UTF-8 \(byte E9 at offset \d+, line \d+\), and JSON text must be: save it as UTF-8/);
+    expect(first.json().proposal_fingerprint).toBe('unavailable:proposal-unreadable');
+    expect(first.stderr).toMatch(/^proposal errored: .* is not valid UTF-8/m);
+    // The same goal in UTF-8 verifies.
+    expect(verify(root, withGoal(root, Buffer.from('café'))).code).toBe(0);
+  });
+
+  it('says a byte order mark is one (JSON.parse said only "Unexpected token")', () => {
+    const root = fixtureGenome();
+    const file = readmeProposal(root);
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(file)]));
+    const r = verify(root, file);
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('error');
+    expect(r.json().reason).toMatch(/starts with a byte order mark \(bytes EF BB BF\), which JSON does not allow: save it as UTF-8 without a BOM$/);
+  });
+});

@@ -24,6 +24,8 @@ export function readProposal(file: string, cwd: string = process.cwd()): Proposa
   const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES);
   if (!read.ok) return { ok: false, status: 'error', reason: `failed to read proposal ${path}: ${read.reason}`, path, identity: unknownIdentity(undefined) };
   const bytes = read.bytes;
+  const encoding = encodingProblem(bytes);
+  if (encoding) return { ok: false, status: 'error', reason: `proposal ${path} ${encoding}`, path, bytes, identity: unknownIdentity(bytes) };
   let raw: unknown;
   try {
     raw = JSON.parse(bytes.toString('utf8'));
@@ -51,6 +53,25 @@ export function readProposal(file: string, cwd: string = process.cwd()): Proposa
   const unrepresentable = unrepresentableProblem(raw);
   if (unrepresentable) return { ok: false, status: 'rejected', reason: `proposal ${path} is invalid: ${unrepresentable}`, path, bytes, identity };
   return { ok: true, path, dir: dirname(path), bytes, proposal: parsed.data };
+}
+
+/**
+ * JSON text is UTF-8 (RFC 8259). Decoding anything else turned each bad byte into U+FFFD, so a
+ * goal written `caf\xe9` and one written `caf\xe8` (Latin-1 from an old editor) were one proposal
+ * with one fingerprint, and P2 promoted the other file on the first one's evidence. A byte order
+ * mark only made JSON.parse say "Unexpected token", which names no cause.
+ */
+function encodingProblem(bytes: Buffer): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return 'starts with a byte order mark (bytes EF BB BF), which JSON does not allow: save it as UTF-8 without a BOM';
+  }
+  const decoded = Buffer.from(bytes.toString('utf8'), 'utf8');
+  if (decoded.equals(bytes)) return undefined;
+  let at = 0;
+  while (at < bytes.length && bytes[at] === decoded[at]) at++;
+  const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+  const bad = bytes[at]!.toString(16).toUpperCase().padStart(2, '0');
+  return `is not valid UTF-8 (byte ${bad} at offset ${at}, line ${line}), and JSON text must be: save it as UTF-8 (iconv -f LATIN1 -t UTF-8 when it was written as Latin-1)`;
 }
 
 /** The display name of a proposal file, for messages. */
