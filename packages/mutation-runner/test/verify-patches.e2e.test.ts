@@ -2,6 +2,7 @@
 // the candidate's staged tree must be the very tree git computes for the intended result, which
 // proves names, bytes and modes at once.
 import { randomFillSync } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,5 +108,51 @@ describe('patch shapes', () => {
       mkdirSync(join(w, 'z'));
       writeFileSync(join(w, 'z/c.txt'), 'c\n');
     });
+  });
+});
+
+describe('patches as users make them', () => {
+  it('git format-patch output, its "-- " signature included (jsdiff refused it: "Hunk at line N has more lines than expected")', () => {
+    const root = fixtureGenome(undefined, { 'one.txt': 'one\n', 'two.txt': 'two\n' });
+    const { expected } = makePatch(root, (w) => {
+      writeFileSync(join(w, 'one.txt'), 'one changed\n');
+      writeFileSync(join(w, 'two.txt'), 'two changed\n');
+    });
+    const expectedTree = git(expected, ['write-tree']).trim();
+    // Two commits in one mbox: a signature ends each message.
+    git(expected, ['reset', '-q']);
+    git(expected, ['add', 'one.txt']);
+    git(expected, ['commit', '-qm', 'one']);
+    git(expected, ['add', 'two.txt']);
+    git(expected, ['commit', '-qm', 'two']);
+    const patch = git(expected, ['format-patch', '--stdout', 'HEAD~2']);
+    expect(patch).toMatch(/^-- \n/m);
+    const r = runner(['verify', '--proposal', writeProposal({ changed_paths: ['one.txt', 'two.txt'], patch }), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().candidate_tree).toBe(`git-tree:${expectedTree}`);
+  });
+
+  it('a patch that is not a signature after "-- " is still refused as malformed', () => {
+    const root = fixtureGenome(undefined, { 'one.txt': 'one\n' });
+    const patch = 'diff --git a/one.txt b/one.txt\n--- a/one.txt\n+++ b/one.txt\n@@ -1 +1 @@\n-one\n+uno\n-- \n+extra\n';
+    const r = runner(['verify', '--proposal', writeProposal({ changed_paths: ['one.txt'], patch }), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.code).toBe(1);
+    expect(r.json().reason).toMatch(/^patch is malformed: Hunk at line 4 has more lines than expected/);
+  });
+
+  it.each([
+    ['diff -u from the genome root', (root: string) => spawnSync('diff', ['-u', 'sub/x.txt.orig', 'sub/x.txt'], { cwd: root, encoding: 'utf8' }).stdout],
+    ['git diff --no-prefix', (root: string) => git(root, ['diff', '--no-prefix'])],
+  ])('%s, with the true paths in changed_paths: the reason says git apply stripped the first component (it said only "x.txt is not listed")', (_how, diff) => {
+    const root = fixtureGenome(undefined, { 'sub/x.txt': 'x\n' });
+    writeFileSync(join(root, 'sub/x.txt.orig'), 'x\n');
+    writeFileSync(join(root, 'sub/x.txt'), 'y\n');
+    const patch = diff(root);
+    rmSync(join(root, 'sub/x.txt.orig'));
+    writeFileSync(join(root, 'sub/x.txt'), 'x\n');
+    const r = runner(['verify', '--proposal', writeProposal({ changed_paths: ['sub/x.txt'], patch }), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.code).toBe(1);
+    expect(r.json().status).toBe('rejected');
+    expect(r.json().reason).toMatch(/^patch path "(x\.txt(\.orig)?)" is not listed in changed_paths, which lists "sub\/x\.txt": git apply strips the first component of every patch path \(-p1\).* lost "sub\/"; make it with git diff --binary/);
   });
 });

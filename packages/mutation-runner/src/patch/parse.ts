@@ -29,7 +29,7 @@ export function parseUnifiedPatch(text: string, bytes?: Uint8Array): ParsedPatch
   if (badHeader !== undefined) return { ok: false, reason: `patch header on line ${badHeader} is not valid UTF-8` };
   let sections: ReturnType<typeof parsePatch>;
   try {
-    sections = parsePatch(text);
+    sections = parseWithSignatures(text);
   } catch (e) {
     return { ok: false, reason: `patch is malformed: ${(e as Error).message}` };
   }
@@ -59,6 +59,45 @@ export function parseUnifiedPatch(text: string, bytes?: Uint8Array): ParsedPatch
   }
   if (files.length === 0) return { ok: false, reason: 'patch does not contain a target path (no ---/+++ or diff --git file header)' };
   return { ok: true, files };
+}
+
+/**
+ * jsdiff reads the `-- ` line that ends each message of `git format-patch` (its signature, then
+ * git's version) as one more removed line, and refused the whole patch ("Hunk at line N has more
+ * lines than expected"); git apply, which stops a hunk at its line counts, skips it. Only when
+ * jsdiff refuses the text as given, and only signatures that hold no diff line, are left out
+ * for a second reading; git apply still gets the exact bytes, and the later check that git names
+ * no path jsdiff did not show (patch/guard.ts) still holds.
+ */
+function parseWithSignatures(text: string): ReturnType<typeof parsePatch> {
+  try {
+    return parsePatch(text);
+  } catch (e) {
+    const stripped = withoutSignatures(text);
+    if (stripped === undefined) throw e;
+    return parsePatch(stripped);
+  }
+}
+
+const NEXT_MESSAGE = /^From [0-9a-f]{40} /;
+const DIFF_LINE = /^([-+ @\\]|diff |Index:|GIT binary patch|literal |delta )/;
+
+/** `text` without its `-- ` signature blocks, or undefined when it has none that is only a signature. */
+function withoutSignatures(text: string): string | undefined {
+  const out: string[] = [];
+  let inSignature = false;
+  let found = false;
+  for (const line of text.split('\n')) {
+    if (line === '-- ' || line === '-- \r') {
+      if (inSignature) return undefined;
+      inSignature = found = true;
+      continue;
+    }
+    if (inSignature && NEXT_MESSAGE.test(line)) inSignature = false;
+    else if (inSignature && DIFF_LINE.test(line)) return undefined;
+    if (!inSignature) out.push(line);
+  }
+  return found ? out.join('\n') : undefined;
 }
 
 /**

@@ -62,6 +62,14 @@ describe('patch path rules', () => {
     expect(patchProblem(files('diff --git a/l b/l\nold mode 120000\nnew mode 100644\n'), ctx(['l']))).toContain('mode 120000');
   });
 
+  it('says the first component was stripped only when a listed path is the patch path under one more component', () => {
+    const plain = '--- hosts/x.nix.orig\n+++ hosts/x.nix\n@@ -1 +1 @@\n-a\n+b\n';
+    expect(patchProblem(files(plain), ctx(['hosts/x.nix']))).toMatch(/^patch path "x\.nix\.orig" is not listed in changed_paths, which lists "hosts\/x\.nix": git apply strips .* lost "hosts\/"/);
+    const rename = 'diff --git a/x.nix b/sub/x.nix\nsimilarity index 100%\nrename from x.nix\nrename to sub/x.nix\n';
+    expect(patchProblem(files(rename), ctx(['sub/x.nix']))).toBe('patch path "x.nix" is not listed in changed_paths');
+    expect(patchProblem(files(create('a/x.nix')), ctx(['b/c/a/x.nix']))).toBe('patch path "a/x.nix" is not listed in changed_paths');
+  });
+
   it('refuses a patch that edits the proposal queue (mutations/), which no candidate holds, even when listed', () => {
     const queued = 'mutations/pending/mut-b/patch.diff';
     expect(patchProblem(files(create(queued)), ctx([queued]))).toBe(

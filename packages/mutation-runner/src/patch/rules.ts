@@ -20,8 +20,9 @@ export function patchProblem(files: readonly PatchFile[], ctx: PatchRuleContext)
     if (f.binaryWithoutData) {
       return `patch for ${f.newPath ?? f.oldPath} is a binary change without its data; regenerate it with git diff --binary`;
     }
-    for (const path of touchedPaths(f)) {
-      const problem = pathProblem(path, ctx);
+    const section = touchedPaths(f);
+    for (const path of section) {
+      const problem = pathProblem(path, ctx, section);
       if (problem) return problem;
     }
     if (f.oldMode === SYMLINK_MODE || f.newMode === SYMLINK_MODE) {
@@ -39,8 +40,8 @@ export function touchedPaths(f: PatchFile): string[] {
   return [...paths];
 }
 
-/** Why a single path may not be touched, or undefined. Shared by changed_paths validation. */
-export function pathProblem(path: string, ctx: PatchRuleContext): string | undefined {
+/** Why a single path may not be touched, or undefined; `section` holds the paths of its file section. */
+export function pathProblem(path: string, ctx: PatchRuleContext, section: readonly string[] = [path]): string | undefined {
   const shape = relativePathProblem(path);
   if (shape) {
     const declared = ctx.sideEffects.some((s) => s.target === path);
@@ -52,8 +53,28 @@ export function pathProblem(path: string, ctx: PatchRuleContext): string | undef
   if (inQueue(path)) return queueProblem(path);
   const rule = ctx.isProtected(path);
   if (rule) return `patch path ${JSON.stringify(path)} is protected (${rule.source} rule ${JSON.stringify(rule.pattern)})`;
-  if (!ctx.changedPaths.includes(path)) return `patch path ${JSON.stringify(path)} is not listed in changed_paths`;
+  if (!ctx.changedPaths.includes(path)) return `patch path ${JSON.stringify(path)} is not listed in changed_paths${strippedHint(section, ctx.changedPaths)}`;
   return undefined;
+}
+
+/**
+ * A patch made with `diff -u` from the genome root or `git diff --no-prefix` names `hosts/x.nix`,
+ * which git apply's -p1 turns into `x.nix`; the author listed `hosts/x.nix`, so "x.nix is not
+ * listed" alone read as nonsense. When a listed path is a path of the section (`diff -u x.orig x`
+ * names two) under one more leading component, say what happened.
+ */
+function strippedHint(section: readonly string[], changedPaths: readonly string[]): string {
+  // Not when the section itself names the listed path: `git mv x sub/x` is a rename, not a lost prefix.
+  const under = (c: string, p: string) => c.endsWith(`/${p}`) && !c.slice(0, -p.length - 1).includes('/') && !section.includes(c);
+  const path = section.find((p) => changedPaths.some((c) => under(c, p)));
+  if (path === undefined) return '';
+  const listed = changedPaths.find((c) => under(c, path))!;
+  const lost = listed.slice(0, -path.length);
+  return (
+    `, which lists ${JSON.stringify(listed)}: git apply strips the first component of every patch path (-p1), as if it were git's a/ or b/, ` +
+    `so this patch (made with diff -u from the genome root, or git diff --no-prefix?) lost ${JSON.stringify(lost)}; ` +
+    'make it with git diff --binary, or with diff -ruN from copies named a/ and b/'
+  );
 }
 
 /**
