@@ -86,6 +86,19 @@ describe('reviewOrgans: time-based staleness', () => {
     const { recorded_at: _, ...untimed } = line({ name: 'legacy' });
     expect(review([untimed]).limits).toContain('1 current organ(s) have no recorded time, so time-based staleness could not be judged for them');
   });
+
+  it('names organs touched after the review (a wrong clock) in limits: they cannot turn stale by time', () => {
+    const ahead = line({ name: 'ahead', recorded_at: daysAgo(-400) });
+    const skewed = line({ name: 'skewed', recorded_at: daysAgo(-0.5) }); // hosts a few hours apart: nothing to say
+    const old = line({ name: 'old', recorded_at: daysAgo(400) });
+    const out = review([ahead, { ...ahead, event: 'update', recorded_at: daysAgo(200) }, skewed, old, { ...line({ name: 'gone', recorded_at: daysAgo(-9) }), retired: true }]);
+    expect(out.stale).toEqual(['old']);
+    expect(find(out, 'ahead').evidence.last_touched).toBe(daysAgo(-400));
+    expect(out.limits).toContain(
+      '1 current organ(s) were last touched more than a day after reviewed_at ("ahead"): the clock of this host or of the one that wrote those records is wrong, so time-based staleness could not be judged for them',
+    );
+    expect(review([skewed, old]).limits?.join('\n')).not.toContain('after reviewed_at');
+  });
 });
 
 describe('reviewOrgans: measured evidence', () => {

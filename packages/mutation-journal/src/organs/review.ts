@@ -1,7 +1,7 @@
 import { SCHEMA_VERSION, type OrganReviewOutput } from '@autopoietic/core/schemas';
 import { currentOrgans, retiredOrgans, type Organ, type Registry } from './history.js';
 import { later, type OrganMeasure, type Touch } from './measure.js';
-import { organKey, sourceKey } from './names.js';
+import { organKey, quotedName, sourceKey } from './names.js';
 
 /**
  * The P4 decay review (pure). For each current organ the first matching rule wins:
@@ -20,6 +20,12 @@ import { organKey, sourceKey } from './names.js';
  * Retired organs get status `retired`, reason "organ retired", and only their own group.
  */
 const DAY_MS = 86_400_000;
+/**
+ * A touch dated later than the review by more than this says a clock is wrong (this host's, or
+ * that of the host that wrote the record): such an organ cannot turn stale by time until its
+ * date has passed. Staleness counts whole days, so smaller skews between hosts change nothing.
+ */
+const CLOCK_SLACK_MS = DAY_MS;
 
 export interface ReviewInput {
   registry: Registry;
@@ -62,10 +68,12 @@ export function reviewOrgans(input: ReviewInput): OrganReviewOutput {
     stale_after_days: input.staleAfterDays,
   };
   let untimed = 0;
+  const future: string[] = [];
   for (const o of rows) {
     const measure = input.measured?.measures.get(o);
     const touched = lastTouched(o, measure);
     if (!o.retired && touched === undefined) untimed++;
+    if (!o.retired && touched !== undefined && touched.ms > Date.parse(input.reviewedAt) + CLOCK_SLACK_MS) future.push(o.latest.name);
     const [status, reason] = o.retired ? (['retired', 'organ retired'] as const) : classify(o, touched, measure, ctx);
     out.findings.push({ name: o.latest.name, status, reason, evidence: evidence(o, touched, measure, ctx) });
     out[GROUP[status]].push(o.latest.name);
@@ -76,7 +84,7 @@ export function reviewOrgans(input: ReviewInput): OrganReviewOutput {
   } else {
     out.source_statuses = { registry: input.registryStatus };
   }
-  const limits = reviewLimits(input, untimed);
+  const limits = reviewLimits(input, untimed, future);
   if (limits.length > 0) out.limits = limits;
   return out;
 }
@@ -160,7 +168,7 @@ function shared(organs: readonly Organ[], key: (o: Organ) => string): Set<Organ>
   return new Set([...groups.values()].filter((g) => g.length > 1).flat());
 }
 
-function reviewLimits(input: ReviewInput, untimed: number): string[] {
+function reviewLimits(input: ReviewInput, untimed: number, future: string[]): string[] {
   const limits: string[] = [];
   if (!input.measured) {
     limits.push('usage and failures are declared, not measured: pass --measure to count them from the promotion, generation and verification ledgers');
@@ -170,5 +178,10 @@ function reviewLimits(input: ReviewInput, untimed: number): string[] {
     }
   }
   if (untimed > 0) limits.push(`${untimed} current organ(s) have no recorded time, so time-based staleness could not be judged for them`);
+  if (future.length > 0) {
+    limits.push(
+      `${future.length} current organ(s) were last touched more than a day after reviewed_at (${future.map(quotedName).join(', ')}): the clock of this host or of the one that wrote those records is wrong, so time-based staleness could not be judged for them`,
+    );
+  }
   return limits;
 }
