@@ -26,4 +26,15 @@ describe('layoutTree', () => {
     const l = layoutTree({ nodes: ['x', 'y'].map(node), edges: [edge('x', 'y', 'parent-attempt'), edge('y', 'x', 'parent-attempt')] });
     expect(Object.keys(l.places).sort()).toEqual(['x', 'y']);
   });
+
+  it('lays out a line of 20,000 attempts, each the parent of the next, without running out of stack', () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `a${i}`);
+    const edges = ids.slice(1).map((id, i) => edge(ids[i]!, id, 'parent-attempt'));
+    const l = layoutTree({ nodes: ids.map(node), edges });
+    expect(l.cols).toBe(20_000);
+    expect(l.rows).toBe(1);
+    expect(l.places.a0).toEqual({ col: 0, row: 0 });
+    expect(l.places.a19999).toEqual({ col: 19_999, row: 0 });
+    expect(l.tree).toHaveLength(19_999);
+  });
 });

@@ -29,28 +29,57 @@ export function layoutTree(view: Pick<LineageView, 'nodes' | 'edges'>): TreeLayo
     if (!cur || better(e, cur, order)) primary.set(e.to, e);
   }
   const children = new Map<string, string[]>();
-  for (const e of primary.values()) children.set(e.from, [...(children.get(e.from) ?? []), e.to]);
+  for (const e of primary.values()) {
+    const list = children.get(e.from);
+    if (list) list.push(e.to);
+    else children.set(e.from, [e.to]);
+  }
   for (const list of children.values()) list.sort((a, b) => order.get(a)! - order.get(b)!);
 
   const places: Record<string, NodePlace> = {};
   const placed = new Set<string>();
   let nextRow = 0;
   let cols = 0;
-  const place = (id: string, col: number): number => {
+  // Depth first with an explicit stack, not recursion: an attempt tree is as deep as its longest
+  // line of parents (every evolve attempt hangs under the previous one, and --from-attempt runs go
+  // on from there), and a few thousand attempts overflowed the call stack.
+  interface Frame {
+    id: string;
+    col: number;
+    kids: string[];
+    rows: number[];
+  }
+  /** Marks `id` placed; a leaf gets the next row at once, a parent a frame to place its children from. */
+  const enter = (id: string, col: number): Frame | undefined => {
     placed.add(id);
     cols = Math.max(cols, col + 1);
     const kids = (children.get(id) ?? []).filter((k) => !placed.has(k));
-    if (kids.length === 0) {
-      places[id] = { col, row: nextRow++ };
-      return places[id].row;
-    }
-    const rows = kids.map((k) => place(k, col + 1));
-    places[id] = { col, row: (rows[0]! + rows[rows.length - 1]!) / 2 };
-    return places[id].row;
+    if (kids.length > 0) return { id, col, kids, rows: [] };
+    places[id] = { col, row: nextRow++ };
+    return undefined;
   };
-  for (const n of view.nodes) if (!primary.has(n.id) && !placed.has(n.id)) place(n.id, 0);
+  const place = (root: string): void => {
+    const stack: Frame[] = [];
+    const first = enter(root, 0);
+    if (first) stack.push(first);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.rows.length < top.kids.length) {
+        const kid = top.kids[top.rows.length]!;
+        const frame = enter(kid, top.col + 1);
+        if (frame) stack.push(frame);
+        else top.rows.push(places[kid]!.row);
+        continue;
+      }
+      stack.pop();
+      const row = (top.rows[0]! + top.rows[top.rows.length - 1]!) / 2;
+      places[top.id] = { col: top.col, row };
+      stack[stack.length - 1]?.rows.push(row);
+    }
+  };
+  for (const n of view.nodes) if (!primary.has(n.id) && !placed.has(n.id)) place(n.id);
   // Nodes whose primary parent chain loops (only possible in hand-edited ledgers) start their own tree.
-  for (const n of view.nodes) if (!placed.has(n.id)) place(n.id, 0);
+  for (const n of view.nodes) if (!placed.has(n.id)) place(n.id);
 
   const treeEdges = new Set(primary.values());
   return {
