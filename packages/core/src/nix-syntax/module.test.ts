@@ -218,6 +218,64 @@ in {
     expect(bare.imports.map((i) => [i.kind, i.expr, i.dynamic])).toEqual([['expression', 'map (f: ./. + "/${f}") [ "git.nix" ]', true]]);
   });
 
+  it('reads an option constructor updated with `//` as the option, and lists other shapes as computed', async () => {
+    // Personal configurations declare enable options that default to on so
+    // (`enable = mkEnableOption "x" // { default = true; };`); they were left out, not even computed.
+    const src = `{ config, lib, opts, ... }:
+let extra = { description = "Bar, described."; }; in
+{
+  options.my = {
+    foo.enable = lib.mkEnableOption "foo" // { default = true; };
+    bar = lib.mkOption { type = lib.types.bool; default = false; } // extra // { example = true; };
+    baz = (lib.mkEnableOption "baz") // { default = config.my.foo.enable; };
+    qux = if config.my.foo.enable then lib.mkEnableOption "q" else { };
+    other = lib.mkOption { } // opts;
+    inherit (opts) shared;
+  };
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.options.map(({ binding, ...o }) => ({ ...o, line: binding.line }))).toEqual([
+      {
+        path: 'my.foo.enable',
+        declared_with: 'mkEnableOption',
+        type: 'lib.types.bool',
+        default: 'true',
+        default_value: true,
+        description: '"foo"',
+        description_value: 'Whether to enable foo.',
+        example: null,
+        line: 5,
+      },
+      {
+        path: 'my.bar',
+        declared_with: 'mkOption',
+        type: 'lib.types.bool',
+        default: 'false',
+        default_value: false,
+        description: '"Bar, described."',
+        description_value: 'Bar, described.',
+        example: 'true',
+        line: 6,
+      },
+      {
+        // The default is no longer the false mkEnableOption implies, and not a literal.
+        path: 'my.baz',
+        declared_with: 'mkEnableOption',
+        type: 'lib.types.bool',
+        default: 'config.my.foo.enable',
+        description: '"baz"',
+        description_value: 'Whether to enable baz.',
+        example: null,
+        line: 7,
+      },
+    ]);
+    expect(m.computed_options).toEqual([
+      { path: 'my.qux', expr: 'if config.my.foo.enable then lib.mkEnableOption "q" else { }', line: 8 },
+      { path: 'my.other', expr: 'lib.mkOption { } // opts', line: 9 },
+      { path: 'my.shared', expr: 'inherit (opts) shared', line: 10 },
+    ]);
+  });
+
   it('reads options and config through `with e;` and `assert c;` (nixpkgs service modules)', async () => {
     // As nixpkgs' darkhttpd.nix writes its options (`options.services.darkhttpd = with types; { … }`);
     // these were read as no options and no config at all.

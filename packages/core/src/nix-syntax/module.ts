@@ -123,8 +123,12 @@ function collectOptions(value: Node, scope: Scope, prefix: string[], binding: No
   try {
     if (u.merge) for (const p of u.merge) collectOptions(p, u.scope, prefix, binding, out, depth + 1, walk);
     else if (u.type === 'apply_expression') optionCall(u, prefix, binding, out);
-    else if (u.type === 'variable_expression' || u.type === 'select_expression') computed(out, prefix, u.node.text, spanOf(binding).line);
     else if (enterable) optionEntries(u, prefix, out, depth, walk);
+    else if (u.type !== 'binary_expression' || !updatedOption(u, prefix, binding, out)) {
+      // A name, a select, `if … then … else …`, any other update: only evaluation can list what
+      // it declares, and leaving it out would make the module look as if it declared nothing.
+      computed(out, prefix, u.node.text, spanOf(binding).line);
+    }
   } finally {
     if (enterable) walk.leave(u.node);
   }
@@ -151,7 +155,60 @@ function optionEntries(u: Unwrapped, prefix: string[], out: OptionsOut, depth: n
     // `inherit enable;` names a binding in scope (`let enable = mkEnableOption "x"; in`).
     const value = e.value ?? inheritedValue(e, u.scope);
     if (value) collectOptions(value, u.scope, path, e.node, out, depth + 1, walk);
+    else computed(out, path, inheritText(e), spanOf(e.node).line);
   }
+}
+
+/** `inherit x` or `inherit (s) x`, for an inherited name whose value is not read. */
+function inheritText(e: AttrEntry): string {
+  return `inherit ${e.inheritFrom === undefined ? '' : `(${e.inheritFrom}) `}${e.path.join('.')}`;
+}
+
+/** At most this many `//` in one update. */
+const MAX_UPDATES = 16;
+
+/**
+ * `mkEnableOption "x" // { default = true; }`, as personal configurations write an enable option
+ * that is on unless turned off: an option constructor's declaration, updated with attrsets
+ * written out (`//` binds to the right, each later one wins). Their `type`, `default`,
+ * `description` and `example` replace the constructor's. False when the value has any other
+ * shape (a call that is not a constructor, an operand that is not an attrset, a computed name).
+ */
+function updatedOption(u: Unwrapped, prefix: string[], binding: Node, out: OptionsOut): boolean {
+  const operands: Node[] = [];
+  if (!updateOperands(u.node, u.scope, operands, 0) || !prefix.length) return false;
+  const [first, ...updates] = operands;
+  const call = first && callOf(first);
+  if (!call || !OPTION_CONSTRUCTORS.has(call.name)) return false;
+  const sets = updates.map((n) => resolveTyped(n, u.scope));
+  if (!sets.every((t) => isAttrset(t.node, t.type))) return false;
+  const entries = sets.flatMap((t) => attrEntries(t.node, t.type));
+  if (entries.some((e) => e.dynamic)) return false;
+  const decl = optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, spanOf(binding));
+  for (const e of entries) {
+    const key = attributeKey(e.path);
+    if (!key) continue;
+    // What the constructor implied no longer holds, whether or not the new value is a literal.
+    if (key === 'default') delete decl.default_value;
+    if (key === 'description') delete decl.description_value;
+    decl[key] = null;
+    readEntry(decl, e, key);
+  }
+  out.options.push(decl);
+  return true;
+}
+
+/** The operands of `a // b // c` in order, each as written (false: not an update, or too long). */
+function updateOperands(node: Node, scope: Scope, into: Node[], depth: number): boolean {
+  const { node: n, type } = resolveTyped(node, scope);
+  if (type !== 'binary_expression') {
+    into.push(n);
+    return true;
+  }
+  if (depth >= MAX_UPDATES || fieldChild(n, 'operator')?.text !== '//') return false;
+  const l = fieldChild(n, 'left');
+  const r = fieldChild(n, 'right');
+  return !!l && !!r && updateOperands(l, scope, into, depth + 1) && updateOperands(r, scope, into, depth + 1);
 }
 
 /**
@@ -217,9 +274,14 @@ function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: No
   if (!set || !isAttrset(set.node, set.type)) return decl;
   for (const e of attrEntries(set.node, set.type)) {
     const key = attributeKey(e.path);
-    if (key) readAttribute(decl, e.path, e.lexed ? lexedAttribute(e.lexed, key) : nodeAttribute(e.value, key));
+    if (key) readEntry(decl, e, key);
   }
   return decl;
+}
+
+/** Records an entry of an option's attrset whose key is read (see readAttribute). */
+function readEntry(decl: NixOptionDecl, e: AttrEntry & { lexed?: LexedValue | undefined }, key: AttributeKey): void {
+  readAttribute(decl, e.path, e.lexed ? lexedAttribute(e.lexed, key) : nodeAttribute(e.value, key));
 }
 
 type AttributeKey = 'type' | 'default' | 'description' | 'example';
