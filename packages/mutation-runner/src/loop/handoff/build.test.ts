@@ -48,6 +48,17 @@ function feedback(stderr: string): HistoryItem {
   };
 }
 
+/** Attempt `n` of one run, rejected by a check that printed `stderr`, the child of attempt `n - 1`. */
+function nth(n: number, stderr: string): HistoryItem {
+  const item = feedback(stderr);
+  const ver = `ver-${n}`;
+  return {
+    ...item,
+    attempt: { ...item.attempt, attempt_id: `att-${n}`, parent_attempt_id: n > 1 ? `att-${n - 1}` : null, attempt_number: n, mutation_id: `mut-${n}`, verification_id: ver, chain: { seq: n, prev: FP('0') } },
+    verification: { ...item.verification!, verification_id: ver, mutation_id: `mut-${n}`, chain: { seq: n, prev: FP('0') } },
+  };
+}
+
 function input(over: Partial<HandoffInput> = {}): HandoffInput {
   return {
     goal: GOAL,
@@ -80,6 +91,24 @@ describe('buildHandoff: the schema and the backing rule', () => {
     expect(h.claims.map((c) => c.claim)).toContain('hosts/seed/configuration.nix:9 sets autopoietic.identity.host to "seed-01" for host(s) seed.');
     expect(h.claims.map((c) => c.claim)).toContain('The latest failing check, nix-flake-check, reported: error: wrong type in <genome>/hosts/seed/configuration.nix');
     expect(h.limits).toContain('2 older ancestor attempt(s) not carried; only the nearest 1 are.');
+  });
+
+  it('names the newest carried attempt as the latest, in the summary and the latest-error claim', () => {
+    const items = [nth(1, 'error: first message\n'), nth(2, 'error: second message\n'), nth(3, 'error: third message\n')];
+    const h = buildHandoff(input({ history: { items, omitted: 0 } }));
+    expect(h.summary.text).toContain('3 earlier attempt(s) carried; the latest (#3) was rejected');
+    expect(h.summary.backing).toContain('fact:attempt:att-3');
+    const latest = h.claims.find((c) => c.claim_id === 'claim:latest-error');
+    expect(latest).toMatchObject({ claim: 'The latest failing check, nix-flake-check, reported: error: third message', backing: ['fact:attempt:att-3'] });
+  });
+
+  it('names the newest P1 record as the latest for an existing mutation', () => {
+    const verifications = [nth(1, 'error: old message\n').verification!, nth(2, 'error: new message\n').verification!];
+    const proposal = { schema_version: '0.1.0', mutation_id: 'mut-1', goal: GOAL, phase: 'P1', changed_paths: ['x'], expected_checks: [], patch_path: 'patch.diff' };
+    const mutation = { proposal, proposalPath: `${ROOT}/mutations/pending/mut-1/proposal.json`, proposalBytes: Buffer.from('{}'), patch: undefined, verifications, promotions: [], bundles: [], resultsSource: 'memory:mutation-results.jsonl', promotionsSource: 'memory:mutation-promotions.jsonl' };
+    const h = buildHandoff(input({ subject: { kind: 'mutation', mutation_id: 'mut-1' }, mutation: mutation as never }));
+    const latest = h.claims.find((c) => c.claim_id === 'claim:latest-error');
+    expect(latest).toMatchObject({ claim: 'The latest failing check, nix-flake-check, reported: error: new message', backing: ['fact:verification:ver-2'] });
   });
 
   it('never shows the live genome path: sources are genome:/memory: relative, text is redacted', () => {

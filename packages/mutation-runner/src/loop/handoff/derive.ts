@@ -28,11 +28,21 @@ export function deriveClaims(facts: readonly HandoffFact[], goalFacts: ReadonlyS
     if (f.kind === 'attempt-feedback') claim(`attempt:${v.attempt_id}`, outcomeText(`Attempt #${v.attempt_number} (${v.attempt_id})`, `${v.verdict} at stage ${v.stage}`, v), [f.fact_id]);
     if (f.kind === 'verification-outcome') claim(`verification:${v.verification_id}`, outcomeText(`P1 ${v.verification_id}`, String(v.status), v), [f.fact_id]);
   }
-  const latest = [...facts].reverse().find((f) => f.kind === 'attempt-feedback' || f.kind === 'verification-outcome');
+  const latest = latestOutcome(facts, 'attempt-feedback') ?? latestOutcome(facts, 'verification-outcome');
   const check = latest ? (val(latest).failing_checks as FailingCheck[])[0] : undefined;
   const line = check ? firstErrorLine(check) : undefined;
   if (latest && check && line) claim('latest-error', `The latest failing check, ${check.name}, reported: ${line}`, [latest.fact_id]);
   return claims;
+}
+
+/**
+ * The newest outcome of a kind: the first one in the document. The builder orders facts by
+ * importance, and the newest attempt (or P1 record) is the only one of tier 0, so it comes
+ * before the older ones; their own order (oldest first for attempts, newest first for P1
+ * records) says nothing about which is the latest.
+ */
+function latestOutcome(facts: readonly HandoffFact[], kind: 'attempt-feedback' | 'verification-outcome'): HandoffFact | undefined {
+  return facts.find((f) => f.kind === kind);
 }
 
 function outcomeText(who: string, outcome: string, v: V): string {
@@ -49,7 +59,7 @@ export function summaryOf(goal: string, facts: readonly HandoffFact[], goalRef: 
     parts.push(`Host ${show(val(identity).host)}.`);
   }
   const attempts = facts.filter((f) => f.kind === 'attempt-feedback');
-  const last = attempts.at(-1);
+  const last = latestOutcome(facts, 'attempt-feedback');
   if (last) {
     backing.push(last.fact_id);
     const v = val(last);
