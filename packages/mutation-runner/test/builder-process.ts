@@ -101,13 +101,19 @@ export interface RunningRunner {
   stop: () => void;
 }
 
-/** Starts mutation-runner (built) in a process group of its own, as a shell's foreground job. */
-export function startRunner(args: string[], env: Record<string, string> = {}): RunningRunner {
+/**
+ * Starts mutation-runner (built) in a process group of its own, as a shell's foreground job;
+ * `onStderr` sees everything printed on stderr so far, each time more arrives.
+ */
+export function startRunner(args: string[], env: Record<string, string> = {}, onStderr?: (sofar: string) => void): RunningRunner {
   const child = spawn(process.execPath, [BIN, ...args], { env: testEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    onStderr?.(stderr);
+  });
   const done = new Promise<Awaited<RunningRunner['done']>>((r) => child.on('close', (code, signal) => r({ code, signal, stdout, stderr })));
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');

@@ -4,7 +4,7 @@
 // Nix is given the time to stop its builders and remove its build directory: killed at once,
 // it left the builder running (Nix starts builders in their own session, as another user) and
 // `nix-build-*` in TMPDIR. A re-run then verifies. Real processes, real git, real Nix.
-import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
@@ -68,4 +68,34 @@ describe.each([
       run.stop();
     }
   }, 180_000);
+});
+
+describe('verify interrupted after its record was journaled, while the candidate is removed', () => {
+  it('prints the journaled record before it dies of the signal (it died silently, and the ledger held a record the user never saw)', async () => {
+    const bulk: Record<string, string> = {};
+    for (let i = 0; i < 6000; i++) bulk[`bulk/f${i}.txt`] = `${i}\n`; // a removal that takes a while
+    const root = fixtureGenome('genome', bulk);
+    const proposal = readmeProposal(root);
+    const mem = memoryDir();
+    const tmp = tempDir('aos-tmp-');
+    let sent = false;
+    const run = startRunner(['verify', '--proposal', proposal, '--root', root, '--memory-dir', mem], { TMPDIR: tmp, AUTOPOIETIC_LOG_LEVEL: 'debug' }, (stderr) => {
+      if (sent || !stderr.includes('"msg":"journaled"')) return;
+      sent = true;
+      process.kill(-run.pid, 'SIGINT');
+    });
+    try {
+      const end = await run.done;
+      expect(sent).toBe(true);
+      expect({ code: end.code, signal: end.signal }, end.stderr).toEqual({ code: null, signal: 'SIGINT' });
+      const printed = JSON.parse(end.stdout);
+      const journaled = readFileSync(join(mem, 'mutation-results.jsonl'), 'utf8').trim().split('\n');
+      expect(journaled).toHaveLength(1);
+      expect(printed).toEqual(JSON.parse(journaled[0]!));
+      expect(printed.status).toBe('verified');
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      run.stop();
+    }
+  }, 120_000);
 });

@@ -13,7 +13,13 @@ export function registerVerify(program: Command): void {
     runAction(async (raw: Record<string, unknown>) => {
       const opts = parseGateOptions(raw);
       const { verifyProposal } = await import('../gates/verify/run.js');
-      const { record, sidecarError } = await verifyProposal({ ...opts, proposal: String(raw.proposal), journal: raw.journal as string | undefined });
+      const { record, sidecarError } = await verifyProposal({
+        ...opts,
+        proposal: String(raw.proposal),
+        journal: raw.journal as string | undefined,
+        // Journaled, then interrupted while the candidate was removed: the record is in the ledger, so show it.
+        interruptedAfterRecord: printJson,
+      });
       printJson(record);
       if (sidecarError) throw sidecarError; // after the record: it is journaled either way
       if (record.status !== 'verified') throw new GateFailed(gateFailureLine(record));

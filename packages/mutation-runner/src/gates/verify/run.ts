@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { nixInfo, nixStoreProblem } from '@autopoietic/core/adapters';
+import { nixInfo, nixStoreProblem, onInterrupt } from '@autopoietic/core/adapters';
 import { describeWithHint, getLogger } from '@autopoietic/core/cli-kit';
 import { newId, unavailable } from '@autopoietic/core/canonical';
 import type { CheckResult } from '@autopoietic/core/schemas';
@@ -23,6 +23,12 @@ export interface VerifyOptions extends GateFlags {
   proposal: string;
   journal?: string | undefined;
   evidenceBundle?: string | undefined;
+  /**
+   * Called when an interrupt comes after the record was journaled (while the candidate is still
+   * being removed), just before the process dies of the signal: the CLI prints the record, which
+   * is in the ledger although the run did not finish.
+   */
+  interruptedAfterRecord?: ((record: StoredRecord<'mutation-result'>) => void) | undefined;
 }
 
 export interface VerifyOutcome extends BundleAfterRecord {
@@ -60,6 +66,7 @@ async function verifyListed(ctx: GateContext, opts: VerifyOptions, listing: Prom
   let draft: VerifyDraft;
   // The candidate is removed while the record is journaled; it is gone before this returns.
   let removed: Promise<void> = Promise.resolve();
+  let unhook: (() => void) | undefined;
   try {
     if (!prepared.ok) {
       draft = { status: prepared.status, reason: prepared.reason, proposalFingerprint: prepared.fingerprint, rootFingerprint: unavailable('candidate-not-built'), checks: [] };
@@ -72,6 +79,8 @@ async function verifyListed(ctx: GateContext, opts: VerifyOptions, listing: Prom
     const record = verificationRecord({ id, identity, proposal: prepared.proposal, proposalPath: prepared.path, draft, durationMs: performance.now() - t0 });
     log.debug({ ms: Math.round(performance.now() - t0) }, 'verification done, journaling');
     const stored = await appendRecord(journal, 'mutation-result', record);
+    const interrupted = opts.interruptedAfterRecord;
+    if (interrupted) unhook = onInterrupt(() => interrupted(stored));
     const bundle = sidecar
       ? bundleAfterRecord(() =>
           writeSidecar(sidecar, verificationBundle(stored, rawRef('mutation-verification-record', `${journal}#${id}`, stored), {
@@ -84,6 +93,7 @@ async function verifyListed(ctx: GateContext, opts: VerifyOptions, listing: Prom
     return { record: stored, journal, ...bundle };
   } finally {
     await removed;
+    unhook?.();
     log.debug({ ms: Math.round(performance.now() - t0) }, 'candidate removed');
   }
 }
