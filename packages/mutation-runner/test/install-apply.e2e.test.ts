@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, sha256 } from '@autopoietic/core/canonical';
+import { canonicalJson, digestCanonical, sha256 } from '@autopoietic/core/canonical';
 import { appendRecord, loadRecords, verifyLedger } from '@autopoietic/core/ledger';
 import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { planInstall } from '../src/gates/install/plan.js';
 import type { InstallPlanOutput } from '@autopoietic/core/schemas';
-import { FIXTURE_PLAN, policyDir, writeEvidence } from './fixtures/install/evidence.js';
+import { FIXTURE_PLAN, planArgs, policyDir, writeEvidence } from './fixtures/install/evidence.js';
 import { listTree, makeUnwritable, mr, mrAsync, recordedPlan } from './fixtures/install/run.js';
 
 // install-apply and its round trip with install-verify and install-revert, through the built bin.
@@ -284,6 +284,51 @@ describe('install-apply', () => {
     const third = mr(dir, args);
     expect(third.code, third.stderr).toBe(0);
     expect(third.json().lineage_status).toBe('installed');
+  });
+
+  it('knows a plan planned again with the same flags (a new generated_at) as the applied one: refuses it, and reverts with it', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile, plan } = await recordedPlan(dir);
+    const applied = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(applied.code, applied.stderr).toBe(0);
+    // The operator runs the documented install-plan command again, into another file (or over the first).
+    const again = mr(dir, [...planArgs(ev, target, ['--record', '--etc-dir', join(dir, 'no-etc')])]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().seed_manifest.generated_at).not.toBe(plan.seed_manifest.generated_at);
+    const planAgain = join(dir, 'plan-again.json');
+    writeFileSync(planAgain, again.stdout);
+    const twice = mr(dir, ['install-apply', '--plan', planAgain, '--yes', '--memory-dir', ev.memory]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('error[plan-already-applied]');
+    const revert = mr(dir, ['install-revert', '--plan', planAgain, '--yes', '--memory-dir', ev.memory]);
+    expect(revert.code, revert.stderr).toBe(0);
+    expect(revert.json()).toMatchObject({ status: 'reverted', apply_id: applied.json().apply_id, plan_digest: applied.json().plan_digest });
+    expect(listTree(target)).toEqual([]);
+  });
+
+  it('still finds the records of an apply that linked them by the digest of the whole plan file (before generated_at was left out)', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile, plan } = await recordedPlan(dir);
+    const applied = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(applied.code, applied.stderr).toBe(0);
+    // Rewrite the apply's records as the earlier install-apply wrote them: through the ledger, so they chain.
+    const whole = digestCanonical(plan);
+    expect(whole).not.toBe(applied.json().plan_digest);
+    for (const [file, kind] of [[ev.generations, 'generation'], [ev.effects, 'effect']] as const) {
+      const records = await loadRecords(file, kind);
+      rmSync(file);
+      for (const { chain: _chain, ...r } of records) {
+        const old = JSON.parse(JSON.stringify(r).replaceAll(applied.json().plan_digest, whole));
+        await appendRecord(file, kind, old);
+      }
+    }
+    const twice = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('error[plan-already-applied]');
+    const revert = mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(revert.code, revert.stderr).toBe(0);
+    expect(revert.json()).toMatchObject({ status: 'reverted', apply_id: applied.json().apply_id });
+    expect(listTree(target)).toEqual([]);
   });
 
   it('after apply, revert and an apply whose outcome was lost, refuses on the latest apply, not the first one', async () => {

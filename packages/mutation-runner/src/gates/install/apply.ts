@@ -98,13 +98,13 @@ async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: Appl
  */
 async function refuseApplied(loaded: LoadedPlan, ledgers: ApplyLedgers): Promise<void> {
   const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
-  const last = latestApplyState(generations, loaded.digest);
+  const last = latestApplyState(generations, loaded.digests);
   if (last && last.lineage_status !== 'reverted') {
     throw new AosError('plan-already-applied', `plan ${loaded.file} was already applied (generation ${last.generation} is ${last.lineage_status} in ${ledgers.generations})`, {
       hint: 'Run `mutation-runner install-verify --plan` to check it, or `install-revert --plan ... --yes` before applying it again.',
     });
   }
-  const open = unrecordedApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], generations, loaded.digest);
+  const open = unrecordedApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], generations, loaded.digests);
   if (open !== undefined) {
     throw new AosError('plan-apply-unrecorded', `plan ${loaded.file} has an install-apply (${open}) whose effects are in ${ledgers.effects} but whose outcome is not in ${ledgers.generations}: it was interrupted, and its files may be in the target`, {
       hint: 'Run `mutation-runner install-revert --plan ... --yes` (with the same --memory-dir) to undo what it wrote, then apply again.',

@@ -6,7 +6,7 @@ import type { EffectRecord, GenerationRecord, MutationPromotionRecord, MutationV
 import { underivedPlanPart } from './derivation.js';
 import { loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
 import { parseJsonLines, withoutChain } from './ledger-seed.js';
-import type { LoadedPlan } from './plan-file.js';
+import { ofPlan, type LoadedPlan } from './plan-file.js';
 import { selectPromotion, selectVerification, validatePromotion, validateSeed } from './rules.js';
 import { EFFECT_TYPES } from './records.js';
 import { SEED_SOURCES } from './seeds.js';
@@ -101,9 +101,9 @@ export async function recheckPlanEvidence(loaded: LoadedPlan, ledgers: EvidenceL
   return { promotion, verification, generations };
 }
 
-/** The latest installed/failed/reverted record for a plan digest, if any. */
-export function latestApplyState(generations: readonly GenerationRecord[], planDigest: string): GenerationRecord | undefined {
-  return [...generations].reverse().find((r) => r.plan_digest === planDigest && r.lineage_status !== 'planned');
+/** The latest installed/failed/reverted record for a plan (any of its digests), if any. */
+export function latestApplyState(generations: readonly GenerationRecord[], planDigests: readonly string[]): GenerationRecord | undefined {
+  return [...generations].reverse().find((r) => ofPlan(r.plan_digest, planDigests) && r.lineage_status !== 'planned');
 }
 
 /**
@@ -111,10 +111,10 @@ export function latestApplyState(generations: readonly GenerationRecord[], planD
  * (an installed, failed or reverted generation naming it) never was: the run was killed, or the
  * memory directory filled up before its generation record. Its files may be in the target.
  */
-export function unrecordedApply(effects: readonly EffectRecord[], generations: readonly GenerationRecord[], planDigest: string): string | undefined {
-  const writes = effects.filter((e) => e.type === EFFECT_TYPES.write && e.metadata?.plan_digest === planDigest);
+export function unrecordedApply(effects: readonly EffectRecord[], generations: readonly GenerationRecord[], planDigests: readonly string[]): string | undefined {
+  const writes = effects.filter((e) => e.type === EFFECT_TYPES.write && ofPlan(e.metadata?.plan_digest, planDigests));
   const applyId = writes.at(-1)?.metadata?.apply_id;
   if (applyId === undefined) return undefined;
-  const closed = generations.some((g) => g.plan_digest === planDigest && g.lineage_status !== 'planned' && g.metadata?.apply_id === applyId);
+  const closed = generations.some((g) => ofPlan(g.plan_digest, planDigests) && g.lineage_status !== 'planned' && g.metadata?.apply_id === applyId);
   return closed ? undefined : applyId;
 }

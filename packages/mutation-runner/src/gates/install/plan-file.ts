@@ -10,8 +10,13 @@ export interface LoadedPlan {
   /** Absolute path of the plan file. */
   file: string;
   plan: InstallPlanOutput;
-  /** Digest of the plan in canonical JSON: the id that links effects and generation records to it. */
+  /** The plan's identity (planDigest): the id that links effects and generation records to it. */
   digest: Sha256Digest;
+  /**
+   * Every digest this plan's records may carry: `digest`, then the digest of the whole plan,
+   * which install-apply and install-revert recorded before `generated_at` was left out.
+   */
+  digests: readonly string[];
   /** Decoded bytes of each seed file, in manifest order. */
   bytes: Buffer[];
 }
@@ -55,7 +60,25 @@ export function readPlanFile(path: string, cwd: string = process.cwd()): LoadedP
   const plan = parsed.data;
   checkConsistency(plan, file);
   const bytes = plan.seed_manifest.files.map((f) => seedBytes(f, `plan ${file}`));
-  return { file, plan, digest: digestCanonical(plan), bytes };
+  const digest = planDigest(plan);
+  return { file, plan, digest, digests: [digest, digestCanonical(plan)], bytes };
+}
+
+/**
+ * The canonical digest of a plan without `seed_manifest.generated_at`, the one value install-plan
+ * does not derive from the ledgers and its flags. Planning again with the same flags (to see the
+ * plan again, or after losing the file) gives the same plan: install-apply still finds it applied
+ * and install-revert still finds its effects (with the time in, a re-planned file was a plan never
+ * applied: applied twice, and not revertible).
+ */
+export function planDigest(plan: InstallPlanOutput): Sha256Digest {
+  const { generated_at: _fresh, ...manifest } = plan.seed_manifest;
+  return digestCanonical({ ...plan, seed_manifest: manifest });
+}
+
+/** Whether a record's plan_digest names the plan with these digests (LoadedPlan.digests). */
+export function ofPlan(recorded: string | undefined, planDigests: readonly string[]): boolean {
+  return recorded !== undefined && planDigests.includes(recorded);
 }
 
 /** The generation record and the manifest must describe the same install. */

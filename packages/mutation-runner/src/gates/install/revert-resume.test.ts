@@ -16,18 +16,18 @@ const removal = (extra: Record<string, string> = {}) =>
 describe('earlierRevert', () => {
   it('takes the first run\'s revert id and the records of this apply and plan only', () => {
     const other = effect('eff-x', 'seed-file-remove', { apply_id: 'ins-0', plan_digest: 'sha256:p', revert_id: 'rev-0', compensates: 'eff-old' });
-    const r = earlierRevert([other, write, removal()], 'ins-1', 'sha256:p');
+    const r = earlierRevert([other, write, removal()], 'ins-1', ['sha256:p']);
     expect(r.revertId).toBe('rev-1');
     expect([...r.byApplied.keys()]).toEqual(['eff-w']);
-    expect(earlierRevert([write], 'ins-1', 'sha256:p')).toEqual({ revertId: undefined, byApplied: new Map() });
+    expect(earlierRevert([write], 'ins-1', ['sha256:p'])).toEqual({ revertId: undefined, byApplied: new Map() });
   });
 
   it('ignores records of another plan under the same apply id, and keeps the first revert id when runs journaled several', () => {
     const otherPlan = effect('eff-p', 'seed-file-remove', { apply_id: 'ins-1', plan_digest: 'sha256:q', revert_id: 'rev-0', compensates: 'eff-w' });
-    expect(earlierRevert([otherPlan, write], 'ins-1', 'sha256:p')).toEqual({ revertId: undefined, byApplied: new Map() });
+    expect(earlierRevert([otherPlan, write], 'ins-1', ['sha256:p'])).toEqual({ revertId: undefined, byApplied: new Map() });
     // Runs of an older mutation-runner each took a new revert id: the first one names the revert.
     const later = effect('eff-r2', 'seed-file-remove', { apply_id: 'ins-1', plan_digest: 'sha256:p', revert_id: 'rev-2', compensates: 'eff-w2' });
-    expect(earlierRevert([write, removal(), later], 'ins-1', 'sha256:p').revertId).toBe('rev-1');
+    expect(earlierRevert([write, removal(), later], 'ins-1', ['sha256:p']).revertId).toBe('rev-1');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { EffectRecord } from '@autopoietic/core/schemas';
+import { ofPlan } from './plan-file.js';
 import { EFFECT_TYPES } from './records.js';
 import type { RevertStep } from './revert-steps.js';
 
@@ -26,8 +27,8 @@ export interface EarlierRevert {
 
 const COMPENSATION_TYPES: ReadonlySet<string> = new Set([EFFECT_TYPES.remove, EFFECT_TYPES.restore]);
 
-export function earlierRevert(effects: readonly EffectRecord[], applyId: string, planDigest: string): EarlierRevert {
-  const records = effects.filter((e) => COMPENSATION_TYPES.has(e.type) && e.metadata?.apply_id === applyId && e.metadata?.plan_digest === planDigest);
+export function earlierRevert(effects: readonly EffectRecord[], applyId: string, planDigests: readonly string[]): EarlierRevert {
+  const records = effects.filter((e) => COMPENSATION_TYPES.has(e.type) && e.metadata?.apply_id === applyId && ofPlan(e.metadata?.plan_digest, planDigests));
   const byApplied = new Map<string, EffectRecord>();
   for (const r of records) if (r.metadata?.compensates) byApplied.set(r.metadata.compensates, r);
   return { revertId: records[0]?.metadata?.revert_id, byApplied };

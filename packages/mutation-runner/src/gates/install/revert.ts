@@ -3,7 +3,7 @@ import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord } from '@autopoietic/core/schemas';
-import { readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-file.js';
+import { ofPlan, readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-file.js';
 import { compensationEffect, EFFECT_TYPES, outcomeGeneration } from './records.js';
 import { forcedBackupPath, keepChanged, performStep, planRevertStep, type RevertStep } from './revert-steps.js';
 import { earlierRevert, resumeStep, type ResumedStep } from './revert-resume.js';
@@ -39,7 +39,7 @@ export interface RevertOutput {
 
 /** The effect records of the latest install-apply run of this plan. */
 function latestApply(effects: readonly EffectRecord[], loaded: LoadedPlan, ledger: string): { applyId: string; applied: EffectRecord[] } {
-  const writes = effects.filter((e) => e.type === EFFECT_TYPES.write && e.metadata?.plan_digest === loaded.digest);
+  const writes = effects.filter((e) => e.type === EFFECT_TYPES.write && ofPlan(e.metadata?.plan_digest, loaded.digests));
   const applyId = writes.at(-1)?.metadata?.apply_id;
   if (applyId === undefined) {
     throw new AosError('plan-not-applied', `no install-apply effects for plan ${loaded.file} (${loaded.digest}) in ${ledger}; nothing to revert`, {
@@ -73,13 +73,13 @@ async function revertLocked(loaded: LoadedPlan, ledgers: { effects: string; gene
   const { applyId, applied } = latestApply(allEffects, loaded, ledgers.effects);
   const base = { schema_version: SCHEMA_VERSION, plan: loaded.file, plan_digest: loaded.digest, apply_id: applyId };
   const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
-  const closed = generations.find((g) => g.plan_digest === loaded.digest && g.lineage_status === 'reverted' && g.metadata?.apply_id === applyId);
+  const closed = generations.find((g) => ofPlan(g.plan_digest, loaded.digests) && g.lineage_status === 'reverted' && g.metadata?.apply_id === applyId);
   if (closed) {
     const none = { effects: [], compensated: [], already_compensated: [], unchanged: [] };
     return { ...base, reverted_at: nowRfc3339(), status: 'already-reverted', revert_id: closed.metadata?.revert_id, ...none };
   }
   const root = checkTargetRoot(loaded.plan.seed_manifest.target_root, opts.allowLiveRoot, 'install-revert');
-  const earlier = earlierRevert(allEffects, applyId, loaded.digest);
+  const earlier = earlierRevert(allEffects, applyId, loaded.digests);
   const steps = [...applied].reverse().map((e) => {
     const file = loaded.plan.seed_manifest.files.find((f) => f.installed_path === e.metadata?.installed_path);
     const step: RevertStep = file ? planRevertStep(root, file, e) : { kind: 'blocked', applied: e, reason: `effect ${e.effect_id} names a seed path that is not in this plan` };
