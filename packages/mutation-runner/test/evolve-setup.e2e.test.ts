@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '@autopoietic/core/ledger';
@@ -122,6 +122,30 @@ describe('evolve and its ledgers', () => {
     expect(r.stderr).toContain(`error[ledger-not-a-file]: ledger ${join(mem, 'mutation-results.jsonl')} is not a regular file (a directory)`);
     expect(existsSync(join(mem, 'lineage.jsonl'))).toBe(false);
     expect(existsSync(join(mem, 'logs'))).toBe(false);
+  });
+
+  // Only the file type was checked: a torn lineage ledger was found after the generator, the
+  // proposal and P1 had run, and the run died without a summary or the attempt's record.
+  it('refuses a ledger whose last line a record cannot be chained to before any generator runs', () => {
+    const root = exampleGenome();
+    const queue = join(root, 'mutations', 'pending');
+    const queued = readdirSync(queue).sort();
+    for (const [name, bytes, code] of [
+      ['lineage.jsonl', '{"attempt_id":"att-torn', 'ledger-torn-tail'],
+      ['mutation-results.jsonl', '{"chain":{"seq":1,"prev":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}}\r\n', 'ledger-line-endings'],
+    ] as const) {
+      const mem = memoryDir();
+      mkdirSync(mem, { recursive: true });
+      writeFileSync(join(mem, name), bytes);
+      const r = evolve(root, ['--memory-dir', mem]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`error[${code}]: ledger ${join(mem, name)}`);
+      expect(r.stderr).not.toContain('evolve: observing the genome');
+      expect(readFileSync(join(mem, name), 'utf8')).toBe(bytes);
+      expect(existsSync(join(mem, 'logs'))).toBe(false);
+      expect(readdirSync(queue).sort()).toEqual(queued);
+    }
   });
 
   it('records the attempt as an error and stops when P1 cannot run after the generator did', async () => {

@@ -1,4 +1,4 @@
-import { fsyncSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fsyncDir, makeDirs } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
@@ -59,6 +59,37 @@ export async function appendRecord<N extends LedgerSchemaName>(
   try {
     if (opts.precondition) await opts.precondition();
     return appendLocked(path, valid) as StoredRecord<N>;
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Refuses, as `appendRecord` would, a ledger that cannot take a record: not a regular file, a
+ * torn or unchained last line, a BOM or CR on it, lines cut below its checkpoint, or a lock this
+ * user cannot take (a read-only or full memory directory). Nothing is appended. For a command
+ * that must know before it starts work whose record it could not keep: evolve runs a generator
+ * and P1 before its lineage record is appended, and found a torn lineage ledger only then.
+ * The head is read under the lock, so an append in the middle of its write is not taken for a
+ * torn tail. A ledger that does not exist yet can take a record (its directory is made then).
+ */
+export async function checkAppendable(file: string, opts: LockOptions = {}): Promise<void> {
+  const path = resolve(file);
+  checkLedgerFile(path);
+  if (!existsSync(path)) return;
+  const lock = tryAcquireLock(path) ?? (await acquireLock(path, opts));
+  try {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw ioError(path, 'open', e);
+    }
+    try {
+      checkedAgainstCheckpoint(path, headOf(path, fd, fstatSync(fd).size));
+    } finally {
+      closeSync(fd);
+    }
   } finally {
     lock.release();
   }

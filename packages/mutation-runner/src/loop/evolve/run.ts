@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { gitWorkTree } from '@autopoietic/core/adapters';
 import { newId } from '@autopoietic/core/canonical';
 import { getLogger, usageError } from '@autopoietic/core/cli-kit';
-import { checkLedgerFile, type StoredRecord } from '@autopoietic/core/ledger';
+import { checkAppendable, type StoredRecord } from '@autopoietic/core/ledger';
 import type { AutonomyMode } from '@autopoietic/core/schemas';
 import { proposalsInGenomeWarning } from '../../candidate/exclusions.js';
 import { pendingDir } from '../../candidate/queue.js';
@@ -64,8 +64,10 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
   checkEvolveDirs(proposalsDir);
   const inGenome = proposalsInGenomeWarning(ctx.root, proposalsDir, '--proposals-dir');
   if (inGenome) getLogger().warn({ proposals_dir: proposalsDir }, inGenome);
-  // Before any generator runs: a ledger that cannot take its record would fail only after one had.
-  for (const ledger of [loc.ledgers.lineage, loc.ledgers.results, ...(o.promote ? [loc.ledgers.promotions] : [])]) checkLedgerFile(ledger);
+  // Before any generator runs: a ledger that cannot take its record (not a file, a torn tail, a
+  // lock that cannot be taken) would fail only after a generator and P1 had run, the attempt's
+  // lineage record lost and no summary printed.
+  for (const ledger of [loc.ledgers.lineage, loc.ledgers.results, ...(o.promote ? [loc.ledgers.promotions] : [])]) await checkAppendable(ledger);
   const promote = o.promote ? await withParentGenome(o.promote, ctx.root) : undefined;
   const runId = newId('run');
   const log = getLogger();
