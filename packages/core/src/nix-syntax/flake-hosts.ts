@@ -146,7 +146,8 @@ function moduleRef(el: Node, scope: Scope): FlakeModuleRef {
   if (dotted?.includes('.nixosModules.') || dotted?.startsWith('inputs.')) return { kind: 'input', ...base };
   const kind = stripParens(n).type;
   if (kind === 'attrset_expression' || kind === 'function_expression' || kind === 'rec_attrset_expression') {
-    return { kind: 'inline', config: moduleFactsOf(n, scope)?.config ?? [], ...base };
+    const facts = moduleFactsOf(n, scope);
+    return { kind: 'inline', config: facts?.config ?? [], ...(facts?.imports.length ? { imports: facts.imports } : {}), ...base };
   }
   return { kind: 'expression', ...base };
 }

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { stringLiteral } from './nodes.js';
 import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
 import { hostDecl } from './flake-hosts.js';
-import { topLevelOf, type TopLevel } from './module.js';
+import { topLevelOf, type NixImportRef, type TopLevel } from './module.js';
 import { flattenSettings, type NixSetting } from './values.js';
 
 export type { FlakeOutputDecl } from './flake-outputs.js';
@@ -29,6 +29,8 @@ export interface FlakeModuleRef {
   output?: string;
   /** For kind `inline`: the settings it makes (so identity can be read from it). */
   config?: NixSetting[];
+  /** For kind `inline`: what it imports (`{ imports = [ ./x.nix ]; … }`), modules of the host too. */
+  imports?: NixImportRef[];
   line: number;
 }
 

@@ -64,6 +64,33 @@ describe('genome graph', () => {
     ]);
   });
 
+  it("counts what an inline module imports as the host's modules, so that its closure holds them", async () => {
+    // Flakes written for home-manager and the like pass `{ imports = [ ./x.nix ]; … }` in a host's
+    // module list; the files it imported were missing from the host's modules and closure.
+    const root = tempDir();
+    writeTree(root, {
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }@inputs: {
+    nixosConfigurations.laptop = nixpkgs.lib.nixosSystem {
+      modules = [
+        ./hosts/laptop.nix
+        { imports = [ ./modules/ssh.nix ./modules/gone.nix inputs.hm.nixosModules.default ]; home-manager.useGlobalPkgs = true; }
+      ];
+    };
+  };
+}`,
+      'hosts/laptop.nix': '{ ... }: { }',
+      'modules/ssh.nix': '{ ... }: { imports = [ ./identity.nix ]; }',
+      'modules/identity.nix': '{ autopoietic.identity.host = "laptop-01"; }',
+    });
+    const index = await openGenomeIndex(root);
+    const [laptop] = genomeHosts(index);
+    expect(laptop?.modules).toEqual(['hosts/laptop.nix', 'modules/ssh.nix']);
+    expect(laptop?.external_modules).toEqual(['./modules/gone.nix (missing: modules/gone.nix)', 'inputs.hm.nixosModules.default']);
+    expect(importClosure(laptop!.modules, index)).toEqual(['hosts/laptop.nix', 'modules/ssh.nix', 'modules/identity.nix']);
+    expect((await readHostIdentity(root, 'laptop'))?.host).toEqual({ value: 'laptop-01', file: 'modules/identity.nix', line: 1 });
+  });
+
   it('adds the hosts/<name>/ layout when the flake computes its hosts, or there is no flake', async () => {
     const computed = tempDir();
     writeTree(computed, { ...GENOME, 'flake.nix': '{ outputs = { self }: { nixosConfigurations = builtins.mapAttrs (n: _: n) (builtins.readDir ./hosts); }; }' });

@@ -95,16 +95,19 @@ function flakeHost(placed: PlacedHost, outputs: PlacedOutput[], index: GenomeInd
   const modules: string[] = [];
   const external: string[] = [];
   const inline: NixSetting[] = [];
+  const place = (expr: string, ref: { written: string; from: string } | undefined): void => {
+    if (ref === undefined) return void external.push(expr);
+    const t = resolveNixPath(ref.from, ref.written, index);
+    if (t.kind === 'file') modules.push(t.path);
+    else external.push(t.kind === 'missing' ? `${expr} (missing: ${t.path})` : expr);
+  };
   for (const m of h.modules) {
-    const ref = moduleRefPath(m, outputs, base);
-    // One push per setting: `push(...config)` overflows the stack past ~100,000 settings.
-    if (m.kind === 'inline') for (const c of m.config ?? []) inline.push(c);
-    else if (ref === undefined) external.push(m.expr);
-    else {
-      const t = resolveNixPath(ref.from, ref.written, index);
-      if (t.kind === 'file') modules.push(t.path);
-      else external.push(t.kind === 'missing' ? `${m.expr} (missing: ${t.path})` : m.expr);
-    }
+    if (m.kind === 'inline') {
+      // One push per setting: `push(...config)` overflows the stack past ~100,000 settings.
+      for (const c of m.config ?? []) inline.push(c);
+      // What an inline module imports is a module of the host as much as what the list names.
+      for (const i of m.imports ?? []) place(i.expr, i.path === undefined || i.dynamic ? undefined : { written: i.path, from: base });
+    } else place(m.expr, moduleRefPath(m, outputs, base));
   }
   return { name: h.name, source: 'flake', file, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline };
 }
