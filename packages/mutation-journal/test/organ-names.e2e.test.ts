@@ -95,4 +95,15 @@ describe('organ names', () => {
     expect(pasted.code, pasted.stderr).toBe(0);
     expect(pasted.json()).toMatchObject({ name, event: 'update', usage_count: 3 });
   });
+
+  it('escapes a name given to update or retire in its error, which stays one line', () => {
+    const mem = tempDir();
+    expect(journal(['add', '--name', 'ok', ...fields], mem).code).toBe(0);
+    for (const args of [['retire', 'gh\nost', '--reason', 'r'], ['update', 'gh\nost', '--usage-count', '1'], ['update', 'ok', '--id', 'org\nx', '--usage-count', '1']]) {
+      const r = journal(args, mem);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error\[organ-unknown\]: no (current )?organ named "(gh\\nost|ok)" (is registered|has id "org\\nx")\nhint: /);
+      expect(r.stderr.split('\n')).toHaveLength(3);
+    }
+  });
 });

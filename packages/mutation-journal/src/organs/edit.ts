@@ -2,7 +2,7 @@ import { shellQuote, usageError } from '@autopoietic/core/cli-kit';
 import { SCHEMA_VERSION, type OrganRecord } from '@autopoietic/core/schemas';
 import { count, decayStatus, goals, nonBlank, organName, organType, unsettable, type Unsettable } from './fields.js';
 import { currentOrgans, findCurrent, type Organ, type Registry } from './history.js';
-import { organKey, sourceKey } from './names.js';
+import { organKey, quotedName, sourceKey } from './names.js';
 
 /**
  * Builds the registry lines for add, update and retire. Parsing (`parse*`) needs only the flags,
@@ -56,7 +56,7 @@ export interface Added {
 export function addRecord(reg: Registry, fields: AddFields, now: string, organId: string): Added {
   const taken = currentOrgans(reg).find((o) => o.key === organKey(fields.name));
   if (taken) {
-    throw usageError('organ-exists', `organ "${taken.latest.name}" is already registered (${taken.id})`,
+    throw usageError('organ-exists', `organ ${quotedName(taken.latest.name)} is already registered (${taken.id})`,
       `Change it with \`${updateCommand(taken.latest.name)}\`, or retire it first.`);
   }
   const record: OrganRecord = { schema_version: SCHEMA_VERSION, organ_id: organId, recorded_at: now, event: 'add', ...fields };
@@ -108,11 +108,11 @@ export function updateRecord(reg: Registry, name: string, u: UpdateFields, now: 
   for (const f of u.unset) delete next[f];
   if (u.rename !== undefined) {
     if (organ.latest.organ_id === undefined) {
-      throw usageError('organ-rename-legacy', `organ "${organ.latest.name}" has no organ_id, so it cannot be renamed`,
+      throw usageError('organ-rename-legacy', `organ ${quotedName(organ.latest.name)} has no organ_id, so it cannot be renamed`,
         'Retire it and add it again under the new name.');
     }
     const clash = currentOrgans(reg).find((o) => o !== organ && o.key === organKey(u.rename!));
-    if (clash) throw usageError('organ-exists', `organ "${clash.latest.name}" is already registered (${clash.id})`, 'Pick another name.');
+    if (clash) throw usageError('organ-exists', `organ ${quotedName(clash.latest.name)} is already registered (${clash.id})`, 'Pick another name.');
     next.name = u.rename;
   }
   return { record: next, organ };

@@ -1,6 +1,6 @@
 import { usageError } from '@autopoietic/core/cli-kit';
 import type { OrganRecord } from '@autopoietic/core/schemas';
-import { organKey } from './names.js';
+import { organKey, quotedName } from './names.js';
 
 /**
  * The registry keeps history: every line of `organs.jsonl` is one version of an organ, and the
@@ -101,15 +101,15 @@ export function findCurrent(reg: Registry, name: string, id?: string): Organ {
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
     const list = matches.map((o) => `${o.id} (source ${o.latest.source})`).join(', ');
-    throw usageError('organ-ambiguous', `${matches.length} current organs are named "${name}": ${list}`,
+    throw usageError('organ-ambiguous', `${matches.length} current organs are named ${quotedName(name)}: ${list}`,
       'Pass --id <organ_id> to pick one (organ list shows the ids).');
   }
   const retired = reg.organs.some((o) => o.retired && o.key === key);
   if (id !== undefined && currentOrgans(reg).some((o) => o.key === key)) {
-    throw usageError('organ-unknown', `no current organ named "${name}" has id "${id}"`,
+    throw usageError('organ-unknown', `no current organ named ${quotedName(name)} has id ${quotedName(id)}`,
       'Check the id with `mutation-journal organ list`.');
   }
   throw usageError('organ-unknown',
-    retired ? `organ "${name}" is retired` : `no organ named "${name}" is registered`,
+    retired ? `organ ${quotedName(name)} is retired` : `no organ named ${quotedName(name)} is registered`,
     retired ? 'Register it again with `mutation-journal organ add`.' : 'List the registry with `mutation-journal organ list`, or add it with `mutation-journal organ add`.');
 }
