@@ -264,6 +264,18 @@ describe('promote: VM checks', () => {
     expect(r.json().status).toBe('rejected');
     expect(r.json().reason).toBe("target configuration 'ghost' is not defined in nixosConfigurations of the candidate flake (available: seed)");
     expect(r.json().checks.some((c: any) => c.name.startsWith('vm-check:'))).toBe(false);
+    // The step says so too (it read `passed`), and so does the verdict line.
+    expect(r.json().checks.find((c: any) => c.name === 'target-configuration')).toMatchObject({ status: 'failed', exit_code: 0, reason: r.json().reason });
+    expect(r.stderr).toMatch(/^proposal rejected: target configuration 'ghost' is not defined .*\(available: seed\): target-configuration$/m);
+  });
+
+  it('names the missing target, not its missing VM check, when --target-configuration is mistyped (it said only "VM check \'seedd-smoke\' is not defined")', () => {
+    const root = targetGenome(`nixosConfigurations.seed = ${toplevel('seed')};`);
+    const f = { root, mem: memoryDir(), proposal: readmeProposal(root) };
+    expect(verify(f).code).toBe(0);
+    const r = promote(f, [], { target: 'seedd', vm: ['seedd-smoke'] });
+    expect(r.code).toBe(1);
+    expect(r.json().reason).toBe("target configuration 'seedd' is not defined in nixosConfigurations of the candidate flake (available: seed)");
   });
 
   it('rejects when the candidate flake has no nixosConfigurations at all', () => {

@@ -22,6 +22,11 @@ describe('gateFailureLine', () => {
     expect(gateFailureLine({ status: 'rejected', reason: 'patch application failed', checks: [] })).toBe('proposal rejected: patch application failed');
   });
 
+  it('gives no exit code for a step that failed on its answer, not its exit (exit 0)', () => {
+    const checks = [check('target-configuration', 'failed', 0, "target configuration 'x' is not defined")];
+    expect(gateFailureLine({ status: 'rejected', reason: "target configuration 'x' is not defined", checks })).toBe("proposal rejected: target configuration 'x' is not defined: target-configuration");
+  });
+
   it('names only the checks that failed, not one beside them that could not run', () => {
     const checks = [check('nix-flake-check', 'failed', 1), check('operator:slow', 'error', null, 'timeout after 600 s')];
     expect(gateFailureLine({ status: 'rejected', reason: 'one or more verifier checks failed', checks })).toBe('proposal rejected: one or more verifier checks failed: nix-flake-check (exit 1)');

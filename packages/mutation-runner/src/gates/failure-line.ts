@@ -7,6 +7,6 @@ import type { CheckResult } from '@autopoietic/core/schemas';
  */
 export function gateFailureLine(record: { status: string; reason: string; checks: readonly CheckResult[] }): string {
   if (record.status !== 'rejected') return `proposal errored: ${record.reason}`;
-  const failed = record.checks.filter((c) => c.status === 'failed').map((c) => (c.exit_code === null ? c.name : `${c.name} (exit ${c.exit_code})`));
+  const failed = record.checks.filter((c) => c.status === 'failed').map((c) => (c.exit_code === null || c.exit_code === 0 ? c.name : `${c.name} (exit ${c.exit_code})`));
   return `proposal rejected: ${record.reason}${failed.length > 0 ? `: ${failed.join(', ')}` : ''}`;
 }

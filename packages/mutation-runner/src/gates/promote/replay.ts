@@ -71,8 +71,10 @@ export async function replayInCandidate(ctx: GateContext, p: PreparedProposal, p
       evaluateTarget({ dir: paths.dir, target: io.targetConfiguration, pass: ctx.pass, env: ctx.checkEnv, logDir: io.logDir, index: 2, timeoutMs }),
     ]);
     checks.push(gate.discovery, target.check);
-    // The candidate's answer (rejected) comes before a machine's lack of one (error).
-    const problems = [gate.problem, target.problem].filter((x) => x !== undefined);
+    // The candidate's answer (rejected) comes before a machine's lack of one (error), and the
+    // target before its VM checks: with a mistyped --target-configuration both are missing, and
+    // "VM check 'seedd-smoke' is not defined" hid the cause and the configurations there are.
+    const problems = [target.problem, gate.problem].filter((x) => x !== undefined);
     const problem = problems.find((x) => x.status === 'rejected') ?? problems[0];
     if (problem) return { ...staged, ...problem, checks: [...checks, ...(problem === gate.problem ? gate.blocked : [])] };
     const plan: PlanContext = { candidateDir: paths.dir, nix, pass: ctx.pass, timeouts: ctx.policy.timeouts };

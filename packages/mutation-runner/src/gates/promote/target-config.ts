@@ -44,7 +44,8 @@ export async function evaluateTarget(opts: { dir: string; target: string; pass: 
     const bad = { ...check, status: 'error' as const, reason: answer.problem };
     return { check: bad, problem: { status: 'error', reason: `could not evaluate target configuration '${opts.target}' (${answer.problem})` } };
   }
-  if (answer.drv === null) return { check, problem: { status: 'rejected', reason: missing(answer.names) } };
+  // Nix answered, but the answer is no: the step failed (it read `passed` in a rejected record).
+  if (answer.drv === null) return { check: { ...check, status: 'failed', reason: missing(answer.names) }, problem: { status: 'rejected', reason: missing(answer.names) } };
   return { check };
 }
 
