@@ -175,7 +175,10 @@ function safeReadlink(path: string): string {
 }
 
 export function isStale(held: PresentOwner): boolean {
-  if ('unreadable' in held) return Date.now() - held.mtimeMs > UNREADABLE_GRACE_MS;
+  // Either way: an mtime far ahead of the clock means the clock was set back since the file was
+  // made, and its owner has had all that time to write it. Only "older than" kept it live until
+  // the clock caught up again, and every append waited out its timeout meanwhile.
+  if ('unreadable' in held) return Math.abs(Date.now() - held.mtimeMs) > UNREADABLE_GRACE_MS;
   if (held.host !== hostname()) return false;
   if (!processExists(held.pid)) return true;
   const start = processStart(held.pid);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { appendRecord } from './append.js';
@@ -79,6 +79,30 @@ describe('ledger lock', () => {
     utimesSync(lockPathFor(file), old, old);
     await expect(appendRecord(file, 'mutation', mutationRecord(), { timeoutMs: 2000 })).resolves.toBeDefined();
   });
+
+  it('treats an unreadable lock whose mtime is far ahead of the clock (the clock was set back) as stale', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeFileSync(lockPathFor(file), '');
+    const ahead = new Date(Date.now() + 3_600_000);
+    utimesSync(lockPathFor(file), ahead, ahead);
+    await expect(appendRecord(file, 'mutation', mutationRecord(), { timeoutMs: 500 })).resolves.toBeDefined();
+  });
+
+  it('gives up on a live lock after the timeout even when the clock is set back while it waits', async () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeLock(file, { pid: process.pid, host: hostname(), start: processStart(process.pid) });
+    const realNow = Date.now.bind(Date);
+    let calls = 0;
+    // From the second reading on, the wall clock is an hour behind.
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => (calls++ === 0 ? realNow() : realNow() - 3_600_000));
+    try {
+      const t0 = performance.now();
+      await expect(acquireLock(file, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'ledger-locked' });
+      expect(performance.now() - t0).toBeLessThan(3000);
+    } finally {
+      clock.mockRestore();
+    }
+  }, 8000);
 
   it('hands the lock over as soon as the holder releases it', async () => {
     const file = join(tempDir(), 'mutations.jsonl');

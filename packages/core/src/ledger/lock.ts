@@ -73,7 +73,7 @@ export function lockPathFor(ledger: string): string {
 export async function acquireLock(ledger: string, opts: LockOptions = {}): Promise<HeldLock> {
   const path = lockPathFor(ledger);
   const timeoutMs = opts.timeoutMs ?? envTimeout() ?? DEFAULT_TIMEOUT_MS;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = monotonicMs() + timeoutMs;
   let backoff = 2;
   for (;;) {
     const lock = takeLock(path);
@@ -84,8 +84,8 @@ export async function acquireLock(ledger: string, opts: LockOptions = {}): Promi
       breakStale(path, held);
       continue;
     }
-    if (Date.now() >= deadline) throw lockTimeout(ledger, path, held, timeoutMs);
-    await waitForRelease(path, Math.min(backoff, deadline - Date.now()));
+    if (monotonicMs() >= deadline) throw lockTimeout(ledger, path, held, timeoutMs);
+    await waitForRelease(path, Math.min(backoff, deadline - monotonicMs()));
     backoff = Math.min(backoff * 2, 100);
   }
 }
@@ -108,7 +108,7 @@ export function tryAcquireLock(ledger: string): HeldLock | null {
  */
 export async function waitWhileLocked(ledger: string, opts: LockOptions = {}): Promise<'free' | 'released' | 'held'> {
   const path = lockPathFor(ledger);
-  const deadline = Date.now() + (opts.timeoutMs ?? envTimeout() ?? DEFAULT_TIMEOUT_MS);
+  const deadline = monotonicMs() + (opts.timeoutMs ?? envTimeout() ?? DEFAULT_TIMEOUT_MS);
   let backoff = 2;
   let waited = false;
   for (;;) {
@@ -119,11 +119,19 @@ export async function waitWhileLocked(ledger: string, opts: LockOptions = {}): P
       return waited ? 'released' : 'free'; // not a lock file: the appenders name that; a reader has nothing to wait for
     }
     if (owner === 'gone' || isStale(owner)) return waited ? 'released' : 'free';
-    if (Date.now() >= deadline) return 'held';
+    if (monotonicMs() >= deadline) return 'held';
     waited = true;
-    await waitForRelease(path, Math.min(backoff, deadline - Date.now()));
+    await waitForRelease(path, Math.min(backoff, deadline - monotonicMs()));
     backoff = Math.min(backoff * 2, 100);
   }
+}
+
+/**
+ * Milliseconds on a clock that never jumps, for the wait deadlines: on the wall clock, a step
+ * back (NTP, a fixed RTC) made a 10 s wait for a live lock last as long as the step.
+ */
+function monotonicMs(): number {
+  return performance.now();
 }
 
 /** Runs `fn` holding the ledger's lock; the lock is released whatever happens. */
