@@ -91,6 +91,31 @@ describe('genome graph', () => {
     expect((await readHostIdentity(root, 'laptop'))?.host).toEqual({ value: 'laptop-01', file: 'modules/identity.nix', line: 1 });
   });
 
+  it('places an identity set inline in the file that lists the modules, not where the host is named', async () => {
+    // `alpha = import ./hosts/alpha.nix { inherit inputs; };`, the host file calling nixosSystem
+    // with an inline module: its lines were reported as flake.nix's.
+    const root = tempDir();
+    writeTree(root, {
+      'flake.nix': '{\n  outputs = { nixpkgs, ... }@inputs: {\n    nixosConfigurations.alpha = import ./hosts/alpha.nix { inherit inputs; };\n  };\n}\n',
+      'hosts/alpha.nix': `{ inputs }:
+inputs.nixpkgs.lib.nixosSystem {
+  modules = [
+    ./alpha-hw.nix
+    {
+      autopoietic.identity.host = "alpha";
+      autopoietic.identity.roles = [ "web" ];
+    }
+  ];
+}`,
+      'hosts/alpha-hw.nix': '{ ... }: { }',
+    });
+    const [alpha] = genomeHosts(await openGenomeIndex(root));
+    expect([alpha?.file, alpha?.base, alpha?.modules]).toEqual(['flake.nix', 'hosts/alpha.nix', ['hosts/alpha-hw.nix']]);
+    const id = await readHostIdentity(root, 'alpha');
+    expect(id?.host).toEqual({ value: 'alpha', file: 'hosts/alpha.nix', line: 6 });
+    expect(id?.roles).toEqual({ value: ['web'], file: 'hosts/alpha.nix', line: 7 });
+  });
+
   it('adds the hosts/<name>/ layout when the flake computes its hosts, or there is no flake', async () => {
     const computed = tempDir();
     writeTree(computed, { ...GENOME, 'flake.nix': '{ outputs = { self }: { nixosConfigurations = builtins.mapAttrs (n: _: n) (builtins.readDir ./hosts); }; }' });

@@ -60,6 +60,8 @@ export interface GenomeHost {
   modules_static: boolean;
   /** Settings made by modules written inline in the flake. */
   inline_config: NixSetting[];
+  /** The file the module list, and so the inline modules' paths, are written in. */
+  base: string;
 }
 
 const CONVENTION_FILES = ['configuration.nix', 'default.nix'];
@@ -109,7 +111,7 @@ function flakeHost(placed: PlacedHost, outputs: PlacedOutput[], index: GenomeInd
       for (const i of m.imports ?? []) place(i.expr, i.path === undefined || i.dynamic ? undefined : { written: i.path, from: base });
     } else place(m.expr, moduleRefPath(m, outputs, base));
   }
-  return { name: h.name, source: 'flake', file, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline };
+  return { name: h.name, source: 'flake', file, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline, base };
 }
 
 /** A module path as written and the file it is written in; `self.nixosModules.x` resolves to the path that output is defined as. */
@@ -128,7 +130,7 @@ function conventionHosts(index: GenomeIndex, dir = 'hosts'): GenomeHost[] {
   for (const name of (index.children(dir) ?? []).sort()) {
     const file = CONVENTION_FILES.map((f) => `${prefix}${name}/${f}`).find((f) => index.kind(f) === 'file');
     if (!file) continue;
-    out.push({ name, source: 'convention', file, line: null, system: null, modules: [file], external_modules: [], modules_static: true, inline_config: [] });
+    out.push({ name, source: 'convention', file, line: null, system: null, modules: [file], external_modules: [], modules_static: true, inline_config: [], base: file });
   }
   return out;
 }
@@ -166,7 +168,9 @@ export function hostIdentity(host: GenomeHost, index: GenomeIndex, closure: stri
       }
     }
   };
-  take(host.inline_config, host.file);
+  // Inline settings are written where the module list is: a host named in flake.nix as
+  // `import ./hosts/a.nix { … }` lists its modules in hosts/a.nix.
+  take(host.inline_config, host.base);
   for (const f of closure) take(index.analysis(f)?.module?.config ?? [], f);
   return out;
 }
