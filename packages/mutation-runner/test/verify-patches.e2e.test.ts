@@ -156,3 +156,25 @@ describe('patches as users make them', () => {
     expect(r.json().reason).toMatch(/^patch path "(x\.txt(\.orig)?)" is not listed in changed_paths, which lists "sub\/x\.txt": git apply strips the first component of every patch path \(-p1\).* lost "sub\/"; make it with git diff --binary/);
   });
 });
+
+describe('a patch that creates a file the live genome already has (untracked)', () => {
+  const created = (root: string) => makePatch(root, (w) => writeFileSync(join(w, 'new.txt'), 'new\n')).patch;
+
+  it('with other content: git\'s complaint alone (it was told its paths had no a/ and b/ prefix, since b/new.txt "applies with -p0")', () => {
+    const root = fixtureGenome();
+    const patch = created(root);
+    writeFileSync(join(root, 'new.txt'), 'mine\n');
+    const r = runner(['verify', '--proposal', writeProposal({ changed_paths: ['new.txt'], patch }), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.code).toBe(1);
+    expect(r.json().reason).toBe('patch application failed: error: new.txt: already exists in working directory');
+  });
+
+  it('with the same content: the change is already there', () => {
+    const root = fixtureGenome();
+    const patch = created(root);
+    writeFileSync(join(root, 'new.txt'), 'new\n');
+    const r = runner(['verify', '--proposal', writeProposal({ changed_paths: ['new.txt'], patch }), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.code).toBe(1);
+    expect(r.json().reason).toMatch(/^patch application failed: error: new\.txt: already exists in working directory; the change is already in the genome's working tree/);
+  });
+});

@@ -20,14 +20,31 @@ export async function applyFailureReason(failure: string, check: CheckResult, di
   if (crlfHeaders(patchFile)) {
     return `${base}; the patch's own header lines end in CR LF, so it was converted to Windows line endings after it was made: convert it back (dos2unix) or make it again with git diff --binary`;
   }
-  if (await gitApplies(dir, patchFile, ['-p0'])) return `${base}; ${P0_HINT}`;
-  if (!(await gitApplies(dir, patchFile, ['--reverse']))) return base;
-  return (
-    `${base}; the change is already in the genome's working tree (the candidate starts from it): ` +
-    // Only those paths: a bare `git stash -u` would also take the proposal and the memory ledgers.
-    "set it aside (git stash push --include-untracked -- <the proposal's changed_paths>) and verify again, " +
-    'or commit it and propose the commit range with --from'
-  );
+  // Reverse first, and -p0 only for paths without git's prefixes: a patch creating a file the
+  // work tree already has "applies with -p0" too (as b/<file>, which does not exist), and was
+  // told its paths had no a/ and b/ prefix.
+  if (await gitApplies(dir, patchFile, ['--reverse'])) {
+    return (
+      `${base}; the change is already in the genome's working tree (the candidate starts from it): ` +
+      // Only those paths: a bare `git stash -u` would also take the proposal and the memory ledgers.
+      "set it aside (git stash push --include-untracked -- <the proposal's changed_paths>) and verify again, " +
+      'or commit it and propose the commit range with --from'
+    );
+  }
+  if (!gitPrefixed(patchFile) && (await gitApplies(dir, patchFile, ['-p0']))) return `${base}; ${P0_HINT}`;
+  return base;
+}
+
+/** Every `--- ` and `+++ ` path but /dev/null starts with git's a/ and b/: -p0 is not the problem. */
+function gitPrefixed(patchFile: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(patchFile, 'latin1');
+  } catch {
+    return false;
+  }
+  const headers = text.match(/^(?:---|\+\+\+) [^\n]*/gm) ?? [];
+  return headers.every((h) => /^(?:--- "?a\/|\+\+\+ "?b\/|(?:---|\+\+\+) \/dev\/null(?:\t|$))/.test(h));
 }
 
 /**
