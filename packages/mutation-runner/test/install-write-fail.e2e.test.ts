@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendRecord, loadRecords, verifyLedger } from '@autopoietic/core/ledger';
 import type { GenerationRecord } from '@autopoietic/core/schemas';
-import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { listTree, makeUnwritable, mr, recordedPlan } from './fixtures/install/run.js';
@@ -82,10 +82,34 @@ describe('install-apply when the memory dir is full before its first effect reco
     expect(full.stderr).toContain('error[install-outcome-unrecorded]');
     expect(full.stderr).toContain('wrote nothing into the target');
     expect(full.stderr).not.toContain('install-revert');
-    expect(full.stderr.match(/EFBIG: file too large/g)).toHaveLength(1);
+    // The effect ledger refused its first record (a short write at the limit): no outcome is recorded either.
+    expect(full.stderr).toMatch(/recorded no outcome: short write to \S+effects\.jsonl/);
     expect(listTree(target)).toEqual([]);
     expect(readFileSync(ev.generations)).toEqual(generations);
 
+    const again = mr(dir, args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().lineage_status).toBe('installed');
+  });
+});
+
+describe('install-apply when the effect ledger refuses its first record (a torn last line)', () => {
+  it('records no failed outcome, which would leave the plan applied with nothing to revert; applies after ledger repair', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile } = await recordedPlan(dir);
+    writeFileSync(ev.effects, '{"schema_version":"0.1.0","effect_id":"eff-torn'); // an append killed mid-line
+    const generations = readFileSync(ev.generations);
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    const torn = mr(dir, args);
+    expect(torn.code, torn.stderr).toBe(1);
+    expect(torn.stdout).toBe('');
+    expect(torn.stderr).toMatch(/^error\[install-outcome-unrecorded\]: install-apply \S+ wrote nothing into the target, and recorded no outcome: .*incomplete line/m);
+    expect(torn.stderr).toContain(`hint: Fix what the error names (free space; a torn last line: \`mutation-journal ledger repair --path ${ev.effects}\`), then apply again: there is nothing to revert.`);
+    expect(listTree(target)).toEqual([]);
+    expect(readFileSync(ev.generations)).toEqual(generations);
+
+    const repair = runCli('mutation-journal', ['ledger', 'repair', '--path', ev.effects], { cwd: dir });
+    expect(repair.code, repair.stderr).toBe(0);
     const again = mr(dir, args);
     expect(again.code, again.stderr).toBe(0);
     expect(again.json().lineage_status).toBe('installed');

@@ -67,6 +67,7 @@ async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: Appl
   try {
     for (const [i, probe] of probes.entries()) await applyOne(loaded, root, applyId, probe, loaded.bytes[i]!, ledgers.effects, effects);
   } catch (e) {
+    if (effects.length === 0) throw nothingJournaled(applyId, ledgers.effects, e);
     failure = describeError(e);
   }
   const verify = verifyInstall(loaded);
@@ -114,7 +115,7 @@ async function refuseApplied(loaded: LoadedPlan, ledgers: ApplyLedgers): Promise
 
 /**
  * Appends the run's generation record. If that fails, the error says what the run did all the
- * same: effects are journaled before their writes, so none journaled means nothing was written.
+ * same: the journaled writes (at least one: a run that journaled none records no outcome).
  */
 async function appendOutcome(ledgers: ApplyLedgers, record: GenerationRecord, journaled: number): Promise<GenerationRecord> {
   try {
@@ -123,17 +124,25 @@ async function appendOutcome(ledgers: ApplyLedgers, record: GenerationRecord, jo
     const cause = e instanceof Error ? e.message : String(e);
     const lost = `its outcome (${record.lineage_status}) could not be recorded in ${ledgers.generations}: ${cause}`;
     const id = record.metadata?.apply_id;
-    if (journaled === 0) {
-      throw new AosError('install-outcome-unrecorded', `install-apply ${id} wrote nothing into the target, and ${lost}`, {
-        hint: 'Make the memory directory writable again (free space), then apply again.',
-        cause: e,
-      });
-    }
     throw new AosError('install-outcome-unrecorded', `install-apply ${id} journaled ${journaled} seed file write(s) in ${ledgers.effects}, each just before making it, but ${lost}`, {
       hint: 'Make the memory directory writable again (free space), then undo this apply with `mutation-runner install-revert --plan ... --yes` (same --memory-dir) and apply again.',
       cause: e,
     });
   }
+}
+
+/**
+ * The first effect record could not be journaled (a full memory directory, a torn or foreign
+ * last line in effects.jsonl), or the target changed before it: every write waits for its
+ * record, so nothing was written, and no outcome is recorded. A `failed` record would leave the
+ * plan applied with no effects to undo: install-apply refused it (plan-already-applied) and
+ * install-revert found nothing to revert (plan-not-applied), for good.
+ */
+function nothingJournaled(applyId: string, effectsLedger: string, e: unknown): AosError {
+  return new AosError('install-outcome-unrecorded', `install-apply ${applyId} wrote nothing into the target, and recorded no outcome: ${describeError(e)}`, {
+    hint: `Fix what the error names (free space; a torn last line: \`mutation-journal ledger repair --path ${shellQuote(effectsLedger)}\`), then apply again: there is nothing to revert.`,
+    cause: e,
+  });
 }
 
 /**
