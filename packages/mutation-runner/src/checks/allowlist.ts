@@ -36,7 +36,8 @@ export function classifyCheck(check: ExpectedCheck): AllowlistVerdict {
     case 'test': {
       // Operators such as -f, ! or = are relative "paths" too; absolute paths and .. are not.
       const bad = args.find((a) => relativePathProblem(a) !== undefined);
-      return bad === undefined ? { ok: true, shape: { kind: 'plain' } } : refuse(`argument ${JSON.stringify(bad)} is not a relative path inside the candidate`);
+      // The rule's own words: `./x` is inside the candidate, it is just not written normalized.
+      return bad === undefined ? { ok: true, shape: { kind: 'plain' } } : refuse(`argument ${JSON.stringify(bad)} ${relativePathProblem(bad)} (write paths relative to the genome root, without ./ or ..)`);
     }
     case 'nix':
       return classifyNix(args, refuse);

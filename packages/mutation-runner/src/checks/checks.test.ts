@@ -55,6 +55,14 @@ describe('check allowlist', () => {
     expect(v).toEqual({ ok: false, reason: 'check "b": command \'nix build nixpkgs#hello\' is not allowed in P1 offline verification: "nixpkgs#hello" is not an attribute of the candidate flake (write .#attr.path)' });
   });
 
+  it('says what is wrong with a test path, in the words of the rule (./x "is not a relative path inside the candidate" read as false)', () => {
+    expect(classifyCheck({ name: 't', command: 'test', args: ['-f', './modules/motd.nix'] })).toEqual({
+      ok: false,
+      reason: 'check "t": command \'test -f ./modules/motd.nix\' is not allowed in P1 offline verification: argument "./modules/motd.nix" is not a normalized relative path (write paths relative to the genome root, without ./ or ..)',
+    });
+    expect(classifyCheck({ name: 't', command: 'test', args: ['-f', '../x'] })).toMatchObject({ reason: expect.stringContaining('argument "../x" leaves the genome (".." component)') });
+  });
+
   it('knows Nix attribute names', () => {
     expect(isAttrName('seed-smoke')).toBe(true);
     expect(isAttrName("a'b_c")).toBe(true);
