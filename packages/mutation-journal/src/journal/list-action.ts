@@ -2,7 +2,7 @@ import { printRaw, printText } from '@autopoietic/core/cli-kit';
 import { readRecords } from '@autopoietic/core/ledger';
 import { LEDGERS } from '@autopoietic/core/schemas';
 import { buildFilter, type ListFilterFlags } from './list-filter.js';
-import { renderTable } from './table.js';
+import { renderTable, tableCells } from './table.js';
 import { ledgerFile, type LocationFlags } from './locate.js';
 import { parseKind } from './targets.js';
 
@@ -23,8 +23,8 @@ export async function runList(kindArg: string, flags: ListFlags): Promise<void> 
   const file = ledgerFile(kind, flags);
   const schema = LEDGERS[kind].schema;
   if (flags.format === 'table') {
-    const rows: Array<Record<string, unknown>> = [];
-    for await (const { record } of readRecords(file, schema)) if (keep(record)) rows.push(record);
+    const rows: string[][] = [];
+    for await (const { record } of readRecords(file, schema)) if (keep(record)) rows.push(tableCells(kind, record));
     printText(renderTable(kind, rows));
     return;
   }
