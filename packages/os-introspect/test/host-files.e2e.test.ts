@@ -99,7 +99,42 @@ const READ_DIR: Record<string, string> = {
   'systems/beta/default.nix': '{ ... }: { }\n',
 };
 
+/**
+ * The home-manager manual's flake: the NixOS module, then an inline module assigning each user
+ * a Home Manager module (a path, or `import` of one with arguments), here in a host file.
+ */
+const HOME_MANAGER_INLINE: Record<string, string> = {
+  'flake.nix': `{
+  outputs = { nixpkgs, home-manager, ... }@inputs: {
+    nixosConfigurations.desk = import ./hosts/desk.nix { inherit inputs; };
+  };
+}
+`,
+  'hosts/desk.nix': `{ inputs }:
+inputs.nixpkgs.lib.nixosSystem {
+  modules = [
+    inputs.home-manager.nixosModules.home-manager
+    {
+      home-manager.useGlobalPkgs = true;
+      home-manager.users.jdoe = ../home/jdoe.nix;
+      home-manager.users.ada = import ../home/ada.nix { inherit inputs; };
+    }
+  ];
+}
+`,
+  'home/jdoe.nix': '{ ... }: { home.stateVersion = "24.05"; }\n',
+  'home/ada.nix': '{ inputs }: { ... }: { home.stateVersion = "24.05"; }\n',
+};
+
 describe('os-introspect reads hosts a flake builds in other files', () => {
+  it("gives the Home Manager modules a host's inline module assigns to users as organs", () => {
+    const g = observe(sandbox(HOME_MANAGER_INLINE)).genome;
+    expect(g.organs.map((o) => [o.type, o.name, o.source, o.line, o.detected_by])).toEqual([
+      ['home-manager-module', 'home-manager.users.ada', 'home/ada.nix', 8, 'home-manager.users.ada in hosts/desk.nix'],
+      ['home-manager-module', 'home-manager.users.jdoe', 'home/jdoe.nix', 7, 'home-manager.users.jdoe in hosts/desk.nix'],
+    ]);
+  });
+
   it('reads `import ./hosts { inherit inputs; }`: mapAttrs there, a host in a file of its own, identity from the inline module', () => {
     const g = observe(sandbox(IMPORTED_HOSTS)).genome;
     expect(nixosOutputs(g)).toEqual(['nixosConfigurations.desk static hosts/default.nix:5', 'nixosConfigurations.lab static hosts/default.nix:6', 'nixosConfigurations.edge static hosts/default.nix:13']);

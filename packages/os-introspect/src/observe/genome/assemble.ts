@@ -1,10 +1,10 @@
 import type { GenomeState } from '@autopoietic/core/schemas';
-import { readFlake } from '@autopoietic/core/nix-syntax';
+import { genomeHosts, readFlake } from '@autopoietic/core/nix-syntax';
 import type { FlakeShow } from './flake-eval.js';
 import { readFlakeLock, type LockReading } from './flake-lock.js';
 import type { GenomeFiles } from './files.js';
 import { ParsedGenome } from './model.js';
-import { genomeOrgans } from './organs.js';
+import { genomeOrgans, inlineModuleOrgans } from './organs.js';
 import { flakeOutputs } from './outputs.js';
 import { hostEntries, importGraph, nixFileEntry } from './structure.js';
 
@@ -39,6 +39,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
   const reading = a.flakeFile && flake ? readFlake(genome, a.flakeFile, flake) : undefined;
   const outputs = flakeOutputs(reading?.outputs ?? [], a.show);
   const modules = a.files.results.flatMap((r) => (r.facts?.moduleJson ? [{ path: r.rel, ...r.facts }] : []));
+  const hosts = genomeHosts(genome, a.flakeFile, reading);
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
   const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
   const state: GenomeState = {
@@ -51,11 +52,11 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     transitive_inputs: lock?.transitive ?? [],
     outputs,
     outputs_eval: evalInfo(a.eval, a.flakeFile, a.show),
-    hosts: hostEntries(genome, a.flakeFile, reading),
+    hosts: hostEntries(genome, hosts),
     nix_files: a.files.results.map(nixFileEntry),
     modules: [],
     import_graph: importGraph(modules),
-    organs: genomeOrgans(a.flakeFile, outputs, modules, a.files.layout, a.packageDirs),
+    organs: genomeOrgans(a.flakeFile, outputs, [...modules, ...inlineModuleOrgans(hosts, a.files.layout)], a.files.layout, a.packageDirs),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { z } from 'zod';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
-import { resolveNixPath, type NixModuleFacts } from '@autopoietic/core/nix-syntax';
+import { resolveNixPath, type GenomeHost, type NixModuleFacts, type NixSetting } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
 
@@ -88,7 +88,7 @@ export function moduleOrgans(m: Module, analysis: NixModuleFacts, layout: Genome
     out.push(o);
   };
   optionAndUnitOrgans(m, add);
-  homeManagerUsers(m.path, analysis, layout, add);
+  homeManagerUsers(m.path, analysis.config, layout, add);
   return out;
 }
 
@@ -105,13 +105,29 @@ function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
   }
 }
 
-/** `home-manager.users.<user> = ./home/user.nix;`: that file is a Home Manager module. */
-function homeManagerUsers(rel: string, analysis: NixModuleFacts, genome: GenomeLayout, add: (o: Organ) => void): void {
-  for (const s of analysis.config) {
+/**
+ * The Home Manager modules that the modules written inline in the hosts' module lists assign to
+ * users: the home-manager manual's flake puts `{ home-manager.users.jdoe = ./home.nix; }` there.
+ */
+export function inlineModuleOrgans(hosts: readonly GenomeHost[], layout: GenomeLayout): ModuleOrgans[] {
+  return hosts.flatMap((h) => {
+    const organs: Organ[] = [];
+    homeManagerUsers(h.base, h.inline_config, layout, (o) => organs.push(o));
+    return organs.length ? [{ path: h.base, organs }] : [];
+  });
+}
+
+/** A path, or `import` of one (with arguments or not): `./home/u.nix`, `import ./home/u.nix { inherit inputs; }`. */
+const HOME_MODULE_VALUE = /^(?:import\s+(\.{1,2}\/[\w.+/-]+)(?:\s[\s\S]*)?|(\.{1,2}\/[\w.+/-]+))$/;
+
+/** `home-manager.users.<user> = ./home/user.nix;` (or `import ./home/user.nix`): that file is a Home Manager module. */
+function homeManagerUsers(rel: string, settings: readonly NixSetting[], genome: GenomeLayout, add: (o: Organ) => void): void {
+  for (const s of settings) {
     if (!s.path.startsWith('home-manager.users.')) continue;
     const user = /^home-manager\.users\.([^.]+)$/.exec(s.path)?.[1];
-    if (!user || !/^\.{1,2}\//.test(s.value)) continue;
-    const t = resolveNixPath(rel, s.value, genome);
+    const m = user ? HOME_MODULE_VALUE.exec(s.value) : null;
+    if (!m) continue;
+    const t = resolveNixPath(rel, (m[1] ?? m[2])!, genome);
     if (t.kind !== 'file') continue;
     add({ name: `home-manager.users.${user}`, type: 'home-manager-module', source: t.path, line: s.binding.line, detected_by: `home-manager.users.${user} in ${rel}` });
   }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { genomeHosts, hostIdentity, importClosure, resolveNixPath, type FlakeReading, type NixModuleFacts } from '@autopoietic/core/nix-syntax';
+import { hostIdentity, importClosure, resolveNixPath, type GenomeHost, type NixModuleFacts } from '@autopoietic/core/nix-syntax';
 import type { HostEntry, ImportEntry, ModuleEntry, NixFileEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout, ParsedGenome } from './model.js';
 import type { FileResult } from './parse-file.js';
@@ -68,8 +68,8 @@ export function importGraph(modules: Pick<Module, 'path' | 'imports'>[]): { from
   return modules.flatMap((m) => m.imports.filter((i) => i.status === 'file' && i.target).map((i) => ({ from: m.path, to: i.target!, line: i.line })));
 }
 
-export function hostEntries(genome: ParsedGenome, flakeFile = 'flake.nix', reading?: FlakeReading): Host[] {
-  return genomeHosts(genome, flakeFile, reading).map((h) => {
+export function hostEntries(genome: ParsedGenome, hosts: readonly GenomeHost[]): Host[] {
+  return hosts.map((h) => {
     const closure = importClosure(h.modules, genome);
     const id = hostIdentity(h, genome, closure);
     return {
