@@ -7,6 +7,7 @@ import type { GenerationRecord } from '@autopoietic/core/schemas';
 import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
+import { planDigest } from '../src/gates/install/plan-file.js';
 import { listTree, makeUnwritable, mr, recordedPlan } from './fixtures/install/run.js';
 
 // P3 under write failures that hit the memory directory (a full disk), made without root or
@@ -113,6 +114,25 @@ describe('install-apply when the effect ledger refuses its first record (a torn 
     const again = mr(dir, args);
     expect(again.code, again.stderr).toBe(0);
     expect(again.json().lineage_status).toBe('installed');
+  });
+
+  it('applies over the failed outcome an earlier install-apply recorded for such a run (no effects: nothing to revert)', async () => {
+    const dir = tempDir();
+    const { ev, target, planFile, plan } = await recordedPlan(dir);
+    const [planned] = (await loadRecords(ev.generations, 'generation')) as GenerationRecord[];
+    const { chain: _chain, ...base } = planned!;
+    const applyId = 'ins-20260101-000000-00000000000000000000000000000000';
+    await appendRecord(ev.generations, 'generation', {
+      ...base, lineage_status: 'failed', activation_result: 'seed-write-failed', plan_digest: planDigest(plan),
+      metadata: { ...base.metadata, apply_id: applyId, files_matched: '0/5', lineage_check: 'missing', failure: 'ledger effects.jsonl ends with an incomplete line' },
+    });
+    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
+    const applied = mr(dir, args);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.json().lineage_status).toBe('installed');
+    expect(listTree(target)).toHaveLength(5);
+    // A failed apply that did journal its writes still keeps the plan applied.
+    expect(mr(dir, args).stderr).toContain('error[plan-already-applied]');
   });
 });
 

@@ -99,18 +99,29 @@ async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: Appl
  */
 async function refuseApplied(loaded: LoadedPlan, ledgers: ApplyLedgers): Promise<void> {
   const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
+  const effects = (await loadRecords(ledgers.effects, 'effect')) as EffectRecord[];
   const last = latestApplyState(generations, loaded.digests);
-  if (last && last.lineage_status !== 'reverted') {
+  if (last && last.lineage_status !== 'reverted' && !wroteNothing(last, effects)) {
     throw new AosError('plan-already-applied', `plan ${loaded.file} was already applied (generation ${last.generation} is ${last.lineage_status} in ${ledgers.generations})`, {
       hint: 'Run `mutation-runner install-verify --plan` to check it, or `install-revert --plan ... --yes` before applying it again.',
     });
   }
-  const open = unrecordedApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], generations, loaded.digests);
+  const open = unrecordedApply(effects, generations, loaded.digests);
   if (open !== undefined) {
     throw new AosError('plan-apply-unrecorded', `plan ${loaded.file} has an install-apply (${open}) whose effects are in ${ledgers.effects} but whose outcome is not in ${ledgers.generations}: it was interrupted, and its files may be in the target`, {
       hint: 'Run `mutation-runner install-revert --plan ... --yes` (with the same --memory-dir) to undo what it wrote, then apply again.',
     });
   }
+}
+
+/**
+ * A `failed` apply that journaled no effect wrote nothing (every write waits for its record).
+ * install-apply no longer records one (nothingJournaled), but earlier versions did: such a record
+ * does not keep the plan applied, since install-revert has nothing to undo for it.
+ */
+function wroteNothing(outcome: GenerationRecord, effects: readonly EffectRecord[]): boolean {
+  const applyId = outcome.metadata?.apply_id;
+  return outcome.lineage_status === 'failed' && applyId !== undefined && !effects.some((e) => e.metadata?.apply_id === applyId);
 }
 
 /**
