@@ -140,6 +140,19 @@ describe('patches as users make them', () => {
     expect(r.json().reason).toMatch(/^patch is malformed: Hunk at line 4 has more lines than expected/);
   });
 
+  it('diff -u x.orig x from one directory up: only x need be listed, the one file git apply changes (x.orig was "not listed in changed_paths")', () => {
+    const root = fixtureGenome(undefined, { 'sub/x.txt': 'x\n' });
+    writeFileSync(join(root, 'sub/x.txt.orig'), 'x\n');
+    writeFileSync(join(root, 'sub/x.txt'), 'y\n');
+    const patch = spawnSync('diff', ['-u', 'genome/sub/x.txt.orig', 'genome/sub/x.txt'], { cwd: join(root, '..'), encoding: 'utf8' }).stdout;
+    rmSync(join(root, 'sub/x.txt.orig'));
+    writeFileSync(join(root, 'sub/x.txt'), 'x\n');
+    const { expected } = makePatch(root, (w) => writeFileSync(join(w, 'sub/x.txt'), 'y\n'));
+    const r = runner(['verify', '--proposal', writeProposal({ changed_paths: ['sub/x.txt'], patch }), '--root', root, '--memory-dir', memoryDir()]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.json().candidate_tree).toBe(`git-tree:${git(expected, ['write-tree']).trim()}`);
+  });
+
   it.each([
     ['diff -u from the genome root', (root: string) => spawnSync('diff', ['-u', 'sub/x.txt.orig', 'sub/x.txt'], { cwd: root, encoding: 'utf8' }).stdout],
     ['git diff --no-prefix', (root: string) => git(root, ['diff', '--no-prefix'])],

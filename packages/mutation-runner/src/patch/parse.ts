@@ -47,9 +47,10 @@ export function parseUnifiedPatch(text: string, bytes?: Uint8Array): ParsedPatch
       const bad = oldPath === undefined ? oldRaw : newRaw;
       return { ok: false, reason: `patch path ${JSON.stringify(bad)} has no leading a/ or b/ component for git apply -p1 to strip` };
     }
+    const one = s.isGit === true ? undefined : traditionalName(oldPath, newPath);
     files.push({
-      oldPath,
-      newPath,
+      oldPath: one ?? oldPath,
+      newPath: one ?? newPath,
       oldMode: s.oldMode,
       newMode: s.newMode,
       isRename: s.isRename === true,
@@ -98,6 +99,20 @@ function withoutSignatures(text: string): string | undefined {
     if (!inSignature) out.push(line);
   }
   return found ? out.join('\n') : undefined;
+}
+
+/**
+ * The one file git apply changes for a traditional (not `diff --git`) section that names two,
+ * as `diff -u x.orig x` does: the second name, unless the first is a shorter prefix of it
+ * (apply.c, parse_traditional_patch). Both names were validated, so the author had to list
+ * `x.orig`, which nothing touches, in changed_paths. If git ever chose otherwise, its reading
+ * would name a path this one did not, and the patch is refused as ambiguous (patch/guard.ts).
+ * Absolute paths are left alone, for the rules to name.
+ */
+function traditionalName(oldPath: string | null, newPath: string | null): string | undefined {
+  if (oldPath === null || newPath === null || oldPath === newPath) return undefined;
+  if (oldPath.startsWith('/') || newPath.startsWith('/')) return undefined;
+  return newPath.startsWith(oldPath) ? oldPath : newPath;
 }
 
 /**

@@ -23,6 +23,18 @@ describe('parseUnifiedPatch', () => {
     expect(r.files[2]).toMatchObject({ oldPath: 'd', newPath: null });
   });
 
+  it('reads a traditional diff of two names as git apply does: one file, the second name unless the first is its prefix', () => {
+    const paths = (p: string) => {
+      const r = parseUnifiedPatch(p);
+      return r.ok && r.files.map((f) => [f.oldPath, f.newPath]);
+    };
+    expect(paths('--- g/x.orig\t2026-01-01 00:00:00\n+++ g/x\t2026-01-01 00:00:00\n@@ -1 +1 @@\n-a\n+b\n')).toEqual([['x', 'x']]);
+    expect(paths('--- g/x\n+++ g/x.new\n@@ -1 +1 @@\n-a\n+b\n')).toEqual([['x', 'x']]);
+    expect(paths('--- g/a\n+++ g/b\n@@ -1 +1 @@\n-a\n+b\n')).toEqual([['b', 'b']]);
+    // A git section says what it renames: both names stay.
+    expect(paths('diff --git a/x b/y\n--- a/x\n+++ b/y\n@@ -1 +1 @@\n-a\n+b\n')).toEqual([['x', 'y']]);
+  });
+
   it('keeps absolute paths absolute so the rules can name them', () => {
     const r = parseUnifiedPatch('--- /dev/null\n+++ /etc/passwd\n@@ -0,0 +1 @@\n+x\n');
     expect(r.ok && r.files[0]!.newPath).toBe('/etc/passwd');
@@ -64,7 +76,7 @@ describe('patch path rules', () => {
 
   it('says the first component was stripped only when a listed path is the patch path under one more component', () => {
     const plain = '--- hosts/x.nix.orig\n+++ hosts/x.nix\n@@ -1 +1 @@\n-a\n+b\n';
-    expect(patchProblem(files(plain), ctx(['hosts/x.nix']))).toMatch(/^patch path "x\.nix\.orig" is not listed in changed_paths, which lists "hosts\/x\.nix": git apply strips .* lost "hosts\/"/);
+    expect(patchProblem(files(plain), ctx(['hosts/x.nix']))).toMatch(/^patch path "x\.nix" is not listed in changed_paths, which lists "hosts\/x\.nix": git apply strips .* lost "hosts\/"/);
     const rename = 'diff --git a/x.nix b/sub/x.nix\nsimilarity index 100%\nrename from x.nix\nrename to sub/x.nix\n';
     expect(patchProblem(files(rename), ctx(['sub/x.nix']))).toBe('patch path "x.nix" is not listed in changed_paths');
     expect(patchProblem(files(create('a/x.nix')), ctx(['b/c/a/x.nix']))).toBe('patch path "a/x.nix" is not listed in changed_paths');
