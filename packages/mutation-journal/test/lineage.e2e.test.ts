@@ -59,6 +59,20 @@ describe('mutation-journal lineage --format json', () => {
     expect(r.json().nodes).toEqual([expect.objectContaining({ id: 'mutation:mut-clock', status: 'accepted', reason: 'accepted', sources: [{ ledger: 'mutations.jsonl', seq: 1 }, { ledger: 'mutations.jsonl', seq: 2 }] })]);
   });
 
+  it('gives a mutation with no journal entry the status of its last P1 record, also when the clock went back between them', async () => {
+    const mem = tempDir();
+    const FP = (c: string) => `sha256:${c.repeat(64)}`;
+    const p1 = (id: string, status: 'verified' | 'rejected', timestamp: string) => ({
+      schema_version: '0.1.0', verification_id: id, timestamp, mutation_id: 'mut-implied', goal: 'g', phase: 'p', status, reason: status,
+      proposal_fingerprint: FP('1'), root_fingerprint: FP('2'), changed_paths: [], checks: [],
+    });
+    await appendRecord(join(mem, 'mutation-results.jsonl'), 'mutation-result', p1('ver-1', 'rejected', '2026-03-01T10:00:00.000Z'));
+    await appendRecord(join(mem, 'mutation-results.jsonl'), 'mutation-result', p1('ver-2', 'verified', '2026-03-01T09:00:00.000Z'));
+    const r = lineage(mem, ['--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().nodes.find((n: any) => n.id === 'mutation:mut-implied')).toMatchObject({ status: 'verified', reason: 'P1 verified: verified', sources: [] });
+  });
+
   it('is the same view every time, and an empty memory gives an empty view', async () => {
     const { mem, view } = await known();
     expect(lineage(mem, ['--format', 'json']).json()).toEqual(view);

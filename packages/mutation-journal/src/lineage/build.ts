@@ -75,12 +75,17 @@ function linkRecords(g: Graph, r: LineageRecords): void {
  * that the view says how far it got rather than "proposed".
  */
 function settleImpliedMutations(g: Graph, r: LineageRecords): void {
-  const events: { mutation: string; status: string; reason: string; timestamp: string }[] = [
-    ...r.verifications.map((v) => ({ mutation: v.mutation_id, status: v.status, reason: `P1 ${v.status}: ${v.reason}`, timestamp: v.timestamp })),
-    ...r.promotions.map((p) => ({ mutation: p.mutation_id, status: p.status, reason: `P2 ${p.status}: ${p.reason}`, timestamp: p.timestamp })),
-    ...r.generations.map((x) => ({ mutation: x.mutation_id, status: x.lineage_status, reason: `P3 generation ${x.generation} ${x.lineage_status}`, timestamp: x.timestamp })),
+  const events: { mutation: string; status: string; reason: string; timestamp: string; ledger: string }[] = [
+    ...r.verifications.map((v) => ({ mutation: v.mutation_id, status: v.status, reason: `P1 ${v.status}: ${v.reason}`, timestamp: v.timestamp, ledger: 'P1' })),
+    ...r.promotions.map((p) => ({ mutation: p.mutation_id, status: p.status, reason: `P2 ${p.status}: ${p.reason}`, timestamp: p.timestamp, ledger: 'P2' })),
+    ...r.generations.map((x) => ({ mutation: x.mutation_id, status: x.lineage_status, reason: `P3 generation ${x.generation} ${x.lineage_status}`, timestamp: x.timestamp, ledger: 'P3' })),
   ];
-  for (const e of events) g.settle(nodeId('mutation', e.mutation), e.status, e.reason, e.timestamp);
+  const settledBy = new Map<string, string>();
+  for (const e of events) {
+    const id = nodeId('mutation', e.mutation);
+    // Within one ledger the later line wins (file order, as in put); between ledgers only the time can say.
+    if (g.settle(id, e.status, e.reason, e.timestamp, settledBy.get(id) === e.ledger)) settledBy.set(id, e.ledger);
+  }
 }
 
 class Graph {
@@ -118,12 +123,16 @@ class Graph {
     return node.id;
   }
 
-  /** Sets the status of a node no record made (an implied one), keeping the latest event. */
-  settle(id: string, status: string, reason: string, timestamp: string): void {
+  /**
+   * Sets the status of a node no record made (an implied one), keeping the latest event: `later`
+   * when the caller knows it is (a later line of the same ledger), else by time. True when set.
+   */
+  settle(id: string, status: string, reason: string, timestamp: string, later: boolean): boolean {
     const n = this.nodes.get(id);
-    if (!n || n.sources.length > 0) return;
-    if (n.timestamp !== null && Date.parse(timestamp) < Date.parse(n.timestamp)) return;
+    if (!n || n.sources.length > 0) return false;
+    if (!later && n.timestamp !== null && Date.parse(timestamp) < Date.parse(n.timestamp)) return false;
     this.nodes.set(id, { ...n, status, reason, timestamp });
+    return true;
   }
 
   /** An edge between two nodes; dropped when either end is not in the view (a dangling reference). */
