@@ -130,8 +130,8 @@ describe('os-introspect reads hosts a flake builds in other files', () => {
   it("gives the Home Manager modules a host's inline module assigns to users as organs", () => {
     const g = observe(sandbox(HOME_MANAGER_INLINE)).genome;
     expect(g.organs.map((o) => [o.type, o.name, o.source, o.line, o.detected_by])).toEqual([
-      ['home-manager-module', 'home-manager.users.ada', 'home/ada.nix', 8, 'home-manager.users.ada in hosts/desk.nix'],
-      ['home-manager-module', 'home-manager.users.jdoe', 'home/jdoe.nix', 7, 'home-manager.users.jdoe in hosts/desk.nix'],
+      ['home-manager-module', 'home-manager.users.ada', 'home/ada.nix', null, 'home-manager.users.ada at hosts/desk.nix:8'],
+      ['home-manager-module', 'home-manager.users.jdoe', 'home/jdoe.nix', null, 'home-manager.users.jdoe at hosts/desk.nix:7'],
     ]);
   });
 
@@ -155,7 +155,14 @@ describe('os-introspect reads hosts a flake builds in other files', () => {
     ]);
     // `self.nixosModules.common` is defined in the flake-parts module, its path relative to it.
     expect(g.outputs.find((o) => o.attr === 'nixosModules.common')).toMatchObject({ file: 'parts/hosts.nix', line: 11, value_path: '../modules/common.nix' });
-    expect(g.organs.find((o) => o.detected_by === 'flake output nixosModules.common')).toMatchObject({ name: 'common', source: 'modules/common.nix' });
+    // Its line is parts/hosts.nix's, not one of modules/common.nix: detected_by says where.
+    expect(g.organs.find((o) => o.name === 'common')).toEqual({
+      name: 'common',
+      type: 'nixos-module',
+      source: 'modules/common.nix',
+      line: null,
+      detected_by: 'flake output nixosModules.common at parts/hosts.nix:11',
+    });
   });
 
   it('reports hosts named by readDir as computed, and lists the directory read', () => {

@@ -52,7 +52,11 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
     const from = o.file ?? flakeFile;
     const target = o.value_path && from ? resolveNixPath(from, o.value_path, genome) : undefined;
     const source = target && target.kind !== 'external' ? target.path : undefined;
-    add({ name, type, source: source ?? o.file ?? 'flake.nix', line: o.line, detected_by: `flake output ${o.attr}` }, source ? 1 : 3);
+    const written = o.file ?? 'flake.nix';
+    // `line` is a line of `source`: an output naming another file says where it is written instead.
+    const elsewhere = source !== undefined && source !== written;
+    const detected_by = elsewhere ? `flake output ${o.attr} at ${written}:${o.line}` : `flake output ${o.attr}`;
+    add({ name, type, source: source ?? written, line: elsewhere ? null : o.line, detected_by }, source ? 1 : 3);
   }
   const nested = nestedFlakeDirs(genome);
   for (const m of modules) {
@@ -129,7 +133,8 @@ function homeManagerUsers(rel: string, settings: readonly NixSetting[], genome: 
     if (!m) continue;
     const t = resolveNixPath(rel, (m[1] ?? m[2])!, genome);
     if (t.kind !== 'file') continue;
-    add({ name: `home-manager.users.${user}`, type: 'home-manager-module', source: t.path, line: s.binding.line, detected_by: `home-manager.users.${user} in ${rel}` });
+    // The line is the assignment's, in `rel`: the organ's own file is the one assigned.
+    add({ name: `home-manager.users.${user}`, type: 'home-manager-module', source: t.path, line: null, detected_by: `home-manager.users.${user} at ${rel}:${s.binding.line}` });
   }
 }
 
