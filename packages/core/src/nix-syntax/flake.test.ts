@@ -64,6 +64,15 @@ describe('flake facts', () => {
     ]);
   });
 
+  it('reads an input url written as an unquoted URI', async () => {
+    // As older flakes write it (`nixos-hardware.url = github:NixOS/nixos-hardware/master;`); it read as no url.
+    const src = '{ inputs.hw.url = github:NixOS/nixos-hardware/master; inputs.x.url = "path:./x"; outputs = _: { }; }';
+    expect((await analyzeNixSource(src)).flake!.inputs.map((i) => [i.name, i.url])).toEqual([
+      ['hw', 'github:NixOS/nixos-hardware/master'],
+      ['x', 'path:./x'],
+    ]);
+  });
+
   it('lists outputs with their file line, the system when literal, and computed names as such', async () => {
     const f = (await analyzeNixSource(FLAKE)).flake!;
     expect(f.outputs.map((o) => [o.attr, o.static, o.line, o.value_path ?? null])).toEqual([

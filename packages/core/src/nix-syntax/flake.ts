@@ -83,6 +83,9 @@ export function flakeFactsFrom(tl: TopLevel): NixFlakeFacts | undefined {
   };
 }
 
+/** Nix's URI token: the whole value is one only when it is a URI literal (`x:y` is lexed as one). */
+const URI_LITERAL = /^[a-zA-Z][a-zA-Z0-9+.-]*:[a-zA-Z0-9%/?:@&=+$,_.!~*'-]+$/;
+
 function declaredInputs(settings: NixSetting[]): FlakeInputDecl[] {
   const byName = new Map<string, FlakeInputDecl>();
   for (const s of settings) {
@@ -94,7 +97,8 @@ function declaredInputs(settings: NixSetting[]): FlakeInputDecl[] {
       byName.set(name, d);
     }
     const str = typeof s.literal === 'string' ? s.literal : null;
-    if (key === 'url') d.url = str;
+    // `url = github:NixOS/nixos-hardware/master;`: an unquoted URI (deprecated, still in flakes).
+    if (key === 'url') d.url = str ?? (URI_LITERAL.test(s.value) ? s.value : null);
     else if (key === 'flake' && typeof s.literal === 'boolean') d.flake = s.literal;
     else if (key === 'follows') d.follows = str;
     else if (key === 'inputs' && rest.length === 2 && rest[1] === 'follows' && str !== null) d.input_follows.push({ input: rest[0]!, follows: str });
