@@ -79,6 +79,22 @@ describe('mutation-runner evolve with the shipped rule-based generator', () => {
     expect(ledger(join(mem, 'lineage.jsonl'))).toHaveLength(2);
   });
 
+  it('stops with a summary (exit 1) when a later hand-off outgrows --handoff-max-bytes, the attempt recorded at stage handoff', async () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    // 7000 bytes hold the first hand-off; the second carries the first attempt's feedback, which
+    // is never dropped, and needs more. That used to end the run with exit 2 and no summary.
+    const r = evolve(root, mem, ['--generator', `${RULE} --fail-first`, '--handoff-max-bytes', '7000']);
+    expect(r.code, r.stderr).toBe(1);
+    const out = r.json();
+    expect(out.outcome).toBe('stopped');
+    expect(out.reason).toMatch(/^the hand-off could not be built: error\[handoff-too-small\]: --max-bytes 7000 is too small/);
+    expect(out.attempts.map((a: any) => [a.attempt_number, a.verdict, a.stage, a.handoff_digest])).toEqual([[1, 'rejected', 'verify', expect.any(String)], [2, 'error', 'handoff', null]]);
+    expect(out.attempts[1].parent_attempt_id).toBe(out.attempts[0].attempt_id);
+    expect(ledger(join(mem, 'lineage.jsonl'))).toEqual(out.attempts);
+    expect((await verifyLedger(join(mem, 'lineage.jsonl'), 'lineage-attempt')).status).toBe('ok');
+  });
+
   it('runs P2 on the verified proposal with --promote', () => {
     const root = exampleGenome();
     const mem = memoryDir();

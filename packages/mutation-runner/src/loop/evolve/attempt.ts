@@ -69,13 +69,25 @@ export async function runAttempt(ctx: RunContext, attemptNumber: number, parentI
   };
 
   const th = performance.now();
-  const handoff = await composeHandoff(ctx.loc, ctx.observed, {
-    goal: ctx.goal,
-    fromAttempt: parentId ?? undefined,
-    noGoalHistory: true,
-    maxBytes: ctx.handoffMaxBytes,
-    subject: { kind: 'goal', run_id: ctx.runId, attempt_id: attemptId, parent_attempt_id: parentId, attempt_number: attemptNumber },
-  });
+  let handoff: Awaited<ReturnType<typeof composeHandoff>>;
+  try {
+    handoff = await composeHandoff(ctx.loc, ctx.observed, {
+      goal: ctx.goal,
+      fromAttempt: parentId ?? undefined,
+      noGoalHistory: true,
+      maxBytes: ctx.handoffMaxBytes,
+      subject: { kind: 'goal', run_id: ctx.runId, attempt_id: attemptId, parent_attempt_id: parentId, attempt_number: attemptNumber },
+    });
+  } catch (e) {
+    // The first attempt's failure is the command's (a --handoff-max-bytes too small for the
+    // essentials is a usage error, exit 2, nothing journaled). A later one carries more feedback
+    // and can outgrow a bound the first fitted: the run had journaled attempts by then, and died
+    // with exit 2 and no summary. It stops instead, this attempt recorded at stage handoff.
+    if (attemptNumber === 1 || !isAosError(e)) throw e;
+    times.handoff_ms = ms(th);
+    const why = `the hand-off could not be built: error[${e.code}]: ${e.message}`;
+    return finish({ verdict: 'error', stage: 'handoff', reason: why }, why);
+  }
   const handoffText = `${JSON.stringify(handoff, null, 2)}\n`;
   d.handoffDigest = digestCanonical(handoff);
   d.handoffPath = join(logDir, 'handoff.json');
