@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '@autopoietic/core/ledger';
@@ -146,6 +146,14 @@ describe('evolve and its ledgers', () => {
       expect(existsSync(join(mem, 'logs'))).toBe(false);
       expect(readdirSync(queue).sort()).toEqual(queued);
     }
+    const mem = memoryDir();
+    mkdirSync(mem, { recursive: true });
+    symlinkSync('elsewhere/lineage.jsonl', join(mem, 'lineage.jsonl'));
+    const r = evolve(root, ['--memory-dir', mem]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`error[ledger-dangling-link]: ledger ${join(mem, 'lineage.jsonl')} is a symbolic link to elsewhere/lineage.jsonl`);
+    expect(existsSync(join(mem, 'logs'))).toBe(false);
+    expect(readdirSync(queue).sort()).toEqual(queued);
   });
 
   it('records the attempt as an error and stops when P1 cannot run after the generator did', async () => {

@@ -11,7 +11,7 @@ import { afterBom, bomCause, crlfCause, endsWithCr, startsWithBom, type MarkCaus
 import { checkLedgerFile } from './ledger-file.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import { acquireLock, tryAcquireLock, type LockOptions } from './lock.js';
-import { forget as forgetLedger, openLedger, type Opened } from './open-ledgers.js';
+import { danglingLink, forget as forgetLedger, isSymlink, openLedger, type Opened } from './open-ledgers.js';
 import { lineNoAt, readTail } from './tail.js';
 import { validateForAppend, type LedgerSchemaName, type RecordOf } from './validate.js';
 
@@ -71,12 +71,16 @@ export async function appendRecord<N extends LedgerSchemaName>(
  * that must know before it starts work whose record it could not keep: evolve runs a generator
  * and P1 before its lineage record is appended, and found a torn lineage ledger only then.
  * The head is read under the lock, so an append in the middle of its write is not taken for a
- * torn tail. A ledger that does not exist yet can take a record (its directory is made then).
+ * torn tail. A ledger that does not exist yet can take a record (its directory is made then),
+ * unless its name is a symbolic link to nothing.
  */
 export async function checkAppendable(file: string, opts: LockOptions = {}): Promise<void> {
   const path = resolve(file);
   checkLedgerFile(path);
-  if (!existsSync(path)) return;
+  if (!existsSync(path)) {
+    if (isSymlink(path)) throw danglingLink(path);
+    return;
+  }
   const lock = tryAcquireLock(path) ?? (await acquireLock(path, opts));
   try {
     let fd: number;

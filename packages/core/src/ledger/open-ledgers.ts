@@ -84,17 +84,20 @@ function openOrCreate(path: string): { fd: number; created: boolean } {
     return { fd: openSync(path, flags), created: false };
   } catch (e) {
     // O_EXCL refuses any existing name, a symlink too; ENOENT now means the link leads nowhere.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && isSymlink(path)) {
-      throw new AosError('ledger-dangling-link', `ledger ${path} is a symbolic link to ${readlinkSync(path)}, which does not exist`, {
-        hint: 'Create the file it points to (an empty file is an empty ledger), or replace the link with the ledger file.',
-        cause: e,
-      });
-    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && isSymlink(path)) throw danglingLink(path, e);
     throw e;
   }
 }
 
-function isSymlink(path: string): boolean {
+/** The refusal of a ledger path that is a symbolic link to nothing (it would not create the file it names). */
+export function danglingLink(path: string, cause?: unknown): AosError {
+  return new AosError('ledger-dangling-link', `ledger ${path} is a symbolic link to ${readlinkSync(path)}, which does not exist`, {
+    hint: 'Create the file it points to (an empty file is an empty ledger), or replace the link with the ledger file.',
+    cause,
+  });
+}
+
+export function isSymlink(path: string): boolean {
   try {
     return lstatSync(path).isSymbolicLink();
   } catch {
