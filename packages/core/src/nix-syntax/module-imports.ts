@@ -17,7 +17,7 @@ export interface NixImportRef {
 }
 
 /**
- * The elements of an `imports` list (`[ … ] ++ [ … ]` and let-bound lists are followed). A part
+ * The elements of an `imports` list (`[ … ] ++ [ … ]`, let-bound lists and `with e; [ … ]` are followed). A part
  * that is not a list literal (`map (n: ./. + "/${n}") names`, `lib.optional c ./x.nix`) is one
  * dynamic entry: leaving it out made a module that computes its imports look as if it had none.
  */
@@ -54,7 +54,13 @@ function listParts(value: Node, scope: Scope): { parts: Node[]; unread: Set<Node
     unread.add(v);
   };
   const visit = (v: Node, depth: number): void => {
-    const { node: n, type } = resolveTyped(v, scope);
+    let { node: n, type } = resolveTyped(v, scope);
+    // `with inputs; [ … ]`: the list is the body (a name bound in a `let` still wins over `with`).
+    for (let i = 0; i < MAX_JOINS && (type === 'with_expression' || type === 'assert_expression'); i++) {
+      const body = fieldChild(n, 'body');
+      if (!body) break;
+      ({ node: n, type } = resolveTyped(body, scope));
+    }
     const isJoin = type === 'binary_expression' && depth < MAX_JOINS && fieldChild(n, 'operator')?.text === '++';
     if ((type !== 'list_expression' && !isJoin) || !walk.enter(n)) {
       keep(v);

@@ -303,6 +303,16 @@ let cfg = config.services.web; in
     ]);
   });
 
+  it('reads the list of `imports = with inputs; [ … ]`', async () => {
+    // Flakes' modules import inputs' modules so, next to their own files; it was one dynamic entry.
+    const src = '{ inputs, ... }: {\n  imports = with inputs; [\n    ./y.nix\n    home-manager.nixosModules.default\n  ];\n}';
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.imports.map((i) => [i.kind, i.path ?? null, i.dynamic, i.line])).toEqual([
+      ['path', './y.nix', false, 3],
+      ['expression', null, true, 4],
+    ]);
+  });
+
   it('reads a quoted name in inherit as the name (inherit "x" y;)', async () => {
     const m = (await analyzeNixSource('{ cfg, ... }: { networking = { inherit (cfg) "hostName" domain; }; }')).module!;
     expect(m.config.map((c) => c.path)).toEqual(['networking.hostName', 'networking.domain']);
