@@ -157,6 +157,21 @@ describe('mutation-runner propose and verify: a diff -u made from the genome roo
   });
 });
 
+describe('mutation-runner propose --patch: a git diff whose new file is still in the work tree', () => {
+  it('is proposed, not refused as a -p0 diff (the new file applies with -p0 too, as b/<file>)', () => {
+    const root = exampleGenome();
+    writeFileSync(join(root, 'modules', 'extra.nix'), '{ ... }: { }\n');
+    git(root, ['add', '-N', 'modules/extra.nix']);
+    const patch = join(tempDir(), 'new-file.diff');
+    writeFileSync(patch, git(root, ['diff', '--binary']));
+    git(root, ['reset', '-q', 'modules/extra.nix']);
+    const r = propose(root, ['--goal', 'add a module', '--patch', patch, '--mutation-id', 'mut-new-file']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().changed_paths).toEqual(['modules/extra.nix']);
+    expect(pending(root)).toEqual(['mut-new-file']);
+  });
+});
+
 describe('mutation-runner propose: a genome with a git submodule', () => {
   it('leaves a changed submodule out (listed), since no candidate carries submodules (it proposed "Subproject commit …-dirty", which verify could only reject)', () => {
     const lib = join(tempDir('aos-submodule-'), 'lib');

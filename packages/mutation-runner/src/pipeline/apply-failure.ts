@@ -31,8 +31,17 @@ export async function applyFailureReason(failure: string, check: CheckResult, di
       'or commit it and propose the commit range with --from'
     );
   }
-  if (!gitPrefixed(patchFile) && (await gitApplies(dir, patchFile, ['-p0']))) return `${base}; ${P0_HINT}`;
+  if (await appliesWithP0Only(dir, patchFile)) return `${base}; ${P0_HINT}`;
   return base;
+}
+
+/**
+ * A patch that does not apply (nor in reverse: see applyFailureReason) whose paths lack git's
+ * a/ and b/ prefixes while it applies with -p0: made with diff -u from the genome root. The one
+ * rule for verify's reason and propose's refusal.
+ */
+export async function appliesWithP0Only(dir: string, patchFile: string): Promise<boolean> {
+  return !gitPrefixed(patchFile) && (await gitApplies(dir, patchFile, ['-p0']));
 }
 
 /** Every `--- ` and `+++ ` path but /dev/null starts with git's a/ and b/: -p0 is not the problem. */

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { AosError, getLogger, usageError } from '@autopoietic/core/cli-kit';
 import { exclusionContext, exclusionReason, proposalsInGenomeWarning, relativeInside } from '../../candidate/exclusions.js';
 import { pendingDir } from '../../candidate/queue.js';
-import { gitApplies, P0_HINT } from '../../pipeline/apply-failure.js';
+import { appliesWithP0Only, gitApplies, P0_HINT } from '../../pipeline/apply-failure.js';
 import { gateContext, type GateFlags } from '../../pipeline/context.js';
 import { buildProposal, parseCheckFlag } from './build.js';
 import { QUEUE_CHANGE_WHY, sourceDiff, SUBMODULE_WHY, type DiffSource } from './diff-source.js';
@@ -103,9 +103,13 @@ function emptyDiff(leftOut: readonly { path: string; why: string }[]): AosError 
   });
 }
 
-/** A `--patch` whose paths only make sense with -p0 (plain `diff -u` from the root): verify's git apply would miss every file. */
+/**
+ * A `--patch` whose paths only make sense with -p0 (plain `diff -u` from the root): verify's git
+ * apply would miss every file. A git diff whose change is already in the work tree (it applies in
+ * reverse) is not one, although it "applies" with -p0 too (a new file as b/<file>).
+ */
 async function refuseP0Patch(root: string, patchFile: string): Promise<void> {
-  if ((await gitApplies(root, patchFile, [])) || !(await gitApplies(root, patchFile, ['-p0']))) return;
+  if ((await gitApplies(root, patchFile, [])) || (await gitApplies(root, patchFile, ['--reverse'])) || !(await appliesWithP0Only(root, patchFile))) return;
   throw new AosError('proposal-refused', `verify would reject this diff: ${P0_HINT}`, { hint: 'Nothing was written. Make the diff again as said, and run propose again.' });
 }
 
