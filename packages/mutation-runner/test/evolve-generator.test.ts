@@ -119,6 +119,19 @@ describe('rule-based generator: the command', () => {
     expect(second.json().metadata.value_kind_reason).toBe('the evaluator asked for string in attempt att-1');
   });
 
+  it('learns from the latest attempt across runs (lineage_seq), not the highest attempt_number (numbers start again in each run)', () => {
+    const root = exampleGenome();
+    const fact = (id: string, attempt_number: number, lineage_seq: number, stderr: string) => {
+      const f = feedback(stderr);
+      return { ...f, fact_id: `fact:attempt:${id}`, value: { ...f.value, attempt_id: id, attempt_number, lineage_seq } };
+    };
+    const older = fact('att-old', 2, 5, "error: A definition for option `autopoietic.identity.host' is not of type `boolean'.\n");
+    const newer = fact('att-new', 1, 9, "error: The option `autopoietic.identity.host' has a value of the wrong type: expected string.\n");
+    const r = generate(root, { goal: HOST_GOAL, canonical_facts: [newer, older] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().metadata.value_kind_reason).toBe('the evaluator asked for string in attempt att-new');
+  });
+
   it('inserts a binding that the host does not set yet, and the result parses as Nix', () => {
     const root = exampleGenome();
     const r = generate(root, { goal: 'set `autopoietic.mutationRunner.memoryDir` to `/srv/memory` on host `seed`' });

@@ -33,6 +33,9 @@ describe('mutation-runner evolve with the shipped rule-based generator', () => {
     expect(feedbackOf(a1.handoff_path)).toEqual([]);
     const [fb] = feedbackOf(a2.handoff_path);
     expect(fb.value).toMatchObject({ attempt_id: a1.attempt_id, verdict: 'rejected', reason: 'one or more verifier checks failed' });
+    // Its line in lineage.jsonl, which orders attempts across runs (attempt_number restarts in each run).
+    expect(fb.value.lineage_seq).toEqual(expect.any(Number));
+    expect(fb.value.lineage_seq).toBe(a1.chain.seq);
     expect(fb.value.failing_checks[0]).toMatchObject({ name: 'nix-flake-check', status: 'failed' });
     expect(fb.value.failing_checks[0].stderr_tail).toContain("has a value of the wrong type: expected string");
     expect(readFileSync(a2.handoff_path, 'utf8')).not.toContain(root);

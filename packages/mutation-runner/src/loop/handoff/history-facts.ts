@@ -64,6 +64,9 @@ export function historyFacts(items: readonly HistoryItem[], book: RefBook, budge
     const value: Record<string, unknown> = {
       attempt_id: a.attempt_id,
       attempt_number: a.attempt_number,
+      // Where the attempt is in lineage.jsonl: the order attempts were made in, across runs
+      // (attempt_number starts again at 1 in each run, and clocks can go back).
+      lineage_seq: a.chain.seq,
       run_id: a.run_id,
       verdict: a.verdict,
       stage: a.stage,
