@@ -43,6 +43,12 @@ in {
   config = lib.mkIf config.services.svc.enable { networking.firewall.allowedTCPPorts = [ config.services.svc.port ]; };
 }
 `,
+  'modules/split.nix': `{ config, lib, ... }:
+{
+  options.services.split.enable = lib.mkEnableOption "the split service";
+  config = lib.mkIf config.services.split.enable (import ./split-impl.nix { inherit config lib; });
+}
+`,
 };
 
 describe('os-introspect reads common real-world Nix forms', () => {
@@ -75,6 +81,13 @@ describe('os-introspect reads common real-world Nix forms', () => {
     ]);
     expect(svc.computed_options).toEqual([{ path: 'services.svc.instances', expr: 'lib.genAttrs [ "a" "b" ] (n: lib.mkOption { type = lib.types.str; })', line: 8 }]);
     expect(g.modules.find((m) => m.path === 'hosts/edge/default.nix')!.computed_options).toBeUndefined();
+  });
+
+  it('lists config only evaluation can list as computed_config (it was an empty config, as if the module set nothing)', () => {
+    const split = g.modules.find((m) => m.path === 'modules/split.nix')!;
+    expect(split.config).toEqual([]);
+    expect(split.computed_config).toEqual([{ path: '', expr: 'import ./split-impl.nix { inherit config lib; }', line: 4 }]);
+    expect(g.modules.find((m) => m.path === 'modules/svc.nix')!.computed_config).toBeUndefined();
   });
 
   it('summarises both hosts with their module files', () => {

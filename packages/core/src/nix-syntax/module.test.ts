@@ -190,6 +190,25 @@ in {
     ]);
   });
 
+  it('lists config it cannot read as computed: an import, an update with a set not written out, a mkMerge part that is a call', async () => {
+    // Shapes from personal configurations: the implementation in a file of its own, and
+    // settings added under a condition with lib.optionalAttrs (both gave `config: []`, as if the
+    // module set nothing).
+    const imported = (await analyzeNixSource('{ config, lib, ... }:\n{\n  config = lib.mkIf config.x.enable (import ./impl.nix { inherit config lib; });\n}\n')).module!;
+    expect(imported.config).toEqual([]);
+    expect(imported.computed_config).toEqual([{ path: '', expr: 'import ./impl.nix { inherit config lib; }', line: 3 }]);
+    const updated = (await analyzeNixSource('{ lib, ... }:\n{\n  config = { a.b = 1; } // lib.optionalAttrs true { c = 2; };\n}\n')).module!;
+    expect(updated.computed_config).toEqual([{ path: '', expr: '{ a.b = 1; } // lib.optionalAttrs true { c = 2; }', line: 3 }]);
+    const merged = (await analyzeNixSource('{ lib, ... }:\n{\n  config = lib.mkMerge [\n    { a = 1; }\n    (lib.optionalAttrs true { b = 2; })\n  ];\n}\n')).module!;
+    expect(merged.config.map((c) => c.path)).toEqual(['a']);
+    expect(merged.computed_config).toEqual([{ path: '', expr: 'lib.optionalAttrs true { b = 2; }', line: 5 }]);
+    // A value under a named path stays a setting with its source text (it is not lost).
+    const named = (await analyzeNixSource('{ ... }:\n{\n  config.services = import ./services.nix;\n}\n')).module!;
+    expect(named.config.map((c) => [c.path, c.value])).toEqual([['services', 'import ./services.nix']]);
+    expect(named.computed_config).toEqual([]);
+    expect((await analyzeNixSource(MODULE)).module!.computed_config).toEqual([]);
+  });
+
   it('lists imports: paths, strings, expressions, and let-bound lists joined with ++', async () => {
     const m = (await analyzeNixSource(MODULE)).module!;
     expect(m.imports.map((i) => [i.kind, i.path ?? null, i.dynamic, i.line])).toEqual([

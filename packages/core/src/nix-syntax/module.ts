@@ -7,7 +7,7 @@ import { attrEntries, EMPTY_SCOPE, isAttrset, resolveTyped, unwrapBody, type Att
 import { DOC_WRAPPER, docArgument, inheritedValue } from './option-sources.js';
 import { innermostCallee } from './callee-source.js';
 import { fieldChild, treeSource } from './tree-source.js';
-import { flattenSettings, unwrapValue, type NixSetting, type Unwrapped } from './values.js';
+import { flattenSettings, unwrapValue, type NixComputedConfig, type NixSetting, type Unwrapped } from './values.js';
 import { expansionOf, type Expansion } from './expansion.js';
 import { importRefs, type NixImportRef } from './module-imports.js';
 
@@ -51,6 +51,8 @@ export interface NixModuleFacts {
   computed_options: NixComputedOptions[];
   /** Attribute paths set under `config` (or at top level in the shorthand form). */
   config: NixSetting[];
+  /** Values under `config` whose settings only evaluation can list (see NixComputedConfig). */
+  computed_config: NixComputedConfig[];
   imports: NixImportRef[];
 }
 
@@ -89,13 +91,13 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   const { form, node, scope, entries } = tl;
   if (!entries) return undefined;
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
-  const facts: NixModuleFacts = { form, options: [], computed_options: [], config: [], imports: [] };
+  const facts: NixModuleFacts = { form, options: [], computed_options: [], config: [], computed_config: [], imports: [] };
   for (const e of entries) {
     const head = e.path[0];
     if (!e.value || head === undefined) continue;
     if (head === 'options') collectOptions(e.value, scope, e.path.slice(1), e.node, facts);
     else if (head === 'imports' && e.path.length === 1) append(facts.imports, importRefs(e.value, scope));
-    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node }));
+    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node, computed: facts.computed_config }));
   }
   if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n) });
   return facts;

@@ -25,6 +25,19 @@ export interface NixSetting {
   value_span?: Span;
 }
 
+/**
+ * A value under `config` that sets attributes a static reader cannot list (`config = import
+ * ./impl.nix args;`, `{ … } // lib.optionalAttrs c { … }`, a `mkMerge` part that is a call): kept
+ * so that such a module does not look as if it set nothing there.
+ */
+export interface NixComputedConfig {
+  /** Where under `config` (as in NixSetting.path); `` when all of `config` is computed. */
+  path: string;
+  /** Source text of the value (clipped to 300 characters). */
+  expr: string;
+  line: number;
+}
+
 const MAX_DEPTH = 24;
 
 /** A value with what sits around it peeled off; `type` is the node type of `node`, read once. */
@@ -97,12 +110,14 @@ function isAttrsetType(type: string): boolean {
  * Flattens an attrset value into its leaf settings: nested attrsets, `mkIf`, `mkMerge` and
  * priority wrappers are followed; everything else is a leaf. `skip` filters top-level names.
  * With `binding` and a non-empty prefix, a value that is not an attrset is itself the leaf.
+ * `computed` collects the values that are neither an attrset nor a leaf (the value itself, or a
+ * `mkMerge` part, when it is a call or an update): what they set only evaluation can list.
  */
 export function flattenSettings(
   node: Node,
   scope: Scope,
   prefix: string[] = [],
-  opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: Node } = {},
+  opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: Node; computed?: NixComputedConfig[] } = {},
 ): NixSetting[] {
   const out: NixSetting[] = [];
   const u = unwrapValue(node, scope);
@@ -111,7 +126,7 @@ export function flattenSettings(
     return [leaf(renderAttrPath(prefix), prefix, opts.dynamic ?? false, cond, opts.binding, node, u)];
   }
   const walk = expansionOf(node);
-  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk });
+  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed });
   return out;
 }
 
@@ -124,6 +139,7 @@ interface At {
   skip?: ((name: string) => boolean) | undefined;
   /** The values this walk is inside, and the tree's budget (see expansion.ts). */
   walk: Expansion;
+  computed?: NixComputedConfig[] | undefined;
 }
 
 /** Walks `u`, which `at.walk` has entered (and which it leaves at the end). */
@@ -139,6 +155,9 @@ function walkEntered(u: Unwrapped, at: At): void {
       return;
     }
     if (isAttrsetType(u.type)) walkAttrset(u, at);
+    // Only the value walked first or a mkMerge part gets here other than as an attrset (inside an
+    // attrset, any other value is a leaf).
+    else at.computed?.push({ path: renderAttrPath(at.prefix), expr: clip(u.node.text, 300), line: spanOf(u.node).line });
   } finally {
     at.walk.leave(u.node);
   }

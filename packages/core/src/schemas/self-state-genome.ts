@@ -53,9 +53,12 @@ export const OptionEntry = z.strictObject({
   line: Line,
 });
 
-/** A value under `options.` declaring options only evaluation can list (genAttrs, a helper, an import). */
-export const ComputedOptionsEntry = z.strictObject({
-  /** Where under `options.`; empty when all of `options` is computed. */
+/**
+ * A value under `options.` declaring options, or under `config` setting attributes, that only
+ * evaluation can list (genAttrs, a helper, an import, an update with a set not written out).
+ */
+export const ComputedEntry = z.strictObject({
+  /** Where under `options.` (or `config`); empty when all of it is computed. */
   path: z.string(),
   /** Source text of the value (clipped). */
   expr: z.string(),
@@ -83,8 +86,10 @@ export const ModuleEntry = z.strictObject({
   form: z.enum(['function', 'attrset']),
   options: z.array(OptionEntry),
   /** Present when some options are computed (absent: every declaration under `options.` was read). */
-  computed_options: z.array(ComputedOptionsEntry).optional(),
+  computed_options: z.array(ComputedEntry).optional(),
   config: z.array(ConfigEntry),
+  /** Present when some config is computed (absent: every value under `config` was read). */
+  computed_config: z.array(ComputedEntry).optional(),
   imports: z.array(ImportEntry),
 });
 

@@ -56,7 +56,7 @@ export function fileFacts(rel: string, analysis: NixFileAnalysis | undefined, la
 export function assemblyView(a: NixFileAnalysis): NixFileAnalysis {
   if (!a.module) return a;
   const config = a.module.config.filter((s) => s.path.startsWith('autopoietic.identity.'));
-  return { ...a, module: { form: a.module.form, options: [], computed_options: [], config, imports: a.module.imports } };
+  return { ...a, module: { form: a.module.form, options: [], computed_options: [], config, computed_config: [], imports: a.module.imports } };
 }
 
 /** The compiled validator of one `modules` entry (a variant of the self-state's, `pnpm schemas`). */

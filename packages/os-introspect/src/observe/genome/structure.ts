@@ -53,6 +53,7 @@ export function moduleEntry(rel: string, m: NixModuleFacts, genome: GenomeLayout
     })),
     ...(m.computed_options.length ? { computed_options: m.computed_options.map((c) => ({ path: c.path, expr: c.expr, line: c.line })) } : {}),
     config: m.config.map((s) => ({ path: s.path, line: s.binding.line, conditional: s.conditional, ...(s.literal !== undefined ? { literal: s.literal } : {}) })),
+    ...(m.computed_config.length ? { computed_config: m.computed_config.map((c) => ({ path: c.path, expr: c.expr, line: c.line })) } : {}),
     imports: m.imports.map((i) => importEntry(rel, i.expr, i.path, i.dynamic, i.line, genome)),
   };
 }
