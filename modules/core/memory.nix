@@ -25,48 +25,9 @@ let
     "autopoietic.memory.group = ${group} is not a declared group; declare it"
     "(users.groups.${group} = { }) or enable autopoietic.agentRuntime, which declares its own."
   ];
-  # The tmpfiles rules below chmod and chown the directory they name: on /var/lib (0750 root) every
-  # service whose state lives under it as another user would lose access, on /tmp the sticky bit.
-  systemDirs = [
-    "/"
-    "/bin"
-    "/boot"
-    "/dev"
-    "/etc"
-    "/home"
-    "/mnt"
-    "/nix"
-    "/nix/store"
-    "/nix/var"
-    "/opt"
-    "/proc"
-    "/root"
-    "/run"
-    "/srv"
-    "/sys"
-    "/tmp"
-    "/usr"
-    "/var"
-    "/var/cache"
-    "/var/empty"
-    "/var/lib"
-    "/var/lib/private"
-    "/var/log"
-    "/var/tmp"
-  ];
-  # Read-only or virtual file systems: nothing can be kept there.
-  systemTrees = [
-    "/nix/store/"
-    "/proc/"
-    "/sys/"
-    "/dev/"
-  ];
-  systemDir = lib.elem dir systemDirs || lib.any (tree: lib.hasPrefix tree dir) systemTrees;
-  # One spelling per directory: "/var/lib/", "/var//lib" or "/var/lib/x/.." would slip past the
-  # list above, and the tools, tmpfiles and ReadWritePaths would name the directory differently.
-  canonical = lib.all (part: part != "" && part != "." && part != "..") (
-    lib.tail (lib.splitString "/" dir)
-  );
+  # Which directories are refused, and why: ./memory-dir.nix (builtins only, so tested without
+  # nixpkgs).
+  rules = import ./memory-dir.nix { inherit dir; };
   owner = {
     user = "root";
     inherit group;
@@ -129,17 +90,25 @@ in
   config = lib.mkIf cfg.enable {
     assertions = [
       {
-        assertion = canonical;
+        assertion = rules.canonical;
         message = lib.concatStringsSep " " [
           "autopoietic.memory.dir = ${dir} is not a normalised absolute path; write it without a"
           "trailing /, //, . or .. (for example /var/lib/autopoietic)."
         ];
       }
       {
-        assertion = !systemDir;
+        assertion = !rules.system;
         message = lib.concatStringsSep " " [
           "autopoietic.memory.dir = ${dir} is a system directory or lies in the Nix store, /proc,"
           "/sys or /dev; use a dedicated one (for example /var/lib/autopoietic)."
+        ];
+      }
+      {
+        assertion = !rules.volatile;
+        message = lib.concatStringsSep " " [
+          "autopoietic.memory.dir = ${dir} lies in /run, /var/run, /var/lock or /tmp, which a"
+          "reboot empties: the ledgers would be lost and recreated empty. Use a persistent"
+          "directory (for example /var/lib/autopoietic)."
         ];
       }
       {

@@ -21,6 +21,7 @@ let
     "memory/system-dir"
     "memory/tmpfiles"
     "memory/undeclared-group"
+    "memory/volatile-dir"
     "mutation-runner/defaults"
     "mutation-runner/duplicate-check"
     "mutation-runner/policy"

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/cli.js';
+import { testEnv } from './support/nix-env.js';
+
+// The memory directory rules of the NixOS module, evaluated with plain Nix (no nixpkgs): the rule
+// file itself (modules/core/memory-dir.nix), and memory.nix's assertions on every case of
+// tests/modules/memory, which CI's module checks evaluate in a real NixOS system.
+const run = promisify(execFile);
+
+async function evalJson(file: string, arg: string, value: string): Promise<unknown> {
+  const { stdout } = await run('nix-instantiate', ['--eval', '--strict', '--json', '--argstr', arg, value, file], {
+    cwd: REPO_ROOT,
+    env: testEnv(),
+  });
+  return JSON.parse(stdout);
+}
+
+const rules = (dir: string) => evalJson('modules/core/memory-dir.nix', 'dir', dir);
+
+describe('modules/core/memory-dir.nix', () => {
+  it('accepts dedicated, persistent directories', async () => {
+    for (const dir of ['/var/lib/autopoietic', '/srv/autopoietic', '/var/tmp/autopoietic', '/home/user/memory']) {
+      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: false });
+    }
+  });
+
+  it('refuses directories a reboot empties: /run (a tmpfs), its /var aliases and /tmp', async () => {
+    for (const dir of ['/run/autopoietic', '/run/user/1000/memory', '/var/run/autopoietic', '/var/lock/x', '/tmp/autopoietic']) {
+      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: true });
+    }
+  });
+
+  it('refuses system directories and read-only or virtual trees', async () => {
+    for (const dir of ['/tmp', '/run', '/var/lib', '/nix/store/abc-source', '/proc/1', '/dev/shm/memory']) {
+      expect(await rules(dir), dir).toMatchObject({ canonical: true, system: true });
+    }
+  });
+
+  it('refuses every spelling but the normalised one', async () => {
+    for (const dir of ['/var/lib/', '/var//lib', '/var/lib/x/..', '/var/./lib/x', '/']) {
+      expect(await rules(dir), dir).toMatchObject({ canonical: false });
+    }
+  });
+});
+
+describe('memory.nix assertions on the tests/modules/memory cases', () => {
+  const cases = readdirSync(join(REPO_ROOT, 'tests/modules/memory'))
+    .filter((f) => f.endsWith('.nix'))
+    .map((f) => f.slice(0, -'.nix'.length))
+    .sort();
+
+  it('covers the refusals and the valid default', () => {
+    expect(cases).toEqual(expect.arrayContaining(['non-canonical-dir', 'system-dir', 'tmpfiles', 'undeclared-group', 'volatile-dir']));
+  });
+
+  it.each(cases)('%s: exactly the expected assertions fail', async (name) => {
+    const result = (await evalJson('tests/modules/memory-without-nixpkgs.nix', 'case', name)) as {
+      expected: string[];
+      actual: string[];
+    };
+    expect(result.actual).toEqual(result.expected);
+  });
+});
