@@ -77,6 +77,25 @@ describe('installed packages', () => {
       packages: [],
     });
   });
+
+  it('lists a profile nix profile manages with a Nix before 2.17, which has no --json and whose nix-env refuses it (it was unavailable)', () => {
+    const s = sandbox(MINIMAL);
+    symlinkSync(join(s.home, 'profile'), join(s.home, '.nix-profile'));
+    // What Nix 2.8 prints: the refusal of --json, then its text list; nix-env's refusal of the profile.
+    const nix = [
+      'case "$*" in',
+      `  *--json*) echo "error: unrecognised flag '--json'" >&2; echo "Try 'nix --help' for more information." >&2; exit 1;;`,
+      '  *"profile list") echo "0 - - /nix/store/pnbf9sv69wv79ni1k0xk2av21277gpyw-hello-h5-1.0"; echo "1 flake:nixpkgs#legacyPackages.x86_64-linux.jq github:NixOS/nixpkgs/0123#legacyPackages.x86_64-linux.jq /nix/store/7am0qk0wy8mbczirsq6nwilxrnlmsfxm-jq-1.7";;',
+      '  *) exit 1;;',
+      'esac',
+    ].join('\n');
+    const nixEnv = `echo "error: profile '${s.home}/profile' is incompatible with 'nix-env'; please use 'nix profile' instead" >&2; exit 1`;
+    expect(observeBounded(s, [], { PATH: fakeToolsPath({ nix, 'nix-env': nixEnv }) }).body.installed_packages).toEqual({
+      available: true,
+      source: 'nix profile list',
+      packages: ['hello-h5-1.0', 'jq'],
+    });
+  });
 });
 
 describe('system generations', () => {
