@@ -1,7 +1,7 @@
 import { captureCommand, cleanEnv, describeOutcome, succeeded } from '@autopoietic/core/adapters';
 
-/** Runs a probe command; never throws. `text` is stdout on success, `reason` says why not. */
-export type ProbeRun = { ok: true; text: string } | { ok: false; reason: string; missing: boolean };
+/** Runs a probe command; never throws. `text` is stdout on success (`stderr` what it said besides), `reason` says why not. */
+export type ProbeRun = { ok: true; text: string; stderr: string } | { ok: false; reason: string; missing: boolean };
 
 const PROBE_TIMEOUT_MS = 30_000;
 
@@ -14,7 +14,11 @@ export async function probe(command: string, args: string[], what = `${command} 
   if (succeeded(r) && r.stdoutBytes > r.stdoutFull.length) {
     return { ok: false, reason: `${what}: printed ${r.stdoutBytes} bytes, more than the 64 MiB a probe may print: not read`, missing: false };
   }
-  if (succeeded(r)) return { ok: true, text: r.stdoutFull.toString('utf8') };
-  const err = r.stderr.trim().split('\n').filter(Boolean).slice(0, 2).join(' / ');
-  return { ok: false, reason: `${what}: ${err || describeOutcome(r)}`, missing: r.outcome === 'spawn-failed' };
+  if (succeeded(r)) return { ok: true, text: r.stdoutFull.toString('utf8'), stderr: r.stderr };
+  return { ok: false, reason: `${what}: ${stderrLines(r.stderr) || describeOutcome(r)}`, missing: r.outcome === 'spawn-failed' };
+}
+
+/** The first two lines a command wrote to stderr, for a reason. */
+export function stderrLines(stderr: string): string {
+  return stderr.trim().split('\n').filter(Boolean).slice(0, 2).join(' / ');
 }
