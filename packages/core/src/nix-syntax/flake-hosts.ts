@@ -2,10 +2,11 @@ import type { Node } from 'web-tree-sitter';
 import { applyParts, calleeName, dottedName, literalValue, pathLiteral, unparen, stripParens, type Typed } from './nodes.js';
 import type { OutputHit } from './flake-outputs.js';
 import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
-import { listElementsOf, moduleFactsOf } from './module.js';
+import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
 import { attrEntries, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
 import { unwrapValue } from './values.js';
 import { importedFile } from './flake-names.js';
+import { selfPath, type FlakeArgs } from './flake-args.js';
 
 /**
  * Hosts of a flake: `nixosConfigurations.<name> = <call>`, read from the attrset argument of the
@@ -16,13 +17,16 @@ import { importedFile } from './flake-names.js';
  * generatedNames), each host being `f` applied to its name. Anything else keeps its module list
  * unread (`modules_static: false`).
  */
-export function hostDecl(hit: OutputHit): FlakeHostDecl {
+export function hostDecl(hit: OutputHit, args?: FlakeArgs): FlakeHostDecl {
   const call = hit.apply ? appliedCall(hit.apply, hit.scope) : hit.value ? hostCall(unwrapValue(hit.value, hit.scope)) : undefined;
-  return hostFromCall(hit.decl.name!, hit.decl.line, call);
+  return hostFromCall(hit.decl.name!, hit.decl.line, call, args);
 }
 
-/** A host built by `call` (undefined: not known), read from the attrset given to it. */
-export function hostFromCall(name: string, line: number, call: (Typed & { scope: Scope }) | undefined): FlakeHostDecl {
+/**
+ * A host built by `call` (undefined: not known), read from the attrset given to it. `args`: what
+ * flake.nix's outputs function binds, when the host is written there (paths through `self`).
+ */
+export function hostFromCall(name: string, line: number, call: (Typed & { scope: Scope }) | undefined, flakeArgs?: FlakeArgs): FlakeHostDecl {
   const decl: FlakeHostDecl = { name, line, system: null, modules: [], modules_static: false };
   if (!call) return decl;
   // `a = import ./hosts/a.nix { inherit inputs; }`: the host is that file's value (read across files).
@@ -42,7 +46,7 @@ export function hostFromCall(name: string, line: number, call: (Typed & { scope:
       }
       if (e.path[0] === 'modules') {
         const list = listElementsOf(value, call.scope);
-        decl.modules = list.elements.map((el) => moduleRef(el, call.scope));
+        decl.modules = list.elements.map((el) => moduleRef(el, call.scope, flakeArgs));
         decl.modules_static = list.complete;
       }
     }
@@ -132,10 +136,11 @@ function bindFormals(formals: Node, arg: Node, scope: Scope, names: Map<string, 
   return true;
 }
 
-function moduleRef(el: Node, scope: Scope): FlakeModuleRef {
+function moduleRef(el: Node, scope: Scope, args: FlakeArgs | undefined): FlakeModuleRef {
   const n = resolveVariable(stripParens(el), scope);
   const base = { expr: el.text.length > 300 ? `${el.text.slice(0, 300)}…` : el.text, line: el.startPosition.row + 1 };
-  const p = pathLiteral(n) ?? importedPath(n);
+  // `"${self}/hosts/a"` in flake.nix is `./hosts/a`: the module list is written in flake.nix.
+  const p = pathLiteral(n) ?? importedPath(n, scope, args) ?? ownPath(n, scope, args);
   if (p) {
     const path = p.dynamic ? substitutedPath(p.text, scope) : p.text;
     return path === undefined ? { kind: 'expression', ...base } : { kind: 'path', path, ...base };
@@ -147,16 +152,32 @@ function moduleRef(el: Node, scope: Scope): FlakeModuleRef {
   const kind = stripParens(n).type;
   if (kind === 'attrset_expression' || kind === 'function_expression' || kind === 'rec_attrset_expression') {
     const facts = moduleFactsOf(n, scope);
-    return { kind: 'inline', config: facts?.config ?? [], ...(facts?.imports.length ? { imports: facts.imports } : {}), ...base };
+    const imports = facts?.imports.map((i) => ownImport(i, scope, args));
+    return { kind: 'inline', config: facts?.config ?? [], ...(imports?.length ? { imports } : {}), ...base };
   }
   return { kind: 'expression', ...base };
 }
 
-/** `import ./x { … }` as a module list element: the imported path. */
-function importedPath(n: Node): { text: string; dynamic: boolean } | undefined {
+/** `import ./x { … }` (or `import "${self}/x"`) as a module list element: the imported path. */
+function importedPath(n: Node, scope: Scope, args: FlakeArgs | undefined): { text: string; dynamic: boolean } | undefined {
   if (calleeName(n) !== 'import') return undefined;
   const first = applyParts(n)?.args[0];
-  return first ? pathLiteral(first) : undefined;
+  return first ? (pathLiteral(first) ?? ownPath(stripParens(first), scope, args)) : undefined;
+}
+
+/** A path through flake.nix's `self` (selfPath: a string or an addition), as a path literal reads. */
+function ownPath(n: Node, scope: Scope, args: FlakeArgs | undefined): { text: string; dynamic: boolean } | undefined {
+  if (!args) return undefined;
+  const type = n.type;
+  const p = type === 'string_expression' || type === 'binary_expression' ? selfPath(n.text, args, scope) : undefined;
+  return p === undefined ? undefined : { text: p, dynamic: p.includes('${') };
+}
+
+/** An inline module's import through `self` (`{ imports = [ "${self}/x.nix" ]; }` in flake.nix) as the path it is. */
+function ownImport(i: NixImportRef, scope: Scope, args: FlakeArgs | undefined): NixImportRef {
+  if (!i.dynamic || i.kind === 'path') return i;
+  const p = selfPath(i.expr, args, scope);
+  return p === undefined || p.includes('${') ? i : { ...i, path: p, dynamic: false };
 }
 
 const INTERPOLATED_NAME = /\$\{\s*([A-Za-z_][A-Za-z0-9_'-]*)\s*\}/g;

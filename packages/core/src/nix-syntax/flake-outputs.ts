@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { applyParts, calleeName, literalValue, pathLiteral, stripParens } from './nodes.js';
 import { generatedNames, importedFile, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
+import { inputOf, type FlakeArgs } from './flake-args.js';
 import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
 
 /** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
@@ -24,6 +25,8 @@ export interface FlakeOutputDecl {
   from_file?: string;
   /** Names computed from `readDir <dir>` (only evaluation lists them): the directory as written. */
   read_dir?: string;
+  /** The value is only a name from this input (`overlays.nur = inputs.nur.overlay;`): another flake's part. */
+  from_input?: string;
 }
 
 /** Output found during the walk, with the nodes the host reader needs. */
@@ -57,6 +60,9 @@ export class OutputCollector {
   /** flake-parts `imports = [ ./hosts … ]` of the mkFlake module, as written (static paths only). */
   readonly partsImports: string[] = [];
   private readonly seen = new Map<string, OutputHit>();
+
+  /** `args`: what flake.nix's outputs function binds (none in other files: see FlakeArgs). */
+  constructor(private readonly args?: FlakeArgs) {}
 
   collect(node: Node, scope: Scope, ctx: Ctx = { implicitSystem: false }, depth = 0): void {
     if (depth > 16) {
@@ -214,6 +220,7 @@ export class OutputCollector {
     const single = SINGLE_PER_SYSTEM.has(cat) || (!perSystem && !NAMED_CATEGORIES.has(cat));
     const attr = [cat, ...(perSystem ? [sys ?? '<system>'] : []), ...(single ? [] : [shownName ?? '<name>'])].join('.');
     const p = direct && value ? firstPath(value, scope) : undefined;
+    const input = direct && value && p === undefined ? inputOf(value, this.args, scope) : undefined;
     const decl: FlakeOutputDecl = {
       category: cat,
       system: sys,
@@ -226,6 +233,7 @@ export class OutputCollector {
       ...(p === undefined ? {} : { value_path: p }),
       ...(from_file === undefined ? {} : { from_file }),
       ...(read_dir === undefined ? {} : { read_dir }),
+      ...(input === undefined ? {} : { from_input: input }),
     };
     const hit: OutputHit = { decl, value: direct ? value : undefined, scope, ...(apply ? { apply } : {}) };
     this.seen.set(key, hit);

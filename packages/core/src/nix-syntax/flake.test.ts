@@ -279,6 +279,36 @@ describe('flake facts', () => {
     ]);
   });
 
+  it("marks an output whose value is only a name from an input as that input's (a re-export, not the genome's part)", async () => {
+    const src = `{
+  outputs = { self, nixpkgs, nur, ... }@inputs:
+    let local = { overlay = final: prev: { }; }; in {
+      overlays.nur = inputs.nur.overlay;
+      overlays.nur-default = nur.overlays.default;
+      overlays.own = final: prev: { };
+      overlays.file = import ./overlay.nix;
+      overlays.alias = self.overlays.own;
+      overlays.local = local.overlay;
+      nixosModules.hm = inputs.home-manager.nixosModules.default;
+      packages.x86_64-linux.hello = nixpkgs.legacyPackages.x86_64-linux.hello;
+    };
+}`;
+    const f = (await analyzeNixSource(src)).flake!;
+    expect(f.outputs.map((o) => [o.attr, o.from_input ?? null])).toEqual([
+      ['overlays.nur', 'nur'],
+      ['overlays.nur-default', 'nur'],
+      ['overlays.own', null],
+      ['overlays.file', null],
+      ['overlays.alias', null],
+      ['overlays.local', null],
+      ['nixosModules.hm', 'home-manager'],
+      ['packages.x86_64-linux.hello', 'nixpkgs'],
+    ]);
+    // Only flake.nix's outputs function binds its inputs: a name it does not bind is not an input.
+    const other = (await analyzeNixSource('{ outputs = _: { overlays.nur = inputs.nur.overlay; }; }')).flake!;
+    expect(other.outputs.map((o) => o.from_input ?? null)).toEqual([null]);
+  });
+
   it('marks outputs computed by an unknown function as not static', async () => {
     const f = (await analyzeNixSource('{ outputs = inputs: import ./outputs.nix inputs; }')).flake!;
     expect(f.outputs).toEqual([]);

@@ -4,6 +4,7 @@ import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
 import { hostDecl } from './flake-hosts.js';
 import { topLevelOf, type NixImportRef, type TopLevel } from './module.js';
 import { flattenSettings, type NixSetting } from './values.js';
+import { flakeArgs } from './flake-args.js';
 
 export type { FlakeOutputDecl } from './flake-outputs.js';
 
@@ -71,14 +72,15 @@ export function flakeFactsFrom(tl: TopLevel): NixFlakeFacts | undefined {
   const inputSettings = entries
     .filter((e) => e.path[0] === 'inputs' && e.value)
     .flatMap((e) => flattenSettings(e.value!, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node }));
-  const collector = new OutputCollector();
+  const args = flakeArgs(outputs.value);
+  const collector = new OutputCollector(args);
   collector.collect(outputs.value, scope);
   return {
     description: description?.value ? (stringLiteral(description.value) ?? null) : null,
     inputs: declaredInputs(inputSettings),
     outputs: collector.hits.map((h) => h.decl),
     outputs_static: !collector.partial,
-    hosts: collector.hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map(hostDecl),
+    hosts: collector.hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, args)),
     ...(collector.partsImports.length ? { parts_imports: collector.partsImports } : {}),
   };
 }

@@ -91,6 +91,57 @@ describe('genome graph', () => {
     expect((await readHostIdentity(root, 'laptop'))?.host).toEqual({ value: 'laptop-01', file: 'modules/identity.nix', line: 1 });
   });
 
+  it("reads paths through flake.nix's own `self` as genome files; elsewhere `self` is only a convention, left dynamic", async () => {
+    // `modules = [ "${self}/system/core/users.nix" ]`: self is the outputs function's argument,
+    // the flake itself, so the path is a file of the genome; it was listed as external.
+    const root = tempDir();
+    writeTree(root, {
+      'flake.nix': `{
+  outputs = { self, nixpkgs, ... }@inputs:
+    let
+      mk = name: nixpkgs.lib.nixosSystem { modules = [ "\${self}/machines/\${name}" ]; };
+      shadow = self: nixpkgs.lib.nixosSystem { modules = [ "\${self}/system/core/users.nix" ]; };
+    in {
+      nixosConfigurations.a = nixpkgs.lib.nixosSystem {
+        modules = [
+          "\${self}/system/core/users.nix"
+          (self + "/hosts/a.nix")
+          "\${inputs.self}/system"
+          (import "\${self}/modules/imported.nix")
+          "\${self}/gone.nix"
+          "\${nixpkgs}/nixos/modules/profiles/minimal.nix"
+          { imports = [ "\${self}/modules/ssh.nix" ]; }
+        ];
+      };
+      nixosConfigurations.b = mk "b";
+      nixosConfigurations.c = shadow self;
+    };
+}`,
+      'system/core/users.nix': '{ ... }: { }',
+      'system/default.nix': '{ ... }: { }',
+      'hosts/a.nix': '{ self, ... }: { imports = [ "${self}/modules/convention.nix" (import ./imported-here.nix) ]; }',
+      'hosts/imported-here.nix': '{ autopoietic.identity.host = "a-01"; }',
+      'modules/imported.nix': '{ ... }: { }',
+      'modules/ssh.nix': '{ ... }: { }',
+      'modules/convention.nix': '{ ... }: { }',
+      'machines/b/default.nix': '{ ... }: { }',
+    });
+    const index = await openGenomeIndex(root);
+    const [a, b, c] = genomeHosts(index);
+    expect(a?.modules).toEqual(['system/core/users.nix', 'hosts/a.nix', 'system/default.nix', 'modules/imported.nix', 'modules/ssh.nix']);
+    expect(a?.external_modules).toEqual(['"${self}/gone.nix" (missing: gone.nix)', '"${nixpkgs}/nixos/modules/profiles/minimal.nix"']);
+    // In hosts/a.nix, `self` is whatever specialArgs passes: its import stays dynamic, out of the closure.
+    expect(importClosure(a!.modules, index)).toEqual([...a!.modules, 'hosts/imported-here.nix']);
+    expect(index.analysis('hosts/a.nix')?.module?.imports.map((i) => [i.kind, i.path ?? null, i.dynamic])).toEqual([
+      ['string', null, true],
+      ['import', './imported-here.nix', false],
+    ]);
+    expect((await readHostIdentity(root, 'a'))?.host).toEqual({ value: 'a-01', file: 'hosts/imported-here.nix', line: 1 });
+    expect(b?.modules).toEqual(['machines/b/default.nix']);
+    // A helper's parameter named self is not the flake's self.
+    expect([c?.modules, c?.external_modules]).toEqual([[], ['"${self}/system/core/users.nix"']]);
+  });
+
   it('places an identity set inline in the file that lists the modules, not where the host is named', async () => {
     // `alpha = import ./hosts/alpha.nix { inherit inputs; };`, the host file calling nixosSystem
     // with an inline module: its lines were reported as flake.nix's.

@@ -57,5 +57,5 @@ const PARTS_CATEGORIES = new Set(['nixosConfigurations', 'nixosModules']);
 function hostSetOf(c: OutputCollector, categories: Set<string>): NixHostSet | null {
   const hits = c.hits.filter((h) => categories.has(h.decl.category));
   if (!hits.length) return null;
-  return { outputs: hits.map((h) => h.decl), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map(hostDecl) };
+  return { outputs: hits.map((h) => h.decl), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h)) };
 }

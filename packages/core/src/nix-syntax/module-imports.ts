@@ -1,15 +1,16 @@
 import type { Node } from 'web-tree-sitter';
-import { clip, pathLiteral, stringLiteral, unparen } from './nodes.js';
+import { callOf, clip, pathLiteral, stringLiteral, unparen } from './nodes.js';
 import { resolveTyped, type Scope } from './scope.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
 import { expansionOf } from './expansion.js';
 
 /** One entry of `imports = [ … ]`. */
 export interface NixImportRef {
-  kind: 'path' | 'string' | 'expression';
+  /** `import`: `import ./x.nix`, or `import ./x.nix args` (see importRef). */
+  kind: 'path' | 'string' | 'import' | 'expression';
   /** Source text (`./a.nix`, `"${modulesPath}/x.nix"`, `inputs.hm.nixosModules.default`). */
   expr: string;
-  /** For `path`/`string` kinds without interpolation: the path as written. */
+  /** For `path`/`string`/`import` kinds without interpolation: the path as written. */
   path?: string;
   dynamic: boolean;
   line: number;
@@ -85,6 +86,13 @@ function listParts(value: Node, scope: Scope): { parts: Node[]; unread: Set<Node
   return { parts, unread };
 }
 
+/**
+ * One element. `import ./x.nix` is x.nix's value, and `import ./x.nix args` what that value
+ * returns for the arguments: a module when x.nix is one (or a function returning one), so the
+ * element stands for x.nix, as it does in a host's `modules` list (flake-hosts.ts). Nix gives such
+ * a value no file name of its own (its errors name the importing file); x.nix's own imports
+ * still come with it, as the analysis reads a file through the functions around its value.
+ */
 function importRef(el: Node): NixImportRef {
   const { node: n, type } = unparen(el);
   const at = { line: n.startPosition.row + 1, col: n.startPosition.column + 1 };
@@ -96,5 +104,15 @@ function importRef(el: Node): NixImportRef {
     const s = stringLiteral(n, type, text);
     return { kind: 'string', expr: clip(text, 500), ...(s === undefined ? {} : { path: s }), dynamic: s === undefined, ...at };
   }
+  const imported = type === 'apply_expression' ? importedPath(n, type) : undefined;
+  if (imported) return { kind: 'import', expr: clip(n.text, 500), path: imported, dynamic: false, ...at };
   return { kind: 'expression', expr: clip(n.text, 500), dynamic: true, ...at };
+}
+
+/** `import ./x.nix`, with or without arguments (`(import ./x.nix) args` too): the path as written. */
+function importedPath(n: Node, type: string): string | undefined {
+  const call = callOf(n, type);
+  const first = call?.name === 'import' ? call.args[0] : undefined;
+  const p = first ? pathLiteral(first) : undefined;
+  return p && !p.dynamic ? p.text : undefined;
 }

@@ -85,8 +85,9 @@ describe('module facts', () => {
         path: 'autopoietic.observation.package',
         declared_with: 'mkPackageOption',
         type: 'lib.types.package',
-        default: '"jq"',
+        default: 'pkgs.jq',
         description: null,
+        description_value: 'The jq package to use.',
         example: null,
       },
     ]);
@@ -216,7 +217,54 @@ in {
       ['path', './sub', false, 10],
       ['path', '../shared/defaults.nix', false, 11],
       ['string', null, true, 12],
-      ['expression', null, true, 13],
+      ['import', './generated.nix', false, 13],
+    ]);
+  });
+
+  it('reads `import ./x.nix` in imports as ./x.nix, with arguments or not, as a host module list does', async () => {
+    // `imports = [ (import ./x.nix) ]` was one dynamic entry, x.nix missing from the import graph.
+    const src = `{ lib, ... }: {
+  imports = [
+    (import ./a.nix)
+    (import ./b.nix { inherit lib; })
+    ((import ./c) lib)
+    (import "\${./d}/x.nix")
+    (import ./\${name}.nix)
+    (f ./e.nix)
+  ];
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.imports.map((i) => [i.kind, i.path ?? null, i.dynamic])).toEqual([
+      ['import', './a.nix', false],
+      ['import', './b.nix', false],
+      ['import', './c', false],
+      ['expression', null, true],
+      ['expression', null, true],
+      ['expression', null, true],
+    ]);
+  });
+
+  it('reads mkPackageOption as nixpkgs builds it: the default is the package at the attribute path, shown as pkgs.<path>', async () => {
+    const src = `{ lib, pkgs, ... }: {
+  options.p = {
+    a = lib.mkPackageOption pkgs "hello" { };
+    b = lib.mkPackageOption pkgs "GHC" { default = [ "haskellPackages" "ghc" ]; example = [ "ghc94" ]; };
+    c = lib.mkPackageOption pkgs [ "python3Packages" "pytest" ] { extraDescription = "For tests."; };
+    d = lib.mkPackageOption pkgs "coreutils" { default = null; };
+    e = lib.mkPackageOption pkgs "dbus" { nullable = true; default = null; };
+    f = lib.mkPackageOption pkgs.javaPackages "OpenJFX" { default = "openjfx20"; pkgsText = "pkgs.javaPackages"; example = "pkgs.jdk"; };
+    g = lib.mkPackageOption pkgs name { };
+  };
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.options.map((o) => [o.path, o.type, o.default, 'default_value' in o ? o.default_value : 'absent', o.description_value ?? null, o.example])).toEqual([
+      ['p.a', 'lib.types.package', 'pkgs.hello', 'absent', 'The hello package to use.', null],
+      ['p.b', 'lib.types.package', 'pkgs.haskellPackages.ghc', 'absent', 'The GHC package to use.', 'pkgs.ghc94'],
+      ['p.c', 'lib.types.package', 'pkgs.python3Packages.pytest', 'absent', 'The pytest package to use. For tests.', null],
+      ['p.d', 'lib.types.package', null, 'absent', 'The coreutils package to use.', null],
+      ['p.e', 'lib.types.nullOr lib.types.package', 'null', null, 'The dbus package to use.', null],
+      ['p.f', 'lib.types.package', 'pkgs.javaPackages.openjfx20', 'absent', 'The OpenJFX package to use.', 'pkgs.jdk'],
+      ['p.g', 'lib.types.package', 'name', 'absent', null, null],
     ]);
   });
 

@@ -266,19 +266,68 @@ function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: No
     const text = arg?.text;
     return enableDecl(path, binding, text, arg ? (stringLiteral(arg, undefined, text) ?? docArgument(arg, text!)) : undefined);
   }
+  if (ctor === 'mkPackageOption') return packageDecl(path, args, scope, binding);
   const decl = newDecl(path, ctor, binding);
-  if (ctor === 'mkPackageOption') {
-    decl.type = 'lib.types.package';
-    if (args[1]) decl.default = clip(args[1].text);
-  }
-  const attrs = ctor === 'mkOption' ? args[0] : args[2];
-  const set = attrs ? resolveTyped(attrs, scope) : undefined;
+  const set = args[0] ? resolveTyped(args[0], scope) : undefined;
   if (!set || !isAttrset(set.node, set.type)) return decl;
   for (const e of attrEntries(set.node, set.type)) {
     const key = attributeKey(e.path);
     if (key) readEntry(decl, e, key);
   }
   return decl;
+}
+
+/**
+ * `mkPackageOption pkgs "jq" { … }` as nixpkgs' lib/options.nix builds it: the name (or
+ * `default`, when given) is an attribute path in the package set, not a value, so the option's
+ * default is `pkgs.jq`, shown as its defaultText `<pkgsText>.<path>` (pkgsText is "pkgs" unless
+ * given); it has no `default_value` (a package is no literal), except `default = null` with
+ * `nullable = true`, whose default is null (without nullable, `default = null` means no default).
+ * A name or default that is not a literal string or list of strings keeps its source text. The
+ * description is nixpkgs' "The <name> package to use." and `extraDescription`; a list `example`
+ * is an attribute path too, a string one the expression text it holds.
+ */
+function packageDecl(path: string, args: Node[], scope: Scope, binding: Span): NixOptionDecl {
+  const decl = newDecl(path, 'mkPackageOption', binding);
+  const given = new Map<string, Node>();
+  const set = args[2] ? resolveTyped(args[2], scope) : undefined;
+  if (set && isAttrset(set.node, set.type)) for (const e of attrEntries(set.node, set.type)) if (e.value && e.path.length === 1 && !e.dynamic) given.set(e.path[0]!, e.value);
+  const literal = (key: string): NixLiteral | undefined => {
+    const v = given.get(key);
+    return v ? literalValue(v)?.value : undefined;
+  };
+  const pkgsText = typeof literal('pkgsText') === 'string' ? (literal('pkgsText') as string) : 'pkgs';
+  const nullable = literal('nullable') === true;
+  decl.type = nullable ? 'lib.types.nullOr lib.types.package' : 'lib.types.package';
+  const defaultNode = given.get('default') ?? args[1];
+  const defaultLiteral = defaultNode ? literalValue(defaultNode)?.value : undefined;
+  if (defaultLiteral === null) {
+    if (nullable) {
+      decl.default = 'null';
+      decl.default_value = null;
+    }
+  } else if (defaultNode) {
+    const attr = attributePath(defaultLiteral);
+    decl.default = attr ? `${pkgsText}.${attr}` : clip(defaultNode.text);
+  }
+  const name = args[1] ? literalValue(args[1])?.value : undefined;
+  const shown = typeof name === 'string' ? name : Array.isArray(name) ? name.at(-1) : undefined;
+  const extra = given.has('extraDescription') ? literal('extraDescription') : '';
+  if (typeof shown === 'string' && typeof extra === 'string') decl.description_value = `The ${shown} package to use.${extra === '' ? '' : ` ${extra}`}`;
+  const example = given.get('example');
+  const exampleLiteral = example ? literalValue(example)?.value : undefined;
+  if (example && exampleLiteral !== null) {
+    const attr = Array.isArray(exampleLiteral) ? attributePath(exampleLiteral) : undefined;
+    decl.example = attr ? `${pkgsText}.${attr}` : typeof exampleLiteral === 'string' ? clip(exampleLiteral) : clip(example.text);
+  }
+  return decl;
+}
+
+/** An attribute path given as a string or a list of strings, rendered as nixpkgs' showAttrPath does. */
+function attributePath(v: NixLiteral | undefined): string | undefined {
+  const path = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(path) || !path.length || !path.every((p): p is string => typeof p === 'string')) return undefined;
+  return renderAttrPath(path);
 }
 
 /** Records an entry of an option's attrset whose key is read (see readAttribute). */
