@@ -96,3 +96,52 @@ describe('os-introspect reads common real-world Nix forms', () => {
     expect(r.stdout).toContain('hosts: desk (3 module files, identity desk), edge (1 module file)');
   });
 });
+
+/**
+ * A flake naming its files through `self`, re-exporting overlays and modules of its inputs, and
+ * a Home Manager user written in place with `imports`: forms a review of real configurations found
+ * misread (external modules, another flake's overlay as an organ, no Home Manager organ).
+ */
+const SELF_TREE: Record<string, string> = {
+  'flake.nix': `{
+  outputs = { self, nixpkgs, nur, home-manager, ... }@inputs: {
+    overlays.nur = inputs.nur.overlay;
+    overlays.own = import ./overlays/own.nix;
+    nixosModules.hm = home-manager.nixosModules.home-manager;
+    nixosConfigurations.desk = nixpkgs.lib.nixosSystem {
+      modules = [
+        "\${self}/system/core/users.nix"
+        (self + "/hosts/desk.nix")
+        home-manager.nixosModules.home-manager
+        { home-manager.users.ada = { imports = [ ./home/ada.nix inputs.x.homeModules.default ]; home.stateVersion = "24.05"; }; }
+      ];
+    };
+  };
+}
+`,
+  'overlays/own.nix': 'final: prev: { }\n',
+  'system/core/users.nix': '{ ... }: { imports = [ (import ./groups.nix) ]; }\n',
+  'system/core/groups.nix': '{ autopoietic.identity.host = "desk-01"; }\n',
+  'hosts/desk.nix': '{ ... }: { }\n',
+  'home/ada.nix': '{ ... }: { }\n',
+};
+
+describe('os-introspect reads paths through self, re-exports and Home Manager imports', () => {
+  it("lists the host's self paths as its modules, gives no organ for an input's parts, and a Home Manager organ for a user's imports", () => {
+    const g = observe(sandbox(SELF_TREE)).genome;
+    expect(g.hosts.map((h) => [h.name, h.modules, h.external_modules, h.closure, h.identity.host])).toEqual([
+      [
+        'desk',
+        ['system/core/users.nix', 'hosts/desk.nix'],
+        ['home-manager.nixosModules.home-manager'],
+        ['system/core/users.nix', 'hosts/desk.nix', 'system/core/groups.nix'],
+        'desk-01',
+      ],
+    ]);
+    expect(g.import_graph).toEqual([{ from: 'system/core/users.nix', to: 'system/core/groups.nix', line: 1 }]);
+    expect(g.organs.map((o) => [o.type, o.name, o.source, o.detected_by])).toEqual([
+      ['home-manager-module', 'home-manager.users.ada', 'home/ada.nix', 'home-manager.users.ada at flake.nix:11'],
+      ['overlay', 'own', 'overlays/own.nix', 'flake output overlays.own at flake.nix:4'],
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import type { FlakeShow } from './flake-eval.js';
 import { readFlakeLock, type LockReading } from './flake-lock.js';
 import type { GenomeFiles } from './files.js';
 import { ParsedGenome } from './model.js';
-import { genomeOrgans, inlineModuleOrgans } from './organs.js';
+import { genomeOrgans, inlineModuleOrgans, ownOutputs } from './organs.js';
 import { flakeOutputs } from './outputs.js';
 import { hostEntries, importGraph, nixFileEntry } from './structure.js';
 
@@ -56,7 +56,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     nix_files: a.files.results.map(nixFileEntry),
     modules: [],
     import_graph: importGraph(modules),
-    organs: genomeOrgans(a.flakeFile, outputs, [...modules, ...inlineModuleOrgans(hosts, a.files.layout)], a.files.layout, a.packageDirs),
+    organs: genomeOrgans(a.flakeFile, ownOutputs(outputs, reading?.outputs ?? []), [...modules, ...inlineModuleOrgans(hosts, a.files.layout)], a.files.layout, a.packageDirs),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };

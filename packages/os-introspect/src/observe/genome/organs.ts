@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { z } from 'zod';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
-import { resolveNixPath, type GenomeHost, type NixModuleFacts, type NixSetting } from '@autopoietic/core/nix-syntax';
+import { resolveNixPath, type GenomeHost, type NixModuleFacts, type NixSetting, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
 
@@ -25,6 +25,16 @@ const OUTPUT_TYPES: Record<string, Organ['type']> = {
   homeModules: 'home-manager-module',
   homeManagerModules: 'home-manager-module',
 };
+
+/**
+ * The outputs that are this genome's parts: not those whose value is only a name from an input
+ * (`overlays.nur = inputs.nur.overlay;`, `nixosModules.hm = home-manager.nixosModules.default;`),
+ * which re-export another flake's part (FlakeOutputDecl.from_input). `placed` are the outputs as
+ * read, `outputs` their entries (placed first, in the same order; then those only evaluation lists).
+ */
+export function ownOutputs(outputs: Output[], placed: readonly PlacedOutput[]): Output[] {
+  return outputs.filter((_o, i) => placed[i]?.decl.from_input === undefined);
+}
 
 /**
  * One organ per thing: modules are keyed by their source file, everything else by type and
@@ -124,17 +134,39 @@ export function inlineModuleOrgans(hosts: readonly GenomeHost[], layout: GenomeL
 /** A path, or `import` of one (with arguments or not): `./home/u.nix`, `import ./home/u.nix { inherit inputs; }`. */
 const HOME_MODULE_VALUE = /^(?:import\s+(\.{1,2}\/[\w.+/-]+)(?:\s[\s\S]*)?|(\.{1,2}\/[\w.+/-]+))$/;
 
-/** `home-manager.users.<user> = ./home/user.nix;` (or `import ./home/user.nix`): that file is a Home Manager module. */
+const PATH = String.raw`\.{1,2}\/[\w.+/-]+`;
+/**
+ * A user's `imports = [ … ]` (`home-manager.users.u = { imports = [ ./u.nix ]; };`), its elements
+ * paths, `(import <path>)` or names (an input's module): only such a list is read, so no path
+ * inside an argument or a string is taken for a module.
+ */
+const HOME_IMPORT = String.raw`(?:${PATH}|\(import\s+${PATH}\)|[A-Za-z_][\w'.-]*)`;
+const HOME_IMPORTS_VALUE = new RegExp(String.raw`^\[\s*(?:${HOME_IMPORT}(?:\s+${HOME_IMPORT})*)?\s*\]$`);
+const LISTED_PATH = new RegExp(String.raw`(?<=[\s([])${PATH}(?=[\s)\]])`, 'g');
+
+/**
+ * `home-manager.users.<user> = ./home/user.nix;` (or `import ./home/user.nix`), or a user's module
+ * written in place that imports files (`home-manager.users.<user> = { imports = [ ./u.nix ]; … };`,
+ * which the settings read as `home-manager.users.<user>.imports`): each file is a Home Manager module.
+ */
 function homeManagerUsers(rel: string, settings: readonly NixSetting[], genome: GenomeLayout, add: (o: Organ) => void): void {
   for (const s of settings) {
     if (!s.path.startsWith('home-manager.users.')) continue;
-    const user = /^home-manager\.users\.([^.]+)$/.exec(s.path)?.[1];
-    const m = user ? HOME_MODULE_VALUE.exec(s.value) : null;
-    if (!m) continue;
-    const t = resolveNixPath(rel, (m[1] ?? m[2])!, genome);
-    if (t.kind !== 'file') continue;
-    // The line is the assignment's, in `rel`: the organ's own file is the one assigned.
-    add({ name: `home-manager.users.${user}`, type: 'home-manager-module', source: t.path, line: null, detected_by: `home-manager.users.${user} at ${rel}:${s.binding.line}` });
+    const m = /^home-manager\.users\.([^.]+)(\.imports)?$/.exec(s.path);
+    const user = m?.[1];
+    if (!user) continue;
+    let written: string[];
+    if (m[2]) written = HOME_IMPORTS_VALUE.test(s.value) ? (s.value.match(LISTED_PATH) ?? []) : [];
+    else {
+      const v = HOME_MODULE_VALUE.exec(s.value);
+      written = v ? [(v[1] ?? v[2])!] : [];
+    }
+    for (const w of written) {
+      const t = resolveNixPath(rel, w, genome);
+      if (t.kind !== 'file') continue;
+      // The line is the assignment's, in `rel`: the organ's own file is the one assigned.
+      add({ name: `home-manager.users.${user}`, type: 'home-manager-module', source: t.path, line: null, detected_by: `home-manager.users.${user} at ${rel}:${s.binding.line}` });
+    }
   }
 }
 
