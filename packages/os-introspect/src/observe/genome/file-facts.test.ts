@@ -36,6 +36,24 @@ describe('the facts of one file', () => {
     ]);
   });
 
+  it("gives a Home Manager organ for each path a user's module written in place imports, also for a user named by an expression", async () => {
+    // `home-manager.users.u = { imports = [ ./u.nix ]; }` gave none; `= ./u.nix` did.
+    const src = `{ config, lib, ... }: {
+  config = lib.mkIf config.mine.waybar.enable {
+    home-manager.users.\${config.mine.username} = { imports = [ ./home/ada.nix ]; };
+    home-manager.users.bob = { imports = [ ./home/bob.nix inputs.x.homeModules.default (import ./home/gone.nix) ]; home.stateVersion = "24.05"; };
+    home-manager.users.eve.imports = [ (f ./home/ada.nix) ];
+  };
+}
+`;
+    const rel = 'modules/probe.nix';
+    const facts = fileFacts(rel, await analyzeNixSource(src), new GenomeLayout([rel, 'modules/home/ada.nix', 'modules/home/bob.nix']), await loadModuleEntryCheck());
+    expect(facts.organs.map((o) => [o.name, o.source, o.detected_by])).toEqual([
+      ['home-manager.users.${config.mine.username}', 'modules/home/ada.nix', 'home-manager.users.${config.mine.username} at modules/probe.nix:3'],
+      ['home-manager.users.bob', 'modules/home/bob.nix', 'home-manager.users.bob at modules/probe.nix:4'],
+    ]);
+  });
+
   it('marks an entry its validator refuses, naming the file', async () => {
     const refuse = Object.assign(() => false, { errors: [{ instancePath: '/options/0/path', message: 'must be string' }] });
     const facts = fileFacts('modules/probe.nix', await analyzeNixSource(MODULE), layout, refuse);

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { z } from 'zod';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
-import { resolveNixPath, type GenomeHost, type NixModuleFacts, type NixSetting, type PlacedOutput } from '@autopoietic/core/nix-syntax';
+import { renderAttrPath, resolveNixPath, type GenomeHost, type NixModuleFacts, type NixSetting, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
 
@@ -152,11 +152,11 @@ const LISTED_PATH = new RegExp(String.raw`(?<=[\s([])${PATH}(?=[\s)\]])`, 'g');
 function homeManagerUsers(rel: string, settings: readonly NixSetting[], genome: GenomeLayout, add: (o: Organ) => void): void {
   for (const s of settings) {
     if (!s.path.startsWith('home-manager.users.')) continue;
-    const m = /^home-manager\.users\.([^.]+)(\.imports)?$/.exec(s.path);
-    const user = m?.[1];
-    if (!user) continue;
+    // By segments: a user named by `${config.my.user}` holds dots that are not attribute paths.
+    const [, , user, ...rest] = s.segments;
+    if (user === undefined || rest.length > 1 || (rest.length === 1 && rest[0] !== 'imports')) continue;
     let written: string[];
-    if (m[2]) written = HOME_IMPORTS_VALUE.test(s.value) ? (s.value.match(LISTED_PATH) ?? []) : [];
+    if (rest.length) written = HOME_IMPORTS_VALUE.test(s.value) ? (s.value.match(LISTED_PATH) ?? []) : [];
     else {
       const v = HOME_MODULE_VALUE.exec(s.value);
       written = v ? [(v[1] ?? v[2])!] : [];
@@ -165,7 +165,8 @@ function homeManagerUsers(rel: string, settings: readonly NixSetting[], genome: 
       const t = resolveNixPath(rel, w, genome);
       if (t.kind !== 'file') continue;
       // The line is the assignment's, in `rel`: the organ's own file is the one assigned.
-      add({ name: `home-manager.users.${user}`, type: 'home-manager-module', source: t.path, line: null, detected_by: `home-manager.users.${user} at ${rel}:${s.binding.line}` });
+      const name = renderAttrPath(['home-manager', 'users', user]);
+      add({ name, type: 'home-manager-module', source: t.path, line: null, detected_by: `${name} at ${rel}:${s.binding.line}` });
     }
   }
 }
