@@ -19,6 +19,28 @@ describe('systemd unit parsing', () => {
     expect(parseUnitsJson('[]')).toEqual([]);
   });
 
+  it('keeps escaped unit names as systemctl prints them, and reads masked and not-found units of --all', () => {
+    // In the form of systemctl list-units --all --no-legend under LC_ALL=C (the bullet is `*`): unit
+    // names escape `-` and spaces (`\x2d`, `\x20`); masked and not-found units carry the bullet.
+    const text = [
+      '  systemd-fsck@dev-disk-by\\x2duuid-1f2e\\x2d3d4c.service loaded active exited File System Check on /dev/disk/by-uuid/1f2e-3d4c',
+      '  backup-my\\x20disk.timer                               loaded active waiting Back up "my disk"',
+      '* rsyslog.service                                       masked inactive dead  rsyslog.service',
+      '* syslog.service                                        not-found inactive dead syslog.service',
+      '  user@1000.service                                     loaded active running User Manager for UID 1000',
+    ].join('\n');
+    expect(parseUnitsText(text).map((u) => [u.name, u.load, u.active, u.sub, u.description])).toEqual([
+      ['backup-my\\x20disk.timer', 'loaded', 'active', 'waiting', 'Back up "my disk"'],
+      ['rsyslog.service', 'masked', 'inactive', 'dead', 'rsyslog.service'],
+      ['syslog.service', 'not-found', 'inactive', 'dead', 'syslog.service'],
+      ['systemd-fsck@dev-disk-by\\x2duuid-1f2e\\x2d3d4c.service', 'loaded', 'active', 'exited', 'File System Check on /dev/disk/by-uuid/1f2e-3d4c'],
+      ['user@1000.service', 'loaded', 'active', 'running', 'User Manager for UID 1000'],
+    ]);
+    // The same units as --output=json gives them (systemd 246+): the name as a JSON string.
+    const json = '[{"unit":"systemd-fsck@dev-disk-by\\\\x2duuid-1f2e.service","load":"loaded","active":"failed","sub":"failed","description":"File System Check"}]';
+    expect(parseUnitsJson(json)?.[0]).toMatchObject({ name: 'systemd-fsck@dev-disk-by\\x2duuid-1f2e.service', active: 'failed' });
+  });
+
   it('reads plain text, including the failed-unit bullet that shifts the columns', () => {
     const text = [
       '  accounts-daemon.service  loaded    active   running Accounts Service',
