@@ -31,6 +31,13 @@ describe('shell history', () => {
     expect(readShellHistory(home, 10, 'flag').entries).toEqual(['last command']);
   });
 
+  it('drops a zsh command over several lines whole when the tail starts inside it, not its other lines as a command', () => {
+    const home = tempDir();
+    const inside = `: 1:0;for f in *; do\\\n  echo ${'x'.repeat(600 * 1024)}\\\n  ffmpeg -i $f out\\\ndone\n: 2:0;ls\n`;
+    writeTree(home, { '.zsh_history': inside });
+    expect(readShellHistory(home, 10, 'flag').entries).toEqual(['ls']);
+  });
+
   it('names a history file it cannot read, rather than call it absent', () => {
     const home = tempDir();
     writeTree(home, { '.zsh_history': ': 1:0;ls\n', '.bash_history/x': '' });

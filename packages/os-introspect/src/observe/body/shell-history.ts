@@ -8,7 +8,12 @@ type History = BodyState['shell_history'];
 /** Bytes read from the end of each history file: enough for thousands of commands. */
 const TAIL_BYTES = 512 * 1024;
 
-/** Each shell's file and how its bytes become commands (bash first, so zsh lines win at the tail). */
+/**
+ * Each shell's file and how its bytes become commands (bash first, so zsh lines win at the tail).
+ * A tail that starts inside the file starts inside a command: the first command is dropped, as a
+ * whole (a zsh command over several lines is one; dropping only up to the first newline left its
+ * other lines to be reported as a command of their own).
+ */
 const SHELLS = [
   { file: '.bash_history', commands: bashCommands },
   { file: '.zsh_history', commands: zshCommands },
@@ -31,15 +36,16 @@ export function readShellHistory(home: string | undefined, lines: number, source
       continue;
     }
     files.push(file);
-    for (const c of shell.commands(tail.bytes).slice(-lines)) entries.push(c); // not push(...): --shell-history-lines can pass 100,000
+    const commands = shell.commands(tail.bytes, tail.cut);
+    for (const c of commands.slice(-lines)) entries.push(c); // not push(...): --shell-history-lines can pass 100,000
   }
   if (!files.length) return { included: true, source, reason: problems.join('; ') || `no .bash_history or .zsh_history in ${home}`, files, entries: [] };
   return { included: true, source, ...(problems.length ? { reason: problems.join('; ') } : {}), files, entries: entries.slice(-lines) };
 }
 
 /** bash: one command a line; `#<digit>...` lines are the timestamps HISTTIMEFORMAT makes bash write. */
-export function bashCommands(bytes: Buffer): string[] {
-  return nonBlank(bytes.toString('utf8').split('\n')).filter((l) => !/^#\d/.test(l));
+export function bashCommands(bytes: Buffer, cut = false): string[] {
+  return nonBlank(bytes.toString('utf8').split('\n').slice(cut ? 1 : 0)).filter((l) => !/^#\d/.test(l));
 }
 
 /**
@@ -47,8 +53,8 @@ export function bashCommands(bytes: Buffer): string[] {
  * restored; a line ending in `\` goes on on the next (zsh writes a newline inside a command that
  * way); the extended-history prefix `: <epoch>:<duration>;` is stripped.
  */
-export function zshCommands(bytes: Buffer): string[] {
-  const entries = unmetafy(bytes).toString('utf8').split(/(?<!\\)\n/);
+export function zshCommands(bytes: Buffer, cut = false): string[] {
+  const entries = unmetafy(bytes).toString('utf8').split(/(?<!\\)\n/).slice(cut ? 1 : 0);
   return nonBlank(entries.map((e) => e.replace(/\\\r?\n/g, '\n').replace(/^: \d+:\d+;/, '')));
 }
 
@@ -65,8 +71,8 @@ function nonBlank(lines: string[]): string[] {
   return lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
 }
 
-/** The last TAIL_BYTES of a regular file, from the start of its first whole line. */
-function readTail(file: string): { bytes: Buffer } | { error: string } {
+/** The last TAIL_BYTES of a regular file; `cut` when that is not the whole file (it starts inside a line). */
+function readTail(file: string): { bytes: Buffer; cut: boolean } | { error: string } {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO in place of the history must not wait for a writer (it is refused below).
@@ -80,11 +86,7 @@ function readTail(file: string): { bytes: Buffer } | { error: string } {
     const len = Math.min(st.size, TAIL_BYTES);
     const buf = Buffer.alloc(len);
     const got = readSync(fd, buf, 0, len, st.size - len);
-    if (st.size <= len) return { bytes: buf.subarray(0, got) };
-    // Started inside the file: its first line is probably partial, and a tail with no newline
-    // at all is one part of a single huge line. Neither is a command.
-    const nl = buf.indexOf(0x0a);
-    return { bytes: nl < 0 ? Buffer.alloc(0) : buf.subarray(nl + 1, got) };
+    return { bytes: buf.subarray(0, got), cut: st.size > len };
   } catch (e) {
     return { error: errCode(e) };
   } finally {
