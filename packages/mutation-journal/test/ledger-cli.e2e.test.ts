@@ -186,13 +186,19 @@ describe('list', () => {
     expect(r.stdout).toBe(`${JSON.stringify(recs, null, 2)}\n`);
   });
 
-  it('warns about a torn final line whose writer is gone, naming repair, and lists the whole records', () => {
+  it('refuses a torn final line whose writer is gone in JSON (an array cannot say it is incomplete); the table lists the whole records and warns', () => {
     const mem = seeded();
-    writeFileSync(join(mem, 'mutations.jsonl'), '{"torn', { flag: 'a' });
+    const file = join(mem, 'mutations.jsonl');
+    writeFileSync(file, '{"torn', { flag: 'a' });
     const r = journal(['list', 'mutations', '--memory-dir', mem], { AUTOPOIETIC_LOG_LEVEL: 'warn' });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toHaveLength(3);
-    expect(r.stderr).toMatch(/skipping a torn final line.*mutation-journal ledger repair/);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error[ledger-torn-tail]: ${file}:4: the last line is incomplete (an interrupted append)`);
+    expect(r.stderr).toContain(`mutation-journal ledger repair --path ${file}`);
+    const table = journal(['list', 'mutations', '--format', 'table', '--memory-dir', mem], { AUTOPOIETIC_LOG_LEVEL: 'warn' });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.trimEnd().split('\n')).toHaveLength(4); // header + 3 records
+    expect(table.stderr).toMatch(/skipping a torn final line.*mutation-journal ledger repair/);
   });
 
   it('filters by --mutation-id, --status and --since, combined', () => {

@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { daysAgo, generation, journal, organLine, promotion, snapshot, verification } from './organ-fixtures.js';
 
@@ -137,5 +140,36 @@ describe('organ review --measure', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`${mem}/organs.jsonl:2`);
     expect(snapshot(mem)).toEqual(before);
+  });
+});
+
+describe('a torn last line (an append that never completed)', () => {
+  it('is named in the output of review and suggest, and refused by the bare JSON arrays of organ list and list', async () => {
+    const mem = tempDir();
+    add(mem, 'a');
+    await promotion(mem, { id: 'p1', status: 'promoted', organs: ['a'] });
+    const registry = join(mem, 'organs.jsonl');
+    const promotions = join(mem, 'mutation-promotions.jsonl');
+    for (const f of [registry, promotions]) writeFileSync(f, '{"schema_version":"0.1.0","torn', { flag: 'a' });
+    const note = (f: string) => `${f}: line 2, a torn final line (an append that never completed), was skipped; quarantine it with \`mutation-journal ledger repair --path ${f}\``;
+
+    const review = reviewOf(mem, '--measure');
+    expect(review.source_statuses).toMatchObject({ registry: 'loaded:1;skipped:torn-tail@2', promotions: 'loaded:1;skipped:torn-tail@2' });
+    expect(review.limits.slice(0, 2)).toEqual([note(registry), note(promotions)]);
+    const suggest = journal(['suggest'], mem);
+    expect(suggest.code, suggest.stderr).toBe(0);
+    expect(suggest.json().source_statuses.registry).toBe('loaded:1;skipped:torn-tail@2');
+    expect(suggest.json().limits.slice(0, 2)).toEqual([note(registry), note(promotions)]);
+
+    for (const r of [journal(['list'], mem), runCli('mutation-journal', ['list', 'organs', '--memory-dir', mem])]) {
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`error[ledger-torn-tail]: ${registry}:2: the last line is incomplete`);
+      expect(r.stderr).toContain(`mutation-journal ledger repair --path ${registry}`);
+    }
+    // an intact registry: no note, and the status is the plain count
+    const clean = tempDir();
+    add(clean, 'a');
+    expect(reviewOf(clean).source_statuses).toEqual({ registry: 'loaded:1' });
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mutationRecord } from '../../../../tests/support/records.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { appendRecord } from './append.js';
-import { loadRecords, readRecords } from './read.js';
+import { loadRecords, readRecords, type SkippedLine } from './read.js';
 import { verifyLedger } from './verify.js';
 
 async function ledger(n: number): Promise<string> {
@@ -61,6 +61,21 @@ describe('readRecords / loadRecords', () => {
     writeFileSync(file, '{"schema_version":"0.1.0","mut', { flag: 'a' });
     expect(await loadRecords(file, 'mutation')).toHaveLength(2);
     await expect(loadRecords(file, 'mutation', { tornTail: 'error' })).rejects.toMatchObject({ code: 'ledger-torn-tail', message: expect.stringContaining(`${file}:3`) });
+  });
+
+  it('hands a skipped torn tail to `skipped` (also when quiet), so a command can say its view is incomplete', async () => {
+    const file = await ledger(2);
+    writeFileSync(file, '{"schema_version":"0.1.0","mut', { flag: 'a' });
+    for (const quiet of [false, true]) {
+      const skipped: SkippedLine[] = [];
+      expect(await loadRecords(file, 'mutation', { skipped, quiet })).toHaveLength(2);
+      expect(skipped).toEqual([{ ledger: file, line: 3, kind: 'torn-tail', message: expect.stringContaining(`${file}: line 3, a torn final line`) }]);
+      expect(skipped[0]!.message).toContain(`mutation-journal ledger repair --path ${file}`);
+    }
+    const intact = await ledger(1);
+    const none: SkippedLine[] = [];
+    await loadRecords(intact, 'mutation', { skipped: none });
+    expect(none).toEqual([]);
   });
 
   it('treats an unparsable line as torn only when it is the last non-blank line', async () => {

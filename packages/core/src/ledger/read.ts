@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
+import { shellQuote } from '../cli-kit/shell-quote.js';
 import { SCHEMAS } from '../schemas/registry.js';
 import type { StoredRecord } from './append.js';
 import { chainOf } from './chain.js';
@@ -15,10 +16,27 @@ export interface ReadOptions {
   /**
    * What to do with a torn final line (no trailing newline, or an unparsable last line): its
    * append never returned, so by default it is skipped with a warning; 'error' refuses instead.
+   * An append still in flight (see appendInFlight) is neither: its record is not there yet.
    */
   tornTail?: 'skip' | 'error';
   /** Skip a torn tail without the warning (a caller reading the same ledger twice warns once). */
   quiet?: boolean;
+  /**
+   * Receives each line the read left out (a torn final line), so that a command can say in its
+   * output that the view is incomplete: a warning on stderr alone is lost to a script reading
+   * stdout. A command whose output has no room for the note refuses instead (tornTail 'error').
+   */
+  skipped?: SkippedLine[];
+}
+
+/** A line a reader left out of the records it returned. */
+export interface SkippedLine {
+  ledger: string;
+  /** 1-based physical line number. */
+  line: number;
+  kind: 'torn-tail';
+  /** One line for an output's `limits`: what was skipped and how to fix it. */
+  message: string;
 }
 
 export interface ReadEntry<N extends LedgerSchemaName> {
@@ -67,10 +85,18 @@ export async function* readRecords<N extends LedgerSchemaName>(
   if (pending) {
     // Only a BOM (an editor created the file empty, as 'UTF-8 with BOM'): no append was torn here.
     if (startsWithBom(pending.bytes) && afterBom(pending.bytes) === 'nothing') throw byteOrderMark(path, pending);
-    if (opts.tornTail === 'error') throw tornTail(path, pending.no);
+    if (opts.quiet && opts.tornTail !== 'error' && !opts.skipped) return;
     // An append mid-write (see verifyLedger) is not torn: its record is simply not read yet.
-    if (!opts.quiet && !(await appendInFlight(path, pending))) getLogger().warn({ ledger: path, line: pending.no }, 'skipping a torn final line (an append that never completed); run `mutation-journal ledger repair` to quarantine it');
+    if (await appendInFlight(path, pending)) return;
+    if (opts.tornTail === 'error') throw tornTail(path, pending.no);
+    opts.skipped?.push(skippedTail(path, pending.no));
+    if (!opts.quiet) getLogger().warn({ ledger: path, line: pending.no }, 'skipping a torn final line (an append that never completed); run `mutation-journal ledger repair` to quarantine it');
   }
+}
+
+function skippedTail(path: string, line: number): SkippedLine {
+  const message = `${path}: line ${line}, a torn final line (an append that never completed), was skipped; quarantine it with \`mutation-journal ledger repair --path ${shellQuote(path)}\``;
+  return { ledger: path, line, kind: 'torn-tail', message };
 }
 
 /** The file grew past the unterminated line, or a live writer holds the lock (not waited for). */
@@ -119,7 +145,7 @@ function invalid(path: string, line: number, schemaName: string, issues: string[
 
 function tornTail(path: string, line: number): AosError {
   return new AosError('ledger-torn-tail', `${path}:${line}: the last line is incomplete (an interrupted append)`, {
-    hint: `Quarantine it with \`mutation-journal ledger repair --path ${path}\`.`,
+    hint: `Quarantine it with \`mutation-journal ledger repair --path ${shellQuote(path)}\` (it moves the line to a quarantine file; nothing is deleted).`,
     details: { path, line },
   });
 }

@@ -15,7 +15,9 @@ export interface ListFlags extends ListFilterFlags, LocationFlags {
  * record (the same bytes as a pretty-printed array), so listing a large ledger does not hold it
  * in memory. A first pass reads the ledger through, so that a malformed line fails the command
  * before anything is printed (never half a JSON array on stdout). The table needs every row for
- * its column widths anyway.
+ * its column widths anyway. A torn last line (an append that never completed) is refused in JSON,
+ * which has no room to say the listing is incomplete, and skipped with a warning in the table,
+ * which a person reads with its stderr.
  */
 export async function runList(kindArg: string, flags: ListFlags): Promise<void> {
   const kind = parseKind(kindArg, 'kind');
@@ -29,7 +31,7 @@ export async function runList(kindArg: string, flags: ListFlags): Promise<void> 
     return;
   }
   let matching = 0;
-  for await (const { record } of readRecords(file, schema)) if (keep(record)) matching++;
+  for await (const { record } of readRecords(file, schema, { tornTail: 'error' })) if (keep(record)) matching++;
   let n = 0;
   for await (const { record } of readRecords(file, schema, { quiet: true })) {
     if (n === matching) break; // appended since the first pass: not part of this listing

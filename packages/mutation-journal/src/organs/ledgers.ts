@@ -1,13 +1,14 @@
 import { statSync, type Stats } from 'node:fs';
 import { deniedErrno } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
-import { readRecords, UNREADABLE_HINT } from '@autopoietic/core/ledger';
+import { readRecords, UNREADABLE_HINT, type LedgerSchemaName, type SkippedLine, type StoredRecord } from '@autopoietic/core/ledger';
 import { foldRegistry, type OrganLine, type Registry } from './history.js';
 import type { GenerationLike, MeasureInputs, PromotionLike, VerificationLike } from './measure.js';
 
 /**
  * Reading the ledgers the organ commands use. A missing ledger counts as empty and is reported
- * as `missing:treated-as-empty`; a loaded one as `loaded:<records>`. Only the fields the organ
+ * as `missing:treated-as-empty`; a loaded one as `loaded:<records>` (see loadLedger for a
+ * skipped torn tail). Only the fields the organ
  * logic needs are kept, so a large verification ledger does not stay in memory.
  */
 export const MISSING = 'missing:treated-as-empty';
@@ -15,6 +16,8 @@ export const MISSING = 'missing:treated-as-empty';
 export interface Loaded<T> {
   items: T[];
   status: string;
+  /** Lines the reader left out (a torn final line): the view is incomplete. */
+  skipped: SkippedLine[];
 }
 
 /**
@@ -56,44 +59,43 @@ export function registrySize(file: string): number {
   return statLedger(file, 'organ registry')?.size ?? -1;
 }
 
-export async function loadRegistry(file: string): Promise<Loaded<OrganLine> & { registry: Registry }> {
-  const items: OrganLine[] = [];
-  const exists = present(file, 'organ registry');
-  if (exists) for await (const { record } of readRecords(file, 'organ')) items.push(record);
-  return { items, registry: foldRegistry(items), status: exists ? `loaded:${items.length}` : MISSING };
+export async function loadRegistry(file: string, opts: { tornTail?: 'error' } = {}): Promise<Loaded<OrganLine> & { registry: Registry }> {
+  const loaded = await loadLedger(file, 'organ registry', 'organ', (r) => r, opts);
+  return { ...loaded, registry: foldRegistry(loaded.items) };
 }
 
-export async function loadPromotions(file: string): Promise<Loaded<PromotionLike>> {
-  const items: PromotionLike[] = [];
-  const exists = present(file, 'promotion ledger');
-  if (exists) {
-    for await (const { record: r } of readRecords(file, 'mutation-promotion')) {
-      items.push({ promotion_id: r.promotion_id, timestamp: r.timestamp, mutation_id: r.mutation_id, status: r.status, changed_paths: r.changed_paths, changed_organs: r.changed_organs });
-    }
-  }
-  return { items, status: exists ? `loaded:${items.length}` : MISSING };
+export function loadPromotions(file: string): Promise<Loaded<PromotionLike>> {
+  return loadLedger(file, 'promotion ledger', 'mutation-promotion', (r) => ({
+    promotion_id: r.promotion_id, timestamp: r.timestamp, mutation_id: r.mutation_id, status: r.status, changed_paths: r.changed_paths, changed_organs: r.changed_organs,
+  }));
 }
 
-export async function loadGenerations(file: string): Promise<Loaded<GenerationLike>> {
-  const items: GenerationLike[] = [];
-  const exists = present(file, 'generation ledger');
-  if (exists) {
-    for await (const { record: r } of readRecords(file, 'generation')) {
-      items.push({ timestamp: r.timestamp, lineage_status: r.lineage_status, generation: r.generation, mutation_id: r.mutation_id, changed_organs: r.changed_organs });
-    }
-  }
-  return { items, status: exists ? `loaded:${items.length}` : MISSING };
+export function loadGenerations(file: string): Promise<Loaded<GenerationLike>> {
+  return loadLedger(file, 'generation ledger', 'generation', (r) => ({
+    timestamp: r.timestamp, lineage_status: r.lineage_status, generation: r.generation, mutation_id: r.mutation_id, changed_organs: r.changed_organs,
+  }));
 }
 
-export async function loadVerifications(file: string): Promise<Loaded<VerificationLike>> {
-  const items: VerificationLike[] = [];
-  const exists = present(file, 'verification ledger');
-  if (exists) {
-    for await (const { record: r } of readRecords(file, 'mutation-result')) {
-      items.push({ verification_id: r.verification_id, timestamp: r.timestamp, status: r.status, changed_paths: r.changed_paths });
-    }
-  }
-  return { items, status: exists ? `loaded:${items.length}` : MISSING };
+export function loadVerifications(file: string): Promise<Loaded<VerificationLike>> {
+  return loadLedger(file, 'verification ledger', 'mutation-result', (r) => ({ verification_id: r.verification_id, timestamp: r.timestamp, status: r.status, changed_paths: r.changed_paths }));
+}
+
+/**
+ * One ledger, keeping `keep(record)` of each record. A torn final line the reader skips is named
+ * in the status (`loaded:<n>;skipped:torn-tail@<line>`) and in `skipped`, whose messages the
+ * outputs put in their `limits`: a script reading stdout must see that the view is incomplete.
+ */
+async function loadLedger<N extends LedgerSchemaName, T>(file: string, what: string, schema: N, keep: (r: StoredRecord<N>) => T, opts: { tornTail?: 'error' } = {}): Promise<Loaded<T>> {
+  const items: T[] = [];
+  const skipped: SkippedLine[] = [];
+  if (!present(file, what)) return { items, status: MISSING, skipped };
+  for await (const { record } of readRecords(file, schema, { ...opts, skipped })) items.push(keep(record));
+  return { items, status: `loaded:${items.length}${skipped.map((s) => `;skipped:${s.kind}@${s.line}`).join('')}`, skipped };
+}
+
+/** The `limits` lines of the records the readers skipped, in the order the ledgers were read. */
+export function skippedLimits(...loaded: readonly Pick<Loaded<unknown>, 'skipped'>[]): string[] {
+  return loaded.flatMap((l) => l.skipped.map((s) => s.message));
 }
 
 export interface MeasureSources {
@@ -102,7 +104,7 @@ export interface MeasureSources {
   verifications: string;
 }
 
-export async function loadMeasureInputs(paths: MeasureSources): Promise<{ inputs: MeasureInputs; statuses: Record<string, string> }> {
+export async function loadMeasureInputs(paths: MeasureSources): Promise<{ inputs: MeasureInputs; statuses: Record<string, string>; skipped: string[] }> {
   const [promotions, generations, verifications] = await Promise.all([
     loadPromotions(paths.promotions),
     loadGenerations(paths.generations),
@@ -111,5 +113,6 @@ export async function loadMeasureInputs(paths: MeasureSources): Promise<{ inputs
   return {
     inputs: { promotions: promotions.items, generations: generations.items, verifications: verifications.items },
     statuses: { promotions: promotions.status, generations: generations.status, verifications: verifications.status },
+    skipped: skippedLimits(promotions, generations, verifications),
   };
 }

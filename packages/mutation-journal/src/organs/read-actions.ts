@@ -5,7 +5,7 @@ import type { EvidenceBundle } from '@autopoietic/core/schemas';
 import { resolve } from 'node:path';
 import { positiveDays } from './fields.js';
 import { currentOrgans } from './history.js';
-import { loadGenerations, loadMeasureInputs, loadPromotions, loadRegistry } from './ledgers.js';
+import { loadGenerations, loadMeasureInputs, loadPromotions, loadRegistry, skippedLimits } from './ledgers.js';
 import { measureOrgans } from './measure.js';
 import { organPaths, type OrganPaths, type PathFlags } from './paths.js';
 import { reviewOrgans, type ReviewInput } from './review.js';
@@ -18,7 +18,9 @@ import { suggestOrgans } from './suggest.js';
  * create nothing except the optional evidence sidecar, whose path is checked before any work.
  */
 export async function runList(flags: PathFlags & { history?: boolean }): Promise<void> {
-  const { items, registry } = await loadRegistry(organPaths(flags).registry);
+  // A bare JSON array has no room to say a torn last line was left out: refuse it (exit 1, with
+  // the repair command) rather than print a list a script would take as the whole registry.
+  const { items, registry } = await loadRegistry(organPaths(flags).registry, { tornTail: 'error' });
   printJson(flags.history ? items : currentOrgans(registry).map((o) => o.latest));
 }
 
@@ -36,14 +38,17 @@ export async function runReview(flags: ReviewFlags): Promise<void> {
   }
   const paths = organPaths(flags);
   const sidecar = prepareSidecar(flags.evidenceBundle, { inputs: ledgerInputs(paths) });
-  const { registry, status } = await loadRegistry(paths.registry);
+  const reg = await loadRegistry(paths.registry);
+  const { registry, status } = reg;
   let measured: ReviewInput['measured'];
+  let skipped = skippedLimits(reg);
   if (flags.measure) {
-    const { inputs, statuses } = await loadMeasureInputs(paths);
+    const { inputs, statuses, skipped: measureSkipped } = await loadMeasureInputs(paths);
     const { registry: _r, ...from } = paths;
     measured = { measures: measureOrgans(registry.organs, inputs), from, statuses };
+    skipped = [...skipped, ...measureSkipped];
   }
-  const out = reviewOrgans({ registry, source: paths.registry, reviewedAt: nowRfc3339(), staleAfterDays, registryStatus: status, ...(measured ? { measured } : {}) });
+  const out = reviewOrgans({ registry, source: paths.registry, reviewedAt: nowRfc3339(), staleAfterDays, registryStatus: status, skipped, ...(measured ? { measured } : {}) });
   emitSidecar(sidecar, () => organReviewBundle(out, rawRef('organ-review-output', `organ review:${paths.registry}`, out)));
   printJson(out);
 }
@@ -58,7 +63,9 @@ export async function runSuggest(flags: SuggestFlags): Promise<void> {
   const selfStatePath = flags.selfState === undefined ? undefined : resolve(flags.selfState);
   const sidecar = prepareSidecar(flags.evidenceBundle, { inputs: [...ledgerInputs(paths), ...(selfStatePath ? [selfStatePath] : [])] });
   const selfState = selfStatePath === undefined ? undefined : await loadSelfState(selfStatePath);
-  const [reg, promotions, generations] = await Promise.all([loadRegistry(paths.registry), loadPromotions(paths.promotions), loadGenerations(paths.generations)]);
+  // The registry first: a problem with it is the one to name (the same memory dir usually holds all three).
+  const reg = await loadRegistry(paths.registry);
+  const [promotions, generations] = await Promise.all([loadPromotions(paths.promotions), loadGenerations(paths.generations)]);
   const out = suggestOrgans({
     registry: reg.registry,
     promotions: promotions.items,
@@ -66,6 +73,7 @@ export async function runSuggest(flags: SuggestFlags): Promise<void> {
     reviewedAt: nowRfc3339(),
     sources: { registry: paths.registry, promotions: paths.promotions, generations: paths.generations },
     statuses: { registry: reg.status, promotions: promotions.status, generations: generations.status },
+    skipped: skippedLimits(reg, promotions, generations),
     ...(selfState && selfStatePath
       ? { selfState: { source: selfStatePath, organs: selfState.organs, status: selfState.organs ? `loaded:${selfState.organs.length}` : 'missing:genome.organs' } }
       : {}),

@@ -18,6 +18,8 @@ export interface SuggestInput {
   selfState?: { source: string; status: string; organs: readonly GenomeOrgan[] | undefined };
   sources: { registry: string; promotions: string; generations: string };
   statuses: { registry: string; promotions: string; generations: string };
+  /** Lines the readers left out (a torn final line), one limit each: a suggestion may be missing. */
+  skipped?: readonly string[];
   reviewedAt: string;
 }
 
@@ -136,7 +138,7 @@ function candidate(o: Observed, changed: boolean, retired: Organ | undefined, li
 }
 
 function sourceLimits(input: SuggestInput): string[] {
-  const limits: string[] = [];
+  const limits: string[] = [...(input.skipped ?? [])];
   for (const kind of ['registry', 'promotions', 'generations'] as const) {
     if (input.statuses[kind].startsWith('missing:')) {
       limits.push(`${kind} source was missing and was treated as empty, so an empty result does not prove the registry is complete`);
