@@ -218,6 +218,31 @@ describe('mutation-journal lineage: bad input', () => {
     expect(r.stderr).toContain('error[ledger-broken]');
     expect(r.stderr).toContain(file);
   });
+
+  it('fails closed on a ledger whose last lines were cut off below its checkpoint, as `ledger verify` reports it', async () => {
+    const { mem } = await known();
+    const file = join(mem, 'mutations.jsonl');
+    const cp = runCli('mutation-journal', ['ledger', 'checkpoint', '--path', file]);
+    expect(cp.code, cp.stderr).toBe(0);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    writeFileSync(file, `${lines.slice(0, -1).join('\n')}\n`); // still a valid, shorter chain
+    const r = lineage(mem, ['--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error[ledger-broken]: ${file}`);
+    expect(r.stderr).toContain('lines were removed from the end');
+  });
+
+  it('draws a ledger with a torn last line, and says in the output that the line was left out', async () => {
+    const { mem } = await known();
+    const file = join(mem, 'mutations.jsonl');
+    const n = readFileSync(file, 'utf8').trimEnd().split('\n').length;
+    writeFileSync(file, '{"schema_version":"0.1.0","mut', { flag: 'a' });
+    const r = lineage(mem, ['--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const source = JSON.parse(r.stdout).sources.find((s: { path: string }) => s.path === file);
+    expect(source).toMatchObject({ status: 'torn-tail', records: n, problems: [expect.stringContaining(`line ${n + 1}:`)] });
+  });
 });
 
 /**

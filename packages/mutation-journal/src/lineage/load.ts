@@ -32,9 +32,11 @@ export function lineageInputs(paths: LineagePaths, where: Where): { key: keyof L
 }
 
 /**
- * Reads the six ledgers and builds the view. Each ledger is verified as it is read: a broken one (bad
- * line, broken hash chain) is an error, because a picture drawn from damaged records would look
- * trustworthy; a torn final line (an append that never finished) is skipped and shown.
+ * Reads the six ledgers and builds the view. Each ledger is verified as it is read, against its
+ * checkpoint when it has one (as `ledger verify` does): a broken one (bad line, broken hash chain,
+ * lines cut from the end below the checkpoint) is an error, because a picture drawn from damaged
+ * or missing records would look trustworthy; a torn final line (an append that never finished)
+ * is skipped and shown in the source's `status` and `problems`.
  */
 export async function loadLineage(paths: LineagePaths, where: Where): Promise<LineageView> {
   const records = {} as Record<keyof LineageRecords, StoredRecord[]>;
@@ -42,7 +44,7 @@ export async function loadLineage(paths: LineagePaths, where: Where): Promise<Li
   const sources: LedgerSource[] = [];
   for (const input of lineageInputs(paths, where)) {
     const schema = LEDGERS[input.kind].schema;
-    const { report, records: read } = await verifiedRecords(input.path, schema, { checkpoint: false });
+    const { report, records: read } = await verifiedRecords(input.path, schema);
     if (report.status === 'broken') {
       const first = report.problems[0];
       throw new AosError('ledger-broken', `${input.path}: ledger is damaged (${report.problems.length} problem(s); first at line ${first?.line}: ${first?.message})`, {
