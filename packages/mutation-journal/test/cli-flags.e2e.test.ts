@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
@@ -34,5 +34,23 @@ describe('a flag that takes one value, given twice', () => {
     expect(organ.json().related_goals).toEqual(['x', 'y']);
     expect(journal(['ledger', 'verify', '--memory-dir', mem, '--all', '--all']).code).toBe(0);
     expect(readFileSync(join(mem, 'mutations.jsonl'), 'utf8').split('\n')).toHaveLength(2);
+  });
+});
+
+describe('AUTOPOIETIC_LOCK_TIMEOUT_MS that is not a whole number of milliseconds', () => {
+  it('is a usage error naming the variable in every CLI, before any command runs (it fell back to 10 s)', () => {
+    const mem = tempDir();
+    const env = { AUTOPOIETIC_LOCK_TIMEOUT_MS: '10s' };
+    const runs = [
+      runCli('mutation-journal', ['append', '--memory-dir', mem, '--goal', 'g', '--phase', 'p'], { env }),
+      runCli('mutation-runner', ['handoff', '--memory-dir', mem], { env }),
+      runCli('os-introspect', ['--memory-dir', mem], { env }),
+    ];
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('error[env-invalid]: AUTOPOIETIC_LOCK_TIMEOUT_MS="10s" is not a lock timeout: it must be a whole number of milliseconds from 0 to 2147483647');
+    }
+    expect(readdirSync(mem)).toEqual([]); // nothing appended
   });
 });

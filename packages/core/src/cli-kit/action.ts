@@ -5,6 +5,7 @@ import { refuseRepeatedFlags } from './repeated-flags.js';
 import { printErr } from './output.js';
 import { terminalLine } from './terminal-text.js';
 import { refuseMissingWorkingDir } from './working-dir.js';
+import { lockTimeoutFromEnv } from './lock-timeout.js';
 
 /**
  * Renders an error as `error[CODE]: message` plus a `hint:` line, and returns its exit code.
@@ -64,6 +65,7 @@ export async function runProgram(program: Command, argv: string[] = process.argv
   applyExitOverride(program);
   program.hook('preAction', (_program, action) => {
     refuseMissingWorkingDir();
+    lockTimeoutFromEnv(); // refused here, not at a gate's first append after its work
     refuseBlankPlaces(action);
   });
   refuseRepeatedFlags(program);

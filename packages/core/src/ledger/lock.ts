@@ -1,6 +1,7 @@
 import { closeSync, linkSync, lstatSync, openSync, realpathSync, unlinkSync, watch } from 'node:fs';
 import { getLogger } from '../cli-kit/logger.js';
 import { AosError } from '../cli-kit/errors.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, lockTimeoutFromEnv } from '../cli-kit/lock-timeout.js';
 import {
   isStale,
   lockFailed,
@@ -48,7 +49,6 @@ export interface HeldLock {
   release(): void;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
 /** link() errors that mean "this file system has no hard links": fall back to O_EXCL create. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS']);
 const linklessLocks = new Set<string>();
@@ -72,7 +72,7 @@ export function lockPathFor(ledger: string): string {
 
 export async function acquireLock(ledger: string, opts: LockOptions = {}): Promise<HeldLock> {
   const path = lockPathFor(ledger);
-  const timeoutMs = opts.timeoutMs ?? envTimeout() ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? lockTimeoutFromEnv() ?? DEFAULT_LOCK_TIMEOUT_MS;
   const deadline = monotonicMs() + timeoutMs;
   let backoff = 2;
   for (;;) {
@@ -108,7 +108,7 @@ export function tryAcquireLock(ledger: string): HeldLock | null {
  */
 export async function waitWhileLocked(ledger: string, opts: LockOptions = {}): Promise<'free' | 'released' | 'held'> {
   const path = lockPathFor(ledger);
-  const deadline = monotonicMs() + (opts.timeoutMs ?? envTimeout() ?? DEFAULT_TIMEOUT_MS);
+  const deadline = monotonicMs() + (opts.timeoutMs ?? lockTimeoutFromEnv() ?? DEFAULT_LOCK_TIMEOUT_MS);
   let backoff = 2;
   let waited = false;
   for (;;) {
@@ -263,13 +263,6 @@ function waitForRelease(path: string, ms: number): Promise<void> {
       done(); // already gone: retry at once
     }
   });
-}
-
-function envTimeout(): number | undefined {
-  const v = process.env.AUTOPOIETIC_LOCK_TIMEOUT_MS;
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function lockTimeout(ledger: string, path: string, held: PresentOwner, timeoutMs: number): AosError {
