@@ -6,9 +6,15 @@ import { effectFromFlags, generationFromFlags, mutationFromFlags } from './recor
 const NOW = new Date('2026-03-04T05:06:07.089Z');
 
 describe('parseMetadata', () => {
-  it('splits at the first "=", keeps the last of a repeated key, allows an empty key or value', () => {
-    expect(parseMetadata(['a=1', 'b=x=y', 'a=2', '=e', 'v='])).toEqual({ a: '2', b: 'x=y', '': 'e', v: '' });
+  it('splits at the first "=", keeps the last of a repeated key, allows an empty value', () => {
+    expect(parseMetadata(['a=1', 'b=x=y', 'a=2', 'v='])).toEqual({ a: '2', b: 'x=y', v: '' });
     expect(parseMetadata(undefined)).toEqual({});
+  });
+
+  it('refuses an empty key (a "$KEY=v" with KEY unset) as a usage error, not a record keyed ""', () => {
+    for (const item of ['=v', '=', '==x']) {
+      expect(() => parseMetadata(['ok=1', item])).toThrow(expect.objectContaining({ code: 'metadata-invalid', exit: 2, message: `metadata must be key=value with a non-empty key, got ${JSON.stringify(item)}` }));
+    }
   });
 
   it('refuses an item without "=" as a usage error', () => {
