@@ -26,8 +26,18 @@ describe('parseAdd', () => {
     [{ failureCount: '1.5' }, usage('organ-count-invalid')],
     [{ failureCount: 'many' }, usage('organ-count-invalid')],
     [{ usageCount: '99999999999999999999' }, usage('organ-count-invalid')],
+    [{ source: '/abs/x.nix' }, usage('organ-source-invalid', 'organ source "/abs/x.nix" is an absolute path: a source is a file or directory inside the genome, relative to its root')],
+    [{ source: 'src/../../etc' }, usage('organ-source-invalid', expect.stringContaining('leads out of the genome root'))],
+    [{ source: '..' }, usage('organ-source-invalid')],
+    [{ source: '\\abs\\x.nix' }, usage('organ-source-invalid')],
+    [{ source: './' }, usage('organ-source-invalid', expect.stringContaining('names the genome root itself'))],
   ])('rejects %j', (patch, err) => {
     expect(() => parseAdd({ ...add, ...patch })).toThrow(err);
+  });
+
+  it('keeps a genome-relative source as given, even one that only normalises to a path inside', () => {
+    expect(parseAdd({ ...add, source: 'src/../pkgs/fmt/' }).source).toBe('src/../pkgs/fmt/');
+    expect(() => parseUpdate({ source: '/etc/nixos' })).toThrow(usage('organ-source-invalid'));
   });
 });
 

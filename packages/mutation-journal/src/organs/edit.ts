@@ -1,6 +1,6 @@
 import { shellQuote, usageError } from '@autopoietic/core/cli-kit';
 import { SCHEMA_VERSION, type OrganRecord } from '@autopoietic/core/schemas';
-import { count, decayStatus, goals, nonBlank, organName, organType, unsettable, type Unsettable } from './fields.js';
+import { count, decayStatus, goals, nonBlank, organName, organSource, organType, unsettable, type Unsettable } from './fields.js';
 import { currentOrgans, findCurrent, type Organ, type Registry } from './history.js';
 import { organKey, quotedName, sourceKey } from './names.js';
 
@@ -24,7 +24,7 @@ type Fields = Partial<Omit<OrganRecord, 'schema_version' | 'organ_id' | 'recorde
 function parseFields(raw: RawFields): Fields {
   const f: Fields = {};
   if (raw.type !== undefined) f.type = organType(raw.type);
-  if (raw.source !== undefined) f.source = nonBlank('source', raw.source, '--source');
+  if (raw.source !== undefined) f.source = organSource(raw.source, '--source');
   if (raw.purpose !== undefined) f.purpose = nonBlank('purpose', raw.purpose, '--purpose');
   if (raw.createdBy !== undefined) f.created_by = nonBlank('created_by', raw.createdBy, '--created-by');
   if (raw.usageCount !== undefined) f.usage_count = count('--usage-count', raw.usageCount);

@@ -1,6 +1,6 @@
 import { usageError } from '@autopoietic/core/cli-kit';
 import { DECAY_STATUSES, ORGAN_TYPES } from '@autopoietic/core/vocab';
-import { organNameProblem, quotedName } from './names.js';
+import { organNameProblem, quotedName, sourceKey } from './names.js';
 
 /**
  * Validation of the organ flags shared by add and update. Every failure is a usage error
@@ -17,6 +17,27 @@ export type Unsettable = (typeof UNSETTABLE)[number];
 export function nonBlank(field: string, value: string, flag: string): string {
   const v = value.trim();
   if (v === '') throw usageError('organ-field-empty', `organ ${field} must not be empty`, `Pass a non-blank ${flag}.`);
+  return v;
+}
+
+/**
+ * An organ source: non-blank, and a path inside the genome, relative to its root. Measuring
+ * matches a source against the genome-relative paths that verifications and promotions touch
+ * (sourceKey), so an absolute path (`/abs/x.nix`), one that climbs out (`src/../../etc`) or the
+ * root itself (`.`) would never match anything: the organ would look unused forever. Refused
+ * (exit 2) when given; sources already recorded are read as they are.
+ */
+export function organSource(value: string, flag: string): string {
+  const v = nonBlank('source', value, flag);
+  const key = sourceKey(v);
+  const problem = key.startsWith('/') ? 'is an absolute path'
+    : key === '..' || key.startsWith('../') ? 'leads out of the genome root'
+    : key === '' ? 'names the genome root itself'
+    : undefined;
+  if (problem) {
+    throw usageError('organ-source-invalid', `organ source ${JSON.stringify(value)} ${problem}: a source is a file or directory inside the genome, relative to its root`,
+      `Pass ${flag} as the genome-relative path that changes touch, e.g. ${flag} modules/foo.nix or ${flag} pkgs/foo.`);
+  }
   return v;
 }
 
