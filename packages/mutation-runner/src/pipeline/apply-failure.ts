@@ -46,12 +46,8 @@ export async function appliesWithP0Only(dir: string, patchFile: string): Promise
 
 /** Every `--- ` and `+++ ` path but /dev/null starts with git's a/ and b/: -p0 is not the problem. */
 function gitPrefixed(patchFile: string): boolean {
-  let text: string;
-  try {
-    text = readFileSync(patchFile, 'latin1');
-  } catch {
-    return false;
-  }
+  const text = patchBytes(patchFile);
+  if (text === undefined) return false;
   const headers = text.match(/^(?:---|\+\+\+) [^\n]*/gm) ?? [];
   return headers.every((h) => /^(?:--- "?a\/|\+\+\+ "?b\/|(?:---|\+\+\+) \/dev\/null(?:\t|$))/.test(h));
 }
@@ -75,11 +71,15 @@ export async function gitApplies(dir: string, patchFile: string, extra: string[]
  * and its context lines no longer match the files.
  */
 function crlfHeaders(patchFile: string): boolean {
-  let text: string;
+  const text = patchBytes(patchFile);
+  return text !== undefined && /^--- [^\n]*\r\n\+\+\+ [^\n]*\r\n@@/m.test(text);
+}
+
+/** The patch as Latin-1 (one character per byte, so any bytes read), or undefined when it cannot be read: these reasons are extras. */
+function patchBytes(patchFile: string): string | undefined {
   try {
-    text = readFileSync(patchFile, 'latin1');
+    return readFileSync(patchFile, 'latin1');
   } catch {
-    return false;
+    return undefined;
   }
-  return /^--- [^\n]*\r\n\+\+\+ [^\n]*\r\n@@/m.test(text);
 }
