@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -98,13 +98,15 @@ snapshots:
 }
 
 /**
- * PNPM_DEPS_HASH_TOOLS for the script: the workspace's pnpm (tools/, installed by setup) and this
- * machine's tar, zstd and jq. `zstdArgs` wraps zstd with extra arguments.
+ * PNPM_DEPS_HASH_TOOLS for the script: the workspace's pnpm (tools/, which setup installs when no
+ * pnpm 10 is on PATH; else the one on PATH, as in `nix develop`) and this machine's tar, zstd and
+ * jq. `zstdArgs` wraps zstd with extra arguments.
  */
 export function hostTools(zstdArgs: string[] = []): string {
   const dir = tempDir('aos-hash-tools-');
-  const pnpm = join(REPO_ROOT, 'tools', 'node_modules', '.bin', 'pnpm');
-  if (!existsSync(pnpm)) throw new Error(`${pnpm} is missing: run npm ci --prefix tools (scripts/setup.sh)`);
+  const pinned = join(REPO_ROOT, 'tools', 'node_modules', '.bin', 'pnpm');
+  const pnpm = existsSync(pinned) ? pinned : spawnSync('sh', ['-c', 'command -v pnpm'], { encoding: 'utf8' }).stdout.trim();
+  if (!pnpm) throw new Error(`no pnpm: neither ${pinned} nor one on PATH (run bash scripts/setup.sh test)`);
   symlinkSync(pnpm, join(dir, 'pnpm'));
   for (const tool of ['tar', 'jq']) symlinkSync(which(tool), join(dir, tool));
   const zstd = which('zstd');
