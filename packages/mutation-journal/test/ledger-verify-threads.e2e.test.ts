@@ -84,4 +84,13 @@ describe('ledger verify on worker threads', () => {
     expect(many.code).toBe(0);
     expect(many.json()).toEqual(verifyWith(file, '1').json());
   });
+
+  it('refuses a thread count that is not one (exit 2, naming the variable, before it reads the ledger); abc was ignored without a word', () => {
+    const file = join(tempDir(), 'mutations.jsonl');
+    writeFileSync(file, `${chained(3).join('\n')}\n`);
+    const r = verifyWith(file, 'abc');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error\[env-invalid\]: AUTOPOIETIC_VERIFY_THREADS="abc" is not a thread count/m);
+  });
 });

@@ -6,6 +6,7 @@ import { printErr } from './output.js';
 import { terminalLine } from './terminal-text.js';
 import { refuseMissingWorkingDir } from './working-dir.js';
 import { lockTimeoutFromEnv } from './lock-timeout.js';
+import { verifyParallelMinBytesFromEnv, verifyThreadsFromEnv } from './verify-env.js';
 
 /**
  * Renders an error as `error[CODE]: message` plus a `hint:` line, and returns its exit code.
@@ -65,7 +66,11 @@ export async function runProgram(program: Command, argv: string[] = process.argv
   applyExitOverride(program);
   program.hook('preAction', (_program, action) => {
     refuseMissingWorkingDir();
-    lockTimeoutFromEnv(); // refused here, not at a gate's first append after its work
+    // Settings from the environment are refused here, not where they are first used (a gate's
+    // first append comes after its work).
+    lockTimeoutFromEnv();
+    verifyThreadsFromEnv();
+    verifyParallelMinBytesFromEnv();
     refuseBlankPlaces(action);
   });
   refuseRepeatedFlags(program);

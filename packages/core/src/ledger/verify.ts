@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
+import { verifyParallelMinBytesFromEnv, verifyThreadsFromEnv } from '../cli-kit/verify-env.js';
 import type { StoredRecord } from './append.js';
 import { ChainChecker, MAX_PROBLEMS, type ChainProblemKind } from './chain-check.js';
 import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
@@ -151,14 +152,13 @@ async function scanInThread(path: string, size: number, check: RecordCheck | nul
 }
 
 function threadsFor(size: number, requested: number | undefined): number {
-  const env = Number(process.env.AUTOPOIETIC_VERIFY_THREADS);
-  const wanted = requested ?? (Number.isInteger(env) && env > 0 ? env : undefined);
+  const wanted = requested ?? verifyThreadsFromEnv();
   // Workers load verify-worker.js: only the compiled package has it (tests of src/ scan in-thread).
   if (!import.meta.url.endsWith('.js')) return 1;
   // More workers than CPUs gain nothing (the per-line work is CPU-bound), and a huge count ran out
   // of memory: AUTOPOIETIC_VERIFY_THREADS=99999 died with a V8 fatal OOM (exit 133).
   if (wanted !== undefined) return Math.min(wanted, 4 * Math.max(1, availableParallelism()));
-  const min = Number(process.env.AUTOPOIETIC_VERIFY_PARALLEL_MIN_BYTES ?? PARALLEL_MIN_BYTES);
+  const min = verifyParallelMinBytesFromEnv() ?? PARALLEL_MIN_BYTES;
   return size >= min ? Math.max(1, availableParallelism()) : 1;
 }
 
