@@ -17,7 +17,7 @@ export interface WholeNumberSetting {
  * A whole-number setting from the environment: undefined when unset or empty (the default
  * applies), the number when it is a whole number from `min` to `max`, else a usage error naming
  * the variable and what it takes. A typo (`10s`, `-1`, `abc`) used to fall back to the default
- * without a word. runProgram checks every such setting before any command (envSettingsProblem).
+ * without a word. runProgram (action.ts) checks every such setting before any command.
  */
 export function wholeNumberFromEnv(setting: WholeNumberSetting, env: NodeJS.ProcessEnv = process.env): number | undefined {
   const v = env[setting.name];
