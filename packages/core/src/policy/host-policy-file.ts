@@ -1,4 +1,7 @@
+import { existsSync, lstatSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
+import { firstDuplicateKey } from '../canonical/duplicate-keys.js';
 import { AosError } from '../cli-kit/errors.js';
 import type { HostPolicy } from '../schemas/host-policy.js';
 import { checkHostPolicy } from './host-policy-check.js';
@@ -19,7 +22,14 @@ const HINT = 'Every autopoietic tool refuses a host policy it cannot check whole
 export function readHostPolicyFile(file: string, extraHint = ''): HostPolicy | undefined {
   const hint = extraHint === '' ? HINT : `${HINT} ${extraHint}`;
   const read = readBoundedFile(file, MAX_SETTINGS_FILE_BYTES);
-  if (!read.ok && read.code === 'ENOENT') return undefined;
+  if (!read.ok && read.code === 'ENOENT') {
+    // Only nothing at all is "no policy" (a workstation). A link to nothing (NixOS links
+    // /etc/autopoietic/* into /nix/store; a collected or unmounted target) is a managed host
+    // whose policy is gone: read as absent, it lifted every limit of the ladder.
+    const link = danglingLink(file);
+    if (link === undefined) return undefined;
+    throw new AosError('host-policy-unreadable', `cannot read host policy ${file}: ${link} is a symbolic link to nothing`, { hint });
+  }
   if (!read.ok) throw new AosError('host-policy-unreadable', `cannot read host policy ${file}: ${read.reason}`, { hint });
   let text: string;
   try {
@@ -33,9 +43,23 @@ export function readHostPolicyFile(file: string, extraHint = ''): HostPolicy | u
   } catch (e) {
     throw new AosError('host-policy-invalid', `host policy ${file} is not valid JSON: ${(e as Error).message}`, { hint, cause: e });
   }
-  const problems = checkHostPolicy(raw);
+  // JSON.parse keeps the last of two "mode" keys; a reviewer's tool may show the first.
+  const duplicate = firstDuplicateKey(text);
+  const problems = duplicate === undefined ? checkHostPolicy(raw) : [`key ${JSON.stringify(duplicate.key)} is given twice in ${duplicate.path === '(top)' ? 'the top-level object' : duplicate.path}`, ...checkHostPolicy(raw)];
   if (problems.length > 0) {
     throw new AosError('host-policy-invalid', `host policy ${file} is invalid: ${problems.join('; ')}`, { hint, details: { file, problems } });
   }
   return raw as HostPolicy;
+}
+
+/** The file, or its directory, when it is a symbolic link whose target does not exist. */
+function danglingLink(file: string): string | undefined {
+  for (const path of [file, dirname(file)]) {
+    try {
+      if (lstatSync(path).isSymbolicLink() && !existsSync(path)) return path;
+    } catch {
+      // Nothing there: look at the directory above.
+    }
+  }
+  return undefined;
 }

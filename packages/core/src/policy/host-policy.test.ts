@@ -85,6 +85,30 @@ describe('loadHostPolicy', () => {
     expect(err.message).toBe(`cannot read host policy ${join(etc, 'mutation-runner.json')}: not a regular file (a directory)`);
   });
 
+  it('refuses a policy that is a link to nothing, or in a directory that is one, instead of reading it as absent (no limits)', () => {
+    const etc = tempDir();
+    symlinkSync(join(etc, 'gone.json'), join(etc, 'mutation-runner.json'));
+    const err = aosErrorOf(() => loadHostPolicy({ etcDir: etc }));
+    expect(err.code).toBe('host-policy-unreadable');
+    expect(err.exit).toBe(1);
+    expect(err.message).toBe(`cannot read host policy ${join(etc, 'mutation-runner.json')}: ${join(etc, 'mutation-runner.json')} is a symbolic link to nothing`);
+    const parent = tempDir();
+    symlinkSync(join(parent, 'gone'), join(parent, 'etc'));
+    expect(aosErrorOf(() => loadHostPolicy({ etcDir: join(parent, 'etc') })).message).toBe(
+      `cannot read host policy ${join(parent, 'etc', 'mutation-runner.json')}: ${join(parent, 'etc')} is a symbolic link to nothing`,
+    );
+    // A link to an existing directory without the file is still no policy.
+    symlinkSync(tempDir(), join(parent, 'empty'));
+    expect(loadHostPolicy({ etcDir: join(parent, 'empty') }).present).toBe(false);
+  });
+
+  it('refuses a key given twice, which JSON.parse would read as its last value and other readers as its first', () => {
+    const err = aosErrorOf(() => loadHostPolicy({ etcDir: etcWith('{"mode":"observe-only","mode":"autopoiesis"}') }));
+    expect(err.code).toBe('host-policy-invalid');
+    expect(err.message).toContain('key "mode" is given twice in the top-level object');
+    expect(() => loadHostPolicy({ etcDir: etcWith('{"mode":"mutate-vm","protected_paths":[],"protected_paths":[]}') })).toThrow(/"protected_paths" is given twice/);
+  });
+
   it('refuses a policy that links to /dev/zero at once, instead of reading it for ever', () => {
     const etc = tempDir();
     symlinkSync('/dev/zero', join(etc, 'mutation-runner.json'));
