@@ -275,6 +275,26 @@ describe('autonomy mode and operator policy', () => {
     expect(ledger(join(r.mem, 'mutation-results.jsonl'))).toEqual([]);
   });
 
+  it('refuses a protected_paths rule that no patch path can match (./, a leading /, //), which protected nothing, before any work', () => {
+    const root = fixtureGenome();
+    for (const rule of ['./README.md', '/README.md', 'docs//x', '']) {
+      const r = verify(root, readmeProposal(root), ['--etc-dir', etc('mutate-draft', { protected_paths: ['secrets', rule] })]);
+      expect(r.code, rule).toBe(1);
+      expect(r.stderr).toContain('error[host-policy-invalid]');
+      expect(r.stderr).toContain(`protected_paths rule ${JSON.stringify(rule)}`);
+      expect(existsSync(r.mem)).toBe(false);
+    }
+    const r = verify(root, readmeProposal(root), ['--policy', policyFile({ protected_paths: ['./README.md'] })]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[policy-invalid]');
+    expect(r.stderr).toContain('protected_paths rule "./README.md" is not a normalized relative path');
+    expect(existsSync(r.mem)).toBe(false);
+    // The same rule written relative to the root protects the file (and a trailing / is fine).
+    const ok = verify(root, readmeProposal(root), ['--etc-dir', etc('mutate-draft', { protected_paths: ['README.md/'] })]);
+    expect(ok.code, ok.stderr).toBe(1);
+    expect(ok.json().reason).toContain('is protected (host policy rule "README.md")');
+  });
+
   it('refuses a --policy file that tries to set the mode', () => {
     const root = fixtureGenome();
     const r = verify(root, readmeProposal(root), ['--policy', policyFile({ mode: 'autopoiesis' })]);

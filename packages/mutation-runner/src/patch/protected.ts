@@ -4,6 +4,8 @@
  * root; it protects that path and everything under it. `*` matches within one path component
  * and `**` across components (`secrets/**.key`, `hosts/*\/hardware.nix`).
  */
+import { relativePathProblem } from './rules.js';
+
 export interface ProtectedRule {
   pattern: string;
   source: 'default' | 'host policy' | 'memory dir';
@@ -28,6 +30,17 @@ export function defaultProtectedRules(extra: { policy?: readonly string[]; memor
   }
   for (const pattern of extra.policy ?? []) rules.push({ pattern: pattern.replace(/\/+$/, ''), source: 'host policy' });
   return rules;
+}
+
+/**
+ * Why an operator's rule could never match, or undefined. P1 accepts only normalized relative
+ * patch paths (relativePathProblem), so `./flake.lock`, `/flake.lock`, `secrets//x` or `` match
+ * no patch path: such a rule protected nothing while the operator believed it did.
+ */
+export function protectedRuleProblem(pattern: string): string | undefined {
+  const problem = relativePathProblem(pattern.replace(/\/+$/, ''));
+  if (problem === undefined) return undefined;
+  return `protected_paths rule ${JSON.stringify(pattern)} ${problem}, so it would match no patch path (they are relative to the genome root and normalized, like secrets/key.pem) and protect nothing`;
 }
 
 /** One token per pattern character (code point); `*` matches within a component, `**` across. */

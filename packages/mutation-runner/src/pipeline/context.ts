@@ -9,7 +9,7 @@ import { HostPolicy, type AutonomyMode } from '@autopoietic/core/schemas';
 import { clampTimeout, DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../checks/plan.js';
 import { terminalProgress, type ProgressReporter } from '../checks/progress.js';
 import { relativeInside } from '../candidate/exclusions.js';
-import { defaultProtectedRules, type ProtectedRule } from '../patch/protected.js';
+import { defaultProtectedRules, protectedRuleProblem, type ProtectedRule } from '../patch/protected.js';
 
 /**
  * Everything a gate needs to know before it reads a proposal: the genome root, the memory
@@ -62,6 +62,7 @@ export function gateContext(flags: GateFlags, minimum: AutonomyMode, action: str
   const root = canonicalRoot(resolveGenomeRoot({ root: flags.root, cwd }));
   const memoryDir = resolveMemoryDir({ root, memoryDir: flags.memoryDir, etcDir: flags.etcDir, cwd }).dir;
   const extra = flags.policy === undefined ? undefined : loadPolicyFile(resolve(cwd, flags.policy), root);
+  checkProtectedRules(host, extra, flags.policy === undefined ? undefined : resolve(cwd, flags.policy));
   const merged = mergePolicy(host.policy, extra, flags.timeout, relativeInside(root, memoryDir));
   const progress = flags.progress ?? process.stderr.isTTY === true;
   return {
@@ -128,6 +129,19 @@ function loadPolicyFile(file: string, root: string): ReturnType<typeof ExtraPoli
     throw usageError('policy-invalid', `policy file ${file} is invalid: ${issues}`, 'It may hold operator_checks, protected_paths, default_timeout_seconds and check_timeouts; the mode and memory_dir come only from the host policy.');
   }
   return parsed.data;
+}
+
+/** A protected_paths rule that can match nothing is refused before any work, not silently kept. */
+function checkProtectedRules(host: LoadedHostPolicy, extra: ReturnType<typeof ExtraPolicy.parse> | undefined, policyFlag: string | undefined): void {
+  const hint = 'Write each rule relative to the genome root, without ./, //, .. or a leading / (for example "flake.lock", "secrets" or "hosts/*/hardware.nix").';
+  for (const pattern of host.policy?.protected_paths ?? []) {
+    const problem = protectedRuleProblem(pattern);
+    if (problem !== undefined) throw new AosError('host-policy-invalid', `host policy ${host.file} is invalid: ${problem}`, { hint, details: { file: host.file, pattern } });
+  }
+  for (const pattern of extra?.protected_paths ?? []) {
+    const problem = protectedRuleProblem(pattern);
+    if (problem !== undefined) throw usageError('policy-invalid', `policy file ${policyFlag} is invalid: ${problem}`, hint);
+  }
 }
 
 function mergePolicy(host: HostPolicy | undefined, extra: ReturnType<typeof ExtraPolicy.parse> | undefined, timeoutFlag: number | undefined, memoryDirRel: string | undefined): OperatorPolicy {
