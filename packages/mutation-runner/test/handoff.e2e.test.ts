@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Handoff } from '@autopoietic/core/schemas';
@@ -27,6 +27,20 @@ describe('mutation-runner handoff', () => {
     expect(claims).toContain('hosts/seed/configuration.nix:9 sets autopoietic.identity.host to "seed-01" for host(s) seed.');
     expect(claims.some((c: string) => /^autopoietic\.identity\.host is declared in modules\/identity\.nix:\d+ with type types\.str and default "unknown"\.$/.test(c))).toBe(true);
     expect(h.evidence_refs.find((x: any) => x.source === 'genome:hosts/seed/configuration.nix').digest).toMatch(/^sha256:/);
+  });
+
+  it('says in its limits that a torn last line of a ledger it read was left out, naming the ledger by place (only stderr said it)', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    mkdirSync(mem, { recursive: true });
+    writeFileSync(join(mem, 'lineage.jsonl'), '{"schema_version":"0.1.0","attempt_id":"att-torn"');
+    const r = handoff(root, mem, ['--goal', HOST_GOAL]);
+    expect(r.code, r.stderr).toBe(0);
+    const limits: string[] = r.json().limits;
+    expect(limits.filter((l) => l.includes('torn last line'))).toEqual([
+      'memory:lineage.jsonl line 1, a torn last line (an append that never completed), was left out: what it recorded is not in this hand-off; an operator repairs it with `mutation-journal ledger repair`.',
+    ]);
+    expect(r.stdout).not.toContain(mem);
   });
 
   it('renders the same six sections as Markdown', () => {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { sha256 } from '@autopoietic/core/canonical';
 import { usageError } from '@autopoietic/core/cli-kit';
-import { ledgerPath, loadRecords, resolveGenomeRoot, resolveMemoryDir, verifyLedger } from '@autopoietic/core/ledger';
+import { ledgerPath, loadRecords, resolveGenomeRoot, resolveMemoryDir, verifyLedger, type SkippedLine } from '@autopoietic/core/ledger';
 import { EvidenceBundle, SelfState } from '@autopoietic/core/schemas';
 import { pendingDir } from '../../candidate/queue.js';
 import { readProposal } from '../../proposal/read.js';
@@ -81,15 +81,15 @@ export async function lineageHead(loc: Located): Promise<string> {
 }
 
 /** An existing mutation: its proposal (given, or mutations/pending/<id>/proposal.json), P1/P2 records and evidence bundles. */
-export async function mutationContext(loc: Located, mutationId: string, proposalFile: string | undefined): Promise<MutationContext> {
+export async function mutationContext(loc: Located, mutationId: string, proposalFile: string | undefined, skipped?: SkippedLine[]): Promise<MutationContext> {
   const file = proposalFile ?? join(pendingDir(loc.root), mutationId, 'proposal.json');
   const read = readProposal(file, loc.cwd);
   if (!read.ok) throw usageError('proposal-unreadable', `cannot use the proposal of ${mutationId}: ${read.reason}`, 'Pass --proposal with the proposal.json of the mutation.');
   if (read.proposal.mutation_id !== mutationId) {
     throw usageError('proposal-mismatch', `${read.path} is mutation ${read.proposal.mutation_id}, not ${mutationId}`, 'Pass the proposal that belongs to --mutation-id.');
   }
-  const verifications = (await loadRecords(loc.ledgers.results, 'mutation-result')).filter((v) => v.mutation_id === mutationId);
-  const promotions = (await loadRecords(loc.ledgers.promotions, 'mutation-promotion')).filter((p) => p.mutation_id === mutationId);
+  const verifications = (await loadRecords(loc.ledgers.results, 'mutation-result', { skipped })).filter((v) => v.mutation_id === mutationId);
+  const promotions = (await loadRecords(loc.ledgers.promotions, 'mutation-promotion', { skipped })).filter((p) => p.mutation_id === mutationId);
   return {
     proposal: read.proposal,
     proposalPath: read.path,

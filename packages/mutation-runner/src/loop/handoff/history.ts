@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { boundTail } from '@autopoietic/core/adapters';
 import { usageError } from '@autopoietic/core/cli-kit';
-import { loadRecords, type StoredRecord } from '@autopoietic/core/ledger';
+import { loadRecords, type SkippedLine, type StoredRecord } from '@autopoietic/core/ledger';
 import { resolvePatchSource } from '../../proposal/patch-source.js';
 import { readProposal } from '../../proposal/read.js';
 
@@ -32,9 +32,12 @@ export interface HistoryLedgers {
   results: string;
 }
 
+/** Receives the lines a read left out (a torn last line), for the hand-off's limits. */
+export type Skipped = SkippedLine[] | undefined;
+
 /** The ancestry of `attemptId` (itself included), oldest first. */
-export async function loadAncestry(ledgers: HistoryLedgers, attemptId: string, max = MAX_ANCESTORS): Promise<History> {
-  const attempts = await loadRecords(ledgers.lineage, 'lineage-attempt');
+export async function loadAncestry(ledgers: HistoryLedgers, attemptId: string, max = MAX_ANCESTORS, skipped?: Skipped): Promise<History> {
+  const attempts = await loadRecords(ledgers.lineage, 'lineage-attempt', { skipped });
   const byId = new Map(attempts.map((a) => [a.attempt_id, a]));
   if (!byId.has(attemptId)) {
     throw usageError('attempt-unknown', `attempt ${attemptId} is not in ${ledgers.lineage}`, 'List attempts with `mutation-journal lineage --format json`, or check --memory-dir.');
@@ -47,16 +50,16 @@ export async function loadAncestry(ledgers: HistoryLedgers, attemptId: string, m
   }
   chain.reverse();
   const kept = chain.slice(-max);
-  const results = await loadRecords(ledgers.results, 'mutation-result');
+  const results = await loadRecords(ledgers.results, 'mutation-result', { skipped });
   const verifications = new Map(results.map((v) => [v.verification_id, v]));
   return { items: kept.map((a) => historyItem(a, verifications)), omitted: chain.length - kept.length };
 }
 
 /** The ancestry of the latest attempt made for exactly this goal, or an empty history. */
-export async function loadGoalHistory(ledgers: HistoryLedgers, goal: string, max = MAX_ANCESTORS): Promise<History> {
-  const attempts = await loadRecords(ledgers.lineage, 'lineage-attempt');
+export async function loadGoalHistory(ledgers: HistoryLedgers, goal: string, max = MAX_ANCESTORS, skipped?: Skipped): Promise<History> {
+  const attempts = await loadRecords(ledgers.lineage, 'lineage-attempt', { skipped });
   const latest = attempts.filter((a) => a.goal === goal).pop();
-  return latest ? loadAncestry(ledgers, latest.attempt_id, max) : { items: [], omitted: 0 };
+  return latest ? loadAncestry(ledgers, latest.attempt_id, max, skipped) : { items: [], omitted: 0 };
 }
 
 function historyItem(attempt: StoredRecord<'lineage-attempt'>, verifications: Map<string, StoredRecord<'mutation-result'>>): HistoryItem {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { checkOutputPath, createNewFile } from '@autopoietic/core/adapters';
 import { printJson, printText, usageError } from '@autopoietic/core/cli-kit';
+import type { SkippedLine } from '@autopoietic/core/ledger';
 import type { Handoff } from '@autopoietic/core/schemas';
 import { buildHandoff, DEFAULT_HANDOFF_BYTES, MAX_HANDOFF_BYTES } from './build.js';
 import { lineageHead, locate, mutationContext, observe, type Located, type Where } from './gather.js';
@@ -62,14 +63,20 @@ export interface Compose {
 
 /** The hand-off from located inputs (shared with the evolve loop). */
 export async function composeHandoff(loc: Located, observed: ObservedState | undefined, c: Compose): Promise<Handoff> {
-  const mutation = c.mutationId !== undefined ? await mutationContext(loc, c.mutationId, c.proposal) : undefined;
+  // Lines the reads left out (a torn last line): the hand-off says its history may be incomplete.
+  const skipped: SkippedLine[] = [];
+  const mutation = c.mutationId !== undefined ? await mutationContext(loc, c.mutationId, c.proposal, skipped) : undefined;
   const goal = c.goal ?? mutation!.proposal.goal;
   let history: History;
-  if (c.fromAttempt !== undefined) history = await loadAncestry(loc.ledgers, c.fromAttempt);
+  if (c.fromAttempt !== undefined) history = await loadAncestry(loc.ledgers, c.fromAttempt, undefined, skipped);
   else if (mutation || c.noGoalHistory) history = { items: [], omitted: 0 };
-  else history = await loadGoalHistory(loc.ledgers, goal);
+  else history = await loadGoalHistory(loc.ledgers, goal, undefined, skipped);
   const limits = [...STANDING_LIMITS];
   if (!observed) limits.push('No self-state: the host and its genome were not observed for this hand-off.');
+  // Named by place, as every path in a hand-off is (no host path); a ledger read twice (the goal's
+  // history, then its ancestry) skips the same line twice.
+  const torn = skipped.map((s) => `${placeOf(s.ledger, loc)} line ${s.line}, a torn last line (an append that never completed), was left out: what it recorded is not in this hand-off; an operator repairs it with \`mutation-journal ledger repair\`.`);
+  for (const limit of new Set(torn)) limits.push(limit);
   return buildHandoff({
     goal,
     subject: c.subject ?? (mutation ? { kind: 'mutation', mutation_id: mutation.proposal.mutation_id } : { kind: 'goal', ...(c.fromAttempt ? { parent_attempt_id: c.fromAttempt } : {}) }),
