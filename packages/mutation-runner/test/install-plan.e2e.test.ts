@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@autopoietic/core/canonical';
-import { verifyLedger } from '@autopoietic/core/ledger';
+import { verifyLedger, withLock } from '@autopoietic/core/ledger';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir, writeTree } from '../../../tests/support/tmp.js';
 import { mrAsync } from './fixtures/install/run.js';
@@ -255,6 +255,27 @@ describe('install-plan: evidence sidecar', () => {
     expect(bundle.phase).toBe('P3');
     expect(bundle.subject.generation_id).toBe('gen-child');
     expect(bundle.claims[0].claim).toBe('install planned');
+  });
+
+  it('prints the plan when --record journaled it and the bundle path was taken meanwhile, then fails on the bundle', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const bundlePath = join(dir, 'evidence', 'new', 'plan.json');
+    // Hold the install lock so that the run stops before it records; take the bundle path while it waits.
+    const { run } = await withLock(`${ev.generations}.install`, async () => {
+      const run = mrAsync(dir, planArgs(ev, join(dir, 'target'), ['--record', '--evidence-bundle', bundlePath]));
+      // prepareSidecar creates the bundle's directory before any work: the run is past its checks.
+      for (let i = 0; i < 300 && !existsSync(dirname(bundlePath)); i++) await new Promise((done) => setTimeout(done, 50));
+      writeFileSync(bundlePath, 'taken\n');
+      return { run }; // not the promise itself: the lock must be released before the run can finish
+    });
+    const r = await run;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error\[sidecar-refused\]: .*plan\.json.*it changed while the command ran/m);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.generation.generation).toBe('gen-child');
+    expect(readFileSync(ev.generations, 'utf8')).toContain('gen-child'); // journaled, and now printed
+    expect(readFileSync(bundlePath, 'utf8')).toBe('taken\n'); // never overwritten
   });
 
   it('refuses a sidecar over the generation journal before any work (the journal is not created)', async () => {

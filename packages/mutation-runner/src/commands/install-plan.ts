@@ -38,9 +38,10 @@ export function registerInstallPlan(program: Command): void {
     .option('--etc-dir <dir>', 'host policy directory (default: $AUTOPOIETIC_ETC_DIR, else /etc/autopoietic)')
     .action(
       runAction(async (opts: Opts) => {
-        const { planInstall } = await import('../gates/install/plan.js');
-        const plan = await planInstall({ ...opts, record: opts.record === true });
+        const { planInstallWithBundle } = await import('../gates/install/plan.js');
+        const { plan, sidecarError } = await planInstallWithBundle({ ...opts, record: opts.record === true });
         printJson(plan);
+        if (sidecarError) throw sidecarError; // after the plan: with --record its generation is journaled either way
       }),
     );
 }

@@ -8,11 +8,12 @@ export interface BundleAfterRecord {
 }
 
 /**
- * Writes the `--evidence-bundle` of a verify or promote record that is already in its ledger. The
- * path is checked before any work, but another run can take it in the meantime, or the disk can
- * fill: thrown from here, that error left the journaled record unprinted, so the caller saw a
- * failure and no record of what had been recorded. The command prints the record first, then
- * reports this error (exit 1: the evidence asked for does not exist).
+ * Writes the `--evidence-bundle` of a record already in its ledger (verify, promote, and the
+ * generation of install-plan --record). The path is checked before any work, but another run can
+ * take it in the meantime, or the disk can fill: thrown from here, that error left the journaled
+ * record unprinted, so the caller saw a failure and no record of what had been recorded. The
+ * command prints the record first, then reports this error (exit 1: the evidence asked for does
+ * not exist).
  */
 export function bundleAfterRecord(write: () => WrittenSidecar): BundleAfterRecord {
   try {

@@ -12,6 +12,7 @@ import { withInstallLock } from './install-lock.js';
 import { withoutChain } from './ledger-seed.js';
 import { validatePlanArgs } from './rules.js';
 import { buildSeedFiles, plannedGeneration, type IdentityChoice } from './seeds.js';
+import { bundleAfterRecord, type BundleAfterRecord } from '../bundle-after-record.js';
 
 export const DEFAULT_INSTALLED_MEMORY_DIR = '/var/lib/autopoietic';
 
@@ -66,8 +67,24 @@ function checkRecordPaths(journal: string, targetRoot: string, cwd: string): voi
   }
 }
 
+/** The plan, and its evidence bundle as written or the error that kept it from being written. */
+export interface PlannedInstall extends BundleAfterRecord {
+  plan: InstallPlanOutput;
+}
+
 /** install-plan: selects and checks the evidence, builds the executable plan and, with --record, journals it. */
 export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput> {
+  const { plan, sidecarError } = await planInstallWithBundle(opts);
+  if (sidecarError) throw sidecarError;
+  return plan;
+}
+
+/**
+ * planInstall for the command: a bundle that cannot be written after --record journaled the
+ * planned generation is reported beside the plan, not instead of it, so the command can print
+ * the plan first (as verify and promote print their journaled record).
+ */
+export async function planInstallWithBundle(opts: PlanOptions): Promise<PlannedInstall> {
   const cwd = opts.cwd ?? process.cwd();
   const where = { memoryDir: opts.memoryDir, root: opts.root, etcDir: opts.etcDir, cwd };
   const ledgers = {
@@ -98,8 +115,10 @@ export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput>
     },
   };
   if (opts.record) await recordPlanned(ledgers.generations, generation);
-  if (sidecar) writeSidecar(sidecar, installPlanBundle(plan, rawRef('install-plan-output', 'mutation-runner install-plan output', plan)));
-  return plan;
+  const bundle = sidecar
+    ? bundleAfterRecord(() => writeSidecar(sidecar, installPlanBundle(plan, rawRef('install-plan-output', 'mutation-runner install-plan output', plan))))
+    : {};
+  return { plan, ...bundle };
 }
 
 /**
