@@ -143,6 +143,27 @@ describe('mutation-runner evolve with the shipped rule-based generator', () => {
     expect(ok.code, ok.stderr).toBe(0);
   });
 
+  it('reads the mode again before every later attempt: an unattended run whose host is lowered mid-run runs no further generator', () => {
+    const root = exampleGenome();
+    const etc = etcWithMode('autopoiesis');
+    const runs = join(tempDir('aos-runs-'), 'runs');
+    // The operator lowers the host while the first attempt's generator runs.
+    const gen = scriptGenerator('lowered', `
+      import { appendFileSync, writeFileSync } from 'node:fs';
+      appendFileSync(${JSON.stringify(runs)}, 'run\\n');
+      writeFileSync(${JSON.stringify(join(etc, 'mutation-runner.json'))}, '{"mode":"mutate-draft"}\\n');
+      process.stdout.write('no proposal\\n');
+    `);
+    const mem = memoryDir();
+    const r = evolve(root, mem, ['--generator', gen, '--etc-dir', etc, '--unattended', '--attempts', '3']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
+    const out = r.json();
+    expect(out.outcome).toBe('stopped');
+    expect(out.reason).toContain('the host policy no longer allows unattended evolve: error[mode-forbidden]');
+    expect(ledger(join(mem, 'lineage.jsonl'))).toHaveLength(1);
+  });
+
   it('gives the generator the hand-off, a read-only copy and the documented environment, never the live path', () => {
     const root = exampleGenome();
     const spy = join(tempDir('aos-spy-'), 'seen.json');

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { gitWorkTree } from '@autopoietic/core/adapters';
 import { newId } from '@autopoietic/core/canonical';
-import { getLogger, usageError } from '@autopoietic/core/cli-kit';
+import { getLogger, isAosError, usageError } from '@autopoietic/core/cli-kit';
 import { checkAppendable, type StoredRecord } from '@autopoietic/core/ledger';
+import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import type { AutonomyMode } from '@autopoietic/core/schemas';
 import { proposalsInGenomeWarning } from '../../candidate/exclusions.js';
 import { pendingDir } from '../../candidate/queue.js';
@@ -55,7 +56,8 @@ export function requiredMode(o: Pick<EvolveOptions, 'promote' | 'unattended'>): 
 }
 
 export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
-  const ctx = gateContext(o, requiredMode(o), o.unattended ? 'unattended evolve' : o.promote ? 'evolve --promote' : 'evolve');
+  const action = o.unattended ? 'unattended evolve' : o.promote ? 'evolve --promote' : 'evolve';
+  const ctx = gateContext(o, requiredMode(o), action);
   const loc = locate({ root: ctx.root, memoryDir: ctx.memoryDir, etcDir: o.etcDir, cwd: ctx.cwd });
   const generator = generatorIdentity(o.generator, ctx.cwd, ctx.root);
   checkPassEnv(o.generatorEnv);
@@ -92,6 +94,8 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
   const attempts: StoredRecord<'lineage-attempt'>[] = [];
   let parent = o.fromAttempt ?? null;
   for (let n = 1; n <= o.attempts; n++) {
+    const withdrawn = n > 1 ? modeWithdrawn(o, ctx.cwd, action, ctx.host.present) : undefined;
+    if (withdrawn) return summary(runId, o.goal, 'stopped', withdrawn, attempts);
     const { record, stop } = await runAttempt(rc, n, parent);
     attempts.push(record);
     parent = record.attempt_id;
@@ -101,6 +105,22 @@ export async function evolve(o: EvolveOptions): Promise<EvolveSummary> {
     if (record.verdict === 'error' && o.stopOnError) return summary(runId, o.goal, 'stopped', `attempt ${n} ended in error and --stop-on-error is set: ${record.reason}`, attempts);
   }
   return summary(runId, o.goal, 'exhausted', `no proposal was verified in ${o.attempts} attempt(s)`, attempts);
+}
+
+/**
+ * The mode is read again before every later attempt. The attempt's P1 needs only mutate-draft, so
+ * an unattended run whose host was lowered from autopoiesis (an operator stopping the agent) went
+ * on running the generator for every remaining attempt.
+ */
+function modeWithdrawn(o: EvolveOptions, cwd: string, action: string, hadPolicy: boolean): string | undefined {
+  try {
+    const host = loadHostPolicy({ etcDir: o.etcDir, cwd });
+    if (hadPolicy || host.present) requireMode(host, requiredMode(o), action);
+    return undefined;
+  } catch (e) {
+    if (!isAosError(e)) throw e;
+    return `the host policy no longer allows ${action}: error[${e.code}]: ${e.message}`;
+  }
 }
 
 function finished(runId: string, goal: string, r: StoredRecord<'lineage-attempt'>, attempts: StoredRecord<'lineage-attempt'>[], promoting: boolean): EvolveSummary {
