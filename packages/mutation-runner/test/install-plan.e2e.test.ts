@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '@autopoietic/core/canonical';
+import { digestCanonical, sha256 } from '@autopoietic/core/canonical';
 import { verifyLedger, withLock } from '@autopoietic/core/ledger';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir, writeTree } from '../../../tests/support/tmp.js';
@@ -255,6 +255,18 @@ describe('install-plan: evidence sidecar', () => {
     expect(bundle.phase).toBe('P3');
     expect(bundle.subject.generation_id).toBe('gen-child');
     expect(bundle.claims[0].claim).toBe('install planned');
+    // The P2 and P1 records it planned from are inputs an auditor can find and recompute: the
+    // canonical digest of the ledger line named by the source (docs/evidence.md, docs/digests.md).
+    const input = (name: string) => bundle.inputs.find((i: { input_id: string }) => i.input_id === `input:install-plan:gen-child:${name}`)?.provenance;
+    const line = (ledgerFile: string, key: string, id: string) => readFileSync(ledgerFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((rec) => rec[key] === id);
+    const promotionRef = input('promotion');
+    expect(promotionRef.source).toBe(`${ev.promotions}#${PROMOTION}`);
+    expect(promotionRef.digest.value).toBe(digestCanonical(line(ev.promotions, 'promotion_id', PROMOTION)));
+    const verificationRef = input('verification');
+    const [ledgerFile, verificationId] = verificationRef.source.split('#');
+    expect(ledgerFile).toBe(ev.results);
+    expect(verificationRef.digest.value).toBe(digestCanonical(line(ev.results, 'verification_id', verificationId)));
+    expect(bundle.inputs[0].provenance.digest.value).toBe(digestCanonical(r.json())); // the printed plan
   });
 
   it('prints the plan when --record journaled it and the bundle path was taken meanwhile, then fails on the bundle', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '@autopoietic/core/canonical';
+import { digestCanonical, sha256 } from '@autopoietic/core/canonical';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { planInstall } from '../src/gates/install/plan.js';
@@ -166,6 +166,10 @@ describe('install-verify: evidence sidecar', () => {
     const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
     expect(bundle.observations[0].raw_ref.source).toBe('mutation-runner install-verify output');
     expect(bundle.claims[0].claim).toBe('seed files verified');
+    // The plan it checked is an input: its canonical digest, the install-plan bundle's record digest.
+    const planRef = bundle.inputs.find((i: { input_id: string }) => i.input_id.endsWith(':plan')).provenance;
+    expect(planRef).toMatchObject({ kind: 'install-plan-output', source: planFile });
+    expect(planRef.digest.value).toBe(digestCanonical(JSON.parse(readFileSync(planFile, 'utf8'))));
   });
 
   it('refuses the plan file as sidecar; the plan still parses', async () => {

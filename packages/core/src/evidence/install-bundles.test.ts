@@ -116,6 +116,18 @@ describe('installPlanBundle (P3 plan)', () => {
       '/var/lib/autopoietic/generations.jsonl': sha256(''),
     });
     expect(b.claims![0]!.limits).toContain('Planned is not installed.');
+    expect(b.inputs!.map((i) => i.input_id)).toEqual(['input:install-plan:gen-child:record']);
+  });
+
+  it('lists the promotion and verification records it planned from as inputs', () => {
+    const p = plan();
+    const promotion = rawRef('mutation-promotion-record', `promotions.jsonl#${PID}`, { promotion_id: PID });
+    const verification = rawRef('mutation-verification-record', 'results.jsonl#ver-1', { verification_id: 'ver-1' });
+    const b = installPlanBundle(p, rawRef('install-plan-output', 'out', p), { promotion, verification });
+    expectValidAndBacked(b);
+    const inputs = Object.fromEntries(b.inputs!.map((i) => [i.input_id, i.provenance]));
+    expect(inputs['input:install-plan:gen-child:promotion']).toEqual(promotion);
+    expect(inputs['input:install-plan:gen-child:verification']).toEqual(verification);
   });
 
   it('marks root drift between P1 and P2 as stale', () => {
@@ -165,6 +177,10 @@ describe('installVerifyBundle (P3 verify)', () => {
     expect(fromPlan.subject).toMatchObject({ generation_id: 'gen-child', proposal_fingerprint: FP('a'), root_fingerprint: FP('b') });
     const bare = installVerifyBundle(out, raw(out));
     expectValidAndBacked(bare);
+    expect(bare.inputs).toHaveLength(1);
+    const planRaw = rawRef('install-plan-output', '/plans/p.json', plan());
+    const withPlan = installVerifyBundle(out, raw(out), { plan: plan(), planRaw });
+    expect(withPlan.inputs!.find((i) => i.input_id === `input:${PID}:plan`)?.provenance).toEqual(planRaw);
     expect(bare.subject).toMatchObject({ generation_id: NOT_CARRIED_BY_VERIFY, proposal_fingerprint: NOT_CARRIED_BY_VERIFY });
   });
 

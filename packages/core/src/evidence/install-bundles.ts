@@ -19,8 +19,18 @@ export const VERIFY_LIMITS = [
 export const NOT_CARRIED_BY_GENERATION = 'unknown:not-carried-by-generation-record';
 export const NOT_CARRIED_BY_VERIFY = 'unknown:not-carried-by-install-verify-output';
 
+/**
+ * What install-plan read besides its output: the P2 and P1 records it planned from (normally
+ * `rawRef('mutation-promotion-record', '<journal>#<promotion_id>', record)` and the P1 one), so
+ * that a reader can find them in the ledgers and see that they are the same lines.
+ */
+export interface InstallPlanContext {
+  promotion?: ProvenanceRef | undefined;
+  verification?: ProvenanceRef | undefined;
+}
+
 /** P3 install-plan: a planned generation and its seed manifest. */
-export function installPlanBundle(plan: InstallPlanOutput, raw: ProvenanceRef): EvidenceBundle {
+export function installPlanBundle(plan: InstallPlanOutput, raw: ProvenanceRef, ctx: InstallPlanContext = {}): EvidenceBundle {
   const gen = plan.generation;
   const manifest = plan.seed_manifest;
   const meta = gen.metadata ?? {};
@@ -54,6 +64,10 @@ export function installPlanBundle(plan: InstallPlanOutput, raw: ProvenanceRef): 
       metadata: { promotion_id: manifest.promotion_id, target_root: manifest.target_root },
     },
     raw,
+    extraInputs: [
+      ...(ctx.promotion ? [{ name: 'promotion', provenance: ctx.promotion }] : []),
+      ...(ctx.verification ? [{ name: 'verification', provenance: ctx.verification }] : []),
+    ],
     summary: `P3 install plan ${gen.generation} of ${gen.mutation_id}: ${manifest.files.length} seed files for ${manifest.target_root}`,
     observedAt: manifest.generated_at,
     facts,
@@ -65,6 +79,11 @@ export function installPlanBundle(plan: InstallPlanOutput, raw: ProvenanceRef): 
 /** What install-verify knows besides its output: the plan it checked. */
 export interface InstallVerifyContext {
   plan?: InstallPlanOutput | undefined;
+  /**
+   * Provenance of that plan (normally `rawRef('install-plan-output', '<plan file>', plan)`): the
+   * same canonical digest as the install-plan bundle's record when the plan was not edited.
+   */
+  planRaw?: ProvenanceRef | undefined;
 }
 
 const SEED_STATUS: Record<InstallVerifyOutput['files'][number]['status'], EvidenceComparison['status']> = {
@@ -118,6 +137,7 @@ export function installVerifyBundle(out: InstallVerifyOutput, raw: ProvenanceRef
       metadata: { promotion_id: pid, target_root: out.target_root },
     },
     raw,
+    extraInputs: ctx.planRaw ? [{ name: 'plan', provenance: ctx.planRaw }] : [],
     summary: `P3 install verify of ${pid} in ${out.target_root}: ${out.files.filter((f) => f.status === 'matched').length}/${out.files.length} seed files matched`,
     observedAt: out.verified_at,
     facts,

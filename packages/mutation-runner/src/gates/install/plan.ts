@@ -116,7 +116,12 @@ export async function planInstallWithBundle(opts: PlanOptions): Promise<PlannedI
   };
   if (opts.record) await recordPlanned(ledgers.generations, generation);
   const bundle = sidecar
-    ? bundleAfterRecord(() => writeSidecar(sidecar, installPlanBundle(plan, rawRef('install-plan-output', 'mutation-runner install-plan output', plan))))
+    ? bundleAfterRecord(() =>
+        writeSidecar(sidecar, installPlanBundle(plan, rawRef('install-plan-output', 'mutation-runner install-plan output', plan), {
+          promotion: rawRef('mutation-promotion-record', `${ledgers.promotions}#${promotion.promotion_id}`, promotion),
+          verification: rawRef('mutation-verification-record', `${ledgers.results}#${verification.verification_id}`, verification),
+        })),
+      )
     : {};
   return { plan, ...bundle };
 }

@@ -99,7 +99,10 @@ export async function verifyPlanFile(opts: VerifyOptions): Promise<InstallVerify
   const sidecar = prepareSidecar(opts.evidenceBundle, { inputs: [loaded.file], targetRoot: loaded.plan.seed_manifest.target_root, cwd });
   const out = verifyInstall(loaded);
   if (sidecar) {
-    writeSidecar(sidecar, installVerifyBundle(out, rawRef('install-verify-output', 'mutation-runner install-verify output', out), { plan: loaded.plan }));
+    writeSidecar(sidecar, installVerifyBundle(out, rawRef('install-verify-output', 'mutation-runner install-verify output', out), {
+      plan: loaded.plan,
+      planRaw: rawRef('install-plan-output', loaded.file, loaded.plan),
+    }));
   }
   return out;
 }
