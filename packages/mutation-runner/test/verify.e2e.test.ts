@@ -248,6 +248,7 @@ describe('verify: patch path rules (before anything is applied)', () => {
     ['a target not in changed_paths', patchFor('other.txt'), ['README.md'], 'is not listed in changed_paths'],
     ['a memory ledger', patchFor('memory/mutation-results.jsonl'), ['memory/mutation-results.jsonl'], 'is protected'],
     ['memory evidence', patchFor('memory/evidence/x.json'), ['memory/evidence/x.json'], 'is protected'],
+    ['os-introspect\'s parse cache in memory', patchFor('memory/cache/introspect/x.json'), ['memory/cache/introspect/x.json'], 'is protected (default rule "memory/cache")'],
     ['a symlink (mode 120000)', 'diff --git a/link b/link\nnew file mode 120000\n--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+/etc\n\\ No newline at end of file\n', ['link'], 'mode 120000'],
   ];
   for (const [what, patch, changed, substring] of cases) {

@@ -107,6 +107,8 @@ describe('patch path rules', () => {
     expect(m('keys/x/y.pem')?.pattern).toBe('keys/**.pem');
     expect(m('state/mutations.jsonl')?.source).toBe('memory dir');
     expect(m('memory/evidence')?.pattern).toBe('memory/evidence');
+    expect(m('memory/cache/introspect/v4/roots/r.objects.jsonl')?.pattern).toBe('memory/cache');
+    expect(m('state/cache/introspect/x')?.source).toBe('memory dir');
     expect(m('memory/notes.md')).toBeUndefined();
     expect(m('memoryx/evidence/a')).toBeUndefined();
   });

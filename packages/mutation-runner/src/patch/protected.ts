@@ -1,9 +1,10 @@
 /**
- * Paths a proposal may never touch: the memory ledgers, evidence and logs (defaults), plus the
+ * Paths a proposal may never touch: the memory ledgers, evidence, logs and cache (defaults), plus the
  * operator's `protected_paths` from the host policy. A rule is a path relative to the genome
  * root; it protects that path and everything under it. `*` matches within one path component
  * and `**` across components (`secrets/**.key`, `hosts/*\/hardware.nix`).
  */
+import { MEMORY_SUBDIRS } from '@autopoietic/core/ledger';
 import { relativePathProblem } from './rules.js';
 
 export interface ProtectedRule {
@@ -11,7 +12,15 @@ export interface ProtectedRule {
   source: 'default' | 'host policy' | 'memory dir';
 }
 
-export const DEFAULT_PROTECTED: readonly string[] = ['memory/*.jsonl', 'memory/*.jsonl.*', 'memory/evidence', 'memory/logs'];
+/**
+ * The memory directory's own files: its ledgers (with their locks, checkpoints and quarantines)
+ * and every subdirectory the tools write (MEMORY_SUBDIRS: logs, evidence, cache), the same set
+ * the candidate leaves out. cache/ was missing: a patch could plant os-introspect parse-cache
+ * entries (their checksums are not a secret) that the next observation trusts.
+ */
+const MEMORY_PROTECTED: readonly string[] = ['*.jsonl', '*.jsonl.*', ...Object.values(MEMORY_SUBDIRS)];
+
+export const DEFAULT_PROTECTED: readonly string[] = MEMORY_PROTECTED.map((p) => `memory/${p}`);
 
 export type ProtectedMatcher = (path: string) => ProtectedRule | undefined;
 
@@ -26,7 +35,7 @@ export function protectedMatcher(rules: readonly ProtectedRule[]): ProtectedMatc
 export function defaultProtectedRules(extra: { policy?: readonly string[]; memoryDirRel?: string | undefined } = {}): ProtectedRule[] {
   const rules: ProtectedRule[] = DEFAULT_PROTECTED.map((pattern) => ({ pattern, source: 'default' as const }));
   if (extra.memoryDirRel !== undefined && extra.memoryDirRel !== 'memory') {
-    for (const p of ['*.jsonl', '*.jsonl.*', 'evidence', 'logs']) rules.push({ pattern: `${extra.memoryDirRel}/${p}`, source: 'memory dir' });
+    for (const p of MEMORY_PROTECTED) rules.push({ pattern: `${extra.memoryDirRel}/${p}`, source: 'memory dir' });
   }
   for (const pattern of extra.policy ?? []) rules.push({ pattern: pattern.replace(/\/+$/, ''), source: 'host policy' });
   return rules;
