@@ -295,6 +295,16 @@ describe('autonomy mode and operator policy', () => {
     expect(ok.json().reason).toContain('is protected (host policy rule "README.md")');
   });
 
+  it('refuses a --policy file with a key given twice (JSON.parse kept the last protected_paths, an empty one)', () => {
+    const root = fixtureGenome();
+    const file = join(tempDir('aos-policy-'), 'policy.json');
+    writeFileSync(file, '{"protected_paths":["README.md"],"protected_paths":[]}');
+    const r = verify(root, readmeProposal(root), ['--policy', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error[policy-invalid]: policy file ${file} is invalid: key "protected_paths" is given twice in the top-level object`);
+    expect(existsSync(r.mem)).toBe(false);
+  });
+
   it('refuses a --policy file that tries to set the mode', () => {
     const root = fixtureGenome();
     const r = verify(root, readmeProposal(root), ['--policy', policyFile({ mode: 'autopoiesis' })]);

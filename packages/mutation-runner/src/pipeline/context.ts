@@ -2,6 +2,7 @@ import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CANDIDATE_GIT_ENV, cleanEnv, isInsideDir, MAX_SETTINGS_FILE_BYTES, readBoundedFile, type NixPassThrough } from '@autopoietic/core/adapters';
+import { firstDuplicateKey } from '@autopoietic/core/canonical';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode, type LoadedHostPolicy } from '@autopoietic/core/policy';
@@ -122,6 +123,11 @@ function loadPolicyFile(file: string, root: string): ReturnType<typeof ExtraPoli
     raw = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
     throw usageError('policy-invalid', `policy file ${file} is not valid JSON: ${(e as Error).message}`, 'Fix the JSON syntax.');
+  }
+  // As in the host policy: JSON.parse keeps the last of two "protected_paths", a reviewer's tool may show the first.
+  const duplicate = firstDuplicateKey(read.bytes.toString('utf8'));
+  if (duplicate !== undefined) {
+    throw usageError('policy-invalid', `policy file ${file} is invalid: key ${JSON.stringify(duplicate.key)} is given twice in ${duplicate.path === '(top)' ? 'the top-level object' : duplicate.path}`, 'Give each key once.');
   }
   const parsed = ExtraPolicy.safeParse(raw);
   if (!parsed.success) {
