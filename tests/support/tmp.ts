@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
@@ -14,14 +14,31 @@ export function tempDir(prefix = 'aos-test-', base = tmpdir()): string {
 }
 
 /**
- * A fresh temp directory with no world-writable directory above it, as newer Nix (2.34) wants
- * for its build-dir (it refuses anything under /tmp): under the repository's git-ignored
- * test-artifacts/, removed after the current test.
+ * A fresh temp directory with no world-writable directory or symlink above it, as newer Nix
+ * (2.34) wants for its build-dir ("Path /tmp is world-writable or a symlink"), removed after the
+ * current test: under the repository's git-ignored test-artifacts/, or, for a checkout that itself
+ * lies under one (a clone in /tmp), under ~/.cache/autopoietic-tests.
  */
 export function privateTempDir(prefix = 'aos-test-'): string {
-  const base = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
-  mkdirSync(base, { recursive: true });
-  return tempDir(prefix, base);
+  const candidates = [
+    join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts'),
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'autopoietic-tests'),
+  ];
+  for (const base of candidates) {
+    mkdirSync(base, { recursive: true });
+    const real = realpathSync(base);
+    if (privateAncestry(real)) return tempDir(prefix, real);
+  }
+  throw new Error(`no directory without a world-writable directory above it for a Nix build-dir (tried ${candidates.join(', ')})`);
+}
+
+/** `dir` and every directory above it are neither world-writable nor symlinks. */
+function privateAncestry(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    const st = lstatSync(d);
+    if (st.isSymbolicLink() || (st.mode & 0o002) !== 0) return false;
+    if (d === dirname(d)) return true;
+  }
 }
 
 afterEach(() => {
