@@ -27,6 +27,8 @@ export interface WalkedFile {
 export interface WalkProblem {
   rel: string;
   reason: string;
+  /** A directory whose entries were not read: whatever it holds is missing from the walk. */
+  unlisted?: true;
 }
 
 export interface WalkOptions {
@@ -62,7 +64,7 @@ export function walkTree(root: string, opts: WalkOptions): WalkResult<WalkedName
     try {
       entries = readdirSync(join(root, relDir), { withFileTypes: true });
     } catch (e) {
-      out.problems.push({ rel: relDir || '.', reason: undecodedName(relDir, e) ?? `cannot list directory: ${errText(e)}` });
+      out.problems.push({ rel: relDir || '.', reason: undecodedName(relDir, e) ?? `cannot list directory: ${errText(e)}`, unlisted: true });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -39,7 +39,7 @@ export function summarizeProject(path: string, max: number): Project {
 function unlistedReason(problems: WalkProblem[]): string | undefined {
   const root = problems.find((p) => p.rel === '.');
   if (root) return root.reason;
-  const dirs = problems.filter((p) => p.reason.startsWith('cannot list directory') || p.reason.startsWith('its name is not valid UTF-8'));
+  const dirs = problems.filter((p) => p.unlisted);
   if (!dirs.length) return undefined;
   const n = dirs.length === 1 ? '1 directory' : `${dirs.length} directories`;
   return `${n} under the root could not be listed: ${dirs.length === 1 ? 'its' : 'their'} files are not in the sample (first: ${dirs[0]!.rel}: ${dirs[0]!.reason})`;
