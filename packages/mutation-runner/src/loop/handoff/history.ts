@@ -37,7 +37,11 @@ export type Skipped = SkippedLine[] | undefined;
 
 /** The ancestry of `attemptId` (itself included), oldest first. */
 export async function loadAncestry(ledgers: HistoryLedgers, attemptId: string, max = MAX_ANCESTORS, skipped?: Skipped): Promise<History> {
-  const attempts = await loadRecords(ledgers.lineage, 'lineage-attempt', { skipped });
+  return ancestryIn(await loadRecords(ledgers.lineage, 'lineage-attempt', { skipped }), ledgers, attemptId, max, skipped);
+}
+
+/** loadAncestry over the attempts already read from `ledgers.lineage`. */
+async function ancestryIn(attempts: StoredRecord<'lineage-attempt'>[], ledgers: HistoryLedgers, attemptId: string, max: number, skipped: Skipped): Promise<History> {
   const byId = new Map(attempts.map((a) => [a.attempt_id, a]));
   if (!byId.has(attemptId)) {
     throw usageError('attempt-unknown', `attempt ${attemptId} is not in ${ledgers.lineage}`, 'List attempts with `mutation-journal lineage --format json`, or check --memory-dir.');
@@ -59,7 +63,8 @@ export async function loadAncestry(ledgers: HistoryLedgers, attemptId: string, m
 export async function loadGoalHistory(ledgers: HistoryLedgers, goal: string, max = MAX_ANCESTORS, skipped?: Skipped): Promise<History> {
   const attempts = await loadRecords(ledgers.lineage, 'lineage-attempt', { skipped });
   const latest = attempts.filter((a) => a.goal === goal).pop();
-  return latest ? loadAncestry(ledgers, latest.attempt_id, max, skipped) : { items: [], omitted: 0 };
+  // The lineage ledger is read once (it was read again for the ancestry, warning twice of a torn line).
+  return latest ? ancestryIn(attempts, ledgers, latest.attempt_id, max, skipped) : { items: [], omitted: 0 };
 }
 
 function historyItem(attempt: StoredRecord<'lineage-attempt'>, verifications: Map<string, StoredRecord<'mutation-result'>>): HistoryItem {

@@ -73,10 +73,10 @@ export async function composeHandoff(loc: Located, observed: ObservedState | und
   else history = await loadGoalHistory(loc.ledgers, goal, undefined, skipped);
   const limits = [...STANDING_LIMITS];
   if (!observed) limits.push('No self-state: the host and its genome were not observed for this hand-off.');
-  // Named by place, as every path in a hand-off is (no host path); a ledger read twice (the goal's
-  // history, then its ancestry) skips the same line twice.
-  const torn = skipped.map((s) => `${placeOf(s.ledger, loc)} line ${s.line}, a torn last line (an append that never completed), was left out: what it recorded is not in this hand-off; an operator repairs it with \`mutation-journal ledger repair\`.`);
-  for (const limit of new Set(torn)) limits.push(limit);
+  // Named by place, as every path in a hand-off is (no host path).
+  for (const s of skipped) {
+    limits.push(`${placeOf(s.ledger, loc)} line ${s.line}, a torn last line (an append that never completed), was left out: what it recorded is not in this hand-off; an operator repairs it with \`mutation-journal ledger repair\`.`);
+  }
   return buildHandoff({
     goal,
     subject: c.subject ?? (mutation ? { kind: 'mutation', mutation_id: mutation.proposal.mutation_id } : { kind: 'goal', ...(c.fromAttempt ? { parent_attempt_id: c.fromAttempt } : {}) }),
