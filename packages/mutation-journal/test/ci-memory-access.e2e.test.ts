@@ -24,10 +24,6 @@ function asOther(args: string[]) {
 }
 
 describe('a memory directory this user may not enter', () => {
-  const base = tempDir('aos-ci-access-');
-  chmodSync(base, 0o755); // only the memory directory is closed
-  const mem = join(base, 'memory');
-  const organs = join(mem, 'organs.jsonl');
 
   it.each([
     ['organ list', ['organ', 'list']],
@@ -36,7 +32,7 @@ describe('a memory directory this user may not enter', () => {
     ['organ add', ['organ', 'add', '--name', 'x', '--type', 'cli', '--source', 'x', '--purpose', 'p', '--created-by', 'ci']],
     ['organ retire', ['organ', 'retire', 'x', '--reason', 'r']],
   ])('%s fails with exit 1 (not a usage error), naming the registry and what to do', (_what, args) => {
-    setUp(mem);
+    const { mem, organs } = setUp();
     try {
       const r = asOther([...args, '--memory-dir', mem]);
       expect(r.code, r.stderr).toBe(1);
@@ -50,7 +46,7 @@ describe('a memory directory this user may not enter', () => {
   });
 
   it('list and ledger verify exit 1 too: the same condition, the same code', () => {
-    setUp(mem);
+    const { mem, organs } = setUp();
     try {
       const list = asOther(['list', 'organs', '--memory-dir', mem]);
       expect(list.code, list.stderr).toBe(1);
@@ -67,8 +63,14 @@ describe('a memory directory this user may not enter', () => {
   });
 });
 
-function setUp(mem: string): void {
-  mkdirSync(mem, { recursive: true });
-  writeFileSync(join(mem, 'organs.jsonl'), '');
+/** A fresh directory per test (made inside the test, so the test's clean-up removes it). */
+function setUp(): { mem: string; organs: string } {
+  const base = tempDir('aos-ci-access-');
+  chmodSync(base, 0o755); // only the memory directory is closed
+  const mem = join(base, 'memory');
+  const organs = join(mem, 'organs.jsonl');
+  mkdirSync(mem);
+  writeFileSync(organs, '');
   chmodSync(mem, root ? 0o700 : 0o000);
+  return { mem, organs };
 }
