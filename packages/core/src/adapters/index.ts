@@ -3,6 +3,7 @@ export * from './write-hint.js';
 export * from './fs-safe.js';
 export * from './pseudo-fs.js';
 export * from './bounded-read.js';
+export * from './file-digest.js';
 export * from './output-file.js';
 export * from './exec.js';
 export * from './git.js';
