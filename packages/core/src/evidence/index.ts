@@ -5,3 +5,5 @@ export * from './organ-bundles.js';
 export * from './refs.js';
 export * from './runner-bundles.js';
 export * from './sidecar.js';
+export * from './check-bundle.js';
+export * from './check-report.js';

@@ -26,7 +26,8 @@ export interface VerificationContext {
   patch?: ProvenanceRef | undefined;
 }
 
-function checkList(checks: MutationVerificationRecord['checks']): { name: string; command: string; args: string[] }[] {
+/** The P1 `check-list` input: name, command and args of every check, in order (args `[]` when absent). */
+export function checkList(checks: MutationVerificationRecord['checks']): { name: string; command: string; args: string[] }[] {
   return checks.map((c) => ({ name: c.name, command: c.command, args: c.args ?? [] }));
 }
 
