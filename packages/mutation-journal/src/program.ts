@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runProgram } from '@autopoietic/core/cli-kit';
 import { registerAppend } from './commands/append.js';
 import { registerEffect } from './commands/effect.js';
+import { registerEvidence } from './commands/evidence.js';
 import { registerGeneration } from './commands/generation.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerLineage } from './commands/lineage.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerAppend(program);
   registerEffect(program);
+  registerEvidence(program);
   registerGeneration(program);
   registerList(program);
   registerLedger(program);
