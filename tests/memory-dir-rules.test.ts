@@ -23,14 +23,22 @@ const rules = (dir: string) => evalJson('modules/core/memory-dir.nix', 'dir', di
 
 describe('modules/core/memory-dir.nix', () => {
   it('accepts dedicated, persistent directories', async () => {
-    for (const dir of ['/var/lib/autopoietic', '/srv/autopoietic', '/var/tmp/autopoietic', '/home/user/memory']) {
-      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: false });
+    for (const dir of ['/var/lib/autopoietic', '/srv/autopoietic', '/var/tmp/autopoietic', '/homework/memory']) {
+      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: false, home: false });
     }
+  });
+
+  it('accepts directories below /home and /root, marked as hidden by ProtectHome', async () => {
+    for (const dir of ['/home/autopoietic', '/home/user/memory', '/root/memory']) {
+      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: false, home: true });
+    }
+    // /run/user is ProtectHome's too, but a reboot empties it.
+    expect(await rules('/run/user/1000/memory')).toEqual({ canonical: true, system: false, volatile: true, home: true });
   });
 
   it('refuses directories a reboot empties: /run (a tmpfs), its /var aliases and /tmp', async () => {
     for (const dir of ['/run/autopoietic', '/run/user/1000/memory', '/var/run/autopoietic', '/var/lock/x', '/tmp/autopoietic']) {
-      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: true });
+      expect(await rules(dir), dir).toMatchObject({ canonical: true, system: false, volatile: true });
     }
   });
 

@@ -11,6 +11,37 @@ let
   cfg = config.autopoietic;
   agent = cfg.agentRuntime;
   inherit (lib) mkEnableOption mkOption types;
+  inherit (cfg.memory) dir group;
+
+  # ProtectHome=yes makes /home, /root and /run/user inaccessible, and systemd then drops every
+  # ReadWritePaths= entry below them ("masked"): a memory directory there stayed hidden and the
+  # agent could not reach its ledgers. ProtectHome=tmpfs mounts empty, read-only file systems
+  # there instead, into which BindPaths= mounts the memory directory back (systemd.exec(5)), so
+  # the agent still sees no other home directory.
+  inHome = (import ./memory-dir.nix { inherit dir; }).home;
+  memoryAccess =
+    if inHome then
+      {
+        ProtectHome = "tmpfs";
+        BindPaths = [ dir ];
+      }
+    else
+      {
+        ProtectHome = true;
+        ReadWritePaths = [ dir ];
+      };
+
+  # The agent joins the memory group (SupplementaryGroups), and with groupWritable the group's
+  # members may write the ledgers: a group NixOS reserves for another purpose (root, wheel,
+  # users, docker, systemd-journal, keys, ...: the static gids of ids.gids) would give the agent
+  # that group's rights and the group's members the agent's memory.
+  reservedGroup = lib.concatStringsSep " " [
+    "autopoietic.memory.group = ${group} (which defaults to autopoietic.agentRuntime.group) is a"
+    "group NixOS reserves for another purpose (ids.gids.${group}): the agent runtime joins the"
+    "memory group, so it would gain that group's rights and every member of ${group} could read"
+    "and write the agent's memory. Set autopoietic.agentRuntime.group to a dedicated group (the"
+    "default, autopoietic) and leave autopoietic.memory.group unset."
+  ];
 in
 {
   options.autopoietic.agentRuntime = {
@@ -34,7 +65,12 @@ in
     group = mkOption {
       type = types.nonEmptyStr;
       default = "autopoietic";
-      description = "Group created for the agent; it becomes the memory group when enabled.";
+      description = ''
+        Group created for the agent; it becomes the memory group when enabled. It must be a
+        dedicated group: one NixOS reserves for another purpose (root, wheel, users, docker and
+        the rest of `ids.gids`) is refused, as the agent would gain its rights and its members
+        the agent's memory.
+      '';
     };
 
     restartSec = mkOption {
@@ -62,13 +98,8 @@ in
           message = "autopoietic.agentRuntime.command must be set when the agent runtime is on.";
         }
         {
-          # The agent joins the memory group: group root would let it read and write whatever
-          # root's group may.
-          assertion = cfg.memory.group != "root";
-          message = lib.concatStringsSep " " [
-            "autopoietic.memory.group = root would put the agent runtime in group root; leave it"
-            "unset (it then becomes autopoietic.agentRuntime.group) or name a dedicated group."
-          ];
+          assertion = !(config.ids.gids ? ${group});
+          message = reservedGroup;
         }
       ];
 
@@ -93,15 +124,13 @@ in
           RestartSec = agent.restartSec;
 
           DynamicUser = true;
-          SupplementaryGroups = [ cfg.memory.group ];
+          SupplementaryGroups = [ group ];
           UMask = "0007";
-          ReadWritePaths = [ cfg.memory.dir ];
 
           NoNewPrivileges = true;
           PrivateTmp = true;
           PrivateDevices = true;
           ProtectSystem = "strict";
-          ProtectHome = true;
           ProtectKernelTunables = true;
           ProtectKernelModules = true;
           ProtectKernelLogs = true;
@@ -128,7 +157,8 @@ in
             "~@privileged"
           ];
           SystemCallErrorNumber = "EPERM";
-        };
+        }
+        // memoryAccess;
       };
     })
   ];

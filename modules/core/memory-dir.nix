@@ -52,6 +52,13 @@ let
     "/var/lock/"
     "/tmp/"
   ];
+  # What systemd's ProtectHome= covers (/home, /root, /run/user): a service sandboxed with it
+  # sees the memory directory only if it is mounted back in (agent-runtime.nix).
+  homeTrees = [
+    "/home/"
+    "/root/"
+    "/run/user/"
+  ];
 in
 {
   # One spelling per directory: "/var/lib/", "/var//lib" or "/var/lib/x/.." would slip past the
@@ -59,4 +66,5 @@ in
   canonical = builtins.all (part: part != "" && part != "." && part != "..") parts;
   system = builtins.elem dir systemDirs || builtins.any hasPrefix systemTrees;
   volatile = builtins.any hasPrefix volatileTrees;
+  home = builtins.any hasPrefix homeTrees;
 }

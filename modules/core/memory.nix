@@ -51,14 +51,19 @@ in
       default = "/var/lib/autopoietic";
       description = ''
         Directory holding the ledgers. The tools on this host default to it, and
-        {option}`autopoietic.agentRuntime` may write only here.
+        {option}`autopoietic.agentRuntime` may write only here (below /home or /root it is
+        bound into the agent's otherwise empty home directories).
       '';
     };
 
     group = mkOption {
       type = types.nonEmptyStr;
       default = "root";
-      description = "Group owning the memory directory and its ledgers (the owner is root).";
+      description = ''
+        Group owning the memory directory and its ledgers (the owner is root). The agent
+        runtime, when on, joins this group, so a group NixOS reserves (`ids.gids`) is then
+        refused.
+      '';
     };
 
     ledgers = mkOption {

@@ -13,7 +13,9 @@ let
 
   cases = [
     "agent-runtime/hardened"
+    "agent-runtime/home-memory-dir"
     "agent-runtime/missing-command"
+    "agent-runtime/reserved-group"
     "agent-runtime/root-group"
     "agent-runtime/without-core"
     "identity/default-host"

@@ -1,7 +1,8 @@
 # The assertions of memory.nix (a refused memory directory or group) on the cases in ./memory,
 # evaluated without nixpkgs for tests/memory-dir-rules.test.ts: memory.nix gets a stand-in for
-# the few lib functions it calls and a config holding the case's memory options. The module
-# checks (./default.nix) evaluate the same cases in a real NixOS system, in CI.
+# the few lib functions it calls (./stand-in-lib.nix) and a config holding the case's memory
+# options. The module checks (./default.nix) evaluate the same cases in a real NixOS system, in
+# CI.
 #   nix-instantiate --eval --strict --json --argstr case volatile-dir \
 #     tests/modules/memory-without-nixpkgs.nix
 { case }:
@@ -9,27 +10,7 @@ let
   memoryCase = import (./memory + "/${case}.nix");
   memory = memoryCase.config.autopoietic.memory or { };
 
-  lib = {
-    inherit (builtins) concatStringsSep;
-    mkOption = option: option;
-    mkIf = condition: content: { inherit condition content; };
-    mkMerge = contents: contents;
-    genAttrs =
-      names: f:
-      builtins.listToAttrs (
-        map (name: {
-          inherit name;
-          value = f name;
-        }) names
-      );
-    types = {
-      bool = "bool";
-      listOf = _: "listOf";
-      nonEmptyStr = "nonEmptyStr";
-      str = "str";
-      strMatching = _: "strMatching";
-    };
-  };
+  lib = import ./stand-in-lib.nix;
 
   module = import ../../modules/core/memory.nix {
     inherit lib;

@@ -17,6 +17,7 @@ let
   };
   iso = import ./iso.nix { inherit pkgs vmLib; };
   mutationGate = import ./vm-mutation-gate.nix { inherit autopoieticModule; };
+  agentHomeMemory = import ./vm-agent-home-memory.nix { inherit autopoieticModule; };
 in
 {
   inherit (iso)
@@ -29,5 +30,6 @@ in
     ;
   # The reference name for the basic boot check.
   iso-boot = iso.iso-boot-basic;
+  vm-agent-home-memory = pkgs.testers.runNixOSTest agentHomeMemory;
   vm-mutation-gate = pkgs.testers.runNixOSTest mutationGate;
 }

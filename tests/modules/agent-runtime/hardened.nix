@@ -1,5 +1,6 @@
 # The agent runs as a transient user in the memory group, with the system read-only except for
-# the memory directory, and restarts on failure. The memory directory becomes group-writable.
+# the memory directory, home directories hidden, and restarts on failure. The memory directory
+# becomes group-writable.
 {
   config.autopoietic = {
     enable = true;
@@ -23,6 +24,7 @@
         ExecStart
         NoNewPrivileges
         PrivateTmp
+        ProtectHome
         ProtectSystem
         ReadWritePaths
         Restart
@@ -32,12 +34,14 @@
         inherit (memory) group mode user;
       };
       agentGroupExists = config.users.groups ? autopoietic;
+      BindPaths = service.BindPaths or null;
     };
   expect.observed = {
     DynamicUser = true;
     ExecStart = ''"/run/current-system/sw/bin/sleep" "infinity"'';
     NoNewPrivileges = true;
     PrivateTmp = true;
+    ProtectHome = true;
     ProtectSystem = "strict";
     ReadWritePaths = [ "/var/lib/autopoietic" ];
     Restart = "on-failure";
@@ -48,5 +52,6 @@
       user = "root";
     };
     agentGroupExists = true;
+    BindPaths = null;
   };
 }

@@ -1,4 +1,5 @@
-# A memory group of root is refused while the agent runs: the agent joins the memory group.
+# A memory group of root is refused while the agent runs: the agent joins the memory group, and
+# root is one of the groups NixOS reserves (ids.gids).
 {
   config.autopoietic = {
     enable = true;
@@ -12,6 +13,6 @@
     };
   };
   expect.failedAssertions = [
-    "autopoietic.memory.group = root would put the agent runtime in group root; leave it unset (it then becomes autopoietic.agentRuntime.group) or name a dedicated group."
+    "autopoietic.memory.group = root (which defaults to autopoietic.agentRuntime.group) is a group NixOS reserves for another purpose (ids.gids.root): the agent runtime joins the memory group, so it would gain that group's rights and every member of root could read and write the agent's memory. Set autopoietic.agentRuntime.group to a dedicated group (the default, autopoietic) and leave autopoietic.memory.group unset."
   ];
 }
