@@ -7,7 +7,7 @@ import { REPO_ROOT } from './support/cli.js';
 import { testEnv } from './support/nix-env.js';
 
 // The assertions (and, for the agent runtime, the sandbox settings a case observes) of
-// agent-runtime.nix on every case of tests/modules/<area>, evaluated with plain
+// agent-runtime.nix and identity.nix on every case of tests/modules/<area>, evaluated with plain
 // Nix (no nixpkgs) through tests/modules/<area>-without-nixpkgs.nix. CI's module checks evaluate
 // the same cases in a real NixOS system (tests/modules/default.nix); memory.nix's cases are in
 // memory-dir-rules.test.ts.
@@ -65,5 +65,25 @@ describe('agent-runtime.nix on the tests/modules/agent-runtime cases', () => {
     expect(actual.failedAssertions).toHaveLength(1);
     expect(actual.failedAssertions[0]).toMatch(/^autopoietic\.memory\.group = wheel .*autopoietic\.agentRuntime\.group/);
     expect(actual.failedAssertions[0]).toContain('Set autopoietic.agentRuntime.group to a dedicated group');
+  });
+});
+
+describe('identity.nix on the tests/modules/identity cases', () => {
+  const cases = casesOf('identity');
+
+  it('covers an empty and a blank host besides the default', () => {
+    expect(cases).toEqual(expect.arrayContaining(['blank-host', 'default-host', 'empty-host']));
+  });
+
+  it.each(cases)('%s: exactly the expected assertions fail', async (name) => {
+    const { expected, actual } = await evalCase('identity', name);
+    expect(actual).toEqual(expected);
+  });
+
+  it('names the option to set when networking.hostName is empty', async () => {
+    const { actual } = (await evalCase('identity', 'empty-host')) as { actual: string[] };
+    expect(actual).toHaveLength(1);
+    expect(actual[0]).toMatch(/^autopoietic\.identity\.host is blank/);
+    expect(actual[0]).toContain('networking.hostName');
   });
 });
