@@ -11,8 +11,8 @@ import { testEnv } from './support/nix-env.js';
 // tests/modules/memory, which CI's module checks evaluate in a real NixOS system.
 const run = promisify(execFile);
 
-async function evalJson(file: string, arg: string, value: string): Promise<unknown> {
-  const { stdout } = await run('nix-instantiate', ['--eval', '--strict', '--json', '--argstr', arg, value, file], {
+async function evalJson(file: string, arg: string, value: string, extra: string[] = []): Promise<unknown> {
+  const { stdout } = await run('nix-instantiate', ['--eval', '--strict', '--json', '--argstr', arg, value, ...extra, file], {
     cwd: REPO_ROOT,
     env: testEnv(),
   });
@@ -24,16 +24,30 @@ const rules = (dir: string) => evalJson('modules/core/memory-dir.nix', 'dir', di
 describe('modules/core/memory-dir.nix', () => {
   it('accepts dedicated, persistent directories', async () => {
     for (const dir of ['/var/lib/autopoietic', '/srv/autopoietic', '/var/tmp/autopoietic', '/homework/memory']) {
-      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: false, home: false });
+      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: false, home: false, ownerOf: [] });
     }
   });
 
   it('accepts directories below /home and /root, marked as hidden by ProtectHome', async () => {
     for (const dir of ['/home/autopoietic', '/home/user/memory', '/root/memory']) {
-      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: false, home: true });
+      expect(await rules(dir), dir).toEqual({ canonical: true, system: false, volatile: false, home: true, ownerOf: [] });
     }
     // /run/user is ProtectHome's too, but a reboot empties it.
-    expect(await rules('/run/user/1000/memory')).toEqual({ canonical: true, system: false, volatile: true, home: true });
+    expect(await rules('/run/user/1000/memory')).toMatchObject({ canonical: true, system: false, volatile: true, home: true });
+  });
+
+  it('names the users in whose own home directory the memory directory lies, or which it is', async () => {
+    const ownedHomes = '{ alice = "/home/alice"; bob = "/srv/bob"; }';
+    const ownerOf = async (dir: string) =>
+      ((await evalJson('modules/core/memory-dir.nix', 'dir', dir, ['--arg', 'ownedHomes', ownedHomes])) as { ownerOf: string[] })
+        .ownerOf;
+    expect(await ownerOf('/home/alice/autopoietic')).toEqual(['alice']);
+    expect(await ownerOf('/home/alice')).toEqual(['alice']);
+    expect(await ownerOf('/srv/bob/deep/memory')).toEqual(['bob']);
+    // Beside a home, or sharing only a prefix of its name, is no one's.
+    for (const dir of ['/home/autopoietic', '/home/alicex/memory', '/var/lib/autopoietic']) {
+      expect(await ownerOf(dir), dir).toEqual([]);
+    }
   });
 
   it('refuses directories a reboot empties: /run (a tmpfs), its /var aliases and /tmp', async () => {
@@ -62,7 +76,7 @@ describe('memory.nix assertions on the tests/modules/memory cases', () => {
     .sort();
 
   it('covers the refusals and the valid default', () => {
-    expect(cases).toEqual(expect.arrayContaining(['non-canonical-dir', 'system-dir', 'tmpfiles', 'undeclared-group', 'volatile-dir']));
+    expect(cases).toEqual(expect.arrayContaining(['non-canonical-dir', 'system-dir', 'tmpfiles', 'undeclared-group', 'user-home-dir', 'volatile-dir']));
   });
 
   it.each(cases)('%s: exactly the expected assertions fail', async (name) => {

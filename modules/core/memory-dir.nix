@@ -1,7 +1,12 @@
 # What memory.nix requires of autopoietic.memory.dir, written with builtins only so that
 # tests/memory-dir-rules.test.ts evaluates the rules with plain Nix (no nixpkgs):
 #   nix-instantiate --eval --strict --json --argstr dir /run/x modules/core/memory-dir.nix
-{ dir }:
+{
+  dir,
+  # Home directories their users own ({ alice = "/home/alice"; }): the users NixOS creates a
+  # home for (users.users.<name>.createHome), root aside.
+  ownedHomes ? { },
+}:
 let
   hasPrefix = prefix: builtins.substring 0 (builtins.stringLength prefix) dir == prefix;
   # The parts after the leading "/" ("/var/lib/x" -> [ "var" "lib" "x" ]).
@@ -59,6 +64,7 @@ let
     "/root/"
     "/run/user/"
   ];
+  inHomeOf = name: dir == ownedHomes.${name} || hasPrefix "${ownedHomes.${name}}/";
 in
 {
   # One spelling per directory: "/var/lib/", "/var//lib" or "/var/lib/x/.." would slip past the
@@ -67,4 +73,9 @@ in
   system = builtins.elem dir systemDirs || builtins.any hasPrefix systemTrees;
   volatile = builtins.any hasPrefix volatileTrees;
   home = builtins.any hasPrefix homeTrees;
+  # The users in whose home directory the memory directory lies (or which it is). systemd-tmpfiles
+  # refuses to follow a path from a directory one user owns into one root owns ("unsafe path
+  # transition"), so the root-owned memory directory's subdirectories and ledgers would never be
+  # created; and a rule naming the home itself would hand it to root.
+  ownerOf = builtins.filter inHomeOf (builtins.attrNames ownedHomes);
 }

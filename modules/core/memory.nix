@@ -27,7 +27,11 @@ let
   ];
   # Which directories are refused, and why: ./memory-dir.nix (builtins only, so tested without
   # nixpkgs).
-  rules = import ./memory-dir.nix { inherit dir; };
+  ownedHomes = lib.mapAttrs (_: user: user.home) (
+    lib.filterAttrs (name: user: user.createHome && name != "root") config.users.users
+  );
+  rules = import ./memory-dir.nix { inherit dir ownedHomes; };
+  homeOwner = builtins.head rules.ownerOf;
   owner = {
     user = "root";
     inherit group;
@@ -52,7 +56,8 @@ in
       description = ''
         Directory holding the ledgers. The tools on this host default to it, and
         {option}`autopoietic.agentRuntime` may write only here (below /home or /root it is
-        bound into the agent's otherwise empty home directories).
+        bound into the agent's otherwise empty home directories). Root must own every parent:
+        a directory inside a user's home is refused, as systemd-tmpfiles would not create it.
       '';
     };
 
@@ -114,6 +119,16 @@ in
           "autopoietic.memory.dir = ${dir} lies in /run, /var/run, /var/lock or /tmp, which a"
           "reboot empties: the ledgers would be lost and recreated empty. Use a persistent"
           "directory (for example /var/lib/autopoietic)."
+        ];
+      }
+      {
+        assertion = rules.ownerOf == [ ];
+        message = lib.concatStringsSep " " [
+          "autopoietic.memory.dir = ${dir} lies in the home directory of ${homeOwner}"
+          "(${ownedHomes.${homeOwner}}), which ${homeOwner} owns: systemd-tmpfiles refuses to"
+          "create root-owned directories below it (\"unsafe path transition\"), so the host"
+          "would get no ledgers. Use a directory whose parents root owns (for example"
+          "/home/autopoietic or /var/lib/autopoietic)."
         ];
       }
       {

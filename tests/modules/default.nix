@@ -25,6 +25,7 @@ let
     "memory/system-dir"
     "memory/tmpfiles"
     "memory/undeclared-group"
+    "memory/user-home-dir"
     "memory/volatile-dir"
     "mutation-runner/defaults"
     "mutation-runner/duplicate-check"

@@ -25,6 +25,11 @@ let
         };
       };
       users.groups.root = { };
+      # The case's users, with the home NixOS gives a normal user (created, /home/<name>).
+      users.users = builtins.mapAttrs (name: user: {
+        createHome = user.createHome or (user.isNormalUser or false);
+        home = user.home or (if user.isNormalUser or false then "/home/${name}" else "/var/empty");
+      }) (memoryCase.config.users.users or { });
     };
   };
   failed = builtins.filter (a: !a.assertion) module.config.content.assertions;

@@ -14,6 +14,13 @@
     inherit text;
   };
   mkIf = condition: content: { inherit condition content; };
+  inherit (builtins) mapAttrs;
+  filterAttrs =
+    pred: set:
+    let
+      refused = builtins.filter (name: !pred name set.${name}) (builtins.attrNames set);
+    in
+    builtins.removeAttrs set refused;
   mkMerge = contents: contents;
   mkDefault = value: value;
   genAttrs =
