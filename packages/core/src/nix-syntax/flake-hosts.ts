@@ -153,7 +153,8 @@ function moduleRef(el: Node, scope: Scope, args: FlakeArgs | undefined): FlakeMo
   if (kind === 'attrset_expression' || kind === 'function_expression' || kind === 'rec_attrset_expression') {
     const facts = moduleFactsOf(n, scope);
     const imports = facts?.imports.map((i) => ownImport(i, scope, args));
-    return { kind: 'inline', config: facts?.config ?? [], ...(imports?.length ? { imports } : {}), ...base };
+    const home = facts?.home_modules;
+    return { kind: 'inline', config: facts?.config ?? [], ...(imports?.length ? { imports } : {}), ...(home ? { home_modules: home } : {}), ...base };
   }
   return { kind: 'expression', ...base };
 }

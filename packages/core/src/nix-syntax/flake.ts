@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { stringLiteral } from './nodes.js';
 import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
 import { hostDecl } from './flake-hosts.js';
-import { topLevelOf, type NixImportRef, type TopLevel } from './module.js';
+import { topLevelOf, type NixHomeModuleRef, type NixImportRef, type TopLevel } from './module.js';
 import { flattenSettings, type NixSetting } from './values.js';
 import { flakeArgs } from './flake-args.js';
 
@@ -32,6 +32,8 @@ export interface FlakeModuleRef {
   config?: NixSetting[];
   /** For kind `inline`: what it imports (`{ imports = [ ./x.nix ]; … }`), modules of the host too. */
   imports?: NixImportRef[];
+  /** For kind `inline`: the Home Manager modules it hands over (`home-manager.users.<u>`, `sharedModules`). */
+  home_modules?: NixHomeModuleRef[];
   line: number;
 }
 

@@ -26,6 +26,11 @@ export function importRefs(value: Node, scope: Scope): NixImportRef[] {
   return listParts(value, scope).parts.map(importRef);
 }
 
+/** Like importRefs, with the node of each element (a module written in place is read further by its node). */
+export function importParts(value: Node, scope: Scope): { ref: NixImportRef; node: Node }[] {
+  return listParts(value, scope).parts.map((node) => ({ ref: importRef(node), node }));
+}
+
 /** Elements of a list expression, following `++` and variables bound in scope. */
 export function listElements(value: Node, scope: Scope): Node[] {
   return listElementsOf(value, scope).elements;

@@ -10,8 +10,10 @@ import { fieldChild, treeSource } from './tree-source.js';
 import { flattenSettings, unwrapValue, type NixComputedConfig, type NixSetting, type Unwrapped } from './values.js';
 import { expansionOf, type Expansion } from './expansion.js';
 import { importRefs, type NixImportRef } from './module-imports.js';
+import type { NixHomeModuleRef } from './home-modules.js';
 
 export { importRefs, listElements, listElementsOf, type NixImportRef } from './module-imports.js';
+export type { NixHomeModuleRef } from './home-modules.js';
 
 /** An option declared with `mkOption`, `mkEnableOption` or `mkPackageOption` under `options.`. */
 export interface NixOptionDecl {
@@ -54,6 +56,8 @@ export interface NixModuleFacts {
   /** Values under `config` whose settings only evaluation can list (see NixComputedConfig). */
   computed_config: NixComputedConfig[];
   imports: NixImportRef[];
+  /** Home Manager modules it hands over (`home-manager.users.<u>`, `home-manager.sharedModules`); absent when none. */
+  home_modules?: NixHomeModuleRef[];
 }
 
 const OPTION_CONSTRUCTORS = new Set(['mkOption', 'mkEnableOption', 'mkPackageOption']);
@@ -92,14 +96,16 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   if (!entries) return undefined;
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
   const facts: NixModuleFacts = { form, options: [], computed_options: [], config: [], computed_config: [], imports: [] };
+  const home: NixHomeModuleRef[] = [];
   for (const e of entries) {
     const head = e.path[0];
     if (!e.value || head === undefined) continue;
     if (head === 'options') collectOptions(e.value, scope, e.path.slice(1), e.node, facts);
     else if (head === 'imports' && e.path.length === 1) append(facts.imports, importRefs(e.value, scope));
-    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node, computed: facts.computed_config }));
+    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node, computed: facts.computed_config, home }));
   }
-  if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n) });
+  if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n), home });
+  if (home.length) facts.home_modules = home;
   return facts;
 }
 

@@ -6,6 +6,7 @@ import { innermostCallee } from './callee-source.js';
 import { isLexedLeaf, PEELED_CALLS, PRIORITY_WRAPPERS } from './peel.js';
 import { fieldChild, fieldChildren, textBetween, treeSource } from './tree-source.js';
 import { expansionOf, type Expansion } from './expansion.js';
+import { homeModuleSlot, isHomeUser, readHomeModules, type NixHomeModuleRef } from './home-modules.js';
 
 /** One attribute path set to a value (a leaf of nested attrsets), with where it is written. */
 export interface NixSetting {
@@ -112,22 +113,49 @@ function isAttrsetType(type: string): boolean {
  * With `binding` and a non-empty prefix, a value that is not an attrset is itself the leaf.
  * `computed` collects the values that are neither an attrset nor a leaf (the value itself, or a
  * `mkMerge` part, when it is a call or an update): what they set only evaluation can list.
+ * `home` collects the Home Manager modules the leaves hand over (see home-modules.ts). A user's
+ * module written as a function (`home-manager.users.u = { pkgs, ... }: { … };`) is read as its
+ * body, as the same module written as an attrset is.
  */
 export function flattenSettings(
   node: Node,
   scope: Scope,
   prefix: string[] = [],
-  opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: Node; computed?: NixComputedConfig[] } = {},
+  opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: Node; computed?: NixComputedConfig[]; home?: NixHomeModuleRef[] } = {},
 ): NixSetting[] {
   const out: NixSetting[] = [];
-  const u = unwrapValue(node, scope);
+  const value = unwrapValue(node, scope);
+  const u = value.type === 'function_expression' ? (userModuleBody(value, prefix) ?? value) : value;
   const cond = (opts.conditional ?? false) || u.conditional;
   if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge) {
-    return [leaf(renderAttrPath(prefix), prefix, opts.dynamic ?? false, cond, opts.binding, node, u)];
+    const l = leaf(renderAttrPath(prefix), prefix, opts.dynamic ?? false, cond, opts.binding, node, u);
+    if (opts.home) homeModulesOf(prefix, u, l.binding.line, opts.home);
+    return [l];
   }
   const walk = expansionOf(node);
-  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed });
+  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed, home: opts.home });
   return out;
+}
+
+/**
+ * `home-manager.users.<user> = { pkgs, ... }: <body>`: the body, when it is an attrset (or a
+ * `mkMerge`), to be read as the user's module written as an attrset is. Only checked for a value
+ * that is a function, so the common settings cost nothing more.
+ */
+function userModuleBody(fn: Unwrapped, segments: readonly string[]): Unwrapped | undefined {
+  if (!isHomeUser(segments)) return undefined;
+  const body = fieldChild(fn.node, 'body');
+  const u = body ? unwrapValue(body, fn.scope) : undefined;
+  return u && (isAttrsetType(u.type) || u.merge) ? { ...u, conditional: fn.conditional || u.conditional } : undefined;
+}
+
+/**
+ * The Home Manager modules a leaf at `segments` hands over, read from its value with `mkIf` and
+ * the like peeled off (none for most leaves: the first segment is compared first).
+ */
+function homeModulesOf(segments: readonly string[], value: Unwrapped, line: number, out: NixHomeModuleRef[]): void {
+  const via = segments[0] === 'home-manager' ? homeModuleSlot(segments) : undefined;
+  if (via !== undefined) readHomeModules(via, value.node, value.scope, line, out);
 }
 
 /** Where a walk is, and what it collects into. */
@@ -140,6 +168,7 @@ interface At {
   /** The values this walk is inside, and the tree's budget (see expansion.ts). */
   walk: Expansion;
   computed?: NixComputedConfig[] | undefined;
+  home?: NixHomeModuleRef[] | undefined;
 }
 
 /** Walks `u`, which `at.walk` has entered (and which it leaves at the end). */
@@ -184,12 +213,18 @@ function walkAttrset(u: Unwrapped, at: At): void {
       out.push({ path, segments, dynamic: dyn, conditional: u.conditional, value: e.inheritFrom ? `inherit (${e.inheritFrom})` : 'inherit', binding: spanOf(e.node) });
       continue;
     }
-    const inner = unwrapValue(e.value, s);
+    const value = unwrapValue(e.value, s);
+    const inner = value.type === 'function_expression' ? (userModuleBody(value, segments) ?? value) : value;
     const cond = u.conditional || inner.conditional;
     // A value that holds itself (`a = { x = a; }`), or one past the budget, is a leaf as written.
     if ((isAttrsetType(inner.type) || inner.merge) && at.walk.enter(inner.node)) {
       walkEntered({ ...inner, conditional: cond }, { ...at, prefix: segments, dynamic: dyn, depth: at.depth + 1, skip: undefined });
-    } else out.push(leaf(path, segments, dyn, cond, e.node, e.value, inner));
+    } else {
+      // A user's module past the budget is the function as written, not its body.
+      const l = leaf(path, segments, dyn, cond, e.node, e.value, value);
+      out.push(l);
+      if (at.home) homeModulesOf(segments, value, l.binding.line, at.home);
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { z } from 'zod';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
-import { renderAttrPath, resolveNixPath, type GenomeHost, type NixModuleFacts, type NixSetting, type PlacedOutput } from '@autopoietic/core/nix-syntax';
+import { resolveNixPath, type GenomeHost, type NixHomeModuleRef, type NixModuleFacts, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
 
@@ -102,7 +102,7 @@ export function moduleOrgans(m: Module, analysis: NixModuleFacts, layout: Genome
     out.push(o);
   };
   optionAndUnitOrgans(m, add);
-  homeManagerUsers(m.path, analysis.config, layout, add);
+  homeModuleOrgans(m.path, analysis.home_modules ?? [], layout, add);
   return out;
 }
 
@@ -120,54 +120,30 @@ function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
 }
 
 /**
- * The Home Manager modules that the modules written inline in the hosts' module lists assign to
- * users: the home-manager manual's flake puts `{ home-manager.users.jdoe = ./home.nix; }` there.
+ * The Home Manager modules that the modules written inline in the hosts' module lists hand over:
+ * the home-manager manual's flake puts `{ home-manager.users.jdoe = ./home.nix; }` there.
  */
 export function inlineModuleOrgans(hosts: readonly GenomeHost[], layout: GenomeLayout): ModuleOrgans[] {
   return hosts.flatMap((h) => {
     const organs: Organ[] = [];
-    homeManagerUsers(h.base, h.inline_config, layout, (o) => organs.push(o));
+    homeModuleOrgans(h.base, h.inline_home_modules, layout, (o) => organs.push(o));
     return organs.length ? [{ path: h.base, organs }] : [];
   });
 }
 
-/** A path, or `import` of one (with arguments or not): `./home/u.nix`, `import ./home/u.nix { inherit inputs; }`. */
-const HOME_MODULE_VALUE = /^(?:import\s+(\.{1,2}\/[\w.+/-]+)(?:\s[\s\S]*)?|(\.{1,2}\/[\w.+/-]+))$/;
-
-const PATH = String.raw`\.{1,2}\/[\w.+/-]+`;
 /**
- * A user's `imports = [ … ]` (`home-manager.users.u = { imports = [ ./u.nix ]; };`), its elements
- * paths, `(import <path>)` or names (an input's module): only such a list is read, so no path
- * inside an argument or a string is taken for a module.
+ * The Home Manager modules a module hands over, as the analysis read them (see
+ * NixHomeModuleRef): `home-manager.users.<user> = ./home/user.nix;` (or `import …`), what a
+ * user's module imports (written as an attrset or a function), and `home-manager.sharedModules`,
+ * which every user gets. Each file of the genome is a Home Manager module organ, named by the
+ * option that hands it over; paths that are no file of the genome are passed over.
  */
-const HOME_IMPORT = String.raw`(?:${PATH}|\(import\s+${PATH}\)|[A-Za-z_][\w'.-]*)`;
-const HOME_IMPORTS_VALUE = new RegExp(String.raw`^\[\s*(?:${HOME_IMPORT}(?:\s+${HOME_IMPORT})*)?\s*\]$`);
-const LISTED_PATH = new RegExp(String.raw`(?<=[\s([])${PATH}(?=[\s)\]])`, 'g');
-
-/**
- * `home-manager.users.<user> = ./home/user.nix;` (or `import ./home/user.nix`), or a user's module
- * written in place that imports files (`home-manager.users.<user> = { imports = [ ./u.nix ]; … };`,
- * which the settings read as `home-manager.users.<user>.imports`): each file is a Home Manager module.
- */
-function homeManagerUsers(rel: string, settings: readonly NixSetting[], genome: GenomeLayout, add: (o: Organ) => void): void {
-  for (const s of settings) {
-    if (!s.path.startsWith('home-manager.users.')) continue;
-    // By segments: a user named by `${config.my.user}` holds dots that are not attribute paths.
-    const [, , user, ...rest] = s.segments;
-    if (user === undefined || rest.length > 1 || (rest.length === 1 && rest[0] !== 'imports')) continue;
-    let written: string[];
-    if (rest.length) written = HOME_IMPORTS_VALUE.test(s.value) ? (s.value.match(LISTED_PATH) ?? []) : [];
-    else {
-      const v = HOME_MODULE_VALUE.exec(s.value);
-      written = v ? [(v[1] ?? v[2])!] : [];
-    }
-    for (const w of written) {
-      const t = resolveNixPath(rel, w, genome);
-      if (t.kind !== 'file') continue;
-      // The line is the assignment's, in `rel`: the organ's own file is the one assigned.
-      const name = renderAttrPath(['home-manager', 'users', user]);
-      add({ name, type: 'home-manager-module', source: t.path, line: null, detected_by: `${name} at ${rel}:${s.binding.line}` });
-    }
+function homeModuleOrgans(rel: string, refs: readonly NixHomeModuleRef[], genome: GenomeLayout, add: (o: Organ) => void): void {
+  for (const r of refs) {
+    const t = resolveNixPath(rel, r.path, genome);
+    if (t.kind !== 'file') continue;
+    // The line is the assignment's, in `rel`: the organ's own file is the one assigned.
+    add({ name: r.via, type: 'home-manager-module', source: t.path, line: null, detected_by: `${r.via} at ${rel}:${r.line}` });
   }
 }
 

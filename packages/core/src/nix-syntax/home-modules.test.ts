@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeNixSource } from './analyze.js';
+
+/** [via, path, line] of each Home Manager module a file hands over, and its settings' paths. */
+async function read(src: string): Promise<{ home: unknown[]; config: string[] }> {
+  const m = (await analyzeNixSource(src)).module!;
+  return { home: (m.home_modules ?? []).map((r) => [r.via, r.path, r.line]), config: m.config.map((s) => s.path) };
+}
+
+describe('Home Manager modules a NixOS module hands over', () => {
+  it('reads home-manager.sharedModules: paths, (import <path>), and the imports of modules written in place; no input or call', async () => {
+    const r = await read(`{ inputs, lib, ... }: {
+  home-manager.sharedModules = [
+    ./home/common.nix
+    (import ./home/shell)
+    inputs.sops-nix.homeManagerModules.sops
+    { manual.manpages.enable = false; }
+    ({ config, ... }: { imports = [ ./home/from-fn.nix ]; })
+    (args: import ./home/from-call.nix args)
+    { imports = [ ./home/from-set.nix (lib.mkIf true ./home/computed.nix) ]; }
+  ] ++ [ ./home/joined.nix ];
+  home-manager = {
+    sharedModules = lib.mkIf true [ ./home/nested.nix ];
+  };
+}`);
+    expect(r.home).toEqual([
+      ['home-manager.sharedModules', './home/common.nix', 2],
+      ['home-manager.sharedModules', './home/shell', 2],
+      ['home-manager.sharedModules', './home/from-fn.nix', 2],
+      ['home-manager.sharedModules', './home/from-call.nix', 2],
+      ['home-manager.sharedModules', './home/from-set.nix', 2],
+      ['home-manager.sharedModules', './home/joined.nix', 2],
+      ['home-manager.sharedModules', './home/nested.nix', 12],
+    ]);
+    expect(r.config).toEqual(['home-manager.sharedModules', 'home-manager.sharedModules']);
+  });
+
+  it("reads a user's module written as a function as its body, and `import <path>` as that file", async () => {
+    const r = await read(`{ config, pkgs, ... }: {
+  config = {
+    home-manager.users.alice = { pkgs, ... }: {
+      imports = [ ./home/alice.nix ];
+      home.packages = [ pkgs.jq ];
+    };
+    home-manager.users.bob = import ./home/bob.nix;
+    home-manager.users.carol = import ./home/carol.nix { inherit pkgs; };
+    home-manager.users.fay = { pkgs, ... }: import ./home/fay.nix { inherit pkgs; };
+    home-manager.users.dave = args: let extra = [ ./home/dave-extra.nix ]; in lib.mkMerge [ { imports = extra; } { home.stateVersion = "24.05"; } ];
+  };
+  config.home-manager.users.eve = { ... }: { imports = [ ./home/eve.nix ]; };
+}`);
+    expect(r.home).toEqual([
+      ['home-manager.users.alice', './home/alice.nix', 4],
+      ['home-manager.users.bob', './home/bob.nix', 7],
+      ['home-manager.users.carol', './home/carol.nix', 8],
+      ['home-manager.users.fay', './home/fay.nix', 9],
+      ['home-manager.users.dave', './home/dave-extra.nix', 10],
+      ['home-manager.users.eve', './home/eve.nix', 12],
+    ]);
+    expect(r.config).toEqual([
+      'home-manager.users.alice.imports',
+      'home-manager.users.alice.home.packages',
+      'home-manager.users.bob',
+      'home-manager.users.carol',
+      'home-manager.users.fay',
+      'home-manager.users.dave.imports',
+      'home-manager.users.dave.home.stateVersion',
+      'home-manager.users.eve.imports',
+    ]);
+  });
+
+  it('hands over nothing through other options, or a function anywhere but a user', async () => {
+    const r = await read(`{ lib, ... }: {
+  home-manager.extraSpecialArgs = { a = ./home/not-a-module.nix; };
+  home-manager.users.alice.home.file.x.source = ./home/dotfile.nix;
+  home-manager.users.alice.imports = [ (f ./home/argument.nix) "\${./home/interpolated.nix}" ];
+  services.x.settings = { pkgs, ... }: { imports = [ ./home/not-home.nix ]; };
+  home-manager.users = lib.genAttrs [ "a" ] (n: ./home/generated.nix);
+}`);
+    expect(r.home).toEqual([]);
+    expect(r.config).toEqual(['home-manager.extraSpecialArgs.a', 'home-manager.users.alice.home.file.x.source', 'home-manager.users.alice.imports', 'services.x.settings', 'home-manager.users']);
+  });
+});

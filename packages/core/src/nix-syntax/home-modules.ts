@@ -1,0 +1,68 @@
+import type { Node } from 'web-tree-sitter';
+import { renderAttrPath } from './nodes.js';
+import { importParts } from './module-imports.js';
+import { attrEntries, isAttrset, resolveTyped, unwrapBody, type Scope } from './scope.js';
+
+/**
+ * A Home Manager module that a NixOS module hands to Home Manager, as written: a user's module
+ * (`home-manager.users.alice = ./home/alice.nix;`, `= import ./alice.nix;`), what a user's module
+ * imports (`home-manager.users.alice = { imports = [ ./x.nix ]; };`, also when that module is a
+ * function, `{ pkgs, ... }: { imports = …; }`), and the modules every user gets
+ * (`home-manager.sharedModules = [ ./home/common.nix … ];`). A module written in place in such a
+ * list is no file, but what it imports is a Home Manager module too.
+ */
+export interface NixHomeModuleRef {
+  /** The option that hands it over: `home-manager.users.alice`, `home-manager.sharedModules`. */
+  via: string;
+  /** The path as written (relative to the file it is written in). */
+  path: string;
+  /** The line of the binding that hands it over. */
+  line: number;
+}
+
+/**
+ * The option a setting at `segments` hands Home Manager modules through, when it does:
+ * `home-manager.users.<user>` (its value is a module), `home-manager.users.<user>.imports` and
+ * `home-manager.sharedModules` (lists of modules). By segments: a user named by
+ * `${config.my.user}` holds dots that are not attribute paths.
+ */
+export function homeModuleSlot(segments: readonly string[]): string | undefined {
+  if (segments[0] !== 'home-manager') return undefined;
+  if (segments.length === 2) return segments[1] === 'sharedModules' ? 'home-manager.sharedModules' : undefined;
+  if (segments[1] !== 'users' || segments.length > 4 || (segments.length === 4 && segments[3] !== 'imports')) return undefined;
+  return renderAttrPath(segments.slice(0, 3));
+}
+
+/** True for `home-manager.users.<user>`, whose value is a module (and so may be a function). */
+export function isHomeUser(segments: readonly string[]): boolean {
+  return segments.length === 3 && segments[0] === 'home-manager' && segments[1] === 'users';
+}
+
+/** How deep modules written in place are read for their imports (`{ imports = [ { imports = … } ]; }`). */
+const MAX_INLINE_DEPTH = 4;
+
+/**
+ * Reads the modules `value` hands over through `via` (a module, or a list of them): each path or
+ * `import <path>` is one; a module written in place (an attrset or a function) gives what it
+ * imports, and a function returning another value (`args: import ./x.nix args`) what that value
+ * is. Anything else (an input's module, a call) is no file of the genome and is passed over.
+ */
+export function readHomeModules(via: string, value: Node, scope: Scope, line: number, out: NixHomeModuleRef[], depth = 0): void {
+  for (const { ref, node } of importParts(value, scope)) {
+    if (ref.path !== undefined && !ref.dynamic) {
+      out.push({ via, path: ref.path, line });
+      continue;
+    }
+    if (ref.kind !== 'expression' || depth >= MAX_INLINE_DEPTH) continue;
+    const el = resolveTyped(node, scope);
+    if (el.type !== 'function_expression' && !isAttrset(el.node, el.type)) continue;
+    const body = unwrapBody(el.node, scope, el.type);
+    if (!isAttrset(body.node, body.type)) {
+      if (el.type === 'function_expression') readHomeModules(via, body.node, body.scope, line, out, depth + 1);
+      continue;
+    }
+    for (const e of attrEntries(body.node, body.type)) {
+      if (e.value && e.path.length === 1 && e.path[0] === 'imports') readHomeModules(via, e.value, body.scope, line, out, depth + 1);
+    }
+  }
+}
