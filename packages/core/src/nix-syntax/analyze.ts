@@ -30,7 +30,7 @@ export function analyzeTree(root: Node): NixFileAnalysis {
   if (!top) return { syntax, module: null, flake: null };
   const tl = topLevelOf(top);
   const flake = flakeFactsFrom(tl) ?? null;
-  const hosts = flake ? null : hostFileFacts(tl);
+  const hosts = flake ? null : hostFileFacts(tl, top);
   return { syntax, module: flake ? null : (moduleFactsFrom(tl) ?? null), flake, ...(hosts ? { hosts } : {}) };
 }
 

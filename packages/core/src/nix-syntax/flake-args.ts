@@ -6,8 +6,9 @@ import { lookup, type Scope } from './scope.js';
  * What flake.nix's `outputs` function binds, read from its parameters: `{ self, nixpkgs, ... }@inputs:`
  * or `inputs:`. Nix calls it with the flake's inputs and `self`, the flake itself, whose source
  * (`"${self}"`, `self.outPath`) is the directory of flake.nix. This is the binding, not a convention:
- * in any other file `self` and `inputs` are whatever a caller passes (specialArgs, flake-parts),
- * and nothing there is read through them.
+ * in any other file `self` and `inputs` are whatever a caller passes (specialArgs), and nothing
+ * there is read through them, except in a flake-parts module reached from flake.nix's mkFlake
+ * imports, whose `self` and `inputs` flake-parts binds to the flake and its inputs (host-file.ts).
  */
 export interface FlakeArgs {
   /** The formals that name inputs (every one but `self`). */

@@ -207,4 +207,69 @@ inputs.nixpkgs.lib.nixosSystem {
       ['lab', 'flake', 'parts/config.nix:2', null, ['hosts/lab.nix'], [], true],
     ]);
   });
+
+  it('reads every output a flake-parts module defines (flake.…, perSystem), and paths through the `self` flake-parts gives it as paths of the flake', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'flake.nix': `{
+  outputs = inputs@{ flake-parts, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } {
+      imports = [ ./nix/parts ];
+      perSystem = { self', pkgs, ... }: {
+        packages.default = self'.packages.tool;
+      };
+    };
+}`,
+      'nix/parts/default.nix': '{ imports = [ ./hosts.nix ./overlays.nix ./no-self.nix ]; }',
+      'nix/parts/hosts.nix': `{ self, inputs, ... }:
+{
+  flake = {
+    nixosConfigurations.desk = inputs.nixpkgs.lib.nixosSystem {
+      modules = [
+        "\${self}/hosts/desk.nix"
+        (self + "/modules/shared.nix")
+        "\${inputs.self}/modules/input-self.nix"
+        { imports = [ "\${self}/modules/inline.nix" ./local.nix ]; }
+      ];
+    };
+  };
+  perSystem = { self', pkgs, ... }: {
+    devShells.default = pkgs.mkShell { inputsFrom = [ self'.packages.tool ]; };
+    packages.tool = pkgs.callPackage ../../pkgs/tool { };
+  };
+}`,
+      'nix/parts/overlays.nix': `{ inputs, ... }: {
+  flake.overlays.default = import ../../overlays/default.nix;
+  flake.overlays.nur = inputs.nur.overlays.default;
+  config.flake.overlays.extra = final: prev: { };
+}`,
+      // Without `self` among its arguments, `self` is no flake-parts argument: the path stays computed.
+      'nix/parts/no-self.nix': `let self = ./.; in {
+  flake.nixosConfigurations.lab = inputs.nixpkgs.lib.nixosSystem { modules = [ "\${self}/hosts/lab.nix" ]; };
+}`,
+      'nix/parts/local.nix': '{ }',
+      'hosts/desk.nix': '{ }',
+      'hosts/lab.nix': '{ }',
+      'modules/shared.nix': '{ }',
+      'modules/input-self.nix': '{ }',
+      'modules/inline.nix': '{ }',
+      'overlays/default.nix': 'final: prev: { }',
+    });
+    const index = await openGenomeIndex(root);
+    const reading = readFlake(index, 'flake.nix', index.analysis('flake.nix')!.flake!);
+    expect(reading.outputs.map((o) => [o.decl.attr, `${o.file}:${o.decl.line}`, o.decl.value_path ?? null, o.decl.from_input ?? null])).toEqual([
+      ['packages.<system>.default', 'flake.nix:6', null, null],
+      ['nixosConfigurations.desk', 'nix/parts/hosts.nix:4', null, null],
+      ['devShells.<system>.default', 'nix/parts/hosts.nix:14', null, null],
+      ['packages.<system>.tool', 'nix/parts/hosts.nix:15', '../../pkgs/tool', null],
+      ['overlays.default', 'nix/parts/overlays.nix:2', '../../overlays/default.nix', null],
+      ['overlays.nur', 'nix/parts/overlays.nix:3', null, 'nur'],
+      ['overlays.extra', 'nix/parts/overlays.nix:4', null, null],
+      ['nixosConfigurations.lab', 'nix/parts/no-self.nix:2', null, null],
+    ]);
+    expect(brief(genomeHosts(index, 'flake.nix', reading))).toEqual([
+      ['desk', 'flake', 'nix/parts/hosts.nix:4', null, ['hosts/desk.nix', 'modules/shared.nix', 'modules/input-self.nix', 'modules/inline.nix', 'nix/parts/local.nix'], [], true],
+      ['lab', 'flake', 'nix/parts/no-self.nix:2', null, [], ['"${self}/hosts/lab.nix"'], true],
+    ]);
+  });
 });

@@ -140,10 +140,10 @@ function moduleRef(el: Node, scope: Scope, args: FlakeArgs | undefined): FlakeMo
   const n = resolveVariable(stripParens(el), scope);
   const base = { expr: el.text.length > 300 ? `${el.text.slice(0, 300)}…` : el.text, line: el.startPosition.row + 1 };
   // `"${self}/hosts/a"` in flake.nix is `./hosts/a`: the module list is written in flake.nix.
-  const p = pathLiteral(n) ?? importedPath(n, scope, args) ?? ownPath(n, scope, args);
+  const p: OwnPath | undefined = pathLiteral(n) ?? importedPath(n, scope, args) ?? ownPath(n, scope, args);
   if (p) {
     const path = p.dynamic ? substitutedPath(p.text, scope) : p.text;
-    return path === undefined ? { kind: 'expression', ...base } : { kind: 'path', path, ...base };
+    return path === undefined ? { kind: 'expression', ...base } : { kind: 'path', path, ...(p.self ? { from_self: true } : {}), ...base };
   }
   const dotted = dottedName(n);
   const own = dotted?.match(/^(?:inputs\.)?self\.(nixosModules\.[^.]+)$/);
@@ -159,26 +159,29 @@ function moduleRef(el: Node, scope: Scope, args: FlakeArgs | undefined): FlakeMo
   return { kind: 'expression', ...base };
 }
 
+/** A path as a path literal reads it; `self` when written through the flake's `self` (relative to flake.nix's directory). */
+type OwnPath = { text: string; dynamic: boolean; self?: true };
+
 /** `import ./x { … }` (or `import "${self}/x"`) as a module list element: the imported path. */
-function importedPath(n: Node, scope: Scope, args: FlakeArgs | undefined): { text: string; dynamic: boolean } | undefined {
+function importedPath(n: Node, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
   if (calleeName(n) !== 'import') return undefined;
   const first = applyParts(n)?.args[0];
   return first ? (pathLiteral(first) ?? ownPath(stripParens(first), scope, args)) : undefined;
 }
 
 /** A path through flake.nix's `self` (selfPath: a string or an addition), as a path literal reads. */
-function ownPath(n: Node, scope: Scope, args: FlakeArgs | undefined): { text: string; dynamic: boolean } | undefined {
+function ownPath(n: Node, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
   if (!args) return undefined;
   const type = n.type;
   const p = type === 'string_expression' || type === 'binary_expression' ? selfPath(n.text, args, scope) : undefined;
-  return p === undefined ? undefined : { text: p, dynamic: p.includes('${') };
+  return p === undefined ? undefined : { text: p, dynamic: p.includes('${'), self: true };
 }
 
 /** An inline module's import through `self` (`{ imports = [ "${self}/x.nix" ]; }` in flake.nix) as the path it is. */
 function ownImport(i: NixImportRef, scope: Scope, args: FlakeArgs | undefined): NixImportRef {
   if (!i.dynamic || i.kind === 'path') return i;
   const p = selfPath(i.expr, args, scope);
-  return p === undefined || p.includes('${') ? i : { ...i, path: p, dynamic: false };
+  return p === undefined || p.includes('${') ? i : { ...i, path: p, dynamic: false, from_self: true };
 }
 
 const INTERPOLATED_NAME = /\$\{\s*([A-Za-z_][A-Za-z0-9_'-]*)\s*\}/g;

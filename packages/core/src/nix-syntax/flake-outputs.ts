@@ -62,7 +62,7 @@ export class OutputCollector {
   private readonly seen = new Map<string, OutputHit>();
 
   /** `args`: what flake.nix's outputs function binds (none in other files: see FlakeArgs). */
-  constructor(private readonly args?: FlakeArgs) {}
+  constructor(readonly args?: FlakeArgs) {}
 
   collect(node: Node, scope: Scope, ctx: Ctx = { implicitSystem: false }, depth = 0): void {
     if (depth > 16) {

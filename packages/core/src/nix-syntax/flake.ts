@@ -34,6 +34,8 @@ export interface FlakeModuleRef {
   imports?: NixImportRef[];
   /** For kind `inline`: the Home Manager modules it hands over (`home-manager.users.<u>`, `sharedModules`). */
   home_modules?: NixHomeModuleRef[];
+  /** For kind `path`: written through the flake's `self` (`"${self}/hosts/a.nix"`), so relative to flake.nix's directory. */
+  from_self?: true;
   line: number;
 }
 

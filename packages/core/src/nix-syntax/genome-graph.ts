@@ -77,7 +77,7 @@ const CONVENTION_FILES = ['configuration.nix', 'default.nix'];
 export function genomeHosts(index: GenomeIndex, flakeRel = 'flake.nix', reading?: FlakeReading): GenomeHost[] {
   const flake = index.analysis(flakeRel)?.flake ?? undefined;
   const read = reading ?? (flake ? readFlake(index, flakeRel, flake) : { outputs: [], hosts: [] });
-  const fromFlake = read.hosts.map((h) => flakeHost(h, read.outputs, index));
+  const fromFlake = read.hosts.map((h) => flakeHost(h, read.outputs, index, flakeRel));
   const computedHosts = read.outputs.filter((o) => o.decl.category === 'nixosConfigurations' && !o.decl.static);
   const computed = !flake?.outputs_static || computedHosts.length > 0 || fromFlake.length === 0;
   if (!computed) return fromFlake;
@@ -95,7 +95,8 @@ function readDirTarget(fromRel: string, written: string): string | undefined {
   return joined === '.' ? '' : joined;
 }
 
-function flakeHost(placed: PlacedHost, outputs: PlacedOutput[], index: GenomeIndex): GenomeHost {
+/** `flakeRel`: where paths written through the flake's `self` are relative to (from a flake-parts module too). */
+function flakeHost(placed: PlacedHost, outputs: PlacedOutput[], index: GenomeIndex, flakeRel: string): GenomeHost {
   const { decl: h, file, base } = placed;
   const modules: string[] = [];
   const external: string[] = [];
@@ -113,8 +114,8 @@ function flakeHost(placed: PlacedHost, outputs: PlacedOutput[], index: GenomeInd
       for (const c of m.config ?? []) inline.push(c);
       for (const r of m.home_modules ?? []) home.push(r);
       // What an inline module imports is a module of the host as much as what the list names.
-      for (const i of m.imports ?? []) place(i.expr, i.path === undefined || i.dynamic ? undefined : { written: i.path, from: base });
-    } else place(m.expr, moduleRefPath(m, outputs, base));
+      for (const i of m.imports ?? []) place(i.expr, i.path === undefined || i.dynamic ? undefined : { written: i.path, from: i.from_self ? flakeRel : base });
+    } else place(m.expr, moduleRefPath(m, outputs, m.from_self ? flakeRel : base));
   }
   return { name: h.name, source: 'flake', file, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline, inline_home_modules: home, base };
 }

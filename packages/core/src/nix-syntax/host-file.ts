@@ -1,4 +1,6 @@
+import type { Node } from 'web-tree-sitter';
 import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
+import { flakeArgs, type FlakeArgs } from './flake-args.js';
 import { hostCall, hostDecl, hostFromCall } from './flake-hosts.js';
 import type { FlakeHostDecl } from './flake.js';
 import type { TopLevel } from './module.js';
@@ -7,7 +9,7 @@ import { unwrapValue } from './values.js';
 
 /** Hosts a file defines for a flake that reads it: its `nixosConfigurations` outputs and their hosts. */
 export interface NixHostSet {
-  /** Its `nixosConfigurations` outputs (and, in a flake-parts module, `nixosModules`). */
+  /** Its `nixosConfigurations` outputs (a flake-parts module: every output it defines). */
   outputs: FlakeOutputDecl[];
   /** The host of each named `nixosConfigurations` output, in the same order. */
   hosts: FlakeHostDecl[];
@@ -24,38 +26,60 @@ export interface NixHostFileFacts {
   set: NixHostSet | null;
   /** Its value read as one host (a nixosSystem call, a helper, withSystem); null when the value is an attrset. */
   host: FlakeHostDecl | null;
-  /** Its `flake.nixosConfigurations` (flake-parts module); null when it sets no `flake`. */
+  /** The outputs a flake-parts module defines (`flake.…`, `perSystem`), with its hosts; null when it defines none. */
   parts: NixHostSet | null;
 }
 
 /**
- * Only a file that names `nixosSystem` or `nixosConfigurations` is read for hosts: the test costs a
- * string search per file, where reading every module's attributes as hosts would cost a walk. A
- * hosts file building every host with a helper from another file (`mkHost = import ../lib/mk-host.nix`)
- * names neither: its hosts stay computed.
+ * Only a file that names `nixosSystem` or `nixosConfigurations` is read as a set of hosts or one
+ * host: the test costs a string search per file, where reading every module's attributes as hosts
+ * would cost a walk. A hosts file building every host with a helper from another file
+ * (`mkHost = import ../lib/mk-host.nix`) names neither: its hosts stay computed.
  */
 const MENTIONS_HOSTS = /nixosSystem|nixosConfigurations/;
 
-export function hostFileFacts(tl: TopLevel): NixHostFileFacts | null {
+/**
+ * `top`: the file's value as written (a flake-parts module's function binds `self` and `inputs`).
+ * A flake-parts module is told by its top-level names (`flake`, `perSystem`, also under
+ * `config.`), which the file's attrset entries already hold: no search of the text.
+ */
+export function hostFileFacts(tl: TopLevel, top: Node): NixHostFileFacts | null {
+  if (tl.entries?.some(isPartsEntry)) {
+    const parts = new OutputCollector(partsArgs(top));
+    parts.flakeParts(tl.node, tl.scope);
+    return { set: null, host: null, parts: hostSetOf(parts) };
+  }
   // 1-2 ms over the 5.4 MB bench tree (0.1-0.2% of an analysis pass); indexOf loops were slower.
   if (!MENTIONS_HOSTS.test(treeSource(tl.node).text)) return null;
-  if (tl.entries?.some((e) => e.path[0] === 'flake' || (e.path[0] === 'config' && e.path[1] === 'flake'))) {
-    const parts = new OutputCollector();
-    parts.flakeParts(tl.node, tl.scope);
-    return { set: null, host: null, parts: hostSetOf(parts, PARTS_CATEGORIES) };
-  }
   const set = new OutputCollector();
   set.namedMap('nixosConfigurations', tl.node, tl.node, tl.scope);
   const line = tl.node.startPosition.row + 1;
   return { set: hostSetOf(set, SET_CATEGORIES), host: tl.entries ? null : hostFromCall('', line, hostCall(unwrapValue(tl.node, tl.scope))), parts: null };
 }
 
-/** A set gives hosts; a flake-parts module also the nixosModules its hosts may name (`self.nixosModules.x`). */
-const SET_CATEGORIES = new Set(['nixosConfigurations']);
-const PARTS_CATEGORIES = new Set(['nixosConfigurations', 'nixosModules']);
+/** Run on every top-level entry of every file: indexed reads, no destructuring (an iterator each). */
+function isPartsEntry(e: { path: string[] }): boolean {
+  const head = e.path[0];
+  if (head === 'flake' || head === 'perSystem') return true;
+  const next = head === 'config' ? e.path[1] : undefined;
+  return next === 'flake' || next === 'perSystem';
+}
 
-function hostSetOf(c: OutputCollector, categories: Set<string>): NixHostSet | null {
-  const hits = c.hits.filter((h) => categories.has(h.decl.category));
+/**
+ * What a flake-parts module's function binds that names the flake: flake-parts passes `self`,
+ * the flake (`inputs.self` of mkFlake's inputs), and `inputs`, its inputs (`inputs.self` the flake
+ * too). Read through them only for a module reached from flake.nix's mkFlake imports (flake-files.ts).
+ */
+function partsArgs(top: Node): FlakeArgs | undefined {
+  const formals = flakeArgs(top);
+  return formals && { inputs: new Set(), self: formals.self, all: formals.inputs.has('inputs') ? 'inputs' : undefined };
+}
+
+/** A set gives hosts (its other outputs are not the flake's); a flake-parts module every output it defines. */
+const SET_CATEGORIES = new Set(['nixosConfigurations']);
+
+function hostSetOf(c: OutputCollector, categories?: Set<string>): NixHostSet | null {
+  const hits = categories ? c.hits.filter((h) => categories.has(h.decl.category)) : c.hits;
   if (!hits.length) return null;
-  return { outputs: hits.map((h) => h.decl), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h)) };
+  return { outputs: hits.map((h) => h.decl), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, c.args)) };
 }

@@ -13,6 +13,8 @@ export interface NixImportRef {
   /** For `path`/`string`/`import` kinds without interpolation: the path as written. */
   path?: string;
   dynamic: boolean;
+  /** Set only for a module written inline in a host's list: the path is written through the flake's `self`, so relative to flake.nix's directory. */
+  from_self?: true;
   line: number;
   col: number;
 }

@@ -10,7 +10,7 @@ async function genomeOf(tree: Record<string, string>) {
   return g.state();
 }
 
-describe('organs of Home Manager modules', () => {
+describe('organs of Home Manager modules and flake-parts modules', () => {
   it('gives a Home Manager organ for each module of home-manager.sharedModules, of a user module written as a function, and of import ./u.nix, also in a host module written inline', async () => {
     const s = await genomeOf({
       'flake.nix': `{
@@ -57,6 +57,45 @@ describe('organs of Home Manager modules', () => {
       'home-manager.users.alice.imports',
       'home-manager.users.alice.home.packages',
       'home-manager.users.bob',
+    ]);
+  });
+
+  it('lists the outputs of flake-parts modules as outputs and organs: overlays, perSystem shells and packages; paths through self are paths of the flake', async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = inputs@{ flake-parts, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } {
+      imports = [ ./parts/outputs.nix ];
+      perSystem = { self', ... }: { packages.default = self'.packages.tool; };
+    };
+}`,
+      'parts/outputs.nix': `{ self, inputs, ... }: {
+  flake.overlays.default = import ../overlays/default.nix;
+  flake.overlays.nur = inputs.nur.overlays.default;
+  flake.nixosConfigurations.desk = inputs.nixpkgs.lib.nixosSystem { modules = [ "\${self}/hosts/desk.nix" ]; };
+  perSystem = { self', pkgs, ... }: {
+    devShells.default = pkgs.mkShell { inputsFrom = [ self'.packages.tool ]; };
+    packages.tool = pkgs.callPackage ../tools/tool.nix { };
+  };
+}`,
+      'overlays/default.nix': 'final: prev: { }',
+      'hosts/desk.nix': '{ networking.hostName = "desk"; }',
+      'tools/tool.nix': '{ stdenv }: stdenv.mkDerivation { name = "tool"; }',
+    });
+    expect(s.outputs.map((o) => `${o.attr} ${o.file}:${o.line}`)).toEqual([
+      'packages.<system>.default flake.nix:5',
+      'overlays.default parts/outputs.nix:2',
+      'overlays.nur parts/outputs.nix:3',
+      'nixosConfigurations.desk parts/outputs.nix:4',
+      'devShells.<system>.default parts/outputs.nix:6',
+      'packages.<system>.tool parts/outputs.nix:7',
+    ]);
+    expect(s.hosts.map((h) => [h.name, h.file, h.modules, h.external_modules])).toEqual([['desk', 'parts/outputs.nix', ['hosts/desk.nix'], []]]);
+    // overlays.nur re-exports an input's overlay: no organ of this genome.
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.line, o.detected_by])).toEqual([
+      ['dev-shell', 'devShells.default', 'parts/outputs.nix', 6, 'flake output devShells.<system>.default'],
+      ['overlay', 'overlays.default', 'overlays/default.nix', null, 'flake output overlays.default at parts/outputs.nix:2'],
+      ['package', 'tool', 'tools/tool.nix', null, 'flake output packages.<system>.tool at parts/outputs.nix:7'],
     ]);
   });
 });
