@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUnitsJson, parseUnitsText } from './systemd.js';
+import { parseUnitsJson, parseUnitsText, unitsFromText } from './systemd.js';
 
 describe('systemd unit parsing', () => {
   it('reads systemctl --output=json', () => {
@@ -59,5 +59,58 @@ describe('systemd unit parsing', () => {
       { name: 'logrotate.timer', load: 'loaded', active: 'active', sub: 'waiting', description: 'Daily rotation of log files' },
       { name: 'nfs-server.service', load: 'not-found', active: 'inactive', sub: 'dead', description: 'nfs-server.service' },
     ]);
+  });
+
+  it('reads the JOB column where the header puts it, and stops at the legend (systemd before 246, --plain --full with the legend)', () => {
+    // Laid out as systemd 239-245 print it (printf table): each cell padded to its column, the
+    // JOB column added because some unit has a pending job and blank for the others, two spaces
+    // before each row since a failed unit is listed (--plain prints no bullet in them).
+    const text = [
+      '  UNIT                      LOAD   ACTIVE       SUB          JOB   DESCRIPTION                 ',
+      '  accounts-daemon.service   loaded active       running            Accounts Service            ',
+      '  autopoietic-agent.service loaded failed       failed             Autopoietic OS agent runtime',
+      '  backup.timer              loaded active       waiting            reload the backup set daily ',
+      '  nginx.service             loaded inactive     dead         start nginx web server            ',
+      '  postgresql.service        loaded deactivating stop-sigterm stop  PostgreSQL database         ',
+      '',
+      'LOAD   = Reflects whether the unit definition was properly loaded.',
+      'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.',
+      'SUB    = The low-level unit activation state, values depend on unit type.',
+      'JOB    = Pending job for the unit.',
+      '',
+      '5 loaded units listed.',
+      "To show all installed unit files use 'systemctl list-unit-files'.",
+      'stray.service loaded active running after the legend, not a row',
+    ].join('\n');
+    expect(parseUnitsText(text).map((u) => [u.name, u.active, u.sub, u.description])).toEqual([
+      ['accounts-daemon.service', 'active', 'running', 'Accounts Service'],
+      ['autopoietic-agent.service', 'failed', 'failed', 'Autopoietic OS agent runtime'],
+      ['backup.timer', 'active', 'waiting', 'reload the backup set daily'],
+      ['nginx.service', 'inactive', 'dead', 'nginx web server'],
+      ['postgresql.service', 'deactivating', 'stop-sigterm', 'PostgreSQL database'],
+    ]);
+  });
+
+  it('reads the table of systemd 240-245 (no JOB column; the bullet column, shown without --plain), and no units as an empty list', () => {
+    const text = [
+      '  UNIT            LOAD   ACTIVE SUB     DESCRIPTION',
+      '● cups.service    loaded failed failed  CUPS  Scheduler',
+      '  logrotate.timer loaded active waiting Daily rotation of log files',
+      '',
+      'LOAD   = Reflects whether the unit definition was properly loaded.',
+      '',
+      '2 loaded units listed.',
+    ].join('\n');
+    expect(unitsFromText(text)).toEqual({
+      available: true,
+      source: 'text',
+      units: [
+        { name: 'cups.service', load: 'loaded', active: 'failed', sub: 'failed', description: 'CUPS  Scheduler' },
+        { name: 'logrotate.timer', load: 'loaded', active: 'active', sub: 'waiting', description: 'Daily rotation of log files' },
+      ],
+    });
+    // Before 240 no header is printed when nothing is listed, only the count.
+    expect(unitsFromText("0 loaded units listed.\nTo show all installed unit files use 'systemctl list-unit-files'.\n")).toEqual({ available: true, source: 'text', units: [] });
+    expect(unitsFromText('Failed to list units: Access denied\n')).toMatchObject({ available: false, reason: expect.stringContaining('unrecognised output') });
   });
 });
