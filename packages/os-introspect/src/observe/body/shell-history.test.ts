@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeTree } from '../../../../../tests/support/tmp.js';
 import { historyChoice } from './index.js';
@@ -16,6 +18,32 @@ describe('shell history', () => {
 
   it('drops the timestamp lines bash writes with HISTTIMEFORMAT', () => {
     expect(bashCommands(Buffer.from('#1700000000\ngit status\n#1700000001\nls -la\r\n'))).toEqual(['git status', 'ls -la']);
+  });
+
+  it('reads a multi-line command bash kept whole (lithist, HISTTIMEFORMAT) as one command, as bash reads it back', () => {
+    // A real interactive bash session writes the file: with cmdhist and lithist it stores the
+    // loop with its newlines, each entry after a `#<epoch>` line.
+    const home = tempDir();
+    const session = 'shopt -s cmdhist lithist\nfor f in a.mp4 b.mp4; do\n  ffmpeg -i "$f" "${f%.mp4}.webm"\ndone\nls -la\n';
+    const bash = spawnSync('bash', ['--norc', '--noprofile', '-i'], { input: session, env: { PATH: process.env.PATH, HOME: home, HISTFILE: join(home, '.bash_history'), HISTTIMEFORMAT: '%F ' }, encoding: 'utf8' });
+    expect(bash.status).toBe(0);
+    const h = readShellHistory(home, 10, 'flag');
+    expect(h.entries).toEqual(['shopt -s cmdhist lithist', 'for f in a.mp4 b.mp4; do\n  ffmpeg -i "$f" "${f%.mp4}.webm"\ndone', 'ls -la']);
+  });
+
+  it('drops a timestamped bash command cut by the tail whole, and a timestamp with no command after it', () => {
+    const home = tempDir();
+    const inside = `#1700000000\nfor f in *; do\n  echo ${'x'.repeat(600 * 1024)}\n  ffmpeg -i $f out\ndone\n#1700000001\nls\n#1700000002\n`;
+    writeTree(home, { '.bash_history': inside });
+    expect(readShellHistory(home, 10, 'flag').entries).toEqual(['ls']);
+  });
+
+  it('reads a file that does not start with a timestamp one command a line, as bash does', () => {
+    // HISTTIMEFORMAT set only later: bash reads each line as an entry and the `#` lines as timestamps.
+    expect(bashCommands(Buffer.from('echo x\n#1700000001\nfor a in 1; do\necho $a\n'))).toEqual(['echo x', 'for a in 1; do', 'echo $a']);
+    // The whole file is not read, but its start says how it was written.
+    expect(bashCommands(Buffer.from('  echo $a\ndone\n#1700000001\nls\n'), true, Buffer.from('#1'))).toEqual(['ls']);
+    expect(bashCommands(Buffer.from('  echo $a\ndone\n#1700000001\nls\n'), true, Buffer.from('ec'))).toEqual(['done', 'ls']);
   });
 
   it('keeps the last N lines, bash first so zsh wins at the tail', () => {

@@ -14,7 +14,7 @@ const TAIL_BYTES = 512 * 1024;
  * whole (a zsh command over several lines is one; dropping only up to the first newline left its
  * other lines to be reported as a command of their own).
  */
-const SHELLS = [
+const SHELLS: { file: string; commands: (bytes: Buffer, cut: boolean, head: Buffer) => string[] }[] = [
   { file: '.bash_history', commands: bashCommands },
   { file: '.zsh_history', commands: zshCommands },
 ];
@@ -36,16 +36,41 @@ export function readShellHistory(home: string | undefined, lines: number, source
       continue;
     }
     files.push(file);
-    const commands = shell.commands(tail.bytes, tail.cut);
+    const commands = shell.commands(tail.bytes, tail.cut, tail.head);
     for (const c of commands.slice(-lines)) entries.push(c); // not push(...): --shell-history-lines can pass 100,000
   }
   if (!files.length) return { included: true, source, reason: problems.join('; ') || `no .bash_history or .zsh_history in ${home}`, files, entries: [] };
   return { included: true, source, ...(problems.length ? { reason: problems.join('; ') } : {}), files, entries: entries.slice(-lines) };
 }
 
-/** bash: one command a line; `#<digit>...` lines are the timestamps HISTTIMEFORMAT makes bash write. */
-export function bashCommands(bytes: Buffer, cut = false): string[] {
-  return nonBlank(bytes.toString('utf8').split('\n').slice(cut ? 1 : 0)).filter((l) => !/^#\d/.test(l));
+/** A line bash reads as a timestamp: the history comment character and a digit (`#1700000000`). */
+const TIMESTAMP = /^#\d/;
+
+/**
+ * bash, read as bash reads its history file back. A file that starts with a timestamp (bash
+ * writes `#<epoch>` before each entry when HISTTIMEFORMAT is set) holds one entry per timestamp:
+ * the lines up to the next timestamp, which are several when `shopt -s lithist` kept the newlines
+ * of a multi-line command. A tail that starts inside the file drops the lines before its first
+ * timestamp (the entry it cut), and a timestamp with no line after it is no entry. Any other file
+ * is one command a line (bash cannot tell a lithist command's lines apart there either), and
+ * `#<digit>` lines in it are timestamps, not commands. `head` is the file's first bytes.
+ */
+export function bashCommands(bytes: Buffer, cut = false, head: Buffer = bytes): string[] {
+  const lines = bytes.toString('utf8').split('\n').slice(cut ? 1 : 0);
+  if (!TIMESTAMP.test(head.toString('latin1'))) return nonBlank(lines).filter((l) => !TIMESTAMP.test(l));
+  const entries: string[] = [];
+  let entry: string[] | undefined; // undefined until the first timestamp
+  const close = () => {
+    if (entry?.length) entries.push(entry.join('\n'));
+  };
+  for (const line of lines) {
+    if (TIMESTAMP.test(line)) {
+      close();
+      entry = [];
+    } else entry?.push(...nonBlank([line]));
+  }
+  close();
+  return entries;
 }
 
 /**
@@ -71,8 +96,11 @@ function nonBlank(lines: string[]): string[] {
   return lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
 }
 
-/** The last TAIL_BYTES of a regular file; `cut` when that is not the whole file (it starts inside a line). */
-function readTail(file: string): { bytes: Buffer; cut: boolean } | { error: string } {
+/**
+ * The last TAIL_BYTES of a regular file; `cut` when that is not the whole file (it starts inside a
+ * line). `head`: the file's first two bytes, which say how bash wrote it.
+ */
+function readTail(file: string): { bytes: Buffer; cut: boolean; head: Buffer } | { error: string } {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO in place of the history must not wait for a writer (it is refused below).
@@ -86,7 +114,10 @@ function readTail(file: string): { bytes: Buffer; cut: boolean } | { error: stri
     const len = Math.min(st.size, TAIL_BYTES);
     const buf = Buffer.alloc(len);
     const got = readSync(fd, buf, 0, len, st.size - len);
-    return { bytes: buf.subarray(0, got), cut: st.size > len };
+    const bytes = buf.subarray(0, got);
+    const cut = st.size > len;
+    const head = cut ? Buffer.alloc(2) : bytes;
+    return { bytes, cut, head: cut ? head.subarray(0, readSync(fd, head, 0, 2, 0)) : head };
   } catch (e) {
     return { error: errCode(e) };
   } finally {
