@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandWords, genomePains, painPoints } from './pain-points.js';
+import { genomePains, painPoints } from './pain-points.js';
 
 type State = Parameters<typeof painPoints>[0];
 
@@ -16,10 +16,9 @@ function state(history: string[], extra: { failed?: string[] } = {}): State {
 const noGenome = { nix_files: [], modules: [] };
 
 describe('pain points', () => {
-  it('takes command words, not substrings', () => {
-    expect(commandWords('sudo FOO=1 /usr/bin/ffmpeg -i x | uv run pytest && echo ruff')).toEqual(['ffmpeg', 'uv', 'echo']);
-    expect(commandWords('cat uvicorn.log')).toEqual(['cat']);
-    expect(commandWords('for f in *.mp4\ndo\n  ffmpeg -i $f x\ndone')).toEqual(['for', 'do', 'ffmpeg', 'done']);
+  it('counts a tool run through sudo -u as that tool, not as `-u`', () => {
+    const p = painPoints(state(['sudo -u media ffmpeg -i a.mp4 b.webm', 'sudo -iu media yt-dlp https://example.invalid/v']), []);
+    expect(p.map((x) => [x.signal, x.evidence])).toEqual([['repeated media processing', ['ffmpeg: 1 command(s) in shell history', 'yt-dlp: 1 command(s) in shell history']]]);
   });
 
   it('needs a repeat, and lists the evidence per tool', () => {

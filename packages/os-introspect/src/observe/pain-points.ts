@@ -1,5 +1,6 @@
 import type { GenomeState, PainPoint, SelfState } from '@autopoietic/core/schemas';
 import { UNREADABLE_REMEDY } from '@autopoietic/core/vocab';
+import { commandWords } from './command-words.js';
 import { NOT_CHECKED_OUT } from './genome/sparse.js';
 
 /**
@@ -18,15 +19,6 @@ const MIN_REPEATS = 2;
 /** The pain points of a self-state; the genome's come from `genomePains`, computed with the genome (and memoised with it). */
 export function painPoints(state: Omit<SelfState, 'pain_points' | 'genome'>, fromGenome: PainPoint[]): PainPoint[] {
   return [...historyPains(state.body.shell_history.entries ?? []), ...bodyPains(state), ...fromGenome, ...memoryPains(state)];
-}
-
-/** Command words of a history entry: the first word of each command in a pipeline or list, or on each line of a multi-line command. */
-export function commandWords(line: string): string[] {
-  return line
-    .split(/\|\|?|&&|;|\n|\$\(|`/)
-    .map((part) => part.trim().split(/\s+/).find((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w) && w !== 'sudo' && w !== 'time' && w !== 'exec'))
-    .filter((w): w is string => Boolean(w))
-    .map((w) => w.split('/').pop()!);
 }
 
 function historyPains(entries: string[]): PainPoint[] {
