@@ -54,6 +54,12 @@ describe('identity, observation config and the body', () => {
     expect(st.body.observation_config).toMatchObject({ present: true, valid: false, error: expect.stringContaining('project_roots') });
     expect(st.body.project_roots_source).toBe('genome-root');
     expect(st.body.shell_history).toEqual({ included: false, reason: 'disabled' });
+    // An empty root is refused with the file, not walked as some directory (the etc dir, the cwd).
+    writeFileSync(join(s.etc, 'observation.json'), JSON.stringify({ project_roots: [''], include_shell_history_by_default: false }));
+    const empty = observe(s);
+    expect(empty.body.observation_config).toMatchObject({ valid: false, error: 'does not match observation-config: project_roots.0: must be an absolute path (start with /)' });
+    expect(empty.body.project_roots_source).toBe('genome-root');
+    expect(empty.body.projects.map((p) => p.path)).toEqual([s.root]);
   });
 
   it('gives every probe an availability and a platform', () => {

@@ -28,8 +28,12 @@ export const HostIdentity = z.strictObject({
   roles: z.array(z.string()),
 });
 
-/** `/etc/autopoietic/observation.json`. */
+/**
+ * `/etc/autopoietic/observation.json`. A project root must be absolute, as the NixOS option that
+ * writes it requires (`strMatching "/.*"`): `""` or `projects` has no directory of its own to be
+ * read against, and was taken as one (the etc dir, or the working directory).
+ */
 export const ObservationConfig = z.strictObject({
-  project_roots: z.array(z.string()),
+  project_roots: z.array(z.string().regex(/^\//, 'must be an absolute path (start with /)')),
   include_shell_history_by_default: z.boolean(),
 });

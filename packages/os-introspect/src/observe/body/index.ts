@@ -50,7 +50,8 @@ export async function observeBody(opts: BodyOptions): Promise<BodyState> {
 
 function projectRoots(opts: BodyOptions, fromConfig: string[] | undefined): { paths: string[]; source: BodyState['project_roots_source'] } {
   if (opts.projectRoots.length) return { paths: opts.projectRoots, source: 'flag' };
-  if (fromConfig?.length) return { paths: fromConfig.map((p) => resolve(opts.etcDir, p)), source: 'observation.json' };
+  // Absolute (the schema refuses a file with an empty or relative root): resolve() only normalises.
+  if (fromConfig?.length) return { paths: fromConfig.map((p) => resolve(p)), source: 'observation.json' };
   return { paths: [opts.genomeRoot], source: 'genome-root' };
 }
 
