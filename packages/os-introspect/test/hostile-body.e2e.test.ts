@@ -106,7 +106,23 @@ describe('system generations', () => {
     mkdirSync(profiles);
     for (const n of ['99999999999999999999', '9007199254740993', '4']) symlinkSync(join(s.home, 'gen'), join(profiles, `system-${n}-link`));
     const st = expectValidSelfState(await introspect({ root: s.root, memoryDir: s.memory, etcDir: s.etc, home: s.home, profilesDir: profiles, currentSystem: join(profiles, 'system-4-link') }));
-    expect(st.body.generations.system_generations).toEqual([{ generation: 4, path: join(profiles, 'system-4-link'), target: join(s.home, 'gen'), current: true }]);
+    expect(st.body.generations.system_generations).toEqual([{ generation: 4, path: join(profiles, 'system-4-link'), target: join(s.home, 'gen'), dangling: false, current: true }]);
+  });
+
+  it('reports a generation whose store path is gone as dangling, with a pain point, in a valid self-state', async () => {
+    const s = sandbox(MINIMAL);
+    const profiles = join(s.home, 'profiles');
+    mkdirSync(join(s.home, 'gen-5'));
+    mkdirSync(profiles);
+    symlinkSync(join(s.home, 'gen-4-collected'), join(profiles, 'system-4-link'));
+    symlinkSync(join(s.home, 'gen-5'), join(profiles, 'system-5-link'));
+    const st = expectValidSelfState(await introspect({ root: s.root, memoryDir: s.memory, etcDir: s.etc, home: s.home, profilesDir: profiles, currentSystem: join(profiles, 'system-5-link') }));
+    expect(st.body.generations.available).toBe(true);
+    expect(st.body.generations.system_generations.map((g) => [g.generation, g.dangling, g.current])).toEqual([
+      [4, true, false],
+      [5, false, true],
+    ]);
+    expect(st.pain_points.filter((p) => p.source === 'generations').map((p) => p.evidence)).toEqual([[`${join(profiles, 'system-4-link')} -> ${join(s.home, 'gen-4-collected')} (does not exist)`]]);
   });
 });
 

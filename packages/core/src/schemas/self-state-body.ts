@@ -42,8 +42,14 @@ export const BodyState = z.strictObject({
     ...Probe,
     profiles_dir: z.string(),
     current_system: z.string().nullable(),
-    /** Sorted by generation number (numerically). */
-    system_generations: z.array(z.strictObject({ generation: z.int().min(0), path: z.string(), target: z.string().nullable(), current: z.boolean() })),
+    /**
+     * Sorted by generation number (numerically). `dangling`: the link is there but what it points
+     * at is not (a store path deleted despite the root, a profile copied without its store): the
+     * generation can be neither booted nor rolled back to.
+     */
+    system_generations: z.array(
+      z.strictObject({ generation: z.int().min(0), path: z.string(), target: z.string().nullable(), dangling: z.boolean(), current: z.boolean() }),
+    ),
   }),
   journal: z.strictObject({ included: z.boolean(), ...Probe, entries: z.array(z.string()) }),
   projects: z.array(ProjectSummary),

@@ -3,11 +3,13 @@ import { genomePains, painPoints } from './pain-points.js';
 
 type State = Parameters<typeof painPoints>[0];
 
-function state(history: string[], extra: { failed?: string[] } = {}): State {
+function state(history: string[], extra: { failed?: string[]; generations?: { generation: number; target: string; dangling: boolean }[] } = {}): State {
+  const generations = (extra.generations ?? []).map((g) => ({ ...g, path: `/nix/var/nix/profiles/system-${g.generation}-link`, current: false }));
   return {
     body: {
       shell_history: { included: true, entries: history },
       systemd: { available: true, units: (extra.failed ?? []).map((name) => ({ name, load: 'loaded', active: 'failed', sub: 'failed' })) },
+      generations: { available: true, profiles_dir: '/nix/var/nix/profiles', current_system: null, system_generations: generations },
     },
     memory: { ledgers: [] },
   } as unknown as State;
@@ -44,6 +46,27 @@ describe('pain points', () => {
     expect(p.map((x) => [x.signal, x.evidence])).toEqual([
       ['failed systemd units', ['a.service (failed)']],
       ['flake inputs declared but not locked', ['inputs.newinput is in flake.nix but not in flake.lock']],
+    ]);
+  });
+
+  it('reports system generations whose store path is gone, with a way to drop them', () => {
+    const p = painPoints(
+      state([], {
+        generations: [
+          { generation: 40, target: '/nix/store/aaaa-nixos-system-40', dangling: true },
+          { generation: 41, target: '/nix/store/bbbb-nixos-system-41', dangling: false },
+          { generation: 42, target: '/nix/store/cccc-nixos-system-42', dangling: true },
+        ],
+      }),
+      [],
+    );
+    expect(p).toEqual([
+      {
+        signal: 'system generations whose store path is gone',
+        evidence: ['/nix/var/nix/profiles/system-40-link -> /nix/store/aaaa-nixos-system-40 (does not exist)', '/nix/var/nix/profiles/system-42-link -> /nix/store/cccc-nixos-system-42 (does not exist)'],
+        candidate: expect.stringContaining('nix-env --profile /nix/var/nix/profiles/system --delete-generations 40 42'),
+        source: 'generations',
+      },
     ]);
   });
 

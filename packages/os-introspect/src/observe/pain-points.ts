@@ -33,9 +33,19 @@ function historyPains(entries: string[]): PainPoint[] {
 }
 
 function bodyPains(state: Pick<SelfState, 'body'>): PainPoint[] {
+  const out: PainPoint[] = [];
   const failed = state.body.systemd.units.filter((u) => u.active === 'failed').map((u) => `${u.name} (${u.sub})`);
-  if (!failed.length) return [];
-  return [{ signal: 'failed systemd units', evidence: failed, candidate: 'repair or retire the failing units in the genome', source: 'systemd' }];
+  if (failed.length) out.push({ signal: 'failed systemd units', evidence: failed, candidate: 'repair or retire the failing units in the genome', source: 'systemd' });
+  const dangling = state.body.generations.system_generations.filter((g) => g.dangling);
+  if (dangling.length) {
+    out.push({
+      signal: 'system generations whose store path is gone',
+      evidence: dangling.map((g) => `${g.path} -> ${g.target} (does not exist)`),
+      candidate: `delete them (nix-env --profile ${state.body.generations.profiles_dir}/system --delete-generations ${dangling.map((g) => g.generation).join(' ')}) and rebuild the boot entries (/run/current-system/bin/switch-to-configuration boot): they can be neither booted nor rolled back to`,
+      source: 'generations',
+    });
+  }
+  return out;
 }
 
 /** Files not checked out, files that do not parse, imports of missing files, inputs flake.lock does not lock. */

@@ -27,9 +27,27 @@ describe('system generations', () => {
     expect(g.available).toBe(true);
     expect(g.current_system).toBe(join(dir, 'store-10'));
     expect(g.system_generations).toEqual([
-      { generation: 2, path: join(profiles, 'system-2-link'), target: join(dir, 'store-2'), current: false },
-      { generation: 9, path: join(profiles, 'system-9-link'), target: join(dir, 'store-9'), current: false },
-      { generation: 10, path: join(profiles, 'system-10-link'), target: join(dir, 'store-10'), current: true },
+      { generation: 2, path: join(profiles, 'system-2-link'), target: join(dir, 'store-2'), dangling: false, current: false },
+      { generation: 9, path: join(profiles, 'system-9-link'), target: join(dir, 'store-9'), dangling: false, current: false },
+      { generation: 10, path: join(profiles, 'system-10-link'), target: join(dir, 'store-10'), dangling: false, current: true },
+    ]);
+  });
+
+  it('marks a link whose target is gone (or never resolves) as dangling, and goes on', () => {
+    const dir = tempDir();
+    const profiles = join(dir, 'profiles');
+    mkdirSync(profiles);
+    mkdirSync(join(dir, 'store-3'));
+    symlinkSync(join(dir, 'store-3'), join(profiles, 'system-3-link'));
+    symlinkSync(join(dir, 'store-1-collected'), join(profiles, 'system-1-link'));
+    symlinkSync('system-2-link', join(profiles, 'system-2-link'));
+    symlinkSync(join(profiles, 'system-3-link'), join(dir, 'current-system'));
+    const g = observeGenerations(profiles, join(dir, 'current-system'));
+    expect(g.available).toBe(true);
+    expect(g.system_generations.map((x) => [x.generation, x.target, x.dangling, x.current])).toEqual([
+      [1, join(dir, 'store-1-collected'), true, false],
+      [2, 'system-2-link', true, false],
+      [3, join(dir, 'store-3'), false, true],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BodyState } from '@autopoietic/core/schemas';
 import { errCode } from '../walk.js';
@@ -20,7 +20,7 @@ export function observeGenerations(profilesDir = DEFAULT_PROFILES_DIR, currentSy
   const gens = systemGenerations(names).map(({ generation, name }) => {
     const path = join(profilesDir, name);
     const target = readlinkOrNull(path);
-    return { generation, path, target, current: current !== null && realOrNull(path) === current };
+    return { generation, path, target, dangling: target !== null && dangling(path), current: current !== null && realOrNull(path) === current };
   });
   const none = gens.length === 0 ? { reason: `no system-<N>-link entries in ${profilesDir} (not a NixOS host?)` } : {};
   return { available: gens.length > 0, ...none, profiles_dir: profilesDir, current_system: current, system_generations: gens };
@@ -38,6 +38,19 @@ export function systemGenerations(names: string[]): { generation: number; name: 
       return Number.isSafeInteger(generation) ? [{ generation, name }] : [];
     })
     .sort((a, b) => a.generation - b.generation);
+}
+
+/**
+ * A link whose target is not there (ENOENT), or never resolves (ELOOP, ENOTDIR). A target this
+ * user may not look at (EACCES) is not known to be missing, so it is not called dangling.
+ */
+function dangling(link: string): boolean {
+  try {
+    statSync(link);
+    return false;
+  } catch (e) {
+    return ['ENOENT', 'ELOOP', 'ENOTDIR'].includes(errCode(e));
+  }
 }
 
 function realOrNull(p: string): string | null {
