@@ -5,7 +5,7 @@ import { Handoff } from '@autopoietic/core/schemas';
 import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { makeAjv } from '../../../tests/support/ajv.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { exampleGenome, HOST_GOAL } from './evolve-support.js';
+import { exampleGenome, HOST_GOAL, scriptGenerator } from './evolve-support.js';
 import { memoryDir, runner } from './support.js';
 
 const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'memory', 'handoff.schema.json'), 'utf8'));
@@ -41,6 +41,36 @@ describe('mutation-runner handoff', () => {
       'memory:lineage.jsonl line 1, a torn last line (an append that never completed), was left out: what it recorded is not in this hand-off; an operator repairs it with `mutation-journal ledger repair`.',
     ]);
     expect(r.stdout).not.toContain(mem);
+  });
+
+  // With `checkpoint: false` the hand-off cited the head of a ledger cut back below its checkpoint
+  // (or of a broken chain) as the attempt ledger, and said nothing of the attempts it had lost.
+  it('refuses an attempt ledger cut back below its checkpoint, or whose hash chain is broken (exit 1), as ledger verify reports it', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const crash = scriptGenerator('crash', `process.exit(3);`);
+    const ev = runner(['evolve', '--root', root, '--memory-dir', mem, '--goal', HOST_GOAL, '--generator', crash, '--attempts', '2']);
+    expect(ev.code, ev.stderr).toBe(1);
+    const file = join(mem, 'lineage.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(handoff(root, mem, ['--goal', 'another goal']).code).toBe(0);
+    const cp = runCli('mutation-journal', ['ledger', 'checkpoint', '--path', file]);
+    expect(cp.code, cp.stderr).toBe(0);
+
+    writeFileSync(file, `${lines[0]}\n`); // still a valid, shorter chain
+    const cut = handoff(root, mem, ['--goal', 'another goal']);
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toBe('');
+    expect(cut.stderr).toContain(`error[evidence-ledger-broken]: attempt ledger ${file} fails its integrity check (${file}:`);
+    expect(cut.stderr).toContain('lines were removed from the end');
+
+    rmSync(`${file}.checkpoint.json`);
+    writeFileSync(file, `${lines[1]}\n${lines[0]}\n`); // reordered: every line still reads
+    const reordered = handoff(root, mem, ['--goal', 'another goal']);
+    expect(reordered.code).toBe(1);
+    expect(reordered.stdout).toBe('');
+    expect(reordered.stderr).toContain(`error[evidence-ledger-broken]: attempt ledger ${file} fails its integrity check`);
   });
 
   it('renders the same six sections as Markdown', () => {

@@ -1,5 +1,5 @@
 import { AosError } from '@autopoietic/core/cli-kit';
-import { loadRecords, verifiedRecords, type LedgerProblemKind, type LedgerSchemaName, type StoredRecord } from '@autopoietic/core/ledger';
+import { loadRecords, verifiedRecords, type LedgerProblem, type LedgerProblemKind, type LedgerSchemaName, type StoredRecord } from '@autopoietic/core/ledger';
 
 /**
  * The records of a ledger a gate takes as evidence (P1 records for promote, P1/P2 records for
@@ -14,14 +14,17 @@ export async function loadEvidenceRecords<N extends LedgerSchemaName>(file: stri
   const { report, records } = await verifiedRecords(file, schema);
   // A malformed or invalid line is left to the reader, whose error names it as such.
   const damage = report.problems.find((p) => !SHAPE_PROBLEMS.has(p.kind));
-  if (report.status === 'broken' && damage) {
-    throw new AosError('evidence-ledger-broken', `${what} ledger ${file} fails its integrity check (${file}:${damage.line}: ${damage.kind}: ${damage.message}); none of its records is taken as evidence`, {
-      hint: `Run \`mutation-journal ledger verify --path ${file}\` for every problem, and restore the ledger from a backup; its lines must only be written by the tools.`,
-    });
-  }
+  if (report.status === 'broken' && damage) throw evidenceLedgerBroken(file, what, damage);
   // The reader's own error names a malformed or invalid line (and warns of a torn tail).
   if (report.problems.length) return loadRecords(file, schema);
   return records.map((r) => r.record);
+}
+
+/** The one refusal of a ledger whose integrity check found `problem` (a gate's input, the hand-off's attempt ledger). */
+export function evidenceLedgerBroken(file: string, what: string, problem: LedgerProblem): AosError {
+  return new AosError('evidence-ledger-broken', `${what} ledger ${file} fails its integrity check (${file}:${problem.line}: ${problem.kind}: ${problem.message}); none of its records is taken as evidence`, {
+    hint: `Run \`mutation-journal ledger verify --path ${file}\` for every problem, and restore the ledger from a backup; its lines must only be written by the tools.`,
+  });
 }
 
 const SHAPE_PROBLEMS: ReadonlySet<LedgerProblemKind> = new Set(['malformed', 'schema', 'torn-tail']);

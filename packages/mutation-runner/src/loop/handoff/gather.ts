@@ -6,6 +6,7 @@ import { usageError } from '@autopoietic/core/cli-kit';
 import { ledgerPath, loadRecords, resolveGenomeRoot, resolveMemoryDir, verifyLedger, type SkippedLine } from '@autopoietic/core/ledger';
 import { EvidenceBundle, SelfState } from '@autopoietic/core/schemas';
 import { pendingDir } from '../../candidate/queue.js';
+import { evidenceLedgerBroken } from '../../pipeline/evidence-ledger.js';
 import { readProposal } from '../../proposal/read.js';
 import { readPatch, type History, type HistoryLedgers } from './history.js';
 import type { MutationContext } from './mutation-facts.js';
@@ -74,9 +75,19 @@ export async function observe(loc: Located, file: string | undefined): Promise<O
   return { state, source: 'os-introspect' };
 }
 
-/** Digest of the attempt ledger's head line (sha256 of nothing when it has none). */
+/**
+ * Digest of the attempt ledger's head line (sha256 of nothing when it has none), which the
+ * hand-off cites as its evidence that no attempt is carried. Checked as `ledger verify` checks
+ * it, against its checkpoint when it has one: read with `checkpoint: false`, a ledger whose last
+ * attempts were cut off (a restored backup) was cited by the head it was cut back to, and a
+ * broken hash chain by the last line before the break, and the hand-off went to the generator
+ * as if that history were whole. A torn last line is no damage (the reads note it in limits).
+ */
 export async function lineageHead(loc: Located): Promise<string> {
-  const report = await verifyLedger(loc.ledgers.lineage, 'lineage-attempt', { checkpoint: false });
+  const file = loc.ledgers.lineage;
+  const report = await verifyLedger(file, 'lineage-attempt');
+  const damage = report.status === 'broken' ? report.problems.find((p) => p.kind !== 'torn-tail') : undefined;
+  if (damage) throw evidenceLedgerBroken(file, 'attempt', damage);
   return report.head?.digest ?? sha256('');
 }
 
