@@ -12,3 +12,5 @@ export * from './nix-log.js';
 export * from './escapees.js';
 export * from './leftovers.js';
 export * from './temp-name.js';
+export * from './process-owner.js';
+export * from './owned-scratch.js';

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { processExists } from '../adapters/leftovers.js';
+import { ownerIsGone, processStart } from '../adapters/process-owner.js';
 import { AosError } from '../cli-kit/errors.js';
 import { ShortWriteError, writeFailureHint } from './io-hint.js';
+
+export { processStart };
 
 /**
  * Who holds a ledger lock, and this process's owner files (see lock.ts for the protocol).
@@ -179,10 +181,7 @@ export function isStale(held: PresentOwner): boolean {
   // made, and its owner has had all that time to write it. Only "older than" kept it live until
   // the clock caught up again, and every append waited out its timeout meanwhile.
   if ('unreadable' in held) return Math.abs(Date.now() - held.mtimeMs) > UNREADABLE_GRACE_MS;
-  if (held.host !== hostname()) return false;
-  if (!processExists(held.pid)) return true;
-  const start = processStart(held.pid);
-  return held.start !== null && start !== null && start !== held.start;
+  return ownerIsGone(held);
 }
 
 export function sameOwner(a: PresentOwner, b: PresentOwner): boolean {
@@ -194,18 +193,6 @@ export function sameOwner(a: PresentOwner, b: PresentOwner): boolean {
 export function ownerFileOf(lockPath: string, held: PresentOwner): string | undefined {
   if ('unreadable' in held || !/^[0-9a-f]+$/.test(held.nonce)) return undefined;
   return `${lockPath}${OWNER_INFIX}${held.pid}-${held.nonce}`;
-}
-
-/** Start time of a process in clock ticks since boot (Linux), or null where /proc is absent. */
-export function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces and parentheses); starttime is field 22.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
 }
 
 export function unlinkQuietly(path: string): void {

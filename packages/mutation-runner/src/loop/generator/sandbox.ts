@@ -1,8 +1,8 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { isInsideDir, makeScratchDir, onInterrupt } from '@autopoietic/core/adapters';
+import { isInsideDir, makeOwnedScratchDir, onInterrupt, removeDeadScratchDirs, removeScratchTree } from '@autopoietic/core/adapters';
 import { Framer } from '@autopoietic/core/canonical';
-import { AosError } from '@autopoietic/core/cli-kit';
+import { AosError, getLogger } from '@autopoietic/core/cli-kit';
 import type { FileSet } from '../../candidate/fileset.js';
 import { materialise } from '../../candidate/materialise.js';
 
@@ -12,7 +12,9 @@ import { materialise } from '../../candidate/materialise.js';
  *                  built from: tracked and untracked-but-not-ignored files, no .git, no ledgers,
  *                  no memory or proposals directory), from the live snapshot evolve keeps;
  *   work/          a writable directory for the generator's own files;
- *   handoff.json   the hand-off it also gets on stdin (read-only).
+ *   handoff.json   the hand-off it also gets on stdin (read-only);
+ *   .autopoietic-owner.json   who made the sandbox, so that a later run removes it if this one
+ *                  is killed before it can (read-only).
  * The generator is started in this directory and is only ever told these paths, never the live
  * genome's. Read-only is a file mode, so it binds generators not running as root; whatever any
  * generator does, the copy is compared with its digest afterwards and the live genome with its
@@ -28,16 +30,19 @@ export interface Sandbox {
   dispose(): void;
 }
 
+const PREFIX = 'autopoietic-generator-';
+
 export async function createSandbox(root: string, set: FileSet, handoffText: string): Promise<Sandbox> {
-  const dir = makeScratchDir('autopoietic-generator-', "the generator's sandbox (a copy of the genome)");
+  removeLeftSandboxes();
+  const dir = makeOwnedScratchDir(PREFIX, "the generator's sandbox (a copy of the genome)");
   if (isInsideDir(dir, root)) {
-    rmSync(dir, { recursive: true, force: true });
+    removeScratchTree(dir);
     throw new AosError('sandbox-inside-genome', `the temp directory ${dir} is inside the genome ${root}`, { hint: 'Point TMPDIR outside the genome.' });
   }
-  const unhook = onInterrupt(() => remove(dir));
+  const unhook = onInterrupt(() => removeScratchTree(dir));
   const sandbox: Sandbox = { dir, genome: join(dir, 'genome'), work: join(dir, 'work'), handoff: join(dir, 'handoff.json'), digest: '', dispose: () => {
     unhook();
-    remove(dir);
+    removeScratchTree(dir);
   } };
   try {
     mkdirSync(sandbox.genome);
@@ -86,15 +91,12 @@ export function treeDigest(dir: string): string {
   return f.digest();
 }
 
-function remove(dir: string): void {
-  const writable = (d: string): void => {
-    try {
-      chmodSync(d, 0o755);
-      for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) writable(join(d, e.name));
-    } catch {
-      /* best effort: rm below reports nothing either */
-    }
-  };
-  writable(dir);
-  rmSync(dir, { recursive: true, force: true });
+/**
+ * The sandboxes of runs that died without removing theirs (SIGKILL, the OOM killer), each a copy
+ * of the genome: removed before a new one is made, once their owner is provably gone (core's
+ * owned-scratch.ts); a live run's, and anything not ours, stay.
+ */
+function removeLeftSandboxes(): void {
+  const removed = removeDeadScratchDirs(PREFIX);
+  if (removed.length) getLogger().info({ removed }, `removed ${removed.length} generator sandbox(es) left by runs that are gone`);
 }

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../tests/support/cli.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
+import { tempDir } from '../../../tests/support/tmp.js';
+import { exampleGenome, HOST_GOAL, scriptGenerator } from './evolve-support.js';
+import { memoryDir, runner } from './support.js';
+
+/**
+ * An evolve killed with SIGKILL (or by the OOM killer) cannot remove its generator sandbox, a
+ * copy of the genome in TMPDIR: a later evolve removes it, and keeps a live run's and whatever is
+ * not provably its own.
+ */
+const BIN = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+const PREFIX = 'autopoietic-generator-';
+
+/** A generator that says where it runs (its sandbox) and its pid, then hangs. */
+const HANG = scriptGenerator(
+  'hang-and-tell',
+  `import { renameSync, writeFileSync } from 'node:fs';
+  writeFileSync(process.argv[2] + '.tmp', JSON.stringify({ pid: process.pid, cwd: process.cwd() }));
+  renameSync(process.argv[2] + '.tmp', process.argv[2]);
+  setInterval(() => {}, 1000);`,
+);
+
+function startEvolve(root: string, tmp: string, ready: string): ChildProcess {
+  const args = [BIN, 'evolve', '--root', root, '--memory-dir', memoryDir(), '--goal', HOST_GOAL, '--generator', `${HANG} ${ready}`, '--attempts', '1'];
+  return spawn(process.execPath, args, { cwd: REPO_ROOT, env: testEnv({ TMPDIR: tmp }), stdio: 'ignore' });
+}
+
+async function waitForGenerator(ready: string, run: ChildProcess): Promise<{ pid: number; cwd: string }> {
+  for (let t = Date.now(); Date.now() - t < 90_000; ) {
+    if (existsSync(ready)) return JSON.parse(readFileSync(ready, 'utf8'));
+    if (run.exitCode !== null || run.signalCode !== null) throw new Error(`evolve ended (${run.exitCode ?? run.signalCode}) before its generator started`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the generator did not start within 90 s');
+}
+
+function exited(run: ChildProcess): Promise<void> {
+  if (run.exitCode !== null || run.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => run.once('exit', () => r()));
+}
+
+/** Kills a generator's process group (it leads its own: evolve's death does not reach it). */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* gone already */
+  }
+}
+
+describe('evolve: sandboxes of runs that died', () => {
+  it('a later evolve removes the sandbox of a run killed with SIGKILL, and keeps a live run\'s and what is not its own', async () => {
+    const root = exampleGenome();
+    const tmp = tempDir('aos-tmpdir-');
+    const readyDir = tempDir('aos-ready-');
+    const killed = startEvolve(root, tmp, join(readyDir, 'killed.json'));
+    const live = startEvolve(root, tmp, join(readyDir, 'live.json'));
+    const generators: number[] = [];
+    try {
+      const k = await waitForGenerator(join(readyDir, 'killed.json'), killed);
+      generators.push(k.pid);
+      const l = await waitForGenerator(join(readyDir, 'live.json'), live);
+      generators.push(l.pid);
+      expect(basename(k.cwd).startsWith(PREFIX)).toBe(true);
+
+      killed.kill('SIGKILL');
+      await exited(killed);
+      killGroup(k.pid);
+      expect(existsSync(join(k.cwd, 'genome', 'flake.nix'))).toBe(true); // left behind, read-only copy and all
+
+      // Not provably ours: a directory of an older version (no owner file), and a symlink named
+      // like a sandbox to a directory whose owner file (the dead run's) names the link.
+      const legacy = join(tmp, `${PREFIX}Legacy`);
+      mkdirSync(legacy);
+      writeFileSync(join(legacy, 'note.txt'), 'keep\n');
+      const link = join(tmp, `${PREFIX}Linked`);
+      const elsewhere = tempDir('aos-elsewhere-');
+      const owner = JSON.parse(readFileSync(join(k.cwd, '.autopoietic-owner.json'), 'utf8'));
+      writeFileSync(join(elsewhere, '.autopoietic-owner.json'), JSON.stringify({ ...owner, dir: basename(link) }));
+      symlinkSync(elsewhere, link);
+
+      const crash = scriptGenerator('crash', 'process.exit(3);');
+      const r = runner(['evolve', '--root', root, '--memory-dir', memoryDir(), '--goal', HOST_GOAL, '--generator', crash, '--attempts', '1'], {
+        env: { TMPDIR: tmp, AUTOPOIETIC_LOG_LEVEL: 'info' },
+      });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.json().outcome).toBe('exhausted');
+      expect(existsSync(k.cwd)).toBe(false);
+      expect(r.stderr).toContain('removed 1 generator sandbox(es) left by runs that are gone');
+      expect(existsSync(join(l.cwd, 'genome', 'flake.nix'))).toBe(true);
+      expect(readFileSync(join(legacy, 'note.txt'), 'utf8')).toBe('keep\n');
+      expect(readdirSync(elsewhere)).toEqual(['.autopoietic-owner.json']);
+      expect(readdirSync(tmp).filter((n) => n.startsWith(PREFIX)).sort()).toEqual([basename(l.cwd), basename(legacy), basename(link)].sort());
+    } finally {
+      killed.kill('SIGKILL');
+      live.kill('SIGTERM'); // its own handler stops its generator and removes its sandbox
+      await Promise.all([exited(killed), exited(live)]);
+      for (const pid of generators) killGroup(pid);
+    }
+    expect(readdirSync(tmp).filter((n) => n.startsWith(PREFIX) && !n.endsWith('Legacy')).length).toBe(1); // the link alone
+  });
+});
