@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digestCanonical, sha256 } from '@autopoietic/core/canonical';
@@ -187,5 +187,66 @@ describe('install-verify: evidence sidecar', () => {
     const r = verify(dir, planFile, ['--evidence-bundle', join(target, 'bundle.json')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('inside the target root');
+  });
+});
+
+describe('install-verify: --output keeps the report', () => {
+  it('writes the report to the file instead of stdout, replacing what was there, and the bundle cites that file', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    const output = join(dir, 'reports', 'install-verify.json');
+    mkdirSync(dirname(output));
+    writeFileSync(output, 'an older report\n');
+    const bundlePath = join(dir, 'verify-bundle.json');
+    const r = verify(dir, planFile, ['--output', 'reports/install-verify.json', '--evidence-bundle', bundlePath]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const kept = JSON.parse(readFileSync(output, 'utf8'));
+    expect(kept).toMatchObject({ all_matched: true, lineage: { status: 'matched' } });
+    expect(readdirSync(dirname(output))).toEqual(['install-verify.json']); // no temp file left
+    const { verified_at: _, ...stdoutReport } = verify(dir, planFile).json();
+    const { verified_at: __, ...fileReport } = kept;
+    expect(fileReport).toEqual(stdoutReport);
+    // The bundle's input is the kept file: an auditor digests it again (canonical JSON).
+    const raw = JSON.parse(readFileSync(bundlePath, 'utf8')).observations[0].raw_ref;
+    expect(raw).toMatchObject({ kind: 'install-verify-output', source: output });
+    expect(raw.digest.value).toBe(digestCanonical(kept));
+  });
+
+  it('keeps a failing report too, then exits 1', async () => {
+    const dir = tempDir();
+    const { planFile } = await makePlan(dir);
+    const output = join(dir, 'install-verify.json');
+    const r = verify(dir, planFile, ['--output', output]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('install seed verification failed');
+    expect(JSON.parse(readFileSync(output, 'utf8'))).toMatchObject({ all_matched: false, lineage: { status: 'missing' } });
+  });
+
+  it('refuses the plan, a path inside the target root, a ledger, a directory and the bundle path before any work (exit 2, nothing written)', async () => {
+    const dir = tempDir();
+    const { planFile, target, files } = await makePlan(dir);
+    writeSeeds(files);
+    const planText = readFileSync(planFile, 'utf8');
+    const refused = (args: string[], code: string) => {
+      const r = verify(dir, planFile, args);
+      expect([r.code, r.stdout], r.stderr).toEqual([2, '']);
+      expect(r.stderr).toContain(`error[${code}]`);
+      return r;
+    };
+    expect(refused(['--output', planFile], 'output-is-input').stderr).toContain(`--output ${planFile} is the plan ${planFile}`);
+    symlinkSync(planFile, join(dir, 'plan-link.json'));
+    refused(['--output', 'plan-link.json'], 'output-is-input');
+    expect(readFileSync(planFile, 'utf8')).toBe(planText);
+    const inTarget = join(target, 'etc', 'install-verify.json');
+    expect(refused(['--output', inTarget], 'output-in-target-root').stderr).toContain(`inside the target root ${target}`);
+    expect(existsSync(inTarget)).toBe(false);
+    refused(['--output', join(dir, 'memory', 'generations.jsonl')], 'output-is-ledger');
+    refused(['--output', dir], 'output-is-directory');
+    const both = join(dir, 'both.json');
+    refused(['--output', both, '--evidence-bundle', both], 'sidecar-refused');
+    expect(existsSync(both)).toBe(false);
   });
 });

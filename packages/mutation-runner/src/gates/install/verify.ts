@@ -4,6 +4,7 @@ import { SCHEMA_VERSION, type GenerationRecord, type InstallSeedFilePlan, type I
 import { parseJsonLines, withoutChain } from './ledger-seed.js';
 import { installVerifyBundle, prepareSidecar, rawRef, writeSidecar } from '@autopoietic/core/evidence';
 import { readPlanFile, type LoadedPlan } from './plan-file.js';
+import { checkReportOutput, writeReport } from './report-file.js';
 import { SEED_SOURCES } from './seeds.js';
 import { readSeedFile, type SeedRead } from './target-fs.js';
 
@@ -89,17 +90,25 @@ export function verifyInstall(loaded: LoadedPlan, now: Date = new Date()): Insta
 export interface VerifyOptions {
   plan: string;
   evidenceBundle?: string | undefined;
+  /** Keep the report in this file (atomically replaced); the bundle then cites it. */
+  output?: string | undefined;
   cwd?: string | undefined;
 }
 
-/** install-verify as a command: read and check the plan, guard the sidecar, verify, write the sidecar. */
+/**
+ * install-verify as a command: read and check the plan, check --output and the sidecar, verify,
+ * keep the report in --output, then write the sidecar, whose input is that file when there is one.
+ */
 export async function verifyPlanFile(opts: VerifyOptions): Promise<InstallVerifyOutput> {
   const cwd = opts.cwd ?? process.cwd();
   const loaded = readPlanFile(opts.plan, cwd);
-  const sidecar = prepareSidecar(opts.evidenceBundle, { inputs: [loaded.file], targetRoot: loaded.plan.seed_manifest.target_root, cwd });
+  const targetRoot = loaded.plan.seed_manifest.target_root;
+  const output = opts.output === undefined ? undefined : checkReportOutput(opts.output, cwd, { file: loaded.file, targetRoot });
+  const sidecar = prepareSidecar(opts.evidenceBundle, { inputs: [loaded.file, ...(output ? [output] : [])], targetRoot, cwd });
   const out = verifyInstall(loaded);
+  if (output) writeReport(output, out);
   if (sidecar) {
-    writeSidecar(sidecar, installVerifyBundle(out, rawRef('install-verify-output', 'mutation-runner install-verify output', out), {
+    writeSidecar(sidecar, installVerifyBundle(out, rawRef('install-verify-output', output ?? 'mutation-runner install-verify output', out), {
       plan: loaded.plan,
       planRaw: rawRef('install-plan-output', loaded.file, loaded.plan),
     }));
