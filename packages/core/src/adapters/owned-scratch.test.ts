@@ -61,9 +61,10 @@ describe('removeDeadScratchDirs', () => {
     const outside = tempDir('aos-outside-');
     const make = () => withTmpdir(parent, () => makeOwnedScratchDir('aos-own-', 'a test'));
     const dead = deadPid();
+    // Made first: making one removes the dead ones of its prefix (tested below).
+    const [left, reused, live, otherHost, foreign] = [make(), make(), make(), make(), make()] as [string, string, string, string, string];
 
     // Left by a dead run: a read-only tree (as a generator's genome copy) with links out of it.
-    const left = make();
     setOwner(left, { pid: dead });
     mkdirSync(join(left, 'genome', 'sub'), { recursive: true });
     writeFileSync(join(left, 'genome', 'sub', 'f.nix'), '{ }\n');
@@ -75,11 +76,8 @@ describe('removeDeadScratchDirs', () => {
     symlinkSync(join(outside, 'target'), join(left, 'link-to-dir'));
     symlinkSync(join(outside, 'target', 'keep.txt'), join(left, 'genome', 'link-to-file'));
     // Its pid now belongs to another process (this one): the start time tells them apart.
-    const reused = make();
     setOwner(reused, { start: 'not-its-start-time' });
 
-    const live = make();
-    const otherHost = make();
     setOwner(otherHost, { pid: dead, host: 'elsewhere.invalid' });
     const legacy = join(parent, 'aos-own-Legacy'); // an older run's: no owner file
     mkdirSync(legacy);
@@ -109,7 +107,6 @@ describe('removeDeadScratchDirs', () => {
     writeFileSync(join(longName, OWNER), ownerText('aos-own-TooLong1', { pid: dead }));
     // Another user's, owner file and all (only root can make one here).
     const asRoot = process.getuid?.() === 0;
-    const foreign = make();
     setOwner(foreign, { pid: dead });
     if (asRoot) {
       chownSync(join(foreign, OWNER), 65534, 65534);
@@ -127,6 +124,16 @@ describe('removeDeadScratchDirs', () => {
     expect(statSync(join(outside, 'target')).mode & 0o777).toBe(0o555);
     expect(readFileSync(join(outside, 'owner.json'), 'utf8')).toContain('aos-own-ViaLnk');
     chmodSync(join(outside, 'target'), 0o755);
+  });
+
+  it('is what makeOwnedScratchDir does first, for its own prefix', () => {
+    const parent = tempDir('aos-owned-');
+    const make = (prefix: string) => withTmpdir(parent, () => makeOwnedScratchDir(prefix, 'a test'));
+    const [dead, other] = [make('aos-own-'), make('aos-else-')];
+    setOwner(dead, { pid: deadPid() });
+    setOwner(other, { pid: deadPid() });
+    const fresh = make('aos-own-');
+    expect([existsSync(dead), existsSync(other), existsSync(fresh)]).toEqual([false, true, true]);
   });
 
   it('removes nothing, quietly, when TMPDIR cannot be listed', () => {

@@ -2,6 +2,7 @@ import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readd
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
+import { getLogger } from '../cli-kit/logger.js';
 import { entryExists, makeScratchDir, tmpdirHint } from './fs-safe.js';
 import { currentOwner, ownerIsGone, type ProcessOwner } from './process-owner.js';
 
@@ -38,8 +39,13 @@ interface OwnerRecord extends ProcessOwner {
   dir: string;
 }
 
-/** makeScratchDir, plus the owner file that lets a later run remove it if this one dies. */
+/**
+ * makeScratchDir, plus the owner file that lets a later run remove it if this one dies; first
+ * removes the directories of this prefix that runs now gone left behind (logged at info).
+ */
 export function makeOwnedScratchDir(prefix: string, purpose: string): string {
+  const removed = removeDeadScratchDirs(prefix);
+  if (removed.length) getLogger().info({ removed }, `removed ${removed.length} scratch director${removed.length === 1 ? 'y' : 'ies'} left by runs that are gone: ${purpose}`);
   const dir = makeScratchDir(prefix, purpose);
   const record: OwnerRecord = { tool: TOOL, dir: basename(dir), ...currentOwner() };
   try {

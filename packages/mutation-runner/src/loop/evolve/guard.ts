@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeScratchDir } from '@autopoietic/core/adapters';
+import { makeOwnedScratchDir } from '@autopoietic/core/adapters';
 import { exclusionContext, relativeInside } from '../../candidate/exclusions.js';
 import { collectFileSet, type FileSet } from '../../candidate/fileset.js';
 
@@ -24,7 +24,8 @@ export interface LiveSnapshot {
 }
 
 export async function snapshotLive(root: string, memoryDir: string, proposalsDir: string): Promise<LiveSnapshot> {
-  const scratch = makeScratchDir('autopoietic-live-scan-', "the scan of the live genome (a private git index)");
+  // Owned, so that one left by a run killed mid-scan is removed by a later one.
+  const scratch = makeOwnedScratchDir('autopoietic-live-scan-', "the scan of the live genome (a private git index)");
   try {
     const memory = relativeInside(root, realOrSelf(memoryDir));
     const listed = await collectFileSet(root, scratch, exclusionContext(root, { memoryDir, files: [] }));

@@ -1,8 +1,8 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { isInsideDir, makeOwnedScratchDir, onInterrupt, removeDeadScratchDirs, removeScratchTree } from '@autopoietic/core/adapters';
+import { isInsideDir, makeOwnedScratchDir, onInterrupt, removeScratchTree } from '@autopoietic/core/adapters';
 import { Framer } from '@autopoietic/core/canonical';
-import { AosError, getLogger } from '@autopoietic/core/cli-kit';
+import { AosError } from '@autopoietic/core/cli-kit';
 import type { FileSet } from '../../candidate/fileset.js';
 import { materialise } from '../../candidate/materialise.js';
 
@@ -30,11 +30,10 @@ export interface Sandbox {
   dispose(): void;
 }
 
-const PREFIX = 'autopoietic-generator-';
-
 export async function createSandbox(root: string, set: FileSet, handoffText: string): Promise<Sandbox> {
-  removeLeftSandboxes();
-  const dir = makeOwnedScratchDir(PREFIX, "the generator's sandbox (a copy of the genome)");
+  // Owned: the sandboxes of runs that died without removing theirs (SIGKILL, the OOM killer),
+  // each a copy of the genome, are removed here once their run is provably gone.
+  const dir = makeOwnedScratchDir('autopoietic-generator-', "the generator's sandbox (a copy of the genome)");
   if (isInsideDir(dir, root)) {
     removeScratchTree(dir);
     throw new AosError('sandbox-inside-genome', `the temp directory ${dir} is inside the genome ${root}`, { hint: 'Point TMPDIR outside the genome.' });
@@ -89,14 +88,4 @@ export function treeDigest(dir: string): string {
   };
   walk(dir, '');
   return f.digest();
-}
-
-/**
- * The sandboxes of runs that died without removing theirs (SIGKILL, the OOM killer), each a copy
- * of the genome: removed before a new one is made, once their owner is provably gone (core's
- * owned-scratch.ts); a live run's, and anything not ours, stay.
- */
-function removeLeftSandboxes(): void {
-  const removed = removeDeadScratchDirs(PREFIX);
-  if (removed.length) getLogger().info({ removed }, `removed ${removed.length} generator sandbox(es) left by runs that are gone`);
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { captureCommand, describeOutcome, gitEnv, gitWorkingSetIfAny, gitWorkTree, makeScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded, tmpdirHint } from '@autopoietic/core/adapters';
+import { captureCommand, describeOutcome, gitEnv, gitWorkingSetIfAny, gitWorkTree, makeOwnedScratchDir, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, succeeded, tmpdirHint } from '@autopoietic/core/adapters';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { refuseNotCheckedOut } from '../../candidate/fileset.js';
 import { inQueue, QUEUE_DIR } from '../../candidate/queue.js';
@@ -54,7 +54,8 @@ export async function sourceDiff(source: DiffSource, root: string, cwd: string, 
   }
   if (!wt.head) throw usageError('no-head', `${root} has no commit yet: there is no HEAD to diff against`, 'Commit the genome first, or use --patch FILE.');
   await refuseSparseGaps(root);
-  const scratch = makeScratchDir('autopoietic-propose-', INDEX_PURPOSE);
+  // Owned, so that one left by a run killed mid-diff is removed by a later one.
+  const scratch = makeOwnedScratchDir('autopoietic-propose-', INDEX_PURPOSE);
   try {
     // A private index, and a private object directory that borrows the live one (git writes the
     // empty blob for intent-to-add entries): the live .git is not written at all.

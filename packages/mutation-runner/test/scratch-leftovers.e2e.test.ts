@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { exampleGenome, HOST_GOAL, scriptGenerator } from './evolve-support.js';
+import { changedGenome, exampleGenome, HOST_GOAL, scriptGenerator } from './evolve-support.js';
 import { memoryDir, runner } from './support.js';
 
 /**
  * An evolve killed with SIGKILL (or by the OOM killer) cannot remove its generator sandbox, a
  * copy of the genome in TMPDIR: a later evolve removes it, and keeps a live run's and whatever is
- * not provably its own.
+ * not provably its own. The same holds for the other scratch directories of evolve and propose.
  */
 const BIN = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
 const PREFIX = 'autopoietic-generator-';
@@ -92,7 +92,7 @@ describe('evolve: sandboxes of runs that died', () => {
       expect(r.code, r.stderr).toBe(1);
       expect(r.json().outcome).toBe('exhausted');
       expect(existsSync(k.cwd)).toBe(false);
-      expect(r.stderr).toContain('removed 1 generator sandbox(es) left by runs that are gone');
+      expect(r.stderr).toContain("removed 1 scratch directory left by runs that are gone: the generator's sandbox (a copy of the genome)");
       expect(existsSync(join(l.cwd, 'genome', 'flake.nix'))).toBe(true);
       expect(readFileSync(join(legacy, 'note.txt'), 'utf8')).toBe('keep\n');
       expect(readdirSync(elsewhere)).toEqual(['.autopoietic-owner.json']);
@@ -104,5 +104,31 @@ describe('evolve: sandboxes of runs that died', () => {
       for (const pid of generators) killGroup(pid);
     }
     expect(readdirSync(tmp).filter((n) => n.startsWith(PREFIX) && !n.endsWith('Legacy')).length).toBe(1); // the link alone
+  });
+
+  // The other scratch directories in TMPDIR: evolve's scan of the live genome, propose's private index.
+  const runs: [string, string, number, (tmp: string) => ReturnType<typeof runner>][] = [
+    ['autopoietic-live-scan-', 'evolve', 1, (tmp) => runner(['evolve', '--root', exampleGenome(), '--memory-dir', memoryDir(), '--goal', HOST_GOAL, '--generator', scriptGenerator('crash', 'process.exit(3);'), '--attempts', '1'], { env: { TMPDIR: tmp } })],
+    ['autopoietic-propose-', 'propose', 0, (tmp) => runner(['propose', '--root', changedGenome(), '--memory-dir', memoryDir(), '--goal', HOST_GOAL], { env: { TMPDIR: tmp } })],
+  ];
+  it.each(runs)('removes an %s directory of a process killed with SIGKILL in a later %s', async (prefix, _command, code, run) => {
+    const tmp = tempDir('aos-tmpdir-');
+    // A real process makes one as evolve and propose do (core's makeOwnedScratchDir), says where, and is killed.
+    const core = join(REPO_ROOT, 'packages', 'core', 'dist', 'adapters', 'index.js');
+    const maker = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `import { makeOwnedScratchDir } from ${JSON.stringify(core)}; console.log(makeOwnedScratchDir(${JSON.stringify(prefix)}, 'a test')); setInterval(() => {}, 1000);`],
+      { env: testEnv({ TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const dir = await new Promise<string>((r) => maker.stdout!.once('data', (b: Buffer) => r(b.toString().trim())));
+    maker.kill('SIGKILL');
+    await exited(maker);
+    expect(basename(dir).startsWith(prefix)).toBe(true);
+    expect(existsSync(dir)).toBe(true);
+
+    const r = run(tmp);
+    expect(r.code, r.stderr).toBe(code);
+    expect(existsSync(dir)).toBe(false);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
