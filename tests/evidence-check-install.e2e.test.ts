@@ -1,7 +1,8 @@
 // `mutation-journal evidence check` on P3 bundles written by the real install-plan and
 // install-verify: the P2 and P1 records they cite are re-derived from the ledgers; install-plan's
-// output is checked when the caller kept the plan (--output), and install-verify's output, kept
-// nowhere, is unverifiable, never matched, while the plan file it cites is re-derived.
+// output is checked when the caller kept the plan (--output), and install-verify's output is
+// re-derived from the file it kept with --output, or else, kept nowhere, is unverifiable, never
+// matched, while the plan file it cites is re-derived.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +59,21 @@ describe('evidence check: P3 bundles', () => {
     const edited = check(bundle);
     expect(edited.code).toBe(1);
     expect(statuses(edited)).toEqual({ record: 'unverifiable', plan: 'differs' });
+  });
+
+  it('install-verify --output: the bundle names the kept report, which is re-derived (matched; edited, it differs)', async () => {
+    const { dir, planFile } = await planned();
+    const bundle = join(dir, 'verify-bundle.json');
+    const kept = join(dir, 'install-verify.json');
+    const v = runCli('mutation-runner', ['install-verify', '--plan', planFile, '--output', kept, '--evidence-bundle', bundle], { cwd: dir });
+    expect(v.code).toBe(1); // nothing was installed: the report says so, and is kept all the same
+    const r = check(bundle);
+    expect(r.code, r.stderr).toBe(0);
+    expect(report(r).status).toBe('matched');
+    expect(statuses(r)).toEqual({ record: 'matched', plan: 'matched' });
+    writeFileSync(kept, readFileSync(kept, 'utf8').replace('"all_matched": false', '"all_matched": true'));
+    const edited = check(bundle);
+    expect(edited.code).toBe(1);
+    expect(statuses(edited)).toEqual({ record: 'differs', plan: 'matched' });
   });
 });

@@ -10,11 +10,12 @@ describe('sourceOf', () => {
     expect(sourceOf(input('check-list', '/m/mutation-results.jsonl#ver-1#checks'))).toEqual({ type: 'check-list', ledger: '/m/mutation-results.jsonl', id: 'ver-1' });
   });
 
-  it('reads files by bytes, an inline patch from its proposal, and install-verify\'s plan as a JSON file', () => {
+  it('reads files by bytes, an inline patch from its proposal, and install-verify\'s plan and kept report as JSON files', () => {
     expect(sourceOf(input('proposal-file', '/p/proposal.json'))).toEqual({ type: 'file-bytes', path: '/p/proposal.json' });
     expect(sourceOf(input('patch', '/p/patch.diff'))).toEqual({ type: 'file-bytes', path: '/p/patch.diff' });
     expect(sourceOf(input('patch', '/p/proposal.json#patch'))).toEqual({ type: 'inline-patch', proposal: '/p/proposal.json' });
     expect(sourceOf(input('install-plan-output', '/p/plan.json'))).toEqual({ type: 'json-file', path: '/p/plan.json' });
+    expect(sourceOf(input('install-verify-output', '/p/install-verify.json'))).toEqual({ type: 'json-file', path: '/p/install-verify.json' });
   });
 
   it('never derives what is kept nowhere: command outputs, and sources it cannot read back', () => {

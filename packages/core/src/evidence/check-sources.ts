@@ -14,7 +14,7 @@ export type Source =
   | { type: 'file-bytes'; path: string }
   /** `<proposal>#patch`: a patch given inline in the proposal, digested as its UTF-8 bytes. */
   | { type: 'inline-patch'; proposal: string }
-  /** A JSON file digested as canonical JSON (install-verify's plan). */
+  /** A JSON file digested as canonical JSON (install-verify's plan, and its report kept with --output). */
   | { type: 'json-file'; path: string }
   /** A command's stdout, kept only if the caller kept it. */
   | { type: 'command-output'; reason: string }
@@ -23,7 +23,8 @@ export type Source =
 const RECORD_KINDS = new Set(['mutation-verification-record', 'mutation-promotion-record']);
 const OUTPUT_KINDS = new Set(['install-plan-output', 'install-verify-output', 'organ-review-output', 'organ-registry-suggestion-output']);
 
-const KEPT_NOWHERE = "install-verify's output is kept nowhere; run install-verify again to check its facts and comparisons, or pass the output with --output if you kept it";
+const KEPT_NOWHERE =
+  "install-verify's output is kept nowhere; run install-verify again to check its facts and comparisons (with --output FILE it keeps its report, and the bundle names that file), or pass the output with --output if you kept it";
 const STDOUT = 'the command printed it on stdout, which is kept only if the caller kept it; pass it with --output FILE to check it';
 
 export function sourceOf(input: Pick<EvidenceInput, 'kind' | 'provenance'>): Source {
@@ -39,7 +40,8 @@ export function sourceOf(input: Pick<EvidenceInput, 'kind' | 'provenance'>): Sou
     return isAbsolute(src) ? { type: 'file-bytes', path: src } : unknown(`not an absolute path: ${src}`);
   }
   if (OUTPUT_KINDS.has(kind)) {
-    if (kind === 'install-plan-output' && isAbsolute(src)) return { type: 'json-file', path: src };
+    // A file path: install-verify's plan, or the report install-verify kept with --output.
+    if ((kind === 'install-plan-output' || kind === 'install-verify-output') && isAbsolute(src)) return { type: 'json-file', path: src };
     return { type: 'command-output', reason: kind === 'install-verify-output' ? KEPT_NOWHERE : STDOUT };
   }
   return unknown(`no rule re-derives an input of kind ${kind}`);
