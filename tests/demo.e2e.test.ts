@@ -2,7 +2,7 @@
 // Nix, on a scratch copy of the example genome; its JSON summary is asserted step by step.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EvidenceBundle } from '@autopoietic/core/schemas';
 import { REPO_ROOT } from './support/cli.js';
@@ -66,7 +66,7 @@ describe('pnpm demo', () => {
     const r = runDemo(['--json', '--keep']);
     const s = summaryOf(r);
     try {
-      expect(s.steps.map((x) => `${x.n} ${x.phase}`)).toEqual(['1 P0', '2 P1', '3 P2', '4 P3', '5 P3', '6 P3', '7 P4', '8 ledgers']);
+      expect(s.steps.map((x) => `${x.n} ${x.phase}`)).toEqual(['1 P0', '2 P1', '3 P2', '4 P3', '5 P3', '6 P3', '7 P4', '8 ledgers', '9 evidence']);
 
       expect(step(s, 1).reason).toContain('host seed-01');
 
@@ -104,11 +104,19 @@ describe('pnpm demo', () => {
       );
       expect(ledgers.items.every((i) => i.status === 'ok')).toBe(true);
 
+      // Every bundle is re-derived from what it cites (the install-verify report and the organ
+      // outputs were kept for it), not only schema-valid.
+      const checked = step(s, 9);
+      const bundleNames = s.evidence.filter((e) => e.startsWith(join(s.memory_dir, 'evidence'))).map((e) => basename(e));
+      expect(checked.items.map((i) => i.label).sort()).toEqual([...bundleNames].sort());
+      expect(checked.items.map((i) => i.status)).toEqual(bundleNames.map(() => 'matched'));
+      expect(checked.status).toBe('matched');
+
       expect(s.ok).toBe(true);
       expect(r.code).toBe(0);
       // The readable summary went to stderr (stdout carries the JSON) and ends with the paths.
       expect(r.stderr).toContain(`Memory directory: ${s.memory_dir}`);
-      expect(r.stderr).toContain('All 8 steps did what they should');
+      expect(r.stderr).toContain('All 9 steps did what they should');
 
       // Every evidence bundle named in the summary exists, with --keep, and is schema-valid.
       const bundles = s.evidence.filter((e) => e.startsWith(join(s.memory_dir, 'evidence')));
@@ -168,11 +176,11 @@ describe('pnpm demo', () => {
     const s = runDemoInProcess(opts, unbuilt, (t) => lines.push(t));
     expect(s.ok).toBe(false);
     const outcome = Object.fromEntries(s.steps.map((x) => [x.n, x.outcome]));
-    expect(outcome).toEqual({ 1: 'failed', 2: 'failed', 3: 'skipped', 4: 'skipped', 5: 'skipped', 6: 'skipped', 7: 'failed', 8: 'failed' });
+    expect(outcome).toEqual({ 1: 'failed', 2: 'failed', 3: 'skipped', 4: 'skipped', 5: 'skipped', 6: 'skipped', 7: 'failed', 8: 'failed', 9: 'failed' });
     expect(s.steps[0]!.reason).toContain(`os-introspect is not built (${join(unbuilt, 'packages/os-introspect/dist/bin.js')} is missing)`);
     expect(s.steps[0]!.reason).toContain('hint: Run `pnpm build`');
     expect(s.steps[2]!.reason).toBe('no proposal that should verify was verified in step 2');
-    expect(lines.join('\n')).toContain('8 of 8 steps did not do what they should');
+    expect(lines.join('\n')).toContain('9 of 9 steps did not do what they should');
     expect(existsSync(s.scratch_dir)).toBe(false);
   });
 });

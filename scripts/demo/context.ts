@@ -21,6 +21,8 @@ export interface DemoContext {
     planFile?: string;
     seedFiles?: number;
     applied?: boolean;
+    /** Each evidence bundle whose record is a command's output, and the file that output was kept in. */
+    keptOutputs?: Record<string, string>;
   };
   /** Evidence files written so far (bundles, plan, self-state), in step order. */
   evidence: string[];

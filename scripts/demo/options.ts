@@ -21,7 +21,8 @@ export const USAGE = `Usage: pnpm demo [-- options]
 
 Runs the whole Autopoietic OS pipeline on a scratch copy of a genome (a git repo in a temp dir),
 with real git and real Nix, through the built CLIs: observe, verify, promote, install-plan,
-install-apply, install-verify, organs, ledger verify. Exits 0 only if every step did what it should.
+install-apply, install-verify, organs, ledger verify, evidence check. Exits 0 only if every step
+did what it should.
 
 Options:
   --genome PATH       genome to copy (default: examples/genome)

@@ -5,6 +5,7 @@ import { UsageError, type DemoOptions } from './options.js';
 import { findProposals } from './proposals.js';
 import { renderCommand, renderFooter, renderHeader, renderStep } from './render.js';
 import { createScratch } from './scratch.js';
+import { evidence } from './steps/evidence.js';
 import { installApply, installPlan, installVerify } from './steps/install.js';
 import { ledgers } from './steps/ledgers.js';
 import { observe } from './steps/observe.js';
@@ -25,6 +26,7 @@ export const STEPS: StepDef[] = [
   { n: 6, phase: 'P3', title: 'install-verify', run: installVerify },
   { n: 7, phase: 'P4', title: 'organ add, review, suggest', run: organs },
   { n: 8, phase: 'ledgers', title: 'ledger verify on every ledger', run: ledgers },
+  { n: 9, phase: 'evidence', title: 'evidence check on every bundle', run: evidence },
 ];
 
 /** Runs the demo; `print` receives the readable lines as they happen. */

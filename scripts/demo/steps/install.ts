@@ -5,7 +5,7 @@ import type { DemoContext } from '../context.js';
 import { slug } from '../proposals.js';
 import { expectExit, jsonOut } from '../tools.js';
 import { StepFailure, StepSkipped } from '../types.js';
-import type { StepBody } from './step.js';
+import { keepOutput, type StepBody } from './step.js';
 import { invariant } from './verify.js';
 
 /** P3 plan: a dry run that records a `planned` generation and writes nothing under the target root. */
@@ -34,6 +34,7 @@ export function installPlan(ctx: DemoContext): StepBody {
   if (!parsed.success) throw new StepFailure(`the install plan does not match its schema: ${parsed.error.message}`);
   const plan = parsed.data;
   ctx.state.planFile = planFile;
+  keepOutput(ctx, bundle, planFile);
   ctx.state.seedFiles = plan.seed_manifest.files.length;
   ctx.evidence.push(planFile, ...(existsSync(bundle) ? [bundle] : []));
   const identity = plan.seed_manifest.files.find((f) => f.installed_path.endsWith('/autopoietic/identity.json'));
@@ -100,14 +101,17 @@ export function installVerify(ctx: DemoContext): StepBody {
   const planFile = ctx.state.planFile;
   if (!planFile || !ctx.state.applied) throw new StepSkipped('nothing was installed in step 5');
   const bundle = join(ctx.scratch.evidence, 'install-verify.json');
-  const run = ctx.tools.run('mutation-runner', ['install-verify', '--plan', planFile, '--evidence-bundle', bundle], {
+  // The report is kept (--output) and the bundle cites that file, so step 9 checks it from there.
+  const report = join(ctx.scratch.dir, 'install-verify.json');
+  const run = ctx.tools.run('mutation-runner', ['install-verify', '--plan', planFile, '--output', report, '--evidence-bundle', bundle], {
     memory: false,
   });
   expectExit(run, 'install-verify', [0, 1]);
-  const parsed = InstallVerifyOutput.safeParse(jsonOut(run, 'install-verify'));
+  if (!existsSync(report)) throw new StepFailure(`install-verify wrote no report to ${report} (exit ${run.code})`);
+  const parsed = InstallVerifyOutput.safeParse(jsonFile(report, 'install-verify'));
   if (!parsed.success) throw new StepFailure(`the install-verify output does not match its schema: ${parsed.error.message}`);
   const out = parsed.data;
-  if (existsSync(bundle)) ctx.evidence.push(bundle);
+  ctx.evidence.push(report, ...(existsSync(bundle) ? [bundle] : []));
   const counts = new Map<string, number>();
   for (const f of out.files) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
   const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
@@ -121,8 +125,16 @@ export function installVerify(ctx: DemoContext): StepBody {
   return {
     status: 'all-matched',
     reason: `${tally}${out.lineage ? `; lineage ${out.lineage.status}` : ''}`,
-    evidence: existsSync(bundle) ? [bundle] : [],
+    evidence: [report, ...(existsSync(bundle) ? [bundle] : [])],
   };
+}
+
+function jsonFile(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new StepFailure(`${what} wrote a report that is not JSON (${file}): ${(e as Error).message}`);
+  }
 }
 
 function seedHost(content: string, encoding: 'utf8' | 'base64'): string | undefined {

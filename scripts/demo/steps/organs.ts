@@ -4,7 +4,7 @@ import { OrganRegistrySuggestionOutput, OrganReviewOutput } from '@autopoietic/c
 import type { DemoContext } from '../context.js';
 import { expectExit, jsonOut } from '../tools.js';
 import { StepFailure, type ItemResult } from '../types.js';
-import type { StepBody } from './step.js';
+import { keepOutput, type StepBody } from './step.js';
 import { invariant } from './verify.js';
 
 interface OrganSeed {
@@ -31,13 +31,16 @@ export function organs(ctx: DemoContext): StepBody {
   const bytes = existsSync(registry) ? readFileSync(registry) : Buffer.alloc(0);
 
   const reviewBundle = join(ctx.scratch.evidence, 'organ-review.json');
-  const review = ctx.tools.run('mutation-journal', ['organ', 'review', '--evidence-bundle', reviewBundle]);
+  // Their outputs are kept, so that step 9 can check the bundles against them.
+  const reviewOut = join(ctx.scratch.dir, 'organ-review.out.json');
+  const review = ctx.tools.run('mutation-journal', ['organ', 'review', '--evidence-bundle', reviewBundle], { stdoutTo: reviewOut });
   expectExit(review, 'organ review', [0]);
   const r = OrganReviewOutput.safeParse(jsonOut(review, 'organ review'));
   if (!r.success) throw new StepFailure(`the organ review does not match its schema: ${r.error.message}`);
 
   const suggestBundle = join(ctx.scratch.evidence, 'organ-suggest.json');
-  const suggest = ctx.tools.run('mutation-journal', ['organ', 'suggest', '--evidence-bundle', suggestBundle]);
+  const suggestOut = join(ctx.scratch.dir, 'organ-suggest.out.json');
+  const suggest = ctx.tools.run('mutation-journal', ['organ', 'suggest', '--evidence-bundle', suggestBundle], { stdoutTo: suggestOut });
   expectExit(suggest, 'organ suggest', [0]);
   const s = OrganRegistrySuggestionOutput.safeParse(jsonOut(suggest, 'organ suggest'));
   if (!s.success) throw new StepFailure(`the organ suggestions do not match their schema: ${s.error.message}`);
@@ -57,6 +60,8 @@ export function organs(ctx: DemoContext): StepBody {
     ),
   ];
   for (const b of [reviewBundle, suggestBundle]) if (existsSync(b)) ctx.evidence.push(b);
+  keepOutput(ctx, reviewBundle, reviewOut);
+  keepOutput(ctx, suggestBundle, suggestOut);
   return {
     status: 'reviewed',
     reason: `review: ${groups(r.data)}; suggest: ${candidates.length ? candidates.join(', ') : 'no candidates'}`,

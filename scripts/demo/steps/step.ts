@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { DemoContext } from '../context.js';
 import type { ItemResult } from '../types.js';
 
@@ -15,4 +16,9 @@ export interface StepDef {
   phase: string;
   title: string;
   run: (ctx: DemoContext) => StepBody;
+}
+
+/** Notes that `bundle`'s record is the command output kept in `file` (for `evidence check --output`). */
+export function keepOutput(ctx: DemoContext, bundle: string, file: string): void {
+  if (existsSync(bundle)) ctx.state.keptOutputs = { ...ctx.state.keptOutputs, [bundle]: file };
 }

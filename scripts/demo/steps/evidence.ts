@@ -1,0 +1,52 @@
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { DemoContext } from '../context.js';
+import { jsonOut } from '../tools.js';
+import { StepFailure, type ItemResult } from '../types.js';
+import type { StepBody } from './step.js';
+
+interface CheckReport {
+  status?: string;
+  counts?: Record<string, number>;
+  inputs?: { name?: string; status?: string; reason?: string }[];
+  parts?: { name?: string; status?: string; reason?: string }[];
+  logs?: { path?: string; status?: string; reason?: string }[];
+}
+
+/**
+ * `mutation-journal evidence check` on every bundle the earlier steps wrote: each must be
+ * re-derivable from the ledgers, files, logs and kept outputs it cites (status `matched`), so
+ * a bundle is shown to restate its record, not only to satisfy its schema.
+ */
+export function evidence(ctx: DemoContext): StepBody {
+  const bundles = readdirSync(ctx.scratch.evidence)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(ctx.scratch.evidence, f));
+  if (bundles.length === 0) throw new StepFailure(`no evidence bundles in ${ctx.scratch.evidence}`);
+  const items = bundles.map((bundle) => checkOne(ctx, bundle));
+  return {
+    status: items.every((i) => i.ok) ? 'matched' : 'failed',
+    reason: `${bundles.length} bundles re-derived from what they cite`,
+    items,
+  };
+}
+
+function checkOne(ctx: DemoContext, bundle: string): ItemResult {
+  const output = ctx.state.keptOutputs?.[bundle];
+  const run = ctx.tools.run('mutation-journal', ['evidence', 'check', bundle, ...(output ? ['--output', output] : [])]);
+  const report = jsonOut<CheckReport>(run, `evidence check ${basename(bundle)}`);
+  const ok = run.code === 0 && report.status === 'matched';
+  const counts = Object.entries(report.counts ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const first = [...(report.inputs ?? []), ...(report.parts ?? []), ...(report.logs ?? [])].find((c) => c.status !== 'matched');
+  return {
+    label: basename(bundle),
+    ok,
+    status: report.status ?? `exit ${run.code}`,
+    reason: ok ? counts : `exit ${run.code}${first ? `: ${first.status}: ${first.reason ?? ''}` : ''}`,
+    evidence: [],
+  };
+}
