@@ -5,13 +5,15 @@ import type { LogRef } from '../schemas/common.js';
 import { newRunToken, reapEscapees, RUN_TOKEN_VARIABLE } from './escapees.js';
 import { StreamSink } from './exec-output.js';
 import { childExited, ensureInterruptHandlers, isInterrupted, killGroup, trackChild } from './interrupt.js';
+import { spawnWatched, type Watched, type WatchdogOptions, type WatchedEnd } from './watchdog.js';
 
 /**
  * The one way this project runs a child process.
  *
  * - The child leads its own process group (`setsid`), so a timeout or a cancel kills the whole
  *   tree it spawned, not just the first process: SIGTERM to the group, then SIGKILL after a grace
- *   period. When the leader exits, stragglers it left in the group are killed too.
+ *   period. When the leader exits, stragglers it left in the group are killed too. With
+ *   `watchdog`, the leader is a watchdog that also kills the group if this process dies.
  * - stdout and stderr are streamed to log files (create-new) while a sha256 and a byte count are
  *   computed, and only a bounded tail of each is kept in memory for the record.
  * - A spawn failure (missing command, bad cwd) is an outcome, not an exception.
@@ -52,6 +54,13 @@ export interface RunCommandOptions {
    * by a token in their environment (escapees.ts). For commands we do not control: checks.
    */
   reap?: boolean;
+  /**
+   * Start the command under a watchdog that kills its process group when this process dies,
+   * however it dies (SIGKILL, the OOM killer), within the grace (watchdog.ts). For commands
+   * that could run on for long at a cost: generators. `{ node }` names the Node.js binary the
+   * watchdog runs on (default: this process's).
+   */
+  watchdog?: boolean | WatchdogOptions;
 }
 
 export interface CommandResult {
@@ -128,14 +137,22 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     return finish('cancelled', null, null);
   }
   const token = opts.reap ? newRunToken() : undefined;
+  const env = token ? { ...(opts.env ?? process.env), [RUN_TOKEN_VARIABLE]: token } : (opts.env ?? process.env);
   let child: ChildProcess;
+  let watched: Watched | undefined;
   try {
-    child = spawn(opts.command, args, {
-      cwd: opts.cwd,
-      env: token ? { ...(opts.env ?? process.env), [RUN_TOKEN_VARIABLE]: token } : (opts.env ?? process.env),
-      detached: true, // setsid(): the child leads a new process group
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    if (opts.watchdog) {
+      const spec = { command: opts.command, args, cwd: opts.cwd, env, graceMs: opts.killGraceMs ?? 2000 };
+      watched = spawnWatched(spec, opts.watchdog === true ? {} : opts.watchdog);
+      child = watched.child;
+    } else {
+      child = spawn(opts.command, args, {
+        cwd: opts.cwd,
+        env,
+        detached: true, // setsid(): the child leads a new process group
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    }
   } catch (e) {
     return finish('spawn-failed', null, null, (e as Error).message);
   }
@@ -151,7 +168,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
       /* likewise: a child that exits early ends the stream */
     });
   }
-  return supervise(child, opts, finish, token, logFailed.signal);
+  return supervise(child, opts, finish, token, logFailed.signal, watched);
 }
 
 /** The longest delay setTimeout honours (about 24.8 days). */
@@ -160,7 +177,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 type Finish = (outcome: CommandOutcome, exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => CommandResult;
 
 /** Waits for a spawned child, enforcing the timeout and the abort signal on its whole process group. */
-function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish, token: string | undefined, logFailed: AbortSignal): Promise<CommandResult> {
+function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish, token: string | undefined, logFailed: AbortSignal, watched: Watched | undefined): Promise<CommandResult> {
   return new Promise<CommandResult>((resolvePromise) => {
     let outcome: CommandOutcome = 'exited';
     let settled = false;
@@ -191,7 +208,7 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish,
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       // Only spawn failures arrive here before any exit (ENOENT, EACCES, bad cwd).
-      if (exitInfo === undefined) settle(finish('spawn-failed', null, null, `${e.code ?? 'error'}: ${e.message}`));
+      if (exitInfo === undefined) settle(finish('spawn-failed', null, null, watched ? watched.spawnFailure(e) : `${e.code ?? 'error'}: ${e.message}`));
     });
     child.on('exit', (code, signal) => {
       exitInfo = { code, signal };
@@ -208,7 +225,10 @@ function supervise(child: ChildProcess, opts: RunCommandOptions, finish: Finish,
       );
     });
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
-      const info = exitInfo ?? { code, signal };
+      const own = exitInfo ?? { code, signal };
+      // Watched: the command's own status, as its watchdog reported it.
+      const info: WatchedEnd = watched ? watched.end(own, outcome !== 'exited') : own;
+      if (info.spawnError !== undefined) return settle(finish('spawn-failed', null, null, info.spawnError));
       const result = finish(outcome, info.code, info.signal);
       if (reaped?.length) result.reaped = reaped;
       settle(result);

@@ -6,6 +6,7 @@ export * from './bounded-read.js';
 export * from './file-digest.js';
 export * from './output-file.js';
 export * from './exec.js';
+export * from './watchdog.js';
 export * from './git.js';
 export * from './nix.js';
 export * from './nix-log.js';
