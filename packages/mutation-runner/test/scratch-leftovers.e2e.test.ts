@@ -1,10 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
+import { killGroup } from '../../../tests/support/process-group.js';
+import { exited, startEvolve, waitForGenerator } from './evolve-process.js';
 import { changedGenome, exampleGenome, HOST_GOAL, scriptGenerator } from './evolve-support.js';
 import { memoryDir, runner } from './support.js';
 
@@ -13,46 +15,7 @@ import { memoryDir, runner } from './support.js';
  * copy of the genome in TMPDIR: a later evolve removes it, and keeps a live run's and whatever is
  * not provably its own. The same holds for the other scratch directories of evolve and propose.
  */
-const BIN = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
 const PREFIX = 'autopoietic-generator-';
-
-/** A generator that says where it runs (its sandbox) and its pid, then hangs. */
-const HANG = scriptGenerator(
-  'hang-and-tell',
-  `import { renameSync, writeFileSync } from 'node:fs';
-  writeFileSync(process.argv[2] + '.tmp', JSON.stringify({ pid: process.pid, cwd: process.cwd() }));
-  renameSync(process.argv[2] + '.tmp', process.argv[2]);
-  setInterval(() => {}, 1000);`,
-);
-
-function startEvolve(root: string, tmp: string, ready: string): ChildProcess {
-  const args = [BIN, 'evolve', '--root', root, '--memory-dir', memoryDir(), '--goal', HOST_GOAL, '--generator', `${HANG} ${ready}`, '--attempts', '1'];
-  return spawn(process.execPath, args, { cwd: REPO_ROOT, env: testEnv({ TMPDIR: tmp }), stdio: 'ignore' });
-}
-
-async function waitForGenerator(ready: string, run: ChildProcess): Promise<{ pid: number; cwd: string }> {
-  for (let t = Date.now(); Date.now() - t < 90_000; ) {
-    if (existsSync(ready)) return JSON.parse(readFileSync(ready, 'utf8'));
-    if (run.exitCode !== null || run.signalCode !== null) throw new Error(`evolve ended (${run.exitCode ?? run.signalCode}) before its generator started`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the generator did not start within 90 s');
-}
-
-function exited(run: ChildProcess): Promise<void> {
-  if (run.exitCode !== null || run.signalCode !== null) return Promise.resolve();
-  return new Promise((r) => run.once('exit', () => r()));
-}
-
-/** Kills a generator's process group (it leads its own: evolve's death does not reach it). */
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    /* gone already */
-  }
-}
 
 describe('evolve: sandboxes of runs that died', () => {
   it('a later evolve removes the sandbox of a run killed with SIGKILL, and keeps a live run\'s and what is not its own', async () => {
@@ -64,14 +27,13 @@ describe('evolve: sandboxes of runs that died', () => {
     const generators: number[] = [];
     try {
       const k = await waitForGenerator(join(readyDir, 'killed.json'), killed);
-      generators.push(k.pid);
+      generators.push(k.pgid);
       const l = await waitForGenerator(join(readyDir, 'live.json'), live);
-      generators.push(l.pid);
+      generators.push(l.pgid);
       expect(basename(k.cwd).startsWith(PREFIX)).toBe(true);
 
       killed.kill('SIGKILL');
       await exited(killed);
-      killGroup(k.pid);
       expect(existsSync(join(k.cwd, 'genome', 'flake.nix'))).toBe(true); // left behind, read-only copy and all
 
       // Not provably ours: a directory of an older version (no owner file), and a symlink named
@@ -101,7 +63,7 @@ describe('evolve: sandboxes of runs that died', () => {
       killed.kill('SIGKILL');
       live.kill('SIGTERM'); // its own handler stops its generator and removes its sandbox
       await Promise.all([exited(killed), exited(live)]);
-      for (const pid of generators) killGroup(pid);
+      for (const pgid of generators) killGroup(pgid);
     }
     expect(readdirSync(tmp).filter((n) => n.startsWith(PREFIX) && !n.endsWith('Legacy')).length).toBe(1); // the link alone
   });

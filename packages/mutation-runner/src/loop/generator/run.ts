@@ -10,7 +10,9 @@ import type { Sandbox } from './sandbox.js';
  * environment (core's cleanEnv: PATH, HOME, locale, Nix settings; nothing else unless named with
  * --generator-env) plus the documented AUTOPOIETIC_* variables, a timeout that kills its whole
  * process group, and a cap on its output: the log files are watched, and a generator that
- * writes more than `maxOutputBytes` (stdout and stderr together) is killed.
+ * writes more than `maxOutputBytes` (stdout and stderr together) is killed. It runs under core's
+ * watchdog, which kills its process group when evolve dies, however evolve dies (SIGKILL, the OOM
+ * killer): a generator may be an LLM client that costs money while it runs, or a runaway loop.
  */
 export interface GeneratorLimits {
   timeoutMs: number;
@@ -84,6 +86,7 @@ export async function runGenerator(call: GeneratorCall): Promise<GeneratorResult
       logName: 'generator',
       keepStdout: true,
       signal: abort.signal,
+      watchdog: true,
     });
   } finally {
     clearInterval(watch);
