@@ -17,14 +17,18 @@ describe('runCommand with a watchdog: the command behaves as when started direct
     expect([killed.outcome, killed.exitCode, killed.signal]).toEqual(['exited', null, 'SIGUSR1']);
   });
 
-  it('inherits the descriptors as they are (blocking, as without it), and no channel of the watchdog', async () => {
-    // fdinfo's flags are octal; O_NONBLOCK is 04000. Descriptors 3 to 9 are listed if open.
-    const script = 'for f in 0 1 2; do grep flags /proc/$$/fdinfo/$f; done; for f in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$f ] && echo "open $f"; done; exit 0';
+  it('inherits the descriptors and signal dispositions as they are without it, and no channel of the watchdog', async () => {
+    // fdinfo's flags are octal; O_NONBLOCK is 04000. Descriptors 3 to 9 are listed if open. The
+    // watchdog ignores SIGTERM and Node ignores SIGPIPE: the command must not inherit either.
+    const script = 'for f in 0 1 2; do grep flags /proc/$$/fdinfo/$f; done; for f in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$f ] && echo "open $f"; done; grep -E "^Sig(Blk|Ign)" /proc/$$/status; exit 0';
     const watched = await run('sh', ['-c', script], { input: '' });
     const direct = await run('sh', ['-c', script], { input: '', watchdog: false });
     expect(watched.stdoutFull?.toString()).toBe(direct.stdoutFull?.toString());
     expect(watched.stdoutFull?.toString()).not.toContain('open');
-    for (const line of watched.stdout.trim().split('\n')) expect(Number.parseInt(line.split(/\s+/)[1]!, 8) & 0o4000).toBe(0);
+    const flags = watched.stdout.trim().split('\n').filter((l) => l.startsWith('flags'));
+    expect(flags.length).toBe(3);
+    for (const line of flags) expect(Number.parseInt(line.split(/\s+/)[1]!, 8) & 0o4000).toBe(0);
+    expect(watched.stdout).toMatch(/SigIgn:\s+0+\n/);
   });
 
   it('is killed with its whole group at the timeout, and SIGKILL follows when it ignores SIGTERM', async () => {
