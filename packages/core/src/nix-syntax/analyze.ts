@@ -4,13 +4,14 @@ import { flakeFactsFrom, type NixFlakeFacts } from './flake.js';
 import { moduleFactsFrom, topLevelOf, type NixModuleFacts } from './module.js';
 import { loadNixParser } from './parser.js';
 import { hostFileFacts, type NixHostFileFacts } from './host-file.js';
+import { markSelfImports } from './flake-args.js';
 import { fieldChild } from './tree-source.js';
 
 /**
  * Version of what analyzeNixSource extracts. Caches keyed by file content must include it:
  * bump it whenever the shape or the rules of the analysis change.
  */
-export const NIX_ANALYSIS_VERSION = 18;
+export const NIX_ANALYSIS_VERSION = 19;
 
 /** Everything the syntax layer reads from one file. Plain JSON: it crosses worker threads and caches. */
 export interface NixFileAnalysis {
@@ -31,7 +32,10 @@ export function analyzeTree(root: Node): NixFileAnalysis {
   const tl = topLevelOf(top);
   const flake = flakeFactsFrom(tl) ?? null;
   const hosts = flake ? null : hostFileFacts(tl, top);
-  return { syntax, module: flake ? null : (moduleFactsFrom(tl) ?? null), flake, ...(hosts ? { hosts } : {}) };
+  const module = flake ? null : (moduleFactsFrom(tl) ?? null);
+  // `imports = [ "${self}/x.nix" ]` in `{ self, ... }:` (a flake-parts module's own imports).
+  if (module?.imports.length && tl.form === 'function') markSelfImports(module.imports, top, tl.scope);
+  return { syntax, module, flake, ...(hosts ? { hosts } : {}) };
 }
 
 /** Parses and analyses Nix source text. */

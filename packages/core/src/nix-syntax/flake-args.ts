@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import type { NixImportRef } from './module-imports.js';
 import { dottedName, unparen } from './nodes.js';
 import { lookup, type Scope } from './scope.js';
 
@@ -8,7 +9,7 @@ import { lookup, type Scope } from './scope.js';
  * (`"${self}"`, `self.outPath`) is the directory of flake.nix. This is the binding, not a convention:
  * in any other file `self` and `inputs` are whatever a caller passes (specialArgs), and nothing
  * there is read through them, except in a flake-parts module reached from flake.nix's mkFlake
- * imports, whose `self` and `inputs` flake-parts binds to the flake and its inputs (host-file.ts).
+ * imports, whose `self` and `inputs` flake-parts binds to the flake and its inputs (moduleArgs).
  */
 export interface FlakeArgs {
   /** The formals that name inputs (every one but `self`). */
@@ -32,6 +33,35 @@ export function flakeArgs(outputs: Node): FlakeArgs | undefined {
     else if (name !== undefined) inputs.add(name);
   }
   return { inputs, self, all: fn.node.childForFieldName('universal')?.text };
+}
+
+/**
+ * What a module's function binds that names the flake in a flake-parts module: flake-parts passes
+ * every module `self`, the flake (`inputs.self` of mkFlake's inputs), and `inputs`, its inputs
+ * (`inputs.self` the flake too). What is read through them is used only for a module reached from
+ * flake.nix's mkFlake imports (flake-files.ts): anywhere else they are whatever a caller passes.
+ */
+export function moduleArgs(top: Node): FlakeArgs | undefined {
+  const formals = flakeArgs(top);
+  return formals && { inputs: new Set(), self: formals.self, all: formals.inputs.has('inputs') ? 'inputs' : undefined };
+}
+
+/**
+ * Marks each of a module's imports written through the `self` its function takes
+ * (`imports = [ "${self}/parts/x.nix" ]` or `self + "/parts/x.nix"` in `{ self, ... }: …`) with
+ * the path it names relative to flake.nix's directory (NixImportRef.self_path). The import stays
+ * dynamic: `self` is the flake only in a flake-parts module, which the assembly knows, not this
+ * file. Only dynamic imports are looked at, and the formals read once, when there is one.
+ */
+export function markSelfImports(imports: NixImportRef[], top: Node, scope: Scope): void {
+  let args: FlakeArgs | undefined | null = null;
+  for (const i of imports) {
+    if (!i.dynamic || (i.kind !== 'string' && i.kind !== 'expression')) continue;
+    if (args === null) args = moduleArgs(top);
+    if (!args) return;
+    const p = selfPath(i.expr, args, scope);
+    if (p !== undefined && !p.includes('${')) i.self_path = p;
+  }
 }
 
 /** True when `ref` (`self`, `inputs.self`) names the flake itself where `scope` is (no `let` or helper parameter hides it). */

@@ -3,6 +3,7 @@ import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
 import { genomeHosts, type GenomeHost } from './genome-graph.js';
 import { openGenomeIndex } from './genome-files.js';
 import { readFlake } from './flake-files.js';
+import { analyzeNixSource } from './analyze.js';
 
 /** Hosts as [name, source, file:line, system, modules, external, static]. */
 function brief(hosts: GenomeHost[]): unknown[] {
@@ -271,5 +272,44 @@ inputs.nixpkgs.lib.nixosSystem {
       ['desk', 'flake', 'nix/parts/hosts.nix:4', null, ['hosts/desk.nix', 'modules/shared.nix', 'modules/input-self.nix', 'modules/inline.nix', 'nix/parts/local.nix'], [], true],
       ['lab', 'flake', 'nix/parts/no-self.nix:2', null, [], ['"${self}/hosts/lab.nix"'], true],
     ]);
+  });
+});
+
+describe("a flake-parts module's own imports through self", () => {
+  it('are marked by the analysis with the path they name in the flake, and still dynamic, only when `self` (or `inputs.self`) is an argument of the module', async () => {
+    const selfPaths = async (src: string) => (await analyzeNixSource(src)).module?.imports.map((i) => [i.expr, i.dynamic, i.self_path ?? null]);
+    expect(await selfPaths('{ self, inputs, ... }: { imports = [ "${self}/parts/a.nix" (self + "/parts/b.nix") "${inputs.self}/parts" "${self}/parts/${name}.nix" ./c.nix ]; }')).toEqual([
+      ['"${self}/parts/a.nix"', true, './parts/a.nix'],
+      ['self + "/parts/b.nix"', true, './parts/b.nix'],
+      ['"${inputs.self}/parts"', true, './parts'],
+      ['"${self}/parts/${name}.nix"', true, null],
+      ['./c.nix', false, null],
+    ]);
+    // No `self` argument, or one a `let` hides: nothing is read through it.
+    expect(await selfPaths('{ imports = [ "${self}/parts/a.nix" ]; }')).toEqual([['"${self}/parts/a.nix"', true, null]]);
+    expect(await selfPaths('{ config, ... }: { imports = [ "${self}/parts/a.nix" ]; }')).toEqual([['"${self}/parts/a.nix"', true, null]]);
+    expect(await selfPaths('{ self, ... }: let self = ./.; in { imports = [ "${self}/parts/a.nix" ]; }')).toEqual([['"${self}/parts/a.nix"', true, null]]);
+  });
+
+  it('are read as files of the flake for the flake-parts modules mkFlake reaches, which the reading lists', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'flake.nix': `{
+  outputs = inputs@{ flake-parts, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } { imports = [ ./nix/parts.nix ]; };
+}`,
+      'nix/parts.nix': '{ self, ... }: { imports = [ "${self}/parts/hosts.nix" (self + "/parts/gone.nix") ]; }',
+      'parts/hosts.nix': `{ self, inputs, ... }: {
+  imports = [ ./more.nix ];
+  flake.nixosConfigurations.desk = inputs.nixpkgs.lib.nixosSystem { modules = [ "\${self}/hosts/desk.nix" ]; };
+}`,
+      'parts/more.nix': '{ perSystem = { pkgs, ... }: { devShells.default = pkgs.mkShell { }; }; }',
+      'hosts/desk.nix': '{ }',
+    });
+    const index = await openGenomeIndex(root);
+    const reading = readFlake(index, 'flake.nix', index.analysis('flake.nix')!.flake!);
+    expect(reading.parts).toEqual(['nix/parts.nix', 'parts/hosts.nix', 'parts/more.nix']);
+    expect(reading.outputs.map((o) => `${o.decl.attr} ${o.file}:${o.decl.line}`)).toEqual(['nixosConfigurations.desk parts/hosts.nix:3', 'devShells.<system>.default parts/more.nix:1']);
+    expect(brief(genomeHosts(index, 'flake.nix', reading))).toEqual([['desk', 'flake', 'parts/hosts.nix:3', null, ['hosts/desk.nix'], [], true]]);
   });
 });

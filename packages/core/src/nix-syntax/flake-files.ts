@@ -19,6 +19,8 @@ export interface PlacedHost {
 export interface FlakeReading {
   outputs: PlacedOutput[];
   hosts: PlacedHost[];
+  /** The flake-parts modules read (mkFlake's imports, and theirs in turn), in the order read; empty without mkFlake. */
+  parts: string[];
 }
 
 /** At most this many files are read across for one flake (`import` chains, flake-parts imports). */
@@ -37,12 +39,13 @@ export function readFlake(index: GenomeIndex, flakeRel: string, flake: NixFlakeF
   reader.seen.add(flakeRel);
   reader.addSet({ outputs: flake.outputs, hosts: flake.hosts }, flakeRel);
   reader.addParts(flake.parts_imports ?? [], flakeRel);
-  return { outputs: reader.outputs, hosts: reader.hosts };
+  return { outputs: reader.outputs, hosts: reader.hosts, parts: reader.parts };
 }
 
 class CrossFileReader {
   readonly outputs: PlacedOutput[] = [];
   readonly hosts: PlacedHost[] = [];
+  readonly parts: string[] = [];
   readonly seen = new Set<string>();
 
   constructor(private readonly index: GenomeIndex) {}
@@ -80,16 +83,24 @@ class CrossFileReader {
     else this.hosts.push({ decl: h, file, base: file });
   }
 
-  /** flake-parts modules, breadth first through their own `imports`. */
-  addParts(imports: string[], fromRel: string): void {
-    const queue = imports.map((written) => ({ written, fromRel }));
+  /**
+   * flake-parts modules, breadth first through their own `imports`. flake-parts gives each the
+   * flake as `self`, so an import through it (`"${self}/parts/x.nix"`, NixImportRef.self_path) is
+   * that file of flake.nix's directory (`flakeRel`).
+   */
+  addParts(imports: string[], flakeRel: string): void {
+    const queue = imports.map((written) => ({ written, fromRel: flakeRel }));
     while (queue.length) {
       const { written, fromRel: from } = queue.shift()!;
       const rel = this.target(written, from);
       const a = rel === undefined ? undefined : this.index.analysis(rel);
       if (!a) continue;
+      this.parts.push(rel!);
       if (a.hosts?.parts) this.addSet(a.hosts.parts, rel!);
-      for (const i of a.module?.imports ?? []) if (i.path !== undefined && !i.dynamic) queue.push({ written: i.path, fromRel: rel! });
+      for (const i of a.module?.imports ?? []) {
+        if (i.path !== undefined && !i.dynamic) queue.push({ written: i.path, fromRel: rel! });
+        else if (i.self_path !== undefined) queue.push({ written: i.self_path, fromRel: flakeRel });
+      }
     }
   }
 }

@@ -76,7 +76,7 @@ const CONVENTION_FILES = ['configuration.nix', 'default.nix'];
  */
 export function genomeHosts(index: GenomeIndex, flakeRel = 'flake.nix', reading?: FlakeReading): GenomeHost[] {
   const flake = index.analysis(flakeRel)?.flake ?? undefined;
-  const read = reading ?? (flake ? readFlake(index, flakeRel, flake) : { outputs: [], hosts: [] });
+  const read = reading ?? (flake ? readFlake(index, flakeRel, flake) : { outputs: [], hosts: [], parts: [] });
   const fromFlake = read.hosts.map((h) => flakeHost(h, read.outputs, index, flakeRel));
   const computedHosts = read.outputs.filter((o) => o.decl.category === 'nixosConfigurations' && !o.decl.static);
   const computed = !flake?.outputs_static || computedHosts.length > 0 || fromFlake.length === 0;

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
-import { flakeArgs, type FlakeArgs } from './flake-args.js';
+import { moduleArgs } from './flake-args.js';
 import { hostCall, hostDecl, hostFromCall } from './flake-hosts.js';
 import type { FlakeHostDecl } from './flake.js';
 import type { TopLevel } from './module.js';
@@ -45,7 +45,7 @@ const MENTIONS_HOSTS = /nixosSystem|nixosConfigurations/;
  */
 export function hostFileFacts(tl: TopLevel, top: Node): NixHostFileFacts | null {
   if (tl.entries?.some(isPartsEntry)) {
-    const parts = new OutputCollector(partsArgs(top));
+    const parts = new OutputCollector(moduleArgs(top));
     parts.flakeParts(tl.node, tl.scope);
     return { set: null, host: null, parts: hostSetOf(parts) };
   }
@@ -63,16 +63,6 @@ function isPartsEntry(e: { path: string[] }): boolean {
   if (head === 'flake' || head === 'perSystem') return true;
   const next = head === 'config' ? e.path[1] : undefined;
   return next === 'flake' || next === 'perSystem';
-}
-
-/**
- * What a flake-parts module's function binds that names the flake: flake-parts passes `self`,
- * the flake (`inputs.self` of mkFlake's inputs), and `inputs`, its inputs (`inputs.self` the flake
- * too). Read through them only for a module reached from flake.nix's mkFlake imports (flake-files.ts).
- */
-function partsArgs(top: Node): FlakeArgs | undefined {
-  const formals = flakeArgs(top);
-  return formals && { inputs: new Set(), self: formals.self, all: formals.inputs.has('inputs') ? 'inputs' : undefined };
 }
 
 /** A set gives hosts (its other outputs are not the flake's); a flake-parts module every output it defines. */

@@ -15,6 +15,12 @@ export interface NixImportRef {
   dynamic: boolean;
   /** Set only for a module written inline in a host's list: the path is written through the flake's `self`, so relative to flake.nix's directory. */
   from_self?: true;
+  /**
+   * A dynamic import of a module file written through the `self` its function takes
+   * (`"${self}/x.nix"`, `self + "/x.nix"`): the path relative to flake.nix's directory it names
+   * when that `self` is the flake, as in a flake-parts module (markSelfImports, flake-files.ts).
+   */
+  self_path?: string;
   line: number;
   col: number;
 }

@@ -5,6 +5,7 @@ import { readFlakeLock, type LockReading } from './flake-lock.js';
 import type { GenomeFiles } from './files.js';
 import { ParsedGenome } from './model.js';
 import { genomeOrgans, inlineModuleOrgans, ownOutputs } from './organs.js';
+import { partsSelfImports } from './parts-imports.js';
 import { flakeOutputs } from './outputs.js';
 import { hostEntries, importGraph, nixFileEntry } from './structure.js';
 
@@ -38,7 +39,13 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
   // What flake.nix reads from other files (`import ./hosts`, flake-parts imports) is placed in them.
   const reading = a.flakeFile && flake ? readFlake(genome, a.flakeFile, flake) : undefined;
   const outputs = flakeOutputs(reading?.outputs ?? [], a.show);
-  const modules = a.files.results.flatMap((r) => (r.facts?.moduleJson ? [{ path: r.rel, ...r.facts }] : []));
+  const own = ownOutputs(outputs, reading?.outputs ?? []);
+  // A flake-parts module's imports through its `self` are files of flake.nix's directory.
+  const parts = reading && a.flakeFile ? partsSelfImports(genome, reading.parts, a.flakeFile) : new Map();
+  const modules = a.files.results.flatMap((r) => {
+    const facts = parts.get(r.rel) ?? r.facts;
+    return facts?.moduleJson ? [{ path: r.rel, ...facts }] : [];
+  });
   const hosts = genomeHosts(genome, a.flakeFile, reading);
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
   const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
@@ -56,7 +63,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     nix_files: a.files.results.map(nixFileEntry),
     modules: [],
     import_graph: importGraph(modules),
-    organs: genomeOrgans(a.flakeFile, ownOutputs(outputs, reading?.outputs ?? []), [...modules, ...inlineModuleOrgans(hosts, a.files.layout)], a.files.layout, a.packageDirs),
+    organs: genomeOrgans(a.flakeFile, own, [...modules, ...inlineModuleOrgans(hosts, a.files.layout)], a.files.layout, a.packageDirs),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };

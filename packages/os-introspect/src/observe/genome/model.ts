@@ -64,6 +64,11 @@ export class ParsedGenome implements GenomeIndex {
     return this.byRel.get(rel)?.analysis;
   }
 
+  /** The file's result, with its facts. */
+  result(rel: string): FileResult | undefined {
+    return this.byRel.get(rel);
+  }
+
   kind(rel: string): 'file' | 'dir' | undefined {
     return this.layout.kind(rel);
   }

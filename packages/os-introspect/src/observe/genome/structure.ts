@@ -58,7 +58,8 @@ export function moduleEntry(rel: string, m: NixModuleFacts, genome: GenomeLayout
   };
 }
 
-function importEntry(from: string, expr: string, path: string | undefined, dynamic: boolean, line: number, genome: GenomeLayout): Import {
+/** An entry of a module's `imports`: `path` as written in `from` (resolved against the genome's layout). */
+export function importEntry(from: string, expr: string, path: string | undefined, dynamic: boolean, line: number, genome: GenomeLayout): Import {
   if (dynamic || path === undefined) return { expr, line, status: 'dynamic', target: null };
   const t = resolveNixPath(from, path, genome);
   if (t.kind === 'external') return { expr, line, status: 'external', target: null };
