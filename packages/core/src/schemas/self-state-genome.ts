@@ -173,6 +173,18 @@ export const GenomeOrgan = z.strictObject({
   detected_by: z.string(),
 });
 
+/**
+ * A file Home Manager reads as a module: handed over (`home-manager.users.<u>`, `sharedModules`,
+ * a `homeModules` output) or imported, directly or not, from one that is.
+ */
+export const HomeManagerModuleEntry = z.strictObject({
+  path: z.string(),
+  /** `home-manager`: reached only from Home Manager modules; `both`: NixOS modules import it too. */
+  class: z.enum(['home-manager', 'both']),
+  /** The handover it is reached from first: `home-manager.users.alice at modules/home.nix:9`. */
+  via: z.string(),
+});
+
 export const GenomeState = z.strictObject({
   root: z.string(),
   has_flake: z.boolean(),
@@ -192,6 +204,7 @@ export const GenomeState = z.strictObject({
   nix_files: z.array(NixFileEntry),
   modules: z.array(ModuleEntry),
   import_graph: z.array(z.strictObject({ from: z.string(), to: z.string(), line: Line })),
+  home_manager_modules: z.array(HomeManagerModuleEntry),
   organs: z.array(GenomeOrgan),
   skipped: z.array(z.strictObject({ path: z.string(), reason: z.string() })),
   parse_stats: z.strictObject({

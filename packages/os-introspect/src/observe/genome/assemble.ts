@@ -4,7 +4,8 @@ import type { FlakeShow } from './flake-eval.js';
 import { readFlakeLock, type LockReading } from './flake-lock.js';
 import type { GenomeFiles } from './files.js';
 import { ParsedGenome } from './model.js';
-import { genomeOrgans, inlineModuleOrgans, ownOutputs } from './organs.js';
+import { moduleClasses } from './module-classes.js';
+import { genomeOrgans, inlineModuleOrgans, nestedFlakeDirs, ownOutputs, typedModuleOrgans, underHomeDir } from './organs.js';
 import { partsSelfImports } from './parts-imports.js';
 import { flakeOutputs } from './outputs.js';
 import { hostEntries, importGraph, nixFileEntry } from './structure.js';
@@ -44,9 +45,12 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
   const parts = reading && a.flakeFile ? partsSelfImports(genome, reading.parts, a.flakeFile) : new Map();
   const modules = a.files.results.flatMap((r) => {
     const facts = parts.get(r.rel) ?? r.facts;
-    return facts?.moduleJson ? [{ path: r.rel, ...facts }] : [];
+    return facts?.moduleJson ? [{ path: r.rel, ...facts, home_modules: r.analysis?.module?.home_modules }] : [];
   });
   const hosts = genomeHosts(genome, a.flakeFile, reading);
+  const nested = nestedFlakeDirs(a.files.layout);
+  const classes = moduleClasses({ modules, hosts, outputs: own, flakeFile: a.flakeFile, index: genome, foreign: (p) => nested.some((d) => p.startsWith(`${d}/`)), underHomeDir });
+  const moduleOrgans = typedModuleOrgans([...modules, ...inlineModuleOrgans(hosts, a.files.layout)], classes.classOf);
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
   const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
   const state: GenomeState = {
@@ -63,7 +67,8 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     nix_files: a.files.results.map(nixFileEntry),
     modules: [],
     import_graph: importGraph(modules),
-    organs: genomeOrgans(a.flakeFile, own, [...modules, ...inlineModuleOrgans(hosts, a.files.layout)], a.files.layout, a.packageDirs),
+    home_manager_modules: classes.home,
+    organs: genomeOrgans(a.flakeFile, own, moduleOrgans, a.files.layout, a.packageDirs),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };

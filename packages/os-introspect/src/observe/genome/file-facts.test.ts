@@ -67,12 +67,14 @@ describe('the facts of one file', () => {
     expect(fileFacts('bin.nix', undefined, layout, check)).toEqual({ imports: [], organs: [] });
   });
 
-  it('sends the main thread only the identity settings and imports of a module', async () => {
+  it('sends the main thread only the identity settings, imports and Home Manager modules of a module', async () => {
     const analysis = await analyzeNixSource(MODULE);
     const view = assemblyView(analysis);
     expect(view.module?.options).toEqual([]);
     expect(view.module?.config.map((s) => s.path)).toEqual(['autopoietic.identity.host']);
     expect(view.module?.imports).toEqual(analysis.module?.imports);
+    // The walk from the Home Manager modules handed over starts there (module-classes.ts).
+    expect(view.module?.home_modules).toEqual([{ via: 'home-manager.users.ada', path: './home/ada.nix', line: 6 }]);
     expect(view.syntax).toBe(analysis.syntax);
   });
 });

@@ -49,14 +49,16 @@ export function fileFacts(rel: string, analysis: NixFileAnalysis | undefined, la
 /**
  * What the main thread still reads of a file's analysis once the thread that analysed it made
  * its facts: the syntax report (nix_files), the flake (outputs, hosts) and, of a module, its
- * imports (host closures) and the `autopoietic.identity.*` settings (host identity, see
- * hostIdentity in core). Sent instead of the whole analysis, which can be several times the
- * size of the file.
+ * imports (host closures, flake-parts modules), the `autopoietic.identity.*` settings (host
+ * identity, see hostIdentity in core) and the Home Manager modules it hands over (which files
+ * are Home Manager modules, module-classes.ts). Sent instead of the whole analysis, which can be
+ * several times the size of the file.
  */
 export function assemblyView(a: NixFileAnalysis): NixFileAnalysis {
   if (!a.module) return a;
   const config = a.module.config.filter((s) => s.path.startsWith('autopoietic.identity.'));
-  return { ...a, module: { form: a.module.form, options: [], computed_options: [], config, computed_config: [], imports: a.module.imports } };
+  const home = a.module.home_modules;
+  return { ...a, module: { form: a.module.form, options: [], computed_options: [], config, computed_config: [], imports: a.module.imports, ...(home ? { home_modules: home } : {}) } };
 }
 
 /** The compiled validator of one `modules` entry (a variant of the self-state's, `pnpm schemas`). */

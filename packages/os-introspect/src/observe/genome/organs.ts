@@ -5,6 +5,7 @@ import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adap
 import { resolveNixPath, type GenomeHost, type NixHomeModuleRef, type NixModuleFacts, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
+import type { ModuleClass } from './module-classes.js';
 
 /**
  * Organs the genome defines, with the path the organ registry records as their source:
@@ -81,7 +82,7 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
 const byText = new Intl.Collator().compare;
 
 /** Directories below the root with their own flake.nix hold another genome (e.g. examples/). */
-function nestedFlakeDirs(genome: GenomeLayout): string[] {
+export function nestedFlakeDirs(genome: GenomeLayout): string[] {
   return genome.files().filter((rel) => rel.endsWith('/flake.nix')).map((rel) => rel.slice(0, -'/flake.nix'.length));
 }
 
@@ -106,11 +107,20 @@ export function moduleOrgans(m: Module, analysis: NixModuleFacts, layout: Genome
   return out;
 }
 
+/**
+ * The type a module file's organ has before the genome is assembled: a file under a `home/`
+ * directory is taken for a Home Manager module. The assembly then types it by what reads it
+ * (typedModuleOrgans), and keeps this for a file no walk of the import graph reaches.
+ */
+export function underHomeDir(path: string): boolean {
+  return path.startsWith('home/') || path.includes('/home/');
+}
+
 function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
   if (m.options.length) {
     const name = commonPrefix(m.options.map((o) => o.path)) || posix.basename(m.path, '.nix');
-    const home = m.path.startsWith('home/') || m.path.includes('/home/');
-    add({ name, type: home ? 'home-manager-module' : 'nixos-module', source: m.path, line: m.options[0]!.line, detected_by: `options declared in ${m.path}` });
+    const type = underHomeDir(m.path) ? 'home-manager-module' : 'nixos-module';
+    add({ name, type, source: m.path, line: m.options[0]!.line, detected_by: `options declared in ${m.path}` });
   }
   for (const s of m.config) {
     if (!s.path.startsWith('systemd.')) continue; // most settings are not units: skip the pattern
@@ -145,6 +155,30 @@ function homeModuleOrgans(rel: string, refs: readonly NixHomeModuleRef[], genome
     // The line is the assignment's, in `rel`: the organ's own file is the one assigned.
     add({ name: r.via, type: 'home-manager-module', source: t.path, line: null, detected_by: `${r.via} at ${rel}:${r.line}` });
   }
+}
+
+/**
+ * The module organs (NixOS and Home Manager modules) typed by what reads their file
+ * (module-classes.ts): a Home Manager module when only Home Manager modules reach it, a NixOS
+ * module when only NixOS ones do. A file both reach stays one organ, a NixOS module (the host
+ * evaluates it as one) that says it is both: the registry takes two organs of one source for a
+ * duplicate. A file no walk reaches keeps the type it was given (underHomeDir).
+ */
+export function typedModuleOrgans(modules: readonly ModuleOrgans[], classOf: (path: string) => ModuleClass | undefined): ModuleOrgans[] {
+  return modules.map((m) => {
+    if (!m.organs.some(isModuleOrgan)) return m;
+    const organs = m.organs.map((o): Organ => {
+      const c = isModuleOrgan(o) ? classOf(o.source) : undefined;
+      if (c === undefined) return o;
+      if (c === 'home-manager') return { ...o, type: 'home-manager-module' };
+      return { ...o, type: 'nixos-module', ...(c === 'both' ? { detected_by: `${o.detected_by}; imported by NixOS and Home Manager modules` } : {}) };
+    });
+    return { path: m.path, organs };
+  });
+}
+
+function isModuleOrgan(o: Organ): boolean {
+  return o.type === 'nixos-module' || o.type === 'home-manager-module';
 }
 
 /** `systemd.services.<name>.…` / `systemd.user.timers.<name>.…` -> the unit. */

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeTree } from '../../../../../tests/support/tmp.js';
+import { observeGenome } from './index.js';
+
+/** The genome of a tree as os-introspect reads it (no cache, parsed in this thread). */
+async function genomeOf(tree: Record<string, string>) {
+  const root = tempDir();
+  writeTree(root, tree);
+  const g = await observeGenome({ root, memoryDir: tempDir(), eval: false, cache: false, jobs: 'auto' });
+  return g.state();
+}
+
+const option = (name: string) => `{ lib, ... }: { options.my.${name}.enable = lib.mkEnableOption "${name}"; }`;
+
+describe('Home Manager modules through the import graph', () => {
+  it('types the organs of files imported only from Home Manager modules as Home Manager organs, and says so of files imported from both', async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, home-manager, ... }: {
+    nixosConfigurations.desk = nixpkgs.lib.nixosSystem {
+      modules = [
+        ./hosts/desk.nix
+        home-manager.nixosModules.home-manager
+        { home-manager.users.bob = ./hm/bob.nix; }
+      ];
+    };
+    homeModules.editor = ./hm/editor.nix;
+  };
+}`,
+      'hosts/desk.nix': `{
+  imports = [ ../modules/shared.nix ../home/system.nix ];
+  home-manager.users.alice = import ../hm/alice.nix;
+  home-manager.sharedModules = [ ../hm/common.nix ];
+}`,
+      'hm/alice.nix': '{ imports = [ ./git.nix ../modules/shared.nix ]; }',
+      'hm/git.nix': `{ lib, ... }: {
+  imports = [ ./git-extra.nix ];
+  options.my.git.enable = lib.mkEnableOption "git";
+  config.systemd.user.services.git-sync.Service.ExecStart = "git-sync";
+}`,
+      'hm/git-extra.nix': option('gitExtra'),
+      'hm/bob.nix': '{ imports = [ ./bob-shell.nix ]; }',
+      'hm/bob-shell.nix': option('bobShell'),
+      'hm/common.nix': '{ }',
+      'hm/editor.nix': '{ imports = [ ./editor-keys.nix ]; }',
+      'hm/editor-keys.nix': option('editorKeys'),
+      // Imported by the host and by alice's module: both.
+      'modules/shared.nix': option('shared'),
+      // Under home/, but a NixOS module: the host imports it.
+      'home/system.nix': option('system'),
+      // Under home/ and imported by nothing: a Home Manager module, as before.
+      'home/orphan.nix': '{ lib, ... }: { imports = [ ./orphan-part.nix ]; options.my.orphan.enable = lib.mkEnableOption "orphan"; }',
+      'home/orphan-part.nix': option('orphanPart'),
+      // Imported by nothing, elsewhere: a NixOS module.
+      'modules/loose.nix': option('loose'),
+    });
+    expect(s.import_graph).toEqual([
+      { from: 'hm/alice.nix', to: 'hm/git.nix', line: 1 },
+      { from: 'hm/alice.nix', to: 'modules/shared.nix', line: 1 },
+      { from: 'hm/bob.nix', to: 'hm/bob-shell.nix', line: 1 },
+      { from: 'hm/editor.nix', to: 'hm/editor-keys.nix', line: 1 },
+      { from: 'hm/git.nix', to: 'hm/git-extra.nix', line: 2 },
+      { from: 'home/orphan.nix', to: 'home/orphan-part.nix', line: 1 },
+      { from: 'hosts/desk.nix', to: 'modules/shared.nix', line: 2 },
+      { from: 'hosts/desk.nix', to: 'home/system.nix', line: 2 },
+    ]);
+    expect(s.home_manager_modules.map((m) => [m.path, m.class, m.via])).toEqual([
+      ['hm/alice.nix', 'home-manager', 'home-manager.users.alice at hosts/desk.nix:3'],
+      ['hm/bob-shell.nix', 'home-manager', 'home-manager.users.bob at flake.nix:7'],
+      ['hm/bob.nix', 'home-manager', 'home-manager.users.bob at flake.nix:7'],
+      ['hm/common.nix', 'home-manager', 'home-manager.sharedModules at hosts/desk.nix:4'],
+      ['hm/editor-keys.nix', 'home-manager', 'flake output homeModules.editor at flake.nix:10'],
+      ['hm/editor.nix', 'home-manager', 'flake output homeModules.editor at flake.nix:10'],
+      ['hm/git-extra.nix', 'home-manager', 'home-manager.users.alice at hosts/desk.nix:3'],
+      ['hm/git.nix', 'home-manager', 'home-manager.users.alice at hosts/desk.nix:3'],
+      ['home/orphan-part.nix', 'home-manager', 'not imported, under home/'],
+      ['home/orphan.nix', 'home-manager', 'not imported, under home/'],
+      ['modules/shared.nix', 'both', 'home-manager.users.alice at hosts/desk.nix:3'],
+    ]);
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.detected_by])).toEqual([
+      ['home-manager-module', 'editor', 'hm/editor.nix', 'flake output homeModules.editor at flake.nix:10'],
+      ['home-manager-module', 'home-manager.sharedModules', 'hm/common.nix', 'home-manager.sharedModules at hosts/desk.nix:4'],
+      ['home-manager-module', 'home-manager.users.alice', 'hm/alice.nix', 'home-manager.users.alice at hosts/desk.nix:3'],
+      ['home-manager-module', 'home-manager.users.bob', 'hm/bob.nix', 'home-manager.users.bob at flake.nix:7'],
+      ['home-manager-module', 'my.bobShell', 'hm/bob-shell.nix', 'options declared in hm/bob-shell.nix'],
+      ['home-manager-module', 'my.editorKeys', 'hm/editor-keys.nix', 'options declared in hm/editor-keys.nix'],
+      ['home-manager-module', 'my.git', 'hm/git.nix', 'options declared in hm/git.nix'],
+      ['home-manager-module', 'my.gitExtra', 'hm/git-extra.nix', 'options declared in hm/git-extra.nix'],
+      ['home-manager-module', 'my.orphan', 'home/orphan.nix', 'options declared in home/orphan.nix'],
+      ['home-manager-module', 'my.orphanPart', 'home/orphan-part.nix', 'options declared in home/orphan-part.nix'],
+      ['nixos-module', 'my.loose', 'modules/loose.nix', 'options declared in modules/loose.nix'],
+      ['nixos-module', 'my.shared', 'modules/shared.nix', 'options declared in modules/shared.nix; imported by NixOS and Home Manager modules'],
+      ['nixos-module', 'my.system', 'home/system.nix', 'options declared in home/system.nix'],
+      ['systemd-service', 'git-sync', 'hm/git.nix', 'systemd.user.services.git-sync set in hm/git.nix'],
+    ]);
+  });
+
+  it('follows imports in a cycle once, leaves a file no walk reaches typed as before, and lists no file of a nested flake', async () => {
+    const s = await genomeOf({
+      'hosts/a/configuration.nix': '{ home-manager.users.a = ../../hm/a.nix; }',
+      'hm/a.nix': '{ imports = [ ./b.nix ]; }',
+      'hm/b.nix': `{ lib, ... }: { imports = [ ./a.nix ]; options.my.b.enable = lib.mkEnableOption "b"; }`,
+      // Each imports the other, and nothing else imports either: no walk starts there.
+      'lib/x.nix': `{ lib, ... }: { imports = [ ./y.nix ]; options.my.x.enable = lib.mkEnableOption "x"; }`,
+      'lib/y.nix': '{ imports = [ ./x.nix ]; }',
+      // Another genome's files (a nested flake): neither listed nor organs here.
+      'examples/flake.nix': '{ outputs = _: { }; }',
+      'examples/home/z.nix': '{ imports = [ ../../hm/b.nix ]; }',
+    });
+    expect(s.home_manager_modules.map((m) => [m.path, m.class, m.via])).toEqual([
+      ['hm/a.nix', 'home-manager', 'home-manager.users.a at hosts/a/configuration.nix:1'],
+      ['hm/b.nix', 'home-manager', 'home-manager.users.a at hosts/a/configuration.nix:1'],
+    ]);
+    expect(s.organs.map((o) => [o.type, o.name, o.source])).toEqual([
+      ['home-manager-module', 'home-manager.users.a', 'hm/a.nix'],
+      ['home-manager-module', 'my.b', 'hm/b.nix'],
+      ['nixos-module', 'my.x', 'lib/x.nix'],
+    ]);
+  });
+});
