@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runProgram } from '@autopoietic/core/cli-kit';
+import { HELP, runProgram } from '@autopoietic/core/cli-kit';
 import { registerAppend } from './commands/append.js';
 import { registerEffect } from './commands/effect.js';
 import { registerEvidence } from './commands/evidence.js';
@@ -14,7 +14,8 @@ export function buildProgram(): Command {
   const program = new Command('mutation-journal')
     .description('Append Autopoietic OS journal entries')
     .version('0.1.0')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .configureHelp(HELP);
   registerAppend(program);
   registerEffect(program);
   registerEvidence(program);

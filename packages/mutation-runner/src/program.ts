@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { guardWrittenDirectories, runProgram } from '@autopoietic/core/cli-kit';
+import { guardWrittenDirectories, HELP, runProgram } from '@autopoietic/core/cli-kit';
 import { WRITTEN_DIRECTORIES } from './commands/directory-flags.js';
 import { registerEvolve } from './commands/evolve.js';
 import { registerHandoff } from './commands/handoff.js';
@@ -16,7 +16,8 @@ export function buildProgram(): Command {
   const program = new Command('mutation-runner')
     .description('Verify Autopoietic OS mutation proposals without live mutation')
     .version('0.1.0')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .configureHelp(HELP);
   registerPropose(program);
   registerHandoff(program);
   registerVerify(program);

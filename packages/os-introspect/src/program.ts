@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runProgram } from '@autopoietic/core/cli-kit';
+import { HELP, runProgram } from '@autopoietic/core/cli-kit';
 import { registerIntrospect } from './commands/introspect.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -8,7 +8,8 @@ export function buildProgram(): Command {
   const program = new Command('os-introspect')
     .description('Observe the Autopoietic OS genome and running system into a self-state')
     .version(TOOL_VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .configureHelp(HELP);
   registerIntrospect(program);
   return program;
 }

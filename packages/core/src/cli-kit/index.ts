@@ -6,3 +6,4 @@ export * from './terminal-text.js';
 export * from './repeatable.js';
 export * from './shell-quote.js';
 export * from './directory-flags.js';
+export * from './help.js';
