@@ -15,3 +15,4 @@ export * from './leftovers.js';
 export * from './temp-name.js';
 export * from './process-owner.js';
 export * from './owned-scratch.js';
+export * from './path-trust.js';

@@ -1,8 +1,10 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
+import { pathTrustProblem } from '../adapters/path-trust.js';
 import { firstDuplicateKey } from '../canonical/duplicate-keys.js';
 import { AosError } from '../cli-kit/errors.js';
+import { shellQuote } from '../cli-kit/shell-quote.js';
 import type { HostPolicy } from '../schemas/host-policy.js';
 import { checkHostPolicy } from './host-policy-check.js';
 
@@ -11,7 +13,8 @@ import { checkHostPolicy } from './host-policy-check.js';
  * (its mode, checks, protected paths) and the memory directory resolution of every CLI (its
  * memory_dir). A damaged or newer-versioned policy is never half-trusted: whichever part a tool
  * wants, the whole file must be readable, UTF-8, JSON and valid, or the tool refuses it with the
- * same error. It loads no zod (os-introspect resolves its memory directory on a start-up path
+ * same error. It raises what the tools may do, so it is used only when no user but root and the
+ * one running the tools could have written it, or removed it (adapters/path-trust.ts). It loads no zod (os-introspect resolves its memory directory on a start-up path
  * kept free of zod); host-policy-check.test.ts keeps its rules equal to the zod schema's.
  */
 export const HOST_POLICY_FILE = 'mutation-runner.json';
@@ -27,15 +30,25 @@ export function readHostPolicyFile(file: string, extraHint = ''): HostPolicy | u
     // /etc/autopoietic/* into /nix/store; a collected or unmounted target) is a managed host
     // whose policy is gone: read as absent, it lifted every limit of the ladder.
     const link = danglingLink(file);
-    if (link === undefined) return undefined;
-    throw new AosError('host-policy-unreadable', `cannot read host policy ${file}: ${link} is a symbolic link to nothing`, { hint });
+    if (link !== undefined) throw new AosError('host-policy-unreadable', `cannot read host policy ${file}: ${link} is a symbolic link to nothing`, { hint });
+    requireTrusted(file, false, extraHint);
+    return undefined;
   }
   if (!read.ok) throw new AosError('host-policy-unreadable', `cannot read host policy ${file}: ${read.reason}`, { hint });
+  requireTrusted(file, true, extraHint);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes);
+    // ignoreBOM keeps a byte-order mark in the text, to be named below (by default it was dropped unseen).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(read.bytes);
   } catch (e) {
     throw new AosError('host-policy-invalid', `host policy ${file} is not valid UTF-8`, { hint, cause: e });
+  }
+  // Refused as every JSON input of the project refuses it (proposals, ledger lines, checkpoints):
+  // JSON has no BOM (RFC 8259), and another reader of the file may not skip it.
+  if (text.startsWith('\uFEFF')) {
+    throw new AosError('host-policy-invalid', `host policy ${file} starts with a byte-order mark (U+FEFF), which JSON does not allow: an editor saved it as 'UTF-8 with BOM'`, {
+      hint: `Remove the BOM with \`sed -i '1s/^\\xEF\\xBB\\xBF//' ${shellQuote(file)}\` (it deletes only those 3 bytes). ${hint}`,
+    });
   }
   let raw: unknown;
   try {
@@ -50,6 +63,20 @@ export function readHostPolicyFile(file: string, extraHint = ''): HostPolicy | u
     throw new AosError('host-policy-invalid', `host policy ${file} is invalid: ${problems.join('; ')}`, { hint, details: { file, problems } });
   }
   return raw as HostPolicy;
+}
+
+/**
+ * Refuses a policy that another user could have written, or removed when it is `present` false
+ * (an absent policy allows everything). sudo refuses a world-writable sudoers the same way.
+ */
+function requireTrusted(file: string, present: boolean, extraHint: string): void {
+  const problem = pathTrustProblem(file);
+  if (problem === undefined) return;
+  const message = present ? `host policy ${file} could have been written by another user: ${problem.what}` : `no host policy at ${file}, but another user could have removed it: ${problem.what}`;
+  throw new AosError('host-policy-untrusted', message, {
+    hint: `${problem.fix}. The mode in the host policy bounds what the tools may do, so like sudo with sudo.conf and ssh with ~/.ssh/config they use it only when no user but root and the one running them can change it: the file, every directory on its path and every symbolic link to it.${extraHint === '' ? '' : ` ${extraHint}`}`,
+    details: { file, path: problem.path },
+  });
 }
 
 /** The file, or its directory, when it is a symbolic link whose target does not exist. */

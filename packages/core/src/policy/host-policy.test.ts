@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -113,6 +113,45 @@ describe('loadHostPolicy', () => {
     const etc = tempDir();
     symlinkSync('/dev/zero', join(etc, 'mutation-runner.json'));
     expect(aosErrorOf(() => loadHostPolicy({ etcDir: etc })).message).toBe(`cannot read host policy ${join(etc, 'mutation-runner.json')}: not a regular file (a device, FIFO or socket)`);
+  });
+});
+
+describe('loadHostPolicy: who may have written it, and how', () => {
+  it('refuses a policy another user could have written, naming the file or directory and the fix (exit 1)', () => {
+    const etc = etcWith(JSON.stringify({ mode: 'autopoiesis' }));
+    const file = join(etc, 'mutation-runner.json');
+    chmodSync(file, 0o666);
+    const err = aosErrorOf(() => loadHostPolicy({ etcDir: etc }));
+    expect(err.code).toBe('host-policy-untrusted');
+    expect(err.exit).toBe(1);
+    expect(err.message).toBe(`host policy ${file} could have been written by another user: file ${file} is writable by every user (mode 0666)`);
+    expect(err.hint).toMatch(new RegExp(`^Remove that write permission: \`chmod o-w ${file}\`\\. .*like sudo with sudo\\.conf and ssh with ~/\\.ssh/config`));
+    chmodSync(file, 0o644);
+    expect(loadHostPolicy({ etcDir: etc }).policy?.mode).toBe('autopoiesis');
+    chmodSync(etc, 0o777);
+    expect(aosErrorOf(() => loadHostPolicy({ etcDir: etc })).message).toBe(`host policy ${file} could have been written by another user: directory ${etc} is writable by every user (mode 0777)`);
+  });
+
+  it('does not read a missing policy as "no limits" when another user could have removed it', () => {
+    const etc = etcWith(undefined);
+    chmodSync(etc, 0o777);
+    const err = aosErrorOf(() => loadHostPolicy({ etcDir: etc }));
+    expect(err.code).toBe('host-policy-untrusted');
+    expect(err.message).toBe(`no host policy at ${join(etc, 'mutation-runner.json')}, but another user could have removed it: directory ${etc} is writable by every user (mode 0777)`);
+    chmodSync(etc, 0o1777);
+    expect(loadHostPolicy({ etcDir: etc }).present).toBe(false);
+  });
+
+  it('refuses a byte-order mark, as every JSON input of the project does, with the command that removes it', () => {
+    const etc = etcWith(`\uFEFF${JSON.stringify({ mode: 'mutate-vm' })}`);
+    const file = join(etc, 'mutation-runner.json');
+    const err = aosErrorOf(() => loadHostPolicy({ etcDir: etc }));
+    expect(err.code).toBe('host-policy-invalid');
+    expect(err.exit).toBe(1);
+    expect(err.message).toBe(`host policy ${file} starts with a byte-order mark (U+FEFF), which JSON does not allow: an editor saved it as 'UTF-8 with BOM'`);
+    expect(err.hint).toContain(`Remove the BOM with \`sed -i '1s/^\\xEF\\xBB\\xBF//' ${file}\` (it deletes only those 3 bytes).`);
+    // A BOM anywhere else is a character inside JSON text, which the schema judges.
+    expect(() => loadHostPolicy({ etcDir: etcWith(`{"mode":"\uFEFFmutate-vm"}`) })).toThrow(/is not a known mode/);
   });
 });
 

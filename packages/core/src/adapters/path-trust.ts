@@ -1,0 +1,107 @@
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { shellQuote } from '../cli-kit/shell-quote.js';
+
+/**
+ * Whether anyone but root and the reader can change what a path names: the one rule for files
+ * that grant the tools their powers (the host policy). It is OpenSSH's for ~/.ssh/config and
+ * StrictModes (misc.c safe_path: the file and every directory above it owned by root or the user,
+ * none writable by group or others) and sudo's for sudo.conf (owned by root, neither group- nor
+ * world-writable), with one exception neither needs: a directory with the sticky bit (/tmp,
+ * /nix/store at 1775 root:nixbld) may be writable by others, since they can add entries there
+ * but not rename or remove anyone else's, and whatever they add is owned by them and refused.
+ *
+ * Every object the kernel consults to resolve the path is checked: each directory looked in,
+ * each symbolic link followed (NixOS links /etc/autopoietic/* through /etc/static into the
+ * store), and the file. Group write is refused whatever the group, as ssh does: a POSIX ACL that
+ * lets another user write shows as group write in the mode. Once every directory passes, nobody
+ * else can swap the file between this check and the read.
+ */
+export interface PathTrustProblem {
+  /** The directory, symbolic link or file another user could change. */
+  path: string;
+  /** What is wrong with it, as a sentence fragment: `directory /x is writable by every user (mode 0777)`. */
+  what: string;
+  /** The command that fixes it. */
+  fix: string;
+}
+
+type Kind = 'directory' | 'symbolic link' | 'file';
+
+/** At most as many links as Linux follows in one lookup (MAXSYMLINKS) before ELOOP. */
+const MAX_LINKS = 40;
+
+/**
+ * The first object on the way to `path` that someone other than root or `reader` (default: this
+ * process's effective uid) could change, or undefined when there is none. A missing file has no
+ * problem of its own, but the directories that say it is missing are checked: whoever could write
+ * them could have removed it. A lookup that fails otherwise (ELOOP, EACCES) is a problem: what
+ * cannot be checked is not trusted.
+ */
+export function pathTrustProblem(path: string, reader: number = process.geteuid?.() ?? 0): PathTrustProblem | undefined {
+  const top = lookup('/');
+  if (!top.ok) return top.problem;
+  if (top.st !== undefined) {
+    const rootProblem = statProblem('/', 'directory', top.st, reader);
+    if (rootProblem !== undefined) return rootProblem;
+  }
+  let pending = splitPath(resolve(path));
+  let current = '/';
+  let links = 0;
+  for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+    // `current` never holds a link, so its parent is the directory reached just before it.
+    if (name === '..') {
+      current = dirname(current);
+      continue;
+    }
+    const next = join(current, name);
+    const found = lookup(next);
+    if (!found.ok) return found.problem;
+    const st = found.st;
+    if (st === undefined) return undefined;
+    const kind: Kind = st.isSymbolicLink() ? 'symbolic link' : st.isDirectory() ? 'directory' : 'file';
+    const problem = statProblem(next, kind, st, reader);
+    if (problem !== undefined) return problem;
+    if (kind === 'symbolic link') {
+      if (++links > MAX_LINKS) return { path: next, what: `${path} cannot be checked (ELOOP: more than ${MAX_LINKS} symbolic links)`, fix: 'Name the file through fewer symbolic links' };
+      const target = readlinkSync(next);
+      if (target.startsWith('/')) current = '/';
+      pending = [...splitPath(target), ...pending];
+      continue;
+    }
+    current = next;
+  }
+  return undefined;
+}
+
+/** The components of a path, without empty ones and `.`; `..` is kept (it is resolved against what is reached). */
+function splitPath(path: string): string[] {
+  return path.split('/').filter((c) => c !== '' && c !== '.');
+}
+
+/** lstat of `path`: undefined when nothing is there (ENOENT, or a file where a directory was expected); a problem when it cannot be looked at. */
+function lookup(path: string): { ok: true; st: Stats | undefined } | { ok: false; problem: PathTrustProblem } {
+  try {
+    return { ok: true, st: lstatSync(path) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: true, st: undefined };
+    return { ok: false, problem: { path, what: `${path} cannot be checked (${code})`, fix: 'Make every directory on the path searchable by the user running the tools' } };
+  }
+}
+
+/** The rule for one object, from its lstat: owner root or the reader; no group or other write, except on a sticky directory. */
+export function statProblem(path: string, kind: Kind, st: Pick<Stats, 'uid' | 'gid' | 'mode'>, reader: number): PathTrustProblem | undefined {
+  const q = shellQuote(path);
+  const mode = `mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}`;
+  if (st.uid !== 0 && st.uid !== reader) {
+    const who = reader === 0 ? 'root' : `root or the user reading it (uid ${reader})`;
+    return { path, what: `${kind} ${path} is owned by uid ${st.uid}, not by ${who}: that user can change it`, fix: `Give it to root: \`chown ${kind === 'symbolic link' ? '-h ' : ''}root ${q}\`` };
+  }
+  // A symbolic link's own mode is always 0777 on Linux and never used: only its owner and its directory count.
+  if (kind === 'symbolic link') return undefined;
+  if (kind === 'directory' && (st.mode & 0o1000) !== 0) return undefined;
+  if ((st.mode & 0o002) !== 0) return { path, what: `${kind} ${path} is writable by every user (${mode})`, fix: `Remove that write permission: \`chmod o-w ${q}\`` };
+  if ((st.mode & 0o020) !== 0) return { path, what: `${kind} ${path} is writable by its group (gid ${st.gid}, ${mode})`, fix: `Remove that write permission: \`chmod g-w ${q}\`` };
+  return undefined;
+}

@@ -1,0 +1,98 @@
+// Who may have written the host policy, through the built bins as real processes, with real
+// files, modes and owners (the suite runs as root; the reader-dependent cases run a CLI as
+// nobody with setpriv). The rule is one function (core adapters/path-trust.ts), applied by the
+// one policy reader (policy/host-policy-file.ts): the file, every directory on its path and
+// every link to it must be changeable by nobody but root and the user running the tool.
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtureGenome, readmeProposal } from '../packages/mutation-runner/test/support.js';
+import { runCli, runCliVia } from './support/cli.js';
+import { git } from './support/git.js';
+import { tempDir } from './support/tmp.js';
+
+const NOBODY = 65534;
+const AS_NOBODY = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
+
+/** <tmp>/etc (0755) and <tmp>/memory, readable by nobody too. */
+function setting() {
+  const base = tempDir('aos-policy-trust-');
+  chmodSync(base, 0o755);
+  const etc = join(base, 'etc');
+  mkdirSync(etc, { mode: 0o755 });
+  return { base, etc, policy: join(etc, 'mutation-runner.json'), memory: join(base, 'memory') };
+}
+
+describe('a host policy another user could change is not used', () => {
+  it('a world-writable policy raised to autopoiesis runs no gate, nor does one in a world-writable directory', () => {
+    const s = setting();
+    const root = fixtureGenome();
+    const proposal = readmeProposal(root);
+    const env = { AUTOPOIETIC_ETC_DIR: s.etc, AUTOPOIETIC_MEMORY_DIR: s.memory };
+    const verify = () => runCli('mutation-runner', ['verify', '--proposal', proposal, '--root', root], { cwd: root, env });
+    writeFileSync(s.policy, JSON.stringify({ mode: 'observe-only' }), { mode: 0o644 });
+    const bounded = verify();
+    expect([bounded.code, bounded.stderr]).toEqual([1, expect.stringContaining('error[mode-forbidden]: verify needs autonomy mode mutate-draft or higher')]);
+    // Any local user could now write it.
+    chmodSync(s.policy, 0o666);
+    writeFileSync(s.policy, JSON.stringify({ mode: 'autopoiesis' }));
+    const refused = verify();
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`error[host-policy-untrusted]: host policy ${s.policy} could have been written by another user: file ${s.policy} is writable by every user (mode 0666)`);
+    expect(refused.stderr).toContain(`hint: Remove that write permission: \`chmod o-w ${s.policy}\`.`);
+    expect(existsSync(join(s.memory, 'mutation-results.jsonl'))).toBe(false);
+    // The tools that only read memory_dir refuse it the same way.
+    for (const [cli, args] of [['mutation-journal', ['list', 'mutations']], ['os-introspect', ['--root', root]]] as const) {
+      const r = runCli(cli, [...args], { cwd: root, env: { AUTOPOIETIC_ETC_DIR: s.etc } });
+      expect([r.code, r.stderr], cli).toEqual([1, expect.stringContaining('error[host-policy-untrusted]')]);
+    }
+    chmodSync(s.policy, 0o644);
+    chmodSync(s.etc, 0o777);
+    expect(verify().stderr).toContain(`error[host-policy-untrusted]: host policy ${s.policy} could have been written by another user: directory ${s.etc} is writable by every user (mode 0777)`);
+    expect(git(root, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
+  });
+
+  it('a missing policy in a directory others can write is not "no limits": whoever removed it is not trusted', () => {
+    const s = setting();
+    const root = fixtureGenome();
+    chmodSync(s.etc, 0o777);
+    const r = runCli('mutation-runner', ['verify', '--proposal', readmeProposal(root), '--root', root], { cwd: root, env: { AUTOPOIETIC_ETC_DIR: s.etc, AUTOPOIETIC_MEMORY_DIR: s.memory } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`error[host-policy-untrusted]: no host policy at ${s.policy}, but another user could have removed it: directory ${s.etc} is writable by every user (mode 0777)`);
+    expect(r.stderr).not.toContain('allowing verify');
+    expect(existsSync(join(s.memory, 'mutation-results.jsonl'))).toBe(false);
+  });
+
+  it('depends on who reads it: a policy nobody owns is refused by root and by another user, and used by nobody', () => {
+    const s = setting();
+    const policyMemory = join(s.base, 'policy-memory');
+    writeFileSync(s.policy, JSON.stringify({ mode: 'observe-only', memory_dir: policyMemory }), { mode: 0o644 });
+    chownSync(s.policy, NOBODY, NOBODY);
+    const byRoot = runCli('mutation-journal', ['list', 'mutations'], { cwd: s.base, env: { AUTOPOIETIC_ETC_DIR: s.etc } });
+    expect(byRoot.code, byRoot.stderr).toBe(1);
+    expect(byRoot.stderr).toContain(`error[host-policy-untrusted]: host policy ${s.policy} could have been written by another user: file ${s.policy} is owned by uid ${NOBODY}, not by root: that user can change it`);
+    expect(byRoot.stderr).toContain(`hint: Give it to root: \`chown root ${s.policy}\`.`);
+    const byNobody = runCliVia(AS_NOBODY, 'mutation-journal', ['list', 'mutations'], { cwd: s.base, env: { AUTOPOIETIC_ETC_DIR: s.etc, HOME: '/nonexistent' } });
+    expect([byNobody.code, byNobody.stdout.trim()], byNobody.stderr).toEqual([0, '[]']);
+    // A third user's file is refused by nobody, naming the reader.
+    chownSync(s.policy, 1000, 1000);
+    const byOther = runCliVia(AS_NOBODY, 'mutation-journal', ['list', 'mutations'], { cwd: s.base, env: { AUTOPOIETIC_ETC_DIR: s.etc, HOME: '/nonexistent' } });
+    expect(byOther.code, byOther.stderr).toBe(1);
+    expect(byOther.stderr).toContain(`file ${s.policy} is owned by uid 1000, not by root or the user reading it (uid ${NOBODY}): that user can change it`);
+    // Root's own file is trusted by every reader.
+    chownSync(s.policy, 0, 0);
+    const rootsFile = runCliVia(AS_NOBODY, 'mutation-journal', ['list', 'mutations'], { cwd: s.base, env: { AUTOPOIETIC_ETC_DIR: s.etc, HOME: '/nonexistent' } });
+    expect([rootsFile.code, rootsFile.stdout.trim()], rootsFile.stderr).toEqual([0, '[]']);
+  });
+
+  it('refuses a policy saved with a byte-order mark, naming it and the command that removes it', () => {
+    const s = setting();
+    writeFileSync(s.policy, `\uFEFF${JSON.stringify({ mode: 'autopoiesis' })}`, { mode: 0o644 });
+    const r = runCli('os-introspect', ['--root', fixtureGenome()], { env: { AUTOPOIETIC_ETC_DIR: s.etc } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error[host-policy-invalid]: host policy ${s.policy} starts with a byte-order mark (U+FEFF), which JSON does not allow`);
+    expect(r.stderr).toContain(`hint: Remove the BOM with \`sed -i '1s/^\\xEF\\xBB\\xBF//' ${s.policy}\``);
+  });
+});
