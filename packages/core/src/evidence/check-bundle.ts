@@ -4,6 +4,7 @@ import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '../adapters/bounded-re
 import { usageError } from '../cli-kit/errors.js';
 import type { EvidenceBundle } from '../schemas/evidence.js';
 import { checkBundle } from './assemble.js';
+import { checkChains } from './check-chains.js';
 import { deriveInputs, inputName } from './check-inputs.js';
 import { checkLogs } from './check-logs.js';
 import { compareParts, unverifiableParts } from './check-parts.js';
@@ -24,8 +25,9 @@ const BUNDLE_HINT = 'Give the file a gate command wrote with --evidence-bundle (
 /**
  * `evidence check`: re-derives every input of a bundle from what its source names, rebuilds what
  * the bundle restates from its record with the producing command's own builder and compares the
- * two part by part, and checks every check log the cited records name (docs/evidence.md,
- * "Checking a bundle"). Reads only; a bad bundle file or flag is a usage error (exit 2).
+ * two part by part, checks every check log the cited records name, and the hash chain of each
+ * ledger a record was read from up to that record (docs/evidence.md, "Checking a bundle"). Reads
+ * only; a bad bundle file or flag is a usage error (exit 2).
  */
 export async function checkEvidenceBundle(file: string, opts: CheckBundleOptions = {}): Promise<BundleCheckReport> {
   const cwd = opts.cwd ?? process.cwd();
@@ -40,8 +42,9 @@ export async function checkEvidenceBundle(file: string, opts: CheckBundleOptions
   const rebuilt = rebuildBundle(bundle, derived.values, why);
   const parts = rebuilt.ok ? compareParts(bundle, rebuilt.bundle) : unverifiableParts(bundle, rebuilt.reason);
   const logs = checkLogs(derived.records, memoryDir);
-  const { status, counts } = overallStatus([...derived.checks, ...parts, ...logs]);
-  return { bundle: path, bundle_id: bundle.bundle_id, phase: bundle.phase, status, counts, inputs: derived.checks, parts, logs };
+  const ledgers = await checkChains(derived.ledgers);
+  const { status, counts } = overallStatus([...derived.checks, ...parts, ...logs, ...ledgers]);
+  return { bundle: path, bundle_id: bundle.bundle_id, phase: bundle.phase, status, counts, inputs: derived.checks, parts, logs, ledgers };
 }
 
 /** The bundle file, parsed and checked against the schema and the backing rule; anything else is a usage error. */

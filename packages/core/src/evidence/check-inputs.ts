@@ -3,6 +3,7 @@ import { digestCanonical, sha256 } from '../canonical/digest.js';
 import { findRecordLine, type FoundLine } from '../ledger/find-line.js';
 import type { EvidenceBundle, EvidenceInput } from '../schemas/evidence.js';
 import { MutationVerificationRecord } from '../schemas/verification.js';
+import type { CitedLedger } from './check-chains.js';
 import type { InputCheck } from './check-report.js';
 import { relocateLedger, sourceOf, type Source } from './check-sources.js';
 import { checkList } from './runner-bundles.js';
@@ -28,6 +29,8 @@ export interface DerivedInputs {
   /** The value each input names, by input name (`record`, `verification`, `plan`, ...), when it could be read. */
   values: Map<string, unknown>;
   records: CitedRecord[];
+  /** Every ledger a record was found in, with the last line found: its chain is checked up to there. */
+  ledgers: CitedLedger[];
 }
 
 type Derived = { status: 'read'; digest: string; value?: unknown; readFrom?: string } | { status: 'missing' | 'differs' | 'unverifiable'; reason: string; readFrom?: string };
@@ -35,14 +38,17 @@ type Derived = { status: 'read'; digest: string; value?: unknown; readFrom?: str
 /** Re-derives the digest of every input of a bundle from what its source names (docs/evidence.md). */
 export async function deriveInputs(bundle: EvidenceBundle, ctx: InputContext): Promise<DerivedInputs> {
   const lines = new Map<string, Promise<FoundLine>>();
-  const out: DerivedInputs = { checks: [], values: new Map(), records: [] };
+  const ledgers = new Map<string, CitedLedger>();
+  const out: DerivedInputs = { checks: [], values: new Map(), records: [], ledgers: [] };
   for (const input of bundle.inputs ?? []) {
     const source = sourceOf(input);
-    const lookup = (ledger: string, id: string) => {
+    const lookup = async (ledger: string, id: string) => {
       const file = relocateLedger(ledger, ctx.memoryDir);
       const key = `${file}\0${id}`;
       if (!lines.has(key)) lines.set(key, findRecordLine(file, id));
-      return lines.get(key)!.then((found) => ({ found, file }));
+      const found = await lines.get(key)!;
+      if (found.status === 'found' && found.line > (ledgers.get(file)?.line ?? 0)) ledgers.set(file, { ledger, readFrom: file, line: found.line });
+      return { found, file };
     };
     const derived = await derive(source, ctx, lookup);
     out.checks.push(itemOf(input, derived));
@@ -51,6 +57,7 @@ export async function deriveInputs(bundle: EvidenceBundle, ctx: InputContext): P
       if (source.type === 'ledger-record') out.records.push({ id: source.id, ledger: source.ledger, readFrom: relocateLedger(source.ledger, ctx.memoryDir), value: derived.value as Record<string, unknown> });
     }
   }
+  out.ledgers = [...ledgers.values()];
   return out;
 }
 

@@ -1,9 +1,13 @@
+import type { LedgerProblem } from '../ledger/verify.js';
+
 /**
  * The report of `mutation-journal evidence check` (docs/evidence.md, "Checking a bundle"). Every
  * item says what was compared and how it came out:
  *   matched       re-derived from what the bundle cites, and equal;
- *   differs       re-derived, and not equal (or the bundle and its record disagree in shape);
- *   missing       what the bundle cites is not there (a deleted ledger line, a removed log);
+ *   differs       re-derived, and not equal (or the bundle and its record disagree in shape, or
+ *                 the hash chain of a cited record's ledger is broken before it);
+ *   missing       what the bundle cites is not there (a deleted ledger line, a removed log, a
+ *                 ledger whose chain cannot be verified);
  *   unverifiable  cannot be re-derived by design (an output kept nowhere), with the reason.
  * Never `matched` for something that was not recomputed.
  */
@@ -44,6 +48,17 @@ export interface LogCheck extends CheckedItem {
   actual?: { sha256: string; bytes: number };
 }
 
+/** A ledger a cited record was read from: its hash chain, from line 1 to the last cited line. */
+export interface ChainCheck extends CheckedItem {
+  /** The ledger as the bundle names it, and where it was read when that differs (--memory-dir). */
+  ledger: string;
+  read_from?: string;
+  /** The last line of the ledger a cited record is on. */
+  up_to_line: number;
+  /** `ledger verify`'s problems at or before that line (when the chain is broken there). */
+  problems?: LedgerProblem[];
+}
+
 /**
  * `matched`: everything matched. `partly-unverifiable`: nothing differs or is missing, but some
  * items could not be re-derived (exit 0: everything that could be checked matched). `failed`:
@@ -60,6 +75,7 @@ export interface BundleCheckReport {
   inputs: InputCheck[];
   parts: PartCheck[];
   logs: LogCheck[];
+  ledgers: ChainCheck[];
 }
 
 export function overallStatus(items: readonly CheckedItem[]): { status: OverallStatus; counts: Record<ItemStatus, number> } {

@@ -17,11 +17,11 @@ export async function runEvidenceCheck(bundle: string, flags: { memoryDir?: stri
   const bad = items(report).filter((i) => i.status === 'differs' || i.status === 'missing');
   for (const item of bad.slice(0, 10)) printErr(`  ${item.status} ${item.id}: ${item.reason}`);
   if (bad.length > 10) printErr(`  ... and ${bad.length - 10} more in the report`);
-  throw new GateFailed(line, 'The ledgers and the logs they name are the record: a bundle that differs was edited, or what it cites changed since; `mutation-journal ledger verify` names edited ledger lines.');
+  throw new GateFailed(line, 'The ledgers and the logs they name are the record: a bundle that differs was edited, or what it cites changed since; `mutation-journal ledger verify` names every problem of a ledger.');
 }
 
 function items(r: BundleCheckReport): CheckedItem[] {
-  return [...r.inputs, ...r.parts, ...r.logs];
+  return [...r.inputs, ...r.parts, ...r.logs, ...r.ledgers];
 }
 
 function counts(r: BundleCheckReport): string {
