@@ -16,6 +16,10 @@ import { shellQuote } from '../cli-kit/shell-quote.js';
  * store), and the file. Group write is refused whatever the group, as ssh does: a POSIX ACL that
  * lets another user write shows as group write in the mode. Once every directory passes, nobody
  * else can swap the file between this check and the read.
+ *
+ * The owner of `/` is trusted too: whoever owns it can rename any entry of it, and so holds every
+ * path already. It is root, except in a user namespace that does not map root: in a Nix build
+ * sandbox `/`, /nix/store and /tmp belong to the overflow uid 65534, which stands for root there.
  */
 export interface PathTrustProblem {
   /** The directory, symbolic link or file another user could change. */
@@ -26,7 +30,13 @@ export interface PathTrustProblem {
   fix: string;
 }
 
-type Kind = 'directory' | 'symbolic link' | 'file';
+export type PathKind = 'directory' | 'symbolic link' | 'file';
+
+/** Who may own what a trusted path goes through: root, the reader, and the owner of `/`. */
+export interface TrustedOwners {
+  reader: number;
+  rootOwner: number;
+}
 
 /** At most as many links as Linux follows in one lookup (MAXSYMLINKS) before ELOOP. */
 const MAX_LINKS = 40;
@@ -41,10 +51,10 @@ const MAX_LINKS = 40;
 export function pathTrustProblem(path: string, reader: number = process.geteuid?.() ?? 0): PathTrustProblem | undefined {
   const top = lookup('/');
   if (!top.ok) return top.problem;
-  if (top.st !== undefined) {
-    const rootProblem = statProblem('/', 'directory', top.st, reader);
-    if (rootProblem !== undefined) return rootProblem;
-  }
+  if (top.st === undefined) return undefined; // no root directory: nothing to check (never on Linux)
+  const owners: TrustedOwners = { reader, rootOwner: top.st.uid };
+  const rootProblem = statProblem('/', 'directory', top.st, owners);
+  if (rootProblem !== undefined) return rootProblem;
   let pending = splitPath(resolve(path));
   let current = '/';
   let links = 0;
@@ -59,8 +69,8 @@ export function pathTrustProblem(path: string, reader: number = process.geteuid?
     if (!found.ok) return found.problem;
     const st = found.st;
     if (st === undefined) return undefined;
-    const kind: Kind = st.isSymbolicLink() ? 'symbolic link' : st.isDirectory() ? 'directory' : 'file';
-    const problem = statProblem(next, kind, st, reader);
+    const kind: PathKind = st.isSymbolicLink() ? 'symbolic link' : st.isDirectory() ? 'directory' : 'file';
+    const problem = statProblem(next, kind, st, owners);
     if (problem !== undefined) return problem;
     if (kind === 'symbolic link') {
       if (++links > MAX_LINKS) return { path: next, what: `${path} cannot be checked (ELOOP: more than ${MAX_LINKS} symbolic links)`, fix: 'Name the file through fewer symbolic links' };
@@ -90,13 +100,24 @@ function lookup(path: string): { ok: true; st: Stats | undefined } | { ok: false
   }
 }
 
-/** The rule for one object, from its lstat: owner root or the reader; no group or other write, except on a sticky directory. */
-export function statProblem(path: string, kind: Kind, st: Pick<Stats, 'uid' | 'gid' | 'mode'>, reader: number): PathTrustProblem | undefined {
+/**
+ * The rule for one object, from its lstat: owned by root, the reader or the owner of `/`; not
+ * writable by group or others, except a sticky directory. Pure.
+ */
+export function statProblem(path: string, kind: PathKind, st: Pick<Stats, 'uid' | 'gid' | 'mode'>, owners: TrustedOwners): PathTrustProblem | undefined {
   const q = shellQuote(path);
   const mode = `mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}`;
-  if (st.uid !== 0 && st.uid !== reader) {
-    const who = reader === 0 ? 'root' : `root or the user reading it (uid ${reader})`;
-    return { path, what: `${kind} ${path} is owned by uid ${st.uid}, not by ${who}: that user can change it`, fix: `Give it to root: \`chown ${kind === 'symbolic link' ? '-h ' : ''}root ${q}\`` };
+  if (st.uid !== 0 && st.uid !== owners.reader && st.uid !== owners.rootOwner) {
+    const who = [
+      'root',
+      ...(owners.reader === 0 ? [] : [`the user reading it (uid ${owners.reader})`]),
+      ...(owners.rootOwner === 0 || owners.rootOwner === owners.reader ? [] : [`the owner of / (uid ${owners.rootOwner})`]),
+    ];
+    return {
+      path,
+      what: `${kind} ${path} is owned by uid ${st.uid}, not by ${who.join(' or ')}: that user can change it`,
+      fix: `Give it to root: \`chown ${kind === 'symbolic link' ? '-h ' : ''}root ${q}\``,
+    };
   }
   // A symbolic link's own mode is always 0777 on Linux and never used: only its owner and its directory count.
   if (kind === 'symbolic link') return undefined;
