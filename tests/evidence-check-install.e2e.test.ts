@@ -3,7 +3,7 @@
 // output is checked when the caller kept the plan (--output), and install-verify's output is
 // re-derived from the file it kept with --output, or else, kept nowhere, is unverifiable, never
 // matched, while the plan file it cites is re-derived.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planArgs, writeEvidence } from '../packages/mutation-runner/test/fixtures/install/evidence.js';
@@ -71,8 +71,16 @@ describe('evidence check: P3 bundles', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(report(r).status).toBe('matched');
     expect(statuses(r)).toEqual({ record: 'matched', plan: 'matched' });
-    writeFileSync(kept, readFileSync(kept, 'utf8').replace('"all_matched": false', '"all_matched": true'));
-    const edited = check(bundle);
+    // A moved report: missing where the bundle names it, matched when its copy is given.
+    const moved = join(tempDir(), 'moved-report.json');
+    renameSync(kept, moved);
+    expect(statuses(check(bundle))).toEqual({ record: 'missing', plan: 'matched' });
+    const copy = check(bundle, ['--output', moved]);
+    expect(copy.code, copy.stderr).toBe(0);
+    expect(statuses(copy)).toEqual({ record: 'matched', plan: 'matched' });
+    expect(report(copy).inputs.find((i) => i.id.endsWith(':record'))).toMatchObject({ status: 'matched', read_from: moved });
+    writeFileSync(moved, readFileSync(moved, 'utf8').replace('"all_matched": false', '"all_matched": true'));
+    const edited = check(bundle, ['--output', moved]);
     expect(edited.code).toBe(1);
     expect(statuses(edited)).toEqual({ record: 'differs', plan: 'matched' });
   });

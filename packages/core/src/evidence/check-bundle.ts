@@ -10,7 +10,7 @@ import { checkLogs } from './check-logs.js';
 import { compareParts, unverifiableParts } from './check-parts.js';
 import { rebuildBundle } from './check-rebuild.js';
 import { overallStatus, type BundleCheckReport } from './check-report.js';
-import { isCommandOutput } from './check-sources.js';
+import { isOutputRecord } from './check-sources.js';
 
 export interface CheckBundleOptions {
   /** Read the ledgers (and the logs kept under them) from this directory instead of where the bundle says. */
@@ -79,9 +79,14 @@ function existingDirectory(dir: string): string {
   return dir;
 }
 
+/**
+ * --output names the command output the bundle's record is: a stdout the caller kept, or a copy
+ * of the report install-verify kept with its own --output (read instead of the path the bundle
+ * names, as after moving it). A record that is a ledger line takes none.
+ */
 function outputFor(bundle: EvidenceBundle, output: string): string {
   const record = bundle.inputs?.find((i) => inputName(i) === 'record');
-  if (!record || !isCommandOutput(record)) {
+  if (!record || !isOutputRecord(record)) {
     throw usageError('flags-conflict', `--output applies to a bundle whose record is a command's output, and ${bundle.bundle_id}'s record is ${record ? `${record.kind} (${record.provenance.source})` : 'not given'}`, 'Leave --output out: this bundle\'s record is read from its ledger.');
   }
   const read = readBoundedFile(output, MAX_DOCUMENT_FILE_BYTES);

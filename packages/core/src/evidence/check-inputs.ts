@@ -11,7 +11,7 @@ import { checkList } from './runner-bundles.js';
 export interface InputContext {
   /** Read the ledgers from this directory instead of where the sources say (relocateLedger). */
   memoryDir?: string | undefined;
-  /** The command output the caller kept (absolute path): the source of a `command-output` input. */
+  /** The command output the caller kept (absolute path): the source of a `command-output` input, or of a `record` kept in a file. */
   output?: string | undefined;
 }
 
@@ -50,7 +50,10 @@ export async function deriveInputs(bundle: EvidenceBundle, ctx: InputContext): P
       if (found.status === 'found' && found.line > (ledgers.get(file)?.line ?? 0)) ledgers.set(file, { ledger, readFrom: file, line: found.line });
       return { found, file };
     };
-    const derived = await derive(source, ctx, lookup);
+    // The record's output as the caller gives it (--output): a kept stdout, or a copy of the file
+    // the bundle names.
+    const given = ctx.output !== undefined && inputName(input) === 'record' && source.type === 'json-file';
+    const derived = given ? { ...jsonFile(ctx.output!), readFrom: ctx.output } : await derive(source, ctx, lookup);
     out.checks.push(itemOf(input, derived));
     if (derived.status === 'read' && derived.value !== undefined) {
       out.values.set(inputName(input), derived.value);

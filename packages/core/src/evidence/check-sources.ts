@@ -47,9 +47,12 @@ export function sourceOf(input: Pick<EvidenceInput, 'kind' | 'provenance'>): Sou
   return unknown(`no rule re-derives an input of kind ${kind}`);
 }
 
-/** Whether the record input of a bundle is a command's output (what --output supplies). */
-export function isCommandOutput(input: Pick<EvidenceInput, 'kind' | 'provenance'>): boolean {
-  return sourceOf(input).type === 'command-output';
+/**
+ * Whether an input is a command's output, which `evidence check --output` may supply: a stdout
+ * kept only by the caller, or a report kept in a file the bundle names (whose copy may be given).
+ */
+export function isOutputRecord(input: Pick<EvidenceInput, 'kind' | 'provenance'>): boolean {
+  return OUTPUT_KINDS.has(input.kind) && ['command-output', 'json-file'].includes(sourceOf(input).type);
 }
 
 function splitRecord(src: string, type: 'ledger-record' | 'check-list'): Source {

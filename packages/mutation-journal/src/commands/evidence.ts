@@ -9,7 +9,7 @@ export function registerEvidence(program: Command): void {
     .description('re-derive every input digest of a bundle, compare what it restates with its record, check the check logs the record names and the hash chain of each ledger it reads up to the cited record; prints a report; exit 1 when anything differs or is missing')
     .argument('<bundle>', 'evidence bundle file (written with --evidence-bundle)')
     .option('--memory-dir <dir>', 'read the ledgers the bundle cites (and the logs kept under them) from this directory instead of where the bundle says (a copied or moved memory)')
-    .option('--output <file>', "the JSON output of the command that wrote the bundle, if you kept it (install-plan's plan file, install-verify's or organ review/suggest's stdout): its record is then checked too")
+    .option('--output <file>', "the JSON output of the command that wrote the bundle, if you kept it (install-plan's plan file, install-verify's or organ review/suggest's stdout): its record is then checked too; for a report install-verify kept with --output, a copy read instead of the file the bundle names")
     .action(
       runAction(async (bundle: string, opts: { memoryDir?: string; output?: string }) => {
         const { runEvidenceCheck } = await import('../evidence/check-action.js');
