@@ -86,6 +86,25 @@ describe('a host policy another user could change is not used', () => {
     expect([rootsFile.code, rootsFile.stdout.trim()], rootsFile.stderr).toEqual([0, '[]']);
   });
 
+  it("uses a policy made under umask 002 (group-writable by root's own group), and refuses it when the group holds others", () => {
+    // Debian and Ubuntu give users their own group and umask 002: group write by a group that
+    // holds only the owner is harmless (Debian's OpenSSH allows it too). Root's group is root's alone.
+    const s = setting();
+    const root = fixtureGenome();
+    const env = { AUTOPOIETIC_ETC_DIR: s.etc, AUTOPOIETIC_MEMORY_DIR: s.memory };
+    const verify = () => runCli('mutation-runner', ['verify', '--proposal', readmeProposal(root), '--root', root], { cwd: root, env });
+    writeFileSync(s.policy, JSON.stringify({ mode: 'observe-only' }));
+    chownSync(s.etc, 0, 0);
+    chownSync(s.policy, 0, 0);
+    chmodSync(s.etc, 0o775);
+    chmodSync(s.policy, 0o664);
+    const used = verify();
+    expect([used.code, used.stderr]).toEqual([1, expect.stringContaining('error[mode-forbidden]: verify needs autonomy mode mutate-draft or higher')]);
+    // nogroup: nobody's group, not root's.
+    chownSync(s.policy, 0, NOBODY);
+    expect(verify().stderr).toContain(`error[host-policy-untrusted]: host policy ${s.policy} could have been written by another user: file ${s.policy} is writable by its group (gid ${NOBODY}, mode 0664), which holds other users than its owner`);
+  });
+
   it('refuses a policy saved with a byte-order mark, naming it and the command that removes it', () => {
     const s = setting();
     writeFileSync(s.policy, `\uFEFF${JSON.stringify({ mode: 'autopoiesis' })}`, { mode: 0o644 });

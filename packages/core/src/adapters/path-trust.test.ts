@@ -28,6 +28,9 @@ function othersObject(make: (path: string) => void, link = false): { path: strin
   return { path, owner: NOBODY };
 }
 
+/** Groups that hold other users than the owner of what they may write (the default reads /etc/group). */
+const othersInGroup = () => false;
+
 /** <tmp>/a/b/policy.json, every part 0755/0644 and this user's: trusted, until a test loosens one part. */
 function tree(): { base: string; a: string; b: string; file: string } {
   const base = tempDir('aos-trust-');
@@ -47,8 +50,31 @@ describe('pathTrustProblem', () => {
     chmodSync(t.file, 0o666);
     expect(pathTrustProblem(t.file)).toEqual({ path: t.file, what: `file ${t.file} is writable by every user (mode 0666)`, fix: `Remove that write permission: \`chmod o-w ${t.file}\`` });
     chmodSync(t.file, 0o664);
-    expect(pathTrustProblem(t.file)?.what).toMatch(new RegExp(`^file ${t.file} is writable by its group \\(gid \\d+, mode 0664\\)$`));
-    expect(pathTrustProblem(t.file)?.fix).toContain('chmod g-w');
+    expect(pathTrustProblem(t.file, undefined, othersInGroup)?.what).toMatch(
+      new RegExp(`^file ${t.file} is writable by its group \\(gid \\d+, mode 0664\\), which holds other users than its owner$`),
+    );
+    expect(pathTrustProblem(t.file, undefined, othersInGroup)?.fix).toContain('chmod g-w');
+  });
+
+  it("lets a group that holds only the owner write (a user's own group under umask 002), asking about the object's own owner and group", () => {
+    const t = tree();
+    chmodSync(t.b, 0o775);
+    chmodSync(t.file, 0o664);
+    const asked: [number, number][] = [];
+    const ownersOnly = (owner: number, gid: number) => {
+      asked.push([owner, gid]);
+      return true;
+    };
+    expect(pathTrustProblem(t.file, undefined, ownersOnly)).toBeUndefined();
+    const me = process.geteuid!();
+    const myGid = process.getegid!();
+    expect(asked).toEqual([
+      [me, myGid],
+      [me, myGid],
+    ]);
+    // Others' write is refused whatever the group.
+    chmodSync(t.file, 0o666);
+    expect(pathTrustProblem(t.file, undefined, ownersOnly)?.what).toContain('is writable by every user');
   });
 
   it('depends on the reader: a non-root user\'s file is trusted by that user, refused by root and by a third user', () => {
@@ -62,9 +88,9 @@ describe('pathTrustProblem', () => {
 
   it('trusts the owner of /, who holds every path anyway (the unmapped root of a Nix build sandbox)', () => {
     const file = { uid: NOBODY, gid: 100, mode: 0o100644 };
-    expect(statProblem('/nix/store/x', 'file', file, { reader: 1000, rootOwner: NOBODY })).toBeUndefined();
-    expect(statProblem('/nix/store/x', 'file', file, { reader: 1000, rootOwner: 0 })?.what).toBe(`file /nix/store/x is owned by uid ${NOBODY}, not by root or the user reading it (uid 1000): that user can change it`);
-    expect(statProblem('/x', 'file', { ...file, uid: THIRD }, { reader: 1000, rootOwner: NOBODY })?.what).toBe(`file /x is owned by uid ${THIRD}, not by root or the user reading it (uid 1000) or the owner of / (uid ${NOBODY}): that user can change it`);
+    expect(statProblem('/nix/store/x', 'file', file, { reader: 1000, rootOwner: NOBODY, ownerOnlyGroup: othersInGroup })).toBeUndefined();
+    expect(statProblem('/nix/store/x', 'file', file, { reader: 1000, rootOwner: 0, ownerOnlyGroup: othersInGroup })?.what).toBe(`file /nix/store/x is owned by uid ${NOBODY}, not by root or the user reading it (uid 1000): that user can change it`);
+    expect(statProblem('/x', 'file', { ...file, uid: THIRD }, { reader: 1000, rootOwner: NOBODY, ownerOnlyGroup: othersInGroup })?.what).toBe(`file /x is owned by uid ${THIRD}, not by root or the user reading it (uid 1000) or the owner of / (uid ${NOBODY}): that user can change it`);
   });
 
   it('names the directory, at any depth, through which another user could replace the file', () => {
@@ -73,7 +99,7 @@ describe('pathTrustProblem', () => {
     expect(pathTrustProblem(t.file)).toEqual({ path: t.a, what: `directory ${t.a} is writable by every user (mode 0777)`, fix: `Remove that write permission: \`chmod o-w ${t.a}\`` });
     chmodSync(t.a, 0o755);
     chmodSync(t.b, 0o775);
-    expect(pathTrustProblem(t.file)?.what).toMatch(new RegExp(`^directory ${t.b} is writable by its group \\(gid \\d+, mode 0775\\)$`));
+    expect(pathTrustProblem(t.file, undefined, othersInGroup)?.what).toMatch(new RegExp(`^directory ${t.b} is writable by its group \\(gid \\d+, mode 0775\\)`));
     // A directory of another user's: whatever is in it, that user can replace.
     const dir = othersObject((p) => mkdirSync(p, { mode: 0o755 }));
     writeFileSync(join(dir.path, 'policy.json'), '{}', { mode: 0o644 });

@@ -1,20 +1,24 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { shellQuote } from '../cli-kit/shell-quote.js';
+import { ownerOnlyGroup } from './owner-only-group.js';
 
 /**
  * Whether anyone but root and the reader can change what a path names: the one rule for files
  * that grant the tools their powers (the host policy). It is OpenSSH's for ~/.ssh/config and
  * StrictModes (misc.c safe_path: the file and every directory above it owned by root or the user,
  * none writable by group or others) and sudo's for sudo.conf (owned by root, neither group- nor
- * world-writable), with one exception neither needs: a directory with the sticky bit (/tmp,
+ * world-writable), with two exceptions: group write by a group that holds only the owner, as
+ * Debian's OpenSSH allows (owner-only-group.ts: users' own groups and umask 002), and a
+ * directory with the sticky bit (/tmp,
  * /nix/store at 1775 root:nixbld) may be writable by others, since they can add entries there
  * but not rename or remove anyone else's, and whatever they add is owned by them and refused.
  *
  * Every object the kernel consults to resolve the path is checked: each directory looked in,
  * each symbolic link followed (NixOS links /etc/autopoietic/* through /etc/static into the
- * store), and the file. Group write is refused whatever the group, as ssh does: a POSIX ACL that
- * lets another user write shows as group write in the mode. Once every directory passes, nobody
+ * store), and the file. Group write by any other group is refused, and so is a POSIX ACL that
+ * lets another user write, which shows as group write in the mode, unless the group holds only
+ * the owner: then such an ACL, which only the owner or root can set, is not seen (nor by ssh). Once every directory passes, nobody
  * else can swap the file between this check and the read.
  *
  * The owner of `/` is trusted too: whoever owns it can rename any entry of it, and so holds every
@@ -36,6 +40,8 @@ export type PathKind = 'directory' | 'symbolic link' | 'file';
 export interface TrustedOwners {
   reader: number;
   rootOwner: number;
+  /** Whether group `gid` holds nobody but `owner` (owner-only-group.ts): then its write is harmless. */
+  ownerOnlyGroup: (owner: number, gid: number) => boolean;
 }
 
 /** At most as many links as Linux follows in one lookup (MAXSYMLINKS) before ELOOP. */
@@ -43,16 +49,21 @@ const MAX_LINKS = 40;
 
 /**
  * The first object on the way to `path` that someone other than root or `reader` (default: this
- * process's effective uid) could change, or undefined when there is none. A missing file has no
+ * process's effective uid) could change, or undefined when there is none. `groups` says whether a
+ * group holds only a given owner (default: from /etc/passwd and /etc/group). A missing file has no
  * problem of its own, but the directories that say it is missing are checked: whoever could write
  * them could have removed it. A lookup that fails otherwise (ELOOP, EACCES) is a problem: what
  * cannot be checked is not trusted.
  */
-export function pathTrustProblem(path: string, reader: number = process.geteuid?.() ?? 0): PathTrustProblem | undefined {
+export function pathTrustProblem(
+  path: string,
+  reader: number = process.geteuid?.() ?? 0,
+  groups: TrustedOwners['ownerOnlyGroup'] = ownerOnlyGroup,
+): PathTrustProblem | undefined {
   const top = lookup('/');
   if (!top.ok) return top.problem;
   if (top.st === undefined) return undefined; // no root directory: nothing to check (never on Linux)
-  const owners: TrustedOwners = { reader, rootOwner: top.st.uid };
+  const owners: TrustedOwners = { reader, rootOwner: top.st.uid, ownerOnlyGroup: groups };
   const rootProblem = statProblem('/', 'directory', top.st, owners);
   if (rootProblem !== undefined) return rootProblem;
   let pending = splitPath(resolve(path));
@@ -102,7 +113,8 @@ function lookup(path: string): { ok: true; st: Stats | undefined } | { ok: false
 
 /**
  * The rule for one object, from its lstat: owned by root, the reader or the owner of `/`; not
- * writable by group or others, except a sticky directory. Pure.
+ * writable by others, nor by a group that holds other users (owners.ownerOnlyGroup), except a
+ * sticky directory. Pure.
  */
 export function statProblem(path: string, kind: PathKind, st: Pick<Stats, 'uid' | 'gid' | 'mode'>, owners: TrustedOwners): PathTrustProblem | undefined {
   const q = shellQuote(path);
@@ -123,6 +135,8 @@ export function statProblem(path: string, kind: PathKind, st: Pick<Stats, 'uid' 
   if (kind === 'symbolic link') return undefined;
   if (kind === 'directory' && (st.mode & 0o1000) !== 0) return undefined;
   if ((st.mode & 0o002) !== 0) return { path, what: `${kind} ${path} is writable by every user (${mode})`, fix: `Remove that write permission: \`chmod o-w ${q}\`` };
-  if ((st.mode & 0o020) !== 0) return { path, what: `${kind} ${path} is writable by its group (gid ${st.gid}, ${mode})`, fix: `Remove that write permission: \`chmod g-w ${q}\`` };
+  if ((st.mode & 0o020) !== 0 && !owners.ownerOnlyGroup(st.uid, st.gid)) {
+    return { path, what: `${kind} ${path} is writable by its group (gid ${st.gid}, ${mode}), which holds other users than its owner`, fix: `Remove that write permission: \`chmod g-w ${q}\`` };
+  }
   return undefined;
 }
