@@ -18,8 +18,31 @@ import { selfPath, type FlakeArgs } from './flake-args.js';
  * unread (`modules_static: false`).
  */
 export function hostDecl(hit: OutputHit, args?: FlakeArgs): FlakeHostDecl {
-  const call = hit.apply ? appliedCall(hit.apply, hit.scope) : hit.value ? hostCall(unwrapValue(hit.value, hit.scope)) : undefined;
-  return hostFromCall(hit.decl.name!, hit.decl.line, call, args);
+  return hostFromCall(hit.decl.name!, hit.decl.line, outputCall(hit), args);
+}
+
+/** The call that builds an output's value (hostCall), also when `genAttrs`/`mapAttrs` applies a function to its name. */
+export function outputCall(hit: OutputHit): (Typed & { scope: Scope }) | undefined {
+  return hit.apply ? appliedCall(hit.apply, hit.scope) : hit.value ? hostCall(unwrapValue(hit.value, hit.scope)) : undefined;
+}
+
+/**
+ * The settings of the attrset a call is given (`nixosSystem { modules = …; }`, the last such
+ * argument): each single-name entry and its value; `inherit x;` takes the value bound in scope.
+ */
+export function callSettings(call: Typed & { scope: Scope }): { name: string; value: Node }[] {
+  const args = applyParts(call.node, call.type)?.args ?? [];
+  for (const a of [...args].reverse()) {
+    const set = resolveVariable(a, call.scope);
+    if (!isAttrset(set)) continue;
+    const out: { name: string; value: Node }[] = [];
+    for (const e of attrEntries(set)) {
+      const value = e.value ?? (e.inheritFrom === undefined ? lookup(call.scope, e.path[0]!) : undefined);
+      if (value && e.path.length === 1) out.push({ name: e.path[0]!, value });
+    }
+    return out;
+  }
+  return [];
 }
 
 /**
@@ -32,25 +55,16 @@ export function hostFromCall(name: string, line: number, call: (Typed & { scope:
   // `a = import ./hosts/a.nix { inherit inputs; }`: the host is that file's value (read across files).
   const file = importedFile(call.node);
   if (file !== undefined) return { ...decl, from_file: file };
-  const args = applyParts(call.node, call.type)?.args ?? [];
-  for (const a of [...args].reverse()) {
-    const set = resolveVariable(a, call.scope);
-    if (!isAttrset(set)) continue;
-    for (const e of attrEntries(set)) {
-      // `inherit system;` takes the value bound in scope.
-      const value = e.value ?? (e.inheritFrom === undefined ? lookup(call.scope, e.path[0]!) : undefined);
-      if (!value || e.path.length !== 1) continue;
-      if (e.path[0] === 'system') {
-        const v = literalValue(resolveVariable(value, call.scope));
-        if (typeof v?.value === 'string') decl.system = v.value;
-      }
-      if (e.path[0] === 'modules') {
-        const list = listElementsOf(value, call.scope);
-        decl.modules = list.elements.map((el) => moduleRef(el, call.scope, flakeArgs));
-        decl.modules_static = list.complete;
-      }
+  for (const { name: key, value } of callSettings(call)) {
+    if (key === 'system') {
+      const v = literalValue(resolveVariable(value, call.scope));
+      if (typeof v?.value === 'string') decl.system = v.value;
     }
-    break;
+    if (key === 'modules') {
+      const list = listElementsOf(value, call.scope);
+      decl.modules = list.elements.map((el) => moduleRef(el, call.scope, flakeArgs));
+      decl.modules_static = list.complete;
+    }
   }
   return decl;
 }

@@ -4,6 +4,7 @@ import { generatedNames, importedFile, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
 import { inputOf, type FlakeArgs } from './flake-args.js';
 import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import type { NixHomeModuleRef } from './home-modules.js';
 
 /** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
 export interface FlakeOutputDecl {
@@ -27,6 +28,8 @@ export interface FlakeOutputDecl {
   read_dir?: string;
   /** The value is only a name from this input (`overlays.nur = inputs.nur.overlay;`): another flake's part. */
   from_input?: string;
+  /** For `homeConfigurations.<name>`: the Home Manager modules its `modules` list names (home-configurations.ts). */
+  home_modules?: NixHomeModuleRef[];
 }
 
 /** Output found during the walk, with the nodes the host reader needs. */

@@ -5,6 +5,7 @@ import { hostDecl } from './flake-hosts.js';
 import { topLevelOf, type NixHomeModuleRef, type NixImportRef, type TopLevel } from './module.js';
 import { flattenSettings, type NixSetting } from './values.js';
 import { flakeArgs } from './flake-args.js';
+import { withHomeModules } from './home-configurations.js';
 
 export type { FlakeOutputDecl } from './flake-outputs.js';
 
@@ -82,7 +83,7 @@ export function flakeFactsFrom(tl: TopLevel): NixFlakeFacts | undefined {
   return {
     description: description?.value ? (stringLiteral(description.value) ?? null) : null,
     inputs: declaredInputs(inputSettings),
-    outputs: collector.hits.map((h) => h.decl),
+    outputs: collector.hits.map(withHomeModules),
     outputs_static: !collector.partial,
     hosts: collector.hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, args)),
     ...(collector.partsImports.length ? { parts_imports: collector.partsImports } : {}),

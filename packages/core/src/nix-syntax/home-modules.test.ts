@@ -69,6 +69,23 @@ describe('Home Manager modules a NixOS module hands over', () => {
     ]);
   });
 
+  it('reads a name bound to a path as that path', async () => {
+    const r = await read(`{ lib, ... }:
+let
+  alice = ./home/alice.nix;
+  shared = [ common ];
+  common = ./home/common.nix;
+  dyn = ./home/\${lib.x}.nix;
+in {
+  home-manager.users.alice = alice;
+  home-manager.sharedModules = shared ++ [ dyn ];
+}`);
+    expect(r.home).toEqual([
+      ['home-manager.users.alice', './home/alice.nix', 8],
+      ['home-manager.sharedModules', './home/common.nix', 9],
+    ]);
+  });
+
   it('hands over nothing through other options, or a function anywhere but a user', async () => {
     const r = await read(`{ lib, ... }: {
   home-manager.extraSpecialArgs = { a = ./home/not-a-module.nix; };

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { renderAttrPath } from './nodes.js';
+import { pathLiteral, renderAttrPath } from './nodes.js';
 import { importParts } from './module-imports.js';
 import { attrEntries, isAttrset, resolveTyped, unwrapBody, type Scope } from './scope.js';
 
@@ -9,10 +9,13 @@ import { attrEntries, isAttrset, resolveTyped, unwrapBody, type Scope } from './
  * imports (`home-manager.users.alice = { imports = [ ./x.nix ]; };`, also when that module is a
  * function, `{ pkgs, ... }: { imports = …; }`), and the modules every user gets
  * (`home-manager.sharedModules = [ ./home/common.nix … ];`). A module written in place in such a
- * list is no file, but what it imports is a Home Manager module too.
+ * list is no file, but what it imports is a Home Manager module too. A standalone Home Manager
+ * configuration hands over the modules of its `modules` list the same way
+ * (`homeConfigurations.<name> = homeManagerConfiguration { modules = [ ./home.nix ]; }`,
+ * home-configurations.ts).
  */
 export interface NixHomeModuleRef {
-  /** The option that hands it over: `home-manager.users.alice`, `home-manager.sharedModules`. */
+  /** The option or output that hands it over: `home-manager.users.alice`, `home-manager.sharedModules`, `homeConfigurations.alice`. */
   via: string;
   /** The path as written (relative to the file it is written in). */
   path: string;
@@ -55,6 +58,13 @@ export function readHomeModules(via: string, value: Node, scope: Scope, line: nu
     }
     if (ref.kind !== 'expression' || depth >= MAX_INLINE_DEPTH) continue;
     const el = resolveTyped(node, scope);
+    // A name bound to a path: `let alice = ./alice.nix;`, or a helper's parameter given one
+    // (`mkHome = module: homeManagerConfiguration { modules = [ module ]; }`, home-configurations.ts).
+    const bound = el.type === 'path_expression' ? pathLiteral(el.node, el.type) : undefined;
+    if (bound && !bound.dynamic) {
+      out.push({ via, path: bound.text, line });
+      continue;
+    }
     if (el.type !== 'function_expression' && !isAttrset(el.node, el.type)) continue;
     const body = unwrapBody(el.node, scope, el.type);
     if (!isAttrset(body.node, body.type)) {

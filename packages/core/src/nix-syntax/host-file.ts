@@ -5,6 +5,7 @@ import { hostCall, hostDecl, hostFromCall } from './flake-hosts.js';
 import type { FlakeHostDecl } from './flake.js';
 import type { TopLevel } from './module.js';
 import { treeSource } from './tree-source.js';
+import { withHomeModules } from './home-configurations.js';
 import { unwrapValue } from './values.js';
 
 /** Hosts a file defines for a flake that reads it: its `nixosConfigurations` outputs and their hosts. */
@@ -71,5 +72,5 @@ const SET_CATEGORIES = new Set(['nixosConfigurations']);
 function hostSetOf(c: OutputCollector, categories?: Set<string>): NixHostSet | null {
   const hits = categories ? c.hits.filter((h) => categories.has(h.decl.category)) : c.hits;
   if (!hits.length) return null;
-  return { outputs: hits.map((h) => h.decl), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, c.args)) };
+  return { outputs: hits.map(withHomeModules), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, c.args)) };
 }

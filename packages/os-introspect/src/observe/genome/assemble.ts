@@ -4,8 +4,8 @@ import type { FlakeShow } from './flake-eval.js';
 import { readFlakeLock, type LockReading } from './flake-lock.js';
 import type { GenomeFiles } from './files.js';
 import { ParsedGenome } from './model.js';
-import { moduleClasses } from './module-classes.js';
-import { genomeOrgans, inlineModuleOrgans, nestedFlakeDirs, ownOutputs, typedModuleOrgans, underHomeDir } from './organs.js';
+import { homeHandovers, moduleClasses } from './module-classes.js';
+import { genomeOrgans, handoverOrgans, nestedFlakeDirs, ownOutputs, typedModuleOrgans, underHomeDir } from './organs.js';
 import { partsSelfImports } from './parts-imports.js';
 import { flakeOutputs } from './outputs.js';
 import { hostEntries, importGraph, nixFileEntry } from './structure.js';
@@ -49,8 +49,9 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
   });
   const hosts = genomeHosts(genome, a.flakeFile, reading);
   const nested = nestedFlakeDirs(a.files.layout);
-  const classes = moduleClasses({ modules, hosts, outputs: own, flakeFile: a.flakeFile, index: genome, foreign: (p) => nested.some((d) => p.startsWith(`${d}/`)), underHomeDir });
-  const moduleOrgans = typedModuleOrgans([...modules, ...inlineModuleOrgans(hosts, a.files.layout)], classes.classOf);
+  const handovers = homeHandovers(hosts, reading?.outputs ?? []);
+  const classes = moduleClasses({ modules, hosts, handovers, outputs: own, flakeFile: a.flakeFile, index: genome, foreign: (p) => nested.some((d) => p.startsWith(`${d}/`)), underHomeDir });
+  const moduleOrgans = typedModuleOrgans([...modules, ...handoverOrgans(handovers, a.files.layout)], classes.classOf);
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
   const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
   const state: GenomeState = {

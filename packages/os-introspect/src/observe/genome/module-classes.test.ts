@@ -117,4 +117,68 @@ describe('Home Manager modules through the import graph', () => {
       ['nixos-module', 'my.x', 'lib/x.nix'],
     ]);
   });
+
+  it("starts a Home Manager walk at a standalone configuration's modules, and keeps the output listed", async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, home-manager, ... }@inputs:
+    let
+      pkgs = nixpkgs.legacyPackages.x86_64-linux;
+      mkHome = module: home-manager.lib.homeManagerConfiguration { inherit pkgs; modules = [ module ]; };
+    in {
+      homeConfigurations.alice = home-manager.lib.homeManagerConfiguration {
+        inherit pkgs;
+        extraSpecialArgs = { inherit inputs; };
+        modules = [ ./users/alice.nix { imports = [ ./users/shell.nix ]; } inputs.sops-nix.homeManagerModules.sops ];
+      };
+      homeConfigurations."bob@desk" = mkHome ./users/bob.nix;
+    };
+}`,
+      // Not under home/, so only the walk from the configurations makes these Home Manager modules.
+      'users/alice.nix': '{ imports = [ ./git.nix ]; }',
+      'users/git.nix': option('git'),
+      'users/shell.nix': '{ programs.bash.enable = true; }',
+      'users/bob.nix': '{ home.stateVersion = "24.05"; }',
+    });
+    expect(s.outputs.map((o) => [o.attr, o.file, o.line])).toEqual([
+      ['homeConfigurations.alice', 'flake.nix', 7],
+      ['homeConfigurations.bob@desk', 'flake.nix', 12],
+    ]);
+    expect(s.home_manager_modules.map((m) => [m.path, m.class, m.via])).toEqual([
+      ['users/alice.nix', 'home-manager', 'homeConfigurations.alice at flake.nix:7'],
+      ['users/bob.nix', 'home-manager', 'homeConfigurations.bob@desk at flake.nix:12'],
+      ['users/git.nix', 'home-manager', 'homeConfigurations.alice at flake.nix:7'],
+      ['users/shell.nix', 'home-manager', 'homeConfigurations.alice at flake.nix:7'],
+    ]);
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.detected_by])).toEqual([
+      ['home-manager-module', 'homeConfigurations.alice', 'users/alice.nix', 'homeConfigurations.alice at flake.nix:7'],
+      ['home-manager-module', 'homeConfigurations.alice', 'users/shell.nix', 'homeConfigurations.alice at flake.nix:7'],
+      ['home-manager-module', 'homeConfigurations.bob@desk', 'users/bob.nix', 'homeConfigurations.bob@desk at flake.nix:12'],
+      ['home-manager-module', 'my.git', 'users/git.nix', 'options declared in users/git.nix'],
+    ]);
+  });
+
+  it("reads a flake-parts module's flake.homeConfigurations, its paths written in that module", async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = inputs@{ flake-parts, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } { imports = [ ./parts/home.nix ]; };
+}`,
+      'parts/home.nix': `{ inputs, withSystem, ... }: {
+  flake.homeConfigurations.carol = withSystem "x86_64-linux" ({ pkgs, ... }:
+    inputs.home-manager.lib.homeManagerConfiguration { inherit pkgs; modules = [ ../users/carol.nix ]; });
+}`,
+      'users/carol.nix': '{ imports = [ ./carol-git.nix ]; }',
+      'users/carol-git.nix': option('carolGit'),
+    });
+    expect(s.outputs.map((o) => [o.attr, o.file, o.line])).toEqual([['homeConfigurations.carol', 'parts/home.nix', 2]]);
+    expect(s.home_manager_modules.map((m) => [m.path, m.class, m.via])).toEqual([
+      ['users/carol-git.nix', 'home-manager', 'homeConfigurations.carol at parts/home.nix:2'],
+      ['users/carol.nix', 'home-manager', 'homeConfigurations.carol at parts/home.nix:2'],
+    ]);
+    expect(s.organs.map((o) => [o.type, o.name, o.source])).toEqual([
+      ['home-manager-module', 'homeConfigurations.carol', 'users/carol.nix'],
+      ['home-manager-module', 'my.carolGit', 'users/carol-git.nix'],
+    ]);
+  });
 });

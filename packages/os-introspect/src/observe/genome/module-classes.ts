@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { resolveNixPath, type GenomeHost, type GenomeIndex, type NixHomeModuleRef } from '@autopoietic/core/nix-syntax';
+import { resolveNixPath, type GenomeHost, type GenomeIndex, type NixHomeModuleRef, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, HomeManagerModuleEntry, ImportEntry } from '@autopoietic/core/schemas';
 
 type Output = z.infer<typeof FlakeOutputEntry>;
@@ -10,7 +10,8 @@ type HomeModule = z.infer<typeof HomeManagerModuleEntry>;
  * per run over the facts each file's analysis already made (no file is read again).
  *
  * Home Manager's modules start where they are handed over: a module's or a host's inline
- * module's `home-manager.users.<u>` / `sharedModules` (NixHomeModuleRef), a `homeModules` /
+ * module's `home-manager.users.<u>` / `sharedModules` (NixHomeModuleRef), a standalone
+ * configuration's `modules` (`homeConfigurations.<name>`), a `homeModules` /
  * `homeManagerModules` output. NixOS's start at the hosts' module lists and `nixosModules`
  * outputs. A module file nothing imports nor hands over starts a walk of its own: a Home Manager
  * one under a `home/` directory (underHomeDir), a NixOS one elsewhere, as its organ was typed
@@ -33,9 +34,29 @@ export interface ClassInput {
   home_modules?: readonly NixHomeModuleRef[] | undefined;
 }
 
+/**
+ * Home Manager modules handed over outside module files, with the file their paths are written
+ * in: by the modules written inline in a host's module list, and by a standalone configuration
+ * (`homeConfigurations.<name> = homeManagerConfiguration { modules = [ … ]; }`).
+ */
+export interface HomeHandover {
+  base: string;
+  refs: readonly NixHomeModuleRef[];
+}
+
+/** The hosts' inline handovers, then the standalone configurations' (in the files that define them). */
+export function homeHandovers(hosts: readonly GenomeHost[], outputs: readonly PlacedOutput[]): HomeHandover[] {
+  const out: HomeHandover[] = [];
+  for (const h of hosts) if (h.inline_home_modules.length) out.push({ base: h.base, refs: h.inline_home_modules });
+  for (const o of outputs) if (o.decl.home_modules) out.push({ base: o.file, refs: o.decl.home_modules });
+  return out;
+}
+
 export interface ClassSources {
   modules: readonly ClassInput[];
   hosts: readonly GenomeHost[];
+  /** homeHandovers. */
+  handovers: readonly HomeHandover[];
   /** The genome's own outputs (ownOutputs), whose module outputs are roots. */
   outputs: readonly Output[];
   flakeFile: string | undefined;
@@ -62,7 +83,7 @@ export function moduleClasses(s: ClassSources): ModuleClasses {
     for (const t of to) imported.add(t);
     for (const r of m.home_modules ?? []) handedOver(m.path, r, s.index, home);
   }
-  for (const h of s.hosts) for (const r of h.inline_home_modules) handedOver(h.base, r, s.index, home);
+  for (const h of s.handovers) for (const r of h.refs) handedOver(h.base, r, s.index, home);
   const nixos: Root[] = s.hosts.flatMap((h) => h.modules.map((path) => ({ path, via: `host ${h.name}` })));
   outputRoots(s, home, nixos);
   const named = new Set([...home, ...nixos].map((r) => r.path));

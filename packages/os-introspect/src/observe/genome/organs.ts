@@ -2,10 +2,10 @@ import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { z } from 'zod';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
-import { resolveNixPath, type GenomeHost, type NixHomeModuleRef, type NixModuleFacts, type PlacedOutput } from '@autopoietic/core/nix-syntax';
+import { resolveNixPath, type NixHomeModuleRef, type NixModuleFacts, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
-import type { ModuleClass } from './module-classes.js';
+import type { HomeHandover, ModuleClass } from './module-classes.js';
 
 /**
  * Organs the genome defines, with the path the organ registry records as their source:
@@ -130,13 +130,15 @@ function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
 }
 
 /**
- * The Home Manager modules that the modules written inline in the hosts' module lists hand over:
- * the home-manager manual's flake puts `{ home-manager.users.jdoe = ./home.nix; }` there.
+ * The Home Manager modules handed over outside module files (homeHandovers): by the modules
+ * written inline in the hosts' module lists (the home-manager manual's flake puts
+ * `{ home-manager.users.jdoe = ./home.nix; }` there), and by standalone configurations
+ * (`homeConfigurations.jdoe = homeManagerConfiguration { modules = [ ./home.nix ]; }`).
  */
-export function inlineModuleOrgans(hosts: readonly GenomeHost[], layout: GenomeLayout): ModuleOrgans[] {
-  return hosts.flatMap((h) => {
+export function handoverOrgans(handovers: readonly HomeHandover[], layout: GenomeLayout): ModuleOrgans[] {
+  return handovers.flatMap((h) => {
     const organs: Organ[] = [];
-    homeModuleOrgans(h.base, h.inline_home_modules, layout, (o) => organs.push(o));
+    homeModuleOrgans(h.base, h.refs, layout, (o) => organs.push(o));
     return organs.length ? [{ path: h.base, organs }] : [];
   });
 }

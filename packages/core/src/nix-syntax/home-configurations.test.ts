@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeNixSource } from './analyze.js';
+import type { FlakeOutputDecl } from './flake-outputs.js';
+
+/** [attr, line, [via, path, line] of each module] of each homeConfigurations output. */
+function homes(outputs: readonly FlakeOutputDecl[]): unknown[] {
+  return outputs.filter((o) => o.category === 'homeConfigurations').map((o) => [o.attr, o.line, (o.home_modules ?? []).map((r) => [r.via, r.path, r.line])]);
+}
+
+describe('standalone Home Manager configurations', () => {
+  it('reads the modules of homeManagerConfiguration in flake.nix: paths, import, inline modules, a helper', async () => {
+    const f = (await analyzeNixSource(`{
+  outputs = { nixpkgs, home-manager, sops-nix, ... }@inputs:
+    let
+      pkgs = nixpkgs.legacyPackages.x86_64-linux;
+      mkHome = system: module: let p = nixpkgs.legacyPackages.\${system}; in
+        home-manager.lib.homeManagerConfiguration {
+          pkgs = p;
+          extraSpecialArgs = { inherit inputs; };
+          modules = [ module ./home/common.nix ];
+        };
+      extra = [ ./home/extra.nix ];
+    in {
+      homeConfigurations.alice = home-manager.lib.homeManagerConfiguration {
+        inherit pkgs;
+        extraSpecialArgs = { inherit inputs; };
+        modules = [
+          ./home/alice.nix
+          (import ./home/shell)
+          sops-nix.homeManagerModules.sops
+          { home.username = "alice"; imports = [ ./home/alice-extra.nix ]; }
+          ({ pkgs, ... }: { imports = [ ./home/from-fn.nix ]; })
+        ] ++ extra;
+      };
+      homeConfigurations = {
+        # A quoted name is named as the outputs list names it.
+        "bob@desk" = inputs.home-manager.lib.homeManagerConfiguration rec {
+          inherit pkgs;
+          modules = [ ./home/bob.nix ];
+        };
+        carol = mkHome "x86_64-linux" ./home/carol.nix;
+        legacy = home-manager.lib.homeManagerConfiguration { configuration = ./home/legacy.nix; };
+        computed = import ./home/computed.nix { inherit inputs; };
+      };
+      nixosConfigurations.desk = nixpkgs.lib.nixosSystem { modules = [ ./hosts/desk.nix ]; };
+    };
+}`)).flake!;
+    expect(homes(f.outputs)).toEqual([
+      [
+        'homeConfigurations.alice',
+        13,
+        [
+          ['homeConfigurations.alice', './home/alice.nix', 13],
+          ['homeConfigurations.alice', './home/shell', 13],
+          ['homeConfigurations.alice', './home/alice-extra.nix', 13],
+          ['homeConfigurations.alice', './home/from-fn.nix', 13],
+          ['homeConfigurations.alice', './home/extra.nix', 13],
+        ],
+      ],
+      ['homeConfigurations.bob@desk', 26, [['homeConfigurations.bob@desk', './home/bob.nix', 26]]],
+      [
+        'homeConfigurations.carol',
+        30,
+        [
+          ['homeConfigurations.carol', './home/carol.nix', 30],
+          ['homeConfigurations.carol', './home/common.nix', 30],
+        ],
+      ],
+      ['homeConfigurations.legacy', 31, [['homeConfigurations.legacy', './home/legacy.nix', 31]]],
+      ['homeConfigurations.computed', 32, []],
+    ]);
+    // A host's module list is no Home Manager configuration.
+    expect(f.outputs.find((o) => o.category === 'nixosConfigurations')?.home_modules).toBeUndefined();
+  });
+
+  it('reads flake.homeConfigurations of a flake-parts module, through withSystem and genAttrs', async () => {
+    const a = await analyzeNixSource(`{ inputs, withSystem, ... }: {
+  flake.homeConfigurations.dave = withSystem "x86_64-linux" ({ pkgs, ... }:
+    inputs.home-manager.lib.homeManagerConfiguration { inherit pkgs; modules = [ ../home/dave.nix ]; });
+  flake.homeConfigurations = inputs.nixpkgs.lib.genAttrs [ "erin" ] (user: inputs.home-manager.lib.homeManagerConfiguration {
+    modules = [ ../home/shared.nix ];
+  });
+}`);
+    expect(homes(a.hosts?.parts?.outputs ?? [])).toEqual([
+      ['homeConfigurations.dave', 2, [['homeConfigurations.dave', '../home/dave.nix', 2]]],
+      ['homeConfigurations.erin', 4, [['homeConfigurations.erin', '../home/shared.nix', 4]]],
+    ]);
+  });
+});
