@@ -7,6 +7,7 @@ import { attrEntries, isAttrset, lookup, resolveTyped, resolveVariable, type Sco
 import { unwrapValue } from './values.js';
 import { importedFile } from './flake-names.js';
 import { selfPath, type FlakeArgs } from './flake-args.js';
+import { substitutedPath } from './substituted-path.js';
 
 /**
  * Hosts of a flake: `nixosConfigurations.<name> = <call>`, read from the attrset argument of the
@@ -196,24 +197,4 @@ function ownImport(i: NixImportRef, scope: Scope, args: FlakeArgs | undefined): 
   if (!i.dynamic || i.kind === 'path') return i;
   const p = selfPath(i.expr, args, scope);
   return p === undefined || p.includes('${') ? i : { ...i, path: p, dynamic: false, from_self: true };
-}
-
-const INTERPOLATED_NAME = /\$\{\s*([A-Za-z_][A-Za-z0-9_'-]*)\s*\}/g;
-/** What a path segment may hold when substituted (no space, quote, `$` or `..` trickery to read). */
-const PATH_TEXT = /^[A-Za-z0-9._+-]+$/;
-
-/**
- * `./hosts/${name}` where each `${…}` is a name bound to a string literal (a helper's parameter
- * given `"a"`): the path with the strings put in. Undefined when any part is not such a name.
- */
-function substitutedPath(text: string, scope: Scope): string | undefined {
-  let known = true;
-  const out = text.replace(INTERPOLATED_NAME, (_m, name: string) => {
-    const bound = lookup(scope, name);
-    const v = bound ? literalValue(resolveVariable(bound, scope)) : undefined;
-    if (typeof v?.value === 'string' && PATH_TEXT.test(v.value) && v.value !== '..' && v.value !== '.') return v.value;
-    known = false;
-    return '';
-  });
-  return known && !out.includes('${') ? out : undefined;
 }

@@ -73,6 +73,35 @@ describe('standalone Home Manager configurations', () => {
     expect(f.outputs.find((o) => o.category === 'nixosConfigurations')?.home_modules).toBeUndefined();
   });
 
+  it("puts a helper's string arguments into the paths it names, and leaves a path it cannot fill in", async () => {
+    const f = (await analyzeNixSource(`{
+  outputs = { nixpkgs, home-manager, ... }:
+    let
+      username = "frank";
+      mkHome = name: host: home-manager.lib.homeManagerConfiguration {
+        modules = [ ./home/\${name}/\${host}.nix (import ./home/\${name}/common.nix) ./home/\${builtins.currentSystem}.nix ];
+      };
+    in {
+      homeConfigurations = {
+        "frank@desk" = mkHome username "desk";
+        gina = mkHome "gina" "../../etc";
+      };
+    };
+}`)).flake!;
+    expect(homes(f.outputs)).toEqual([
+      [
+        'homeConfigurations.frank@desk',
+        10,
+        [
+          ['homeConfigurations.frank@desk', './home/frank/desk.nix', 10],
+          ['homeConfigurations.frank@desk', './home/frank/common.nix', 10],
+        ],
+      ],
+      // A string that is no plain path segment is not put in.
+      ['homeConfigurations.gina', 11, [['homeConfigurations.gina', './home/gina/common.nix', 11]]],
+    ]);
+  });
+
   it('reads flake.homeConfigurations of a flake-parts module, through withSystem and genAttrs', async () => {
     const a = await analyzeNixSource(`{ inputs, withSystem, ... }: {
   flake.homeConfigurations.dave = withSystem "x86_64-linux" ({ pkgs, ... }:

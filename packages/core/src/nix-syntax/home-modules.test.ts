@@ -69,20 +69,23 @@ describe('Home Manager modules a NixOS module hands over', () => {
     ]);
   });
 
-  it('reads a name bound to a path as that path', async () => {
+  it('reads a name bound to a path as that path, and a path whose `${…}` are names bound to strings', async () => {
     const r = await read(`{ lib, ... }:
 let
   alice = ./home/alice.nix;
   shared = [ common ];
   common = ./home/common.nix;
   dyn = ./home/\${lib.x}.nix;
+  user = "bob";
 in {
   home-manager.users.alice = alice;
   home-manager.sharedModules = shared ++ [ dyn ];
+  home-manager.users.\${user} = import ./home/\${user};
 }`);
     expect(r.home).toEqual([
-      ['home-manager.users.alice', './home/alice.nix', 8],
-      ['home-manager.sharedModules', './home/common.nix', 9],
+      ['home-manager.users.alice', './home/alice.nix', 9],
+      ['home-manager.sharedModules', './home/common.nix', 10],
+      ['home-manager.users.${user}', './home/bob', 11],
     ]);
   });
 

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { pathLiteral, renderAttrPath } from './nodes.js';
+import { callOf, pathLiteral, renderAttrPath, type Typed } from './nodes.js';
+import { substitutedPath } from './substituted-path.js';
 import { importParts } from './module-imports.js';
 import { attrEntries, isAttrset, resolveTyped, unwrapBody, type Scope } from './scope.js';
 
@@ -56,16 +57,14 @@ export function readHomeModules(via: string, value: Node, scope: Scope, line: nu
       out.push({ via, path: ref.path, line });
       continue;
     }
-    if (ref.kind !== 'expression' || depth >= MAX_INLINE_DEPTH) continue;
+    if (ref.kind === 'string' || depth >= MAX_INLINE_DEPTH) continue;
     const el = resolveTyped(node, scope);
-    // A name bound to a path: `let alice = ./alice.nix;`, or a helper's parameter given one
-    // (`mkHome = module: homeManagerConfiguration { modules = [ module ]; }`, home-configurations.ts).
-    const bound = el.type === 'path_expression' ? pathLiteral(el.node, el.type) : undefined;
-    if (bound && !bound.dynamic) {
-      out.push({ via, path: bound.text, line });
+    const path = modulePath(el, scope);
+    if (path !== undefined) {
+      out.push({ via, path, line });
       continue;
     }
-    if (el.type !== 'function_expression' && !isAttrset(el.node, el.type)) continue;
+    if (ref.kind !== 'expression' || (el.type !== 'function_expression' && !isAttrset(el.node, el.type))) continue;
     const body = unwrapBody(el.node, scope, el.type);
     if (!isAttrset(body.node, body.type)) {
       if (el.type === 'function_expression') readHomeModules(via, body.node, body.scope, line, out, depth + 1);
@@ -75,4 +74,18 @@ export function readHomeModules(via: string, value: Node, scope: Scope, line: nu
       if (e.value && e.path.length === 1 && e.path[0] === 'imports') readHomeModules(via, e.value, body.scope, line, out, depth + 1);
     }
   }
+}
+
+/**
+ * The module file a value names when it is not written as a plain path: a name bound to a path
+ * (`let alice = ./alice.nix;`, or a helper's parameter given one: `mkHome = module:
+ * homeManagerConfiguration { modules = [ module ]; }`), and a path (or `import <path>`) whose
+ * `${…}` are names bound to strings (`mkHome = name: … { modules = [ ./home/${name} ]; }`, given
+ * `"alice"`: substitutedPath). Only a dynamic element of a Home Manager module list gets here.
+ */
+function modulePath(el: Typed, scope: Scope): string | undefined {
+  const call = el.type === 'apply_expression' ? callOf(el.node, el.type) : undefined;
+  const p = call ? (call.name === 'import' && call.args[0] ? pathLiteral(call.args[0]) : undefined) : pathLiteral(el.node, el.type);
+  if (!p) return undefined;
+  return p.dynamic ? substitutedPath(p.text, scope) : p.text;
 }
