@@ -1,9 +1,10 @@
-// Who may have written the host policy, through the built bins as real processes, with real
-// files, modes and owners (the suite runs as root; the reader-dependent cases run a CLI as
-// nobody with setpriv). The rule is one function (core adapters/path-trust.ts), applied by the
-// one policy reader (policy/host-policy-file.ts): the file, every directory on its path and
-// every link to it must be changeable by nobody but root and the user running the tool.
-import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// Who may have written the host policy, or a gate's --policy file, through the built bins as real
+// processes, with real files, modes and owners (the suite runs as root; the reader-dependent
+// cases run a CLI as nobody with setpriv). The rule is one function (core adapters/path-trust.ts),
+// applied by the one policy reader (policy/host-policy-file.ts) and by the gates' --policy reader
+// (pipeline/context.ts): the file, every directory on its path and every link to it must be
+// changeable by nobody but root and the user running the tool.
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureGenome, readmeProposal } from '../packages/mutation-runner/test/support.js';
@@ -113,5 +114,74 @@ describe('a host policy another user could change is not used', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`error[host-policy-invalid]: host policy ${s.policy} starts with a byte-order mark (U+FEFF), which JSON does not allow`);
     expect(r.stderr).toContain(`hint: Remove the BOM with \`sed -i '1s/^\\xEF\\xBB\\xBF//' ${s.policy}\``);
+  });
+});
+
+describe('a --policy file another user could change is not used: its operator checks would run as the caller', () => {
+  /** <tmp>/ops (0755) holding policy.json (0644) with an operator check that leaves `<tmp>/ran`. */
+  function operatorPolicy() {
+    const base = tempDir('aos-extra-policy-');
+    chmodSync(base, 0o755);
+    const ops = join(base, 'ops');
+    mkdirSync(ops, { mode: 0o755 });
+    const policy = join(ops, 'policy.json');
+    const ran = join(base, 'ran');
+    writeFileSync(policy, JSON.stringify({ operator_checks: [{ name: 'mark', command: 'touch', args: [ran] }] }), { mode: 0o644 });
+    return { base, ops, policy, ran, memory: join(base, 'memory') };
+  }
+
+  it('verify refuses a world-writable one (exit 2, before any work: its check never runs, nothing journaled), and uses it once only its owner can write it', () => {
+    const p = operatorPolicy();
+    const root = fixtureGenome();
+    const proposal = readmeProposal(root);
+    const verify = () => runCli('mutation-runner', ['verify', '--proposal', proposal, '--root', root, '--memory-dir', p.memory, '--policy', p.policy], { cwd: root });
+    chmodSync(p.policy, 0o666);
+    const refused = verify();
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`error[policy-untrusted]: policy file ${p.policy} (--policy) could have been written by another user: file ${p.policy} is writable by every user (mode 0666)`);
+    expect(refused.stderr).toContain(`hint: Remove that write permission: \`chmod o-w ${p.policy}\`. Its operator_checks run exactly as written, as the user running this command`);
+    expect(existsSync(p.ran)).toBe(false);
+    expect(existsSync(join(p.memory, 'mutation-results.jsonl'))).toBe(false);
+    // The same file, once only its owner can write it: the operator check runs.
+    chmodSync(p.policy, 0o644);
+    const used = verify();
+    expect(used.code, used.stderr).toBe(0);
+    expect(used.json().checks.find((c: any) => c.name === 'operator:mark')?.status).toBe('passed');
+    expect(existsSync(p.ran)).toBe(true);
+    expect(git(root, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
+  });
+
+  it('refuses one in a directory others can write, one another user owns, and a link another user owns, naming that object; promote and evolve too', () => {
+    const p = operatorPolicy();
+    const root = fixtureGenome();
+    const proposal = readmeProposal(root);
+    const gates: [string, string[]][] = [
+      ['verify', ['--proposal', proposal]],
+      ['promote', ['--proposal', proposal, '--parent-genome', 'git:HEAD']],
+      ['evolve', ['--goal', 'make the README say hello', '--generator', 'true', '--attempts', '1']],
+    ];
+    const refusal = (gate: string, args: string[], policy = p.policy) => {
+      const r = runCli('mutation-runner', [gate, ...args, '--root', root, '--memory-dir', p.memory, '--policy', policy], { cwd: root });
+      expect([r.code, r.stdout], `${gate}: ${r.stderr}`).toEqual([2, '']);
+      return r.stderr;
+    };
+    chmodSync(p.ops, 0o777);
+    for (const [gate, args] of gates) {
+      expect(refusal(gate, args)).toContain(`error[policy-untrusted]: policy file ${p.policy} (--policy) could have been written by another user: directory ${p.ops} is writable by every user (mode 0777)`);
+    }
+    // Sticky, as /tmp: others may add files there, but not replace this one.
+    chmodSync(p.ops, 0o1777);
+    chownSync(p.policy, NOBODY, NOBODY);
+    expect(refusal('verify', gates[0]![1])).toContain(`file ${p.policy} is owned by uid ${NOBODY}, not by root: that user can change it`);
+    chownSync(p.policy, 0, 0);
+    const link = join(p.base, 'policy-link.json');
+    symlinkSync(p.policy, link);
+    lchownSync(link, NOBODY, NOBODY);
+    const linked = refusal('verify', gates[0]![1], link);
+    expect(linked).toContain(`symbolic link ${link} is owned by uid ${NOBODY}, not by root: that user can change it`);
+    expect(linked).toContain(`hint: Give it to root: \`chown -h root ${link}\``);
+    expect(existsSync(p.ran)).toBe(false);
+    expect(existsSync(p.memory)).toBe(false);
   });
 });

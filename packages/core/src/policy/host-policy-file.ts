@@ -1,12 +1,12 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
-import { pathTrustProblem } from '../adapters/path-trust.js';
 import { firstDuplicateKey } from '../canonical/duplicate-keys.js';
 import { AosError } from '../cli-kit/errors.js';
 import { shellQuote } from '../cli-kit/shell-quote.js';
 import type { HostPolicy } from '../schemas/host-policy.js';
 import { checkHostPolicy } from './host-policy-check.js';
+import { requireTrustedPolicy } from './policy-trust.js';
 
 /**
  * The one reader of the host policy file, used by every tool that uses any part of it: the gates
@@ -70,12 +70,13 @@ export function readHostPolicyFile(file: string, extraHint = ''): HostPolicy | u
  * (an absent policy allows everything). sudo refuses a world-writable sudoers the same way.
  */
 function requireTrusted(file: string, present: boolean, extraHint: string): void {
-  const problem = pathTrustProblem(file);
-  if (problem === undefined) return;
-  const message = present ? `host policy ${file} could have been written by another user: ${problem.what}` : `no host policy at ${file}, but another user could have removed it: ${problem.what}`;
-  throw new AosError('host-policy-untrusted', message, {
-    hint: `${problem.fix}. The mode in the host policy bounds what the tools may do, so like sudo with sudo.conf and ssh with ~/.ssh/config they use it only when no user but root and the one running them can change it: the file, every directory on its path and every symbolic link to it.${extraHint === '' ? '' : ` ${extraHint}`}`,
-    details: { file, path: problem.path },
+  requireTrustedPolicy(file, {
+    code: 'host-policy-untrusted',
+    exit: 1,
+    subject: present ? `host policy ${file} could have been written by another user` : `no host policy at ${file}, but another user could have removed it`,
+    why: 'The mode in the host policy bounds what the tools may do',
+    like: 'sudo with sudo.conf and ssh with ~/.ssh/config',
+    extraHint,
   });
 }
 

@@ -21,7 +21,7 @@ export function addGateOptions(cmd: Command, opts: { evidenceBundle: boolean } =
     .option('--root <dir>', 'genome root (default: the nearest directory upwards holding flake.nix, else the working directory)')
     .option('--memory-dir <dir>', 'memory directory for ledgers and check logs (default: see README "Ledgers")')
     .option('--etc-dir <dir>', 'host policy directory holding mutation-runner.json (default: $AUTOPOIETIC_ETC_DIR, else /etc/autopoietic)')
-    .option('--policy <file>', 'extra operator policy (operator_checks, protected_paths, timeouts); must be outside the genome')
+    .option('--policy <file>', 'extra operator policy (operator_checks, protected_paths, timeouts); must be outside the genome, and changeable by nobody but root and you')
     .option('--work-dir <dir>', 'where the temporary candidate is created (default: the system temp dir; never inside the root)')
     .option('--keep-worktree', 'keep the candidate directory afterwards (its path is logged)')
     .option('--jobs <n>', 'checks run at the same time (default: number of cores)')

@@ -5,7 +5,7 @@ import { CANDIDATE_GIT_ENV, cleanEnv, isInsideDir, MAX_SETTINGS_FILE_BYTES, read
 import { firstDuplicateKey } from '@autopoietic/core/canonical';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
-import { loadHostPolicy, requireMode, type LoadedHostPolicy } from '@autopoietic/core/policy';
+import { loadHostPolicy, requireMode, requireTrustedPolicy, type LoadedHostPolicy } from '@autopoietic/core/policy';
 import { HostPolicy, type AutonomyMode } from '@autopoietic/core/schemas';
 import { clampTimeout, DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../checks/plan.js';
 import { terminalProgress, type ProgressReporter } from '../checks/progress.js';
@@ -110,12 +110,25 @@ export function nixPassThrough(options: string[], builders: string | undefined):
 
 const ExtraPolicy = HostPolicy.omit({ mode: true, memory_dir: true }).partial();
 
-/** The --policy file: operator checks, protected paths and timeouts; never the mode, never inside the genome. */
+/**
+ * The --policy file: operator checks, protected paths and timeouts; never the mode. Its
+ * operator_checks run exactly as written, so it is refused where anyone but the operator could
+ * change it: inside the genome (a proposal), or where another local user could (the host
+ * policy's rule: a root-run verify would run that user's commands as root).
+ */
 function loadPolicyFile(file: string, root: string): ReturnType<typeof ExtraPolicy.parse> {
   if (!existsSync(file)) throw usageError('policy-missing', `policy file ${file} does not exist`, 'Pass --policy with an existing JSON file.');
   if (isInsideDir(file, root)) {
     throw usageError('policy-inside-genome', `policy file ${file} is inside the genome ${root}, where a proposal could change it`, 'Keep operator policy outside the genome (for example in /etc/autopoietic).');
   }
+  requireTrustedPolicy(file, {
+    code: 'policy-untrusted',
+    exit: 2,
+    subject: `policy file ${file} (--policy) could have been written by another user`,
+    why: 'Its operator_checks run exactly as written, as the user running this command',
+    like: 'git with a repository another user owns (safe.directory)',
+    extraHint: 'Or pass --policy a file that only root and you can change.',
+  });
   const read = readBoundedFile(file, MAX_SETTINGS_FILE_BYTES);
   if (!read.ok) throw usageError('policy-unreadable', `cannot read policy file ${file}: ${read.reason}`, 'Pass --policy with a readable JSON file.');
   let raw: unknown;
