@@ -57,8 +57,8 @@ export interface RunCommandOptions {
   /**
    * Start the command under a watchdog that kills its process group when this process dies,
    * however it dies (SIGKILL, the OOM killer), within the grace (watchdog.ts). For commands
-   * that could run on for long at a cost: generators. `{ node }` names the Node.js binary the
-   * watchdog runs on (default: this process's).
+   * that could run on for long at a cost: generators, and the gates' checks (Nix builds, operator
+   * checks). `{ node }` names the Node.js binary the watchdog runs on (default: this process's).
    */
   watchdog?: boolean | WatchdogOptions;
 }

@@ -1,4 +1,4 @@
-import { boundTail, NixLogTranslator, parseBuildOutPaths, runCommand, type CommandResult, type NixInfo } from '@autopoietic/core/adapters';
+import { boundTail, NixLogTranslator, parseBuildOutPaths, runCommand, type CommandResult, type NixInfo, type RunCommandOptions } from '@autopoietic/core/adapters';
 import { describeError, getLogger } from '@autopoietic/core/cli-kit';
 import { memoryWriteHint } from '@autopoietic/core/ledger';
 import type { CheckResult } from '@autopoietic/core/schemas';
@@ -51,6 +51,18 @@ export async function runChecks(checks: readonly PlannedCheck[], opts: RunChecks
   return results.map((r, i) => r ?? notRun(checks[i]!, 'not-run'));
 }
 
+/**
+ * runCommand for every command a gate records as a check (the flake check, the proposal's and
+ * the operator's checks, the VM checks, and promote's Nix evaluations): under a watchdog, so that
+ * a gate killed with SIGKILL (or by the OOM killer), whose timeouts die with it, does not leave a
+ * check or a Nix build running on its own (ADR 0019). A check may run for hours; the watchdog
+ * costs one small Node process while it runs. A watchdog that cannot start is a spawn failure:
+ * the check does not run, and is an `error` (toCheckResult), so the gate is not verified.
+ */
+export function runCheckCommand(opts: Omit<RunCommandOptions, 'watchdog'>): Promise<CommandResult> {
+  return runCommand({ ...opts, watchdog: true });
+}
+
 async function runOne(check: PlannedCheck, index: number, opts: RunChecksOptions, signal: AbortSignal): Promise<CheckResult> {
   // A `nix` that cannot say which Nix it is (missing, broken, or a stand-in earlier on PATH that
   // exits 0 without doing anything) vouches for nothing: the check is an error, never run.
@@ -59,7 +71,7 @@ async function runOne(check: PlannedCheck, index: number, opts: RunChecksOptions
   const translator = progress ? new NixLogTranslator((e) => progress(e)) : undefined;
   const args = translator ? [...check.args, '--log-format', 'internal-json'] : check.args;
   opts.progress?.started(check.name);
-  const r = await runCommand({
+  const r = await runCheckCommand({
     command: check.command,
     args,
     cwd: opts.cwd,

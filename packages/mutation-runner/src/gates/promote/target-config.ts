@@ -1,6 +1,6 @@
-import { evalJsonArgs, readEvalJson, runCommand, type NixPassThrough } from '@autopoietic/core/adapters';
+import { evalJsonArgs, readEvalJson, type NixPassThrough } from '@autopoietic/core/adapters';
 import type { CheckResult } from '@autopoietic/core/schemas';
-import { logName, toCheckResult } from '../../checks/run.js';
+import { logName, runCheckCommand, toCheckResult } from '../../checks/run.js';
 
 /**
  * P2 promotes a target configuration, so the candidate must define it and it must evaluate: the
@@ -21,7 +21,7 @@ const TOPLEVEL = 'config.system.build.toplevel';
 export async function evaluateTarget(opts: { dir: string; target: string; pass: NixPassThrough; env: NodeJS.ProcessEnv; logDir: string; index: number; timeoutMs: number }): Promise<TargetEvaluation> {
   const t = JSON.stringify(opts.target);
   const apply = `cs: { names = builtins.attrNames cs; drv = if builtins.hasAttr ${t} cs then cs.\${${t}}.${TOPLEVEL}.drvPath else null; }`;
-  const r = await runCommand({
+  const r = await runCheckCommand({
     command: 'nix',
     args: evalJsonArgs(`${opts.dir}#nixosConfigurations`, opts.pass, apply),
     cwd: opts.dir,

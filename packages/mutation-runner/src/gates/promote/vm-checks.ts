@@ -1,7 +1,7 @@
-import { evalJsonArgs, readEvalJson, runCommand, type NixInfo, type NixPassThrough } from '@autopoietic/core/adapters';
+import { evalJsonArgs, readEvalJson, type NixInfo, type NixPassThrough } from '@autopoietic/core/adapters';
 import type { CheckResult } from '@autopoietic/core/schemas';
 import { isAttrName } from '../../checks/allowlist.js';
-import { logName, toCheckResult } from '../../checks/run.js';
+import { logName, runCheckCommand, toCheckResult } from '../../checks/run.js';
 
 export const DEFAULT_VM_CHECK = 'iso-boot-basic';
 
@@ -44,7 +44,7 @@ export async function discoverVmChecks(opts: {
 }): Promise<Discovery> {
   const wanted = opts.names.map((n) => JSON.stringify(n)).join(' ');
   const apply = `cs: { names = builtins.attrNames cs; features = builtins.listToAttrs (map (n: { name = n; value = cs.\${n}.requiredSystemFeatures or [ ]; }) (builtins.filter (n: builtins.hasAttr n cs) [ ${wanted} ])); }`;
-  const r = await runCommand({
+  const r = await runCheckCommand({
     command: 'nix',
     args: evalJsonArgs(`${opts.dir}#checks.${opts.system}`, opts.pass, apply),
     cwd: opts.dir,
