@@ -7,6 +7,8 @@ import type { NixHostSet } from './host-file.js';
 export interface PlacedOutput {
   decl: FlakeOutputDecl;
   file: string;
+  /** The file `decl.home_modules` are written in when it is not `file` (a configuration built in another file). */
+  home_base?: string;
 }
 
 /** A host with where it is named (`file`, its `line`) and the file its module paths are written in (`base`). */
@@ -29,6 +31,7 @@ const MAX_FILES = 256;
 /**
  * The flake's outputs and hosts, with what it reads from other files of the genome: a set of
  * hosts (`nixosConfigurations = import ./hosts { … }`), one host (`a = import ./hosts/a.nix { … }`),
+ * one standalone Home Manager configuration (`homeConfigurations.a = import ./home/a { … }`),
  * and flake-parts modules (`imports = [ ./hosts ]`, and what they import) setting
  * `flake.nixosConfigurations`. Only the per-file facts already made are read (no file is parsed
  * again); a file outside the genome root, missing, read twice (a cycle) or naming no host leaves
@@ -70,8 +73,19 @@ class CrossFileReader {
       const target = o.from_file === undefined || o.category !== 'nixosConfigurations' ? undefined : this.target(o.from_file, file);
       const read = target === undefined ? null : (this.index.analysis(target)?.hosts?.set ?? null);
       if (read) this.addSet(read, target!);
-      else this.outputs.push({ decl: o, file });
+      else this.outputs.push(o.home_file === undefined ? { decl: o, file } : this.homeFrom(o, o.home_file, file));
     }
+  }
+
+  /**
+   * `homeConfigurations.alice = import ./home/alice { … }`: the modules that file's configuration
+   * names, handed over by the output (several outputs may read one file: not a cycle).
+   */
+  private homeFrom(o: FlakeOutputDecl, written: string, file: string): PlacedOutput {
+    const target = this.target(written, file, false);
+    const home = target === undefined ? undefined : this.index.analysis(target)?.hosts?.home;
+    if (!home) return { decl: o, file };
+    return { decl: { ...o, home_modules: home.map((r) => ({ ...r, via: o.attr })) }, file, home_base: target! };
   }
 
   private addHost(h: FlakeHostDecl, file: string): void {

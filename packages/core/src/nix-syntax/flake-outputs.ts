@@ -30,6 +30,8 @@ export interface FlakeOutputDecl {
   from_input?: string;
   /** For `homeConfigurations.<name>`: the Home Manager modules its `modules` list names (home-configurations.ts). */
   home_modules?: NixHomeModuleRef[];
+  /** For `homeConfigurations.<name> = import <file> …`: the file as written, whose value is the configuration (read across files). */
+  home_file?: string;
 }
 
 /** Output found during the walk, with the nodes the host reader needs. */

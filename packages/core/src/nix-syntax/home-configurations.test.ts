@@ -115,4 +115,29 @@ describe('standalone Home Manager configurations', () => {
       ['homeConfigurations.erin', 4, [['homeConfigurations.erin', '../home/shared.nix', 4]]],
     ]);
   });
+
+  it('reads a file whose value is a configuration, for a flake that imports it; not a module that names the call', async () => {
+    const file = await analyzeNixSource(`{ inputs, pkgs, ... }:
+let
+  extra = [ ./extra.nix ];
+in
+inputs.home-manager.lib.homeManagerConfiguration rec {
+  inherit pkgs;
+  extraSpecialArgs = { inherit inputs; };
+  modules = [ ./home.nix ] ++ extra;
+}`);
+    expect(file.hosts?.home?.map((r) => [r.via, r.path, r.line])).toEqual([
+      ['', './home.nix', 8],
+      ['', './extra.nix', 8],
+    ]);
+    // A module whose text names the call is an attrset: not read as a configuration.
+    const module = await analyzeNixSource(`{ inputs, ... }: { home.file.x.text = "homeManagerConfiguration"; imports = [ ./home.nix ]; }`);
+    expect(module.hosts).toBeUndefined();
+    const flake = (await analyzeNixSource(`{
+  outputs = { nixpkgs, ... }@inputs: {
+    homeConfigurations.alice = import ./home/alice { inherit inputs; pkgs = nixpkgs.legacyPackages.x86_64-linux; };
+  };
+}`)).flake!;
+    expect(flake.outputs.map((o) => [o.attr, o.home_file, o.home_modules])).toEqual([['homeConfigurations.alice', './home/alice', undefined]]);
+  });
 });

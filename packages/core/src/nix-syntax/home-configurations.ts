@@ -1,6 +1,13 @@
+import type { Node } from 'web-tree-sitter';
 import type { FlakeOutputDecl, OutputHit } from './flake-outputs.js';
-import { callSettings, outputCall } from './flake-hosts.js';
+import { callSettings, hostCall, outputCall } from './flake-hosts.js';
+import { importedFile } from './flake-names.js';
 import { readHomeModules, type NixHomeModuleRef } from './home-modules.js';
+import type { TopLevel } from './module.js';
+import type { Typed } from './nodes.js';
+import type { Scope } from './scope.js';
+import { treeSource } from './tree-source.js';
+import { unwrapValue } from './values.js';
 
 /**
  * The arguments of `home-manager.lib.homeManagerConfiguration` that hold modules: `modules` (a
@@ -24,7 +31,33 @@ export function withHomeModules(hit: OutputHit): FlakeOutputDecl {
   if (d.category !== 'homeConfigurations' || d.name === null) return d;
   const call = outputCall(hit);
   if (!call) return d;
-  const out: NixHomeModuleRef[] = [];
-  for (const { name, value } of callSettings(call)) if (MODULE_ARGS.has(name)) readHomeModules(d.attr, value, call.scope, d.line, out);
+  // `alice = import ./home/alice { inherit pkgs; }`: the configuration is that file's value (read across files).
+  const file = importedFile(call.node);
+  if (file !== undefined) return { ...d, home_file: file };
+  const out = configurationModules(call, d.attr, () => d.line);
   return out.length ? { ...d, home_modules: out } : d;
+}
+
+/** The modules a configuration's call names; `line` gives the line each `modules` argument is placed at. */
+function configurationModules(call: Typed & { scope: Scope }, via: string, line: (value: Node) => number): NixHomeModuleRef[] {
+  const out: NixHomeModuleRef[] = [];
+  for (const { name, value } of callSettings(call)) if (MODULE_ARGS.has(name)) readHomeModules(via, value, call.scope, line(value), out);
+  return out;
+}
+
+/** The name homeManagerConfiguration has in any spelling (`home-manager.lib.…`, `inputs.hm.lib.…`, `inherit (…) …`). */
+const HOME_CALL = 'homeManagerConfiguration';
+
+/**
+ * A file whose value is a standalone configuration (`{ inputs, pkgs }:
+ * inputs.home-manager.lib.homeManagerConfiguration { inherit pkgs; modules = [ ./home.nix ]; }`),
+ * read by a flake as `homeConfigurations.alice = import ./home/alice { … };`: the modules it names,
+ * each at the line of its `modules` argument, with no `via` (the output that reads the file names
+ * it: flake-files.ts). Only a file whose value is not an attrset and whose text names
+ * homeManagerConfiguration is read: a search of the text of those few files.
+ */
+export function homeFileModules(tl: TopLevel): NixHomeModuleRef[] | null {
+  if (tl.entries || !treeSource(tl.node).text.includes(HOME_CALL)) return null;
+  const out = configurationModules(hostCall(unwrapValue(tl.node, tl.scope)), '', (v) => v.startPosition.row + 1);
+  return out.length ? out : null;
 }

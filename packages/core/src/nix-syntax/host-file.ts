@@ -5,7 +5,8 @@ import { hostCall, hostDecl, hostFromCall } from './flake-hosts.js';
 import type { FlakeHostDecl } from './flake.js';
 import type { TopLevel } from './module.js';
 import { treeSource } from './tree-source.js';
-import { withHomeModules } from './home-configurations.js';
+import { homeFileModules, withHomeModules } from './home-configurations.js';
+import type { NixHomeModuleRef } from './home-modules.js';
 import { unwrapValue } from './values.js';
 
 /** Hosts a file defines for a flake that reads it: its `nixosConfigurations` outputs and their hosts. */
@@ -19,7 +20,8 @@ export interface NixHostSet {
 /**
  * What a file gives a flake that reads its hosts from it, each way a flake can: as the whole set
  * (`nixosConfigurations = import ./hosts { inherit inputs; }`), as one host (`a = import ./a.nix
- * { … }`), or as a flake-parts module (`imports = [ ./hosts ]`, setting `flake.nixosConfigurations`).
+ * { … }`), or as a flake-parts module (`imports = [ ./hosts ]`, setting `flake.nixosConfigurations`);
+ * and as one standalone Home Manager configuration (`homeConfigurations.a = import ./a.nix { … }`).
  * The file does not know how it is read (another file says so): genome-hosts.ts picks the reading.
  */
 export interface NixHostFileFacts {
@@ -29,6 +31,8 @@ export interface NixHostFileFacts {
   host: FlakeHostDecl | null;
   /** The outputs a flake-parts module defines (`flake.…`, `perSystem`), with its hosts; null when it defines none. */
   parts: NixHostSet | null;
+  /** Its value read as one standalone Home Manager configuration: the modules it names (homeFileModules); absent when none. */
+  home?: NixHomeModuleRef[];
 }
 
 /**
@@ -50,12 +54,13 @@ export function hostFileFacts(tl: TopLevel, top: Node): NixHostFileFacts | null 
     parts.flakeParts(tl.node, tl.scope);
     return { set: null, host: null, parts: hostSetOf(parts) };
   }
+  const home = homeFileModules(tl);
   // 1-2 ms over the 5.4 MB bench tree (0.1-0.2% of an analysis pass); indexOf loops were slower.
-  if (!MENTIONS_HOSTS.test(treeSource(tl.node).text)) return null;
+  if (!MENTIONS_HOSTS.test(treeSource(tl.node).text)) return home ? { set: null, host: null, parts: null, home } : null;
   const set = new OutputCollector();
   set.namedMap('nixosConfigurations', tl.node, tl.node, tl.scope);
   const line = tl.node.startPosition.row + 1;
-  return { set: hostSetOf(set, SET_CATEGORIES), host: tl.entries ? null : hostFromCall('', line, hostCall(unwrapValue(tl.node, tl.scope))), parts: null };
+  return { set: hostSetOf(set, SET_CATEGORIES), host: tl.entries ? null : hostFromCall('', line, hostCall(unwrapValue(tl.node, tl.scope))), parts: null, ...(home ? { home } : {}) };
 }
 
 /** Run on every top-level entry of every file: indexed reads, no destructuring (an iterator each). */

@@ -181,4 +181,34 @@ describe('Home Manager modules through the import graph', () => {
       ['home-manager-module', 'my.carolGit', 'users/carol-git.nix'],
     ]);
   });
+
+  it('reads a configuration built in another file, its paths written there', async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }@inputs: {
+    homeConfigurations = {
+      "dana@desk" = import ./cfg/dana.nix { inherit inputs; pkgs = nixpkgs.legacyPackages.x86_64-linux; };
+      "dana@laptop" = import ./cfg/dana.nix { inherit inputs; pkgs = nixpkgs.legacyPackages.aarch64-linux; };
+      missing = import ./cfg/missing.nix { };
+    };
+  };
+}`,
+      'cfg/dana.nix': `{ inputs, pkgs }:
+inputs.home-manager.lib.homeManagerConfiguration {
+  inherit pkgs;
+  modules = [ ../users/dana.nix ];
+}`,
+      'users/dana.nix': '{ imports = [ ./dana-git.nix ]; }',
+      'users/dana-git.nix': option('danaGit'),
+    });
+    expect(s.outputs.map((o) => o.attr)).toEqual(['homeConfigurations.dana@desk', 'homeConfigurations.dana@laptop', 'homeConfigurations.missing']);
+    expect(s.home_manager_modules.map((m) => [m.path, m.class, m.via])).toEqual([
+      ['users/dana-git.nix', 'home-manager', 'homeConfigurations.dana@desk at cfg/dana.nix:4'],
+      ['users/dana.nix', 'home-manager', 'homeConfigurations.dana@desk at cfg/dana.nix:4'],
+    ]);
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.detected_by])).toEqual([
+      ['home-manager-module', 'homeConfigurations.dana@desk', 'users/dana.nix', 'homeConfigurations.dana@desk at cfg/dana.nix:4'],
+      ['home-manager-module', 'my.danaGit', 'users/dana-git.nix', 'options declared in users/dana-git.nix'],
+    ]);
+  });
 });

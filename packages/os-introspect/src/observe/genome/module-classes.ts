@@ -44,11 +44,11 @@ export interface HomeHandover {
   refs: readonly NixHomeModuleRef[];
 }
 
-/** The hosts' inline handovers, then the standalone configurations' (in the files that define them). */
+/** The hosts' inline handovers, then the standalone configurations' (in the files their modules are written in). */
 export function homeHandovers(hosts: readonly GenomeHost[], outputs: readonly PlacedOutput[]): HomeHandover[] {
   const out: HomeHandover[] = [];
   for (const h of hosts) if (h.inline_home_modules.length) out.push({ base: h.base, refs: h.inline_home_modules });
-  for (const o of outputs) if (o.decl.home_modules) out.push({ base: o.file, refs: o.decl.home_modules });
+  for (const o of outputs) if (o.decl.home_modules) out.push({ base: o.home_base ?? o.file, refs: o.decl.home_modules });
   return out;
 }
 
