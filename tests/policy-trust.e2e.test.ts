@@ -1,9 +1,10 @@
 // Who may have written the host policy, or a gate's --policy file, through the built bins as real
-// processes, with real files, modes and owners (the suite runs as root; the reader-dependent
-// cases run a CLI as nobody with setpriv). The rule is one function (core adapters/path-trust.ts),
-// applied by the one policy reader (policy/host-policy-file.ts) and by the gates' --policy reader
-// (pipeline/context.ts): the file, every directory on its path and every link to it must be
-// changeable by nobody but root and the user running the tool.
+// processes, with real files, modes and owners (as root, the reader-dependent cases run a CLI as
+// nobody with setpriv; as a normal user, the cases it can make: its own files, in its own group).
+// The rule is one function (core adapters/path-trust.ts), applied by the one policy reader
+// (policy/host-policy-file.ts) and by the gates' --policy reader (pipeline/context.ts): the file,
+// every directory on its path and every link to it must be changeable by nobody but root and the
+// user running the tool.
 import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +15,8 @@ import { tempDir } from './support/tmp.js';
 
 const NOBODY = 65534;
 const AS_NOBODY = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
+/** Root can chown to others and run a CLI as nobody; a normal user gets the cases it can make. */
+const AS_ROOT = process.getuid?.() === 0;
 
 /** <tmp>/etc (0755) and <tmp>/memory, readable by nobody too. */
 function setting() {
@@ -69,6 +72,18 @@ describe('a host policy another user could change is not used', () => {
     const s = setting();
     const policyMemory = join(s.base, 'policy-memory');
     writeFileSync(s.policy, JSON.stringify({ mode: 'observe-only', memory_dir: policyMemory }), { mode: 0o644 });
+    if (!AS_ROOT) {
+      // Only root can give a file to another user or run a CLI as one. A normal user's own
+      // policy, in its own directories, is used by that user: the owner is the reader.
+      const byOwner = runCli('mutation-journal', ['list', 'mutations'], { cwd: s.base, env: { AUTOPOIETIC_ETC_DIR: s.etc } });
+      expect([byOwner.code, byOwner.stdout.trim()], byOwner.stderr).toEqual([0, '[]']);
+      expect(byOwner.stderr).not.toContain('host-policy-untrusted');
+      // Made writable by others, the same file is refused, naming the mode.
+      chmodSync(s.policy, 0o666);
+      const refused = runCli('mutation-journal', ['list', 'mutations'], { cwd: s.base, env: { AUTOPOIETIC_ETC_DIR: s.etc } });
+      expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining(`file ${s.policy} is writable by every user (mode 0666)`)]);
+      return;
+    }
     chownSync(s.policy, NOBODY, NOBODY);
     const byRoot = runCli('mutation-journal', ['list', 'mutations'], { cwd: s.base, env: { AUTOPOIETIC_ETC_DIR: s.etc } });
     expect(byRoot.code, byRoot.stderr).toBe(1);
@@ -95,12 +110,18 @@ describe('a host policy another user could change is not used', () => {
     const env = { AUTOPOIETIC_ETC_DIR: s.etc, AUTOPOIETIC_MEMORY_DIR: s.memory };
     const verify = () => runCli('mutation-runner', ['verify', '--proposal', readmeProposal(root), '--root', root], { cwd: root, env });
     writeFileSync(s.policy, JSON.stringify({ mode: 'observe-only' }));
-    chownSync(s.etc, 0, 0);
-    chownSync(s.policy, 0, 0);
+    // As a normal user, the files stay the user's, in the group they were made with: its own
+    // group under Debian's user private groups, which the rule must find holds only that user.
+    if (AS_ROOT) {
+      chownSync(s.etc, 0, 0);
+      chownSync(s.policy, 0, 0);
+    }
     chmodSync(s.etc, 0o775);
     chmodSync(s.policy, 0o664);
     const used = verify();
     expect([used.code, used.stderr]).toEqual([1, expect.stringContaining('error[mode-forbidden]: verify needs autonomy mode mutate-draft or higher')]);
+    // Only root can give a file to a group its owner is not in.
+    if (!AS_ROOT) return;
     // nogroup: nobody's group, not root's.
     chownSync(s.policy, 0, NOBODY);
     expect(verify().stderr).toContain(`error[host-policy-untrusted]: host policy ${s.policy} could have been written by another user: file ${s.policy} is writable by its group (gid ${NOBODY}, mode 0664), which holds other users than its owner`);
@@ -169,6 +190,12 @@ describe('a --policy file another user could change is not used: its operator ch
     chmodSync(p.ops, 0o777);
     for (const [gate, args] of gates) {
       expect(refusal(gate, args)).toContain(`error[policy-untrusted]: policy file ${p.policy} (--policy) could have been written by another user: directory ${p.ops} is writable by every user (mode 0777)`);
+    }
+    // Only root can give the file or a link to another user.
+    if (!AS_ROOT) {
+      expect(existsSync(p.ran)).toBe(false);
+      expect(existsSync(p.memory)).toBe(false);
+      return;
     }
     // Sticky, as /tmp: others may add files there, but not replace this one.
     chmodSync(p.ops, 0o1777);

@@ -101,7 +101,7 @@ describe('evolve with misbehaving generators', () => {
     const mem = memoryDir();
     const before = repoSnapshot(root);
     const gen = scriptGenerator('vandal', `
-      import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+      import { appendFileSync, chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
       import { dirname, join } from 'node:path';
       const tried = [];
       // Every directory its environment names (the test points HOME at a scratch directory), the
@@ -112,7 +112,9 @@ describe('evolve with misbehaving generators', () => {
         try { if (p.startsWith('/') && statSync(p).isDirectory()) { writeFileSync(join(p, 'pwned-by-generator.txt'), 'x'); tried.push(p); } } catch {}
       }
       const g = process.env.AUTOPOIETIC_GENOME;
-      for (const f of ['hosts/seed/configuration.nix', 'flake.nix']) { try { appendFileSync(join(g, f), '# vandal\\n'); } catch {} }
+      // It runs as the user who made the copy, so it can give itself write permission first
+      // (root needs none): the mode bits of the copy stop no one; the digest of the copy does.
+      for (const f of ['hosts/seed/configuration.nix', 'flake.nix']) { try { chmodSync(join(g, f), 0o644); appendFileSync(join(g, f), '# vandal\\n'); } catch {} }
       process.stderr.write('tried ' + tried.length + ' directories\\n');
       process.stdout.write(JSON.stringify({ patch: 'diff --git a/x b/x\\n' }));
     `);
@@ -120,7 +122,7 @@ describe('evolve with misbehaving generators', () => {
     const r = runner(['evolve', '--root', root, '--memory-dir', mem, '--goal', HOST_GOAL, '--generator', gen, '--attempts', '1', '--etc-dir', etcWithMode('mutate-draft')], { env: { HOME: home } });
     expect(r.code).toBe(1);
     expect(existsSync(join(home, 'pwned-by-generator.txt')), JSON.stringify(ledger(join(mem, 'lineage.jsonl')))).toBe(true); // it did try
-    // Running as root, the mode bits of the copy do not stop it: the digest of the copy does.
+    // Whoever it runs as, the mode bits of the copy do not stop it: the digest of the copy does.
     await expectRecorded(mem, [/generator wrote into its read-only copy of the genome/]);
     expect(repoSnapshot(root)).toEqual(before);
   });

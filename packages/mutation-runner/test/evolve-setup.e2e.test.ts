@@ -68,8 +68,11 @@ describe('evolve --proposals-dir and --memory-dir', () => {
       // refused earlier still, with every flag naming a directory written into (dir-flags-pseudo-fs)
       ['/proc/no-such-process/pending', 'error[directory-on-pseudo-fs]: --proposals-dir', 'is on proc (/proc)'],
     ];
-    // root ignores mode bits: the read-only case only means something for other users
-    if (process.getuid?.() !== 0) cases.push([join(readOnly, 'pending'), unusable, 'is not writable']);
+    // root ignores mode bits: the read-only cases only mean something for other users
+    if (process.getuid?.() !== 0) {
+      cases.push([join(readOnly, 'pending'), unusable, `--proposals-dir ${join(readOnly, 'pending')} cannot be created (EACCES)`]);
+      cases.push([readOnly, unusable, `--proposals-dir ${readOnly} is not writable by this user`]);
+    }
     for (const [dir, code, why] of cases) {
       const mem = memoryDir();
       const r = evolve(root, ['--memory-dir', mem, '--proposals-dir', dir]);

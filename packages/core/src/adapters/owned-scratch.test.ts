@@ -68,13 +68,14 @@ describe('removeDeadScratchDirs', () => {
     setOwner(left, { pid: dead });
     mkdirSync(join(left, 'genome', 'sub'), { recursive: true });
     writeFileSync(join(left, 'genome', 'sub', 'f.nix'), '{ }\n');
-    chmodSync(join(left, 'genome', 'sub'), 0o555);
-    chmodSync(join(left, 'genome'), 0o555);
     mkdirSync(join(outside, 'target'));
     writeFileSync(join(outside, 'target', 'keep.txt'), 'keep\n');
     chmodSync(join(outside, 'target'), 0o555);
     symlinkSync(join(outside, 'target'), join(left, 'link-to-dir'));
+    // Linked before the tree is made read-only: only root could add to it afterwards.
     symlinkSync(join(outside, 'target', 'keep.txt'), join(left, 'genome', 'link-to-file'));
+    chmodSync(join(left, 'genome', 'sub'), 0o555);
+    chmodSync(join(left, 'genome'), 0o555);
     // Its pid now belongs to another process (this one): the start time tells them apart.
     setOwner(reused, { start: 'not-its-start-time' });
 
