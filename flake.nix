@@ -89,6 +89,9 @@
               pkgs.jq
               # The pnpm-hash tests (tests/pnpm-deps-hash-offline.test.ts) pack a store with it.
               pkgs.zstd
+              # Headless, for the lineage view's browser test (packages/mutation-journal/test):
+              # scripts/setup.sh installs Debian's only as root, and a developer here is not.
+              pkgs.chromium
               pkgs.nixfmt
               tools
             ];
