@@ -4,14 +4,14 @@
 // A watchdog that cannot start means the check does not run, and verify is not `verified`.
 // Real processes, real git, real Nix.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
 import { killGroup, liveGroupMembers, pgidOf, waitUntil } from '../../../tests/support/process-group.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { alive, killBuilder, nixConfigSeeing, startRunner, waitFor, waitForBuilder } from './builder-process.js';
+import { alive, killBuilder, nixConfigSeeing, processesMentioning, startRunner, waitFor, waitForBuilder } from './builder-process.js';
 import { fixtureGenome, ledger, memoryDir, readmeProposal } from './support.js';
 
 const BIN = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
@@ -30,6 +30,26 @@ function slowPackageGenome(probe: string): string {
 function parentOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** The one process under `ancestor` whose command line matches `command`. */
+function checkProcess(ancestor: number, command: RegExp): number {
+  const under = (pid: number): boolean => {
+    for (let p = pid; p > 1; p = parentOf(p)) if (p === ancestor) return true;
+    return false;
+  };
+  const found = processesMentioning('')
+    .filter((p) => command.test(p.slice(p.indexOf(' ') + 1)))
+    .map((p) => Number(p.split(' ')[0]))
+    .filter((pid) => {
+      try {
+        return under(pid);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+  expect(found, `processes under ${ancestor} matching ${command}`).toHaveLength(1);
+  return found[0]!;
 }
 
 describe('verify killed with SIGKILL while its checks run', () => {
@@ -51,7 +71,9 @@ describe('verify killed with SIGKILL while its checks run', () => {
     try {
       const builder = await waitForBuilder(slow);
       await waitFor('the operator check to start', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
-      const nixBuild = parentOf(builder); // the check's `nix build`, which started the builder
+      // The check's `nix build`: the builder's parent when Nix builds in its own process (root);
+      // with a nix-daemon (a normal user) the daemon starts the builder, so find it under verify.
+      const nixBuild = checkProcess(run.pid, /^(\S*\/)?nix .* build .*#slow\s*$/);
       const sleeper = Number(readFileSync(pidFile, 'utf8'));
       groups = [pgidOf(nixBuild), pgidOf(sleeper)];
       // Each check's group is led by its watchdog, the check's parent (verify's child).
@@ -79,10 +101,12 @@ describe('verify killed with SIGKILL while its checks run', () => {
 
 describe('a check whose watchdog cannot start', () => {
   it('is not run: an error check, and verify is not verified (exit 1)', async () => {
-    // The watchdog runs on this process's Node binary (process.execPath). A second name for it
-    // that is gone once verify has started: the watchdog cannot be spawned (ENOENT).
+    // The watchdog runs on this process's Node binary (process.execPath). A copy of it that is
+    // gone once verify has started: the watchdog cannot be spawned (ENOENT). A copy, not a hard
+    // link: a normal user may not link a file it does not own (fs.protected_hardlinks).
     const node = join(tempDir('aos-node-'), 'node');
-    linkSync(process.execPath, node);
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
     const root = fixtureGenome();
     const marker = join(tempDir('aos-marker-'), 'ran');
     const policy = join(tempDir('aos-policy-'), 'policy.json');
