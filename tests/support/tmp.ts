@@ -41,13 +41,17 @@ function privateAncestry(dir: string): boolean {
   }
 }
 
-afterEach(() => {
+afterEach(async () => {
   while (made.length) {
     const d = made.pop()!;
     try {
       rmSync(d, { recursive: true, force: true });
     } catch {
-      /* a test may have made it read-only; best effort */
+      // A test may have left read-only directories (a generator's read-only genome copy), which
+      // only root can empty as they are: make them writable (never through a link) and retry.
+      // Loaded only then: most test files never need it.
+      const { removeScratchTree } = await import('@autopoietic/core/adapters');
+      removeScratchTree(d);
     }
   }
 });
