@@ -5,21 +5,22 @@ import { ownerOnlyGroup } from './owner-only-group.js';
 
 /**
  * Whether anyone but root and the reader can change what a path names: the one rule for files
- * that grant the tools their powers (the host policy). It is OpenSSH's for ~/.ssh/config and
- * StrictModes (misc.c safe_path: the file and every directory above it owned by root or the user,
- * none writable by group or others) and sudo's for sudo.conf (owned by root, neither group- nor
- * world-writable), with two exceptions: group write by a group that holds only the owner, as
- * Debian's OpenSSH allows (owner-only-group.ts: users' own groups and umask 002), and a
- * directory with the sticky bit (/tmp,
- * /nix/store at 1775 root:nixbld) may be writable by others, since they can add entries there
- * but not rename or remove anyone else's, and whatever they add is owned by them and refused.
+ * that grant the tools their powers (the host policy, a gate's --policy). It is OpenSSH's for
+ * ~/.ssh/config and StrictModes (misc.c safe_path: the file and every directory above it owned by
+ * root or the user, none writable by group or others) and sudo's for sudo.conf (owned by root,
+ * neither group- nor world-writable), with two exceptions:
+ *  - group write by a group that holds only the owner, as Debian's OpenSSH allows
+ *    (owner-only-group.ts): Debian and Ubuntu give users their own group and a umask of 002;
+ *  - a directory with the sticky bit (/tmp, /nix/store at 1775 root:nixbld) may be writable by
+ *    others, since they can add entries there but not rename or remove anyone else's, and
+ *    whatever they add is owned by them and refused.
  *
  * Every object the kernel consults to resolve the path is checked: each directory looked in,
  * each symbolic link followed (NixOS links /etc/autopoietic/* through /etc/static into the
- * store), and the file. Group write by any other group is refused, and so is a POSIX ACL that
- * lets another user write, which shows as group write in the mode, unless the group holds only
- * the owner: then such an ACL, which only the owner or root can set, is not seen (nor by ssh). Once every directory passes, nobody
- * else can swap the file between this check and the read.
+ * store), and the file. A POSIX ACL that lets another user write shows as group write in the
+ * mode, and is refused like it, unless the group holds only the owner: then it is not seen (nor
+ * by Debian's ssh), and only the owner or root can have set it. Once every directory passes,
+ * nobody else can swap the file between this check and the read.
  *
  * The owner of `/` is trusted too: whoever owns it can rename any entry of it, and so holds every
  * path already. It is root, except in a user namespace that does not map root: in a Nix build
