@@ -19,6 +19,17 @@ describe('command words', () => {
     expect(commandWords('time sudo -u alice exec nice -n 5 ffmpeg')).toEqual(['ffmpeg']);
   });
 
+  it('skips redirections wherever they stand, with their targets: they run no command', () => {
+    expect(commandWords('exec >log 2>&1')).toEqual([]);
+    expect(commandWords('exec 3> /tmp/fd3')).toEqual([]);
+    expect(commandWords('>out.txt ffmpeg -i a b')).toEqual(['ffmpeg']);
+    expect(commandWords('2>/dev/null yt-dlp x')).toEqual(['yt-dlp']);
+    expect(commandWords('< in.txt uv run x')).toEqual(['uv']);
+    expect(commandWords('sudo -u alice &>> /var/log/x ocrmypdf a b')).toEqual(['ocrmypdf']);
+    expect(commandWords('exec 2>err nice -n 5 ffmpeg')).toEqual(['ffmpeg']);
+    expect(commandWords("<<< 'x' cat")).toEqual(['cat']);
+  });
+
   it('takes the command env, nice, nohup, time, command, exec, timeout and xargs run, past their options, values and operands', () => {
     const cases: [string, string[]][] = [
       ['env -i PATH=/run/current-system/sw/bin HOME=/tmp ffmpeg -i a b', ['ffmpeg']],

@@ -9,6 +9,13 @@
 /** A shell assignment (`FOO=1 cmd`), also as sudo and env take them after their options (`env http_proxy=x cmd`). */
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
+/**
+ * A redirection word (`>log`, `2>&1`, `&>>out`, `<in`, `<<<str`): no command, wherever it stands
+ * (`exec >log 2>&1` runs none, `>out ffmpeg` runs ffmpeg). Group 1 is an attached target; when it
+ * is empty the target is the next word (`> log`).
+ */
+const REDIRECTION = /^\d*(?:&>>|&>|>>|>&|<&|>\||<<<|<<-|<<|<>|>|<)(.*)$/s;
+
 /** Words that run no command of their own: their arguments are files (`sudoedit /etc/hosts`). */
 const NO_COMMAND = new Set(['sudoedit']);
 
@@ -92,6 +99,11 @@ function commandWord(words: string[]): string | undefined {
   let i = 0;
   while (i < words.length) {
     const word = words[i]!;
+    const redirection = REDIRECTION.exec(word);
+    if (redirection) {
+      i += redirection[1] === '' ? 2 : 1;
+      continue;
+    }
     if (ASSIGNMENT.test(word)) {
       i++;
       continue;
