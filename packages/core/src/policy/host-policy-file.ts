@@ -1,7 +1,7 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MAX_SETTINGS_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
-import { firstDuplicateKey } from '../canonical/duplicate-keys.js';
+import { firstDuplicateKey, type DuplicateKey } from '../canonical/duplicate-keys.js';
 import { AosError } from '../cli-kit/errors.js';
 import { shellQuote } from '../cli-kit/shell-quote.js';
 import type { HostPolicy } from '../schemas/host-policy.js';
@@ -58,11 +58,16 @@ export function readHostPolicyFile(file: string, extraHint = ''): HostPolicy | u
   }
   // JSON.parse keeps the last of two "mode" keys; a reviewer's tool may show the first.
   const duplicate = firstDuplicateKey(text);
-  const problems = duplicate === undefined ? checkHostPolicy(raw) : [`key ${JSON.stringify(duplicate.key)} is given twice in ${duplicate.path === '(top)' ? 'the top-level object' : duplicate.path}`, ...checkHostPolicy(raw)];
+  const problems = duplicate === undefined ? checkHostPolicy(raw) : [duplicateKeyProblem(duplicate), ...checkHostPolicy(raw)];
   if (problems.length > 0) {
     throw new AosError('host-policy-invalid', `host policy ${file} is invalid: ${problems.join('; ')}`, { hint, details: { file, problems } });
   }
   return raw as HostPolicy;
+}
+
+/** How a policy file (the host policy, a gate's --policy) names a key given twice. */
+export function duplicateKeyProblem(duplicate: DuplicateKey): string {
+  return `key ${JSON.stringify(duplicate.key)} is given twice in ${duplicate.path === '(top)' ? 'the top-level object' : duplicate.path}`;
 }
 
 /**

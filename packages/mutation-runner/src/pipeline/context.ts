@@ -5,7 +5,7 @@ import { CANDIDATE_GIT_ENV, cleanEnv, isInsideDir, MAX_SETTINGS_FILE_BYTES, read
 import { firstDuplicateKey } from '@autopoietic/core/canonical';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
-import { loadHostPolicy, requireMode, requireTrustedPolicy, type LoadedHostPolicy } from '@autopoietic/core/policy';
+import { duplicateKeyProblem, loadHostPolicy, requireMode, requireTrustedPolicy, type LoadedHostPolicy } from '@autopoietic/core/policy';
 import { HostPolicy, type AutonomyMode } from '@autopoietic/core/schemas';
 import { clampTimeout, DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../checks/plan.js';
 import { terminalProgress, type ProgressReporter } from '../checks/progress.js';
@@ -140,7 +140,7 @@ function loadPolicyFile(file: string, root: string): ReturnType<typeof ExtraPoli
   // As in the host policy: JSON.parse keeps the last of two "protected_paths", a reviewer's tool may show the first.
   const duplicate = firstDuplicateKey(read.bytes.toString('utf8'));
   if (duplicate !== undefined) {
-    throw usageError('policy-invalid', `policy file ${file} is invalid: key ${JSON.stringify(duplicate.key)} is given twice in ${duplicate.path === '(top)' ? 'the top-level object' : duplicate.path}`, 'Give each key once.');
+    throw usageError('policy-invalid', `policy file ${file} is invalid: ${duplicateKeyProblem(duplicate)}`, 'Give each key once.');
   }
   const parsed = ExtraPolicy.safeParse(raw);
   if (!parsed.success) {
