@@ -1,7 +1,7 @@
 import { scanLines } from './lines.js';
 
 /** The fields that name a gate record in its ledger (P1 and P2: docs/evidence.md, "Checking a bundle"). */
-export const RECORD_ID_FIELDS = ['verification_id', 'promotion_id'] as const;
+const RECORD_ID_FIELDS = ['verification_id', 'promotion_id'] as const;
 
 export type FoundLine =
   | { status: 'found'; line: number; value: Record<string, unknown> }

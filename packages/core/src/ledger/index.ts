@@ -12,4 +12,4 @@ export { acquireLock, withLock, lockPathFor, type HeldLock, type LockOptions, ty
 export { isLedgerSchema, schemaForFileName, type LedgerSchemaName, type RecordOf } from './validate.js';
 export { ledgerLikeName } from './ledger-names.js';
 export { memoryWriteHint } from './io-hint.js';
-export { findRecordLine, RECORD_ID_FIELDS, type FoundLine } from './find-line.js';
+export { findRecordLine, type FoundLine } from './find-line.js';
