@@ -93,7 +93,7 @@ async function derive(source: Source, ctx: InputContext, lookup: Lookup): Promis
     case 'json-file':
       return jsonFile(source.path);
     case 'command-output':
-      return ctx.output === undefined ? { status: 'unverifiable', reason: source.reason } : { ...(await jsonFile(ctx.output)), readFrom: ctx.output };
+      return ctx.output === undefined ? { status: 'unverifiable', reason: source.reason } : { ...jsonFile(ctx.output), readFrom: ctx.output };
     case 'unknown':
       return { status: 'unverifiable', reason: source.reason };
   }
