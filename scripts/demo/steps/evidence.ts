@@ -1,17 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { BundleCheckReport } from '@autopoietic/core/evidence';
 import type { DemoContext } from '../context.js';
 import { jsonOut } from '../tools.js';
 import { StepFailure, type ItemResult } from '../types.js';
 import type { StepBody } from './step.js';
 
-interface CheckReport {
-  status?: string;
-  counts?: Record<string, number>;
-  inputs?: { name?: string; status?: string; reason?: string }[];
-  parts?: { name?: string; status?: string; reason?: string }[];
-  logs?: { path?: string; status?: string; reason?: string }[];
-}
+/** The report as printed; partial, since a CLI from an older build may leave parts out. */
+type CheckReport = Partial<BundleCheckReport>;
 
 /**
  * `mutation-journal evidence check` on every bundle the earlier steps wrote: each must be
@@ -41,12 +37,14 @@ function checkOne(ctx: DemoContext, bundle: string): ItemResult {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  const first = [...(report.inputs ?? []), ...(report.parts ?? []), ...(report.logs ?? [])].find((c) => c.status !== 'matched');
+  // Every kind of item, the ledgers' chains too, and a cause of the failure before an unverifiable one.
+  const checked = [...(report.inputs ?? []), ...(report.parts ?? []), ...(report.logs ?? []), ...(report.ledgers ?? [])];
+  const first = checked.find((c) => c.status === 'differs' || c.status === 'missing') ?? checked.find((c) => c.status !== 'matched');
   return {
     label: basename(bundle),
     ok,
     status: report.status ?? `exit ${run.code}`,
-    reason: ok ? counts : `exit ${run.code}${first ? `: ${first.status}: ${first.reason ?? ''}` : ''}`,
+    reason: ok ? counts : `exit ${run.code}${first ? `: ${first.status} ${first.id}: ${first.reason}` : ''}`,
     evidence: [],
   };
 }
