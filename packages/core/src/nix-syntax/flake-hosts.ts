@@ -1,11 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { applyParts, calleeName, dottedName, literalValue, pathLiteral, unparen, stripParens, type Typed } from './nodes.js';
+import { applyParts, dottedName, importArgument, importedFile, literalValue, pathLiteral, unparen, stripParens, type Typed } from './nodes.js';
 import type { OutputHit } from './flake-outputs.js';
 import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
 import { attrEntries, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
 import { unwrapValue } from './values.js';
-import { importedFile } from './flake-names.js';
 import { selfPath, type FlakeArgs } from './flake-args.js';
 import { substitutedPath } from './substituted-path.js';
 
@@ -179,8 +178,7 @@ type OwnPath = { text: string; dynamic: boolean; self?: true };
 
 /** `import ./x { … }` (or `import "${self}/x"`) as a module list element: the imported path. */
 function importedPath(n: Node, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
-  if (calleeName(n) !== 'import') return undefined;
-  const first = applyParts(n)?.args[0];
+  const first = importArgument(n);
   return first ? (pathLiteral(first) ?? ownPath(stripParens(first), scope, args)) : undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { applyParts, calleeName, callOf, pathLiteral, stringLiteral } from './nodes.js';
+import { callOf, stringLiteral } from './nodes.js';
 import { listElementsOf } from './module-imports.js';
 import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
@@ -66,14 +66,6 @@ function nameNode(binding: Node, name: string): Node | undefined {
   const ap = fieldChild(binding, 'attrpath');
   if (ap) return fieldChildren(ap, 'attr')[0];
   return binding.descendantsOfType(['identifier', 'string_expression']).find((d) => d.text === name || stringLiteral(d) === name);
-}
-
-/** `import ./hosts`, `import ./hosts { inherit inputs; }` or `(import ./hosts) inputs`: the path as written. */
-export function importedFile(n: Node): string | undefined {
-  if (calleeName(n) !== 'import') return undefined;
-  const first = applyParts(n)?.args[0];
-  const p = first ? pathLiteral(first) : undefined;
-  return p && !p.dynamic ? p.text : undefined;
 }
 
 /** `readDir ./machines` somewhere in a computed value (`mapAttrs f (readDir ./hosts)`): the directory as written. */

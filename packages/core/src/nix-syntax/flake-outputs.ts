@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { applyParts, calleeName, literalValue, pathLiteral, stripParens } from './nodes.js';
-import { generatedNames, importedFile, readDirOf } from './flake-names.js';
+import { applyParts, calleeName, importedFile, literalValue, pathLiteral, stripParens } from './nodes.js';
+import { generatedNames, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
 import { inputOf, type FlakeArgs } from './flake-args.js';
 import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';

@@ -1,10 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { FlakeOutputDecl, OutputHit } from './flake-outputs.js';
 import { callSettings, hostCall, outputCall } from './flake-hosts.js';
-import { importedFile } from './flake-names.js';
 import { readHomeModules, type NixHomeModuleRef } from './home-modules.js';
 import type { TopLevel } from './module.js';
-import type { Typed } from './nodes.js';
+import { importedFile, type Typed } from './nodes.js';
 import type { Scope } from './scope.js';
 import { treeSource } from './tree-source.js';
 import { unwrapValue } from './values.js';

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callOf, pathLiteral, renderAttrPath, type Typed } from './nodes.js';
+import { importArgument, pathLiteral, renderAttrPath, type Typed } from './nodes.js';
 import { substitutedPath } from './substituted-path.js';
 import { importParts } from './module-imports.js';
 import { attrEntries, isAttrset, resolveTyped, unwrapBody, type Scope } from './scope.js';
@@ -84,8 +84,8 @@ export function readHomeModules(via: string, value: Node, scope: Scope, line: nu
  * `"alice"`: substitutedPath). Only a dynamic element of a Home Manager module list gets here.
  */
 function modulePath(el: Typed, scope: Scope): string | undefined {
-  const call = el.type === 'apply_expression' ? callOf(el.node, el.type) : undefined;
-  const p = call ? (call.name === 'import' && call.args[0] ? pathLiteral(call.args[0]) : undefined) : pathLiteral(el.node, el.type);
+  const imported = el.type === 'apply_expression' ? importArgument(el.node, el.type) : undefined;
+  const p = el.type === 'apply_expression' ? imported && pathLiteral(imported) : pathLiteral(el.node, el.type);
   if (!p) return undefined;
   return p.dynamic ? substitutedPath(p.text, scope) : p.text;
 }

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callOf, clip, pathLiteral, stringLiteral, unparen } from './nodes.js';
+import { clip, importedFile, pathLiteral, stringLiteral, unparen } from './nodes.js';
 import { resolveTyped, type Scope } from './scope.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
 import { expansionOf } from './expansion.js';
@@ -117,15 +117,7 @@ function importRef(el: Node): NixImportRef {
     const s = stringLiteral(n, type, text);
     return { kind: 'string', expr: clip(text, 500), ...(s === undefined ? {} : { path: s }), dynamic: s === undefined, ...at };
   }
-  const imported = type === 'apply_expression' ? importedPath(n, type) : undefined;
+  const imported = type === 'apply_expression' ? importedFile(n, type) : undefined;
   if (imported) return { kind: 'import', expr: clip(n.text, 500), path: imported, dynamic: false, ...at };
   return { kind: 'expression', expr: clip(n.text, 500), dynamic: true, ...at };
-}
-
-/** `import ./x.nix`, with or without arguments (`(import ./x.nix) args` too): the path as written. */
-function importedPath(n: Node, type: string): string | undefined {
-  const call = callOf(n, type);
-  const first = call?.name === 'import' ? call.args[0] : undefined;
-  const p = first ? pathLiteral(first) : undefined;
-  return p && !p.dynamic ? p.text : undefined;
 }

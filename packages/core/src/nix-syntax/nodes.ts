@@ -246,6 +246,23 @@ export function literalValue(node: Node, depth = 0, knownType?: string, knownTex
   }
 }
 
+/**
+ * `import <x>`, with or without arguments (`import ./x.nix args`, `(import ./x.nix) args`): `<x>`,
+ * the first argument (read in one pass over the call). The one reader of an `import` call's
+ * argument: importedFile for a plain path, the callers for what else they accept there.
+ */
+export function importArgument(node: Node, knownType?: string): Node | undefined {
+  const call = callOf(node, knownType);
+  return call?.name === 'import' ? call.args[0] : undefined;
+}
+
+/** `import ./hosts`, `import ./hosts { inherit inputs; }` or `(import ./hosts) inputs`: the path as written. */
+export function importedFile(node: Node, knownType?: string): string | undefined {
+  const first = importArgument(node, knownType);
+  const p = first ? pathLiteral(first) : undefined;
+  return p && !p.dynamic ? p.text : undefined;
+}
+
 /** Path expressions (`./a.nix`, `../b`): the text, and whether it holds an interpolation. */
 export function pathLiteral(node: Node, knownType?: string): { text: string; dynamic: boolean } | undefined {
   const { node: n, type } = unparen(node, knownType);
