@@ -5,7 +5,7 @@ import { readFlakeLock, type LockReading } from './flake-lock.js';
 import type { GenomeFiles } from './files.js';
 import { ParsedGenome } from './model.js';
 import { homeHandovers, moduleClasses } from './module-classes.js';
-import { genomeOrgans, handoverOrgans, nestedFlakeDirs, ownOutputs, typedModuleOrgans, underHomeDir } from './organs.js';
+import { genomeOrgans, handoverOrgans, inNestedFlake, ownOutputs, typedModuleOrgans, underHomeDir } from './organs.js';
 import { partsSelfImports } from './parts-imports.js';
 import { flakeOutputs } from './outputs.js';
 import { hostEntries, importGraph, nixFileEntry } from './structure.js';
@@ -48,9 +48,9 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     return facts?.moduleJson ? [{ path: r.rel, ...facts, home_modules: r.analysis?.module?.home_modules }] : [];
   });
   const hosts = genomeHosts(genome, a.flakeFile, reading);
-  const nested = nestedFlakeDirs(a.files.layout);
+  const foreign = inNestedFlake(a.files.layout);
   const handovers = homeHandovers(hosts, reading?.outputs ?? []);
-  const classes = moduleClasses({ modules, hosts, handovers, outputs: own, flakeFile: a.flakeFile, index: genome, foreign: (p) => nested.some((d) => p.startsWith(`${d}/`)), underHomeDir });
+  const classes = moduleClasses({ modules, hosts, handovers, outputs: own, flakeFile: a.flakeFile, index: genome, foreign, underHomeDir });
   const moduleOrgans = typedModuleOrgans([...modules, ...handoverOrgans(handovers, a.files.layout)], classes.classOf);
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));
   const unlockedInputs = lock?.error ? [] : (flake?.inputs ?? []).map((i) => i.name).filter((n) => !locked.has(n));
@@ -69,7 +69,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     modules: [],
     import_graph: importGraph(modules),
     home_manager_modules: classes.home,
-    organs: genomeOrgans(a.flakeFile, own, moduleOrgans, a.files.layout, a.packageDirs),
+    organs: genomeOrgans(a.flakeFile, own, moduleOrgans, a.files.layout, a.packageDirs, foreign),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };

@@ -44,7 +44,15 @@ export function ownOutputs(outputs: Output[], placed: readonly PlacedOutput[]): 
  */
 const DEFAULT_IS_ORGAN = new Set(['devShells', 'overlays']);
 
-export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], modules: ModuleOrgans[], genome: GenomeLayout, packageDirs: Organ[]): Organ[] {
+/** `foreign`: a path of another genome (inNestedFlake), whose modules are none of this one's organs. */
+export function genomeOrgans(
+  flakeFile: string | undefined,
+  outputs: Output[],
+  modules: ModuleOrgans[],
+  genome: GenomeLayout,
+  packageDirs: Organ[],
+  foreign: (path: string) => boolean,
+): Organ[] {
   const found = new Map<string, { organ: Organ; rank: number }>();
   const add = (organ: Organ, rank: number): void => {
     const moduleType = organ.type === 'nixos-module' || organ.type === 'home-manager-module';
@@ -69,9 +77,8 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
     const detected_by = elsewhere ? `flake output ${o.attr} at ${written}:${o.line}` : `flake output ${o.attr}`;
     add({ name, type, source: source ?? written, line: elsewhere ? null : o.line, detected_by }, source ? 1 : 3);
   }
-  const nested = nestedFlakeDirs(genome);
   for (const m of modules) {
-    if (nested.some((d) => m.path.startsWith(`${d}/`))) continue;
+    if (foreign(m.path)) continue;
     for (const o of m.organs) add(o, 2);
   }
   for (const o of packageDirs) add(o, 0);
@@ -81,9 +88,14 @@ export function genomeOrgans(flakeFile: string | undefined, outputs: Output[], m
 /** `localeCompare` without arguments, from one collator (localeCompare builds one per call). */
 const byText = new Intl.Collator().compare;
 
-/** Directories below the root with their own flake.nix hold another genome (e.g. examples/). */
-export function nestedFlakeDirs(genome: GenomeLayout): string[] {
-  return genome.files().filter((rel) => rel.endsWith('/flake.nix')).map((rel) => rel.slice(0, -'/flake.nix'.length));
+/**
+ * Directories below the root with their own flake.nix hold another genome (e.g. examples/): true
+ * for a path in one. Made once per assembly (a pass over every file), for the organs and the
+ * module classes alike.
+ */
+export function inNestedFlake(genome: GenomeLayout): (path: string) => boolean {
+  const dirs = genome.files().filter((rel) => rel.endsWith('/flake.nix')).map((rel) => rel.slice(0, -'flake.nix'.length));
+  return (path) => dirs.some((d) => path.startsWith(d));
 }
 
 /** A module file and the organs it defines (moduleOrgans). */
