@@ -16,6 +16,7 @@ import { checksum, checksumOf } from './checksum.js';
  * 7: an identity set inline is placed in the file that lists the host's modules; 8: the hosts'
  * inline modules give Home Manager organs; 9: an organ's line is one of its source file, or null;
  * 10: outputs re-exported from inputs give no organs, a user's `imports` give Home Manager organs;
+ * 11: Home Manager sharedModules and user modules written as functions give Home Manager organs;
  * 12: flake-parts modules' imports through `self` are files of the flake; 13: module organs are
  * typed by the import graph's walks from Home Manager and NixOS modules, home_manager_modules;
  * 14: standalone Home Manager configurations' modules start a Home Manager walk and give organs;
