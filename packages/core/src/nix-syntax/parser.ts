@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { AosError } from '../cli-kit/errors.js';
+import { makeTreeDumper, type GrammarNames, type HeapViews, type TreeData } from './tree-dump.js';
 
 /**
  * The Nix parser: web-tree-sitter (WASM, no native build) with the tree-sitter-nix grammar shipped
@@ -15,6 +16,12 @@ export interface NixParser {
    * AosError `nix-parse-too-slow` past `limitMs` (default: parseTimeLimitMs of its length).
    */
   parse(source: string, limitMs?: number): Tree;
+  /** Parses `source` and copies the tree out of WASM memory (tree-dump.ts); the WASM tree is freed. */
+  parseData(source: string, limitMs?: number): TreeData;
+  /** The grammar's type and field names, to read TreeData of this parser with. */
+  readonly names: GrammarNames;
+  /** Whether trees are read straight from WASM memory (else through a TreeCursor, ~20 times slower). */
+  readonly directDump: boolean;
   /** Parses, runs `fn` on the root node, and frees the tree whatever happens. */
   withTree<T>(source: string, fn: (root: Node) => T, limitMs?: number): T;
 }
@@ -50,7 +57,10 @@ export function loadNixParser(): Promise<NixParser> {
 
 async function init(): Promise<NixParser> {
   const ts = await import('web-tree-sitter');
-  await ts.Parser.init();
+  // Emscripten keeps its views of the WASM memory on the object given here; tree-dump.ts reads
+  // trees through them. Only the first init of a thread takes it (later ones share the module).
+  const heap: HeapViews = {};
+  await ts.Parser.init(heap);
   const language: Language = await ts.Language.load(nixGrammarPath());
   const parser: Parser = new ts.Parser();
   parser.setLanguage(language);
@@ -65,8 +75,20 @@ async function init(): Promise<NixParser> {
       hint: 'Split the expression (a select or attribute path of thousands of names, say) into smaller ones.',
     });
   };
+  const dumper = makeTreeDumper(language, heap.HEAPU8 ? heap : undefined);
+  const names: GrammarNames = { types: language.types, fields: language.fields };
   return {
     parse,
+    names,
+    directDump: dumper.direct,
+    parseData(source: string, limitMs?: number): TreeData {
+      const tree = parse(source, limitMs);
+      try {
+        return dumper.dump(tree, source);
+      } finally {
+        tree.delete();
+      }
+    },
     withTree<T>(source: string, fn: (root: Node) => T, limitMs?: number): T {
       const tree = parse(source, limitMs);
       try {
