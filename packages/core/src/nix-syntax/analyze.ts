@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { syntaxReport, type SyntaxReport } from './diagnostics.js';
 import { flakeFactsFrom, type NixFlakeFacts } from './flake.js';
 import { moduleFactsFrom, topLevelOf, type NixModuleFacts } from './module.js';
@@ -25,7 +25,7 @@ export interface NixFileAnalysis {
 }
 
 /** Analysis of a parsed tree (synchronous; the caller owns the tree). */
-export function analyzeTree(root: Node): NixFileAnalysis {
+export function analyzeTree(root: SyntaxNode): NixFileAnalysis {
   const syntax = syntaxReport(root);
   const top = fieldChild(root, 'expression');
   if (!top) return { syntax, module: null, flake: null };

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { staticAttrPathOfText, type NixLiteral, type Span } from './nodes.js';
 import { SIMPLE_PLAIN_SOURCE } from './strings.js';
 import { positionOf, type TreeSource } from './tree-source.js';
@@ -205,7 +205,7 @@ function lexBindings(src: TreeSource, open: number): { bindings: LexedBinding[];
  * and `rest`, the tree offset from which its members are left to the node reading (none when all
  * were read). Undefined when the node is not a `{ … }` as expected.
  */
-export function lexedAttrset(src: TreeSource, attrset: Node, end: number): { bindings: LexedBinding[]; rest?: number } | undefined {
+export function lexedAttrset(src: TreeSource, attrset: SyntaxNode, end: number): { bindings: LexedBinding[]; rest?: number } | undefined {
   const open = attrset.startIndex - src.base;
   if (src.text.charAt(open) !== '{') return undefined;
   const set = lexBindings(src, open);

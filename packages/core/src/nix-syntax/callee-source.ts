@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { sourceSlice, type TreeSource } from './tree-source.js';
 
 /**
@@ -34,7 +34,7 @@ function lastSegment(dotted: string): string | undefined {
  * (no comment can hide in it: `#`, `/` and `*` are not name characters), the function is that
  * variable or select expression; its name is the last segment, as callOf reads it from the node.
  */
-export function calleeBeforeArgument(src: TreeSource, call: Node, arg: Node): string | undefined {
+export function calleeBeforeArgument(src: TreeSource, call: SyntaxNode, arg: SyntaxNode): string | undefined {
   const head = sourceSlice(src, call.startIndex, arg.startIndex).trimEnd();
   return PLAIN_DOTTED.test(head) ? lastSegment(head) : undefined;
 }
@@ -55,7 +55,7 @@ const ARGUMENT_START = /[A-Za-z_0-9"'([{<~]/y;
  * (as are `/`, `#` and `:`, so that comments, paths and URIs never qualify; `./x` and `../x` are
  * path arguments, not selects).
  */
-export function innermostCallee(src: TreeSource, call: Node): string | undefined {
+export function innermostCallee(src: TreeSource, call: SyntaxNode): string | undefined {
   const text = src.text;
   NAME_AT.lastIndex = call.startIndex - src.base;
   const name = NAME_AT.exec(text);

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 
 /** A syntax problem found by tree-sitter, at a 1-based line and column. */
 export interface SyntaxDiagnostic {
@@ -20,15 +20,15 @@ const MAX_DIAGNOSTICS = 20;
  * rejects a trailing comma in function formals (`{ a, b, }:`, the RFC 166 nixfmt layout): it
  * inserts a zero-width MISSING identifier as a phantom formal. Real Nix accepts it.
  */
-export function isTrailingCommaGap(node: Node): boolean {
+export function isTrailingCommaGap(node: SyntaxNode): boolean {
   return node.isMissing && node.type === 'identifier' && node.parent?.type === 'formal';
 }
 
 /** Walks only the subtrees that contain errors, so clean files cost one property read. */
-export function syntaxReport(root: Node): SyntaxReport {
+export function syntaxReport(root: SyntaxNode): SyntaxReport {
   const report: SyntaxReport = { errors: [], benign: [] };
   if (!root.hasError) return report;
-  const stack: Node[] = [root];
+  const stack: SyntaxNode[] = [root];
   while (stack.length && report.errors.length < MAX_DIAGNOSTICS) {
     const n = stack.pop()!;
     if (n.isMissing) {
@@ -49,25 +49,25 @@ export function syntaxReport(root: Node): SyntaxReport {
   return report;
 }
 
-function position(n: Node): { line: number; col: number } {
+function position(n: SyntaxNode): { line: number; col: number } {
   return { line: n.startPosition.row + 1, col: n.startPosition.column + 1 };
 }
 
 /** A zero-width MISSING node: reported where the token that follows it starts, as Nix does. */
-function missingDiagnostic(n: Node): SyntaxDiagnostic {
-  let next: Node | null = null;
-  for (let at: Node | null = n; at && !next; at = at.parent) next = at.nextSibling;
+function missingDiagnostic(n: SyntaxNode): SyntaxDiagnostic {
+  let next: SyntaxNode | null = null;
+  for (let at: SyntaxNode | null = n; at && !next; at = at.parent) next = at.nextSibling;
   while (next && next.childCount > 0) next = next.child(0);
   if (!next || next.text === '') return { ...position(n), message: `missing ${describeType(n)}` };
   return { ...position(next), message: `missing ${describeType(n)} before '${next.text.slice(0, 40)}'` };
 }
 
-function describeType(n: Node): string {
+function describeType(n: SyntaxNode): string {
   return n.isNamed ? n.type.replace(/_/g, ' ') : `'${n.type}'`;
 }
 
-function errorMessage(n: Node): string {
-  let leaf: Node | null = n;
+function errorMessage(n: SyntaxNode): string {
+  let leaf: SyntaxNode | null = n;
   while (leaf && leaf.childCount > 0) leaf = leaf.child(0);
   const token = leaf?.text ?? '';
   if (token === '') return 'syntax error: unexpected end of input';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { AosError } from '../cli-kit/errors.js';
 import { bindingHeadAt, lexedAttrset, lexedValue, type LexedBinding, type LexedValue } from './binding-source.js';
 import { attrName, attrPath, staticAttrPathOfText } from './nodes.js';
@@ -9,9 +9,9 @@ export interface AttrEntry {
   path: string[];
   dynamic: boolean;
   /** The whole binding (or inherit) node. */
-  node: Node;
+  node: SyntaxNode;
   /** The value expression; undefined for `inherit`. */
-  value: Node | undefined;
+  value: SyntaxNode | undefined;
   /** For `inherit (src) x;` the source expression text. */
   inheritFrom?: string;
 }
@@ -26,19 +26,19 @@ export interface SourceEntry extends AttrEntry {
 
 /** A binding whose value node is fetched on first use (most values are read from the source). */
 class Binding implements SourceEntry {
-  private fetched: Node | null | undefined;
+  private fetched: SyntaxNode | null | undefined;
 
   constructor(
     readonly path: string[],
     readonly dynamic: boolean,
-    readonly node: Node,
+    readonly node: SyntaxNode,
     readonly lexed?: LexedValue,
-    fetched?: Node | null,
+    fetched?: SyntaxNode | null,
   ) {
     this.fetched = fetched;
   }
 
-  get value(): Node | undefined {
+  get value(): SyntaxNode | undefined {
     if (this.fetched === undefined) this.fetched = fieldChild(this.node, 'expression');
     return this.fetched ?? undefined;
   }
@@ -52,30 +52,30 @@ class SourceBinding implements SourceEntry {
   readonly dynamic = false;
   readonly path: string[];
   readonly lexed: LexedValue;
-  private fetchedNode: Node | undefined;
-  private fetchedValue: Node | null | undefined;
+  private fetchedNode: SyntaxNode | undefined;
+  private fetchedValue: SyntaxNode | null | undefined;
 
   constructor(
-    private readonly attrset: Node,
+    private readonly attrset: SyntaxNode,
     read: LexedBinding,
   ) {
     this.path = read.path;
     this.lexed = read.value;
   }
 
-  get node(): Node {
+  get node(): SyntaxNode {
     this.fetchedNode ??= bindingAt(this.attrset, this.lexed.bindingStart, this.lexed.bindingEnd);
     return this.fetchedNode;
   }
 
-  get value(): Node | undefined {
+  get value(): SyntaxNode | undefined {
     if (this.fetchedValue === undefined) this.fetchedValue = fieldChild(this.node, 'expression');
     return this.fetchedValue ?? undefined;
   }
 }
 
 /** The binding node of an attrset that spans exactly `start`..`end`. */
-function bindingAt(attrset: Node, start: number, end: number): Node {
+function bindingAt(attrset: SyntaxNode, start: number, end: number): SyntaxNode {
   // The smallest node spanning a binding's whole range is the binding: its children are smaller.
   const found = attrset.descendantForIndex(start, end);
   if (found && found.startIndex === start && found.endIndex === end && found.type === 'binding') return found;
@@ -91,7 +91,7 @@ const BINDING_SET_HOLDERS = new Set(['attrset_expression', 'rec_attrset_expressi
  * caller has already read it: an attrset of a clean tree holds nothing named but its binding_set
  * and comments, so its first named child that is not a comment is the binding_set.
  */
-export function bindingSet(node: Node, knownType?: string): Node | undefined {
+export function bindingSet(node: SyntaxNode, knownType?: string): SyntaxNode | undefined {
   const src = treeSource(node);
   if (src.clean && knownType !== undefined && BINDING_SET_HOLDERS.has(knownType)) {
     const first = node.namedChild(0);
@@ -106,7 +106,7 @@ export function bindingSet(node: Node, knownType?: string): Node | undefined {
 }
 
 /** The entries of an attrset (or let) expression, in source order (`knownType`: see bindingSet). */
-export function attrEntries(attrset: Node, knownType?: string): SourceEntry[] {
+export function attrEntries(attrset: SyntaxNode, knownType?: string): SourceEntry[] {
   const src = treeSource(attrset);
   const out: SourceEntry[] = [];
   // The leading bindings read from the source; the node reading takes the members from `rest` on.
@@ -142,7 +142,7 @@ export function attrEntries(attrset: Node, knownType?: string): SourceEntry[] {
  * `inherit`, which an identifier such as `inherit-x` continues with a name character. Inherits
  * (which come as two node types) are told apart by their node type.
  */
-function memberKind(src: TreeSource, member: Node): string {
+function memberKind(src: TreeSource, member: SyntaxNode): string {
   if (isCommentAt(src, member)) return 'comment';
   const at = member.startIndex - src.base;
   return src.text.startsWith('inherit', at) && !NAME_CHAR.test(src.text.charAt(at + 7)) ? member.type : 'binding';
@@ -153,7 +153,7 @@ const NAME_CHAR = /^[A-Za-z0-9_'-]$/;
 const HEAD_END = /\s*=\s*$/;
 
 /** A binding of a clean tree: its path, and often its value, read from the source. */
-function cleanBinding(src: TreeSource, b: Node): SourceEntry | undefined {
+function cleanBinding(src: TreeSource, b: SyntaxNode): SourceEntry | undefined {
   const at = b.startIndex - src.base;
   const head = bindingHeadAt(src, at);
   if (head) return new Binding(head.path, false, b, lexedValue(src, at, head));
@@ -171,14 +171,14 @@ function cleanBinding(src: TreeSource, b: Node): SourceEntry | undefined {
 }
 
 /** A binding read node by node (trees with syntax errors, dynamic names). */
-function nodeBinding(b: Node, value?: Node | null): SourceEntry | undefined {
+function nodeBinding(b: SyntaxNode, value?: SyntaxNode | null): SourceEntry | undefined {
   const ap = fieldChild(b, 'attrpath');
   if (!ap) return undefined;
   const p = attrPath(ap);
   return new Binding(p.path, p.dynamic, b, undefined, value);
 }
 
-function inheritEntries(b: Node, type: string, out: SourceEntry[]): void {
+function inheritEntries(b: SyntaxNode, type: string, out: SourceEntry[]): void {
   const from = type === 'inherit_from' ? fieldChild(b, 'expression')?.text : undefined;
   const attrs = fieldChild(b, 'attrs');
   for (const a of attrs ? fieldChildren(attrs, 'attr') : []) {

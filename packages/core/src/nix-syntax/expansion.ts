@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode, SyntaxTree } from './syntax-tree.js';
 import { treeSource } from './tree-source.js';
 
 /**
@@ -18,14 +18,14 @@ export class Expansion {
   constructor(private readonly budget: { left: number }) {}
 
   /** Enters `node` unless it is already entered on this walk or the tree's budget is spent. */
-  enter(node: Node): boolean {
+  enter(node: SyntaxNode): boolean {
     if (this.budget.left <= 0 || this.open.has(node.id)) return false;
     this.budget.left--;
     this.open.add(node.id);
     return true;
   }
 
-  leave(node: Node): void {
+  leave(node: SyntaxNode): void {
     this.open.delete(node.id);
   }
 
@@ -38,10 +38,10 @@ export class Expansion {
 /** Steps per byte of source: every reader (module, flake, each host's inline modules) reads it once. */
 const STEPS_PER_BYTE = 4;
 const BASE_STEPS = 10_000;
-const budgets = new WeakMap<Tree, { left: number }>();
+const budgets = new WeakMap<SyntaxTree, { left: number }>();
 
 /** A new walk over the tree `node` belongs to, sharing the tree's budget. */
-export function expansionOf(node: Node): Expansion {
+export function expansionOf(node: SyntaxNode): Expansion {
   const tree = node.tree;
   let budget = budgets.get(tree);
   if (!budget) {

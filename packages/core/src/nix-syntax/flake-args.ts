@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import type { NixImportRef } from './module-imports.js';
 import { dottedName, unparen } from './nodes.js';
 import { lookup, type Scope } from './scope.js';
@@ -21,7 +21,7 @@ export interface FlakeArgs {
 }
 
 /** The parameters of the outputs function; undefined when `outputs` is not written as a function. */
-export function flakeArgs(outputs: Node): FlakeArgs | undefined {
+export function flakeArgs(outputs: SyntaxNode): FlakeArgs | undefined {
   const fn = unparen(outputs);
   if (fn.type !== 'function_expression') return undefined;
   const inputs = new Set<string>();
@@ -41,7 +41,7 @@ export function flakeArgs(outputs: Node): FlakeArgs | undefined {
  * (`inputs.self` the flake too). What is read through them is used only for a module reached from
  * flake.nix's mkFlake imports (flake-files.ts): anywhere else they are whatever a caller passes.
  */
-export function moduleArgs(top: Node): FlakeArgs | undefined {
+export function moduleArgs(top: SyntaxNode): FlakeArgs | undefined {
   const formals = flakeArgs(top);
   return formals && { inputs: new Set(), self: formals.self, all: formals.inputs.has('inputs') ? 'inputs' : undefined };
 }
@@ -53,7 +53,7 @@ export function moduleArgs(top: Node): FlakeArgs | undefined {
  * dynamic: `self` is the flake only in a flake-parts module, which the assembly knows, not this
  * file. Only dynamic imports are looked at, and the formals read once, when there is one.
  */
-export function markSelfImports(imports: NixImportRef[], top: Node, scope: Scope): void {
+export function markSelfImports(imports: NixImportRef[], top: SyntaxNode, scope: Scope): void {
   let args: FlakeArgs | undefined | null = null;
   for (const i of imports) {
     if (!i.dynamic || (i.kind !== 'string' && i.kind !== 'expression')) continue;
@@ -93,7 +93,7 @@ export function selfPath(text: string, args: FlakeArgs | undefined, scope: Scope
  * formal of the outputs function), `inputs.nur.overlays.default`. Such an output re-exports
  * another flake's part (`overlays.nur = inputs.nur.overlay;`); undefined for anything else.
  */
-export function inputOf(value: Node, args: FlakeArgs | undefined, scope: Scope): string | undefined {
+export function inputOf(value: SyntaxNode, args: FlakeArgs | undefined, scope: Scope): string | undefined {
   if (!args) return undefined;
   const u = unparen(value);
   if (u.type !== 'select_expression' && u.type !== 'variable_expression') return undefined;

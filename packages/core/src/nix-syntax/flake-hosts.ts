@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { applyParts, dottedName, importArgument, importedFile, literalValue, pathLiteral, unparen, stripParens, type Typed } from './nodes.js';
 import type { OutputHit } from './flake-outputs.js';
 import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
@@ -30,12 +30,12 @@ export function outputCall(hit: OutputHit): (Typed & { scope: Scope }) | undefin
  * The settings of the attrset a call is given (`nixosSystem { modules = …; }`, the last such
  * argument): each single-name entry and its value; `inherit x;` takes the value bound in scope.
  */
-export function callSettings(call: Typed & { scope: Scope }): { name: string; value: Node }[] {
+export function callSettings(call: Typed & { scope: Scope }): { name: string; value: SyntaxNode }[] {
   const args = applyParts(call.node, call.type)?.args ?? [];
   for (const a of [...args].reverse()) {
     const set = resolveVariable(a, call.scope);
     if (!isAttrset(set)) continue;
-    const out: { name: string; value: Node }[] = [];
+    const out: { name: string; value: SyntaxNode }[] = [];
     for (const e of attrEntries(set)) {
       const value = e.value ?? (e.inheritFrom === undefined ? lookup(call.scope, e.path[0]!) : undefined);
       if (value && e.path.length === 1) out.push({ name: e.path[0]!, value });
@@ -95,7 +95,7 @@ export function hostCall(start: Typed & { scope: Scope }): Typed & { scope: Scop
 type Call = NonNullable<ReturnType<typeof applyParts>>;
 
 /** flake-parts `withSystem "x86_64-linux" ({ config, ... }: body)`: the body (its arguments are unknown). */
-function withSystemBody(call: Call, scope: Scope): { node: Node; scope: Scope } | undefined {
+function withSystemBody(call: Call, scope: Scope): { node: SyntaxNode; scope: Scope } | undefined {
   if (call.args.length !== 2 || dottedName(call.fn, call.fnType)?.split('.').pop() !== 'withSystem') return undefined;
   const fn = unparen(call.args[1]!);
   const body = fn.type === 'function_expression' ? fn.node.childForFieldName('body') : null;
@@ -109,7 +109,7 @@ function withSystemBody(call: Call, scope: Scope): { node: Node; scope: Scope } 
  * parameter names the argument given (or its default). Undefined when the helper is unknown,
  * takes fewer arguments than given, or takes an attrset that is not written out.
  */
-function helperBody(call: Call, scope: Scope): { node: Node; scope: Scope } | undefined {
+function helperBody(call: Call, scope: Scope): { node: SyntaxNode; scope: Scope } | undefined {
   let fn: Typed;
   if (call.fnType === 'function_expression') fn = { node: call.fn, type: call.fnType };
   else {
@@ -117,7 +117,7 @@ function helperBody(call: Call, scope: Scope): { node: Node; scope: Scope } | un
     if (!bound) return undefined;
     fn = resolveTyped(bound, scope);
   }
-  const names = new Map<string, Node>();
+  const names = new Map<string, SyntaxNode>();
   for (const arg of call.args) {
     if (fn.type !== 'function_expression') return undefined;
     const universal = fn.node.childForFieldName('universal');
@@ -132,10 +132,10 @@ function helperBody(call: Call, scope: Scope): { node: Node; scope: Scope } | un
 }
 
 /** Binds `{ a, b ? d, ... }` to an attrset argument written out; false when it is not one. */
-function bindFormals(formals: Node, arg: Node, scope: Scope, names: Map<string, Node>): boolean {
+function bindFormals(formals: SyntaxNode, arg: SyntaxNode, scope: Scope, names: Map<string, SyntaxNode>): boolean {
   const set = resolveTyped(arg, scope);
   if (!isAttrset(set.node, set.type)) return false;
-  const given = new Map<string, Node>();
+  const given = new Map<string, SyntaxNode>();
   for (const e of attrEntries(set.node, set.type)) {
     const value = e.value ?? (e.inheritFrom === undefined ? lookup(scope, e.path[0]!) : undefined);
     if (e.path.length === 1 && !e.dynamic && value) given.set(e.path[0]!, value);
@@ -150,7 +150,7 @@ function bindFormals(formals: Node, arg: Node, scope: Scope, names: Map<string, 
   return true;
 }
 
-function moduleRef(el: Node, scope: Scope, args: FlakeArgs | undefined): FlakeModuleRef {
+function moduleRef(el: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): FlakeModuleRef {
   const n = resolveVariable(stripParens(el), scope);
   const base = { expr: el.text.length > 300 ? `${el.text.slice(0, 300)}…` : el.text, line: el.startPosition.row + 1 };
   // `"${self}/hosts/a"` in flake.nix is `./hosts/a`: the module list is written in flake.nix.
@@ -177,13 +177,13 @@ function moduleRef(el: Node, scope: Scope, args: FlakeArgs | undefined): FlakeMo
 type OwnPath = { text: string; dynamic: boolean; self?: true };
 
 /** `import ./x { … }` (or `import "${self}/x"`) as a module list element: the imported path. */
-function importedPath(n: Node, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
+function importedPath(n: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
   const first = importArgument(n);
   return first ? (pathLiteral(first) ?? ownPath(stripParens(first), scope, args)) : undefined;
 }
 
 /** A path through flake.nix's `self` (selfPath: a string or an addition), as a path literal reads. */
-function ownPath(n: Node, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
+function ownPath(n: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
   if (!args) return undefined;
   const type = n.type;
   const p = type === 'string_expression' || type === 'binary_expression' ? selfPath(n.text, args, scope) : undefined;

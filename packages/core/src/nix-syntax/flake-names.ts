@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, stringLiteral } from './nodes.js';
 import { listElementsOf } from './module-imports.js';
 import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
@@ -11,14 +11,14 @@ import { fieldChild, fieldChildren } from './tree-source.js';
  * value the caller reads; `readDir ./hosts` names a directory whose entries only evaluation lists.
  */
 export interface GeneratedNames {
-  fn: Node;
+  fn: SyntaxNode;
   scope: Scope;
   /** `node` is the name's string (genAttrs) or the attribute's name (mapAttrs); `args` what `fn` is applied to. */
-  names: { name: string; node: Node; args: Node[] }[];
+  names: { name: string; node: SyntaxNode; args: SyntaxNode[] }[];
 }
 
 /** `lib.genAttrs [ "a" "b" ] f` or `lib.mapAttrs f { a = …; b = …; }` (list/attrset written out or bound in scope). */
-export function generatedNames(n: Node, scope: Scope): GeneratedNames | undefined {
+export function generatedNames(n: SyntaxNode, scope: Scope): GeneratedNames | undefined {
   const call = callOf(n);
   if (call?.args.length !== 2) return undefined;
   if (call.name === 'genAttrs') return genAttrsNames(call.args[0]!, call.args[1]!, scope);
@@ -27,7 +27,7 @@ export function generatedNames(n: Node, scope: Scope): GeneratedNames | undefine
 }
 
 /** Every element a string literal (anything else, `attrNames (readDir ./hosts)`, is computed). */
-function genAttrsNames(listArg: Node, fn: Node, scope: Scope): GeneratedNames | undefined {
+function genAttrsNames(listArg: SyntaxNode, fn: SyntaxNode, scope: Scope): GeneratedNames | undefined {
   const list = listElementsOf(listArg, scope);
   if (!list.complete) return undefined;
   const names: GeneratedNames['names'] = [];
@@ -45,7 +45,7 @@ function genAttrsNames(listArg: Node, fn: Node, scope: Scope): GeneratedNames | 
  * nested `a.system = …` or a `${…}` name leaves the set computed). The name parameter stands for
  * the attribute's name node, which literalValue reads as the name.
  */
-function mapAttrsNames(fn: Node, setArg: Node, scope: Scope): GeneratedNames | undefined {
+function mapAttrsNames(fn: SyntaxNode, setArg: SyntaxNode, scope: Scope): GeneratedNames | undefined {
   const u = unwrapBody(setArg, scope);
   const set = resolveVariable(u.node, u.scope);
   if (!isAttrset(set)) return undefined;
@@ -62,7 +62,7 @@ function mapAttrsNames(fn: Node, setArg: Node, scope: Scope): GeneratedNames | u
 }
 
 /** The attribute (identifier or string) naming `name` in a binding or an `inherit`. */
-function nameNode(binding: Node, name: string): Node | undefined {
+function nameNode(binding: SyntaxNode, name: string): SyntaxNode | undefined {
   const ap = fieldChild(binding, 'attrpath');
   if (ap) return fieldChildren(ap, 'attr')[0];
   return binding.descendantsOfType(['identifier', 'string_expression']).find((d) => d.text === name || stringLiteral(d) === name);

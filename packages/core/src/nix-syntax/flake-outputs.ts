@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { applyParts, calleeName, importedFile, literalValue, pathLiteral, stripParens } from './nodes.js';
 import { generatedNames, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
@@ -37,10 +37,10 @@ export interface FlakeOutputDecl {
 /** Output found during the walk, with the nodes the host reader needs. */
 export interface OutputHit {
   decl: FlakeOutputDecl;
-  value: Node | undefined;
+  value: SyntaxNode | undefined;
   scope: Scope;
   /** For a name made by `genAttrs [ "a" … ] f` or `mapAttrs f { a = …; }`: the value is `f` applied to `args`. */
-  apply?: { fn: Node; args: Node[] };
+  apply?: { fn: SyntaxNode; args: SyntaxNode[] };
 }
 
 /** What else an output may carry (see FlakeOutputDecl and OutputHit). */
@@ -69,7 +69,7 @@ export class OutputCollector {
   /** `args`: what flake.nix's outputs function binds (none in other files: see FlakeArgs). */
   constructor(readonly args?: FlakeArgs) {}
 
-  collect(node: Node, scope: Scope, ctx: Ctx = { implicitSystem: false }, depth = 0): void {
+  collect(node: SyntaxNode, scope: Scope, ctx: Ctx = { implicitSystem: false }, depth = 0): void {
     if (depth > 16) {
       this.partial = true;
       return;
@@ -101,7 +101,7 @@ export class OutputCollector {
   }
 
   /** flake-parts: `mkFlake { … } { perSystem = …; flake = …; }`, or a module it imports. */
-  flakeParts(arg: Node, scope: Scope, depth = 0): void {
+  flakeParts(arg: SyntaxNode, scope: Scope, depth = 0): void {
     const u = unwrapBody(arg, scope);
     const n = resolveVariable(u.node, u.scope);
     if (!isAttrset(n)) {
@@ -119,7 +119,7 @@ export class OutputCollector {
     }
   }
 
-  private entry(path: string[], dynamic: boolean, value: Node, binding: Node, scope: Scope, ctx: Ctx): void {
+  private entry(path: string[], dynamic: boolean, value: SyntaxNode, binding: SyntaxNode, scope: Scope, ctx: Ctx): void {
     const cat = path[0];
     if (cat === undefined || (dynamic && path.length === 1)) {
       this.partial = true;
@@ -142,7 +142,7 @@ export class OutputCollector {
   }
 
   /** `packages = { x86_64-linux = …; }` or `packages = forAllSystems (system: { … })`. */
-  private perSystemMap(cat: string, value: Node, binding: Node, scope: Scope): void {
+  private perSystemMap(cat: string, value: SyntaxNode, binding: SyntaxNode, scope: Scope): void {
     const n = resolveVariable(stripParens(value), scope);
     if (isAttrset(n)) {
       for (const e of attrEntries(n)) if (e.value) this.entry([cat, ...e.path], e.dynamic, e.value, e.node, scope, { implicitSystem: false });
@@ -154,7 +154,7 @@ export class OutputCollector {
   }
 
   /** The value of `packages.<system>`: names of the attrset, or one value for formatter & co. */
-  private systemLevel(cat: string, sys: string | null, value: Node, binding: Node, scope: Scope): void {
+  private systemLevel(cat: string, sys: string | null, value: SyntaxNode, binding: SyntaxNode, scope: Scope): void {
     if (SINGLE_PER_SYSTEM.has(cat)) this.emit(cat, sys, null, binding, value, scope, true, true);
     else this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, sys, name, nb, v, s, true, name !== null));
   }
@@ -164,7 +164,7 @@ export class OutputCollector {
    * { … }` (names in another file), each joined by `//`; anything else is computed, with the
    * directory it reads when it calls `readDir ./dir`.
    */
-  namedMap(cat: string, value: Node, binding: Node, scope: Scope, depth = 0): void {
+  namedMap(cat: string, value: SyntaxNode, binding: SyntaxNode, scope: Scope, depth = 0): void {
     const u = unwrapBody(value, scope);
     const n = resolveVariable(u.node, u.scope);
     if (isAttrset(n)) {
@@ -189,7 +189,7 @@ export class OutputCollector {
   }
 
   /** Calls `each` per static name of an attrset value (following `//`); once with null if computed. */
-  private namesOf(value: Node, scope: Scope, binding: Node, each: (name: string | null, binding: Node, value: Node | undefined, scope: Scope) => void, depth = 0): void {
+  private namesOf(value: SyntaxNode, scope: Scope, binding: SyntaxNode, each: (name: string | null, binding: SyntaxNode, value: SyntaxNode | undefined, scope: Scope) => void, depth = 0): void {
     const u = unwrapBody(value, scope);
     const n = resolveVariable(u.node, u.scope);
     if (isAttrset(n)) {
@@ -210,8 +210,8 @@ export class OutputCollector {
     cat: string,
     sys: string | null,
     name: string | null,
-    binding: Node,
-    value: Node | undefined,
+    binding: SyntaxNode,
+    value: SyntaxNode | undefined,
     scope: Scope,
     direct: boolean,
     isStatic: boolean,
@@ -261,7 +261,7 @@ function systemOf(part: string | null, scope: Scope): string | null {
 }
 
 /** The first path literal of a value: `./x`, `import ./x`, `callPackage ./x { }`. */
-function firstPath(value: Node, scope: Scope): string | undefined {
+function firstPath(value: SyntaxNode, scope: Scope): string | undefined {
   const n = resolveVariable(stripParens(value), scope);
   const direct = pathLiteral(n);
   if (direct && !direct.dynamic) return direct.text;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { stringLiteral } from './nodes.js';
 import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
 import { hostDecl } from './flake-hosts.js';
@@ -63,7 +63,7 @@ export interface NixFlakeFacts {
 }
 
 /** Reads a flake.nix: any file whose value is an attrset with an `outputs` attribute. */
-export function flakeFacts(root: Node): NixFlakeFacts | undefined {
+export function flakeFacts(root: SyntaxNode): NixFlakeFacts | undefined {
   const top = root.childForFieldName('expression');
   return top ? flakeFactsFrom(topLevelOf(top)) : undefined;
 }

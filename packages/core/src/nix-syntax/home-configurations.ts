@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import type { FlakeOutputDecl, OutputHit } from './flake-outputs.js';
 import { callSettings, hostCall, outputCall } from './flake-hosts.js';
 import { readHomeModules, type NixHomeModuleRef } from './home-modules.js';
@@ -38,7 +38,7 @@ export function withHomeModules(hit: OutputHit): FlakeOutputDecl {
 }
 
 /** The modules a configuration's call names; `line` gives the line each `modules` argument is placed at. */
-function configurationModules(call: Typed & { scope: Scope }, via: string, line: (value: Node) => number): NixHomeModuleRef[] {
+function configurationModules(call: Typed & { scope: Scope }, via: string, line: (value: SyntaxNode) => number): NixHomeModuleRef[] {
   const out: NixHomeModuleRef[] = [];
   for (const { name, value } of callSettings(call)) if (MODULE_ARGS.has(name)) readHomeModules(via, value, call.scope, line(value), out);
   return out;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { importArgument, pathLiteral, renderAttrPath, type Typed } from './nodes.js';
 import { substitutedPath } from './substituted-path.js';
 import { importParts } from './module-imports.js';
@@ -51,7 +51,7 @@ const MAX_INLINE_DEPTH = 4;
  * imports, and a function returning another value (`args: import ./x.nix args`) what that value
  * is. Anything else (an input's module, a call) is no file of the genome and is passed over.
  */
-export function readHomeModules(via: string, value: Node, scope: Scope, line: number, out: NixHomeModuleRef[], depth = 0): void {
+export function readHomeModules(via: string, value: SyntaxNode, scope: Scope, line: number, out: NixHomeModuleRef[], depth = 0): void {
   for (const { ref, node } of importParts(value, scope)) {
     if (ref.path !== undefined && !ref.dynamic) {
       out.push({ via, path: ref.path, line });

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
 import { moduleArgs } from './flake-args.js';
 import { hostCall, hostDecl, hostFromCall } from './flake-hosts.js';
@@ -48,7 +48,7 @@ const MENTIONS_HOSTS = /nixosSystem|nixosConfigurations/;
  * A flake-parts module is told by its top-level names (`flake`, `perSystem`, also under
  * `config.`), which the file's attrset entries already hold: no search of the text.
  */
-export function hostFileFacts(tl: TopLevel, top: Node): NixHostFileFacts | null {
+export function hostFileFacts(tl: TopLevel, top: SyntaxNode): NixHostFileFacts | null {
   if (tl.entries?.some(isPartsEntry)) {
     const parts = new OutputCollector(moduleArgs(top));
     parts.flakeParts(tl.node, tl.scope);

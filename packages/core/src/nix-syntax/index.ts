@@ -1,4 +1,6 @@
 export * from './parser.js';
+export * from './syntax-tree.js';
+export type { GrammarNames, TreeData } from './tree-dump.js';
 export * from './nodes.js';
 export * from './scope.js';
 export * from './diagnostics.js';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { clip, importedFile, pathLiteral, stringLiteral, unparen } from './nodes.js';
 import { resolveTyped, type Scope } from './scope.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
@@ -30,22 +30,22 @@ export interface NixImportRef {
  * that is not a list literal (`map (n: ./. + "/${n}") names`, `lib.optional c ./x.nix`) is one
  * dynamic entry: leaving it out made a module that computes its imports look as if it had none.
  */
-export function importRefs(value: Node, scope: Scope): NixImportRef[] {
+export function importRefs(value: SyntaxNode, scope: Scope): NixImportRef[] {
   return listParts(value, scope).parts.map(importRef);
 }
 
 /** Like importRefs, with the node of each element (a module written in place is read further by its node). */
-export function importParts(value: Node, scope: Scope): { ref: NixImportRef; node: Node }[] {
+export function importParts(value: SyntaxNode, scope: Scope): { ref: NixImportRef; node: SyntaxNode }[] {
   return listParts(value, scope).parts.map((node) => ({ ref: importRef(node), node }));
 }
 
 /** Elements of a list expression, following `++` and variables bound in scope. */
-export function listElements(value: Node, scope: Scope): Node[] {
+export function listElements(value: SyntaxNode, scope: Scope): SyntaxNode[] {
   return listElementsOf(value, scope).elements;
 }
 
 /** Like listElements; `complete` is false when part of the list is not statically known. */
-export function listElementsOf(value: Node, scope: Scope): { elements: Node[]; complete: boolean } {
+export function listElementsOf(value: SyntaxNode, scope: Scope): { elements: SyntaxNode[]; complete: boolean } {
   const { parts, unread } = listParts(value, scope);
   return { elements: unread.size ? parts.filter((p) => !unread.has(p)) : parts, complete: unread.size === 0 };
 }
@@ -59,15 +59,15 @@ const MAX_JOINS = 16;
  * which Nix cannot evaluate) is read once, its reference to itself being a part not read; the
  * walk shares the tree's budget (see expansion.ts), past which a part is not read either.
  */
-function listParts(value: Node, scope: Scope): { parts: Node[]; unread: Set<Node> } {
-  const parts: Node[] = [];
-  const unread = new Set<Node>();
+function listParts(value: SyntaxNode, scope: Scope): { parts: SyntaxNode[]; unread: Set<SyntaxNode> } {
+  const parts: SyntaxNode[] = [];
+  const unread = new Set<SyntaxNode>();
   const walk = expansionOf(value);
-  const keep = (v: Node): void => {
+  const keep = (v: SyntaxNode): void => {
     parts.push(v);
     unread.add(v);
   };
-  const visit = (v: Node, depth: number): void => {
+  const visit = (v: SyntaxNode, depth: number): void => {
     let { node: n, type } = resolveTyped(v, scope);
     // `with inputs; [ … ]`: the list is the body (a name bound in a `let` still wins over `with`).
     for (let i = 0; i < MAX_JOINS && (type === 'with_expression' || type === 'assert_expression'); i++) {
@@ -106,7 +106,7 @@ function listParts(value: Node, scope: Scope): { parts: Node[]; unread: Set<Node
  * a value no file name of its own (its errors name the importing file); x.nix's own imports
  * still come with it, as the analysis reads a file through the functions around its value.
  */
-function importRef(el: Node): NixImportRef {
+function importRef(el: SyntaxNode): NixImportRef {
   const { node: n, type } = unparen(el);
   const at = { line: n.startPosition.row + 1, col: n.startPosition.column + 1 };
   const p = pathLiteral(n, type);

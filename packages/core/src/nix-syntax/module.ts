@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, clip, literalValue, renderAttrPath, spanOf, stringLiteral, unparen, type NixLiteral, type Span } from './nodes.js';
 import type { LexedValue } from './binding-source.js';
 import { isLexedLeaf } from './peel.js';
@@ -67,13 +67,13 @@ const RESERVED = new Set(['imports', 'options', 'config', 'meta', '_file', 'key'
 /** A file's value, read once and shared by the module and the flake readers. */
 export interface TopLevel {
   form: 'function' | 'attrset';
-  node: Node;
+  node: SyntaxNode;
   scope: Scope;
   /** The attrset entries, when the value is an attrset. */
   entries: AttrEntry[] | undefined;
 }
 
-export function topLevelOf(top: Node, outer: Scope = EMPTY_SCOPE): TopLevel {
+export function topLevelOf(top: SyntaxNode, outer: Scope = EMPTY_SCOPE): TopLevel {
   const first = unparen(top);
   const form = first.type === 'function_expression' ? 'function' : 'attrset';
   const { node, scope, type } = unwrapBody(first.node, outer, first.type);
@@ -81,13 +81,13 @@ export function topLevelOf(top: Node, outer: Scope = EMPTY_SCOPE): TopLevel {
 }
 
 /** Reads a file as a NixOS/Home Manager module, when its value is an attrset (else undefined). */
-export function moduleFacts(root: Node): NixModuleFacts | undefined {
+export function moduleFacts(root: SyntaxNode): NixModuleFacts | undefined {
   const top = fieldChild(root, 'expression');
   return top ? moduleFactsFrom(topLevelOf(top)) : undefined;
 }
 
 /** The same reading for a module written inline (an element of a `modules` list). */
-export function moduleFactsOf(top: Node, outer: Scope): NixModuleFacts | undefined {
+export function moduleFactsOf(top: SyntaxNode, outer: Scope): NixModuleFacts | undefined {
   return moduleFactsFrom(topLevelOf(top, outer));
 }
 
@@ -118,7 +118,7 @@ const MAX_OPTION_DEPTH = 24;
 
 type OptionsOut = Pick<NixModuleFacts, 'options' | 'computed_options'>;
 
-function collectOptions(value: Node, scope: Scope, prefix: string[], binding: Node, out: OptionsOut, depth = 0, walk = expansionOf(value)): void {
+function collectOptions(value: SyntaxNode, scope: Scope, prefix: string[], binding: SyntaxNode, out: OptionsOut, depth = 0, walk = expansionOf(value)): void {
   if (depth > MAX_OPTION_DEPTH) return;
   const u = unwrapValue(value, scope);
   // Entries are read one level deeper, where nothing is read past the depth limit.
@@ -143,7 +143,7 @@ function collectOptions(value: Node, scope: Scope, prefix: string[], binding: No
 }
 
 /** Most calls under `options` are option constructors; anything else is kept as computed. */
-function optionCall(u: Unwrapped, prefix: string[], binding: Node, out: OptionsOut): void {
+function optionCall(u: Unwrapped, prefix: string[], binding: SyntaxNode, out: OptionsOut): void {
   const src = treeSource(u.node);
   const known = src.clean ? innermostCallee(src, u.node) : undefined;
   const call = known === undefined || OPTION_CONSTRUCTORS.has(known) ? callOf(u.node, u.type) : undefined;
@@ -182,8 +182,8 @@ const MAX_UPDATES = 16;
  * `description` and `example` replace the constructor's. False when the value has any other
  * shape (a call that is not a constructor, an operand that is not an attrset, a computed name).
  */
-function updatedOption(u: Unwrapped, prefix: string[], binding: Node, out: OptionsOut): boolean {
-  const operands: Node[] = [];
+function updatedOption(u: Unwrapped, prefix: string[], binding: SyntaxNode, out: OptionsOut): boolean {
+  const operands: SyntaxNode[] = [];
   if (!updateOperands(u.node, u.scope, operands, 0) || !prefix.length) return false;
   const [first, ...updates] = operands;
   const call = first && callOf(first);
@@ -207,7 +207,7 @@ function updatedOption(u: Unwrapped, prefix: string[], binding: Node, out: Optio
 }
 
 /** The operands of `a // b // c` in order, each as written (false: not an update, or too long). */
-function updateOperands(node: Node, scope: Scope, into: Node[], depth: number): boolean {
+function updateOperands(node: SyntaxNode, scope: Scope, into: SyntaxNode[], depth: number): boolean {
   const { node: n, type } = resolveTyped(node, scope);
   if (type !== 'binary_expression') {
     into.push(n);
@@ -266,7 +266,7 @@ function enableDecl(path: string, binding: Span, text: string | undefined, descr
   return decl;
 }
 
-function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: Node[], scope: Scope, binding: Span): NixOptionDecl {
+function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: SyntaxNode[], scope: Scope, binding: Span): NixOptionDecl {
   if (ctor === 'mkEnableOption') {
     const arg = args[0];
     const text = arg?.text;
@@ -293,9 +293,9 @@ function optionDecl(path: string, ctor: NixOptionDecl['declared_with'], args: No
  * description is nixpkgs' "The <name> package to use." and `extraDescription`; a list `example`
  * is an attribute path too, a string one the expression text it holds.
  */
-function packageDecl(path: string, args: Node[], scope: Scope, binding: Span): NixOptionDecl {
+function packageDecl(path: string, args: SyntaxNode[], scope: Scope, binding: Span): NixOptionDecl {
   const decl = newDecl(path, 'mkPackageOption', binding);
-  const given = new Map<string, Node>();
+  const given = new Map<string, SyntaxNode>();
   const set = args[2] ? resolveTyped(args[2], scope) : undefined;
   if (set && isAttrset(set.node, set.type)) for (const e of attrEntries(set.node, set.type)) if (e.value && e.path.length === 1 && !e.dynamic) given.set(e.path[0]!, e.value);
   const literal = (key: string): NixLiteral | undefined => {
@@ -375,7 +375,7 @@ function lexedAttribute(v: LexedValue, key: AttributeKey | undefined): Attribute
 }
 
 /** From the node, reading only what the key needs; the text is read once (each read crosses into WASM). */
-function nodeAttribute(value: Node | undefined, key: string): AttributeRead | undefined {
+function nodeAttribute(value: SyntaxNode | undefined, key: string): AttributeRead | undefined {
   if (!value) return undefined;
   const text = value.text;
   if (key === 'default') return { text, literal: literalValue(value, 0, undefined, text) };

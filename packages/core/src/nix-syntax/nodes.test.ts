@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { attrPath, literalValue, renderAttrPath, stringLiteral, dottedName, type NixLiteral } from './nodes.js';
 import { analyzeNixSource } from './analyze.js';
 import { loadNixParser } from './parser.js';
+import type { SyntaxNode } from './syntax-tree.js';
 
 /** The value expression of `x = <expr>;` in `{ x = <expr>; }`. */
-async function bindingValue<T>(expr: string, fn: (n: import('web-tree-sitter').Node) => T): Promise<T> {
+async function bindingValue<T>(expr: string, fn: (n: SyntaxNode) => T): Promise<T> {
   const p = await loadNixParser();
   return p.withTree(`{ x = ${expr}; }`, (root) => {
     const binding = root.descendantsOfType('binding')[0]!;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { calleeBeforeArgument, PLAIN_DOTTED } from './callee-source.js';
 import { indentedString, PLAIN_ESCAPE, plainString, unescapePlain } from './strings.js';
 import { fieldChild, fieldChildren, treeSource } from './tree-source.js';
@@ -16,7 +16,7 @@ export interface Span {
 }
 
 /** `end` is the node's end offset when the caller has already read it. */
-export function spanOf(node: Node, end: number = node.endIndex): Span {
+export function spanOf(node: SyntaxNode, end: number = node.endIndex): Span {
   const s = node.startPosition;
   return { start: node.startIndex, end, line: s.row + 1, col: s.column + 1 };
 }
@@ -28,7 +28,7 @@ export function clip(text: string, max = 4000): string {
 
 /** A node with its type, read once: every accessor of a tree-sitter node crosses into WASM. */
 export interface Typed {
-  node: Node;
+  node: SyntaxNode;
   type: string;
 }
 
@@ -36,7 +36,7 @@ export interface Typed {
  * Strips parentheses: `((x))` -> `x`, with the type of what is inside. `type` is the node's own
  * type when the caller has already read it (the analysis reads each type once where it can).
  */
-export function unparen(node: Node, type: string = node.type): Typed {
+export function unparen(node: SyntaxNode, type: string = node.type): Typed {
   let n = node;
   let t = type;
   while (t === 'parenthesized_expression') {
@@ -49,7 +49,7 @@ export function unparen(node: Node, type: string = node.type): Typed {
 }
 
 /** Strips parentheses: `((x))` -> `x`. */
-export function stripParens(node: Node): Node {
+export function stripParens(node: SyntaxNode): SyntaxNode {
   return unparen(node).node;
 }
 
@@ -57,13 +57,13 @@ export function stripParens(node: Node): Node {
  * The value of a string with no interpolation (`"..."` or `''...''`), else undefined. `type` and
  * `text` are the node's own when the caller has already read them.
  */
-export function stringLiteral(node: Node, type?: string, text?: string): string | undefined {
+export function stringLiteral(node: SyntaxNode, type?: string, text?: string): string | undefined {
   const u = unparen(node, type);
   return stringLiteralOfType(u.node, u.type, u.node === node ? text : undefined);
 }
 
 /** `text` is the node's text when the caller has already read it (one `endIndex` crossing less). */
-function stringLiteralOfType(n: Node, type: string, text?: string): string | undefined {
+function stringLiteralOfType(n: SyntaxNode, type: string, text?: string): string | undefined {
   if (type !== 'string_expression' && type !== 'indented_string_expression') return undefined;
   const clean = treeSource(n).clean;
   const t = text ?? n.text;
@@ -71,7 +71,7 @@ function stringLiteralOfType(n: Node, type: string, text?: string): string | und
 }
 
 /** One attribute name of an attrpath: identifiers and literal strings are static; `${..}` is dynamic. */
-export function attrName(attr: Node): { name: string; dynamic: boolean } {
+export function attrName(attr: SyntaxNode): { name: string; dynamic: boolean } {
   const type = attr.type;
   if (type === 'identifier') return { name: attr.text, dynamic: false };
   const lit = stringLiteral(attr, type);
@@ -105,7 +105,7 @@ export function staticAttrPathOfText(text: string): string[] | undefined {
 }
 
 /** The attribute names of an attrpath node (`a."b".${c}`). */
-export function attrPath(attrpath: Node): { path: string[]; dynamic: boolean } {
+export function attrPath(attrpath: SyntaxNode): { path: string[]; dynamic: boolean } {
   // Most attribute paths are identifiers and plain strings: one text read instead of a node per name.
   const fromText = staticAttrPathOfText(attrpath.text);
   if (fromText) return { path: fromText, dynamic: false };
@@ -138,7 +138,7 @@ const INTERPOLATED_STRING = /^"[\s\S]*\$\{[\s\S]*"$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 
 /** The dotted name of a variable or select expression (`lib.mkOption`), else undefined. */
-export function dottedName(node: Node, knownType?: string): string | undefined {
+export function dottedName(node: SyntaxNode, knownType?: string): string | undefined {
   const { node: n, type } = unparen(node, knownType);
   if (type === 'variable_expression') return n.text;
   if (type !== 'select_expression') return undefined;
@@ -156,10 +156,10 @@ export function dottedName(node: Node, knownType?: string): string | undefined {
 }
 
 /** A curried call `f a b`: the function node (and its type) and its arguments in order. */
-export function applyParts(node: Node, knownType?: string): { fn: Node; fnType: string; args: Node[] } | undefined {
+export function applyParts(node: SyntaxNode, knownType?: string): { fn: SyntaxNode; fnType: string; args: SyntaxNode[] } | undefined {
   let { node: n, type } = unparen(node, knownType);
   if (type !== 'apply_expression') return undefined;
-  const args: Node[] = [];
+  const args: SyntaxNode[] = [];
   while (type === 'apply_expression') {
     const arg = fieldChild(n, 'argument');
     const fn = fieldChild(n, 'function');
@@ -172,16 +172,16 @@ export function applyParts(node: Node, knownType?: string): { fn: Node; fnType: 
 }
 
 /** Last segment of a called function's name: `lib.mkOption {..}` -> `mkOption`. */
-export function calleeName(node: Node): string | undefined {
+export function calleeName(node: SyntaxNode): string | undefined {
   return callOf(node)?.name;
 }
 
 /** A call `lib.f a b`: the last segment of the function's name and the arguments, in one pass. */
-export function callOf(node: Node, knownType?: string): { name: string; args: Node[] } | undefined {
+export function callOf(node: SyntaxNode, knownType?: string): { name: string; args: SyntaxNode[] } | undefined {
   let { node: n, type } = unparen(node, knownType);
   if (type !== 'apply_expression') return undefined;
   const src = treeSource(n);
-  const args: Node[] = [];
+  const args: SyntaxNode[] = [];
   // The same walk as applyParts, but each level first tries to read the function's name from the
   // source between the call's start and its argument, which spares fetching the function node.
   while (type === 'apply_expression') {
@@ -208,7 +208,7 @@ export function callOf(node: Node, knownType?: string): { name: string; args: No
 export type NixLiteral = string | number | boolean | null | NixLiteral[];
 
 /** `knownType` and `knownText` are the node's own type and text when the caller has already read them. */
-export function literalValue(node: Node, depth = 0, knownType?: string, knownText?: string): { value: NixLiteral } | undefined {
+export function literalValue(node: SyntaxNode, depth = 0, knownType?: string, knownText?: string): { value: NixLiteral } | undefined {
   const { node: n, type } = unparen(node, knownType);
   const text = n === node ? knownText : undefined;
   const s = stringLiteralOfType(n, type, text);
@@ -251,20 +251,20 @@ export function literalValue(node: Node, depth = 0, knownType?: string, knownTex
  * the first argument (read in one pass over the call). The one reader of an `import` call's
  * argument: importedFile for a plain path, the callers for what else they accept there.
  */
-export function importArgument(node: Node, knownType?: string): Node | undefined {
+export function importArgument(node: SyntaxNode, knownType?: string): SyntaxNode | undefined {
   const call = callOf(node, knownType);
   return call?.name === 'import' ? call.args[0] : undefined;
 }
 
 /** `import ./hosts`, `import ./hosts { inherit inputs; }` or `(import ./hosts) inputs`: the path as written. */
-export function importedFile(node: Node, knownType?: string): string | undefined {
+export function importedFile(node: SyntaxNode, knownType?: string): string | undefined {
   const first = importArgument(node, knownType);
   const p = first ? pathLiteral(first) : undefined;
   return p && !p.dynamic ? p.text : undefined;
 }
 
 /** Path expressions (`./a.nix`, `../b`): the text, and whether it holds an interpolation. */
-export function pathLiteral(node: Node, knownType?: string): { text: string; dynamic: boolean } | undefined {
+export function pathLiteral(node: SyntaxNode, knownType?: string): { text: string; dynamic: boolean } | undefined {
   const { node: n, type } = unparen(node, knownType);
   if (type !== 'path_expression') return undefined;
   const text = n.text;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, stringLiteral } from './nodes.js';
 import { PLAIN_DOTTED } from './callee-source.js';
 import { attrEntries, isAttrset, lookup, resolveTyped, type AttrEntry, type Scope } from './scope.js';
@@ -16,7 +16,7 @@ export const DOC_WRAPPER = 'mdDoc';
  * is mdDoc, as option constructors are named, and its one argument is a string literal.
  * `text` is the node's text (read by the caller): most values never mention mdDoc.
  */
-export function docArgument(node: Node, text: string): string | undefined {
+export function docArgument(node: SyntaxNode, text: string): string | undefined {
   if (!text.includes(DOC_WRAPPER)) return undefined;
   const call = callOf(node);
   return call?.name === DOC_WRAPPER && call.args.length === 1 ? stringLiteral(call.args[0]!) : undefined;
@@ -27,7 +27,7 @@ export function docArgument(node: Node, text: string): string | undefined {
  * binding of `x` in scope (a `let` or `rec` name; a function argument is unknown), and
  * `inherit (s) x;` the attribute `x` of `s` when `s` is a name bound to an attrset in scope.
  */
-export function inheritedValue(e: AttrEntry, scope: Scope): Node | undefined {
+export function inheritedValue(e: AttrEntry, scope: Scope): SyntaxNode | undefined {
   const name = e.path[0];
   if (e.dynamic || e.path.length !== 1 || name === undefined) return undefined;
   const from = e.inheritFrom;

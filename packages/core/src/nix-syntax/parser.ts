@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
+import type { Language, Parser, Tree } from 'web-tree-sitter';
 import { AosError } from '../cli-kit/errors.js';
+import { type SyntaxNode, SyntaxTree } from './syntax-tree.js';
 import { makeTreeDumper, type GrammarNames, type HeapViews, type TreeData } from './tree-dump.js';
 
 /**
@@ -22,8 +23,11 @@ export interface NixParser {
   readonly names: GrammarNames;
   /** Whether trees are read straight from WASM memory (else through a TreeCursor, ~20 times slower). */
   readonly directDump: boolean;
-  /** Parses, runs `fn` on the root node, and frees the tree whatever happens. */
-  withTree<T>(source: string, fn: (root: Node) => T, limitMs?: number): T;
+  /**
+   * Parses `source` into a SyntaxTree (parseData: the WASM tree is already freed) and runs `fn` on
+   * its root node.
+   */
+  withTree<T>(source: string, fn: (root: SyntaxNode) => T, limitMs?: number): T;
 }
 
 /**
@@ -77,25 +81,19 @@ async function init(): Promise<NixParser> {
   };
   const dumper = makeTreeDumper(language, heap.HEAPU8 ? heap : undefined);
   const names: GrammarNames = { types: language.types, fields: language.fields };
+  const parseData = (source: string, limitMs?: number): TreeData => {
+    const tree = parse(source, limitMs);
+    try {
+      return dumper.dump(tree, source);
+    } finally {
+      tree.delete();
+    }
+  };
   return {
     parse,
     names,
     directDump: dumper.direct,
-    parseData(source: string, limitMs?: number): TreeData {
-      const tree = parse(source, limitMs);
-      try {
-        return dumper.dump(tree, source);
-      } finally {
-        tree.delete();
-      }
-    },
-    withTree<T>(source: string, fn: (root: Node) => T, limitMs?: number): T {
-      const tree = parse(source, limitMs);
-      try {
-        return fn(tree.rootNode);
-      } finally {
-        tree.delete();
-      }
-    },
+    parseData,
+    withTree: <T>(source: string, fn: (root: SyntaxNode) => T, limitMs?: number): T => fn(new SyntaxTree(parseData(source, limitMs), names).rootNode),
   };
 }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { attrEntries } from './entries.js';
 import { unparen, type Typed } from './nodes.js';
 import { fieldChild } from './tree-source.js';
@@ -10,15 +10,15 @@ export { attrEntries, bindingSet, type AttrEntry } from './entries.js';
  * Function arguments are unknown (they come from evaluation) and resolve to nothing.
  */
 export interface Scope {
-  readonly names: ReadonlyMap<string, Node>;
+  readonly names: ReadonlyMap<string, SyntaxNode>;
   readonly parent: Scope | undefined;
 }
 
 export const EMPTY_SCOPE: Scope = { names: new Map(), parent: undefined };
 
 /** A new scope holding the single-name bindings (`x = ...;`) of a let or rec attrset. */
-export function scopeWith(parent: Scope, holder: Node): Scope {
-  const names = new Map<string, Node>();
+export function scopeWith(parent: Scope, holder: SyntaxNode): Scope {
+  const names = new Map<string, SyntaxNode>();
   for (const e of attrEntries(holder)) {
     if (e.path.length !== 1 || e.dynamic) continue;
     // Entries with a value are bindings (inherited names have none).
@@ -28,7 +28,7 @@ export function scopeWith(parent: Scope, holder: Node): Scope {
   return { names, parent };
 }
 
-export function lookup(scope: Scope, name: string): Node | undefined {
+export function lookup(scope: Scope, name: string): SyntaxNode | undefined {
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const hit = s.names.get(name);
     if (hit) return hit;
@@ -37,12 +37,12 @@ export function lookup(scope: Scope, name: string): Node | undefined {
 }
 
 /** Follows variables bound in scope (`x` where `let x = { ... };`), a few steps at most. */
-export function resolveVariable(node: Node, scope: Scope): Node {
+export function resolveVariable(node: SyntaxNode, scope: Scope): SyntaxNode {
   return resolveTyped(node, scope).node;
 }
 
 /** resolveVariable, with the type of the node it ends on. */
-export function resolveTyped(node: Node, scope: Scope, knownType?: string): Typed {
+export function resolveTyped(node: SyntaxNode, scope: Scope, knownType?: string): Typed {
   let u = unparen(node, knownType);
   // A variable_expression's text is its name (an identifier: no spaces or comments inside).
   for (let i = 0; i < 8 && u.type === 'variable_expression'; i++) {
@@ -57,7 +57,7 @@ export function resolveTyped(node: Node, scope: Scope, knownType?: string): Type
  * Peels what sits between a file and its value: parentheses, `args: body` functions, `let … in`,
  * `with e;` and `assert c;`. Returns the value node and the scope its names resolve in.
  */
-export function unwrapBody(node: Node, scope: Scope = EMPTY_SCOPE, knownType?: string): { node: Node; scope: Scope; type: string } {
+export function unwrapBody(node: SyntaxNode, scope: Scope = EMPTY_SCOPE, knownType?: string): { node: SyntaxNode; scope: Scope; type: string } {
   let n = node;
   let s = scope;
   let type = knownType;
@@ -65,7 +65,7 @@ export function unwrapBody(node: Node, scope: Scope = EMPTY_SCOPE, knownType?: s
     const u = unparen(n, type);
     n = u.node;
     type = u.type;
-    let next: Node | null = null;
+    let next: SyntaxNode | null = null;
     if (u.type === 'function_expression' || u.type === 'with_expression' || u.type === 'assert_expression') {
       next = fieldChild(n, 'body');
     } else if (u.type === 'let_expression') {
@@ -79,7 +79,7 @@ export function unwrapBody(node: Node, scope: Scope = EMPTY_SCOPE, knownType?: s
   return { node: n, scope: s, type: type ?? n.type };
 }
 
-export function isAttrset(node: Node, type: string = node.type): boolean {
+export function isAttrset(node: SyntaxNode, type: string = node.type): boolean {
   return type === 'attrset_expression' || type === 'rec_attrset_expression';
 }
 

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 
 /**
  * Decoding of Nix string nodes. The text of the node decides most strings on its own; the
@@ -51,7 +51,7 @@ export function decodePlain(content: string): string {
 /** An escape, or a raw CR LF or CR: Nix's lexer reads the latter as LF in `"…"` strings. */
 const PLAIN_OR_CR = /\\[\s\S]|\r\n?/g;
 
-export function plainString(n: Node, text: string, clean: boolean): string | undefined {
+export function plainString(n: SyntaxNode, text: string, clean: boolean): string | undefined {
   const known = stringFromText('string_expression', text, clean);
   if (known) return known.value;
   let out = '';
@@ -73,7 +73,7 @@ export function unescapePlain(esc: string): string {
 }
 
 /** `''...''` strings: escapes decoded, then the common indentation removed as Nix does. */
-export function indentedString(n: Node, text: string, clean: boolean): string | undefined {
+export function indentedString(n: SyntaxNode, text: string, clean: boolean): string | undefined {
   const known = stringFromText('indented_string_expression', text, clean);
   if (known) return known.value;
   let raw = '';

@@ -1,13 +1,14 @@
-import type { Language, Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode, SyntaxTree } from './syntax-tree.js';
+import type { GrammarNames } from './tree-dump.js';
 
 /**
- * What the analysis reads once per tree instead of once per node. Every accessor of a
- * web-tree-sitter node crosses into WASM (a scalar read costs ~130 ns, a returned child node ~500 ns
- * more), while a node's `startIndex` and `startPosition` are plain fields. With the source text in
- * hand, many questions ("is this child a comment?", "what is this attribute path?") are answered
- * from characters at known offsets, without fetching nodes.
+ * What the analysis reads once per tree instead of once per node. With the source text in hand,
+ * many questions ("is this child a comment?", "what is this attribute path?") are answered from
+ * characters at known offsets, without fetching nodes. (These fast paths were written when every
+ * node accessor crossed into WASM; on a SyntaxTree a node read is an array read, and they still
+ * save the node objects.)
  *
- * The trees are never edited (tree.edit) by the analysis, so offsets stay valid for the tree's life.
+ * A SyntaxTree never changes, so offsets stay valid for the tree's life.
  */
 export interface TreeSource {
   /** The root node's text: the source from `base` on (offsets index the JavaScript string). */
@@ -26,7 +27,7 @@ export interface TreeSource {
   newlines?: number[];
 }
 
-const sources = new WeakMap<Tree, TreeSource>();
+const sources = new WeakMap<SyntaxTree, TreeSource>();
 let sourceReading = true;
 
 /**
@@ -44,7 +45,7 @@ export function withNodeReadingOnly<T>(fn: () => T): T {
 }
 
 /** The source facts of the tree `node` belongs to (read once per tree). */
-export function treeSource(node: Node): TreeSource {
+export function treeSource(node: SyntaxNode): TreeSource {
   const tree = node.tree;
   let s = sources.get(tree);
   if (!s) {
@@ -86,7 +87,7 @@ export function sourceSlice(s: TreeSource, start: number, end: number): string {
 }
 
 /** A node's text when its end offset is already known (saves the `endIndex` crossing). */
-export function textBetween(s: TreeSource, node: Node, end: number): string {
+export function textBetween(s: TreeSource, node: SyntaxNode, end: number): string {
   return s.text.slice(node.startIndex - s.base, end - s.base);
 }
 
@@ -96,7 +97,7 @@ export function textBetween(s: TreeSource, node: Node, end: number): string {
  * never with an extra, and no Nix token other than a comment begins with `#` or `/*`: an absolute
  * path cannot, `*` not being a path character).
  */
-export function isCommentAt(s: TreeSource, node: Node): boolean {
+export function isCommentAt(s: TreeSource, node: SyntaxNode): boolean {
   const c = s.text.charCodeAt(node.startIndex - s.base);
   return c === 0x23 /* # */ || (c === 0x2f /* / */ && s.text.charCodeAt(node.startIndex - s.base + 1) === 0x2a) /* * */;
 }
@@ -105,29 +106,32 @@ export function isCommentAt(s: TreeSource, node: Node): boolean {
 const FIELD_NAMES = ['argument', 'attrpath', 'attr', 'attrs', 'body', 'default', 'element', 'expression', 'function', 'left', 'operator', 'right'] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 
-let idsLanguage: Language | undefined;
+let idsNames: GrammarNames | undefined;
 let ids: Record<FieldName, number | null> | undefined;
 
-/**
- * Field ids of the tree's language, looked up once: `childForFieldName` searches the language's
- * field list on every call, `childForFieldId` does not.
- */
-function fieldIds(language: Language): Record<FieldName, number | null> {
-  if (language !== idsLanguage || !ids) {
-    ids = Object.fromEntries(FIELD_NAMES.map((f) => [f, language.fieldIdForName(f)])) as Record<FieldName, number | null>;
-    idsLanguage = language;
+/** Field ids of the tree's grammar, looked up once (`childForFieldName` maps the name on every call). */
+function fieldIds(names: GrammarNames): Record<FieldName, number | null> {
+  if (names !== idsNames || !ids) {
+    ids = Object.fromEntries(FIELD_NAMES.map((f) => [f, fieldIdOf(names, f)])) as Record<FieldName, number | null>;
+    idsNames = names;
   }
   return ids;
 }
 
+/** As web-tree-sitter's `language.fieldIdForName`. */
+function fieldIdOf(names: GrammarNames, name: string): number | null {
+  const id = names.fields.indexOf(name);
+  return id === -1 ? null : id;
+}
+
 /** `node.childForFieldName(name)`, without the per-call name lookup. */
-export function fieldChild(node: Node, name: FieldName): Node | null {
-  const id = fieldIds(node.tree.language)[name];
+export function fieldChild(node: SyntaxNode, name: FieldName): SyntaxNode | null {
+  const id = fieldIds(node.tree.names)[name];
   return id === null ? null : node.childForFieldId(id);
 }
 
 /** `node.childrenForFieldName(name)`, without the per-call name lookup. */
-export function fieldChildren(node: Node, name: FieldName): Node[] {
-  const id = fieldIds(node.tree.language)[name];
+export function fieldChildren(node: SyntaxNode, name: FieldName): SyntaxNode[] {
+  const id = fieldIds(node.tree.names)[name];
   return id === null || id === 0 ? [] : node.childrenForFieldId(id);
 }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
 import { attrEntries, lookup, scopeWith, type Scope } from './scope.js';
 import type { LexedValue } from './binding-source.js';
@@ -43,12 +43,12 @@ const MAX_DEPTH = 24;
 
 /** A value with what sits around it peeled off; `type` is the node type of `node`, read once. */
 export interface Unwrapped {
-  node: Node;
+  node: SyntaxNode;
   type: string;
   scope: Scope;
   conditional: boolean;
   /** For `mkMerge [ … ]`: the merged parts. */
-  merge?: Node[];
+  merge?: SyntaxNode[];
 }
 
 /**
@@ -56,13 +56,13 @@ export interface Unwrapped {
  * and variables bound in scope. Written as one loop over the node type because every tree-sitter accessor crosses into
  * WASM: this is the hottest path of the analysis.
  */
-export function unwrapValue(node: Node, scope: Scope): Unwrapped {
+export function unwrapValue(node: SyntaxNode, scope: Scope): Unwrapped {
   let n = node;
   let s = scope;
   let conditional = false;
   for (let i = 0; i < 24; i++) {
     const type = n.type;
-    let next: Node | null | undefined;
+    let next: SyntaxNode | null | undefined;
     if (type === 'parenthesized_expression') next = fieldChild(n, 'expression');
     else if (type === 'variable_expression') {
       const target = lookup(s, n.text);
@@ -92,14 +92,14 @@ export function unwrapValue(node: Node, scope: Scope): Unwrapped {
 }
 
 /** False when the source shows a call that unwrapValue does not look into (no node is fetched then). */
-function mayPeel(call: Node): boolean {
+function mayPeel(call: SyntaxNode): boolean {
   const src = treeSource(call);
   const name = src.clean ? innermostCallee(src, call) : undefined;
   return name === undefined || PEELED_CALLS.has(name);
 }
 
 /** `mkMerge [ a b ]` -> [a, b]; anything else -> undefined. */
-export function mergeParts(node: Node, scope: Scope): Node[] | undefined {
+export function mergeParts(node: SyntaxNode, scope: Scope): SyntaxNode[] | undefined {
   return unwrapValue(node, scope).merge;
 }
 
@@ -118,10 +118,10 @@ function isAttrsetType(type: string): boolean {
  * body, as the same module written as an attrset is.
  */
 export function flattenSettings(
-  node: Node,
+  node: SyntaxNode,
   scope: Scope,
   prefix: string[] = [],
-  opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: Node; computed?: NixComputedConfig[]; home?: NixHomeModuleRef[] } = {},
+  opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: SyntaxNode; computed?: NixComputedConfig[]; home?: NixHomeModuleRef[] } = {},
 ): NixSetting[] {
   const out: NixSetting[] = [];
   const value = unwrapValue(node, scope);
@@ -243,7 +243,7 @@ function lexedLeaf(path: string, segments: string[], dynamic: boolean, condition
 }
 
 /** `inner` is the value with its wrappers peeled (unwrapValue), its type already read. */
-function leaf(path: string, segments: string[], dynamic: boolean, conditional: boolean, binding: Node, value: Node, inner: Unwrapped): NixSetting {
+function leaf(path: string, segments: string[], dynamic: boolean, conditional: boolean, binding: SyntaxNode, value: SyntaxNode, inner: Unwrapped): NixSetting {
   // The value's end offset is read once for its text and its span (each read crosses into WASM).
   const end = value.endIndex;
   const text = textBetween(treeSource(value), value, end);
