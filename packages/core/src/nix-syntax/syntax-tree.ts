@@ -1,3 +1,4 @@
+import { SyntaxCursor } from './syntax-cursor.js';
 import { writeSExpression } from './syntax-tree-string.js';
 import { type GrammarNames, ERROR_TYPE_ID, FLAG_EXTRA, FLAG_HAS_ERROR, FLAG_MISSING, FLAG_NAMED, NO_NODE, NODE_WORDS, type TreeData, W_END, W_META, W_NEXT, W_PARENT, W_START } from './tree-dump.js';
 import { positionOf, type TreeSource } from './tree-source.js';
@@ -41,6 +42,16 @@ export class SyntaxTree {
 
   /** The 0-based row and column of an offset, as web-tree-sitter gives a node's start position. */
   positionAt(at: number): { row: number; column: number } {
+    // The root's position, read for every tree, usually lies in the first line: no index of lines.
+    if (!this.positions && at <= PREFIX_SCAN) {
+      let row = 0;
+      let lineStart = 0;
+      for (let i = this.text.indexOf('\n'); i !== -1 && i < at; i = this.text.indexOf('\n', i + 1)) {
+        row++;
+        lineStart = i + 1;
+      }
+      return { row, column: at - lineStart };
+    }
     this.positions ??= { text: this.text, base: 0, clean: false, row: 0, column: 0 };
     return positionOf(this.positions, at);
   }
@@ -57,11 +68,13 @@ export class SyntaxTree {
 }
 
 /** The index of node `i`'s first child (the node after it, when that is its child), NO_NODE if none. */
-function firstChildOf(tree: SyntaxTree, i: number): number {
+export function firstChildOf(tree: SyntaxTree, i: number): number {
   const next = i + 1;
   return next < tree.count && tree.nodes[next * NODE_WORDS + W_PARENT] === i ? next : NO_NODE;
 }
 
+/** Offsets up to which positionAt counts lines itself rather than index them all. */
+const PREFIX_SCAN = 256;
 const NODE_SPACE = 2 ** 26;
 const MAX_SERIAL = 2 ** 26;
 let serial = 0;
@@ -319,59 +332,4 @@ export class SyntaxNode {
   toString(): string {
     return writeSExpression(this);
   }
-}
-
-/** The part of web-tree-sitter's TreeCursor the analysis and its tests use. */
-export class SyntaxCursor {
-  private readonly tree: SyntaxTree;
-  private root: number;
-  private at: number;
-
-  constructor(node: SyntaxNode) {
-    this.tree = node.tree;
-    this.root = node.index;
-    this.at = node.index;
-  }
-
-  get currentNode(): SyntaxNode {
-    return new SyntaxNode(this.tree, this.at);
-  }
-
-  get currentFieldId(): number {
-    return this.at === this.root ? 0 : this.tree.nodes[this.at * NODE_WORDS + W_META]! >>> 20;
-  }
-
-  get currentFieldName(): string | null {
-    return this.tree.names.fields[this.currentFieldId] ?? null;
-  }
-
-  gotoFirstChild(): boolean {
-    const first = firstChildOf(this.tree, this.at);
-    if (first === NO_NODE) return false;
-    this.at = first;
-    return true;
-  }
-
-  gotoNextSibling(): boolean {
-    if (this.at === this.root) return false;
-    const next = this.tree.nodes[this.at * NODE_WORDS + W_NEXT]!;
-    if (next === NO_NODE) return false;
-    this.at = next;
-    return true;
-  }
-
-  gotoParent(): boolean {
-    if (this.at === this.root) return false;
-    this.at = this.tree.nodes[this.at * NODE_WORDS + W_PARENT]!;
-    return true;
-  }
-
-  reset(node: SyntaxNode): void {
-    if (node.tree !== this.tree) throw new Error('a SyntaxCursor resets only to a node of its own tree');
-    this.root = node.index;
-    this.at = node.index;
-  }
-
-  /** Nothing to free (web-tree-sitter's cursor needs it; kept so that code written for it runs). */
-  delete(): void {}
 }
