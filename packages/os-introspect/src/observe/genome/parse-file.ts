@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { AosError } from '@autopoietic/core/cli-kit';
-import { analyzeTree, MAX_NIX_FILE_BYTES, type NixFileAnalysis, type NixParser } from '@autopoietic/core/nix-syntax';
+import { analyzeTree, MAX_NIX_FILE_BYTES, SyntaxTree, type GrammarNames, type NixFileAnalysis, type NixParser, type TreeData } from '@autopoietic/core/nix-syntax';
 import type { CacheObject, Confirmation, StatEntry } from './cache.js';
 import { packBody } from './checksum.js';
 import type { CompiledValidator } from '@autopoietic/core/schemas/compiled';
@@ -11,9 +11,10 @@ import type { GenomeLayout } from './model.js';
 import { errText } from '../walk.js';
 
 /**
- * One .nix file, from bytes to analysis. Runs in a parse worker (or in the main thread for small
- * trees): read, hash, skip contents the cache already knows, otherwise parse and confirm syntax
- * errors with Nix. The caller stores the results in the cache snapshot.
+ * One .nix file, from bytes to analysis: read, hash, skip contents the cache already knows,
+ * otherwise parse, analyse and confirm syntax errors with Nix. Runs in a parse worker or in the
+ * main thread, whole or in two halves (parseOnly in a worker, analyseParsed in the main thread;
+ * see parse-pool.ts). The caller stores the results in the cache snapshot.
  */
 export type ParseStatus = 'ok' | 'syntax-error' | 'unreadable' | 'not-text' | 'too-large';
 
@@ -44,15 +45,21 @@ export interface FileResult {
   facts?: FileFacts;
 }
 
-export interface ParseContext {
-  parser: NixParser;
-  /** Digests (hex) the cache already holds an object for. */
-  known: ReadonlySet<string>;
+/** What analysing a parsed file needs. */
+export interface AnalysisContext {
+  /** The grammar's names, to read trees with (the parser's `names`). */
+  names: GrammarNames;
   confirm: Confirmer;
   /** The genome's files, to resolve imports with: each parsed file's facts are made right away. */
   layout: GenomeLayout;
   /** The compiled validator of a module entry (each is checked where it is made). */
   checkModule: CompiledValidator;
+}
+
+export interface ParseContext extends AnalysisContext {
+  parser: NixParser;
+  /** Digests (hex) the cache already holds an object for. */
+  known: ReadonlySet<string>;
 }
 
 export function resultFromObject(rel: string, bytes: number, digest: string, obj: CacheObject, cached: boolean, stat?: StatEntry): FileResult {
@@ -86,7 +93,59 @@ function withPackLine(r: FileResult): FileResult {
   return { ...r, packLine: utf8.encode(`${r.sha256.slice(7)} ${packBody(r.objectText)}\n`) };
 }
 
+/** A file read, hashed and decoded: Nix source to parse. */
+interface Source {
+  rel: string;
+  bytes: number;
+  digest: string;
+  stat: StatEntry;
+  text: string;
+}
+
+/** A file parsed by a parse worker that leaves the analysis to the thread that asked (parse-pool.ts). */
+export interface ParsedSource {
+  rel: string;
+  bytes: number;
+  digest: string;
+  stat: StatEntry;
+  /** The tree and, as its `text`, the source (sent once: a structured clone copies every string it meets). */
+  tree: TreeData;
+}
+
+export function isParsed(r: FileResult | ParsedSource): r is ParsedSource {
+  return 'tree' in r;
+}
+
+/** Reads, parses and analyses one file (read, hash, cache check, parse, analysis, facts). */
 export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileResult> {
+  const src = readSource(job, ctx.known);
+  if (!('text' in src)) return src;
+  const tree = parseOrResult(src, ctx.parser);
+  return 'nodes' in tree ? analyseSource(src, tree, ctx) : tree;
+}
+
+/**
+ * Reads and parses one file and stops there: the thread that asked analyses the tree (a parse
+ * worker working for the main thread, parse-pool.ts). Files that are not parsed come back whole.
+ */
+export function parseOnly(job: ParseJob, parser: NixParser, known: ReadonlySet<string>): FileResult | ParsedSource {
+  const src = readSource(job, known);
+  if (!('text' in src)) return src;
+  const tree = parseOrResult(src, parser);
+  if (!('nodes' in tree)) return tree;
+  return { rel: src.rel, bytes: src.bytes, digest: src.digest, stat: src.stat, tree };
+}
+
+/** Analyses a file parseOnly parsed (in whichever thread did). */
+export function analyseParsed(p: ParsedSource, ctx: AnalysisContext): Promise<FileResult> {
+  return analyseSource({ rel: p.rel, bytes: p.bytes, digest: p.digest, stat: p.stat, text: p.tree.text }, p.tree, ctx);
+}
+
+/**
+ * Reads `job`: its Source, or its whole result when there is nothing to parse (unreadable, too
+ * large, known to the cache, not text).
+ */
+function readSource(job: ParseJob, known: ReadonlySet<string>): Source | FileResult {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO that replaced the file since the walk must not hang the run.
@@ -94,10 +153,8 @@ export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileR
   } catch (e) {
     return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
   }
-  let size = 0;
   try {
     const st = fstatSync(fd);
-    size = st.size;
     if (!st.isFile()) return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: 'not a regular file' };
     if (st.size > MAX_NIX_FILE_BYTES) {
       return { rel: job.rel, bytes: st.size, sha256: null, cached: false, status: 'too-large', reason: `larger than ${MAX_NIX_FILE_BYTES} bytes: not parsed` };
@@ -105,30 +162,46 @@ export async function parseFile(job: ParseJob, ctx: ParseContext): Promise<FileR
     const data = readAll(fd, st.size);
     const digest = sha256Hex(data);
     const stat: StatEntry = [data.length, st.mtimeMs, st.ctimeMs, st.ino, digest];
-    if (ctx.known.has(digest)) return { rel: job.rel, bytes: data.length, sha256: `sha256:${digest}`, cached: true, status: 'ok', stat, known: true };
-    const obj = await analyzeBytes(data, ctx);
-    const facts = fileFacts(job.rel, obj.analysis, ctx.layout, ctx.checkModule);
-    return { ...resultFromObject(job.rel, data.length, digest, obj, false, stat), objectText: JSON.stringify(obj), facts };
+    if (known.has(digest)) return { rel: job.rel, bytes: data.length, sha256: `sha256:${digest}`, cached: true, status: 'ok', stat, known: true };
+    const text = decodeSource(data);
+    if (typeof text === 'string') return { rel: job.rel, bytes: data.length, digest, stat, text };
+    return { ...resultFromObject(job.rel, data.length, digest, text, false, stat), objectText: JSON.stringify(text), facts: { imports: [], organs: [] } };
   } catch (e) {
-    // The parser gave up on it (see parseTimeLimitMs): read, but too much to parse.
-    if (e instanceof AosError && e.code === 'nix-parse-too-slow') return { rel: job.rel, bytes: size, sha256: null, cached: false, status: 'too-large', reason: e.message };
     return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
   } finally {
     closeSync(fd);
   }
 }
 
-async function analyzeBytes(data: Buffer, ctx: ParseContext): Promise<CacheObject> {
+/** The source text, or why these bytes are not Nix source. */
+function decodeSource(data: Buffer): string | CacheObject {
   if (data.includes(0)) return { kind: 'not-text', reason: 'binary content (NUL bytes): not Nix source' };
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
   } catch {
     return { kind: 'not-text', reason: 'not valid UTF-8: not Nix source' };
   }
-  const analysis = ctx.parser.withTree(text, analyzeTree);
-  if (!analysis.syntax.errors.length) return { kind: 'nix', analysis };
-  return { kind: 'nix', analysis, confirmation: await ctx.confirm(text) };
+}
+
+function parseOrResult(src: Source, parser: NixParser): TreeData | FileResult {
+  try {
+    return parser.parseData(src.text);
+  } catch (e) {
+    // The parser gave up on it (see parseTimeLimitMs): read, but too much to parse.
+    if (e instanceof AosError && e.code === 'nix-parse-too-slow') return { rel: src.rel, bytes: src.bytes, sha256: null, cached: false, status: 'too-large', reason: e.message };
+    return { rel: src.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
+  }
+}
+
+async function analyseSource(src: Source, tree: TreeData, ctx: AnalysisContext): Promise<FileResult> {
+  try {
+    const analysis = analyzeTree(new SyntaxTree(tree, ctx.names).rootNode);
+    const obj: CacheObject = analysis.syntax.errors.length ? { kind: 'nix', analysis, confirmation: await ctx.confirm(src.text) } : { kind: 'nix', analysis };
+    const facts = fileFacts(src.rel, analysis, ctx.layout, ctx.checkModule);
+    return { ...resultFromObject(src.rel, src.bytes, src.digest, obj, false, src.stat), objectText: JSON.stringify(obj), facts };
+  } catch (e) {
+    return { rel: src.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
+  }
 }
 
 /**

@@ -1,0 +1,80 @@
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GENOME_TREE } from './fixtures/genome.js';
+import { introspectCli, observe, sandbox, type Sandbox } from './helpers.js';
+
+// On a large tree with two or more cores, the first parse worker only parses: it sends its trees
+// (copied out of WASM memory, tree-dump.ts) to the main thread, which analyses them
+// (parse-pool.ts, docs/adr/0021). What that thread makes of a tree parsed elsewhere must be what a
+// worker that parses and analyses the same file makes of it.
+
+/** A module with options, config under mkIf, imports and an interpolated '' string. */
+function moduleText(i: number): string {
+  return `{ config, lib, pkgs, ... }:
+let cfg = config.services.gen${i};
+in {
+  imports = [ ./m${(i + 1) % 150}.nix ];
+  options.services.gen${i} = {
+    enable = lib.mkEnableOption "generated service ${i}";
+    port = lib.mkOption { type = lib.types.port; default = ${1000 + i}; description = "Port é ${i}"; };
+  };
+  config = lib.mkIf cfg.enable {
+    systemd.services.gen${i}.script = ''
+      exec \${pkgs.hello}/bin/hello --port \${toString cfg.port}
+    '';
+    networking.firewall.allowedTCPPorts = [ cfg.port ];
+  };
+}
+`;
+}
+
+function largeTree(): Sandbox {
+  const tree: Record<string, string> = { ...GENOME_TREE };
+  for (let i = 0; i < 150; i++) tree[`gen/m${i}.nix`] = moduleText(i);
+  tree['gen/broken.nix'] = '{ a = ; b = [ 1 2 ; }\n';
+  tree['gen/trailing.nix'] = '{ a, b, }: { c = a; }\n';
+  const s = sandbox(tree);
+  writeFileSync(join(s.root, 'gen', 'binary.nix'), Buffer.from([0x7b, 0x00, 0x7d]));
+  writeFileSync(join(s.root, 'gen', 'latin1.nix'), Buffer.from([0x7b, 0x20, 0xe9, 0x20, 0x7d]));
+  return s;
+}
+
+const genomeOf = (st: ReturnType<typeof observe>) => ({ ...st.genome, nix_files: st.genome.nix_files.map((f) => ({ ...f, cached: false })), parse_stats: null });
+
+/** The `analysed here` trace of a run: how many files the main thread analysed that a worker parsed. */
+function parsedByWorker(stderr: string): number {
+  for (const line of stderr.split('\n')) {
+    if (!line.includes('"analysed here"')) continue;
+    return (JSON.parse(line) as { parsed_by_worker: number }).parsed_by_worker;
+  }
+  return -1;
+}
+
+describe('trees parsed by a worker and analysed by the main thread', () => {
+  it('gives the genome that workers parsing and analysing whole files give, errors and all', () => {
+    const s = largeTree();
+    const split = introspectCli(s, ['--no-cache'], { AUTOPOIETIC_LOG_LEVEL: 'debug' });
+    expect(split.code, split.stderr).toBe(0);
+    const cores = availableParallelism();
+    // With one core there is no worker; with two or more, the first worker's trees are analysed here.
+    if (cores >= 2) expect(parsedByWorker(split.stderr)).toBeGreaterThan(0);
+    else expect(parsedByWorker(split.stderr)).toBe(0);
+
+    const state = split.json() as ReturnType<typeof observe>;
+    expect(state.genome.parse_stats).toMatchObject({ files: 164, parsed: 164, syntax_errors: 2 }); // the fixture's own bad file, and gen/broken.nix
+    const byPath = new Map(state.genome.nix_files.map((f) => [f.path, f]));
+    expect(byPath.get('gen/broken.nix')?.parse.status).toBe('syntax-error');
+    expect(byPath.get('gen/trailing.nix')?.parse.status).toBe('ok');
+    expect(byPath.get('gen/binary.nix')?.parse.status).toBe('not-text');
+    expect(byPath.get('gen/latin1.nix')?.parse.status).toBe('not-text');
+    const m7 = state.genome.modules.find((m) => m.path === 'gen/m7.nix');
+    expect(m7?.options.map((o) => o.path)).toEqual(['services.gen7.enable', 'services.gen7.port']);
+    expect(m7?.imports.map((i) => i.target)).toEqual(['gen/m8.nix']);
+
+    const whole = genomeOf(observe(s, ['--no-cache', '--jobs', '2']));
+    expect(genomeOf(state)).toEqual(whole);
+    expect(genomeOf(observe(s, ['--no-cache', '--jobs', '1']))).toEqual(whole);
+  });
+});
