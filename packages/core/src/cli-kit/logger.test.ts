@@ -19,10 +19,12 @@ describe('getLogger', () => {
     log.debug({ a: 1 }, 'debug');
     log.info('info');
     log.warn({ b: 2 }, 'warn');
+    expect([log.isLevelEnabled('debug'), log.isLevelEnabled('warn'), log.isLevelEnabled('error'), log.isLevelEnabled('fatal')]).toEqual([false, false, true, true]);
     expect(pinoLoaded()).toBe(false);
     process.env.AUTOPOIETIC_LOG_LEVEL = 'silent';
     setLogger(undefined);
     getLogger().fatal('nothing at silent');
+    expect(getLogger().isLevelEnabled('fatal')).toBe(false);
     expect(pinoLoaded()).toBe(false);
   });
 

@@ -8,7 +8,8 @@ import { terminalLine } from './terminal-text.js';
  *
  * pino is loaded only when something is logged at an enabled level (about 20 ms of start-up):
  * `--help`, and commands that log nothing at the configured level, never load it. Until then
- * the logger is a stand-in whose disabled-level methods do nothing; any other use loads pino.
+ * the logger is a stand-in whose disabled-level methods do nothing and that answers
+ * `isLevelEnabled`; any other use loads pino.
  */
 let logger: Logger | undefined;
 
@@ -37,6 +38,8 @@ function lazyLogger(level: string): Logger {
     get(_target, prop) {
       const rank = typeof prop === 'string' ? LEVELS[prop] : undefined;
       if (real === undefined && rank !== undefined && rank < threshold) return skip;
+      // Asked before every debug trace: answered without pino (a run that logs nothing never loads it).
+      if (real === undefined && prop === 'isLevelEnabled') return (l: string) => (LEVELS[l] ?? Number.POSITIVE_INFINITY) >= threshold;
       const l = load();
       const value: unknown = Reflect.get(l, prop, l);
       return typeof value === 'function' ? value.bind(l) : value;
