@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../tests/support/tmp.js';
-import { packBody } from './checksum.js';
+import { checkedJson, packBody, packLine } from './checksum.js';
 import { CACHE_FORMAT, readObjects, readStatIndex, trustedDigest, writeReplacing, writeSnapshot, type StatIndex } from './cache.js';
 
 const index: StatIndex = { format: CACHE_FORMAT, root: '/g', written_at_ms: 1_000_000, files: { 'a.nix': [10, 500_000, 500_000, 7, 'ab'.repeat(32)] } };
@@ -26,6 +26,15 @@ describe('stat index', () => {
     expect(trustedDigest(racy, 'a.nix', { ...st, mtimeMs: 1_000_000, ctimeMs: 1_000_000 })).toBeUndefined();
     expect(trustedDigest(index, 'b.nix', st)).toBeUndefined();
     expect(trustedDigest(undefined, 'a.nix', st)).toBeUndefined();
+  });
+
+  it('makes a pack line from encoded bytes that equals the line of the text, non-ASCII too', () => {
+    const digest = 'ab'.repeat(32);
+    for (const json of ['{}', JSON.stringify({ reason: 'é → 😀 "quoted" \\ \n' }), JSON.stringify({ text: 'x'.repeat(100_000) })]) {
+      const line = Buffer.from(packLine(digest, json));
+      expect(line.equals(Buffer.from(`${digest} ${packBody(json)}\n`))).toBe(true);
+      expect(checkedJson(line.toString('utf8').slice(65, -1))).toBe(json);
+    }
   });
 
   it('round-trips through the cache directory, per genome root', async () => {

@@ -23,6 +23,21 @@ export function packBody(json: string): string {
   return `${checksum(json)} ${json}`;
 }
 
+/**
+ * A whole pack line, `<digest> <checksum of json> <json>\n`, as UTF-8: the JSON is encoded once,
+ * and checksummed as bytes (the same CRC as packBody's, which zlib takes over the UTF-8 of a
+ * string), instead of once for the checksum and again for the line.
+ */
+export function packLine(digest: string, json: string): Uint8Array {
+  const body = Buffer.from(json, 'utf8');
+  const head = `${digest} ${checksum(body)} `;
+  const line = Buffer.allocUnsafe(head.length + body.length + 1);
+  line.write(head, 0, 'latin1'); // hex digits and spaces
+  body.copy(line, head.length);
+  line[line.length - 1] = 0x0a;
+  return line;
+}
+
 /** The JSON of a pack line body, when its checksum matches; undefined otherwise. */
 export function checkedJson(body: string): string | undefined {
   if (body.length < 10 || body.charCodeAt(8) !== 0x20) return undefined;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { makeDirs } from '@autopoietic/core/adapters';
 import { cacheable, cacheDirFor, readObjects, removeLeftovers, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
-import { packBody } from './checksum.js';
+import { packLine } from './checksum.js';
 import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
 import { GenomeLayout } from './model.js';
 import { parseAll, type EarlyWorkers, type Jobs } from './parse-pool.js';
@@ -161,7 +161,9 @@ async function save(cache: CacheInfo, root: string, results: FileResult[], start
     if (!r.stat || (!r.object && !r.packLine) || !cacheable(r)) continue;
     const digest = r.stat[4];
     index.files[r.rel] = r.stat;
-    if (!lines.has(digest)) lines.set(digest, r.packLine ?? utf8.encode(`${digest} ${pack?.body(digest) ?? packBody(JSON.stringify(r.object))}\n`));
+    if (lines.has(digest)) continue;
+    const kept = r.packLine ? undefined : pack?.body(digest);
+    lines.set(digest, r.packLine ?? (kept === undefined ? packLine(digest, JSON.stringify(r.object)) : utf8.encode(`${digest} ${kept}\n`)));
   }
   try {
     await writeSnapshot(cache.dir!, index, [...lines.values()]);

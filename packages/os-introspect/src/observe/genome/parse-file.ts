@@ -3,7 +3,7 @@ import { sha256Hex } from '@autopoietic/core/canonical';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { analyzeTree, MAX_NIX_FILE_BYTES, SyntaxTree, type GrammarNames, type NixFileAnalysis, type NixParser, type TreeData } from '@autopoietic/core/nix-syntax';
 import type { CacheObject, Confirmation, StatEntry } from './cache.js';
-import { packBody } from './checksum.js';
+import { packLine } from './checksum.js';
 import type { CompiledValidator } from '@autopoietic/core/schemas/compiled';
 import type { Confirmer } from './confirm.js';
 import { assemblyView, fileFacts, type FileFacts } from './file-facts.js';
@@ -75,8 +75,6 @@ export function resultFromObject(rel: string, bytes: number, digest: string, obj
   };
 }
 
-const utf8 = new TextEncoder();
-
 /**
  * A result parsed in this run as the genome's assembly keeps it, once its facts and pack line
  * exist: without the whole analysis (only assemblyView of it) and its JSON. A worker sends only
@@ -90,7 +88,7 @@ export function forAssembly(r: FileResult): FileResult {
 /** Adds the pack line of a result computed in this run (the thread that parsed it encodes it). */
 function withPackLine(r: FileResult): FileResult {
   if (r.objectText === undefined || r.sha256 === null) return r;
-  return { ...r, packLine: utf8.encode(`${r.sha256.slice(7)} ${packBody(r.objectText)}\n`) };
+  return { ...r, packLine: packLine(r.sha256.slice(7), r.objectText) };
 }
 
 /** A file read, hashed and decoded: Nix source to parse. */
