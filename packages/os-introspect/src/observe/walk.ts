@@ -41,6 +41,12 @@ export interface WalkOptions {
    * stat'ed, which is most of a walk's cost. Its `stat` is then left out.
    */
   names?: boolean;
+  /**
+   * Regular files whose names decode are not stat'ed either (the genome's first walk, which has
+   * no stat index to compare with: reading the file stats it anyway); symlinks, other kinds of
+   * files and names that are not UTF-8 are, and are reported as a full walk reports them.
+   */
+  lazyStat?: boolean;
 }
 
 /** A file found by a walk for names only: stat'ed only when it is a symlink. */
@@ -53,6 +59,7 @@ export interface WalkResult<F = WalkedFile> {
 }
 
 export function walkTree(root: string, opts: WalkOptions & { names: true }): WalkResult<WalkedName>;
+export function walkTree(root: string, opts: WalkOptions & { lazyStat: boolean }): WalkResult<WalkedName>;
 export function walkTree(root: string, opts: WalkOptions & { names?: false }): WalkResult<WalkedFile>;
 export function walkTree(root: string, opts: WalkOptions): WalkResult<WalkedName> {
   const out: WalkResult<WalkedName> = { files: [], problems: [], truncated: false };
@@ -79,7 +86,8 @@ export function walkTree(root: string, opts: WalkOptions): WalkResult<WalkedName
         out.truncated = true;
         return out;
       }
-      const f = opts.names && !d.isSymbolicLink() ? { rel, abs: join(root, rel) } : fileEntry(root, realRoot, rel, d, out.problems);
+      const plain = !d.isSymbolicLink() && (opts.names || (opts.lazyStat && d.isFile() && !rel.includes('\uFFFD')));
+      const f = plain ? { rel, abs: join(root, rel) } : fileEntry(root, realRoot, rel, d, out.problems);
       if (f) out.files.push(f);
     }
   }
