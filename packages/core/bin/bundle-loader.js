@@ -51,11 +51,14 @@ function currentBundle(dist) {
  * What a bin launcher does: runs the current bundle of `cli`, else its compiled dist/bin.js.
  * @param {string} cli the CLI's name
  * @param {string} dist its dist/ directory
+ * @param {{ beforeBundle?: (dir: string) => void }} [hooks] `beforeBundle` is called with the
+ *   bundle's directory before the bundle is loaded (os-introspect starts a parse worker there)
  */
-function launch(cli, dist) {
+function launch(cli, dist, hooks = {}) {
   const debug = Boolean(process.env.AUTOPOIETIC_DEBUG);
   const bundle = debug ? undefined : currentBundle(dist);
   if (debug) process.setSourceMapsEnabled(true);
+  if (bundle) hooks.beforeBundle?.(join(dist, 'bundle', bundle));
   if (bundle) return runBundle(join(dist, 'bundle', bundle), bundle, process.argv, cli);
   return import(pathToFileURL(join(dist, 'bin.js')).href);
 }

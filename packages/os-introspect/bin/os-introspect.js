@@ -16,4 +16,22 @@ setFlagsFromString('--max-semi-space-size=64');
 // cores. Eight times the default budget (67584) optimises only what stays hot; a cold run on a
 // large genome costs about a tenth less (docs/performance.md).
 setFlagsFromString('--interrupt-budget=540672');
-require('../../core/bin/bundle-loader.js').launch('os-introspect', join(__dirname, '..', 'dist'));
+require('../../core/bin/bundle-loader.js').launch('os-introspect', join(__dirname, '..', 'dist'), { beforeBundle: startParseWorker });
+
+/**
+ * Starts the first parse worker while Node loads the CLI, about 50 ms before the CLI itself
+ * could: a cold run then parses with it almost from its first file (a worker takes about 130 ms
+ * to start). The CLI adopts it (parse-pool.ts, takeLauncherWorker) or stops it as soon as it
+ * knows it will not parse. Unreferenced until adopted, so that a run that never gets that far
+ * (--help, a usage error) does not wait for it.
+ * @param {string} bundleDir
+ */
+function startParseWorker(bundleDir) {
+  const { Worker } = require('node:worker_threads');
+  const script = join(bundleDir, 'parse-worker.cjs');
+  // The limits of parse-pool.ts's workers (it adopts only a worker started with them).
+  const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+  worker.unref();
+  worker.on('error', () => undefined); // until adopted: the CLI listens from then on
+  globalThis[Symbol.for('autopoietic.os-introspect.parse-worker')] = { script, worker };
+}

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,14 +43,16 @@ function largeTree(): Sandbox {
 
 const genomeOf = (st: ReturnType<typeof observe>) => ({ ...st.genome, nix_files: st.genome.nix_files.map((f) => ({ ...f, cached: false })), parse_stats: null });
 
-/** The `analysed here` trace of a run: how many files the main thread analysed that a worker parsed. */
-function parsedByWorker(stderr: string): number {
+/** The fields of a run's debug trace `msg` (undefined when the run did not trace it). */
+function traced(stderr: string, msg: string): Record<string, unknown> | undefined {
   for (const line of stderr.split('\n')) {
-    if (!line.includes('"analysed here"')) continue;
-    return (JSON.parse(line) as { parsed_by_worker: number }).parsed_by_worker;
+    if (line.includes(`"msg":"${msg}"`)) return JSON.parse(line) as Record<string, unknown>;
   }
-  return -1;
+  return undefined;
 }
+
+/** The `analysed here` trace of a run: how many files the main thread analysed that a worker parsed. */
+const parsedByWorker = (stderr: string) => traced(stderr, 'analysed here')?.parsed_by_worker;
 
 describe('trees parsed by a worker and analysed by the main thread', () => {
   it('gives the genome that workers parsing and analysing whole files give, errors and all', () => {
@@ -61,6 +63,8 @@ describe('trees parsed by a worker and analysed by the main thread', () => {
     // With one core there is no worker; with two or more, the first worker's trees are analysed here.
     if (cores >= 2) expect(parsedByWorker(split.stderr)).toBeGreaterThan(0);
     else expect(parsedByWorker(split.stderr)).toBe(0);
+    // The launcher (bin/os-introspect.js) started the first worker before the CLI loaded.
+    expect(traced(split.stderr, 'launcher worker')).toMatchObject({ adopted: cores >= 2 });
 
     const state = split.json() as ReturnType<typeof observe>;
     expect(state.genome.parse_stats).toMatchObject({ files: 164, parsed: 164, syntax_errors: 2 }); // the fixture's own bad file, and gen/broken.nix
@@ -76,5 +80,18 @@ describe('trees parsed by a worker and analysed by the main thread', () => {
     const whole = genomeOf(observe(s, ['--no-cache', '--jobs', '2']));
     expect(genomeOf(state)).toEqual(whole);
     expect(genomeOf(observe(s, ['--no-cache', '--jobs', '1']))).toEqual(whole);
+  });
+
+  it('stops the worker the launcher started when the run will not parse', () => {
+    const s = largeTree();
+    const past = new Date(Date.now() - 60_000);
+    observe(s);
+    for (const f of observe(s).genome.nix_files) utimesSync(join(s.root, f.path), past, past);
+    observe(s); // the stat index now predates every file
+    const warm = introspectCli(s, [], { AUTOPOIETIC_LOG_LEVEL: 'debug' });
+    expect(warm.code, warm.stderr).toBe(0);
+    expect((warm.json() as ReturnType<typeof observe>).genome.parse_stats).toMatchObject({ parsed: 0, cache_hits: 164 });
+    expect(traced(warm.stderr, 'launcher worker')).toEqual(expect.objectContaining({ adopted: false }));
+    expect(traced(warm.stderr, 'parsing')).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@ import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { cacheable, cacheDirFor, snapshotPath } from './cache.js';
 import { packageDirOrgans } from './organs.js';
 import { notCheckedOut } from './sparse.js';
-import { EarlyWorkers, type Jobs } from './parse-pool.js';
+import { EarlyWorkers, stopLauncherWorker, type Jobs } from './parse-pool.js';
 import { trace } from '../trace.js';
 
 export type { Jobs } from './parse-pool.js';
@@ -56,6 +56,7 @@ type HostEntry = GenomeState['hosts'][number];
  */
 export async function observeGenome(opts: GenomeOptions): Promise<GenomeObservation> {
   const early = likelyCold(opts) ? startParsing(opts.jobs) : undefined;
+  if (!early) stopLauncherWorker();
   try {
     return await observe({ ...opts, ...(early ? { early } : {}) });
   } finally {

@@ -98,12 +98,19 @@ export class EarlyWorkers {
     private workers: Worker[],
   ) {}
 
-  /** `jobs` workers (`auto`: one per core but this one), or undefined when they cannot run here. */
+  /**
+   * `jobs` workers (`auto`: one per core but this one), or undefined when they cannot run here.
+   * The first is the one the launcher started, when it did.
+   */
   static start(jobs: Jobs, cores = availableParallelism()): EarlyWorkers | undefined {
     const script = workerScript();
     const n = jobs === 'auto' ? cores - 1 : cappedJobs(jobs, cores);
-    if (!script || n <= 0) return undefined;
-    return new EarlyWorkers(script, Array.from({ length: n }, () => startWorker(script)));
+    if (!script || n <= 0) {
+      stopLauncherWorker();
+      return undefined;
+    }
+    const launched = takeLauncherWorker(script);
+    return new EarlyWorkers(script, Array.from({ length: n }, (_, i) => (i === 0 && launched ? launched : startWorker(script))));
   }
 
   /** Up to `n` of the started workers, for the caller to own; the others are stopped. */
@@ -117,6 +124,35 @@ export class EarlyWorkers {
   close(): void {
     for (const w of this.workers.splice(0)) void w.terminate();
   }
+}
+
+const LAUNCHED = Symbol.for('autopoietic.os-introspect.parse-worker');
+
+/** Stops the parse worker the launcher started, if it did: this run will not parse. */
+export function stopLauncherWorker(): void {
+  takeLauncherWorker(undefined);
+}
+
+/**
+ * The parse worker bin/os-introspect.js started before the CLI loaded, when it did: adopted when
+ * it runs `script` with this pool's limits (the launcher knows the bundle, not this module), else
+ * stopped. Taken once.
+ */
+function takeLauncherWorker(script: string | undefined): Worker | undefined {
+  const slot = globalThis as { [LAUNCHED]?: { script: string; worker: Worker } };
+  const launched = slot[LAUNCHED];
+  delete slot[LAUNCHED];
+  if (!launched) return undefined;
+  const { worker } = launched;
+  const fits = script !== undefined && launched.script === script && worker.resourceLimits?.maxYoungGenerationSizeMb === YOUNG_GENERATION_MB;
+  trace('launcher worker', { adopted: fits });
+  if (!fits) {
+    void worker.terminate();
+    return undefined;
+  }
+  worker.ref();
+  worker.once('exit', () => exited.add(worker));
+  return worker;
 }
 
 function startWorker(script: string): Worker {
