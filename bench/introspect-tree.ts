@@ -10,7 +10,7 @@ export interface GeneratedTree {
 }
 
 /** A small deterministic PRNG (mulberry32), so that runs compare like with like. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

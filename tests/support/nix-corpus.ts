@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateTree } from '../../bench/introspect-tree.js';
+import { generateTree, rng } from '../../bench/introspect-tree.js';
 
 export interface CorpusFile {
   name: string;
@@ -38,17 +38,6 @@ export function generatedNixFiles(files: number, seed = 7): CorpusFile[] {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Tokens inserted or deleted: Nix punctuation, keywords, and characters outside ASCII and the BMP. */
