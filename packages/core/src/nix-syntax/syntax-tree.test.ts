@@ -98,7 +98,6 @@ describe('SyntaxTree', () => {
     const diffs = corpus.flatMap((f) => compareFile(f, fieldNames, stats));
     expect(diffs.slice(0, 20)).toEqual([]);
     // Not vacuous: hundreds of files, with trees holding ERROR and MISSING nodes.
-    console.log(`syntax-tree equivalence: ${JSON.stringify(stats)}`);
     expect(stats.files).toBe(corpus.length);
     expect(stats.files).toBeGreaterThan(300);
     expect(stats.errorTrees).toBeGreaterThan(50);
