@@ -1,6 +1,5 @@
 export * from './parser.js';
 export * from './syntax-tree.js';
-export type { SyntaxCursor } from './syntax-cursor.js';
 export type { GrammarNames, TreeData } from './tree-dump.js';
 export * from './nodes.js';
 export * from './scope.js';

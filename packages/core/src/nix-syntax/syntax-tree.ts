@@ -1,4 +1,3 @@
-import { SyntaxCursor } from './syntax-cursor.js';
 import { writeSExpression } from './syntax-tree-string.js';
 import { type GrammarNames, ERROR_TYPE_ID, FLAG_EXTRA, FLAG_HAS_ERROR, FLAG_MISSING, FLAG_NAMED, NO_NODE, NODE_WORDS, type TreeData, W_END, W_META, W_NEXT, W_PARENT, W_START } from './tree-dump.js';
 import { positionOf, type TreeSource } from './tree-source.js';
@@ -68,7 +67,7 @@ export class SyntaxTree {
 }
 
 /** The index of node `i`'s first child (the node after it, when that is its child), NO_NODE if none. */
-export function firstChildOf(tree: SyntaxTree, i: number): number {
+function firstChildOf(tree: SyntaxTree, i: number): number {
   const next = i + 1;
   return next < tree.count && tree.nodes[next * NODE_WORDS + W_PARENT] === i ? next : NO_NODE;
 }
@@ -162,10 +161,6 @@ export class SyntaxNode {
     return this.tree.positionAt(this.word(W_START));
   }
 
-  get endPosition(): { row: number; column: number } {
-    return this.tree.positionAt(this.word(W_END));
-  }
-
   get text(): string {
     return this.tree.text.slice(this.word(W_START), this.word(W_END));
   }
@@ -183,13 +178,6 @@ export class SyntaxNode {
     const n = this.tree.nodes;
     let count = 0;
     for (let c = this.firstChildIndex(); c !== NO_NODE; c = n[c * NODE_WORDS + W_NEXT]!) count++;
-    return count;
-  }
-
-  get namedChildCount(): number {
-    const n = this.tree.nodes;
-    let count = 0;
-    for (let c = this.firstChildIndex(); c !== NO_NODE; c = n[c * NODE_WORDS + W_NEXT]!) if ((n[c * NODE_WORDS + W_META]! >>> 16) & FLAG_NAMED) count++;
     return count;
   }
 
@@ -317,15 +305,6 @@ export class SyntaxNode {
       }
     }
     return new SyntaxNode(this.tree, node);
-  }
-
-  /** A cursor over this node's subtree (this node is its root). */
-  walk(): SyntaxCursor {
-    return new SyntaxCursor(this);
-  }
-
-  equals(other: SyntaxNode): boolean {
-    return this.tree === other.tree && this.index === other.index;
   }
 
   /** The S-expression of the subtree, as web-tree-sitter's `toString`. */
