@@ -35,10 +35,7 @@ import {
 // u8 child_index, bool inherited}; TSSymbolMetadata {bool visible, named, supertype}.
 
 export interface Layout {
-  fieldCount: number;
   maxAlias: number;
-  fieldSlices: number;
-  fieldEntries: number;
   symbolMetadata: number;
   publicSymbols: number;
   aliasSequences: number;
@@ -69,10 +66,7 @@ export function readLayout(language: Language, heap: HeapViews): Layout | undefi
   }
   for (let f = 1; f <= fieldCount; f++) if (cString(u32[(word(60) >> 2) + f]!) !== language.fields[f]) return undefined;
   return {
-    fieldCount,
     maxAlias: u16[(at + 36) >> 1]!,
-    fieldSlices: word(64),
-    fieldEntries: word(68),
     symbolMetadata: word(72),
     publicSymbols: word(76),
     aliasSequences: word(84),
