@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { repositoryNixFiles } from '../../../../tests/support/nix-corpus.js';
 import { analyzeTree } from './analyze.js';
 import { loadNixParser } from './parser.js';
 import { withNodeReadingOnly } from './tree-source.js';
@@ -283,23 +281,11 @@ describe('reading from the source', () => {
   });
 
   it("gives what the nodes give for every .nix file of this repository's fixtures and examples", async () => {
-    const root = fileURLToPath(new URL('../../../../', import.meta.url));
-    const files = nixFiles(root);
+    const files = repositoryNixFiles();
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
-      const r = await bothReadings(readFileSync(file, 'utf8'));
-      expect(r.source, relative(root, file)).toBe(r.nodes);
+      const r = await bothReadings(file.text);
+      expect(r.source, file.name).toBe(r.nodes);
     }
   });
 });
-
-function nixFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules' || e.name.startsWith('.') || e.name === 'dist') continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...nixFiles(p));
-    else if (e.isFile() && e.name.endsWith('.nix')) out.push(p);
-  }
-  return out;
-}
