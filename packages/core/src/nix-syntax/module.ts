@@ -374,7 +374,7 @@ function lexedAttribute(v: LexedValue, key: AttributeKey | undefined): Attribute
   return { text: v.text, string: arg && 'string' in arg ? (tokenLiteral(arg.string)?.value as string | undefined) : undefined };
 }
 
-/** From the node, reading only what the key needs; the text is read once (each read crosses into WASM). */
+/** From the node, reading only what the key needs; the text is read once (each read slices the source anew). */
 function nodeAttribute(value: SyntaxNode | undefined, key: string): AttributeRead | undefined {
   if (!value) return undefined;
   const text = value.text;

@@ -26,7 +26,7 @@ export function clip(text: string, max = 4000): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[${text.length - max} more characters]`;
 }
 
-/** A node with its type, read once: every accessor of a tree-sitter node crosses into WASM. */
+/** A node with its type, read once and passed along rather than looked up again. */
 export interface Typed {
   node: SyntaxNode;
   type: string;
@@ -62,7 +62,7 @@ export function stringLiteral(node: SyntaxNode, type?: string, text?: string): s
   return stringLiteralOfType(u.node, u.type, u.node === node ? text : undefined);
 }
 
-/** `text` is the node's text when the caller has already read it (one `endIndex` crossing less). */
+/** `text` is the node's text when the caller has already read it (one slice of the source less). */
 function stringLiteralOfType(n: SyntaxNode, type: string, text?: string): string | undefined {
   if (type !== 'string_expression' && type !== 'indented_string_expression') return undefined;
   const clean = treeSource(n).clean;

@@ -86,7 +86,7 @@ export function sourceSlice(s: TreeSource, start: number, end: number): string {
   return s.text.slice(start - s.base, end - s.base);
 }
 
-/** A node's text when its end offset is already known (saves the `endIndex` crossing). */
+/** A node's text when its end offset is already known (saves reading `endIndex` again). */
 export function textBetween(s: TreeSource, node: SyntaxNode, end: number): string {
   return s.text.slice(node.startIndex - s.base, end - s.base);
 }

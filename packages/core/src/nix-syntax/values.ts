@@ -53,8 +53,8 @@ export interface Unwrapped {
 
 /**
  * Peels `( … )`, `mkIf c v`, `mkDefault v`, `mkForce v`, `let … in v`, `with e; v`, `assert c; v`
- * and variables bound in scope. Written as one loop over the node type because every tree-sitter accessor crosses into
- * WASM: this is the hottest path of the analysis.
+ * and variables bound in scope. Written as one loop over the node type, read once a step: this is
+ * the hottest path of the analysis.
  */
 export function unwrapValue(node: SyntaxNode, scope: Scope): Unwrapped {
   let n = node;
@@ -244,7 +244,7 @@ function lexedLeaf(path: string, segments: string[], dynamic: boolean, condition
 
 /** `inner` is the value with its wrappers peeled (unwrapValue), its type already read. */
 function leaf(path: string, segments: string[], dynamic: boolean, conditional: boolean, binding: SyntaxNode, value: SyntaxNode, inner: Unwrapped): NixSetting {
-  // The value's end offset is read once for its text and its span (each read crosses into WASM).
+  // The value's end offset is read once, for its text and its span.
   const end = value.endIndex;
   const text = textBetween(treeSource(value), value, end);
   const lit = literalValue(inner.node, 0, inner.type, inner.node === value ? text : undefined);
