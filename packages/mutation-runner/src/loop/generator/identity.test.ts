@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../tests/support/tmp.js';
@@ -31,5 +31,13 @@ describe('generatorIdentity', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'gen.mjs'), '');
     expect(() => generatorIdentity('node gen.mjs', dir, dir)).toThrow(/inside the genome/);
+  });
+  // Root reads any file: the refusal only means something for other users.
+  it.skipIf(process.getuid?.() === 0)('refuses a script it cannot read (a usage error, not an internal one)', () => {
+    const dir = tempDir();
+    const script = join(dir, 'gen.mjs');
+    writeFileSync(script, '');
+    chmodSync(script, 0o111);
+    expect(() => generatorIdentity('node gen.mjs', dir)).toThrow(`--generator: cannot digest ${script}, which it runs, for the generator's identity: cannot be opened (EACCES)`);
   });
 });

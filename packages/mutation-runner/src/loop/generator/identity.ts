@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { isInsideDir } from '@autopoietic/core/adapters';
+import { fileDigest, isInsideDir } from '@autopoietic/core/adapters';
 import { Framer } from '@autopoietic/core/canonical';
 import { usageError } from '@autopoietic/core/cli-kit';
 import type { GeneratorIdentity } from '@autopoietic/core/schemas';
@@ -80,10 +79,10 @@ export function generatorIdentity(command: string, cwd: string, genomeRoot?: str
   const argv = splitCommand(command);
   const executable = findExecutable(argv[0]!, cwd);
   if (!executable) throw usageError('generator-not-found', `--generator: ${argv[0]} is not an executable file here or on PATH`, 'Give a command that exists (an absolute path, a path relative to the working directory, or a name on PATH).');
-  const files: { path: string; sha256: string }[] = [{ path: executable, sha256: fileDigest(executable) }];
+  const files: { path: string; sha256: string }[] = [{ path: executable, sha256: contentDigest(executable) }];
   for (const arg of argv.slice(1)) {
     const p = isAbsolute(arg) ? arg : resolve(cwd, arg);
-    if (!arg.startsWith('-') && isFile(p) && !files.some((f) => f.path === p)) files.push({ path: p, sha256: fileDigest(p) });
+    if (!arg.startsWith('-') && isFile(p) && !files.some((f) => f.path === p)) files.push({ path: p, sha256: contentDigest(p) });
   }
   const inside = genomeRoot === undefined ? undefined : files.find((f) => isInsideDir(f.path, genomeRoot));
   if (inside) {
@@ -107,6 +106,13 @@ function isFile(p: string): boolean {
   }
 }
 
-function fileDigest(p: string): string {
-  return `sha256:${createHash('sha256').update(readFileSync(p)).digest('hex')}`;
+/**
+ * The sha256 of a file the generator runs (core's fileDigest: read in chunks, so the `node`
+ * binary is never held in memory whole). One that cannot be read (executable but not readable)
+ * cannot be identified, so it is refused before anything runs.
+ */
+function contentDigest(p: string): string {
+  const d = fileDigest(p);
+  if (d.ok) return d.sha256;
+  throw usageError('generator-unreadable', `--generator: cannot digest ${p}, which it runs, for the generator's identity: ${d.reason}`, 'Make the file readable by the user running evolve (`chmod u+r`), or give another generator.');
 }
