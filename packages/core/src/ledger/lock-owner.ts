@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { ownerIsGone, processStart } from '../adapters/process-owner.js';
+import { currentOwner, ownerIsGone } from '../adapters/process-owner.js';
 import { AosError } from '../cli-kit/errors.js';
 import { ShortWriteError, writeFailureHint } from './io-hint.js';
-
-export { processStart };
 
 /**
  * Who holds a ledger lock, and this process's owner files (see lock.ts for the protocol).
@@ -50,9 +47,7 @@ let cleanupRegistered = false;
 
 export function selfOwner(): LockOwner {
   return {
-    pid: process.pid,
-    host: hostname(),
-    start: processStart(process.pid),
+    ...currentOwner(),
     nonce: randomBytes(12).toString('hex'),
     acquired_at: new Date().toISOString(),
   };

@@ -17,7 +17,9 @@ import {
   type PresentOwner,
 } from './lock-owner.js';
 
-export { processStart, type LockOwner } from './lock-owner.js';
+export type { LockOwner } from './lock-owner.js';
+// Tests write lock files naming a process by its start time, as an owner does.
+export { processStart } from '../adapters/process-owner.js';
 
 /**
  * The exclusive per-ledger lock: the name `<ledger>.lock`, taken atomically (it fails when the
