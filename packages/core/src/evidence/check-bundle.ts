@@ -48,7 +48,7 @@ export async function checkEvidenceBundle(file: string, opts: CheckBundleOptions
 }
 
 /** The bundle file, parsed and checked against the schema and the backing rule; anything else is a usage error. */
-export function loadBundle(path: string): EvidenceBundle {
+function loadBundle(path: string): EvidenceBundle {
   const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES);
   if (!read.ok) {
     const what = read.code === 'ENOENT' ? 'no such file' : `cannot be read: ${read.reason}`;

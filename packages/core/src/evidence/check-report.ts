@@ -30,7 +30,7 @@ export interface InputCheck extends CheckedItem {
   actual?: string;
 }
 
-export const PARTS = ['bundle', 'subject', 'input', 'observation', 'fact', 'comparison', 'claim'] as const;
+const PARTS = ['bundle', 'subject', 'input', 'observation', 'fact', 'comparison', 'claim'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** A part of the bundle that restates its record (facts, comparisons, claims, ...). */
