@@ -1,5 +1,4 @@
 import type { SyntaxNode, SyntaxTree } from './syntax-tree.js';
-import type { GrammarNames } from './tree-dump.js';
 
 /**
  * What the analysis reads once per tree instead of once per node. With the source text in hand,
@@ -103,35 +102,14 @@ export function isCommentAt(s: TreeSource, node: SyntaxNode): boolean {
 }
 
 /** The grammar's field names the analysis reads. */
-const FIELD_NAMES = ['argument', 'attrpath', 'attr', 'attrs', 'body', 'default', 'element', 'expression', 'function', 'left', 'operator', 'right'] as const;
-export type FieldName = (typeof FIELD_NAMES)[number];
+export type FieldName = 'argument' | 'attrpath' | 'attr' | 'attrs' | 'body' | 'default' | 'element' | 'expression' | 'function' | 'left' | 'operator' | 'right';
 
-let idsNames: GrammarNames | undefined;
-let ids: Record<FieldName, number | null> | undefined;
-
-/** Field ids of the tree's grammar, looked up once (`childForFieldName` maps the name on every call). */
-function fieldIds(names: GrammarNames): Record<FieldName, number | null> {
-  if (names !== idsNames || !ids) {
-    ids = Object.fromEntries(FIELD_NAMES.map((f) => [f, fieldIdOf(names, f)])) as Record<FieldName, number | null>;
-    idsNames = names;
-  }
-  return ids;
-}
-
-/** As web-tree-sitter's `language.fieldIdForName`. */
-function fieldIdOf(names: GrammarNames, name: string): number | null {
-  const id = names.fields.indexOf(name);
-  return id === -1 ? null : id;
-}
-
-/** `node.childForFieldName(name)`, without the per-call name lookup. */
+/** `node.childForFieldName(name)`, for the field names the analysis reads (a typo is a type error). */
 export function fieldChild(node: SyntaxNode, name: FieldName): SyntaxNode | null {
-  const id = fieldIds(node.tree.names)[name];
-  return id === null ? null : node.childForFieldId(id);
+  return node.childForFieldName(name);
 }
 
-/** `node.childrenForFieldName(name)`, without the per-call name lookup. */
+/** `node.childrenForFieldName(name)`, for the field names the analysis reads. */
 export function fieldChildren(node: SyntaxNode, name: FieldName): SyntaxNode[] {
-  const id = fieldIds(node.tree.names)[name];
-  return id === null || id === 0 ? [] : node.childrenForFieldId(id);
+  return node.childrenForFieldName(name);
 }
