@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Language, Parser, Tree } from 'web-tree-sitter';
 import { AosError } from '../cli-kit/errors.js';
+import { getLogger } from '../cli-kit/logger.js';
 import { type SyntaxNode, SyntaxTree } from './syntax-tree.js';
 import { makeTreeDumper, type GrammarNames, type HeapViews, type TreeData } from './tree-dump.js';
 
@@ -80,6 +81,8 @@ async function init(): Promise<NixParser> {
     });
   };
   const dumper = makeTreeDumper(language, heap.HEAPU8 ? heap : undefined);
+  // Correct either way, but about 20 times slower: said where someone looking for why will look.
+  if (!dumper.direct) getLogger().debug({ runtime: 'web-tree-sitter' }, 'trees are copied through the TreeCursor: the WASM memory layout is not the one tree-memory.ts reads');
   const names: GrammarNames = { types: language.types, fields: language.fields };
   const parseData = (source: string, limitMs?: number): TreeData => {
     const tree = parse(source, limitMs);
