@@ -10,6 +10,12 @@ function statFields(pid: number | string): string[] | undefined {
   }
 }
 
+/** The parent of a process, or undefined once it is gone. */
+export function parentOf(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : undefined;
+}
+
 /** The process group of a live process. */
 export function pgidOf(pid: number): number {
   const fields = statFields(pid);

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { TEST_NIX_CONFIG, testEnv } from '../../../tests/support/nix-env.js';
+import { parentOf } from '../../../tests/support/process-group.js';
 
 const BIN = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
 
@@ -42,17 +43,7 @@ export function builderPid(token: string): number | undefined {
   const shells = processesMentioning(token)
     .filter((p) => /^\d+ (\S*\/)?sh -c /.test(p))
     .map((p) => Number(p.split(' ')[0]));
-  return shells.find((pid) => !shells.includes(parentPid(pid) ?? -1));
-}
-
-function parentPid(pid: number): number | undefined {
-  try {
-    // The fields after the command name, which may itself hold spaces and parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
+  return shells.find((pid) => !shells.includes(parentOf(pid) ?? -1));
 }
 
 /** Waits for the builder `token` names (builderPid) and returns its host pid. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
-import { killGroup, liveGroupMembers, pgidOf, waitUntil } from '../../../tests/support/process-group.js';
+import { killGroup, liveGroupMembers, parentOf, pgidOf, waitUntil } from '../../../tests/support/process-group.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { alive, killBuilder, nixConfigSeeing, processesMentioning, startRunner, waitFor, waitForBuilder } from './builder-process.js';
 import { fixtureGenome, ledger, memoryDir, readmeProposal } from './support.js';
@@ -27,27 +27,16 @@ function slowPackageGenome(probe: string): string {
   return fixtureGenome('genome', { 'flake.nix': flake });
 }
 
-function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
 /** The one process under `ancestor` whose command line matches `command`. */
 function checkProcess(ancestor: number, command: RegExp): number {
   const under = (pid: number): boolean => {
-    for (let p = pid; p > 1; p = parentOf(p)) if (p === ancestor) return true;
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parentOf(p)) if (p === ancestor) return true;
     return false;
   };
   const found = processesMentioning('')
     .filter((p) => command.test(p.slice(p.indexOf(' ') + 1)))
     .map((p) => Number(p.split(' ')[0]))
-    .filter((pid) => {
-      try {
-        return under(pid);
-      } catch {
-        return false; // gone meanwhile
-      }
-    });
+    .filter(under); // a process gone meanwhile has no parent: not under
   expect(found, `processes under ${ancestor} matching ${command}`).toHaveLength(1);
   return found[0]!;
 }
@@ -77,7 +66,7 @@ describe('verify killed with SIGKILL while its checks run', () => {
       const sleeper = Number(readFileSync(pidFile, 'utf8'));
       groups = [pgidOf(nixBuild), pgidOf(sleeper)];
       // Each check's group is led by its watchdog, the check's parent (verify's child).
-      expect(groups).toEqual([parentOf(nixBuild), parentOf(parentOf(sleeper))]);
+      expect(groups).toEqual([parentOf(nixBuild), parentOf(parentOf(sleeper)!)]);
       for (const g of groups) expect(parentOf(g)).toBe(run.pid);
       for (const g of groups) expect(liveGroupMembers(g).length).toBeGreaterThanOrEqual(2);
 
