@@ -25,16 +25,16 @@ export function packBody(json: string): string {
 
 /**
  * A whole pack line, `<digest> <checksum of json> <json>\n`, as UTF-8: the JSON is encoded once,
- * and checksummed as bytes (the same CRC as packBody's, which zlib takes over the UTF-8 of a
- * string), instead of once for the checksum and again for the line.
+ * straight into the line, and checksummed as bytes (the same CRC as packBody's, which zlib takes
+ * over the UTF-8 of a string), instead of once for the checksum and again for the line.
  */
 export function packLine(digest: string, json: string): Uint8Array {
-  const body = Buffer.from(json, 'utf8');
-  const head = `${digest} ${checksum(body)} `;
-  const line = Buffer.allocUnsafe(head.length + body.length + 1);
-  line.write(head, 0, 'latin1'); // hex digits and spaces
-  body.copy(line, head.length);
-  line[line.length - 1] = 0x0a;
+  const at = digest.length + 10; // `<digest> <8 hex digits> `
+  const size = Buffer.byteLength(json, 'utf8');
+  const line = Buffer.allocUnsafe(at + size + 1);
+  line.write(json, at, 'utf8');
+  line.write(`${digest} ${checksum(line.subarray(at, at + size))} `, 0, 'latin1'); // hex digits and spaces
+  line[at + size] = 0x0a;
   return line;
 }
 

@@ -171,11 +171,14 @@ function readSource(job: ParseJob, known: ReadonlySet<string>): Source | FileRes
   }
 }
 
+/** Strict UTF-8 (one for every file: a decode without `stream` keeps no state between calls). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The source text, or why these bytes are not Nix source. */
 function decodeSource(data: Buffer): string | CacheObject {
   if (data.includes(0)) return { kind: 'not-text', reason: 'binary content (NUL bytes): not Nix source' };
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    return strictUtf8.decode(data);
   } catch {
     return { kind: 'not-text', reason: 'not valid UTF-8: not Nix source' };
   }

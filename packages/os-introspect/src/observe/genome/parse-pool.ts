@@ -325,12 +325,14 @@ function runWorkers(script: string, n: number, started: Worker[], queue: Queue, 
   const fail = (e: unknown): void =>
     finish(new AosError('parse-worker-failed', `a parse worker failed: ${e instanceof Error ? e.message : String(e)}`, { hint: 'Run again with --jobs 1 to parse in one worker, and report the error.', cause: e }));
   const knownList = [...opts.known];
-  const layout = opts.layout.files();
+  // Only a worker that analyses resolves imports (a `parse` worker reads its first message while
+  // the run waits for its first trees).
+  const layout = n > (inbox ? 1 : 0) ? opts.layout.files() : undefined;
   for (let i = 0; i < n; i++) {
     const w = started[i] ?? startWorker(script);
     workers.push(w);
     modes.set(w, inbox && i === 0 ? 'parse' : 'full');
-    w.postMessage({ layout });
+    if (modes.get(w) === 'full') w.postMessage({ layout });
     if (knownList.length) w.postMessage({ known: knownList });
     w.on('message', (msg: WorkerReply) => {
       busy--;
