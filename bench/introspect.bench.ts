@@ -13,7 +13,7 @@ import { median, type BenchSection } from './types.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '..', 'packages', 'os-introspect', 'bin', 'os-introspect.js');
 const FILES = 3500;
-const RUNS = 3;
+const RUNS = 5;
 const NIX_SAMPLE = 100;
 
 interface Run {
@@ -89,6 +89,12 @@ export default async function bench(): Promise<BenchSection> {
     const list = `${paths.join('\0')}\0`;
     const cat = median(Array.from({ length: RUNS }, () => timeSpawn('xargs', ['-0', 'cat'], list).ms));
 
+    // The nix-instantiate sample is taken in slices between the runs, so that the baseline and the
+    // runs it is compared with see the same machine (whose speed drifts by a fifth within minutes).
+    const withNix = nixInstantiateAvailable();
+    const step = Math.floor(paths.length / NIX_SAMPLE);
+    const sample = Array.from({ length: NIX_SAMPLE }, (_, i) => paths[i * step]!);
+    const nixRuns: { ms: number; cpuMs: number }[] = [];
     const colds: Run[] = [];
     const warms: Run[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -96,6 +102,7 @@ export default async function bench(): Promise<BenchSection> {
       mkdirSync(memory);
       colds.push(introspect(root, memory));
       warms.push(introspect(root, memory));
+      if (withNix) for (const p of sample.slice((i * sample.length) / RUNS, ((i + 1) * sample.length) / RUNS)) nixRuns.push(timeSpawn('nix-instantiate', ['--parse', p]));
     }
     const parseOnly = await parseOnlyMs(paths);
     const cold = median(colds.map((r) => r.ms));
@@ -119,10 +126,8 @@ export default async function bench(): Promise<BenchSection> {
       `Load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${cpus().length} cores (the machine is shared, so wall times are noisy; the ratios are taken within one run).`,
       `Cold runs parsed ${colds[0]!.parsed} files; warm runs parsed ${warms[0]!.parsed} and served ${warms[0]!.cacheHits} from the cache.`,
     ];
-    if (nixInstantiateAvailable()) {
-      const step = Math.floor(paths.length / NIX_SAMPLE);
-      const sample = Array.from({ length: NIX_SAMPLE }, (_, i) => paths[i * step]!);
-      const runs = sample.map((p) => timeSpawn('nix-instantiate', ['--parse', p]));
+    if (withNix) {
+      const runs = nixRuns;
       const sampled = runs.reduce((t, r) => t + r.ms, 0);
       const sampledCpu = runs.reduce((t, r) => t + r.cpuMs, 0);
       const nixTotal = (sampled / sample.length) * paths.length;
@@ -159,7 +164,7 @@ export default async function bench(): Promise<BenchSection> {
         target: '>= 50 (times less)',
         pass: nixCpu / coldCpu >= 50,
       });
-      notes.push(`nix-instantiate --parse was run on an evenly spaced sample of ${NIX_SAMPLE} of the ${paths.length} files, one process per file as a checker would, and the total extrapolated: almost all of its time is process start.`);
+      notes.push(`nix-instantiate --parse was run on an evenly spaced sample of ${NIX_SAMPLE} of the ${paths.length} files, one process per file as a checker would, and the total extrapolated: almost all of its time is process start. The sample is taken in ${RUNS} slices, one after each cold and warm run, so that both sides of the ratio see the same machine.`);
       notes.push(
         `web-tree-sitter alone needs ${parseOnly.toFixed(0)} ms of one thread to parse these files, so at 50x the ${(nixTotal / 1000).toFixed(1)} s of nix-instantiate (${(nixTotal / 50).toFixed(0)} ms) a cold run on two cores has about ${(nixTotal / 50 - parseOnly / 2).toFixed(0)} ms left for everything else: process and worker start-up, reading and hashing, reading each file's options, config and imports, making, checking and rendering each module entry, assembling, validating and printing the rest of the self-state, and writing the cache. The parse worker only reads and parses, and the main thread analyses (ADR 0021), so the analysis warms up in one isolate; what remains is mostly that warm-up, the serial start and end of a run (Node, the walk, assembling and printing 13 MB), and V8's background threads (optimising compiles, garbage collection) competing with both for the two cores (see below the table).`,
       );
