@@ -1,0 +1,24 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadNixParser } from '@autopoietic/core/nix-syntax';
+import { tempDir } from '../../../../../tests/support/tmp.js';
+import { isParsed, parseOnly } from './parse-file.js';
+
+describe('parseOnly', () => {
+  it('decodes each file on its own: a file cut inside a UTF-8 sequence leaves nothing for the next', async () => {
+    const parser = await loadNixParser();
+    const dir = tempDir();
+    // `a` and the first two bytes of `€` (e2 82 ac), then a file that starts with the third byte.
+    const files: [string, Buffer][] = [
+      ['cut.nix', Buffer.from([0x61, 0xe2, 0x82])],
+      ['rest.nix', Buffer.from([0xac, 0x20, 0x31])],
+      ['ok.nix', Buffer.from('{ a = "€"; }\n')],
+    ];
+    for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
+    const results = files.map(([name]) => parseOnly({ rel: name, abs: join(dir, name) }, parser, new Set()));
+    expect(results.map((r) => (isParsed(r) ? 'parsed' : r.status))).toEqual(['not-text', 'not-text', 'parsed']);
+    const ok = results[2]!;
+    expect(isParsed(ok) && ok.tree.text).toBe('{ a = "€"; }\n');
+  });
+});
