@@ -188,9 +188,19 @@ export async function parseAll(jobs: ParseJob[], opts: PoolOptions): Promise<Poo
   const workers = plan.workers > 0 && script ? runWorkers(script, plan.workers, started, queue, opts, inbox) : undefined;
   const here = plan.here ? parseHere(queue, opts, inbox) : undefined;
   trace('parsing', { files: jobs.length, workers: plan.workers, here: plan.here });
-  const [fromWorkers, fromHere] = await Promise.all([workers?.done, here]);
+  // A failure on either side stops the other, and is raised once both stopped: nothing is left
+  // parsing behind it (the files not handed out yet are dropped).
+  const [fromWorkers, fromHere] = await Promise.allSettled([
+    workers?.done,
+    here?.catch((e: unknown) => {
+      workers?.stop();
+      throw e;
+    }),
+  ]);
+  if (fromHere.status === 'rejected') throw fromHere.reason;
+  if (fromWorkers.status === 'rejected') throw fromWorkers.reason;
   trace('parsed');
-  return { results: [...(fromHere ?? []), ...(fromWorkers ?? [])], workers: plan.workers };
+  return { results: [...(fromHere.value ?? []), ...(fromWorkers.value ?? [])], workers: plan.workers };
 }
 
 /**
@@ -247,6 +257,11 @@ class Queue {
 
   constructor(private readonly jobs: ParseJob[]) {}
 
+  /** Hands out nothing more. */
+  close(): void {
+    this.next = this.jobs.length;
+  }
+
   take(): ParseJob[] | undefined {
     if (this.next >= this.jobs.length) return undefined;
     const chunk = this.jobs.slice(this.next, this.next + CHUNK);
@@ -286,8 +301,11 @@ async function parseHere(queue: Queue, opts: PoolOptions, inbox: TreeInbox | und
 
 type WorkerReply = { results?: (FileResult | ParsedSource)[]; error?: string; code?: string; hint?: string };
 
-/** Runs `n` workers over the queue; with an inbox, the first only parses, for this thread to analyse. */
-function runWorkers(script: string, n: number, started: Worker[], queue: Queue, opts: PoolOptions, inbox?: TreeInbox): { done: Promise<FileResult[]> } {
+/**
+ * Runs `n` workers over the queue; with an inbox, the first only parses, for this thread to
+ * analyse. `stop` ends the run early (the workers stopped, `done` rejected).
+ */
+function runWorkers(script: string, n: number, started: Worker[], queue: Queue, opts: PoolOptions, inbox?: TreeInbox): { done: Promise<FileResult[]>; stop(): void } {
   const results: FileResult[] = [];
   const workers: Worker[] = [];
   let busy = 0;
@@ -304,6 +322,8 @@ function runWorkers(script: string, n: number, started: Worker[], queue: Queue, 
     if (settled) return;
     settled = true;
     trace('workers done', { failed: err !== undefined });
+    // Failed: the files not handed out yet are not parsed here either (the run ends with the error).
+    if (err) queue.close();
     inbox?.close();
     for (const w of workers) void w.terminate();
     if (err) reject(err);
@@ -351,5 +371,5 @@ function runWorkers(script: string, n: number, started: Worker[], queue: Queue, 
     });
     for (let k = 0; k < (modes.get(w) === 'parse' ? PARSE_IN_FLIGHT : IN_FLIGHT); k++) feed(w);
   }
-  return { done };
+  return { done, stop: () => finish(new Error('stopped: this thread failed')) };
 }
