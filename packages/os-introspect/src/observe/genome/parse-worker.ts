@@ -10,11 +10,11 @@ import { forAssembly, isParsed, parseFile, parseOnly, type FileResult, type Pars
 /**
  * A parse worker: loads the grammar as soon as it starts (it may be started before the files
  * are known), then answers batches of files. Messages in, in this order: `{ layout }` (every .nix
- * file of the genome, to resolve imports with; `full` workers only), `{ known }` (digests, hex, the cache already
- * holds; only when there are some), then `{ id, jobs, mode }` batches. Mode `full`: each file
- * read, parsed and analysed; `parse`: read and parsed only, the trees sent back (transferred, not
- * copied) for the main thread to analyse (parse-pool.ts). Out: `{ id, results }` or
- * `{ id, error, code?, hint? }` (code and hint of an AosError).
+ * file of the genome, to resolve imports with; `full` workers only), `{ known }` (digests, hex,
+ * the cache already holds; only when there are some), then `{ id, jobs, mode }` batches. Mode
+ * `full`: each file read, parsed and analysed; `parse`: read and parsed only, the trees sent back
+ * (transferred, not copied) for the main thread to analyse (parse-pool.ts). Out:
+ * `{ id, results }` or `{ id, error, code?, hint? }` (code and hint of an AosError).
  */
 export type BatchMode = 'full' | 'parse';
 type Message = { layout: string[] } | { known: string[] } | { id: number; jobs: ParseJob[]; mode: BatchMode };
