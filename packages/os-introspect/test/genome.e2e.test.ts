@@ -156,3 +156,31 @@ describe('os-introspect reads the genome as Nix structure', () => {
     ]);
   });
 });
+
+// The self-state is the same text in every shell: names are sorted by UTF-16 code units, not by
+// the user's locale (under et_EE, `z` sorts before `x`; under en, `alpha` before `Beta`).
+describe('os-introspect sorts names the same under every locale', () => {
+  const tree = {
+    'flake.nix': '{ outputs = { self }: { }; }\n',
+    'flake.lock': JSON.stringify({
+      version: 7,
+      root: 'root',
+      nodes: {
+        root: { inputs: { zlib: 'zlib', xz: 'xz', Alpha: 'Alpha', beta: 'beta' } },
+        zlib: { locked: { type: 'path', path: '/z' } },
+        xz: { locked: { type: 'path', path: '/x' } },
+        Alpha: { locked: { type: 'path', path: '/a' } },
+        beta: { locked: { type: 'path', path: '/b' } },
+      },
+    }),
+    ...Object.fromEntries(['zeta', 'xray', 'alpha', 'Beta'].map((n) => [`packages/${n}/default.nix`, '{ stdenv }: stdenv.mkDerivation { }\n'])),
+  };
+
+  it('gives the organs and inputs in code-unit order under C, en_US and et_EE', () => {
+    const runs = ['C', 'en_US.UTF-8', 'et_EE.UTF-8'].map((locale) => observe(sandbox(tree), ['--no-cache'], { LANG: locale, LC_ALL: locale }).genome);
+    for (const g of runs) {
+      expect(g.organs.filter((o) => o.type === 'package').map((o) => o.name)).toEqual(['Beta', 'alpha', 'xray', 'zeta']);
+      expect(g.inputs.map((i) => i.name)).toEqual(['Alpha', 'beta', 'xz', 'zlib']);
+    }
+  });
+});

@@ -4,3 +4,4 @@ export * from './fingerprint.js';
 export * from './ids.js';
 export * from './time.js';
 export * from './duplicate-keys.js';
+export * from './order.js';

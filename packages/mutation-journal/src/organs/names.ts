@@ -41,8 +41,3 @@ export function pathAndAncestors(path: string): string[] {
   }
   return out;
 }
-
-/** Sort strings by UTF-16 code units: stable across locales and machines. */
-export function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

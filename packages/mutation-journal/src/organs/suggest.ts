@@ -1,7 +1,8 @@
+import { byCodeUnit } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type OrganRegistrySuggestionOutput } from '@autopoietic/core/schemas';
 import { currentOrgans, retiredOrgans, type Organ, type Registry } from './history.js';
 import type { GenerationLike, PromotionLike } from './measure.js';
-import { byCodeUnit, organKey, sourceKey } from './names.js';
+import { organKey, sourceKey } from './names.js';
 import { inferOrganType, type GenomeOrgan } from './self-state.js';
 
 /**

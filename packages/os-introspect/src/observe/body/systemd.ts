@@ -1,3 +1,4 @@
+import { byCodeUnit } from '@autopoietic/core/canonical';
 import type { BodyState } from '@autopoietic/core/schemas';
 import { probe } from './run.js';
 
@@ -121,5 +122,5 @@ function wordRow(line: string): Unit | undefined {
 }
 
 function sortUnits(units: Unit[]): Unit[] {
-  return units.sort((a, b) => a.name.localeCompare(b.name));
+  return units.sort((a, b) => byCodeUnit(a.name, b.name));
 }

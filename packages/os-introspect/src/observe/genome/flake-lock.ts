@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { byCodeUnit } from '@autopoietic/core/canonical';
 import type { DirectInput, LockEdge, TransitiveInput } from '@autopoietic/core/schemas';
 
 /**
@@ -76,7 +77,7 @@ function lockNodes(raw: unknown): Map<string, LockNode> | undefined {
 /** A node's inputs, sorted; an `inputs` that is not an object (a string, a list) has none. */
 function inputsOf(node: LockNode | undefined): [string, string | string[]][] {
   const raw = node?.inputs;
-  return isRecord(raw) ? (Object.entries(raw) as [string, string | string[]][]).sort(([a], [b]) => a.localeCompare(b)) : [];
+  return isRecord(raw) ? (Object.entries(raw) as [string, string | string[]][]).sort(([a], [b]) => byCodeUnit(a, b)) : [];
 }
 
 function edges(node: LockNode | undefined, resolver: FollowsResolver): Edge[] {

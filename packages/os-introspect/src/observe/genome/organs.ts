@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { z } from 'zod';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
+import { byCodeUnit } from '@autopoietic/core/canonical';
 import { resolveNixPath, type NixHomeModuleRef, type NixModuleFacts, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
@@ -82,11 +83,8 @@ export function genomeOrgans(
     for (const o of m.organs) add(o, 2);
   }
   for (const o of packageDirs) add(o, 0);
-  return [...found.values()].map((f) => f.organ).sort((a, b) => byText(a.type, b.type) || byText(a.name, b.name) || byText(a.source, b.source));
+  return [...found.values()].map((f) => f.organ).sort((a, b) => byCodeUnit(a.type, b.type) || byCodeUnit(a.name, b.name) || byCodeUnit(a.source, b.source));
 }
-
-/** `localeCompare` without arguments, from one collator (localeCompare builds one per call). */
-const byText = new Intl.Collator().compare;
 
 /**
  * Directories below the root with their own flake.nix hold another genome (e.g. examples/): true
