@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
-import { walkTree } from './walk.js';
+import { pathUnder, walkTree } from './walk.js';
 
 describe('walkTree with lazyStat (the genome walk of a first run)', () => {
   it('stats no regular file, and reports everything else as a full walk does', () => {
@@ -29,5 +29,13 @@ describe('walkTree with lazyStat (the genome walk of a first run)', () => {
     expect(lazy.files.map((f) => [f.rel, f.linkTarget])).toEqual(full.files.map((f) => [f.rel, f.linkTarget]));
     expect(lazy.problems).toEqual(full.problems);
     expect(lazy.problems.map((p) => p.rel).sort()).toEqual(['caf\uFFFD.nix', 'dangling.nix']);
+  });
+});
+
+describe('pathUnder (join for names readdir gave)', () => {
+  it('is path.join for a normalised root, and names the same file for any other', () => {
+    const rels = ['a.nix', 'sub/b.nix', 'deep/er/c d.nix'];
+    for (const root of ['/', '/tmp/g', '/tmp/g/', '/tmp//g']) for (const rel of rels) expect(pathUnder(root)(rel)).toBe(join(root, rel));
+    for (const root of ['.', 'g/../h', './g/']) for (const rel of [...rels, '']) expect(resolve(pathUnder(root)(rel))).toBe(resolve(join(root, rel)));
   });
 });

@@ -64,12 +64,13 @@ export function walkTree(root: string, opts: WalkOptions & { names?: false }): W
 export function walkTree(root: string, opts: WalkOptions): WalkResult<WalkedName> {
   const out: WalkResult<WalkedName> = { files: [], problems: [], truncated: false };
   const realRoot = realpathSync(root);
+  const under = pathUnder(root);
   const stack = [''];
   while (stack.length) {
     const relDir = stack.pop()!;
     let entries: Dirent[];
     try {
-      entries = readdirSync(join(root, relDir), { withFileTypes: true });
+      entries = readdirSync(under(relDir), { withFileTypes: true });
     } catch (e) {
       out.problems.push({ rel: relDir || '.', reason: undecodedName(relDir, e) ?? `cannot list directory: ${errText(e)}`, unlisted: true });
       continue;
@@ -87,15 +88,25 @@ export function walkTree(root: string, opts: WalkOptions): WalkResult<WalkedName
         return out;
       }
       const plain = !d.isSymbolicLink() && (opts.names || (opts.lazyStat && d.isFile() && !rel.includes('\uFFFD')));
-      const f = plain ? { rel, abs: join(root, rel) } : fileEntry(root, realRoot, rel, d, out.problems);
+      const f = plain ? { rel, abs: under(rel) } : fileEntry(under(rel), realRoot, rel, d, out.problems);
       if (f) out.files.push(f);
     }
   }
   return out;
 }
 
-function fileEntry(root: string, realRoot: string, rel: string, d: Dirent, problems: WalkProblem[]): WalkedFile | undefined {
-  const abs = join(root, rel);
+/**
+ * `join(root, rel)` for paths `rel` made of names readdir gave, joined by `/` (no `.`, `..` or
+ * empty segments): the root normalised once, then the names appended. path.join normalises the
+ * whole path again each time, about 20 ms for the 3500 files of the bench tree, before any file
+ * is read.
+ */
+export function pathUnder(root: string): (rel: string) => string {
+  const base = join(root, '/'); // normalised, ending in one separator
+  return (rel) => base + rel;
+}
+
+function fileEntry(abs: string, realRoot: string, rel: string, d: Dirent, problems: WalkProblem[]): WalkedFile | undefined {
   try {
     if (!d.isSymbolicLink()) return { rel, abs, stat: lstatSync(abs) };
     let target: string;

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { makeDirs } from '@autopoietic/core/adapters';
 import { cacheable, cacheDirFor, readObjects, removeLeftovers, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
@@ -9,7 +8,7 @@ import { GenomeLayout } from './model.js';
 import { parseAll, type EarlyWorkers, type Jobs } from './parse-pool.js';
 import { resultFromObject, type FileResult, type ParseJob } from './parse-file.js';
 import { trace } from '../trace.js';
-import { errText, walkTree, type WalkProblem } from '../walk.js';
+import { errText, pathUnder, walkTree, type WalkProblem } from '../walk.js';
 
 /**
  * Every .nix file of the genome, in two steps. `scanGenomeFiles` walks and stats the tree and
@@ -91,11 +90,12 @@ export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
   const pack = cache.dir ? readObjects(cache.dir, opts.root) : undefined;
   const results: FileResult[] = [...scan.unreadable];
   const jobs = [...scan.jobs];
+  const under = pathUnder(opts.root);
   const layout = new GenomeLayout([...scan.unreadable, ...scan.trusted, ...scan.jobs].map((f) => f.rel));
   for (const t of scan.trusted) {
     const obj = pack?.get(t.digest);
     if (obj) results.push(resultFromObject(t.rel, t.stat.size, t.digest, obj, true, statEntry(t.stat, t.digest)));
-    else jobs.push({ rel: t.rel, abs: join(opts.root, t.rel) });
+    else jobs.push({ rel: t.rel, abs: under(t.rel) });
   }
   const run = await parseAll(jobs, { jobs: opts.jobs, known: new Set(pack?.digests() ?? []), layout, ...(opts.early ? { early: opts.early } : {}) });
   const retry: ParseJob[] = [];
@@ -103,7 +103,7 @@ export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
     const known = r.known && pack ? fromKnown(r, pack) : undefined;
     if (known) results.push(known);
     else if (!r.known) results.push(r);
-    else retry.push({ rel: r.rel, abs: join(opts.root, r.rel) }); // a damaged pack line: parse after all
+    else retry.push({ rel: r.rel, abs: under(r.rel) }); // a damaged pack line: parse after all
   }
   if (retry.length) for (const r of (await parseAll(retry, { jobs: 0, known: new Set(), layout })).results) results.push(r);
   results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
