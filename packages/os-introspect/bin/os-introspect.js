@@ -6,19 +6,12 @@
 // mutation-runner).
 const { setFlagsFromString } = require('node:v8');
 const { join } = require('node:path');
+const { launcherV8Flags } = require('./v8-flags.js');
 
 /** Flags that end the run before it parses (startParseWorker). */
 const HELP_OR_VERSION = new Set(['--help', '-h', '--version', '-V']);
 
-// As in src/bin.ts (which the bundle does not run): a larger young generation for the tens of
-// megabytes of short-lived objects an observation allocates.
-setFlagsFromString('--max-semi-space-size=64');
-// A run is short and spends its JavaScript time in a few hot loops that two threads (this and a
-// parse worker) each warm up: with V8's default budget its optimising compiler recompiles
-// hundreds of functions in background threads that compete with the parse threads for the
-// cores. Eight times the default budget (67584) optimises only what stays hot; a cold run on a
-// large genome costs about a tenth less (docs/performance.md).
-setFlagsFromString('--interrupt-budget=540672');
+for (const flag of launcherV8Flags(process.versions.v8)) setFlagsFromString(flag);
 require('../../core/bin/bundle-loader.js')
   .launch('os-introspect', join(__dirname, '..', 'dist'), { beforeBundle: startParseWorker })
   // Ended here, once the command is done: everything it writes was written by then (stdout and
