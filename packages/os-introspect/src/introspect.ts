@@ -50,7 +50,7 @@ export interface SelfObservation {
   jsonBytes(): Buffer[];
   /** The same as text. */
   json(): string;
-  /** The genome memo this run writes for the next (asynchronously): settled once it is on disk, or failed quietly. */
+  /** The genome memo this run writes for the next: settled once it is on disk, or failed quietly. */
   written: Promise<void>;
 }
 

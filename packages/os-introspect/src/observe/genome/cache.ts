@@ -156,8 +156,7 @@ function readHeader(line: string): { format?: unknown; root?: unknown } | undefi
 /**
  * Objects first, then the index: an index never vouches for a digest whose object is missing.
  * `lines` are the pack's `<digest> <crc32> <json>\n` lines as UTF-8 (new ones encoded by the thread that
- * parsed the file). Asynchronous: the writes run on libuv's threads while this one assembles the
- * genome.
+ * parsed the file). Written synchronously (writeReplacing says why).
  */
 export async function writeSnapshot(cacheDir: string, index: StatIndex, lines: Uint8Array[]): Promise<void> {
   const header = Buffer.from(`${JSON.stringify({ format: CACHE_FORMAT, root: index.root })}\n`, 'utf8');

@@ -39,7 +39,7 @@ export interface GenomeObservation {
   forValidation(): { genome: GenomeState | undefined; invalidModules: string[] };
   /** The genome as the pretty JSON it is printed as, at depth 1 of the self-state, in pieces. */
   pieces(): Piece[];
-  /** Keeps an assembled genome for the next run: call it once the self-state holding it was validated (the write is asynchronous, and never rejects). */
+  /** Keeps an assembled genome for the next run: call it once the self-state holding it was validated (the returned promise never rejects). */
   remember(): Promise<void>;
   /** The parse cache being written: once settled, `parse_stats.cache` says whether it was. */
   saved: Promise<void>;

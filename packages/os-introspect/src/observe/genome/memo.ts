@@ -132,7 +132,7 @@ export function readMemo(cacheDir: string, root: string, key: string): Memo | un
   return { key, hosts: head.hosts, nixFiles: head.nix_files, pains: head.pains, pieces: { layout } };
 }
 
-/** Writes the memo (asynchronously, temp file and rename); a memo that cannot be written only costs the next run an assembly. */
+/** Writes the memo (temp file and rename; synchronously, see writeReplacing); a memo that cannot be written only costs the next run an assembly. */
 export async function writeMemo(cacheDir: string, root: string, memo: Memo): Promise<void> {
   const bytes = memo.pieces.layout.flatMap(([, b]) => b ?? []);
   const head: MemoHead = {
