@@ -1,4 +1,4 @@
-// Shared by the bin launchers of the CLIs (mutation-runner, os-introspect): runs the CommonJS
+// Shared by the bin launchers of the CLIs (mutation-runner, os-introspect, mutation-journal): runs the CommonJS
 // bundle that packages/mutation-runner/scripts/bundle.ts made of a CLI (dist/bundle/<id>/cli.cjs),
 // compiled through vm.Script with a V8 code cache, so that a command starts without resolving
 // and compiling most of the CLI (about 30 ms of a `verify` start-up, 100 ms of an os-introspect

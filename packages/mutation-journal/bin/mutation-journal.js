@@ -1,3 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled entry point lives in dist/ (built by `pnpm build`).
-import '../dist/bin.js';
+// Thin launcher, CommonJS (bin/package.json): no ES module loader to start before the bundle.
+// `pnpm build` compiles dist/ and bundles it into dist/bundle/<id>/ (one file to load, with a V8
+// code cache made on first use, instead of every module of dist/ to resolve and compile; see
+// packages/mutation-runner/scripts/bundle.ts). The bundle runs while it is current, else dist/ as
+// compiled (../../core/bin/bundle-loader.js, shared with mutation-runner and os-introspect).
+const { join } = require('node:path');
+
+require('../../core/bin/bundle-loader.js').launch('mutation-journal', join(__dirname, '..', 'dist'));

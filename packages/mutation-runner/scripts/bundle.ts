@@ -1,5 +1,5 @@
 // `pnpm build` step after `tsc -b`, once per CLI (`bundle.ts <cli>`: mutation-runner, the default,
-// and os-introspect; their bin launchers share ../../core/bin/bundle-loader.js): bundles the
+// os-introspect and mutation-journal; their bin launchers share ../../core/bin/bundle-loader.js): bundles the
 // compiled CLI of packages/<cli> (dist/program.js and everything it
 // imports, first-party packages and zod/diff/commander alike) into one CommonJS file,
 // dist/bundle/<id>/cli.cjs. The bin launcher compiles it through vm.Script with a V8 code cache

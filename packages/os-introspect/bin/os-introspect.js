@@ -3,7 +3,7 @@
 // `pnpm build` compiles dist/ and bundles it into dist/bundle/<id>/ (one file to load, with a V8
 // code cache made on first use; see packages/mutation-runner/scripts/bundle.ts). The bundle runs
 // while it is current, else dist/ as compiled (../../core/bin/bundle-loader.js, shared with
-// mutation-runner).
+// mutation-runner and mutation-journal).
 const { setFlagsFromString } = require('node:v8');
 const { join } = require('node:path');
 const { launcherV8Flags } = require('./v8-flags.js');
