@@ -1,4 +1,4 @@
-import { Framer, type Sha256Digest } from '@autopoietic/core/canonical';
+import { byCodeUnit, Framer, type Sha256Digest } from '@autopoietic/core/canonical';
 import type { MutationProposal } from '@autopoietic/core/schemas';
 
 /**
@@ -25,7 +25,7 @@ export function proposalFingerprint(p: MutationProposal, patch: Uint8Array): Sha
   f.list(p.side_effects ?? [], (fr, s) => {
     fr.str(s.type).str(s.target).str(s.reversible ? 'true' : 'false').str(s.compensation).str(s.risk);
   });
-  const meta = Object.entries(p.metadata ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const meta = Object.entries(p.metadata ?? {}).sort(([a], [b]) => byCodeUnit(a, b));
   f.list(meta, (fr, [k, v]) => fr.str(k).str(v));
   return f.digest();
 }

@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { byCodeUnit } from '@autopoietic/core/canonical';
 
 /**
  * Tree walking shared by the genome reader and the project sampler. Directories that are build
@@ -75,7 +76,7 @@ export function walkTree(root: string, opts: WalkOptions): WalkResult<WalkedName
       out.problems.push({ rel: relDir || '.', reason: undecodedName(relDir, e) ?? `cannot list directory: ${errText(e)}`, unlisted: true });
       continue;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort((a, b) => byCodeUnit(a.name, b.name));
     for (const d of entries) {
       const rel = relDir ? `${relDir}/${d.name}` : d.name;
       if (d.isDirectory()) {

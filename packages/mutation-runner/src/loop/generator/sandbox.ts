@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { isInsideDir, makeOwnedScratchDir, onInterrupt, removeScratchTree } from '@autopoietic/core/adapters';
-import { Framer } from '@autopoietic/core/canonical';
+import { byCodeUnit, Framer } from '@autopoietic/core/canonical';
 import { AosError } from '@autopoietic/core/cli-kit';
 import type { FileSet } from '../../candidate/fileset.js';
 import { materialise } from '../../candidate/materialise.js';
@@ -72,7 +72,7 @@ export function treeDigest(dir: string): string {
   const walk = (d: string, rel: string): void => {
     let entries: Dirent[];
     try {
-      entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => byCodeUnit(a.name, b.name));
     } catch {
       f.str(`unreadable:${rel}`);
       return;

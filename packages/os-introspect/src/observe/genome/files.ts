@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { makeDirs } from '@autopoietic/core/adapters';
+import { byCodeUnit } from '@autopoietic/core/canonical';
 import { cacheable, cacheDirFor, readObjects, removeLeftovers, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
 import { packLine } from './checksum.js';
 import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
@@ -106,7 +107,7 @@ export async function readGenomeFiles(scan: FileScan): Promise<GenomeFiles> {
     else retry.push({ rel: r.rel, abs: under(r.rel) }); // a damaged pack line: parse after all
   }
   if (retry.length) for (const r of (await parseAll(retry, { jobs: 0, known: new Set(), layout })).results) results.push(r);
-  results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  results.sort((a, b) => byCodeUnit(a.rel, b.rel));
   // Files that were not parsed in this run (from the cache, or unreadable) get their facts here.
   const missing = results.filter((r) => !r.facts);
   if (missing.length) {

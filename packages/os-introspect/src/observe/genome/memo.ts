@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { sha256Hex } from '@autopoietic/core/canonical';
+import { byCodeUnit, sha256Hex } from '@autopoietic/core/canonical';
 import type { GenomeState, HostEntry, NixFileEntry, PainPoint } from '@autopoietic/core/schemas';
 import { TOOL_VERSION } from '../../version.js';
 import { piecesToBytes, prettyArray, prettyAt, prettyObject, type Piece } from '../json-text.js';
@@ -79,7 +79,7 @@ export interface KeyInputs {
 
 export function genomeKey(k: KeyInputs): string {
   const files = [...k.files]
-    .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
+    .sort((a, b) => byCodeUnit(a.rel, b.rel))
     .map((f) => (f.digest ? `${f.rel}\u0000d\u0000${f.digest}` : `${f.rel}\u0000s\u0000${f.status}\u0000${f.reason ?? ''}`));
   const parts = [
     `aos-genome-memo ${ASSEMBLY_VERSION} ${TOOL_VERSION}`,

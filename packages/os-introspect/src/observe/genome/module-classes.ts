@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { byCodeUnit } from '@autopoietic/core/canonical';
 import { resolveNixPath, type GenomeHost, type GenomeIndex, type NixHomeModuleRef, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, HomeManagerModuleEntry, ImportEntry } from '@autopoietic/core/schemas';
 
@@ -100,7 +101,7 @@ export function moduleClasses(s: ClassSources): ModuleClasses {
   };
   const list: HomeModule[] = [];
   for (const [path, via] of hmReach) if (!s.foreign(path)) list.push({ path, class: nixosReach.has(path) ? 'both' : 'home-manager', via });
-  return { classOf, home: list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  return { classOf, home: list.sort((a, b) => byCodeUnit(a.path, b.path)) };
 }
 
 /** A Home Manager module handed over in `from` (a path as written there), when it is a file of the genome. */
