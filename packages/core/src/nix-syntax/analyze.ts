@@ -11,7 +11,7 @@ import { fieldChild } from './tree-source.js';
  * Version of what analyzeNixSource extracts. Caches keyed by file content must include it:
  * bump it whenever the shape or the rules of the analysis change.
  */
-export const NIX_ANALYSIS_VERSION = 21;
+export const NIX_ANALYSIS_VERSION = 22;
 
 /** Everything the syntax layer reads from one file. Plain JSON: it crosses worker threads and caches. */
 export interface NixFileAnalysis {
@@ -27,8 +27,15 @@ export interface NixFileAnalysis {
 /** Analysis of a parsed tree (synchronous; the caller owns the tree). */
 export function analyzeTree(root: SyntaxNode): NixFileAnalysis {
   const syntax = syntaxReport(root);
+  // An editor's UTF-8 byte-order mark: the grammar takes it for whitespace, Nix for a stray token.
+  if (root.tree.text.charCodeAt(0) === 0xfeff) syntax.errors.unshift({ line: 1, col: 1, message: 'a byte-order mark (U+FEFF) starts the file: Nix does not accept one; save the file as UTF-8 without BOM' });
   const top = fieldChild(root, 'expression');
-  if (!top) return { syntax, module: null, flake: null };
+  if (!top) {
+    // The grammar accepts a file of only whitespace and comments (or nothing); Nix does not: a file
+    // is one expression. Reported where Nix reports it, at the end of the file.
+    if (!syntax.errors.length) syntax.errors.push({ ...endOf(root.tree.text), message: 'no expression: the file is empty, or holds only comments (Nix needs one expression)' });
+    return { syntax, module: null, flake: null };
+  }
   const tl = topLevelOf(top);
   const flake = flakeFactsFrom(tl) ?? null;
   const hosts = flake ? null : hostFileFacts(tl, top);
@@ -36,6 +43,14 @@ export function analyzeTree(root: SyntaxNode): NixFileAnalysis {
   // `imports = [ "${self}/x.nix" ]` in `{ self, ... }:` (a flake-parts module's own imports).
   if (module?.imports.length && tl.form === 'function') markSelfImports(module.imports, top, tl.scope);
   return { syntax, module, flake, ...(hosts ? { hosts } : {}) };
+}
+
+/** The 1-based line and column just past the end of `text`. */
+function endOf(text: string): { line: number; col: number } {
+  const lastBreak = text.lastIndexOf('\n');
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
+  return { line, col: text.length - lastBreak };
 }
 
 /** Parses and analyses Nix source text. */

@@ -17,6 +17,16 @@ describe('syntax diagnostics', () => {
     expect(a.syntax).toEqual({ errors: [], benign: [] });
   });
 
+  it('reports a file with no expression (empty, blank, only comments) and a byte-order mark, which the grammar accepts and Nix does not', async () => {
+    expect((await analyzeNixSource('')).syntax.errors).toEqual([{ line: 1, col: 1, message: expect.stringContaining('no expression') }]);
+    expect((await analyzeNixSource('  \n\t\n')).syntax.errors).toEqual([{ line: 3, col: 1, message: expect.stringContaining('no expression') }]);
+    expect((await analyzeNixSource('# only a comment\n/* and another */')).syntax.errors).toEqual([{ line: 2, col: 18, message: expect.stringContaining('no expression') }]);
+    const bom = await analyzeNixSource('\ufeff{ a = 1; }\n');
+    expect(bom.syntax.errors).toEqual([{ line: 1, col: 1, message: expect.stringContaining('byte-order mark') }]);
+    expect(bom.module?.config.map((s) => s.path)).toEqual(['a']);
+    expect((await analyzeNixSource('{ a = 1; } # \ufeff')).syntax.errors).toEqual([]);
+  });
+
   it('treats a trailing comma in formals as benign (a known gap of this grammar)', async () => {
     const a = await analyzeNixSource('{\n  config,\n  lib,\n}:\n{ }\n');
     expect(a.syntax.errors).toEqual([]);

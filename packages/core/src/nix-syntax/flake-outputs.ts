@@ -3,7 +3,8 @@ import { applyParts, calleeName, importedFile, literalValue, pathLiteral, stripP
 import { generatedNames, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
 import { inputOf, type FlakeArgs } from './flake-args.js';
-import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import { inheritedValue } from './option-sources.js';
 import type { NixHomeModuleRef } from './home-modules.js';
 
 /** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
@@ -77,7 +78,7 @@ export class OutputCollector {
     const u = unwrapBody(node, scope);
     const n = resolveVariable(u.node, u.scope);
     if (isAttrset(n)) {
-      for (const e of attrEntries(n)) if (e.value) this.entry(e.path, e.dynamic, e.value, e.node, u.scope, ctx);
+      for (const e of attrEntries(n)) this.member(e, u.scope, ctx);
       return;
     }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
@@ -109,14 +110,36 @@ export class OutputCollector {
       return;
     }
     for (const e of attrEntries(n)) {
-      if (!e.value) continue;
+      // `inherit perSystem;` and the like: the value of the name where the module binds it.
+      const value = e.value ?? inheritedValue(e, u.scope);
+      if (!value) continue;
       // A module may set its options under `config.` (`config.flake.nixosConfigurations = …`).
       const [head, ...rest] = e.path[0] === 'config' && e.path.length > 1 ? e.path.slice(1) : e.path;
-      if (head === 'perSystem' && !rest.length) this.collect(e.value, u.scope, { implicitSystem: true }, depth + 1);
-      if (head === 'flake' && !rest.length) this.collect(e.value, u.scope, { implicitSystem: false }, depth + 1);
-      if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, e.value, e.node, u.scope, { implicitSystem: false });
-      if (head === 'imports' && !rest.length) for (const r of importRefs(e.value, u.scope)) if (r.path !== undefined && !r.dynamic) this.partsImports.push(r.path);
+      if (head === 'perSystem' && !rest.length) this.collect(value, u.scope, { implicitSystem: true }, depth + 1);
+      if (head === 'flake' && !rest.length) this.collect(value, u.scope, { implicitSystem: false }, depth + 1);
+      if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, value, e.node, u.scope, { implicitSystem: false });
+      if (head === 'imports' && !rest.length) for (const r of importRefs(value, u.scope)) if (r.path !== undefined && !r.dynamic) this.partsImports.push(r.path);
     }
+  }
+
+  /**
+   * One member of an outputs attrset. An inherited name (`let nixosConfigurations = { … }; in {
+   * inherit nixosConfigurations; }`, `inherit (x) packages;`) is read as the value it names when
+   * that is bound in scope; otherwise the output is there, but only evaluation can list its names.
+   */
+  private member(e: AttrEntry, scope: Scope, ctx: Ctx): void {
+    const value = e.value ?? inheritedValue(e, scope);
+    if (value) {
+      this.entry(e.path, e.dynamic, value, e.node, scope, ctx);
+      return;
+    }
+    const cat = e.path[0];
+    if (cat === undefined || e.dynamic) {
+      this.partial = true;
+      return;
+    }
+    this.partial = true;
+    this.emit(cat, null, null, e.node, undefined, scope, true, !(PER_SYSTEM_CATEGORIES.has(cat) || NAMED_CATEGORIES.has(cat)));
   }
 
   private entry(path: string[], dynamic: boolean, value: SyntaxNode, binding: SyntaxNode, scope: Scope, ctx: Ctx): void {
@@ -145,7 +168,10 @@ export class OutputCollector {
   private perSystemMap(cat: string, value: SyntaxNode, binding: SyntaxNode, scope: Scope): void {
     const n = resolveVariable(stripParens(value), scope);
     if (isAttrset(n)) {
-      for (const e of attrEntries(n)) if (e.value) this.entry([cat, ...e.path], e.dynamic, e.value, e.node, scope, { implicitSystem: false });
+      for (const e of attrEntries(n)) {
+        const v = e.value ?? inheritedValue(e, scope);
+        if (v) this.entry([cat, ...e.path], e.dynamic, v, e.node, scope, { implicitSystem: false });
+      }
       return;
     }
     const fnArg = applyParts(n)?.args.at(-1);
@@ -193,7 +219,7 @@ export class OutputCollector {
     const u = unwrapBody(value, scope);
     const n = resolveVariable(u.node, u.scope);
     if (isAttrset(n)) {
-      for (const e of attrEntries(n)) each(e.dynamic ? null : e.path[0]!, e.node, e.path.length === 1 ? e.value : undefined, u.scope);
+      for (const e of attrEntries(n)) each(e.dynamic ? null : e.path[0]!, e.node, e.path.length === 1 ? (e.value ?? inheritedValue(e, u.scope)) : undefined, u.scope);
       return;
     }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {

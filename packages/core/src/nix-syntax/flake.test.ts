@@ -309,6 +309,32 @@ describe('flake facts', () => {
     expect(other.outputs.map((o) => o.from_input ?? null)).toEqual([null]);
   });
 
+  it('reads outputs written as inherited names: from the let scope, from an attrset named in scope, else as computed', async () => {
+    const src = `{
+  outputs = { nixpkgs, ... }:
+    let
+      nixosConfigurations = {
+        foo = nixpkgs.lib.nixosSystem { system = "x86_64-linux"; modules = [ ./hosts/foo.nix ]; };
+      };
+      shared = { overlays = { tools = import ./overlay.nix; }; };
+      hosts = { inherit bar; };
+      bar = nixpkgs.lib.nixosSystem { modules = [ ./hosts/bar.nix ]; };
+    in
+    { inherit nixosConfigurations; inherit (shared) overlays; inherit (made nixpkgs) packages; lib = { }; }
+    // { homeConfigurations = hosts; };
+}`;
+    const f = (await analyzeNixSource(src)).flake!;
+    expect(f.outputs.map((o) => [o.attr, o.static, o.line])).toEqual([
+      ['nixosConfigurations.foo', true, 5],
+      ['overlays.tools', true, 7],
+      ['packages.<system>.<name>', false, 11],
+      ['lib', true, 11],
+      ['homeConfigurations.bar', true, 8],
+    ]);
+    expect(f.outputs_static).toBe(false);
+    expect(f.hosts.map((h) => [h.name, h.system, h.modules.map((m) => m.path)])).toEqual([['foo', 'x86_64-linux', ['./hosts/foo.nix']]]);
+  });
+
   it('marks outputs computed by an unknown function as not static', async () => {
     const f = (await analyzeNixSource('{ outputs = inputs: import ./outputs.nix inputs; }')).flake!;
     expect(f.outputs).toEqual([]);

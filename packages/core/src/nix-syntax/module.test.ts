@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyzeNixSource } from './analyze.js';
+import { SyntaxNode } from './syntax-tree.js';
 
 const MODULE = `# A module in the nixpkgs style: options, then config under mkIf.
 { config, lib, pkgs, ... }:
@@ -198,11 +199,11 @@ in {
     const imported = (await analyzeNixSource('{ config, lib, ... }:\n{\n  config = lib.mkIf config.x.enable (import ./impl.nix { inherit config lib; });\n}\n')).module!;
     expect(imported.config).toEqual([]);
     expect(imported.computed_config).toEqual([{ path: '', expr: 'import ./impl.nix { inherit config lib; }', line: 3 }]);
-    const updated = (await analyzeNixSource('{ lib, ... }:\n{\n  config = { a.b = 1; } // lib.optionalAttrs true { c = 2; };\n}\n')).module!;
-    expect(updated.computed_config).toEqual([{ path: '', expr: '{ a.b = 1; } // lib.optionalAttrs true { c = 2; }', line: 3 }]);
-    const merged = (await analyzeNixSource('{ lib, ... }:\n{\n  config = lib.mkMerge [\n    { a = 1; }\n    (lib.optionalAttrs true { b = 2; })\n  ];\n}\n')).module!;
+    const updated = (await analyzeNixSource('{ lib, ... }:\n{\n  config = { a.b = 1; } // import ./more.nix;\n}\n')).module!;
+    expect(updated.computed_config).toEqual([{ path: '', expr: '{ a.b = 1; } // import ./more.nix', line: 3 }]);
+    const merged = (await analyzeNixSource('{ lib, ... }:\n{\n  config = lib.mkMerge [\n    { a = 1; }\n    (lib.genAttrs [ "b" ] (n: 2))\n  ];\n}\n')).module!;
     expect(merged.config.map((c) => c.path)).toEqual(['a']);
-    expect(merged.computed_config).toEqual([{ path: '', expr: 'lib.optionalAttrs true { b = 2; }', line: 5 }]);
+    expect(merged.computed_config).toEqual([{ path: '', expr: 'lib.genAttrs [ "b" ] (n: 2)', line: 5 }]);
     // A value under a named path stays a setting with its source text (it is not lost).
     const named = (await analyzeNixSource('{ ... }:\n{\n  config.services = import ./services.nix;\n}\n')).module!;
     expect(named.config.map((c) => [c.path, c.value])).toEqual([['services', 'import ./services.nix']]);
@@ -419,6 +420,78 @@ let cfg = config.services.web; in
     expect(roles.value_span).toMatchObject({ line: 4, col: 32 });
     const host = m.config.find((s) => s.path === 'autopoietic.identity.host')!;
     expect(src.slice(host.value_span!.start, host.value_span!.end)).toBe('"héllo😀"');
+  });
+
+  it('reads a module whose whole value is `mkIf c { … }` or `mkMerge [ … ]` as config, each setting conditional under mkIf', async () => {
+    const gated = await analyzeNixSource('{ lib, config, ... }:\nlib.mkIf config.x.enable {\n  hardware.bluetooth.enable = true;\n  imports = [ ./no.nix ];\n  services.y = { port = 1; };\n}\n');
+    expect(gated.module).toMatchObject({ form: 'function', options: [], imports: [] });
+    expect(gated.module!.config.map((s) => [s.path, s.conditional, s.binding.line])).toEqual([
+      ['hardware.bluetooth.enable', true, 3],
+      ['services.y.port', true, 5],
+    ]);
+    const merged = await analyzeNixSource('{ lib, ... }: lib.mkMerge [ { a.b = 1; } (lib.mkIf true { c = 2; }) (import ./x.nix) ]');
+    expect(merged.module!.config.map((s) => [s.path, s.conditional])).toEqual([
+      ['a.b', false],
+      ['c', true],
+    ]);
+    expect(merged.module!.computed_config.map((c) => c.expr)).toEqual(['import ./x.nix']);
+  });
+
+  it('reads a shorthand module without looking up the node of each setting (a search through its siblings each: quadratic)', async () => {
+    const src = `{ lib, ... }: { ${Array.from({ length: 2000 }, (_, i) => `a${i} = ${i};`).join(' ')} }`;
+    const search = vi.spyOn(SyntaxNode.prototype, 'descendantForIndex');
+    try {
+      const m = (await analyzeNixSource(src)).module!;
+      expect(m.config).toHaveLength(2000);
+      expect(search).not.toHaveBeenCalled();
+    } finally {
+      search.mockRestore();
+    }
+  });
+
+  it('reads `a // b` of attrsets and `optionalAttrs c { … }` as their settings: a later operand replaces a name whole, or makes it conditional', async () => {
+    const src = `{ lib, cfg, ... }:
+{
+  nix = {
+    settings.cores = 0;
+    gc.automatic = true;
+  } // lib.optionalAttrs cfg.x { channel.enable = false; gc = { dates = "weekly"; }; };
+  services.a = { enable = true; port = 1; } // { port = 2; } // base;
+  systemd.services.b.serviceConfig = { User = "b"; } // { Group = "b"; };
+  environment.variables = lib.optionalAttrs cfg.y { FOO = "1"; };
+  boot = lib.mkMerge [ ({ a = 1; } // { b = 2; }) ];
+}`;
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.config.map((s) => [s.path, s.conditional, s.literal ?? s.value])).toEqual([
+      ['nix.settings.cores', false, 0],
+      ['nix.gc.automatic', true, true],
+      ['nix.channel.enable', true, false],
+      ['nix.gc.dates', true, 'weekly'],
+      ['services.a', false, '{ enable = true; port = 1; } // { port = 2; } // base'],
+      ['systemd.services.b.serviceConfig.User', false, 'b'],
+      ['systemd.services.b.serviceConfig.Group', false, 'b'],
+      ['environment.variables.FOO', true, '1'],
+      ['boot.a', false, 1],
+      ['boot.b', false, 2],
+    ]);
+    const replaced = (await analyzeNixSource('{ ... }: { config.x = { a.b = 1; c = 1; } // { a.d = 2; }; }')).module!;
+    expect(replaced.config.map((s) => s.path)).toEqual(['x.c', 'x.a.d']);
+  });
+
+  it('keeps a setting whose value is an empty attrset (users.groups.docker = { };) as a setting', async () => {
+    const m = (await analyzeNixSource('{ ... }: {\n  users.groups.docker = { };\n  users.groups = { wheel = { /* none */ }; };\n  users.users.a = { isNormalUser = true; };\n}\n')).module!;
+    expect(m.config.map((s) => [s.path, s.value, s.binding.line])).toEqual([
+      ['users.groups.docker', '{ }', 2],
+      ['users.groups.wheel', '{ /* none */ }', 3],
+      ['users.users.a.isNormalUser', 'true', 4],
+    ]);
+  });
+
+  it('is null for an overlay or another function of two arguments (final: prev: { … }); a module of one argument is read', async () => {
+    for (const src of ['self: super: { vim = super.vim.override { }; }', 'final: prev: (final.lib.mkIf true { x = 1; })', '(a: (b: { services.x.enable = true; }))']) {
+      expect((await analyzeNixSource(src)).module).toBeNull();
+    }
+    expect((await analyzeNixSource('args: { services.x.enable = true; }')).module!.config.map((s) => s.path)).toEqual(['services.x.enable']);
   });
 
   it('is null for files whose value is not an attrset (package expressions)', async () => {

@@ -71,13 +71,17 @@ export interface TopLevel {
   scope: Scope;
   /** The attrset entries, when the value is an attrset. */
   entries: AttrEntry[] | undefined;
+  /** A function that returns a function (`final: prev: { … }`, an overlay): never a module. */
+  curried: boolean;
 }
 
 export function topLevelOf(top: SyntaxNode, outer: Scope = EMPTY_SCOPE): TopLevel {
   const first = unparen(top);
   const form = first.type === 'function_expression' ? 'function' : 'attrset';
+  const body = form === 'function' ? fieldChild(first.node, 'body') : null;
+  const curried = body !== null && unparen(body).type === 'function_expression';
   const { node, scope, type } = unwrapBody(first.node, outer, first.type);
-  return { form, node, scope, entries: isAttrset(node, type) ? attrEntries(node, type) : undefined };
+  return { form, node, scope, entries: isAttrset(node, type) ? attrEntries(node, type) : undefined, curried };
 }
 
 /** Reads a file as a NixOS/Home Manager module, when its value is an attrset (else undefined). */
@@ -93,18 +97,41 @@ export function moduleFactsOf(top: SyntaxNode, outer: Scope): NixModuleFacts | u
 
 export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   const { form, node, scope, entries } = tl;
-  if (!entries) return undefined;
+  // The module system calls a module with one attrset; a function that takes two arguments one
+  // at a time (`final: prev: { … }`, `self: super: { … }`) is an overlay or a helper, not a module.
+  if (tl.curried) return undefined;
+  if (!entries) return wholeConfigModule(tl);
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
   const facts: NixModuleFacts = { form, options: [], computed_options: [], config: [], computed_config: [], imports: [] };
   const home: NixHomeModuleRef[] = [];
   for (const e of entries) {
     const head = e.path[0];
-    if (!e.value || head === undefined) continue;
+    // Read by name first: a value read from the source fetches its node on first use, which takes
+    // a walk of the attrset's members (a shorthand module of 40,000 settings took seconds).
+    if ((head !== 'options' && head !== 'imports' && head !== 'config') || !e.value) continue;
     if (head === 'options') collectOptions(e.value, scope, e.path.slice(1), e.node, facts);
     else if (head === 'imports' && e.path.length === 1) append(facts.imports, importRefs(e.value, scope));
     else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node, computed: facts.computed_config, home }));
   }
   if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n), home });
+  if (home.length) facts.home_modules = home;
+  return facts;
+}
+
+/**
+ * A module whose value is all configuration behind `mkIf` (or `mkMerge`, `mkDefault` …):
+ * `{ lib, config, ... }: lib.mkIf config.x.enable { … }`. The module system reads such a value as
+ * the shorthand form reads an attrset (everything is config), so its settings are read the same
+ * way, each marked conditional under `mkIf`. Any other value that is not an attrset (a package, a
+ * helper function) is not a module.
+ */
+function wholeConfigModule(tl: TopLevel): NixModuleFacts | undefined {
+  if (tl.node.type !== 'apply_expression') return undefined;
+  const u = unwrapValue(tl.node, tl.scope);
+  if (!u.merge && !isAttrset(u.node, u.type)) return undefined;
+  const facts: NixModuleFacts = { form: tl.form, options: [], computed_options: [], config: [], computed_config: [], imports: [] };
+  const home: NixHomeModuleRef[] = [];
+  facts.config = flattenSettings(tl.node, tl.scope, [], { skip: (n) => RESERVED.has(n), home, computed: facts.computed_config });
   if (home.length) facts.home_modules = home;
   return facts;
 }

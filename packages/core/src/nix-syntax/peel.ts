@@ -4,7 +4,7 @@ import { lookup, type Scope } from './scope.js';
 /** `mkDefault v` & co.: set a priority, which a static reader looks through. */
 export const PRIORITY_WRAPPERS = new Set(['mkDefault', 'mkForce', 'mkOverride', 'mkBefore', 'mkAfter', 'mkOrder', 'mkOptionDefault']);
 /** Every call unwrapValue looks into; any other call is a value as it stands. */
-export const PEELED_CALLS = new Set(['mkMerge', 'mkIf', ...PRIORITY_WRAPPERS]);
+export const PEELED_CALLS = new Set(['mkMerge', 'mkIf', 'optionalAttrs', ...PRIORITY_WRAPPERS]);
 
 /**
  * True when unwrapValue would leave a value read from the source (see binding-source.ts) as it

@@ -52,6 +52,13 @@ describe('tree-dump', () => {
     expect(errorTrees).toBeGreaterThan(50);
   });
 
+  it('reads a tree deeper than the stack (a `++` chain of 30,000 operands nests them all) through the TreeCursor', () => {
+    const text = `{ x = ${Array.from({ length: 30_000 }, () => '[ 1 ]').join(' ++ ')}; }`;
+    const direct = parser.parseData(text);
+    expect(direct.count).toBeGreaterThan(90_000);
+    expect(words(direct)).toEqual(words(cursorDump(text)));
+  });
+
   it('falls back to the TreeCursor without the WASM memory', () => {
     const dumper = makeTreeDumper(language, undefined);
     expect(dumper.direct).toBe(false);

@@ -66,7 +66,14 @@ export function makeTreeDumper(language: Language, heap: HeapViews | undefined):
   return {
     direct: true,
     dump: (tree, text) => {
-      const out = dumpFromMemory(tree, text, layout, heap);
+      let out: TreeData | undefined;
+      try {
+        out = dumpFromMemory(tree, text, layout, heap);
+      } catch (e) {
+        // The memory walk recurses once per level of the tree; a tree deeper than the stack (`x = [ 1 ]
+        // ++ [ 1 ] ++ …` with thousands of operands nests them all) is read by the cursor, a loop.
+        if (!(e instanceof RangeError)) throw e;
+      }
       // A tree whose node count or extent disagrees with what tree-sitter says is read again the slow way.
       return out ?? dumpWithCursor(tree, text);
     },

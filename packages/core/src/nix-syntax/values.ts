@@ -1,6 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
-import { attrEntries, lookup, scopeWith, type Scope } from './scope.js';
+import { attrEntries, bindingSet, lookup, scopeWith, type Scope } from './scope.js';
 import type { LexedValue } from './binding-source.js';
 import { innermostCallee } from './callee-source.js';
 import { isLexedLeaf, PEELED_CALLS, PRIORITY_WRAPPERS } from './peel.js';
@@ -49,6 +49,8 @@ export interface Unwrapped {
   conditional: boolean;
   /** For `mkMerge [ … ]`: the merged parts. */
   merge?: SyntaxNode[];
+  /** For `a // b // …` of attrsets (updateParts; set by the settings walk only). */
+  update?: Unwrapped[];
 }
 
 /**
@@ -81,7 +83,8 @@ export function unwrapValue(node: SyntaxNode, scope: Scope): Unwrapped {
         const list = unwrapValue(call.args[0]!, s);
         if (list.type === 'list_expression') return { node: n, type, scope: s, conditional, merge: fieldChildren(list.node, 'element') };
       }
-      if (call?.name === 'mkIf' && call.args.length === 2) conditional = true;
+      // `lib.optionalAttrs c { … }` is `{ … }` when c holds, else `{ }`: as conditional as mkIf.
+      if ((call?.name === 'mkIf' || call?.name === 'optionalAttrs') && call.args.length === 2) conditional = true;
       else if (!call || !PRIORITY_WRAPPERS.has(call.name)) return { node: n, type, scope: s, conditional };
       next = call.args[call.args.length - 1];
     }
@@ -127,14 +130,80 @@ export function flattenSettings(
   const value = unwrapValue(node, scope);
   const u = value.type === 'function_expression' ? (userModuleBody(value, prefix) ?? value) : value;
   const cond = (opts.conditional ?? false) || u.conditional;
-  if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge) {
+  const parts = updateParts(u);
+  if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge && !parts) {
     const l = leaf(renderAttrPath(prefix), prefix, opts.dynamic ?? false, cond, opts.binding, node, u);
     if (opts.home) homeModulesOf(prefix, u, l.binding.line, opts.home);
     return [l];
   }
   const walk = expansionOf(node);
-  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed, home: opts.home });
+  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond, ...(parts ? { update: parts } : {}) }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed, home: opts.home });
   return out;
+}
+
+/** At most this many operands of one `a // b // …` are read (a longer chain is a value as written). */
+const MAX_UPDATE_OPERANDS = 16;
+
+/**
+ * The operands of `a // b // …` (in order, each unwrapped) when every one is an attrset once
+ * unwrapped (`{ … }`, `optionalAttrs c { … }`, a name bound to one); undefined for any other
+ * value. Only these can be read statically: what an update of anything else sets, only evaluation knows.
+ */
+function updateParts(u: Unwrapped): Unwrapped[] | undefined {
+  if (u.type !== 'binary_expression' || fieldChild(u.node, 'operator')?.text !== '//') return undefined;
+  const parts: Unwrapped[] = [];
+  const collect = (n: SyntaxNode, scope: Scope): boolean => {
+    const v = unwrapValue(n, scope);
+    if (v.type === 'binary_expression' && fieldChild(v.node, 'operator')?.text === '//') {
+      const l = fieldChild(v.node, 'left');
+      const r = fieldChild(v.node, 'right');
+      return !!l && !!r && collect(l, v.scope) && collect(r, v.scope) && parts.length <= MAX_UPDATE_OPERANDS;
+    }
+    if (!isAttrsetType(v.type)) return false;
+    parts.push(v);
+    return true;
+  };
+  const l = fieldChild(u.node, 'left');
+  const r = fieldChild(u.node, 'right');
+  return l && r && collect(l, u.scope) && collect(r, u.scope) ? parts : undefined;
+}
+
+/**
+ * Walks `a // b // …` at `at.prefix`: each operand is read as an attrset, but `//` replaces whole
+ * attributes, so a setting of an operand under a name a later operand also has is dropped when that
+ * operand always applies, and conditional when it applies under a condition (`optionalAttrs`).
+ */
+function walkUpdate(parts: Unwrapped[], conditional: boolean, at: At): void {
+  const depth = at.prefix.length;
+  const names = parts.map(topNames);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const sub: At = { ...at, out: [], depth: at.depth + 1, skip: undefined };
+    if (!at.walk.enter(part.node)) continue;
+    walkEntered({ ...part, conditional: conditional || part.conditional }, sub);
+    for (const s of sub.out) {
+      const name = s.segments[depth];
+      let replaced = false;
+      let maybe = false;
+      for (let j = i + 1; j < parts.length; j++) {
+        const later = names[j];
+        if (later !== undefined && (name === undefined || !later.has(name))) continue;
+        if (later !== undefined && !parts[j]!.conditional) replaced = true;
+        else maybe = true;
+      }
+      if (!replaced) at.out.push(maybe && !s.conditional ? { ...s, conditional: true } : s);
+    }
+  }
+}
+
+/** The names an attrset operand sets at its top (undefined when one is dynamic: any name may be). */
+function topNames(u: Unwrapped): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const e of attrEntries(u.node, u.type)) {
+    if (e.dynamic || e.path[0] === undefined) return undefined;
+    names.add(e.path[0]);
+  }
+  return names;
 }
 
 /**
@@ -177,13 +246,16 @@ function walkEntered(u: Unwrapped, at: At): void {
     if (at.depth > MAX_DEPTH) return;
     if (u.merge) {
       for (const p of u.merge) {
-        const inner = unwrapValue(p, u.scope);
+        const part = unwrapValue(p, u.scope);
+        const update = updateParts(part);
+        const inner = update ? { ...part, update } : part;
         // A part that merges the value it is part of adds nothing that is not there already.
         if (at.walk.enter(inner.node)) walkEntered({ ...inner, conditional: u.conditional || inner.conditional }, { ...at, depth: at.depth + 1 });
       }
       return;
     }
-    if (isAttrsetType(u.type)) walkAttrset(u, at);
+    if (u.update) walkUpdate(u.update, u.conditional, at);
+    else if (isAttrsetType(u.type)) walkAttrset(u, at);
     // Only the value walked first or a mkMerge part gets here other than as an attrset (inside an
     // attrset, any other value is a leaf).
     else at.computed?.push({ path: renderAttrPath(at.prefix), expr: clip(u.node.text, 300), line: spanOf(u.node).line });
@@ -214,10 +286,13 @@ function walkAttrset(u: Unwrapped, at: At): void {
       continue;
     }
     const value = unwrapValue(e.value, s);
-    const inner = value.type === 'function_expression' ? (userModuleBody(value, segments) ?? value) : value;
+    const unwrapped = value.type === 'function_expression' ? (userModuleBody(value, segments) ?? value) : value;
+    const update = updateParts(unwrapped);
+    const inner = update ? { ...unwrapped, update } : unwrapped;
     const cond = u.conditional || inner.conditional;
-    // A value that holds itself (`a = { x = a; }`), or one past the budget, is a leaf as written.
-    if ((isAttrsetType(inner.type) || inner.merge) && at.walk.enter(inner.node)) {
+    // A value that holds itself (`a = { x = a; }`), or one past the budget, is a leaf as written;
+    // so is an empty attrset (`users.groups.docker = { };` sets something: the group exists).
+    if ((inner.merge || inner.update || (isAttrsetType(inner.type) && bindingSet(inner.node, inner.type) !== undefined)) && at.walk.enter(inner.node)) {
       walkEntered({ ...inner, conditional: cond }, { ...at, prefix: segments, dynamic: dyn, depth: at.depth + 1, skip: undefined });
     } else {
       // A user's module past the budget is the function as written, not its body.

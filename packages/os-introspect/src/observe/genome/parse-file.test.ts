@@ -21,4 +21,12 @@ describe('parseOnly', () => {
     const ok = results[2]!;
     expect(isParsed(ok) && ok.tree.text).toBe('{ a = "€"; }\n');
   });
+
+  it('keeps a UTF-8 byte-order mark in the text, where the analysis reports it (Nix rejects the file)', async () => {
+    const parser = await loadNixParser();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bom.nix'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{ a = 1; }\n')]));
+    const r = parseOnly({ rel: 'bom.nix', abs: join(dir, 'bom.nix') }, parser, new Set());
+    expect(isParsed(r) && r.tree.text).toBe('\ufeff{ a = 1; }\n');
+  });
 });

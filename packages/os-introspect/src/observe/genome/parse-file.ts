@@ -171,8 +171,12 @@ function readSource(job: ParseJob, known: ReadonlySet<string>): Source | FileRes
   }
 }
 
-/** Strict UTF-8 (one for every file: a decode without `stream` keeps no state between calls). */
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Strict UTF-8 (one for every file: a decode without `stream` keeps no state between calls). A
+ * byte-order mark is kept, not dropped as TextDecoder does by default: Nix rejects a file that
+ * starts with one, and the analysis reports it (analyzeTree).
+ */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The source text, or why these bytes are not Nix source. */
 function decodeSource(data: Buffer): string | CacheObject {
