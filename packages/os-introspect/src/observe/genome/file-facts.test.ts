@@ -36,6 +36,22 @@ describe('the facts of one file', () => {
     ]);
   });
 
+  it('gives no organ for a unit the module only switches off, and one for a unit it also configures', async () => {
+    const src = `{ lib, ... }: {
+  systemd.services.NetworkManager-wait-online.enable = false;
+  systemd.services."getty@tty1".enable = lib.mkForce false;
+  systemd.timers.probe.enable = false;
+  systemd.timers.probe.timerConfig.OnCalendar = "daily";
+  systemd.user.services.sync.enable = true;
+}
+`;
+    const facts = fileFacts('modules/probe.nix', await analyzeNixSource(src), layout, await loadModuleEntryCheck());
+    expect(facts.organs.map((o) => [o.type, o.name, o.line])).toEqual([
+      ['systemd-timer', 'probe', 4],
+      ['systemd-service', 'sync', 6],
+    ]);
+  });
+
   it("gives a Home Manager organ for each path a user's module written in place imports, also for a user named by an expression", async () => {
     // `home-manager.users.u = { imports = [ ./u.nix ]; }` gave none; `= ./u.nix` did.
     const src = `{ config, lib, ... }: {

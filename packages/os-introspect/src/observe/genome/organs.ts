@@ -132,11 +132,20 @@ function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
     const type = underHomeDir(m.path) ? 'home-manager-module' : 'nixos-module';
     add({ name, type, source: m.path, line: m.options[0]!.line, detected_by: `options declared in ${m.path}` });
   }
+  // A unit the module only switches off (`systemd.services.NetworkManager-wait-online.enable =
+  // false;`) is another module's unit, not an organ of this one.
+  const units = new Map<string, { organ: Organ; onlyDisabled: boolean }>();
   for (const s of m.config) {
     if (!s.path.startsWith('systemd.')) continue; // most settings are not units: skip the pattern
     const unit = systemdUnit(s.path);
-    if (unit) add({ name: unit.name, type: unit.type, source: m.path, line: s.line, detected_by: `${unit.attr} set in ${m.path}` });
+    if (!unit) continue;
+    const disables = s.path === `${unit.attr}.enable` && s.literal === false;
+    const key = `${unit.type}\u0000${unit.name}`;
+    const seen = units.get(key);
+    if (seen) seen.onlyDisabled &&= disables;
+    else units.set(key, { organ: { name: unit.name, type: unit.type, source: m.path, line: s.line, detected_by: `${unit.attr} set in ${m.path}` }, onlyDisabled: disables });
   }
+  for (const u of units.values()) if (!u.onlyDisabled) add(u.organ);
 }
 
 /**
