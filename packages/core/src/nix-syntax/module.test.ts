@@ -494,6 +494,15 @@ let cfg = config.services.web; in
     expect((await analyzeNixSource('args: { services.x.enable = true; }')).module!.config.map((s) => s.path)).toEqual(['services.x.enable']);
   });
 
+  it('is null for an attrset of helpers (a top-level value that is a function), but not for a flake-parts module or a nested function value', async () => {
+    const lib = '{ inputs, ... }:\nlet inherit (inputs.nixpkgs.lib) nixosSystem; in\n{\n  importAttrset = path: builtins.mapAttrs (_: import) (import path);\n  version = "1";\n  mkSystem = { hostname }: nixosSystem { modules = [ ./hosts/${hostname} ]; };\n}\n';
+    expect((await analyzeNixSource(lib)).module).toBeNull();
+    const parts = (await analyzeNixSource('{ ... }: { perSystem = { pkgs, ... }: { packages.x = 1; }; imports = [ ./a.nix ]; }')).module!;
+    expect(parts.imports.map((i) => i.path)).toEqual(['./a.nix']);
+    const nested = (await analyzeNixSource('{ ... }: { nixpkgs.config.allowUnfreePredicate = pkg: true; }')).module!;
+    expect(nested.config.map((s) => s.path)).toEqual(['nixpkgs.config.allowUnfreePredicate']);
+  });
+
   it('is null for files whose value is not an attrset (package expressions)', async () => {
     const a = await analyzeNixSource('{ stdenv }: stdenv.mkDerivation { name = "x"; }');
     expect(a.module).toBeNull();

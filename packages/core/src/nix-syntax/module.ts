@@ -4,6 +4,7 @@ import type { LexedValue } from './binding-source.js';
 import { isLexedLeaf } from './peel.js';
 import { tokenLiteral } from './value-source.js';
 import { attrEntries, EMPTY_SCOPE, isAttrset, resolveTyped, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import type { SourceEntry } from './entries.js';
 import { DOC_WRAPPER, docArgument, inheritedValue } from './option-sources.js';
 import { innermostCallee } from './callee-source.js';
 import { fieldChild, treeSource } from './tree-source.js';
@@ -102,6 +103,7 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   if (tl.curried) return undefined;
   if (!entries) return wholeConfigModule(tl);
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
+  if (!explicit && isHelperLibrary(entries)) return undefined;
   const facts: NixModuleFacts = { form, options: [], computed_options: [], config: [], computed_config: [], imports: [] };
   const home: NixHomeModuleRef[] = [];
   for (const e of entries) {
@@ -116,6 +118,21 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n), home });
   if (home.length) facts.home_modules = home;
   return facts;
+}
+
+/** Top-level names of a flake-parts module, whose values are functions of the module system's own (`perSystem = { pkgs, ... }: { … }`). */
+const FLAKE_PARTS_NAMES = new Set(['perSystem', 'flake', 'flake-file', 'systems']);
+
+/**
+ * An attrset of helpers (`{ lib, ... }: { mkHost = name: …; scanPaths = dir: …; }`, a lib/ of a
+ * configuration): in the shorthand form every top-level value would be a setting, and no NixOS or
+ * Home Manager option takes a function at the top level, so a top-level value that is a function
+ * makes the file a library, not a module. (Values read from the source are never functions: only
+ * the other entries' values are looked at.)
+ */
+function isHelperLibrary(entries: AttrEntry[]): boolean {
+  if (entries.some((e) => e.path.length === 1 && FLAKE_PARTS_NAMES.has(e.path[0]!))) return false;
+  return entries.some((e) => e.path.length === 1 && !(e as SourceEntry).lexed && e.value !== undefined && unparen(e.value).type === 'function_expression');
 }
 
 /**
