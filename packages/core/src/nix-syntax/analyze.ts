@@ -1,7 +1,7 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { syntaxReport, type SyntaxReport } from './diagnostics.js';
 import { flakeFactsFrom, type NixFlakeFacts } from './flake.js';
-import { moduleFactsFrom, topLevelOf, type NixModuleFacts } from './module.js';
+import { moduleFactsFrom, moduleIndexOf, topLevelOf, type NixModuleFacts, type NixModuleIndexEntry } from './module.js';
 import { loadNixParser } from './parser.js';
 import { hostFileFacts, type NixHostFileFacts } from './host-file.js';
 import { markSelfImports } from './flake-args.js';
@@ -11,7 +11,7 @@ import { fieldChild } from './tree-source.js';
  * Version of what analyzeNixSource extracts. Caches keyed by file content must include it:
  * bump it whenever the shape or the rules of the analysis change.
  */
-export const NIX_ANALYSIS_VERSION = 23;
+export const NIX_ANALYSIS_VERSION = 24;
 
 /** Everything the syntax layer reads from one file. Plain JSON: it crosses worker threads and caches. */
 export interface NixFileAnalysis {
@@ -22,6 +22,8 @@ export interface NixFileAnalysis {
   flake: NixFlakeFacts | null;
   /** The hosts it gives a flake that reads it (`import ./hosts`, flake-parts imports); absent when it names none. */
   hosts?: NixHostFileFacts;
+  /** The modules it lists by name and file, when that is all it is (moduleIndexOf; `module` is then null). */
+  module_index?: NixModuleIndexEntry[];
 }
 
 /** Analysis of a parsed tree (synchronous; the caller owns the tree). */
@@ -39,10 +41,11 @@ export function analyzeTree(root: SyntaxNode): NixFileAnalysis {
   const tl = topLevelOf(top);
   const flake = flakeFactsFrom(tl) ?? null;
   const hosts = flake ? null : hostFileFacts(tl, top);
-  const module = flake ? null : (moduleFactsFrom(tl) ?? null);
+  const index = flake ? undefined : moduleIndexOf(tl);
+  const module = flake || index ? null : (moduleFactsFrom(tl) ?? null);
   // `imports = [ "${self}/x.nix" ]` in `{ self, ... }:` (a flake-parts module's own imports).
   if (module?.imports.length && tl.form === 'function') markSelfImports(module.imports, top, tl.scope);
-  return { syntax, module, flake, ...(hosts ? { hosts } : {}) };
+  return { syntax, module, flake, ...(hosts ? { hosts } : {}), ...(index ? { module_index: index } : {}) };
 }
 
 /** The 1-based line and column just past the end of `text`. */

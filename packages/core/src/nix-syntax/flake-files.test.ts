@@ -313,3 +313,35 @@ describe("a flake-parts module's own imports through self", () => {
     expect(brief(genomeHosts(index, 'flake.nix', reading))).toEqual([['desk', 'flake', 'parts/hosts.nix:3', null, ['hosts/desk.nix'], [], true]]);
   });
 });
+
+describe('module outputs a flake reads from a file that lists them', () => {
+  it('names each module of `nixosModules = import ./modules/nixos;` (and homeManagerModules) from that file, its path relative to it', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'flake.nix': `{
+  outputs = { self, nixpkgs, ... }: {
+    nixosModules = import ./modules/nixos;
+    homeManagerModules = import ./modules/home-manager;
+    darwinModules = import ./modules/darwin;
+  };
+}`,
+      'modules/nixos/default.nix': '{\n  # listed here\n  avahi = import ./avahi.nix;\n  beta = (./beta.nix);\n}\n',
+      'modules/nixos/avahi.nix': '{ ... }: { }',
+      'modules/nixos/beta.nix': '{ ... }: { }',
+      'modules/home-manager/default.nix': '{\n  fonts = import ./fonts;\n}\n',
+      'modules/home-manager/fonts/default.nix': '{ ... }: { }',
+      // Not only modules: a module itself (a setting with a path value), read as one.
+      'modules/darwin/default.nix': '{ wallpaper = ./bg.png; dock = import ./dock.nix; }\n',
+    });
+    const index = await openGenomeIndex(root);
+    const reading = readFlake(index, 'flake.nix', index.analysis('flake.nix')!.flake!);
+    expect(reading.outputs.map((o) => [o.decl.attr, o.file, o.decl.line, o.decl.value_path ?? null, o.decl.static])).toEqual([
+      ['nixosModules.avahi', 'modules/nixos/default.nix', 3, './avahi.nix', true],
+      ['nixosModules.beta', 'modules/nixos/default.nix', 4, './beta.nix', true],
+      ['homeManagerModules.fonts', 'modules/home-manager/default.nix', 2, './fonts', true],
+      ['darwinModules.<name>', 'flake.nix', 5, null, false],
+    ]);
+    expect(index.analysis('modules/nixos/default.nix')!.module).toBeNull();
+    expect(index.analysis('modules/darwin/default.nix')!.module!.config.map((s) => s.path)).toEqual(['wallpaper', 'dock']);
+  });
+});

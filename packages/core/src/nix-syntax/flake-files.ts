@@ -25,6 +25,9 @@ export interface FlakeReading {
   parts: string[];
 }
 
+/** Outputs whose entries are modules, which a file of the genome may list by name (`import ./modules/nixos`). */
+const MODULE_OUTPUTS = new Set(['nixosModules', 'homeModules', 'homeManagerModules', 'darwinModules', 'flakeModules']);
+
 /** At most this many files are read across for one flake (`import` chains, flake-parts imports). */
 const MAX_FILES = 256;
 
@@ -73,8 +76,25 @@ class CrossFileReader {
       const target = o.from_file === undefined || o.category !== 'nixosConfigurations' ? undefined : this.target(o.from_file, file);
       const read = target === undefined ? null : (this.index.analysis(target)?.hosts?.set ?? null);
       if (read) this.addSet(read, target!);
-      else this.outputs.push(o.home_file === undefined ? { decl: o, file } : this.homeFrom(o, o.home_file, file));
+      else if (!this.addModuleIndex(o, file)) this.outputs.push(o.home_file === undefined ? { decl: o, file } : this.homeFrom(o, o.home_file, file));
     }
+  }
+
+  /**
+   * `nixosModules = import ./modules/nixos;` (also homeModules, homeManagerModules …) where that
+   * file lists modules by name and file (NixFileAnalysis.module_index): an output for each, named
+   * and placed in that file (its paths are relative to it). False when the output is not such.
+   */
+  private addModuleIndex(o: FlakeOutputDecl, file: string): boolean {
+    if (o.from_file === undefined || o.name !== null || !MODULE_OUTPUTS.has(o.category)) return false;
+    const target = this.target(o.from_file, file, false);
+    const listed = target === undefined ? undefined : this.index.analysis(target)?.module_index;
+    if (!listed) return false;
+    for (const m of listed) {
+      const { from_file: _read, ...rest } = o;
+      this.outputs.push({ decl: { ...rest, name: m.name, attr: `${o.category}.${m.name}`, static: true, line: m.line, col: 1, value_path: m.path }, file: target! });
+    }
+    return true;
   }
 
   /**

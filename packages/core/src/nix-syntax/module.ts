@@ -120,6 +120,39 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   return facts;
 }
 
+/** One entry of a file that lists modules by name (NixModuleIndexEntry: `fonts = import ./fonts.nix;`). */
+export interface NixModuleIndexEntry {
+  name: string;
+  /** The path as written (`./fonts.nix`). */
+  path: string;
+  line: number;
+}
+
+/** `import ./x` or `./x.nix`, in parentheses or not: a module given by its file. */
+const MODULE_FILE = /^\(?\s*(?:import\s+)?(\.{1,2}\/[\w.+\-/]*)\s*\)?$/;
+
+/**
+ * A file whose value is an attrset of modules named by their files (`{ fonts = import ./fonts.nix;
+ * monitors = ./monitors.nix; }`, the `modules/nixos/default.nix` of a flake that writes
+ * `nixosModules = import ./modules/nixos;`): its entries, when every top-level value is `import
+ * <path>` or a path to a `.nix` file. Such a file is no module (as one, it would set options named
+ * `fonts` and `monitors`). Undefined for any other file.
+ */
+export function moduleIndexOf(tl: TopLevel): NixModuleIndexEntry[] | undefined {
+  if (!tl.entries?.length || tl.curried) return undefined;
+  const out: NixModuleIndexEntry[] = [];
+  for (const e of tl.entries) {
+    const name = e.path[0];
+    if (e.path.length !== 1 || e.dynamic || name === undefined || RESERVED.has(name)) return undefined;
+    const lexed = (e as SourceEntry).lexed;
+    const text = lexed ? lexed.text : e.value?.text;
+    const m = text === undefined ? null : MODULE_FILE.exec(text);
+    if (!m || (!/\bimport\s/.test(text!) && !m[1]!.endsWith('.nix'))) return undefined;
+    out.push({ name, path: m[1]!, line: lexed ? lexed.binding.line : spanOf(e.node).line });
+  }
+  return out;
+}
+
 /** Top-level names of a flake-parts module, whose values are functions of the module system's own (`perSystem = { pkgs, ... }: { … }`). */
 const FLAKE_PARTS_NAMES = new Set(['perSystem', 'flake', 'flake-file', 'systems']);
 
