@@ -45,7 +45,10 @@ export interface OutputHit {
 }
 
 /** What else an output may carry (see FlakeOutputDecl and OutputHit). */
-type EmitExtra = Pick<OutputHit, 'apply'> & Pick<FlakeOutputDecl, 'from_file' | 'read_dir'>;
+type EmitExtra = Pick<OutputHit, 'apply'> & Pick<FlakeOutputDecl, 'from_file' | 'read_dir'> & {
+  /** An output of a category of its own put under the system by flake-utils (Ctx.eachSystem). */
+  perSystem?: boolean;
+};
 
 /** Outputs that take a system level: `packages.<system>.<name>`. */
 export const PER_SYSTEM_CATEGORIES = new Set(['packages', 'apps', 'checks', 'devShells', 'formatter', 'legacyPackages', 'defaultPackage', 'defaultApp', 'devShell']);
@@ -57,6 +60,11 @@ export const NAMED_CATEGORIES = new Set(['nixosModules', 'nixosConfigurations', 
 interface Ctx {
   /** Inside flake-utils `eachSystem` or flake-parts `perSystem`: the system level is implicit. */
   implicitSystem: boolean;
+  /**
+   * Inside flake-utils `eachSystem`, which puts every attribute under the system: `pkgs = …;`
+   * there is the output `pkgs.<system>` (flake-parts' perSystem only knows its own options).
+   */
+  eachSystem?: boolean;
 }
 
 export class OutputCollector {
@@ -91,7 +99,7 @@ export class OutputCollector {
     const fn = calleeName(n);
     const last = applyParts(n)?.args.at(-1);
     if (last && (fn === 'eachDefaultSystem' || fn === 'eachSystem')) {
-      this.collect(last, u.scope, { implicitSystem: true }, depth + 1);
+      this.collect(last, u.scope, { implicitSystem: true, eachSystem: true }, depth + 1);
       return;
     }
     if (last && fn === 'mkFlake') {
@@ -161,7 +169,7 @@ export class OutputCollector {
       else this.namedMap(cat, value, binding, scope);
       return;
     }
-    this.emit(cat, null, null, binding, value, scope, path.length === 1, true);
+    this.emit(cat, null, null, binding, value, scope, path.length === 1, true, ctx.eachSystem ? { perSystem: true } : {});
   }
 
   /** `packages = { x86_64-linux = …; }` or `packages = forAllSystems (system: { … })`. */
@@ -243,12 +251,12 @@ export class OutputCollector {
     isStatic: boolean,
     extra: EmitExtra = {},
   ): void {
-    const perSystem = PER_SYSTEM_CATEGORIES.has(cat);
+    const perSystem = PER_SYSTEM_CATEGORIES.has(cat) || extra.perSystem === true;
     const shownName = isStatic ? name : null;
     const { apply, from_file, read_dir } = extra;
     const key = `${cat}\u0000${sys ?? ''}\u0000${shownName ?? ''}\u0000${isStatic}\u0000${from_file ?? read_dir ?? ''}`;
     if (this.seen.has(key)) return;
-    const single = SINGLE_PER_SYSTEM.has(cat) || (!perSystem && !NAMED_CATEGORIES.has(cat));
+    const single = SINGLE_PER_SYSTEM.has(cat) || extra.perSystem === true || (!perSystem && !NAMED_CATEGORIES.has(cat));
     const attr = [cat, ...(perSystem ? [sys ?? '<system>'] : []), ...(single ? [] : [shownName ?? '<name>'])].join('.');
     const p = direct && value ? firstPath(value, scope) : undefined;
     const input = direct && value && p === undefined ? inputOf(value, this.args, scope) : undefined;

@@ -119,6 +119,12 @@ describe('flake facts', () => {
     const utils = `{ outputs = { self, flake-utils, ... }: flake-utils.lib.eachDefaultSystem (system: { packages.hello = 1; devShells.default = 2; }) // { overlays.x = 3; }; }`;
     const parts = `{ outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } { systems = [ ]; perSystem = { pkgs, ... }: { packages.a = 1; }; flake.nixosModules.m = ./m.nix; }; }`;
     expect((await analyzeNixSource(utils)).flake!.outputs.map((o) => o.attr)).toEqual(['packages.<system>.hello', 'devShells.<system>.default', 'overlays.x']);
+    // flake-utils puts every attribute under the system, one of its own too.
+    const own = `{ outputs = { flake-utils, ... }: flake-utils.lib.eachDefaultSystem (system: rec { pkgs = import ./pkgs.nix; formatter = pkgs.alejandra; }); }`;
+    expect((await analyzeNixSource(own)).flake!.outputs.map((o) => [o.attr, o.per_system])).toEqual([
+      ['pkgs.<system>', true],
+      ['formatter.<system>', true],
+    ]);
     expect((await analyzeNixSource(parts)).flake!.outputs.map((o) => [o.attr, o.value_path ?? null])).toEqual([
       ['packages.<system>.a', null],
       ['nixosModules.m', './m.nix'],
