@@ -34,7 +34,8 @@ export function analyzeTree(root: SyntaxNode): NixFileAnalysis {
   const top = fieldChild(root, 'expression');
   if (!top) {
     // The grammar accepts a file of only whitespace and comments (or nothing); Nix does not: a file
-    // is one expression. Reported where Nix reports it, at the end of the file.
+    // is one expression. Reported at the end of the file (Nix's own diagnostic, given first when
+    // nix-instantiate confirms it, may name another position: 1:1 for a blank file).
     if (!syntax.errors.length) syntax.errors.push({ ...endOf(root.tree.text), message: 'no expression: the file is empty, or holds only comments (Nix needs one expression)' });
     return { syntax, module: null, flake: null };
   }
