@@ -90,9 +90,9 @@ class CrossFileReader {
     const target = this.target(o.from_file, file, false);
     const listed = target === undefined ? undefined : this.index.analysis(target)?.module_index;
     if (!listed) return false;
+    const { from_file: _read, ...rest } = o;
     for (const m of listed) {
-      const { from_file: _read, ...rest } = o;
-      this.outputs.push({ decl: { ...rest, name: m.name, attr: `${o.category}.${m.name}`, static: true, line: m.line, col: 1, value_path: m.path }, file: target! });
+      this.outputs.push({ decl: { ...rest, name: m.name, attr: `${o.category}.${m.name}`, static: true, line: m.line, col: m.col, value_path: m.path }, file: target! });
     }
     return true;
   }

@@ -141,12 +141,9 @@ export class OutputCollector {
       this.entry(e.path, e.dynamic, value, e.node, scope, ctx);
       return;
     }
-    const cat = e.path[0];
-    if (cat === undefined || e.dynamic) {
-      this.partial = true;
-      return;
-    }
     this.partial = true;
+    const cat = e.path[0];
+    if (cat === undefined || e.dynamic) return;
     this.emit(cat, null, null, e.node, undefined, scope, true, !(PER_SYSTEM_CATEGORIES.has(cat) || NAMED_CATEGORIES.has(cat)));
   }
 

@@ -8,7 +8,7 @@ import type { SourceEntry } from './entries.js';
 import { DOC_WRAPPER, docArgument, inheritedValue } from './option-sources.js';
 import { innermostCallee } from './callee-source.js';
 import { fieldChild, treeSource } from './tree-source.js';
-import { flattenSettings, unwrapValue, type NixComputedConfig, type NixSetting, type Unwrapped } from './values.js';
+import { flattenSettings, unwrapValue, updateOperands, type NixComputedConfig, type NixSetting, type Unwrapped } from './values.js';
 import { expansionOf, type Expansion } from './expansion.js';
 import { importRefs, type NixImportRef } from './module-imports.js';
 import type { NixHomeModuleRef } from './home-modules.js';
@@ -104,7 +104,7 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
   if (!entries) return wholeConfigModule(tl);
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
   if (!explicit && isHelperLibrary(entries)) return undefined;
-  const facts: NixModuleFacts = { form, options: [], computed_options: [], config: [], computed_config: [], imports: [] };
+  const facts = emptyFacts(form);
   const home: NixHomeModuleRef[] = [];
   for (const e of entries) {
     const head = e.path[0];
@@ -126,10 +126,11 @@ export interface NixModuleIndexEntry {
   /** The path as written (`./fonts.nix`). */
   path: string;
   line: number;
+  col: number;
 }
 
-/** `import ./x` or `./x.nix`, in parentheses or not: a module given by its file. */
-const MODULE_FILE = /^\(?\s*(?:import\s+)?(\.{1,2}\/[\w.+\-/]*)\s*\)?$/;
+/** `import ./x` (group 1: the import) or `./x.nix`, in parentheses or not: a module given by its file (group 2). */
+const MODULE_FILE = /^\(?\s*(import\s+)?(\.{1,2}\/[\w.+\-/]*)\s*\)?$/;
 
 /**
  * A file whose value is an attrset of modules named by their files (`{ fonts = import ./fonts.nix;
@@ -147,8 +148,9 @@ export function moduleIndexOf(tl: TopLevel): NixModuleIndexEntry[] | undefined {
     const lexed = (e as SourceEntry).lexed;
     const text = lexed ? lexed.text : e.value?.text;
     const m = text === undefined ? null : MODULE_FILE.exec(text);
-    if (!m || (!/\bimport\s/.test(text!) && !m[1]!.endsWith('.nix'))) return undefined;
-    out.push({ name, path: m[1]!, line: lexed ? lexed.binding.line : spanOf(e.node).line });
+    if (!m || (m[1] === undefined && !m[2]!.endsWith('.nix'))) return undefined;
+    const at = lexed ? lexed.binding : spanOf(e.node);
+    out.push({ name, path: m[2]!, line: at.line, col: at.col });
   }
   return out;
 }
@@ -179,11 +181,15 @@ function wholeConfigModule(tl: TopLevel): NixModuleFacts | undefined {
   if (tl.node.type !== 'apply_expression') return undefined;
   const u = unwrapValue(tl.node, tl.scope);
   if (!u.merge && !isAttrset(u.node, u.type)) return undefined;
-  const facts: NixModuleFacts = { form: tl.form, options: [], computed_options: [], config: [], computed_config: [], imports: [] };
+  const facts = emptyFacts(tl.form);
   const home: NixHomeModuleRef[] = [];
   facts.config = flattenSettings(tl.node, tl.scope, [], { skip: (n) => RESERVED.has(n), home, computed: facts.computed_config });
   if (home.length) facts.home_modules = home;
   return facts;
+}
+
+function emptyFacts(form: NixModuleFacts['form']): NixModuleFacts {
+  return { form, options: [], computed_options: [], config: [], computed_config: [], imports: [] };
 }
 
 /** Appends in place: `push(...items)` passes each item as an argument, and overflows the stack past ~100,000. */
@@ -249,9 +255,6 @@ function inheritText(e: AttrEntry): string {
   return `inherit ${e.inheritFrom === undefined ? '' : `(${e.inheritFrom}) `}${e.path.join('.')}`;
 }
 
-/** At most this many `//` in one update. */
-const MAX_UPDATES = 16;
-
 /**
  * `mkEnableOption "x" // { default = true; }`, as personal configurations write an enable option
  * that is on unless turned off: an option constructor's declaration, updated with attrsets
@@ -281,19 +284,6 @@ function updatedOption(u: Unwrapped, prefix: string[], binding: SyntaxNode, out:
   }
   out.options.push(decl);
   return true;
-}
-
-/** The operands of `a // b // c` in order, each as written (false: not an update, or too long). */
-function updateOperands(node: SyntaxNode, scope: Scope, into: SyntaxNode[], depth: number): boolean {
-  const { node: n, type } = resolveTyped(node, scope);
-  if (type !== 'binary_expression') {
-    into.push(n);
-    return true;
-  }
-  if (depth >= MAX_UPDATES || fieldChild(n, 'operator')?.text !== '//') return false;
-  const l = fieldChild(n, 'left');
-  const r = fieldChild(n, 'right');
-  return !!l && !!r && updateOperands(l, scope, into, depth + 1) && updateOperands(r, scope, into, depth + 1);
 }
 
 /**

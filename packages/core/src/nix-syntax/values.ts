@@ -1,6 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
-import { attrEntries, bindingSet, lookup, scopeWith, type Scope } from './scope.js';
+import { attrEntries, bindingSet, lookup, resolveTyped, scopeWith, type Scope } from './scope.js';
 import type { LexedValue } from './binding-source.js';
 import { innermostCallee } from './callee-source.js';
 import { isLexedLeaf, PEELED_CALLS, PRIORITY_WRAPPERS } from './peel.js';
@@ -141,8 +141,21 @@ export function flattenSettings(
   return out;
 }
 
-/** At most this many operands of one `a // b // …` are read (a longer chain is a value as written). */
-const MAX_UPDATE_OPERANDS = 16;
+/** At most this many `//` in one update. */
+const MAX_UPDATES = 16;
+
+/** The operands of `a // b // c` in order, each as written (false: not an update, or too long). */
+export function updateOperands(node: SyntaxNode, scope: Scope, into: SyntaxNode[], depth: number): boolean {
+  const { node: n, type } = resolveTyped(node, scope);
+  if (type !== 'binary_expression') {
+    into.push(n);
+    return true;
+  }
+  if (depth >= MAX_UPDATES || fieldChild(n, 'operator')?.text !== '//') return false;
+  const l = fieldChild(n, 'left');
+  const r = fieldChild(n, 'right');
+  return !!l && !!r && updateOperands(l, scope, into, depth + 1) && updateOperands(r, scope, into, depth + 1);
+}
 
 /**
  * The operands of `a // b // …` (in order, each unwrapped) when every one is an attrset once
@@ -150,22 +163,11 @@ const MAX_UPDATE_OPERANDS = 16;
  * value. Only these can be read statically: what an update of anything else sets, only evaluation knows.
  */
 function updateParts(u: Unwrapped): Unwrapped[] | undefined {
-  if (u.type !== 'binary_expression' || fieldChild(u.node, 'operator')?.text !== '//') return undefined;
-  const parts: Unwrapped[] = [];
-  const collect = (n: SyntaxNode, scope: Scope): boolean => {
-    const v = unwrapValue(n, scope);
-    if (v.type === 'binary_expression' && fieldChild(v.node, 'operator')?.text === '//') {
-      const l = fieldChild(v.node, 'left');
-      const r = fieldChild(v.node, 'right');
-      return !!l && !!r && collect(l, v.scope) && collect(r, v.scope) && parts.length <= MAX_UPDATE_OPERANDS;
-    }
-    if (!isAttrsetType(v.type)) return false;
-    parts.push(v);
-    return true;
-  };
-  const l = fieldChild(u.node, 'left');
-  const r = fieldChild(u.node, 'right');
-  return l && r && collect(l, u.scope) && collect(r, u.scope) ? parts : undefined;
+  if (u.type !== 'binary_expression') return undefined;
+  const operands: SyntaxNode[] = [];
+  if (!updateOperands(u.node, u.scope, operands, 0)) return undefined;
+  const parts = operands.map((n) => unwrapValue(n, u.scope));
+  return parts.every((p) => isAttrsetType(p.type)) ? parts : undefined;
 }
 
 /**
