@@ -139,8 +139,9 @@ describe('os-introspect reads hosts a flake builds in other files', () => {
     const g = observe(sandbox(IMPORTED_HOSTS)).genome;
     expect(nixosOutputs(g)).toEqual(['nixosConfigurations.desk static hosts/default.nix:5', 'nixosConfigurations.lab static hosts/default.nix:6', 'nixosConfigurations.edge static hosts/default.nix:13']);
     expect(hostsOf(g)).toEqual([
-      ['desk', 'flake', 'hosts/default.nix:5', null, ['hosts/desk/default.nix', 'modules/identity.nix'], true, ['hosts/desk/default.nix', 'modules/identity.nix', 'modules/desktop.nix'], 'desk'],
-      ['lab', 'flake', 'hosts/default.nix:6', null, ['hosts/lab/default.nix', 'modules/identity.nix'], true, ['hosts/lab/default.nix', 'modules/identity.nix'], 'lab'],
+      // `inherit (m) system;` in the nixosSystem call reads each host's value that mapAttrs hands it.
+      ['desk', 'flake', 'hosts/default.nix:5', 'x86_64-linux', ['hosts/desk/default.nix', 'modules/identity.nix'], true, ['hosts/desk/default.nix', 'modules/identity.nix', 'modules/desktop.nix'], 'desk'],
+      ['lab', 'flake', 'hosts/default.nix:6', 'aarch64-linux', ['hosts/lab/default.nix', 'modules/identity.nix'], true, ['hosts/lab/default.nix', 'modules/identity.nix'], 'lab'],
       ['edge', 'flake', 'hosts/default.nix:13', 'aarch64-linux', ['hosts/edge/configuration.nix'], true, ['hosts/edge/configuration.nix'], 'edge-01'],
     ]);
   });

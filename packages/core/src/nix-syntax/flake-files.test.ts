@@ -45,8 +45,9 @@ describe('hosts a flake names through mapAttrs, genAttrs joined by //, and readD
     });
     expect(r.outputs).toEqual(['nixosConfigurations.desk flake.nix:6', 'nixosConfigurations.pi-4 flake.nix:7', 'nixosConfigurations.vm flake.nix:14']);
     expect(r.hosts).toEqual([
-      ['desk', 'flake', 'flake.nix:6', null, ['hosts/desk.nix'], [], true],
-      ['pi-4', 'flake', 'flake.nix:7', null, ['hosts/pi-4.nix'], [], true],
+      // `inherit (cfg) system;`: cfg stands for the attrset mapAttrs gives, so its system is read.
+      ['desk', 'flake', 'flake.nix:6', 'x86_64-linux', ['hosts/desk.nix'], [], true],
+      ['pi-4', 'flake', 'flake.nix:7', 'aarch64-linux', ['hosts/pi-4.nix'], [], true],
       ['vm', 'flake', 'flake.nix:14', null, ['vm.nix'], [], true],
     ]);
   });
@@ -91,6 +92,98 @@ describe('hosts a flake names through mapAttrs, genAttrs joined by //, and readD
       ['alpha', 'convention', 'machines/alpha/configuration.nix:-', null, ['machines/alpha/configuration.nix'], [], true],
       ['beta', 'convention', 'machines/beta/default.nix:-', null, ['machines/beta/default.nix'], [], true],
     ]);
+  });
+});
+
+describe('hosts written through `inherit (set) x`, set a name bound to an attrset written out', () => {
+  it('reads a host whose nixosSystem settings or helper arguments are inherited from a set, also when the host itself is', async () => {
+    const r = await hostsOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }:
+    let
+      defs = { system = "aarch64-linux"; modules = [ ./hosts/a.nix ]; };
+      args = { hostname = "b"; };
+      mkNamed = { hostname }: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${hostname}.nix ]; };
+      hosts = {
+        a = nixpkgs.lib.nixosSystem { inherit (defs) system modules; };
+        b = mkNamed { inherit (args) hostname; };
+        c = nixpkgs.lib.nixosSystem { modules = [ ./hosts/c.nix ]; };
+      };
+    in {
+      nixosConfigurations = {
+        inherit (hosts) a;
+        inherit (hosts) b;
+        inherit (hosts) c;
+      };
+    };
+}`,
+      'hosts/a.nix': '{ }',
+      'hosts/b.nix': '{ }',
+      'hosts/c.nix': '{ }',
+    });
+    expect(r.outputs).toEqual(['nixosConfigurations.a flake.nix:14', 'nixosConfigurations.b flake.nix:15', 'nixosConfigurations.c flake.nix:16']);
+    expect(r.hosts).toEqual([
+      ['a', 'flake', 'flake.nix:14', 'aarch64-linux', ['hosts/a.nix'], [], true],
+      ['b', 'flake', 'flake.nix:15', null, ['hosts/b.nix'], [], true],
+      ['c', 'flake', 'flake.nix:16', null, ['hosts/c.nix'], [], true],
+    ]);
+  });
+
+  it('reads a host mapAttrs names from `{ inherit (defs) b; }` as the function applied to its name and inherited value', async () => {
+    const r = await hostsOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }:
+    let defs = { b = ./hosts/b.nix; }; in {
+      nixosConfigurations = nixpkgs.lib.mapAttrs (name: path: nixpkgs.lib.nixosSystem { modules = [ path ]; }) {
+        inherit (defs) b;
+      };
+    };
+}`,
+      'hosts/b.nix': '{ }',
+    });
+    expect(r.outputs).toEqual(['nixosConfigurations.b flake.nix:5']);
+    expect(r.hosts).toEqual([['b', 'flake', 'flake.nix:5', null, ['hosts/b.nix'], [], true]]);
+  });
+
+  it('leaves a set it cannot read (not an attrset in scope, a dotted name, a call) as unresolved as before', async () => {
+    const r = await hostsOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }:
+    let
+      notAnAttrset = import ./defs.nix;
+      a = { b = { x = nixpkgs.lib.nixosSystem { modules = [ ./x.nix ]; }; hostname = "x"; modules = [ ./x.nix ]; }; };
+      mkNamed = { hostname }: nixpkgs.lib.nixosSystem { modules = [ ./hosts/\${hostname}.nix ]; };
+    in {
+      nixosConfigurations = {
+        inherit (notAnAttrset) x;
+        inherit (a.b) y;
+        p = nixpkgs.lib.nixosSystem { inherit (notAnAttrset) modules; };
+        q = nixpkgs.lib.nixosSystem { inherit (a.b) modules; };
+        r = mkNamed { inherit (a.b) hostname; };
+        s = mkNamed { inherit (mk a) hostname; };
+      } // nixpkgs.lib.mapAttrs (name: path: nixpkgs.lib.nixosSystem { modules = [ path ]; }) {
+        inherit (notAnAttrset) t;
+        inherit (a.b) u;
+      };
+    };
+}`,
+      'defs.nix': '{ x = 1; }',
+      'x.nix': '{ }',
+      'hosts/x.nix': '{ }',
+    });
+    expect(r.outputs).toEqual([
+      'nixosConfigurations.x flake.nix:9',
+      'nixosConfigurations.y flake.nix:10',
+      'nixosConfigurations.p flake.nix:11',
+      'nixosConfigurations.q flake.nix:12',
+      'nixosConfigurations.r flake.nix:13',
+      'nixosConfigurations.s flake.nix:14',
+      'nixosConfigurations.t flake.nix:16',
+      'nixosConfigurations.u flake.nix:17',
+    ]);
+    // Each host is there, at its line, with no module read: as before `inherit (set) x` was read.
+    const lines: [string, number][] = [['x', 9], ['y', 10], ['p', 11], ['q', 12], ['r', 13], ['s', 14], ['t', 16], ['u', 17]];
+    expect(r.hosts).toEqual(lines.map(([h, line]) => [h, 'flake', `flake.nix:${line}`, null, [], [], false]));
   });
 });
 

@@ -5,6 +5,7 @@ import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
 import { attrEntries, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
 import { unwrapValue } from './values.js';
+import { inheritedValue } from './option-sources.js';
 import { selfPath, type FlakeArgs } from './flake-args.js';
 import { substitutedPath } from './substituted-path.js';
 
@@ -28,7 +29,8 @@ export function outputCall(hit: OutputHit): (Typed & { scope: Scope }) | undefin
 
 /**
  * The settings of the attrset a call is given (`nixosSystem { modules = …; }`, the last such
- * argument): each single-name entry and its value; `inherit x;` takes the value bound in scope.
+ * argument): each single-name entry and its value; `inherit x;` and `inherit (set) x;` take the
+ * value inheritedValue reads (none when the set is not written out in scope).
  */
 export function callSettings(call: Typed & { scope: Scope }): { name: string; value: SyntaxNode }[] {
   const args = applyParts(call.node, call.type)?.args ?? [];
@@ -37,7 +39,7 @@ export function callSettings(call: Typed & { scope: Scope }): { name: string; va
     if (!isAttrset(set)) continue;
     const out: { name: string; value: SyntaxNode }[] = [];
     for (const e of attrEntries(set)) {
-      const value = e.value ?? (e.inheritFrom === undefined ? lookup(call.scope, e.path[0]!) : undefined);
+      const value = e.value ?? inheritedValue(e, call.scope);
       if (value && e.path.length === 1) out.push({ name: e.path[0]!, value });
     }
     return out;
@@ -137,7 +139,7 @@ function bindFormals(formals: SyntaxNode, arg: SyntaxNode, scope: Scope, names: 
   if (!isAttrset(set.node, set.type)) return false;
   const given = new Map<string, SyntaxNode>();
   for (const e of attrEntries(set.node, set.type)) {
-    const value = e.value ?? (e.inheritFrom === undefined ? lookup(scope, e.path[0]!) : undefined);
+    const value = e.value ?? inheritedValue(e, scope);
     if (e.path.length === 1 && !e.dynamic && value) given.set(e.path[0]!, value);
   }
   for (const f of formals.childrenForFieldName('formal')) {

@@ -1,8 +1,9 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, stringLiteral } from './nodes.js';
 import { listElementsOf } from './module-imports.js';
-import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import { attrEntries, isAttrset, resolveVariable, unwrapBody, type Scope } from './scope.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
+import { inheritedValue } from './option-sources.js';
 
 /**
  * Named outputs written as a call rather than an attrset (`nixosConfigurations = …`), as far as the
@@ -41,9 +42,10 @@ function genAttrsNames(listArg: SyntaxNode, fn: SyntaxNode, scope: Scope): Gener
 }
 
 /**
- * `mapAttrs (name: cfg: …) { a = { system = …; }; inherit b; }`: every entry one static name (a
- * nested `a.system = …` or a `${…}` name leaves the set computed). The name parameter stands for
- * the attribute's name node, which literalValue reads as the name.
+ * `mapAttrs (name: cfg: …) { a = { system = …; }; inherit b; inherit (defs) c; }`: every entry
+ * one static name (a nested `a.system = …` or a `${…}` name leaves the set computed). The name
+ * parameter stands for the attribute's name node, which literalValue reads as the name; an
+ * inherited value is what inheritedValue reads, else the function is applied to the name alone.
  */
 function mapAttrsNames(fn: SyntaxNode, setArg: SyntaxNode, scope: Scope): GeneratedNames | undefined {
   const u = unwrapBody(setArg, scope);
@@ -54,7 +56,7 @@ function mapAttrsNames(fn: SyntaxNode, setArg: SyntaxNode, scope: Scope): Genera
     const name = e.path[0];
     if (e.dynamic || e.path.length !== 1 || name === undefined) return undefined;
     const node = nameNode(e.node, name);
-    const value = e.value ?? (e.inheritFrom === undefined ? lookup(u.scope, name) : undefined);
+    const value = e.value ?? inheritedValue(e, u.scope);
     if (!node) return undefined;
     names.push({ name, node, args: value ? [node, value] : [node] });
   }

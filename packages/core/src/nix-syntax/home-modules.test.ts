@@ -69,6 +69,39 @@ describe('Home Manager modules a NixOS module hands over', () => {
     ]);
   });
 
+  it("reads a user's module function as a part of the user's mkMerge, or with a body that is an update, as the same module written as an attrset", async () => {
+    const fn = await read(`{ lib, ... }: {
+  home-manager.users.alice = lib.mkMerge [
+    ({ pkgs, ... }: { imports = [ ./home/alice.nix ]; home.packages = [ pkgs.git ]; })
+    (lib.mkIf true ({ ... }: { imports = [ ./home/alice-extra.nix ]; }))
+    { home.stateVersion = "24.05"; }
+  ];
+  home-manager.users.bob = { pkgs, ... }: { imports = [ ./home/bob.nix ]; } // { home.stateVersion = "24.05"; };
+}`);
+    const set = await read(`{ lib, ... }: {
+  home-manager.users.alice = lib.mkMerge [
+    ({ imports = [ ./home/alice.nix ]; home.packages = [ pkgs.git ]; })
+    (lib.mkIf true ({ imports = [ ./home/alice-extra.nix ]; }))
+    { home.stateVersion = "24.05"; }
+  ];
+  home-manager.users.bob = { imports = [ ./home/bob.nix ]; } // { home.stateVersion = "24.05"; };
+}`);
+    expect(fn.home).toEqual([
+      ['home-manager.users.alice', './home/alice.nix', 3],
+      ['home-manager.users.alice', './home/alice-extra.nix', 4],
+      ['home-manager.users.bob', './home/bob.nix', 7],
+    ]);
+    expect(fn.config).toEqual([
+      'home-manager.users.alice.imports',
+      'home-manager.users.alice.home.packages',
+      'home-manager.users.alice.imports',
+      'home-manager.users.alice.home.stateVersion',
+      'home-manager.users.bob.imports',
+      'home-manager.users.bob.home.stateVersion',
+    ]);
+    expect(fn).toEqual(set);
+  });
+
   it('reads a name bound to a path as that path, and a path whose `${…}` are names bound to strings', async () => {
     const r = await read(`{ lib, ... }:
 let

@@ -117,8 +117,9 @@ function isAttrsetType(type: string): boolean {
  * `computed` collects the values that are neither an attrset nor a leaf (the value itself, or a
  * `mkMerge` part, when it is a call or an update): what they set only evaluation can list.
  * `home` collects the Home Manager modules the leaves hand over (see home-modules.ts). A user's
- * module written as a function (`home-manager.users.u = { pkgs, ... }: { … };`) is read as its
- * body, as the same module written as an attrset is.
+ * module written as a function (`home-manager.users.u = { pkgs, ... }: { … };`, also as a part
+ * of the user's `mkMerge`) is read as its body (moduleValue), as the same module written as an
+ * attrset is.
  */
 export function flattenSettings(
   node: SyntaxNode,
@@ -127,8 +128,7 @@ export function flattenSettings(
   opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: SyntaxNode; computed?: NixComputedConfig[]; home?: NixHomeModuleRef[] } = {},
 ): NixSetting[] {
   const out: NixSetting[] = [];
-  const value = unwrapValue(node, scope);
-  const u = value.type === 'function_expression' ? (userModuleBody(value, prefix) ?? value) : value;
+  const u = moduleValue(unwrapValue(node, scope), prefix);
   const cond = (opts.conditional ?? false) || u.conditional;
   const parts = updateParts(u);
   if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge && !parts) {
@@ -209,15 +209,16 @@ function topNames(u: Unwrapped): Set<string> | undefined {
 }
 
 /**
- * `home-manager.users.<user> = { pkgs, ... }: <body>`: the body, when it is an attrset (or a
- * `mkMerge`), to be read as the user's module written as an attrset is. Only checked for a value
- * that is a function, so the common settings cost nothing more.
+ * A value at `segments` as the settings walk reads it: `home-manager.users.<user> = { pkgs, ... }:
+ * <body>` is its body when that is an attrset, a `mkMerge` or an update of attrsets (`{ … } //
+ * { … }`), read as the user's module written as such is. Only a value that is a function is
+ * looked at further, so the common settings cost nothing more.
  */
-function userModuleBody(fn: Unwrapped, segments: readonly string[]): Unwrapped | undefined {
-  if (!isHomeUser(segments)) return undefined;
+function moduleValue(fn: Unwrapped, segments: readonly string[]): Unwrapped {
+  if (fn.type !== 'function_expression' || !isHomeUser(segments)) return fn;
   const body = fieldChild(fn.node, 'body');
   const u = body ? unwrapValue(body, fn.scope) : undefined;
-  return u && (isAttrsetType(u.type) || u.merge) ? { ...u, conditional: fn.conditional || u.conditional } : undefined;
+  return u && (isAttrsetType(u.type) || u.merge || updateParts(u)) ? { ...u, conditional: fn.conditional || u.conditional } : fn;
 }
 
 /**
@@ -248,7 +249,8 @@ function walkEntered(u: Unwrapped, at: At): void {
     if (at.depth > MAX_DEPTH) return;
     if (u.merge) {
       for (const p of u.merge) {
-        const part = unwrapValue(p, u.scope);
+        // A part of a user's module may be a module function too (`mkMerge [ ({ pkgs, ... }: { … }) … ]`).
+        const part = moduleValue(unwrapValue(p, u.scope), at.prefix);
         const update = updateParts(part);
         const inner = update ? { ...part, update } : part;
         // A part that merges the value it is part of adds nothing that is not there already.
@@ -288,7 +290,7 @@ function walkAttrset(u: Unwrapped, at: At): void {
       continue;
     }
     const value = unwrapValue(e.value, s);
-    const unwrapped = value.type === 'function_expression' ? (userModuleBody(value, segments) ?? value) : value;
+    const unwrapped = moduleValue(value, segments);
     const update = updateParts(unwrapped);
     const inner = update ? { ...unwrapped, update } : unwrapped;
     const cond = u.conditional || inner.conditional;

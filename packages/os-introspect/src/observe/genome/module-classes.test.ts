@@ -91,7 +91,7 @@ describe('Home Manager modules through the import graph', () => {
       ['nixos-module', 'my.loose', 'modules/loose.nix', 'options declared in modules/loose.nix'],
       ['nixos-module', 'my.shared', 'modules/shared.nix', 'options declared in modules/shared.nix; imported by NixOS and Home Manager modules'],
       ['nixos-module', 'my.system', 'home/system.nix', 'options declared in home/system.nix'],
-      ['systemd-service', 'git-sync', 'hm/git.nix', 'systemd.user.services.git-sync set in hm/git.nix'],
+      ['systemd-service', 'user:git-sync', 'hm/git.nix', 'systemd.user.services.git-sync set in hm/git.nix'],
     ]);
   });
 

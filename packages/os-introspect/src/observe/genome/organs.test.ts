@@ -60,6 +60,64 @@ describe('organs of Home Manager modules and flake-parts modules', () => {
     ]);
   });
 
+  it("hands over the imports of a user's module function that is a part of the user's mkMerge, as an attrset part's", async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }: {
+    nixosConfigurations.desk = nixpkgs.lib.nixosSystem { modules = [ ./modules/home.nix ]; };
+  };
+}`,
+      'modules/home.nix': `{ lib, ... }: {
+  home-manager.users.alice = lib.mkMerge [
+    ({ pkgs, ... }: { imports = [ ../hm/alice.nix ]; home.packages = [ pkgs.jq ]; })
+    { imports = [ ../hm/alice-set.nix ]; }
+  ];
+}`,
+      'hm/alice.nix': '{ imports = [ ./shell.nix ]; }',
+      'hm/alice-set.nix': '{ }',
+      'hm/shell.nix': '{ }',
+    });
+    expect(s.home_manager_modules.map((m) => [m.path, m.class, m.via])).toEqual([
+      ['hm/alice-set.nix', 'home-manager', 'home-manager.users.alice at modules/home.nix:4'],
+      ['hm/alice.nix', 'home-manager', 'home-manager.users.alice at modules/home.nix:3'],
+      ['hm/shell.nix', 'home-manager', 'home-manager.users.alice at modules/home.nix:3'],
+    ]);
+    expect(s.import_graph).toEqual([{ from: 'hm/alice.nix', to: 'hm/shell.nix', line: 1 }]);
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.detected_by])).toEqual([
+      ['home-manager-module', 'home-manager.users.alice', 'hm/alice-set.nix', 'home-manager.users.alice at modules/home.nix:4'],
+      ['home-manager-module', 'home-manager.users.alice', 'hm/alice.nix', 'home-manager.users.alice at modules/home.nix:3'],
+    ]);
+    expect(s.modules.find((m) => m.path === 'modules/home.nix')?.config.map((c) => c.path)).toEqual([
+      'home-manager.users.alice.imports',
+      'home-manager.users.alice.home.packages',
+      'home-manager.users.alice.imports',
+    ]);
+  });
+
+  it('gives a system unit and a user unit of one name two organs; NixOS and Home Manager user units of one name are one', async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }: {
+    nixosConfigurations.desk = nixpkgs.lib.nixosSystem { modules = [ ./modules/sync.nix ]; };
+  };
+}`,
+      'modules/sync.nix': `{
+  systemd.services.sync.script = "sync";
+  systemd.user.services.sync.script = "sync --user";
+  home-manager.users.alice = ../hm/alice.nix;
+}`,
+      'hm/alice.nix': `{
+  systemd.user.services.sync.Service.ExecStart = "sync --user";
+  systemd.user.timers.sync.Timer.OnCalendar = "hourly";
+}`,
+    });
+    expect(s.organs.filter((o) => o.type.startsWith('systemd-')).map((o) => [o.type, o.name, o.source, o.line])).toEqual([
+      ['systemd-service', 'sync', 'modules/sync.nix', 2],
+      ['systemd-service', 'user:sync', 'hm/alice.nix', 2],
+      ['systemd-timer', 'user:sync', 'hm/alice.nix', 3],
+    ]);
+  });
+
   it('lists the outputs of flake-parts modules as outputs and organs: overlays, perSystem shells and packages; paths through self are paths of the flake', async () => {
     const s = await genomeOf({
       'flake.nix': `{

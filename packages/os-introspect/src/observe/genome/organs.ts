@@ -11,8 +11,8 @@ import type { HomeHandover, ModuleClass } from './module-classes.js';
 /**
  * Organs the genome defines, with the path the organ registry records as their source:
  * flake packages, apps (CLIs), devShells, overlays and NixOS/Home Manager modules; module files
- * that declare options; systemd services and timers set in modules; packages under packages/
- * or pkgs/ (a package.json with `bin` makes CLIs).
+ * that declare options; systemd services and timers set in modules (system and user units);
+ * packages under packages/ or pkgs/ (a package.json with `bin` makes CLIs).
  */
 type Organ = z.infer<typeof GenomeOrgan>;
 type Output = z.infer<typeof FlakeOutputEntry>;
@@ -136,7 +136,8 @@ function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
   // false;`) is another module's unit, not an organ of this one.
   const units = new Map<string, { organ: Organ; onlyDisabled: boolean }>();
   for (const s of m.config) {
-    if (!s.path.startsWith('systemd.')) continue; // most settings are not units: skip the pattern
+    // Most settings are not units: skip the pattern.
+    if (!s.path.startsWith('systemd.') && !s.path.startsWith('home-manager.users.')) continue;
     const unit = systemdUnit(s.path);
     if (!unit) continue;
     const disables = s.path === `${unit.attr}.enable` && s.literal === false;
@@ -202,12 +203,29 @@ function isModuleOrgan(o: Organ): boolean {
   return o.type === 'nixos-module' || o.type === 'home-manager-module';
 }
 
-/** `systemd.services.<name>.…` / `systemd.user.timers.<name>.…` -> the unit. */
+/**
+ * A system unit's attribute (`systemd.services.<name>`, `systemd.timers.<name>`), or a user
+ * unit's: NixOS's `systemd.user.services.<name>`, the same in a Home Manager module, and in a
+ * user's module written in place (`home-manager.users.<user>.systemd.user.timers.<name>`; a user
+ * named by `${…}` holds dots). Groups: 1 user, 2 services|timers, 3 the name.
+ */
+const UNIT_ATTR = /^(?:home-manager\.users\.(?:"[^"]*"|\$\{[^}]*\}|[^.]+)\.(?=systemd\.user\.))?systemd\.(user\.)?(services|timers)\.("[^"]+"|[^.]+)/;
+
+/**
+ * The unit a setting's path is in: a system unit is named as it is (`sync`), a user unit
+ * `user:<name>` (`user:sync`). A user unit runs in each user's own systemd manager, beside any
+ * system unit of the same name (`systemd.services.sync` and `systemd.user.services.sync` are two
+ * units), while organs are one per type and name here (genomeOrgans) and one per name alone in the
+ * organ registry (mutation-journal's organKey): under the bare name, one of the two would be
+ * dropped or taken for the other. NixOS's and Home Manager's `systemd.user.services.sync` are one
+ * unit of the user manager, so they share the name. (Only a system unit written
+ * `systemd.services."user:sync"`, a name systemd allows, could be named the same.)
+ */
 function systemdUnit(path: string): { name: string; type: Organ['type']; attr: string } | undefined {
-  const m = /^systemd\.(?:user\.)?(services|timers)\.((?:"[^"]+")|[^.]+)/.exec(path);
-  if (!m || m[2]!.startsWith('${')) return undefined;
-  const name = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
-  return { name, type: m[1] === 'services' ? 'systemd-service' : 'systemd-timer', attr: m[0] };
+  const m = UNIT_ATTR.exec(path);
+  if (!m || m[3]!.startsWith('${')) return undefined;
+  const name = m[3]!.startsWith('"') ? (JSON.parse(m[3]!) as string) : m[3]!;
+  return { name: m[1] ? `user:${name}` : name, type: m[2] === 'services' ? 'systemd-service' : 'systemd-timer', attr: m[0] };
 }
 
 function commonPrefix(paths: string[]): string {
