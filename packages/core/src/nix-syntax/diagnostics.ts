@@ -1,4 +1,5 @@
 import type { SyntaxNode } from './syntax-tree.js';
+import { nixOnlyErrors } from './nix-only-errors.js';
 
 /** A syntax problem found by tree-sitter, at a 1-based line and column. */
 export interface SyntaxDiagnostic {
@@ -24,9 +25,9 @@ export function isTrailingCommaGap(node: SyntaxNode): boolean {
   return node.isMissing && node.type === 'identifier' && node.parent?.type === 'formal';
 }
 
-/** Walks only the subtrees that contain errors, so clean files cost one property read. */
+/** Walks only the subtrees that contain errors: a clean file costs one property read here (and the few nodes nixOnlyErrors reads). */
 export function syntaxReport(root: SyntaxNode): SyntaxReport {
-  const report: SyntaxReport = { errors: [], benign: [] };
+  const report: SyntaxReport = { errors: nixOnlyErrors(root), benign: [] };
   if (!root.hasError) return report;
   const stack: SyntaxNode[] = [root];
   while (stack.length && report.errors.length < MAX_DIAGNOSTICS) {
@@ -46,6 +47,7 @@ export function syntaxReport(root: SyntaxNode): SyntaxReport {
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
   report.errors.sort((a, b) => a.line - b.line || a.col - b.col);
+  report.errors.length = Math.min(report.errors.length, MAX_DIAGNOSTICS);
   return report;
 }
 

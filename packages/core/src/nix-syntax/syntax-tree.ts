@@ -13,6 +13,8 @@ export class SyntaxTree {
   readonly text: string;
   readonly nodes: Uint32Array;
   readonly count: number;
+  /** TreeData's `suspects`, when the dump listed them. */
+  readonly suspects: readonly number[] | undefined;
   readonly names: GrammarNames;
   /** Ids of nodes of this tree are `serial * 2^26 + index`: unique across the trees of a thread. */
   readonly idBase: number;
@@ -24,6 +26,7 @@ export class SyntaxTree {
     this.text = data.text;
     this.nodes = data.nodes;
     this.count = data.count;
+    this.suspects = data.suspects;
     this.names = names;
     serial = (serial + 1) % MAX_SERIAL;
     this.idBase = serial * NODE_SPACE;

@@ -18,6 +18,11 @@ export interface TreeData {
   nodes: Uint32Array;
   /** How many nodes `nodes` holds (it may be longer). */
   count: number;
+  /**
+   * The nodes nixOnlyErrors must look at (nix-only-suspects.ts), in order, when the dump listed
+   * them (a dump from memory does); without it, nixOnlyErrors looks at every node.
+   */
+  suspects?: number[];
 }
 
 export const NODE_WORDS = 5;

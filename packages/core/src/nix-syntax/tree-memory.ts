@@ -16,6 +16,7 @@ import {
   W_PARENT,
   W_START,
 } from './tree-dump.js';
+import { isSuspect, suspectKinds } from './nix-only-suspects.js';
 
 // --- Reading tree-sitter's memory -------------------------------------------------------------
 //
@@ -41,6 +42,8 @@ export interface Layout {
   aliasSequences: number;
   /** Per production id, the field of each structural child (fieldTables). */
   fields: Uint16Array[];
+  /** Per public type id, what nixOnlyErrors looks at (nix-only-suspects.ts). */
+  suspectKinds: Uint8Array;
 }
 
 export function readLayout(language: Language, heap: HeapViews): Layout | undefined {
@@ -71,6 +74,7 @@ export function readLayout(language: Language, heap: HeapViews): Layout | undefi
     publicSymbols: word(76),
     aliasSequences: word(84),
     fields: fieldTables(u8, u16, word(28), fieldCount, word(64), word(68)),
+    suspectKinds: suspectKinds(language.types),
   };
 }
 
@@ -97,7 +101,7 @@ export function dumpFromMemory(tree: Tree, text: string, L: Layout, heap: HeapVi
   const { nodes, count } = reader;
   const rootNode = tree.rootNode;
   if (reader.failed || count !== expected || nodes[W_START] !== rootNode.startIndex || nodes[W_END] !== rootNode.endIndex) return undefined;
-  return { text, nodes, count };
+  return { text, nodes, count, suspects: reader.suspects };
 }
 
 const NO_FIELDS = new Uint16Array(0);
@@ -107,6 +111,8 @@ class MemoryReader {
   nodes: Uint32Array;
   count = 0;
   failed = false;
+  /** The nodes nixOnlyErrors must look at, listed as they are written (TreeData's `suspects`). */
+  readonly suspects: number[] = [];
   private readonly u8: Uint8Array;
   private readonly u16: Uint16Array;
   private readonly u32: Uint32Array;
@@ -139,6 +145,8 @@ class MemoryReader {
     nodes[w + W_END] = end >>> 1;
     nodes[w + W_PARENT] = parent;
     nodes[w + W_NEXT] = NO_NODE;
+    const kind = this.L.suspectKinds[meta & 0xffff];
+    if (kind && isSuspect(kind, start >>> 1, end >>> 1)) this.suspects.push(this.count);
     return this.count++;
   }
 
