@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeNixSource } from './analyze.js';
+import { notUtf8Note } from './diagnostics.js';
 
 describe('syntax diagnostics', () => {
   it('reports nothing for valid Nix with every construct the genome uses', async () => {
@@ -25,6 +26,12 @@ describe('syntax diagnostics', () => {
     expect(bom.syntax.errors).toEqual([{ line: 1, col: 1, message: expect.stringContaining('byte-order mark') }]);
     expect(bom.module?.config.map((s) => s.path)).toEqual(['a']);
     expect((await analyzeNixSource('{ a = 1; } # \ufeff')).syntax.errors).toEqual([]);
+  });
+
+  it('places the note on a file that is not UTF-8 at its first U+FFFD, line and column', () => {
+    expect(notUtf8Note('{\n  a = "caf\ufffd";\n  b = "\ufffd";\n}\n')).toEqual({ line: 2, col: 11, kind: 'not-utf-8', message: expect.stringContaining('U+FFFD') });
+    expect(notUtf8Note('\ufffd')).toMatchObject({ line: 1, col: 1 });
+    expect(notUtf8Note('\n\n# \ufffd')).toMatchObject({ line: 3, col: 3 });
   });
 
   it('treats a trailing comma in formals as benign (a known gap of this grammar)', async () => {

@@ -10,8 +10,22 @@ export interface SyntaxDiagnostic {
 
 export interface SyntaxReport {
   errors: SyntaxDiagnostic[];
-  /** Known grammar gaps that real Nix accepts (reported, never counted as errors). */
-  benign: (SyntaxDiagnostic & { kind: 'trailing-comma-in-formals' })[];
+  /** What real Nix accepts that needs saying: grammar gaps, bytes that are not UTF-8 (never counted as errors). */
+  benign: (SyntaxDiagnostic & { kind: 'trailing-comma-in-formals' | 'not-utf-8' })[];
+}
+
+/**
+ * A file that is not valid UTF-8 (Latin-1 text, say) is still Nix source: Nix reads a file as
+ * bytes, and accepts any byte but NUL in a string or a comment. It is read with U+FFFD in place of
+ * each invalid sequence (none of the grammar's tokens is made of such bytes, so the tree is the one
+ * Nix would see), and this note says where the first one is.
+ */
+export function notUtf8Note(text: string): SyntaxReport['benign'][number] {
+  const at = Math.max(0, text.indexOf('\ufffd'));
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return { line, col: at - lineStart + 1, kind: 'not-utf-8', message: 'bytes that are not UTF-8 (the first is here): Nix reads them as they are; this self-state shows each as U+FFFD' };
 }
 
 const MAX_DIAGNOSTICS = 20;

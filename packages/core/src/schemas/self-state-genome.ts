@@ -28,8 +28,8 @@ export const NixFileEntry = z.strictObject({
     status: z.enum(PARSE_STATUSES),
     reason: z.string().optional(),
     diagnostics: z.array(SyntaxDiagnosticEntry),
-    /** What tree-sitter flagged that real Nix accepts (the trailing-comma gap, or other grammar gaps). */
-    benign: z.array(z.strictObject({ line: Line, col: Line, kind: z.enum(['trailing-comma-in-formals', 'tree-sitter-only']), message: z.string() })),
+    /** What real Nix accepts that needs saying: the trailing-comma gap, other grammar gaps tree-sitter flagged, bytes that are not UTF-8. */
+    benign: z.array(z.strictObject({ line: Line, col: Line, kind: z.enum(['trailing-comma-in-formals', 'tree-sitter-only', 'not-utf-8']), message: z.string() })),
     /** For tree-sitter errors: did `nix-instantiate --parse` agree? */
     confirmation: z
       .strictObject({

@@ -17,9 +17,22 @@ describe('parseOnly', () => {
     ];
     for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
     const results = files.map(([name]) => parseOnly({ rel: name, abs: join(dir, name) }, parser, new Set()));
-    expect(results.map((r) => (isParsed(r) ? 'parsed' : r.status))).toEqual(['not-text', 'not-text', 'parsed']);
-    const ok = results[2]!;
-    expect(isParsed(ok) && ok.tree.text).toBe('{ a = "€"; }\n');
+    // Neither is UTF-8, so each is read with U+FFFD for its bytes; the cut `€` does not reach the next.
+    expect(results.map((r) => isParsed(r) && [r.tree.text, r.notUtf8 ?? false])).toEqual([
+      ['a\ufffd', true],
+      ['\ufffd 1', true],
+      ['{ a = "€"; }\n', false],
+    ]);
+  });
+
+  it('reads text that is not UTF-8 (Latin-1) as Nix source, and says so; NUL bytes are no Nix source', async () => {
+    const parser = await loadNixParser();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'latin1.nix'), Buffer.from('{ a = "caf\xe9"; }\n', 'latin1'));
+    writeFileSync(join(dir, 'nul.nix'), Buffer.from('{ a = 1; }\x00', 'latin1'));
+    const latin1 = parseOnly({ rel: 'latin1.nix', abs: join(dir, 'latin1.nix') }, parser, new Set());
+    expect(isParsed(latin1) && [latin1.tree.text, latin1.notUtf8]).toEqual(['{ a = "caf\ufffd"; }\n', true]);
+    expect(parseOnly({ rel: 'nul.nix', abs: join(dir, 'nul.nix') }, parser, new Set())).toMatchObject({ status: 'not-text', reason: expect.stringContaining('NUL') });
   });
 
   it('keeps a UTF-8 byte-order mark in the text, where the analysis reports it (Nix rejects the file)', async () => {

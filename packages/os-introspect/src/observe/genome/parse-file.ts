@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { AosError } from '@autopoietic/core/cli-kit';
-import { analyzeTree, MAX_NIX_FILE_BYTES, SyntaxTree, type GrammarNames, type NixFileAnalysis, type NixParser, type TreeData } from '@autopoietic/core/nix-syntax';
+import { analyzeTree, MAX_NIX_FILE_BYTES, notUtf8Note, SyntaxTree, type GrammarNames, type NixFileAnalysis, type NixParser, type TreeData } from '@autopoietic/core/nix-syntax';
 import type { CacheObject, Confirmation, StatEntry } from './cache.js';
 import { packLine } from './checksum.js';
 import type { CompiledValidator } from '@autopoietic/core/schemas/compiled';
@@ -98,6 +98,8 @@ interface Source {
   digest: string;
   stat: StatEntry;
   text: string;
+  /** The bytes are not valid UTF-8: `text` holds U+FFFD for each invalid sequence (decodeSource). */
+  notUtf8?: true;
 }
 
 /** A file parsed by a parse worker that leaves the analysis to the thread that asked (parse-pool.ts). */
@@ -108,6 +110,7 @@ export interface ParsedSource {
   stat: StatEntry;
   /** The tree and, as its `text`, the source (sent once: a structured clone copies every string it meets). */
   tree: TreeData;
+  notUtf8?: true;
 }
 
 export function isParsed(r: FileResult | ParsedSource): r is ParsedSource {
@@ -131,12 +134,12 @@ export function parseOnly(job: ParseJob, parser: NixParser, known: ReadonlySet<s
   if (!('text' in src)) return src;
   const tree = parseOrResult(src, parser);
   if (!('nodes' in tree)) return tree;
-  return { rel: src.rel, bytes: src.bytes, digest: src.digest, stat: src.stat, tree };
+  return { rel: src.rel, bytes: src.bytes, digest: src.digest, stat: src.stat, tree, ...(src.notUtf8 ? { notUtf8: true as const } : {}) };
 }
 
 /** Analyses a file parseOnly parsed (in whichever thread did). */
 export function analyseParsed(p: ParsedSource, ctx: AnalysisContext): Promise<FileResult> {
-  return analyseSource({ rel: p.rel, bytes: p.bytes, digest: p.digest, stat: p.stat, text: p.tree.text }, p.tree, ctx);
+  return analyseSource({ rel: p.rel, bytes: p.bytes, digest: p.digest, stat: p.stat, text: p.tree.text, ...(p.notUtf8 ? { notUtf8: true as const } : {}) }, p.tree, ctx);
 }
 
 /**
@@ -161,9 +164,9 @@ function readSource(job: ParseJob, known: ReadonlySet<string>): Source | FileRes
     const digest = sha256Hex(data);
     const stat: StatEntry = [data.length, st.mtimeMs, st.ctimeMs, st.ino, digest];
     if (known.has(digest)) return { rel: job.rel, bytes: data.length, sha256: `sha256:${digest}`, cached: true, status: 'ok', stat, known: true };
-    const text = decodeSource(data);
-    if (typeof text === 'string') return { rel: job.rel, bytes: data.length, digest, stat, text };
-    return { ...resultFromObject(job.rel, data.length, digest, text, false, stat), objectText: JSON.stringify(text), facts: { imports: [], organs: [] } };
+    const decoded = decodeSource(data);
+    if ('text' in decoded) return { rel: job.rel, bytes: data.length, digest, stat, ...decoded };
+    return { ...resultFromObject(job.rel, data.length, digest, decoded, false, stat), objectText: JSON.stringify(decoded), facts: { imports: [], organs: [] } };
   } catch (e) {
     return { rel: job.rel, bytes: 0, sha256: null, cached: false, status: 'unreadable', reason: errText(e) };
   } finally {
@@ -177,14 +180,19 @@ function readSource(job: ParseJob, known: ReadonlySet<string>): Source | FileRes
  * starts with one, and the analysis reports it (analyzeTree).
  */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** The source text, or why these bytes are not Nix source. */
-function decodeSource(data: Buffer): string | CacheObject {
+/**
+ * The source text, or why these bytes are not Nix source. Bytes that are not UTF-8 (Latin-1 in a
+ * comment, say) are Nix source all the same, read with U+FFFD in their place (notUtf8Note). NUL
+ * bytes are not: Nix reads a file as a C string and would silently stop at the first one.
+ */
+function decodeSource(data: Buffer): { text: string; notUtf8?: true } | CacheObject {
   if (data.includes(0)) return { kind: 'not-text', reason: 'binary content (NUL bytes): not Nix source' };
   try {
-    return strictUtf8.decode(data);
+    return { text: strictUtf8.decode(data) };
   } catch {
-    return { kind: 'not-text', reason: 'not valid UTF-8: not Nix source' };
+    return { text: lenientUtf8.decode(data), notUtf8: true };
   }
 }
 
@@ -201,6 +209,7 @@ function parseOrResult(src: Source, parser: NixParser): TreeData | FileResult {
 async function analyseSource(src: Source, tree: TreeData, ctx: AnalysisContext): Promise<FileResult> {
   try {
     const analysis = analyzeTree(new SyntaxTree(tree, ctx.names).rootNode);
+    if (src.notUtf8) analysis.syntax.benign.unshift(notUtf8Note(src.text));
     const obj: CacheObject = analysis.syntax.errors.length ? { kind: 'nix', analysis, confirmation: await ctx.confirm(src.text) } : { kind: 'nix', analysis };
     const facts = fileFacts(src.rel, analysis, ctx.layout, ctx.checkModule);
     return { ...resultFromObject(src.rel, src.bytes, src.digest, obj, false, src.stat), objectText: JSON.stringify(obj), facts };
