@@ -14,6 +14,16 @@ export interface AttrEntry {
   value: SyntaxNode | undefined;
   /** For `inherit (src) x;` the source expression text. */
   inheritFrom?: string;
+  /** For a name of an `inherit`, that name's own node (see entryAt). */
+  name?: SyntaxNode;
+}
+
+/**
+ * Where an entry is written, for its line: a binding's node, or an inherited name's own node (an
+ * `inherit` may list its names on lines of their own, `inherit (pkgs)\n  git\n  vim;`).
+ */
+export function entryAt(e: AttrEntry): SyntaxNode {
+  return e.name ?? e.node;
 }
 
 /**
@@ -184,6 +194,6 @@ function inheritEntries(b: SyntaxNode, type: string, out: SourceEntry[]): void {
   for (const a of attrs ? fieldChildren(attrs, 'attr') : []) {
     // `inherit "x";` names x (a dynamic name is a Nix error in inherit: its text stands).
     const name = attrName(a);
-    out.push({ path: [name.name], dynamic: name.dynamic, node: b, value: undefined, ...(from === undefined ? {} : { inheritFrom: from }) });
+    out.push({ path: [name.name], dynamic: name.dynamic, node: b, name: a, value: undefined, ...(from === undefined ? {} : { inheritFrom: from }) });
   }
 }

@@ -3,7 +3,7 @@ import { applyParts, calleeName, importedFile, literalValue, pathLiteral, stripP
 import { generatedNames, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
 import { inputOf, type FlakeArgs } from './flake-args.js';
-import { attrEntries, isAttrset, lookup, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import { attrEntries, entryAt, isAttrset, lookup, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
 import { inheritedValue } from './option-sources.js';
 import type { NixHomeModuleRef } from './home-modules.js';
 
@@ -125,7 +125,7 @@ export class OutputCollector {
       const [head, ...rest] = e.path[0] === 'config' && e.path.length > 1 ? e.path.slice(1) : e.path;
       if (head === 'perSystem' && !rest.length) this.collect(value, u.scope, { implicitSystem: true }, depth + 1);
       if (head === 'flake' && !rest.length) this.collect(value, u.scope, { implicitSystem: false }, depth + 1);
-      if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, value, e.node, u.scope, { implicitSystem: false });
+      if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, value, entryAt(e), u.scope, { implicitSystem: false });
       if (head === 'imports' && !rest.length) for (const r of importRefs(value, u.scope)) if (r.path !== undefined && !r.dynamic) this.partsImports.push(r.path);
     }
   }
@@ -138,13 +138,13 @@ export class OutputCollector {
   private member(e: AttrEntry, scope: Scope, ctx: Ctx): void {
     const value = e.value ?? inheritedValue(e, scope);
     if (value) {
-      this.entry(e.path, e.dynamic, value, e.node, scope, ctx);
+      this.entry(e.path, e.dynamic, value, entryAt(e), scope, ctx);
       return;
     }
     this.partial = true;
     const cat = e.path[0];
     if (cat === undefined || e.dynamic) return;
-    this.emit(cat, null, null, e.node, undefined, scope, true, !(PER_SYSTEM_CATEGORIES.has(cat) || NAMED_CATEGORIES.has(cat)));
+    this.emit(cat, null, null, entryAt(e), undefined, scope, true, !(PER_SYSTEM_CATEGORIES.has(cat) || NAMED_CATEGORIES.has(cat)));
   }
 
   private entry(path: string[], dynamic: boolean, value: SyntaxNode, binding: SyntaxNode, scope: Scope, ctx: Ctx): void {
@@ -175,7 +175,7 @@ export class OutputCollector {
     if (isAttrset(n)) {
       for (const e of attrEntries(n)) {
         const v = e.value ?? inheritedValue(e, scope);
-        if (v) this.entry([cat, ...e.path], e.dynamic, v, e.node, scope, { implicitSystem: false });
+        if (v) this.entry([cat, ...e.path], e.dynamic, v, entryAt(e), scope, { implicitSystem: false });
       }
       return;
     }
@@ -224,7 +224,7 @@ export class OutputCollector {
     const u = unwrapBody(value, scope);
     const n = resolveVariable(u.node, u.scope);
     if (isAttrset(n)) {
-      for (const e of attrEntries(n)) each(e.dynamic ? null : e.path[0]!, e.node, e.path.length === 1 ? (e.value ?? inheritedValue(e, u.scope)) : undefined, u.scope);
+      for (const e of attrEntries(n)) each(e.dynamic ? null : e.path[0]!, entryAt(e), e.path.length === 1 ? (e.value ?? inheritedValue(e, u.scope)) : undefined, u.scope);
       return;
     }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {

@@ -339,6 +339,12 @@ describe('flake facts', () => {
     ]);
     expect(f.outputs_static).toBe(false);
     expect(f.hosts.map((h) => [h.name, h.system, h.modules.map((m) => m.path)])).toEqual([['foo', 'x86_64-linux', ['./hosts/foo.nix']]]);
+    // An inherit that lists its names on lines of their own places each output at its name.
+    const split = (await analyzeNixSource('{\n  outputs = { nixpkgs, ... }: let f = import ./f.nix; in {\n    inherit (f)\n      overlays\n      nixosModules;\n  };\n}\n')).flake!;
+    expect(split.outputs.map((o) => [o.attr, o.line, o.col])).toEqual([
+      ['overlays.<name>', 4, 7],
+      ['nixosModules.<name>', 5, 7],
+    ]);
   });
 
   it('marks outputs computed by an unknown function as not static', async () => {

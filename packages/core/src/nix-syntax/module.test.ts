@@ -386,6 +386,31 @@ let cfg = config.services.web; in
     expect(m.config.map((c) => c.path)).toEqual(['networking.hostName', 'networking.domain']);
   });
 
+  it('places each name of an inherit that spans lines on its own line, as a setting and as an option', async () => {
+    const src = [
+      '{ lib, pkgs, ... }:',
+      'let opts = { level = lib.mkOption { type = lib.types.int; }; }; in {',
+      '  options.my = {',
+      '    inherit (opts)',
+      '      level',
+      '      missing;',
+      '  };',
+      '  config.environment = {',
+      '    inherit (pkgs)',
+      '      git',
+      '      vim;',
+      '  };',
+      '}',
+    ].join('\n');
+    const m = (await analyzeNixSource(src)).module!;
+    expect(m.config.map((c) => [c.path, c.binding.line, c.binding.col])).toEqual([
+      ['environment.git', 10, 7],
+      ['environment.vim', 11, 7],
+    ]);
+    expect(m.options.map((o) => [o.path, o.binding.line])).toEqual([['my.level', 5]]);
+    expect(m.computed_options).toEqual([{ path: 'my.missing', expr: 'inherit (opts) missing', line: 6 }]);
+  });
+
   it('treats a bare attrset as config (shorthand module) and skips module keywords', async () => {
     const src = '{ imports = [ ./a.nix ]; meta.maintainers = [ ]; networking.hostName = "h"; services.x = { enable = true; }; }';
     const m = (await analyzeNixSource(src)).module!;

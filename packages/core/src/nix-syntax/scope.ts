@@ -3,7 +3,7 @@ import { attrEntries } from './entries.js';
 import { unparen, type Typed } from './nodes.js';
 import { fieldChild } from './tree-source.js';
 
-export { attrEntries, bindingSet, type AttrEntry } from './entries.js';
+export { attrEntries, bindingSet, entryAt, type AttrEntry } from './entries.js';
 
 /**
  * Lexical scope for the few names a static reader can follow: `let` bindings and `rec` attrsets.

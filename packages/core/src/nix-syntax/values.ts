@@ -1,6 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
-import { attrEntries, bindingSet, lookup, resolveTyped, scopeWith, type Scope } from './scope.js';
+import { attrEntries, bindingSet, entryAt, lookup, resolveTyped, scopeWith, type Scope } from './scope.js';
 import type { LexedValue } from './binding-source.js';
 import { innermostCallee } from './callee-source.js';
 import { isLexedLeaf, PEELED_CALLS, PRIORITY_WRAPPERS } from './peel.js';
@@ -286,7 +286,7 @@ function walkAttrset(u: Unwrapped, at: At): void {
       continue;
     }
     if (!e.value) {
-      out.push({ path, segments, dynamic: dyn, conditional: u.conditional, value: e.inheritFrom ? `inherit (${e.inheritFrom})` : 'inherit', binding: spanOf(e.node) });
+      out.push({ path, segments, dynamic: dyn, conditional: u.conditional, value: e.inheritFrom ? `inherit (${e.inheritFrom})` : 'inherit', binding: spanOf(entryAt(e)) });
       continue;
     }
     const value = unwrapValue(e.value, s);
