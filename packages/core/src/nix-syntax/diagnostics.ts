@@ -39,10 +39,23 @@ export function isTrailingCommaGap(node: SyntaxNode): boolean {
   return node.isMissing && node.type === 'identifier' && node.parent?.type === 'formal';
 }
 
-/** Walks only the subtrees that contain errors: a clean file costs one property read here (and the few nodes nixOnlyErrors reads). */
+/**
+ * The grammar's errors (a walk of only the subtrees that hold one: a clean file costs one property
+ * read here) and what Nix alone rejects (nixOnlyErrors), the first MAX_DIAGNOSTICS in file order.
+ */
 export function syntaxReport(root: SyntaxNode): SyntaxReport {
-  const report: SyntaxReport = { errors: nixOnlyErrors(root), benign: [] };
-  if (!root.hasError) return report;
+  const report: SyntaxReport = { errors: [], benign: [] };
+  if (root.hasError) grammarErrors(root, report);
+  // Both lists are in file order, so the first MAX_DIAGNOSTICS of each are enough to merge.
+  const nixOnly = nixOnlyErrors(root);
+  if (nixOnly.length === 0) return report;
+  report.errors.push(...nixOnly.slice(0, MAX_DIAGNOSTICS));
+  report.errors.sort((a, b) => a.line - b.line || a.col - b.col);
+  report.errors.length = Math.min(report.errors.length, MAX_DIAGNOSTICS);
+  return report;
+}
+
+function grammarErrors(root: SyntaxNode, report: SyntaxReport): void {
   const stack: SyntaxNode[] = [root];
   while (stack.length && report.errors.length < MAX_DIAGNOSTICS) {
     const n = stack.pop()!;
@@ -61,8 +74,6 @@ export function syntaxReport(root: SyntaxNode): SyntaxReport {
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
   report.errors.sort((a, b) => a.line - b.line || a.col - b.col);
-  report.errors.length = Math.min(report.errors.length, MAX_DIAGNOSTICS);
-  return report;
 }
 
 function position(n: SyntaxNode): { line: number; col: number } {

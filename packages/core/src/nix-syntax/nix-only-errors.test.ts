@@ -100,6 +100,15 @@ describe('what Nix rejects and the grammar accepts', () => {
     expect(found).toBe(REJECTED.length);
   });
 
+  it('lists at most 20 of them, the first in the file, clean tree or not', async () => {
+    const paths = Array.from({ length: 25 }, (_, i) => `  p${i} = ./d${i}/;`);
+    for (const extra of [[], ['  broken = ;']]) {
+      const errors = (await analyzeNixSource(['{', ...extra, ...paths, '}'].join('\n'))).syntax.errors;
+      expect(errors).toHaveLength(20);
+      expect(errors[errors.length - 1]!.line).toBe(21);
+    }
+  });
+
   it('keeps the errors of the tree with these, in file order, and reads the module all the same', async () => {
     const a = await analyzeNixSource('{\n  a = ./x/;\n  b = ;\n  c = 9223372036854775808;\n}\n');
     expect(a.syntax.errors.map((e) => [e.line, e.col, e.message.split(':')[0]])).toEqual([
