@@ -20,13 +20,17 @@ describe('organ add and list (reference P4 tests)', () => {
     expect(journal(['list'], mem).json()).toEqual([rec]);
   });
 
-  it('warns (and still adds) when another current organ has the same source', () => {
+  it('warns (and still adds) when another current module organ has the same source; not for other organs of one file', () => {
     const mem = tempDir();
-    expect(journal(ADD, mem).code).toBe(0);
-    const twin = journal(['add', '--name', 'fmt2', '--type', 'cli', '--source', 'pkgs/nix-fmt', '--purpose', 'p'], mem);
+    const add = (name: string, type: string) => journal(['add', '--name', name, '--type', type, '--source', 'modules/backup.nix', '--purpose', 'p'], mem);
+    expect(add('backup-module', 'nixos-module').code).toBe(0);
+    const job = add('backup', 'systemd-service');
+    expect(job.code, job.stderr).toBe(0);
+    expect(job.stderr).not.toMatch(/same source/);
+    const twin = add('backup-hm', 'home-manager-module');
     expect(twin.code, twin.stderr).toBe(0);
-    expect(twin.stderr).toMatch(/another current organ has the same source/);
-    expect(twin.stderr).toContain('nix-fmt');
+    expect(twin.stderr).toMatch(/another current module organ has the same source/);
+    expect(twin.stderr).toContain('backup-module');
   });
 
   it('lists records in registry order, and [] for a missing registry', () => {

@@ -59,14 +59,19 @@ describe('organ review with history', () => {
     add(mem, 'a');
     journal(['update', 'a', '--usage-count', '3'], mem);
     journal(['update', 'a', '--related-goal', 'g'], mem);
-    expect(journal(['add', '--name', 'b', '--type', 'systemd-service', '--source', 'modules/shared.nix', '--purpose', 'p'], mem).code).toBe(0);
-    expect(journal(['add', '--name', 'c', '--type', 'systemd-timer', '--source', './modules/shared.nix', '--purpose', 'p'], mem).code).toBe(0);
+    // One module file registered twice (a duplicate), and the service and timer it sets (organs of their own).
+    expect(journal(['add', '--name', 'b', '--type', 'nixos-module', '--source', 'modules/shared.nix', '--purpose', 'p'], mem).code).toBe(0);
+    expect(journal(['add', '--name', 'c', '--type', 'nixos-module', '--source', './modules/shared.nix', '--purpose', 'p'], mem).code).toBe(0);
+    expect(journal(['add', '--name', 'shared-job', '--type', 'systemd-service', '--source', 'modules/shared.nix', '--purpose', 'p'], mem).code).toBe(0);
+    expect(journal(['add', '--name', 'shared-job.timer', '--type', 'systemd-timer', '--source', 'modules/shared.nix', '--purpose', 'p'], mem).code).toBe(0);
     add(mem, 'gone');
     journal(['add', '--name', 'gone-twin', '--type', 'cli', '--source', 'modules/gone.nix', '--purpose', 'p'], mem);
     journal(['retire', 'gone', '--reason', 'replaced by gone-twin'], mem);
     const out = reviewOf(mem);
     expect(out.duplicate).toEqual(['b', 'c']);
     expect(finding(out, 'b').reason).toBe('duplicate organ source');
+    expect(finding(out, 'shared-job').status).not.toBe('duplicate');
+    expect(finding(out, 'shared-job.timer').status).not.toBe('duplicate');
     expect(finding(out, 'a')).toMatchObject({ status: 'unknown', evidence: { versions: '3', usage_count: '3' } });
     expect(finding(out, 'gone-twin').status).not.toBe('duplicate');
     expect(out.retired).toEqual(['gone']);

@@ -89,10 +89,12 @@ describe('organ suggest: new behaviour', () => {
     await organLine(mem, { organ_id: 'org-2', event: 'add', name: 'runner', source: 'packages/mutation-runner/' });
     await organLine(mem, { organ_id: 'org-3', event: 'add', name: 'MEMORY', type: 'nixos-module', source: 'modules/memory-old.nix' });
     const out = suggestOf(mem, '--self-state', selfState);
+    // `runner` has the CLI's directory, but CLIs are told apart by name (ADR 0022): only a module covers another of its file.
     expect(out.candidates.map((c: any) => [c.name, c.inferred_type, c.source])).toEqual([
       ['agent-runtime', 'systemd-service', 'modules/core/agent-runtime.nix'],
       ['autopoietic-tools', 'package', 'nix/tools.nix'],
       ['default', 'dev-shell', 'flake.nix'],
+      ['mutation-runner', 'cli', 'packages/mutation-runner'],
     ]);
     expect(out.candidates[0]).toMatchObject({ reason: 'is defined by the genome but is not in the organ registry', observed_in: ['self-state:genome.organs'] });
     expect(out.near_misses).toEqual([{ observed: 'memory', registered: 'MEMORY' }]);

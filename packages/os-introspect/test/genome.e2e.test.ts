@@ -152,7 +152,8 @@ describe('os-introspect reads the genome as Nix structure', () => {
       ['nixos-module', 'core', 'modules/default.nix'],
       ['package', 'tool', 'pkgs/tool'],
       ['systemd-service', 'fixture-agent', 'modules/service.nix'],
-      ['systemd-timer', 'fixture-agent', 'modules/service.nix'],
+      // Named as systemctl names the unit: the service and the timer that starts it share a name.
+      ['systemd-timer', 'fixture-agent.timer', 'modules/service.nix'],
     ]);
   });
 });

@@ -51,10 +51,15 @@ describe('addRecord', () => {
     expect(() => addRecord(foldRegistry(lines), parseAdd({ ...add, name: 'NIX-FMT' }), NOW, 'org-new')).toThrow(usage('organ-exists'));
   });
 
-  it('writes an add event with id and time, and reports organs that share its source', () => {
+  it('writes an add event with id and time, and reports the modules that share the source of a module', () => {
     const r = addRecord(foldRegistry(lines), parseAdd({ ...add, name: 'fmt2' }), NOW, 'org-new');
     expect(r.record).toEqual({ schema_version: '0.1.0', organ_id: 'org-new', recorded_at: NOW, event: 'add', name: 'fmt2', type: 'cli', source: 'pkgs/nix-fmt', purpose: 'format nix' });
-    expect(r.sharedSource.map((o) => o.id)).toEqual(['org-1']);
+    // Two CLIs of one package are two organs (ADR 0022): only modules share a source.
+    expect(r.sharedSource).toEqual([]);
+    const mod = { schema_version: '0.1.0', organ_id: 'org-3', recorded_at: '2026-01-01T00:00:00.000Z', event: 'add', name: 'backup', type: 'nixos-module', source: 'modules/backup.nix', purpose: 'p' } as const;
+    const withModule = foldRegistry([...lines, mod]);
+    expect(addRecord(withModule, parseAdd({ name: 'backup-hm', type: 'home-manager-module', source: './modules/backup.nix', purpose: 'p' }), NOW, 'org-4').sharedSource.map((o) => o.id)).toEqual(['org-3']);
+    expect(addRecord(withModule, parseAdd({ name: 'backup-job', type: 'systemd-service', source: 'modules/backup.nix', purpose: 'p' }), NOW, 'org-4').sharedSource).toEqual([]);
   });
 });
 

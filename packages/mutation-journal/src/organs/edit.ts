@@ -2,7 +2,7 @@ import { shellQuote, usageError } from '@autopoietic/core/cli-kit';
 import { SCHEMA_VERSION, type OrganRecord } from '@autopoietic/core/schemas';
 import { count, decayStatus, goals, nonBlank, organName, organSource, organType, unsettable, type Unsettable } from './fields.js';
 import { currentOrgans, findCurrent, type Organ, type Registry } from './history.js';
-import { organKey, quotedName, sourceKey } from './names.js';
+import { moduleSourceKey, organKey, quotedName } from './names.js';
 
 /**
  * Builds the registry lines for add, update and retire. Parsing (`parse*`) needs only the flags,
@@ -49,7 +49,7 @@ export function parseAdd(raw: AddInput): AddFields {
 
 export interface Added {
   record: OrganRecord;
-  /** Current organs that share the new organ's source (review will call both duplicates). */
+  /** Current module organs of the new module organ's source (review will call them all duplicates). */
   sharedSource: Organ[];
 }
 
@@ -60,8 +60,8 @@ export function addRecord(reg: Registry, fields: AddFields, now: string, organId
       `Change it with \`${updateCommand(taken.latest.name)}\`, or retire it first.`);
   }
   const record: OrganRecord = { schema_version: SCHEMA_VERSION, organ_id: organId, recorded_at: now, event: 'add', ...fields };
-  const src = sourceKey(fields.source);
-  return { record, sharedSource: currentOrgans(reg).filter((o) => sourceKey(o.latest.source) === src) };
+  const src = moduleSourceKey(fields.type, fields.source);
+  return { record, sharedSource: src === undefined ? [] : currentOrgans(reg).filter((o) => moduleSourceKey(o.latest.type, o.latest.source) === src) };
 }
 
 /**

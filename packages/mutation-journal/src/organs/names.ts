@@ -29,6 +29,17 @@ export function sourceKey(source: string): string {
   return p === '.' ? '' : p;
 }
 
+/**
+ * The key two organs of one source are one organ under: a module file is one module, so two
+ * module organs (NixOS or Home Manager) of one source are one organ under two names. Other organs
+ * are told apart by name alone (undefined here): one file often defines several, such as a module
+ * and the services and timers it sets, the CLIs of one package.json, or the dev shells of
+ * flake.nix (docs/adr/0022-organ-identity.md).
+ */
+export function moduleSourceKey(type: string | undefined, source: string): string | undefined {
+  return type === 'nixos-module' || type === 'home-manager-module' ? sourceKey(source) : undefined;
+}
+
 /** Every prefix of a normalised path that could be a source it touches: `a/b/c` -> `a/b/c`, `a/b`, `a`. */
 export function pathAndAncestors(path: string): string[] {
   const p = sourceKey(path);

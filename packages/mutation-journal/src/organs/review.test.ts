@@ -60,10 +60,23 @@ describe('reviewOrgans: history', () => {
     expect(out.total_organs).toBe(2);
   });
 
-  it('flags two current organs with the same source as duplicates', () => {
-    const out = review([line({ name: 'svc', source: './modules/x.nix' }), line({ name: 'timer', source: 'modules/x.nix' })]);
-    expect(out.findings.map((f) => [f.status, f.reason])).toEqual([['duplicate', 'duplicate organ source'], ['duplicate', 'duplicate organ source']]);
-    expect(find(out, 'svc').evidence.duplicate_of).toMatch(/^org-timer-/);
+  it('flags two module organs of one source as duplicates, not the services and timers that file sets', () => {
+    const out = review([
+      line({ name: 'mod', type: 'nixos-module', source: './modules/x.nix' }),
+      line({ name: 'hm-mod', type: 'home-manager-module', source: 'modules/x.nix' }),
+      line({ name: 'svc', type: 'systemd-service', source: 'modules/x.nix' }),
+      line({ name: 'svc.timer', type: 'systemd-timer', source: 'modules/x.nix' }),
+      line({ name: 'other', type: 'systemd-service', source: 'modules/x.nix' }),
+    ]);
+    expect(out.findings.map((f) => [f.name, f.status === 'duplicate' ? f.reason : 'not a duplicate'])).toEqual([
+      ['mod', 'duplicate organ source'],
+      ['hm-mod', 'duplicate organ source'],
+      ['svc', 'not a duplicate'],
+      ['svc.timer', 'not a duplicate'],
+      ['other', 'not a duplicate'],
+    ]);
+    expect(find(out, 'mod').evidence.duplicate_of).toMatch(/^org-hm-mod-/);
+    expect(find(out, 'svc').evidence.duplicate_of).toBeUndefined();
   });
 });
 

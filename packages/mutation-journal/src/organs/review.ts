@@ -1,13 +1,13 @@
 import { SCHEMA_VERSION, type OrganReviewOutput } from '@autopoietic/core/schemas';
 import { currentOrgans, retiredOrgans, type Organ, type Registry } from './history.js';
 import { later, type OrganMeasure, type Touch } from './measure.js';
-import { organKey, quotedName, sourceKey } from './names.js';
+import { moduleSourceKey, organKey, quotedName } from './names.js';
 
 /**
  * The P4 decay review (pure). For each current organ the first matching rule wins:
  *
  *  1. another current organ has the same name (case-insensitive)  duplicate  "duplicate organ name"
- *  2. another current organ has the same source                    duplicate  "duplicate organ source"
+ *  2. another current module organ has the same source            duplicate  "duplicate organ source"
  *  3. declared failure_count > 0                                   failed     "failure_count is greater than zero"
  *  4. measured: its latest verification/promotion failed           failed     "latest measured change failed"
  *  5. declared decay_status                                        that one   "explicit decay_status"
@@ -55,7 +55,7 @@ export function reviewOrgans(input: ReviewInput): OrganReviewOutput {
   const current = currentOrgans(input.registry);
   const retired = retiredOrgans(input.registry);
   const dupName = shared(current, (o) => organKey(o.latest.name));
-  const dupSource = shared(current, (o) => sourceKey(o.latest.source));
+  const dupSource = shared(current, (o) => moduleSourceKey(o.latest.type, o.latest.source));
   const cutoff = Date.parse(input.reviewedAt) - input.staleAfterDays * DAY_MS;
   const ctx = { dupName, dupSource, cutoff, days: input.staleAfterDays, measured: input.measured };
 
@@ -152,17 +152,19 @@ function evidence(o: Organ, touched: Touch | undefined, m: OrganMeasure | undefi
 }
 
 function duplicatesOf(o: Organ, ctx: Ctx): string {
+  const source = moduleSourceKey(o.latest.type, o.latest.source);
   const others = [...new Set([...ctx.dupName, ...ctx.dupSource])].filter(
-    (x) => x !== o && (x.key === o.key || sourceKey(x.latest.source) === sourceKey(o.latest.source)),
+    (x) => x !== o && (x.key === o.key || (source !== undefined && moduleSourceKey(x.latest.type, x.latest.source) === source)),
   );
   return others.map((x) => x.id).join(',');
 }
 
-/** Organs that share a key with another organ of the list. */
-function shared(organs: readonly Organ[], key: (o: Organ) => string): Set<Organ> {
+/** Organs that share a key with another organ of the list (an organ without a key shares none). */
+function shared(organs: readonly Organ[], key: (o: Organ) => string | undefined): Set<Organ> {
   const groups = new Map<string, Organ[]>();
   for (const o of organs) {
     const k = key(o);
+    if (k === undefined) continue;
     const list = groups.get(k);
     if (list) list.push(o);
     else groups.set(k, [o]);

@@ -58,26 +58,35 @@ describe('suggestOrgans', () => {
     expect(out.limits).toContain('no --self-state given, so organs the genome defines were not compared');
   });
 
-  it('suggests genome organs the registry lacks, by name and source, with an inferred type', () => {
-    const out = suggest([organ('identity', 'modules/core/identity.nix'), organ('fmt', 'pkgs/fmt')], [pro('pro-1', 'promoted', ['agent'])], [], {
+  it('suggests genome organs the registry lacks, by name, and a module by its source, with an inferred type', () => {
+    const registered = [organ('identity', 'modules/core/identity.nix'), organ('fmt', 'pkgs/fmt'), organ('backup-module', 'modules/backup.nix', { type: 'nixos-module' })];
+    const out = suggest(registered, [pro('pro-1', 'promoted', ['agent'])], [], {
       selfState: {
-        source: '/tmp/self.json', status: 'loaded:5',
+        source: '/tmp/self.json', status: 'loaded:8',
         organs: [
           { name: 'identity', type: 'nixosModules', source: 'modules/core/identity.nix' },
           { name: 'formatter', type: 'package', source: './pkgs/fmt' },
           { name: 'agent', type: 'service', source: 'modules/core/agent-runtime.nix' },
           { name: 'default', type: 'devShells', source: 'flake.nix' },
           { name: 'weird', type: 'checks', source: 'tests/x.nix' },
+          // One file, three organs: the module registered under another name covers only the module.
+          { name: 'backup-options', type: 'nixos-module', source: './modules/backup.nix' },
+          { name: 'backup', type: 'systemd-service', source: 'modules/backup.nix' },
+          { name: 'backup.timer', type: 'systemd-timer', source: 'modules/backup.nix' },
         ],
       },
     });
     expect(out.candidates.map((c) => [c.name, c.inferred_type, c.source, c.reason])).toEqual([
       ['agent', 'systemd-service', 'modules/core/agent-runtime.nix', 'is defined by the genome and appears in changed_organs but is not in the organ registry'],
+      ['backup', 'systemd-service', 'modules/backup.nix', 'is defined by the genome but is not in the organ registry'],
+      ['backup.timer', 'systemd-timer', 'modules/backup.nix', 'is defined by the genome but is not in the organ registry'],
       ['default', 'dev-shell', 'flake.nix', 'is defined by the genome but is not in the organ registry'],
+      // A package is told apart by its name: `fmt` registered from the same directory does not cover it.
+      ['formatter', 'package', './pkgs/fmt', 'is defined by the genome but is not in the organ registry'],
       ['weird', undefined, 'tests/x.nix', 'is defined by the genome but is not in the organ registry'],
     ]);
     expect(out.candidates[0]!.observed_in).toEqual(['promotion:pro-1', 'self-state:genome.organs']);
-    expect(out.source_statuses.self_state).toBe('loaded:5');
+    expect(out.source_statuses.self_state).toBe('loaded:8');
     expect(out.self_state_source).toBe('/tmp/self.json');
     expect(out.limits).toContain('could not infer an organ type for "weird" from its self-state type "checks"');
   });

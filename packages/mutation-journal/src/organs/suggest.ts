@@ -2,7 +2,7 @@ import { byCodeUnit } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type OrganRegistrySuggestionOutput } from '@autopoietic/core/schemas';
 import { currentOrgans, retiredOrgans, type Organ, type Registry } from './history.js';
 import type { GenerationLike, PromotionLike } from './measure.js';
-import { organKey, sourceKey } from './names.js';
+import { moduleSourceKey, organKey } from './names.js';
 import { inferOrganType, type GenomeOrgan } from './self-state.js';
 
 /**
@@ -10,7 +10,7 @@ import { inferOrganType, type GenomeOrgan } from './self-state.js';
  * lacks. Observations are the `changed_organs` of promoted promotions and of `installed`
  * generations. Names match case-insensitively; a match that differs only in case is reported
  * as a near miss and is not a candidate. With a self-state, genome organs are also compared,
- * by name and by source path.
+ * by name, and a module by its source path.
  */
 export interface SuggestInput {
   registry: Registry;
@@ -39,7 +39,8 @@ export function suggestOrgans(input: SuggestInput): OrganRegistrySuggestionOutpu
   const current = currentOrgans(input.registry);
   const currentByKey = group(current);
   const retiredByKey = group(retiredOrgans(input.registry));
-  const { observed, spellings, fromChanges } = collect(input, currentByKey, new Set(current.map((o) => sourceKey(o.latest.source))));
+  const moduleSources = new Set(current.flatMap((o) => moduleSourceKey(o.latest.type, o.latest.source) ?? []));
+  const { observed, spellings, fromChanges } = collect(input, currentByKey, moduleSources);
 
   const near: { observed: string; registered: string }[] = [];
   const candidates: Candidate[] = [];
@@ -74,9 +75,11 @@ export function suggestOrgans(input: SuggestInput): OrganRegistrySuggestionOutpu
 
 /**
  * Observations by case-folded name: changed_organs of promoted promotions and installed
- * generations, then genome organs that no current organ covers by source under another name.
+ * generations, then genome organs that no current organ covers: one of its name, or a module
+ * organ of its source under another name when it is a module itself (moduleSourceKey; a module
+ * registered as `backup-module` does not cover the `backup` service its file sets).
  */
-function collect(input: SuggestInput, currentByKey: Map<string, Organ[]>, currentSources: Set<string>) {
+function collect(input: SuggestInput, currentByKey: Map<string, Organ[]>, moduleSources: Set<string>) {
   const observed = new Map<string, Observed>();
   const seen = (name: string): Observed => {
     const k = organKey(name);
@@ -101,7 +104,8 @@ function collect(input: SuggestInput, currentByKey: Map<string, Organ[]>, curren
   for (const g of input.generations) if (g.lineage_status === 'installed') note(g.changed_organs, 'generations', g.generation, g.mutation_id);
   const fromChanges = new Set(observed.keys());
   for (const entry of input.selfState?.organs ?? []) {
-    if (currentSources.has(sourceKey(entry.source)) && !currentByKey.has(organKey(entry.name))) continue;
+    const source = moduleSourceKey(inferOrganType(entry.type), entry.source);
+    if (source !== undefined && moduleSources.has(source) && !currentByKey.has(organKey(entry.name))) continue;
     const o = seen(entry.name);
     o.genome ??= [];
     o.genome.push(entry);

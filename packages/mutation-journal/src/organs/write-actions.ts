@@ -31,7 +31,7 @@ export async function runAdd(flags: AddInput & PathFlags): Promise<void> {
       if (added.sharedSource.length > 0) {
         getLogger().warn(
           { organ: fields.name, source: fields.source, shared_with: added.sharedSource.map((o) => o.latest.name) },
-          'another current organ has the same source: organ review will report both as duplicate',
+          'another current module organ has the same source: organ review will report both as duplicate',
         );
       }
       return added.record;

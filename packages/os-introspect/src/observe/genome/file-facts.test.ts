@@ -47,12 +47,12 @@ describe('the facts of one file', () => {
 `;
     const facts = fileFacts('modules/probe.nix', await analyzeNixSource(src), layout, await loadModuleEntryCheck());
     expect(facts.organs.map((o) => [o.type, o.name, o.line])).toEqual([
-      ['systemd-timer', 'probe', 4],
+      ['systemd-timer', 'probe.timer', 4],
       ['systemd-service', 'user:sync', 6],
     ]);
   });
 
-  it('gives user units organs named user:<name>, apart from the system unit of that name, also in a user module written in place; not one only switched off', async () => {
+  it('gives user units organs named user:<name> (a timer user:<name>.timer), apart from the system unit of that name, also in a user module written in place; not one only switched off', async () => {
     const src = `{ config, lib, ... }: {
   systemd.services.sync.script = "sync";
   systemd.user.services.sync.script = "sync --user";
@@ -71,9 +71,9 @@ describe('the facts of one file', () => {
     expect(facts.organs.map((o) => [o.type, o.name, o.line, o.detected_by])).toEqual([
       ['systemd-service', 'sync', 2, 'systemd.services.sync set in modules/probe.nix'],
       ['systemd-service', 'user:sync', 3, 'systemd.user.services.sync set in modules/probe.nix'],
-      ['systemd-timer', 'user:sync', 4, 'systemd.user.timers.sync set in modules/probe.nix'],
+      ['systemd-timer', 'user:sync.timer', 4, 'systemd.user.timers.sync set in modules/probe.nix'],
       ['systemd-service', 'user:mbsync', 7, 'home-manager.users.alice.systemd.user.services.mbsync set in modules/probe.nix'],
-      ['systemd-timer', 'user:mbsync', 8, 'home-manager.users.${config.my.user}.systemd.user.timers.mbsync set in modules/probe.nix'],
+      ['systemd-timer', 'user:mbsync.timer', 8, 'home-manager.users.${config.my.user}.systemd.user.timers.mbsync set in modules/probe.nix'],
       ['systemd-service', 'user:backup', 10, 'home-manager.users.bob.systemd.user.services.backup set in modules/probe.nix'],
     ]);
   });

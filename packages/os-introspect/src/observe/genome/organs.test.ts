@@ -114,7 +114,7 @@ describe('organs of Home Manager modules and flake-parts modules', () => {
     expect(s.organs.filter((o) => o.type.startsWith('systemd-')).map((o) => [o.type, o.name, o.source, o.line])).toEqual([
       ['systemd-service', 'sync', 'modules/sync.nix', 2],
       ['systemd-service', 'user:sync', 'hm/alice.nix', 2],
-      ['systemd-timer', 'user:sync', 'hm/alice.nix', 3],
+      ['systemd-timer', 'user:sync.timer', 'hm/alice.nix', 3],
     ]);
   });
 

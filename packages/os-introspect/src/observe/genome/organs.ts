@@ -212,20 +212,22 @@ function isModuleOrgan(o: Organ): boolean {
 const UNIT_ATTR = /^(?:home-manager\.users\.(?:"[^"]*"|\$\{[^}]*\}|[^.]+)\.(?=systemd\.user\.))?systemd\.(user\.)?(services|timers)\.("[^"]+"|[^.]+)/;
 
 /**
- * The unit a setting's path is in: a system unit is named as it is (`sync`), a user unit
- * `user:<name>` (`user:sync`). A user unit runs in each user's own systemd manager, beside any
- * system unit of the same name (`systemd.services.sync` and `systemd.user.services.sync` are two
- * units), while organs are one per type and name here (genomeOrgans) and one per name alone in the
- * organ registry (mutation-journal's organKey): under the bare name, one of the two would be
- * dropped or taken for the other. NixOS's and Home Manager's `systemd.user.services.sync` are one
- * unit of the user manager, so they share the name. (Only a system unit written
- * `systemd.services."user:sync"`, a name systemd allows, could be named the same.)
+ * The unit a setting's path is in, named as systemctl names it: a service by its name (`sync`;
+ * `.service` is the suffix systemctl adds by itself), a timer with its suffix (`sync.timer`), a
+ * user unit with `user:` in front (`user:sync`, `user:sync.timer`). Organs are told apart by name
+ * in the organ registry (docs/adr/0022-organ-identity.md), and a timer nearly always shares its
+ * name with the service it starts; a user unit runs in each user's own systemd manager, beside
+ * any system unit of the same name. Under the bare name, one of each pair would be dropped or
+ * taken for the other. NixOS's and Home Manager's `systemd.user.services.sync` are one unit of the
+ * user manager, so they share the name. (Only a system unit written `systemd.services."user:sync"`,
+ * a name systemd allows, could be named the same.)
  */
 function systemdUnit(path: string): { name: string; type: Organ['type']; attr: string } | undefined {
   const m = UNIT_ATTR.exec(path);
   if (!m || m[3]!.startsWith('${')) return undefined;
   const name = m[3]!.startsWith('"') ? (JSON.parse(m[3]!) as string) : m[3]!;
-  return { name: m[1] ? `user:${name}` : name, type: m[2] === 'services' ? 'systemd-service' : 'systemd-timer', attr: m[0] };
+  const service = m[2] === 'services';
+  return { name: `${m[1] ? 'user:' : ''}${name}${service ? '' : '.timer'}`, type: service ? 'systemd-service' : 'systemd-timer', attr: m[0] };
 }
 
 function commonPrefix(paths: string[]): string {
