@@ -30,7 +30,7 @@ import { checksum, checksumOf } from './checksum.js';
  * back to back. The per-run properties (`nix_files`, whose `cached` flags change, and
  * `parse_stats`) are rendered by each run.
  */
-const ASSEMBLY_VERSION = 15;
+const ASSEMBLY_VERSION = 16;
 /** `<crc32 of the rest, 8 hex> `: the memo's first bytes. */
 const CRC_PREFIX = 9;
 const PER_RUN = new Set(['nix_files', 'parse_stats']);
