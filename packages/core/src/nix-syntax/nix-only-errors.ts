@@ -16,19 +16,19 @@ import { fieldChild } from './tree-source.js';
  *
  * The nodes to look at are few (nix-only-suspects.ts): the tree dump lists them as it writes the
  * tree, in the thread that parses. A tree without that list (read through the cursor) is searched
- * here, one type-id lookup per node: 8-15 ms for the bench tree's 1.66 million nodes, against
- * under 1 ms to read the listed ones.
+ * here, one type-id lookup per node: 8-15 ms for the bench tree's 1.66 million nodes in a
+ * micro-run, against 2-4 ms to read the listed ones (docs/performance.md, thirteenth session).
  */
 export function nixOnlyErrors(root: SyntaxNode): SyntaxDiagnostic[] {
   const tree = root.tree;
   const out: SyntaxDiagnostic[] = [];
   const kinds = suspectKinds(tree.names.types);
   const nodes = tree.nodes;
-  const stop = tree.subtreeEnd(root.index);
   if (tree.suspects && root.index === 0) {
     for (const i of tree.suspects) check(tree, i, kinds[nodes[i * NODE_WORDS + W_META]! & 0xffff]!, out);
     return out;
   }
+  const stop = tree.subtreeEnd(root.index);
   for (let i = root.index, w = i * NODE_WORDS; i < stop; i++, w += NODE_WORDS) {
     const kind = kinds[nodes[w + W_META]! & 0xffff];
     if (kind && isSuspect(kind, nodes[w + W_START]!, nodes[w + W_END]!)) check(tree, i, kind, out);
