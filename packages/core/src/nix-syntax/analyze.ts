@@ -36,7 +36,10 @@ export function analyzeTree(root: SyntaxNode): NixFileAnalysis {
     // The grammar accepts a file of only whitespace and comments (or nothing); Nix does not: a file
     // is one expression. Reported at the end of the file (Nix's own diagnostic, given first when
     // nix-instantiate confirms it, may name another position: 1:1 for a blank file).
-    if (!syntax.errors.length) syntax.errors.push({ ...endOf(root.tree.text), message: 'no expression: the file is empty, or holds only comments (Nix needs one expression)' });
+    if (!syntax.errors.length) {
+      const end = root.tree.positionAt(root.tree.text.length);
+      syntax.errors.push({ line: end.row + 1, col: end.column + 1, message: 'no expression: the file is empty, or holds only comments (Nix needs one expression)' });
+    }
     return { syntax, module: null, flake: null };
   }
   const tl = topLevelOf(top);
@@ -47,14 +50,6 @@ export function analyzeTree(root: SyntaxNode): NixFileAnalysis {
   // `imports = [ "${self}/x.nix" ]` in `{ self, ... }:` (a flake-parts module's own imports).
   if (module?.imports.length && tl.form === 'function') markSelfImports(module.imports, top, tl.scope);
   return { syntax, module, flake, ...(hosts ? { hosts } : {}), ...(index ? { module_index: index } : {}) };
-}
-
-/** The 1-based line and column just past the end of `text`. */
-function endOf(text: string): { line: number; col: number } {
-  const lastBreak = text.lastIndexOf('\n');
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
-  return { line, col: text.length - lastBreak };
 }
 
 /** Parses and analyses Nix source text. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeNixSource } from './analyze.js';
 import { notUtf8Note } from './diagnostics.js';
+import { loadNixParser } from './parser.js';
+import { SyntaxTree } from './syntax-tree.js';
 
 describe('syntax diagnostics', () => {
   it('reports nothing for valid Nix with every construct the genome uses', async () => {
@@ -28,10 +30,12 @@ describe('syntax diagnostics', () => {
     expect((await analyzeNixSource('{ a = 1; } # \ufeff')).syntax.errors).toEqual([]);
   });
 
-  it('places the note on a file that is not UTF-8 at its first U+FFFD, line and column', () => {
-    expect(notUtf8Note('{\n  a = "caf\ufffd";\n  b = "\ufffd";\n}\n')).toEqual({ line: 2, col: 11, kind: 'not-utf-8', message: expect.stringContaining('U+FFFD') });
-    expect(notUtf8Note('\ufffd')).toMatchObject({ line: 1, col: 1 });
-    expect(notUtf8Note('\n\n# \ufffd')).toMatchObject({ line: 3, col: 3 });
+  it('places the note on a file that is not UTF-8 at its first U+FFFD, line and column', async () => {
+    const parser = await loadNixParser();
+    const note = (text: string) => notUtf8Note(new SyntaxTree(parser.parseData(text), parser.names));
+    expect(note('{\n  a = "caf\ufffd";\n  b = "\ufffd";\n}\n')).toEqual({ line: 2, col: 11, kind: 'not-utf-8', message: expect.stringContaining('U+FFFD') });
+    expect(note('\ufffd')).toMatchObject({ line: 1, col: 1 });
+    expect(note('\n\n# \ufffd')).toMatchObject({ line: 3, col: 3 });
   });
 
   it('treats a trailing comma in formals as benign (a known gap of this grammar)', async () => {

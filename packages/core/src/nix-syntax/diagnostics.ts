@@ -1,4 +1,4 @@
-import type { SyntaxNode } from './syntax-tree.js';
+import type { SyntaxNode, SyntaxTree } from './syntax-tree.js';
 import { nixOnlyErrors } from './nix-only-errors.js';
 
 /** A syntax problem found by tree-sitter, at a 1-based line and column. */
@@ -20,12 +20,9 @@ export interface SyntaxReport {
  * each invalid sequence (none of the grammar's tokens is made of such bytes, so the tree is the one
  * Nix would see), and this note says where the first one is.
  */
-export function notUtf8Note(text: string): SyntaxReport['benign'][number] {
-  const at = Math.max(0, text.indexOf('\ufffd'));
-  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return { line, col: at - lineStart + 1, kind: 'not-utf-8', message: 'bytes that are not UTF-8 (the first is here): Nix reads them as they are; this self-state shows each as U+FFFD' };
+export function notUtf8Note(tree: SyntaxTree): SyntaxReport['benign'][number] {
+  const at = tree.positionAt(Math.max(0, tree.text.indexOf('\ufffd')));
+  return { line: at.row + 1, col: at.column + 1, kind: 'not-utf-8', message: 'bytes that are not UTF-8 (the first is here): Nix reads them as they are; this self-state shows each as U+FFFD' };
 }
 
 const MAX_DIAGNOSTICS = 20;

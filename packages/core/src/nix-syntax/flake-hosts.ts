@@ -3,9 +3,8 @@ import { applyParts, dottedName, importArgument, importedFile, literalValue, pat
 import type { OutputHit } from './flake-outputs.js';
 import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
-import { attrEntries, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
+import { attrEntries, entryValue, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
 import { unwrapValue } from './values.js';
-import { inheritedValue } from './option-sources.js';
 import { selfPath, type FlakeArgs } from './flake-args.js';
 import { substitutedPath } from './substituted-path.js';
 
@@ -39,7 +38,7 @@ export function callSettings(call: Typed & { scope: Scope }): { name: string; va
     if (!isAttrset(set)) continue;
     const out: { name: string; value: SyntaxNode }[] = [];
     for (const e of attrEntries(set)) {
-      const value = e.value ?? inheritedValue(e, call.scope);
+      const value = entryValue(e, call.scope);
       if (value && e.path.length === 1) out.push({ name: e.path[0]!, value });
     }
     return out;
@@ -139,7 +138,7 @@ function bindFormals(formals: SyntaxNode, arg: SyntaxNode, scope: Scope, names: 
   if (!isAttrset(set.node, set.type)) return false;
   const given = new Map<string, SyntaxNode>();
   for (const e of attrEntries(set.node, set.type)) {
-    const value = e.value ?? inheritedValue(e, scope);
+    const value = entryValue(e, scope);
     if (e.path.length === 1 && !e.dynamic && value) given.set(e.path[0]!, value);
   }
   for (const f of formals.childrenForFieldName('formal')) {

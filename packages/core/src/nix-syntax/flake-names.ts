@@ -1,9 +1,8 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, stringLiteral } from './nodes.js';
 import { listElementsOf } from './module-imports.js';
-import { attrEntries, isAttrset, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import { attrEntries, entryValue, isAttrset, resolveVariable, unwrapBody, type Scope } from './scope.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
-import { inheritedValue } from './option-sources.js';
 
 /**
  * Named outputs written as a call rather than an attrset (`nixosConfigurations = …`), as far as the
@@ -56,7 +55,7 @@ function mapAttrsNames(fn: SyntaxNode, setArg: SyntaxNode, scope: Scope): Genera
     const name = e.path[0];
     if (e.dynamic || e.path.length !== 1 || name === undefined) return undefined;
     const node = nameNode(e.node, name);
-    const value = e.value ?? inheritedValue(e, u.scope);
+    const value = entryValue(e, u.scope);
     if (!node) return undefined;
     names.push({ name, node, args: value ? [node, value] : [node] });
   }

@@ -3,8 +3,7 @@ import { applyParts, calleeName, importedFile, literalValue, pathLiteral, stripP
 import { generatedNames, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
 import { inputOf, type FlakeArgs } from './flake-args.js';
-import { attrEntries, entryAt, isAttrset, lookup, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
-import { inheritedValue } from './option-sources.js';
+import { attrEntries, entryAt, entryValue, isAttrset, lookup, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
 import type { NixHomeModuleRef } from './home-modules.js';
 
 /** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
@@ -119,7 +118,7 @@ export class OutputCollector {
     }
     for (const e of attrEntries(n)) {
       // `inherit perSystem;` and the like: the value of the name where the module binds it.
-      const value = e.value ?? inheritedValue(e, u.scope);
+      const value = entryValue(e, u.scope);
       if (!value) continue;
       // A module may set its options under `config.` (`config.flake.nixosConfigurations = …`).
       const [head, ...rest] = e.path[0] === 'config' && e.path.length > 1 ? e.path.slice(1) : e.path;
@@ -136,7 +135,7 @@ export class OutputCollector {
    * that is bound in scope; otherwise the output is there, but only evaluation can list its names.
    */
   private member(e: AttrEntry, scope: Scope, ctx: Ctx): void {
-    const value = e.value ?? inheritedValue(e, scope);
+    const value = entryValue(e, scope);
     if (value) {
       this.entry(e.path, e.dynamic, value, entryAt(e), scope, ctx);
       return;
@@ -174,7 +173,7 @@ export class OutputCollector {
     const n = resolveVariable(stripParens(value), scope);
     if (isAttrset(n)) {
       for (const e of attrEntries(n)) {
-        const v = e.value ?? inheritedValue(e, scope);
+        const v = entryValue(e, scope);
         if (v) this.entry([cat, ...e.path], e.dynamic, v, entryAt(e), scope, { implicitSystem: false });
       }
       return;
@@ -224,7 +223,7 @@ export class OutputCollector {
     const u = unwrapBody(value, scope);
     const n = resolveVariable(u.node, u.scope);
     if (isAttrset(n)) {
-      for (const e of attrEntries(n)) each(e.dynamic ? null : e.path[0]!, entryAt(e), e.path.length === 1 ? (e.value ?? inheritedValue(e, u.scope)) : undefined, u.scope);
+      for (const e of attrEntries(n)) each(e.dynamic ? null : e.path[0]!, entryAt(e), e.path.length === 1 ? entryValue(e, u.scope) : undefined, u.scope);
       return;
     }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {

@@ -3,9 +3,9 @@ import { callOf, clip, literalValue, renderAttrPath, spanOf, stringLiteral, unpa
 import type { LexedValue } from './binding-source.js';
 import { isLexedLeaf } from './peel.js';
 import { tokenLiteral } from './value-source.js';
-import { attrEntries, EMPTY_SCOPE, entryAt, isAttrset, resolveTyped, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import { attrEntries, EMPTY_SCOPE, entryAt, entryValue, isAttrset, resolveTyped, unwrapBody, type AttrEntry, type Scope } from './scope.js';
 import type { SourceEntry } from './entries.js';
-import { DOC_WRAPPER, docArgument, inheritedValue } from './option-sources.js';
+import { DOC_WRAPPER, docArgument } from './option-sources.js';
 import { innermostCallee } from './callee-source.js';
 import { fieldChild, treeSource } from './tree-source.js';
 import { flattenSettings, unwrapValue, updateOperands, type NixComputedConfig, type NixSetting, type Unwrapped } from './values.js';
@@ -244,7 +244,7 @@ function optionEntries(u: Unwrapped, prefix: string[], out: OptionsOut, depth: n
     const path = prefix.concat(e.path);
     if (e.lexed && isLexedLeaf(e.lexed, u.scope) && lexedOption(path, e.lexed, out)) continue;
     // `inherit enable;` names a binding in scope (`let enable = mkEnableOption "x"; in`).
-    const value = e.value ?? inheritedValue(e, u.scope);
+    const value = entryValue(e, u.scope);
     if (value) collectOptions(value, u.scope, path, entryAt(e), out, depth + 1, walk);
     else computed(out, path, inheritText(e), spanOf(entryAt(e)).line);
   }

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from './syntax-tree.js';
-import { attrEntries } from './entries.js';
+import { attrEntries, type AttrEntry } from './entries.js';
 import { unparen, type Typed } from './nodes.js';
+import { PLAIN_DOTTED } from './callee-source.js';
 import { fieldChild } from './tree-source.js';
 
 export { attrEntries, bindingSet, entryAt, type AttrEntry } from './entries.js';
@@ -34,6 +35,31 @@ export function lookup(scope: Scope, name: string): SyntaxNode | undefined {
     if (hit) return hit;
   }
   return undefined;
+}
+
+/**
+ * The value of an attrset entry as a static reader can tell it: a binding's value, or the value an
+ * inherited name takes (inheritedValue). Undefined when only evaluation knows it.
+ */
+export function entryValue(e: AttrEntry, scope: Scope): SyntaxNode | undefined {
+  return e.value ?? inheritedValue(e, scope);
+}
+
+/**
+ * The value an `inherit` entry takes where a static reader can tell: `inherit x;` takes the
+ * binding of `x` in scope (a `let` or `rec` name; a function argument is unknown), and
+ * `inherit (s) x;` the attribute `x` of `s` when `s` is a name bound to an attrset in scope.
+ */
+export function inheritedValue(e: AttrEntry, scope: Scope): SyntaxNode | undefined {
+  const name = e.path[0];
+  if (e.dynamic || e.path.length !== 1 || name === undefined) return undefined;
+  const from = e.inheritFrom;
+  if (from === undefined) return lookup(scope, name);
+  if (!PLAIN_DOTTED.test(from) || from.includes('.')) return undefined;
+  const source = lookup(scope, from);
+  const set = source && resolveTyped(source, scope);
+  if (!set || !isAttrset(set.node, set.type)) return undefined;
+  return attrEntries(set.node, set.type).find((a) => a.path.length === 1 && a.path[0] === name && !a.dynamic)?.value;
 }
 
 /** Follows variables bound in scope (`x` where `let x = { ... };`), a few steps at most. */

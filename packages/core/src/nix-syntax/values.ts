@@ -49,7 +49,7 @@ export interface Unwrapped {
   conditional: boolean;
   /** For `mkMerge [ … ]`: the merged parts. */
   merge?: SyntaxNode[];
-  /** For `a // b // …` of attrsets (updateParts; set by the settings walk only). */
+  /** For `a // b // …` of attrsets (withUpdate; set by the settings walk only). */
   update?: Unwrapped[];
 }
 
@@ -128,16 +128,15 @@ export function flattenSettings(
   opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: SyntaxNode; computed?: NixComputedConfig[]; home?: NixHomeModuleRef[] } = {},
 ): NixSetting[] {
   const out: NixSetting[] = [];
-  const u = moduleValue(unwrapValue(node, scope), prefix);
+  const u = withUpdate(moduleValue(unwrapValue(node, scope), prefix));
   const cond = (opts.conditional ?? false) || u.conditional;
-  const parts = updateParts(u);
-  if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge && !parts) {
+  if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge && !u.update) {
     const l = leaf(renderAttrPath(prefix), prefix, opts.dynamic ?? false, cond, opts.binding, node, u);
     if (opts.home) homeModulesOf(prefix, u, l.binding.line, opts.home);
     return [l];
   }
   const walk = expansionOf(node);
-  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond, ...(parts ? { update: parts } : {}) }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed, home: opts.home });
+  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed, home: opts.home });
   return out;
 }
 
@@ -158,16 +157,16 @@ export function updateOperands(node: SyntaxNode, scope: Scope, into: SyntaxNode[
 }
 
 /**
- * The operands of `a // b // …` (in order, each unwrapped) when every one is an attrset once
- * unwrapped (`{ … }`, `optionalAttrs c { … }`, a name bound to one); undefined for any other
- * value. Only these can be read statically: what an update of anything else sets, only evaluation knows.
+ * `u` with `update` set when it is `a // b // …` and every operand is an attrset once unwrapped
+ * (`{ … }`, `optionalAttrs c { … }`, a name bound to one): the operands in order, each unwrapped.
+ * Only these can be read statically: what an update of anything else sets, only evaluation knows.
  */
-function updateParts(u: Unwrapped): Unwrapped[] | undefined {
-  if (u.type !== 'binary_expression') return undefined;
+function withUpdate(u: Unwrapped): Unwrapped {
+  if (u.update || u.type !== 'binary_expression') return u;
   const operands: SyntaxNode[] = [];
-  if (!updateOperands(u.node, u.scope, operands, 0)) return undefined;
+  if (!updateOperands(u.node, u.scope, operands, 0)) return u;
   const parts = operands.map((n) => unwrapValue(n, u.scope));
-  return parts.every((p) => isAttrsetType(p.type)) ? parts : undefined;
+  return parts.every((p) => isAttrsetType(p.type)) ? { ...u, update: parts } : u;
 }
 
 /**
@@ -217,8 +216,8 @@ function topNames(u: Unwrapped): Set<string> | undefined {
 function moduleValue(fn: Unwrapped, segments: readonly string[]): Unwrapped {
   if (fn.type !== 'function_expression' || !isHomeUser(segments)) return fn;
   const body = fieldChild(fn.node, 'body');
-  const u = body ? unwrapValue(body, fn.scope) : undefined;
-  return u && (isAttrsetType(u.type) || u.merge || updateParts(u)) ? { ...u, conditional: fn.conditional || u.conditional } : fn;
+  const u = body ? withUpdate(unwrapValue(body, fn.scope)) : undefined;
+  return u && (isAttrsetType(u.type) || u.merge || u.update) ? { ...u, conditional: fn.conditional || u.conditional } : fn;
 }
 
 /**
@@ -250,9 +249,7 @@ function walkEntered(u: Unwrapped, at: At): void {
     if (u.merge) {
       for (const p of u.merge) {
         // A part of a user's module may be a module function too (`mkMerge [ ({ pkgs, ... }: { … }) … ]`).
-        const part = moduleValue(unwrapValue(p, u.scope), at.prefix);
-        const update = updateParts(part);
-        const inner = update ? { ...part, update } : part;
+        const inner = withUpdate(moduleValue(unwrapValue(p, u.scope), at.prefix));
         // A part that merges the value it is part of adds nothing that is not there already.
         if (at.walk.enter(inner.node)) walkEntered({ ...inner, conditional: u.conditional || inner.conditional }, { ...at, depth: at.depth + 1 });
       }
@@ -290,9 +287,7 @@ function walkAttrset(u: Unwrapped, at: At): void {
       continue;
     }
     const value = unwrapValue(e.value, s);
-    const unwrapped = moduleValue(value, segments);
-    const update = updateParts(unwrapped);
-    const inner = update ? { ...unwrapped, update } : unwrapped;
+    const inner = withUpdate(moduleValue(value, segments));
     const cond = u.conditional || inner.conditional;
     // A value that holds itself (`a = { x = a; }`), or one past the budget, is a leaf as written;
     // so is an empty attrset (`users.groups.docker = { };` sets something: the group exists).

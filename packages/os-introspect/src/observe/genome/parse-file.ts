@@ -208,8 +208,9 @@ function parseOrResult(src: Source, parser: NixParser): TreeData | FileResult {
 
 async function analyseSource(src: Source, tree: TreeData, ctx: AnalysisContext): Promise<FileResult> {
   try {
-    const analysis = analyzeTree(new SyntaxTree(tree, ctx.names).rootNode);
-    if (src.notUtf8) analysis.syntax.benign.unshift(notUtf8Note(src.text));
+    const syntaxTree = new SyntaxTree(tree, ctx.names);
+    const analysis = analyzeTree(syntaxTree.rootNode);
+    if (src.notUtf8) analysis.syntax.benign.unshift(notUtf8Note(syntaxTree));
     const obj: CacheObject = analysis.syntax.errors.length ? { kind: 'nix', analysis, confirmation: await ctx.confirm(src.text) } : { kind: 'nix', analysis };
     const facts = fileFacts(src.rel, analysis, ctx.layout, ctx.checkModule);
     return { ...resultFromObject(src.rel, src.bytes, src.digest, obj, false, src.stat), objectText: JSON.stringify(obj), facts };
