@@ -9,10 +9,10 @@ import { observeBody } from './observe/body/index.js';
 import { userHome } from './observe/body/home.js';
 import { currentHostname } from './observe/body/platform.js';
 import { observeGenome, type GenomeObservation, type Jobs } from './observe/genome/index.js';
-import { resolveIdentity } from './observe/identity.js';
+import { identityFrom, readIdentityFile, type IdentityFileRead } from './observe/identity.js';
 import { observeMemory } from './observe/memory/index.js';
 import { piecesToBytes, piecesToText, prettyAt, prettyObject } from './observe/json-text.js';
-import { painPoints } from './observe/pain-points.js';
+import { painPoints, type HostFileProblem } from './observe/pain-points.js';
 import { checkIntrospectOptions } from './options.js';
 import { trace } from './observe/trace.js';
 import { errCode } from './observe/walk.js';
@@ -91,9 +91,11 @@ export async function observeSelf(opts: IntrospectOptions = {}): Promise<SelfObs
     observeMemory(memory.dir, memory.source),
   ]);
   trace('observed');
-  const identity = resolveIdentity(etcDir, genome.hosts, currentHostname());
+  const identityFile = readIdentityFile(etcDir);
+  const identity = identityFrom(identityFile, genome.hosts, currentHostname());
+  const hostFiles = passedOverHostFiles(identityFile, body.observation_config);
   const rest = { schema_version: SCHEMA_VERSION as Parts['schema_version'], observed_at: observedAt, identity, body, memory: mem };
-  const parts: Parts = { ...rest, pain_points: painPoints(rest, genome.pains) };
+  const parts: Parts = { ...rest, pain_points: painPoints(rest, genome.pains, hostFiles) };
   await validate(parts, genome);
   trace('validated');
   const written = genome.remember();
@@ -115,6 +117,19 @@ function warnCacheFailure(reason: string | undefined): void {
     { reason },
     'the parse cache is not used: every run parses the whole genome. Point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at a writable directory, or pass --no-cache',
   );
+}
+
+/**
+ * identity.json and observation.json files that are there but were passed over, each also said
+ * once on stderr: observation goes on without them, and nothing else would tell an operator that
+ * a hand-edited file is being ignored.
+ */
+function passedOverHostFiles(identity: IdentityFileRead, observation: SelfState['body']['observation_config']): HostFileProblem[] {
+  const out: HostFileProblem[] = [];
+  if (identity.problem !== undefined) out.push({ path: identity.path, problem: identity.problem });
+  if (observation.error !== undefined) out.push({ path: observation.path, problem: observation.error });
+  for (const f of out) getLogger().warn({ path: f.path, problem: f.problem }, `${f.path} is ignored: ${f.problem}. Fix or regenerate it (the autopoietic NixOS modules write it)`);
+  return out;
 }
 
 type Parts = Omit<SelfState, 'genome'>;

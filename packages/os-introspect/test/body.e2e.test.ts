@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendRecord } from '@autopoietic/core/ledger';
-import { observe, sandbox } from './helpers.js';
+import { expectValidSelfState, introspectCli, observe, sandbox } from './helpers.js';
 
 // The running body and the memory, through the built CLI, with the host files (identity.json,
 // observation.json, HOME) pointed at a sandbox.
@@ -60,6 +60,37 @@ describe('identity, observation config and the body', () => {
     expect(empty.body.observation_config).toMatchObject({ valid: false, error: 'does not match observation-config: project_roots.0: must be an absolute path (start with /)' });
     expect(empty.body.project_roots_source).toBe('genome-root');
     expect(empty.body.projects.map((p) => p.path)).toEqual([s.root]);
+  });
+
+  it('says on stderr, in a pain point and in the summary that broken host files are ignored, and goes on', () => {
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
+    const identity = join(s.etc, 'identity.json');
+    const observation = join(s.etc, 'observation.json');
+    writeFileSync(identity, '{"host": "a", "roles": [');
+    writeFileSync(observation, JSON.stringify({ project_roots: ['/srv/project'] }));
+    const r = introspectCli(s);
+    expect(r.code, r.stderr).toBe(0);
+    const st = expectValidSelfState(r.json());
+    expect(st.identity.source).toBe('hostname');
+    expect(st.body.project_roots_source).toBe('genome-root');
+    const pain = st.pain_points.find((p) => p.source === 'host-configuration');
+    expect(pain?.signal).toBe('host configuration files passed over');
+    expect(pain?.evidence).toEqual([
+      expect.stringMatching(new RegExp(`^${identity}: not valid JSON: .+$`)),
+      `${observation}: does not match observation-config: include_shell_history_by_default: Invalid input: expected boolean, received undefined`,
+    ]);
+    // Once each on stderr, naming the file.
+    expect(r.stderr.split(`${identity} is ignored: not valid JSON`).length).toBe(2);
+    expect(r.stderr.split(`${observation} is ignored: does not match observation-config`).length).toBe(2);
+    const summary = introspectCli(s, ['--format', 'summary']);
+    expect(summary.stdout).toContain(`pain: host configuration files passed over: ${identity}: not valid JSON`);
+    // Fixed files: no pain point, no warning.
+    writeFileSync(identity, JSON.stringify({ host: 'a', roles: [] }));
+    writeFileSync(observation, JSON.stringify({ project_roots: [s.root], include_shell_history_by_default: false }));
+    const fixed = introspectCli(s);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(expectValidSelfState(fixed.json()).pain_points.filter((p) => p.source === 'host-configuration')).toEqual([]);
+    expect(fixed.stderr).not.toContain('is ignored');
   });
 
   it('gives every probe an availability and a platform', () => {

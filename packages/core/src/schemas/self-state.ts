@@ -14,7 +14,7 @@ export const PainPoint = z.strictObject({
   /** The observations it rests on (counts, unit names, file:line...). */
   evidence: z.array(z.string()).min(1),
   candidate: z.string(),
-  source: z.enum(['shell-history', 'systemd', 'generations', 'genome', 'memory']),
+  source: z.enum(['shell-history', 'systemd', 'generations', 'genome', 'memory', 'host-configuration']),
 });
 export type PainPoint = z.infer<typeof PainPoint>;
 

@@ -1,8 +1,10 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import type { HostEntry } from '@autopoietic/core/schemas';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
-import { resolveIdentity } from './identity.js';
+import { readIdentityFile, resolveIdentity } from './identity.js';
 
 type Host = z.infer<typeof HostEntry>;
 
@@ -82,6 +84,20 @@ describe('identity', () => {
     const etc = tempDir();
     writeTree(etc, { 'identity.json': JSON.stringify({ host: 'from-file', roles: [] }) });
     expect(resolveIdentity(etc, [], undefined)).toMatchObject({ host: 'from-file', source: 'identity-file' });
+  });
+
+  it('says why an identity.json that is there was passed over, and nothing for one that is absent or used', () => {
+    const etc = tempDir();
+    expect(readIdentityFile(etc)).toEqual({ path: `${etc}/identity.json`, note: `${etc}/identity.json does not exist` });
+    writeTree(etc, { 'identity.json': '{"host": ' });
+    expect(readIdentityFile(etc)).toMatchObject({ problem: expect.stringMatching(/^not valid JSON: .+$/), note: expect.stringMatching(/identity\.json is not valid JSON: /) });
+    writeTree(etc, { 'identity.json': '{"host": "h", "roles": "web"}' });
+    expect(readIdentityFile(etc).problem).toBe('not a valid identity file (roles must be a list of strings)');
+    writeTree(etc, { 'identity.json': '{"host": "h", "roles": []}' });
+    expect(readIdentityFile(etc).problem).toBeUndefined();
+    const dir = tempDir();
+    mkdirSync(join(dir, 'identity.json'));
+    expect(readIdentityFile(dir)).toMatchObject({ problem: expect.stringMatching(/^cannot be read \(/), note: expect.stringMatching(/identity\.json cannot be read \(/) });
   });
 
   it('passes over an identity.json that is broken, saying so', () => {

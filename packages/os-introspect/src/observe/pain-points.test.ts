@@ -41,6 +41,19 @@ describe('pain points', () => {
     ]);
   });
 
+  it('reports host configuration files that were passed over, after the body and before the genome', () => {
+    const p = painPoints(state([], { failed: ['a.service'] }), genomePains(noGenome, ['newinput']), [
+      { path: '/etc/autopoietic/identity.json', problem: 'not valid JSON: Unexpected end of JSON input' },
+      { path: '/etc/autopoietic/observation.json', problem: 'cannot be read (EACCES)' },
+    ]);
+    expect(p.map((x) => [x.source, x.evidence])).toEqual([
+      ['systemd', ['a.service (failed)']],
+      ['host-configuration', ['/etc/autopoietic/identity.json: not valid JSON: Unexpected end of JSON input', '/etc/autopoietic/observation.json: cannot be read (EACCES)']],
+      ['genome', ['inputs.newinput is in flake.nix but not in flake.lock']],
+    ]);
+    expect(painPoints(state([]), [], [])).toEqual([]);
+  });
+
   it('reports failed units and unlocked inputs with their evidence', () => {
     const p = painPoints(state([], { failed: ['a.service'] }), genomePains(noGenome, ['newinput']));
     expect(p.map((x) => [x.signal, x.evidence])).toEqual([

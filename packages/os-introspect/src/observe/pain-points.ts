@@ -16,9 +16,34 @@ const HISTORY_RULES: { tokens: string[]; signal: string; candidate: string }[] =
 
 const MIN_REPEATS = 2;
 
-/** The pain points of a self-state; the genome's come from `genomePains`, computed with the genome (and memoised with it). */
-export function painPoints(state: Omit<SelfState, 'pain_points' | 'genome'>, fromGenome: PainPoint[]): PainPoint[] {
-  return [...historyPains(state.body.shell_history.entries ?? []), ...bodyPains(state), ...fromGenome, ...memoryPains(state)];
+/** A file of the host configuration directory that is there but cannot be used, and why. */
+export interface HostFileProblem {
+  path: string;
+  problem: string;
+}
+
+/**
+ * The pain points of a self-state; the genome's come from `genomePains`, computed with the genome
+ * (and memoised with it), and `hostFiles` are the files of the etc directory that were passed over.
+ */
+export function painPoints(state: Omit<SelfState, 'pain_points' | 'genome'>, fromGenome: PainPoint[], hostFiles: HostFileProblem[] = []): PainPoint[] {
+  return [...historyPains(state.body.shell_history.entries ?? []), ...bodyPains(state), ...hostFilePains(hostFiles), ...fromGenome, ...memoryPains(state)];
+}
+
+/**
+ * identity.json or observation.json there but unusable: observation goes on without them (the
+ * hostname, the genome root as project root), which a user reading only the result would not see.
+ */
+function hostFilePains(problems: HostFileProblem[]): PainPoint[] {
+  if (!problems.length) return [];
+  return [
+    {
+      signal: 'host configuration files passed over',
+      evidence: problems.map((p) => `${p.path}: ${p.problem}`),
+      candidate: 'fix or regenerate them (the autopoietic NixOS modules write them from autopoietic.identity.* and autopoietic.observation.*); until then they are ignored',
+      source: 'host-configuration',
+    },
+  ];
 }
 
 function historyPains(entries: string[]): PainPoint[] {

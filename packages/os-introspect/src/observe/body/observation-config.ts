@@ -19,7 +19,7 @@ export interface ObservationConfigRead {
 export async function readObservationConfig(etcDir: string): Promise<ObservationConfigRead> {
   const path = join(etcDir, 'observation.json');
   const read = readBoundedFile(path, MAX_SETTINGS_FILE_BYTES);
-  if (!read.ok) return read.code === 'ENOENT' ? { path, present: false, valid: false } : { path, present: true, valid: false, error: `cannot read (${read.reason})` };
+  if (!read.ok) return read.code === 'ENOENT' ? { path, present: false, valid: false } : { path, present: true, valid: false, error: `cannot be read (${read.reason})` };
   let json: unknown;
   try {
     json = JSON.parse(read.bytes.toString('utf8'));
