@@ -102,6 +102,39 @@ describe('standalone Home Manager configurations', () => {
     ]);
   });
 
+  it("reads `modules` given by inherit: from a set bound in a let, from the let, from a helper's attrset argument", async () => {
+    const f = (await analyzeNixSource(`{
+  outputs = { nixpkgs, home-manager, ... }:
+    let
+      defs = { modules = [ ./home/alice.nix (import ./home/shell) ]; extra = 1; };
+      modules = [ ./home/bob.nix ];
+      mkHome = args: home-manager.lib.homeManagerConfiguration { inherit (args) modules; };
+    in {
+      homeConfigurations.alice = home-manager.lib.homeManagerConfiguration {
+        pkgs = nixpkgs.legacyPackages.x86_64-linux;
+        inherit (defs) modules;
+      };
+      homeConfigurations.bob = home-manager.lib.homeManagerConfiguration { inherit modules; };
+      homeConfigurations.carol = mkHome { modules = [ ./home/carol.nix ]; };
+      homeConfigurations.dan = home-manager.lib.homeManagerConfiguration { inherit (nixpkgs.lib) modules; };
+    };
+}`)).flake!;
+    expect(homes(f.outputs)).toEqual([
+      [
+        'homeConfigurations.alice',
+        8,
+        [
+          ['homeConfigurations.alice', './home/alice.nix', 8],
+          ['homeConfigurations.alice', './home/shell', 8],
+        ],
+      ],
+      ['homeConfigurations.bob', 12, [['homeConfigurations.bob', './home/bob.nix', 12]]],
+      ['homeConfigurations.carol', 13, [['homeConfigurations.carol', './home/carol.nix', 13]]],
+      // A set that is no name bound in the file (an input's attribute): only evaluation knows its modules.
+      ['homeConfigurations.dan', 14, []],
+    ]);
+  });
+
   it('reads flake.homeConfigurations of a flake-parts module, through withSystem and genAttrs', async () => {
     const a = await analyzeNixSource(`{ inputs, withSystem, ... }: {
   flake.homeConfigurations.dave = withSystem "x86_64-linux" ({ pkgs, ... }:
