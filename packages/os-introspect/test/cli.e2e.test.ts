@@ -81,6 +81,20 @@ describe('os-introspect command line', () => {
     expect(lstatSync(join(s.home, 'to-pipe')).isSymbolicLink()).toBe(true);
   });
 
+  it('replaces a dangling symlink at --output with the file, and creates nothing where it points', () => {
+    // Creating a file through a link whose target does not exist is how a link planted in a
+    // shared directory (/tmp) makes a root run write where it chose: only existing files are
+    // written through a link.
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
+    const target = join(s.home, 'elsewhere', 'planted.json');
+    mkdirSync(join(s.home, 'elsewhere'));
+    symlinkSync(target, join(s.home, 'dangling.json'));
+    expect(introspectCli(s, ['--output', join(s.home, 'dangling.json')]).code).toBe(0);
+    expect(lstatSync(join(s.home, 'dangling.json')).isFile()).toBe(true);
+    expectValidSelfState(JSON.parse(readFileSync(join(s.home, 'dangling.json'), 'utf8')));
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('refuses an --output that is a directory or named like a ledger before observing (exit 2), and writes nothing', () => {
     const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
     const out = join(s.home, 'is-a-dir');

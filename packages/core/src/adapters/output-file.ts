@@ -10,7 +10,8 @@ import { pseudoFileSystemProblem } from './pseudo-fs.js';
  * Writes a CLI's `--output` where the user pointed it, as `> path` would, but atomically where
  * that is possible (os-introspect --output, mutation-journal lineage --output):
  *  - a new or regular file is replaced with a temp file and rename;
- *  - a symlink to one: its target is replaced, the link stays;
+ *  - a symlink to one: its target is replaced, the link stays; a dangling symlink is replaced
+ *    by the file (resolvedPath does not follow it), so nothing is ever created through a link;
  *  - a device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) is written into: a rename
  *    would replace the node itself with a regular file (as root, `--output /dev/null` turned
  *    /dev/null into a file for every process on the machine).
