@@ -20,6 +20,10 @@ describe('list filters', () => {
     expect(pick({ since: '2026-01-03' })).toEqual(['a:accepted']);
   });
 
+  it('refuse a blank --mutation-id (an unset "$ID"), which no record has, instead of listing nothing', () => {
+    for (const blank of ['', '  ']) expect(() => buildFilter('mutations', { mutationId: blank })).toThrow(/--mutation-id must not be blank/);
+  });
+
   it('read lineage_status for generations and skip organ lines without a time', () => {
     expect([{ lineage_status: 'planned' }, { lineage_status: 'failed' }].filter(buildFilter('generations', { status: 'failed' }))).toHaveLength(1);
     expect([{ name: 'x' }, { name: 'y', recorded_at: '2026-05-01T00:00:00Z' }].filter(buildFilter('organs', { since: '2026-01-01' }))).toEqual([{ name: 'y', recorded_at: '2026-05-01T00:00:00Z' }]);

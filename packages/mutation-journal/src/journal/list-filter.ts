@@ -1,6 +1,7 @@
 import { usageError } from '@autopoietic/core/cli-kit';
 import { parseRfc3339 } from '@autopoietic/core/canonical';
 import { ATTEMPT_VERDICTS, LINEAGE_STATUSES, MUTATION_STATUSES, PROMOTION_STATUSES, VERIFICATION_STATUSES, type LedgerKind } from '@autopoietic/core/schemas';
+import { text } from './fields.js';
 
 /**
  * `list <kind>` filters. Each kind says which field each filter reads; a filter a kind cannot
@@ -36,6 +37,10 @@ export function buildFilter(kind: LedgerKind, flags: ListFilterFlags): RecordFil
   if (flags.mutationId !== undefined) {
     const field = f.mutationId;
     if (!field) throw unsupported('--mutation-id', kind);
+    // The tools never write a blank mutation id, so a blank filter is a mistake, usually
+    // `--mutation-id "$ID"` with ID unset: it listed nothing and exited 0, as if the mutation
+    // had no records.
+    text('--mutation-id', flags.mutationId);
     tests.push((r) => r[field] === flags.mutationId);
   }
   if (flags.status !== undefined) {
