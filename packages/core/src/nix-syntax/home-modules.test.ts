@@ -102,6 +102,28 @@ describe('Home Manager modules a NixOS module hands over', () => {
     expect(fn).toEqual(set);
   });
 
+  it("reads a part of a user's mkMerge that is a module file, and `(import <path>)` in a user's imports, as that file", async () => {
+    const r = await read(`{ lib, ... }: {
+  home-manager.users.alice = lib.mkMerge [
+    (import ./home/alice.nix)
+    ./home/alice-path.nix
+    (lib.mkIf true (import ./home/alice-cond.nix))
+    { home.stateVersion = "24.05"; }
+  ];
+  home-manager.users.bob = args: lib.mkMerge [ (import ./home/bob.nix args) ];
+  home-manager.users.carol = { imports = [ (import ./home/carol.nix) ]; };
+  services.x.settings = lib.mkMerge [ (import ./home/not-home.nix) ];
+}`);
+    expect(r.home).toEqual([
+      ['home-manager.users.alice', './home/alice.nix', 3],
+      ['home-manager.users.alice', './home/alice-path.nix', 4],
+      ['home-manager.users.alice', './home/alice-cond.nix', 5],
+      ['home-manager.users.bob', './home/bob.nix', 8],
+      ['home-manager.users.carol', './home/carol.nix', 9],
+    ]);
+    expect(r.config).toEqual(['home-manager.users.alice.home.stateVersion', 'home-manager.users.carol.imports']);
+  });
+
   it('reads a name bound to a path as that path, and a path whose `${…}` are names bound to strings', async () => {
     const r = await read(`{ lib, ... }:
 let

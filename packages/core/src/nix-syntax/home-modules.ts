@@ -6,7 +6,8 @@ import { attrEntries, isAttrset, resolveTyped, unwrapBody, type Scope } from './
 
 /**
  * A Home Manager module that a NixOS module hands to Home Manager, as written: a user's module
- * (`home-manager.users.alice = ./home/alice.nix;`, `= import ./alice.nix;`), what a user's module
+ * (`home-manager.users.alice = ./home/alice.nix;`, `= import ./alice.nix;`, also as a part of the
+ * user's `lib.mkMerge [ (import ./alice.nix) { … } ]`), what a user's module
  * imports (`home-manager.users.alice = { imports = [ ./x.nix ]; };`, also when that module is a
  * function, `{ pkgs, ... }: { imports = …; }`), and the modules every user gets
  * (`home-manager.sharedModules = [ ./home/common.nix … ];`). A module written in place in such a
@@ -20,7 +21,7 @@ export interface NixHomeModuleRef {
   via: string;
   /** The path as written (relative to the file it is written in). */
   path: string;
-  /** The line of the binding that hands it over. */
+  /** The line of the binding that hands it over (of the part, for a part of a user's `mkMerge`). */
   line: number;
 }
 

@@ -250,6 +250,9 @@ function walkEntered(u: Unwrapped, at: At): void {
       for (const p of u.merge) {
         // A part of a user's module may be a module function too (`mkMerge [ ({ pkgs, ... }: { … }) … ]`).
         const inner = withUpdate(moduleValue(unwrapValue(p, u.scope), at.prefix));
+        // A part of a user's module that is a module file (`mkMerge [ (import ./alice.nix) { … } ]`)
+        // is handed over at its line, as the user's module written as that file is.
+        if (at.home && !isAttrsetType(inner.type) && !inner.merge && !inner.update && isHomeUser(at.prefix)) homeModulesOf(at.prefix, inner, spanOf(p).line, at.home);
         // A part that merges the value it is part of adds nothing that is not there already.
         if (at.walk.enter(inner.node)) walkEntered({ ...inner, conditional: u.conditional || inner.conditional }, { ...at, depth: at.depth + 1 });
       }
