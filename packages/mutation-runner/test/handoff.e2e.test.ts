@@ -5,7 +5,7 @@ import { Handoff } from '@autopoietic/core/schemas';
 import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
 import { makeAjv } from '../../../tests/support/ajv.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { exampleGenome, HOST_GOAL, scriptGenerator } from './evolve-support.js';
+import { exampleGenome, HOST_GOAL, RULE_BASED, scriptGenerator } from './evolve-support.js';
 import { memoryDir, runner } from './support.js';
 
 const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'memory', 'handoff.schema.json'), 'utf8'));
@@ -72,6 +72,44 @@ describe('mutation-runner handoff', () => {
     expect(reordered.stdout).toBe('');
     expect(reordered.stderr).toContain(`error[evidence-ledger-broken]: attempt ledger ${file} fails its integrity check`);
   });
+
+  // Read without the integrity check, an edited P1 record went to the generator as an observed
+  // outcome (here a rejection turned into `verified`), while promote refused the same ledger.
+  it('refuses a verification ledger whose hash chain says a record was edited (exit 1), for a mutation and for a goal history', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const proposal = join(root, 'mutations', 'pending', 'mut-example-mode-live', 'proposal.json');
+    const verify = () => expect(runner(['verify', '--root', root, '--memory-dir', mem, '--proposal', proposal]).code).toBe(1);
+    verify();
+    const ev = runner(['evolve', '--root', root, '--memory-dir', mem, '--goal', HOST_GOAL, '--generator', `${process.execPath} ${RULE_BASED}`, '--attempts', '1']);
+    expect(ev.code, ev.stderr).toBe(0);
+    verify(); // each edited line has a successor whose chain.prev gives it away
+    expect(handoff(root, mem, ['--mutation-id', 'mut-example-mode-live']).code).toBe(0);
+    expect(handoff(root, mem, ['--goal', HOST_GOAL]).code).toBe(0);
+
+    const file = join(mem, 'mutation-results.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).status)).toEqual(['rejected', 'verified', 'rejected']);
+    const edit = (i: number, change: (r: any) => void) => {
+      const record = JSON.parse(lines[i]!);
+      change(record);
+      writeFileSync(file, `${lines.map((l, j) => (j === i ? JSON.stringify(record) : l)).join('\n')}\n`);
+    };
+    edit(0, (r) => {
+      r.status = 'verified';
+      r.reason = 'all verifier checks passed';
+    });
+    const mutation = handoff(root, mem, ['--mutation-id', 'mut-example-mode-live']);
+    expect(mutation.code).toBe(1);
+    expect(mutation.stdout).toBe('');
+    expect(mutation.stderr).toContain(`error[evidence-ledger-broken]: verification ledger ${file} fails its integrity check (${file}:1: edited:`);
+
+    edit(1, (r) => (r.reason = 'edited'));
+    const goal = handoff(root, mem, ['--goal', HOST_GOAL]);
+    expect(goal.code).toBe(1);
+    expect(goal.stdout).toBe('');
+    expect(goal.stderr).toContain(`error[evidence-ledger-broken]: verification ledger ${file} fails its integrity check (${file}:2: edited:`);
+  }, 120_000);
 
   it('renders the same six sections as Markdown', () => {
     const root = exampleGenome();

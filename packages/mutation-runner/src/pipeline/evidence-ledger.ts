@@ -1,5 +1,5 @@
 import { AosError } from '@autopoietic/core/cli-kit';
-import { loadRecords, verifiedRecords, type LedgerProblem, type LedgerProblemKind, type LedgerSchemaName, type StoredRecord } from '@autopoietic/core/ledger';
+import { loadRecords, verifiedRecords, type LedgerProblem, type LedgerProblemKind, type LedgerSchemaName, type SkippedLine, type StoredRecord } from '@autopoietic/core/ledger';
 
 /**
  * The records of a ledger a gate takes as evidence (P1 records for promote, P1/P2 records for
@@ -7,16 +7,17 @@ import { loadRecords, verifiedRecords, type LedgerProblem, type LedgerProblemKin
  * inserted, deleted or reordered (or a checkpoint that says the ledger was cut back) means no
  * record in it is evidence. Reading alone only checks each line's shape, so a reordered ledger
  * let promote bind to an older verified run that a newer rejected run of the same version had
- * superseded. A torn final line (an append that never returned) is not damage: it is skipped.
+ * superseded. A torn final line (an append that never returned) is not damage: it is skipped
+ * (and pushed to `skipped`, for a hand-off's limits).
  */
-export async function loadEvidenceRecords<N extends LedgerSchemaName>(file: string, schema: N, what: string): Promise<StoredRecord<N>[]> {
+export async function loadEvidenceRecords<N extends LedgerSchemaName>(file: string, schema: N, what: string, skipped?: SkippedLine[]): Promise<StoredRecord<N>[]> {
   // One read gives both the integrity report and the records (it was a verify, then a read).
   const { report, records } = await verifiedRecords(file, schema);
   // A malformed or invalid line is left to the reader, whose error names it as such.
   const damage = report.problems.find((p) => !SHAPE_PROBLEMS.has(p.kind));
   if (report.status === 'broken' && damage) throw evidenceLedgerBroken(file, what, damage);
   // The reader's own error names a malformed or invalid line (and warns of a torn tail).
-  if (report.problems.length) return loadRecords(file, schema);
+  if (report.problems.length) return loadRecords(file, schema, { skipped });
   return records.map((r) => r.record);
 }
 

@@ -3,10 +3,10 @@ import { join, resolve } from 'node:path';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { sha256 } from '@autopoietic/core/canonical';
 import { usageError } from '@autopoietic/core/cli-kit';
-import { ledgerPath, loadRecords, resolveGenomeRoot, resolveMemoryDir, verifyLedger, type SkippedLine } from '@autopoietic/core/ledger';
+import { ledgerPath, resolveGenomeRoot, resolveMemoryDir, verifyLedger, type SkippedLine } from '@autopoietic/core/ledger';
 import { EvidenceBundle, SelfState } from '@autopoietic/core/schemas';
 import { pendingDir } from '../../candidate/queue.js';
-import { evidenceLedgerBroken } from '../../pipeline/evidence-ledger.js';
+import { evidenceLedgerBroken, loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
 import { readProposal } from '../../proposal/read.js';
 import { readPatch, type History, type HistoryLedgers } from './history.js';
 import type { MutationContext } from './mutation-facts.js';
@@ -99,8 +99,10 @@ export async function mutationContext(loc: Located, mutationId: string, proposal
   if (read.proposal.mutation_id !== mutationId) {
     throw usageError('proposal-mismatch', `${read.path} is mutation ${read.proposal.mutation_id}, not ${mutationId}`, 'Pass the proposal that belongs to --mutation-id.');
   }
-  const verifications = (await loadRecords(loc.ledgers.results, 'mutation-result', { skipped })).filter((v) => v.mutation_id === mutationId);
-  const promotions = (await loadRecords(loc.ledgers.promotions, 'mutation-promotion', { skipped })).filter((p) => p.mutation_id === mutationId);
+  // Checked as promote checks them: read alone, an edited or reordered ledger's records went to
+  // the generator as observed P1/P2 outcomes.
+  const verifications = (await loadEvidenceRecords(loc.ledgers.results, 'mutation-result', 'verification', skipped)).filter((v) => v.mutation_id === mutationId);
+  const promotions = (await loadEvidenceRecords(loc.ledgers.promotions, 'mutation-promotion', 'promotion', skipped)).filter((p) => p.mutation_id === mutationId);
   return {
     proposal: read.proposal,
     proposalPath: read.path,

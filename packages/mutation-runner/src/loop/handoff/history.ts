@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { boundTail } from '@autopoietic/core/adapters';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { loadRecords, type SkippedLine, type StoredRecord } from '@autopoietic/core/ledger';
+import { loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
 import { resolvePatchSource } from '../../proposal/patch-source.js';
 import { readProposal } from '../../proposal/read.js';
 
@@ -54,7 +55,8 @@ async function ancestryIn(attempts: StoredRecord<'lineage-attempt'>[], ledgers: 
   }
   chain.reverse();
   const kept = chain.slice(-max);
-  const results = await loadRecords(ledgers.results, 'mutation-result', { skipped });
+  // The P1 records an attempt cites are checked as promote checks them (an edited one was carried).
+  const results = await loadEvidenceRecords(ledgers.results, 'mutation-result', 'verification', skipped);
   const verifications = new Map(results.map((v) => [v.verification_id, v]));
   return { items: kept.map((a) => historyItem(a, verifications)), omitted: chain.length - kept.length };
 }
