@@ -170,7 +170,7 @@ function headOf(path: string, fd: number, size: number): ChainHead | null {
   }
   if (tail.kind === 'unterminated') {
     throw new AosError('ledger-torn-tail', `ledger ${path} ends with an incomplete line (byte ${tail.offset}): refusing to append after it`, {
-      hint: `A write was interrupted. Inspect with \`mutation-journal ledger verify --path ${path}\`, then move the torn line aside with \`mutation-journal ledger repair --path ${path}\`.`,
+      hint: `A write was interrupted. Inspect with \`mutation-journal ledger verify --path ${shellQuote(path)}\`, then move the torn line aside with \`mutation-journal ledger repair --path ${shellQuote(path)}\`.`,
     });
   }
   let parsed: unknown;
@@ -184,7 +184,7 @@ function headOf(path: string, fd: number, size: number): ChainHead | null {
   if (mark) throw new AosError(mark.code, `ledger ${path}: ${mark.cause.what}: refusing to append after it`, { hint: mark.cause.fix });
   if (!chain) {
     throw new AosError('ledger-head-invalid', `the last line of ledger ${path} (byte ${tail.offset}) is not a chained ledger record: refusing to append after it`, {
-      hint: `Run \`mutation-journal ledger verify --path ${path}\` to see what is wrong; \`ledger repair\` quarantines an unparsable last line.`,
+      hint: `Run \`mutation-journal ledger verify --path ${shellQuote(path)}\` to see what is wrong; \`ledger repair\` quarantines an unparsable last line.`,
     });
   }
   return { seq: chain.seq, digest: lineDigest(tail.bytes) };

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { writeFileAtomic } from '../adapters/fs-safe.js';
 import { AosError } from '../cli-kit/errors.js';
+import { shellQuote } from '../cli-kit/shell-quote.js';
 import { nowRfc3339 } from '../canonical/time.js';
 import { SCHEMA_VERSION } from '../schemas/common.js';
 import type { LedgerCheckpoint } from '../schemas/ledger.js';
@@ -39,7 +40,7 @@ export async function checkpointLedger(
       if (report.status !== 'ok' || !report.head) {
         const why = !report.exists ? 'it does not exist' : report.head ? `it does not verify (${report.status}, ${report.problems.length} problem(s))` : 'it has no records';
         throw new AosError('checkpoint-refused', `not checkpointing ledger ${path}: ${why}`, {
-          hint: `Run \`mutation-journal ledger verify --path ${path}\` and resolve what it reports first.`,
+          hint: `Run \`mutation-journal ledger verify --path ${shellQuote(path)}\` and resolve what it reports first.`,
           details: { report },
         });
       }

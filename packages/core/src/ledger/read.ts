@@ -126,7 +126,7 @@ function parseLine(raw: RawLine): unknown {
 
 function malformed(path: string, line: number, what: string): AosError {
   return new AosError('ledger-malformed', `${path}:${line}: line ${what}`, {
-    hint: `Run \`mutation-journal ledger verify --path ${path}\` for a full report. Ledger lines must only be written by the tools.`,
+    hint: `Run \`mutation-journal ledger verify --path ${shellQuote(path)}\` for a full report. Ledger lines must only be written by the tools.`,
     details: { path, line },
   });
 }
@@ -138,7 +138,7 @@ function byteOrderMark(path: string, raw: RawLine): AosError {
 
 function invalid(path: string, line: number, schemaName: string, issues: string[]): AosError {
   return new AosError('ledger-record-invalid', `${path}:${line}: not a valid ${schemaName} record: ${issues.join('; ')}`, {
-    hint: `Run \`mutation-journal ledger verify --path ${path}\`; the line does not match memory/${schemaName}.schema.json.`,
+    hint: `Run \`mutation-journal ledger verify --path ${shellQuote(path)}\`; the line does not match memory/${schemaName}.schema.json.`,
     details: { path, line, issues },
   });
 }

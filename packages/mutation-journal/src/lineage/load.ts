@@ -1,4 +1,4 @@
-import { AosError } from '@autopoietic/core/cli-kit';
+import { AosError, shellQuote } from '@autopoietic/core/cli-kit';
 import { loadRecords, verifiedRecords, type StoredRecord } from '@autopoietic/core/ledger';
 import { LEDGERS, type LedgerKind } from '@autopoietic/core/schemas';
 import { buildLineage, type LedgerNames, type LineageRecords } from './build.js';
@@ -48,7 +48,7 @@ export async function loadLineage(paths: LineagePaths, where: Where): Promise<Li
     if (report.status === 'broken') {
       const first = report.problems[0];
       throw new AosError('ledger-broken', `${input.path}: ledger is damaged (${report.problems.length} problem(s); first at line ${first?.line}: ${first?.message})`, {
-        hint: `Inspect it with \`mutation-journal ledger verify --path ${input.path}\`; the lineage view is only drawn from intact ledgers.`,
+        hint: `Inspect it with \`mutation-journal ledger verify --path ${shellQuote(input.path)}\`; the lineage view is only drawn from intact ledgers.`,
       });
     }
     // A torn tail (or another problem short of broken): the reader skips it and says so.
