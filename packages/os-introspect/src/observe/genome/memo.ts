@@ -20,7 +20,8 @@ import { checksum, checksumOf } from './checksum.js';
  * 12: flake-parts modules' imports through `self` are files of the flake; 13: module organs are
  * typed by the import graph's walks from Home Manager and NixOS modules, home_manager_modules;
  * 14: standalone Home Manager configurations' modules start a Home Manager walk and give organs;
- * 15: also those of a configuration built in another file).
+ * 15: also those of a configuration built in another file; 16: timers are named `<n>.timer`;
+ * 17: a system unit named `user:…` or `system:…` is named `system:<n>`).
  *
  * The genome is stored as the pretty JSON it is printed as, so a warm run prints its bytes
  * without decoding, parsing or serialising them: the CRC-32 of all that follows (checksum.ts),
@@ -30,7 +31,7 @@ import { checksum, checksumOf } from './checksum.js';
  * back to back. The per-run properties (`nix_files`, whose `cached` flags change, and
  * `parse_stats`) are rendered by each run.
  */
-const ASSEMBLY_VERSION = 16;
+const ASSEMBLY_VERSION = 17;
 /** `<crc32 of the rest, 8 hex> `: the memo's first bytes. */
 const CRC_PREFIX = 9;
 const PER_RUN = new Set(['nix_files', 'parse_stats']);

@@ -118,6 +118,29 @@ describe('organs of Home Manager modules and flake-parts modules', () => {
     ]);
   });
 
+  it('names a system unit whose own name starts with user: or system: with system: in front, apart from the user units', async () => {
+    const s = await genomeOf({
+      'modules/units.nix': `{
+  systemd.services."user:sync".script = "a";
+  systemd.timers."User:sync".timerConfig.OnCalendar = "hourly";
+  systemd.services."system:user:sync".script = "b";
+  systemd.services."systemd-sync".script = "c";
+  systemd.user.services.sync.script = "d";
+  systemd.user.timers.sync.timerConfig.OnCalendar = "daily";
+  systemd.user.services."user:sync".script = "e";
+}`,
+    });
+    expect(s.organs.filter((o) => o.type.startsWith('systemd-')).map((o) => [o.type, o.name, o.line])).toEqual([
+      ['systemd-service', 'system:system:user:sync', 4],
+      ['systemd-service', 'system:user:sync', 2],
+      ['systemd-service', 'systemd-sync', 5],
+      ['systemd-service', 'user:sync', 6],
+      ['systemd-service', 'user:user:sync', 8],
+      ['systemd-timer', 'system:User:sync.timer', 3],
+      ['systemd-timer', 'user:sync.timer', 7],
+    ]);
+  });
+
   it('lists the outputs of flake-parts modules as outputs and organs: overlays, perSystem shells and packages; paths through self are paths of the flake', async () => {
     const s = await genomeOf({
       'flake.nix': `{

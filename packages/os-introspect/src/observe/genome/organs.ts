@@ -219,16 +219,25 @@ const UNIT_ATTR = /^(?:home-manager\.users\.(?:"[^"]*"|\$\{[^}]*\}|[^.]+)\.(?=sy
  * name with the service it starts; a user unit runs in each user's own systemd manager, beside
  * any system unit of the same name. Under the bare name, one of each pair would be dropped or
  * taken for the other. NixOS's and Home Manager's `systemd.user.services.sync` are one unit of the
- * user manager, so they share the name. (Only a system unit written `systemd.services."user:sync"`,
- * a name systemd allows, could be named the same.)
+ * user manager, so they share the name. A system unit whose own name starts with `user:` or
+ * `system:` (systemd allows `:` in a name, `systemd.services."user:sync"`) gets `system:` in
+ * front (SCOPED_NAME), so that no two units share an organ name.
  */
 function systemdUnit(path: string): { name: string; type: Organ['type']; attr: string } | undefined {
   const m = UNIT_ATTR.exec(path);
   if (!m || m[3]!.startsWith('${')) return undefined;
   const name = m[3]!.startsWith('"') ? (JSON.parse(m[3]!) as string) : m[3]!;
   const service = m[2] === 'services';
-  return { name: `${m[1] ? 'user:' : ''}${name}${service ? '' : '.timer'}`, type: service ? 'systemd-service' : 'systemd-timer', attr: m[0] };
+  const scope = m[1] ? 'user:' : SCOPED_NAME.test(name) ? 'system:' : '';
+  return { name: `${scope}${name}${service ? '' : '.timer'}`, type: service ? 'systemd-service' : 'systemd-timer', attr: m[0] };
 }
+
+/**
+ * A unit name that reads as a scoped one: a system unit so named is named `system:<name>`. Every
+ * user unit's organ name starts with `user:`, a system unit's with neither prefix or with
+ * `system:`, so the names stay apart. Without case: the organ registry compares names so.
+ */
+const SCOPED_NAME = /^(?:user|system):/i;
 
 function commonPrefix(paths: string[]): string {
   const split = paths.map((p) => p.split('.'));
