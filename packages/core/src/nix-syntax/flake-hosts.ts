@@ -4,7 +4,7 @@ import type { OutputHit } from './flake-outputs.js';
 import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
 import { attrEntries, entryValue, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
-import { unwrapValue } from './values.js';
+import { unwrapValue } from './unwrap-value.js';
 import { selfPath, type FlakeArgs } from './flake-args.js';
 import { substitutedPath } from './substituted-path.js';
 

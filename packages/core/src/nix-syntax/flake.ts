@@ -3,7 +3,7 @@ import { stringLiteral } from './nodes.js';
 import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
 import { hostDecl } from './flake-hosts.js';
 import { topLevelOf, type NixHomeModuleRef, type NixImportRef, type TopLevel } from './module.js';
-import { flattenSettings, type NixSetting } from './values.js';
+import { flattenSettings, type NixSetting } from './settings.js';
 import { flakeArgs } from './flake-args.js';
 import { withHomeModules } from './home-configurations.js';
 

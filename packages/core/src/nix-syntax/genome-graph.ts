@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { NixFileAnalysis } from './analyze.js';
 import type { FlakeModuleRef } from './flake.js';
 import { readFlake, type FlakeReading, type PlacedHost, type PlacedOutput } from './flake-files.js';
-import type { NixSetting } from './values.js';
+import type { NixSetting } from './settings.js';
 import type { NixHomeModuleRef } from './home-modules.js';
 
 /**

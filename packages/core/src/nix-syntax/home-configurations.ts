@@ -6,7 +6,7 @@ import type { TopLevel } from './module.js';
 import { importedFile, type Typed } from './nodes.js';
 import type { Scope } from './scope.js';
 import { treeSource } from './tree-source.js';
-import { unwrapValue } from './values.js';
+import { unwrapValue } from './unwrap-value.js';
 
 /**
  * The arguments of `home-manager.lib.homeManagerConfiguration` that hold modules: `modules` (a

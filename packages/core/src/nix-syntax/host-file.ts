@@ -7,7 +7,7 @@ import type { TopLevel } from './module.js';
 import { treeSource } from './tree-source.js';
 import { homeFileModules, withHomeModules } from './home-configurations.js';
 import type { NixHomeModuleRef } from './home-modules.js';
-import { unwrapValue } from './values.js';
+import { unwrapValue } from './unwrap-value.js';
 
 /** Hosts a file defines for a flake that reads it: its `nixosConfigurations` outputs and their hosts. */
 export interface NixHostSet {

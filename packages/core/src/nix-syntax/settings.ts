@@ -1,12 +1,12 @@
 import type { SyntaxNode } from './syntax-tree.js';
-import { callOf, clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
-import { attrEntries, bindingSet, entryAt, lookup, resolveTyped, scopeWith, type Scope } from './scope.js';
+import { clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
+import { attrEntries, bindingSet, entryAt, scopeWith, type Scope } from './scope.js';
 import type { LexedValue } from './binding-source.js';
-import { innermostCallee } from './callee-source.js';
-import { isLexedLeaf, PEELED_CALLS, PRIORITY_WRAPPERS } from './peel.js';
-import { fieldChild, fieldChildren, textBetween, treeSource } from './tree-source.js';
+import { isLexedLeaf } from './peel.js';
+import { fieldChild, textBetween, treeSource } from './tree-source.js';
 import { expansionOf, type Expansion } from './expansion.js';
 import { homeModuleSlot, isHomeUser, readHomeModules, type NixHomeModuleRef } from './home-modules.js';
+import { unwrapValue, updateOperands, type Unwrapped } from './unwrap-value.js';
 
 /** One attribute path set to a value (a leaf of nested attrsets), with where it is written. */
 export interface NixSetting {
@@ -40,71 +40,6 @@ export interface NixComputedConfig {
 }
 
 const MAX_DEPTH = 24;
-
-/** A value with what sits around it peeled off; `type` is the node type of `node`, read once. */
-export interface Unwrapped {
-  node: SyntaxNode;
-  type: string;
-  scope: Scope;
-  conditional: boolean;
-  /** For `mkMerge [ … ]`: the merged parts. */
-  merge?: SyntaxNode[];
-  /** For `a // b // …` of attrsets (withUpdate; set by the settings walk only). */
-  update?: Unwrapped[];
-}
-
-/**
- * Peels `( … )`, `mkIf c v`, `mkDefault v`, `mkForce v`, `let … in v`, `with e; v`, `assert c; v`
- * and variables bound in scope. Written as one loop over the node type, read once a step: this is
- * the hottest path of the analysis.
- */
-export function unwrapValue(node: SyntaxNode, scope: Scope): Unwrapped {
-  let n = node;
-  let s = scope;
-  let conditional = false;
-  for (let i = 0; i < 24; i++) {
-    const type = n.type;
-    let next: SyntaxNode | null | undefined;
-    if (type === 'parenthesized_expression') next = fieldChild(n, 'expression');
-    else if (type === 'variable_expression') {
-      const target = lookup(s, n.text);
-      next = target && target.id !== n.id ? target : undefined;
-    } else if (type === 'let_expression') {
-      s = scopeWith(s, n);
-      next = fieldChild(n, 'body');
-    } else if (type === 'with_expression' || type === 'assert_expression') {
-      // `with types; { … }`, as nixpkgs writes options and config: a name bound in a `let` is
-      // lexical and wins over `with`, so the scope is unchanged; `assert c; v` is v.
-      next = fieldChild(n, 'body');
-    } else if (type === 'apply_expression') {
-      if (!mayPeel(n)) return { node: n, type, scope: s, conditional };
-      const call = callOf(n, type);
-      if (call?.name === 'mkMerge' && call.args.length === 1) {
-        const list = unwrapValue(call.args[0]!, s);
-        if (list.type === 'list_expression') return { node: n, type, scope: s, conditional, merge: fieldChildren(list.node, 'element') };
-      }
-      // `lib.optionalAttrs c { … }` is `{ … }` when c holds, else `{ }`: as conditional as mkIf.
-      if ((call?.name === 'mkIf' || call?.name === 'optionalAttrs') && call.args.length === 2) conditional = true;
-      else if (!call || !PRIORITY_WRAPPERS.has(call.name)) return { node: n, type, scope: s, conditional };
-      next = call.args[call.args.length - 1];
-    }
-    if (!next) return { node: n, type, scope: s, conditional };
-    n = next;
-  }
-  return { node: n, type: n.type, scope: s, conditional };
-}
-
-/** False when the source shows a call that unwrapValue does not look into (no node is fetched then). */
-function mayPeel(call: SyntaxNode): boolean {
-  const src = treeSource(call);
-  const name = src.clean ? innermostCallee(src, call) : undefined;
-  return name === undefined || PEELED_CALLS.has(name);
-}
-
-/** `mkMerge [ a b ]` -> [a, b]; anything else -> undefined. */
-export function mergeParts(node: SyntaxNode, scope: Scope): SyntaxNode[] | undefined {
-  return unwrapValue(node, scope).merge;
-}
 
 function isAttrsetType(type: string): boolean {
   return type === 'attrset_expression' || type === 'rec_attrset_expression';
@@ -140,21 +75,6 @@ export function flattenSettings(
   return out;
 }
 
-/** At most this many `//` in one update. */
-const MAX_UPDATES = 16;
-
-/** The operands of `a // b // c` in order, each as written (false: not an update, or too long). */
-export function updateOperands(node: SyntaxNode, scope: Scope, into: SyntaxNode[], depth: number): boolean {
-  const { node: n, type } = resolveTyped(node, scope);
-  if (type !== 'binary_expression') {
-    into.push(n);
-    return true;
-  }
-  if (depth >= MAX_UPDATES || fieldChild(n, 'operator')?.text !== '//') return false;
-  const l = fieldChild(n, 'left');
-  const r = fieldChild(n, 'right');
-  return !!l && !!r && updateOperands(l, scope, into, depth + 1) && updateOperands(r, scope, into, depth + 1);
-}
 
 /**
  * `u` with `update` set when it is `a // b // …` and every operand is an attrset once unwrapped
