@@ -61,6 +61,25 @@ describe('a memory directory this user may not enter', () => {
       chmodSync(mem, 0o755);
     }
   });
+
+  it.each([
+    ['list', ['list', 'organs'], 'organs.jsonl'],
+    ['append', ['append', '--goal', 'g', '--phase', 'P0'], 'mutations.jsonl'],
+    ['lineage', ['lineage'], 'lineage.jsonl'],
+    ['ledger repair', ['ledger', 'repair', '--kind', 'organs'], 'organs.jsonl'],
+    ['ledger checkpoint', ['ledger', 'checkpoint', '--kind', 'organs'], 'organs.jsonl'],
+  ])('%s gives the same remedy as the organ commands and ledger verify (it said only "check the path and its permissions")', (_what, args, file) => {
+    const { mem } = setUp();
+    try {
+      const r = asOther([...args, '--memory-dir', mem]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`error[ledger-unreadable]: ledger ${join(mem, file)} cannot be read (EACCES)`);
+      expect(r.stderr).toContain("hint: Run as the memory directory's owner, fix its owner or mode, or point --memory-dir (AUTOPOIETIC_MEMORY_DIR) at the memory this user keeps.");
+      expect(r.stdout).toBe('');
+    } finally {
+      chmodSync(mem, 0o755);
+    }
+  });
 });
 
 /** A fresh directory per test (made inside the test, so the test's clean-up removes it). */

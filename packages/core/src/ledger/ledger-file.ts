@@ -1,6 +1,8 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { deniedErrno } from '../adapters/errno.js';
 import { pseudoFileSystemAt } from '../adapters/pseudo-fs.js';
 import { AosError } from '../cli-kit/errors.js';
+import { UNREADABLE_HINT } from '../vocab/ledger-access.js';
 
 /**
  * Checks that a ledger about to be read is a regular file, or absent (an empty ledger); the
@@ -19,8 +21,10 @@ export function checkLedgerFile(path: string): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     if (code === 'ENOENT') return;
+    // A ledger this user may not read gets the one remedy every command gives for it (core vocab):
+    // "check the permissions" left open whose, and that another memory directory is the way out.
     throw new AosError('ledger-unreadable', `ledger ${path} cannot be read (${code})`, {
-      hint: code === 'ELOOP' ? 'It is a symlink that leads back to itself: replace it with the ledger file.' : 'Check the path and its permissions.',
+      hint: code === 'ELOOP' ? 'It is a symlink that leads back to itself: replace it with the ledger file.' : deniedErrno(e) ? UNREADABLE_HINT : 'Check the path and its permissions.',
       cause: e,
     });
   }
