@@ -54,3 +54,16 @@ describe('AUTOPOIETIC_LOCK_TIMEOUT_MS that is not a whole number of milliseconds
     expect(readdirSync(mem)).toEqual([]); // nothing appended
   });
 });
+
+describe('a command group run without its subcommand', () => {
+  it('is a usage error (exit 2) with the group help on stderr; asking for help still exits 0', () => {
+    // `mutation-journal organ "$SUB"` with SUB unset printed the help and exited 0, as if it had worked.
+    for (const args of [[], ['organ'], ['ledger'], ['evidence']]) {
+      const r = runCli('mutation-journal', args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`Usage: mutation-journal${args.map((a) => ` ${a}`).join('')} [options] [command]`);
+    }
+    for (const args of [['help'], ['help', 'organ'], ['organ', 'help'], ['organ', '--help']]) expect(runCli('mutation-journal', args).code, args.join(' ')).toBe(0);
+  });
+});

@@ -78,7 +78,10 @@ export async function runProgram(program: Command, argv: string[] = process.argv
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
-      const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+      // 'commander.help' is also how commander ends a command group run without its subcommand
+      // (`mutation-journal organ`, usually `organ "$SUB"` with SUB unset): the help on stderr and
+      // exit code 1, which is a usage error here; `help` itself ends with exit code 0.
+      const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0);
       process.exitCode = ok ? 0 : e.exitCode === 0 ? 0 : 2;
       return;
     }
