@@ -272,6 +272,42 @@ describe('install-apply', () => {
     expect(listTree(target)).toEqual([]);
   });
 
+  // Read without the integrity check, a planned record pasted from another ledger passed for the
+  // recorded plan install-apply requires, and install-revert took its files from a ledger missing
+  // a record.
+  it('refuses a generation or effect ledger whose hash chain is broken (exit 1), and changes nothing in the target', async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan, target } = await recordedPlan(dir, undefined, false);
+    await planInstall({ ...FIXTURE_PLAN, resultingGeneration: 'gen-other', memoryDir: ev.memory, targetRoot: join(dir, 'other'), record: true, etcDir: join(dir, 'no-etc'), cwd: dir });
+    writeFileSync(ev.generations, `${canonicalJson({ ...plan.generation, chain: { seq: 1, prev: sha256('') } })}\n`, { flag: 'a' });
+    const pasted = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(pasted.code, pasted.stdout).toBe(1);
+    expect(pasted.stdout).toBe('');
+    expect(pasted.stderr).toContain(`error[evidence-ledger-broken]: generation ledger ${ev.generations} fails its integrity check (${ev.generations}:`);
+    expect(listTree(target)).toEqual([]);
+    expect(existsSync(ev.effects)).toBe(false);
+    const before = readFileSync(ev.generations, 'utf8');
+    const record = mr(dir, planArgs(ev, join(dir, 'third'), ['--record']));
+    expect(record.code, record.stdout).toBe(1);
+    expect(record.stdout).toBe('');
+    expect(record.stderr).toContain(`error[evidence-ledger-broken]: generation ledger ${ev.generations} fails its integrity check`);
+    expect(readFileSync(ev.generations, 'utf8')).toBe(before);
+
+    const other = tempDir();
+    const applied = await recordedPlan(other);
+    expect(mr(other, ['install-apply', '--plan', applied.planFile, '--yes', '--memory-dir', applied.ev.memory]).code).toBe(0);
+    const installed = listTree(applied.target);
+    // The first write's record removed: revert undid the other four, left that file in the
+    // target and reported the apply reverted.
+    const lines = readFileSync(applied.ev.effects, 'utf8').trimEnd().split('\n');
+    writeFileSync(applied.ev.effects, `${lines.slice(1).join('\n')}\n`);
+    const revert = mr(other, ['install-revert', '--plan', applied.planFile, '--yes', '--memory-dir', applied.ev.memory]);
+    expect(revert.code, revert.stdout).toBe(1);
+    expect(revert.stdout).toBe('');
+    expect(revert.stderr).toContain(`error[evidence-ledger-broken]: effect ledger ${applied.ev.effects} fails its integrity check (${applied.ev.effects}:1:`);
+    expect(listTree(applied.target)).toEqual(installed);
+  });
+
   it('refuses to apply a plan twice until it is reverted', async () => {
     const dir = tempDir();
     const { ev, planFile } = await recordedPlan(dir);

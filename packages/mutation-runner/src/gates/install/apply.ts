@@ -1,10 +1,10 @@
 import { AosError, describeError, GateFailed, shellQuote, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
-import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
+import { appendRecord, ledgerPath } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
 import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
-import { latestApplyState, recheckPlanEvidence, unrecordedApply } from './evidence.js';
+import { loadInstallLedger, latestApplyState, recheckPlanEvidence, unrecordedApply } from './evidence.js';
 import { readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-file.js';
 import { outcomeGeneration, writeEffect, type PriorState } from './records.js';
 import { checkTargetRoot, collidesWith } from './target-root.js';
@@ -98,8 +98,8 @@ async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: Appl
  * install-revert, which undoes the latest apply, would then leave them in the target.
  */
 async function refuseApplied(loaded: LoadedPlan, ledgers: ApplyLedgers): Promise<void> {
-  const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
-  const effects = (await loadRecords(ledgers.effects, 'effect')) as EffectRecord[];
+  const generations = (await loadInstallLedger(ledgers.generations, 'generation')) as GenerationRecord[];
+  const effects = (await loadInstallLedger(ledgers.effects, 'effect')) as EffectRecord[];
   const last = latestApplyState(generations, loaded.digests);
   if (last && last.lineage_status !== 'reverted' && !wroteNothing(last, effects)) {
     throw new AosError('plan-already-applied', `plan ${loaded.file} was already applied (generation ${last.generation} is ${last.lineage_status} in ${ledgers.generations})`, {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { canonicalJson } from '@autopoietic/core/canonical';
-import { loadRecords } from '@autopoietic/core/ledger';
 import type { EffectRecord, GenerationRecord, MutationPromotionRecord, MutationVerificationRecord } from '@autopoietic/core/schemas';
 import { underivedPlanPart } from './derivation.js';
 import { loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
@@ -92,13 +91,24 @@ export async function recheckPlanEvidence(loaded: LoadedPlan, ledgers: EvidenceL
       hint: `Install only plans printed by install-plan, unmodified. ${replan}`,
     });
   }
-  const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
+  const generations = (await loadInstallLedger(ledgers.generations, 'generation')) as GenerationRecord[];
   if (!generations.some((r) => r.lineage_status === 'planned' && sameRecord(r, g))) {
     throw new AosError('plan-not-recorded', `planned generation ${g.generation} (promotion ${g.promotion_id}) is not recorded in ${ledgers.generations}`, {
       hint: 'Record the plan first: rerun `mutation-runner install-plan` with the same flags plus --record, or pass the --memory-dir that holds it.',
     });
   }
   return { promotion, verification, generations };
+}
+
+/**
+ * The generation or effect ledger, whose records say what was planned, applied and reverted: read
+ * with its integrity check, as the P1/P2 evidence is. Read alone, a line put in by hand (breaking
+ * the hash chain) passed for the `planned` record install-apply requires, and an edited or
+ * removed `installed` one let a plan be applied twice; install-revert takes from it the files to
+ * remove or restore.
+ */
+export function loadInstallLedger<N extends 'generation' | 'effect'>(file: string, schema: N) {
+  return loadEvidenceRecords(file, schema, schema);
 }
 
 /** The latest installed/failed/reverted record for a plan (any of its digests), if any. */

@@ -2,11 +2,11 @@ import { dirname, relative, isAbsolute, resolve } from 'node:path';
 import { getLogger, usageError } from '@autopoietic/core/cli-kit';
 import { rawRef, installPlanBundle, prepareSidecar, writeSidecar } from '@autopoietic/core/evidence';
 import { isInsideDir, symlinkComponent } from '@autopoietic/core/adapters';
-import { appendRecord, ensureDir, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
+import { appendRecord, ensureDir, ledgerPath } from '@autopoietic/core/ledger';
 import { loadHostPolicy } from '@autopoietic/core/policy';
 import { nowRfc3339, canonicalJson } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type GenerationRecord, type InstallPlanOutput, type MutationPromotionRecord } from '@autopoietic/core/schemas';
-import { loadEvidence } from './evidence.js';
+import { loadEvidence, loadInstallLedger } from './evidence.js';
 import { promotionIdentity, recordedIdentity } from '../promote/identity.js';
 import { withInstallLock } from './install-lock.js';
 import { withoutChain } from './ledger-seed.js';
@@ -145,7 +145,7 @@ function promotedIdentity(promotion: MutationPromotionRecord): IdentityChoice {
 async function recordPlanned(journal: string, generation: GenerationRecord): Promise<void> {
   ensureDir(dirname(resolve(journal))); // the lock lives beside the journal
   await withInstallLock(journal, async () => {
-    const existing = (await loadRecords(journal, 'generation')) as GenerationRecord[];
+    const existing = (await loadInstallLedger(journal, 'generation')) as GenerationRecord[];
     const want = canonicalJson(generation);
     if (existing.some((r) => canonicalJson(withoutChain(r)) === want)) {
       getLogger().info({ journal, generation: generation.generation }, 'planned generation already recorded; not appending it twice');

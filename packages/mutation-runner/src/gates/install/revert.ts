@@ -1,8 +1,9 @@
 import { AosError, describeError, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
-import { appendRecord, ledgerPath, loadRecords } from '@autopoietic/core/ledger';
+import { appendRecord, ledgerPath } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord } from '@autopoietic/core/schemas';
+import { loadInstallLedger } from './evidence.js';
 import { ofPlan, readPlanFile, type LoadedPlan, type PlanTargetOptions } from './plan-file.js';
 import { compensationEffect, EFFECT_TYPES, outcomeGeneration } from './records.js';
 import { forcedBackupPath, keepChanged, performStep, planRevertStep, type RevertStep } from './revert-steps.js';
@@ -63,16 +64,16 @@ export async function revertPlan(opts: RevertOptions): Promise<RevertOutput> {
   const loaded = readPlanFile(opts.plan, cwd);
   const where = { memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd };
   const ledgers = { effects: ledgerPath('effects', undefined, where), generations: ledgerPath('generations', undefined, where) };
-  latestApply((await loadRecords(ledgers.effects, 'effect')) as EffectRecord[], loaded, ledgers.effects); // its error first: then the memory dir exists
+  latestApply((await loadInstallLedger(ledgers.effects, 'effect')) as EffectRecord[], loaded, ledgers.effects); // its error first: then the memory dir exists
   return withInstallLock(ledgers.generations, () => revertLocked(loaded, ledgers, opts));
 }
 
 /** The revert proper, holding the install lock: decided from the ledgers and files as they are now. */
 async function revertLocked(loaded: LoadedPlan, ledgers: { effects: string; generations: string }, opts: RevertOptions): Promise<RevertOutput> {
-  const allEffects = (await loadRecords(ledgers.effects, 'effect')) as EffectRecord[];
+  const allEffects = (await loadInstallLedger(ledgers.effects, 'effect')) as EffectRecord[];
   const { applyId, applied } = latestApply(allEffects, loaded, ledgers.effects);
   const base = { schema_version: SCHEMA_VERSION, plan: loaded.file, plan_digest: loaded.digest, apply_id: applyId };
-  const generations = (await loadRecords(ledgers.generations, 'generation')) as GenerationRecord[];
+  const generations = (await loadInstallLedger(ledgers.generations, 'generation')) as GenerationRecord[];
   const closed = generations.find((g) => ofPlan(g.plan_digest, loaded.digests) && g.lineage_status === 'reverted' && g.metadata?.apply_id === applyId);
   if (closed) {
     const none = { effects: [], compensated: [], already_compensated: [], unchanged: [] };
