@@ -88,6 +88,17 @@ export function selfPath(text: string, args: FlakeArgs | undefined, scope: Scope
   return m && namesSelf(m[1]!, args, scope) ? `.${m[2] ?? '/.'}` : undefined;
 }
 
+/** A path as a path literal reads it; `self` when written through the flake's `self` (relative to flake.nix's directory). */
+export type OwnPath = { text: string; dynamic: boolean; self?: true };
+
+/** A path through flake.nix's `self` (selfPath: a string or an addition), as a path literal reads. */
+export function ownPath(n: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
+  if (!args) return undefined;
+  const type = n.type;
+  const p = type === 'string_expression' || type === 'binary_expression' ? selfPath(n.text, args, scope) : undefined;
+  return p === undefined ? undefined : { text: p, dynamic: p.includes('${'), self: true };
+}
+
 /**
  * The input whose output a value names, when the value is only that name: `nur.overlay` (`nur` a
  * formal of the outputs function), `inputs.nur.overlays.default`. Such an output re-exports

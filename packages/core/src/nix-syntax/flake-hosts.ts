@@ -5,7 +5,7 @@ import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
 import { attrEntries, entryValue, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
 import { unwrapValue } from './unwrap-value.js';
-import { selfPath, type FlakeArgs } from './flake-args.js';
+import { ownPath, selfPath, type FlakeArgs, type OwnPath } from './flake-args.js';
 import { substitutedPath } from './substituted-path.js';
 
 /**
@@ -166,7 +166,7 @@ function moduleRef(el: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): F
   if (dotted?.includes('.nixosModules.') || dotted?.startsWith('inputs.')) return { kind: 'input', ...base };
   const kind = stripParens(n).type;
   if (kind === 'attrset_expression' || kind === 'function_expression' || kind === 'rec_attrset_expression') {
-    const facts = moduleFactsOf(n, scope);
+    const facts = moduleFactsOf(n, scope, args);
     const imports = facts?.imports.map((i) => ownImport(i, scope, args));
     const home = facts?.home_modules;
     return { kind: 'inline', config: facts?.config ?? [], ...(imports?.length ? { imports } : {}), ...(home ? { home_modules: home } : {}), ...base };
@@ -174,21 +174,10 @@ function moduleRef(el: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): F
   return { kind: 'expression', ...base };
 }
 
-/** A path as a path literal reads it; `self` when written through the flake's `self` (relative to flake.nix's directory). */
-type OwnPath = { text: string; dynamic: boolean; self?: true };
-
 /** `import ./x { … }` (or `import "${self}/x"`) as a module list element: the imported path. */
 function importedPath(n: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
   const first = importArgument(n);
   return first ? (pathLiteral(first) ?? ownPath(stripParens(first), scope, args)) : undefined;
-}
-
-/** A path through flake.nix's `self` (selfPath: a string or an addition), as a path literal reads. */
-function ownPath(n: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): OwnPath | undefined {
-  if (!args) return undefined;
-  const type = n.type;
-  const p = type === 'string_expression' || type === 'binary_expression' ? selfPath(n.text, args, scope) : undefined;
-  return p === undefined ? undefined : { text: p, dynamic: p.includes('${'), self: true };
 }
 
 /** An inline module's import through `self` (`{ imports = [ "${self}/x.nix" ]; }` in flake.nix) as the path it is. */

@@ -83,7 +83,7 @@ export function flakeFactsFrom(tl: TopLevel): NixFlakeFacts | undefined {
   return {
     description: description?.value ? (stringLiteral(description.value) ?? null) : null,
     inputs: declaredInputs(inputSettings),
-    outputs: collector.hits.map(withHomeModules),
+    outputs: collector.hits.map((h) => withHomeModules(h, args)),
     outputs_static: !collector.partial,
     hosts: collector.hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, args)),
     ...(collector.partsImports.length ? { parts_imports: collector.partsImports } : {}),

@@ -6,6 +6,7 @@ import type { TopLevel } from './module.js';
 import { importedFile, type Typed } from './nodes.js';
 import type { Scope } from './scope.js';
 import { treeSource } from './tree-source.js';
+import type { FlakeArgs } from './flake-args.js';
 import { unwrapValue } from './unwrap-value.js';
 
 /**
@@ -24,8 +25,10 @@ const MODULE_ARGS = new Set(['modules', 'configuration']);
  * found as a host's is (outputCall: through a helper bound in scope, whose parameters stand for
  * the arguments given, `withSystem`, `genAttrs`); the callee's name is not checked, as a helper
  * from another file builds a configuration the same way. Other outputs are returned as they are.
+ * `flake`: what flake.nix's outputs function binds, for an output written there or in a
+ * flake-parts module (a module may be a path through `self`).
  */
-export function withHomeModules(hit: OutputHit): FlakeOutputDecl {
+export function withHomeModules(hit: OutputHit, flake?: FlakeArgs): FlakeOutputDecl {
   const d = hit.decl;
   if (d.category !== 'homeConfigurations' || d.name === null) return d;
   const call = outputCall(hit);
@@ -33,14 +36,14 @@ export function withHomeModules(hit: OutputHit): FlakeOutputDecl {
   // `alice = import ./home/alice { inherit pkgs; }`: the configuration is that file's value (read across files).
   const file = importedFile(call.node);
   if (file !== undefined) return { ...d, home_file: file };
-  const out = configurationModules(call, d.attr, () => d.line);
+  const out = configurationModules(call, d.attr, () => d.line, flake);
   return out.length ? { ...d, home_modules: out } : d;
 }
 
 /** The modules a configuration's call names; `line` gives the line each `modules` argument is placed at. */
-function configurationModules(call: Typed & { scope: Scope }, via: string, line: (value: SyntaxNode) => number): NixHomeModuleRef[] {
+function configurationModules(call: Typed & { scope: Scope }, via: string, line: (value: SyntaxNode) => number, flake?: FlakeArgs): NixHomeModuleRef[] {
   const out: NixHomeModuleRef[] = [];
-  for (const { name, value } of callSettings(call)) if (MODULE_ARGS.has(name)) readHomeModules(via, value, call.scope, line(value), out);
+  for (const { name, value } of callSettings(call)) if (MODULE_ARGS.has(name)) readHomeModules(via, value, call.scope, line(value), out, flake);
   return out;
 }
 

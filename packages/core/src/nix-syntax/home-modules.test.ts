@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeNixSource } from './analyze.js';
+import type { NixHomeModuleRef } from './home-modules.js';
 
 /** [via, path, line] of each Home Manager module a file hands over, and its settings' paths. */
 async function read(src: string): Promise<{ home: unknown[]; config: string[] }> {
@@ -122,6 +123,39 @@ describe('Home Manager modules a NixOS module hands over', () => {
       ['home-manager.users.carol', './home/carol.nix', 9],
     ]);
     expect(r.config).toEqual(['home-manager.users.alice.home.stateVersion', 'home-manager.users.carol.imports']);
+  });
+
+  it("reads a path through the flake's self as a path of the flake, in a host's inline module and a standalone configuration in flake.nix", async () => {
+    const f = (await analyzeNixSource(`{
+  outputs = { self, nixpkgs, home-manager, ... }@inputs: {
+    nixosConfigurations.desk = nixpkgs.lib.nixosSystem {
+      modules = [
+        {
+          home-manager.users.alice = "\${self}/home/alice.nix";
+          home-manager.users.bob = import "\${self}/home/bob.nix";
+          home-manager.users.carol = self + "/home/carol.nix";
+          home-manager.users.dave = { imports = [ "\${inputs.self}/home/dave.nix" (import (self + "/home/dave-extra.nix")) ]; };
+          home-manager.sharedModules = [ "\${self}/home/shared.nix" ];
+          home-manager.users.erin = let self = ./elsewhere; in "\${self}/home/erin.nix";
+        }
+      ];
+    };
+    homeConfigurations.fay = home-manager.lib.homeManagerConfiguration { modules = [ "\${self}/home/fay.nix" ]; };
+  };
+}`)).flake!;
+    const refs = (rs: readonly NixHomeModuleRef[] | undefined) => (rs ?? []).map((r) => [r.via, r.path, r.line, r.from_self ?? false]);
+    expect(refs(f.hosts[0]!.modules[0]!.home_modules)).toEqual([
+      ['home-manager.users.alice', './home/alice.nix', 6, true],
+      ['home-manager.users.bob', './home/bob.nix', 7, true],
+      ['home-manager.users.carol', './home/carol.nix', 8, true],
+      ['home-manager.users.dave', './home/dave.nix', 9, true],
+      ['home-manager.users.dave', './home/dave-extra.nix', 9, true],
+      ['home-manager.sharedModules', './home/shared.nix', 10, true],
+    ]);
+    expect(refs(f.outputs.find((o) => o.attr === 'homeConfigurations.fay')?.home_modules)).toEqual([['homeConfigurations.fay', './home/fay.nix', 15, true]]);
+    // In a module file, `self` is whatever a caller passes (specialArgs): nothing is read through it.
+    const m = await read(`{ self, ... }: { home-manager.users.alice = "\${self}/home/alice.nix"; home-manager.sharedModules = [ (self + "/home/x.nix") ]; }`);
+    expect(m.home).toEqual([]);
   });
 
   it('reads a name bound to a path as that path, and a path whose `${…}` are names bound to strings', async () => {

@@ -1,7 +1,8 @@
 import type { SyntaxNode } from './syntax-tree.js';
-import { importArgument, pathLiteral, renderAttrPath, type Typed } from './nodes.js';
+import { importArgument, pathLiteral, renderAttrPath, unparen, type Typed } from './nodes.js';
 import { substitutedPath } from './substituted-path.js';
 import { importParts } from './module-imports.js';
+import { ownPath, type FlakeArgs, type OwnPath } from './flake-args.js';
 import { attrEntries, isAttrset, resolveTyped, unwrapBody, type Scope } from './scope.js';
 
 /**
@@ -19,8 +20,10 @@ import { attrEntries, isAttrset, resolveTyped, unwrapBody, type Scope } from './
 export interface NixHomeModuleRef {
   /** The option or output that hands it over: `home-manager.users.alice`, `home-manager.sharedModules`, `homeConfigurations.alice`. */
   via: string;
-  /** The path as written (relative to the file it is written in). */
+  /** The path as written (relative to the file it is written in, or with `from_self`, to flake.nix's directory). */
   path: string;
+  /** Written through the flake's `self` (`"${self}/home/alice.nix"`, `self + "/home/alice.nix"`), so relative to flake.nix's directory. */
+  from_self?: true;
   /** The line of the binding that hands it over (of the part, for a part of a user's `mkMerge`). */
   line: number;
 }
@@ -51,28 +54,30 @@ const MAX_INLINE_DEPTH = 4;
  * `import <path>` is one; a module written in place (an attrset or a function) gives what it
  * imports, and a function returning another value (`args: import ./x.nix args`) what that value
  * is. Anything else (an input's module, a call) is no file of the genome and is passed over.
+ * `flake`: what flake.nix's outputs function binds, when `value` is written there or in a
+ * flake-parts module (see FlakeArgs), where a path through `self` is a path of the flake.
  */
-export function readHomeModules(via: string, value: SyntaxNode, scope: Scope, line: number, out: NixHomeModuleRef[], depth = 0): void {
+export function readHomeModules(via: string, value: SyntaxNode, scope: Scope, line: number, out: NixHomeModuleRef[], flake?: FlakeArgs, depth = 0): void {
   for (const { ref, node } of importParts(value, scope)) {
     if (ref.path !== undefined && !ref.dynamic) {
       out.push({ via, path: ref.path, line });
       continue;
     }
-    if (ref.kind === 'string' || depth >= MAX_INLINE_DEPTH) continue;
+    if ((ref.kind === 'string' && !flake) || depth >= MAX_INLINE_DEPTH) continue;
     const el = resolveTyped(node, scope);
-    const path = modulePath(el, scope);
+    const path = modulePath(el, scope, flake);
     if (path !== undefined) {
-      out.push({ via, path, line });
+      out.push({ via, ...path, line });
       continue;
     }
     if (ref.kind !== 'expression' || (el.type !== 'function_expression' && !isAttrset(el.node, el.type))) continue;
     const body = unwrapBody(el.node, scope, el.type);
     if (!isAttrset(body.node, body.type)) {
-      if (el.type === 'function_expression') readHomeModules(via, body.node, body.scope, line, out, depth + 1);
+      if (el.type === 'function_expression') readHomeModules(via, body.node, body.scope, line, out, flake, depth + 1);
       continue;
     }
     for (const e of attrEntries(body.node, body.type)) {
-      if (e.value && e.path.length === 1 && e.path[0] === 'imports') readHomeModules(via, e.value, body.scope, line, out, depth + 1);
+      if (e.value && e.path.length === 1 && e.path[0] === 'imports') readHomeModules(via, e.value, body.scope, line, out, flake, depth + 1);
     }
   }
 }
@@ -80,13 +85,16 @@ export function readHomeModules(via: string, value: SyntaxNode, scope: Scope, li
 /**
  * The module file a value names when it is not written as a plain path: a name bound to a path
  * (`let alice = ./alice.nix;`, or a helper's parameter given one: `mkHome = module:
- * homeManagerConfiguration { modules = [ module ]; }`), and a path (or `import <path>`) whose
+ * homeManagerConfiguration { modules = [ module ]; }`), a path (or `import <path>`) whose
  * `${…}` are names bound to strings (`mkHome = name: … { modules = [ ./home/${name} ]; }`, given
- * `"alice"`: substitutedPath). Only a dynamic element of a Home Manager module list gets here.
+ * `"alice"`: substitutedPath), and with `flake`, a path through the flake's `self` (ownPath), as
+ * a host's module list reads one. Only a dynamic element of a Home Manager module list gets here.
  */
-function modulePath(el: Typed, scope: Scope): string | undefined {
+function modulePath(el: Typed, scope: Scope, flake: FlakeArgs | undefined): Pick<NixHomeModuleRef, 'path' | 'from_self'> | undefined {
   const imported = el.type === 'apply_expression' ? importArgument(el.node, el.type) : undefined;
-  const p = el.type === 'apply_expression' ? imported && pathLiteral(imported) : pathLiteral(el.node, el.type);
-  if (!p) return undefined;
-  return p.dynamic ? substitutedPath(p.text, scope) : p.text;
+  if (el.type === 'apply_expression' && !imported) return undefined;
+  const target = imported ? unparen(imported) : el;
+  const p: OwnPath | undefined = pathLiteral(target.node, target.type) ?? ownPath(target.node, scope, flake);
+  const path = p && (p.dynamic ? substitutedPath(p.text, scope) : p.text);
+  return path === undefined ? undefined : { path, ...(p?.self ? { from_self: true } : {}) };
 }

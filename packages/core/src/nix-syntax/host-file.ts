@@ -77,5 +77,5 @@ const SET_CATEGORIES = new Set(['nixosConfigurations']);
 function hostSetOf(c: OutputCollector, categories?: Set<string>): NixHostSet | null {
   const hits = categories ? c.hits.filter((h) => categories.has(h.decl.category)) : c.hits;
   if (!hits.length) return null;
-  return { outputs: hits.map(withHomeModules), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, c.args)) };
+  return { outputs: hits.map((h) => withHomeModules(h, c.args)), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, c.args)) };
 }

@@ -13,6 +13,7 @@ import { unwrapValue, updateOperands, type Unwrapped } from './unwrap-value.js';
 import { expansionOf, type Expansion } from './expansion.js';
 import { importRefs, type NixImportRef } from './module-imports.js';
 import type { NixHomeModuleRef } from './home-modules.js';
+import type { FlakeArgs } from './flake-args.js';
 
 export { importRefs, listElements, listElementsOf, type NixImportRef } from './module-imports.js';
 export type { NixHomeModuleRef } from './home-modules.js';
@@ -92,17 +93,21 @@ export function moduleFacts(root: SyntaxNode): NixModuleFacts | undefined {
   return top ? moduleFactsFrom(topLevelOf(top)) : undefined;
 }
 
-/** The same reading for a module written inline (an element of a `modules` list). */
-export function moduleFactsOf(top: SyntaxNode, outer: Scope): NixModuleFacts | undefined {
-  return moduleFactsFrom(topLevelOf(top, outer));
+/**
+ * The same reading for a module written inline (an element of a `modules` list); `flake`: what
+ * flake.nix's outputs function binds, when the list is written there or in a flake-parts module
+ * (the Home Manager modules it hands over may be paths through `self`: readHomeModules).
+ */
+export function moduleFactsOf(top: SyntaxNode, outer: Scope, flake?: FlakeArgs): NixModuleFacts | undefined {
+  return moduleFactsFrom(topLevelOf(top, outer), flake);
 }
 
-export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
+export function moduleFactsFrom(tl: TopLevel, flake?: FlakeArgs): NixModuleFacts | undefined {
   const { form, node, scope, entries } = tl;
   // The module system calls a module with one attrset; a function that takes two arguments one
   // at a time (`final: prev: { … }`, `self: super: { … }`) is an overlay or a helper, not a module.
   if (tl.curried) return undefined;
-  if (!entries) return wholeConfigModule(tl);
+  if (!entries) return wholeConfigModule(tl, flake);
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
   if (!explicit && isHelperLibrary(entries)) return undefined;
   const facts = emptyFacts(form);
@@ -114,9 +119,9 @@ export function moduleFactsFrom(tl: TopLevel): NixModuleFacts | undefined {
     if ((head !== 'options' && head !== 'imports' && head !== 'config') || !e.value) continue;
     if (head === 'options') collectOptions(e.value, scope, e.path.slice(1), e.node, facts);
     else if (head === 'imports' && e.path.length === 1) append(facts.imports, importRefs(e.value, scope));
-    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node, computed: facts.computed_config, home }));
+    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node, computed: facts.computed_config, home, flake }));
   }
-  if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n), home });
+  if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n), home, flake });
   if (home.length) facts.home_modules = home;
   return facts;
 }
@@ -178,13 +183,13 @@ function isHelperLibrary(entries: AttrEntry[]): boolean {
  * way, each marked conditional under `mkIf`. Any other value that is not an attrset (a package, a
  * helper function) is not a module.
  */
-function wholeConfigModule(tl: TopLevel): NixModuleFacts | undefined {
+function wholeConfigModule(tl: TopLevel, flake: FlakeArgs | undefined): NixModuleFacts | undefined {
   if (tl.node.type !== 'apply_expression') return undefined;
   const u = unwrapValue(tl.node, tl.scope);
   if (!u.merge && !isAttrset(u.node, u.type)) return undefined;
   const facts = emptyFacts(tl.form);
   const home: NixHomeModuleRef[] = [];
-  facts.config = flattenSettings(tl.node, tl.scope, [], { skip: (n) => RESERVED.has(n), home, computed: facts.computed_config });
+  facts.config = flattenSettings(tl.node, tl.scope, [], { skip: (n) => RESERVED.has(n), home, computed: facts.computed_config, flake });
   if (home.length) facts.home_modules = home;
   return facts;
 }

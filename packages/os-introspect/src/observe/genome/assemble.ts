@@ -49,7 +49,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
   });
   const hosts = genomeHosts(genome, a.flakeFile, reading);
   const foreign = inNestedFlake(a.files.layout);
-  const handovers = homeHandovers(hosts, reading?.outputs ?? []);
+  const handovers = homeHandovers(hosts, reading?.outputs ?? [], a.flakeFile);
   const classes = moduleClasses({ modules, hosts, handovers, outputs: own, flakeFile: a.flakeFile, index: genome, foreign, underHomeDir });
   const moduleOrgans = typedModuleOrgans([...modules, ...handoverOrgans(handovers, a.files.layout)], classes.classOf);
   const locked = new Set((lock?.inputs ?? []).map((i) => i.name));

@@ -21,7 +21,8 @@ import { checksum, checksumOf } from './checksum.js';
  * typed by the import graph's walks from Home Manager and NixOS modules, home_manager_modules;
  * 14: standalone Home Manager configurations' modules start a Home Manager walk and give organs;
  * 15: also those of a configuration built in another file; 16: timers are named `<n>.timer`;
- * 17: a system unit named `user:…` or `system:…` is named `system:<n>`).
+ * 17: a system unit named `user:…` or `system:…` is named `system:<n>`; 18: a Home Manager module
+ * written through the flake's `self` is a file of flake.nix's directory).
  *
  * The genome is stored as the pretty JSON it is printed as, so a warm run prints its bytes
  * without decoding, parsing or serialising them: the CRC-32 of all that follows (checksum.ts),
@@ -31,7 +32,7 @@ import { checksum, checksumOf } from './checksum.js';
  * back to back. The per-run properties (`nix_files`, whose `cached` flags change, and
  * `parse_stats`) are rendered by each run.
  */
-const ASSEMBLY_VERSION = 17;
+const ASSEMBLY_VERSION = 18;
 /** `<crc32 of the rest, 8 hex> `: the memo's first bytes. */
 const CRC_PREFIX = 9;
 const PER_RUN = new Set(['nix_files', 'parse_stats']);

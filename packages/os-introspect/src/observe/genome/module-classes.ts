@@ -43,14 +43,27 @@ export interface ClassInput {
 export interface HomeHandover {
   base: string;
   refs: readonly NixHomeModuleRef[];
+  /** flake.nix, which a path written through the flake's `self` is relative to (NixHomeModuleRef.from_self). */
+  flake: string | undefined;
 }
 
 /** The hosts' inline handovers, then the standalone configurations' (in the files their modules are written in). */
-export function homeHandovers(hosts: readonly GenomeHost[], outputs: readonly PlacedOutput[]): HomeHandover[] {
+export function homeHandovers(hosts: readonly GenomeHost[], outputs: readonly PlacedOutput[], flake: string | undefined): HomeHandover[] {
   const out: HomeHandover[] = [];
-  for (const h of hosts) if (h.inline_home_modules.length) out.push({ base: h.base, refs: h.inline_home_modules });
-  for (const o of outputs) if (o.decl.home_modules) out.push({ base: o.home_base ?? o.file, refs: o.decl.home_modules });
+  for (const h of hosts) if (h.inline_home_modules.length) out.push({ base: h.base, refs: h.inline_home_modules, flake });
+  for (const o of outputs) if (o.decl.home_modules) out.push({ base: o.home_base ?? o.file, refs: o.decl.home_modules, flake });
   return out;
+}
+
+/**
+ * The file of the genome a Home Manager module handed over in `from` is: its path is written
+ * there, or through the flake's `self` (`"${self}/home/alice.nix"`), in flake.nix's directory
+ * (`flake`, which only a handover outside module files knows). Undefined for any other path.
+ */
+export function handedOverFile(from: string, r: NixHomeModuleRef, index: GenomeIndex, flake: string | undefined): string | undefined {
+  const base = r.from_self ? flake : from;
+  const t = base === undefined ? undefined : resolveNixPath(base, r.path, index);
+  return t?.kind === 'file' ? t.path : undefined;
 }
 
 export interface ClassSources {
@@ -82,9 +95,9 @@ export function moduleClasses(s: ClassSources): ModuleClasses {
     for (const i of m.imports) if (i.status === 'file' && i.target !== null) to.push(i.target);
     if (to.length) edges.set(m.path, to);
     for (const t of to) imported.add(t);
-    for (const r of m.home_modules ?? []) handedOver(m.path, r, s.index, home);
+    for (const r of m.home_modules ?? []) handedOver(m.path, r, s.index, undefined, home);
   }
-  for (const h of s.handovers) for (const r of h.refs) handedOver(h.base, r, s.index, home);
+  for (const h of s.handovers) for (const r of h.refs) handedOver(h.base, r, s.index, h.flake, home);
   const nixos: Root[] = s.hosts.flatMap((h) => h.modules.map((path) => ({ path, via: `host ${h.name}` })));
   outputRoots(s, home, nixos);
   const named = new Set([...home, ...nixos].map((r) => r.path));
@@ -105,9 +118,9 @@ export function moduleClasses(s: ClassSources): ModuleClasses {
 }
 
 /** A Home Manager module handed over in `from` (a path as written there), when it is a file of the genome. */
-function handedOver(from: string, r: NixHomeModuleRef, index: GenomeIndex, out: Root[]): void {
-  const t = resolveNixPath(from, r.path, index);
-  if (t.kind === 'file') out.push({ path: t.path, via: `${r.via} at ${from}:${r.line}` });
+function handedOver(from: string, r: NixHomeModuleRef, index: GenomeIndex, flake: string | undefined, out: Root[]): void {
+  const path = handedOverFile(from, r, index, flake);
+  if (path !== undefined) out.push({ path, via: `${r.via} at ${from}:${r.line}` });
 }
 
 const HOME_OUTPUTS = new Set(['homeModules', 'homeManagerModules']);

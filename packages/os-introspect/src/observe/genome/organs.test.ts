@@ -94,6 +94,34 @@ describe('organs of Home Manager modules and flake-parts modules', () => {
     ]);
   });
 
+  it("resolves a Home Manager module written through the flake's self against flake.nix's directory, also from a flake-parts module", async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = inputs@{ flake-parts, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } { imports = [ ./parts/hosts.nix ]; };
+}`,
+      'parts/hosts.nix': `{ self, inputs, ... }: {
+  flake.nixosConfigurations.desk = inputs.nixpkgs.lib.nixosSystem {
+    modules = [ { home-manager.users.alice = "\${self}/home/alice.nix"; home-manager.sharedModules = [ (self + "/home/shared.nix") ]; } ];
+  };
+  flake.homeConfigurations.bob = inputs.home-manager.lib.homeManagerConfiguration { modules = [ "\${self}/home/bob.nix" ]; };
+}`,
+      'home/alice.nix': '{ programs.git.enable = true; }',
+      'home/shared.nix': '{ }',
+      'home/bob.nix': '{ }',
+    });
+    expect(s.home_manager_modules.map((m) => [m.path, m.class, m.via])).toEqual([
+      ['home/alice.nix', 'home-manager', 'home-manager.users.alice at parts/hosts.nix:3'],
+      ['home/bob.nix', 'home-manager', 'homeConfigurations.bob at parts/hosts.nix:5'],
+      ['home/shared.nix', 'home-manager', 'home-manager.sharedModules at parts/hosts.nix:3'],
+    ]);
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.detected_by])).toEqual([
+      ['home-manager-module', 'home-manager.sharedModules', 'home/shared.nix', 'home-manager.sharedModules at parts/hosts.nix:3'],
+      ['home-manager-module', 'home-manager.users.alice', 'home/alice.nix', 'home-manager.users.alice at parts/hosts.nix:3'],
+      ['home-manager-module', 'homeConfigurations.bob', 'home/bob.nix', 'homeConfigurations.bob at parts/hosts.nix:5'],
+    ]);
+  });
+
   it('gives a system unit and a user unit of one name two organs; NixOS and Home Manager user units of one name are one', async () => {
     const s = await genomeOf({
       'flake.nix': `{

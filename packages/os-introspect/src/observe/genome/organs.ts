@@ -6,7 +6,7 @@ import { byCodeUnit } from '@autopoietic/core/canonical';
 import { resolveNixPath, type NixHomeModuleRef, type NixModuleFacts, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
-import type { HomeHandover, ModuleClass } from './module-classes.js';
+import { handedOverFile, type HomeHandover, type ModuleClass } from './module-classes.js';
 
 /**
  * Organs the genome defines, with the path the organ registry records as their source:
@@ -113,7 +113,7 @@ export function moduleOrgans(m: Module, analysis: NixModuleFacts, layout: Genome
     out.push(o);
   };
   optionAndUnitOrgans(m, add);
-  homeModuleOrgans(m.path, analysis.home_modules ?? [], layout, add);
+  homeModuleOrgans(m.path, analysis.home_modules ?? [], layout, undefined, add);
   return out;
 }
 
@@ -158,7 +158,7 @@ function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
 export function handoverOrgans(handovers: readonly HomeHandover[], layout: GenomeLayout): ModuleOrgans[] {
   return handovers.flatMap((h) => {
     const organs: Organ[] = [];
-    homeModuleOrgans(h.base, h.refs, layout, (o) => organs.push(o));
+    homeModuleOrgans(h.base, h.refs, layout, h.flake, (o) => organs.push(o));
     return organs.length ? [{ path: h.base, organs }] : [];
   });
 }
@@ -170,12 +170,12 @@ export function handoverOrgans(handovers: readonly HomeHandover[], layout: Genom
  * which every user gets. Each file of the genome is a Home Manager module organ, named by the
  * option that hands it over; paths that are no file of the genome are passed over.
  */
-function homeModuleOrgans(rel: string, refs: readonly NixHomeModuleRef[], genome: GenomeLayout, add: (o: Organ) => void): void {
+function homeModuleOrgans(rel: string, refs: readonly NixHomeModuleRef[], genome: GenomeLayout, flake: string | undefined, add: (o: Organ) => void): void {
   for (const r of refs) {
-    const t = resolveNixPath(rel, r.path, genome);
-    if (t.kind !== 'file') continue;
+    const source = handedOverFile(rel, r, genome, flake);
+    if (source === undefined) continue;
     // The line is the assignment's, in `rel`: the organ's own file is the one assigned.
-    add({ name: r.via, type: 'home-manager-module', source: t.path, line: null, detected_by: `${r.via} at ${rel}:${r.line}` });
+    add({ name: r.via, type: 'home-manager-module', source, line: null, detected_by: `${r.via} at ${rel}:${r.line}` });
   }
 }
 
