@@ -90,6 +90,19 @@ describe('ledger verify', () => {
     expect(mutations).toMatchObject({ status: 'broken', problems: [{ kind: 'truncated' }], checkpoint: { status: 'truncated', seq: 4 } });
   });
 
+  it('names a required checkpoint that is missing, and the command that takes it for this ledger (it said ENOENT and --path <ledger>)', () => {
+    const { mem, file } = memoryWith(2);
+    const own = journal(['ledger', 'verify', '--kind', 'mutations', '--memory-dir', mem, '--checkpoint']);
+    expect(own.code).toBe(1);
+    expect(own.stderr).toContain(`error[checkpoint-unreadable]: there is no ledger checkpoint ${file}.checkpoint.json for ${file}\n`);
+    expect(own.stderr).toContain(`hint: Take one with \`mutation-journal ledger checkpoint --path ${file}\` (once the ledger verifies)`);
+    const offsite = join(tempDir(), 'off site.json');
+    const named = journal(['ledger', 'verify', '--path', file, '--checkpoint', offsite]);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain(`error[checkpoint-unreadable]: there is no ledger checkpoint ${offsite} for ${file}\n`);
+    expect(named.stderr).toContain(`\`mutation-journal ledger checkpoint --path ${file} --to '${offsite}'\``);
+  });
+
   it('writes a checkpoint elsewhere with --to and checks against it with --checkpoint <file>', () => {
     const { file } = memoryWith(2);
     const elsewhere = join(tempDir(), 'offsite.json');

@@ -3,6 +3,7 @@ import { AosError } from '../cli-kit/errors.js';
 import { LedgerCheckpoint } from '../schemas/ledger.js';
 import { shellQuote } from '../cli-kit/shell-quote.js';
 import { afterBom, startsWithBom } from './line-marks.js';
+import { checkpointPathFor } from './paths.js';
 import { describeIssues } from './validate.js';
 
 export { CHECKPOINT_SUFFIX, checkpointPathFor } from './paths.js';
@@ -11,10 +12,12 @@ export { CHECKPOINT_SUFFIX, checkpointPathFor } from './paths.js';
  * Reads and validates a checkpoint file. A missing file is undefined unless `required` (an
  * explicitly named checkpoint must exist); an unreadable or invalid one is an error, never
  * silently ignored, since ignoring it would hide exactly the truncation it exists to catch.
+ * `ledger` (the ledger it is read for) lets a missing one's hint spell the command that takes it.
  */
-export function readCheckpoint(path: string, required: boolean): LedgerCheckpoint | undefined {
+export function readCheckpoint(path: string, required: boolean, ledger?: string): LedgerCheckpoint | undefined {
   const read = readBoundedFile(path, MAX_SETTINGS_FILE_BYTES);
   if (!read.ok && read.code === 'ENOENT' && !required) return undefined;
+  if (!read.ok && read.code === 'ENOENT') throw missing(path, ledger);
   if (!read.ok) {
     throw new AosError('checkpoint-unreadable', `cannot read the ledger checkpoint ${path}: ${read.reason}`, {
       hint: 'Create one with `mutation-journal ledger checkpoint --path <ledger>`, or name an existing file.',
@@ -30,6 +33,15 @@ export function readCheckpoint(path: string, required: boolean): LedgerCheckpoin
   const parsed = LedgerCheckpoint.safeParse(value);
   if (!parsed.success) throw invalid(path, describeIssues(parsed.error));
   return parsed.data;
+}
+
+/** It said "cannot read ...: ENOENT" and to take one "with --path <ledger>", the ledger being known. */
+function missing(path: string, ledger: string | undefined): AosError {
+  const to = ledger === undefined || checkpointPathFor(ledger) === path ? '' : ` --to ${shellQuote(path)}`;
+  const take = `mutation-journal ledger checkpoint --path ${ledger === undefined ? '<ledger>' : shellQuote(ledger)}${to}`;
+  return new AosError('checkpoint-unreadable', `there is no ledger checkpoint ${path}${ledger === undefined ? '' : ` for ${ledger}`}`, {
+    hint: `Take one with \`${take}\` (once the ledger verifies), or name an existing checkpoint file.`,
+  });
 }
 
 function invalid(path: string, issues: string[], cause?: unknown): AosError {

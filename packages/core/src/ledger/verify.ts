@@ -114,7 +114,7 @@ async function verifyOnce(file: string, schemaName: LedgerSchemaName | undefined
   checkLedgerFile(path);
   const schema = schemaName ?? schemaForFileName(basename(path)) ?? null;
   const cpPath = opts.checkpoint === false ? undefined : resolve(opts.checkpoint ?? checkpointPathFor(path));
-  const checkpoint = cpPath ? readCheckpoint(cpPath, opts.checkpoint !== undefined) : undefined;
+  const checkpoint = cpPath ? readCheckpoint(cpPath, opts.checkpoint !== undefined, path) : undefined;
   if (checkpoint && checkpoint.ledger !== basename(path)) {
     throw new AosError('checkpoint-mismatch', `the checkpoint ${cpPath} belongs to ledger ${checkpoint.ledger}, not ${basename(path)}`, {
       hint: 'Name the checkpoint of this ledger with --checkpoint, or verify the ledger it belongs to.',
