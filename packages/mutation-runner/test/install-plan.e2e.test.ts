@@ -171,6 +171,18 @@ describe('install-plan: selection', () => {
     const r = plan(dir, ['install-plan', '--memory-dir', ev.memory, '--target-root', '/mnt', '--parent-generation', 'a', '--resulting-generation', 'b']);
     expectRefused(r, 2, '--promotion-id or --mutation-id', ev.generations);
   });
+
+  // A blank id was a selector that matched nothing: exit 1, "no matching promotion evidence found
+  // for promotion_id= ", as if the ledger lacked the promotion.
+  it.each([
+    ['--promotion-id', ['--promotion-id', ' ', '--mutation-id', MUTATION]],
+    ['--mutation-id', ['--mutation-id', '']],
+  ])('refuses a blank %s (usage error), before reading the ledgers', async (flag, selector) => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const r = plan(dir, ['install-plan', '--memory-dir', join(dir, 'no-memory'), ...selector, '--target-root', '/mnt', '--parent-generation', 'a', '--resulting-generation', 'b', '--record']);
+    expectRefused(r, 2, `error[flag-blank]: ${flag} must not be blank`, ev.generations);
+  });
 });
 
 describe('install-plan: evidence and path validation', () => {

@@ -121,6 +121,8 @@ export function validateSeed(v: MutationVerificationRecord, p: MutationPromotion
 
 /** Flag values install-plan checks before reading any ledger (usage errors, exit 2). */
 export function validatePlanArgs(args: {
+  promotionId?: string | undefined;
+  mutationId?: string | undefined;
   targetRoot: string;
   parentGeneration: string;
   resultingGeneration: string;
@@ -133,6 +135,13 @@ export function validatePlanArgs(args: {
   }
   for (const [flag, value] of [['--parent-generation', args.parentGeneration], ['--resulting-generation', args.resultingGeneration]] as const) {
     if (!/\S/.test(value)) throw usageError('generation-label-blank', `${flag} must not be blank`, 'Give a generation label such as gen-child.');
+  }
+  // A blank selector matched no record: exit 1 "no matching promotion evidence for promotion_id=",
+  // as if the ledger lacked it, when the flag's value was what was missing.
+  for (const [flag, value] of [['--promotion-id', args.promotionId], ['--mutation-id', args.mutationId]] as const) {
+    if (value !== undefined && !/\S/.test(value)) {
+      throw usageError('flag-blank', `${flag} must not be blank`, 'Give the id that promote printed (promotion_id or mutation_id), or leave the flag out.');
+    }
   }
   checkInstalledDir(args.installedMemoryDir, args.installedMemoryFrom ?? '--installed-memory-dir');
 }
