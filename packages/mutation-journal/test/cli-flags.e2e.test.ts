@@ -25,6 +25,25 @@ describe('a flag that takes one value, given twice', () => {
     expect(journal(['list', 'mutations', '--memory-dir', mem]).json()).toEqual([]);
   });
 
+  it('is a usage error for a flag with a list of choices too, which kept the last (append --status failed --status accepted journaled accepted)', () => {
+    const mem = tempDir();
+    const runs = [
+      journal(['append', '--memory-dir', mem, '--goal', 'g', '--phase', 'P0', '--status', 'failed', '--status', 'accepted']),
+      journal(['effect', '--memory-dir', mem, '--mutation-id', 'm', '--type', 't', '--target', 'x', '--risk', 'high', '--risk', 'low']),
+      journal(['generation', '--memory-dir', mem, '--generation', 'g', '--mutation-id', 'm', '--goal', 'g', '--lineage-status', 'planned', '--lineage-status', 'installed']),
+      journal(['list', 'mutations', '--memory-dir', mem, '--format', 'table', '--format', 'json']),
+    ];
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^error\[flag-repeated\]: --(status|risk|lineage-status|format) was given twice \("\w+", then "\w+"\); it takes one value\n/);
+    }
+    expect(readdirSync(mem)).toEqual([]); // nothing appended
+    // The choices are still checked, and a single value still overrides the default.
+    expect(journal(['append', '--memory-dir', mem, '--goal', 'g', '--phase', 'P0', '--status', 'bogus']).stderr).toContain("argument 'bogus' is invalid. Allowed choices are pending, accepted, failed, reverted.");
+    expect(journal(['append', '--memory-dir', mem, '--goal', 'g', '--phase', 'P0', '--status', 'failed']).json().status).toBe('failed');
+  });
+
   it('leaves repeatable flags and repeated switches alone', () => {
     const mem = tempDir();
     const r = journal(['append', '--memory-dir', mem, '--goal', 'g', '--phase', 'P0', '--metadata', 'a=1', '--metadata', 'b=2']);
