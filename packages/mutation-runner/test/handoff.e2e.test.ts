@@ -230,6 +230,16 @@ describe('mutation-runner handoff', () => {
     expect(unknown.stderr).toContain('error[attempt-unknown]');
   });
 
+  // '' was read as a directory of the queue: "cannot use the proposal of : failed to read proposal
+  // <root>/mutations/pending/proposal.json: ENOENT", and '..' as the queue's parent.
+  it.each(['', ' ', '..'])('refuses --mutation-id %j as no mutation id, before any work (exit 2)', (id) => {
+    const r = handoff(exampleGenome(), memoryDir(), ['--mutation-id', id]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error[mutation-id-invalid]: --mutation-id ${JSON.stringify(id)} `);
+    expect(r.stderr).not.toContain('failed to read proposal');
+  });
+
   it('refuses an --output named like a ledger, before any work (it created memory/effects.jsonl holding a hand-off)', () => {
     const root = exampleGenome();
     const mem = memoryDir();

@@ -7,6 +7,7 @@ import { buildHandoff, DEFAULT_HANDOFF_BYTES, MAX_HANDOFF_BYTES } from './build.
 import { lineageHead, locate, mutationContext, observe, type Located, type Where } from './gather.js';
 import { loadAncestry, loadGoalHistory, type History } from './history.js';
 import { renderMarkdown } from './markdown.js';
+import { mutationIdProblem } from '../propose/write.js';
 import { placeOf } from './refs.js';
 import type { ObservedState } from './state-facts.js';
 
@@ -37,6 +38,10 @@ export async function runHandoff(opts: HandoffOptions): Promise<void> {
     throw usageError('subject-missing', 'give exactly one of --goal TEXT or --mutation-id ID', 'A hand-off is about a goal (for a new proposal) or an existing mutation.');
   }
   if (opts.goal !== undefined && opts.goal.trim() === '') throw usageError('flag-blank', '--goal must not be blank', 'Say what the change should achieve.');
+  // Else '' (or '../x') became a path under the queue: "cannot use the proposal of : failed to read
+  // proposal <root>/mutations/pending/proposal.json".
+  const idProblem = opts.mutationId === undefined ? undefined : mutationIdProblem(opts.mutationId);
+  if (idProblem) throw usageError('mutation-id-invalid', `--mutation-id ${JSON.stringify(opts.mutationId)} ${idProblem}`, 'Give the mutation_id of an existing proposal (the name of its directory in mutations/pending/).');
   if (opts.proposal !== undefined && opts.mutationId === undefined) throw usageError('flags-conflict', '--proposal goes with --mutation-id', 'Name the mutation the proposal belongs to.');
   const maxBytes = parseMaxBytes(opts.maxBytes);
   const loc = locate(opts);
