@@ -158,6 +158,28 @@ describe('Home Manager modules a NixOS module hands over', () => {
     expect(m.home).toEqual([]);
   });
 
+  it("reads the settings of the modules written in place in sharedModules as those modules' own, apart from config", async () => {
+    const m = (await analyzeNixSource(`{ lib, ... }: {
+  home-manager.sharedModules = [
+    ./home/common.nix
+    { systemd.user.services.foo.Service.ExecStart = "foo"; imports = [ ./home/x.nix ]; }
+    ({ pkgs, ... }: { systemd.user.timers.foo.Timer.OnCalendar = "daily"; })
+    (lib.mkIf true { systemd.user.services.cond.Install.WantedBy = [ "default.target" ]; })
+    { config.home.stateVersion = "24.05"; }
+  ];
+}`)).module!;
+    expect(m.shared_config?.map((c) => [c.path, c.binding.line, c.conditional, c.literal])).toEqual([
+      ['systemd.user.services.foo.Service.ExecStart', 4, false, 'foo'],
+      ['systemd.user.timers.foo.Timer.OnCalendar', 5, false, 'daily'],
+      ['systemd.user.services.cond.Install.WantedBy', 6, true, ['default.target']],
+      ['home.stateVersion', 7, false, '24.05'],
+    ]);
+    expect(m.config.map((c) => c.path)).toEqual(['home-manager.sharedModules']);
+    expect(m.home_modules?.map((r) => r.path)).toEqual(['./home/common.nix', './home/x.nix']);
+    // A module with no such list has none.
+    expect((await analyzeNixSource('{ home-manager.sharedModules = [ ./home/common.nix ]; }')).module!.shared_config).toBeUndefined();
+  });
+
   it('reads a name bound to a path as that path, and a path whose `${…}` are names bound to strings', async () => {
     const r = await read(`{ lib, ... }:
 let

@@ -36,10 +36,35 @@ export interface NixHomeModuleRef {
  */
 export function homeModuleSlot(segments: readonly string[]): string | undefined {
   if (segments[0] !== 'home-manager') return undefined;
-  if (segments.length === 2) return segments[1] === 'sharedModules' ? 'home-manager.sharedModules' : undefined;
+  if (segments.length === 2) return segments[1] === 'sharedModules' ? SHARED : undefined;
   if (segments[1] !== 'users' || segments.length > 4 || (segments.length === 4 && segments[3] !== 'imports')) return undefined;
   return renderAttrPath(segments.slice(0, 3));
 }
+
+/**
+ * What the settings walk collects of what a module hands to Home Manager: the module files
+ * (NixHomeModuleRef), and the modules written in place in `home-manager.sharedModules`
+ * (`[ { systemd.user.services.sync = …; } ]`), which the module reader reads as modules
+ * (NixModuleFacts.shared_config). A user's module written in place is read by the walk itself:
+ * its settings are settings of `home-manager.users.<user>`.
+ */
+export interface HomeHandovers {
+  refs: NixHomeModuleRef[];
+  shared: { node: SyntaxNode; scope: Scope }[];
+  /** What flake.nix's outputs function binds, for a module written there (readHomeModules). */
+  flake?: FlakeArgs | undefined;
+}
+
+/** Reads what the value at `segments` hands over, when `segments` is a Home Manager slot (homeModuleSlot). */
+export function readHandovers(segments: readonly string[], value: SyntaxNode, scope: Scope, line: number, into: HomeHandovers): void {
+  const via = homeModuleSlot(segments);
+  if (via === undefined) return;
+  readHomeModules(via, value, scope, line, into.refs, into.flake);
+  if (via !== SHARED) return;
+  for (const { ref, node } of importParts(value, scope)) if (ref.kind === 'expression') into.shared.push({ node, scope });
+}
+
+const SHARED = 'home-manager.sharedModules';
 
 /** True for `home-manager.users.<user>`, whose value is a module (and so may be a function). */
 export function isHomeUser(segments: readonly string[]): boolean {

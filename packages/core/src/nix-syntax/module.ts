@@ -12,7 +12,7 @@ import { flattenSettings, type NixComputedConfig, type NixSetting } from './sett
 import { unwrapValue, updateOperands, type Unwrapped } from './unwrap-value.js';
 import { expansionOf, type Expansion } from './expansion.js';
 import { importRefs, type NixImportRef } from './module-imports.js';
-import type { NixHomeModuleRef } from './home-modules.js';
+import type { HomeHandovers, NixHomeModuleRef } from './home-modules.js';
 import type { FlakeArgs } from './flake-args.js';
 
 export { importRefs, listElements, listElementsOf, type NixImportRef } from './module-imports.js';
@@ -61,6 +61,12 @@ export interface NixModuleFacts {
   imports: NixImportRef[];
   /** Home Manager modules it hands over (`home-manager.users.<u>`, `home-manager.sharedModules`); absent when none. */
   home_modules?: NixHomeModuleRef[];
+  /**
+   * The settings of the modules written in place in `home-manager.sharedModules` (`[ {
+   * systemd.user.services.sync = …; } ]`), read as those modules' own (`systemd.user.services.sync.…`):
+   * every user gets them. Apart from `config`, which holds this module's options; absent when none.
+   */
+  shared_config?: NixSetting[];
 }
 
 const OPTION_CONSTRUCTORS = new Set(['mkOption', 'mkEnableOption', 'mkPackageOption']);
@@ -111,7 +117,7 @@ export function moduleFactsFrom(tl: TopLevel, flake?: FlakeArgs): NixModuleFacts
   const explicit = entries.some((e) => e.path[0] === 'config' || e.path[0] === 'options');
   if (!explicit && isHelperLibrary(entries)) return undefined;
   const facts = emptyFacts(form);
-  const home: NixHomeModuleRef[] = [];
+  const home = newHandovers(flake);
   for (const e of entries) {
     const head = e.path[0];
     // Read by name first: a value read from the source fetches its node on first use, which takes
@@ -119,10 +125,29 @@ export function moduleFactsFrom(tl: TopLevel, flake?: FlakeArgs): NixModuleFacts
     if ((head !== 'options' && head !== 'imports' && head !== 'config') || !e.value) continue;
     if (head === 'options') collectOptions(e.value, scope, e.path.slice(1), e.node, facts);
     else if (head === 'imports' && e.path.length === 1) append(facts.imports, importRefs(e.value, scope));
-    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node, computed: facts.computed_config, home, flake }));
+    else if (head === 'config') append(facts.config, flattenSettings(e.value, scope, e.path.slice(1), { dynamic: e.dynamic, binding: e.node, computed: facts.computed_config, home }));
   }
-  if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n), home, flake });
-  if (home.length) facts.home_modules = home;
+  if (!explicit) facts.config = flattenSettings(node, scope, [], { skip: (n) => RESERVED.has(n), home });
+  return withHandovers(facts, home);
+}
+
+function newHandovers(flake: FlakeArgs | undefined): HomeHandovers {
+  return { refs: [], shared: [], flake };
+}
+
+/**
+ * `facts` with what it hands to Home Manager: the module files, and the settings of the modules
+ * of `home-manager.sharedModules` written in place, each read as a module (a module that is no
+ * attrset once its function and `mkIf` are peeled sets nothing that can be listed).
+ */
+function withHandovers(facts: NixModuleFacts, home: HomeHandovers): NixModuleFacts {
+  if (home.refs.length) facts.home_modules = home.refs;
+  const shared: NixSetting[] = [];
+  for (const m of home.shared) {
+    const read = moduleFactsOf(m.node, m.scope);
+    if (read) append(shared, read.config);
+  }
+  if (shared.length) facts.shared_config = shared;
   return facts;
 }
 
@@ -188,10 +213,9 @@ function wholeConfigModule(tl: TopLevel, flake: FlakeArgs | undefined): NixModul
   const u = unwrapValue(tl.node, tl.scope);
   if (!u.merge && !isAttrset(u.node, u.type)) return undefined;
   const facts = emptyFacts(tl.form);
-  const home: NixHomeModuleRef[] = [];
-  facts.config = flattenSettings(tl.node, tl.scope, [], { skip: (n) => RESERVED.has(n), home, computed: facts.computed_config, flake });
-  if (home.length) facts.home_modules = home;
-  return facts;
+  const home = newHandovers(flake);
+  facts.config = flattenSettings(tl.node, tl.scope, [], { skip: (n) => RESERVED.has(n), home, computed: facts.computed_config });
+  return withHandovers(facts, home);
 }
 
 function emptyFacts(form: NixModuleFacts['form']): NixModuleFacts {

@@ -5,9 +5,8 @@ import type { LexedValue } from './binding-source.js';
 import { isLexedLeaf } from './peel.js';
 import { fieldChild, textBetween, treeSource } from './tree-source.js';
 import { expansionOf, type Expansion } from './expansion.js';
-import { homeModuleSlot, isHomeUser, readHomeModules, type NixHomeModuleRef } from './home-modules.js';
+import { isHomeUser, readHandovers, type HomeHandovers } from './home-modules.js';
 import { unwrapValue, updateOperands, type Unwrapped } from './unwrap-value.js';
-import type { FlakeArgs } from './flake-args.js';
 
 /** One attribute path set to a value (a leaf of nested attrsets), with where it is written. */
 export interface NixSetting {
@@ -52,8 +51,7 @@ function isAttrsetType(type: string): boolean {
  * With `binding` and a non-empty prefix, a value that is not an attrset is itself the leaf.
  * `computed` collects the values that are neither an attrset nor a leaf (the value itself, or a
  * `mkMerge` part, when it is a call or an update): what they set only evaluation can list.
- * `home` collects the Home Manager modules the leaves hand over (see home-modules.ts; `flake`: what
- * flake.nix's outputs function binds, for a module written there, readHomeModules). A user's
+ * `home` collects what the leaves hand to Home Manager (HomeHandovers, home-modules.ts). A user's
  * module written as a function (`home-manager.users.u = { pkgs, ... }: { … };`, also as a part
  * of the user's `mkMerge`) is read as its body (moduleValue), as the same module written as an
  * attrset is.
@@ -62,18 +60,18 @@ export function flattenSettings(
   node: SyntaxNode,
   scope: Scope,
   prefix: string[] = [],
-  opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: SyntaxNode; computed?: NixComputedConfig[]; home?: NixHomeModuleRef[]; flake?: FlakeArgs | undefined } = {},
+  opts: { conditional?: boolean; skip?: (name: string) => boolean; dynamic?: boolean; binding?: SyntaxNode; computed?: NixComputedConfig[]; home?: HomeHandovers } = {},
 ): NixSetting[] {
   const out: NixSetting[] = [];
   const u = withUpdate(moduleValue(unwrapValue(node, scope), prefix));
   const cond = (opts.conditional ?? false) || u.conditional;
   if (opts.binding && prefix.length && !isAttrsetType(u.type) && !u.merge && !u.update) {
     const l = leaf(renderAttrPath(prefix), prefix, opts.dynamic ?? false, cond, opts.binding, node, u);
-    if (opts.home) homeModulesOf(prefix, u, l.binding.line, opts.home, opts.flake);
+    if (opts.home) homeModulesOf(prefix, u, l.binding.line, opts.home);
     return [l];
   }
   const walk = expansionOf(node);
-  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed, home: opts.home, flake: opts.flake });
+  if (walk.enter(u.node)) walkEntered({ ...u, conditional: cond }, { prefix, dynamic: opts.dynamic ?? false, depth: 0, out, skip: opts.skip, walk, computed: opts.computed, home: opts.home });
   return out;
 }
 
@@ -146,9 +144,8 @@ function moduleValue(fn: Unwrapped, segments: readonly string[]): Unwrapped {
  * The Home Manager modules a leaf at `segments` hands over, read from its value with `mkIf` and
  * the like peeled off (none for most leaves: the first segment is compared first).
  */
-function homeModulesOf(segments: readonly string[], value: Unwrapped, line: number, out: NixHomeModuleRef[], flake: FlakeArgs | undefined): void {
-  const via = segments[0] === 'home-manager' ? homeModuleSlot(segments) : undefined;
-  if (via !== undefined) readHomeModules(via, value.node, value.scope, line, out, flake);
+function homeModulesOf(segments: readonly string[], value: Unwrapped, line: number, into: HomeHandovers): void {
+  if (segments[0] === 'home-manager') readHandovers(segments, value.node, value.scope, line, into);
 }
 
 /** Where a walk is, and what it collects into. */
@@ -161,9 +158,7 @@ interface At {
   /** The values this walk is inside, and the tree's budget (see expansion.ts). */
   walk: Expansion;
   computed?: NixComputedConfig[] | undefined;
-  home?: NixHomeModuleRef[] | undefined;
-  /** What flake.nix's outputs function binds, for a value written there (readHomeModules). */
-  flake?: FlakeArgs | undefined;
+  home?: HomeHandovers | undefined;
 }
 
 /** Walks `u`, which `at.walk` has entered (and which it leaves at the end). */
@@ -176,7 +171,7 @@ function walkEntered(u: Unwrapped, at: At): void {
         const inner = withUpdate(moduleValue(unwrapValue(p, u.scope), at.prefix));
         // A part of a user's module that is a module file (`mkMerge [ (import ./alice.nix) { … } ]`)
         // is handed over at its line, as the user's module written as that file is.
-        if (at.home && !isAttrsetType(inner.type) && !inner.merge && !inner.update && isHomeUser(at.prefix)) homeModulesOf(at.prefix, inner, spanOf(p).line, at.home, at.flake);
+        if (at.home && !isAttrsetType(inner.type) && !inner.merge && !inner.update && isHomeUser(at.prefix)) homeModulesOf(at.prefix, inner, spanOf(p).line, at.home);
         // A part that merges the value it is part of adds nothing that is not there already.
         if (at.walk.enter(inner.node)) walkEntered({ ...inner, conditional: u.conditional || inner.conditional }, { ...at, depth: at.depth + 1 });
       }
@@ -209,7 +204,7 @@ function walkAttrset(u: Unwrapped, at: At): void {
       out.push(lexedLeaf(path, segments, dyn, u.conditional, lexed));
       // A value read from the source hands over a module only as a path through the flake's
       // `self` (`"${self}/home/alice.nix"`, `import "${self}/…"`): its node is read for that.
-      if (at.home && at.flake && segments[0] === 'home-manager' && e.value) homeModulesOf(segments, unwrapValue(e.value, s), lexed.binding.line, at.home, at.flake);
+      if (at.home?.flake && segments[0] === 'home-manager' && e.value) homeModulesOf(segments, unwrapValue(e.value, s), lexed.binding.line, at.home);
       continue;
     }
     if (!e.value) {
@@ -227,7 +222,7 @@ function walkAttrset(u: Unwrapped, at: At): void {
       // A user's module past the budget is the function as written, not its body.
       const l = leaf(path, segments, dyn, cond, e.node, e.value, value);
       out.push(l);
-      if (at.home) homeModulesOf(segments, value, l.binding.line, at.home, at.flake);
+      if (at.home) homeModulesOf(segments, value, l.binding.line, at.home);
     }
   }
 }

@@ -146,6 +146,25 @@ describe('organs of Home Manager modules and flake-parts modules', () => {
     ]);
   });
 
+  it("gives the user units of the modules of sharedModules written in place, as those of a user's module written in place", async () => {
+    const s = await genomeOf({
+      'modules/home.nix': `{ lib, ... }: {
+  home-manager.users.alice.systemd.user.services.mine.Service.ExecStart = "mine";
+  home-manager.sharedModules = [
+    { systemd.user.services.foo.Service.ExecStart = "foo"; }
+    ({ pkgs, ... }: { systemd.user.timers.foo.Timer.OnCalendar = "daily"; })
+    (lib.mkIf true { systemd.user.services.mine.Service.Nice = 5; })
+    { systemd.user.services.off.enable = false; systemd.services.not-user.script = "x"; }
+  ];
+}`,
+    });
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.line, o.detected_by])).toEqual([
+      ['systemd-service', 'user:foo', 'modules/home.nix', 4, 'systemd.user.services.foo set in home-manager.sharedModules in modules/home.nix'],
+      ['systemd-service', 'user:mine', 'modules/home.nix', 2, 'home-manager.users.alice.systemd.user.services.mine set in modules/home.nix'],
+      ['systemd-timer', 'user:foo.timer', 'modules/home.nix', 5, 'systemd.user.timers.foo set in home-manager.sharedModules in modules/home.nix'],
+    ]);
+  });
+
   it('names a system unit whose own name starts with user: or system: with system: in front, apart from the user units', async () => {
     const s = await genomeOf({
       'modules/units.nix': `{

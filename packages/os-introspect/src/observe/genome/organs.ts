@@ -3,7 +3,7 @@ import { join, posix } from 'node:path';
 import type { z } from 'zod';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { byCodeUnit } from '@autopoietic/core/canonical';
-import { resolveNixPath, type NixHomeModuleRef, type NixModuleFacts, type PlacedOutput } from '@autopoietic/core/nix-syntax';
+import { resolveNixPath, type NixHomeModuleRef, type NixModuleFacts, type NixSetting, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
 import { handedOverFile, type HomeHandover, type ModuleClass } from './module-classes.js';
@@ -112,7 +112,7 @@ export function moduleOrgans(m: Module, analysis: NixModuleFacts, layout: Genome
   const add = (o: Organ): void => {
     out.push(o);
   };
-  optionAndUnitOrgans(m, add);
+  optionAndUnitOrgans(m, analysis.shared_config ?? [], add);
   homeModuleOrgans(m.path, analysis.home_modules ?? [], layout, undefined, add);
   return out;
 }
@@ -126,7 +126,12 @@ export function underHomeDir(path: string): boolean {
   return path.startsWith('home/') || path.includes('/home/');
 }
 
-function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
+/**
+ * `shared`: the settings of the modules written in place in `home-manager.sharedModules`
+ * (NixModuleFacts.shared_config), whose user units are organs as a user's module written in place
+ * gives them.
+ */
+function optionAndUnitOrgans(m: Module, shared: readonly NixSetting[], add: (o: Organ) => void): void {
   if (m.options.length) {
     const name = commonPrefix(m.options.map((o) => o.path)) || posix.basename(m.path, '.nix');
     const type = underHomeDir(m.path) ? 'home-manager-module' : 'nixos-module';
@@ -135,17 +140,20 @@ function optionAndUnitOrgans(m: Module, add: (o: Organ) => void): void {
   // A unit the module only switches off (`systemd.services.NetworkManager-wait-online.enable =
   // false;`) is another module's unit, not an organ of this one.
   const units = new Map<string, { organ: Organ; onlyDisabled: boolean }>();
-  for (const s of m.config) {
+  const unitOf = (path: string, line: number, literal: unknown, where: string): void => {
     // Most settings are not units: skip the pattern.
-    if (!s.path.startsWith('systemd.') && !s.path.startsWith('home-manager.users.')) continue;
-    const unit = systemdUnit(s.path);
-    if (!unit) continue;
-    const disables = s.path === `${unit.attr}.enable` && s.literal === false;
+    if (!path.startsWith('systemd.') && !path.startsWith('home-manager.users.')) return;
+    const unit = systemdUnit(path);
+    if (!unit) return;
+    const disables = path === `${unit.attr}.enable` && literal === false;
     const key = `${unit.type}\u0000${unit.name}`;
     const seen = units.get(key);
     if (seen) seen.onlyDisabled &&= disables;
-    else units.set(key, { organ: { name: unit.name, type: unit.type, source: m.path, line: s.line, detected_by: `${unit.attr} set in ${m.path}` }, onlyDisabled: disables });
-  }
+    else units.set(key, { organ: { name: unit.name, type: unit.type, source: m.path, line, detected_by: `${unit.attr} set in ${where}` }, onlyDisabled: disables });
+  };
+  for (const s of m.config) unitOf(s.path, s.line, s.literal, m.path);
+  // Only user units: in a Home Manager module, `systemd.services.x` is no unit.
+  for (const s of shared) if (s.path.startsWith('systemd.user.')) unitOf(s.path, s.binding.line, s.literal, `home-manager.sharedModules in ${m.path}`);
   for (const u of units.values()) if (!u.onlyDisabled) add(u.organ);
 }
 
