@@ -10,7 +10,7 @@ import { cacheFailure, readGenomeFiles, scanGenomeFiles, type CacheInfo, type Fi
 import { genomeKey, genomePieces, readMemo, renderGenome, writeMemo, type GenomePieces, type KeyEntry, type Memo } from './memo.js';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { cacheable, cacheDirFor, snapshotPath } from './cache.js';
-import { packageDirOrgans } from './organs.js';
+import { packageDirOrgans } from './package-dir-organs.js';
 import { notCheckedOut } from './sparse.js';
 import { EarlyWorkers, stopLauncherWorker, type Jobs } from './parse-pool.js';
 import { trace } from '../trace.js';
