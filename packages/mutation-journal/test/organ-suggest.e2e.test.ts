@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
+import { REPO_ROOT, runCli, runCliVia } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { generation, journal, organLine, promotion, snapshot } from './organ-fixtures.js';
 
@@ -111,8 +111,26 @@ describe('organ suggest: new behaviour', () => {
     expect(r.stderr).toContain('genome.organs.0.source');
     const missing = journal(['suggest', '--self-state', join(mem, 'nope.json')], mem);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('error[self-state-unreadable]');
+    expect(missing.stderr).toContain(`error[self-state-unreadable]: cannot read --self-state ${join(mem, 'nope.json')}: no such file\n`);
     expect(snapshot(mem)).toEqual({});
+  });
+
+  it('names a self-state this user may not read as such, not as a file to write with os-introspect (it said EACCES)', () => {
+    const mem = tempDir();
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const closed = join(dir, 'self-state.json');
+    copyFileSync(FIXTURE, closed);
+    chmodSync(closed, 0o600);
+    const root = process.getuid?.() === 0;
+    if (!root) chmodSync(closed, 0o000);
+    const prefix = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const r = runCliVia(prefix, 'mutation-journal', ['organ', 'suggest', '--memory-dir', mem, '--self-state', closed], { cwd: '/', env: { HOME: '/nonexistent' } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error[self-state-unreadable]: cannot read --self-state ${closed}: this user may not read it (EACCES)\n`);
+    expect(r.stderr).toContain('hint: Make it readable to this user (its owner or mode), or pass a copy this user can read.');
+    expect(r.stderr).not.toContain('os-introspect');
+    expect(r.stdout).toBe('');
   });
 
   it('refuses a --self-state that is a device or a FIFO without reading it (/dev/zero was read until memory ran out, a FIFO hung)', () => {
