@@ -25,10 +25,10 @@ describe('verify: protected paths against hostile file names', () => {
   // stopped at a line terminator, so "hosts/evil\u2028.nix" was not under "hosts" and a genome
   // importing every file of a protected directory (builtins.readDir) took the author's module.
   it.each([
-    ['a line feed', 'hosts/evil\n.nix', ['hosts'], 'host policy rule "hosts"'],
-    ['a carriage return', 'hosts/evil\r.nix', ['hosts'], 'host policy rule "hosts"'],
-    ['a line separator', 'hosts/evil\u2028.nix', ['hosts'], 'host policy rule "hosts"'],
-    ['a paragraph separator under a ** rule', 'secrets/a/\u2029b.key', ['secrets/**.key'], 'host policy rule "secrets/**.key"'],
+    ['a line feed', 'hosts/evil\n.nix', ['hosts'], '--policy file rule "hosts"'],
+    ['a carriage return', 'hosts/evil\r.nix', ['hosts'], '--policy file rule "hosts"'],
+    ['a line separator', 'hosts/evil\u2028.nix', ['hosts'], '--policy file rule "hosts"'],
+    ['a paragraph separator under a ** rule', 'secrets/a/\u2029b.key', ['secrets/**.key'], '--policy file rule "secrets/**.key"'],
     ['a line feed under the default memory/evidence rule', 'memory/evidence/x\ny.json', [], 'default rule "memory/evidence"'],
   ])('a file name holding %s is still protected', (_what, path, rules, rule) => {
     const root = fixtureGenome();

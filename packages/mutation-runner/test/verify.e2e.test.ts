@@ -275,13 +275,19 @@ describe('verify: patch path rules (before anything is applied)', () => {
     expect(r.json().reason).toContain('cannot be applied in P1');
   });
 
-  it('refuses paths the operator policy protects', () => {
+  // The reason named a --policy rule a "host policy rule": the operator looked for it in
+  // /etc/autopoietic/mutation-runner.json, which did not have it.
+  it('refuses paths the operator policy protects, naming the policy the rule comes from', () => {
     const root = fixtureGenome();
     const policy = join(tempDir(), 'policy.json');
     writeFileSync(policy, JSON.stringify({ protected_paths: ['hosts'] }));
+    const etc = tempDir();
+    writeFileSync(join(etc, 'mutation-runner.json'), JSON.stringify({ mode: 'mutate-draft', protected_paths: ['README.md'] }));
     const { patch } = makePatch(root, (w) => writeFileSync(join(w, 'hosts/seed.nix'), '{ host = "evil"; }\n'));
-    const r = verify(root, writeProposal({ changed_paths: ['hosts/seed.nix'], patch }), memoryDir(), ['--policy', policy]);
-    expect(r.json().reason).toBe('patch path "hosts/seed.nix" is protected (host policy rule "hosts")');
+    const r = verify(root, writeProposal({ changed_paths: ['hosts/seed.nix'], patch }), memoryDir(), ['--policy', policy, '--etc-dir', etc]);
+    expect(r.json().reason).toBe('patch path "hosts/seed.nix" is protected (--policy file rule "hosts")');
+    const host = verify(root, readmeProposal(root), memoryDir(), ['--policy', policy, '--etc-dir', etc]);
+    expect(host.json().reason).toBe('patch path "README.md" is protected (host policy rule "README.md")');
   });
 });
 

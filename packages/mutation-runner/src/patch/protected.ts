@@ -9,7 +9,8 @@ import { relativePathProblem } from './rules.js';
 
 export interface ProtectedRule {
   pattern: string;
-  source: 'default' | 'host policy' | 'memory dir';
+  /** Where the rule comes from, as a refusal names it: the operator looks for it there. */
+  source: 'default' | 'host policy' | '--policy file' | 'memory dir';
 }
 
 /**
@@ -32,12 +33,14 @@ export function protectedMatcher(rules: readonly ProtectedRule[]): ProtectedMatc
   };
 }
 
-export function defaultProtectedRules(extra: { policy?: readonly string[]; memoryDirRel?: string | undefined } = {}): ProtectedRule[] {
+export function defaultProtectedRules(extra: { policy?: readonly string[]; policyFile?: readonly string[]; memoryDirRel?: string | undefined } = {}): ProtectedRule[] {
   const rules: ProtectedRule[] = DEFAULT_PROTECTED.map((pattern) => ({ pattern, source: 'default' as const }));
   if (extra.memoryDirRel !== undefined && extra.memoryDirRel !== 'memory') {
     for (const p of MEMORY_PROTECTED) rules.push({ pattern: `${extra.memoryDirRel}/${p}`, source: 'memory dir' });
   }
   for (const pattern of extra.policy ?? []) rules.push({ pattern: pattern.replace(/\/+$/, ''), source: 'host policy' });
+  // A --policy rule was named a "host policy rule", and the operator looked in /etc/autopoietic.
+  for (const pattern of extra.policyFile ?? []) rules.push({ pattern: pattern.replace(/\/+$/, ''), source: '--policy file' });
   return rules;
 }
 

@@ -172,7 +172,7 @@ function mergePolicy(host: HostPolicy | undefined, extra: ReturnType<typeof Extr
   }
   return {
     operatorChecks,
-    protectedRules: defaultProtectedRules({ policy: [...(host?.protected_paths ?? []), ...(extra?.protected_paths ?? [])], memoryDirRel }),
+    protectedRules: defaultProtectedRules({ policy: host?.protected_paths ?? [], policyFile: extra?.protected_paths ?? [], memoryDirRel }),
     timeouts: {
       base: clampTimeout(timeoutFlag ?? extra?.default_timeout_seconds ?? host?.default_timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS),
       byName: { ...(host?.check_timeouts ?? {}), ...(extra?.check_timeouts ?? {}) },
