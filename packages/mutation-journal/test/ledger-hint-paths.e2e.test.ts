@@ -68,3 +68,16 @@ describe('hints that spell a ledger command, for a ledger path with a space or a
     expectPastable(invalid.stderr, file);
   });
 });
+
+describe('a ledger of another kind, read as the one a flag names', () => {
+  it('is named as the wrong file, not sent to `ledger verify`, which reports it ok', () => {
+    const { mem, file } = spacedMemory();
+    expect(journal(['ledger', 'verify', '--path', file]).code).toBe(0);
+    for (const args of [['organ', 'list', '--path', file], ['list', 'organs', '--path', file], ['organ', 'review', '--measure', '--promotions', file]]) {
+      const r = journal([...args, '--memory-dir', mem]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`error[ledger-record-invalid]: ${file}:1: not a valid `);
+      expect(r.stderr, args.join(' ')).toMatch(/\nhint: That file name is the mutation ledger's: point the ledger option at the (organ|mutation-promotion) ledger instead\.\n/);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
 import { shellQuote } from '../cli-kit/shell-quote.js';
@@ -10,7 +10,7 @@ import { checkLedgerFile } from './ledger-file.js';
 import { afterBom, bomCause, startsWithBom } from './line-marks.js';
 import { LineTooLong, scanLines, type RawLine } from './lines.js';
 import { waitWhileLocked } from './lock.js';
-import { describeIssues, type LedgerSchemaName } from './validate.js';
+import { describeIssues, schemaForFileName, type LedgerSchemaName } from './validate.js';
 
 export interface ReadOptions {
   /**
@@ -137,10 +137,15 @@ function byteOrderMark(path: string, raw: RawLine): AosError {
 }
 
 function invalid(path: string, line: number, schemaName: string, issues: string[]): AosError {
-  return new AosError('ledger-record-invalid', `${path}:${line}: not a valid ${schemaName} record: ${issues.join('; ')}`, {
-    hint: `Run \`mutation-journal ledger verify --path ${shellQuote(path)}\`; the line does not match memory/${schemaName}.schema.json.`,
-    details: { path, line, issues },
-  });
+  // A file named as another kind's ledger (`organ list --path memory/mutations.jsonl`) is the
+  // wrong file, not a damaged one: `ledger verify` of it, which checks it as what its name says,
+  // reports it ok.
+  const named = schemaForFileName(basename(path));
+  const hint =
+    named !== undefined && named !== schemaName
+      ? `That file name is the ${named} ledger's: point the ledger option at the ${schemaName} ledger instead.`
+      : `Run \`mutation-journal ledger verify --path ${shellQuote(path)}\`; the line does not match memory/${schemaName}.schema.json.`;
+  return new AosError('ledger-record-invalid', `${path}:${line}: not a valid ${schemaName} record: ${issues.join('; ')}`, { hint, details: { path, line, issues } });
 }
 
 function tornTail(path: string, line: number): AosError {
