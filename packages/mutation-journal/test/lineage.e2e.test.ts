@@ -219,6 +219,31 @@ describe('mutation-journal lineage: bad input', () => {
     expect(r.stderr).toContain(file);
   });
 
+  it('refuses a journal flag naming another kind\'s ledger (exit 2, before reading), which was called damaged or, missing, drawn as empty', async () => {
+    const { mem } = await known();
+    const mutations = join(mem, 'mutations.jsonl');
+    const wrong = lineage(mem, ['--promotion-journal', mutations, '--output', join(mem, 'view.html')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(`error[ledger-kind-mismatch]: --promotion-journal ${mutations} is named as the mutation ledger, not the mutation-promotion ledger it reads\nhint: Point --promotion-journal at the mutation-promotions.jsonl ledger (or at a file of another name).`);
+    const missing = lineage(mem, ['--verification-journal', join(tempDir(), 'organs.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('error[ledger-kind-mismatch]: --verification-journal ');
+    expect(missing.stdout).toBe('');
+    expect(lineage(mem, ['--mutation-journal', mutations]).code, 'its own file name is fine').toBe(0);
+  });
+
+  it('names the kind in the verify command of a damaged ledger of a name of its own, which verify cannot tell from the name', async () => {
+    const { mem } = await known();
+    const custom = join(tempDir(), 'p2.jsonl');
+    writeFileSync(custom, readFileSync(join(mem, 'mutations.jsonl')));
+    const r = lineage(mem, ['--promotion-journal', custom]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error[ledger-broken]: ${custom}`);
+    expect(r.stderr).toContain(`\`mutation-journal ledger verify --kind promotions --path ${custom}\``);
+    const verify = runCli('mutation-journal', ['ledger', 'verify', '--kind', 'promotions', '--path', custom]);
+    expect(verify.code, 'the command the hint spells finds the problem').toBe(1);
+  });
+
   it('fails closed on a ledger whose last lines were cut off below its checkpoint, as `ledger verify` reports it', async () => {
     const { mem } = await known();
     const file = join(mem, 'mutations.jsonl');

@@ -1,5 +1,6 @@
-import { AosError, shellQuote } from '@autopoietic/core/cli-kit';
-import { loadRecords, verifiedRecords, type StoredRecord } from '@autopoietic/core/ledger';
+import { basename } from 'node:path';
+import { AosError, shellQuote, usageError } from '@autopoietic/core/cli-kit';
+import { loadRecords, schemaForFileName, verifiedRecords, type StoredRecord } from '@autopoietic/core/ledger';
 import { LEDGERS, type LedgerKind } from '@autopoietic/core/schemas';
 import { buildLineage, type LedgerNames, type LineageRecords } from './build.js';
 import { ledgerFile, memoryDir, type LocationFlags } from '../journal/locate.js';
@@ -26,9 +27,23 @@ const INPUTS = [
 
 export type Where = Omit<LocationFlags, 'path'>;
 
-/** The input ledger files, resolved through core's one path order (journal/locate.ts). */
+/**
+ * The input ledger files, resolved through core's one path order (journal/locate.ts). A journal
+ * flag that names another kind's ledger file (`--promotion-journal memory/mutations.jsonl`) is a
+ * usage error: read as promotions it was called a damaged ledger, and, missing, drawn as no
+ * promotions at all.
+ */
 export function lineageInputs(paths: LineagePaths, where: Where): { key: keyof LineageRecords; kind: LedgerKind; path: string }[] {
-  return INPUTS.map(([key, kind, flag]) => ({ key, kind, path: ledgerFile(kind, { ...where, ...(paths[flag] === undefined ? {} : { path: paths[flag] }) }) }));
+  return INPUTS.map(([key, kind, flag]) => {
+    const path = ledgerFile(kind, { ...where, ...(paths[flag] === undefined ? {} : { path: paths[flag] }) });
+    const named = schemaForFileName(basename(path));
+    if (named !== undefined && named !== LEDGERS[kind].schema) {
+      const option = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw usageError('ledger-kind-mismatch', `${option} ${path} is named as the ${named} ledger, not the ${LEDGERS[kind].schema} ledger it reads`,
+        `Point ${option} at the ${LEDGERS[kind].file} ledger (or at a file of another name).`);
+    }
+    return { key, kind, path };
+  });
 }
 
 /**
@@ -48,7 +63,8 @@ export async function loadLineage(paths: LineagePaths, where: Where): Promise<Li
     if (report.status === 'broken') {
       const first = report.problems[0];
       throw new AosError('ledger-broken', `${input.path}: ledger is damaged (${report.problems.length} problem(s); first at line ${first?.line}: ${first?.message})`, {
-        hint: `Inspect it with \`mutation-journal ledger verify --path ${shellQuote(input.path)}\`; the lineage view is only drawn from intact ledgers.`,
+        // With --kind: a ledger of a name of its own is then checked against the schema lineage reads it with.
+        hint: `Inspect it with \`mutation-journal ledger verify --kind ${input.kind} --path ${shellQuote(input.path)}\`; the lineage view is only drawn from intact ledgers.`,
       });
     }
     // A torn tail (or another problem short of broken): the reader skips it and says so.
