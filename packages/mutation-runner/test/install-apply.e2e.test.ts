@@ -308,6 +308,40 @@ describe('install-apply', () => {
     expect(listTree(applied.target)).toEqual(installed);
   });
 
+  // A torn last line refuses appends: install-apply wrote and journaled every seed file, then could
+  // not record its outcome ("install-outcome-unrecorded", with a hint about free space), and
+  // install-revert undid every file, then could not record that it had.
+  it('refuses, before any write, a generation ledger with a torn last line (apply and revert); after a repair both run', async () => {
+    const dir = tempDir();
+    const { ev, planFile, target } = await recordedPlan(dir);
+    const torn = '{"schema_version":"0.1.0","effect_id":"eff-torn"';
+    const repair = (file: string) => expect(runCli('mutation-journal', ['ledger', 'repair', '--path', file]).code).toBe(0);
+    writeFileSync(ev.generations, torn, { flag: 'a' });
+    const apply = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(apply.code, apply.stdout).toBe(1);
+    expect(apply.stdout).toBe('');
+    expect(apply.stderr).toContain(`error[ledger-torn-tail]: ledger ${ev.generations} ends with an incomplete line`);
+    expect(listTree(target)).toEqual([]);
+    expect(existsSync(ev.effects)).toBe(false);
+    repair(ev.generations);
+    const again = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(again.code, again.stderr).toBe(0);
+
+    const installed = listTree(target);
+    const effects = readFileSync(ev.effects, 'utf8');
+    writeFileSync(ev.generations, torn, { flag: 'a' });
+    const revert = mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(revert.code, revert.stdout).toBe(1);
+    expect(revert.stdout).toBe('');
+    expect(revert.stderr).toContain(`error[ledger-torn-tail]: ledger ${ev.generations} ends with an incomplete line`);
+    expect(listTree(target)).toEqual(installed);
+    expect(readFileSync(ev.effects, 'utf8')).toBe(effects); // no compensation journaled
+    repair(ev.generations);
+    const reverted = mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(reverted.code, reverted.stderr).toBe(0);
+    expect(listTree(target)).toEqual([]);
+  });
+
   it('refuses to apply a plan twice until it is reverted', async () => {
     const dir = tempDir();
     const { ev, planFile } = await recordedPlan(dir);

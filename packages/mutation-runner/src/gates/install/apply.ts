@@ -1,6 +1,6 @@
 import { AosError, describeError, GateFailed, shellQuote, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
-import { appendRecord, ledgerPath } from '@autopoietic/core/ledger';
+import { appendRecord, checkAppendable, ledgerPath } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
 import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
@@ -60,6 +60,10 @@ async function applyLocked(loaded: LoadedPlan, ledgers: ApplyLedgers, opts: Appl
   const root = checkTargetRoot(loaded.plan.seed_manifest.target_root, opts.allowLiveRoot, 'install-apply');
   const probes = loaded.plan.seed_manifest.files.map((f) => probeSeedPath(root, f));
   refuseConflicts(probes, opts.force, [...Object.values(ledgers), loaded.file]);
+  // Before the first write: a generation ledger that refuses appends (a torn last line) let every
+  // seed file be written and journaled, then lost the outcome, leaving the apply to be reverted.
+  // (The effect ledger needs no such check: its first append comes before the first write.)
+  await checkAppendable(ledgers.generations);
 
   const applyId = newId('ins');
   const effects: EffectRecord[] = [];

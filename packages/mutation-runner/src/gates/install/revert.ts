@@ -1,6 +1,6 @@
 import { AosError, describeError, usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
-import { appendRecord, ledgerPath } from '@autopoietic/core/ledger';
+import { appendRecord, checkAppendable, ledgerPath } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord } from '@autopoietic/core/schemas';
 import { loadInstallLedger } from './evidence.js';
@@ -87,6 +87,9 @@ async function revertLocked(loaded: LoadedPlan, ledgers: { effects: string; gene
     return resumeStep(step, earlier.byApplied.get(e.effect_id));
   });
   refuseBlocked(steps, opts.force);
+  // Before the first change, as install-apply: else the files were reverted and the run ended
+  // without its `reverted` record.
+  await checkAppendable(ledgers.generations);
 
   const revertId = earlier.revertId ?? newId('rev');
   const run = await runSteps(steps, loaded, ledgers.effects, revertId);
