@@ -69,15 +69,24 @@ describe('hints that spell a ledger command, for a ledger path with a space or a
   });
 });
 
-describe('a ledger of another kind, read as the one a flag names', () => {
-  it('is named as the wrong file, not sent to `ledger verify`, which reports it ok', () => {
+describe('a ledger flag naming another kind\'s ledger file', () => {
+  it('is a usage error before anything is read; it was called invalid (and sent to `ledger verify`, which reports it ok) or, missing, read as empty', () => {
     const { mem, file } = spacedMemory();
     expect(journal(['ledger', 'verify', '--path', file]).code).toBe(0);
-    for (const args of [['organ', 'list', '--path', file], ['list', 'organs', '--path', file], ['organ', 'review', '--measure', '--promotions', file]]) {
+    const missing = join(mem, 'mutation-results.jsonl');
+    const cases: [string[], string, string][] = [
+      [['organ', 'list', '--path', file], '--path', 'organ'],
+      [['list', 'organs', '--path', file], '--path', 'organ'],
+      [['organ', 'suggest', '--registry', file], '--registry', 'organ'],
+      [['organ', 'review', '--measure', '--promotions', file], '--promotions', 'mutation-promotion'],
+      [['organ', 'review', '--measure', '--generations', missing], '--generations', 'generation'],
+    ];
+    for (const [args, flag, schema] of cases) {
       const r = journal([...args, '--memory-dir', mem]);
-      expect(r.code, args.join(' ')).toBe(1);
-      expect(r.stderr).toContain(`error[ledger-record-invalid]: ${file}:1: not a valid `);
-      expect(r.stderr, args.join(' ')).toMatch(/\nhint: That file name is the mutation ledger's: point the ledger option at the (organ|mutation-promotion) ledger instead\.\n/);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^error\\[ledger-kind-mismatch\\]: ${flag} .* is named as the (mutation|mutation-result) ledger, not the ${schema} ledger it reads\\n`));
     }
+    expect(journal(['list', 'mutations', '--path', file]).code, 'its own name is fine').toBe(0);
   });
 });

@@ -20,6 +20,15 @@ describe('readRecords / loadRecords', () => {
     await expect(loadRecords(file, 'mutation')).rejects.toMatchObject({ code: 'ledger-byte-order-mark' });
   });
 
+  it('names a ledger read as another kind as the wrong file, where `ledger verify` of it would report it ok', async () => {
+    const file = await ledger(1);
+    const refused = loadRecords(file, 'organ');
+    await expect(refused).rejects.toMatchObject({ code: 'ledger-record-invalid', hint: "That file name is the mutation ledger's: point the ledger option at the organ ledger instead." });
+    const renamed = join(tempDir(), 'organs-copy.jsonl');
+    writeFileSync(renamed, readFileSync(file));
+    await expect(loadRecords(renamed, 'organ')).rejects.toMatchObject({ hint: expect.stringContaining('ledger verify --path') });
+  });
+
   it('reads a missing ledger as empty', async () => {
     expect(await loadRecords(join(tempDir(), 'nope', 'mutations.jsonl'), 'mutation')).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { readRecords } from '@autopoietic/core/ledger';
 import { LEDGERS } from '@autopoietic/core/schemas';
 import { buildFilter, type ListFilterFlags } from './list-filter.js';
 import { renderTable, tableCells } from './table.js';
-import { ledgerFile, type LocationFlags } from './locate.js';
+import { ledgerFile, refuseOtherKind, type LocationFlags } from './locate.js';
 import { parseKind } from './targets.js';
 
 export interface ListFlags extends ListFilterFlags, LocationFlags {
@@ -23,6 +23,7 @@ export async function runList(kindArg: string, flags: ListFlags): Promise<void> 
   const kind = parseKind(kindArg, 'kind');
   const keep = buildFilter(kind, flags);
   const file = ledgerFile(kind, flags);
+  if (flags.path !== undefined) refuseOtherKind('--path', file, kind);
   const schema = LEDGERS[kind].schema;
   if (flags.format === 'table') {
     const rows: string[][] = [];

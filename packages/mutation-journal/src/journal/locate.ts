@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { getLogger, usageError } from '@autopoietic/core/cli-kit';
-import { findGenomeRoot, ledgerPath, resolveMemoryDir } from '@autopoietic/core/ledger';
-import type { LedgerKind } from '@autopoietic/core/schemas';
+import { findGenomeRoot, ledgerPath, resolveMemoryDir, schemaForFileName } from '@autopoietic/core/ledger';
+import { LEDGERS, type LedgerKind } from '@autopoietic/core/schemas';
 
 export interface LocationFlags {
   path?: string;
@@ -37,6 +37,20 @@ function pathOptions(flags: LocationFlags): { memoryDir?: string; root?: string 
     }
   }
   return opts;
+}
+
+/**
+ * A ledger flag that names another kind's ledger file (`--promotion-journal memory/mutations.jsonl`,
+ * organ review `--promotions memory/mutations.jsonl`) is a usage error, before anything is read:
+ * read as promotions it was called a damaged ledger, and, missing, read as no promotions at all.
+ * Appends refuse the same in core (ledger-kind-mismatch); a file name of one's own is fine.
+ */
+export function refuseOtherKind(flag: string, path: string, kind: LedgerKind): void {
+  const named = schemaForFileName(basename(path));
+  const { schema, file } = LEDGERS[kind];
+  if (named === undefined || named === schema) return;
+  throw usageError('ledger-kind-mismatch', `${flag} ${path} is named as the ${named} ledger, not the ${schema} ledger it reads`,
+    `Point ${flag} at the ${file} ledger (or at a file of another name).`);
 }
 
 function requireDir(flag: string, dir: string): void {

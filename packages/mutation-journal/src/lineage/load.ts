@@ -1,9 +1,8 @@
-import { basename } from 'node:path';
-import { AosError, shellQuote, usageError } from '@autopoietic/core/cli-kit';
-import { loadRecords, schemaForFileName, verifiedRecords, type StoredRecord } from '@autopoietic/core/ledger';
+import { AosError, shellQuote } from '@autopoietic/core/cli-kit';
+import { loadRecords, verifiedRecords, type StoredRecord } from '@autopoietic/core/ledger';
 import { LEDGERS, type LedgerKind } from '@autopoietic/core/schemas';
 import { buildLineage, type LedgerNames, type LineageRecords } from './build.js';
-import { ledgerFile, memoryDir, type LocationFlags } from '../journal/locate.js';
+import { ledgerFile, memoryDir, refuseOtherKind, type LocationFlags } from '../journal/locate.js';
 import type { LedgerSource, LineageView } from './model.js';
 
 /** Explicit ledger files (each beats the memory directory for its ledger). */
@@ -27,21 +26,11 @@ const INPUTS = [
 
 export type Where = Omit<LocationFlags, 'path'>;
 
-/**
- * The input ledger files, resolved through core's one path order (journal/locate.ts). A journal
- * flag that names another kind's ledger file (`--promotion-journal memory/mutations.jsonl`) is a
- * usage error: read as promotions it was called a damaged ledger, and, missing, drawn as no
- * promotions at all.
- */
+/** The input ledger files, resolved through core's one path order (journal/locate.ts), each of its own kind. */
 export function lineageInputs(paths: LineagePaths, where: Where): { key: keyof LineageRecords; kind: LedgerKind; path: string }[] {
   return INPUTS.map(([key, kind, flag]) => {
     const path = ledgerFile(kind, { ...where, ...(paths[flag] === undefined ? {} : { path: paths[flag] }) });
-    const named = schemaForFileName(basename(path));
-    if (named !== undefined && named !== LEDGERS[kind].schema) {
-      const option = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      throw usageError('ledger-kind-mismatch', `${option} ${path} is named as the ${named} ledger, not the ${LEDGERS[kind].schema} ledger it reads`,
-        `Point ${option} at the ${LEDGERS[kind].file} ledger (or at a file of another name).`);
-    }
+    refuseOtherKind(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, path, kind);
     return { key, kind, path };
   });
 }

@@ -1,4 +1,5 @@
 import { ledgerPath } from '@autopoietic/core/ledger';
+import { refuseOtherKind } from '../journal/locate.js';
 
 /**
  * Where the organ commands read and write. Each explicit flag wins for its file; otherwise the
@@ -23,10 +24,16 @@ export interface OrganPaths {
 
 export function organPaths(flags: PathFlags): OrganPaths {
   const opts = { memoryDir: flags.memoryDir };
-  return {
+  const paths = {
     registry: ledgerPath('organs', flags.path ?? flags.registry, opts),
     promotions: ledgerPath('promotions', flags.promotions, opts),
     generations: ledgerPath('generations', flags.generations, opts),
     verifications: ledgerPath('results', flags.verifications, opts),
   };
+  // Each explicit file must not be named as another kind's ledger (journal/locate.ts).
+  refuseOtherKind(flags.registry === undefined ? '--path' : '--registry', paths.registry, 'organs');
+  refuseOtherKind('--promotions', paths.promotions, 'promotions');
+  refuseOtherKind('--generations', paths.generations, 'generations');
+  refuseOtherKind('--verifications', paths.verifications, 'results');
+  return paths;
 }
