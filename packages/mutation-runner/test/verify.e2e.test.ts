@@ -1,9 +1,12 @@
 // P1 verify through the built CLI, with real git and real Nix on fixture genomes: the reference's
 // verifier tests (design inventory 6.3) plus the fixes of issue 4.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { git, initRepo } from '../../../tests/support/git.js';
+import { testEnv } from '../../../tests/support/nix-env.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 import { FIXTURES, fixtureGenome, ledger, makePatch, memoryDir, readmeProposal, runner, writeProposal } from './support.js';
 
@@ -146,10 +149,35 @@ describe('verify: proposal and patch input', () => {
   });
 
   it('journals a proposal file that does not exist as error', () => {
-    const r = verify(fixtureGenome(), join(tempDir(), 'nope.json'));
+    const missing = join(tempDir(), 'nope.json');
+    const r = verify(fixtureGenome(), missing);
     expect(r.code).toBe(1);
     expect(r.json()).toMatchObject({ status: 'error', mutation_id: 'unknown:proposal-unreadable' });
-    expect(r.json().reason).toContain('failed to read proposal');
+    expect(r.json().reason).toBe(`failed to read proposal ${missing}: no such file (ENOENT): check the path`);
+  });
+
+  // The record's reason, and so the CI log's one line, was the bare code: "…: ENOENT", "…: EACCES".
+  it('says in words why a proposal or its patch could not be read: missing, or closed to this user', () => {
+    const root = fixtureGenome();
+    const mem = memoryDir();
+    const missingPatch = writeProposal({ extra: { patch_path: 'missing.diff' } });
+    const r = verify(root, missingPatch, mem);
+    expect(r.json().reason).toBe(`failed to read proposal patch ${join(dirname(missingPatch), 'missing.diff')}: no such file (ENOENT): check the path`);
+
+    // As root the run is nobody's (root reads any file); otherwise the file is closed to this user.
+    const asRoot = process.getuid?.() === 0;
+    const proposal = readmeProposal(root);
+    const shared = memoryDir(); // one the other user may write
+    mkdirSync(shared, { recursive: true });
+    for (const d of [dirname(root), dirname(shared), dirname(dirname(proposal)), dirname(proposal)]) chmodSync(d, 0o755);
+    chmodSync(shared, 0o777);
+    chmodSync(proposal, asRoot ? 0o600 : 0o000);
+    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+    const prefix = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const [command, ...rest] = [...prefix, process.execPath, bin, 'verify', '--proposal', proposal, '--root', root, '--memory-dir', shared];
+    const closed = spawnSync(command!, rest, { cwd: '/', env: testEnv({ HOME: '/nonexistent' }), encoding: 'utf8', timeout: 60_000 });
+    expect(closed.status, closed.stderr).toBe(1);
+    expect(JSON.parse(closed.stdout).reason).toBe(`failed to read proposal ${proposal}: this user may not read it (EACCES): fix its owner or mode, or run as a user who may read it`);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { isStrictlyInside, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, resolvedPath } from '@autopoietic/core/adapters';
 import type { MutationProposal } from '@autopoietic/core/schemas';
+import { readFailure } from './read-failure.js';
 
 /**
  * Where the patch text comes from: the inline `patch`, or `patch_path` relative to the
@@ -37,7 +38,7 @@ export function resolvePatchSource(proposal: MutationProposal, proposalDir: stri
   // meanwhile (the proposal's author may control the directory) cannot lead the read outside.
   const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES, { within: realDir });
   if (!read.ok && read.code === 'outside') return rejected(`patch_path ${JSON.stringify(rel)} must stay inside the proposal's directory, but ${read.reason}`);
-  if (!read.ok) return { ok: false, status: 'error', reason: `failed to read proposal patch ${path}: ${read.reason}` };
+  if (!read.ok) return { ok: false, status: 'error', reason: `failed to read proposal patch ${path}: ${readFailure(read)}` };
   return { ok: true, text: read.bytes.toString('utf8'), bytes: read.bytes, path };
 }
 

@@ -2,6 +2,7 @@ import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adap
 import { basename, dirname, resolve } from 'node:path';
 import { firstDuplicateKey, sha256Hex } from '@autopoietic/core/canonical';
 import { MutationProposal, SCHEMA_VERSION, type MutationProposal as Proposal } from '@autopoietic/core/schemas';
+import { readFailure } from './read-failure.js';
 import { unrepresentableProblem } from './unrepresentable.js';
 
 /**
@@ -22,7 +23,7 @@ export type ProposalRead =
 export function readProposal(file: string, cwd: string = process.cwd()): ProposalRead {
   const path = resolve(cwd, file);
   const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES);
-  if (!read.ok) return { ok: false, status: 'error', reason: `failed to read proposal ${path}: ${read.reason}`, path, identity: unknownIdentity(undefined) };
+  if (!read.ok) return { ok: false, status: 'error', reason: `failed to read proposal ${path}: ${readFailure(read)}`, path, identity: unknownIdentity(undefined) };
   const bytes = read.bytes;
   const encoding = encodingProblem(bytes);
   if (encoding) return { ok: false, status: 'error', reason: `proposal ${path} ${encoding}`, path, bytes, identity: unknownIdentity(bytes) };
