@@ -157,6 +157,8 @@ describe('appendRecord I/O errors', () => {
       message: `refusing to append a mutation record to ${organs}: that file name is the organ ledger's`,
     });
     expect(existsSync(organs)).toBe(false);
+    const mutations = join(dir, 'mutations.jsonl');
+    await expect(appendRecord(mutations, 'effect', {})).rejects.toMatchObject({ message: `refusing to append an effect record to ${mutations}: that file name is the mutation ledger's` });
     expect((await appendRecord(join(dir, 'my-mutations.jsonl'), 'mutation', mutationRecord())).chain.seq).toBe(1);
   });
 

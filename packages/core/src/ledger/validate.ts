@@ -31,7 +31,9 @@ export function validateForAppend<N extends LedgerSchemaName>(file: string, sche
   // every reader of that kind; a name of one's own choosing is fine.
   const named = schemaForFileName(basename(file));
   if (named !== undefined && named !== schemaName) {
-    throw new AosError('ledger-kind-mismatch', `refusing to append a ${schemaName} record to ${file}: that file name is the ${named} ledger's`, {
+    // "an organ record", "an effect record": it said "a organ record".
+    const article = /^[aeiou]/.test(schemaName) ? 'an' : 'a';
+    throw new AosError('ledger-kind-mismatch', `refusing to append ${article} ${schemaName} record to ${file}: that file name is the ${named} ledger's`, {
       exit: 2,
       hint: `Point the ledger option at the ${schemaName} ledger (or at a file of another name). Nothing was written.`,
     });
