@@ -154,6 +154,15 @@ describe('install-verify: manifest validation happens before any report', () => 
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
   });
+
+  // It said "cannot read plan file …: ENOENT".
+  it('names a plan file that does not exist in words (exit 2)', () => {
+    const dir = tempDir();
+    const r = verify(dir, join(dir, 'plan.json'));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error[plan-unreadable]: cannot read plan file ${join(dir, 'plan.json')}: no such file (ENOENT): check the path\n`);
+  });
 });
 
 describe('install-verify: evidence sidecar', () => {

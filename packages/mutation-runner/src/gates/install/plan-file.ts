@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { digestCanonical, type Sha256Digest } from '@autopoietic/core/canonical';
 import { InstallPlanOutput } from '@autopoietic/core/schemas';
+import { readFailure } from '../../proposal/read-failure.js';
 import { checkManifest, seedBytes } from './manifest-rules.js';
 
 /** A plan file read, checked and digested, ready for install-apply / install-verify / install-revert. */
@@ -43,7 +44,7 @@ const HINT = 'Use the JSON printed by `mutation-runner install-plan`, unmodified
 export function readPlanFile(path: string, cwd: string = process.cwd()): LoadedPlan {
   const file = resolve(cwd, path);
   const read = readBoundedFile(file, MAX_DOCUMENT_FILE_BYTES);
-  if (!read.ok) throw usageError('plan-unreadable', `cannot read plan file ${file}: ${read.reason}`, 'Pass --plan with the file install-plan wrote (e.g. `install-plan ... > plan.json`).');
+  if (!read.ok) throw usageError('plan-unreadable', `cannot read plan file ${file}: ${readFailure(read)}`, 'Pass --plan with the file install-plan wrote (e.g. `install-plan ... > plan.json`).');
   const text = read.bytes.toString('utf8');
   let raw: unknown;
   try {
