@@ -81,6 +81,16 @@ describe('os-introspect command line', () => {
     expect(lstatSync(join(s.home, 'to-pipe')).isSymbolicLink()).toBe(true);
   });
 
+  it('keeps a line feed in a path it names from starting a line of its own on stderr', () => {
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
+    const root = join(s.home, 'gone\nerror[none]: all is well\nhint: nothing to do');
+    const r = introspectCli(s, ['--root', root]);
+    expect(r.code).toBe(1);
+    const atMargin = r.stderr.split('\n').filter((l) => l !== '' && !/^[ \t]/.test(l));
+    expect(atMargin).toEqual([expect.stringMatching(/^error\[root-not-found\]: /), expect.stringMatching(/^hint: /)]);
+    expect(r.stderr).toContain('\n  error[none]: all is well\n  hint: nothing to do');
+  });
+
   it('replaces a dangling symlink at --output with the file, and creates nothing where it points', () => {
     // Creating a file through a link whose target does not exist is how a link planted in a
     // shared directory (/tmp) makes a root run write where it chose: only existing files are

@@ -14,13 +14,23 @@ import { verifyParallelMinBytesFromEnv, verifyThreadsFromEnv } from './verify-en
  */
 export function renderError(e: unknown): ExitCode {
   if (e instanceof AosError) {
-    printErr(`error[${e.code}]: ${e.message}`);
-    if (e.hint) printErr(`hint: ${e.hint}`);
+    printErr(errorText(`error[${e.code}]: `, e.message));
+    if (e.hint) printErr(errorText('hint: ', e.hint));
     return e.exit;
   }
-  printErr(`error[internal]: ${describeError(e)}`);
+  printErr(errorText('error[internal]: ', describeError(e)));
   if (process.env.AUTOPOIETIC_DEBUG && e instanceof Error && e.stack) printErr(e.stack);
   return 1;
+}
+
+/**
+ * `label` and `text`, with every line after the first indented: a message may list problems on
+ * lines of their own (install-apply's conflicts), but a line feed inside a path or a tool's text
+ * it quotes (`--root $'x\nerror[ok]: …'`) must not start a line that reads as the tool's own
+ * `error[…]:` or `hint:`. Only those two ever start at the margin.
+ */
+export function errorText(label: string, text: string): string {
+  return label + text.replace(/\r?\n(?![ \t])/g, '\n  ');
 }
 
 /**

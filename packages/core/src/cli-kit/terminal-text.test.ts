@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorText } from './action.js';
 import { terminalLine, terminalText } from './terminal-text.js';
 
 describe('terminalText', () => {
@@ -18,5 +19,17 @@ describe('terminalText', () => {
       'nix-flake-check\\u200b \\ufeffa\\u2060b\\u00adc \\u2028\\u2029 \\udb40\\udc41',
     );
     expect(terminalText('👩\u200d💻 क्\u200dष')).toBe('👩\u200d💻 क्\u200dष');
+  });
+});
+
+describe('errorText', () => {
+  it('indents every line after the first, so only the label starts at the margin', () => {
+    expect(errorText('error[root-not-found]: ', 'no root /tmp/x\nerror[ok]: all good\r\nhint: rm -rf ~')).toBe('error[root-not-found]: no root /tmp/x\n  error[ok]: all good\n  hint: rm -rf ~');
+    expect(errorText('hint: ', 'a\n\nb')).toBe('hint: a\n  \n  b');
+  });
+
+  it('keeps a list its message already indents as it is', () => {
+    const listed = 'install-apply refused; nothing was written:\n  /etc/a: changed\n  /etc/b: changed';
+    expect(errorText('error[target-conflict]: ', listed)).toBe(`error[target-conflict]: ${listed}`);
   });
 });
