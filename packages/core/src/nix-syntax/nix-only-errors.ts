@@ -17,7 +17,7 @@ import { fieldChild } from './tree-source.js';
  * The nodes to look at are few (nix-only-suspects.ts): the tree dump lists them as it writes the
  * tree, in the thread that parses. A tree without that list (read through the cursor) is searched
  * here, one type-id lookup per node: 8-15 ms for the bench tree's 1.66 million nodes in a
- * micro-run, against 2-4 ms to read the listed ones (docs/performance.md, thirteenth session).
+ * micro-run, against 2-4 ms to read the listed ones (docs/performance-log-introspect.md, thirteenth session).
  */
 export function nixOnlyErrors(root: SyntaxNode): SyntaxDiagnostic[] {
   const tree = root.tree;
