@@ -29,7 +29,11 @@ describe('host settings files', () => {
     symlinkSync('/dev/urandom', join(s.etc, 'observation.json'));
     const st = observeBounded(s);
     expect(st.identity).toMatchObject({ source: 'hostname', detail: expect.stringContaining(`${join(s.etc, 'identity.json')} cannot be read (not a regular file (a device, FIFO or socket))`) });
-    expect(st.body.observation_config).toEqual({ path: join(s.etc, 'observation.json'), present: true, valid: false, error: 'cannot read (not a regular file (a device, FIFO or socket))' });
+    expect(st.body.observation_config).toEqual({ path: join(s.etc, 'observation.json'), present: true, valid: false, error: 'cannot be read (not a regular file (a device, FIFO or socket))' });
+    expect(st.pain_points.find((p) => p.source === 'host-configuration')?.evidence).toEqual([
+      `${join(s.etc, 'identity.json')}: cannot be read (not a regular file (a device, FIFO or socket))`,
+      `${join(s.etc, 'observation.json')}: cannot be read (not a regular file (a device, FIFO or socket))`,
+    ]);
   });
 
   it('does not wait for a writer when identity.json is a FIFO, and refuses a settings file over 1 MiB', () => {
@@ -38,7 +42,7 @@ describe('host settings files', () => {
     execFileSync('truncate', ['-s', '2M', join(s.etc, 'observation.json')]);
     const st = observeBounded(s);
     expect(st.identity.detail).toContain('cannot be read (not a regular file');
-    expect(st.body.observation_config.error).toMatch(/^cannot read \(2097152 bytes or more, over the limit of 1048576\)$/);
+    expect(st.body.observation_config.error).toMatch(/^cannot be read \(2097152 bytes or more, over the limit of 1048576\)$/);
   });
 });
 
