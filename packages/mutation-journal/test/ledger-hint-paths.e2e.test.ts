@@ -18,7 +18,7 @@ function spacedMemory(): { mem: string; file: string } {
 }
 
 /** The `mutation-journal ...` commands a hint spells, each run as a shell would run it when pasted. */
-function pastedCommands(stderr: string): { command: string; code: number; stderr: string }[] {
+function pastedCommands(stderr: string): { command: string; code: number; stdout: string; stderr: string }[] {
   const hint = stderr.split('\n').find((l) => l.startsWith('hint: ')) ?? '';
   const commands = [...hint.matchAll(/`(mutation-journal [^`]+)`/g)].map((m) => m[1]!);
   expect(commands.length, `a command in ${JSON.stringify(hint)}`).toBeGreaterThan(0);
@@ -28,7 +28,7 @@ function pastedCommands(stderr: string): { command: string; code: number; stderr
       encoding: 'utf8',
       env: { ...process.env, AUTOPOIETIC_LOG_LEVEL: 'silent' },
     });
-    return { command, code: r.status ?? -1, stderr: r.stderr };
+    return { command, code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   });
 }
 
@@ -88,5 +88,24 @@ describe('a ledger flag naming another kind\'s ledger file', () => {
       expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^error\\[ledger-kind-mismatch\\]: ${flag} .* is named as the (mutation|mutation-result) ledger, not the ${schema} ledger it reads\\n`));
     }
     expect(journal(['list', 'mutations', '--path', file]).code, 'its own name is fine').toBe(0);
+  });
+});
+
+describe('organ update and retire of a name the registry does not hold', () => {
+  it('hint with commands on the registry the flags chose: a bare `organ list` showed the default one', () => {
+    const mem = join(tempDir(), 'my memory $HOME');
+    mkdirSync(mem);
+    const add = ['organ', 'add', '--memory-dir', mem, '--name', 'known', '--type', 'cli', '--source', 'packages/known', '--purpose', 'test'];
+    expect(journal(add).code).toBe(0);
+    for (const args of [['organ', 'update', 'ghost', '--purpose', 'x'], ['organ', 'retire', 'ghost', '--reason', 'gone']]) {
+      const r = journal([...args, '--memory-dir', mem]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('error[organ-unknown]: no organ named "ghost" is registered');
+      const [list, addCommand] = pastedCommands(r.stderr);
+      expect(list?.command).toMatch(/^mutation-journal organ list --path '/);
+      expect(list?.code).toBe(0);
+      expect(JSON.parse(list!.stdout).map((o: { name: string }) => o.name)).toEqual(['known']);
+      expect(addCommand?.command).toBe(`mutation-journal organ add --path ${list!.command.slice('mutation-journal organ list --path '.length)}`);
+    }
   });
 });

@@ -102,8 +102,9 @@ export function parseUpdate(raw: UpdateInput): UpdateFields {
   return out;
 }
 
-export function updateRecord(reg: Registry, name: string, u: UpdateFields, now: string): { record: OrganRecord; organ: Organ } {
-  const organ = editable(reg, name, u.id, 'update');
+/** `registry`: the file `reg` was read from, for the hints' commands (findCurrent). */
+export function updateRecord(reg: Registry, name: string, u: UpdateFields, now: string, registry?: string): { record: OrganRecord; organ: Organ } {
+  const organ = editable(reg, name, u.id, 'update', registry);
   const next: OrganRecord = { ...versionBase(organ), recorded_at: now, event: 'update', ...u.set };
   for (const f of u.unset) delete next[f];
   if (u.rename !== undefined) {
@@ -118,9 +119,9 @@ export function updateRecord(reg: Registry, name: string, u: UpdateFields, now: 
   return { record: next, organ };
 }
 
-export function retireRecord(reg: Registry, name: string, reason: string, id: string | undefined, now: string): { record: OrganRecord; organ: Organ } {
+export function retireRecord(reg: Registry, name: string, reason: string, id: string | undefined, now: string, registry?: string): { record: OrganRecord; organ: Organ } {
   const why = nonBlank('retire reason', reason, '--reason');
-  const organ = editable(reg, name, id, 'retire');
+  const organ = editable(reg, name, id, 'retire', registry);
   return { record: { ...versionBase(organ), recorded_at: now, event: 'retire', retired: true, retired_reason: why }, organ };
 }
 
@@ -134,8 +135,8 @@ function versionBase(organ: Organ): OrganRecord {
  * A line without organ_id applies to the newest current organ of its name (see history.ts), so an
  * older id-less organ that shares its name with a newer one cannot be addressed by such a line.
  */
-function editable(reg: Registry, name: string, id: string | undefined, verb: string): Organ {
-  const organ = findCurrent(reg, name, id);
+function editable(reg: Registry, name: string, id: string | undefined, verb: string, registry: string | undefined): Organ {
+  const organ = findCurrent(reg, name, id, registry);
   if (organ.latest.organ_id === undefined) {
     const newest = currentOrgans(reg).filter((o) => o.key === organ.key).at(-1);
     if (newest !== organ) {

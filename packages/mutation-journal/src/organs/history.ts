@@ -1,6 +1,7 @@
 import { usageError } from '@autopoietic/core/cli-kit';
 import type { OrganRecord } from '@autopoietic/core/schemas';
 import { organKey, quotedName } from './names.js';
+import { organCommand } from './paths.js';
 
 /**
  * The registry keeps history: every line of `organs.jsonl` is one version of an organ, and the
@@ -93,23 +94,27 @@ export function retiredOrgans(reg: Registry): Organ[] {
 
 /**
  * The one current organ called `name` (case-insensitive), for update and retire.
- * `id` picks one when two current organs share the name. Unknown or ambiguous -> exit 2.
+ * `id` picks one when two current organs share the name. Unknown or ambiguous -> exit 2, with
+ * hints whose commands name `registry`, the file read (organCommand).
  */
-export function findCurrent(reg: Registry, name: string, id?: string): Organ {
+export function findCurrent(reg: Registry, name: string, id?: string, registry?: string): Organ {
   const key = organKey(name);
   const matches = currentOrgans(reg).filter((o) => o.key === key && (id === undefined || o.id === id));
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
     const list = matches.map((o) => `${o.id} (source ${o.latest.source})`).join(', ');
     throw usageError('organ-ambiguous', `${matches.length} current organs are named ${quotedName(name)}: ${list}`,
-      'Pass --id <organ_id> to pick one (organ list shows the ids).');
+      `Pass --id <organ_id> to pick one (\`${organCommand('list', registry)}\` shows the ids).`);
   }
   const retired = reg.organs.some((o) => o.retired && o.key === key);
   if (id !== undefined && currentOrgans(reg).some((o) => o.key === key)) {
     throw usageError('organ-unknown', `no current organ named ${quotedName(name)} has id ${quotedName(id)}`,
-      'Check the id with `mutation-journal organ list`.');
+      `Check the id with \`${organCommand('list', registry)}\`.`);
   }
   throw usageError('organ-unknown',
     retired ? `organ ${quotedName(name)} is retired` : `no organ named ${quotedName(name)} is registered`,
-    retired ? 'Register it again with `mutation-journal organ add`.' : 'List the registry with `mutation-journal organ list`, or add it with `mutation-journal organ add`.');
+    retired
+      ? `Register it again with \`${organCommand('add', registry)}\`.`
+      : `List the registry with \`${organCommand('list', registry)}\`, or add it with \`${organCommand('add', registry)}\`.`,
+  );
 }

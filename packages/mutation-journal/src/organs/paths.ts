@@ -1,3 +1,4 @@
+import { shellQuote } from '@autopoietic/core/cli-kit';
 import { ledgerPath } from '@autopoietic/core/ledger';
 import { refuseOtherKind } from '../journal/locate.js';
 
@@ -36,4 +37,13 @@ export function organPaths(flags: PathFlags): OrganPaths {
   refuseOtherKind('--generations', paths.generations, 'generations');
   refuseOtherKind('--verifications', paths.verifications, 'results');
   return paths;
+}
+
+/**
+ * `mutation-journal organ <verb>` for a hint, on the registry `file` the user's flags chose
+ * (shell-quoted): pasted as it is, a bare `organ list` would show the default registry, not the
+ * one a `--memory-dir` or `--path` named. Without `file`, the bare command.
+ */
+export function organCommand(verb: 'list' | 'add', file?: string): string {
+  return `mutation-journal organ ${verb}${file === undefined ? '' : ` --path ${shellQuote(file)}`}`;
 }

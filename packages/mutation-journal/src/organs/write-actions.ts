@@ -42,12 +42,12 @@ export async function runAdd(flags: AddInput & PathFlags): Promise<void> {
 export async function runUpdate(name: string, flags: UpdateInput & PathFlags): Promise<void> {
   const fields = parseUpdate(flags);
   const file = organPaths(flags).registry;
-  printJson(await appendPlanned(file, (registry) => updateRecord(registry, name, fields, nowRfc3339()).record));
+  printJson(await appendPlanned(file, (registry) => updateRecord(registry, name, fields, nowRfc3339(), file).record));
 }
 
 export async function runRetire(name: string, flags: { reason: string; id?: string } & PathFlags): Promise<void> {
   const file = organPaths(flags).registry;
-  printJson(await appendPlanned(file, (registry) => retireRecord(registry, name, flags.reason, flags.id, nowRfc3339()).record));
+  printJson(await appendPlanned(file, (registry) => retireRecord(registry, name, flags.reason, flags.id, nowRfc3339(), file).record));
 }
 
 class RegistryMoved extends Error {}
