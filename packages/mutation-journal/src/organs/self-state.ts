@@ -1,6 +1,6 @@
 import { deniedErrno, MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
 import { usageError } from '@autopoietic/core/cli-kit';
-import { ORGAN_TYPES } from '@autopoietic/core/vocab';
+import { NOT_READABLE, ORGAN_TYPES } from '@autopoietic/core/vocab';
 import { z } from 'zod';
 import type { OrganType } from './fields.js';
 
@@ -64,7 +64,7 @@ export async function loadSelfState(file: string): Promise<LoadedSelfState> {
 function unreadable(file: string, code: string, reason: string): Error {
   const denied = deniedErrno(code);
   if (denied) {
-    return usageError('self-state-unreadable', `cannot read --self-state ${file}: this user may not read it (${denied})`,
+    return usageError('self-state-unreadable', `cannot read --self-state ${file}: ${NOT_READABLE} (${denied})`,
       'Make it readable to this user (its owner or mode), or pass a copy this user can read.');
   }
   return usageError('self-state-unreadable', `cannot read --self-state ${file}: ${code === 'ENOENT' ? 'no such file' : reason}`,

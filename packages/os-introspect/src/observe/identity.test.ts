@@ -4,9 +4,14 @@ import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import type { HostEntry } from '@autopoietic/core/schemas';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
-import { readIdentityFile, resolveIdentity } from './identity.js';
+import { identityFrom, readIdentityFile } from './identity.js';
 
 type Host = z.infer<typeof HostEntry>;
+
+/** The identity as a run resolves it: the file under `etcDir`, then the genome, then the hostname. */
+function resolveIdentity(etcDir: string, hosts: Host[], hostname: string | undefined) {
+  return identityFrom(readIdentityFile(etcDir), hosts, hostname);
+}
 
 function host(name: string, id: string | null, roles: string[] | null = null): Host {
   return {

@@ -8,19 +8,6 @@ import { KERNEL_HOSTNAME } from './body/platform.js';
 type Identity = SelfState['identity'];
 type Host = z.infer<typeof HostEntry>;
 
-/**
- * Who this host is, first match wins:
- *   1. `<etc dir>/identity.json` (written by the identity NixOS module);
- *   2. `autopoietic.identity.host`/`roles` set in the genome's host configurations: the one that
- *      names this machine's hostname, or the only one that sets an identity;
- *   3. the hostname, with no roles;
- *   4. none (`host: ''`, source `none`) when the machine has no hostname either: detail says how to give it one.
- * Nothing is hard-coded; `detail` says where the answer came from and why earlier sources were passed over.
- */
-export function resolveIdentity(etcDir: string, hosts: Host[], hostname: string | undefined): Identity {
-  return identityFrom(readIdentityFile(etcDir), hosts, hostname);
-}
-
 /** What `<etc dir>/identity.json` gave: the identity, or why not; `problem` when it is there but cannot be used. */
 export interface IdentityFileRead {
   path: string;
@@ -30,7 +17,15 @@ export interface IdentityFileRead {
   problem?: string;
 }
 
-/** resolveIdentity, from an identity file already read. */
+/**
+ * Who this host is, from the identity file already read (readIdentityFile), first match wins:
+ *   1. `<etc dir>/identity.json` (written by the identity NixOS module);
+ *   2. `autopoietic.identity.host`/`roles` set in the genome's host configurations: the one that
+ *      names this machine's hostname, or the only one that sets an identity;
+ *   3. the hostname, with no roles;
+ *   4. none (`host: ''`, source `none`) when the machine has no hostname either: detail says how to give it one.
+ * Nothing is hard-coded; `detail` says where the answer came from and why earlier sources were passed over.
+ */
 export function identityFrom(fromFile: IdentityFileRead, hosts: Host[], hostname: string | undefined): Identity {
   if (fromFile.identity) return fromFile.identity;
   const notes = [fromFile.note];
