@@ -1,4 +1,4 @@
-import type { FlakeOutputDecl } from './flake-outputs.js';
+import type { FlakeOutputDecl } from './output-decl.js';
 import type { FlakeHostDecl, NixFlakeFacts } from './flake.js';
 import { resolveNixPath, type GenomeIndex } from './genome-graph.js';
 import type { NixHostSet } from './host-file.js';

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { applyParts, dottedName, importArgument, importedFile, literalValue, pathLiteral, unparen, stripParens, type Typed } from './nodes.js';
-import type { OutputHit } from './flake-outputs.js';
+import type { OutputHit } from './output-decl.js';
 import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
 import { attrEntries, entryValue, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';

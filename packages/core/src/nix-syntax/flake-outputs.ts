@@ -1,60 +1,10 @@
 import type { SyntaxNode } from './syntax-tree.js';
-import { applyParts, calleeName, importedFile, literalValue, pathLiteral, stripParens } from './nodes.js';
+import { applyParts, calleeName, importedFile, literalValue, stripParens } from './nodes.js';
 import { generatedNames, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
-import { inputOf, type FlakeArgs } from './flake-args.js';
+import type { FlakeArgs } from './flake-args.js';
 import { attrEntries, entryAt, entryValue, isAttrset, lookup, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
-import type { NixHomeModuleRef } from './home-modules.js';
-
-/** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
-export interface FlakeOutputDecl {
-  category: string;
-  /** The system when it is written literally; null when per-system but computed, or not per-system. */
-  system: string | null;
-  /** The output name; null when computed (`listToAttrs …`) or for single-valued outputs (`formatter.<sys>`, `lib`). */
-  name: string | null;
-  /** The attribute path, with `<system>` / `<name>` where the part is not known statically. */
-  attr: string;
-  /** False when the names of this category are computed, so only evaluation can list them. */
-  static: boolean;
-  per_system: boolean;
-  line: number;
-  col: number;
-  /** The first path literal in the value (`./modules/core`, `callPackage ./pkgs/x { }`). */
-  value_path?: string;
-  /** Names computed by `import <file> …`: the file as written, whose value holds them (read across files). */
-  from_file?: string;
-  /** Names computed from `readDir <dir>` (only evaluation lists them): the directory as written. */
-  read_dir?: string;
-  /** The value is only a name from this input (`overlays.nur = inputs.nur.overlay;`): another flake's part. */
-  from_input?: string;
-  /** For `homeConfigurations.<name>`: the Home Manager modules its `modules` list names (home-configurations.ts). */
-  home_modules?: NixHomeModuleRef[];
-  /** For `homeConfigurations.<name> = import <file> …`: the file as written, whose value is the configuration (read across files). */
-  home_file?: string;
-}
-
-/** Output found during the walk, with the nodes the host reader needs. */
-export interface OutputHit {
-  decl: FlakeOutputDecl;
-  value: SyntaxNode | undefined;
-  scope: Scope;
-  /** For a name made by `genAttrs [ "a" … ] f` or `mapAttrs f { a = …; }`: the value is `f` applied to `args`. */
-  apply?: { fn: SyntaxNode; args: SyntaxNode[] };
-}
-
-/** What else an output may carry (see FlakeOutputDecl and OutputHit). */
-type EmitExtra = Pick<OutputHit, 'apply'> & Pick<FlakeOutputDecl, 'from_file' | 'read_dir'> & {
-  /** An output of a category of its own put under the system by flake-utils (Ctx.eachSystem). */
-  perSystem?: boolean;
-};
-
-/** Outputs that take a system level: `packages.<system>.<name>`. */
-export const PER_SYSTEM_CATEGORIES = new Set(['packages', 'apps', 'checks', 'devShells', 'formatter', 'legacyPackages', 'defaultPackage', 'defaultApp', 'devShell']);
-/** Per-system outputs with one value per system (no name level). */
-const SINGLE_PER_SYSTEM = new Set(['formatter', 'defaultPackage', 'defaultApp', 'devShell']);
-/** Outputs that hold named entries without a system level. */
-export const NAMED_CATEGORIES = new Set(['nixosModules', 'nixosConfigurations', 'homeConfigurations', 'homeModules', 'homeManagerModules', 'darwinConfigurations', 'darwinModules', 'overlays', 'templates', 'flakeModules']);
+import { NAMED_CATEGORIES, outputHit, outputKey, PER_SYSTEM_CATEGORIES, SINGLE_PER_SYSTEM, type FoundOutput, type OutputExtra, type OutputHit } from './output-decl.js';
 
 interface Ctx {
   /** Inside flake-utils `eachSystem` or flake-parts `perSystem`: the system level is implicit. */
@@ -66,6 +16,10 @@ interface Ctx {
   eachSystem?: boolean;
 }
 
+/**
+ * The walk over a flake's outputs (flake.nix's `outputs`, a file of hosts, a flake-parts module):
+ * each output it finds becomes a record (output-decl.ts).
+ */
 export class OutputCollector {
   readonly hits: OutputHit[] = [];
   /** True when some outputs could not be read statically (a computed outputs attrset). */
@@ -245,32 +199,12 @@ export class OutputCollector {
     scope: Scope,
     direct: boolean,
     isStatic: boolean,
-    extra: EmitExtra = {},
+    extra: OutputExtra = {},
   ): void {
-    const perSystem = PER_SYSTEM_CATEGORIES.has(cat) || extra.perSystem === true;
-    const shownName = isStatic ? name : null;
-    const { apply, from_file, read_dir } = extra;
-    const key = `${cat}\u0000${sys ?? ''}\u0000${shownName ?? ''}\u0000${isStatic}\u0000${from_file ?? read_dir ?? ''}`;
+    const found: FoundOutput = { cat, sys, name: isStatic ? name : null, binding, value, scope, direct, isStatic, extra };
+    const key = outputKey(found);
     if (this.seen.has(key)) return;
-    const single = SINGLE_PER_SYSTEM.has(cat) || extra.perSystem === true || (!perSystem && !NAMED_CATEGORIES.has(cat));
-    const attr = [cat, ...(perSystem ? [sys ?? '<system>'] : []), ...(single ? [] : [shownName ?? '<name>'])].join('.');
-    const p = direct && value ? firstPath(value, scope) : undefined;
-    const input = direct && value && p === undefined ? inputOf(value, this.args, scope) : undefined;
-    const decl: FlakeOutputDecl = {
-      category: cat,
-      system: sys,
-      name: shownName,
-      attr,
-      static: isStatic,
-      per_system: perSystem,
-      line: binding.startPosition.row + 1,
-      col: binding.startPosition.column + 1,
-      ...(p === undefined ? {} : { value_path: p }),
-      ...(from_file === undefined ? {} : { from_file }),
-      ...(read_dir === undefined ? {} : { read_dir }),
-      ...(input === undefined ? {} : { from_input: input }),
-    };
-    const hit: OutputHit = { decl, value: direct ? value : undefined, scope, ...(apply ? { apply } : {}) };
+    const hit = outputHit(found, this.args);
     this.seen.set(key, hit);
     this.hits.push(hit);
   }
@@ -288,16 +222,4 @@ function systemOf(part: string | null, scope: Scope): string | null {
   const bound = lookup(scope, m[1]!);
   const lit = bound ? literalValue(bound) : undefined;
   return typeof lit?.value === 'string' ? lit.value : null;
-}
-
-/** The first path literal of a value: `./x`, `import ./x`, `callPackage ./x { }`. */
-function firstPath(value: SyntaxNode, scope: Scope): string | undefined {
-  const n = resolveVariable(stripParens(value), scope);
-  const direct = pathLiteral(n);
-  if (direct && !direct.dynamic) return direct.text;
-  for (const a of applyParts(n)?.args ?? []) {
-    const p = pathLiteral(a);
-    if (p && !p.dynamic) return p.text;
-  }
-  return undefined;
 }

@@ -1,13 +1,14 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { stringLiteral } from './nodes.js';
-import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
+import { OutputCollector } from './flake-outputs.js';
+import type { FlakeOutputDecl } from './output-decl.js';
 import { hostDecl } from './flake-hosts.js';
 import { topLevelOf, type NixHomeModuleRef, type NixImportRef, type TopLevel } from './module.js';
 import { flattenSettings, type NixSetting } from './settings.js';
 import { flakeArgs } from './flake-args.js';
 import { withHomeModules } from './home-configurations.js';
 
-export type { FlakeOutputDecl } from './flake-outputs.js';
+export type { FlakeOutputDecl } from './output-decl.js';
 
 /** An input as declared in flake.nix (what the lock file pins is read from flake.lock). */
 export interface FlakeInputDecl {

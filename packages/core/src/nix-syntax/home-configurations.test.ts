@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeNixSource } from './analyze.js';
-import type { FlakeOutputDecl } from './flake-outputs.js';
+import type { FlakeOutputDecl } from './output-decl.js';
 
 /** [attr, line, [via, path, line] of each module] of each homeConfigurations output. */
 function homes(outputs: readonly FlakeOutputDecl[]): unknown[] {

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from './syntax-tree.js';
-import type { FlakeOutputDecl, OutputHit } from './flake-outputs.js';
+import type { FlakeOutputDecl, OutputHit } from './output-decl.js';
 import { callSettings, hostCall, outputCall } from './flake-hosts.js';
 import { readHomeModules, type NixHomeModuleRef } from './home-modules.js';
 import type { TopLevel } from './module.js';

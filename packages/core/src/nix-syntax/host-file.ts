@@ -1,5 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
-import { OutputCollector, type FlakeOutputDecl } from './flake-outputs.js';
+import { OutputCollector } from './flake-outputs.js';
+import type { FlakeOutputDecl } from './output-decl.js';
 import { moduleArgs } from './flake-args.js';
 import { hostCall, hostDecl, hostFromCall } from './flake-hosts.js';
 import type { FlakeHostDecl } from './flake.js';

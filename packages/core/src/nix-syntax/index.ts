@@ -11,6 +11,6 @@ export * from './flake.js';
 export * from './analyze.js';
 export * from './genome-graph.js';
 export * from './genome-files.js';
-export { NAMED_CATEGORIES, PER_SYSTEM_CATEGORIES } from './flake-outputs.js';
+export { NAMED_CATEGORIES, PER_SYSTEM_CATEGORIES } from './output-decl.js';
 export * from './flake-files.js';
 export type { NixHostFileFacts, NixHostSet } from './host-file.js';
