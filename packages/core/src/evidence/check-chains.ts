@@ -1,5 +1,6 @@
 import { describeError } from '../cli-kit/errors.js';
-import { verifyLedger, type LedgerProblem } from '../ledger/verify.js';
+import type { LedgerProblem } from '../ledger/ledger-report.js';
+import { verifyLedger } from '../ledger/verify.js';
 import type { ChainCheck } from './check-report.js';
 
 /** A ledger a bundle cites a record from, and the last line of it a cited record is on. */

@@ -1,4 +1,4 @@
-import type { LedgerProblem } from '../ledger/verify.js';
+import type { LedgerProblem } from '../ledger/ledger-report.js';
 
 /**
  * The report of `mutation-journal evidence check` (docs/evidence.md, "Checking a bundle"). Every

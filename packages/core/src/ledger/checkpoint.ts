@@ -10,7 +10,8 @@ import { checkpointPathFor } from './checkpoint-file.js';
 import { checkLedgerFile } from './ledger-file.js';
 import { withLock, type LockOptions } from './lock.js';
 import type { LedgerSchemaName } from './validate.js';
-import { verifyLedger, type LedgerReport } from './verify.js';
+import type { LedgerReport } from './ledger-report.js';
+import { verifyLedger } from './verify.js';
 
 export interface CheckpointOutcome {
   path: string;

@@ -2,6 +2,7 @@ export * from './paths.js';
 export * from './append.js';
 export * from './read.js';
 export { checkLedgerFile } from './ledger-file.js';
+export * from './ledger-report.js';
 export * from './verify.js';
 export * from './unreadable.js';
 export * from './repair.js';

@@ -8,7 +8,8 @@ import { compactUtc } from '../canonical/ids.js';
 import { writeFailureHint } from './io-hint.js';
 import { acquireLock, type LockOptions } from './lock.js';
 import type { LedgerSchemaName } from './validate.js';
-import { verifyLedger, type LedgerReport } from './verify.js';
+import type { LedgerReport } from './ledger-report.js';
+import { verifyLedger } from './verify.js';
 
 export interface RepairOutcome {
   path: string;

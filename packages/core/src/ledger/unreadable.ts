@@ -1,7 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { deniedErrno, type DeniedErrno } from '../adapters/errno.js';
 import { schemaForFileName, type LedgerSchemaName } from './validate.js';
-import { verifyLedger, type LedgerReport, type VerifyOptions } from './verify.js';
+import type { LedgerReport } from './ledger-report.js';
+import { verifyLedger, type VerifyOptions } from './verify.js';
 
 /**
  * A ledger this user may not read (a memory directory another user owns, a registry with mode
