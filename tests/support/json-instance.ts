@@ -14,6 +14,7 @@ const PATTERN_SAMPLES: Record<string, string> = {
   '^sha256:[0-9a-f]{64}$': `sha256:${'ab'.repeat(32)}`,
   '^(sha256:[0-9a-f]{64}|unavailable:.+|unknown:.+)$': `sha256:${'cd'.repeat(32)}`,
   '^0[0-7]{3}$': '0644',
+  '^[0-7]{4}$': '0644',
   '^[A-Za-z0-9][A-Za-z0-9._-]*$': 'aion',
   '^\\/': '/var/lib/autopoietic',
 };

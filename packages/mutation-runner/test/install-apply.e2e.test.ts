@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, digestCanonical, sha256 } from '@autopoietic/core/canonical';
@@ -138,11 +138,30 @@ describe('install-apply', () => {
     const seed = plan.seed_manifest.files[0]!;
     mkdirSync(dirname(seed.target_path), { recursive: true });
     writeFileSync(seed.target_path, seed.content);
+    chmodSync(seed.target_path, 0o644);
     const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().effects[0].metadata.prior_state).toBe('identical');
     expect(mr(dir, ['install-revert', '--plan', planFile, '--yes', '--memory-dir', ev.memory]).code).toBe(0);
     expect(listTree(target)).toEqual(['etc/autopoietic/identity.json']);
+  });
+
+  // It counted as installed ('identical'), left alone; install-verify, which compares modes, then failed the apply.
+  it('treats the planned content with another mode as a different file: refused without --force, replaced with it', async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan } = await recordedPlan(dir);
+    const seed = plan.seed_manifest.files[0]!;
+    mkdirSync(dirname(seed.target_path), { recursive: true });
+    writeFileSync(seed.target_path, seed.content);
+    chmodSync(seed.target_path, 0o666);
+    const refused = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${seed.target_path}: exists with the planned content but mode 0666, not the plan's 0644; --force replaces it and keeps a backup`);
+    const forced = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--force', '--memory-dir', ev.memory]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.json().effects[0].metadata).toMatchObject({ prior_state: 'replaced', prior_sha256: seed.content_sha256 });
+    expect(forced.json().verify.files[0]).toMatchObject({ status: 'matched', actual_mode: '0644' });
+    expect(statSync(seed.target_path).mode & 0o7777).toBe(0o644);
   });
 
   it('records a failed generation when a write fails part-way; revert undoes what was written', async () => {
@@ -175,14 +194,20 @@ describe('install-apply', () => {
     expect((await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status)).toEqual(['planned', 'failed', 'reverted']);
   });
 
-  it('creates missing parent directories 0755 whatever the umask (an installed /etc must stay readable)', async () => {
+  it('creates missing parent directories 0755 and seed files with the plan\'s mode whatever the umask; install-verify then matches them all', async () => {
     const dir = tempDir();
-    const { ev, target, planFile } = await recordedPlan(dir);
+    const { ev, target, planFile, plan } = await recordedPlan(dir);
     const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
-    const args = ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory];
-    const r = spawnSync('sh', ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, bin, ...args], { cwd: dir, env: testEnv(), encoding: 'utf8' });
+    const underUmask = (umask: string, args: string[]) =>
+      spawnSync('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, bin, ...args], { cwd: dir, env: testEnv(), encoding: 'utf8' });
+    const r = underUmask('077', ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
     expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).verify.all_matched).toBe(true);
     for (const d of ['etc', 'etc/autopoietic', 'var', 'var/lib', 'var/lib/autopoietic']) expect((statSync(join(target, d)).mode & 0o777).toString(8), d).toBe('755');
+    for (const f of plan.seed_manifest.files) expect((statSync(f.target_path).mode & 0o7777).toString(8).padStart(4, '0'), f.installed_path).toBe(f.mode);
+    const verified = underUmask('000', ['install-verify', '--plan', planFile]);
+    expect(verified.status, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout).files.map((f: { actual_mode: string }) => f.actual_mode)).toEqual(Array(5).fill('0644'));
   });
 
   it('needs --yes (usage error) and a recorded plan', async () => {

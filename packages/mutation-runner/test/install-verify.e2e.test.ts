@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digestCanonical, sha256 } from '@autopoietic/core/canonical';
@@ -14,6 +14,7 @@ interface SeedFile {
   target_path: string;
   content: string;
   content_sha256: string;
+  mode?: string;
 }
 
 /** A plan for `<dir>/target` written to `<dir>/plan.json`. */
@@ -27,11 +28,12 @@ async function makePlan(dir: string, targetName = 'target') {
   return { ev, target, planFile, plan: JSON.parse(readFileSync(planFile, 'utf8')), files: plan.seed_manifest.files as SeedFile[] };
 }
 
-/** Writes every seed file by hand (this test exercises install-verify, not install-apply). */
+/** Writes every seed file by hand with the plan's mode, whatever the umask (this test exercises install-verify, not install-apply). */
 function writeSeeds(files: SeedFile[]): void {
   for (const f of files) {
     mkdirSync(dirname(f.target_path), { recursive: true });
     writeFileSync(f.target_path, f.content);
+    chmodSync(f.target_path, Number.parseInt(f.mode ?? '0644', 8));
   }
 }
 
@@ -49,8 +51,47 @@ describe('install-verify: per-file reports', () => {
     const out = r.json();
     expect(out.all_matched).toBe(true);
     expect(out.files.map((f: { status: string }) => f.status)).toEqual(Array(5).fill('matched'));
-    expect(out.files[0].reason).toBe('content hash matched');
+    expect(out.files[0]).toMatchObject({ reason: 'content hash and mode 0644 matched', expected_mode: '0644', actual_mode: '0644' });
     expect(out.lineage.status).toBe('matched');
+  });
+
+  // It said "content hash matched" and exited 0: anyone could rewrite the seed, and verify vouched for it.
+  it('reports a file with the planned content but another mode as mismatched, naming both modes (exit 1)', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    chmodSync(files[0]!.target_path, 0o666);
+    const r = verify(dir, planFile);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('install seed verification failed');
+    const out = r.json();
+    expect(out.all_matched).toBe(false);
+    expect(out.files[0]).toEqual({
+      installed_path: files[0]!.installed_path,
+      target_path: files[0]!.target_path,
+      expected_sha256: files[0]!.content_sha256,
+      actual_sha256: files[0]!.content_sha256,
+      expected_mode: '0644',
+      actual_mode: '0666',
+      status: 'mismatched',
+      reason: "content hash matched, but mode 0666 differs from the manifest's 0644",
+    });
+    expect(out.files.slice(1).map((f: { status: string }) => f.status)).toEqual(Array(4).fill('matched'));
+  });
+
+  it('compares content only for a manifest without modes', async () => {
+    const dir = tempDir();
+    const { planFile, plan, files } = await makePlan(dir);
+    for (const f of plan.seed_manifest.files) delete f.mode;
+    writeFileSync(planFile, JSON.stringify(plan));
+    writeSeeds(files);
+    chmodSync(files[0]!.target_path, 0o666);
+    const r = verify(dir, planFile);
+    expect(r.code, r.stderr).toBe(0);
+    const f = r.json().files[0];
+    expect(f).toMatchObject({ status: 'matched', reason: 'content hash matched' });
+    expect(f).not.toHaveProperty('expected_mode');
+    expect(f).not.toHaveProperty('actual_mode');
   });
 
   it('reports missing files and exits 1', async () => {
@@ -104,9 +145,20 @@ describe('install-verify: per-file reports', () => {
     symlinkSync('/nix/store/0000-etc/etc', join(target, 'etc/static'));
     rmSync(files[0]!.target_path);
     symlinkSync('/etc/static/autopoietic/identity.json', files[0]!.target_path);
+    // The store is read-only (0444): fewer bits than the manifest's 0644 pass through such a link, more do not.
+    chmodSync(join(store, 'identity.json'), 0o444);
     const r = verify(dir, planFile);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json().files[0]).toMatchObject({ status: 'matched', resolved_path: join(store, 'identity.json') });
+    expect(r.json().files[0]).toMatchObject({
+      status: 'matched',
+      resolved_path: join(store, 'identity.json'),
+      actual_mode: '0444',
+      reason: "content hash matched (through a symlink inside the target root); mode 0444 grants nothing beyond the manifest's 0644",
+    });
+    chmodSync(join(store, 'identity.json'), 0o664);
+    const writable = verify(dir, planFile);
+    expect(writable.code).toBe(1);
+    expect(writable.json().files[0]).toMatchObject({ status: 'mismatched', reason: "content hash matched (through a symlink inside the target root), but mode 0664 differs from the manifest's 0644" });
   });
 
   it('resolves a target root that is itself reached through a symlink (a /tmp behind a link)', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '../canonical/digest.js';
 import { EvidenceBundle } from '../schemas/evidence.js';
 import { InstallPlanOutput, InstallVerifyOutput, type InstallVerifyFile } from '../schemas/install.js';
-import { installPlanBundle, installVerifyBundle, NOT_CARRIED_BY_GENERATION, NOT_CARRIED_BY_VERIFY } from './install-bundles.js';
+import { installPlanBundle, installVerifyBundle, NOT_CARRIED_BY_GENERATION, NOT_CARRIED_BY_VERIFY, VERIFY_LIMITS } from './install-bundles.js';
 import { rawRef } from './refs.js';
 
 const FP = (c: string) => `sha256:${c.repeat(64)}`;
@@ -182,6 +182,22 @@ describe('installVerifyBundle (P3 verify)', () => {
     const withPlan = installVerifyBundle(out, raw(out), { plan: plan(), planRaw });
     expect(withPlan.inputs!.find((i) => i.input_id === `input:${PID}:plan`)?.provenance).toEqual(planRaw);
     expect(bare.subject).toMatchObject({ generation_id: NOT_CARRIED_BY_VERIFY, proposal_fingerprint: NOT_CARRIED_BY_VERIFY });
+  });
+
+  // A mode-only mismatch had the comparison say "expected:X / actual:X, mismatched", and the claim "Hashes only".
+  it('names both modes in a compared file, and says permission bits were compared', () => {
+    const modeOnly = { status: 'mismatched', actual_sha256: FP('e'), expected_mode: '0644', actual_mode: '0666', reason: "content hash matched, but mode 0666 differs from the manifest's 0644" } as const;
+    const out = verifyOut([modeOnly, { expected_mode: '0644', actual_mode: '0644' }]);
+    const b = installVerifyBundle(out, raw(out));
+    expectValidAndBacked(b);
+    expect(b.comparisons![0]!).toMatchObject({ status: 'mismatched', left_ref: `expected:${FP('e')},mode=0644`, right_ref: `actual:${FP('e')},mode=0666`, reason: modeOnly.reason });
+    expect(b.comparisons![1]!).toMatchObject({ status: 'matched', left_ref: `expected:${FP('e')},mode=0644`, right_ref: `actual:${FP('e')},mode=0644` });
+    expect(b.claims![0]!.claim).toBe('seed verification failed');
+    expect(b.claims![0]!.limits[0]).toContain('permission bits were compared');
+    expect(b.claims![0]!.limits.join(' ')).not.toContain('Hashes only');
+    // A report without modes (a manifest without them, or one kept before) gives the bundle it gave before.
+    const before = verifyOut([{}]);
+    expect(installVerifyBundle(before, raw(before)).claims![0]!.limits).toEqual(VERIFY_LIMITS);
   });
 
   it('adds the lineage check and symlink resolution when present', () => {

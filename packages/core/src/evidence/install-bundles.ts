@@ -15,6 +15,12 @@ export const VERIFY_LIMITS = [
   'This does not prove that nixos-install ran.',
 ];
 
+/** The limits when the manifest gave modes and install-verify compared permission bits too. */
+export const VERIFY_LIMITS_WITH_MODES = [
+  'File contents (sha256) and permission bits were compared, nothing was executed; owner, group, ACLs and extended attributes were not compared.',
+  ...VERIFY_LIMITS.slice(1),
+];
+
 /** Honest placeholders where an output does not carry a subject field (the schema needs a value). */
 export const NOT_CARRIED_BY_GENERATION = 'unknown:not-carried-by-generation-record';
 export const NOT_CARRIED_BY_VERIFY = 'unknown:not-carried-by-install-verify-output';
@@ -93,16 +99,21 @@ const SEED_STATUS: Record<InstallVerifyOutput['files'][number]['status'], Eviden
   error: 'error',
 };
 
-/** P3 install-verify: one comparison per seed file (expected vs actual hash), plus lineage when checked. */
+/**
+ * P3 install-verify: one comparison per seed file (expected vs actual hash, and mode when the
+ * manifest gave one), plus lineage when checked. A report made before modes were compared
+ * (no expected_mode) gives the bundle it gave then, so `evidence check` still rebuilds it.
+ */
 export function installVerifyBundle(out: InstallVerifyOutput, raw: ProvenanceRef, ctx: InstallVerifyContext = {}): EvidenceBundle {
   const pid = out.promotion_id;
   const planGen = ctx.plan?.generation;
   const generationId = out.generation ?? planGen?.generation ?? NOT_CARRIED_BY_VERIFY;
   const keys = distinctKeys(out.files.map((f) => f.installed_path));
+  // A file whose mode was compared names both modes: "mismatched" with equal hashes is then explained.
   const comparisons: ComparisonSpec[] = out.files.map((f, i) => ({
     name: `seed-file:${keys[i]}`,
-    left: `expected:${f.expected_sha256}`,
-    right: `actual:${f.actual_sha256 ?? f.status}`,
+    left: `expected:${f.expected_sha256}${f.expected_mode ? `,mode=${f.expected_mode}` : ''}`,
+    right: `actual:${f.actual_sha256 ?? f.status}${f.actual_mode ? `,mode=${f.actual_mode}` : ''}`,
     status: SEED_STATUS[f.status],
     reason: f.reason,
     ...(f.resolved_path ? { metadata: { resolved_path: f.resolved_path } } : {}),
@@ -146,7 +157,7 @@ export function installVerifyBundle(out: InstallVerifyOutput, raw: ProvenanceRef
       name: 'install-verify',
       text: out.all_matched ? 'seed files verified' : 'seed verification failed',
       keyFacts: ['all-matched', 'seed-file-statuses'],
-      limits: VERIFY_LIMITS,
+      limits: out.files.some((f) => f.expected_mode !== undefined) ? VERIFY_LIMITS_WITH_MODES : VERIFY_LIMITS,
     },
   });
 }

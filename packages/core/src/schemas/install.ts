@@ -49,11 +49,18 @@ export type InstallPlanOutput = z.infer<typeof InstallPlanOutput>;
 
 export const SEED_FILE_STATUSES = ['matched', 'missing', 'mismatched', 'error'] as const;
 
+/** Permission bits as four octal digits (`0644`; `4755` with setuid), as install-verify reports them. */
+export const PermissionBits = z.string().regex(/^[0-7]{4}$/, 'must be four octal digits, e.g. 0644');
+
 export const InstallVerifyFile = z.strictObject({
   installed_path: z.string(),
   target_path: z.string(),
   expected_sha256: Sha256,
   actual_sha256: Sha256.optional(),
+  /** The manifest's `mode`, when it gives one (only then are permission bits compared). */
+  expected_mode: PermissionBits.optional(),
+  /** The file's permission bits (`mode & 0o7777` of the opened file), when the manifest gives a mode and the file was read. */
+  actual_mode: PermissionBits.optional(),
   status: z.enum(SEED_FILE_STATUSES),
   reason: z.string(),
   /** Set when the file was reached through a symlink that stays inside the target root. */

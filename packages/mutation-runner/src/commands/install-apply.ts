@@ -10,7 +10,7 @@ export function registerInstallApply(program: Command): void {
     )
     .requiredOption('--plan <file>', 'plan JSON printed by install-plan (recorded with --record)')
     .option('--yes', 'confirm writing into the target root (required)')
-    .option('--force', 'replace seed files that exist with different content, keeping each old file as a recorded backup')
+    .option('--force', 'replace seed files that exist with different content or mode, keeping each old file as a recorded backup')
     .option('--allow-live-root', 'allow a plan whose target root is / (the running system); refused without it')
     .option('--memory-dir <dir>', 'memory directory with the ledgers to check and journal into (default: see README "Ledgers")')
     .option('--etc-dir <dir>', 'host policy directory (default: $AUTOPOIETIC_ETC_DIR, else /etc/autopoietic); needs mode mutate-live')

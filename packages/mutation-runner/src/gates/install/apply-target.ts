@@ -4,6 +4,7 @@ import { AosError } from '@autopoietic/core/cli-kit';
 import { sha256 } from '@autopoietic/core/canonical';
 import { entryExists, fsyncDir, writeFileAtomic } from '@autopoietic/core/adapters';
 import type { InstallSeedFilePlan } from '@autopoietic/core/schemas';
+import { checkMode, permissionBits } from './seed-mode.js';
 import { readSeedFile, resolveInRoot } from './target-fs.js';
 
 /**
@@ -15,7 +16,8 @@ import { readSeedFile, resolveInRoot } from './target-fs.js';
 export type Probe =
   | { kind: 'absent'; file: InstallSeedFilePlan; writePath: string }
   | { kind: 'identical'; file: InstallSeedFilePlan; writePath: string; sha256: string }
-  | { kind: 'different'; file: InstallSeedFilePlan; writePath: string; sha256: string }
+  /** `difference`: what differs from the plan, for the refusal without --force. */
+  | { kind: 'different'; file: InstallSeedFilePlan; writePath: string; sha256: string; difference: string }
   | { kind: 'refused'; file: InstallSeedFilePlan; reason: string };
 
 export function probeSeedPath(root: string, file: InstallSeedFilePlan): Probe {
@@ -36,12 +38,20 @@ export function probeSeedPath(root: string, file: InstallSeedFilePlan): Probe {
     return { kind: 'refused', file, reason: `cannot inspect ${writePath}: ${(e as NodeJS.ErrnoException).code}` };
   }
   const read = readSeedFile(root, file.installed_path);
-  if (read.status === 'read' && sha256(read.bytes) === file.content_sha256) return { kind: 'identical', file, writePath, sha256: file.content_sha256 };
-  if (isLink) {
-    return { kind: 'refused', file, reason: `${writePath} is a symlink without the planned content; install-apply never replaces a symlink, even with --force (remove it or change what manages it)` };
+  const never = 'install-apply never replaces a symlink, even with --force (remove it or change what manages it)';
+  if (read.status === 'read' && sha256(read.bytes) === file.content_sha256) {
+    // The same rule as install-verify's: a file it would report mismatched is not installed yet.
+    if (file.mode === undefined || checkMode(file.mode, read.stat.mode, read.resolvedPath !== undefined).status === 'matched') {
+      return { kind: 'identical', file, writePath, sha256: file.content_sha256 };
+    }
+    const difference = `the planned content but mode ${permissionBits(read.stat.mode)}, not the plan's ${file.mode}`;
+    if (isLink) return { kind: 'refused', file, reason: `${writePath} is a symlink to a file with ${difference}; ${never}` };
+    return { kind: 'different', file, writePath, sha256: file.content_sha256, difference: `exists with ${difference}` };
   }
+  if (isLink) return { kind: 'refused', file, reason: `${writePath} is a symlink without the planned content; ${never}` };
   if (read.status !== 'read') return { kind: 'refused', file, reason: read.status === 'error' ? read.reason : `${writePath} disappeared while it was inspected` };
-  return { kind: 'different', file, writePath, sha256: sha256(read.bytes) };
+  const actual = sha256(read.bytes);
+  return { kind: 'different', file, writePath, sha256: actual, difference: `exists with different content (${actual})` };
 }
 
 /** Directories that must be created (outermost first) so that `writePath`'s parent exists. */

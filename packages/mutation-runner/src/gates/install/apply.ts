@@ -176,7 +176,7 @@ function refuseConflicts(probes: Probe[], force: boolean, protectedFiles: string
   const problems: string[] = [];
   for (const p of probes) {
     if (p.kind === 'refused') problems.push(`${p.file.target_path}: ${p.reason}`);
-    else if (p.kind === 'different' && !force) problems.push(`${p.file.target_path}: exists with different content (${p.sha256}); --force replaces it and keeps a backup`);
+    else if (p.kind === 'different' && !force) problems.push(`${p.file.target_path}: ${p.difference}; --force replaces it and keeps a backup`);
     if (p.kind !== 'refused') {
       const hit = collidesWith(p.writePath, protectedFiles);
       if (hit) problems.push(`${p.file.target_path}: would overwrite ${hit}, which install-apply reads or journals into`);

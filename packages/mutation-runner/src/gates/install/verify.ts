@@ -5,12 +5,14 @@ import { parseJsonLines, withoutChain } from './ledger-seed.js';
 import { installVerifyBundle, prepareSidecar, rawRef, writeSidecar } from '@autopoietic/core/evidence';
 import { readPlanFile, type LoadedPlan } from './plan-file.js';
 import { checkReportOutput, writeReport } from './report-file.js';
+import { checkMode, permissionBits } from './seed-mode.js';
 import { SEED_SOURCES } from './seeds.js';
 import { readSeedFile, type SeedRead } from './target-fs.js';
 
 /**
  * install-verify (design inventory 3.7): read-only. Each seed file is read safely under the
- * target root and its sha256 compared with the manifest; the installed lineage ledger must hold
+ * target root and its sha256 compared with the manifest, and its permission bits with the
+ * manifest's mode when it gives one (seed-mode.ts); the installed lineage ledger must hold
  * the plan's generation record (ADR 0014's mutation <-> generation correspondence).
  */
 
@@ -32,10 +34,21 @@ function fileReport(f: InstallSeedFilePlan, read: SeedRead): InstallVerifyFile {
   if (read.status === 'missing') return { ...base, status: 'missing', reason: 'target file is missing' };
   if (read.status === 'error') return { ...base, status: 'error', reason: read.reason };
   const actual = sha256(read.bytes);
+  const modes: Pick<InstallVerifyFile, 'expected_mode' | 'actual_mode'> =
+    f.mode === undefined ? {} : { expected_mode: permissionBits(Number.parseInt(f.mode, 8)), actual_mode: permissionBits(read.stat.mode) };
   const via = read.resolvedPath ? { resolved_path: read.resolvedPath } : {};
   const through = read.resolvedPath ? ' (through a symlink inside the target root)' : '';
-  if (actual === f.content_sha256) return { ...base, actual_sha256: actual, status: 'matched', reason: `content hash matched${through}`, ...via };
-  return { ...base, actual_sha256: actual, status: 'mismatched', reason: `content hash did not match install seed manifest${through}`, ...via };
+  const report = { ...base, actual_sha256: actual, ...modes };
+  if (actual !== f.content_sha256) return { ...report, status: 'mismatched', reason: `content hash did not match install seed manifest${through}`, ...via };
+  if (modes.expected_mode === undefined) return { ...report, status: 'matched', reason: `content hash matched${through}`, ...via };
+  const mode = checkMode(modes.expected_mode, read.stat.mode, read.resolvedPath !== undefined);
+  if (mode.status === 'mismatched') {
+    return { ...report, status: 'mismatched', reason: `content hash matched${through}, but mode ${modes.actual_mode} differs from the manifest's ${modes.expected_mode}`, ...via };
+  }
+  const reason = mode.stricter
+    ? `content hash matched${through}; mode ${modes.actual_mode} grants nothing beyond the manifest's ${modes.expected_mode}`
+    : `content hash and mode ${modes.expected_mode} matched${through}`;
+  return { ...report, status: 'matched', reason, ...via };
 }
 
 /** Whether the installed lineage ledger (the generations seed) holds the plan's generation record. */
