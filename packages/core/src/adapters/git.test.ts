@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git as testGit, initRepo } from '../../../../tests/support/git.js';
 import { tempDir, writeTree } from '../../../../tests/support/tmp.js';
-import { git, gitBlobId, gitEnv, gitTopLevel, gitWorkingSetIfAny, gitWorkTree, indexWorkTreeFiles, initCandidateRepo, listGitWorkingSet, listPlainWorkingSet, parseNumstatZ, patchSummary, stageAll, stagePaths, unsafeRepositoryError, writeTree as gitWriteTree } from './git.js';
+import { gitBlobId, indexWorkTreeFiles, initCandidateRepo, stageAll, stagePaths, writeTree as gitWriteTree } from './git-candidate.js';
+import { parseNumstatZ, patchSummary } from './git-patch.js';
+import { gitTopLevel, gitWorkingSetIfAny, gitWorkTree, listGitWorkingSet, listPlainWorkingSet } from './git-worktree.js';
+import { git, gitEnv, unsafeRepositoryError } from './git.js';
 
 describe('gitWorkTree', () => {
   it('describes the top level, the prefix, the objects and HEAD of a work tree, and nothing outside one', async () => {

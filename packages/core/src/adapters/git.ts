@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { isAbsolute, join, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { shellQuote } from '../cli-kit/shell-quote.js';
 import { captureCommand, describeOutcome, succeeded, type RunCommandOptions } from './exec.js';
 
 /**
- * git for building isolated candidates.
+ * Running git, for building isolated candidates (git-candidate.ts, git-patch.ts) and reading the
+ * live genome (git-worktree.ts).
  *
  * Two kinds of calls:
  * - reads of the LIVE genome (`ls-files`, `rev-parse`): the user's git configuration applies
@@ -70,7 +69,7 @@ export async function git(cwd: string, args: string[], opts: GitOptions = {}): P
   if (opts.input !== undefined) run.input = opts.input;
   const r = await captureCommand(run);
   if (r.outcome === 'spawn-failed') {
-    throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
+    throw gitMissing(r.spawnError);
   }
   if (!succeeded(r)) {
     const unsafe = unsafeRepositoryError(r.stderr);
@@ -103,237 +102,7 @@ export function unsafeRepositoryError(stderr: string): AosError | undefined {
   });
 }
 
-export interface GitTopLevel {
-  /** Absolute top-level directory of the work tree. */
-  toplevel: string;
-  /** Path of the inspected directory inside the work tree, with a trailing `/`, or '' at the top. */
-  prefix: string;
-}
-
-export interface GitWorkTree extends GitTopLevel {
-  /** The object database (shared by all worktrees of the repository). */
-  objectsDir: string;
-  /** The commit HEAD points at, or undefined on an unborn branch. */
-  head: string | undefined;
-}
-
-/** The work tree containing `dir` (one git process), or undefined when `dir` is not in one. */
-export async function gitTopLevel(dir: string): Promise<GitTopLevel | undefined> {
-  const lines = await revParse(dir, ['--show-toplevel', '--show-prefix']);
-  if (!lines || lines[0] === '') return undefined; // not a repository, or inside .git / a bare one
-  return { toplevel: lines[0]!, prefix: lines[1] ?? '' };
-}
-
-/** Describes the git work tree that contains `dir`, with its object directory and HEAD, or undefined. */
-export async function gitWorkTree(dir: string): Promise<GitWorkTree | undefined> {
-  const lines = await revParse(dir, ['--show-toplevel', '--show-prefix', '--git-common-dir']);
-  if (!lines || lines[0] === '') return undefined;
-  const [toplevel = '', prefix = '', commonDir = ''] = lines;
-  const common = isAbsolute(commonDir) ? commonDir : resolve(dir, commonDir);
-  const head = await revParse(dir, ['-q', '--verify', 'HEAD^{commit}'], true);
-  return { toplevel, prefix, objectsDir: join(common, 'objects'), head: head?.[0] || undefined };
-}
-
-/** `git rev-parse ARGS` output lines; undefined outside a repository (or, with `quiet`, on any failure). */
-async function revParse(dir: string, args: string[], quiet = false): Promise<string[] | undefined> {
-  const r = await captureCommand({ command: 'git', args: ['rev-parse', ...args], cwd: dir, env: gitEnv(false), timeoutMs: 60_000 });
-  if (r.outcome === 'spawn-failed') {
-    throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
-  }
-  if (succeeded(r)) return r.stdoutFull.toString('utf8').split('\n');
-  if (quiet || /not a git repository/i.test(r.stderr)) return undefined;
-  throw unsafeRepositoryError(r.stderr) ?? new AosError('git-failed', `cannot inspect the git repository at ${dir}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
-    hint: 'Run git status in that directory to see what git objects to.',
-  });
-}
-
-/**
- * What the user sees in a git genome: tracked files plus untracked files that are not ignored,
- * relative to `root`. Tracked files deleted from the work tree are listed too (the caller
- * skips what it cannot lstat). Nested repositories appear as `dir/`.
- */
-export async function listGitWorkingSet(root: string): Promise<string[]> {
-  const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-  return uniqueNul(out);
-}
-
-export interface GitWorkingSet {
-  /** What `listGitWorkingSet` lists. */
-  paths: string[];
-  /** Those of them marked skip-worktree: a sparse checkout leaves them out of the work tree. */
-  skipWorktree: string[];
-}
-
-/**
- * `listGitWorkingSet` in one git process (`-t` tags skip-worktree entries `S`), or undefined
- * when `root` is not in a git work tree (not a repository, inside `.git`, a bare repository),
- * told apart by git's own message (LC_ALL=C). Any other failure is an error: "dubious
- * ownership" must not pass for a plain directory.
- */
-export async function gitWorkingSetIfAny(root: string): Promise<GitWorkingSet | undefined> {
-  const args = ['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard'];
-  const r = await captureCommand({ command: 'git', args, cwd: root, env: gitEnv(false), timeoutMs: 120_000 });
-  if (r.outcome === 'spawn-failed') {
-    throw new AosError('git-missing', `cannot run git: ${r.spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
-  }
-  if (succeeded(r)) return taggedWorkingSet(r.stdoutFull);
-  if (r.outcome === 'exited' && /not a git repository|must be run in a work tree/i.test(r.stderr)) return undefined;
-  throw unsafeRepositoryError(r.stderr) ?? new AosError('git-failed', `cannot list the git work tree at ${root}: ${describeOutcome(r)}: ${r.stderr.trim()}`, {
-    hint: 'Run git status in that directory to see what git objects to.',
-  });
-}
-
-/**
- * The same listing for a directory that is not in a git repository: an empty bare repository in
- * `scratch` (outside the root) is pointed at `root` as its work tree, so that `.gitignore` files
- * are honoured exactly as git would; nothing is written to `root`.
- */
-export async function listPlainWorkingSet(root: string, scratch: string): Promise<string[]> {
-  const gitDir = join(scratch, 'scan.git');
-  await git(scratch, ['init', '-q', '--template=', '--bare', gitDir], { hermetic: true });
-  const out = await git(root, [`--git-dir=${gitDir}`, `--work-tree=${root}`, 'ls-files', '-z', '--others', '--exclude-standard']);
-  return uniqueNul(out);
-}
-
-/** `ls-files -t -z` entries: a one-letter tag, a space, the path. */
-function taggedWorkingSet(out: Buffer): GitWorkingSet {
-  const paths = new Set<string>();
-  const skipWorktree = new Set<string>();
-  for (const entry of out.toString('utf8').split('\0')) {
-    if (entry.length < 3) continue;
-    const path = entry.slice(2);
-    paths.add(path);
-    if (entry[0] === 'S') skipWorktree.add(path);
-  }
-  return { paths: [...paths], skipWorktree: [...skipWorktree] };
-}
-
-function uniqueNul(out: Buffer): string[] {
-  return [...new Set(out.toString('utf8').split('\0').filter((p) => p !== ''))];
-}
-
-/**
- * Makes `dir` a standalone repository for a candidate. Nothing is shared with the live
- * repository: git freshens (utime) an existing object whenever it would write it again, and it
- * does so through hard links (`clone --local`) and alternates (`clone --shared`) alike, so any
- * object sharing would touch the live .git. No template (`--template=`): hook samples and
- * `info/exclude` are not needed, and every file created costs time on a busy file system.
- */
-export async function initCandidateRepo(dir: string): Promise<void> {
-  await git(dir, ['init', '-q', '--template=', '-b', 'candidate', '.'], { hermetic: true });
-}
-
-/** Paths handed to a running git process as they become ready (see `indexWorkTreeFiles`). */
-export interface PathFeed {
-  add(paths: readonly string[]): void;
-  /** No more paths: resolves once git has finished (and written the index), rejects if it failed. */
-  end(): Promise<void>;
-}
-
-/**
- * Fills a candidate's index from its work tree without writing any object: one
- * `git update-index --add --info-only -z --stdin`, fed the paths of files as soon as they have
- * been written, so git hashes them (on another core) while the caller is still copying. git
- * computes each blob id itself, with the repository's attributes, exactly as `git add` would,
- * and records the stat data; writing every blob instead (`git add`) costs about 1 s per 2,000
- * files. Symlinks belong in `stagePaths` (git reads a link's blob to compare it, so link blobs
- * are written for real).
- */
-export function indexWorkTreeFiles(dir: string): PathFeed {
-  const queue: string[] = [];
-  let ended = false;
-  let wake: (() => void) | undefined;
-  async function* chunks(): AsyncGenerator<string> {
-    for (;;) {
-      if (queue.length > 0) yield queue.splice(0).join('');
-      else if (ended) return;
-      else await new Promise<void>((r) => (wake = r));
-    }
-  }
-  // No timeout: git waits for paths for as long as the copy takes, and ends when its input does.
-  const running = git(dir, ['update-index', '--add', '--info-only', '-z', '--stdin'], { hermetic: true, input: chunks(), timeoutMs: 0 });
-  running.catch(() => undefined); // reported by end()
-  const poke = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  return {
-    add(paths) {
-      for (const p of paths) queue.push(`${p}\0`);
-      poke();
-    },
-    async end() {
-      ended = true;
-      poke();
-      await running;
-    },
-  };
-}
-
-/** Re-stages the given paths after a change (added, modified or deleted), writing only their objects. */
-export async function stagePaths(dir: string, paths: readonly string[]): Promise<void> {
-  if (paths.length === 0) return;
-  await git(dir, ['update-index', '--add', '--remove', '-z', '--stdin'], { hermetic: true, input: `${paths.join('\0')}\0` });
-}
-
-/**
- * The id of the tree the index describes (blobs that were never written are allowed). With
- * `indexFile`, of that copy of the index instead (git then updates the copy, not the index).
- */
-export async function writeTree(dir: string, indexFile?: string): Promise<string> {
-  const env = indexFile === undefined ? undefined : { GIT_INDEX_FILE: indexFile };
-  return (await git(dir, ['write-tree', '--missing-ok'], { hermetic: true, env })).toString('utf8').trim();
-}
-
-/** Stages every file of a directory (ignored ones too) and returns the tree id. */
-export async function stageAll(dir: string): Promise<string> {
-  await git(dir, ['add', '-A', '-f'], { hermetic: true });
-  return writeTree(dir);
-}
-
-/** git's object id of a blob: sha1 over `blob <size>\0` and the content. */
-export function gitBlobId(data: Uint8Array): string {
-  return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
-}
-
-export interface PatchSummary {
-  /** The paths git would write (for a pure rename, git names only the destination). */
-  paths: string[];
-  /** `git apply --summary` lines (creations, deletions, renames, mode changes). */
-  summary: string[];
-}
-
-/**
- * What `git apply` itself thinks a patch touches, without applying it: one `git apply --numstat
- * --summary -z` call prints the NUL-terminated numstat records, then the summary lines.
- */
-export async function patchSummary(dir: string, patchFile: string): Promise<PatchSummary> {
-  const out = await git(dir, ['apply', '--numstat', '--summary', '-z', patchFile], { hermetic: true });
-  const split = out.lastIndexOf(0) + 1;
-  const summary = out.subarray(split).toString('utf8');
-  return { paths: parseNumstatZ(out.subarray(0, split)), summary: summary.split('\n').filter((l) => l.trim() !== '') };
-}
-
-/** `added\tdeleted\tpath\0`, or for renames and copies `added\tdeleted\t\0old\0new\0`. */
-export function parseNumstatZ(out: Buffer): string[] {
-  const fields = out.toString('utf8').split('\0');
-  const paths: string[] = [];
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    if (f === '') continue;
-    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(f);
-    if (!m) throw new AosError('git-output', `unexpected git apply --numstat output: ${JSON.stringify(f)}`);
-    if (m[3] !== '') paths.push(m[3]!);
-    else {
-      paths.push(fields[i + 1] ?? '', fields[i + 2] ?? '');
-      i += 2;
-    }
-  }
-  return paths.filter((p) => p !== '');
-}
-
-/** The argv of a plain `git apply` (never --3way or --index: those follow untracked symlinks out of the tree). */
-export function applyPatchArgs(patchFile: string): string[] {
-  return ['apply', '--whitespace=nowarn', patchFile];
+/** The refusal when git cannot be started at all (not installed, not on PATH). */
+export function gitMissing(spawnError: string | undefined): AosError {
+  return new AosError('git-missing', `cannot run git: ${spawnError}`, { hint: 'Install git and make sure it is on PATH.' });
 }
