@@ -23,7 +23,7 @@ require('../../core/bin/bundle-loader.js')
 /**
  * Starts the first parse worker while Node loads the CLI, about 50 ms before the CLI itself
  * could: a cold run then parses with it almost from its first file (a worker takes about 130 ms
- * to start). The CLI adopts it (parse-pool.ts, takeLauncherWorker) or stops it as soon as it
+ * to start). The CLI adopts it (parse-threads.ts, takeLauncherWorker) or stops it as soon as it
  * knows it will not parse. Unreferenced until adopted, so that a run that never gets that far
  * (a usage error) does not wait for it to finish its work.
  * @param {string} bundleDir
@@ -34,7 +34,7 @@ function startParseWorker(bundleDir) {
   if (process.argv.slice(2).some((a) => HELP_OR_VERSION.has(a))) return;
   const { Worker } = require('node:worker_threads');
   const script = join(bundleDir, 'parse-worker.cjs');
-  // The limits of parse-pool.ts's workers (it adopts only a worker started with them).
+  // The limits of parse-threads.ts's workers (it adopts only a worker started with them).
   const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
   worker.unref();
   worker.on('error', () => undefined); // until adopted: the CLI listens from then on

@@ -6,7 +6,8 @@ import { cacheable, cacheDirFor, readObjects, removeLeftovers, readStatIndex, tr
 import { packLine } from './checksum.js';
 import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
 import { GenomeLayout } from './model.js';
-import { parseAll, type EarlyWorkers, type Jobs } from './parse-pool.js';
+import { parseAll } from './parse-pool.js';
+import type { EarlyWorkers, Jobs } from './parse-threads.js';
 import { resultFromObject, type FileResult, type ParseJob } from './parse-file.js';
 import { trace } from '../trace.js';
 import { errText, pathUnder, walkTree, type WalkProblem } from '../walk.js';

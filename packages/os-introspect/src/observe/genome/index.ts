@@ -12,10 +12,10 @@ import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { cacheable, cacheDirFor, snapshotPath } from './cache.js';
 import { packageDirOrgans } from './package-dir-organs.js';
 import { notCheckedOut } from './sparse.js';
-import { EarlyWorkers, stopLauncherWorker, type Jobs } from './parse-pool.js';
+import { EarlyWorkers, stopLauncherWorker, type Jobs } from './parse-threads.js';
 import { trace } from '../trace.js';
 
-export type { Jobs } from './parse-pool.js';
+export type { Jobs } from './parse-threads.js';
 
 export interface GenomeOptions {
   root: string;

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setLogger } from '@autopoietic/core/cli-kit';
 import { tempDir } from '../../../../../tests/support/tmp.js';
 import { GenomeLayout } from './model.js';
-import { type EarlyWorkers, parseAll } from './parse-pool.js';
+import { parseAll } from './parse-pool.js';
+import type { EarlyWorkers } from './parse-threads.js';
 
 /** The debug traces of a run (trace.ts), by message. */
 function captureTraces(): Map<string, Record<string, unknown>> {
