@@ -183,6 +183,20 @@ describe('install-plan: selection', () => {
     const r = plan(dir, ['install-plan', '--memory-dir', join(dir, 'no-memory'), ...selector, '--target-root', '/mnt', '--parent-generation', 'a', '--resulting-generation', 'b', '--record']);
     expectRefused(r, 2, `error[flag-blank]: ${flag} must not be blank`, ev.generations);
   });
+
+  // It planned, and with --record journaled, a generation that descends from itself.
+  it('refuses a resulting generation named as its own parent (usage error), before reading the policy or the ledgers', async () => {
+    const dir = tempDir();
+    const ev = await writeEvidence(join(dir, 'memory'));
+    const args = planArgs(ev, join(dir, 'target'), ['--record', '--evidence-bundle', join(dir, 'bundle.json')]).map((a) => (a === 'gen-parent' ? 'gen-child' : a));
+    const r = plan(dir, args);
+    expectRefused(r, 2, 'error[generation-own-parent]: --parent-generation "gen-child" is --resulting-generation itself: a generation cannot be its own parent\n', ev.generations);
+    expect(r.stderr).toContain('hint: Give --parent-generation the label of the generation the install descends from');
+    expect(existsSync(join(dir, 'bundle.json'))).toBe(false);
+    // Refused before the host policy is read: a broken one is not what the error names.
+    writeTree(join(dir, 'etc'), { 'mutation-runner.json': '{ not json' });
+    expectRefused(plan(dir, args, { AUTOPOIETIC_ETC_DIR: join(dir, 'etc') }), 2, 'error[generation-own-parent]', ev.generations);
+  });
 });
 
 describe('install-plan: evidence and path validation', () => {

@@ -10,3 +10,4 @@ export * from './organ.js';
 export * from './policy.js';
 export * from './organ-name.js';
 export * from './ledger-access.js';
+export * from './generation-parent.js';

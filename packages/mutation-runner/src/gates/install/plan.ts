@@ -10,7 +10,7 @@ import { loadEvidence, loadInstallLedger } from './evidence.js';
 import { promotionIdentity, recordedIdentity } from '../promote/identity.js';
 import { withInstallLock } from './install-lock.js';
 import { withoutChain } from './ledger-seed.js';
-import { validatePlanArgs } from './rules.js';
+import { checkInstalledDir, validatePlanArgs } from './rules.js';
 import { buildSeedFiles, plannedGeneration, type IdentityChoice } from './seeds.js';
 import { bundleAfterRecord, type BundleAfterRecord } from '../bundle-after-record.js';
 
@@ -85,6 +85,7 @@ export async function planInstall(opts: PlanOptions): Promise<InstallPlanOutput>
  * the plan first (as verify and promote print their journaled record).
  */
 export async function planInstallWithBundle(opts: PlanOptions): Promise<PlannedInstall> {
+  validatePlanArgs(opts); // before anything is read
   const cwd = opts.cwd ?? process.cwd();
   const where = { memoryDir: opts.memoryDir, root: opts.root, etcDir: opts.etcDir, cwd };
   const ledgers = {
@@ -93,7 +94,7 @@ export async function planInstallWithBundle(opts: PlanOptions): Promise<PlannedI
     generations: ledgerPath('generations', opts.generationJournal, where),
   };
   const { dir: memDir, from: memDirFrom } = installedMemoryDir(opts);
-  validatePlanArgs({ ...opts, installedMemoryDir: memDir, installedMemoryFrom: memDirFrom });
+  checkInstalledDir(memDir, memDirFrom);
   const sidecar = prepareSidecar(opts.evidenceBundle, { inputs: Object.values(ledgers), targetRoot: opts.targetRoot, cwd });
   if (opts.record) checkRecordPaths(ledgers.generations, opts.targetRoot, cwd);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aosErrorOf } from '../../../../../tests/support/errors.js';
 import { check, promotion, verification } from '../../../test/fixtures/install/evidence.js';
-import { selectPromotion, selectVerification, validatePlanArgs, validatePromotion, validateSeed } from './rules.js';
+import { checkInstalledDir, selectPromotion, selectVerification, validatePlanArgs, validatePromotion, validateSeed } from './rules.js';
 
 describe('selectPromotion', () => {
   const a = promotion({ promotion_id: 'pro-a' });
@@ -73,7 +73,7 @@ describe('selectVerification and validateSeed', () => {
 });
 
 describe('validatePlanArgs', () => {
-  const ok = { targetRoot: '/mnt', parentGeneration: 'a', resultingGeneration: 'b', installedMemoryDir: '/var/lib/autopoietic' };
+  const ok = { targetRoot: '/mnt', parentGeneration: 'a', resultingGeneration: 'b' };
   it('needs an absolute target root', () => {
     const e = aosErrorOf(() => validatePlanArgs({ ...ok, targetRoot: 'mnt' }));
     expect(e.exit).toBe(2);
@@ -82,7 +82,13 @@ describe('validatePlanArgs', () => {
   it('needs non-blank generation labels and a clean installed memory dir', () => {
     expect(aosErrorOf(() => validatePlanArgs({ ...ok, parentGeneration: ' ' })).message).toContain('--parent-generation must not be blank');
     expect(aosErrorOf(() => validatePlanArgs({ ...ok, resultingGeneration: '' })).message).toContain('--resulting-generation must not be blank');
-    expect(aosErrorOf(() => validatePlanArgs({ ...ok, installedMemoryDir: '/var/../etc' })).message).toContain('--installed-memory-dir');
+    expect(aosErrorOf(() => checkInstalledDir('/var/../etc', '--installed-memory-dir')).message).toContain('--installed-memory-dir');
     expect(() => validatePlanArgs(ok)).not.toThrow();
+  });
+  it('refuses a resulting generation named as its own parent (usage error)', () => {
+    const e = aosErrorOf(() => validatePlanArgs({ ...ok, parentGeneration: 'gen-a', resultingGeneration: 'gen-a' }));
+    expect([e.code, e.exit]).toEqual(['generation-own-parent', 2]);
+    expect(e.message).toBe('--parent-generation "gen-a" is --resulting-generation itself: a generation cannot be its own parent');
+    expect(e.hint).toContain('--resulting-generation a new label');
   });
 });

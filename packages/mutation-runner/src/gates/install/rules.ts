@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
+import { ownParentError } from '@autopoietic/core/vocab';
 import type { MutationPromotionRecord, MutationVerificationRecord } from '@autopoietic/core/schemas';
 import { IDENTITY_PATH } from './seeds.js';
 
@@ -119,16 +120,16 @@ export function validateSeed(v: MutationVerificationRecord, p: MutationPromotion
   }
 }
 
-/** Flag values install-plan checks before reading any ledger (usage errors, exit 2). */
+/**
+ * Flag values install-plan checks before it reads anything (usage errors, exit 2). The installed
+ * memory dir, which may come from the host policy, is checked once known (checkInstalledDir).
+ */
 export function validatePlanArgs(args: {
   promotionId?: string | undefined;
   mutationId?: string | undefined;
   targetRoot: string;
   parentGeneration: string;
   resultingGeneration: string;
-  installedMemoryDir: string;
-  /** Where installedMemoryDir came from, for the error (default: the flag). */
-  installedMemoryFrom?: string | undefined;
 }): void {
   if (!args.targetRoot.startsWith('/')) {
     throw usageError('target-root-relative', `--target-root must be an absolute path (got ${JSON.stringify(args.targetRoot)})`, 'Pass the mount point of the installed system, e.g. --target-root /mnt.');
@@ -136,6 +137,13 @@ export function validatePlanArgs(args: {
   for (const [flag, value] of [['--parent-generation', args.parentGeneration], ['--resulting-generation', args.resultingGeneration]] as const) {
     if (!/\S/.test(value)) throw usageError('generation-label-blank', `${flag} must not be blank`, 'Give a generation label such as gen-child.');
   }
+  // It planned (and with --record journaled) a generation that descends from itself.
+  const ownParent = ownParentError(
+    { parent: '--parent-generation', generation: '--resulting-generation' },
+    { parent: args.parentGeneration, generation: args.resultingGeneration },
+    'Give --parent-generation the label of the generation the install descends from (the one installed now), and --resulting-generation a new label.',
+  );
+  if (ownParent) throw ownParent;
   // A blank selector matched no record: exit 1 "no matching promotion evidence for promotion_id=",
   // as if the ledger lacked it, when the flag's value was what was missing.
   for (const [flag, value] of [['--promotion-id', args.promotionId], ['--mutation-id', args.mutationId]] as const) {
@@ -143,7 +151,6 @@ export function validatePlanArgs(args: {
       throw usageError('flag-blank', `${flag} must not be blank`, 'Give the id that promote printed (promotion_id or mutation_id), or leave the flag out.');
     }
   }
-  checkInstalledDir(args.installedMemoryDir, args.installedMemoryFrom ?? '--installed-memory-dir');
 }
 
 /**
