@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync } from 'node:fs';
-import { isStrictlyInside } from './fs-safe.js';
+import { isStrictlyInside } from './path-checks.js';
 
 /**
  * Reads a file that a user or an operator names and that holds a document of bounded size

@@ -3,7 +3,7 @@ import { closeSync, constants, fsyncSync, openSync, unlinkSync, writeSync } from
 import { join } from 'node:path';
 import type { LogRef } from '../schemas/common.js';
 import { errnoOf } from './errno.js';
-import { makeDirs } from './fs-safe.js';
+import { makeDirs } from './make-dirs.js';
 
 /**
  * The output side of runCommand (exec.ts): each stream goes to a log file created new, with its

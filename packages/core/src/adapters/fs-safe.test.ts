@@ -5,18 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../../tests/support/cli.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { AosError } from '../cli-kit/errors.js';
-import {
-  createNewFile,
-  isInsideDir,
-  lexicalAbsolute,
-  makeDirs,
-  makeScratchDir,
-  mkdirFailedHint,
-  resolvedPath,
-  sameFile,
-  symlinkComponent,
-  writeFileAtomic,
-} from './fs-safe.js';
+import { createNewFile, writeFileAtomic } from './fs-safe.js';
+import { makeDirs, makeScratchDir, mkdirFailedHint } from './make-dirs.js';
+import { isInsideDir, lexicalAbsolute, resolvedPath, sameFile, symlinkComponent } from './path-checks.js';
 
 describe('writeFileAtomic', () => {
   it('creates a new file and replaces an existing one, leaving no temp file', () => {

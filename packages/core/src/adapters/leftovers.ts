@@ -1,6 +1,7 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { basename } from 'node:path';
-import { atomicWriteLeftovers, resolvedPath } from './fs-safe.js';
+import { atomicWriteLeftovers } from './fs-safe.js';
+import { resolvedPath } from './path-checks.js';
 import { parseTempName } from './temp-name.js';
 
 /**

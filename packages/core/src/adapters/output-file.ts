@@ -2,7 +2,8 @@ import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { ledgerLikeName } from '../ledger/ledger-names.js';
-import { isDirectory, resolvedPath, writeFileAtomic } from './fs-safe.js';
+import { writeFileAtomic } from './fs-safe.js';
+import { isDirectory, resolvedPath } from './path-checks.js';
 import { removeOutputLeftovers } from './leftovers.js';
 import { pseudoFileSystemProblem } from './pseudo-fs.js';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
-import { entryExists, makeScratchDir, tmpdirHint } from './fs-safe.js';
+import { makeScratchDir, tmpdirHint } from './make-dirs.js';
+import { entryExists } from './path-checks.js';
 import { currentOwner, ownerIsGone, type ProcessOwner } from './process-owner.js';
 
 /**

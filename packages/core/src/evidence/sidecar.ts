@@ -2,15 +2,9 @@ import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256 } from '../canonical/digest.js';
 import { AosError } from '../cli-kit/errors.js';
-import {
-  createNewFile,
-  isInsideDir,
-  lexicalAbsolute,
-  makeDirs,
-  resolvedPath,
-  sameFile,
-  symlinkComponent,
-} from '../adapters/fs-safe.js';
+import { createNewFile } from '../adapters/fs-safe.js';
+import { makeDirs } from '../adapters/make-dirs.js';
+import { isInsideDir, lexicalAbsolute, resolvedPath, sameFile, symlinkComponent } from '../adapters/path-checks.js';
 import { pseudoFileSystemProblem } from '../adapters/pseudo-fs.js';
 import type { EvidenceBundle } from '../schemas/evidence.js';
 import { ledgerLikeName } from '../ledger/ledger-names.js';

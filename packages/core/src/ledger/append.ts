@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fsyncDir, makeDirs } from '../adapters/fs-safe.js';
+import { fsyncDir } from '../adapters/fs-safe.js';
+import { makeDirs } from '../adapters/make-dirs.js';
 import { AosError } from '../cli-kit/errors.js';
 import type { ChainLink } from '../schemas/common.js';
 import { shellQuote } from '../cli-kit/shell-quote.js';

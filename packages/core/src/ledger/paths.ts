@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { resolvedPath } from '../adapters/fs-safe.js';
+import { resolvedPath } from '../adapters/path-checks.js';
 import { pseudoFileSystemProblem } from '../adapters/pseudo-fs.js';
 import { AosError } from '../cli-kit/errors.js';
 import { HOST_POLICY_FILE, readHostPolicyFile } from '../policy/host-policy-file.js';
