@@ -107,3 +107,26 @@ describe('organ names', () => {
     }
   });
 });
+
+describe('the <name> argument of organ update and retire', () => {
+  it.each([
+    ['an empty name to update, with no flag', ['update', ''], 'update', 'an empty name'],
+    ['an empty name to update, with a field flag', ['update', '', '--purpose', 'x'], 'update', 'an empty name'],
+    ['spaces to update', ['update', '   ', '--purpose', 'x'], 'update', 'the blank name "   "'],
+    ['an empty name to retire', ['retire', '', '--reason', 'r'], 'retire', 'an empty name'],
+    ['a tab, a space and a line break to retire', ['retire', '\t \n', '--reason', 'r'], 'retire', 'the blank name "\\t \\n"'],
+  ])('refuses %s as a usage error (exit 2), not as an unknown organ, and writes nothing', (_what, args, verb, given) => {
+    const mem = tempDir();
+    expect(journal(['add', '--name', 'ok', ...fields], mem).code).toBe(0);
+    const registry = join(mem, 'organs.jsonl');
+    const before = readFileSync(registry, 'utf8');
+    const r = journal(args, mem);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `error[organ-name-blank]: organ ${verb} needs the name of a current organ, got ${given}\n` +
+        `hint: Pass the organ's name as the argument, e.g. \`mutation-journal organ ${verb} <name> ...\`; \`mutation-journal organ list --path ${registry}\` shows the names.\n`,
+    );
+    expect(readFileSync(registry, 'utf8')).toBe(before);
+  });
+});

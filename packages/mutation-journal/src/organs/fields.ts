@@ -41,6 +41,19 @@ export function organSource(value: string, flag: string): string {
   return v;
 }
 
+/**
+ * The <name> argument of update and retire, which names a current organ. An empty or blank one
+ * names none: a usage error of its own (exit 2), where it was looked up and reported as "no
+ * organ named "" is registered", or, without a field flag, as an update with no change.
+ * `listCommand` (the `organ list` of the registry the flags chose) is only built for the hint.
+ */
+export function organArgument(value: string, verb: 'update' | 'retire', listCommand: () => string): string {
+  if (value.trim() !== '') return value;
+  const given = value === '' ? 'an empty name' : `the blank name ${quotedName(value)}`;
+  throw usageError('organ-name-blank', `organ ${verb} needs the name of a current organ, got ${given}`,
+    `Pass the organ's name as the argument, e.g. \`mutation-journal organ ${verb} <name> ...\`; \`${listCommand()}\` shows the names.`);
+}
+
 /** A new organ name: non-blank (trimmed), and free of the characters organNameProblem names (exit 2). */
 export function organName(value: string, flag: string): string {
   return wellFormedOrganName(nonBlank('name', value, flag), flag);

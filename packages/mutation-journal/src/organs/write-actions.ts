@@ -5,7 +5,8 @@ import type { OrganRecord } from '@autopoietic/core/schemas';
 import { addRecord, parseAdd, parseUpdate, retireRecord, updateRecord, type AddInput, type UpdateInput } from './edit.js';
 import type { Registry } from './history.js';
 import { loadRegistry, registrySize } from './ledgers.js';
-import { organPaths, type PathFlags } from './paths.js';
+import { organArgument } from './fields.js';
+import { organCommand, organPaths, type PathFlags } from './paths.js';
 
 /**
  * add, update and retire: parse the flags (bad input: exit 2 before anything is read), check
@@ -40,12 +41,14 @@ export async function runAdd(flags: AddInput & PathFlags): Promise<void> {
 }
 
 export async function runUpdate(name: string, flags: UpdateInput & PathFlags): Promise<void> {
+  organArgument(name, 'update', () => organCommand('list', organPaths(flags).registry));
   const fields = parseUpdate(flags);
   const file = organPaths(flags).registry;
   printJson(await appendPlanned(file, (registry) => updateRecord(registry, name, fields, nowRfc3339(), file).record));
 }
 
 export async function runRetire(name: string, flags: { reason: string; id?: string } & PathFlags): Promise<void> {
+  organArgument(name, 'retire', () => organCommand('list', organPaths(flags).registry));
   const file = organPaths(flags).registry;
   printJson(await appendPlanned(file, (registry) => retireRecord(registry, name, flags.reason, flags.id, nowRfc3339(), file).record));
 }
