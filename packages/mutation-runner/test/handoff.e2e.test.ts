@@ -249,4 +249,25 @@ describe('mutation-runner handoff', () => {
     expect(r.stderr).toContain(`error[output-is-ledger]: --output ${target} names a ledger file (effects.jsonl)`);
     expect(existsSync(target)).toBe(false);
   });
+
+  // Each was found only when the built hand-off was written (exit 1), after observing the genome.
+  it('refuses an existing --output, one in a missing directory and one under a file, before any work (exit 2)', () => {
+    const root = exampleGenome();
+    const mem = memoryDir();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'old.json'), 'kept\n');
+    const cases: [string, string][] = [
+      [join(dir, 'old.json'), `error[output-exists]: --output ${join(dir, 'old.json')} already exists, and it is only ever created new`],
+      [join(dir, 'missing', 'h.json'), `error[output-parent-missing]: --output ${join(dir, 'missing', 'h.json')}: its directory ${join(dir, 'missing')} does not exist`],
+      [join(dir, 'old.json', 'h.json'), `error[output-parent-not-directory]: --output ${join(dir, 'old.json', 'h.json')}: ${join(dir, 'old.json')} is not a directory`],
+    ];
+    for (const [output, message] of cases) {
+      // --self-state names a file that does not exist: reading it would be the first work.
+      const r = handoff(root, mem, ['--goal', 'x', '--self-state', join(dir, 'no-state.json'), '--output', output]);
+      expect([r.code, r.stdout], r.stderr).toEqual([2, '']);
+      expect(r.stderr).toContain(message);
+    }
+    expect(readFileSync(join(dir, 'old.json'), 'utf8')).toBe('kept\n');
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
 });

@@ -310,4 +310,22 @@ describe('install-verify: --output keeps the report', () => {
     refused(['--output', both, '--evidence-bundle', both], 'sidecar-refused');
     expect(existsSync(both)).toBe(false);
   });
+
+  // It checked the whole target, then failed to make the directory: exit 1 (mkdir-failed).
+  it('refuses an --output under a regular file before any work (exit 2); missing directories are still made', async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    writeFileSync(join(dir, 'reports'), 'a file, not a directory\n');
+    const bundle = join(dir, 'bundle.json');
+    const r = verify(dir, planFile, ['--output', 'reports/install-verify.json', '--evidence-bundle', bundle]);
+    expect([r.code, r.stdout], r.stderr).toEqual([2, '']);
+    const output = join(dir, 'reports', 'install-verify.json');
+    expect(r.stderr).toContain(`error[output-parent-not-directory]: --output ${output}: ${join(dir, 'reports')} is not a directory, so no file can be made under it\n`);
+    expect(r.stderr).toContain(`hint: Move ${join(dir, 'reports')} out of the way, or write to a file in a directory, e.g. --output install-verify.json.\n`);
+    expect(existsSync(bundle)).toBe(false); // refused before the sidecar too
+    const made = verify(dir, planFile, ['--output', 'new/deeper/install-verify.json']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'new/deeper/install-verify.json'), 'utf8')).all_matched).toBe(true);
+  });
 });

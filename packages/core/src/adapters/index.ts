@@ -7,6 +7,7 @@ export * from './pseudo-fs.js';
 export * from './bounded-read.js';
 export * from './file-digest.js';
 export * from './output-file.js';
+export * from './output-place.js';
 export * from './exec.js';
 export * from './watchdog.js';
 export * from './git.js';

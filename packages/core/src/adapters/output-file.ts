@@ -5,6 +5,7 @@ import { ledgerLikeName } from '../ledger/ledger-names.js';
 import { writeFileAtomic } from './fs-safe.js';
 import { isDirectory, resolvedPath } from './path-checks.js';
 import { removeOutputLeftovers } from './leftovers.js';
+import { outputPlaceProblem, type OutputWriter } from './output-place.js';
 import { pseudoFileSystemProblem } from './pseudo-fs.js';
 
 /**
@@ -54,9 +55,11 @@ function writeInto(path: string, data: Uint8Array): void {
  * registry with a self-state and exited 0, and `handoff --output memory/effects.jsonl` created
  * that ledger holding a hand-off, which refused every later append. A directory is refused too,
  * and a path on /proc, /sys and the like, which failed only after the work (pseudo-fs.ts).
- * `example` is a file name to suggest (`self-state.json`).
+ * `example` is a file name to suggest (`self-state.json`). Given how the command writes it
+ * (`writer`), the path is also checked for what would make that write fail after the work
+ * (output-place.ts): a file on the way to it, a missing directory, an existing file for create-new.
  */
-export function checkOutputPath(flag: string, raw: string, example: string): string {
+export function checkOutputPath(flag: string, raw: string, example: string, writer?: OutputWriter): string {
   const output = resolve(raw);
   const ledgerLike = ledgerLikeName(output) ?? ledgerLikeName(resolvedPath(output));
   if (ledgerLike !== undefined) {
@@ -70,5 +73,7 @@ export function checkOutputPath(flag: string, raw: string, example: string): str
   const pseudo = pseudoFileSystemProblem(output);
   if (pseudo) throw new AosError('output-on-pseudo-fs', `${flag} ${output} ${pseudo}`, { exit: 2, hint: `Write it to a regular directory instead, e.g. ${flag} ${example}.` });
   if (isDirectory(output)) throw new AosError('output-is-directory', `${flag} ${output} is a directory`, { exit: 2, hint: `Name a file in it, e.g. ${flag} ${join(output, example)}.` });
+  const misplaced = writer && outputPlaceProblem(flag, output, example, writer);
+  if (misplaced) throw misplaced;
   return output;
 }

@@ -12,7 +12,7 @@ export function registerHandoff(program: Command): void {
     .option('--self-state <file>', 'self-state written by `os-introspect --output` (default: observe the genome now)')
     .option('--max-bytes <n>', 'upper bound of the JSON document; what does not fit is listed under Limits (default 65536)')
     .option('--format <format>', 'json or markdown', 'json')
-    .option('--output <file>', 'write to this new file instead of stdout (create-new)')
+    .option('--output <file>', 'write to this new file instead of stdout (create-new, in an existing directory)')
     .option('--root <dir>', 'genome root (default: the nearest directory upwards holding flake.nix)')
     .option('--memory-dir <dir>', 'memory directory holding the ledgers (default: see README "Ledgers")')
     .option('--etc-dir <dir>', 'host policy directory (default: $AUTOPOIETIC_ETC_DIR, else /etc/autopoietic)')

@@ -45,8 +45,9 @@ export async function runHandoff(opts: HandoffOptions): Promise<void> {
   if (opts.proposal !== undefined && opts.mutationId === undefined) throw usageError('flags-conflict', '--proposal goes with --mutation-id', 'Name the mutation the proposal belongs to.');
   const maxBytes = parseMaxBytes(opts.maxBytes);
   const loc = locate(opts);
-  // Before any work: `--output memory/effects.jsonl` created that ledger holding a hand-off.
-  const output = opts.output === undefined ? undefined : checkOutputPath('--output', resolve(loc.cwd, opts.output), 'handoff.json');
+  // Before any work: `--output memory/effects.jsonl` created that ledger holding a hand-off, and an
+  // existing file or a missing directory failed only once the hand-off was built (create-new).
+  const output = opts.output === undefined ? undefined : checkOutputPath('--output', resolve(loc.cwd, opts.output), 'handoff.json', { createsParents: false, createNew: true });
   const observed = await observe(loc, opts.selfState);
   const doc = await composeHandoff(loc, observed, { goal: opts.goal, mutationId: opts.mutationId, proposal: opts.proposal, fromAttempt: opts.fromAttempt, maxBytes });
   const text = format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderMarkdown(doc);
