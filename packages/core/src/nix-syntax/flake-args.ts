@@ -1,7 +1,7 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import type { NixImportRef } from './module-imports.js';
 import { dottedName, unparen } from './nodes.js';
-import { lookup, type Scope } from './scope.js';
+import { isBound, type Scope } from './scope.js';
 
 /**
  * What flake.nix's `outputs` function binds, read from its parameters: `{ self, nixpkgs, ... }@inputs:`
@@ -66,8 +66,8 @@ export function markSelfImports(imports: NixImportRef[], top: SyntaxNode, scope:
 
 /** True when `ref` (`self`, `inputs.self`) names the flake itself where `scope` is (no `let` or helper parameter hides it). */
 function namesSelf(ref: string, args: FlakeArgs, scope: Scope): boolean {
-  if (ref === 'self') return args.self && !lookup(scope, 'self');
-  return args.all !== undefined && ref === `${args.all}.self` && !lookup(scope, args.all);
+  if (ref === 'self') return args.self && !isBound(scope, 'self');
+  return args.all !== undefined && ref === `${args.all}.self` && !isBound(scope, args.all);
 }
 
 const NAME = "[A-Za-z_][A-Za-z0-9_'-]*";
@@ -110,7 +110,7 @@ export function inputOf(value: SyntaxNode, args: FlakeArgs | undefined, scope: S
   if (u.type !== 'select_expression' && u.type !== 'variable_expression') return undefined;
   const segments = dottedName(u.node, u.type)?.split('.');
   const head = segments?.[0];
-  if (!segments || head === undefined || lookup(scope, head)) return undefined;
+  if (!segments || head === undefined || isBound(scope, head)) return undefined;
   if (head === args.all && segments.length > 2 && segments[1] !== 'self') return segments[1];
   return args.inputs.has(head) && segments.length > 1 ? head : undefined;
 }

@@ -145,6 +145,33 @@ describe('hosts written through `inherit (set) x`, set a name bound to an attrse
     expect(r.hosts).toEqual([['b', 'flake', 'flake.nix:5', null, ['hosts/b.nix'], [], true]]);
   });
 
+  it("reads a helper's body where the helper is written, and a mapAttrs value where the set is written, not where they are called", async () => {
+    const r = await hostsOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }:
+    let
+      common = ./modules/common.nix;
+      extra = ./modules/extra.nix;
+      mkHost = name: nixpkgs.lib.nixosSystem { modules = [ common ./hosts/\${name}.nix ]; };
+      machines = { b = { modules = [ extra ]; }; };
+    in {
+      nixosConfigurations = let common = ./modules/other.nix; extra = ./modules/other.nix; in {
+        a = mkHost "a";
+      } // nixpkgs.lib.mapAttrs (name: cfg: nixpkgs.lib.nixosSystem { inherit (cfg) modules; }) machines;
+    };
+}`,
+      'modules/common.nix': '{ }',
+      'modules/other.nix': '{ }',
+      'modules/extra.nix': '{ }',
+      'hosts/a.nix': '{ }',
+    });
+    // `common` and `extra` are the outer let's, not those of the let where the hosts are named.
+    expect(r.hosts).toEqual([
+      ['a', 'flake', 'flake.nix:10', null, ['modules/common.nix', 'hosts/a.nix'], [], true],
+      ['b', 'flake', 'flake.nix:7', null, ['modules/extra.nix'], [], true],
+    ]);
+  });
+
   it('leaves a set it cannot read (not an attrset in scope, a dotted name, a call) as unresolved as before', async () => {
     const r = await hostsOf({
       'flake.nix': `{

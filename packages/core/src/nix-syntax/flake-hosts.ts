@@ -3,7 +3,7 @@ import { applyParts, dottedName, importArgument, importedFile, literalValue, pat
 import type { OutputHit } from './output-decl.js';
 import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
-import { attrEntries, entryValue, isAttrset, lookup, resolveTyped, resolveVariable, type Scope } from './scope.js';
+import { attrEntries, boundValue, entryValue, isAttrset, resolveTyped, resolveVariable, type Bound, type Scope } from './scope.js';
 import { unwrapValue } from './unwrap-value.js';
 import { ownPath, selfPath, type FlakeArgs, type OwnPath } from './flake-args.js';
 import { substitutedPath } from './substituted-path.js';
@@ -28,18 +28,19 @@ export function outputCall(hit: OutputHit): (Typed & { scope: Scope }) | undefin
 
 /**
  * The settings of the attrset a call is given (`nixosSystem { modules = …; }`, the last such
- * argument): each single-name entry and its value; `inherit x;` and `inherit (set) x;` take the
- * value inheritedValue reads (none when the set is not written out in scope).
+ * argument): each single-name entry and its value, with the scope it is written in; `inherit x;`
+ * and `inherit (set) x;` take the value inheritedValue reads (none when the set is not written
+ * out in scope).
  */
-export function callSettings(call: Typed & { scope: Scope }): { name: string; value: SyntaxNode }[] {
+export function callSettings(call: Typed & { scope: Scope }): { name: string; value: SyntaxNode; scope: Scope }[] {
   const args = applyParts(call.node, call.type)?.args ?? [];
   for (const a of [...args].reverse()) {
-    const set = resolveVariable(a, call.scope);
-    if (!isAttrset(set)) continue;
-    const out: { name: string; value: SyntaxNode }[] = [];
-    for (const e of attrEntries(set)) {
-      const value = entryValue(e, call.scope);
-      if (value && e.path.length === 1) out.push({ name: e.path[0]!, value });
+    const set = resolveTyped(a, call.scope);
+    if (!isAttrset(set.node, set.type)) continue;
+    const out: { name: string; value: SyntaxNode; scope: Scope }[] = [];
+    for (const e of attrEntries(set.node, set.type)) {
+      const value = entryValue(e, set.scope);
+      if (value && e.path.length === 1) out.push({ name: e.path[0]!, value: value.node, scope: value.scope });
     }
     return out;
   }
@@ -56,14 +57,14 @@ export function hostFromCall(name: string, line: number, call: (Typed & { scope:
   // `a = import ./hosts/a.nix { inherit inputs; }`: the host is that file's value (read across files).
   const file = importedFile(call.node);
   if (file !== undefined) return { ...decl, from_file: file };
-  for (const { name: key, value } of callSettings(call)) {
+  for (const { name: key, value, scope } of callSettings(call)) {
     if (key === 'system') {
-      const v = literalValue(resolveVariable(value, call.scope));
+      const v = literalValue(resolveVariable(value, scope));
       if (typeof v?.value === 'string') decl.system = v.value;
     }
     if (key === 'modules') {
-      const list = listElementsOf(value, call.scope);
-      decl.modules = list.elements.map((el) => moduleRef(el, call.scope, flakeArgs));
+      const list = listElementsOf(value, scope);
+      decl.modules = list.elements.map((el, i) => moduleRef(el, list.scopes[i]!, flakeArgs));
       decl.modules_static = list.complete;
     }
   }
@@ -76,7 +77,7 @@ const MAX_CALL_STEPS = 4;
 /** `genAttrs [ "a" ] f`: the host `a` is what `f "a"` returns (`f` a helper or `name: <body>`). */
 function appliedCall(apply: NonNullable<OutputHit['apply']>, scope: Scope): (Typed & { scope: Scope }) | undefined {
   const fn = unparen(apply.fn);
-  const body = helperBody({ fn: fn.node, fnType: fn.type, args: apply.args }, scope);
+  const body = helperBody({ fn: fn.node, fnType: fn.type, args: apply.args }, scope, apply.scopes);
   return body ? hostCall(unwrapValue(body.node, body.scope)) : undefined;
 }
 
@@ -107,52 +108,66 @@ function withSystemBody(call: Call, scope: Scope): { node: SyntaxNode; scope: Sc
  * `mkHost "a" ./hosts/a` where `mkHost` is bound in scope to `name: path: <body>`, or the function
  * written in place (`(name: <body>) "a"`, as genAttrs applies it), or one that takes an
  * attrset (`{ name, system ? "x86_64-linux" }: <body>`): the body, in a scope where each
- * parameter names the argument given (or its default). Undefined when the helper is unknown,
- * takes fewer arguments than given, or takes an attrset that is not written out.
+ * parameter names the argument given (or its default). The body's other names are those where the
+ * helper is written, each argument's those where it is given (`argScopes`, one per argument, when
+ * not all are written where the call is). Undefined when the helper is unknown, takes fewer
+ * arguments than given, or takes an attrset that is not written out.
  */
-function helperBody(call: Call, scope: Scope): { node: SyntaxNode; scope: Scope } | undefined {
-  let fn: Typed;
-  if (call.fnType === 'function_expression') fn = { node: call.fn, type: call.fnType };
+function helperBody(call: Call, scope: Scope, argScopes?: readonly Scope[]): Bound | undefined {
+  let fn: Typed & { scope: Scope };
+  if (call.fnType === 'function_expression') fn = { node: call.fn, type: call.fnType, scope };
   else {
-    const bound = call.fnType === 'variable_expression' ? lookup(scope, call.fn.text) : undefined;
+    const bound = call.fnType === 'variable_expression' ? boundValue(scope, call.fn.text) : undefined;
     if (!bound) return undefined;
-    fn = resolveTyped(bound, scope);
+    fn = resolveTyped(bound.node, bound.scope);
   }
-  const names = new Map<string, SyntaxNode>();
-  for (const arg of call.args) {
+  const names = new Map<string, SyntaxNode | null>();
+  const from = new Map<string, Scope>();
+  for (let i = 0; i < call.args.length; i++) {
     if (fn.type !== 'function_expression') return undefined;
+    const arg = call.args[i]!;
+    const at = argScopes?.[i] ?? scope;
     const universal = fn.node.childForFieldName('universal');
-    if (universal) names.set(universal.text, arg);
+    if (universal) {
+      names.set(universal.text, arg);
+      from.set(universal.text, at);
+    }
     const formals = fn.node.childForFieldName('formals');
-    if (formals && !bindFormals(formals, arg, scope, names)) return undefined;
+    if (formals && !bindFormals(formals, { node: arg, scope: at }, names, from)) return undefined;
     const body = fn.node.childForFieldName('body');
     if (!body) return undefined;
-    fn = unparen(body);
+    fn = { ...unparen(body), scope: fn.scope };
   }
-  return { node: fn.node, scope: { names, parent: scope } };
+  return { node: fn.node, scope: { names, parent: fn.scope, from } };
 }
 
-/** Binds `{ a, b ? d, ... }` to an attrset argument written out; false when it is not one. */
-function bindFormals(formals: SyntaxNode, arg: SyntaxNode, scope: Scope, names: Map<string, SyntaxNode>): boolean {
-  const set = resolveTyped(arg, scope);
+/**
+ * Binds `{ a, b ? d, ... }` to an attrset argument written out (each given value read where it is
+ * written, a default in the helper's own scope); false when it is not one.
+ */
+function bindFormals(formals: SyntaxNode, arg: Bound, names: Map<string, SyntaxNode | null>, from: Map<string, Scope>): boolean {
+  const set = resolveTyped(arg.node, arg.scope);
   if (!isAttrset(set.node, set.type)) return false;
-  const given = new Map<string, SyntaxNode>();
+  const given = new Map<string, Bound>();
   for (const e of attrEntries(set.node, set.type)) {
-    const value = entryValue(e, scope);
+    const value = entryValue(e, set.scope);
     if (e.path.length === 1 && !e.dynamic && value) given.set(e.path[0]!, value);
   }
   for (const f of formals.childrenForFieldName('formal')) {
     const name = f.childForFieldName('name')?.text;
-    const value = name === undefined ? undefined : (given.get(name) ?? f.childForFieldName('default') ?? undefined);
+    const value = name === undefined ? undefined : given.get(name);
+    const fallback = value ? undefined : f.childForFieldName('default');
     // A parameter with no value known must not fall through to an outer name of the same spelling.
-    if (name === undefined || !value) return false;
-    names.set(name, value);
+    if (name === undefined || (!value && !fallback)) return false;
+    names.set(name, value?.node ?? fallback!);
+    if (value) from.set(name, value.scope);
   }
   return true;
 }
 
-function moduleRef(el: SyntaxNode, scope: Scope, args: FlakeArgs | undefined): FlakeModuleRef {
-  const n = resolveVariable(stripParens(el), scope);
+function moduleRef(el: SyntaxNode, at: Scope, args: FlakeArgs | undefined): FlakeModuleRef {
+  // The element's own names are read where it is written (a name bound to a module: in its `let`).
+  const { node: n, scope } = resolveTyped(stripParens(el), at);
   const base = { expr: el.text.length > 300 ? `${el.text.slice(0, 300)}…` : el.text, line: el.startPosition.row + 1 };
   // `"${self}/hosts/a"` in flake.nix is `./hosts/a`: the module list is written in flake.nix.
   const p: OwnPath | undefined = pathLiteral(n) ?? importedPath(n, scope, args) ?? ownPath(n, scope, args);

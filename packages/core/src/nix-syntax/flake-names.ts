@@ -1,7 +1,7 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { callOf, stringLiteral } from './nodes.js';
 import { listElementsOf } from './module-imports.js';
-import { attrEntries, entryValue, isAttrset, resolveVariable, unwrapBody, type Scope } from './scope.js';
+import { attrEntries, entryValue, isAttrset, resolveTyped, unwrapBody, type Scope } from './scope.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
 
 /**
@@ -13,8 +13,11 @@ import { fieldChild, fieldChildren } from './tree-source.js';
 export interface GeneratedNames {
   fn: SyntaxNode;
   scope: Scope;
-  /** `node` is the name's string (genAttrs) or the attribute's name (mapAttrs); `args` what `fn` is applied to. */
-  names: { name: string; node: SyntaxNode; args: SyntaxNode[] }[];
+  /**
+   * `node` is the name's string (genAttrs) or the attribute's name (mapAttrs); `args` what `fn` is
+   * applied to, each written in the scope of the same index of `scopes`.
+   */
+  names: { name: string; node: SyntaxNode; args: SyntaxNode[]; scopes: Scope[] }[];
 }
 
 /** `lib.genAttrs [ "a" "b" ] f` or `lib.mapAttrs f { a = …; b = …; }` (list/attrset written out or bound in scope). */
@@ -31,11 +34,11 @@ function genAttrsNames(listArg: SyntaxNode, fn: SyntaxNode, scope: Scope): Gener
   const list = listElementsOf(listArg, scope);
   if (!list.complete) return undefined;
   const names: GeneratedNames['names'] = [];
-  for (const el of list.elements) {
-    const node = resolveVariable(el, scope);
+  for (let i = 0; i < list.elements.length; i++) {
+    const { node, scope: at } = resolveTyped(list.elements[i]!, list.scopes[i]!);
     const name = stringLiteral(node);
     if (name === undefined) return undefined;
-    names.push({ name, node, args: [node] });
+    names.push({ name, node, args: [node], scopes: [at] });
   }
   return { fn, scope, names };
 }
@@ -48,16 +51,16 @@ function genAttrsNames(listArg: SyntaxNode, fn: SyntaxNode, scope: Scope): Gener
  */
 function mapAttrsNames(fn: SyntaxNode, setArg: SyntaxNode, scope: Scope): GeneratedNames | undefined {
   const u = unwrapBody(setArg, scope);
-  const set = resolveVariable(u.node, u.scope);
-  if (!isAttrset(set)) return undefined;
+  const set = resolveTyped(u.node, u.scope);
+  if (!isAttrset(set.node, set.type)) return undefined;
   const names: GeneratedNames['names'] = [];
-  for (const e of attrEntries(set)) {
+  for (const e of attrEntries(set.node, set.type)) {
     const name = e.path[0];
     if (e.dynamic || e.path.length !== 1 || name === undefined) return undefined;
     const node = nameNode(e.node, name);
-    const value = entryValue(e, u.scope);
+    const value = entryValue(e, set.scope);
     if (!node) return undefined;
-    names.push({ name, node, args: value ? [node, value] : [node] });
+    names.push({ name, node, args: value ? [node, value.node] : [node], scopes: value ? [set.scope, value.scope] : [set.scope] });
   }
   return { fn, scope, names };
 }

@@ -3,7 +3,7 @@ import { applyParts, calleeName, importedFile, literalValue, stripParens } from 
 import { generatedNames, readDirOf } from './flake-names.js';
 import { importRefs } from './module-imports.js';
 import type { FlakeArgs } from './flake-args.js';
-import { attrEntries, entryAt, entryValue, isAttrset, lookup, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
+import { attrEntries, boundValue, entryAt, entryValue, isAttrset, resolveTyped, resolveVariable, unwrapBody, type AttrEntry, type Scope } from './scope.js';
 import { NAMED_CATEGORIES, outputHit, outputKey, PER_SYSTEM_CATEGORIES, SINGLE_PER_SYSTEM, type FoundOutput, type OutputExtra, type OutputHit } from './output-decl.js';
 
 interface Ctx {
@@ -37,26 +37,26 @@ export class OutputCollector {
       return;
     }
     const u = unwrapBody(node, scope);
-    const n = resolveVariable(u.node, u.scope);
+    const { node: n, scope: at } = resolveTyped(u.node, u.scope);
     if (isAttrset(n)) {
-      for (const e of attrEntries(n)) this.member(e, u.scope, ctx);
+      for (const e of attrEntries(n)) this.member(e, at, ctx);
       return;
     }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
       for (const side of ['left', 'right']) {
         const s = n.childForFieldName(side);
-        if (s) this.collect(s, u.scope, ctx, depth + 1);
+        if (s) this.collect(s, at, ctx, depth + 1);
       }
       return;
     }
     const fn = calleeName(n);
     const last = applyParts(n)?.args.at(-1);
     if (last && (fn === 'eachDefaultSystem' || fn === 'eachSystem')) {
-      this.collect(last, u.scope, { implicitSystem: true, eachSystem: true }, depth + 1);
+      this.collect(last, at, { implicitSystem: true, eachSystem: true }, depth + 1);
       return;
     }
     if (last && fn === 'mkFlake') {
-      this.flakeParts(last, u.scope, depth);
+      this.flakeParts(last, at, depth);
       return;
     }
     this.partial = true;
@@ -65,21 +65,22 @@ export class OutputCollector {
   /** flake-parts: `mkFlake { … } { perSystem = …; flake = …; }`, or a module it imports. */
   flakeParts(arg: SyntaxNode, scope: Scope, depth = 0): void {
     const u = unwrapBody(arg, scope);
-    const n = resolveVariable(u.node, u.scope);
+    const { node: n, scope: at } = resolveTyped(u.node, u.scope);
     if (!isAttrset(n)) {
       this.partial = true;
       return;
     }
     for (const e of attrEntries(n)) {
       // `inherit perSystem;` and the like: the value of the name where the module binds it.
-      const value = entryValue(e, u.scope);
-      if (!value) continue;
+      const bound = entryValue(e, at);
+      if (!bound) continue;
+      const { node: value, scope: s } = bound;
       // A module may set its options under `config.` (`config.flake.nixosConfigurations = …`).
       const [head, ...rest] = e.path[0] === 'config' && e.path.length > 1 ? e.path.slice(1) : e.path;
-      if (head === 'perSystem' && !rest.length) this.collect(value, u.scope, { implicitSystem: true }, depth + 1);
-      if (head === 'flake' && !rest.length) this.collect(value, u.scope, { implicitSystem: false }, depth + 1);
-      if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, value, entryAt(e), u.scope, { implicitSystem: false });
-      if (head === 'imports' && !rest.length) for (const r of importRefs(value, u.scope)) if (r.path !== undefined && !r.dynamic) this.partsImports.push(r.path);
+      if (head === 'perSystem' && !rest.length) this.collect(value, s, { implicitSystem: true }, depth + 1);
+      if (head === 'flake' && !rest.length) this.collect(value, s, { implicitSystem: false }, depth + 1);
+      if (head === 'flake' && rest.length) this.entry(rest, e.dynamic, value, entryAt(e), s, { implicitSystem: false });
+      if (head === 'imports' && !rest.length) for (const r of importRefs(value, s)) if (r.path !== undefined && !r.dynamic) this.partsImports.push(r.path);
     }
   }
 
@@ -91,7 +92,7 @@ export class OutputCollector {
   private member(e: AttrEntry, scope: Scope, ctx: Ctx): void {
     const value = entryValue(e, scope);
     if (value) {
-      this.entry(e.path, e.dynamic, value, entryAt(e), scope, ctx);
+      this.entry(e.path, e.dynamic, value.node, entryAt(e), value.scope, ctx);
       return;
     }
     this.partial = true;
@@ -124,16 +125,16 @@ export class OutputCollector {
 
   /** `packages = { x86_64-linux = …; }` or `packages = forAllSystems (system: { … })`. */
   private perSystemMap(cat: string, value: SyntaxNode, binding: SyntaxNode, scope: Scope): void {
-    const n = resolveVariable(stripParens(value), scope);
+    const { node: n, scope: at } = resolveTyped(stripParens(value), scope);
     if (isAttrset(n)) {
       for (const e of attrEntries(n)) {
-        const v = entryValue(e, scope);
-        if (v) this.entry([cat, ...e.path], e.dynamic, v, entryAt(e), scope, { implicitSystem: false });
+        const v = entryValue(e, at);
+        if (v) this.entry([cat, ...e.path], e.dynamic, v.node, entryAt(e), v.scope, { implicitSystem: false });
       }
       return;
     }
     const fnArg = applyParts(n)?.args.at(-1);
-    if (fnArg && stripParens(fnArg).type === 'function_expression') this.systemLevel(cat, null, fnArg, binding, scope);
+    if (fnArg && stripParens(fnArg).type === 'function_expression') this.systemLevel(cat, null, fnArg, binding, at);
     else this.emit(cat, null, null, binding, value, scope, false, false);
   }
 
@@ -150,44 +151,47 @@ export class OutputCollector {
    */
   namedMap(cat: string, value: SyntaxNode, binding: SyntaxNode, scope: Scope, depth = 0): void {
     const u = unwrapBody(value, scope);
-    const n = resolveVariable(u.node, u.scope);
+    const { node: n, scope: at } = resolveTyped(u.node, u.scope);
     if (isAttrset(n)) {
-      this.namesOf(n, u.scope, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
+      this.namesOf(n, at, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
       return;
     }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {
       for (const side of ['left', 'right']) {
         const s = n.childForFieldName(side);
-        if (s) this.namedMap(cat, s, binding, u.scope, depth + 1);
+        if (s) this.namedMap(cat, s, binding, at, depth + 1);
       }
       return;
     }
-    const generated = generatedNames(n, u.scope);
+    const generated = generatedNames(n, at);
     if (generated) {
-      for (const g of generated.names) this.emit(cat, null, g.name, g.node, undefined, generated.scope, true, true, { apply: { fn: generated.fn, args: g.args } });
+      for (const g of generated.names) this.emit(cat, null, g.name, g.node, undefined, generated.scope, true, true, { apply: { fn: generated.fn, args: g.args, scopes: g.scopes } });
       return;
     }
     const file = importedFile(n);
     const dir = file === undefined ? readDirOf(n.text) : undefined;
-    this.emit(cat, null, null, binding, undefined, u.scope, true, false, { ...(file === undefined ? {} : { from_file: file }), ...(dir === undefined ? {} : { read_dir: dir }) });
+    this.emit(cat, null, null, binding, undefined, at, true, false, { ...(file === undefined ? {} : { from_file: file }), ...(dir === undefined ? {} : { read_dir: dir }) });
   }
 
   /** Calls `each` per static name of an attrset value (following `//`); once with null if computed. */
   private namesOf(value: SyntaxNode, scope: Scope, binding: SyntaxNode, each: (name: string | null, binding: SyntaxNode, value: SyntaxNode | undefined, scope: Scope) => void, depth = 0): void {
     const u = unwrapBody(value, scope);
-    const n = resolveVariable(u.node, u.scope);
+    const { node: n, scope: at } = resolveTyped(u.node, u.scope);
     if (isAttrset(n)) {
-      for (const e of attrEntries(n)) each(e.dynamic ? null : e.path[0]!, entryAt(e), e.path.length === 1 ? entryValue(e, u.scope) : undefined, u.scope);
+      for (const e of attrEntries(n)) {
+        const v = e.path.length === 1 ? entryValue(e, at) : undefined;
+        each(e.dynamic ? null : e.path[0]!, entryAt(e), v?.node, v?.scope ?? at);
+      }
       return;
     }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {
       for (const side of ['left', 'right']) {
         const s = n.childForFieldName(side);
-        if (s) this.namesOf(s, u.scope, binding, each, depth + 1);
+        if (s) this.namesOf(s, at, binding, each, depth + 1);
       }
       return;
     }
-    each(null, binding, undefined, u.scope);
+    each(null, binding, undefined, at);
   }
 
   private emit(
@@ -219,7 +223,7 @@ function systemOf(part: string | null, scope: Scope): string | null {
   if (part === null) return null;
   const m = /^\$\{\s*([A-Za-z_][\w'-]*)\s*\}$/.exec(part);
   if (!m) return part.startsWith('${') ? null : part;
-  const bound = lookup(scope, m[1]!);
-  const lit = bound ? literalValue(bound) : undefined;
+  const bound = boundValue(scope, m[1]!);
+  const lit = bound ? literalValue(resolveVariable(bound.node, bound.scope)) : undefined;
   return typeof lit?.value === 'string' ? lit.value : null;
 }

@@ -61,7 +61,7 @@ export function readHandovers(segments: readonly string[], value: SyntaxNode, sc
   if (via === undefined) return;
   readHomeModules(via, value, scope, line, into.refs, into.flake);
   if (via !== SHARED) return;
-  for (const { ref, node } of importParts(value, scope)) if (ref.kind === 'expression') into.shared.push({ node, scope });
+  for (const part of importParts(value, scope)) if (part.ref.kind === 'expression') into.shared.push({ node: part.node, scope: part.scope });
 }
 
 const SHARED = 'home-manager.sharedModules';
@@ -83,20 +83,20 @@ const MAX_INLINE_DEPTH = 4;
  * flake-parts module (see FlakeArgs), where a path through `self` is a path of the flake.
  */
 export function readHomeModules(via: string, value: SyntaxNode, scope: Scope, line: number, out: NixHomeModuleRef[], flake?: FlakeArgs, depth = 0): void {
-  for (const { ref, node } of importParts(value, scope)) {
+  for (const { ref, node, scope: at } of importParts(value, scope)) {
     if (ref.path !== undefined && !ref.dynamic) {
       out.push({ via, path: ref.path, line });
       continue;
     }
     if ((ref.kind === 'string' && !flake) || depth >= MAX_INLINE_DEPTH) continue;
-    const el = resolveTyped(node, scope);
-    const path = modulePath(el, scope, flake);
+    const el = resolveTyped(node, at);
+    const path = modulePath(el, el.scope, flake);
     if (path !== undefined) {
       out.push({ via, ...path, line });
       continue;
     }
     if (ref.kind !== 'expression' || (el.type !== 'function_expression' && !isAttrset(el.node, el.type))) continue;
-    const body = unwrapBody(el.node, scope, el.type);
+    const body = unwrapBody(el.node, el.scope, el.type);
     if (!isAttrset(body.node, body.type)) {
       if (el.type === 'function_expression') readHomeModules(via, body.node, body.scope, line, out, flake, depth + 1);
       continue;

@@ -34,9 +34,10 @@ export function importRefs(value: SyntaxNode, scope: Scope): NixImportRef[] {
   return listParts(value, scope).parts.map(importRef);
 }
 
-/** Like importRefs, with the node of each element (a module written in place is read further by its node). */
-export function importParts(value: SyntaxNode, scope: Scope): { ref: NixImportRef; node: SyntaxNode }[] {
-  return listParts(value, scope).parts.map((node) => ({ ref: importRef(node), node }));
+/** Like importRefs, with the node of each element and the scope it is written in (a module written in place is read further). */
+export function importParts(value: SyntaxNode, scope: Scope): { ref: NixImportRef; node: SyntaxNode; scope: Scope }[] {
+  const { parts, scopes } = listParts(value, scope);
+  return parts.map((node, i) => ({ ref: importRef(node), node, scope: scopes[i]! }));
 }
 
 /** Elements of a list expression, following `++` and variables bound in scope. */
@@ -44,59 +45,77 @@ export function listElements(value: SyntaxNode, scope: Scope): SyntaxNode[] {
   return listElementsOf(value, scope).elements;
 }
 
-/** Like listElements; `complete` is false when part of the list is not statically known. */
-export function listElementsOf(value: SyntaxNode, scope: Scope): { elements: SyntaxNode[]; complete: boolean } {
-  const { parts, unread } = listParts(value, scope);
-  return { elements: unread.size ? parts.filter((p) => !unread.has(p)) : parts, complete: unread.size === 0 };
+/**
+ * Like listElements, with the scope each element is written in (`scopes`, in the same order: a
+ * list bound in an outer `let` is read there); `complete` is false when part of the list is not
+ * statically known.
+ */
+export function listElementsOf(value: SyntaxNode, scope: Scope): { elements: SyntaxNode[]; scopes: Scope[]; complete: boolean } {
+  const { parts, scopes, unread } = listParts(value, scope);
+  if (!unread.size) return { elements: parts, scopes, complete: true };
+  const elements: SyntaxNode[] = [];
+  const read: Scope[] = [];
+  parts.forEach((p, i) => {
+    if (unread.has(p)) return;
+    elements.push(p);
+    read.push(scopes[i]!);
+  });
+  return { elements, scopes: read, complete: false };
 }
 
 /** At most this many `++` deep. */
 const MAX_JOINS = 16;
 
 /**
- * The parts of a list value in order: the elements of each list literal joined with `++`, and each
- * part that is not one, as written (also in `unread`). A list joined to itself (`l = l ++ [ … ]`,
- * which Nix cannot evaluate) is read once, its reference to itself being a part not read; the
- * walk shares the tree's budget (see expansion.ts), past which a part is not read either.
+ * The parts of a list value in order, each with the scope it is written in: the elements of each
+ * list literal joined with `++`, and each part that is not one, as written (also in `unread`). A
+ * list joined to itself (`l = l ++ [ … ]`, which Nix cannot evaluate) is read once, its reference
+ * to itself being a part not read; the walk shares the tree's budget (see expansion.ts), past
+ * which a part is not read either.
  */
-function listParts(value: SyntaxNode, scope: Scope): { parts: SyntaxNode[]; unread: Set<SyntaxNode> } {
+function listParts(value: SyntaxNode, scope: Scope): { parts: SyntaxNode[]; scopes: Scope[]; unread: Set<SyntaxNode> } {
   const parts: SyntaxNode[] = [];
+  const scopes: Scope[] = [];
   const unread = new Set<SyntaxNode>();
   const walk = expansionOf(value);
-  const keep = (v: SyntaxNode): void => {
+  const keep = (v: SyntaxNode, s: Scope): void => {
     parts.push(v);
+    scopes.push(s);
     unread.add(v);
   };
-  const visit = (v: SyntaxNode, depth: number): void => {
-    let { node: n, type } = resolveTyped(v, scope);
+  const visit = (v: SyntaxNode, vs: Scope, depth: number): void => {
+    let { node: n, type, scope: s } = resolveTyped(v, vs);
     // `with inputs; [ … ]`: the list is the body (a name bound in a `let` still wins over `with`).
     for (let i = 0; i < MAX_JOINS && (type === 'with_expression' || type === 'assert_expression'); i++) {
       const body = fieldChild(n, 'body');
       if (!body) break;
-      ({ node: n, type } = resolveTyped(body, scope));
+      ({ node: n, type, scope: s } = resolveTyped(body, s));
     }
     const isJoin = type === 'binary_expression' && depth < MAX_JOINS && fieldChild(n, 'operator')?.text === '++';
     if ((type !== 'list_expression' && !isJoin) || !walk.enter(n)) {
-      keep(v);
+      keep(v, vs);
       return;
     }
     try {
       if (type === 'list_expression') {
         const elements = fieldChildren(n, 'element');
         walk.spend(elements.length);
-        for (const el of elements) parts.push(el);
+        for (const el of elements) {
+          parts.push(el);
+          scopes.push(s);
+        }
         return;
       }
       const l = fieldChild(n, 'left');
       const r = fieldChild(n, 'right');
-      if (l) visit(l, depth + 1);
-      if (r) visit(r, depth + 1);
+      if (l) visit(l, s, depth + 1);
+      if (r) visit(r, s, depth + 1);
     } finally {
       walk.leave(n);
     }
   };
-  visit(value, 0);
-  return { parts, unread };
+  visit(value, scope, 0);
+  return { parts, scopes, unread };
 }
 
 /**

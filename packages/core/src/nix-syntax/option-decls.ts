@@ -3,7 +3,7 @@ import { callOf, clip, literalValue, renderAttrPath, spanOf, stringLiteral, type
 import type { LexedValue } from './binding-source.js';
 import { isLexedLeaf } from './peel.js';
 import { tokenLiteral } from './value-source.js';
-import { attrEntries, entryAt, entryValue, isAttrset, resolveTyped, type AttrEntry, type Scope } from './scope.js';
+import { attrEntries, entryAt, inheritedValue, isAttrset, resolveTyped, type AttrEntry, type Bound, type Scope } from './scope.js';
 import { DOC_WRAPPER, docArgument } from './option-sources.js';
 import { innermostCallee } from './callee-source.js';
 import { treeSource } from './tree-source.js';
@@ -99,9 +99,12 @@ function optionEntries(u: Unwrapped, prefix: string[], out: OptionsOut, depth: n
   for (const e of entries) {
     const path = prefix.concat(e.path);
     if (e.lexed && isLexedLeaf(e.lexed, u.scope) && lexedOption(path, e.lexed, out)) continue;
-    // `inherit enable;` names a binding in scope (`let enable = mkEnableOption "x"; in`).
-    const value = entryValue(e, u.scope);
+    // `inherit enable;` names a binding in scope (`let enable = mkEnableOption "x"; in`), read
+    // in the scope it is written in.
+    const value = e.value;
+    const inherited = value ? undefined : inheritedValue(e, u.scope);
     if (value) collectOptions(value, u.scope, path, entryAt(e), out, depth + 1, walk);
+    else if (inherited) collectOptions(inherited.node, inherited.scope, path, entryAt(e), out, depth + 1, walk);
     else computed(out, path, inheritText(e), spanOf(entryAt(e)).line);
   }
 }
@@ -119,16 +122,16 @@ function inheritText(e: AttrEntry): string {
  * shape (a call that is not a constructor, an operand that is not an attrset, a computed name).
  */
 function updatedOption(u: Unwrapped, prefix: string[], binding: SyntaxNode, out: OptionsOut): boolean {
-  const operands: SyntaxNode[] = [];
+  const operands: Bound[] = [];
   if (!updateOperands(u.node, u.scope, operands, 0) || !prefix.length) return false;
   const [first, ...updates] = operands;
-  const call = first && callOf(first);
+  const call = first && callOf(first.node);
   if (!call || !OPTION_CONSTRUCTORS.has(call.name)) return false;
-  const sets = updates.map((n) => resolveTyped(n, u.scope));
+  const sets = updates.map((o) => resolveTyped(o.node, o.scope));
   if (!sets.every((t) => isAttrset(t.node, t.type))) return false;
   const entries = sets.flatMap((t) => attrEntries(t.node, t.type));
   if (entries.some((e) => e.dynamic)) return false;
-  const decl = optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, u.scope, spanOf(binding));
+  const decl = optionDecl(renderAttrPath(prefix), call.name as NixOptionDecl['declared_with'], call.args, first.scope, spanOf(binding));
   for (const e of entries) {
     const key = attributeKey(e.path);
     if (!key) continue;

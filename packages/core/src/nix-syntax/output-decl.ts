@@ -37,8 +37,11 @@ export interface OutputHit {
   decl: FlakeOutputDecl;
   value: SyntaxNode | undefined;
   scope: Scope;
-  /** For a name made by `genAttrs [ "a" … ] f` or `mapAttrs f { a = …; }`: the value is `f` applied to `args`. */
-  apply?: { fn: SyntaxNode; args: SyntaxNode[] };
+  /**
+   * For a name made by `genAttrs [ "a" … ] f` or `mapAttrs f { a = …; }`: the value is `f` applied
+   * to `args`, each written in the scope of the same index of `scopes` (`f` in `scope`).
+   */
+  apply?: { fn: SyntaxNode; args: SyntaxNode[]; scopes: Scope[] };
 }
 
 /** What else an output may carry (see FlakeOutputDecl and OutputHit). */

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { clip, literalValue, renderAttrPath, spanOf, type NixLiteral, type Span } from './nodes.js';
-import { attrEntries, bindingSet, entryAt, scopeWith, type Scope } from './scope.js';
+import { attrEntries, bindingSet, entryAt, scopeWith, type Bound, type Scope } from './scope.js';
 import type { LexedValue } from './binding-source.js';
 import { isLexedLeaf } from './peel.js';
 import { fieldChild, textBetween, treeSource } from './tree-source.js';
@@ -83,9 +83,9 @@ export function flattenSettings(
  */
 function withUpdate(u: Unwrapped): Unwrapped {
   if (u.update || u.type !== 'binary_expression') return u;
-  const operands: SyntaxNode[] = [];
+  const operands: Bound[] = [];
   if (!updateOperands(u.node, u.scope, operands, 0)) return u;
-  const parts = operands.map((n) => unwrapValue(n, u.scope));
+  const parts = operands.map((o) => unwrapValue(o.node, o.scope));
   return parts.every((p) => isAttrsetType(p.type)) ? { ...u, update: parts } : u;
 }
 

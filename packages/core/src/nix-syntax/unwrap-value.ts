@@ -1,6 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { callOf } from './nodes.js';
-import { lookup, resolveTyped, scopeWith, type Scope } from './scope.js';
+import { binderOf, resolveTyped, scopeWith, valueScopeOf, type Bound, type Scope } from './scope.js';
 import { innermostCallee } from './callee-source.js';
 import { PEELED_CALLS, PRIORITY_WRAPPERS } from './peel.js';
 import { fieldChild, fieldChildren, treeSource } from './tree-source.js';
@@ -37,8 +37,14 @@ export function unwrapValue(node: SyntaxNode, scope: Scope): Unwrapped {
     let next: SyntaxNode | null | undefined;
     if (type === 'parenthesized_expression') next = fieldChild(n, 'expression');
     else if (type === 'variable_expression') {
-      const target = lookup(s, n.text);
-      next = target && target.id !== n.id ? target : undefined;
+      // The value is read in the scope it is written in (scope.ts), not where the name is used.
+      const name = n.text;
+      const binder = binderOf(s, name);
+      const target = binder?.names.get(name);
+      if (target && target.id !== n.id) {
+        next = target;
+        s = valueScopeOf(binder!, name);
+      }
     } else if (type === 'let_expression') {
       s = scopeWith(s, n);
       next = fieldChild(n, 'body');
@@ -79,15 +85,18 @@ export function mergeParts(node: SyntaxNode, scope: Scope): SyntaxNode[] | undef
 /** At most this many `//` in one update. */
 const MAX_UPDATES = 16;
 
-/** The operands of `a // b // c` in order, each as written (false: not an update, or too long). */
-export function updateOperands(node: SyntaxNode, scope: Scope, into: SyntaxNode[], depth: number): boolean {
-  const { node: n, type } = resolveTyped(node, scope);
+/**
+ * The operands of `a // b // c` in order, each as written and with the scope it is written in (a
+ * name bound to an update is followed). False: not an update, or too long.
+ */
+export function updateOperands(node: SyntaxNode, scope: Scope, into: Bound[], depth: number): boolean {
+  const { node: n, type, scope: s } = resolveTyped(node, scope);
   if (type !== 'binary_expression') {
-    into.push(n);
+    into.push({ node: n, scope: s });
     return true;
   }
   if (depth >= MAX_UPDATES || fieldChild(n, 'operator')?.text !== '//') return false;
   const l = fieldChild(n, 'left');
   const r = fieldChild(n, 'right');
-  return !!l && !!r && updateOperands(l, scope, into, depth + 1) && updateOperands(r, scope, into, depth + 1);
+  return !!l && !!r && updateOperands(l, s, into, depth + 1) && updateOperands(r, s, into, depth + 1);
 }
