@@ -187,7 +187,15 @@ describe('mutation-runner handoff', () => {
     const zero = join(tempDir(), 'zero.json');
     symlinkSync('/dev/zero', zero); // read whole, it never ended
     const endless = handoff(root, mem, ['--goal', HOST_GOAL, '--self-state', zero]);
-    expect([endless.code, endless.stderr.split('\n')[0]]).toEqual([2, `error[self-state-unreadable]: --self-state ${zero}: not a regular file (a device, FIFO or socket)`]);
+    expect([endless.code, endless.stderr.split('\n')[0]]).toEqual([2, `error[self-state-unreadable]: cannot read --self-state ${zero}: not a regular file (a device, FIFO or socket)`]);
+  });
+
+  // It said "--self-state state.json: ENOENT", the bare code.
+  it('says in words why a --self-state file cannot be read (exit 2)', () => {
+    const missing = join(tempDir(), 'state.json');
+    const r = handoff(exampleGenome(), memoryDir(), ['--goal', HOST_GOAL, '--self-state', missing]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(`error[self-state-unreadable]: cannot read --self-state ${missing}: no such file (ENOENT): check the path\nhint: Write one with \`os-introspect --output FILE\`.\n`);
   });
 
   // It was taken as it was: the hand-off then gave the generator another genome's settings under

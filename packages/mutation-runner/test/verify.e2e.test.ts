@@ -180,6 +180,27 @@ describe('verify: proposal and patch input', () => {
     expect(JSON.parse(closed.stdout).reason).toBe(`failed to read proposal ${proposal}: this user may not read it (EACCES): fix its owner or mode, or run as a user who may read it`);
   });
 
+  // It said "cannot read policy file …: EACCES", the bare code.
+  it('says in words why a --policy file cannot be read (exit 2, nothing journaled)', () => {
+    const root = fixtureGenome();
+    const asRoot = process.getuid?.() === 0;
+    const base = tempDir();
+    chmodSync(base, 0o755);
+    const policy = join(base, 'policy.json');
+    writeFileSync(policy, '{}', { mode: asRoot ? 0o600 : 0o000 }); // trusted (only root, or you, can change it), but closed
+    const shared = memoryDir();
+    mkdirSync(shared, { recursive: true });
+    chmodSync(shared, 0o777);
+    chmodSync(dirname(root), 0o755);
+    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+    const prefix = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const [command, ...rest] = [...prefix, process.execPath, bin, 'verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', shared, '--policy', policy];
+    const r = spawnSync(command!, rest, { cwd: '/', env: testEnv({ HOME: '/nonexistent' }), encoding: 'utf8', timeout: 60_000 });
+    expect([r.status, r.stdout], r.stderr).toEqual([2, '']);
+    expect(r.stderr).toContain(`error[policy-unreadable]: cannot read policy file ${policy}: this user may not read it (EACCES): fix its owner or mode, or run as a user who may read it\n`);
+    expect(existsSync(join(shared, 'mutation-results.jsonl'))).toBe(false);
+  });
+
   it.each([
     [['--proposal', ''], 'flag-blank', '--proposal must not be empty'],
     [['--proposal', 'p.json', '--journal', ' '], 'flag-blank', '--journal must not be empty'],

@@ -11,6 +11,7 @@ import { clampTimeout, DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../ch
 import { terminalProgress, type ProgressReporter } from '../checks/progress.js';
 import { relativeInside } from '../candidate/exclusions.js';
 import { defaultProtectedRules, protectedRuleProblem, type ProtectedRule } from '../patch/protected.js';
+import { readFailure } from '../proposal/read-failure.js';
 
 /**
  * Everything a gate needs to know before it reads a proposal: the genome root, the memory
@@ -130,7 +131,7 @@ function loadPolicyFile(file: string, root: string): ReturnType<typeof ExtraPoli
     extraHint: 'Or pass --policy a file that only root and you can change.',
   });
   const read = readBoundedFile(file, MAX_SETTINGS_FILE_BYTES);
-  if (!read.ok) throw usageError('policy-unreadable', `cannot read policy file ${file}: ${read.reason}`, 'Pass --policy with a readable JSON file.');
+  if (!read.ok) throw usageError('policy-unreadable', `cannot read policy file ${file}: ${readFailure(read)}`, 'Pass --policy with a readable JSON file.');
   let raw: unknown;
   try {
     raw = JSON.parse(read.bytes.toString('utf8'));
