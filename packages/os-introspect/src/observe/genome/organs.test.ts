@@ -188,6 +188,52 @@ describe('organs of Home Manager modules and flake-parts modules', () => {
     ]);
   });
 
+  it('names a service whose own name ends in a unit type suffix with .service after it, apart from the timer of that name', async () => {
+    const s = await genomeOf({
+      'modules/units.nix': `{
+  systemd.services."x.timer".script = "a";
+  systemd.timers.x.timerConfig.OnCalendar = "daily";
+  systemd.timers."x.timer".timerConfig.OnCalendar = "hourly";
+  systemd.services."y.Socket".script = "b";
+  systemd.services."z.service".script = "c";
+  systemd.services.z.script = "d";
+  systemd.user.services."w.timer".script = "e";
+  systemd.user.timers.w.timerConfig.OnCalendar = "daily";
+}`,
+    });
+    expect(s.organs.filter((o) => o.type.startsWith('systemd-')).map((o) => [o.type, o.name, o.line])).toEqual([
+      ['systemd-service', 'user:w.timer.service', 8],
+      ['systemd-service', 'x.timer.service', 2],
+      ['systemd-service', 'y.Socket.service', 5],
+      ['systemd-service', 'z', 7],
+      ['systemd-service', 'z.service.service', 6],
+      ['systemd-timer', 'user:w.timer', 9],
+      ['systemd-timer', 'x.timer', 3],
+      ['systemd-timer', 'x.timer.timer', 4],
+    ]);
+  });
+
+  it('keeps units whose names differ only in case apart: systemd unit names are case-sensitive', async () => {
+    const s = await genomeOf({
+      'modules/a.nix': `{
+  systemd.services.Backup.script = "a";
+  systemd.timers.Backup.timerConfig.OnCalendar = "daily";
+}`,
+      'modules/b.nix': `{
+  systemd.services.backup.script = "b";
+  systemd.timers.backup.timerConfig.OnCalendar = "hourly";
+  systemd.services.Backup.serviceConfig.Nice = 5;
+}`,
+    });
+    // Backup is set in both files: one unit, one organ (the first file read, a.nix).
+    expect(s.organs.filter((o) => o.type.startsWith('systemd-')).map((o) => [o.type, o.name, o.source, o.line])).toEqual([
+      ['systemd-service', 'Backup', 'modules/a.nix', 2],
+      ['systemd-service', 'backup', 'modules/b.nix', 2],
+      ['systemd-timer', 'Backup.timer', 'modules/a.nix', 3],
+      ['systemd-timer', 'backup.timer', 'modules/b.nix', 3],
+    ]);
+  });
+
   it('lists the outputs of flake-parts modules as outputs and organs: overlays, perSystem shells and packages; paths through self are paths of the flake', async () => {
     const s = await genomeOf({
       'flake.nix': `{

@@ -227,7 +227,10 @@ const UNIT_ATTR = /^(?:home-manager\.users\.(?:"[^"]*"|\$\{[^}]*\}|[^.]+)\.(?=sy
  * taken for the other. NixOS's and Home Manager's `systemd.user.services.sync` are one unit of the
  * user manager, so they share the name. A system unit whose own name starts with `user:` or
  * `system:` (systemd allows `:` in a name, `systemd.services."user:sync"`) gets `system:` in
- * front (SCOPED_NAME), so that no two units share an organ name.
+ * front (SCOPED_NAME), and a service whose own name ends in a unit type's suffix
+ * (`systemd.services."x.timer"`, the unit `x.timer.service`) keeps its `.service` (TYPE_SUFFIX):
+ * systemctl reads `x.timer` as the timer `x`. So no two units share an organ name. Names keep
+ * their case: systemd's unit names are case-sensitive, and `Foo` and `foo` are two units.
  */
 function systemdUnit(path: string): { name: string; type: Organ['type']; attr: string } | undefined {
   const m = UNIT_ATTR.exec(path);
@@ -235,8 +238,17 @@ function systemdUnit(path: string): { name: string; type: Organ['type']; attr: s
   const name = m[3]!.startsWith('"') ? (JSON.parse(m[3]!) as string) : m[3]!;
   const service = m[2] === 'services';
   const scope = m[1] ? 'user:' : SCOPED_NAME.test(name) ? 'system:' : '';
-  return { name: `${scope}${name}${service ? '' : '.timer'}`, type: service ? 'systemd-service' : 'systemd-timer', attr: m[0] };
+  const suffix = service ? (TYPE_SUFFIX.test(name) ? '.service' : '') : '.timer';
+  return { name: `${scope}${name}${suffix}`, type: service ? 'systemd-service' : 'systemd-timer', attr: m[0] };
 }
+
+/**
+ * The suffixes systemctl takes for a unit's type (systemd.unit(5)): a name with none is a service.
+ * A service whose own name ends in one is named with `.service` after it, which is how systemctl
+ * must be given it. Without case, as SCOPED_NAME: `x.Timer` would meet the timer `x` in the organ
+ * registry, which compares names so (`x.Timer.service` names the same unit to systemctl).
+ */
+const TYPE_SUFFIX = /\.(?:service|socket|device|mount|automount|swap|target|path|timer|slice|scope)$/i;
 
 /**
  * A unit name that reads as a scoped one: a system unit so named is named `system:<name>`. Every
