@@ -5,6 +5,7 @@ import { resolveNixPath, type NixHomeModuleRef, type NixModuleFacts, type NixSet
 import type { FlakeOutputEntry, GenomeOrgan, ModuleEntry } from '@autopoietic/core/schemas';
 import type { GenomeLayout } from './model.js';
 import { handedOverFile, type HomeHandover, type ModuleClass } from './module-classes.js';
+import { unitOrgans, unitSettings, type UnitSource } from './unit-organs.js';
 
 /**
  * Organs the genome defines, with the path the organ registry records as their source:
@@ -135,24 +136,9 @@ function optionAndUnitOrgans(m: Module, shared: readonly NixSetting[], add: (o: 
     const type = underHomeDir(m.path) ? 'home-manager-module' : 'nixos-module';
     add({ name, type, source: m.path, line: m.options[0]!.line, detected_by: `options declared in ${m.path}` });
   }
-  // A unit the module only switches off (`systemd.services.NetworkManager-wait-online.enable =
-  // false;`) is another module's unit, not an organ of this one.
-  const units = new Map<string, { organ: Organ; onlyDisabled: boolean }>();
-  const unitOf = (path: string, line: number, literal: unknown, where: string): void => {
-    // Most settings are not units: skip the pattern.
-    if (!path.startsWith('systemd.') && !path.startsWith('home-manager.users.')) return;
-    const unit = systemdUnit(path);
-    if (!unit) return;
-    const disables = path === `${unit.attr}.enable` && literal === false;
-    const key = `${unit.type}\u0000${unit.name}`;
-    const seen = units.get(key);
-    if (seen) seen.onlyDisabled &&= disables;
-    else units.set(key, { organ: { name: unit.name, type: unit.type, source: m.path, line, detected_by: `${unit.attr} set in ${where}` }, onlyDisabled: disables });
-  };
-  for (const s of m.config) unitOf(s.path, s.line, s.literal, m.path);
-  // Only user units: in a Home Manager module, `systemd.services.x` is no unit.
-  for (const s of shared) if (s.path.startsWith('systemd.user.')) unitOf(s.path, s.binding.line, s.literal, `home-manager.sharedModules in ${m.path}`);
-  for (const u of units.values()) if (!u.onlyDisabled) add(u.organ);
+  const sources: UnitSource[] = [{ settings: m.config, where: m.path }];
+  if (shared.length) sources.push({ settings: unitSettings(shared), where: `home-manager.sharedModules in ${m.path}`, home: true });
+  unitOrgans(m.path, sources, add);
 }
 
 /**
@@ -208,54 +194,6 @@ export function typedModuleOrgans(modules: readonly ModuleOrgans[], classOf: (pa
 function isModuleOrgan(o: Organ): boolean {
   return o.type === 'nixos-module' || o.type === 'home-manager-module';
 }
-
-/**
- * A system unit's attribute (`systemd.services.<name>`, `systemd.timers.<name>`), or a user
- * unit's: NixOS's `systemd.user.services.<name>`, the same in a Home Manager module, and in a
- * user's module written in place (`home-manager.users.<user>.systemd.user.timers.<name>`; a user
- * named by `${…}` holds dots). Groups: 1 user, 2 services|timers, 3 the name.
- */
-const UNIT_ATTR = /^(?:home-manager\.users\.(?:"[^"]*"|\$\{[^}]*\}|[^.]+)\.(?=systemd\.user\.))?systemd\.(user\.)?(services|timers)\.("[^"]+"|[^.]+)/;
-
-/**
- * The unit a setting's path is in, named as systemctl names it: a service by its name (`sync`;
- * `.service` is the suffix systemctl adds by itself), a timer with its suffix (`sync.timer`), a
- * user unit with `user:` in front (`user:sync`, `user:sync.timer`). Organs are told apart by name
- * in the organ registry (docs/adr/0022-organ-identity.md), and a timer nearly always shares its
- * name with the service it starts; a user unit runs in each user's own systemd manager, beside
- * any system unit of the same name. Under the bare name, one of each pair would be dropped or
- * taken for the other. NixOS's and Home Manager's `systemd.user.services.sync` are one unit of the
- * user manager, so they share the name. A system unit whose own name starts with `user:` or
- * `system:` (systemd allows `:` in a name, `systemd.services."user:sync"`) gets `system:` in
- * front (SCOPED_NAME), and a service whose own name ends in a unit type's suffix
- * (`systemd.services."x.timer"`, the unit `x.timer.service`) keeps its `.service` (TYPE_SUFFIX):
- * systemctl reads `x.timer` as the timer `x`. So no two units share an organ name. Names keep
- * their case: systemd's unit names are case-sensitive, and `Foo` and `foo` are two units.
- */
-function systemdUnit(path: string): { name: string; type: Organ['type']; attr: string } | undefined {
-  const m = UNIT_ATTR.exec(path);
-  if (!m || m[3]!.startsWith('${')) return undefined;
-  const name = m[3]!.startsWith('"') ? (JSON.parse(m[3]!) as string) : m[3]!;
-  const service = m[2] === 'services';
-  const scope = m[1] ? 'user:' : SCOPED_NAME.test(name) ? 'system:' : '';
-  const suffix = service ? (TYPE_SUFFIX.test(name) ? '.service' : '') : '.timer';
-  return { name: `${scope}${name}${suffix}`, type: service ? 'systemd-service' : 'systemd-timer', attr: m[0] };
-}
-
-/**
- * The suffixes systemctl takes for a unit's type (systemd.unit(5)): a name with none is a service.
- * A service whose own name ends in one is named with `.service` after it, which is how systemctl
- * must be given it. Without case, as SCOPED_NAME: `x.Timer` would meet the timer `x` in the organ
- * registry, which compares names so (`x.Timer.service` names the same unit to systemctl).
- */
-const TYPE_SUFFIX = /\.(?:service|socket|device|mount|automount|swap|target|path|timer|slice|scope)$/i;
-
-/**
- * A unit name that reads as a scoped one: a system unit so named is named `system:<name>`. Every
- * user unit's organ name starts with `user:`, a system unit's with neither prefix or with
- * `system:`, so the names stay apart. Without case: the organ registry compares names so.
- */
-const SCOPED_NAME = /^(?:user|system):/i;
 
 function commonPrefix(paths: string[]): string {
   const split = paths.map((p) => p.split('.'));
