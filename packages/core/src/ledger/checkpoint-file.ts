@@ -37,11 +37,16 @@ export function readCheckpoint(path: string, required: boolean, ledger?: string)
 
 /** It said "cannot read ...: ENOENT" and to take one "with --path <ledger>", the ledger being known. */
 function missing(path: string, ledger: string | undefined): AosError {
+  return new AosError('checkpoint-unreadable', `there is no ledger checkpoint ${path}${ledger === undefined ? '' : ` for ${ledger}`}`, {
+    hint: `${takeCheckpointHint(path, ledger)}, or name an existing checkpoint file.`,
+  });
+}
+
+/** How to take the missing checkpoint `path` of `ledger`: the command, with `--to` when it is not the default file. */
+export function takeCheckpointHint(path: string, ledger: string | undefined): string {
   const to = ledger === undefined || checkpointPathFor(ledger) === path ? '' : ` --to ${shellQuote(path)}`;
   const take = `mutation-journal ledger checkpoint --path ${ledger === undefined ? '<ledger>' : shellQuote(ledger)}${to}`;
-  return new AosError('checkpoint-unreadable', `there is no ledger checkpoint ${path}${ledger === undefined ? '' : ` for ${ledger}`}`, {
-    hint: `Take one with \`${take}\` (once the ledger verifies), or name an existing checkpoint file.`,
-  });
+  return `Take one with \`${take}\` (once the ledger verifies)`;
 }
 
 function invalid(path: string, issues: string[], cause?: unknown): AosError {

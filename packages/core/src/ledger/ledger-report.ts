@@ -14,11 +14,14 @@ export interface LedgerProblem {
 
 export type LedgerStatus = 'ok' | 'torn-tail' | 'broken' | 'missing';
 
-export interface CheckpointResult {
+/** The checkpoint the ledger was checked against, or a required one that does not exist (`reportMissingCheckpoint`). */
+export type CheckpointResult = { path: string; seq: number; digest: string; status: 'ok' | 'mismatch' | 'truncated' } | MissingCheckpoint;
+
+export interface MissingCheckpoint {
   path: string;
-  seq: number;
-  digest: string;
-  status: 'ok' | 'mismatch' | 'truncated';
+  status: 'missing';
+  /** How to take it: the `ledger checkpoint` command for this ledger. */
+  hint: string;
 }
 
 export interface LedgerReport {

@@ -196,6 +196,18 @@ describe('verifyLedger against a checkpoint', () => {
     expect(r.checkpoint).toMatchObject({ status: 'mismatch', seq: 3 });
     expect(r.problems).toContainEqual(expect.objectContaining({ line: 3, kind: 'checkpoint' }));
   });
+
+  it('reports a required checkpoint that does not exist when asked to (ledger verify --all), else refuses it', async () => {
+    const { file } = await ledgerOf(2);
+    const cp = `${file}.checkpoint.json`;
+    await expect(verifyLedger(file, undefined, { checkpoint: cp })).rejects.toMatchObject({ code: 'checkpoint-unreadable' });
+    const r = await verifyLedger(file, undefined, { checkpoint: cp, reportMissingCheckpoint: true });
+    // The lines decide the status; the caller decides what a missing checkpoint means.
+    expect(r).toMatchObject({ status: 'ok', head: { seq: 2 }, problems: [] });
+    expect(r.checkpoint).toEqual({ path: cp, status: 'missing', hint: `Take one with \`mutation-journal ledger checkpoint --path ${file}\` (once the ledger verifies).` });
+    // Not required (the default checkpoint, used when present): nothing to report.
+    expect((await verifyLedger(file, undefined, { reportMissingCheckpoint: true })).checkpoint).toBeUndefined();
+  });
 });
 
 describe('verifyLedger: lines moved or copied from further down', () => {

@@ -5,7 +5,7 @@ import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
 import { verifyParallelMinBytesFromEnv, verifyThreadsFromEnv } from '../cli-kit/verify-env.js';
 import type { StoredRecord } from './append.js';
-import { checkpointPathFor, readCheckpoint } from './checkpoint-file.js';
+import { checkpointPathFor, readCheckpoint, takeCheckpointHint } from './checkpoint-file.js';
 import { analyzeLine } from './line-facts.js';
 import { checkLedgerFile } from './ledger-file.js';
 import type { LedgerReport, LedgerStatus } from './ledger-report.js';
@@ -28,6 +28,12 @@ export interface VerifyOptions {
    * `<ledger>.checkpoint.json` when it exists.
    */
   checkpoint?: string | false;
+  /**
+   * A checkpoint named in `checkpoint` that does not exist is reported (`checkpoint: {status:
+   * 'missing', hint}`, the ledger verified without it) instead of thrown, so that `ledger verify
+   * --all --checkpoint` gives every ledger its verdict. The status stays what the lines give.
+   */
+  reportMissingCheckpoint?: boolean;
   /**
    * Worker threads for the per-line work (default: AUTOPOIETIC_VERIFY_THREADS, else the number
    * of CPUs for ledgers of at least AUTOPOIETIC_VERIFY_PARALLEL_MIN_BYTES, default 16 MiB).
@@ -76,7 +82,8 @@ async function verifyOnce(file: string, schemaName: LedgerSchemaName | undefined
   checkLedgerFile(path);
   const schema = schemaName ?? schemaForFileName(basename(path)) ?? null;
   const cpPath = opts.checkpoint === false ? undefined : resolve(opts.checkpoint ?? checkpointPathFor(path));
-  const checkpoint = cpPath ? readCheckpoint(cpPath, opts.checkpoint !== undefined, path) : undefined;
+  const required = opts.checkpoint !== undefined;
+  const checkpoint = cpPath ? readCheckpoint(cpPath, required && !opts.reportMissingCheckpoint, path) : undefined;
   if (checkpoint && checkpoint.ledger !== basename(path)) {
     throw new AosError('checkpoint-mismatch', `the checkpoint ${cpPath} belongs to ledger ${checkpoint.ledger}, not ${basename(path)}`, {
       hint: 'Name the checkpoint of this ledger with --checkpoint, or verify the ledger it belongs to.',
@@ -98,6 +105,7 @@ async function verifyOnce(file: string, schemaName: LedgerSchemaName | undefined
   }
   scan.finish();
   if (checkpoint && cpPath) report.checkpoint = scan.checkCheckpoint(cpPath, checkpoint);
+  else if (cpPath && required) report.checkpoint = { path: cpPath, status: 'missing', hint: `${takeCheckpointHint(cpPath, path)}.` };
   scan.limitProblems();
   report.status = statusOf(report);
   return report;

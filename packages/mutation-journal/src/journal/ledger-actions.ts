@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { GateFailed, printErr, printJson, usageError } from '@autopoietic/core/cli-kit';
-import { checkLedgerHealth, checkpointLedger, checkpointPathFor, NOT_READABLE, repairLedger, UNREADABLE_HINT, type LedgerHealth } from '@autopoietic/core/ledger';
+import { checkLedgerHealth, checkpointLedger, checkpointPathFor, NOT_READABLE, repairLedger, UNREADABLE_HINT, type LedgerHealth, type LedgerReport } from '@autopoietic/core/ledger';
 import { checkpointTarget } from './checkpoint-target.js';
 import { oneTarget, verifyTargets, type Target, type TargetFlags } from './targets.js';
 
@@ -13,23 +13,50 @@ export interface VerifyFlags extends TargetFlags {
   checkpoint?: string | true;
 }
 
+/**
+ * A ledger's verdict in `ledger verify`: its health, or, with `--all --checkpoint`, that its lines
+ * verify but the checkpoint required of it does not exist (`checkpoint.hint` says how to take one).
+ */
+type Verdict = LedgerHealth | (Omit<LedgerReport, 'status'> & { status: 'checkpoint-missing' });
+
+const CHECKPOINT_MISSING_HINT = 'Take each missing checkpoint with `mutation-journal ledger checkpoint --path <ledger>` once that ledger verifies (its checkpoint.hint in the report spells the command).';
+
 export async function runVerify(flags: VerifyFlags): Promise<void> {
   const { targets, all, memoryDir } = verifyTargets(flags);
   if (all && typeof flags.checkpoint === 'string') {
     throw usageError('flags-conflict', '--checkpoint <file> names one checkpoint, so it needs --path or --kind', 'With --all, use --checkpoint without a value (each ledger\'s own <ledger>.checkpoint.json).');
   }
-  const reports: LedgerHealth[] = [];
-  for (const t of targets) reports.push(await checkLedgerHealth(t.path, t.schema, { checkpoint: checkpointFor(t, flags.checkpoint) }));
+  // With --all, a ledger without its checkpoint is one verdict among the others, not the end of
+  // the run (one ledger's missing checkpoint stopped the check of the rest); a single ledger
+  // named by --path or --kind is refused with error[checkpoint-unreadable], as before.
+  const reports: Verdict[] = [];
+  for (const t of targets) reports.push(verdict(await checkLedgerHealth(t.path, t.schema, { checkpoint: checkpointFor(t, flags.checkpoint), reportMissingCheckpoint: all })));
   const failing = reports.filter((r, i) => failed(r, targets[i]!));
   if (all) printJson({ memory_dir: memoryDir, status: overall(failing), ledgers: reports });
   else printJson(reports[0]);
-  if (failing.length) throw new GateFailed(`ledger verify: ${failing.map(summary).join('; ')}`, failing.some((r) => r.status === 'unreadable') ? UNREADABLE_HINT : undefined);
+  if (failing.length) throw new GateFailed(`ledger verify: ${failing.map(summary).join('; ')}`, failureHint(failing));
 }
 
-/** `broken` when any ledger failed for its content; `unreadable` when the only failures are ledgers this user may not read. */
-function overall(failing: LedgerHealth[]): 'ok' | 'broken' | 'unreadable' {
+function verdict(r: LedgerHealth): Verdict {
+  return r.status === 'ok' && r.checkpoint?.status === 'missing' ? { ...r, status: 'checkpoint-missing' } : r;
+}
+
+/**
+ * `broken` when any ledger failed for its content; else `unreadable` when a ledger this user may
+ * not read failed; else `checkpoint-missing` when the only failures are missing checkpoints.
+ */
+function overall(failing: Verdict[]): 'ok' | 'broken' | 'unreadable' | 'checkpoint-missing' {
   if (!failing.length) return 'ok';
-  return failing.every((r) => r.status === 'unreadable') ? 'unreadable' : 'broken';
+  if (failing.some((r) => r.status !== 'unreadable' && r.status !== 'checkpoint-missing')) return 'broken';
+  return failing.some((r) => r.status === 'unreadable') ? 'unreadable' : 'checkpoint-missing';
+}
+
+function failureHint(failing: Verdict[]): string | undefined {
+  const hints = [
+    ...(failing.some((r) => r.status === 'unreadable') ? [UNREADABLE_HINT] : []),
+    ...(failing.some((r) => r.checkpoint?.status === 'missing') ? [CHECKPOINT_MISSING_HINT] : []),
+  ];
+  return hints.length ? hints.join(' ') : undefined;
 }
 
 export async function runRepair(flags: TargetFlags): Promise<void> {
@@ -55,13 +82,16 @@ function checkpointFor(t: Target, flag: string | true | undefined): string | und
   return flag;
 }
 
-function failed(r: LedgerHealth, t: Target): boolean {
+function failed(r: Verdict, t: Target): boolean {
+  if (r.checkpoint?.status === 'missing') return true;
   return r.status === 'broken' || r.status === 'torn-tail' || r.status === 'unreadable' || (r.status === 'missing' && t.explicit);
 }
 
-function summary(r: LedgerHealth): string {
+function summary(r: Verdict): string {
+  const noCheckpoint = r.checkpoint?.status === 'missing' ? `no checkpoint ${r.checkpoint.path}` : undefined;
+  if (r.status === 'checkpoint-missing') return `${r.path}: ${noCheckpoint}`;
   if (r.status === 'missing') return `${r.path}: no such ledger`;
   if (r.status === 'unreadable') return `${r.path}: unreadable, ${NOT_READABLE} (${r.errno})`;
   const first = r.problems[0];
-  return `${r.path}: ${r.status}, ${r.problems.length} problem(s)${first ? `, first at line ${first.line}: ${first.kind}` : ''}`;
+  return `${r.path}: ${r.status}, ${r.problems.length} problem(s)${first ? `, first at line ${first.line}: ${first.kind}` : ''}${noCheckpoint ? `, ${noCheckpoint}` : ''}`;
 }
