@@ -184,7 +184,8 @@ function moduleRef(el: SyntaxNode, at: Scope, args: FlakeArgs | undefined): Flak
     const facts = moduleFactsOf(n, scope, args);
     const imports = facts?.imports.map((i) => ownImport(i, scope, args));
     const home = facts?.home_modules;
-    return { kind: 'inline', config: facts?.config ?? [], ...(imports?.length ? { imports } : {}), ...(home ? { home_modules: home } : {}), ...base };
+    const shared = facts?.shared_config;
+    return { kind: 'inline', config: facts?.config ?? [], ...(imports?.length ? { imports } : {}), ...(home ? { home_modules: home } : {}), ...(shared ? { shared_config: shared } : {}), ...base };
   }
   return { kind: 'expression', ...base };
 }

@@ -36,6 +36,8 @@ export interface FlakeModuleRef {
   imports?: NixImportRef[];
   /** For kind `inline`: the Home Manager modules it hands over (`home-manager.users.<u>`, `sharedModules`). */
   home_modules?: NixHomeModuleRef[];
+  /** For kind `inline`: the settings of the modules it writes in place in `home-manager.sharedModules` (NixModuleFacts.shared_config). */
+  shared_config?: NixSetting[];
   /** For kind `path`: written through the flake's `self` (`"${self}/hosts/a.nix"`), so relative to flake.nix's directory. */
   from_self?: true;
   line: number;

@@ -61,6 +61,8 @@ export interface GenomeHost {
   modules_static: boolean;
   /** Settings made by modules written inline in the flake. */
   inline_config: NixSetting[];
+  /** The settings of the modules those inline modules write in place in `home-manager.sharedModules` (every user gets them). */
+  inline_shared_config: NixSetting[];
   /** Home Manager modules those inline modules hand over (paths written in `base`). */
   inline_home_modules: NixHomeModuleRef[];
   /** The file the module list, and so the inline modules' paths, are written in. */
@@ -101,6 +103,7 @@ function flakeHost(placed: PlacedHost, outputs: PlacedOutput[], index: GenomeInd
   const modules: string[] = [];
   const external: string[] = [];
   const inline: NixSetting[] = [];
+  const shared: NixSetting[] = [];
   const home: NixHomeModuleRef[] = [];
   const place = (expr: string, ref: { written: string; from: string } | undefined): void => {
     if (ref === undefined) return void external.push(expr);
@@ -112,12 +115,13 @@ function flakeHost(placed: PlacedHost, outputs: PlacedOutput[], index: GenomeInd
     if (m.kind === 'inline') {
       // One push per setting: `push(...config)` overflows the stack past ~100,000 settings.
       for (const c of m.config ?? []) inline.push(c);
+      for (const c of m.shared_config ?? []) shared.push(c);
       for (const r of m.home_modules ?? []) home.push(r);
       // What an inline module imports is a module of the host as much as what the list names.
       for (const i of m.imports ?? []) place(i.expr, i.path === undefined || i.dynamic ? undefined : { written: i.path, from: i.from_self ? flakeRel : base });
     } else place(m.expr, moduleRefPath(m, outputs, m.from_self ? flakeRel : base));
   }
-  return { name: h.name, source: 'flake', file, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline, inline_home_modules: home, base };
+  return { name: h.name, source: 'flake', file, line: h.line, system: h.system, modules, external_modules: external, modules_static: h.modules_static, inline_config: inline, inline_shared_config: shared, inline_home_modules: home, base };
 }
 
 /** A module path as written and the file it is written in; `self.nixosModules.x` resolves to the path that output is defined as. */
@@ -136,7 +140,7 @@ function conventionHosts(index: GenomeIndex, dir = 'hosts'): GenomeHost[] {
   for (const name of (index.children(dir) ?? []).sort()) {
     const file = CONVENTION_FILES.map((f) => `${prefix}${name}/${f}`).find((f) => index.kind(f) === 'file');
     if (!file) continue;
-    out.push({ name, source: 'convention', file, line: null, system: null, modules: [file], external_modules: [], modules_static: true, inline_config: [], inline_home_modules: [], base: file });
+    out.push({ name, source: 'convention', file, line: null, system: null, modules: [file], external_modules: [], modules_static: true, inline_config: [], inline_shared_config: [], inline_home_modules: [], base: file });
   }
   return out;
 }

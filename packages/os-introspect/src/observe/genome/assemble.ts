@@ -8,6 +8,7 @@ import { homeHandovers, moduleClasses } from './module-classes.js';
 import { genomeOrgans, handoverOrgans, inNestedFlake, ownOutputs, typedModuleOrgans, underHomeDir } from './organs.js';
 import { partsSelfImports } from './parts-imports.js';
 import { flakeOutputs } from './outputs.js';
+import { inlineUnitOrgans } from './unit-organs.js';
 import { hostEntries, importGraph, nixFileEntry } from './structure.js';
 
 /** The genome state from the analysed files, flake.lock, the package directories and (with --eval) nix flake show. */
@@ -69,7 +70,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     modules: [],
     import_graph: importGraph(modules),
     home_manager_modules: classes.home,
-    organs: genomeOrgans(a.flakeFile, own, moduleOrgans, a.files.layout, a.packageDirs, foreign),
+    organs: genomeOrgans(a.flakeFile, own, [...moduleOrgans, ...inlineUnitOrgans(hosts)], a.files.layout, a.packageDirs, foreign),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };

@@ -24,7 +24,8 @@ import { checksum, checksumOf } from './checksum.js';
  * 17: a system unit named `user:…` or `system:…` is named `system:<n>`; 18: a Home Manager module
  * written through the flake's `self` is a file of flake.nix's directory; 19: the modules of
  * `home-manager.sharedModules` written in place give user unit organs; 20: a service named with a
- * unit type's suffix, `x.timer`, is the organ `x.timer.service`).
+ * unit type's suffix, `x.timer`, is the organ `x.timer.service`; 21: the modules written inline in
+ * a host's module list give unit organs).
  *
  * The genome is stored as the pretty JSON it is printed as, so a warm run prints its bytes
  * without decoding, parsing or serialising them: the CRC-32 of all that follows (checksum.ts),
@@ -34,7 +35,7 @@ import { checksum, checksumOf } from './checksum.js';
  * back to back. The per-run properties (`nix_files`, whose `cached` flags change, and
  * `parse_stats`) are rendered by each run.
  */
-const ASSEMBLY_VERSION = 20;
+const ASSEMBLY_VERSION = 21;
 /** `<crc32 of the rest, 8 hex> `: the memo's first bytes. */
 const CRC_PREFIX = 9;
 const PER_RUN = new Set(['nix_files', 'parse_stats']);

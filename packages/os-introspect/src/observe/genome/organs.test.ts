@@ -165,6 +165,46 @@ describe('organs of Home Manager modules and flake-parts modules', () => {
     ]);
   });
 
+  it("gives the units set in the modules written inline in a host's module list, as a module file gives its own, in the file that lists them", async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }@inputs: {
+    nixosConfigurations.x = nixpkgs.lib.nixosSystem {
+      modules = [
+        ./hosts/x
+        { systemd.services.foo.script = "foo"; }
+        ({ pkgs, ... }: {
+          systemd.services.bar = { script = "bar"; };
+          systemd.timers.bar.timerConfig.OnCalendar = "daily";
+          systemd.services.NetworkManager-wait-online.enable = false;
+        })
+        {
+          home-manager.users.alice.systemd.user.services.mail.Service.ExecStart = "mail";
+          home-manager.sharedModules = [ { systemd.user.timers.sync.Timer.OnCalendar = "hourly"; systemd.services.no-unit.script = "x"; } ];
+        }
+      ];
+    };
+    nixosConfigurations.y = import ./hosts/y.nix { inherit inputs; };
+  };
+}`,
+      'hosts/x/default.nix': '{ systemd.services.file-unit.script = "f"; systemd.services.foo.serviceConfig.Nice = 5; }',
+      'hosts/y.nix': `{ inputs }:
+inputs.nixpkgs.lib.nixosSystem {
+  modules = [ { systemd.services.why.script = "y"; } ];
+}`,
+    });
+    // foo is set in hosts/x/default.nix too: one unit, whose organ is the module file's.
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.line, o.detected_by])).toEqual([
+      ['systemd-service', 'bar', 'flake.nix', 8, 'systemd.services.bar set in nixosConfigurations.x in flake.nix'],
+      ['systemd-service', 'file-unit', 'hosts/x/default.nix', 1, 'systemd.services.file-unit set in hosts/x/default.nix'],
+      ['systemd-service', 'foo', 'hosts/x/default.nix', 1, 'systemd.services.foo set in hosts/x/default.nix'],
+      ['systemd-service', 'user:mail', 'flake.nix', 13, 'home-manager.users.alice.systemd.user.services.mail set in nixosConfigurations.x in flake.nix'],
+      ['systemd-service', 'why', 'hosts/y.nix', 3, 'systemd.services.why set in nixosConfigurations.y in hosts/y.nix'],
+      ['systemd-timer', 'bar.timer', 'flake.nix', 9, 'systemd.timers.bar set in nixosConfigurations.x in flake.nix'],
+      ['systemd-timer', 'user:sync.timer', 'flake.nix', 14, 'systemd.user.timers.sync set in home-manager.sharedModules in nixosConfigurations.x in flake.nix'],
+    ]);
+  });
+
   it('names a system unit whose own name starts with user: or system: with system: in front, apart from the user units', async () => {
     const s = await genomeOf({
       'modules/units.nix': `{

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import type { NixSetting } from '@autopoietic/core/nix-syntax';
+import { renderAttrPath, type GenomeHost, type NixSetting } from '@autopoietic/core/nix-syntax';
 import type { GenomeOrgan } from '@autopoietic/core/schemas';
+import type { ModuleOrgans } from './organs.js';
 
 /** The systemd units a module's settings define, as organs (organs.ts gathers them with the rest). */
 type Organ = z.infer<typeof GenomeOrgan>;
@@ -43,6 +44,27 @@ export function unitOrgans(source: string, sources: readonly UnitSource[], add: 
     }
   }
   for (const u of units.values()) if (!u.onlyDisabled) add(u.organ);
+}
+
+/**
+ * The units set by the modules written inline in the hosts' module lists
+ * (`nixosConfigurations.x = nixosSystem { modules = [ ./hosts/x { systemd.services.foo = …; } ]; }`,
+ * also as a function, `({ pkgs, ... }: { … })`, and in the modules such a module writes in place
+ * in `home-manager.sharedModules`): organs of the file that lists them (flake.nix, or the file the
+ * host is built in), at the line of each setting, as a module file's units are of that file.
+ */
+export function inlineUnitOrgans(hosts: readonly GenomeHost[]): ModuleOrgans[] {
+  const out: ModuleOrgans[] = [];
+  for (const h of hosts) {
+    if (!h.inline_config.length && !h.inline_shared_config.length) continue;
+    const where = `${renderAttrPath(['nixosConfigurations', h.name])} in ${h.base}`;
+    const organs: Organ[] = [];
+    const sources: UnitSource[] = [{ settings: unitSettings(h.inline_config), where }];
+    if (h.inline_shared_config.length) sources.push({ settings: unitSettings(h.inline_shared_config), where: `home-manager.sharedModules in ${where}`, home: true });
+    unitOrgans(h.base, sources, (o) => organs.push(o));
+    if (organs.length) out.push({ path: h.base, organs });
+  }
+  return out;
 }
 
 /** The settings of a module's analysis that may be units, as the unit reader takes them (the others are left out unread). */
