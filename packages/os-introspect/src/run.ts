@@ -12,8 +12,9 @@ const NEWLINE = Buffer.from('\n');
 export async function runIntrospect(raw: Record<string, unknown>): Promise<void> {
   trace('action');
   const cli = parseCliOptions(raw);
-  // Refused before the observation (exit 2), not after it.
-  const output = cli.output === undefined ? undefined : checkOutputPath('--output', cli.output, 'self-state.json');
+  // Refused before the observation (exit 2), not after it: a directory, a ledger, a file on the
+  // way to it. Missing directories are made (makeDirs below).
+  const output = cli.output === undefined ? undefined : checkOutputPath('--output', cli.output, 'self-state.json', { createsParents: true });
   const observed = await observeSelf(cli.introspect);
   if (output) {
     makeDirs(dirname(output));

@@ -86,15 +86,17 @@ describe('os-introspect --output: the hint of a directory that cannot be made fo
     expect(readdirSync(locked)).toEqual([]);
   });
 
-  it('keeps naming what is in the way (EEXIST, ENOTDIR), and says how to clear it', () => {
+  it('refuses a file on the way to --output before observing (exit 2), and says how to clear it', () => {
     const out = tempDir();
     writeFileSync(join(out, 'new'), 'a file\n');
-    const onto = runCliVia([], 'os-introspect', args(out));
-    expect(onto.code, onto.stderr).toBe(1);
-    expect(onto.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(out, 'new')}: ${join(out, 'new')} exists and is not a directory (EEXIST)\n`);
-    expect(onto.stderr).toContain(`hint: ${join(out, 'new')} exists and is not a directory (EEXIST): move it out of the way, or write to another directory.\n`);
-    const under = runCliVia([], 'os-introspect', sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', join(out, 'new', 'deeper', 'state.json')]));
-    expect(under.code, under.stderr).toBe(1);
-    expect(under.stderr).toContain(`hint: ${join(out, 'new')} is not a directory (ENOTDIR), so ${join(out, 'new', 'deeper')} cannot be made under it: move it out of the way, or write to another directory.\n`);
+    for (const output of [join(out, 'new', 'state.json'), join(out, 'new', 'deeper', 'state.json')]) {
+      const r = runCliVia([], 'os-introspect', sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', output]));
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`error[output-parent-not-directory]: --output ${output}: ${join(out, 'new')} is not a directory, so no file can be made under it\n`);
+      expect(r.stderr).toContain(`hint: Move ${join(out, 'new')} out of the way, or write to a file in a directory, e.g. --output self-state.json.\n`);
+      expect(r.stderr).not.toContain('self-state written');
+    }
+    expect(readdirSync(out)).toEqual(['new']);
   });
 });
