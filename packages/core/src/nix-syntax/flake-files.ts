@@ -7,7 +7,7 @@ import type { NixHostSet } from './host-file.js';
 export interface PlacedOutput {
   decl: FlakeOutputDecl;
   file: string;
-  /** The file `decl.home_modules` are written in when it is not `file` (a configuration built in another file). */
+  /** The file `decl.home_modules` (and `home_config`) are written in when it is not `file` (a configuration built in another file). */
   home_base?: string;
 }
 
@@ -103,9 +103,11 @@ class CrossFileReader {
    */
   private homeFrom(o: FlakeOutputDecl, written: string, file: string): PlacedOutput {
     const target = this.target(written, file, false);
-    const home = target === undefined ? undefined : this.index.analysis(target)?.hosts?.home;
-    if (!home) return { decl: o, file };
-    return { decl: { ...o, home_modules: home.map((r) => ({ ...r, via: o.attr })) }, file, home_base: target! };
+    const read = target === undefined ? undefined : this.index.analysis(target)?.hosts;
+    const home = read?.home;
+    const config = read?.home_config;
+    if (!home && !config) return { decl: o, file };
+    return { decl: { ...o, ...(home ? { home_modules: home.map((r) => ({ ...r, via: o.attr })) } : {}), ...(config ? { home_config: config } : {}) }, file, home_base: target! };
   }
 
   private addHost(h: FlakeHostDecl, file: string): void {

@@ -73,6 +73,31 @@ describe('standalone Home Manager configurations', () => {
     expect(f.outputs.find((o) => o.category === 'nixosConfigurations')?.home_modules).toBeUndefined();
   });
 
+  it('reads the settings of the modules written in place in `modules` (an attrset, a function, a name bound to one), each at its line', async () => {
+    const f = (await analyzeNixSource(`{
+  outputs = { home-manager, ... }:
+    let mail = { systemd.user.services.mail.Service.ExecStart = "mail"; }; in {
+      homeConfigurations.alice = home-manager.lib.homeManagerConfiguration {
+        modules = [
+          ./home/alice.nix
+          { programs.git.enable = true; imports = [ ./home/extra.nix ]; }
+          ({ pkgs, ... }: { home.packages = [ pkgs.jq ]; })
+          mail
+          home-manager.homeManagerModules.none
+        ];
+      };
+      homeConfigurations.bob = home-manager.lib.homeManagerConfiguration { modules = [ ./home/bob.nix ]; };
+    };
+}`)).flake!;
+    const config = (attr: string) => f.outputs.find((o) => o.attr === attr)?.home_config?.map((c) => [c.path, c.binding.line, c.literal]);
+    expect(config('homeConfigurations.alice')).toEqual([
+      ['programs.git.enable', 7, true],
+      ['home.packages', 8, undefined],
+      ['systemd.user.services.mail.Service.ExecStart', 3, 'mail'],
+    ]);
+    expect(config('homeConfigurations.bob')).toBeUndefined();
+  });
+
   it("puts a helper's string arguments into the paths it names, and leaves a path it cannot fill in", async () => {
     const f = (await analyzeNixSource(`{
   outputs = { nixpkgs, home-manager, ... }:

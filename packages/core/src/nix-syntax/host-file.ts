@@ -8,6 +8,7 @@ import type { TopLevel } from './module.js';
 import { treeSource } from './tree-source.js';
 import { homeFileModules, withHomeModules } from './home-configurations.js';
 import type { NixHomeModuleRef } from './home-modules.js';
+import type { NixSetting } from './settings.js';
 import { unwrapValue } from './unwrap-value.js';
 
 /** Hosts a file defines for a flake that reads it: its `nixosConfigurations` outputs and their hosts. */
@@ -34,6 +35,8 @@ export interface NixHostFileFacts {
   parts: NixHostSet | null;
   /** Its value read as one standalone Home Manager configuration: the modules it names (homeFileModules); absent when none. */
   home?: NixHomeModuleRef[];
+  /** The same configuration's modules written in place: their settings; absent when none. */
+  home_config?: NixSetting[];
 }
 
 /**
@@ -55,13 +58,14 @@ export function hostFileFacts(tl: TopLevel, top: SyntaxNode): NixHostFileFacts |
     parts.flakeParts(tl.node, tl.scope);
     return { set: null, host: null, parts: hostSetOf(parts) };
   }
-  const home = homeFileModules(tl);
+  const read = homeFileModules(tl);
+  const home = read ? { ...(read.refs.length ? { home: read.refs } : {}), ...(read.config.length ? { home_config: read.config } : {}) } : undefined;
   // 1-2 ms over the 5.4 MB bench tree (0.1-0.2% of an analysis pass); indexOf loops were slower.
-  if (!MENTIONS_HOSTS.test(treeSource(tl.node).text)) return home ? { set: null, host: null, parts: null, home } : null;
+  if (!MENTIONS_HOSTS.test(treeSource(tl.node).text)) return home ? { set: null, host: null, parts: null, ...home } : null;
   const set = new OutputCollector();
   set.namedMap('nixosConfigurations', tl.node, tl.node, tl.scope);
   const line = tl.node.startPosition.row + 1;
-  return { set: hostSetOf(set, SET_CATEGORIES), host: tl.entries ? null : hostFromCall('', line, hostCall(unwrapValue(tl.node, tl.scope))), parts: null, ...(home ? { home } : {}) };
+  return { set: hostSetOf(set, SET_CATEGORIES), host: tl.entries ? null : hostFromCall('', line, hostCall(unwrapValue(tl.node, tl.scope))), parts: null, ...home };
 }
 
 /** Run on every top-level entry of every file: indexed reads, no destructuring (an iterator each). */

@@ -3,6 +3,7 @@ import { applyParts, pathLiteral, stripParens } from './nodes.js';
 import { inputOf, type FlakeArgs } from './flake-args.js';
 import { resolveVariable, type Scope } from './scope.js';
 import type { NixHomeModuleRef } from './home-modules.js';
+import type { NixSetting } from './settings.js';
 
 /** One flake output found in flake.nix, e.g. `packages.x86_64-linux.hello` at flake.nix:12. */
 export interface FlakeOutputDecl {
@@ -28,6 +29,8 @@ export interface FlakeOutputDecl {
   from_input?: string;
   /** For `homeConfigurations.<name>`: the Home Manager modules its `modules` list names (home-configurations.ts). */
   home_modules?: NixHomeModuleRef[];
+  /** For `homeConfigurations.<name>`: the settings of the modules its `modules` list writes in place. */
+  home_config?: NixSetting[];
   /** For `homeConfigurations.<name> = import <file> …`: the file as written, whose value is the configuration (read across files). */
   home_file?: string;
 }

@@ -70,7 +70,7 @@ export function assembleGenome(a: AssembleInputs): AssembledGenome {
     modules: [],
     import_graph: importGraph(modules),
     home_manager_modules: classes.home,
-    organs: genomeOrgans(a.flakeFile, own, [...moduleOrgans, ...inlineUnitOrgans(hosts)], a.files.layout, a.packageDirs, foreign),
+    organs: genomeOrgans(a.flakeFile, own, [...moduleOrgans, ...inlineUnitOrgans(hosts, reading?.outputs ?? [])], a.files.layout, a.packageDirs, foreign),
     skipped: a.files.skipped.map((s) => ({ path: s.rel, reason: s.reason })),
     parse_stats: parseStats(a.files),
   };

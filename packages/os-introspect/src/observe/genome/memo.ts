@@ -25,7 +25,8 @@ import { checksum, checksumOf } from './checksum.js';
  * written through the flake's `self` is a file of flake.nix's directory; 19: the modules of
  * `home-manager.sharedModules` written in place give user unit organs; 20: a service named with a
  * unit type's suffix, `x.timer`, is the organ `x.timer.service`; 21: the modules written inline in
- * a host's module list give unit organs).
+ * a host's module list give unit organs; 22: so do those of a standalone Home Manager
+ * configuration's `modules`).
  *
  * The genome is stored as the pretty JSON it is printed as, so a warm run prints its bytes
  * without decoding, parsing or serialising them: the CRC-32 of all that follows (checksum.ts),
@@ -35,7 +36,7 @@ import { checksum, checksumOf } from './checksum.js';
  * back to back. The per-run properties (`nix_files`, whose `cached` flags change, and
  * `parse_stats`) are rendered by each run.
  */
-const ASSEMBLY_VERSION = 21;
+const ASSEMBLY_VERSION = 22;
 /** `<crc32 of the rest, 8 hex> `: the memo's first bytes. */
 const CRC_PREFIX = 9;
 const PER_RUN = new Set(['nix_files', 'parse_stats']);

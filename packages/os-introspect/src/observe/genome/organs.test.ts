@@ -205,6 +205,34 @@ inputs.nixpkgs.lib.nixosSystem {
     ]);
   });
 
+  it("gives the user units set in the modules written inline in a standalone Home Manager configuration's modules, also one built in another file", async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { home-manager, ... }: {
+    homeConfigurations.alice = home-manager.lib.homeManagerConfiguration {
+      modules = [
+        ./home/alice.nix
+        { systemd.user.services.sync.Service.ExecStart = "sync"; systemd.services.no-unit.script = "x"; }
+        ({ pkgs, ... }: { systemd.user.timers.sync.Timer.OnCalendar = "hourly"; systemd.user.services.off.enable = false; })
+      ];
+    };
+    homeConfigurations.bob = import ./home/bob { inherit home-manager; };
+  };
+}`,
+      'home/alice.nix': '{ programs.git.enable = true; }',
+      'home/bob/default.nix': `{ home-manager }:
+home-manager.lib.homeManagerConfiguration {
+  modules = [ { systemd.user.services.mail.Service.ExecStart = "mail"; } ];
+}`,
+    });
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.line, o.detected_by])).toEqual([
+      ['home-manager-module', 'homeConfigurations.alice', 'home/alice.nix', null, 'homeConfigurations.alice at flake.nix:3'],
+      ['systemd-service', 'user:mail', 'home/bob/default.nix', 3, 'systemd.user.services.mail set in homeConfigurations.bob in home/bob/default.nix'],
+      ['systemd-service', 'user:sync', 'flake.nix', 6, 'systemd.user.services.sync set in homeConfigurations.alice in flake.nix'],
+      ['systemd-timer', 'user:sync.timer', 'flake.nix', 7, 'systemd.user.timers.sync set in homeConfigurations.alice in flake.nix'],
+    ]);
+  });
+
   it('names a system unit whose own name starts with user: or system: with system: in front, apart from the user units', async () => {
     const s = await genomeOf({
       'modules/units.nix': `{

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { renderAttrPath, type GenomeHost, type NixSetting } from '@autopoietic/core/nix-syntax';
+import { renderAttrPath, type GenomeHost, type NixSetting, type PlacedOutput } from '@autopoietic/core/nix-syntax';
 import type { GenomeOrgan } from '@autopoietic/core/schemas';
 import type { ModuleOrgans } from './organs.js';
 
@@ -47,22 +47,34 @@ export function unitOrgans(source: string, sources: readonly UnitSource[], add: 
 }
 
 /**
- * The units set by the modules written inline in the hosts' module lists
- * (`nixosConfigurations.x = nixosSystem { modules = [ ./hosts/x { systemd.services.foo = …; } ]; }`,
- * also as a function, `({ pkgs, ... }: { … })`, and in the modules such a module writes in place
- * in `home-manager.sharedModules`): organs of the file that lists them (flake.nix, or the file the
- * host is built in), at the line of each setting, as a module file's units are of that file.
+ * The units set by modules written inline, each an organ of the file that holds the module, at the
+ * line of each setting, as a module file's units are of that file: the modules of a host's module
+ * list (`nixosConfigurations.x = nixosSystem { modules = [ ./hosts/x { systemd.services.foo = …;
+ * } ]; }`, also as a function, `({ pkgs, ... }: { … })`, and the modules such a module writes in
+ * place in `home-manager.sharedModules`), in flake.nix or the file the host is built in; and the
+ * modules of a standalone Home Manager configuration's `modules`
+ * (`homeConfigurations.alice = homeManagerConfiguration { modules = [ { systemd.user.services.sync
+ * = …; } ]; }`), Home Manager modules, whose units are user units.
  */
-export function inlineUnitOrgans(hosts: readonly GenomeHost[]): ModuleOrgans[] {
+export function inlineUnitOrgans(hosts: readonly GenomeHost[], outputs: readonly PlacedOutput[]): ModuleOrgans[] {
   const out: ModuleOrgans[] = [];
+  const place = (file: string, sources: UnitSource[]): void => {
+    const organs: Organ[] = [];
+    unitOrgans(file, sources, (o) => organs.push(o));
+    if (organs.length) out.push({ path: file, organs });
+  };
   for (const h of hosts) {
     if (!h.inline_config.length && !h.inline_shared_config.length) continue;
     const where = `${renderAttrPath(['nixosConfigurations', h.name])} in ${h.base}`;
-    const organs: Organ[] = [];
     const sources: UnitSource[] = [{ settings: unitSettings(h.inline_config), where }];
     if (h.inline_shared_config.length) sources.push({ settings: unitSettings(h.inline_shared_config), where: `home-manager.sharedModules in ${where}`, home: true });
-    unitOrgans(h.base, sources, (o) => organs.push(o));
-    if (organs.length) out.push({ path: h.base, organs });
+    place(h.base, sources);
+  }
+  for (const o of outputs) {
+    const config = o.decl.home_config;
+    if (!config) continue;
+    const file = o.home_base ?? o.file;
+    place(file, [{ settings: unitSettings(config), where: `${o.decl.attr} in ${file}`, home: true }]);
   }
   return out;
 }
