@@ -14,6 +14,7 @@ import { MAX_LINE_BYTES } from './lines.js';
 import { acquireLock, tryAcquireLock, type LockOptions } from './lock.js';
 import { danglingLink, forget as forgetLedger, isSymlink, openLedger, type Opened } from './open-ledgers.js';
 import { lineNoAt, readTail } from './tail.js';
+import { checkTailLink } from './tail-link.js';
 import { validateForAppend, type LedgerSchemaName, type RecordOf } from './validate.js';
 
 /** A record as stored in a ledger: the validated record plus its chain link. */
@@ -33,8 +34,8 @@ export interface AppendOptions extends LockOptions {
  *  2. create the parent directories (fsynced when new) and take the per-ledger lock;
  *  3. take the seq and digest of the last line: remembered from this process's previous append
  *     when the file is still that inode at that size (open-ledgers.ts), else read backwards
- *     from the end (a torn or foreign tail is refused: appending after it would bury the
- *     damage mid-file);
+ *     from the end (a torn or foreign tail, or a last record that does not link to the one
+ *     before it, is refused: appending after it would bury the damage mid-file);
  *  4. write the whole line with ONE write() on an O_APPEND descriptor, then fsync the file, and
  *     fsync the directory when the file was just created;
  *  5. release the lock and return the record exactly as stored (with `chain`).
@@ -67,8 +68,8 @@ export async function appendRecord<N extends LedgerSchemaName>(
 
 /**
  * Refuses, as `appendRecord` would, a ledger that cannot take a record: not a regular file, a
- * torn or unchained last line, a BOM or CR on it, lines cut below its checkpoint, or a lock this
- * user cannot take (a read-only or full memory directory). Nothing is appended. For a command
+ * torn or unchained last line, a BOM or CR on it, a last record that does not link to the one
+ * before it, lines cut below its checkpoint, or a lock this user cannot take (a read-only or full memory directory). Nothing is appended. For a command
  * that must know before it starts work whose record it could not keep: evolve runs a generator
  * and P1 before its lineage record is appended, and found a torn lineage ledger only then.
  * The head is read under the lock, so an append in the middle of its write is not taken for a
@@ -188,6 +189,7 @@ function headOf(path: string, fd: number, size: number): ChainHead | null {
       hint: `Run \`mutation-journal ledger verify --path ${shellQuote(path)}\` to see what is wrong; \`ledger repair\` quarantines an unparsable last line.`,
     });
   }
+  checkTailLink(path, fd, tail.offset, chain);
   return { seq: chain.seq, digest: lineDigest(tail.bytes) };
 }
 

@@ -15,9 +15,10 @@ export type Tail =
 
 const WINDOW = 64 * 1024;
 
-export function readTail(fd: number, size: number = fstatSync(fd).size): Tail {
+/** `firstWindow`: the bytes read first (then four times as many, until the line is found). */
+export function readTail(fd: number, size: number = fstatSync(fd).size, firstWindow = WINDOW): Tail {
   if (size === 0) return { kind: 'empty', size };
-  let window = Math.min(WINDOW, size);
+  let window = Math.min(firstWindow, size);
   for (;;) {
     const start = size - window;
     const buf = Buffer.allocUnsafe(window);
