@@ -208,7 +208,7 @@ describe('mutation-journal generation', () => {
     [['--generation', 'x', '--mutation-id', 'm', '--goal', 'g', '--lineage-status', 'done'], /Allowed choices are planned, installed, failed, reverted/],
     [['--generation', 'x', '--mutation-id', 'm', '--goal', 'g', '--metadata', 'bad'], /metadata must be key=value/],
     // lineage drew no edge for it: the record claimed a parent that the graph then left out.
-    [['--generation', 'gen-a', '--mutation-id', 'm', '--goal', 'g', '--parent-generation', 'gen-a'], /--parent-generation "gen-a" is --generation itself/],
+    [['--generation', 'gen-a', '--mutation-id', 'm', '--goal', 'g', '--parent-generation', 'gen-a'], /error\[generation-own-parent\]: --parent-generation "gen-a" is --generation itself: a generation cannot be its own parent/],
   ])('refuses %j with exit 2 and appends nothing', (args, message) => {
     const mem = tempDir();
     const r = journal(['generation', '--memory-dir', mem, ...args]);

@@ -2,7 +2,7 @@ import { type AosError, usageError } from '../cli-kit/errors.js';
 
 /**
  * The rule for a generation's parent, for every command that builds a generation record from
- * flags (mutation-runner install-plan; mutation-journal generation has its own copy).
+ * flags (mutation-runner install-plan, mutation-journal generation).
  *
  * A generation descends from another one: a record naming itself as its parent is a typo that
  * lineage cannot draw (it silently got no parent edge). Checked on writes, as a usage error

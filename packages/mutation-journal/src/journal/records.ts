@@ -1,6 +1,6 @@
-import { usageError } from '@autopoietic/core/cli-kit';
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type MutationRecord } from '@autopoietic/core/schemas';
+import { ownParentError } from '@autopoietic/core/vocab';
 import { checkRecord, optionalText, text, textList } from './fields.js';
 import { parseMetadata } from './metadata.js';
 import { wellFormedOrganName } from '../organs/fields.js';
@@ -107,9 +107,11 @@ export function generationFromFlags(f: GenerationFlags, now: Date = new Date()):
     ...(Object.keys(metadata).length ? { metadata } : {}),
   };
   checkRecord('generation', record, { changed_organs: '--changed-organ' });
-  if (record.parent_generation === record.generation) {
-    // A generation descends from another one; a self-parent is a typo that lineage cannot draw.
-    throw usageError('flag-invalid', `--parent-generation ${JSON.stringify(record.generation)} is --generation itself: a generation cannot be its own parent`, 'Give the label of the generation this one descends from, or leave --parent-generation out.');
-  }
+  const ownParent = ownParentError(
+    { parent: '--parent-generation', generation: '--generation' },
+    { parent: record.parent_generation, generation: record.generation },
+    'Give the label of the generation this one descends from, or leave --parent-generation out.',
+  );
+  if (ownParent) throw ownParent;
   return record;
 }
