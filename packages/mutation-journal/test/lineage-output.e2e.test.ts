@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
@@ -51,5 +51,21 @@ describe('lineage --output', () => {
     const ok = journal(['lineage', '--memory-dir', mem, '--format', 'dot', '--output', join(dir, 'lineage.dot')]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(join(dir, 'lineage.dot'), 'utf8')).toMatch(/^digraph /);
+  });
+
+  it('refuses a missing directory or a file on the way before reading the ledgers (exit 2; it failed after rendering, exit 1)', () => {
+    const { mem } = memory();
+    const missing = join(mem, 'views', 'lineage.html');
+    const r = journal(['lineage', '--memory-dir', mem, '--output', missing]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error[output-parent-missing]: --output ${missing}: its directory ${join(mem, 'views')} does not exist\nhint: Create it first (mkdir -p ${join(mem, 'views')}), or write to an existing directory.`);
+    writeFileSync(join(mem, 'notes'), 'a file\n');
+    const under = join(mem, 'notes', 'lineage.html');
+    const u = journal(['lineage', '--memory-dir', mem, '--output', under]);
+    expect(u.code, u.stderr).toBe(2);
+    expect(u.stdout).toBe('');
+    expect(u.stderr).toContain(`error[output-parent-not-directory]: --output ${under}: ${join(mem, 'notes')} is not a directory, so no file can be made under it`);
+    expect(readdirSync(mem).sort()).toEqual(['mutations.jsonl', 'notes', 'organs.jsonl']);
   });
 });

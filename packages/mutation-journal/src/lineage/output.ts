@@ -56,5 +56,7 @@ function guardOutput(raw: string, inputs: string[]): string {
       throw usageError('output-is-input', `--output ${output} is the ledger ${input}: refusing to overwrite a ledger with a view`, 'Write the view to another file, e.g. lineage.html.');
     }
   }
-  return checkOutputPath('--output', output, 'lineage.html');
+  // The view is written into an existing directory (no parents are made): a missing one, or a
+  // file on the way, is refused here, before the ledgers are read, not when the view is written.
+  return checkOutputPath('--output', output, 'lineage.html', { createsParents: false });
 }
