@@ -15,6 +15,27 @@ function verify(root: string, proposal: string, mem = memoryDir(), extra: string
   return { ...r, mem, journal: join(mem, 'mutation-results.jsonl') };
 }
 
+/** An --etc-dir whose host policy allows verify (mode mutate-draft), readable by all: no "no host policy" warning on stderr. */
+function draftHost(): string {
+  const etc = tempDir();
+  chmodSync(etc, 0o755);
+  writeFileSync(join(etc, 'mutation-runner.json'), JSON.stringify({ mode: 'mutate-draft' }), { mode: 0o644 });
+  return etc;
+}
+
+/** verify --policy FILE as nobody when this is root (root may read any file), else as this user; a memory dir both may write. */
+function verifyAsOtherUser(root: string, policy: string) {
+  const shared = memoryDir();
+  mkdirSync(shared, { recursive: true });
+  chmodSync(shared, 0o777);
+  chmodSync(dirname(root), 0o755);
+  const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
+  const prefix = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  const [command, ...rest] = [...prefix, process.execPath, bin, 'verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', shared, '--policy', policy, '--etc-dir', draftHost()];
+  const r = spawnSync(command!, rest, { cwd: '/', env: testEnv({ HOME: '/nonexistent' }), encoding: 'utf8', timeout: 60_000 });
+  return { ...r, journal: join(shared, 'mutation-results.jsonl') };
+}
+
 describe('verify: happy paths', () => {
   it('verifies a patch_path proposal with real nix flake check, journals it and prints the record', () => {
     const root = fixtureGenome();
@@ -156,6 +177,15 @@ describe('verify: proposal and patch input', () => {
     expect(r.json().reason).toBe(`failed to read proposal ${missing}: no such file (ENOENT): check the path`);
   });
 
+  // The reason was the bare code, "failed to read proposal …/plain/p.json: ENOTDIR".
+  it('journals a proposal under a file as error, saying so in words', () => {
+    const plain = join(tempDir(), 'plain');
+    writeFileSync(plain, '{}');
+    const r = verify(fixtureGenome(), join(plain, 'p.json'));
+    expect(r.code).toBe(1);
+    expect(r.json().reason).toBe(`failed to read proposal ${join(plain, 'p.json')}: a part of its path is a file, not a directory (ENOTDIR): check the path`);
+  });
+
   // The record's reason, and so the CI log's one line, was the bare code: "…: ENOENT", "…: EACCES".
   it('says in words why a proposal or its patch could not be read: missing, or closed to this user', () => {
     const root = fixtureGenome();
@@ -183,22 +213,48 @@ describe('verify: proposal and patch input', () => {
   // It said "cannot read policy file …: EACCES", the bare code.
   it('says in words why a --policy file cannot be read (exit 2, nothing journaled)', () => {
     const root = fixtureGenome();
-    const asRoot = process.getuid?.() === 0;
     const base = tempDir();
     chmodSync(base, 0o755);
     const policy = join(base, 'policy.json');
-    writeFileSync(policy, '{}', { mode: asRoot ? 0o600 : 0o000 }); // trusted (only root, or you, can change it), but closed
-    const shared = memoryDir();
-    mkdirSync(shared, { recursive: true });
-    chmodSync(shared, 0o777);
-    chmodSync(dirname(root), 0o755);
-    const bin = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
-    const prefix = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    const [command, ...rest] = [...prefix, process.execPath, bin, 'verify', '--proposal', readmeProposal(root), '--root', root, '--memory-dir', shared, '--policy', policy];
-    const r = spawnSync(command!, rest, { cwd: '/', env: testEnv({ HOME: '/nonexistent' }), encoding: 'utf8', timeout: 60_000 });
+    writeFileSync(policy, '{}', { mode: process.getuid?.() === 0 ? 0o600 : 0o000 }); // trusted (only root, or you, can change it), but closed
+    const r = verifyAsOtherUser(root, policy);
     expect([r.status, r.stdout], r.stderr).toEqual([2, '']);
-    expect(r.stderr).toContain(`error[policy-unreadable]: cannot read policy file ${policy}: this user may not read it (EACCES): fix its owner or mode, or run as a user who may read it\n`);
-    expect(existsSync(join(shared, 'mutation-results.jsonl'))).toBe(false);
+    expect(r.stderr).toBe(`error[policy-unreadable]: cannot read policy file ${policy}: this user may not read it (EACCES): fix its owner or mode, or run as a user who may read it\nhint: Pass --policy with a readable JSON file.\n`);
+    expect(existsSync(r.journal)).toBe(false);
+  });
+
+  // The existence check (existsSync) called each of these "policy file … does not exist", though
+  // the file was there or the path was wrong in another way; now missing means ENOENT only.
+  it.each([
+    ['missing (ENOENT)', (d: string) => join(d, 'policy.json'), 'policy-missing', 'policy file {} does not exist', 'Pass --policy with an existing JSON file.'],
+    ['under a file (ENOTDIR)', (d: string) => { writeFileSync(join(d, 'plain'), '{}'); return join(d, 'plain', 'policy.json'); },
+      'policy-unreadable', 'cannot read policy file {}: a part of its path is a file, not a directory (ENOTDIR): check the path', 'Pass --policy with a readable JSON file.'],
+    ['a symbolic link loop (ELOOP)', (d: string) => { symlinkSync('b.json', join(d, 'a.json')); symlinkSync('a.json', join(d, 'b.json')); return join(d, 'a.json'); },
+      'policy-unreadable', 'cannot read policy file {}: its path goes round a loop of symbolic links (ELOOP): fix the link that leads back, or name the file itself', 'Pass --policy with a readable JSON file.'],
+  ])('a --policy file %s is named as such (exit 2, nothing journaled)', (_, place, code, message, hint) => {
+    const policy = place(tempDir());
+    const root = fixtureGenome();
+    const r = verify(root, readmeProposal(root), memoryDir(), ['--policy', policy, '--etc-dir', draftHost()]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(`error[${code}]: ${message.replace('{}', policy)}\nhint: ${hint}\n`);
+    expect(existsSync(r.journal)).toBe(false);
+  });
+
+  // A directory on the path this user may not search: stat fails with EACCES, which was "does not exist".
+  it('a --policy file in a directory closed to this user is named as unreadable, not missing (exit 2)', () => {
+    const root = fixtureGenome();
+    const base = tempDir();
+    chmodSync(base, 0o755);
+    const closed = join(base, 'closed');
+    mkdirSync(closed, { mode: 0o700 });
+    const policy = join(closed, 'policy.json');
+    writeFileSync(policy, '{}', { mode: 0o600 });
+    if (process.getuid?.() !== 0) chmodSync(closed, 0o600); // root's 0700 is closed to nobody; yours must lose x
+    const r = verifyAsOtherUser(root, policy);
+    chmodSync(closed, 0o700); // so the temp dir can be removed
+    expect([r.status, r.stdout], r.stderr).toEqual([2, '']);
+    expect(r.stderr).toBe(`error[policy-unreadable]: cannot read policy file ${policy}: this user may not read it (EACCES): fix its owner or mode, or run as a user who may read it\nhint: Pass --policy with a readable JSON file.\n`);
+    expect(existsSync(r.journal)).toBe(false);
   });
 
   it.each([

@@ -11,7 +11,7 @@ import { clampTimeout, DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../ch
 import { terminalProgress, type ProgressReporter } from '../checks/progress.js';
 import { relativeInside } from '../candidate/exclusions.js';
 import { defaultProtectedRules, protectedRuleProblem, type ProtectedRule } from '../patch/protected.js';
-import { readFailure } from '../proposal/read-failure.js';
+import { lookupFailure, readFailure } from '../proposal/read-failure.js';
 
 /**
  * Everything a gate needs to know before it reads a proposal: the genome root, the memory
@@ -118,7 +118,9 @@ const ExtraPolicy = HostPolicy.omit({ mode: true, memory_dir: true }).partial();
  * policy's rule: a root-run verify would run that user's commands as root).
  */
 function loadPolicyFile(file: string, root: string): ReturnType<typeof ExtraPolicy.parse> {
-  if (!existsSync(file)) throw usageError('policy-missing', `policy file ${file} does not exist`, 'Pass --policy with an existing JSON file.');
+  const lookup = lookupFailure(file);
+  if (lookup?.code === 'ENOENT') throw usageError('policy-missing', `policy file ${file} does not exist`, 'Pass --policy with an existing JSON file.');
+  if (lookup !== undefined) throw usageError('policy-unreadable', `cannot read policy file ${file}: ${readFailure(lookup)}`, 'Pass --policy with a readable JSON file.');
   if (isInsideDir(file, root)) {
     throw usageError('policy-inside-genome', `policy file ${file} is inside the genome ${root}, where a proposal could change it`, 'Keep operator policy outside the genome (for example in /etc/autopoietic).');
   }
