@@ -44,9 +44,13 @@ function missing(path: string, ledger: string | undefined): AosError {
 
 /** How to take the missing checkpoint `path` of `ledger`: the command, with `--to` when it is not the default file. */
 export function takeCheckpointHint(path: string, ledger: string | undefined): string {
+  return `Take one with \`${takeCheckpointCommand(path, ledger)}\` (once the ledger verifies)`;
+}
+
+/** The `ledger checkpoint` command that writes the checkpoint `path` of `ledger`. */
+export function takeCheckpointCommand(path: string, ledger: string | undefined): string {
   const to = ledger === undefined || checkpointPathFor(ledger) === path ? '' : ` --to ${shellQuote(path)}`;
-  const take = `mutation-journal ledger checkpoint --path ${ledger === undefined ? '<ledger>' : shellQuote(ledger)}${to}`;
-  return `Take one with \`${take}\` (once the ledger verifies)`;
+  return `mutation-journal ledger checkpoint --path ${ledger === undefined ? '<ledger>' : shellQuote(ledger)}${to}`;
 }
 
 function invalid(path: string, issues: string[], cause?: unknown): AosError {

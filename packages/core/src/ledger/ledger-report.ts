@@ -14,13 +14,29 @@ export interface LedgerProblem {
 
 export type LedgerStatus = 'ok' | 'torn-tail' | 'broken' | 'missing';
 
-/** The checkpoint the ledger was checked against, or a required one that does not exist (`reportMissingCheckpoint`). */
-export type CheckpointResult = { path: string; seq: number; digest: string; status: 'ok' | 'mismatch' | 'truncated' } | MissingCheckpoint;
+/**
+ * The checkpoint the ledger was checked against, or (`reportCheckpointProblems`) a required one
+ * that does not exist or one that cannot be used.
+ */
+export type CheckpointResult = { path: string; seq: number; digest: string; status: 'ok' | 'mismatch' | 'truncated' } | MissingCheckpoint | CheckpointFault;
 
 export interface MissingCheckpoint {
   path: string;
   status: 'missing';
   /** How to take it: the `ledger checkpoint` command for this ledger. */
+  hint: string;
+}
+
+/** Why a checkpoint that is there cannot be used: not JSON or not the schema, a BOM before it, not readable, another ledger's. */
+export type CheckpointFaultStatus = 'invalid' | 'byte-order-mark' | 'unreadable' | 'other-ledger';
+
+/** A checkpoint that is there but cannot be used; the ledger was verified without it. */
+export interface CheckpointFault {
+  path: string;
+  status: CheckpointFaultStatus;
+  /** What is wrong with it (the message of the error one ledger's verify ends with). */
+  reason: string;
+  /** How to fix it: the commands for this ledger and this checkpoint. */
   hint: string;
 }
 

@@ -201,12 +201,24 @@ describe('verifyLedger against a checkpoint', () => {
     const { file } = await ledgerOf(2);
     const cp = `${file}.checkpoint.json`;
     await expect(verifyLedger(file, undefined, { checkpoint: cp })).rejects.toMatchObject({ code: 'checkpoint-unreadable' });
-    const r = await verifyLedger(file, undefined, { checkpoint: cp, reportMissingCheckpoint: true });
+    const r = await verifyLedger(file, undefined, { checkpoint: cp, reportCheckpointProblems: true });
     // The lines decide the status; the caller decides what a missing checkpoint means.
     expect(r).toMatchObject({ status: 'ok', head: { seq: 2 }, problems: [] });
     expect(r.checkpoint).toEqual({ path: cp, status: 'missing', hint: `Take one with \`mutation-journal ledger checkpoint --path ${file}\` (once the ledger verifies).` });
     // Not required (the default checkpoint, used when present): nothing to report.
-    expect((await verifyLedger(file, undefined, { reportMissingCheckpoint: true })).checkpoint).toBeUndefined();
+    expect((await verifyLedger(file, undefined, { reportCheckpointProblems: true })).checkpoint).toBeUndefined();
+  });
+
+  it('reports a checkpoint that cannot be used when asked to, the ledger verified without it; else throws its error', async () => {
+    const { file } = await ledgerOf(2);
+    const cp = `${file}.checkpoint.json`;
+    writeFileSync(cp, '{"ledger":');
+    for (const checkpoint of [cp, undefined]) {
+      await expect(verifyLedger(file, undefined, { checkpoint })).rejects.toMatchObject({ code: 'checkpoint-invalid' });
+      const r = await verifyLedger(file, undefined, { checkpoint, reportCheckpointProblems: true });
+      expect(r).toMatchObject({ status: 'ok', head: { seq: 2 }, problems: [] });
+      expect(r.checkpoint).toMatchObject({ path: cp, status: 'invalid', reason: `the ledger checkpoint ${cp} is invalid: not valid JSON` });
+    }
   });
 });
 

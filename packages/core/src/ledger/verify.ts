@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
 import { verifyParallelMinBytesFromEnv, verifyThreadsFromEnv } from '../cli-kit/verify-env.js';
 import type { StoredRecord } from './append.js';
-import { checkpointPathFor, readCheckpoint, takeCheckpointHint } from './checkpoint-file.js';
+import { checkpointPathFor } from './checkpoint-file.js';
+import { loadCheckpoint } from './checkpoint-load.js';
 import { analyzeLine } from './line-facts.js';
 import { checkLedgerFile } from './ledger-file.js';
 import type { LedgerReport, LedgerStatus } from './ledger-report.js';
@@ -29,11 +29,13 @@ export interface VerifyOptions {
    */
   checkpoint?: string | false;
   /**
-   * A checkpoint named in `checkpoint` that does not exist is reported (`checkpoint: {status:
-   * 'missing', hint}`, the ledger verified without it) instead of thrown, so that `ledger verify
-   * --all --checkpoint` gives every ledger its verdict. The status stays what the lines give.
+   * A checkpoint named in `checkpoint` that does not exist (`checkpoint: {status: 'missing',
+   * hint}`), and one that cannot be used (`{status: 'invalid' | 'byte-order-mark' | 'unreadable' |
+   * 'other-ledger', reason, hint}`), are reported instead of thrown, the ledger verified without
+   * it, so that `ledger verify --all` gives every ledger its verdict. The status stays what the
+   * lines give.
    */
-  reportMissingCheckpoint?: boolean;
+  reportCheckpointProblems?: boolean;
   /**
    * Worker threads for the per-line work (default: AUTOPOIETIC_VERIFY_THREADS, else the number
    * of CPUs for ledgers of at least AUTOPOIETIC_VERIFY_PARALLEL_MIN_BYTES, default 16 MiB).
@@ -82,13 +84,8 @@ async function verifyOnce(file: string, schemaName: LedgerSchemaName | undefined
   checkLedgerFile(path);
   const schema = schemaName ?? schemaForFileName(basename(path)) ?? null;
   const cpPath = opts.checkpoint === false ? undefined : resolve(opts.checkpoint ?? checkpointPathFor(path));
-  const required = opts.checkpoint !== undefined;
-  const checkpoint = cpPath ? readCheckpoint(cpPath, required && !opts.reportMissingCheckpoint, path) : undefined;
-  if (checkpoint && checkpoint.ledger !== basename(path)) {
-    throw new AosError('checkpoint-mismatch', `the checkpoint ${cpPath} belongs to ledger ${checkpoint.ledger}, not ${basename(path)}`, {
-      hint: 'Name the checkpoint of this ledger with --checkpoint, or verify the ledger it belongs to.',
-    });
-  }
+  const loaded = cpPath ? loadCheckpoint(cpPath, opts.checkpoint !== undefined, path, opts.reportCheckpointProblems === true) : undefined;
+  const checkpoint = loaded && 'checkpoint' in loaded ? loaded.checkpoint : undefined;
   const size = fileSize(path);
   const report: LedgerReport = { path, exists: size !== undefined, schema, lines: 0, blank_lines: 0, bytes: size ?? 0, head: null, status: 'ok', problems: [] };
   const scan = new Scan(report, schema, checkpoint?.seq, opts.onRecord);
@@ -105,7 +102,7 @@ async function verifyOnce(file: string, schemaName: LedgerSchemaName | undefined
   }
   scan.finish();
   if (checkpoint && cpPath) report.checkpoint = scan.checkCheckpoint(cpPath, checkpoint);
-  else if (cpPath && required) report.checkpoint = { path: cpPath, status: 'missing', hint: `${takeCheckpointHint(cpPath, path)}.` };
+  else if (loaded && 'result' in loaded) report.checkpoint = loaded.result;
   scan.limitProblems();
   report.status = statusOf(report);
   return report;

@@ -10,11 +10,11 @@ export function registerLedger(program: Command): void {
 
   const verify = ledger
     .command('verify')
-    .description('check every line (JSON, schema, hash chain, checkpoint); prints counts, the head digest and each problem by line; exit 1 when any ledger has problems or lacks a checkpoint --checkpoint requires')
+    .description('check every line (JSON, schema, hash chain, checkpoint); prints counts, the head digest and each problem by line; exit 1 when any ledger has problems, lacks a checkpoint --checkpoint requires or has one that cannot be used')
     .option('--path <file>', 'verify this ledger file')
     .option('--kind <kind>', KIND_HELP)
     .option('--all', 'verify every ledger in the memory directory (the default)')
-    .option('--checkpoint [file]', 'also check against a checkpoint: the given file, or <ledger>.checkpoint.json which must then exist (with --all, each existing ledger without one is reported as checkpoint-missing; without the flag it is used when present)');
+    .option('--checkpoint [file]', 'also check against a checkpoint: the given file, or <ledger>.checkpoint.json which must then exist (with --all, each existing ledger without one is reported as checkpoint-missing; without the flag it is used when present, and with --all one that cannot be used is reported as checkpoint-invalid)');
   locationOptions(verify).action(
     runAction(async (opts) => {
       const { runVerify } = await import('../journal/ledger-actions.js');
