@@ -1,6 +1,7 @@
-import { lstatSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AosError } from '../cli-kit/errors.js';
+import { type AosError, usageError } from '../cli-kit/errors.js';
+import { entryExists } from './path-checks.js';
 
 /** How a command writes its `--output`, which decides what must already be true of the path. */
 export interface OutputWriter {
@@ -19,8 +20,8 @@ export interface OutputWriter {
  * a full disk) is left to it.
  */
 export function outputPlaceProblem(flag: string, output: string, example: string, writer: OutputWriter): AosError | undefined {
-  if (writer.createNew && exists(output)) {
-    return usage('output-exists', `${flag} ${output} already exists, and it is only ever created new`, `Choose a path that does not exist yet (e.g. ${flag} ${example}), or remove ${output} first.`);
+  if (writer.createNew && entryExists(output)) {
+    return usageError('output-exists', `${flag} ${output} already exists, and it is only ever created new`, `Choose a path that does not exist yet (e.g. ${flag} ${example}), or remove ${output} first.`);
   }
   const parent = dirname(output);
   for (let dir = parent; ; dir = dirname(dir)) {
@@ -28,11 +29,11 @@ export function outputPlaceProblem(flag: string, output: string, example: string
     if (kind === 'unknown') return undefined;
     if (kind === 'directory') {
       if (dir === parent || writer.createsParents) return undefined;
-      return usage('output-parent-missing', `${flag} ${output}: its directory ${parent} does not exist`, `Create it first (mkdir -p ${parent}), or write to an existing directory.`);
+      return usageError('output-parent-missing', `${flag} ${output}: its directory ${parent} does not exist`, `Create it first (mkdir -p ${parent}), or write to an existing directory.`);
     }
     if (kind !== 'missing') {
       const what = kind === 'dangling' ? 'a symlink to nothing' : 'not a directory';
-      return usage('output-parent-not-directory', `${flag} ${output}: ${dir} is ${what}, so no file can be made under it`, `Move ${dir} out of the way, or write to a file in a directory, e.g. ${flag} ${example}.`);
+      return usageError('output-parent-not-directory', `${flag} ${output}: ${dir} is ${what}, so no file can be made under it`, `Move ${dir} out of the way, or write to a file in a directory, e.g. ${flag} ${example}.`);
     }
     if (dirname(dir) === dir) return undefined;
   }
@@ -48,19 +49,7 @@ function entryKind(path: string): EntryKind {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') return 'missing'; // a component above is the file: found further up
     if (code !== 'ENOENT') return 'unknown';
-    return exists(path) ? 'dangling' : 'missing';
+    return entryExists(path) ? 'dangling' : 'missing';
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function usage(code: string, message: string, hint: string): AosError {
-  return new AosError(code, message, { exit: 2, hint });
-}
