@@ -69,7 +69,8 @@ export async function appendRecord<N extends LedgerSchemaName>(
 /**
  * Refuses, as `appendRecord` would, a ledger that cannot take a record: not a regular file, a
  * torn or unchained last line, a BOM or CR on it, a last record that does not link to the one
- * before it, lines cut below its checkpoint, or a lock this user cannot take (a read-only or full memory directory). Nothing is appended. For a command
+ * before it, lines cut below its checkpoint, or a lock this user cannot take (a read-only or full
+ * memory directory). Nothing is appended. For a command
  * that must know before it starts work whose record it could not keep: evolve runs a generator
  * and P1 before its lineage record is appended, and found a torn lineage ledger only then.
  * The head is read under the lock, so an append in the middle of its write is not taken for a
