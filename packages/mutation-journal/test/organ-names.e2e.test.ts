@@ -130,3 +130,32 @@ describe('the <name> argument of organ update and retire', () => {
     expect(readFileSync(registry, 'utf8')).toBe(before);
   });
 });
+
+describe('whitespace around a name', () => {
+  it('is not part of it: add stores the name trimmed, and update, retire and add find that organ through a stray space', () => {
+    const mem = tempDir();
+    const added = journal(['add', '--name', '  backup\t', ...fields], mem);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.json()).toMatchObject({ event: 'add', name: 'backup' });
+    const again = journal(['add', '--name', 'Backup ', ...fields], mem);
+    expect([again.code, again.stderr.split('\n')[0]]).toEqual([2, expect.stringMatching(/^error\[organ-exists\]: /)]);
+    const updated = journal(['update', ' backup ', '--purpose', 'nightly'], mem);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.json()).toMatchObject({ event: 'update', name: 'backup', purpose: 'nightly' });
+    const retired = journal(['retire', 'backup\n', '--reason', 'replaced'], mem);
+    expect(retired.code, retired.stderr).toBe(0);
+    expect(retired.json()).toMatchObject({ event: 'retire', name: 'backup' });
+    expect(journal(['list'], mem).json()).toEqual([]);
+  });
+
+  it('in a line written by hand is not part of the name either', async () => {
+    const mem = tempDir();
+    const registry = join(mem, 'organs.jsonl');
+    await appendRecord(registry, 'organ', { schema_version: '0.1.0', organ_id: 'org-20250101-000000-0123456789abcdef0123456789abcdef', event: 'add', name: ' hand ', type: 'cli', source: 's', purpose: 'p' });
+    const again = journal(['add', '--name', 'hand', ...fields], mem);
+    expect([again.code, again.stderr.split('\n')[0]]).toEqual([2, expect.stringMatching(/^error\[organ-exists\]: /)]);
+    const r = journal(['retire', 'hand', '--reason', 'typed with spaces'], mem);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ event: 'retire', name: ' hand ' });
+  });
+});

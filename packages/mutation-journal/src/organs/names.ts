@@ -3,15 +3,17 @@ import { posix } from 'node:path';
 /**
  * How organs are matched, in one place.
  *
- * Names: an organ's identity for humans is its name compared without case (Unicode NFC, then
- * `toLowerCase`, which is locale-independent), so `Hello` and `hello` are the same organ for
- * add/update/retire, duplicate detection, measuring and suggestions.
+ * Names: an organ's identity for humans is its name compared without case and without the
+ * whitespace around it (trimmed, Unicode NFC, then `toLowerCase`, which is locale-independent), so
+ * `Hello`, `hello` and ` hello ` are the same organ for add/update/retire, duplicate detection,
+ * measuring and suggestions. (`organ add` stores names trimmed; a name typed with a stray space,
+ * `organ retire "hello "`, or a line written by hand with one, still finds its organ.)
  *
  * Sources: compared as normalised relative POSIX paths (`./a//b/` is `a/b`). A changed path
  * touches a source when it is the source or lies under it (a source can be a directory).
  */
 export function organKey(name: string): string {
-  return name.normalize('NFC').toLowerCase();
+  return name.trim().normalize('NFC').toLowerCase();
 }
 
 export { organNameProblem, quotedName } from '@autopoietic/core/vocab';
