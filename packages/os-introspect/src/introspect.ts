@@ -1,10 +1,11 @@
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { AosError, getLogger } from '@autopoietic/core/cli-kit';
 import { nowRfc3339 } from '@autopoietic/core/canonical';
 import { resolveEtcDir, resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/paths';
 import type { SelfState } from '@autopoietic/core/schemas';
 import { describeCompiledError, loadCompiledValidator, SCHEMA_VERSION } from '@autopoietic/core/schemas/compiled';
+import { canonicalRoot } from './genome-root.js';
 import { observeBody } from './observe/body/index.js';
 import { userHome } from './observe/body/home.js';
 import { currentHostname } from './observe/body/platform.js';
@@ -15,7 +16,6 @@ import { piecesToBytes, piecesToText, prettyAt, prettyObject } from './observe/j
 import { painPoints, type HostFileProblem } from './observe/pain-points.js';
 import { checkIntrospectOptions } from './options.js';
 import { trace } from './observe/trace.js';
-import { errCode } from './observe/walk.js';
 
 export interface IntrospectOptions {
   /** Genome root (default: the nearest ancestor of cwd with a flake.nix, else cwd). */
@@ -184,20 +184,6 @@ function lstatOrUndefined(path: string): string | undefined {
     return path;
   } catch {
     return undefined;
-  }
-}
-
-function canonicalRoot(root: string): string {
-  try {
-    const real = realpathSync(root);
-    if (statSync(real).isDirectory()) return real;
-    throw new AosError('root-not-directory', `genome root ${root} is not a directory`, { hint: 'Point --root at the directory that holds flake.nix.' });
-  } catch (e) {
-    if (e instanceof AosError) throw e;
-    throw new AosError('root-not-found', `failed to resolve genome root ${root} (${errCode(e)})`, {
-      hint: 'Check the --root path (it must exist), or run os-introspect inside the genome.',
-      cause: e,
-    });
   }
 }
 

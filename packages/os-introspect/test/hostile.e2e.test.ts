@@ -133,7 +133,7 @@ describe('hostile trees', () => {
     const evil = join(tempDir(), 'no\u001b[2Jsuch\u202edir');
     const r = runCli('os-introspect', ['--root', evil]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error[root-not-found]: failed to resolve genome root ${evil.replace('\u001b', '\\u001b').replace('\u202e', '\\u202e')} (ENOENT)`);
+    expect(r.stderr).toContain(`error[root-not-found]: genome root ${evil.replace('\u001b', '\\u001b').replace('\u202e', '\\u202e')} does not exist (ENOENT)`);
     expect(r.stderr).not.toMatch(/[\u001b\u202e]/);
   });
 
@@ -142,11 +142,46 @@ describe('hostile trees', () => {
     const missing = runCli('os-introspect', ['--root', join(base, 'nope')]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toContain(`error[root-not-found]: failed to resolve genome root ${join(base, 'nope')} (ENOENT)`);
-    expect(missing.stderr).toContain('hint: ');
+    expect(missing.stderr).toBe(
+      `error[root-not-found]: genome root ${join(base, 'nope')} does not exist (ENOENT)\n` +
+        'hint: Check the --root path, or run os-introspect inside the genome (the directory that holds flake.nix).\n',
+    );
     writeFileSync(join(base, 'file'), '');
     const file = runCli('os-introspect', ['--root', join(base, 'file')]);
     expect([file.code, file.stderr.split('\n')[0]]).toEqual([1, `error[root-not-directory]: genome root ${join(base, 'file')} is not a directory`]);
+    // A file on the way: named, not called missing.
+    const under = runCli('os-introspect', ['--root', join(base, 'file', 'genome')]);
+    expect([under.code, under.stdout, under.stderr.split('\n')[0]]).toEqual([1, '', `error[root-not-found]: genome root ${join(base, 'file', 'genome')} does not exist: ${join(base, 'file')}, on its path, is not a directory (ENOTDIR)`]);
+  });
+
+  it('says a symbolic link loop on the root\'s path is one, not that the root does not exist', () => {
+    const base = tempDir();
+    symlinkSync(join(base, 'b'), join(base, 'a'));
+    symlinkSync(join(base, 'a'), join(base, 'b'));
+    const r = runCli('os-introspect', ['--root', join(base, 'a', 'genome')]);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr.split('\n')).toEqual([
+      `error[root-unreadable]: genome root ${join(base, 'a', 'genome')} cannot be resolved: symbolic links on its path lead back to themselves (ELOOP)`,
+      'hint: Point --root at the directory itself, or fix the symbolic link that loops (ls -l each part of the path).',
+      '',
+    ]);
+  });
+
+  it('says when this user may not search a directory above the root (run as an unprivileged user when root)', () => {
+    const base = tempDir();
+    mkdirSync(join(base, 'locked', 'genome'), { recursive: true });
+    chmodSync(base, 0o755);
+    chmodSync(join(base, 'locked'), 0o000);
+    const root = join(base, 'locked', 'genome');
+    let r: ReturnType<typeof runAsNobody>;
+    try {
+      r = process.getuid?.() === 0 ? runAsNobody(['--root', root]) : runCli('os-introspect', ['--root', root]);
+    } finally {
+      chmodSync(join(base, 'locked'), 0o755); // so that the temporary directory can be removed
+    }
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toContain(`error[root-unreadable]: genome root ${root} cannot be reached: this user may not search a directory on its path (EACCES)\n`);
+    expect(r.stderr).toContain('hint: Run os-introspect as a user that may read the genome');
   });
 
   it('fails clearly and at once when the --output directory cannot be made (under /proc)', () => {

@@ -99,3 +99,14 @@ export function isDirectory(path: string): boolean {
     return false;
   }
 }
+
+/**
+ * The deepest existing component of `path` (itself included), when it is not a directory: what
+ * an ENOTDIR on the way to `path` stumbled on. Undefined when that component is a directory.
+ */
+export function nonDirectoryOnPath(path: string): string | undefined {
+  for (let cur = path; ; cur = dirname(cur)) {
+    if (entryExists(cur)) return isDirectory(cur) ? undefined : cur;
+    if (dirname(cur) === cur) return undefined;
+  }
+}

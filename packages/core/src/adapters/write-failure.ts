@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
 import { errnoOf } from './errno.js';
-import { entryExists, isDirectory } from './path-checks.js';
+import { isDirectory, nonDirectoryOnPath } from './path-checks.js';
 import { pseudoFileSystemProblem } from './pseudo-fs.js';
 import { writeHint } from './write-hint.js';
 
@@ -23,14 +23,6 @@ export function writeFailedHint(e: unknown, dir: string, file?: string, elsewher
   const hint = writeHint(known, { dir, file, inTheWay, elsewhere });
   if (hint) return hint;
   return `The write failed${code ? ` with ${code}` : ''}: check ${dir} and the file system that holds it.`;
-}
-
-/** The first existing component of `path` that is not a directory (what ENOTDIR stumbled on), or undefined. */
-function nonDirectoryOnPath(path: string): string | undefined {
-  for (let cur = path; ; cur = dirname(cur)) {
-    if (entryExists(cur)) return isDirectory(cur) ? undefined : cur;
-    if (dirname(cur) === cur) return undefined;
-  }
 }
 
 export function ioError(code: string, message: string, cause: unknown, hint: string): AosError {
