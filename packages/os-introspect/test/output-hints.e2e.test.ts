@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliVia } from '../../../tests/support/cli.js';
@@ -10,8 +10,11 @@ import { sandbox, sandboxArgs, type Sandbox } from './helpers.js';
 // directory exists, is writable and is not full" for the write, "Check that its parents are
 // directories you may write to, on a file system that holds files" for a directory made on the
 // way (core makeDirs). They now follow the errno through core's one list of write hints
-// (adapters/write-hint.ts). Each errno class a user can meet is produced for real.
+// (adapters/write-hint.ts). Each errno class a user can meet is produced for real. A directory
+// that is read-only or not this user's to write is now found before observing, with that hint.
 const MINIMAL = { 'flake.nix': '{ outputs = { self }: { }; }\n' };
+
+const args = (out: string) => sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', join(out, 'new', 'state.json')]);
 
 /** A sandbox whose home holds `locked` (mode 0555), with the rest open to nobody. */
 function lockedSandbox(): { s: Sandbox; locked: string } {
@@ -41,25 +44,60 @@ describe('os-introspect --output: the write-failed hint follows the errno', () =
     expect(readdirSync(out)).toEqual([]); // the tmpfs went with the namespace; nothing was written under it
   });
 
+});
+
+// A directory the output would be made in that is read-only, or that this user may not write,
+// is known before observing: refused then (exit 2), with the hint the write would have given.
+describe('os-introspect --output in a directory it cannot write: refused before observing (exit 2)', () => {
   it('names a read-only file system (EROFS)', () => {
     const s = sandbox(MINIMAL);
     const out = tempDir('aos-ro-');
     const r = runCliVia(onTmpfs(out, 'ro'), 'os-introspect', sandboxArgs(s, ['--no-cache', '--output', join(out, 'state.json')]));
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`hint: ${out} is on a read-only file system (EROFS): remount it read-write, or write to another directory.`);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(
+      `error[output-not-writable]: --output ${join(out, 'state.json')}: ${out} is on a read-only file system (EROFS)\n` +
+        `hint: ${out} is on a read-only file system (EROFS): remount it read-write, or give --output a path in a directory this user may write.\n`,
+    );
   });
 
   it('names the directory this user may not write (EACCES)', () => {
     const { s, locked } = lockedSandbox();
     const r = asNobody(s, join(locked, 'state.json'));
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`error[write-failed]: failed to write ${join(locked, 'state.json')} atomically (EACCES)`);
-    expect(r.stderr).toContain(`hint: This user may not write there (EACCES): fix ${locked}'s owner or mode, or write to another directory.`);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(
+      `error[output-not-writable]: --output ${join(locked, 'state.json')}: this user may not create files in ${locked} (EACCES)\n` +
+        `hint: This user may not write there (EACCES): fix ${locked}'s owner or mode, or give --output a path in a directory this user may write.\n`,
+    );
     expect(readdirSync(locked)).toEqual([]);
   });
-});
 
-const args = (out: string) => sandboxArgs(sandbox(MINIMAL), ['--no-cache', '--output', join(out, 'new', 'state.json')]);
+  it('checks the directory of the file a symlinked --output points at (the target is what is replaced)', () => {
+    const { s, locked } = lockedSandbox();
+    chmodSync(locked, 0o755);
+    writeFileSync(join(locked, 'state.json'), '{}\n');
+    chmodSync(locked, 0o555);
+    const open = join(s.home, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    symlinkSync(join(locked, 'state.json'), join(open, 'link.json'));
+    const r = asNobody(s, join(open, 'link.json'));
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, `error[output-not-writable]: --output ${join(open, 'link.json')}: this user may not create files in ${locked} (EACCES)`]);
+    // Writing into a device makes no entry: /dev is not writable by nobody, /dev/null is.
+    const dev = asNobody(s, '/dev/null');
+    expect([dev.code, dev.stderr]).toEqual([0, '']);
+  });
+
+  it('refuses a directory to be made under one it may not write, by the nearest one that exists', () => {
+    const { s, locked } = lockedSandbox();
+    const r = asNobody(s, join(locked, 'new', 'state.json'));
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr.split('\n')[0]).toBe(`error[output-not-writable]: --output ${join(locked, 'new', 'state.json')}: this user may not create files in ${locked} (EACCES)`);
+    expect(readdirSync(locked)).toEqual([]);
+    const out = tempDir('aos-ro-');
+    const ro = runCliVia(onTmpfs(out, 'ro'), 'os-introspect', args(out));
+    expect([ro.code, ro.stderr.split('\n')[0]]).toEqual([2, `error[output-not-writable]: --output ${join(out, 'new', 'state.json')}: ${out} is on a read-only file system (EROFS)`]);
+  });
+});
 
 describe('os-introspect --output: the hint of a directory that cannot be made follows the errno', () => {
   it('names a full file system (ENOSPC: no inode left)', () => {
@@ -68,22 +106,6 @@ describe('os-introspect --output: the hint of a directory that cannot be made fo
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(out, 'new')} (ENOSPC)\n`);
     expect(r.stderr).toContain(`hint: The file system holding ${out} is full (ENOSPC): free space there (\`df\` names it), then retry.\n`);
-  });
-
-  it('names a read-only file system (EROFS)', () => {
-    const out = tempDir('aos-ro-');
-    const r = runCliVia(onTmpfs(out, 'ro'), 'os-introspect', args(out));
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`hint: ${out} is on a read-only file system (EROFS): remount it read-write, or write to another directory.\n`);
-  });
-
-  it('names the directory this user may not write (EACCES)', () => {
-    const { s, locked } = lockedSandbox();
-    const r = asNobody(s, join(locked, 'new', 'state.json'));
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`error[mkdir-failed]: cannot create directory ${join(locked, 'new')} (EACCES)\n`);
-    expect(r.stderr).toContain(`hint: This user may not write there (EACCES): fix ${locked}'s owner or mode, or write to another directory.\n`);
-    expect(readdirSync(locked)).toEqual([]);
   });
 
   it('refuses a file on the way to --output before observing (exit 2), and says how to clear it', () => {

@@ -1,7 +1,9 @@
-import { statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type AosError, usageError } from '../cli-kit/errors.js';
+import { errnoOf } from './errno.js';
 import { entryExists } from './path-checks.js';
+import { writeHint } from './write-hint.js';
 
 /** How a command writes its `--output`, which decides what must already be true of the path. */
 export interface OutputWriter {
@@ -16,8 +18,12 @@ export interface OutputWriter {
  * a file on the way to it (`--output report.json/x`), a missing directory the writer does not
  * create, an entry already there for a create-new writer. Each failed only when the file was
  * written, after the work and with exit 1 (`install-verify --output` after the whole check).
- * Undefined when nothing is known to be in the way; what only the write can tell (permissions,
- * a full disk) is left to it.
+ * Also found here: a directory the file would be created in that this user may not write (EACCES,
+ * EPERM) or that is on a read-only file system (EROFS). Every writer creates a new entry there (a
+ * temp file renamed over the output, or the new file), except into a device or FIFO, which is
+ * written into.
+ * Undefined when nothing is known to be in the way; what only the write can tell (a full disk, a
+ * directory changed since) is left to it.
  */
 export function outputPlaceProblem(flag: string, output: string, example: string, writer: OutputWriter): AosError | undefined {
   if (writer.createNew && entryExists(output)) {
@@ -28,7 +34,8 @@ export function outputPlaceProblem(flag: string, output: string, example: string
     const kind = entryKind(dir);
     if (kind === 'unknown') return undefined;
     if (kind === 'directory') {
-      if (dir === parent || writer.createsParents) return undefined;
+      if (dir === parent) return unwritableProblem(flag, output, createdIn(output, dir));
+      if (writer.createsParents) return unwritableProblem(flag, output, dir);
       return usageError('output-parent-missing', `${flag} ${output}: its directory ${parent} does not exist`, `Create it first (mkdir -p ${parent}), or write to an existing directory.`);
     }
     if (kind !== 'missing') {
@@ -53,3 +60,36 @@ function entryKind(path: string): EntryKind {
   }
 }
 
+/**
+ * The directory a write of `output` (whose parent directory `parent` exists) creates its entry
+ * in: the target's, for a symlink to a file (writeOutputFile replaces the target and keeps the
+ * link); none for a device or FIFO (written into); else the parent.
+ */
+function createdIn(output: string, parent: string): string | undefined {
+  let isFile: boolean;
+  try {
+    isFile = statSync(output).isFile();
+  } catch {
+    return parent; // missing, or a dangling symlink (replaced where it lies)
+  }
+  if (!isFile) return undefined;
+  try {
+    return dirname(realpathSync(output));
+  } catch {
+    return parent;
+  }
+}
+
+/** Exit 2 when this user may not create a file in `dir`; undefined when it may, or when only the write can tell. */
+function unwritableProblem(flag: string, output: string, dir: string | undefined): AosError | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (e) {
+    const code = errnoOf(e);
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return undefined;
+    const why = code === 'EROFS' ? `${dir} is on a read-only file system` : `this user may not create files in ${dir}`;
+    return usageError('output-not-writable', `${flag} ${output}: ${why} (${code})`, writeHint(code, { dir, elsewhere: `give ${flag} a path in a directory this user may write` })!);
+  }
+}
