@@ -8,9 +8,8 @@ import { AosError } from '@autopoietic/core/cli-kit';
  * user may not search.
  */
 export function canonicalRoot(root: string): string {
-  let real: string;
   try {
-    real = realpathSync(root);
+    const real = realpathSync(root);
     if (statSync(real).isDirectory()) return real;
   } catch (e) {
     throw rootLookupError(root, e);
@@ -21,7 +20,7 @@ export function canonicalRoot(root: string): string {
 const CHECK_ROOT = 'Check the --root path, or run os-introspect inside the genome (the directory that holds flake.nix).';
 
 /** Why looking `root` up failed, by its errno. */
-export function rootLookupError(root: string, e: unknown): AosError {
+function rootLookupError(root: string, e: unknown): AosError {
   const code = errnoOf(e);
   const denied = deniedErrno(code);
   if (code === 'ENOENT') return new AosError('root-not-found', `genome root ${root} does not exist (ENOENT)`, { hint: CHECK_ROOT, cause: e });
