@@ -111,7 +111,7 @@ describe('organ suggest: new behaviour', () => {
     expect(r.stderr).toContain('genome.organs.0.source');
     const missing = journal(['suggest', '--self-state', join(mem, 'nope.json')], mem);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`error[self-state-unreadable]: cannot read --self-state ${join(mem, 'nope.json')}: no such file\n`);
+    expect(missing.stderr).toContain(`error[self-state-unreadable]: cannot read --self-state ${join(mem, 'nope.json')}: no such file (ENOENT): check the path\n`);
     expect(snapshot(mem)).toEqual({});
   });
 
@@ -127,7 +127,7 @@ describe('organ suggest: new behaviour', () => {
     const prefix = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
     const r = runCliVia(prefix, 'mutation-journal', ['organ', 'suggest', '--memory-dir', mem, '--self-state', closed], { cwd: '/', env: { HOME: '/nonexistent' } });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(`error[self-state-unreadable]: cannot read --self-state ${closed}: this user may not read it (EACCES)\n`);
+    expect(r.stderr).toContain(`error[self-state-unreadable]: cannot read --self-state ${closed}: this user may not read it (EACCES): fix its owner or mode, or run as a user who may read it\n`);
     expect(r.stderr).toContain('hint: Make it readable to this user (its owner or mode), or pass a copy this user can read.');
     expect(r.stderr).not.toContain('os-introspect');
     expect(r.stdout).toBe('');

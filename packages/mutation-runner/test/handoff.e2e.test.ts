@@ -195,7 +195,7 @@ describe('mutation-runner handoff', () => {
     const missing = join(tempDir(), 'state.json');
     const r = handoff(exampleGenome(), memoryDir(), ['--goal', HOST_GOAL, '--self-state', missing]);
     expect([r.code, r.stdout]).toEqual([2, '']);
-    expect(r.stderr).toBe(`error[self-state-unreadable]: cannot read --self-state ${missing}: no such file (ENOENT): check the path\nhint: Write one with \`os-introspect --output FILE\`.\n`);
+    expect(r.stderr).toBe(`error[self-state-unreadable]: cannot read --self-state ${missing}: no such file (ENOENT): check the path\nhint: Write one with \`os-introspect --output FILE\` and pass that file.\n`);
   });
 
   // It was taken as it was: the hand-off then gave the generator another genome's settings under

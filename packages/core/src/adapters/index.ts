@@ -5,6 +5,7 @@ export * from './make-dirs.js';
 export * from './path-checks.js';
 export * from './pseudo-fs.js';
 export * from './bounded-read.js';
+export * from './read-failure.js';
 export * from './file-digest.js';
 export * from './output-file.js';
 export * from './output-place.js';

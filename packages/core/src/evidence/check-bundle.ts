@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '../adapters/bounded-read.js';
+import { readFailure } from '../adapters/read-failure.js';
 import { usageError } from '../cli-kit/errors.js';
 import type { EvidenceBundle } from '../schemas/evidence.js';
 import { checkBundle } from './assemble.js';
@@ -51,8 +52,7 @@ export async function checkEvidenceBundle(file: string, opts: CheckBundleOptions
 function loadBundle(path: string): EvidenceBundle {
   const read = readBoundedFile(path, MAX_DOCUMENT_FILE_BYTES);
   if (!read.ok) {
-    const what = read.code === 'ENOENT' ? 'no such file' : `cannot be read: ${read.reason}`;
-    throw usageError('evidence-bundle-unreadable', `evidence bundle ${path}: ${what}`, BUNDLE_HINT);
+    throw usageError('evidence-bundle-unreadable', `evidence bundle ${path}: ${readFailure(read)}`, BUNDLE_HINT);
   }
   let value: unknown;
   try {
@@ -90,6 +90,6 @@ function outputFor(bundle: EvidenceBundle, output: string): string {
     throw usageError('flags-conflict', `--output applies to a bundle whose record is a command's output, and ${bundle.bundle_id}'s record is ${record ? `${record.kind} (${record.provenance.source})` : 'not given'}`, 'Leave --output out: this bundle\'s record is read from its ledger.');
   }
   const read = readBoundedFile(output, MAX_DOCUMENT_FILE_BYTES);
-  if (!read.ok) throw usageError('output-unreadable', `--output ${output}: ${read.code === 'ENOENT' ? 'no such file' : `cannot be read: ${read.reason}`}`, 'Give the file you saved the command\'s stdout to, or leave --output out (its record is then reported unverifiable).');
+  if (!read.ok) throw usageError('output-unreadable', `--output ${output}: ${readFailure(read)}`, 'Give the file you saved the command\'s stdout to, or leave --output out (its record is then reported unverifiable).');
   return output;
 }

@@ -1,6 +1,6 @@
-import { deniedErrno, MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile, selfStateUnreadable } from '@autopoietic/core/adapters';
 import { usageError } from '@autopoietic/core/cli-kit';
-import { NOT_READABLE, ORGAN_TYPES } from '@autopoietic/core/vocab';
+import { ORGAN_TYPES } from '@autopoietic/core/vocab';
 import { z } from 'zod';
 import type { OrganType } from './fields.js';
 
@@ -37,7 +37,7 @@ export async function loadSelfState(file: string): Promise<LoadedSelfState> {
   // Only a regular file within the document limit: /dev/zero was read until the string grew too
   // long, and a FIFO waited for a writer for ever (as handoff --self-state already refuses).
   const read = readBoundedFile(file, MAX_DOCUMENT_FILE_BYTES);
-  if (!read.ok) throw unreadable(file, read.code, read.reason);
+  if (!read.ok) throw selfStateUnreadable(file, read);
   const text = read.bytes.toString('utf8');
   let json: unknown;
   try {
@@ -55,20 +55,6 @@ export async function loadSelfState(file: string): Promise<LoadedSelfState> {
   }
   const organs = parsed.data.genome.organs;
   return { organs: organs?.map((o) => ({ name: o.name.trim(), type: o.type.trim(), source: o.source.trim() })) };
-}
-
-/**
- * The refusal of a --self-state that cannot be read. A file that is there but closed to this user
- * was "cannot read ...: EACCES", with the hint to write one with os-introspect: no new file helps.
- */
-function unreadable(file: string, code: string, reason: string): Error {
-  const denied = deniedErrno(code);
-  if (denied) {
-    return usageError('self-state-unreadable', `cannot read --self-state ${file}: ${NOT_READABLE} (${denied})`,
-      'Make it readable to this user (its owner or mode), or pass a copy this user can read.');
-  }
-  return usageError('self-state-unreadable', `cannot read --self-state ${file}: ${code === 'ENOENT' ? 'no such file' : reason}`,
-    'Write one with `os-introspect --output FILE` and pass that file.');
 }
 
 /** Self-state kinds (any case, with or without dashes, singular or plural) -> organ type. */

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CANDIDATE_GIT_ENV, cleanEnv, isInsideDir, MAX_SETTINGS_FILE_BYTES, readBoundedFile, type NixPassThrough } from '@autopoietic/core/adapters';
+import { CANDIDATE_GIT_ENV, cleanEnv, isInsideDir, lookupFailure, MAX_SETTINGS_FILE_BYTES, type NixPassThrough, readBoundedFile, readFailure } from '@autopoietic/core/adapters';
 import { firstDuplicateKey } from '@autopoietic/core/canonical';
 import { AosError, usageError } from '@autopoietic/core/cli-kit';
 import { resolveGenomeRoot, resolveMemoryDir } from '@autopoietic/core/ledger';
@@ -11,7 +11,6 @@ import { clampTimeout, DEFAULT_TIMEOUT_SECONDS, type TimeoutPolicy } from '../ch
 import { terminalProgress, type ProgressReporter } from '../checks/progress.js';
 import { relativeInside } from '../candidate/exclusions.js';
 import { defaultProtectedRules, protectedRuleProblem, type ProtectedRule } from '../patch/protected.js';
-import { lookupFailure, readFailure } from '../proposal/read-failure.js';
 
 /**
  * Everything a gate needs to know before it reads a proposal: the genome root, the memory

@@ -1,7 +1,6 @@
 import { isAbsolute, join } from 'node:path';
-import { isStrictlyInside, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, resolvedPath } from '@autopoietic/core/adapters';
+import { isStrictlyInside, MAX_DOCUMENT_FILE_BYTES, readBoundedFile, readFailure, resolvedPath } from '@autopoietic/core/adapters';
 import type { MutationProposal } from '@autopoietic/core/schemas';
-import { readFailure } from './read-failure.js';
 
 /**
  * Where the patch text comes from: the inline `patch`, or `patch_path` relative to the

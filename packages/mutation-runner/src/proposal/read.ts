@@ -1,8 +1,7 @@
-import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile, readFailure } from '@autopoietic/core/adapters';
 import { basename, dirname, resolve } from 'node:path';
 import { firstDuplicateKey, sha256Hex } from '@autopoietic/core/canonical';
 import { MutationProposal, SCHEMA_VERSION, type MutationProposal as Proposal } from '@autopoietic/core/schemas';
-import { readFailure } from './read-failure.js';
 import { unrepresentableProblem } from './unrepresentable.js';
 
 /**

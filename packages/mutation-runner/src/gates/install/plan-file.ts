@@ -1,9 +1,8 @@
-import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile, readFailure } from '@autopoietic/core/adapters';
 import { resolve } from 'node:path';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { digestCanonical, type Sha256Digest } from '@autopoietic/core/canonical';
 import { InstallPlanOutput } from '@autopoietic/core/schemas';
-import { readFailure } from '../../proposal/read-failure.js';
 import { checkManifest, seedBytes } from './manifest-rules.js';
 
 /** A plan file read, checked and digested, ready for install-apply / install-verify / install-revert. */

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile } from '@autopoietic/core/adapters';
+import { MAX_DOCUMENT_FILE_BYTES, readBoundedFile, selfStateUnreadable } from '@autopoietic/core/adapters';
 import { sha256 } from '@autopoietic/core/canonical';
 import { usageError } from '@autopoietic/core/cli-kit';
 import { ledgerPath, resolveGenomeRoot, resolveMemoryDir, verifyLedger, type SkippedLine } from '@autopoietic/core/ledger';
@@ -8,7 +8,6 @@ import { EvidenceBundle, SelfState } from '@autopoietic/core/schemas';
 import { pendingDir } from '../../candidate/queue.js';
 import { evidenceLedgerBroken, loadEvidenceRecords } from '../../pipeline/evidence-ledger.js';
 import { readProposal } from '../../proposal/read.js';
-import { readFailure } from '../../proposal/read-failure.js';
 import { readPatch, type History, type HistoryLedgers } from './history.js';
 import type { MutationContext } from './mutation-facts.js';
 import { placeOf, type Places } from './refs.js';
@@ -56,7 +55,7 @@ export function locate(w: Where): Located {
 export async function observe(loc: Located, file: string | undefined): Promise<ObservedState> {
   if (file !== undefined) {
     const read = readBoundedFile(resolve(loc.cwd, file), MAX_DOCUMENT_FILE_BYTES);
-    if (!read.ok) throw usageError('self-state-unreadable', `cannot read --self-state ${file}: ${readFailure(read)}`, 'Write one with `os-introspect --output FILE`.');
+    if (!read.ok) throw selfStateUnreadable(file, read);
     let raw: unknown;
     try {
       raw = JSON.parse(read.bytes.toString('utf8'));

@@ -1,11 +1,14 @@
 import { statSync } from 'node:fs';
-import { NOT_READABLE } from '@autopoietic/core/vocab';
+import { type AosError, usageError } from '../cli-kit/errors.js';
+import { deniedErrno } from './errno.js';
+import { NOT_READABLE } from '../vocab/ledger-access.js';
 
 /**
  * A failed read of a file a flag names (a proposal, its patch, an install plan, a --self-state,
- * a --policy file), in words and with what to do: the bare code ("failed to read proposal …:
- * ENOENT", "…: EACCES", "…: ENOTDIR") was all the record's reason said, and so all a CI log
- * showed. Other failures (a directory, too large) already say what they are.
+ * a --policy file, an evidence bundle, a saved --output), in words and with what to do: the bare
+ * code ("failed to read proposal …: ENOENT", "…: EACCES", "…: ENOTDIR") was all the record's
+ * reason said, and so all a CI log showed. Other failures (a directory, too large) already say
+ * what they are. One wording for every CLI.
  */
 export function readFailure(read: { code: string; reason: string }): string {
   if (read.code === 'ENOENT') return 'no such file (ENOENT): check the path';
@@ -30,4 +33,17 @@ export function lookupFailure(file: string): { code: string; reason: string } | 
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     return { code, reason: code };
   }
+}
+
+/**
+ * The refusal (exit 2) of a `--self-state` file that cannot be read (mutation-journal organ
+ * suggest, mutation-runner handoff): in readFailure's words, and a hint that fits. A file that is
+ * there but closed to this user needs its mode or owner fixed: a new one written by os-introspect
+ * would not help.
+ */
+export function selfStateUnreadable(file: string, read: { code: string; reason: string }): AosError {
+  const hint = deniedErrno(read.code)
+    ? 'Make it readable to this user (its owner or mode), or pass a copy this user can read.'
+    : 'Write one with `os-introspect --output FILE` and pass that file.';
+  return usageError('self-state-unreadable', `cannot read --self-state ${file}: ${readFailure(read)}`, hint);
 }
