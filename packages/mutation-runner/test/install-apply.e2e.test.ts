@@ -278,6 +278,27 @@ describe('install-apply', () => {
     expect((await loadRecords(ev.generations, 'generation')).map((g) => g.lineage_status)).toEqual(['planned']);
   });
 
+  it('refuses a plan recorded before install-plan refused a generation that is its own parent (exit 2, nothing written); verify still reads it', async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan, target } = await recordedPlan(dir);
+    // As an older install-plan --record wrote it: parent and resulting generation the same label.
+    const generation = { ...plan.generation, parent_generation: plan.generation.generation };
+    await appendRecord(ev.generations, 'generation', generation);
+    writeFileSync(planFile, JSON.stringify({ ...plan, generation }));
+    const effectsBefore = existsSync(ev.effects) ? readFileSync(ev.effects, 'utf8') : '';
+    const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain(
+      `error[generation-own-parent]: plan ${planFile}: its generation "gen-child" is also its parent_generation: a generation cannot be its own parent\n` +
+        'hint: Plan the install again (install-plan --parent-generation <the generation installed now> --resulting-generation <a new label> --record), and apply that plan.\n',
+    );
+    expect(listTree(target)).toEqual([]);
+    expect(existsSync(ev.effects) ? readFileSync(ev.effects, 'utf8') : '').toBe(effectsBefore);
+    const verified = mr(dir, ['install-verify', '--plan', planFile]);
+    expect(verified.stderr).not.toContain('generation-own-parent');
+    expect(verified.json().all_matched).toBe(false); // nothing installed: every seed missing
+  });
+
   it('refuses a plan naming another identity host even when that planned generation was recorded too', async () => {
     const dir = tempDir();
     const { ev, planFile, plan, target } = await recordedPlan(dir);

@@ -2,6 +2,7 @@ import { AosError, describeError, GateFailed, shellQuote, usageError } from '@au
 import { newId, nowRfc3339 } from '@autopoietic/core/canonical';
 import { appendRecord, checkAppendable, ledgerPath } from '@autopoietic/core/ledger';
 import { loadHostPolicy, requireMode } from '@autopoietic/core/policy';
+import { generationParentProblem } from '@autopoietic/core/vocab';
 import { SCHEMA_VERSION, type EffectRecord, type GenerationRecord, type InstallVerifyOutput } from '@autopoietic/core/schemas';
 import { missingDirs, performWrite, probeSeedPath, type Probe } from './apply-target.js';
 import { loadInstallLedger, latestApplyState, recheckPlanEvidence, unrecordedApply } from './evidence.js';
@@ -41,6 +42,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyOutput> {
   const cwd = opts.cwd ?? process.cwd();
   requireMode(loadHostPolicy({ etcDir: opts.etcDir, cwd }), 'mutate-live', 'install-apply');
   const loaded = readPlanFile(opts.plan, cwd);
+  refuseOwnParent(loaded);
   const where = { memoryDir: opts.memoryDir, etcDir: opts.etcDir, cwd };
   const ledgers = {
     promotions: ledgerPath('promotions', undefined, where),
@@ -50,6 +52,20 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyOutput> {
   };
   await recheckPlanEvidence(loaded, ledgers); // its errors come first, and the memory dir exists after it
   return withInstallLock(ledgers.generations, () => applyLocked(loaded, ledgers, opts));
+}
+
+/**
+ * A plan recorded before install-plan refused one (rules.ts) can name its own generation as its
+ * parent: applied, it would journal an installed generation that descends from itself, which the
+ * lineage cannot draw. install-verify (it only reads) and install-revert (it undoes an apply made
+ * before the rule) still take such a plan.
+ */
+function refuseOwnParent(loaded: LoadedPlan): void {
+  const g = loaded.plan.generation;
+  const problem = generationParentProblem(g.generation, g.parent_generation);
+  if (problem === undefined) return;
+  throw usageError('generation-own-parent', `plan ${loaded.file}: its generation ${JSON.stringify(g.generation)} is also its parent_generation: ${problem}`,
+    'Plan the install again (install-plan --parent-generation <the generation installed now> --resulting-generation <a new label> --record), and apply that plan.');
 }
 
 type ApplyLedgers = Record<'promotions' | 'results' | 'generations' | 'effects', string>;
