@@ -12,7 +12,8 @@ import { NOT_READABLE } from '../vocab/ledger-access.js';
  */
 export function readFailure(read: { code: string; reason: string }): string {
   if (read.code === 'ENOENT') return 'no such file (ENOENT): check the path';
-  if (read.code === 'EACCES' || read.code === 'EPERM') return `${NOT_READABLE} (${read.code}): fix its owner or mode, or run as a user who may read it`;
+  const denied = deniedErrno(read.code);
+  if (denied) return `${NOT_READABLE} (${denied}): fix its owner or mode, or run as a user who may read it`;
   if (read.code === 'ENOTDIR') return 'a part of its path is a file, not a directory (ENOTDIR): check the path';
   if (read.code === 'ELOOP') return 'its path goes round a loop of symbolic links (ELOOP): fix the link that leads back, or name the file itself';
   return read.reason;
