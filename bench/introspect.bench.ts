@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadNixParser } from '@autopoietic/core/nix-syntax';
 import { generateTree } from './introspect-tree.js';
-import { median, type BenchSection } from './types.js';
+import { asExecutableEnv, extraCaCertsNote, median, type BenchSection } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '..', 'packages', 'os-introspect', 'bin', 'os-introspect.js');
@@ -37,9 +37,10 @@ function introspect(root: string, memory: string): Run {
   const t0 = process.hrtime.bigint();
   // Bytes, not text: decoding the 13 MB of output into a string takes spawnSync 13-15 ms before
   // it returns, and that is the harness's time, not the CLI's (decoded below, off the clock).
-  const r = spawnSync(process.execPath, [BIN, '--root', root, '--memory-dir', memory, '--etc-dir', join(memory, 'no-etc')], {
+  // Run as an executable, as a user starts it (the bin's shell prologue, then Node).
+  const r = spawnSync(BIN, ['--root', root, '--memory-dir', memory, '--etc-dir', join(memory, 'no-etc')], {
     maxBuffer: 512 * 1024 * 1024,
-    env: { ...process.env, AUTOPOIETIC_LOG_LEVEL: 'warn' },
+    env: asExecutableEnv({ ...process.env, AUTOPOIETIC_LOG_LEVEL: 'warn' }),
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpuMs = childCpuMs() - c0;
@@ -126,6 +127,7 @@ export default async function bench(): Promise<BenchSection> {
       `Tree: bench/introspect-tree.ts (modules with options, config under mkIf/mkMerge, imports, '' strings with interpolation; hosts; a flake). Medians of ${RUNS} runs, each cold run with a fresh memory directory.`,
       `Load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${cpus().length} cores (the machine is shared, so wall times are noisy; the ratios are taken within one run).`,
       `Cold runs parsed ${colds[0]!.parsed} files; warm runs parsed ${warms[0]!.parsed} and served ${warms[0]!.cacheHits} from the cache.`,
+      `os-introspect is run as an executable, as its users start it. ${extraCaCertsNote()}`,
     ];
     if (withNix) {
       const runs = nixRuns;

@@ -1,3 +1,5 @@
+import { delimiter, dirname } from 'node:path';
+
 /**
  * Benchmark contract. Each `bench/<name>.bench.ts` default-exports a function returning one
  * section. Figures are ratios against a baseline measured in the same run (this machine is noisy).
@@ -19,6 +21,22 @@ export interface BenchSection {
 }
 
 export type Bench = () => Promise<BenchSection>;
+
+/**
+ * The environment to run a CLI's bin in as its users do, as an executable (its shell prologue,
+ * then `node` from PATH): with this process's Node first on PATH, so both sides of a comparison
+ * run the same Node.
+ */
+export function asExecutableEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}` };
+}
+
+/** A note on NODE_EXTRA_CA_CERTS, which changes what a Node start-up costs here (see the bins' prologue). */
+export function extraCaCertsNote(): string {
+  return process.env.NODE_EXTRA_CA_CERTS
+    ? `NODE_EXTRA_CA_CERTS is set here: \`node\` started directly loads the bundle it names as it starts (Node ${process.versions.node}); the CLIs' bins start Node without it.`
+    : 'NODE_EXTRA_CA_CERTS is not set here.';
+}
 
 /** Median of a list of numbers. */
 export function median(xs: number[]): number {

@@ -55,12 +55,26 @@ function currentBundle(dist) {
  *   bundle's directory before the bundle is loaded (os-introspect starts a parse worker there)
  */
 function launch(cli, dist, hooks = {}) {
+  restoreExtraCaCerts(process.env);
   const debug = Boolean(process.env.AUTOPOIETIC_DEBUG);
   const bundle = debug ? undefined : currentBundle(dist);
   if (debug) process.setSourceMapsEnabled(true);
   if (bundle) hooks.beforeBundle?.(join(dist, 'bundle', bundle));
   if (bundle) return runBundle(join(dist, 'bundle', bundle), bundle, process.argv, cli);
   return import(pathToFileURL(join(dist, 'bin.js')).href);
+}
+
+/**
+ * Puts back the NODE_EXTRA_CA_CERTS that the bin's shell prologue moved aside (see the top of
+ * any bin launcher), so that the processes this CLI starts (nix, git, checks, a generator) get
+ * the environment the user gave it. Node read the variable at start-up only, so this process
+ * still starts without loading the bundle it names (it makes no TLS connections).
+ * @param {NodeJS.ProcessEnv} env
+ */
+function restoreExtraCaCerts(env) {
+  const moved = env.AUTOPOIETIC_NODE_EXTRA_CA_CERTS;
+  delete env.AUTOPOIETIC_NODE_EXTRA_CA_CERTS;
+  if (moved && !env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = moved;
 }
 
 /**
@@ -190,3 +204,4 @@ exports.writeCodeCache = writeCodeCache;
 exports.runBundle = runBundle;
 exports.currentBundle = currentBundle;
 exports.launch = launch;
+exports.restoreExtraCaCerts = restoreExtraCaCerts;

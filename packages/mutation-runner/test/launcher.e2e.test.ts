@@ -2,7 +2,8 @@
 // current: when tsc has rebuilt a package the bundle was made from, or there is no bundle, it runs
 // the compiled dist/ instead. Tested on a copy of the launcher in a scratch package layout.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
@@ -11,9 +12,12 @@ import { tempDir, writeTree } from '../../../tests/support/tmp.js';
 const LAUNCHER = join(REPO_ROOT, 'packages', 'mutation-runner', 'bin', 'mutation-runner.js');
 const LOADER_DIR = join(REPO_ROOT, 'packages', 'core', 'bin');
 const ID = '0123456789abcdef';
+const CLIS = ['mutation-runner', 'os-introspect', 'mutation-journal'] as const;
+/** What Node 20 prints when it loads the bundle NODE_EXTRA_CA_CERTS names at start-up and the file is missing. */
+const CA_WARNING = /Ignoring extra certs/;
 
 /** packages/{core,mutation-runner} with stub entry points that say which one ran. */
-function layout(): { packages: string; run: (env?: Record<string, string>) => string } {
+function layout(bundleSource = "exports.main = async (argv) => console.log('bundle', argv.slice(2).join(' '));\n"): { packages: string; bin: string; run: (env?: Record<string, string>) => string } {
   const packages = join(tempDir(), 'packages');
   const cache = tempDir();
   writeTree(packages, {
@@ -21,7 +25,7 @@ function layout(): { packages: string; run: (env?: Record<string, string>) => st
     'mutation-runner/package.json': '{ "type": "module" }\n',
     'mutation-runner/dist/.tsbuildinfo': '{}',
     'mutation-runner/dist/bin.js': "console.log('compiled dist');\n",
-    [`mutation-runner/dist/bundle/${ID}/cli.cjs`]: "exports.main = async (argv) => console.log('bundle', argv.slice(2).join(' '));\n",
+    [`mutation-runner/dist/bundle/${ID}/cli.cjs`]: bundleSource,
   });
   mkdirSync(join(packages, 'mutation-runner', 'bin'));
   const bin = join(packages, 'mutation-runner', 'bin', 'mutation-runner.js');
@@ -36,7 +40,7 @@ function layout(): { packages: string; run: (env?: Record<string, string>) => st
     expect(r.status, r.stderr).toBe(0);
     return r.stdout.trim();
   };
-  return { packages, run };
+  return { packages, bin, run };
 }
 
 /** What scripts/bundle.ts writes: the bundle's name and the build-info files it was made from. */
@@ -79,5 +83,77 @@ describe('bin launcher', () => {
     rmSync(join(packages, 'core', 'dist', '.tsbuildinfo'));
     rmSync(join(packages, 'mutation-runner', 'dist', '.tsbuildinfo'));
     expect(run()).toBe('bundle a b');
+  });
+});
+
+// The bins start as shell scripts that move NODE_EXTRA_CA_CERTS aside before Node starts (Node 20
+// loads the bundle it names at start-up, ~90 ms), and the launcher puts it back for the processes
+// the CLI starts. A missing file makes the start-up load print a warning: its absence shows that
+// Node started without the variable.
+describe('bin launcher and NODE_EXTRA_CA_CERTS', () => {
+  /** A bundle that reports the two variables as it and a child process see them. */
+  const reporter = `exports.main = async () => console.log(JSON.stringify({ own: process.env.NODE_EXTRA_CA_CERTS ?? null, moved: process.env.AUTOPOIETIC_NODE_EXTRA_CA_CERTS ?? null, child: require('node:child_process').execFileSync('sh', ['-c', 'printf %s "\${NODE_EXTRA_CA_CERTS-unset}"'], { encoding: 'utf8' }) }));\n`;
+
+  function runAsExecutable(bin: string, env: Record<string, string | undefined>, args = ['a']) {
+    const base: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: tempDir() };
+    delete base.NODE_EXTRA_CA_CERTS;
+    delete base.AUTOPOIETIC_NODE_EXTRA_CA_CERTS;
+    delete base.AUTOPOIETIC_DEBUG;
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
+    // The node on PATH is this one (the prologue execs `node`, as the shebang it replaced did).
+    base.PATH = `${dirname(process.execPath)}:${base.PATH ?? ''}`;
+    return spawnSync(bin, args, { encoding: 'utf8', env: base });
+  }
+
+  it('starts Node without it, and gives it back to the CLI and the processes it starts', () => {
+    const { packages, bin } = layout(reporter);
+    record(packages);
+    chmodSync(bin, 0o755);
+    const r = runAsExecutable(bin, { NODE_EXTRA_CA_CERTS: '/nonexistent/extra-ca.pem' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(CA_WARNING);
+    expect(JSON.parse(r.stdout)).toEqual({ own: '/nonexistent/extra-ca.pem', moved: null, child: '/nonexistent/extra-ca.pem' });
+  });
+
+  it('leaves it unset when it was, and drops a stray copy of the moved value', () => {
+    const { packages, bin } = layout(reporter);
+    record(packages);
+    chmodSync(bin, 0o755);
+    const r = runAsExecutable(bin, { AUTOPOIETIC_NODE_EXTRA_CA_CERTS: '/stray.pem' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ own: null, moved: null, child: 'unset' });
+  });
+
+  it('started by `node <bin>` (the Nix wrapper), Node reads it as usual and the CLI runs', () => {
+    const { packages, bin } = layout(reporter);
+    record(packages);
+    const r = spawnSync(process.execPath, [bin], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: tempDir(), NODE_EXTRA_CA_CERTS: '/nonexistent/extra-ca.pem' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(CA_WARNING);
+    expect(JSON.parse(r.stdout)).toMatchObject({ own: '/nonexistent/extra-ca.pem', moved: null });
+  });
+
+  it('keeps a NODE_EXTRA_CA_CERTS that is set over a moved value', () => {
+    const { restoreExtraCaCerts } = createRequire(import.meta.url)(join(LOADER_DIR, 'bundle-loader.js')) as { restoreExtraCaCerts: (env: NodeJS.ProcessEnv) => void };
+    const env: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: '/given.pem', AUTOPOIETIC_NODE_EXTRA_CA_CERTS: '/moved.pem' };
+    restoreExtraCaCerts(env);
+    expect(env).toEqual({ NODE_EXTRA_CA_CERTS: '/given.pem' });
+    const moved: NodeJS.ProcessEnv = { AUTOPOIETIC_NODE_EXTRA_CA_CERTS: '/moved.pem' };
+    restoreExtraCaCerts(moved);
+    expect(moved).toEqual({ NODE_EXTRA_CA_CERTS: '/moved.pem' });
+  });
+
+  it.each(CLIS)('%s, run as an executable, starts without loading it', (cli) => {
+    const r = runAsExecutable(join(REPO_ROOT, 'packages', cli, 'bin', `${cli}.js`), { NODE_EXTRA_CA_CERTS: '/nonexistent/extra-ca.pem' }, ['--version']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(r.stderr).not.toMatch(CA_WARNING);
+  });
+
+  it('all three bins share the same shell prologue', () => {
+    const prologue = (cli: string) => readFileSync(join(REPO_ROOT, 'packages', cli, 'bin', `${cli}.js`), 'utf8').split('\n').filter((l, i) => i === 0 || l.startsWith('":" //;'));
+    expect(prologue('mutation-runner')[0]).toBe('#!/bin/sh');
+    expect(prologue('os-introspect')).toEqual(prologue('mutation-runner'));
+    expect(prologue('mutation-journal')).toEqual(prologue('mutation-runner'));
   });
 });

@@ -1,4 +1,11 @@
-#!/usr/bin/env node
+#!/bin/sh
+":" //; # Run by sh first (the shebang), which then runs Node on this file: to Node, ":" is a string here.
+":" //; # Node 20 (Debian's) loads the CA bundle NODE_EXTRA_CA_CERTS names as it starts, TLS or not: about
+":" //; # 90 ms for a system bundle (Node 22 waits for a first TLS use). The CLIs make no TLS connections,
+":" //; # so Node starts without it; the launcher puts it back for the processes the CLI starts
+":" //; # (core/bin/bundle-loader.js, restoreExtraCaCerts).
+":" //; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then export AUTOPOIETIC_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; else unset AUTOPOIETIC_NODE_EXTRA_CA_CERTS; fi
+":" //; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"
 // Thin launcher, CommonJS (bin/package.json): no ES module loader to start before the bundle.
 // `pnpm build` compiles dist/ and bundles it into dist/bundle/<id>/ (one file to load, with a V8
 // code cache made on first use; see packages/mutation-runner/scripts/bundle.ts). The bundle runs
