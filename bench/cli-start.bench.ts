@@ -9,8 +9,11 @@ const BIN = join(import.meta.dirname, '..', 'packages', 'mutation-journal', 'bin
 
 /** Wall time of `command args`; the bin is run as an executable, as a user starts it (its shell prologue, then Node). */
 function wallMs(command: string, args: string[]): number {
+  // The baseline is Node started as the bin starts it: without NODE_EXTRA_CA_CERTS (ADR 0023).
+  const env = asExecutableEnv();
+  if (command === process.execPath) delete env.NODE_EXTRA_CA_CERTS;
   const t0 = performance.now();
-  const r = spawnSync(command, args, { encoding: 'utf8', env: asExecutableEnv() });
+  const r = spawnSync(command, args, { encoding: 'utf8', env });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
@@ -39,6 +42,6 @@ export default async function bench(): Promise<BenchSection> {
         pass: measured / base < 3,
       },
     ],
-    notes: [`Median of ${RUNS} interleaved runs of each, as separate processes, after one warm-up run.`, extraCaCertsNote()],
+    notes: [`Median of ${RUNS} interleaved runs of each, as separate processes, after one warm-up run.`, `${extraCaCertsNote()} The baseline is \`node -e 0\` started the same way.`],
   };
 }
