@@ -4,8 +4,8 @@
 ":" //; # 90 ms for a system bundle (Node 22 waits for a first TLS use). The CLIs make no TLS connections,
 ":" //; # so Node starts without it; the launcher puts it back for the processes the CLI starts
 ":" //; # (core/bin/bundle-loader.js, restoreExtraCaCerts).
-":" //; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then export AUTOPOIETIC_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; else unset AUTOPOIETIC_NODE_EXTRA_CA_CERTS; fi
-":" //; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"
+":" //; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then export AUTOPOIETIC_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS
+":" //; else unset AUTOPOIETIC_NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"
 // Thin launcher, CommonJS (bin/package.json): no ES module loader to start before the bundle.
 // `pnpm build` compiles dist/ and bundles it into dist/bundle/<id>/ (one file to load, with a V8
 // code cache made on first use, instead of every module of dist/ to resolve and compile; see

@@ -115,13 +115,17 @@ describe('bin launcher and NODE_EXTRA_CA_CERTS', () => {
     expect(JSON.parse(r.stdout)).toEqual({ own: '/nonexistent/extra-ca.pem', moved: null, child: '/nonexistent/extra-ca.pem' });
   });
 
-  it('leaves it unset when it was, and drops a stray copy of the moved value', () => {
+  it('leaves it unset (or empty) when it was, and drops a stray copy of the moved value', () => {
     const { packages, bin } = layout(reporter);
     record(packages);
     chmodSync(bin, 0o755);
     const r = runAsExecutable(bin, { AUTOPOIETIC_NODE_EXTRA_CA_CERTS: '/stray.pem' });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ own: null, moved: null, child: 'unset' });
+    // Set but empty (Node loads nothing for it): passed on as it is.
+    const empty = runAsExecutable(bin, { NODE_EXTRA_CA_CERTS: '', AUTOPOIETIC_NODE_EXTRA_CA_CERTS: '/stray.pem' });
+    expect(empty.status, empty.stderr).toBe(0);
+    expect(JSON.parse(empty.stdout)).toEqual({ own: '', moved: null, child: '' });
   });
 
   it('started by `node <bin>` (the Nix wrapper), Node reads it as usual and the CLI runs', () => {

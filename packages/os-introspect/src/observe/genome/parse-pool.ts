@@ -149,6 +149,7 @@ class Queue {
  */
 async function parseHere(queue: Queue, opts: PoolOptions, inbox: TreeInbox | undefined): Promise<FileResult[]> {
   const [parser, checkModule] = await Promise.all([loadNixParser(), loadModuleEntryCheck()]);
+  trace('parser ready here');
   const ctx: ParseContext = { parser, names: parser.names, known: opts.known, confirm: makeConfirmer(), layout: opts.layout, checkModule };
   const out: FileResult[] = [];
   let fromWorker = 0;
