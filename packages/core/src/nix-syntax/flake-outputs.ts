@@ -110,6 +110,12 @@ export class OutputCollector {
     if (PER_SYSTEM_CATEGORIES.has(cat)) {
       const full = ctx.implicitSystem ? [cat, null, ...path.slice(1)] : path;
       const sys = full[1] === undefined ? undefined : systemOf(full[1], scope);
+      if (cat === 'legacyPackages' && full[2] === LEGACY_HOMES && full.length >= 3) {
+        const place = { sys: sys ?? null, under: cat };
+        if (full.length === 3) this.namedMap(LEGACY_HOMES, value, binding, scope, 0, place);
+        else this.emit(LEGACY_HOMES, place.sys, full[3] ?? null, binding, value, scope, full.length === 4, !isDynamicText(full[3]), { under: cat });
+        return;
+      }
       if (full.length >= 3) this.emit(cat, sys ?? null, full[2] ?? null, binding, value, scope, full.length === 3, !isDynamicText(full[2]));
       else if (full.length === 2) this.systemLevel(cat, sys ?? null, value, binding, scope);
       else this.perSystemMap(cat, value, binding, scope);
@@ -141,7 +147,11 @@ export class OutputCollector {
   /** The value of `packages.<system>`: names of the attrset, or one value for formatter & co. */
   private systemLevel(cat: string, sys: string | null, value: SyntaxNode, binding: SyntaxNode, scope: Scope): void {
     if (SINGLE_PER_SYSTEM.has(cat)) this.emit(cat, sys, null, binding, value, scope, true, true);
-    else this.namesOf(value, scope, binding, (name, nb, v, s) => this.emit(cat, sys, name, nb, v, s, true, name !== null));
+    else
+      this.namesOf(value, scope, binding, (name, nb, v, s) => {
+        if (cat === 'legacyPackages' && name === LEGACY_HOMES && v) this.namedMap(LEGACY_HOMES, v, nb, s, 0, { sys, under: cat });
+        else this.emit(cat, sys, name, nb, v, s, true, name !== null);
+      });
   }
 
   /**
@@ -149,28 +159,30 @@ export class OutputCollector {
    * { … }` (names in another file), each joined by `//`; anything else is computed, with the
    * directory it reads when it calls `readDir ./dir`.
    */
-  namedMap(cat: string, value: SyntaxNode, binding: SyntaxNode, scope: Scope, depth = 0): void {
+  namedMap(cat: string, value: SyntaxNode, binding: SyntaxNode, scope: Scope, depth = 0, place?: { sys: string | null; under: string }): void {
+    const sys = place?.sys ?? null;
+    const under = place ? { under: place.under } : {};
     const u = unwrapBody(value, scope);
     const { node: n, scope: at } = resolveTyped(u.node, u.scope);
     if (isAttrset(n)) {
-      this.namesOf(n, at, binding, (name, nb, v, s) => this.emit(cat, null, name, nb, v, s, true, name !== null));
+      this.namesOf(n, at, binding, (name, nb, v, s) => this.emit(cat, sys, name, nb, v, s, true, name !== null, under));
       return;
     }
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//' && depth < 8) {
       for (const side of ['left', 'right']) {
         const s = n.childForFieldName(side);
-        if (s) this.namedMap(cat, s, binding, at, depth + 1);
+        if (s) this.namedMap(cat, s, binding, at, depth + 1, place);
       }
       return;
     }
     const generated = generatedNames(n, at);
     if (generated) {
-      for (const g of generated.names) this.emit(cat, null, g.name, g.node, undefined, generated.scope, true, true, { apply: { fn: generated.fn, args: g.args, scopes: g.scopes } });
+      for (const g of generated.names) this.emit(cat, sys, g.name, g.node, undefined, generated.scope, true, true, { ...under, apply: { fn: generated.fn, args: g.args, scopes: g.scopes } });
       return;
     }
     const file = importedFile(n);
     const dir = file === undefined ? readDirOf(n.text) : undefined;
-    this.emit(cat, null, null, binding, undefined, at, true, false, { ...(file === undefined ? {} : { from_file: file }), ...(dir === undefined ? {} : { read_dir: dir }) });
+    this.emit(cat, sys, null, binding, undefined, at, true, false, { ...under, ...(file === undefined ? {} : { from_file: file }), ...(dir === undefined ? {} : { read_dir: dir }) });
   }
 
   /** Calls `each` per static name of an attrset value (following `//`); once with null if computed. */
@@ -213,6 +225,13 @@ export class OutputCollector {
     this.hits.push(hit);
   }
 }
+
+/**
+ * `legacyPackages.<system>.homeConfigurations`: where some flakes put their standalone Home
+ * Manager configurations, to build each with that system's packages (flake-parts' `perSystem` has
+ * no `homeConfigurations` of its own). Read as `homeConfigurations` is, each under its system.
+ */
+const LEGACY_HOMES = 'homeConfigurations';
 
 function isDynamicText(s: string | null | undefined): boolean {
   return s === null || s === undefined || s.startsWith('${');

@@ -174,6 +174,54 @@ describe('standalone Home Manager configurations', () => {
     ]);
   });
 
+  it('reads configurations under legacyPackages.<system>.homeConfigurations, each under its system', async () => {
+    const f = (await analyzeNixSource(`{
+  outputs = { nixpkgs, home-manager, ... }:
+    let
+      mkHome = pkgs: module: home-manager.lib.homeManagerConfiguration { inherit pkgs; modules = [ module ]; };
+    in {
+      legacyPackages.x86_64-linux.homeConfigurations.alice = home-manager.lib.homeManagerConfiguration {
+        pkgs = nixpkgs.legacyPackages.x86_64-linux;
+        modules = [ ./home/alice.nix ];
+      };
+      legacyPackages.aarch64-linux = {
+        homeConfigurations = {
+          bob = mkHome nixpkgs.legacyPackages.aarch64-linux ./home/bob.nix;
+        };
+        hello = nixpkgs.legacyPackages.aarch64-linux.hello;
+      };
+      homeConfigurations.alice = home-manager.lib.homeManagerConfiguration { modules = [ ./home/top.nix ]; };
+    };
+}`)).flake!;
+    expect(homes(f.outputs)).toEqual([
+      ['legacyPackages.x86_64-linux.homeConfigurations.alice', 6, [['legacyPackages.x86_64-linux.homeConfigurations.alice', './home/alice.nix', 6]]],
+      ['legacyPackages.aarch64-linux.homeConfigurations.bob', 12, [['legacyPackages.aarch64-linux.homeConfigurations.bob', './home/bob.nix', 12]]],
+      ['homeConfigurations.alice', 16, [['homeConfigurations.alice', './home/top.nix', 16]]],
+    ]);
+    const bob = f.outputs.find((o) => o.attr.endsWith('.bob'))!;
+    expect([bob.category, bob.system, bob.name, bob.per_system, bob.static]).toEqual(['homeConfigurations', 'aarch64-linux', 'bob', true, true]);
+    // The rest of legacyPackages is listed as before; the set of configurations is not an output of its own.
+    expect(f.outputs.filter((o) => o.category === 'legacyPackages').map((o) => o.attr)).toEqual(['legacyPackages.aarch64-linux.hello']);
+  });
+
+  it('reads perSystem legacyPackages.homeConfigurations of flake-parts, and a computed set, under <system>', async () => {
+    const a = await analyzeNixSource(`{ inputs, ... }: {
+  perSystem = { pkgs, ... }:
+    let
+      mkHome = name: inputs.home-manager.lib.homeManagerConfiguration { inherit pkgs; modules = [ ../home/\${name}.nix ]; };
+    in {
+      legacyPackages.homeConfigurations = {
+        vagrant = mkHome "vagrant";
+      } // builtins.listToAttrs [ ];
+    };
+}`);
+    const outputs = a.hosts?.parts?.outputs ?? [];
+    expect(homes(outputs)).toEqual([
+      ['legacyPackages.<system>.homeConfigurations.vagrant', 7, [['legacyPackages.<system>.homeConfigurations.vagrant', '../home/vagrant.nix', 7]]],
+      ['legacyPackages.<system>.homeConfigurations.<name>', 6, []],
+    ]);
+  });
+
   it('reads a file whose value is a configuration, for a flake that imports it; not a module that names the call', async () => {
     const file = await analyzeNixSource(`{ inputs, pkgs, ... }:
 let

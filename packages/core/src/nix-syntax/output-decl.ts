@@ -51,6 +51,11 @@ export interface OutputHit {
 export type OutputExtra = Pick<OutputHit, 'apply'> & Pick<FlakeOutputDecl, 'from_file' | 'read_dir'> & {
   /** An output of a category of its own put under the system by flake-utils (Ctx.eachSystem). */
   perSystem?: boolean;
+  /**
+   * The per-system output a named set sits in (`legacyPackages.<system>.homeConfigurations.<name>`,
+   * under `legacyPackages`): its attribute path starts there, and it has a system level.
+   */
+  under?: string;
 };
 
 /** Outputs that take a system level: `packages.<system>.<name>`. */
@@ -77,16 +82,16 @@ export interface FoundOutput {
 
 /** What tells two outputs apart: an output found twice (`a.x = …; a = { x = …; };`) is listed once. */
 export function outputKey(f: Pick<FoundOutput, 'cat' | 'sys' | 'name' | 'isStatic' | 'extra'>): string {
-  return `${f.cat}\u0000${f.sys ?? ''}\u0000${f.name ?? ''}\u0000${f.isStatic}\u0000${f.extra.from_file ?? f.extra.read_dir ?? ''}`;
+  return `${f.extra.under ?? ''}\u0000${f.cat}\u0000${f.sys ?? ''}\u0000${f.name ?? ''}\u0000${f.isStatic}\u0000${f.extra.from_file ?? f.extra.read_dir ?? ''}`;
 }
 
 /** The record of an output: its attribute path, where it is written, the path or input its value names. `args`: see OutputCollector. */
 export function outputHit(f: FoundOutput, args: FlakeArgs | undefined): OutputHit {
   const { cat, sys, name, binding, value, scope, direct, isStatic, extra } = f;
-  const perSystem = PER_SYSTEM_CATEGORIES.has(cat) || extra.perSystem === true;
-  const { apply, from_file, read_dir } = extra;
+  const { apply, from_file, read_dir, under } = extra;
+  const perSystem = PER_SYSTEM_CATEGORIES.has(cat) || extra.perSystem === true || under !== undefined;
   const single = SINGLE_PER_SYSTEM.has(cat) || extra.perSystem === true || (!perSystem && !NAMED_CATEGORIES.has(cat));
-  const attr = [cat, ...(perSystem ? [sys ?? '<system>'] : []), ...(single ? [] : [name ?? '<name>'])].join('.');
+  const attr = under !== undefined ? [under, sys ?? '<system>', cat, name ?? '<name>'].join('.') : [cat, ...(perSystem ? [sys ?? '<system>'] : []), ...(single ? [] : [name ?? '<name>'])].join('.');
   const p = direct && value ? firstPath(value, scope) : undefined;
   const input = direct && value && p === undefined ? inputOf(value, args, scope) : undefined;
   const decl: FlakeOutputDecl = {

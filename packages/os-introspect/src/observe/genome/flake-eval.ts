@@ -100,7 +100,9 @@ export function flattenShow(tree: unknown): EvaluatedOutput[] {
 
 /** Does a parsed declaration stand for this evaluated output? Computed parts match anything. */
 export function matches(decl: FlakeOutputDecl, ev: EvaluatedOutput): boolean {
-  if (decl.category !== ev.category) return false;
+  // `legacyPackages.<system>.homeConfigurations.<name>` is not the output `homeConfigurations`
+  // (and `nix flake show` does not list what legacyPackages holds).
+  if (decl.category !== ev.category || decl.attr.split('.', 1)[0] !== ev.category) return false;
   if (decl.per_system && decl.system !== null && decl.system !== ev.system) return false;
   if (!decl.static) return true;
   return decl.name === ev.name;

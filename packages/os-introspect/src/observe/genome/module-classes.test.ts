@@ -158,6 +158,33 @@ describe('Home Manager modules through the import graph', () => {
     ]);
   });
 
+  it('starts a Home Manager walk at the configurations under legacyPackages.<system>.homeConfigurations', async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, home-manager, ... }: {
+    legacyPackages.x86_64-linux.homeConfigurations.carol = home-manager.lib.homeManagerConfiguration {
+      pkgs = nixpkgs.legacyPackages.x86_64-linux;
+      modules = [ ./users/carol.nix ];
+    };
+  };
+}`,
+      'users/carol.nix': '{ imports = [ ./git.nix ]; }',
+      'users/git.nix': option('git'),
+    });
+    expect(s.outputs.map((o) => [o.category, o.system, o.name, o.attr, o.file, o.line])).toEqual([
+      ['homeConfigurations', 'x86_64-linux', 'carol', 'legacyPackages.x86_64-linux.homeConfigurations.carol', 'flake.nix', 3],
+    ]);
+    const via = 'legacyPackages.x86_64-linux.homeConfigurations.carol at flake.nix:3';
+    expect(s.home_manager_modules.map((m) => [m.path, m.class, m.via])).toEqual([
+      ['users/carol.nix', 'home-manager', via],
+      ['users/git.nix', 'home-manager', via],
+    ]);
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.detected_by])).toEqual([
+      ['home-manager-module', 'legacyPackages.x86_64-linux.homeConfigurations.carol', 'users/carol.nix', via],
+      ['home-manager-module', 'my.git', 'users/git.nix', 'options declared in users/git.nix'],
+    ]);
+  });
+
   it("reads a flake-parts module's flake.homeConfigurations, its paths written in that module", async () => {
     const s = await genomeOf({
       'flake.nix': `{

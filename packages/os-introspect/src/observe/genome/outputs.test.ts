@@ -57,6 +57,19 @@ describe('flake outputs against nix flake show', () => {
     ]);
   });
 
+  it('does not take homeConfigurations.<name> for a configuration under legacyPackages (nix flake show lists none there)', () => {
+    const homes = { homeConfigurations: { carol: { type: 'unknown' } }, legacyPackages: { 'x86_64-linux': {} } };
+    const decls = [
+      decl('legacyPackages.<system>.homeConfigurations.carol', { category: 'homeConfigurations', per_system: true, name: 'carol' }),
+      decl('homeConfigurations.carol', { name: 'carol' }),
+    ];
+    const out = flakeOutputs(decls.map((d) => ({ decl: d, file: 'flake.nix' })), { ok: true, outputs: flattenShow(homes), command: 'nix flake show' });
+    expect(out.map((o) => [o.attr, o.evaluation])).toEqual([
+      ['legacyPackages.<system>.homeConfigurations.carol', 'parsed-only'],
+      ['homeConfigurations.carol', 'evaluated'],
+    ]);
+  });
+
   it('marks everything not-evaluated without a successful evaluation', () => {
     const out = flakeOutputs([{ decl: decl('nixosModules.m', { name: 'm' }), file: 'flake.nix' }], { ok: false, reason: 'offline', command: 'nix flake show' });
     expect(out[0]!.evaluation).toBe('not-evaluated');
