@@ -6,7 +6,7 @@ import { hostDecl } from './flake-hosts.js';
 import { topLevelOf, type NixHomeModuleRef, type NixImportRef, type TopLevel } from './module.js';
 import { flattenSettings, type NixSetting } from './settings.js';
 import { flakeArgs } from './flake-args.js';
-import { withHomeModules } from './home-configurations.js';
+import { outputDecl } from './module-outputs.js';
 
 export type { FlakeOutputDecl } from './output-decl.js';
 
@@ -86,7 +86,7 @@ export function flakeFactsFrom(tl: TopLevel): NixFlakeFacts | undefined {
   return {
     description: description?.value ? (stringLiteral(description.value) ?? null) : null,
     inputs: declaredInputs(inputSettings),
-    outputs: collector.hits.map((h) => withHomeModules(h, args)),
+    outputs: collector.hits.map((h) => outputDecl(h, args)),
     outputs_static: !collector.partial,
     hosts: collector.hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, args)),
     ...(collector.partsImports.length ? { parts_imports: collector.partsImports } : {}),

@@ -6,7 +6,8 @@ import { hostCall, hostDecl, hostFromCall } from './flake-hosts.js';
 import type { FlakeHostDecl } from './flake.js';
 import type { TopLevel } from './module.js';
 import { treeSource } from './tree-source.js';
-import { homeFileModules, withHomeModules } from './home-configurations.js';
+import { homeFileModules } from './home-configurations.js';
+import { outputDecl } from './module-outputs.js';
 import type { NixHomeModuleRef } from './home-modules.js';
 import type { NixSetting } from './settings.js';
 import { unwrapValue } from './unwrap-value.js';
@@ -82,5 +83,5 @@ const SET_CATEGORIES = new Set(['nixosConfigurations']);
 function hostSetOf(c: OutputCollector, categories?: Set<string>): NixHostSet | null {
   const hits = categories ? c.hits.filter((h) => categories.has(h.decl.category)) : c.hits;
   if (!hits.length) return null;
-  return { outputs: hits.map((h) => withHomeModules(h, c.args)), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, c.args)) };
+  return { outputs: hits.map((h) => outputDecl(h, c.args)), hosts: hits.filter((h) => h.decl.category === 'nixosConfigurations' && h.decl.name !== null).map((h) => hostDecl(h, c.args)) };
 }

@@ -33,6 +33,8 @@ export interface FlakeOutputDecl {
   home_config?: NixSetting[];
   /** For `homeConfigurations.<name> = import <file> …`: the file as written, whose value is the configuration (read across files). */
   home_file?: string;
+  /** For a module output written in place (`nixosModules.x = { … }: { … };`): that module's settings (module-outputs.ts). */
+  module_config?: NixSetting[];
 }
 
 /** Output found during the walk, with the nodes the host reader needs. */

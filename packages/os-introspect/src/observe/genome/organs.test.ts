@@ -233,6 +233,35 @@ home-manager.lib.homeManagerConfiguration {
     ]);
   });
 
+  it('gives the units set in a module output written in place, in the file it is written in (user units only for a Home Manager module)', async () => {
+    const s = await genomeOf({
+      'flake.nix': `{
+  outputs = { nixpkgs, ... }: {
+    nixosModules.greeter = { lib, config, ... }: {
+      options.services.greeter.enable = lib.mkEnableOption "the greeter";
+      config = lib.mkIf config.services.greeter.enable {
+        systemd.services.greeter.script = "echo hi";
+        systemd.timers.greeter.timerConfig.OnCalendar = "daily";
+        systemd.services.NetworkManager-wait-online.enable = false;
+      };
+    };
+    homeModules.mail = { systemd.user.services.mail.Service.ExecStart = "mail"; systemd.services.no-unit.script = "x"; };
+    nixosModules.files = ./modules/files.nix;
+  };
+}`,
+      'modules/files.nix': '{ systemd.services.files.script = "true"; }',
+    });
+    expect(s.organs.map((o) => [o.type, o.name, o.source, o.line, o.detected_by])).toEqual([
+      ['home-manager-module', 'mail', 'flake.nix', 11, 'flake output homeModules.mail'],
+      ['nixos-module', 'files', 'modules/files.nix', null, 'flake output nixosModules.files at flake.nix:12'],
+      ['nixos-module', 'greeter', 'flake.nix', 3, 'flake output nixosModules.greeter'],
+      ['systemd-service', 'files', 'modules/files.nix', 1, 'systemd.services.files set in modules/files.nix'],
+      ['systemd-service', 'greeter', 'flake.nix', 6, 'systemd.services.greeter set in nixosModules.greeter in flake.nix'],
+      ['systemd-service', 'user:mail', 'flake.nix', 11, 'systemd.user.services.mail set in homeModules.mail in flake.nix'],
+      ['systemd-timer', 'greeter.timer', 'flake.nix', 7, 'systemd.timers.greeter set in nixosModules.greeter in flake.nix'],
+    ]);
+  });
+
   it('names a system unit whose own name starts with user: or system: with system: in front, apart from the user units', async () => {
     const s = await genomeOf({
       'modules/units.nix': `{

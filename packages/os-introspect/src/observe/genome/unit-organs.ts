@@ -54,7 +54,9 @@ export function unitOrgans(source: string, sources: readonly UnitSource[], add: 
  * place in `home-manager.sharedModules`), in flake.nix or the file the host is built in; and the
  * modules of a standalone Home Manager configuration's `modules`
  * (`homeConfigurations.alice = homeManagerConfiguration { modules = [ { systemd.user.services.sync
- * = …; } ]; }`), Home Manager modules, whose units are user units.
+ * = …; } ]; }`), Home Manager modules, whose units are user units; and a module output written in
+ * place (`nixosModules.greeter = { config, lib, ... }: { … systemd.services.greeter = …; };`;
+ * `homeModules.x`, `homeManagerModules.x` are Home Manager modules), in the file it is written in.
  */
 export function inlineUnitOrgans(hosts: readonly GenomeHost[], outputs: readonly PlacedOutput[]): ModuleOrgans[] {
   const out: ModuleOrgans[] = [];
@@ -76,8 +78,17 @@ export function inlineUnitOrgans(hosts: readonly GenomeHost[], outputs: readonly
     const file = o.home_base ?? o.file;
     place(file, [{ settings: unitSettings(config), where: `${o.decl.attr} in ${file}`, home: true }]);
   }
+  for (const o of outputs) {
+    const config = o.decl.module_config;
+    if (!config) continue;
+    const home = HOME_MODULE_OUTPUTS.has(o.decl.category) ? { home: true as const } : {};
+    place(o.file, [{ settings: unitSettings(config), where: `${o.decl.attr} in ${o.file}`, ...home }]);
+  }
   return out;
 }
+
+/** Module outputs that are Home Manager modules: only user units are units there. */
+const HOME_MODULE_OUTPUTS = new Set(['homeModules', 'homeManagerModules']);
 
 /** The settings of a module's analysis that may be units, as the unit reader takes them (the others are left out unread). */
 export function unitSettings(settings: readonly NixSetting[]): UnitSetting[] {
