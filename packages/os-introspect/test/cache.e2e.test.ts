@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
@@ -174,6 +174,20 @@ describe('the parse cache', () => {
     const st = expectValidSelfState(again.json());
     expect(st.genome.description).toBe(first.genome.description);
     expect(st.genome.modules).toEqual(first.genome.modules);
+  });
+
+  it('removes the cache another analysis version left, once unused for a month, and keeps its own', () => {
+    const s = sandbox();
+    observe(s);
+    const parent = join(s.memory, 'cache', 'introspect');
+    const [own] = readdirSync(parent);
+    const old = join(parent, 'v4.1-0123456789ab');
+    mkdirSync(join(old, 'roots'), { recursive: true });
+    writeFileSync(join(old, 'roots', `${'0'.repeat(24)}.index.json`), '{}');
+    const then = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    for (const p of [join(old, 'roots', `${'0'.repeat(24)}.index.json`), join(old, 'roots'), old]) utimesSync(p, then, then);
+    expect(observe(s).genome.parse_stats.cache_hits).toBe(10);
+    expect(readdirSync(parent)).toEqual([own]);
   });
 
   it('runs without a cache when the memory directory does not exist, and says why', () => {

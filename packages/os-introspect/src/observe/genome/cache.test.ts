@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../tests/support/tmp.js';
 import { checkedJson, packBody, packLine } from './checksum.js';
-import { CACHE_FORMAT, readObjects, readStatIndex, trustedDigest, writeReplacing, writeSnapshot, type StatIndex } from './cache.js';
+import { CACHE_FORMAT, readObjects, readStatIndex, removeStaleVersions, STALE_VERSION_MS, trustedDigest, writeReplacing, writeSnapshot, type StatIndex } from './cache.js';
 
 const index: StatIndex = { format: CACHE_FORMAT, root: '/g', written_at_ms: 1_000_000, files: { 'a.nix': [10, 500_000, 500_000, 7, 'ab'.repeat(32)] } };
 const st = { size: 10, mtimeMs: 500_000, ctimeMs: 500_000, ino: 7 };
@@ -80,5 +80,42 @@ describe('stat index', () => {
     writeFileSync(join(dir, 'blocker'), 'a file where a directory should be');
     await expect(writeReplacing(join(dir, 'blocker', 'pack'), [Buffer.from('x')])).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(['blocker']);
+  });
+});
+
+describe('caches of other versions', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+
+  /** A cache directory with one root's index, every time (atime, mtime of file and directories) set to `ageMs` ago, or the file's atime to `readAgoMs`. */
+  function cacheAt(parent: string, name: string, ageMs: number, readAgoMs = ageMs): string {
+    const dir = join(parent, name);
+    mkdirSync(join(dir, 'roots'), { recursive: true });
+    const index = join(dir, 'roots', `${'0'.repeat(24)}.index.json`);
+    writeFileSync(index, '{}');
+    const old = new Date(Date.now() - ageMs);
+    utimesSync(index, new Date(Date.now() - readAgoMs), old);
+    utimesSync(join(dir, 'roots'), old, old);
+    utimesSync(dir, old, old);
+    return dir;
+  }
+
+  it('removes those unused for a month, and keeps recent ones, the current one, other names and links', () => {
+    const parent = join(tempDir(), 'cache', 'introspect');
+    const current = cacheAt(parent, 'v4.34-0123456789ab', 90 * DAY);
+    const stale = cacheAt(parent, 'v4.33-0123456789ab', STALE_VERSION_MS + DAY);
+    const staleFormat = cacheAt(parent, 'v3.20-ba9876543210', 400 * DAY);
+    const read = cacheAt(parent, 'v4.32-0123456789ab', 90 * DAY, DAY);
+    const recent = cacheAt(parent, 'v4.31-0123456789ab', 10 * DAY);
+    const other = cacheAt(parent, 'notes', 400 * DAY);
+    const target = cacheAt(tempDir(), 'elsewhere', 400 * DAY);
+    symlinkSync(target, join(parent, 'v4.30-0123456789ab'));
+    removeStaleVersions(current);
+    expect([current, read, recent, other, target, join(parent, 'v4.30-0123456789ab')].filter((d) => !existsSync(d))).toEqual([]);
+    expect([stale, staleFormat].filter((d) => existsSync(d))).toEqual([]);
+    expect(readdirSync(join(target, 'roots'))).toHaveLength(1);
+  });
+
+  it('does nothing when the parent cannot be read', () => {
+    expect(() => removeStaleVersions(join(tempDir(), 'missing', 'v4.34-0123456789ab'))).not.toThrow();
   });
 });

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readBoundedFile } from '@autopoietic/core/adapters';
 import { sha256Hex } from '@autopoietic/core/canonical';
 import { NIX_ANALYSIS_VERSION, NIX_GRAMMAR_PACKAGE, type NixFileAnalysis } from '@autopoietic/core/nix-syntax';
@@ -28,7 +29,8 @@ export { writeReplacing } from './replace-file.js';
  * damaged or stale file fails its checks (checksum.ts) on read and its content is recomputed.
  *
  * Format 4: format 3 caches may hold a host error taken for Nix's verdict on a file (confirm.ts), a
- * "syntax error" a working Nix would not report; they are left behind, not read.
+ * "syntax error" a working Nix would not report; they are left behind, not read, and removed once
+ * unused for a month (removeStaleVersions), as are those of other analysis versions.
  */
 export const CACHE_FORMAT = 4;
 
@@ -110,6 +112,62 @@ export class ObjectPack {
 export function cacheDirFor(memoryDir: string): string {
   const tag = sha256Hex(`${NIX_GRAMMAR_PACKAGE}\n${process.env.AUTOPOIETIC_NIX_GRAMMAR ?? ''}`).slice(0, 12);
   return join(memoryDir, 'cache', 'introspect', `v${CACHE_FORMAT}.${NIX_ANALYSIS_VERSION}-${tag}`);
+}
+
+/** What cacheDirFor names, for any format, analysis version and grammar. */
+const VERSION_DIR = /^v\d+\.\d+-[0-9a-f]{12}$/;
+
+/** How long a cache of another version (or grammar) stays after it was last written or read. */
+export const STALE_VERSION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the caches that other versions of the analysis (or other grammars) left beside
+ * `cacheDir`, once none of their files was written or read (atime, where the mount keeps it) for
+ * STALE_VERSION_MS: each upgrade that changes the analysis starts a new directory, and the old one
+ * would stay for good. Not sooner: two installs sharing a memory directory (the Nix package and a
+ * checkout, with different grammar paths) would otherwise take turns wiping each other's cache.
+ * Only real directories named as caches are removed; a link in their place is left alone.
+ */
+export function removeStaleVersions(cacheDir: string, now = Date.now()): void {
+  const parent = dirname(cacheDir);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = join(parent, name);
+    if (dir === cacheDir || !VERSION_DIR.test(name)) continue;
+    try {
+      if (!lstatSync(dir).isDirectory()) continue;
+      if (now - lastUsedMs(dir) > STALE_VERSION_MS) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another run removed it, or it cannot be read: left for a later run.
+    }
+  }
+}
+
+/** The latest write or read of a cache directory, its `roots/` directory or any file in it. */
+function lastUsedMs(dir: string): number {
+  const roots = join(dir, 'roots');
+  let latest = lstatSync(dir).mtimeMs;
+  let files: string[] = [];
+  try {
+    latest = Math.max(latest, lstatSync(roots).mtimeMs);
+    files = readdirSync(roots);
+  } catch {
+    return latest;
+  }
+  for (const f of files) {
+    try {
+      const st = lstatSync(join(roots, f));
+      latest = Math.max(latest, st.mtimeMs, st.atimeMs);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return latest;
 }
 
 export function snapshotPath(cacheDir: string, root: string, suffix: 'index' | 'objects' | 'genome'): string {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { makeDirs } from '@autopoietic/core/adapters';
 import { byCodeUnit } from '@autopoietic/core/canonical';
-import { cacheable, cacheDirFor, readObjects, removeLeftovers, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
+import { cacheable, cacheDirFor, readObjects, removeLeftovers, removeStaleVersions, readStatIndex, trustedDigest, writeSnapshot, CACHE_FORMAT, type ObjectPack, type StatIndex } from './cache.js';
 import { packLine } from './checksum.js';
 import { fileFacts, loadModuleEntryCheck } from './file-facts.js';
 import { GenomeLayout } from './model.js';
@@ -152,6 +152,7 @@ function openCache(opts: FilesOptions): CacheInfo {
   try {
     makeDirs(dir);
     removeLeftovers(dir);
+    removeStaleVersions(dir);
     return { enabled: true, dir };
   } catch (e) {
     // makeDirs names the directory and the errno.
