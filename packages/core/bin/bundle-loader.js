@@ -3,7 +3,8 @@
 // compiled through vm.Script with a V8 code cache, so that a command starts without resolving
 // and compiling most of the CLI (about 30 ms of a `verify` start-up, 100 ms of an os-introspect
 // run). The bundle runs unless tsc has rebuilt a package it was made from since (a recorded
-// build-info file changed): then, or without a bundle, dist/ runs as compiled. So does
+// build-info file changed, its mtime and its content): then, or without a bundle, dist/ runs as
+// compiled. So does
 // AUTOPOIETIC_DEBUG=1, with source maps, so that the stack traces it shows name the TypeScript
 // sources (the bundle is minified, and Node maps no stack traces of vm-compiled code).
 //
@@ -37,14 +38,31 @@ function currentBundle(dist) {
     return undefined; // not bundled
   }
   if (!/^[0-9a-f]{16}$/.test(current.bundle)) return undefined;
-  const fresh = current.inputs.every(({ path, mtimeMs }) => {
+  const fresh = current.inputs.every(({ path, mtimeMs, sha256 }) => {
+    let st;
     try {
-      return statSync(join(dist, path)).mtimeMs === mtimeMs;
+      st = statSync(join(dist, path));
     } catch {
       return true; // an installed package ships no build-info files
     }
+    // The mtime settles it without reading the file; when it differs (a rebuild, or a copy of the
+    // tree that kept the files but not their sub-millisecond mtimes), the content does.
+    return st.mtimeMs === mtimeMs || (typeof sha256 === 'string' && sameDigest(join(dist, path), sha256));
   });
   return fresh ? current.bundle : undefined;
+}
+
+/**
+ * Whether the file's SHA-256 is `sha256` (hex).
+ * @param {string} file
+ * @param {string} sha256
+ */
+function sameDigest(file, sha256) {
+  try {
+    return require('node:crypto').createHash('sha256').update(readFileSync(file)).digest('hex') === sha256;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -25,7 +25,8 @@
 // Any esbuild warning fails the build.
 //
 // dist/bundle/current.json names the bundle and the tsc build-info files it was made from; the
-// launcher runs the unbundled dist/ when tsc has rebuilt since (a stale bundle never runs). Each
+// launcher runs the unbundled dist/ when tsc has rebuilt since (a build-info file's mtime and
+// content both changed: a stale bundle never runs). Each
 // bundle is a new directory named by its content, written in full before it gets its name, and
 // current.json is replaced atomically: a build never changes files that a running command may
 // still read (older bundles are removed an hour later).
@@ -186,7 +187,9 @@ if (!existsSync(dir)) {
 const owners = new Set(result.inputs.map((i) => ownerPackage(join(dirname(packages), i))).filter((o) => o !== undefined));
 const inputs = [...owners].sort().map((owner) => {
   const file = join(owner, 'dist', '.tsbuildinfo');
-  return { path: posix(relative(join(pkg, 'dist'), file)), mtimeMs: statSync(file).mtimeMs };
+  // The digest as well: a copy of the tree that keeps the files but not their mtimes to the
+  // sub-millisecond (tar, cp without -p) still runs the bundle (bundle-loader.js).
+  return { path: posix(relative(join(pkg, 'dist'), file)), mtimeMs: statSync(file).mtimeMs, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
 });
 const current = join(bundles, 'current.json');
 writeFileSync(`${current}.${process.pid}`, `${JSON.stringify({ bundle: id, inputs }, null, 2)}\n`);

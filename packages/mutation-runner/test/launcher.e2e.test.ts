@@ -2,7 +2,8 @@
 // current: when tsc has rebuilt a package the bundle was made from, or there is no bundle, it runs
 // the compiled dist/ instead. Tested on a copy of the launcher in a scratch package layout.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,10 +44,14 @@ function layout(bundleSource = "exports.main = async (argv) => console.log('bund
   return { packages, bin, run };
 }
 
-/** What scripts/bundle.ts writes: the bundle's name and the build-info files it was made from. */
-function record(packages: string, id = ID) {
+/** What scripts/bundle.ts writes: the bundle's name and the build-info files it was made from (without their digests, as builds before them did). */
+function record(packages: string, id = ID, { digests = true } = {}) {
   const dist = join(packages, 'mutation-runner', 'dist');
-  const inputs = ['../../core/dist/.tsbuildinfo', '.tsbuildinfo'].map((path) => ({ path, mtimeMs: statSync(join(dist, path)).mtimeMs }));
+  const inputs = ['../../core/dist/.tsbuildinfo', '.tsbuildinfo'].map((path) => ({
+    path,
+    mtimeMs: statSync(join(dist, path)).mtimeMs,
+    ...(digests ? { sha256: createHash('sha256').update(readFileSync(join(dist, path))).digest('hex') } : {}),
+  }));
   writeTree(dist, { 'bundle/current.json': JSON.stringify({ bundle: id, inputs }) });
 }
 
@@ -60,6 +65,18 @@ describe('bin launcher', () => {
   it('runs the compiled dist/ when tsc rebuilt a package since the bundle was made', () => {
     const { packages, run } = layout();
     record(packages);
+    writeFileSync(join(packages, 'core', 'dist', '.tsbuildinfo'), '{"rebuilt":true}');
+    utimesSync(join(packages, 'core', 'dist', '.tsbuildinfo'), new Date(), new Date(Date.now() + 5000));
+    expect(run()).toBe('compiled dist');
+  });
+
+  it('runs the bundle when only the mtimes of the build-info files changed (a copy by tar or cp), not without their digests', () => {
+    const { packages, run } = layout();
+    record(packages);
+    for (const pkg of ['core', 'mutation-runner']) utimesSync(join(packages, pkg, 'dist', '.tsbuildinfo'), new Date(), new Date(Date.now() - 1500));
+    expect(run()).toBe('bundle a b');
+    // A current.json written before digests were recorded: the mtime alone decides.
+    record(packages, ID, { digests: false });
     utimesSync(join(packages, 'core', 'dist', '.tsbuildinfo'), new Date(), new Date(Date.now() + 5000));
     expect(run()).toBe('compiled dist');
   });
