@@ -1,7 +1,7 @@
 #!/bin/sh
 ":" //; # Run by sh first (the shebang), which then runs Node on this file: to Node, ":" is a string here.
 ":" //; # Node 20 (Debian's) loads the CA bundle NODE_EXTRA_CA_CERTS names as it starts, TLS or not: about
-":" //; # 90 ms for a system bundle (Node 22 waits for a first TLS use). The CLIs make no TLS connections,
+":" //; # 90 ms for a system bundle (Node 22.23 waits for a TLS use). The CLIs make no TLS connections,
 ":" //; # so Node starts without it; the launcher puts it back for the processes the CLI starts
 ":" //; # (core/bin/bundle-loader.js, restoreExtraCaCerts).
 ":" //; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then export AUTOPOIETIC_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS

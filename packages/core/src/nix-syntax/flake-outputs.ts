@@ -110,7 +110,7 @@ export class OutputCollector {
     if (PER_SYSTEM_CATEGORIES.has(cat)) {
       const full = ctx.implicitSystem ? [cat, null, ...path.slice(1)] : path;
       const sys = full[1] === undefined ? undefined : systemOf(full[1], scope);
-      if (cat === 'legacyPackages' && full[2] === LEGACY_HOMES && full.length >= 3) {
+      if (cat === 'legacyPackages' && full[2] === LEGACY_HOMES) {
         const place = { sys: sys ?? null, under: cat };
         if (full.length === 3) this.namedMap(LEGACY_HOMES, value, binding, scope, 0, place);
         else this.emit(LEGACY_HOMES, place.sys, full[3] ?? null, binding, value, scope, full.length === 4, !isDynamicText(full[3]), { under: cat });

@@ -72,17 +72,15 @@ export function inlineUnitOrgans(hosts: readonly GenomeHost[], outputs: readonly
     if (h.inline_shared_config.length) sources.push({ settings: unitSettings(h.inline_shared_config), where: `home-manager.sharedModules in ${where}`, home: true });
     place(h.base, sources);
   }
-  for (const o of outputs) {
-    const config = o.decl.home_config;
-    if (!config) continue;
-    const file = o.home_base ?? o.file;
-    place(file, [{ settings: unitSettings(config), where: `${o.decl.attr} in ${file}`, home: true }]);
-  }
-  for (const o of outputs) {
-    const config = o.decl.module_config;
-    if (!config) continue;
-    const home = HOME_MODULE_OUTPUTS.has(o.decl.category) ? { home: true as const } : {};
-    place(o.file, [{ settings: unitSettings(config), where: `${o.decl.attr} in ${o.file}`, ...home }]);
+  for (const { decl, file, home_base } of outputs) {
+    if (decl.home_config) {
+      const base = home_base ?? file;
+      place(base, [{ settings: unitSettings(decl.home_config), where: `${decl.attr} in ${base}`, home: true }]);
+    }
+    if (decl.module_config) {
+      const home = HOME_MODULE_OUTPUTS.has(decl.category) ? { home: true as const } : {};
+      place(file, [{ settings: unitSettings(decl.module_config), where: `${decl.attr} in ${file}`, ...home }]);
+    }
   }
   return out;
 }
