@@ -18,7 +18,7 @@
 // CommonJS (bin/package.json), like the launcher: no ES module loader to start.
 const { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
-const { dirname, isAbsolute, join } = require('node:path');
+const { dirname, isAbsolute, join, resolve } = require('node:path');
 const { pathToFileURL } = require('node:url');
 const vm = require('node:vm');
 
@@ -117,18 +117,35 @@ function loadBundle(dir, cachedData) {
 }
 
 /**
- * Where the code cache of `command` run from bundle `id` of `cli` lives, or undefined without a
- * usable cache directory.
+ * Where the code cache of `command` run from bundle `id` of `cli`, in directory `dir`, lives, or
+ * undefined without a usable cache directory.
+ *
+ * The bundle's directory is part of the name because a V8 code cache keeps the file name of the
+ * script it was made from: two checkouts with the same bundle (same id) sharing one cache would
+ * give each other's paths in stack traces, profiles and source-map lookups, paths that may no
+ * longer exist.
  * @param {NodeJS.ProcessEnv} env
  * @param {string} id
  * @param {string | undefined} command
  * @param {string} cli
+ * @param {string} dir the bundle's directory
  */
-function codeCacheFile(env, id, command, cli) {
+function codeCacheFile(env, id, command, cli, dir) {
   const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
   if (!base || !isAbsolute(base) || !CLI_NAME.test(cli)) return undefined;
   const name = command && CLI_NAME.test(command) ? command : 'other';
-  return join(base, 'autopoietic', `${cli}-${id}-${process.version}-${process.arch}-${name}.v8cache`);
+  return join(base, 'autopoietic', `${cli}-${id}-${placeTag(resolve(dir))}-${process.version}-${process.arch}-${name}.v8cache`);
+}
+
+/**
+ * Eight hex digits naming a directory in a cache file name (32-bit FNV-1a of its path): a tag, not
+ * a digest (node:crypto would cost start-up time; a collision only shares a cache).
+ * @param {string} path
+ */
+function placeTag(path) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /**
@@ -206,7 +223,7 @@ function writeCodeCache(file, data, cli) {
  * @param {string} cli the CLI's name
  */
 async function runBundle(dir, id, argv, cli) {
-  const file = codeCacheFile(process.env, id, argv[2], cli);
+  const file = codeCacheFile(process.env, id, argv[2], cli, dir);
   const cached = file ? readCodeCache(file) : undefined;
   const bundle = loadBundle(dir, cached);
   await bundle.main(argv);

@@ -46,8 +46,13 @@ describe('the built bundle', () => {
       expect(r.status, r.stderr).toBe(0);
       return r.stdout.trim();
     };
-    const file = node(`console.log(l.codeCacheFile(process.env, ${JSON.stringify(id)}, '--version', 'mutation-runner'))`);
-    expect(file).toBe(join(home, 'autopoietic', `mutation-runner-${id}-${process.version}-${process.arch}-other.v8cache`));
+    const cacheFile = (dir: string) => node(`console.log(l.codeCacheFile(process.env, ${JSON.stringify(id)}, '--version', 'mutation-runner', ${JSON.stringify(dir)}))`);
+    const file = cacheFile(bundleDir());
+    expect(file).toMatch(new RegExp(`^${home}/autopoietic/mutation-runner-${id}-[0-9a-f]{8}-${process.version.replace(/\./g, '\\.')}-${process.arch}-other\\.v8cache$`));
+    // A code cache keeps the file name it was made with: each bundle directory has its own, so
+    // that another checkout's paths never show up in this one's stack traces.
+    expect(cacheFile(`${bundleDir()}/`)).toBe(file);
+    expect(cacheFile(join(tempDir(), 'same-bundle-elsewhere'))).not.toBe(file);
     expect(node(`await l.runBundle(${JSON.stringify(bundleDir())}, ${JSON.stringify(id)}, [process.argv0, 'mutation-runner', '--version'], 'mutation-runner')`)).toBe('0.1.0');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
