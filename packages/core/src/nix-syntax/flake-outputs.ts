@@ -148,10 +148,24 @@ export class OutputCollector {
   private systemLevel(cat: string, sys: string | null, value: SyntaxNode, binding: SyntaxNode, scope: Scope): void {
     if (SINGLE_PER_SYSTEM.has(cat)) this.emit(cat, sys, null, binding, value, scope, true, true);
     else
-      this.namesOf(value, scope, binding, (name, nb, v, s) => {
-        if (cat === 'legacyPackages' && name === LEGACY_HOMES && v) this.namedMap(LEGACY_HOMES, v, nb, s, 0, { sys, under: cat });
+      this.namesOf(value, scope, binding, (name, nb, v, s, e) => {
+        if (cat === 'legacyPackages' && name === LEGACY_HOMES && (v || (e && e.path.length > 1))) this.legacyHomes(sys, nb, v, s, e);
         else this.emit(cat, sys, name, nb, v, s, true, name !== null);
       });
+  }
+
+  /**
+   * `homeConfigurations` in `legacyPackages.<system>`: the set (`homeConfigurations = { … }`), or
+   * one configuration written as a dotted path inside the system's attrset
+   * (`homeConfigurations.alice = …`, `e` the entry).
+   */
+  private legacyHomes(sys: string | null, binding: SyntaxNode, value: SyntaxNode | undefined, scope: Scope, e: AttrEntry | undefined): void {
+    const under = 'legacyPackages';
+    if (value) return this.namedMap(LEGACY_HOMES, value, binding, scope, 0, { sys, under });
+    if (!e) return;
+    // `homeConfigurations.alice.x = …` sets a part of alice: alice is there, its value is not known.
+    const inner = e.path.length === 2 ? entryValue(e, scope) : undefined;
+    this.emit(LEGACY_HOMES, sys, e.path[1] ?? null, binding, inner?.node, inner?.scope ?? scope, e.path.length === 2, !isDynamicText(e.path[1]), { under });
   }
 
   /**
@@ -186,13 +200,19 @@ export class OutputCollector {
   }
 
   /** Calls `each` per static name of an attrset value (following `//`); once with null if computed. */
-  private namesOf(value: SyntaxNode, scope: Scope, binding: SyntaxNode, each: (name: string | null, binding: SyntaxNode, value: SyntaxNode | undefined, scope: Scope) => void, depth = 0): void {
+  private namesOf(
+    value: SyntaxNode,
+    scope: Scope,
+    binding: SyntaxNode,
+    each: (name: string | null, binding: SyntaxNode, value: SyntaxNode | undefined, scope: Scope, entry?: AttrEntry) => void,
+    depth = 0,
+  ): void {
     const u = unwrapBody(value, scope);
     const { node: n, scope: at } = resolveTyped(u.node, u.scope);
     if (isAttrset(n)) {
       for (const e of attrEntries(n)) {
         const v = e.path.length === 1 ? entryValue(e, at) : undefined;
-        each(e.dynamic ? null : e.path[0]!, entryAt(e), v?.node, v?.scope ?? at);
+        each(e.dynamic ? null : e.path[0]!, entryAt(e), v?.node, v?.scope ?? at, e);
       }
       return;
     }

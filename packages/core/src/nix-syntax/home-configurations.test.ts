@@ -204,6 +204,37 @@ describe('standalone Home Manager configurations', () => {
     expect(f.outputs.filter((o) => o.category === 'legacyPackages').map((o) => o.attr)).toEqual(['legacyPackages.aarch64-linux.hello']);
   });
 
+  it('reads a configuration written as a dotted path inside legacyPackages.<system>, or in perSystem', async () => {
+    const f = (await analyzeNixSource(`{
+  outputs = { nixpkgs, home-manager, ... }: {
+    legacyPackages.x86_64-linux = {
+      homeConfigurations.alice = home-manager.lib.homeManagerConfiguration {
+        pkgs = nixpkgs.legacyPackages.x86_64-linux;
+        modules = [ ./home/alice.nix ];
+      };
+      homeConfigurations.carol.extraSpecialArgs = { };
+      hello = nixpkgs.legacyPackages.x86_64-linux.hello;
+    };
+  };
+}`)).flake!;
+    expect(homes(f.outputs)).toEqual([
+      ['legacyPackages.x86_64-linux.homeConfigurations.alice', 4, [['legacyPackages.x86_64-linux.homeConfigurations.alice', './home/alice.nix', 4]]],
+      ['legacyPackages.x86_64-linux.homeConfigurations.carol', 8, []],
+    ]);
+    const [alice, carol] = f.outputs.filter((o) => o.category === 'homeConfigurations');
+    expect([alice!.system, alice!.name, alice!.per_system, alice!.static]).toEqual(['x86_64-linux', 'alice', true, true]);
+    expect([carol!.name, carol!.static]).toEqual(['carol', true]);
+    expect(f.outputs.filter((o) => o.category === 'legacyPackages').map((o) => o.attr)).toEqual(['legacyPackages.x86_64-linux.hello']);
+    const parts = await analyzeNixSource(`{ inputs, ... }: {
+  perSystem = { pkgs, ... }: {
+    legacyPackages.homeConfigurations.dana = inputs.home-manager.lib.homeManagerConfiguration { inherit pkgs; modules = [ ../home/dana.nix ]; };
+  };
+}`);
+    expect(homes(parts.hosts?.parts?.outputs ?? [])).toEqual([
+      ['legacyPackages.<system>.homeConfigurations.dana', 3, [['legacyPackages.<system>.homeConfigurations.dana', '../home/dana.nix', 3]]],
+    ]);
+  });
+
   it('reads perSystem legacyPackages.homeConfigurations of flake-parts, and a computed set, under <system>', async () => {
     const a = await analyzeNixSource(`{ inputs, ... }: {
   perSystem = { pkgs, ... }:
