@@ -161,11 +161,13 @@ export class OutputCollector {
    */
   private legacyHomes(sys: string | null, binding: SyntaxNode, value: SyntaxNode | undefined, scope: Scope, e: AttrEntry | undefined): void {
     const under = 'legacyPackages';
-    if (value) return this.namedMap(LEGACY_HOMES, value, binding, scope, 0, { sys, under });
-    if (!e) return;
-    // `homeConfigurations.alice.x = …` sets a part of alice: alice is there, its value is not known.
-    const inner = e.path.length === 2 ? entryValue(e, scope) : undefined;
-    this.emit(LEGACY_HOMES, sys, e.path[1] ?? null, binding, inner?.node, inner?.scope ?? scope, e.path.length === 2, !isDynamicText(e.path[1]), { under });
+    if (value) {
+      this.namedMap(LEGACY_HOMES, value, binding, scope, 0, { sys, under });
+    } else if (e) {
+      // `homeConfigurations.alice.x = …` sets a part of alice: alice is there, its value is not known.
+      const inner = e.path.length === 2 ? entryValue(e, scope) : undefined;
+      this.emit(LEGACY_HOMES, sys, e.path[1] ?? null, binding, inner?.node, inner?.scope ?? scope, e.path.length === 2, !isDynamicText(e.path[1]), { under });
+    }
   }
 
   /**
