@@ -191,8 +191,8 @@ function makeCacheDir(dir) {
 }
 
 /**
- * Writes the cache whole (a new file renamed into place), and drops caches of other bundles of
- * the same CLI.
+ * Writes the cache whole (a new file renamed into place), and drops the CLI's caches that are of
+ * no more use (dropStaleCodeCaches).
  * @param {string} file
  * @param {Buffer} data
  * @param {string} cli
@@ -204,13 +204,39 @@ function writeCodeCache(file, data, cli) {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
-    const bundle = file.slice(dir.length + 1, dir.length + 1 + cli.length + 18);
-    const ofCli = new RegExp(`^${cli}-[0-9a-f]{16}-`);
-    for (const name of readdirSync(dir)) {
-      if (ofCli.test(name) && name.endsWith('.v8cache') && !name.startsWith(bundle)) rmSync(join(dir, name), { force: true });
-    }
+    dropStaleCodeCaches(dir, file.slice(dir.length + 1), cli);
   } catch {
     // A cache is an optimisation: a read-only or missing home only costs start-up time.
+  }
+}
+
+/** A cache of another checkout is dropped once unused (not read or written) for this long. */
+const CODE_CACHE_UNUSED_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Drops, among the caches of `cli` in `dir` (`mine` just written): those of another bundle of the
+ * same directory (an earlier build of this checkout), those of another directory unused for 30
+ * days (a checkout that is gone, or idle), and those named before caches were per directory.
+ * Another checkout's current caches stay: two worktrees used in turn keep theirs.
+ * @param {string} dir
+ * @param {string} mine
+ * @param {string} cli
+ */
+function dropStaleCodeCaches(dir, mine, cli) {
+  const named = new RegExp(`^${cli}-([0-9a-f]{16})-([0-9a-f]{8})-v\\d.*\\.v8cache$`);
+  const unplaced = new RegExp(`^${cli}-[0-9a-f]{16}-v\\d.*\\.v8cache$`);
+  const [, id, place] = named.exec(mine) ?? [];
+  if (!id) return;
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    const m = named.exec(name);
+    let stale = !m && unplaced.test(name);
+    if (m && m[2] === place) stale = m[1] !== id;
+    else if (m) {
+      const st = statSync(join(dir, name), { throwIfNoEntry: false });
+      stale = st !== undefined && now - Math.max(st.mtimeMs, st.atimeMs) > CODE_CACHE_UNUSED_MS;
+    }
+    if (stale) rmSync(join(dir, name), { force: true });
   }
 }
 

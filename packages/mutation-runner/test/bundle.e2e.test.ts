@@ -3,8 +3,8 @@
 // original location exist, its code cache is made and used safely, and the commands that rely on
 // those files (the tree-sitter grammar, pino) work from it.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
@@ -63,6 +63,36 @@ describe('the built bundle', () => {
     chmodSync(file, 0o600);
     writeFileSync(file, 'not a code cache');
     expect(node(accepted)).toBe('true'); // V8 refuses it; the code is compiled as usual
+  });
+
+  it('drops the caches of earlier builds of the same directory, and of other directories once unused for 30 days', () => {
+    const home = tempDir();
+    const cacheDir = join(home, 'autopoietic');
+    mkdirSync(cacheDir, { mode: 0o700 });
+    const id = JSON.parse(readFileSync(join(PKG, 'dist', 'bundle', 'current.json'), 'utf8')).bundle as string;
+    const loader = JSON.stringify(LOADER);
+    const run = (code: string) => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as l from ${loader}; ${code}`], { env: testEnv({ XDG_CACHE_HOME: home }), encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    const mine = basename(run(`console.log(l.codeCacheFile(process.env, ${JSON.stringify(id)}, '--version', 'mutation-runner', ${JSON.stringify(bundleDir())}))`));
+    const place = mine.split('-')[3]!;
+    const otherId = id === '0'.repeat(16) ? '1'.repeat(16) : '0'.repeat(16);
+    const rest = `${process.version}-${process.arch}-verify.v8cache`;
+    const files = {
+      earlierBuildHere: `mutation-runner-${otherId}-${place}-${rest}`,
+      otherCheckoutInUse: `mutation-runner-${otherId}-0badc0de-${rest}`,
+      otherCheckoutGone: `mutation-runner-${otherId}-deadbeef-${rest}`,
+      namedWithoutPlace: `mutation-runner-${otherId}-${rest}`,
+      otherCli: `mutation-journal-${otherId}-${place}-${rest}`,
+      notACache: `mutation-runner-notes.txt`,
+    };
+    for (const name of Object.values(files)) writeFileSync(join(cacheDir, name), 'x', { mode: 0o600 });
+    const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    utimesSync(join(cacheDir, files.otherCheckoutGone), longAgo, longAgo);
+    expect(run(`await l.runBundle(${JSON.stringify(bundleDir())}, ${JSON.stringify(id)}, [process.argv0, 'mutation-runner', '--version'], 'mutation-runner')`)).toBe('0.1.0');
+    expect(readdirSync(cacheDir).sort()).toEqual([files.otherCheckoutInUse, files.otherCli, files.notACache, mine].sort());
   });
 
   it('verifies a proposal, logging through pino', () => {
