@@ -149,7 +149,9 @@ export class OutputCollector {
     if (SINGLE_PER_SYSTEM.has(cat)) this.emit(cat, sys, null, binding, value, scope, true, true);
     else
       this.namesOf(value, scope, binding, (name, nb, v, s, e) => {
-        if (cat === 'legacyPackages' && name === LEGACY_HOMES && (v || (e && e.path.length > 1))) this.legacyHomes(sys, nb, v, s, e);
+        // `homeConfigurations.${user} = …` is dynamic, but only below the set's own name.
+        const head = e && !isDynamicText(e.path[0]) ? e.path[0] : name;
+        if (cat === 'legacyPackages' && head === LEGACY_HOMES && (v || (e && e.path.length > 1))) this.legacyHomes(sys, nb, v, s, e);
         else this.emit(cat, sys, name, nb, v, s, true, name !== null);
       });
   }

@@ -213,6 +213,7 @@ describe('standalone Home Manager configurations', () => {
         modules = [ ./home/alice.nix ];
       };
       homeConfigurations.carol.extraSpecialArgs = { };
+      homeConfigurations.\${user} = home-manager.lib.homeManagerConfiguration { modules = [ ./home/user.nix ]; };
       hello = nixpkgs.legacyPackages.x86_64-linux.hello;
     };
   };
@@ -220,10 +221,13 @@ describe('standalone Home Manager configurations', () => {
     expect(homes(f.outputs)).toEqual([
       ['legacyPackages.x86_64-linux.homeConfigurations.alice', 4, [['legacyPackages.x86_64-linux.homeConfigurations.alice', './home/alice.nix', 4]]],
       ['legacyPackages.x86_64-linux.homeConfigurations.carol', 8, []],
+      // A computed name: the configuration is there, its value not read (as for homeConfigurations.\${user}).
+      ['legacyPackages.x86_64-linux.homeConfigurations.<name>', 9, []],
     ]);
-    const [alice, carol] = f.outputs.filter((o) => o.category === 'homeConfigurations');
+    const [alice, carol, user] = f.outputs.filter((o) => o.category === 'homeConfigurations');
     expect([alice!.system, alice!.name, alice!.per_system, alice!.static]).toEqual(['x86_64-linux', 'alice', true, true]);
     expect([carol!.name, carol!.static]).toEqual(['carol', true]);
+    expect([user!.name, user!.static]).toEqual([null, false]);
     expect(f.outputs.filter((o) => o.category === 'legacyPackages').map((o) => o.attr)).toEqual(['legacyPackages.x86_64-linux.hello']);
     const parts = await analyzeNixSource(`{ inputs, ... }: {
   perSystem = { pkgs, ... }: {
