@@ -2,7 +2,8 @@
 // the bin runs it, and every file it reaches by its original location exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
@@ -10,6 +11,10 @@ import { tempDir } from '../../../tests/support/tmp.js';
 const PKG = join(REPO_ROOT, 'packages', 'mutation-journal');
 const BIN = join(PKG, 'bin', 'mutation-journal.js');
 const current = () => JSON.parse(readFileSync(join(PKG, 'dist', 'bundle', 'current.json'), 'utf8')) as { bundle: string };
+/** The launcher's own rule for a code cache's file name (one place for it). */
+const { codeCacheFile } = createRequire(import.meta.url)('../../core/bin/bundle-loader.js') as {
+  codeCacheFile: (env: NodeJS.ProcessEnv, id: string, command: string, cli: string, dir: string) => string;
+};
 
 describe('the mutation-journal bundle', () => {
   it('points every rewritten module URL and its ledger-verify worker at an existing file', () => {
@@ -26,6 +31,9 @@ describe('the mutation-journal bundle', () => {
     const r = spawnSync(process.execPath, [BIN, 'list', 'mutations', '--memory-dir', tempDir()], { encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
-    expect(readdirSync(join(cache, 'autopoietic'))).toEqual([`mutation-journal-${current().bundle}-${process.version}-${process.arch}-list.v8cache`]);
+    const { bundle } = current();
+    const expected = codeCacheFile({ XDG_CACHE_HOME: cache }, bundle, 'list', 'mutation-journal', join(PKG, 'dist', 'bundle', bundle));
+    expect(basename(expected)).toMatch(new RegExp(`^mutation-journal-${bundle}-[0-9a-f]{8}-v.*-list\\.v8cache$`));
+    expect(readdirSync(join(cache, 'autopoietic'))).toEqual([basename(expected)]);
   });
 });
