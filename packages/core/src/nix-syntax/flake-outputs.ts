@@ -111,9 +111,7 @@ export class OutputCollector {
       const full = ctx.implicitSystem ? [cat, null, ...path.slice(1)] : path;
       const sys = full[1] === undefined ? undefined : systemOf(full[1], scope);
       if (cat === 'legacyPackages' && full[2] === LEGACY_HOMES) {
-        const place = { sys: sys ?? null, under: cat };
-        if (full.length === 3) this.namedMap(LEGACY_HOMES, value, binding, scope, 0, place);
-        else this.emit(LEGACY_HOMES, place.sys, full[3] ?? null, binding, value, scope, full.length === 4, !isDynamicText(full[3]), { under: cat });
+        this.legacyHomes(sys ?? null, full.slice(3), binding, value, scope);
         return;
       }
       if (full.length >= 3) this.emit(cat, sys ?? null, full[2] ?? null, binding, value, scope, full.length === 3, !isDynamicText(full[2]));
@@ -149,27 +147,23 @@ export class OutputCollector {
     if (SINGLE_PER_SYSTEM.has(cat)) this.emit(cat, sys, null, binding, value, scope, true, true);
     else
       this.namesOf(value, scope, binding, (name, nb, v, s, e) => {
-        // `homeConfigurations.${user} = …` is dynamic, but only below the set's own name.
-        const head = e && !isDynamicText(e.path[0]) ? e.path[0] : name;
-        if (cat === 'legacyPackages' && head === LEGACY_HOMES && (v || (e && e.path.length > 1))) this.legacyHomes(sys, nb, v, s, e);
+        // The set (`homeConfigurations = { … }`), or one configuration as a dotted path
+        // (`homeConfigurations.alice = …`; `homeConfigurations.${user}` is dynamic only below the set's name).
+        const homes = cat === 'legacyPackages' && e?.path[0] === LEGACY_HOMES ? (v ? { node: v, scope: s } : e.path.length > 1 ? entryValue(e, s) : undefined) : undefined;
+        if (homes && e) this.legacyHomes(sys, e.path.slice(1), nb, homes.node, homes.scope);
         else this.emit(cat, sys, name, nb, v, s, true, name !== null);
       });
   }
 
   /**
-   * `homeConfigurations` in `legacyPackages.<system>`: the set (`homeConfigurations = { … }`), or
-   * one configuration written as a dotted path inside the system's attrset
-   * (`homeConfigurations.alice = …`, `e` the entry).
+   * `legacyPackages.<system>.homeConfigurations…`, however it is written, `rest` the path after
+   * `homeConfigurations`: the set itself (no rest), or one configuration (`alice`; a deeper path,
+   * `alice.extraSpecialArgs`, sets a part of it). Read as `homeConfigurations` is, under its system.
    */
-  private legacyHomes(sys: string | null, binding: SyntaxNode, value: SyntaxNode | undefined, scope: Scope, e: AttrEntry | undefined): void {
+  private legacyHomes(sys: string | null, rest: (string | null)[], binding: SyntaxNode, value: SyntaxNode, scope: Scope): void {
     const under = 'legacyPackages';
-    if (value) {
-      this.namedMap(LEGACY_HOMES, value, binding, scope, 0, { sys, under });
-    } else if (e) {
-      // `homeConfigurations.alice.x = …` sets a part of alice: alice is there, its value is not known.
-      const inner = e.path.length === 2 ? entryValue(e, scope) : undefined;
-      this.emit(LEGACY_HOMES, sys, e.path[1] ?? null, binding, inner?.node, inner?.scope ?? scope, e.path.length === 2, !isDynamicText(e.path[1]), { under });
-    }
+    if (!rest.length) this.namedMap(LEGACY_HOMES, value, binding, scope, 0, { sys, under });
+    else this.emit(LEGACY_HOMES, sys, rest[0] ?? null, binding, value, scope, rest.length === 1, !isDynamicText(rest[0]), { under });
   }
 
   /**
