@@ -21,8 +21,8 @@ const HELP_OR_VERSION = new Set(['--help', '-h', '--version', '-V']);
 for (const flag of launcherV8Flags(process.versions.v8)) setFlagsFromString(flag);
 require('../../core/bin/bundle-loader.js')
   .launch('os-introspect', join(__dirname, '..', 'dist'), { beforeBundle: startParseWorker })
-  // Ended here, once the command is done: everything it writes was written by then (stdout and
-  // --output synchronously; the memo and the parse cache it awaits). Left to end by itself, Node
+  // Ended here, once the command is done: everything it writes was written by then (stdout
+  // synchronously; --output, the memo and the parse cache it awaits). Left to end by itself, Node
   // frees the heap (and the buffers of a large genome) piece by piece first: about 30 ms of a
   // cold run on the bench tree (docs/performance.md). A command that failed keeps its exit code.
   .then(() => process.exit());

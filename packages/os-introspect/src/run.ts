@@ -18,7 +18,7 @@ export async function runIntrospect(raw: Record<string, unknown>): Promise<void>
   const observed = await observeSelf(cli.introspect);
   if (output) {
     makeDirs(dirname(output));
-    writeOutputFile(output, Buffer.concat([...observed.jsonBytes(), NEWLINE]));
+    await writeOutputFile(output, Buffer.concat([...observed.jsonBytes(), NEWLINE]));
     getLogger().info({ path: output }, 'self-state written');
   }
   if (cli.format === 'summary') printText(renderSummary(observed.state()));

@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
@@ -91,5 +91,50 @@ describe('os-introspect as a process', () => {
     } finally {
       live.kill('SIGKILL');
     }
+  });
+  it('waits for a reader of a FIFO named by --output, says so, and stops on SIGTERM like any other wait', async () => {
+    // The FIFO used to be opened synchronously: with nobody reading, the main thread waited in the
+    // kernel, the CLI's SIGTERM handler never ran, and only SIGKILL ended the run.
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
+    const fifo = join(s.home, 'self-state.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const notice = `waiting for a process to read the FIFO ${fifo}`;
+    const run = () => {
+      const child = spawn(process.execPath, [BIN, ...sandboxArgs(s, ['--output', fifo])], { env: testEnv({ HOME: s.home, AUTOPOIETIC_LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      const waiting = new Promise<void>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString('utf8');
+          if (stderr.includes(notice)) resolve();
+        }),
+      );
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
+      // A run that never says it waits (the old synchronous open) fails here, not at the test's timeout.
+      const said = Promise.race([waiting, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`no notice within 30 s: ${stderr}`)), 30_000).unref())]);
+      return { child, waiting: said, ended, stderr: () => stderr };
+    };
+
+    const abandoned = run();
+    try {
+      await abandoned.waiting;
+      abandoned.child.kill('SIGTERM');
+      const end = await Promise.race([abandoned.ended, new Promise((r) => setTimeout(() => r('still running 10 s after SIGTERM'), 10_000).unref())]);
+      expect(end, abandoned.stderr()).toEqual({ code: null, signal: 'SIGTERM' });
+    } finally {
+      abandoned.child.kill('SIGKILL');
+    }
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+
+    // A reader that comes after the notice gets the whole self-state.
+    const late = run();
+    try {
+      await late.waiting;
+      const piped = execFileSync('cat', [fifo], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }).toString('utf8');
+      expect(await late.ended, late.stderr()).toEqual({ code: 0, signal: null });
+      expectValidSelfState(JSON.parse(piped));
+    } finally {
+      late.child.kill('SIGKILL');
+    }
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 });

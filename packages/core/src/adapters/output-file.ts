@@ -1,6 +1,8 @@
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AosError } from '../cli-kit/errors.js';
+import { getLogger } from '../cli-kit/logger.js';
 import { ledgerLikeName } from '../ledger/ledger-names.js';
 import { writeFileAtomic } from './fs-safe.js';
 import { isDirectory, resolvedPath } from './path-checks.js';
@@ -10,7 +12,8 @@ import { pseudoFileSystemProblem } from './pseudo-fs.js';
 
 /**
  * Writes a CLI's `--output` where the user pointed it, as `> path` would, but atomically where
- * that is possible (os-introspect --output, mutation-journal lineage --output):
+ * that is possible (os-introspect --output, mutation-journal lineage --output, install-verify
+ * --output):
  *  - a new or regular file is replaced with a temp file and rename;
  *  - a symlink to one: its target is replaced, the link stays; a dangling symlink is replaced
  *    by the file (resolvedPath does not follow it), so nothing is ever created through a link;
@@ -19,15 +22,15 @@ import { pseudoFileSystemProblem } from './pseudo-fs.js';
  *    /dev/null into a file for every process on the machine).
  * A directory is left to writeFileAtomic, which refuses it with write-failed (EISDIR).
  */
-export function writeOutputFile(path: string, data: string | Uint8Array): void {
-  let special = false;
+export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+  let special: { fifo: boolean } | undefined;
   try {
     const st = statSync(path);
-    special = !st.isFile() && !st.isDirectory();
+    if (!st.isFile() && !st.isDirectory()) special = { fifo: st.isFIFO() };
   } catch {
     // Missing (or a dangling link): created by the atomic write, which reports what fails.
   }
-  if (special) writeInto(path, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  if (special) await writeInto(path, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, special.fifo);
   else {
     // Runs killed while writing here left their temp files (13 MB for a large self-state).
     removeOutputLeftovers(path);
@@ -35,16 +38,29 @@ export function writeOutputFile(path: string, data: string | Uint8Array): void {
   }
 }
 
-function writeInto(path: string, data: Uint8Array): void {
-  let fd: number | undefined;
+/** How long an open of a FIFO may wait for a reader before the user is told it is waiting. */
+const FIFO_WAIT_NOTICE_MS = 1000;
+
+/**
+ * Writes into a device, FIFO or socket, as `> path` would: the open of a FIFO waits for a reader,
+ * and a write waits while the reader is behind. Both wait in libuv's thread pool, not in this
+ * thread: a synchronous open of a FIFO nobody read held the main thread in the kernel, where the
+ * CLIs' SIGINT, SIGTERM and SIGHUP handlers (interrupt.ts) never ran, so neither Ctrl-C nor
+ * `timeout` could stop the run (only SIGKILL). Now a signal stops it as it stops any other wait.
+ */
+async function writeInto(path: string, data: Uint8Array, fifo: boolean): Promise<void> {
+  const notice = fifo ? setTimeout(() => getLogger().info({ path }, `waiting for a process to read the FIFO ${path} (Ctrl-C to stop)`), FIFO_WAIT_NOTICE_MS) : undefined;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    fd = openSync(path, 'w');
-    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+    handle = await open(path, 'w');
+    clearTimeout(notice);
+    for (let at = 0; at < data.length; ) at += (await handle.write(data, at, data.length - at)).bytesWritten;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     throw new AosError('write-failed', `failed to write ${path} (${code})`, { hint: 'It is a device, FIFO or socket: check that it accepts writes.', cause: e });
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    clearTimeout(notice);
+    await handle?.close().catch(() => undefined);
   }
 }
 

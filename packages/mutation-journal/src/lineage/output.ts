@@ -34,7 +34,7 @@ export async function runLineage(opts: LineageOptions): Promise<void> {
   const output = opts.output === undefined ? undefined : guardOutput(opts.output, lineageInputs(opts, where).map((i) => i.path));
   const text = renderLineage(await loadLineage(opts, where), format);
   if (output === undefined) printText(text);
-  else writeOutputFile(output, text);
+  else await writeOutputFile(output, text);
 }
 
 function parseFormat(value: string): LineageFormat {

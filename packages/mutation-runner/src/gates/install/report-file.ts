@@ -22,7 +22,7 @@ export function checkReportOutput(raw: string, cwd: string, plan: { file: string
 }
 
 /** Writes the report (pretty JSON and a newline) to a checked --output, replacing it atomically. */
-export function writeReport(output: string, report: unknown): void {
+export async function writeReport(output: string, report: unknown): Promise<void> {
   makeDirs(dirname(output));
-  writeOutputFile(output, `${JSON.stringify(report, null, 2)}\n`);
+  await writeOutputFile(output, `${JSON.stringify(report, null, 2)}\n`);
 }

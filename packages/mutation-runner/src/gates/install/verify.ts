@@ -119,7 +119,7 @@ export async function verifyPlanFile(opts: VerifyOptions): Promise<InstallVerify
   const output = opts.output === undefined ? undefined : checkReportOutput(opts.output, cwd, { file: loaded.file, targetRoot });
   const sidecar = prepareSidecar(opts.evidenceBundle, { inputs: [loaded.file, ...(output ? [output] : [])], targetRoot, cwd });
   const out = verifyInstall(loaded);
-  if (output) writeReport(output, out);
+  if (output) await writeReport(output, out);
   if (sidecar) {
     writeSidecar(sidecar, installVerifyBundle(out, rawRef('install-verify-output', output ?? 'mutation-runner install-verify output', out), {
       plan: loaded.plan,
