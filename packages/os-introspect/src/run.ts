@@ -22,7 +22,7 @@ export async function runIntrospect(raw: Record<string, unknown>): Promise<void>
     getLogger().info({ path: output }, 'self-state written');
   }
   if (cli.format === 'summary') printText(renderSummary(observed.state()));
-  else if (!output) printBytes([...observed.jsonBytes(), NEWLINE]);
+  else if (!output) await printBytes([...observed.jsonBytes(), NEWLINE]);
   trace('printed');
   await observed.written;
 }

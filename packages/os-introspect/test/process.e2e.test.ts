@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../../../tests/support/cli.js';
@@ -137,4 +137,44 @@ describe('os-introspect as a process', () => {
     }
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
+
+  it('sleeps while a reader is behind on stdout, and stops on SIGTERM there', async () => {
+    // Stdout is a non-blocking pipe once Node touches process.stdout: writing again at once into a
+    // full one spun a core while the reader was behind, in the main thread, where the SIGTERM
+    // handler never ran until the reader had read everything.
+    const modules = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [
+        `modules/m${i}.nix`,
+        `{ config, lib, ... }:\n{\n  options.bench.m${i} = {\n    enable = lib.mkEnableOption "module ${i}";\n    name = lib.mkOption { type = lib.types.str; default = "m${i}"; description = "The name of module ${i}."; };\n  };\n  config = lib.mkIf config.bench.m${i}.enable { environment.etc."m${i}".text = config.bench.m${i}.name; };\n}\n`,
+      ]),
+    );
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n', ...modules });
+    // stdout a pipe that nobody reads (a FIFO this test holds open at both ends): it fills at
+    // 64 KiB, well before the end of the self-state (about 230 KB here).
+    const fifo = join(s.home, 'stdout.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const pipe = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    const child = spawn(process.execPath, [BIN, ...sandboxArgs(s)], { env: testEnv({ HOME: s.home }), stdio: ['ignore', pipe, 'pipe'] });
+    closeSync(pipe);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
+    const cpuMs = () => {
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, USER_HZ 100
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      await sleep(4000); // the run itself takes well under a second here
+      const before = cpuMs();
+      await sleep(2000);
+      expect(cpuMs() - before, stderr).toBeLessThan(500);
+      child.kill('SIGTERM');
+      const end = await Promise.race([ended, sleep(10_000).then(() => 'still running 10 s after SIGTERM')]);
+      expect(end, stderr).toEqual({ code: null, signal: 'SIGTERM' });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });
+

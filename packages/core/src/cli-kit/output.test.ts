@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tmp.js';
@@ -16,4 +17,32 @@ describe('writeChunks', () => {
       expect(readFileSync(file).equals(Buffer.concat(chunks)), `max ${max}`).toBe(true);
     }
   });
+
+  it('waits for a pipe its reader has not emptied without spinning, and delivers every byte', async () => {
+    // A write into a full non-blocking pipe fails with EAGAIN; writing again at once spun a core
+    // for as long as the reader was behind.
+    const dir = tempDir('aos-output-');
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const data = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 7) & 0xff);
+    const reader = spawn('sh', ['-c', 'sleep 1.5; exec cat "$0" > "$1"', fifo, join(dir, 'out')]);
+    const read = new Promise((resolve) => reader.on('close', resolve));
+    // Both ends on one descriptor (Linux opens a FIFO O_RDWR without waiting), non-blocking as
+    // Node leaves a pipe on stdout: the 64 KiB pipe fills, and the reader only starts later.
+    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    try {
+      writeChunks(fd, [data]);
+    } finally {
+      closeSync(fd);
+    }
+    const waited = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    await read;
+    expect(waited).toBeGreaterThan(1000);
+    expect((used.user + used.system) / 1000).toBeLessThan(waited / 4);
+    expect(readFileSync(join(dir, 'out')).equals(data)).toBe(true);
+  });
 });
+

@@ -32,30 +32,43 @@ export function printErr(text: string): void {
 
 /**
  * Bytes to stdout exactly as given, piece after piece (output assembled from stored text, never
- * decoded). Small pieces are gathered into writes of up to WRITE_BATCH bytes: a self-state of a
- * large genome is thousands of pieces of a few KB, and one write each (7000 on the bench tree)
- * woke the reader of a pipe as often.
+ * decoded: os-introspect's self-state). Small pieces are gathered into writes of up to
+ * WRITE_BATCH bytes: a self-state of a large genome is thousands of pieces of a few KB, and one
+ * write each (7000 on the bench tree) woke the reader of a pipe as often. Unlike the other print
+ * functions, a pipe its reader has not emptied is waited on with timers, so that the event loop
+ * runs meanwhile and a CLI's SIGINT, SIGTERM and SIGHUP handlers (core/adapters/interrupt.ts) can
+ * end the run: waited on in this thread, `timeout 10 os-introspect | slow-reader` ran on until
+ * the reader had read everything.
  */
-export function printBytes(chunks: readonly Uint8Array[]): void {
-  writeChunks(1, chunks);
+export async function printBytes(chunks: readonly Uint8Array[]): Promise<void> {
+  for (const batch of batches(chunks, WRITE_BATCH)) if ((await writeBytesAsync(1, batch)) === 'stopped') return;
 }
 
 /** Writes `chunks` to `fd` in order, gathered into writes of up to `max` bytes (one larger chunk is written alone). */
 export function writeChunks(fd: number, chunks: readonly Uint8Array[], max = WRITE_BATCH): void {
+  for (const batch of batches(chunks, max)) if (writeBytes(fd, batch) === 'stopped') return;
+}
+
+/** `chunks` gathered into buffers of up to `max` bytes (a larger chunk alone), in order. */
+function* batches(chunks: readonly Uint8Array[], max: number): Generator<Uint8Array> {
   let batch: Uint8Array[] = [];
   let size = 0;
-  const flush = (): void => {
-    if (batch.length === 1) writeBytes(fd, batch[0]!);
-    else if (batch.length > 1) writeBytes(fd, Buffer.concat(batch, size));
+  const flush = (): Uint8Array | undefined => {
+    const out = batch.length === 1 ? batch[0] : batch.length > 1 ? Buffer.concat(batch, size) : undefined;
     batch = [];
     size = 0;
+    return out;
   };
   for (const c of chunks) {
-    if (size + c.length > max) flush();
+    if (size + c.length > max) {
+      const out = flush();
+      if (out) yield out;
+    }
     batch.push(c);
     size += c.length;
   }
-  flush();
+  const out = flush();
+  if (out) yield out;
 }
 
 const WRITE_BATCH = 1024 * 1024;
@@ -64,22 +77,86 @@ function writeAll(fd: number, text: string): void {
   writeBytes(fd, Buffer.from(text, 'utf8'));
 }
 
-function writeBytes(fd: number, buf: Uint8Array): void {
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(fd, buf, off, buf.length - off);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') return; // reader went away (e.g. `| head`): nothing more to say
-      if (fd === 2) return; // nowhere left to say it
-      // Printing comes last: whatever the command recorded is recorded (`> /dev/full` gave
-      // error[internal] ENOSPC, and a retry of an append would have stored its record twice).
-      throw new AosError('output-failed', `cannot write to standard output (${code ?? String(e)})`, {
-        hint: 'Check where standard output goes (a full disk, a closed file). The command itself ran: if it records something, look at the ledger before running it again.',
-        cause: e,
-      });
-    }
+/** What one write did: bytes written, AGAIN (a full non-blocking pipe), or stopped (nowhere to write to). */
+type Wrote = number | typeof AGAIN | 'stopped';
+const AGAIN = 'again';
+
+function writeSome(fd: number, buf: Uint8Array, off: number): Wrote {
+  try {
+    return writeSync(fd, buf, off, buf.length - off);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN') return AGAIN;
+    if (code === 'EPIPE') return 'stopped'; // reader went away (e.g. `| head`): nothing more to say
+    if (fd === 2) return 'stopped'; // nowhere left to say it
+    // Printing comes last: whatever the command recorded is recorded (`> /dev/full` gave
+    // error[internal] ENOSPC, and a retry of an append would have stored its record twice).
+    throw new AosError('output-failed', `cannot write to standard output (${code ?? String(e)})`, {
+      hint: 'Check where standard output goes (a full disk, a closed file). The command itself ran: if it records something, look at the ledger before running it again.',
+      cause: e,
+    });
   }
+}
+
+/**
+ * How long to wait before writing again into a full pipe. Node makes a pipe on stdout
+ * non-blocking as soon as anything touches `process.stdout`, and a write into a full one fails
+ * with EAGAIN; writing again at once spun a core for as long as the reader was behind
+ * (`os-introspect | (sleep 5; wc -c)`: 4.9 s of CPU for a run of 0.3 s). A reader that keeps up
+ * empties the pipe within SPIN_MS, so until then the write is tried again at once; after that
+ * the writer sleeps, 1 ms, then twice as long each time up to MAX_SLEEP_MS, until a write goes
+ * through.
+ */
+function pipeWait(): { next(): number; progress(): void } {
+  let since: number | undefined;
+  let sleep = 0;
+  return {
+    next() {
+      const now = performance.now();
+      since ??= now;
+      if (now - since < SPIN_MS) return 0;
+      sleep = Math.min(MAX_SLEEP_MS, sleep * 2 || 1);
+      return sleep;
+    },
+    progress() {
+      since = undefined;
+      sleep = 0;
+    },
+  };
+}
+
+const SPIN_MS = 0.25;
+const MAX_SLEEP_MS = 16;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function writeBytes(fd: number, buf: Uint8Array): 'done' | 'stopped' {
+  const wait = pipeWait();
+  for (let off = 0; off < buf.length; ) {
+    const n = writeSome(fd, buf, off);
+    if (n === 'stopped') return n;
+    if (n === AGAIN) {
+      const ms = wait.next();
+      if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+      continue;
+    }
+    wait.progress();
+    off += n;
+  }
+  return 'done';
+}
+
+async function writeBytesAsync(fd: number, buf: Uint8Array): Promise<'done' | 'stopped'> {
+  const wait = pipeWait();
+  for (let off = 0; off < buf.length; ) {
+    const n = writeSome(fd, buf, off);
+    if (n === 'stopped') return n;
+    if (n === AGAIN) {
+      const ms = wait.next();
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      continue;
+    }
+    wait.progress();
+    off += n;
+  }
+  return 'done';
 }
