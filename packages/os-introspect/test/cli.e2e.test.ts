@@ -3,8 +3,9 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../tests/support/cli.js';
+import { runInTerminal } from '../../../tests/support/terminal.js';
 import { GENOME_TREE } from './fixtures/genome.js';
-import { expectValidSelfState, introspectCli, sandbox } from './helpers.js';
+import { expectValidSelfState, introspectCli, sandbox, sandboxArgs } from './helpers.js';
 
 // argv -> exit code, stdout and files, through the built bin.
 describe('os-introspect command line', () => {
@@ -31,6 +32,25 @@ describe('os-introspect command line', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
     expect(readdirSync(s.memory)).toEqual([]);
+  });
+
+  it('logs to a terminal in colour, and without any when NO_COLOR is set (no-color.org)', () => {
+    const s = sandbox({ 'flake.nix': '{ outputs = { self }: { }; }\n' });
+    // --jobs past what the machine runs is a warning at the tests' level (warn), in every run that
+    // parses (--no-cache: a warm run parses nothing).
+    const args = [...sandboxArgs(s), '--jobs', '999', '--no-cache'];
+    const coloured = runInTerminal('os-introspect', args, { env: { HOME: s.home } });
+    expect(coloured.code).toBe(0);
+    expect(coloured.screen).toContain('--jobs 999 is more than this machine can run');
+    expect(coloured.screen).toMatch(/\u001b\[[0-9;]*m/);
+    for (const NO_COLOR of ['1', 'true']) {
+      const plain = runInTerminal('os-introspect', args, { env: { HOME: s.home, NO_COLOR } });
+      expect(plain.code).toBe(0);
+      expect(plain.screen).toContain('--jobs 999 is more than this machine can run');
+      expect(plain.screen).not.toContain('\u001b');
+    }
+    // Set but empty is not set (the convention's own rule).
+    expect(runInTerminal('os-introspect', args, { env: { HOME: s.home, NO_COLOR: '' } }).screen).toMatch(/\u001b\[[0-9;]*m/);
   });
 
   it('exits 2 on an unknown flag', () => {

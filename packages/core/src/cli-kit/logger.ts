@@ -3,7 +3,7 @@ import type { Logger, LogFn } from 'pino';
 import { terminalLine } from './terminal-text.js';
 
 /**
- * Human logs go to stderr through pino: pretty on a terminal, JSON lines otherwise.
+ * Human logs go to stderr through pino: pretty on a terminal (in colour unless NO_COLOR is set), JSON lines otherwise.
  * Level: AUTOPOIETIC_LOG_LEVEL (default "info"; "silent" turns logs off).
  *
  * pino is loaded only when something is logged at an enabled level (about 20 ms of start-up):
@@ -56,7 +56,8 @@ function createPino(level: string): Logger {
     const pretty = require('pino-pretty') as typeof import('pino-pretty');
     // pino-pretty is CJS; its callable export is the module itself or its `default`.
     const make = ((pretty as unknown as { default?: typeof pretty }).default ?? pretty) as typeof pretty;
-    const stream = make({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' });
+    // NO_COLOR (no-color.org): set and not empty, the terminal gets no colours.
+    const stream = make({ destination: 2, sync: true, colorize: !process.env.NO_COLOR, ignore: 'pid,hostname' });
     const hooks = { logMethod: onTerminal };
     return pino.default({ level, base: null, hooks }, stream);
   }
