@@ -21,6 +21,12 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
   const broken = g.nix_files.filter((f) => f.parse.status !== 'ok');
   lines.push(`  parse problems: ${broken.length ? '' : 'none'}`);
   for (const f of broken) lines.push(`    ${f.parse.diagnostics[0]?.location ?? f.path}: ${f.parse.status}${f.parse.diagnostics[0] ? `: ${f.parse.diagnostics[0].message}` : f.parse.reason ? `: ${f.parse.reason}` : ''}`);
+  // What the walk could not read (a directory it may not list, a link loop, a name that is not
+  // UTF-8, files a sparse checkout left out): without this line, "parse problems: none" read as
+  // if the whole genome had been read.
+  if (g.skipped.length) lines.push(`  not read: ${g.skipped.length}`);
+  for (const x of g.skipped.slice(0, SKIPPED_SHOWN)) lines.push(`    ${x.path}: ${x.reason}`);
+  if (g.skipped.length > SKIPPED_SHOWN) lines.push(`    (+${g.skipped.length - SKIPPED_SHOWN} more in genome.skipped)`);
   lines.push(`memory ${s.memory.root} (${s.memory.source})`);
   for (const l of s.memory.ledgers) lines.push(`  ${l.kind.padEnd(11)} ${l.status.padEnd(10)} ${ledgerSize(l)}${l.first_problem ? `  ${l.first_problem}` : ''}`.trimEnd());
   const b = s.body;
@@ -29,6 +35,9 @@ export function renderSummary(s: SelfState, now: Date = new Date(s.observed_at))
   // Names and messages come from the genome, the host and the ledgers: one line each, no escapes.
   return lines.map((l) => terminalText(l.replace(/\r?\n/g, '\\n'))).join('\n');
 }
+
+/** Entries of genome.skipped the summary names (a sparse checkout can leave out thousands). */
+const SKIPPED_SHOWN = 10;
 
 /** `12 lines`, `absent`, or nothing for a ledger this user may not read (its 0 lines are not known). */
 function ledgerSize(l: SelfState['memory']['ledgers'][number]): string {

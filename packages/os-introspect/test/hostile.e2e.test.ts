@@ -67,6 +67,11 @@ describe('hostile trees', () => {
     expect(reasons['escape.nix']).toContain('outside the root');
     expect(st.genome.nix_files.map((f) => f.path)).toEqual(['alias.nix', 'flake.nix']);
     expect(status(st, 'alias.nix')?.status).toBe('ok');
+    // The summary says what was not read, instead of only "parse problems: none".
+    const summary = introspectCli(s, ['--format', 'summary']).stdout;
+    expect(summary).toContain('  parse problems: none\n  not read: 4\n');
+    expect(summary).toContain('\n    a.nix: symlink that does not resolve (ELOOP)\n');
+    expect(summary).toContain(`\n    escape.nix: symlink to ${outside}, outside the root: not read\n`);
   });
 
   it('does not read a flake.lock or package.json that never ends or waits for a writer (a link to /dev/zero, a FIFO), nor take `null` for a package.json', () => {

@@ -18,6 +18,12 @@ describe('introspect() as a library', () => {
     expect(state.body.generations).toMatchObject({ available: true, current_system: join(s.home, 'gen-3'), system_generations: [{ generation: 3, current: true }] });
     expect(state.body.installed_packages).toEqual({ available: false, reason: 'no user profile (~/.nix-profile does not exist)', packages: [] });
     expect(renderSummary(state)).toContain('host alpha-01');
+    expect(renderSummary(state)).not.toContain('not read');
+    // Past ten entries not read (a sparse checkout can leave out thousands), the rest are counted.
+    const skipped = Array.from({ length: 12 }, (_, i) => ({ path: `gone/m${i}.nix`, reason: 'not checked out (sparse checkout)' }));
+    const lines = renderSummary({ ...state, genome: { ...state.genome, skipped } }).split('\n');
+    const at = lines.indexOf('  not read: 12');
+    expect(lines.slice(at + 1, at + 12)).toEqual([...skipped.slice(0, 10).map((x) => `    ${x.path}: ${x.reason}`), '    (+2 more in genome.skipped)']);
   });
 
   it('throws a clear AosError for a missing root', async () => {
