@@ -99,30 +99,36 @@ function writeSome(fd: number, buf: Uint8Array, off: number): Wrote {
 }
 
 /**
- * How long to wait before writing again into a full pipe. Node makes a pipe on stdout
- * non-blocking as soon as anything touches `process.stdout`, and a write into a full one fails
- * with EAGAIN; writing again at once spun a core for as long as the reader was behind
- * (`os-introspect | (sleep 5; wc -c)`: 4.9 s of CPU for a run of 0.3 s). A reader that keeps up
- * empties the pipe within SPIN_MS, so until then the write is tried again at once; after that
- * the writer sleeps, 1 ms, then twice as long each time up to MAX_SLEEP_MS, until a write goes
- * through.
+ * Writes `buf` to `fd` whole, yielding how many milliseconds to sleep whenever the pipe is full;
+ * returns `stopped` when there is nowhere left to write. The caller sleeps: in this thread
+ * (writeBytes) or on a timer (writeBytesAsync).
+ *
+ * Node makes a pipe on stdout non-blocking as soon as anything touches `process.stdout`, and a
+ * write into a full one fails with EAGAIN; writing again at once spun a core for as long as the
+ * reader was behind (`os-introspect | (sleep 5; wc -c)`: 4.9 s of CPU for a run of 0.3 s). A
+ * reader that keeps up empties the pipe within SPIN_MS, so until then the write is tried again at
+ * once; after that the writer sleeps, 1 ms, then twice as long each time up to MAX_SLEEP_MS,
+ * until a write goes through.
  */
-function pipeWait(): { next(): number; progress(): void } {
-  let since: number | undefined;
+function* writing(fd: number, buf: Uint8Array): Generator<number, 'done' | 'stopped'> {
+  let fullSince: number | undefined;
   let sleep = 0;
-  return {
-    next() {
-      const now = performance.now();
-      since ??= now;
-      if (now - since < SPIN_MS) return 0;
-      sleep = Math.min(MAX_SLEEP_MS, sleep * 2 || 1);
-      return sleep;
-    },
-    progress() {
-      since = undefined;
+  for (let off = 0; off < buf.length; ) {
+    const n = writeSome(fd, buf, off);
+    if (n === 'stopped') return n;
+    if (n !== AGAIN) {
+      off += n;
+      fullSince = undefined;
       sleep = 0;
-    },
-  };
+      continue;
+    }
+    const now = performance.now();
+    fullSince ??= now;
+    if (now - fullSince < SPIN_MS) continue;
+    sleep = Math.min(MAX_SLEEP_MS, sleep * 2 || 1);
+    yield sleep;
+  }
+  return 'done';
 }
 
 const SPIN_MS = 0.25;
@@ -130,33 +136,17 @@ const MAX_SLEEP_MS = 16;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function writeBytes(fd: number, buf: Uint8Array): 'done' | 'stopped' {
-  const wait = pipeWait();
-  for (let off = 0; off < buf.length; ) {
-    const n = writeSome(fd, buf, off);
-    if (n === 'stopped') return n;
-    if (n === AGAIN) {
-      const ms = wait.next();
-      if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
-      continue;
-    }
-    wait.progress();
-    off += n;
+  const w = writing(fd, buf);
+  for (let step = w.next(); ; step = w.next()) {
+    if (step.done) return step.value;
+    Atomics.wait(sleeper, 0, 0, step.value);
   }
-  return 'done';
 }
 
 async function writeBytesAsync(fd: number, buf: Uint8Array): Promise<'done' | 'stopped'> {
-  const wait = pipeWait();
-  for (let off = 0; off < buf.length; ) {
-    const n = writeSome(fd, buf, off);
-    if (n === 'stopped') return n;
-    if (n === AGAIN) {
-      const ms = wait.next();
-      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
-      continue;
-    }
-    wait.progress();
-    off += n;
+  const w = writing(fd, buf);
+  for (let step = w.next(); ; step = w.next()) {
+    if (step.done) return step.value;
+    await new Promise((resolve) => setTimeout(resolve, step.value));
   }
-  return 'done';
 }
