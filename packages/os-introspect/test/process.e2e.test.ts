@@ -177,4 +177,3 @@ describe('os-introspect as a process', () => {
     }
   });
 });
-

@@ -45,4 +45,3 @@ describe('writeChunks', () => {
     expect(readFileSync(join(dir, 'out')).equals(data)).toBe(true);
   });
 });
-
