@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../../tests/support/cli.js';
 import { tempDir } from '../../../../tests/support/tmp.js';
 import { boundTail, cleanEnv, runCommand } from './exec.js';
 import { processesWithToken, RUN_TOKEN_VARIABLE } from './escapees.js';
@@ -134,6 +135,26 @@ describe('runCommand', () => {
     expect(r.exitCode).toBeNull();
     expect(r.spawnError).toMatch(/ENOENT/);
     expect(r.stdoutLog?.bytes).toBe(0);
+  });
+
+  it('reports a command it has no file descriptors left to start (EMFILE) as spawn-failed, not as a TypeError', () => {
+    // Node returns such a child without its streams and emits the error a tick later; reading
+    // the streams regardless ended an os-introspect run (`ulimit -n 24`) as error[internal]. In a
+    // process of its own: the descriptors it uses up would be this whole test run's.
+    const script = [
+      "import { openSync, closeSync } from 'node:fs';",
+      "import { runCommand } from './packages/core/src/adapters/exec.ts';",
+      'const held = [];',
+      "try { for (;;) held.push(openSync('/dev/null', 'r')); } catch {}",
+      'closeSync(held.pop());',
+      "for (const watchdog of [false, true]) { const r = await runCommand({ command: 'true', watchdog }); console.log(JSON.stringify([r.outcome, r.exitCode, r.spawnError])); }",
+    ].join('\n');
+    const r = spawnSync('sh', ['-c', 'ulimit -n 128 && exec "$@"', 'sh', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+    expect(r.status, r.stderr).toBe(0);
+    const [plain, watched] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as [string, number | null, string]);
+    expect(plain).toEqual(['spawn-failed', null, 'EMFILE: spawn true EMFILE']);
+    expect(watched?.[0]).toBe('spawn-failed');
+    expect(watched?.[2]).toMatch(/its watchdog .* could not be started: EMFILE/);
   });
 
   it('cancels through an AbortSignal', async () => {

@@ -156,15 +156,21 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
   } catch (e) {
     return finish('spawn-failed', null, null, (e as Error).message);
   }
-  child.stdout!.on('data', (chunk: Buffer) => out.write(chunk));
-  child.stderr!.on('data', (chunk: Buffer) => err.write(chunk));
-  child.stdin!.on('error', () => {
+  if (!child.stdout || !child.stderr || !child.stdin) {
+    // No pipes (EMFILE, ENFILE: this process or the system is out of file descriptors): Node
+    // returns the child without its streams and emits the error on the next tick. Reading them
+    // regardless was a TypeError that ended the whole run as error[internal].
+    return new Promise((resolve) => child.once('error', (e: NodeJS.ErrnoException) => resolve(finish('spawn-failed', null, null, watched ? watched.spawnFailure(e) : `${e.code ?? 'error'}: ${e.message}`))));
+  }
+  child.stdout.on('data', (chunk: Buffer) => out.write(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.write(chunk));
+  child.stdin.on('error', () => {
     /* the child may exit without reading its input */
   });
   const input = opts.input ?? '';
-  if (typeof input === 'string' || input instanceof Uint8Array) child.stdin!.end(input);
+  if (typeof input === 'string' || input instanceof Uint8Array) child.stdin.end(input);
   else {
-    pipeline(Readable.from(input), child.stdin!).catch(() => {
+    pipeline(Readable.from(input), child.stdin).catch(() => {
       /* likewise: a child that exits early ends the stream */
     });
   }

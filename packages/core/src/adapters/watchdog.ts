@@ -77,7 +77,8 @@ export function spawnWatched(spec: Spec, opts: WatchdogOptions = {}): Watched {
     detached: true, // setsid(): the watchdog leads the group the command joins
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
   });
-  const channel = child.stdio[3] as Socket | null;
+  // No stdio at all when the pipes could not be made (EMFILE): runCommand reports the spawn error.
+  const channel = (child.stdio?.[3] ?? null) as Socket | null;
   let text = '';
   channel?.on('data', (chunk: Buffer) => {
     if (text.length < MAX_REPORT_BYTES) text += chunk.toString('utf8');
