@@ -3,9 +3,9 @@ import { chmodSync, mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileS
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../tests/support/cli.js';
+import { runCli, runCliVia } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
-import { expectValidSelfState, fakeToolsPath, introspectCli, observe, sandbox } from './helpers.js';
+import { expectValidSelfState, fakeToolsPath, introspectCli, observe, sandbox, sandboxArgs } from './helpers.js';
 
 // Bad input never crashes the observer: each case is a clear per-file status, a skipped entry,
 // or (for a root that does not exist) a clear error with exit 1.
@@ -246,6 +246,17 @@ describe('hostile trees', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('error[nix-parser-unavailable]: cannot load the tree-sitter Nix grammar');
     expect(r.stderr).toContain('AUTOPOIETIC_NIX_GRAMMAR');
+  });
+
+  it('names the address-space limit, not a reinstall, when WebAssembly cannot reserve its memory (ulimit -v)', () => {
+    // Each parsing thread's WebAssembly memory reserves about 10 GiB of address space; 3 GB
+    // leaves room for Node itself but not for that. The hint used to say "reinstall".
+    const s = sandbox(MINIMAL);
+    const r = runCliVia(['sh', '-c', 'ulimit -v 3000000 && exec "$@"', 'sh'], 'os-introspect', sandboxArgs(s), { env: { HOME: s.home } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('error[nix-parser-unavailable]: cannot load the tree-sitter Nix grammar');
+    expect(r.stderr).toContain('hint: WebAssembly could not reserve its memory (ulimit -v is 3000000 KiB).');
+    expect(r.stderr).not.toContain('Reinstall');
   });
 });
 

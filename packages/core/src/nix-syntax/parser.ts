@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Language, Parser, Tree } from 'web-tree-sitter';
 import { AosError } from '../cli-kit/errors.js';
 import { getLogger } from '../cli-kit/logger.js';
+import { parserLoadHint } from './parser-load-hint.js';
 import { type SyntaxNode, SyntaxTree } from './syntax-tree.js';
 import { makeTreeDumper, type GrammarNames, type HeapViews, type TreeData } from './tree-dump.js';
 
@@ -52,10 +53,7 @@ export function nixGrammarPath(env: NodeJS.ProcessEnv = process.env): string {
 export function loadNixParser(): Promise<NixParser> {
   loading ??= init().catch((e: unknown) => {
     loading = undefined;
-    throw new AosError('nix-parser-unavailable', `cannot load the tree-sitter Nix grammar: ${String(e)}`, {
-      hint: 'Reinstall dependencies (pnpm install) or set AUTOPOIETIC_NIX_GRAMMAR to a tree-sitter-nix .wasm file.',
-      cause: e,
-    });
+    throw new AosError('nix-parser-unavailable', `cannot load the tree-sitter Nix grammar: ${String(e)}`, { hint: parserLoadHint(e), cause: e });
   });
   return loading;
 }
