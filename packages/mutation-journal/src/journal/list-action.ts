@@ -1,4 +1,4 @@
-import { printRaw, printText } from '@autopoietic/core/cli-kit';
+import { getLogger, printRaw, printText, stdoutClosed } from '@autopoietic/core/cli-kit';
 import { readRecords } from '@autopoietic/core/ledger';
 import { LEDGERS } from '@autopoietic/core/schemas';
 import { buildFilter, type ListFilterFlags } from './list-filter.js';
@@ -36,6 +36,11 @@ export async function runList(kindArg: string, flags: ListFlags): Promise<void> 
   let n = 0;
   for await (const { record } of readRecords(file, schema, { quiet: true })) {
     if (n === matching) break; // appended since the first pass: not part of this listing
+    if (stdoutClosed()) {
+      // The reader went away (`| head`): nothing more to print, so nothing more to read.
+      getLogger().debug({ printed: n, matching }, `standard output was closed by its reader: stopped after ${n} of ${matching} records`);
+      return;
+    }
     if (!keep(record)) continue;
     const item = JSON.stringify(record, null, 2).replace(/\n/g, '\n  ');
     printRaw(`${n++ === 0 ? '[\n' : ',\n'}  ${item}`);
