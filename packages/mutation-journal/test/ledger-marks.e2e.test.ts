@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_PREV, lineDigest } from '@autopoietic/core/ledger';
-import { mutationRecord } from '../../../tests/support/records.js';
+import { chainedMutationLines } from '../../../tests/support/records.js';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 
@@ -155,13 +154,7 @@ describe('a ledger whose line endings were converted to CR LF', () => {
   });
 
   it('worker threads report the same problems as the single-thread scan', () => {
-    const lines: string[] = [];
-    let prev = GENESIS_PREV;
-    for (let i = 1; i <= 6000; i++) {
-      const line = JSON.stringify({ ...mutationRecord({ goal: `goal ${i}`, reason: 'r'.repeat(200) }), chain: { seq: i, prev } });
-      prev = lineDigest(Buffer.from(line));
-      lines.push(line);
-    }
+    const lines = chainedMutationLines(6000, (i) => ({ goal: `goal ${i}`, reason: 'r'.repeat(200) }));
     lines[2500] += '\r'; // one converted line, in the second block
     lines[4000] = `${BOM.toString('utf8')}${lines[4000]}`;
     const file = join(tempDir(), 'mutations.jsonl');

@@ -1,22 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_PREV, lineDigest } from '@autopoietic/core/ledger';
-import { mutationRecord } from '../../../tests/support/records.js';
+import { chainedMutationLines } from '../../../tests/support/records.js';
 import { runCli } from '../../../tests/support/cli.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 
 /** A valid chained ledger of `n` lines (several worker blocks long), written directly. */
-function chained(n: number): string[] {
-  const lines: string[] = [];
-  let prev = GENESIS_PREV;
-  for (let i = 1; i <= n; i++) {
-    const line = JSON.stringify({ ...mutationRecord({ goal: `goal ${i}`, reason: 'r'.repeat(200) }), chain: { seq: i, prev } });
-    prev = lineDigest(Buffer.from(line));
-    lines.push(line);
-  }
-  return lines;
-}
+const chained = (n: number): string[] => chainedMutationLines(n, (i) => ({ goal: `goal ${i}`, reason: 'r'.repeat(200) }));
 
 function verifyWith(file: string, threads: string) {
   return runCli('mutation-journal', ['ledger', 'verify', '--path', file], {

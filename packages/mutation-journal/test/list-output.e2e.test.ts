@@ -1,37 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_PREV, lineDigest } from '../../core/src/ledger/index.js';
 import { REPO_ROOT } from '../../../tests/support/cli.js';
 import { testEnv } from '../../../tests/support/nix-env.js';
+import { chainedMutationLines } from '../../../tests/support/records.js';
 import { tempDir } from '../../../tests/support/tmp.js';
 
 const BIN = join(REPO_ROOT, 'packages', 'mutation-journal', 'bin', 'mutation-journal.js');
 
-/** A valid chained mutations ledger of `n` records, written whole (an append each would take seconds). */
+/** A valid chained mutations ledger of `n` records. */
 function ledgerOf(n: number): string {
   const file = join(tempDir('aos-list-'), 'mutations.jsonl');
-  const fd = openSync(file, 'w');
-  let prev = GENESIS_PREV;
-  for (let i = 1; i <= n; i++) {
-    const line = JSON.stringify({
-      schema_version: '0.1.0',
-      mutation_id: `mut-20260101-000000-${i.toString(16).padStart(32, '0')}`,
-      timestamp: '2026-01-01T00:00:00.000Z',
-      goal: `goal number ${i}`,
-      status: 'pending',
-      phase: 'P0',
-      reason: '',
-      changed_paths: ['hosts/aion/default.nix'],
-      next_hypothesis: '',
-      metadata: {},
-      chain: { seq: i, prev },
-    });
-    prev = lineDigest(Buffer.from(line, 'utf8'));
-    writeSync(fd, `${line}\n`);
-  }
-  closeSync(fd);
+  writeFileSync(file, `${chainedMutationLines(n, (i) => ({ goal: `goal number ${i}` })).join('\n')}\n`);
   return file;
 }
 
