@@ -160,12 +160,15 @@ export default async function bench(): Promise<BenchSection> {
         pass: null,
       });
       rows.push({
-        what: 'Same comparison in CPU time (user + system; less sensitive to other load on the machine)',
+        // The issue's target is elapsed time, and it asks for both cores: a run spends more CPU
+        // than elapsed time by design, so CPU time is shown for scale (it moves less with other
+        // load on the machine), not held to the elapsed-time target.
+        what: 'For scale, not a target: the same comparison in CPU time (user + system of every thread; a run keeps both cores busy, so it uses more CPU than elapsed time)',
         baseline: `${(nixCpu / 1000).toFixed(1)} s of CPU (extrapolated)`,
         measured: `${coldCpu.toFixed(0)} ms of CPU (all threads)`,
         ratio: nixCpu / coldCpu,
-        target: '>= 50 (times less)',
-        pass: nixCpu / coldCpu >= 50,
+        target: '-',
+        pass: null,
       });
       notes.push(`nix-instantiate --parse was run on an evenly spaced sample of ${NIX_SAMPLE} of the ${paths.length} files, one process per file as a checker would, and the total extrapolated: almost all of its time is process start. The sample is taken in ${RUNS} slices, one after each cold and warm run, so that both sides of the ratio see the same machine.`);
       notes.push(
