@@ -149,10 +149,13 @@ stdenv.mkDerivation (finalAttrs: {
       exit 1
     fi
 
+    # Each bin starts as a shell script that picks Node's flags (ADR 0023, ADR 0024: under
+    # `ulimit -v`, --disable-wasm-trap-handler); here it runs this closure's Node.js.
     for cli in ${lib.escapeShellArgs clis}; do
-      makeWrapper ${lib.getExe nodejs} "$out/bin/$cli" \
-        --set-default AUTOPOIETIC_NIX_GRAMMAR "$grammar" \
-        --add-flags "$libdir/packages/$cli/bin/$cli.js"
+      substituteInPlace "$libdir/packages/$cli/bin/$cli.js" \
+        --replace-fail 'exec node ' 'exec ${lib.getExe nodejs} '
+      makeWrapper "$libdir/packages/$cli/bin/$cli.js" "$out/bin/$cli" \
+        --set-default AUTOPOIETIC_NIX_GRAMMAR "$grammar"
     done
 
     runHook postInstall
@@ -175,6 +178,14 @@ stdenv.mkDerivation (finalAttrs: {
       "$out/bin/os-introspect" --root "$TMPDIR/genome" > "$TMPDIR/self-state.json"
     jq -e '.genome.nix_files | map(.path + ":" + .parse.status) == ["flake.nix:ok"]' \
       "$TMPDIR/self-state.json" > /dev/null
+    # Under an address-space limit too (WebAssembly without its 10 GiB reservations, ADR 0024).
+    (
+      ulimit -v 4000000
+      AUTOPOIETIC_ETC_DIR="$TMPDIR/etc" AUTOPOIETIC_MEMORY_DIR="$TMPDIR/memory-limited" \
+        "$out/bin/os-introspect" --root "$TMPDIR/genome" > "$TMPDIR/self-state-limited.json"
+    )
+    jq -e '.genome.nix_files | map(.path + ":" + .parse.status) == ["flake.nix:ok"]' \
+      "$TMPDIR/self-state-limited.json" > /dev/null
     runHook postInstallCheck
   '';
 

@@ -19,6 +19,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   input?: string;
   timeoutMs?: number;
+  /**
+   * Run the bin as an executable, as users start it (its shell start-up, then the `node` on PATH,
+   * put first: this one), not as `node <bin>`.
+   */
+  asExecutable?: boolean;
 }
 
 /** Runs a built CLI (`packages/<name>/bin/<name>.js`, compiled by `pnpm build`) as a real process. */
@@ -32,10 +37,12 @@ export function runCli(name: CliName, args: string[], opts: RunOptions = {}): Cl
  */
 export function runCliVia(prefix: string[], name: CliName, args: string[], opts: RunOptions = {}): CliResult {
   const bin = join(REPO_ROOT, 'packages', name, 'bin', `${name}.js`);
-  const [command, ...rest] = [...prefix, process.execPath, bin, ...args];
+  const [command, ...rest] = [...prefix, ...(opts.asExecutable ? [] : [process.execPath]), bin, ...args];
+  const env = testEnv(opts.env);
+  if (opts.asExecutable) env.PATH = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
   const r = spawnSync(command!, rest, {
     cwd: opts.cwd ?? REPO_ROOT,
-    env: testEnv(opts.env),
+    env,
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 120_000,

@@ -5,7 +5,13 @@
 ":" //; # so Node starts without it; the launcher puts it back for the processes the CLI starts
 ":" //; # (core/bin/bundle-loader.js, restoreExtraCaCerts).
 ":" //; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then export AUTOPOIETIC_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS
-":" //; else unset AUTOPOIETIC_NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"
+":" //; else unset AUTOPOIETIC_NODE_EXTRA_CA_CERTS; fi
+":" //; # Under an address-space limit (ulimit -v: shared hosts, systemd's LimitAS=) V8 cannot reserve the
+":" //; # ~10 GiB per WebAssembly memory that its trap-handler bounds checks need, and the Nix grammar does
+":" //; # not load. --disable-wasm-trap-handler (Node >= 20.15) checks bounds inline instead: parsing is
+":" //; # about 10% slower, so only then (docs/adr/0024-wasm-under-an-address-space-limit.md).
+":" //; case $(ulimit -v 2>/dev/null) in unlimited | '') ;; *) set -- --disable-wasm-trap-handler "$0" "$@"; exec node "$@" ;; esac
+":" //; exec node "$0" "$@"
 // Thin launcher, CommonJS (bin/package.json): no ES module loader to start before the bundle.
 // `pnpm build` compiles dist/ and bundles it into dist/bundle/<id>/ (one file to load, with a V8
 // code cache made on first use, instead of every module of dist/ to resolve and compile; see

@@ -103,6 +103,19 @@ describe('bin launcher', () => {
   });
 });
 
+/** A bin run as an executable (its shell prologue, then `node` from PATH), optionally behind a wrapper command that execs the rest. */
+function runAsExecutable(bin: string, env: Record<string, string | undefined>, args = ['a'], prefix: string[] = []) {
+  const base: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: tempDir() };
+  delete base.NODE_EXTRA_CA_CERTS;
+  delete base.AUTOPOIETIC_NODE_EXTRA_CA_CERTS;
+  delete base.AUTOPOIETIC_DEBUG;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
+  // The node on PATH is this one (the prologue execs `node`, as the shebang it replaced did).
+  base.PATH = `${dirname(process.execPath)}:${base.PATH ?? ''}`;
+  const [command, ...rest] = [...prefix, bin, ...args];
+  return spawnSync(command!, rest, { encoding: 'utf8', env: base });
+}
+
 // The bins start as shell scripts that move NODE_EXTRA_CA_CERTS aside before Node starts (Node 20
 // loads the bundle it names at start-up, ~90 ms), and the launcher puts it back for the processes
 // the CLI starts. A missing file makes the start-up load print a warning: its absence shows that
@@ -110,17 +123,6 @@ describe('bin launcher', () => {
 describe('bin launcher and NODE_EXTRA_CA_CERTS', () => {
   /** A bundle that reports the two variables as it and a child process see them. */
   const reporter = `exports.main = async () => console.log(JSON.stringify({ own: process.env.NODE_EXTRA_CA_CERTS ?? null, moved: process.env.AUTOPOIETIC_NODE_EXTRA_CA_CERTS ?? null, child: require('node:child_process').execFileSync('sh', ['-c', 'printf %s "\${NODE_EXTRA_CA_CERTS-unset}"'], { encoding: 'utf8' }) }));\n`;
-
-  function runAsExecutable(bin: string, env: Record<string, string | undefined>, args = ['a']) {
-    const base: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: tempDir() };
-    delete base.NODE_EXTRA_CA_CERTS;
-    delete base.AUTOPOIETIC_NODE_EXTRA_CA_CERTS;
-    delete base.AUTOPOIETIC_DEBUG;
-    for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
-    // The node on PATH is this one (the prologue execs `node`, as the shebang it replaced did).
-    base.PATH = `${dirname(process.execPath)}:${base.PATH ?? ''}`;
-    return spawnSync(bin, args, { encoding: 'utf8', env: base });
-  }
 
   it('starts Node without it, and gives it back to the CLI and the processes it starts', () => {
     const { packages, bin } = layout(reporter);
@@ -176,5 +178,43 @@ describe('bin launcher and NODE_EXTRA_CA_CERTS', () => {
     expect(prologue('mutation-runner')[0]).toBe('#!/bin/sh');
     expect(prologue('os-introspect')).toEqual(prologue('mutation-runner'));
     expect(prologue('mutation-journal')).toEqual(prologue('mutation-runner'));
+  });
+});
+
+// Under an address-space limit (ulimit -v) the prologue starts Node with
+// --disable-wasm-trap-handler, so that WebAssembly memories need no ~10 GiB reservation each
+// (ADR 0024); without a limit Node keeps its faster trap-handler bounds checks.
+describe('bin launcher under an address-space limit', () => {
+  const reporter = "exports.main = async () => console.log(JSON.stringify(process.execArgv.filter((a) => a.includes('wasm'))));\n";
+  const limited = (kib: string) => ['sh', '-c', `ulimit -v ${kib} && exec "$@"`, 'sh'];
+
+  it('passes --disable-wasm-trap-handler to Node only when ulimit -v sets a limit', () => {
+    const { packages, bin } = layout(reporter);
+    record(packages);
+    chmodSync(bin, 0o755);
+    const free = runAsExecutable(bin, {});
+    expect(free.status, free.stderr).toBe(0);
+    expect(JSON.parse(free.stdout)).toEqual([]);
+    const capped = runAsExecutable(bin, {}, ['a', 'b c'], limited('3000000'));
+    expect(capped.status, capped.stderr).toBe(0);
+    expect(JSON.parse(capped.stdout)).toEqual(['--disable-wasm-trap-handler']);
+    // A limit that is set but generous still gets the flag: a run starts a memory per parsing thread.
+    const large = runAsExecutable(bin, {}, ['a'], limited('100000000'));
+    expect(JSON.parse(large.stdout)).toEqual(['--disable-wasm-trap-handler']);
+  });
+
+  it('passes the CLI its arguments unchanged under a limit', () => {
+    const { packages, bin } = layout();
+    record(packages);
+    chmodSync(bin, 0o755);
+    const r = runAsExecutable(bin, {}, ['a', 'b c', '--', '$HOME'], limited('3000000'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('bundle a b c -- $HOME');
+  });
+
+  it.each(CLIS)('%s, run as an executable under ulimit -v 3000000, starts and prints its version', (cli) => {
+    const r = runAsExecutable(join(REPO_ROOT, 'packages', cli, 'bin', `${cli}.js`), {}, ['--version'], limited('3000000'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -248,14 +248,31 @@ describe('hostile trees', () => {
     expect(r.stderr).toContain('AUTOPOIETIC_NIX_GRAMMAR');
   });
 
-  it('names the address-space limit, not a reinstall, when WebAssembly cannot reserve its memory (ulimit -v)', () => {
-    // Each parsing thread's WebAssembly memory reserves about 10 GiB of address space; 3 GB
-    // leaves room for Node itself but not for that. The hint used to say "reinstall".
+  // Each parsing thread's WebAssembly memory reserves about 10 GiB of address space for V8's
+  // trap-handler bounds checks; 3 GB leaves room for Node itself but not for that.
+  const LIMITED = ['sh', '-c', 'ulimit -v 3000000 && exec "$@"', 'sh'];
+
+  it('parses under an address-space limit (ulimit -v) when run as an executable, in both threads', () => {
+    const s = sandbox({ ...MINIMAL, 'modules/a.nix': '{ lib, ... }: { options.a.enable = lib.mkEnableOption "a"; }\n' });
+    const r = runCliVia(LIMITED, 'os-introspect', sandboxArgs(s, ['--jobs', '2']), { env: { HOME: s.home }, asExecutable: true });
+    expect(r.code, r.stderr).toBe(0);
+    const st = expectValidSelfState(r.json());
+    expect(st.genome.nix_files.map((f) => [f.path, f.parse.status])).toEqual([
+      ['flake.nix', 'ok'],
+      ['modules/a.nix', 'ok'],
+    ]);
+    expect(st.genome.modules.find((m) => m.path === 'modules/a.nix')?.options.map((o) => o.path)).toEqual(['a.enable']);
+  });
+
+  it('names the address-space limit and the way round it, not a reinstall, when started as `node <bin>` under it', () => {
+    // `node <bin>` skips the bin's shell start-up, which adds --disable-wasm-trap-handler.
+    // The hint used to say "reinstall".
     const s = sandbox(MINIMAL);
-    const r = runCliVia(['sh', '-c', 'ulimit -v 3000000 && exec "$@"', 'sh'], 'os-introspect', sandboxArgs(s), { env: { HOME: s.home } });
+    const r = runCliVia(LIMITED, 'os-introspect', sandboxArgs(s), { env: { HOME: s.home } });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('error[nix-parser-unavailable]: cannot load the tree-sitter Nix grammar');
     expect(r.stderr).toContain('hint: WebAssembly could not reserve its memory (ulimit -v is 3000000 KiB).');
+    expect(r.stderr).toContain('start Node with --disable-wasm-trap-handler');
     expect(r.stderr).not.toContain('Reinstall');
   });
 });

@@ -17,12 +17,19 @@ describe('parserLoadHint', () => {
     expect(parserLoadHint(errno('ENFILE'), limits('20', 'unlimited'))).toContain("The system's file table is full (ENFILE)");
   });
 
-  it('names the address-space limit when WebAssembly cannot reserve its memory', () => {
+  it('names the address-space limit when WebAssembly cannot reserve its memory, and the flag that avoids the reservation', () => {
     const e = new RangeError('WebAssembly.Memory(): could not allocate memory');
-    expect(parserLoadHint(e, limits('1024', '3072000000'))).toBe(
-      'WebAssembly could not reserve its memory (ulimit -v is 3000000 KiB). Each parsing thread reserves about 10 GiB of address space (reserved, not used): lift the limit (ulimit -v unlimited) and run it again.',
+    expect(parserLoadHint(e, limits('1024', '3072000000'), [])).toBe(
+      'WebAssembly could not reserve its memory (ulimit -v is 3000000 KiB). Each parsing thread reserves about 10 GiB of address space (reserved, not used) unless Node checks bounds inline: run the CLI as an executable (its start-up passes Node --disable-wasm-trap-handler under a limit), start Node with --disable-wasm-trap-handler, or lift the limit (ulimit -v unlimited).',
     );
-    expect(parserLoadHint(e, limits('1024', 'unlimited'))).toMatch(/^WebAssembly could not reserve its memory\. /);
+    expect(parserLoadHint(e, limits('1024', 'unlimited'), [])).toMatch(/^WebAssembly could not reserve its memory\. /);
+  });
+
+  it('asks for a higher limit when the memory was short even with inline bounds checks', () => {
+    const e = new RangeError('WebAssembly.Memory(): could not allocate memory');
+    expect(parserLoadHint(e, limits('1024', '1536000000'), ['--disable-wasm-trap-handler'])).toBe(
+      'WebAssembly could not get its memory (ulimit -v is 1500000 KiB), even with inline bounds checks: raise the limit (a run needs about 2 GB of address space) and run it again.',
+    );
   });
 
   it('keeps the reinstall hint for a grammar that is missing or broken', () => {
