@@ -14,8 +14,9 @@
   util-linux,
 }:
 let
-  # One Node.js for building, testing and running the CLIs. The workspace targets Node.js >= 20.19;
-  # nodejs_20 is marked insecure at the pinned nixpkgs (end of life 2026-04-30), so use 22 LTS.
+  # One Node.js for building, testing and running the CLIs. The workspace targets Node.js
+  # ^20.19 || >=22.12; nodejs_20 is marked insecure at the pinned nixpkgs (end of life
+  # 2026-04-30), so use 22 LTS.
   nodejs = nodejs_22;
   pnpm = pnpm_10.override { inherit nodejs; };
 

@@ -12,9 +12,10 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  log "Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))."
+# The range of package.json's "engines", which is vite's (the tests run on it); it also holds
+# --disable-wasm-trap-handler (docs/adr/0024-wasm-under-an-address-space-limit.md).
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a >= 23 ? 0 : 1)' 2>/dev/null; then
+  log "Node.js ^20.19.0 || >=22.12.0 is required (found: $(node --version 2>/dev/null || echo none))."
   exit 1
 fi
 
