@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, digestCanonical, sha256 } from '@autopoietic/core/canonical';
@@ -162,6 +162,28 @@ describe('install-apply', () => {
     expect(forced.json().effects[0].metadata).toMatchObject({ prior_state: 'replaced', prior_sha256: seed.content_sha256 });
     expect(forced.json().verify.files[0]).toMatchObject({ status: 'matched', actual_mode: '0644' });
     expect(statSync(seed.target_path).mode & 0o7777).toBe(0o644);
+  });
+
+  // install-verify judges owners (ADR 0025): a seed another user owns is not installed, so apply must not leave it as it is.
+  it("treats the planned content and mode owned by another user as a different file: refused without --force, replaced with it", async () => {
+    const dir = tempDir();
+    const { ev, planFile, plan } = await recordedPlan(dir);
+    const seed = plan.seed_manifest.files[0]!;
+    mkdirSync(dirname(seed.target_path), { recursive: true });
+    writeFileSync(seed.target_path, seed.content);
+    chmodSync(seed.target_path, 0o644);
+    // Only root can give a file to another user; as another user, this user's own seed (it owns
+    // the target root too) is installed: the other test above leaves it alone.
+    if (process.getuid!() !== 0) return;
+    chownSync(seed.target_path, 65534, 65534);
+    const refused = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${seed.target_path}: exists with the planned content and mode, but it is owned by uid 65534, not by root, which owns the target root: that user can rewrite it`);
+    const forced = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--force', '--memory-dir', ev.memory]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.json().effects[0].metadata).toMatchObject({ prior_state: 'replaced', prior_sha256: seed.content_sha256 });
+    expect(forced.json().verify.files[0]).toMatchObject({ status: 'matched', actual_uid: 0, allowed_uids: [0] });
+    expect(statSync(seed.target_path).uid).toBe(0);
   });
 
   it('records a failed generation when a write fails part-way; revert undoes what was written', async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digestCanonical, sha256 } from '@autopoietic/core/canonical';
@@ -37,6 +37,10 @@ function writeSeeds(files: SeedFile[]): void {
   }
 }
 
+const uid = process.getuid!();
+/** Who may own the seeds of a target root this test made: root, and this user (its owner). */
+const ALLOWED = uid === 0 ? [0] : [0, uid];
+
 function verify(dir: string, planFile: string, extra: string[] = []) {
   return runCli('mutation-runner', ['install-verify', '--plan', planFile, ...extra], { cwd: dir });
 }
@@ -73,8 +77,34 @@ describe('install-verify: per-file reports', () => {
       actual_sha256: files[0]!.content_sha256,
       expected_mode: '0644',
       actual_mode: '0666',
+      allowed_uids: ALLOWED,
+      actual_uid: uid,
       status: 'mismatched',
       reason: "content hash matched, but mode 0666 differs from the manifest's 0644",
+    });
+    expect(out.files.slice(1).map((f: { status: string }) => f.status)).toEqual(Array(4).fill('matched'));
+  });
+
+  // It said "content hash and mode 0644 matched": the owner could rewrite the seed, and the installed
+  // tools would refuse a host policy that another user owns (host-policy-untrusted, ADR 0020).
+  it("judges each seed file's owner: root and the target root's owner may own it, no one else (exit 1)", async () => {
+    const dir = tempDir();
+    const { planFile, files } = await makePlan(dir);
+    writeSeeds(files);
+    const ok = verify(dir, planFile);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json().files.map((f: { actual_uid: number; allowed_uids: number[] }) => [f.actual_uid, f.allowed_uids])).toEqual(Array(5).fill([uid, ALLOWED]));
+    if (uid !== 0) return; // only root can give a file to another user; the rule itself is unit-tested (seed-owner.test.ts)
+    chownSync(files[0]!.target_path, 65534, 65534);
+    const r = verify(dir, planFile);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('install seed verification failed');
+    const out = r.json();
+    expect(out.files[0]).toMatchObject({
+      status: 'mismatched',
+      actual_uid: 65534,
+      allowed_uids: [0],
+      reason: `content hash matched, but it is owned by uid 65534, not by root, which owns the target root: that user can rewrite it (give it to root: chown root '${files[0]!.target_path}')`,
     });
     expect(out.files.slice(1).map((f: { status: string }) => f.status)).toEqual(Array(4).fill('matched'));
   });

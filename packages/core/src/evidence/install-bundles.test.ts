@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '../canonical/digest.js';
 import { EvidenceBundle } from '../schemas/evidence.js';
 import { InstallPlanOutput, InstallVerifyOutput, type InstallVerifyFile } from '../schemas/install.js';
-import { installPlanBundle, installVerifyBundle, NOT_CARRIED_BY_GENERATION, NOT_CARRIED_BY_VERIFY, VERIFY_LIMITS } from './install-bundles.js';
+import { installPlanBundle, installVerifyBundle, NOT_CARRIED_BY_GENERATION, NOT_CARRIED_BY_VERIFY, VERIFY_LIMITS, VERIFY_LIMITS_WITH_MODES, VERIFY_LIMITS_WITH_OWNERS } from './install-bundles.js';
 import { rawRef } from './refs.js';
 
 const FP = (c: string) => `sha256:${c.repeat(64)}`;
@@ -198,6 +198,22 @@ describe('installVerifyBundle (P3 verify)', () => {
     // A report without modes (a manifest without them, or one kept before) gives the bundle it gave before.
     const before = verifyOut([{}]);
     expect(installVerifyBundle(before, raw(before)).claims![0]!.limits).toEqual(VERIFY_LIMITS);
+  });
+
+  // install-verify judges owners (ADR 0025): an owner-only mismatch must be explained in the comparison, and the claim's limits must say owners were compared.
+  it('names the allowed owners and the actual one in a compared file, and says owners were compared', () => {
+    const ownerOnly: Partial<InstallVerifyFile> = { status: 'mismatched', actual_sha256: FP('e'), expected_mode: '0644', actual_mode: '0644', allowed_uids: [0], actual_uid: 1000, reason: 'content hash matched, but it is owned by uid 1000' };
+    const out = verifyOut([ownerOnly, { allowed_uids: [0, 1000], actual_uid: 1000 }]);
+    const b = installVerifyBundle(out, raw(out));
+    expectValidAndBacked(b);
+    expect(b.comparisons![0]!).toMatchObject({ status: 'mismatched', left_ref: `expected:${FP('e')},mode=0644,uid=0`, right_ref: `actual:${FP('e')},mode=0644,uid=1000` });
+    expect(b.comparisons![1]!).toMatchObject({ status: 'matched', left_ref: `expected:${FP('e')},uid=0|1000`, right_ref: `actual:${FP('e')},uid=1000` });
+    expect(b.claims![0]!.limits).toEqual(VERIFY_LIMITS_WITH_OWNERS);
+    expect(b.claims![0]!.limits[0]).toContain('owners (root or the target root\'s owner)');
+    // A report kept before owners were compared gives the bundle it gave then (evidence check rebuilds it).
+    const before = verifyOut([{ expected_mode: '0644', actual_mode: '0644' }]);
+    expect(installVerifyBundle(before, raw(before)).claims![0]!.limits).toEqual(VERIFY_LIMITS_WITH_MODES);
+    expect(installVerifyBundle(before, raw(before)).comparisons![0]!.left_ref).toBe(`expected:${FP('e')},mode=0644`);
   });
 
   it('adds the lineage check and symlink resolution when present', () => {

@@ -15,11 +15,28 @@ export const VERIFY_LIMITS = [
   'This does not prove that nixos-install ran.',
 ];
 
-/** The limits when the manifest gave modes and install-verify compared permission bits too. */
+/** The limits when the manifest gave modes and install-verify compared permission bits too (reports before owners were compared). */
 export const VERIFY_LIMITS_WITH_MODES = [
   'File contents (sha256) and permission bits were compared, nothing was executed; owner, group, ACLs and extended attributes were not compared.',
   ...VERIFY_LIMITS.slice(1),
 ];
+
+/** The limits when install-verify compared owners (ADR 0025), and permission bits where the manifest gave a mode. */
+export const VERIFY_LIMITS_WITH_OWNERS = [
+  'File contents (sha256), owners (root or the target root\'s owner) and, where the manifest gave a mode, permission bits were compared, nothing was executed; group, ACLs and extended attributes were not compared.',
+  ...VERIFY_LIMITS.slice(1),
+];
+
+/** What a seed file's report says of its owner in a comparison (nothing for a report made before owners were compared). */
+function ownerPart(uids: readonly number[] | number | undefined): string {
+  if (uids === undefined) return '';
+  return `,uid=${typeof uids === 'number' ? uids : uids.join('|')}`;
+}
+
+function verifyLimits(files: InstallVerifyOutput['files']): string[] {
+  if (files.some((f) => f.allowed_uids !== undefined)) return VERIFY_LIMITS_WITH_OWNERS;
+  return files.some((f) => f.expected_mode !== undefined) ? VERIFY_LIMITS_WITH_MODES : VERIFY_LIMITS;
+}
 
 /** Honest placeholders where an output does not carry a subject field (the schema needs a value). */
 export const NOT_CARRIED_BY_GENERATION = 'unknown:not-carried-by-generation-record';
@@ -100,20 +117,21 @@ const SEED_STATUS: Record<InstallVerifyOutput['files'][number]['status'], Eviden
 };
 
 /**
- * P3 install-verify: one comparison per seed file (expected vs actual hash, and mode when the
- * manifest gave one), plus lineage when checked. A report made before modes were compared
- * (no expected_mode) gives the bundle it gave then, so `evidence check` still rebuilds it.
+ * P3 install-verify: one comparison per seed file (expected vs actual hash, mode when the
+ * manifest gave one, and owner), plus lineage when checked. A report made before modes or owners
+ * were compared (no expected_mode, no allowed_uids) gives the bundle it gave then, so `evidence
+ * check` still rebuilds it.
  */
 export function installVerifyBundle(out: InstallVerifyOutput, raw: ProvenanceRef, ctx: InstallVerifyContext = {}): EvidenceBundle {
   const pid = out.promotion_id;
   const planGen = ctx.plan?.generation;
   const generationId = out.generation ?? planGen?.generation ?? NOT_CARRIED_BY_VERIFY;
   const keys = distinctKeys(out.files.map((f) => f.installed_path));
-  // A file whose mode was compared names both modes: "mismatched" with equal hashes is then explained.
+  // A file whose mode or owner was compared names both sides: "mismatched" with equal hashes is then explained.
   const comparisons: ComparisonSpec[] = out.files.map((f, i) => ({
     name: `seed-file:${keys[i]}`,
-    left: `expected:${f.expected_sha256}${f.expected_mode ? `,mode=${f.expected_mode}` : ''}`,
-    right: `actual:${f.actual_sha256 ?? f.status}${f.actual_mode ? `,mode=${f.actual_mode}` : ''}`,
+    left: `expected:${f.expected_sha256}${f.expected_mode ? `,mode=${f.expected_mode}` : ''}${ownerPart(f.allowed_uids)}`,
+    right: `actual:${f.actual_sha256 ?? f.status}${f.actual_mode ? `,mode=${f.actual_mode}` : ''}${ownerPart(f.actual_uid)}`,
     status: SEED_STATUS[f.status],
     reason: f.reason,
     ...(f.resolved_path ? { metadata: { resolved_path: f.resolved_path } } : {}),
@@ -157,7 +175,7 @@ export function installVerifyBundle(out: InstallVerifyOutput, raw: ProvenanceRef
       name: 'install-verify',
       text: out.all_matched ? 'seed files verified' : 'seed verification failed',
       keyFacts: ['all-matched', 'seed-file-statuses'],
-      limits: out.files.some((f) => f.expected_mode !== undefined) ? VERIFY_LIMITS_WITH_MODES : VERIFY_LIMITS,
+      limits: verifyLimits(out.files),
     },
   });
 }

@@ -61,6 +61,10 @@ export const InstallVerifyFile = z.strictObject({
   expected_mode: PermissionBits.optional(),
   /** The file's permission bits (`mode & 0o7777` of the opened file), when the manifest gives a mode and the file was read. */
   actual_mode: PermissionBits.optional(),
+  /** Who may own the file: root and the target root's owner (ADR 0025); set when the file was read. */
+  allowed_uids: z.array(z.number().int().nonnegative()).min(1).optional(),
+  /** The owner of the opened file, when it was read. */
+  actual_uid: z.number().int().nonnegative().optional(),
   status: z.enum(SEED_FILE_STATUSES),
   reason: z.string(),
   /** Set when the file was reached through a symlink that stays inside the target root. */

@@ -1,10 +1,11 @@
-import { chmodSync, linkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { AosError } from '@autopoietic/core/cli-kit';
 import { sha256 } from '@autopoietic/core/canonical';
 import { entryExists, fsyncDir, writeFileAtomic } from '@autopoietic/core/adapters';
 import type { InstallSeedFilePlan } from '@autopoietic/core/schemas';
 import { checkMode, permissionBits } from './seed-mode.js';
+import { allowedOwners, ownerProblem } from './seed-owner.js';
 import { readSeedFile, resolveInRoot } from './target-fs.js';
 
 /**
@@ -40,11 +41,13 @@ export function probeSeedPath(root: string, file: InstallSeedFilePlan): Probe {
   const read = readSeedFile(root, file.installed_path);
   const never = 'install-apply never replaces a symlink, even with --force (remove it or change what manages it)';
   if (read.status === 'read' && sha256(read.bytes) === file.content_sha256) {
-    // The same rule as install-verify's: a file it would report mismatched is not installed yet.
-    if (file.mode === undefined || checkMode(file.mode, read.stat.mode, read.resolvedPath !== undefined).status === 'matched') {
-      return { kind: 'identical', file, writePath, sha256: file.content_sha256 };
-    }
-    const difference = `the planned content but mode ${permissionBits(read.stat.mode)}, not the plan's ${file.mode}`;
+    // The same rules as install-verify's: a file it would report mismatched is not installed yet.
+    const modeOk = file.mode === undefined || checkMode(file.mode, read.stat.mode, read.resolvedPath !== undefined).status === 'matched';
+    const owner = ownerProblem(read.stat.uid, allowedOwners(statSync(root).uid), read.resolvedPath ?? writePath);
+    if (modeOk && owner === undefined) return { kind: 'identical', file, writePath, sha256: file.content_sha256 };
+    const difference = modeOk
+      ? `the planned content and mode, but ${owner}`
+      : `the planned content but mode ${permissionBits(read.stat.mode)}, not the plan's ${file.mode}${owner ? `; and ${owner}` : ''}`;
     if (isLink) return { kind: 'refused', file, reason: `${writePath} is a symlink to a file with ${difference}; ${never}` };
     return { kind: 'different', file, writePath, sha256: file.content_sha256, difference: `exists with ${difference}` };
   }

@@ -6,30 +6,34 @@ import { installVerifyBundle, prepareSidecar, rawRef, writeSidecar } from '@auto
 import { readPlanFile, type LoadedPlan } from './plan-file.js';
 import { checkReportOutput, writeReport } from './report-file.js';
 import { checkMode, permissionBits } from './seed-mode.js';
+import { allowedOwners, ownerProblem } from './seed-owner.js';
 import { SEED_SOURCES } from './seeds.js';
 import { readSeedFile, type SeedRead } from './target-fs.js';
 
 /**
  * install-verify (design inventory 3.7): read-only. Each seed file is read safely under the
- * target root and its sha256 compared with the manifest, and its permission bits with the
- * manifest's mode when it gives one (seed-mode.ts); the installed lineage ledger must hold
- * the plan's generation record (ADR 0014's mutation <-> generation correspondence).
+ * target root and its sha256 compared with the manifest, its permission bits with the
+ * manifest's mode when it gives one (seed-mode.ts), and its owner with root and the target root's
+ * owner (seed-owner.ts); the installed lineage ledger must hold the plan's generation record
+ * (ADR 0014's mutation <-> generation correspondence).
  */
 
 type Lineage = NonNullable<InstallVerifyOutput['lineage']>;
 
-/** The target root's real path, or why it cannot be used. */
-function realRoot(root: string): { path?: string; problem?: string } {
+/** The target root's real path and owner, or why it cannot be used. */
+function realRoot(root: string): { path?: string; uid?: number; problem?: string } {
   try {
     const path = realpathSync(root);
-    return statSync(path).isDirectory() ? { path } : { problem: `target root ${root} is not a directory` };
+    const st = statSync(path);
+    return st.isDirectory() ? { path, uid: st.uid } : { problem: `target root ${root} is not a directory` };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? {} : { problem: `cannot resolve target root ${root}: ${code ?? (e as Error).message}` };
   }
 }
 
-function fileReport(f: InstallSeedFilePlan, read: SeedRead): InstallVerifyFile {
+/** One seed file's report; `allowed` is who may own it (seed-owner.ts). Pure. */
+export function fileReport(f: InstallSeedFilePlan, read: SeedRead, allowed: readonly number[]): InstallVerifyFile {
   const base = { installed_path: f.installed_path, target_path: f.target_path, expected_sha256: f.content_sha256 };
   if (read.status === 'missing') return { ...base, status: 'missing', reason: 'target file is missing' };
   if (read.status === 'error') return { ...base, status: 'error', reason: read.reason };
@@ -38,16 +42,19 @@ function fileReport(f: InstallSeedFilePlan, read: SeedRead): InstallVerifyFile {
     f.mode === undefined ? {} : { expected_mode: permissionBits(Number.parseInt(f.mode, 8)), actual_mode: permissionBits(read.stat.mode) };
   const via = read.resolvedPath ? { resolved_path: read.resolvedPath } : {};
   const through = read.resolvedPath ? ' (through a symlink inside the target root)' : '';
-  const report = { ...base, actual_sha256: actual, ...modes };
+  const report = { ...base, actual_sha256: actual, ...modes, allowed_uids: [...allowed], actual_uid: read.stat.uid };
   if (actual !== f.content_sha256) return { ...report, status: 'mismatched', reason: `content hash did not match install seed manifest${through}`, ...via };
-  if (modes.expected_mode === undefined) return { ...report, status: 'matched', reason: `content hash matched${through}`, ...via };
-  const mode = checkMode(modes.expected_mode, read.stat.mode, read.resolvedPath !== undefined);
-  if (mode.status === 'mismatched') {
-    return { ...report, status: 'mismatched', reason: `content hash matched${through}, but mode ${modes.actual_mode} differs from the manifest's ${modes.expected_mode}`, ...via };
-  }
-  const reason = mode.stricter
-    ? `content hash matched${through}; mode ${modes.actual_mode} grants nothing beyond the manifest's ${modes.expected_mode}`
-    : `content hash and mode ${modes.expected_mode} matched${through}`;
+  const mode = modes.expected_mode === undefined ? undefined : checkMode(modes.expected_mode, read.stat.mode, read.resolvedPath !== undefined);
+  const problems = [
+    ...(mode?.status === 'mismatched' ? [`mode ${modes.actual_mode} differs from the manifest's ${modes.expected_mode}`] : []),
+    ...[ownerProblem(read.stat.uid, allowed, read.resolvedPath ?? f.target_path)].filter((p) => p !== undefined),
+  ];
+  if (problems.length > 0) return { ...report, status: 'mismatched', reason: `content hash matched${through}, but ${problems.join('; and ')}`, ...via };
+  if (mode === undefined) return { ...report, status: 'matched', reason: `content hash matched${through}`, ...via };
+  const reason =
+    mode.status === 'matched' && mode.stricter
+      ? `content hash matched${through}; mode ${modes.actual_mode} grants nothing beyond the manifest's ${modes.expected_mode}`
+      : `content hash and mode ${modes.expected_mode} matched${through}`;
   return { ...report, status: 'matched', reason, ...via };
 }
 
@@ -84,7 +91,8 @@ export function verifyInstall(loaded: LoadedPlan, now: Date = new Date()): Insta
     if (!root.path) return { status: 'missing' };
     return readSeedFile(root.path, f.installed_path);
   });
-  const files = m.files.map((f, i) => fileReport(f, reads[i]!));
+  const allowed = allowedOwners(root.uid ?? 0);
+  const files = m.files.map((f, i) => fileReport(f, reads[i]!, allowed));
   const lineageIndex = m.files.findIndex((f) => f.source === SEED_SOURCES.generation);
   const lineage = checkLineage(loaded.plan.generation, m.files[lineageIndex]?.target_path, reads[lineageIndex]);
   return {
