@@ -16,6 +16,13 @@ import { listTree, makeUnwritable, mr, mrAsync, recordedPlan } from './fixtures/
 
 type PlanDoc = InstallPlanOutput;
 
+/** Puts a seed file in the target by hand, with the planned content and `mode` (whatever the umask). */
+function placeSeed(seed: PlanDoc['seed_manifest']['files'][number], mode: number): void {
+  mkdirSync(dirname(seed.target_path), { recursive: true });
+  writeFileSync(seed.target_path, seed.content);
+  chmodSync(seed.target_path, mode);
+}
+
 describe('install-apply', () => {
   it('round trip: apply, verify all matched, revert, verify all missing; every ledger verifies', async () => {
     const dir = tempDir();
@@ -136,9 +143,7 @@ describe('install-apply', () => {
     const dir = tempDir();
     const { ev, target, planFile, plan } = await recordedPlan(dir);
     const seed = plan.seed_manifest.files[0]!;
-    mkdirSync(dirname(seed.target_path), { recursive: true });
-    writeFileSync(seed.target_path, seed.content);
-    chmodSync(seed.target_path, 0o644);
+    placeSeed(seed, 0o644);
     const r = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().effects[0].metadata.prior_state).toBe('identical');
@@ -151,9 +156,7 @@ describe('install-apply', () => {
     const dir = tempDir();
     const { ev, planFile, plan } = await recordedPlan(dir);
     const seed = plan.seed_manifest.files[0]!;
-    mkdirSync(dirname(seed.target_path), { recursive: true });
-    writeFileSync(seed.target_path, seed.content);
-    chmodSync(seed.target_path, 0o666);
+    placeSeed(seed, 0o666);
     const refused = mr(dir, ['install-apply', '--plan', planFile, '--yes', '--memory-dir', ev.memory]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`${seed.target_path}: exists with the planned content but mode 0666, not the plan's 0644; --force replaces it and keeps a backup`);
@@ -169,9 +172,7 @@ describe('install-apply', () => {
     const dir = tempDir();
     const { ev, planFile, plan } = await recordedPlan(dir);
     const seed = plan.seed_manifest.files[0]!;
-    mkdirSync(dirname(seed.target_path), { recursive: true });
-    writeFileSync(seed.target_path, seed.content);
-    chmodSync(seed.target_path, 0o644);
+    placeSeed(seed, 0o644);
     // Only root can give a file to another user; as another user, this user's own seed (it owns
     // the target root too) is installed: the other test above leaves it alone.
     if (process.getuid!() !== 0) return;
