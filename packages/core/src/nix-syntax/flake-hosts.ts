@@ -1,5 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { applyParts, dottedName, importArgument, importedFile, literalValue, pathLiteral, unparen, stripParens, type Typed } from './nodes.js';
+import { fieldChild } from './tree-source.js';
 import type { OutputHit } from './output-decl.js';
 import type { FlakeHostDecl, FlakeModuleRef } from './flake.js';
 import { listElementsOf, moduleFactsOf, type NixImportRef } from './module.js';
@@ -26,25 +27,90 @@ export function outputCall(hit: OutputHit): (Typed & { scope: Scope }) | undefin
   return hit.apply ? appliedCall(hit.apply, hit.scope) : hit.value ? hostCall(unwrapValue(hit.value, hit.scope)) : undefined;
 }
 
+/** One setting of the attrset a call is given; `certain` is false when a later `//` operand not written out may replace it. */
+export interface CallSetting {
+  name: string;
+  value: SyntaxNode;
+  scope: Scope;
+  certain: boolean;
+}
+
 /**
  * The settings of the attrset a call is given (`nixosSystem { modules = …; }`, the last such
  * argument): each single-name entry and its value, with the scope it is written in; `inherit x;`
  * and `inherit (set) x;` take the value inheritedValue reads (none when the set is not written
- * out in scope).
+ * out in scope). The argument may also be an update, `{ … } // extra` (settingsOf).
  */
-export function callSettings(call: Typed & { scope: Scope }): { name: string; value: SyntaxNode; scope: Scope }[] {
+export function callSettings(call: Typed & { scope: Scope }): CallSetting[] {
   const args = applyParts(call.node, call.type)?.args ?? [];
   for (const a of [...args].reverse()) {
-    const set = resolveTyped(a, call.scope);
-    if (!isAttrset(set.node, set.type)) continue;
-    const out: { name: string; value: SyntaxNode; scope: Scope }[] = [];
+    const settings = settingsOf(a, call.scope, 0);
+    if (settings) return settings;
+  }
+  return [];
+}
+
+/** At most this many `//` deep. */
+const MAX_UPDATES = 8;
+
+/**
+ * The settings of an attrset written out, or of `a // b` with either side one (each name from the
+ * operand that has it last, as `//` does). An operand not written out may replace any name of the
+ * ones before it, which are then uncertain, except the names it cannot have: those
+ * `removeAttrs x [ "modules" … ]` removes (a helper's `{ modules = …; } // removeAttrs extra [
+ * "modules" ]`). Undefined when the value is neither.
+ */
+function settingsOf(node: SyntaxNode, scope: Scope, depth: number): CallSetting[] | undefined {
+  const set = resolveTyped(node, scope);
+  if (isAttrset(set.node, set.type)) {
+    const out: CallSetting[] = [];
     for (const e of attrEntries(set.node, set.type)) {
       const value = entryValue(e, set.scope);
-      if (value && e.path.length === 1) out.push({ name: e.path[0]!, value: value.node, scope: value.scope });
+      if (value && e.path.length === 1) out.push({ name: e.path[0]!, value: value.node, scope: value.scope, certain: true });
     }
     return out;
   }
-  return [];
+  if (depth >= MAX_UPDATES) return undefined;
+  const removal = removeAttrsCall(set.node, set.scope);
+  if (removal) {
+    // `removeAttrs extra [ "modules" ]` of a set written out (a helper given `{ }`): the rest of it.
+    const from = settingsOf(removal.set, set.scope, depth + 1);
+    const names = removal.names;
+    return from && names ? from.filter((x) => !names.has(x.name)) : undefined;
+  }
+  if (set.type !== 'binary_expression' || fieldChild(set.node, 'operator')?.text !== '//') return undefined;
+  const l = fieldChild(set.node, 'left');
+  const r = fieldChild(set.node, 'right');
+  if (!l || !r) return undefined;
+  const left = settingsOf(l, set.scope, depth + 1);
+  const right = settingsOf(r, set.scope, depth + 1);
+  if (right) {
+    const replaced = new Set(right.map((x) => x.name));
+    return [...(left ?? []).filter((x) => !replaced.has(x.name)), ...right];
+  }
+  if (!left) return undefined;
+  const removed = removedNames(r, set.scope);
+  return left.map((x) => (removed?.has(x.name) ? x : { ...x, certain: false }));
+}
+
+/** `removeAttrs x [ "a" "b" ]` (builtins., lib. or lib.attrsets.): the names its result cannot have. */
+function removedNames(node: SyntaxNode, scope: Scope): Set<string> | undefined {
+  const r = resolveTyped(node, scope);
+  return removeAttrsCall(r.node, r.scope)?.names;
+}
+
+/** A `removeAttrs set names` call: the set, and the names when the list is written out as strings. */
+function removeAttrsCall(node: SyntaxNode, scope: Scope): { set: SyntaxNode; names: Set<string> | undefined } | undefined {
+  const call = applyParts(node);
+  if (call?.args.length !== 2 || dottedName(call.fn, call.fnType)?.split('.').pop() !== 'removeAttrs') return undefined;
+  const list = listElementsOf(call.args[1]!, scope);
+  const names = new Set<string>();
+  for (const el of list.elements) {
+    const v = literalValue(resolveVariable(el, scope));
+    if (typeof v?.value !== 'string') return { set: call.args[0]!, names: undefined };
+    names.add(v.value);
+  }
+  return { set: call.args[0]!, names: list.complete ? names : undefined };
 }
 
 /**
@@ -57,15 +123,16 @@ export function hostFromCall(name: string, line: number, call: (Typed & { scope:
   // `a = import ./hosts/a.nix { inherit inputs; }`: the host is that file's value (read across files).
   const file = importedFile(call.node);
   if (file !== undefined) return { ...decl, from_file: file };
-  for (const { name: key, value, scope } of callSettings(call)) {
-    if (key === 'system') {
+  for (const { name: key, value, scope, certain } of callSettings(call)) {
+    if (key === 'system' && certain) {
       const v = literalValue(resolveVariable(value, scope));
       if (typeof v?.value === 'string') decl.system = v.value;
     }
     if (key === 'modules') {
       const list = listElementsOf(value, scope);
       decl.modules = list.elements.map((el, i) => moduleRef(el, list.scopes[i]!, flakeArgs));
-      decl.modules_static = list.complete;
+      // A later `//` operand not written out may replace the list: it is then not all there is.
+      decl.modules_static = list.complete && certain;
     }
   }
   return decl;

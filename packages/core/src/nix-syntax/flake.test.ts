@@ -205,6 +205,47 @@ describe('flake facts', () => {
     expect(f.hosts[1]!.modules[2]!.config!.map((s) => [s.path, s.value, s.literal])).toEqual([['networking.hostName', 'name', 'a']]);
   });
 
+  // A real configuration's helper (h7x4/nix-dotfiles) gave every host "modules computed": its call
+  // takes `({ modules = [ … ] ++ (extra.modules or [ ]); } // removeAttrs extra [ "modules" ])`.
+  it("reads a helper's `{ … } // extra` argument, and `extra.modules or [ ]` for the extra modules given", async () => {
+    const src = `{
+  outputs = { nixpkgs, inputs, ... }:
+    let
+      nixSys = name: extraConfig:
+        nixpkgs.lib.nixosSystem ({
+          system = "x86_64-linux";
+          modules = [ ./hosts/\${name}/configuration.nix ] ++ (extraConfig.modules or [ ]);
+        } // (builtins.removeAttrs extraConfig [ "modules" "specialArgs" ]));
+      open = extra: nixpkgs.lib.nixosSystem ({ system = "aarch64-linux"; modules = [ ./common.nix ]; } // extra);
+    in {
+      nixosConfigurations = {
+        a = nixSys "a" { };
+        b = nixSys "b" { modules = [ ./extra.nix ]; };
+        c = nixSys "c" { system = "aarch64-linux"; };
+        d = open { };
+        e = open { modules = [ ./other.nix ]; };
+        f = open inputs.settings;
+        g = nixSys "g" inputs.settings;
+        h = nixSys "h" { modules = [ ./h-extra.nix ]; system = "riscv64-linux"; };
+      };
+    };
+}`;
+    const f = (await analyzeNixSource(src)).flake!;
+    expect(f.hosts.map((h) => [h.name, h.system, h.modules_static, h.modules.map((m) => m.path ?? m.expr)])).toEqual([
+      ['a', 'x86_64-linux', true, ['./hosts/a/configuration.nix']],
+      ['b', 'x86_64-linux', true, ['./hosts/b/configuration.nix', './extra.nix']],
+      // What the helper is given replaces what it writes, but for the names it removes.
+      ['c', 'aarch64-linux', true, ['./hosts/c/configuration.nix']],
+      ['d', 'aarch64-linux', true, ['./common.nix']],
+      ['e', 'aarch64-linux', true, ['./other.nix']],
+      // An operand not written out may replace the list: the modules read are not all there is.
+      ['f', null, false, ['./common.nix']],
+      // Given a set not written out: `system` may be replaced (removeAttrs keeps it), and the extra modules are not known.
+      ['g', null, false, ['./hosts/g/configuration.nix']],
+      ['h', 'riscv64-linux', true, ['./hosts/h/configuration.nix', './h-extra.nix']],
+    ]);
+  });
+
   it('never substitutes . or .. for a name in a module path, never lets a parameter with no value take an outer name, and calls only self.nixosModules own', async () => {
     const src = `{
   outputs = { nixpkgs, vendor, ... }:

@@ -65,4 +65,20 @@ let inherit (lib) hidden; in
       ['services.other', undefined],
     ]);
   });
+
+  it('follows `x.a.b` into a set written out, and `x.a or d` to the default when the set has no `a`', async () => {
+    expect(await resolvedValue('let x = { a = { b = ./m.nix; }; }; in x.a.b')).toBe('./m.nix');
+    expect(await resolvedValue('let extra = { }; in extra.modules or [ ./d.nix ]')).toBe('[ ./d.nix ]');
+    expect(await resolvedValue('let extra = { modules = [ ./m.nix ]; }; in extra.modules or [ ]')).toBe('[ ./m.nix ]');
+    // In a rec set, the attribute's value is read in the set's own scope.
+    expect(await resolvedValue('let y = 1; x = rec { y = 2; a = y; }; in x.a')).toBe('2');
+    // Not known: a set not written out, a name the set may build (`a.b = …`, `${n} = …`), a missing name without a default.
+    expect(await resolvedValue('{ lib, ... }: lib.a or 1')).toBe('lib.a or 1');
+    expect(await resolvedValue('let x = { a.b = 1; }; in x.a or 0')).toBe('x.a or 0');
+    expect(await resolvedValue('let n = "a"; x = { ${n} = 1; }; in x.a or 0')).toBe('x.a or 0');
+    expect(await resolvedValue('let x = { }; in x.a')).toBe('x.a');
+    // A set that selects from itself stops (the steps are bounded), and so does a default that does.
+    expect(await resolvedValue('let x = { a = x.a; }; in x.a')).toBe('x.a');
+    expect(await resolvedValue('let x = { }; y = x.a or y; in y')).toMatch(/^(y|x\.a or y)$/);
+  });
 });

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import { attrEntries, type AttrEntry } from './entries.js';
-import { unparen, type Typed } from './nodes.js';
+import { attrPath, unparen, type Typed } from './nodes.js';
 import { PLAIN_DOTTED } from './callee-source.js';
 import { fieldChild } from './tree-source.js';
 
@@ -165,20 +165,68 @@ export function resolveVariable(node: SyntaxNode, scope: Scope): SyntaxNode {
   return resolveTyped(node, scope).node;
 }
 
-/** resolveVariable, with the type of the node it ends on and the scope that node is written in. */
+/** How many steps resolveTyped follows (names and attribute selections, nested ones included). */
+const MAX_RESOLVE_STEPS = 8;
+
+/**
+ * resolveVariable, with the type of the node it ends on and the scope that node is written in.
+ * Also follows `x.a.b` and `x.a or d` where `x` resolves to an attrset written out (selected).
+ */
 export function resolveTyped(node: SyntaxNode, scope: Scope, knownType?: string): Typed & { scope: Scope } {
+  return resolveSteps(node, scope, knownType, { left: MAX_RESOLVE_STEPS });
+}
+
+function resolveSteps(node: SyntaxNode, scope: Scope, knownType: string | undefined, budget: { left: number }): Typed & { scope: Scope } {
   let u = unparen(node, knownType);
   let s = scope;
-  // A variable_expression's text is its name (an identifier: no spaces or comments inside).
-  for (let i = 0; i < 8 && u.type === 'variable_expression'; i++) {
-    const name = u.node.text;
-    const binder = binderOf(s, name);
-    const target = binder?.names.get(name);
-    if (!target || target.id === u.node.id) break;
-    s = valueScopeOf(binder!, name);
-    u = unparen(target);
+  while (budget.left > 0) {
+    let next: Bound | undefined;
+    if (u.type === 'variable_expression') {
+      // A variable_expression's text is its name (an identifier: no spaces or comments inside).
+      const name = u.node.text;
+      const binder = binderOf(s, name);
+      const target = binder?.names.get(name);
+      if (target && target.id !== u.node.id) next = { node: target, scope: valueScopeOf(binder!, name) };
+    } else if (u.type === 'select_expression') {
+      next = selected(u.node, s, budget);
+    }
+    if (!next) break;
+    budget.left--;
+    s = next.scope;
+    u = unparen(next.node);
   }
   return { node: u.node, type: u.type, scope: s };
+}
+
+/**
+ * `x.a.b` where `x` resolves to an attrset written out: the value of `a`, then of `b` in it. A name
+ * the set does not have gives the `or` default (`extra.modules or [ ]`, with `extra` a helper's
+ * argument `{ }`), or nothing known without one. Undefined when a set on the way is not written
+ * out, or when it may hold the name without a binding of its own (`a.b = …;`, `${n} = …;`).
+ */
+function selected(node: SyntaxNode, scope: Scope, budget: { left: number }): Bound | undefined {
+  const base = fieldChild(node, 'expression');
+  const ap = fieldChild(node, 'attrpath');
+  if (!base || !ap) return undefined;
+  const { path, dynamic } = attrPath(ap);
+  if (dynamic) return undefined;
+  let cur = resolveSteps(base, scope, undefined, budget);
+  for (let i = 0; i < path.length; i++) {
+    if (!isAttrset(cur.node, cur.type)) return undefined;
+    const inner = cur.type === 'rec_attrset_expression' ? scopeWith(cur.scope, cur.node) : cur.scope;
+    const entries = attrEntries(cur.node, cur.type);
+    const e = entries.find((a) => !a.dynamic && a.path.length === 1 && a.path[0] === path[i]);
+    if (!e) {
+      if (entries.some((a) => a.dynamic || a.path[0] === path[i])) return undefined;
+      const fallback = fieldChild(node, 'default');
+      return fallback ? { node: fallback, scope } : undefined;
+    }
+    const value = entryValue(e, inner);
+    if (!value) return undefined;
+    if (i === path.length - 1) return value;
+    cur = resolveSteps(value.node, value.scope, undefined, budget);
+  }
+  return undefined;
 }
 
 /**
