@@ -185,3 +185,25 @@ describe('os-introspect sorts names the same under every locale', () => {
     }
   });
 });
+
+// A public configuration's lib/attrsets.nix used a name it never bound: nix-instantiate --parse
+// rejects the file, and it read as "ok" (the grammar has nothing to say about names).
+describe('a variable nothing binds', () => {
+  it('makes the file a syntax error that nix-instantiate confirms, at the name', () => {
+    const s = sandbox({
+      'flake.nix': '{ outputs = { self }: { }; }\n',
+      'lib/attrs.nix': '{ stdlib }:\nlet\n  inherit (stdlib) filterAttrs;\nin {\n  flatten = set: concatAttrs [ (filterAttrs (n: v: true) set) ];\n}\n',
+      'lib/fine.nix': '{ pkgs }:\nwith pkgs; {\n  tools = [ hello jq ];\n}\n',
+    });
+    const st = observe(s);
+    const bad = st.genome.nix_files.find((f) => f.path === 'lib/attrs.nix')!;
+    expect(bad.parse.status).toBe('syntax-error');
+    expect(bad.parse.confirmation).toMatchObject({ status: 'confirmed', detail: "nix-instantiate --parse: undefined variable 'concatAttrs'" });
+    expect(bad.parse.diagnostics.map((d) => [d.location, d.origin, d.message.split(':')[0]])).toEqual([
+      ['lib/attrs.nix:5:18', 'nix-instantiate', "undefined variable 'concatAttrs'"],
+      ['lib/attrs.nix:5:18', 'tree-sitter', "undefined variable 'concatAttrs'"],
+    ]);
+    expect(st.genome.nix_files.find((f) => f.path === 'lib/fine.nix')?.parse).toEqual({ status: 'ok', diagnostics: [], benign: [] });
+    expect(st.pain_points.find((p) => p.signal === 'genome files that do not parse')?.evidence).toEqual(["lib/attrs.nix:5:18: undefined variable 'concatAttrs'"]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { SyntaxNode, SyntaxTree } from './syntax-tree.js';
 import { nixOnlyErrors } from './nix-only-errors.js';
+import { undefinedVariables } from './undefined-variables.js';
 
 /** A syntax problem found by tree-sitter, at a 1-based line and column. */
 export interface SyntaxDiagnostic {
@@ -38,15 +39,19 @@ export function isTrailingCommaGap(node: SyntaxNode): boolean {
 
 /**
  * The grammar's errors (a walk of only the subtrees that hold one: a clean file costs one property
- * read here) and what Nix alone rejects (nixOnlyErrors), the first MAX_DIAGNOSTICS in file order.
+ * read here) and what Nix alone rejects (nixOnlyErrors, and in a tree without errors
+ * undefinedVariables), the first MAX_DIAGNOSTICS in file order.
  */
 export function syntaxReport(root: SyntaxNode): SyntaxReport {
   const report: SyntaxReport = { errors: [], benign: [] };
   if (root.hasError) grammarErrors(root, report);
-  // Both lists are in file order, so the first MAX_DIAGNOSTICS of each are enough to merge.
-  const nixOnly = nixOnlyErrors(root);
+  // Each list is in file order, so the first MAX_DIAGNOSTICS of each are enough to merge. Scopes
+  // are read only from a tree without grammar errors (the trailing-comma gap aside): around an
+  // ERROR node a binder may be lost.
+  const nixOnly = nixOnlyErrors(root).slice(0, MAX_DIAGNOSTICS);
+  if (report.errors.length === 0) nixOnly.push(...undefinedVariables(root).slice(0, MAX_DIAGNOSTICS));
   if (nixOnly.length === 0) return report;
-  report.errors.push(...nixOnly.slice(0, MAX_DIAGNOSTICS));
+  report.errors.push(...nixOnly);
   report.errors.sort((a, b) => a.line - b.line || a.col - b.col);
   report.errors.length = Math.min(report.errors.length, MAX_DIAGNOSTICS);
   return report;

@@ -32,4 +32,15 @@ describe('interpret (nix-instantiate --parse stderr)', () => {
     expect(interpret(stderr, '2.26.3')).toMatchObject({ status: 'confirmed', nix: { line: 1, col: 10 } });
     expect(interpret("error: syntax error, unexpected ';', at (string):2:5\n", '2.3.16')).toMatchObject({ status: 'confirmed', nix: { line: 2, col: 5 } });
   });
+
+  // It was "not-confirmed" (the file "parses"), so a file Nix will not load read as ok.
+  it('confirms an undefined variable: Nix rejects the file, at the name', () => {
+    const stderr = "error: undefined variable 'concatAttrs'\n\n       at «stdin»:32:5:\n\n           31|   in\n           32|     concatAttrs ([shouldNotRecurse] ++ recursedAttrs);\n";
+    expect(interpret(stderr, '2.8.0')).toEqual({
+      status: 'confirmed',
+      detail: "nix-instantiate --parse: undefined variable 'concatAttrs'",
+      nix: { line: 32, col: 5, message: "undefined variable 'concatAttrs'" },
+      nix_version: '2.8.0',
+    });
+  });
 });

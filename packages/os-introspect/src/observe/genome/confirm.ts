@@ -4,8 +4,8 @@ import type { Confirmation } from './cache.js';
 /**
  * Asks Nix's own parser about a file tree-sitter rejected: `nix-instantiate --parse -` reads the
  * content from stdin, so the answer depends on the content only and can be cached with it.
- * `--parse` also resolves variable names, so "undefined variable" means the syntax itself was
- * fine (tree-sitter's grammar is the one that is wrong).
+ * `--parse` also resolves variable names: "undefined variable" is Nix rejecting the file after
+ * its grammar took it (nixFileEntry then keeps tree-sitter's grammar errors as benign).
  */
 export type Confirmer = (source: string) => Promise<Confirmation>;
 
@@ -54,9 +54,6 @@ export function interpret(stderr: string, version: string | null): Confirmation 
   const at = STDIN_POSITION_LINE.exec(stderr) ?? STDIN_POSITION.exec(stderr);
   if (!at) {
     return { status: 'unavailable', detail: `nix-instantiate --parse failed without placing an error in the file, so it gave no verdict on it (it said: ${message})`, nix_version: version };
-  }
-  if (/undefined variable/.test(message)) {
-    return { status: 'not-confirmed', detail: `nix-instantiate parses the file (it only reports: ${message})`, nix_version: version };
   }
   const nix = { line: Number(at[1]), col: Number(at[2]), message };
   return { status: 'confirmed', detail: `nix-instantiate --parse: ${message}`, nix, nix_version: version };

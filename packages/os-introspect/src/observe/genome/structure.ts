@@ -10,15 +10,21 @@ type Module = z.infer<typeof ModuleEntry>;
 type Import = z.infer<typeof ImportEntry>;
 type Host = z.infer<typeof HostEntry>;
 
+/** Nix's message, and undefinedVariables' (core nix-syntax), for a name no scope binds. */
+const UNDEFINED_VARIABLE = /^undefined variable '/;
+
 export function nixFileEntry(r: FileResult): NixFile {
   const a = r.analysis;
   const c = r.confirmation;
   const diagnostics: NixFile['parse']['diagnostics'] = [];
   const benign: NixFile['parse']['benign'] = (a?.syntax.benign ?? []).map((b) => ({ line: b.line, col: b.col, kind: b.kind, message: b.message }));
   if (c?.status === 'confirmed' && c.nix) diagnostics.push({ location: `${r.rel}:${c.nix.line}:${c.nix.col}`, line: c.nix.line, col: c.nix.col, message: c.nix.message, origin: 'nix-instantiate' });
+  // Nix names an unbound variable only once its grammar took the whole file: tree-sitter's own
+  // grammar errors are then gaps of its grammar, and only the names stay errors.
+  const namesOnly = c?.status === 'confirmed' && c.nix !== undefined && UNDEFINED_VARIABLE.test(c.nix.message);
   for (const e of a?.syntax.errors ?? []) {
     const d = { line: e.line, col: e.col, message: e.message };
-    if (c?.status === 'not-confirmed') benign.push({ ...d, kind: 'tree-sitter-only' });
+    if (c?.status === 'not-confirmed' || (namesOnly && !UNDEFINED_VARIABLE.test(e.message))) benign.push({ ...d, kind: 'tree-sitter-only' });
     else diagnostics.push({ location: `${r.rel}:${e.line}:${e.col}`, ...d, origin: 'tree-sitter' });
   }
   return {
