@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+
 /**
  * The one place where the test suite configures Nix: no substituters (the binary cache is
  * unreachable here), no flake registry, one download attempt and short timeouts, so that a test
@@ -28,3 +30,17 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 // Apply to this test process too, so in-process calls into core's Nix adapter behave the same.
 process.env.NIX_CONFIG = TEST_NIX_CONFIG;
+
+/**
+ * Nix's own verdict on a source (`nix-instantiate --parse -`): null when it parses, else its first
+ * error line. Here, so that a test asking it imports this file (the Nix package's checkPhase
+ * leaves out the tests that do: its sandbox has no Nix store).
+ */
+export function nixParseVerdict(source: string): string | null {
+  try {
+    execFileSync('nix-instantiate', ['--parse', '-'], { input: source, env: testEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
+    return null;
+  } catch (e) {
+    return String((e as { stderr?: Buffer }).stderr ?? e).split('\n')[0]!;
+  }
+}

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { generatedNixFiles, repositoryNixFiles } from '../../../../tests/support/nix-corpus.js';
-import { testEnv } from '../../../../tests/support/nix-env.js';
+import { nixParseVerdict as nixVerdict } from '../../../../tests/support/nix-env.js';
 import { analyzeNixSource } from './analyze.js';
 import { nixOnlyErrors } from './nix-only-errors.js';
 import { loadNixParser } from './parser.js';
@@ -53,16 +52,6 @@ const ACCEPTED = [
   'let or = 1; in { inherit or; }',
   "let foo-or = 1; or' = 2; x12345678901234567890 = 3; in [ foo-or or' x12345678901234567890 ]",
 ];
-
-/** Nix's own verdict: null when it parses, else its first error line. */
-function nixVerdict(source: string): string | null {
-  try {
-    execFileSync('nix-instantiate', ['--parse', '-'], { input: source, env: testEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
-    return null;
-  } catch (e) {
-    return String((e as { stderr?: Buffer }).stderr ?? e).split('\n')[0]!;
-  }
-}
 
 describe('what Nix rejects and the grammar accepts', () => {
   it.each(REJECTED)('reports %j as a syntax error at %i:%i', async (source, line, col, message) => {

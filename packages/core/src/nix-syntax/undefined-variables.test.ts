@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { generatedNixFiles, repositoryNixFiles } from '../../../../tests/support/nix-corpus.js';
-import { testEnv } from '../../../../tests/support/nix-env.js';
+import { nixParseVerdict as nixVerdict } from '../../../../tests/support/nix-env.js';
 import { analyzeNixSource } from './analyze.js';
 
 // A name nothing binds: Nix's parser rejects the file (`undefined variable 'x'`), the grammar does not.
@@ -40,16 +39,6 @@ const ACCEPTED = [
   // Attribute names and selections are no variables.
   'let a = { b = 1; }; in { c = a.b; d.e = 1; "f" = 2; inherit (a) b; }',
 ];
-
-/** Nix's own verdict: null when it parses, else its first error line. */
-function nixVerdict(source: string): string | null {
-  try {
-    execFileSync('nix-instantiate', ['--parse', '-'], { input: source, env: testEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
-    return null;
-  } catch (e) {
-    return String((e as { stderr?: Buffer }).stderr ?? e).split('\n')[0]!;
-  }
-}
 
 describe('variables nothing binds', () => {
   it.each(REJECTED)('reports %j: undefined at %i:%i', async (source, line, col, name) => {
