@@ -44,7 +44,7 @@ export function undefinedVariables(root: SyntaxNode): SyntaxDiagnostic[] {
       names.push(null);
     }
     const kind = kinds[nodes[w + W_META]! & 0xffff];
-    if (kind === 0) continue;
+    if (!kind) continue; // 0, or past the table (ERROR: no binder, no variable)
     if (kind === VARIABLE) {
       const name = tree.text.slice(nodes[w + W_START]!, nodes[w + W_END]!);
       // `or` as a variable is nixOnlyErrors' (a keyword Nix takes as a name in one place only).
