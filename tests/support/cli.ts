@@ -51,10 +51,13 @@ export function runCliVia(prefix: string[], name: CliName, args: string[], opts:
     maxBuffer: 64 * 1024 * 1024,
   });
   const stdout = r.stdout ?? '';
+  // No exit status: killed by a signal, or never started (spawnSync's error). Said in stderr, so
+  // that a test that fails on `code` shows why (a run under CI load once ended so, unexplained).
+  const why = r.status === null ? `\n[runCli: no exit status: signal ${r.signal ?? 'none'}${r.error ? `, ${r.error.message}` : ''}]` : '';
   return {
     code: r.status ?? -1,
     stdout,
-    stderr: r.stderr ?? '',
+    stderr: (r.stderr ?? '') + why,
     json: () => JSON.parse(stdout),
   };
 }
