@@ -11,7 +11,7 @@ import { fieldChild } from './tree-source.js';
  * Version of what analyzeNixSource extracts. Caches keyed by file content must include it:
  * bump it whenever the shape or the rules of the analysis change.
  */
-export const NIX_ANALYSIS_VERSION = 39;
+export const NIX_ANALYSIS_VERSION = 40;
 
 /** Everything the syntax layer reads from one file. Plain JSON: it crosses worker threads and caches. */
 export interface NixFileAnalysis {

@@ -19,6 +19,10 @@ const REJECTED: [source: string, line: number, col: number, name: string][] = [
   ['let a = b; in let b = 1; in a', 1, 9, 'b'],
   // A trailing comma in formals is the grammar's known gap, not an error: the names are still read.
   ['{ a, b, }: c', 1, 12, 'c'],
+  // `inherit x;` takes x from outside its set: a let's or rec set's own x does not count.
+  ['{ inherit x; }', 1, 11, 'x'],
+  ['let inherit y; in y', 1, 13, 'y'],
+  ['rec { b = 1; inherit z; }', 1, 22, 'z'],
 ];
 
 const ACCEPTED = [
@@ -38,6 +42,9 @@ const ACCEPTED = [
   'let lib = { }; in { a = with lib; mkIf; b = lib.x or 1; }',
   // Attribute names and selections are no variables.
   'let a = { b = 1; }; in { c = a.b; d.e = 1; "f" = 2; inherit (a) b; }',
+  'x: { inherit x; y = let inherit x; in x; z = rec { inherit x; w = x; }; }',
+  'let a = 1; in let inherit a; in { inherit a builtins; }',
+  'with { }; { inherit anything; }',
 ];
 
 describe('variables nothing binds', () => {

@@ -1,7 +1,9 @@
 import type { SyntaxDiagnostic } from './diagnostics.js';
 import { attrEntries } from './entries.js';
 import { SyntaxNode, type SyntaxTree } from './syntax-tree.js';
-import { NODE_WORDS, W_END, W_META, W_START } from './tree-dump.js';
+import { FLAG_NAMED, NO_NODE, NODE_WORDS, W_END, W_META, W_PARENT, W_START } from './tree-dump.js';
+import { fieldChild, fieldChildren } from './tree-source.js';
+import { attrName } from './nodes.js';
 
 /**
  * Variables no scope binds: Nix rejects the file when it parses it (`undefined variable 'x'`), and
@@ -10,7 +12,8 @@ import { NODE_WORDS, W_END, W_META, W_START } from './tree-dump.js';
  *
  * Nix binds a name with `let`, a `rec` set (and the old `let { … }`), and a function's argument
  * (`x:`, `{ a, b ? … }:`, `args@{ … }:`); inside the body of `with e;` any name may come from `e`,
- * so nothing there is reported. Every file also sees Nix's global names (GLOBALS). A name is
+ * so nothing there is reported. `inherit x;` reads `x` where its set is written: in a `let` or a
+ * `rec` set, from the binders outside it (Nix's `let inherit x; in` is the outer `x`). Every file also sees Nix's global names (GLOBALS). A name is
  * reported only when no enclosing node could bind it, so what this cannot tell (a name in a
  * dynamic binding, `${n} = …;`) is never reported; os-introspect asks nix-instantiate to confirm
  * each error when Nix is there.
@@ -52,6 +55,24 @@ export function undefinedVariables(root: SyntaxNode): SyntaxDiagnostic[] {
       if (!isBound(tree, name, binders, names)) {
         const at = tree.positionAt(nodes[w + W_START]!);
         out.push({ line: at.row + 1, col: at.column + 1, message: `undefined variable '${name}': no let, rec set, function argument or with binds it here` });
+      }
+    } else if (kind === INHERIT) {
+      // The keyword token has the same type name: only the named node is the binding.
+      if (((nodes[w + W_META]! >>> 16) & FLAG_NAMED) === 0) continue;
+      const set = nodes[i * NODE_WORDS + W_PARENT]!;
+      const owner = set === NO_NODE ? NO_NODE : nodes[set * NODE_WORDS + W_PARENT]!;
+      const ownerScopes = owner !== NO_NODE && kinds[nodes[owner * NODE_WORDS + W_META]! & 0xffff] === BINDING_SCOPE;
+      // A let or rec set is the innermost binder around its own members; it is not looked in.
+      if (ownerScopes && binders[binders.length - 1] !== owner) continue;
+      const outside = ownerScopes ? binders.length - 1 : binders.length;
+      const attrs = fieldChild(new SyntaxNode(tree, i), 'attrs');
+      for (const a of attrs ? fieldChildren(attrs, 'attr') : []) {
+        const r = attrName(a);
+        if (r.dynamic || GLOBALS.has(r.name) || r.name.startsWith('__') || r.name === 'or') continue;
+        if (!isBound(tree, r.name, binders, names, outside)) {
+          const at = a.startPosition;
+          out.push({ line: at.row + 1, col: at.column + 1, message: `undefined variable '${r.name}': \`inherit ${r.name};\` takes it from outside the set, and nothing there binds it` });
+        }
       }
     } else if (kind === WITH) {
       // Only its body may take names from the set (not the set's own expression): the child on field `body`.
@@ -103,6 +124,7 @@ const VARIABLE = 1;
 const BINDING_SCOPE = 2;
 const FUNCTION = 3;
 const WITH = 4;
+const INHERIT = 5;
 
 const KIND_OF_TYPE: Readonly<Record<string, number>> = {
   variable_expression: VARIABLE,
@@ -111,6 +133,7 @@ const KIND_OF_TYPE: Readonly<Record<string, number>> = {
   let_attrset_expression: BINDING_SCOPE,
   function_expression: FUNCTION,
   with_expression: WITH,
+  inherit: INHERIT,
 };
 
 const tables = new WeakMap<readonly string[], Uint8Array>();
@@ -124,9 +147,12 @@ function binderKinds(types: readonly string[]): Uint8Array {
   return kinds;
 }
 
-/** Whether one of the binders around a variable binds `name`, or may (a `with` body, a dynamic binding: null). */
-function isBound(tree: SyntaxTree, name: string, binders: readonly number[], names: (ReadonlySet<string> | null | undefined)[]): boolean {
-  for (let k = binders.length - 1; k >= 0; k--) {
+/**
+ * Whether one of the binders around a variable binds `name`, or may (a `with` body, a dynamic
+ * binding: null); only the outermost `count` of them (all by default).
+ */
+function isBound(tree: SyntaxTree, name: string, binders: readonly number[], names: (ReadonlySet<string> | null | undefined)[], count = binders.length): boolean {
+  for (let k = count - 1; k >= 0; k--) {
     let bound = names[k];
     if (bound === undefined) {
       const node = new SyntaxNode(tree, binders[k]!);
