@@ -10,8 +10,8 @@
 ":" //; # ~10 GiB per WebAssembly memory that its trap-handler bounds checks need, and the Nix grammar does
 ":" //; # not load. --disable-wasm-trap-handler (Node >= 20.15) checks bounds inline instead: parsing is
 ":" //; # about 10% slower, so only then (docs/adr/0024-wasm-under-an-address-space-limit.md).
-":" //; case $(ulimit -v 2>/dev/null) in unlimited | '') ;; *) set -- --disable-wasm-trap-handler "$0" "$@"; exec node "$@" ;; esac
-":" //; exec node "$0" "$@"
+":" //; case $(ulimit -v 2>/dev/null) in unlimited | '') set -- "$0" "$@" ;; *) set -- --disable-wasm-trap-handler "$0" "$@" ;; esac
+":" //; exec node "$@"
 // Thin launcher, CommonJS (bin/package.json): no ES module loader to start before the bundle.
 // `pnpm build` compiles dist/ and bundles it into dist/bundle/<id>/ (one file to load, with a V8
 // code cache made on first use, instead of ~230 modules to resolve and compile; see

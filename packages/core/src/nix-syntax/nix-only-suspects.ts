@@ -1,3 +1,5 @@
+import { typeKinds } from './type-kinds.js';
+
 /**
  * Which nodes nixOnlyErrors (nix-only-errors.ts) must look at: integers long enough to overflow,
  * floats, path fragments, and identifiers two characters long (`or`). Kept apart from it so that
@@ -16,16 +18,9 @@ const KIND_OF_TYPE: Readonly<Record<string, number>> = {
   identifier: SUSPECT_IDENTIFIER,
 };
 
-const tables = new WeakMap<readonly string[], Uint8Array>();
-
 /** The kind (above) of each type id of a grammar's `types`, 0 for the others; ERROR's id (65535) falls past the end. */
 export function suspectKinds(types: readonly string[]): Uint8Array {
-  let kinds = tables.get(types);
-  if (!kinds) {
-    kinds = Uint8Array.from(types, (t) => KIND_OF_TYPE[t] ?? 0);
-    tables.set(types, kinds);
-  }
-  return kinds;
+  return typeKinds(types, KIND_OF_TYPE);
 }
 
 /** Whether a node of `kind` from `start` to `end` (UTF-16 code units) may be one Nix rejects. */

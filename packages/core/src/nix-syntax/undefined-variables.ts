@@ -4,6 +4,7 @@ import { SyntaxNode, type SyntaxTree } from './syntax-tree.js';
 import { FLAG_NAMED, NO_NODE, NODE_WORDS, W_END, W_META, W_PARENT, W_START } from './tree-dump.js';
 import { fieldChild, fieldChildren } from './tree-source.js';
 import { attrName } from './nodes.js';
+import { typeKinds } from './type-kinds.js';
 
 /**
  * Variables no scope binds: Nix rejects the file when it parses it (`undefined variable 'x'`), and
@@ -23,12 +24,12 @@ import { attrName } from './nodes.js';
  */
 export function undefinedVariables(root: SyntaxNode): SyntaxDiagnostic[] {
   const tree = root.tree;
-  const kinds = binderKinds(tree.names.types);
+  const kinds = typeKinds(tree.names.types, KIND_OF_TYPE);
   const nodes = tree.nodes;
   const bodyField = tree.fieldIdForName('body');
   const out: SyntaxDiagnostic[] = [];
   // The binders around the node at hand, innermost last: each with the index its subtree ends at
-  // and its names (read when a variable first needs them; ALL for the body of a `with`).
+  // and its names (read when a variable first needs them; null: any name, for the body of a `with`).
   const ends: number[] = [];
   const binders: number[] = [];
   const names: (ReadonlySet<string> | null | undefined)[] = [];
@@ -50,9 +51,7 @@ export function undefinedVariables(root: SyntaxNode): SyntaxDiagnostic[] {
     if (!kind) continue; // 0, or past the table (ERROR: no binder, no variable)
     if (kind === VARIABLE) {
       const name = tree.text.slice(nodes[w + W_START]!, nodes[w + W_END]!);
-      // `or` as a variable is nixOnlyErrors' (a keyword Nix takes as a name in one place only).
-      if (GLOBALS.has(name) || name.startsWith('__') || name === 'or') continue;
-      if (!isBound(tree, name, binders, names)) {
+      if (!alwaysBound(name) && !isBound(tree, name, binders, names)) {
         const at = tree.positionAt(nodes[w + W_START]!);
         out.push({ line: at.row + 1, col: at.column + 1, message: `undefined variable '${name}': no let, rec set, function argument or with binds it here` });
       }
@@ -68,8 +67,7 @@ export function undefinedVariables(root: SyntaxNode): SyntaxDiagnostic[] {
       const attrs = fieldChild(new SyntaxNode(tree, i), 'attrs');
       for (const a of attrs ? fieldChildren(attrs, 'attr') : []) {
         const r = attrName(a);
-        if (r.dynamic || GLOBALS.has(r.name) || r.name.startsWith('__') || r.name === 'or') continue;
-        if (!isBound(tree, r.name, binders, names, outside)) {
+        if (!r.dynamic && !alwaysBound(r.name) && !isBound(tree, r.name, binders, names, outside)) {
           const at = a.startPosition;
           out.push({ line: at.row + 1, col: at.column + 1, message: `undefined variable '${r.name}': \`inherit ${r.name};\` takes it from outside the set, and nothing there binds it` });
         }
@@ -119,6 +117,11 @@ const GLOBALS: ReadonlySet<string> = new Set([
   'true',
 ]);
 
+/** A name no file has to bind: Nix's own, or `or` (nixOnlyErrors' to judge: a keyword Nix takes as a name in one place only). */
+function alwaysBound(name: string): boolean {
+  return GLOBALS.has(name) || name.startsWith('__') || name === 'or';
+}
+
 const VARIABLE = 1;
 /** Binds the names of its bindings in all of itself: `let`, `rec { }`, `let { }`. */
 const BINDING_SCOPE = 2;
@@ -135,17 +138,6 @@ const KIND_OF_TYPE: Readonly<Record<string, number>> = {
   with_expression: WITH,
   inherit: INHERIT,
 };
-
-const tables = new WeakMap<readonly string[], Uint8Array>();
-
-function binderKinds(types: readonly string[]): Uint8Array {
-  let kinds = tables.get(types);
-  if (!kinds) {
-    kinds = Uint8Array.from(types, (t) => KIND_OF_TYPE[t] ?? 0);
-    tables.set(types, kinds);
-  }
-  return kinds;
-}
 
 /**
  * Whether one of the binders around a variable binds `name`, or may (a `with` body, a dynamic
